@@ -1,0 +1,426 @@
+//! The program IR: a layered arithmetic circuit that the secret-contract compiler targets and
+//! the [`execute`] function runs over any protocol.
+//!
+//! A circuit is a list of gates in topological order; gate i defines wire i. Local gates (add,
+//! subtract, constants) cost no communication. Interactive gates (multiplication, comparison,
+//! selection, division, reveal) are grouped by *layer*, their interactive depth, and every layer
+//! runs as one batch per kind: all multiplications of a layer share one round.
+
+use crate::{
+	error::{MpcError, Result},
+	nonlinear::{self, STATISTICAL_SECURITY},
+	protocol::Mpc,
+};
+use ark_ff::PrimeField;
+use std::collections::BTreeMap;
+
+pub type Wire = usize;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Op {
+	/// The `index`-th secret input of party `owner`.
+	Input { owner: usize, index: usize },
+	/// A public constant.
+	Const(u128),
+	Add(Wire, Wire),
+	Sub(Wire, Wire),
+	AddConst(Wire, u128),
+	MulConst(Wire, u128),
+	Mul(Wire, Wire),
+	/// [a < b], [a <= b], [a == b] for `bits`-bit unsigned values.
+	Lt { a: Wire, b: Wire, bits: u32 },
+	Le { a: Wire, b: Wire, bits: u32 },
+	Eq { a: Wire, b: Wire, bits: u32 },
+	/// cond ? then : otherwise, for a 0/1 condition.
+	Select { cond: Wire, then: Wire, otherwise: Wire },
+	/// ⌊a / divisor⌋ for a `bits`-bit unsigned value.
+	DivConst { a: Wire, divisor: u128, bits: u32 },
+	/// Make the value public to every party (it stays usable as a wire).
+	Reveal(Wire),
+}
+
+impl Op {
+	fn operands(&self) -> Vec<Wire> {
+		match *self {
+			Op::Input { .. } | Op::Const(_) => vec![],
+			Op::AddConst(a, _) | Op::MulConst(a, _) | Op::Reveal(a) | Op::DivConst { a, .. } => vec![a],
+			Op::Add(a, b) | Op::Sub(a, b) | Op::Mul(a, b) => vec![a, b],
+			Op::Lt { a, b, .. } | Op::Le { a, b, .. } | Op::Eq { a, b, .. } => vec![a, b],
+			Op::Select { cond, then, otherwise } => vec![cond, then, otherwise],
+		}
+	}
+
+	fn is_interactive(&self) -> bool {
+		!matches!(self, Op::Input { .. } | Op::Const(_) | Op::Add(..) | Op::Sub(..) | Op::AddConst(..) | Op::MulConst(..))
+	}
+}
+
+/// Who learns an output.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Recipient {
+	Everyone,
+	Party(usize),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Output {
+	pub name: String,
+	pub wire: Wire,
+	pub to: Recipient,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Circuit {
+	pub gates: Vec<Op>,
+	pub outputs: Vec<Output>,
+	/// Number of inputs of each party.
+	pub inputs_per_party: Vec<usize>,
+}
+
+/// What running a circuit costs: the figures gas is priced from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cost {
+	/// Local linear operations.
+	pub adds: u64,
+	/// Secret multiplications, those inside non-linear operations included.
+	pub muls: u64,
+	/// Values opened, those inside non-linear operations included.
+	pub opens: u64,
+	/// Secret inputs.
+	pub inputs: u64,
+	/// Communication rounds of the online phase under the honest-majority protocols, when DN07
+	/// double sharings are prepared ahead (BGW needs none).
+	pub rounds: u64,
+}
+
+/// Multiplications, openings and rounds of a masked opening followed by an m-bit comparison
+/// against it, as [`nonlinear`] implements it: mask bits (one multiplication and one opening
+/// each: a random sharing, a squaring and an opening, three rounds), one opening, and one
+/// multiplication per bit in m rounds.
+fn masked_cost(mask_bits: u64, m: u64) -> (u64, u64, u64) {
+	(mask_bits + m, mask_bits + 1, 4 + m)
+}
+
+impl Op {
+	/// (multiplications, openings, rounds) of one interactive gate.
+	fn interactive_cost(&self) -> (u64, u64, u64) {
+		let sec = STATISTICAL_SECURITY as u64;
+		match *self {
+			Op::Mul(..) | Op::Select { .. } => (1, 0, 1),
+			Op::Reveal(_) => (0, 1, 1),
+			Op::Lt { bits, .. } | Op::Le { bits, .. } => {
+				let b = bits as u64;
+				masked_cost(b + 1 + sec, b)
+			},
+			Op::Eq { bits, .. } => {
+				let (m, o, r) = masked_cost(bits as u64 + 1 + sec, bits as u64);
+				(2 * m, 2 * o, r)
+			},
+			Op::DivConst { divisor, bits, .. } => {
+				let (bound, shift) = div_shape(divisor, bits);
+				masked_cost(bound as u64 + sec, shift as u64)
+			},
+			_ => (0, 0, 0),
+		}
+	}
+}
+
+/// (bound, shift) of the truncation a division uses; see [`nonlinear::div_const`].
+fn div_shape(divisor: u128, bits: u32) -> (u32, u32) {
+	if divisor.is_power_of_two() {
+		return (bits, divisor.trailing_zeros());
+	}
+	let l = 128 - (divisor - 1).leading_zeros();
+	let shift = bits + l;
+	let m = ((num_bigint::BigUint::from(1u8) << shift) + num_bigint::BigUint::from(divisor) - 1u8) / num_bigint::BigUint::from(divisor);
+	(bits + m.bits() as u32, shift)
+}
+
+impl Circuit {
+	pub fn new(parties: usize) -> Self {
+		Self { inputs_per_party: vec![0; parties], ..Default::default() }
+	}
+
+	pub fn parties(&self) -> usize {
+		self.inputs_per_party.len()
+	}
+
+	/// Append a gate and return its wire.
+	pub fn push(&mut self, op: Op) -> Wire {
+		if let Op::Input { owner, index } = op {
+			if owner < self.inputs_per_party.len() {
+				self.inputs_per_party[owner] = self.inputs_per_party[owner].max(index + 1);
+			}
+		}
+		self.gates.push(op);
+		self.gates.len() - 1
+	}
+
+	/// The next input of `owner`.
+	pub fn input(&mut self, owner: usize) -> Wire {
+		let index = self.inputs_per_party.get(owner).copied().unwrap_or(0);
+		self.push(Op::Input { owner, index })
+	}
+
+	pub fn output(&mut self, name: impl Into<String>, wire: Wire, to: Recipient) {
+		self.outputs.push(Output { name: name.into(), wire, to });
+	}
+
+	/// Check wiring, owners and widths.
+	pub fn validate(&self) -> Result<()> {
+		for (i, op) in self.gates.iter().enumerate() {
+			if let Some(bad) = op.operands().into_iter().find(|w| *w >= i) {
+				return Err(MpcError::InvalidCircuit(format!("gate {i} uses wire {bad}, which is not defined before it")));
+			}
+			match *op {
+				Op::Input { owner, .. } if owner >= self.parties() =>
+					return Err(MpcError::InvalidCircuit(format!("gate {i}: input of party {owner}, but there are {} parties", self.parties()))),
+				Op::Lt { bits, .. } | Op::Le { bits, .. } | Op::Eq { bits, .. } | Op::DivConst { bits, .. } if bits == 0 || bits > 64 =>
+					return Err(MpcError::InvalidCircuit(format!("gate {i}: integer width {bits} is not in 1..=64"))),
+				Op::DivConst { divisor: 0, .. } => return Err(MpcError::InvalidCircuit(format!("gate {i}: division by zero"))),
+				_ => {},
+			}
+		}
+		for o in &self.outputs {
+			if o.wire >= self.gates.len() {
+				return Err(MpcError::InvalidCircuit(format!("output {} names undefined wire {}", o.name, o.wire)));
+			}
+			if let Recipient::Party(p) = o.to {
+				if p >= self.parties() {
+					return Err(MpcError::InvalidCircuit(format!("output {} goes to party {p}, but there are {} parties", o.name, self.parties())));
+				}
+			}
+		}
+		Ok(())
+	}
+
+	/// Interactive depth of every gate.
+	pub fn layers(&self) -> Vec<u32> {
+		let mut layer = vec![0u32; self.gates.len()];
+		for (i, op) in self.gates.iter().enumerate() {
+			let base = op.operands().iter().map(|w| layer[*w]).max().unwrap_or(0);
+			layer[i] = base + op.is_interactive() as u32;
+		}
+		layer
+	}
+
+	/// The operation counts and online rounds of running this circuit with [`execute`].
+	pub fn cost(&self) -> Cost {
+		let mut cost = Cost::default();
+		let layers = self.layers();
+		// Rounds: the executor runs each layer's interactive gates as one batch per kind (and
+		// per width or divisor), one batch after the other.
+		let mut batches: BTreeMap<(u32, u8, u128, u32), u64> = BTreeMap::new();
+		for (op, layer) in self.gates.iter().zip(&layers) {
+			match *op {
+				Op::Input { .. } => cost.inputs += 1,
+				Op::Const(_) => {},
+				Op::Add(..) | Op::Sub(..) | Op::AddConst(..) | Op::MulConst(..) => cost.adds += 1,
+				_ => {
+					let (m, o, r) = op.interactive_cost();
+					cost.muls += m;
+					cost.opens += o;
+					let key = match *op {
+						Op::Mul(..) => (0, 0, 0),
+						Op::Select { .. } => (1, 0, 0),
+						Op::Lt { bits, .. } => (2, 0, bits),
+						Op::Le { bits, .. } => (3, 0, bits),
+						Op::Eq { bits, .. } => (4, 0, bits),
+						Op::DivConst { divisor, bits, .. } => (5, divisor, bits),
+						_ => (6, 0, 0),
+					};
+					batches.insert((*layer, key.0, key.1, key.2), r);
+				},
+			}
+		}
+		let input_rounds = self.inputs_per_party.iter().filter(|k| **k > 0).count() as u64;
+		let output_rounds = self.outputs.iter().map(|o| o.to.clone()).collect::<std::collections::BTreeSet<_>>().len() as u64;
+		cost.opens += self.outputs.len() as u64;
+		cost.rounds = input_rounds + batches.values().sum::<u64>() + output_rounds;
+		cost
+	}
+
+	/// Reference semantics: evaluate in the clear. `inputs[p]` are party p's inputs. Returns
+	/// the outputs by name, in order.
+	pub fn evaluate<F: PrimeField>(&self, inputs: &[Vec<F>]) -> Result<Vec<(String, F)>> {
+		self.validate()?;
+		let mut v: Vec<F> = Vec::with_capacity(self.gates.len());
+		for op in &self.gates {
+			let x = match *op {
+				Op::Input { owner, index } => *inputs
+					.get(owner)
+					.and_then(|i| i.get(index))
+					.ok_or_else(|| MpcError::InvalidCircuit(format!("missing input {index} of party {owner}")))?,
+				Op::Const(c) => F::from(c),
+				Op::Add(a, b) => v[a] + v[b],
+				Op::Sub(a, b) => v[a] - v[b],
+				Op::AddConst(a, c) => v[a] + F::from(c),
+				Op::MulConst(a, c) => v[a] * F::from(c),
+				Op::Mul(a, b) => v[a] * v[b],
+				Op::Lt { a, b, bits } => F::from((int(v[a], bits)? < int(v[b], bits)?) as u64),
+				Op::Le { a, b, bits } => F::from((int(v[a], bits)? <= int(v[b], bits)?) as u64),
+				Op::Eq { a, b, bits } => F::from((int(v[a], bits)? == int(v[b], bits)?) as u64),
+				Op::Select { cond, then, otherwise } => v[otherwise] + v[cond] * (v[then] - v[otherwise]),
+				Op::DivConst { a, divisor, bits } => F::from(int(v[a], bits)? / divisor),
+				Op::Reveal(a) => v[a],
+			};
+			v.push(x);
+		}
+		Ok(self.outputs.iter().map(|o| (o.name.clone(), v[o.wire])).collect())
+	}
+}
+
+fn int<F: PrimeField>(x: F, bits: u32) -> Result<u128> {
+	crate::field::to_u128(x)
+		.filter(|v| bits >= 128 || *v < (1u128 << bits))
+		.ok_or_else(|| MpcError::InvalidCircuit(format!("value does not fit in {bits} bits")))
+}
+
+/// Run `circuit` as this party, with its own inputs. Returns, per output, `Some(value)` when
+/// this party receives it. Integrity checks run before any output is revealed.
+pub fn execute<M: Mpc>(mpc: &mut M, circuit: &Circuit, my_inputs: &[M::F]) -> Result<Vec<(String, Option<M::F>)>> {
+	circuit.validate()?;
+	if circuit.parties() != mpc.parties() {
+		return Err(MpcError::InvalidCircuit(format!("circuit is for {} parties, the protocol has {}", circuit.parties(), mpc.parties())));
+	}
+	let me = mpc.party();
+	if my_inputs.len() != circuit.inputs_per_party[me] {
+		return Err(MpcError::InvalidCircuit(format!("party {me} must supply {} inputs, got {}", circuit.inputs_per_party[me], my_inputs.len())));
+	}
+	// Inputs: one batch per owner.
+	let mut inputs: Vec<Vec<M::Share>> = Vec::with_capacity(circuit.parties());
+	for (owner, &count) in circuit.inputs_per_party.iter().enumerate() {
+		inputs.push(if count == 0 { Vec::new() } else { mpc.input(owner, (owner == me).then_some(my_inputs), count)? });
+	}
+
+	let layers = circuit.layers();
+	let depth = layers.iter().copied().max().unwrap_or(0);
+	let mut wires: Vec<Option<M::Share>> = vec![None; circuit.gates.len()];
+	let get = |wires: &Vec<Option<M::Share>>, w: Wire| wires[w].expect("operands are computed before their gates");
+
+	for layer in 0..=depth {
+		// Interactive gates of this layer, batched by kind.
+		let mut muls: (Vec<Wire>, Vec<M::Share>, Vec<M::Share>) = (vec![], vec![], vec![]);
+		let mut selects: (Vec<Wire>, Vec<M::Share>, Vec<M::Share>, Vec<M::Share>) = (vec![], vec![], vec![], vec![]);
+		let mut compares: BTreeMap<(u8, u32), (Vec<Wire>, Vec<M::Share>, Vec<M::Share>)> = BTreeMap::new();
+		let mut divisions: BTreeMap<(u128, u32), (Vec<Wire>, Vec<M::Share>)> = BTreeMap::new();
+		let mut reveals: (Vec<Wire>, Vec<M::Share>) = (vec![], vec![]);
+		for (i, op) in circuit.gates.iter().enumerate() {
+			if layers[i] != layer || !op.is_interactive() {
+				continue;
+			}
+			match *op {
+				Op::Mul(a, b) => {
+					muls.0.push(i);
+					muls.1.push(get(&wires, a));
+					muls.2.push(get(&wires, b));
+				},
+				Op::Select { cond, then, otherwise } => {
+					selects.0.push(i);
+					selects.1.push(get(&wires, cond));
+					selects.2.push(get(&wires, then));
+					selects.3.push(get(&wires, otherwise));
+				},
+				Op::Lt { a, b, bits } | Op::Le { a, b, bits } | Op::Eq { a, b, bits } => {
+					let kind = match op { Op::Lt { .. } => 0, Op::Le { .. } => 1, _ => 2 };
+					let e = compares.entry((kind, bits)).or_default();
+					e.0.push(i);
+					e.1.push(get(&wires, a));
+					e.2.push(get(&wires, b));
+				},
+				Op::DivConst { a, divisor, bits } => {
+					let e = divisions.entry((divisor, bits)).or_default();
+					e.0.push(i);
+					e.1.push(get(&wires, a));
+				},
+				Op::Reveal(a) => {
+					reveals.0.push(i);
+					reveals.1.push(get(&wires, a));
+				},
+				_ => unreachable!("only interactive gates here"),
+			}
+		}
+		if !muls.0.is_empty() {
+			for (w, s) in muls.0.iter().zip(mpc.mul(&muls.1, &muls.2)?) {
+				wires[*w] = Some(s);
+			}
+		}
+		if !selects.0.is_empty() {
+			for (w, s) in selects.0.iter().zip(nonlinear::select(mpc, &selects.1, &selects.2, &selects.3)?) {
+				wires[*w] = Some(s);
+			}
+		}
+		for ((kind, bits), (ws, a, b)) in compares {
+			let result = match kind {
+				0 => nonlinear::lt(mpc, &a, &b, bits)?,
+				1 => nonlinear::le(mpc, &a, &b, bits)?,
+				_ => nonlinear::eq(mpc, &a, &b, bits)?,
+			};
+			for (w, s) in ws.iter().zip(result) {
+				wires[*w] = Some(s);
+			}
+		}
+		for ((divisor, bits), (ws, a)) in divisions {
+			for (w, s) in ws.iter().zip(nonlinear::div_const(mpc, &a, divisor, bits)?) {
+				wires[*w] = Some(s);
+			}
+		}
+		if !reveals.0.is_empty() {
+			mpc.check()?;
+			for (w, v) in reveals.0.iter().zip(mpc.open(&reveals.1)?) {
+				wires[*w] = Some(mpc.constant(v));
+			}
+		}
+		// Local gates of this layer, in order (they may use this layer's interactive results).
+		for (i, op) in circuit.gates.iter().enumerate() {
+			if layers[i] != layer || op.is_interactive() {
+				continue;
+			}
+			let s = match *op {
+				Op::Input { owner, index } => inputs[owner][index],
+				Op::Const(c) => mpc.constant(M::F::from(c)),
+				Op::Add(a, b) => mpc.add(get(&wires, a), get(&wires, b)),
+				Op::Sub(a, b) => mpc.sub(get(&wires, a), get(&wires, b)),
+				Op::AddConst(a, c) => mpc.add_const(get(&wires, a), M::F::from(c)),
+				Op::MulConst(a, c) => mpc.scale(get(&wires, a), M::F::from(c)),
+				_ => unreachable!("only local gates here"),
+			};
+			wires[i] = Some(s);
+		}
+	}
+
+	// Outputs: verify everything first, then reveal.
+	mpc.check()?;
+	let mut results = Vec::with_capacity(circuit.outputs.len());
+	let public: Vec<&Output> = circuit.outputs.iter().filter(|o| o.to == Recipient::Everyone).collect();
+	let public_values = if public.is_empty() {
+		vec![]
+	} else {
+		let shares: Vec<M::Share> = public.iter().map(|o| get(&wires, o.wire)).collect();
+		let values = mpc.open(&shares)?;
+		mpc.check()?;
+		values
+	};
+	let mut public_iter = public_values.into_iter();
+	let mut private: BTreeMap<usize, Vec<M::F>> = BTreeMap::new();
+	for to in circuit.outputs.iter().filter_map(|o| if let Recipient::Party(p) = o.to { Some(p) } else { None }).collect::<std::collections::BTreeSet<_>>() {
+		let shares: Vec<M::Share> = circuit.outputs.iter().filter(|o| o.to == Recipient::Party(to)).map(|o| get(&wires, o.wire)).collect();
+		if let Some(values) = mpc.output_to(to, &shares)? {
+			private.insert(to, values);
+		}
+	}
+	let mut private_cursor: BTreeMap<usize, usize> = BTreeMap::new();
+	for o in &circuit.outputs {
+		let value = match o.to {
+			Recipient::Everyone => public_iter.next(),
+			Recipient::Party(p) => {
+				let k = private_cursor.entry(p).or_default();
+				let v = private.get(&p).map(|vals| vals[*k]);
+				*k += 1;
+				v
+			},
+		};
+		results.push((o.name.clone(), value));
+	}
+	Ok(results)
+}

@@ -1,0 +1,53 @@
+//! Every way an MPC run can fail. A failed check aborts the run with an error that names it.
+
+use thiserror::Error;
+
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum MpcError {
+	/// Shares of an opened value do not lie on one polynomial of the sharing degree: some party
+	/// sent a wrong share or a wrong opened value.
+	#[error("opening check failed: the shares of an opened value are inconsistent (tampered share or opened value)")]
+	InconsistentShares,
+	/// SPDZ: the batched MAC check over opened values failed.
+	#[error("MAC check failed: an opened value or its MAC was tampered with")]
+	MacCheckFailed,
+	/// SPDZ: a party's opening of its MAC-check commitment does not match the commitment.
+	#[error("commitment check failed: party {party} opened a value different from its commitment")]
+	CommitmentMismatch { party: usize },
+	/// Honest majority with malicious security: the final check `[r·z] = r·[z]` over all
+	/// multiplications failed (Chida et al. 2018).
+	#[error("multiplication check failed: a multiplication was tampered with")]
+	MultiplicationCheckFailed,
+	/// A party broadcast different values to different parties.
+	#[error("broadcast check failed: parties received different broadcast values")]
+	InconsistentBroadcast,
+	/// A preprocessed triple failed the sacrifice check.
+	#[error("triple check failed: a preprocessed multiplication triple is incorrect")]
+	TripleCheckFailed,
+	/// A message arrived with a sequence number other than the next one expected.
+	#[error("message from party {from} out of order: expected #{expected}, got #{got} (dropped or replayed)")]
+	OutOfOrder { from: usize, expected: u64, got: u64 },
+	/// A message failed authenticated decryption.
+	#[error("message from party {from} failed authentication")]
+	Unauthenticated { from: usize },
+	/// A message had the wrong length or an invalid encoding.
+	#[error("malformed message from party {from}: {reason}")]
+	Malformed { from: usize, reason: String },
+	/// No message arrived in time.
+	#[error("timed out waiting for party {from}")]
+	Timeout { from: usize },
+	/// The connection to a party is gone.
+	#[error("connection to party {peer} lost: {reason}")]
+	Disconnected { peer: usize, reason: String },
+	/// The protocol's parameters cannot work (e.g. t >= n/2 for honest majority).
+	#[error("invalid parameters: {0}")]
+	InvalidParameters(String),
+	/// The preprocessing source ran out or failed.
+	#[error("preprocessing failed: {0}")]
+	Preprocessing(String),
+	/// The circuit is malformed or uses an operation the protocol or field cannot run.
+	#[error("invalid circuit: {0}")]
+	InvalidCircuit(String),
+}
+
+pub type Result<T> = core::result::Result<T, MpcError>;

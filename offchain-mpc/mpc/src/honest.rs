@@ -1,0 +1,460 @@
+//! Honest-majority MPC over Shamir sharings (t < n/2).
+//!
+//! * [`ShamirCore`]: the shared machinery: input sharing, random and double-random sharings
+//!   from the hyper-invertible matrix, and two multiplications: BGW-style resharing (every party
+//!   reshares its local product to every other: O(n²) messages) and Damgård-Nielsen 2007 (each
+//!   party sends one masked share to a king, who opens and returns it: O(n) messages; the king
+//!   rotates over the elements of a batch so the load stays flat).
+//! * [`SemiHonest`]: passive security, either multiplication.
+//! * [`Malicious`]: active security with abort (Chida et al. 2018): every wire also carries
+//!   `[r·x]` for a secret random r; at [`Mpc::check`] a random linear combination verifies
+//!   `[r·z] = r·[z]` for all multiplications and inputs, and openings use error detection.
+
+use crate::{
+	error::{MpcError, Result},
+	protocol::{Mpc, Stats},
+	shamir::Shamir,
+	transport::{Net, Transport},
+};
+use ark_ff::PrimeField;
+use rand::{RngCore, SeedableRng};
+use rand_chacha::ChaCha12Rng;
+
+/// Which multiplication the semi-honest protocol uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Multiplication {
+	/// Resharing of the local product (Ben-Or, Goldwasser, Wigderson / GRR): O(n²) messages.
+	Bgw,
+	/// Double random sharings and a rotating king (Damgård-Nielsen 2007): O(n) messages.
+	Dn07,
+}
+
+pub struct ShamirCore<F: PrimeField, T: Transport> {
+	pub shamir: Shamir<F>,
+	pub net: Net<T>,
+	rng: ChaCha12Rng,
+	/// Preprocessed double sharings ([r]_t, [r]_2t), consumed by DN07 multiplications.
+	doubles: Vec<(F, F)>,
+	/// Rotates the king between batches, so small batches spread the load too.
+	king_offset: usize,
+}
+
+impl<F: PrimeField, T: Transport> ShamirCore<F, T> {
+	pub fn new(transport: T, t: usize) -> Result<Self> {
+		let shamir = Shamir::new(transport.parties(), t)?;
+		Ok(Self { shamir, net: Net::new(transport), rng: ChaCha12Rng::from_entropy(), doubles: Vec::new(), king_offset: 0 })
+	}
+
+	pub fn party(&self) -> usize {
+		self.net.party()
+	}
+
+	pub fn n(&self) -> usize {
+		self.shamir.n()
+	}
+
+	pub fn t(&self) -> usize {
+		self.shamir.t()
+	}
+
+	/// `owner` shares `count` values with degree t.
+	pub fn input(&mut self, owner: usize, values: Option<&[F]>, count: usize) -> Result<Vec<F>> {
+		let me = self.party();
+		self.net.round();
+		if me == owner {
+			let values = values.ok_or_else(|| MpcError::InvalidParameters("the input owner must supply its values".into()))?;
+			if values.len() != count {
+				return Err(MpcError::InvalidParameters(format!("expected {count} input values, got {}", values.len())));
+			}
+			let mut per_party = self.shamir.share_many(values, self.t(), &mut self.rng);
+			for (to, shares) in per_party.iter().enumerate() {
+				if to != me {
+					self.net.send_elements(to, shares)?;
+				}
+			}
+			Ok(std::mem::take(&mut per_party[me]))
+		} else {
+			self.net.recv_elements(owner, count)
+		}
+	}
+
+	/// Random sharings from the hyper-invertible matrix: every party deals `batches` random
+	/// values at each degree in `degrees`; each batch yields n - t outputs per degree, with the
+	/// same secret across degrees. Returns `result[degree_index][k]`.
+	fn random_multi(&mut self, count: usize, degrees: &[usize]) -> Result<Vec<Vec<F>>> {
+		let n = self.n();
+		let per_batch = n - self.t();
+		let batches = count.div_ceil(per_batch);
+		let me = self.party();
+		// outgoing[to] = for each batch, for each degree, our dealt share for `to`.
+		let mut outgoing = vec![Vec::with_capacity(batches * degrees.len()); n];
+		for _ in 0..batches {
+			let secret = F::rand(&mut self.rng);
+			for &d in degrees {
+				for (to, share) in self.shamir.share(secret, d, &mut self.rng).into_iter().enumerate() {
+					outgoing[to].push(share);
+				}
+			}
+		}
+		self.net.round();
+		let counts = vec![batches * degrees.len(); n];
+		let dealt = self.net.exchange_elements(outgoing, &counts)?;
+		let _ = me;
+		let m = self.shamir.vandermonde(per_batch);
+		let mut out = vec![Vec::with_capacity(batches * per_batch); degrees.len()];
+		for b in 0..batches {
+			for (di, _) in degrees.iter().enumerate() {
+				for row in &m {
+					let v: F = (0..n).map(|i| row[i] * dealt[i][b * degrees.len() + di]).sum();
+					out[di].push(v);
+				}
+			}
+		}
+		for o in &mut out {
+			o.truncate(count);
+		}
+		Ok(out)
+	}
+
+	/// `count` random degree-t sharings.
+	pub fn random(&mut self, count: usize) -> Result<Vec<F>> {
+		Ok(self.random_multi(count, &[self.t()])?.remove(0))
+	}
+
+	/// Make sure `count` double sharings are ready for DN07 multiplications.
+	pub fn prepare_doubles(&mut self, count: usize) -> Result<()> {
+		if self.doubles.len() >= count {
+			return Ok(());
+		}
+		let missing = count - self.doubles.len();
+		let t = self.t();
+		let mut both = self.random_multi(missing, &[t, 2 * t])?;
+		let high = both.pop().expect("two degrees");
+		let low = both.pop().expect("two degrees");
+		self.doubles.extend(low.into_iter().zip(high));
+		Ok(())
+	}
+
+	/// DN07 multiplication: see [`Self::reduce_dn07`].
+	pub fn mul_dn07(&mut self, a: &[F], b: &[F]) -> Result<Vec<F>> {
+		self.reduce_dn07(a.iter().zip(b).map(|(x, y)| *x * y).collect())
+	}
+
+	/// Degree reduction, DN07: party i sends d_i = p_i + [r]_2t (p_i its share of a degree-2t
+	/// product) to the element's king, who reconstructs d and sends it back; then
+	/// [p]_t = d - [r]_t.
+	pub fn reduce_dn07(&mut self, products: Vec<F>) -> Result<Vec<F>> {
+		let count = products.len();
+		self.prepare_doubles(count)?;
+		let doubles: Vec<(F, F)> = self.doubles.drain(self.doubles.len() - count..).collect();
+		let n = self.n();
+		let me = self.party();
+		let offset = self.king_offset;
+		self.king_offset = (self.king_offset + count) % n;
+		let king = |k: usize| (k + offset) % n;
+
+		// Round 1: masked degree-2t shares to the kings.
+		let mut to_king = vec![Vec::with_capacity(count / n + 1); n];
+		for k in 0..count {
+			to_king[king(k)].push(products[k] + doubles[k].1);
+		}
+		let my_elements = to_king[me].len();
+		self.net.round();
+		let counts = vec![my_elements; n];
+		let received = self.net.exchange_elements(to_king, &counts)?;
+		// As king: open my elements.
+		let mut shares = vec![F::zero(); n];
+		let opened: Vec<F> = (0..my_elements)
+			.map(|j| {
+				for (i, s) in shares.iter_mut().enumerate() {
+					*s = received[i][j];
+				}
+				self.shamir.reconstruct(&shares)
+			})
+			.collect();
+		// Round 2: the kings send the opened values to everyone.
+		let counts: Vec<usize> = (0..n).map(|i| (0..count).filter(|k| king(*k) == i).count()).collect();
+		let outgoing = vec![opened; n];
+		let from_kings = self.net.exchange_elements(outgoing, &counts)?;
+		let mut cursor = vec![0usize; n];
+		Ok((0..count)
+			.map(|k| {
+				let kk = king(k);
+				let d = from_kings[kk][cursor[kk]];
+				cursor[kk] += 1;
+				d - doubles[k].0
+			})
+			.collect())
+	}
+
+	/// BGW multiplication: see [`Self::reduce_bgw`].
+	pub fn mul_bgw(&mut self, a: &[F], b: &[F]) -> Result<Vec<F>> {
+		self.reduce_bgw(a.iter().zip(b).map(|(x, y)| *x * y).collect())
+	}
+
+	/// Degree reduction, BGW: every party reshares its degree-2t share with degree t; party j
+	/// combines the n shares it gets with the Lagrange coefficients at zero.
+	pub fn reduce_bgw(&mut self, products: Vec<F>) -> Result<Vec<F>> {
+		let n = self.n();
+		let t = self.t();
+		let count = products.len();
+		let outgoing = self.shamir.share_many(&products, t, &mut self.rng);
+		self.net.round();
+		let received = self.net.exchange_elements(outgoing, &vec![count; n])?;
+		let lambda = self.shamir.lagrange_at_zero().to_vec();
+		Ok((0..count).map(|k| (0..n).map(|i| lambda[i] * received[i][k]).sum()).collect())
+	}
+
+	/// Everyone learns the values; with `check`, the shares must lie on a degree-t polynomial.
+	pub fn open(&mut self, shares: &[F], check: bool) -> Result<Vec<F>> {
+		self.net.round();
+		let all = self.net.all_to_all_elements(shares)?;
+		let n = self.n();
+		let t = self.t();
+		let mut column = vec![F::zero(); n];
+		(0..shares.len())
+			.map(|k| {
+				for i in 0..n {
+					column[i] = all[i][k];
+				}
+				if check { self.shamir.reconstruct_checked(&column, t) } else { Ok(self.shamir.reconstruct(&column)) }
+			})
+			.collect()
+	}
+
+	/// Only `to` learns the values (with error detection).
+	pub fn open_to(&mut self, to: usize, shares: &[F]) -> Result<Option<Vec<F>>> {
+		self.net.round();
+		if self.party() != to {
+			self.net.send_elements(to, shares)?;
+			return Ok(None);
+		}
+		let n = self.n();
+		let mut all = Vec::with_capacity(n);
+		for from in 0..n {
+			all.push(if from == to { shares.to_vec() } else { self.net.recv_elements(from, shares.len())? });
+		}
+		let mut column = vec![F::zero(); n];
+		let t = self.t();
+		(0..shares.len())
+			.map(|k| {
+				for i in 0..n {
+					column[i] = all[i][k];
+				}
+				self.shamir.reconstruct_checked(&column, t)
+			})
+			.collect::<Result<Vec<F>>>()
+			.map(Some)
+	}
+
+	/// A fresh 32-byte seed no party controls: a random sharing, opened with error detection.
+	pub fn coin(&mut self) -> Result<[u8; 32]> {
+		let r = self.random(1)?;
+		let v = self.open(&r, true)?;
+		let mut seed = [0u8; 32];
+		let bytes = crate::field::to_bytes(&v);
+		seed[..bytes.len().min(32)].copy_from_slice(&bytes[..bytes.len().min(32)]);
+		Ok(seed)
+	}
+
+	pub fn rng(&mut self) -> &mut impl RngCore {
+		&mut self.rng
+	}
+
+	pub fn stats(&self) -> Stats {
+		Stats { bytes_sent: self.net.bytes_sent(), messages_sent: self.net.messages_sent(), rounds: self.net.rounds() }
+	}
+}
+
+/// Passively secure Shamir MPC.
+pub struct SemiHonest<F: PrimeField, T: Transport> {
+	pub core: ShamirCore<F, T>,
+	pub multiplication: Multiplication,
+}
+
+impl<F: PrimeField, T: Transport> SemiHonest<F, T> {
+	pub fn new(transport: T, t: usize, multiplication: Multiplication) -> Result<Self> {
+		Ok(Self { core: ShamirCore::new(transport, t)?, multiplication })
+	}
+}
+
+impl<F: PrimeField, T: Transport> SemiHonest<F, T> {
+	fn reduce(&mut self, products: Vec<F>) -> Result<Vec<F>> {
+		match self.multiplication {
+			Multiplication::Bgw => self.core.reduce_bgw(products),
+			Multiplication::Dn07 => self.core.reduce_dn07(products),
+		}
+	}
+}
+
+impl<F: PrimeField, T: Transport> Mpc for SemiHonest<F, T> {
+	type F = F;
+	type Share = F;
+
+	fn party(&self) -> usize {
+		self.core.party()
+	}
+	fn parties(&self) -> usize {
+		self.core.n()
+	}
+	fn add(&self, a: F, b: F) -> F {
+		a + b
+	}
+	fn sub(&self, a: F, b: F) -> F {
+		a - b
+	}
+	fn scale(&self, a: F, c: F) -> F {
+		a * c
+	}
+	fn add_const(&self, a: F, c: F) -> F {
+		a + c
+	}
+	fn constant(&self, c: F) -> F {
+		// The constant polynomial c is a valid degree-t sharing of c.
+		c
+	}
+	fn input(&mut self, owner: usize, values: Option<&[F]>, count: usize) -> Result<Vec<F>> {
+		self.core.input(owner, values, count)
+	}
+	fn mul(&mut self, a: &[F], b: &[F]) -> Result<Vec<F>> {
+		self.reduce(a.iter().zip(b).map(|(x, y)| *x * y).collect())
+	}
+	/// Sum the local products first: one degree reduction per inner product.
+	fn inner_products(&mut self, pairs: &[(Vec<F>, Vec<F>)]) -> Result<Vec<F>> {
+		let sums = pairs.iter().map(|(a, b)| a.iter().zip(b).map(|(x, y)| *x * y).sum()).collect();
+		self.reduce(sums)
+	}
+	fn open(&mut self, a: &[F]) -> Result<Vec<F>> {
+		self.core.open(a, false)
+	}
+	fn random(&mut self, count: usize) -> Result<Vec<F>> {
+		self.core.random(count)
+	}
+	fn output_to(&mut self, to: usize, a: &[F]) -> Result<Option<Vec<F>>> {
+		self.core.open_to(to, a)
+	}
+	fn check(&mut self) -> Result<()> {
+		Ok(())
+	}
+	fn stats(&self) -> Stats {
+		self.core.stats()
+	}
+}
+
+/// A wire of the maliciously secure protocol: shares of x and of r·x.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Authenticated<F> {
+	pub x: F,
+	pub rx: F,
+}
+
+/// Actively secure (with abort) Shamir MPC after Chida, Genkin, Hamada, Ikarashi, Kikuchi,
+/// Lindell and Nof, "Fast Large-Scale Honest-Majority MPC for Malicious Adversaries" (2018).
+pub struct Malicious<F: PrimeField, T: Transport> {
+	pub core: ShamirCore<F, T>,
+	/// Shares of the secret random r.
+	r: F,
+	/// Wires to verify at the next check: (z, r·z) for every multiplication output and input.
+	pending: Vec<Authenticated<F>>,
+}
+
+impl<F: PrimeField, T: Transport> Malicious<F, T> {
+	pub fn new(transport: T, t: usize) -> Result<Self> {
+		let mut core = ShamirCore::new(transport, t)?;
+		let r = core.random(1)?[0];
+		Ok(Self { core, r, pending: Vec::new() })
+	}
+
+	/// Generate the double sharings `mults` multiplications will use (each authenticated
+	/// multiplication consumes two).
+	pub fn prepare(&mut self, mults: usize) -> Result<()> {
+		self.core.prepare_doubles(2 * mults)
+	}
+
+	fn authenticate(&mut self, x: Vec<F>) -> Result<Vec<Authenticated<F>>> {
+		let r = vec![self.r; x.len()];
+		let rx = self.core.mul_dn07(&x, &r)?;
+		let wires: Vec<Authenticated<F>> = x.into_iter().zip(rx).map(|(x, rx)| Authenticated { x, rx }).collect();
+		self.pending.extend_from_slice(&wires);
+		Ok(wires)
+	}
+}
+
+impl<F: PrimeField, T: Transport> Mpc for Malicious<F, T> {
+	type F = F;
+	type Share = Authenticated<F>;
+
+	fn party(&self) -> usize {
+		self.core.party()
+	}
+	fn parties(&self) -> usize {
+		self.core.n()
+	}
+	fn add(&self, a: Self::Share, b: Self::Share) -> Self::Share {
+		Authenticated { x: a.x + b.x, rx: a.rx + b.rx }
+	}
+	fn sub(&self, a: Self::Share, b: Self::Share) -> Self::Share {
+		Authenticated { x: a.x - b.x, rx: a.rx - b.rx }
+	}
+	fn scale(&self, a: Self::Share, c: F) -> Self::Share {
+		Authenticated { x: a.x * c, rx: a.rx * c }
+	}
+	fn add_const(&self, a: Self::Share, c: F) -> Self::Share {
+		Authenticated { x: a.x + c, rx: a.rx + self.r * c }
+	}
+	fn constant(&self, c: F) -> Self::Share {
+		Authenticated { x: c, rx: self.r * c }
+	}
+	fn input(&mut self, owner: usize, values: Option<&[F]>, count: usize) -> Result<Vec<Self::Share>> {
+		let x = self.core.input(owner, values, count)?;
+		self.authenticate(x)
+	}
+	fn mul(&mut self, a: &[Self::Share], b: &[Self::Share]) -> Result<Vec<Self::Share>> {
+		// One round: [x·y] and [(r·x)·y] together.
+		let left: Vec<F> = a.iter().map(|w| w.x).chain(a.iter().map(|w| w.rx)).collect();
+		let right: Vec<F> = b.iter().map(|w| w.x).chain(b.iter().map(|w| w.x)).collect();
+		let products = self.core.mul_dn07(&left, &right)?;
+		let (z, rz) = products.split_at(a.len());
+		let wires: Vec<Self::Share> = z.iter().zip(rz).map(|(x, rx)| Authenticated { x: *x, rx: *rx }).collect();
+		self.pending.extend_from_slice(&wires);
+		Ok(wires)
+	}
+	fn open(&mut self, a: &[Self::Share]) -> Result<Vec<F>> {
+		let x: Vec<F> = a.iter().map(|w| w.x).collect();
+		self.core.open(&x, true)
+	}
+	fn random(&mut self, count: usize) -> Result<Vec<Self::Share>> {
+		let x = self.core.random(count)?;
+		self.authenticate(x)
+	}
+	fn output_to(&mut self, to: usize, a: &[Self::Share]) -> Result<Option<Vec<F>>> {
+		self.check()?;
+		let x: Vec<F> = a.iter().map(|w| w.x).collect();
+		self.core.open_to(to, &x)
+	}
+	/// Verify Σ α_k [r·z_k] = r · Σ α_k [z_k] for random public α_k chosen after the fact.
+	fn check(&mut self) -> Result<()> {
+		if self.pending.is_empty() {
+			return Ok(());
+		}
+		let seed = self.core.coin()?;
+		let mut coins = ChaCha12Rng::from_seed(seed);
+		let (mut u, mut w) = (F::zero(), F::zero());
+		for wire in self.pending.drain(..) {
+			let alpha = F::rand(&mut coins);
+			u += alpha * wire.rx;
+			w += alpha * wire.x;
+		}
+		// T = u - r·w, computed without revealing r so the wires stay usable after the check.
+		let rw = self.core.mul_dn07(&[self.r], &[w])?[0];
+		let t = self.core.open(&[u - rw], true)?[0];
+		if t.is_zero() {
+			Ok(())
+		} else {
+			Err(MpcError::MultiplicationCheckFailed)
+		}
+	}
+	fn stats(&self) -> Stats {
+		self.core.stats()
+	}
+}

@@ -1,0 +1,26 @@
+//! Enigma's MPC engine (whitepaper 5.1-5.2).
+//!
+//! * [`field`]: the fields (BLS12-381 Fr by default, a 64-bit field for throughput).
+//! * [`shamir`]: Shamir (t+1, n) sharing with error detection.
+//! * [`honest`]: honest-majority protocols: semi-honest with BGW or DN07 (linear communication)
+//!   multiplication, and maliciously secure with the Chida et al. multiplication check.
+//! * [`spdz`] and [`preprocessing`]: the SPDZ online phase for a dishonest majority, fed by a
+//!   pluggable preprocessing source (dealer-free honest-majority generation here).
+//! * [`nonlinear`]: random bits, bit decomposition, comparisons, selection, division.
+//! * [`circuit`]: the layered circuit IR, its cost (for gas) and its executor.
+//! * [`transport`]: the message layer: in memory, TCP with authenticated encryption, and
+//!   fault injection for tests.
+
+pub mod circuit;
+pub mod error;
+pub mod field;
+pub mod honest;
+pub mod nonlinear;
+pub mod preprocessing;
+pub mod protocol;
+pub mod shamir;
+pub mod spdz;
+pub mod transport;
+
+pub use error::{MpcError, Result};
+pub use protocol::{Mpc, Stats};

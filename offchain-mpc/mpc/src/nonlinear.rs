@@ -1,0 +1,206 @@
+//! Non-linear building blocks for real contracts, over any [`Mpc`]: shared random bits, bit
+//! decomposition, comparison, equality, oblivious selection, truncation and division by public
+//! constants. Values are fixed-width unsigned integers carried in the field: a `bits`-bit value
+//! is an element in [0, 2^bits).
+//!
+//! The constructions are the standard statistically-masked ones (Catrina and de Hoogh 2010):
+//! open x + r for a random r whose low bits are shared individually and whose high part hides
+//! x with [`STATISTICAL_SECURITY`] bits, then finish with a bitwise circuit against the public
+//! value. They need the field to have more than `bits + STATISTICAL_SECURITY + 2` bits.
+
+use crate::{
+	error::{MpcError, Result},
+	field::{low_bits, pow2},
+	protocol::Mpc,
+};
+use ark_ff::{BigInteger, Field, One, PrimeField, Zero};
+use num_bigint::BigUint;
+
+/// Bits of statistical hiding for masked openings.
+pub const STATISTICAL_SECURITY: u32 = 40;
+
+fn check_room<F: PrimeField>(bound: u32) -> Result<()> {
+	if bound > 128 || F::MODULUS_BIT_SIZE <= bound + STATISTICAL_SECURITY + 2 {
+		return Err(MpcError::InvalidCircuit(format!(
+			"a {bound}-bit masked opening needs a field of more than {} bits (this one has {}) and at most 128 bits",
+			bound + STATISTICAL_SECURITY + 2,
+			F::MODULUS_BIT_SIZE
+		)));
+	}
+	Ok(())
+}
+
+/// `count` shared uniformly random bits: open r² for a random r; r/√(r²) is ±1 uniformly.
+pub fn random_bits<M: Mpc>(mpc: &mut M, count: usize) -> Result<Vec<M::Share>> {
+	let half = M::F::from(2u64).inverse().expect("odd characteristic");
+	let mut bits = Vec::with_capacity(count);
+	while bits.len() < count {
+		let want = count - bits.len();
+		let r = mpc.random(want)?;
+		let squares = mpc.mul(&r, &r)?;
+		let opened = mpc.open(&squares)?;
+		for (r, s) in r.into_iter().zip(opened) {
+			// s = 0 happens with probability 1/p; those r are simply dropped.
+			if let Some(root) = s.sqrt().filter(|root| !root.is_zero()) {
+				let inv = root.inverse().expect("non-zero");
+				bits.push(mpc.scale(mpc.add_const(mpc.scale(r, inv), M::F::one()), half));
+			} else if !s.is_zero() {
+				return Err(MpcError::InconsistentShares);
+			}
+		}
+	}
+	Ok(bits)
+}
+
+/// A random mask r = Σ_{i<low} 2^i b_i + 2^low · (a `high`-bit random value), with the low bits.
+struct Masks<S> {
+	bits: Vec<Vec<S>>,
+	full: Vec<S>,
+}
+
+fn masks<M: Mpc>(mpc: &mut M, count: usize, low: u32, high: u32) -> Result<Masks<M::Share>> {
+	let per = (low + high) as usize;
+	let all = random_bits(mpc, count * per)?;
+	let mut bits = Vec::with_capacity(count);
+	let mut full = Vec::with_capacity(count);
+	for chunk in all.chunks(per) {
+		let r = chunk.iter().enumerate().fold(mpc.constant(M::F::zero()), |acc, (i, b)| mpc.add(acc, mpc.scale(*b, pow2(i as u32))));
+		bits.push(chunk[..low as usize].to_vec());
+		full.push(r);
+	}
+	Ok(Masks { bits, full })
+}
+
+/// [public < shared] bit by bit from the least significant bit, for each pair; `shared` bits are
+/// LSB first. One multiplication per bit: `bits` rounds.
+fn public_lt_bits<M: Mpc>(mpc: &mut M, public: &[u128], shared: &[Vec<M::Share>], bits: u32) -> Result<Vec<M::Share>> {
+	let mut lt: Vec<M::Share> = vec![mpc.constant(M::F::zero()); public.len()];
+	for i in 0..bits as usize {
+		let b: Vec<M::Share> = shared.iter().map(|s| s[i]).collect();
+		// a_i = 0: lt' = b + lt - b·lt;  a_i = 1: lt' = b·lt.
+		let products = mpc.mul(&b, &lt)?;
+		lt = (0..public.len())
+			.map(|k| {
+				if (public[k] >> i) & 1 == 0 {
+					mpc.sub(mpc.add(b[k], lt[k]), products[k])
+				} else {
+					products[k]
+				}
+			})
+			.collect();
+	}
+	Ok(lt)
+}
+
+/// x mod 2^m for shared x < 2^bound.
+pub fn mod2m<M: Mpc>(mpc: &mut M, x: &[M::Share], bound: u32, m: u32) -> Result<Vec<M::Share>> {
+	if m >= bound {
+		return Ok(x.to_vec());
+	}
+	check_room::<M::F>(bound)?;
+	let mask = masks(mpc, x.len(), m, bound - m + STATISTICAL_SECURITY)?;
+	let masked: Vec<M::Share> = x.iter().zip(&mask.full).map(|(x, r)| mpc.add(*x, *r)).collect();
+	let c = mpc.open(&masked)?;
+	let c_low: Vec<u128> = c.iter().map(|c| low_bits(*c, m)).collect();
+	// x mod 2^m = c_low - r_low + 2^m · [c_low < r_low]
+	let wrapped = public_lt_bits(mpc, &c_low, &mask.bits, m)?;
+	Ok((0..x.len())
+		.map(|k| {
+			let r_low = mask.bits[k].iter().enumerate().fold(mpc.constant(M::F::zero()), |acc, (i, b)| mpc.add(acc, mpc.scale(*b, pow2(i as u32))));
+			let v = mpc.add_const(mpc.scale(r_low, -M::F::one()), M::F::from(c_low[k]));
+			mpc.add(v, mpc.scale(wrapped[k], pow2(m)))
+		})
+		.collect())
+}
+
+/// ⌊x / 2^m⌋ for shared x < 2^bound (exact).
+pub fn trunc<M: Mpc>(mpc: &mut M, x: &[M::Share], bound: u32, m: u32) -> Result<Vec<M::Share>> {
+	let low = mod2m(mpc, x, bound, m)?;
+	let inv = pow2::<M::F>(m).inverse().expect("2^m is invertible");
+	Ok(x.iter().zip(low).map(|(x, l)| mpc.scale(mpc.sub(*x, l), inv)).collect())
+}
+
+/// [a < b] for `bits`-bit values.
+pub fn lt<M: Mpc>(mpc: &mut M, a: &[M::Share], b: &[M::Share], bits: u32) -> Result<Vec<M::Share>> {
+	// c = a - b + 2^bits ∈ [1, 2^(bits+1)); a < b exactly when bit `bits` of c is 0.
+	let c: Vec<M::Share> = a.iter().zip(b).map(|(a, b)| mpc.add_const(mpc.sub(*a, *b), pow2(bits))).collect();
+	let top = trunc(mpc, &c, bits + 1, bits)?;
+	Ok(top.into_iter().map(|t| mpc.add_const(mpc.scale(t, -M::F::one()), M::F::one())).collect())
+}
+
+/// [a <= b] for `bits`-bit values.
+pub fn le<M: Mpc>(mpc: &mut M, a: &[M::Share], b: &[M::Share], bits: u32) -> Result<Vec<M::Share>> {
+	let greater = lt(mpc, b, a, bits)?;
+	Ok(greater.into_iter().map(|g| mpc.add_const(mpc.scale(g, -M::F::one()), M::F::one())).collect())
+}
+
+/// [a == b] for `bits`-bit values: neither is less than the other (both tests in one batch).
+pub fn eq<M: Mpc>(mpc: &mut M, a: &[M::Share], b: &[M::Share], bits: u32) -> Result<Vec<M::Share>> {
+	let left: Vec<M::Share> = a.iter().chain(b).copied().collect();
+	let right: Vec<M::Share> = b.iter().chain(a).copied().collect();
+	let both = lt(mpc, &left, &right, bits)?;
+	let (ab, ba) = both.split_at(a.len());
+	Ok(ab.iter().zip(ba).map(|(x, y)| mpc.add_const(mpc.scale(mpc.add(*x, *y), -M::F::one()), M::F::one())).collect())
+}
+
+/// c ? x : y, for shared bits c.
+pub fn select<M: Mpc>(mpc: &mut M, c: &[M::Share], x: &[M::Share], y: &[M::Share]) -> Result<Vec<M::Share>> {
+	let diff: Vec<M::Share> = x.iter().zip(y).map(|(x, y)| mpc.sub(*x, *y)).collect();
+	let picked = mpc.mul(c, &diff)?;
+	Ok(picked.into_iter().zip(y).map(|(p, y)| mpc.add(p, *y)).collect())
+}
+
+/// ⌊a / d⌋ for `bits`-bit values and a public divisor d > 0. Powers of two truncate directly;
+/// other divisors multiply by m = ⌈2^(bits+ℓ)/d⌉ (ℓ = ⌈log2 d⌉) and truncate by bits + ℓ,
+/// which is exact for every a < 2^bits (Granlund and Montgomery 1994).
+pub fn div_const<M: Mpc>(mpc: &mut M, a: &[M::Share], divisor: u128, bits: u32) -> Result<Vec<M::Share>> {
+	if divisor == 0 {
+		return Err(MpcError::InvalidCircuit("division by zero".into()));
+	}
+	if divisor.is_power_of_two() {
+		return trunc(mpc, a, bits, divisor.trailing_zeros());
+	}
+	let l = 128 - (divisor - 1).leading_zeros();
+	let shift = bits + l;
+	let numerator = BigUint::from(1u8) << shift;
+	let m = (&numerator + BigUint::from(divisor) - 1u8) / BigUint::from(divisor);
+	let m_field = M::F::from_le_bytes_mod_order(&m.to_bytes_le());
+	let m_bits = m.bits() as u32;
+	let scaled: Vec<M::Share> = a.iter().map(|x| mpc.scale(*x, m_field)).collect();
+	trunc(mpc, &scaled, bits + m_bits, shift)
+}
+
+/// The `bits` bits (LSB first) of each shared `bits`-bit value.
+pub fn bit_decompose<M: Mpc>(mpc: &mut M, x: &[M::Share], bits: u32) -> Result<Vec<Vec<M::Share>>> {
+	check_room::<M::F>(bits)?;
+	let mask = masks(mpc, x.len(), bits, STATISTICAL_SECURITY)?;
+	let masked: Vec<M::Share> = x.iter().zip(&mask.full).map(|(x, r)| mpc.add(*x, *r)).collect();
+	let c: Vec<u128> = mpc.open(&masked)?.into_iter().map(|c| low_bits(c, bits)).collect();
+	// x = (c - r) mod 2^bits, by a ripple-borrow subtractor with public c.
+	let count = x.len();
+	let mut borrow = vec![mpc.constant(M::F::zero()); count];
+	let mut out = vec![Vec::with_capacity(bits as usize); count];
+	let two = M::F::from(2u64);
+	for i in 0..bits as usize {
+		let r: Vec<M::Share> = mask.bits.iter().map(|b| b[i]).collect();
+		let rb = mpc.mul(&r, &borrow)?;
+		for k in 0..count {
+			// r XOR borrow = r + borrow - 2·r·borrow
+			let xor = mpc.sub(mpc.add(r[k], borrow[k]), mpc.scale(rb[k], two));
+			if (c[k] >> i) & 1 == 1 {
+				out[k].push(mpc.add_const(mpc.scale(xor, -M::F::one()), M::F::one()));
+				borrow[k] = rb[k];
+			} else {
+				out[k].push(xor);
+				borrow[k] = mpc.sub(mpc.add(r[k], borrow[k]), rb[k]);
+			}
+		}
+	}
+	Ok(out)
+}
+
+/// Field elements as unsigned integers, for callers that bound-check plaintext values.
+pub fn fits<F: PrimeField>(v: F, bits: u32) -> bool {
+	let big = v.into_bigint();
+	big.num_bits() <= bits
+}

@@ -1,0 +1,202 @@
+//! Where SPDZ gets its correlated randomness.
+//!
+//! [`Preprocessing`] is the interface the online phase consumes. [`Store`] holds one party's
+//! preprocessed material, however it was made; it is what the generators produce:
+//!
+//! * [`honest_majority`]: dealer-free generation with t < n/2 over Shamir sharings. The MAC key
+//!   α, triple factors and masks are random sharings from the hyper-invertible matrix; products
+//!   and MACs come from DN07 multiplications; every triple is checked by sacrificing a second
+//!   one; Shamir shares become additive by their Lagrange coefficients.
+//! * `TrustedDealer` (feature `test-dealer`, tests only): every party derives the same
+//!   material from one seed. It is a test fixture and never part of a real run.
+//!
+//! The somewhat-homomorphic (dishonest-majority) generator will produce a [`Store`] as well.
+
+use crate::{
+	error::{MpcError, Result},
+	honest::ShamirCore,
+	spdz::MacShare,
+	transport::Transport,
+};
+use ark_ff::PrimeField;
+use rand::SeedableRng;
+use rand_chacha::ChaCha12Rng;
+
+/// A Beaver triple: shares of a, b and c = a·b.
+pub type Triple<F> = [MacShare<F>; 3];
+
+pub trait Preprocessing<F: PrimeField> {
+	/// This party's share α_i of the global MAC key.
+	fn mac_key_share(&self) -> F;
+	fn triples(&mut self, count: usize) -> Result<Vec<Triple<F>>>;
+	/// Shares of `count` masks for inputs (or private outputs) of `owner`, and their values if
+	/// this party is the owner.
+	fn input_masks(&mut self, owner: usize, count: usize) -> Result<(Vec<MacShare<F>>, Option<Vec<F>>)>;
+	/// Shares of `count` random values nobody knows.
+	fn random(&mut self, count: usize) -> Result<Vec<MacShare<F>>>;
+}
+
+/// How much material to make.
+#[derive(Clone, Debug, Default)]
+pub struct Plan {
+	pub triples: usize,
+	pub randoms: usize,
+	/// Masks per owning party, by index.
+	pub masks: Vec<usize>,
+}
+
+/// One party's preprocessed material.
+#[derive(Clone, Debug, Default)]
+pub struct Store<F> {
+	pub party: usize,
+	pub alpha: F,
+	pub triples: Vec<Triple<F>>,
+	pub randoms: Vec<MacShare<F>>,
+	/// Mask shares per owner, and the mask values this party owns.
+	pub masks: Vec<Vec<MacShare<F>>>,
+	pub own_mask_values: Vec<F>,
+}
+
+fn take<T>(from: &mut Vec<T>, count: usize, what: &str) -> Result<Vec<T>> {
+	if from.len() < count {
+		return Err(MpcError::Preprocessing(format!("out of {what}: need {count}, have {}", from.len())));
+	}
+	Ok(from.drain(..count).collect())
+}
+
+impl<F: PrimeField> Store<F> {
+	pub fn remaining_triples(&self) -> usize {
+		self.triples.len()
+	}
+}
+
+impl<F: PrimeField> Preprocessing<F> for Store<F> {
+	fn mac_key_share(&self) -> F {
+		self.alpha
+	}
+	fn triples(&mut self, count: usize) -> Result<Vec<Triple<F>>> {
+		take(&mut self.triples, count, "triples")
+	}
+	fn input_masks(&mut self, owner: usize, count: usize) -> Result<(Vec<MacShare<F>>, Option<Vec<F>>)> {
+		let pool = self.masks.get_mut(owner).ok_or_else(|| MpcError::Preprocessing(format!("no masks for party {owner}")))?;
+		let shares = take(pool, count, "input masks")?;
+		let values = if owner == self.party { Some(take(&mut self.own_mask_values, count, "mask values")?) } else { None };
+		Ok((shares, values))
+	}
+	fn random(&mut self, count: usize) -> Result<Vec<MacShare<F>>> {
+		take(&mut self.randoms, count, "random values")
+	}
+}
+
+/// Dealer-free preprocessing with an honest majority (t < n/2): see the module docs.
+pub fn honest_majority<F: PrimeField, T: Transport>(core: &mut ShamirCore<F, T>, plan: &Plan) -> Result<Store<F>> {
+	let n = core.n();
+	let me = core.party();
+	if plan.masks.len() != n {
+		return Err(MpcError::InvalidParameters(format!("plan names masks for {} parties, not {n}", plan.masks.len())));
+	}
+	let total_masks: usize = plan.masks.iter().sum();
+	let count = plan.triples;
+
+	// Random sharings: α, the factors of the triples and of their sacrificed twins, randoms, masks.
+	let randoms = core.random(1 + 4 * count + plan.randoms + total_masks)?;
+	let (alpha, rest) = randoms.split_first().expect("at least one");
+	let (a, rest) = rest.split_at(count);
+	let (b, rest) = rest.split_at(count);
+	let (a2, rest) = rest.split_at(count);
+	let (b2, rest) = rest.split_at(count);
+	let (rand, mask_shares) = rest.split_at(plan.randoms);
+
+	// c = a·b and its twin c2 = a2·b2, in one round.
+	let left: Vec<F> = a.iter().chain(a2).copied().collect();
+	let right: Vec<F> = b.iter().chain(b2).copied().collect();
+	let products = core.mul_dn07(&left, &right)?;
+	let (c, c2) = products.split_at(count);
+
+	// Sacrifice: with a public random s, open ρ = s·a - a2 and σ = b - b2, and require
+	// s·c - c2 - σ·a2 - ρ·b2 - σ·ρ = 0. An additive error in c or c2 survives with
+	// probability 1/|F|.
+	if count > 0 {
+		let mut coins = ChaCha12Rng::from_seed(core.coin()?);
+		let s: Vec<F> = (0..count).map(|_| F::rand(&mut coins)).collect();
+		let rho_sigma: Vec<F> = (0..count).map(|k| s[k] * a[k] - a2[k]).chain((0..count).map(|k| b[k] - b2[k])).collect();
+		let as_triple_error = |e: MpcError| if e == MpcError::InconsistentShares { MpcError::TripleCheckFailed } else { e };
+		let opened = core.open(&rho_sigma, true).map_err(as_triple_error)?;
+		let (rho, sigma) = opened.split_at(count);
+		// The check value is linear in shares once ρ and σ are public.
+		let zeros: Vec<F> = (0..count)
+			.map(|k| s[k] * c[k] - c2[k] - sigma[k] * a2[k] - rho[k] * b2[k] - sigma[k] * rho[k])
+			.collect();
+		if core.open(&zeros, true).map_err(as_triple_error)?.iter().any(|z| !z.is_zero()) {
+			return Err(MpcError::TripleCheckFailed);
+		}
+	}
+
+	// MACs: α·v for every value we keep, in one round.
+	let kept: Vec<F> = a.iter().chain(b).chain(c).chain(rand).chain(mask_shares).copied().collect();
+	let macs = core.mul_dn07(&kept, &vec![*alpha; kept.len()])?;
+
+	// Owners learn their masks (with error detection).
+	let mut own_mask_values = Vec::new();
+	let mut offset = 0;
+	for (owner, &k) in plan.masks.iter().enumerate() {
+		if let Some(values) = core.open_to(owner, &mask_shares[offset..offset + k])? {
+			own_mask_values = values;
+		}
+		offset += k;
+	}
+
+	let additive = |i: usize| MacShare { value: core.shamir.to_additive(me, kept[i]), mac: core.shamir.to_additive(me, macs[i]) };
+	let triples = (0..count).map(|k| [additive(k), additive(count + k), additive(2 * count + k)]).collect();
+	let base = 3 * count;
+	let randoms = (0..plan.randoms).map(|k| additive(base + k)).collect();
+	let mut masks = Vec::with_capacity(n);
+	let mut offset = base + plan.randoms;
+	for &k in &plan.masks {
+		masks.push((offset..offset + k).map(additive).collect());
+		offset += k;
+	}
+	Ok(Store { party: me, alpha: core.shamir.to_additive(me, *alpha), triples, randoms, masks, own_mask_values })
+}
+
+/// TEST FIXTURE: a trusted dealer. Every party calls it with the same seed and gets its own
+/// slice of consistent material; nobody would accept this outside a test.
+#[cfg(any(test, feature = "test-dealer"))]
+pub mod trusted_dealer_for_tests {
+	use super::*;
+
+	/// Party `party`'s material for `n` parties, all derived from `seed`.
+	pub fn store<F: PrimeField>(seed: u64, n: usize, party: usize, plan: &Plan) -> Store<F> {
+		let mut rng = ChaCha12Rng::seed_from_u64(seed);
+		let alphas: Vec<F> = (0..n).map(|_| F::rand(&mut rng)).collect();
+		let alpha: F = alphas.iter().sum();
+		let share = |x: F, rng: &mut ChaCha12Rng| -> MacShare<F> {
+			let values: Vec<F> = (0..n - 1).map(|_| F::rand(rng)).collect();
+			let macs: Vec<F> = (0..n - 1).map(|_| F::rand(rng)).collect();
+			let last_value = x - values.iter().sum::<F>();
+			let last_mac = alpha * x - macs.iter().sum::<F>();
+			if party < n - 1 { MacShare { value: values[party], mac: macs[party] } } else { MacShare { value: last_value, mac: last_mac } }
+		};
+		let mut store = Store { party, alpha: alphas[party], ..Default::default() };
+		for _ in 0..plan.triples {
+			let (a, b) = (F::rand(&mut rng), F::rand(&mut rng));
+			store.triples.push([share(a, &mut rng), share(b, &mut rng), share(a * b, &mut rng)]);
+		}
+		for _ in 0..plan.randoms {
+			let r = F::rand(&mut rng);
+			store.randoms.push(share(r, &mut rng));
+		}
+		for (owner, &k) in plan.masks.iter().enumerate() {
+			let mut shares = Vec::with_capacity(k);
+			for _ in 0..k {
+				let r = F::rand(&mut rng);
+				shares.push(share(r, &mut rng));
+				if owner == party {
+					store.own_mask_values.push(r);
+				}
+			}
+			store.masks.push(shares);
+		}
+		store
+	}
+}

@@ -1,0 +1,62 @@
+//! The interface every protocol offers, so that the non-linear building blocks and the circuit
+//! executor are written once and run over Shamir (honest majority) and SPDZ (dishonest
+//! majority) alike. Every interactive call is batched: one call, one communication round.
+
+use crate::error::Result;
+use ark_ff::PrimeField;
+
+/// Communication figures of one party.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+	pub bytes_sent: u64,
+	pub messages_sent: u64,
+	pub rounds: u64,
+}
+
+pub trait Mpc {
+	type F: PrimeField;
+	/// One party's share of one secret value.
+	type Share: Copy + Clone + core::fmt::Debug + Send + Sync;
+
+	fn party(&self) -> usize;
+	fn parties(&self) -> usize;
+
+	// Local operations: no communication.
+	fn add(&self, a: Self::Share, b: Self::Share) -> Self::Share;
+	fn sub(&self, a: Self::Share, b: Self::Share) -> Self::Share;
+	fn scale(&self, a: Self::Share, c: Self::F) -> Self::Share;
+	fn add_const(&self, a: Self::Share, c: Self::F) -> Self::Share;
+	/// A sharing of a public constant.
+	fn constant(&self, c: Self::F) -> Self::Share;
+
+	/// Secret-share `count` values held by `owner` (`values` is `Some` only at the owner).
+	fn input(&mut self, owner: usize, values: Option<&[Self::F]>, count: usize) -> Result<Vec<Self::Share>>;
+	/// Element-wise products, all in one round.
+	fn mul(&mut self, a: &[Self::Share], b: &[Self::Share]) -> Result<Vec<Self::Share>>;
+	/// Inner products Σ a_k·b_k of each pair of equal-length vectors, in one round. Protocols
+	/// that can reduce a sum of products at once override this.
+	fn inner_products(&mut self, pairs: &[(Vec<Self::Share>, Vec<Self::Share>)]) -> Result<Vec<Self::Share>> {
+		let a: Vec<Self::Share> = pairs.iter().flat_map(|(a, _)| a.iter().copied()).collect();
+		let b: Vec<Self::Share> = pairs.iter().flat_map(|(_, b)| b.iter().copied()).collect();
+		let products = self.mul(&a, &b)?;
+		let mut at = 0;
+		Ok(pairs
+			.iter()
+			.map(|(a, _)| {
+				let sum = products[at..at + a.len()].iter().fold(self.constant(Self::F::from(0u64)), |acc, p| self.add(acc, *p));
+				at += a.len();
+				sum
+			})
+			.collect())
+	}
+	/// Reveal the values to every party.
+	fn open(&mut self, a: &[Self::Share]) -> Result<Vec<Self::F>>;
+	/// `count` uniformly random shared values nobody knows.
+	fn random(&mut self, count: usize) -> Result<Vec<Self::Share>>;
+	/// Reveal the values to party `to` only; it gets `Some`, the others `None`.
+	fn output_to(&mut self, to: usize, a: &[Self::Share]) -> Result<Option<Vec<Self::F>>>;
+	/// Run the protocol's pending integrity checks (MAC check, multiplication check). Values
+	/// opened before a successful check must not be trusted; outputs call it first.
+	fn check(&mut self) -> Result<()>;
+	fn stats(&self) -> Stats;
+}

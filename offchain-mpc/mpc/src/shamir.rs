@@ -1,0 +1,211 @@
+//! Shamir (t+1, n) secret sharing: party i (0-based) holds the polynomial's value at x = i + 1.
+//!
+//! Sharing, reconstruction by Lagrange interpolation, reconstruction with error detection when
+//! more than `degree + 1` shares are present, and the hyper-invertible (Vandermonde) matrix the
+//! DN07 protocols use to turn n dealt values into n - t uniformly random ones.
+
+use crate::error::{MpcError, Result};
+use ark_ff::PrimeField;
+use rand::RngCore;
+
+#[derive(Clone, Debug)]
+pub struct Shamir<F: PrimeField> {
+	n: usize,
+	t: usize,
+	/// λ_i with Σ λ_i f(i+1) = f(0) for every f of degree < n.
+	lagrange_at_zero: Vec<F>,
+	/// For each degree d (t and 2t): row j (j > d) gives f(j+1) from f(1..=d+1).
+	extension: [Vec<Vec<F>>; 2],
+}
+
+impl<F: PrimeField> Shamir<F> {
+	/// A scheme for `n` parties tolerating `t` corruptions with an honest majority (2t < n).
+	pub fn new(n: usize, t: usize) -> Result<Self> {
+		if n < 2 || 2 * t >= n {
+			return Err(MpcError::InvalidParameters(format!(
+				"Shamir needs n >= 2 and 2t < n (got n = {n}, t = {t})"
+			)));
+		}
+		let points: Vec<F> = (1..=n as u64).map(F::from).collect();
+		let lagrange_at_zero = lagrange_coefficients(&points, F::zero());
+		let extension = [t, 2 * t].map(|d| {
+			(0..n)
+				.map(|j| if j > d { lagrange_coefficients(&points[..=d], points[j]) } else { Vec::new() })
+				.collect()
+		});
+		Ok(Self { n, t, lagrange_at_zero, extension })
+	}
+
+	pub fn n(&self) -> usize {
+		self.n
+	}
+
+	pub fn t(&self) -> usize {
+		self.t
+	}
+
+	/// Shares of `secret` on a random polynomial of `degree`.
+	pub fn share<R: RngCore>(&self, secret: F, degree: usize, rng: &mut R) -> Vec<F> {
+		let coefficients: Vec<F> = (0..degree).map(|_| F::rand(rng)).collect();
+		(1..=self.n as u64)
+			.map(|x| {
+				let x = F::from(x);
+				// Horner: secret + x(c1 + x(c2 + ...)).
+				coefficients.iter().rev().fold(F::zero(), |acc, c| (acc + c) * x) + secret
+			})
+			.collect()
+	}
+
+	/// Shares of each secret: `result[party][k]` is party's share of `secrets[k]`.
+	pub fn share_many<R: RngCore>(&self, secrets: &[F], degree: usize, rng: &mut R) -> Vec<Vec<F>> {
+		let mut out = vec![Vec::with_capacity(secrets.len()); self.n];
+		for s in secrets {
+			for (party, share) in self.share(*s, degree, rng).into_iter().enumerate() {
+				out[party].push(share);
+			}
+		}
+		out
+	}
+
+	/// The secret from all n shares (of any degree < n), without checking them.
+	pub fn reconstruct(&self, shares: &[F]) -> F {
+		shares.iter().zip(&self.lagrange_at_zero).map(|(s, l)| *s * l).sum()
+	}
+
+	/// The secret from all n shares, after checking they lie on one polynomial of `degree`
+	/// (t or 2t). With an honest majority this detects any tampering by up to t parties.
+	pub fn reconstruct_checked(&self, shares: &[F], degree: usize) -> Result<F> {
+		self.check_degree(shares, degree)?;
+		Ok(self.reconstruct(shares))
+	}
+
+	/// Fails unless `shares` (all n) lie on a polynomial of `degree` (t or 2t).
+	pub fn check_degree(&self, shares: &[F], degree: usize) -> Result<()> {
+		let table = if degree == self.t {
+			&self.extension[0]
+		} else if degree == 2 * self.t {
+			&self.extension[1]
+		} else {
+			return Err(MpcError::InvalidParameters(format!("no check table for degree {degree}")));
+		};
+		for j in degree + 1..self.n {
+			let expected: F = table[j].iter().zip(shares).map(|(c, s)| *c * s).sum();
+			if expected != shares[j] {
+				return Err(MpcError::InconsistentShares);
+			}
+		}
+		Ok(())
+	}
+
+	/// Additive shares of the same secret: party i's Shamir share times λ_i.
+	pub fn to_additive(&self, party: usize, share: F) -> F {
+		share * self.lagrange_at_zero[party]
+	}
+
+	pub fn lagrange_at_zero(&self) -> &[F] {
+		&self.lagrange_at_zero
+	}
+
+	/// The hyper-invertible matrix: row j, column i is (i+1)^j, for j < rows. Any `rows` of its
+	/// columns form an invertible Vandermonde matrix, so the `rows` outputs computed from n
+	/// dealt values are uniformly random as long as `rows` of the dealers are honest.
+	pub fn vandermonde(&self, rows: usize) -> Vec<Vec<F>> {
+		(0..rows)
+			.map(|j| (1..=self.n as u64).map(|i| F::from(i).pow([j as u64])).collect())
+			.collect()
+	}
+}
+
+/// λ_i such that Σ λ_i f(x_i) = f(at) for every polynomial f of degree < points.len().
+pub fn lagrange_coefficients<F: PrimeField>(points: &[F], at: F) -> Vec<F> {
+	points
+		.iter()
+		.enumerate()
+		.map(|(i, xi)| {
+			let (num, den) = points.iter().enumerate().filter(|(j, _)| *j != i).fold(
+				(F::one(), F::one()),
+				|(num, den), (_, xj)| (num * (at - xj), den * (*xi - xj)),
+			);
+			num * den.inverse().expect("points are distinct")
+		})
+		.collect()
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::field::{Fr, F64};
+	use proptest::prelude::*;
+	use rand::SeedableRng;
+	use rand_chacha::ChaCha20Rng;
+
+	#[test]
+	fn rejects_dishonest_majority_parameters() {
+		assert!(Shamir::<Fr>::new(4, 2).is_err());
+		assert!(Shamir::<Fr>::new(1, 0).is_err());
+		assert!(Shamir::<Fr>::new(5, 2).is_ok());
+	}
+
+	#[test]
+	fn detects_a_tampered_share() {
+		let s = Shamir::<Fr>::new(5, 2).unwrap();
+		let mut rng = ChaCha20Rng::seed_from_u64(1);
+		let mut shares = s.share(Fr::from(42u64), 2, &mut rng);
+		assert_eq!(s.reconstruct_checked(&shares, 2), Ok(Fr::from(42u64)));
+		shares[0] += Fr::from(1u64);
+		assert_eq!(s.reconstruct_checked(&shares, 2), Err(MpcError::InconsistentShares));
+	}
+
+	#[test]
+	fn any_t_shares_are_uniform() {
+		// Share the secrets 0 and 1 many times and look at party 0's share (t = 1, so a single
+		// share). Bucket the low 3 bits of a 64-bit field element: each bucket should get about
+		// 1/8 of the mass whichever the secret. A chi-square test with 7 degrees of freedom at
+		// p = 0.001 accepts below 24.3.
+		let s = Shamir::<F64>::new(3, 1).unwrap();
+		let mut rng = ChaCha20Rng::seed_from_u64(7);
+		for secret in [0u64, 1] {
+			let mut buckets = [0u64; 8];
+			let samples = 40_000;
+			for _ in 0..samples {
+				let share = s.share(F64::from(secret), 1, &mut rng)[0];
+				buckets[(crate::field::low_bits(share, 3)) as usize] += 1;
+			}
+			let expected = samples as f64 / 8.0;
+			let chi2: f64 = buckets.iter().map(|&o| (o as f64 - expected).powi(2) / expected).sum();
+			assert!(chi2 < 24.3, "share distribution is not uniform for secret {secret}: chi2 = {chi2}");
+		}
+	}
+
+	proptest! {
+		#[test]
+		fn share_then_reconstruct(secret in any::<u64>(), n in 2usize..9, seed in any::<u64>()) {
+			let t = (n - 1) / 2;
+			let s = Shamir::<Fr>::new(n, t).unwrap();
+			let mut rng = ChaCha20Rng::seed_from_u64(seed);
+			let shares = s.share(Fr::from(secret), t, &mut rng);
+			prop_assert_eq!(s.reconstruct_checked(&shares, t).unwrap(), Fr::from(secret));
+			// Any t+1 shares determine the secret too.
+			let subset: Vec<Fr> = (n - t - 1..n).map(|i| Fr::from(i as u64 + 1)).collect();
+			let l = lagrange_coefficients(&subset, Fr::from(0u64));
+			let from_subset: Fr = (n - t - 1..n).zip(&l).map(|(i, c)| shares[i] * c).sum();
+			prop_assert_eq!(from_subset, Fr::from(secret));
+		}
+
+		#[test]
+		fn linear_operations_commute_with_sharing(a in any::<u64>(), b in any::<u64>(), c in any::<u64>(), seed in any::<u64>()) {
+			let s = Shamir::<Fr>::new(5, 2).unwrap();
+			let mut rng = ChaCha20Rng::seed_from_u64(seed);
+			let (sa, sb) = (s.share(Fr::from(a), 2, &mut rng), s.share(Fr::from(b), 2, &mut rng));
+			let sum: Vec<Fr> = sa.iter().zip(&sb).map(|(x, y)| *x + y).collect();
+			let diff: Vec<Fr> = sa.iter().zip(&sb).map(|(x, y)| *x - y).collect();
+			let scaled: Vec<Fr> = sa.iter().map(|x| *x * Fr::from(c)).collect();
+			prop_assert_eq!(s.reconstruct_checked(&sum, 2).unwrap(), Fr::from(a) + Fr::from(b));
+			prop_assert_eq!(s.reconstruct_checked(&diff, 2).unwrap(), Fr::from(a) - Fr::from(b));
+			prop_assert_eq!(s.reconstruct_checked(&scaled, 2).unwrap(), Fr::from(a) * Fr::from(c));
+			// The product of two degree-t sharings is a degree-2t sharing of the product.
+			let product: Vec<Fr> = sa.iter().zip(&sb).map(|(x, y)| *x * y).collect();
+			prop_assert_eq!(s.reconstruct_checked(&product, 4).unwrap(), Fr::from(a) * Fr::from(b));
+		}
+	}
+}

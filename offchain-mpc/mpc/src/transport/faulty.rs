@@ -1,0 +1,74 @@
+//! Fault injection: a transport wrapper through which a party misbehaves on purpose, used by the
+//! tests that check every tampering is detected (and by the worker's `--misbehave` test mode).
+
+use super::Transport;
+use crate::error::Result;
+
+/// What the faulty party does to its outgoing frames.
+#[derive(Clone, Debug)]
+pub enum Fault {
+	/// Flip a bit in byte `byte` (counted after the 8-byte sequence header) of the `nth` frame
+	/// sent to `to`.
+	Corrupt { to: usize, nth: u64, byte: usize },
+	/// Never send the `nth` frame to `to`.
+	Drop { to: usize, nth: u64 },
+	/// Send the `nth` frame to `to` again right after it.
+	Replay { to: usize, nth: u64 },
+	/// Add `delta` (little-endian, into the first 8 payload bytes) of every frame to `to`
+	/// from the `nth` on: a consistent lie rather than noise.
+	Offset { to: usize, from_nth: u64, delta: u8 },
+}
+
+pub struct Faulty<T: Transport> {
+	inner: T,
+	faults: Vec<Fault>,
+	sent: Vec<u64>,
+}
+
+impl<T: Transport> Faulty<T> {
+	pub fn new(inner: T, faults: Vec<Fault>) -> Self {
+		let n = inner.parties();
+		Self { inner, faults, sent: vec![0; n] }
+	}
+}
+
+impl<T: Transport> Transport for Faulty<T> {
+	fn party(&self) -> usize {
+		self.inner.party()
+	}
+
+	fn parties(&self) -> usize {
+		self.inner.parties()
+	}
+
+	fn send(&mut self, to: usize, mut frame: Vec<u8>) -> Result<()> {
+		let nth = self.sent[to];
+		self.sent[to] += 1;
+		let mut replay = false;
+		for fault in &self.faults {
+			match *fault {
+				Fault::Corrupt { to: t, nth: k, byte } if t == to && k == nth => {
+					if let Some(b) = frame.get_mut(8 + byte) {
+						*b ^= 1;
+					}
+				},
+				Fault::Drop { to: t, nth: k } if t == to && k == nth => return Ok(()),
+				Fault::Replay { to: t, nth: k } if t == to && k == nth => replay = true,
+				Fault::Offset { to: t, from_nth, delta } if t == to && nth >= from_nth => {
+					if let Some(b) = frame.get_mut(8) {
+						*b = b.wrapping_add(delta);
+					}
+				},
+				_ => {},
+			}
+		}
+		if replay {
+			self.inner.send(to, frame.clone())?;
+		}
+		self.inner.send(to, frame)
+	}
+
+	fn recv(&mut self, from: usize) -> Result<Vec<u8>> {
+		self.inner.recv(from)
+	}
+}

@@ -1,0 +1,178 @@
+//! How parties exchange messages.
+//!
+//! A [`Transport`] moves opaque frames between parties: in memory ([`mem`]), over TCP with
+//! authenticated encryption ([`tcp`]), or over libp2p (the p2p crate implements the same trait).
+//! [`Net`] sits on top of any transport: it numbers every frame per channel so that a dropped or
+//! replayed message is detected, counts bytes, and moves field elements.
+
+pub mod faulty;
+pub mod mem;
+pub mod tcp;
+
+use crate::{
+	error::{MpcError, Result},
+	field,
+};
+use ark_ff::PrimeField;
+
+/// A point-to-point, in-order, reliable frame channel between every pair of parties.
+pub trait Transport: Send {
+	/// This party's index, 0-based.
+	fn party(&self) -> usize;
+	/// Number of parties.
+	fn parties(&self) -> usize;
+	/// Send one frame to `to`.
+	fn send(&mut self, to: usize, frame: Vec<u8>) -> Result<()>;
+	/// Receive the next frame from `from`, waiting for it (with the transport's timeout).
+	fn recv(&mut self, from: usize) -> Result<Vec<u8>>;
+}
+
+impl<T: Transport + ?Sized> Transport for Box<T> {
+	fn party(&self) -> usize {
+		(**self).party()
+	}
+	fn parties(&self) -> usize {
+		(**self).parties()
+	}
+	fn send(&mut self, to: usize, frame: Vec<u8>) -> Result<()> {
+		(**self).send(to, frame)
+	}
+	fn recv(&mut self, from: usize) -> Result<Vec<u8>> {
+		(**self).recv(from)
+	}
+}
+
+/// Sequenced, counted messaging on top of a [`Transport`].
+pub struct Net<T: Transport> {
+	transport: T,
+	next_send: Vec<u64>,
+	next_recv: Vec<u64>,
+	bytes_sent: u64,
+	messages_sent: u64,
+	rounds: u64,
+}
+
+impl<T: Transport> Net<T> {
+	pub fn new(transport: T) -> Self {
+		let n = transport.parties();
+		Self { transport, next_send: vec![0; n], next_recv: vec![0; n], bytes_sent: 0, messages_sent: 0, rounds: 0 }
+	}
+
+	pub fn party(&self) -> usize {
+		self.transport.party()
+	}
+
+	pub fn parties(&self) -> usize {
+		self.transport.parties()
+	}
+
+	/// Bytes this party has sent, headers included.
+	pub fn bytes_sent(&self) -> u64 {
+		self.bytes_sent
+	}
+
+	pub fn messages_sent(&self) -> u64 {
+		self.messages_sent
+	}
+
+	/// Communication rounds this party took part in.
+	pub fn rounds(&self) -> u64 {
+		self.rounds
+	}
+
+	/// Count one communication round (protocols call this once per round trip they start).
+	pub fn round(&mut self) {
+		self.rounds += 1;
+	}
+
+	pub fn send(&mut self, to: usize, payload: &[u8]) -> Result<()> {
+		let seq = self.next_send[to];
+		self.next_send[to] += 1;
+		let mut frame = Vec::with_capacity(8 + payload.len());
+		frame.extend_from_slice(&seq.to_le_bytes());
+		frame.extend_from_slice(payload);
+		self.bytes_sent += frame.len() as u64;
+		self.messages_sent += 1;
+		self.transport.send(to, frame)
+	}
+
+	pub fn recv(&mut self, from: usize) -> Result<Vec<u8>> {
+		let mut frame = self.transport.recv(from)?;
+		if frame.len() < 8 {
+			return Err(MpcError::Malformed { from, reason: "frame shorter than its header".into() });
+		}
+		let got = u64::from_le_bytes(frame[..8].try_into().expect("8 bytes"));
+		let expected = self.next_recv[from];
+		if got != expected {
+			return Err(MpcError::OutOfOrder { from, expected, got });
+		}
+		self.next_recv[from] += 1;
+		frame.drain(..8);
+		Ok(frame)
+	}
+
+	pub fn send_elements<F: PrimeField>(&mut self, to: usize, values: &[F]) -> Result<()> {
+		self.send(to, &field::to_bytes(values))
+	}
+
+	pub fn recv_elements<F: PrimeField>(&mut self, from: usize, count: usize) -> Result<Vec<F>> {
+		let bytes = self.recv(from)?;
+		field::decode(&bytes, count, from)
+	}
+
+	/// Send `payload` to every other party.
+	pub fn broadcast(&mut self, payload: &[u8]) -> Result<()> {
+		for to in 0..self.parties() {
+			if to != self.party() {
+				self.send(to, payload)?;
+			}
+		}
+		Ok(())
+	}
+
+	/// Everyone sends `mine` to everyone; returns every party's payload, ours included, by index.
+	pub fn all_to_all(&mut self, mine: &[u8]) -> Result<Vec<Vec<u8>>> {
+		self.broadcast(mine)?;
+		(0..self.parties())
+			.map(|from| if from == self.party() { Ok(mine.to_vec()) } else { self.recv(from) })
+			.collect()
+	}
+
+	/// Everyone sends `values` to everyone; returns every party's vector by index.
+	pub fn all_to_all_elements<F: PrimeField>(&mut self, values: &[F]) -> Result<Vec<Vec<F>>> {
+		let bytes = field::to_bytes(values);
+		self.broadcast(&bytes)?;
+		(0..self.parties())
+			.map(|from| {
+				if from == self.party() {
+					Ok(values.to_vec())
+				} else {
+					self.recv_elements(from, values.len())
+				}
+			})
+			.collect()
+	}
+
+	/// Party-specific messages: `outgoing[j]` goes to party j; returns what each party sent us
+	/// (`counts[j]` elements from party j; our own entry is passed through).
+	pub fn exchange_elements<F: PrimeField>(&mut self, outgoing: Vec<Vec<F>>, counts: &[usize]) -> Result<Vec<Vec<F>>> {
+		let me = self.party();
+		let mut own = Vec::new();
+		for (to, values) in outgoing.into_iter().enumerate() {
+			if to == me {
+				own = values;
+			} else {
+				self.send_elements(to, &values)?;
+			}
+		}
+		let mut incoming = Vec::with_capacity(self.parties());
+		for from in 0..self.parties() {
+			if from == me {
+				incoming.push(std::mem::take(&mut own));
+			} else {
+				incoming.push(self.recv_elements(from, counts[from])?);
+			}
+		}
+		Ok(incoming)
+	}
+}

@@ -1,0 +1,91 @@
+//! Helpers shared by the engine's integration tests.
+#![allow(dead_code)]
+
+use enigma_mpc::{
+	circuit::{Circuit, Op, Recipient, Wire},
+	field::Fr,
+	transport::mem::{network_with_timeout, MemTransport},
+};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::{thread, time::Duration};
+
+/// Run `f` as each of `n` parties on its own thread over an in-memory network.
+pub fn run_parties<R: Send + 'static>(
+	n: usize,
+	f: impl Fn(usize, MemTransport) -> R + Send + Sync + Clone + 'static,
+) -> Vec<R> {
+	let transports = network_with_timeout(n, Duration::from_secs(5));
+	let handles: Vec<_> = transports
+		.into_iter()
+		.enumerate()
+		.map(|(party, t)| {
+			let f = f.clone();
+			thread::Builder::new().stack_size(16 << 20).spawn(move || f(party, t)).unwrap()
+		})
+		.collect();
+	handles.into_iter().map(|h| h.join().expect("party thread panicked")).collect()
+}
+
+/// A random program: inputs from random parties, linear operations, multiplications, and
+/// comparisons, selections and divisions on values whose bit width is tracked so that they
+/// stay in range. Returns the circuit and every party's inputs.
+pub fn random_program(n: usize, seed: u64, gates: usize) -> (Circuit, Vec<Vec<Fr>>) {
+	let mut rng = ChaCha8Rng::seed_from_u64(seed);
+	let mut c = Circuit::new(n);
+	let mut inputs = vec![Vec::new(); n];
+	// (wire, bits) where bits is an upper bound of the value's width; None once it may wrap.
+	let mut wires: Vec<(Wire, Option<u32>)> = Vec::new();
+	for _ in 0..(n + 2) {
+		let owner = rng.gen_range(0..n);
+		let v: u64 = rng.gen_range(0..1 << 12);
+		inputs[owner].push(Fr::from(v));
+		wires.push((c.input(owner), Some(12)));
+	}
+	let bounded = |wires: &Vec<(Wire, Option<u32>)>, rng: &mut ChaCha8Rng, max: u32| -> Option<(Wire, u32)> {
+		let candidates: Vec<(Wire, u32)> = wires.iter().filter_map(|(w, b)| b.filter(|b| *b <= max).map(|b| (*w, b))).collect();
+		(!candidates.is_empty()).then(|| candidates[rng.gen_range(0..candidates.len())])
+	};
+	for _ in 0..gates {
+		let (a, ba) = wires[rng.gen_range(0..wires.len())];
+		let (b, bb) = wires[rng.gen_range(0..wires.len())];
+		let (w, bits) = match rng.gen_range(0..8) {
+			0 => (c.push(Op::Add(a, b)), ba.zip(bb).map(|(x, y)| x.max(y) + 1)),
+			1 => (c.push(Op::Sub(a, b)), None),
+			2 => (c.push(Op::Mul(a, b)), ba.zip(bb).map(|(x, y)| x + y)),
+			3 => (c.push(Op::MulConst(a, 3)), ba.map(|x| x + 2)),
+			4 => (c.push(Op::AddConst(a, 5)), ba.map(|x| x.max(3) + 1)),
+			5 | 6 => match (bounded(&wires, &mut rng, 48), bounded(&wires, &mut rng, 48)) {
+				(Some((x, bx)), Some((y, by))) => {
+					let bits = bx.max(by);
+					let op = match rng.gen_range(0..3) {
+						0 => Op::Lt { a: x, b: y, bits },
+						1 => Op::Le { a: x, b: y, bits },
+						_ => Op::Eq { a: x, b: y, bits },
+					};
+					let cond = c.push(op);
+					if rng.gen_bool(0.5) {
+						(cond, Some(1))
+					} else {
+						(c.push(Op::Select { cond, then: x, otherwise: y }), Some(bits))
+					}
+				},
+				_ => continue,
+			},
+			_ => match bounded(&wires, &mut rng, 40) {
+				Some((x, bits)) => {
+					let divisor = [2u128, 3, 7, 10, 16][rng.gen_range(0..5)];
+					(c.push(Op::DivConst { a: x, divisor, bits }), Some(bits))
+				},
+				None => continue,
+			},
+		};
+		wires.push((w, bits));
+	}
+	// Outputs: the last few wires, public or to a random party.
+	for (k, (w, _)) in wires.iter().rev().take(4).enumerate() {
+		let to = if rng.gen_bool(0.5) { Recipient::Everyone } else { Recipient::Party(rng.gen_range(0..n)) };
+		c.output(format!("out{k}"), *w, to);
+	}
+	(c, inputs)
+}

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Builds enigma-node (and the runtime wasm inside it). Prints where the binary is.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+"$ROOT/scripts/setup.sh"
+log "cargo build -p enigma-node (target: $CARGO_TARGET_DIR)"
+cargo build --locked -p enigma-node
+echo "$NODE_BIN"

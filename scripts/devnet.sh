@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Starts a local Enigma development network: builds what is missing, starts the dev chain
+# (instant seal, Alice as sudo, pre-funded dev accounts), prints the endpoints and stops
+# everything cleanly on Ctrl-C.
+#
+#   scripts/devnet.sh [--keep]      --keep: keep chain data in .devnet/ between runs
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+
+keep=0
+for arg in "$@"; do
+	case "$arg" in
+	--keep) keep=1 ;;
+	-h | --help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
+	esac
+done
+
+"$ROOT/scripts/build.sh" >/dev/null
+
+RPC_PORT="${RPC_PORT:-9944}"
+PROMETHEUS_PORT="${PROMETHEUS_PORT:-9615}"
+if [ $keep -eq 1 ]; then
+	DATA="$ROOT/.devnet"
+	mkdir -p "$DATA"
+else
+	DATA="$(mktemp -d -t enigma-devnet.XXXXXX)"
+fi
+pids=()
+cleanup() {
+	trap - INT TERM EXIT
+	log "stopping the devnet"
+	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	[ $keep -eq 1 ] || rm -rf "$DATA"
+}
+trap cleanup INT TERM EXIT
+
+log "starting enigma-node --dev (logs: $DATA/node.log)"
+"$NODE_BIN" --dev --base-path "$DATA/node" --rpc-port "$RPC_PORT" --rpc-cors all \
+	--prometheus-port "$PROMETHEUS_PORT" >"$DATA/node.log" 2>&1 &
+pids+=($!)
+
+for _ in $(seq 1 120); do
+	if curl -sf -H 'Content-Type: application/json' \
+		-d '{"id":1,"jsonrpc":"2.0","method":"system_health","params":[]}' \
+		"http://127.0.0.1:$RPC_PORT" >/dev/null 2>&1; then
+		break
+	fi
+	if ! kill -0 "${pids[0]}" 2>/dev/null; then
+		echo "enigma-node exited; last log lines:" >&2
+		tail -20 "$DATA/node.log" >&2
+		exit 1
+	fi
+	sleep 0.5
+done
+
+cat <<INFO
+
+  Enigma devnet is up.
+    chain RPC (WebSocket + HTTP): ws://127.0.0.1:$RPC_PORT
+    Prometheus metrics:           http://127.0.0.1:$PROMETHEUS_PORT/metrics
+    polkadot-js Apps:             https://polkadot.js.org/apps/?rpc=ws%3A%2F%2F127.0.0.1%3A$RPC_PORT#/explorer
+    node log:                     $DATA/node.log
+    sudo / dev accounts:          //Alice (sudo), //Bob, //Charlie, //Dave, //Eve, //Ferdie
+
+  Press Ctrl-C to stop.
+
+INFO
+tail -f "$DATA/node.log" --pid "${pids[0]}" | grep --line-buffered -E 'Imported|Prepared|Idle|ERROR|WARN' &
+pids+=($!)
+wait "${pids[0]}"

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine lacks to build and test Enigma. Idempotent: cheap when all is there.
+#   apt:    protobuf-compiler (litep2p's build script), Node.js + npm (end-to-end tests)
+#   rustup: the wasm32v1-none target and rust-src (the runtime's wasm build)
+#   npm:    polkadot-js for the end-to-end tests (scripts/e2e, from package-lock.json)
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+
+need_apt=()
+command -v protoc >/dev/null || need_apt+=(protobuf-compiler)
+command -v node >/dev/null || need_apt+=(nodejs)
+command -v npm >/dev/null || need_apt+=(npm)
+command -v pkg-config >/dev/null || need_apt+=(pkg-config)
+if [ ${#need_apt[@]} -gt 0 ]; then
+	log "apt-get install ${need_apt[*]}"
+	SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if ! command -v cargo >/dev/null; then
+	echo "cargo is missing: install Rust with rustup (https://rustup.rs) first" >&2
+	exit 1
+fi
+if ! rustup target list --installed | grep -qx wasm32v1-none; then
+	log "rustup target add wasm32v1-none"
+	rustup target add wasm32v1-none
+fi
+if ! rustup component list --installed | grep -q '^rust-src'; then
+	log "rustup component add rust-src"
+	rustup component add rust-src
+fi
+
+if [ ! -d "$ROOT/scripts/e2e/node_modules/@polkadot/api" ]; then
+	log "npm ci (scripts/e2e)"
+	(cd "$ROOT/scripts/e2e" && npm ci --no-audit --no-fund --loglevel=error)
+fi

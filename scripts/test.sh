@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every test: the duplicate-crate check, the workspace's cargo tests, the chain-spec check
+# and the end-to-end tests (polkadot-js against fresh dev and four-validator networks).
+# Installs what a fresh machine lacks first (scripts/setup.sh).
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+case "${1:-}" in -h | --help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+
+"$ROOT/scripts/setup.sh"
+
+log "1/4 duplicate-crate check"
+"$ROOT/scripts/check-duplicates.sh"
+
+log "2/4 cargo test --workspace"
+cargo test --locked --workspace
+
+log "3/4 chain spec check (building enigma-node)"
+cargo build --locked -p enigma-node
+"$ROOT/scripts/chain-spec.sh" check
+
+log "4/4 end-to-end tests (polkadot-js)"
+cd "$ROOT/scripts/e2e"
+ENIGMA_NODE="$NODE_BIN" node --test --test-concurrency=1 tests/
