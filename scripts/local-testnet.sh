@@ -18,19 +18,17 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-# Alice's node key is fixed so the others can name her as their boot node.
+# Alice's node key (node i has key i+1) is fixed so the others can name her as their boot node.
 ALICE_KEY=0000000000000000000000000000000000000000000000000000000000000001
 ALICE_PEER=$("$NODE_BIN" key inspect-node-key --file <(printf %s "$ALICE_KEY"))
 i=0
 for who in alice bob charlie dave; do
-	args=(--chain local --"$who" --base-path "$DATA/$who" --port $((30333 + i))
+	args=(--chain local --"$who" --base-path "$DATA/$who"
 		--rpc-port $((9944 + i)) --prometheus-port $((9615 + i)) --rpc-cors all
 		--listen-addr /ip4/127.0.0.1/tcp/$((30333 + i)) --no-mdns)
-	if [ "$who" = alice ]; then
-		args+=(--node-key "$ALICE_KEY")
-	else
-		args+=(--bootnodes "/ip4/127.0.0.1/tcp/30333/p2p/$ALICE_PEER")
-	fi
+	# Validators need a libp2p key; fixed ones keep peer ids stable across restarts.
+	args+=(--node-key "$(printf '%064x' $((i + 1)))")
+	[ "$who" = alice ] || args+=(--bootnodes "/ip4/127.0.0.1/tcp/30333/p2p/$ALICE_PEER")
 	"$NODE_BIN" "${args[@]}" >"$DATA/$who.log" 2>&1 &
 	pids+=($!)
 	echo "  $who: ws://127.0.0.1:$((9944 + i))  (log: $DATA/$who.log)"

@@ -50,7 +50,6 @@ export class Node {
       ...this.args,
       '--base-path', this.basePath,
       '--rpc-port', String(this.rpcPort),
-      '--port', String(this.p2pPort),
       '--listen-addr', `/ip4/127.0.0.1/tcp/${this.p2pPort}`,
       '--no-prometheus', '--no-telemetry', '--no-mdns',
     ];
@@ -103,8 +102,13 @@ export class Node {
     clearTimeout(timer);
   }
 
+  /** Stop the node and remove its data, unless KEEP_NODE_LOGS is set (for debugging). */
   async destroy() {
     await this.stop();
+    if (process.env.KEEP_NODE_LOGS) {
+      console.log(`# ${this.name}: data and log kept in ${this.basePath}`);
+      return;
+    }
     if (this.ownsBasePath) rmSync(this.basePath, { recursive: true, force: true });
   }
 }

@@ -2,7 +2,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { u8aToHex } from '@polkadot/util';
+import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
 import { Node } from '../lib/node.js';
 import { submit, findEvent } from '../lib/tx.js';
 
@@ -94,7 +95,10 @@ test('a council majority (2 of 3) sets a parameter', async () => {
   const proposed = await submit(api, api.tx.council.propose(2, call, lengthBound), alice);
   assert.equal(proposed.error, null);
   const { proposalIndex, proposalHash } = findEvent(proposed.events, 'council', 'Proposed').data;
-  assert.equal((await submit(api, api.tx.council.vote(proposalHash, proposalIndex, true), bob)).error, null);
+  // Proposing is not voting: Alice and Bob both vote aye.
+  for (const member of [alice, bob]) {
+    assert.equal((await submit(api, api.tx.council.vote(proposalHash, proposalIndex, true), member)).error, null);
+  }
   const weightBound = { refTime: 10_000_000_000n, proofSize: 1_000_000n };
   const closed = await submit(api, api.tx.council.close(proposalHash, proposalIndex, weightBound, lengthBound), charlie);
   assert.equal(closed.error, null);
@@ -103,4 +107,37 @@ test('a council majority (2 of 3) sets a parameter', async () => {
   assert.ok(executed.data.result.isOk, `motion failed: ${executed.data.result}`);
   const value = await api.query.parameters.parameters({ Workers: { CommitteeSize: null } });
   assert.equal(value.unwrap().asWorkers.asCommitteeSize.toNumber(), 7);
+});
+
+test('runtime upgrades go through system.authorize_upgrade + apply_authorized_upgrade', async () => {
+  // Hex, because polkadot-js reads a Uint8Array given for `Bytes` as already length-prefixed.
+  const code = u8aToHex((await api.rpc.state.getStorage(':code')).unwrap().toU8a(true));
+  const hash = blake2AsHex(code, 256);
+
+  // Only root may authorize.
+  const denied = await submit(api, api.tx.system.authorizeUpgrade(hash), bob);
+  assert.deepEqual(denied.error, { kind: 'BadOrigin' });
+
+  // Nothing authorized yet: refused by name.
+  const early = await submit(api, api.tx.system.applyAuthorizedUpgrade(code), bob);
+  assert.deepEqual(early.error, { section: 'system', name: 'NothingAuthorized' });
+
+  // Authorized with version checks: other code is refused, and the same spec_version is
+  // rejected without changing anything.
+  const authorized = await submit(api, api.tx.sudo.sudo(api.tx.system.authorizeUpgrade(hash)), alice);
+  assert.ok(findEvent(authorized.events, 'system', 'UpgradeAuthorized'));
+  const other = await submit(api, api.tx.system.applyAuthorizedUpgrade(`${code}00`), bob);
+  assert.deepEqual(other.error, { section: 'system', name: 'Unauthorized' });
+  const rejected = await submit(api, api.tx.system.applyAuthorizedUpgrade(code), bob);
+  const event = findEvent(rejected.events, 'system', 'RejectedInvalidAuthorizedUpgrade');
+  assert.ok(event, 'RejectedInvalidAuthorizedUpgrade');
+  assert.equal(api.registry.findMetaError(event.data.error.asModule).name, 'SpecVersionNeedsToIncrease');
+
+  // Authorized without checks: anyone may supply the code, the code is replaced and blocks go on.
+  await submit(api, api.tx.sudo.sudo(api.tx.system.authorizeUpgradeWithoutChecks(hash)), alice);
+  const applied = await submit(api, api.tx.system.applyAuthorizedUpgrade(code), bob);
+  assert.equal(applied.error, null);
+  assert.ok(findEvent(applied.events, 'system', 'CodeUpdated'), 'CodeUpdated');
+  const after = await submit(api, api.tx.balances.transferKeepAlive(charlie.address, UNIT), alice);
+  assert.equal(after.error, null);
 });

@@ -2,9 +2,16 @@
 // with one validator down, and catch-up of a restarted validator.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Node, freePort, peerIdOf, waitUntil } from '../lib/node.js';
 
-const ALICE_NODE_KEY = '0000000000000000000000000000000000000000000000000000000000000001';
+// The network starts from the committed raw chain spec, as a real deployment would.
+const SPEC = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'chain-specs', 'local-testnet.raw.json');
+
+// Fixed libp2p keys: validators need one, and Alice's peer id must be known to boot from her.
+const nodeKey = (i) => (i + 1).toString(16).padStart(64, '0');
+const ALICE_NODE_KEY = nodeKey(0);
 let nodes = [];
 let apis = [];
 
@@ -15,10 +22,10 @@ const bestNumber = async (api) => (await api.rpc.chain.getHeader()).number.toNum
 before(async () => {
   const aliceP2p = await freePort();
   const bootnode = `/ip4/127.0.0.1/tcp/${aliceP2p}/p2p/${peerIdOf(ALICE_NODE_KEY)}`;
-  nodes = ['alice', 'bob', 'charlie', 'dave'].map((who) =>
+  nodes = ['alice', 'bob', 'charlie', 'dave'].map((who, i) =>
     who === 'alice'
-      ? new Node(who, ['--chain', 'local', '--alice'], { p2pPort: aliceP2p, nodeKey: ALICE_NODE_KEY })
-      : new Node(who, ['--chain', 'local', `--${who}`, '--bootnodes', bootnode]),
+      ? new Node(who, ['--chain', SPEC, '--alice'], { p2pPort: aliceP2p, nodeKey: ALICE_NODE_KEY })
+      : new Node(who, ['--chain', SPEC, `--${who}`, '--bootnodes', bootnode], { nodeKey: nodeKey(i) }),
   );
   await Promise.all(nodes.map((n) => n.start()));
   apis = await Promise.all(nodes.map((n) => n.api()));
