@@ -19,13 +19,17 @@ use num_bigint::BigUint;
 /// Bits of statistical hiding for masked openings.
 pub const STATISTICAL_SECURITY: u32 = 40;
 
-fn check_room<F: PrimeField>(bound: u32) -> Result<()> {
-	if bound > 128 || F::MODULUS_BIT_SIZE <= bound + STATISTICAL_SECURITY + 2 {
+/// A masked opening of a `bound`-bit value whose low `low` bits are then used in the clear.
+fn check_room<F: PrimeField>(bound: u32, low: u32) -> Result<()> {
+	if F::MODULUS_BIT_SIZE <= bound + STATISTICAL_SECURITY + 2 {
 		return Err(MpcError::InvalidCircuit(format!(
-			"a {bound}-bit masked opening needs a field of more than {} bits (this one has {}) and at most 128 bits",
+			"a {bound}-bit masked opening needs a field of more than {} bits (this one has {})",
 			bound + STATISTICAL_SECURITY + 2,
 			F::MODULUS_BIT_SIZE
 		)));
+	}
+	if low > 128 {
+		return Err(MpcError::InvalidCircuit(format!("at most 128 low bits can be taken, not {low}")));
 	}
 	Ok(())
 }
@@ -97,7 +101,7 @@ pub fn mod2m<M: Mpc>(mpc: &mut M, x: &[M::Share], bound: u32, m: u32) -> Result<
 	if m >= bound {
 		return Ok(x.to_vec());
 	}
-	check_room::<M::F>(bound)?;
+	check_room::<M::F>(bound, m)?;
 	let mask = masks(mpc, x.len(), m, bound - m + STATISTICAL_SECURITY)?;
 	let masked: Vec<M::Share> = x.iter().zip(&mask.full).map(|(x, r)| mpc.add(*x, *r)).collect();
 	let c = mpc.open(&masked)?;
@@ -172,7 +176,7 @@ pub fn div_const<M: Mpc>(mpc: &mut M, a: &[M::Share], divisor: u128, bits: u32) 
 
 /// The `bits` bits (LSB first) of each shared `bits`-bit value.
 pub fn bit_decompose<M: Mpc>(mpc: &mut M, x: &[M::Share], bits: u32) -> Result<Vec<Vec<M::Share>>> {
-	check_room::<M::F>(bits)?;
+	check_room::<M::F>(bits, bits)?;
 	let mask = masks(mpc, x.len(), bits, STATISTICAL_SECURITY)?;
 	let masked: Vec<M::Share> = x.iter().zip(&mask.full).map(|(x, r)| mpc.add(*x, *r)).collect();
 	let c: Vec<u128> = mpc.open(&masked)?.into_iter().map(|c| low_bits(c, bits)).collect();

@@ -122,3 +122,44 @@ fn cost_model_counts_the_rounds_a_semi_honest_run_takes() {
 	assert_eq!(stats[0].rounds, expected.rounds, "cost model rounds vs measured");
 	assert!(stats.iter().all(|s| s.rounds == stats[0].rounds));
 }
+
+#[test]
+fn bit_decomposition_and_64_bit_comparisons_are_exact() {
+	use enigma_mpc::nonlinear;
+	let values: Vec<u64> = vec![0, 1, 2, 0xdead_beef, u64::MAX, u64::MAX - 1, 1 << 63, 12345678901234567];
+	let others: Vec<u64> = vec![1, 1, 0, 0xdead_beef, u64::MAX - 1, u64::MAX, (1 << 63) - 1, 12345678901234568];
+	let (v, o) = (values.clone(), others.clone());
+	let results = run_parties(3, move |party, t| {
+		let mut mpc = Malicious::<Fr, _>::new(t, 1).unwrap();
+		let mine = |xs: &Vec<u64>| xs.iter().map(|x| Fr::from(*x)).collect::<Vec<_>>();
+		let a = mpc.input(0, (party == 0).then(|| mine(&v)).as_deref(), v.len()).unwrap();
+		let b = mpc.input(1, (party == 1).then(|| mine(&o)).as_deref(), o.len()).unwrap();
+		let bits = nonlinear::bit_decompose(&mut mpc, &a, 64).unwrap();
+		let flat: Vec<_> = bits.into_iter().flatten().collect();
+		let lt = nonlinear::lt(&mut mpc, &a, &b, 64).unwrap();
+		let eq = nonlinear::eq(&mut mpc, &a, &b, 64).unwrap();
+		let div = nonlinear::div_const(&mut mpc, &a, 7, 64).unwrap();
+		mpc.check().unwrap();
+		(mpc.open(&flat).unwrap(), mpc.open(&lt).unwrap(), mpc.open(&eq).unwrap(), mpc.open(&div).unwrap())
+	});
+	let (bits, lt, eq, div) = &results[0];
+	for (k, (x, y)) in values.iter().zip(&others).enumerate() {
+		for i in 0..64 {
+			assert_eq!(bits[k * 64 + i], Fr::from((x >> i) & 1), "bit {i} of {x}");
+		}
+		assert_eq!(lt[k], Fr::from((x < y) as u64), "{x} < {y}");
+		assert_eq!(eq[k], Fr::from((x == y) as u64), "{x} == {y}");
+		assert_eq!(div[k], Fr::from(x / 7), "{x} / 7");
+	}
+}
+
+#[test]
+fn comparisons_refuse_a_field_too_small_for_them() {
+	use enigma_mpc::{field::F64, nonlinear, MpcError};
+	let results = run_parties(3, |_, t| {
+		let mut mpc = SemiHonest::<F64, _>::new(t, 1, Multiplication::Bgw).unwrap();
+		let a = vec![mpc.constant(F64::from(1u64))];
+		nonlinear::lt(&mut mpc, &a, &a, 32).map(|_| ())
+	});
+	assert!(results.iter().all(|r| matches!(r, Err(MpcError::InvalidCircuit(_)))));
+}

@@ -1,0 +1,167 @@
+//! Every kind of tampering is detected: the honest parties abort with an error that names the
+//! check that failed, and nobody receives a wrong output.
+
+mod common;
+
+use common::run_parties;
+use enigma_mpc::{
+	circuit::{execute, Circuit, Op, Recipient},
+	field::Fr,
+	honest::{Malicious, Multiplication, SemiHonest, ShamirCore},
+	preprocessing::{honest_majority, trusted_dealer_for_tests, Plan, Store},
+	spdz::Spdz,
+	transport::{
+		faulty::{Fault, Faulty},
+		Net,
+	},
+	MpcError,
+};
+
+/// x·y + x, public: two inputs, a multiplication, an opening.
+fn product_circuit() -> Circuit {
+	let mut c = Circuit::new(3);
+	let (x, y) = (c.input(0), c.input(1));
+	let p = c.push(Op::Mul(x, y));
+	let s = c.push(Op::Add(p, x));
+	c.output("result", s, Recipient::Everyone);
+	c
+}
+
+fn inputs_of(party: usize) -> Vec<Fr> {
+	match party {
+		0 => vec![Fr::from(6u64)],
+		1 => vec![Fr::from(7u64)],
+		_ => vec![],
+	}
+}
+
+fn faults_for(party: usize, cheater: usize, faults: &[Fault]) -> Vec<Fault> {
+	if party == cheater { faults.to_vec() } else { vec![] }
+}
+
+fn spdz_plan() -> Plan {
+	Plan { triples: 8, randoms: 8, masks: vec![4; 3] }
+}
+
+/// Run the product circuit under SPDZ with the test dealer, letting `tweak` alter party
+/// `cheater`'s material and `faults` its messages.
+fn run_spdz(cheater: usize, faults: Vec<Fault>, tweak: fn(&mut Store<Fr>)) -> Vec<Result<Option<Fr>, MpcError>> {
+	run_parties(3, move |party, t| {
+		let mut store = trusted_dealer_for_tests::store::<Fr>(5, 3, party, &spdz_plan());
+		if party == cheater {
+			tweak(&mut store);
+		}
+		let mut mpc = Spdz::new(Net::new(Faulty::new(t, faults_for(party, cheater, &faults))), store);
+		execute(&mut mpc, &product_circuit(), &inputs_of(party)).map(|out| out[0].1)
+	})
+}
+
+#[test]
+fn honest_runs_agree_on_the_result() {
+	let results = run_spdz(1, vec![], |_| {});
+	assert!(results.iter().all(|r| *r == Ok(Some(Fr::from(48u64)))), "{results:?}");
+}
+
+#[test]
+fn shamir_malicious_detects_a_tampered_share() {
+	// Party 1 shifts every share it sends to party 0 (its input shares, its multiplication
+	// messages): no honest party may accept the result.
+	let results = run_parties(3, |party, t| {
+		let faults = faults_for(party, 1, &[Fault::Offset { to: 0, from_nth: 1, delta: 1 }]);
+		let mut mpc = Malicious::<Fr, _>::new(Faulty::new(t, faults), 1).unwrap();
+		execute(&mut mpc, &product_circuit(), &inputs_of(party)).map(|out| out[0].1)
+	});
+	for honest in [0, 2] {
+		assert!(
+			matches!(results[honest], Err(MpcError::InconsistentShares) | Err(MpcError::MultiplicationCheckFailed)),
+			"party {honest}: {:?}",
+			results[honest]
+		);
+	}
+}
+
+#[test]
+fn shamir_malicious_detects_a_lying_king() {
+	// In DN07 the king opens the masked product and returns it. Party 1's frames to the others:
+	// 0 the random sharing of r; then per authenticated input a double-sharing deal, the masked
+	// share to the king, and the king's answer (1-3 for x, 4 its input shares, 5-7 for y).
+	// Party 1 is king of the product r·y, so frame 7 is its answer: it lies.
+	let results = run_parties(3, |party, t| {
+		let lie = [Fault::Corrupt { to: 0, nth: 7, byte: 0 }, Fault::Corrupt { to: 2, nth: 7, byte: 0 }];
+		let mut mpc = Malicious::<Fr, _>::new(Faulty::new(t, faults_for(party, 1, &lie)), 1).unwrap();
+		execute(&mut mpc, &product_circuit(), &inputs_of(party)).map(|out| out[0].1)
+	});
+	for honest in [0, 2] {
+		assert!(
+			matches!(results[honest], Err(MpcError::InconsistentShares) | Err(MpcError::MultiplicationCheckFailed)),
+			"party {honest}: {:?}",
+			results[honest]
+		);
+	}
+}
+
+#[test]
+fn spdz_detects_a_tampered_opened_value() {
+	// Party 2's first message to party 0 is its share of the masked values ε, δ of the
+	// multiplication; changing it changes what party 0 opens.
+	let results = run_spdz(2, vec![Fault::Corrupt { to: 0, nth: 0, byte: 0 }], |_| {});
+	assert_eq!(results[0], Err(MpcError::MacCheckFailed));
+	assert!(results.iter().all(|r| r.is_err()), "{results:?}");
+}
+
+#[test]
+fn spdz_detects_a_tampered_mac() {
+	let results = run_spdz(1, vec![], |store| store.masks[0][0].mac += Fr::from(1u64));
+	assert!(results.iter().all(|r| *r == Err(MpcError::MacCheckFailed)), "{results:?}");
+}
+
+#[test]
+fn spdz_detects_a_tampered_triple_share() {
+	let results = run_spdz(1, vec![], |store| store.triples[0][2].value += Fr::from(1u64));
+	assert!(results.iter().all(|r| *r == Err(MpcError::MacCheckFailed)), "{results:?}");
+}
+
+#[test]
+fn spdz_detects_an_inconsistent_input_broadcast() {
+	// Party 1 sends party 0 a different x - r than party 2 gets.
+	let results = run_spdz(1, vec![Fault::Corrupt { to: 0, nth: 0, byte: 0 }], |_| {});
+	assert!(results.iter().all(|r| *r == Err(MpcError::InconsistentBroadcast)), "{results:?}");
+}
+
+#[test]
+fn preprocessing_sacrifice_catches_a_bad_triple() {
+	// Party 1's fourth frame to party 0 is its answer as DN07 king for the products c = a·b:
+	// corrupting it makes some of party 0's c shares wrong, and the sacrifice check fails.
+	let results = run_parties(3, |party, t| {
+		let faults = faults_for(party, 1, &[Fault::Corrupt { to: 0, nth: 3, byte: 0 }]);
+		let mut core = ShamirCore::<Fr, _>::new(Faulty::new(t, faults), 1).unwrap();
+		honest_majority(&mut core, &Plan { triples: 6, randoms: 0, masks: vec![0; 3] }).map(|_| ())
+	});
+	for honest in [0, 2] {
+		assert_eq!(results[honest], Err(MpcError::TripleCheckFailed), "party {honest}");
+	}
+}
+
+#[test]
+fn a_dropped_message_is_detected() {
+	let results = run_parties(3, |party, t| {
+		let faults = faults_for(party, 1, &[Fault::Drop { to: 0, nth: 0 }]);
+		let mut mpc = SemiHonest::<Fr, _>::new(Faulty::new(t, faults), 1, Multiplication::Bgw).unwrap();
+		execute(&mut mpc, &product_circuit(), &inputs_of(party)).map(|out| out[0].1)
+	});
+	assert!(
+		matches!(results[0], Err(MpcError::OutOfOrder { from: 1, expected: 0, got: 1 }) | Err(MpcError::Timeout { from: 1 })),
+		"{:?}",
+		results[0]
+	);
+}
+
+#[test]
+fn a_replayed_message_is_detected() {
+	let results = run_parties(3, |party, t| {
+		let faults = faults_for(party, 1, &[Fault::Replay { to: 0, nth: 0 }]);
+		let mut mpc = SemiHonest::<Fr, _>::new(Faulty::new(t, faults), 1, Multiplication::Bgw).unwrap();
+		execute(&mut mpc, &product_circuit(), &inputs_of(party)).map(|out| out[0].1)
+	});
+	assert_eq!(results[0], Err(MpcError::OutOfOrder { from: 1, expected: 1, got: 0 }));
+}
