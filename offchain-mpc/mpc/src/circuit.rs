@@ -11,7 +11,7 @@ use crate::{
 	nonlinear::{self, STATISTICAL_SECURITY},
 	protocol::Mpc,
 };
-use ark_ff::PrimeField;
+use crate::field::MpcField;
 use std::collections::BTreeMap;
 
 pub type Wire = usize;
@@ -242,7 +242,7 @@ impl Circuit {
 
 	/// Reference semantics: evaluate in the clear. `inputs[p]` are party p's inputs. Returns
 	/// the outputs by name, in order.
-	pub fn evaluate<F: PrimeField>(&self, inputs: &[Vec<F>]) -> Result<Vec<(String, F)>> {
+	pub fn evaluate<F: MpcField>(&self, inputs: &[Vec<F>]) -> Result<Vec<(String, F)>> {
 		self.validate()?;
 		let mut v: Vec<F> = Vec::with_capacity(self.gates.len());
 		for op in &self.gates {
@@ -270,7 +270,7 @@ impl Circuit {
 	}
 }
 
-fn int<F: PrimeField>(x: F, bits: u32) -> Result<u128> {
+fn int<F: MpcField>(x: F, bits: u32) -> Result<u128> {
 	crate::field::to_u128(x)
 		.filter(|v| bits >= 128 || *v < (1u128 << bits))
 		.ok_or_else(|| MpcError::InvalidCircuit(format!("value does not fit in {bits} bits")))

@@ -6,7 +6,9 @@
 //! small and no commitments are needed; comparisons need more headroom than it has.
 
 use crate::error::{MpcError, Result};
-use ark_ff::{BigInteger, Fp64, MontBackend, MontConfig, PrimeField};
+use ark_ff::{BigInt, BigInteger, Fp, Fp64, FpConfig, MontBackend, MontConfig, PrimeField};
+use core::marker::PhantomData;
+use rand::RngCore;
 use num_bigint::BigUint;
 
 pub use ark_bls12_381::Fr;
@@ -18,56 +20,96 @@ pub struct F64Config;
 /// The 64-bit Goldilocks field, p = 2^64 - 2^32 + 1.
 pub type F64 = Fp64<MontBackend<F64Config, 1>>;
 
-/// Bytes one element takes on the wire.
-pub fn element_size<F: PrimeField>() -> usize {
-	(F::MODULUS_BIT_SIZE as usize).div_ceil(8)
+/// A prime field the engine can run over: an arkworks [`PrimeField`] that also moves to and from
+/// the wire and samples uniformly without conversions. Elements travel in their internal
+/// (Montgomery) representation, which is canonical too: a value below the modulus.
+pub trait MpcField: PrimeField {
+	/// Bytes one element takes on the wire.
+	const WIRE_BYTES: usize;
+	fn write_wire(&self, out: &mut Vec<u8>);
+	/// `None` unless `bytes` (exactly [`Self::WIRE_BYTES`]) encode a value below the modulus.
+	fn read_wire(bytes: &[u8]) -> Option<Self>;
+	/// A uniformly random element.
+	fn random<R: RngCore + ?Sized>(rng: &mut R) -> Self;
 }
 
-/// Append `values` to `out`, little-endian, [`element_size`] bytes each.
-pub fn encode<F: PrimeField>(values: &[F], out: &mut Vec<u8>) {
-	let size = element_size::<F>();
-	out.reserve(values.len() * size);
-	for v in values {
-		let bytes = v.into_bigint().to_bytes_le();
-		out.extend_from_slice(&bytes[..size]);
+impl<P: FpConfig<N>, const N: usize> MpcField for Fp<P, N> {
+	const WIRE_BYTES: usize = 8 * N;
+
+	#[inline]
+	fn write_wire(&self, out: &mut Vec<u8>) {
+		for limb in self.0 .0.iter() {
+			out.extend_from_slice(&limb.to_le_bytes());
+		}
+	}
+
+	#[inline]
+	fn read_wire(bytes: &[u8]) -> Option<Self> {
+		let mut limbs = [0u64; N];
+		for (limb, chunk) in limbs.iter_mut().zip(bytes.chunks_exact(8)) {
+			*limb = u64::from_le_bytes(chunk.try_into().ok()?);
+		}
+		let value = BigInt(limbs);
+		(value < P::MODULUS).then_some(Fp(value, PhantomData))
+	}
+
+	#[inline]
+	fn random<R: RngCore + ?Sized>(rng: &mut R) -> Self {
+		// Rejection sampling below the modulus, masked to its bit length: uniform, and a
+		// uniform Montgomery representation is a uniform element.
+		let top_bits = P::MODULUS.num_bits() as usize - 64 * (N - 1);
+		let mask = if top_bits >= 64 { u64::MAX } else { (1u64 << top_bits) - 1 };
+		loop {
+			let mut limbs = [0u64; N];
+			limbs.iter_mut().for_each(|l| *l = rng.next_u64());
+			limbs[N - 1] &= mask;
+			let value = BigInt(limbs);
+			if value < P::MODULUS {
+				return Fp(value, PhantomData);
+			}
+		}
 	}
 }
 
-pub fn to_bytes<F: PrimeField>(values: &[F]) -> Vec<u8> {
+/// Bytes one element takes on the wire.
+pub fn element_size<F: MpcField>() -> usize {
+	F::WIRE_BYTES
+}
+
+/// Append `values` to `out`, [`MpcField::WIRE_BYTES`] bytes each.
+pub fn encode<F: MpcField>(values: &[F], out: &mut Vec<u8>) {
+	out.reserve(values.len() * F::WIRE_BYTES);
+	for v in values {
+		v.write_wire(out);
+	}
+}
+
+pub fn to_bytes<F: MpcField>(values: &[F]) -> Vec<u8> {
 	let mut out = Vec::new();
 	encode(values, &mut out);
 	out
 }
 
 /// Decode exactly `count` elements sent by `from`, rejecting non-canonical encodings.
-pub fn decode<F: PrimeField>(bytes: &[u8], count: usize, from: usize) -> Result<Vec<F>> {
-	let size = element_size::<F>();
+pub fn decode<F: MpcField>(bytes: &[u8], count: usize, from: usize) -> Result<Vec<F>> {
+	let size = F::WIRE_BYTES;
 	if bytes.len() != count * size {
 		return Err(MpcError::Malformed {
 			from,
 			reason: format!("expected {count} field elements ({} bytes), got {} bytes", count * size, bytes.len()),
 		});
 	}
-	let mut out = Vec::with_capacity(count);
-	let mut limbs = F::BigInt::default();
-	for chunk in bytes.chunks_exact(size) {
-		let l = limbs.as_mut();
-		l.iter_mut().for_each(|x| *x = 0);
-		for (i, b) in chunk.iter().enumerate() {
-			l[i / 8] |= (*b as u64) << (8 * (i % 8));
-		}
-		let v = F::from_bigint(limbs).ok_or_else(|| MpcError::Malformed {
-			from,
-			reason: "field element not below the modulus".into(),
-		})?;
-		out.push(v);
-	}
-	Ok(out)
+	bytes
+		.chunks_exact(size)
+		.map(|chunk| {
+			F::read_wire(chunk).ok_or_else(|| MpcError::Malformed { from, reason: "field element not below the modulus".into() })
+		})
+		.collect()
 }
 
 /// Decode a vector whose length the message itself determines.
-pub fn decode_all<F: PrimeField>(bytes: &[u8], from: usize) -> Result<Vec<F>> {
-	let size = element_size::<F>();
+pub fn decode_all<F: MpcField>(bytes: &[u8], from: usize) -> Result<Vec<F>> {
+	let size = F::WIRE_BYTES;
 	if bytes.len() % size != 0 {
 		return Err(MpcError::Malformed { from, reason: format!("{} bytes is not a whole number of elements", bytes.len()) });
 	}
@@ -108,6 +150,9 @@ mod tests {
 		assert_eq!(decode_all::<F64>(&to_bytes(&b), 0).unwrap(), b);
 		assert_eq!(element_size::<Fr>(), 32);
 		assert_eq!(element_size::<F64>(), 8);
+		// The wire form is the internal one: no conversion, but the same element back.
+		let x = Fr::from(5u64);
+		assert_eq!(decode::<Fr>(&to_bytes(&[x]), 1, 0).unwrap()[0] * Fr::from(2u64), Fr::from(10u64));
 	}
 
 	#[test]
@@ -115,6 +160,18 @@ mod tests {
 		let too_big = vec![0xffu8; 32];
 		assert!(matches!(decode::<Fr>(&too_big, 1, 3), Err(MpcError::Malformed { from: 3, .. })));
 		assert!(matches!(decode::<Fr>(&[0u8; 31], 1, 1), Err(MpcError::Malformed { .. })));
+	}
+
+	#[test]
+	fn random_elements_cover_the_field() {
+		use rand::SeedableRng;
+		let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+		let xs: Vec<F64> = (0..1000).map(|_| F64::random(&mut rng)).collect();
+		// Both halves of the field appear, and values differ.
+		let half = F64::from(1u64 << 63);
+		assert!(xs.iter().any(|x| x.into_bigint() < half.into_bigint()));
+		assert!(xs.iter().any(|x| x.into_bigint() > half.into_bigint()));
+		assert!(xs.windows(2).all(|w| w[0] != w[1]));
 	}
 
 	#[test]

@@ -13,10 +13,10 @@
 use crate::{
 	error::{MpcError, Result},
 	protocol::{Mpc, Stats},
-	shamir::Shamir,
+	shamir::{Shamir, SmallScalar},
 	transport::{Net, Transport},
 };
-use ark_ff::PrimeField;
+use crate::field::MpcField;
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha12Rng;
 
@@ -29,7 +29,7 @@ pub enum Multiplication {
 	Dn07,
 }
 
-pub struct ShamirCore<F: PrimeField, T: Transport> {
+pub struct ShamirCore<F: MpcField, T: Transport> {
 	pub shamir: Shamir<F>,
 	pub net: Net<T>,
 	rng: ChaCha12Rng,
@@ -39,7 +39,7 @@ pub struct ShamirCore<F: PrimeField, T: Transport> {
 	king_offset: usize,
 }
 
-impl<F: PrimeField, T: Transport> ShamirCore<F, T> {
+impl<F: MpcField, T: Transport> ShamirCore<F, T> {
 	pub fn new(transport: T, t: usize) -> Result<Self> {
 		let shamir = Shamir::new(transport.parties(), t)?;
 		Ok(Self { shamir, net: Net::new(transport), rng: ChaCha12Rng::from_entropy(), doubles: Vec::new(), king_offset: 0 })
@@ -85,27 +85,24 @@ impl<F: PrimeField, T: Transport> ShamirCore<F, T> {
 		let n = self.n();
 		let per_batch = n - self.t();
 		let batches = count.div_ceil(per_batch);
-		let me = self.party();
 		// outgoing[to] = for each batch, for each degree, our dealt share for `to`.
 		let mut outgoing = vec![Vec::with_capacity(batches * degrees.len()); n];
 		for _ in 0..batches {
-			let secret = F::rand(&mut self.rng);
+			let secret = F::random(&mut self.rng);
 			for &d in degrees {
-				for (to, share) in self.shamir.share(secret, d, &mut self.rng).into_iter().enumerate() {
-					outgoing[to].push(share);
-				}
+				self.shamir.share_into(secret, d, &mut self.rng, &mut outgoing);
 			}
 		}
 		self.net.round();
 		let counts = vec![batches * degrees.len(); n];
 		let dealt = self.net.exchange_elements(outgoing, &counts)?;
-		let _ = me;
-		let m = self.shamir.vandermonde(per_batch);
+		let m: Vec<Vec<SmallScalar<F>>> =
+			self.shamir.vandermonde(per_batch).into_iter().map(|row| row.into_iter().map(SmallScalar::new).collect()).collect();
 		let mut out = vec![Vec::with_capacity(batches * per_batch); degrees.len()];
 		for b in 0..batches {
 			for (di, _) in degrees.iter().enumerate() {
 				for row in &m {
-					let v: F = (0..n).map(|i| row[i] * dealt[i][b * degrees.len() + di]).sum();
+					let v: F = (0..n).map(|i| row[i].mul(dealt[i][b * degrees.len() + di])).sum();
 					out[di].push(v);
 				}
 			}
@@ -201,8 +198,8 @@ impl<F: PrimeField, T: Transport> ShamirCore<F, T> {
 		let outgoing = self.shamir.share_many(&products, t, &mut self.rng);
 		self.net.round();
 		let received = self.net.exchange_elements(outgoing, &vec![count; n])?;
-		let lambda = self.shamir.lagrange_at_zero().to_vec();
-		Ok((0..count).map(|k| (0..n).map(|i| lambda[i] * received[i][k]).sum()).collect())
+		let lambda = self.shamir.lagrange_small().to_vec();
+		Ok((0..count).map(|k| (0..n).map(|i| lambda[i].mul(received[i][k])).sum()).collect())
 	}
 
 	/// Everyone learns the values; with `check`, the shares must lie on a degree-t polynomial.
@@ -267,18 +264,18 @@ impl<F: PrimeField, T: Transport> ShamirCore<F, T> {
 }
 
 /// Passively secure Shamir MPC.
-pub struct SemiHonest<F: PrimeField, T: Transport> {
+pub struct SemiHonest<F: MpcField, T: Transport> {
 	pub core: ShamirCore<F, T>,
 	pub multiplication: Multiplication,
 }
 
-impl<F: PrimeField, T: Transport> SemiHonest<F, T> {
+impl<F: MpcField, T: Transport> SemiHonest<F, T> {
 	pub fn new(transport: T, t: usize, multiplication: Multiplication) -> Result<Self> {
 		Ok(Self { core: ShamirCore::new(transport, t)?, multiplication })
 	}
 }
 
-impl<F: PrimeField, T: Transport> SemiHonest<F, T> {
+impl<F: MpcField, T: Transport> SemiHonest<F, T> {
 	fn reduce(&mut self, products: Vec<F>) -> Result<Vec<F>> {
 		match self.multiplication {
 			Multiplication::Bgw => self.core.reduce_bgw(products),
@@ -287,7 +284,7 @@ impl<F: PrimeField, T: Transport> SemiHonest<F, T> {
 	}
 }
 
-impl<F: PrimeField, T: Transport> Mpc for SemiHonest<F, T> {
+impl<F: MpcField, T: Transport> Mpc for SemiHonest<F, T> {
 	type F = F;
 	type Share = F;
 
@@ -350,7 +347,7 @@ pub struct Authenticated<F> {
 
 /// Actively secure (with abort) Shamir MPC after Chida, Genkin, Hamada, Ikarashi, Kikuchi,
 /// Lindell and Nof, "Fast Large-Scale Honest-Majority MPC for Malicious Adversaries" (2018).
-pub struct Malicious<F: PrimeField, T: Transport> {
+pub struct Malicious<F: MpcField, T: Transport> {
 	pub core: ShamirCore<F, T>,
 	/// Shares of the secret random r.
 	r: F,
@@ -358,7 +355,7 @@ pub struct Malicious<F: PrimeField, T: Transport> {
 	pending: Vec<Authenticated<F>>,
 }
 
-impl<F: PrimeField, T: Transport> Malicious<F, T> {
+impl<F: MpcField, T: Transport> Malicious<F, T> {
 	pub fn new(transport: T, t: usize) -> Result<Self> {
 		let mut core = ShamirCore::new(transport, t)?;
 		let r = core.random(1)?[0];
@@ -380,7 +377,7 @@ impl<F: PrimeField, T: Transport> Malicious<F, T> {
 	}
 }
 
-impl<F: PrimeField, T: Transport> Mpc for Malicious<F, T> {
+impl<F: MpcField, T: Transport> Mpc for Malicious<F, T> {
 	type F = F;
 	type Share = Authenticated<F>;
 
@@ -432,18 +429,19 @@ impl<F: PrimeField, T: Transport> Mpc for Malicious<F, T> {
 		let x: Vec<F> = a.iter().map(|w| w.x).collect();
 		self.core.open_to(to, &x)
 	}
-	/// Verify Σ α_k [r·z_k] = r · Σ α_k [z_k] for random public α_k chosen after the fact.
+	/// Verify Σ α^k [r·z_k] = r · Σ α^k [z_k] for a random public α chosen after the fact.
+	/// Powers of one α instead of independent coefficients cost one multiplication per wire;
+	/// a cheating adversary passes with probability at most (wires)/|F| (Schwartz-Zippel).
 	fn check(&mut self) -> Result<()> {
 		if self.pending.is_empty() {
 			return Ok(());
 		}
 		let seed = self.core.coin()?;
-		let mut coins = ChaCha12Rng::from_seed(seed);
+		let alpha = F::random(&mut ChaCha12Rng::from_seed(seed));
 		let (mut u, mut w) = (F::zero(), F::zero());
 		for wire in self.pending.drain(..) {
-			let alpha = F::rand(&mut coins);
-			u += alpha * wire.rx;
-			w += alpha * wire.x;
+			u = u * alpha + wire.rx;
+			w = w * alpha + wire.x;
 		}
 		// T = u - r·w, computed without revealing r so the wires stay usable after the check.
 		let rw = self.core.mul_dn07(&[self.r], &[w])?[0];

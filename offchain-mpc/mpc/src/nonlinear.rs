@@ -13,6 +13,7 @@ use crate::{
 	field::{low_bits, pow2},
 	protocol::Mpc,
 };
+use crate::field::MpcField;
 use ark_ff::{BigInteger, Field, One, PrimeField, Zero};
 use num_bigint::BigUint;
 
@@ -20,7 +21,7 @@ use num_bigint::BigUint;
 pub const STATISTICAL_SECURITY: u32 = 40;
 
 /// A masked opening of a `bound`-bit value whose low `low` bits are then used in the clear.
-fn check_room<F: PrimeField>(bound: u32, low: u32) -> Result<()> {
+fn check_room<F: MpcField>(bound: u32, low: u32) -> Result<()> {
 	if F::MODULUS_BIT_SIZE <= bound + STATISTICAL_SECURITY + 2 {
 		return Err(MpcError::InvalidCircuit(format!(
 			"a {bound}-bit masked opening needs a field of more than {} bits (this one has {})",
@@ -204,7 +205,7 @@ pub fn bit_decompose<M: Mpc>(mpc: &mut M, x: &[M::Share], bits: u32) -> Result<V
 }
 
 /// Field elements as unsigned integers, for callers that bound-check plaintext values.
-pub fn fits<F: PrimeField>(v: F, bits: u32) -> bool {
+pub fn fits<F: MpcField>(v: F, bits: u32) -> bool {
 	let big = v.into_bigint();
 	big.num_bits() <= bits
 }

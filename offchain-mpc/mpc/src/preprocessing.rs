@@ -18,14 +18,14 @@ use crate::{
 	spdz::MacShare,
 	transport::Transport,
 };
-use ark_ff::PrimeField;
+use crate::field::MpcField;
 use rand::SeedableRng;
 use rand_chacha::ChaCha12Rng;
 
 /// A Beaver triple: shares of a, b and c = a·b.
 pub type Triple<F> = [MacShare<F>; 3];
 
-pub trait Preprocessing<F: PrimeField> {
+pub trait Preprocessing<F: MpcField> {
 	/// This party's share α_i of the global MAC key.
 	fn mac_key_share(&self) -> F;
 	fn triples(&mut self, count: usize) -> Result<Vec<Triple<F>>>;
@@ -64,13 +64,13 @@ fn take<T>(from: &mut Vec<T>, count: usize, what: &str) -> Result<Vec<T>> {
 	Ok(from.drain(..count).collect())
 }
 
-impl<F: PrimeField> Store<F> {
+impl<F: MpcField> Store<F> {
 	pub fn remaining_triples(&self) -> usize {
 		self.triples.len()
 	}
 }
 
-impl<F: PrimeField> Preprocessing<F> for Store<F> {
+impl<F: MpcField> Preprocessing<F> for Store<F> {
 	fn mac_key_share(&self) -> F {
 		self.alpha
 	}
@@ -89,7 +89,7 @@ impl<F: PrimeField> Preprocessing<F> for Store<F> {
 }
 
 /// Dealer-free preprocessing with an honest majority (t < n/2): see the module docs.
-pub fn honest_majority<F: PrimeField, T: Transport>(core: &mut ShamirCore<F, T>, plan: &Plan) -> Result<Store<F>> {
+pub fn honest_majority<F: MpcField, T: Transport>(core: &mut ShamirCore<F, T>, plan: &Plan) -> Result<Store<F>> {
 	let n = core.n();
 	let me = core.party();
 	if plan.masks.len() != n {
@@ -118,7 +118,7 @@ pub fn honest_majority<F: PrimeField, T: Transport>(core: &mut ShamirCore<F, T>,
 	// probability 1/|F|.
 	if count > 0 {
 		let mut coins = ChaCha12Rng::from_seed(core.coin()?);
-		let s: Vec<F> = (0..count).map(|_| F::rand(&mut coins)).collect();
+		let s: Vec<F> = (0..count).map(|_| F::random(&mut coins)).collect();
 		let rho_sigma: Vec<F> = (0..count).map(|k| s[k] * a[k] - a2[k]).chain((0..count).map(|k| b[k] - b2[k])).collect();
 		let as_triple_error = |e: MpcError| if e == MpcError::InconsistentShares { MpcError::TripleCheckFailed } else { e };
 		let opened = core.open(&rho_sigma, true).map_err(as_triple_error)?;
@@ -166,30 +166,30 @@ pub mod trusted_dealer_for_tests {
 	use super::*;
 
 	/// Party `party`'s material for `n` parties, all derived from `seed`.
-	pub fn store<F: PrimeField>(seed: u64, n: usize, party: usize, plan: &Plan) -> Store<F> {
+	pub fn store<F: MpcField>(seed: u64, n: usize, party: usize, plan: &Plan) -> Store<F> {
 		let mut rng = ChaCha12Rng::seed_from_u64(seed);
-		let alphas: Vec<F> = (0..n).map(|_| F::rand(&mut rng)).collect();
+		let alphas: Vec<F> = (0..n).map(|_| F::random(&mut rng)).collect();
 		let alpha: F = alphas.iter().sum();
 		let share = |x: F, rng: &mut ChaCha12Rng| -> MacShare<F> {
-			let values: Vec<F> = (0..n - 1).map(|_| F::rand(rng)).collect();
-			let macs: Vec<F> = (0..n - 1).map(|_| F::rand(rng)).collect();
+			let values: Vec<F> = (0..n - 1).map(|_| F::random(rng)).collect();
+			let macs: Vec<F> = (0..n - 1).map(|_| F::random(rng)).collect();
 			let last_value = x - values.iter().sum::<F>();
 			let last_mac = alpha * x - macs.iter().sum::<F>();
 			if party < n - 1 { MacShare { value: values[party], mac: macs[party] } } else { MacShare { value: last_value, mac: last_mac } }
 		};
 		let mut store = Store { party, alpha: alphas[party], ..Default::default() };
 		for _ in 0..plan.triples {
-			let (a, b) = (F::rand(&mut rng), F::rand(&mut rng));
+			let (a, b) = (F::random(&mut rng), F::random(&mut rng));
 			store.triples.push([share(a, &mut rng), share(b, &mut rng), share(a * b, &mut rng)]);
 		}
 		for _ in 0..plan.randoms {
-			let r = F::rand(&mut rng);
+			let r = F::random(&mut rng);
 			store.randoms.push(share(r, &mut rng));
 		}
 		for (owner, &k) in plan.masks.iter().enumerate() {
 			let mut shares = Vec::with_capacity(k);
 			for _ in 0..k {
-				let r = F::rand(&mut rng);
+				let r = F::random(&mut rng);
 				shares.push(share(r, &mut rng));
 				if owner == party {
 					store.own_mask_values.push(r);

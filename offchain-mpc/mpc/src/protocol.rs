@@ -3,7 +3,7 @@
 //! majority) alike. Every interactive call is batched: one call, one communication round.
 
 use crate::error::Result;
-use ark_ff::PrimeField;
+use crate::field::MpcField;
 
 /// Communication figures of one party.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -14,7 +14,7 @@ pub struct Stats {
 }
 
 pub trait Mpc {
-	type F: PrimeField;
+	type F: MpcField;
 	/// One party's share of one secret value.
 	type Share: Copy + Clone + core::fmt::Debug + Send + Sync;
 

@@ -5,20 +5,24 @@
 //! DN07 protocols use to turn n dealt values into n - t uniformly random ones.
 
 use crate::error::{MpcError, Result};
-use ark_ff::PrimeField;
+use crate::field::MpcField;
 use rand::RngCore;
 
 #[derive(Clone, Debug)]
-pub struct Shamir<F: PrimeField> {
+pub struct Shamir<F: MpcField> {
 	n: usize,
 	t: usize,
+	/// The evaluation points 1..=n.
+	points: Vec<F>,
 	/// λ_i with Σ λ_i f(i+1) = f(0) for every f of degree < n.
 	lagrange_at_zero: Vec<F>,
+	/// The same coefficients as small integers, when they are: ±C(n, i+1) for points 1..=n.
+	lagrange_small: Vec<SmallScalar<F>>,
 	/// For each degree d (t and 2t): row j (j > d) gives f(j+1) from f(1..=d+1).
 	extension: [Vec<Vec<F>>; 2],
 }
 
-impl<F: PrimeField> Shamir<F> {
+impl<F: MpcField> Shamir<F> {
 	/// A scheme for `n` parties tolerating `t` corruptions with an honest majority (2t < n).
 	pub fn new(n: usize, t: usize) -> Result<Self> {
 		if n < 2 || 2 * t >= n {
@@ -28,12 +32,13 @@ impl<F: PrimeField> Shamir<F> {
 		}
 		let points: Vec<F> = (1..=n as u64).map(F::from).collect();
 		let lagrange_at_zero = lagrange_coefficients(&points, F::zero());
+		let lagrange_small = lagrange_at_zero.iter().map(|l| SmallScalar::new(*l)).collect();
 		let extension = [t, 2 * t].map(|d| {
 			(0..n)
 				.map(|j| if j > d { lagrange_coefficients(&points[..=d], points[j]) } else { Vec::new() })
 				.collect()
 		});
-		Ok(Self { n, t, lagrange_at_zero, extension })
+		Ok(Self { n, t, points, lagrange_at_zero, lagrange_small, extension })
 	}
 
 	pub fn n(&self) -> usize {
@@ -46,30 +51,51 @@ impl<F: PrimeField> Shamir<F> {
 
 	/// Shares of `secret` on a random polynomial of `degree`.
 	pub fn share<R: RngCore>(&self, secret: F, degree: usize, rng: &mut R) -> Vec<F> {
-		let coefficients: Vec<F> = (0..degree).map(|_| F::rand(rng)).collect();
-		(1..=self.n as u64)
-			.map(|x| {
-				let x = F::from(x);
-				// Horner: secret + x(c1 + x(c2 + ...)).
-				coefficients.iter().rev().fold(F::zero(), |acc, c| (acc + c) * x) + secret
-			})
-			.collect()
+		let mut out = vec![Vec::with_capacity(1); self.n];
+		self.share_into(secret, degree, rng, &mut out);
+		out.into_iter().map(|mut v| v.remove(0)).collect()
 	}
 
 	/// Shares of each secret: `result[party][k]` is party's share of `secrets[k]`.
 	pub fn share_many<R: RngCore>(&self, secrets: &[F], degree: usize, rng: &mut R) -> Vec<Vec<F>> {
 		let mut out = vec![Vec::with_capacity(secrets.len()); self.n];
 		for s in secrets {
-			for (party, share) in self.share(*s, degree, rng).into_iter().enumerate() {
-				out[party].push(share);
-			}
+			self.share_into(*s, degree, rng, &mut out);
 		}
 		out
 	}
 
+	/// Append party j's share of `secret` to `out[j]`. The points are 1..=n, so for degree 1
+	/// the shares are secret + c, secret + 2c, ...: additions only.
+	pub fn share_into<R: RngCore>(&self, secret: F, degree: usize, rng: &mut R, out: &mut [Vec<F>]) {
+		match degree {
+			0 => out.iter_mut().for_each(|o| o.push(secret)),
+			1 => {
+				let c = F::random(rng);
+				let mut v = secret;
+				for o in out.iter_mut() {
+					v += c;
+					o.push(v);
+				}
+			},
+			_ => {
+				let coefficients: Vec<F> = (0..degree).map(|_| F::random(rng)).collect();
+				for (o, x) in out.iter_mut().zip(&self.points) {
+					// Horner: secret + x(c1 + x(c2 + ...)).
+					o.push(coefficients.iter().rev().fold(F::zero(), |acc, c| (acc + c) * x) + secret);
+				}
+			},
+		}
+	}
+
 	/// The secret from all n shares (of any degree < n), without checking them.
 	pub fn reconstruct(&self, shares: &[F]) -> F {
-		shares.iter().zip(&self.lagrange_at_zero).map(|(s, l)| *s * l).sum()
+		shares.iter().zip(&self.lagrange_small).map(|(s, l)| l.mul(*s)).sum()
+	}
+
+	/// λ_i as multipliers that use additions when λ_i is a small integer.
+	pub fn lagrange_small(&self) -> &[SmallScalar<F>] {
+		&self.lagrange_small
 	}
 
 	/// The secret from all n shares, after checking they lie on one polynomial of `degree`
@@ -116,8 +142,41 @@ impl<F: PrimeField> Shamir<F> {
 	}
 }
 
+/// A public multiplier that multiplies by double-and-add when it is a small integer (up to
+/// 2^12 in absolute value), which is several times cheaper than a field multiplication.
+#[derive(Clone, Copy, Debug)]
+pub struct SmallScalar<F> {
+	value: F,
+	small: Option<(bool, u64)>,
+}
+
+impl<F: MpcField> SmallScalar<F> {
+	pub fn new(value: F) -> Self {
+		let as_small = |v: F| crate::field::to_u128(v).filter(|x| *x < 1 << 12).map(|x| x as u64);
+		let small = as_small(value).map(|k| (false, k)).or_else(|| as_small(-value).map(|k| (true, k)));
+		Self { value, small }
+	}
+
+	#[inline]
+	pub fn mul(&self, x: F) -> F {
+		match self.small {
+			Some((negative, k)) => {
+				let mut acc = F::zero();
+				for bit in (0..64 - k.leading_zeros()).rev() {
+					acc.double_in_place();
+					if (k >> bit) & 1 == 1 {
+						acc += x;
+					}
+				}
+				if negative { -acc } else { acc }
+			},
+			None => x * self.value,
+		}
+	}
+}
+
 /// λ_i such that Σ λ_i f(x_i) = f(at) for every polynomial f of degree < points.len().
-pub fn lagrange_coefficients<F: PrimeField>(points: &[F], at: F) -> Vec<F> {
+pub fn lagrange_coefficients<F: MpcField>(points: &[F], at: F) -> Vec<F> {
 	points
 		.iter()
 		.enumerate()
@@ -138,6 +197,15 @@ mod tests {
 	use proptest::prelude::*;
 	use rand::SeedableRng;
 	use rand_chacha::ChaCha20Rng;
+
+	#[test]
+	fn small_scalars_multiply_like_field_elements() {
+		let x = Fr::from(123456789u64);
+		for k in [0i64, 1, 2, 3, -3, 35, -35, 4095, -4095, 4096, 1 << 40] {
+			let c = if k < 0 { -Fr::from((-k) as u64) } else { Fr::from(k as u64) };
+			assert_eq!(SmallScalar::new(c).mul(x), x * c, "k = {k}");
+		}
+	}
 
 	#[test]
 	fn rejects_dishonest_majority_parameters() {

@@ -10,7 +10,7 @@ use crate::{
 	protocol::{Mpc, Stats},
 	transport::{Net, Transport},
 };
-use ark_ff::PrimeField;
+use crate::field::MpcField;
 use blake2::{Blake2b512, Digest};
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha12Rng;
@@ -22,7 +22,7 @@ pub struct MacShare<F> {
 	pub mac: F,
 }
 
-pub struct Spdz<F: PrimeField, T: Transport, P: Preprocessing<F>> {
+pub struct Spdz<F: MpcField, T: Transport, P: Preprocessing<F>> {
 	net: Net<T>,
 	prep: P,
 	alpha: F,
@@ -33,7 +33,7 @@ pub struct Spdz<F: PrimeField, T: Transport, P: Preprocessing<F>> {
 	rng: ChaCha12Rng,
 }
 
-impl<F: PrimeField, T: Transport, P: Preprocessing<F>> Spdz<F, T, P> {
+impl<F: MpcField, T: Transport, P: Preprocessing<F>> Spdz<F, T, P> {
 	pub fn new(net: Net<T>, prep: P) -> Self {
 		let alpha = prep.mac_key_share();
 		Self { net, prep, alpha, opened: Vec::new(), broadcasts: Blake2b512::new(), rng: ChaCha12Rng::from_entropy() }
@@ -93,7 +93,7 @@ impl<F: PrimeField, T: Transport, P: Preprocessing<F>> Spdz<F, T, P> {
 	}
 }
 
-impl<F: PrimeField, T: Transport, P: Preprocessing<F>> Mpc for Spdz<F, T, P> {
+impl<F: MpcField, T: Transport, P: Preprocessing<F>> Mpc for Spdz<F, T, P> {
 	type F = F;
 	type Share = MacShare<F>;
 
@@ -195,12 +195,13 @@ impl<F: PrimeField, T: Transport, P: Preprocessing<F>> Mpc for Spdz<F, T, P> {
 		if self.opened.is_empty() {
 			return Ok(());
 		}
-		let mut coins = ChaCha12Rng::from_seed(self.coin()?);
+		// Coefficients are the powers of one random χ: one multiplication per opened value, and
+		// a forgery survives with probability at most (opened values)/|F|.
+		let chi = F::random(&mut ChaCha12Rng::from_seed(self.coin()?));
 		let (mut y, mut m) = (F::zero(), F::zero());
 		for (value, mac) in self.opened.drain(..) {
-			let chi = F::rand(&mut coins);
-			y += chi * value;
-			m += chi * mac;
+			y = y * chi + value;
+			m = m * chi + mac;
 		}
 		let sigma = m - self.alpha * y;
 		let all = self.commit_and_reveal(&crate::field::to_bytes(&[sigma]))?;

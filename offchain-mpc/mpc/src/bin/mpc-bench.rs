@@ -17,9 +17,9 @@ use enigma_mpc::{
 		tcp::{demo_keys, TcpConfig, TcpTransport},
 		Transport,
 	},
-	Mpc, MpcError,
+	Mpc, MpcError, Stats,
 };
-use ark_ff::PrimeField;
+use enigma_mpc::field::MpcField;
 use std::{
 	net::{SocketAddr, TcpListener},
 	process::{Command, Stdio},
@@ -94,8 +94,23 @@ struct Args {
 struct Figures {
 	online_secs: f64,
 	preprocessing_secs: f64,
+	/// Bytes sent in the online phase.
 	bytes_sent: u64,
+	/// Bytes sent in preprocessing (operand generation, double sharings, triples).
+	preprocessing_bytes: u64,
 	rounds: u64,
+}
+
+impl Figures {
+	fn count_online(&mut self, before: Stats, after: Stats) {
+		self.bytes_sent += after.bytes_sent - before.bytes_sent;
+		self.rounds += after.rounds - before.rounds;
+	}
+
+	/// Everything not sent online was preprocessing.
+	fn finish(&mut self, total: Stats) {
+		self.preprocessing_bytes = total.bytes_sent - self.bytes_sent;
+	}
 }
 
 fn main() {
@@ -144,6 +159,7 @@ fn spawn_all(args: &Args) -> Result<(), String> {
 			online_secs: v["online_secs"].as_f64().unwrap_or(0.0),
 			preprocessing_secs: v["preprocessing_secs"].as_f64().unwrap_or(0.0),
 			bytes_sent: v["bytes_sent_per_party"].as_u64().unwrap_or(0),
+			preprocessing_bytes: v["preprocessing_bytes_per_party"].as_u64().unwrap_or(0),
 			rounds: v["rounds"].as_u64().unwrap_or(0),
 		});
 	}
@@ -155,6 +171,7 @@ fn print_json(args: &Args, figures: &[Figures], party: Option<usize>) {
 	let online = figures.iter().map(|f| f.online_secs).fold(0.0, f64::max);
 	let pre = figures.iter().map(|f| f.preprocessing_secs).fold(0.0, f64::max);
 	let bytes = figures.iter().map(|f| f.bytes_sent).sum::<u64>() / figures.len() as u64;
+	let pre_bytes = figures.iter().map(|f| f.preprocessing_bytes).sum::<u64>() / figures.len() as u64;
 	let rounds = figures.iter().map(|f| f.rounds).max().unwrap_or(0);
 	// The malicious protocol's rate includes its preprocessing, as the targets do.
 	let rate_secs = if args.protocol == Protocol::ShamirMalicious { online + pre } else { online };
@@ -175,6 +192,7 @@ fn print_json(args: &Args, figures: &[Figures], party: Option<usize>) {
 		"rounds": rounds,
 		"bytes_sent_per_party": bytes,
 		"bytes_per_op_per_party": bytes as f64 / args.count as f64,
+		"preprocessing_bytes_per_party": pre_bytes,
 	});
 	println!("{json}");
 }
@@ -210,7 +228,7 @@ fn batches(args: &Args) -> impl Iterator<Item = usize> {
 	(0..count.div_ceil(batch)).map(move |i| batch.min(count - i * batch))
 }
 
-fn bench<F: PrimeField, T: Transport>(args: &Args, transport: T) -> Result<Figures, MpcError> {
+fn bench<F: MpcField, T: Transport>(args: &Args, transport: T) -> Result<Figures, MpcError> {
 	let t = threshold(args);
 	let mut fig = Figures::default();
 	match args.protocol {
@@ -225,12 +243,12 @@ fn bench<F: PrimeField, T: Transport>(args: &Args, transport: T) -> Result<Figur
 					mpc.core.prepare_doubles(reductions)?;
 				}
 				fig.preprocessing_secs += start.elapsed().as_secs_f64();
-				let start = Instant::now();
+				let (start, before) = (Instant::now(), mpc.stats());
 				online(&mut mpc, args, operands)?;
 				fig.online_secs += start.elapsed().as_secs_f64();
+				fig.count_online(before, mpc.stats());
 			}
-			let s = mpc.stats();
-			(fig.bytes_sent, fig.rounds) = (s.bytes_sent, s.rounds);
+			fig.finish(mpc.stats());
 		},
 		Protocol::ShamirMalicious => {
 			let mut mpc = Malicious::<F, T>::new(transport, t)?;
@@ -241,13 +259,13 @@ fn bench<F: PrimeField, T: Transport>(args: &Args, transport: T) -> Result<Figur
 					mpc.prepare(size)?;
 				}
 				fig.preprocessing_secs += start.elapsed().as_secs_f64();
-				let start = Instant::now();
+				let (start, before) = (Instant::now(), mpc.stats());
 				online(&mut mpc, args, operands)?;
 				mpc.check()?;
 				fig.online_secs += start.elapsed().as_secs_f64();
+				fig.count_online(before, mpc.stats());
 			}
-			let s = mpc.stats();
-			(fig.bytes_sent, fig.rounds) = (s.bytes_sent, s.rounds);
+			fig.finish(mpc.stats());
 		},
 		Protocol::Spdz => {
 			let n = args.parties;
@@ -271,13 +289,13 @@ fn bench<F: PrimeField, T: Transport>(args: &Args, transport: T) -> Result<Figur
 			let mut mpc = Spdz::new(core.net, store);
 			for size in batches(args) {
 				let operands = operands(&mut mpc, args, size)?;
-				let start = Instant::now();
+				let (start, before) = (Instant::now(), mpc.stats());
 				online(&mut mpc, args, operands)?;
 				mpc.check()?;
 				fig.online_secs += start.elapsed().as_secs_f64();
+				fig.count_online(before, mpc.stats());
 			}
-			let s = mpc.stats();
-			(fig.bytes_sent, fig.rounds) = (s.bytes_sent, s.rounds);
+			fig.finish(mpc.stats());
 		},
 	}
 	Ok(fig)

@@ -13,7 +13,7 @@ use crate::{
 	error::{MpcError, Result},
 	field,
 };
-use ark_ff::PrimeField;
+use crate::field::MpcField;
 
 /// A point-to-point, in-order, reliable frame channel between every pair of parties.
 pub trait Transport: Send {
@@ -111,11 +111,11 @@ impl<T: Transport> Net<T> {
 		Ok(frame)
 	}
 
-	pub fn send_elements<F: PrimeField>(&mut self, to: usize, values: &[F]) -> Result<()> {
+	pub fn send_elements<F: MpcField>(&mut self, to: usize, values: &[F]) -> Result<()> {
 		self.send(to, &field::to_bytes(values))
 	}
 
-	pub fn recv_elements<F: PrimeField>(&mut self, from: usize, count: usize) -> Result<Vec<F>> {
+	pub fn recv_elements<F: MpcField>(&mut self, from: usize, count: usize) -> Result<Vec<F>> {
 		let bytes = self.recv(from)?;
 		field::decode(&bytes, count, from)
 	}
@@ -139,7 +139,7 @@ impl<T: Transport> Net<T> {
 	}
 
 	/// Everyone sends `values` to everyone; returns every party's vector by index.
-	pub fn all_to_all_elements<F: PrimeField>(&mut self, values: &[F]) -> Result<Vec<Vec<F>>> {
+	pub fn all_to_all_elements<F: MpcField>(&mut self, values: &[F]) -> Result<Vec<Vec<F>>> {
 		let bytes = field::to_bytes(values);
 		self.broadcast(&bytes)?;
 		(0..self.parties())
@@ -155,7 +155,7 @@ impl<T: Transport> Net<T> {
 
 	/// Party-specific messages: `outgoing[j]` goes to party j; returns what each party sent us
 	/// (`counts[j]` elements from party j; our own entry is passed through).
-	pub fn exchange_elements<F: PrimeField>(&mut self, outgoing: Vec<Vec<F>>, counts: &[usize]) -> Result<Vec<Vec<F>>> {
+	pub fn exchange_elements<F: MpcField>(&mut self, outgoing: Vec<Vec<F>>, counts: &[usize]) -> Result<Vec<Vec<F>>> {
 		let me = self.party();
 		let mut own = Vec::new();
 		for (to, values) in outgoing.into_iter().enumerate() {

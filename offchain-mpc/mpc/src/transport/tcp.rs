@@ -1,8 +1,8 @@
 //! TCP transport with authenticated encryption between every pair of parties.
 //!
 //! Each party has a static x25519 key; all parties know each other's public keys. For the pair
-//! (i, j) both derive, with HKDF-SHA256 over their Diffie-Hellman secret, one ChaCha20-Poly1305
-//! key per direction. Every frame is `len: u32 LE || ciphertext`, sealed with the direction's
+//! (i, j) both derive, with HKDF-SHA256 over their Diffie-Hellman secret, one ChaCha20-Poly1305 key
+//! per direction. Every frame is `len: u32 LE || ciphertext`, sealed with the direction's
 //! key and a nonce that counts frames, so a tampered, replayed, reordered or dropped frame fails
 //! authentication. Party i dials every j < i and accepts every j > i; a reader thread per peer
 //! drains its socket so two parties sending large batches to each other never deadlock.
