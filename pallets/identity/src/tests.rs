@@ -1,0 +1,236 @@
+use crate::{
+	mock::*,
+	predicate::{self, Grant, Node, Permission, PredicateError, Request},
+	Error, Event, Identities, Pallet,
+};
+use frame_support::{assert_noop, assert_ok, traits::ConstU32, BoundedVec};
+use sp_core::H256;
+
+type N = Node<u64, u64>;
+const ALICE: u64 = 1;
+const SERVICE: u64 = 2;
+const EVE: u64 = 9;
+
+fn bounded<T, const M: u32>(v: Vec<T>) -> BoundedVec<T, ConstU32<M>> {
+	BoundedVec::truncate_from(v)
+}
+
+fn grant(permissions: Vec<Permission>, predicate: Vec<N>) -> Grant<u64, u64> {
+	Grant { permissions: bounded(permissions), predicate: bounded(predicate) }
+}
+
+fn policy(grants: Vec<Grant<u64, u64>>) -> crate::PolicyOf<Test> {
+	bounded(grants)
+}
+
+/// Alice may do anything; the service may read.
+fn user_and_service() -> crate::MembersOf<Test> {
+	use Permission::*;
+	BoundedVec::truncate_from(vec![
+		(ALICE, policy(vec![grant(vec![Read, Store, Compute, Declassify, Admin], vec![N::Always])])),
+		(SERVICE, policy(vec![grant(vec![Read], vec![N::Member])])),
+	])
+}
+
+fn address(members: &[u64]) -> H256 {
+	Pallet::<Test>::address_of(members.iter())
+}
+
+fn active_pair() -> H256 {
+	assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(ALICE), user_and_service()));
+	let id = address(&[ALICE, SERVICE]);
+	assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(SERVICE), id));
+	id
+}
+
+fn can(who: u64, id: H256, p: Permission) -> bool {
+	Pallet::<Test>::check_permission(&who, &id, p, &[], None)
+}
+
+#[test]
+fn the_address_is_the_hash_of_the_members_keys_in_order() {
+	new_test_ext().execute_with(|| {
+		let mut bytes = Vec::new();
+		bytes.extend_from_slice(&ALICE.to_le_bytes());
+		bytes.extend_from_slice(&SERVICE.to_le_bytes());
+		assert_eq!(address(&[ALICE, SERVICE]), H256(sp_io::hashing::blake2_256(&bytes)));
+		assert_ne!(address(&[ALICE, SERVICE]), address(&[SERVICE, ALICE]));
+	});
+}
+
+#[test]
+fn a_single_member_identity_is_a_pseudonym_active_at_once() {
+	new_test_ext().execute_with(|| {
+		let members = BoundedVec::truncate_from(vec![(ALICE, policy(vec![grant(vec![Permission::Admin], vec![N::Always])]))]);
+		assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(ALICE), members));
+		let id = address(&[ALICE]);
+		System::assert_has_event(Event::Created { identity: id }.into());
+		assert!(Identities::<Test>::get(id).unwrap().active);
+		assert!(can(ALICE, id, Permission::Admin));
+		assert!(!can(ALICE, id, Permission::Read));
+	});
+}
+
+#[test]
+fn a_shared_identity_is_active_only_when_every_member_approved() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(ALICE), user_and_service()));
+		let id = address(&[ALICE, SERVICE]);
+		System::assert_has_event(Event::Proposed { identity: id, proposer: ALICE }.into());
+		assert!(!Identities::<Test>::get(id).unwrap().active);
+		// Nothing is allowed before everyone consented.
+		assert!(!can(ALICE, id, Permission::Read));
+		assert_noop!(SharedIdentity::approve(RuntimeOrigin::signed(ALICE), id), Error::<Test>::AlreadyApproved);
+		assert_noop!(SharedIdentity::approve(RuntimeOrigin::signed(EVE), id), Error::<Test>::NotMember);
+		assert_noop!(SharedIdentity::approve(RuntimeOrigin::signed(SERVICE), H256::zero()), Error::<Test>::UnknownIdentity);
+		assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(SERVICE), id));
+		System::assert_has_event(Event::Approved { identity: id, who: SERVICE }.into());
+		System::assert_last_event(Event::Created { identity: id }.into());
+		assert!(can(SERVICE, id, Permission::Read));
+		assert_noop!(SharedIdentity::approve(RuntimeOrigin::signed(SERVICE), id), Error::<Test>::AlreadyActive);
+	});
+}
+
+#[test]
+fn create_rejects_bad_member_lists_and_policies() {
+	new_test_ext().execute_with(|| {
+		let create = |who: u64, members: Vec<(u64, crate::PolicyOf<Test>)>| {
+			SharedIdentity::create(RuntimeOrigin::signed(who), BoundedVec::truncate_from(members))
+		};
+		let ok = || policy(vec![grant(vec![Permission::Read], vec![N::Always])]);
+		assert_noop!(create(ALICE, vec![]), Error::<Test>::NoMembers);
+		assert_noop!(create(ALICE, vec![(ALICE, ok()), (ALICE, ok())]), Error::<Test>::DuplicateMember);
+		assert_noop!(create(EVE, vec![(ALICE, ok()), (SERVICE, ok())]), Error::<Test>::NotMember);
+		assert_noop!(create(ALICE, vec![(ALICE, policy(vec![grant(vec![Permission::Read], vec![N::And, N::Always])]))]), Error::<Test>::MalformedPredicate);
+		assert_noop!(create(ALICE, vec![(ALICE, policy(vec![grant(vec![Permission::Read], vec![N::Always, N::Never])]))]), Error::<Test>::MalformedPredicate);
+		let deep: Vec<N> = core::iter::repeat(N::Not).take(9).chain([N::Always]).collect();
+		assert_noop!(create(ALICE, vec![(ALICE, policy(vec![grant(vec![Permission::Read], deep)]))]), Error::<Test>::PredicateTooDeep);
+		let zero_of = N::Threshold { k: 0, keys: bounded(vec![ALICE]) };
+		assert_noop!(create(ALICE, vec![(ALICE, policy(vec![grant(vec![Permission::Read], vec![zero_of])]))]), Error::<Test>::InvalidThreshold);
+		assert_noop!(create(ALICE, vec![(ALICE, policy(vec![grant(vec![], vec![N::Always])]))]), Error::<Test>::EmptyGrant);
+		assert_ok!(create(ALICE, vec![(ALICE, ok())]));
+		assert_noop!(create(ALICE, vec![(ALICE, ok())]), Error::<Test>::AlreadyExists);
+	});
+}
+
+#[test]
+fn the_predicate_evaluator_covers_every_node() {
+	let contract = H256::repeat_byte(7);
+	let request = |who: &'static u64, signers: &'static [u64], contract: Option<H256>, now: u64, is_member: bool| Request {
+		who,
+		signers,
+		contract,
+		now,
+		is_member,
+	};
+	let eval = |nodes: Vec<N>, r: &Request<u64, u64>| {
+		assert_eq!(predicate::validate(&nodes), Ok(()));
+		predicate::evaluate(&nodes, r)
+	};
+	let plain = request(&ALICE, &[], None, 10, true);
+	assert!(eval(vec![N::Always], &plain));
+	assert!(!eval(vec![N::Never], &plain));
+	assert!(eval(vec![N::Member], &plain));
+	assert!(!eval(vec![N::Member], &request(&EVE, &[], None, 10, false)));
+	assert!(eval(vec![N::AnyOf(bounded(vec![3, ALICE]))], &plain));
+	assert!(!eval(vec![N::AnyOf(bounded(vec![3, 4]))], &plain));
+	let two_of_three = N::Threshold { k: 2, keys: bounded(vec![ALICE, SERVICE, 3]) };
+	assert!(!eval(vec![two_of_three.clone()], &plain));
+	assert!(eval(vec![two_of_three], &request(&ALICE, &[3], None, 10, true)));
+	assert!(eval(vec![N::Until(11)], &plain));
+	assert!(!eval(vec![N::Until(10)], &plain));
+	assert!(eval(vec![N::Contracts(bounded(vec![contract]))], &request(&ALICE, &[], Some(contract), 10, true)));
+	assert!(!eval(vec![N::Contracts(bounded(vec![contract]))], &plain));
+	assert!(eval(vec![N::And, N::Member, N::Until(11)], &plain));
+	assert!(!eval(vec![N::And, N::Member, N::Until(10)], &plain));
+	assert!(eval(vec![N::Or, N::Never, N::Member], &plain));
+	assert!(!eval(vec![N::Or, N::Never, N::Not, N::Member], &plain));
+	assert!(eval(vec![N::Not, N::Never], &plain));
+	// Nesting: exactly MAX_DEPTH levels are fine, one more is refused.
+	let nested = |depth: usize| -> Vec<N> { core::iter::repeat(N::Not).take(depth).chain([N::Always]).collect() };
+	assert_eq!(predicate::validate(&nested(8)), Ok(()));
+	assert!(eval(nested(8), &plain));
+	assert_eq!(predicate::validate(&nested(9)), Err(PredicateError::TooDeep));
+	assert!(!predicate::evaluate(&nested(9), &plain), "an over-deep predicate never grants");
+	assert_eq!(predicate::validate::<u64, u64>(&[]), Err(PredicateError::Malformed));
+}
+
+#[test]
+fn revoking_with_set_policy_takes_effect_from_the_next_block() {
+	new_test_ext().execute_with(|| {
+		let id = active_pair();
+		assert!(can(SERVICE, id, Permission::Read));
+		assert_ok!(SharedIdentity::set_policy(RuntimeOrigin::signed(ALICE), id, SERVICE, policy(vec![])));
+		System::assert_last_event(Event::PolicyChanged { identity: id, member: SERVICE, effective_from: 2 }.into());
+		// Still this block's policy…
+		assert!(can(SERVICE, id, Permission::Read));
+		// …and revoked from the next block on.
+		System::set_block_number(2);
+		assert!(!can(SERVICE, id, Permission::Read));
+		// A later change builds on the one in force.
+		assert_ok!(SharedIdentity::set_policy(RuntimeOrigin::signed(ALICE), id, SERVICE, policy(vec![grant(vec![Permission::Compute], vec![N::Always])])));
+		System::set_block_number(3);
+		assert!(can(SERVICE, id, Permission::Compute));
+		assert!(!can(SERVICE, id, Permission::Read));
+	});
+}
+
+#[test]
+fn only_admins_change_an_active_identity() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(ALICE), user_and_service()));
+		let id = address(&[ALICE, SERVICE]);
+		assert_noop!(SharedIdentity::set_policy(RuntimeOrigin::signed(ALICE), id, SERVICE, policy(vec![])), Error::<Test>::NotActive);
+		assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(SERVICE), id));
+		assert_noop!(SharedIdentity::set_policy(RuntimeOrigin::signed(SERVICE), id, SERVICE, policy(vec![])), Error::<Test>::NoPermission);
+		assert_noop!(SharedIdentity::set_policy(RuntimeOrigin::signed(EVE), id, SERVICE, policy(vec![])), Error::<Test>::NotMember);
+		assert_noop!(SharedIdentity::set_policy(RuntimeOrigin::signed(ALICE), id, EVE, policy(vec![])), Error::<Test>::UnknownMember);
+		assert_noop!(SharedIdentity::set_policy(RuntimeOrigin::signed(ALICE), H256::zero(), SERVICE, policy(vec![])), Error::<Test>::UnknownIdentity);
+		assert_noop!(SharedIdentity::remove_member(RuntimeOrigin::signed(SERVICE), id, ALICE), Error::<Test>::NoPermission);
+		assert_noop!(SharedIdentity::dissolve(RuntimeOrigin::signed(SERVICE), id), Error::<Test>::NoPermission);
+	});
+}
+
+#[test]
+fn removing_members_and_dissolving() {
+	new_test_ext().execute_with(|| {
+		let id = active_pair();
+		assert_ok!(SharedIdentity::remove_member(RuntimeOrigin::signed(ALICE), id, SERVICE));
+		System::assert_last_event(Event::MemberRemoved { identity: id, member: SERVICE }.into());
+		assert!(!can(SERVICE, id, Permission::Read));
+		assert_noop!(SharedIdentity::remove_member(RuntimeOrigin::signed(ALICE), id, ALICE), Error::<Test>::LastMember);
+		assert_ok!(SharedIdentity::dissolve(RuntimeOrigin::signed(ALICE), id));
+		System::assert_last_event(Event::Dissolved { identity: id }.into());
+		assert!(Identities::<Test>::get(id).is_none());
+		assert!(!can(ALICE, id, Permission::Admin));
+	});
+}
+
+#[test]
+fn a_proposal_can_be_withdrawn_by_any_member() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(ALICE), user_and_service()));
+		let id = address(&[ALICE, SERVICE]);
+		assert_noop!(SharedIdentity::dissolve(RuntimeOrigin::signed(EVE), id), Error::<Test>::NotMember);
+		assert_ok!(SharedIdentity::dissolve(RuntimeOrigin::signed(SERVICE), id));
+		assert!(Identities::<Test>::get(id).is_none());
+	});
+}
+
+#[test]
+fn k_of_n_signers_and_contract_restrictions_reach_the_permission_check() {
+	new_test_ext().execute_with(|| {
+		let contract = H256::repeat_byte(1);
+		let rules = policy(vec![
+			grant(vec![Permission::Declassify], vec![N::Threshold { k: 2, keys: bounded(vec![ALICE, SERVICE, 3]) }]),
+			grant(vec![Permission::Compute], vec![N::Contracts(bounded(vec![contract]))]),
+		]);
+		let members = BoundedVec::truncate_from(vec![(ALICE, rules)]);
+		assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(ALICE), members));
+		let id = address(&[ALICE]);
+		assert!(!Pallet::<Test>::check_permission(&ALICE, &id, Permission::Declassify, &[], None));
+		assert!(Pallet::<Test>::check_permission(&ALICE, &id, Permission::Declassify, &[3], None));
+		assert!(!Pallet::<Test>::check_permission(&ALICE, &id, Permission::Compute, &[], None));
+		assert!(Pallet::<Test>::check_permission(&ALICE, &id, Permission::Compute, &[], Some(contract)));
+	});
+}
