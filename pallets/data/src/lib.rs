@@ -1,0 +1,419 @@
+//! # Data registry (whitepaper 5.7 DHT, 6.2.2 Algorithm 3, 7.3 storage fees)
+//!
+//! Data is encrypted by the client and put into the DHT; the chain keeps only a pointer to it:
+//! `pointer = blake2_256(addr_P ‖ ciphertext)`, which any DHT node can recompute from the record
+//! it holds, with the owning identity, the ciphertext's size, a read predicate `q_read` and the
+//! block its storage is paid until.
+//!
+//! * [`Pallet::store`] (T_data) needs the Store permission on the owning identity and holds
+//!   the rent for the chosen number of periods from the caller's balance: size × the
+//!   governance price `RentPerByteBlock` × blocks. The rate is fixed when the data is stored.
+//! * Reads ([`Pallet::can_read`], Alg. 3's load) need the identity's Read permission, the read
+//!   predicate, and paid-up storage: once the paid-until block passes, reads are refused
+//!   (`Restricted`). With `auto_renew` one more period is taken from the payer's free balance
+//!   while it lasts; otherwise after `GracePeriod` the pointer is deleted (`Expired`) and DHT
+//!   nodes drop the record.
+//! * Rent is consumed block by block: whenever an entry is settled (renewal, lapse, removal)
+//!   the held rent of the elapsed blocks is burned, and removal returns the unused rest.
+//!   Paying it to storage workers instead comes with the worker registry.
+//! * Lapses are found by a schedule of blocks to look at, swept in `on_idle` within the weight
+//!   the block has left, so no block is overweighted by expiries.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+pub mod runtime_api;
+pub mod weights;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+use codec::{Decode, Encode, MaxEncodedLen};
+use frame_support::{
+	pallet_prelude::*,
+	traits::{
+		fungible::{Inspect, InspectHold, Mutate, MutateHold},
+		tokens::{Fortitude, Precision},
+	},
+};
+use pallet_shared_identity::{
+	predicate::{self, Permission, Predicate, PredicateError, Request},
+	PermissionCheck,
+};
+use scale_info::TypeInfo;
+use sp_core::H256;
+use sp_runtime::{
+	traits::{CheckedMul, Saturating, Zero},
+	Debug,
+};
+pub use weights::WeightInfo;
+
+pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+/// What the chain knows about one stored ciphertext.
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+pub struct Entry<AccountId, BlockNumber, Balance> {
+	/// The shared identity that owns the data.
+	pub owner: H256,
+	/// The account whose held balance pays the rent.
+	pub payer: AccountId,
+	/// Ciphertext bytes.
+	pub size: u32,
+	/// Who may read, besides the identity's own Read permission.
+	pub read_predicate: Predicate<AccountId, BlockNumber>,
+	/// Rent per block, fixed when stored.
+	pub rate: Balance,
+	/// Rent is settled (burned from the hold) up to this block.
+	pub settled_until: BlockNumber,
+	/// Storage is paid until this block (exclusive): reads are refused from here on.
+	pub paid_until: BlockNumber,
+	pub auto_renew: bool,
+	/// The rent ran out and could not be renewed: deleted at `paid_until + GracePeriod`.
+	pub restricted: bool,
+}
+
+/// Tries to find a schedule slot this many blocks after the wanted one.
+const SCHEDULE_SEARCH: u32 = 64;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_system::pallet_prelude::*;
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		#[allow(deprecated)]
+		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
+		/// The balance rent is held and burned from.
+		type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason> + Mutate<Self::AccountId>;
+		type RuntimeHoldReason: From<HoldReason>;
+		/// The permission check of the owning identities.
+		type Identity: PermissionCheck<Self::AccountId, BlockNumberFor<Self>>;
+		/// Rent per byte per block (a governance parameter).
+		type RentPerByteBlock: Get<BalanceOf<Self>>;
+		/// Blocks a lapsed entry is kept (restricted) before it is deleted (a governance parameter).
+		type GracePeriod: Get<BlockNumberFor<Self>>;
+		/// Blocks in one rent period.
+		#[pallet::constant]
+		type RentPeriod: Get<BlockNumberFor<Self>>;
+		/// Largest ciphertext a pointer may describe, in bytes.
+		#[pallet::constant]
+		type MaxDataSize: Get<u32>;
+		/// Entries the sweep may have to look at in one block.
+		#[pallet::constant]
+		type MaxExpiriesPerBlock: Get<u32>;
+		type WeightInfo: WeightInfo;
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
+	}
+
+	/// Sets up what the benchmarks need from other pallets.
+	#[cfg(feature = "runtime-benchmarks")]
+	pub trait BenchmarkHelper<AccountId> {
+		/// An active identity in which `who` has every permission.
+		fn identity_of(who: &AccountId) -> H256;
+	}
+
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// Storage rent paid ahead.
+		StorageRent,
+	}
+
+	pub type EntryOf<T> = Entry<<T as frame_system::Config>::AccountId, BlockNumberFor<T>, BalanceOf<T>>;
+	pub type PredicateOf<T> = Predicate<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+
+	/// Data pointers.
+	#[pallet::storage]
+	pub type Entries<T: Config> = StorageMap<_, Identity, H256, EntryOf<T>>;
+
+	/// Entries to look at in a given block: when their rent lapses, when their grace ends.
+	#[pallet::storage]
+	pub type Schedule<T: Config> =
+		StorageMap<_, Twox64Concat, BlockNumberFor<T>, BoundedVec<H256, T::MaxExpiriesPerBlock>, ValueQuery>;
+
+	/// The next block whose schedule the sweep has not processed.
+	#[pallet::storage]
+	pub type SweepCursor<T: Config> = StorageValue<_, BlockNumberFor<T>, OptionQuery>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A pointer was stored (T_data).
+		Stored { pointer: H256, owner: H256, size: u32, paid_until: BlockNumberFor<T> },
+		/// Storage was paid further, by the payer or automatically.
+		Renewed { pointer: H256, paid_until: BlockNumberFor<T>, automatic: bool },
+		/// The read predicate changed.
+		ReadPredicateChanged { pointer: H256 },
+		/// The owner removed the pointer: DHT nodes drop the record.
+		Removed { pointer: H256 },
+		/// The rent ran out: reads are refused until it is renewed.
+		Restricted { pointer: H256, delete_at: BlockNumberFor<T> },
+		/// The grace period ended: the pointer is deleted and DHT nodes drop the record.
+		Expired { pointer: H256 },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The caller lacks the Store permission on the owning identity.
+		NoPermission,
+		/// The pointer is registered already.
+		PointerExists,
+		/// No such pointer.
+		UnknownPointer,
+		/// Size must be between 1 and `MaxDataSize` bytes.
+		InvalidSize,
+		/// At least one rent period must be paid.
+		ZeroPeriods,
+		/// The rent does not fit in a balance.
+		RentOverflow,
+		/// The caller's free balance cannot cover the rent.
+		CannotPayRent,
+		/// Only the account that pays the rent renews it.
+		NotPayer,
+		/// Too many entries lapse around that block; try another number of periods.
+		ScheduleFull,
+		/// The read predicate is not one well-formed formula.
+		MalformedPredicate,
+		/// The read predicate nests too deep.
+		PredicateTooDeep,
+		/// A threshold in the read predicate needs 1 <= k <= number of keys.
+		InvalidThreshold,
+	}
+
+	impl<T> From<PredicateError> for Error<T> {
+		fn from(e: PredicateError) -> Self {
+			match e {
+				PredicateError::Malformed => Error::MalformedPredicate,
+				PredicateError::TooDeep => Error::PredicateTooDeep,
+				PredicateError::InvalidThreshold => Error::InvalidThreshold,
+			}
+		}
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_idle(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
+			Self::sweep(now, remaining)
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Register `pointer` to `size` bytes of ciphertext owned by `owner`, readable under
+		/// `read_predicate`, with `periods` rent periods held from the caller's balance.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::store())]
+		pub fn store(
+			origin: OriginFor<T>,
+			owner: H256,
+			pointer: H256,
+			size: u32,
+			read_predicate: PredicateOf<T>,
+			periods: u32,
+			auto_renew: bool,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(T::Identity::check(&who, &owner, Permission::Store, &[], None), Error::<T>::NoPermission);
+			ensure!(!Entries::<T>::contains_key(pointer), Error::<T>::PointerExists);
+			ensure!(size > 0 && size <= T::MaxDataSize::get(), Error::<T>::InvalidSize);
+			ensure!(periods > 0, Error::<T>::ZeroPeriods);
+			predicate::validate(&read_predicate).map_err(Error::<T>::from)?;
+
+			let rate = T::RentPerByteBlock::get().checked_mul(&size.into()).ok_or(Error::<T>::RentOverflow)?;
+			let now = frame_system::Pallet::<T>::block_number();
+			let blocks = Self::period_blocks(periods)?;
+			Self::hold_rent(&who, rate, blocks)?;
+			let paid_until = now.saturating_add(blocks);
+			Self::schedule(paid_until, pointer).map_err(|_| Error::<T>::ScheduleFull)?;
+			Entries::<T>::insert(
+				pointer,
+				Entry { owner, payer: who, size, read_predicate, rate, settled_until: now, paid_until, auto_renew, restricted: false },
+			);
+			Self::deposit_event(Event::Stored { pointer, owner, size, paid_until });
+			Ok(())
+		}
+
+		/// Pay `periods` more rent periods (from now, if the entry had lapsed). Only the payer.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::renew())]
+		pub fn renew(origin: OriginFor<T>, pointer: H256, periods: u32) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(periods > 0, Error::<T>::ZeroPeriods);
+			let mut entry = Entries::<T>::get(pointer).ok_or(Error::<T>::UnknownPointer)?;
+			ensure!(entry.payer == who, Error::<T>::NotPayer);
+			ensure!(T::Identity::check(&who, &entry.owner, Permission::Store, &[], None), Error::<T>::NoPermission);
+			let now = frame_system::Pallet::<T>::block_number();
+			Self::settle(&mut entry, now);
+			let blocks = Self::period_blocks(periods)?;
+			Self::hold_rent(&who, entry.rate, blocks)?;
+			let base = if entry.paid_until > now { entry.paid_until } else { now };
+			if entry.settled_until < now {
+				entry.settled_until = now;
+			}
+			entry.paid_until = base.saturating_add(blocks);
+			entry.restricted = false;
+			Self::schedule(entry.paid_until, pointer).map_err(|_| Error::<T>::ScheduleFull)?;
+			let paid_until = entry.paid_until;
+			Entries::<T>::insert(pointer, entry);
+			Self::deposit_event(Event::Renewed { pointer, paid_until, automatic: false });
+			Ok(())
+		}
+
+		/// Replace who may read (needs Store on the owning identity); in force at once.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::set_read_predicate())]
+		pub fn set_read_predicate(origin: OriginFor<T>, pointer: H256, read_predicate: PredicateOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			predicate::validate(&read_predicate).map_err(Error::<T>::from)?;
+			Entries::<T>::try_mutate(pointer, |entry| -> DispatchResult {
+				let entry = entry.as_mut().ok_or(Error::<T>::UnknownPointer)?;
+				ensure!(T::Identity::check(&who, &entry.owner, Permission::Store, &[], None), Error::<T>::NoPermission);
+				entry.read_predicate = read_predicate;
+				Ok(())
+			})?;
+			Self::deposit_event(Event::ReadPredicateChanged { pointer });
+			Ok(())
+		}
+
+		/// Delete the pointer (needs Store on the owning identity); unused rent goes back.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::remove())]
+		pub fn remove(origin: OriginFor<T>, pointer: H256) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut entry = Entries::<T>::get(pointer).ok_or(Error::<T>::UnknownPointer)?;
+			ensure!(T::Identity::check(&who, &entry.owner, Permission::Store, &[], None), Error::<T>::NoPermission);
+			Self::settle(&mut entry, frame_system::Pallet::<T>::block_number());
+			Self::release_all(&entry);
+			Entries::<T>::remove(pointer);
+			Self::deposit_event(Event::Removed { pointer });
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		fn period_blocks(periods: u32) -> Result<BlockNumberFor<T>, Error<T>> {
+			T::RentPeriod::get().checked_mul(&periods.into()).ok_or(Error::<T>::RentOverflow)
+		}
+
+		fn hold_rent(who: &T::AccountId, rate: BalanceOf<T>, blocks: BlockNumberFor<T>) -> DispatchResult {
+			let blocks: u32 = blocks.try_into().map_err(|_| Error::<T>::RentOverflow)?;
+			let amount = rate.checked_mul(&blocks.into()).ok_or(Error::<T>::RentOverflow)?;
+			T::Currency::hold(&HoldReason::StorageRent.into(), who, amount).map_err(|_| Error::<T>::CannotPayRent)?;
+			Ok(())
+		}
+
+		/// Burn the held rent of the blocks elapsed (up to `paid_until`) since the last settlement.
+		fn settle(entry: &mut EntryOf<T>, now: BlockNumberFor<T>) {
+			let until = if now < entry.paid_until { now } else { entry.paid_until };
+			if until <= entry.settled_until {
+				return;
+			}
+			let blocks: u32 = until.saturating_sub(entry.settled_until).try_into().unwrap_or(u32::MAX);
+			let due = entry.rate.saturating_mul(blocks.into());
+			let _ = T::Currency::burn_held(&HoldReason::StorageRent.into(), &entry.payer, due, Precision::BestEffort, Fortitude::Force);
+			entry.settled_until = until;
+		}
+
+		/// Return the rent still held for an entry (after settling it).
+		fn release_all(entry: &EntryOf<T>) {
+			let blocks: u32 = entry.paid_until.saturating_sub(entry.settled_until).try_into().unwrap_or(u32::MAX);
+			let unused = entry.rate.saturating_mul(blocks.into());
+			let held = T::Currency::balance_on_hold(&HoldReason::StorageRent.into(), &entry.payer);
+			let amount = if unused < held { unused } else { held };
+			if !amount.is_zero() {
+				let _ = T::Currency::release(&HoldReason::StorageRent.into(), &entry.payer, amount, Precision::BestEffort);
+			}
+		}
+
+		/// Look at `pointer` at block `at`, or the first later block with room.
+		fn schedule(at: BlockNumberFor<T>, pointer: H256) -> Result<(), ()> {
+			let mut block = at;
+			for _ in 0..SCHEDULE_SEARCH {
+				if Schedule::<T>::mutate(block, |list| list.try_push(pointer).is_ok()) {
+					return Ok(());
+				}
+				block = block.saturating_add(1u32.into());
+			}
+			Err(())
+		}
+
+		/// Process scheduled blocks up to `now` while weight remains.
+		pub(crate) fn sweep(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
+			let per_block = T::WeightInfo::sweep_block(T::MaxExpiriesPerBlock::get());
+			let mut used = T::DbWeight::get().reads_writes(1, 1);
+			let mut cursor = SweepCursor::<T>::get().unwrap_or(now);
+			while cursor <= now && remaining.all_gte(used.saturating_add(per_block)) {
+				for pointer in Schedule::<T>::take(cursor) {
+					Self::process(pointer, cursor);
+				}
+				used = used.saturating_add(per_block);
+				cursor = cursor.saturating_add(1u32.into());
+			}
+			SweepCursor::<T>::put(cursor);
+			used
+		}
+
+		/// A scheduled look at `pointer` in block `at`.
+		fn process(pointer: H256, at: BlockNumberFor<T>) {
+			let Some(mut entry) = Entries::<T>::get(pointer) else { return };
+			if entry.paid_until > at {
+				return; // renewed since this look was scheduled
+			}
+			Self::settle(&mut entry, at);
+			if !entry.restricted {
+				if entry.auto_renew && Self::hold_rent(&entry.payer, entry.rate, T::RentPeriod::get()).is_ok() {
+					entry.paid_until = entry.paid_until.saturating_add(T::RentPeriod::get());
+					if Self::schedule(entry.paid_until, pointer).is_ok() {
+						let paid_until = entry.paid_until;
+						Entries::<T>::insert(pointer, entry);
+						Self::deposit_event(Event::Renewed { pointer, paid_until, automatic: true });
+						return;
+					}
+				}
+				let delete_at = entry.paid_until.saturating_add(T::GracePeriod::get());
+				entry.restricted = true;
+				let _ = Self::schedule(delete_at, pointer);
+				Entries::<T>::insert(pointer, entry);
+				Self::deposit_event(Event::Restricted { pointer, delete_at });
+			} else if at >= entry.paid_until.saturating_add(T::GracePeriod::get()) {
+				Self::release_all(&entry);
+				Entries::<T>::remove(pointer);
+				Self::deposit_event(Event::Expired { pointer });
+			}
+		}
+
+		/// Alg. 3's load check: may `who` read the data behind `pointer` now?
+		pub fn can_read(who: &T::AccountId, pointer: &H256, signers: &[T::AccountId], contract: Option<H256>) -> bool {
+			let Some(entry) = Entries::<T>::get(pointer) else { return false };
+			let now = frame_system::Pallet::<T>::block_number();
+			if now >= entry.paid_until {
+				return false;
+			}
+			let request = Request { who, signers, contract, now, is_member: true };
+			T::Identity::check(who, &entry.owner, Permission::Read, signers, contract) &&
+				predicate::evaluate(&entry.read_predicate, &request)
+		}
+
+		pub fn data_info(pointer: &H256) -> Option<runtime_api::DataInfo<T::AccountId, BlockNumberFor<T>, BalanceOf<T>>> {
+			let now = frame_system::Pallet::<T>::block_number();
+			Entries::<T>::get(pointer).map(|e| runtime_api::DataInfo {
+				owner: e.owner,
+				payer: e.payer,
+				size: e.size,
+				paid_until: e.paid_until,
+				restricted: now >= e.paid_until,
+				auto_renew: e.auto_renew,
+				rate: e.rate,
+			})
+		}
+	}
+}

@@ -1,0 +1,229 @@
+use crate::{mock::*, Entries, Error, Event, HoldReason, Schedule, SweepCursor};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{fungible::InspectHold, ConstU32, Hooks},
+	weights::Weight,
+	BoundedVec,
+};
+use pallet_shared_identity::predicate::{Grant, Node, Permission};
+use sp_core::H256;
+
+type N = Node<u64, u64>;
+const USER: u64 = 1;
+const SERVICE: u64 = 2;
+const POOR: u64 = 3;
+const EVE: u64 = 9;
+
+fn bounded<T, const M: u32>(v: Vec<T>) -> BoundedVec<T, ConstU32<M>> {
+	BoundedVec::truncate_from(v)
+}
+
+fn grant(permissions: Vec<Permission>) -> Grant<u64, u64> {
+	Grant { permissions: bounded(permissions), predicate: bounded(vec![N::Always]) }
+}
+
+/// The seed 004 pair: the user stores and administers, the service reads.
+fn user_and_service() -> H256 {
+	let members = BoundedVec::truncate_from(vec![
+		(USER, bounded(vec![grant(vec![Permission::Read, Permission::Store, Permission::Admin])])),
+		(SERVICE, bounded(vec![grant(vec![Permission::Read])])),
+		(POOR, bounded(vec![grant(vec![Permission::Store])])),
+	]);
+	assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(USER), members));
+	let id = pallet_shared_identity::Pallet::<Test>::address_of([USER, SERVICE, POOR].iter());
+	assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(SERVICE), id));
+	assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(POOR), id));
+	id
+}
+
+fn pointer(n: u8) -> H256 {
+	H256::repeat_byte(n)
+}
+
+fn always() -> crate::PredicateOf<Test> {
+	bounded(vec![N::Always])
+}
+
+fn held(who: u64) -> u64 {
+	Balances::balance_on_hold(&HoldReason::StorageRent.into(), &who)
+}
+
+fn store(who: u64, id: H256, p: H256, size: u32, periods: u32, auto_renew: bool) -> frame_support::dispatch::DispatchResult {
+	DataRegistry::store(RuntimeOrigin::signed(who), id, p, size, always(), periods, auto_renew)
+}
+
+#[test]
+fn storing_holds_the_rent_and_the_service_can_read() {
+	new_test_ext().execute_with(|| {
+		let id = user_and_service();
+		assert_ok!(store(USER, id, pointer(1), 100, 2, false));
+		let paid_until = 1 + 2 * PERIOD;
+		System::assert_last_event(Event::Stored { pointer: pointer(1), owner: id, size: 100, paid_until }.into());
+		assert_eq!(held(USER), 100 * RATE_PER_BYTE * 2 * PERIOD);
+		assert!(DataRegistry::can_read(&SERVICE, &pointer(1), &[], None));
+		assert!(DataRegistry::can_read(&USER, &pointer(1), &[], None));
+		assert!(!DataRegistry::can_read(&EVE, &pointer(1), &[], None));
+		assert!(!DataRegistry::can_read(&SERVICE, &pointer(2), &[], None));
+		let info = DataRegistry::data_info(&pointer(1)).unwrap();
+		assert_eq!((info.owner, info.size, info.paid_until, info.restricted), (id, 100, paid_until, false));
+	});
+}
+
+#[test]
+fn store_rejects_bad_requests_with_named_errors() {
+	new_test_ext().execute_with(|| {
+		let id = user_and_service();
+		assert_noop!(store(SERVICE, id, pointer(1), 10, 1, false), Error::<Test>::NoPermission);
+		assert_noop!(store(EVE, id, pointer(1), 10, 1, false), Error::<Test>::NoPermission);
+		assert_noop!(store(USER, H256::zero(), pointer(1), 10, 1, false), Error::<Test>::NoPermission);
+		assert_noop!(store(USER, id, pointer(1), 0, 1, false), Error::<Test>::InvalidSize);
+		assert_noop!(store(USER, id, pointer(1), 1025, 1, false), Error::<Test>::InvalidSize);
+		assert_noop!(store(USER, id, pointer(1), 10, 0, false), Error::<Test>::ZeroPeriods);
+		assert_noop!(store(POOR, id, pointer(1), 1000, 1, false), Error::<Test>::CannotPayRent);
+		assert_noop!(
+			DataRegistry::store(RuntimeOrigin::signed(USER), id, pointer(1), 10, bounded(vec![N::And, N::Always]), 1, false),
+			Error::<Test>::MalformedPredicate
+		);
+		assert_ok!(store(USER, id, pointer(1), 10, 1, false));
+		assert_noop!(store(USER, id, pointer(1), 10, 1, false), Error::<Test>::PointerExists);
+	});
+}
+
+#[test]
+fn revoking_the_services_policy_stops_its_reads_from_the_next_block() {
+	new_test_ext().execute_with(|| {
+		let id = user_and_service();
+		assert_ok!(store(USER, id, pointer(1), 10, 5, false));
+		assert!(DataRegistry::can_read(&SERVICE, &pointer(1), &[], None));
+		assert_ok!(SharedIdentity::set_policy(RuntimeOrigin::signed(USER), id, SERVICE, bounded(vec![])));
+		assert!(DataRegistry::can_read(&SERVICE, &pointer(1), &[], None));
+		run_to(2);
+		assert!(!DataRegistry::can_read(&SERVICE, &pointer(1), &[], None), "data stored before is revoked too");
+		assert!(DataRegistry::can_read(&USER, &pointer(1), &[], None));
+	});
+}
+
+#[test]
+fn the_read_predicate_narrows_who_reads() {
+	new_test_ext().execute_with(|| {
+		let id = user_and_service();
+		assert_ok!(store(USER, id, pointer(1), 10, 5, false));
+		assert_ok!(DataRegistry::set_read_predicate(RuntimeOrigin::signed(USER), pointer(1), bounded(vec![N::AnyOf(bounded(vec![USER]))])));
+		System::assert_last_event(Event::ReadPredicateChanged { pointer: pointer(1) }.into());
+		assert!(!DataRegistry::can_read(&SERVICE, &pointer(1), &[], None));
+		assert!(DataRegistry::can_read(&USER, &pointer(1), &[], None));
+		assert_noop!(DataRegistry::set_read_predicate(RuntimeOrigin::signed(SERVICE), pointer(1), always()), Error::<Test>::NoPermission);
+		assert_noop!(DataRegistry::set_read_predicate(RuntimeOrigin::signed(USER), pointer(7), always()), Error::<Test>::UnknownPointer);
+		let deep: Vec<N> = core::iter::repeat(N::Not).take(9).chain([N::Always]).collect();
+		assert_noop!(DataRegistry::set_read_predicate(RuntimeOrigin::signed(USER), pointer(1), bounded(deep)), Error::<Test>::PredicateTooDeep);
+	});
+}
+
+#[test]
+fn rent_lapses_restricts_reads_then_expires_after_the_grace_period() {
+	new_test_ext().execute_with(|| {
+		let id = user_and_service();
+		let free_before = Balances::free_balance(USER);
+		assert_ok!(store(USER, id, pointer(1), 10, 1, false));
+		let paid_until = 1 + PERIOD;
+		run_to(paid_until - 1);
+		assert!(DataRegistry::can_read(&SERVICE, &pointer(1), &[], None));
+		run_to(paid_until);
+		System::assert_last_event(Event::Restricted { pointer: pointer(1), delete_at: paid_until + GRACE }.into());
+		assert!(!DataRegistry::can_read(&SERVICE, &pointer(1), &[], None), "reads are refused once the rent ran out");
+		assert!(DataRegistry::data_info(&pointer(1)).unwrap().restricted);
+		// All the rent was consumed (burned), nothing is held any more.
+		assert_eq!(held(USER), 0);
+		assert_eq!(Balances::free_balance(USER), free_before - 10 * RATE_PER_BYTE * PERIOD);
+		run_to(paid_until + GRACE - 1);
+		assert!(Entries::<Test>::contains_key(pointer(1)));
+		run_to(paid_until + GRACE);
+		System::assert_last_event(Event::Expired { pointer: pointer(1) }.into());
+		assert!(!Entries::<Test>::contains_key(pointer(1)));
+	});
+}
+
+#[test]
+fn auto_renew_pays_while_the_balance_lasts() {
+	new_test_ext().execute_with(|| {
+		let id = user_and_service();
+		// POOR has 1_000 and 10 bytes cost 200 per period: the first period and three renewals
+		// (blocks 11, 21, 31) are paid; at block 41 the hold would eat the last free funds.
+		assert_ok!(store(POOR, id, pointer(1), 10, 1, true));
+		run_to(1 + PERIOD);
+		System::assert_last_event(Event::Renewed { pointer: pointer(1), paid_until: 1 + 2 * PERIOD, automatic: true }.into());
+		assert!(DataRegistry::can_read(&SERVICE, &pointer(1), &[], None));
+		run_to(1 + 4 * PERIOD - 1);
+		assert!(DataRegistry::can_read(&SERVICE, &pointer(1), &[], None));
+		assert_eq!(Balances::free_balance(POOR), 200);
+		run_to(1 + 4 * PERIOD);
+		System::assert_last_event(Event::Restricted { pointer: pointer(1), delete_at: 1 + 4 * PERIOD + GRACE }.into());
+		assert!(!DataRegistry::can_read(&SERVICE, &pointer(1), &[], None));
+		assert_eq!(Balances::free_balance(POOR), 200, "a failed renewal takes nothing");
+		assert_eq!(held(POOR), 0);
+	});
+}
+
+#[test]
+fn renewing_extends_and_revives() {
+	new_test_ext().execute_with(|| {
+		let id = user_and_service();
+		assert_ok!(store(USER, id, pointer(1), 10, 1, false));
+		assert_noop!(DataRegistry::renew(RuntimeOrigin::signed(POOR), pointer(1), 1), Error::<Test>::NotPayer);
+		assert_noop!(DataRegistry::renew(RuntimeOrigin::signed(USER), pointer(9), 1), Error::<Test>::UnknownPointer);
+		assert_noop!(DataRegistry::renew(RuntimeOrigin::signed(USER), pointer(1), 0), Error::<Test>::ZeroPeriods);
+		assert_ok!(DataRegistry::renew(RuntimeOrigin::signed(USER), pointer(1), 1));
+		System::assert_last_event(Event::Renewed { pointer: pointer(1), paid_until: 1 + 2 * PERIOD, automatic: false }.into());
+		// Let it lapse, then revive it during the grace period: paid from now on.
+		run_to(1 + 2 * PERIOD + 1);
+		assert!(!DataRegistry::can_read(&USER, &pointer(1), &[], None));
+		assert_ok!(DataRegistry::renew(RuntimeOrigin::signed(USER), pointer(1), 1));
+		assert!(DataRegistry::can_read(&USER, &pointer(1), &[], None));
+		run_to(1 + 2 * PERIOD + 1 + GRACE + 1);
+		assert!(Entries::<Test>::contains_key(pointer(1)), "a revived entry is not deleted by its old grace period");
+		assert_eq!(DataRegistry::data_info(&pointer(1)).unwrap().paid_until, 1 + 3 * PERIOD + 1);
+	});
+}
+
+#[test]
+fn removing_returns_the_unused_rent() {
+	new_test_ext().execute_with(|| {
+		let id = user_and_service();
+		let before = Balances::free_balance(USER);
+		assert_ok!(store(USER, id, pointer(1), 10, 2, false));
+		run_to(4);
+		assert_noop!(DataRegistry::remove(RuntimeOrigin::signed(SERVICE), pointer(1)), Error::<Test>::NoPermission);
+		assert_ok!(DataRegistry::remove(RuntimeOrigin::signed(USER), pointer(1)));
+		System::assert_last_event(Event::Removed { pointer: pointer(1) }.into());
+		assert_eq!(held(USER), 0);
+		// Three blocks (1 to 4) of rent were consumed.
+		assert_eq!(Balances::free_balance(USER), before - 3 * 10 * RATE_PER_BYTE);
+		assert!(!DataRegistry::can_read(&USER, &pointer(1), &[], None));
+	});
+}
+
+#[test]
+fn the_sweep_stops_when_the_block_has_no_weight_left() {
+	new_test_ext().execute_with(|| {
+		let id = user_and_service();
+		for n in 1..=6u8 {
+			assert_ok!(store(USER, id, pointer(n), 10, 1, false));
+		}
+		// Four fit in the block where they lapse, the others in the next block.
+		assert_eq!(Schedule::<Test>::get(1 + PERIOD).len(), 4);
+		assert_eq!(Schedule::<Test>::get(2 + PERIOD).len(), 2);
+		System::set_block_number(1 + PERIOD + 5);
+		SweepCursor::<Test>::put(1 + PERIOD);
+		// No weight: nothing is processed, the cursor stays.
+		DataRegistry::on_idle(1 + PERIOD + 5, Weight::zero());
+		assert_eq!(SweepCursor::<Test>::get(), Some(1 + PERIOD));
+		assert_eq!(Schedule::<Test>::get(1 + PERIOD).len(), 4);
+		// Enough for one scheduled block: the cursor moves by one.
+		let one_block = <() as crate::WeightInfo>::sweep_block(4)
+			.saturating_add(frame_support::weights::constants::RocksDbWeight::get().reads_writes(1, 1));
+		DataRegistry::on_idle(1 + PERIOD + 5, one_block);
+		assert_eq!(SweepCursor::<Test>::get(), Some(2 + PERIOD));
+		assert!((1..=4u8).all(|n| Entries::<Test>::get(pointer(n)).unwrap().restricted));
+		assert!(!Entries::<Test>::get(pointer(5)).unwrap().restricted);
+	});
+}
