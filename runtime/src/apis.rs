@@ -18,10 +18,11 @@ use sp_session::OpaqueGeneratedSessionKeys;
 use sp_version::RuntimeVersion;
 
 use super::{
-	genesis_config_presets, opaque::SessionKeys, AccountId, Aura, Balance, Block, Executive,
-	Grandpa, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, System,
-	TransactionPayment, VERSION,
+	genesis_config_presets, opaque::SessionKeys, AccountId, Aura, Balance, Block, BlockNumber,
+	DataRegistry, Executive, Grandpa, InherentDataExt, Nonce, Runtime, RuntimeCall,
+	RuntimeGenesisConfig, SharedIdentity, System, TransactionPayment, VERSION,
 };
+use sp_core::H256;
 
 impl_runtime_apis! {
 	impl sp_api::Core<Block> for Runtime {
@@ -185,6 +186,32 @@ impl_runtime_apis! {
 		}
 		fn query_length_to_fee(length: u32) -> Balance {
 			TransactionPayment::length_to_fee(length)
+		}
+	}
+
+	impl pallet_shared_identity::runtime_api::SharedIdentityApi<Block, AccountId> for Runtime {
+		fn check_permission(
+			who: AccountId,
+			identity: H256,
+			permission: pallet_shared_identity::predicate::Permission,
+			signers: Vec<AccountId>,
+			contract: Option<H256>,
+		) -> bool {
+			SharedIdentity::check_permission(&who, &identity, permission, &signers, contract)
+		}
+
+		fn identity(identity: H256) -> Option<pallet_shared_identity::runtime_api::IdentityView<AccountId>> {
+			SharedIdentity::identity(&identity)
+		}
+	}
+
+	impl pallet_data_registry::runtime_api::DataRegistryApi<Block, AccountId, BlockNumber, Balance> for Runtime {
+		fn can_read(who: AccountId, pointer: H256, signers: Vec<AccountId>, contract: Option<H256>) -> bool {
+			DataRegistry::can_read(&who, &pointer, &signers, contract)
+		}
+
+		fn data_info(pointer: H256) -> Option<pallet_data_registry::runtime_api::DataInfo<AccountId, BlockNumber, Balance>> {
+			DataRegistry::data_info(&pointer)
 		}
 	}
 

@@ -244,6 +244,32 @@ impl pallet_parameters::Config for Runtime {
 	type WeightInfo = ();
 }
 
+impl pallet_shared_identity::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type MaxMembers = ConstU32<16>;
+	type WeightInfo = pallet_shared_identity::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// A rent period: 100 blocks, five minutes.
+	pub const RentPeriod: BlockNumber = 100;
+}
+
+impl pallet_data_registry::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Identity = SharedIdentity;
+	type RentPerByteBlock = parameters::dynamic_params::storage::RentPerByteBlock;
+	type GracePeriod = parameters::dynamic_params::storage::GracePeriod;
+	type RentPeriod = RentPeriod;
+	type MaxDataSize = ConstU32<{ 64 * 1024 * 1024 }>;
+	type MaxExpiriesPerBlock = ConstU32<64>;
+	type WeightInfo = pallet_data_registry::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = benches::DataBenchmarkHelper;
+}
+
 #[frame_support::runtime]
 mod runtime {
 	#[runtime::runtime]
@@ -279,7 +305,11 @@ mod runtime {
 	pub type Parameters = pallet_parameters;
 	#[runtime::pallet_index(8)]
 	pub type Council = pallet_collective<Instance1>;
-	// Indices 10.. are reserved for the Enigma pallets (identity, data, workers, compute).
+	// Enigma's own pallets from index 10 on.
+	#[runtime::pallet_index(10)]
+	pub type SharedIdentity = pallet_shared_identity;
+	#[runtime::pallet_index(11)]
+	pub type DataRegistry = pallet_data_registry;
 }
 
 /// The address format for describing accounts.
@@ -315,6 +345,24 @@ pub type Executive = frame_executive::Executive<
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benches {
+	use super::*;
+
+	/// Benchmarks of the data registry need an identity whose member may store.
+	pub struct DataBenchmarkHelper;
+	impl pallet_data_registry::BenchmarkHelper<AccountId> for DataBenchmarkHelper {
+		fn identity_of(who: &AccountId) -> H256 {
+			use pallet_shared_identity::predicate::{Grant, Node, Permission};
+			let grant = Grant {
+				permissions: frame_support::BoundedVec::truncate_from(alloc::vec![Permission::Read, Permission::Store, Permission::Admin]),
+				predicate: frame_support::BoundedVec::truncate_from(alloc::vec![Node::Always]),
+			};
+			let policy = frame_support::BoundedVec::truncate_from(alloc::vec![grant]);
+			let members = frame_support::BoundedVec::truncate_from(alloc::vec![(who.clone(), policy)]);
+			let _ = SharedIdentity::create(RuntimeOrigin::signed(who.clone()), members);
+			pallet_shared_identity::Pallet::<Runtime>::address_of([who.clone()].iter())
+		}
+	}
+
 	frame_benchmarking::define_benchmarks!(
 		[frame_benchmarking, BaselineBench::<Runtime>]
 		[frame_system, SystemBench::<Runtime>]
@@ -323,5 +371,7 @@ mod benches {
 		[pallet_sudo, Sudo]
 		[pallet_collective, Council]
 		[pallet_parameters, Parameters]
+		[pallet_shared_identity, SharedIdentity]
+		[pallet_data_registry, DataRegistry]
 	);
 }
