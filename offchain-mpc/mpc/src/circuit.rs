@@ -175,8 +175,8 @@ impl Circuit {
 			match *op {
 				Op::Input { owner, .. } if owner >= self.parties() =>
 					return Err(MpcError::InvalidCircuit(format!("gate {i}: input of party {owner}, but there are {} parties", self.parties()))),
-				Op::Lt { bits, .. } | Op::Le { bits, .. } | Op::Eq { bits, .. } | Op::DivConst { bits, .. } if bits == 0 || bits > 64 =>
-					return Err(MpcError::InvalidCircuit(format!("gate {i}: integer width {bits} is not in 1..=64"))),
+				Op::Lt { bits, .. } | Op::Le { bits, .. } | Op::Eq { bits, .. } | Op::DivConst { bits, .. } if bits == 0 || bits > 128 =>
+					return Err(MpcError::InvalidCircuit(format!("gate {i}: integer width {bits} is not in 1..=128"))),
 				Op::DivConst { divisor: 0, .. } => return Err(MpcError::InvalidCircuit(format!("gate {i}: division by zero"))),
 				_ => {},
 			}

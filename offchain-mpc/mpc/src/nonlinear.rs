@@ -44,13 +44,20 @@ pub fn random_bits<M: Mpc>(mpc: &mut M, count: usize) -> Result<Vec<M::Share>> {
 		let r = mpc.random(want)?;
 		let squares = mpc.mul(&r, &r)?;
 		let opened = mpc.open(&squares)?;
-		for (r, s) in r.into_iter().zip(opened) {
+		// The roots, then all their inverses with one field inversion (Montgomery's trick).
+		let mut roots = Vec::with_capacity(opened.len());
+		for s in &opened {
+			match s.sqrt() {
+				Some(root) => roots.push(root),
+				// A non-square means someone lied about r²: r² is always a square.
+				None => return Err(MpcError::InconsistentShares),
+			}
+		}
+		ark_ff::batch_inversion(&mut roots);
+		for ((r, s), inv) in r.into_iter().zip(opened).zip(roots) {
 			// s = 0 happens with probability 1/p; those r are simply dropped.
-			if let Some(root) = s.sqrt().filter(|root| !root.is_zero()) {
-				let inv = root.inverse().expect("non-zero");
+			if !s.is_zero() {
 				bits.push(mpc.scale(mpc.add_const(mpc.scale(r, inv), M::F::one()), half));
-			} else if !s.is_zero() {
-				return Err(MpcError::InconsistentShares);
 			}
 		}
 	}

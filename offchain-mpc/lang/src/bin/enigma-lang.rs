@@ -1,0 +1,185 @@
+//! enigma-lang: check, compile and run secret contracts.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use enigma_lang::{
+	compile_with_prices,
+	run::{self, Inputs, Protocol},
+	Prices, PublicArg,
+};
+use std::{collections::BTreeMap, path::PathBuf, process::ExitCode};
+
+#[derive(Parser)]
+#[command(version, about = "Check, compile and run Enigma secret contracts")]
+struct Cli {
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+	/// Parse and check a contract (privacy rules included) without compiling it.
+	Check { file: PathBuf },
+	/// Compile an entry point and print its circuit, its cost or its manifest.
+	Compile {
+		file: PathBuf,
+		/// The entry point (a `pub fn`); optional when there is only one.
+		#[arg(long)]
+		entry: Option<String>,
+		/// Public arguments, `name=value` or `name=v1,v2,...`.
+		#[arg(long = "public", value_name = "NAME=VALUE")]
+		public: Vec<String>,
+		#[arg(long, value_enum, default_value = "stats")]
+		emit: Emit,
+		/// Gas prices as JSON (`{"add":1,"mul":100,"open":100,"input":200,"round":10000000}`).
+		#[arg(long)]
+		prices: Option<PathBuf>,
+	},
+	/// Run an entry point in the clear (reference semantics) or, with --mpc N, as an MPC.
+	Run {
+		file: PathBuf,
+		#[arg(long)]
+		entry: Option<String>,
+		#[arg(long = "public", value_name = "NAME=VALUE")]
+		public: Vec<String>,
+		/// Inputs, `name=value` or `name=v1,v2,...` (dictionary inputs by their manifest name).
+		#[arg(long = "input", value_name = "NAME=VALUE")]
+		inputs: Vec<String>,
+		/// Run among N in-memory parties instead of in the clear.
+		#[arg(long, value_name = "N")]
+		mpc: Option<usize>,
+		/// The MPC protocol.
+		#[arg(long, value_enum, default_value = "malicious")]
+		protocol: ProtocolArg,
+	},
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Emit {
+	/// The circuit, one gate per line.
+	Ir,
+	/// Operation counts and gas.
+	Stats,
+	/// Inputs, outputs and gas as JSON.
+	Manifest,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ProtocolArg {
+	SemiHonest,
+	Malicious,
+}
+
+fn parse_values(pairs: &[String]) -> Result<BTreeMap<String, Vec<u128>>, String> {
+	pairs
+		.iter()
+		.map(|pair| {
+			let (name, value) = pair.split_once('=').ok_or_else(|| format!("`{pair}` is not NAME=VALUE"))?;
+			let values = value
+				.split(',')
+				.map(|v| v.trim().parse::<u128>().map_err(|_| format!("`{v}` in `{pair}` is not a non-negative integer")))
+				.collect::<Result<Vec<_>, _>>()?;
+			Ok((name.trim().to_string(), values))
+		})
+		.collect()
+}
+
+fn entry_of(contract: &enigma_lang::ast::Contract, entry: Option<String>) -> Result<String, String> {
+	if let Some(e) = entry {
+		return Ok(e);
+	}
+	let entries: Vec<&String> = contract.functions.iter().filter(|f| f.public).map(|f| &f.name).collect();
+	match entries.as_slice() {
+		[one] => Ok((*one).clone()),
+		_ => Err(format!("choose an entry point with --entry: {}", entries.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))),
+	}
+}
+
+fn main() -> ExitCode {
+	match run_cli() {
+		Ok(()) => ExitCode::SUCCESS,
+		Err(message) => {
+			eprintln!("{message}");
+			ExitCode::FAILURE
+		},
+	}
+}
+
+fn run_cli() -> Result<(), String> {
+	let cli = Cli::parse();
+	let file = match &cli.command {
+		Command::Check { file } | Command::Compile { file, .. } | Command::Run { file, .. } => file.clone(),
+	};
+	let name = file.display().to_string();
+	let source = std::fs::read_to_string(&file).map_err(|e| format!("{name}: {e}"))?;
+	let render = |d: enigma_lang::Diagnostic| d.render(&name, &source);
+	let contract = enigma_lang::parse(&source).map_err(render)?;
+	match cli.command {
+		Command::Check { .. } => {
+			enigma_lang::check(&source).map_err(render)?;
+			println!("{name}: contract {} is well-formed and respects privacy", contract.name);
+		},
+		Command::Compile { entry, public, emit, prices, .. } => {
+			let entry = entry_of(&contract, entry)?;
+			let public = public_args(&public)?;
+			let prices = match prices {
+				Some(p) => serde_json::from_str(&std::fs::read_to_string(&p).map_err(|e| e.to_string())?).map_err(|e| format!("{}: {e}", p.display()))?,
+				None => Prices::default(),
+			};
+			let compiled = compile_with_prices(&source, &entry, &public, 1, &prices).map_err(render)?;
+			match emit {
+				Emit::Ir => {
+					for (i, gate) in compiled.circuit.gates.iter().enumerate() {
+						println!("w{i} = {gate:?}");
+					}
+					for o in &compiled.circuit.outputs {
+						println!("output {} = w{} -> {:?}", o.name, o.wire, o.to);
+					}
+				},
+				Emit::Stats => {
+					let gas = compiled.manifest.gas.expect("priced");
+					println!(
+						"{}::{}: {} parties, {} gates; adds {}, muls {}, opens {}, inputs {}, rounds {}; gas {} plancks",
+						contract.name,
+						entry,
+						compiled.circuit.parties(),
+						compiled.circuit.gates.len(),
+						gas.adds,
+						gas.muls,
+						gas.opens,
+						gas.inputs,
+						gas.rounds,
+						gas.total
+					);
+				},
+				Emit::Manifest => println!("{}", serde_json::to_string_pretty(&compiled.manifest).map_err(|e| e.to_string())?),
+			}
+		},
+		Command::Run { entry, public, inputs, mpc, protocol, .. } => {
+			let entry = entry_of(&contract, entry)?;
+			let public = public_args(&public)?;
+			let inputs: Inputs = parse_values(&inputs)?;
+			let compiled = compile_with_prices(&source, &entry, &public, mpc.unwrap_or(1), &Prices::default()).map_err(render)?;
+			let outputs = match mpc {
+				None => run::plaintext(&compiled, &inputs)?,
+				Some(_) => {
+					let protocol = match protocol {
+						ProtocolArg::SemiHonest => Protocol::SemiHonest,
+						ProtocolArg::Malicious => Protocol::Malicious,
+					};
+					run::mpc(&compiled, &inputs, protocol)?
+				},
+			};
+			for o in outputs {
+				println!("{} ({:?}) = {}", o.name, o.target, o.value);
+			}
+		},
+	}
+	Ok(())
+}
+
+fn public_args(pairs: &[String]) -> Result<BTreeMap<String, PublicArg>, String> {
+	Ok(parse_values(pairs)?
+		.into_iter()
+		.map(|(k, v)| (k, if v.len() == 1 { PublicArg::Int(v[0]) } else { PublicArg::List(v) }))
+		.collect())
+}

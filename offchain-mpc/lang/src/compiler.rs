@@ -1,0 +1,810 @@
+//! Type and privacy checking and lowering to the MPC engine's circuit, in one pass.
+//!
+//! The compiler interprets the contract abstractly: compile-time values (literals, public
+//! arguments, loop counters) are folded, runtime values become circuit wires. Every value
+//! carries its privacy, and these rules are enforced:
+//!
+//! * a private value flows into a public variable, a public output, the ledger `L` or a loop
+//!   bound only through `reveal(...)`;
+//! * under a private condition both branches run and private variables are selected
+//!   obliviously; a public variable, an output or any other side effect under a private
+//!   condition is an error;
+//! * loop bounds, array indices, divisors and party numbers are compile-time values.
+//!
+//! Integers never wrap: the compiler tracks an upper bound of each value's width (and whether
+//! it may be negative, after a subtraction) and sizes comparisons by it, up to 128 bits.
+
+use crate::{
+	ast::*,
+	diagnostics::{Diagnostic, Span},
+	manifest::{InputSlot, InputSource, Manifest, OutputSlot, OutputTarget},
+};
+use enigma_mpc::circuit::{Circuit, Op, Recipient, Wire};
+use std::collections::{BTreeMap, HashMap};
+
+pub type CResult<T> = Result<T, Diagnostic>;
+
+/// Widest integer a comparison handles.
+const MAX_BITS: u32 = 128;
+/// Loop iterations a contract may unroll in total.
+const MAX_UNROLL: usize = 1_000_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+	Int,
+	Bool,
+	Field,
+}
+
+/// A value during compilation.
+#[derive(Clone, Debug)]
+pub enum Val {
+	/// Known at compile time (a public constant).
+	Const { value: u128, kind: Kind },
+	/// Known only at run time.
+	Wire { wire: Wire, private: bool, kind: Kind, bits: u32, signed: bool },
+	Array(Vec<Val>),
+}
+
+impl Val {
+	fn is_private(&self) -> bool {
+		match self {
+			Val::Const { .. } => false,
+			Val::Wire { private, .. } => *private,
+			Val::Array(items) => items.iter().any(Val::is_private),
+		}
+	}
+
+	fn kind(&self) -> Kind {
+		match self {
+			Val::Const { kind, .. } | Val::Wire { kind, .. } => *kind,
+			Val::Array(items) => items.first().map_or(Kind::Int, Val::kind),
+		}
+	}
+
+	fn bits(&self) -> (u32, bool) {
+		match self {
+			Val::Const { value, .. } => (128 - value.leading_zeros(), false),
+			Val::Wire { bits, signed, .. } => (*bits, *signed),
+			Val::Array(_) => (0, false),
+		}
+	}
+}
+
+#[derive(Clone, Debug)]
+struct Var {
+	val: Val,
+	/// The variable may hold private values (declared `private`, or first bound to one).
+	private: bool,
+	mutable: bool,
+}
+
+/// What a public argument is at compile time.
+#[derive(Clone, Debug)]
+pub enum PublicArg {
+	Int(u128),
+	List(Vec<u128>),
+}
+
+pub struct Compiler<'a> {
+	contract: &'a Contract,
+	circuit: Circuit,
+	manifest: Manifest,
+	scopes: Vec<HashMap<String, Var>>,
+	/// Set while compiling under a condition known only at run time, with why.
+	guard: Option<(Span, bool)>,
+	consts: BTreeMap<u128, Wire>,
+	unrolled: usize,
+	depth: usize,
+}
+
+fn err(span: Span, message: impl Into<String>) -> Diagnostic {
+	Diagnostic::new(span, message)
+}
+
+impl<'a> Compiler<'a> {
+	/// Compile entry point `entry` of `contract` with its public arguments bound.
+	pub fn compile(contract: &'a Contract, entry: &str, public: &BTreeMap<String, PublicArg>, min_parties: usize) -> CResult<(Circuit, Manifest)> {
+		let function = contract
+			.functions
+			.iter()
+			.find(|f| f.name == entry && f.public)
+			.ok_or_else(|| {
+				let entries: Vec<&str> = contract.functions.iter().filter(|f| f.public).map(|f| f.name.as_str()).collect();
+				err(Span::default(), format!("no entry point `{entry}`")).note(format!("entry points of `{}`: {}", contract.name, entries.join(", ")))
+			})?;
+		// Parties: every owner named, at least `min_parties`.
+		let mut parties = min_parties.max(1);
+		for p in &function.params {
+			match (&p.owner, p.ty.len) {
+				(Some(Owner::Party(k)), _) => parties = parties.max(k + 1),
+				(Some(Owner::Each), Some(n)) => parties = parties.max(n),
+				_ => {},
+			}
+		}
+		let mut c = Compiler {
+			contract,
+			circuit: Circuit::new(parties),
+			manifest: Manifest::new(&contract.name, entry, parties),
+			scopes: vec![HashMap::new()],
+			guard: None,
+			consts: BTreeMap::new(),
+			unrolled: 0,
+			depth: 0,
+		};
+		for p in &function.params {
+			let val = c.bind_param(p, public)?;
+			c.scopes[0].insert(p.name.clone(), Var { private: p.ty.private, val, mutable: false });
+		}
+		if function.ret.is_some() {
+			return Err(err(function.span, "an entry point returns nothing").note("publish results with `output(reveal(x))` or `output_to(party, x)`"));
+		}
+		c.block(&function.body, false)?;
+		c.circuit.validate().map_err(|e| err(function.span, format!("internal compiler error: {e}")))?;
+		Ok((c.circuit, c.manifest))
+	}
+
+	fn bind_param(&mut self, p: &Param, public: &BTreeMap<String, PublicArg>) -> CResult<Val> {
+		let (kind, bits) = match p.ty.base {
+			BaseType::Uint(b) => (Kind::Int, b),
+			BaseType::Bool => (Kind::Bool, 1),
+			BaseType::Field => (Kind::Field, 255),
+		};
+		if !p.ty.private {
+			if p.owner.is_some() {
+				return Err(err(p.span, format!("public parameter `{}` cannot have an owner", p.name)).note("`@ party` names who supplies a private input"));
+			}
+			let arg = public.get(&p.name).ok_or_else(|| {
+				err(p.span, format!("public argument `{}` is needed at compile time", p.name)).note(format!("pass it with `--public {}=...`", p.name))
+			})?;
+			let fits = |v: u128| bits >= 128 || v < (1u128 << bits);
+			return match (arg, p.ty.len) {
+				(PublicArg::Int(v), None) if fits(*v) => Ok(Val::Const { value: *v, kind }),
+				(PublicArg::List(vs), Some(n)) if vs.len() == n && vs.iter().all(|v| fits(*v)) =>
+					Ok(Val::Array(vs.iter().map(|v| Val::Const { value: *v, kind }).collect())),
+				_ => Err(err(p.span, format!("public argument `{}` does not match its type", p.name))),
+			};
+		}
+		let owner = p.owner.clone().ok_or_else(|| {
+			err(p.span, format!("private parameter `{}` needs an owner", p.name)).note("write `@ 0` for party 0's input, or `@ each` for an array whose i-th element comes from party i")
+		})?;
+		let input = |c: &mut Compiler, party: usize, element: Option<usize>| -> Val {
+			let wire = c.circuit.input(party);
+			c.manifest.inputs.push(InputSlot { name: p.name.clone(), element, source: InputSource::Party(party), bits });
+			Val::Wire { wire, private: true, kind, bits, signed: false }
+		};
+		Ok(match (owner, p.ty.len) {
+			(Owner::Party(party), None) => input(self, party, None),
+			(Owner::Party(party), Some(n)) => Val::Array((0..n).map(|i| input(self, party, Some(i))).collect()),
+			(Owner::Each, Some(n)) => Val::Array((0..n).map(|i| input(self, i, Some(i))).collect()),
+			(Owner::Each, None) => return Err(err(p.span, "`@ each` needs an array parameter")),
+		})
+	}
+
+	fn lookup(&self, name: &str, span: Span) -> CResult<&Var> {
+		self.scopes
+			.iter()
+			.rev()
+			.find_map(|s| s.get(name))
+			.ok_or_else(|| err(span, format!("cannot find variable `{name}`")))
+	}
+
+	fn lookup_mut(&mut self, name: &str, span: Span) -> CResult<&mut Var> {
+		self.scopes
+			.iter_mut()
+			.rev()
+			.find_map(|s| s.get_mut(name))
+			.ok_or_else(|| err(span, format!("cannot find variable `{name}`")))
+	}
+
+	fn constant(&mut self, value: u128) -> Wire {
+		if let Some(w) = self.consts.get(&value) {
+			return *w;
+		}
+		let w = self.circuit.push(Op::Const(value));
+		self.consts.insert(value, w);
+		w
+	}
+
+	fn wire(&mut self, v: &Val, span: Span) -> CResult<Wire> {
+		match v {
+			Val::Const { value, .. } => Ok(self.constant(*value)),
+			Val::Wire { wire, .. } => Ok(*wire),
+			Val::Array(_) => Err(err(span, "expected a single value, found an array")),
+		}
+	}
+
+	/// Side effects (outputs, ledger writes, requirements) are not allowed under a runtime condition.
+	fn ensure_unguarded(&self, span: Span, what: &str) -> CResult<()> {
+		match self.guard {
+			Some((cond, true)) => Err(err(span, format!("{what} under a private condition"))
+				.note("a private condition cannot guard a public side effect: both branches run and nobody may learn which one mattered")
+				.note(format!("the condition is at byte {}..{}", cond.start, cond.end))),
+			Some((_, false)) => Err(err(span, format!("{what} under a condition known only at run time")).note("conditions of side effects must be known at compile time")),
+			None => Ok(()),
+		}
+	}
+
+	fn block(&mut self, stmts: &[Stmt], is_function: bool) -> CResult<Option<Val>> {
+		for (i, stmt) in stmts.iter().enumerate() {
+			if let Stmt::Return { value, span } = stmt {
+				if !is_function || i + 1 != stmts.len() {
+					return Err(err(*span, "`return` must be the last statement of a function"));
+				}
+				return Ok(Some(self.expr(value)?));
+			}
+			self.stmt(stmt)?;
+		}
+		Ok(None)
+	}
+
+	fn stmt(&mut self, stmt: &Stmt) -> CResult<()> {
+		match stmt {
+			Stmt::Let { name, mutable, ty, value, span } => {
+				let val = self.expr(value)?;
+				let private = match ty {
+					Some(t) => {
+						if !t.private && val.is_private() {
+							return Err(err(*span, format!("private value flows into public variable `{name}`"))
+								.note(format!("declare it `private`, or make the value public with `reveal(...)`")));
+						}
+						check_kind(t, &val, *span)?;
+						t.private
+					},
+					None => val.is_private(),
+				};
+				self.scopes.last_mut().expect("a scope").insert(name.clone(), Var { val, private, mutable: *mutable });
+				Ok(())
+			},
+			Stmt::Assign { target, index, value, span } => {
+				let val = self.expr(value)?;
+				let index = match index {
+					Some(i) => Some(self.const_index(i)?),
+					None => None,
+				};
+				let guard = self.guard;
+				let var = self.lookup_mut(target, *span)?;
+				if !var.mutable {
+					return Err(err(*span, format!("cannot assign twice to immutable variable `{target}`")).note("declare it with `let mut`"));
+				}
+				if !var.private {
+					if val.is_private() {
+						return Err(err(*span, format!("private value flows into public variable `{target}`"))
+							.note("declare the variable `private`, or make the value public with `reveal(...)`"));
+					}
+					if let Some((_, private)) = guard {
+						return Err(err(*span, format!("public variable `{target}` is assigned under a {} condition", if private { "private" } else { "run-time" }))
+							.note("a private condition cannot guard a public side effect: declare the variable `private`"));
+					}
+				}
+				match (index, &mut var.val) {
+					(None, slot) => *slot = val,
+					(Some(i), Val::Array(items)) => {
+						let n = items.len();
+						*items.get_mut(i).ok_or_else(|| err(*span, format!("index {i} is out of bounds for an array of {n}")))? = val;
+					},
+					(Some(_), _) => return Err(err(*span, format!("`{target}` is not an array"))),
+				}
+				Ok(())
+			},
+			Stmt::If { cond, then, otherwise, span } => self.if_stmt(cond, then, otherwise, *span),
+			Stmt::For { var, from, to, body, span } => {
+				let (from, to) = (self.expr(from)?, self.expr(to)?);
+				let bound = |v: &Val, s: Span| -> CResult<u128> {
+					match v {
+						Val::Const { value, .. } => Ok(*value),
+						other => Err(err(s, "loop bounds must be known at compile time").note(if other.is_private() {
+							"a private value cannot decide how often a loop runs: that would leak it"
+						} else {
+							"use a constant or a public argument"
+						})),
+					}
+				};
+				let (a, b) = (bound(&from, *span)?, bound(&to, *span)?);
+				for i in a..b {
+					self.unrolled += 1;
+					if self.unrolled > MAX_UNROLL {
+						return Err(err(*span, format!("more than {MAX_UNROLL} loop iterations in total")));
+					}
+					self.scopes.push(HashMap::from([(var.clone(), Var { val: Val::Const { value: i, kind: Kind::Int }, private: false, mutable: false })]));
+					let r = self.block(body, false);
+					self.scopes.pop();
+					r?;
+				}
+				Ok(())
+			},
+			Stmt::Return { span, .. } => Err(err(*span, "`return` must be the last statement of a function")),
+			Stmt::LedgerWrite { key, value, span } => {
+				self.ensure_unguarded(*span, "a ledger write")?;
+				let key = self.const_index(key)?;
+				let val = self.expr(value)?;
+				if val.is_private() {
+					return Err(err(*span, "private value flows into the public ledger `L`").note("write `L[key] = reveal(value)` if it may be public"));
+				}
+				let wire = self.wire(&val, *span)?;
+				let name = format!("L[{key}]");
+				self.circuit.output(name.clone(), wire, Recipient::Everyone);
+				self.manifest.outputs.push(OutputSlot { name, target: OutputTarget::Ledger(key as u64) });
+				Ok(())
+			},
+			Stmt::Expr { expr, .. } => {
+				self.expr(expr)?;
+				Ok(())
+			},
+		}
+	}
+
+	fn if_stmt(&mut self, cond: &Expr, then: &[Stmt], otherwise: &[Stmt], span: Span) -> CResult<()> {
+		let c = self.expr(cond)?;
+		if c.kind() != Kind::Bool {
+			return Err(err(cond.span, "a condition must be a bool"));
+		}
+		match c {
+			Val::Const { value, .. } => {
+				self.scopes.push(HashMap::new());
+				let r = self.block(if value != 0 { then } else { otherwise }, false);
+				self.scopes.pop();
+				r.map(|_| ())
+			},
+			Val::Wire { wire: cw, private, .. } => {
+				// Run both branches from the same state, then select every changed variable.
+				let before = self.scopes.clone();
+				let outer_guard = self.guard;
+				self.guard = Some((cond.span, private || outer_guard.map_or(false, |g| g.1)));
+				self.scopes.push(HashMap::new());
+				let r = self.block(then, false);
+				self.scopes.pop();
+				r?;
+				let after_then = std::mem::replace(&mut self.scopes, before);
+				self.scopes.push(HashMap::new());
+				let r = self.block(otherwise, false);
+				self.scopes.pop();
+				r?;
+				self.guard = outer_guard;
+				let after_else = self.scopes.clone();
+				for (depth, scope) in after_else.iter().enumerate() {
+					for (name, else_var) in scope {
+						let then_var = &after_then[depth][name];
+						let merged = self.select(cw, &then_var.val, &else_var.val, span)?;
+						self.scopes[depth].get_mut(name).expect("same variables").val = merged;
+					}
+				}
+				Ok(())
+			},
+			Val::Array(_) => Err(err(cond.span, "a condition must be a bool")),
+		}
+	}
+
+	/// cond ? a : b, element-wise; unchanged values stay as they are.
+	fn select(&mut self, cond: Wire, a: &Val, b: &Val, span: Span) -> CResult<Val> {
+		Ok(match (a, b) {
+			(Val::Array(xs), Val::Array(ys)) => {
+				Val::Array(xs.iter().zip(ys).map(|(x, y)| self.select(cond, x, y, span)).collect::<CResult<_>>()?)
+			},
+			(Val::Const { value: x, .. }, Val::Const { value: y, .. }) if x == y => a.clone(),
+			(Val::Wire { wire: x, .. }, Val::Wire { wire: y, .. }) if x == y => a.clone(),
+			_ => {
+				let (x, y) = (self.wire(a, span)?, self.wire(b, span)?);
+				let (ba, sa) = a.bits();
+				let (bb, sb) = b.bits();
+				let wire = self.circuit.push(Op::Select { cond, then: x, otherwise: y });
+				Val::Wire { wire, private: true, kind: a.kind(), bits: ba.max(bb), signed: sa || sb }
+			},
+		})
+	}
+
+	fn const_index(&mut self, e: &Expr) -> CResult<usize> {
+		match self.expr(e)? {
+			Val::Const { value, .. } => usize::try_from(value).map_err(|_| err(e.span, "index too large")),
+			v => Err(err(e.span, "indices must be known at compile time").note(if v.is_private() {
+				"indexing with a private value would reveal it through the memory access"
+			} else {
+				"use a constant or a loop counter"
+			})),
+		}
+	}
+
+	pub fn expr(&mut self, e: &Expr) -> CResult<Val> {
+		self.depth += 1;
+		if self.depth > 256 {
+			return Err(err(e.span, "expression or call nesting too deep"));
+		}
+		let r = self.expr_inner(e);
+		self.depth -= 1;
+		r
+	}
+
+	fn expr_inner(&mut self, e: &Expr) -> CResult<Val> {
+		match &e.kind {
+			ExprKind::Int(v) => Ok(Val::Const { value: *v, kind: Kind::Int }),
+			ExprKind::Bool(b) => Ok(Val::Const { value: *b as u128, kind: Kind::Bool }),
+			ExprKind::Var(name) => Ok(self.lookup(name, e.span)?.val.clone()),
+			ExprKind::Array(items) => Ok(Val::Array(items.iter().map(|i| self.expr(i)).collect::<CResult<_>>()?)),
+			ExprKind::Index(array, index) => {
+				let i = self.const_index(index)?;
+				match self.expr(array)? {
+					Val::Array(items) => {
+						let n = items.len();
+						items.into_iter().nth(i).ok_or_else(|| err(e.span, format!("index {i} is out of bounds for an array of {n}")))
+					},
+					_ => Err(err(array.span, "only arrays can be indexed")),
+				}
+			},
+			ExprKind::Not(inner) => {
+				let v = self.expr(inner)?;
+				if v.kind() != Kind::Bool {
+					return Err(err(e.span, "`!` needs a bool"));
+				}
+				self.not(v, e.span)
+			},
+			ExprKind::Neg(inner) => {
+				let v = self.expr(inner)?;
+				let zero = Val::Const { value: 0, kind: Kind::Int };
+				self.arith(BinOp::Sub, zero, v, e.span)
+			},
+			ExprKind::Binary(op, a, b) => {
+				let (x, y) = (self.expr(a)?, self.expr(b)?);
+				self.binary(*op, x, y, e.span)
+			},
+			ExprKind::Call { receiver: Some(dict), name, args } => self.dictionary(dict, name, args, e.span),
+			ExprKind::DictGet { dict, key } => self.dictionary_get(dict, key, e.span),
+			ExprKind::Call { receiver: None, name, args } => self.call(name, args, e.span),
+		}
+	}
+
+	fn not(&mut self, v: Val, span: Span) -> CResult<Val> {
+		match v {
+			Val::Const { value, .. } => Ok(Val::Const { value: (value == 0) as u128, kind: Kind::Bool }),
+			Val::Wire { wire, private, .. } => {
+				let one = self.constant(1);
+				let w = self.circuit.push(Op::Sub(one, wire));
+				Ok(Val::Wire { wire: w, private, kind: Kind::Bool, bits: 1, signed: false })
+			},
+			Val::Array(_) => Err(err(span, "`!` needs a bool")),
+		}
+	}
+
+	fn binary(&mut self, op: BinOp, a: Val, b: Val, span: Span) -> CResult<Val> {
+		use BinOp::*;
+		match op {
+			Add | Sub | Mul | Div | Rem => {
+				if a.kind() == Kind::Bool || b.kind() == Kind::Bool {
+					return Err(err(span, "arithmetic needs numbers, found a bool"));
+				}
+				self.arith(op, a, b, span)
+			},
+			And | Or => {
+				if a.kind() != Kind::Bool || b.kind() != Kind::Bool {
+					return Err(err(span, "`&&` and `||` need bools"));
+				}
+				match (&a, &b) {
+					(Val::Const { value: x, .. }, Val::Const { value: y, .. }) => {
+						let r = if op == And { *x != 0 && *y != 0 } else { *x != 0 || *y != 0 };
+						Ok(Val::Const { value: r as u128, kind: Kind::Bool })
+					},
+					_ => {
+						let private = a.is_private() || b.is_private();
+						let (x, y) = (self.wire(&a, span)?, self.wire(&b, span)?);
+						let product = self.circuit.push(Op::Mul(x, y));
+						let wire = if op == And {
+							product
+						} else {
+							let sum = self.circuit.push(Op::Add(x, y));
+							self.circuit.push(Op::Sub(sum, product))
+						};
+						Ok(Val::Wire { wire, private, kind: Kind::Bool, bits: 1, signed: false })
+					},
+				}
+			},
+			Lt | Le | Gt | Ge | Eq | Ne => self.compare(op, a, b, span),
+		}
+	}
+
+	fn arith(&mut self, op: BinOp, a: Val, b: Val, span: Span) -> CResult<Val> {
+		use BinOp::*;
+		let kind = if a.kind() == Kind::Field || b.kind() == Kind::Field { Kind::Field } else { Kind::Int };
+		if let (Val::Const { value: x, .. }, Val::Const { value: y, .. }) = (&a, &b) {
+			let v = match op {
+				Add => x.checked_add(*y),
+				Sub => x.checked_sub(*y),
+				Mul => x.checked_mul(*y),
+				Div => x.checked_div(*y),
+				Rem => x.checked_rem(*y),
+				_ => unreachable!(),
+			}
+			.ok_or_else(|| err(span, "constant arithmetic overflows, goes below zero or divides by zero"))?;
+			return Ok(Val::Const { value: v, kind });
+		}
+		let private = a.is_private() || b.is_private();
+		let ((ba, sa), (bb, sb)) = (a.bits(), b.bits());
+		let (wire, bits, signed) = match (op, &a, &b) {
+			(Add, _, Val::Const { value, .. }) | (Add, Val::Const { value, .. }, _) => {
+				let w = if let Val::Const { .. } = a { self.wire(&b, span)? } else { self.wire(&a, span)? };
+				(self.circuit.push(Op::AddConst(w, *value)), ba.max(bb) + 1, sa || sb)
+			},
+			(Add, _, _) => {
+				let (x, y) = (self.wire(&a, span)?, self.wire(&b, span)?);
+				(self.circuit.push(Op::Add(x, y)), ba.max(bb) + 1, sa || sb)
+			},
+			(Sub, _, _) => {
+				let (x, y) = (self.wire(&a, span)?, self.wire(&b, span)?);
+				(self.circuit.push(Op::Sub(x, y)), ba.max(bb), true)
+			},
+			(Mul, _, Val::Const { value, .. }) | (Mul, Val::Const { value, .. }, _) => {
+				let w = if let Val::Const { .. } = a { self.wire(&b, span)? } else { self.wire(&a, span)? };
+				(self.circuit.push(Op::MulConst(w, *value)), ba + bb, sa || sb)
+			},
+			(Mul, Val::Wire { wire: x, .. }, Val::Wire { wire: y, .. }) => {
+				// x·x is never negative, whatever the sign of x.
+				let signed = (sa || sb) && x != y;
+				(self.circuit.push(Op::Mul(*x, *y)), ba + bb, signed)
+			},
+			(Div | Rem, _, Val::Const { value: d, .. }) => {
+				if *d == 0 {
+					return Err(err(span, "division by zero"));
+				}
+				if kind == Kind::Field || sa {
+					return Err(err(span, "division needs an unsigned integer").note("the dividend may be negative here (it comes from a subtraction)"));
+				}
+				let x = self.wire(&a, span)?;
+				let q = self.circuit.push(Op::DivConst { a: x, divisor: *d, bits: ba.max(1).min(MAX_BITS) });
+				if op == Div {
+					(q, ba, false)
+				} else {
+					let back = self.circuit.push(Op::MulConst(q, *d));
+					(self.circuit.push(Op::Sub(x, back)), 128 - (d - 1).leading_zeros(), false)
+				}
+			},
+			(Div | Rem, _, _) => {
+				return Err(err(span, "divisors must be known at compile time").note("division by a secret or run-time value is not supported"))
+			},
+			_ => return Err(err(span, "unsupported operands")),
+		};
+		if bits > MAX_BITS && kind == Kind::Int {
+			// Still a valid field element; only comparisons need the bound.
+			return Ok(Val::Wire { wire, private, kind: Kind::Field, bits: 255, signed });
+		}
+		Ok(Val::Wire { wire, private, kind, bits, signed })
+	}
+
+	fn compare(&mut self, op: BinOp, a: Val, b: Val, span: Span) -> CResult<Val> {
+		use BinOp::*;
+		if let (Val::Const { value: x, .. }, Val::Const { value: y, .. }) = (&a, &b) {
+			let r = match op {
+				Lt => x < y,
+				Le => x <= y,
+				Gt => x > y,
+				Ge => x >= y,
+				Eq => x == y,
+				Ne => x != y,
+				_ => unreachable!(),
+			};
+			return Ok(Val::Const { value: r as u128, kind: Kind::Bool });
+		}
+		if a.kind() == Kind::Field || b.kind() == Kind::Field {
+			return Err(err(span, "field elements cannot be compared").note("comparisons need integers of a known width (u8..u64)"));
+		}
+		let ((ba, sa), (bb, sb)) = (a.bits(), b.bits());
+		if sa || sb {
+			return Err(err(span, "cannot compare a value that may be negative").note("it comes from a subtraction; compare the operands instead, or square the difference"));
+		}
+		let bits = ba.max(bb).max(1);
+		let private = a.is_private() || b.is_private();
+		let (x, y) = (self.wire(&a, span)?, self.wire(&b, span)?);
+		let wire = match op {
+			Lt => self.circuit.push(Op::Lt { a: x, b: y, bits }),
+			Le => self.circuit.push(Op::Le { a: x, b: y, bits }),
+			Gt => self.circuit.push(Op::Lt { a: y, b: x, bits }),
+			Ge => self.circuit.push(Op::Le { a: y, b: x, bits }),
+			Eq => self.circuit.push(Op::Eq { a: x, b: y, bits }),
+			Ne => {
+				let eq = self.circuit.push(Op::Eq { a: x, b: y, bits });
+				let one = self.constant(1);
+				self.circuit.push(Op::Sub(one, eq))
+			},
+			_ => unreachable!(),
+		};
+		Ok(Val::Wire { wire, private, kind: Kind::Bool, bits: 1, signed: false })
+	}
+
+	fn call(&mut self, name: &str, args: &[Expr], span: Span) -> CResult<Val> {
+		let arity = |n: usize| -> CResult<()> {
+			if args.len() == n { Ok(()) } else { Err(err(span, format!("`{name}` takes {n} argument(s), got {}", args.len()))) }
+		};
+		match name {
+			"reveal" => {
+				arity(1)?;
+				let v = self.expr(&args[0])?;
+				self.reveal(v, span)
+			},
+			"min" | "max" => {
+				arity(2)?;
+				let (a, b) = (self.expr(&args[0])?, self.expr(&args[1])?);
+				let a_less = self.compare(BinOp::Lt, a.clone(), b.clone(), span)?;
+				let Val::Wire { wire: c, .. } = a_less else {
+					// Both constant.
+					let take_a = matches!(a_less, Val::Const { value: 1, .. }) == (name == "min");
+					return Ok(if take_a { a } else { b });
+				};
+				let (first, second) = if name == "min" { (&a, &b) } else { (&b, &a) };
+				let selected = self.select(c, first, second, span)?;
+				Ok(match selected {
+					Val::Wire { wire, kind, bits, signed, .. } => Val::Wire { wire, private: a.is_private() || b.is_private(), kind, bits, signed },
+					other => other,
+				})
+			},
+			"output" => {
+				arity(1)?;
+				self.ensure_unguarded(span, "an output")?;
+				let v = self.expr(&args[0])?;
+				if v.is_private() {
+					return Err(err(span, "private value flows into a public output").note("use `output(reveal(x))` to publish it, or `output_to(party, x)` to send it to one party"));
+				}
+				let wire = self.wire(&v, span)?;
+				let name = format!("out{}", self.manifest.outputs.len());
+				self.circuit.output(name.clone(), wire, Recipient::Everyone);
+				self.manifest.outputs.push(OutputSlot { name, target: OutputTarget::Everyone });
+				Ok(Val::Const { value: 0, kind: Kind::Int })
+			},
+			"output_to" => {
+				arity(2)?;
+				self.ensure_unguarded(span, "an output")?;
+				let party = self.const_index(&args[0])?;
+				if party >= self.circuit.parties() {
+					return Err(err(args[0].span, format!("party {party} does not exist: the contract has {} parties", self.circuit.parties())));
+				}
+				let v = self.expr(&args[1])?;
+				let wire = self.wire(&v, span)?;
+				let name = format!("out{}", self.manifest.outputs.len());
+				self.circuit.output(name.clone(), wire, Recipient::Party(party));
+				self.manifest.outputs.push(OutputSlot { name, target: OutputTarget::Party(party) });
+				Ok(Val::Const { value: 0, kind: Kind::Int })
+			},
+			"require" => {
+				arity(1)?;
+				self.ensure_unguarded(span, "a requirement")?;
+				match self.expr(&args[0])? {
+					Val::Const { value: 0, .. } => Err(err(span, "this requirement fails for the given public arguments")),
+					Val::Const { .. } => Ok(Val::Const { value: 0, kind: Kind::Int }),
+					v => Err(err(span, "`require` needs a condition known at compile time").note(if v.is_private() {
+						"a private condition would leak through whether the contract aborts"
+					} else {
+						"use public arguments in the condition"
+					})),
+				}
+			},
+			_ => self.user_call(name, args, span),
+		}
+	}
+
+	fn reveal(&mut self, v: Val, span: Span) -> CResult<Val> {
+		match v {
+			Val::Wire { wire, private: true, kind, bits, signed } => {
+				self.ensure_unguarded(span, "a reveal")?;
+				let w = self.circuit.push(Op::Reveal(wire));
+				Ok(Val::Wire { wire: w, private: false, kind, bits, signed })
+			},
+			Val::Array(items) => Ok(Val::Array(items.into_iter().map(|i| self.reveal(i, span)).collect::<CResult<_>>()?)),
+			public => Ok(public),
+		}
+	}
+
+	fn user_call(&mut self, name: &str, args: &[Expr], span: Span) -> CResult<Val> {
+		let contract = self.contract;
+		let f = contract
+			.functions
+			.iter()
+			.find(|f| f.name == name)
+			.ok_or_else(|| err(span, format!("cannot find function `{name}`")))?;
+		if f.public {
+			return Err(err(span, format!("`{name}` is an entry point and cannot be called")));
+		}
+		if f.params.len() != args.len() {
+			return Err(err(span, format!("`{name}` takes {} argument(s), got {}", f.params.len(), args.len())));
+		}
+		let mut scope = HashMap::new();
+		for (p, a) in f.params.iter().zip(args) {
+			let v = self.expr(a)?;
+			if !p.ty.private && v.is_private() {
+				return Err(err(a.span, format!("private value passed to public parameter `{}` of `{name}`", p.name)).note("declare the parameter `private`, or reveal the value"));
+			}
+			check_kind(&p.ty, &v, a.span)?;
+			scope.insert(p.name.clone(), Var { val: v, private: p.ty.private, mutable: false });
+		}
+		// A function sees its parameters only.
+		let saved = std::mem::replace(&mut self.scopes, vec![scope]);
+		let result = self.block(&f.body, true);
+		self.scopes = saved;
+		let value = result?.unwrap_or(Val::Const { value: 0, kind: Kind::Int });
+		if let Some(ret) = &f.ret {
+			if !ret.private && value.is_private() {
+				return Err(err(f.span, format!("`{name}` returns a private value but its return type is public")).note("declare the return type `private`, or reveal the value"));
+			}
+			check_kind(ret, &value, f.span)?;
+		}
+		Ok(value)
+	}
+
+	fn dictionary_get(&mut self, dict: &str, key: &Expr, span: Span) -> CResult<Val> {
+		let key = self.const_index(key)? as u64;
+		match dict {
+			"MPC" => Ok(self.store_input(InputSource::Secret(key), span)),
+			"DHT" => Ok(self.store_input(InputSource::Data(key), span)),
+			_ => Err(err(span, format!("`{dict}[key]` reads are not supported")).note("read the ledger with `L.get(key, block)`")),
+		}
+	}
+
+	/// A value the committee holds already (a secret or decrypted DHT data): in the circuit, an
+	/// input of party 0, which stands for the committee's store.
+	fn store_input(&mut self, source: InputSource, _span: Span) -> Val {
+		let wire = self.circuit.input(0);
+		self.manifest.inputs.push(InputSlot { name: source.to_string(), element: None, source, bits: 64 });
+		Val::Wire { wire, private: true, kind: Kind::Int, bits: 64, signed: false }
+	}
+
+	fn dictionary(&mut self, dict: &str, method: &str, args: &[Expr], span: Span) -> CResult<Val> {
+		let arity = |n: usize| -> CResult<()> {
+			if args.len() == n { Ok(()) } else { Err(err(span, format!("`{dict}.{method}` takes {n} argument(s), got {}", args.len()))) }
+		};
+		match (dict, method) {
+			("L", "get") => {
+				arity(2)?;
+				let key = self.const_index(&args[0])? as u64;
+				let at = self.const_index(&args[1])? as u64;
+				// A public value the worker reads from the chain: entered by party 0.
+				let wire = self.circuit.input(0);
+				self.manifest.inputs.push(InputSlot { name: format!("L[{key}]@{at}"), element: None, source: InputSource::Ledger { key, at }, bits: 64 });
+				Ok(Val::Wire { wire, private: false, kind: Kind::Int, bits: 64, signed: false })
+			},
+			("MPC", "set") | ("DHT", "set") => {
+				arity(3)?;
+				self.ensure_unguarded(span, "a dictionary write")?;
+				let key = self.const_index(&args[0])? as u64;
+				let v = self.expr(&args[1])?;
+				let predicate = self.const_index(&args[2])? as u64;
+				let wire = self.wire(&v, span)?;
+				let name = format!("{dict}[{key}]");
+				let target = if dict == "MPC" { OutputTarget::Secret { key, predicate } } else { OutputTarget::Data { key, predicate } };
+				// New secrets stay shared with the committee; DHT data goes encrypted to the store.
+				self.circuit.output(name.clone(), wire, Recipient::Party(0));
+				self.manifest.outputs.push(OutputSlot { name, target });
+				Ok(Val::Const { value: 0, kind: Kind::Int })
+			},
+			("MPC", "declassify") => {
+				arity(1)?;
+				self.ensure_unguarded(span, "a declassification")?;
+				let key = self.const_index(&args[0])? as u64;
+				let v = self.store_input(InputSource::Secret(key), span);
+				let wire = self.wire(&v, span)?;
+				let name = format!("declassify(MPC[{key}])");
+				self.circuit.output(name.clone(), wire, Recipient::Party(0));
+				self.manifest.outputs.push(OutputSlot { name, target: OutputTarget::Declassify(key) });
+				Ok(Val::Const { value: 0, kind: Kind::Int })
+			},
+			_ => Err(err(span, format!("unknown dictionary operation `{dict}.{method}`")).note("L.get(k, t); DHT.set(k, v, p), DHT[k]; MPC.set(k, v, p), MPC[k], MPC.declassify(k)")),
+		}
+	}
+}
+
+fn check_kind(ty: &Type, v: &Val, span: Span) -> CResult<()> {
+	let want = match ty.base {
+		BaseType::Uint(_) => Kind::Int,
+		BaseType::Bool => Kind::Bool,
+		BaseType::Field => Kind::Field,
+	};
+	let array_ok = match (ty.len, v) {
+		(Some(n), Val::Array(items)) => items.len() == n,
+		(None, Val::Array(_)) => false,
+		(Some(_), _) => false,
+		(None, _) => true,
+	};
+	if !array_ok {
+		return Err(err(span, "the value's shape does not match its declared type"));
+	}
+	let got = v.kind();
+	let compatible = got == want || (want == Kind::Field && got == Kind::Int) || (want == Kind::Int && got == Kind::Field && matches!(v, Val::Wire { .. }));
+	if !compatible {
+		return Err(err(span, format!("expected {want:?}, found {got:?}").to_lowercase()));
+	}
+	Ok(())
+}

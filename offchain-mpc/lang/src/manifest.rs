@@ -1,0 +1,124 @@
+//! What a compiled entry point needs and produces, and what it costs.
+
+use enigma_mpc::circuit::Cost;
+use serde::Serialize;
+use std::fmt;
+
+/// Where a circuit input comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputSource {
+	/// A private input of this party.
+	Party(usize),
+	/// An existing secret, `MPC[key]`, held by the committee.
+	Secret(u64),
+	/// Encrypted data, `DHT[key]`.
+	Data(u64),
+	/// A public ledger value, `L.get(key, at)`.
+	Ledger { key: u64, at: u64 },
+}
+
+impl fmt::Display for InputSource {
+	fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+		match self {
+			InputSource::Party(p) => write!(f, "party {p}"),
+			InputSource::Secret(k) => write!(f, "MPC[{k}]"),
+			InputSource::Data(k) => write!(f, "DHT[{k}]"),
+			InputSource::Ledger { key, at } => write!(f, "L[{key}]@{at}"),
+		}
+	}
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct InputSlot {
+	/// The parameter (or dictionary entry) it binds.
+	pub name: String,
+	/// Element of an array parameter.
+	pub element: Option<usize>,
+	pub source: InputSource,
+	/// Declared width in bits.
+	pub bits: u32,
+}
+
+/// Who receives an output.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutputTarget {
+	/// Published to everyone (on chain).
+	Everyone,
+	/// Sent encrypted to one party only.
+	Party(usize),
+	/// Written to the public ledger `L[key]`.
+	Ledger(u64),
+	/// Kept secret-shared as `MPC[key]`, readable under predicate `predicate`.
+	Secret { key: u64, predicate: u64 },
+	/// Stored encrypted as `DHT[key]` under predicate `predicate`.
+	Data { key: u64, predicate: u64 },
+	/// The secret `MPC[key]` declassified to its owner.
+	Declassify(u64),
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct OutputSlot {
+	pub name: String,
+	pub target: OutputTarget,
+}
+
+/// The chain's gas prices (the `Compute` governance parameters), in plancks.
+#[derive(Clone, Copy, Debug, Serialize, serde::Deserialize)]
+pub struct Prices {
+	pub add: u128,
+	pub mul: u128,
+	pub open: u128,
+	pub input: u128,
+	pub round: u128,
+}
+
+impl Default for Prices {
+	/// The defaults of `runtime/src/parameters.rs`.
+	fn default() -> Self {
+		Self { add: 1, mul: 100, open: 100, input: 200, round: 10_000_000 }
+	}
+}
+
+/// The cost of a run and its price.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Gas {
+	pub adds: u64,
+	pub muls: u64,
+	pub opens: u64,
+	pub inputs: u64,
+	pub rounds: u64,
+	/// Σ count × price, in plancks.
+	pub total: u128,
+}
+
+impl Gas {
+	pub fn price(cost: Cost, prices: &Prices) -> Self {
+		let total = cost.adds as u128 * prices.add +
+			cost.muls as u128 * prices.mul +
+			cost.opens as u128 * prices.open +
+			cost.inputs as u128 * prices.input +
+			cost.rounds as u128 * prices.round;
+		Self { adds: cost.adds, muls: cost.muls, opens: cost.opens, inputs: cost.inputs, rounds: cost.rounds, total }
+	}
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Manifest {
+	pub contract: String,
+	pub entry: String,
+	pub parties: usize,
+	/// Circuit inputs, in the order each party supplies them.
+	pub inputs: Vec<InputSlot>,
+	pub outputs: Vec<OutputSlot>,
+	pub gas: Option<Gas>,
+	/// blake2-256 of the contract source: the hash the chain registers it under.
+	pub code_hash: String,
+}
+
+impl Manifest {
+	pub fn new(contract: &str, entry: &str, parties: usize) -> Self {
+		Self { contract: contract.into(), entry: entry.into(), parties, inputs: vec![], outputs: vec![], gas: None, code_hash: String::new() }
+	}
+}

@@ -1,0 +1,117 @@
+//! Running a compiled entry point: in the clear (reference semantics) or as an MPC among
+//! in-memory parties, with inputs given by parameter name.
+
+use crate::{
+	manifest::{InputSource, OutputTarget},
+	Compiled,
+};
+use enigma_mpc::{
+	circuit::{execute, Recipient},
+	field::{to_u128, Fr},
+	honest::{Malicious, Multiplication, SemiHonest},
+	transport::mem::network,
+	MpcError,
+};
+use std::{collections::BTreeMap, thread};
+
+/// Input values by parameter name (arrays as lists), and for dictionary inputs by their
+/// manifest name (`MPC[3]`, `DHT[7]`, `L[1]@100`).
+pub type Inputs = BTreeMap<String, Vec<u128>>;
+
+/// An output: its name, who got it, and its value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Output {
+	pub name: String,
+	pub target: OutputTarget,
+	pub value: u128,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+	/// Semi-honest Shamir with DN07 multiplication.
+	SemiHonest,
+	/// Maliciously secure Shamir (Chida et al.).
+	Malicious,
+}
+
+/// Each party's circuit inputs, in order.
+pub fn party_inputs(compiled: &Compiled, inputs: &Inputs) -> Result<Vec<Vec<Fr>>, String> {
+	let mut per_party = vec![Vec::new(); compiled.circuit.parties()];
+	for slot in &compiled.manifest.inputs {
+		let values = inputs.get(&slot.name).ok_or_else(|| format!("missing input `{}`", slot.name))?;
+		let index = slot.element.unwrap_or(0);
+		let value = *values.get(index).ok_or_else(|| format!("input `{}` needs element {index}", slot.name))?;
+		if slot.bits < 128 && value >= 1u128 << slot.bits {
+			return Err(format!("input `{}` = {value} does not fit in {} bits", slot.name, slot.bits));
+		}
+		let owner = match slot.source {
+			InputSource::Party(p) => p,
+			_ => 0,
+		};
+		per_party[owner].push(Fr::from(value));
+	}
+	Ok(per_party)
+}
+
+fn value_of(v: Fr) -> Result<u128, String> {
+	to_u128(v).ok_or_else(|| "an output is not a small integer (a negative or huge field element)".to_string())
+}
+
+/// Reference semantics: the circuit evaluated in the clear.
+pub fn plaintext(compiled: &Compiled, inputs: &Inputs) -> Result<Vec<Output>, String> {
+	let per_party = party_inputs(compiled, inputs)?;
+	let values = compiled.circuit.evaluate(&per_party).map_err(|e| e.to_string())?;
+	compiled
+		.manifest
+		.outputs
+		.iter()
+		.zip(values)
+		.map(|(slot, (_, v))| Ok(Output { name: slot.name.clone(), target: slot.target.clone(), value: value_of(v)? }))
+		.collect()
+}
+
+/// Run as an MPC among the circuit's parties (in-memory transport, one thread each). Every
+/// output is taken from a party entitled to it.
+pub fn mpc(compiled: &Compiled, inputs: &Inputs, protocol: Protocol) -> Result<Vec<Output>, String> {
+	let per_party = party_inputs(compiled, inputs)?;
+	let n = compiled.circuit.parties();
+	if n < 2 {
+		return Err("an MPC run needs at least two parties (use --mpc 2 or more)".into());
+	}
+	let t = (n - 1) / 2;
+	let handles: Vec<_> = network(n)
+		.into_iter()
+		.zip(per_party)
+		.map(|(transport, mine)| {
+			let circuit = compiled.circuit.clone();
+			thread::spawn(move || -> Result<Vec<(String, Option<Fr>)>, MpcError> {
+				match protocol {
+					Protocol::SemiHonest => execute(&mut SemiHonest::<Fr, _>::new(transport, t, Multiplication::Dn07)?, &circuit, &mine),
+					Protocol::Malicious => execute(&mut Malicious::<Fr, _>::new(transport, t)?, &circuit, &mine),
+				}
+			})
+		})
+		.collect();
+	let results: Vec<Vec<(String, Option<Fr>)>> = handles
+		.into_iter()
+		.map(|h| h.join().map_err(|_| "a party panicked".to_string())?.map_err(|e| e.to_string()))
+		.collect::<Result<_, _>>()?;
+	compiled
+		.manifest
+		.outputs
+		.iter()
+		.zip(&compiled.circuit.outputs)
+		.enumerate()
+		.map(|(k, (slot, out))| {
+			let party = match out.to {
+				Recipient::Everyone => 0,
+				Recipient::Party(p) => p,
+			};
+			let value = results[party][k].1.ok_or_else(|| format!("party {party} did not receive `{}`", slot.name))?;
+			if out.to == Recipient::Everyone && results.iter().any(|r| r[k].1 != Some(value)) {
+				return Err(format!("parties disagree on public output `{}`", slot.name));
+			}
+			Ok(Output { name: slot.name.clone(), target: slot.target.clone(), value: value_of(value)? })
+		})
+		.collect()
+}

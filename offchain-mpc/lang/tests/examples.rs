@@ -1,0 +1,89 @@
+//! Every example contract runs in the clear and as an MPC with the same, known results.
+
+use enigma_lang::{
+	compile,
+	run::{self, Inputs, Protocol},
+	PublicArg,
+};
+use std::collections::BTreeMap;
+
+fn source(name: &str) -> String {
+	let path = format!("{}/../../examples/contracts/{name}.enigma", env!("CARGO_MANIFEST_DIR"));
+	std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn inputs(pairs: &[(&str, &[u128])]) -> Inputs {
+	pairs.iter().map(|(k, v)| (k.to_string(), v.to_vec())).collect()
+}
+
+fn public(pairs: &[(&str, u128)]) -> BTreeMap<String, PublicArg> {
+	pairs.iter().map(|(k, v)| (k.to_string(), PublicArg::Int(*v))).collect()
+}
+
+/// Compile, run both ways, check they agree, and return the values in output order.
+fn run_both(contract: &str, entry: &str, public_args: &[(&str, u128)], given: &[(&str, &[u128])], protocol: Protocol) -> Vec<u128> {
+	let compiled = compile(&source(contract), entry, &public(public_args), 2).unwrap_or_else(|d| panic!("{}", d.render(contract, &source(contract))));
+	let clear = run::plaintext(&compiled, &inputs(given)).unwrap();
+	let mpc = run::mpc(&compiled, &inputs(given), protocol).unwrap();
+	assert_eq!(clear, mpc, "plaintext and MPC disagree for {contract}::{entry}");
+	clear.into_iter().map(|o| o.value).collect()
+}
+
+#[test]
+fn salary_average_and_private_ranks() {
+	let salaries: &[u128] = &[50_000, 72_000, 61_000, 45_000, 90_000];
+	let out = run_both("salary", "survey", &[], &[("salaries", salaries)], Protocol::SemiHonest);
+	// Average, then each person's rank (1 = highest), each delivered only to that person.
+	assert_eq!(out, vec![63_600, 4, 2, 3, 5, 1]);
+}
+
+#[test]
+fn millionaires() {
+	assert_eq!(run_both("millionaires", "richer", &[], &[("alice", &[3_000_000]), ("bob", &[2_999_999])], Protocol::Malicious), vec![1]);
+	assert_eq!(run_both("millionaires", "richer", &[], &[("alice", &[5]), ("bob", &[5])], Protocol::Malicious), vec![0]);
+}
+
+#[test]
+fn voting_reveals_tallies_or_only_the_winner_after_the_deadline() {
+	let votes: &[u128] = &[2, 0, 2, 1, 2];
+	let clock = [("now", 120u128), ("deadline", 100)];
+	assert_eq!(run_both("voting", "tally", &clock, &[("votes", votes)], Protocol::SemiHonest), vec![1, 1, 3]);
+	assert_eq!(run_both("voting", "winner", &clock, &[("votes", votes)], Protocol::SemiHonest), vec![2]);
+	// Before the deadline the contract does not even compile into a circuit.
+	let early = compile(&source("voting"), "tally", &public(&[("now", 99), ("deadline", 100)]), 2).unwrap_err();
+	assert!(early.message.contains("requirement fails"), "{}", early.message);
+}
+
+#[test]
+fn sealed_bid_auction() {
+	let bids: &[u128] = &[310, 450, 449, 450];
+	assert_eq!(run_both("auction", "sealed_bid", &[], &[("bids", bids)], Protocol::Malicious), vec![1, 450]);
+}
+
+#[test]
+fn data_marketplace_query() {
+	let ages: &[u128] = &[25, 41, 37, 62];
+	let incomes: &[u128] = &[30_000, 85_000, 52_000, 40_000];
+	let out = run_both("marketplace", "query", &[], &[("ages", ages), ("incomes", incomes), ("min_age", &[37])], Protocol::SemiHonest);
+	assert_eq!(out, vec![3, 177_000]);
+}
+
+#[test]
+fn n_factor_authentication() {
+	let template: &[u128] = &[120, 64, 200, 18];
+	let close: &[u128] = &[118, 66, 199, 18];
+	let far: &[u128] = &[100, 64, 230, 18];
+	let t = [("threshold", 20u128)];
+	assert_eq!(run_both("auth", "matches", &t, &[("template", template), ("probe", close)], Protocol::Malicious), vec![1]);
+	assert_eq!(run_both("auth", "matches", &t, &[("template", template), ("probe", far)], Protocol::Malicious), vec![0]);
+}
+
+#[test]
+fn outputs_reach_only_their_recipients_in_the_manifest() {
+	let compiled = compile(&source("salary"), "survey", &BTreeMap::new(), 2).unwrap();
+	use enigma_lang::manifest::OutputTarget;
+	let targets: Vec<OutputTarget> = compiled.manifest.outputs.iter().map(|o| o.target.clone()).collect();
+	assert_eq!(targets[0], OutputTarget::Everyone);
+	assert_eq!(&targets[1..], &(0..5).map(OutputTarget::Party).collect::<Vec<_>>()[..]);
+	assert_eq!(compiled.manifest.inputs.len(), 5);
+}
