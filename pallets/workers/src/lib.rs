@@ -1,0 +1,436 @@
+//! # Worker registry (whitepaper 5.3 network reduction, 7.1 deposits and slashing)
+//!
+//! Workers ("secret nodes") stake a deposit, held from their balance, and publish their libp2p
+//! peer id and x25519 encryption key. Committees are sampled from the active workers, weighted
+//! by stake × reputation and skipping workers that already run `MaxConcurrentTasks` tasks, when
+//! a data owner asks for one to share its secrets with ([`Pallet::request_committee`]); tasks
+//! then run on the committee that holds their inputs. (We chose committees per request over per
+//! epoch: a secret stays with the committee it was shared with, and the owner picks the size.)
+//!
+//! **Randomness.** The sample is seeded with `blake2_256(parent_hash ‖ nonce)`. The parent hash
+//! is fixed before the request's block is built, so the requester cannot choose it; the author
+//! of the previous block can, by trying different extrinsic orders or withholding the block,
+//! grind a few alternatives per slot. With a per-worker weight bounded by stake, buying a seat
+//! still needs stake: a grinding author raises its chance of a seat by at most the number of
+//! blocks it can afford to try. A VRF-based source (BABE) removes that lever.
+//!
+//! **Slashing.** An offence (Timeout, ResultMismatch, Misbehaviour) costs the offender
+//! `SlashFraction` of its stake, shared among the honest members of that task's committee; its
+//! reputation falls, and below `MinWorkerStake` it is deactivated. Offences are reported by the
+//! compute pallet itself (deadlines, quorum) or by anyone with [`Pallet::report`], checked
+//! against the chain's record of the task ([`TaskEvidence`]). A report the record does not
+//! support costs the reporter `FalseReportPenalty`.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+pub mod weights;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+use alloc::vec::Vec;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{
+	pallet_prelude::*,
+	traits::{
+		fungible::{Inspect, Mutate, MutateHold},
+		tokens::{Fortitude, Precision, Restriction},
+	},
+};
+use scale_info::TypeInfo;
+use sp_core::H256;
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	Debug, Perbill,
+};
+pub use weights::WeightInfo;
+
+pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+pub type CommitteeId = u32;
+
+/// Reputation of a new worker, and its bounds.
+pub const INITIAL_REPUTATION: u32 = 100;
+pub const MAX_REPUTATION: u32 = 1_000;
+/// Reputation lost per offence, and gained per task finished well.
+pub const OFFENCE_PENALTY: u32 = 25;
+pub const SUCCESS_REWARD: u32 = 1;
+
+#[derive(Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+pub enum Offence {
+	/// Did not submit a result before the task's deadline.
+	Timeout,
+	/// Submitted a result the task's quorum disagrees with.
+	ResultMismatch,
+	/// Deviated from the protocol, shown by a proof the chain can check.
+	Misbehaviour,
+}
+
+#[derive(Encode, Decode, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+pub enum Status<BlockNumber> {
+	/// Takes part in committees.
+	Active,
+	/// Stake fell below the minimum: no new assignments until it is topped up.
+	Inactive,
+	/// Leaving: may withdraw from the given block on.
+	Unbonding { until: BlockNumber },
+}
+
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+pub struct Worker<Balance, BlockNumber> {
+	pub peer_id: BoundedVec<u8, ConstU32<64>>,
+	pub encryption_key: [u8; 32],
+	pub stake: Balance,
+	pub reputation: u32,
+	pub active_tasks: u32,
+	pub status: Status<BlockNumber>,
+}
+
+/// What the chain knows about a task's outcome, to check reported offences.
+pub trait TaskEvidence<AccountId> {
+	/// The honest members of `task`'s committee if `offender` committed `offence` in it.
+	fn verify(task: &H256, offender: &AccountId, offence: Offence, proof: &[u8]) -> Option<Vec<AccountId>>;
+}
+
+impl<AccountId> TaskEvidence<AccountId> for () {
+	fn verify(_: &H256, _: &AccountId, _: Offence, _: &[u8]) -> Option<Vec<AccountId>> {
+		None
+	}
+}
+
+/// What the compute pallet needs from the registry.
+pub trait WorkerRegistry<AccountId> {
+	fn committee(id: CommitteeId) -> Option<Vec<AccountId>>;
+	/// A worker starts a task.
+	fn note_assigned(who: &AccountId);
+	/// A worker is done with a task, well (`good`) or not.
+	fn note_finished(who: &AccountId, good: bool);
+	/// Slash `offender` for `offence` in `task`, paying `honest`; once per task and offender.
+	fn slash(task: &H256, offender: &AccountId, offence: Offence, honest: &[AccountId]);
+	/// Whether `who` is a registered worker.
+	fn is_worker(who: &AccountId) -> bool;
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_system::pallet_prelude::*;
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		#[allow(deprecated)]
+		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
+		type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason> + Mutate<Self::AccountId>;
+		type RuntimeHoldReason: From<HoldReason>;
+		/// The least stake of an active worker (a governance parameter).
+		type MinWorkerStake: Get<BalanceOf<Self>>;
+		/// Blocks between `unbond` and `withdraw` (a governance parameter).
+		type UnbondingPeriod: Get<BlockNumberFor<Self>>;
+		/// Share of the stake slashed per offence (a governance parameter).
+		type SlashFraction: Get<Perbill>;
+		/// Tasks a worker runs at once before sampling skips it (a governance parameter).
+		type MaxConcurrentTasks: Get<u32>;
+		/// Burned from a reporter whose report the chain's record does not support.
+		type FalseReportPenalty: Get<BalanceOf<Self>>;
+		/// Checks reported offences against the tasks' records.
+		type Evidence: TaskEvidence<Self::AccountId>;
+		#[pallet::constant]
+		type MaxWorkers: Get<u32>;
+		#[pallet::constant]
+		type MaxCommitteeSize: Get<u32>;
+		type WeightInfo: WeightInfo;
+	}
+
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A worker's stake.
+		WorkerStake,
+	}
+
+	pub type WorkerOf<T> = Worker<BalanceOf<T>, BlockNumberFor<T>>;
+
+	#[pallet::storage]
+	pub type Workers<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, WorkerOf<T>>;
+
+	/// Workers eligible for committees.
+	#[pallet::storage]
+	pub type ActiveWorkers<T: Config> = StorageValue<_, BoundedVec<T::AccountId, T::MaxWorkers>, ValueQuery>;
+
+	#[pallet::storage]
+	pub type Committees<T: Config> = StorageMap<_, Twox64Concat, CommitteeId, BoundedVec<T::AccountId, T::MaxCommitteeSize>>;
+
+	#[pallet::storage]
+	pub type NextCommitteeId<T: Config> = StorageValue<_, CommitteeId, ValueQuery>;
+
+	/// Offences already slashed, per task.
+	#[pallet::storage]
+	pub type Slashed<T: Config> = StorageDoubleMap<_, Identity, H256, Blake2_128Concat, T::AccountId, Offence>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		Registered { worker: T::AccountId, stake: BalanceOf<T> },
+		StakeAdded { worker: T::AccountId, stake: BalanceOf<T> },
+		Unbonding { worker: T::AccountId, until: BlockNumberFor<T> },
+		Withdrawn { worker: T::AccountId, stake: BalanceOf<T> },
+		CommitteeFormed { id: CommitteeId, members: Vec<T::AccountId> },
+		/// `amount` of the offender's stake went to the task's honest members.
+		Slashed { task: H256, worker: T::AccountId, offence: Offence, amount: BalanceOf<T> },
+		/// The worker's stake fell below the minimum.
+		Deactivated { worker: T::AccountId },
+		/// A report the chain's record does not support; the reporter paid the penalty.
+		FalseReport { reporter: T::AccountId, task: H256, accused: T::AccountId },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		AlreadyRegistered,
+		NotRegistered,
+		/// The stake is below `MinWorkerStake`.
+		StakeTooLow,
+		/// The balance cannot cover the stake.
+		InsufficientBalance,
+		/// The registry is full.
+		TooManyWorkers,
+		/// The peer id is longer than 64 bytes or empty.
+		InvalidPeerId,
+		/// The worker is leaving already.
+		AlreadyUnbonding,
+		/// `withdraw` needs `unbond` first.
+		NotUnbonding,
+		/// The unbonding period has not passed.
+		StillUnbonding,
+		/// The worker still has tasks to finish.
+		BusyWithTasks,
+		/// Not enough eligible workers for a committee of this size.
+		NotEnoughWorkers,
+		/// Committee size must be between 1 and `MaxCommitteeSize`.
+		InvalidCommitteeSize,
+		/// This offence in this task is slashed already.
+		AlreadySlashed,
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Become a worker: hold `stake` (at least `MinWorkerStake`), publish the libp2p peer id
+		/// and the x25519 key committee members encrypt to.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register())]
+		pub fn register(origin: OriginFor<T>, peer_id: Vec<u8>, encryption_key: [u8; 32], stake: BalanceOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!Workers::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
+			ensure!(stake >= T::MinWorkerStake::get(), Error::<T>::StakeTooLow);
+			ensure!(!peer_id.is_empty(), Error::<T>::InvalidPeerId);
+			let peer_id: BoundedVec<u8, ConstU32<64>> = peer_id.try_into().map_err(|_| Error::<T>::InvalidPeerId)?;
+			ActiveWorkers::<T>::try_mutate(|list| list.try_push(who.clone())).map_err(|_| Error::<T>::TooManyWorkers)?;
+			T::Currency::hold(&HoldReason::WorkerStake.into(), &who, stake).map_err(|_| Error::<T>::InsufficientBalance)?;
+			Workers::<T>::insert(
+				&who,
+				Worker { peer_id, encryption_key, stake, reputation: INITIAL_REPUTATION, active_tasks: 0, status: Status::Active },
+			);
+			Self::deposit_event(Event::Registered { worker: who, stake });
+			Ok(())
+		}
+
+		/// Hold `amount` more; a worker deactivated for a low stake becomes active again.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::add_stake())]
+		pub fn add_stake(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut worker = Workers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			T::Currency::hold(&HoldReason::WorkerStake.into(), &who, amount).map_err(|_| Error::<T>::InsufficientBalance)?;
+			worker.stake = worker.stake.saturating_add(amount);
+			if worker.status == Status::Inactive && worker.stake >= T::MinWorkerStake::get() {
+				ActiveWorkers::<T>::try_mutate(|list| list.try_push(who.clone())).map_err(|_| Error::<T>::TooManyWorkers)?;
+				worker.status = Status::Active;
+			}
+			let stake = worker.stake;
+			Workers::<T>::insert(&who, worker);
+			Self::deposit_event(Event::StakeAdded { worker: who, stake });
+			Ok(())
+		}
+
+		/// Stop taking new assignments; the stake can be withdrawn after `UnbondingPeriod`.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::unbond())]
+		pub fn unbond(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut worker = Workers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			ensure!(!matches!(worker.status, Status::Unbonding { .. }), Error::<T>::AlreadyUnbonding);
+			let until = frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
+			worker.status = Status::Unbonding { until };
+			Workers::<T>::insert(&who, worker);
+			ActiveWorkers::<T>::mutate(|list| list.retain(|w| *w != who));
+			Self::deposit_event(Event::Unbonding { worker: who, until });
+			Ok(())
+		}
+
+		/// Leave: release the stake once unbonded and idle.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::withdraw())]
+		pub fn withdraw(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let worker = Workers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			let Status::Unbonding { until } = worker.status else { return Err(Error::<T>::NotUnbonding.into()) };
+			ensure!(frame_system::Pallet::<T>::block_number() >= until, Error::<T>::StillUnbonding);
+			ensure!(worker.active_tasks == 0, Error::<T>::BusyWithTasks);
+			let released = T::Currency::release_all(&HoldReason::WorkerStake.into(), &who, Precision::BestEffort)?;
+			Workers::<T>::remove(&who);
+			Self::deposit_event(Event::Withdrawn { worker: who, stake: released });
+			Ok(())
+		}
+
+		/// Sample a committee of `size` workers to share secrets with.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::request_committee(T::MaxWorkers::get(), *size))]
+		pub fn request_committee(origin: OriginFor<T>, size: u32) -> DispatchResult {
+			let _ = ensure_signed(origin)?;
+			ensure!(size >= 1 && size <= T::MaxCommitteeSize::get(), Error::<T>::InvalidCommitteeSize);
+			let members = Self::sample(size)?;
+			let id = NextCommitteeId::<T>::mutate(|next| {
+				let id = *next;
+				*next = next.saturating_add(1);
+				id
+			});
+			Committees::<T>::insert(id, BoundedVec::truncate_from(members.clone()));
+			Self::deposit_event(Event::CommitteeFormed { id, members });
+			Ok(())
+		}
+
+		/// Report `offender` for `offence` in `task`. If the chain's record of the task supports
+		/// it, the offender is slashed; otherwise the reporter pays `FalseReportPenalty`.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::report(T::MaxCommitteeSize::get()))]
+		pub fn report(origin: OriginFor<T>, task: H256, offender: T::AccountId, offence: Offence, proof: Vec<u8>) -> DispatchResult {
+			let reporter = ensure_signed(origin)?;
+			ensure!(!Slashed::<T>::contains_key(task, &offender), Error::<T>::AlreadySlashed);
+			match T::Evidence::verify(&task, &offender, offence, &proof) {
+				Some(honest) => Self::do_slash(&task, &offender, offence, &honest),
+				None => {
+					let penalty = T::FalseReportPenalty::get();
+					let _ = T::Currency::burn_from(&reporter, penalty, frame_support::traits::tokens::Preservation::Preserve, Precision::BestEffort, Fortitude::Polite);
+					Self::deposit_event(Event::FalseReport { reporter, task, accused: offender });
+				},
+			}
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// Weighted sampling without replacement among eligible workers.
+		pub(crate) fn sample(size: u32) -> Result<Vec<T::AccountId>, DispatchError> {
+			let min = T::MinWorkerStake::get();
+			let max_tasks = T::MaxConcurrentTasks::get();
+			let mut pool: Vec<(T::AccountId, u128)> = ActiveWorkers::<T>::get()
+				.into_iter()
+				.filter_map(|who| {
+					let w = Workers::<T>::get(&who)?;
+					if w.active_tasks >= max_tasks || w.stake < min {
+						return None;
+					}
+					// Weight: stake in units of the minimum, times reputation.
+					let units: u128 = if min.is_zero() { 1 } else { (w.stake / min).try_into().unwrap_or(u128::MAX).max(1) };
+					Some((who, units.saturating_mul(w.reputation.max(1) as u128)))
+				})
+				.collect();
+			ensure!(pool.len() >= size as usize, Error::<T>::NotEnoughWorkers);
+			let nonce = NextCommitteeId::<T>::get();
+			let parent = frame_system::Pallet::<T>::parent_hash();
+			let mut chosen = Vec::with_capacity(size as usize);
+			for round in 0..size {
+				let seed = sp_io::hashing::blake2_256(&(parent, nonce, round).encode());
+				let draw = u128::from_le_bytes(seed[..16].try_into().expect("16 bytes"));
+				let total: u128 = pool.iter().map(|(_, w)| *w).fold(0u128, |a, b| a.saturating_add(b));
+				let mut target = draw % total.max(1);
+				let index = pool
+					.iter()
+					.position(|(_, w)| {
+						if target < *w {
+							true
+						} else {
+							target -= *w;
+							false
+						}
+					})
+					.unwrap_or(pool.len() - 1);
+				chosen.push(pool.swap_remove(index).0);
+			}
+			Ok(chosen)
+		}
+
+		pub(crate) fn do_slash(task: &H256, offender: &T::AccountId, offence: Offence, honest: &[T::AccountId]) {
+			let Some(mut worker) = Workers::<T>::get(offender) else { return };
+			let amount = T::SlashFraction::get() * worker.stake;
+			let reason: T::RuntimeHoldReason = HoldReason::WorkerStake.into();
+			let mut paid = BalanceOf::<T>::zero();
+			if !honest.is_empty() {
+				let share = amount / (honest.len() as u32).into();
+				for member in honest {
+					paid = paid.saturating_add(
+						T::Currency::transfer_on_hold(&reason, offender, member, share, Precision::BestEffort, Restriction::Free, Fortitude::Force)
+							.unwrap_or_default(),
+					);
+				}
+			}
+			// What could not be shared (rounding, no honest member) is burned.
+			let rest = amount.saturating_sub(paid);
+			if !rest.is_zero() {
+				paid = paid.saturating_add(T::Currency::burn_held(&reason, offender, rest, Precision::BestEffort, Fortitude::Force).unwrap_or_default());
+			}
+			worker.stake = worker.stake.saturating_sub(paid);
+			worker.reputation = worker.reputation.saturating_sub(OFFENCE_PENALTY);
+			let deactivate = worker.status == Status::Active && worker.stake < T::MinWorkerStake::get();
+			if deactivate {
+				worker.status = Status::Inactive;
+				ActiveWorkers::<T>::mutate(|list| list.retain(|w| w != offender));
+			}
+			Workers::<T>::insert(offender, worker);
+			Slashed::<T>::insert(task, offender, offence);
+			Self::deposit_event(Event::Slashed { task: *task, worker: offender.clone(), offence, amount: paid });
+			if deactivate {
+				Self::deposit_event(Event::Deactivated { worker: offender.clone() });
+			}
+		}
+	}
+
+	impl<T: Config> WorkerRegistry<T::AccountId> for Pallet<T> {
+		fn committee(id: CommitteeId) -> Option<Vec<T::AccountId>> {
+			Committees::<T>::get(id).map(|c| c.into_inner())
+		}
+
+		fn note_assigned(who: &T::AccountId) {
+			Workers::<T>::mutate(who, |w| {
+				if let Some(w) = w {
+					w.active_tasks = w.active_tasks.saturating_add(1);
+				}
+			});
+		}
+
+		fn note_finished(who: &T::AccountId, good: bool) {
+			Workers::<T>::mutate(who, |w| {
+				if let Some(w) = w {
+					w.active_tasks = w.active_tasks.saturating_sub(1);
+					if good {
+						w.reputation = (w.reputation + SUCCESS_REWARD).min(MAX_REPUTATION);
+					}
+				}
+			});
+		}
+
+		fn slash(task: &H256, offender: &T::AccountId, offence: Offence, honest: &[T::AccountId]) {
+			if !Slashed::<T>::contains_key(task, offender) {
+				Self::do_slash(task, offender, offence, honest);
+			}
+		}
+
+		fn is_worker(who: &T::AccountId) -> bool {
+			Workers::<T>::contains_key(who)
+		}
+	}
+}

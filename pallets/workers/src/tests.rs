@@ -1,0 +1,129 @@
+use crate::{mock::*, ActiveWorkers, Committees, Error, Event, HoldReason, Offence, Status, WorkerRegistry};
+
+/// The registry storage (the runtime names the pallet `Workers` too).
+type Records = crate::Workers<Test>;
+use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
+use sp_core::H256;
+
+fn register(who: u64, stake: u64) -> frame_support::dispatch::DispatchResult {
+	Workers::register(RuntimeOrigin::signed(who), b"12D3KooWpeer".to_vec(), [who as u8; 32], stake)
+}
+
+fn staked(who: u64) -> u64 {
+	Balances::balance_on_hold(&HoldReason::WorkerStake.into(), &who)
+}
+
+#[test]
+fn registering_holds_the_stake() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(register(1, 2_000));
+		System::assert_last_event(Event::Registered { worker: 1, stake: 2_000 }.into());
+		assert_eq!(staked(1), 2_000);
+		assert_eq!(Balances::free_balance(1), 8_000);
+		assert_eq!(ActiveWorkers::<Test>::get().to_vec(), vec![1]);
+		let w = Records::get(1).unwrap();
+		assert_eq!((w.encryption_key, w.status), ([1; 32], Status::Active));
+		assert_noop!(register(1, 2_000), Error::<Test>::AlreadyRegistered);
+		assert_noop!(register(2, MIN_STAKE - 1), Error::<Test>::StakeTooLow);
+		assert_noop!(register(2, 20_000), Error::<Test>::InsufficientBalance);
+		assert_noop!(Workers::register(RuntimeOrigin::signed(2), vec![], [0; 32], 2_000), Error::<Test>::InvalidPeerId);
+		assert_noop!(Workers::register(RuntimeOrigin::signed(2), vec![1; 65], [0; 32], 2_000), Error::<Test>::InvalidPeerId);
+	});
+}
+
+#[test]
+fn unbonding_then_withdrawing_after_the_period() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(register(1, 2_000));
+		assert_noop!(Workers::withdraw(RuntimeOrigin::signed(1)), Error::<Test>::NotUnbonding);
+		assert_ok!(Workers::unbond(RuntimeOrigin::signed(1)));
+		System::assert_last_event(Event::Unbonding { worker: 1, until: 11 }.into());
+		assert!(ActiveWorkers::<Test>::get().is_empty(), "no new assignments");
+		assert_noop!(Workers::unbond(RuntimeOrigin::signed(1)), Error::<Test>::AlreadyUnbonding);
+		assert_noop!(Workers::withdraw(RuntimeOrigin::signed(1)), Error::<Test>::StillUnbonding);
+		System::set_block_number(11);
+		Workers::note_assigned(&1);
+		assert_noop!(Workers::withdraw(RuntimeOrigin::signed(1)), Error::<Test>::BusyWithTasks);
+		Workers::note_finished(&1, true);
+		assert_ok!(Workers::withdraw(RuntimeOrigin::signed(1)));
+		System::assert_last_event(Event::Withdrawn { worker: 1, stake: 2_000 }.into());
+		assert_eq!(Balances::free_balance(1), 10_000);
+		assert!(Records::get(1).is_none());
+	});
+}
+
+#[test]
+fn committees_are_sampled_from_eligible_workers_only() {
+	new_test_ext().execute_with(|| {
+		for w in 1..=5 {
+			assert_ok!(register(w, 1_000 * w));
+		}
+		// Worker 5 is at its task limit, worker 4 is leaving: neither may be drawn.
+		Workers::note_assigned(&5);
+		Workers::note_assigned(&5);
+		assert_ok!(Workers::unbond(RuntimeOrigin::signed(4)));
+		assert_noop!(Workers::request_committee(RuntimeOrigin::signed(9), 4), Error::<Test>::NotEnoughWorkers);
+		assert_noop!(Workers::request_committee(RuntimeOrigin::signed(9), 0), Error::<Test>::InvalidCommitteeSize);
+		assert_noop!(Workers::request_committee(RuntimeOrigin::signed(9), 5), Error::<Test>::InvalidCommitteeSize);
+		assert_ok!(Workers::request_committee(RuntimeOrigin::signed(9), 3));
+		let mut members = Committees::<Test>::get(0).unwrap().to_vec();
+		members.sort();
+		assert_eq!(members, vec![1, 2, 3]);
+		assert_eq!(Workers::committee(0).unwrap().len(), 3);
+	});
+}
+
+#[test]
+fn sampling_favours_stake() {
+	new_test_ext().execute_with(|| {
+		// Worker 1 stakes the minimum, worker 2 nine times as much: over many draws of one
+		// member, worker 2 should win about 90% of the time.
+		assert_ok!(register(1, 1_000));
+		assert_ok!(register(2, 9_000));
+		let mut wins = 0;
+		for block in 0..400u64 {
+			System::set_parent_hash(H256::from_low_u64_be(block));
+			let chosen = Workers::sample(1).unwrap();
+			wins += (chosen[0] == 2) as u32;
+		}
+		assert!((320..=390).contains(&wins), "worker 2 won {wins} of 400");
+	});
+}
+
+#[test]
+fn a_supported_report_slashes_and_pays_the_honest_members() {
+	new_test_ext().execute_with(|| {
+		for w in 1..=4 {
+			assert_ok!(register(w, 1_050));
+		}
+		assert_ok!(Workers::report(RuntimeOrigin::signed(9), TASK, LATE, Offence::Timeout, vec![]));
+		// 10% of 1_050 = 105, split three ways: 35 each.
+		System::assert_has_event(Event::Slashed { task: TASK, worker: LATE, offence: Offence::Timeout, amount: 105 }.into());
+		assert_eq!(staked(LATE), 945);
+		for honest in 1..=3 {
+			assert_eq!(Balances::free_balance(honest), 10_000 - 1_050 + 35);
+		}
+		let w = Records::get(LATE).unwrap();
+		assert_eq!(w.reputation, crate::INITIAL_REPUTATION - crate::OFFENCE_PENALTY);
+		// Below the minimum stake: deactivated.
+		assert_eq!(w.status, Status::Inactive);
+		System::assert_last_event(Event::Deactivated { worker: LATE }.into());
+		assert!(!ActiveWorkers::<Test>::get().contains(&LATE));
+		// Once per task.
+		assert_noop!(Workers::report(RuntimeOrigin::signed(9), TASK, LATE, Offence::Timeout, vec![]), Error::<Test>::AlreadySlashed);
+		// Topping the stake up reactivates it.
+		assert_ok!(Workers::add_stake(RuntimeOrigin::signed(LATE), 100));
+		assert_eq!(Records::get(LATE).unwrap().status, Status::Active);
+	});
+}
+
+#[test]
+fn a_false_report_costs_the_reporter() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(register(1, 2_000));
+		assert_ok!(Workers::report(RuntimeOrigin::signed(9), TASK, 1, Offence::Timeout, vec![]));
+		System::assert_last_event(Event::FalseReport { reporter: 9, task: TASK, accused: 1 }.into());
+		assert_eq!(Balances::free_balance(9), 10_000 - 50);
+		assert_eq!(staked(1), 2_000);
+	});
+}
