@@ -1,0 +1,570 @@
+//! # Secret compute (whitepaper Alg. 4 share/compute, 5.7 the ledger L, 7.2 gas)
+//!
+//! * Secret contracts are public ([`Pallet::register_contract`]): the code is stored under its
+//!   blake2-256 hash, and tasks name that hash.
+//! * A data owner secret-shares a value with a committee off chain, then registers it
+//!   ([`Pallet::register_secret`]) with a compute predicate and a commitment; each committee
+//!   member confirms it holds its share ([`Pallet::ack_secret`]); then the secret is usable.
+//! * [`Pallet::submit_task`] checks the Compute permission of every input's identity for the
+//!   caller through this contract, holds the requester's `gas_limit`, and names the committee
+//!   holding the inputs; the task id is the hash of the task. Committee members submit results
+//!   ([`Pallet::submit_result`]); a majority of identical submissions completes the task: the
+//!   agreeing workers are paid the gas used (at most the limit), the rest is released, and
+//!   dissenters are slashed for ResultMismatch. Past the deadline a pending task fails, the
+//!   requester is refunded and members who did not submit are slashed for Timeout.
+//! * Gas: the price of each operation of a compiled circuit (add, multiplication, opening,
+//!   input, round) is a governance parameter; the `price_table` runtime API gives clients the
+//!   table to quote a contract call exactly before submitting it (`enigma-lang compile --emit
+//!   stats` computes the counts).
+//! * `L`: completed tasks write per-contract key/value entries with their history;
+//!   `ledger_get(contract, key, at)` reads the value as of block `at`.
+//! * [`Pallet::declassify`] lets the owner (or whoever its predicate allows) ask the committee
+//!   for a secret's value, which members send off chain, encrypted to the requester.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+pub mod runtime_api;
+pub mod weights;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+use alloc::vec::Vec;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{
+	pallet_prelude::*,
+	CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
+	traits::{
+		fungible::{Inspect, InspectHold, Mutate, MutateHold},
+		tokens::{Fortitude, Precision, Restriction},
+	},
+};
+use pallet_shared_identity::{
+	predicate::{self, Permission, Predicate, PredicateError, Request},
+	PermissionCheck,
+};
+use pallet_workers::{CommitteeId, Offence, TaskEvidence, WorkerRegistry};
+use scale_info::TypeInfo;
+use sp_core::H256;
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::{traits::Saturating, Debug};
+pub use weights::WeightInfo;
+
+pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+#[derive(Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen)]
+#[scale_info(skip_type_params(T))]
+pub struct SecretInfo<T: Config> {
+	/// The shared identity that owns the value.
+	pub owner: H256,
+	pub committee: CommitteeId,
+	/// Who may compute on it, besides the identity's Compute permission.
+	pub compute_predicate: Predicate<T::AccountId, BlockNumberFor<T>>,
+	/// Commitment to the sharing (the auditable engine's Pedersen commitments).
+	pub commitment: H256,
+	/// Members that confirmed they hold their share.
+	pub acks: BoundedVec<T::AccountId, T::MaxCommitteeSize>,
+	pub ready: bool,
+}
+
+#[derive(Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+pub enum TaskStatus {
+	Pending,
+	Completed,
+	Failed,
+}
+
+#[derive(Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen)]
+#[scale_info(skip_type_params(T))]
+pub struct TaskInfo<T: Config> {
+	pub requester: T::AccountId,
+	pub contract: H256,
+	pub entry: BoundedVec<u8, ConstU32<64>>,
+	pub inputs: BoundedVec<H256, T::MaxInputs>,
+	pub public_args: BoundedVec<u8, T::MaxPublicArgs>,
+	pub committee: CommitteeId,
+	/// Held from the requester: the most it pays.
+	pub gas_limit: BalanceOf<T>,
+	pub deadline: BlockNumberFor<T>,
+	pub status: TaskStatus,
+}
+
+/// What a committee member reports for a task.
+#[derive(Encode, Decode, DecodeWithMemTracking, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen)]
+#[scale_info(skip_type_params(T))]
+pub struct TaskResult<T: Config> {
+	/// Public outputs, as the contract's manifest lays them out.
+	pub outputs: BoundedVec<u8, T::MaxOutputs>,
+	/// References of the secret outputs, now held by the committee.
+	pub new_secrets: BoundedVec<H256, T::MaxNewSecrets>,
+	/// Writes to the contract's ledger L.
+	pub ledger_writes: BoundedVec<(u64, u128), T::MaxLedgerWrites>,
+	/// Commitment root of the audit transcript.
+	pub transcript_root: H256,
+	pub gas_used: BalanceOf<T>,
+}
+
+/// Gas prices, in plancks per operation.
+#[derive(Encode, Decode, Clone, Copy, PartialEq, Eq, Debug, TypeInfo)]
+pub struct PriceTable<Balance> {
+	pub add: Balance,
+	pub mul: Balance,
+	pub open: Balance,
+	pub input: Balance,
+	pub round: Balance,
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_system::pallet_prelude::*;
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		#[allow(deprecated)]
+		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
+		type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason> + Mutate<Self::AccountId>;
+		type RuntimeHoldReason: From<HoldReason>;
+		type Identity: PermissionCheck<Self::AccountId, BlockNumberFor<Self>>;
+		type Workers: WorkerRegistry<Self::AccountId>;
+		/// Gas prices (governance parameters).
+		type GasPriceAdd: Get<BalanceOf<Self>>;
+		type GasPriceMul: Get<BalanceOf<Self>>;
+		type GasPriceOpen: Get<BalanceOf<Self>>;
+		type GasPriceInput: Get<BalanceOf<Self>>;
+		type GasPriceRound: Get<BalanceOf<Self>>;
+		/// Accounts with less free balance cannot request computation.
+		type MinRequesterBalance: Get<BalanceOf<Self>>;
+		/// Blocks a committee has to agree on a result.
+		type TaskDeadline: Get<BlockNumberFor<Self>>;
+		#[pallet::constant]
+		type MaxCodeSize: Get<u32>;
+		#[pallet::constant]
+		type MaxInputs: Get<u32>;
+		#[pallet::constant]
+		type MaxPublicArgs: Get<u32>;
+		#[pallet::constant]
+		type MaxOutputs: Get<u32>;
+		#[pallet::constant]
+		type MaxNewSecrets: Get<u32>;
+		#[pallet::constant]
+		type MaxLedgerWrites: Get<u32>;
+		/// Values kept per ledger key.
+		#[pallet::constant]
+		type MaxHistory: Get<u32>;
+		/// Tasks whose deadline may fall in one block.
+		#[pallet::constant]
+		type MaxTasksPerBlock: Get<u32>;
+		#[pallet::constant]
+		type MaxCommitteeSize: Get<u32>;
+		type WeightInfo: WeightInfo;
+	}
+
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A task's gas limit.
+		TaskGas,
+	}
+
+	pub type SecretOf<T> = SecretInfo<T>;
+	pub type TaskOf<T> = TaskInfo<T>;
+	pub type ResultOf<T> = TaskResult<T>;
+
+	#[pallet::storage]
+	pub type Contracts<T: Config> = StorageMap<_, Identity, H256, BoundedVec<u8, T::MaxCodeSize>>;
+
+	#[pallet::storage]
+	pub type Secrets<T: Config> = StorageMap<_, Identity, H256, SecretOf<T>>;
+
+	#[pallet::storage]
+	pub type Tasks<T: Config> = StorageMap<_, Identity, H256, TaskOf<T>>;
+
+	/// Each member's submission for a task: the hash of its result.
+	#[pallet::storage]
+	pub type Submissions<T: Config> = StorageDoubleMap<_, Identity, H256, Blake2_128Concat, T::AccountId, H256>;
+
+	/// Distinct results submitted for a task, with how many members submitted each.
+	#[pallet::storage]
+	pub type Candidates<T: Config> = StorageDoubleMap<_, Identity, H256, Identity, H256, (ResultOf<T>, u32)>;
+
+	/// The agreed result of a completed task.
+	#[pallet::storage]
+	pub type Results<T: Config> = StorageMap<_, Identity, H256, ResultOf<T>>;
+
+	#[pallet::storage]
+	pub type Deadlines<T: Config> = StorageMap<_, Twox64Concat, BlockNumberFor<T>, BoundedVec<H256, T::MaxTasksPerBlock>, ValueQuery>;
+
+	/// L: per contract and key, the values with the block they were written in, oldest first.
+	#[pallet::storage]
+	pub type Ledger<T: Config> =
+		StorageDoubleMap<_, Identity, H256, Twox64Concat, u64, BoundedVec<(BlockNumberFor<T>, u128), T::MaxHistory>, ValueQuery>;
+
+	#[pallet::storage]
+	pub type TaskNonce<T: Config> = StorageValue<_, u64, ValueQuery>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		ContractRegistered { hash: H256, size: u32 },
+		SecretRegistered { secret: H256, owner: H256, committee: CommitteeId },
+		SecretAcknowledged { secret: H256, worker: T::AccountId },
+		/// Every committee member holds its share: the secret can be used.
+		SecretReady { secret: H256 },
+		TaskCreated { task: H256, contract: H256, committee: CommitteeId, deadline: BlockNumberFor<T> },
+		ResultSubmitted { task: H256, worker: T::AccountId },
+		TaskCompleted { task: H256, outputs: Vec<u8>, new_secrets: Vec<H256>, gas_used: BalanceOf<T> },
+		/// No quorum before the deadline: the requester got its gas back.
+		TaskFailed { task: H256 },
+		/// Members of the committee answer off chain, encrypted to the requester.
+		DeclassifyRequested { secret: H256, requester: T::AccountId, committee: CommitteeId },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		ContractExists,
+		UnknownContract,
+		/// Code must be non-empty and at most `MaxCodeSize` bytes.
+		InvalidCode,
+		UnknownCommittee,
+		UnknownSecret,
+		SecretExists,
+		/// Not all committee members confirmed their shares yet.
+		SecretNotReady,
+		/// The caller is not a member of the committee.
+		NotInCommittee,
+		AlreadyAcknowledged,
+		/// The caller may not use these inputs, or declassify this secret.
+		NoPermission,
+		/// A task needs at least one input.
+		NoInputs,
+		/// Inputs are held by different committees (resharing comes later).
+		InputsOnDifferentCommittees,
+		/// The requester's free balance is below `MinRequesterBalance`.
+		BalanceTooLow,
+		/// The gas limit cannot be held.
+		CannotPayGas,
+		UnknownTask,
+		/// The task is completed or failed already.
+		TaskNotPending,
+		DeadlinePassed,
+		AlreadySubmitted,
+		/// The result's gas exceeds the task's limit.
+		GasLimitExceeded,
+		/// Too many tasks end in that block; try later.
+		TooManyTasks,
+		/// The entry point name is longer than 64 bytes.
+		InvalidEntry,
+		MalformedPredicate,
+		PredicateTooDeep,
+		InvalidThreshold,
+	}
+
+	impl<T> From<PredicateError> for Error<T> {
+		fn from(e: PredicateError) -> Self {
+			match e {
+				PredicateError::Malformed => Error::MalformedPredicate,
+				PredicateError::TooDeep => Error::PredicateTooDeep,
+				PredicateError::InvalidThreshold => Error::InvalidThreshold,
+			}
+		}
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			let due = Deadlines::<T>::take(now);
+			let n = due.len() as u32;
+			for task in due {
+				Self::expire(task);
+			}
+			T::WeightInfo::expire_tasks(n, T::MaxCommitteeSize::get())
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Publish a secret contract's code; it is known by its blake2-256 hash.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_contract(code.len() as u32))]
+		pub fn register_contract(origin: OriginFor<T>, code: Vec<u8>) -> DispatchResult {
+			let _ = ensure_signed(origin)?;
+			ensure!(!code.is_empty(), Error::<T>::InvalidCode);
+			let size = code.len() as u32;
+			let code: BoundedVec<u8, T::MaxCodeSize> = code.try_into().map_err(|_| Error::<T>::InvalidCode)?;
+			let hash = H256(sp_io::hashing::blake2_256(&code));
+			ensure!(!Contracts::<T>::contains_key(hash), Error::<T>::ContractExists);
+			Contracts::<T>::insert(hash, code);
+			Self::deposit_event(Event::ContractRegistered { hash, size });
+			Ok(())
+		}
+
+		/// Register a value secret-shared with `committee` (needs Store on `identity`).
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::register_secret())]
+		pub fn register_secret(
+			origin: OriginFor<T>,
+			identity: H256,
+			committee: CommitteeId,
+			compute_predicate: Predicate<T::AccountId, BlockNumberFor<T>>,
+			commitment: H256,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(T::Identity::check(&who, &identity, Permission::Store, &[], None), Error::<T>::NoPermission);
+			ensure!(T::Workers::committee(committee).is_some(), Error::<T>::UnknownCommittee);
+			predicate::validate(&compute_predicate).map_err(Error::<T>::from)?;
+			let secret = H256(sp_io::hashing::blake2_256(&(identity, committee, commitment).encode()));
+			ensure!(!Secrets::<T>::contains_key(secret), Error::<T>::SecretExists);
+			Secrets::<T>::insert(
+				secret,
+				SecretInfo { owner: identity, committee, compute_predicate, commitment, acks: BoundedVec::new(), ready: false },
+			);
+			Self::deposit_event(Event::SecretRegistered { secret, owner: identity, committee });
+			Ok(())
+		}
+
+		/// A committee member confirms it holds its share of `secret`.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::ack_secret())]
+		pub fn ack_secret(origin: OriginFor<T>, secret: H256) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Secrets::<T>::try_mutate(secret, |info| -> DispatchResult {
+				let info = info.as_mut().ok_or(Error::<T>::UnknownSecret)?;
+				let members = T::Workers::committee(info.committee).ok_or(Error::<T>::UnknownCommittee)?;
+				ensure!(members.contains(&who), Error::<T>::NotInCommittee);
+				ensure!(!info.acks.contains(&who), Error::<T>::AlreadyAcknowledged);
+				info.acks.try_push(who.clone()).map_err(|_| Error::<T>::AlreadyAcknowledged)?;
+				Self::deposit_event(Event::SecretAcknowledged { secret, worker: who });
+				if members.iter().all(|m| info.acks.contains(m)) {
+					info.ready = true;
+					Self::deposit_event(Event::SecretReady { secret });
+				}
+				Ok(())
+			})
+		}
+
+		/// Run `entry` of `contract` on `inputs` with `public_args`, paying at most `gas_limit`.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::submit_task(inputs.len() as u32))]
+		pub fn submit_task(
+			origin: OriginFor<T>,
+			contract: H256,
+			entry: Vec<u8>,
+			inputs: BoundedVec<H256, T::MaxInputs>,
+			public_args: BoundedVec<u8, T::MaxPublicArgs>,
+			gas_limit: BalanceOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(T::Currency::balance(&who) >= T::MinRequesterBalance::get(), Error::<T>::BalanceTooLow);
+			ensure!(Contracts::<T>::contains_key(contract), Error::<T>::UnknownContract);
+			let entry: BoundedVec<u8, ConstU32<64>> = entry.try_into().map_err(|_| Error::<T>::InvalidEntry)?;
+			ensure!(!inputs.is_empty(), Error::<T>::NoInputs);
+			let now = frame_system::Pallet::<T>::block_number();
+			let mut committee = None;
+			for input in inputs.iter() {
+				let secret = Secrets::<T>::get(input).ok_or(Error::<T>::UnknownSecret)?;
+				ensure!(secret.ready, Error::<T>::SecretNotReady);
+				let request = Request { who: &who, signers: &[], contract: Some(contract), now, is_member: true };
+				ensure!(
+					T::Identity::check(&who, &secret.owner, Permission::Compute, &[], Some(contract)) &&
+						predicate::evaluate(&secret.compute_predicate, &request),
+					Error::<T>::NoPermission
+				);
+				match committee {
+					None => committee = Some(secret.committee),
+					Some(c) => ensure!(c == secret.committee, Error::<T>::InputsOnDifferentCommittees),
+				}
+			}
+			let committee = committee.expect("at least one input");
+			let members = T::Workers::committee(committee).ok_or(Error::<T>::UnknownCommittee)?;
+			let nonce = TaskNonce::<T>::mutate(|n| {
+				*n += 1;
+				*n
+			});
+			let task = H256(sp_io::hashing::blake2_256(&(&who, contract, &entry, &inputs, &public_args, nonce).encode()));
+			let deadline = now.saturating_add(T::TaskDeadline::get());
+			Deadlines::<T>::try_mutate(deadline, |list| list.try_push(task)).map_err(|_| Error::<T>::TooManyTasks)?;
+			T::Currency::hold(&HoldReason::TaskGas.into(), &who, gas_limit).map_err(|_| Error::<T>::CannotPayGas)?;
+			for m in &members {
+				T::Workers::note_assigned(m);
+			}
+			Tasks::<T>::insert(
+				task,
+				TaskInfo { requester: who, contract, entry, inputs, public_args, committee, gas_limit, deadline, status: TaskStatus::Pending },
+			);
+			Self::deposit_event(Event::TaskCreated { task, contract, committee, deadline });
+			Ok(())
+		}
+
+		/// A committee member's result for `task`. A majority of identical results completes it.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::submit_result(T::MaxCommitteeSize::get()))]
+		pub fn submit_result(origin: OriginFor<T>, task: H256, result: ResultOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let info = Tasks::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
+			ensure!(info.status == TaskStatus::Pending, Error::<T>::TaskNotPending);
+			ensure!(frame_system::Pallet::<T>::block_number() < info.deadline, Error::<T>::DeadlinePassed);
+			let members = T::Workers::committee(info.committee).ok_or(Error::<T>::UnknownCommittee)?;
+			ensure!(members.contains(&who), Error::<T>::NotInCommittee);
+			ensure!(!Submissions::<T>::contains_key(task, &who), Error::<T>::AlreadySubmitted);
+			ensure!(result.gas_used <= info.gas_limit, Error::<T>::GasLimitExceeded);
+			let hash = H256(sp_io::hashing::blake2_256(&result.encode()));
+			Submissions::<T>::insert(task, &who, hash);
+			let votes = Candidates::<T>::mutate(task, hash, |entry| {
+				let entry = entry.get_or_insert_with(|| (result, 0));
+				entry.1 += 1;
+				entry.1
+			});
+			Self::deposit_event(Event::ResultSubmitted { task, worker: who });
+			if votes as usize > members.len() / 2 {
+				Self::complete(task, info, hash, &members);
+			}
+			Ok(())
+		}
+
+		/// Ask the committee for a secret's value (needs Declassify on its identity).
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::declassify())]
+		pub fn declassify(origin: OriginFor<T>, secret: H256) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let info = Secrets::<T>::get(secret).ok_or(Error::<T>::UnknownSecret)?;
+			ensure!(T::Identity::check(&who, &info.owner, Permission::Declassify, &[], None), Error::<T>::NoPermission);
+			Self::deposit_event(Event::DeclassifyRequested { secret, requester: who, committee: info.committee });
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		fn complete(task: H256, mut info: TaskOf<T>, agreed: H256, members: &[T::AccountId]) {
+			let Some((result, _)) = Candidates::<T>::get(task, agreed) else { return };
+			let quorum: Vec<T::AccountId> = members.iter().filter(|m| Submissions::<T>::get(task, *m) == Some(agreed)).cloned().collect();
+			// Pay the agreeing workers from the held gas; release the rest.
+			let reason: T::RuntimeHoldReason = HoldReason::TaskGas.into();
+			let fee = if result.gas_used < info.gas_limit { result.gas_used } else { info.gas_limit };
+			let share = fee / (quorum.len().max(1) as u32).into();
+			for worker in &quorum {
+				let _ = T::Currency::transfer_on_hold(&reason, &info.requester, worker, share, Precision::BestEffort, Restriction::Free, Fortitude::Force);
+			}
+			let unused = info.gas_limit.saturating_sub(share.saturating_mul((quorum.len() as u32).into()));
+			let _ = T::Currency::release(&reason, &info.requester, unused.min(T::Currency::balance_on_hold(&reason, &info.requester)), Precision::BestEffort);
+			// Dissenters are slashed; everyone is released from the task.
+			for m in members {
+				match Submissions::<T>::get(task, m) {
+					Some(h) if h != agreed => T::Workers::slash(&task, m, Offence::ResultMismatch, &quorum),
+					_ => {},
+				}
+				T::Workers::note_finished(m, quorum.contains(m));
+			}
+			let now = frame_system::Pallet::<T>::block_number();
+			for (key, value) in result.ledger_writes.iter() {
+				Ledger::<T>::mutate(info.contract, key, |history| {
+					if history.is_full() {
+						history.remove(0);
+					}
+					let _ = history.try_push((now, *value));
+				});
+			}
+			// Secret outputs become registered secrets of the first input's owner.
+			if let Some(first) = info.inputs.first().and_then(|i| Secrets::<T>::get(i)) {
+				for secret in result.new_secrets.iter() {
+					Secrets::<T>::insert(
+						secret,
+						SecretInfo {
+							owner: first.owner,
+							committee: info.committee,
+							compute_predicate: first.compute_predicate.clone(),
+							commitment: result.transcript_root,
+							acks: BoundedVec::truncate_from(quorum.clone()),
+							ready: true,
+						},
+					);
+				}
+			}
+			info.status = TaskStatus::Completed;
+			Tasks::<T>::insert(task, info);
+			Results::<T>::insert(task, result.clone());
+			let _ = Candidates::<T>::clear_prefix(task, T::MaxCommitteeSize::get(), None);
+			Self::deposit_event(Event::TaskCompleted {
+				task,
+				outputs: result.outputs.into_inner(),
+				new_secrets: result.new_secrets.into_inner(),
+				gas_used: fee,
+			});
+		}
+
+		/// The deadline passed without a quorum: refund, and slash those who never answered.
+		fn expire(task: H256) {
+			let Some(mut info) = Tasks::<T>::get(task) else { return };
+			if info.status != TaskStatus::Pending {
+				return;
+			}
+			let members = T::Workers::committee(info.committee).unwrap_or_default();
+			let answered: Vec<T::AccountId> = members.iter().filter(|m| Submissions::<T>::contains_key(task, *m)).cloned().collect();
+			for m in &members {
+				if !answered.contains(m) {
+					T::Workers::slash(&task, m, Offence::Timeout, &answered);
+				}
+				T::Workers::note_finished(m, false);
+			}
+			let _ = T::Currency::release(&HoldReason::TaskGas.into(), &info.requester, info.gas_limit, Precision::BestEffort);
+			info.status = TaskStatus::Failed;
+			Tasks::<T>::insert(task, info);
+			let _ = Candidates::<T>::clear_prefix(task, T::MaxCommitteeSize::get(), None);
+			Self::deposit_event(Event::TaskFailed { task });
+		}
+
+		pub fn price_table() -> PriceTable<BalanceOf<T>> {
+			PriceTable {
+				add: T::GasPriceAdd::get(),
+				mul: T::GasPriceMul::get(),
+				open: T::GasPriceOpen::get(),
+				input: T::GasPriceInput::get(),
+				round: T::GasPriceRound::get(),
+			}
+		}
+
+		/// The value of `key` in `contract`'s ledger as of block `at`.
+		pub fn ledger_get(contract: H256, key: u64, at: BlockNumberFor<T>) -> Option<u128> {
+			Ledger::<T>::get(contract, key).iter().rev().find(|(block, _)| *block <= at).map(|(_, v)| *v)
+		}
+
+		/// Pending tasks whose committee includes `worker`.
+		pub fn assignments(worker: &T::AccountId) -> Vec<H256> {
+			Tasks::<T>::iter()
+				.filter(|(_, t)| t.status == TaskStatus::Pending)
+				.filter(|(_, t)| T::Workers::committee(t.committee).map_or(false, |m| m.contains(worker)))
+				.map(|(id, _)| id)
+				.collect()
+		}
+	}
+
+	impl<T: Config> TaskEvidence<T::AccountId> for Pallet<T> {
+		fn verify(task: &H256, offender: &T::AccountId, offence: Offence, _proof: &[u8]) -> Option<Vec<T::AccountId>> {
+			let info = Tasks::<T>::get(task)?;
+			let members = T::Workers::committee(info.committee)?;
+			if !members.contains(offender) {
+				return None;
+			}
+			let submitted = |m: &T::AccountId| Submissions::<T>::get(task, m);
+			match offence {
+				Offence::Timeout => {
+					let late = frame_system::Pallet::<T>::block_number() >= info.deadline && submitted(offender).is_none();
+					late.then(|| members.iter().filter(|m| submitted(m).is_some()).cloned().collect())
+				},
+				Offence::ResultMismatch => {
+					let agreed = H256(sp_io::hashing::blake2_256(&Results::<T>::get(task)?.encode()));
+					let theirs = submitted(offender)?;
+					(theirs != agreed).then(|| members.iter().filter(|m| submitted(m) == Some(agreed)).cloned().collect())
+				},
+				// Proofs of deviation come with the auditable MPC transcripts.
+				Offence::Misbehaviour => None,
+			}
+		}
+	}
+}

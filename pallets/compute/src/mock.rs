@@ -1,0 +1,105 @@
+use crate as pallet_secret_compute;
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstU32, ConstU64, Hooks},
+};
+use sp_runtime::{BuildStorage, Perbill};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Balances: pallet_balances,
+		SharedIdentity: pallet_shared_identity,
+		Workers: pallet_workers,
+		SecretCompute: pallet_secret_compute,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountId = u64;
+	type Lookup = sp_runtime::traits::IdentityLookup<u64>;
+	type AccountData = pallet_balances::AccountData<u64>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+impl pallet_shared_identity::Config for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type MaxMembers = ConstU32<8>;
+	type WeightInfo = ();
+}
+
+parameter_types! {
+	pub SlashFraction: Perbill = Perbill::from_percent(10);
+}
+
+pub const STAKE: u64 = 10_000;
+
+impl pallet_workers::Config for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type MinWorkerStake = ConstU64<5_000>;
+	type UnbondingPeriod = ConstU64<10>;
+	type SlashFraction = SlashFraction;
+	type MaxConcurrentTasks = ConstU32<4>;
+	type FalseReportPenalty = ConstU64<50>;
+	type Evidence = SecretCompute;
+	type MaxWorkers = ConstU32<16>;
+	type MaxCommitteeSize = ConstU32<8>;
+	type WeightInfo = ();
+}
+
+pub const DEADLINE: u64 = 5;
+
+impl pallet_secret_compute::Config for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Identity = SharedIdentity;
+	type Workers = Workers;
+	type GasPriceAdd = ConstU64<1>;
+	type GasPriceMul = ConstU64<100>;
+	type GasPriceOpen = ConstU64<100>;
+	type GasPriceInput = ConstU64<200>;
+	type GasPriceRound = ConstU64<1_000>;
+	type MinRequesterBalance = ConstU64<1_000>;
+	type TaskDeadline = ConstU64<DEADLINE>;
+	type MaxCodeSize = ConstU32<1024>;
+	type MaxInputs = ConstU32<8>;
+	type MaxPublicArgs = ConstU32<64>;
+	type MaxOutputs = ConstU32<64>;
+	type MaxNewSecrets = ConstU32<4>;
+	type MaxLedgerWrites = ConstU32<4>;
+	type MaxHistory = ConstU32<3>;
+	type MaxTasksPerBlock = ConstU32<4>;
+	type MaxCommitteeSize = ConstU32<8>;
+	type WeightInfo = ();
+}
+
+/// Accounts: 1 the data owner and requester, 2 a poor requester, 11..=14 workers.
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	let mut balances = vec![(1, 1_000_000), (2, 500), (3, 1_000_000)];
+	balances.extend((11..=14).map(|w| (w, 100_000)));
+	pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }.assimilate_storage(&mut storage).unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+pub fn run_to(n: u64) {
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		SecretCompute::on_initialize(next);
+	}
+}

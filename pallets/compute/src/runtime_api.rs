@@ -1,0 +1,49 @@
+//! What workers and clients read without touching raw storage.
+
+use crate::{PriceTable, TaskStatus};
+use alloc::vec::Vec;
+use codec::{Codec, Decode, Encode};
+use scale_info::TypeInfo;
+use sp_core::H256;
+use sp_runtime::Debug;
+
+/// A task as workers see it.
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
+pub struct TaskView<AccountId, Balance, BlockNumber> {
+	pub requester: AccountId,
+	pub contract: H256,
+	pub entry: Vec<u8>,
+	pub inputs: Vec<H256>,
+	pub public_args: Vec<u8>,
+	pub committee: u32,
+	pub members: Vec<AccountId>,
+	pub gas_limit: Balance,
+	pub deadline: BlockNumber,
+	pub status: TaskStatus,
+}
+
+/// A registered secret.
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
+pub struct SecretView<AccountId> {
+	pub owner: H256,
+	pub committee: u32,
+	pub members: Vec<AccountId>,
+	pub commitment: H256,
+	pub ready: bool,
+}
+
+sp_api::decl_runtime_apis! {
+	pub trait SecretComputeApi<AccountId: Codec, Balance: Codec, BlockNumber: Codec> {
+		/// Gas prices per operation, to quote a compiled contract exactly.
+		fn price_table() -> PriceTable<Balance>;
+		/// Pending tasks whose committee includes `worker`.
+		fn assignments(worker: AccountId) -> Vec<H256>;
+		fn task(task: H256) -> Option<TaskView<AccountId, Balance, BlockNumber>>;
+		fn secret(secret: H256) -> Option<SecretView<AccountId>>;
+		fn committee(id: u32) -> Option<Vec<AccountId>>;
+		/// The contract's code, by hash.
+		fn contract(hash: H256) -> Option<Vec<u8>>;
+		/// `L.get(key, at)` of a contract.
+		fn ledger_get(contract: H256, key: u64, at: BlockNumber) -> Option<u128>;
+	}
+}

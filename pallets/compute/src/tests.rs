@@ -1,0 +1,257 @@
+use crate::{mock::*, Error, Event, HoldReason, Results, Secrets, TaskResult, TaskStatus, Tasks};
+use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold, BoundedVec};
+use pallet_shared_identity::predicate::{Grant, Node, Permission};
+use pallet_workers::Offence;
+use sp_core::H256;
+
+const OWNER: u64 = 1;
+const POOR: u64 = 2;
+const STRANGER: u64 = 3;
+const WORKERS: [u64; 4] = [11, 12, 13, 14];
+const CODE: &[u8] = b"contract Salary { pub fn survey(...) { ... } }";
+
+type ResultT = crate::ResultOf<Test>;
+
+fn bounded<T, S: frame_support::traits::Get<u32>>(v: Vec<T>) -> BoundedVec<T, S> {
+	BoundedVec::truncate_from(v)
+}
+
+/// An identity of OWNER (all permissions), four workers, a committee, a contract and a ready
+/// secret on it. Returns (identity, contract hash, secret).
+fn setup() -> (H256, H256, H256) {
+	let grant = Grant {
+		permissions: bounded(vec![Permission::Read, Permission::Store, Permission::Compute, Permission::Declassify, Permission::Admin]),
+		predicate: bounded(vec![Node::Always]),
+	};
+	assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(OWNER), bounded(vec![(OWNER, bounded(vec![grant]))])));
+	let identity = pallet_shared_identity::Pallet::<Test>::address_of([OWNER].iter());
+	for w in WORKERS {
+		assert_ok!(Workers::register(RuntimeOrigin::signed(w), b"peer".to_vec(), [w as u8; 32], STAKE));
+	}
+	assert_ok!(Workers::request_committee(RuntimeOrigin::signed(OWNER), 4));
+	assert_ok!(SecretCompute::register_contract(RuntimeOrigin::signed(OWNER), CODE.to_vec()));
+	let contract = H256(sp_io::hashing::blake2_256(CODE));
+	let secret = register_secret(identity, H256::repeat_byte(1));
+	(identity, contract, secret)
+}
+
+fn register_secret(identity: H256, commitment: H256) -> H256 {
+	assert_ok!(SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Always]), commitment));
+	let secret = H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(identity, 0u32, commitment))));
+	for w in WORKERS {
+		assert_ok!(SecretCompute::ack_secret(RuntimeOrigin::signed(w), secret));
+	}
+	secret
+}
+
+fn submit(who: u64, contract: H256, inputs: Vec<H256>, gas_limit: u64) -> frame_support::dispatch::DispatchResult {
+	SecretCompute::submit_task(RuntimeOrigin::signed(who), contract, b"survey".to_vec(), bounded(inputs), bounded(vec![]), gas_limit)
+}
+
+fn last_task() -> H256 {
+	System::events()
+		.iter()
+		.rev()
+		.find_map(|r| match r.event {
+			RuntimeEvent::SecretCompute(Event::TaskCreated { task, .. }) => Some(task),
+			_ => None,
+		})
+		.expect("a task")
+}
+
+fn result(outputs: &[u8], gas_used: u64, writes: Vec<(u64, u128)>, new_secrets: Vec<H256>) -> ResultT {
+	TaskResult {
+		outputs: bounded(outputs.to_vec()),
+		new_secrets: bounded(new_secrets),
+		ledger_writes: bounded(writes),
+		transcript_root: H256::repeat_byte(7),
+		gas_used,
+	}
+}
+
+fn staked(w: u64) -> u64 {
+	Balances::balance_on_hold(&pallet_workers::HoldReason::WorkerStake.into(), &w)
+}
+
+#[test]
+fn contracts_are_public_and_known_by_hash() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(SecretCompute::register_contract(RuntimeOrigin::signed(OWNER), CODE.to_vec()));
+		let hash = H256(sp_io::hashing::blake2_256(CODE));
+		System::assert_last_event(Event::ContractRegistered { hash, size: CODE.len() as u32 }.into());
+		assert_noop!(SecretCompute::register_contract(RuntimeOrigin::signed(OWNER), CODE.to_vec()), Error::<Test>::ContractExists);
+		assert_noop!(SecretCompute::register_contract(RuntimeOrigin::signed(OWNER), vec![]), Error::<Test>::InvalidCode);
+		assert_noop!(SecretCompute::register_contract(RuntimeOrigin::signed(OWNER), vec![0; 1025]), Error::<Test>::InvalidCode);
+	});
+}
+
+#[test]
+fn a_secret_is_usable_once_every_member_holds_its_share() {
+	new_test_ext().execute_with(|| {
+		let (identity, _, _) = setup();
+		let commitment = H256::repeat_byte(2);
+		assert_noop!(
+			SecretCompute::register_secret(RuntimeOrigin::signed(STRANGER), identity, 0, bounded(vec![Node::Always]), commitment),
+			Error::<Test>::NoPermission
+		);
+		assert_noop!(
+			SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 9, bounded(vec![Node::Always]), commitment),
+			Error::<Test>::UnknownCommittee
+		);
+		assert_noop!(
+			SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Not]), commitment),
+			Error::<Test>::MalformedPredicate
+		);
+		assert_ok!(SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Always]), commitment));
+		let secret = H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(identity, 0u32, commitment))));
+		assert_noop!(SecretCompute::ack_secret(RuntimeOrigin::signed(STRANGER), secret), Error::<Test>::NotInCommittee);
+		for w in &WORKERS[..3] {
+			assert_ok!(SecretCompute::ack_secret(RuntimeOrigin::signed(*w), secret));
+		}
+		assert!(!Secrets::<Test>::get(secret).unwrap().ready);
+		assert_noop!(SecretCompute::ack_secret(RuntimeOrigin::signed(11), secret), Error::<Test>::AlreadyAcknowledged);
+		assert_ok!(SecretCompute::ack_secret(RuntimeOrigin::signed(14), secret));
+		System::assert_last_event(Event::SecretReady { secret }.into());
+	});
+}
+
+#[test]
+fn submit_task_checks_everything_with_named_errors() {
+	new_test_ext().execute_with(|| {
+		let (identity, contract, secret) = setup();
+		assert_noop!(submit(POOR, contract, vec![secret], 100), Error::<Test>::BalanceTooLow);
+		assert_noop!(submit(OWNER, H256::zero(), vec![secret], 100), Error::<Test>::UnknownContract);
+		assert_noop!(submit(OWNER, contract, vec![], 100), Error::<Test>::NoInputs);
+		assert_noop!(submit(OWNER, contract, vec![H256::zero()], 100), Error::<Test>::UnknownSecret);
+		assert_noop!(submit(STRANGER, contract, vec![secret], 100), Error::<Test>::NoPermission);
+		assert_noop!(submit(OWNER, contract, vec![secret], 10_000_000), Error::<Test>::CannotPayGas);
+		// A secret registered but not yet acknowledged.
+		assert_ok!(SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Always]), H256::repeat_byte(9)));
+		let pending = H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(identity, 0u32, H256::repeat_byte(9)))));
+		assert_noop!(submit(OWNER, contract, vec![pending], 100), Error::<Test>::SecretNotReady);
+		// Inputs on two committees.
+		assert_ok!(Workers::request_committee(RuntimeOrigin::signed(OWNER), 2));
+		assert_ok!(SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 1, bounded(vec![Node::Always]), H256::repeat_byte(3)));
+		let other = H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(identity, 1u32, H256::repeat_byte(3)))));
+		for w in pallet_workers::Committees::<Test>::get(1).unwrap() {
+			assert_ok!(SecretCompute::ack_secret(RuntimeOrigin::signed(w), other));
+		}
+		assert_noop!(submit(OWNER, contract, vec![secret, other], 100), Error::<Test>::InputsOnDifferentCommittees);
+		// A compute predicate narrower than the identity's permission.
+		assert_ok!(SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Contracts(bounded(vec![H256::repeat_byte(0xee)]))]), H256::repeat_byte(4)));
+		let narrow = register_secret_acks(identity, H256::repeat_byte(4));
+		assert_noop!(submit(OWNER, contract, vec![narrow], 100), Error::<Test>::NoPermission);
+	});
+}
+
+fn register_secret_acks(identity: H256, commitment: H256) -> H256 {
+	let secret = H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(identity, 0u32, commitment))));
+	for w in WORKERS {
+		assert_ok!(SecretCompute::ack_secret(RuntimeOrigin::signed(w), secret));
+	}
+	secret
+}
+
+#[test]
+fn a_quorum_completes_the_task_pays_the_workers_and_slashes_the_dissenter() {
+	new_test_ext().execute_with(|| {
+		let (_, contract, secret) = setup();
+		let before = Balances::free_balance(OWNER);
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		assert_eq!(Balances::balance_on_hold(&HoldReason::TaskGas.into(), &OWNER), 10_000);
+		assert_eq!(SecretCompute::assignments(&11), vec![task]);
+		let good = result(b"avg=63600", 900, vec![(1, 42)], vec![H256::repeat_byte(0x5e)]);
+		let bad = result(b"avg=1", 900, vec![], vec![]);
+		assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(14), task, bad));
+		assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(11), task, good.clone()));
+		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(11), task, good.clone()), Error::<Test>::AlreadySubmitted);
+		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(STRANGER), task, good.clone()), Error::<Test>::NotInCommittee);
+		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(12), task, result(b"x", 10_001, vec![], vec![])), Error::<Test>::GasLimitExceeded);
+		assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(12), task, good.clone()));
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Pending, "two of four is no majority");
+		assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(13), task, good.clone()));
+		System::assert_has_event(
+			Event::TaskCompleted { task, outputs: b"avg=63600".to_vec(), new_secrets: vec![H256::repeat_byte(0x5e)], gas_used: 900 }.into(),
+		);
+		assert_eq!(Results::<Test>::get(task), Some(good));
+		// The requester paid 900 and got the rest of its hold back.
+		assert_eq!(Balances::free_balance(OWNER), before - 900);
+		assert_eq!(Balances::balance_on_hold(&HoldReason::TaskGas.into(), &OWNER), 0);
+		// 300 each to the agreeing workers, plus a third of the dissenter's 1_000 slash.
+		for w in [11, 12, 13] {
+			assert_eq!(Balances::free_balance(w), 100_000 - STAKE + 300 + 333);
+		}
+		assert_eq!(staked(14), STAKE - 1_000);
+		System::assert_has_event(pallet_workers::Event::Slashed { task, worker: 14, offence: Offence::ResultMismatch, amount: 1_000 }.into());
+		// L and the new secret.
+		assert_eq!(SecretCompute::ledger_get(contract, 1, 1), Some(42));
+		assert_eq!(SecretCompute::ledger_get(contract, 1, 0), None);
+		assert!(Secrets::<Test>::get(H256::repeat_byte(0x5e)).unwrap().ready);
+		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(14), task, result(b"late", 1, vec![], vec![])), Error::<Test>::TaskNotPending);
+		assert!(SecretCompute::assignments(&11).is_empty());
+		// The dissenter cannot be reported twice; a baseless report costs the reporter.
+		assert_noop!(Workers::report(RuntimeOrigin::signed(STRANGER), task, 14, Offence::ResultMismatch, vec![]), pallet_workers::Error::<Test>::AlreadySlashed);
+		let stranger = Balances::free_balance(STRANGER);
+		assert_ok!(Workers::report(RuntimeOrigin::signed(STRANGER), task, 11, Offence::ResultMismatch, vec![]));
+		assert_eq!(Balances::free_balance(STRANGER), stranger - 50);
+	});
+}
+
+#[test]
+fn past_the_deadline_the_requester_is_refunded_and_the_silent_are_slashed() {
+	new_test_ext().execute_with(|| {
+		let (_, contract, secret) = setup();
+		let before = Balances::free_balance(OWNER);
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(11), task, result(b"r", 10, vec![], vec![])));
+		run_to(1 + DEADLINE - 1);
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Pending);
+		run_to(1 + DEADLINE);
+		System::assert_has_event(Event::TaskFailed { task }.into());
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Failed);
+		assert_eq!(Balances::free_balance(OWNER), before);
+		for late in [12, 13, 14] {
+			assert_eq!(staked(late), STAKE - 1_000);
+			System::assert_has_event(pallet_workers::Event::Slashed { task, worker: late, offence: Offence::Timeout, amount: 1_000 }.into());
+		}
+		// The one who answered gets all three slashes.
+		assert_eq!(Balances::free_balance(11), 100_000 - STAKE + 3_000);
+		assert_eq!(staked(11), STAKE);
+		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(12), task, result(b"r", 10, vec![], vec![])), Error::<Test>::TaskNotPending);
+	});
+}
+
+#[test]
+fn the_ledger_keeps_a_bounded_history_readable_by_block() {
+	new_test_ext().execute_with(|| {
+		let (_, contract, secret) = setup();
+		for (block, value) in [(1u64, 10u128), (2, 20), (3, 30), (4, 40)] {
+			run_to(block);
+			assert_ok!(submit(OWNER, contract, vec![secret], 100));
+			let task = last_task();
+			for w in [11, 12, 13] {
+				assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(w), task, result(b"", 1, vec![(7, value)], vec![])));
+			}
+		}
+		assert_eq!(SecretCompute::ledger_get(contract, 7, 4), Some(40));
+		assert_eq!(SecretCompute::ledger_get(contract, 7, 3), Some(30));
+		assert_eq!(SecretCompute::ledger_get(contract, 7, 2), Some(20));
+		// Three values are kept: the one of block 1 is gone.
+		assert_eq!(SecretCompute::ledger_get(contract, 7, 1), None);
+	});
+}
+
+#[test]
+fn declassify_needs_the_permission_and_the_price_table_is_public() {
+	new_test_ext().execute_with(|| {
+		let (_, _, secret) = setup();
+		assert_noop!(SecretCompute::declassify(RuntimeOrigin::signed(STRANGER), secret), Error::<Test>::NoPermission);
+		assert_noop!(SecretCompute::declassify(RuntimeOrigin::signed(OWNER), H256::zero()), Error::<Test>::UnknownSecret);
+		assert_ok!(SecretCompute::declassify(RuntimeOrigin::signed(OWNER), secret));
+		System::assert_last_event(Event::DeclassifyRequested { secret, requester: OWNER, committee: 0 }.into());
+		let prices = SecretCompute::price_table();
+		assert_eq!((prices.add, prices.mul, prices.open, prices.input, prices.round), (1, 100, 100, 200, 1_000));
+	});
+}
