@@ -20,7 +20,8 @@ use sp_version::RuntimeVersion;
 use super::{
 	genesis_config_presets, opaque::SessionKeys, AccountId, Aura, Balance, Block, BlockNumber,
 	DataRegistry, Executive, Grandpa, InherentDataExt, Nonce, Runtime, RuntimeCall,
-	RuntimeGenesisConfig, SharedIdentity, System, TransactionPayment, VERSION,
+	RuntimeGenesisConfig, SecretCompute, SharedIdentity, System, TransactionPayment, Workers,
+	VERSION,
 };
 use sp_core::H256;
 
@@ -212,6 +213,56 @@ impl_runtime_apis! {
 
 		fn data_info(pointer: H256) -> Option<pallet_data_registry::runtime_api::DataInfo<AccountId, BlockNumber, Balance>> {
 			DataRegistry::data_info(&pointer)
+		}
+	}
+
+	impl pallet_secret_compute::runtime_api::SecretComputeApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn price_table() -> pallet_secret_compute::PriceTable<Balance> {
+			SecretCompute::price_table()
+		}
+
+		fn assignments(worker: AccountId) -> Vec<H256> {
+			SecretCompute::assignments(&worker)
+		}
+
+		fn task(task: H256) -> Option<pallet_secret_compute::runtime_api::TaskView<AccountId, Balance, BlockNumber>> {
+			use pallet_workers::WorkerRegistry;
+			pallet_secret_compute::Tasks::<Runtime>::get(task).map(|t| pallet_secret_compute::runtime_api::TaskView {
+				members: Workers::committee(t.committee).unwrap_or_default(),
+				requester: t.requester,
+				contract: t.contract,
+				entry: t.entry.into_inner(),
+				inputs: t.inputs.into_inner(),
+				public_args: t.public_args.into_inner(),
+				committee: t.committee,
+				gas_limit: t.gas_limit,
+				deadline: t.deadline,
+				status: t.status,
+			})
+		}
+
+		fn secret(secret: H256) -> Option<pallet_secret_compute::runtime_api::SecretView<AccountId>> {
+			use pallet_workers::WorkerRegistry;
+			pallet_secret_compute::Secrets::<Runtime>::get(secret).map(|s| pallet_secret_compute::runtime_api::SecretView {
+				members: Workers::committee(s.committee).unwrap_or_default(),
+				owner: s.owner,
+				committee: s.committee,
+				commitment: s.commitment,
+				ready: s.ready,
+			})
+		}
+
+		fn committee(id: u32) -> Option<Vec<AccountId>> {
+			use pallet_workers::WorkerRegistry;
+			Workers::committee(id)
+		}
+
+		fn contract(hash: H256) -> Option<Vec<u8>> {
+			pallet_secret_compute::Contracts::<Runtime>::get(hash).map(|c| c.into_inner())
+		}
+
+		fn ledger_get(contract: H256, key: u64, at: BlockNumber) -> Option<u128> {
+			SecretCompute::ledger_get(contract, key, at)
 		}
 	}
 

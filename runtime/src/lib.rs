@@ -270,6 +270,46 @@ impl pallet_data_registry::Config for Runtime {
 	type BenchmarkHelper = benches::DataBenchmarkHelper;
 }
 
+impl pallet_workers::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type MinWorkerStake = parameters::dynamic_params::workers::MinWorkerStake;
+	type UnbondingPeriod = parameters::dynamic_params::workers::UnbondingPeriod;
+	type SlashFraction = parameters::dynamic_params::workers::SlashFraction;
+	type MaxConcurrentTasks = parameters::dynamic_params::workers::MaxConcurrentTasks;
+	type FalseReportPenalty = frame_support::traits::ConstU128<{ 10 * UNIT }>;
+	type Evidence = SecretCompute;
+	type MaxWorkers = ConstU32<256>;
+	type MaxCommitteeSize = ConstU32<32>;
+	type WeightInfo = pallet_workers::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_secret_compute::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Identity = SharedIdentity;
+	type Workers = Workers;
+	type GasPriceAdd = parameters::dynamic_params::compute::GasPriceAdd;
+	type GasPriceMul = parameters::dynamic_params::compute::GasPriceMul;
+	type GasPriceOpen = parameters::dynamic_params::compute::GasPriceOpen;
+	type GasPriceInput = parameters::dynamic_params::compute::GasPriceInput;
+	type GasPriceRound = parameters::dynamic_params::compute::GasPriceRound;
+	type MinRequesterBalance = parameters::dynamic_params::compute::MinRequesterBalance;
+	type TaskDeadline = parameters::dynamic_params::workers::TaskDeadline;
+	type MaxCodeSize = ConstU32<{ 64 * 1024 }>;
+	type MaxInputs = ConstU32<128>;
+	type MaxPublicArgs = ConstU32<1024>;
+	type MaxOutputs = ConstU32<4096>;
+	type MaxNewSecrets = ConstU32<16>;
+	type MaxLedgerWrites = ConstU32<16>;
+	type MaxHistory = ConstU32<16>;
+	type MaxTasksPerBlock = ConstU32<64>;
+	type MaxCommitteeSize = ConstU32<32>;
+	type WeightInfo = pallet_secret_compute::weights::SubstrateWeight<Runtime>;
+}
+
 #[frame_support::runtime]
 mod runtime {
 	#[runtime::runtime]
@@ -310,6 +350,10 @@ mod runtime {
 	pub type SharedIdentity = pallet_shared_identity;
 	#[runtime::pallet_index(11)]
 	pub type DataRegistry = pallet_data_registry;
+	#[runtime::pallet_index(12)]
+	pub type Workers = pallet_workers;
+	#[runtime::pallet_index(13)]
+	pub type SecretCompute = pallet_secret_compute;
 }
 
 /// The address format for describing accounts.

@@ -212,7 +212,8 @@ pub mod pallet {
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
-		ContractRegistered { hash: H256, size: u32 },
+		/// (Named `contract`, not `hash`: polkadot-js codecs have a `hash` getter of their own.)
+		ContractRegistered { contract: H256, size: u32 },
 		SecretRegistered { secret: H256, owner: H256, committee: CommitteeId },
 		SecretAcknowledged { secret: H256, worker: T::AccountId },
 		/// Every committee member holds its share: the secret can be used.
@@ -301,7 +302,7 @@ pub mod pallet {
 			let hash = H256(sp_io::hashing::blake2_256(&code));
 			ensure!(!Contracts::<T>::contains_key(hash), Error::<T>::ContractExists);
 			Contracts::<T>::insert(hash, code);
-			Self::deposit_event(Event::ContractRegistered { hash, size });
+			Self::deposit_event(Event::ContractRegistered { contract: hash, size });
 			Ok(())
 		}
 

@@ -78,7 +78,7 @@ fn contracts_are_public_and_known_by_hash() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(SecretCompute::register_contract(RuntimeOrigin::signed(OWNER), CODE.to_vec()));
 		let hash = H256(sp_io::hashing::blake2_256(CODE));
-		System::assert_last_event(Event::ContractRegistered { hash, size: CODE.len() as u32 }.into());
+		System::assert_last_event(Event::ContractRegistered { contract: hash, size: CODE.len() as u32 }.into());
 		assert_noop!(SecretCompute::register_contract(RuntimeOrigin::signed(OWNER), CODE.to_vec()), Error::<Test>::ContractExists);
 		assert_noop!(SecretCompute::register_contract(RuntimeOrigin::signed(OWNER), vec![]), Error::<Test>::InvalidCode);
 		assert_noop!(SecretCompute::register_contract(RuntimeOrigin::signed(OWNER), vec![0; 1025]), Error::<Test>::InvalidCode);

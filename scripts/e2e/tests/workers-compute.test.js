@@ -1,0 +1,119 @@
+// Workers and secret compute through polkadot-js: four workers stake, a data owner registers a
+// secret with a committee, a task is submitted and completed by a quorum (workers paid), and a
+// second task times out (the silent workers slashed).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Keyring } from '@polkadot/keyring';
+import { stringToHex, u8aToHex } from '@polkadot/util';
+import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
+import { Node, waitUntil } from '../lib/node.js';
+import { submit, findEvent } from '../lib/tx.js';
+
+const UNIT = 10n ** 12n;
+const CODE = 'contract Salary { pub fn survey(salaries: private [u32; 5] @ each) { } }';
+let node, api, owner, workers;
+
+before(async () => {
+  await cryptoWaitReady();
+  const keyring = new Keyring({ type: 'sr25519' });
+  owner = keyring.addFromUri('//Alice');
+  workers = ['//Charlie', '//Dave', '//Eve', '//Ferdie'].map((s) => keyring.addFromUri(s));
+  node = await new Node('compute', ['--dev', '--dev-block-time', '300']).start();
+  api = await node.api();
+});
+
+after(async () => {
+  await api?.disconnect();
+  await node?.destroy();
+});
+
+const free = async (who) => (await api.query.system.account(who.address)).data.free.toBigInt();
+const stakeOf = async (who) => (await api.query.workers.workers(who.address)).unwrap().stake.toBigInt();
+const ok = async (tx, signer) => {
+  const r = await submit(api, tx, signer);
+  assert.equal(r.error, null, `${tx.method.section}.${tx.method.method} failed: ${JSON.stringify(r.error)}`);
+  return r;
+};
+
+let committee, contract, secret;
+
+test('four workers stake and a committee holds an owner\'s secret', async () => {
+  const stake = 1_000n * UNIT;
+  await Promise.all(workers.map((w, i) =>
+    ok(api.tx.workers.register(stringToHex(`12D3KooWworker${i}`), u8aToHex(new Uint8Array(32).fill(i + 1)), stake), w)));
+  for (const w of workers) assert.equal(await stakeOf(w), stake);
+
+  const everything = { permissions: ['Read', 'Store', 'Compute', 'Declassify', 'Admin'], predicate: ['Always'] };
+  const created = await ok(api.tx.sharedIdentity.create([[owner.address, [everything]]]), owner);
+  const identity = findEvent(created.events, 'sharedIdentity', 'Created').data.identity.toHex();
+
+  const formed = await ok(api.tx.workers.requestCommittee(4), owner);
+  const event = findEvent(formed.events, 'workers', 'CommitteeFormed').data;
+  committee = event.id.toNumber();
+  assert.deepEqual(event.members.map((m) => m.toString()).sort(), workers.map((w) => w.address).sort());
+
+  const registered = await ok(api.tx.secretCompute.registerContract(stringToHex(CODE)), owner);
+  contract = findEvent(registered.events, 'secretCompute', 'ContractRegistered').data.contract.toHex();
+  assert.equal(contract, blake2AsHex(CODE, 256));
+
+  const shared = await ok(api.tx.secretCompute.registerSecret(identity, committee, ['Always'], blake2AsHex('shares')), owner);
+  secret = findEvent(shared.events, 'secretCompute', 'SecretRegistered').data.secret.toHex();
+  let ready = false;
+  for (const w of workers) {
+    const acked = await ok(api.tx.secretCompute.ackSecret(secret), w);
+    ready ||= !!findEvent(acked.events, 'secretCompute', 'SecretReady');
+  }
+  assert.ok(ready, 'SecretReady after the last acknowledgement');
+  const prices = await api.call.secretComputeApi.priceTable();
+  assert.equal(prices.mul.toBigInt(), 100n);
+});
+
+const resultOf = (value, gasUsed) => ({
+  outputs: stringToHex(`average=${value}`),
+  newSecrets: [],
+  ledgerWrites: [[1, value]],
+  transcriptRoot: blake2AsHex(`transcript ${value}`),
+  gasUsed,
+});
+
+test('a quorum of identical results completes the task and the workers are paid', async () => {
+  const gasLimit = UNIT;
+  const created = await ok(api.tx.secretCompute.submitTask(contract, stringToHex('survey'), [secret], '0x', gasLimit), owner);
+  const task = findEvent(created.events, 'secretCompute', 'TaskCreated').data.task.toHex();
+  const assigned = await api.call.secretComputeApi.assignments(workers[0].address);
+  assert.deepEqual(assigned.map((h) => h.toHex()), [task]);
+
+  const gasUsed = 900_000_000n;
+  await ok(api.tx.secretCompute.submitResult(task, resultOf(63_600, gasUsed)), workers[0]);
+  await ok(api.tx.secretCompute.submitResult(task, resultOf(63_600, gasUsed)), workers[1]);
+  const [before0, before1] = [await free(workers[0]), await free(workers[1])];
+  const done = await ok(api.tx.secretCompute.submitResult(task, resultOf(63_600, gasUsed)), workers[2]);
+  const completed = findEvent(done.events, 'secretCompute', 'TaskCompleted');
+  assert.ok(completed, 'TaskCompleted');
+  assert.equal(completed.data.gasUsed.toBigInt(), gasUsed);
+  // Decoded with the runtime metadata alone: the public output bytes.
+  assert.equal(Buffer.from(completed.data.outputs.toU8a(true)).toString(), 'average=63600');
+  // Workers that agreed earlier are paid in the completing block: a third of the gas each.
+  assert.equal((await free(workers[0])) - before0, gasUsed / 3n);
+  assert.equal((await free(workers[1])) - before1, gasUsed / 3n);
+  const head = (await api.rpc.chain.getHeader()).number.toNumber();
+  assert.equal((await api.call.secretComputeApi.ledgerGet(contract, 1, head)).unwrap().toNumber(), 63_600);
+});
+
+test('a task nobody finishes fails at its deadline: refund and slashed timeouts', async () => {
+  const holdBefore = (await api.query.system.account(owner.address)).data.reserved.toBigInt();
+  const created = await ok(api.tx.secretCompute.submitTask(contract, stringToHex('survey'), [secret], '0x', UNIT), owner);
+  const { task, deadline } = findEvent(created.events, 'secretCompute', 'TaskCreated').data;
+  await ok(api.tx.secretCompute.submitResult(task, resultOf(1, 1n)), workers[0]);
+  const stakes = await Promise.all(workers.map(stakeOf));
+  await waitUntil(`block #${deadline}`, async () => (await api.rpc.chain.getHeader()).number.toNumber() >= deadline.toNumber(),
+    { timeoutMs: 60_000 });
+  const view = (await api.call.secretComputeApi.task(task)).unwrap();
+  assert.equal(view.status.type, 'Failed');
+  // The three silent workers lost 10% of their stake, paid to the one that answered.
+  for (const i of [1, 2, 3]) assert.equal(await stakeOf(workers[i]), stakes[i] - stakes[i] / 10n);
+  assert.equal(await stakeOf(workers[0]), stakes[0]);
+  // The requester's gas hold is released.
+  const holdAfter = (await api.query.system.account(owner.address)).data.reserved.toBigInt();
+  assert.equal(holdAfter, holdBefore);
+});
