@@ -308,6 +308,8 @@ impl pallet_secret_compute::Config for Runtime {
 	type MaxTasksPerBlock = ConstU32<64>;
 	type MaxCommitteeSize = ConstU32<32>;
 	type WeightInfo = pallet_secret_compute::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = benches::ComputeBenchmarkHelper;
 }
 
 #[frame_support::runtime]
@@ -407,6 +409,30 @@ mod benches {
 		}
 	}
 
+	/// Benchmarks of secret compute need identities, workers and committees.
+	pub struct ComputeBenchmarkHelper;
+	impl pallet_secret_compute::BenchmarkHelper<AccountId> for ComputeBenchmarkHelper {
+		fn identity_of(who: &AccountId) -> H256 {
+			use frame_support::traits::fungible::Mutate;
+			let _ = Balances::set_balance(who, 1_000_000 * UNIT);
+			<DataBenchmarkHelper as pallet_data_registry::BenchmarkHelper<AccountId>>::identity_of(who)
+		}
+
+		fn committee_of(size: u32) -> pallet_workers::CommitteeId {
+			use frame_support::traits::{fungible::Mutate, Get};
+			let stake = 2 * parameters::dynamic_params::workers::MinWorkerStake::get();
+			for i in 0..size {
+				let worker: AccountId = frame_benchmarking::account("worker", i, pallet_workers::NextCommitteeId::<Runtime>::get());
+				let _ = Balances::set_balance(&worker, 10 * stake);
+				let _ = Workers::register(RuntimeOrigin::signed(worker), alloc::vec![1; 32], [1; 32], stake);
+			}
+			let caller: AccountId = frame_benchmarking::account("requester", 0, 0);
+			let _ = Balances::set_balance(&caller, 1_000_000 * UNIT);
+			let _ = Workers::request_committee(RuntimeOrigin::signed(caller), size);
+			pallet_workers::NextCommitteeId::<Runtime>::get().saturating_sub(1)
+		}
+	}
+
 	frame_benchmarking::define_benchmarks!(
 		[frame_benchmarking, BaselineBench::<Runtime>]
 		[frame_system, SystemBench::<Runtime>]
@@ -417,5 +443,7 @@ mod benches {
 		[pallet_parameters, Parameters]
 		[pallet_shared_identity, SharedIdentity]
 		[pallet_data_registry, DataRegistry]
+		[pallet_workers, Workers]
+		[pallet_secret_compute, SecretCompute]
 	);
 }

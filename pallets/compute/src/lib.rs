@@ -28,6 +28,8 @@ extern crate alloc;
 pub use pallet::*;
 pub mod runtime_api;
 pub mod weights;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -165,6 +167,17 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxCommitteeSize: Get<u32>;
 		type WeightInfo: WeightInfo;
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
+	}
+
+	/// Sets up what the benchmarks need from the identity and worker pallets.
+	#[cfg(feature = "runtime-benchmarks")]
+	pub trait BenchmarkHelper<AccountId> {
+		/// An active identity in which `who` has every permission.
+		fn identity_of(who: &AccountId) -> H256;
+		/// A committee of `size` freshly registered workers.
+		fn committee_of(size: u32) -> CommitteeId;
 	}
 
 	#[pallet::composite_enum]

@@ -83,6 +83,34 @@ impl pallet_secret_compute::Config for Test {
 	type MaxTasksPerBlock = ConstU32<4>;
 	type MaxCommitteeSize = ConstU32<8>;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = BenchHelper;
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+pub struct BenchHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper<u64> for BenchHelper {
+	fn identity_of(who: &u64) -> sp_core::H256 {
+		use frame_support::traits::fungible::Mutate;
+		use pallet_shared_identity::predicate::{Grant, Node, Permission};
+		let _ = Balances::set_balance(who, 1_000_000_000);
+		let all = vec![Permission::Read, Permission::Store, Permission::Compute, Permission::Declassify, Permission::Admin];
+		let grant = Grant { permissions: frame_support::BoundedVec::truncate_from(all), predicate: frame_support::BoundedVec::truncate_from(vec![Node::Always]) };
+		let members = frame_support::BoundedVec::truncate_from(vec![(*who, frame_support::BoundedVec::truncate_from(vec![grant]))]);
+		let _ = SharedIdentity::create(RuntimeOrigin::signed(*who), members);
+		pallet_shared_identity::Pallet::<Test>::address_of([*who].iter())
+	}
+	fn committee_of(size: u32) -> pallet_workers::CommitteeId {
+		use frame_support::traits::fungible::Mutate;
+		for i in 0..size as u64 {
+			let w = 1_000 + i;
+			let _ = Balances::set_balance(&w, 1_000_000);
+			let _ = Workers::register(RuntimeOrigin::signed(w), b"peer".to_vec(), [1; 32], STAKE);
+		}
+		let _ = Workers::request_committee(RuntimeOrigin::signed(1_000), size);
+		pallet_workers::NextCommitteeId::<Test>::get() - 1
+	}
 }
 
 /// Accounts: 1 the data owner and requester, 2 a poor requester, 11..=14 workers.

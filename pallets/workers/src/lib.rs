@@ -27,6 +27,8 @@ extern crate alloc;
 
 pub use pallet::*;
 pub mod weights;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]

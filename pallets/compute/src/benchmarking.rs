@@ -1,0 +1,143 @@
+//! Benchmarks of the secret-compute calls at their worst cases.
+
+use super::*;
+use frame_benchmarking::v2::*;
+use frame_support::traits::fungible::Mutate;
+use frame_system::RawOrigin;
+
+fn requester<T: Config>() -> (T::AccountId, H256) {
+	let who: T::AccountId = whitelisted_caller();
+	let identity = T::BenchmarkHelper::identity_of(&who);
+	let _ = T::Currency::set_balance(&who, T::MinRequesterBalance::get().saturating_mul(1_000_000u32.into()).max(1_000_000_000u32.into()));
+	(who, identity)
+}
+
+fn contract<T: Config>(who: &T::AccountId) -> H256 {
+	let code = vec![7u8; 1024];
+	Pallet::<T>::register_contract(RawOrigin::Signed(who.clone()).into(), code.clone()).expect("new code");
+	H256(sp_io::hashing::blake2_256(&code))
+}
+
+/// A ready secret number `n` of `identity` on `committee`.
+fn ready_secret<T: Config>(who: &T::AccountId, identity: H256, committee: CommitteeId, n: u32) -> H256 {
+	let commitment = H256(sp_io::hashing::blake2_256(&n.to_le_bytes()));
+	Pallet::<T>::register_secret(RawOrigin::Signed(who.clone()).into(), identity, committee, BoundedVec::truncate_from(vec![predicate::Node::Always]), commitment)
+		.expect("allowed");
+	let secret = H256(sp_io::hashing::blake2_256(&(identity, committee, commitment).encode()));
+	for m in T::Workers::committee(committee).expect("formed") {
+		Pallet::<T>::ack_secret(RawOrigin::Signed(m).into(), secret).expect("member");
+	}
+	secret
+}
+
+fn task_on<T: Config>(c: u32) -> (H256, Vec<T::AccountId>) {
+	let (who, identity) = requester::<T>();
+	let committee = T::BenchmarkHelper::committee_of(c);
+	let code = contract::<T>(&who);
+	let secret = ready_secret::<T>(&who, identity, committee, 0);
+	Pallet::<T>::submit_task(RawOrigin::Signed(who).into(), code, b"entry".to_vec(), BoundedVec::truncate_from(vec![secret]), BoundedVec::new(), 1_000u32.into())
+		.expect("valid task");
+	let task = Tasks::<T>::iter_keys().next().expect("created");
+	(task, T::Workers::committee(committee).expect("formed"))
+}
+
+fn result_of<T: Config>() -> ResultOf<T> {
+	TaskResult {
+		outputs: BoundedVec::truncate_from(vec![1; T::MaxOutputs::get() as usize]),
+		new_secrets: BoundedVec::truncate_from((0..T::MaxNewSecrets::get()).map(|i| H256::repeat_byte(i as u8)).collect()),
+		ledger_writes: BoundedVec::truncate_from((0..T::MaxLedgerWrites::get()).map(|i| (i as u64, 1u128)).collect()),
+		transcript_root: H256::zero(),
+		gas_used: 10u32.into(),
+	}
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register_contract(b: Linear<1, { T::MaxCodeSize::get() }>) {
+		let (who, _) = requester::<T>();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), vec![1; b as usize]);
+	}
+
+	#[benchmark]
+	fn register_secret() {
+		let (who, identity) = requester::<T>();
+		let committee = T::BenchmarkHelper::committee_of(T::MaxCommitteeSize::get());
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), identity, committee, BoundedVec::truncate_from(vec![predicate::Node::Always]), H256::zero());
+	}
+
+	#[benchmark]
+	fn ack_secret() {
+		let (who, identity) = requester::<T>();
+		let committee = T::BenchmarkHelper::committee_of(T::MaxCommitteeSize::get());
+		Pallet::<T>::register_secret(RawOrigin::Signed(who).into(), identity, committee, BoundedVec::truncate_from(vec![predicate::Node::Always]), H256::zero())
+			.expect("allowed");
+		let secret = Secrets::<T>::iter_keys().next().expect("registered");
+		let members = T::Workers::committee(committee).expect("formed");
+		for m in &members[..members.len() - 1] {
+			Pallet::<T>::ack_secret(RawOrigin::Signed(m.clone()).into(), secret).expect("member");
+		}
+		let last = members[members.len() - 1].clone();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(last), secret);
+		assert!(Secrets::<T>::get(secret).expect("registered").ready);
+	}
+
+	#[benchmark]
+	fn submit_task(i: Linear<1, { T::MaxInputs::get() }>) {
+		let (who, identity) = requester::<T>();
+		let committee = T::BenchmarkHelper::committee_of(4);
+		let code = contract::<T>(&who);
+		let inputs: Vec<H256> = (0..i).map(|n| ready_secret::<T>(&who, identity, committee, n)).collect();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), code, b"entry".to_vec(), BoundedVec::truncate_from(inputs), BoundedVec::new(), 1_000u32.into());
+	}
+
+	/// The submission that completes the task: pays the quorum, slashes no one.
+	#[benchmark]
+	fn submit_result(c: Linear<1, { T::MaxCommitteeSize::get() }>) {
+		let (task, members) = task_on::<T>(c);
+		let quorum = members.len() / 2 + 1;
+		for m in &members[..quorum - 1] {
+			Pallet::<T>::submit_result(RawOrigin::Signed(m.clone()).into(), task, result_of::<T>()).expect("member");
+		}
+		let last = members[quorum - 1].clone();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(last), task, result_of::<T>());
+		assert_eq!(Tasks::<T>::get(task).expect("exists").status, TaskStatus::Completed);
+	}
+
+	#[benchmark]
+	fn declassify() {
+		let (who, identity) = requester::<T>();
+		let committee = T::BenchmarkHelper::committee_of(4);
+		let secret = ready_secret::<T>(&who, identity, committee, 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), secret);
+	}
+
+	/// `t` tasks of a `c`-member committee expire in one block, nobody having answered.
+	#[benchmark]
+	fn expire_tasks(t: Linear<0, { T::MaxTasksPerBlock::get() }>, c: Linear<1, { T::MaxCommitteeSize::get() }>) {
+		let (who, identity) = requester::<T>();
+		let committee = T::BenchmarkHelper::committee_of(c);
+		let code = contract::<T>(&who);
+		let secret = ready_secret::<T>(&who, identity, committee, 0);
+		for n in 0..t {
+			Pallet::<T>::submit_task(RawOrigin::Signed(who.clone()).into(), code, n.to_le_bytes().to_vec(), BoundedVec::truncate_from(vec![secret]), BoundedVec::new(), 1u32.into())
+				.expect("valid task");
+		}
+		let deadline = frame_system::Pallet::<T>::block_number().saturating_add(T::TaskDeadline::get());
+		#[block]
+		{
+			Pallet::<T>::on_initialize(deadline);
+		}
+		assert!(Tasks::<T>::iter_values().all(|task| task.status == TaskStatus::Failed));
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

@@ -1,0 +1,84 @@
+//! Benchmarks of the worker-registry calls at their worst cases.
+
+use super::*;
+use frame_benchmarking::v2::*;
+use frame_system::RawOrigin;
+
+fn stake<T: Config>() -> BalanceOf<T> {
+	T::MinWorkerStake::get().max(1u32.into()).saturating_mul(2u32.into())
+}
+
+fn funded<T: Config>(index: u32) -> T::AccountId {
+	let who: T::AccountId = account("worker", index, 0);
+	let _ = T::Currency::set_balance(&who, stake::<T>().saturating_mul(100u32.into()));
+	who
+}
+
+fn registered<T: Config>(index: u32) -> T::AccountId {
+	let who = funded::<T>(index);
+	Pallet::<T>::register(RawOrigin::Signed(who.clone()).into(), vec![1; 64], [7; 32], stake::<T>()).expect("funded");
+	who
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register() {
+		let who = funded::<T>(0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), vec![1; 64], [7; 32], stake::<T>());
+		assert!(Workers::<T>::contains_key(&who));
+	}
+
+	#[benchmark]
+	fn add_stake() {
+		let who = registered::<T>(0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), stake::<T>());
+	}
+
+	#[benchmark]
+	fn unbond() {
+		let who = registered::<T>(0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who));
+	}
+
+	#[benchmark]
+	fn withdraw() {
+		let who = registered::<T>(0);
+		Pallet::<T>::unbond(RawOrigin::Signed(who.clone()).into()).expect("registered");
+		frame_system::Pallet::<T>::set_block_number(frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get()));
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+		assert!(!Workers::<T>::contains_key(&who));
+	}
+
+	#[benchmark]
+	fn request_committee(w: Linear<1, { T::MaxWorkers::get() }>, s: Linear<1, { T::MaxCommitteeSize::get() }>) {
+		for i in 0..w.max(s) {
+			registered::<T>(i);
+		}
+		let caller = funded::<T>(u32::MAX);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), s);
+		assert!(Committees::<T>::contains_key(0));
+	}
+
+	/// The slashing path of `report`, shared among `c` honest members.
+	#[benchmark]
+	fn report(c: Linear<1, { T::MaxCommitteeSize::get() }>) {
+		let offender = registered::<T>(0);
+		let honest: Vec<T::AccountId> = (1..=c).map(registered::<T>).collect();
+		let task = H256::repeat_byte(1);
+		#[block]
+		{
+			Pallet::<T>::do_slash(&task, &offender, Offence::Timeout, &honest);
+		}
+		assert!(Slashed::<T>::contains_key(task, &offender));
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}
