@@ -67,6 +67,6 @@ cat <<INFO
   Press Ctrl-C to stop.
 
 INFO
-tail -f "$DATA/node.log" --pid "${pids[0]}" | grep --line-buffered -E 'Imported|Prepared|Idle|ERROR|WARN' &
+tail -f "$DATA/node.log" --pid "${pids[0]}" | grep --line-buffered -E '🏆 Imported|💤 Idle|ERROR|WARN' &
 pids+=($!)
 wait "${pids[0]}"
