@@ -9,7 +9,7 @@
 
 use super::Transport;
 use crate::error::{MpcError, Result};
-use chacha20poly1305::{aead::Aead, ChaCha20Poly1305, Key, KeyInit, Nonce};
+use chacha20poly1305::{aead::AeadInPlace, ChaCha20Poly1305, Key, KeyInit, Nonce};
 use hkdf::Hkdf;
 use sha2::Sha256;
 use std::{
@@ -148,7 +148,7 @@ fn read_frames(mut reader: BufReader<TcpStream>, open: ChaCha20Poly1305, peer: u
 			let _ = tx.send(Err(MpcError::Disconnected { peer, reason: e.to_string() }));
 			return;
 		}
-		let frame = open.decrypt(&nonce(counter), sealed.as_slice()).map_err(|_| MpcError::Unauthenticated { from: peer });
+		let frame = open.decrypt_in_place(&nonce(counter), b"", &mut sealed).map(|_| sealed).map_err(|_| MpcError::Unauthenticated { from: peer });
 		counter += 1;
 		let failed = frame.is_err();
 		if tx.send(frame).is_err() || failed {
@@ -166,9 +166,10 @@ impl Transport for TcpTransport {
 		self.peers.len()
 	}
 
-	fn send(&mut self, to: usize, frame: Vec<u8>) -> Result<()> {
+	fn send(&mut self, to: usize, mut frame: Vec<u8>) -> Result<()> {
 		let peer = self.peers.get_mut(to).and_then(Option::as_mut).ok_or_else(|| MpcError::InvalidParameters(format!("no connection to party {to}")))?;
-		let sealed = peer.seal.encrypt(&nonce(peer.sent), frame.as_slice()).map_err(|_| MpcError::Malformed { from: to, reason: "encryption failed".into() })?;
+		peer.seal.encrypt_in_place(&nonce(peer.sent), b"", &mut frame).map_err(|_| MpcError::Malformed { from: to, reason: "encryption failed".into() })?;
+		let sealed = frame;
 		peer.sent += 1;
 		let io = |e: std::io::Error| MpcError::Disconnected { peer: to, reason: e.to_string() };
 		peer.writer.write_all(&(sealed.len() as u32).to_le_bytes()).map_err(io)?;
