@@ -12,8 +12,8 @@ use rand::RngCore;
 pub struct Shamir<F: MpcField> {
 	n: usize,
 	t: usize,
-	/// The evaluation points 1..=n.
-	points: Vec<F>,
+	/// The evaluation points 1..=n, as multipliers by addition.
+	points_small: Vec<SmallScalar<F>>,
 	/// λ_i with Σ λ_i f(i+1) = f(0) for every f of degree < n.
 	lagrange_at_zero: Vec<F>,
 	/// The same coefficients as small integers, when they are: ±C(n, i+1) for points 1..=n.
@@ -38,7 +38,8 @@ impl<F: MpcField> Shamir<F> {
 				.map(|j| if j > d { lagrange_coefficients(&points[..=d], points[j]) } else { Vec::new() })
 				.collect()
 		});
-		Ok(Self { n, t, points, lagrange_at_zero, lagrange_small, extension })
+		let points_small = points.iter().map(|p| SmallScalar::new(*p)).collect();
+		Ok(Self { n, t, points_small, lagrange_at_zero, lagrange_small, extension })
 	}
 
 	pub fn n(&self) -> usize {
@@ -80,9 +81,9 @@ impl<F: MpcField> Shamir<F> {
 			},
 			_ => {
 				let coefficients: Vec<F> = (0..degree).map(|_| F::random(rng)).collect();
-				for (o, x) in out.iter_mut().zip(&self.points) {
-					// Horner: secret + x(c1 + x(c2 + ...)).
-					o.push(coefficients.iter().rev().fold(F::zero(), |acc, c| (acc + c) * x) + secret);
+				for (o, x) in out.iter_mut().zip(&self.points_small) {
+					// Horner: secret + x(c1 + x(c2 + ...)); x is a small integer, so additions.
+					o.push(coefficients.iter().rev().fold(F::zero(), |acc, c| x.mul(acc + c)) + secret);
 				}
 			},
 		}
