@@ -12,8 +12,10 @@ case "${1:-}" in -h | --help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 
 log "1/4 duplicate-crate check"
 "$ROOT/scripts/check-duplicates.sh"
 
-log "2/4 cargo test --workspace"
+log "2/4 cargo test --workspace, then the pallets' benchmarks as tests"
 cargo test --locked --workspace
+SKIP_WASM_BUILD=1 cargo test --locked --features runtime-benchmarks \
+	-p pallet-shared-identity -p pallet-data-registry -p pallet-workers -p pallet-secret-compute
 
 log "3/4 build enigma-node"
 cargo build --locked -p enigma-node

@@ -305,7 +305,8 @@ impl pallet_secret_compute::Config for Runtime {
 	type MaxNewSecrets = ConstU32<16>;
 	type MaxLedgerWrites = ConstU32<16>;
 	type MaxHistory = ConstU32<16>;
-	type MaxTasksPerBlock = ConstU32<64>;
+	// Expiring a task of a 32-member committee costs ~12 ms: 16 per block stay well inside it.
+	type MaxTasksPerBlock = ConstU32<16>;
 	type MaxCommitteeSize = ConstU32<32>;
 	type WeightInfo = pallet_secret_compute::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
