@@ -217,9 +217,8 @@ impl<'a> Compiler<'a> {
 	/// Side effects (outputs, ledger writes, requirements) are not allowed under a runtime condition.
 	fn ensure_unguarded(&self, span: Span, what: &str) -> CResult<()> {
 		match self.guard {
-			Some((cond, true)) => Err(err(span, format!("{what} under a private condition"))
-				.note("a private condition cannot guard a public side effect: both branches run and nobody may learn which one mattered")
-				.note(format!("the condition is at byte {}..{}", cond.start, cond.end))),
+			Some((_, true)) => Err(err(span, format!("{what} under a private condition"))
+				.note("a private condition cannot guard a public side effect: both branches run and nobody may learn which one mattered")),
 			Some((_, false)) => Err(err(span, format!("{what} under a condition known only at run time")).note("conditions of side effects must be known at compile time")),
 			None => Ok(()),
 		}
