@@ -3,6 +3,7 @@
 # come from one release line, and libp2p must be the one sc-network compiles.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+case "${1:-}" in -h | --help) sed -n '2,3p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 cd "$ROOT"
 heavy="sp-runtime sp-core sp-io frame-support sc-network libp2p wasmtime jsonrpsee ark-ff"
 # `cargo tree -d` prints each duplicated package at depth 0, followed by what pulls it in.

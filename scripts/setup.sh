@@ -5,6 +5,7 @@
 #   npm:    polkadot-js for the end-to-end tests (scripts/e2e, from package-lock.json)
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+case "${1:-}" in -h | --help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 
 need_apt=()
 command -v protoc >/dev/null || need_apt+=(protobuf-compiler)
