@@ -42,7 +42,7 @@ enum Command {
 		#[arg(long = "public", value_name = "NAME=VALUE")]
 		public: Vec<String>,
 		/// Inputs, `name=value` or `name=v1,v2,...` (dictionary inputs by their manifest name).
-		#[arg(long = "input", value_name = "NAME=VALUE")]
+		#[arg(long = "input", visible_alias = "inputs", value_name = "NAME=VALUE")]
 		inputs: Vec<String>,
 		/// Run among N in-memory parties instead of in the clear.
 		#[arg(long, value_name = "N")]
