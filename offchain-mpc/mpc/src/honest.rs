@@ -17,7 +17,7 @@ use crate::{
 	transport::{Net, Transport},
 };
 use crate::field::MpcField;
-use rand::{RngCore, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha12Rng;
 
 /// Which multiplication the semi-honest protocol uses.
@@ -252,10 +252,6 @@ impl<F: MpcField, T: Transport> ShamirCore<F, T> {
 		let bytes = crate::field::to_bytes(&v);
 		seed[..bytes.len().min(32)].copy_from_slice(&bytes[..bytes.len().min(32)]);
 		Ok(seed)
-	}
-
-	pub fn rng(&mut self) -> &mut impl RngCore {
-		&mut self.rng
 	}
 
 	pub fn stats(&self) -> Stats {

@@ -14,7 +14,7 @@ use crate::{
 	protocol::Mpc,
 };
 use crate::field::MpcField;
-use ark_ff::{BigInteger, Field, One, PrimeField, Zero};
+use ark_ff::{Field, One, PrimeField, Zero};
 use num_bigint::BigUint;
 
 /// Bits of statistical hiding for masked openings.
@@ -209,10 +209,4 @@ pub fn bit_decompose<M: Mpc>(mpc: &mut M, x: &[M::Share], bits: u32) -> Result<V
 		}
 	}
 	Ok(out)
-}
-
-/// Field elements as unsigned integers, for callers that bound-check plaintext values.
-pub fn fits<F: MpcField>(v: F, bits: u32) -> bool {
-	let big = v.into_bigint();
-	big.num_bits() <= bits
 }

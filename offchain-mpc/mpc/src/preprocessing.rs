@@ -64,12 +64,6 @@ fn take<T>(from: &mut Vec<T>, count: usize, what: &str) -> Result<Vec<T>> {
 	Ok(from.drain(..count).collect())
 }
 
-impl<F: MpcField> Store<F> {
-	pub fn remaining_triples(&self) -> usize {
-		self.triples.len()
-	}
-}
-
 impl<F: MpcField> Preprocessing<F> for Store<F> {
 	fn mac_key_share(&self) -> F {
 		self.alpha

@@ -39,10 +39,6 @@ impl<F: MpcField, T: Transport, P: Preprocessing<F>> Spdz<F, T, P> {
 		Self { net, prep, alpha, opened: Vec::new(), broadcasts: Blake2b512::new(), rng: ChaCha12Rng::from_entropy() }
 	}
 
-	pub fn preprocessing(&self) -> &P {
-		&self.prep
-	}
-
 	/// Broadcast values and sum everybody's: the raw opening, without the MAC check.
 	fn open_raw(&mut self, values: &[F]) -> Result<Vec<F>> {
 		self.net.round();

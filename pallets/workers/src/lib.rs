@@ -112,8 +112,6 @@ pub trait WorkerRegistry<AccountId> {
 	fn note_finished(who: &AccountId, good: bool);
 	/// Slash `offender` for `offence` in `task`, paying `honest`; once per task and offender.
 	fn slash(task: &H256, offender: &AccountId, offence: Offence, honest: &[AccountId]);
-	/// Whether `who` is a registered worker.
-	fn is_worker(who: &AccountId) -> bool;
 }
 
 #[frame_support::pallet]
@@ -431,8 +429,5 @@ pub mod pallet {
 			}
 		}
 
-		fn is_worker(who: &T::AccountId) -> bool {
-			Workers::<T>::contains_key(who)
-		}
 	}
 }
