@@ -1,6 +1,6 @@
 // Starting and stopping enigma-node processes for the end-to-end tests.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, openSync } from 'node:fs';
+import { mkdtempSync, rmSync, openSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
@@ -56,6 +56,7 @@ export class Node {
     if (this.nodeKey) args.push('--node-key', this.nodeKey);
     this.logFile = join(this.basePath, `${this.name}.log`);
     const log = openSync(this.logFile, 'a');
+    this.logOffset = statSync(this.logFile).size;
     this.proc = spawn(NODE_BIN, args, { stdio: ['ignore', log, log] });
     this.exited = new Promise((resolve) => this.proc.once('exit', resolve));
     await this.waitForRpc();
@@ -66,19 +67,37 @@ export class Node {
     return `ws://127.0.0.1:${this.rpcPort}`;
   }
 
+  /**
+   * Waits until the node answers `system_health`. sc-cli moves the RPC server to a random port
+   * when the requested one is taken (another process may grab a port between `freePort()` and the
+   * node's bind), so the port is read from the node's own log line, not assumed.
+   */
   async waitForRpc(timeoutMs = 120_000) {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (this.proc.exitCode !== null) throw new Error(`${this.name} exited early; see ${this.logFile}`);
-      const ok = await fetch(`http://127.0.0.1:${this.rpcPort}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'system_health', params: [] }),
-      }).then((r) => r.ok, () => false);
-      if (ok) return;
+      if (this.proc.exitCode !== null) throw new Error(`${this.name} exited early:\n${this.logTail()}`);
+      const bound = this.newLog().match(/Running JSON-RPC server: addr=127\.0\.0\.1:(\d+)/);
+      if (bound) {
+        this.rpcPort = Number(bound[1]);
+        const ok = await fetch(`http://127.0.0.1:${this.rpcPort}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'system_health', params: [] }),
+        }).then((r) => r.ok, () => false);
+        if (ok) return;
+      }
       await sleep(250);
     }
-    throw new Error(`${this.name}: RPC did not come up in ${timeoutMs} ms; see ${this.logFile}`);
+    throw new Error(`${this.name}: RPC did not come up in ${timeoutMs} ms; log tail:\n${this.logTail()}`);
+  }
+
+  /** What the node logged since its last start. */
+  newLog() {
+    return readFileSync(this.logFile).subarray(this.logOffset).toString('utf8');
+  }
+
+  logTail(lines = 30) {
+    return this.newLog().split('\n').slice(-lines).join('\n');
   }
 
   async api() {
