@@ -1,0 +1,808 @@
+//! A DHT node: the libp2p swarm, its event loop, and the handle callers use.
+//!
+//! The swarm runs in one task ([`EventLoop`]); callers talk to it through [`DhtHandle`], which
+//! sends commands and awaits replies. Permission checks are async (the worker asks the chain), so
+//! inbound requests are checked in tasks of their own and answered through the loop.
+//!
+//! How a record moves:
+//! - **put**: Kademlia finds the peers closest to the pointer; the modified distance
+//!   ([`placement`](crate::placement)) picks k holders among them (this node included); each
+//!   holder checks the record and the writer's permission, stores it in its database and
+//!   announces itself as a Kademlia *provider* of the pointer before it acknowledges.
+//! - **get**: Kademlia finds the providers; the reader's signed request goes to them in turn;
+//!   a holder serves the record only when the reader passes the permission check, and the reader
+//!   checks that what it got hashes to the pointer and carries a valid writer signature.
+//! - **repair** (every `republish_interval`, and at start): each holder drops expired records,
+//!   re-announces the rest, counts the live holders of each and pushes copies to new holders when
+//!   fewer than k remain.
+
+use crate::{
+	access::AccessControl,
+	channel::{P2pTransport, Sessions},
+	placement::{choose_holders, Placement},
+	protocol::{FrameCodec, MpcFrame, RecordRequest, RecordResponse, Refusal, KAD_PROTOCOL, MPC_PROTOCOL, RECORD_PROTOCOL},
+	record::{get_message, unix_now, verify, Pointer, SignedPut, Signer},
+	store::{self, DataStore, PersistentStore},
+};
+use codec::{Decode, Encode};
+use futures::{future::join_all, StreamExt};
+use libp2p::{
+	identify, identity,
+	kad::{self, store::RecordStore, GetProvidersOk, QueryId, QueryResult},
+	multiaddr::Protocol,
+	noise, ping,
+	request_response::{self, OutboundRequestId, ProtocolSupport, ResponseChannel},
+	swarm::{NetworkBehaviour, SwarmEvent},
+	tcp, yamux, Multiaddr, PeerId, Swarm,
+};
+use std::{
+	collections::{HashMap, HashSet},
+	path::{Path, PathBuf},
+	sync::{Arc, Mutex},
+	time::Duration,
+};
+use tokio::sync::{mpsc, oneshot};
+
+/// How a node runs.
+#[derive(Clone, Debug)]
+pub struct Config {
+	/// Holds the node's identity key (`node-key`) and its database (`db/`).
+	pub data_dir: PathBuf,
+	pub listen: Vec<Multiaddr>,
+	/// Peers to join through, each address ending in `/p2p/<peer id>`.
+	pub bootstrap: Vec<Multiaddr>,
+	/// k: how many nodes hold each record.
+	pub replication: usize,
+	/// Largest ciphertext accepted, in bytes.
+	pub max_record_size: usize,
+	/// How often a holder re-announces its records and restores their replication.
+	pub republish_interval: Duration,
+	/// How long a request to one peer may take.
+	pub request_timeout: Duration,
+}
+
+impl Config {
+	pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+		Self {
+			data_dir: data_dir.into(),
+			listen: vec!["/ip4/127.0.0.1/tcp/0".parse().expect("valid multiaddr")],
+			bootstrap: Vec::new(),
+			replication: 3,
+			max_record_size: 4 << 20,
+			republish_interval: Duration::from_secs(600),
+			request_timeout: Duration::from_secs(10),
+		}
+	}
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DhtError {
+	#[error("no node holds a record under this pointer")]
+	NotFound,
+	#[error("the holders refused: the reader may not read this record")]
+	Denied,
+	#[error("record refused: {0}")]
+	Refused(Refusal),
+	#[error("no holder accepted the record: {0}")]
+	NotStored(String),
+	#[error("bootstrap address {0} does not end in /p2p/<peer id>")]
+	BadBootstrap(Multiaddr),
+	#[error("the node has stopped")]
+	Stopped,
+	#[error(transparent)]
+	Db(#[from] store::DbError),
+	#[error("identity key: {0}")]
+	Identity(String),
+	#[error("network: {0}")]
+	Network(String),
+}
+
+/// Where a put landed.
+#[derive(Debug, Clone, Default)]
+pub struct PutReceipt {
+	pub holders: Vec<PeerId>,
+	/// Chosen holders that refused or could not be reached, with the reason.
+	pub failed: Vec<(PeerId, String)>,
+}
+
+#[derive(NetworkBehaviour)]
+struct Behaviour {
+	kad: kad::Behaviour<PersistentStore>,
+	identify: identify::Behaviour,
+	ping: ping::Behaviour,
+	records: request_response::Behaviour<FrameCodec>,
+	mpc: request_response::Behaviour<FrameCodec>,
+}
+
+pub(crate) enum Command {
+	ClosestPeers { key: Pointer, reply: oneshot::Sender<Vec<PeerId>> },
+	/// `first`: answer with the first providers found instead of waiting for the whole query.
+	Providers { key: Pointer, first: bool, reply: oneshot::Sender<HashSet<PeerId>> },
+	Request { peer: PeerId, request: Vec<u8>, reply: oneshot::Sender<Result<Vec<u8>, String>> },
+	Respond { channel: ResponseChannel<Vec<u8>>, response: RecordResponse },
+	Provide { key: Pointer, reply: Option<oneshot::Sender<()>> },
+	StopProviding { key: Pointer },
+	MpcSend { peer: PeerId, frame: MpcFrame, attempt: u32 },
+	AddAddress { peer: PeerId, address: Multiaddr },
+	Bootstrap { reply: oneshot::Sender<()> },
+	Shutdown,
+}
+
+/// What the handle and the inbound-request tasks share.
+pub(crate) struct Shared {
+	pub local: PeerId,
+	pub config: Config,
+	pub data: DataStore,
+	pub access: Arc<dyn AccessControl>,
+	pub placement: Arc<dyn Placement>,
+	pub sessions: Arc<Mutex<Sessions>>,
+}
+
+/// A cheap, cloneable handle to a running node.
+#[derive(Clone)]
+pub struct DhtHandle {
+	commands: mpsc::UnboundedSender<Command>,
+	shared: Arc<Shared>,
+	listen_addrs: Arc<Vec<Multiaddr>>,
+}
+
+/// A running node; stops when [`DhtNode::shutdown`] is called.
+pub struct DhtNode {
+	handle: DhtHandle,
+	task: tokio::task::JoinHandle<()>,
+}
+
+impl std::ops::Deref for DhtNode {
+	type Target = DhtHandle;
+	fn deref(&self) -> &DhtHandle {
+		&self.handle
+	}
+}
+
+/// The node's libp2p identity, kept in `<data_dir>/node-key` (mode 0600) across restarts.
+pub fn load_or_create_identity(data_dir: &Path) -> Result<identity::Keypair, DhtError> {
+	let path = data_dir.join("node-key");
+	let err = |e: &dyn std::fmt::Display| DhtError::Identity(format!("{}: {e}", path.display()));
+	if let Ok(bytes) = std::fs::read(&path) {
+		return identity::Keypair::from_protobuf_encoding(&bytes).map_err(|e| err(&e));
+	}
+	std::fs::create_dir_all(data_dir).map_err(|e| err(&e))?;
+	let keypair = identity::Keypair::generate_ed25519();
+	let bytes = keypair.to_protobuf_encoding().map_err(|e| err(&e))?;
+	write_private(&path, &bytes).map_err(|e| err(&e))?;
+	Ok(keypair)
+}
+
+/// Writes a file only its owner can read.
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+	use std::{io::Write, os::unix::fs::OpenOptionsExt};
+	let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+	file.write_all(bytes)
+}
+
+fn split_peer(address: &Multiaddr) -> Option<(PeerId, Multiaddr)> {
+	let mut address = address.clone();
+	match address.pop()? {
+		Protocol::P2p(peer) => Some((peer, address)),
+		_ => None,
+	}
+}
+
+impl DhtNode {
+	/// Opens the database, listens, joins through the bootstrap peers and starts serving.
+	pub async fn start(config: Config, access: Arc<dyn AccessControl>, placement: Arc<dyn Placement>) -> Result<Self, DhtError> {
+		let keypair = load_or_create_identity(&config.data_dir)?;
+		let local = keypair.public().to_peer_id();
+		let db = store::open(&config.data_dir.join("db"))?;
+		let data = DataStore::new(db.clone());
+
+		let mut kad_config = kad::Config::new(KAD_PROTOCOL);
+		kad_config
+			.set_query_timeout(Duration::from_secs(30))
+			// Nobody may write values or provider records into this node's store unchecked:
+			// inbound ones are filtered in the event loop.
+			.set_record_filtering(kad::StoreInserts::FilterBoth)
+			.set_provider_publication_interval(Some(config.republish_interval))
+			.set_provider_record_ttl(Some(config.republish_interval * 3));
+		let max_record_frame = config.max_record_size + 4096;
+		let record_timeout = config.request_timeout;
+
+		let mut swarm = libp2p::SwarmBuilder::with_existing_identity(keypair)
+			.with_tokio()
+			.with_tcp(tcp::Config::default().nodelay(true), noise::Config::new, yamux::Config::default)
+			.map_err(|e| DhtError::Network(e.to_string()))?
+			.with_behaviour(|key| {
+				let store = PersistentStore::new(db, local, 64 << 10);
+				let mut kad = kad::Behaviour::with_config(local, store, kad_config);
+				// Loopback and private networks never confirm an external address; serve anyway.
+				kad.set_mode(Some(kad::Mode::Server));
+				Behaviour {
+					kad,
+					identify: identify::Behaviour::new(identify::Config::new("/enigma/id/1".into(), key.public())),
+					ping: ping::Behaviour::default(),
+					records: request_response::Behaviour::with_codec(
+						FrameCodec { max: max_record_frame },
+						[(RECORD_PROTOCOL, ProtocolSupport::Full)],
+						request_response::Config::default().with_request_timeout(record_timeout),
+					),
+					mpc: request_response::Behaviour::with_codec(
+						FrameCodec { max: 64 << 20 },
+						[(MPC_PROTOCOL, ProtocolSupport::Full)],
+						request_response::Config::default().with_request_timeout(Duration::from_secs(60)).with_max_concurrent_streams(1024),
+					),
+				}
+			})
+			.map_err(|e| DhtError::Network(e.to_string()))?
+			.with_swarm_config(|c| c.with_idle_connection_timeout(Duration::from_secs(300)))
+			.build();
+
+		for address in &config.listen {
+			swarm.listen_on(address.clone()).map_err(|e| DhtError::Network(format!("listen on {address}: {e}")))?;
+		}
+		let mut listen_addrs = Vec::new();
+		while listen_addrs.len() < config.listen.len() {
+			match swarm.select_next_some().await {
+				SwarmEvent::NewListenAddr { address, .. } => listen_addrs.push(address),
+				SwarmEvent::ListenerError { error, .. } => return Err(DhtError::Network(format!("listener: {error}"))),
+				SwarmEvent::ListenerClosed { reason: Err(error), .. } => return Err(DhtError::Network(format!("listener: {error}"))),
+				_ => {}
+			}
+		}
+		for address in &config.bootstrap {
+			let (peer, address) = split_peer(address).ok_or_else(|| DhtError::BadBootstrap(address.clone()))?;
+			swarm.behaviour_mut().kad.add_address(&peer, address);
+		}
+		tracing::info!(target: "dht", "node {local} listening on {listen_addrs:?}; {} records held", data.keys().len());
+
+		let (commands, receiver) = mpsc::unbounded_channel();
+		let shared = Arc::new(Shared { local, config, data, access, placement, sessions: Arc::new(Mutex::new(Sessions::default())) });
+		let event_loop = EventLoop {
+			swarm,
+			commands: receiver,
+			sender: commands.clone(),
+			shared: shared.clone(),
+			queries: HashMap::new(),
+			record_requests: HashMap::new(),
+			mpc_requests: HashMap::new(),
+		};
+		let task = tokio::spawn(event_loop.run());
+		let handle = DhtHandle { commands, shared, listen_addrs: Arc::new(listen_addrs) };
+		if !handle.shared.config.bootstrap.is_empty() {
+			handle.bootstrap().await?;
+		}
+		tokio::spawn(handle.clone().repair());
+		Ok(Self { handle, task })
+	}
+
+	pub fn handle(&self) -> DhtHandle {
+		self.handle.clone()
+	}
+
+	/// Stops the swarm and closes the database (flushing it), so the data directory can be
+	/// opened again.
+	pub async fn shutdown(self) {
+		let _ = self.handle.commands.send(Command::Shutdown);
+		let DhtNode { handle, task } = self;
+		let _ = task.await;
+		// Tasks that answer requests or repair records hold the database too; they end once they
+		// see the loop gone. Wait for them so the directory can be reopened at once.
+		let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+		while Arc::strong_count(&handle.shared) > 1 && tokio::time::Instant::now() < deadline {
+			tokio::time::sleep(Duration::from_millis(10)).await;
+		}
+	}
+}
+
+impl DhtHandle {
+	pub fn peer_id(&self) -> PeerId {
+		self.shared.local
+	}
+
+	/// The addresses the node listens on.
+	pub fn listen_addrs(&self) -> &[Multiaddr] {
+		&self.listen_addrs
+	}
+
+	/// The first listen address with `/p2p/<peer id>` appended: what others bootstrap from.
+	pub fn address(&self) -> Multiaddr {
+		self.listen_addrs[0].clone().with(Protocol::P2p(self.shared.local))
+	}
+
+	/// Pointers of the records this node holds.
+	pub fn held(&self) -> Vec<Pointer> {
+		self.shared.data.keys()
+	}
+
+	fn send(&self, command: Command) -> Result<(), DhtError> {
+		self.commands.send(command).map_err(|_| DhtError::Stopped)
+	}
+
+	async fn ask<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Command) -> Result<T, DhtError> {
+		let (reply, answer) = oneshot::channel();
+		self.send(make(reply))?;
+		answer.await.map_err(|_| DhtError::Stopped)
+	}
+
+	/// Joins the network through the bootstrap peers (a Kademlia self-lookup).
+	pub async fn bootstrap(&self) -> Result<(), DhtError> {
+		self.ask(|reply| Command::Bootstrap { reply }).await
+	}
+
+	/// Tells the node where a peer listens (e.g. a committee member's address from the chain).
+	pub fn add_address(&self, peer: PeerId, address: Multiaddr) -> Result<(), DhtError> {
+		self.send(Command::AddAddress { peer, address })
+	}
+
+	/// Sends one record-protocol request to `peer` and waits for its answer.
+	pub async fn request(&self, peer: PeerId, request: &RecordRequest) -> Result<RecordResponse, DhtError> {
+		let answer = self.request_raw(peer, request.encode()).await?;
+		RecordResponse::decode(&mut &answer[..]).map_err(|e| DhtError::Network(format!("undecodable answer from {peer}: {e}")))
+	}
+
+	/// Sends raw bytes as a record-protocol request (for debugging, and for tests of how nodes
+	/// treat malformed requests).
+	pub async fn request_raw(&self, peer: PeerId, request: Vec<u8>) -> Result<Vec<u8>, DhtError> {
+		self.ask(|reply| Command::Request { peer, request, reply }).await?.map_err(DhtError::Network)
+	}
+
+	/// Stores a signed record on k nodes chosen by the modified distance.
+	pub async fn put(&self, put: &SignedPut) -> Result<PutReceipt, DhtError> {
+		let key = put.record.pointer();
+		check_put(&self.shared, &key, put, unix_now()).map_err(DhtError::Refused)?;
+		let closest = self.ask(|reply| Command::ClosestPeers { key, reply }).await?;
+		let mut candidates = closest;
+		candidates.push(self.shared.local);
+		let candidates = by_distance(&key, candidates);
+		let holders = choose_holders(&candidates, self.shared.config.replication, &*self.shared.placement);
+		let results = join_all(holders.iter().map(|peer| self.put_on(*peer, key, put))).await;
+		let mut receipt = PutReceipt::default();
+		for (peer, result) in holders.into_iter().zip(results) {
+			match result {
+				Ok(()) => receipt.holders.push(peer),
+				Err(reason) => receipt.failed.push((peer, reason)),
+			}
+		}
+		if receipt.holders.is_empty() {
+			let reasons: Vec<String> = receipt.failed.iter().map(|(p, r)| format!("{p}: {r}")).collect();
+			return Err(DhtError::NotStored(reasons.join("; ")));
+		}
+		tracing::debug!(target: "dht", "put {} on {:?}", hex::encode(key), receipt.holders);
+		Ok(receipt)
+	}
+
+	/// Sends the record to one holder (this node included) and waits for its acknowledgement.
+	async fn put_on(&self, peer: PeerId, key: Pointer, put: &SignedPut) -> Result<(), String> {
+		if peer == self.shared.local {
+			return accept_put(&self.shared, self, key, put.clone()).await.map_err(|r| r.to_string());
+		}
+		match self.request(peer, &RecordRequest::Put { key, put: put.clone() }).await.map_err(|e| e.to_string())? {
+			RecordResponse::Stored => Ok(()),
+			RecordResponse::Refused(refusal) => Err(refusal.to_string()),
+			other => Err(format!("unexpected answer {other:?}")),
+		}
+	}
+
+	/// Fetches the record under `key` for `reader`, whose signature the holders check.
+	pub async fn get(&self, key: &Pointer, reader: &Signer) -> Result<SignedPut, DhtError> {
+		let key = *key;
+		let signature = reader.sign(&get_message(&key, &self.shared.local));
+		let request = RecordRequest::Get { key, reader: reader.account(), signature };
+		let mut denied = false;
+		let mut tried = HashSet::new();
+		// This node first, then the first providers found, then all of them, then the closest
+		// peers (a holder whose announcement has not spread yet).
+		for round in 0..4 {
+			let peers: Vec<PeerId> = match round {
+				0 => vec![self.shared.local],
+				1 => self.ask(|reply| Command::Providers { key, first: true, reply }).await?.into_iter().collect(),
+				2 => self.ask(|reply| Command::Providers { key, first: false, reply }).await?.into_iter().collect(),
+				_ => self.ask(|reply| Command::ClosestPeers { key, reply }).await?,
+			};
+			for peer in peers {
+				if !tried.insert(peer) {
+					continue;
+				}
+				let response = if peer == self.shared.local {
+					Ok(serve_get(&self.shared, &self.shared.local, request.clone()).await)
+				} else {
+					self.request(peer, &request).await
+				};
+				match response {
+					Ok(RecordResponse::Found(put)) if put.record.pointer() == key && put.verify() => return Ok(put),
+					Ok(RecordResponse::Found(_)) => tracing::warn!(target: "dht", "{peer} served a record that does not match {}", hex::encode(key)),
+					Ok(RecordResponse::Refused(Refusal::NotPermitted)) => denied = true,
+					Ok(_) => {}
+					Err(e) => tracing::debug!(target: "dht", "get from {peer}: {e}"),
+				}
+			}
+		}
+		Err(if denied { DhtError::Denied } else { DhtError::NotFound })
+	}
+
+	/// The nodes that hold `key` now: providers that answer that they do.
+	pub async fn live_holders(&self, key: &Pointer) -> Result<Vec<PeerId>, DhtError> {
+		let key = *key;
+		let providers = self.ask(|reply| Command::Providers { key, first: false, reply }).await?;
+		let checks = providers.into_iter().map(|peer| async move {
+			if peer == self.shared.local {
+				return self.shared.data.contains(&key).then_some(peer);
+			}
+			match self.request(peer, &RecordRequest::Holds { key }).await {
+				Ok(RecordResponse::Holds(true)) => Some(peer),
+				_ => None,
+			}
+		});
+		Ok(join_all(checks).await.into_iter().flatten().collect())
+	}
+
+	/// An MPC channel to the other members of `committee` (this node must be one of them) for
+	/// the run `session`. Blocking: use it from a thread, not from an async task.
+	pub fn mpc_channel(&self, session: [u8; 32], committee: Vec<PeerId>, timeout: Duration) -> Result<P2pTransport, DhtError> {
+		P2pTransport::open(session, committee, self.shared.local, self.shared.sessions.clone(), self.commands.clone(), timeout)
+			.map_err(|e| DhtError::Network(e.to_string()))
+	}
+
+	/// Drops expired records, re-announces the rest and restores k holders for each; then does it
+	/// again every `republish_interval`.
+	async fn repair(self) {
+		loop {
+			if let Err(e) = self.repair_once().await {
+				tracing::debug!(target: "dht", "repair stopped: {e}");
+				return;
+			}
+			tokio::select! {
+				_ = tokio::time::sleep(self.shared.config.republish_interval) => {}
+				_ = self.commands.closed() => return,
+			}
+		}
+	}
+
+	/// One repair pass over the records this node holds.
+	pub async fn repair_once(&self) -> Result<(), DhtError> {
+		let now = unix_now();
+		for key in self.shared.data.keys() {
+			let Some(put) = self.shared.data.get(&key) else { continue };
+			if put.record.is_expired(now) {
+				tracing::info!(target: "dht", "dropping expired record {}", hex::encode(key));
+				self.shared.data.remove(&key)?;
+				self.send(Command::StopProviding { key })?;
+				continue;
+			}
+			self.ask(|reply| Command::Provide { key, reply: Some(reply) }).await?;
+			let live = self.live_holders(&key).await?;
+			let k = self.shared.config.replication;
+			if live.len() >= k {
+				continue;
+			}
+			let closest = self.ask(|reply| Command::ClosestPeers { key, reply }).await?;
+			let candidates: Vec<PeerId> = by_distance(&key, closest).into_iter().filter(|p| !live.contains(p)).collect();
+			let new_holders = choose_holders(&candidates, k - live.len(), &*self.shared.placement);
+			tracing::info!(target: "dht", "record {} has {} live holders; copying it to {new_holders:?}", hex::encode(key), live.len());
+			join_all(new_holders.into_iter().map(|peer| self.put_on(peer, key, &put))).await;
+		}
+		Ok(())
+	}
+}
+
+/// Candidates sorted by XOR distance to the key, closest first, without duplicates.
+fn by_distance(key: &Pointer, mut peers: Vec<PeerId>) -> Vec<PeerId> {
+	let target = kad::KBucketKey::new(key.to_vec());
+	peers.sort_by_key(|p| target.distance(&kad::KBucketKey::from(*p)));
+	peers.dedup();
+	peers
+}
+
+/// The checks every holder makes before storing a record, short of the permission check.
+fn check_put(shared: &Shared, key: &Pointer, put: &SignedPut, now: u64) -> Result<(), Refusal> {
+	let size = put.record.ciphertext.len();
+	if size > shared.config.max_record_size {
+		return Err(Refusal::TooLarge { size: size as u64, limit: shared.config.max_record_size as u64 });
+	}
+	if put.record.pointer() != *key {
+		return Err(Refusal::KeyMismatch);
+	}
+	if !put.verify() {
+		return Err(Refusal::BadSignature);
+	}
+	if put.record.is_expired(now) {
+		return Err(Refusal::Expired);
+	}
+	Ok(())
+}
+
+/// Checks, permission-checks, stores and announces a record; Ok once this node is a provider.
+async fn accept_put(shared: &Shared, handle: &DhtHandle, key: Pointer, put: SignedPut) -> Result<(), Refusal> {
+	check_put(shared, &key, &put, unix_now())?;
+	if !shared.access.may_store(&put.writer, &key, put.record.ciphertext.len() as u64).await {
+		return Err(Refusal::NotPermitted);
+	}
+	// A renewal replaces the stored copy only when it extends the expiry.
+	let newer = match shared.data.get(&key) {
+		Some(held) => held.record.expires_at != 0 && (put.record.expires_at == 0 || put.record.expires_at > held.record.expires_at),
+		None => true,
+	};
+	if newer {
+		shared.data.insert(&put).map_err(|e| {
+			tracing::error!(target: "dht", "could not store {}: {e}", hex::encode(key));
+			Refusal::Malformed
+		})?;
+	}
+	let _ = handle.ask(|reply| Command::Provide { key, reply: Some(reply) }).await;
+	Ok(())
+}
+
+/// Answers a signed get from `requester`.
+async fn serve_get(shared: &Shared, requester: &PeerId, request: RecordRequest) -> RecordResponse {
+	let RecordRequest::Get { key, reader, signature } = request else { return RecordResponse::Refused(Refusal::Malformed) };
+	if !verify(&reader, &get_message(&key, requester), &signature) {
+		return RecordResponse::Refused(Refusal::BadSignature);
+	}
+	let Some(put) = shared.data.get(&key) else { return RecordResponse::NotFound };
+	if put.record.is_expired(unix_now()) {
+		return RecordResponse::NotFound;
+	}
+	if !shared.access.may_read(&reader, &key).await {
+		return RecordResponse::Refused(Refusal::NotPermitted);
+	}
+	RecordResponse::Found(put)
+}
+
+enum PendingQuery {
+	Closest(oneshot::Sender<Vec<PeerId>>),
+	Providers { reply: Option<oneshot::Sender<HashSet<PeerId>>>, first: bool, found: HashSet<PeerId> },
+	Provide(Option<oneshot::Sender<()>>),
+	Bootstrap(oneshot::Sender<()>),
+}
+
+struct EventLoop {
+	swarm: Swarm<Behaviour>,
+	commands: mpsc::UnboundedReceiver<Command>,
+	sender: mpsc::UnboundedSender<Command>,
+	shared: Arc<Shared>,
+	queries: HashMap<QueryId, PendingQuery>,
+	record_requests: HashMap<OutboundRequestId, oneshot::Sender<Result<Vec<u8>, String>>>,
+	mpc_requests: HashMap<OutboundRequestId, (PeerId, MpcFrame, u32)>,
+}
+
+/// How often an MPC frame is re-sent to a peer that could not be reached before the session
+/// gives up on that peer.
+const MPC_SEND_ATTEMPTS: u32 = 5;
+
+impl EventLoop {
+	async fn run(mut self) {
+		loop {
+			tokio::select! {
+				event = self.swarm.select_next_some() => self.on_swarm_event(event),
+				command = self.commands.recv() => match command {
+					Some(Command::Shutdown) | None => break,
+					Some(command) => self.on_command(command),
+				},
+			}
+		}
+		tracing::info!(target: "dht", "node {} stopped", self.shared.local);
+	}
+
+	fn handle(&self) -> DhtHandle {
+		DhtHandle { commands: self.sender.clone(), shared: self.shared.clone(), listen_addrs: Arc::new(Vec::new()) }
+	}
+
+	fn on_command(&mut self, command: Command) {
+		let behaviour = self.swarm.behaviour_mut();
+		match command {
+			Command::ClosestPeers { key, reply } => {
+				let id = behaviour.kad.get_closest_peers(key.to_vec());
+				self.queries.insert(id, PendingQuery::Closest(reply));
+			}
+			Command::Providers { key, first, reply } => {
+				let id = behaviour.kad.get_providers(kad::RecordKey::new(&key));
+				self.queries.insert(id, PendingQuery::Providers { reply: Some(reply), first, found: HashSet::new() });
+			}
+			Command::Request { peer, request, reply } => {
+				let id = behaviour.records.send_request(&peer, request);
+				self.record_requests.insert(id, reply);
+			}
+			Command::Respond { channel, response } => {
+				let _ = behaviour.records.send_response(channel, response.encode());
+			}
+			Command::Provide { key, reply } => match behaviour.kad.start_providing(kad::RecordKey::new(&key)) {
+				Ok(id) => {
+					self.queries.insert(id, PendingQuery::Provide(reply));
+				}
+				Err(e) => {
+					tracing::warn!(target: "dht", "cannot announce {}: {e}", hex::encode(key));
+					reply.map(|r| r.send(()));
+				}
+			},
+			Command::StopProviding { key } => behaviour.kad.stop_providing(&kad::RecordKey::new(&key)),
+			Command::MpcSend { peer, frame, attempt } => {
+				let id = behaviour.mpc.send_request(&peer, frame.encode());
+				self.mpc_requests.insert(id, (peer, frame, attempt));
+			}
+			Command::AddAddress { peer, address } => {
+				behaviour.kad.add_address(&peer, address);
+			}
+			Command::Bootstrap { reply } => match behaviour.kad.bootstrap() {
+				Ok(id) => {
+					self.queries.insert(id, PendingQuery::Bootstrap(reply));
+				}
+				Err(_) => {
+					let _ = reply.send(());
+				}
+			},
+			Command::Shutdown => {}
+		}
+	}
+
+	fn on_swarm_event(&mut self, event: SwarmEvent<BehaviourEvent>) {
+		match event {
+			SwarmEvent::Behaviour(BehaviourEvent::Kad(event)) => self.on_kad(event),
+			SwarmEvent::Behaviour(BehaviourEvent::Identify(identify::Event::Received { peer_id, info, .. })) => {
+				if info.protocols.contains(&KAD_PROTOCOL) {
+					for address in info.listen_addrs {
+						self.swarm.behaviour_mut().kad.add_address(&peer_id, address);
+					}
+				}
+			}
+			SwarmEvent::Behaviour(BehaviourEvent::Records(event)) => self.on_record_event(event),
+			SwarmEvent::Behaviour(BehaviourEvent::Mpc(event)) => self.on_mpc_event(event),
+			SwarmEvent::IncomingConnectionError { error, .. } => tracing::debug!(target: "dht", "incoming connection failed: {error}"),
+			_ => {}
+		}
+	}
+
+	fn on_kad(&mut self, event: kad::Event) {
+		match event {
+			kad::Event::OutboundQueryProgressed { id, result, step, .. } => self.on_query(id, result, step.last),
+			kad::Event::InboundRequest { request: kad::InboundRequest::AddProvider { record: Some(record) } } => {
+				// Provider records only name who holds what; keep them for whoever asks.
+				let _ = self.swarm.behaviour_mut().kad.store_mut().add_provider(record);
+			}
+			kad::Event::InboundRequest { request: kad::InboundRequest::PutRecord { source, record: Some(_), .. } } => {
+				tracing::debug!(target: "dht", "ignored an unauthenticated Kademlia value from {source}: records go through /enigma/record/1");
+			}
+			_ => {}
+		}
+	}
+
+	fn on_query(&mut self, id: QueryId, result: QueryResult, last: bool) {
+		let Some(pending) = self.queries.remove(&id) else { return };
+		match (pending, result) {
+			(PendingQuery::Closest(reply), QueryResult::GetClosestPeers(result)) => {
+				let peers = match result {
+					Ok(ok) => ok.peers,
+					Err(kad::GetClosestPeersError::Timeout { peers, .. }) => peers,
+				};
+				let _ = reply.send(peers.into_iter().map(|p| p.peer_id).collect());
+			}
+			(PendingQuery::Providers { mut reply, first, mut found }, QueryResult::GetProviders(result)) => {
+				if let Ok(GetProvidersOk::FoundProviders { providers, .. }) = result {
+					found.extend(providers);
+				}
+				if first && !found.is_empty() {
+					if let Some(reply) = reply.take() {
+						let _ = reply.send(found.clone());
+					}
+					if let Some(mut query) = self.swarm.behaviour_mut().kad.query_mut(&id) {
+						query.finish();
+					}
+				}
+				if last {
+					if let Some(reply) = reply {
+						let _ = reply.send(found);
+					}
+				} else {
+					self.queries.insert(id, PendingQuery::Providers { reply, first, found });
+				}
+			}
+			(PendingQuery::Provide(reply), QueryResult::StartProviding(result)) => {
+				if let Err(e) = result {
+					tracing::debug!(target: "dht", "announcing a record reached few peers: {e}");
+				}
+				if last {
+					reply.map(|r| r.send(()));
+				} else {
+					self.queries.insert(id, PendingQuery::Provide(reply));
+				}
+			}
+			(PendingQuery::Bootstrap(reply), QueryResult::Bootstrap(result)) => {
+				if let Err(e) = result {
+					tracing::warn!(target: "dht", "bootstrap: {e}");
+				}
+				if last {
+					let _ = reply.send(());
+				} else {
+					self.queries.insert(id, PendingQuery::Bootstrap(reply));
+				}
+			}
+			(pending, _) if !last => {
+				self.queries.insert(id, pending);
+			}
+			_ => {}
+		}
+	}
+
+	fn on_record_event(&mut self, event: request_response::Event<Vec<u8>, Vec<u8>>) {
+		use request_response::{Event, Message};
+		match event {
+			Event::Message { peer, message: Message::Request { request, channel, .. } } => {
+				let respond = |sender: &mpsc::UnboundedSender<Command>, response| {
+					let _ = sender.send(Command::Respond { channel, response });
+				};
+				match RecordRequest::decode(&mut &request[..]) {
+					Err(_) => {
+						tracing::warn!(target: "dht", "refused a malformed request of {} bytes from {peer}", request.len());
+						respond(&self.sender, RecordResponse::Refused(Refusal::Malformed));
+					}
+					Ok(RecordRequest::Holds { key }) => respond(&self.sender, RecordResponse::Holds(self.shared.data.contains(&key))),
+					Ok(RecordRequest::Put { key, put }) => {
+						let (shared, handle, sender) = (self.shared.clone(), self.handle(), self.sender.clone());
+						tokio::spawn(async move {
+							let response = match accept_put(&shared, &handle, key, put).await {
+								Ok(()) => RecordResponse::Stored,
+								Err(refusal) => {
+									tracing::warn!(target: "dht", "refused to store {} from {peer}: {refusal}", hex::encode(key));
+									RecordResponse::Refused(refusal)
+								}
+							};
+							respond(&sender, response);
+						});
+					}
+					Ok(get @ RecordRequest::Get { .. }) => {
+						let (shared, sender) = (self.shared.clone(), self.sender.clone());
+						tokio::spawn(async move {
+							let response = serve_get(&shared, &peer, get).await;
+							if let RecordResponse::Refused(refusal) = &response {
+								tracing::warn!(target: "dht", "refused a get from {peer}: {refusal}");
+							}
+							respond(&sender, response);
+						});
+					}
+				}
+			}
+			Event::Message { message: Message::Response { request_id, response }, .. } => {
+				if let Some(reply) = self.record_requests.remove(&request_id) {
+					let _ = reply.send(Ok(response));
+				}
+			}
+			Event::OutboundFailure { request_id, error, peer } => {
+				if let Some(reply) = self.record_requests.remove(&request_id) {
+					let _ = reply.send(Err(format!("{peer}: {error}")));
+				}
+			}
+			Event::InboundFailure { peer, error, .. } => tracing::debug!(target: "dht", "inbound request from {peer} failed: {error}"),
+			Event::ResponseSent { .. } => {}
+		}
+	}
+
+	fn on_mpc_event(&mut self, event: request_response::Event<Vec<u8>, Vec<u8>>) {
+		use request_response::{Event, Message};
+		match event {
+			Event::Message { peer, message: Message::Request { request, channel, .. } } => {
+				match MpcFrame::decode(&mut &request[..]) {
+					Ok(frame) => self.shared.sessions.lock().expect("sessions lock").deliver(peer, frame),
+					Err(_) => tracing::warn!(target: "mpc", "dropped a malformed MPC frame of {} bytes from {peer}", request.len()),
+				}
+				let _ = self.swarm.behaviour_mut().mpc.send_response(channel, Vec::new());
+			}
+			Event::Message { message: Message::Response { request_id, .. }, .. } => {
+				self.mpc_requests.remove(&request_id);
+			}
+			Event::OutboundFailure { request_id, error, peer } => {
+				let Some((peer_id, frame, attempt)) = self.mpc_requests.remove(&request_id) else { return };
+				if attempt + 1 >= MPC_SEND_ATTEMPTS {
+					tracing::warn!(target: "mpc", "giving up on {peer} for session {}: {error}", hex::encode(frame.session));
+					self.shared.sessions.lock().expect("sessions lock").mark_unreachable(&frame.session, &peer_id);
+					return;
+				}
+				tracing::debug!(target: "mpc", "resending to {peer} after: {error}");
+				let sender = self.sender.clone();
+				tokio::spawn(async move {
+					tokio::time::sleep(Duration::from_millis(200 << attempt)).await;
+					let _ = sender.send(Command::MpcSend { peer: peer_id, frame, attempt: attempt + 1 });
+				});
+			}
+			Event::InboundFailure { peer, error, .. } => tracing::debug!(target: "mpc", "inbound frame from {peer} failed: {error}"),
+			Event::ResponseSent { .. } => {}
+		}
+	}
+}

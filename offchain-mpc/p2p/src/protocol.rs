@@ -1,0 +1,117 @@
+//! The two request-response protocols a node speaks besides Kademlia, and their messages.
+//!
+//! - `/enigma/record/1`: signed puts, signed gets, and "do you hold this?" probes;
+//! - `/enigma/mpc/1`: MPC frames between the members of a committee.
+//!
+//! On the wire a message is a length-prefixed SCALE encoding. The codec moves raw frames with a
+//! size limit; decoding happens in the node, so a malformed request is answered with
+//! [`Refusal::Malformed`] and logged instead of silently resetting the stream.
+
+use crate::record::{AccountId, Pointer, SignedPut};
+use async_trait::async_trait;
+use codec::{Decode, Encode};
+use futures::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use libp2p::StreamProtocol;
+use std::io;
+
+pub const RECORD_PROTOCOL: StreamProtocol = StreamProtocol::new("/enigma/record/1");
+pub const MPC_PROTOCOL: StreamProtocol = StreamProtocol::new("/enigma/mpc/1");
+pub const KAD_PROTOCOL: StreamProtocol = StreamProtocol::new("/enigma/kad/1");
+
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum RecordRequest {
+	/// Store this record under `key` (from its writer, or a replica pushed on by another
+	/// holder). The holder checks that the record hashes to `key`.
+	Put { key: Pointer, put: SignedPut },
+	/// Send the record under `key`; `signature` is the reader's over
+	/// [`get_message`](crate::record::get_message)`(key, requesting peer)`.
+	Get { key: Pointer, reader: AccountId, signature: [u8; 64] },
+	/// Do you hold `key`? (The pointer is public on chain; the answer reveals nothing more.)
+	Holds { key: Pointer },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum RecordResponse {
+	Stored,
+	Found(SignedPut),
+	NotFound,
+	Holds(bool),
+	Refused(Refusal),
+}
+
+/// Why a node refused a request. Every refusal is also logged by the refusing node.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, thiserror::Error)]
+pub enum Refusal {
+	#[error("record of {size} bytes exceeds the limit of {limit} bytes")]
+	TooLarge { size: u64, limit: u64 },
+	#[error("the record does not hash to its key")]
+	KeyMismatch,
+	#[error("the signature does not verify")]
+	BadSignature,
+	#[error("the permission check refused the account")]
+	NotPermitted,
+	#[error("the record has expired")]
+	Expired,
+	#[error("the request could not be decoded")]
+	Malformed,
+}
+
+/// One MPC frame of a session, numbered per sender so the receiver restores the sending order
+/// (request-response streams may overtake each other).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct MpcFrame {
+	pub session: [u8; 32],
+	pub seq: u64,
+	pub payload: Vec<u8>,
+}
+
+/// Length-prefixed frames of at most `max` bytes.
+#[derive(Clone)]
+pub struct FrameCodec {
+	pub max: usize,
+}
+
+impl FrameCodec {
+	async fn read<T: AsyncRead + Unpin + Send>(&self, io: &mut T) -> io::Result<Vec<u8>> {
+		let mut len = [0u8; 4];
+		io.read_exact(&mut len).await?;
+		let len = u32::from_le_bytes(len) as usize;
+		if len > self.max {
+			return Err(io::Error::new(io::ErrorKind::InvalidData, format!("frame of {len} bytes exceeds the limit of {}", self.max)));
+		}
+		let mut frame = vec![0u8; len];
+		io.read_exact(&mut frame).await?;
+		Ok(frame)
+	}
+
+	async fn write<T: AsyncWrite + Unpin + Send>(&self, io: &mut T, frame: Vec<u8>) -> io::Result<()> {
+		if frame.len() > self.max {
+			return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("frame of {} bytes exceeds the limit of {}", frame.len(), self.max)));
+		}
+		io.write_all(&(frame.len() as u32).to_le_bytes()).await?;
+		io.write_all(&frame).await
+	}
+}
+
+#[async_trait]
+impl libp2p::request_response::Codec for FrameCodec {
+	type Protocol = StreamProtocol;
+	type Request = Vec<u8>;
+	type Response = Vec<u8>;
+
+	async fn read_request<T: AsyncRead + Unpin + Send>(&mut self, _: &StreamProtocol, io: &mut T) -> io::Result<Vec<u8>> {
+		self.read(io).await
+	}
+
+	async fn read_response<T: AsyncRead + Unpin + Send>(&mut self, _: &StreamProtocol, io: &mut T) -> io::Result<Vec<u8>> {
+		self.read(io).await
+	}
+
+	async fn write_request<T: AsyncWrite + Unpin + Send>(&mut self, _: &StreamProtocol, io: &mut T, frame: Vec<u8>) -> io::Result<()> {
+		self.write(io, frame).await
+	}
+
+	async fn write_response<T: AsyncWrite + Unpin + Send>(&mut self, _: &StreamProtocol, io: &mut T, frame: Vec<u8>) -> io::Result<()> {
+		self.write(io, frame).await
+	}
+}

@@ -1,0 +1,302 @@
+//! The node's database: one parity-db with three columns.
+//!
+//! - the records this node holds (signed puts, by pointer), served only through the signed,
+//!   permission-checked record protocol, never through Kademlia's unauthenticated GET_VALUE;
+//! - Kademlia's provider records (who holds which pointer), so routing knowledge survives a
+//!   restart too;
+//! - Kademlia's value records (unused by Enigma's own records; kept so the store is a complete
+//!   [`RecordStore`]).
+//!
+//! Expiry instants are monotonic in memory and wall-clock on disk.
+
+use crate::record::{Pointer, SignedPut};
+use codec::{Decode, Encode};
+use libp2p::{
+	kad::{
+		self,
+		store::{Error as StoreError, RecordStore},
+		ProviderRecord,
+	},
+	Multiaddr, PeerId,
+};
+use parity_db::{Db, Options};
+use std::{
+	borrow::Cow,
+	path::Path,
+	sync::Arc,
+	time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+};
+
+const COL_DATA: u8 = 0;
+const COL_PROVIDERS: u8 = 1;
+const COL_KAD_VALUES: u8 = 2;
+const COLUMNS: u8 = 3;
+
+/// Providers kept per key, closest to the key first (Kademlia's replication factor).
+const MAX_PROVIDERS_PER_KEY: usize = 20;
+
+#[derive(Debug, thiserror::Error)]
+#[error("database error: {0}")]
+pub struct DbError(#[from] parity_db::Error);
+
+/// Opens (or creates) the node's database in `dir`.
+pub fn open(dir: &Path) -> Result<Arc<Db>, DbError> {
+	let mut options = Options::with_columns(dir, COLUMNS);
+	for column in &mut options.columns {
+		// Ordered columns, so the node can list what it holds after a restart.
+		column.btree_index = true;
+	}
+	Ok(Arc::new(Db::open_or_create(&options)?))
+}
+
+fn all_entries(db: &Db, col: u8) -> Vec<(Vec<u8>, Vec<u8>)> {
+	let mut out = Vec::new();
+	let Ok(mut iter) = db.iter(col) else { return out };
+	if iter.seek_to_first().is_err() {
+		return out;
+	}
+	while let Ok(Some((key, value))) = iter.next() {
+		out.push((key, value));
+	}
+	out
+}
+
+/// The records this node holds.
+#[derive(Clone)]
+pub struct DataStore {
+	db: Arc<Db>,
+}
+
+impl DataStore {
+	pub fn new(db: Arc<Db>) -> Self {
+		Self { db }
+	}
+
+	pub fn insert(&self, put: &SignedPut) -> Result<(), DbError> {
+		Ok(self.db.commit([(COL_DATA, put.record.pointer().to_vec(), Some(put.encode()))])?)
+	}
+
+	pub fn get(&self, key: &Pointer) -> Option<SignedPut> {
+		let bytes = self.db.get(COL_DATA, key).ok().flatten()?;
+		SignedPut::decode(&mut &bytes[..]).ok()
+	}
+
+	pub fn contains(&self, key: &Pointer) -> bool {
+		matches!(self.db.get(COL_DATA, key), Ok(Some(_)))
+	}
+
+	pub fn remove(&self, key: &Pointer) -> Result<(), DbError> {
+		Ok(self.db.commit([(COL_DATA, key.to_vec(), None)])?)
+	}
+
+	/// Every pointer held.
+	pub fn keys(&self) -> Vec<Pointer> {
+		all_entries(&self.db, COL_DATA).into_iter().filter_map(|(k, _)| k.try_into().ok()).collect()
+	}
+}
+
+fn instant_to_unix(at: Option<Instant>) -> Option<u64> {
+	let at = at?;
+	let now = Instant::now();
+	let wall = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+	Some((wall + at.saturating_duration_since(now)).as_secs())
+}
+
+fn unix_to_instant(at: Option<u64>) -> Option<Instant> {
+	let at = at?;
+	let wall = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+	Some(Instant::now() + Duration::from_secs(at).saturating_sub(wall))
+}
+
+#[derive(Encode, Decode)]
+struct StoredProvider {
+	provider: Vec<u8>,
+	addresses: Vec<Vec<u8>>,
+	expires: Option<u64>,
+}
+
+#[derive(Encode, Decode)]
+struct StoredValue {
+	value: Vec<u8>,
+	publisher: Option<Vec<u8>>,
+	expires: Option<u64>,
+}
+
+/// Kademlia's record store on parity-db.
+pub struct PersistentStore {
+	db: Arc<Db>,
+	local: PeerId,
+	max_value_size: usize,
+}
+
+impl PersistentStore {
+	pub fn new(db: Arc<Db>, local: PeerId, max_value_size: usize) -> Self {
+		Self { db, local, max_value_size }
+	}
+
+	fn load_providers(&self, key: &[u8]) -> Vec<ProviderRecord> {
+		let Ok(Some(bytes)) = self.db.get(COL_PROVIDERS, key) else { return Vec::new() };
+		decode_providers(key, &bytes)
+	}
+
+	fn save_providers(&self, key: &[u8], providers: &[ProviderRecord]) {
+		let value = if providers.is_empty() {
+			None
+		} else {
+			let stored: Vec<StoredProvider> = providers
+				.iter()
+				.map(|p| StoredProvider {
+					provider: p.provider.to_bytes(),
+					addresses: p.addresses.iter().map(|a| a.to_vec()).collect(),
+					expires: instant_to_unix(p.expires),
+				})
+				.collect();
+			Some(stored.encode())
+		};
+		if let Err(e) = self.db.commit([(COL_PROVIDERS, key.to_vec(), value)]) {
+			tracing::warn!(target: "dht", "could not save provider records: {e}");
+		}
+	}
+}
+
+fn decode_providers(key: &[u8], bytes: &[u8]) -> Vec<ProviderRecord> {
+	let Ok(stored) = Vec::<StoredProvider>::decode(&mut &bytes[..]) else { return Vec::new() };
+	stored
+		.into_iter()
+		.filter_map(|s| {
+			Some(ProviderRecord {
+				key: kad::RecordKey::new(&key),
+				provider: PeerId::from_bytes(&s.provider).ok()?,
+				expires: unix_to_instant(s.expires),
+				addresses: s.addresses.into_iter().filter_map(|a| Multiaddr::try_from(a).ok()).collect(),
+			})
+		})
+		.collect()
+}
+
+impl RecordStore for PersistentStore {
+	type RecordsIter<'a> = std::vec::IntoIter<Cow<'a, kad::Record>>;
+	type ProvidedIter<'a> = std::vec::IntoIter<Cow<'a, ProviderRecord>>;
+
+	fn get(&self, key: &kad::RecordKey) -> Option<Cow<'_, kad::Record>> {
+		let bytes = self.db.get(COL_KAD_VALUES, key.as_ref()).ok().flatten()?;
+		let stored = StoredValue::decode(&mut &bytes[..]).ok()?;
+		Some(Cow::Owned(kad::Record {
+			key: key.clone(),
+			value: stored.value,
+			publisher: stored.publisher.and_then(|p| PeerId::from_bytes(&p).ok()),
+			expires: unix_to_instant(stored.expires),
+		}))
+	}
+
+	fn put(&mut self, record: kad::Record) -> Result<(), StoreError> {
+		if record.value.len() > self.max_value_size {
+			return Err(StoreError::ValueTooLarge);
+		}
+		let stored = StoredValue {
+			value: record.value,
+			publisher: record.publisher.map(|p| p.to_bytes()),
+			expires: instant_to_unix(record.expires),
+		};
+		self.db
+			.commit([(COL_KAD_VALUES, record.key.to_vec(), Some(stored.encode()))])
+			.map_err(|e| {
+				tracing::warn!(target: "dht", "could not save a value record: {e}");
+				StoreError::MaxRecords
+			})
+	}
+
+	fn remove(&mut self, key: &kad::RecordKey) {
+		if let Err(e) = self.db.commit([(COL_KAD_VALUES, key.to_vec(), None)]) {
+			tracing::warn!(target: "dht", "could not remove a value record: {e}");
+		}
+	}
+
+	fn records(&self) -> Self::RecordsIter<'_> {
+		all_entries(&self.db, COL_KAD_VALUES)
+			.into_iter()
+			.filter_map(|(k, _)| self.get(&kad::RecordKey::new(&k)).map(|r| Cow::Owned(r.into_owned())))
+			.collect::<Vec<_>>()
+			.into_iter()
+	}
+
+	fn add_provider(&mut self, record: ProviderRecord) -> Result<(), StoreError> {
+		let key = record.key.to_vec();
+		let mut providers = self.load_providers(&key);
+		if let Some(existing) = providers.iter_mut().find(|p| p.provider == record.provider) {
+			*existing = record;
+		} else {
+			providers.push(record);
+			// Keep the providers closest to the key, this node's own record always.
+			let target = kad::KBucketKey::new(key.clone());
+			let local = self.local;
+			providers.sort_by_key(|p| (p.provider != local, target.distance(&kad::KBucketKey::from(p.provider))));
+			providers.truncate(MAX_PROVIDERS_PER_KEY);
+		}
+		self.save_providers(&key, &providers);
+		Ok(())
+	}
+
+	fn providers(&self, key: &kad::RecordKey) -> Vec<ProviderRecord> {
+		self.load_providers(key.as_ref())
+	}
+
+	fn provided(&self) -> Self::ProvidedIter<'_> {
+		all_entries(&self.db, COL_PROVIDERS)
+			.into_iter()
+			.flat_map(|(key, bytes)| decode_providers(&key, &bytes))
+			.filter(|p| p.provider == self.local)
+			.map(Cow::Owned)
+			.collect::<Vec<_>>()
+			.into_iter()
+	}
+
+	fn remove_provider(&mut self, key: &kad::RecordKey, provider: &PeerId) {
+		let mut providers = self.load_providers(key.as_ref());
+		let before = providers.len();
+		providers.retain(|p| p.provider != *provider);
+		if providers.len() != before {
+			self.save_providers(key.as_ref(), &providers);
+		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::record::{Record, Signer};
+
+	#[test]
+	fn records_and_provider_records_survive_reopening() {
+		let dir = tempfile::tempdir().unwrap();
+		let local = PeerId::random();
+		let other = PeerId::random();
+		let put = SignedPut::new(Record { owner: [1; 32], ciphertext: vec![9; 100], expires_at: 0 }, &Signer::from_seed(&[5; 32]));
+		let key = kad::RecordKey::new(&put.record.pointer());
+		{
+			let db = open(dir.path()).unwrap();
+			DataStore::new(db.clone()).insert(&put).unwrap();
+			let mut kad_store = PersistentStore::new(db, local, 1024);
+			kad_store.add_provider(ProviderRecord::new(key.clone(), local, vec![])).unwrap();
+			kad_store.add_provider(ProviderRecord::new(key.clone(), other, vec!["/ip4/127.0.0.1/tcp/1".parse().unwrap()])).unwrap();
+			kad_store.put(kad::Record::new(b"k".to_vec(), b"v".to_vec())).unwrap();
+		}
+		let db = open(dir.path()).unwrap();
+		let data = DataStore::new(db.clone());
+		assert_eq!(data.get(&put.record.pointer()), Some(put.clone()));
+		assert_eq!(data.keys(), vec![put.record.pointer()]);
+		let kad_store = PersistentStore::new(db, local, 1024);
+		let providers: Vec<PeerId> = kad_store.providers(&key).into_iter().map(|p| p.provider).collect();
+		assert_eq!(providers.len(), 2);
+		assert!(providers.contains(&other));
+		assert_eq!(kad_store.provided().map(|p| p.provider).collect::<Vec<_>>(), vec![local]);
+		assert_eq!(kad_store.get(&kad::RecordKey::new(&b"k".to_vec())).unwrap().value, b"v".to_vec());
+	}
+
+	#[test]
+	fn oversized_kademlia_values_are_refused() {
+		let dir = tempfile::tempdir().unwrap();
+		let mut kad_store = PersistentStore::new(open(dir.path()).unwrap(), PeerId::random(), 8);
+		assert!(matches!(kad_store.put(kad::Record::new(b"k".to_vec(), vec![0; 9])), Err(StoreError::ValueTooLarge)));
+	}
+}

@@ -1,0 +1,84 @@
+//! MPC runs over the DHT's swarm through the engine's `Transport` trait, unchanged.
+
+use enigma_mpc::{
+	circuit::{execute, Circuit, Op, Recipient},
+	field::Fr,
+	honest::Malicious,
+	transport::Transport,
+	MpcError,
+};
+use enigma_p2p::{Config, DhtNode, FixedTable, PeerId, Uniform};
+use std::{sync::Arc, time::Duration};
+
+async fn network(n: usize, dir: &std::path::Path) -> Vec<DhtNode> {
+	let mut nodes: Vec<DhtNode> = Vec::new();
+	for i in 0..n {
+		let mut config = Config::new(dir.join(format!("node{i}")));
+		config.bootstrap = nodes.first().map(|n| n.address()).into_iter().collect();
+		nodes.push(DhtNode::start(config, Arc::new(FixedTable::new()), Arc::new(Uniform)).await.unwrap());
+	}
+	nodes
+}
+
+/// Three salaries in, their sum and whether the first is below the second out, to everyone.
+fn salary_circuit() -> Circuit {
+	let mut c = Circuit::new(3);
+	let inputs: Vec<_> = (0..3).map(|p| c.input(p)).collect();
+	let sum = c.push(Op::Add(inputs[0], inputs[1]));
+	let sum = c.push(Op::Add(sum, inputs[2]));
+	let below = c.push(Op::Lt { a: inputs[0], b: inputs[1], bits: 32 });
+	c.output("sum", sum, Recipient::Everyone);
+	c.output("first_below_second", below, Recipient::Everyone);
+	c
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malicious_secure_run_goes_over_three_peers() {
+	let dir = tempfile::tempdir().unwrap();
+	let nodes = network(4, dir.path()).await;
+	// A committee of three out of four nodes, in the chain's order.
+	let committee: Vec<PeerId> = nodes[1..].iter().map(|n| n.peer_id()).collect();
+	let salaries = [52_000u64, 61_000, 48_500];
+	let session = [7u8; 32];
+	let mut parties = Vec::new();
+	for (party, node) in nodes[1..].iter().enumerate() {
+		let transport = node.mpc_channel(session, committee.clone(), Duration::from_secs(20)).unwrap();
+		assert_eq!((transport.party(), transport.parties()), (party, 3));
+		parties.push(std::thread::spawn(move || {
+			let mut mpc = Malicious::<Fr, _>::new(transport, 1)?;
+			let outputs = execute(&mut mpc, &salary_circuit(), &[Fr::from(salaries[party])])?;
+			Ok::<_, MpcError>((outputs, enigma_mpc::Mpc::stats(&mpc)))
+		}));
+	}
+	let results: Vec<_> = parties.into_iter().map(|p| p.join().unwrap().expect("MPC run")).collect();
+	for (outputs, stats) in &results {
+		let value = |name: &str| outputs.iter().find(|(n, _)| n == name).and_then(|(_, v)| *v).unwrap();
+		assert_eq!(value("sum"), Fr::from(salaries.iter().sum::<u64>()));
+		assert_eq!(value("first_below_second"), Fr::from(1u64));
+		assert!(stats.bytes_sent > 0);
+	}
+	// A node outside the committee cannot join the session.
+	assert!(nodes[0].mpc_channel(session, committee.clone(), Duration::from_secs(1)).is_err());
+	for node in nodes {
+		node.shutdown().await;
+	}
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn frames_from_outside_the_committee_are_dropped_and_a_silent_peer_times_out() {
+	let dir = tempfile::tempdir().unwrap();
+	let nodes = network(3, dir.path()).await;
+	let session = [9u8; 32];
+	let committee = vec![nodes[0].peer_id(), nodes[1].peer_id()];
+	let mut member = nodes[0].mpc_channel(session, committee.clone(), Duration::from_millis(1500)).unwrap();
+	// Node 2 is not in the committee but claims the session; its frames never reach party 0.
+	let outsider_view = vec![nodes[0].peer_id(), nodes[2].peer_id()];
+	let mut outsider = nodes[2].mpc_channel(session, outsider_view, Duration::from_secs(1)).unwrap();
+	outsider.send(0, b"forged share".to_vec()).unwrap();
+	let waited = tokio::task::spawn_blocking(move || member.recv(1)).await.unwrap();
+	assert_eq!(waited, Err(MpcError::Timeout { from: 1 }));
+	drop(outsider);
+	for node in nodes {
+		node.shutdown().await;
+	}
+}

@@ -1,0 +1,236 @@
+//! Networks of 20+ real nodes on loopback (TCP, Noise, Yamux, Kademlia, parity-db), one test
+//! process, each node in its own data directory.
+
+use enigma_p2p::{
+	protocol::{RecordRequest, RecordResponse, Refusal},
+	Config, DhtError, DhtNode, FixedTable, Multiaddr, Placement, Record, SignedPut, Signer, Uniform,
+};
+use std::{path::PathBuf, sync::Arc, time::Duration};
+use tempfile::TempDir;
+
+struct Network {
+	_dir: TempDir,
+	dirs: Vec<PathBuf>,
+	nodes: Vec<Option<DhtNode>>,
+	acl: Arc<FixedTable>,
+	placement: Arc<dyn Placement>,
+}
+
+impl Network {
+	async fn start(n: usize) -> Self {
+		Self::start_with(n, Arc::new(Uniform)).await
+	}
+
+	async fn start_with(n: usize, placement: Arc<dyn Placement>) -> Self {
+		let dir = tempfile::tempdir().unwrap();
+		let dirs: Vec<PathBuf> = (0..n).map(|i| dir.path().join(format!("node{i}"))).collect();
+		let mut network = Self { _dir: dir, dirs, nodes: Vec::new(), acl: Arc::new(FixedTable::new()), placement };
+		for i in 0..n {
+			let node = network.start_node(i, None).await;
+			network.nodes.push(Some(node));
+		}
+		network
+	}
+
+	fn config(&self, i: usize, listen: Option<Multiaddr>) -> Config {
+		let mut config = Config::new(&self.dirs[i]);
+		if let Some(listen) = listen {
+			config.listen = vec![listen];
+		}
+		// Join through the first live node other than this one.
+		config.bootstrap = self.nodes.iter().enumerate().filter(|(j, _)| *j != i).find_map(|(_, n)| n.as_ref().map(|n| n.address())).into_iter().collect();
+		config.max_record_size = 64 << 10;
+		config
+	}
+
+	async fn start_node(&self, i: usize, listen: Option<Multiaddr>) -> DhtNode {
+		DhtNode::start(self.config(i, listen), self.acl.clone(), self.placement.clone()).await.expect("node starts")
+	}
+
+	fn node(&self, i: usize) -> &DhtNode {
+		self.nodes[i].as_ref().expect("node is running")
+	}
+
+	fn index_of(&self, peer: &enigma_p2p::PeerId) -> usize {
+		self.nodes.iter().position(|n| n.as_ref().is_some_and(|n| n.peer_id() == *peer)).expect("known peer")
+	}
+
+	async fn stop(&mut self, i: usize) {
+		self.nodes[i].take().expect("node is running").shutdown().await;
+	}
+
+	async fn shutdown(mut self) {
+		for i in 0..self.nodes.len() {
+			if self.nodes[i].is_some() {
+				self.stop(i).await;
+			}
+		}
+	}
+}
+
+fn record(owner: u8, text: &str) -> Record {
+	Record { owner: [owner; 32], ciphertext: text.as_bytes().to_vec(), expires_at: 0 }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_record_put_on_one_node_is_got_from_every_other_and_survives_losing_two_holders() {
+	let mut net = Network::start(20).await;
+	let (writer, reader) = (Signer::from_seed(&[1; 32]), Signer::from_seed(&[2; 32]));
+	let put = SignedPut::new(record(9, "sealed location data"), &writer);
+	let key = put.record.pointer();
+	net.acl.allow_store(writer.account()).allow_read(reader.account(), key);
+
+	let receipt = net.node(4).put(&put).await.expect("put");
+	assert_eq!(receipt.holders.len(), 3, "k = 3 holders: {receipt:?}");
+	for holder in &receipt.holders {
+		assert!(net.node(net.index_of(holder)).held().contains(&key), "{holder} acknowledged but does not hold it");
+	}
+	assert_eq!(net.nodes.iter().flatten().filter(|n| n.held().contains(&key)).count(), 3);
+
+	for i in 0..20 {
+		let got = net.node(i).get(&key, &reader).await.unwrap_or_else(|e| panic!("get from node {i}: {e}"));
+		assert_eq!(got, put, "node {i} got another record");
+	}
+
+	// Kill two of the three holders; the third still serves it to everyone.
+	let holders: Vec<usize> = receipt.holders.iter().map(|p| net.index_of(p)).collect();
+	let survivor = holders[2];
+	for &h in &holders[..2] {
+		net.stop(h).await;
+	}
+	for i in (0..20).filter(|i| net.nodes[*i].is_some()) {
+		assert_eq!(net.node(i).get(&key, &reader).await.expect("get after two holders died").record, put.record);
+	}
+
+	// Repair restores k live holders.
+	assert_eq!(net.node(survivor).live_holders(&key).await.unwrap().len(), 1);
+	net.node(survivor).repair_once().await.unwrap();
+	let live = net.node(survivor).live_holders(&key).await.unwrap();
+	assert_eq!(live.len(), 3, "repair should restore 3 holders, got {live:?}");
+	net.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_node_serves_its_records_from_its_data_directory() {
+	let mut net = Network::start(20).await;
+	let (writer, reader) = (Signer::from_seed(&[3; 32]), Signer::from_seed(&[4; 32]));
+	let put = SignedPut::new(record(5, "kept across restarts"), &writer);
+	let key = put.record.pointer();
+	net.acl.allow_store(writer.account()).allow_read(reader.account(), key);
+	let receipt = net.node(0).put(&put).await.unwrap();
+	let holders: Vec<usize> = receipt.holders.iter().map(|p| net.index_of(p)).collect();
+
+	// Stop all three holders; then bring one back from its directory, on the same address.
+	let restarted = holders[0];
+	let address = net.node(restarted).listen_addrs()[0].clone();
+	let peer = net.node(restarted).peer_id();
+	for &h in &holders {
+		net.stop(h).await;
+	}
+	let reader_node = (0..20).find(|i| !holders.contains(i)).unwrap();
+	assert!(matches!(net.node(reader_node).get(&key, &reader).await, Err(DhtError::NotFound)), "no holder is up");
+
+	let node = net.start_node(restarted, Some(address)).await;
+	assert_eq!(node.peer_id(), peer, "the identity key is kept in the data directory");
+	assert_eq!(node.held(), vec![key]);
+	net.nodes[restarted] = Some(node);
+	let got = net.node(reader_node).get(&key, &reader).await.expect("the restarted node serves it");
+	assert_eq!(got, put);
+	net.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_follow_the_permission_check_and_bad_records_are_refused() {
+	let net = Network::start(20).await;
+	let (writer, reader, stranger) = (Signer::from_seed(&[5; 32]), Signer::from_seed(&[6; 32]), Signer::from_seed(&[7; 32]));
+	net.acl.allow_store(writer.account());
+	let put = SignedPut::new(record(1, "medical record"), &writer);
+	let key = put.record.pointer();
+	net.node(2).put(&put).await.unwrap();
+
+	// Unauthorized get: refused by every holder, from any node.
+	assert!(matches!(net.node(11).get(&key, &stranger).await, Err(DhtError::Denied)));
+	net.acl.allow_read(reader.account(), key);
+	assert_eq!(net.node(11).get(&key, &reader).await.unwrap(), put);
+	// Revocation applies to the next request.
+	net.acl.revoke_read(reader.account(), key);
+	assert!(matches!(net.node(11).get(&key, &reader).await, Err(DhtError::Denied)));
+
+	// A writer without the Store permission is refused by every holder.
+	let unknown = SignedPut::new(record(1, "spam"), &stranger);
+	match net.node(3).put(&unknown).await {
+		Err(DhtError::NotStored(reasons)) => assert!(reasons.contains("permission"), "{reasons}"),
+		other => panic!("expected NotStored, got {other:?}"),
+	}
+
+	// Raw requests to one node: each refused with its reason, and nothing stored.
+	let target = net.node(7).peer_id();
+	let asker = net.node(8);
+	let oversized = SignedPut::new(Record { owner: [1; 32], ciphertext: vec![0; (64 << 10) + 1], expires_at: 0 }, &writer);
+	let answer = asker.request(target, &RecordRequest::Put { key: oversized.record.pointer(), put: oversized.clone() }).await.unwrap();
+	assert_eq!(answer, RecordResponse::Refused(Refusal::TooLarge { size: (64 << 10) + 1, limit: 64 << 10 }));
+
+	let honest = SignedPut::new(record(1, "the real data"), &writer);
+	let mut mismatched = honest.clone();
+	mismatched.record.ciphertext = b"substituted".to_vec();
+	let answer = asker.request(target, &RecordRequest::Put { key: honest.record.pointer(), put: mismatched }).await.unwrap();
+	assert_eq!(answer, RecordResponse::Refused(Refusal::KeyMismatch));
+
+	let mut forged = honest.clone();
+	forged.signature[0] ^= 1;
+	let answer = asker.request(target, &RecordRequest::Put { key: honest.record.pointer(), put: forged }).await.unwrap();
+	assert_eq!(answer, RecordResponse::Refused(Refusal::BadSignature));
+
+	let expired = SignedPut::new(Record { owner: [1; 32], ciphertext: b"old".to_vec(), expires_at: 1 }, &writer);
+	let answer = asker.request(target, &RecordRequest::Put { key: expired.record.pointer(), put: expired.clone() }).await.unwrap();
+	assert_eq!(answer, RecordResponse::Refused(Refusal::Expired));
+
+	let answer = asker.request_raw(target, vec![0xff, 0x00, 0x13]).await.unwrap();
+	assert_eq!(answer, codec::Encode::encode(&RecordResponse::Refused(Refusal::Malformed)));
+
+	// A get signed for another requesting peer (a replayed signature) is refused.
+	let replayed = RecordRequest::Get { key, reader: reader.account(), signature: reader.sign(&enigma_p2p::record::get_message(&key, &target)) };
+	assert_eq!(asker.request(target, &replayed).await.unwrap(), RecordResponse::Refused(Refusal::BadSignature));
+
+	let node7 = net.node(7);
+	for refused in [oversized.record.pointer(), honest.record.pointer(), expired.record.pointer()] {
+		assert!(!node7.held().contains(&refused));
+	}
+	// The local put path refuses an oversized record before it leaves the node.
+	assert!(matches!(net.node(8).put(&oversized).await, Err(DhtError::Refused(Refusal::TooLarge { .. }))));
+	net.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn records_go_to_well_reputed_workers_and_expire() {
+	// Only nodes 10..20 are registered workers: every record must land on them.
+	let weights = Arc::new(enigma_p2p::FixedWeights::new());
+	let mut net = Network::start_with(20, weights.clone()).await;
+	for i in 10..20 {
+		weights.set(net.node(i).peer_id(), 1.0);
+	}
+	let writer = Signer::from_seed(&[8; 32]);
+	net.acl.allow_store(writer.account());
+	for n in 0..5 {
+		let put = SignedPut::new(record(n, &format!("record {n}")), &writer);
+		let receipt = net.node(0).put(&put).await.unwrap();
+		for holder in receipt.holders {
+			assert!(net.index_of(&holder) >= 10, "record {n} placed on an unregistered node {holder}");
+		}
+	}
+
+	// A record past its expiry is dropped by its holders at the next repair pass.
+	let expires_at = enigma_p2p::record::unix_now() + 2;
+	let short = SignedPut::new(Record { owner: [42; 32], ciphertext: b"rent runs out".to_vec(), expires_at }, &writer);
+	let key = short.record.pointer();
+	let holders: Vec<usize> = net.node(1).put(&short).await.unwrap().holders.iter().map(|p| net.index_of(p)).collect();
+	tokio::time::sleep(Duration::from_millis(3100)).await;
+	for &h in &holders {
+		net.node(h).repair_once().await.unwrap();
+		assert!(!net.node(h).held().contains(&key), "node {h} still holds an expired record");
+	}
+	net.acl.allow_read(writer.account(), key);
+	assert!(matches!(net.node(2).get(&key, &writer).await, Err(DhtError::NotFound)));
+	net.stop(0).await;
+	net.shutdown().await;
+}
