@@ -59,6 +59,9 @@ pub struct Config {
 	pub republish_interval: Duration,
 	/// How long a request to one peer may take.
 	pub request_timeout: Duration,
+	/// Hold records for others. A client (`false`) only puts and gets: Kademlia client mode, and
+	/// never a holder itself.
+	pub serve: bool,
 }
 
 impl Config {
@@ -71,6 +74,7 @@ impl Config {
 			max_record_size: 4 << 20,
 			republish_interval: Duration::from_secs(600),
 			request_timeout: Duration::from_secs(10),
+			serve: true,
 		}
 	}
 }
@@ -206,6 +210,7 @@ impl DhtNode {
 			.set_provider_record_ttl(Some(config.republish_interval * 3));
 		let max_record_frame = config.max_record_size + 4096;
 		let record_timeout = config.request_timeout;
+		let kad_mode = if config.serve { kad::Mode::Server } else { kad::Mode::Client };
 
 		let mut swarm = libp2p::SwarmBuilder::with_existing_identity(keypair)
 			.with_tokio()
@@ -215,7 +220,7 @@ impl DhtNode {
 				let store = PersistentStore::new(db, local, 64 << 10);
 				let mut kad = kad::Behaviour::with_config(local, store, kad_config);
 				// Loopback and private networks never confirm an external address; serve anyway.
-				kad.set_mode(Some(kad::Mode::Server));
+				kad.set_mode(Some(kad_mode));
 				Behaviour {
 					kad,
 					identify: identify::Behaviour::new(identify::Config::new("/enigma/id/1".into(), key.public())),
@@ -349,9 +354,13 @@ impl DhtHandle {
 	pub async fn put(&self, put: &SignedPut) -> Result<PutReceipt, DhtError> {
 		let key = put.record.pointer();
 		check_put(&self.shared, &key, put, unix_now()).map_err(DhtError::Refused)?;
+		let started = std::time::Instant::now();
 		let closest = self.ask(|reply| Command::ClosestPeers { key, reply }).await?;
+		let found_closest = started.elapsed();
 		let mut candidates = closest;
-		candidates.push(self.shared.local);
+		if self.shared.config.serve {
+			candidates.push(self.shared.local);
+		}
 		let candidates = by_distance(&key, candidates);
 		let holders = choose_holders(&candidates, self.shared.config.replication, &*self.shared.placement);
 		let results = join_all(holders.iter().map(|peer| self.put_on(*peer, key, put))).await;
@@ -366,7 +375,7 @@ impl DhtHandle {
 			let reasons: Vec<String> = receipt.failed.iter().map(|(p, r)| format!("{p}: {r}")).collect();
 			return Err(DhtError::NotStored(reasons.join("; ")));
 		}
-		tracing::debug!(target: "dht", "put {} on {:?}", hex::encode(key), receipt.holders);
+		tracing::debug!(target: "dht", "put {} on {:?}: closest peers in {found_closest:?}, stored in {:?}", hex::encode(key), receipt.holders, started.elapsed() - found_closest);
 		Ok(receipt)
 	}
 
@@ -527,7 +536,9 @@ async fn accept_put(shared: &Shared, handle: &DhtHandle, key: Pointer, put: Sign
 			Refusal::Malformed
 		})?;
 	}
+	let started = std::time::Instant::now();
 	let _ = handle.ask(|reply| Command::Provide { key, reply: Some(reply) }).await;
+	tracing::debug!(target: "dht", "announced {} in {:?}", hex::encode(key), started.elapsed());
 	Ok(())
 }
 

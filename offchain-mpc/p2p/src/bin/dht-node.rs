@@ -118,8 +118,9 @@ fn load_acl(path: &PathBuf) -> Result<FixedTable, String> {
 	Ok(table)
 }
 
-async fn start(net: &NetArgs, data_dir: PathBuf, access: Arc<dyn AccessControl>) -> Result<DhtNode, String> {
+async fn start(net: &NetArgs, data_dir: PathBuf, access: Arc<dyn AccessControl>, serve: bool) -> Result<DhtNode, String> {
 	let mut config = Config::new(data_dir);
+	config.serve = serve;
 	config.listen = vec![net.listen.clone()];
 	config.bootstrap = net.bootstrap.clone();
 	config.replication = net.replication;
@@ -134,7 +135,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 				Some(path) => Arc::new(load_acl(&path)?),
 				None => Arc::new(Open),
 			};
-			let node = start(&net, data_dir, access).await?;
+			let node = start(&net, data_dir, access, true).await?;
 			println!("{}", node.address());
 			tracing::info!("serving {} records; Ctrl-C stops", node.held().len());
 			tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
@@ -155,13 +156,12 @@ async fn run(cli: Cli) -> Result<(), String> {
 				None => signer.account(),
 			};
 			let scratch = tempdir()?;
-			let node = start(&net, scratch.clone(), Arc::new(Open)).await?;
+			let node = start(&net, scratch.clone(), Arc::new(Open), false).await?;
 			let put = SignedPut::new(Record { owner, ciphertext, expires_at }, &signer);
 			let result = node.put(&put).await;
 			node.shutdown().await;
 			let _ = std::fs::remove_dir_all(&scratch);
 			let receipt = result.map_err(|e| e.to_string())?;
-			// The client's own scratch node never keeps a copy for long; report the others.
 			println!("{}", hex::encode(put.record.pointer()));
 			eprintln!("stored on {} node(s): {:?}", receipt.holders.len(), receipt.holders);
 			for (peer, reason) in receipt.failed {
@@ -173,7 +173,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 			let signer = key.signer()?;
 			let pointer = parse_hex32("pointer", &pointer)?;
 			let scratch = tempdir()?;
-			let node = start(&net, scratch.clone(), Arc::new(Open)).await?;
+			let node = start(&net, scratch.clone(), Arc::new(Open), false).await?;
 			let result = node.get(&pointer, &signer).await;
 			node.shutdown().await;
 			let _ = std::fs::remove_dir_all(&scratch);
@@ -197,8 +197,9 @@ fn rand_suffix() -> u64 {
 
 fn main() -> ExitCode {
 	tracing_subscriber::fmt()
-		.with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,libp2p=warn".into()))
+		.with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,libp2p=warn,libp2p_kad=error".into()))
 		.with_writer(std::io::stderr)
+		.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
 		.init();
 	let cli = Cli::parse();
 	let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
