@@ -647,11 +647,11 @@ impl EventLoop {
 	fn on_swarm_event(&mut self, event: SwarmEvent<BehaviourEvent>) {
 		match event {
 			SwarmEvent::Behaviour(BehaviourEvent::Kad(event)) => self.on_kad(event),
-			SwarmEvent::Behaviour(BehaviourEvent::Identify(identify::Event::Received { peer_id, info, .. })) => {
-				if info.protocols.contains(&KAD_PROTOCOL) {
-					for address in info.listen_addrs {
-						self.swarm.behaviour_mut().kad.add_address(&peer_id, address);
-					}
+			SwarmEvent::Behaviour(BehaviourEvent::Identify(identify::Event::Received { peer_id, info, .. }))
+				if info.protocols.contains(&KAD_PROTOCOL) =>
+			{
+				for address in info.listen_addrs {
+					self.swarm.behaviour_mut().kad.add_address(&peer_id, address);
 				}
 			}
 			SwarmEvent::Behaviour(BehaviourEvent::Records(event)) => self.on_record_event(event),

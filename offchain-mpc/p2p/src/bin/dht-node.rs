@@ -107,10 +107,10 @@ fn load_acl(path: &PathBuf) -> Result<FixedTable, String> {
 			[] => {}
 			[w, ..] if w.starts_with('#') => {}
 			["store", account] => {
-				table.allow_store(parse_hex32("account", account).map_err(|e| at(e))?);
+				table.allow_store(parse_hex32("account", account).map_err(&at)?);
 			}
 			["read", account, pointer] => {
-				table.allow_read(parse_hex32("account", account).map_err(|e| at(e))?, parse_hex32("pointer", pointer).map_err(|e| at(e))?);
+				table.allow_read(parse_hex32("account", account).map_err(&at)?, parse_hex32("pointer", pointer).map_err(&at)?);
 			}
 			_ => return Err(at("expected `store <account>` or `read <account> <pointer>`".into())),
 		}
