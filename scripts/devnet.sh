@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts a local Enigma development network: builds what is missing, starts the dev chain
-# (instant seal, Alice as sudo, pre-funded dev accounts), prints the endpoints and stops
-# everything cleanly on Ctrl-C.
+# (instant seal, Alice as sudo, pre-funded dev accounts) and four workers (accounts //Bob,
+# //Charlie, //Dave, //Eve) that register and stake by themselves and form the DHT, prints the
+# endpoints and the workers' status, and stops everything cleanly on Ctrl-C.
 #
 #   scripts/devnet.sh [--keep]      --keep: keep chain data in .devnet/ between runs
 set -euo pipefail
@@ -11,7 +12,7 @@ keep=0
 for arg in "$@"; do
 	case "$arg" in
 	--keep) keep=1 ;;
-	-h | --help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -55,6 +56,31 @@ for _ in $(seq 1 120); do
 	sleep 0.5
 done
 
+WORKER_BIN="$CARGO_TARGET_DIR/debug/enigma-worker"
+bootstrap=()
+workers=()
+for i in 1 2 3 4; do
+	account=$(echo Bob Charlie Dave Eve | cut -d' ' -f$i)
+	dir="$DATA/worker$i"
+	[ -f "$dir/keys/account.seed" ] || "$WORKER_BIN" key generate --key-dir "$dir/keys" --account "//$account" >/dev/null
+	log "starting worker $i (//$account; logs: $dir/worker.log)"
+	"$WORKER_BIN" run --key-dir "$dir/keys" --data-dir "$dir" --rpc "ws://127.0.0.1:$RPC_PORT" \
+		--prometheus-port $((PROMETHEUS_PORT + i)) "${bootstrap[@]}" >"$dir/address" 2>"$dir/worker.log" &
+	pids+=($!)
+	for _ in $(seq 1 120); do
+		[ -s "$dir/address" ] && break
+		if ! kill -0 "${pids[-1]}" 2>/dev/null; then
+			echo "worker $i exited; last log lines:" >&2
+			tail -20 "$dir/worker.log" >&2
+			exit 1
+		fi
+		sleep 0.5
+	done
+	address=$(head -1 "$dir/address")
+	workers+=("    worker $i  //$account  $address  metrics :$((PROMETHEUS_PORT + i))")
+	[ $i -eq 1 ] && bootstrap=(--bootstrap "$address")
+done
+
 cat <<INFO
 
   Enigma devnet is up.
@@ -63,6 +89,9 @@ cat <<INFO
     polkadot-js Apps:             https://polkadot.js.org/apps/?rpc=ws%3A%2F%2F127.0.0.1%3A$RPC_PORT#/explorer
     node log:                     $DATA/node.log
     sudo / dev accounts:          //Alice (sudo), //Bob, //Charlie, //Dave, //Eve, //Ferdie
+    workers (registered and staked; DHT addresses):
+$(printf '%s\n' "${workers[@]}")
+    worker logs:                  $DATA/worker{1..4}/worker.log
 
   Press Ctrl-C to stop.
 

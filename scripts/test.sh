@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test: the duplicate-crate check, the workspace's cargo tests and the end-to-end
-# tests (polkadot-js against fresh dev and four-validator networks, the chain-spec check).
+# tests (polkadot-js against fresh dev and four-validator networks, a worker on the dev chain,
+# the chain-spec check).
 # Installs what a fresh machine lacks first (scripts/setup.sh).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
-case "${1:-}" in -h | --help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h | --help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 
 "$ROOT/scripts/setup.sh"
 
@@ -17,9 +18,10 @@ cargo test --locked --workspace
 SKIP_WASM_BUILD=1 cargo test --locked --features runtime-benchmarks \
 	-p pallet-shared-identity -p pallet-data-registry -p pallet-workers -p pallet-secret-compute
 
-log "3/4 build enigma-node"
-cargo build --locked -p enigma-node
+log "3/4 build enigma-node, enigma-worker and dht-node"
+cargo build --locked -p enigma-node -p enigma-worker -p enigma-p2p --bins
 
 log "4/4 end-to-end tests (polkadot-js)"
 cd "$ROOT/scripts/e2e"
-ENIGMA_NODE="$NODE_BIN" node --test --test-concurrency=1 tests/
+ENIGMA_NODE="$NODE_BIN" ENIGMA_WORKER="$CARGO_TARGET_DIR/debug/enigma-worker" DHT_NODE="$CARGO_TARGET_DIR/debug/dht-node" \
+	node --test --test-concurrency=1 tests/

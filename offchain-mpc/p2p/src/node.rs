@@ -46,8 +46,11 @@ use tokio::sync::{mpsc, oneshot};
 /// How a node runs.
 #[derive(Clone, Debug)]
 pub struct Config {
-	/// Holds the node's identity key (`node-key`) and its database (`db/`).
+	/// Holds the node's database (`db/`) and, unless `key_file` says otherwise, its identity key
+	/// (`node-key`).
 	pub data_dir: PathBuf,
+	/// Where the libp2p identity key is kept (created with mode 0600 if missing).
+	pub key_file: Option<PathBuf>,
 	pub listen: Vec<Multiaddr>,
 	/// Peers to join through, each address ending in `/p2p/<peer id>`.
 	pub bootstrap: Vec<Multiaddr>,
@@ -68,6 +71,7 @@ impl Config {
 	pub fn new(data_dir: impl Into<PathBuf>) -> Self {
 		Self {
 			data_dir: data_dir.into(),
+			key_file: None,
 			listen: vec!["/ip4/127.0.0.1/tcp/0".parse().expect("valid multiaddr")],
 			bootstrap: Vec::new(),
 			replication: 3,
@@ -163,17 +167,18 @@ impl std::ops::Deref for DhtNode {
 	}
 }
 
-/// The node's libp2p identity, kept in `<data_dir>/node-key` (mode 0600) across restarts.
-pub fn load_or_create_identity(data_dir: &Path) -> Result<identity::Keypair, DhtError> {
-	let path = data_dir.join("node-key");
+/// The node's libp2p identity, kept in `path` (mode 0600) across restarts.
+pub fn load_or_create_identity(path: &Path) -> Result<identity::Keypair, DhtError> {
 	let err = |e: &dyn std::fmt::Display| DhtError::Identity(format!("{}: {e}", path.display()));
-	if let Ok(bytes) = std::fs::read(&path) {
+	if let Ok(bytes) = std::fs::read(path) {
 		return identity::Keypair::from_protobuf_encoding(&bytes).map_err(|e| err(&e));
 	}
-	std::fs::create_dir_all(data_dir).map_err(|e| err(&e))?;
+	if let Some(dir) = path.parent() {
+		std::fs::create_dir_all(dir).map_err(|e| err(&e))?;
+	}
 	let keypair = identity::Keypair::generate_ed25519();
 	let bytes = keypair.to_protobuf_encoding().map_err(|e| err(&e))?;
-	write_private(&path, &bytes).map_err(|e| err(&e))?;
+	write_private(path, &bytes).map_err(|e| err(&e))?;
 	Ok(keypair)
 }
 
@@ -195,7 +200,8 @@ fn split_peer(address: &Multiaddr) -> Option<(PeerId, Multiaddr)> {
 impl DhtNode {
 	/// Opens the database, listens, joins through the bootstrap peers and starts serving.
 	pub async fn start(config: Config, access: Arc<dyn AccessControl>, placement: Arc<dyn Placement>) -> Result<Self, DhtError> {
-		let keypair = load_or_create_identity(&config.data_dir)?;
+		let key_file = config.key_file.clone().unwrap_or_else(|| config.data_dir.join("node-key"));
+		let keypair = load_or_create_identity(&key_file)?;
 		let local = keypair.public().to_peer_id();
 		let db = store::open(&config.data_dir.join("db"))?;
 		let data = DataStore::new(db.clone());
@@ -486,6 +492,10 @@ impl DhtHandle {
 			let closest = self.ask(|reply| Command::ClosestPeers { key, reply }).await?;
 			let candidates: Vec<PeerId> = by_distance(&key, closest).into_iter().filter(|p| !live.contains(p)).collect();
 			let new_holders = choose_holders(&candidates, k - live.len(), &*self.shared.placement);
+			if new_holders.is_empty() {
+				tracing::debug!(target: "dht", "record {} has {} of {k} holders and no other peer to copy it to", hex::encode(key), live.len());
+				continue;
+			}
 			tracing::info!(target: "dht", "record {} has {} live holders; copying it to {new_holders:?}", hex::encode(key), live.len());
 			join_all(new_holders.into_iter().map(|peer| self.put_on(peer, key, &put))).await;
 		}

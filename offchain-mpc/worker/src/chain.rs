@@ -1,0 +1,223 @@
+//! The chain, over the node's JSON-RPC (WebSocket): signed extrinsics, storage, runtime APIs and
+//! finalized heads.
+//!
+//! Calls, events and storage keys are the runtime's own Rust types. That costs a rebuild of the
+//! worker when a runtime upgrade changes them; [`Chain::check_runtime`] notices a new
+//! `spec_version` and the worker stops with a clear message rather than sign calls the runtime
+//! would misread.
+
+use codec::{Decode, Encode};
+use enigma_runtime::{Header, Runtime, RuntimeCall, RuntimeEvent, SignedPayload, TxExtension, UncheckedExtrinsic};
+use frame_system::{EventRecord, Phase};
+use jsonrpsee_core::{
+	client::{ClientT, Subscription, SubscriptionClientT},
+	rpc_params,
+};
+use jsonrpsee_ws_client::{WsClient, WsClientBuilder};
+use serde_json::Value;
+use sp_core::{crypto::Ss58Codec, sr25519, Pair, H256};
+use sp_runtime::{generic::Era, DispatchError};
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChainError {
+	#[error("cannot reach the node at {url}: {reason}")]
+	Connect { url: String, reason: String },
+	#[error("RPC {method}: {reason}")]
+	Rpc { method: &'static str, reason: String },
+	#[error("cannot decode {what}: {reason}")]
+	Decode { what: &'static str, reason: String },
+	#[error("transaction {0}")]
+	Rejected(String),
+	#[error("the call failed on chain: {0}")]
+	Failed(String),
+	#[error("the runtime changed (spec_version {built} → {found}); rebuild the worker for it")]
+	RuntimeChanged { built: u32, found: u32 },
+}
+
+pub type Result<T> = std::result::Result<T, ChainError>;
+pub type Events = Vec<EventRecord<RuntimeEvent, H256>>;
+
+pub struct Chain {
+	rpc: WsClient,
+	genesis: H256,
+	spec_version: u32,
+	tx_version: u32,
+}
+
+fn rpc_err(method: &'static str) -> impl Fn(jsonrpsee_core::ClientError) -> ChainError {
+	move |e| ChainError::Rpc { method, reason: e.to_string() }
+}
+
+fn parse_hex(what: &'static str, s: &str) -> Result<Vec<u8>> {
+	hex::decode(s.trim_start_matches("0x")).map_err(|e| ChainError::Decode { what, reason: e.to_string() })
+}
+
+fn decode<T: Decode>(what: &'static str, bytes: &[u8]) -> Result<T> {
+	T::decode(&mut &bytes[..]).map_err(|e| ChainError::Decode { what, reason: e.to_string() })
+}
+
+/// A failed call's error by name, e.g. `Workers::StakeTooLow`.
+pub fn describe_error(error: &DispatchError) -> String {
+	match error {
+		DispatchError::Module(m) => {
+			let bytes = m.error;
+			let name = match m.index {
+				4 => pallet_balances::Error::<Runtime>::decode(&mut &bytes[..]).ok().map(|e| format!("Balances::{e:?}")),
+				11 => pallet_data_registry::Error::<Runtime>::decode(&mut &bytes[..]).ok().map(|e| format!("DataRegistry::{e:?}")),
+				12 => pallet_workers::Error::<Runtime>::decode(&mut &bytes[..]).ok().map(|e| format!("Workers::{e:?}")),
+				_ => None,
+			};
+			name.unwrap_or_else(|| format!("module {} error {:?}", m.index, bytes))
+		}
+		other => format!("{other:?}"),
+	}
+}
+
+impl Chain {
+	/// Connects, retrying for up to `wait` while the node starts.
+	pub async fn connect(url: &str, wait: Duration) -> Result<Self> {
+		let deadline = tokio::time::Instant::now() + wait;
+		let rpc = loop {
+			match WsClientBuilder::default().request_timeout(Duration::from_secs(60)).build(url).await {
+				Ok(rpc) => break rpc,
+				Err(e) if tokio::time::Instant::now() >= deadline => {
+					return Err(ChainError::Connect { url: url.into(), reason: e.to_string() });
+				}
+				Err(_) => tokio::time::sleep(Duration::from_millis(500)).await,
+			}
+		};
+		let genesis: String = rpc.request("chain_getBlockHash", rpc_params![0]).await.map_err(rpc_err("chain_getBlockHash"))?;
+		let genesis = H256::from_slice(&parse_hex("genesis hash", &genesis)?);
+		let (spec_version, tx_version) = runtime_version(&rpc).await?;
+		let built = enigma_runtime::VERSION.spec_version;
+		if spec_version != built {
+			return Err(ChainError::RuntimeChanged { built, found: spec_version });
+		}
+		Ok(Self { rpc, genesis, spec_version, tx_version })
+	}
+
+	/// Errors when the chain's runtime is no longer the one the worker was built for.
+	pub async fn check_runtime(&self) -> Result<()> {
+		let (found, _) = runtime_version(&self.rpc).await?;
+		if found != self.spec_version {
+			return Err(ChainError::RuntimeChanged { built: self.spec_version, found });
+		}
+		Ok(())
+	}
+
+	/// Signs `call` as `signer`, submits it and waits until it is in a block; errors with the
+	/// call's named error if it failed there.
+	pub async fn submit(&self, signer: &sr25519::Pair, call: RuntimeCall) -> Result<(H256, Events)> {
+		let account: sp_core::crypto::AccountId32 = signer.public().into();
+		let nonce: u32 =
+			self.rpc.request("system_accountNextIndex", rpc_params![account.to_ss58check()]).await.map_err(rpc_err("system_accountNextIndex"))?;
+		let tx_ext: TxExtension = (
+			frame_system::CheckNonZeroSender::<Runtime>::new(),
+			frame_system::CheckSpecVersion::<Runtime>::new(),
+			frame_system::CheckTxVersion::<Runtime>::new(),
+			frame_system::CheckGenesis::<Runtime>::new(),
+			frame_system::CheckEra::<Runtime>::from(Era::Immortal),
+			frame_system::CheckNonce::<Runtime>::from(nonce),
+			frame_system::CheckWeight::<Runtime>::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+		);
+		let implicit = ((), self.spec_version, self.tx_version, self.genesis, self.genesis, (), (), ());
+		let payload = SignedPayload::from_raw(call.clone(), tx_ext.clone(), implicit);
+		let signature = payload.using_encoded(|bytes| signer.sign(bytes));
+		let xt = UncheckedExtrinsic::new_signed(call, account.into(), signature.into(), tx_ext);
+		let xt_hex = format!("0x{}", hex::encode(xt.encode()));
+
+		let mut watch: Subscription<Value> = self
+			.rpc
+			.subscribe("author_submitAndWatchExtrinsic", rpc_params![xt_hex.clone()], "author_unwatchExtrinsic")
+			.await
+			.map_err(|e| ChainError::Rejected(e.to_string()))?;
+		let block = loop {
+			let status = match watch.next().await {
+				Some(Ok(status)) => status,
+				Some(Err(e)) => return Err(ChainError::Rejected(e.to_string())),
+				None => return Err(ChainError::Rejected("the node closed the subscription".into())),
+			};
+			if let Some(hash) = status.get("inBlock").or_else(|| status.get("finalized")).and_then(Value::as_str) {
+				break H256::from_slice(&parse_hex("block hash", hash)?);
+			}
+			if let Some(s) = status.as_str().filter(|s| ["invalid", "dropped", "usurped"].contains(s)) {
+				return Err(ChainError::Rejected(s.into()));
+			}
+			if status.get("invalid").is_some() || status.get("dropped").is_some() || status.get("usurped").is_some() {
+				return Err(ChainError::Rejected(status.to_string()));
+			}
+		};
+		let _ = watch.unsubscribe().await;
+
+		let index = self.extrinsic_index(block, &xt_hex).await?;
+		let events: Events = self.events(block).await?.into_iter().filter(|e| e.phase == Phase::ApplyExtrinsic(index)).collect();
+		for record in &events {
+			if let RuntimeEvent::System(frame_system::Event::ExtrinsicFailed { dispatch_error, .. }) = &record.event {
+				return Err(ChainError::Failed(describe_error(dispatch_error)));
+			}
+		}
+		Ok((block, events))
+	}
+
+	async fn extrinsic_index(&self, block: H256, xt_hex: &str) -> Result<u32> {
+		let body: Value = self.rpc.request("chain_getBlock", rpc_params![format!("{block:?}")]).await.map_err(rpc_err("chain_getBlock"))?;
+		let extrinsics = body["block"]["extrinsics"].as_array().cloned().unwrap_or_default();
+		extrinsics
+			.iter()
+			.position(|x| x.as_str() == Some(xt_hex))
+			.map(|i| i as u32)
+			.ok_or_else(|| ChainError::Rejected(format!("not found in block {block:?}")))
+	}
+
+	/// Raw storage under `key` at `at` (best block if `None`).
+	pub async fn storage_raw(&self, key: Vec<u8>, at: Option<H256>) -> Result<Option<Vec<u8>>> {
+		let key = format!("0x{}", hex::encode(key));
+		let value: Option<String> = self
+			.rpc
+			.request("state_getStorage", rpc_params![key, at.map(|h| format!("{h:?}"))])
+			.await
+			.map_err(rpc_err("state_getStorage"))?;
+		value.map(|v| parse_hex("storage value", &v)).transpose()
+	}
+
+	pub async fn storage<T: Decode>(&self, what: &'static str, key: Vec<u8>, at: Option<H256>) -> Result<Option<T>> {
+		self.storage_raw(key, at).await?.map(|bytes| decode(what, &bytes)).transpose()
+	}
+
+	/// Calls runtime API `method` (e.g. `DataRegistryApi_can_read`) with SCALE-encoded `args`.
+	pub async fn runtime_api<R: Decode>(&self, method: &'static str, args: impl Encode, at: Option<H256>) -> Result<R> {
+		let data = format!("0x{}", hex::encode(args.encode()));
+		let answer: String = self
+			.rpc
+			.request("state_call", rpc_params![method, data, at.map(|h| format!("{h:?}"))])
+			.await
+			.map_err(rpc_err("state_call"))?;
+		decode(method, &parse_hex(method, &answer)?)
+	}
+
+	pub async fn events(&self, at: H256) -> Result<Events> {
+		// frame-system keeps its `Events` storage type private; the key is its standard prefix.
+		let key = frame_support::storage::storage_prefix(b"System", b"Events").to_vec();
+		Ok(self.storage("System.Events", key, Some(at)).await?.unwrap_or_default())
+	}
+
+	/// Finalized block headers as they come.
+	pub async fn finalized_heads(&self) -> Result<Subscription<Header>> {
+		self.rpc
+			.subscribe("chain_subscribeFinalizedHeads", rpc_params![], "chain_unsubscribeFinalizedHeads")
+			.await
+			.map_err(rpc_err("chain_subscribeFinalizedHeads"))
+	}
+
+	pub fn header_hash(header: &Header) -> H256 {
+		header.hash()
+	}
+}
+
+async fn runtime_version(rpc: &WsClient) -> Result<(u32, u32)> {
+	let version: Value = rpc.request("state_getRuntimeVersion", rpc_params![]).await.map_err(rpc_err("state_getRuntimeVersion"))?;
+	let field = |name: &str| version[name].as_u64().map(|v| v as u32).ok_or_else(|| ChainError::Decode { what: "runtime version", reason: format!("no {name}") });
+	Ok((field("specVersion")?, field("transactionVersion")?))
+}

@@ -1,0 +1,141 @@
+//! `enigma-worker run`: register on chain, serve the DHT, follow finalized blocks.
+
+use crate::{
+	chain::{Chain, ChainError},
+	chain_policy::{active_workers, ChainAccess, ChainPlacement},
+	keys::WorkerKeys,
+	metrics::Metrics,
+};
+use enigma_p2p::{Config as DhtConfig, DhtNode, Multiaddr};
+use enigma_runtime::{Runtime, RuntimeCall, RuntimeEvent, UNIT};
+use pallet_workers::WorkerOf;
+use sp_core::crypto::Ss58Codec;
+use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
+
+pub struct RunConfig {
+	pub keys: WorkerKeys,
+	pub data_dir: PathBuf,
+	pub rpc: String,
+	pub listen: Multiaddr,
+	pub bootstrap: Vec<Multiaddr>,
+	/// Stake to register with, in whole ENG.
+	pub stake: u128,
+	pub prometheus: Option<SocketAddr>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DaemonError {
+	#[error(transparent)]
+	Chain(#[from] ChainError),
+	#[error("DHT: {0}")]
+	Dht(#[from] enigma_p2p::DhtError),
+	#[error("metrics: {0}")]
+	Metrics(String),
+	#[error("registered on chain with peer id or encryption key other than this key directory's; unbond that registration or use its keys")]
+	KeyMismatch,
+}
+
+/// Registers the worker with `stake` unless it is registered already.
+async fn ensure_registered(chain: &Chain, keys: &WorkerKeys, stake: u128) -> Result<WorkerOf<Runtime>, DaemonError> {
+	let account = keys.account_id();
+	let key = pallet_workers::Workers::<Runtime>::hashed_key_for(&account);
+	if let Some(worker) = chain.storage::<WorkerOf<Runtime>>("Workers.Workers", key.clone(), None).await? {
+		if worker.peer_id.as_slice() != keys.peer_id().to_bytes().as_slice() || worker.encryption_key != keys.encryption_public() {
+			return Err(DaemonError::KeyMismatch);
+		}
+		tracing::info!(target: "worker", "already registered: stake {} ENG, reputation {}, {:?}", worker.stake / UNIT, worker.reputation, worker.status);
+		return Ok(worker);
+	}
+	tracing::info!(target: "worker", "registering {} with a stake of {stake} ENG...", account.to_ss58check());
+	let call = RuntimeCall::Workers(pallet_workers::Call::register {
+		peer_id: keys.peer_id().to_bytes(),
+		encryption_key: keys.encryption_public(),
+		stake: stake.saturating_mul(UNIT),
+	});
+	let (block, _) = chain.submit(&keys.account, call).await?;
+	tracing::info!(target: "worker", "registered in block {block:?}");
+	chain
+		.storage::<WorkerOf<Runtime>>("Workers.Workers", key, Some(block))
+		.await?
+		.ok_or_else(|| DaemonError::Chain(ChainError::Failed("registration not found after inclusion".into())))
+}
+
+pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
+	let chain = Arc::new(Chain::connect(&config.rpc, Duration::from_secs(60)).await?);
+	let keys = &config.keys;
+	tracing::info!(target: "worker", "account {} · peer {} · node {}", keys.account_id().to_ss58check(), keys.peer_id(), config.rpc);
+	let me = ensure_registered(&chain, keys, config.stake).await?;
+
+	let registry = substrate_prometheus_endpoint::Registry::new();
+	let metrics = Metrics::register(&registry).map_err(|e| DaemonError::Metrics(e.to_string()))?;
+	metrics.stake.set((me.stake / UNIT) as u64);
+	if let Some(address) = config.prometheus {
+		tokio::spawn(async move {
+			if let Err(e) = substrate_prometheus_endpoint::init_prometheus(address, registry).await {
+				tracing::error!(target: "worker", "Prometheus endpoint: {e}");
+			}
+		});
+		tracing::info!(target: "worker", "Prometheus metrics on http://{address}/metrics");
+	}
+
+	let placement = Arc::new(ChainPlacement::default());
+	placement.update(&active_workers(&chain, None).await?);
+	tracing::info!(target: "worker", "placement: {} active registered workers", placement.known());
+	let mut dht_config = DhtConfig::new(config.data_dir.join("dht"));
+	dht_config.key_file = Some(keys.node_key_file());
+	dht_config.listen = vec![config.listen.clone()];
+	dht_config.bootstrap = config.bootstrap.clone();
+	let dht = DhtNode::start(dht_config, Arc::new(ChainAccess { chain: chain.clone() }), placement.clone()).await?;
+	tracing::info!(target: "worker", "DHT node at {}", dht.address());
+	// Tests and scripts read the address from stdout.
+	println!("{}", dht.address());
+
+	let account = keys.account_id();
+	let mut heads = chain.finalized_heads().await?;
+	let outcome = loop {
+		tokio::select! {
+			head = heads.next() => {
+				let header = match head {
+					Some(Ok(header)) => header,
+					Some(Err(e)) => break Err(DaemonError::Chain(ChainError::Rpc { method: "finalized heads", reason: e.to_string() })),
+					None => break Err(DaemonError::Chain(ChainError::Rpc { method: "finalized heads", reason: "the node closed the subscription".into() })),
+				};
+				if let Err(e) = chain.check_runtime().await {
+					break Err(e.into());
+				}
+				let hash = Chain::header_hash(&header);
+				metrics.finalized_blocks.inc();
+				metrics.best_finalized.set(header.number as u64);
+				let workers = active_workers(&chain, Some(hash)).await?;
+				metrics.active_workers.set(workers.len() as u64);
+				placement.update(&workers);
+				metrics.dht_records.set(dht.held().len() as u64);
+				for record in chain.events(hash).await? {
+					match record.event {
+						RuntimeEvent::Workers(pallet_workers::Event::Slashed { task, worker, offence, amount }) if worker == account => {
+							tracing::warn!(target: "worker", "slashed {} ENG for {offence:?} in task {task:?}", amount / UNIT);
+						}
+						RuntimeEvent::Workers(pallet_workers::Event::CommitteeFormed { id, members }) if members.contains(&account) => {
+							tracing::info!(target: "worker", "member of committee {id} ({} workers)", members.len());
+						}
+						RuntimeEvent::SecretCompute(pallet_secret_compute::Event::TaskCreated { task, committee, .. }) => {
+							let members: Option<Vec<sp_core::crypto::AccountId32>> = chain
+								.storage("Workers.Committees", pallet_workers::Committees::<Runtime>::hashed_key_for(committee), Some(hash))
+								.await?;
+							if members.is_some_and(|m| m.contains(&account)) {
+								metrics.tasks_assigned.inc();
+								tracing::info!(target: "worker", "task {task:?} assigned to committee {committee}");
+							}
+						}
+						_ => {}
+					}
+				}
+				tracing::debug!(target: "worker", "finalized #{} · {} active workers · {} records held", header.number, workers.len(), dht.held().len());
+			}
+			_ = tokio::signal::ctrl_c() => break Ok(()),
+		}
+	};
+	tracing::info!(target: "worker", "stopping");
+	dht.shutdown().await;
+	outcome
+}

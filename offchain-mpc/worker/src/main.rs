@@ -1,0 +1,107 @@
+//! `enigma-worker`: a worker ("secret node") of the Enigma network.
+
+mod chain;
+mod chain_policy;
+mod daemon;
+mod keys;
+mod metrics;
+
+use clap::{Parser, Subcommand};
+use enigma_p2p::Multiaddr;
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
+
+#[derive(Parser)]
+#[command(name = "enigma-worker", version, about = "An Enigma worker: stakes on chain, serves the DHT and follows finalized blocks")]
+struct Cli {
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+	/// Manage the worker's keys.
+	Key {
+		#[command(subcommand)]
+		command: KeyCommand,
+	},
+	/// Register (on first start), serve the DHT and follow the chain until Ctrl-C.
+	Run {
+		/// The key directory `key generate` made.
+		#[arg(long)]
+		key_dir: PathBuf,
+		/// Where the worker keeps its database.
+		#[arg(long)]
+		data_dir: PathBuf,
+		/// The node's WebSocket RPC endpoint.
+		#[arg(long, default_value = "ws://127.0.0.1:9944")]
+		rpc: String,
+		/// The DHT's listen address.
+		#[arg(long, default_value = "/ip4/127.0.0.1/tcp/0")]
+		listen: Multiaddr,
+		/// A DHT node to join through (multiaddr ending in /p2p/<peer id>). Repeatable.
+		#[arg(long)]
+		bootstrap: Vec<Multiaddr>,
+		/// Stake to register with, in whole ENG (at least the chain's MinWorkerStake).
+		#[arg(long, default_value_t = 1_000)]
+		stake: u128,
+		/// Serve Prometheus metrics on this port (127.0.0.1).
+		#[arg(long)]
+		prometheus_port: Option<u16>,
+	},
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+	/// Create the account, libp2p and x25519 keys (files of mode 0600).
+	Generate {
+		#[arg(long)]
+		key_dir: PathBuf,
+		/// Derive the account from a secret URI such as //Alice instead of a random seed.
+		#[arg(long)]
+		account: Option<String>,
+	},
+	/// Print the account, peer id and encryption key.
+	Show {
+		#[arg(long)]
+		key_dir: PathBuf,
+	},
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+	match cli.command {
+		Command::Key { command: KeyCommand::Generate { key_dir, account } } => {
+			let keys = keys::WorkerKeys::generate(&key_dir, account.as_deref()).map_err(|e| e.to_string())?;
+			println!("{}", keys.describe());
+			Ok(())
+		}
+		Command::Key { command: KeyCommand::Show { key_dir } } => {
+			let keys = keys::WorkerKeys::load(&key_dir).map_err(|e| e.to_string())?;
+			println!("{}", keys.describe());
+			Ok(())
+		}
+		Command::Run { key_dir, data_dir, rpc, listen, bootstrap, stake, prometheus_port } => {
+			let keys = keys::WorkerKeys::load(&key_dir).map_err(|e| e.to_string())?;
+			let prometheus = prometheus_port.map(|port| SocketAddr::from(([127, 0, 0, 1], port)));
+			daemon::run(daemon::RunConfig { keys, data_dir, rpc, listen, bootstrap, stake, prometheus }).await.map_err(|e| e.to_string())
+		}
+	}
+}
+
+fn main() -> ExitCode {
+	tracing_subscriber::fmt()
+		.with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,libp2p=warn,libp2p_kad=error".into()))
+		.with_writer(std::io::stderr)
+		.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+		.init();
+	let cli = Cli::parse();
+	let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+	let result = runtime.block_on(run(cli));
+	runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+	match result {
+		Ok(()) => ExitCode::SUCCESS,
+		Err(e) => {
+			eprintln!("error: {e}");
+			ExitCode::FAILURE
+		}
+	}
+}

@@ -1,0 +1,102 @@
+// A worker on the dev chain: it registers and stakes by itself, serves the DHT with the chain's
+// permissions (store only registered, paid pointers; serve only readers `can_read` allows),
+// exports Prometheus metrics, and comes back from a restart with its registration and records.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Keyring } from '@polkadot/keyring';
+import { u8aConcat, u8aToHex, stringToU8a } from '@polkadot/util';
+import { base58Decode, blake2AsU8a, cryptoWaitReady } from '@polkadot/util-crypto';
+import { Node, freePort, tempDir, waitUntil } from '../lib/node.js';
+import { submit, findEvent } from '../lib/tx.js';
+import { Daemon, run, WORKER_BIN, DHT_NODE_BIN } from '../lib/process.js';
+
+let node, api, worker, keyDir, dataDir, metricsPort;
+const UNIT = 10n ** 12n;
+
+const startWorker = () =>
+  new Daemon(WORKER_BIN, [
+    'run', '--key-dir', keyDir, '--data-dir', dataDir, '--rpc', node.wsUrl,
+    '--stake', '1500', '--prometheus-port', String(metricsPort),
+  ], join(dataDir, 'worker.log')).start();
+
+before(async () => {
+  assert.ok(WORKER_BIN && DHT_NODE_BIN, 'ENIGMA_WORKER and DHT_NODE must be set (scripts/test.sh sets them)');
+  await cryptoWaitReady();
+  node = await new Node('worker', ['--dev', '--dev-block-time', '1000']).start();
+  api = await node.api();
+  keyDir = join(tempDir('worker-keys'), 'keys');
+  dataDir = tempDir('worker-data');
+  metricsPort = await freePort();
+  const generated = await run(WORKER_BIN, ['key', 'generate', '--key-dir', keyDir, '--account', '//Charlie']);
+  assert.equal(generated.code, 0, generated.stderr);
+  worker = await startWorker();
+});
+
+after(async () => {
+  await worker?.stop();
+  await api?.disconnect();
+  await node?.destroy();
+});
+
+test('the worker registers its peer id, encryption key and stake on first start', async () => {
+  const charlie = new Keyring({ type: 'sr25519' }).addFromUri('//Charlie');
+  const entry = (await api.query.workers.workers(charlie.address)).unwrap();
+  const peerId = worker.address.split('/p2p/')[1];
+  assert.equal(entry.peerId.toHex(), u8aToHex(base58Decode(peerId)));
+  assert.equal(entry.stake.toBigInt(), 1500n * UNIT);
+  assert.ok(entry.status.isActive);
+  const shown = (await run(WORKER_BIN, ['key', 'show', '--key-dir', keyDir])).stdout.toString();
+  assert.match(shown, new RegExp(`encryption key: ${entry.encryptionKey.toHex()}`));
+
+  const metric = async () => {
+    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    return Number(text.match(/^enigma_worker_finalized_blocks (\d+)/m)?.[1] ?? 0);
+  };
+  await waitUntil('the worker counts finalized blocks', async () => (await metric()) >= 2);
+});
+
+test('the DHT stores only paid pointers and serves only readers the chain allows', async () => {
+  const keyring = new Keyring({ type: 'sr25519' });
+  const alice = keyring.addFromUri('//Alice');
+  const [userSeed, strangerSeed] = [randomBytes(32), randomBytes(32)];
+  const user = keyring.addFromSeed(userSeed);
+  const funded = await submit(api, api.tx.balances.transferKeepAlive(user.address, 100n * UNIT), alice);
+  assert.equal(funded.error, null);
+
+  const everything = { permissions: ['Read', 'Store', 'Compute', 'Declassify', 'Admin'], predicate: ['Always'] };
+  const created = await submit(api, api.tx.sharedIdentity.create([[user.address, [everything]]]), user);
+  const identity = findEvent(created.events, 'sharedIdentity', 'Created').data.identity.toU8a();
+  const ciphertext = stringToU8a('sealed: the user\'s location history');
+  const pointer = u8aToHex(blake2AsU8a(u8aConcat(identity, ciphertext), 256));
+  const stored = await submit(api, api.tx.dataRegistry.store(identity, pointer, ciphertext.length, ['Member'], 5, false), user);
+  assert.equal(stored.error, null);
+
+  const via = ['--bootstrap', worker.address];
+  const put = await run(DHT_NODE_BIN, ['put', ...via, '--seed', userSeed.toString('hex'), '--owner', u8aToHex(identity)], ciphertext);
+  assert.equal(put.code, 0, put.stderr);
+  assert.equal(put.stdout.toString().trim(), pointer.slice(2));
+
+  const got = await run(DHT_NODE_BIN, ['get', pointer, ...via, '--seed', userSeed.toString('hex')]);
+  assert.equal(got.code, 0, got.stderr);
+  assert.deepEqual(new Uint8Array(got.stdout), ciphertext);
+
+  const refused = await run(DHT_NODE_BIN, ['get', pointer, ...via, '--seed', strangerSeed.toString('hex')]);
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /may not read/);
+
+  // Bytes whose pointer nobody registered (and paid for) on chain are not stored.
+  const unpaid = await run(DHT_NODE_BIN, ['put', ...via, '--seed', userSeed.toString('hex'), '--owner', u8aToHex(identity)], stringToU8a('not paid for'));
+  assert.notEqual(unpaid.code, 0);
+  assert.match(unpaid.stderr, /permission/);
+
+  // Restart: same registration (no second Registered event), same peer id, the record kept.
+  const before = worker.address;
+  await worker.stop();
+  worker = await startWorker();
+  assert.equal(worker.address.split('/p2p/')[1], before.split('/p2p/')[1]);
+  const again = await run(DHT_NODE_BIN, ['get', pointer, '--bootstrap', worker.address, '--seed', userSeed.toString('hex')]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.deepEqual(new Uint8Array(again.stdout), ciphertext);
+});
