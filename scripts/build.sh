@@ -4,6 +4,6 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 case "${1:-}" in -h | --help) sed -n '2,2p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 "$ROOT/scripts/setup.sh"
-log "cargo build -p enigma-node -p enigma-worker -p enigma-p2p (target: $CARGO_TARGET_DIR)"
-cargo build --locked -p enigma-node -p enigma-worker -p enigma-p2p --bins
+log "cargo build -p enigma-node -p enigma-worker -p enigma-client -p enigma-p2p (target: $CARGO_TARGET_DIR)"
+cargo build --locked -p enigma-node -p enigma-worker -p enigma-client -p enigma-p2p --bins
 echo "$NODE_BIN"

@@ -18,10 +18,11 @@ cargo test --locked --workspace
 SKIP_WASM_BUILD=1 cargo test --locked --features runtime-benchmarks \
 	-p pallet-shared-identity -p pallet-data-registry -p pallet-workers -p pallet-secret-compute
 
-log "3/4 build enigma-node, enigma-worker and dht-node"
-cargo build --locked -p enigma-node -p enigma-worker -p enigma-p2p --bins
+log "3/4 build enigma-node, enigma-worker, enigma and dht-node"
+cargo build --locked -p enigma-node -p enigma-worker -p enigma-client -p enigma-p2p --bins
 
 log "4/4 end-to-end tests (polkadot-js)"
 cd "$ROOT/scripts/e2e"
 ENIGMA_NODE="$NODE_BIN" ENIGMA_WORKER="$CARGO_TARGET_DIR/debug/enigma-worker" DHT_NODE="$CARGO_TARGET_DIR/debug/dht-node" \
+	ENIGMA_CLIENT="$CARGO_TARGET_DIR/debug/enigma" \
 	node --test --test-concurrency=1 tests/

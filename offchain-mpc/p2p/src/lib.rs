@@ -27,6 +27,6 @@ pub use access::{AccessControl, FixedTable, Open};
 pub use channel::P2pTransport;
 pub use libp2p::{identity, Multiaddr, PeerId};
 pub use node::{load_or_create_identity, write_private};
-pub use node::{Config, DhtError, DhtHandle, DhtNode, PutReceipt};
+pub use node::{ClientNode, Config, DhtError, DhtHandle, DhtNode, PutReceipt};
 pub use placement::{FixedWeights, Placement, Uniform};
 pub use record::{pointer, AccountId, Pointer, Record, SignedPut, Signer};

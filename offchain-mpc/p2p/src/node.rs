@@ -827,3 +827,41 @@ impl EventLoop {
 		}
 	}
 }
+
+/// A short-lived client node (a user's `put` / `get`): Kademlia client mode, never a holder, in
+/// a scratch directory removed when it shuts down.
+pub struct ClientNode {
+	node: DhtNode,
+	dir: PathBuf,
+}
+
+impl std::ops::Deref for ClientNode {
+	type Target = DhtHandle;
+	fn deref(&self) -> &DhtHandle {
+		&self.node.handle
+	}
+}
+
+impl ClientNode {
+	/// Joins the network through `bootstrap` (addresses ending in `/p2p/<peer id>`).
+	pub async fn start(bootstrap: Vec<Multiaddr>, max_record_size: usize) -> Result<Self, DhtError> {
+		let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+		let dir = std::env::temp_dir().join(format!("enigma-dht-client-{}-{nanos}", std::process::id()));
+		let mut config = Config::new(&dir);
+		config.bootstrap = bootstrap;
+		config.max_record_size = max_record_size;
+		config.serve = false;
+		match DhtNode::start(config, Arc::new(crate::access::Open), Arc::new(crate::placement::Uniform)).await {
+			Ok(node) => Ok(Self { node, dir }),
+			Err(e) => {
+				let _ = std::fs::remove_dir_all(&dir);
+				Err(e)
+			}
+		}
+	}
+
+	pub async fn shutdown(self) {
+		self.node.shutdown().await;
+		let _ = std::fs::remove_dir_all(&self.dir);
+	}
+}

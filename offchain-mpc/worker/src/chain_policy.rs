@@ -8,7 +8,7 @@
 //! - placement: an active registered worker weighs reputation/1000 × stake/largest stake; any
 //!   other peer weighs 0 (see `enigma_p2p::placement`). Refreshed on every finalized block.
 
-use crate::chain::Chain;
+use enigma_chain::Chain;
 use enigma_p2p::{AccessControl, AccountId, PeerId, Placement, Pointer};
 use enigma_runtime::{Balance, BlockNumber, Runtime};
 use pallet_data_registry::runtime_api::DataInfo;
@@ -86,7 +86,7 @@ impl Placement for ChainPlacement {
 }
 
 /// The registry entries of the active workers at `at`.
-pub async fn active_workers(chain: &Chain, at: Option<H256>) -> crate::chain::Result<Vec<(AccountId32, WorkerOf<Runtime>)>> {
+pub async fn active_workers(chain: &Chain, at: Option<H256>) -> enigma_chain::Result<Vec<(AccountId32, WorkerOf<Runtime>)>> {
 	let accounts: Vec<AccountId32> =
 		chain.storage("Workers.ActiveWorkers", pallet_workers::ActiveWorkers::<Runtime>::hashed_key().to_vec(), at).await?.unwrap_or_default();
 	let mut out = Vec::with_capacity(accounts.len());

@@ -1,11 +1,11 @@
 //! `enigma-worker run`: register on chain, serve the DHT, follow finalized blocks.
 
 use crate::{
-	chain::{Chain, ChainError},
 	chain_policy::{active_workers, ChainAccess, ChainPlacement},
 	keys::WorkerKeys,
 	metrics::Metrics,
 };
+use enigma_chain::{Chain, ChainError};
 use enigma_p2p::{Config as DhtConfig, DhtNode, Multiaddr};
 use enigma_runtime::{Runtime, RuntimeCall, RuntimeEvent, UNIT};
 use pallet_workers::WorkerOf;

@@ -46,10 +46,7 @@ impl WorkerKeys {
 		}
 		std::fs::create_dir_all(dir).map_err(|e| file_err(dir, e))?;
 		let seed: [u8; 32] = match account_suri {
-			Some(suri) => sr25519::Pair::from_string_with_seed(suri, None)
-				.map_err(|e| file_err(dir, format!("account URI: {e:?}")))?
-				.1
-				.ok_or_else(|| file_err(dir, "an account URI may use hard derivation only (e.g. //Alice)"))?,
+			Some(suri) => enigma_chain::pair_from_suri(suri).map_err(|e| file_err(dir, e))?.1,
 			None => rand::random(),
 		};
 		let account_path = dir.join(ACCOUNT);

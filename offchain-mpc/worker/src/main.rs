@@ -1,6 +1,5 @@
 //! `enigma-worker`: a worker ("secret node") of the Enigma network.
 
-mod chain;
 mod chain_policy;
 mod daemon;
 mod keys;

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 
 export const WORKER_BIN = process.env.ENIGMA_WORKER;
 export const DHT_NODE_BIN = process.env.DHT_NODE;
+export const CLIENT_BIN = process.env.ENIGMA_CLIENT;
 
 /**
  * A long-running process whose first stdout line is an address (`enigma-worker run`,

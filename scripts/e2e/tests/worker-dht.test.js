@@ -1,6 +1,7 @@
 // A worker on the dev chain: it registers and stakes by itself, serves the DHT with the chain's
 // permissions (store only registered, paid pointers; serve only readers `can_read` allows),
 // exports Prometheus metrics, and comes back from a restart with its registration and records.
+// Then seed 004's flow as a user runs it, with the `enigma` CLI against that worker.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -10,7 +11,8 @@ import { u8aConcat, u8aToHex, stringToU8a } from '@polkadot/util';
 import { base58Decode, blake2AsU8a, cryptoWaitReady } from '@polkadot/util-crypto';
 import { Node, freePort, tempDir, waitUntil } from '../lib/node.js';
 import { submit, findEvent } from '../lib/tx.js';
-import { Daemon, run, WORKER_BIN, DHT_NODE_BIN } from '../lib/process.js';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { Daemon, run, WORKER_BIN, DHT_NODE_BIN, CLIENT_BIN } from '../lib/process.js';
 
 let node, api, worker, keyDir, dataDir, metricsPort;
 const UNIT = 10n ** 12n;
@@ -22,7 +24,7 @@ const startWorker = () =>
   ], join(dataDir, 'worker.log')).start();
 
 before(async () => {
-  assert.ok(WORKER_BIN && DHT_NODE_BIN, 'ENIGMA_WORKER and DHT_NODE must be set (scripts/test.sh sets them)');
+  assert.ok(WORKER_BIN && DHT_NODE_BIN && CLIENT_BIN, 'ENIGMA_WORKER, DHT_NODE and ENIGMA_CLIENT must be set (scripts/test.sh sets them)');
   await cryptoWaitReady();
   node = await new Node('worker', ['--dev', '--dev-block-time', '1000']).start();
   api = await node.api();
@@ -99,4 +101,63 @@ test('the DHT stores only paid pointers and serves only readers the chain allows
   const again = await run(DHT_NODE_BIN, ['get', pointer, '--bootstrap', worker.address, '--seed', userSeed.toString('hex')]);
   assert.equal(again.code, 0, again.stderr);
   assert.deepEqual(new Uint8Array(again.stdout), ciphertext);
+});
+
+/** Every file under `dir`, recursively. */
+const filesUnder = (dir) => readdirSync(dir).flatMap((name) => {
+  const path = join(dir, name);
+  return statSync(path).isDirectory() ? filesUnder(path) : [path];
+});
+
+test('seed 004 with the enigma CLI: share an identity, store, load, revoke, refused', async () => {
+  const keyring = new Keyring({ type: 'sr25519' });
+  const service = keyring.addFromUri('//Eve');
+  const enigma = (args, input) => run(CLIENT_BIN, ['--rpc', node.wsUrl, ...args], input);
+  const dht = ['--bootstrap', worker.address];
+
+  // T_access: the user proposes a shared identity with the service, which consents.
+  const created = await enigma(['identity', 'create', '--suri', '//Dave', '--member', `${service.address}=read`]);
+  assert.equal(created.code, 0, created.stderr);
+  const identity = created.stdout.toString().trim();
+  assert.match(created.stderr, /proposed/);
+  const approved = await enigma(['identity', 'approve', identity, '--suri', '//Eve']);
+  assert.equal(approved.code, 0, approved.stderr);
+  const shown = JSON.parse((await enigma(['identity', 'show', identity])).stdout.toString());
+  assert.equal(shown.active, true);
+  assert.equal(shown.members.length, 2);
+
+  // T_data: encrypted on the user's machine; rent and pointer on chain; ciphertext in the DHT.
+  const location = '40.7128,-74.0060 at 2026-11-21T09:00Z';
+  const put = await enigma(['data', 'put', '--suri', '//Dave', '--identity', identity, ...dht], Buffer.from(location));
+  assert.equal(put.code, 0, put.stderr);
+  const { pointer, key, holders } = JSON.parse(put.stdout.toString());
+  assert.equal(holders.length, 1);
+  assert.ok((await api.call.dataRegistryApi.dataInfo(pointer)).isSome);
+
+  // Load: the service reads and decrypts.
+  const loaded = await enigma(['data', 'get', pointer, '--key', key, '--suri', '//Eve', ...dht]);
+  assert.equal(loaded.code, 0, loaded.stderr);
+  assert.equal(loaded.stdout.toString(), location);
+
+  // No worker file holds the location in the clear.
+  for (const file of filesUnder(dataDir)) {
+    assert.ok(!readFileSync(file).includes(Buffer.from('40.7128')), `${file} holds the plaintext`);
+  }
+
+  // The user revokes the service; its next load is refused by the holder; the user still reads.
+  const revoked = await enigma(['data', 'revoke', pointer, '--reader', service.address, '--suri', '//Dave']);
+  assert.equal(revoked.code, 0, revoked.stderr);
+  const refused = await enigma(['data', 'get', pointer, '--key', key, '--suri', '//Eve', ...dht]);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /may not read/);
+  const own = await enigma(['data', 'get', pointer, '--key', key, '--suri', '//Dave', ...dht]);
+  assert.equal(own.stdout.toString(), location);
+
+  // Bad input gets a named error and exit code 1.
+  const wrongKey = await enigma(['data', 'get', pointer, '--key', '0x' + '11'.repeat(32), '--suri', '//Dave', ...dht]);
+  assert.equal(wrongKey.code, 1);
+  assert.match(wrongKey.stderr, /decryption failed/);
+  const notMember = await enigma(['identity', 'approve', identity, '--suri', '//Ferdie']);
+  assert.equal(notMember.code, 1);
+  assert.match(notMember.stderr, /SharedIdentity::(NotMember|AlreadyActive)/);
 });

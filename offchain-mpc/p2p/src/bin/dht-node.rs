@@ -8,7 +8,7 @@
 //! ```
 
 use clap::{Args, Parser, Subcommand};
-use enigma_p2p::{AccessControl, Config, DhtNode, FixedTable, Multiaddr, Open, Record, SignedPut, Signer, Uniform};
+use enigma_p2p::{AccessControl, ClientNode, Config, DhtNode, FixedTable, Multiaddr, Open, Record, SignedPut, Signer, Uniform};
 use std::{io::Read, path::PathBuf, process::ExitCode, sync::Arc, time::Duration};
 
 #[derive(Parser)]
@@ -118,9 +118,8 @@ fn load_acl(path: &PathBuf) -> Result<FixedTable, String> {
 	Ok(table)
 }
 
-async fn start(net: &NetArgs, data_dir: PathBuf, access: Arc<dyn AccessControl>, serve: bool) -> Result<DhtNode, String> {
+async fn start(net: &NetArgs, data_dir: PathBuf, access: Arc<dyn AccessControl>) -> Result<DhtNode, String> {
 	let mut config = Config::new(data_dir);
-	config.serve = serve;
 	config.listen = vec![net.listen.clone()];
 	config.bootstrap = net.bootstrap.clone();
 	config.replication = net.replication;
@@ -135,7 +134,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 				Some(path) => Arc::new(load_acl(&path)?),
 				None => Arc::new(Open),
 			};
-			let node = start(&net, data_dir, access, true).await?;
+			let node = start(&net, data_dir, access).await?;
 			println!("{}", node.address());
 			tracing::info!("serving {} records; Ctrl-C stops", node.held().len());
 			tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
@@ -155,12 +154,10 @@ async fn run(cli: Cli) -> Result<(), String> {
 				Some(o) => parse_hex32("--owner", &o)?,
 				None => signer.account(),
 			};
-			let scratch = tempdir()?;
-			let node = start(&net, scratch.clone(), Arc::new(Open), false).await?;
+			let node = ClientNode::start(net.bootstrap.clone(), net.max_record_size).await.map_err(|e| e.to_string())?;
 			let put = SignedPut::new(Record { owner, ciphertext, expires_at }, &signer);
 			let result = node.put(&put).await;
 			node.shutdown().await;
-			let _ = std::fs::remove_dir_all(&scratch);
 			let receipt = result.map_err(|e| e.to_string())?;
 			println!("{}", hex::encode(put.record.pointer()));
 			eprintln!("stored on {} node(s): {:?}", receipt.holders.len(), receipt.holders);
@@ -172,27 +169,14 @@ async fn run(cli: Cli) -> Result<(), String> {
 		Command::Get { pointer, net, key } => {
 			let signer = key.signer()?;
 			let pointer = parse_hex32("pointer", &pointer)?;
-			let scratch = tempdir()?;
-			let node = start(&net, scratch.clone(), Arc::new(Open), false).await?;
+			let node = ClientNode::start(net.bootstrap.clone(), net.max_record_size).await.map_err(|e| e.to_string())?;
 			let result = node.get(&pointer, &signer).await;
 			node.shutdown().await;
-			let _ = std::fs::remove_dir_all(&scratch);
 			let put = result.map_err(|e| e.to_string())?;
 			use std::io::Write;
 			std::io::stdout().write_all(&put.record.ciphertext).map_err(|e| e.to_string())
 		}
 	}
-}
-
-/// A fresh directory for a client's short-lived node.
-fn tempdir() -> Result<PathBuf, String> {
-	let dir = std::env::temp_dir().join(format!("dht-client-{}-{}", std::process::id(), rand_suffix()));
-	std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-	Ok(dir)
-}
-
-fn rand_suffix() -> u64 {
-	std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0)
 }
 
 fn main() -> ExitCode {

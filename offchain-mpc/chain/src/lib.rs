@@ -1,4 +1,5 @@
-//! The chain, over the node's JSON-RPC (WebSocket): signed extrinsics, storage, runtime APIs and
+//! The Enigma chain, over the node's JSON-RPC (WebSocket), for off-chain programs (the worker,
+//! the `enigma` client): signed extrinsics with their named errors, storage, runtime APIs and
 //! finalized heads.
 //!
 //! Calls, events and storage keys are the runtime's own Rust types. That costs a rebuild of the
@@ -36,6 +37,14 @@ pub enum ChainError {
 }
 
 pub type Result<T> = std::result::Result<T, ChainError>;
+
+/// An sr25519 key from a secret URI (`//Alice`, a mnemonic, or `0x<seed>`) and its 32-byte seed
+/// (the DHT signs with the same key; see `enigma_p2p::Signer::from_seed`).
+pub fn pair_from_suri(suri: &str) -> std::result::Result<(sr25519::Pair, [u8; 32]), String> {
+	let (pair, seed) = sr25519::Pair::from_string_with_seed(suri, None).map_err(|e| format!("secret URI: {e:?}"))?;
+	let seed = seed.ok_or("secret URI: soft derivation (/) has no seed; use hard derivation (//) only")?;
+	Ok((pair, seed))
+}
 pub type Events = Vec<EventRecord<RuntimeEvent, H256>>;
 
 pub struct Chain {
@@ -64,8 +73,10 @@ pub fn describe_error(error: &DispatchError) -> String {
 			let bytes = m.error;
 			let name = match m.index {
 				4 => pallet_balances::Error::<Runtime>::decode(&mut &bytes[..]).ok().map(|e| format!("Balances::{e:?}")),
+				10 => pallet_shared_identity::Error::<Runtime>::decode(&mut &bytes[..]).ok().map(|e| format!("SharedIdentity::{e:?}")),
 				11 => pallet_data_registry::Error::<Runtime>::decode(&mut &bytes[..]).ok().map(|e| format!("DataRegistry::{e:?}")),
 				12 => pallet_workers::Error::<Runtime>::decode(&mut &bytes[..]).ok().map(|e| format!("Workers::{e:?}")),
+				13 => pallet_secret_compute::Error::<Runtime>::decode(&mut &bytes[..]).ok().map(|e| format!("SecretCompute::{e:?}")),
 				_ => None,
 			};
 			name.unwrap_or_else(|| format!("module {} error {:?}", m.index, bytes))

@@ -1,0 +1,349 @@
+//! `enigma`: the command line for users and dApps.
+//!
+//! ```text
+//! enigma identity create --suri //Alice --member 5FHneW46...=read
+//! enigma identity approve 0x<identity> --suri //Bob
+//! enigma data put --suri //Alice --identity 0x<identity> --file location.txt --bootstrap <worker>
+//! enigma data get 0x<pointer> --key 0x<key> --suri //Bob --bootstrap <worker>
+//! enigma data revoke 0x<pointer> --reader 5FHneW46... --suri //Alice
+//! ```
+//! Results go to stdout (identities and pointers as 0x-hex, `data put` as one JSON line),
+//! progress and errors to stderr; the exit code is 0 on success, 1 on any error.
+
+mod crypto;
+
+use clap::{Args, Parser, Subcommand};
+use enigma_chain::{pair_from_suri, Chain, Events};
+use enigma_p2p::{ClientNode, Multiaddr, Record, SignedPut, Signer};
+use enigma_runtime::{AccountId, Runtime, RuntimeCall, RuntimeEvent};
+use pallet_shared_identity::{
+	predicate::{Grant, Node, Permission},
+	runtime_api::IdentityView,
+};
+use sp_core::{crypto::Ss58Codec, sr25519, H256};
+use std::{io::Read, path::PathBuf, process::ExitCode, time::Duration};
+
+#[derive(Parser)]
+#[command(name = "enigma", version, about = "Enigma for users and dApps: shared identities and private data")]
+struct Cli {
+	/// The node's WebSocket RPC endpoint.
+	#[arg(long, global = true, default_value = "ws://127.0.0.1:9944")]
+	rpc: String,
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+	/// Shared identities (whitepaper Alg. 1): create, approve, change policies, show.
+	Identity {
+		#[command(subcommand)]
+		command: IdentityCommand,
+	},
+	/// Private data (Alg. 3): encrypted here, stored in the DHT, its pointer and rent on chain.
+	Data {
+		#[command(subcommand)]
+		command: DataCommand,
+	},
+}
+
+#[derive(Args)]
+struct Signing {
+	/// The signing account: a secret URI such as //Alice, a mnemonic, or 0x<32-byte seed>.
+	#[arg(long)]
+	suri: String,
+}
+
+#[derive(Args)]
+struct Dht {
+	/// A DHT node (a worker) to join through: a multiaddr ending in /p2p/<peer id>. Repeatable.
+	#[arg(long, required = true)]
+	bootstrap: Vec<Multiaddr>,
+}
+
+#[derive(Subcommand)]
+enum IdentityCommand {
+	/// Propose an identity of the signer (with every permission) and the given members; active
+	/// once every member approved. Prints its address.
+	Create {
+		#[command(flatten)]
+		signing: Signing,
+		/// ACCOUNT=PERMISSIONS, e.g. 5FHneW46...=read,compute (permissions: read, store,
+		/// compute, declassify, admin). Repeatable.
+		#[arg(long, value_parser = parse_member)]
+		member: Vec<(AccountId, Vec<Permission>)>,
+	},
+	/// Consent to an identity you are a member of.
+	Approve {
+		identity: String,
+		#[command(flatten)]
+		signing: Signing,
+	},
+	/// Set a member's permissions (needs Admin); `ACCOUNT=` with nothing after revokes them all.
+	/// Takes effect from the next block.
+	Policy {
+		identity: String,
+		#[arg(long, value_parser = parse_member)]
+		member: (AccountId, Vec<Permission>),
+		#[command(flatten)]
+		signing: Signing,
+	},
+	/// Members, their consent, and whether the identity is active.
+	Show { identity: String },
+}
+
+#[derive(Subcommand)]
+enum DataCommand {
+	/// Encrypt a file (or stdin), pay its rent on chain, store it in the DHT. Prints
+	/// {"pointer", "key", "holders"}: give the key to whoever should read the data.
+	Put {
+		#[command(flatten)]
+		signing: Signing,
+		/// The owner identity (needs your Store permission).
+		#[arg(long)]
+		identity: String,
+		#[arg(long)]
+		file: Option<PathBuf>,
+		/// Rent periods to pay for now.
+		#[arg(long, default_value_t = 10)]
+		periods: u32,
+		/// Renew the rent from your balance while it lasts.
+		#[arg(long)]
+		auto_renew: bool,
+		/// Who may read: members of the identity with Read permission, or anyone with Read.
+		#[arg(long, value_parser = ["member", "always"], default_value = "member")]
+		read: String,
+		#[command(flatten)]
+		dht: Dht,
+	},
+	/// Fetch data by pointer (the holders check your permission on chain) and decrypt it.
+	Get {
+		pointer: String,
+		/// The data key `put` printed.
+		#[arg(long)]
+		key: String,
+		#[command(flatten)]
+		signing: Signing,
+		#[arg(long)]
+		out: Option<PathBuf>,
+		#[command(flatten)]
+		dht: Dht,
+	},
+	/// Stop serving the data: to one reader (--reader) or to everyone.
+	Revoke {
+		pointer: String,
+		#[arg(long)]
+		reader: Option<String>,
+		#[command(flatten)]
+		signing: Signing,
+	},
+}
+
+fn parse_account(s: &str) -> Result<AccountId, String> {
+	if let Some(hex) = s.strip_prefix("0x") {
+		let bytes: [u8; 32] = hex::decode(hex).ok().and_then(|b| b.try_into().ok()).ok_or("account: expected 32 bytes of hex")?;
+		return Ok(AccountId::from(bytes));
+	}
+	AccountId::from_ss58check(s).map_err(|e| format!("account {s}: {e:?}"))
+}
+
+fn parse_member(s: &str) -> Result<(AccountId, Vec<Permission>), String> {
+	let (account, perms) = s.split_once('=').ok_or("expected ACCOUNT=PERMISSIONS")?;
+	let permissions = perms
+		.split(',')
+		.filter(|p| !p.is_empty())
+		.map(|p| match p.trim().to_ascii_lowercase().as_str() {
+			"read" => Ok(Permission::Read),
+			"store" => Ok(Permission::Store),
+			"compute" => Ok(Permission::Compute),
+			"declassify" => Ok(Permission::Declassify),
+			"admin" => Ok(Permission::Admin),
+			other => Err(format!("unknown permission {other:?} (read, store, compute, declassify, admin)")),
+		})
+		.collect::<Result<_, _>>()?;
+	Ok((parse_account(account)?, permissions))
+}
+
+fn parse_h256(what: &str, s: &str) -> Result<H256, String> {
+	hex::decode(s.trim_start_matches("0x")).ok().and_then(|b| <[u8; 32]>::try_from(b).ok()).map(H256).ok_or_else(|| format!("{what}: expected 32 bytes of hex"))
+}
+
+/// A policy granting `permissions` to the member whenever it acts (predicate `Always`).
+fn policy(permissions: Vec<Permission>) -> Result<pallet_shared_identity::PolicyOf<Runtime>, String> {
+	if permissions.is_empty() {
+		return Ok(Default::default());
+	}
+	let grant = Grant { permissions: permissions.try_into().map_err(|_| "too many permissions")?, predicate: vec![Node::Always].try_into().expect("one node") };
+	Ok(vec![grant].try_into().expect("one grant"))
+}
+
+fn event<T>(events: &Events, pick: impl Fn(&RuntimeEvent) -> Option<T>) -> Option<T> {
+	events.iter().find_map(|r| pick(&r.event))
+}
+
+struct Ctx {
+	rpc: String,
+}
+
+impl Ctx {
+	async fn chain(&self) -> Result<Chain, String> {
+		Chain::connect(&self.rpc, Duration::from_secs(10)).await.map_err(|e| e.to_string())
+	}
+}
+
+fn signer(signing: &Signing) -> Result<(sr25519::Pair, Signer), String> {
+	let (pair, seed) = pair_from_suri(&signing.suri)?;
+	Ok((pair, Signer::from_seed(&seed)))
+}
+
+async fn identity(ctx: &Ctx, command: IdentityCommand) -> Result<(), String> {
+	let chain = ctx.chain().await?;
+	match command {
+		IdentityCommand::Create { signing, member } => {
+			let (pair, _) = signer(&signing)?;
+			let me = AccountId::from(sp_core::Pair::public(&pair));
+			let mut members = vec![(me.clone(), policy(vec![Permission::Read, Permission::Store, Permission::Compute, Permission::Declassify, Permission::Admin])?)];
+			for (account, permissions) in member {
+				if account != me {
+					members.push((account, policy(permissions)?));
+				}
+			}
+			let call = RuntimeCall::SharedIdentity(pallet_shared_identity::Call::create {
+				members: members.try_into().map_err(|_| "too many members")?,
+			});
+			let (_, events) = chain.submit(&pair, call).await.map_err(|e| e.to_string())?;
+			let id = event(&events, |e| match e {
+				RuntimeEvent::SharedIdentity(pallet_shared_identity::Event::Proposed { identity, .. }) => Some(*identity),
+				_ => None,
+			})
+			.ok_or("no Proposed event")?;
+			let active = event(&events, |e| matches!(e, RuntimeEvent::SharedIdentity(pallet_shared_identity::Event::Created { .. })).then_some(())).is_some();
+			println!("{id:?}");
+			eprintln!("{}", if active { "active" } else { "proposed: active once every member has run `enigma identity approve`" });
+		}
+		IdentityCommand::Approve { identity, signing } => {
+			let (pair, _) = signer(&signing)?;
+			let identity = parse_h256("identity", &identity)?;
+			let call = RuntimeCall::SharedIdentity(pallet_shared_identity::Call::approve { identity });
+			let (_, events) = chain.submit(&pair, call).await.map_err(|e| e.to_string())?;
+			let active = event(&events, |e| matches!(e, RuntimeEvent::SharedIdentity(pallet_shared_identity::Event::Created { .. })).then_some(())).is_some();
+			eprintln!("{}", if active { "approved: the identity is active" } else { "approved: waiting for other members" });
+		}
+		IdentityCommand::Policy { identity, member: (account, permissions), signing } => {
+			let (pair, _) = signer(&signing)?;
+			let identity = parse_h256("identity", &identity)?;
+			let call = RuntimeCall::SharedIdentity(pallet_shared_identity::Call::set_policy { identity, member: account, policy: policy(permissions)? });
+			let (_, events) = chain.submit(&pair, call).await.map_err(|e| e.to_string())?;
+			if let Some(from) = event(&events, |e| match e {
+				RuntimeEvent::SharedIdentity(pallet_shared_identity::Event::PolicyChanged { effective_from, .. }) => Some(*effective_from),
+				_ => None,
+			}) {
+				eprintln!("policy changed, in force from block #{from}");
+			}
+		}
+		IdentityCommand::Show { identity } => {
+			let identity = parse_h256("identity", &identity)?;
+			let view: Option<IdentityView<AccountId>> =
+				chain.runtime_api("SharedIdentityApi_identity", identity, None).await.map_err(|e| e.to_string())?;
+			let view = view.ok_or_else(|| format!("no identity {identity:?}"))?;
+			let members: Vec<_> = view.members.iter().map(|(a, approved)| serde_json::json!({ "account": a.to_ss58check(), "approved": approved })).collect();
+			println!("{}", serde_json::json!({ "identity": format!("{identity:?}"), "active": view.active, "members": members }));
+		}
+	}
+	Ok(())
+}
+
+async fn data(ctx: &Ctx, command: DataCommand) -> Result<(), String> {
+	match command {
+		DataCommand::Put { signing, identity, file, periods, auto_renew, read, dht } => {
+			let (pair, dht_signer) = signer(&signing)?;
+			let owner = parse_h256("identity", &identity)?;
+			let mut plaintext = Vec::new();
+			match file {
+				Some(path) => plaintext = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?,
+				None => {
+					std::io::stdin().read_to_end(&mut plaintext).map_err(|e| e.to_string())?;
+				}
+			}
+			let (sealed, key) = crypto::seal(&owner.0, &plaintext);
+			let pointer = enigma_p2p::pointer(&owner.0, &sealed);
+			let read_predicate = vec![if read == "always" { Node::Always } else { Node::Member }].try_into().expect("one node");
+			eprintln!("paying rent for {} bytes on chain...", sealed.len());
+			let chain = ctx.chain().await?;
+			let call = RuntimeCall::DataRegistry(pallet_data_registry::Call::store {
+				owner,
+				pointer: H256(pointer),
+				size: sealed.len() as u32,
+				read_predicate,
+				periods,
+				auto_renew,
+			});
+			chain.submit(&pair, call).await.map_err(|e| e.to_string())?;
+			eprintln!("storing in the DHT...");
+			let node = ClientNode::start(dht.bootstrap, sealed.len().max(1024)).await.map_err(|e| e.to_string())?;
+			let put = SignedPut::new(Record { owner: owner.0, ciphertext: sealed, expires_at: 0 }, &dht_signer);
+			let receipt = node.put(&put).await;
+			node.shutdown().await;
+			let receipt = receipt.map_err(|e| e.to_string())?;
+			let holders: Vec<String> = receipt.holders.iter().map(|p| p.to_string()).collect();
+			println!("{}", serde_json::json!({ "pointer": format!("0x{}", hex::encode(pointer)), "key": format!("0x{}", hex::encode(key)), "holders": holders }));
+		}
+		DataCommand::Get { pointer, key, signing, out, dht } => {
+			let (_, dht_signer) = signer(&signing)?;
+			let pointer = parse_h256("pointer", &pointer)?;
+			let key = parse_h256("key", &key)?;
+			let node = ClientNode::start(dht.bootstrap, 64 << 20).await.map_err(|e| e.to_string())?;
+			let got = node.get(&pointer.0, &dht_signer).await;
+			node.shutdown().await;
+			let put = got.map_err(|e| e.to_string())?;
+			let plaintext = crypto::open(&put.record.owner, &key.0, &put.record.ciphertext)?;
+			match out {
+				Some(path) => std::fs::write(&path, plaintext).map_err(|e| format!("{}: {e}", path.display()))?,
+				None => {
+					use std::io::Write;
+					std::io::stdout().write_all(&plaintext).map_err(|e| e.to_string())?;
+				}
+			}
+		}
+		DataCommand::Revoke { pointer, reader, signing } => {
+			let (pair, _) = signer(&signing)?;
+			let pointer = parse_h256("pointer", &pointer)?;
+			// Prefix notation: members of the identity, except this reader; or nobody.
+			let nodes = match &reader {
+				Some(reader) => vec![Node::And, Node::Member, Node::Not, Node::AnyOf(vec![parse_account(reader)?].try_into().expect("one key"))],
+				None => vec![Node::Never],
+			};
+			let call = RuntimeCall::DataRegistry(pallet_data_registry::Call::set_read_predicate {
+				pointer,
+				read_predicate: nodes.try_into().map_err(|_| "predicate too large")?,
+			});
+			ctx.chain().await?.submit(&pair, call).await.map_err(|e| e.to_string())?;
+			eprintln!("revoked: holders refuse {} from now on", reader.as_deref().unwrap_or("every reader"));
+		}
+	}
+	Ok(())
+}
+
+fn main() -> ExitCode {
+	tracing_subscriber::fmt()
+		.with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn,libp2p=error".into()))
+		.with_writer(std::io::stderr)
+		.init();
+	let cli = Cli::parse();
+	let ctx = Ctx { rpc: cli.rpc };
+	let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+	let result = runtime.block_on(async {
+		match cli.command {
+			Command::Identity { command } => identity(&ctx, command).await,
+			Command::Data { command } => data(&ctx, command).await,
+		}
+	});
+	runtime.shutdown_timeout(Duration::from_secs(1));
+	match result {
+		Ok(()) => ExitCode::SUCCESS,
+		Err(e) => {
+			eprintln!("error: {e}");
+			ExitCode::FAILURE
+		}
+	}
+}
