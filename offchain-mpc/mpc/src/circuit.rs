@@ -292,7 +292,92 @@ pub fn execute<M: Mpc>(mpc: &mut M, circuit: &Circuit, my_inputs: &[M::F]) -> Re
 	for (owner, &count) in circuit.inputs_per_party.iter().enumerate() {
 		inputs.push(if count == 0 { Vec::new() } else { mpc.input(owner, (owner == me).then_some(my_inputs), count)? });
 	}
+	let wires = evaluate(mpc, circuit, &inputs)?;
+	let get = |w: Wire| wires[w].expect("every wire is computed");
 
+	// Outputs: verify everything first, then reveal.
+	mpc.check()?;
+	let mut results = Vec::with_capacity(circuit.outputs.len());
+	let public: Vec<&Output> = circuit.outputs.iter().filter(|o| o.to == Recipient::Everyone).collect();
+	let public_values = if public.is_empty() {
+		vec![]
+	} else {
+		let shares: Vec<M::Share> = public.iter().map(|o| get(o.wire)).collect();
+		let values = mpc.open(&shares)?;
+		mpc.check()?;
+		values
+	};
+	let mut public_iter = public_values.into_iter();
+	let mut private: BTreeMap<usize, Vec<M::F>> = BTreeMap::new();
+	for to in circuit.outputs.iter().filter_map(|o| if let Recipient::Party(p) = o.to { Some(p) } else { None }).collect::<std::collections::BTreeSet<_>>() {
+		let shares: Vec<M::Share> = circuit.outputs.iter().filter(|o| o.to == Recipient::Party(to)).map(|o| get(o.wire)).collect();
+		if let Some(values) = mpc.output_to(to, &shares)? {
+			private.insert(to, values);
+		}
+	}
+	let mut private_cursor: BTreeMap<usize, usize> = BTreeMap::new();
+	for o in &circuit.outputs {
+		let value = match o.to {
+			Recipient::Everyone => public_iter.next(),
+			Recipient::Party(p) => {
+				let k = private_cursor.entry(p).or_default();
+				let v = private.get(&p).map(|vals| vals[*k]);
+				*k += 1;
+				v
+			},
+		};
+		results.push((o.name.clone(), value));
+	}
+	Ok(results)
+}
+
+/// An output of a run on committee-held inputs ([`execute_held`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HeldOutput<F> {
+	/// Opened to every party: it goes on chain.
+	Public(F),
+	/// For circuit party `to` only: this committee member keeps its share, which it hands to
+	/// that party alone; the party reconstructs the value from the members' shares.
+	Held { to: usize, share: F },
+}
+
+/// Run `circuit` on inputs a client Shamir-shared with the committee running it. The circuit's
+/// parties are the people whose inputs these are, not the committee members: `held[p]` is this
+/// member's shares of party p's inputs, in order. Integrity checks run before anything is
+/// opened or handed out.
+pub fn execute_held<M: Mpc>(mpc: &mut M, circuit: &Circuit, held: &[Vec<M::F>]) -> Result<Vec<(String, HeldOutput<M::F>)>> {
+	circuit.validate()?;
+	if held.len() != circuit.parties() {
+		return Err(MpcError::InvalidCircuit(format!("circuit has {} input owners, got shares for {}", circuit.parties(), held.len())));
+	}
+	let mut inputs: Vec<Vec<M::Share>> = Vec::with_capacity(held.len());
+	for (owner, shares) in held.iter().enumerate() {
+		if shares.len() != circuit.inputs_per_party[owner] {
+			return Err(MpcError::InvalidCircuit(format!("party {owner} has {} inputs, got {} shares", circuit.inputs_per_party[owner], shares.len())));
+		}
+		inputs.push(mpc.adopt(shares)?);
+	}
+	let wires = evaluate(mpc, circuit, &inputs)?;
+	let get = |w: Wire| wires[w].expect("every wire is computed");
+	mpc.check()?;
+	let public: Vec<M::Share> = circuit.outputs.iter().filter(|o| o.to == Recipient::Everyone).map(|o| get(o.wire)).collect();
+	let mut opened = if public.is_empty() { vec![] } else { mpc.open(&public)? }.into_iter();
+	mpc.check()?;
+	Ok(circuit
+		.outputs
+		.iter()
+		.map(|o| {
+			let value = match o.to {
+				Recipient::Everyone => HeldOutput::Public(opened.next().expect("one opened value per public output")),
+				Recipient::Party(to) => HeldOutput::Held { to, share: mpc.raw_share(&get(o.wire)) },
+			};
+			(o.name.clone(), value)
+		})
+		.collect())
+}
+
+/// Every wire's share, gate by gate, layer by layer.
+fn evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>]) -> Result<Vec<Option<M::Share>>> {
 	let layers = circuit.layers();
 	let depth = layers.iter().copied().max().unwrap_or(0);
 	let mut wires: Vec<Option<M::Share>> = vec![None; circuit.gates.len()];
@@ -389,38 +474,5 @@ pub fn execute<M: Mpc>(mpc: &mut M, circuit: &Circuit, my_inputs: &[M::F]) -> Re
 		}
 	}
 
-	// Outputs: verify everything first, then reveal.
-	mpc.check()?;
-	let mut results = Vec::with_capacity(circuit.outputs.len());
-	let public: Vec<&Output> = circuit.outputs.iter().filter(|o| o.to == Recipient::Everyone).collect();
-	let public_values = if public.is_empty() {
-		vec![]
-	} else {
-		let shares: Vec<M::Share> = public.iter().map(|o| get(&wires, o.wire)).collect();
-		let values = mpc.open(&shares)?;
-		mpc.check()?;
-		values
-	};
-	let mut public_iter = public_values.into_iter();
-	let mut private: BTreeMap<usize, Vec<M::F>> = BTreeMap::new();
-	for to in circuit.outputs.iter().filter_map(|o| if let Recipient::Party(p) = o.to { Some(p) } else { None }).collect::<std::collections::BTreeSet<_>>() {
-		let shares: Vec<M::Share> = circuit.outputs.iter().filter(|o| o.to == Recipient::Party(to)).map(|o| get(&wires, o.wire)).collect();
-		if let Some(values) = mpc.output_to(to, &shares)? {
-			private.insert(to, values);
-		}
-	}
-	let mut private_cursor: BTreeMap<usize, usize> = BTreeMap::new();
-	for o in &circuit.outputs {
-		let value = match o.to {
-			Recipient::Everyone => public_iter.next(),
-			Recipient::Party(p) => {
-				let k = private_cursor.entry(p).or_default();
-				let v = private.get(&p).map(|vals| vals[*k]);
-				*k += 1;
-				v
-			},
-		};
-		results.push((o.name.clone(), value));
-	}
-	Ok(results)
+	Ok(wires)
 }

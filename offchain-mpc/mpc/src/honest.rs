@@ -329,6 +329,12 @@ impl<F: MpcField, T: Transport> Mpc for SemiHonest<F, T> {
 	fn check(&mut self) -> Result<()> {
 		Ok(())
 	}
+	fn adopt(&mut self, held: &[F]) -> Result<Vec<F>> {
+		Ok(held.to_vec())
+	}
+	fn raw_share(&self, share: &F) -> F {
+		*share
+	}
 	fn stats(&self) -> Stats {
 		self.core.stats()
 	}
@@ -447,6 +453,14 @@ impl<F: MpcField, T: Transport> Mpc for Malicious<F, T> {
 		} else {
 			Err(MpcError::MultiplicationCheckFailed)
 		}
+	}
+	/// The held values get their `r·x` companions in one multiplication round; from then on
+	/// they are checked like every other wire.
+	fn adopt(&mut self, held: &[F]) -> Result<Vec<Self::Share>> {
+		self.authenticate(held.to_vec())
+	}
+	fn raw_share(&self, share: &Self::Share) -> F {
+		share.x
 	}
 	fn stats(&self) -> Stats {
 		self.core.stats()

@@ -59,4 +59,15 @@ pub trait Mpc {
 	/// opened before a successful check must not be trusted; outputs call it first.
 	fn check(&mut self) -> Result<()>;
 	fn stats(&self) -> Stats;
+
+	/// Take values that are already Shamir-shared among the parties with the protocol's degree
+	/// (a client shared them with the committee, each party holds its point) as protocol shares.
+	/// Protocols that need more than a Shamir share per value (SPDZ's MACs) cannot.
+	fn adopt(&mut self, held: &[Self::F]) -> Result<Vec<Self::Share>> {
+		let _ = held;
+		Err(crate::error::MpcError::InvalidParameters("this protocol cannot adopt Shamir-shared values".into()))
+	}
+
+	/// This party's plain share of a value: what a recipient reconstructs the value from.
+	fn raw_share(&self, share: &Self::Share) -> Self::F;
 }

@@ -212,6 +212,9 @@ impl<F: MpcField, T: Transport, P: Preprocessing<F>> Mpc for Spdz<F, T, P> {
 		}
 	}
 
+	fn raw_share(&self, share: &MacShare<F>) -> F {
+		share.value
+	}
 	fn stats(&self) -> Stats {
 		Stats { bytes_sent: self.net.bytes_sent(), messages_sent: self.net.messages_sent(), rounds: self.net.rounds() }
 	}

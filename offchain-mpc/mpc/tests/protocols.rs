@@ -163,3 +163,66 @@ fn comparisons_refuse_a_field_too_small_for_them() {
 	});
 	assert!(results.iter().all(|r| matches!(r, Err(MpcError::InvalidCircuit(_)))));
 }
+
+/// Five people Shamir-share their salaries with a committee of four (as the `enigma` client
+/// does); the committee runs the salary contract's circuit on the held shares: the average is
+/// opened, each person's rank stays shared until that person collects the members' shares.
+#[test]
+fn a_committee_computes_on_client_shared_inputs_and_hands_out_private_outputs() {
+	use enigma_mpc::{
+		circuit::{execute_held, HeldOutput},
+		shamir::Shamir,
+	};
+	let salaries = [52_000u64, 61_000, 48_500, 75_250, 61_500];
+	let mut c = Circuit::new(5);
+	let inputs: Vec<_> = (0..5).map(|p| c.input(p)).collect();
+	let mut total = inputs[0];
+	for &x in &inputs[1..] {
+		total = c.push(Op::Add(total, x));
+	}
+	let average = c.push(Op::DivConst { a: total, divisor: 5, bits: 40 });
+	c.output("average", average, Recipient::Everyone);
+	for i in 0..5 {
+		let mut rank = c.push(Op::Const(1));
+		for j in (0..5).filter(|j| *j != i) {
+			let above = c.push(Op::Lt { a: inputs[i], b: inputs[j], bits: 32 });
+			rank = c.push(Op::Add(rank, above));
+		}
+		c.output(format!("rank{i}"), rank, Recipient::Party(i));
+	}
+
+	let (n, t) = (4, 1);
+	let scheme = Shamir::<Fr>::new(n, t).unwrap();
+	let mut rng = rand::thread_rng();
+	// held[member][person]: the member's share of that person's salary.
+	let mut held = vec![vec![Vec::new(); 5]; n];
+	for (person, salary) in salaries.iter().enumerate() {
+		for (member, share) in scheme.share(Fr::from(*salary), t, &mut rng).into_iter().enumerate() {
+			held[member][person].push(share);
+		}
+	}
+	let circuit = c.clone();
+	let results = run_parties(n, move |member, transport| {
+		let mut mpc = Malicious::<Fr, _>::new(transport, t).unwrap();
+		execute_held(&mut mpc, &circuit, &held[member]).unwrap()
+	});
+	let expected_average = salaries.iter().sum::<u64>() / 5;
+	for outputs in &results {
+		assert_eq!(outputs[0], ("average".to_string(), HeldOutput::Public(Fr::from(expected_average))));
+	}
+	for person in 0..5 {
+		let shares: Vec<Fr> = results
+			.iter()
+			.map(|outputs| match &outputs[1 + person].1 {
+				HeldOutput::Held { to, share } if *to == person => *share,
+				other => panic!("expected a held share for {person}, got {other:?}"),
+			})
+			.collect();
+		let rank = 1 + salaries.iter().filter(|s| **s > salaries[person]).count() as u64;
+		assert_eq!(scheme.reconstruct_checked(&shares, t).unwrap(), Fr::from(rank), "rank of person {person}");
+		// One share alone says nothing; a tampered one is detected with four.
+		let mut tampered = shares.clone();
+		tampered[2] += Fr::from(1u64);
+		assert!(scheme.reconstruct_checked(&tampered, t).is_err());
+	}
+}
