@@ -7,6 +7,8 @@
 //! `spec_version` and the worker stops with a clear message rather than sign calls the runtime
 //! would misread.
 
+pub mod offchain;
+
 use codec::{Decode, Encode};
 use enigma_runtime::{Header, Runtime, RuntimeCall, RuntimeEvent, SignedPayload, TxExtension, UncheckedExtrinsic};
 use frame_system::{EventRecord, Phase};

@@ -10,6 +10,7 @@
 //! Results go to stdout (identities and pointers as 0x-hex, `data put` as one JSON line),
 //! progress and errors to stderr; the exit code is 0 on success, 1 on any error.
 
+mod compute;
 mod crypto;
 
 use clap::{Args, Parser, Subcommand};
@@ -24,7 +25,7 @@ use sp_core::{crypto::Ss58Codec, sr25519, H256};
 use std::{io::Read, path::PathBuf, process::ExitCode, time::Duration};
 
 #[derive(Parser)]
-#[command(name = "enigma", version, about = "Enigma for users and dApps: shared identities and private data")]
+#[command(name = "enigma", version, about = "Enigma for users and dApps: shared identities, private data, secrets, contracts and tasks")]
 struct Cli {
 	/// The node's WebSocket RPC endpoint.
 	#[arg(long, global = true, default_value = "ws://127.0.0.1:9944")]
@@ -45,20 +46,40 @@ enum Command {
 		#[command(subcommand)]
 		command: DataCommand,
 	},
+	/// Committees of workers to share secrets with.
+	Committee {
+		#[command(subcommand)]
+		command: compute::CommitteeCommand,
+	},
+	/// Secret-shared values (Alg. 4, share).
+	Secret {
+		#[command(subcommand)]
+		command: compute::SecretCommand,
+	},
+	/// Secret contracts: deploy and quote.
+	Contract {
+		#[command(subcommand)]
+		command: compute::ContractCommand,
+	},
+	/// Tasks (Alg. 4, compute): submit, wait, show.
+	Task {
+		#[command(subcommand)]
+		command: compute::TaskCommand,
+	},
 }
 
 #[derive(Args)]
-struct Signing {
+pub(crate) struct Signing {
 	/// The signing account: a secret URI such as //Alice, a mnemonic, or 0x<32-byte seed>.
 	#[arg(long)]
-	suri: String,
+	pub(crate) suri: String,
 }
 
 #[derive(Args)]
-struct Dht {
+pub(crate) struct Dht {
 	/// A DHT node (a worker) to join through: a multiaddr ending in /p2p/<peer id>. Repeatable.
 	#[arg(long, required = true)]
-	bootstrap: Vec<Multiaddr>,
+	pub(crate) bootstrap: Vec<Multiaddr>,
 }
 
 #[derive(Subcommand)]
@@ -164,7 +185,7 @@ fn parse_member(s: &str) -> Result<(AccountId, Vec<Permission>), String> {
 	Ok((parse_account(account)?, permissions))
 }
 
-fn parse_h256(what: &str, s: &str) -> Result<H256, String> {
+pub(crate) fn parse_h256(what: &str, s: &str) -> Result<H256, String> {
 	hex::decode(s.trim_start_matches("0x")).ok().and_then(|b| <[u8; 32]>::try_from(b).ok()).map(H256).ok_or_else(|| format!("{what}: expected 32 bytes of hex"))
 }
 
@@ -177,21 +198,21 @@ fn policy(permissions: Vec<Permission>) -> Result<pallet_shared_identity::Policy
 	Ok(vec![grant].try_into().expect("one grant"))
 }
 
-fn event<T>(events: &Events, pick: impl Fn(&RuntimeEvent) -> Option<T>) -> Option<T> {
+pub(crate) fn event<T>(events: &Events, pick: impl Fn(&RuntimeEvent) -> Option<T>) -> Option<T> {
 	events.iter().find_map(|r| pick(&r.event))
 }
 
-struct Ctx {
+pub(crate) struct Ctx {
 	rpc: String,
 }
 
 impl Ctx {
-	async fn chain(&self) -> Result<Chain, String> {
+	pub(crate) async fn chain(&self) -> Result<Chain, String> {
 		Chain::connect(&self.rpc, Duration::from_secs(10)).await.map_err(|e| e.to_string())
 	}
 }
 
-fn signer(signing: &Signing) -> Result<(sr25519::Pair, Signer), String> {
+pub(crate) fn signer(signing: &Signing) -> Result<(sr25519::Pair, Signer), String> {
 	let (pair, seed) = pair_from_suri(&signing.suri)?;
 	Ok((pair, Signer::from_seed(&seed)))
 }
@@ -336,6 +357,10 @@ fn main() -> ExitCode {
 		match cli.command {
 			Command::Identity { command } => identity(&ctx, command).await,
 			Command::Data { command } => data(&ctx, command).await,
+			Command::Committee { command } => compute::committee(&ctx, command).await,
+			Command::Secret { command } => compute::secret(&ctx, command).await,
+			Command::Contract { command } => compute::contract(&ctx, command).await,
+			Command::Task { command } => compute::task(&ctx, command).await,
 		}
 	});
 	runtime.shutdown_timeout(Duration::from_secs(1));

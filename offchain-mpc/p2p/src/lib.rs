@@ -10,7 +10,9 @@
 //! - [`placement`]: the whitepaper's modified distance, which prefers registered, well-reputed
 //!   workers as holders;
 //! - [`node`]: the node itself, with put, get, replication repair and expiry;
-//! - [`channel`]: MPC sessions over the swarm, implementing the engine's `Transport`.
+//! - [`channel`]: MPC sessions over the swarm, implementing the engine's `Transport`;
+//! - an application protocol (`/enigma/app/1`) the worker answers clients on ([`node::AppHandler`]);
+//! - [`sealed`]: messages sealed to a worker's published x25519 key.
 //!
 //! No Substrate dependency: the worker plugs the chain in through [`access::AccessControl`] and
 //! [`placement::Placement`].
@@ -21,12 +23,13 @@ pub mod node;
 pub mod placement;
 pub mod protocol;
 pub mod record;
+pub mod sealed;
 pub mod store;
 
 pub use access::{AccessControl, FixedTable, Open};
 pub use channel::P2pTransport;
 pub use libp2p::{identity, Multiaddr, PeerId};
 pub use node::{load_or_create_identity, write_private};
-pub use node::{ClientNode, Config, DhtError, DhtHandle, DhtNode, PutReceipt};
+pub use node::{AppHandler, ClientNode, Config, DhtError, DhtHandle, DhtNode, PutReceipt};
 pub use placement::{FixedWeights, Placement, Uniform};
 pub use record::{pointer, AccountId, Pointer, Record, SignedPut, Signer};

@@ -20,7 +20,7 @@ use crate::{
 	access::AccessControl,
 	channel::{P2pTransport, Sessions},
 	placement::{choose_holders, Placement},
-	protocol::{FrameCodec, MpcFrame, RecordRequest, RecordResponse, Refusal, KAD_PROTOCOL, MPC_PROTOCOL, RECORD_PROTOCOL},
+	protocol::{FrameCodec, MpcFrame, RecordRequest, RecordResponse, Refusal, APP_PROTOCOL, KAD_PROTOCOL, MPC_PROTOCOL, RECORD_PROTOCOL},
 	record::{get_message, unix_now, verify, Pointer, SignedPut, Signer},
 	store::{self, DataStore, PersistentStore},
 };
@@ -120,6 +120,13 @@ struct Behaviour {
 	ping: ping::Behaviour,
 	records: request_response::Behaviour<FrameCodec>,
 	mpc: request_response::Behaviour<FrameCodec>,
+	app: request_response::Behaviour<FrameCodec>,
+}
+
+/// Answers requests on `/enigma/app/1`. The peer id is the one Noise authenticated.
+#[async_trait::async_trait]
+pub trait AppHandler: Send + Sync + 'static {
+	async fn handle(&self, from: PeerId, request: Vec<u8>) -> Vec<u8>;
 }
 
 pub(crate) enum Command {
@@ -132,6 +139,8 @@ pub(crate) enum Command {
 	StopProviding { key: Pointer },
 	MpcSend { peer: PeerId, frame: MpcFrame, attempt: u32 },
 	AddAddress { peer: PeerId, address: Multiaddr },
+	AppRequest { peer: PeerId, request: Vec<u8>, reply: oneshot::Sender<Result<Vec<u8>, String>> },
+	AppRespond { channel: ResponseChannel<Vec<u8>>, response: Vec<u8> },
 	Bootstrap { reply: oneshot::Sender<()> },
 	Shutdown,
 }
@@ -144,6 +153,7 @@ pub(crate) struct Shared {
 	pub access: Arc<dyn AccessControl>,
 	pub placement: Arc<dyn Placement>,
 	pub sessions: Arc<Mutex<Sessions>>,
+	pub app: Option<Arc<dyn AppHandler>>,
 }
 
 /// A cheap, cloneable handle to a running node.
@@ -200,6 +210,16 @@ fn split_peer(address: &Multiaddr) -> Option<(PeerId, Multiaddr)> {
 impl DhtNode {
 	/// Opens the database, listens, joins through the bootstrap peers and starts serving.
 	pub async fn start(config: Config, access: Arc<dyn AccessControl>, placement: Arc<dyn Placement>) -> Result<Self, DhtError> {
+		Self::start_with_app(config, access, placement, None).await
+	}
+
+	/// Like [`DhtNode::start`], answering `/enigma/app/1` requests with `app`.
+	pub async fn start_with_app(
+		config: Config,
+		access: Arc<dyn AccessControl>,
+		placement: Arc<dyn Placement>,
+		app: Option<Arc<dyn AppHandler>>,
+	) -> Result<Self, DhtError> {
 		let key_file = config.key_file.clone().unwrap_or_else(|| config.data_dir.join("node-key"));
 		let keypair = load_or_create_identity(&key_file)?;
 		let local = keypair.public().to_peer_id();
@@ -241,6 +261,11 @@ impl DhtNode {
 						[(MPC_PROTOCOL, ProtocolSupport::Full)],
 						request_response::Config::default().with_request_timeout(Duration::from_secs(60)).with_max_concurrent_streams(1024),
 					),
+					app: request_response::Behaviour::with_codec(
+						FrameCodec { max: 16 << 20 },
+						[(APP_PROTOCOL, ProtocolSupport::Full)],
+						request_response::Config::default().with_request_timeout(Duration::from_secs(60)),
+					),
 				}
 			})
 			.map_err(|e| DhtError::Network(e.to_string()))?
@@ -266,7 +291,7 @@ impl DhtNode {
 		tracing::info!(target: "dht", "node {local} listening on {listen_addrs:?}; {} records held", data.keys().len());
 
 		let (commands, receiver) = mpsc::unbounded_channel();
-		let shared = Arc::new(Shared { local, config, data, access, placement, sessions: Arc::new(Mutex::new(Sessions::default())) });
+		let shared = Arc::new(Shared { local, config, data, access, placement, sessions: Arc::new(Mutex::new(Sessions::default())), app });
 		let event_loop = EventLoop {
 			swarm,
 			commands: receiver,
@@ -275,6 +300,7 @@ impl DhtNode {
 			queries: HashMap::new(),
 			record_requests: HashMap::new(),
 			mpc_requests: HashMap::new(),
+			app_requests: HashMap::new(),
 		};
 		let task = tokio::spawn(event_loop.run());
 		let handle = DhtHandle { commands, shared, listen_addrs: Arc::new(listen_addrs) };
@@ -337,6 +363,11 @@ impl DhtHandle {
 	/// Joins the network through the bootstrap peers (a Kademlia self-lookup).
 	pub async fn bootstrap(&self) -> Result<(), DhtError> {
 		self.ask(|reply| Command::Bootstrap { reply }).await
+	}
+
+	/// Sends a request to `peer`'s application handler and waits for its answer.
+	pub async fn app_request(&self, peer: PeerId, request: Vec<u8>) -> Result<Vec<u8>, DhtError> {
+		self.ask(|reply| Command::AppRequest { peer, request, reply }).await?.map_err(DhtError::Network)
 	}
 
 	/// Tells the node where a peer listens (e.g. a committee member's address from the chain).
@@ -583,6 +614,7 @@ struct EventLoop {
 	queries: HashMap<QueryId, PendingQuery>,
 	record_requests: HashMap<OutboundRequestId, oneshot::Sender<Result<Vec<u8>, String>>>,
 	mpc_requests: HashMap<OutboundRequestId, (PeerId, MpcFrame, u32)>,
+	app_requests: HashMap<OutboundRequestId, oneshot::Sender<Result<Vec<u8>, String>>>,
 }
 
 /// How often an MPC frame is re-sent to a peer that could not be reached before the session
@@ -642,6 +674,13 @@ impl EventLoop {
 			Command::AddAddress { peer, address } => {
 				behaviour.kad.add_address(&peer, address);
 			}
+			Command::AppRequest { peer, request, reply } => {
+				let id = behaviour.app.send_request(&peer, request);
+				self.app_requests.insert(id, reply);
+			}
+			Command::AppRespond { channel, response } => {
+				let _ = behaviour.app.send_response(channel, response);
+			}
 			Command::Bootstrap { reply } => match behaviour.kad.bootstrap() {
 				Ok(id) => {
 					self.queries.insert(id, PendingQuery::Bootstrap(reply));
@@ -666,6 +705,7 @@ impl EventLoop {
 			}
 			SwarmEvent::Behaviour(BehaviourEvent::Records(event)) => self.on_record_event(event),
 			SwarmEvent::Behaviour(BehaviourEvent::Mpc(event)) => self.on_mpc_event(event),
+			SwarmEvent::Behaviour(BehaviourEvent::App(event)) => self.on_app_event(event),
 			SwarmEvent::IncomingConnectionError { error, .. } => tracing::debug!(target: "dht", "incoming connection failed: {error}"),
 			_ => {}
 		}
@@ -791,6 +831,37 @@ impl EventLoop {
 				}
 			}
 			Event::InboundFailure { peer, error, .. } => tracing::debug!(target: "dht", "inbound request from {peer} failed: {error}"),
+			Event::ResponseSent { .. } => {}
+		}
+	}
+
+	fn on_app_event(&mut self, event: request_response::Event<Vec<u8>, Vec<u8>>) {
+		use request_response::{Event, Message};
+		match event {
+			Event::Message { peer, message: Message::Request { request, channel, .. } } => match self.shared.app.clone() {
+				Some(app) => {
+					let sender = self.sender.clone();
+					tokio::spawn(async move {
+						let response = app.handle(peer, request).await;
+						let _ = sender.send(Command::AppRespond { channel, response });
+					});
+				}
+				None => {
+					tracing::debug!(target: "dht", "{peer} sent an application request; this node has no handler");
+					let _ = self.swarm.behaviour_mut().app.send_response(channel, Vec::new());
+				}
+			},
+			Event::Message { message: Message::Response { request_id, response }, .. } => {
+				if let Some(reply) = self.app_requests.remove(&request_id) {
+					let _ = reply.send(Ok(response));
+				}
+			}
+			Event::OutboundFailure { request_id, error, peer } => {
+				if let Some(reply) = self.app_requests.remove(&request_id) {
+					let _ = reply.send(Err(format!("{peer}: {error}")));
+				}
+			}
+			Event::InboundFailure { peer, error, .. } => tracing::debug!(target: "dht", "application request from {peer} failed: {error}"),
 			Event::ResponseSent { .. } => {}
 		}
 	}

@@ -1,7 +1,8 @@
 //! The two request-response protocols a node speaks besides Kademlia, and their messages.
 //!
 //! - `/enigma/record/1`: signed puts, signed gets, and "do you hold this?" probes;
-//! - `/enigma/mpc/1`: MPC frames between the members of a committee.
+//! - `/enigma/mpc/1`: MPC frames between the members of a committee;
+//! - `/enigma/app/1`: opaque requests an application handler answers (see `node::AppHandler`).
 //!
 //! On the wire a message is a length-prefixed SCALE encoding. The codec moves raw frames with a
 //! size limit; decoding happens in the node, so a malformed request is answered with
@@ -17,6 +18,8 @@ use std::io;
 pub const RECORD_PROTOCOL: StreamProtocol = StreamProtocol::new("/enigma/record/1");
 pub const MPC_PROTOCOL: StreamProtocol = StreamProtocol::new("/enigma/mpc/1");
 pub const KAD_PROTOCOL: StreamProtocol = StreamProtocol::new("/enigma/kad/1");
+/// Requests an application (the worker) answers: share deliveries, output collection.
+pub const APP_PROTOCOL: StreamProtocol = StreamProtocol::new("/enigma/app/1");
 
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub enum RecordRequest {

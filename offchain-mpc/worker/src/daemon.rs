@@ -1,9 +1,14 @@
-//! `enigma-worker run`: register on chain, serve the DHT, follow finalized blocks.
+//! `enigma-worker run`: register on chain, serve the DHT and clients, follow finalized blocks,
+//! acknowledge shares and run tasks.
 
 use crate::{
 	chain_policy::{active_workers, ChainAccess, ChainPlacement},
 	keys::WorkerKeys,
 	metrics::Metrics,
+	service::WorkerService,
+	store::WorkerStore,
+	tasks::run_task,
+	worker::Worker,
 };
 use enigma_chain::{Chain, ChainError};
 use enigma_p2p::{Config as DhtConfig, DhtNode, Multiaddr};
@@ -31,6 +36,8 @@ pub enum DaemonError {
 	Dht(#[from] enigma_p2p::DhtError),
 	#[error("metrics: {0}")]
 	Metrics(String),
+	#[error("database: {0}")]
+	Store(String),
 	#[error("registered on chain with peer id or encryption key other than this key directory's; unbond that registration or use its keys")]
 	KeyMismatch,
 }
@@ -78,19 +85,34 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 		tracing::info!(target: "worker", "Prometheus metrics on http://{address}/metrics");
 	}
 
+	let store = WorkerStore::open(&config.data_dir.join("shares")).map_err(|e| DaemonError::Store(e.to_string()))?;
+	let RunConfig { keys, data_dir, listen, bootstrap, .. } = config;
+	let worker = Arc::new(Worker::new(chain.clone(), keys, store, metrics.clone()));
+	let keys = &worker.keys;
+
 	let placement = Arc::new(ChainPlacement::default());
 	placement.update(&active_workers(&chain, None).await?);
 	tracing::info!(target: "worker", "placement: {} active registered workers", placement.known());
-	let mut dht_config = DhtConfig::new(config.data_dir.join("dht"));
+	let mut dht_config = DhtConfig::new(data_dir.join("dht"));
 	dht_config.key_file = Some(keys.node_key_file());
-	dht_config.listen = vec![config.listen.clone()];
-	dht_config.bootstrap = config.bootstrap.clone();
-	let dht = DhtNode::start(dht_config, Arc::new(ChainAccess { chain: chain.clone() }), placement.clone()).await?;
+	dht_config.listen = vec![listen];
+	dht_config.bootstrap = bootstrap;
+	let service: Arc<dyn enigma_p2p::AppHandler> = Arc::new(WorkerService(worker.clone()));
+	let dht = DhtNode::start_with_app(dht_config, Arc::new(ChainAccess { chain: chain.clone() }), placement.clone(), Some(service)).await?;
+	let _ = worker.dht.set(dht.handle());
 	tracing::info!(target: "worker", "DHT node at {}", dht.address());
 	// Tests and scripts read the address from stdout.
 	println!("{}", dht.address());
 
 	let account = keys.account_id();
+	// Resume: acknowledge shares received before a restart, and run the tasks still assigned.
+	for secret in worker.store.unacknowledged() {
+		spawn_logged(format!("acknowledging {secret:?}"), { let w = worker.clone(); async move { w.acknowledge(secret).await } });
+	}
+	let assigned: Vec<sp_core::H256> = chain.runtime_api("SecretComputeApi_assignments", account.clone(), None).await?;
+	for task in assigned {
+		spawn_task(&worker, task);
+	}
 	let mut heads = chain.finalized_heads().await?;
 	let outcome = loop {
 		tokio::select! {
@@ -125,7 +147,11 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 							if members.is_some_and(|m| m.contains(&account)) {
 								metrics.tasks_assigned.inc();
 								tracing::info!(target: "worker", "task {task:?} assigned to committee {committee}");
+								spawn_task(&worker, task);
 							}
+						}
+						RuntimeEvent::SecretCompute(pallet_secret_compute::Event::SecretRegistered { secret, .. }) if worker.store.share(&secret).is_some() => {
+							spawn_logged(format!("acknowledging {secret:?}"), { let w = worker.clone(); async move { w.acknowledge(secret).await } });
 						}
 						_ => {}
 					}
@@ -138,4 +164,24 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 	tracing::info!(target: "worker", "stopping");
 	dht.shutdown().await;
 	outcome
+}
+
+fn spawn_logged(what: String, work: impl std::future::Future<Output = Result<(), String>> + Send + 'static) {
+	tokio::spawn(async move {
+		if let Err(e) = work.await {
+			tracing::warn!(target: "worker", "{what}: {e}");
+		}
+	});
+}
+
+/// Runs a task in the background; a failure is logged and counted (the chain fails the task at
+/// its deadline if no quorum of the committee completes it).
+fn spawn_task(worker: &Arc<Worker>, task: sp_core::H256) {
+	let worker = worker.clone();
+	tokio::spawn(async move {
+		if let Err(e) = run_task(worker.clone(), task).await {
+			worker.metrics.tasks_failed.inc();
+			tracing::error!(target: "worker", "task {task:?} failed here: {e}");
+		}
+	});
 }

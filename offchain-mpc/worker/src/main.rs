@@ -4,13 +4,17 @@ mod chain_policy;
 mod daemon;
 mod keys;
 mod metrics;
+mod service;
+mod store;
+mod tasks;
+mod worker;
 
 use clap::{Parser, Subcommand};
 use enigma_p2p::Multiaddr;
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
 
 #[derive(Parser)]
-#[command(name = "enigma-worker", version, about = "An Enigma worker: stakes on chain, serves the DHT and follows finalized blocks")]
+#[command(name = "enigma-worker", version, about = "An Enigma worker: stakes on chain, holds secret shares, runs tasks over MPC with its committee, serves the DHT")]
 struct Cli {
 	#[command(subcommand)]
 	command: Command,

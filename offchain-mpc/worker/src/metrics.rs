@@ -10,6 +10,11 @@ pub struct Metrics {
 	pub dht_records: Gauge<U64>,
 	pub active_workers: Gauge<U64>,
 	pub stake: Gauge<U64>,
+	pub tasks_completed: Counter<U64>,
+	pub tasks_failed: Counter<U64>,
+	pub mpc_rounds: Counter<U64>,
+	pub mpc_bytes_sent: Counter<U64>,
+	pub shares_held: Counter<U64>,
 }
 
 impl Metrics {
@@ -21,6 +26,11 @@ impl Metrics {
 			dht_records: register(Gauge::new("enigma_worker_dht_records", "Records this worker's DHT node holds")?, registry)?,
 			active_workers: register(Gauge::new("enigma_worker_active_workers", "Active workers in the chain's registry")?, registry)?,
 			stake: register(Gauge::new("enigma_worker_stake_units", "This worker's stake, in whole ENG")?, registry)?,
+			tasks_completed: register(Counter::new("enigma_worker_tasks_completed", "Tasks this worker ran and submitted a result for")?, registry)?,
+			tasks_failed: register(Counter::new("enigma_worker_tasks_failed", "Tasks this worker could not complete")?, registry)?,
+			mpc_rounds: register(Counter::new("enigma_worker_mpc_rounds", "MPC communication rounds")?, registry)?,
+			mpc_bytes_sent: register(Counter::new("enigma_worker_mpc_bytes_sent", "Bytes this worker sent in MPC runs")?, registry)?,
+			shares_held: register(Counter::new("enigma_worker_shares_received", "Secret shares received from clients")?, registry)?,
 		})
 	}
 }

@@ -1,0 +1,75 @@
+//! Messages between clients and workers, over the DHT's `/enigma/app/1` protocol.
+//!
+//! - A data owner's client Shamir-shares a value with a committee and sends each member its share
+//!   sealed to the member's published x25519 key ([`ShareDelivery`]), then registers the secret on
+//!   chain with the commitment to those sealed shares. Each member checks its share against the
+//!   commitment before it stores it, and acknowledges on chain once the secret is registered.
+//! - A party of a task collects its private outputs: each member hands its share of the output
+//!   to a request signed by an account with Read permission on that party's identity
+//!   ([`WorkerRequest::Output`]); the party reconstructs the value from the shares.
+
+use codec::{Decode, Encode};
+use sp_core::{crypto::AccountId32, H256};
+
+fn blake2_256(bytes: &[u8]) -> H256 {
+	H256(sp_crypto_hashing::blake2_256(bytes))
+}
+
+/// The chain's id of a registered secret (`pallet-secret-compute`).
+pub fn secret_id(identity: H256, committee: u32, commitment: H256) -> H256 {
+	blake2_256(&(identity, committee, commitment).encode())
+}
+
+/// Commitment to a sharing: the hash of the sealed shares' hashes, in committee order.
+pub fn commitment(share_hashes: &[H256]) -> H256 {
+	blake2_256(&share_hashes.encode())
+}
+
+pub fn share_hash(sealed: &[u8]) -> H256 {
+	blake2_256(sealed)
+}
+
+/// What a sealed share is bound to (its associated data).
+pub fn share_context(identity: H256, committee: u32, index: u32) -> Vec<u8> {
+	(b"enigma/share/v1", identity, committee, index).encode()
+}
+
+/// What a party signs to collect an output: bound to the requesting peer, so a worker cannot
+/// replay it to another member.
+pub fn output_message(task: H256, output: u32, requester_peer: &[u8]) -> Vec<u8> {
+	(b"enigma/output/v1", task, output, requester_peer).encode()
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct ShareDelivery {
+	pub identity: H256,
+	pub committee: u32,
+	pub commitment: H256,
+	/// The member's position in the committee (its Shamir point is index + 1).
+	pub index: u32,
+	pub share_hashes: Vec<H256>,
+	/// The share, sealed to the member's x25519 key under [`share_context`].
+	pub sealed: Vec<u8>,
+}
+
+impl ShareDelivery {
+	pub fn secret(&self) -> H256 {
+		secret_id(self.identity, self.committee, self.commitment)
+	}
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum WorkerRequest {
+	Share(ShareDelivery),
+	/// This member's share of output `output` of `task`, for `who` (sr25519 signature over
+	/// [`output_message`]).
+	Output { task: H256, output: u32, who: AccountId32, signature: [u8; 64] },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum WorkerResponse {
+	Accepted,
+	/// A share of an output, as the MPC engine encodes a field element.
+	OutputShare(Vec<u8>),
+	Refused(String),
+}

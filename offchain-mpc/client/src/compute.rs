@@ -1,0 +1,392 @@
+//! Committees, secrets, contracts and tasks (whitepaper Alg. 4).
+
+use crate::{event, parse_h256, signer, Ctx, Dht, Signing};
+use clap::Subcommand;
+use codec::{Decode, Encode};
+use enigma_chain::{
+	offchain::{commitment, output_message, share_context, share_hash, ShareDelivery, WorkerRequest, WorkerResponse},
+	Chain,
+};
+use enigma_lang::{manifest::Prices, Compiled, PublicArg};
+use enigma_mpc::{
+	circuit::Recipient,
+	field::{decode_all, to_bytes, to_u128, Fr},
+	shamir::Shamir,
+};
+use enigma_p2p::{sealed, ClientNode, PeerId};
+use enigma_runtime::{AccountId, Balance, BlockNumber, Runtime, RuntimeCall, RuntimeEvent};
+use pallet_shared_identity::predicate::Node;
+use pallet_secret_compute::{runtime_api::TaskView, PriceTable, TaskResult, TaskStatus};
+use pallet_workers::WorkerOf;
+use sp_core::{Pair, H256};
+use std::{collections::BTreeMap, path::PathBuf, time::Duration};
+
+#[derive(Subcommand)]
+pub enum CommitteeCommand {
+	/// Ask the chain for a committee of `size` workers (sampled by stake and reputation) to share
+	/// secrets with. Prints its id.
+	Request {
+		#[arg(long)]
+		size: u32,
+		#[command(flatten)]
+		signing: Signing,
+	},
+}
+
+#[derive(Subcommand)]
+pub enum SecretCommand {
+	/// Shamir-share a value with a committee: each member gets its share sealed to its key, the
+	/// chain gets the commitment. Waits until every member has acknowledged; prints the secret id.
+	Share {
+		#[command(flatten)]
+		signing: Signing,
+		/// The owner identity (needs your Store permission).
+		#[arg(long)]
+		identity: String,
+		#[arg(long)]
+		committee: u32,
+		/// The value, an unsigned integer.
+		#[arg(long)]
+		value: u128,
+		#[command(flatten)]
+		dht: Dht,
+	},
+}
+
+#[derive(Subcommand)]
+pub enum ContractCommand {
+	/// Publish a secret contract's source; prints its hash.
+	Deploy {
+		file: PathBuf,
+		#[command(flatten)]
+		signing: Signing,
+	},
+	/// The exact gas of an entry point at the chain's current prices.
+	Quote {
+		file: PathBuf,
+		#[arg(long)]
+		entry: String,
+		/// Public arguments as a JSON object, e.g. {"n": 5}.
+		#[arg(long)]
+		args: Option<String>,
+	},
+}
+
+#[derive(Subcommand)]
+pub enum TaskCommand {
+	/// Run an entry point of a deployed contract on registered secrets; prints the task id.
+	Submit {
+		#[arg(long)]
+		contract: String,
+		#[arg(long)]
+		entry: String,
+		/// Secret ids, in the order the entry point's inputs are declared. Repeatable.
+		#[arg(long = "input", required = true)]
+		inputs: Vec<String>,
+		/// Public arguments as a JSON object.
+		#[arg(long)]
+		args: Option<String>,
+		/// Most you pay, in plancks; default: the exact quote.
+		#[arg(long)]
+		gas_limit: Option<u128>,
+		#[command(flatten)]
+		signing: Signing,
+	},
+	/// Wait until the task completes or fails; print its public outputs, and with --suri and
+	/// --bootstrap also the private outputs the signer may collect.
+	Wait {
+		task: String,
+		#[arg(long, default_value_t = 120)]
+		timeout: u64,
+		#[arg(long)]
+		suri: Option<String>,
+		#[arg(long)]
+		bootstrap: Vec<enigma_p2p::Multiaddr>,
+	},
+	/// The task's state on chain.
+	Show { task: String },
+}
+
+fn parse_args(args: Option<&str>) -> Result<BTreeMap<String, PublicArg>, String> {
+	let Some(args) = args else { return Ok(BTreeMap::new()) };
+	let value: serde_json::Value = serde_json::from_str(args).map_err(|e| format!("--args: {e}"))?;
+	let object = value.as_object().ok_or("--args must be a JSON object")?;
+	let number = |v: &serde_json::Value| v.as_u64().map(u128::from).ok_or_else(|| format!("--args: {v} is not an unsigned integer"));
+	object
+		.iter()
+		.map(|(k, v)| Ok((k.clone(), match v.as_array() { Some(l) => PublicArg::List(l.iter().map(number).collect::<Result<_, _>>()?), None => PublicArg::Int(number(v)?) })))
+		.collect()
+}
+
+async fn prices(chain: &Chain) -> Result<Prices, String> {
+	let t: PriceTable<Balance> = chain.runtime_api("SecretComputeApi_price_table", (), None).await.map_err(|e| e.to_string())?;
+	Ok(Prices { add: t.add, mul: t.mul, open: t.open, input: t.input, round: t.round })
+}
+
+fn compile(source: &str, entry: &str, args: &BTreeMap<String, PublicArg>, prices: &Prices) -> Result<Compiled, String> {
+	enigma_lang::compile_with_prices(source, entry, args, 1, prices).map_err(|d| format!("the contract does not compile: {}", d.message))
+}
+
+async fn contract_source(chain: &Chain, hash: H256) -> Result<String, String> {
+	let code: Option<Vec<u8>> = chain.runtime_api("SecretComputeApi_contract", hash, None).await.map_err(|e| e.to_string())?;
+	String::from_utf8(code.ok_or_else(|| format!("no contract {hash:?} on chain"))?).map_err(|_| "contract code is not UTF-8".into())
+}
+
+async fn members_of(chain: &Chain, committee: u32) -> Result<Vec<(AccountId, WorkerOf<Runtime>)>, String> {
+	let members: Option<Vec<AccountId>> = chain.runtime_api("SecretComputeApi_committee", committee, None).await.map_err(|e| e.to_string())?;
+	let mut out = Vec::new();
+	for member in members.ok_or_else(|| format!("no committee {committee}"))? {
+		let entry: WorkerOf<Runtime> = chain
+			.storage("Workers.Workers", pallet_workers::Workers::<Runtime>::hashed_key_for(&member), None)
+			.await
+			.map_err(|e| e.to_string())?
+			.ok_or_else(|| format!("{member} is not a registered worker"))?;
+		out.push((member, entry));
+	}
+	Ok(out)
+}
+
+fn peer_of(entry: &WorkerOf<Runtime>) -> Result<PeerId, String> {
+	PeerId::from_bytes(&entry.peer_id).map_err(|e| format!("registered peer id: {e}"))
+}
+
+pub async fn committee(ctx: &Ctx, command: CommitteeCommand) -> Result<(), String> {
+	let CommitteeCommand::Request { size, signing } = command;
+	let (pair, _) = signer(&signing)?;
+	let call = RuntimeCall::Workers(pallet_workers::Call::request_committee { size });
+	let events = ctx.chain().await?.submit(&pair, call).await.map_err(|e| e.to_string())?.1;
+	let id = event(&events, |e| match e {
+		RuntimeEvent::Workers(pallet_workers::Event::CommitteeFormed { id, .. }) => Some(*id),
+		_ => None,
+	})
+	.ok_or("no CommitteeFormed event")?;
+	println!("{id}");
+	Ok(())
+}
+
+pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
+	let SecretCommand::Share { signing, identity, committee, value, dht } = command;
+	let (pair, _) = signer(&signing)?;
+	let identity = parse_h256("identity", &identity)?;
+	let chain = ctx.chain().await?;
+	let members = members_of(&chain, committee).await?;
+	let n = members.len();
+	let t = (n - 1) / 2;
+	let shares = Shamir::<Fr>::new(n, t).map_err(|e| e.to_string())?.share(Fr::from(value), t, &mut rand::thread_rng());
+	let sealed: Vec<Vec<u8>> = members
+		.iter()
+		.zip(&shares)
+		.enumerate()
+		.map(|(i, ((_, entry), share))| sealed::seal(&entry.encryption_key, &share_context(identity, committee, i as u32), &to_bytes(&[*share])))
+		.collect();
+	let share_hashes: Vec<H256> = sealed.iter().map(|s| share_hash(s)).collect();
+	let commitment = commitment(&share_hashes);
+
+	eprintln!("sending {n} sealed shares to committee {committee}...");
+	let node = ClientNode::start(dht.bootstrap, 1 << 20).await.map_err(|e| e.to_string())?;
+	let mut refused = Vec::new();
+	for (i, ((member, entry), sealed)) in members.iter().zip(sealed).enumerate() {
+		let delivery = ShareDelivery { identity, committee, commitment, index: i as u32, share_hashes: share_hashes.clone(), sealed };
+		let answer = match peer_of(entry) {
+			Ok(peer) => node.app_request(peer, WorkerRequest::Share(delivery).encode()).await.map_err(|e| e.to_string()),
+			Err(e) => Err(e),
+		};
+		match answer.map(|a| WorkerResponse::decode(&mut &a[..])) {
+			Ok(Ok(WorkerResponse::Accepted)) => {}
+			Ok(Ok(WorkerResponse::Refused(reason))) => refused.push(format!("{member}: {reason}")),
+			Ok(_) => refused.push(format!("{member}: unexpected answer")),
+			Err(e) => refused.push(format!("{member}: {e}")),
+		}
+	}
+	node.shutdown().await;
+	if !refused.is_empty() {
+		return Err(format!("members did not take their shares: {}", refused.join("; ")));
+	}
+
+	eprintln!("registering the secret on chain...");
+	let call = RuntimeCall::SecretCompute(pallet_secret_compute::Call::register_secret {
+		identity,
+		committee,
+		compute_predicate: vec![Node::Always].try_into().expect("one node"),
+		commitment,
+	});
+	let events = chain.submit(&pair, call).await.map_err(|e| e.to_string())?.1;
+	let secret = event(&events, |e| match e {
+		RuntimeEvent::SecretCompute(pallet_secret_compute::Event::SecretRegistered { secret, .. }) => Some(*secret),
+		_ => None,
+	})
+	.ok_or("no SecretRegistered event")?;
+	let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+	loop {
+		let view: Option<pallet_secret_compute::runtime_api::SecretView<AccountId>> =
+			chain.runtime_api("SecretComputeApi_secret", secret, None).await.map_err(|e| e.to_string())?;
+		if view.is_some_and(|v| v.ready) {
+			break;
+		}
+		if tokio::time::Instant::now() > deadline {
+			return Err(format!("secret {secret:?} registered, but not every member acknowledged its share within 120 s"));
+		}
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	}
+	println!("{secret:?}");
+	Ok(())
+}
+
+pub async fn contract(ctx: &Ctx, command: ContractCommand) -> Result<(), String> {
+	match command {
+		ContractCommand::Deploy { file, signing } => {
+			let (pair, _) = signer(&signing)?;
+			let source = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+			enigma_lang::check(&source).map_err(|d| format!("{}: {}", file.display(), d.message))?;
+			let hash = H256(sp_crypto_hashing::blake2_256(source.as_bytes()));
+			let call = RuntimeCall::SecretCompute(pallet_secret_compute::Call::register_contract { code: source.into_bytes() });
+			match ctx.chain().await?.submit(&pair, call).await {
+				Ok(_) => eprintln!("deployed"),
+				Err(enigma_chain::ChainError::Failed(e)) if e.contains("ContractExists") => eprintln!("already deployed"),
+				Err(e) => return Err(e.to_string()),
+			}
+			println!("{hash:?}");
+		}
+		ContractCommand::Quote { file, entry, args } => {
+			let source = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+			let prices = prices(&ctx.chain().await?).await?;
+			let gas = compile(&source, &entry, &parse_args(args.as_deref())?, &prices)?.manifest.gas.ok_or("no gas figure")?;
+			println!("{}", serde_json::to_string(&gas).map_err(|e| e.to_string())?);
+		}
+	}
+	Ok(())
+}
+
+pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
+	let chain = ctx.chain().await?;
+	match command {
+		TaskCommand::Submit { contract, entry, inputs, args, gas_limit, signing } => {
+			let (pair, _) = signer(&signing)?;
+			let contract = parse_h256("contract", &contract)?;
+			let inputs: Vec<H256> = inputs.iter().map(|i| parse_h256("input", i)).collect::<Result<_, _>>()?;
+			let gas_limit = match gas_limit {
+				Some(g) => g,
+				None => {
+					let source = contract_source(&chain, contract).await?;
+					compile(&source, &entry, &parse_args(args.as_deref())?, &prices(&chain).await?)?.manifest.gas.map(|g| g.total).unwrap_or(0)
+				}
+			};
+			let call = RuntimeCall::SecretCompute(pallet_secret_compute::Call::submit_task {
+				contract,
+				entry: entry.into_bytes(),
+				inputs: inputs.try_into().map_err(|_| "too many inputs")?,
+				public_args: args.unwrap_or_default().into_bytes().try_into().map_err(|_| "public args too long")?,
+				gas_limit,
+			});
+			let events = chain.submit(&pair, call).await.map_err(|e| e.to_string())?.1;
+			let task = event(&events, |e| match e {
+				RuntimeEvent::SecretCompute(pallet_secret_compute::Event::TaskCreated { task, .. }) => Some(*task),
+				_ => None,
+			})
+			.ok_or("no TaskCreated event")?;
+			println!("{task:?}");
+		}
+		TaskCommand::Show { task } => {
+			let task = parse_h256("task", &task)?;
+			let view = task_view(&chain, task).await?;
+			println!(
+				"{}",
+				serde_json::json!({
+					"task": format!("{task:?}"), "status": format!("{:?}", view.status), "contract": format!("{:?}", view.contract),
+					"entry": String::from_utf8_lossy(&view.entry), "committee": view.committee, "deadline": view.deadline,
+					"gas_limit": view.gas_limit.to_string(),
+				})
+			);
+		}
+		TaskCommand::Wait { task, timeout, suri, bootstrap } => {
+			let task = parse_h256("task", &task)?;
+			let deadline = tokio::time::Instant::now() + Duration::from_secs(timeout);
+			eprintln!("waiting for task {task:?}...");
+			let view = loop {
+				let view = task_view(&chain, task).await?;
+				if view.status != TaskStatus::Pending {
+					break view;
+				}
+				if tokio::time::Instant::now() > deadline {
+					return Err(format!("task still pending after {timeout} s"));
+				}
+				tokio::time::sleep(Duration::from_millis(500)).await;
+			};
+			if view.status == TaskStatus::Failed {
+				return Err("the task failed: no quorum of the committee agreed on a result before the deadline".into());
+			}
+			let result: TaskResult<Runtime> = chain
+				.storage("SecretCompute.Results", pallet_secret_compute::Results::<Runtime>::hashed_key_for(task), None)
+				.await
+				.map_err(|e| e.to_string())?
+				.ok_or("completed but no result stored")?;
+			let public = Vec::<u128>::decode(&mut &result.outputs[..]).map_err(|e| format!("public outputs: {e}"))?;
+			let source = contract_source(&chain, view.contract).await?;
+			let entry = String::from_utf8_lossy(&view.entry).to_string();
+			let compiled = compile(&source, &entry, &parse_args(std::str::from_utf8(&view.public_args).ok().filter(|s| !s.is_empty()))?, &prices(&chain).await?)?;
+			let mut public_iter = public.into_iter();
+			let mut public_out = serde_json::Map::new();
+			let mut private_out = serde_json::Map::new();
+			let collector = match (&suri, bootstrap.is_empty()) {
+				(Some(suri), false) => Some((crate::signer(&Signing { suri: suri.clone() })?.0, ClientNode::start(bootstrap, 1 << 20).await.map_err(|e| e.to_string())?)),
+				_ => None,
+			};
+			let peers: Vec<PeerId> = members_of_task(&chain, &view).await?;
+			for (index, output) in compiled.circuit.outputs.iter().enumerate() {
+				match output.to {
+					Recipient::Everyone => {
+						if let Some(v) = public_iter.next() {
+							public_out.insert(output.name.clone(), serde_json::json!(v.to_string()));
+						}
+					}
+					Recipient::Party(_) => {
+						if let Some((pair, node)) = &collector {
+							if let Some(v) = collect_output(node, pair, task, index as u32, &peers).await {
+								private_out.insert(output.name.clone(), serde_json::json!(v.to_string()));
+							}
+						}
+					}
+				}
+			}
+			if let Some((_, node)) = collector {
+				node.shutdown().await;
+			}
+			println!(
+				"{}",
+				serde_json::json!({ "task": format!("{task:?}"), "status": "Completed", "gas_used": result.gas_used.to_string(), "public": public_out, "private": private_out })
+			);
+		}
+	}
+	Ok(())
+}
+
+async fn task_view(chain: &Chain, task: H256) -> Result<TaskView<AccountId, Balance, BlockNumber>, String> {
+	chain
+		.runtime_api::<Option<TaskView<AccountId, Balance, BlockNumber>>>("SecretComputeApi_task", task, None)
+		.await
+		.map_err(|e| e.to_string())?
+		.ok_or_else(|| format!("no task {task:?}"))
+}
+
+async fn members_of_task(chain: &Chain, view: &TaskView<AccountId, Balance, BlockNumber>) -> Result<Vec<PeerId>, String> {
+	members_of(chain, view.committee).await?.iter().map(|(_, e)| peer_of(e)).collect()
+}
+
+/// Each member's share of a private output, if the signer may read it; the value reconstructed
+/// from all of them (a tampered share is detected).
+async fn collect_output(node: &ClientNode, pair: &sp_core::sr25519::Pair, task: H256, output: u32, members: &[PeerId]) -> Option<u128> {
+	let who = AccountId::from(pair.public());
+	let signature = pair.sign(&output_message(task, output, &node.peer_id().to_bytes())).0;
+	let mut shares = Vec::with_capacity(members.len());
+	for (i, peer) in members.iter().enumerate() {
+		let request = WorkerRequest::Output { task, output, who: who.clone(), signature };
+		let answer = node.app_request(*peer, request.encode()).await.ok()?;
+		match WorkerResponse::decode(&mut &answer[..]).ok()? {
+			WorkerResponse::OutputShare(bytes) => shares.push(decode_all::<Fr>(&bytes, i).ok()?.first().copied()?),
+			_ => return None,
+		}
+	}
+	let n = members.len();
+	let scheme = Shamir::<Fr>::new(n, (n - 1) / 2).ok()?;
+	to_u128(scheme.reconstruct_checked(&shares, (n - 1) / 2).ok()?)
+}

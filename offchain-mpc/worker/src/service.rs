@@ -1,0 +1,81 @@
+//! The worker's answers to clients on `/enigma/app/1`: share deliveries and output collection.
+
+use crate::{
+	store::HeldShare,
+	worker::{decode, Worker},
+};
+use codec::Encode;
+use enigma_chain::offchain::{commitment, output_message, share_context, share_hash, ShareDelivery, WorkerRequest, WorkerResponse};
+use enigma_mpc::field::{decode_all, Fr};
+use enigma_p2p::{sealed, AppHandler, PeerId};
+use pallet_shared_identity::predicate::Permission;
+use sp_core::{crypto::AccountId32, sr25519, Pair, H256};
+use std::sync::Arc;
+
+pub struct WorkerService(pub Arc<Worker>);
+
+#[async_trait::async_trait]
+impl AppHandler for WorkerService {
+	async fn handle(&self, from: PeerId, request: Vec<u8>) -> Vec<u8> {
+		let response = match decode::<WorkerRequest>(&request) {
+			Some(WorkerRequest::Share(delivery)) => self.accept_share(delivery).await,
+			Some(WorkerRequest::Output { task, output, who, signature }) => self.hand_out(from, task, output, who, signature).await,
+			None => Err("malformed request".to_string()),
+		};
+		match response {
+			Ok(response) => response,
+			Err(reason) => {
+				tracing::warn!(target: "worker", "refused a request from {from}: {reason}");
+				WorkerResponse::Refused(reason)
+			}
+		}
+		.encode()
+	}
+}
+
+impl WorkerService {
+	/// Checks a delivered share against the committee and the commitment, and keeps it.
+	async fn accept_share(&self, d: ShareDelivery) -> Result<WorkerResponse, String> {
+		let worker = &self.0;
+		let members = worker.committee(d.committee).await.map_err(|e| e.to_string())?.ok_or("unknown committee")?;
+		let me = members.iter().position(|m| *m == worker.account()).ok_or("this worker is not in that committee")?;
+		if d.index as usize != me {
+			return Err(format!("share #{} sent to member #{me}", d.index));
+		}
+		if d.share_hashes.len() != members.len() || d.share_hashes[me] != share_hash(&d.sealed) || commitment(&d.share_hashes) != d.commitment {
+			return Err("the share does not match its commitment".into());
+		}
+		let plain = sealed::open(&worker.keys.encryption, &share_context(d.identity, d.committee, d.index), &d.sealed)
+			.ok_or("the share is not sealed to this worker's key")?;
+		if decode_all::<Fr>(&plain, 0).map(|v| v.len()) != Ok(1) {
+			return Err("the sealed share is not one field element".into());
+		}
+		let secret = d.secret();
+		let held = HeldShare { identity: d.identity, committee: d.committee, index: d.index, sealed: d.sealed, acknowledged: false };
+		worker.store.put_share(&secret, &held).map_err(|e| e.to_string())?;
+		worker.metrics.shares_held.inc();
+		tracing::info!(target: "worker", "holding share #{} of secret {secret:?}", d.index);
+		let worker = worker.clone();
+		tokio::spawn(async move {
+			if let Err(e) = worker.acknowledge(secret).await {
+				tracing::warn!(target: "worker", "acknowledging {secret:?}: {e}");
+			}
+		});
+		Ok(WorkerResponse::Accepted)
+	}
+
+	/// Hands this worker's share of a private output to a reader of its recipient identity.
+	async fn hand_out(&self, from: PeerId, task: H256, output: u32, who: AccountId32, signature: [u8; 64]) -> Result<WorkerResponse, String> {
+		let public = sr25519::Public::from_raw(who.clone().into());
+		if !sr25519::Pair::verify(&sr25519::Signature::from_raw(signature), output_message(task, output, &from.to_bytes()), &public) {
+			return Err("bad signature".into());
+		}
+		let held = self.0.store.output(&task, output).ok_or("no such output held")?;
+		let args = (who, held.recipient, Permission::Read, Vec::<AccountId32>::new(), None::<H256>);
+		let allowed: bool = self.0.chain.runtime_api("SharedIdentityApi_check_permission", args, None).await.map_err(|e| e.to_string())?;
+		if !allowed {
+			return Err("the account may not read this output".into());
+		}
+		Ok(WorkerResponse::OutputShare(held.share))
+	}
+}

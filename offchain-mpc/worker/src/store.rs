@@ -1,0 +1,104 @@
+//! The worker's own database (parity-db): the shares it holds, still sealed to its x25519 key,
+//! and its shares of private task outputs awaiting their recipients. Survives restarts.
+
+use codec::{Decode, Encode};
+use parity_db::{Db, Options};
+use sp_core::H256;
+use std::{path::Path, sync::Arc};
+
+const COL_SHARES: u8 = 0;
+const COL_OUTPUTS: u8 = 1;
+
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct HeldShare {
+	pub identity: H256,
+	pub committee: u32,
+	pub index: u32,
+	/// Sealed to this worker's x25519 key: a copy of the database leaks nothing.
+	pub sealed: Vec<u8>,
+	/// Whether this worker acknowledged it on chain.
+	pub acknowledged: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct HeldOutput {
+	/// Whose output it is: members of this identity with Read permission may collect it.
+	pub recipient: H256,
+	/// This worker's share, as the MPC engine encodes a field element.
+	pub share: Vec<u8>,
+}
+
+#[derive(Clone)]
+pub struct WorkerStore {
+	db: Arc<Db>,
+}
+
+impl WorkerStore {
+	pub fn open(dir: &Path) -> Result<Self, parity_db::Error> {
+		let mut options = Options::with_columns(dir, 2);
+		options.columns[COL_SHARES as usize].btree_index = true;
+		Ok(Self { db: Arc::new(Db::open_or_create(&options)?) })
+	}
+
+	fn get<T: Decode>(&self, col: u8, key: &[u8]) -> Option<T> {
+		let bytes = self.db.get(col, key).ok().flatten()?;
+		T::decode(&mut &bytes[..]).ok()
+	}
+
+	pub fn share(&self, secret: &H256) -> Option<HeldShare> {
+		self.get(COL_SHARES, secret.as_bytes())
+	}
+
+	pub fn put_share(&self, secret: &H256, share: &HeldShare) -> Result<(), parity_db::Error> {
+		self.db.commit([(COL_SHARES, secret.as_bytes().to_vec(), Some(share.encode()))])
+	}
+
+	/// Secrets held but not yet acknowledged on chain (to resume after a restart).
+	pub fn unacknowledged(&self) -> Vec<H256> {
+		let mut out = Vec::new();
+		let Ok(mut iter) = self.db.iter(COL_SHARES) else { return out };
+		if iter.seek_to_first().is_err() {
+			return out;
+		}
+		while let Ok(Some((key, value))) = iter.next() {
+			if let Ok(share) = HeldShare::decode(&mut &value[..]) {
+				if !share.acknowledged && key.len() == 32 {
+					out.push(H256::from_slice(&key));
+				}
+			}
+		}
+		out
+	}
+
+	pub fn output(&self, task: &H256, output: u32) -> Option<HeldOutput> {
+		self.get(COL_OUTPUTS, &(task, output).encode())
+	}
+
+	pub fn put_output(&self, task: &H256, output: u32, held: &HeldOutput) -> Result<(), parity_db::Error> {
+		self.db.commit([(COL_OUTPUTS, (task, output).encode(), Some(held.encode()))])
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn shares_and_outputs_survive_reopening() {
+		let dir = tempfile::tempdir().unwrap();
+		let share = HeldShare { identity: H256::repeat_byte(1), committee: 3, index: 2, sealed: vec![9; 80], acknowledged: false };
+		let output = HeldOutput { recipient: H256::repeat_byte(4), share: vec![5; 32] };
+		{
+			let store = WorkerStore::open(dir.path()).unwrap();
+			store.put_share(&H256::repeat_byte(7), &share).unwrap();
+			store.put_output(&H256::repeat_byte(8), 1, &output).unwrap();
+		}
+		let store = WorkerStore::open(dir.path()).unwrap();
+		assert_eq!(store.share(&H256::repeat_byte(7)), Some(share.clone()));
+		assert_eq!(store.unacknowledged(), vec![H256::repeat_byte(7)]);
+		assert_eq!(store.output(&H256::repeat_byte(8), 1), Some(output));
+		assert_eq!(store.output(&H256::repeat_byte(8), 2), None);
+		store.put_share(&H256::repeat_byte(7), &HeldShare { acknowledged: true, ..share }).unwrap();
+		assert!(store.unacknowledged().is_empty());
+	}
+}

@@ -1,0 +1,135 @@
+//! Running a task this worker's committee was assigned (whitepaper Alg. 4, compute):
+//! contract from the chain → compile → this member's input shares → MPC with the committee over
+//! the p2p channels (honest-majority Shamir with the Chida et al. check) → result on chain.
+
+use crate::worker::Worker;
+use codec::Encode;
+use enigma_chain::offchain::share_context;
+use enigma_lang::{
+	manifest::{InputSource, Prices},
+	PublicArg,
+};
+use enigma_mpc::{
+	circuit::{execute_held, HeldOutput},
+	field::{decode_all, to_bytes, to_u128, Fr},
+	honest::Malicious,
+	Mpc,
+};
+use enigma_p2p::sealed;
+use enigma_runtime::{AccountId, Balance, BlockNumber, Runtime, RuntimeCall};
+use pallet_secret_compute::{runtime_api::TaskView, PriceTable, TaskResult, TaskStatus};
+use sp_core::H256;
+use std::{collections::BTreeMap, sync::Arc, time::Duration};
+
+/// How long a member waits for a committee peer's message before the run aborts.
+const MPC_TIMEOUT: Duration = Duration::from_secs(60);
+
+fn public_args(bytes: &[u8]) -> Result<BTreeMap<String, PublicArg>, String> {
+	if bytes.is_empty() {
+		return Ok(BTreeMap::new());
+	}
+	let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| format!("public args are not JSON: {e}"))?;
+	let object = value.as_object().ok_or("public args must be a JSON object")?;
+	let number = |v: &serde_json::Value| v.as_u64().map(u128::from).ok_or_else(|| format!("{v} is not an unsigned integer"));
+	object
+		.iter()
+		.map(|(name, v)| {
+			let arg = match v.as_array() {
+				Some(list) => PublicArg::List(list.iter().map(number).collect::<Result<_, _>>()?),
+				None => PublicArg::Int(number(v)?),
+			};
+			Ok((name.clone(), arg))
+		})
+		.collect()
+}
+
+/// Runs `task` as this worker and submits its result. Errors are logged by the caller; the
+/// chain fails a task nobody completes at its deadline.
+pub async fn run_task(worker: Arc<Worker>, task: H256) -> Result<(), String> {
+	let chain = &worker.chain;
+	let view = chain
+		.runtime_api::<Option<TaskView<AccountId, Balance, BlockNumber>>>("SecretComputeApi_task", task, None)
+		.await
+		.map_err(|e| e.to_string())?
+		.ok_or("unknown task")?;
+	if view.status != TaskStatus::Pending {
+		return Ok(());
+	}
+	let me = view.members.iter().position(|m| *m == worker.account()).ok_or("not in this task's committee")?;
+	let code: Vec<u8> = chain
+		.runtime_api::<Option<Vec<u8>>>("SecretComputeApi_contract", view.contract, None)
+		.await
+		.map_err(|e| e.to_string())?
+		.ok_or("contract not found")?;
+	let source = String::from_utf8(code).map_err(|_| "contract code is not UTF-8 source")?;
+	let table: PriceTable<Balance> = chain.runtime_api("SecretComputeApi_price_table", (), None).await.map_err(|e| e.to_string())?;
+	let prices = Prices { add: table.add, mul: table.mul, open: table.open, input: table.input, round: table.round };
+	let entry = String::from_utf8(view.entry.clone()).map_err(|_| "entry point is not UTF-8")?;
+	let compiled = enigma_lang::compile_with_prices(&source, &entry, &public_args(&view.public_args)?, 1, &prices)
+		.map_err(|d| format!("contract does not compile: {}", d.message))?;
+	let (circuit, manifest) = (compiled.circuit, compiled.manifest);
+	if manifest.inputs.len() != view.inputs.len() {
+		return Err(format!("the entry point takes {} inputs, the task names {}", manifest.inputs.len(), view.inputs.len()));
+	}
+
+	// This member's shares, arranged as the circuit's input owners expect them; and who each
+	// owner is (the identity owning its first input), for handing out private outputs.
+	let mut held: Vec<Vec<Fr>> = vec![Vec::new(); circuit.parties()];
+	let mut owner_identity: Vec<Option<H256>> = vec![None; circuit.parties()];
+	for (slot, secret) in manifest.inputs.iter().zip(&view.inputs) {
+		let owner = match slot.source {
+			InputSource::Party(p) => p,
+			InputSource::Secret(_) => 0,
+			ref other => return Err(format!("inputs from {other} are not supported by this worker yet")),
+		};
+		let share = worker.store.share(secret).ok_or_else(|| format!("no share of input {secret:?}"))?;
+		let plain = sealed::open(&worker.keys.encryption, &share_context(share.identity, share.committee, share.index), &share.sealed)
+			.ok_or("a stored share no longer opens")?;
+		let value = decode_all::<Fr>(&plain, me).map_err(|e| e.to_string())?;
+		held[owner].push(value[0]);
+		owner_identity[owner].get_or_insert(share.identity);
+	}
+
+	let peers = worker.peer_ids(&view.members).await?;
+	let dht = worker.dht.get().ok_or("the DHT is not running")?.clone();
+	let transport = dht.mpc_channel(task.0, peers, MPC_TIMEOUT).map_err(|e| e.to_string())?;
+	let n = view.members.len();
+	let t = (n - 1) / 2;
+	tracing::info!(target: "worker", "task {task:?}: running {entry} with {n} members (t = {t}), {} gates", circuit.gates.len());
+	let run_circuit = circuit.clone();
+	let (outputs, stats) = tokio::task::spawn_blocking(move || {
+		let mut mpc = Malicious::<Fr, _>::new(transport, t)?;
+		let outputs = execute_held(&mut mpc, &run_circuit, &held)?;
+		Ok::<_, enigma_mpc::MpcError>((outputs, mpc.stats()))
+	})
+	.await
+	.map_err(|e| format!("MPC thread: {e}"))?
+	.map_err(|e| format!("MPC aborted: {e}"))?;
+	worker.metrics.mpc_rounds.inc_by(stats.rounds);
+	worker.metrics.mpc_bytes_sent.inc_by(stats.bytes_sent);
+
+	let mut public = Vec::new();
+	for (index, (name, output)) in outputs.into_iter().enumerate() {
+		match output {
+			HeldOutput::Public(v) => public.push(to_u128(v).ok_or_else(|| format!("output {name} does not fit in 128 bits"))?),
+			HeldOutput::Held { to, share } => {
+				let recipient = owner_identity[to].ok_or_else(|| format!("output {name} is for party {to}, who has no input"))?;
+				let held = crate::store::HeldOutput { recipient, share: to_bytes(&[share]) };
+				worker.store.put_output(&task, index as u32, &held).map_err(|e| e.to_string())?;
+			}
+		}
+	}
+	let outputs = public.encode();
+	let gas_used = manifest.gas.map(|g| g.total).unwrap_or(0).min(view.gas_limit);
+	let result = TaskResult::<Runtime> {
+		transcript_root: H256(sp_crypto_hashing::blake2_256(&(task, view.contract, &outputs, gas_used).encode())),
+		outputs: outputs.try_into().map_err(|_| "public outputs exceed the chain's limit")?,
+		new_secrets: Default::default(),
+		ledger_writes: Default::default(),
+		gas_used,
+	};
+	worker.submit(RuntimeCall::SecretCompute(pallet_secret_compute::Call::submit_result { task, result })).await.map_err(|e| e.to_string())?;
+	worker.metrics.tasks_completed.inc();
+	tracing::info!(target: "worker", "task {task:?}: result submitted ({} public outputs, {} rounds, {} bytes sent)", public.len(), stats.rounds, stats.bytes_sent);
+	Ok(())
+}

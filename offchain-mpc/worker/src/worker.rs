@@ -1,0 +1,90 @@
+//! What the worker's parts share: the chain, the keys, the store, the DHT, and one queue for
+//! the extrinsics it signs (nonces must not race).
+
+use crate::{keys::WorkerKeys, metrics::Metrics, store::WorkerStore};
+use codec::Decode;
+use enigma_chain::{Chain, ChainError, Events};
+use enigma_p2p::{DhtHandle, PeerId};
+use enigma_runtime::{Runtime, RuntimeCall};
+use pallet_secret_compute::runtime_api::SecretView;
+use pallet_workers::WorkerOf;
+use sp_core::{crypto::AccountId32, H256};
+use std::sync::{Arc, OnceLock};
+
+pub struct Worker {
+	pub chain: Arc<Chain>,
+	pub keys: WorkerKeys,
+	pub store: WorkerStore,
+	pub metrics: Metrics,
+	pub dht: OnceLock<DhtHandle>,
+	submit_queue: tokio::sync::Mutex<()>,
+}
+
+impl Worker {
+	pub fn new(chain: Arc<Chain>, keys: WorkerKeys, store: WorkerStore, metrics: Metrics) -> Self {
+		Self { chain, keys, store, metrics, dht: OnceLock::new(), submit_queue: tokio::sync::Mutex::new(()) }
+	}
+
+	pub fn account(&self) -> AccountId32 {
+		self.keys.account_id()
+	}
+
+	/// Signs and submits `call`, one at a time.
+	pub async fn submit(&self, call: RuntimeCall) -> Result<Events, ChainError> {
+		let _turn = self.submit_queue.lock().await;
+		self.chain.submit(&self.keys.account, call).await.map(|(_, events)| events)
+	}
+
+	pub async fn committee(&self, id: u32) -> Result<Option<Vec<AccountId32>>, ChainError> {
+		self.chain.runtime_api("SecretComputeApi_committee", id, None).await
+	}
+
+	pub async fn secret(&self, secret: H256) -> Result<Option<SecretView<AccountId32>>, ChainError> {
+		self.chain.runtime_api("SecretComputeApi_secret", secret, None).await
+	}
+
+	/// The libp2p peer ids of `members`, from their registrations.
+	pub async fn peer_ids(&self, members: &[AccountId32]) -> Result<Vec<PeerId>, String> {
+		let mut peers = Vec::with_capacity(members.len());
+		for member in members {
+			let key = pallet_workers::Workers::<Runtime>::hashed_key_for(member);
+			let entry: WorkerOf<Runtime> = self
+				.chain
+				.storage("Workers.Workers", key, None)
+				.await
+				.map_err(|e| e.to_string())?
+				.ok_or_else(|| format!("{member} is not a registered worker"))?;
+			peers.push(PeerId::from_bytes(&entry.peer_id).map_err(|e| format!("{member}'s peer id: {e}"))?);
+		}
+		Ok(peers)
+	}
+
+	/// Acknowledges a held share once its secret is registered on chain (idempotent).
+	pub async fn acknowledge(&self, secret: H256) -> Result<(), String> {
+		let Some(mut held) = self.store.share(&secret) else { return Ok(()) };
+		if held.acknowledged {
+			return Ok(());
+		}
+		let Some(view) = self.secret(secret).await.map_err(|e| e.to_string())? else {
+			return Ok(()); // not registered yet: SecretRegistered will bring us back
+		};
+		if !view.members.contains(&self.account()) {
+			return Err(format!("secret {secret:?} is registered for a committee without this worker"));
+		}
+		let call = RuntimeCall::SecretCompute(pallet_secret_compute::Call::ack_secret { secret });
+		match self.submit(call).await {
+			Ok(_) => {}
+			Err(ChainError::Failed(e)) if e.contains("AlreadyAcknowledged") => {}
+			Err(e) => return Err(e.to_string()),
+		}
+		held.acknowledged = true;
+		self.store.put_share(&secret, &held).map_err(|e| e.to_string())?;
+		tracing::info!(target: "worker", "acknowledged share of secret {secret:?}");
+		Ok(())
+	}
+}
+
+/// Decodes a SCALE value from an event or storage blob, for tests and messages.
+pub fn decode<T: Decode>(bytes: &[u8]) -> Option<T> {
+	T::decode(&mut &bytes[..]).ok()
+}

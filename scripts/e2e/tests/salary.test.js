@@ -1,0 +1,138 @@
+// Whitepaper section 2 end to end: five people secret-share their salaries with a committee of
+// four workers; the salary contract's average is published on chain; each person privately
+// learns their own rank; no worker's log or store holds a salary in the clear. Then a dApp
+// submits the same task with polkadot-js alone and decodes the result from the event.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { Node, tempDir } from '../lib/node.js';
+import { submit, findEvent } from '../lib/tx.js';
+import { Daemon, run, WORKER_BIN, CLIENT_BIN } from '../lib/process.js';
+
+const CONTRACT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'contracts', 'salary.enigma');
+const UNIT = 10n ** 12n;
+const SALARIES = [52_000, 61_000, 48_500, 75_250, 61_500];
+
+let node, api, alice, workers = [], workerDirs = [];
+let users = [];
+let contract, inputs;
+
+const enigma = async (args, input) => {
+  const r = await run(CLIENT_BIN, ['--rpc', node.wsUrl, ...args], input);
+  assert.equal(r.code, 0, `enigma ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout.toString().trim();
+};
+
+before(async () => {
+  assert.ok(WORKER_BIN && CLIENT_BIN, 'ENIGMA_WORKER and ENIGMA_CLIENT must be set (scripts/test.sh sets them)');
+  await cryptoWaitReady();
+  const keyring = new Keyring({ type: 'sr25519' });
+  alice = keyring.addFromUri('//Alice');
+  node = await new Node('salary', ['--dev', '--dev-block-time', '1000']).start();
+  api = await node.api();
+
+  // Four workers register and stake by themselves and form the DHT.
+  for (const [i, account] of ['//Bob', '//Charlie', '//Dave', '//Ferdie'].entries()) {
+    const dir = tempDir(`salary-worker${i}`);
+    workerDirs.push(dir);
+    const keys = join(dir, 'keys');
+    assert.equal((await run(WORKER_BIN, ['key', 'generate', '--key-dir', keys, '--account', account])).code, 0);
+    const bootstrap = workers.length ? ['--bootstrap', workers[0].address] : [];
+    workers.push(await new Daemon(WORKER_BIN, ['run', '--key-dir', keys, '--data-dir', dir, '--rpc', node.wsUrl, ...bootstrap],
+      join(dir, 'worker.log')).start());
+  }
+
+  // Five people, each with an account funded by Alice and a seed only they know.
+  for (let i = 0; i < SALARIES.length; i++) {
+    const seed = '0x' + randomBytes(32).toString('hex');
+    users.push({ seed, pair: keyring.addFromSeed(Buffer.from(seed.slice(2), 'hex')), salary: SALARIES[i] });
+  }
+  for (const user of users) {
+    assert.equal((await submit(api, api.tx.balances.transferKeepAlive(user.pair.address, 1000n * UNIT), alice)).error, null);
+  }
+});
+
+after(async () => {
+  await Promise.all(workers.map((w) => w.stop()));
+  await api?.disconnect();
+  await node?.destroy();
+});
+
+const bootstrap = () => ['--bootstrap', workers[0].address];
+
+test('five salaries: average on chain, each rank to its owner only, no salary in the clear', async () => {
+  const committee = await enigma(['committee', 'request', '--size', '4', '--suri', '//Alice']);
+  // Each person's pseudonym lets Alice (who runs the survey) compute on it, nothing more.
+  inputs = [];
+  for (const user of users) {
+    const identity = await enigma(['identity', 'create', '--suri', user.seed, '--member', `${alice.address}=compute`]);
+    await enigma(['identity', 'approve', identity, '--suri', '//Alice']);
+    user.identity = identity;
+    inputs.push(await enigma(['secret', 'share', '--suri', user.seed, '--identity', identity, '--committee', committee,
+      '--value', String(user.salary), ...bootstrap()]));
+  }
+  contract = await enigma(['contract', 'deploy', CONTRACT, '--suri', '//Alice']);
+  const quote = JSON.parse(await enigma(['contract', 'quote', CONTRACT, '--entry', 'survey']));
+  assert.ok(BigInt(quote.total) > 0n);
+
+  const task = await enigma(['task', 'submit', '--contract', contract, '--entry', 'survey',
+    ...inputs.flatMap((s) => ['--input', s]), '--suri', '//Alice']);
+  const average = Math.floor(SALARIES.reduce((a, b) => a + b, 0) / SALARIES.length);
+  for (const [i, user] of users.entries()) {
+    const result = JSON.parse(await enigma(['task', 'wait', task, '--suri', user.seed, ...bootstrap()]));
+    assert.equal(result.status, 'Completed');
+    assert.equal(result.public.out0, String(average));
+    assert.equal(BigInt(result.gas_used), BigInt(quote.total));
+    // Only their own rank: the workers refuse the others' outputs.
+    const rank = 1 + SALARIES.filter((s) => s > user.salary).length;
+    assert.deepEqual(result.private, { [`out${i + 1}`]: String(rank) });
+  }
+  // Someone outside the survey learns the public average and nothing else.
+  const outsider = JSON.parse(await enigma(['task', 'wait', task, '--suri', '//Eve', ...bootstrap()]));
+  assert.deepEqual(outsider.private, {});
+
+  // No worker's log or database holds a salary in the clear.
+  const filesUnder = (dir) => readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+  for (const file of workerDirs.flatMap(filesUnder)) {
+    const bytes = readFileSync(file);
+    for (const salary of SALARIES) {
+      assert.ok(!bytes.includes(Buffer.from(String(salary))), `${file} holds ${salary} in the clear`);
+    }
+  }
+});
+
+test('a dApp submits the task with polkadot-js and decodes TaskCompleted from the metadata', async () => {
+  assert.ok(contract && inputs, 'the previous test deployed the contract and shared the inputs');
+  const gasLimit = 10n ** 15n;
+  const submitted = await submit(api, api.tx.secretCompute.submitTask(contract, 'survey', inputs, '0x', gasLimit), alice);
+  assert.equal(submitted.error, null);
+  const { task } = findEvent(submitted.events, 'secretCompute', 'TaskCreated').data;
+
+  const completed = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no TaskCompleted within 120 s')), 120_000);
+    api.query.system.events((records) => {
+      for (const { event } of records) {
+        if (event.section === 'secretCompute' && event.method === 'TaskCompleted' && event.data.task.eq(task)) {
+          clearTimeout(timer);
+          resolve(event.data);
+        }
+        if (event.section === 'secretCompute' && event.method === 'TaskFailed' && event.data.task.eq(task)) {
+          clearTimeout(timer);
+          reject(new Error('TaskFailed'));
+        }
+      }
+    });
+  });
+  // Public outputs are a SCALE Vec<u128> in the contract's output order.
+  const outputs = api.createType('Vec<u128>', completed.outputs.toU8a(true)).map((v) => v.toNumber());
+  assert.deepEqual(outputs, [Math.floor(SALARIES.reduce((a, b) => a + b, 0) / SALARIES.length)]);
+  assert.ok(completed.gasUsed.toBigInt() > 0n && completed.gasUsed.toBigInt() <= gasLimit);
+});
