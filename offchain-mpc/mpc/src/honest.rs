@@ -45,6 +45,15 @@ impl<F: MpcField, T: Transport> ShamirCore<F, T> {
 		Ok(Self { shamir, net: Net::new(transport), rng: ChaCha12Rng::from_entropy(), doubles: Vec::new(), king_offset: 0 })
 	}
 
+	/// Like [`ShamirCore::new`], party i holding the value at `points[i]`.
+	pub fn with_points(transport: T, t: usize, points: &[u64]) -> Result<Self> {
+		if points.len() != transport.parties() {
+			return Err(MpcError::InvalidParameters(format!("{} points for {} parties", points.len(), transport.parties())));
+		}
+		let shamir = Shamir::with_points(points, t)?;
+		Ok(Self { shamir, net: Net::new(transport), rng: ChaCha12Rng::from_entropy(), doubles: Vec::new(), king_offset: 0 })
+	}
+
 	pub fn party(&self) -> usize {
 		self.net.party()
 	}
@@ -359,7 +368,16 @@ pub struct Malicious<F: MpcField, T: Transport> {
 
 impl<F: MpcField, T: Transport> Malicious<F, T> {
 	pub fn new(transport: T, t: usize) -> Result<Self> {
-		let mut core = ShamirCore::new(transport, t)?;
+		Self::with_core(ShamirCore::new(transport, t)?)
+	}
+
+	/// Party i holds the value at `points[i]`: a committee continuing without some members
+	/// computes on the shares the others hold at their original points.
+	pub fn with_points(transport: T, t: usize, points: &[u64]) -> Result<Self> {
+		Self::with_core(ShamirCore::with_points(transport, t, points)?)
+	}
+
+	fn with_core(mut core: ShamirCore<F, T>) -> Result<Self> {
 		let r = core.random(1)?[0];
 		Ok(Self { core, r, pending: Vec::new() })
 	}

@@ -1,4 +1,6 @@
-//! Shamir (t+1, n) secret sharing: party i (0-based) holds the polynomial's value at x = i + 1.
+//! Shamir (t+1, n) secret sharing: party i (0-based) holds the polynomial's value at x = i + 1,
+//! or at the i-th of the points given to [`Shamir::with_points`] (a committee continuing with
+//! some of its members keeps each member's original point).
 //!
 //! Sharing, reconstruction by Lagrange interpolation, reconstruction with error detection when
 //! more than `degree + 1` shares are present, and the hyper-invertible (Vandermonde) matrix the
@@ -12,8 +14,10 @@ use rand::RngCore;
 pub struct Shamir<F: MpcField> {
 	n: usize,
 	t: usize,
-	/// The evaluation points 1..=n, as multipliers by addition.
+	/// The evaluation points (1..=n unless given), as multipliers by addition.
 	points_small: Vec<SmallScalar<F>>,
+	/// Whether the points are 1..=n, which makes degree-1 sharing a chain of additions.
+	consecutive: bool,
 	/// λ_i with Σ λ_i f(i+1) = f(0) for every f of degree < n.
 	lagrange_at_zero: Vec<F>,
 	/// The same coefficients as small integers, when they are: ±C(n, i+1) for points 1..=n.
@@ -25,12 +29,22 @@ pub struct Shamir<F: MpcField> {
 impl<F: MpcField> Shamir<F> {
 	/// A scheme for `n` parties tolerating `t` corruptions with an honest majority (2t < n).
 	pub fn new(n: usize, t: usize) -> Result<Self> {
+		Self::with_points(&(1..=n as u64).collect::<Vec<_>>(), t)
+	}
+
+	/// A scheme whose party i holds the value at `xs[i]` (distinct, non-zero).
+	pub fn with_points(xs: &[u64], t: usize) -> Result<Self> {
+		let n = xs.len();
 		if n < 2 || 2 * t >= n {
 			return Err(MpcError::InvalidParameters(format!(
 				"Shamir needs n >= 2 and 2t < n (got n = {n}, t = {t})"
 			)));
 		}
-		let points: Vec<F> = (1..=n as u64).map(F::from).collect();
+		if xs.contains(&0) || (1..n).any(|i| xs[..i].contains(&xs[i])) {
+			return Err(MpcError::InvalidParameters("Shamir points must be distinct and non-zero".into()));
+		}
+		let consecutive = xs.iter().enumerate().all(|(i, x)| *x == i as u64 + 1);
+		let points: Vec<F> = xs.iter().map(|x| F::from(*x)).collect();
 		let lagrange_at_zero = lagrange_coefficients(&points, F::zero());
 		let lagrange_small = lagrange_at_zero.iter().map(|l| SmallScalar::new(*l)).collect();
 		let extension = [t, 2 * t].map(|d| {
@@ -39,7 +53,7 @@ impl<F: MpcField> Shamir<F> {
 				.collect()
 		});
 		let points_small = points.iter().map(|p| SmallScalar::new(*p)).collect();
-		Ok(Self { n, t, points_small, lagrange_at_zero, lagrange_small, extension })
+		Ok(Self { n, t, points_small, consecutive, lagrange_at_zero, lagrange_small, extension })
 	}
 
 	pub fn n(&self) -> usize {
@@ -71,7 +85,7 @@ impl<F: MpcField> Shamir<F> {
 	pub fn share_into<R: RngCore>(&self, secret: F, degree: usize, rng: &mut R, out: &mut [Vec<F>]) {
 		match degree {
 			0 => out.iter_mut().for_each(|o| o.push(secret)),
-			1 => {
+			1 if self.consecutive => {
 				let c = F::random(rng);
 				let mut v = secret;
 				for o in out.iter_mut() {
