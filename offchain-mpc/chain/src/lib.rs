@@ -224,6 +224,12 @@ impl Chain {
 			.map_err(rpc_err("chain_subscribeFinalizedHeads"))
 	}
 
+	/// The number of the best block.
+	pub async fn best_number(&self) -> Result<u32> {
+		let header: Header = self.rpc.request("chain_getHeader", rpc_params![]).await.map_err(rpc_err("chain_getHeader"))?;
+		Ok(header.number)
+	}
+
 	pub fn header_hash(header: &Header) -> H256 {
 		header.hash()
 	}

@@ -64,6 +64,8 @@ pub enum WorkerRequest {
 	/// This member's share of output `output` of `task`, for `who` (sr25519 signature over
 	/// [`output_message`]).
 	Output { task: H256, output: u32, who: AccountId32, signature: [u8; 64] },
+	/// Are you there? (Committee members ask each other before continuing without someone.)
+	Ping,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]

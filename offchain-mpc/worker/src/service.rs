@@ -20,6 +20,7 @@ impl AppHandler for WorkerService {
 		let response = match decode::<WorkerRequest>(&request) {
 			Some(WorkerRequest::Share(delivery)) => self.accept_share(delivery).await,
 			Some(WorkerRequest::Output { task, output, who, signature }) => self.hand_out(from, task, output, who, signature).await,
+			Some(WorkerRequest::Ping) => Ok(WorkerResponse::Accepted),
 			None => Err("malformed request".to_string()),
 		};
 		match response {

@@ -9,20 +9,23 @@ use enigma_lang::{
 	manifest::{InputSource, Prices},
 	PublicArg,
 };
+use enigma_chain::offchain::{WorkerRequest, WorkerResponse};
 use enigma_mpc::{
 	circuit::{execute_held, HeldOutput},
 	field::{decode_all, to_bytes, to_u128, Fr},
 	honest::Malicious,
-	Mpc,
+	Mpc, MpcError,
 };
-use enigma_p2p::sealed;
+use enigma_p2p::{sealed, PeerId};
 use enigma_runtime::{AccountId, Balance, BlockNumber, Runtime, RuntimeCall};
 use pallet_secret_compute::{runtime_api::TaskView, PriceTable, TaskResult, TaskStatus};
 use sp_core::H256;
 use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
-/// How long a member waits for a committee peer's message before the run aborts.
-const MPC_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a member waits for a committee peer's message before the first run aborts, and
+/// in a run without the members found dead (longer: the others may still be noticing).
+const FIRST_RUN_TIMEOUT: Duration = Duration::from_secs(10);
+const RETRY_TIMEOUT: Duration = Duration::from_secs(30);
 
 fn public_args(bytes: &[u8]) -> Result<BTreeMap<String, PublicArg>, String> {
 	if bytes.is_empty() {
@@ -92,19 +95,46 @@ pub async fn run_task(worker: Arc<Worker>, task: H256) -> Result<(), String> {
 
 	let peers = worker.peer_ids(&view.members).await?;
 	let dht = worker.dht.get().ok_or("the DHT is not running")?.clone();
-	let transport = dht.mpc_channel(task.0, peers, MPC_TIMEOUT).map_err(|e| e.to_string())?;
 	let n = view.members.len();
 	let t = (n - 1) / 2;
 	tracing::info!(target: "worker", "task {task:?}: running {entry} with {n} members (t = {t}), {} gates", circuit.gates.len());
-	let run_circuit = circuit.clone();
-	let (outputs, stats) = tokio::task::spawn_blocking(move || {
-		let mut mpc = Malicious::<Fr, _>::new(transport, t)?;
-		let outputs = execute_held(&mut mpc, &run_circuit, &held)?;
-		Ok::<_, enigma_mpc::MpcError>((outputs, mpc.stats()))
-	})
-	.await
-	.map_err(|e| format!("MPC thread: {e}"))?
-	.map_err(|e| format!("MPC aborted: {e}"))?;
+
+	// First with everyone; if the run stops because members are unreachable, once more with the
+	// members that answer, at their original Shamir points, as long as they are 2t + 1.
+	let mut running: Vec<usize> = (0..n).collect();
+	let (outputs, stats) = loop {
+		let first = running.len() == n;
+		let session = if first { task.0 } else { sp_crypto_hashing::blake2_256(&(task, running.iter().map(|m| *m as u32).collect::<Vec<u32>>()).encode()) };
+		let run_peers = running.iter().map(|m| peers[*m]).collect();
+		let points: Vec<u64> = running.iter().map(|m| *m as u64 + 1).collect();
+		let transport = dht.mpc_channel(session, run_peers, if first { FIRST_RUN_TIMEOUT } else { RETRY_TIMEOUT }).map_err(|e| e.to_string())?;
+		let (run_circuit, run_held) = (circuit.clone(), held.clone());
+		let outcome = tokio::task::spawn_blocking(move || {
+			let mut mpc = Malicious::<Fr, _>::with_points(transport, t, &points)?;
+			let outputs = execute_held(&mut mpc, &run_circuit, &run_held)?;
+			Ok::<_, MpcError>((outputs, mpc.stats()))
+		})
+		.await
+		.map_err(|e| format!("MPC thread: {e}"))?;
+		match outcome {
+			Ok(done) => break done,
+			Err(e @ (MpcError::Timeout { .. } | MpcError::Disconnected { .. })) if first => {
+				let live = live_members(&worker, &peers, me).await;
+				if live.len() == n || live.len() < 2 * t + 1 {
+					return Err(format!("MPC aborted: {e}; {} of {n} members answer, so no run without the silent ones", live.len()));
+				}
+				let missing: Vec<usize> = (0..n).filter(|m| !live.contains(m)).collect();
+				tracing::warn!(target: "worker", "task {task:?}: {e}; members {missing:?} do not answer, continuing with {live:?}");
+				running = live;
+			}
+			Err(e) => return Err(format!("MPC aborted: {e}")),
+		}
+	};
+	if running.len() < n && running.first() == Some(&me) {
+		// The first continuing member reports the missing ones once the deadline proves them late.
+		let missing: Vec<AccountId> = (0..n).filter(|m| !running.contains(m)).map(|m| view.members[m].clone()).collect();
+		tokio::spawn(report_timeouts(worker.clone(), task, view.deadline, missing));
+	}
 	worker.metrics.mpc_rounds.inc_by(stats.rounds);
 	worker.metrics.mpc_bytes_sent.inc_by(stats.bytes_sent);
 
@@ -132,4 +162,42 @@ pub async fn run_task(worker: Arc<Worker>, task: H256) -> Result<(), String> {
 	worker.metrics.tasks_completed.inc();
 	tracing::info!(target: "worker", "task {task:?}: result submitted ({} public outputs, {} rounds, {} bytes sent)", public.len(), stats.rounds, stats.bytes_sent);
 	Ok(())
+}
+
+/// Committee members (indices) that answer a ping within a few seconds, this one included.
+async fn live_members(worker: &Worker, peers: &[PeerId], me: usize) -> Vec<usize> {
+	let Some(dht) = worker.dht.get() else { return vec![me] };
+	let probes = peers.iter().enumerate().map(|(i, peer)| async move {
+		if i == me {
+			return Some(i);
+		}
+		let ping = dht.app_request(*peer, WorkerRequest::Ping.encode());
+		match tokio::time::timeout(Duration::from_secs(5), ping).await {
+			Ok(Ok(answer)) if answer == WorkerResponse::Accepted.encode() => Some(i),
+			_ => None,
+		}
+	});
+	futures::future::join_all(probes).await.into_iter().flatten().collect()
+}
+
+/// After `deadline`, reports each member that did not submit a result for Timeout; the chain
+/// checks that from its own record and slashes them in favour of those who did.
+async fn report_timeouts(worker: Arc<Worker>, task: H256, deadline: BlockNumber, missing: Vec<AccountId>) {
+	loop {
+		match worker.chain.best_number().await {
+			Ok(now) if now > deadline => break,
+			Ok(_) => tokio::time::sleep(Duration::from_secs(1)).await,
+			Err(e) => {
+				tracing::warn!(target: "worker", "cannot follow the chain to report timeouts: {e}");
+				return;
+			}
+		}
+	}
+	for offender in missing {
+		let call = RuntimeCall::Workers(pallet_workers::Call::report { task, offender: offender.clone(), offence: pallet_workers::Offence::Timeout, proof: Vec::new() });
+		match worker.submit(call).await {
+			Ok(_) => tracing::info!(target: "worker", "reported {offender} for Timeout in task {task:?}"),
+			Err(e) => tracing::warn!(target: "worker", "reporting {offender} for Timeout: {e}"),
+		}
+	}
 }

@@ -29,6 +29,13 @@ export class Daemon {
     return this;
   }
 
+  /** SIGKILL: no chance to shut down cleanly, as in a crash. */
+  async kill() {
+    if (!this.proc || this.proc.exitCode !== null) return;
+    this.proc.kill('SIGKILL');
+    await this.exited;
+  }
+
   async stop() {
     if (!this.proc || this.proc.exitCode !== null) return;
     this.proc.kill('SIGINT');

@@ -1,0 +1,90 @@
+// A committee member dies in the middle of a task: the other three continue without it at their
+// original Shamir points, the task completes with their quorum, and after the deadline the first
+// of them reports the dead member, whom the chain slashes for Timeout in their favour.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { Node, tempDir, waitUntil } from '../lib/node.js';
+import { submit, findEvent } from '../lib/tx.js';
+import { Daemon, run, WORKER_BIN, CLIENT_BIN } from '../lib/process.js';
+
+const CONTRACT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'contracts', 'salary.enigma');
+const UNIT = 10n ** 12n;
+const SALARIES = [52_000, 61_000, 48_500, 75_250, 61_500];
+const WORKER_ACCOUNTS = ['//Bob', '//Charlie', '//Dave', '//Ferdie'];
+
+let node, api, workers = [];
+
+before(async () => {
+  await cryptoWaitReady();
+  node = await new Node('faults', ['--dev', '--dev-block-time', '1000']).start();
+  api = await node.api();
+  for (const [i, account] of WORKER_ACCOUNTS.entries()) {
+    const dir = tempDir(`faults-worker${i}`);
+    const keys = join(dir, 'keys');
+    assert.equal((await run(WORKER_BIN, ['key', 'generate', '--key-dir', keys, '--account', account])).code, 0);
+    const bootstrap = workers.length ? ['--bootstrap', workers[0].address] : [];
+    workers.push(await new Daemon(WORKER_BIN, ['run', '--key-dir', keys, '--data-dir', dir, '--rpc', node.wsUrl, ...bootstrap],
+      join(dir, 'worker.log')).start());
+  }
+});
+
+after(async () => {
+  await Promise.all(workers.map((w) => w.stop()));
+  await api?.disconnect();
+  await node?.destroy();
+});
+
+test('a member killed mid-task: the others complete it and the chain slashes the dead one for Timeout', async () => {
+  const keyring = new Keyring({ type: 'sr25519' });
+  const alice = keyring.addFromUri('//Alice');
+  const ferdie = keyring.addFromUri('//Ferdie');
+  // Governance gives tasks 30 blocks (a block a second here).
+  const deadline = await submit(api, api.tx.sudo.sudo(api.tx.parameters.setParameter({ Workers: { TaskDeadline: [null, 30] } })), alice);
+  assert.equal(deadline.error, null);
+
+  const enigma = async (args) => {
+    const r = await run(CLIENT_BIN, ['--rpc', node.wsUrl, ...args]);
+    assert.equal(r.code, 0, `enigma ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout.toString().trim();
+  };
+  const seed = '0x' + randomBytes(32).toString('hex');
+  const user = keyring.addFromSeed(Buffer.from(seed.slice(2), 'hex'));
+  assert.equal((await submit(api, api.tx.balances.transferKeepAlive(user.address, 1000n * UNIT), alice)).error, null);
+  const committee = await enigma(['committee', 'request', '--size', '4', '--suri', seed]);
+  const identity = await enigma(['identity', 'create', '--suri', seed]);
+  const inputs = [];
+  for (const salary of SALARIES) {
+    inputs.push(await enigma(['secret', 'share', '--suri', seed, '--identity', identity, '--committee', committee,
+      '--value', String(salary), '--bootstrap', workers[0].address]));
+  }
+  const contract = await enigma(['contract', 'deploy', CONTRACT, '--suri', seed]);
+  const gas = BigInt(JSON.parse(await enigma(['contract', 'quote', CONTRACT, '--entry', 'survey'])).total);
+  const stakeBefore = (await api.query.workers.workers(ferdie.address)).unwrap().stake.toBigInt();
+
+  const events = [];
+  const unsubscribe = await api.query.system.events((records) => events.push(...records.map((r) => r.event)));
+  const submitted = await submit(api, api.tx.secretCompute.submitTask(contract, 'survey', inputs, '0x', gas), user);
+  const { task } = findEvent(submitted.events, 'secretCompute', 'TaskCreated').data;
+  await workers[3].kill(); // Ferdie crashes as the committee starts
+
+  const completed = await waitUntil('TaskCompleted', async () =>
+    events.find((e) => e.section === 'secretCompute' && e.method === 'TaskCompleted' && e.data.task.eq(task)),
+  { timeoutMs: 120_000 });
+  const outputs = api.createType('Vec<u128>', completed.data.outputs.toU8a(true)).map((v) => v.toNumber());
+  assert.deepEqual(outputs, [Math.floor(SALARIES.reduce((a, b) => a + b, 0) / SALARIES.length)]);
+
+  const slashed = await waitUntil('Ferdie slashed for Timeout', async () =>
+    events.find((e) => e.section === 'workers' && e.method === 'Slashed' && e.data.worker.eq(ferdie.address)),
+  { timeoutMs: 120_000 });
+  assert.ok(slashed.data.task.eq(task));
+  assert.equal(slashed.data.offence.type, 'Timeout');
+  const stakeAfter = (await api.query.workers.workers(ferdie.address)).unwrap().stake.toBigInt();
+  assert.equal(stakeAfter, stakeBefore - slashed.data.amount.toBigInt());
+  assert.ok(slashed.data.amount.toBigInt() > 0n);
+  unsubscribe();
+});
