@@ -346,14 +346,9 @@ async fn data(ctx: &Ctx, command: DataCommand) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-	tracing_subscriber::fmt()
-		.with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn,libp2p=error".into()))
-		.with_writer(std::io::stderr)
-		.init();
 	let cli = Cli::parse();
 	let ctx = Ctx { rpc: cli.rpc };
-	let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-	let result = runtime.block_on(async {
+	enigma_p2p::cli::run_main("warn,libp2p=error", async move {
 		match cli.command {
 			Command::Identity { command } => identity(&ctx, command).await,
 			Command::Data { command } => data(&ctx, command).await,
@@ -362,13 +357,5 @@ fn main() -> ExitCode {
 			Command::Contract { command } => compute::contract(&ctx, command).await,
 			Command::Task { command } => compute::task(&ctx, command).await,
 		}
-	});
-	runtime.shutdown_timeout(Duration::from_secs(1));
-	match result {
-		Ok(()) => ExitCode::SUCCESS,
-		Err(e) => {
-			eprintln!("error: {e}");
-			ExitCode::FAILURE
-		}
-	}
+	})
 }

@@ -19,6 +19,7 @@
 
 pub mod access;
 pub mod channel;
+pub mod cli;
 pub mod node;
 pub mod placement;
 pub mod protocol;

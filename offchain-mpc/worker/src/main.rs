@@ -91,20 +91,6 @@ async fn run(cli: Cli) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-	tracing_subscriber::fmt()
-		.with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,libp2p=warn,libp2p_kad=error".into()))
-		.with_writer(std::io::stderr)
-		.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-		.init();
 	let cli = Cli::parse();
-	let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-	let result = runtime.block_on(run(cli));
-	runtime.shutdown_timeout(std::time::Duration::from_secs(1));
-	match result {
-		Ok(()) => ExitCode::SUCCESS,
-		Err(e) => {
-			eprintln!("error: {e}");
-			ExitCode::FAILURE
-		}
-	}
+	enigma_p2p::cli::run_main("info,libp2p=warn,libp2p_kad=error", run(cli))
 }

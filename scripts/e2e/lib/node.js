@@ -107,18 +107,12 @@ export class Node {
   }
 
   /** SIGKILL: the node gets no chance to shut down cleanly, as in a crash. */
-  async kill() {
-    if (!this.proc || this.proc.exitCode !== null) return;
-    this.proc.kill('SIGKILL');
-    await this.exited;
+  kill() {
+    return killChild(this.proc, this.exited);
   }
 
-  async stop() {
-    if (!this.proc || this.proc.exitCode !== null) return;
-    this.proc.kill('SIGINT');
-    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 10_000);
-    await this.exited;
-    clearTimeout(timer);
+  stop() {
+    return stopChild(this.proc, this.exited);
   }
 
   /** Stop the node and remove its data, unless KEEP_NODE_LOGS is set (for debugging). */
@@ -130,6 +124,22 @@ export class Node {
     }
     if (this.ownsBasePath) rmSync(this.basePath, { recursive: true, force: true });
   }
+}
+
+/** SIGKILL `proc` and wait for it to exit. */
+export async function killChild(proc, exited) {
+  if (!proc || proc.exitCode !== null) return;
+  proc.kill('SIGKILL');
+  await exited;
+}
+
+/** SIGINT `proc` (SIGKILL after 10 s) and wait for it to exit. */
+export async function stopChild(proc, exited) {
+  if (!proc || proc.exitCode !== null) return;
+  proc.kill('SIGINT');
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 /** The libp2p peer id of a node key (hex), as the node itself derives it. */

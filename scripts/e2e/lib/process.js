@@ -2,6 +2,7 @@
 import { spawn, execFile } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { killChild, stopChild } from './node.js';
 
 export const WORKER_BIN = process.env.ENIGMA_WORKER;
 export const DHT_NODE_BIN = process.env.DHT_NODE;
@@ -30,18 +31,12 @@ export class Daemon {
   }
 
   /** SIGKILL: no chance to shut down cleanly, as in a crash. */
-  async kill() {
-    if (!this.proc || this.proc.exitCode !== null) return;
-    this.proc.kill('SIGKILL');
-    await this.exited;
+  kill() {
+    return killChild(this.proc, this.exited);
   }
 
-  async stop() {
-    if (!this.proc || this.proc.exitCode !== null) return;
-    this.proc.kill('SIGINT');
-    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 10_000);
-    await this.exited;
-    clearTimeout(timer);
+  stop() {
+    return stopChild(this.proc, this.exited);
   }
 }
 

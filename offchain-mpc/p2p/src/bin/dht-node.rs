@@ -9,7 +9,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use enigma_p2p::{AccessControl, ClientNode, Config, DhtNode, FixedTable, Multiaddr, Open, Record, SignedPut, Signer, Uniform};
-use std::{io::Read, path::PathBuf, process::ExitCode, sync::Arc, time::Duration};
+use std::{io::Read, path::PathBuf, process::ExitCode, sync::Arc};
 
 #[derive(Parser)]
 #[command(name = "dht-node", version, about = "Run an Enigma DHT node, or put and get records through one")]
@@ -180,21 +180,6 @@ async fn run(cli: Cli) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-	tracing_subscriber::fmt()
-		.with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,libp2p=warn,libp2p_kad=error".into()))
-		.with_writer(std::io::stderr)
-		.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-		.init();
 	let cli = Cli::parse();
-	let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-	let result = runtime.block_on(run(cli));
-	// Give the swarm's background tasks a moment, then leave.
-	runtime.shutdown_timeout(Duration::from_secs(1));
-	match result {
-		Ok(()) => ExitCode::SUCCESS,
-		Err(e) => {
-			eprintln!("error: {e}");
-			ExitCode::FAILURE
-		}
-	}
+	enigma_p2p::cli::run_main("info,libp2p=warn,libp2p_kad=error", run(cli))
 }
