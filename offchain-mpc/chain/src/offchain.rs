@@ -7,6 +7,8 @@
 //! - A party of a task collects its private outputs: each member hands its share of the output
 //!   to a request signed by an account with Read permission on that party's identity
 //!   ([`WorkerRequest::Output`]); the party reconstructs the value from the shares.
+//! - An owner declassifies a secret the same way ([`WorkerRequest::Declassify`]), with the
+//!   Declassify permission on the secret's identity.
 
 use codec::{Decode, Encode};
 use sp_core::{crypto::AccountId32, H256};
@@ -32,6 +34,11 @@ pub fn share_hash(sealed: &[u8]) -> H256 {
 /// What a sealed share is bound to (its associated data).
 pub fn share_context(identity: H256, committee: u32, index: u32) -> Vec<u8> {
 	(b"enigma/share/v1", identity, committee, index).encode()
+}
+
+/// What the owner signs to get a member's share of a secret back (declassify).
+pub fn declassify_message(secret: H256, requester_peer: &[u8]) -> Vec<u8> {
+	(b"enigma/declassify/v1", secret, requester_peer).encode()
 }
 
 /// What a party signs to collect an output: bound to the requesting peer, so a worker cannot
@@ -64,6 +71,9 @@ pub enum WorkerRequest {
 	/// This member's share of output `output` of `task`, for `who` (sr25519 signature over
 	/// [`output_message`]).
 	Output { task: H256, output: u32, who: AccountId32, signature: [u8; 64] },
+	/// This member's share of `secret`, for `who` with Declassify permission on its owner
+	/// identity (sr25519 signature over [`declassify_message`]).
+	Declassify { secret: H256, who: AccountId32, signature: [u8; 64] },
 	/// Are you there? (Committee members ask each other before continuing without someone.)
 	Ping,
 }
@@ -71,7 +81,8 @@ pub enum WorkerRequest {
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub enum WorkerResponse {
 	Accepted,
-	/// A share of an output, as the MPC engine encodes a field element.
+	/// A member's share of an output or of a declassified secret, as the MPC engine encodes a
+	/// field element.
 	OutputShare(Vec<u8>),
 	Refused(String),
 }

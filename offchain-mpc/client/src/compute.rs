@@ -4,7 +4,7 @@ use crate::{event, parse_h256, signer, Ctx, Dht, Signing};
 use clap::Subcommand;
 use codec::{Decode, Encode};
 use enigma_chain::{
-	offchain::{commitment, output_message, share_context, share_hash, ShareDelivery, WorkerRequest, WorkerResponse},
+	offchain::{commitment, declassify_message, output_message, share_context, share_hash, ShareDelivery, WorkerRequest, WorkerResponse},
 	Chain,
 };
 use enigma_lang::{manifest::Prices, Compiled, PublicArg};
@@ -48,6 +48,15 @@ pub enum SecretCommand {
 		/// The value, an unsigned integer.
 		#[arg(long)]
 		value: u128,
+		#[command(flatten)]
+		dht: Dht,
+	},
+	/// Get a secret's value back (needs Declassify on its identity): asks the chain (the request
+	/// is on record), then collects the members' shares and reconstructs. Prints the value.
+	Declassify {
+		secret: String,
+		#[command(flatten)]
+		signing: Signing,
 		#[command(flatten)]
 		dht: Dht,
 	},
@@ -165,7 +174,10 @@ pub async fn committee(ctx: &Ctx, command: CommitteeCommand) -> Result<(), Strin
 }
 
 pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
-	let SecretCommand::Share { signing, identity, committee, value, dht } = command;
+	let (signing, identity, committee, value, dht) = match command {
+		SecretCommand::Share { signing, identity, committee, value, dht } => (signing, identity, committee, value, dht),
+		SecretCommand::Declassify { secret, signing, dht } => return declassify(ctx, secret, signing, dht).await,
+	};
 	let (pair, _) = signer(&signing)?;
 	let identity = parse_h256("identity", &identity)?;
 	let chain = ctx.chain().await?;
@@ -229,6 +241,41 @@ pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
 		tokio::time::sleep(Duration::from_millis(500)).await;
 	}
 	println!("{secret:?}");
+	Ok(())
+}
+
+async fn declassify(ctx: &Ctx, secret: String, signing: Signing, dht: Dht) -> Result<(), String> {
+	let (pair, _) = signer(&signing)?;
+	let secret = parse_h256("secret", &secret)?;
+	let chain = ctx.chain().await?;
+	let view: pallet_secret_compute::runtime_api::SecretView<AccountId> =
+		chain.runtime_api::<Option<_>>("SecretComputeApi_secret", secret, None).await.map_err(|e| e.to_string())?.ok_or("unknown secret")?;
+	let call = RuntimeCall::SecretCompute(pallet_secret_compute::Call::declassify { secret });
+	chain.submit(&pair, call).await.map_err(|e| e.to_string())?;
+	let members = members_of(&chain, view.committee).await?;
+	let peers: Vec<PeerId> = members.iter().map(|(_, e)| peer_of(e)).collect::<Result<_, _>>()?;
+	let node = ClientNode::start(dht.bootstrap, 1 << 20).await.map_err(|e| e.to_string())?;
+	let who = AccountId::from(pair.public());
+	let signature = pair.sign(&declassify_message(secret, &node.peer_id().to_bytes())).0;
+	let mut shares = Vec::with_capacity(peers.len());
+	let mut refusals = Vec::new();
+	for (i, peer) in peers.iter().enumerate() {
+		let request = WorkerRequest::Declassify { secret, who: who.clone(), signature };
+		match node.app_request(*peer, request.encode()).await.map(|a| WorkerResponse::decode(&mut &a[..])) {
+			Ok(Ok(WorkerResponse::OutputShare(bytes))) => shares.push(decode_all::<Fr>(&bytes, i).map_err(|e| e.to_string())?[0]),
+			Ok(Ok(WorkerResponse::Refused(reason))) => refusals.push(reason),
+			other => refusals.push(format!("{peer}: {other:?}")),
+		}
+	}
+	node.shutdown().await;
+	if shares.len() != peers.len() {
+		return Err(format!("members refused: {}", refusals.join("; ")));
+	}
+	let n = peers.len();
+	let value = Shamir::<Fr>::new(n, (n - 1) / 2)
+		.and_then(|s| s.reconstruct_checked(&shares, (n - 1) / 2))
+		.map_err(|e| format!("the shares do not agree: {e}"))?;
+	println!("{}", to_u128(value).ok_or("the value does not fit in 128 bits")?);
 	Ok(())
 }
 

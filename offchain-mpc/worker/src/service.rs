@@ -5,7 +5,7 @@ use crate::{
 	worker::{decode, Worker},
 };
 use codec::Encode;
-use enigma_chain::offchain::{commitment, output_message, share_context, share_hash, ShareDelivery, WorkerRequest, WorkerResponse};
+use enigma_chain::offchain::{commitment, declassify_message, output_message, share_context, share_hash, ShareDelivery, WorkerRequest, WorkerResponse};
 use enigma_mpc::field::{decode_all, Fr};
 use enigma_p2p::{sealed, AppHandler, PeerId};
 use pallet_shared_identity::predicate::Permission;
@@ -20,6 +20,7 @@ impl AppHandler for WorkerService {
 		let response = match decode::<WorkerRequest>(&request) {
 			Some(WorkerRequest::Share(delivery)) => self.accept_share(delivery).await,
 			Some(WorkerRequest::Output { task, output, who, signature }) => self.hand_out(from, task, output, who, signature).await,
+			Some(WorkerRequest::Declassify { secret, who, signature }) => self.declassify(from, secret, who, signature).await,
 			Some(WorkerRequest::Ping) => Ok(WorkerResponse::Accepted),
 			None => Err("malformed request".to_string()),
 		};
@@ -63,6 +64,25 @@ impl WorkerService {
 			}
 		});
 		Ok(WorkerResponse::Accepted)
+	}
+
+	/// Hands this worker's share of a secret to an account with Declassify permission on the
+	/// secret's owner identity.
+	async fn declassify(&self, from: PeerId, secret: H256, who: AccountId32, signature: [u8; 64]) -> Result<WorkerResponse, String> {
+		let public = sr25519::Public::from_raw(who.clone().into());
+		if !sr25519::Pair::verify(&sr25519::Signature::from_raw(signature), declassify_message(secret, &from.to_bytes()), &public) {
+			return Err("bad signature".into());
+		}
+		let held = self.0.store.share(&secret).ok_or("no share of that secret held")?;
+		let args = (who, held.identity, Permission::Declassify, Vec::<AccountId32>::new(), None::<H256>);
+		let allowed: bool = self.0.chain.runtime_api("SharedIdentityApi_check_permission", args, None).await.map_err(|e| e.to_string())?;
+		if !allowed {
+			return Err("the account may not declassify this secret".into());
+		}
+		let plain = sealed::open(&self.0.keys.encryption, &share_context(held.identity, held.committee, held.index), &held.sealed)
+			.ok_or("the stored share no longer opens")?;
+		tracing::info!(target: "worker", "handed share of {secret:?} to its owner for declassification");
+		Ok(WorkerResponse::OutputShare(plain))
 	}
 
 	/// Hands this worker's share of a private output to a reader of its recipient identity.

@@ -96,6 +96,12 @@ test('five salaries: average on chain, each rank to its owner only, no salary in
   const outsider = JSON.parse(await enigma(['task', 'wait', task, '--suri', '//Eve', ...bootstrap()]));
   assert.deepEqual(outsider.private, {});
 
+  // A person gets their own salary back (declassify); Alice, who may only compute on it, not.
+  assert.equal(await enigma(['secret', 'declassify', inputs[0], '--suri', users[0].seed, ...bootstrap()]), String(SALARIES[0]));
+  const denied = await run(CLIENT_BIN, ['--rpc', node.wsUrl, 'secret', 'declassify', inputs[0], '--suri', '//Alice', ...bootstrap()]);
+  assert.equal(denied.code, 1);
+  assert.match(denied.stderr, /SecretCompute::NoPermission/);
+
   // No worker's log or database holds a salary in the clear.
   const filesUnder = (dir) => readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
