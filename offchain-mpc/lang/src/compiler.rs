@@ -11,8 +11,9 @@
 //!   condition is an error;
 //! * loop bounds, array indices, divisors and party numbers are compile-time values.
 //!
-//! Integers never wrap: the compiler tracks an upper bound of each value's width (and whether
-//! it may be negative, after a subtraction) and sizes comparisons by it, up to 128 bits.
+//! Integers never wrap: the compiler tracks an upper bound of each value (so a sum of n b-bit
+//! values takes b + log2(n) bits, not one more bit per addition) and whether it may be negative,
+//! after a subtraction, and sizes comparisons and divisions by it, up to 128 bits.
 
 use crate::{
 	ast::*,
@@ -94,6 +95,9 @@ pub struct Compiler<'a> {
 	/// Set while compiling under a condition known only at run time, with why.
 	guard: Option<(Span, bool)>,
 	consts: BTreeMap<u128, Wire>,
+	/// Upper bounds of arithmetic results, tighter than their bit widths: a sum of 100 u32
+	/// values is below 100·2³², 39 bits, where adding a bit per addition would say 132.
+	max: HashMap<Wire, u128>,
 	unrolled: usize,
 	depth: usize,
 }
@@ -129,6 +133,7 @@ impl<'a> Compiler<'a> {
 			scopes: vec![HashMap::new()],
 			guard: None,
 			consts: BTreeMap::new(),
+			max: HashMap::new(),
 			unrolled: 0,
 			depth: 0,
 		};
@@ -516,6 +521,17 @@ impl<'a> Compiler<'a> {
 		}
 		let private = a.is_private() || b.is_private();
 		let ((ba, sa), (bb, sb)) = (a.bits(), b.bits());
+		// The result's upper bound, from the operands' (None: it may pass 128 bits).
+		let (ma, mb) = (self.max_of(&a), self.max_of(&b));
+		let bound = match op {
+			Add => ma.checked_add(mb),
+			Mul => ma.checked_mul(mb),
+			// A difference may be negative: keep its width as it is.
+			Sub => None,
+			Div => Some(ma / mb.max(1)),
+			Rem => Some(mb.saturating_sub(1)),
+			_ => None,
+		};
 		let (wire, bits, signed) = match (op, &a, &b) {
 			(Add, _, Val::Const { value, .. }) | (Add, Val::Const { value, .. }, _) => {
 				let w = if let Val::Const { .. } = a { self.wire(&b, span)? } else { self.wire(&a, span)? };
@@ -559,11 +575,31 @@ impl<'a> Compiler<'a> {
 			},
 			_ => return Err(err(span, "unsupported operands")),
 		};
+		// Both bounds are sound; keep the tighter one.
+		let bits = match bound {
+			Some(m) => bits.min(128 - m.leading_zeros()),
+			None => bits,
+		};
 		if bits > MAX_BITS && kind == Kind::Int {
 			// Still a valid field element; only comparisons need the bound.
 			return Ok(Val::Wire { wire, private, kind: Kind::Field, bits: 255, signed });
 		}
+		if let Some(m) = bound {
+			self.max.insert(wire, m);
+		}
 		Ok(Val::Wire { wire, private, kind, bits, signed })
+	}
+
+	/// The largest value `v` can hold: a constant's value, a tracked bound, or from its width.
+	fn max_of(&self, v: &Val) -> u128 {
+		match v {
+			Val::Const { value, .. } => *value,
+			Val::Wire { wire, bits, .. } => {
+				let from_bits = if *bits >= 128 { u128::MAX } else { (1u128 << *bits) - 1 };
+				self.max.get(wire).copied().map_or(from_bits, |m| m.min(from_bits))
+			},
+			Val::Array(_) => 0,
+		}
 	}
 
 	fn compare(&mut self, op: BinOp, a: Val, b: Val, span: Span) -> CResult<Val> {

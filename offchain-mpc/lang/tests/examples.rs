@@ -87,3 +87,27 @@ fn outputs_reach_only_their_recipients_in_the_manifest() {
 	assert_eq!(&targets[1..], &(0..5).map(OutputTarget::Party).collect::<Vec<_>>()[..]);
 	assert_eq!(compiled.manifest.inputs.len(), 5);
 }
+
+/// A running sum of 100 u32 values stays within 39 bits (the compiler tracks value bounds, not
+/// just a bit per addition), so dividing it is allowed and sized to 39 bits.
+#[test]
+fn a_long_running_sum_keeps_a_tight_bound() {
+	let source = "contract Average100 {
+    pub fn average(xs: private [u32; 100] @ 0) {
+        let mut total: private u64 = 0;
+        for i in 0..100 {
+            total = total + xs[i];
+        }
+        output(reveal(total / 100));
+    }
+}";
+	let compiled = compile(source, "average", &BTreeMap::new(), 1).unwrap_or_else(|d| panic!("{}", d.render("average", source)));
+	let division = compiled.circuit.gates.iter().find_map(|g| match g {
+		enigma_mpc::circuit::Op::DivConst { bits, .. } => Some(*bits),
+		_ => None,
+	});
+	assert_eq!(division, Some(39));
+	let values: Vec<u128> = (0..100).map(|i| 4_000_000_000 - i * 7).collect();
+	let out = run::plaintext(&compiled, &inputs(&[("xs", &values)])).unwrap();
+	assert_eq!(out[0].value, values.iter().sum::<u128>() / 100);
+}
