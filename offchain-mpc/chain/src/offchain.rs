@@ -76,6 +76,8 @@ pub enum WorkerRequest {
 	Declassify { secret: H256, who: AccountId32, signature: [u8; 64] },
 	/// Are you there? (Committee members ask each other before continuing without someone.)
 	Ping,
+	/// Which members of `task`'s committee (by index) sent you frames you could not decode?
+	Blame { task: H256 },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
@@ -85,4 +87,6 @@ pub enum WorkerResponse {
 	/// field element.
 	OutputShare(Vec<u8>),
 	Refused(String),
+	/// Committee indices this member blames for a task.
+	Blamed(Vec<u32>),
 }

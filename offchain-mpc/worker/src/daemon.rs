@@ -26,6 +26,8 @@ pub struct RunConfig {
 	/// Stake to register with, in whole ENG.
 	pub stake: u128,
 	pub prometheus: Option<SocketAddr>,
+	/// Test mode: corrupt this worker's MPC frames.
+	pub misbehave: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -86,8 +88,11 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 	}
 
 	let store = WorkerStore::open(&config.data_dir.join("shares")).map_err(|e| DaemonError::Store(e.to_string()))?;
-	let RunConfig { keys, data_dir, listen, bootstrap, .. } = config;
-	let worker = Arc::new(Worker::new(chain.clone(), keys, store, metrics.clone()));
+	let RunConfig { keys, data_dir, listen, bootstrap, misbehave, .. } = config;
+	if misbehave {
+		tracing::warn!(target: "worker", "--misbehave: this worker corrupts its MPC messages (a test mode)");
+	}
+	let worker = Arc::new(Worker::new(chain.clone(), keys, store, metrics.clone(), misbehave));
 	let keys = &worker.keys;
 
 	let placement = Arc::new(ChainPlacement::default());

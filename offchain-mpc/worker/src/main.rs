@@ -50,6 +50,10 @@ enum Command {
 		/// Serve Prometheus metrics on this port (127.0.0.1).
 		#[arg(long)]
 		prometheus_port: Option<u16>,
+		/// Test only: send MPC messages the committee cannot decode, to exercise blame and
+		/// slashing.
+		#[arg(long, hide = true)]
+		misbehave: bool,
 	},
 }
 
@@ -82,10 +86,10 @@ async fn run(cli: Cli) -> Result<(), String> {
 			println!("{}", keys.describe());
 			Ok(())
 		}
-		Command::Run { key_dir, data_dir, rpc, listen, bootstrap, stake, prometheus_port } => {
+		Command::Run { key_dir, data_dir, rpc, listen, bootstrap, stake, prometheus_port, misbehave } => {
 			let keys = keys::WorkerKeys::load(&key_dir).map_err(|e| e.to_string())?;
 			let prometheus = prometheus_port.map(|port| SocketAddr::from(([127, 0, 0, 1], port)));
-			daemon::run(daemon::RunConfig { keys, data_dir, rpc, listen, bootstrap, stake, prometheus }).await.map_err(|e| e.to_string())
+			daemon::run(daemon::RunConfig { keys, data_dir, rpc, listen, bootstrap, stake, prometheus, misbehave }).await.map_err(|e| e.to_string())
 		}
 	}
 }

@@ -22,6 +22,7 @@ impl AppHandler for WorkerService {
 			Some(WorkerRequest::Output { task, output, who, signature }) => self.hand_out(from, task, output, who, signature).await,
 			Some(WorkerRequest::Declassify { secret, who, signature }) => self.declassify(from, secret, who, signature).await,
 			Some(WorkerRequest::Ping) => Ok(WorkerResponse::Accepted),
+			Some(WorkerRequest::Blame { task }) => Ok(WorkerResponse::Blamed(self.0.blamed(&task).into_iter().map(|m| m as u32).collect())),
 			None => Err("malformed request".to_string()),
 		};
 		match response {

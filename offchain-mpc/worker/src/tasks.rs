@@ -3,7 +3,7 @@
 //! the p2p channels (honest-majority Shamir with the Chida et al. check) → result on chain.
 
 use crate::worker::Worker;
-use codec::Encode;
+use codec::{Decode, Encode};
 use enigma_chain::offchain::share_context;
 use enigma_lang::{
 	manifest::{InputSource, Prices},
@@ -14,6 +14,7 @@ use enigma_mpc::{
 	circuit::{execute_held, HeldOutput},
 	field::{decode_all, to_bytes, to_u128, Fr},
 	honest::Malicious,
+	transport::faulty::{Fault, Faulty},
 	Mpc, MpcError,
 };
 use enigma_p2p::{sealed, PeerId};
@@ -107,7 +108,9 @@ pub async fn run_task(worker: Arc<Worker>, task: H256) -> Result<(), String> {
 		let session = if first { task.0 } else { sp_crypto_hashing::blake2_256(&(task, running.iter().map(|m| *m as u32).collect::<Vec<u32>>()).encode()) };
 		let run_peers = running.iter().map(|m| peers[*m]).collect();
 		let points: Vec<u64> = running.iter().map(|m| *m as u64 + 1).collect();
-		let transport = dht.mpc_channel(session, run_peers, if first { FIRST_RUN_TIMEOUT } else { RETRY_TIMEOUT }).map_err(|e| e.to_string())?;
+		let channel = dht.mpc_channel(session, run_peers, if first { FIRST_RUN_TIMEOUT } else { RETRY_TIMEOUT }).map_err(|e| e.to_string())?;
+		let faults = if worker.misbehave { vec![Fault::Truncate { from_nth: 0 }] } else { Vec::new() };
+		let transport = Faulty::new(channel, faults);
 		let (run_circuit, run_held) = (circuit.clone(), held.clone());
 		let outcome = tokio::task::spawn_blocking(move || {
 			let mut mpc = Malicious::<Fr, _>::with_points(transport, t, &points)?;
@@ -118,14 +121,20 @@ pub async fn run_task(worker: Arc<Worker>, task: H256) -> Result<(), String> {
 		.map_err(|e| format!("MPC thread: {e}"))?;
 		match outcome {
 			Ok(done) => break done,
-			Err(e @ (MpcError::Timeout { .. } | MpcError::Disconnected { .. })) if first => {
-				let live = live_members(&worker, &peers, me).await;
-				if live.len() == n || live.len() < 2 * t + 1 {
-					return Err(format!("MPC aborted: {e}; {} of {n} members answer, so no run without the silent ones", live.len()));
+			Err(e @ (MpcError::Timeout { .. } | MpcError::Disconnected { .. } | MpcError::Malformed { .. })) if first => {
+				// A frame that does not decode can only come from its sender: the channels are
+				// authenticated and honest members encode correctly.
+				if let MpcError::Malformed { from, .. } = e {
+					worker.blame(task, running[from]);
 				}
-				let missing: Vec<usize> = (0..n).filter(|m| !live.contains(m)).collect();
-				tracing::warn!(target: "worker", "task {task:?}: {e}; members {missing:?} do not answer, continuing with {live:?}");
-				running = live;
+				let (live, blamed) = live_and_blamed(&worker, task, &peers, me).await;
+				let continuing: Vec<usize> = live.iter().copied().filter(|m| !blamed.contains(m)).collect();
+				if continuing.len() == n || continuing.len() < 2 * t + 1 {
+					return Err(format!("MPC aborted: {e}; {} of {n} members can continue, so no run without the others", continuing.len()));
+				}
+				let excluded: Vec<usize> = (0..n).filter(|m| !continuing.contains(m)).collect();
+				tracing::warn!(target: "worker", "task {task:?}: {e}; continuing without members {excluded:?} (silent: {:?}, blamed: {blamed:?})", (0..n).filter(|m| !live.contains(m)).collect::<Vec<_>>());
+				running = continuing;
 			}
 			Err(e) => return Err(format!("MPC aborted: {e}")),
 		}
@@ -164,20 +173,35 @@ pub async fn run_task(worker: Arc<Worker>, task: H256) -> Result<(), String> {
 	Ok(())
 }
 
-/// Committee members (indices) that answer a ping within a few seconds, this one included.
-async fn live_members(worker: &Worker, peers: &[PeerId], me: usize) -> Vec<usize> {
-	let Some(dht) = worker.dht.get() else { return vec![me] };
+/// Committee members (indices) that answer within a few seconds, this one included, and the
+/// members blamed for undecodable frames: by this worker, or by an answering member that this
+/// worker does not blame itself (so a cheater cannot get an honest member excluded).
+async fn live_and_blamed(worker: &Worker, task: H256, peers: &[PeerId], me: usize) -> (Vec<usize>, Vec<usize>) {
+	let mine = worker.blamed(&task);
+	let Some(dht) = worker.dht.get() else { return (vec![me], mine) };
 	let probes = peers.iter().enumerate().map(|(i, peer)| async move {
 		if i == me {
-			return Some(i);
+			return Some((i, Vec::new()));
 		}
-		let ping = dht.app_request(*peer, WorkerRequest::Ping.encode());
-		match tokio::time::timeout(Duration::from_secs(5), ping).await {
-			Ok(Ok(answer)) if answer == WorkerResponse::Accepted.encode() => Some(i),
+		let ask = dht.app_request(*peer, WorkerRequest::Blame { task }.encode());
+		match tokio::time::timeout(Duration::from_secs(5), ask).await {
+			Ok(Ok(answer)) => match WorkerResponse::decode(&mut &answer[..]) {
+				Ok(WorkerResponse::Blamed(list)) => Some((i, list.into_iter().map(|m| m as usize).collect())),
+				_ => Some((i, Vec::new())),
+			},
 			_ => None,
 		}
 	});
-	futures::future::join_all(probes).await.into_iter().flatten().collect()
+	let answers: Vec<(usize, Vec<usize>)> = futures::future::join_all(probes).await.into_iter().flatten().collect();
+	let mut blamed = mine.clone();
+	for (member, theirs) in &answers {
+		if !mine.contains(member) {
+			blamed.extend(theirs.iter().copied().filter(|m| *m < peers.len() && *m != me));
+		}
+	}
+	blamed.sort_unstable();
+	blamed.dedup();
+	(answers.into_iter().map(|(i, _)| i).collect(), blamed)
 }
 
 /// After `deadline`, reports each member that did not submit a result for Timeout; the chain

@@ -17,12 +17,24 @@ pub struct Worker {
 	pub store: WorkerStore,
 	pub metrics: Metrics,
 	pub dht: OnceLock<DhtHandle>,
+	/// Test mode: this worker's MPC frames are corrupted (`--misbehave`).
+	pub misbehave: bool,
+	/// Committee members (by index) whose frames this worker could not decode, per task.
+	blames: std::sync::Mutex<std::collections::HashMap<H256, std::collections::BTreeSet<usize>>>,
 	submit_queue: tokio::sync::Mutex<()>,
 }
 
 impl Worker {
-	pub fn new(chain: Arc<Chain>, keys: WorkerKeys, store: WorkerStore, metrics: Metrics) -> Self {
-		Self { chain, keys, store, metrics, dht: OnceLock::new(), submit_queue: tokio::sync::Mutex::new(()) }
+	pub fn new(chain: Arc<Chain>, keys: WorkerKeys, store: WorkerStore, metrics: Metrics, misbehave: bool) -> Self {
+		Self { chain, keys, store, metrics, dht: OnceLock::new(), misbehave, blames: Default::default(), submit_queue: tokio::sync::Mutex::new(()) }
+	}
+
+	pub fn blame(&self, task: H256, member: usize) {
+		self.blames.lock().expect("blames lock").entry(task).or_default().insert(member);
+	}
+
+	pub fn blamed(&self, task: &H256) -> Vec<usize> {
+		self.blames.lock().expect("blames lock").get(task).map(|b| b.iter().copied().collect()).unwrap_or_default()
 	}
 
 	pub fn account(&self) -> AccountId32 {

@@ -1,6 +1,8 @@
 // A committee member dies in the middle of a task: the other three continue without it at their
 // original Shamir points, the task completes with their quorum, and after the deadline the first
-// of them reports the dead member, whom the chain slashes for Timeout in their favour.
+// of them reports the dead member, whom the chain slashes for Timeout in their favour. Then a
+// member started with `--misbehave` sends frames nobody can decode: the others blame it (the
+// channels are authenticated), finish without it, and it is slashed the same way.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, dirname } from 'node:path';
@@ -18,6 +20,7 @@ const SALARIES = [52_000, 61_000, 48_500, 75_250, 61_500];
 const WORKER_ACCOUNTS = ['//Bob', '//Charlie', '//Dave', '//Ferdie'];
 
 let node, api, workers = [];
+let user, seed, identity, contract, gas;
 
 before(async () => {
   await cryptoWaitReady();
@@ -52,18 +55,18 @@ test('a member killed mid-task: the others complete it and the chain slashes the
     assert.equal(r.code, 0, `enigma ${args.join(' ')}: ${r.stderr}`);
     return r.stdout.toString().trim();
   };
-  const seed = '0x' + randomBytes(32).toString('hex');
-  const user = keyring.addFromSeed(Buffer.from(seed.slice(2), 'hex'));
+  seed = '0x' + randomBytes(32).toString('hex');
+  user = keyring.addFromSeed(Buffer.from(seed.slice(2), 'hex'));
   assert.equal((await submit(api, api.tx.balances.transferKeepAlive(user.address, 1000n * UNIT), alice)).error, null);
   const committee = await enigma(['committee', 'request', '--size', '4', '--suri', seed]);
-  const identity = await enigma(['identity', 'create', '--suri', seed]);
+  identity = await enigma(['identity', 'create', '--suri', seed]);
   const inputs = [];
   for (const salary of SALARIES) {
     inputs.push(await enigma(['secret', 'share', '--suri', seed, '--identity', identity, '--committee', committee,
       '--value', String(salary), '--bootstrap', workers[0].address]));
   }
-  const contract = await enigma(['contract', 'deploy', CONTRACT, '--suri', seed]);
-  const gas = BigInt(JSON.parse(await enigma(['contract', 'quote', CONTRACT, '--entry', 'survey'])).total);
+  contract = await enigma(['contract', 'deploy', CONTRACT, '--suri', seed]);
+  gas = BigInt(JSON.parse(await enigma(['contract', 'quote', CONTRACT, '--entry', 'survey'])).total);
   const stakeBefore = (await api.query.workers.workers(ferdie.address)).unwrap().stake.toBigInt();
 
   const events = [];
@@ -86,5 +89,48 @@ test('a member killed mid-task: the others complete it and the chain slashes the
   const stakeAfter = (await api.query.workers.workers(ferdie.address)).unwrap().stake.toBigInt();
   assert.equal(stakeAfter, stakeBefore - slashed.data.amount.toBigInt());
   assert.ok(slashed.data.amount.toBigInt() > 0n);
+  unsubscribe();
+});
+
+test('a member that sends undecodable frames is blamed, left out, and slashed', async () => {
+  assert.ok(contract, 'the first test set up the identity and the contract');
+  const keyring = new Keyring({ type: 'sr25519' });
+  const eve = keyring.addFromUri('//Eve');
+  const ferdie = keyring.addFromUri('//Ferdie');
+  const dir = tempDir('faults-worker-eve');
+  const keys = join(dir, 'keys');
+  assert.equal((await run(WORKER_BIN, ['key', 'generate', '--key-dir', keys, '--account', '//Eve'])).code, 0);
+  workers.push(await new Daemon(WORKER_BIN, ['run', '--key-dir', keys, '--data-dir', dir, '--rpc', node.wsUrl,
+    '--bootstrap', workers[0].address, '--misbehave'], join(dir, 'worker.log')).start());
+
+  const enigma = async (args) => {
+    const r = await run(CLIENT_BIN, ['--rpc', node.wsUrl, ...args]);
+    assert.equal(r.code, 0, `enigma ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout.toString().trim();
+  };
+  // Ferdie fell below the minimum stake and is out; the new committee is Bob, Charlie, Dave, Eve.
+  const committee = await enigma(['committee', 'request', '--size', '4', '--suri', seed]);
+  const members = (await api.query.workers.committees(committee)).unwrap().map((a) => a.toString());
+  assert.ok(members.includes(eve.address) && !members.includes(ferdie.address));
+  const inputs = [];
+  for (const salary of SALARIES) {
+    inputs.push(await enigma(['secret', 'share', '--suri', seed, '--identity', identity, '--committee', committee,
+      '--value', String(salary), '--bootstrap', workers[0].address]));
+  }
+  const events = [];
+  const unsubscribe = await api.query.system.events((records) => events.push(...records.map((r) => r.event)));
+  const submitted = await submit(api, api.tx.secretCompute.submitTask(contract, 'survey', inputs, '0x', gas), user);
+  const { task } = findEvent(submitted.events, 'secretCompute', 'TaskCreated').data;
+
+  const completed = await waitUntil('TaskCompleted', async () =>
+    events.find((e) => e.section === 'secretCompute' && e.method === 'TaskCompleted' && e.data.task.eq(task)),
+  { timeoutMs: 120_000 });
+  const outputs = api.createType('Vec<u128>', completed.data.outputs.toU8a(true)).map((v) => v.toNumber());
+  assert.deepEqual(outputs, [Math.floor(SALARIES.reduce((a, b) => a + b, 0) / SALARIES.length)]);
+  const slashed = await waitUntil('Eve slashed', async () =>
+    events.find((e) => e.section === 'workers' && e.method === 'Slashed' && e.data.worker.eq(eve.address)),
+  { timeoutMs: 120_000 });
+  assert.ok(slashed.data.task.eq(task));
+  assert.equal(slashed.data.offence.type, 'Timeout');
   unsubscribe();
 });

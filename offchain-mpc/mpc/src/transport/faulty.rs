@@ -17,6 +17,9 @@ pub enum Fault {
 	/// Add `delta` (little-endian, into the first 8 payload bytes) of every frame to `to`
 	/// from the `nth` on: a consistent lie rather than noise.
 	Offset { to: usize, from_nth: u64, delta: u8 },
+	/// Cut the last byte off every frame to anyone from the `nth` on: frames the receivers
+	/// cannot decode, which they can pin on this party (the channels are authenticated).
+	Truncate { from_nth: u64 },
 }
 
 pub struct Faulty<T: Transport> {
@@ -58,6 +61,9 @@ impl<T: Transport> Transport for Faulty<T> {
 					if let Some(b) = frame.get_mut(8) {
 						*b = b.wrapping_add(delta);
 					}
+				},
+				Fault::Truncate { from_nth } if nth >= from_nth => {
+					frame.pop();
 				},
 				_ => {},
 			}
