@@ -6,7 +6,7 @@ use crate::worker::Worker;
 use codec::{Decode, Encode};
 use enigma_chain::offchain::share_context;
 use enigma_lang::{
-	manifest::{InputSource, Prices},
+	manifest::{InputSource, OutputTarget, Prices},
 	PublicArg,
 };
 use enigma_chain::offchain::{WorkerRequest, WorkerResponse};
@@ -72,6 +72,9 @@ pub async fn run_task(worker: Arc<Worker>, task: H256) -> Result<(), String> {
 	let compiled = enigma_lang::compile_with_prices(&source, &entry, &public_args(&view.public_args)?, 1, &prices)
 		.map_err(|d| format!("contract does not compile: {}", d.message))?;
 	let (circuit, manifest) = (compiled.circuit, compiled.manifest);
+	if let Some(slot) = manifest.outputs.iter().find(|o| !matches!(o.target, OutputTarget::Everyone | OutputTarget::Party(_))) {
+		return Err(format!("output {} ({:?}) is not supported by this worker yet: only public outputs and outputs to a party", slot.name, slot.target));
+	}
 	if manifest.inputs.len() != view.inputs.len() {
 		return Err(format!("the entry point takes {} inputs, the task names {}", manifest.inputs.len(), view.inputs.len()));
 	}
