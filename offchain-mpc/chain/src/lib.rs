@@ -210,6 +210,16 @@ impl Chain {
 		decode(method, &parse_hex(method, &answer)?)
 	}
 
+	/// A worker's registry entry (`Workers.Workers`).
+	pub async fn worker(&self, account: &sp_core::crypto::AccountId32, at: Option<H256>) -> Result<Option<pallet_workers::WorkerOf<Runtime>>> {
+		self.storage("Workers.Workers", pallet_workers::Workers::<Runtime>::hashed_key_for(account), at).await
+	}
+
+	/// The gas prices of the compute operations (governance parameters).
+	pub async fn price_table(&self) -> Result<pallet_secret_compute::PriceTable<enigma_runtime::Balance>> {
+		self.runtime_api("SecretComputeApi_price_table", (), None).await
+	}
+
 	pub async fn events(&self, at: H256) -> Result<Events> {
 		// frame-system keeps its `Events` storage type private; the key is its standard prefix.
 		let key = frame_support::storage::storage_prefix(b"System", b"Events").to_vec();

@@ -16,7 +16,7 @@ use enigma_mpc::{
 use enigma_p2p::{sealed, ClientNode, PeerId};
 use enigma_runtime::{AccountId, Balance, BlockNumber, Runtime, RuntimeCall, RuntimeEvent};
 use pallet_shared_identity::predicate::Node;
-use pallet_secret_compute::{runtime_api::TaskView, PriceTable, TaskResult, TaskStatus};
+use pallet_secret_compute::{runtime_api::TaskView, TaskResult, TaskStatus};
 use pallet_workers::WorkerOf;
 use sp_core::{Pair, H256};
 use std::{collections::BTreeMap, path::PathBuf, time::Duration};
@@ -117,18 +117,11 @@ pub enum TaskCommand {
 }
 
 fn parse_args(args: Option<&str>) -> Result<BTreeMap<String, PublicArg>, String> {
-	let Some(args) = args else { return Ok(BTreeMap::new()) };
-	let value: serde_json::Value = serde_json::from_str(args).map_err(|e| format!("--args: {e}"))?;
-	let object = value.as_object().ok_or("--args must be a JSON object")?;
-	let number = |v: &serde_json::Value| v.as_u64().map(u128::from).ok_or_else(|| format!("--args: {v} is not an unsigned integer"));
-	object
-		.iter()
-		.map(|(k, v)| Ok((k.clone(), match v.as_array() { Some(l) => PublicArg::List(l.iter().map(number).collect::<Result<_, _>>()?), None => PublicArg::Int(number(v)?) })))
-		.collect()
+	PublicArg::parse_json(args.unwrap_or_default()).map_err(|e| format!("--args: {e}"))
 }
 
 async fn prices(chain: &Chain) -> Result<Prices, String> {
-	let t: PriceTable<Balance> = chain.runtime_api("SecretComputeApi_price_table", (), None).await.map_err(|e| e.to_string())?;
+	let t = chain.price_table().await.map_err(|e| e.to_string())?;
 	Ok(Prices { add: t.add, mul: t.mul, open: t.open, input: t.input, round: t.round })
 }
 
@@ -145,8 +138,8 @@ async fn members_of(chain: &Chain, committee: u32) -> Result<Vec<(AccountId, Wor
 	let members: Option<Vec<AccountId>> = chain.runtime_api("SecretComputeApi_committee", committee, None).await.map_err(|e| e.to_string())?;
 	let mut out = Vec::new();
 	for member in members.ok_or_else(|| format!("no committee {committee}"))? {
-		let entry: WorkerOf<Runtime> = chain
-			.storage("Workers.Workers", pallet_workers::Workers::<Runtime>::hashed_key_for(&member), None)
+		let entry = chain
+			.worker(&member, None)
 			.await
 			.map_err(|e| e.to_string())?
 			.ok_or_else(|| format!("{member} is not a registered worker"))?;
@@ -257,25 +250,10 @@ async fn declassify(ctx: &Ctx, secret: String, signing: Signing, dht: Dht) -> Re
 	let node = ClientNode::start(dht.bootstrap, 1 << 20).await.map_err(|e| e.to_string())?;
 	let who = AccountId::from(pair.public());
 	let signature = pair.sign(&declassify_message(secret, &node.peer_id().to_bytes())).0;
-	let mut shares = Vec::with_capacity(peers.len());
-	let mut refusals = Vec::new();
-	for (i, peer) in peers.iter().enumerate() {
-		let request = WorkerRequest::Declassify { secret, who: who.clone(), signature };
-		match node.app_request(*peer, request.encode()).await.map(|a| WorkerResponse::decode(&mut &a[..])) {
-			Ok(Ok(WorkerResponse::OutputShare(bytes))) => shares.push(decode_all::<Fr>(&bytes, i).map_err(|e| e.to_string())?[0]),
-			Ok(Ok(WorkerResponse::Refused(reason))) => refusals.push(reason),
-			other => refusals.push(format!("{peer}: {other:?}")),
-		}
-	}
+	let value = reconstruct_from(&node, &peers, || WorkerRequest::Declassify { secret, who: who.clone(), signature }).await;
 	node.shutdown().await;
-	if shares.len() != peers.len() {
-		return Err(format!("members refused: {}", refusals.join("; ")));
-	}
-	let n = peers.len();
-	let value = Shamir::<Fr>::new(n, (n - 1) / 2)
-		.and_then(|s| s.reconstruct_checked(&shares, (n - 1) / 2))
-		.map_err(|e| format!("the shares do not agree: {e}"))?;
-	println!("{}", to_u128(value).ok_or("the value does not fit in 128 bits")?);
+	let value = value?;
+	println!("{value}");
 	Ok(())
 }
 
@@ -424,16 +402,27 @@ async fn members_of_task(chain: &Chain, view: &TaskView<AccountId, Balance, Bloc
 async fn collect_output(node: &ClientNode, pair: &sp_core::sr25519::Pair, task: H256, output: u32, members: &[PeerId]) -> Option<u128> {
 	let who = AccountId::from(pair.public());
 	let signature = pair.sign(&output_message(task, output, &node.peer_id().to_bytes())).0;
+	reconstruct_from(node, members, || WorkerRequest::Output { task, output, who: who.clone(), signature }).await.ok()
+}
+
+/// Asks every member for its share (`request`), and reconstructs the value from all of them,
+/// detecting a tampered share. Errors name the members that refused.
+async fn reconstruct_from(node: &ClientNode, members: &[PeerId], request: impl Fn() -> WorkerRequest) -> Result<u128, String> {
 	let mut shares = Vec::with_capacity(members.len());
+	let mut refusals = Vec::new();
 	for (i, peer) in members.iter().enumerate() {
-		let request = WorkerRequest::Output { task, output, who: who.clone(), signature };
-		let answer = node.app_request(*peer, request.encode()).await.ok()?;
-		match WorkerResponse::decode(&mut &answer[..]).ok()? {
-			WorkerResponse::OutputShare(bytes) => shares.push(decode_all::<Fr>(&bytes, i).ok()?.first().copied()?),
-			_ => return None,
+		match node.app_request(*peer, request().encode()).await.map(|a| WorkerResponse::decode(&mut &a[..])) {
+			Ok(Ok(WorkerResponse::OutputShare(bytes))) => shares.push(decode_all::<Fr>(&bytes, i).map_err(|e| e.to_string())?[0]),
+			Ok(Ok(WorkerResponse::Refused(reason))) => refusals.push(format!("{peer}: {reason}")),
+			other => refusals.push(format!("{peer}: {other:?}")),
 		}
 	}
+	if !refusals.is_empty() {
+		return Err(format!("members refused: {}", refusals.join("; ")));
+	}
 	let n = members.len();
-	let scheme = Shamir::<Fr>::new(n, (n - 1) / 2).ok()?;
-	to_u128(scheme.reconstruct_checked(&shares, (n - 1) / 2).ok()?)
+	let value = Shamir::<Fr>::new(n, (n - 1) / 2)
+		.and_then(|s| s.reconstruct_checked(&shares, (n - 1) / 2))
+		.map_err(|e| format!("the shares do not agree: {e}"))?;
+	to_u128(value).ok_or_else(|| "the value does not fit in 128 bits".into())
 }

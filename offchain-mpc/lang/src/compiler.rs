@@ -87,6 +87,29 @@ pub enum PublicArg {
 	List(Vec<u128>),
 }
 
+impl PublicArg {
+	/// Public arguments as a task carries them: a JSON object of unsigned integers or lists of
+	/// them, e.g. `{"n": 5, "weights": [1, 2]}`; empty text means none.
+	pub fn parse_json(text: &str) -> Result<BTreeMap<String, PublicArg>, String> {
+		if text.trim().is_empty() {
+			return Ok(BTreeMap::new());
+		}
+		let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("public arguments are not JSON: {e}"))?;
+		let object = value.as_object().ok_or("public arguments must be a JSON object")?;
+		let number = |v: &serde_json::Value| v.as_u64().map(u128::from).ok_or_else(|| format!("public argument {v} is not an unsigned integer"));
+		object
+			.iter()
+			.map(|(name, v)| {
+				let arg = match v.as_array() {
+					Some(list) => PublicArg::List(list.iter().map(number).collect::<Result<_, _>>()?),
+					None => PublicArg::Int(number(v)?),
+				};
+				Ok((name.clone(), arg))
+			})
+			.collect()
+	}
+}
+
 pub struct Compiler<'a> {
 	contract: &'a Contract,
 	circuit: Circuit,

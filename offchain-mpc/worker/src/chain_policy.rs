@@ -91,8 +91,7 @@ pub async fn active_workers(chain: &Chain, at: Option<H256>) -> enigma_chain::Re
 		chain.storage("Workers.ActiveWorkers", pallet_workers::ActiveWorkers::<Runtime>::hashed_key().to_vec(), at).await?.unwrap_or_default();
 	let mut out = Vec::with_capacity(accounts.len());
 	for account in accounts {
-		let key = pallet_workers::Workers::<Runtime>::hashed_key_for(&account);
-		if let Some(worker) = chain.storage::<WorkerOf<Runtime>>("Workers.Workers", key, at).await? {
+		if let Some(worker) = chain.worker(&account, at).await? {
 			out.push((account, worker));
 		}
 	}

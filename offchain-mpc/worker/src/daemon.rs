@@ -47,8 +47,7 @@ pub enum DaemonError {
 /// Registers the worker with `stake` unless it is registered already.
 async fn ensure_registered(chain: &Chain, keys: &WorkerKeys, stake: u128) -> Result<WorkerOf<Runtime>, DaemonError> {
 	let account = keys.account_id();
-	let key = pallet_workers::Workers::<Runtime>::hashed_key_for(&account);
-	if let Some(worker) = chain.storage::<WorkerOf<Runtime>>("Workers.Workers", key.clone(), None).await? {
+	if let Some(worker) = chain.worker(&account, None).await? {
 		if worker.peer_id.as_slice() != keys.peer_id().to_bytes().as_slice() || worker.encryption_key != keys.encryption_public() {
 			return Err(DaemonError::KeyMismatch);
 		}
@@ -64,7 +63,7 @@ async fn ensure_registered(chain: &Chain, keys: &WorkerKeys, stake: u128) -> Res
 	let (block, _) = chain.submit(&keys.account, call).await?;
 	tracing::info!(target: "worker", "registered in block {block:?}");
 	chain
-		.storage::<WorkerOf<Runtime>>("Workers.Workers", key, Some(block))
+		.worker(&account, Some(block))
 		.await?
 		.ok_or_else(|| DaemonError::Chain(ChainError::Failed("registration not found after inclusion".into())))
 }

@@ -19,33 +19,14 @@ use enigma_mpc::{
 };
 use enigma_p2p::{sealed, PeerId};
 use enigma_runtime::{AccountId, Balance, BlockNumber, Runtime, RuntimeCall};
-use pallet_secret_compute::{runtime_api::TaskView, PriceTable, TaskResult, TaskStatus};
+use pallet_secret_compute::{runtime_api::TaskView, TaskResult, TaskStatus};
 use sp_core::H256;
-use std::{collections::BTreeMap, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 /// How long a member waits for a committee peer's message before the first run aborts, and
 /// in a run without the members found dead (longer: the others may still be noticing).
 const FIRST_RUN_TIMEOUT: Duration = Duration::from_secs(10);
 const RETRY_TIMEOUT: Duration = Duration::from_secs(30);
-
-fn public_args(bytes: &[u8]) -> Result<BTreeMap<String, PublicArg>, String> {
-	if bytes.is_empty() {
-		return Ok(BTreeMap::new());
-	}
-	let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| format!("public args are not JSON: {e}"))?;
-	let object = value.as_object().ok_or("public args must be a JSON object")?;
-	let number = |v: &serde_json::Value| v.as_u64().map(u128::from).ok_or_else(|| format!("{v} is not an unsigned integer"));
-	object
-		.iter()
-		.map(|(name, v)| {
-			let arg = match v.as_array() {
-				Some(list) => PublicArg::List(list.iter().map(number).collect::<Result<_, _>>()?),
-				None => PublicArg::Int(number(v)?),
-			};
-			Ok((name.clone(), arg))
-		})
-		.collect()
-}
 
 /// Runs `task` as this worker and submits its result. Errors are logged by the caller; the
 /// chain fails a task nobody completes at its deadline.
@@ -66,10 +47,10 @@ pub async fn run_task(worker: Arc<Worker>, task: H256) -> Result<(), String> {
 		.map_err(|e| e.to_string())?
 		.ok_or("contract not found")?;
 	let source = String::from_utf8(code).map_err(|_| "contract code is not UTF-8 source")?;
-	let table: PriceTable<Balance> = chain.runtime_api("SecretComputeApi_price_table", (), None).await.map_err(|e| e.to_string())?;
+	let table = chain.price_table().await.map_err(|e| e.to_string())?;
 	let prices = Prices { add: table.add, mul: table.mul, open: table.open, input: table.input, round: table.round };
 	let entry = String::from_utf8(view.entry.clone()).map_err(|_| "entry point is not UTF-8")?;
-	let compiled = enigma_lang::compile_with_prices(&source, &entry, &public_args(&view.public_args)?, 1, &prices)
+	let compiled = enigma_lang::compile_with_prices(&source, &entry, &PublicArg::parse_json(std::str::from_utf8(&view.public_args).map_err(|_| "public args are not UTF-8")?)?, 1, &prices)
 		.map_err(|d| format!("contract does not compile: {}", d.message))?;
 	let (circuit, manifest) = (compiled.circuit, compiled.manifest);
 	if let Some(slot) = manifest.outputs.iter().find(|o| !matches!(o.target, OutputTarget::Everyone | OutputTarget::Party(_))) {

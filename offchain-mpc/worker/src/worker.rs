@@ -5,9 +5,8 @@ use crate::{keys::WorkerKeys, metrics::Metrics, store::WorkerStore};
 use codec::Decode;
 use enigma_chain::{Chain, ChainError, Events};
 use enigma_p2p::{DhtHandle, PeerId};
-use enigma_runtime::{Runtime, RuntimeCall};
+use enigma_runtime::RuntimeCall;
 use pallet_secret_compute::runtime_api::SecretView;
-use pallet_workers::WorkerOf;
 use sp_core::{crypto::AccountId32, H256};
 use std::sync::{Arc, OnceLock};
 
@@ -59,10 +58,9 @@ impl Worker {
 	pub async fn peer_ids(&self, members: &[AccountId32]) -> Result<Vec<PeerId>, String> {
 		let mut peers = Vec::with_capacity(members.len());
 		for member in members {
-			let key = pallet_workers::Workers::<Runtime>::hashed_key_for(member);
-			let entry: WorkerOf<Runtime> = self
+			let entry = self
 				.chain
-				.storage("Workers.Workers", key, None)
+				.worker(member, None)
 				.await
 				.map_err(|e| e.to_string())?
 				.ok_or_else(|| format!("{member} is not a registered worker"))?;
