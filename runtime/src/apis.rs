@@ -236,6 +236,7 @@ impl_runtime_apis! {
 				public_args: t.public_args.into_inner(),
 				committee: t.committee,
 				gas_limit: t.gas_limit,
+				created: t.created,
 				deadline: t.deadline,
 				status: t.status,
 			})

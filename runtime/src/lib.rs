@@ -299,7 +299,7 @@ impl pallet_secret_compute::Config for Runtime {
 	type MinRequesterBalance = parameters::dynamic_params::compute::MinRequesterBalance;
 	type TaskDeadline = parameters::dynamic_params::workers::TaskDeadline;
 	type MaxCodeSize = ConstU32<{ 64 * 1024 }>;
-	type MaxInputs = ConstU32<128>;
+	type MaxInputs = ConstU32<1024>;
 	type MaxPublicArgs = ConstU32<1024>;
 	type MaxOutputs = ConstU32<4096>;
 	type MaxNewSecrets = ConstU32<16>;

@@ -36,6 +36,11 @@ pub fn share_context(identity: H256, committee: u32, index: u32) -> Vec<u8> {
 	(b"enigma/share/v1", identity, committee, index).encode()
 }
 
+/// The id every committee member gives the secret a task creates with `MPC.set(key, ..)`.
+pub fn new_secret_id(task: H256, key: u64) -> H256 {
+	blake2_256(&(b"enigma/new-secret/v1", task, key).encode())
+}
+
 /// What the owner signs to get a member's share of a secret back (declassify).
 pub fn declassify_message(secret: H256, requester_peer: &[u8]) -> Vec<u8> {
 	(b"enigma/declassify/v1", secret, requester_peer).encode()

@@ -4,10 +4,13 @@ use crate::{event, parse_h256, signer, Ctx, Dht, Signing};
 use clap::Subcommand;
 use codec::{Decode, Encode};
 use enigma_chain::{
-	offchain::{commitment, declassify_message, output_message, share_context, share_hash, ShareDelivery, WorkerRequest, WorkerResponse},
+	offchain::{commitment, declassify_message, new_secret_id, output_message, share_context, share_hash, ShareDelivery, WorkerRequest, WorkerResponse},
 	Chain,
 };
-use enigma_lang::{manifest::Prices, Compiled, PublicArg};
+use enigma_lang::{
+	manifest::{OutputTarget, Prices},
+	Compiled, PublicArg,
+};
 use enigma_mpc::{
 	circuit::Recipient,
 	field::{decode_all, to_bytes, to_u128, Fr},
@@ -35,8 +38,9 @@ pub enum CommitteeCommand {
 
 #[derive(Subcommand)]
 pub enum SecretCommand {
-	/// Shamir-share a value with a committee: each member gets its share sealed to its key, the
-	/// chain gets the commitment. Waits until every member has acknowledged; prints the secret id.
+	/// Shamir-share values with a committee: each member gets its share sealed to its key, the
+	/// chain gets the commitment. Waits until every member has acknowledged; prints one secret
+	/// id per value, in order.
 	Share {
 		#[command(flatten)]
 		signing: Signing,
@@ -45,9 +49,9 @@ pub enum SecretCommand {
 		identity: String,
 		#[arg(long)]
 		committee: u32,
-		/// The value, an unsigned integer.
-		#[arg(long)]
-		value: u128,
+		/// The value, an unsigned integer. Repeatable: each becomes a secret of its own.
+		#[arg(long = "value", required = true)]
+		values: Vec<u128>,
 		#[command(flatten)]
 		dht: Dht,
 	},
@@ -107,8 +111,12 @@ pub enum TaskCommand {
 		task: String,
 		#[arg(long, default_value_t = 120)]
 		timeout: u64,
-		#[arg(long)]
+		/// Who collects private outputs (with --bootstrap): a secret URI...
+		#[arg(long, conflicts_with = "key_file")]
 		suri: Option<String>,
+		/// ...or a key file.
+		#[arg(long)]
+		key_file: Option<PathBuf>,
 		#[arg(long)]
 		bootstrap: Vec<enigma_p2p::Multiaddr>,
 	},
@@ -167,14 +175,68 @@ pub async fn committee(ctx: &Ctx, command: CommitteeCommand) -> Result<(), Strin
 }
 
 pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
-	let (signing, identity, committee, value, dht) = match command {
-		SecretCommand::Share { signing, identity, committee, value, dht } => (signing, identity, committee, value, dht),
+	let (signing, identity, committee, values, dht) = match command {
+		SecretCommand::Share { signing, identity, committee, values, dht } => (signing, identity, committee, values, dht),
 		SecretCommand::Declassify { secret, signing, dht } => return declassify(ctx, secret, signing, dht).await,
 	};
 	let (pair, _) = signer(&signing)?;
 	let identity = parse_h256("identity", &identity)?;
 	let chain = ctx.chain().await?;
 	let members = members_of(&chain, committee).await?;
+	let node = ClientNode::start(dht.bootstrap, 1 << 20).await.map_err(|e| e.to_string())?;
+	eprintln!("sharing {} value(s) with the {} members of committee {committee}...", values.len(), members.len());
+	let progress = crate::progress::bar(values.len() as u64, "shared and registered");
+	let mut secrets = Vec::with_capacity(values.len());
+	for value in values {
+		match share_one(&chain, &node, &pair, identity, committee, &members, value).await {
+			Ok(secret) => secrets.push(secret),
+			Err(e) => {
+				progress.abandon();
+				node.shutdown().await;
+				return Err(e);
+			},
+		}
+		progress.inc(1);
+	}
+	progress.finish_and_clear();
+	node.shutdown().await;
+
+	eprintln!("waiting for every member to acknowledge its shares...");
+	let progress = crate::progress::bar(secrets.len() as u64, "acknowledged");
+	let deadline = tokio::time::Instant::now() + Duration::from_secs(120 + secrets.len() as u64);
+	for secret in &secrets {
+		loop {
+			let view: Option<pallet_secret_compute::runtime_api::SecretView<AccountId>> =
+				chain.runtime_api("SecretComputeApi_secret", *secret, None).await.map_err(|e| e.to_string())?;
+			if view.is_some_and(|v| v.ready) {
+				break;
+			}
+			if tokio::time::Instant::now() > deadline {
+				progress.abandon();
+				return Err(format!("secret {secret:?} registered, but not every member acknowledged its share in time"));
+			}
+			tokio::time::sleep(Duration::from_millis(250)).await;
+		}
+		progress.inc(1);
+	}
+	progress.finish_and_clear();
+	for secret in secrets {
+		println!("{secret:?}");
+	}
+	Ok(())
+}
+
+/// Shares `value` (sealed shares to the members, through the DHT's request protocol) and
+/// registers the sharing's commitment on chain; returns the secret's id.
+async fn share_one(
+	chain: &Chain,
+	node: &ClientNode,
+	pair: &sp_core::sr25519::Pair,
+	identity: H256,
+	committee: u32,
+	members: &[(AccountId, WorkerOf<Runtime>)],
+	value: u128,
+) -> Result<H256, String> {
 	let n = members.len();
 	let t = (n - 1) / 2;
 	let shares = Shamir::<Fr>::new(n, t).map_err(|e| e.to_string())?.share(Fr::from(value), t, &mut rand::thread_rng());
@@ -187,8 +249,6 @@ pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
 	let share_hashes: Vec<H256> = sealed.iter().map(|s| share_hash(s)).collect();
 	let commitment = commitment(&share_hashes);
 
-	eprintln!("sending {n} sealed shares to committee {committee}...");
-	let node = ClientNode::start(dht.bootstrap, 1 << 20).await.map_err(|e| e.to_string())?;
 	let mut refused = Vec::new();
 	for (i, ((member, entry), sealed)) in members.iter().zip(sealed).enumerate() {
 		let delivery = ShareDelivery { identity, committee, commitment, index: i as u32, share_hashes: share_hashes.clone(), sealed };
@@ -197,44 +257,28 @@ pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
 			Err(e) => Err(e),
 		};
 		match answer.map(|a| WorkerResponse::decode(&mut &a[..])) {
-			Ok(Ok(WorkerResponse::Accepted)) => {}
+			Ok(Ok(WorkerResponse::Accepted)) => {},
 			Ok(Ok(WorkerResponse::Refused(reason))) => refused.push(format!("{member}: {reason}")),
 			Ok(_) => refused.push(format!("{member}: unexpected answer")),
 			Err(e) => refused.push(format!("{member}: {e}")),
 		}
 	}
-	node.shutdown().await;
 	if !refused.is_empty() {
 		return Err(format!("members did not take their shares: {}", refused.join("; ")));
 	}
 
-	eprintln!("registering the secret on chain...");
 	let call = RuntimeCall::SecretCompute(pallet_secret_compute::Call::register_secret {
 		identity,
 		committee,
 		compute_predicate: vec![Node::Always].try_into().expect("one node"),
 		commitment,
 	});
-	let events = chain.submit(&pair, call).await.map_err(|e| e.to_string())?.1;
-	let secret = event(&events, |e| match e {
+	let events = chain.submit(pair, call).await.map_err(|e| e.to_string())?.1;
+	event(&events, |e| match e {
 		RuntimeEvent::SecretCompute(pallet_secret_compute::Event::SecretRegistered { secret, .. }) => Some(*secret),
 		_ => None,
 	})
-	.ok_or("no SecretRegistered event")?;
-	let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
-	loop {
-		let view: Option<pallet_secret_compute::runtime_api::SecretView<AccountId>> =
-			chain.runtime_api("SecretComputeApi_secret", secret, None).await.map_err(|e| e.to_string())?;
-		if view.is_some_and(|v| v.ready) {
-			break;
-		}
-		if tokio::time::Instant::now() > deadline {
-			return Err(format!("secret {secret:?} registered, but not every member acknowledged its share within 120 s"));
-		}
-		tokio::time::sleep(Duration::from_millis(500)).await;
-	}
-	println!("{secret:?}");
-	Ok(())
+	.ok_or_else(|| "no SecretRegistered event".to_string())
 }
 
 async fn declassify(ctx: &Ctx, secret: String, signing: Signing, dht: Dht) -> Result<(), String> {
@@ -323,20 +367,26 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 				})
 			);
 		}
-		TaskCommand::Wait { task, timeout, suri, bootstrap } => {
+		TaskCommand::Wait { task, timeout, suri, key_file, bootstrap } => {
 			let task = parse_h256("task", &task)?;
 			let deadline = tokio::time::Instant::now() + Duration::from_secs(timeout);
 			eprintln!("waiting for task {task:?}...");
+			let spinner = crate::progress::spinner("task pending");
 			let view = loop {
 				let view = task_view(&chain, task).await?;
 				if view.status != TaskStatus::Pending {
 					break view;
 				}
 				if tokio::time::Instant::now() > deadline {
+					spinner.abandon();
 					return Err(format!("task still pending after {timeout} s"));
+				}
+				if let Ok(now) = chain.best_number().await {
+					spinner.set_message(format!("task pending at block #{now}, deadline #{}", view.deadline));
 				}
 				tokio::time::sleep(Duration::from_millis(500)).await;
 			};
+			spinner.finish_and_clear();
 			if view.status == TaskStatus::Failed {
 				return Err("the task failed: no quorum of the committee agreed on a result before the deadline".into());
 			}
@@ -352,33 +402,48 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 			let mut public_iter = public.into_iter();
 			let mut public_out = serde_json::Map::new();
 			let mut private_out = serde_json::Map::new();
-			let collector = match (&suri, bootstrap.is_empty()) {
-				(Some(suri), false) => Some((crate::signer(&Signing { suri: suri.clone() })?.0, ClientNode::start(bootstrap, 1 << 20).await.map_err(|e| e.to_string())?)),
+			let collector = match (suri.is_some() || key_file.is_some(), bootstrap.is_empty()) {
+				(true, false) => Some((signer(&Signing { suri, key_file })?.0, ClientNode::start(bootstrap, 1 << 20).await.map_err(|e| e.to_string())?)),
 				_ => None,
 			};
 			let peers: Vec<PeerId> = members_of_task(&chain, &view).await?;
-			for (index, output) in compiled.circuit.outputs.iter().enumerate() {
-				match output.to {
-					Recipient::Everyone => {
+			for (index, (output, slot)) in compiled.circuit.outputs.iter().zip(&compiled.manifest.outputs).enumerate() {
+				match (&output.to, &slot.target) {
+					(_, OutputTarget::Ledger(_) | OutputTarget::Secret { .. }) => {},
+					(Recipient::Everyone, _) => {
 						if let Some(v) = public_iter.next() {
 							public_out.insert(output.name.clone(), serde_json::json!(v.to_string()));
 						}
-					}
-					Recipient::Party(_) => {
+					},
+					(Recipient::Party(_), _) => {
 						if let Some((pair, node)) = &collector {
 							if let Some(v) = collect_output(node, pair, task, index as u32, &peers).await {
 								private_out.insert(output.name.clone(), serde_json::json!(v.to_string()));
 							}
 						}
-					}
+					},
 				}
 			}
+			let ledger: serde_json::Map<String, serde_json::Value> =
+				result.ledger_writes.iter().map(|(k, v)| (format!("L[{k}]"), serde_json::json!(v.to_string()))).collect();
+			let secrets: serde_json::Map<String, serde_json::Value> = compiled
+				.manifest
+				.outputs
+				.iter()
+				.filter_map(|o| match o.target {
+					OutputTarget::Secret { key, .. } => Some((o.name.clone(), serde_json::json!(format!("{:?}", new_secret_id(task, key))))),
+					_ => None,
+				})
+				.collect();
 			if let Some((_, node)) = collector {
 				node.shutdown().await;
 			}
 			println!(
 				"{}",
-				serde_json::json!({ "task": format!("{task:?}"), "status": "Completed", "gas_used": result.gas_used.to_string(), "public": public_out, "private": private_out })
+				serde_json::json!({
+					"task": format!("{task:?}"), "status": "Completed", "gas_used": result.gas_used.to_string(),
+					"public": public_out, "private": private_out, "ledger": ledger, "secrets": secrets,
+				})
 			);
 		}
 	}
@@ -405,24 +470,29 @@ async fn collect_output(node: &ClientNode, pair: &sp_core::sr25519::Pair, task: 
 	reconstruct_from(node, members, || WorkerRequest::Output { task, output, who: who.clone(), signature }).await.ok()
 }
 
-/// Asks every member for its share (`request`), and reconstructs the value from all of them,
-/// detecting a tampered share. Errors name the members that refused.
+/// Asks every member for its share (`request`) and reconstructs the value from those that
+/// answer, as long as they are at least 2t + 1 (a member left out of a task holds nothing): with
+/// t or fewer of them lying, a tampered share is then always detected. Errors name the members
+/// that refused.
 async fn reconstruct_from(node: &ClientNode, members: &[PeerId], request: impl Fn() -> WorkerRequest) -> Result<u128, String> {
-	let mut shares = Vec::with_capacity(members.len());
-	let mut refusals = Vec::new();
+	let n = members.len();
+	let t = (n - 1) / 2;
+	let (mut points, mut shares, mut refusals) = (Vec::new(), Vec::new(), Vec::new());
 	for (i, peer) in members.iter().enumerate() {
 		match node.app_request(*peer, request().encode()).await.map(|a| WorkerResponse::decode(&mut &a[..])) {
-			Ok(Ok(WorkerResponse::OutputShare(bytes))) => shares.push(decode_all::<Fr>(&bytes, i).map_err(|e| e.to_string())?[0]),
+			Ok(Ok(WorkerResponse::OutputShare(bytes))) => {
+				shares.push(decode_all::<Fr>(&bytes, i).map_err(|e| e.to_string())?.first().copied().ok_or("an empty share")?);
+				points.push(i as u64 + 1);
+			},
 			Ok(Ok(WorkerResponse::Refused(reason))) => refusals.push(format!("{peer}: {reason}")),
 			other => refusals.push(format!("{peer}: {other:?}")),
 		}
 	}
-	if !refusals.is_empty() {
-		return Err(format!("members refused: {}", refusals.join("; ")));
+	if shares.len() < 2 * t + 1 {
+		return Err(format!("{} of {n} members answered, {} needed; refused: {}", shares.len(), 2 * t + 1, refusals.join("; ")));
 	}
-	let n = members.len();
-	let value = Shamir::<Fr>::new(n, (n - 1) / 2)
-		.and_then(|s| s.reconstruct_checked(&shares, (n - 1) / 2))
+	let value = Shamir::<Fr>::with_points(&points, t)
+		.and_then(|s| s.reconstruct_checked(&shares, t))
 		.map_err(|e| format!("the shares do not agree: {e}"))?;
 	to_u128(value).ok_or_else(|| "the value does not fit in 128 bits".into())
 }

@@ -6,22 +6,26 @@
 //! enigma data put --suri //Alice --identity 0x<identity> --file location.txt --bootstrap <worker>
 //! enigma data get 0x<pointer> --key 0x<key> --suri //Bob --bootstrap <worker>
 //! enigma data revoke 0x<pointer> --reader 5FHneW46... --suri //Alice
+//! enigma account new --key-file ~/.enigma/me.key     # then --key-file instead of --suri
 //! ```
 //! Results go to stdout (identities and pointers as 0x-hex, `data put` as one JSON line),
 //! progress and errors to stderr; the exit code is 0 on success, 1 on any error.
 
 mod compute;
 mod crypto;
+mod progress;
+mod signing;
 
 use clap::{Args, Parser, Subcommand};
-use enigma_chain::{pair_from_suri, Chain, Events};
-use enigma_p2p::{ClientNode, Multiaddr, Record, SignedPut, Signer};
+use enigma_chain::{Chain, Events};
+pub(crate) use signing::{signer, Signing};
+use enigma_p2p::{ClientNode, Multiaddr, Record, SignedPut};
 use enigma_runtime::{AccountId, Runtime, RuntimeCall, RuntimeEvent};
 use pallet_shared_identity::{
 	predicate::{Grant, Node, Permission},
 	runtime_api::IdentityView,
 };
-use sp_core::{crypto::Ss58Codec, sr25519, H256};
+use sp_core::{crypto::Ss58Codec, H256};
 use std::{io::Read, path::PathBuf, process::ExitCode, time::Duration};
 
 #[derive(Parser)]
@@ -66,13 +70,11 @@ enum Command {
 		#[command(subcommand)]
 		command: compute::TaskCommand,
 	},
-}
-
-#[derive(Args)]
-pub(crate) struct Signing {
-	/// The signing account: a secret URI such as //Alice, a mnemonic, or 0x<32-byte seed>.
-	#[arg(long)]
-	pub(crate) suri: String,
+	/// Signing accounts kept in key files: new, show.
+	Account {
+		#[command(subcommand)]
+		command: signing::AccountCommand,
+	},
 }
 
 #[derive(Args)]
@@ -210,11 +212,6 @@ impl Ctx {
 	pub(crate) async fn chain(&self) -> Result<Chain, String> {
 		Chain::connect(&self.rpc, Duration::from_secs(10)).await.map_err(|e| e.to_string())
 	}
-}
-
-pub(crate) fn signer(signing: &Signing) -> Result<(sr25519::Pair, Signer), String> {
-	let (pair, seed) = pair_from_suri(&signing.suri)?;
-	Ok((pair, Signer::from_seed(&seed)))
 }
 
 async fn identity(ctx: &Ctx, command: IdentityCommand) -> Result<(), String> {
@@ -356,6 +353,7 @@ fn main() -> ExitCode {
 			Command::Secret { command } => compute::secret(&ctx, command).await,
 			Command::Contract { command } => compute::contract(&ctx, command).await,
 			Command::Task { command } => compute::task(&ctx, command).await,
+			Command::Account { command } => signing::account(command),
 		}
 	})
 }

@@ -55,6 +55,15 @@ fn voting_reveals_tallies_or_only_the_winner_after_the_deadline() {
 }
 
 #[test]
+fn savings_pot_carries_a_secret_between_tasks() {
+	// `open` keeps the first deposit as MPC[1] and counts it in L[0].
+	assert_eq!(run_both("savings", "open", &[], &[("first", &[250])], Protocol::Malicious), vec![250, 1]);
+	// `deposit` reads MPC[1] and L[0] as inputs and writes both back, plus a public flag.
+	let out = run_both("savings", "deposit", &[], &[("amount", &[40]), ("MPC[1]", &[250]), ("L[0]@4294967295", &[1])], Protocol::Malicious);
+	assert_eq!(out, vec![290, 2, 0]);
+}
+
+#[test]
 fn sealed_bid_auction() {
 	let bids: &[u128] = &[310, 450, 449, 450];
 	assert_eq!(run_both("auction", "sealed_bid", &[], &[("bids", bids)], Protocol::Malicious), vec![1, 450]);

@@ -50,6 +50,9 @@ enum Command {
 		/// Serve Prometheus metrics on this port (127.0.0.1).
 		#[arg(long)]
 		prometheus_port: Option<u16>,
+		/// Serve the metrics on every interface (0.0.0.0), e.g. in a container.
+		#[arg(long, requires = "prometheus_port")]
+		prometheus_external: bool,
 		/// Test only: send MPC messages the committee cannot decode, to exercise blame and
 		/// slashing.
 		#[arg(long, hide = true)]
@@ -86,9 +89,10 @@ async fn run(cli: Cli) -> Result<(), String> {
 			println!("{}", keys.describe());
 			Ok(())
 		}
-		Command::Run { key_dir, data_dir, rpc, listen, bootstrap, stake, prometheus_port, misbehave } => {
+		Command::Run { key_dir, data_dir, rpc, listen, bootstrap, stake, prometheus_port, prometheus_external, misbehave } => {
 			let keys = keys::WorkerKeys::load(&key_dir).map_err(|e| e.to_string())?;
-			let prometheus = prometheus_port.map(|port| SocketAddr::from(([127, 0, 0, 1], port)));
+			let host = if prometheus_external { [0, 0, 0, 0] } else { [127, 0, 0, 1] };
+			let prometheus = prometheus_port.map(|port| SocketAddr::from((host, port)));
 			daemon::run(daemon::RunConfig { keys, data_dir, rpc, listen, bootstrap, stake, prometheus, misbehave }).await.map_err(|e| e.to_string())
 		}
 	}

@@ -2,11 +2,11 @@
 //! contract from the chain → compile → this member's input shares → MPC with the committee over
 //! the p2p channels (honest-majority Shamir with the Chida et al. check) → result on chain.
 
-use crate::worker::Worker;
+use crate::{store::HeldShare, worker::Worker};
 use codec::{Decode, Encode};
-use enigma_chain::offchain::share_context;
+use enigma_chain::offchain::{new_secret_id, share_context};
 use enigma_lang::{
-	manifest::{InputSource, OutputTarget, Prices},
+	manifest::{InputSlot, InputSource, OutputSlot, OutputTarget, Prices},
 	PublicArg,
 };
 use enigma_chain::offchain::{WorkerRequest, WorkerResponse};
@@ -53,30 +53,10 @@ pub async fn run_task(worker: Arc<Worker>, task: H256) -> Result<(), String> {
 	let compiled = enigma_lang::compile_with_prices(&source, &entry, &PublicArg::parse_json(std::str::from_utf8(&view.public_args).map_err(|_| "public args are not UTF-8")?)?, 1, &prices)
 		.map_err(|d| format!("contract does not compile: {}", d.message))?;
 	let (circuit, manifest) = (compiled.circuit, compiled.manifest);
-	if let Some(slot) = manifest.outputs.iter().find(|o| !matches!(o.target, OutputTarget::Everyone | OutputTarget::Party(_))) {
-		return Err(format!("output {} ({:?}) is not supported by this worker yet: only public outputs and outputs to a party", slot.name, slot.target));
+	if let Some(slot) = manifest.outputs.iter().find(|o| matches!(o.target, OutputTarget::Data { .. })) {
+		return Err(format!("output {}: DHT writes from a contract are not supported; keep the value secret-shared with MPC.set", slot.name));
 	}
-	if manifest.inputs.len() != view.inputs.len() {
-		return Err(format!("the entry point takes {} inputs, the task names {}", manifest.inputs.len(), view.inputs.len()));
-	}
-
-	// This member's shares, arranged as the circuit's input owners expect them; and who each
-	// owner is (the identity owning its first input), for handing out private outputs.
-	let mut held: Vec<Vec<Fr>> = vec![Vec::new(); circuit.parties()];
-	let mut owner_identity: Vec<Option<H256>> = vec![None; circuit.parties()];
-	for (slot, secret) in manifest.inputs.iter().zip(&view.inputs) {
-		let owner = match slot.source {
-			InputSource::Party(p) => p,
-			InputSource::Secret(_) => 0,
-			ref other => return Err(format!("inputs from {other} are not supported by this worker yet")),
-		};
-		let share = worker.store.share(secret).ok_or_else(|| format!("no share of input {secret:?}"))?;
-		let plain = sealed::open(&worker.keys.encryption, &share_context(share.identity, share.committee, share.index), &share.sealed)
-			.ok_or("a stored share no longer opens")?;
-		let value = decode_all::<Fr>(&plain, me).map_err(|e| e.to_string())?;
-		held[owner].push(value[0]);
-		owner_identity[owner].get_or_insert(share.identity);
-	}
+	let (held, owner_identity) = gather_inputs(&worker, &view, &manifest.inputs, circuit.parties(), me).await?;
 
 	let peers = worker.peer_ids(&view.members).await?;
 	let dht = worker.dht.get().ok_or("the DHT is not running")?.clone();
@@ -131,30 +111,134 @@ pub async fn run_task(worker: Arc<Worker>, task: H256) -> Result<(), String> {
 	worker.metrics.mpc_rounds.inc_by(stats.rounds);
 	worker.metrics.mpc_bytes_sent.inc_by(stats.bytes_sent);
 
-	let mut public = Vec::new();
-	for (index, (name, output)) in outputs.into_iter().enumerate() {
-		match output {
-			HeldOutput::Public(v) => public.push(to_u128(v).ok_or_else(|| format!("output {name} does not fit in 128 bits"))?),
-			HeldOutput::Held { to, share } => {
-				let recipient = owner_identity[to].ok_or_else(|| format!("output {name} is for party {to}, who has no input"))?;
-				let held = crate::store::HeldOutput { recipient, share: to_bytes(&[share]) };
-				worker.store.put_output(&task, index as u32, &held).map_err(|e| e.to_string())?;
-			}
-		}
-	}
-	let outputs = public.encode();
+	let result = settle_outputs(&worker, task, &view, &manifest.outputs, outputs, &owner_identity, me)?;
 	let gas_used = manifest.gas.map(|g| g.total).unwrap_or(0).min(view.gas_limit);
+	let (public, written, created) = (result.public.len(), result.ledger_writes.len(), result.new_secrets.len());
+	let outputs = result.public.encode();
 	let result = TaskResult::<Runtime> {
-		transcript_root: H256(sp_crypto_hashing::blake2_256(&(task, view.contract, &outputs, gas_used).encode())),
+		transcript_root: H256(sp_crypto_hashing::blake2_256(&(task, view.contract, &outputs, &result.ledger_writes, &result.new_secrets, gas_used).encode())),
 		outputs: outputs.try_into().map_err(|_| "public outputs exceed the chain's limit")?,
-		new_secrets: Default::default(),
-		ledger_writes: Default::default(),
+		new_secrets: result.new_secrets.try_into().map_err(|_| "more new secrets than the chain takes per task")?,
+		ledger_writes: result.ledger_writes.try_into().map_err(|_| "more ledger writes than the chain takes per task")?,
 		gas_used,
 	};
 	worker.submit(RuntimeCall::SecretCompute(pallet_secret_compute::Call::submit_result { task, result })).await.map_err(|e| e.to_string())?;
 	worker.metrics.tasks_completed.inc();
-	tracing::info!(target: "worker", "task {task:?}: result submitted ({} public outputs, {} rounds, {} bytes sent)", public.len(), stats.rounds, stats.bytes_sent);
+	tracing::info!(
+		target: "worker",
+		"task {task:?}: result submitted ({public} public outputs, {written} ledger writes, {created} new secrets, {} rounds, {} bytes sent)",
+		stats.rounds,
+		stats.bytes_sent
+	);
 	Ok(())
+}
+
+/// This member's shares of the circuit's inputs, arranged as its input owners expect them, and
+/// who each owner is (the identity owning its first input), for handing out private outputs.
+/// `L.get` values are public: every member's share of a public value is the value itself.
+async fn gather_inputs(
+	worker: &Worker,
+	view: &TaskView<AccountId, Balance, BlockNumber>,
+	slots: &[InputSlot],
+	parties: usize,
+	me: usize,
+) -> Result<(Vec<Vec<Fr>>, Vec<Option<H256>>), String> {
+	let secret_slots = slots.iter().filter(|s| matches!(s.source, InputSource::Party(_) | InputSource::Secret(_))).count();
+	if secret_slots != view.inputs.len() {
+		return Err(format!("the entry point takes {secret_slots} secret inputs, the task names {}", view.inputs.len()));
+	}
+	let mut held: Vec<Vec<Fr>> = vec![Vec::new(); parties];
+	let mut owner_identity: Vec<Option<H256>> = vec![None; parties];
+	let mut secrets = view.inputs.iter();
+	for slot in slots {
+		let owner = match slot.source {
+			InputSource::Party(p) => p,
+			InputSource::Secret(_) | InputSource::Ledger { .. } => 0,
+			InputSource::Data(key) => {
+				return Err(format!("input DHT[{key}]: DHT data is encrypted to its owner; share it with `enigma secret share` to compute on it"))
+			},
+		};
+		if owner >= parties {
+			return Err(format!("input {} belongs to party {owner} of {parties}", slot.name));
+		}
+		let value = match slot.source {
+			InputSource::Ledger { key, at } => Fr::from(ledger_value(worker, view, key, at).await?),
+			_ => held_share(worker, secrets.next().ok_or("inputs ran out")?, me, &mut owner_identity[owner])?,
+		};
+		held[owner].push(value);
+	}
+	Ok((held, owner_identity))
+}
+
+/// This member's share of `secret`, opened from its store; notes the secret's identity as its
+/// input owner's if none is known yet.
+fn held_share(worker: &Worker, secret: &H256, me: usize, owner: &mut Option<H256>) -> Result<Fr, String> {
+	let share = worker.store.share(secret).ok_or_else(|| format!("no share of input {secret:?}"))?;
+	let plain = sealed::open(&worker.keys.encryption, &share_context(share.identity, share.committee, share.index), &share.sealed)
+		.ok_or("a stored share no longer opens")?;
+	let value = decode_all::<Fr>(&plain, me).map_err(|e| e.to_string())?;
+	owner.get_or_insert(share.identity);
+	value.first().copied().ok_or_else(|| format!("the stored share of {secret:?} is empty"))
+}
+
+/// `L.get(key, at)`: the contract's ledger value at block `at`, but never later than the block
+/// that created the task, so members reading at different times agree. Unwritten keys read 0.
+async fn ledger_value(worker: &Worker, view: &TaskView<AccountId, Balance, BlockNumber>, key: u64, at: u64) -> Result<u128, String> {
+	let at = BlockNumber::try_from(at).unwrap_or(BlockNumber::MAX).min(view.created);
+	let value = worker
+		.chain
+		.runtime_api::<Option<u128>>("SecretComputeApi_ledger_get", (view.contract, key, at), None)
+		.await
+		.map_err(|e| format!("reading L[{key}]: {e}"))?;
+	Ok(value.unwrap_or(0))
+}
+
+/// What a run produced, sorted by where it goes.
+struct Settled {
+	public: Vec<u128>,
+	ledger_writes: Vec<(u64, u128)>,
+	new_secrets: Vec<H256>,
+}
+
+/// Public outputs and ledger writes go on chain; outputs for a party are kept for that party to
+/// collect; new secrets (`MPC.set`) are stored like delivered shares, sealed to this worker's
+/// key, under ids every member derives alike. The chain registers them to the identity of the
+/// task's first input, with the quorum as the members holding them.
+fn settle_outputs(
+	worker: &Worker,
+	task: H256,
+	view: &TaskView<AccountId, Balance, BlockNumber>,
+	slots: &[OutputSlot],
+	outputs: Vec<(String, HeldOutput<Fr>)>,
+	owner_identity: &[Option<H256>],
+	me: usize,
+) -> Result<Settled, String> {
+	let mut settled = Settled { public: Vec::new(), ledger_writes: Vec::new(), new_secrets: Vec::new() };
+	for (index, ((name, output), slot)) in outputs.into_iter().zip(slots).enumerate() {
+		match (output, &slot.target) {
+			(HeldOutput::Public(v), OutputTarget::Ledger(key)) => {
+				settled.ledger_writes.push((*key, to_u128(v).ok_or_else(|| format!("{name} does not fit in 128 bits"))?))
+			},
+			(HeldOutput::Public(v), _) => settled.public.push(to_u128(v).ok_or_else(|| format!("output {name} does not fit in 128 bits"))?),
+			(HeldOutput::Held { share, .. }, OutputTarget::Secret { key, .. }) => {
+				let first = view.inputs.first().ok_or("a task without inputs")?;
+				let identity = worker.store.share(first).ok_or("the first input's share is gone")?.identity;
+				let context = share_context(identity, view.committee, me as u32);
+				let sealed = sealed::seal(&worker.keys.encryption_public(), &context, &to_bytes(&[share]));
+				let held = HeldShare { identity, committee: view.committee, index: me as u32, sealed, acknowledged: true };
+				let id = new_secret_id(task, *key);
+				worker.store.put_share(&id, &held).map_err(|e| e.to_string())?;
+				settled.new_secrets.retain(|s| *s != id);
+				settled.new_secrets.push(id);
+			},
+			(HeldOutput::Held { to, share }, _) => {
+				let recipient = owner_identity.get(to).copied().flatten().ok_or_else(|| format!("output {name} is for party {to}, who has no input"))?;
+				let held = crate::store::HeldOutput { recipient, share: to_bytes(&[share]) };
+				worker.store.put_output(&task, index as u32, &held).map_err(|e| e.to_string())?;
+			},
+		}
+	}
+	Ok(settled)
 }
 
 /// Committee members (indices) that answer within a few seconds, this one included, and the

@@ -91,6 +91,9 @@ pub struct TaskInfo<T: Config> {
 	pub committee: CommitteeId,
 	/// Held from the requester: the most it pays.
 	pub gas_limit: BalanceOf<T>,
+	/// The block that created it: `L.get` reads the ledger as of this block at the latest, so
+	/// every member sees the same values.
+	pub created: BlockNumberFor<T>,
 	pub deadline: BlockNumberFor<T>,
 	pub status: TaskStatus,
 }
@@ -410,7 +413,7 @@ pub mod pallet {
 			}
 			Tasks::<T>::insert(
 				task,
-				TaskInfo { requester: who, contract, entry, inputs, public_args, committee, gas_limit, deadline, status: TaskStatus::Pending },
+				TaskInfo { requester: who, contract, entry, inputs, public_args, committee, gas_limit, created: now, deadline, status: TaskStatus::Pending },
 			);
 			Self::deposit_event(Event::TaskCreated { task, contract, committee, deadline });
 			Ok(())

@@ -18,6 +18,7 @@ pub struct TaskView<AccountId, Balance, BlockNumber> {
 	pub committee: u32,
 	pub members: Vec<AccountId>,
 	pub gas_limit: Balance,
+	pub created: BlockNumber,
 	pub deadline: BlockNumber,
 	pub status: TaskStatus,
 }

@@ -161,6 +161,8 @@ fn a_quorum_completes_the_task_pays_the_workers_and_slashes_the_dissenter() {
 		let task = last_task();
 		assert_eq!(Balances::balance_on_hold(&HoldReason::TaskGas.into(), &OWNER), 10_000);
 		assert_eq!(SecretCompute::assignments(&11), vec![task]);
+		let created = Tasks::<Test>::get(task).unwrap().created;
+		assert_eq!(created, System::block_number(), "a task records the block that created it (L.get reads as of it)");
 		let good = result(b"avg=63600", 900, vec![(1, 42)], vec![H256::repeat_byte(0x5e)]);
 		let bad = result(b"avg=1", 900, vec![], vec![]);
 		assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(14), task, bad));

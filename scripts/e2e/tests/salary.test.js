@@ -1,7 +1,9 @@
 // Whitepaper section 2 end to end: five people secret-share their salaries with a committee of
 // four workers; the salary contract's average is published on chain; each person privately
 // learns their own rank; no worker's log or store holds a salary in the clear. Then a dApp
-// submits the same task with polkadot-js alone and decodes the result from the event.
+// submits the same task with polkadot-js alone and decodes the result from the event. On the
+// same committee: a vote whose tallies go to the contract's public ledger L (whitepaper 8.9), and
+// a savings pot that stays secret-shared from one task to the next (the MPC dictionary, 5.7).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, dirname } from 'node:path';
@@ -14,13 +16,14 @@ import { Node, tempDir } from '../lib/node.js';
 import { submit, findEvent } from '../lib/tx.js';
 import { Daemon, run, WORKER_BIN, CLIENT_BIN } from '../lib/process.js';
 
-const CONTRACT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'contracts', 'salary.enigma');
+const EXAMPLES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'contracts');
+const CONTRACT = join(EXAMPLES, 'salary.enigma');
 const UNIT = 10n ** 12n;
 const SALARIES = [52_000, 61_000, 48_500, 75_250, 61_500];
 
 let node, api, alice, workers = [], workerDirs = [];
 let users = [];
-let contract, inputs;
+let contract, inputs, committee;
 
 const enigma = async (args, input) => {
   const r = await run(CLIENT_BIN, ['--rpc', node.wsUrl, ...args], input);
@@ -66,7 +69,7 @@ after(async () => {
 const bootstrap = () => ['--bootstrap', workers[0].address];
 
 test('five salaries: average on chain, each rank to its owner only, no salary in the clear', async () => {
-  const committee = await enigma(['committee', 'request', '--size', '4', '--suri', '//Alice']);
+  committee = await enigma(['committee', 'request', '--size', '4', '--suri', '//Alice']);
   // Each person's pseudonym lets Alice (who runs the survey) compute on it, nothing more.
   inputs = [];
   for (const user of users) {
@@ -141,4 +144,58 @@ test('a dApp submits the task with polkadot-js and decodes TaskCompleted from th
   const outputs = api.createType('Vec<u128>', completed.outputs.toU8a(true)).map((v) => v.toNumber());
   assert.deepEqual(outputs, [Math.floor(SALARIES.reduce((a, b) => a + b, 0) / SALARIES.length)]);
   assert.ok(completed.gasUsed.toBigInt() > 0n && completed.gasUsed.toBigInt() <= gasLimit);
+});
+
+const share = (user, value) => enigma(['secret', 'share', '--suri', user.seed, '--identity', user.identity,
+  '--committee', committee, '--value', String(value), ...bootstrap()]);
+
+test('a blind vote: the tallies go to the public ledger L, the ballots stay secret', async () => {
+  assert.ok(committee && users[0].identity, 'the first test formed the committee and the identities');
+  const VOTES = [2, 0, 2, 1, 2];
+  const ballots = [];
+  for (const [i, user] of users.entries()) ballots.push(await share(user, VOTES[i]));
+  const voting = await enigma(['contract', 'deploy', join(EXAMPLES, 'voting.enigma'), '--suri', '//Alice']);
+  const task = await enigma(['task', 'submit', '--contract', voting, '--entry', 'tally', '--args', '{"now": 120, "deadline": 100}',
+    ...ballots.flatMap((s) => ['--input', s]), '--suri', '//Alice']);
+  const result = JSON.parse(await enigma(['task', 'wait', task]));
+  assert.equal(result.status, 'Completed');
+  assert.deepEqual(result.public, {});
+  assert.deepEqual(result.ledger, { 'L[0]': '1', 'L[1]': '1', 'L[2]': '3' });
+  // The chain keeps them as the contract's ledger, with the block that wrote them.
+  for (const [candidate, count] of [[0, 1], [1, 1], [2, 3]]) {
+    const history = await api.query.secretCompute.ledger(voting, candidate);
+    assert.equal(history.length, 1);
+    assert.equal(history[0][1].toNumber(), count);
+  }
+});
+
+test('a savings pot stays secret-shared between tasks and only its owner declassifies it', async () => {
+  const owner = users[0];
+  const savings = await enigma(['contract', 'deploy', join(EXAMPLES, 'savings.enigma'), '--suri', '//Alice']);
+  // open(250): the deposit becomes the new secret MPC[1], registered to the owner's identity.
+  const opened = await enigma(['task', 'submit', '--contract', savings, '--entry', 'open',
+    '--input', await share(owner, 250), '--suri', '//Alice']);
+  const first = JSON.parse(await enigma(['task', 'wait', opened]));
+  assert.deepEqual(first.ledger, { 'L[0]': '1' });
+  const pot = first.secrets['MPC[1]'];
+  assert.match(pot, /^0x[0-9a-f]{64}$/);
+  const registered = (await api.query.secretCompute.secrets(pot)).unwrap();
+  assert.equal(registered.owner.toHex(), owner.identity);
+  assert.ok(registered.ready.isTrue);
+  assert.ok(registered.acks.length >= 3, 'the quorum whose results agreed is on record as holding it');
+
+  // deposit(40) computes on the pot without anyone seeing it, and replaces it with 290.
+  const deposited = await enigma(['task', 'submit', '--contract', savings, '--entry', 'deposit',
+    '--input', await share(owner, 40), '--input', pot, '--suri', '//Alice']);
+  const second = JSON.parse(await enigma(['task', 'wait', deposited]));
+  assert.equal(second.status, 'Completed');
+  assert.deepEqual(second.public, { out2: '0' }, '40 is not a deposit of 100 or more');
+  assert.deepEqual(second.ledger, { 'L[0]': '2' }, 'L.get read the count the first task wrote');
+  const newPot = second.secrets['MPC[1]'];
+  assert.notEqual(newPot, pot);
+  assert.equal(await enigma(['secret', 'declassify', newPot, '--suri', owner.seed, ...bootstrap()]), '290');
+  assert.equal(await enigma(['secret', 'declassify', pot, '--suri', owner.seed, ...bootstrap()]), '250');
+  const denied = await run(CLIENT_BIN, ['--rpc', node.wsUrl, 'secret', 'declassify', newPot, '--suri', users[1].seed, ...bootstrap()]);
+  assert.equal(denied.code, 1);
+  assert.match(denied.stderr, /SecretCompute::NoPermission/);
 });
