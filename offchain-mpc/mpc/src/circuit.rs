@@ -350,13 +350,15 @@ pub fn execute_held<M: Mpc>(mpc: &mut M, circuit: &Circuit, held: &[Vec<M::F>]) 
 	if held.len() != circuit.parties() {
 		return Err(MpcError::InvalidCircuit(format!("circuit has {} input owners, got shares for {}", circuit.parties(), held.len())));
 	}
-	let mut inputs: Vec<Vec<M::Share>> = Vec::with_capacity(held.len());
 	for (owner, shares) in held.iter().enumerate() {
 		if shares.len() != circuit.inputs_per_party[owner] {
 			return Err(MpcError::InvalidCircuit(format!("party {owner} has {} inputs, got {} shares", circuit.inputs_per_party[owner], shares.len())));
 		}
-		inputs.push(mpc.adopt(shares)?);
 	}
+	// All owners' shares are adopted in one batch: one round however many people gave inputs.
+	let all: Vec<M::F> = held.iter().flatten().copied().collect();
+	let mut adopted = mpc.adopt(&all)?.into_iter();
+	let inputs: Vec<Vec<M::Share>> = held.iter().map(|shares| adopted.by_ref().take(shares.len()).collect()).collect();
 	let wires = evaluate(mpc, circuit, &inputs)?;
 	let get = |w: Wire| wires[w].expect("every wire is computed");
 	mpc.check()?;

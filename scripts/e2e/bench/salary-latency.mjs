@@ -57,12 +57,18 @@ try {
   const secrets = [];
   for (const n of sizes.length ? sizes : [25, 50, 100]) {
     process.stderr.write(`sharing up to ${n} salaries...\n`);
-    // One `secret share` call shares them all: one DHT client, one registration each.
-    const missing = Array.from({ length: n - secrets.length }, () => String(40_000 + Math.floor(Math.random() * 60_000)));
-    if (missing.length) {
-      const ids = await enigma(['secret', 'share', '--suri', seed, '--identity', identity, '--committee', committee,
-        ...missing.flatMap((v) => ['--value', v]), ...via]);
+    // `secret share` takes many values per call (one DHT client, one registration each); in
+    // chunks of 100, retried once, so a rejected transaction costs a chunk, not the run.
+    while (secrets.length < n) {
+      const chunk = Array.from({ length: Math.min(100, n - secrets.length) }, () => String(40_000 + Math.floor(Math.random() * 60_000)));
+      const args = ['secret', 'share', '--suri', seed, '--identity', identity, '--committee', committee,
+        ...chunk.flatMap((v) => ['--value', v]), ...via];
+      const ids = await enigma(args).catch((e) => {
+        process.stderr.write(`retrying a chunk: ${e.message.split('\n').pop()}\n`);
+        return enigma(args);
+      });
       secrets.push(...ids.split('\n'));
+      process.stderr.write(`${secrets.length} of ${n} shared\n`);
     }
     const file = join(tempDir('bench-contract'), `average${n}.enigma`);
     writeFileSync(file, contractFor(n));
