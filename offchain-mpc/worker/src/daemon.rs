@@ -12,7 +12,7 @@ use crate::{
 };
 use enigma_chain::{Chain, ChainError};
 use enigma_p2p::{Config as DhtConfig, DhtNode, Multiaddr};
-use enigma_runtime::{Runtime, RuntimeCall, RuntimeEvent, UNIT};
+use enigma_runtime::{Header, Runtime, RuntimeCall, RuntimeEvent, UNIT};
 use pallet_workers::WorkerOf;
 use sp_core::crypto::Ss58Codec;
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
@@ -108,16 +108,9 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 	// Tests and scripts read the address from stdout.
 	println!("{}", dht.address());
 
-	let account = keys.account_id();
-	// Resume: acknowledge shares received before a restart, and run the tasks still assigned.
-	for secret in worker.store.unacknowledged() {
-		spawn_logged(format!("acknowledging {secret:?}"), { let w = worker.clone(); async move { w.acknowledge(secret).await } });
-	}
-	let assigned: Vec<sp_core::H256> = chain.runtime_api("SecretComputeApi_assignments", account.clone(), None).await?;
-	for task in assigned {
-		spawn_task(&worker, task);
-	}
+	catch_up(&worker).await?;
 	let mut heads = chain.finalized_heads().await?;
+	let mut skipped = 0u32;
 	let outcome = loop {
 		tokio::select! {
 			head = heads.next() => {
@@ -129,38 +122,25 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 				if let Err(e) = chain.check_runtime().await {
 					break Err(e.into());
 				}
-				let hash = Chain::header_hash(&header);
-				metrics.finalized_blocks.inc();
-				metrics.best_finalized.set(header.number as u64);
-				let workers = active_workers(&chain, Some(hash)).await?;
-				metrics.active_workers.set(workers.len() as u64);
-				placement.update(&workers);
-				metrics.dht_records.set(dht.held().len() as u64);
-				for record in chain.events(hash).await? {
-					match record.event {
-						RuntimeEvent::Workers(pallet_workers::Event::Slashed { task, worker, offence, amount }) if worker == account => {
-							tracing::warn!(target: "worker", "slashed {} ENG for {offence:?} in task {task:?}", amount / UNIT);
-						}
-						RuntimeEvent::Workers(pallet_workers::Event::CommitteeFormed { id, members }) if members.contains(&account) => {
-							tracing::info!(target: "worker", "member of committee {id} ({} workers)", members.len());
-						}
-						RuntimeEvent::SecretCompute(pallet_secret_compute::Event::TaskCreated { task, committee, .. }) => {
-							let members: Option<Vec<sp_core::crypto::AccountId32>> = chain
-								.storage("Workers.Committees", pallet_workers::Committees::<Runtime>::hashed_key_for(committee), Some(hash))
-								.await?;
-							if members.is_some_and(|m| m.contains(&account)) {
-								metrics.tasks_assigned.inc();
-								tracing::info!(target: "worker", "task {task:?} assigned to committee {committee}");
-								spawn_task(&worker, task);
-							}
-						}
-						RuntimeEvent::SecretCompute(pallet_secret_compute::Event::SecretRegistered { secret, .. }) if worker.store.share(&secret).is_some() => {
-							spawn_logged(format!("acknowledging {secret:?}"), { let w = worker.clone(); async move { w.acknowledge(secret).await } });
-						}
-						_ => {}
+				// Far behind the chain (a burst of blocks), old blocks are skipped rather than read
+				// one by one, and a block the worker cannot read (its state pruned) is not fatal:
+				// once near the head again, what their events said is read from the chain's state.
+				let head = chain.best_number().await.unwrap_or(header.number);
+				if head.saturating_sub(header.number) > LAG_LIMIT {
+					skipped += 1;
+					continue;
+				}
+				let outcome = on_finalized(&worker, &chain, &placement, &dht, &header).await;
+				if let Err(e) = &outcome {
+					tracing::warn!(target: "worker", "finalized #{}: {e}", header.number);
+				}
+				if outcome.is_err() || skipped > 0 {
+					tracing::debug!(target: "worker", "catching up at #{} from the chain's state ({skipped} blocks skipped)", header.number);
+					skipped = 0;
+					if let Err(e) = catch_up(&worker).await {
+						tracing::warn!(target: "worker", "catching up: {e}");
 					}
 				}
-				tracing::debug!(target: "worker", "finalized #{} · {} active workers · {} records held", header.number, workers.len(), dht.held().len());
 			}
 			_ = tokio::signal::ctrl_c() => break Ok(()),
 		}
@@ -168,6 +148,74 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 	tracing::info!(target: "worker", "stopping");
 	dht.shutdown().await;
 	outcome
+}
+
+/// How many blocks behind the chain's head the worker may fall before it skips blocks.
+const LAG_LIMIT: u32 = 32;
+
+/// Acknowledges the shares held but not yet acknowledged, and starts the tasks assigned to this
+/// worker that it has not started: at start, and whenever blocks were missed.
+async fn catch_up(worker: &Arc<Worker>) -> Result<(), DaemonError> {
+	for secret in worker.store.unacknowledged() {
+		spawn_acknowledge(worker, secret);
+	}
+	let assigned: Vec<sp_core::H256> = worker.chain.runtime_api("SecretComputeApi_assignments", worker.account(), None).await?;
+	for task in assigned {
+		spawn_task(worker, task);
+	}
+	Ok(())
+}
+
+/// Acts on one finalized block: placement weights, metrics, and the events that concern this
+/// worker (its committees, slashes, tasks and secrets).
+async fn on_finalized(worker: &Arc<Worker>, chain: &Chain, placement: &ChainPlacement, dht: &DhtNode, header: &Header) -> Result<(), DaemonError> {
+	let metrics = &worker.metrics;
+	let account = worker.account();
+	let hash = Chain::header_hash(header);
+	metrics.finalized_blocks.inc();
+	metrics.best_finalized.set(header.number as u64);
+	let workers = active_workers(chain, Some(hash)).await?;
+	metrics.active_workers.set(workers.len() as u64);
+	placement.update(&workers);
+	metrics.dht_records.set(dht.held().len() as u64);
+	for record in chain.events(hash).await? {
+		match record.event {
+			RuntimeEvent::Workers(pallet_workers::Event::Slashed { task, worker, offence, amount }) if worker == account => {
+				tracing::warn!(target: "worker", "slashed {} ENG for {offence:?} in task {task:?}", amount / UNIT);
+			}
+			RuntimeEvent::Workers(pallet_workers::Event::CommitteeFormed { id, members }) if members.contains(&account) => {
+				tracing::info!(target: "worker", "member of committee {id} ({} workers)", members.len());
+			}
+			RuntimeEvent::SecretCompute(pallet_secret_compute::Event::TaskCreated { task, committee, .. }) => {
+				let members: Option<Vec<sp_core::crypto::AccountId32>> =
+					chain.storage("Workers.Committees", pallet_workers::Committees::<Runtime>::hashed_key_for(committee), Some(hash)).await?;
+				if members.is_some_and(|m| m.contains(&account)) {
+					metrics.tasks_assigned.inc();
+					tracing::info!(target: "worker", "task {task:?} assigned to committee {committee}");
+					spawn_task(worker, task);
+				}
+			}
+			RuntimeEvent::SecretCompute(pallet_secret_compute::Event::SecretRegistered { secret, .. }) if worker.store.share(&secret).is_some() => {
+				spawn_acknowledge(worker, secret);
+			}
+			_ => {}
+		}
+	}
+	tracing::debug!(target: "worker", "finalized #{} · {} active workers · {} records held", header.number, workers.len(), dht.held().len());
+	Ok(())
+}
+
+/// Acknowledges `secret` in the background, unless that is already under way.
+fn spawn_acknowledge(worker: &Arc<Worker>, secret: sp_core::H256) {
+	if !worker.begin_ack(secret) {
+		return;
+	}
+	let w = worker.clone();
+	spawn_logged(format!("acknowledging {secret:?}"), async move {
+		let outcome = w.acknowledge(secret).await;
+		w.end_ack(&secret);
+		outcome
+	});
 }
 
 fn spawn_logged(what: String, work: impl std::future::Future<Output = Result<(), String>> + Send + 'static) {
@@ -181,6 +229,9 @@ fn spawn_logged(what: String, work: impl std::future::Future<Output = Result<(),
 /// Runs a task in the background; a failure is logged and counted (the chain fails the task at
 /// its deadline if no quorum of the committee completes it).
 fn spawn_task(worker: &Arc<Worker>, task: sp_core::H256) {
+	if !worker.start(task) {
+		return;
+	}
 	let worker = worker.clone();
 	tokio::spawn(async move {
 		if let Err(e) = run_task(worker.clone(), task).await {

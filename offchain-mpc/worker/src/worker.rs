@@ -20,12 +20,16 @@ pub struct Worker {
 	pub misbehave: bool,
 	/// Committee members (by index) whose frames this worker could not decode, per task.
 	blames: std::sync::Mutex<std::collections::HashMap<H256, std::collections::BTreeSet<usize>>>,
+	/// Tasks this worker has started, so catching up with the chain never runs one twice.
+	started: std::sync::Mutex<std::collections::HashSet<H256>>,
+	/// Acknowledgements under way, so catching up never queues one twice.
+	acking: std::sync::Mutex<std::collections::HashSet<H256>>,
 	submit_queue: tokio::sync::Mutex<()>,
 }
 
 impl Worker {
 	pub fn new(chain: Arc<Chain>, keys: WorkerKeys, store: WorkerStore, metrics: Metrics, misbehave: bool) -> Self {
-		Self { chain, keys, store, metrics, dht: OnceLock::new(), misbehave, blames: Default::default(), submit_queue: tokio::sync::Mutex::new(()) }
+		Self { chain, keys, store, metrics, dht: OnceLock::new(), misbehave, blames: Default::default(), started: Default::default(), acking: Default::default(), submit_queue: tokio::sync::Mutex::new(()) }
 	}
 
 	pub fn blame(&self, task: H256, member: usize) {
@@ -34,6 +38,20 @@ impl Worker {
 
 	pub fn blamed(&self, task: &H256) -> Vec<usize> {
 		self.blames.lock().expect("blames lock").get(task).map(|b| b.iter().copied().collect()).unwrap_or_default()
+	}
+
+	/// True the first time it is called for `task`.
+	pub fn start(&self, task: H256) -> bool {
+		self.started.lock().expect("started lock").insert(task)
+	}
+
+	/// True unless an acknowledgement of `secret` is already under way.
+	pub fn begin_ack(&self, secret: H256) -> bool {
+		self.acking.lock().expect("acking lock").insert(secret)
+	}
+
+	pub fn end_ack(&self, secret: &H256) {
+		self.acking.lock().expect("acking lock").remove(secret);
 	}
 
 	pub fn account(&self) -> AccountId32 {
