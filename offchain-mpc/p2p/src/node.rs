@@ -199,6 +199,13 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 	file.write_all(bytes)
 }
 
+/// Hands the outcome of an outbound request to whoever waits for it (nobody, if it gave up).
+fn settle(pending: &mut HashMap<OutboundRequestId, oneshot::Sender<Result<Vec<u8>, String>>>, id: OutboundRequestId, outcome: Result<Vec<u8>, String>) {
+	if let Some(reply) = pending.remove(&id) {
+		let _ = reply.send(outcome);
+	}
+}
+
 fn split_peer(address: &Multiaddr) -> Option<(PeerId, Multiaddr)> {
 	let mut address = address.clone();
 	match address.pop()? {
@@ -820,16 +827,8 @@ impl EventLoop {
 					}
 				}
 			}
-			Event::Message { message: Message::Response { request_id, response }, .. } => {
-				if let Some(reply) = self.record_requests.remove(&request_id) {
-					let _ = reply.send(Ok(response));
-				}
-			}
-			Event::OutboundFailure { request_id, error, peer } => {
-				if let Some(reply) = self.record_requests.remove(&request_id) {
-					let _ = reply.send(Err(format!("{peer}: {error}")));
-				}
-			}
+			Event::Message { message: Message::Response { request_id, response }, .. } => settle(&mut self.record_requests, request_id, Ok(response)),
+			Event::OutboundFailure { request_id, error, peer } => settle(&mut self.record_requests, request_id, Err(format!("{peer}: {error}"))),
 			Event::InboundFailure { peer, error, .. } => tracing::debug!(target: "dht", "inbound request from {peer} failed: {error}"),
 			Event::ResponseSent { .. } => {}
 		}
@@ -851,16 +850,8 @@ impl EventLoop {
 					let _ = self.swarm.behaviour_mut().app.send_response(channel, Vec::new());
 				}
 			},
-			Event::Message { message: Message::Response { request_id, response }, .. } => {
-				if let Some(reply) = self.app_requests.remove(&request_id) {
-					let _ = reply.send(Ok(response));
-				}
-			}
-			Event::OutboundFailure { request_id, error, peer } => {
-				if let Some(reply) = self.app_requests.remove(&request_id) {
-					let _ = reply.send(Err(format!("{peer}: {error}")));
-				}
-			}
+			Event::Message { message: Message::Response { request_id, response }, .. } => settle(&mut self.app_requests, request_id, Ok(response)),
+			Event::OutboundFailure { request_id, error, peer } => settle(&mut self.app_requests, request_id, Err(format!("{peer}: {error}"))),
 			Event::InboundFailure { peer, error, .. } => tracing::debug!(target: "dht", "application request from {peer} failed: {error}"),
 			Event::ResponseSent { .. } => {}
 		}

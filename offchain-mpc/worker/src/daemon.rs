@@ -157,7 +157,7 @@ const LAG_LIMIT: u32 = 32;
 /// worker that it has not started: at start, and whenever blocks were missed.
 async fn catch_up(worker: &Arc<Worker>) -> Result<(), DaemonError> {
 	for secret in worker.store.unacknowledged() {
-		spawn_acknowledge(worker, secret);
+		worker.acknowledge_in_background(secret);
 	}
 	let assigned: Vec<sp_core::H256> = worker.chain.runtime_api("SecretComputeApi_assignments", worker.account(), None).await?;
 	for task in assigned {
@@ -196,34 +196,13 @@ async fn on_finalized(worker: &Arc<Worker>, chain: &Chain, placement: &ChainPlac
 				}
 			}
 			RuntimeEvent::SecretCompute(pallet_secret_compute::Event::SecretRegistered { secret, .. }) if worker.store.share(&secret).is_some() => {
-				spawn_acknowledge(worker, secret);
+				worker.acknowledge_in_background(secret);
 			}
 			_ => {}
 		}
 	}
 	tracing::debug!(target: "worker", "finalized #{} · {} active workers · {} records held", header.number, workers.len(), dht.held().len());
 	Ok(())
-}
-
-/// Acknowledges `secret` in the background, unless that is already under way.
-fn spawn_acknowledge(worker: &Arc<Worker>, secret: sp_core::H256) {
-	if !worker.begin_ack(secret) {
-		return;
-	}
-	let w = worker.clone();
-	spawn_logged(format!("acknowledging {secret:?}"), async move {
-		let outcome = w.acknowledge(secret).await;
-		w.end_ack(&secret);
-		outcome
-	});
-}
-
-fn spawn_logged(what: String, work: impl std::future::Future<Output = Result<(), String>> + Send + 'static) {
-	tokio::spawn(async move {
-		if let Err(e) = work.await {
-			tracing::warn!(target: "worker", "{what}: {e}");
-		}
-	});
 }
 
 /// Runs a task in the background; a failure is logged and counted (the chain fails the task at

@@ -58,12 +58,7 @@ impl WorkerService {
 		worker.store.put_share(&secret, &held).map_err(|e| e.to_string())?;
 		worker.metrics.shares_held.inc();
 		tracing::info!(target: "worker", "holding share #{} of secret {secret:?}", d.index);
-		let worker = worker.clone();
-		tokio::spawn(async move {
-			if let Err(e) = worker.acknowledge(secret).await {
-				tracing::warn!(target: "worker", "acknowledging {secret:?}: {e}");
-			}
-		});
+		worker.acknowledge_in_background(secret);
 		Ok(WorkerResponse::Accepted)
 	}
 
@@ -80,8 +75,7 @@ impl WorkerService {
 		if !allowed {
 			return Err("the account may not declassify this secret".into());
 		}
-		let plain = sealed::open(&self.0.keys.encryption, &share_context(held.identity, held.committee, held.index), &held.sealed)
-			.ok_or("the stored share no longer opens")?;
+		let plain = held.open(&self.0.keys.encryption).ok_or("the stored share no longer opens")?;
 		tracing::info!(target: "worker", "handed share of {secret:?} to its owner for declassification");
 		Ok(WorkerResponse::OutputShare(plain))
 	}

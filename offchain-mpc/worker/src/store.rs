@@ -2,6 +2,8 @@
 //! and its shares of private task outputs awaiting their recipients. Survives restarts.
 
 use codec::{Decode, Encode};
+use enigma_chain::offchain::share_context;
+use enigma_p2p::sealed;
 use parity_db::{Db, Options};
 use sp_core::H256;
 use std::{path::Path, sync::Arc};
@@ -18,6 +20,20 @@ pub struct HeldShare {
 	pub sealed: Vec<u8>,
 	/// Whether this worker acknowledged it on chain.
 	pub acknowledged: bool,
+}
+
+impl HeldShare {
+	/// A share this worker computed itself (a task's new secret), sealed to its own key under
+	/// the same context as a delivered one.
+	pub fn seal(public: &[u8; 32], identity: H256, committee: u32, index: u32, plaintext: &[u8]) -> Self {
+		let sealed = sealed::seal(public, &share_context(identity, committee, index), plaintext);
+		Self { identity, committee, index, sealed, acknowledged: true }
+	}
+
+	/// The share's plaintext, or `None` if it is not sealed to `secret` under its context.
+	pub fn open(&self, secret: &x25519_dalek::StaticSecret) -> Option<Vec<u8>> {
+		sealed::open(secret, &share_context(self.identity, self.committee, self.index), &self.sealed)
+	}
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]

@@ -4,7 +4,7 @@
 
 use crate::{store::HeldShare, worker::Worker};
 use codec::{Decode, Encode};
-use enigma_chain::offchain::{new_secret_id, share_context};
+use enigma_chain::offchain::new_secret_id;
 use enigma_lang::{
 	manifest::{InputSlot, InputSource, OutputSlot, OutputTarget, Prices},
 	PublicArg,
@@ -17,7 +17,7 @@ use enigma_mpc::{
 	transport::faulty::{Fault, Faulty},
 	Mpc, MpcError,
 };
-use enigma_p2p::{sealed, PeerId};
+use enigma_p2p::PeerId;
 use enigma_runtime::{AccountId, Balance, BlockNumber, Runtime, RuntimeCall};
 use pallet_secret_compute::{runtime_api::TaskView, TaskResult, TaskStatus};
 use sp_core::H256;
@@ -174,8 +174,7 @@ async fn gather_inputs(
 /// input owner's if none is known yet.
 fn held_share(worker: &Worker, secret: &H256, me: usize, owner: &mut Option<H256>) -> Result<Fr, String> {
 	let share = worker.store.share(secret).ok_or_else(|| format!("no share of input {secret:?}"))?;
-	let plain = sealed::open(&worker.keys.encryption, &share_context(share.identity, share.committee, share.index), &share.sealed)
-		.ok_or("a stored share no longer opens")?;
+	let plain = share.open(&worker.keys.encryption).ok_or("a stored share no longer opens")?;
 	let value = decode_all::<Fr>(&plain, me).map_err(|e| e.to_string())?;
 	owner.get_or_insert(share.identity);
 	value.first().copied().ok_or_else(|| format!("the stored share of {secret:?} is empty"))
@@ -223,9 +222,7 @@ fn settle_outputs(
 			(HeldOutput::Held { share, .. }, OutputTarget::Secret { key, .. }) => {
 				let first = view.inputs.first().ok_or("a task without inputs")?;
 				let identity = worker.store.share(first).ok_or("the first input's share is gone")?.identity;
-				let context = share_context(identity, view.committee, me as u32);
-				let sealed = sealed::seal(&worker.keys.encryption_public(), &context, &to_bytes(&[share]));
-				let held = HeldShare { identity, committee: view.committee, index: me as u32, sealed, acknowledged: true };
+				let held = HeldShare::seal(&worker.keys.encryption_public(), identity, view.committee, me as u32, &to_bytes(&[share]));
 				let id = new_secret_id(task, *key);
 				worker.store.put_share(&id, &held).map_err(|e| e.to_string())?;
 				settled.new_secrets.retain(|s| *s != id);

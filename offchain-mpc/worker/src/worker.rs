@@ -45,15 +45,6 @@ impl Worker {
 		self.started.lock().expect("started lock").insert(task)
 	}
 
-	/// True unless an acknowledgement of `secret` is already under way.
-	pub fn begin_ack(&self, secret: H256) -> bool {
-		self.acking.lock().expect("acking lock").insert(secret)
-	}
-
-	pub fn end_ack(&self, secret: &H256) {
-		self.acking.lock().expect("acking lock").remove(secret);
-	}
-
 	pub fn account(&self) -> AccountId32 {
 		self.keys.account_id()
 	}
@@ -88,6 +79,21 @@ impl Worker {
 	}
 
 	/// Acknowledges a held share once its secret is registered on chain (idempotent).
+	/// Acknowledges `secret` in a background task (failures are logged), unless that is already
+	/// under way.
+	pub fn acknowledge_in_background(self: &Arc<Self>, secret: H256) {
+		if !self.acking.lock().expect("acking lock").insert(secret) {
+			return;
+		}
+		let worker = self.clone();
+		tokio::spawn(async move {
+			if let Err(e) = worker.acknowledge(secret).await {
+				tracing::warn!(target: "worker", "acknowledging {secret:?}: {e}");
+			}
+			worker.acking.lock().expect("acking lock").remove(&secret);
+		});
+	}
+
 	pub async fn acknowledge(&self, secret: H256) -> Result<(), String> {
 		let Some(mut held) = self.store.share(&secret) else { return Ok(()) };
 		if held.acknowledged {
