@@ -249,6 +249,8 @@ impl_runtime_apis! {
 				owner: s.owner,
 				committee: s.committee,
 				commitment: s.commitment,
+				kind: s.kind,
+				origin: s.origin,
 				ready: s.ready,
 			})
 		}

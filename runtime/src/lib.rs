@@ -278,6 +278,8 @@ impl pallet_workers::Config for Runtime {
 	type UnbondingPeriod = parameters::dynamic_params::workers::UnbondingPeriod;
 	type SlashFraction = parameters::dynamic_params::workers::SlashFraction;
 	type MaxConcurrentTasks = parameters::dynamic_params::workers::MaxConcurrentTasks;
+	type MinCommitteeSize = parameters::dynamic_params::workers::CommitteeSize;
+	type CorruptionThreshold = parameters::dynamic_params::workers::CorruptionThreshold;
 	type FalseReportPenalty = frame_support::traits::ConstU128<{ 10 * UNIT }>;
 	type Evidence = SecretCompute;
 	type MaxWorkers = ConstU32<256>;
@@ -421,6 +423,7 @@ mod benches {
 
 		fn committee_of(size: u32) -> pallet_workers::CommitteeId {
 			use frame_support::traits::{fungible::Mutate, Get};
+			let size = size.max(Workers::min_committee_size());
 			let stake = 2 * parameters::dynamic_params::workers::MinWorkerStake::get();
 			for i in 0..size {
 				let worker: AccountId = frame_benchmarking::account("worker", i, pallet_workers::NextCommitteeId::<Runtime>::get());

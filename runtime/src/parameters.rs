@@ -56,10 +56,11 @@ pub mod dynamic_params {
 		/// The least a worker must stake to be assigned work.
 		#[codec(index = 0)]
 		pub static MinWorkerStake: Balance = 1_000 * UNIT;
-		/// Workers in a committee.
+		/// The smallest committee a data owner may request.
 		#[codec(index = 1)]
 		pub static CommitteeSize: u32 = 4;
-		/// Corrupted parties a committee tolerates (t of the (t+1, n) sharing).
+		/// Corrupted members every committee tolerates (t of the (t+1, n) sharing; at least 1
+		/// whatever it is set to): committees have at least 2t + 1 members.
 		#[codec(index = 2)]
 		pub static CorruptionThreshold: u32 = 1;
 		/// Blocks between `unbond` and `withdraw`.

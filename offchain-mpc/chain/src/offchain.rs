@@ -36,9 +36,23 @@ pub fn share_context(identity: H256, committee: u32, index: u32) -> Vec<u8> {
 	(b"enigma/share/v1", identity, committee, index).encode()
 }
 
-/// The id every committee member gives the secret a task creates with `MPC.set(key, ..)`.
-pub fn new_secret_id(task: H256, key: u64) -> H256 {
-	blake2_256(&(b"enigma/new-secret/v1", task, key).encode())
+/// The id of the secret a task creates with `MPC.set(key, ..)`, as the chain derives it.
+pub use pallet_secret_compute::{new_secret_id, ValueKind};
+
+/// What `submitter()` returns in a contract: the first 16 bytes of the requester's account id,
+/// read as a big-endian `u128`.
+pub fn submitter_value(account: &AccountId32) -> u128 {
+	let bytes: &[u8; 32] = account.as_ref();
+	u128::from_be_bytes(bytes[..16].try_into().expect("16 bytes"))
+}
+
+/// Field elements a member holds per secret of `kind`: the value, and the bits of an integer
+/// (which let every task check the value's range without opening it).
+pub fn share_width(kind: ValueKind) -> usize {
+	match kind {
+		ValueKind::Int { bits } => 1 + bits as usize,
+		ValueKind::Field => 1,
+	}
 }
 
 /// What the owner signs to get a member's share of a secret back (declassify).
@@ -59,6 +73,9 @@ pub struct ShareDelivery {
 	pub commitment: H256,
 	/// The member's position in the committee (its Shamir point is index + 1).
 	pub index: u32,
+	/// What the value is: the member holds [`share_width`] field elements of it (the value's
+	/// share, then its bits' shares, least significant first).
+	pub kind: ValueKind,
 	pub share_hashes: Vec<H256>,
 	/// The share, sealed to the member's x25519 key under [`share_context`].
 	pub sealed: Vec<u8>,

@@ -4,12 +4,12 @@ use crate::{event, parse_h256, signer, Ctx, Dht, Signing};
 use clap::Subcommand;
 use codec::{Decode, Encode};
 use enigma_chain::{
-	offchain::{commitment, declassify_message, new_secret_id, output_message, share_context, share_hash, ShareDelivery, WorkerRequest, WorkerResponse},
+	offchain::{commitment, declassify_message, new_secret_id, output_message, share_context, share_hash, submitter_value, ShareDelivery, ValueKind, WorkerRequest, WorkerResponse},
 	Chain,
 };
 use enigma_lang::{
 	manifest::{OutputTarget, Prices},
-	Compiled, PublicArg,
+	ChainFacts, Compiled, PublicArg,
 };
 use enigma_mpc::{
 	circuit::Recipient,
@@ -38,9 +38,10 @@ pub enum CommitteeCommand {
 
 #[derive(Subcommand)]
 pub enum SecretCommand {
-	/// Shamir-share values with a committee: each member gets its share sealed to its key, the
-	/// chain gets the commitment. Waits until every member has acknowledged; prints one secret
-	/// id per value, in order.
+	/// Shamir-share values with a committee: each member gets its share (and, for an integer,
+	/// its shares of the value's bits, so that tasks can prove the value fits its type) sealed to
+	/// its key, the chain gets the commitment. Waits until every member has acknowledged; prints
+	/// one secret id per value, in order.
 	Share {
 		#[command(flatten)]
 		signing: Signing,
@@ -49,9 +50,32 @@ pub enum SecretCommand {
 		identity: String,
 		#[arg(long)]
 		committee: u32,
-		/// The value, an unsigned integer. Repeatable: each becomes a secret of its own.
-		#[arg(long = "value", required = true)]
+		/// A file with one value per line (`-`: standard input), so that values never appear
+		/// on a command line.
+		#[arg(long, conflicts_with = "values")]
+		value_file: Option<PathBuf>,
+		/// The value, an unsigned integer (visible to other users of this machine in the process
+		/// list; prefer --value-file). Repeatable: each becomes a secret of its own.
+		#[arg(long = "value")]
 		values: Vec<u128>,
+		/// What the values are: u8, u16, u32, u64, u128, bool or field. A task whose contract
+		/// expects a narrower type refuses the secret; an integer that does not fit its type is
+		/// refused by the committee.
+		#[arg(long = "type", default_value = "u64", value_parser = parse_kind)]
+		kind: ValueKind,
+		/// The hash of a contract that may compute on the values (repeatable): the chain refuses
+		/// tasks of any other contract. Review a contract before allowing it: it decides what
+		/// its outputs reveal.
+		#[arg(long = "contract", required_unless_present = "any_contract")]
+		contracts: Vec<String>,
+		/// Let any contract compute on the values. A contract can publish its inputs, so this is
+		/// read access for whoever has Compute permission on the identity.
+		#[arg(long, conflicts_with = "contracts")]
+		any_contract: bool,
+		/// Test mode: share values that do not fit --type anyway (with their low bits), as a
+		/// dishonest owner would; the committee's range check refuses them.
+		#[arg(long, hide = true)]
+		lie_about_range: bool,
 		#[command(flatten)]
 		dht: Dht,
 	},
@@ -133,8 +157,11 @@ async fn prices(chain: &Chain) -> Result<Prices, String> {
 	Ok(Prices { add: t.add, mul: t.mul, open: t.open, input: t.input, round: t.round })
 }
 
-fn compile(source: &str, entry: &str, args: &BTreeMap<String, PublicArg>, prices: &Prices) -> Result<Compiled, String> {
-	enigma_lang::compile_with_prices(source, entry, args, 1, prices).map_err(|d| format!("the contract does not compile: {}", d.message))
+/// Compiles `entry` as the workers will for a task created at `block` by `submitter` (what
+/// `now()` and `submitter()` return).
+fn compile(source: &str, entry: &str, args: &BTreeMap<String, PublicArg>, prices: &Prices, block: BlockNumber, submitter: &AccountId) -> Result<Compiled, String> {
+	let facts = ChainFacts { block: block.into(), submitter: submitter_value(submitter) };
+	enigma_lang::compile_task(source, entry, args, facts, prices).map_err(|d| format!("the contract does not compile: {}", d.message))
 }
 
 async fn contract_source(chain: &Chain, hash: H256) -> Result<String, String> {
@@ -174,21 +201,78 @@ pub async fn committee(ctx: &Ctx, command: CommitteeCommand) -> Result<(), Strin
 	Ok(())
 }
 
+/// `u8`..`u128`, `bool` or `field`.
+fn parse_kind(text: &str) -> Result<ValueKind, String> {
+	match text {
+		"bool" => Ok(ValueKind::Int { bits: 1 }),
+		"field" => Ok(ValueKind::Field),
+		_ => match text.strip_prefix('u').and_then(|b| b.parse::<u8>().ok()) {
+			Some(bits @ (8 | 16 | 32 | 64 | 128)) => Ok(ValueKind::Int { bits }),
+			_ => Err(format!("`{text}` is not a type: u8, u16, u32, u64, u128, bool or field")),
+		},
+	}
+}
+
+/// Values from a file (one per line; `-` reads standard input).
+fn read_values(path: &std::path::Path) -> Result<Vec<u128>, String> {
+	let text = if path.as_os_str() == "-" {
+		let mut text = String::new();
+		std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| format!("standard input: {e}"))?;
+		text
+	} else {
+		std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?
+	};
+	text.lines()
+		.map(str::trim)
+		.filter(|l| !l.is_empty())
+		.map(|l| l.parse::<u128>().map_err(|_| format!("`{l}` is not an unsigned integer")))
+		.collect()
+}
+
+/// Whether `value` is one of `kind` (field elements: below the field's modulus).
+fn fits(value: u128, kind: ValueKind) -> bool {
+	match kind {
+		ValueKind::Int { bits } => bits >= 128 || value >> bits == 0,
+		ValueKind::Field => true,
+	}
+}
+
 pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
-	let (signing, identity, committee, values, dht) = match command {
-		SecretCommand::Share { signing, identity, committee, values, dht } => (signing, identity, committee, values, dht),
+	let (signing, identity, committee, value_file, values, kind, contracts, lie, dht) = match command {
+		SecretCommand::Share { signing, identity, committee, value_file, values, kind, contracts, lie_about_range, dht, .. } =>
+			(signing, identity, committee, value_file, values, kind, contracts, lie_about_range, dht),
 		SecretCommand::Declassify { secret, signing, dht } => return declassify(ctx, secret, signing, dht).await,
+	};
+	let values = match value_file {
+		Some(path) => read_values(&path)?,
+		None => values,
+	};
+	if values.is_empty() {
+		return Err("no values to share: give --value or --value-file".into());
+	}
+	if let Some(bad) = values.iter().find(|v| !fits(**v, kind)).filter(|_| !lie) {
+		return Err(format!("{bad} is not a {kind:?}"));
+	}
+	// Which contracts may compute on the values (none named: any, as --any-contract says).
+	let hashes: Vec<H256> = contracts.iter().map(|c| parse_h256("contract", c)).collect::<Result<_, _>>()?;
+	let predicate: Vec<Node<AccountId, BlockNumber>> = if hashes.is_empty() {
+		vec![Node::Always]
+	} else {
+		vec![Node::Contracts(hashes.try_into().map_err(|_| "at most 8 contracts per secret")?)]
 	};
 	let (pair, _) = signer(&signing)?;
 	let identity = parse_h256("identity", &identity)?;
 	let chain = ctx.chain().await?;
 	let members = members_of(&chain, committee).await?;
+	if members.len() < 3 {
+		return Err(format!("committee {committee} has {} members: with fewer than 3, t = 0 and a member would hold a value in the clear", members.len()));
+	}
 	let node = ClientNode::start(dht.bootstrap, 1 << 20).await.map_err(|e| e.to_string())?;
 	eprintln!("sharing {} value(s) with the {} members of committee {committee}...", values.len(), members.len());
 	let progress = crate::progress::bar(values.len() as u64, "shared and registered");
 	let mut secrets = Vec::with_capacity(values.len());
 	for value in values {
-		match share_one(&chain, &node, &pair, identity, committee, &members, value).await {
+		match share_one(&chain, &node, &pair, identity, committee, &members, value, kind, &predicate).await {
 			Ok(secret) => secrets.push(secret),
 			Err(e) => {
 				progress.abandon();
@@ -227,7 +311,9 @@ pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
 }
 
 /// Shares `value` (sealed shares to the members, through the DHT's request protocol) and
-/// registers the sharing's commitment on chain; returns the secret's id.
+/// registers the sharing's commitment on chain; returns the secret's id. An integer is shared
+/// with its bits, least significant first: each member gets [x, b_0, .., b_{w-1}].
+#[allow(clippy::too_many_arguments)]
 async fn share_one(
 	chain: &Chain,
 	node: &ClientNode,
@@ -236,22 +322,29 @@ async fn share_one(
 	committee: u32,
 	members: &[(AccountId, WorkerOf<Runtime>)],
 	value: u128,
+	kind: ValueKind,
+	predicate: &[Node<AccountId, BlockNumber>],
 ) -> Result<H256, String> {
 	let n = members.len();
 	let t = (n - 1) / 2;
-	let shares = Shamir::<Fr>::new(n, t).map_err(|e| e.to_string())?.share(Fr::from(value), t, &mut rand::thread_rng());
+	let scheme = Shamir::<Fr>::new(n, t).map_err(|e| e.to_string())?;
+	let mut elements = vec![Fr::from(value)];
+	if let ValueKind::Int { bits } = kind {
+		elements.extend((0..bits as u32).map(|i| Fr::from(((value >> i) & 1) as u64)));
+	}
+	let per_member = scheme.share_many(&elements, t, &mut rand::thread_rng());
 	let sealed: Vec<Vec<u8>> = members
 		.iter()
-		.zip(&shares)
+		.zip(&per_member)
 		.enumerate()
-		.map(|(i, ((_, entry), share))| sealed::seal(&entry.encryption_key, &share_context(identity, committee, i as u32), &to_bytes(&[*share])))
+		.map(|(i, ((_, entry), shares))| sealed::seal(&entry.encryption_key, &share_context(identity, committee, i as u32), &to_bytes(shares)))
 		.collect();
 	let share_hashes: Vec<H256> = sealed.iter().map(|s| share_hash(s)).collect();
 	let commitment = commitment(&share_hashes);
 
 	let mut refused = Vec::new();
 	for (i, ((member, entry), sealed)) in members.iter().zip(sealed).enumerate() {
-		let delivery = ShareDelivery { identity, committee, commitment, index: i as u32, share_hashes: share_hashes.clone(), sealed };
+		let delivery = ShareDelivery { identity, committee, commitment, index: i as u32, kind, share_hashes: share_hashes.clone(), sealed };
 		let answer = match peer_of(entry) {
 			Ok(peer) => node.app_request(peer, WorkerRequest::Share(delivery).encode()).await.map_err(|e| e.to_string()),
 			Err(e) => Err(e),
@@ -270,8 +363,9 @@ async fn share_one(
 	let call = RuntimeCall::SecretCompute(pallet_secret_compute::Call::register_secret {
 		identity,
 		committee,
-		compute_predicate: vec![Node::Always].try_into().expect("one node"),
+		compute_predicate: predicate.to_vec().try_into().map_err(|_| "the compute predicate is too large")?,
 		commitment,
+		kind,
 	});
 	let events = chain.submit(pair, call).await.map_err(|e| e.to_string())?.1;
 	event(&events, |e| match e {
@@ -318,8 +412,14 @@ pub async fn contract(ctx: &Ctx, command: ContractCommand) -> Result<(), String>
 		}
 		ContractCommand::Quote { file, entry, args } => {
 			let source = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-			let prices = prices(&ctx.chain().await?).await?;
-			let gas = compile(&source, &entry, &parse_args(args.as_deref())?, &prices)?.manifest.gas.ok_or("no gas figure")?;
+			let chain = ctx.chain().await?;
+			let prices = prices(&chain).await?;
+			// As a task created in the next block would run it.
+			let next = chain.best_number().await.map_err(|e| e.to_string())? + 1;
+			let gas = compile(&source, &entry, &parse_args(args.as_deref())?, &prices, next, &AccountId::from([0u8; 32]))?
+				.manifest
+				.gas
+				.ok_or("no gas figure")?;
 			println!("{}", serde_json::to_string(&gas).map_err(|e| e.to_string())?);
 		}
 	}
@@ -337,7 +437,9 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 				Some(g) => g,
 				None => {
 					let source = contract_source(&chain, contract).await?;
-					compile(&source, &entry, &parse_args(args.as_deref())?, &prices(&chain).await?)?.manifest.gas.map(|g| g.total).unwrap_or(0)
+					let next = chain.best_number().await.map_err(|e| e.to_string())? + 1;
+					let me = AccountId::from(pair.public());
+					compile(&source, &entry, &parse_args(args.as_deref())?, &prices(&chain).await?, next, &me)?.manifest.gas.map(|g| g.total).unwrap_or(0)
 				}
 			};
 			let call = RuntimeCall::SecretCompute(pallet_secret_compute::Call::submit_task {
@@ -388,7 +490,18 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 			};
 			spinner.finish_and_clear();
 			if view.status == TaskStatus::Failed {
-				return Err("the task failed: no quorum of the committee agreed on a result before the deadline".into());
+				let mut aborts = Vec::new();
+				for member in &view.members {
+					let key = pallet_secret_compute::Aborts::<Runtime>::hashed_key_for(task, member);
+					if let Some(reason) = chain.storage::<pallet_secret_compute::AbortReason>("SecretCompute.Aborts", key, None).await.map_err(|e| e.to_string())? {
+						aborts.push(format!("{member}: {reason:?}"));
+					}
+				}
+				return Err(if aborts.is_empty() {
+					"the task failed: no quorum of the committee agreed on a result before the deadline".into()
+				} else {
+					format!("the task failed: members gave up on it ({}); the gas was refunded", aborts.join(", "))
+				});
 			}
 			let result: TaskResult<Runtime> = chain
 				.storage("SecretCompute.Results", pallet_secret_compute::Results::<Runtime>::hashed_key_for(task), None)
@@ -398,7 +511,8 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 			let public = Vec::<u128>::decode(&mut &result.outputs[..]).map_err(|e| format!("public outputs: {e}"))?;
 			let source = contract_source(&chain, view.contract).await?;
 			let entry = String::from_utf8_lossy(&view.entry).to_string();
-			let compiled = compile(&source, &entry, &parse_args(std::str::from_utf8(&view.public_args).ok().filter(|s| !s.is_empty()))?, &prices(&chain).await?)?;
+			let args = parse_args(std::str::from_utf8(&view.public_args).ok().filter(|s| !s.is_empty()))?;
+			let compiled = compile(&source, &entry, &args, &prices(&chain).await?, view.created, &view.requester)?;
 			let mut public_iter = public.into_iter();
 			let mut public_out = serde_json::Map::new();
 			let mut private_out = serde_json::Map::new();

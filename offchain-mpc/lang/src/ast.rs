@@ -46,9 +46,19 @@ pub struct Function {
 	pub span: Span,
 }
 
+/// `const NAME: TYPE = EXPR;` at contract level: a public value fixed by the contract's code.
+#[derive(Clone, Debug)]
+pub struct ConstItem {
+	pub name: String,
+	pub ty: Type,
+	pub value: Expr,
+	pub span: Span,
+}
+
 #[derive(Clone, Debug)]
 pub struct Contract {
 	pub name: String,
+	pub consts: Vec<ConstItem>,
 	pub functions: Vec<Function>,
 }
 

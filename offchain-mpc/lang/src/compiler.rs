@@ -23,6 +23,11 @@ use crate::{
 use enigma_mpc::circuit::{Circuit, Op, Recipient, Wire};
 use std::collections::{BTreeMap, HashMap};
 
+/// Variables in scope by name. Ordered, so that the selects merging two branches are emitted in
+/// the same order by every compiler: committee members compile a contract independently and
+/// must obtain the same circuit, gate for gate.
+type Scope = BTreeMap<String, Var>;
+
 pub type CResult<T> = Result<T, Diagnostic>;
 
 /// Widest integer a comparison handles.
@@ -78,6 +83,17 @@ struct Var {
 	/// The variable may hold private values (declared `private`, or first bound to one).
 	private: bool,
 	mutable: bool,
+	/// The declared type, which every value assigned to the variable must fit.
+	declared: Option<Type>,
+}
+
+/// What the chain knows about a task, which contracts read with built-ins instead of trusting
+/// the submitter's arguments: `now()` is the block that created the task (every member reads the
+/// same one), `submitter()` the first 16 bytes of the requester's account id, as a `u128`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ChainFacts {
+	pub block: u64,
+	pub submitter: u128,
 }
 
 /// What a public argument is at compile time.
@@ -114,10 +130,13 @@ pub struct Compiler<'a> {
 	contract: &'a Contract,
 	circuit: Circuit,
 	manifest: Manifest,
-	scopes: Vec<HashMap<String, Var>>,
+	scopes: Vec<Scope>,
 	/// Set while compiling under a condition known only at run time, with why.
 	guard: Option<(Span, bool)>,
 	consts: BTreeMap<u128, Wire>,
+	/// The contract's `const` items.
+	globals: Scope,
+	facts: Option<ChainFacts>,
 	/// Upper bounds of arithmetic results, tighter than their bit widths: a sum of 100 u32
 	/// values is below 100·2³², 39 bits, where adding a bit per addition would say 132.
 	max: HashMap<Wire, u128>,
@@ -131,7 +150,13 @@ fn err(span: Span, message: impl Into<String>) -> Diagnostic {
 
 impl<'a> Compiler<'a> {
 	/// Compile entry point `entry` of `contract` with its public arguments bound.
-	pub fn compile(contract: &'a Contract, entry: &str, public: &BTreeMap<String, PublicArg>, min_parties: usize) -> CResult<(Circuit, Manifest)> {
+	pub fn compile(
+		contract: &'a Contract,
+		entry: &str,
+		public: &BTreeMap<String, PublicArg>,
+		min_parties: usize,
+		facts: Option<ChainFacts>,
+	) -> CResult<(Circuit, Manifest)> {
 		let function = contract
 			.functions
 			.iter()
@@ -153,16 +178,26 @@ impl<'a> Compiler<'a> {
 			contract,
 			circuit: Circuit::new(parties),
 			manifest: Manifest::new(&contract.name, entry, parties),
-			scopes: vec![HashMap::new()],
+			scopes: vec![Scope::new()],
 			guard: None,
 			consts: BTreeMap::new(),
+			globals: Scope::new(),
+			facts,
 			max: HashMap::new(),
 			unrolled: 0,
 			depth: 0,
 		};
+		for item in &contract.consts {
+			let val = c.expr(&item.value)?;
+			if !matches!(val, Val::Const { .. } | Val::Array(_)) || val.is_private() || item.ty.private {
+				return Err(err(item.span, format!("constant `{}` must be a public value known at compile time", item.name)));
+			}
+			c.fits(&item.ty, &val, item.span)?;
+			c.globals.insert(item.name.clone(), Var { val, private: false, mutable: false, declared: Some(item.ty.clone()) });
+		}
 		for p in &function.params {
 			let val = c.bind_param(p, public)?;
-			c.scopes[0].insert(p.name.clone(), Var { private: p.ty.private, val, mutable: false });
+			c.scopes[0].insert(p.name.clone(), Var { private: p.ty.private, val, mutable: false, declared: Some(p.ty.clone()) });
 		}
 		if function.ret.is_some() {
 			return Err(err(function.span, "an entry point returns nothing").note("publish results with `output(reveal(x))` or `output_to(party, x)`"));
@@ -196,8 +231,10 @@ impl<'a> Compiler<'a> {
 		let owner = p.owner.clone().ok_or_else(|| {
 			err(p.span, format!("private parameter `{}` needs an owner", p.name)).note("write `@ 0` for party 0's input, or `@ each` for an array whose i-th element comes from party i")
 		})?;
+		// Integers are range-checked inside the computation before use; field elements need not.
+		let checked = (kind != Kind::Field).then_some(bits);
 		let input = |c: &mut Compiler, party: usize, element: Option<usize>| -> Val {
-			let wire = c.circuit.input(party);
+			let wire = c.circuit.typed_input(party, checked);
 			c.manifest.inputs.push(InputSlot { name: p.name.clone(), element, source: InputSource::Party(party), bits });
 			Val::Wire { wire, private: true, kind, bits, signed: false }
 		};
@@ -214,6 +251,7 @@ impl<'a> Compiler<'a> {
 			.iter()
 			.rev()
 			.find_map(|s| s.get(name))
+			.or_else(|| self.globals.get(name))
 			.ok_or_else(|| err(span, format!("cannot find variable `{name}`")))
 	}
 
@@ -275,12 +313,12 @@ impl<'a> Compiler<'a> {
 							return Err(err(*span, format!("private value flows into public variable `{name}`"))
 								.note(format!("declare it `private`, or make the value public with `reveal(...)`")));
 						}
-						check_kind(t, &val, *span)?;
+						self.fits(t, &val, *span)?;
 						t.private
 					},
 					None => val.is_private(),
 				};
-				self.scopes.last_mut().expect("a scope").insert(name.clone(), Var { val, private, mutable: *mutable });
+				self.scopes.last_mut().expect("a scope").insert(name.clone(), Var { val, private, mutable: *mutable, declared: ty.clone() });
 				Ok(())
 			},
 			Stmt::Assign { target, index, value, span } => {
@@ -290,6 +328,22 @@ impl<'a> Compiler<'a> {
 					None => None,
 				};
 				let guard = self.guard;
+				let var = self.lookup(target, *span)?;
+				if let Some(declared) = var.declared.clone() {
+					// An element of an array variable must fit the element type.
+					let ty = if index.is_some() { Type { len: None, ..declared } } else { declared };
+					self.fits(&ty, &val, *span).map_err(|d| d.note(format!("`{target}` is declared `{}`", describe_type(&ty))))?;
+				} else {
+					// Without a declared type the first value fixes it: a bool stays a bool.
+					let old = match (&var.val, index) {
+						(Val::Array(items), Some(i)) => items.get(i).map(Val::kind),
+						(old, _) => Some(old.kind()),
+					};
+					if old.is_some_and(|old| (old == Kind::Bool) != (val.kind() == Kind::Bool)) {
+						return Err(err(*span, format!("`{target}` holds a {}, not a {}", describe_kind(old.expect("some")), describe_kind(val.kind())))
+							.note("a variable keeps the kind of its first value; declare another variable"));
+					}
+				}
 				let var = self.lookup_mut(target, *span)?;
 				if !var.mutable {
 					return Err(err(*span, format!("cannot assign twice to immutable variable `{target}`")).note("declare it with `let mut`"));
@@ -333,7 +387,7 @@ impl<'a> Compiler<'a> {
 					if self.unrolled > MAX_UNROLL {
 						return Err(err(*span, format!("more than {MAX_UNROLL} loop iterations in total")));
 					}
-					self.scopes.push(HashMap::from([(var.clone(), Var { val: Val::Const { value: i, kind: Kind::Int }, private: false, mutable: false })]));
+					self.scopes.push(Scope::from([(var.clone(), Var { val: Val::Const { value: i, kind: Kind::Int }, private: false, mutable: false, declared: None })]));
 					let r = self.block(body, false);
 					self.scopes.pop();
 					r?;
@@ -348,6 +402,7 @@ impl<'a> Compiler<'a> {
 				if val.is_private() {
 					return Err(err(*span, "private value flows into the public ledger `L`").note("write `L[key] = reveal(value)` if it may be public"));
 				}
+				self.ensure_non_negative(&val, *span, "a ledger value")?;
 				let wire = self.wire(&val, *span)?;
 				let name = format!("L[{key}]");
 				self.circuit.output(name.clone(), wire, Recipient::Everyone);
@@ -368,7 +423,7 @@ impl<'a> Compiler<'a> {
 		}
 		match c {
 			Val::Const { value, .. } => {
-				self.scopes.push(HashMap::new());
+				self.scopes.push(Scope::new());
 				let r = self.block(if value != 0 { then } else { otherwise }, false);
 				self.scopes.pop();
 				r.map(|_| ())
@@ -378,12 +433,12 @@ impl<'a> Compiler<'a> {
 				let before = self.scopes.clone();
 				let outer_guard = self.guard;
 				self.guard = Some((cond.span, private || outer_guard.map_or(false, |g| g.1)));
-				self.scopes.push(HashMap::new());
+				self.scopes.push(Scope::new());
 				let r = self.block(then, false);
 				self.scopes.pop();
 				r?;
 				let after_then = std::mem::replace(&mut self.scopes, before);
-				self.scopes.push(HashMap::new());
+				self.scopes.push(Scope::new());
 				let r = self.block(otherwise, false);
 				self.scopes.pop();
 				r?;
@@ -415,7 +470,11 @@ impl<'a> Compiler<'a> {
 				let (ba, sa) = a.bits();
 				let (bb, sb) = b.bits();
 				let wire = self.circuit.push(Op::Select { cond, then: x, otherwise: y });
-				Val::Wire { wire, private: true, kind: a.kind(), bits: ba.max(bb), signed: sa || sb }
+				self.max.insert(wire, self.max_of(a).max(self.max_of(b)));
+				// Branches agree on bool versus number (assignments keep a variable's kind); a
+				// number is a field element if either branch made it one.
+				let kind = if a.kind() == Kind::Field || b.kind() == Kind::Field { Kind::Field } else { a.kind() };
+				Val::Wire { wire, private: true, kind, bits: if kind == Kind::Field { 255 } else { ba.max(bb) }, signed: sa || sb }
 			},
 		})
 	}
@@ -565,8 +624,10 @@ impl<'a> Compiler<'a> {
 				(self.circuit.push(Op::Add(x, y)), ba.max(bb) + 1, sa || sb)
 			},
 			(Sub, _, _) => {
+				// |a - b| < 2^max(ba, bb) when both are non-negative; otherwise |a| + |b| needs one
+				// bit more (d - (0 - d) is 2d).
 				let (x, y) = (self.wire(&a, span)?, self.wire(&b, span)?);
-				(self.circuit.push(Op::Sub(x, y)), ba.max(bb), true)
+				(self.circuit.push(Op::Sub(x, y)), ba.max(bb) + (sa || sb) as u32, true)
 			},
 			(Mul, _, Val::Const { value, .. }) | (Mul, Val::Const { value, .. }, _) => {
 				let w = if let Val::Const { .. } = a { self.wire(&b, span)? } else { self.wire(&a, span)? };
@@ -585,7 +646,14 @@ impl<'a> Compiler<'a> {
 					return Err(err(span, "division needs an unsigned integer").note("the dividend may be negative here (it comes from a subtraction)"));
 				}
 				let x = self.wire(&a, span)?;
-				let q = self.circuit.push(Op::DivConst { a: x, divisor: *d, bits: ba.max(1).min(MAX_BITS) });
+				let width = ba.max(1).min(MAX_BITS);
+				let (bound, _) = enigma_mpc::circuit::div_shape(*d, width);
+				let room = enigma_mpc::nonlinear::max_masked_bound::<enigma_mpc::field::Fr>();
+				if bound > room {
+					return Err(err(span, format!("dividing a {width}-bit value by {d} takes a {bound}-bit masked opening; the field holds {room}"))
+						.note("divide a narrower value (or by a power of two)"));
+				}
+				let q = self.circuit.push(Op::DivConst { a: x, divisor: *d, bits: width });
 				if op == Div {
 					(q, ba, false)
 				} else {
@@ -611,6 +679,42 @@ impl<'a> Compiler<'a> {
 			self.max.insert(wire, m);
 		}
 		Ok(Val::Wire { wire, private, kind, bits, signed })
+	}
+
+	/// Fails unless `v` fits the declared type `ty`: its kind and shape, and for `uN` a value
+	/// that provably lies in [0, 2^N). Assignments, typed `let`s, arguments, return values and
+	/// constants all go through here, so a variable never holds more than its type says.
+	fn fits(&self, ty: &Type, v: &Val, span: Span) -> CResult<()> {
+		check_kind(ty, v, span)?;
+		let BaseType::Uint(width) = ty.base else { return Ok(()) };
+		let elements: Vec<&Val> = match v {
+			Val::Array(items) => items.iter().collect(),
+			single => vec![single],
+		};
+		for e in elements {
+			if let Val::Wire { signed: true, .. } = e {
+				return Err(err(span, format!("the value may be negative (it comes from a subtraction), which `u{width}` cannot hold"))
+					.note("compare the operands first, or square the difference"));
+			}
+			let max = self.max_of(e);
+			if width < 128 && max >> width != 0 {
+				return Err(err(span, format!("the value may need {} bits, more than `u{width}` holds", 128 - max.leading_zeros()))
+					.note("declare a wider type, or bound the value first (e.g. with `min`)"));
+			}
+		}
+		Ok(())
+	}
+
+	/// Values the chain sees (outputs, ledger writes) must be non-negative integers: a negative
+	/// one would be a field element near the modulus.
+	fn ensure_non_negative(&self, v: &Val, span: Span, what: &str) -> CResult<()> {
+		match v {
+			Val::Wire { signed: true, .. } => Err(err(span, format!("{what} may be negative (it comes from a subtraction)"))
+				.note("publish non-negative values: compare the operands, or square the difference")),
+			Val::Wire { kind: Kind::Field, .. } => Err(err(span, format!("{what} is a field element, not an integer of a known width"))),
+			Val::Array(items) => items.iter().try_for_each(|i| self.ensure_non_negative(i, span, what)),
+			_ => Ok(()),
+		}
 	}
 
 	/// The largest value `v` can hold: a constant's value, a tracked bound, or from its width.
@@ -687,7 +791,14 @@ impl<'a> Compiler<'a> {
 				let (first, second) = if name == "min" { (&a, &b) } else { (&b, &a) };
 				let selected = self.select(c, first, second, span)?;
 				Ok(match selected {
-					Val::Wire { wire, kind, bits, signed, .. } => Val::Wire { wire, private: a.is_private() || b.is_private(), kind, bits, signed },
+					Val::Wire { wire, kind, bits, signed, .. } => {
+						// min(a, b) is at most the smaller bound: min(x, CAP) fits CAP's width.
+						let (ma, mb) = (self.max_of(&a), self.max_of(&b));
+						let bound = if name == "min" { ma.min(mb) } else { ma.max(mb) };
+						self.max.insert(wire, bound);
+						let bits = bits.min(128 - bound.leading_zeros()).max(1);
+						Val::Wire { wire, private: a.is_private() || b.is_private(), kind, bits, signed }
+					},
 					other => other,
 				})
 			},
@@ -698,6 +809,7 @@ impl<'a> Compiler<'a> {
 				if v.is_private() {
 					return Err(err(span, "private value flows into a public output").note("use `output(reveal(x))` to publish it, or `output_to(party, x)` to send it to one party"));
 				}
+				self.ensure_non_negative(&v, span, "an output")?;
 				let wire = self.wire(&v, span)?;
 				let name = format!("out{}", self.manifest.outputs.len());
 				self.circuit.output(name.clone(), wire, Recipient::Everyone);
@@ -712,11 +824,21 @@ impl<'a> Compiler<'a> {
 					return Err(err(args[0].span, format!("party {party} does not exist: the contract has {} parties", self.circuit.parties())));
 				}
 				let v = self.expr(&args[1])?;
+				self.ensure_non_negative(&v, span, "an output")?;
 				let wire = self.wire(&v, span)?;
 				let name = format!("out{}", self.manifest.outputs.len());
 				self.circuit.output(name.clone(), wire, Recipient::Party(party));
 				self.manifest.outputs.push(OutputSlot { name, target: OutputTarget::Party(party) });
 				Ok(Val::Const { value: 0, kind: Kind::Int })
+			},
+			"now" | "submitter" => {
+				arity(0)?;
+				let facts = self.facts.ok_or_else(|| {
+					err(span, format!("`{name}()` is a fact of the task on chain, known when a task runs"))
+						.note("enigma-lang takes it with --block and --submitter")
+				})?;
+				let value = if name == "now" { facts.block as u128 } else { facts.submitter };
+				Ok(Val::Const { value, kind: Kind::Int })
 			},
 			"require" => {
 				arity(1)?;
@@ -760,14 +882,14 @@ impl<'a> Compiler<'a> {
 		if f.params.len() != args.len() {
 			return Err(err(span, format!("`{name}` takes {} argument(s), got {}", f.params.len(), args.len())));
 		}
-		let mut scope = HashMap::new();
+		let mut scope = Scope::new();
 		for (p, a) in f.params.iter().zip(args) {
 			let v = self.expr(a)?;
 			if !p.ty.private && v.is_private() {
 				return Err(err(a.span, format!("private value passed to public parameter `{}` of `{name}`", p.name)).note("declare the parameter `private`, or reveal the value"));
 			}
-			check_kind(&p.ty, &v, a.span)?;
-			scope.insert(p.name.clone(), Var { val: v, private: p.ty.private, mutable: false });
+			self.fits(&p.ty, &v, a.span)?;
+			scope.insert(p.name.clone(), Var { val: v, private: p.ty.private, mutable: false, declared: Some(p.ty.clone()) });
 		}
 		// A function sees its parameters only.
 		let saved = std::mem::replace(&mut self.scopes, vec![scope]);
@@ -778,7 +900,7 @@ impl<'a> Compiler<'a> {
 			if !ret.private && value.is_private() {
 				return Err(err(f.span, format!("`{name}` returns a private value but its return type is public")).note("declare the return type `private`, or reveal the value"));
 			}
-			check_kind(ret, &value, f.span)?;
+			self.fits(ret, &value, f.span)?;
 		}
 		Ok(value)
 	}
@@ -793,9 +915,10 @@ impl<'a> Compiler<'a> {
 	}
 
 	/// A value the committee holds already (a secret or decrypted DHT data): in the circuit, an
-	/// input of party 0, which stands for the committee's store.
+	/// input of party 0, which stands for the committee's store. It is read as a u64: a stored
+	/// value of another width or kind does not fit this slot, and the workers refuse it.
 	fn store_input(&mut self, source: InputSource, _span: Span) -> Val {
-		let wire = self.circuit.input(0);
+		let wire = self.circuit.typed_input(0, Some(64));
 		self.manifest.inputs.push(InputSlot { name: source.to_string(), element: None, source, bits: 64 });
 		Val::Wire { wire, private: true, kind: Kind::Int, bits: 64, signed: false }
 	}
@@ -819,10 +942,24 @@ impl<'a> Compiler<'a> {
 				self.ensure_unguarded(span, "a dictionary write")?;
 				let key = self.const_index(&args[0])? as u64;
 				let v = self.expr(&args[1])?;
-				let predicate = self.const_index(&args[2])? as u64;
 				let wire = self.wire(&v, span)?;
 				let name = format!("{dict}[{key}]");
-				let target = if dict == "MPC" { OutputTarget::Secret { key, predicate } } else { OutputTarget::Data { key, predicate } };
+				let target = if dict == "MPC" {
+					// The new secret belongs to the identity of party `p`'s inputs; only this
+					// contract may compute on it, and the chain records its width.
+					let owner = self.const_index(&args[2])?;
+					if owner >= self.circuit.parties() {
+						return Err(err(args[2].span, format!("party {owner} does not exist: the contract has {} parties", self.circuit.parties())));
+					}
+					self.ensure_non_negative(&v, span, "a stored secret")?;
+					let bits = match v.bits() {
+						(b, false) if v.kind() != Kind::Field && b <= MAX_BITS => Some(b.max(1)),
+						_ => None,
+					};
+					OutputTarget::Secret { key, owner, bits }
+				} else {
+					OutputTarget::Data { key, predicate: self.const_index(&args[2])? as u64 }
+				};
 				// New secrets stay shared with the committee; DHT data goes encrypted to the store.
 				self.circuit.output(name.clone(), wire, Recipient::Party(0));
 				self.manifest.outputs.push(OutputSlot { name, target });
@@ -865,4 +1002,25 @@ fn check_kind(ty: &Type, v: &Val, span: Span) -> CResult<()> {
 		return Err(err(span, format!("expected {want:?}, found {got:?}").to_lowercase()));
 	}
 	Ok(())
+}
+
+fn describe_type(ty: &Type) -> String {
+	let base = match ty.base {
+		BaseType::Uint(w) => format!("u{w}"),
+		BaseType::Bool => "bool".into(),
+		BaseType::Field => "field".into(),
+	};
+	let base = match ty.len {
+		Some(n) => format!("[{base}; {n}]"),
+		None => base,
+	};
+	if ty.private { format!("private {base}") } else { base }
+}
+
+fn describe_kind(kind: Kind) -> &'static str {
+	match kind {
+		Kind::Bool => "bool",
+		Kind::Int => "number",
+		Kind::Field => "field element",
+	}
 }

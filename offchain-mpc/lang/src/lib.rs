@@ -25,7 +25,7 @@ pub mod manifest;
 pub mod parser;
 pub mod run;
 
-pub use compiler::PublicArg;
+pub use compiler::{ChainFacts, PublicArg};
 pub use diagnostics::Diagnostic;
 pub use manifest::{Gas, Manifest, Prices};
 
@@ -57,7 +57,7 @@ pub fn check(source: &str) -> Result<ast::Contract, Diagnostic> {
 			.filter(|p| !p.ty.private)
 			.map(|p| (p.name.clone(), p.ty.len.map_or(PublicArg::Int(0), |n| PublicArg::List(vec![0; n]))))
 			.collect();
-		match compiler::Compiler::compile(&contract, &f.name, &zeros, 1) {
+		match compiler::Compiler::compile(&contract, &f.name, &zeros, 1, Some(ChainFacts::default())) {
 			Err(d) if !d.message.contains("requirement fails") => return Err(d),
 			_ => {},
 		}
@@ -78,8 +78,26 @@ pub fn compile_with_prices(
 	min_parties: usize,
 	prices: &Prices,
 ) -> Result<Compiled, Diagnostic> {
+	compile_with(source, entry, public, min_parties, None, prices)
+}
+
+/// Compile `entry` as a task runs it: with the chain's facts about the task (`now()`,
+/// `submitter()`) and the chain's prices. Workers and clients compile tasks with this.
+pub fn compile_task(source: &str, entry: &str, public: &BTreeMap<String, PublicArg>, facts: ChainFacts, prices: &Prices) -> Result<Compiled, Diagnostic> {
+	compile_with(source, entry, public, 1, Some(facts), prices)
+}
+
+/// The general form: at least `min_parties` parties, the chain's facts if known.
+pub fn compile_with(
+	source: &str,
+	entry: &str,
+	public: &BTreeMap<String, PublicArg>,
+	min_parties: usize,
+	facts: Option<ChainFacts>,
+	prices: &Prices,
+) -> Result<Compiled, Diagnostic> {
 	let contract = parse(source)?;
-	let (circuit, mut manifest) = compiler::Compiler::compile(&contract, entry, public, min_parties)?;
+	let (circuit, mut manifest) = compiler::Compiler::compile(&contract, entry, public, min_parties, facts)?;
 	manifest.gas = Some(Gas::price(circuit.cost(), prices));
 	manifest.code_hash = code_hash(source);
 	Ok(Compiled { circuit, manifest })

@@ -50,8 +50,9 @@ pub enum OutputTarget {
 	Party(usize),
 	/// Written to the public ledger `L[key]`.
 	Ledger(u64),
-	/// Kept secret-shared as `MPC[key]`, readable under predicate `predicate`.
-	Secret { key: u64, predicate: u64 },
+	/// Kept secret-shared as `MPC[key]`, owned by the identity of party `owner`'s inputs, an
+	/// integer below 2^bits (`None`: a field element). Only this contract computes on it.
+	Secret { key: u64, owner: usize, bits: Option<u32> },
 	/// Stored encrypted as `DHT[key]` under predicate `predicate`.
 	Data { key: u64, predicate: u64 },
 	/// The secret `MPC[key]` declassified to its owner.

@@ -82,12 +82,28 @@ impl Parser {
 		self.expect(Tok::Contract, "`contract`")?;
 		let (name, _) = self.ident("a contract name")?;
 		self.expect(Tok::LBrace, "`{`")?;
-		let mut functions = Vec::new();
+		let (mut consts, mut functions) = (Vec::new(), Vec::new());
 		while !self.eat(&Tok::RBrace) {
-			functions.push(self.function()?);
+			if matches!(self.peek(), Tok::Ident(w) if w == "const") {
+				consts.push(self.const_item()?);
+			} else {
+				functions.push(self.function()?);
+			}
 		}
 		self.expect(Tok::Eof, "the end of the file")?;
-		Ok(Contract { name, functions })
+		Ok(Contract { name, consts, functions })
+	}
+
+	fn const_item(&mut self) -> PResult<ConstItem> {
+		let start = self.span();
+		self.bump();
+		let (name, _) = self.ident("a constant's name")?;
+		self.expect(Tok::Colon, "`:`")?;
+		let ty = self.ty()?;
+		self.expect(Tok::Assign, "`=`")?;
+		let value = self.expr()?;
+		self.expect(Tok::Semi, "`;`")?;
+		Ok(ConstItem { name, ty, value, span: start.to(self.prev_span()) })
 	}
 
 	fn function(&mut self) -> PResult<Function> {

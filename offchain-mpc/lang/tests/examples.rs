@@ -1,9 +1,9 @@
 //! Every example contract runs in the clear and as an MPC with the same, known results.
 
 use enigma_lang::{
-	compile,
+	compile, compile_with,
 	run::{self, Inputs, Protocol},
-	PublicArg,
+	ChainFacts, Prices, PublicArg,
 };
 use std::collections::BTreeMap;
 
@@ -22,7 +22,14 @@ fn public(pairs: &[(&str, u128)]) -> BTreeMap<String, PublicArg> {
 
 /// Compile, run both ways, check they agree, and return the values in output order.
 fn run_both(contract: &str, entry: &str, public_args: &[(&str, u128)], given: &[(&str, &[u128])], protocol: Protocol) -> Vec<u128> {
-	let compiled = compile(&source(contract), entry, &public(public_args), 2).unwrap_or_else(|d| panic!("{}", d.render(contract, &source(contract))));
+	run_both_at(None, contract, entry, public_args, given, protocol)
+}
+
+/// [`run_both`] for a task created at block `block` (what `now()` returns).
+fn run_both_at(block: Option<u64>, contract: &str, entry: &str, public_args: &[(&str, u128)], given: &[(&str, &[u128])], protocol: Protocol) -> Vec<u128> {
+	let facts = block.map(|block| ChainFacts { block, submitter: 0 });
+	let compiled = compile_with(&source(contract), entry, &public(public_args), 2, facts, &Prices::default())
+		.unwrap_or_else(|d| panic!("{}", d.render(contract, &source(contract))));
 	let clear = run::plaintext(&compiled, &inputs(given)).unwrap();
 	let mpc = run::mpc(&compiled, &inputs(given), protocol).unwrap();
 	assert_eq!(clear, mpc, "plaintext and MPC disagree for {contract}::{entry}");
@@ -46,12 +53,17 @@ fn millionaires() {
 #[test]
 fn voting_reveals_tallies_or_only_the_winner_after_the_deadline() {
 	let votes: &[u128] = &[2, 0, 2, 1, 2];
-	let clock = [("now", 120u128), ("deadline", 100)];
-	assert_eq!(run_both("voting", "tally", &clock, &[("votes", votes)], Protocol::SemiHonest), vec![1, 1, 3]);
-	assert_eq!(run_both("voting", "winner", &clock, &[("votes", votes)], Protocol::SemiHonest), vec![2]);
-	// Before the deadline the contract does not even compile into a circuit.
-	let early = compile(&source("voting"), "tally", &public(&[("now", 99), ("deadline", 100)]), 2).unwrap_err();
+	assert_eq!(run_both_at(Some(120), "voting", "tally", &[], &[("votes", votes)], Protocol::SemiHonest), vec![1, 1, 3]);
+	assert_eq!(run_both_at(Some(100), "voting", "winner", &[], &[("votes", votes)], Protocol::SemiHonest), vec![2]);
+	// Before the deadline block the contract does not even compile into a circuit, and the clock
+	// is the chain's: there is no argument to pass another one.
+	let facts = |block| Some(ChainFacts { block, submitter: 0 });
+	let early = compile_with(&source("voting"), "tally", &BTreeMap::new(), 2, facts(99), &Prices::default()).unwrap_err();
 	assert!(early.message.contains("requirement fails"), "{}", early.message);
+	let forged = compile_with(&source("voting"), "tally", &public(&[("now", 120)]), 2, facts(99), &Prices::default()).unwrap_err();
+	assert!(forged.message.contains("requirement fails"), "{}", forged.message);
+	let unknown = compile(&source("voting"), "tally", &BTreeMap::new(), 2).unwrap_err();
+	assert!(unknown.message.contains("`now()` is a fact of the task on chain"), "{}", unknown.message);
 }
 
 #[test]
@@ -61,6 +73,13 @@ fn savings_pot_carries_a_secret_between_tasks() {
 	// `deposit` reads MPC[1] and L[0] as inputs and writes both back, plus a public flag.
 	let out = run_both("savings", "deposit", &[], &[("amount", &[40]), ("MPC[1]", &[250]), ("L[0]@4294967295", &[1])], Protocol::Malicious);
 	assert_eq!(out, vec![290, 2, 0]);
+	// The pot is recorded as a u64 (so the next deposit can read it as MPC[1]) and belongs to
+	// party 0, whose input MPC[1] is: the depositor (party 1) does not become its owner.
+	let compiled = compile(&source("savings"), "deposit", &BTreeMap::new(), 2).unwrap();
+	let pot = compiled.manifest.outputs.iter().find(|o| o.name == "MPC[1]").unwrap();
+	assert_eq!(pot.target, enigma_lang::manifest::OutputTarget::Secret { key: 1, owner: 0, bits: Some(64) });
+	let full = run_both("savings", "deposit", &[], &[("amount", &[40]), ("MPC[1]", &[u64::MAX as u128 - 10]), ("L[0]@4294967295", &[1])], Protocol::Malicious);
+	assert_eq!(full[0], u64::MAX as u128);
 }
 
 #[test]
@@ -119,4 +138,31 @@ fn a_long_running_sum_keeps_a_tight_bound() {
 	let values: Vec<u128> = (0..100).map(|i| 4_000_000_000 - i * 7).collect();
 	let out = run::plaintext(&compiled, &inputs(&[("xs", &values)])).unwrap();
 	assert_eq!(out[0].value, values.iter().sum::<u128>() / 100);
+}
+
+/// Committee members compile a contract independently and batch its gates in order, so every
+/// compilation must give the same circuit, gate for gate. (Merging the variables of two private
+/// branches used to follow a hash map's order, which differs from one map to the next: in the
+/// auction, `best` and `winner` were selected in either order, the members' batches no longer
+/// lined up, and honest runs aborted with inconsistent shares.)
+#[test]
+fn every_compilation_of_a_contract_gives_the_same_circuit() {
+	let entries: &[(&str, &str, &[(&str, u128)])] = &[
+		("auction", "sealed_bid", &[]),
+		("marketplace", "query", &[]),
+		("voting", "winner", &[]),
+		("voting", "tally", &[]),
+		("salary", "survey", &[]),
+		("savings", "deposit", &[]),
+		("auth", "matches", &[("threshold", 20)]),
+		("millionaires", "richer", &[]),
+	];
+	let facts = Some(ChainFacts { block: 500, submitter: 7 });
+	for (contract, entry, args) in entries {
+		let first = compile_with(&source(contract), entry, &public(args), 1, facts, &Prices::default()).unwrap();
+		for _ in 0..32 {
+			let again = compile_with(&source(contract), entry, &public(args), 1, facts, &Prices::default()).unwrap();
+			assert_eq!(again.circuit.digest(), first.circuit.digest(), "{contract}::{entry} compiled to another circuit");
+		}
+	}
 }

@@ -103,3 +103,35 @@ fn syntax_errors_name_the_place() {
 	assert_eq!(d.line_col("contract T {\n  pub fn f( {\n}"), (2, 13));
 	assert!(d.message.starts_with("expected a parameter name"), "{}", d.message);
 }
+
+/// Issue #12, widths: every value's bound is sound, and a variable never holds more than its
+/// type says. These contracts tried to open a value wider than its mask hides, or to make a
+/// "bool" hold a number (a selection on it would publish a mix of both branches).
+#[test]
+fn values_never_outgrow_their_tracked_width() {
+	// d doubles sixty times; it was tracked as 8 bits, and the comparison's masked opening then
+	// showed d to every worker. Now d is 68 bits, its square a field element.
+	let doubling = "let mut d = secret % 256 - secret % 128; for i in 0..60 { d = d - (0 - d); } output(reveal(d * d < 5));";
+	expect(doubling, "field elements cannot be compared");
+	expect("let mut b = secret > 1; b = secret;", "`b` holds a bool, not a number");
+	expect("let mut b: private bool = secret > 1; b = secret % 2;", "expected bool, found int");
+	expect("let mut x: private u8 = 0; x = secret;", "the value may need 64 bits, more than `u8` holds");
+	expect("let x: private u64 = secret - 1;", "may be negative");
+	expect("output(reveal(secret - 1));", "an output may be negative");
+	expect("L[1] = reveal(secret % 2 - 1);", "a ledger value may be negative");
+	expect("let q: private u64 = (secret * secret) / 7;", "takes a 257-bit masked opening");
+	expect("MPC.set(1, secret, 5);", "party 5 does not exist");
+	// A difference squared is comparable: it is a square.
+	let compiled = compile(
+		"contract T { pub fn f(a: private u8 @ 0, b: private u8 @ 1) { let d = a - b; output(reveal(d * d < 25)); } }",
+		"f",
+		&BTreeMap::new(),
+		2,
+	)
+	.unwrap();
+	let lt_bits = compiled.circuit.gates.iter().find_map(|g| match g {
+		enigma_mpc::circuit::Op::Lt { bits, .. } => Some(*bits),
+		_ => None,
+	});
+	assert_eq!(lt_bits, Some(16));
+}

@@ -18,8 +18,10 @@ pub type Wire = usize;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Op {
-	/// The `index`-th secret input of party `owner`.
-	Input { owner: usize, index: usize },
+	/// The `index`-th secret input of party `owner`. An integer input of `bits` bits is checked
+	/// to lie in [0, 2^bits) inside the computation before anything uses it (its owner shares
+	/// its bits too; see [`nonlinear::check_ranges`]); `None` for field elements and public values.
+	Input { owner: usize, index: usize, bits: Option<u32> },
 	/// A public constant.
 	Const(u128),
 	Add(Wire, Wire),
@@ -125,8 +127,9 @@ impl Op {
 	}
 }
 
-/// (bound, shift) of the truncation a division uses; see [`nonlinear::div_const`].
-fn div_shape(divisor: u128, bits: u32) -> (u32, u32) {
+/// (bound, shift) of the truncation a division uses; see [`nonlinear::div_const`]. The masked
+/// opening inside it needs `bound` to be at most [`nonlinear::max_masked_bound`] of the field.
+pub fn div_shape(divisor: u128, bits: u32) -> (u32, u32) {
 	if divisor.is_power_of_two() {
 		return (bits, divisor.trailing_zeros());
 	}
@@ -147,7 +150,7 @@ impl Circuit {
 
 	/// Append a gate and return its wire.
 	pub fn push(&mut self, op: Op) -> Wire {
-		if let Op::Input { owner, index } = op {
+		if let Op::Input { owner, index, .. } = op {
 			if owner < self.inputs_per_party.len() {
 				self.inputs_per_party[owner] = self.inputs_per_party[owner].max(index + 1);
 			}
@@ -156,10 +159,29 @@ impl Circuit {
 		self.gates.len() - 1
 	}
 
-	/// The next input of `owner`.
+	/// The next input of `owner`, unchecked (a field element, or a public value).
 	pub fn input(&mut self, owner: usize) -> Wire {
+		self.typed_input(owner, None)
+	}
+
+	/// The next input of `owner`, an integer of `bits` bits when `Some`: the run proves it lies in
+	/// [0, 2^bits) before using it.
+	pub fn typed_input(&mut self, owner: usize, bits: Option<u32>) -> Wire {
 		let index = self.inputs_per_party.get(owner).copied().unwrap_or(0);
-		self.push(Op::Input { owner, index })
+		self.push(Op::Input { owner, index, bits })
+	}
+
+	/// The declared width of every input: `result[owner][index]`.
+	pub fn input_widths(&self) -> Vec<Vec<Option<u32>>> {
+		let mut widths: Vec<Vec<Option<u32>>> = self.inputs_per_party.iter().map(|k| vec![None; *k]).collect();
+		for op in &self.gates {
+			if let Op::Input { owner, index, bits } = *op {
+				if let Some(w) = widths.get_mut(owner).and_then(|w| w.get_mut(index)) {
+					*w = bits;
+				}
+			}
+		}
+		widths
 	}
 
 	pub fn output(&mut self, name: impl Into<String>, wire: Wire, to: Recipient) {
@@ -175,7 +197,8 @@ impl Circuit {
 			match *op {
 				Op::Input { owner, .. } if owner >= self.parties() =>
 					return Err(MpcError::InvalidCircuit(format!("gate {i}: input of party {owner}, but there are {} parties", self.parties()))),
-				Op::Lt { bits, .. } | Op::Le { bits, .. } | Op::Eq { bits, .. } | Op::DivConst { bits, .. } if bits == 0 || bits > 128 =>
+				Op::Input { bits: Some(bits), .. } | Op::Lt { bits, .. } | Op::Le { bits, .. } | Op::Eq { bits, .. } | Op::DivConst { bits, .. }
+					if bits == 0 || bits > 128 =>
 					return Err(MpcError::InvalidCircuit(format!("gate {i}: integer width {bits} is not in 1..=128"))),
 				Op::DivConst { divisor: 0, .. } => return Err(MpcError::InvalidCircuit(format!("gate {i}: division by zero"))),
 				_ => {},
@@ -192,6 +215,50 @@ impl Circuit {
 			}
 		}
 		Ok(())
+	}
+
+	/// A digest of the circuit (blake2-256 of a canonical encoding): parties compare it before
+	/// a run, since a batch of gates is only meaningful if every party batches the same gates.
+	pub fn digest(&self) -> [u8; 32] {
+		use blake2::{digest::consts::U32, Blake2b, Digest};
+		let mut h = Blake2b::<U32>::new();
+		let mut put = |tag: u8, fields: &[u128], text: &[u8]| {
+			h.update([tag]);
+			for f in fields {
+				h.update(f.to_le_bytes());
+			}
+			h.update(text);
+		};
+		put(0xff, &[self.gates.len() as u128, self.outputs.len() as u128, self.parties() as u128], &[]);
+		for k in &self.inputs_per_party {
+			put(0xfe, &[*k as u128], &[]);
+		}
+		let w = |x: Wire| x as u128;
+		for op in &self.gates {
+			match *op {
+				Op::Input { owner, index, bits } => put(0, &[owner as u128, index as u128, bits.map_or(0, |b| b as u128 + 1)], &[]),
+				Op::Const(c) => put(1, &[c], &[]),
+				Op::Add(a, b) => put(2, &[w(a), w(b)], &[]),
+				Op::Sub(a, b) => put(3, &[w(a), w(b)], &[]),
+				Op::AddConst(a, c) => put(4, &[w(a), c], &[]),
+				Op::MulConst(a, c) => put(5, &[w(a), c], &[]),
+				Op::Mul(a, b) => put(6, &[w(a), w(b)], &[]),
+				Op::Lt { a, b, bits } => put(7, &[w(a), w(b), bits as u128], &[]),
+				Op::Le { a, b, bits } => put(8, &[w(a), w(b), bits as u128], &[]),
+				Op::Eq { a, b, bits } => put(9, &[w(a), w(b), bits as u128], &[]),
+				Op::Select { cond, then, otherwise } => put(10, &[w(cond), w(then), w(otherwise)], &[]),
+				Op::DivConst { a, divisor, bits } => put(11, &[w(a), divisor, bits as u128], &[]),
+				Op::Reveal(a) => put(12, &[w(a)], &[]),
+			}
+		}
+		for o in &self.outputs {
+			let to = match o.to {
+				Recipient::Everyone => u128::MAX,
+				Recipient::Party(p) => p as u128,
+			};
+			put(13, &[w(o.wire), to, o.name.len() as u128], o.name.as_bytes());
+		}
+		h.finalize().into()
 	}
 
 	/// Interactive depth of every gate.
@@ -213,7 +280,14 @@ impl Circuit {
 		let mut batches: BTreeMap<(u32, u8, u128, u32), u64> = BTreeMap::new();
 		for (op, layer) in self.gates.iter().zip(&layers) {
 			match *op {
-				Op::Input { .. } => cost.inputs += 1,
+				Op::Input { bits, .. } => {
+					// A checked input brings its bits: one input and one multiplication (b·b) per
+					// bit, and one opening of the combined check value.
+					let w = bits.unwrap_or(0) as u64;
+					cost.inputs += 1 + w;
+					cost.muls += w;
+					cost.opens += bits.is_some() as u64;
+				},
 				Op::Const(_) => {},
 				Op::Add(..) | Op::Sub(..) | Op::AddConst(..) | Op::MulConst(..) => cost.adds += 1,
 				_ => {
@@ -234,9 +308,16 @@ impl Circuit {
 			}
 		}
 		let input_rounds = self.inputs_per_party.iter().filter(|k| **k > 0).count() as u64;
+		// The range check of typed inputs: the bits' squares, a coin (a random sharing and its
+		// opening), and the opening of the check values.
+		let range_check = self.gates.iter().any(|g| matches!(g, Op::Input { bits: Some(_), .. }));
+		if range_check {
+			cost.opens += 1;
+		}
 		let output_rounds = self.outputs.iter().map(|o| o.to.clone()).collect::<std::collections::BTreeSet<_>>().len() as u64;
 		cost.opens += self.outputs.len() as u64;
-		cost.rounds = input_rounds + batches.values().sum::<u64>() + output_rounds;
+		// One more: the parties agree on the circuit before they start.
+		cost.rounds = 1 + input_rounds + 4 * range_check as u64 + batches.values().sum::<u64>() + output_rounds;
 		cost
 	}
 
@@ -247,10 +328,16 @@ impl Circuit {
 		let mut v: Vec<F> = Vec::with_capacity(self.gates.len());
 		for op in &self.gates {
 			let x = match *op {
-				Op::Input { owner, index } => *inputs
-					.get(owner)
-					.and_then(|i| i.get(index))
-					.ok_or_else(|| MpcError::InvalidCircuit(format!("missing input {index} of party {owner}")))?,
+				Op::Input { owner, index, bits } => {
+					let x = *inputs
+						.get(owner)
+						.and_then(|i| i.get(index))
+						.ok_or_else(|| MpcError::InvalidCircuit(format!("missing input {index} of party {owner}")))?;
+					if let Some(bits) = bits {
+						int(x, bits).map_err(|_| MpcError::InputOutOfRange { owner, index })?;
+					}
+					x
+				},
 				Op::Const(c) => F::from(c),
 				Op::Add(a, b) => v[a] + v[b],
 				Op::Sub(a, b) => v[a] - v[b],
@@ -260,7 +347,12 @@ impl Circuit {
 				Op::Lt { a, b, bits } => F::from((int(v[a], bits)? < int(v[b], bits)?) as u64),
 				Op::Le { a, b, bits } => F::from((int(v[a], bits)? <= int(v[b], bits)?) as u64),
 				Op::Eq { a, b, bits } => F::from((int(v[a], bits)? == int(v[b], bits)?) as u64),
-				Op::Select { cond, then, otherwise } => v[otherwise] + v[cond] * (v[then] - v[otherwise]),
+				Op::Select { cond, then, otherwise } => {
+					if !(v[cond].is_zero() || v[cond].is_one()) {
+						return Err(MpcError::InvalidCircuit("a selection's condition is not 0 or 1".into()));
+					}
+					v[otherwise] + v[cond] * (v[then] - v[otherwise])
+				},
 				Op::DivConst { a, divisor, bits } => F::from(int(v[a], bits)? / divisor),
 				Op::Reveal(a) => v[a],
 			};
@@ -277,7 +369,8 @@ fn int<F: MpcField>(x: F, bits: u32) -> Result<u128> {
 }
 
 /// Run `circuit` as this party, with its own inputs. Returns, per output, `Some(value)` when
-/// this party receives it. Integrity checks run before any output is revealed.
+/// this party receives it. Typed inputs are range-checked before use, and integrity checks run
+/// before any output is revealed.
 pub fn execute<M: Mpc>(mpc: &mut M, circuit: &Circuit, my_inputs: &[M::F]) -> Result<Vec<(String, Option<M::F>)>> {
 	circuit.validate()?;
 	if circuit.parties() != mpc.parties() {
@@ -287,11 +380,30 @@ pub fn execute<M: Mpc>(mpc: &mut M, circuit: &Circuit, my_inputs: &[M::F]) -> Re
 	if my_inputs.len() != circuit.inputs_per_party[me] {
 		return Err(MpcError::InvalidCircuit(format!("party {me} must supply {} inputs, got {}", circuit.inputs_per_party[me], my_inputs.len())));
 	}
-	// Inputs: one batch per owner.
+	mpc.agree(&circuit.digest())?;
+	// Inputs: one batch per owner; a typed input travels with its bits.
+	let widths = circuit.input_widths();
 	let mut inputs: Vec<Vec<M::Share>> = Vec::with_capacity(circuit.parties());
-	for (owner, &count) in circuit.inputs_per_party.iter().enumerate() {
-		inputs.push(if count == 0 { Vec::new() } else { mpc.input(owner, (owner == me).then_some(my_inputs), count)? });
+	let mut checks = Vec::new();
+	for (owner, widths) in widths.iter().enumerate() {
+		if widths.is_empty() {
+			inputs.push(Vec::new());
+			continue;
+		}
+		let count = widths.iter().map(|b| 1 + b.unwrap_or(0) as usize).sum();
+		let mine = (owner == me).then(|| with_bits(my_inputs, widths));
+		let mut shares = mpc.input(owner, mine.as_deref(), count)?.into_iter();
+		let mut values = Vec::with_capacity(widths.len());
+		for (index, bits) in widths.iter().enumerate() {
+			let value = shares.next().expect("one share per value");
+			if let Some(bits) = bits {
+				checks.push(((owner, index), value, shares.by_ref().take(*bits as usize).collect()));
+			}
+			values.push(value);
+		}
+		inputs.push(values);
 	}
+	nonlinear::check_ranges(mpc, &checks)?;
 	let wires = evaluate(mpc, circuit, &inputs)?;
 	let get = |w: Wire| wires[w].expect("every wire is computed");
 
@@ -331,6 +443,38 @@ pub fn execute<M: Mpc>(mpc: &mut M, circuit: &Circuit, my_inputs: &[M::F]) -> Re
 	Ok(results)
 }
 
+/// Each value followed, if it is typed, by its `bits` lowest bits (least significant first):
+/// what an input owner shares.
+fn with_bits<F: MpcField>(values: &[F], widths: &[Option<u32>]) -> Vec<F> {
+	let mut out = Vec::new();
+	for (v, bits) in values.iter().zip(widths) {
+		out.push(*v);
+		if let Some(bits) = bits {
+			let low = crate::field::low_bits(*v, *bits);
+			out.extend((0..*bits).map(|i| F::from(((low >> i) & 1) as u64)));
+		}
+	}
+	out
+}
+
+/// A client-shared input as a committee member holds it: its share of the value and, for an
+/// integer input, its shares of the value's bits (least significant first), which the client
+/// shares along so that the committee can check the value's range without opening it. `bits`
+/// is empty for values whose width is known otherwise (a value an earlier task computed, whose
+/// width the chain recorded) and for field elements and public values.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeldInput<F> {
+	pub value: F,
+	pub bits: Vec<F>,
+}
+
+impl<F> HeldInput<F> {
+	/// A held value that brings no bits.
+	pub fn plain(value: F) -> Self {
+		Self { value, bits: Vec::new() }
+	}
+}
+
 /// An output of a run on committee-held inputs ([`execute_held`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HeldOutput<F> {
@@ -343,22 +487,48 @@ pub enum HeldOutput<F> {
 
 /// Run `circuit` on inputs a client Shamir-shared with the committee running it. The circuit's
 /// parties are the people whose inputs these are, not the committee members: `held[p]` is this
-/// member's shares of party p's inputs, in order. Integrity checks run before anything is
-/// opened or handed out.
-pub fn execute_held<M: Mpc>(mpc: &mut M, circuit: &Circuit, held: &[Vec<M::F>]) -> Result<Vec<(String, HeldOutput<M::F>)>> {
+/// member's shares of party p's inputs, in order. A typed input that comes with its bits is
+/// range-checked first (a value out of range ends the run with
+/// [`MpcError::InputOutOfRange`] naming it); integrity checks run before anything is opened or
+/// handed out.
+pub fn execute_held<M: Mpc>(mpc: &mut M, circuit: &Circuit, held: &[Vec<HeldInput<M::F>>]) -> Result<Vec<(String, HeldOutput<M::F>)>> {
 	circuit.validate()?;
 	if held.len() != circuit.parties() {
 		return Err(MpcError::InvalidCircuit(format!("circuit has {} input owners, got shares for {}", circuit.parties(), held.len())));
 	}
+	let widths = circuit.input_widths();
 	for (owner, shares) in held.iter().enumerate() {
 		if shares.len() != circuit.inputs_per_party[owner] {
 			return Err(MpcError::InvalidCircuit(format!("party {owner} has {} inputs, got {} shares", circuit.inputs_per_party[owner], shares.len())));
 		}
+		for (index, (input, bits)) in shares.iter().zip(&widths[owner]).enumerate() {
+			let brought = input.bits.len();
+			if brought != 0 && Some(brought as u32) != *bits {
+				return Err(MpcError::InvalidCircuit(format!("input {index} of party {owner} brings {brought} bits for a {bits:?}-bit slot")));
+			}
+		}
 	}
-	// All owners' shares are adopted in one batch: one round however many people gave inputs.
-	let all: Vec<M::F> = held.iter().flatten().copied().collect();
+	// Every member must run the same circuit on inputs of the same shape.
+	let shape: Vec<usize> = held.iter().flatten().map(|i| i.bits.len()).collect();
+	mpc.agree(&digest_of(&circuit.digest(), &shape))?;
+	// All owners' shares (and bits) are adopted in one batch: one round however many people
+	// gave inputs.
+	let all: Vec<M::F> = held.iter().flatten().flat_map(|i| std::iter::once(i.value).chain(i.bits.iter().copied())).collect();
 	let mut adopted = mpc.adopt(&all)?.into_iter();
-	let inputs: Vec<Vec<M::Share>> = held.iter().map(|shares| adopted.by_ref().take(shares.len()).collect()).collect();
+	let mut inputs: Vec<Vec<M::Share>> = Vec::with_capacity(held.len());
+	let mut checks = Vec::new();
+	for (owner, shares) in held.iter().enumerate() {
+		let mut values = Vec::with_capacity(shares.len());
+		for (index, input) in shares.iter().enumerate() {
+			let value = adopted.next().expect("one share per value");
+			if !input.bits.is_empty() {
+				checks.push(((owner, index), value, adopted.by_ref().take(input.bits.len()).collect()));
+			}
+			values.push(value);
+		}
+		inputs.push(values);
+	}
+	nonlinear::check_ranges(mpc, &checks)?;
 	let wires = evaluate(mpc, circuit, &inputs)?;
 	let get = |w: Wire| wires[w].expect("every wire is computed");
 	mpc.check()?;
@@ -376,6 +546,17 @@ pub fn execute_held<M: Mpc>(mpc: &mut M, circuit: &Circuit, held: &[Vec<M::F>]) 
 			(o.name.clone(), value)
 		})
 		.collect())
+}
+
+/// blake2-256 of a circuit digest and the shape of the held inputs.
+fn digest_of(circuit: &[u8; 32], shape: &[usize]) -> [u8; 32] {
+	use blake2::{digest::consts::U32, Blake2b, Digest};
+	let mut h = Blake2b::<U32>::new();
+	h.update(circuit);
+	for k in shape {
+		h.update((*k as u64).to_le_bytes());
+	}
+	h.finalize().into()
 }
 
 /// Every wire's share, gate by gate, layer by layer.
@@ -464,7 +645,7 @@ fn evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>]) ->
 				continue;
 			}
 			let s = match *op {
-				Op::Input { owner, index } => inputs[owner][index],
+				Op::Input { owner, index, .. } => inputs[owner][index],
 				Op::Const(c) => mpc.constant(M::F::from(c)),
 				Op::Add(a, b) => mpc.add(get(&wires, a), get(&wires, b)),
 				Op::Sub(a, b) => mpc.sub(get(&wires, a), get(&wires, b)),

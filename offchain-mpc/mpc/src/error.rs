@@ -24,6 +24,15 @@ pub enum MpcError {
 	/// A preprocessed triple failed the sacrifice check.
 	#[error("triple check failed: a preprocessed multiplication triple is incorrect")]
 	TripleCheckFailed,
+	/// Before a run: a party is about to run another circuit (or other parameters) than this one.
+	#[error("party {party} runs a different computation (its circuit digest differs from this party's)")]
+	Disagreement { party: usize },
+	/// An input's owner shared a value outside its declared type (a range check failed).
+	#[error("input {index} of party {owner} does not fit its declared type: its owner shared an out-of-range value")]
+	InputOutOfRange { owner: usize, index: usize },
+	/// Audit harness only: a value about to be opened under a mask exceeds its proven bound.
+	#[error("a masked opening's value exceeds the {bound} bits the compiler claimed")]
+	BoundExceeded { bound: u32 },
 	/// A message arrived with a sequence number other than the next one expected.
 	#[error("message from party {from} out of order: expected #{expected}, got #{got} (dropped or replayed)")]
 	OutOfOrder { from: usize, expected: u64, got: u64 },

@@ -338,6 +338,12 @@ impl<F: MpcField, T: Transport> Mpc for SemiHonest<F, T> {
 	fn check(&mut self) -> Result<()> {
 		Ok(())
 	}
+	fn agree(&mut self, digest: &[u8; 32]) -> Result<()> {
+		self.core.net.agree(digest)
+	}
+	fn coin(&mut self) -> Result<[u8; 32]> {
+		self.core.coin()
+	}
 	fn adopt(&mut self, held: &[F]) -> Result<Vec<F>> {
 		Ok(held.to_vec())
 	}
@@ -471,6 +477,12 @@ impl<F: MpcField, T: Transport> Mpc for Malicious<F, T> {
 		} else {
 			Err(MpcError::MultiplicationCheckFailed)
 		}
+	}
+	fn agree(&mut self, digest: &[u8; 32]) -> Result<()> {
+		self.core.net.agree(digest)
+	}
+	fn coin(&mut self) -> Result<[u8; 32]> {
+		self.core.coin()
 	}
 	/// The held values get their `r·x` companions in one multiplication round; from then on
 	/// they are checked like every other wire.

@@ -14,11 +14,16 @@ use crate::{
 	protocol::Mpc,
 };
 use crate::field::MpcField;
-use ark_ff::{Field, One, PrimeField, Zero};
+use ark_ff::{BigInteger, Field, One, PrimeField, Zero};
 use num_bigint::BigUint;
 
 /// Bits of statistical hiding for masked openings.
 pub const STATISTICAL_SECURITY: u32 = 40;
+
+/// The widest value `F` can open under a statistically hiding mask.
+pub fn max_masked_bound<F: PrimeField>() -> u32 {
+	F::MODULUS_BIT_SIZE - STATISTICAL_SECURITY - 3
+}
 
 /// A masked opening of a `bound`-bit value whose low `low` bits are then used in the clear.
 fn check_room<F: MpcField>(bound: u32, low: u32) -> Result<()> {
@@ -35,8 +40,69 @@ fn check_room<F: MpcField>(bound: u32, low: u32) -> Result<()> {
 	Ok(())
 }
 
-/// `count` shared uniformly random bits: open r² for a random r; r/√(r²) is ±1 uniformly.
+/// Proves that every value lies in [0, 2^w) from shares of its w bits, which its owner shared
+/// along with it, without opening anything else. For each item (x, b_0..b_{w-1}),
+///
+///   z = Σ_i χ^i·(b_i² − b_i) + χ^w·(x − Σ_i 2^i·b_i)
+///
+/// is 0 when every b_i is a bit and the bits make up x, and otherwise a non-zero polynomial in
+/// χ, a public random point drawn after the shares were fixed: it vanishes with probability at
+/// most (w + 1)/|F| (Schwartz-Zippel). The squares take one multiplication round; they are
+/// verified ([`Mpc::check`]) before z is opened, and the openings are verified too, so a z ≠ 0
+/// is the owner's doing, not a cheating party's. Opening z reveals nothing about an honest
+/// owner's value (it is 0). Fails with [`MpcError::InputOutOfRange`] naming the first bad item
+/// by its label.
+pub fn check_ranges<M: Mpc>(mpc: &mut M, items: &[((usize, usize), M::Share, Vec<M::Share>)]) -> Result<()> {
+	if items.is_empty() {
+		return Ok(());
+	}
+	let bits: Vec<M::Share> = items.iter().flat_map(|(_, _, b)| b.iter().copied()).collect();
+	let squares = mpc.mul(&bits, &bits)?;
+	mpc.check()?;
+	let chi = M::F::random(&mut <rand_chacha::ChaCha12Rng as rand::SeedableRng>::from_seed(mpc.coin()?));
+	let mut at = 0;
+	let z: Vec<M::Share> = items
+		.iter()
+		.map(|(_, x, b)| {
+			let (mut z, mut power, mut sum) = (mpc.constant(M::F::zero()), M::F::one(), mpc.constant(M::F::zero()));
+			for (i, bit) in b.iter().enumerate() {
+				z = mpc.add(z, mpc.scale(mpc.sub(squares[at + i], *bit), power));
+				sum = mpc.add(sum, mpc.scale(*bit, pow2(i as u32)));
+				power *= chi;
+			}
+			at += b.len();
+			mpc.add(z, mpc.scale(mpc.sub(*x, sum), power))
+		})
+		.collect();
+	let opened = mpc.open(&z)?;
+	mpc.check()?;
+	match items.iter().zip(&opened).find(|(_, z)| !z.is_zero()) {
+		Some((((owner, index), ..), _)) => Err(MpcError::InputOutOfRange { owner: *owner, index: *index }),
+		None => Ok(()),
+	}
+}
+
+/// In an audit harness ([`Mpc::audit`]), fails unless every value is below 2^bound: the
+/// statistical hiding of a masked opening holds only for values inside the bound the compiler
+/// proved. Real protocols see no values and skip this.
+fn audit_bound<M: Mpc>(mpc: &M, values: &[M::Share], bound: u32) -> Result<()> {
+	for v in values {
+		if let Some(v) = mpc.audit(v) {
+			if v.into_bigint().num_bits() > bound {
+				return Err(MpcError::BoundExceeded { bound });
+			}
+		}
+	}
+	Ok(())
+}
+
+/// `count` shared uniformly random bits, from the protocol's source ([`Mpc::random_bits`]).
 pub fn random_bits<M: Mpc>(mpc: &mut M, count: usize) -> Result<Vec<M::Share>> {
+	mpc.random_bits(count)
+}
+
+/// `count` shared uniformly random bits: open r² for a random r; r/√(r²) is ±1 uniformly.
+pub fn square_root_bits<M: Mpc>(mpc: &mut M, count: usize) -> Result<Vec<M::Share>> {
 	let half = M::F::from(2u64).inverse().expect("odd characteristic");
 	let mut bits = Vec::with_capacity(count);
 	while bits.len() < count {
@@ -110,6 +176,7 @@ pub fn mod2m<M: Mpc>(mpc: &mut M, x: &[M::Share], bound: u32, m: u32) -> Result<
 		return Ok(x.to_vec());
 	}
 	check_room::<M::F>(bound, m)?;
+	audit_bound(mpc, x, bound)?;
 	let mask = masks(mpc, x.len(), m, bound - m + STATISTICAL_SECURITY)?;
 	let masked: Vec<M::Share> = x.iter().zip(&mask.full).map(|(x, r)| mpc.add(*x, *r)).collect();
 	let c = mpc.open(&masked)?;
@@ -157,6 +224,8 @@ pub fn eq<M: Mpc>(mpc: &mut M, a: &[M::Share], b: &[M::Share], bits: u32) -> Res
 
 /// c ? x : y, for shared bits c.
 pub fn select<M: Mpc>(mpc: &mut M, c: &[M::Share], x: &[M::Share], y: &[M::Share]) -> Result<Vec<M::Share>> {
+	// A condition other than 0 or 1 would publish an affine mix of x and y.
+	audit_bound(mpc, c, 1)?;
 	let diff: Vec<M::Share> = x.iter().zip(y).map(|(x, y)| mpc.sub(*x, *y)).collect();
 	let picked = mpc.mul(c, &diff)?;
 	Ok(picked.into_iter().zip(y).map(|(p, y)| mpc.add(p, *y)).collect())
@@ -185,6 +254,7 @@ pub fn div_const<M: Mpc>(mpc: &mut M, a: &[M::Share], divisor: u128, bits: u32) 
 /// The `bits` bits (LSB first) of each shared `bits`-bit value.
 pub fn bit_decompose<M: Mpc>(mpc: &mut M, x: &[M::Share], bits: u32) -> Result<Vec<Vec<M::Share>>> {
 	check_room::<M::F>(bits, bits)?;
+	audit_bound(mpc, x, bits)?;
 	let mask = masks(mpc, x.len(), bits, STATISTICAL_SECURITY)?;
 	let masked: Vec<M::Share> = x.iter().zip(&mask.full).map(|(x, r)| mpc.add(*x, *r)).collect();
 	let c: Vec<u128> = mpc.open(&masked)?.into_iter().map(|c| low_bits(c, bits)).collect();

@@ -60,6 +60,31 @@ pub trait Mpc {
 	fn check(&mut self) -> Result<()>;
 	fn stats(&self) -> Stats;
 
+	/// `count` shared uniformly random bits nobody knows. The default opens the square of a
+	/// random value ([`crate::nonlinear::square_root_bits`]); protocols with a cheaper source
+	/// override it.
+	fn random_bits(&mut self, count: usize) -> Result<Vec<Self::Share>>
+	where
+		Self: Sized,
+	{
+		crate::nonlinear::square_root_bits(self, count)
+	}
+
+	/// A fresh 32-byte seed no party controls (nor can predict before the call).
+	fn coin(&mut self) -> Result<[u8; 32]>;
+
+	/// A test harness's view of a shared value in the clear, so that the building blocks can
+	/// assert the bounds they rely on (see [`crate::nonlinear`]). Real protocols see nothing.
+	fn audit(&self, share: &Self::Share) -> Option<Self::F> {
+		let _ = share;
+		None
+	}
+
+	/// One round in which every party shows the others `digest` (of the circuit it is about to
+	/// run, say); a party that shows another value ends the run with
+	/// [`crate::MpcError::Disagreement`] naming it, before any secret is touched.
+	fn agree(&mut self, digest: &[u8; 32]) -> Result<()>;
+
 	/// Take values that are already Shamir-shared among the parties with the protocol's degree
 	/// (a client shared them with the committee, each party holds its point) as protocol shares.
 	/// Protocols that need more than a Shamir share per value (SPDZ's MACs) cannot.

@@ -212,6 +212,12 @@ impl<F: MpcField, T: Transport, P: Preprocessing<F>> Mpc for Spdz<F, T, P> {
 		}
 	}
 
+	fn agree(&mut self, digest: &[u8; 32]) -> Result<()> {
+		self.net.agree(digest)
+	}
+	fn coin(&mut self) -> Result<[u8; 32]> {
+		Spdz::coin(self)
+	}
 	fn raw_share(&self, share: &MacShare<F>) -> F {
 		share.value
 	}

@@ -11,7 +11,7 @@ use enigma_mpc::{
 	preprocessing::{honest_majority, trusted_dealer_for_tests, Plan},
 	spdz::Spdz,
 	transport::Net,
-	Mpc,
+	Mpc, MpcError,
 };
 
 /// Every party's view of the outputs must match the plaintext result where it is entitled to it.
@@ -31,11 +31,11 @@ fn assert_matches(circuit: &Circuit, inputs: &[Vec<Fr>], results: Vec<Vec<(Strin
 
 fn plan_for(circuit: &Circuit) -> Plan {
 	let cost = circuit.cost();
-	let n = circuit.parties();
 	Plan {
 		triples: 2 * cost.muls as usize + 16,
 		randoms: cost.muls as usize + 16,
-		masks: (0..n).map(|p| circuit.inputs_per_party[p] + circuit.outputs.len() + 4).collect(),
+		// Every input value and every bit of a typed one is entered under a mask.
+		masks: circuit.input_widths().iter().map(|w| w.iter().map(|b| 1 + b.unwrap_or(0) as usize).sum::<usize>() + circuit.outputs.len() + 4).collect(),
 	}
 }
 
@@ -102,7 +102,8 @@ fn spdz_with_dealer_free_preprocessing_matches_plaintext() {
 fn cost_model_counts_the_rounds_a_semi_honest_run_takes() {
 	let n = 3;
 	let mut c = Circuit::new(n);
-	let (x, y) = (c.input(0), c.input(1));
+	// Typed inputs: their range check is counted too.
+	let (x, y) = (c.typed_input(0, Some(16)), c.typed_input(1, Some(16)));
 	let p = c.push(Op::Mul(x, y));
 	let lt = c.push(Op::Lt { a: x, b: y, bits: 16 });
 	let s = c.push(Op::Select { cond: lt, then: x, otherwise: y });
@@ -117,7 +118,7 @@ fn cost_model_counts_the_rounds_a_semi_honest_run_takes() {
 		execute(&mut mpc, &cc, &inputs).unwrap();
 		mpc.stats()
 	});
-	assert_eq!(expected.inputs, 2);
+	assert_eq!(expected.inputs, 2 + 2 * 16, "each typed input brings its bits");
 	assert_eq!(expected.adds, 0);
 	assert_eq!(stats[0].rounds, expected.rounds, "cost model rounds vs measured");
 	assert!(stats.iter().all(|s| s.rounds == stats[0].rounds));
@@ -155,7 +156,7 @@ fn bit_decomposition_and_64_bit_comparisons_are_exact() {
 
 #[test]
 fn comparisons_refuse_a_field_too_small_for_them() {
-	use enigma_mpc::{field::F64, nonlinear, MpcError};
+	use enigma_mpc::{field::F64, nonlinear};
 	let results = run_parties(3, |_, t| {
 		let mut mpc = SemiHonest::<F64, _>::new(t, 1, Multiplication::Bgw).unwrap();
 		let a = vec![mpc.constant(F64::from(1u64))];
@@ -170,7 +171,7 @@ fn comparisons_refuse_a_field_too_small_for_them() {
 #[test]
 fn a_committee_computes_on_client_shared_inputs_and_hands_out_private_outputs() {
 	use enigma_mpc::{
-		circuit::{execute_held, HeldOutput},
+		circuit::{execute_held, HeldInput, HeldOutput},
 		shamir::Shamir,
 	};
 	let salaries = [52_000u64, 61_000, 48_500, 75_250, 61_500];
@@ -198,7 +199,7 @@ fn a_committee_computes_on_client_shared_inputs_and_hands_out_private_outputs() 
 	let mut held = vec![vec![Vec::new(); 5]; n];
 	for (person, salary) in salaries.iter().enumerate() {
 		for (member, share) in scheme.share(Fr::from(*salary), t, &mut rng).into_iter().enumerate() {
-			held[member][person].push(share);
+			held[member][person].push(HeldInput::plain(share));
 		}
 	}
 	let circuit = c.clone();
@@ -232,7 +233,7 @@ fn a_committee_computes_on_client_shared_inputs_and_hands_out_private_outputs() 
 #[test]
 fn three_of_four_members_continue_on_their_original_points() {
 	use enigma_mpc::{
-		circuit::{execute_held, HeldOutput},
+		circuit::{execute_held, HeldInput, HeldOutput},
 		shamir::Shamir,
 	};
 	let mut c = Circuit::new(2);
@@ -247,7 +248,7 @@ fn three_of_four_members_continue_on_their_original_points() {
 	// Member #2 (point 3) is gone; members #0, #1, #3 keep points 1, 2, 4.
 	let survivors = [0usize, 1, 3];
 	let points: Vec<u64> = survivors.iter().map(|m| *m as u64 + 1).collect();
-	let held: Vec<Vec<Vec<Fr>>> = survivors.iter().map(|m| vec![vec![sa[*m]], vec![sb[*m]]]).collect();
+	let held: Vec<Vec<Vec<HeldInput<Fr>>>> = survivors.iter().map(|m| vec![vec![HeldInput::plain(sa[*m])], vec![HeldInput::plain(sb[*m])]]).collect();
 	let circuit = c.clone();
 	let results = run_parties(3, move |party, transport| {
 		let mut mpc = Malicious::<Fr, _>::with_points(transport, 1, &points).unwrap();
@@ -259,4 +260,100 @@ fn three_of_four_members_continue_on_their_original_points() {
 	}
 	assert!(Shamir::<Fr>::with_points(&[1, 2, 2], 1).is_err());
 	assert!(Shamir::<Fr>::with_points(&[0, 2, 3], 1).is_err());
+}
+
+/// A member about to run another circuit (a different compiler, a different contract version)
+/// is named before any secret is used, instead of surfacing later as inconsistent shares.
+#[test]
+fn members_with_different_circuits_stop_before_touching_a_secret() {
+	use enigma_mpc::circuit::{execute_held, HeldInput};
+	let circuit = |swap: bool| {
+		let mut c = Circuit::new(2);
+		let (a, b) = (c.input(0), c.input(1));
+		let (x, y) = (c.push(Op::Mul(a, b)), c.push(Op::Add(a, b)));
+		let (first, second) = if swap { (y, x) } else { (x, y) };
+		c.output("first", first, Recipient::Everyone);
+		c.output("second", second, Recipient::Everyone);
+		c
+	};
+	assert_ne!(circuit(false).digest(), circuit(true).digest());
+	let results = run_parties(3, move |member, transport| {
+		let mut mpc = Malicious::<Fr, _>::new(transport, 1).unwrap();
+		let held = vec![vec![HeldInput::plain(Fr::from(3u64))], vec![HeldInput::plain(Fr::from(4u64))]];
+		let outcome = execute_held(&mut mpc, &circuit(member == 2), &held).map(|_| ());
+		(outcome, mpc.stats().rounds)
+	});
+	assert_eq!(results[0].0, Err(MpcError::Disagreement { party: 2 }));
+	assert_eq!(results[1].0, Err(MpcError::Disagreement { party: 2 }));
+	assert_eq!(results[2].0, Err(MpcError::Disagreement { party: 0 }));
+	// Only the generation of r and the agreement itself ran: no input was adopted.
+	let agreement_only = results[0].1;
+	assert!(results.iter().all(|(_, rounds)| *rounds == agreement_only));
+}
+
+/// Issue #12: a client shares a "u32" bid of 2^40 with a committee. The sealed-bid comparison
+/// would open masked values sized for 32 bits and publish a mix of the other bids; instead the
+/// range check over the bits the client shared along ends the run before the comparison, naming
+/// the input, while honest inputs at the type's extremes pass.
+#[test]
+fn an_out_of_range_held_input_is_named_before_it_is_used() {
+	use enigma_mpc::{
+		circuit::{execute_held, HeldInput, HeldOutput},
+		shamir::Shamir,
+	};
+	let mut c = Circuit::new(2);
+	let (a, b) = (c.typed_input(0, Some(32)), c.typed_input(1, Some(32)));
+	let below = c.push(Op::Lt { a, b, bits: 32 });
+	let best = c.push(Op::Select { cond: below, then: b, otherwise: a });
+	c.output("best", best, Recipient::Everyone);
+	let scheme = Shamir::<Fr>::new(4, 1).unwrap();
+	// What a client shares: the value and its low 32 bits, each Shamir-shared.
+	let share = |value: u128, honest_bits: bool| -> Vec<HeldInput<Fr>> {
+		let mut rng = rand::thread_rng();
+		let v = scheme.share(Fr::from(value), 1, &mut rng);
+		let bits: Vec<Vec<Fr>> = (0..32)
+			.map(|i| {
+				let bit = if honest_bits { (value >> i) & 1 } else { (value >> (i + 8)) & 1 };
+				scheme.share(Fr::from(bit as u64), 1, &mut rng)
+			})
+			.collect();
+		(0..4).map(|m| HeldInput { value: v[m], bits: bits.iter().map(|b| b[m]).collect() }).collect()
+	};
+	let run = |x: Vec<HeldInput<Fr>>, y: Vec<HeldInput<Fr>>| {
+		let circuit = c.clone();
+		run_parties(4, move |member, transport| {
+			let mut mpc = Malicious::<Fr, _>::new(transport, 1).unwrap();
+			execute_held(&mut mpc, &circuit, &[vec![x[member].clone()], vec![y[member].clone()]])
+		})
+	};
+	let max = u32::MAX as u128;
+	for outcome in run(share(max, true), share(0, true)) {
+		assert_eq!(outcome.unwrap()[0].1, HeldOutput::Public(Fr::from(u32::MAX as u64)));
+	}
+	// 2^40 with its low bits (all zero): the bits do not make up the value.
+	for outcome in run(share(7, true), share(1 << 40, true)) {
+		assert_eq!(outcome.unwrap_err(), MpcError::InputOutOfRange { owner: 1, index: 0 });
+	}
+	// Bits that make up 2^40 >> 8 instead: inconsistent with the value as well.
+	for outcome in run(share(1 << 40, false), share(7, true)) {
+		assert_eq!(outcome.unwrap_err(), MpcError::InputOutOfRange { owner: 0, index: 0 });
+	}
+}
+
+/// The same check with live inputs: a party that supplies a value its declared type cannot hold
+/// is named, whatever bits it sends along.
+#[test]
+fn an_out_of_range_live_input_is_named() {
+	let mut c = Circuit::new(3);
+	let (a, b) = (c.typed_input(0, Some(8)), c.typed_input(2, Some(1)));
+	let p = c.push(Op::Mul(a, b));
+	c.output("p", p, Recipient::Everyone);
+	let results = run_parties(3, move |party, transport| {
+		let mut mpc = Malicious::<Fr, _>::new(transport, 1).unwrap();
+		let mine = match party { 0 => vec![Fr::from(300u64)], 2 => vec![Fr::from(1u64)], _ => vec![] };
+		execute(&mut mpc, &c, &mine).map(|_| ())
+	});
+	for outcome in results {
+		assert_eq!(outcome, Err(MpcError::InputOutOfRange { owner: 0, index: 0 }));
+	}
 }

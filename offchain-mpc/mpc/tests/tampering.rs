@@ -67,7 +67,8 @@ fn shamir_malicious_detects_a_tampered_share() {
 	// Party 1 shifts every share it sends to party 0 (its input shares, its multiplication
 	// messages): no honest party may accept the result.
 	let results = run_parties(3, |party, t| {
-		let faults = faults_for(party, 1, &[Fault::Offset { to: 0, from_nth: 1, delta: 1 }]);
+		// (Frame 0 is its share of the random r, frame 1 the circuit digest everyone agrees on.)
+		let faults = faults_for(party, 1, &[Fault::Offset { to: 0, from_nth: 2, delta: 1 }]);
 		let mut mpc = Malicious::<Fr, _>::new(Faulty::new(t, faults), 1).unwrap();
 		execute(&mut mpc, &product_circuit(), &inputs_of(party)).map(|out| out[0].1)
 	});
@@ -83,11 +84,12 @@ fn shamir_malicious_detects_a_tampered_share() {
 #[test]
 fn shamir_malicious_detects_a_lying_king() {
 	// In DN07 the king opens the masked product and returns it. Party 1's frames to the others:
-	// 0 the random sharing of r; then per authenticated input a double-sharing deal, the masked
-	// share to the king, and the king's answer (1-3 for x, 4 its input shares, 5-7 for y).
-	// Party 1 is king of the product r·y, so frame 7 is its answer: it lies.
+	// 0 the random sharing of r, 1 the circuit digest; then per authenticated input a
+	// double-sharing deal, the masked share to the king, and the king's answer (2-4 for x, 5 its
+	// input shares, 6-8 for y). Party 1 is king of the product r·y, so frame 8 is its answer: it
+	// lies.
 	let results = run_parties(3, |party, t| {
-		let lie = [Fault::Corrupt { to: 0, nth: 7, byte: 0 }, Fault::Corrupt { to: 2, nth: 7, byte: 0 }];
+		let lie = [Fault::Corrupt { to: 0, nth: 8, byte: 0 }, Fault::Corrupt { to: 2, nth: 8, byte: 0 }];
 		let mut mpc = Malicious::<Fr, _>::new(Faulty::new(t, faults_for(party, 1, &lie)), 1).unwrap();
 		execute(&mut mpc, &product_circuit(), &inputs_of(party)).map(|out| out[0].1)
 	});
@@ -102,9 +104,9 @@ fn shamir_malicious_detects_a_lying_king() {
 
 #[test]
 fn spdz_detects_a_tampered_opened_value() {
-	// Party 2's first message to party 0 is its share of the masked values ε, δ of the
-	// multiplication; changing it changes what party 0 opens.
-	let results = run_spdz(2, vec![Fault::Corrupt { to: 0, nth: 0, byte: 0 }], |_| {});
+	// Party 2's second message to party 0 (after the circuit digest) is its share of the masked
+	// values ε, δ of the multiplication; changing it changes what party 0 opens.
+	let results = run_spdz(2, vec![Fault::Corrupt { to: 0, nth: 1, byte: 0 }], |_| {});
 	assert_eq!(results[0], Err(MpcError::MacCheckFailed));
 	assert!(results.iter().all(|r| r.is_err()), "{results:?}");
 }
@@ -123,8 +125,8 @@ fn spdz_detects_a_tampered_triple_share() {
 
 #[test]
 fn spdz_detects_an_inconsistent_input_broadcast() {
-	// Party 1 sends party 0 a different x - r than party 2 gets.
-	let results = run_spdz(1, vec![Fault::Corrupt { to: 0, nth: 0, byte: 0 }], |_| {});
+	// Party 1 sends party 0 a different x - r than party 2 gets (frame 0 is the circuit digest).
+	let results = run_spdz(1, vec![Fault::Corrupt { to: 0, nth: 1, byte: 0 }], |_| {});
 	assert!(results.iter().all(|r| *r == Err(MpcError::InconsistentBroadcast)), "{results:?}");
 }
 
@@ -164,4 +166,14 @@ fn a_replayed_message_is_detected() {
 		execute(&mut mpc, &product_circuit(), &inputs_of(party)).map(|out| out[0].1)
 	});
 	assert_eq!(results[0], Err(MpcError::OutOfOrder { from: 1, expected: 1, got: 0 }));
+}
+
+#[test]
+fn a_party_that_lies_about_the_circuit_is_named_at_once() {
+	// Party 1's frame 1 (after its share of r) is the digest of the circuit it runs.
+	let results = run_parties(3, |party, t| {
+		let mut mpc = Malicious::<Fr, _>::new(Faulty::new(t, faults_for(party, 1, &[Fault::Corrupt { to: 0, nth: 1, byte: 3 }])), 1).unwrap();
+		execute(&mut mpc, &product_circuit(), &inputs_of(party)).map(|out| out[0].1)
+	});
+	assert_eq!(results[0], Err(MpcError::Disagreement { party: 1 }));
 }

@@ -5,7 +5,7 @@ use crate::{
 	worker::{decode, Worker},
 };
 use codec::Encode;
-use enigma_chain::offchain::{commitment, declassify_message, output_message, share_context, share_hash, ShareDelivery, WorkerRequest, WorkerResponse};
+use enigma_chain::offchain::{commitment, declassify_message, output_message, share_context, share_hash, share_width, ShareDelivery, WorkerRequest, WorkerResponse};
 use enigma_mpc::field::{decode_all, Fr};
 use enigma_p2p::{sealed, AppHandler, PeerId};
 use pallet_shared_identity::predicate::Permission;
@@ -48,13 +48,21 @@ impl WorkerService {
 		if d.share_hashes.len() != members.len() || d.share_hashes[me] != share_hash(&d.sealed) || commitment(&d.share_hashes) != d.commitment {
 			return Err("the share does not match its commitment".into());
 		}
+		// t >= 1: with fewer than three members, one member's share would be the value itself.
+		if members.len() < 3 {
+			return Err(format!("a committee of {} members cannot keep a value secret", members.len()));
+		}
+		if !d.kind.is_valid() {
+			return Err(format!("{:?} is not a kind of value", d.kind));
+		}
 		let plain = sealed::open(&worker.keys.encryption, &share_context(d.identity, d.committee, d.index), &d.sealed)
 			.ok_or("the share is not sealed to this worker's key")?;
-		if decode_all::<Fr>(&plain, 0).map(|v| v.len()) != Ok(1) {
-			return Err("the sealed share is not one field element".into());
+		let width = share_width(d.kind);
+		if decode_all::<Fr>(&plain, 0).map(|v| v.len()) != Ok(width) {
+			return Err(format!("a {:?} share is {width} field elements (the value and its bits)", d.kind));
 		}
 		let secret = d.secret();
-		let held = HeldShare { identity: d.identity, committee: d.committee, index: d.index, sealed: d.sealed, acknowledged: false };
+		let held = HeldShare { identity: d.identity, committee: d.committee, index: d.index, kind: d.kind, sealed: d.sealed, acknowledged: false };
 		worker.store.put_share(&secret, &held).map_err(|e| e.to_string())?;
 		worker.metrics.shares_held.inc();
 		tracing::info!(target: "worker", "holding share #{} of secret {secret:?}", d.index);
@@ -92,6 +100,7 @@ impl WorkerService {
 		if !allowed {
 			return Err("the account may not read this output".into());
 		}
-		Ok(WorkerResponse::OutputShare(held.share))
+		let share = held.open(&self.0.keys.encryption, &task, output).ok_or("the stored output share no longer opens")?;
+		Ok(WorkerResponse::OutputShare(share))
 	}
 }

@@ -1,8 +1,9 @@
-//! The worker's own database (parity-db): the shares it holds, still sealed to its x25519 key,
-//! and its shares of private task outputs awaiting their recipients. Survives restarts.
+//! The worker's own database (parity-db): the shares it holds and its shares of private task
+//! outputs awaiting their recipients, all sealed to its x25519 key (a copy of the database
+//! leaks nothing). Survives restarts.
 
 use codec::{Decode, Encode};
-use enigma_chain::offchain::share_context;
+use enigma_chain::offchain::{share_context, ValueKind};
 use enigma_p2p::sealed;
 use parity_db::{Db, Options};
 use sp_core::H256;
@@ -16,6 +17,8 @@ pub struct HeldShare {
 	pub identity: H256,
 	pub committee: u32,
 	pub index: u32,
+	/// What the value is; an integer's share comes with its bits' shares.
+	pub kind: ValueKind,
 	/// Sealed to this worker's x25519 key: a copy of the database leaks nothing.
 	pub sealed: Vec<u8>,
 	/// Whether this worker acknowledged it on chain.
@@ -25,9 +28,9 @@ pub struct HeldShare {
 impl HeldShare {
 	/// A share this worker computed itself (a task's new secret), sealed to its own key under
 	/// the same context as a delivered one.
-	pub fn seal(public: &[u8; 32], identity: H256, committee: u32, index: u32, plaintext: &[u8]) -> Self {
+	pub fn seal(public: &[u8; 32], identity: H256, committee: u32, index: u32, kind: ValueKind, plaintext: &[u8]) -> Self {
 		let sealed = sealed::seal(public, &share_context(identity, committee, index), plaintext);
-		Self { identity, committee, index, sealed, acknowledged: true }
+		Self { identity, committee, index, kind, sealed, acknowledged: true }
 	}
 
 	/// The share's plaintext, or `None` if it is not sealed to `secret` under its context.
@@ -40,8 +43,23 @@ impl HeldShare {
 pub struct HeldOutput {
 	/// Whose output it is: members of this identity with Read permission may collect it.
 	pub recipient: H256,
-	/// This worker's share, as the MPC engine encodes a field element.
-	pub share: Vec<u8>,
+	/// This worker's share (a field element as the MPC engine encodes it), sealed to its own key.
+	pub sealed: Vec<u8>,
+}
+
+/// What a sealed output share is bound to.
+fn output_context(task: &H256, output: u32) -> Vec<u8> {
+	(b"enigma/output-share/v1", task, output).encode()
+}
+
+impl HeldOutput {
+	pub fn seal(public: &[u8; 32], task: &H256, output: u32, recipient: H256, share: &[u8]) -> Self {
+		Self { recipient, sealed: sealed::seal(public, &output_context(task, output), share) }
+	}
+
+	pub fn open(&self, secret: &x25519_dalek::StaticSecret, task: &H256, output: u32) -> Option<Vec<u8>> {
+		sealed::open(secret, &output_context(task, output), &self.sealed)
+	}
 }
 
 #[derive(Clone)]
@@ -100,10 +118,21 @@ mod tests {
 	use super::*;
 
 	#[test]
+	fn output_shares_are_sealed_at_rest() {
+		let secret = x25519_dalek::StaticSecret::from([7u8; 32]);
+		let public = x25519_dalek::PublicKey::from(&secret).to_bytes();
+		let task = H256::repeat_byte(3);
+		let held = HeldOutput::seal(&public, &task, 1, H256::repeat_byte(4), b"share bytes");
+		assert!(!held.encode().windows(11).any(|w| w == b"share bytes"), "the share is not in the clear");
+		assert_eq!(held.open(&secret, &task, 1).as_deref(), Some(&b"share bytes"[..]));
+		assert_eq!(held.open(&secret, &task, 2), None, "bound to its task and output");
+	}
+
+	#[test]
 	fn shares_and_outputs_survive_reopening() {
 		let dir = tempfile::tempdir().unwrap();
-		let share = HeldShare { identity: H256::repeat_byte(1), committee: 3, index: 2, sealed: vec![9; 80], acknowledged: false };
-		let output = HeldOutput { recipient: H256::repeat_byte(4), share: vec![5; 32] };
+		let share = HeldShare { identity: H256::repeat_byte(1), committee: 3, index: 2, kind: ValueKind::Int { bits: 8 }, sealed: vec![9; 80], acknowledged: false };
+		let output = HeldOutput { recipient: H256::repeat_byte(4), sealed: vec![5; 32] };
 		{
 			let store = WorkerStore::open(dir.path()).unwrap();
 			store.put_share(&H256::repeat_byte(7), &share).unwrap();

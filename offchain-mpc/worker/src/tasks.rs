@@ -4,14 +4,13 @@
 
 use crate::{store::HeldShare, worker::Worker};
 use codec::{Decode, Encode};
-use enigma_chain::offchain::new_secret_id;
+use enigma_chain::offchain::{new_secret_id, submitter_value, ValueKind, WorkerRequest, WorkerResponse};
 use enigma_lang::{
 	manifest::{InputSlot, InputSource, OutputSlot, OutputTarget, Prices},
-	PublicArg,
+	ChainFacts, PublicArg,
 };
-use enigma_chain::offchain::{WorkerRequest, WorkerResponse};
 use enigma_mpc::{
-	circuit::{execute_held, HeldOutput},
+	circuit::{execute_held, HeldInput, HeldOutput},
 	field::{decode_all, to_bytes, to_u128, Fr},
 	honest::Malicious,
 	transport::faulty::{Fault, Faulty},
@@ -19,7 +18,10 @@ use enigma_mpc::{
 };
 use enigma_p2p::PeerId;
 use enigma_runtime::{AccountId, Balance, BlockNumber, Runtime, RuntimeCall};
-use pallet_secret_compute::{runtime_api::TaskView, TaskResult, TaskStatus};
+use pallet_secret_compute::{
+	runtime_api::{SecretView, TaskView},
+	AbortReason, NewSecret, TaskResult, TaskStatus,
+};
 use sp_core::H256;
 use std::{sync::Arc, time::Duration};
 
@@ -28,38 +30,96 @@ use std::{sync::Arc, time::Duration};
 const FIRST_RUN_TIMEOUT: Duration = Duration::from_secs(10);
 const RETRY_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Runs `task` as this worker and submits its result. Errors are logged by the caller; the
-/// chain fails a task nobody completes at its deadline.
-pub async fn run_task(worker: Arc<Worker>, task: H256) -> Result<(), String> {
+/// Why this member could not produce a result.
+#[derive(Debug)]
+pub enum TaskError {
+	/// The task cannot run as submitted (inputs, contract, shares): the requester's doing.
+	Invalid(String),
+	/// The task's input at this position does not fit its declared type (the committee's range
+	/// check failed after every integrity check passed): its owner's doing.
+	BadInput(u32),
+	/// The MPC run stopped on a check this member cannot blame on anyone.
+	Aborted(String),
+	/// Something on this worker's side (the chain connection, the database).
+	Local(String),
+}
+
+impl std::fmt::Display for TaskError {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		match self {
+			TaskError::Invalid(e) => write!(f, "the task cannot run: {e}"),
+			TaskError::BadInput(k) => write!(f, "input #{k} does not fit its declared type: its owner shared an out-of-range value"),
+			TaskError::Aborted(e) => write!(f, "MPC aborted: {e}"),
+			TaskError::Local(e) => write!(f, "{e}"),
+		}
+	}
+}
+
+impl From<String> for TaskError {
+	fn from(e: String) -> Self {
+		TaskError::Invalid(e)
+	}
+}
+
+impl From<&str> for TaskError {
+	fn from(e: &str) -> Self {
+		TaskError::Invalid(e.to_string())
+	}
+}
+
+/// Runs `task` as this worker and submits its result, or, when it cannot, tells the chain that
+/// it gives up and why (an abort is an answer: the member is not late, and once no majority can
+/// agree the task fails and the requester is refunded at once).
+pub async fn run_task(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
+	let outcome = compute(worker.clone(), task).await;
+	let reason = match &outcome {
+		Ok(()) | Err(TaskError::Local(_)) => return outcome,
+		Err(TaskError::Invalid(_)) => AbortReason::InvalidTask,
+		Err(TaskError::BadInput(k)) => AbortReason::BadInput(*k),
+		Err(TaskError::Aborted(_)) => AbortReason::Unattributed,
+	};
+	let call = RuntimeCall::SecretCompute(pallet_secret_compute::Call::abort_task { task, reason });
+	match worker.submit(call).await {
+		Ok(_) => tracing::warn!(target: "worker", "task {task:?}: gave up ({reason:?})"),
+		Err(e) => tracing::warn!(target: "worker", "task {task:?}: telling the chain it gave up: {e}"),
+	}
+	outcome
+}
+
+async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	let chain = &worker.chain;
+	let local = |e: enigma_chain::ChainError| TaskError::Local(e.to_string());
 	let view = chain
 		.runtime_api::<Option<TaskView<AccountId, Balance, BlockNumber>>>("SecretComputeApi_task", task, None)
 		.await
-		.map_err(|e| e.to_string())?
-		.ok_or("unknown task")?;
+		.map_err(local)?
+		.ok_or(TaskError::Local("unknown task".into()))?;
 	if view.status != TaskStatus::Pending {
 		return Ok(());
 	}
-	let me = view.members.iter().position(|m| *m == worker.account()).ok_or("not in this task's committee")?;
+	let me = view.members.iter().position(|m| *m == worker.account()).ok_or(TaskError::Local("not in this task's committee".into()))?;
 	let code: Vec<u8> = chain
 		.runtime_api::<Option<Vec<u8>>>("SecretComputeApi_contract", view.contract, None)
 		.await
-		.map_err(|e| e.to_string())?
+		.map_err(local)?
 		.ok_or("contract not found")?;
 	let source = String::from_utf8(code).map_err(|_| "contract code is not UTF-8 source")?;
-	let table = chain.price_table().await.map_err(|e| e.to_string())?;
+	let table = chain.price_table().await.map_err(local)?;
 	let prices = Prices { add: table.add, mul: table.mul, open: table.open, input: table.input, round: table.round };
 	let entry = String::from_utf8(view.entry.clone()).map_err(|_| "entry point is not UTF-8")?;
-	let compiled = enigma_lang::compile_with_prices(&source, &entry, &PublicArg::parse_json(std::str::from_utf8(&view.public_args).map_err(|_| "public args are not UTF-8")?)?, 1, &prices)
-		.map_err(|d| format!("contract does not compile: {}", d.message))?;
+	let args = PublicArg::parse_json(std::str::from_utf8(&view.public_args).map_err(|_| "public args are not UTF-8")?)?;
+	// `now()` and `submitter()` come from the chain's record of the task, not from arguments.
+	let facts = ChainFacts { block: view.created.into(), submitter: submitter_value(&view.requester) };
+	let compiled = enigma_lang::compile_task(&source, &entry, &args, facts, &prices).map_err(|d| format!("contract does not compile: {}", d.message))?;
 	let (circuit, manifest) = (compiled.circuit, compiled.manifest);
 	if let Some(slot) = manifest.outputs.iter().find(|o| matches!(o.target, OutputTarget::Data { .. })) {
-		return Err(format!("output {}: DHT writes from a contract are not supported; keep the value secret-shared with MPC.set", slot.name));
+		return Err(format!("output {}: DHT writes from a contract are not supported; keep the value secret-shared with MPC.set", slot.name).into());
 	}
-	let (held, owner_identity) = gather_inputs(&worker, &view, &manifest.inputs, circuit.parties(), me).await?;
+	let inputs = gather_inputs(&worker, &view, &manifest.inputs, circuit.parties(), me).await?;
+	let held = inputs.held.clone();
 
-	let peers = worker.peer_ids(&view.members).await?;
-	let dht = worker.dht.get().ok_or("the DHT is not running")?.clone();
+	let peers = worker.peer_ids(&view.members).await.map_err(TaskError::Local)?;
+	let dht = worker.dht.get().ok_or(TaskError::Local("the DHT is not running".into()))?.clone();
 	let n = view.members.len();
 	let t = (n - 1) / 2;
 	tracing::info!(target: "worker", "task {task:?}: running {entry} with {n} members (t = {t}), {} gates", circuit.gates.len());
@@ -72,7 +132,7 @@ pub async fn run_task(worker: Arc<Worker>, task: H256) -> Result<(), String> {
 		let session = if first { task.0 } else { sp_crypto_hashing::blake2_256(&(task, running.iter().map(|m| *m as u32).collect::<Vec<u32>>()).encode()) };
 		let run_peers = running.iter().map(|m| peers[*m]).collect();
 		let points: Vec<u64> = running.iter().map(|m| *m as u64 + 1).collect();
-		let channel = dht.mpc_channel(session, run_peers, if first { FIRST_RUN_TIMEOUT } else { RETRY_TIMEOUT }).map_err(|e| e.to_string())?;
+		let channel = dht.mpc_channel(session, run_peers, if first { FIRST_RUN_TIMEOUT } else { RETRY_TIMEOUT }).map_err(|e| TaskError::Local(e.to_string()))?;
 		let faults = if worker.misbehave { vec![Fault::Truncate { from_nth: 0 }] } else { Vec::new() };
 		let transport = Faulty::new(channel, faults);
 		let (run_circuit, run_held) = (circuit.clone(), held.clone());
@@ -82,7 +142,7 @@ pub async fn run_task(worker: Arc<Worker>, task: H256) -> Result<(), String> {
 			Ok::<_, MpcError>((outputs, mpc.stats()))
 		})
 		.await
-		.map_err(|e| format!("MPC thread: {e}"))?;
+		.map_err(|e| TaskError::Local(format!("MPC thread: {e}")))?;
 		match outcome {
 			Ok(done) => break done,
 			Err(e @ (MpcError::Timeout { .. } | MpcError::Disconnected { .. } | MpcError::Malformed { .. })) if first => {
@@ -94,13 +154,20 @@ pub async fn run_task(worker: Arc<Worker>, task: H256) -> Result<(), String> {
 				let (live, blamed) = live_and_blamed(&worker, task, &peers, me).await;
 				let continuing: Vec<usize> = live.iter().copied().filter(|m| !blamed.contains(m)).collect();
 				if continuing.len() == n || continuing.len() < 2 * t + 1 {
-					return Err(format!("MPC aborted: {e}; {} of {n} members can continue, so no run without the others", continuing.len()));
+					return Err(TaskError::Aborted(format!("{e}; {} of {n} members can continue, so no run without the others", continuing.len())));
 				}
 				let excluded: Vec<usize> = (0..n).filter(|m| !continuing.contains(m)).collect();
 				tracing::warn!(target: "worker", "task {task:?}: {e}; continuing without members {excluded:?} (silent: {:?}, blamed: {blamed:?})", (0..n).filter(|m| !live.contains(m)).collect::<Vec<_>>());
 				running = continuing;
 			}
-			Err(e) => return Err(format!("MPC aborted: {e}")),
+			Err(MpcError::InputOutOfRange { owner, index }) => {
+				let position = inputs.positions.get(owner).and_then(|p| p.get(index)).copied().flatten();
+				return Err(match position {
+					Some(k) => TaskError::BadInput(k),
+					None => TaskError::Aborted(format!("the range check of a value the committee holds failed (party {owner}, input {index})")),
+				});
+			},
+			Err(e) => return Err(TaskError::Aborted(e.to_string())),
 		}
 	};
 	if running.len() < n && running.first() == Some(&me) {
@@ -111,7 +178,7 @@ pub async fn run_task(worker: Arc<Worker>, task: H256) -> Result<(), String> {
 	worker.metrics.mpc_rounds.inc_by(stats.rounds);
 	worker.metrics.mpc_bytes_sent.inc_by(stats.bytes_sent);
 
-	let result = settle_outputs(&worker, task, &view, &manifest.outputs, outputs, &owner_identity, me)?;
+	let result = settle_outputs(&worker, task, &view, &manifest.outputs, outputs, &inputs, me).map_err(TaskError::Local)?;
 	let gas_used = manifest.gas.map(|g| g.total).unwrap_or(0).min(view.gas_limit);
 	let (public, written, created) = (result.public.len(), result.ledger_writes.len(), result.new_secrets.len());
 	let outputs = result.public.encode();
@@ -122,7 +189,7 @@ pub async fn run_task(worker: Arc<Worker>, task: H256) -> Result<(), String> {
 		ledger_writes: result.ledger_writes.try_into().map_err(|_| "more ledger writes than the chain takes per task")?,
 		gas_used,
 	};
-	worker.submit(RuntimeCall::SecretCompute(pallet_secret_compute::Call::submit_result { task, result })).await.map_err(|e| e.to_string())?;
+	worker.submit(RuntimeCall::SecretCompute(pallet_secret_compute::Call::submit_result { task, result })).await.map_err(local)?;
 	worker.metrics.tasks_completed.inc();
 	tracing::info!(
 		target: "worker",
@@ -133,23 +200,35 @@ pub async fn run_task(worker: Arc<Worker>, task: H256) -> Result<(), String> {
 	Ok(())
 }
 
-/// This member's shares of the circuit's inputs, arranged as its input owners expect them, and
-/// who each owner is (the identity owning its first input), for handing out private outputs.
-/// `L.get` values are public: every member's share of a public value is the value itself.
+/// This member's view of a task's inputs.
+struct Inputs {
+	/// Its shares, arranged by the circuit's parties (`held[p]`, in order).
+	held: Vec<Vec<HeldInput<Fr>>>,
+	/// Each party's identity: the owner of all its inputs, for private outputs and new secrets.
+	owners: Vec<Option<H256>>,
+	/// Where each party's inputs are among the task's inputs (`None`: a public ledger value).
+	positions: Vec<Vec<Option<u32>>>,
+}
+
+/// This member's shares of the circuit's inputs, each checked against the slot it fills: a
+/// secret of a kind the slot cannot hold, a stored secret (`MPC[k]`) of another contract or key,
+/// or a party whose inputs belong to different identities make the task invalid. An integer
+/// brings its bits' shares, which the run uses to prove its range; a secret a task computed
+/// brings none (the chain recorded its width). `L.get` values are public: every member's share
+/// of a public value is the value itself.
 async fn gather_inputs(
 	worker: &Worker,
 	view: &TaskView<AccountId, Balance, BlockNumber>,
 	slots: &[InputSlot],
 	parties: usize,
 	me: usize,
-) -> Result<(Vec<Vec<Fr>>, Vec<Option<H256>>), String> {
+) -> Result<Inputs, String> {
 	let secret_slots = slots.iter().filter(|s| matches!(s.source, InputSource::Party(_) | InputSource::Secret(_))).count();
 	if secret_slots != view.inputs.len() {
 		return Err(format!("the entry point takes {secret_slots} secret inputs, the task names {}", view.inputs.len()));
 	}
-	let mut held: Vec<Vec<Fr>> = vec![Vec::new(); parties];
-	let mut owner_identity: Vec<Option<H256>> = vec![None; parties];
-	let mut secrets = view.inputs.iter();
+	let mut inputs = Inputs { held: vec![Vec::new(); parties], owners: vec![None; parties], positions: vec![Vec::new(); parties] };
+	let mut secrets = view.inputs.iter().enumerate();
 	for slot in slots {
 		let owner = match slot.source {
 			InputSource::Party(p) => p,
@@ -161,23 +240,51 @@ async fn gather_inputs(
 		if owner >= parties {
 			return Err(format!("input {} belongs to party {owner} of {parties}", slot.name));
 		}
-		let value = match slot.source {
-			InputSource::Ledger { key, at } => Fr::from(ledger_value(worker, view, key, at).await?),
-			_ => held_share(worker, secrets.next().ok_or("inputs ran out")?, me, &mut owner_identity[owner])?,
+		let (input, position) = match slot.source {
+			InputSource::Ledger { key, at } => (HeldInput::plain(Fr::from(ledger_value(worker, view, key, at).await?)), None),
+			_ => {
+				let (k, secret) = secrets.next().ok_or("inputs ran out")?;
+				let info = worker.secret(*secret).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("input {secret:?} is not a registered secret"))?;
+				check_slot(slot, view.contract, secret, &info)?;
+				match inputs.owners[owner] {
+					Some(identity) if identity != info.owner =>
+						return Err(format!("party {owner}'s inputs belong to different identities ({identity:?}, {:?})", info.owner)),
+					_ => inputs.owners[owner] = Some(info.owner),
+				}
+				(held_share(worker, secret, me)?, Some(k as u32))
+			},
 		};
-		held[owner].push(value);
+		inputs.held[owner].push(input);
+		inputs.positions[owner].push(position);
 	}
-	Ok((held, owner_identity))
+	Ok(inputs)
 }
 
-/// This member's share of `secret`, opened from its store; notes the secret's identity as its
-/// input owner's if none is known yet.
-fn held_share(worker: &Worker, secret: &H256, me: usize, owner: &mut Option<H256>) -> Result<Fr, String> {
+/// Whether `secret` may fill `slot`: a `MPC[key]` slot takes only what this contract stored
+/// under that key; a typed slot takes an integer no wider than its type (a field slot takes
+/// anything).
+fn check_slot(slot: &InputSlot, contract: H256, secret: &H256, info: &SecretView<AccountId>) -> Result<(), String> {
+	if let InputSource::Secret(key) = slot.source {
+		if info.origin != Some((contract, key)) {
+			return Err(format!("{}: {secret:?} is not what this contract stored under MPC[{key}] (it comes from {:?})", slot.name, info.origin));
+		}
+	}
+	let field_slot = slot.bits > 128;
+	match info.kind {
+		_ if field_slot => Ok(()),
+		ValueKind::Int { bits } if u32::from(bits) <= slot.bits => Ok(()),
+		kind => Err(format!("{}: {secret:?} is a {kind:?}, which does not fit this {}-bit slot", slot.name, slot.bits)),
+	}
+}
+
+/// This member's share of `secret` from its store: the value and, for a client-shared integer,
+/// its bits.
+fn held_share(worker: &Worker, secret: &H256, me: usize) -> Result<HeldInput<Fr>, String> {
 	let share = worker.store.share(secret).ok_or_else(|| format!("no share of input {secret:?}"))?;
 	let plain = share.open(&worker.keys.encryption).ok_or("a stored share no longer opens")?;
-	let value = decode_all::<Fr>(&plain, me).map_err(|e| e.to_string())?;
-	owner.get_or_insert(share.identity);
-	value.first().copied().ok_or_else(|| format!("the stored share of {secret:?} is empty"))
+	let mut elements = decode_all::<Fr>(&plain, me).map_err(|e| e.to_string())?.into_iter();
+	let value = elements.next().ok_or_else(|| format!("the stored share of {secret:?} is empty"))?;
+	Ok(HeldInput { value, bits: elements.collect() })
 }
 
 /// `L.get(key, at)`: the contract's ledger value at block `at`, but never later than the block
@@ -196,41 +303,45 @@ async fn ledger_value(worker: &Worker, view: &TaskView<AccountId, Balance, Block
 struct Settled {
 	public: Vec<u128>,
 	ledger_writes: Vec<(u64, u128)>,
-	new_secrets: Vec<H256>,
+	new_secrets: Vec<NewSecret>,
 }
 
-/// Public outputs and ledger writes go on chain; outputs for a party are kept for that party to
-/// collect; new secrets (`MPC.set`) are stored like delivered shares, sealed to this worker's
-/// key, under ids every member derives alike. The chain registers them to the identity of the
-/// task's first input, with the quorum as the members holding them.
+/// Public outputs and ledger writes go on chain; outputs for a party are kept (sealed) for that
+/// party to collect; new secrets (`MPC.set`) are stored like delivered shares, sealed to this
+/// worker's key, under the ids the chain derives, and reported with the input that names their
+/// owner and their width.
 fn settle_outputs(
 	worker: &Worker,
 	task: H256,
 	view: &TaskView<AccountId, Balance, BlockNumber>,
 	slots: &[OutputSlot],
 	outputs: Vec<(String, HeldOutput<Fr>)>,
-	owner_identity: &[Option<H256>],
+	inputs: &Inputs,
 	me: usize,
 ) -> Result<Settled, String> {
 	let mut settled = Settled { public: Vec::new(), ledger_writes: Vec::new(), new_secrets: Vec::new() };
+	let public_key = worker.keys.encryption_public();
 	for (index, ((name, output), slot)) in outputs.into_iter().zip(slots).enumerate() {
 		match (output, &slot.target) {
 			(HeldOutput::Public(v), OutputTarget::Ledger(key)) => {
 				settled.ledger_writes.push((*key, to_u128(v).ok_or_else(|| format!("{name} does not fit in 128 bits"))?))
 			},
 			(HeldOutput::Public(v), _) => settled.public.push(to_u128(v).ok_or_else(|| format!("output {name} does not fit in 128 bits"))?),
-			(HeldOutput::Held { share, .. }, OutputTarget::Secret { key, .. }) => {
-				let first = view.inputs.first().ok_or("a task without inputs")?;
-				let identity = worker.store.share(first).ok_or("the first input's share is gone")?.identity;
-				let held = HeldShare::seal(&worker.keys.encryption_public(), identity, view.committee, me as u32, &to_bytes(&[share]));
-				let id = new_secret_id(task, *key);
-				worker.store.put_share(&id, &held).map_err(|e| e.to_string())?;
-				settled.new_secrets.retain(|s| *s != id);
-				settled.new_secrets.push(id);
+			(HeldOutput::Held { share, .. }, OutputTarget::Secret { key, owner, bits }) => {
+				let identity = inputs.owners.get(*owner).copied().flatten().ok_or_else(|| format!("{name} is for party {owner}, who has no input"))?;
+				let owner_input = inputs.positions[*owner].iter().flatten().next().copied().ok_or_else(|| format!("party {owner} gave no secret input"))?;
+				let kind = match bits {
+					Some(bits) => ValueKind::Int { bits: u8::try_from(*bits).map_err(|_| format!("{name}: {bits} bits"))? },
+					None => ValueKind::Field,
+				};
+				let held = HeldShare::seal(&public_key, identity, view.committee, me as u32, kind, &to_bytes(&[share]));
+				worker.store.put_share(&new_secret_id(task, *key), &held).map_err(|e| e.to_string())?;
+				settled.new_secrets.retain(|s| s.key != *key);
+				settled.new_secrets.push(NewSecret { key: *key, owner_input, kind });
 			},
 			(HeldOutput::Held { to, share }, _) => {
-				let recipient = owner_identity.get(to).copied().flatten().ok_or_else(|| format!("output {name} is for party {to}, who has no input"))?;
-				let held = crate::store::HeldOutput { recipient, share: to_bytes(&[share]) };
+				let recipient = inputs.owners.get(to).copied().flatten().ok_or_else(|| format!("output {name} is for party {to}, who has no input"))?;
+				let held = crate::store::HeldOutput::seal(&public_key, &task, index as u32, recipient, &to_bytes(&[share]));
 				worker.store.put_output(&task, index as u32, &held).map_err(|e| e.to_string())?;
 			},
 		}

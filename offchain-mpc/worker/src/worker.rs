@@ -105,6 +105,11 @@ impl Worker {
 		if !view.members.contains(&self.account()) {
 			return Err(format!("secret {secret:?} is registered for a committee without this worker"));
 		}
+		// The owner registered the kind of value it delivered to us, or the secret is not the
+		// one we hold a share of: tasks would then read it at a width it does not have.
+		if view.kind != held.kind {
+			return Err(format!("secret {secret:?} is registered as {:?}, but its share was delivered as {:?}", view.kind, held.kind));
+		}
 		let call = RuntimeCall::SecretCompute(pallet_secret_compute::Call::ack_secret { secret });
 		match self.submit(call).await {
 			Ok(_) => {}

@@ -21,7 +21,7 @@ fn contract<T: Config>(who: &T::AccountId) -> H256 {
 /// A ready secret number `n` of `identity` on `committee`.
 fn ready_secret<T: Config>(who: &T::AccountId, identity: H256, committee: CommitteeId, n: u32) -> H256 {
 	let commitment = H256(sp_io::hashing::blake2_256(&n.to_le_bytes()));
-	Pallet::<T>::register_secret(RawOrigin::Signed(who.clone()).into(), identity, committee, BoundedVec::truncate_from(vec![predicate::Node::Always]), commitment)
+	Pallet::<T>::register_secret(RawOrigin::Signed(who.clone()).into(), identity, committee, BoundedVec::truncate_from(vec![predicate::Node::Always]), commitment, ValueKind::Int { bits: 64 })
 		.expect("allowed");
 	let secret = H256(sp_io::hashing::blake2_256(&(identity, committee, commitment).encode()));
 	for m in T::Workers::committee(committee).expect("formed") {
@@ -44,7 +44,7 @@ fn task_on<T: Config>(c: u32) -> (H256, Vec<T::AccountId>) {
 fn result_of<T: Config>() -> ResultOf<T> {
 	TaskResult {
 		outputs: BoundedVec::truncate_from(vec![1; T::MaxOutputs::get() as usize]),
-		new_secrets: BoundedVec::truncate_from((0..T::MaxNewSecrets::get()).map(|i| H256::repeat_byte(i as u8)).collect()),
+		new_secrets: BoundedVec::truncate_from((0..T::MaxNewSecrets::get()).map(|key| NewSecret { key: key as u64, owner_input: 0, kind: ValueKind::Int { bits: 64 } }).collect()),
 		ledger_writes: BoundedVec::truncate_from((0..T::MaxLedgerWrites::get()).map(|i| (i as u64, 1u128)).collect()),
 		transcript_root: H256::zero(),
 		gas_used: 10u32.into(),
@@ -67,14 +67,14 @@ mod benchmarks {
 		let (who, identity) = requester::<T>();
 		let committee = T::BenchmarkHelper::committee_of(T::MaxCommitteeSize::get());
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who), identity, committee, BoundedVec::truncate_from(vec![predicate::Node::Always]), H256::zero());
+		_(RawOrigin::Signed(who), identity, committee, BoundedVec::truncate_from(vec![predicate::Node::Always]), H256::zero(), ValueKind::Int { bits: 64 });
 	}
 
 	#[benchmark]
 	fn ack_secret() {
 		let (who, identity) = requester::<T>();
 		let committee = T::BenchmarkHelper::committee_of(T::MaxCommitteeSize::get());
-		Pallet::<T>::register_secret(RawOrigin::Signed(who).into(), identity, committee, BoundedVec::truncate_from(vec![predicate::Node::Always]), H256::zero())
+		Pallet::<T>::register_secret(RawOrigin::Signed(who).into(), identity, committee, BoundedVec::truncate_from(vec![predicate::Node::Always]), H256::zero(), ValueKind::Int { bits: 64 })
 			.expect("allowed");
 		let secret = Secrets::<T>::iter_keys().next().expect("registered");
 		let members = T::Workers::committee(committee).expect("formed");
@@ -109,6 +109,20 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(last), task, result_of::<T>());
 		assert_eq!(Tasks::<T>::get(task).expect("exists").status, TaskStatus::Completed);
+	}
+
+	/// The abort after which no result can reach a majority: the task fails.
+	#[benchmark]
+	fn abort_task(c: Linear<1, { T::MaxCommitteeSize::get() }>) {
+		let (task, members) = task_on::<T>(c);
+		let fatal = members.len() - members.len() / 2;
+		for m in &members[..fatal - 1] {
+			Pallet::<T>::abort_task(RawOrigin::Signed(m.clone()).into(), task, AbortReason::Unattributed).expect("member");
+		}
+		let last = members[fatal - 1].clone();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(last), task, AbortReason::Unattributed);
+		assert_eq!(Tasks::<T>::get(task).expect("exists").status, TaskStatus::Failed);
 	}
 
 	#[benchmark]

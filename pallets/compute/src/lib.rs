@@ -58,14 +58,53 @@ pub use weights::WeightInfo;
 
 pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 
+/// What a secret holds: an integer of a known width, which every task proves (from the bits its
+/// owner shares along) or knows (a value a contract computed) before using it, or a field
+/// element, which contracts cannot compare or divide.
+#[derive(Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+pub enum ValueKind {
+	/// An unsigned integer below 2^bits (1 to 128; a bool is 1 bit).
+	Int { bits: u8 },
+	Field,
+}
+
+impl ValueKind {
+	pub fn is_valid(&self) -> bool {
+		!matches!(self, ValueKind::Int { bits } if *bits == 0 || *bits > 128)
+	}
+}
+
+/// A secret a task's contract created (`MPC.set(key, value, party)`), as its result reports it.
+/// The chain derives its id from the task and the key, so a result can never overwrite another
+/// secret, and only the contract that created it may compute on it.
+#[derive(Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+pub struct NewSecret {
+	pub key: u64,
+	/// A task input (by position) of the party the contract names as the owner: the new secret
+	/// belongs to that input's owner identity.
+	pub owner_input: u32,
+	pub kind: ValueKind,
+}
+
+/// The id of the secret a task creates under `key`: `blake2_256("enigma/new-secret/v1" ‖ task ‖ key)`.
+pub fn new_secret_id(task: H256, key: u64) -> H256 {
+	H256(sp_io::hashing::blake2_256(&(b"enigma/new-secret/v1", task, key).encode()))
+}
+
 #[derive(Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen)]
 #[scale_info(skip_type_params(T))]
 pub struct SecretInfo<T: Config> {
 	/// The shared identity that owns the value.
 	pub owner: H256,
 	pub committee: CommitteeId,
-	/// Who may compute on it, besides the identity's Compute permission.
+	/// What may compute on it, besides the identity's Compute permission: which contracts (a
+	/// `Contracts` node), until when, by whom. A predicate that allows every contract is as good
+	/// as read access, since a contract can publish its input.
 	pub compute_predicate: Predicate<T::AccountId, BlockNumberFor<T>>,
+	pub kind: ValueKind,
+	/// For a secret a task created: the contract and the `MPC` key it was stored under. Tasks
+	/// read it only as `MPC[key]` of that contract.
+	pub origin: Option<(H256, u64)>,
 	/// Commitment to the sharing (the auditable engine's Pedersen commitments).
 	pub commitment: H256,
 	/// Members that confirmed they hold their share.
@@ -104,13 +143,28 @@ pub struct TaskInfo<T: Config> {
 pub struct TaskResult<T: Config> {
 	/// Public outputs, as the contract's manifest lays them out.
 	pub outputs: BoundedVec<u8, T::MaxOutputs>,
-	/// References of the secret outputs, now held by the committee.
-	pub new_secrets: BoundedVec<H256, T::MaxNewSecrets>,
+	/// The secret outputs (`MPC.set`), now held by the committee.
+	pub new_secrets: BoundedVec<NewSecret, T::MaxNewSecrets>,
 	/// Writes to the contract's ledger L.
 	pub ledger_writes: BoundedVec<(u64, u128), T::MaxLedgerWrites>,
 	/// Commitment root of the audit transcript.
 	pub transcript_root: H256,
 	pub gas_used: BalanceOf<T>,
+}
+
+/// Why a committee member gives up on a task without a result.
+#[derive(Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+pub enum AbortReason {
+	/// The task cannot run as submitted: its inputs do not fit the entry point, the contract does
+	/// not compile, or the member does not hold an input's share.
+	InvalidTask,
+	/// The computation stopped on a failed integrity check that the member cannot attribute to
+	/// anyone (a tampered value, members running different computations).
+	Unattributed,
+	/// The task's input at this position does not fit its declared type: the committee's range
+	/// check (over the bits its owner shared along) failed after every other check passed.
+	/// When t + 1 members say so, the secret is rejected.
+	BadInput(u32),
 }
 
 /// Gas prices, in plancks per operation.
@@ -179,7 +233,8 @@ pub mod pallet {
 	pub trait BenchmarkHelper<AccountId> {
 		/// An active identity in which `who` has every permission.
 		fn identity_of(who: &AccountId) -> H256;
-		/// A committee of `size` freshly registered workers.
+		/// A committee of `size` freshly registered workers (or of the smallest size allowed,
+		/// if that is larger).
 		fn committee_of(size: u32) -> CommitteeId;
 	}
 
@@ -210,6 +265,10 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Candidates<T: Config> = StorageDoubleMap<_, Identity, H256, Identity, H256, (ResultOf<T>, u32)>;
 
+	/// Members that gave up on a task, and why. An abort is an answer: the member is not late.
+	#[pallet::storage]
+	pub type Aborts<T: Config> = StorageDoubleMap<_, Identity, H256, Blake2_128Concat, T::AccountId, AbortReason>;
+
 	/// The agreed result of a completed task.
 	#[pallet::storage]
 	pub type Results<T: Config> = StorageMap<_, Identity, H256, ResultOf<T>>;
@@ -237,8 +296,14 @@ pub mod pallet {
 		TaskCreated { task: H256, contract: H256, committee: CommitteeId, deadline: BlockNumberFor<T> },
 		ResultSubmitted { task: H256, worker: T::AccountId },
 		TaskCompleted { task: H256, outputs: Vec<u8>, new_secrets: Vec<H256>, gas_used: BalanceOf<T> },
-		/// No quorum before the deadline: the requester got its gas back.
+		/// No quorum before the deadline, or none possible any more: the requester got its gas
+		/// back.
 		TaskFailed { task: H256 },
+		/// A committee member gave up on the task without a result.
+		TaskAborted { task: H256, worker: T::AccountId, reason: AbortReason },
+		/// t + 1 members of its committee found the secret out of its declared range: it can no
+		/// longer be used. Its owner identity is named.
+		SecretRejected { secret: H256, owner: H256 },
 		/// Members of the committee answer off chain, encrypted to the requester.
 		DeclassifyRequested { secret: H256, requester: T::AccountId, committee: CommitteeId },
 	}
@@ -278,6 +343,11 @@ pub mod pallet {
 		TooManyTasks,
 		/// The entry point name is longer than 64 bytes.
 		InvalidEntry,
+		/// A secret's kind is not an integer of 1 to 128 bits or a field element.
+		InvalidKind,
+		/// A result's new secrets repeat a key, name an owner that gave the task no input, or
+		/// would replace an existing secret.
+		InvalidResult,
 		MalformedPredicate,
 		PredicateTooDeep,
 		InvalidThreshold,
@@ -331,16 +401,18 @@ pub mod pallet {
 			committee: CommitteeId,
 			compute_predicate: Predicate<T::AccountId, BlockNumberFor<T>>,
 			commitment: H256,
+			kind: ValueKind,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(T::Identity::check(&who, &identity, Permission::Store, &[], None), Error::<T>::NoPermission);
 			ensure!(T::Workers::committee(committee).is_some(), Error::<T>::UnknownCommittee);
 			predicate::validate(&compute_predicate).map_err(Error::<T>::from)?;
+			ensure!(kind.is_valid(), Error::<T>::InvalidKind);
 			let secret = H256(sp_io::hashing::blake2_256(&(identity, committee, commitment).encode()));
 			ensure!(!Secrets::<T>::contains_key(secret), Error::<T>::SecretExists);
 			Secrets::<T>::insert(
 				secret,
-				SecretInfo { owner: identity, committee, compute_predicate, commitment, acks: BoundedVec::new(), ready: false },
+				SecretInfo { owner: identity, committee, compute_predicate, kind, origin: None, commitment, acks: BoundedVec::new(), ready: false },
 			);
 			Self::deposit_event(Event::SecretRegistered { secret, owner: identity, committee });
 			Ok(())
@@ -429,8 +501,9 @@ pub mod pallet {
 			ensure!(frame_system::Pallet::<T>::block_number() < info.deadline, Error::<T>::DeadlinePassed);
 			let members = T::Workers::committee(info.committee).ok_or(Error::<T>::UnknownCommittee)?;
 			ensure!(members.contains(&who), Error::<T>::NotInCommittee);
-			ensure!(!Submissions::<T>::contains_key(task, &who), Error::<T>::AlreadySubmitted);
+			ensure!(!Submissions::<T>::contains_key(task, &who) && !Aborts::<T>::contains_key(task, &who), Error::<T>::AlreadySubmitted);
 			ensure!(result.gas_used <= info.gas_limit, Error::<T>::GasLimitExceeded);
+			Self::check_new_secrets(task, &info, &result.new_secrets)?;
 			let hash = H256(sp_io::hashing::blake2_256(&result.encode()));
 			Submissions::<T>::insert(task, &who, hash);
 			let votes = Candidates::<T>::mutate(task, hash, |entry| {
@@ -441,6 +514,45 @@ pub mod pallet {
 			Self::deposit_event(Event::ResultSubmitted { task, worker: who });
 			if votes as usize > members.len() / 2 {
 				Self::complete(task, info, hash, &members);
+			} else if !Self::can_complete(&task, members.len()) {
+				Self::fail(task, info, &members);
+			}
+			Ok(())
+		}
+
+		/// A committee member gives up on `task` without a result, saying why. It is not late,
+		/// so it is not slashed for Timeout; once no result can reach a majority any more, the
+		/// task fails at once and the requester gets its gas back. Until the accountable MPC
+		/// can prove who made a run abort, nobody is slashed for an abort.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::abort_task(T::MaxCommitteeSize::get()))]
+		pub fn abort_task(origin: OriginFor<T>, task: H256, reason: AbortReason) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let info = Tasks::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
+			ensure!(info.status == TaskStatus::Pending, Error::<T>::TaskNotPending);
+			ensure!(frame_system::Pallet::<T>::block_number() < info.deadline, Error::<T>::DeadlinePassed);
+			let members = T::Workers::committee(info.committee).ok_or(Error::<T>::UnknownCommittee)?;
+			ensure!(members.contains(&who), Error::<T>::NotInCommittee);
+			ensure!(!Submissions::<T>::contains_key(task, &who) && !Aborts::<T>::contains_key(task, &who), Error::<T>::AlreadySubmitted);
+			if let AbortReason::BadInput(k) = reason {
+				ensure!((k as usize) < info.inputs.len(), Error::<T>::InvalidResult);
+			}
+			Aborts::<T>::insert(task, &who, reason);
+			Self::deposit_event(Event::TaskAborted { task, worker: who, reason });
+			if let AbortReason::BadInput(k) = reason {
+				// t + 1 members (t = (n - 1) / 2, the corruption the committee tolerates) include
+				// an honest one, who says so only when the check failed after every integrity
+				// check passed.
+				let agreeing = Aborts::<T>::iter_prefix_values(task).filter(|r| *r == reason).count();
+				if agreeing > (members.len() - 1) / 2 {
+					let secret = info.inputs[k as usize];
+					if let Some(bad) = Secrets::<T>::take(secret) {
+						Self::deposit_event(Event::SecretRejected { secret, owner: bad.owner });
+					}
+				}
+			}
+			if !Self::can_complete(&task, members.len()) {
+				Self::fail(task, info, &members);
 			}
 			Ok(())
 		}
@@ -487,21 +599,25 @@ pub mod pallet {
 					let _ = history.try_push((now, *value));
 				});
 			}
-			// Secret outputs become registered secrets of the first input's owner.
-			if let Some(first) = info.inputs.first().and_then(|i| Secrets::<T>::get(i)) {
-				for secret in result.new_secrets.iter() {
-					Secrets::<T>::insert(
-						secret,
-						SecretInfo {
-							owner: first.owner,
-							committee: info.committee,
-							compute_predicate: first.compute_predicate.clone(),
-							commitment: result.transcript_root,
-							acks: BoundedVec::truncate_from(quorum.clone()),
-							ready: true,
-						},
-					);
-				}
+			// Secret outputs become secrets of the owners the contract named, usable only by this
+			// contract, under ids the chain derives (checked in `submit_result`).
+			let created: Vec<H256> = result.new_secrets.iter().map(|s| new_secret_id(task, s.key)).collect();
+			for (secret, id) in result.new_secrets.iter().zip(&created) {
+				let owner = info.inputs.get(secret.owner_input as usize).and_then(|i| Secrets::<T>::get(i)).map(|s| s.owner);
+				let Some(owner) = owner.filter(|_| !Secrets::<T>::contains_key(id)) else { continue };
+				Secrets::<T>::insert(
+					id,
+					SecretInfo {
+						owner,
+						committee: info.committee,
+						compute_predicate: BoundedVec::truncate_from(alloc::vec![predicate::Node::Contracts(BoundedVec::truncate_from(alloc::vec![info.contract]))]),
+						kind: secret.kind,
+						origin: Some((info.contract, secret.key)),
+						commitment: result.transcript_root,
+						acks: BoundedVec::truncate_from(quorum.clone()),
+						ready: true,
+					},
+				);
 			}
 			info.status = TaskStatus::Completed;
 			Tasks::<T>::insert(task, info);
@@ -510,23 +626,50 @@ pub mod pallet {
 			Self::deposit_event(Event::TaskCompleted {
 				task,
 				outputs: result.outputs.into_inner(),
-				new_secrets: result.new_secrets.into_inner(),
+				new_secrets: created,
 				gas_used: fee,
 			});
 		}
 
-		/// The deadline passed without a quorum: refund, and slash those who never answered.
+		/// A result's new secrets: distinct keys, valid kinds, an owner among the task's inputs,
+		/// and ids no existing secret has.
+		fn check_new_secrets(task: H256, info: &TaskOf<T>, new: &[NewSecret]) -> DispatchResult {
+			for (i, secret) in new.iter().enumerate() {
+				ensure!(secret.kind.is_valid() && !new[..i].iter().any(|s| s.key == secret.key), Error::<T>::InvalidResult);
+				ensure!((secret.owner_input as usize) < info.inputs.len(), Error::<T>::InvalidResult);
+				ensure!(!Secrets::<T>::contains_key(new_secret_id(task, secret.key)), Error::<T>::InvalidResult);
+			}
+			Ok(())
+		}
+
+		/// Whether some result can still gather a majority of the `members` committee members:
+		/// the best candidate's votes plus the members that have not answered yet.
+		fn can_complete(task: &H256, members: usize) -> bool {
+			let best = Candidates::<T>::iter_prefix_values(task).map(|(_, votes)| votes as usize).max().unwrap_or(0);
+			let answered = Submissions::<T>::iter_prefix(task).count() + Aborts::<T>::iter_prefix(task).count();
+			best + members.saturating_sub(answered) > members / 2
+		}
+
+		/// The deadline passed without a quorum: fail the task, slashing those who never
+		/// answered (neither a result nor an abort) for Timeout.
 		fn expire(task: H256) {
-			let Some(mut info) = Tasks::<T>::get(task) else { return };
+			let Some(info) = Tasks::<T>::get(task) else { return };
 			if info.status != TaskStatus::Pending {
 				return;
 			}
 			let members = T::Workers::committee(info.committee).unwrap_or_default();
-			let answered: Vec<T::AccountId> = members.iter().filter(|m| Submissions::<T>::contains_key(task, *m)).cloned().collect();
-			for m in &members {
-				if !answered.contains(m) {
-					T::Workers::slash(&task, m, Offence::Timeout, &answered);
-				}
+			let answered = |m: &T::AccountId| Submissions::<T>::contains_key(task, m) || Aborts::<T>::contains_key(task, m);
+			let honest: Vec<T::AccountId> = members.iter().filter(|m| answered(m)).cloned().collect();
+			for m in members.iter().filter(|m| !answered(m)) {
+				T::Workers::slash(&task, m, Offence::Timeout, &honest);
+			}
+			Self::fail(task, info, &members);
+		}
+
+		/// The task ends without a result: the requester's gas is released and every member is
+		/// released from it. Nobody is slashed here.
+		fn fail(task: H256, mut info: TaskOf<T>, members: &[T::AccountId]) {
+			for m in members {
 				T::Workers::note_finished(m, false);
 			}
 			let _ = T::Currency::release(&HoldReason::TaskGas.into(), &info.requester, info.gas_limit, Precision::BestEffort);
@@ -571,8 +714,9 @@ pub mod pallet {
 			let submitted = |m: &T::AccountId| Submissions::<T>::get(task, m);
 			match offence {
 				Offence::Timeout => {
-					let late = frame_system::Pallet::<T>::block_number() >= info.deadline && submitted(offender).is_none();
-					late.then(|| members.iter().filter(|m| submitted(m).is_some()).cloned().collect())
+					let answered = |m: &T::AccountId| submitted(m).is_some() || Aborts::<T>::contains_key(task, m);
+					let late = frame_system::Pallet::<T>::block_number() >= info.deadline && !answered(offender);
+					late.then(|| members.iter().filter(|m| answered(m)).cloned().collect())
 				},
 				Offence::ResultMismatch => {
 					let agreed = H256(sp_io::hashing::blake2_256(&Results::<T>::get(task)?.encode()));

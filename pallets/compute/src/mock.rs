@@ -51,6 +51,8 @@ impl pallet_workers::Config for Test {
 	type UnbondingPeriod = ConstU64<10>;
 	type SlashFraction = SlashFraction;
 	type MaxConcurrentTasks = ConstU32<4>;
+	type MinCommitteeSize = ConstU32<3>;
+	type CorruptionThreshold = ConstU32<1>;
 	type FalseReportPenalty = ConstU64<50>;
 	type Evidence = SecretCompute;
 	type MaxWorkers = ConstU32<16>;
@@ -103,6 +105,7 @@ impl crate::BenchmarkHelper<u64> for BenchHelper {
 	}
 	fn committee_of(size: u32) -> pallet_workers::CommitteeId {
 		use frame_support::traits::fungible::Mutate;
+		let size = size.max(Workers::min_committee_size());
 		for i in 0..size as u64 {
 			let w = 1_000 + i;
 			let _ = Balances::set_balance(&w, 1_000_000);

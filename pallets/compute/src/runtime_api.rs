@@ -1,6 +1,6 @@
 //! What workers and clients read without touching raw storage.
 
-use crate::{PriceTable, TaskStatus};
+use crate::{PriceTable, TaskStatus, ValueKind};
 use alloc::vec::Vec;
 use codec::{Codec, Decode, Encode};
 use scale_info::TypeInfo;
@@ -30,6 +30,9 @@ pub struct SecretView<AccountId> {
 	pub committee: u32,
 	pub members: Vec<AccountId>,
 	pub commitment: H256,
+	pub kind: ValueKind,
+	/// The contract and `MPC` key of a secret a task created.
+	pub origin: Option<(H256, u64)>,
 	pub ready: bool,
 }
 

@@ -1,4 +1,4 @@
-use crate::{mock::*, Error, Event, HoldReason, Results, Secrets, TaskResult, TaskStatus, Tasks};
+use crate::{mock::*, new_secret_id, AbortReason, Error, Event, HoldReason, NewSecret, Results, Secrets, TaskResult, TaskStatus, Tasks, ValueKind};
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold, BoundedVec};
 use pallet_shared_identity::predicate::{Grant, Node, Permission};
 use pallet_workers::Offence;
@@ -9,6 +9,7 @@ const POOR: u64 = 2;
 const STRANGER: u64 = 3;
 const WORKERS: [u64; 4] = [11, 12, 13, 14];
 const CODE: &[u8] = b"contract Salary { pub fn survey(...) { ... } }";
+const U64: ValueKind = ValueKind::Int { bits: 64 };
 
 type ResultT = crate::ResultOf<Test>;
 
@@ -36,7 +37,7 @@ fn setup() -> (H256, H256, H256) {
 }
 
 fn register_secret(identity: H256, commitment: H256) -> H256 {
-	assert_ok!(SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Always]), commitment));
+	assert_ok!(SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Always]), commitment, U64));
 	let secret = H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(identity, 0u32, commitment))));
 	for w in WORKERS {
 		assert_ok!(SecretCompute::ack_secret(RuntimeOrigin::signed(w), secret));
@@ -59,7 +60,7 @@ fn last_task() -> H256 {
 		.expect("a task")
 }
 
-fn result(outputs: &[u8], gas_used: u64, writes: Vec<(u64, u128)>, new_secrets: Vec<H256>) -> ResultT {
+fn result(outputs: &[u8], gas_used: u64, writes: Vec<(u64, u128)>, new_secrets: Vec<NewSecret>) -> ResultT {
 	TaskResult {
 		outputs: bounded(outputs.to_vec()),
 		new_secrets: bounded(new_secrets),
@@ -91,18 +92,18 @@ fn a_secret_is_usable_once_every_member_holds_its_share() {
 		let (identity, _, _) = setup();
 		let commitment = H256::repeat_byte(2);
 		assert_noop!(
-			SecretCompute::register_secret(RuntimeOrigin::signed(STRANGER), identity, 0, bounded(vec![Node::Always]), commitment),
+			SecretCompute::register_secret(RuntimeOrigin::signed(STRANGER), identity, 0, bounded(vec![Node::Always]), commitment, U64),
 			Error::<Test>::NoPermission
 		);
 		assert_noop!(
-			SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 9, bounded(vec![Node::Always]), commitment),
+			SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 9, bounded(vec![Node::Always]), commitment, U64),
 			Error::<Test>::UnknownCommittee
 		);
 		assert_noop!(
-			SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Not]), commitment),
+			SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Not]), commitment, U64),
 			Error::<Test>::MalformedPredicate
 		);
-		assert_ok!(SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Always]), commitment));
+		assert_ok!(SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Always]), commitment, U64));
 		let secret = H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(identity, 0u32, commitment))));
 		assert_noop!(SecretCompute::ack_secret(RuntimeOrigin::signed(STRANGER), secret), Error::<Test>::NotInCommittee);
 		for w in &WORKERS[..3] {
@@ -126,19 +127,19 @@ fn submit_task_checks_everything_with_named_errors() {
 		assert_noop!(submit(STRANGER, contract, vec![secret], 100), Error::<Test>::NoPermission);
 		assert_noop!(submit(OWNER, contract, vec![secret], 10_000_000), Error::<Test>::CannotPayGas);
 		// A secret registered but not yet acknowledged.
-		assert_ok!(SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Always]), H256::repeat_byte(9)));
+		assert_ok!(SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Always]), H256::repeat_byte(9), U64));
 		let pending = H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(identity, 0u32, H256::repeat_byte(9)))));
 		assert_noop!(submit(OWNER, contract, vec![pending], 100), Error::<Test>::SecretNotReady);
 		// Inputs on two committees.
-		assert_ok!(Workers::request_committee(RuntimeOrigin::signed(OWNER), 2));
-		assert_ok!(SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 1, bounded(vec![Node::Always]), H256::repeat_byte(3)));
+		assert_ok!(Workers::request_committee(RuntimeOrigin::signed(OWNER), 3));
+		assert_ok!(SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 1, bounded(vec![Node::Always]), H256::repeat_byte(3), U64));
 		let other = H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(identity, 1u32, H256::repeat_byte(3)))));
 		for w in pallet_workers::Committees::<Test>::get(1).unwrap() {
 			assert_ok!(SecretCompute::ack_secret(RuntimeOrigin::signed(w), other));
 		}
 		assert_noop!(submit(OWNER, contract, vec![secret, other], 100), Error::<Test>::InputsOnDifferentCommittees);
 		// A compute predicate narrower than the identity's permission.
-		assert_ok!(SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Contracts(bounded(vec![H256::repeat_byte(0xee)]))]), H256::repeat_byte(4)));
+		assert_ok!(SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Contracts(bounded(vec![H256::repeat_byte(0xee)]))]), H256::repeat_byte(4), U64));
 		let narrow = register_secret_acks(identity, H256::repeat_byte(4));
 		assert_noop!(submit(OWNER, contract, vec![narrow], 100), Error::<Test>::NoPermission);
 	});
@@ -163,7 +164,7 @@ fn a_quorum_completes_the_task_pays_the_workers_and_slashes_the_dissenter() {
 		assert_eq!(SecretCompute::assignments(&11), vec![task]);
 		let created = Tasks::<Test>::get(task).unwrap().created;
 		assert_eq!(created, System::block_number(), "a task records the block that created it (L.get reads as of it)");
-		let good = result(b"avg=63600", 900, vec![(1, 42)], vec![H256::repeat_byte(0x5e)]);
+		let good = result(b"avg=63600", 900, vec![(1, 42)], vec![NewSecret { key: 5, owner_input: 0, kind: U64 }]);
 		let bad = result(b"avg=1", 900, vec![], vec![]);
 		assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(14), task, bad));
 		assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(11), task, good.clone()));
@@ -174,7 +175,7 @@ fn a_quorum_completes_the_task_pays_the_workers_and_slashes_the_dissenter() {
 		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Pending, "two of four is no majority");
 		assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(13), task, good.clone()));
 		System::assert_has_event(
-			Event::TaskCompleted { task, outputs: b"avg=63600".to_vec(), new_secrets: vec![H256::repeat_byte(0x5e)], gas_used: 900 }.into(),
+			Event::TaskCompleted { task, outputs: b"avg=63600".to_vec(), new_secrets: vec![new_secret_id(task, 5)], gas_used: 900 }.into(),
 		);
 		assert_eq!(Results::<Test>::get(task), Some(good));
 		// The requester paid 900 and got the rest of its hold back.
@@ -189,7 +190,11 @@ fn a_quorum_completes_the_task_pays_the_workers_and_slashes_the_dissenter() {
 		// L and the new secret.
 		assert_eq!(SecretCompute::ledger_get(contract, 1, 1), Some(42));
 		assert_eq!(SecretCompute::ledger_get(contract, 1, 0), None);
-		assert!(Secrets::<Test>::get(H256::repeat_byte(0x5e)).unwrap().ready);
+		let created = Secrets::<Test>::get(new_secret_id(task, 5)).unwrap();
+		assert!(created.ready);
+		assert_eq!((created.owner, created.kind, created.origin), (Secrets::<Test>::get(secret).unwrap().owner, U64, Some((contract, 5))));
+		// Only the contract that created it may compute on it.
+		assert_eq!(created.compute_predicate.into_inner(), vec![Node::Contracts(bounded(vec![contract]))]);
 		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(14), task, result(b"late", 1, vec![], vec![])), Error::<Test>::TaskNotPending);
 		assert!(SecretCompute::assignments(&11).is_empty());
 		// The dissenter cannot be reported twice; a baseless report costs the reporter.
@@ -255,5 +260,147 @@ fn declassify_needs_the_permission_and_the_price_table_is_public() {
 		System::assert_last_event(Event::DeclassifyRequested { secret, requester: OWNER, committee: 0 }.into());
 		let prices = SecretCompute::price_table();
 		assert_eq!((prices.add, prices.mul, prices.open, prices.input, prices.round), (1, 100, 100, 200, 1_000));
+	});
+}
+
+/// Issue #19: the members give up on a run none of them can blame on anyone. The task fails as
+/// soon as no result can reach a majority, the requester is refunded, and every worker keeps
+/// its stake, its status and its reputation; reporting them for Timeout afterwards is refused.
+#[test]
+fn an_unattributable_abort_fails_the_task_without_slashing_anyone() {
+	new_test_ext().execute_with(|| {
+		let (_, contract, secret) = setup();
+		let before = Balances::free_balance(OWNER);
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		let workers_before: Vec<_> = WORKERS.iter().map(|w| pallet_workers::Workers::<Test>::get(w).unwrap()).collect();
+		assert_noop!(SecretCompute::abort_task(RuntimeOrigin::signed(STRANGER), task, AbortReason::Unattributed), Error::<Test>::NotInCommittee);
+		assert_noop!(SecretCompute::abort_task(RuntimeOrigin::signed(11), H256::zero(), AbortReason::Unattributed), Error::<Test>::UnknownTask);
+		assert_ok!(SecretCompute::abort_task(RuntimeOrigin::signed(11), task, AbortReason::Unattributed));
+		System::assert_last_event(Event::TaskAborted { task, worker: 11, reason: AbortReason::Unattributed }.into());
+		assert_noop!(SecretCompute::abort_task(RuntimeOrigin::signed(11), task, AbortReason::Unattributed), Error::<Test>::AlreadySubmitted);
+		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(11), task, result(b"r", 1, vec![], vec![])), Error::<Test>::AlreadySubmitted);
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Pending, "three members could still agree");
+		// The second abort leaves two undecided members: three votes are out of reach.
+		assert_ok!(SecretCompute::abort_task(RuntimeOrigin::signed(12), task, AbortReason::Unattributed));
+		System::assert_has_event(Event::TaskFailed { task }.into());
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Failed);
+		assert_eq!(Balances::free_balance(OWNER), before);
+		assert_eq!(Balances::balance_on_hold(&HoldReason::TaskGas.into(), &OWNER), 0);
+		assert_noop!(SecretCompute::abort_task(RuntimeOrigin::signed(13), task, AbortReason::Unattributed), Error::<Test>::TaskNotPending);
+		// Nobody lost anything, nobody is busy, and the deadline changes nothing.
+		run_to(1 + DEADLINE);
+		for (w, was) in WORKERS.iter().zip(&workers_before) {
+			let now = pallet_workers::Workers::<Test>::get(w).unwrap();
+			assert_eq!((now.stake, now.status, now.reputation, now.active_tasks), (was.stake, was.status, was.reputation, 0));
+			assert_eq!(staked(*w), STAKE);
+		}
+		assert!(!System::events().iter().any(|r| matches!(r.event, RuntimeEvent::Workers(pallet_workers::Event::Slashed { .. }))));
+		let stranger = Balances::free_balance(STRANGER);
+		assert_ok!(Workers::report(RuntimeOrigin::signed(STRANGER), task, 11, Offence::Timeout, vec![]));
+		assert_eq!(Balances::free_balance(STRANGER), stranger - 50, "an aborting member is not late");
+		assert_eq!(staked(11), STAKE);
+	});
+}
+
+/// Two results two votes each: no majority is possible, so the task fails at once, and nobody is
+/// slashed for a mismatch nobody can settle.
+#[test]
+fn a_split_committee_fails_the_task_at_once() {
+	new_test_ext().execute_with(|| {
+		let (_, contract, secret) = setup();
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(11), task, result(b"a", 1, vec![], vec![])));
+		assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(12), task, result(b"a", 1, vec![], vec![])));
+		assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(13), task, result(b"b", 1, vec![], vec![])));
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Pending);
+		assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(14), task, result(b"b", 1, vec![], vec![])));
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Failed);
+		for w in WORKERS {
+			assert_eq!(staked(w), STAKE);
+		}
+	});
+}
+
+/// A member that aborts is not slashed at the deadline; one that says nothing is.
+#[test]
+fn at_the_deadline_only_the_silent_are_slashed() {
+	new_test_ext().execute_with(|| {
+		let (_, contract, secret) = setup();
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(11), task, result(b"r", 1, vec![], vec![])));
+		assert_ok!(SecretCompute::abort_task(RuntimeOrigin::signed(12), task, AbortReason::InvalidTask));
+		run_to(1 + DEADLINE);
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Failed);
+		assert_eq!((staked(11), staked(12)), (STAKE, STAKE));
+		assert_eq!((staked(13), staked(14)), (STAKE - 1_000, STAKE - 1_000));
+	});
+}
+
+/// Issue #12/#13: a result's new secrets cannot overwrite a secret (the chain derives their ids),
+/// repeat a key, or name an owner that is not among the task's inputs.
+#[test]
+fn new_secrets_cannot_overwrite_or_be_given_away() {
+	new_test_ext().execute_with(|| {
+		let (identity, contract, secret) = setup();
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		let new = |key, owner_input| NewSecret { key, owner_input, kind: U64 };
+		let twice = result(b"", 1, vec![], vec![new(1, 0), new(1, 0)]);
+		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(11), task, twice), Error::<Test>::InvalidResult);
+		let stranger = result(b"", 1, vec![], vec![new(1, 1)]);
+		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(11), task, stranger), Error::<Test>::InvalidResult);
+		let bad_kind = result(b"", 1, vec![], vec![NewSecret { key: 1, owner_input: 0, kind: ValueKind::Int { bits: 0 } }]);
+		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(11), task, bad_kind), Error::<Test>::InvalidResult);
+		// The id a result would create already exists: refused, whatever the submitter claims.
+		let before = Secrets::<Test>::get(secret).unwrap();
+		let taken = new_secret_id(task, 9);
+		Secrets::<Test>::insert(taken, before.clone());
+		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(11), task, result(b"", 1, vec![], vec![new(9, 0)])), Error::<Test>::InvalidResult);
+		for w in [11, 12, 13] {
+			assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(w), task, result(b"", 1, vec![], vec![new(2, 0)])));
+		}
+		let created = Secrets::<Test>::get(new_secret_id(task, 2)).unwrap();
+		assert_eq!(created.owner, identity);
+		assert_eq!(Secrets::<Test>::get(secret), Some(before));
+		assert_noop!(
+			SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Always]), H256::repeat_byte(3), ValueKind::Int { bits: 129 }),
+			Error::<Test>::InvalidKind
+		);
+	});
+}
+
+/// Issue #12: t + 1 members of the committee (so at least one honest one) find an input out of
+/// its declared range; the secret is rejected (its owner named), the task fails, and no worker
+/// loses anything. One member alone cannot get a secret rejected.
+#[test]
+fn a_bad_input_named_by_t_plus_one_members_is_rejected() {
+	new_test_ext().execute_with(|| {
+		let (identity, contract, secret) = setup();
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		assert_noop!(SecretCompute::abort_task(RuntimeOrigin::signed(11), task, AbortReason::BadInput(1)), Error::<Test>::InvalidResult);
+		assert_ok!(SecretCompute::abort_task(RuntimeOrigin::signed(11), task, AbortReason::BadInput(0)));
+		assert!(Secrets::<Test>::contains_key(secret), "one member's word is not enough");
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Pending);
+		assert_ok!(SecretCompute::abort_task(RuntimeOrigin::signed(12), task, AbortReason::BadInput(0)));
+		System::assert_has_event(Event::SecretRejected { secret, owner: identity }.into());
+		assert!(!Secrets::<Test>::contains_key(secret));
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Failed);
+		assert_noop!(submit(OWNER, contract, vec![secret], 100), Error::<Test>::UnknownSecret);
+		for w in WORKERS {
+			assert_eq!(staked(w), STAKE);
+		}
+		// Two members blaming different inputs, or one blaming and one giving up otherwise,
+		// reject nothing.
+		let other = register_secret(identity, H256::repeat_byte(0x42));
+		assert_ok!(submit(OWNER, contract, vec![other], 10_000));
+		let task = last_task();
+		assert_ok!(SecretCompute::abort_task(RuntimeOrigin::signed(11), task, AbortReason::BadInput(0)));
+		assert_ok!(SecretCompute::abort_task(RuntimeOrigin::signed(12), task, AbortReason::Unattributed));
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Failed);
+		assert!(Secrets::<Test>::contains_key(other));
 	});
 }

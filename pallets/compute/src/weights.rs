@@ -15,6 +15,8 @@ pub trait WeightInfo {
 	/// The worst case: the submission that completes the task and pays the committee.
 	fn submit_result(committee: u32) -> Weight;
 	fn declassify() -> Weight;
+	/// The worst case: the abort that fails the task and releases the committee.
+	fn abort_task(committee: u32) -> Weight;
 	fn expire_tasks(tasks: u32, committee: u32) -> Weight;
 }
 
@@ -33,6 +35,10 @@ fn submit_task(inputs: u32, db: RuntimeDbWeight) -> Weight {
 fn submit_result(committee: u32, db: RuntimeDbWeight) -> Weight {
 	Weight::from_parts(80_000_000 + 40_000_000 * committee as u64, 40_000 + 5_000 * committee as u64)
 		.saturating_add(db.reads_writes(8 + 6 * committee as u64, 8 + 6 * committee as u64))
+}
+fn abort_task(committee: u32, db: RuntimeDbWeight) -> Weight {
+	Weight::from_parts(50_000_000 + 20_000_000 * committee as u64, 20_000 + 3_000 * committee as u64)
+		.saturating_add(db.reads_writes(6 + 4 * committee as u64, 4 + 2 * committee as u64))
 }
 fn expire_tasks(tasks: u32, committee: u32, db: RuntimeDbWeight) -> Weight {
 	let per_task = Weight::from_parts(50_000_000 + 40_000_000 * committee as u64, 20_000)
@@ -59,6 +65,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn declassify() -> Weight {
 		simple(T::DbWeight::get(), 2, 0)
 	}
+	fn abort_task(committee: u32) -> Weight {
+		abort_task(committee, T::DbWeight::get())
+	}
 	fn expire_tasks(tasks: u32, committee: u32) -> Weight {
 		expire_tasks(tasks, committee, T::DbWeight::get())
 	}
@@ -82,6 +91,9 @@ impl WeightInfo for () {
 	}
 	fn declassify() -> Weight {
 		simple(RocksDbWeight::get(), 2, 0)
+	}
+	fn abort_task(committee: u32) -> Weight {
+		abort_task(committee, RocksDbWeight::get())
 	}
 	fn expire_tasks(tasks: u32, committee: u32) -> Weight {
 		expire_tasks(tasks, committee, RocksDbWeight::get())

@@ -58,6 +58,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn request_committee(w: Linear<1, { T::MaxWorkers::get() }>, s: Linear<1, { T::MaxCommitteeSize::get() }>) {
+		let s = s.max(Pallet::<T>::min_committee_size());
 		for i in 0..w.max(s) {
 			registered::<T>(i);
 		}

@@ -136,6 +136,12 @@ pub mod pallet {
 		type SlashFraction: Get<Perbill>;
 		/// Tasks a worker runs at once before sampling skips it (a governance parameter).
 		type MaxConcurrentTasks: Get<u32>;
+		/// The smallest committee anyone may request (a governance parameter).
+		type MinCommitteeSize: Get<u32>;
+		/// t, the corrupted members every committee must tolerate (a governance parameter; at
+		/// least 1 whatever it is set to): a committee has at least 2t + 1 members, and any t of
+		/// them learn nothing of a secret.
+		type CorruptionThreshold: Get<u32>;
 		/// Burned from a reporter whose report the chain's record does not support.
 		type FalseReportPenalty: Get<BalanceOf<Self>>;
 		/// Checks reported offences against the tasks' records.
@@ -210,8 +216,10 @@ pub mod pallet {
 		BusyWithTasks,
 		/// Not enough eligible workers for a committee of this size.
 		NotEnoughWorkers,
-		/// Committee size must be between 1 and `MaxCommitteeSize`.
+		/// Committee size must be at most `MaxCommitteeSize`.
 		InvalidCommitteeSize,
+		/// Smaller than `MinCommitteeSize` or than 2t + 1 for the `CorruptionThreshold` t.
+		CommitteeTooSmall,
 		/// This offence in this task is slashed already.
 		AlreadySlashed,
 	}
@@ -286,12 +294,15 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Sample a committee of `size` workers to share secrets with.
+		/// Sample a committee of `size` workers to share secrets with. Governance sets how small a
+		/// committee may be: at least `MinCommitteeSize`, and at least 2t + 1 members for the
+		/// `CorruptionThreshold` t >= 1, so that no single worker ever holds a secret in the clear.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::request_committee(T::MaxWorkers::get(), *size))]
 		pub fn request_committee(origin: OriginFor<T>, size: u32) -> DispatchResult {
 			let _ = ensure_signed(origin)?;
-			ensure!(size >= 1 && size <= T::MaxCommitteeSize::get(), Error::<T>::InvalidCommitteeSize);
+			ensure!(size <= T::MaxCommitteeSize::get(), Error::<T>::InvalidCommitteeSize);
+			ensure!(size >= Self::min_committee_size(), Error::<T>::CommitteeTooSmall);
 			let members = Self::sample(size)?;
 			let id = NextCommitteeId::<T>::mutate(|next| {
 				let id = *next;
@@ -323,6 +334,13 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
+		/// The smallest committee governance allows: `MinCommitteeSize`, and 2t + 1 for t =
+		/// max(1, `CorruptionThreshold`).
+		pub fn min_committee_size() -> u32 {
+			let t = T::CorruptionThreshold::get().max(1);
+			T::MinCommitteeSize::get().max(t.saturating_mul(2).saturating_add(1))
+		}
+
 		/// Weighted sampling without replacement among eligible workers.
 		pub(crate) fn sample(size: u32) -> Result<Vec<T::AccountId>, DispatchError> {
 			let min = T::MinWorkerStake::get();

@@ -55,6 +55,8 @@ impl pallet_workers::Config for Test {
 	type UnbondingPeriod = ConstU64<10>;
 	type SlashFraction = SlashFraction;
 	type MaxConcurrentTasks = ConstU32<2>;
+	type MinCommitteeSize = ConstU32<3>;
+	type CorruptionThreshold = ConstU32<1>;
 	type FalseReportPenalty = ConstU64<50>;
 	type Evidence = Record;
 	type MaxWorkers = ConstU32<8>;

@@ -63,7 +63,10 @@ fn committees_are_sampled_from_eligible_workers_only() {
 		Workers::note_assigned(&5);
 		assert_ok!(Workers::unbond(RuntimeOrigin::signed(4)));
 		assert_noop!(Workers::request_committee(RuntimeOrigin::signed(9), 4), Error::<Test>::NotEnoughWorkers);
-		assert_noop!(Workers::request_committee(RuntimeOrigin::signed(9), 0), Error::<Test>::InvalidCommitteeSize);
+		// Issue #12: a committee of one or two would hold secrets with t = 0, in the clear.
+		for tiny in [0, 1, 2] {
+			assert_noop!(Workers::request_committee(RuntimeOrigin::signed(9), tiny), Error::<Test>::CommitteeTooSmall);
+		}
 		assert_noop!(Workers::request_committee(RuntimeOrigin::signed(9), 5), Error::<Test>::InvalidCommitteeSize);
 		assert_ok!(Workers::request_committee(RuntimeOrigin::signed(9), 3));
 		let mut members = Committees::<Test>::get(0).unwrap().to_vec();

@@ -61,8 +61,10 @@ try {
     // chunks of 100, retried once, so a rejected transaction costs a chunk, not the run.
     while (secrets.length < n) {
       const chunk = Array.from({ length: Math.min(100, n - secrets.length) }, () => String(40_000 + Math.floor(Math.random() * 60_000)));
+      // The same salaries feed a contract per size, so any contract may use them: they are
+      // this user's own, and --any-contract is read access for whoever may compute on them.
       const args = ['secret', 'share', '--suri', seed, '--identity', identity, '--committee', committee,
-        ...chunk.flatMap((v) => ['--value', v]), ...via];
+        '--type', 'u32', '--any-contract', ...chunk.flatMap((v) => ['--value', v]), ...via];
       const ids = await enigma(args).catch((e) => {
         process.stderr.write(`retrying a chunk: ${e.message.split('\n').pop()}\n`);
         return enigma(args);

@@ -60,12 +60,12 @@ test('a member killed mid-task: the others complete it and the chain slashes the
   assert.equal((await submit(api, api.tx.balances.transferKeepAlive(user.address, 1000n * UNIT), alice)).error, null);
   const committee = await enigma(['committee', 'request', '--size', '4', '--suri', seed]);
   identity = await enigma(['identity', 'create', '--suri', seed]);
+  contract = await enigma(['contract', 'deploy', CONTRACT, '--suri', seed]);
   const inputs = [];
   for (const salary of SALARIES) {
     inputs.push(await enigma(['secret', 'share', '--suri', seed, '--identity', identity, '--committee', committee,
-      '--value', String(salary), '--bootstrap', workers[0].address]));
+      '--type', 'u32', '--contract', contract, '--value', String(salary), '--bootstrap', workers[0].address]));
   }
-  contract = await enigma(['contract', 'deploy', CONTRACT, '--suri', seed]);
   gas = BigInt(JSON.parse(await enigma(['contract', 'quote', CONTRACT, '--entry', 'survey'])).total);
   const stakeBefore = (await api.query.workers.workers(ferdie.address)).unwrap().stake.toBigInt();
 
@@ -115,7 +115,7 @@ test('a member that sends undecodable frames is blamed, left out, and slashed', 
   const inputs = [];
   for (const salary of SALARIES) {
     inputs.push(await enigma(['secret', 'share', '--suri', seed, '--identity', identity, '--committee', committee,
-      '--value', String(salary), '--bootstrap', workers[0].address]));
+      '--type', 'u32', '--contract', contract, '--value', String(salary), '--bootstrap', workers[0].address]));
   }
   const events = [];
   const unsubscribe = await api.query.system.events((records) => events.push(...records.map((r) => r.event)));

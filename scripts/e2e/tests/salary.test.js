@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
@@ -70,16 +70,17 @@ const bootstrap = () => ['--bootstrap', workers[0].address];
 
 test('five salaries: average on chain, each rank to its owner only, no salary in the clear', async () => {
   committee = await enigma(['committee', 'request', '--size', '4', '--suri', '//Alice']);
-  // Each person's pseudonym lets Alice (who runs the survey) compute on it, nothing more.
+  contract = await enigma(['contract', 'deploy', CONTRACT, '--suri', '//Alice']);
+  // Each person's pseudonym lets Alice (who runs the survey) compute on it, through the salary
+  // contract alone; the salary is read from standard input, never from the command line.
   inputs = [];
   for (const user of users) {
     const identity = await enigma(['identity', 'create', '--suri', user.seed, '--member', `${alice.address}=compute`]);
     await enigma(['identity', 'approve', identity, '--suri', '//Alice']);
     user.identity = identity;
     inputs.push(await enigma(['secret', 'share', '--suri', user.seed, '--identity', identity, '--committee', committee,
-      '--value', String(user.salary), ...bootstrap()]));
+      '--type', 'u32', '--contract', contract, '--value-file', '-', ...bootstrap()], `${user.salary}\n`));
   }
-  contract = await enigma(['contract', 'deploy', CONTRACT, '--suri', '//Alice']);
   const quote = JSON.parse(await enigma(['contract', 'quote', CONTRACT, '--entry', 'survey']));
   assert.ok(BigInt(quote.total) > 0n);
 
@@ -146,16 +147,24 @@ test('a dApp submits the task with polkadot-js and decodes TaskCompleted from th
   assert.ok(completed.gasUsed.toBigInt() > 0n && completed.gasUsed.toBigInt() <= gasLimit);
 });
 
-const share = (user, value) => enigma(['secret', 'share', '--suri', user.seed, '--identity', user.identity,
-  '--committee', committee, '--value', String(value), ...bootstrap()]);
+const share = (user, value, contract, type = 'u64') => enigma(['secret', 'share', '--suri', user.seed, '--identity', user.identity,
+  '--committee', committee, '--type', type, '--contract', contract, '--value', String(value), ...bootstrap()]);
+
+/** The voting contract with its deadline set to `block`. */
+const votingSource = (block) => readFileSync(join(EXAMPLES, 'voting.enigma'), 'utf8')
+  .replace(/const DEADLINE: u64 = \d+;/, `const DEADLINE: u64 = ${block};`);
 
 test('a blind vote: the tallies go to the public ledger L, the ballots stay secret', async () => {
   assert.ok(committee && users[0].identity, 'the first test formed the committee and the identities');
   const VOTES = [2, 0, 2, 1, 2];
+  // An election whose deadline has passed: the tally opens.
+  const now = (await api.rpc.chain.getHeader()).number.toNumber();
+  const file = join(tempDir('voting'), 'voting.enigma');
+  writeFileSync(file, votingSource(now));
+  const voting = await enigma(['contract', 'deploy', file, '--suri', '//Alice']);
   const ballots = [];
-  for (const [i, user] of users.entries()) ballots.push(await share(user, VOTES[i]));
-  const voting = await enigma(['contract', 'deploy', join(EXAMPLES, 'voting.enigma'), '--suri', '//Alice']);
-  const task = await enigma(['task', 'submit', '--contract', voting, '--entry', 'tally', '--args', '{"now": 120, "deadline": 100}',
+  for (const [i, user] of users.entries()) ballots.push(await share(user, VOTES[i], voting, 'u8'));
+  const task = await enigma(['task', 'submit', '--contract', voting, '--entry', 'tally',
     ...ballots.flatMap((s) => ['--input', s]), '--suri', '//Alice']);
   const result = JSON.parse(await enigma(['task', 'wait', task]));
   assert.equal(result.status, 'Completed');
@@ -169,12 +178,34 @@ test('a blind vote: the tallies go to the public ledger L, the ballots stay secr
   }
 });
 
+test('the tally of an election still open is refused: the clock is the chain\'s', async () => {
+  const now = (await api.rpc.chain.getHeader()).number.toNumber();
+  const file = join(tempDir('voting-open'), 'voting.enigma');
+  writeFileSync(file, votingSource(now + 10_000));
+  const voting = await enigma(['contract', 'deploy', file, '--suri', '//Alice']);
+  const ballots = [];
+  for (const user of users) ballots.push(await share(user, 1, voting, 'u8'));
+  // The client refuses before submitting...
+  const early = await run(CLIENT_BIN, ['--rpc', node.wsUrl, 'task', 'submit', '--contract', voting, '--entry', 'tally',
+    ...ballots.flatMap((s) => ['--input', s]), '--suri', '//Alice']);
+  assert.equal(early.code, 1);
+  assert.match(early.stderr, /requirement fails/);
+  // ...and a dApp that submits anyway gets a failed task, its gas back, and no tally.
+  const submitted = await submit(api, api.tx.secretCompute.submitTask(voting, 'tally', ballots, '0x', 10n ** 12n), alice);
+  const { task } = findEvent(submitted.events, 'secretCompute', 'TaskCreated').data;
+  const wait = await run(CLIENT_BIN, ['--rpc', node.wsUrl, 'task', 'wait', task.toHex()]);
+  assert.equal(wait.code, 1);
+  assert.match(wait.stderr, /InvalidTask/);
+  assert.equal((await api.query.secretCompute.ledger(voting, 0)).length, 0);
+});
+
 test('a savings pot stays secret-shared between tasks and only its owner declassifies it', async () => {
   const owner = users[0];
+  const depositor = users[1];
   const savings = await enigma(['contract', 'deploy', join(EXAMPLES, 'savings.enigma'), '--suri', '//Alice']);
   // open(250): the deposit becomes the new secret MPC[1], registered to the owner's identity.
   const opened = await enigma(['task', 'submit', '--contract', savings, '--entry', 'open',
-    '--input', await share(owner, 250), '--suri', '//Alice']);
+    '--input', await share(owner, 250, savings), '--suri', '//Alice']);
   const first = JSON.parse(await enigma(['task', 'wait', opened]));
   assert.deepEqual(first.ledger, { 'L[0]': '1' });
   const pot = first.secrets['MPC[1]'];
@@ -183,19 +214,26 @@ test('a savings pot stays secret-shared between tasks and only its owner declass
   assert.equal(registered.owner.toHex(), owner.identity);
   assert.ok(registered.ready.isTrue);
   assert.ok(registered.acks.length >= 3, 'the quorum whose results agreed is on record as holding it');
+  // Only the savings contract may compute on the pot, and it is recorded as a u64 stored under MPC[1].
+  assert.deepEqual(registered.computePredicate.toJSON(), [{ contracts: [savings] }]);
+  assert.deepEqual(registered.kind.toJSON(), { int: { bits: 64 } });
+  assert.deepEqual(registered.origin.toJSON(), [savings, 1]);
 
-  // deposit(40) computes on the pot without anyone seeing it, and replaces it with 290.
+  // Another person deposits 40: the task computes on the pot without anyone seeing it and
+  // replaces it with 290, still the owner's (MPC[1] is the contract's party 0, the deposit party
+  // 1). Inputs go in the order the entry point reads them: `amount`, then `MPC[1]`.
   const deposited = await enigma(['task', 'submit', '--contract', savings, '--entry', 'deposit',
-    '--input', await share(owner, 40), '--input', pot, '--suri', '//Alice']);
+    '--input', await share(depositor, 40, savings), '--input', pot, '--suri', '//Alice']);
   const second = JSON.parse(await enigma(['task', 'wait', deposited]));
   assert.equal(second.status, 'Completed');
   assert.deepEqual(second.public, { out2: '0' }, '40 is not a deposit of 100 or more');
   assert.deepEqual(second.ledger, { 'L[0]': '2' }, 'L.get read the count the first task wrote');
   const newPot = second.secrets['MPC[1]'];
   assert.notEqual(newPot, pot);
+  assert.equal((await api.query.secretCompute.secrets(newPot)).unwrap().owner.toHex(), owner.identity, 'the depositor did not become its owner');
   assert.equal(await enigma(['secret', 'declassify', newPot, '--suri', owner.seed, ...bootstrap()]), '290');
   assert.equal(await enigma(['secret', 'declassify', pot, '--suri', owner.seed, ...bootstrap()]), '250');
-  const denied = await run(CLIENT_BIN, ['--rpc', node.wsUrl, 'secret', 'declassify', newPot, '--suri', users[1].seed, ...bootstrap()]);
+  const denied = await run(CLIENT_BIN, ['--rpc', node.wsUrl, 'secret', 'declassify', newPot, '--suri', depositor.seed, ...bootstrap()]);
   assert.equal(denied.code, 1);
   assert.match(denied.stderr, /SecretCompute::NoPermission/);
 });

@@ -56,7 +56,9 @@ test('four workers stake and a committee holds an owner\'s secret', async () => 
   contract = findEvent(registered.events, 'secretCompute', 'ContractRegistered').data.contract.toHex();
   assert.equal(contract, blake2AsHex(CODE, 256));
 
-  const shared = await ok(api.tx.secretCompute.registerSecret(identity, committee, ['Always'], blake2AsHex('shares')), owner);
+  // Only this contract may compute on the secret, a u64.
+  const shared = await ok(api.tx.secretCompute.registerSecret(identity, committee, [{ Contracts: [contract] }], blake2AsHex('shares'),
+    { Int: { bits: 64 } }), owner);
   secret = findEvent(shared.events, 'secretCompute', 'SecretRegistered').data.secret.toHex();
   let ready = false;
   for (const w of workers) {

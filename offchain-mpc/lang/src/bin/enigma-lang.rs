@@ -2,9 +2,9 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use enigma_lang::{
-	compile_with_prices,
+	compile_with,
 	run::{self, Inputs, Protocol},
-	Prices, PublicArg,
+	ChainFacts, Prices, PublicArg,
 };
 use std::{collections::BTreeMap, path::PathBuf, process::ExitCode};
 
@@ -33,6 +33,8 @@ enum Command {
 		/// Gas prices as JSON (`{"add":1,"mul":100,"open":100,"input":200,"round":10000000}`).
 		#[arg(long)]
 		prices: Option<PathBuf>,
+		#[command(flatten)]
+		chain: Chain,
 	},
 	/// Run an entry point in the clear (reference semantics) or, with --mpc N, as an MPC.
 	Run {
@@ -50,7 +52,28 @@ enum Command {
 		/// The MPC protocol.
 		#[arg(long, value_enum, default_value = "malicious")]
 		protocol: ProtocolArg,
+		#[command(flatten)]
+		chain: Chain,
 	},
+}
+
+/// The chain's facts about a task, for contracts that use `now()` or `submitter()`.
+#[derive(clap::Args)]
+struct Chain {
+	/// The block that created the task: what `now()` returns.
+	#[arg(long)]
+	block: Option<u64>,
+	/// The requester, as `submitter()` returns it (the first 16 bytes of its account id, as an
+	/// unsigned integer).
+	#[arg(long)]
+	submitter: Option<u128>,
+}
+
+impl Chain {
+	fn facts(&self) -> Option<ChainFacts> {
+		(self.block.is_some() || self.submitter.is_some())
+			.then(|| ChainFacts { block: self.block.unwrap_or(0), submitter: self.submitter.unwrap_or(0) })
+	}
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -118,14 +141,14 @@ fn run_cli() -> Result<(), String> {
 			enigma_lang::check(&source).map_err(render)?;
 			println!("{name}: contract {} is well-formed and respects privacy", contract.name);
 		},
-		Command::Compile { entry, public, emit, prices, .. } => {
+		Command::Compile { entry, public, emit, prices, chain, .. } => {
 			let entry = entry_of(&contract, entry)?;
 			let public = public_args(&public)?;
 			let prices = match prices {
 				Some(p) => serde_json::from_str(&std::fs::read_to_string(&p).map_err(|e| e.to_string())?).map_err(|e| format!("{}: {e}", p.display()))?,
 				None => Prices::default(),
 			};
-			let compiled = compile_with_prices(&source, &entry, &public, 1, &prices).map_err(render)?;
+			let compiled = compile_with(&source, &entry, &public, 1, chain.facts(), &prices).map_err(render)?;
 			match emit {
 				Emit::Ir => {
 					for (i, gate) in compiled.circuit.gates.iter().enumerate() {
@@ -154,11 +177,11 @@ fn run_cli() -> Result<(), String> {
 				Emit::Manifest => println!("{}", serde_json::to_string_pretty(&compiled.manifest).map_err(|e| e.to_string())?),
 			}
 		},
-		Command::Run { entry, public, inputs, mpc, protocol, .. } => {
+		Command::Run { entry, public, inputs, mpc, protocol, chain, .. } => {
 			let entry = entry_of(&contract, entry)?;
 			let public = public_args(&public)?;
 			let inputs: Inputs = parse_values(&inputs)?;
-			let compiled = compile_with_prices(&source, &entry, &public, mpc.unwrap_or(1), &Prices::default()).map_err(render)?;
+			let compiled = compile_with(&source, &entry, &public, mpc.unwrap_or(1), chain.facts(), &Prices::default()).map_err(render)?;
 			let outputs = match mpc {
 				None => run::plaintext(&compiled, &inputs)?,
 				Some(_) => {

@@ -159,6 +159,15 @@ impl<T: Transport> Net<T> {
 			.collect()
 	}
 
+	/// Everyone shows everyone `digest`; fails naming the first party whose digest differs.
+	pub fn agree(&mut self, digest: &[u8; 32]) -> Result<()> {
+		self.round();
+		match self.all_to_all(digest)?.iter().position(|d| d.as_slice() != digest) {
+			Some(party) => Err(MpcError::Disagreement { party }),
+			None => Ok(()),
+		}
+	}
+
 	/// Everyone sends `values` to everyone; returns every party's vector by index.
 	pub fn all_to_all_elements<F: MpcField>(&mut self, values: &[F]) -> Result<Vec<Vec<F>>> {
 		let bytes = field::to_bytes(values);

@@ -40,7 +40,7 @@ pub fn random_program(n: usize, seed: u64, gates: usize) -> (Circuit, Vec<Vec<Fr
 		let owner = rng.gen_range(0..n);
 		let v: u64 = rng.gen_range(0..1 << 12);
 		inputs[owner].push(Fr::from(v));
-		wires.push((c.input(owner), Some(12)));
+		wires.push((c.typed_input(owner, Some(12)), Some(12)));
 	}
 	let bounded = |wires: &Vec<(Wire, Option<u32>)>, rng: &mut ChaCha8Rng, max: u32| -> Option<(Wire, u32)> {
 		let candidates: Vec<(Wire, u32)> = wires.iter().filter_map(|(w, b)| b.filter(|b| *b <= max).map(|b| (*w, b))).collect();
