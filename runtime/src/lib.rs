@@ -278,6 +278,8 @@ impl pallet_workers::Config for Runtime {
 	type UnbondingPeriod = parameters::dynamic_params::workers::UnbondingPeriod;
 	type SlashFraction = parameters::dynamic_params::workers::SlashFraction;
 	type MaxConcurrentTasks = parameters::dynamic_params::workers::MaxConcurrentTasks;
+	type DrawDelay = ConstU32<2>;
+	type MaxDrawsPerBlock = ConstU32<16>;
 	type MinCommitteeSize = parameters::dynamic_params::workers::CommitteeSize;
 	type CorruptionThreshold = parameters::dynamic_params::workers::CorruptionThreshold;
 	type FalseReportPenalty = frame_support::traits::ConstU128<{ 10 * UNIT }>;
@@ -433,7 +435,11 @@ mod benches {
 			let caller: AccountId = frame_benchmarking::account("requester", 0, 0);
 			let _ = Balances::set_balance(&caller, 1_000_000 * UNIT);
 			let _ = Workers::request_committee(RuntimeOrigin::signed(caller), size);
-			pallet_workers::NextCommitteeId::<Runtime>::get().saturating_sub(1)
+			let id = pallet_workers::NextCommitteeId::<Runtime>::get().saturating_sub(1);
+			if let Some(pending) = pallet_workers::PendingCommittees::<Runtime>::get(id) {
+				<Workers as frame_support::traits::Hooks<BlockNumber>>::on_initialize(pending.draw_at);
+			}
+			id
 		}
 	}
 

@@ -190,13 +190,39 @@ fn peer_of(entry: &WorkerOf<Runtime>) -> Result<PeerId, String> {
 pub async fn committee(ctx: &Ctx, command: CommitteeCommand) -> Result<(), String> {
 	let CommitteeCommand::Request { size, signing } = command;
 	let (pair, _) = signer(&signing)?;
+	let chain = ctx.chain().await?;
 	let call = RuntimeCall::Workers(pallet_workers::Call::request_committee { size });
-	let events = ctx.chain().await?.submit(&pair, call).await.map_err(|e| e.to_string())?.1;
-	let id = event(&events, |e| match e {
-		RuntimeEvent::Workers(pallet_workers::Event::CommitteeFormed { id, .. }) => Some(*id),
+	let events = chain.submit(&pair, call).await.map_err(|e| e.to_string())?.1;
+	let (id, draw_at) = event(&events, |e| match e {
+		RuntimeEvent::Workers(pallet_workers::Event::CommitteeRequested { id, draw_at, .. }) => Some((*id, *draw_at)),
 		_ => None,
 	})
-	.ok_or("no CommitteeFormed event")?;
+	.ok_or("no CommitteeRequested event")?;
+	// The chain draws it a few blocks later, from a block hash nobody knew at request time.
+	eprintln!("committee {id} requested; drawn at block #{draw_at}...");
+	let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+	loop {
+		let members: Option<Vec<AccountId>> = chain.runtime_api("SecretComputeApi_committee", id, None).await.map_err(|e| e.to_string())?;
+		if members.is_some() {
+			break;
+		}
+		let pending = chain
+			.storage::<pallet_workers::PendingCommittee<AccountId, BlockNumber>>("Workers.PendingCommittees", pallet_workers::PendingCommittees::<Runtime>::hashed_key_for(id), None)
+			.await
+			.map_err(|e| e.to_string())?;
+		if pending.is_none() {
+			// Drawn between the two reads, or failed.
+			let members: Option<Vec<AccountId>> = chain.runtime_api("SecretComputeApi_committee", id, None).await.map_err(|e| e.to_string())?;
+			if members.is_some() {
+				break;
+			}
+			return Err(format!("committee {id} could not be drawn: too few eligible workers were left (Workers::CommitteeFailed)"));
+		}
+		if tokio::time::Instant::now() > deadline {
+			return Err(format!("committee {id} not drawn after 120 s"));
+		}
+		tokio::time::sleep(Duration::from_millis(250)).await;
+	}
 	println!("{id}");
 	Ok(())
 }

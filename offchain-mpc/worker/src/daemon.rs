@@ -195,6 +195,15 @@ async fn on_finalized(worker: &Arc<Worker>, chain: &Chain, placement: &ChainPlac
 					spawn_task(worker, task);
 				}
 			}
+			RuntimeEvent::SecretCompute(
+				pallet_secret_compute::Event::SecretRemoved { secret } | pallet_secret_compute::Event::SecretRejected { secret, .. },
+			) if worker.store.share(&secret).is_some() => {
+				// Nobody may compute on it any more: the share goes.
+				match worker.store.remove_share(&secret) {
+					Ok(()) => tracing::info!(target: "worker", "dropped the share of removed secret {secret:?}"),
+					Err(e) => tracing::warn!(target: "worker", "dropping the share of {secret:?}: {e}"),
+				}
+			}
 			RuntimeEvent::SecretCompute(pallet_secret_compute::Event::SecretRegistered { secret, .. }) if worker.store.share(&secret).is_some() => {
 				worker.acknowledge_in_background(secret);
 			}

@@ -87,6 +87,10 @@ impl WorkerStore {
 		self.db.commit([(COL_SHARES, secret.as_bytes().to_vec(), Some(share.encode()))])
 	}
 
+	pub fn remove_share(&self, secret: &H256) -> Result<(), parity_db::Error> {
+		self.db.commit([(COL_SHARES, secret.as_bytes().to_vec(), None)])
+	}
+
 	/// Secrets held but not yet acknowledged on chain (to resume after a restart).
 	pub fn unacknowledged(&self) -> Vec<H256> {
 		let mut out = Vec::new();
@@ -145,5 +149,7 @@ mod tests {
 		assert_eq!(store.output(&H256::repeat_byte(8), 2), None);
 		store.put_share(&H256::repeat_byte(7), &HeldShare { acknowledged: true, ..share }).unwrap();
 		assert!(store.unacknowledged().is_empty());
+		store.remove_share(&H256::repeat_byte(7)).unwrap();
+		assert_eq!(store.share(&H256::repeat_byte(7)), None);
 	}
 }

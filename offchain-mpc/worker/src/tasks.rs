@@ -112,6 +112,11 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	let facts = ChainFacts { block: view.created.into(), submitter: submitter_value(&view.requester) };
 	let compiled = enigma_lang::compile_task(&source, &entry, &args, facts, &prices).map_err(|d| format!("contract does not compile: {}", d.message))?;
 	let (circuit, manifest) = (compiled.circuit, compiled.manifest);
+	// The requester pays the exact quote or the committee does no work at all.
+	let quote = manifest.gas.map(|g| g.total).unwrap_or(0);
+	if view.gas_limit < quote {
+		return Err(TaskError::Invalid(format!("the gas limit {} is below the quote {quote}", view.gas_limit)));
+	}
 	if let Some(slot) = manifest.outputs.iter().find(|o| matches!(o.target, OutputTarget::Data { .. })) {
 		return Err(format!("output {}: DHT writes from a contract are not supported; keep the value secret-shared with MPC.set", slot.name).into());
 	}
@@ -170,16 +175,18 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 			Err(e) => return Err(TaskError::Aborted(e.to_string())),
 		}
 	};
-	if running.len() < n && running.first() == Some(&me) {
-		// The first continuing member reports the missing ones once the deadline proves them late.
-		let missing: Vec<AccountId> = (0..n).filter(|m| !running.contains(m)).map(|m| view.members[m].clone()).collect();
-		tokio::spawn(report_timeouts(worker.clone(), task, view.deadline, missing));
+	if running.len() < n {
+		// The chain cannot tell a dead member from a slow one once a quorum completes the task,
+		// so nobody is reported: the missing get no pay (and, if the task fails, the chain
+		// slashes the silent at its deadline).
+		let missing: Vec<usize> = (0..n).filter(|m| !running.contains(m)).collect();
+		tracing::warn!(target: "worker", "task {task:?}: completed without members {missing:?}");
 	}
 	worker.metrics.mpc_rounds.inc_by(stats.rounds);
 	worker.metrics.mpc_bytes_sent.inc_by(stats.bytes_sent);
 
 	let result = settle_outputs(&worker, task, &view, &manifest.outputs, outputs, &inputs, me).map_err(TaskError::Local)?;
-	let gas_used = manifest.gas.map(|g| g.total).unwrap_or(0).min(view.gas_limit);
+	let gas_used = quote;
 	let (public, written, created) = (result.public.len(), result.ledger_writes.len(), result.new_secrets.len());
 	let outputs = result.public.encode();
 	let result = TaskResult::<Runtime> {
@@ -378,26 +385,4 @@ async fn live_and_blamed(worker: &Worker, task: H256, peers: &[PeerId], me: usiz
 	blamed.sort_unstable();
 	blamed.dedup();
 	(answers.into_iter().map(|(i, _)| i).collect(), blamed)
-}
-
-/// After `deadline`, reports each member that did not submit a result for Timeout; the chain
-/// checks that from its own record and slashes them in favour of those who did.
-async fn report_timeouts(worker: Arc<Worker>, task: H256, deadline: BlockNumber, missing: Vec<AccountId>) {
-	loop {
-		match worker.chain.best_number().await {
-			Ok(now) if now > deadline => break,
-			Ok(_) => tokio::time::sleep(Duration::from_secs(1)).await,
-			Err(e) => {
-				tracing::warn!(target: "worker", "cannot follow the chain to report timeouts: {e}");
-				return;
-			}
-		}
-	}
-	for offender in missing {
-		let call = RuntimeCall::Workers(pallet_workers::Call::report { task, offender: offender.clone(), offence: pallet_workers::Offence::Timeout, proof: Vec::new() });
-		match worker.submit(call).await {
-			Ok(_) => tracing::info!(target: "worker", "reported {offender} for Timeout in task {task:?}"),
-			Err(e) => tracing::warn!(target: "worker", "reporting {offender} for Timeout: {e}"),
-		}
-	}
 }

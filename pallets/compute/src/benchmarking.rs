@@ -101,7 +101,7 @@ mod benchmarks {
 	#[benchmark]
 	fn submit_result(c: Linear<1, { T::MaxCommitteeSize::get() }>) {
 		let (task, members) = task_on::<T>(c);
-		let quorum = members.len() / 2 + 1;
+		let quorum = T::Workers::quorum(members.len() as u32) as usize;
 		for m in &members[..quorum - 1] {
 			Pallet::<T>::submit_result(RawOrigin::Signed(m.clone()).into(), task, result_of::<T>()).expect("member");
 		}
@@ -115,7 +115,8 @@ mod benchmarks {
 	#[benchmark]
 	fn abort_task(c: Linear<1, { T::MaxCommitteeSize::get() }>) {
 		let (task, members) = task_on::<T>(c);
-		let fatal = members.len() - members.len() / 2;
+		// No quorum is possible once more than n - quorum members gave up.
+		let fatal = members.len() - T::Workers::quorum(members.len() as u32) as usize + 1;
 		for m in &members[..fatal - 1] {
 			Pallet::<T>::abort_task(RawOrigin::Signed(m.clone()).into(), task, AbortReason::Unattributed).expect("member");
 		}
@@ -123,6 +124,17 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(last), task, AbortReason::Unattributed);
 		assert_eq!(Tasks::<T>::get(task).expect("exists").status, TaskStatus::Failed);
+	}
+
+	/// Removing a secret of the largest committee (every member's count changes).
+	#[benchmark]
+	fn remove_secret() {
+		let (who, identity) = requester::<T>();
+		let committee = T::BenchmarkHelper::committee_of(T::MaxCommitteeSize::get());
+		let secret = ready_secret::<T>(&who, identity, committee, 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), secret);
+		assert!(!Secrets::<T>::contains_key(secret));
 	}
 
 	#[benchmark]

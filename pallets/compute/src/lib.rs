@@ -53,7 +53,7 @@ use pallet_workers::{CommitteeId, Offence, TaskEvidence, WorkerRegistry};
 use scale_info::TypeInfo;
 use sp_core::H256;
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_runtime::{traits::Saturating, Debug};
+use sp_runtime::{traits::{Saturating, Zero}, Debug};
 pub use weights::WeightInfo;
 
 pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
@@ -304,6 +304,8 @@ pub mod pallet {
 		/// t + 1 members of its committee found the secret out of its declared range: it can no
 		/// longer be used. Its owner identity is named.
 		SecretRejected { secret: H256, owner: H256 },
+		/// The owner removed a secret; its committee's members drop their shares.
+		SecretRemoved { secret: H256 },
 		/// Members of the committee answer off chain, encrypted to the requester.
 		DeclassifyRequested { secret: H256, requester: T::AccountId, committee: CommitteeId },
 	}
@@ -326,6 +328,10 @@ pub mod pallet {
 		NoPermission,
 		/// A task needs at least one input.
 		NoInputs,
+		/// A task's gas limit must be more than zero (workers refuse one below the exact quote).
+		GasLimitTooLow,
+		/// The caller is no registered worker any more (it withdrew its stake).
+		NotRegistered,
 		/// Inputs are held by different committees (resharing comes later).
 		InputsOnDifferentCommittees,
 		/// The requester's free balance is below `MinRequesterBalance`.
@@ -381,7 +387,8 @@ pub mod pallet {
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_contract(code.len() as u32))]
 		pub fn register_contract(origin: OriginFor<T>, code: Vec<u8>) -> DispatchResult {
-			let _ = ensure_signed(origin)?;
+			let who = ensure_signed(origin)?;
+			Self::ensure_can_pay(&who)?;
 			ensure!(!code.is_empty(), Error::<T>::InvalidCode);
 			let size = code.len() as u32;
 			let code: BoundedVec<u8, T::MaxCodeSize> = code.try_into().map_err(|_| Error::<T>::InvalidCode)?;
@@ -404,6 +411,7 @@ pub mod pallet {
 			kind: ValueKind,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
+			Self::ensure_can_pay(&who)?;
 			ensure!(T::Identity::check(&who, &identity, Permission::Store, &[], None), Error::<T>::NoPermission);
 			ensure!(T::Workers::committee(committee).is_some(), Error::<T>::UnknownCommittee);
 			predicate::validate(&compute_predicate).map_err(Error::<T>::from)?;
@@ -414,6 +422,7 @@ pub mod pallet {
 				secret,
 				SecretInfo { owner: identity, committee, compute_predicate, kind, origin: None, commitment, acks: BoundedVec::new(), ready: false },
 			);
+			T::Workers::note_secret(committee, true);
 			Self::deposit_event(Event::SecretRegistered { secret, owner: identity, committee });
 			Ok(())
 		}
@@ -450,7 +459,8 @@ pub mod pallet {
 			gas_limit: BalanceOf<T>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(T::Currency::balance(&who) >= T::MinRequesterBalance::get(), Error::<T>::BalanceTooLow);
+			Self::ensure_can_pay(&who)?;
+			ensure!(!gas_limit.is_zero(), Error::<T>::GasLimitTooLow);
 			ensure!(Contracts::<T>::contains_key(contract), Error::<T>::UnknownContract);
 			let entry: BoundedVec<u8, ConstU32<64>> = entry.try_into().map_err(|_| Error::<T>::InvalidEntry)?;
 			ensure!(!inputs.is_empty(), Error::<T>::NoInputs);
@@ -501,6 +511,7 @@ pub mod pallet {
 			ensure!(frame_system::Pallet::<T>::block_number() < info.deadline, Error::<T>::DeadlinePassed);
 			let members = T::Workers::committee(info.committee).ok_or(Error::<T>::UnknownCommittee)?;
 			ensure!(members.contains(&who), Error::<T>::NotInCommittee);
+			ensure!(T::Workers::is_registered(&who), Error::<T>::NotRegistered);
 			ensure!(!Submissions::<T>::contains_key(task, &who) && !Aborts::<T>::contains_key(task, &who), Error::<T>::AlreadySubmitted);
 			ensure!(result.gas_used <= info.gas_limit, Error::<T>::GasLimitExceeded);
 			Self::check_new_secrets(task, &info, &result.new_secrets)?;
@@ -512,7 +523,7 @@ pub mod pallet {
 				entry.1
 			});
 			Self::deposit_event(Event::ResultSubmitted { task, worker: who });
-			if votes as usize > members.len() / 2 {
+			if votes >= T::Workers::quorum(members.len() as u32) {
 				Self::complete(task, info, hash, &members);
 			} else if !Self::can_complete(&task, members.len()) {
 				Self::fail(task, info, &members);
@@ -533,6 +544,7 @@ pub mod pallet {
 			ensure!(frame_system::Pallet::<T>::block_number() < info.deadline, Error::<T>::DeadlinePassed);
 			let members = T::Workers::committee(info.committee).ok_or(Error::<T>::UnknownCommittee)?;
 			ensure!(members.contains(&who), Error::<T>::NotInCommittee);
+			ensure!(T::Workers::is_registered(&who), Error::<T>::NotRegistered);
 			ensure!(!Submissions::<T>::contains_key(task, &who) && !Aborts::<T>::contains_key(task, &who), Error::<T>::AlreadySubmitted);
 			if let AbortReason::BadInput(k) = reason {
 				ensure!((k as usize) < info.inputs.len(), Error::<T>::InvalidResult);
@@ -547,6 +559,7 @@ pub mod pallet {
 				if agreeing > (members.len() - 1) / 2 {
 					let secret = info.inputs[k as usize];
 					if let Some(bad) = Secrets::<T>::take(secret) {
+						T::Workers::note_secret(bad.committee, false);
 						Self::deposit_event(Event::SecretRejected { secret, owner: bad.owner });
 					}
 				}
@@ -557,11 +570,26 @@ pub mod pallet {
 			Ok(())
 		}
 
+		/// Remove a secret (needs Store on its identity): no task can use it any more, its
+		/// committee's members drop their shares and are free of it.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::remove_secret())]
+		pub fn remove_secret(origin: OriginFor<T>, secret: H256) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let info = Secrets::<T>::get(secret).ok_or(Error::<T>::UnknownSecret)?;
+			ensure!(T::Identity::check(&who, &info.owner, Permission::Store, &[], None), Error::<T>::NoPermission);
+			Secrets::<T>::remove(secret);
+			T::Workers::note_secret(info.committee, false);
+			Self::deposit_event(Event::SecretRemoved { secret });
+			Ok(())
+		}
+
 		/// Ask the committee for a secret's value (needs Declassify on its identity).
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::declassify())]
 		pub fn declassify(origin: OriginFor<T>, secret: H256) -> DispatchResult {
 			let who = ensure_signed(origin)?;
+			Self::ensure_can_pay(&who)?;
 			let info = Secrets::<T>::get(secret).ok_or(Error::<T>::UnknownSecret)?;
 			ensure!(T::Identity::check(&who, &info.owner, Permission::Declassify, &[], None), Error::<T>::NoPermission);
 			Self::deposit_event(Event::DeclassifyRequested { secret, requester: who, committee: info.committee });
@@ -605,6 +633,7 @@ pub mod pallet {
 			for (secret, id) in result.new_secrets.iter().zip(&created) {
 				let owner = info.inputs.get(secret.owner_input as usize).and_then(|i| Secrets::<T>::get(i)).map(|s| s.owner);
 				let Some(owner) = owner.filter(|_| !Secrets::<T>::contains_key(id)) else { continue };
+				T::Workers::note_secret(info.committee, true);
 				Secrets::<T>::insert(
 					id,
 					SecretInfo {
@@ -642,12 +671,18 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Whether some result can still gather a majority of the `members` committee members:
+		/// Requesting anything that costs the chain work needs `MinRequesterBalance`.
+		fn ensure_can_pay(who: &T::AccountId) -> DispatchResult {
+			ensure!(T::Currency::balance(who) >= T::MinRequesterBalance::get(), Error::<T>::BalanceTooLow);
+			Ok(())
+		}
+
+		/// Whether some result can still gather a quorum of the `members` committee members:
 		/// the best candidate's votes plus the members that have not answered yet.
 		fn can_complete(task: &H256, members: usize) -> bool {
 			let best = Candidates::<T>::iter_prefix_values(task).map(|(_, votes)| votes as usize).max().unwrap_or(0);
 			let answered = Submissions::<T>::iter_prefix(task).count() + Aborts::<T>::iter_prefix(task).count();
-			best + members.saturating_sub(answered) > members / 2
+			best + members.saturating_sub(answered) >= T::Workers::quorum(members as u32) as usize
 		}
 
 		/// The deadline passed without a quorum: fail the task, slashing those who never
@@ -713,9 +748,12 @@ pub mod pallet {
 			}
 			let submitted = |m: &T::AccountId| Submissions::<T>::get(task, m);
 			match offence {
+				// Late only in a task that failed at its deadline without this member's answer: a
+				// task a quorum completed cannot tell a slow member from a dead one, so nobody is
+				// slashed for it (the absent get no pay and no reputation).
 				Offence::Timeout => {
 					let answered = |m: &T::AccountId| submitted(m).is_some() || Aborts::<T>::contains_key(task, m);
-					let late = frame_system::Pallet::<T>::block_number() >= info.deadline && !answered(offender);
+					let late = info.status == TaskStatus::Failed && frame_system::Pallet::<T>::block_number() >= info.deadline && !answered(offender);
 					late.then(|| members.iter().filter(|m| answered(m)).cloned().collect())
 				},
 				Offence::ResultMismatch => {

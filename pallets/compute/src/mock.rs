@@ -51,6 +51,8 @@ impl pallet_workers::Config for Test {
 	type UnbondingPeriod = ConstU64<10>;
 	type SlashFraction = SlashFraction;
 	type MaxConcurrentTasks = ConstU32<4>;
+	type DrawDelay = ConstU64<2>;
+	type MaxDrawsPerBlock = ConstU32<4>;
 	type MinCommitteeSize = ConstU32<3>;
 	type CorruptionThreshold = ConstU32<1>;
 	type FalseReportPenalty = ConstU64<50>;
@@ -112,7 +114,10 @@ impl crate::BenchmarkHelper<u64> for BenchHelper {
 			let _ = Workers::register(RuntimeOrigin::signed(w), b"peer".to_vec(), [1; 32], STAKE);
 		}
 		let _ = Workers::request_committee(RuntimeOrigin::signed(1_000), size);
-		pallet_workers::NextCommitteeId::<Test>::get() - 1
+		let id = pallet_workers::NextCommitteeId::<Test>::get() - 1;
+		let draw_at = pallet_workers::PendingCommittees::<Test>::get(id).map(|p| p.draw_at).unwrap_or_default();
+		<Workers as frame_support::traits::Hooks<u64>>::on_initialize(draw_at);
+		id
 	}
 }
 
@@ -131,6 +136,15 @@ pub fn run_to(n: u64) {
 	while System::block_number() < n {
 		let next = System::block_number() + 1;
 		System::set_block_number(next);
+		Workers::on_initialize(next);
 		SecretCompute::on_initialize(next);
 	}
+}
+
+/// Request a committee of `size` and wait for its draw; returns its id.
+pub fn committee(size: u32) -> pallet_workers::CommitteeId {
+	frame_support::assert_ok!(Workers::request_committee(RuntimeOrigin::signed(1), size));
+	let id = pallet_workers::NextCommitteeId::<Test>::get() - 1;
+	run_to(pallet_workers::PendingCommittees::<Test>::get(id).expect("requested").draw_at);
+	id
 }

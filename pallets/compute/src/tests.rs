@@ -29,7 +29,7 @@ fn setup() -> (H256, H256, H256) {
 	for w in WORKERS {
 		assert_ok!(Workers::register(RuntimeOrigin::signed(w), b"peer".to_vec(), [w as u8; 32], STAKE));
 	}
-	assert_ok!(Workers::request_committee(RuntimeOrigin::signed(OWNER), 4));
+	assert_eq!(committee(4), 0);
 	assert_ok!(SecretCompute::register_contract(RuntimeOrigin::signed(OWNER), CODE.to_vec()));
 	let contract = H256(sp_io::hashing::blake2_256(CODE));
 	let secret = register_secret(identity, H256::repeat_byte(1));
@@ -131,7 +131,7 @@ fn submit_task_checks_everything_with_named_errors() {
 		let pending = H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(identity, 0u32, H256::repeat_byte(9)))));
 		assert_noop!(submit(OWNER, contract, vec![pending], 100), Error::<Test>::SecretNotReady);
 		// Inputs on two committees.
-		assert_ok!(Workers::request_committee(RuntimeOrigin::signed(OWNER), 3));
+		assert_eq!(committee(3), 1);
 		assert_ok!(SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 1, bounded(vec![Node::Always]), H256::repeat_byte(3), U64));
 		let other = H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(identity, 1u32, H256::repeat_byte(3)))));
 		for w in pallet_workers::Committees::<Test>::get(1).unwrap() {
@@ -188,8 +188,8 @@ fn a_quorum_completes_the_task_pays_the_workers_and_slashes_the_dissenter() {
 		assert_eq!(staked(14), STAKE - 1_000);
 		System::assert_has_event(pallet_workers::Event::Slashed { task, worker: 14, offence: Offence::ResultMismatch, amount: 1_000 }.into());
 		// L and the new secret.
-		assert_eq!(SecretCompute::ledger_get(contract, 1, 1), Some(42));
-		assert_eq!(SecretCompute::ledger_get(contract, 1, 0), None);
+		assert_eq!(SecretCompute::ledger_get(contract, 1, created), Some(42));
+		assert_eq!(SecretCompute::ledger_get(contract, 1, created - 1), None);
 		let created = Secrets::<Test>::get(new_secret_id(task, 5)).unwrap();
 		assert!(created.ready);
 		assert_eq!((created.owner, created.kind, created.origin), (Secrets::<Test>::get(secret).unwrap().owner, U64, Some((contract, 5))));
@@ -213,9 +213,11 @@ fn past_the_deadline_the_requester_is_refunded_and_the_silent_are_slashed() {
 		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
 		let task = last_task();
 		assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(11), task, result(b"r", 10, vec![], vec![])));
-		run_to(1 + DEADLINE - 1);
+		let deadline = Tasks::<Test>::get(task).unwrap().deadline;
+		assert_eq!(deadline, System::block_number() + DEADLINE);
+		run_to(deadline - 1);
 		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Pending);
-		run_to(1 + DEADLINE);
+		run_to(deadline);
 		System::assert_has_event(Event::TaskFailed { task }.into());
 		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Failed);
 		assert_eq!(Balances::free_balance(OWNER), before);
@@ -234,7 +236,8 @@ fn past_the_deadline_the_requester_is_refunded_and_the_silent_are_slashed() {
 fn the_ledger_keeps_a_bounded_history_readable_by_block() {
 	new_test_ext().execute_with(|| {
 		let (_, contract, secret) = setup();
-		for (block, value) in [(1u64, 10u128), (2, 20), (3, 30), (4, 40)] {
+		// (The committee was drawn at block 3.)
+		for (block, value) in [(3u64, 10u128), (4, 20), (5, 30), (6, 40)] {
 			run_to(block);
 			assert_ok!(submit(OWNER, contract, vec![secret], 100));
 			let task = last_task();
@@ -242,11 +245,11 @@ fn the_ledger_keeps_a_bounded_history_readable_by_block() {
 				assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(w), task, result(b"", 1, vec![(7, value)], vec![])));
 			}
 		}
-		assert_eq!(SecretCompute::ledger_get(contract, 7, 4), Some(40));
-		assert_eq!(SecretCompute::ledger_get(contract, 7, 3), Some(30));
-		assert_eq!(SecretCompute::ledger_get(contract, 7, 2), Some(20));
-		// Three values are kept: the one of block 1 is gone.
-		assert_eq!(SecretCompute::ledger_get(contract, 7, 1), None);
+		assert_eq!(SecretCompute::ledger_get(contract, 7, 6), Some(40));
+		assert_eq!(SecretCompute::ledger_get(contract, 7, 5), Some(30));
+		assert_eq!(SecretCompute::ledger_get(contract, 7, 4), Some(20));
+		// Three values are kept: the one of block 3 is gone.
+		assert_eq!(SecretCompute::ledger_get(contract, 7, 3), None);
 	});
 }
 
@@ -289,7 +292,7 @@ fn an_unattributable_abort_fails_the_task_without_slashing_anyone() {
 		assert_eq!(Balances::balance_on_hold(&HoldReason::TaskGas.into(), &OWNER), 0);
 		assert_noop!(SecretCompute::abort_task(RuntimeOrigin::signed(13), task, AbortReason::Unattributed), Error::<Test>::TaskNotPending);
 		// Nobody lost anything, nobody is busy, and the deadline changes nothing.
-		run_to(1 + DEADLINE);
+		run_to(System::block_number() + DEADLINE);
 		for (w, was) in WORKERS.iter().zip(&workers_before) {
 			let now = pallet_workers::Workers::<Test>::get(w).unwrap();
 			assert_eq!((now.stake, now.status, now.reputation, now.active_tasks), (was.stake, was.status, was.reputation, 0));
@@ -332,7 +335,7 @@ fn at_the_deadline_only_the_silent_are_slashed() {
 		let task = last_task();
 		assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(11), task, result(b"r", 1, vec![], vec![])));
 		assert_ok!(SecretCompute::abort_task(RuntimeOrigin::signed(12), task, AbortReason::InvalidTask));
-		run_to(1 + DEADLINE);
+		run_to(System::block_number() + DEADLINE);
 		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Failed);
 		assert_eq!((staked(11), staked(12)), (STAKE, STAKE));
 		assert_eq!((staked(13), staked(14)), (STAKE - 1_000, STAKE - 1_000));
@@ -402,5 +405,65 @@ fn a_bad_input_named_by_t_plus_one_members_is_rejected() {
 		assert_ok!(SecretCompute::abort_task(RuntimeOrigin::signed(12), task, AbortReason::Unattributed));
 		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Failed);
 		assert!(Secrets::<Test>::contains_key(other));
+	});
+}
+
+/// Issue #13: a task a quorum completed cannot tell its slowest member from a dead one, so a
+/// Timeout report afterwards is refused (the reporter pays); a task that failed at its deadline
+/// can. Workers that withdrew cannot submit; free calls are refused to the poor; gas must be
+/// more than zero.
+#[test]
+fn timeouts_only_for_failed_tasks_and_other_guards() {
+	new_test_ext().execute_with(|| {
+		let (identity, contract, secret) = setup();
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		for w in [11, 12, 13] {
+			assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(w), task, result(b"r", 1, vec![], vec![])));
+		}
+		run_to(System::block_number() + DEADLINE);
+		let reporter = Balances::free_balance(STRANGER);
+		assert_ok!(Workers::report(RuntimeOrigin::signed(STRANGER), task, 14, Offence::Timeout, vec![]));
+		assert_eq!(Balances::free_balance(STRANGER), reporter - 50, "the slowest member of a completed task is not late");
+		assert_eq!(staked(14), STAKE);
+
+		assert_noop!(submit(OWNER, contract, vec![secret], 0), Error::<Test>::GasLimitTooLow);
+		assert_noop!(SecretCompute::register_contract(RuntimeOrigin::signed(POOR), b"other code".to_vec()), Error::<Test>::BalanceTooLow);
+		assert_noop!(
+			SecretCompute::register_secret(RuntimeOrigin::signed(POOR), identity, 0, bounded(vec![Node::Always]), H256::repeat_byte(8), U64),
+			Error::<Test>::BalanceTooLow
+		);
+		assert_noop!(SecretCompute::declassify(RuntimeOrigin::signed(POOR), secret), Error::<Test>::BalanceTooLow);
+	});
+}
+
+/// Issue #13: a worker that withdrew its stake (so can no longer be slashed) cannot submit.
+#[test]
+fn a_withdrawn_worker_cannot_submit() {
+	new_test_ext().execute_with(|| {
+		let (_, contract, secret) = setup();
+		// While the committee holds the secret, its members cannot even unbond.
+		assert_noop!(Workers::unbond(RuntimeOrigin::signed(14)), pallet_workers::Error::<Test>::HoldsSecrets);
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		// Forcibly gone (as a worker that left before the rules did): its result is refused.
+		pallet_workers::Workers::<Test>::remove(14);
+		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(14), task, result(b"r", 1, vec![], vec![])), Error::<Test>::NotRegistered);
+		assert_noop!(SecretCompute::abort_task(RuntimeOrigin::signed(14), task, AbortReason::Unattributed), Error::<Test>::NotRegistered);
+	});
+}
+
+/// The owner removes a secret: members are free of it (they can leave again).
+#[test]
+fn removing_a_secret_frees_its_committee() {
+	new_test_ext().execute_with(|| {
+		let (_, _, secret) = setup();
+		assert_eq!(pallet_workers::Workers::<Test>::get(11).unwrap().secrets, 1);
+		assert_noop!(SecretCompute::remove_secret(RuntimeOrigin::signed(STRANGER), secret), Error::<Test>::NoPermission);
+		assert_ok!(SecretCompute::remove_secret(RuntimeOrigin::signed(OWNER), secret));
+		System::assert_last_event(Event::SecretRemoved { secret }.into());
+		assert!(!Secrets::<Test>::contains_key(secret));
+		assert_eq!(pallet_workers::Workers::<Test>::get(11).unwrap().secrets, 0);
+		assert_ok!(Workers::unbond(RuntimeOrigin::signed(11)));
 	});
 }

@@ -15,6 +15,7 @@ pub trait WeightInfo {
 	/// The worst case: the submission that completes the task and pays the committee.
 	fn submit_result(committee: u32) -> Weight;
 	fn declassify() -> Weight;
+	fn remove_secret() -> Weight;
 	/// The worst case: the abort that fails the task and releases the committee.
 	fn abort_task(committee: u32) -> Weight;
 	fn expire_tasks(tasks: u32, committee: u32) -> Weight;
@@ -65,6 +66,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn declassify() -> Weight {
 		simple(T::DbWeight::get(), 2, 0)
 	}
+	fn remove_secret() -> Weight {
+		simple(T::DbWeight::get(), 3 + 32, 1 + 32)
+	}
 	fn abort_task(committee: u32) -> Weight {
 		abort_task(committee, T::DbWeight::get())
 	}
@@ -91,6 +95,9 @@ impl WeightInfo for () {
 	}
 	fn declassify() -> Weight {
 		simple(RocksDbWeight::get(), 2, 0)
+	}
+	fn remove_secret() -> Weight {
+		simple(RocksDbWeight::get(), 3 + 32, 1 + 32)
 	}
 	fn abort_task(committee: u32) -> Weight {
 		abort_task(committee, RocksDbWeight::get())

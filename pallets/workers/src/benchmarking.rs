@@ -2,6 +2,7 @@
 
 use super::*;
 use frame_benchmarking::v2::*;
+use frame_support::traits::Hooks;
 use frame_system::RawOrigin;
 
 fn stake<T: Config>() -> BalanceOf<T> {
@@ -56,6 +57,7 @@ mod benchmarks {
 		assert!(!Workers::<T>::contains_key(&who));
 	}
 
+	/// The request and its draw `DrawDelay` blocks later (the request pays for both).
 	#[benchmark]
 	fn request_committee(w: Linear<1, { T::MaxWorkers::get() }>, s: Linear<1, { T::MaxCommitteeSize::get() }>) {
 		let s = s.max(Pallet::<T>::min_committee_size());
@@ -63,8 +65,12 @@ mod benchmarks {
 			registered::<T>(i);
 		}
 		let caller = funded::<T>(u32::MAX);
-		#[extrinsic_call]
-		_(RawOrigin::Signed(caller), s);
+		#[block]
+		{
+			Pallet::<T>::request_committee(RawOrigin::Signed(caller).into(), s).expect("enough workers");
+			let draw_at = PendingCommittees::<T>::get(0).expect("requested").draw_at;
+			Pallet::<T>::on_initialize(draw_at);
+		}
 		assert!(Committees::<T>::contains_key(0));
 	}
 

@@ -5,14 +5,24 @@
 //! by stake × reputation and skipping workers that already run `MaxConcurrentTasks` tasks, when
 //! a data owner asks for one to share its secrets with ([`Pallet::request_committee`]); tasks
 //! then run on the committee that holds their inputs. (We chose committees per request over per
-//! epoch: a secret stays with the committee it was shared with, and the owner picks the size.)
+//! epoch: a secret stays with the committee it was shared with.) Governance sets the smallest
+//! size: `MinCommitteeSize`, and 2t + 1 for the `CorruptionThreshold` t >= 1.
 //!
-//! **Randomness.** The sample is seeded with `blake2_256(parent_hash ‖ nonce)`. The parent hash
-//! is fixed before the request's block is built, so the requester cannot choose it; the author
-//! of the previous block can, by trying different extrinsic orders or withholding the block,
-//! grind a few alternatives per slot. With a per-worker weight bounded by stake, buying a seat
-//! still needs stake: a grinding author raises its chance of a seat by at most the number of
-//! blocks it can afford to try. A VRF-based source (BABE) removes that lever.
+//! **Randomness.** A request is drawn [`Config::DrawDelay`] blocks later, in `on_initialize`,
+//! from `blake2_256("enigma/committee/v1" ‖ parent_hash ‖ committee id)`: the parent hash then
+//! is the hash of a block built after the request was included, which nobody knew when the
+//! request was made. A requester cannot pick its committee, and front-running a victim's
+//! request (to shift its id, or to take workers out of the pool) changes the victim's draw in a
+//! way the front-runner cannot predict either. The residual bias is the block author's: the
+//! author of the block whose hash seeds the draw can try a few contents (or withhold its block
+//! and lose its slot) to change the hash; with weights bounded by stake it raises a colluding
+//! worker's chance of a seat by at most the number of alternatives it can afford to try. A VRF
+//! source (BABE's epoch randomness) or a commit-reveal beacon of the workers would remove it.
+//!
+//! **Stake follows duty.** A worker cannot unbond while it runs tasks or holds shares of live
+//! secrets (its committees' secrets, counted as they are registered and removed): its stake
+//! stays at risk for as long as it holds something others depend on. Leaving means waiting for
+//! those secrets to be removed (or, later, handing them over by resharing).
 //!
 //! **Slashing.** An offence (Timeout, ResultMismatch, Misbehaviour) costs the offender
 //! `SlashFraction` of its stake, shared among the honest members of that task's committee; its
@@ -88,7 +98,17 @@ pub struct Worker<Balance, BlockNumber> {
 	pub stake: Balance,
 	pub reputation: u32,
 	pub active_tasks: u32,
+	/// Live secrets this worker holds a share of (those of the committees it sits on).
+	pub secrets: u32,
 	pub status: Status<BlockNumber>,
+}
+
+/// A committee requested but not drawn yet.
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+pub struct PendingCommittee<AccountId, BlockNumber> {
+	pub requester: AccountId,
+	pub size: u32,
+	pub draw_at: BlockNumber,
 }
 
 /// What the chain knows about a task's outcome, to check reported offences.
@@ -106,6 +126,14 @@ impl<AccountId> TaskEvidence<AccountId> for () {
 /// What the compute pallet needs from the registry.
 pub trait WorkerRegistry<AccountId> {
 	fn committee(id: CommitteeId) -> Option<Vec<AccountId>>;
+	/// Whether `who` is a registered worker (a worker that withdrew is not).
+	fn is_registered(who: &AccountId) -> bool;
+	/// A secret on `committee` was registered (`true`) or removed: its members hold one share
+	/// more or less, and cannot unbond while they hold any.
+	fn note_secret(committee: CommitteeId, added: bool);
+	/// Agreeing results that complete a task of a committee of `size`: a majority, and at least
+	/// 2t + 1 for the `CorruptionThreshold` t the committee can tolerate.
+	fn quorum(size: u32) -> u32;
 	/// A worker starts a task.
 	fn note_assigned(who: &AccountId);
 	/// A worker is done with a task, well (`good`) or not.
@@ -136,6 +164,13 @@ pub mod pallet {
 		type SlashFraction: Get<Perbill>;
 		/// Tasks a worker runs at once before sampling skips it (a governance parameter).
 		type MaxConcurrentTasks: Get<u32>;
+		/// Blocks between a committee request and its draw (at least 2: the draw is seeded with
+		/// the hash of a block built after the request's).
+		#[pallet::constant]
+		type DrawDelay: Get<BlockNumberFor<Self>>;
+		/// Committee draws that may fall in one block.
+		#[pallet::constant]
+		type MaxDrawsPerBlock: Get<u32>;
 		/// The smallest committee anyone may request (a governance parameter).
 		type MinCommitteeSize: Get<u32>;
 		/// t, the corrupted members every committee must tolerate (a governance parameter; at
@@ -174,6 +209,14 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextCommitteeId<T: Config> = StorageValue<_, CommitteeId, ValueQuery>;
 
+	/// Requested committees awaiting their draw.
+	#[pallet::storage]
+	pub type PendingCommittees<T: Config> = StorageMap<_, Twox64Concat, CommitteeId, PendingCommittee<T::AccountId, BlockNumberFor<T>>>;
+
+	/// The committees to draw at the start of a block.
+	#[pallet::storage]
+	pub type Draws<T: Config> = StorageMap<_, Twox64Concat, BlockNumberFor<T>, BoundedVec<CommitteeId, T::MaxDrawsPerBlock>, ValueQuery>;
+
 	/// Offences already slashed, per task.
 	#[pallet::storage]
 	pub type Slashed<T: Config> = StorageDoubleMap<_, Identity, H256, Blake2_128Concat, T::AccountId, Offence>;
@@ -185,7 +228,11 @@ pub mod pallet {
 		StakeAdded { worker: T::AccountId, stake: BalanceOf<T> },
 		Unbonding { worker: T::AccountId, until: BlockNumberFor<T> },
 		Withdrawn { worker: T::AccountId, stake: BalanceOf<T> },
+		/// A committee will be drawn at the start of block `draw_at`.
+		CommitteeRequested { id: CommitteeId, requester: T::AccountId, size: u32, draw_at: BlockNumberFor<T> },
 		CommitteeFormed { id: CommitteeId, members: Vec<T::AccountId> },
+		/// Too few eligible workers were left when the committee was drawn.
+		CommitteeFailed { id: CommitteeId },
 		/// `amount` of the offender's stake went to the task's honest members.
 		Slashed { task: H256, worker: T::AccountId, offence: Offence, amount: BalanceOf<T> },
 		/// The worker's stake fell below the minimum.
@@ -214,6 +261,10 @@ pub mod pallet {
 		StillUnbonding,
 		/// The worker still has tasks to finish.
 		BusyWithTasks,
+		/// The worker holds shares of live secrets: its stake stays until they are removed.
+		HoldsSecrets,
+		/// Too many committees are drawn in that block already; try in the next one.
+		TooManyDraws,
 		/// Not enough eligible workers for a committee of this size.
 		NotEnoughWorkers,
 		/// Committee size must be at most `MaxCommitteeSize`.
@@ -240,7 +291,7 @@ pub mod pallet {
 			T::Currency::hold(&HoldReason::WorkerStake.into(), &who, stake).map_err(|_| Error::<T>::InsufficientBalance)?;
 			Workers::<T>::insert(
 				&who,
-				Worker { peer_id, encryption_key, stake, reputation: INITIAL_REPUTATION, active_tasks: 0, status: Status::Active },
+				Worker { peer_id, encryption_key, stake, reputation: INITIAL_REPUTATION, active_tasks: 0, secrets: 0, status: Status::Active },
 			);
 			Self::deposit_event(Event::Registered { worker: who, stake });
 			Ok(())
@@ -264,13 +315,15 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Stop taking new assignments; the stake can be withdrawn after `UnbondingPeriod`.
+		/// Stop taking new assignments; the stake can be withdrawn after `UnbondingPeriod`. Not
+		/// while the worker runs tasks or holds shares of live secrets.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::unbond())]
 		pub fn unbond(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut worker = Workers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
 			ensure!(!matches!(worker.status, Status::Unbonding { .. }), Error::<T>::AlreadyUnbonding);
+			Self::ensure_free(&worker)?;
 			let until = frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
 			worker.status = Status::Unbonding { until };
 			Workers::<T>::insert(&who, worker);
@@ -287,30 +340,31 @@ pub mod pallet {
 			let worker = Workers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
 			let Status::Unbonding { until } = worker.status else { return Err(Error::<T>::NotUnbonding.into()) };
 			ensure!(frame_system::Pallet::<T>::block_number() >= until, Error::<T>::StillUnbonding);
-			ensure!(worker.active_tasks == 0, Error::<T>::BusyWithTasks);
+			Self::ensure_free(&worker)?;
 			let released = T::Currency::release_all(&HoldReason::WorkerStake.into(), &who, Precision::BestEffort)?;
 			Workers::<T>::remove(&who);
 			Self::deposit_event(Event::Withdrawn { worker: who, stake: released });
 			Ok(())
 		}
 
-		/// Sample a committee of `size` workers to share secrets with. Governance sets how small a
-		/// committee may be: at least `MinCommitteeSize`, and at least 2t + 1 members for the
-		/// `CorruptionThreshold` t >= 1, so that no single worker ever holds a secret in the clear.
+		/// Request a committee of `size` workers to share secrets with; it is drawn `DrawDelay`
+		/// blocks later from randomness nobody knows now (`CommitteeFormed`). Governance sets how
+		/// small a committee may be: at least `MinCommitteeSize`, and at least 2t + 1 members for
+		/// the `CorruptionThreshold` t >= 1, so that no single worker ever holds a secret in the
+		/// clear. The weight pays for the draw.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::request_committee(T::MaxWorkers::get(), *size))]
 		pub fn request_committee(origin: OriginFor<T>, size: u32) -> DispatchResult {
-			let _ = ensure_signed(origin)?;
+			let requester = ensure_signed(origin)?;
 			ensure!(size <= T::MaxCommitteeSize::get(), Error::<T>::InvalidCommitteeSize);
 			ensure!(size >= Self::min_committee_size(), Error::<T>::CommitteeTooSmall);
-			let members = Self::sample(size)?;
-			let id = NextCommitteeId::<T>::mutate(|next| {
-				let id = *next;
-				*next = next.saturating_add(1);
-				id
-			});
-			Committees::<T>::insert(id, BoundedVec::truncate_from(members.clone()));
-			Self::deposit_event(Event::CommitteeFormed { id, members });
+			ensure!(Self::eligible().len() >= size as usize, Error::<T>::NotEnoughWorkers);
+			let id = NextCommitteeId::<T>::get();
+			let draw_at = frame_system::Pallet::<T>::block_number().saturating_add(T::DrawDelay::get().max(2u32.into()));
+			Draws::<T>::try_mutate(draw_at, |ids| ids.try_push(id)).map_err(|_| Error::<T>::TooManyDraws)?;
+			NextCommitteeId::<T>::put(id.saturating_add(1));
+			PendingCommittees::<T>::insert(id, PendingCommittee { requester: requester.clone(), size, draw_at });
+			Self::deposit_event(Event::CommitteeRequested { id, requester, size, draw_at });
 			Ok(())
 		}
 
@@ -333,7 +387,36 @@ pub mod pallet {
 		}
 	}
 
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Draws the committees requested `DrawDelay` blocks ago.
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			let due = Draws::<T>::take(now);
+			let mut weight = T::DbWeight::get().reads_writes(1, 1);
+			for id in due {
+				let Some(pending) = PendingCommittees::<T>::take(id) else { continue };
+				weight = weight.saturating_add(T::WeightInfo::request_committee(T::MaxWorkers::get(), pending.size));
+				let seed = sp_io::hashing::blake2_256(&(b"enigma/committee/v1", frame_system::Pallet::<T>::parent_hash(), id).encode());
+				match Self::sample(pending.size, seed) {
+					Ok(members) => {
+						Committees::<T>::insert(id, BoundedVec::truncate_from(members.clone()));
+						Self::deposit_event(Event::CommitteeFormed { id, members });
+					},
+					Err(_) => Self::deposit_event(Event::CommitteeFailed { id }),
+				}
+			}
+			weight
+		}
+	}
+
 	impl<T: Config> Pallet<T> {
+		/// Fails unless `worker` is free to leave: no task under way, no share of a live secret.
+		fn ensure_free(worker: &WorkerOf<T>) -> DispatchResult {
+			ensure!(worker.active_tasks == 0, Error::<T>::BusyWithTasks);
+			ensure!(worker.secrets == 0, Error::<T>::HoldsSecrets);
+			Ok(())
+		}
+
 		/// The smallest committee governance allows: `MinCommitteeSize`, and 2t + 1 for t =
 		/// max(1, `CorruptionThreshold`).
 		pub fn min_committee_size() -> u32 {
@@ -341,28 +424,31 @@ pub mod pallet {
 			T::MinCommitteeSize::get().max(t.saturating_mul(2).saturating_add(1))
 		}
 
-		/// Weighted sampling without replacement among eligible workers.
-		pub(crate) fn sample(size: u32) -> Result<Vec<T::AccountId>, DispatchError> {
+		/// Active workers with the minimum stake and room for another task, with their sampling
+		/// weights: stake in units of the minimum, times reputation.
+		fn eligible() -> Vec<(T::AccountId, u128)> {
 			let min = T::MinWorkerStake::get();
 			let max_tasks = T::MaxConcurrentTasks::get();
-			let mut pool: Vec<(T::AccountId, u128)> = ActiveWorkers::<T>::get()
+			ActiveWorkers::<T>::get()
 				.into_iter()
 				.filter_map(|who| {
 					let w = Workers::<T>::get(&who)?;
 					if w.active_tasks >= max_tasks || w.stake < min {
 						return None;
 					}
-					// Weight: stake in units of the minimum, times reputation.
 					let units: u128 = if min.is_zero() { 1 } else { (w.stake / min).try_into().unwrap_or(u128::MAX).max(1) };
 					Some((who, units.saturating_mul(w.reputation.max(1) as u128)))
 				})
-				.collect();
+				.collect()
+		}
+
+		/// Weighted sampling of `size` workers without replacement, from `seed`.
+		pub(crate) fn sample(size: u32, seed: [u8; 32]) -> Result<Vec<T::AccountId>, DispatchError> {
+			let mut pool = Self::eligible();
 			ensure!(pool.len() >= size as usize, Error::<T>::NotEnoughWorkers);
-			let nonce = NextCommitteeId::<T>::get();
-			let parent = frame_system::Pallet::<T>::parent_hash();
 			let mut chosen = Vec::with_capacity(size as usize);
 			for round in 0..size {
-				let seed = sp_io::hashing::blake2_256(&(parent, nonce, round).encode());
+				let seed = sp_io::hashing::blake2_256(&(seed, round).encode());
 				let draw = u128::from_le_bytes(seed[..16].try_into().expect("16 bytes"));
 				let total: u128 = pool.iter().map(|(_, w)| *w).fold(0u128, |a, b| a.saturating_add(b));
 				let mut target = draw % total.max(1);
@@ -420,6 +506,25 @@ pub mod pallet {
 	impl<T: Config> WorkerRegistry<T::AccountId> for Pallet<T> {
 		fn committee(id: CommitteeId) -> Option<Vec<T::AccountId>> {
 			Committees::<T>::get(id).map(|c| c.into_inner())
+		}
+
+		fn is_registered(who: &T::AccountId) -> bool {
+			Workers::<T>::contains_key(who)
+		}
+
+		fn quorum(size: u32) -> u32 {
+			let t = T::CorruptionThreshold::get().max(1).min(size.saturating_sub(1) / 2);
+			(size / 2 + 1).max(2 * t + 1)
+		}
+
+		fn note_secret(committee: CommitteeId, added: bool) {
+			for member in Committees::<T>::get(committee).unwrap_or_default() {
+				Workers::<T>::mutate(&member, |w| {
+					if let Some(w) = w {
+						w.secrets = if added { w.secrets.saturating_add(1) } else { w.secrets.saturating_sub(1) };
+					}
+				});
+			}
 		}
 
 		fn note_assigned(who: &T::AccountId) {

@@ -55,6 +55,8 @@ impl pallet_workers::Config for Test {
 	type UnbondingPeriod = ConstU64<10>;
 	type SlashFraction = SlashFraction;
 	type MaxConcurrentTasks = ConstU32<2>;
+	type DrawDelay = ConstU64<2>;
+	type MaxDrawsPerBlock = ConstU32<4>;
 	type MinCommitteeSize = ConstU32<3>;
 	type CorruptionThreshold = ConstU32<1>;
 	type FalseReportPenalty = ConstU64<50>;
@@ -72,4 +74,16 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));
 	ext
+}
+
+/// Advance to block `n`, running the registry's `on_initialize` (committee draws) each block,
+/// with a parent hash that depends on the block.
+pub fn run_to(n: u64) {
+	use frame_support::traits::Hooks;
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_parent_hash(H256::from_low_u64_be(next * 7919));
+		System::set_block_number(next);
+		Workers::on_initialize(next);
+	}
 }

@@ -1,4 +1,4 @@
-use crate::{mock::*, ActiveWorkers, Committees, Error, Event, HoldReason, Offence, Status, WorkerRegistry};
+use crate::{mock::*, ActiveWorkers, Committees, Error, Event, HoldReason, Offence, PendingCommittees, Status, WorkerRegistry};
 
 /// The registry storage (the runtime names the pallet `Workers` too).
 type Records = crate::Workers<Test>;
@@ -42,9 +42,6 @@ fn unbonding_then_withdrawing_after_the_period() {
 		assert_noop!(Workers::unbond(RuntimeOrigin::signed(1)), Error::<Test>::AlreadyUnbonding);
 		assert_noop!(Workers::withdraw(RuntimeOrigin::signed(1)), Error::<Test>::StillUnbonding);
 		System::set_block_number(11);
-		Workers::note_assigned(&1);
-		assert_noop!(Workers::withdraw(RuntimeOrigin::signed(1)), Error::<Test>::BusyWithTasks);
-		Workers::note_finished(&1, true);
 		assert_ok!(Workers::withdraw(RuntimeOrigin::signed(1)));
 		System::assert_last_event(Event::Withdrawn { worker: 1, stake: 2_000 }.into());
 		assert_eq!(Balances::free_balance(1), 10_000);
@@ -69,6 +66,9 @@ fn committees_are_sampled_from_eligible_workers_only() {
 		}
 		assert_noop!(Workers::request_committee(RuntimeOrigin::signed(9), 5), Error::<Test>::InvalidCommitteeSize);
 		assert_ok!(Workers::request_committee(RuntimeOrigin::signed(9), 3));
+		System::assert_last_event(Event::CommitteeRequested { id: 0, requester: 9, size: 3, draw_at: 3 }.into());
+		assert!(Committees::<Test>::get(0).is_none(), "drawn later, from a hash nobody knows yet");
+		run_to(3);
 		let mut members = Committees::<Test>::get(0).unwrap().to_vec();
 		members.sort();
 		assert_eq!(members, vec![1, 2, 3]);
@@ -85,8 +85,7 @@ fn sampling_favours_stake() {
 		assert_ok!(register(2, 9_000));
 		let mut wins = 0;
 		for block in 0..400u64 {
-			System::set_parent_hash(H256::from_low_u64_be(block));
-			let chosen = Workers::sample(1).unwrap();
+			let chosen = Workers::sample(1, sp_io::hashing::blake2_256(&block.to_le_bytes())).unwrap();
 			wins += (chosen[0] == 2) as u32;
 		}
 		assert!((320..=390).contains(&wins), "worker 2 won {wins} of 400");
@@ -128,5 +127,75 @@ fn a_false_report_costs_the_reporter() {
 		System::assert_last_event(Event::FalseReport { reporter: 9, task: TASK, accused: 1 }.into());
 		assert_eq!(Balances::free_balance(9), 10_000 - 50);
 		assert_eq!(staked(1), 2_000);
+	});
+}
+
+/// Issue #13: a committee is drawn from the hash of a block built after the request, so the
+/// requester, and a front-runner who requests committees before it, cannot know the draw; the
+/// draw depends on that later hash alone (and the committee's id).
+#[test]
+fn a_front_running_requester_cannot_predict_or_steer_a_draw() {
+	new_test_ext().execute_with(|| {
+		for w in 1..=8 {
+			assert_ok!(register(w, 1_000));
+		}
+		// The attacker (9) front-runs the victim (8... any account) with requests of its own.
+		assert_ok!(Workers::request_committee(RuntimeOrigin::signed(9), 3));
+		assert_ok!(Workers::request_committee(RuntimeOrigin::signed(9), 3));
+		assert_ok!(Workers::request_committee(RuntimeOrigin::signed(7), 3));
+		let victim = 2;
+		let pending = PendingCommittees::<Test>::get(victim).unwrap();
+		assert_eq!(pending.draw_at, 3);
+		// Whatever the attacker computes at request time from what it knows (the current parent
+		// hash), the draw uses the parent hash of block 3, i.e. the hash of block 2, built after
+		// the request: two possible block-2 hashes give two different committees.
+		let draw_with = |parent: u64| {
+			frame_support::storage::transactional::with_transaction(|| {
+				System::set_block_number(2);
+				System::set_parent_hash(H256::from_low_u64_be(parent));
+				System::set_block_number(3);
+				<Workers as frame_support::traits::Hooks<u64>>::on_initialize(3);
+				let drawn = Committees::<Test>::get(victim).unwrap().to_vec();
+				sp_runtime::TransactionOutcome::Rollback(Ok::<_, sp_runtime::DispatchError>(drawn))
+			})
+			.unwrap()
+		};
+		let outcomes: std::collections::BTreeSet<Vec<u64>> = (0..20).map(draw_with).collect();
+		assert!(outcomes.len() > 1, "the victim's committee depends on a hash unknown at request time");
+		// The same later hash gives the same committee however many requests came before.
+		assert_eq!(draw_with(5), draw_with(5));
+		run_to(3);
+		assert_eq!(Committees::<Test>::get(victim).unwrap().len(), 3);
+		for id in 0..3 {
+			assert!(Committees::<Test>::contains_key(id));
+		}
+	});
+}
+
+/// Issue #13: a worker holding shares of live secrets, or running a task, keeps its stake at
+/// risk: it can neither unbond nor withdraw until those duties end.
+#[test]
+fn stake_follows_duty() {
+	new_test_ext().execute_with(|| {
+		for w in 1..=3 {
+			assert_ok!(register(w, 2_000));
+		}
+		assert_ok!(Workers::request_committee(RuntimeOrigin::signed(9), 3));
+		run_to(3);
+		Workers::note_secret(0, true);
+		assert_eq!(Records::get(1).unwrap().secrets, 1);
+		assert_noop!(Workers::unbond(RuntimeOrigin::signed(1)), Error::<Test>::HoldsSecrets);
+		Workers::note_secret(0, false);
+		Workers::note_assigned(&1);
+		assert_noop!(Workers::unbond(RuntimeOrigin::signed(1)), Error::<Test>::BusyWithTasks);
+		Workers::note_finished(&1, true);
+		assert_ok!(Workers::unbond(RuntimeOrigin::signed(1)));
+		// A secret registered while unbonding (its committee was drawn before) holds it again.
+		Workers::note_secret(0, true);
+		run_to(20);
+		assert_noop!(Workers::withdraw(RuntimeOrigin::signed(1)), Error::<Test>::HoldsSecrets);
+		Workers::note_secret(0, false);
+		assert_ok!(Workers::withdraw(RuntimeOrigin::signed(1)));
+		assert!(!Workers::is_registered(&1));
 	});
 }

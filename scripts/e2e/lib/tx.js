@@ -36,3 +36,20 @@ export function submit(api, tx, signer) {
 export function findEvent(events, section, method) {
   return events.find((e) => e.section === section && e.method === method);
 }
+
+/**
+ * Request a committee of `size` as `signer` and wait for the chain to draw it (a few blocks
+ * later, from a block hash nobody knew at request time). Resolves to `{ id, members }`.
+ */
+export async function requestCommittee(api, size, signer, timeoutMs = 60_000) {
+  const requested = await submit(api, api.tx.workers.requestCommittee(size), signer);
+  if (requested.error) throw new Error(`requestCommittee: ${JSON.stringify(requested.error)}`);
+  const id = findEvent(requested.events, 'workers', 'CommitteeRequested').data.id.toNumber();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const members = await api.query.workers.committees(id);
+    if (members.isSome) return { id, members: members.unwrap().map((m) => m.toString()) };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`committee ${id} was not drawn in ${timeoutMs} ms`);
+}

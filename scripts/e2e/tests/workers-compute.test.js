@@ -7,7 +7,7 @@ import { Keyring } from '@polkadot/keyring';
 import { stringToHex, u8aToHex } from '@polkadot/util';
 import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
 import { Node, waitUntil } from '../lib/node.js';
-import { submit, findEvent } from '../lib/tx.js';
+import { submit, findEvent, requestCommittee } from '../lib/tx.js';
 
 const UNIT = 10n ** 12n;
 const CODE = 'contract Salary { pub fn survey(salaries: private [u32; 5] @ each) { } }';
@@ -47,10 +47,10 @@ test('four workers stake and a committee holds an owner\'s secret', async () => 
   const created = await ok(api.tx.sharedIdentity.create([[owner.address, [everything]]]), owner);
   const identity = findEvent(created.events, 'sharedIdentity', 'Created').data.identity.toHex();
 
-  const formed = await ok(api.tx.workers.requestCommittee(4), owner);
-  const event = findEvent(formed.events, 'workers', 'CommitteeFormed').data;
-  committee = event.id.toNumber();
-  assert.deepEqual(event.members.map((m) => m.toString()).sort(), workers.map((w) => w.address).sort());
+  // Drawn a few blocks after the request, from a block hash nobody knew when it was made.
+  const formed = await requestCommittee(api, 4, owner);
+  committee = formed.id;
+  assert.deepEqual(formed.members.sort(), workers.map((w) => w.address).sort());
 
   const registered = await ok(api.tx.secretCompute.registerContract(stringToHex(CODE)), owner);
   contract = findEvent(registered.events, 'secretCompute', 'ContractRegistered').data.contract.toHex();
@@ -100,6 +100,33 @@ test('a quorum of identical results completes the task and the workers are paid'
   assert.equal((await free(workers[1])) - before1, gasUsed / 3n);
   const head = (await api.rpc.chain.getHeader()).number.toNumber();
   assert.equal((await api.call.secretComputeApi.ledgerGet(contract, 1, head)).unwrap().toNumber(), 63_600);
+});
+
+test('the chain refuses a one-member committee, a zero gas limit, a result that repeats a secret key, and a late Timeout report', async () => {
+  for (const size of [1, 2]) {
+    const tiny = await submit(api, api.tx.workers.requestCommittee(size), owner);
+    assert.deepEqual(tiny.error, { section: 'workers', name: 'CommitteeTooSmall' });
+  }
+  const free = await submit(api, api.tx.secretCompute.submitTask(contract, stringToHex('survey'), [secret], '0x', 0), owner);
+  assert.deepEqual(free.error, { section: 'secretCompute', name: 'GasLimitTooLow' });
+  // The draw happens blocks after the request, not in it.
+  const requested = await submit(api, api.tx.workers.requestCommittee(4), owner);
+  const { id, drawAt } = findEvent(requested.events, 'workers', 'CommitteeRequested').data;
+  const requestedAt = (await api.rpc.chain.getHeader(requested.blockHash)).number.toNumber();
+  assert.ok(drawAt.toNumber() >= requestedAt + 2);
+  assert.ok(!findEvent(requested.events, 'workers', 'CommitteeFormed'));
+  await waitUntil(`committee ${id} drawn`, async () => (await api.query.workers.committees(id)).isSome);
+
+  const created = await ok(api.tx.secretCompute.submitTask(contract, stringToHex('survey'), [secret], '0x', UNIT), owner);
+  const task = findEvent(created.events, 'secretCompute', 'TaskCreated').data.task.toHex();
+  const twice = { ...resultOf(7, 1n), newSecrets: [{ key: 1, ownerInput: 0, kind: { Int: { bits: 64 } } }, { key: 1, ownerInput: 0, kind: { Int: { bits: 64 } } }] };
+  const repeated = await submit(api, api.tx.secretCompute.submitResult(task, twice), workers[0]);
+  assert.deepEqual(repeated.error, { section: 'secretCompute', name: 'InvalidResult' });
+  for (const w of workers.slice(0, 3)) await ok(api.tx.secretCompute.submitResult(task, resultOf(7, 1n)), w);
+  // The fourth member was merely slower than the quorum: reporting it costs the reporter.
+  const late = await ok(api.tx.workers.report(task, workers[3].address, 'Timeout', '0x'), owner);
+  assert.ok(findEvent(late.events, 'workers', 'FalseReport'));
+  assert.ok(!findEvent(late.events, 'workers', 'Slashed'));
 });
 
 test('a task nobody finishes fails at its deadline: refund and slashed timeouts', async () => {
