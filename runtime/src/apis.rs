@@ -267,6 +267,10 @@ impl_runtime_apis! {
 		fn ledger_get(contract: H256, key: u64, at: BlockNumber) -> Option<u128> {
 			SecretCompute::ledger_get(contract, key, at)
 		}
+
+		fn task_request(contract: H256, entry: Vec<u8>, inputs: Vec<H256>, public_args: Vec<u8>) -> H256 {
+			SecretCompute::task_request(contract, &entry, &inputs, &public_args)
+		}
 	}
 
 	impl sp_genesis_builder::GenesisBuilder<Block> for Runtime {

@@ -246,6 +246,12 @@ impl pallet_parameters::Config for Runtime {
 
 impl pallet_shared_identity::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type DepositBase = parameters::bounded::StateDepositBase;
+	type DepositPerByte = parameters::bounded::StateDepositPerByte;
+	/// An hour of six-second blocks.
+	type CosignLifetime = ConstU32<600>;
 	type MaxMembers = ConstU32<16>;
 	type WeightInfo = pallet_shared_identity::weights::SubstrateWeight<Runtime>;
 }
@@ -260,8 +266,8 @@ impl pallet_data_registry::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Identity = SharedIdentity;
-	type RentPerByteBlock = parameters::dynamic_params::storage::RentPerByteBlock;
-	type GracePeriod = parameters::dynamic_params::storage::GracePeriod;
+	type RentPerByteBlock = parameters::bounded::RentPerByteBlock;
+	type GracePeriod = parameters::bounded::GracePeriod;
 	type RentPeriod = RentPeriod;
 	type MaxDataSize = ConstU32<{ 64 * 1024 * 1024 }>;
 	type MaxExpiriesPerBlock = ConstU32<64>;
@@ -274,14 +280,16 @@ impl pallet_workers::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	type MinWorkerStake = parameters::dynamic_params::workers::MinWorkerStake;
-	type UnbondingPeriod = parameters::dynamic_params::workers::UnbondingPeriod;
-	type SlashFraction = parameters::dynamic_params::workers::SlashFraction;
-	type MaxConcurrentTasks = parameters::dynamic_params::workers::MaxConcurrentTasks;
+	type MinWorkerStake = parameters::bounded::MinWorkerStake;
+	type UnbondingPeriod = parameters::bounded::UnbondingPeriod;
+	type SlashFraction = parameters::bounded::SlashFraction;
+	type MaxConcurrentTasks = parameters::bounded::MaxConcurrentTasks;
 	type DrawDelay = ConstU32<2>;
 	type MaxDrawsPerBlock = ConstU32<16>;
-	type MinCommitteeSize = parameters::dynamic_params::workers::CommitteeSize;
-	type CorruptionThreshold = parameters::dynamic_params::workers::CorruptionThreshold;
+	type DepositBase = parameters::bounded::StateDepositBase;
+	type DepositPerByte = parameters::bounded::StateDepositPerByte;
+	type MinCommitteeSize = parameters::bounded::CommitteeSize;
+	type CorruptionThreshold = parameters::bounded::CorruptionThreshold;
 	type FalseReportPenalty = frame_support::traits::ConstU128<{ 10 * UNIT }>;
 	type Evidence = SecretCompute;
 	type MaxWorkers = ConstU32<256>;
@@ -295,13 +303,17 @@ impl pallet_secret_compute::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Identity = SharedIdentity;
 	type Workers = Workers;
-	type GasPriceAdd = parameters::dynamic_params::compute::GasPriceAdd;
-	type GasPriceMul = parameters::dynamic_params::compute::GasPriceMul;
-	type GasPriceOpen = parameters::dynamic_params::compute::GasPriceOpen;
-	type GasPriceInput = parameters::dynamic_params::compute::GasPriceInput;
-	type GasPriceRound = parameters::dynamic_params::compute::GasPriceRound;
-	type MinRequesterBalance = parameters::dynamic_params::compute::MinRequesterBalance;
-	type TaskDeadline = parameters::dynamic_params::workers::TaskDeadline;
+	type GasPriceAdd = parameters::bounded::GasPriceAdd;
+	type GasPriceMul = parameters::bounded::GasPriceMul;
+	type GasPriceOpen = parameters::bounded::GasPriceOpen;
+	type GasPriceInput = parameters::bounded::GasPriceInput;
+	type GasPriceRound = parameters::bounded::GasPriceRound;
+	type MinRequesterBalance = parameters::bounded::MinRequesterBalance;
+	type TaskDeadline = parameters::bounded::TaskDeadline;
+	type DepositBase = parameters::bounded::StateDepositBase;
+	type DepositPerByte = parameters::bounded::StateDepositPerByte;
+	/// A day of six-second blocks.
+	type TaskRetention = ConstU32<14_400>;
 	type MaxCodeSize = ConstU32<{ 64 * 1024 }>;
 	type MaxInputs = ConstU32<1024>;
 	type MaxPublicArgs = ConstU32<1024>;
@@ -426,7 +438,7 @@ mod benches {
 		fn committee_of(size: u32) -> pallet_workers::CommitteeId {
 			use frame_support::traits::{fungible::Mutate, Get};
 			let size = size.max(Workers::min_committee_size());
-			let stake = 2 * parameters::dynamic_params::workers::MinWorkerStake::get();
+			let stake = 2 * <parameters::bounded::MinWorkerStake as Get<Balance>>::get();
 			for i in 0..size {
 				let worker: AccountId = frame_benchmarking::account("worker", i, pallet_workers::NextCommitteeId::<Runtime>::get());
 				let _ = Balances::set_balance(&worker, 10 * stake);

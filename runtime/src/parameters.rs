@@ -23,6 +23,13 @@ pub mod dynamic_params {
 		/// Blocks a lapsed data pointer stays (restricted) before it is deleted.
 		#[codec(index = 1)]
 		pub static GracePeriod: BlockNumber = 100;
+		/// Deposit held for every record a user makes (identity, contract, secret, committee,
+		/// task, co-signature) while it exists...
+		#[codec(index = 2)]
+		pub static StateDepositBase: Balance = 10 * MILLI_UNIT;
+		/// ...plus this much per byte of it.
+		#[codec(index = 3)]
+		pub static StateDepositPerByte: Balance = 10 * MICRO_UNIT;
 	}
 
 	/// Gas prices of secret computation (whitepaper 7.2), per operation of the compiled circuit.
@@ -75,6 +82,86 @@ pub mod dynamic_params {
 		/// Blocks a committee has to submit a task's result.
 		#[codec(index = 6)]
 		pub static TaskDeadline: BlockNumber = 20;
+	}
+}
+
+/// The parameters as the pallets read them: a value governance sets outside its bounds counts
+/// as the nearest bound, so no setting can switch a guarantee off (a deadline of 0 blocks would
+/// leave tasks pending forever; a committee threshold of 0 would share secrets in the clear; a
+/// price of 0 would make state or computation free to spam).
+pub mod bounded {
+	use super::{dynamic_params::*, Balance, BlockNumber, Perbill, MILLI_UNIT, UNIT};
+	use core::marker::PhantomData;
+	use frame_support::traits::{ConstU128, ConstU32, Get};
+
+	/// `P` read within `[Min, Max]`.
+	pub struct Bounded<P, Min, Max>(PhantomData<(P, Min, Max)>);
+
+	impl<T: Ord, P: Get<T>, Min: Get<T>, Max: Get<T>> Get<T> for Bounded<P, Min, Max> {
+		fn get() -> T {
+			P::get().clamp(Min::get(), Max::get())
+		}
+	}
+
+	frame_support::parameter_types! {
+		pub const OnePercent: Perbill = Perbill::from_percent(1);
+		pub const All: Perbill = Perbill::one();
+	}
+
+	type Plancks<const MIN: Balance, const MAX: Balance> = (ConstU128<MIN>, ConstU128<MAX>);
+	type Blocks<const MIN: BlockNumber, const MAX: BlockNumber> = (ConstU32<MIN>, ConstU32<MAX>);
+
+	/// `Bounded` with its bounds as a pair.
+	pub type Within<P, B> = Bounded<P, <B as Pair>::Min, <B as Pair>::Max>;
+	pub trait Pair {
+		type Min;
+		type Max;
+	}
+	impl<A, B> Pair for (A, B) {
+		type Min = A;
+		type Max = B;
+	}
+
+	pub type RentPerByteBlock = Within<storage::RentPerByteBlock, Plancks<1, UNIT>>;
+	pub type GracePeriod = Within<storage::GracePeriod, Blocks<1, 1_000_000>>;
+	pub type StateDepositBase = Within<storage::StateDepositBase, Plancks<1, { 1_000 * UNIT }>>;
+	pub type StateDepositPerByte = Within<storage::StateDepositPerByte, Plancks<1, UNIT>>;
+	pub type GasPriceAdd = Within<compute::GasPriceAdd, Plancks<1, UNIT>>;
+	pub type GasPriceMul = Within<compute::GasPriceMul, Plancks<1, UNIT>>;
+	pub type GasPriceOpen = Within<compute::GasPriceOpen, Plancks<1, UNIT>>;
+	pub type GasPriceInput = Within<compute::GasPriceInput, Plancks<1, UNIT>>;
+	pub type GasPriceRound = Within<compute::GasPriceRound, Plancks<1, UNIT>>;
+	pub type MinRequesterBalance = Within<compute::MinRequesterBalance, Plancks<MILLI_UNIT, { 1_000 * UNIT }>>;
+	pub type MinWorkerStake = Within<workers::MinWorkerStake, Plancks<UNIT, { 1_000_000 * UNIT }>>;
+	pub type CommitteeSize = Within<workers::CommitteeSize, (ConstU32<3>, ConstU32<32>)>;
+	pub type CorruptionThreshold = Within<workers::CorruptionThreshold, (ConstU32<1>, ConstU32<15>)>;
+	pub type UnbondingPeriod = Within<workers::UnbondingPeriod, Blocks<10, 1_000_000>>;
+	pub type SlashFraction = Bounded<workers::SlashFraction, OnePercent, All>;
+	pub type MaxConcurrentTasks = Within<workers::MaxConcurrentTasks, (ConstU32<1>, ConstU32<1_000>)>;
+	pub type TaskDeadline = Within<workers::TaskDeadline, Blocks<5, 100_000>>;
+}
+
+#[cfg(test)]
+mod tests {
+	use super::{bounded, dynamic_params::workers, RuntimeParameters};
+	use crate::{Runtime, RuntimeOrigin};
+	use frame_support::traits::Get;
+
+	/// Issue #13: governance can set any value, but the pallets read it within bounds.
+	#[test]
+	fn parameters_set_out_of_bounds_read_as_the_nearest_bound() {
+		sp_io::TestExternalities::default().execute_with(|| {
+			let set = |p: RuntimeParameters| pallet_parameters::Pallet::<Runtime>::set_parameter(RuntimeOrigin::root(), p).unwrap();
+			set(RuntimeParameters::Workers(workers::Parameters::TaskDeadline(workers::TaskDeadline, Some(0))));
+			set(RuntimeParameters::Workers(workers::Parameters::CorruptionThreshold(workers::CorruptionThreshold, Some(0))));
+			set(RuntimeParameters::Workers(workers::Parameters::CommitteeSize(workers::CommitteeSize, Some(1))));
+			assert_eq!(workers::TaskDeadline::get(), 0, "stored as set");
+			assert_eq!(<bounded::TaskDeadline as Get<u32>>::get(), 5, "read within bounds");
+			assert_eq!(<bounded::CorruptionThreshold as Get<u32>>::get(), 1);
+			assert_eq!(<bounded::CommitteeSize as Get<u32>>::get(), 3);
+			set(RuntimeParameters::Workers(workers::Parameters::TaskDeadline(workers::TaskDeadline, Some(40))));
+			assert_eq!(<bounded::TaskDeadline as Get<u32>>::get(), 40, "a value within bounds is read as set");
+		});
 	}
 }
 

@@ -97,8 +97,13 @@ enum IdentityCommand {
 		member: Vec<(AccountId, Vec<Permission>)>,
 	},
 	/// Consent to an identity you are a member of.
+	/// Consent to an identity you are a member of. The approval names the proposal (its members
+	/// and policies) by hash: give the `proposal` that `identity show` printed when you reviewed
+	/// it, or the one on chain now is approved (and printed).
 	Approve {
 		identity: String,
+		#[arg(long)]
+		proposal: Option<String>,
 		#[command(flatten)]
 		signing: Signing,
 	},
@@ -239,10 +244,20 @@ async fn identity(ctx: &Ctx, command: IdentityCommand) -> Result<(), String> {
 			println!("{id:?}");
 			eprintln!("{}", if active { "active" } else { "proposed: active once every member has run `enigma identity approve`" });
 		}
-		IdentityCommand::Approve { identity, signing } => {
+		IdentityCommand::Approve { identity, proposal, signing } => {
 			let (pair, _) = signer(&signing)?;
 			let identity = parse_h256("identity", &identity)?;
-			let call = RuntimeCall::SharedIdentity(pallet_shared_identity::Call::approve { identity });
+			let proposal = match proposal {
+				Some(p) => parse_h256("proposal", &p)?,
+				None => {
+					let view: Option<IdentityView<AccountId>> =
+						chain.runtime_api("SharedIdentityApi_identity", identity, None).await.map_err(|e| e.to_string())?;
+					let proposal = view.ok_or_else(|| format!("no identity {identity:?}"))?.proposal;
+					eprintln!("approving proposal {proposal:?}");
+					proposal
+				},
+			};
+			let call = RuntimeCall::SharedIdentity(pallet_shared_identity::Call::approve { identity, proposal });
 			let (_, events) = chain.submit(&pair, call).await.map_err(|e| e.to_string())?;
 			let active = event(&events, |e| matches!(e, RuntimeEvent::SharedIdentity(pallet_shared_identity::Event::Created { .. })).then_some(())).is_some();
 			eprintln!("{}", if active { "approved: the identity is active" } else { "approved: waiting for other members" });
@@ -265,7 +280,10 @@ async fn identity(ctx: &Ctx, command: IdentityCommand) -> Result<(), String> {
 				chain.runtime_api("SharedIdentityApi_identity", identity, None).await.map_err(|e| e.to_string())?;
 			let view = view.ok_or_else(|| format!("no identity {identity:?}"))?;
 			let members: Vec<_> = view.members.iter().map(|(a, approved)| serde_json::json!({ "account": a.to_ss58check(), "approved": approved })).collect();
-			println!("{}", serde_json::json!({ "identity": format!("{identity:?}"), "active": view.active, "members": members }));
+			println!(
+				"{}",
+				serde_json::json!({ "identity": format!("{identity:?}"), "active": view.active, "members": members, "proposal": format!("{:?}", view.proposal) })
+			);
 		}
 	}
 	Ok(())

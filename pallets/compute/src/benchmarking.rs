@@ -146,6 +146,41 @@ mod benchmarks {
 		_(RawOrigin::Signed(who), secret);
 	}
 
+	#[benchmark]
+	fn remove_contract() {
+		let (who, _) = requester::<T>();
+		let code = contract::<T>(&who);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), code);
+		assert!(!Contracts::<T>::contains_key(code));
+	}
+
+	/// `t` finished tasks of a `c`-member committee, every member having submitted, pruned in
+	/// one block.
+	#[benchmark]
+	fn prune_tasks(t: Linear<0, { T::MaxTasksPerBlock::get() }>, c: Linear<1, { T::MaxCommitteeSize::get() }>) {
+		let (who, identity) = requester::<T>();
+		let committee = T::BenchmarkHelper::committee_of(c);
+		let code = contract::<T>(&who);
+		let secret = ready_secret::<T>(&who, identity, committee, 0);
+		let members = T::Workers::committee(committee).expect("formed");
+		for n in 0..t {
+			Pallet::<T>::submit_task(RawOrigin::Signed(who.clone()).into(), code, n.to_le_bytes().to_vec(), BoundedVec::truncate_from(vec![secret]), BoundedVec::new(), 1_000u32.into())
+				.expect("valid task");
+		}
+		for task in Tasks::<T>::iter_keys().collect::<Vec<_>>() {
+			for m in &members {
+				let _ = Pallet::<T>::submit_result(RawOrigin::Signed(m.clone()).into(), task, result_of::<T>());
+			}
+		}
+		let at = frame_system::Pallet::<T>::block_number().saturating_add(T::TaskDeadline::get()).saturating_add(T::TaskRetention::get());
+		#[block]
+		{
+			Pallet::<T>::on_initialize(at);
+		}
+		assert!(Tasks::<T>::iter().next().is_none());
+	}
+
 	/// `t` tasks of a `c`-member committee expire in one block, nobody having answered.
 	#[benchmark]
 	fn expire_tasks(t: Linear<0, { T::MaxTasksPerBlock::get() }>, c: Linear<1, { T::MaxCommitteeSize::get() }>) {

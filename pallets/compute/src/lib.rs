@@ -105,6 +105,10 @@ pub struct SecretInfo<T: Config> {
 	/// For a secret a task created: the contract and the `MPC` key it was stored under. Tasks
 	/// read it only as `MPC[key]` of that contract.
 	pub origin: Option<(H256, u64)>,
+	/// Who holds the record's deposit (its registrant, or the requester of the task that made
+	/// it), and how much.
+	pub depositor: T::AccountId,
+	pub deposit: BalanceOf<T>,
 	/// Commitment to the sharing (the auditable engine's Pedersen commitments).
 	pub commitment: H256,
 	/// Members that confirmed they hold their share.
@@ -135,6 +139,9 @@ pub struct TaskInfo<T: Config> {
 	pub created: BlockNumberFor<T>,
 	pub deadline: BlockNumberFor<T>,
 	pub status: TaskStatus,
+	/// Held from the requester until the task's records are pruned (`TaskRetention` blocks
+	/// after its deadline), including room for the secrets it may create.
+	pub deposit: BalanceOf<T>,
 }
 
 /// What a committee member reports for a task.
@@ -203,6 +210,14 @@ pub mod pallet {
 		type MinRequesterBalance: Get<BalanceOf<Self>>;
 		/// Blocks a committee has to agree on a result.
 		type TaskDeadline: Get<BlockNumberFor<Self>>;
+		/// Deposit of every record a user makes (a governance parameter)...
+		type DepositBase: Get<BalanceOf<Self>>;
+		/// ...plus this much per byte (a governance parameter).
+		type DepositPerByte: Get<BalanceOf<Self>>;
+		/// Blocks after its deadline that a task's records (result, submissions) stay readable
+		/// before they are pruned and the requester's deposit is released.
+		#[pallet::constant]
+		type TaskRetention: Get<BlockNumberFor<Self>>;
 		#[pallet::constant]
 		type MaxCodeSize: Get<u32>;
 		#[pallet::constant]
@@ -242,6 +257,8 @@ pub mod pallet {
 	pub enum HoldReason {
 		/// A task's gas limit.
 		TaskGas,
+		/// The deposit of a record: a contract, a secret, a task.
+		StateDeposit,
 	}
 
 	pub type SecretOf<T> = SecretInfo<T>;
@@ -250,6 +267,18 @@ pub mod pallet {
 
 	#[pallet::storage]
 	pub type Contracts<T: Config> = StorageMap<_, Identity, H256, BoundedVec<u8, T::MaxCodeSize>>;
+
+	/// Who deployed a contract, the deposit held for its code, and its pending tasks.
+	#[pallet::storage]
+	pub type ContractInfo<T: Config> = StorageMap<_, Identity, H256, (T::AccountId, BalanceOf<T>, u32)>;
+
+	/// Pending tasks by committee member: what each worker has to run.
+	#[pallet::storage]
+	pub type Assigned<T: Config> = StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Identity, H256, ()>;
+
+	/// Tasks whose records are pruned at the start of a block.
+	#[pallet::storage]
+	pub type Prunes<T: Config> = StorageMap<_, Twox64Concat, BlockNumberFor<T>, BoundedVec<H256, T::MaxTasksPerBlock>, ValueQuery>;
 
 	#[pallet::storage]
 	pub type Secrets<T: Config> = StorageMap<_, Identity, H256, SecretOf<T>>;
@@ -289,6 +318,8 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// (Named `contract`, not `hash`: polkadot-js codecs have a `hash` getter of their own.)
 		ContractRegistered { contract: H256, size: u32 },
+		/// Its deployer removed a contract no task was running; its deposit was released.
+		ContractRemoved { contract: H256 },
 		SecretRegistered { secret: H256, owner: H256, committee: CommitteeId },
 		SecretAcknowledged { secret: H256, worker: T::AccountId },
 		/// Every committee member holds its share: the secret can be used.
@@ -306,6 +337,8 @@ pub mod pallet {
 		SecretRejected { secret: H256, owner: H256 },
 		/// The owner removed a secret; its committee's members drop their shares.
 		SecretRemoved { secret: H256 },
+		/// A finished task's records were pruned and the requester's deposit released.
+		TaskPruned { task: H256 },
 		/// Members of the committee answer off chain, encrypted to the requester.
 		DeclassifyRequested { secret: H256, requester: T::AccountId, committee: CommitteeId },
 	}
@@ -332,6 +365,12 @@ pub mod pallet {
 		GasLimitTooLow,
 		/// The caller is no registered worker any more (it withdrew its stake).
 		NotRegistered,
+		/// The deposit for the record cannot be held from the caller's free balance.
+		CannotPayDeposit,
+		/// Only the account that deployed the contract may remove it.
+		NotDeployer,
+		/// Tasks of this contract are still pending.
+		ContractInUse,
 		/// Inputs are held by different committees (resharing comes later).
 		InputsOnDifferentCommittees,
 		/// The requester's free balance is below `MinRequesterBalance`.
@@ -377,7 +416,12 @@ pub mod pallet {
 			for task in due {
 				Self::expire(task);
 			}
-			T::WeightInfo::expire_tasks(n, T::MaxCommitteeSize::get())
+			let old = Prunes::<T>::take(now);
+			let pruned = old.len() as u32;
+			for task in old {
+				Self::prune(task);
+			}
+			T::WeightInfo::expire_tasks(n, T::MaxCommitteeSize::get()).saturating_add(T::WeightInfo::prune_tasks(pruned, T::MaxCommitteeSize::get()))
 		}
 	}
 
@@ -394,8 +438,26 @@ pub mod pallet {
 			let code: BoundedVec<u8, T::MaxCodeSize> = code.try_into().map_err(|_| Error::<T>::InvalidCode)?;
 			let hash = H256(sp_io::hashing::blake2_256(&code));
 			ensure!(!Contracts::<T>::contains_key(hash), Error::<T>::ContractExists);
+			let deposit = Self::hold_deposit(&who, code.len() + 48)?;
 			Contracts::<T>::insert(hash, code);
+			ContractInfo::<T>::insert(hash, (who, deposit, 0));
 			Self::deposit_event(Event::ContractRegistered { contract: hash, size });
+			Ok(())
+		}
+
+		/// Remove a contract the caller deployed, once no task of it is pending; its deposit
+		/// goes back. Secrets allowed for it stay (nobody can run it any more).
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::remove_contract())]
+		pub fn remove_contract(origin: OriginFor<T>, contract: H256) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let (deployer, deposit, pending) = ContractInfo::<T>::get(contract).ok_or(Error::<T>::UnknownContract)?;
+			ensure!(deployer == who, Error::<T>::NotDeployer);
+			ensure!(pending == 0, Error::<T>::ContractInUse);
+			Contracts::<T>::remove(contract);
+			ContractInfo::<T>::remove(contract);
+			Self::release_deposit(&who, deposit);
+			Self::deposit_event(Event::ContractRemoved { contract });
 			Ok(())
 		}
 
@@ -418,10 +480,22 @@ pub mod pallet {
 			ensure!(kind.is_valid(), Error::<T>::InvalidKind);
 			let secret = H256(sp_io::hashing::blake2_256(&(identity, committee, commitment).encode()));
 			ensure!(!Secrets::<T>::contains_key(secret), Error::<T>::SecretExists);
-			Secrets::<T>::insert(
-				secret,
-				SecretInfo { owner: identity, committee, compute_predicate, kind, origin: None, commitment, acks: BoundedVec::new(), ready: false },
-			);
+			let mut record = SecretInfo {
+				owner: identity,
+				committee,
+				compute_predicate,
+				kind,
+				origin: None,
+				depositor: who.clone(),
+				deposit: Zero::zero(),
+				commitment,
+				acks: BoundedVec::new(),
+				ready: false,
+			};
+			// Its size with every member's acknowledgement.
+			let members = T::Workers::committee(committee).map_or(0, |m| m.len());
+			record.deposit = Self::hold_deposit(&who, record.encoded_size() + 32 * members)?;
+			Secrets::<T>::insert(secret, record);
 			T::Workers::note_secret(committee, true);
 			Self::deposit_event(Event::SecretRegistered { secret, owner: identity, committee });
 			Ok(())
@@ -466,12 +540,15 @@ pub mod pallet {
 			ensure!(!inputs.is_empty(), Error::<T>::NoInputs);
 			let now = frame_system::Pallet::<T>::block_number();
 			let mut committee = None;
+			// Co-members who consented to this very task count for k-of-n grants.
+			let request_hash = Self::task_request(contract, &entry, &inputs, &public_args);
 			for input in inputs.iter() {
 				let secret = Secrets::<T>::get(input).ok_or(Error::<T>::UnknownSecret)?;
 				ensure!(secret.ready, Error::<T>::SecretNotReady);
-				let request = Request { who: &who, signers: &[], contract: Some(contract), now, is_member: true };
+				let signers = T::Identity::cosigners(&secret.owner, &request_hash);
+				let request = Request { who: &who, signers: &signers, contract: Some(contract), now, is_member: true };
 				ensure!(
-					T::Identity::check(&who, &secret.owner, Permission::Compute, &[], Some(contract)) &&
+					T::Identity::check(&who, &secret.owner, Permission::Compute, &signers, Some(contract)) &&
 						predicate::evaluate(&secret.compute_predicate, &request),
 					Error::<T>::NoPermission
 				);
@@ -489,13 +566,40 @@ pub mod pallet {
 			let task = H256(sp_io::hashing::blake2_256(&(&who, contract, &entry, &inputs, &public_args, nonce).encode()));
 			let deadline = now.saturating_add(T::TaskDeadline::get());
 			Deadlines::<T>::try_mutate(deadline, |list| list.try_push(task)).map_err(|_| Error::<T>::TooManyTasks)?;
+			Prunes::<T>::try_mutate(deadline.saturating_add(T::TaskRetention::get()), |list| list.try_push(task)).map_err(|_| Error::<T>::TooManyTasks)?;
 			T::Currency::hold(&HoldReason::TaskGas.into(), &who, gas_limit).map_err(|_| Error::<T>::CannotPayGas)?;
+			// The task's record, its members' submissions and its result (at their largest), and
+			// the secrets it may create.
+			let bytes = (inputs.len() * 32 + entry.len() + public_args.len() + 256)
+				.saturating_add(ResultOf::<T>::max_encoded_len().saturating_mul(2))
+				.saturating_add(96usize.saturating_mul(members.len()))
+				.saturating_add(Self::new_secret_size(members.len()).saturating_mul(T::MaxNewSecrets::get() as usize));
+			let deposit = Self::hold_deposit(&who, bytes)?;
 			for m in &members {
 				T::Workers::note_assigned(m);
+				Assigned::<T>::insert(m, task, ());
 			}
+			ContractInfo::<T>::mutate(contract, |c| {
+				if let Some((_, _, pending)) = c {
+					*pending = pending.saturating_add(1);
+				}
+			});
+			T::Workers::note_task(committee, true);
 			Tasks::<T>::insert(
 				task,
-				TaskInfo { requester: who, contract, entry, inputs, public_args, committee, gas_limit, created: now, deadline, status: TaskStatus::Pending },
+				TaskInfo {
+					requester: who,
+					contract,
+					entry,
+					inputs,
+					public_args,
+					committee,
+					gas_limit,
+					created: now,
+					deadline,
+					status: TaskStatus::Pending,
+					deposit,
+				},
 			);
 			Self::deposit_event(Event::TaskCreated { task, contract, committee, deadline });
 			Ok(())
@@ -560,6 +664,10 @@ pub mod pallet {
 					let secret = info.inputs[k as usize];
 					if let Some(bad) = Secrets::<T>::take(secret) {
 						T::Workers::note_secret(bad.committee, false);
+						// The owner, not the workers, pays for the wasted run: its deposit goes to
+						// the members that named the bad input.
+						let named: Vec<T::AccountId> = members.iter().filter(|m| Aborts::<T>::get(task, *m) == Some(reason)).cloned().collect();
+						Self::pay_out_deposit(&bad.depositor, bad.deposit, &named);
 						Self::deposit_event(Event::SecretRejected { secret, owner: bad.owner });
 					}
 				}
@@ -580,6 +688,7 @@ pub mod pallet {
 			ensure!(T::Identity::check(&who, &info.owner, Permission::Store, &[], None), Error::<T>::NoPermission);
 			Secrets::<T>::remove(secret);
 			T::Workers::note_secret(info.committee, false);
+			Self::release_deposit(&info.depositor, info.deposit);
 			Self::deposit_event(Event::SecretRemoved { secret });
 			Ok(())
 		}
@@ -591,7 +700,8 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			Self::ensure_can_pay(&who)?;
 			let info = Secrets::<T>::get(secret).ok_or(Error::<T>::UnknownSecret)?;
-			ensure!(T::Identity::check(&who, &info.owner, Permission::Declassify, &[], None), Error::<T>::NoPermission);
+			let signers = T::Identity::cosigners(&info.owner, &Self::declassify_request(secret));
+			ensure!(T::Identity::check(&who, &info.owner, Permission::Declassify, &signers, None), Error::<T>::NoPermission);
 			Self::deposit_event(Event::DeclassifyRequested { secret, requester: who, committee: info.committee });
 			Ok(())
 		}
@@ -617,7 +727,9 @@ pub mod pallet {
 					_ => {},
 				}
 				T::Workers::note_finished(m, quorum.contains(m));
+				Assigned::<T>::remove(m, task);
 			}
+			Self::note_task_ended(&info);
 			let now = frame_system::Pallet::<T>::block_number();
 			for (key, value) in result.ledger_writes.iter() {
 				Ledger::<T>::mutate(info.contract, key, |history| {
@@ -630,10 +742,13 @@ pub mod pallet {
 			// Secret outputs become secrets of the owners the contract named, usable only by this
 			// contract, under ids the chain derives (checked in `submit_result`).
 			let created: Vec<H256> = result.new_secrets.iter().map(|s| new_secret_id(task, s.key)).collect();
+			// Their deposits come out of the task's, which reserved room for them.
+			let secret_deposit = Self::deposit_for(Self::new_secret_size(members.len())).min(info.deposit);
 			for (secret, id) in result.new_secrets.iter().zip(&created) {
 				let owner = info.inputs.get(secret.owner_input as usize).and_then(|i| Secrets::<T>::get(i)).map(|s| s.owner);
 				let Some(owner) = owner.filter(|_| !Secrets::<T>::contains_key(id)) else { continue };
 				T::Workers::note_secret(info.committee, true);
+				info.deposit = info.deposit.saturating_sub(secret_deposit);
 				Secrets::<T>::insert(
 					id,
 					SecretInfo {
@@ -642,6 +757,8 @@ pub mod pallet {
 						compute_predicate: BoundedVec::truncate_from(alloc::vec![predicate::Node::Contracts(BoundedVec::truncate_from(alloc::vec![info.contract]))]),
 						kind: secret.kind,
 						origin: Some((info.contract, secret.key)),
+						depositor: info.requester.clone(),
+						deposit: secret_deposit,
 						commitment: result.transcript_root,
 						acks: BoundedVec::truncate_from(quorum.clone()),
 						ready: true,
@@ -669,6 +786,17 @@ pub mod pallet {
 				ensure!(!Secrets::<T>::contains_key(new_secret_id(task, secret.key)), Error::<T>::InvalidResult);
 			}
 			Ok(())
+		}
+
+		/// What co-members of an identity co-sign (`SharedIdentity::cosign`) to let a k-of-n
+		/// grant run a task on its secrets: the task's content, without its nonce.
+		pub fn task_request(contract: H256, entry: &[u8], inputs: &[H256], public_args: &[u8]) -> H256 {
+			H256(sp_io::hashing::blake2_256(&(b"enigma/task-request/v1", contract, entry, inputs, public_args).encode()))
+		}
+
+		/// What co-members co-sign to let a k-of-n grant declassify `secret`.
+		pub fn declassify_request(secret: H256) -> H256 {
+			H256(sp_io::hashing::blake2_256(&(b"enigma/declassify-request/v1", secret).encode()))
 		}
 
 		/// Requesting anything that costs the chain work needs `MinRequesterBalance`.
@@ -706,7 +834,9 @@ pub mod pallet {
 		fn fail(task: H256, mut info: TaskOf<T>, members: &[T::AccountId]) {
 			for m in members {
 				T::Workers::note_finished(m, false);
+				Assigned::<T>::remove(m, task);
 			}
+			Self::note_task_ended(&info);
 			let _ = T::Currency::release(&HoldReason::TaskGas.into(), &info.requester, info.gas_limit, Precision::BestEffort);
 			info.status = TaskStatus::Failed;
 			Tasks::<T>::insert(task, info);
@@ -729,13 +859,73 @@ pub mod pallet {
 			Ledger::<T>::get(contract, key).iter().rev().find(|(block, _)| *block <= at).map(|(_, v)| *v)
 		}
 
-		/// Pending tasks whose committee includes `worker`.
+		/// Pending tasks whose committee includes `worker` (an index, not a scan).
 		pub fn assignments(worker: &T::AccountId) -> Vec<H256> {
-			Tasks::<T>::iter()
-				.filter(|(_, t)| t.status == TaskStatus::Pending)
-				.filter(|(_, t)| T::Workers::committee(t.committee).map_or(false, |m| m.contains(worker)))
-				.map(|(id, _)| id)
-				.collect()
+			Assigned::<T>::iter_key_prefix(worker).collect()
+		}
+
+		/// A pending task ended: its contract and committee have one task less.
+		fn note_task_ended(info: &TaskOf<T>) {
+			ContractInfo::<T>::mutate(info.contract, |c| {
+				if let Some((_, _, pending)) = c {
+					*pending = pending.saturating_sub(1);
+				}
+			});
+			T::Workers::note_task(info.committee, false);
+		}
+
+		/// `TaskRetention` blocks after its deadline: the task's records go, and with them the
+		/// requester's deposit comes back. (Its ledger writes and secrets stay.)
+		fn prune(task: H256) {
+			let Some(info) = Tasks::<T>::take(task) else { return };
+			if info.status == TaskStatus::Pending {
+				// Cannot happen (the deadline failed it); keep it rather than lose a record.
+				Tasks::<T>::insert(task, info);
+				return;
+			}
+			Results::<T>::remove(task);
+			let limit = T::MaxCommitteeSize::get();
+			let _ = Submissions::<T>::clear_prefix(task, limit, None);
+			let _ = Aborts::<T>::clear_prefix(task, limit, None);
+			let _ = Candidates::<T>::clear_prefix(task, limit, None);
+			Self::release_deposit(&info.requester, info.deposit);
+			Self::deposit_event(Event::TaskPruned { task });
+		}
+
+		/// The bytes of a secret a task creates (a one-contract predicate, acknowledged by up to
+		/// `members` members), at most.
+		fn new_secret_size(members: usize) -> usize {
+			320 + 32 * members
+		}
+
+		/// `DepositBase + DepositPerByte × bytes`.
+		pub fn deposit_for(bytes: usize) -> BalanceOf<T> {
+			T::DepositBase::get().saturating_add(T::DepositPerByte::get().saturating_mul((bytes as u32).into()))
+		}
+
+		fn hold_deposit(who: &T::AccountId, bytes: usize) -> Result<BalanceOf<T>, DispatchError> {
+			let deposit = Self::deposit_for(bytes);
+			T::Currency::hold(&HoldReason::StateDeposit.into(), who, deposit).map_err(|_| Error::<T>::CannotPayDeposit)?;
+			Ok(deposit)
+		}
+
+		fn release_deposit(who: &T::AccountId, amount: BalanceOf<T>) {
+			if !amount.is_zero() {
+				let _ = T::Currency::release(&HoldReason::StateDeposit.into(), who, amount, Precision::BestEffort);
+			}
+		}
+
+		/// `amount` of `from`'s deposit split among `to` (what rounding leaves is released).
+		fn pay_out_deposit(from: &T::AccountId, amount: BalanceOf<T>, to: &[T::AccountId]) {
+			let reason: T::RuntimeHoldReason = HoldReason::StateDeposit.into();
+			let share = amount / (to.len().max(1) as u32).into();
+			let mut paid = BalanceOf::<T>::zero();
+			for member in to {
+				paid = paid.saturating_add(
+					T::Currency::transfer_on_hold(&reason, from, member, share, Precision::BestEffort, Restriction::Free, Fortitude::Force).unwrap_or_default(),
+				);
+			}
+			Self::release_deposit(from, amount.saturating_sub(paid));
 		}
 	}
 

@@ -33,6 +33,11 @@ impl pallet_balances::Config for Test {
 
 impl pallet_shared_identity::Config for Test {
 	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type DepositBase = ConstU64<1>;
+	type DepositPerByte = ConstU64<0>;
+	type CosignLifetime = ConstU64<10>;
 	type MaxMembers = ConstU32<8>;
 	type WeightInfo = ();
 }
@@ -53,6 +58,8 @@ impl pallet_workers::Config for Test {
 	type MaxConcurrentTasks = ConstU32<4>;
 	type DrawDelay = ConstU64<2>;
 	type MaxDrawsPerBlock = ConstU32<4>;
+	type DepositBase = ConstU64<DEPOSIT_BASE>;
+	type DepositPerByte = ConstU64<0>;
 	type MinCommitteeSize = ConstU32<3>;
 	type CorruptionThreshold = ConstU32<1>;
 	type FalseReportPenalty = ConstU64<50>;
@@ -63,6 +70,10 @@ impl pallet_workers::Config for Test {
 }
 
 pub const DEADLINE: u64 = 5;
+/// Every record's deposit (per byte: nothing, so the arithmetic of the tests stays readable).
+pub const DEPOSIT_BASE: u64 = 7;
+/// A task's records are pruned 3 blocks after its deadline.
+pub const RETENTION: u64 = 3;
 
 impl pallet_secret_compute::Config for Test {
 	type RuntimeEvent = RuntimeEvent;
@@ -77,6 +88,9 @@ impl pallet_secret_compute::Config for Test {
 	type GasPriceRound = ConstU64<1_000>;
 	type MinRequesterBalance = ConstU64<1_000>;
 	type TaskDeadline = ConstU64<DEADLINE>;
+	type DepositBase = ConstU64<DEPOSIT_BASE>;
+	type DepositPerByte = ConstU64<0>;
+	type TaskRetention = ConstU64<RETENTION>;
 	type MaxCodeSize = ConstU32<1024>;
 	type MaxInputs = ConstU32<8>;
 	type MaxPublicArgs = ConstU32<64>;

@@ -178,8 +178,9 @@ fn a_quorum_completes_the_task_pays_the_workers_and_slashes_the_dissenter() {
 			Event::TaskCompleted { task, outputs: b"avg=63600".to_vec(), new_secrets: vec![new_secret_id(task, 5)], gas_used: 900 }.into(),
 		);
 		assert_eq!(Results::<Test>::get(task), Some(good));
-		// The requester paid 900 and got the rest of its hold back.
-		assert_eq!(Balances::free_balance(OWNER), before - 900);
+		// The requester paid 900 and got the rest of its hold back; the task's deposit became the
+		// new secret's.
+		assert_eq!(Balances::free_balance(OWNER), before - 900 - DEPOSIT_BASE);
 		assert_eq!(Balances::balance_on_hold(&HoldReason::TaskGas.into(), &OWNER), 0);
 		// 300 each to the agreeing workers, plus a third of the dissenter's 1_000 slash.
 		for w in [11, 12, 13] {
@@ -220,6 +221,9 @@ fn past_the_deadline_the_requester_is_refunded_and_the_silent_are_slashed() {
 		run_to(deadline);
 		System::assert_has_event(Event::TaskFailed { task }.into());
 		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Failed);
+		// The gas is back; the task's deposit stays until its records are pruned.
+		assert_eq!(Balances::free_balance(OWNER), before - DEPOSIT_BASE);
+		run_to(deadline + RETENTION);
 		assert_eq!(Balances::free_balance(OWNER), before);
 		for late in [12, 13, 14] {
 			assert_eq!(staked(late), STAKE - 1_000);
@@ -228,7 +232,7 @@ fn past_the_deadline_the_requester_is_refunded_and_the_silent_are_slashed() {
 		// The one who answered gets all three slashes.
 		assert_eq!(Balances::free_balance(11), 100_000 - STAKE + 3_000);
 		assert_eq!(staked(11), STAKE);
-		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(12), task, result(b"r", 10, vec![], vec![])), Error::<Test>::TaskNotPending);
+		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(12), task, result(b"r", 10, vec![], vec![])), Error::<Test>::UnknownTask);
 	});
 }
 
@@ -288,7 +292,7 @@ fn an_unattributable_abort_fails_the_task_without_slashing_anyone() {
 		assert_ok!(SecretCompute::abort_task(RuntimeOrigin::signed(12), task, AbortReason::Unattributed));
 		System::assert_has_event(Event::TaskFailed { task }.into());
 		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Failed);
-		assert_eq!(Balances::free_balance(OWNER), before);
+		assert_eq!(Balances::free_balance(OWNER), before - DEPOSIT_BASE, "the gas is back (the task's deposit waits for pruning)");
 		assert_eq!(Balances::balance_on_hold(&HoldReason::TaskGas.into(), &OWNER), 0);
 		assert_noop!(SecretCompute::abort_task(RuntimeOrigin::signed(13), task, AbortReason::Unattributed), Error::<Test>::TaskNotPending);
 		// Nobody lost anything, nobody is busy, and the deadline changes nothing.
@@ -465,5 +469,83 @@ fn removing_a_secret_frees_its_committee() {
 		assert!(!Secrets::<Test>::contains_key(secret));
 		assert_eq!(pallet_workers::Workers::<Test>::get(11).unwrap().secrets, 0);
 		assert_ok!(Workers::unbond(RuntimeOrigin::signed(11)));
+	});
+}
+
+/// Issue #13: a 2-of-3 Compute grant can pass on chain: another member co-signs the very task
+/// (its content hash) and the requester submits it.
+#[test]
+fn a_k_of_n_compute_grant_passes_with_a_cosigned_task() {
+	new_test_ext().execute_with(|| {
+		let (_, contract, _) = setup();
+		let (a, b, c) = (OWNER, STRANGER, 4u64);
+		let two_of_three = Grant {
+			permissions: bounded(vec![Permission::Compute, Permission::Store]),
+			predicate: bounded(vec![Node::Threshold { k: 2, keys: bounded(vec![a, b, c]) }]),
+		};
+		let store = Grant { permissions: bounded(vec![Permission::Store]), predicate: bounded(vec![Node::Always]) };
+		assert_ok!(SharedIdentity::create(
+			RuntimeOrigin::signed(a),
+			bounded(vec![(a, bounded(vec![two_of_three, store])), (b, bounded(vec![])), (c, bounded(vec![]))])
+		));
+		let identity = pallet_shared_identity::Pallet::<Test>::address_of([a, b, c].iter());
+		let proposal = pallet_shared_identity::Pallet::<Test>::proposal_hash(&pallet_shared_identity::Identities::<Test>::get(identity).unwrap());
+		for m in [b, c] {
+			assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(m), identity, proposal));
+		}
+		let secret = register_secret(identity, H256::repeat_byte(0x31));
+		assert_noop!(submit(a, contract, vec![secret], 10_000), Error::<Test>::NoPermission);
+		let request = SecretCompute::task_request(contract, b"survey", &[secret], &[]);
+		assert_ok!(SharedIdentity::cosign(RuntimeOrigin::signed(b), identity, request));
+		assert_ok!(submit(a, contract, vec![secret], 10_000));
+		// The co-signature covers that task only.
+		let other = SecretCompute::task_request(contract, b"other", &[secret], &[]);
+		assert_ne!(request, other);
+	});
+}
+
+/// Issue #13: every record a user makes holds a deposit from it, released when the record goes:
+/// a contract (removable by its deployer once no task of it is pending), a secret (removable by
+/// its owner), a task (pruned `TaskRetention` blocks after its deadline, result and submissions
+/// with it). A rejected secret's deposit goes to the members that named it. Assignments are an
+/// index, not a scan.
+#[test]
+fn records_hold_deposits_until_they_go() {
+	new_test_ext().execute_with(|| {
+		let held = |who| Balances::balance_on_hold(&HoldReason::StateDeposit.into(), &who);
+		let (identity, contract, secret) = setup();
+		// The contract and the secret of `setup`.
+		assert_eq!(held(OWNER), 2 * DEPOSIT_BASE);
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		assert_eq!(held(OWNER), 3 * DEPOSIT_BASE);
+		assert_eq!(SecretCompute::assignments(&11), vec![task]);
+		assert_noop!(SecretCompute::remove_contract(RuntimeOrigin::signed(STRANGER), contract), Error::<Test>::NotDeployer);
+		assert_noop!(SecretCompute::remove_contract(RuntimeOrigin::signed(OWNER), contract), Error::<Test>::ContractInUse);
+		for w in [11, 12, 13] {
+			assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(w), task, result(b"r", 1, vec![], vec![])));
+		}
+		assert!(SecretCompute::assignments(&11).is_empty());
+		let deadline = Tasks::<Test>::get(task).unwrap().deadline;
+		run_to(deadline + RETENTION - 1);
+		assert!(Results::<Test>::get(task).is_some(), "readable during the retention");
+		run_to(deadline + RETENTION);
+		System::assert_has_event(Event::TaskPruned { task }.into());
+		assert!(Tasks::<Test>::get(task).is_none() && Results::<Test>::get(task).is_none());
+		assert_eq!(held(OWNER), 2 * DEPOSIT_BASE);
+		assert_ok!(SecretCompute::remove_contract(RuntimeOrigin::signed(OWNER), contract));
+		assert_ok!(SecretCompute::remove_secret(RuntimeOrigin::signed(OWNER), secret));
+		assert_eq!(held(OWNER), 0);
+		// A poor registrant cannot leave a record behind unpaid.
+		assert_ok!(SecretCompute::register_contract(RuntimeOrigin::signed(OWNER), CODE.to_vec()));
+		let bad = register_secret(identity, H256::repeat_byte(0x44));
+		assert_ok!(submit(OWNER, H256(sp_io::hashing::blake2_256(CODE)), vec![bad], 10_000));
+		let task = last_task();
+		let before = Balances::free_balance(11);
+		for w in [11, 12] {
+			assert_ok!(SecretCompute::abort_task(RuntimeOrigin::signed(w), task, AbortReason::BadInput(0)));
+		}
+		// The rejected secret's deposit went to the two members that named it (7 / 2 = 3 each).
+		assert_eq!(Balances::free_balance(11), before + DEPOSIT_BASE / 2);
 	});
 }

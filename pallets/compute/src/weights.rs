@@ -16,6 +16,8 @@ pub trait WeightInfo {
 	fn submit_result(committee: u32) -> Weight;
 	fn declassify() -> Weight;
 	fn remove_secret() -> Weight;
+	fn remove_contract() -> Weight;
+	fn prune_tasks(tasks: u32, committee: u32) -> Weight;
 	/// The worst case: the abort that fails the task and releases the committee.
 	fn abort_task(committee: u32) -> Weight;
 	fn expire_tasks(tasks: u32, committee: u32) -> Weight;
@@ -40,6 +42,10 @@ fn submit_result(committee: u32, db: RuntimeDbWeight) -> Weight {
 fn abort_task(committee: u32, db: RuntimeDbWeight) -> Weight {
 	Weight::from_parts(50_000_000 + 20_000_000 * committee as u64, 20_000 + 3_000 * committee as u64)
 		.saturating_add(db.reads_writes(6 + 4 * committee as u64, 4 + 2 * committee as u64))
+}
+fn prune_tasks(tasks: u32, committee: u32, db: RuntimeDbWeight) -> Weight {
+	let per_task = Weight::from_parts(30_000_000 + 5_000_000 * committee as u64, 10_000).saturating_add(db.reads_writes(3, 4 + 3 * committee as u64));
+	Weight::from_parts(2_000_000, 500).saturating_add(db.reads_writes(1, 1)).saturating_add(per_task.saturating_mul(tasks as u64))
 }
 fn expire_tasks(tasks: u32, committee: u32, db: RuntimeDbWeight) -> Weight {
 	let per_task = Weight::from_parts(50_000_000 + 40_000_000 * committee as u64, 20_000)
@@ -68,6 +74,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	fn remove_secret() -> Weight {
 		simple(T::DbWeight::get(), 3 + 32, 1 + 32)
+	}
+	fn remove_contract() -> Weight {
+		simple(T::DbWeight::get(), 2, 3)
+	}
+	fn prune_tasks(tasks: u32, committee: u32) -> Weight {
+		prune_tasks(tasks, committee, T::DbWeight::get())
 	}
 	fn abort_task(committee: u32) -> Weight {
 		abort_task(committee, T::DbWeight::get())
@@ -98,6 +110,12 @@ impl WeightInfo for () {
 	}
 	fn remove_secret() -> Weight {
 		simple(RocksDbWeight::get(), 3 + 32, 1 + 32)
+	}
+	fn remove_contract() -> Weight {
+		simple(RocksDbWeight::get(), 2, 3)
+	}
+	fn prune_tasks(tasks: u32, committee: u32) -> Weight {
+		prune_tasks(tasks, committee, RocksDbWeight::get())
 	}
 	fn abort_task(committee: u32) -> Weight {
 		abort_task(committee, RocksDbWeight::get())

@@ -33,6 +33,11 @@ impl pallet_balances::Config for Test {
 
 impl pallet_shared_identity::Config for Test {
 	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type DepositBase = ConstU64<1>;
+	type DepositPerByte = ConstU64<0>;
+	type CosignLifetime = ConstU64<10>;
 	type MaxMembers = ConstU32<8>;
 	type WeightInfo = ();
 }

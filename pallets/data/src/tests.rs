@@ -31,8 +31,9 @@ fn user_and_service() -> H256 {
 	]);
 	assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(USER), members));
 	let id = pallet_shared_identity::Pallet::<Test>::address_of([USER, SERVICE, POOR].iter());
-	assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(SERVICE), id));
-	assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(POOR), id));
+	let proposal = pallet_shared_identity::Pallet::<Test>::proposal_hash(&pallet_shared_identity::Identities::<Test>::get(id).unwrap());
+	assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(SERVICE), id, proposal));
+	assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(POOR), id, proposal));
 	id
 }
 

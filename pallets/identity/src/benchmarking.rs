@@ -28,8 +28,24 @@ fn full_policy<T: Config>() -> PolicyOf<T> {
 	BoundedVec::truncate_from(vec![grant; MAX_GRANTS as usize])
 }
 
+/// `m` funded accounts, each with a full policy.
 fn members<T: Config>(m: u32) -> MembersOf<T> {
-	BoundedVec::truncate_from((0..m).map(|i| (account::<T::AccountId>("member", i, 0), full_policy::<T>())).collect())
+	BoundedVec::truncate_from(
+		(0..m)
+			.map(|i| {
+				let who = account::<T::AccountId>("member", i, 0);
+				let _ = T::Currency::set_balance(&who, Pallet::<T>::deposit_for(4 << 20).saturating_mul(4u32.into()));
+				(who, full_policy::<T>())
+			})
+			.collect(),
+	)
+}
+
+fn approve_all<T: Config>(id: H256, who: impl Iterator<Item = T::AccountId>) {
+	let proposal = Pallet::<T>::proposal_hash(&Identities::<T>::get(id).expect("proposed"));
+	for a in who {
+		Pallet::<T>::approve(RawOrigin::Signed(a).into(), id, proposal).expect("member");
+	}
 }
 
 fn active<T: Config>(m: u32) -> (H256, T::AccountId, T::AccountId) {
@@ -38,9 +54,7 @@ fn active<T: Config>(m: u32) -> (H256, T::AccountId, T::AccountId) {
 	let last = list[list.len() - 1].0.clone();
 	let id = Pallet::<T>::address_of(list.iter().map(|(a, _)| a));
 	Pallet::<T>::create(RawOrigin::Signed(first.clone()).into(), list.clone()).expect("valid");
-	for (a, _) in list.iter().skip(1) {
-		Pallet::<T>::approve(RawOrigin::Signed(a.clone()).into(), id).expect("member");
-	}
+	approve_all::<T>(id, list.iter().skip(1).map(|(a, _)| a.clone()));
 	(id, first, last)
 }
 
@@ -62,12 +76,11 @@ mod benchmarks {
 		let id = Pallet::<T>::address_of(list.iter().map(|(a, _)| a));
 		let first = list[0].0.clone();
 		Pallet::<T>::create(RawOrigin::Signed(first).into(), list.clone()).expect("valid");
-		for (a, _) in list.iter().skip(1).take(m as usize - 2) {
-			Pallet::<T>::approve(RawOrigin::Signed(a.clone()).into(), id).expect("member");
-		}
+		approve_all::<T>(id, list.iter().skip(1).take(m as usize - 2).map(|(a, _)| a.clone()));
 		let last = list[m as usize - 1].0.clone();
+		let proposal = Pallet::<T>::proposal_hash(&Identities::<T>::get(id).expect("proposed"));
 		#[extrinsic_call]
-		_(RawOrigin::Signed(last), id);
+		_(RawOrigin::Signed(last), id, proposal);
 		assert!(Identities::<T>::get(id).expect("exists").active);
 	}
 
@@ -91,6 +104,32 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(admin), id);
 		assert!(Identities::<T>::get(id).is_none());
+	}
+
+	/// The last co-signature an entry takes.
+	#[benchmark]
+	fn cosign(m: Linear<1, { T::MaxMembers::get() }>) {
+		let (id, _, last) = active::<T>(m);
+		let list = Identities::<T>::get(id).expect("active").members;
+		let request = H256::repeat_byte(1);
+		for member in list.iter().take(m as usize - 1) {
+			Pallet::<T>::cosign(RawOrigin::Signed(member.account.clone()).into(), id, request).expect("member");
+		}
+		#[extrinsic_call]
+		_(RawOrigin::Signed(last), id, request);
+	}
+
+	/// Clearing an entry every member co-signed.
+	#[benchmark]
+	fn clear_cosigns(m: Linear<1, { T::MaxMembers::get() }>) {
+		let (id, first, _) = active::<T>(m);
+		let request = H256::repeat_byte(1);
+		for member in Identities::<T>::get(id).expect("active").members.iter() {
+			Pallet::<T>::cosign(RawOrigin::Signed(member.account.clone()).into(), id, request).expect("member");
+		}
+		#[extrinsic_call]
+		_(RawOrigin::Signed(first), id, request);
+		assert!(CosignedRequests::<T>::get(id, request).is_none());
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

@@ -7,9 +7,19 @@
 //! With n = 1 it is an ordinary pseudonym.
 //!
 //! * [`Pallet::create`] proposes an identity; every other member consents with
-//!   [`Pallet::approve`] (we chose per-member approval transactions over one transaction
-//!   carrying everyone's signatures: each member's wallet signs a normal extrinsic). It is
-//!   `Active` once all have approved (at once for a single member).
+//!   [`Pallet::approve`], naming the hash of the proposal it read (the members and their
+//!   policies): a proposal withdrawn and made again with other policies under the same address
+//!   has another hash, so an approval never activates policies its member did not see. (We
+//!   chose per-member approval transactions over one transaction carrying everyone's
+//!   signatures: each member's wallet signs a normal extrinsic.) It is `Active` once all have
+//!   approved (at once for a single member).
+//! * k-of-n grants (`Threshold`) pass when the other keys co-signed the request on chain:
+//!   [`Pallet::cosign`] records a member's consent to one request (a hash the calling pallet
+//!   defines, e.g. a task's content) for `CosignLifetime` blocks, and the permission check
+//!   counts those co-signers. Same reason as approvals: normal extrinsics, no signature
+//!   plumbing.
+//! * Every record carries a deposit, `StateDepositBase + StateDepositPerByte × its size`, held
+//!   from who made it and released when it goes (a policy that grows the record holds more).
 //! * [`Pallet::set_policy`] is the whitepaper's T_access: it needs `Admin` and takes effect
 //!   from the next block, for data stored before as well, since every read is checked
 //!   against the current policy.
@@ -33,11 +43,18 @@ mod tests;
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::{pallet_prelude::*, BoundedVec};
+use frame_support::{
+	pallet_prelude::*,
+	traits::{
+		fungible::{Inspect, Mutate, MutateHold},
+		tokens::Precision,
+	},
+	BoundedVec,
+};
 use predicate::{Permission, Policy, PredicateError, Request};
 use scale_info::TypeInfo;
 use sp_core::H256;
-use sp_runtime::Saturating;
+use sp_runtime::{traits::Zero, Saturating};
 pub use weights::WeightInfo;
 
 /// A member of a shared identity.
@@ -63,11 +80,24 @@ impl<AccountId, BlockNumber: PartialOrd + Copy> Member<AccountId, BlockNumber> {
 
 #[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
 #[scale_info(skip_type_params(MaxMembers))]
-pub struct Identity<AccountId, BlockNumber, MaxMembers: Get<u32>> {
+pub struct Identity<AccountId, BlockNumber, Balance, MaxMembers: Get<u32>> {
 	pub members: BoundedVec<Member<AccountId, BlockNumber>, MaxMembers>,
 	/// All members consented.
 	pub active: bool,
 	pub created: BlockNumber,
+	/// Who proposed it, and the deposit held from that account for the record.
+	pub depositor: AccountId,
+	pub deposit: Balance,
+}
+
+/// Members' consent to one request, for k-of-n grants.
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+#[scale_info(skip_type_params(MaxMembers))]
+pub struct Cosigns<AccountId, BlockNumber, Balance, MaxMembers: Get<u32>> {
+	/// The co-signers and the deposit each has held for its entry.
+	pub signers: BoundedVec<(AccountId, Balance), MaxMembers>,
+	/// The consent lapses at this block.
+	pub expires: BlockNumber,
 }
 
 /// The permission check of Alg. 2, for other pallets.
@@ -77,6 +107,8 @@ pub trait PermissionCheck<AccountId, BlockNumber> {
 	fn check(who: &AccountId, identity: &H256, permission: Permission, signers: &[AccountId], contract: Option<H256>) -> bool;
 	/// Whether `identity` exists and is active.
 	fn is_active(identity: &H256) -> bool;
+	/// The members of `identity` who co-signed `request` and whose consent has not lapsed.
+	fn cosigners(identity: &H256, request: &H256) -> Vec<AccountId>;
 }
 
 #[frame_support::pallet]
@@ -91,19 +123,41 @@ pub mod pallet {
 	pub trait Config: frame_system::Config {
 		#[allow(deprecated)]
 		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
+		/// Holds the deposits of records.
+		type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason> + Mutate<Self::AccountId>;
+		type RuntimeHoldReason: From<HoldReason>;
+		/// Deposit of any record (a governance parameter)...
+		type DepositBase: Get<BalanceOf<Self>>;
+		/// ...plus this much per byte of it (a governance parameter).
+		type DepositPerByte: Get<BalanceOf<Self>>;
+		/// Blocks a co-signature stays valid.
+		#[pallet::constant]
+		type CosignLifetime: Get<BlockNumberFor<Self>>;
 		/// Members of one identity.
 		#[pallet::constant]
 		type MaxMembers: Get<u32>;
 		type WeightInfo: WeightInfo;
 	}
 
-	pub type IdentityOf<T> = Identity<<T as frame_system::Config>::AccountId, BlockNumberFor<T>, <T as Config>::MaxMembers>;
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// The deposit of an identity record or of a co-signature.
+		StateDeposit,
+	}
+
+	pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+	pub type IdentityOf<T> = Identity<<T as frame_system::Config>::AccountId, BlockNumberFor<T>, BalanceOf<T>, <T as Config>::MaxMembers>;
+	pub type CosignsOf<T> = Cosigns<<T as frame_system::Config>::AccountId, BlockNumberFor<T>, BalanceOf<T>, <T as Config>::MaxMembers>;
 	pub type PolicyOf<T> = Policy<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
 	pub type MembersOf<T> = BoundedVec<(<T as frame_system::Config>::AccountId, PolicyOf<T>), <T as Config>::MaxMembers>;
 
 	/// Identities by address.
 	#[pallet::storage]
 	pub type Identities<T: Config> = StorageMap<_, Blake2_128Concat, H256, IdentityOf<T>>;
+
+	/// Co-signatures of requests, by identity and request hash.
+	#[pallet::storage]
+	pub type CosignedRequests<T: Config> = StorageDoubleMap<_, Blake2_128Concat, H256, frame_support::Identity, H256, CosignsOf<T>>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -120,6 +174,10 @@ pub mod pallet {
 		MemberRemoved { identity: H256, member: T::AccountId },
 		/// The identity is gone.
 		Dissolved { identity: H256 },
+		/// A member consented to `request` until block `expires`.
+		Cosigned { identity: H256, request: H256, who: T::AccountId, expires: BlockNumberFor<T> },
+		/// The co-signatures of `request` were cleared and their deposits released.
+		CosignsCleared { identity: H256, request: H256 },
 	}
 
 	#[pallet::error]
@@ -154,6 +212,14 @@ pub mod pallet {
 		EmptyGrant,
 		/// The last member cannot be removed; dissolve the identity instead.
 		LastMember,
+		/// The proposal is not the one approved: it was withdrawn and made again differently.
+		ProposalChanged,
+		/// The deposit for the record cannot be held from the depositor's free balance.
+		CannotPayDeposit,
+		/// The caller co-signed this request already.
+		AlreadyCosigned,
+		/// No co-signatures of this request, or they have not lapsed yet.
+		NothingToClear,
 	}
 
 	impl<T> From<PredicateError> for Error<T> {
@@ -191,11 +257,14 @@ pub mod pallet {
 				})
 				.collect();
 			let active = members.len() == 1;
-			let record = Identity {
+			let mut record = Identity {
 				members: BoundedVec::truncate_from(members),
 				active,
 				created: frame_system::Pallet::<T>::block_number(),
+				depositor: who.clone(),
+				deposit: Zero::zero(),
 			};
+			Self::settle_deposit(&mut record)?;
 			Identities::<T>::insert(identity, record);
 			Self::deposit_event(Event::Proposed { identity, proposer: who.clone() });
 			Self::deposit_event(Event::Approved { identity, who });
@@ -205,14 +274,16 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Consent to a proposed identity the caller is a member of.
+		/// Consent to a proposed identity the caller is a member of, naming the proposal read
+		/// ([`Pallet::proposal_hash`]: its members and policies).
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::approve(T::MaxMembers::get()))]
-		pub fn approve(origin: OriginFor<T>, identity: H256) -> DispatchResult {
+		pub fn approve(origin: OriginFor<T>, identity: H256, proposal: H256) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Identities::<T>::try_mutate(identity, |record| -> DispatchResult {
 				let record = record.as_mut().ok_or(Error::<T>::UnknownIdentity)?;
 				ensure!(!record.active, Error::<T>::AlreadyActive);
+				ensure!(Self::proposal_hash(record) == proposal, Error::<T>::ProposalChanged);
 				let member = record.members.iter_mut().find(|m| m.account == who).ok_or(Error::<T>::NotMember)?;
 				ensure!(!member.approved, Error::<T>::AlreadyApproved);
 				member.approved = true;
@@ -244,6 +315,7 @@ pub mod pallet {
 				}
 				let effective_from = now.saturating_add(1u32.into());
 				entry.pending = Some((effective_from, policy));
+				Self::settle_deposit(record)?;
 				Self::deposit_event(Event::PolicyChanged { identity, member, effective_from });
 				Ok(())
 			})
@@ -261,6 +333,7 @@ pub mod pallet {
 				let index = record.members.iter().position(|m| m.account == member).ok_or(Error::<T>::UnknownMember)?;
 				ensure!(record.members.len() > 1, Error::<T>::LastMember);
 				record.members.remove(index);
+				Self::settle_deposit(record)?;
 				Self::deposit_event(Event::MemberRemoved { identity, member });
 				Ok(())
 			})
@@ -279,12 +352,85 @@ pub mod pallet {
 				ensure!(record.members.iter().any(|m| m.account == who), Error::<T>::NotMember);
 			}
 			Identities::<T>::remove(identity);
+			Self::release(&record.depositor, record.deposit);
 			Self::deposit_event(Event::Dissolved { identity });
+			Ok(())
+		}
+
+		/// Consent, as a member of the active `identity`, to `request` (a hash the calling
+		/// pallet defines for it, e.g. `SecretCompute`'s task request): k-of-n grants count the
+		/// co-signers for `CosignLifetime` blocks. Holds a deposit until the entry is cleared.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::cosign(T::MaxMembers::get()))]
+		pub fn cosign(origin: OriginFor<T>, identity: H256, request: H256) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let record = Identities::<T>::get(identity).ok_or(Error::<T>::UnknownIdentity)?;
+			ensure!(record.active, Error::<T>::NotActive);
+			ensure!(record.members.iter().any(|m| m.account == who), Error::<T>::NotMember);
+			let now = frame_system::Pallet::<T>::block_number();
+			let expires = now.saturating_add(T::CosignLifetime::get());
+			let deposit = Self::deposit_for(64);
+			CosignedRequests::<T>::try_mutate(identity, request, |entry| -> DispatchResult {
+				let entry = entry.get_or_insert_with(|| Cosigns { signers: BoundedVec::new(), expires });
+				ensure!(!entry.signers.iter().any(|(a, _)| *a == who), Error::<T>::AlreadyCosigned);
+				T::Currency::hold(&HoldReason::StateDeposit.into(), &who, deposit).map_err(|_| Error::<T>::CannotPayDeposit)?;
+				entry.signers.try_push((who.clone(), deposit)).map_err(|_| Error::<T>::AlreadyCosigned)?;
+				entry.expires = expires;
+				Ok(())
+			})?;
+			Self::deposit_event(Event::Cosigned { identity, request, who, expires });
+			Ok(())
+		}
+
+		/// Clear the co-signatures of a request once they have lapsed (anyone), or at once
+		/// (one of its co-signers); their deposits go back to the co-signers.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::clear_cosigns(T::MaxMembers::get()))]
+		pub fn clear_cosigns(origin: OriginFor<T>, identity: H256, request: H256) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let entry = CosignedRequests::<T>::get(identity, request).ok_or(Error::<T>::NothingToClear)?;
+			let lapsed = frame_system::Pallet::<T>::block_number() >= entry.expires;
+			ensure!(lapsed || entry.signers.iter().any(|(a, _)| *a == who), Error::<T>::NothingToClear);
+			CosignedRequests::<T>::remove(identity, request);
+			for (signer, deposit) in entry.signers {
+				Self::release(&signer, deposit);
+			}
+			Self::deposit_event(Event::CosignsCleared { identity, request });
 			Ok(())
 		}
 	}
 
 	impl<T: Config> Pallet<T> {
+		/// What members approve: `blake2_256` of the members and their policies as proposed.
+		pub fn proposal_hash(record: &IdentityOf<T>) -> H256 {
+			let proposal: Vec<(&T::AccountId, &PolicyOf<T>)> = record.members.iter().map(|m| (&m.account, &m.policy)).collect();
+			H256(sp_io::hashing::blake2_256(&(b"enigma/identity-proposal/v1", proposal).encode()))
+		}
+
+		/// `StateDepositBase + StateDepositPerByte × bytes`.
+		pub fn deposit_for(bytes: usize) -> BalanceOf<T> {
+			T::DepositBase::get().saturating_add(T::DepositPerByte::get().saturating_mul((bytes as u32).into()))
+		}
+
+		/// Holds (or releases) from the depositor what the record's current size calls for.
+		fn settle_deposit(record: &mut IdentityOf<T>) -> DispatchResult {
+			let wanted = Self::deposit_for(record.encoded_size());
+			let reason: T::RuntimeHoldReason = HoldReason::StateDeposit.into();
+			if wanted > record.deposit {
+				T::Currency::hold(&reason, &record.depositor, wanted - record.deposit).map_err(|_| Error::<T>::CannotPayDeposit)?;
+			} else {
+				Self::release(&record.depositor, record.deposit - wanted);
+			}
+			record.deposit = wanted;
+			Ok(())
+		}
+
+		fn release(who: &T::AccountId, amount: BalanceOf<T>) {
+			if !amount.is_zero() {
+				let _ = T::Currency::release(&HoldReason::StateDeposit.into(), who, amount, Precision::BestEffort);
+			}
+		}
+
 		/// `blake2_256(SCALE(pk_1) ‖ … ‖ SCALE(pk_n))`, members in the order given.
 		pub fn address_of<'a>(members: impl Iterator<Item = &'a T::AccountId>) -> H256 {
 			let mut bytes = Vec::new();
@@ -340,6 +486,7 @@ pub mod pallet {
 			Identities::<T>::get(identity).map(|record| runtime_api::IdentityView {
 				members: record.members.iter().map(|m| (m.account.clone(), m.approved)).collect(),
 				active: record.active,
+				proposal: Self::proposal_hash(&record),
 			})
 		}
 	}
@@ -351,6 +498,14 @@ pub mod pallet {
 
 		fn is_active(identity: &H256) -> bool {
 			Identities::<T>::get(identity).map_or(false, |r| r.active)
+		}
+
+		fn cosigners(identity: &H256, request: &H256) -> Vec<T::AccountId> {
+			let now = frame_system::Pallet::<T>::block_number();
+			CosignedRequests::<T>::get(identity, request)
+				.filter(|entry| now < entry.expires)
+				.map(|entry| entry.signers.into_iter().map(|(a, _)| a).collect())
+				.unwrap_or_default()
 		}
 	}
 }

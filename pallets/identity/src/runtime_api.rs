@@ -11,6 +11,8 @@ use sp_core::H256;
 pub struct IdentityView<AccountId> {
 	pub members: Vec<(AccountId, bool)>,
 	pub active: bool,
+	/// What a member approving it names: the hash of its members and policies as proposed.
+	pub proposal: H256,
 }
 
 sp_api::decl_runtime_apis! {

@@ -39,8 +39,13 @@ fn address(members: &[u64]) -> H256 {
 fn active_pair() -> H256 {
 	assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(ALICE), user_and_service()));
 	let id = address(&[ALICE, SERVICE]);
-	assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(SERVICE), id));
+	assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(SERVICE), id, proposal(id)));
 	id
+}
+
+/// The hash a member approving `id` names.
+fn proposal(id: H256) -> H256 {
+	Identities::<Test>::get(id).map(|r| Pallet::<Test>::proposal_hash(&r)).unwrap_or_default()
 }
 
 fn can(who: u64, id: H256, p: Permission) -> bool {
@@ -80,14 +85,14 @@ fn a_shared_identity_is_active_only_when_every_member_approved() {
 		assert!(!Identities::<Test>::get(id).unwrap().active);
 		// Nothing is allowed before everyone consented.
 		assert!(!can(ALICE, id, Permission::Read));
-		assert_noop!(SharedIdentity::approve(RuntimeOrigin::signed(ALICE), id), Error::<Test>::AlreadyApproved);
-		assert_noop!(SharedIdentity::approve(RuntimeOrigin::signed(EVE), id), Error::<Test>::NotMember);
-		assert_noop!(SharedIdentity::approve(RuntimeOrigin::signed(SERVICE), H256::zero()), Error::<Test>::UnknownIdentity);
-		assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(SERVICE), id));
+		assert_noop!(SharedIdentity::approve(RuntimeOrigin::signed(ALICE), id, proposal(id)), Error::<Test>::AlreadyApproved);
+		assert_noop!(SharedIdentity::approve(RuntimeOrigin::signed(EVE), id, proposal(id)), Error::<Test>::NotMember);
+		assert_noop!(SharedIdentity::approve(RuntimeOrigin::signed(SERVICE), H256::zero(), proposal(id)), Error::<Test>::UnknownIdentity);
+		assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(SERVICE), id, proposal(id)));
 		System::assert_has_event(Event::Approved { identity: id, who: SERVICE }.into());
 		System::assert_last_event(Event::Created { identity: id }.into());
 		assert!(can(SERVICE, id, Permission::Read));
-		assert_noop!(SharedIdentity::approve(RuntimeOrigin::signed(SERVICE), id), Error::<Test>::AlreadyActive);
+		assert_noop!(SharedIdentity::approve(RuntimeOrigin::signed(SERVICE), id, proposal(id)), Error::<Test>::AlreadyActive);
 	});
 }
 
@@ -181,7 +186,7 @@ fn only_admins_change_an_active_identity() {
 		assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(ALICE), user_and_service()));
 		let id = address(&[ALICE, SERVICE]);
 		assert_noop!(SharedIdentity::set_policy(RuntimeOrigin::signed(ALICE), id, SERVICE, policy(vec![])), Error::<Test>::NotActive);
-		assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(SERVICE), id));
+		assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(SERVICE), id, proposal(id)));
 		assert_noop!(SharedIdentity::set_policy(RuntimeOrigin::signed(SERVICE), id, SERVICE, policy(vec![])), Error::<Test>::NoPermission);
 		assert_noop!(SharedIdentity::set_policy(RuntimeOrigin::signed(EVE), id, SERVICE, policy(vec![])), Error::<Test>::NotMember);
 		assert_noop!(SharedIdentity::set_policy(RuntimeOrigin::signed(ALICE), id, EVE, policy(vec![])), Error::<Test>::UnknownMember);
@@ -232,5 +237,90 @@ fn k_of_n_signers_and_contract_restrictions_reach_the_permission_check() {
 		assert!(Pallet::<Test>::check_permission(&ALICE, &id, Permission::Declassify, &[3], None));
 		assert!(!Pallet::<Test>::check_permission(&ALICE, &id, Permission::Compute, &[], None));
 		assert!(Pallet::<Test>::check_permission(&ALICE, &id, Permission::Compute, &[], Some(contract)));
+	});
+}
+
+/// Issue #13: a member approves the proposal it read. Alice proposes read access for the
+/// service, the service reads the proposal; Alice withdraws it and proposes again under the
+/// same address, now with admin rights for herself only: the service's approval of what it
+/// read does not activate what it never saw.
+#[test]
+fn an_approval_names_the_proposal_it_read() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(ALICE), user_and_service()));
+		let id = address(&[ALICE, SERVICE]);
+		let read = proposal(id);
+		assert_ok!(SharedIdentity::dissolve(RuntimeOrigin::signed(ALICE), id));
+		let other: crate::MembersOf<Test> = BoundedVec::truncate_from(vec![
+			(ALICE, policy(vec![grant(vec![Permission::Admin, Permission::Declassify], vec![N::Always])])),
+			(SERVICE, policy(vec![grant(vec![Permission::Read], vec![N::Never])])),
+		]);
+		assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(ALICE), other));
+		assert_noop!(SharedIdentity::approve(RuntimeOrigin::signed(SERVICE), id, read), Error::<Test>::ProposalChanged);
+		assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(SERVICE), id, proposal(id)));
+	});
+}
+
+/// Issue #13: every identity record holds a deposit sized by its bytes from its proposer, more
+/// when a policy grows it, all of it back when it is dissolved.
+#[test]
+fn identity_records_hold_deposits() {
+	use frame_support::traits::fungible::InspectHold;
+	new_test_ext().execute_with(|| {
+		let held = || Balances::balance_on_hold(&crate::HoldReason::StateDeposit.into(), &ALICE);
+		let id = active_pair();
+		let record = Identities::<Test>::get(id).unwrap();
+		assert_eq!(held(), DEPOSIT_BASE + codec::Encode::encoded_size(&record) as u64);
+		assert_eq!(record.deposit, held());
+		let before = held();
+		let big = policy(vec![grant(vec![Permission::Read], vec![N::And, N::Member, N::Until(500)]); 4]);
+		assert_ok!(SharedIdentity::set_policy(RuntimeOrigin::signed(ALICE), id, SERVICE, big));
+		assert!(held() > before, "a larger record holds more");
+		assert_ok!(SharedIdentity::dissolve(RuntimeOrigin::signed(ALICE), id));
+		assert_eq!(held(), 0);
+		// A proposer who cannot pay proposes nothing.
+		assert_noop!(
+			SharedIdentity::create(RuntimeOrigin::signed(42), BoundedVec::truncate_from(vec![(42, policy(vec![]))])),
+			Error::<Test>::CannotPayDeposit
+		);
+	});
+}
+
+/// Issue #13: a 2-of-3 grant passes once another key co-signed the very request, and only until
+/// the co-signature lapses; clearing it returns the deposits.
+#[test]
+fn threshold_grants_pass_with_cosigners_on_chain() {
+	use frame_support::traits::fungible::InspectHold;
+	new_test_ext().execute_with(|| {
+		let (a, b, c) = (1u64, 2u64, 3u64);
+		let two_of_three = grant(vec![Permission::Compute], vec![N::Threshold { k: 2, keys: bounded(vec![a, b, c]) }]);
+		let members: crate::MembersOf<Test> =
+			BoundedVec::truncate_from(vec![(a, policy(vec![two_of_three])), (b, policy(vec![])), (c, policy(vec![]))]);
+		assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(a), members));
+		let id = address(&[a, b, c]);
+		for m in [b, c] {
+			assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(m), id, proposal(id)));
+		}
+		use crate::PermissionCheck;
+		let request = H256::repeat_byte(0x77);
+		let check = || {
+			let signers = <Pallet<Test> as PermissionCheck<u64, u64>>::cosigners(&id, &request);
+			Pallet::<Test>::check_permission(&a, &id, Permission::Compute, &signers, None)
+		};
+		assert!(!check(), "one key of three");
+		assert_noop!(SharedIdentity::cosign(RuntimeOrigin::signed(EVE), id, request), Error::<Test>::NotMember);
+		assert_ok!(SharedIdentity::cosign(RuntimeOrigin::signed(b), id, request));
+		assert_noop!(SharedIdentity::cosign(RuntimeOrigin::signed(b), id, request), Error::<Test>::AlreadyCosigned);
+		assert!(check(), "two of three");
+		assert!(!{
+			let signers = <Pallet<Test> as PermissionCheck<u64, u64>>::cosigners(&id, &H256::repeat_byte(1));
+			Pallet::<Test>::check_permission(&a, &id, Permission::Compute, &signers, None)
+		}, "a co-signature is for one request");
+		assert!(Balances::balance_on_hold(&crate::HoldReason::StateDeposit.into(), &b) > 0);
+		assert_noop!(SharedIdentity::clear_cosigns(RuntimeOrigin::signed(EVE), id, request), Error::<Test>::NothingToClear);
+		System::set_block_number(11);
+		assert!(!check(), "lapsed");
+		assert_ok!(SharedIdentity::clear_cosigns(RuntimeOrigin::signed(EVE), id, request));
+		assert_eq!(Balances::balance_on_hold(&crate::HoldReason::StateDeposit.into(), &b), 0);
 	});
 }

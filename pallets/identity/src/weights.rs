@@ -17,6 +17,8 @@ pub trait WeightInfo {
 	fn set_policy(m: u32) -> Weight;
 	fn remove_member(m: u32) -> Weight;
 	fn dissolve(m: u32) -> Weight;
+	fn cosign(m: u32) -> Weight;
+	fn clear_cosigns(m: u32) -> Weight;
 }
 
 /// Weights for a runtime using ParityDb.
@@ -50,6 +52,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn dissolve(m: u32) -> Weight {
 		record_access(m, T::DbWeight::get())
 	}
+	fn cosign(m: u32) -> Weight {
+		record_access(m, T::DbWeight::get()).saturating_add(T::DbWeight::get().reads_writes(2, 2))
+	}
+	fn clear_cosigns(m: u32) -> Weight {
+		Weight::from_parts(BASE + PER_MEMBER * m as u64, 2_000 + 100 * m as u64).saturating_add(T::DbWeight::get().reads_writes(1 + m as u64, 1 + m as u64))
+	}
 }
 
 impl WeightInfo for () {
@@ -67,5 +75,11 @@ impl WeightInfo for () {
 	}
 	fn dissolve(m: u32) -> Weight {
 		record_access(m, RocksDbWeight::get())
+	}
+	fn cosign(m: u32) -> Weight {
+		record_access(m, RocksDbWeight::get()).saturating_add(RocksDbWeight::get().reads_writes(2, 2))
+	}
+	fn clear_cosigns(m: u32) -> Weight {
+		Weight::from_parts(BASE + PER_MEMBER * m as u64, 2_000 + 100 * m as u64).saturating_add(RocksDbWeight::get().reads_writes(1 + m as u64, 1 + m as u64))
 	}
 }

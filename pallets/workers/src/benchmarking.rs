@@ -74,6 +74,21 @@ mod benchmarks {
 		assert!(Committees::<T>::contains_key(0));
 	}
 
+	#[benchmark]
+	fn dissolve_committee(s: Linear<1, { T::MaxCommitteeSize::get() }>) {
+		let s = s.max(Pallet::<T>::min_committee_size());
+		for i in 0..s {
+			registered::<T>(i);
+		}
+		let caller = funded::<T>(u32::MAX);
+		Pallet::<T>::request_committee(RawOrigin::Signed(caller.clone()).into(), s).expect("enough workers");
+		let draw_at = PendingCommittees::<T>::get(0).expect("requested").draw_at;
+		Pallet::<T>::on_initialize(draw_at);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), 0);
+		assert!(!Committees::<T>::contains_key(0));
+	}
+
 	/// The slashing path of `report`, shared among `c` honest members.
 	#[benchmark]
 	fn report(c: Linear<1, { T::MaxCommitteeSize::get() }>) {

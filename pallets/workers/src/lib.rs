@@ -103,6 +103,17 @@ pub struct Worker<Balance, BlockNumber> {
 	pub status: Status<BlockNumber>,
 }
 
+/// Who asked for a committee, what it holds for its record, and what the committee carries.
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+pub struct CommitteeRecord<AccountId, Balance> {
+	pub requester: AccountId,
+	pub deposit: Balance,
+	/// Live secrets shared with it.
+	pub secrets: u32,
+	/// Its pending tasks.
+	pub tasks: u32,
+}
+
 /// A committee requested but not drawn yet.
 #[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
 pub struct PendingCommittee<AccountId, BlockNumber> {
@@ -131,6 +142,9 @@ pub trait WorkerRegistry<AccountId> {
 	/// A secret on `committee` was registered (`true`) or removed: its members hold one share
 	/// more or less, and cannot unbond while they hold any.
 	fn note_secret(committee: CommitteeId, added: bool);
+	/// A task of `committee` started (`true`) or ended: a committee with tasks or secrets
+	/// cannot be dissolved.
+	fn note_task(committee: CommitteeId, started: bool);
 	/// Agreeing results that complete a task of a committee of `size`: a majority, and at least
 	/// 2t + 1 for the `CorruptionThreshold` t the committee can tolerate.
 	fn quorum(size: u32) -> u32;
@@ -171,6 +185,10 @@ pub mod pallet {
 		/// Committee draws that may fall in one block.
 		#[pallet::constant]
 		type MaxDrawsPerBlock: Get<u32>;
+		/// Deposit of a committee record, held from its requester (a governance parameter)...
+		type DepositBase: Get<BalanceOf<Self>>;
+		/// ...plus this much per byte (a governance parameter).
+		type DepositPerByte: Get<BalanceOf<Self>>;
 		/// The smallest committee anyone may request (a governance parameter).
 		type MinCommitteeSize: Get<u32>;
 		/// t, the corrupted members every committee must tolerate (a governance parameter; at
@@ -192,6 +210,8 @@ pub mod pallet {
 	pub enum HoldReason {
 		/// A worker's stake.
 		WorkerStake,
+		/// The deposit of a committee record.
+		StateDeposit,
 	}
 
 	pub type WorkerOf<T> = Worker<BalanceOf<T>, BlockNumberFor<T>>;
@@ -213,6 +233,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type PendingCommittees<T: Config> = StorageMap<_, Twox64Concat, CommitteeId, PendingCommittee<T::AccountId, BlockNumberFor<T>>>;
 
+	/// A committee's requester and the deposit held from it, and the live secrets and pending
+	/// tasks the committee has.
+	#[pallet::storage]
+	pub type CommitteeInfo<T: Config> = StorageMap<_, Twox64Concat, CommitteeId, CommitteeRecord<T::AccountId, BalanceOf<T>>>;
+
 	/// The committees to draw at the start of a block.
 	#[pallet::storage]
 	pub type Draws<T: Config> = StorageMap<_, Twox64Concat, BlockNumberFor<T>, BoundedVec<CommitteeId, T::MaxDrawsPerBlock>, ValueQuery>;
@@ -231,8 +256,10 @@ pub mod pallet {
 		/// A committee will be drawn at the start of block `draw_at`.
 		CommitteeRequested { id: CommitteeId, requester: T::AccountId, size: u32, draw_at: BlockNumberFor<T> },
 		CommitteeFormed { id: CommitteeId, members: Vec<T::AccountId> },
-		/// Too few eligible workers were left when the committee was drawn.
+		/// Too few eligible workers were left when the committee was drawn; the deposit is back.
 		CommitteeFailed { id: CommitteeId },
+		/// The requester dissolved a committee without secrets or tasks; its deposit is back.
+		CommitteeDissolved { id: CommitteeId },
 		/// `amount` of the offender's stake went to the task's honest members.
 		Slashed { task: H256, worker: T::AccountId, offence: Offence, amount: BalanceOf<T> },
 		/// The worker's stake fell below the minimum.
@@ -265,6 +292,14 @@ pub mod pallet {
 		HoldsSecrets,
 		/// Too many committees are drawn in that block already; try in the next one.
 		TooManyDraws,
+		/// The committee's deposit cannot be held from the requester's free balance.
+		CannotPayDeposit,
+		/// No committee with this id.
+		UnknownCommittee,
+		/// Only the committee's requester may dissolve it.
+		NotRequester,
+		/// The committee still holds secrets or has pending tasks.
+		CommitteeInUse,
 		/// Not enough eligible workers for a committee of this size.
 		NotEnoughWorkers,
 		/// Committee size must be at most `MaxCommitteeSize`.
@@ -362,9 +397,30 @@ pub mod pallet {
 			let id = NextCommitteeId::<T>::get();
 			let draw_at = frame_system::Pallet::<T>::block_number().saturating_add(T::DrawDelay::get().max(2u32.into()));
 			Draws::<T>::try_mutate(draw_at, |ids| ids.try_push(id)).map_err(|_| Error::<T>::TooManyDraws)?;
+			// The committee's record: its members (an account id of at most 64 bytes each) and this.
+			let bytes = (size as usize).saturating_mul(64).saturating_add(128);
+			let deposit = T::DepositBase::get().saturating_add(T::DepositPerByte::get().saturating_mul((bytes as u32).into()));
+			T::Currency::hold(&HoldReason::StateDeposit.into(), &requester, deposit).map_err(|_| Error::<T>::CannotPayDeposit)?;
+			CommitteeInfo::<T>::insert(id, CommitteeRecord { requester: requester.clone(), deposit, secrets: 0, tasks: 0 });
 			NextCommitteeId::<T>::put(id.saturating_add(1));
 			PendingCommittees::<T>::insert(id, PendingCommittee { requester: requester.clone(), size, draw_at });
 			Self::deposit_event(Event::CommitteeRequested { id, requester, size, draw_at });
+			Ok(())
+		}
+
+		/// Dissolve a committee the caller requested, once it holds no secret and runs no task:
+		/// its record goes and the deposit comes back.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::dissolve_committee(T::MaxCommitteeSize::get()))]
+		pub fn dissolve_committee(origin: OriginFor<T>, id: CommitteeId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let record = CommitteeInfo::<T>::get(id).ok_or(Error::<T>::UnknownCommittee)?;
+			ensure!(record.requester == who, Error::<T>::NotRequester);
+			ensure!(record.secrets == 0 && record.tasks == 0 && !PendingCommittees::<T>::contains_key(id), Error::<T>::CommitteeInUse);
+			Committees::<T>::remove(id);
+			CommitteeInfo::<T>::remove(id);
+			let _ = T::Currency::release(&HoldReason::StateDeposit.into(), &who, record.deposit, Precision::BestEffort);
+			Self::deposit_event(Event::CommitteeDissolved { id });
 			Ok(())
 		}
 
@@ -402,7 +458,12 @@ pub mod pallet {
 						Committees::<T>::insert(id, BoundedVec::truncate_from(members.clone()));
 						Self::deposit_event(Event::CommitteeFormed { id, members });
 					},
-					Err(_) => Self::deposit_event(Event::CommitteeFailed { id }),
+					Err(_) => {
+						if let Some(record) = CommitteeInfo::<T>::take(id) {
+							let _ = T::Currency::release(&HoldReason::StateDeposit.into(), &record.requester, record.deposit, Precision::BestEffort);
+						}
+						Self::deposit_event(Event::CommitteeFailed { id });
+					},
 				}
 			}
 			weight
@@ -517,7 +578,20 @@ pub mod pallet {
 			(size / 2 + 1).max(2 * t + 1)
 		}
 
+		fn note_task(committee: CommitteeId, started: bool) {
+			CommitteeInfo::<T>::mutate(committee, |r| {
+				if let Some(r) = r {
+					r.tasks = if started { r.tasks.saturating_add(1) } else { r.tasks.saturating_sub(1) };
+				}
+			});
+		}
+
 		fn note_secret(committee: CommitteeId, added: bool) {
+			CommitteeInfo::<T>::mutate(committee, |r| {
+				if let Some(r) = r {
+					r.secrets = if added { r.secrets.saturating_add(1) } else { r.secrets.saturating_sub(1) };
+				}
+			});
 			for member in Committees::<T>::get(committee).unwrap_or_default() {
 				Workers::<T>::mutate(&member, |w| {
 					if let Some(w) = w {

@@ -57,6 +57,8 @@ impl pallet_workers::Config for Test {
 	type MaxConcurrentTasks = ConstU32<2>;
 	type DrawDelay = ConstU64<2>;
 	type MaxDrawsPerBlock = ConstU32<4>;
+	type DepositBase = ConstU64<5>;
+	type DepositPerByte = ConstU64<0>;
 	type MinCommitteeSize = ConstU32<3>;
 	type CorruptionThreshold = ConstU32<1>;
 	type FalseReportPenalty = ConstU64<50>;

@@ -199,3 +199,35 @@ fn stake_follows_duty() {
 		assert!(!Workers::is_registered(&1));
 	});
 }
+
+/// Issue #13: a committee record holds a deposit from its requester, back when the requester
+/// dissolves it (never while it holds secrets or runs tasks) or when its draw fails.
+#[test]
+fn committees_hold_deposits_until_dissolved() {
+	new_test_ext().execute_with(|| {
+		use crate::HoldReason;
+		let held = |who| Balances::balance_on_hold(&HoldReason::StateDeposit.into(), &who);
+		for w in 1..=3 {
+			assert_ok!(register(w, 2_000));
+		}
+		assert_ok!(Workers::request_committee(RuntimeOrigin::signed(9), 3));
+		assert_eq!(held(9), 5);
+		run_to(3);
+		Workers::note_secret(0, true);
+		assert_noop!(Workers::dissolve_committee(RuntimeOrigin::signed(8), 0), Error::<Test>::NotRequester);
+		assert_noop!(Workers::dissolve_committee(RuntimeOrigin::signed(9), 0), Error::<Test>::CommitteeInUse);
+		Workers::note_secret(0, false);
+		Workers::note_task(0, true);
+		assert_noop!(Workers::dissolve_committee(RuntimeOrigin::signed(9), 0), Error::<Test>::CommitteeInUse);
+		Workers::note_task(0, false);
+		assert_ok!(Workers::dissolve_committee(RuntimeOrigin::signed(9), 0));
+		assert_eq!(held(9), 0);
+		assert!(Committees::<Test>::get(0).is_none());
+		// A draw that finds too few workers gives the deposit back.
+		assert_ok!(Workers::request_committee(RuntimeOrigin::signed(9), 3));
+		assert_ok!(Workers::unbond(RuntimeOrigin::signed(1)));
+		run_to(5);
+		System::assert_has_event(Event::CommitteeFailed { id: 1 }.into());
+		assert_eq!(held(9), 0);
+	});
+}

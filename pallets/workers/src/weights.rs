@@ -15,6 +15,7 @@ pub trait WeightInfo {
 	fn withdraw() -> Weight;
 	fn request_committee(workers: u32, size: u32) -> Weight;
 	fn report(committee: u32) -> Weight;
+	fn dissolve_committee(size: u32) -> Weight;
 }
 
 pub struct SubstrateWeight<T>(PhantomData<T>);
@@ -56,6 +57,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn report(committee: u32) -> Weight {
 		report(committee, T::DbWeight::get())
 	}
+	fn dissolve_committee(size: u32) -> Weight {
+		Weight::from_parts(30_000_000 + 500_000 * size as u64, 3_000 + 64 * size as u64).saturating_add(T::DbWeight::get().reads_writes(3, 3))
+	}
 }
 
 impl WeightInfo for () {
@@ -76,5 +80,8 @@ impl WeightInfo for () {
 	}
 	fn report(committee: u32) -> Weight {
 		report(committee, RocksDbWeight::get())
+	}
+	fn dissolve_committee(size: u32) -> Weight {
+		Weight::from_parts(30_000_000 + 500_000 * size as u64, 3_000 + 64 * size as u64).saturating_add(RocksDbWeight::get().reads_writes(3, 3))
 	}
 }

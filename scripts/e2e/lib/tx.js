@@ -53,3 +53,10 @@ export async function requestCommittee(api, size, signer, timeoutMs = 60_000) {
   }
   throw new Error(`committee ${id} was not drawn in ${timeoutMs} ms`);
 }
+
+/** What `who` has on hold for `reason` (e.g. `{ SecretCompute: 'TaskGas' }`), as a bigint. */
+export async function heldFor(api, who, reason) {
+  const holds = await api.query.balances.holds(who);
+  const wanted = JSON.stringify(reason);
+  return holds.filter((h) => JSON.stringify(h.id.toJSON()) === wanted).reduce((sum, h) => sum + h.amount.toBigInt(), 0n);
+}

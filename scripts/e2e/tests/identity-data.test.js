@@ -36,7 +36,9 @@ test('Taccess / Tdata: share, store, read, revoke, refused', async () => {
   const identity = findEvent(proposed.events, 'sharedIdentity', 'Proposed').data.identity.toHex();
   // addr_P = blake2_256(pk_user ‖ pk_service)
   assert.equal(identity, blake2AsHex(u8aConcat(user.publicKey, service.publicKey), 256));
-  const approved = await submit(api, api.tx.sharedIdentity.approve(identity), service);
+  // The service approves the proposal it read (members and policies, by hash).
+  const { proposal } = (await api.call.sharedIdentityApi.identity(identity)).unwrap();
+  const approved = await submit(api, api.tx.sharedIdentity.approve(identity, proposal), service);
   assert.ok(findEvent(approved.events, 'sharedIdentity', 'Created'));
   const view = (await api.call.sharedIdentityApi.identity(identity)).unwrap();
   assert.equal(view.active.isTrue, true);

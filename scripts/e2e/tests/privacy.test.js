@@ -15,7 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { Node, tempDir } from '../lib/node.js';
-import { submit, findEvent } from '../lib/tx.js';
+import { submit, findEvent, heldFor } from '../lib/tx.js';
 import { Daemon, run, WORKER_BIN, CLIENT_BIN } from '../lib/process.js';
 
 const EXAMPLES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'contracts');
@@ -120,7 +120,7 @@ test('an out-of-range bid is refused by the committee, its owner named, and nobo
   assert.equal(rejected.data.owner.toHex(), identities[1]);
   // No public output was produced, Alice's gas hold came back, and no worker lost stake.
   assert.equal((await api.query.secretCompute.tasks(task)).unwrap().status.type, 'Failed');
-  assert.equal((await api.query.system.account(alice.address)).data.reserved.toBigInt(), 0n);
+  assert.equal(await heldFor(api, alice.address, { SecretCompute: 'TaskGas' }), 0n);
   for (const [i, a] of WORKER_ACCOUNTS.entries()) {
     const now = (await api.query.workers.workers(new Keyring({ type: 'sr25519' }).addFromUri(a).address)).unwrap();
     assert.equal(now.stake.toBigInt(), stakes[i]);

@@ -21,7 +21,7 @@ import { randomInt } from 'node:crypto';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { Node, tempDir } from '../lib/node.js';
-import { submit, findEvent } from '../lib/tx.js';
+import { submit, findEvent, heldFor } from '../lib/tx.js';
 import { Daemon, run, WORKER_BIN, CLIENT_BIN } from '../lib/process.js';
 
 const EXAMPLES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'contracts');
@@ -218,7 +218,7 @@ test('a task no member can run fails at once: refunded, and no worker loses stak
   // One bid for a four-bidder auction: the members cannot run it and say so.
   const [[bid]] = await shareAll([[[500, 'u32']]]);
   const free = (await api.query.system.account(alice.address)).data.free.toBigInt();
-  const submitted = await submit(api, api.tx.secretCompute.submitTask(contracts.auction, 'sealed_bid', [bid], '0x', 10n ** 12n), alice);
+  const submitted = await submit(api, api.tx.secretCompute.submitTask(contracts.auction, 'sealed_bid', [bid], '0x', 10n ** 13n), alice);
   assert.equal(submitted.error, null);
   const { task } = findEvent(submitted.events, 'secretCompute', 'TaskCreated').data;
   const wait = await run(CLIENT_BIN, ['--rpc', node.wsUrl, 'task', 'wait', task.toHex(), '--timeout', '120']);
@@ -230,9 +230,13 @@ test('a task no member can run fails at once: refunded, and no worker loses stak
   const now = (await api.rpc.chain.getHeader()).number.toNumber();
   assert.ok(now < info.deadline.toNumber(), `failed at #${now}, deadline #${info.deadline}`);
   // Only the transaction fee left Alice's balance; the gas hold came back.
+  // The gas came back; only the transaction fee left, and the task's deposit stays held until
+  // its records are pruned.
   const after = (await api.query.system.account(alice.address)).data;
-  assert.equal(after.reserved.toBigInt(), 0n);
-  assert.ok(free - after.free.toBigInt() < 10n ** 11n, 'the gas limit was refunded');
+  assert.equal(await heldFor(api, alice.address, { SecretCompute: 'TaskGas' }), 0n);
+  const deposit = info.deposit.toBigInt();
+  assert.ok(deposit > 0n);
+  assert.ok(free - after.free.toBigInt() - deposit < 10n ** 11n, 'the gas limit was refunded');
   for (const [address, was] of before) {
     const now = (await api.query.workers.workers(address)).unwrap().toJSON();
     // (It holds one more share: the bid's.)

@@ -7,7 +7,7 @@ import { Keyring } from '@polkadot/keyring';
 import { stringToHex, u8aToHex } from '@polkadot/util';
 import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
 import { Node, waitUntil } from '../lib/node.js';
-import { submit, findEvent, requestCommittee } from '../lib/tx.js';
+import { submit, findEvent, heldFor, requestCommittee } from '../lib/tx.js';
 
 const UNIT = 10n ** 12n;
 const CODE = 'contract Salary { pub fn survey(salaries: private [u32; 5] @ each) { } }';
@@ -130,7 +130,7 @@ test('the chain refuses a one-member committee, a zero gas limit, a result that 
 });
 
 test('a task nobody finishes fails at its deadline: refund and slashed timeouts', async () => {
-  const holdBefore = (await api.query.system.account(owner.address)).data.reserved.toBigInt();
+  const holdBefore = await heldFor(api, owner.address, { SecretCompute: 'TaskGas' });
   const created = await ok(api.tx.secretCompute.submitTask(contract, stringToHex('survey'), [secret], '0x', UNIT), owner);
   const { task, deadline } = findEvent(created.events, 'secretCompute', 'TaskCreated').data;
   await ok(api.tx.secretCompute.submitResult(task, resultOf(1, 1n)), workers[0]);
@@ -143,6 +143,5 @@ test('a task nobody finishes fails at its deadline: refund and slashed timeouts'
   for (const i of [1, 2, 3]) assert.equal(await stakeOf(workers[i]), stakes[i] - stakes[i] / 10n);
   assert.equal(await stakeOf(workers[0]), stakes[0]);
   // The requester's gas hold is released.
-  const holdAfter = (await api.query.system.account(owner.address)).data.reserved.toBigInt();
-  assert.equal(holdAfter, holdBefore);
+  assert.equal(await heldFor(api, owner.address, { SecretCompute: 'TaskGas' }), holdBefore);
 });
