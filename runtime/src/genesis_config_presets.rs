@@ -4,7 +4,10 @@
 //! Both endow the well-known development accounts, make Alice the sudo key and Alice, Bob and
 //! Charlie the council. Enigma parameters start at their defaults in [`crate::parameters`].
 
-use crate::{AccountId, Balance, BalancesConfig, CouncilConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
+use crate::{
+	opaque::SessionKeys, AccountId, Balance, BalancesConfig, CouncilConfig, RuntimeGenesisConfig, SessionConfig, SudoConfig,
+	ValidatorSetConfig, UNIT,
+};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
@@ -19,19 +22,22 @@ pub const ENDOWMENT: Balance = 1_000_000 * UNIT;
 /// A validator's Aura (sr25519) and GRANDPA (ed25519) keys, derived from the same dev seed.
 type Validator = (Sr25519Keyring, Ed25519Keyring);
 
+/// The validators are the session pallet's: their accounts form the validator set, their keys
+/// are registered as session keys, and the session pallet hands the keys to Aura and GRANDPA
+/// (whose own genesis authorities stay empty).
 fn enigma_genesis(validators: &[Validator], root: AccountId, council: Vec<AccountId>) -> Value {
 	let endowed = Sr25519Keyring::well_known().map(|k| (k.to_account_id(), ENDOWMENT));
+	let keys: Vec<(AccountId, AccountId, SessionKeys)> = validators
+		.iter()
+		.map(|(aura, grandpa)| {
+			let keys = SessionKeys { aura: AuraId::from(aura.public()), grandpa: GrandpaId::from(grandpa.public()) };
+			(aura.to_account_id(), aura.to_account_id(), keys)
+		})
+		.collect();
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig { balances: endowed.collect() },
-		aura: pallet_aura::GenesisConfig {
-			authorities: validators.iter().map(|(aura, _)| AuraId::from(aura.public())).collect(),
-		},
-		grandpa: pallet_grandpa::GenesisConfig {
-			authorities: validators
-				.iter()
-				.map(|(_, grandpa)| (GrandpaId::from(grandpa.public()), 1))
-				.collect(),
-		},
+		validator_set: ValidatorSetConfig { validators: validators.iter().map(|(aura, _)| aura.to_account_id()).collect() },
+		session: SessionConfig { keys, non_authority_keys: vec![] },
 		sudo: SudoConfig { key: Some(root) },
 		council: CouncilConfig { members: council },
 	})

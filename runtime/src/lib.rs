@@ -3,6 +3,12 @@
 //! Standard FRAME pallets (balances, fees, sudo, Aura + GRANDPA) plus the governance layer every
 //! Enigma pallet reads its prices and limits from: `pallet-parameters` holding the typed
 //! [`parameters::dynamic_params`], changeable by root or by a majority of the `Council`.
+//!
+//! Validators: `pallet-validator-set` (governance adds and removes them) feeds `pallet-session`,
+//! which rotates their Aura and GRANDPA keys every [`SESSION_PERIOD`] blocks; GRANDPA
+//! equivocations are reported through `pallet-offences` with key-ownership proofs from
+//! `pallet-session`'s historical roots, and cost the equivocator its seat; block authors
+//! (`pallet-authorship`) receive 80% of transaction fees and all tips, the rest is burned.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 // `construct_runtime` and `impl_runtime_apis` expand to a lot of code.
@@ -16,13 +22,16 @@ extern crate alloc;
 pub mod apis;
 pub mod genesis_config_presets;
 pub mod parameters;
+#[cfg(test)]
+mod tests;
 
 use alloc::vec::Vec;
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{
-		AsEnsureOriginWithArg, ConstBool, ConstU32, ConstU64, ConstU8, EitherOfDiverse,
-		VariantCountOf,
+		fungible::{Balanced, Credit},
+		AsEnsureOriginWithArg, ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, EitherOfDiverse, Imbalance,
+		OnUnbalanced, VariantCountOf,
 	},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
@@ -71,6 +80,8 @@ pub const MILLI_SECS_PER_BLOCK: u64 = 3000;
 /// Aura's slot length; it cannot change once the chain has started.
 pub const SLOT_DURATION: u64 = MILLI_SECS_PER_BLOCK;
 pub const MINUTES: BlockNumber = 60_000 / (MILLI_SECS_PER_BLOCK as BlockNumber);
+/// Blocks per session: a validator set change takes effect two sessions (a minute) later.
+pub const SESSION_PERIOD: BlockNumber = 10;
 pub const HOURS: BlockNumber = MINUTES * 60;
 pub const DAYS: BlockNumber = HOURS * 24;
 
@@ -144,10 +155,15 @@ impl frame_system::Config for Runtime {
 
 impl pallet_aura::Config for Runtime {
 	type AuthorityId = AuraId;
-	type DisabledValidators = ();
+	type DisabledValidators = Session;
 	type MaxAuthorities = ConstU32<32>;
 	type AllowMultipleBlocksPerSlot = ConstBool<false>;
 	type SlotDuration = pallet_aura::MinimumPeriodTimesTwo<Runtime>;
+}
+
+parameter_types! {
+	/// An equivocation report stays valid for six sessions.
+	pub const ReportLongevity: u64 = 6 * SESSION_PERIOD as u64;
 }
 
 impl pallet_grandpa::Config for Runtime {
@@ -155,9 +171,92 @@ impl pallet_grandpa::Config for Runtime {
 	type WeightInfo = ();
 	type MaxAuthorities = ConstU32<32>;
 	type MaxNominators = ConstU32<0>;
-	type MaxSetIdSessionEntries = ConstU64<0>;
-	type KeyOwnerProof = sp_core::Void;
-	type EquivocationReportSystem = ();
+	/// Set ids are remembered per session for as long as reports are valid.
+	type MaxSetIdSessionEntries = ConstU64<6>;
+	type KeyOwnerProof = sp_session::MembershipProof;
+	type EquivocationReportSystem = pallet_grandpa::EquivocationReportSystem<Self, Offences, Historical, ReportLongevity>;
+}
+
+impl pallet_authorship::Config for Runtime {
+	type FindAuthor = pallet_session::FindAccountFromAuthorIndex<Self, Aura>;
+	type EventHandler = ();
+}
+
+impl pallet_session::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type ValidatorId = AccountId;
+	type ValidatorIdOf = sp_runtime::traits::ConvertInto;
+	type ShouldEndSession = pallet_session::PeriodicSessions<ConstU32<SESSION_PERIOD>, ConstU32<0>>;
+	type NextSessionRotation = pallet_session::PeriodicSessions<ConstU32<SESSION_PERIOD>, ConstU32<0>>;
+	type SessionManager = pallet_session::historical::NoteHistoricalRoot<Self, ValidatorSet>;
+	type SessionHandler = <opaque::SessionKeys as sp_runtime::traits::OpaqueKeys>::KeyTypeIdProviders;
+	type Keys = opaque::SessionKeys;
+	type DisablingStrategy = pallet_session::disabling::UpToLimitWithReEnablingDisablingStrategy;
+	type WeightInfo = ();
+	type Currency = Balances;
+	/// Registered session keys are a record like any other: they hold a deposit.
+	type KeyDeposit = ConstU128<{ 10 * MILLI_UNIT }>;
+}
+
+/// Validators carry no further identification into offence reports.
+pub struct NoIdentification;
+impl sp_runtime::traits::Convert<AccountId, Option<()>> for NoIdentification {
+	fn convert(_: AccountId) -> Option<()> {
+		Some(())
+	}
+}
+
+impl pallet_session::historical::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type FullIdentification = ();
+	type FullIdentificationOf = NoIdentification;
+}
+
+impl pallet_offences::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type IdentificationTuple = pallet_session::historical::IdentificationTuple<Self>;
+	type OnOffenceHandler = ValidatorSet;
+}
+
+impl pallet_validator_set::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type AddRemoveOrigin = RootOrCouncilMajority;
+	type MinValidators = ConstU32<1>;
+	type MaxValidators = ConstU32<32>;
+	type WeightInfo = pallet_validator_set::weights::SubstrateWeight<Runtime>;
+}
+
+/// Unsigned transactions the runtime creates itself (GRANDPA equivocation reports).
+impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extrinsic = UncheckedExtrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<LocalCall> frame_system::offchain::CreateBare<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	fn create_bare(call: RuntimeCall) -> UncheckedExtrinsic {
+		UncheckedExtrinsic::new_bare(call)
+	}
+}
+
+/// Transaction fees: 80% to the block's author, 20% burned; tips all to the author.
+pub struct DealWithFees;
+impl OnUnbalanced<Credit<AccountId, Balances>> for DealWithFees {
+	fn on_unbalanceds(mut fees_then_tips: impl Iterator<Item = Credit<AccountId, Balances>>) {
+		let Some(fees) = fees_then_tips.next() else { return };
+		let (mut to_author, _burned) = fees.ration(80, 20);
+		if let Some(tips) = fees_then_tips.next() {
+			to_author.subsume(tips);
+		}
+		if let Some(author) = Authorship::author() {
+			let _ = <Balances as Balanced<AccountId>>::resolve(&author, to_author);
+		}
+	}
 }
 
 impl pallet_timestamp::Config for Runtime {
@@ -191,7 +290,7 @@ parameter_types! {
 
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
+	type OnChargeTransaction = FungibleAdapter<Balances, DealWithFees>;
 	type OperationalFeeMultiplier = ConstU8<5>;
 	type WeightToFee = IdentityFee<Balance>;
 	type LengthToFee = IdentityFee<Balance>;
@@ -373,6 +472,17 @@ mod runtime {
 	pub type Workers = pallet_workers;
 	#[runtime::pallet_index(13)]
 	pub type SecretCompute = pallet_secret_compute;
+	// The validator set and what it takes: authorship, sessions, offences.
+	#[runtime::pallet_index(20)]
+	pub type Authorship = pallet_authorship;
+	#[runtime::pallet_index(21)]
+	pub type ValidatorSet = pallet_validator_set;
+	#[runtime::pallet_index(22)]
+	pub type Session = pallet_session;
+	#[runtime::pallet_index(23)]
+	pub type Historical = pallet_session::historical;
+	#[runtime::pallet_index(24)]
+	pub type Offences = pallet_offences;
 }
 
 /// The address format for describing accounts.

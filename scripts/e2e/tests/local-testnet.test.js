@@ -67,3 +67,65 @@ test('finality continues with one of four validators killed, and it catches up a
   const daveGenesis = (await apis[3].rpc.chain.getBlockHash(0)).toHex();
   assert.equal(daveGenesis, (await apis[0].rpc.chain.getBlockHash(0)).toHex());
 });
+
+test('governance adds a fifth validator with rotated keys and removes it; finality continues', async () => {
+  const { Keyring } = await import('@polkadot/keyring');
+  const { submit, findEvent } = await import('../lib/tx.js');
+  const keyring = new Keyring({ type: 'sr25519' });
+  const [alice, eve] = [keyring.addFromUri('//Alice'), keyring.addFromUri('//Eve')];
+  const api = apis[0];
+  const bootnode = `/ip4/127.0.0.1/tcp/${nodes[0].p2pPort}/p2p/${peerIdOf(ALICE_NODE_KEY)}`;
+  const eveNode = new Node('eve', ['--chain', SPEC, '--eve', '--bootnodes', bootnode], { nodeKey: nodeKey(4) });
+  nodes.push(eveNode);
+  await eveNode.start();
+  const eveApi = await eveNode.api();
+  apis.push(eveApi);
+
+  // Eve's node makes fresh session keys in its keystore, with a proof that they are Eve's
+  // account's to register; Eve's account registers them.
+  const owner = '0x' + Buffer.from(eve.publicKey).toString('hex');
+  const rotated = await fetch(`http://127.0.0.1:${eveNode.rpcPort}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'author_rotateKeysWithOwner', params: [owner] }),
+  }).then((r) => r.json());
+  assert.ok(rotated.result, JSON.stringify(rotated));
+  const { keys, proof } = rotated.result;
+  assert.equal((await submit(api, api.tx.session.setKeys(keys, proof), eve)).error, null);
+  const added = await submit(api, api.tx.sudo.sudo(api.tx.validatorSet.addValidator(eve.address)), alice);
+  assert.ok(findEvent(added.events, 'validatorSet', 'ValidatorAdded'));
+  // Two session boundaries later Eve authors blocks and votes in GRANDPA.
+  await waitUntil('Eve in the session\'s validators', async () =>
+    (await api.query.session.validators()).map(String).includes(eve.address), { timeoutMs: 150_000 });
+  assert.equal((await api.query.aura.authorities()).length, 5);
+  assert.equal((await api.call.grandpaApi.grandpaAuthorities()).length, 5);
+  const from = await finalizedNumber(api);
+  await waitUntil('a block authored by Eve, finalized', async () => {
+    const head = await finalizedNumber(api);
+    for (let n = Math.max(from, head - 10); n <= head; n++) {
+      const header = await api.derive.chain.getHeader(await api.rpc.chain.getBlockHash(n));
+      if (header.author?.toString() === eve.address) return true;
+    }
+    return false;
+  }, { timeoutMs: 120_000, everyMs: 2_000 });
+
+  // Block authors earn 80% of the fees of their blocks.
+  const paid = await submit(api, api.tx.balances.transferKeepAlive(eve.address, 10n ** 12n), alice);
+  const fee = findEvent(paid.events, 'transactionPayment', 'TransactionFeePaid').data.actualFee.toBigInt();
+  const author = (await api.derive.chain.getHeader(paid.blockHash)).author.toString();
+  const deposit = paid.events.find((e) => e.section === 'balances' && e.method === 'Deposit' && e.data.who.toString() === author);
+  assert.ok(deposit, 'the author got a share of the fee');
+  assert.equal(deposit.data.amount.toBigInt(), fee * 80n / 100n);
+
+  // Governance removes Eve; two sessions later the four validators carry on without it.
+  assert.equal((await submit(api, api.tx.sudo.sudo(api.tx.validatorSet.removeValidator(eve.address)), alice)).error, null);
+  await waitUntil('Eve out of the validators', async () =>
+    !(await api.query.session.validators()).map(String).includes(eve.address), { timeoutMs: 150_000 });
+  assert.equal((await api.call.grandpaApi.grandpaAuthorities()).length, 4);
+  await eveApi.disconnect();
+  apis.pop();
+  await eveNode.stop();
+  const atRemoval = await finalizedNumber(api);
+  await waitUntil(`finality past ${atRemoval + 3} with Eve gone`, async () =>
+    (await finalizedNumber(api)) >= atRemoval + 3, { timeoutMs: 90_000 });
+});

@@ -1,0 +1,78 @@
+//! The runtime's validator machinery end to end, in the native runtime: a GRANDPA equivocation
+//! reported with a key-ownership proof from the session pallet's historical roots costs the
+//! equivocator its seat at the next session.
+
+use crate::{
+	genesis_config_presets::local_config_genesis, Grandpa, Historical, Runtime, RuntimeEvent, RuntimeGenesisConfig, RuntimeOrigin,
+	Session, System,
+};
+use frame_support::{assert_ok, traits::KeyOwnerProofSystem};
+use sp_core::{Pair, H256};
+use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+
+/// `patch` merged into `base`, objects key by key, as the node merges a preset into the default
+/// genesis config.
+fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
+	match (base, patch) {
+		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
+			for (key, value) in patch {
+				merge(base.entry(key).or_insert(serde_json::Value::Null), value);
+			}
+		},
+		(base, patch) => *base = patch,
+	}
+}
+
+/// The local testnet's genesis (Alice, Bob, Charlie and Dave validating), built from its preset
+/// as the node builds it.
+fn local_testnet() -> sp_io::TestExternalities {
+	let mut ext = sp_io::TestExternalities::default();
+	ext.execute_with(|| {
+		let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("JSON");
+		merge(&mut config, local_config_genesis());
+		frame_support::genesis_builder_helper::build_state::<RuntimeGenesisConfig>(serde_json::to_vec(&config).expect("JSON"))
+			.expect("the preset builds");
+		System::set_block_number(1);
+	});
+	ext
+}
+
+/// Two prevotes in one round for different blocks, both signed by `keyring`.
+fn equivocation(set_id: u64, keyring: Ed25519Keyring) -> sp_consensus_grandpa::EquivocationProof<H256, u32> {
+	let vote = |target: H256| {
+		let prevote = finality_grandpa::Prevote { target_hash: target, target_number: 10u32 };
+		let payload = sp_consensus_grandpa::localized_payload(1, set_id, &finality_grandpa::Message::Prevote(prevote.clone()));
+		(prevote, keyring.pair().sign(&payload).into())
+	};
+	sp_consensus_grandpa::EquivocationProof::new(
+		set_id,
+		sp_consensus_grandpa::Equivocation::Prevote(finality_grandpa::Equivocation {
+			round_number: 1,
+			identity: keyring.public().into(),
+			first: vote(H256::repeat_byte(1)),
+			second: vote(H256::repeat_byte(2)),
+		}),
+	)
+}
+
+#[test]
+fn a_grandpa_equivocation_costs_the_validator_its_seat() {
+	local_testnet().execute_with(|| {
+		assert_eq!(Session::validators().len(), 4);
+		let proof = equivocation(Grandpa::current_set_id(), Ed25519Keyring::Bob);
+		let owner = Historical::prove((sp_consensus_grandpa::KEY_TYPE, sp_consensus_grandpa::AuthorityId::from(Ed25519Keyring::Bob.public())))
+			.expect("Bob's GRANDPA key belongs to a validator of this session");
+		assert_ok!(Grandpa::report_equivocation_unsigned(RuntimeOrigin::none(), Box::new(proof), owner));
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		assert!(System::events().iter().any(|r| matches!(
+			&r.event,
+			RuntimeEvent::ValidatorSet(pallet_validator_set::Event::ValidatorPunished { validator, .. }) if *validator == bob
+		)));
+		assert!(!pallet_validator_set::Validators::<Runtime>::get().contains(&bob));
+		// Two session boundaries later Bob no longer validates.
+		Session::rotate_session();
+		Session::rotate_session();
+		assert!(!Session::validators().contains(&bob));
+		assert_eq!(Session::validators().len(), 3);
+	});
+}
