@@ -16,7 +16,7 @@ log "1/4 duplicate-crate check"
 log "2/4 cargo test --workspace, then the pallets' benchmarks as tests"
 cargo test --locked --workspace
 SKIP_WASM_BUILD=1 cargo test --locked --features runtime-benchmarks \
-	-p pallet-shared-identity -p pallet-data-registry -p pallet-workers -p pallet-secret-compute
+	-p pallet-shared-identity -p pallet-data-registry -p pallet-workers -p pallet-secret-compute -p pallet-validator-set
 
 log "3/4 build enigma-node, enigma-worker, enigma and dht-node"
 cargo build --locked -p enigma-node -p enigma-worker -p enigma-client -p enigma-p2p --bins

@@ -577,5 +577,6 @@ mod benches {
 		[pallet_data_registry, DataRegistry]
 		[pallet_workers, Workers]
 		[pallet_secret_compute, SecretCompute]
+		[pallet_validator_set, ValidatorSet]
 	);
 }

@@ -7,6 +7,11 @@
 //! logged and dropped. Frames that arrive before the local party opened the session wait in a
 //! bounded buffer.
 //!
+//! Every frame is also signed by its sender (see [`MpcFrame`]): a frame whose signature does not
+//! verify for this node as its recipient is dropped, and a signed frame that no honest member
+//! sends (one that is not a whole number of words, [`enigma_primitives::malformed_frame`]) is
+//! kept as evidence the chain can check ([`Sessions::take_evidence`]).
+//!
 //! [`P2pTransport`] implements the MPC engine's [`Transport`], so a run goes over libp2p
 //! unchanged. Its `recv` blocks: run MPC on a thread of its own, not inside an async task.
 
@@ -15,7 +20,7 @@ use enigma_mpc::{
 	error::{MpcError, Result},
 	transport::Transport,
 };
-use libp2p::PeerId;
+use libp2p::{identity::Keypair, PeerId};
 use std::{
 	collections::{BTreeMap, HashMap, HashSet},
 	sync::{
@@ -29,12 +34,14 @@ use tokio::sync::mpsc::UnboundedSender;
 /// Frames kept for a session nobody opened yet, and how many such sessions.
 const EARLY_FRAMES_PER_SESSION: usize = 16_384;
 const EARLY_SESSIONS: usize = 64;
+/// Sessions whose evidence of misbehaviour is kept until the worker takes it.
+const EVIDENCE_SESSIONS: usize = 64;
 
 struct Inbox {
-	to_party: Sender<Vec<u8>>,
+	to_party: Sender<MpcFrame>,
 	next: u64,
 	/// Frames that overtook an earlier one.
-	waiting: BTreeMap<u64, Vec<u8>>,
+	waiting: BTreeMap<u64, MpcFrame>,
 }
 
 struct Session {
@@ -44,15 +51,41 @@ struct Session {
 }
 
 /// Every open session of a node, and early frames of sessions not open yet.
-#[derive(Default)]
 pub struct Sessions {
+	local: PeerId,
 	open: HashMap<[u8; 32], Session>,
 	early: HashMap<[u8; 32], Vec<(PeerId, MpcFrame)>>,
+	/// Signed frames no honest member sends, by session, with their senders.
+	evidence: HashMap<[u8; 32], Vec<(PeerId, MpcFrame)>>,
 }
 
 impl Sessions {
+	pub(crate) fn new(local: PeerId) -> Self {
+		Self { local, open: HashMap::new(), early: HashMap::new(), evidence: HashMap::new() }
+	}
+
+	/// The signed malformed frames `sender` sent this node in `session`, if any (taken: a worker
+	/// reports them once).
+	pub fn take_evidence(&mut self, session: &[u8; 32], sender: &PeerId) -> Vec<MpcFrame> {
+		let Some(list) = self.evidence.get_mut(session) else { return Vec::new() };
+		let (theirs, rest): (Vec<_>, Vec<_>) = std::mem::take(list).into_iter().partition(|(p, _)| p == sender);
+		*list = rest;
+		theirs.into_iter().map(|(_, f)| f).collect()
+	}
+
+	fn note_evidence(&mut self, sender: PeerId, frame: MpcFrame) {
+		if !self.evidence.contains_key(&frame.session) && self.evidence.len() >= EVIDENCE_SESSIONS {
+			return;
+		}
+		self.evidence.entry(frame.session).or_default().push((sender, frame));
+	}
+
 	/// Hands an inbound frame to its session, in sending order.
 	pub(crate) fn deliver(&mut self, from: PeerId, frame: MpcFrame) {
+		if !frame.verify(&from, &self.local) {
+			tracing::warn!(target: "mpc", "dropped a frame from {from} whose signature does not verify (session {})", hex::encode(frame.session));
+			return;
+		}
 		let Some(session) = self.open.get_mut(&frame.session) else {
 			let early_sessions = self.early.len();
 			let buffered = self.early.entry(frame.session).or_default();
@@ -72,11 +105,11 @@ impl Sessions {
 			tracing::warn!(target: "mpc", "dropped a replayed frame #{} from {from}", frame.seq);
 			return;
 		}
-		inbox.waiting.insert(frame.seq, frame.payload);
-		while let Some(payload) = inbox.waiting.remove(&inbox.next) {
+		inbox.waiting.insert(frame.seq, frame);
+		while let Some(frame) = inbox.waiting.remove(&inbox.next) {
 			inbox.next += 1;
 			// The party may have finished already; late frames are of no use then.
-			let _ = inbox.to_party.send(payload);
+			let _ = inbox.to_party.send(frame);
 		}
 	}
 
@@ -98,9 +131,11 @@ pub struct P2pTransport {
 	session: [u8; 32],
 	party: usize,
 	committee: Vec<PeerId>,
+	/// Signs every frame this node sends.
+	keypair: Keypair,
 	commands: UnboundedSender<Command>,
 	sessions: Arc<Mutex<Sessions>>,
-	from: Vec<Option<Receiver<Vec<u8>>>>,
+	from: Vec<Option<Receiver<MpcFrame>>>,
 	next_seq: Vec<u64>,
 	timeout: Duration,
 }
@@ -109,11 +144,12 @@ impl P2pTransport {
 	pub(crate) fn open(
 		session: [u8; 32],
 		committee: Vec<PeerId>,
-		local: PeerId,
+		keypair: Keypair,
 		sessions: Arc<Mutex<Sessions>>,
 		commands: UnboundedSender<Command>,
 		timeout: Duration,
 	) -> Result<Self> {
+		let local = keypair.public().to_peer_id();
 		let party = committee
 			.iter()
 			.position(|p| *p == local)
@@ -144,7 +180,7 @@ impl P2pTransport {
 				all.deliver(peer, frame);
 			}
 		}
-		Ok(Self { session, party, committee, commands, sessions, from, next_seq: vec![0; n], timeout })
+		Ok(Self { session, party, committee, keypair, commands, sessions, from, next_seq: vec![0; n], timeout })
 	}
 }
 
@@ -169,7 +205,9 @@ impl Transport for P2pTransport {
 		let peer = *self.committee.get(to).filter(|_| to != self.party).ok_or_else(|| MpcError::InvalidParameters(format!("no channel to party {to}")))?;
 		let seq = self.next_seq[to];
 		self.next_seq[to] += 1;
-		let frame = MpcFrame { session: self.session, seq, payload };
+		let digest = enigma_primitives::mpc_frame_digest(&self.session, seq, &peer.to_bytes(), &payload);
+		let signature = self.keypair.sign(&digest).map_err(|e| MpcError::InvalidParameters(format!("signing a frame: {e}")))?;
+		let frame = MpcFrame { session: self.session, seq, payload, signature };
 		self.commands
 			.send(Command::MpcSend { peer, frame, attempt: 0 })
 			.map_err(|_| MpcError::Disconnected { peer: to, reason: "the DHT node has stopped".into() })
@@ -181,7 +219,13 @@ impl Transport for P2pTransport {
 		loop {
 			let slice = deadline.saturating_duration_since(Instant::now()).min(Duration::from_millis(100));
 			match receiver.recv_timeout(slice) {
-				Ok(frame) => return Ok(frame),
+				Ok(frame) => {
+					// Kept as evidence when no honest member would have sent it.
+					if enigma_primitives::malformed_frame(&frame.payload) {
+						self.sessions.lock().expect("sessions lock").note_evidence(self.committee[from], frame.clone());
+					}
+					return Ok(frame.payload);
+				},
 				Err(RecvTimeoutError::Disconnected) => return Err(MpcError::Disconnected { peer: from, reason: "session closed".into() }),
 				Err(RecvTimeoutError::Timeout) => {
 					if self.sessions.lock().expect("sessions lock").is_unreachable(&self.session, from) {
@@ -193,5 +237,48 @@ impl Transport for P2pTransport {
 				}
 			}
 		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn signed(key: &Keypair, session: [u8; 32], seq: u64, to: &PeerId, payload: Vec<u8>) -> MpcFrame {
+		let digest = enigma_primitives::mpc_frame_digest(&session, seq, &to.to_bytes(), &payload);
+		MpcFrame { session, seq, payload, signature: key.sign(&digest).unwrap() }
+	}
+
+	/// Frames reach the party in order only when signed by their sender for this recipient and
+	/// this run; a signed frame no honest member sends is kept as evidence.
+	#[test]
+	fn only_frames_signed_for_this_recipient_and_run_are_delivered() {
+		let (me, other, third) = (Keypair::generate_ed25519(), Keypair::generate_ed25519(), Keypair::generate_ed25519());
+		let (me_id, other_id, third_id) = (me.public().to_peer_id(), other.public().to_peer_id(), third.public().to_peer_id());
+		let sessions = Arc::new(Mutex::new(Sessions::new(me_id)));
+		let (commands, _rx) = tokio::sync::mpsc::unbounded_channel();
+		let session = [5; 32];
+		let mut transport = P2pTransport::open(session, vec![me_id, other_id], me.clone(), sessions.clone(), commands, Duration::from_millis(300)).unwrap();
+		let deliver = |frame: MpcFrame| sessions.lock().unwrap().deliver(other_id, frame);
+
+		// Signed by someone else, for someone else, for another run: none is delivered.
+		deliver(signed(&third, session, 0, &me_id, vec![1; 8]));
+		deliver(signed(&other, session, 0, &third_id, vec![1; 8]));
+		deliver(signed(&other, [6; 32], 0, &me_id, vec![1; 8]));
+		let mut tampered = signed(&other, session, 0, &me_id, vec![1; 8]);
+		tampered.payload[0] = 2;
+		deliver(tampered);
+		assert!(matches!(transport.recv(1), Err(MpcError::Timeout { .. })));
+
+		// Signed properly: delivered; a malformed one is delivered too (the engine names its
+		// sender) and kept as evidence.
+		deliver(signed(&other, session, 0, &me_id, vec![1; 8]));
+		deliver(signed(&other, session, 1, &me_id, vec![1; 8 + 31]));
+		assert_eq!(transport.recv(1).unwrap(), vec![1; 8]);
+		assert_eq!(transport.recv(1).unwrap().len(), 39);
+		let evidence = sessions.lock().unwrap().take_evidence(&session, &other_id);
+		assert_eq!(evidence.len(), 1);
+		assert!(evidence[0].verify(&other_id, &me_id) && evidence[0].seq == 1);
+		assert!(sessions.lock().unwrap().take_evidence(&session, &other_id).is_empty(), "taken once");
 	}
 }

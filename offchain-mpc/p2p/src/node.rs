@@ -148,6 +148,8 @@ pub(crate) enum Command {
 /// What the handle and the inbound-request tasks share.
 pub(crate) struct Shared {
 	pub local: PeerId,
+	/// This node's identity, which signs its MPC frames.
+	pub keypair: identity::Keypair,
 	pub config: Config,
 	pub data: DataStore,
 	pub access: Arc<dyn AccessControl>,
@@ -230,6 +232,7 @@ impl DhtNode {
 		let key_file = config.key_file.clone().unwrap_or_else(|| config.data_dir.join("node-key"));
 		let keypair = load_or_create_identity(&key_file)?;
 		let local = keypair.public().to_peer_id();
+		let signer = keypair.clone();
 		let db = store::open(&config.data_dir.join("db"))?;
 		let data = DataStore::new(db.clone());
 
@@ -298,7 +301,16 @@ impl DhtNode {
 		tracing::info!(target: "dht", "node {local} listening on {listen_addrs:?}; {} records held", data.keys().len());
 
 		let (commands, receiver) = mpsc::unbounded_channel();
-		let shared = Arc::new(Shared { local, config, data, access, placement, sessions: Arc::new(Mutex::new(Sessions::default())), app });
+		let shared = Arc::new(Shared {
+			local,
+			keypair: signer,
+			config,
+			data,
+			access,
+			placement,
+			sessions: Arc::new(Mutex::new(Sessions::new(local))),
+			app,
+		});
 		let event_loop = EventLoop {
 			swarm,
 			commands: receiver,
@@ -491,9 +503,16 @@ impl DhtHandle {
 	/// An MPC channel to the other members of `committee` (this node must be one of them) for
 	/// the run `session`. Blocking: use it from a thread, not from an async task.
 	pub fn mpc_channel(&self, session: [u8; 32], committee: Vec<PeerId>, timeout: Duration) -> Result<P2pTransport, DhtError> {
-		P2pTransport::open(session, committee, self.shared.local, self.shared.sessions.clone(), self.commands.clone(), timeout)
+		P2pTransport::open(session, committee, self.shared.keypair.clone(), self.shared.sessions.clone(), self.commands.clone(), timeout)
 			.map_err(|e| DhtError::Network(e.to_string()))
 	}
+
+	/// The signed frames no honest member sends that `sender` sent this node in `session`:
+	/// evidence of misbehaviour the chain can check (taken once).
+	pub fn take_evidence(&self, session: &[u8; 32], sender: &PeerId) -> Vec<MpcFrame> {
+		self.shared.sessions.lock().expect("sessions lock").take_evidence(session, sender)
+	}
+
 
 	/// Drops expired records, re-announces the rest and restores k holders for each; then does it
 	/// again every `republish_interval`.

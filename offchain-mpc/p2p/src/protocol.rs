@@ -60,12 +60,24 @@ pub enum Refusal {
 }
 
 /// One MPC frame of a session, numbered per sender so the receiver restores the sending order
-/// (request-response streams may overtake each other).
+/// (request-response streams may overtake each other), and signed by its sender's libp2p key
+/// over [`enigma_primitives::mpc_frame_digest`] (the session, the number, the recipient and the
+/// payload): it cannot be denied, nor replayed into another run or to another recipient.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct MpcFrame {
 	pub session: [u8; 32],
 	pub seq: u64,
 	pub payload: Vec<u8>,
+	pub signature: Vec<u8>,
+}
+
+impl MpcFrame {
+	/// Whether `signature` is `sender`'s over this frame to `recipient`.
+	pub fn verify(&self, sender: &libp2p::PeerId, recipient: &libp2p::PeerId) -> bool {
+		let Some(key) = enigma_primitives::ed25519_of_peer_id(&sender.to_bytes()) else { return false };
+		let Ok(key) = libp2p::identity::ed25519::PublicKey::try_from_bytes(&key) else { return false };
+		key.verify(&enigma_primitives::mpc_frame_digest(&self.session, self.seq, &recipient.to_bytes(), &self.payload), &self.signature)
+	}
 }
 
 /// Length-prefixed frames of at most `max` bytes.

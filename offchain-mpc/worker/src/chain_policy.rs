@@ -104,7 +104,7 @@ mod tests {
 	use pallet_workers::Worker;
 
 	fn worker(peer: PeerId, stake: Balance, reputation: u32, status: Status<BlockNumber>) -> WorkerOf<Runtime> {
-		Worker { peer_id: peer.to_bytes().try_into().unwrap(), encryption_key: [0; 32], stake, reputation, active_tasks: 0, status }
+		Worker { peer_id: peer.to_bytes().try_into().unwrap(), encryption_key: [0; 32], stake, reputation, active_tasks: 0, secrets: 0, status }
 	}
 
 	#[test]

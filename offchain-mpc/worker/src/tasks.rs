@@ -148,6 +148,12 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 		})
 		.await
 		.map_err(|e| TaskError::Local(format!("MPC thread: {e}")))?;
+		if let Err(MpcError::Malformed { from, .. }) = &outcome {
+			// In the background: the rerun must not wait a block for it.
+			let rerun = (!first).then(|| running.iter().map(|m| *m as u32).collect());
+			let offender = running[*from];
+			tokio::spawn(report_malformed_frame(worker.clone(), task, session, rerun, (view.members[offender].clone(), peers[offender]), me));
+		}
 		match outcome {
 			Ok(done) => break done,
 			Err(e @ (MpcError::Timeout { .. } | MpcError::Disconnected { .. } | MpcError::Malformed { .. })) if first => {
@@ -205,6 +211,29 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 		stats.bytes_sent
 	);
 	Ok(())
+}
+
+/// Proves on chain that `offender` (a member's account and peer id) sent this member, `me`, a
+/// frame no honest member sends in the run `session` (the first run, or the rerun of the
+/// members in `rerun`): the p2p layer kept the frame with its sender's signature. The offender
+/// is slashed to the other members; when several members report it, the first report counts
+/// and the others fail with `AlreadySlashed`.
+async fn report_malformed_frame(worker: Arc<Worker>, task: H256, session: [u8; 32], rerun: Option<Vec<u32>>, offender: (AccountId, PeerId), me: usize) {
+	let Some(dht) = worker.dht.get() else { return };
+	// The frame may have failed to decode for another reason (an element not below the modulus):
+	// then there is no evidence the chain can check, and nothing is reported.
+	let Some(frame) = dht.take_evidence(&session, &offender.1).into_iter().next() else {
+		tracing::warn!(target: "worker", "task {task:?}: {} sent a frame that does not decode, with no evidence the chain can check", offender.0);
+		return;
+	};
+	let Ok(signature) = <[u8; 64]>::try_from(frame.signature.as_slice()) else { return };
+	let proof = pallet_secret_compute::MisbehaviourProof::MalformedFrame { running: rerun, recipient: me as u32, seq: frame.seq, payload: frame.payload, signature };
+	let offender = offender.0;
+	let call = RuntimeCall::Workers(pallet_workers::Call::report { task, offender: offender.clone(), offence: pallet_workers::Offence::Misbehaviour, proof: proof.encode() });
+	match worker.submit(call).await {
+		Ok(_) => tracing::warn!(target: "worker", "task {task:?}: reported {offender} for a malformed signed frame"),
+		Err(e) => tracing::info!(target: "worker", "task {task:?}: reporting {offender}: {e}"),
+	}
 }
 
 /// This member's view of a task's inputs.

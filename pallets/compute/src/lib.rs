@@ -174,6 +174,43 @@ pub enum AbortReason {
 	BadInput(u32),
 }
 
+/// What proves a committee member deviated from the protocol, checkable by the chain alone.
+#[derive(Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo)]
+pub enum MisbehaviourProof {
+	/// A frame no honest member sends ([`enigma_primitives::malformed_frame`]), signed by the
+	/// offender's libp2p key for member `recipient` in the task's run: the run with every member
+	/// (`running: None`, session = the task id) or the rerun with the members listed
+	/// (session = `blake2_256((task, running))`).
+	MalformedFrame { running: Option<Vec<u32>>, recipient: u32, seq: u64, payload: Vec<u8>, signature: [u8; 64] },
+}
+
+impl MisbehaviourProof {
+	/// Whether the proof shows that committee member `offender` of `task` deviated, given the
+	/// members' registered peer ids.
+	fn proves(&self, task: H256, offender: usize, peers: &[Vec<u8>]) -> bool {
+		match self {
+			MisbehaviourProof::MalformedFrame { running, recipient, seq, payload, signature } => {
+				let recipient = *recipient as usize;
+				if recipient == offender || recipient >= peers.len() || !enigma_primitives::malformed_frame(payload) {
+					return false;
+				}
+				let session = match running {
+					None => task.0,
+					Some(members) => {
+						if !members.contains(&(offender as u32)) || !members.contains(&(recipient as u32)) {
+							return false;
+						}
+						sp_io::hashing::blake2_256(&(task, members).encode())
+					},
+				};
+				let Some(key) = enigma_primitives::ed25519_of_peer_id(&peers[offender]) else { return false };
+				let digest = enigma_primitives::mpc_frame_digest(&session, *seq, &peers[recipient], payload);
+				sp_io::crypto::ed25519_verify(&sp_core::ed25519::Signature::from_raw(*signature), &digest, &sp_core::ed25519::Public::from_raw(key))
+			},
+		}
+	}
+}
+
 /// Gas prices, in plancks per operation.
 #[derive(Encode, Decode, Clone, Copy, PartialEq, Eq, Debug, TypeInfo)]
 pub struct PriceTable<Balance> {
@@ -930,7 +967,7 @@ pub mod pallet {
 	}
 
 	impl<T: Config> TaskEvidence<T::AccountId> for Pallet<T> {
-		fn verify(task: &H256, offender: &T::AccountId, offence: Offence, _proof: &[u8]) -> Option<Vec<T::AccountId>> {
+		fn verify(task: &H256, offender: &T::AccountId, offence: Offence, proof: &[u8]) -> Option<Vec<T::AccountId>> {
 			let info = Tasks::<T>::get(task)?;
 			let members = T::Workers::committee(info.committee)?;
 			if !members.contains(offender) {
@@ -951,8 +988,13 @@ pub mod pallet {
 					let theirs = submitted(offender)?;
 					(theirs != agreed).then(|| members.iter().filter(|m| submitted(m) == Some(agreed)).cloned().collect())
 				},
-				// Proofs of deviation come with the auditable MPC transcripts.
-				Offence::Misbehaviour => None,
+				// A deviation shown by a signed message: the other members were honest here.
+				Offence::Misbehaviour => {
+					let proof = MisbehaviourProof::decode(&mut &proof[..]).ok()?;
+					let offender_index = members.iter().position(|m| m == offender)?;
+					let peers: Vec<Vec<u8>> = members.iter().map(|m| T::Workers::peer_id(m).unwrap_or_default()).collect();
+					proof.proves(*task, offender_index, &peers).then(|| members.iter().filter(|m| *m != offender).cloned().collect())
+				},
 			}
 		}
 	}

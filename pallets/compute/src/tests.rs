@@ -549,3 +549,57 @@ fn records_hold_deposits_until_they_go() {
 		assert_eq!(Balances::free_balance(11), before + DEPOSIT_BASE / 2);
 	});
 }
+
+/// Issue #14: a member that signed a frame no honest member sends is slashed on that proof alone,
+/// in favour of the others; a proof that does not hold (a well-formed frame, another signer,
+/// another recipient or run) costs the reporter.
+#[test]
+fn a_signed_malformed_frame_proves_misbehaviour() {
+	use crate::MisbehaviourProof;
+	use codec::Encode;
+	use sp_core::{ed25519, Pair};
+	new_test_ext().execute_with(|| {
+		let (_, contract, secret) = setup();
+		// Members with real libp2p (ed25519) peer ids.
+		let keys: Vec<ed25519::Pair> = (0..4u8).map(|i| ed25519::Pair::from_seed(&[i + 1; 32])).collect();
+		let peer_id = |k: &ed25519::Pair| {
+			let mut id = vec![0x00, 0x24, 0x08, 0x01, 0x12, 0x20];
+			id.extend(k.public().0);
+			id
+		};
+		for (w, k) in WORKERS.iter().zip(&keys) {
+			pallet_workers::Workers::<Test>::mutate(w, |r| r.as_mut().unwrap().peer_id = frame_support::BoundedVec::truncate_from(peer_id(k)));
+		}
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		let members = pallet_workers::Committees::<Test>::get(0).unwrap().into_inner();
+		let index = |w: u64| members.iter().position(|m| *m == w).unwrap();
+		let key_of = |w: u64| &keys[WORKERS.iter().position(|x| *x == w).unwrap()];
+		let frame = |signer: u64, to: u64, payload: Vec<u8>, running: Option<Vec<u32>>| {
+			let session = match &running {
+				None => task.0,
+				Some(m) => sp_io::hashing::blake2_256(&(task, m).encode()),
+			};
+			let digest = enigma_primitives::mpc_frame_digest(&session, 3, &peer_id(key_of(to)), &payload);
+			MisbehaviourProof::MalformedFrame { running, recipient: index(to) as u32, seq: 3, payload, signature: key_of(signer).sign(&digest).0 }
+				.encode()
+		};
+		let report = |offender: u64, proof: Vec<u8>| Workers::report(RuntimeOrigin::signed(STRANGER), task, offender, Offence::Misbehaviour, proof);
+		let reporter = Balances::free_balance(STRANGER);
+		// Not proofs: a whole-word frame; one signed by another member; one "to" the signer itself.
+		assert_ok!(report(13, frame(13, 11, vec![0; 8 + 32], None)));
+		assert_ok!(report(13, frame(12, 11, vec![0; 8 + 31], None)));
+		assert_ok!(report(13, frame(13, 13, vec![0; 8 + 31], None)));
+		assert_ok!(report(13, vec![1, 2, 3]));
+		assert_eq!(Balances::free_balance(STRANGER), reporter - 4 * 50);
+		assert_eq!(staked(13), STAKE);
+		// The proof: a truncated frame 13 signed for 11 in the rerun without 14.
+		let running: Vec<u32> = [11, 12, 13].iter().map(|w| index(*w) as u32).collect();
+		assert_ok!(report(13, frame(13, 11, vec![0; 8 + 31], Some(running))));
+		System::assert_has_event(pallet_workers::Event::Slashed { task, worker: 13, offence: Offence::Misbehaviour, amount: 1_000 }.into());
+		assert_eq!(staked(13), STAKE - 1_000);
+		for honest in [11, 12, 14] {
+			assert_eq!(staked(honest), STAKE);
+		}
+	});
+}

@@ -70,6 +70,11 @@ pub const MAX_REPUTATION: u32 = 1_000;
 /// Reputation lost per offence, and gained per task finished well.
 pub const OFFENCE_PENALTY: u32 = 25;
 pub const SUCCESS_REWARD: u32 = 1;
+/// Longest proof `report` takes: a signed MPC frame of a large batch fits with room to spare.
+pub const MAX_PROOF_LEN: u32 = 1 << 20;
+/// Worst-case cost per proof byte of checking it (decoding and blake2 hashing, ~1 ns/byte
+/// measured, taken 4 times over); the fixed cost (one signature check) is in `report`'s weight.
+pub const PROOF_BYTE_WEIGHT: u64 = 4_000;
 
 #[derive(Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
 pub enum Offence {
@@ -77,7 +82,8 @@ pub enum Offence {
 	Timeout,
 	/// Submitted a result the task's quorum disagrees with.
 	ResultMismatch,
-	/// Deviated from the protocol, shown by a proof the chain can check.
+	/// Deviated from the protocol, shown by a proof the chain can check (see
+	/// `pallet_secret_compute::MisbehaviourProof`).
 	Misbehaviour,
 }
 
@@ -139,6 +145,8 @@ pub trait WorkerRegistry<AccountId> {
 	fn committee(id: CommitteeId) -> Option<Vec<AccountId>>;
 	/// Whether `who` is a registered worker (a worker that withdrew is not).
 	fn is_registered(who: &AccountId) -> bool;
+	/// The libp2p peer id `who` registered (its ed25519 key signs its MPC frames).
+	fn peer_id(who: &AccountId) -> Option<Vec<u8>>;
 	/// A secret on `committee` was registered (`true`) or removed: its members hold one share
 	/// more or less, and cannot unbond while they hold any.
 	fn note_secret(committee: CommitteeId, added: bool);
@@ -308,6 +316,8 @@ pub mod pallet {
 		CommitteeTooSmall,
 		/// This offence in this task is slashed already.
 		AlreadySlashed,
+		/// The proof is longer than `MAX_PROOF_LEN`.
+		ProofTooLarge,
 	}
 
 	#[pallet::call]
@@ -427,9 +437,11 @@ pub mod pallet {
 		/// Report `offender` for `offence` in `task`. If the chain's record of the task supports
 		/// it, the offender is slashed; otherwise the reporter pays `FalseReportPenalty`.
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::report(T::MaxCommitteeSize::get()))]
+		#[pallet::weight(T::WeightInfo::report(T::MaxCommitteeSize::get())
+			.saturating_add(Weight::from_parts(PROOF_BYTE_WEIGHT.saturating_mul(proof.len() as u64), 0)))]
 		pub fn report(origin: OriginFor<T>, task: H256, offender: T::AccountId, offence: Offence, proof: Vec<u8>) -> DispatchResult {
 			let reporter = ensure_signed(origin)?;
+			ensure!(proof.len() <= MAX_PROOF_LEN as usize, Error::<T>::ProofTooLarge);
 			ensure!(!Slashed::<T>::contains_key(task, &offender), Error::<T>::AlreadySlashed);
 			match T::Evidence::verify(&task, &offender, offence, &proof) {
 				Some(honest) => Self::do_slash(&task, &offender, offence, &honest),
@@ -571,6 +583,10 @@ pub mod pallet {
 
 		fn is_registered(who: &T::AccountId) -> bool {
 			Workers::<T>::contains_key(who)
+		}
+
+		fn peer_id(who: &T::AccountId) -> Option<Vec<u8>> {
+			Workers::<T>::get(who).map(|w| w.peer_id.into_inner())
 		}
 
 		fn quorum(size: u32) -> u32 {

@@ -130,6 +130,16 @@ fn a_false_report_costs_the_reporter() {
 	});
 }
 
+#[test]
+fn an_oversized_proof_is_refused_before_anything_is_read_or_burnt() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(register(1, 2_000));
+		let proof = vec![0u8; crate::MAX_PROOF_LEN as usize + 1];
+		assert_noop!(Workers::report(RuntimeOrigin::signed(9), TASK, 1, Offence::Misbehaviour, proof), Error::<Test>::ProofTooLarge);
+		assert_eq!(Balances::free_balance(9), 10_000);
+	});
+}
+
 /// Issue #13: a committee is drawn from the hash of a block built after the request, so the
 /// requester, and a front-runner who requests committees before it, cannot know the draw; the
 /// draw depends on that later hash alone (and the committee's id).

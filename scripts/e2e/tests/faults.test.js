@@ -3,8 +3,9 @@
 // and keeps its stake (the chain cannot tell it from a slow one once a quorum answered; a task
 // that fails at its deadline is what slashes the silent). It holds shares of live secrets, so it
 // cannot leave until their owner removes them. Then a member started with `--misbehave` sends
-// frames nobody can decode: the others blame it (the channels are authenticated), finish without
-// it, and it gets nothing. (Slashing it needs a proof the chain can check: the accountable MPC.)
+// frames nobody can decode: the others blame it, finish without it, and it gets nothing; every
+// frame is signed by its sender, so they prove it on chain with the signed frame and it is
+// slashed to them (issue #14), while their own stakes stay whole.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, dirname } from 'node:path';
@@ -104,7 +105,7 @@ test('a member killed mid-task: the others complete it, and the dead one is not 
   assert.equal((await submit(api, api.tx.workers.unbond(), ferdie)).error, null);
 });
 
-test('a member that sends undecodable frames is blamed, left out, and not paid', async () => {
+test('a member that sends undecodable frames is left out, not paid, and slashed on a signed proof', async () => {
   assert.ok(contract, 'the first test set up the identity and the contract');
   const keyring = new Keyring({ type: 'sr25519' });
   const eve = keyring.addFromUri('//Eve');
@@ -129,6 +130,9 @@ test('a member that sends undecodable frames is blamed, left out, and not paid',
     inputs.push(await enigma(['secret', 'share', '--suri', seed, '--identity', identity, '--committee', committee,
       '--type', 'u32', '--contract', contract, '--value', String(salary), '--bootstrap', workers[0].address]));
   }
+  const stakeOf = async (who) => (await api.query.workers.workers(who)).unwrap().stake.toBigInt();
+  const stakesBefore = new Map();
+  for (const m of members) stakesBefore.set(m, await stakeOf(m));
   const events = [];
   const unsubscribe = await api.query.system.events((records) => events.push(...records.map((r) => r.event)));
   const submitted = await submit(api, api.tx.secretCompute.submitTask(contract, 'survey', inputs, '0x', gas), user);
@@ -144,5 +148,16 @@ test('a member that sends undecodable frames is blamed, left out, and not paid',
     .map((e) => e.data.dest.toString());
   assert.equal(paid.length, 3);
   assert.ok(!paid.includes(eve.address));
+  // The honest members' reports carry Eve's signed frame: the chain checks it and slashes Eve.
+  const slashed = await waitUntil('Eve slashed for Misbehaviour', async () =>
+    events.find((e) => e.section === 'workers' && e.method === 'Slashed' && e.data.worker.eq(eve.address)),
+  { timeoutMs: 60_000 });
+  assert.equal(slashed.data.offence.toString(), 'Misbehaviour');
+  assert.ok(!events.some((e) => e.section === 'workers' && e.method === 'FalseReport'), 'no report was refused');
+  assert.ok(!events.some((e) => e.section === 'workers' && e.method === 'Slashed' && !e.data.worker.eq(eve.address)), 'only Eve is slashed');
+  assert.ok(await stakeOf(eve.address) < stakesBefore.get(eve.address));
+  for (const m of members.filter((m) => m !== eve.address)) {
+    assert.ok(await stakeOf(m) >= stakesBefore.get(m), `${m} kept its stake`);
+  }
   unsubscribe();
 });

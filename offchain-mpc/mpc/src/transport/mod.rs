@@ -102,6 +102,9 @@ impl<T: Transport> Net<T> {
 	}
 
 	fn ship(&mut self, to: usize, frame: Vec<u8>) -> Result<()> {
+		// Honest frames are a header and whole 32-byte words: a frame that is not can be shown
+		// to anyone (signed by its sender) as proof of misbehaviour.
+		debug_assert!(!enigma_primitives::malformed_frame(&frame), "an honest frame of {} bytes", frame.len());
 		self.bytes_sent += frame.len() as u64;
 		self.messages_sent += 1;
 		self.transport.send(to, frame)

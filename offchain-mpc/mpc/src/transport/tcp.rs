@@ -234,8 +234,9 @@ mod tests {
 					})
 					.unwrap();
 					let mut net = Net::new(t);
-					let all = net.all_to_all(format!("hello from {party}").as_bytes()).unwrap();
-					all.into_iter().map(|m| String::from_utf8(m).unwrap()).collect::<Vec<_>>()
+					// Engine frames are whole 32-byte words.
+					let all = net.all_to_all(format!("{:<32}", format!("hello from {party}")).as_bytes()).unwrap();
+					all.into_iter().map(|m| String::from_utf8(m).unwrap().trim_end().to_string()).collect::<Vec<_>>()
 				})
 			})
 			.collect();
@@ -259,7 +260,7 @@ mod tests {
 		});
 		let t = TcpTransport::connect(TcpConfig { party: 1, addresses, secret: imposter[1].clone(), public_keys: publics, connect_timeout: Duration::from_secs(10), recv_timeout: Duration::from_secs(10) }).unwrap();
 		let mut net = Net::new(t);
-		net.send(0, b"let me in").unwrap();
+		net.send(0, &[7; 32]).unwrap();
 		assert_eq!(honest.join().unwrap(), Err(MpcError::Unauthenticated { from: 1 }));
 	}
 }

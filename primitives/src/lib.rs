@@ -1,0 +1,76 @@
+//! What the chain (the compute pallet, judging evidence) and the off-chain programs (the p2p
+//! layer signing and checking MPC frames, the worker building evidence) must agree on byte for
+//! byte. Kept apart so that neither side depends on the other: no Substrate, no libp2p, no_std.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+use blake2::{digest::consts::U32, Blake2b, Digest};
+
+/// What a committee member signs for every MPC frame it sends, with its libp2p (ed25519) key:
+/// the run (`session`), the frame's number on this channel, the recipient's peer id and the
+/// payload. A signed frame cannot be denied, replayed into another run or channel, or shown to
+/// a third party as sent to someone else.
+pub fn mpc_frame_digest(session: &[u8; 32], seq: u64, recipient: &[u8], payload: &[u8]) -> [u8; 32] {
+	let mut h = Blake2b::<U32>::new();
+	h.update(b"enigma/mpc-frame/v1");
+	h.update(session);
+	h.update(seq.to_le_bytes());
+	h.update((recipient.len() as u32).to_le_bytes());
+	h.update(recipient);
+	h.update(Blake2b::<U32>::digest(payload));
+	h.finalize().into()
+}
+
+/// The ed25519 public key inside a libp2p peer id (an identity multihash of the
+/// protobuf-encoded key: `00 24 | 08 01 12 20 | key`), if it is one.
+pub fn ed25519_of_peer_id(peer_id: &[u8]) -> Option<[u8; 32]> {
+	match peer_id {
+		[0x00, 0x24, 0x08, 0x01, 0x12, 0x20, key @ ..] if key.len() == 32 => key.try_into().ok(),
+		_ => None,
+	}
+}
+
+/// Bytes of the header every engine frame starts with (its sequence number).
+pub const FRAME_HEADER: usize = 8;
+/// Every engine frame's payload is a whole number of 32-byte words: field elements (32 bytes
+/// in BLS12-381 Fr), digests and hashes alike.
+pub const FRAME_WORD: usize = 32;
+
+/// Whether a frame cannot be what an honest member sends: shorter than its header, or a payload
+/// that is not a whole number of words. Checkable by anyone, without the run's context.
+pub fn malformed_frame(frame: &[u8]) -> bool {
+	frame.len() < FRAME_HEADER || (frame.len() - FRAME_HEADER) % FRAME_WORD != 0
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn the_digest_binds_session_sequence_recipient_and_payload() {
+		let base = mpc_frame_digest(&[1; 32], 7, b"peer-a", b"payload");
+		assert_eq!(base, mpc_frame_digest(&[1; 32], 7, b"peer-a", b"payload"));
+		assert_ne!(base, mpc_frame_digest(&[2; 32], 7, b"peer-a", b"payload"));
+		assert_ne!(base, mpc_frame_digest(&[1; 32], 8, b"peer-a", b"payload"));
+		assert_ne!(base, mpc_frame_digest(&[1; 32], 7, b"peer-b", b"payload"));
+		assert_ne!(base, mpc_frame_digest(&[1; 32], 7, b"peer-a", b"payloae"));
+	}
+
+	#[test]
+	fn peer_ids_give_their_ed25519_keys() {
+		let mut id = vec![0x00, 0x24, 0x08, 0x01, 0x12, 0x20];
+		id.extend([9u8; 32]);
+		assert_eq!(ed25519_of_peer_id(&id), Some([9; 32]));
+		id[3] = 0x02; // a secp256k1 key type
+		assert_eq!(ed25519_of_peer_id(&id), None);
+		assert_eq!(ed25519_of_peer_id(&id[..20]), None);
+	}
+
+	#[test]
+	fn honest_frames_are_whole_words() {
+		assert!(!malformed_frame(&[0; 8]));
+		assert!(!malformed_frame(&[0; 8 + 64]));
+		assert!(malformed_frame(&[0; 7]));
+		assert!(malformed_frame(&[0; 8 + 63]));
+	}
+}
