@@ -556,7 +556,7 @@ fn records_hold_deposits_until_they_go() {
 #[test]
 fn a_signed_malformed_frame_proves_misbehaviour() {
 	use crate::MisbehaviourProof;
-	use codec::Encode;
+	use codec::{Decode, Encode};
 	use sp_core::{ed25519, Pair};
 	new_test_ext().execute_with(|| {
 		let (_, contract, secret) = setup();
@@ -591,10 +591,15 @@ fn a_signed_malformed_frame_proves_misbehaviour() {
 		assert_ok!(report(13, frame(12, 11, vec![0; 8 + 31], None)));
 		assert_ok!(report(13, frame(13, 13, vec![0; 8 + 31], None)));
 		assert_ok!(report(13, vec![1, 2, 3]));
-		assert_eq!(Balances::free_balance(STRANGER), reporter - 4 * 50);
+		// A frame of the rerun without 14 shown as one of the first run (another session).
+		let running: Vec<u32> = [11, 12, 13].iter().map(|w| index(*w) as u32).collect();
+		let mut replayed = MisbehaviourProof::decode(&mut &frame(13, 11, vec![0; 8 + 31], Some(running.clone()))[..]).unwrap();
+		let MisbehaviourProof::MalformedFrame { running: claimed, .. } = &mut replayed;
+		*claimed = None;
+		assert_ok!(report(13, replayed.encode()));
+		assert_eq!(Balances::free_balance(STRANGER), reporter - 5 * 50);
 		assert_eq!(staked(13), STAKE);
 		// The proof: a truncated frame 13 signed for 11 in the rerun without 14.
-		let running: Vec<u32> = [11, 12, 13].iter().map(|w| index(*w) as u32).collect();
 		assert_ok!(report(13, frame(13, 11, vec![0; 8 + 31], Some(running))));
 		System::assert_has_event(pallet_workers::Event::Slashed { task, worker: 13, offence: Offence::Misbehaviour, amount: 1_000 }.into());
 		assert_eq!(staked(13), STAKE - 1_000);
