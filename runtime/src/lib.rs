@@ -526,7 +526,7 @@ mod benches {
 		fn identity_of(who: &AccountId) -> H256 {
 			use pallet_shared_identity::predicate::{Grant, Node, Permission};
 			let grant = Grant {
-				permissions: frame_support::BoundedVec::truncate_from(alloc::vec![Permission::Read, Permission::Store, Permission::Admin]),
+				permissions: frame_support::BoundedVec::truncate_from(alloc::vec![Permission::Read, Permission::Store, Permission::Compute, Permission::Declassify, Permission::Admin]),
 				predicate: frame_support::BoundedVec::truncate_from(alloc::vec![Node::Always]),
 			};
 			let policy = frame_support::BoundedVec::truncate_from(alloc::vec![grant]);

@@ -76,3 +76,58 @@ fn a_grandpa_equivocation_costs_the_validator_its_seat() {
 		assert_eq!(Session::validators().len(), 3);
 	});
 }
+
+/// Every call of the Enigma pallets, weighed as it is charged at its largest parameters, fits
+/// the normal-dispatch limit of one extrinsic, and the per-block hooks at their worst fit in a
+/// block beside it: nobody can submit a call the chain cannot include, and no hook can fill a
+/// block.
+#[test]
+fn worst_case_weights_fit_in_a_block() {
+	use frame_support::{dispatch::DispatchClass, traits::Get, weights::Weight};
+	use pallet_data_registry::WeightInfo as _;
+	use pallet_secret_compute::WeightInfo as _;
+	use pallet_shared_identity::WeightInfo as _;
+	use pallet_validator_set::WeightInfo as _;
+	use pallet_workers::WeightInfo as _;
+	type Identity = pallet_shared_identity::weights::SubstrateWeight<Runtime>;
+	type Data = pallet_data_registry::weights::SubstrateWeight<Runtime>;
+	type Workers = pallet_workers::weights::SubstrateWeight<Runtime>;
+	type Compute = pallet_secret_compute::weights::SubstrateWeight<Runtime>;
+	type Validators = pallet_validator_set::weights::SubstrateWeight<Runtime>;
+	let members = <Runtime as pallet_shared_identity::Config>::MaxMembers::get();
+	let committee = <Runtime as pallet_workers::Config>::MaxCommitteeSize::get();
+	let tasks = <Runtime as pallet_secret_compute::Config>::MaxTasksPerBlock::get();
+	let calls: [(&str, Weight); 16] = [
+		("sharedIdentity.create", Identity::create(members)),
+		("sharedIdentity.setPolicy", Identity::set_policy(members)),
+		("sharedIdentity.cosign", Identity::cosign(members)),
+		("sharedIdentity.clearCosigns", Identity::clear_cosigns(members)),
+		("dataRegistry.store", Data::store()),
+		("workers.register", Workers::register()),
+		("workers.requestCommittee", Workers::request_committee(<Runtime as pallet_workers::Config>::MaxWorkers::get(), committee)),
+		(
+			"workers.report",
+			Workers::report(committee).saturating_add(pallet_workers::proof_check_weight::<Runtime>(pallet_workers::MAX_PROOF_LEN as usize)),
+		),
+		("workers.dissolveCommittee", Workers::dissolve_committee(committee)),
+		("secretCompute.registerContract", Compute::register_contract(<Runtime as pallet_secret_compute::Config>::MaxCodeSize::get())),
+		("secretCompute.submitTask", Compute::submit_task(<Runtime as pallet_secret_compute::Config>::MaxInputs::get())),
+		("secretCompute.submitResult", Compute::submit_result(committee)),
+		("secretCompute.abortTask", Compute::abort_task(committee)),
+		("secretCompute.declassify", Compute::declassify()),
+		("validatorSet.addValidator", Validators::add_validator(<Runtime as pallet_validator_set::Config>::MaxValidators::get())),
+		("validatorSet.removeValidator", Validators::remove_validator(<Runtime as pallet_validator_set::Config>::MaxValidators::get())),
+	];
+	let block = <Runtime as frame_system::Config>::BlockWeights::get();
+	let limit = block.get(DispatchClass::Normal).max_extrinsic.expect("normal extrinsics are limited");
+	for (call, weight) in calls {
+		assert!(weight.all_lte(limit), "{call} weighs {weight:?}, over the limit {limit:?}");
+	}
+	let hooks = Compute::expire_tasks(tasks, committee)
+		.saturating_add(Compute::prune_tasks(tasks, committee))
+		.saturating_add(Data::sweep_block(<Runtime as pallet_data_registry::Config>::MaxExpiriesPerBlock::get()))
+		.saturating_add(Workers::request_committee(<Runtime as pallet_workers::Config>::MaxWorkers::get(), committee).saturating_mul(
+			<<Runtime as pallet_workers::Config>::MaxDrawsPerBlock as Get<u32>>::get() as u64,
+		));
+	assert!(hooks.all_lte(block.max_block / 2), "the hooks weigh {hooks:?} at worst, over half a block ({:?})", block.max_block);
+}

@@ -2,6 +2,8 @@
 //!
 //! * [`field`]: the fields (BLS12-381 Fr by default, a 64-bit field for throughput).
 //! * [`shamir`]: Shamir (t+1, n) sharing with error detection.
+//! * [`vss`]: Pedersen verifiable secret sharing in BLS12-381 G1 (commitments a third party
+//!   can check shares against; not yet used by the client and the workers).
 //! * [`honest`]: honest-majority protocols: semi-honest with BGW or DN07 (linear communication)
 //!   multiplication, and maliciously secure with the Chida et al. multiplication check.
 //! * [`spdz`] and [`preprocessing`]: the SPDZ online phase for a dishonest majority, fed by a
@@ -21,6 +23,7 @@ pub mod protocol;
 pub mod shamir;
 pub mod spdz;
 pub mod transport;
+pub mod vss;
 
 pub use error::{MpcError, Result};
 pub use protocol::{Mpc, Stats};

@@ -647,13 +647,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::submit_result(T::MaxCommitteeSize::get()))]
 		pub fn submit_result(origin: OriginFor<T>, task: H256, result: ResultOf<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let info = Tasks::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
-			ensure!(info.status == TaskStatus::Pending, Error::<T>::TaskNotPending);
-			ensure!(frame_system::Pallet::<T>::block_number() < info.deadline, Error::<T>::DeadlinePassed);
-			let members = T::Workers::committee(info.committee).ok_or(Error::<T>::UnknownCommittee)?;
-			ensure!(members.contains(&who), Error::<T>::NotInCommittee);
-			ensure!(T::Workers::is_registered(&who), Error::<T>::NotRegistered);
-			ensure!(!Submissions::<T>::contains_key(task, &who) && !Aborts::<T>::contains_key(task, &who), Error::<T>::AlreadySubmitted);
+			let (info, members) = Self::open_answer(task, &who)?;
 			ensure!(result.gas_used <= info.gas_limit, Error::<T>::GasLimitExceeded);
 			Self::check_new_secrets(task, &info, &result.new_secrets)?;
 			let hash = H256(sp_io::hashing::blake2_256(&result.encode()));
@@ -680,13 +674,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::abort_task(T::MaxCommitteeSize::get()))]
 		pub fn abort_task(origin: OriginFor<T>, task: H256, reason: AbortReason) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let info = Tasks::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
-			ensure!(info.status == TaskStatus::Pending, Error::<T>::TaskNotPending);
-			ensure!(frame_system::Pallet::<T>::block_number() < info.deadline, Error::<T>::DeadlinePassed);
-			let members = T::Workers::committee(info.committee).ok_or(Error::<T>::UnknownCommittee)?;
-			ensure!(members.contains(&who), Error::<T>::NotInCommittee);
-			ensure!(T::Workers::is_registered(&who), Error::<T>::NotRegistered);
-			ensure!(!Submissions::<T>::contains_key(task, &who) && !Aborts::<T>::contains_key(task, &who), Error::<T>::AlreadySubmitted);
+			let (info, members) = Self::open_answer(task, &who)?;
 			if let AbortReason::BadInput(k) = reason {
 				ensure!((k as usize) < info.inputs.len(), Error::<T>::InvalidResult);
 			}
@@ -816,6 +804,19 @@ pub mod pallet {
 
 		/// A result's new secrets: distinct keys, valid kinds, an owner among the task's inputs,
 		/// and ids no existing secret has.
+		/// The pending task `task` and its committee, if `who` is a registered member that has
+		/// not answered yet (with a result or an abort) and the deadline has not passed.
+		fn open_answer(task: H256, who: &T::AccountId) -> Result<(TaskOf<T>, Vec<T::AccountId>), DispatchError> {
+			let info = Tasks::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
+			ensure!(info.status == TaskStatus::Pending, Error::<T>::TaskNotPending);
+			ensure!(frame_system::Pallet::<T>::block_number() < info.deadline, Error::<T>::DeadlinePassed);
+			let members = T::Workers::committee(info.committee).ok_or(Error::<T>::UnknownCommittee)?;
+			ensure!(members.contains(who), Error::<T>::NotInCommittee);
+			ensure!(T::Workers::is_registered(who), Error::<T>::NotRegistered);
+			ensure!(!Submissions::<T>::contains_key(task, who) && !Aborts::<T>::contains_key(task, who), Error::<T>::AlreadySubmitted);
+			Ok((info, members))
+		}
+
 		fn check_new_secrets(task: H256, info: &TaskOf<T>, new: &[NewSecret]) -> DispatchResult {
 			for (i, secret) in new.iter().enumerate() {
 				ensure!(secret.kind.is_valid() && !new[..i].iter().any(|s| s.key == secret.key), Error::<T>::InvalidResult);

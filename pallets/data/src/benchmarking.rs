@@ -1,6 +1,7 @@
 //! Benchmarks of the data-registry calls and of sweeping a full schedule slot.
 
 use super::*;
+use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::traits::fungible::Mutate;
 use frame_system::RawOrigin;

@@ -2,6 +2,7 @@
 //! a full policy.
 
 use super::*;
+use alloc::{vec, vec::Vec};
 use crate::predicate::{Grant, Node, MAX_GRANTS, MAX_NODES};
 use frame_benchmarking::v2::*;
 use frame_support::BoundedVec;

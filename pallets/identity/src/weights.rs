@@ -1,85 +1,131 @@
-//! Weights of the shared-identity calls.
-//!
-//! Estimated from each call's storage access (one read and one write of an identity record of
-//! up to `MaxMembers` members, policies included) plus the measured cost of similar FRAME calls
-//! on the reference machine. `src/benchmarking.rs` holds the benchmarks that regenerate this
-//! file with `frame-omni-bencher` (feature `runtime-benchmarks`).
+//! Weights of `pallet_shared_identity`, measured by `scripts/benchmark-weights.sh` (frame-omni-bencher,
+//! benchmarking CLI 64.0.0: 20 steps, 5 repeats, on AMD EPYC, 2026-12-02) from the
+//! benchmarks in `benchmarking.rs`, each at its worst case. Regenerate after changing a call;
+//! do not edit by hand.
+
+#![allow(unused_parens)]
+#![allow(unused_imports)]
+#![allow(clippy::unnecessary_cast)]
 
 use core::marker::PhantomData;
 use frame_support::{
 	traits::Get,
-	weights::{constants::RocksDbWeight, RuntimeDbWeight, Weight},
+	weights::{constants::RocksDbWeight, Weight},
 };
 
+/// What each call (and each per-block hook) of the pallet weighs.
 pub trait WeightInfo {
-	fn create(m: u32) -> Weight;
-	fn approve(m: u32) -> Weight;
-	fn set_policy(m: u32) -> Weight;
-	fn remove_member(m: u32) -> Weight;
-	fn dissolve(m: u32) -> Weight;
-	fn cosign(m: u32) -> Weight;
-	fn clear_cosigns(m: u32) -> Weight;
+	fn create(m: u32, ) -> Weight;
+	fn approve(m: u32, ) -> Weight;
+	fn set_policy(m: u32, ) -> Weight;
+	fn remove_member(m: u32, ) -> Weight;
+	fn dissolve(m: u32, ) -> Weight;
+	fn cosign(m: u32, ) -> Weight;
+	fn clear_cosigns(m: u32, ) -> Weight;
 }
 
-/// Weights for a runtime using ParityDb.
+/// The measured weights, with the runtime's database costs.
 pub struct SubstrateWeight<T>(PhantomData<T>);
-
-/// Base execution, per-member work (policy validation, member scan) and proof size per member
-/// (an account and a full policy: 8 grants of 16 nodes).
-const BASE: u64 = 25_000_000;
-const PER_MEMBER: u64 = 3_000_000;
-const PROOF_PER_MEMBER: u64 = 9_000;
-
-/// One read and one write of the identity record, with its members.
-fn record_access(m: u32, db: RuntimeDbWeight) -> Weight {
-	Weight::from_parts(BASE + PER_MEMBER * m as u64, 2_000 + PROOF_PER_MEMBER * m as u64)
-		.saturating_add(db.reads_writes(1, 1))
-}
-
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	fn create(m: u32) -> Weight {
-		record_access(m, T::DbWeight::get())
+	/// `m` in `[1, 16]`.
+	fn create(m: u32, ) -> Weight {
+		Weight::from_parts(68_630_237, 2127727)
+			.saturating_add(Weight::from_parts(5_998_071, 0).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(T::DbWeight::get().writes(3))
 	}
-	fn approve(m: u32) -> Weight {
-		record_access(m, T::DbWeight::get())
+	/// `m` in `[2, 16]`.
+	fn approve(m: u32, ) -> Weight {
+		Weight::from_parts(16_368_851, 2127727)
+			.saturating_add(Weight::from_parts(5_688_158, 0).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().reads(1))
+			.saturating_add(T::DbWeight::get().writes(1))
 	}
-	fn set_policy(m: u32) -> Weight {
-		record_access(m, T::DbWeight::get())
+	/// `m` in `[2, 16]`.
+	fn set_policy(m: u32, ) -> Weight {
+		Weight::from_parts(72_843_698, 2127727)
+			.saturating_add(Weight::from_parts(5_843_351, 0).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(T::DbWeight::get().writes(3))
 	}
-	fn remove_member(m: u32) -> Weight {
-		record_access(m, T::DbWeight::get())
+	/// `m` in `[2, 16]`.
+	fn remove_member(m: u32, ) -> Weight {
+		Weight::from_parts(54_154_910, 2127727)
+			.saturating_add(Weight::from_parts(6_041_303, 0).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(T::DbWeight::get().writes(3))
 	}
-	fn dissolve(m: u32) -> Weight {
-		record_access(m, T::DbWeight::get())
+	/// `m` in `[1, 16]`.
+	fn dissolve(m: u32, ) -> Weight {
+		Weight::from_parts(46_754_792, 2127727)
+			.saturating_add(Weight::from_parts(4_392_981, 0).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().reads(3))
+			.saturating_add(T::DbWeight::get().writes(3))
 	}
-	fn cosign(m: u32) -> Weight {
-		record_access(m, T::DbWeight::get()).saturating_add(T::DbWeight::get().reads_writes(2, 2))
+	/// `m` in `[1, 16]`.
+	fn cosign(m: u32, ) -> Weight {
+		Weight::from_parts(66_498_111, 2127727)
+			.saturating_add(Weight::from_parts(5_013_358, 0).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().reads(6))
+			.saturating_add(T::DbWeight::get().writes(3))
 	}
-	fn clear_cosigns(m: u32) -> Weight {
-		Weight::from_parts(BASE + PER_MEMBER * m as u64, 2_000 + 100 * m as u64).saturating_add(T::DbWeight::get().reads_writes(1 + m as u64, 1 + m as u64))
+	/// `m` in `[1, 16]`.
+	fn clear_cosigns(m: u32, ) -> Weight {
+		Weight::from_parts(10_840_034, 4318)
+			.saturating_add(Weight::from_parts(36_240_118, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(0, 2686).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().reads(1))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(m.into())))
+			.saturating_add(T::DbWeight::get().writes(1))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(m.into())))
 	}
 }
 
+/// The same weights with RocksDB's database costs, for tests and mocks.
 impl WeightInfo for () {
-	fn create(m: u32) -> Weight {
-		record_access(m, RocksDbWeight::get())
+	fn create(m: u32, ) -> Weight {
+		Weight::from_parts(68_630_237, 2127727)
+			.saturating_add(Weight::from_parts(5_998_071, 0).saturating_mul(m.into()))
+			.saturating_add(RocksDbWeight::get().reads(5))
+			.saturating_add(RocksDbWeight::get().writes(3))
 	}
-	fn approve(m: u32) -> Weight {
-		record_access(m, RocksDbWeight::get())
+	fn approve(m: u32, ) -> Weight {
+		Weight::from_parts(16_368_851, 2127727)
+			.saturating_add(Weight::from_parts(5_688_158, 0).saturating_mul(m.into()))
+			.saturating_add(RocksDbWeight::get().reads(1))
+			.saturating_add(RocksDbWeight::get().writes(1))
 	}
-	fn set_policy(m: u32) -> Weight {
-		record_access(m, RocksDbWeight::get())
+	fn set_policy(m: u32, ) -> Weight {
+		Weight::from_parts(72_843_698, 2127727)
+			.saturating_add(Weight::from_parts(5_843_351, 0).saturating_mul(m.into()))
+			.saturating_add(RocksDbWeight::get().reads(5))
+			.saturating_add(RocksDbWeight::get().writes(3))
 	}
-	fn remove_member(m: u32) -> Weight {
-		record_access(m, RocksDbWeight::get())
+	fn remove_member(m: u32, ) -> Weight {
+		Weight::from_parts(54_154_910, 2127727)
+			.saturating_add(Weight::from_parts(6_041_303, 0).saturating_mul(m.into()))
+			.saturating_add(RocksDbWeight::get().reads(5))
+			.saturating_add(RocksDbWeight::get().writes(3))
 	}
-	fn dissolve(m: u32) -> Weight {
-		record_access(m, RocksDbWeight::get())
+	fn dissolve(m: u32, ) -> Weight {
+		Weight::from_parts(46_754_792, 2127727)
+			.saturating_add(Weight::from_parts(4_392_981, 0).saturating_mul(m.into()))
+			.saturating_add(RocksDbWeight::get().reads(3))
+			.saturating_add(RocksDbWeight::get().writes(3))
 	}
-	fn cosign(m: u32) -> Weight {
-		record_access(m, RocksDbWeight::get()).saturating_add(RocksDbWeight::get().reads_writes(2, 2))
+	fn cosign(m: u32, ) -> Weight {
+		Weight::from_parts(66_498_111, 2127727)
+			.saturating_add(Weight::from_parts(5_013_358, 0).saturating_mul(m.into()))
+			.saturating_add(RocksDbWeight::get().reads(6))
+			.saturating_add(RocksDbWeight::get().writes(3))
 	}
-	fn clear_cosigns(m: u32) -> Weight {
-		Weight::from_parts(BASE + PER_MEMBER * m as u64, 2_000 + 100 * m as u64).saturating_add(RocksDbWeight::get().reads_writes(1 + m as u64, 1 + m as u64))
+	fn clear_cosigns(m: u32, ) -> Weight {
+		Weight::from_parts(10_840_034, 4318)
+			.saturating_add(Weight::from_parts(36_240_118, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(0, 2686).saturating_mul(m.into()))
+			.saturating_add(RocksDbWeight::get().reads(1))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(m.into())))
+			.saturating_add(RocksDbWeight::get().writes(1))
+			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(m.into())))
 	}
 }

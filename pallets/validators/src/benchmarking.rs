@@ -1,6 +1,7 @@
 //! Benchmarks of the validator-set calls with a full set.
 
 use super::*;
+use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_system::RawOrigin;
 

@@ -1,6 +1,7 @@
 //! Benchmarks of the worker-registry calls at their worst cases.
 
 use super::*;
+use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_support::traits::Hooks;
 use frame_system::RawOrigin;

@@ -1,87 +1,124 @@
-//! Weights of the worker-registry calls, estimated from their storage access (worker record,
-//! active list of up to `MaxWorkers`, balance hold) plus measured execution of similar FRAME
-//! calls.
+//! Weights of `pallet_workers`, measured by `scripts/benchmark-weights.sh` (frame-omni-bencher,
+//! benchmarking CLI 64.0.0: 20 steps, 5 repeats, on AMD EPYC, 2026-12-02) from the
+//! benchmarks in `benchmarking.rs`, each at its worst case. Regenerate after changing a call;
+//! do not edit by hand.
+
+#![allow(unused_parens)]
+#![allow(unused_imports)]
+#![allow(clippy::unnecessary_cast)]
 
 use core::marker::PhantomData;
 use frame_support::{
 	traits::Get,
-	weights::{constants::RocksDbWeight, RuntimeDbWeight, Weight},
+	weights::{constants::RocksDbWeight, Weight},
 };
 
+/// What each call (and each per-block hook) of the pallet weighs.
 pub trait WeightInfo {
 	fn register() -> Weight;
 	fn add_stake() -> Weight;
 	fn unbond() -> Weight;
 	fn withdraw() -> Weight;
-	fn request_committee(workers: u32, size: u32) -> Weight;
-	fn report(committee: u32) -> Weight;
-	fn dissolve_committee(size: u32) -> Weight;
+	fn request_committee(w: u32, s: u32, ) -> Weight;
+	fn dissolve_committee(s: u32, ) -> Weight;
+	fn report(c: u32, ) -> Weight;
 }
 
+/// The measured weights, with the runtime's database costs.
 pub struct SubstrateWeight<T>(PhantomData<T>);
-
-fn weights(db: RuntimeDbWeight) -> [Weight; 4] {
-	[
-		Weight::from_parts(60_000_000, 20_000).saturating_add(db.reads_writes(4, 4)),
-		Weight::from_parts(40_000_000, 10_000).saturating_add(db.reads_writes(3, 3)),
-		Weight::from_parts(30_000_000, 20_000).saturating_add(db.reads_writes(2, 2)),
-		Weight::from_parts(50_000_000, 10_000).saturating_add(db.reads_writes(3, 3)),
-	]
-}
-
-fn request_committee(workers: u32, size: u32, db: RuntimeDbWeight) -> Weight {
-	Weight::from_parts(20_000_000 + 2_000_000 * workers as u64 * (1 + size as u64 / 8), 5_000 + 200 * workers as u64)
-		.saturating_add(db.reads_writes(3 + workers as u64, 2))
-}
-
-fn report(committee: u32, db: RuntimeDbWeight) -> Weight {
-	Weight::from_parts(60_000_000 + 20_000_000 * committee as u64, 20_000).saturating_add(db.reads_writes(6 + 2 * committee as u64, 4 + 2 * committee as u64))
-}
-
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register() -> Weight {
-		weights(T::DbWeight::get())[0]
+		Weight::from_parts(73_069_000, 9679)
+			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(T::DbWeight::get().writes(4))
 	}
 	fn add_stake() -> Weight {
-		weights(T::DbWeight::get())[1]
+		Weight::from_parts(71_005_000, 3676)
+			.saturating_add(T::DbWeight::get().reads(3))
+			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	fn unbond() -> Weight {
-		weights(T::DbWeight::get())[2]
+		Weight::from_parts(23_304_000, 9679)
+			.saturating_add(T::DbWeight::get().reads(3))
+			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	fn withdraw() -> Weight {
-		weights(T::DbWeight::get())[3]
+		Weight::from_parts(46_990_000, 3676)
+			.saturating_add(T::DbWeight::get().reads(3))
+			.saturating_add(T::DbWeight::get().writes(3))
 	}
-	fn request_committee(workers: u32, size: u32) -> Weight {
-		request_committee(workers, size, T::DbWeight::get())
+	/// `w` in `[1, 256]`.
+	/// `s` in `[1, 32]`.
+	fn request_committee(w: u32, _s: u32, ) -> Weight {
+		Weight::from_parts(275_851_000, 33689)
+			.saturating_add(Weight::from_parts(5_778_737, 0).saturating_mul(w.into()))
+			.saturating_add(Weight::from_parts(0, 2538).saturating_mul(w.into()))
+			.saturating_add(T::DbWeight::get().reads(24))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(w.into())))
+			.saturating_add(T::DbWeight::get().writes(7))
 	}
-	fn report(committee: u32) -> Weight {
-		report(committee, T::DbWeight::get())
+	/// `s` in `[1, 32]`.
+	fn dissolve_committee(s: u32, ) -> Weight {
+		Weight::from_parts(49_898_562, 3676)
+			.saturating_add(Weight::from_parts(581_027, 0).saturating_mul(s.into()))
+			.saturating_add(T::DbWeight::get().reads(4))
+			.saturating_add(T::DbWeight::get().writes(4))
 	}
-	fn dissolve_committee(size: u32) -> Weight {
-		Weight::from_parts(30_000_000 + 500_000 * size as u64, 3_000 + 64 * size as u64).saturating_add(T::DbWeight::get().reads_writes(3, 3))
+	/// `c` in `[1, 32]`.
+	fn report(c: u32, ) -> Weight {
+		Weight::from_parts(37_387_350, 6012)
+			.saturating_add(Weight::from_parts(40_325_039, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().writes(4))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(c.into())))
 	}
 }
 
+/// The same weights with RocksDB's database costs, for tests and mocks.
 impl WeightInfo for () {
 	fn register() -> Weight {
-		weights(RocksDbWeight::get())[0]
+		Weight::from_parts(73_069_000, 9679)
+			.saturating_add(RocksDbWeight::get().reads(5))
+			.saturating_add(RocksDbWeight::get().writes(4))
 	}
 	fn add_stake() -> Weight {
-		weights(RocksDbWeight::get())[1]
+		Weight::from_parts(71_005_000, 3676)
+			.saturating_add(RocksDbWeight::get().reads(3))
+			.saturating_add(RocksDbWeight::get().writes(3))
 	}
 	fn unbond() -> Weight {
-		weights(RocksDbWeight::get())[2]
+		Weight::from_parts(23_304_000, 9679)
+			.saturating_add(RocksDbWeight::get().reads(3))
+			.saturating_add(RocksDbWeight::get().writes(2))
 	}
 	fn withdraw() -> Weight {
-		weights(RocksDbWeight::get())[3]
+		Weight::from_parts(46_990_000, 3676)
+			.saturating_add(RocksDbWeight::get().reads(3))
+			.saturating_add(RocksDbWeight::get().writes(3))
 	}
-	fn request_committee(workers: u32, size: u32) -> Weight {
-		request_committee(workers, size, RocksDbWeight::get())
+	fn request_committee(w: u32, _s: u32, ) -> Weight {
+		Weight::from_parts(275_851_000, 33689)
+			.saturating_add(Weight::from_parts(5_778_737, 0).saturating_mul(w.into()))
+			.saturating_add(Weight::from_parts(0, 2538).saturating_mul(w.into()))
+			.saturating_add(RocksDbWeight::get().reads(24))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(w.into())))
+			.saturating_add(RocksDbWeight::get().writes(7))
 	}
-	fn report(committee: u32) -> Weight {
-		report(committee, RocksDbWeight::get())
+	fn dissolve_committee(s: u32, ) -> Weight {
+		Weight::from_parts(49_898_562, 3676)
+			.saturating_add(Weight::from_parts(581_027, 0).saturating_mul(s.into()))
+			.saturating_add(RocksDbWeight::get().reads(4))
+			.saturating_add(RocksDbWeight::get().writes(4))
 	}
-	fn dissolve_committee(size: u32) -> Weight {
-		Weight::from_parts(30_000_000 + 500_000 * size as u64, 3_000 + 64 * size as u64).saturating_add(RocksDbWeight::get().reads_writes(3, 3))
+	fn report(c: u32, ) -> Weight {
+		Weight::from_parts(37_387_350, 6012)
+			.saturating_add(Weight::from_parts(40_325_039, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(c.into()))
+			.saturating_add(RocksDbWeight::get().reads(5))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(c.into())))
+			.saturating_add(RocksDbWeight::get().writes(4))
+			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(c.into())))
 	}
 }
