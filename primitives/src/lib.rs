@@ -32,8 +32,8 @@ pub fn ed25519_of_peer_id(peer_id: &[u8]) -> Option<[u8; 32]> {
 
 /// Bytes of the header every engine frame starts with (its sequence number).
 pub const FRAME_HEADER: usize = 8;
-/// Every engine frame's payload is a whole number of 32-byte words: field elements (32 bytes
-/// in BLS12-381 Fr), digests and hashes alike.
+/// Every frame of an engine run over BLS12-381 Fr (the field workers compute in) carries a
+/// whole number of 32-byte words: field elements, digests and hashes alike.
 pub const FRAME_WORD: usize = 32;
 
 /// Whether a frame cannot be what an honest member sends: shorter than its header, or a payload

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{random_program, run_parties};
+use common::{random_program, run_parties, WholeWords};
 use enigma_mpc::{
 	circuit::{execute, Circuit, Op, Recipient},
 	field::Fr,
@@ -60,7 +60,8 @@ fn malicious_shamir_matches_plaintext() {
 		let (circuit, inputs) = random_program(n, 200 + n as u64, 30);
 		let (c, i) = (circuit.clone(), inputs.clone());
 		let results = run_parties(n, move |party, t| {
-			let mut mpc = Malicious::<Fr, _>::new(t, (n - 1) / 2).unwrap();
+			// Every frame is whole words: none could be taken for misbehaviour.
+			let mut mpc = Malicious::<Fr, _>::new(WholeWords(t), (n - 1) / 2).unwrap();
 			execute(&mut mpc, &c, &i[party]).unwrap()
 		});
 		assert_matches(&circuit, &inputs, results);
@@ -131,7 +132,7 @@ fn bit_decomposition_and_64_bit_comparisons_are_exact() {
 	let others: Vec<u64> = vec![1, 1, 0, 0xdead_beef, u64::MAX - 1, u64::MAX, (1 << 63) - 1, 12345678901234568];
 	let (v, o) = (values.clone(), others.clone());
 	let results = run_parties(3, move |party, t| {
-		let mut mpc = Malicious::<Fr, _>::new(t, 1).unwrap();
+		let mut mpc = Malicious::<Fr, _>::new(WholeWords(t), 1).unwrap();
 		let mine = |xs: &Vec<u64>| xs.iter().map(|x| Fr::from(*x)).collect::<Vec<_>>();
 		let a = mpc.input(0, (party == 0).then(|| mine(&v)).as_deref(), v.len()).unwrap();
 		let b = mpc.input(1, (party == 1).then(|| mine(&o)).as_deref(), o.len()).unwrap();
@@ -204,7 +205,7 @@ fn a_committee_computes_on_client_shared_inputs_and_hands_out_private_outputs() 
 	}
 	let circuit = c.clone();
 	let results = run_parties(n, move |member, transport| {
-		let mut mpc = Malicious::<Fr, _>::new(transport, t).unwrap();
+		let mut mpc = Malicious::<Fr, _>::new(WholeWords(transport), t).unwrap();
 		execute_held(&mut mpc, &circuit, &held[member]).unwrap()
 	});
 	let expected_average = salaries.iter().sum::<u64>() / 5;

@@ -4,7 +4,11 @@
 use enigma_mpc::{
 	circuit::{Circuit, Op, Recipient, Wire},
 	field::Fr,
-	transport::mem::{network_with_timeout, MemTransport},
+	error::Result,
+	transport::{
+		mem::{network_with_timeout, MemTransport},
+		Transport,
+	},
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -25,6 +29,26 @@ pub fn run_parties<R: Send + 'static>(
 		})
 		.collect();
 	handles.into_iter().map(|h| h.join().expect("party thread panicked")).collect()
+}
+
+/// A transport that fails the test when its party sends a frame the chain takes as proof of
+/// misbehaviour ([`enigma_primitives::malformed_frame`]): honest runs over Fr never do.
+pub struct WholeWords<T>(pub T);
+
+impl<T: Transport> Transport for WholeWords<T> {
+	fn party(&self) -> usize {
+		self.0.party()
+	}
+	fn parties(&self) -> usize {
+		self.0.parties()
+	}
+	fn send(&mut self, to: usize, frame: Vec<u8>) -> Result<()> {
+		assert!(!enigma_primitives::malformed_frame(&frame), "party {} sent an honest frame of {} bytes", self.0.party(), frame.len());
+		self.0.send(to, frame)
+	}
+	fn recv(&mut self, from: usize) -> Result<Vec<u8>> {
+		self.0.recv(from)
+	}
 }
 
 /// A random program: inputs from random parties, linear operations, multiplications, and
