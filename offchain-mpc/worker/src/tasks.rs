@@ -134,7 +134,8 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	let mut running: Vec<usize> = (0..n).collect();
 	let (outputs, stats) = loop {
 		let first = running.len() == n;
-		let session = if first { task.0 } else { sp_crypto_hashing::blake2_256(&(task, running.iter().map(|m| *m as u32).collect::<Vec<u32>>()).encode()) };
+		let members: Vec<u32> = running.iter().map(|m| *m as u32).collect();
+		let session = pallet_secret_compute::run_session(task, (!first).then_some(&members[..]));
 		let run_peers = running.iter().map(|m| peers[*m]).collect();
 		let points: Vec<u64> = running.iter().map(|m| *m as u64 + 1).collect();
 		let channel = dht.mpc_channel(session, run_peers, if first { FIRST_RUN_TIMEOUT } else { RETRY_TIMEOUT }).map_err(|e| TaskError::Local(e.to_string()))?;
@@ -150,7 +151,7 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 		.map_err(|e| TaskError::Local(format!("MPC thread: {e}")))?;
 		if let Err(MpcError::Malformed { from, .. }) = &outcome {
 			// In the background: the rerun must not wait a block for it.
-			let rerun = (!first).then(|| running.iter().map(|m| *m as u32).collect());
+			let rerun = (!first).then(|| members.clone());
 			let offender = running[*from];
 			tokio::spawn(report_malformed_frame(worker.clone(), task, session, rerun, (view.members[offender].clone(), peers[offender]), me));
 		}

@@ -174,6 +174,16 @@ pub enum AbortReason {
 	BadInput(u32),
 }
 
+/// The MPC session of a run of `task`: the task id for the run with every member, or
+/// `blake2_256((task, running))` for a rerun with the members (committee indices) in
+/// `running`. Workers name their channels with it and the chain checks signed frames against it.
+pub fn run_session(task: H256, running: Option<&[u32]>) -> [u8; 32] {
+	match running {
+		None => task.0,
+		Some(members) => sp_io::hashing::blake2_256(&(task, members).encode()),
+	}
+}
+
 /// What proves a committee member deviated from the protocol, checkable by the chain alone.
 #[derive(Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo)]
 pub enum MisbehaviourProof {
@@ -194,15 +204,12 @@ impl MisbehaviourProof {
 				if recipient == offender || recipient >= peers.len() || !enigma_primitives::malformed_frame(payload) {
 					return false;
 				}
-				let session = match running {
-					None => task.0,
-					Some(members) => {
-						if !members.contains(&(offender as u32)) || !members.contains(&(recipient as u32)) {
-							return false;
-						}
-						sp_io::hashing::blake2_256(&(task, members).encode())
-					},
-				};
+				if let Some(members) = running {
+					if !members.contains(&(offender as u32)) || !members.contains(&(recipient as u32)) {
+						return false;
+					}
+				}
+				let session = run_session(task, running.as_deref());
 				let Some(key) = enigma_primitives::ed25519_of_peer_id(&peers[offender]) else { return false };
 				let digest = enigma_primitives::mpc_frame_digest(&session, *seq, &peers[recipient], payload);
 				sp_io::crypto::ed25519_verify(&sp_core::ed25519::Signature::from_raw(*signature), &digest, &sp_core::ed25519::Public::from_raw(key))

@@ -576,10 +576,7 @@ fn a_signed_malformed_frame_proves_misbehaviour() {
 		let index = |w: u64| members.iter().position(|m| *m == w).unwrap();
 		let key_of = |w: u64| &keys[WORKERS.iter().position(|x| *x == w).unwrap()];
 		let frame = |signer: u64, to: u64, payload: Vec<u8>, running: Option<Vec<u32>>| {
-			let session = match &running {
-				None => task.0,
-				Some(m) => sp_io::hashing::blake2_256(&(task, m).encode()),
-			};
+			let session = crate::run_session(task, running.as_deref());
 			let digest = enigma_primitives::mpc_frame_digest(&session, 3, &peer_id(key_of(to)), &payload);
 			MisbehaviourProof::MalformedFrame { running, recipient: index(to) as u32, seq: 3, payload, signature: key_of(signer).sign(&digest).0 }
 				.encode()
