@@ -22,9 +22,12 @@ pub fn secret_id(identity: H256, committee: u32, commitment: H256) -> H256 {
 	blake2_256(&(identity, committee, commitment).encode())
 }
 
-/// Commitment to a sharing: the hash of the sealed shares' hashes, in committee order.
-pub fn commitment(share_hashes: &[H256]) -> H256 {
-	blake2_256(&share_hashes.encode())
+/// Commitment to a sharing, registered on chain: the hash of the dealer's Pedersen commitments
+/// and of the sealed shares' hashes, in committee order. Every member derives the secret's id
+/// from it, so members handed different commitments acknowledge different secrets and none
+/// becomes ready.
+pub fn commitment(pedersen: &[u8], share_hashes: &[H256]) -> H256 {
+	blake2_256(&(b"enigma/sharing/v1", pedersen, share_hashes).encode())
 }
 
 pub fn share_hash(sealed: &[u8]) -> H256 {
@@ -48,6 +51,14 @@ pub fn submitter_value(account: &AccountId32) -> u128 {
 
 /// Field elements a member holds per secret of `kind`: the value, and the bits of an integer
 /// (which let every task check the value's range without opening it).
+/// The bits a value of `kind` is shared with (`None` for a field element).
+pub fn share_bits(kind: ValueKind) -> Option<u32> {
+	match kind {
+		ValueKind::Int { bits } => Some(bits.into()),
+		ValueKind::Field => None,
+	}
+}
+
 pub fn share_width(kind: ValueKind) -> usize {
 	match kind {
 		ValueKind::Int { bits } => 1 + bits as usize,
@@ -76,8 +87,12 @@ pub struct ShareDelivery {
 	/// What the value is: the member holds [`share_width`] field elements of it (the value's
 	/// share, then its bits' shares, least significant first).
 	pub kind: ValueKind,
+	/// The dealer's Pedersen commitments to every element's sharing polynomials (the layout of
+	/// `enigma_mpc::committed_input`): the member checks its share against them.
+	pub pedersen: Vec<u8>,
 	pub share_hashes: Vec<H256>,
-	/// The share, sealed to the member's x25519 key under [`share_context`].
+	/// The share, sealed to the member's x25519 key under [`share_context`]: its
+	/// [`share_width`] values, then as many Pedersen blinds.
 	pub sealed: Vec<u8>,
 }
 
@@ -111,4 +126,9 @@ pub enum WorkerResponse {
 	Refused(String),
 	/// Committee indices this member blames for a task.
 	Blamed(Vec<u32>),
+	/// A member's share of a secret a client dealt (its values then blinds), with the dealer's
+	/// Pedersen commitments and the sealed shares' hashes: the requester checks them against the
+	/// secret's registered commitment and the share against them, so a member that hands out a
+	/// false share is named and left out.
+	DealtShare { share: Vec<u8>, pedersen: Vec<u8>, share_hashes: Vec<H256> },
 }

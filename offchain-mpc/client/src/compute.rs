@@ -4,7 +4,10 @@ use crate::{event, parse_h256, signer, Ctx, Dht, Signing};
 use clap::Subcommand;
 use codec::{Decode, Encode};
 use enigma_chain::{
-	offchain::{commitment, declassify_message, new_secret_id, output_message, share_context, share_hash, submitter_value, ShareDelivery, ValueKind, WorkerRequest, WorkerResponse},
+	offchain::{
+		commitment, declassify_message, new_secret_id, output_message, share_bits, share_context, share_hash, submitter_value, ShareDelivery, ValueKind, WorkerRequest,
+		WorkerResponse,
+	},
 	Chain,
 };
 use enigma_lang::{
@@ -13,6 +16,7 @@ use enigma_lang::{
 };
 use enigma_mpc::{
 	circuit::Recipient,
+	committed_input::{self, Dishonesty},
 	field::{decode_all, to_bytes, to_u128, Fr},
 	shamir::Shamir,
 };
@@ -38,9 +42,10 @@ pub enum CommitteeCommand {
 
 #[derive(Subcommand)]
 pub enum SecretCommand {
-	/// Shamir-share values with a committee: each member gets its share (and, for an integer,
-	/// its shares of the value's bits, so that tasks can prove the value fits its type) sealed to
-	/// its key, the chain gets the commitment. Waits until every member has acknowledged; prints
+	/// Share values with a committee (Pedersen verifiable secret sharing): each member gets its
+	/// share (and, for an integer, its shares of the value's bits, so that tasks can prove the
+	/// value fits its type) sealed to its key, checks it against the dealer's commitments, and
+	/// the chain gets the hash of the commitments. Waits until every member has acknowledged; prints
 	/// one secret id per value, in order.
 	Share {
 		#[command(flatten)]
@@ -72,10 +77,15 @@ pub enum SecretCommand {
 		/// read access for whoever has Compute permission on the identity.
 		#[arg(long, conflicts_with = "contracts")]
 		any_contract: bool,
-		/// Test mode: share values that do not fit --type anyway (with their low bits), as a
-		/// dishonest owner would; the committee's range check refuses them.
-		#[arg(long, hide = true)]
+		/// Test mode: share values that do not fit --type anyway, as a dishonest owner would,
+		/// with a consistent sharing whose lowest "bit" is not 0 or 1: the members accept it and
+		/// the range check of the first task that reads it refuses it, naming its owner.
+		#[arg(long, hide = true, conflicts_with = "lie_about_bits")]
 		lie_about_range: bool,
+		/// Test mode: share a value apart from the bits of its low part: every member refuses
+		/// its share (Pedersen VSS), and the secret is never registered.
+		#[arg(long, hide = true)]
+		lie_about_bits: bool,
 		#[command(flatten)]
 		dht: Dht,
 	},
@@ -265,8 +275,14 @@ fn fits(value: u128, kind: ValueKind) -> bool {
 
 pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
 	let (signing, identity, committee, value_file, values, kind, contracts, lie, dht) = match command {
-		SecretCommand::Share { signing, identity, committee, value_file, values, kind, contracts, lie_about_range, dht, .. } =>
-			(signing, identity, committee, value_file, values, kind, contracts, lie_about_range, dht),
+		SecretCommand::Share { signing, identity, committee, value_file, values, kind, contracts, lie_about_range, lie_about_bits, dht, .. } => {
+			let lie = match (lie_about_range, lie_about_bits) {
+				(true, _) => Some(Dishonesty::NonBinaryBit),
+				(_, true) => Some(Dishonesty::ValueNotItsBits),
+				_ => None,
+			};
+			(signing, identity, committee, value_file, values, kind, contracts, lie, dht)
+		},
 		SecretCommand::Declassify { secret, signing, dht } => return declassify(ctx, secret, signing, dht).await,
 	};
 	let values = match value_file {
@@ -276,7 +292,7 @@ pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
 	if values.is_empty() {
 		return Err("no values to share: give --value or --value-file".into());
 	}
-	if let Some(bad) = values.iter().find(|v| !fits(**v, kind)).filter(|_| !lie) {
+	if let Some(bad) = values.iter().find(|v| !fits(**v, kind)).filter(|_| lie.is_none()) {
 		return Err(format!("{bad} is not a {kind:?}"));
 	}
 	// Which contracts may compute on the values (none named: any, as --any-contract says).
@@ -298,7 +314,7 @@ pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
 	let progress = crate::progress::bar(values.len() as u64, "shared and registered");
 	let mut secrets = Vec::with_capacity(values.len());
 	for value in values {
-		match share_one(&chain, &node, &pair, identity, committee, &members, value, kind, &predicate).await {
+		match share_one(&chain, &node, &pair, identity, committee, &members, value, kind, &predicate, lie).await {
 			Ok(secret) => secrets.push(secret),
 			Err(e) => {
 				progress.abandon();
@@ -336,9 +352,10 @@ pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
 	Ok(())
 }
 
-/// Shares `value` (sealed shares to the members, through the DHT's request protocol) and
-/// registers the sharing's commitment on chain; returns the secret's id. An integer is shared
-/// with its bits, least significant first: each member gets [x, b_0, .., b_{w-1}].
+/// Shares `value` with Pedersen VSS (sealed shares to the members, through the DHT's request
+/// protocol; each member checks its own against the commitments) and registers the sharing's
+/// commitment on chain; returns the secret's id. An integer is shared with its bits, least
+/// significant first: each member gets [x, b_0, .., b_{w-1}] and their blinds.
 #[allow(clippy::too_many_arguments)]
 async fn share_one(
 	chain: &Chain,
@@ -350,27 +367,36 @@ async fn share_one(
 	value: u128,
 	kind: ValueKind,
 	predicate: &[Node<AccountId, BlockNumber>],
+	lie: Option<Dishonesty>,
 ) -> Result<H256, String> {
 	let n = members.len();
 	let t = (n - 1) / 2;
-	let scheme = Shamir::<Fr>::new(n, t).map_err(|e| e.to_string())?;
-	let mut elements = vec![Fr::from(value)];
-	if let ValueKind::Int { bits } = kind {
-		elements.extend((0..bits as u32).map(|i| Fr::from(((value >> i) & 1) as u64)));
-	}
-	let per_member = scheme.share_many(&elements, t, &mut rand::thread_rng());
+	let rng = &mut rand::thread_rng();
+	let dealing = match (lie, kind) {
+		(Some(how), ValueKind::Int { bits }) => committed_input::deal_dishonestly(how, value, bits.into(), t, n, rng),
+		_ => committed_input::deal(value, share_bits(kind), t, n, rng).map_err(|e| e.to_string())?,
+	};
 	let sealed: Vec<Vec<u8>> = members
 		.iter()
-		.zip(&per_member)
+		.zip(&dealing.shares)
 		.enumerate()
 		.map(|(i, ((_, entry), shares))| sealed::seal(&entry.encryption_key, &share_context(identity, committee, i as u32), &to_bytes(shares)))
 		.collect();
 	let share_hashes: Vec<H256> = sealed.iter().map(|s| share_hash(s)).collect();
-	let commitment = commitment(&share_hashes);
+	let commitment = commitment(&dealing.commitments, &share_hashes);
 
 	let mut refused = Vec::new();
 	for (i, ((member, entry), sealed)) in members.iter().zip(sealed).enumerate() {
-		let delivery = ShareDelivery { identity, committee, commitment, index: i as u32, kind, share_hashes: share_hashes.clone(), sealed };
+		let delivery = ShareDelivery {
+			identity,
+			committee,
+			commitment,
+			index: i as u32,
+			kind,
+			pedersen: dealing.commitments.clone(),
+			share_hashes: share_hashes.clone(),
+			sealed,
+		};
 		let answer = match peer_of(entry) {
 			Ok(peer) => node.app_request(peer, WorkerRequest::Share(delivery).encode()).await.map_err(|e| e.to_string()),
 			Err(e) => Err(e),
@@ -414,7 +440,9 @@ async fn declassify(ctx: &Ctx, secret: String, signing: Signing, dht: Dht) -> Re
 	let node = ClientNode::start(dht.bootstrap, 1 << 20).await.map_err(|e| e.to_string())?;
 	let who = AccountId::from(pair.public());
 	let signature = pair.sign(&declassify_message(secret, &node.peer_id().to_bytes())).0;
-	let value = reconstruct_from(&node, &peers, || WorkerRequest::Declassify { secret, who: who.clone(), signature }).await;
+	// A secret a client dealt comes with Pedersen commitments; one a task made does not.
+	let dealt = view.origin.is_none().then_some(Dealt { commitment: view.commitment, kind: view.kind });
+	let value = reconstruct_from(&node, &peers, dealt, || WorkerRequest::Declassify { secret, who: who.clone(), signature }).await;
 	node.shutdown().await;
 	let value = value?;
 	println!("{value}");
@@ -607,32 +635,68 @@ async fn members_of_task(chain: &Chain, view: &TaskView<AccountId, Balance, Bloc
 async fn collect_output(node: &ClientNode, pair: &sp_core::sr25519::Pair, task: H256, output: u32, members: &[PeerId]) -> Option<u128> {
 	let who = AccountId::from(pair.public());
 	let signature = pair.sign(&output_message(task, output, &node.peer_id().to_bytes())).0;
-	reconstruct_from(node, members, || WorkerRequest::Output { task, output, who: who.clone(), signature }).await.ok()
+	reconstruct_from(node, members, None, || WorkerRequest::Output { task, output, who: who.clone(), signature }).await.ok()
+}
+
+/// What a client-dealt secret's shares are checked against: its registered commitment and kind.
+#[derive(Clone, Copy)]
+struct Dealt {
+	commitment: H256,
+	kind: ValueKind,
 }
 
 /// Asks every member for its share (`request`) and reconstructs the value from those that
-/// answer, as long as they are at least 2t + 1 (a member left out of a task holds nothing): with
-/// t or fewer of them lying, a tampered share is then always detected. Errors name the members
-/// that refused.
-async fn reconstruct_from(node: &ClientNode, members: &[PeerId], request: impl Fn() -> WorkerRequest) -> Result<u128, String> {
+/// answer. A share of a `dealt` secret is checked against the dealer's Pedersen commitments, so
+/// a false one is named and left out, and any t + 1 true ones give the value. Other shares (a
+/// task's outputs and secrets) are taken when at least 2t + 1 answer (a member left out of a
+/// task holds nothing): with t or fewer of them lying, a tampered share is then always detected.
+/// Errors name the members that refused.
+async fn reconstruct_from(node: &ClientNode, members: &[PeerId], dealt: Option<Dealt>, request: impl Fn() -> WorkerRequest) -> Result<u128, String> {
 	let n = members.len();
 	let t = (n - 1) / 2;
 	let (mut points, mut shares, mut refusals) = (Vec::new(), Vec::new(), Vec::new());
 	for (i, peer) in members.iter().enumerate() {
-		match node.app_request(*peer, request().encode()).await.map(|a| WorkerResponse::decode(&mut &a[..])) {
-			Ok(Ok(WorkerResponse::OutputShare(bytes))) => {
-				shares.push(decode_all::<Fr>(&bytes, i).map_err(|e| e.to_string())?.first().copied().ok_or("an empty share")?);
-				points.push(i as u64 + 1);
+		let answer = node.app_request(*peer, request().encode()).await.map(|a| WorkerResponse::decode(&mut &a[..]));
+		let share = match (answer, dealt) {
+			(Ok(Ok(WorkerResponse::OutputShare(bytes))), None) => decode_all::<Fr>(&bytes, i).map_err(|e| e.to_string())?.first().copied().ok_or("an empty share")?,
+			(Ok(Ok(WorkerResponse::DealtShare { share, pedersen, share_hashes })), Some(dealt)) =>
+				match check_dealt(dealt, t, i, &share, &pedersen, &share_hashes) {
+					Ok(value) => value,
+					Err(e) => {
+						eprintln!("member #{i} ({peer}) handed a false share, left out: {e}");
+						refusals.push(format!("{peer}: a false share ({e})"));
+						continue;
+					},
+				},
+			(Ok(Ok(WorkerResponse::Refused(reason))), _) => {
+				refusals.push(format!("{peer}: {reason}"));
+				continue;
 			},
-			Ok(Ok(WorkerResponse::Refused(reason))) => refusals.push(format!("{peer}: {reason}")),
-			other => refusals.push(format!("{peer}: {other:?}")),
-		}
+			(other, _) => {
+				refusals.push(format!("{peer}: {other:?}"));
+				continue;
+			},
+		};
+		shares.push(share);
+		points.push(i as u64 + 1);
 	}
-	if shares.len() < 2 * t + 1 {
-		return Err(format!("{} of {n} members answered, {} needed; refused: {}", shares.len(), 2 * t + 1, refusals.join("; ")));
+	let needed = if dealt.is_some() { t + 1 } else { 2 * t + 1 };
+	if shares.len() < needed {
+		return Err(format!("{} of {n} members answered, {needed} needed; refused: {}", shares.len(), refusals.join("; ")));
 	}
 	let value = Shamir::<Fr>::with_points(&points, t)
 		.and_then(|s| s.reconstruct_checked(&shares, t))
 		.map_err(|e| format!("the shares do not agree: {e}"))?;
 	to_u128(value).ok_or_else(|| "the value does not fit in 128 bits".into())
+}
+
+/// Member `member`'s share of a dealt secret, if the commitments it came with are the
+/// registered ones and the share lies on them (Pedersen VSS).
+fn check_dealt(dealt: Dealt, t: usize, member: usize, share: &[u8], pedersen: &[u8], share_hashes: &[H256]) -> Result<Fr, String> {
+	if commitment(pedersen, share_hashes) != dealt.commitment {
+		return Err("its commitments are not the secret's registered ones".into());
+	}
+	let elements = decode_all::<Fr>(share, member).map_err(|e| e.to_string())?;
+	committed_input::check(share_bits(dealt.kind), t, member, pedersen, &elements, &mut rand::thread_rng()).map_err(|e| e.to_string())?;
+	Ok(elements[0])
 }

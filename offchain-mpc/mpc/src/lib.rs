@@ -3,7 +3,9 @@
 //! * [`field`]: the fields (BLS12-381 Fr by default, a 64-bit field for throughput).
 //! * [`shamir`]: Shamir (t+1, n) sharing with error detection.
 //! * [`vss`]: Pedersen verifiable secret sharing in BLS12-381 G1 (commitments a third party
-//!   can check shares against; not yet used by the client and the workers).
+//!   can check shares against).
+//! * [`committed_input`]: a client's input dealt with Pedersen VSS, the value and its bits, so
+//!   each member checks its share and that the value is its bits' sum before accepting it.
 //! * [`honest`]: honest-majority protocols: semi-honest with BGW or DN07 (linear communication)
 //!   multiplication, and maliciously secure with the Chida et al. multiplication check.
 //! * [`spdz`] and [`preprocessing`]: the SPDZ online phase for a dishonest majority, fed by a
@@ -14,6 +16,7 @@
 //!   fault injection for tests.
 
 pub mod circuit;
+pub mod committed_input;
 pub mod error;
 pub mod field;
 pub mod honest;

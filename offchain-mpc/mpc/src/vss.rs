@@ -90,6 +90,36 @@ impl Commitments {
 		!self.0.is_empty() && G1Projective::generator() * share.value + h() * share.blind == self.at(x)
 	}
 
+	/// Whether every `shares[k]` is sharing k's value at `x`, in one multi-scalar
+	/// multiplication: with weights ρ_k drawn by the verifier (unknown to the dealer),
+	///
+	/// ```text
+	/// (Σ_k ρ_k·v_k)·G + (Σ_k ρ_k·b_k)·H − Σ_k Σ_j ρ_k·x^j·C_kj = 0,
+	/// ```
+	///
+	/// which a wrong share passes with probability 1/|Fr| (the combination of the per-share
+	/// differences is a non-zero polynomial in ρ).
+	pub fn verify_batch<R: Rng>(x: Fr, items: &[(&Commitments, Share)], rng: &mut R) -> bool {
+		if items.iter().any(|(c, _)| c.0.is_empty()) {
+			return false;
+		}
+		let (mut value, mut blind) = (Fr::zero(), Fr::zero());
+		let (mut bases, mut scalars) = (vec![G1Affine::generator(), h()], vec![Fr::zero(), Fr::zero()]);
+		for (commitments, share) in items {
+			let rho = Fr::rand(rng);
+			value += rho * share.value;
+			blind += rho * share.blind;
+			let mut power = -rho;
+			for point in &commitments.0 {
+				bases.push(*point);
+				scalars.push(power);
+				power *= x;
+			}
+		}
+		(scalars[0], scalars[1]) = (value, blind);
+		G1Projective::msm(&bases, &scalars).expect("one scalar per base").is_zero()
+	}
+
 	/// The commitments to Σ_k c_k·(sharing k): the same combination of the commitments (all of
 	/// one degree).
 	pub fn combine(parts: &[(Fr, &Commitments)]) -> Result<Commitments> {
@@ -182,6 +212,21 @@ mod tests {
 		assert!(!dealing.commitments.verify(xs[2], &Share { blind: good.blind + Fr::from(1u64), ..good }));
 		assert!(!dealing.commitments.verify(xs[1], &good));
 		assert!(!Commitments(Vec::new()).verify(xs[0], &good));
+	}
+
+	#[test]
+	fn a_batch_of_shares_verifies_at_once_and_one_wrong_share_fails_it() {
+		let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(11);
+		let xs = points(4);
+		let dealings: Vec<Dealing> = (0..5u64).map(|v| deal(Fr::from(v), 1, &xs, &mut rng)).collect();
+		let batch = |i: usize| dealings.iter().map(|d| (&d.commitments, d.shares[i])).collect::<Vec<_>>();
+		for (i, x) in xs.iter().enumerate() {
+			assert!(Commitments::verify_batch(*x, &batch(i), &mut rng));
+		}
+		let mut bad = batch(3);
+		bad[4].1.blind += Fr::from(1u64);
+		assert!(!Commitments::verify_batch(xs[3], &bad, &mut rng));
+		assert!(!Commitments::verify_batch(xs[2], &batch(3), &mut rng));
 	}
 
 	#[test]

@@ -151,8 +151,14 @@ fn a_dropped_message_is_detected() {
 		let mut mpc = SemiHonest::<Fr, _>::new(Faulty::new(t, faults), 1, Multiplication::Bgw).unwrap();
 		execute(&mut mpc, &product_circuit(), &inputs_of(party)).map(|out| out[0].1)
 	});
+	// Party 0 either sees party 1's next frame out of order, or waits for the lost one until it
+	// times out; when both wait on each other, party 1's own timeout may end it first, and party 0
+	// then sees party 1 gone. Every outcome names party 1 and none is a wrong output.
 	assert!(
-		matches!(results[0], Err(MpcError::OutOfOrder { from: 1, expected: 0, got: 1 }) | Err(MpcError::Timeout { from: 1 })),
+		matches!(
+			results[0],
+			Err(MpcError::OutOfOrder { from: 1, expected: 0, got: 1 }) | Err(MpcError::Timeout { from: 1 }) | Err(MpcError::Disconnected { peer: 1, .. })
+		),
 		"{:?}",
 		results[0]
 	);

@@ -5,7 +5,10 @@
 //! the Noise handshake (the peer id is the hash of the key that signed it), so a frame is
 //! delivered as party i's only when it came from the i-th committee peer; anything else is
 //! logged and dropped. Frames that arrive before the local party opened the session wait in a
-//! bounded buffer.
+//! buffer bounded per sender ([`Limits`]), and only frames of peers the node expects to compute
+//! with (the chain's active workers, [`Sessions::expect_peers`]) are kept: a spamming peer can
+//! exhaust its own share of the buffer, never another member's, and frames of a session that
+//! closed, or too far ahead of their sender's next one, are dropped at once.
 //!
 //! Every frame is also signed by its sender (see [`MpcFrame`]): a frame whose signature does not
 //! verify for this node as its recipient is dropped, and a signed frame that no honest member
@@ -22,7 +25,7 @@ use enigma_mpc::{
 };
 use libp2p::{identity::Keypair, PeerId};
 use std::{
-	collections::{BTreeMap, HashMap, HashSet},
+	collections::{BTreeMap, HashMap, HashSet, VecDeque},
 	sync::{
 		mpsc::{channel, Receiver, RecvTimeoutError, Sender},
 		Arc, Mutex,
@@ -31,17 +34,45 @@ use std::{
 };
 use tokio::sync::mpsc::UnboundedSender;
 
-/// Frames kept for a session nobody opened yet, and how many such sessions.
-const EARLY_FRAMES_PER_SESSION: usize = 16_384;
-const EARLY_SESSIONS: usize = 64;
 /// Sessions whose evidence of misbehaviour is kept until the worker takes it.
 const EVIDENCE_SESSIONS: usize = 64;
+
+/// What one peer can make this node hold, and for how long.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+	/// Sessions not open yet that one peer may have frames waiting for.
+	pub early_sessions_per_peer: usize,
+	/// Bytes of early frames one peer may have waiting, over all its sessions.
+	pub early_bytes_per_peer: usize,
+	/// How long early frames wait for their session to open.
+	pub early_ttl: Duration,
+	/// How far ahead of its sender's next frame a frame may arrive (it overtook that many).
+	pub max_ahead: u64,
+	/// Bytes of overtaking frames one sender may have waiting in an open session.
+	pub waiting_bytes_per_peer: usize,
+	/// Closed sessions remembered, so that their late frames are dropped instead of kept.
+	pub closed_remembered: usize,
+}
+
+impl Default for Limits {
+	fn default() -> Self {
+		Self {
+			early_sessions_per_peer: 64,
+			early_bytes_per_peer: 64 << 20,
+			early_ttl: Duration::from_secs(300),
+			max_ahead: 16_384,
+			waiting_bytes_per_peer: 256 << 20,
+			closed_remembered: 4_096,
+		}
+	}
+}
 
 struct Inbox {
 	to_party: Sender<MpcFrame>,
 	next: u64,
-	/// Frames that overtook an earlier one.
+	/// Frames that overtook an earlier one, and their bytes.
 	waiting: BTreeMap<u64, MpcFrame>,
+	waiting_bytes: usize,
 }
 
 struct Session {
@@ -50,18 +81,127 @@ struct Session {
 	unreachable: HashSet<usize>,
 }
 
+/// One peer's frames for a session this node has not opened yet.
+struct Early {
+	since: Instant,
+	bytes: usize,
+	frames: Vec<MpcFrame>,
+}
+
 /// Every open session of a node, and early frames of sessions not open yet.
 pub struct Sessions {
 	local: PeerId,
+	limits: Limits,
 	open: HashMap<[u8; 32], Session>,
-	early: HashMap<[u8; 32], Vec<(PeerId, MpcFrame)>>,
+	early: HashMap<([u8; 32], PeerId), Early>,
+	/// Per peer: its early sessions and their bytes.
+	early_use: HashMap<PeerId, (usize, usize)>,
+	/// Peers whose early frames are kept (`None`: any peer's, within the limits).
+	expected: Option<HashSet<PeerId>>,
+	closed: VecDeque<[u8; 32]>,
+	closed_set: HashSet<[u8; 32]>,
+	last_sweep: Instant,
 	/// Signed frames no honest member sends, by session, with their senders.
 	evidence: HashMap<[u8; 32], Vec<(PeerId, MpcFrame)>>,
 }
 
 impl Sessions {
 	pub(crate) fn new(local: PeerId) -> Self {
-		Self { local, open: HashMap::new(), early: HashMap::new(), evidence: HashMap::new() }
+		Self::with_limits(local, Limits::default())
+	}
+
+	pub fn with_limits(local: PeerId, limits: Limits) -> Self {
+		Self {
+			local,
+			limits,
+			open: HashMap::new(),
+			early: HashMap::new(),
+			early_use: HashMap::new(),
+			expected: None,
+			closed: VecDeque::new(),
+			closed_set: HashSet::new(),
+			last_sweep: Instant::now(),
+			evidence: HashMap::new(),
+		}
+	}
+
+	/// Keeps early frames only from `peers` (a worker: the chain's active workers), and drops
+	/// those already kept from anyone else.
+	pub fn expect_peers(&mut self, peers: HashSet<PeerId>) {
+		let strangers: Vec<_> = self.early.keys().filter(|(_, p)| !peers.contains(p)).copied().collect();
+		for key in strangers {
+			self.drop_early(&key);
+		}
+		self.expected = Some(peers);
+	}
+
+	/// How many early frames wait, over all sessions and peers.
+	pub fn early_frames(&self) -> usize {
+		self.early.values().map(|e| e.frames.len()).sum()
+	}
+
+	fn drop_early(&mut self, key: &([u8; 32], PeerId)) -> Option<Early> {
+		let early = self.early.remove(key)?;
+		if let Some(used) = self.early_use.get_mut(&key.1) {
+			used.0 -= 1;
+			used.1 -= early.bytes;
+			if used.0 == 0 {
+				self.early_use.remove(&key.1);
+			}
+		}
+		Some(early)
+	}
+
+	/// Drops early frames that waited longer than the limit (looked at most once a second).
+	fn sweep(&mut self) {
+		if self.last_sweep.elapsed() < Duration::from_secs(1).min(self.limits.early_ttl) {
+			return;
+		}
+		self.last_sweep = Instant::now();
+		let ttl = self.limits.early_ttl;
+		let stale: Vec<_> = self.early.iter().filter(|(_, e)| e.since.elapsed() >= ttl).map(|(k, _)| *k).collect();
+		for key in stale {
+			self.drop_early(&key);
+		}
+	}
+
+	/// Keeps a frame of a session not open yet, if its sender is expected and within its limits.
+	fn keep_early(&mut self, from: PeerId, frame: MpcFrame) {
+		self.sweep();
+		if self.closed_set.contains(&frame.session) {
+			tracing::debug!(target: "mpc", "dropped a late frame from {from} for closed session {}", hex::encode(frame.session));
+			return;
+		}
+		if self.expected.as_ref().is_some_and(|peers| !peers.contains(&from)) {
+			tracing::debug!(target: "mpc", "dropped a frame from {from}, not a worker this node computes with");
+			return;
+		}
+		let key = (frame.session, from);
+		let (sessions, bytes) = self.early_use.get(&from).copied().unwrap_or((0, 0));
+		let new_session = !self.early.contains_key(&key);
+		let size = frame.payload.len();
+		if (new_session && sessions >= self.limits.early_sessions_per_peer) || bytes + size > self.limits.early_bytes_per_peer {
+			tracing::debug!(target: "mpc", "dropped a frame from {from} for unknown session {}: its early buffer is full", hex::encode(frame.session));
+			return;
+		}
+		let used = self.early_use.entry(from).or_default();
+		used.0 += usize::from(new_session);
+		used.1 += size;
+		let early = self.early.entry(key).or_insert_with(|| Early { since: Instant::now(), bytes: 0, frames: Vec::new() });
+		early.bytes += size;
+		early.frames.push(frame);
+	}
+
+	fn close(&mut self, session: [u8; 32]) {
+		self.open.remove(&session);
+		if self.closed_set.insert(session) {
+			self.closed.push_back(session);
+		}
+		while self.closed.len() > self.limits.closed_remembered {
+			if let Some(old) = self.closed.pop_front() {
+				self.closed_set.remove(&old);
+			}
+		}
 	}
 
 	/// The signed malformed frames `sender` sent this node in `session`, if any (taken: a worker
@@ -87,17 +227,11 @@ impl Sessions {
 			return;
 		}
 		let Some(session) = self.open.get_mut(&frame.session) else {
-			let early_sessions = self.early.len();
-			let buffered = self.early.entry(frame.session).or_default();
-			if early_sessions > EARLY_SESSIONS || buffered.len() >= EARLY_FRAMES_PER_SESSION {
-				tracing::warn!(target: "mpc", "dropped a frame from {from} for unknown session {}", hex::encode(frame.session));
-				return;
-			}
-			buffered.push((from, frame));
+			self.keep_early(from, frame);
 			return;
 		};
 		let Some(party) = session.committee.iter().position(|p| *p == from) else {
-			tracing::warn!(target: "mpc", "dropped a frame from {from}, who is not in session {}", hex::encode(frame.session));
+			tracing::debug!(target: "mpc", "dropped a frame from {from}, who is not in session {}", hex::encode(frame.session));
 			return;
 		};
 		let Some(inbox) = session.inboxes[party].as_mut() else { return };
@@ -105,8 +239,16 @@ impl Sessions {
 			tracing::warn!(target: "mpc", "dropped a replayed frame #{} from {from}", frame.seq);
 			return;
 		}
+		// An honest sender's frames overtake each other by a few streams' worth; one that skips
+		// far ahead could only fill this node's memory (the run then times out on the gap).
+		if frame.seq - inbox.next >= self.limits.max_ahead || inbox.waiting_bytes + frame.payload.len() > self.limits.waiting_bytes_per_peer {
+			tracing::warn!(target: "mpc", "dropped frame #{} from {from}: too far ahead of #{}", frame.seq, inbox.next);
+			return;
+		}
+		inbox.waiting_bytes += frame.payload.len();
 		inbox.waiting.insert(frame.seq, frame);
 		while let Some(frame) = inbox.waiting.remove(&inbox.next) {
+			inbox.waiting_bytes -= frame.payload.len();
 			inbox.next += 1;
 			// The party may have finished already; late frames are of no use then.
 			let _ = inbox.to_party.send(frame);
@@ -166,7 +308,7 @@ impl P2pTransport {
 				from.push(None);
 			} else {
 				let (to_party, receiver) = channel();
-				inboxes.push(Some(Inbox { to_party, next: 0, waiting: BTreeMap::new() }));
+				inboxes.push(Some(Inbox { to_party, next: 0, waiting: BTreeMap::new(), waiting_bytes: 0 }));
 				from.push(Some(receiver));
 			}
 		}
@@ -176,8 +318,10 @@ impl P2pTransport {
 				return Err(MpcError::InvalidParameters("session already open".into()));
 			}
 			all.open.insert(session, Session { committee: committee.clone(), inboxes, unreachable: HashSet::new() });
-			for (peer, frame) in all.early.remove(&session).unwrap_or_default() {
-				all.deliver(peer, frame);
+			for peer in &committee {
+				for frame in all.drop_early(&(session, *peer)).map(|e| e.frames).unwrap_or_default() {
+					all.deliver(*peer, frame);
+				}
 			}
 		}
 		Ok(Self { session, party, committee, keypair, commands, sessions, from, next_seq: vec![0; n], timeout })
@@ -187,7 +331,7 @@ impl P2pTransport {
 impl Drop for P2pTransport {
 	fn drop(&mut self) {
 		if let Ok(mut all) = self.sessions.lock() {
-			all.open.remove(&self.session);
+			all.close(self.session);
 		}
 	}
 }
@@ -280,5 +424,76 @@ mod tests {
 		assert_eq!(evidence.len(), 1);
 		assert!(evidence[0].verify(&other_id, &me_id) && evidence[0].seq == 1);
 		assert!(sessions.lock().unwrap().take_evidence(&session, &other_id).is_empty(), "taken once");
+	}
+
+	fn open(sessions: &Arc<Mutex<Sessions>>, me: &Keypair, session: [u8; 32], committee: Vec<PeerId>) -> P2pTransport {
+		let (commands, _rx) = tokio::sync::mpsc::unbounded_channel();
+		P2pTransport::open(session, committee, me.clone(), sessions.clone(), commands, Duration::from_millis(200)).unwrap()
+	}
+
+	/// The attack: a peer sends frames for more sessions than the node keeps, so that a member's
+	/// frames for a run about to start are dropped and the run aborts. Each peer now fills only
+	/// its own share, and a peer that is not an expected worker fills nothing.
+	#[test]
+	fn a_flooding_peer_cannot_crowd_out_a_members_early_frames() {
+		let [me, member, flooder, stranger] = [(); 4].map(|_| Keypair::generate_ed25519());
+		let [me_id, member_id, flooder_id, stranger_id] = [&me, &member, &flooder, &stranger].map(|k| k.public().to_peer_id());
+		let limits = Limits { early_sessions_per_peer: 4, ..Limits::default() };
+		let sessions = Arc::new(Mutex::new(Sessions::with_limits(me_id, limits)));
+		sessions.lock().unwrap().expect_peers([member_id, flooder_id].into());
+		for i in 0..1_000u32 {
+			let mut session = [0u8; 32];
+			session[..4].copy_from_slice(&i.to_le_bytes());
+			sessions.lock().unwrap().deliver(flooder_id, signed(&flooder, session, 0, &me_id, vec![0; 8]));
+			sessions.lock().unwrap().deliver(stranger_id, signed(&stranger, session, 0, &me_id, vec![0; 8]));
+		}
+		assert_eq!(sessions.lock().unwrap().early_frames(), 4, "the flooder's quota, and nothing of the stranger's");
+		let run = [42; 32];
+		for seq in 0..3 {
+			sessions.lock().unwrap().deliver(member_id, signed(&member, run, seq, &me_id, vec![seq as u8; 8]));
+		}
+		let mut transport = open(&sessions, &me, run, vec![me_id, member_id]);
+		for seq in 0..3 {
+			assert_eq!(transport.recv(1).unwrap(), vec![seq as u8; 8]);
+		}
+		// No longer expected: the flooder's frames go.
+		sessions.lock().unwrap().expect_peers([member_id].into());
+		assert_eq!(sessions.lock().unwrap().early_frames(), 0);
+	}
+
+	#[test]
+	fn frames_of_a_closed_session_or_too_far_ahead_are_not_kept() {
+		let [me, member] = [(); 2].map(|_| Keypair::generate_ed25519());
+		let [me_id, member_id] = [&me, &member].map(|k| k.public().to_peer_id());
+		let limits = Limits { max_ahead: 8, ..Limits::default() };
+		let sessions = Arc::new(Mutex::new(Sessions::with_limits(me_id, limits)));
+		let run = [1; 32];
+		let mut transport = open(&sessions, &me, run, vec![me_id, member_id]);
+		let deliver = |seq: u64| sessions.lock().unwrap().deliver(member_id, signed(&member, run, seq, &me_id, vec![seq as u8; 8]));
+		// Frame #8 is 8 ahead of #0: dropped; #7 waits for #0..#6.
+		deliver(8);
+		deliver(7);
+		for seq in 0..7 {
+			deliver(seq);
+		}
+		for seq in 0..8 {
+			assert_eq!(transport.recv(1).unwrap(), vec![seq as u8; 8]);
+		}
+		assert!(matches!(transport.recv(1), Err(MpcError::Timeout { .. })), "#8 was dropped");
+		drop(transport);
+		deliver(9);
+		assert_eq!(sessions.lock().unwrap().early_frames(), 0, "a closed session's late frame is not kept");
+	}
+
+	#[test]
+	fn early_frames_expire() {
+		let [me, member] = [(); 2].map(|_| Keypair::generate_ed25519());
+		let [me_id, member_id] = [&me, &member].map(|k| k.public().to_peer_id());
+		let limits = Limits { early_ttl: Duration::from_millis(50), ..Limits::default() };
+		let sessions = Arc::new(Mutex::new(Sessions::with_limits(me_id, limits)));
+		sessions.lock().unwrap().deliver(member_id, signed(&member, [1; 32], 0, &me_id, vec![0; 8]));
+		std::thread::sleep(Duration::from_millis(60));
+		sessions.lock().unwrap().deliver(member_id, signed(&member, [2; 32], 0, &me_id, vec![0; 8]));
+		assert_eq!(sessions.lock().unwrap().early_frames(), 1, "only the fresh one is kept");
 	}
 }

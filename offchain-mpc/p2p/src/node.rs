@@ -507,6 +507,13 @@ impl DhtHandle {
 			.map_err(|e| DhtError::Network(e.to_string()))
 	}
 
+	/// Keeps early MPC frames (of sessions not open yet) only from `peers`: a worker passes the
+	/// chain's active workers and its tasks' members, so a peer with no stake cannot fill the
+	/// buffer. Without a call, any peer's are kept, within the per-peer limits.
+	pub fn expect_mpc_peers(&self, peers: HashSet<PeerId>) {
+		self.shared.sessions.lock().expect("sessions lock").expect_peers(peers);
+	}
+
 	/// The signed frames no honest member sends that `sender` sent this node in `session`:
 	/// evidence of misbehaviour the chain can check (taken once).
 	pub fn take_evidence(&self, session: &[u8; 32], sender: &PeerId) -> Vec<MpcFrame> {

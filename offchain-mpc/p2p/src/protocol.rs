@@ -94,8 +94,13 @@ impl FrameCodec {
 		if len > self.max {
 			return Err(io::Error::new(io::ErrorKind::InvalidData, format!("frame of {len} bytes exceeds the limit of {}", self.max)));
 		}
-		let mut frame = vec![0u8; len];
-		io.read_exact(&mut frame).await?;
+		// Grown as the bytes arrive, not allocated from the claimed length: a peer that claims a
+		// large frame and sends little holds only what it sent.
+		let mut frame = Vec::with_capacity(len.min(64 << 10));
+		io.take(len as u64).read_to_end(&mut frame).await?;
+		if frame.len() != len {
+			return Err(io::Error::new(io::ErrorKind::UnexpectedEof, format!("a frame of {len} bytes ended after {}", frame.len())));
+		}
 		Ok(frame)
 	}
 
@@ -128,5 +133,26 @@ impl libp2p::request_response::Codec for FrameCodec {
 
 	async fn write_response<T: AsyncWrite + Unpin + Send>(&mut self, _: &StreamProtocol, io: &mut T, frame: Vec<u8>) -> io::Result<()> {
 		self.write(io, frame).await
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn a_frame_claiming_more_bytes_than_it_sends_is_refused() {
+		let codec = FrameCodec { max: 64 << 20 };
+		futures::executor::block_on(async {
+			let mut good = Vec::new();
+			codec.write(&mut good, vec![7; 100]).await.unwrap();
+			assert_eq!(codec.read(&mut &good[..]).await.unwrap(), vec![7; 100]);
+			// 60 MiB claimed, 10 bytes sent: an error, after holding only the 10 bytes.
+			let mut short = (60u32 << 20).to_le_bytes().to_vec();
+			short.extend([1; 10]);
+			assert_eq!(codec.read(&mut &short[..]).await.unwrap_err().kind(), io::ErrorKind::UnexpectedEof);
+			let too_large = (65u32 << 20).to_le_bytes();
+			assert_eq!(codec.read(&mut &too_large[..]).await.unwrap_err().kind(), io::ErrorKind::InvalidData);
+		});
 	}
 }

@@ -82,3 +82,45 @@ async fn frames_from_outside_the_committee_are_dropped_and_a_silent_peer_times_o
 		node.shutdown().await;
 	}
 }
+
+/// The attack of the network issue: before a run starts, a peer floods a member with frames
+/// for hundreds of sessions (more than a node used to keep in all), then the committee's
+/// members open the run at different times, so that some of their frames arrive early. The
+/// flooder fills only its own share of the buffer, and the run completes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flooding_peer_cannot_stall_a_committee() {
+	let dir = tempfile::tempdir().unwrap();
+	let nodes = network(4, dir.path()).await;
+	let committee: Vec<PeerId> = nodes[1..].iter().map(|n| n.peer_id()).collect();
+	let late = nodes[3].peer_id();
+	for i in 0..200u32 {
+		let mut session = [0u8; 32];
+		session[..4].copy_from_slice(&i.to_le_bytes());
+		let mut flood = nodes[0].mpc_channel(session, vec![nodes[0].peer_id(), late], Duration::from_secs(1)).unwrap();
+		flood.send(1, vec![0; 64]).unwrap();
+	}
+	// Let the flood land before the run.
+	tokio::time::sleep(Duration::from_secs(2)).await;
+
+	let salaries = [52_000u64, 61_000, 48_500];
+	let session = [8u8; 32];
+	let mut parties = Vec::new();
+	for (party, node) in nodes[1..].iter().enumerate() {
+		if party == 2 {
+			// The last member opens the run after the others started sending to it.
+			tokio::time::sleep(Duration::from_millis(500)).await;
+		}
+		let transport = node.mpc_channel(session, committee.clone(), Duration::from_secs(20)).unwrap();
+		parties.push(std::thread::spawn(move || {
+			let mut mpc = Malicious::<Fr, _>::new(transport, 1)?;
+			execute(&mut mpc, &salary_circuit(), &[Fr::from(salaries[party])])
+		}));
+	}
+	for party in parties {
+		let outputs = party.join().unwrap().expect("the run completes despite the flood");
+		assert_eq!(outputs.iter().find(|(n, _)| n == "sum").and_then(|(_, v)| *v), Some(Fr::from(salaries.iter().sum::<u64>())));
+	}
+	for node in nodes {
+		node.shutdown().await;
+	}
+}

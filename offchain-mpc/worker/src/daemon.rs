@@ -89,7 +89,7 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 	let store = WorkerStore::open(&config.data_dir.join("shares")).map_err(|e| DaemonError::Store(e.to_string()))?;
 	let RunConfig { keys, data_dir, listen, bootstrap, misbehave, .. } = config;
 	if misbehave {
-		tracing::warn!(target: "worker", "--misbehave: this worker corrupts its MPC messages (a test mode)");
+		tracing::warn!(target: "worker", "--misbehave: this worker corrupts its MPC messages and the shares it hands back (a test mode)");
 	}
 	let worker = Arc::new(Worker::new(chain.clone(), keys, store, metrics.clone(), misbehave));
 	let keys = &worker.keys;
@@ -177,6 +177,9 @@ async fn on_finalized(worker: &Arc<Worker>, chain: &Chain, placement: &ChainPlac
 	let workers = active_workers(chain, Some(hash)).await?;
 	metrics.active_workers.set(workers.len() as u64);
 	placement.update(&workers);
+	// Early MPC frames are kept only from workers with stake at risk (and this worker's tasks'
+	// members): a peer with no stake cannot fill the buffer.
+	worker.set_active_peers(workers.iter().filter_map(|(_, w)| enigma_p2p::PeerId::from_bytes(&w.peer_id).ok()).collect());
 	metrics.dht_records.set(dht.held().len() as u64);
 	for record in chain.events(hash).await? {
 		match record.event {

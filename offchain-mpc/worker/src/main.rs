@@ -54,7 +54,7 @@ enum Command {
 		#[arg(long, requires = "prometheus_port")]
 		prometheus_external: bool,
 		/// Test only: send MPC messages the committee cannot decode, to exercise blame and
-		/// slashing.
+		/// slashing, and hand owners false shares when they declassify.
 		#[arg(long, hide = true)]
 		misbehave: bool,
 	},

@@ -5,8 +5,11 @@ use crate::{
 	worker::{decode, Worker},
 };
 use codec::Encode;
-use enigma_chain::offchain::{commitment, declassify_message, output_message, share_context, share_hash, share_width, ShareDelivery, WorkerRequest, WorkerResponse};
-use enigma_mpc::field::{decode_all, Fr};
+use enigma_chain::offchain::{commitment, declassify_message, output_message, share_bits, share_context, share_hash, ShareDelivery, WorkerRequest, WorkerResponse};
+use enigma_mpc::{
+	committed_input,
+	field::{decode_all, Fr},
+};
 use enigma_p2p::{sealed, AppHandler, PeerId};
 use pallet_shared_identity::predicate::Permission;
 use sp_core::{crypto::AccountId32, sr25519, Pair, H256};
@@ -45,7 +48,7 @@ impl WorkerService {
 		if d.index as usize != me {
 			return Err(format!("share #{} sent to member #{me}", d.index));
 		}
-		if d.share_hashes.len() != members.len() || d.share_hashes[me] != share_hash(&d.sealed) || commitment(&d.share_hashes) != d.commitment {
+		if d.share_hashes.len() != members.len() || d.share_hashes[me] != share_hash(&d.sealed) || commitment(&d.pedersen, &d.share_hashes) != d.commitment {
 			return Err("the share does not match its commitment".into());
 		}
 		// t >= 1: with fewer than three members, one member's share would be the value itself.
@@ -57,12 +60,23 @@ impl WorkerService {
 		}
 		let plain = sealed::open(&worker.keys.encryption, &share_context(d.identity, d.committee, d.index), &d.sealed)
 			.ok_or("the share is not sealed to this worker's key")?;
-		let width = share_width(d.kind);
-		if decode_all::<Fr>(&plain, 0).map(|v| v.len()) != Ok(width) {
-			return Err(format!("a {:?} share is {width} field elements (the value and its bits)", d.kind));
-		}
+		let elements = decode_all::<Fr>(&plain, 0).map_err(|e| format!("the share is not field elements: {e}"))?;
+		// Pedersen VSS: the share lies on the dealer's committed polynomials, and the value is
+		// its bits' weighted sum. The secret's id binds the commitments, so every member that
+		// acknowledges checked the same ones.
+		let t = (members.len() - 1) / 2;
+		committed_input::check(share_bits(d.kind), t, me, &d.pedersen, &elements, &mut rand::thread_rng()).map_err(|e| format!("refusing the share: {e}"))?;
 		let secret = d.secret();
-		let held = HeldShare { identity: d.identity, committee: d.committee, index: d.index, kind: d.kind, sealed: d.sealed, acknowledged: false };
+		let held = HeldShare {
+			identity: d.identity,
+			committee: d.committee,
+			index: d.index,
+			kind: d.kind,
+			sealed: d.sealed,
+			acknowledged: false,
+			pedersen: d.pedersen,
+			share_hashes: d.share_hashes,
+		};
 		worker.store.put_share(&secret, &held).map_err(|e| e.to_string())?;
 		worker.metrics.shares_held.inc();
 		tracing::info!(target: "worker", "holding share #{} of secret {secret:?}", d.index);
@@ -85,7 +99,11 @@ impl WorkerService {
 		}
 		let plain = held.open(&self.0.keys.encryption).ok_or("the stored share no longer opens")?;
 		tracing::info!(target: "worker", "handed share of {secret:?} to its owner for declassification");
-		Ok(WorkerResponse::OutputShare(plain))
+		if held.pedersen.is_empty() {
+			return Ok(WorkerResponse::OutputShare(plain));
+		}
+		let share = if self.0.misbehave { lie_about(&plain) } else { plain };
+		Ok(WorkerResponse::DealtShare { share, pedersen: held.pedersen, share_hashes: held.share_hashes })
 	}
 
 	/// Hands this worker's share of a private output to a reader of its recipient identity.
@@ -103,4 +121,14 @@ impl WorkerService {
 		let share = held.open(&self.0.keys.encryption, &task, output).ok_or("the stored output share no longer opens")?;
 		Ok(WorkerResponse::OutputShare(share))
 	}
+}
+
+/// Test mode (`--misbehave`): the share with its value off by one, as a member that wants the
+/// owner to see a wrong value would hand it out.
+fn lie_about(plain: &[u8]) -> Vec<u8> {
+	let mut elements = decode_all::<Fr>(plain, 0).unwrap_or_default();
+	if let Some(value) = elements.first_mut() {
+		*value += Fr::from(1u64);
+	}
+	enigma_mpc::field::to_bytes(&elements)
 }

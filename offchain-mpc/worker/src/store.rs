@@ -23,6 +23,10 @@ pub struct HeldShare {
 	pub sealed: Vec<u8>,
 	/// Whether this worker acknowledged it on chain.
 	pub acknowledged: bool,
+	/// For a share a client dealt: the dealer's Pedersen commitments and the sealed shares'
+	/// hashes, which hash to the secret's registered commitment (empty for a task's share).
+	pub pedersen: Vec<u8>,
+	pub share_hashes: Vec<H256>,
 }
 
 impl HeldShare {
@@ -30,7 +34,7 @@ impl HeldShare {
 	/// the same context as a delivered one.
 	pub fn seal(public: &[u8; 32], identity: H256, committee: u32, index: u32, kind: ValueKind, plaintext: &[u8]) -> Self {
 		let sealed = sealed::seal(public, &share_context(identity, committee, index), plaintext);
-		Self { identity, committee, index, kind, sealed, acknowledged: true }
+		Self { identity, committee, index, kind, sealed, acknowledged: true, pedersen: Vec::new(), share_hashes: Vec::new() }
 	}
 
 	/// The share's plaintext, or `None` if it is not sealed to `secret` under its context.
@@ -135,7 +139,7 @@ mod tests {
 	#[test]
 	fn shares_and_outputs_survive_reopening() {
 		let dir = tempfile::tempdir().unwrap();
-		let share = HeldShare { identity: H256::repeat_byte(1), committee: 3, index: 2, kind: ValueKind::Int { bits: 8 }, sealed: vec![9; 80], acknowledged: false };
+		let share = HeldShare { identity: H256::repeat_byte(1), committee: 3, index: 2, kind: ValueKind::Int { bits: 8 }, sealed: vec![9; 80], acknowledged: false, pedersen: vec![1; 96], share_hashes: vec![H256::repeat_byte(2); 4] };
 		let output = HeldOutput { recipient: H256::repeat_byte(4), sealed: vec![5; 32] };
 		{
 			let store = WorkerStore::open(dir.path()).unwrap();

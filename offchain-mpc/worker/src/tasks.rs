@@ -4,7 +4,7 @@
 
 use crate::{store::HeldShare, worker::Worker};
 use codec::{Decode, Encode};
-use enigma_chain::offchain::{new_secret_id, submitter_value, ValueKind, WorkerRequest, WorkerResponse};
+use enigma_chain::offchain::{new_secret_id, share_width, submitter_value, ValueKind, WorkerRequest, WorkerResponse};
 use enigma_lang::{
 	manifest::{InputSlot, InputSource, OutputSlot, OutputTarget, Prices},
 	ChainFacts, PublicArg,
@@ -98,6 +98,9 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 		return Ok(());
 	}
 	let me = view.members.iter().position(|m| *m == worker.account()).ok_or(TaskError::Local("not in this task's committee".into()))?;
+	// From now on, the other members' frames may arrive before this worker opens the run.
+	let peers = worker.peer_ids(&view.members).await.map_err(TaskError::Local)?;
+	let _expected = worker.expect_task_peers(task, &peers);
 	let code: Vec<u8> = chain
 		.runtime_api::<Option<Vec<u8>>>("SecretComputeApi_contract", view.contract, None)
 		.await
@@ -123,7 +126,6 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	let inputs = gather_inputs(&worker, &view, &manifest.inputs, circuit.parties(), me).await?;
 	let held = inputs.held.clone();
 
-	let peers = worker.peer_ids(&view.members).await.map_err(TaskError::Local)?;
 	let dht = worker.dht.get().ok_or(TaskError::Local("the DHT is not running".into()))?.clone();
 	let n = view.members.len();
 	let t = (n - 1) / 2;
@@ -315,13 +317,15 @@ fn check_slot(slot: &InputSlot, contract: H256, secret: &H256, info: &SecretView
 }
 
 /// This member's share of `secret` from its store: the value and, for a client-shared integer,
-/// its bits.
+/// its bits. A client's share is its [`share_width`] values then their Pedersen blinds; a share
+/// a task made is the value alone.
 fn held_share(worker: &Worker, secret: &H256, me: usize) -> Result<HeldInput<Fr>, String> {
 	let share = worker.store.share(secret).ok_or_else(|| format!("no share of input {secret:?}"))?;
 	let plain = share.open(&worker.keys.encryption).ok_or("a stored share no longer opens")?;
-	let mut elements = decode_all::<Fr>(&plain, me).map_err(|e| e.to_string())?.into_iter();
-	let value = elements.next().ok_or_else(|| format!("the stored share of {secret:?} is empty"))?;
-	Ok(HeldInput { value, bits: elements.collect() })
+	let elements = decode_all::<Fr>(&plain, me).map_err(|e| e.to_string())?;
+	let value = *elements.first().ok_or_else(|| format!("the stored share of {secret:?} is empty"))?;
+	let bits = elements.get(1..share_width(share.kind)).map(<[Fr]>::to_vec).unwrap_or_default();
+	Ok(HeldInput { value, bits })
 }
 
 /// `L.get(key, at)`: the contract's ledger value at block `at`, but never later than the block

@@ -16,7 +16,8 @@ pub struct Worker {
 	pub store: WorkerStore,
 	pub metrics: Metrics,
 	pub dht: OnceLock<DhtHandle>,
-	/// Test mode: this worker's MPC frames are corrupted (`--misbehave`).
+	/// Test mode (`--misbehave`): this worker's MPC frames are corrupted, and the shares it
+	/// hands back for declassification are false.
 	pub misbehave: bool,
 	/// Committee members (by index) whose frames this worker could not decode, per task.
 	blames: std::sync::Mutex<std::collections::HashMap<H256, std::collections::BTreeSet<usize>>>,
@@ -25,11 +26,52 @@ pub struct Worker {
 	/// Acknowledgements under way, so catching up never queues one twice.
 	acking: std::sync::Mutex<std::collections::HashSet<H256>>,
 	submit_queue: tokio::sync::Mutex<()>,
+	/// Whose early MPC frames this worker's node keeps: the chain's active workers and the
+	/// members of the tasks it runs (an unbonding member still computes).
+	expected: std::sync::Mutex<ExpectedPeers>,
+}
+
+#[derive(Default)]
+struct ExpectedPeers {
+	active: std::collections::HashSet<PeerId>,
+	tasks: std::collections::HashMap<H256, Vec<PeerId>>,
+}
+
+/// Keeps a task's members expected while it lives.
+pub struct TaskPeers<'a>(&'a Worker, H256);
+
+impl Drop for TaskPeers<'_> {
+	fn drop(&mut self) {
+		self.0.update_expected(|e| {
+			e.tasks.remove(&self.1);
+		});
+	}
 }
 
 impl Worker {
 	pub fn new(chain: Arc<Chain>, keys: WorkerKeys, store: WorkerStore, metrics: Metrics, misbehave: bool) -> Self {
-		Self { chain, keys, store, metrics, dht: OnceLock::new(), misbehave, blames: Default::default(), started: Default::default(), acking: Default::default(), submit_queue: tokio::sync::Mutex::new(()) }
+		Self { chain, keys, store, metrics, dht: OnceLock::new(), misbehave, blames: Default::default(), started: Default::default(), acking: Default::default(), submit_queue: tokio::sync::Mutex::new(()), expected: Default::default() }
+	}
+
+	/// The chain's active workers changed (each finalized block).
+	pub fn set_active_peers(&self, peers: std::collections::HashSet<PeerId>) {
+		self.update_expected(|e| e.active = peers);
+	}
+
+	/// Expects `task`'s members until the returned guard drops.
+	pub fn expect_task_peers(&self, task: H256, peers: &[PeerId]) -> TaskPeers<'_> {
+		self.update_expected(|e| {
+			e.tasks.insert(task, peers.to_vec());
+		});
+		TaskPeers(self, task)
+	}
+
+	fn update_expected(&self, change: impl FnOnce(&mut ExpectedPeers)) {
+		let mut expected = self.expected.lock().expect("expected peers lock");
+		change(&mut expected);
+		if let Some(dht) = self.dht.get() {
+			dht.expect_mpc_peers(expected.active.iter().chain(expected.tasks.values().flatten()).copied().collect());
+		}
 	}
 
 	pub fn blame(&self, task: H256, member: usize) {

@@ -5,7 +5,9 @@
 // cannot leave until their owner removes them. Then a member started with `--misbehave` sends
 // frames nobody can decode: the others blame it, finish without it, and it gets nothing; every
 // frame is signed by its sender, so they prove it on chain with the signed frame and it is
-// slashed to them (issue #14), while their own stakes stay whole.
+// slashed to them (issue #14), while their own stakes stay whole. The same member then hands an
+// owner a false share of a secret: the owner's client checks it against the dealer's Pedersen
+// commitments, names it, and reconstructs the true value from the others.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, dirname } from 'node:path';
@@ -159,5 +161,12 @@ test('a member that sends undecodable frames is left out, not paid, and slashed 
   for (const m of members.filter((m) => m !== eve.address)) {
     assert.ok(await stakeOf(m) >= stakesBefore.get(m), `${m} kept its stake`);
   }
+  // Eve hands the owner a false share of a salary: it fails the Pedersen check against the
+  // dealer's commitments, Eve is named and left out, and the other three give the true value.
+  const declassified = await run(CLIENT_BIN, ['--rpc', node.wsUrl, 'secret', 'declassify', inputs[0], '--suri', seed,
+    '--bootstrap', workers[0].address]);
+  assert.equal(declassified.code, 0, declassified.stderr);
+  assert.equal(declassified.stdout.toString().trim(), String(SALARIES[0]));
+  assert.match(declassified.stderr.toString(), new RegExp(`member #${members.indexOf(eve.address)} \\(.*\\) handed a false share`));
   unsubscribe();
 });

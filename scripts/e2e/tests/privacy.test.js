@@ -81,6 +81,14 @@ test('permission to compute through one contract is not permission to publish th
   // A value that does not fit the type it is shared as never leaves the client.
   assert.match(await fails(['secret', 'share', '--suri', owner, '--identity', identity, '--committee', committee,
     '--type', 'u8', '--contract', salary, '--value', '256', ...bootstrap()]), /256 is not a/);
+  // An owner that shares a value apart from its bits (Pedersen VSS): every member refuses its
+  // share, naming the check, and nothing is registered on chain.
+  const before = (await api.query.secretCompute.secrets.keys()).length;
+  const refusedShare = await fails(['secret', 'share', '--suri', owner, '--identity', identity, '--committee', committee,
+    '--type', 'u32', '--contract', salary, '--lie-about-bits', '--value', String(2 ** 40 + 6), ...bootstrap()]);
+  assert.match(refusedShare, /not its bits' weighted sum/);
+  assert.equal((refusedShare.match(/refusing the share/g) || []).length, WORKER_ACCOUNTS.length);
+  assert.equal((await api.query.secretCompute.secrets.keys()).length, before);
   // Sharing for any contract must be asked for by name.
   assert.match(await fails(['secret', 'share', '--suri', owner, '--identity', identity, '--committee', committee,
     '--value', '1', ...bootstrap()], 2), /--contract/);
