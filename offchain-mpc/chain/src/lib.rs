@@ -9,18 +9,20 @@
 
 pub mod offchain;
 
+pub use jsonrpsee_core::client::Subscription;
+
 use codec::{Decode, Encode};
 use enigma_runtime::{Header, Runtime, RuntimeCall, RuntimeEvent, SignedPayload, TxExtension, UncheckedExtrinsic};
 use frame_system::{EventRecord, Phase};
 use jsonrpsee_core::{
-	client::{ClientT, Subscription, SubscriptionClientT},
+	client::{ClientT, SubscriptionClientT},
 	rpc_params,
 };
 use jsonrpsee_ws_client::{WsClient, WsClientBuilder};
 use serde_json::Value;
 use sp_core::{crypto::Ss58Codec, sr25519, Pair, H256};
 use sp_runtime::{generic::Era, DispatchError};
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChainError {
@@ -50,10 +52,31 @@ pub fn pair_from_suri(suri: &str) -> std::result::Result<(sr25519::Pair, [u8; 32
 pub type Events = Vec<EventRecord<RuntimeEvent, H256>>;
 
 pub struct Chain {
-	rpc: WsClient,
+	url: String,
+	/// The connection; re-opened when the node dropped it ([`Chain::rpc`]).
+	rpc: tokio::sync::RwLock<Arc<WsClient>>,
 	genesis: H256,
 	spec_version: u32,
 	tx_version: u32,
+}
+
+/// How many blocks a transaction stays valid: a transaction lost on the way (a node restart, a
+/// dropped pool) cannot be replayed or included much later.
+const MORTAL_PERIOD: u64 = 64;
+/// How far before the best block a transaction's era starts.
+const BIRTH_LAG: u32 = 4;
+
+async fn open(url: &str) -> Result<WsClient> {
+	WsClientBuilder::default()
+		.request_timeout(Duration::from_secs(60))
+		.build(url)
+		.await
+		.map_err(|e| ChainError::Connect { url: url.into(), reason: e.to_string() })
+}
+
+async fn genesis_of(rpc: &WsClient) -> Result<H256> {
+	let genesis: String = rpc.request("chain_getBlockHash", rpc_params![0]).await.map_err(rpc_err("chain_getBlockHash"))?;
+	Ok(H256::from_slice(&parse_hex("genesis hash", &genesis)?))
 }
 
 fn rpc_err(method: &'static str) -> impl Fn(jsonrpsee_core::ClientError) -> ChainError {
@@ -92,27 +115,45 @@ impl Chain {
 	pub async fn connect(url: &str, wait: Duration) -> Result<Self> {
 		let deadline = tokio::time::Instant::now() + wait;
 		let rpc = loop {
-			match WsClientBuilder::default().request_timeout(Duration::from_secs(60)).build(url).await {
+			match open(url).await {
 				Ok(rpc) => break rpc,
-				Err(e) if tokio::time::Instant::now() >= deadline => {
-					return Err(ChainError::Connect { url: url.into(), reason: e.to_string() });
-				}
+				Err(e) if tokio::time::Instant::now() >= deadline => return Err(e),
 				Err(_) => tokio::time::sleep(Duration::from_millis(500)).await,
 			}
 		};
-		let genesis: String = rpc.request("chain_getBlockHash", rpc_params![0]).await.map_err(rpc_err("chain_getBlockHash"))?;
-		let genesis = H256::from_slice(&parse_hex("genesis hash", &genesis)?);
+		let genesis = genesis_of(&rpc).await?;
 		let (spec_version, tx_version) = runtime_version(&rpc).await?;
 		let built = enigma_runtime::VERSION.spec_version;
 		if spec_version != built {
 			return Err(ChainError::RuntimeChanged { built, found: spec_version });
 		}
-		Ok(Self { rpc, genesis, spec_version, tx_version })
+		Ok(Self { url: url.into(), rpc: tokio::sync::RwLock::new(Arc::new(rpc)), genesis, spec_version, tx_version })
+	}
+
+	/// The connection to the node, opened again if the node dropped it (it restarted, or the
+	/// network did): one attempt per call, so callers see an error while the node is away and
+	/// succeed once it is back. A node of another chain is refused.
+	async fn rpc(&self) -> Result<Arc<WsClient>> {
+		{
+			let rpc = self.rpc.read().await;
+			if rpc.is_connected() {
+				return Ok(rpc.clone());
+			}
+		}
+		let mut rpc = self.rpc.write().await;
+		if !rpc.is_connected() {
+			let fresh = open(&self.url).await?;
+			if genesis_of(&fresh).await? != self.genesis {
+				return Err(ChainError::Connect { url: self.url.clone(), reason: "the node now serves another chain".into() });
+			}
+			*rpc = Arc::new(fresh);
+		}
+		Ok(rpc.clone())
 	}
 
 	/// Errors when the chain's runtime is no longer the one the worker was built for.
 	pub async fn check_runtime(&self) -> Result<()> {
-		let (found, _) = runtime_version(&self.rpc).await?;
+		let (found, _) = runtime_version(&*self.rpc().await?).await?;
 		if found != self.spec_version {
 			return Err(ChainError::RuntimeChanged { built: self.spec_version, found });
 		}
@@ -123,26 +164,35 @@ impl Chain {
 	/// call's named error if it failed there.
 	pub async fn submit(&self, signer: &sr25519::Pair, call: RuntimeCall) -> Result<(H256, Events)> {
 		let account: sp_core::crypto::AccountId32 = signer.public().into();
-		let nonce: u32 =
-			self.rpc.request("system_accountNextIndex", rpc_params![account.to_ss58check()]).await.map_err(rpc_err("system_accountNextIndex"))?;
+		let rpc = self.rpc().await?;
+		// The nonce counts the account's transactions in the pool too, so queued ones do not
+		// collide.
+		let nonce: u32 = rpc.request("system_accountNextIndex", rpc_params![account.to_ss58check()]).await.map_err(rpc_err("system_accountNextIndex"))?;
+		// Mortal from a block a little before the best one: valid for MORTAL_PERIOD blocks from
+		// there, never later. Counted from the best block, as the pool checks it, so that a
+		// finality stall does not make every transaction invalid; a few blocks back, because the
+		// pool may check against a view that has not imported the newest block yet.
+		let best: Header = rpc.request("chain_getHeader", rpc_params![]).await.map_err(rpc_err("chain_getHeader"))?;
+		let birth = best.number.saturating_sub(BIRTH_LAG);
+		let birth_hash: H256 = rpc.request("chain_getBlockHash", rpc_params![birth]).await.map_err(rpc_err("chain_getBlockHash"))?;
+		let era = Era::mortal(MORTAL_PERIOD, birth.into());
 		let tx_ext: TxExtension = (
 			frame_system::CheckNonZeroSender::<Runtime>::new(),
 			frame_system::CheckSpecVersion::<Runtime>::new(),
 			frame_system::CheckTxVersion::<Runtime>::new(),
 			frame_system::CheckGenesis::<Runtime>::new(),
-			frame_system::CheckEra::<Runtime>::from(Era::Immortal),
+			frame_system::CheckEra::<Runtime>::from(era),
 			frame_system::CheckNonce::<Runtime>::from(nonce),
 			frame_system::CheckWeight::<Runtime>::new(),
 			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
 		);
-		let implicit = ((), self.spec_version, self.tx_version, self.genesis, self.genesis, (), (), ());
+		let implicit = ((), self.spec_version, self.tx_version, self.genesis, birth_hash, (), (), ());
 		let payload = SignedPayload::from_raw(call.clone(), tx_ext.clone(), implicit);
 		let signature = payload.using_encoded(|bytes| signer.sign(bytes));
 		let xt = UncheckedExtrinsic::new_signed(call, account.into(), signature.into(), tx_ext);
 		let xt_hex = format!("0x{}", hex::encode(xt.encode()));
 
-		let mut watch: Subscription<Value> = self
-			.rpc
+		let mut watch: Subscription<Value> = rpc
 			.subscribe("author_submitAndWatchExtrinsic", rpc_params![xt_hex.clone()], "author_unwatchExtrinsic")
 			.await
 			.map_err(|e| ChainError::Rejected(e.to_string()))?;
@@ -175,7 +225,7 @@ impl Chain {
 	}
 
 	async fn extrinsic_index(&self, block: H256, xt_hex: &str) -> Result<u32> {
-		let body: Value = self.rpc.request("chain_getBlock", rpc_params![format!("{block:?}")]).await.map_err(rpc_err("chain_getBlock"))?;
+		let body: Value = self.rpc().await?.request("chain_getBlock", rpc_params![format!("{block:?}")]).await.map_err(rpc_err("chain_getBlock"))?;
 		let extrinsics = body["block"]["extrinsics"].as_array().cloned().unwrap_or_default();
 		extrinsics
 			.iter()
@@ -188,7 +238,8 @@ impl Chain {
 	pub async fn storage_raw(&self, key: Vec<u8>, at: Option<H256>) -> Result<Option<Vec<u8>>> {
 		let key = format!("0x{}", hex::encode(key));
 		let value: Option<String> = self
-			.rpc
+			.rpc()
+			.await?
 			.request("state_getStorage", rpc_params![key, at.map(|h| format!("{h:?}"))])
 			.await
 			.map_err(rpc_err("state_getStorage"))?;
@@ -203,7 +254,8 @@ impl Chain {
 	pub async fn runtime_api<R: Decode>(&self, method: &'static str, args: impl Encode, at: Option<H256>) -> Result<R> {
 		let data = format!("0x{}", hex::encode(args.encode()));
 		let answer: String = self
-			.rpc
+			.rpc()
+			.await?
 			.request("state_call", rpc_params![method, data, at.map(|h| format!("{h:?}"))])
 			.await
 			.map_err(rpc_err("state_call"))?;
@@ -228,15 +280,32 @@ impl Chain {
 
 	/// Finalized block headers as they come.
 	pub async fn finalized_heads(&self) -> Result<Subscription<Header>> {
-		self.rpc
+		self.rpc()
+			.await?
 			.subscribe("chain_subscribeFinalizedHeads", rpc_params![], "chain_unsubscribeFinalizedHeads")
 			.await
 			.map_err(rpc_err("chain_subscribeFinalizedHeads"))
 	}
 
+	/// The header of block `hash`, if the node knows it.
+	pub async fn header_at(&self, hash: H256) -> Result<Option<Header>> {
+		self.rpc().await?.request("chain_getHeader", rpc_params![hash]).await.map_err(rpc_err("chain_getHeader"))
+	}
+
+	/// Whether the node is still syncing (its state may be far behind the chain's).
+	pub async fn is_syncing(&self) -> Result<bool> {
+		let health: Value = self.rpc().await?.request("system_health", rpc_params![]).await.map_err(rpc_err("system_health"))?;
+		Ok(health["isSyncing"].as_bool().unwrap_or(true))
+	}
+
+	/// The hash of the last finalized block.
+	pub async fn finalized_hash(&self) -> Result<H256> {
+		self.rpc().await?.request("chain_getFinalizedHead", rpc_params![]).await.map_err(rpc_err("chain_getFinalizedHead"))
+	}
+
 	/// The number of the best block.
 	pub async fn best_number(&self) -> Result<u32> {
-		let header: Header = self.rpc.request("chain_getHeader", rpc_params![]).await.map_err(rpc_err("chain_getHeader"))?;
+		let header: Header = self.rpc().await?.request("chain_getHeader", rpc_params![]).await.map_err(rpc_err("chain_getHeader"))?;
 		Ok(header.number)
 	}
 

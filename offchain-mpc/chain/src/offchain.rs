@@ -49,8 +49,6 @@ pub fn submitter_value(account: &AccountId32) -> u128 {
 	u128::from_be_bytes(bytes[..16].try_into().expect("16 bytes"))
 }
 
-/// Field elements a member holds per secret of `kind`: the value, and the bits of an integer
-/// (which let every task check the value's range without opening it).
 /// The bits a value of `kind` is shared with (`None` for a field element).
 pub fn share_bits(kind: ValueKind) -> Option<u32> {
 	match kind {
@@ -59,6 +57,8 @@ pub fn share_bits(kind: ValueKind) -> Option<u32> {
 	}
 }
 
+/// Field elements a member holds per secret of `kind`: the value, and the bits of an integer
+/// (which let every task check the value's range without opening it).
 pub fn share_width(kind: ValueKind) -> usize {
 	match kind {
 		ValueKind::Int { bits } => 1 + bits as usize,

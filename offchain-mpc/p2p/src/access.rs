@@ -18,6 +18,11 @@ pub trait AccessControl: Send + Sync + 'static {
 	async fn may_read(&self, reader: &AccountId, key: &Pointer) -> bool;
 	/// May `writer` store `size` bytes under `key`?
 	async fn may_store(&self, writer: &AccountId, key: &Pointer, size: u64) -> bool;
+	/// Should a holder keep the record under `key`? The worker: while the chain still registers
+	/// its pointer. Asked at every repair pass, so a holder that missed the removal drops it then.
+	async fn keep(&self, _key: &Pointer) -> bool {
+		true
+	}
 }
 
 /// Every correctly signed request passes. For demos (`dht-node --open`), never for workers.
@@ -39,6 +44,7 @@ impl AccessControl for Open {
 pub struct FixedTable {
 	writers: RwLock<HashSet<AccountId>>,
 	reads: RwLock<HashSet<(AccountId, Pointer)>>,
+	removed: RwLock<HashSet<Pointer>>,
 }
 
 impl FixedTable {
@@ -60,6 +66,12 @@ impl FixedTable {
 		self.reads.write().expect("lock").remove(&(reader, key));
 		self
 	}
+
+	/// As when the owner removes the pointer on chain: holders drop the record.
+	pub fn remove(&self, key: Pointer) -> &Self {
+		self.removed.write().expect("lock").insert(key);
+		self
+	}
 }
 
 #[async_trait]
@@ -67,7 +79,10 @@ impl AccessControl for FixedTable {
 	async fn may_read(&self, reader: &AccountId, key: &Pointer) -> bool {
 		self.reads.read().expect("lock").contains(&(*reader, *key))
 	}
-	async fn may_store(&self, writer: &AccountId, _: &Pointer, _: u64) -> bool {
-		self.writers.read().expect("lock").contains(writer)
+	async fn may_store(&self, writer: &AccountId, key: &Pointer, _: u64) -> bool {
+		self.writers.read().expect("lock").contains(writer) && !self.removed.read().expect("lock").contains(key)
+	}
+	async fn keep(&self, key: &Pointer) -> bool {
+		!self.removed.read().expect("lock").contains(key)
 	}
 }

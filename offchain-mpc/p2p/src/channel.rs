@@ -36,6 +36,8 @@ use tokio::sync::mpsc::UnboundedSender;
 
 /// Sessions whose evidence of misbehaviour is kept until the worker takes it.
 const EVIDENCE_SESSIONS: usize = 64;
+/// Bytes a kept frame costs beyond its payload (session, sequence number, signature, vectors).
+const FRAME_OVERHEAD: usize = 160;
 
 /// What one peer can make this node hold, and for how long.
 #[derive(Clone, Copy, Debug)]
@@ -179,7 +181,9 @@ impl Sessions {
 		let key = (frame.session, from);
 		let (sessions, bytes) = self.early_use.get(&from).copied().unwrap_or((0, 0));
 		let new_session = !self.early.contains_key(&key);
-		let size = frame.payload.len();
+		// What holding the frame costs, its signature and bookkeeping included: empty or
+		// replayed frames are not free.
+		let size = frame.payload.len() + FRAME_OVERHEAD;
 		if (new_session && sessions >= self.limits.early_sessions_per_peer) || bytes + size > self.limits.early_bytes_per_peer {
 			tracing::debug!(target: "mpc", "dropped a frame from {from} for unknown session {}: its early buffer is full", hex::encode(frame.session));
 			return;
@@ -190,6 +194,19 @@ impl Sessions {
 		let early = self.early.entry(key).or_insert_with(|| Early { since: Instant::now(), bytes: 0, frames: Vec::new() });
 		early.bytes += size;
 		early.frames.push(frame);
+	}
+
+	/// This node will not open `session` (its task ended here before the run): its early
+	/// frames go, and later ones are dropped.
+	pub fn abandon(&mut self, session: [u8; 32]) {
+		if self.open.contains_key(&session) {
+			return;
+		}
+		let keys: Vec<_> = self.early.keys().filter(|(s, _)| *s == session).copied().collect();
+		for key in keys {
+			self.drop_early(&key);
+		}
+		self.close(session);
 	}
 
 	fn close(&mut self, session: [u8; 32]) {
@@ -241,7 +258,8 @@ impl Sessions {
 		}
 		// An honest sender's frames overtake each other by a few streams' worth; one that skips
 		// far ahead could only fill this node's memory (the run then times out on the gap).
-		if frame.seq - inbox.next >= self.limits.max_ahead || inbox.waiting_bytes + frame.payload.len() > self.limits.waiting_bytes_per_peer {
+		let ahead = frame.seq - inbox.next;
+		if ahead >= self.limits.max_ahead || (ahead > 0 && inbox.waiting_bytes + frame.payload.len() > self.limits.waiting_bytes_per_peer) {
 			tracing::warn!(target: "mpc", "dropped frame #{} from {from}: too far ahead of #{}", frame.seq, inbox.next);
 			return;
 		}
@@ -462,7 +480,7 @@ mod tests {
 	}
 
 	#[test]
-	fn frames_of_a_closed_session_or_too_far_ahead_are_not_kept() {
+	fn frames_of_a_closed_or_abandoned_session_or_too_far_ahead_are_not_kept() {
 		let [me, member] = [(); 2].map(|_| Keypair::generate_ed25519());
 		let [me_id, member_id] = [&me, &member].map(|k| k.public().to_peer_id());
 		let limits = Limits { max_ahead: 8, ..Limits::default() };
@@ -483,6 +501,15 @@ mod tests {
 		drop(transport);
 		deliver(9);
 		assert_eq!(sessions.lock().unwrap().early_frames(), 0, "a closed session's late frame is not kept");
+
+		// A run this node will never open (its task ended here first): its early frames go,
+		// and so do later ones.
+		let never = [3; 32];
+		sessions.lock().unwrap().deliver(member_id, signed(&member, never, 0, &me_id, vec![0; 8]));
+		assert_eq!(sessions.lock().unwrap().early_frames(), 1);
+		sessions.lock().unwrap().abandon(never);
+		sessions.lock().unwrap().deliver(member_id, signed(&member, never, 1, &me_id, vec![0; 8]));
+		assert_eq!(sessions.lock().unwrap().early_frames(), 0);
 	}
 
 	#[test]

@@ -514,6 +514,12 @@ impl DhtHandle {
 		self.shared.sessions.lock().expect("sessions lock").expect_peers(peers);
 	}
 
+	/// This node will not open `session` (or no longer): its early frames are dropped now and
+	/// later ones on arrival.
+	pub fn abandon_mpc_session(&self, session: [u8; 32]) {
+		self.shared.sessions.lock().expect("sessions lock").abandon(session);
+	}
+
 	/// The signed frames no honest member sends that `sender` sent this node in `session`:
 	/// evidence of misbehaviour the chain can check (taken once).
 	pub fn take_evidence(&self, session: &[u8; 32], sender: &PeerId) -> Vec<MpcFrame> {
@@ -536,6 +542,17 @@ impl DhtHandle {
 		}
 	}
 
+	/// Stops holding the record under `key` (its pointer was removed or expired on chain);
+	/// whether it was held.
+	pub fn forget(&self, key: &Pointer) -> Result<bool, DhtError> {
+		if self.shared.data.get(key).is_none() {
+			return Ok(false);
+		}
+		self.shared.data.remove(key)?;
+		self.send(Command::StopProviding { key: *key })?;
+		Ok(true)
+	}
+
 	/// One repair pass over the records this node holds.
 	pub async fn repair_once(&self) -> Result<(), DhtError> {
 		let now = unix_now();
@@ -543,8 +560,12 @@ impl DhtHandle {
 			let Some(put) = self.shared.data.get(&key) else { continue };
 			if put.record.is_expired(now) {
 				tracing::info!(target: "dht", "dropping expired record {}", hex::encode(key));
-				self.shared.data.remove(&key)?;
-				self.send(Command::StopProviding { key })?;
+				self.forget(&key)?;
+				continue;
+			}
+			if !self.shared.access.keep(&key).await {
+				tracing::info!(target: "dht", "dropping record {}: its pointer is gone", hex::encode(key));
+				self.forget(&key)?;
 				continue;
 			}
 			self.ask(|reply| Command::Provide { key, reply: Some(reply) }).await?;

@@ -202,7 +202,7 @@ async fn reads_follow_the_permission_check_and_bad_records_are_refused() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn records_go_to_well_reputed_workers_and_expire() {
+async fn records_go_to_well_reputed_workers_expire_and_go_with_their_pointer() {
 	// Only nodes 10..20 are registered workers: every record must land on them.
 	let weights = Arc::new(enigma_p2p::FixedWeights::new());
 	let mut net = Network::start_with(20, weights.clone()).await;
@@ -231,6 +231,24 @@ async fn records_go_to_well_reputed_workers_and_expire() {
 	}
 	net.acl.allow_read(writer.account(), key);
 	assert!(matches!(net.node(2).get(&key, &writer).await, Err(DhtError::NotFound)));
+
+	// A record whose pointer is removed (the owner deleted it, or its rent ran out on chain) is
+	// dropped at once by a holder that hears of it, and by the others at their next repair pass;
+	// nobody can store it again.
+	let removed = SignedPut::new(record(43, "removed on chain"), &writer);
+	let key = removed.record.pointer();
+	let holders: Vec<usize> = net.node(1).put(&removed).await.unwrap().holders.iter().map(|p| net.index_of(p)).collect();
+	assert!(holders.len() >= 2);
+	net.acl.remove(key);
+	assert!(net.node(holders[0]).forget(&key).unwrap());
+	assert!(!net.node(holders[0]).held().contains(&key));
+	for &h in &holders[1..] {
+		net.node(h).repair_once().await.unwrap();
+		assert!(!net.node(h).held().contains(&key), "node {h} still holds a removed record");
+	}
+	net.acl.allow_read(writer.account(), key);
+	assert!(matches!(net.node(2).get(&key, &writer).await, Err(DhtError::NotFound)));
+	assert!(net.node(1).put(&removed).await.is_err());
 	net.stop(0).await;
 	net.shutdown().await;
 }

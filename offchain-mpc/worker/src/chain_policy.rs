@@ -50,6 +50,19 @@ impl AccessControl for ChainAccess {
 			}
 		}
 	}
+
+	async fn keep(&self, key: &Pointer) -> bool {
+		// Dropping is final, so only on the finalized state of a node that is not syncing (whose
+		// state may predate the pointer); not knowing is no reason to lose a record.
+		if !matches!(self.chain.is_syncing().await, Ok(false)) {
+			return true;
+		}
+		let Ok(finalized) = self.chain.finalized_hash().await else { return true };
+		match self.chain.runtime_api::<Option<DataInfo<AccountId32, BlockNumber, Balance>>>("DataRegistryApi_data_info", H256(*key), Some(finalized)).await {
+			Ok(info) => info.is_some(),
+			Err(_) => true,
+		}
+	}
 }
 
 /// Placement weights from the worker registry.

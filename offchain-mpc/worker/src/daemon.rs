@@ -3,6 +3,7 @@
 
 use crate::{
 	chain_policy::{active_workers, ChainAccess, ChainPlacement},
+	follow,
 	keys::WorkerKeys,
 	metrics::Metrics,
 	service::WorkerService,
@@ -10,7 +11,7 @@ use crate::{
 	tasks::run_task,
 	worker::Worker,
 };
-use enigma_chain::{Chain, ChainError};
+use enigma_chain::{Chain, ChainError, Subscription};
 use enigma_p2p::{Config as DhtConfig, DhtNode, Multiaddr};
 use enigma_runtime::{Header, Runtime, RuntimeCall, RuntimeEvent, UNIT};
 use pallet_workers::WorkerOf;
@@ -108,6 +109,9 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 	// Tests and scripts read the address from stdout.
 	println!("{}", dht.address());
 
+	// The last finalized block handled: the blocks between it and the next announced one are
+	// read by their parent hashes. Catching up covers everything until now.
+	let mut last = chain.header_at(chain.finalized_hash().await?).await?.map(|h| h.number);
 	catch_up(&worker).await?;
 	let mut heads = chain.finalized_heads().await?;
 	let mut skipped = 0u32;
@@ -116,11 +120,25 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 			head = heads.next() => {
 				let header = match head {
 					Some(Ok(header)) => header,
-					Some(Err(e)) => break Err(DaemonError::Chain(ChainError::Rpc { method: "finalized heads", reason: e.to_string() })),
-					None => break Err(DaemonError::Chain(ChainError::Rpc { method: "finalized heads", reason: "the node closed the subscription".into() })),
+					lost => {
+						let reason = lost.and_then(Result::err).map_or("the node closed the subscription".into(), |e| e.to_string());
+						tracing::warn!(target: "worker", "lost the node's finalized heads ({reason}); reconnecting");
+						match resubscribe(&chain).await {
+							Some(fresh) => heads = fresh,
+							None => break Ok(()),
+						}
+						// What happened meanwhile is read from the blocks or the chain's state.
+						skipped += 1;
+						continue;
+					}
 				};
-				if let Err(e) = chain.check_runtime().await {
-					break Err(e.into());
+				match chain.check_runtime().await {
+					Err(e @ ChainError::RuntimeChanged { .. }) => break Err(e.into()),
+					Err(e) => {
+						tracing::warn!(target: "worker", "finalized #{}: {e}", header.number);
+						continue;
+					}
+					Ok(()) => {}
 				}
 				// Far behind the chain (a burst of blocks), old blocks are skipped rather than read
 				// one by one, and a block the worker cannot read (its state pruned) is not fatal:
@@ -130,10 +148,34 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 					skipped += 1;
 					continue;
 				}
-				let outcome = on_finalized(&worker, &chain, &placement, &dht, &header).await;
-				if let Err(e) = &outcome {
-					tracing::warn!(target: "worker", "finalized #{}: {e}", header.number);
-				}
+				let blocks = match last {
+					None => Ok(vec![header.clone()]),
+					Some(last) => follow::blocks_since(&*chain, last, header.clone(), LAG_LIMIT)
+						.await
+						.and_then(|blocks| blocks.ok_or_else(|| format!("{} blocks since #{last}", header.number - last))),
+				};
+				let outcome = match blocks {
+					Ok(blocks) => {
+						let mut outcome = Ok(());
+						for block in &blocks {
+							outcome = on_finalized(&worker, &chain, &placement, &dht, block).await;
+							if let Err(e) = &outcome {
+								tracing::warn!(target: "worker", "finalized #{}: {e}", block.number);
+								break;
+							}
+							// Only what was handled: a block that failed is read again next time.
+							last = Some(block.number);
+						}
+						outcome
+					},
+					Err(e) => {
+						// Too far or unreadable: the chain's state says what those blocks did.
+						tracing::debug!(target: "worker", "not reading the blocks before #{}: {e}", header.number);
+						skipped += 1;
+						last = Some(header.number);
+						Ok(())
+					},
+				};
 				if outcome.is_err() || skipped > 0 {
 					tracing::debug!(target: "worker", "catching up at #{} from the chain's state ({skipped} blocks skipped)", header.number);
 					skipped = 0;
@@ -149,6 +191,28 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 	dht.shutdown().await;
 	outcome
 }
+
+/// Subscribes to finalized heads again, with backoff (1 s doubling to 30 s) while the node is
+/// away; `None` on Ctrl-C.
+async fn resubscribe(chain: &Chain) -> Option<Subscription<Header>> {
+	let mut backoff = Duration::from_secs(1);
+	loop {
+		tokio::select! {
+			_ = tokio::time::sleep(backoff) => {}
+			_ = tokio::signal::ctrl_c() => return None,
+		}
+		match chain.finalized_heads().await {
+			Ok(heads) => {
+				tracing::info!(target: "worker", "following finalized heads again");
+				return Some(heads);
+			}
+			Err(e) => tracing::warn!(target: "worker", "the node is still away ({e}); next try in {}s", (backoff * 2).min(MAX_BACKOFF).as_secs()),
+		}
+		backoff = (backoff * 2).min(MAX_BACKOFF);
+	}
+}
+
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
 /// How many blocks behind the chain's head the worker may fall before it skips blocks.
 const LAG_LIMIT: u32 = 32;
@@ -205,6 +269,12 @@ async fn on_finalized(worker: &Arc<Worker>, chain: &Chain, placement: &ChainPlac
 				match worker.store.remove_share(&secret) {
 					Ok(()) => tracing::info!(target: "worker", "dropped the share of removed secret {secret:?}"),
 					Err(e) => tracing::warn!(target: "worker", "dropping the share of {secret:?}: {e}"),
+				}
+			}
+			RuntimeEvent::DataRegistry(pallet_data_registry::Event::Removed { pointer } | pallet_data_registry::Event::Expired { pointer }) => {
+				// The record's lifetime is its pointer's: holders drop it with the pointer.
+				if dht.forget(&pointer.0).unwrap_or(false) {
+					tracing::info!(target: "worker", "dropped the DHT record of removed pointer {pointer:?}");
 				}
 			}
 			RuntimeEvent::SecretCompute(pallet_secret_compute::Event::SecretRegistered { secret, .. }) if worker.store.share(&secret).is_some() => {

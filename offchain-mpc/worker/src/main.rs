@@ -2,6 +2,7 @@
 
 mod chain_policy;
 mod daemon;
+mod follow;
 mod keys;
 mod metrics;
 mod service;

@@ -65,7 +65,12 @@ impl WorkerService {
 		// its bits' weighted sum. The secret's id binds the commitments, so every member that
 		// acknowledges checked the same ones.
 		let t = (members.len() - 1) / 2;
-		committed_input::check(share_bits(d.kind), t, me, &d.pedersen, &elements, &mut rand::thread_rng()).map_err(|e| format!("refusing the share: {e}"))?;
+		// Curve arithmetic, off the async executor.
+		let (bits, pedersen) = (share_bits(d.kind), d.pedersen.clone());
+		tokio::task::spawn_blocking(move || committed_input::check(bits, t, me, &pedersen, &elements, &mut rand::thread_rng()))
+			.await
+			.map_err(|e| format!("checking the share: {e}"))?
+			.map_err(|e| format!("refusing the share: {e}"))?;
 		let secret = d.secret();
 		let held = HeldShare {
 			identity: d.identity,

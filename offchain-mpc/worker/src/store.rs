@@ -29,7 +29,37 @@ pub struct HeldShare {
 	pub share_hashes: Vec<H256>,
 }
 
+/// How a share was stored before the dealer's commitments were kept with it.
+#[derive(Decode)]
+struct HeldShareV1 {
+	identity: H256,
+	committee: u32,
+	index: u32,
+	kind: ValueKind,
+	sealed: Vec<u8>,
+	acknowledged: bool,
+}
+
 impl HeldShare {
+	/// A stored share, in the current layout or the one before it (which had no commitments, so
+	/// it is handed out unverified, like a task's).
+	fn from_stored(bytes: &[u8]) -> Option<Self> {
+		if let Ok(share) = Self::decode(&mut &bytes[..]) {
+			return Some(share);
+		}
+		let old = HeldShareV1::decode(&mut &bytes[..]).ok()?;
+		Some(Self {
+			identity: old.identity,
+			committee: old.committee,
+			index: old.index,
+			kind: old.kind,
+			sealed: old.sealed,
+			acknowledged: old.acknowledged,
+			pedersen: Vec::new(),
+			share_hashes: Vec::new(),
+		})
+	}
+
 	/// A share this worker computed itself (a task's new secret), sealed to its own key under
 	/// the same context as a delivered one.
 	pub fn seal(public: &[u8; 32], identity: H256, committee: u32, index: u32, kind: ValueKind, plaintext: &[u8]) -> Self {
@@ -84,7 +114,8 @@ impl WorkerStore {
 	}
 
 	pub fn share(&self, secret: &H256) -> Option<HeldShare> {
-		self.get(COL_SHARES, secret.as_bytes())
+		let bytes = self.db.get(COL_SHARES, secret.as_bytes()).ok().flatten()?;
+		HeldShare::from_stored(&bytes)
 	}
 
 	pub fn put_share(&self, secret: &H256, share: &HeldShare) -> Result<(), parity_db::Error> {
@@ -103,7 +134,7 @@ impl WorkerStore {
 			return out;
 		}
 		while let Ok(Some((key, value))) = iter.next() {
-			if let Ok(share) = HeldShare::decode(&mut &value[..]) {
+			if let Some(share) = HeldShare::from_stored(&value) {
 				if !share.acknowledged && key.len() == 32 {
 					out.push(H256::from_slice(&key));
 				}
@@ -134,6 +165,16 @@ mod tests {
 		assert!(!held.encode().windows(11).any(|w| w == b"share bytes"), "the share is not in the clear");
 		assert_eq!(held.open(&secret, &task, 1).as_deref(), Some(&b"share bytes"[..]));
 		assert_eq!(held.open(&secret, &task, 2), None, "bound to its task and output");
+	}
+
+	#[test]
+	fn a_share_stored_before_commitments_were_kept_still_reads() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = WorkerStore::open(dir.path()).unwrap();
+		let old = (H256::repeat_byte(1), 3u32, 2u32, ValueKind::Int { bits: 8 }, vec![9u8; 80], true).encode();
+		store.db.commit([(COL_SHARES, H256::repeat_byte(7).as_bytes().to_vec(), Some(old))]).unwrap();
+		let share = store.share(&H256::repeat_byte(7)).expect("the old layout decodes");
+		assert_eq!((share.index, share.sealed.len(), share.acknowledged, share.pedersen.len()), (2, 80, true, 0));
 	}
 
 	#[test]

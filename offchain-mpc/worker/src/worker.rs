@@ -31,6 +31,8 @@ pub struct Worker {
 	expected: std::sync::Mutex<ExpectedPeers>,
 }
 
+const ACK_ATTEMPTS: u32 = 3;
+
 #[derive(Default)]
 struct ExpectedPeers {
 	active: std::collections::HashSet<PeerId>,
@@ -45,6 +47,11 @@ impl Drop for TaskPeers<'_> {
 		self.0.update_expected(|e| {
 			e.tasks.remove(&self.1);
 		});
+		// If the run never opened here (the task failed before it), the others' frames for it
+		// must not hold their share of the early buffer.
+		if let Some(dht) = self.0.dht.get() {
+			dht.abandon_mpc_session(pallet_secret_compute::run_session(self.1, None));
+		}
 	}
 }
 
@@ -129,8 +136,17 @@ impl Worker {
 		}
 		let worker = self.clone();
 		tokio::spawn(async move {
-			if let Err(e) = worker.acknowledge(secret).await {
-				tracing::warn!(target: "worker", "acknowledging {secret:?}: {e}");
+			// A transaction can be refused for a passing reason (the node restarting, its pool
+			// behind the chain); the owner's secret is not usable until every member acknowledged.
+			for attempt in 1..=ACK_ATTEMPTS {
+				match worker.acknowledge(secret).await {
+					Ok(()) => break,
+					Err(e) if attempt < ACK_ATTEMPTS => {
+						tracing::debug!(target: "worker", "acknowledging {secret:?} (attempt {attempt}): {e}");
+						tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+					}
+					Err(e) => tracing::warn!(target: "worker", "acknowledging {secret:?}: {e}"),
+				}
 			}
 			worker.acking.lock().expect("acking lock").remove(&secret);
 		});

@@ -1,7 +1,8 @@
 // A worker on the dev chain: it registers and stakes by itself, serves the DHT with the chain's
 // permissions (store only registered, paid pointers; serve only readers `can_read` allows),
 // exports Prometheus metrics, and comes back from a restart with its registration and records.
-// Then seed 004's flow as a user runs it, with the `enigma` CLI against that worker.
+// Then seed 004's flow as a user runs it, with the `enigma` CLI against that worker; and the
+// worker follows the chain across a restart of its node.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -160,4 +161,31 @@ test('seed 004 with the enigma CLI: share an identity, store, load, revoke, refu
   const notMember = await enigma(['identity', 'approve', identity, '--suri', '//Ferdie']);
   assert.equal(notMember.code, 1);
   assert.match(notMember.stderr, /SharedIdentity::(NotMember|AlreadyActive)/);
+
+  // The user deletes the pointer: the worker drops the record with it (a record lives as long
+  // as its pointer), and even its owner can no longer load it.
+  const held = async () => Number((await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text())
+    .match(/^enigma_worker_dht_records (\d+)/m)[1]);
+  const heldBefore = await held();
+  assert.ok(heldBefore >= 1);
+  const removed = await submit(api, api.tx.dataRegistry.remove(pointer), keyring.addFromUri('//Dave'));
+  assert.equal(removed.error, null);
+  await waitUntil('the worker drops the removed pointer\'s record', async () => (await held()) === heldBefore - 1, { timeoutMs: 30_000 });
+  const gone = await enigma(['data', 'get', pointer, '--key', key, '--suri', '//Dave', ...dht]);
+  assert.equal(gone.code, 1);
+});
+
+test('the worker follows the chain across a restart of its node', async () => {
+  const finalized = async () => Number((await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text())
+    .match(/^enigma_worker_finalized_number (\d+)/m)[1]);
+  await api.disconnect();
+  await node.stop();
+  const before = await finalized();
+  // The worker notices the lost connection and retries with backoff while the node is away.
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  assert.equal(worker.proc.exitCode, null, 'the worker is still running');
+  await node.start();
+  api = await node.api();
+  await waitUntil('the worker follows finalized blocks again', async () => (await finalized()) > before + 2, { timeoutMs: 90_000 });
+  assert.equal(worker.proc.exitCode, null);
 });
