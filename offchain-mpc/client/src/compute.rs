@@ -647,25 +647,24 @@ struct Dealt {
 
 /// Asks every member for its share (`request`) and reconstructs the value from those that
 /// answer. A share of a `dealt` secret is checked against the dealer's Pedersen commitments, so
-/// a false one is named and left out, and any t + 1 true ones give the value. Shares without
-/// commitments (a task's outputs and secrets) are taken when at least 2t + 1 answer (a member left out of a
+/// a false one is named and left out, and any t + 1 true ones give the value. Otherwise (a
+/// task's outputs and secrets, which have no commitments) shares are taken when at least 2t + 1 answer (a member left out of a
 /// task holds nothing): with t or fewer of them lying, a tampered share is then always detected.
 /// Errors name the members that refused.
 async fn reconstruct_from(node: &ClientNode, members: &[PeerId], dealt: Option<Dealt>, request: impl Fn() -> WorkerRequest) -> Result<u128, String> {
 	let n = members.len();
 	let t = (n - 1) / 2;
-	let (mut points, mut shares, mut refusals, mut unverified) = (Vec::new(), Vec::new(), Vec::new(), false);
+	// (point, share, whether it was checked against the dealer's commitments)
+	let (mut answers, mut refusals) = (Vec::new(), Vec::new());
 	for (i, peer) in members.iter().enumerate() {
 		let answer = node.app_request(*peer, request().encode()).await.map(|a| WorkerResponse::decode(&mut &a[..]));
 		let share = match (answer, dealt) {
 			// A share without commitments (a task's, or one held since before they were kept).
-			(Ok(Ok(WorkerResponse::OutputShare(bytes))), _) => {
-				unverified = true;
-				decode_all::<Fr>(&bytes, i).map_err(|e| e.to_string())?.first().copied().ok_or("an empty share")?
-			},
+			(Ok(Ok(WorkerResponse::OutputShare(bytes))), _) =>
+				(decode_all::<Fr>(&bytes, i).map_err(|e| e.to_string())?.first().copied().ok_or("an empty share")?, false),
 			(Ok(Ok(WorkerResponse::DealtShare { share, pedersen, share_hashes })), Some(dealt)) =>
 				match check_dealt(dealt, t, i, &share, &pedersen, &share_hashes) {
-					Ok(value) => value,
+					Ok(value) => (value, true),
 					Err(e) => {
 						eprintln!("member #{i} ({peer}) handed a false share, left out: {e}");
 						refusals.push(format!("{peer}: a false share ({e})"));
@@ -681,21 +680,22 @@ async fn reconstruct_from(node: &ClientNode, members: &[PeerId], dealt: Option<D
 				continue;
 			},
 		};
-		shares.push(share);
-		points.push(i as u64 + 1);
+		answers.push((i as u64 + 1, share.0, share.1));
 	}
-	let verified = dealt.is_some() && !unverified;
-	let needed = if verified { t + 1 } else { 2 * t + 1 };
-	if shares.len() < needed {
-		return Err(format!("{} of {n} members answered, {needed} needed; refused: {}", shares.len(), refusals.join("; ")));
-	}
-	if verified {
-		// Every share was checked against the commitments: any t + 1 of them lie on the
-		// dealer's polynomial, so interpolate at 0 from the first t + 1.
-		let xs: Vec<Fr> = points[..=t].iter().map(|x| Fr::from(*x)).collect();
-		let value: Fr = lagrange_coefficients(&xs, Fr::from(0u64)).iter().zip(&shares).map(|(l, s)| *l * s).sum();
+	let checked: Vec<_> = answers.iter().filter(|a| a.2).collect();
+	if checked.len() > t {
+		// Checked against the commitments: any t + 1 lie on the dealer's polynomial, so
+		// interpolate at 0 from the first t + 1 (a member that answers without commitments
+		// cannot push the value off them).
+		let xs: Vec<Fr> = checked[..=t].iter().map(|a| Fr::from(a.0)).collect();
+		let value: Fr = lagrange_coefficients(&xs, Fr::from(0u64)).iter().zip(&checked).map(|(l, a)| *l * a.1).sum();
 		return to_u128(value).ok_or_else(|| "the value does not fit in 128 bits".into());
 	}
+	if answers.len() < 2 * t + 1 {
+		let needed = if dealt.is_some() { format!("{} checked or {}", t + 1, 2 * t + 1) } else { (2 * t + 1).to_string() };
+		return Err(format!("{} of {n} members answered, {needed} needed; refused: {}", answers.len(), refusals.join("; ")));
+	}
+	let (points, shares): (Vec<u64>, Vec<Fr>) = answers.iter().map(|a| (a.0, a.1)).unzip();
 	let value = Shamir::<Fr>::with_points(&points, t)
 		.and_then(|s| s.reconstruct_checked(&shares, t))
 		.map_err(|e| format!("the shares do not agree: {e}"))?;

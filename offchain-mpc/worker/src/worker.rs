@@ -31,7 +31,7 @@ pub struct Worker {
 	expected: std::sync::Mutex<ExpectedPeers>,
 }
 
-const ACK_ATTEMPTS: u32 = 3;
+const SUBMIT_ATTEMPTS: u32 = 3;
 
 #[derive(Default)]
 struct ExpectedPeers {
@@ -99,9 +99,24 @@ impl Worker {
 	}
 
 	/// Signs and submits `call`, one at a time.
+	/// Submits `call` signed by this worker, one submission at a time. A refusal for a passing
+	/// reason (the node restarting, its pool behind the chain) is retried, up to
+	/// [`SUBMIT_ATTEMPTS`] times 2 s apart: a lost result or acknowledgement costs an honest
+	/// worker its pay or the owner its secret. A call that failed on chain is not retried.
 	pub async fn submit(&self, call: RuntimeCall) -> Result<Events, ChainError> {
 		let _turn = self.submit_queue.lock().await;
-		self.chain.submit(&self.keys.account, call).await.map(|(_, events)| events)
+		let mut attempt = 1;
+		loop {
+			match self.chain.submit(&self.keys.account, call.clone()).await {
+				Ok((_, events)) => return Ok(events),
+				Err(e @ (ChainError::Rejected(_) | ChainError::Rpc { .. } | ChainError::Connect { .. })) if attempt < SUBMIT_ATTEMPTS => {
+					tracing::debug!(target: "worker", "submission refused (attempt {attempt}): {e}");
+					tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+					attempt += 1;
+				}
+				Err(e) => return Err(e),
+			}
+		}
 	}
 
 	pub async fn committee(&self, id: u32) -> Result<Option<Vec<AccountId32>>, ChainError> {
@@ -136,17 +151,8 @@ impl Worker {
 		}
 		let worker = self.clone();
 		tokio::spawn(async move {
-			// A transaction can be refused for a passing reason (the node restarting, its pool
-			// behind the chain); the owner's secret is not usable until every member acknowledged.
-			for attempt in 1..=ACK_ATTEMPTS {
-				match worker.acknowledge(secret).await {
-					Ok(()) => break,
-					Err(e) if attempt < ACK_ATTEMPTS => {
-						tracing::debug!(target: "worker", "acknowledging {secret:?} (attempt {attempt}): {e}");
-						tokio::time::sleep(std::time::Duration::from_secs(2)).await;
-					}
-					Err(e) => tracing::warn!(target: "worker", "acknowledging {secret:?}: {e}"),
-				}
+			if let Err(e) = worker.acknowledge(secret).await {
+				tracing::warn!(target: "worker", "acknowledging {secret:?}: {e}");
 			}
 			worker.acking.lock().expect("acking lock").remove(&secret);
 		});
