@@ -97,10 +97,11 @@ pub struct Cost {
 
 /// Multiplications, openings and rounds of a masked opening followed by an m-bit comparison
 /// against it, as [`nonlinear`] implements it: mask bits (one multiplication and one opening
-/// each: a random sharing, a squaring and an opening, three rounds), one opening, and one
-/// multiplication per bit in m rounds.
+/// each: a random sharing, a squaring and an opening, three rounds), one opening, and the
+/// comparison's prefix ORs in ⌈log2 m⌉ rounds.
 fn masked_cost(mask_bits: u64, m: u64) -> (u64, u64, u64) {
-	(mask_bits + m, mask_bits + 1, 4 + m)
+	let levels = nonlinear::prefix_levels(m as usize).len() as u64;
+	(mask_bits + nonlinear::public_lt_muls(m as usize), mask_bits + 1, 4 + levels)
 }
 
 impl Op {

@@ -149,25 +149,67 @@ fn masks<M: Mpc>(mpc: &mut M, count: usize, low: u32, high: u32) -> Result<Masks
 	Ok(Masks { bits, full })
 }
 
-/// [public < shared] bit by bit from the least significant bit, for each pair; `shared` bits are
-/// LSB first. One multiplication per bit: `bits` rounds.
-fn public_lt_bits<M: Mpc>(mpc: &mut M, public: &[u128], shared: &[Vec<M::Share>], bits: u32) -> Result<Vec<M::Share>> {
-	let mut lt: Vec<M::Share> = vec![mpc.constant(M::F::zero()); public.len()];
-	for i in 0..bits as usize {
-		let b: Vec<M::Share> = shared.iter().map(|s| s[i]).collect();
-		// a_i = 0: lt' = b + lt - b·lt;  a_i = 1: lt' = b·lt.
-		let products = mpc.mul(&b, &lt)?;
-		lt = (0..public.len())
-			.map(|k| {
-				if (public[k] >> i) & 1 == 0 {
-					mpc.sub(mpc.add(b[k], lt[k]), products[k])
-				} else {
-					products[k]
-				}
-			})
-			.collect();
+/// Sklansky's parallel prefix circuit on `m` positions: for each of its ⌈log2 m⌉ levels, the
+/// (from, to) position pairs whose combination `x[to] = x[from] ∘ x[to]` that level computes. At
+/// level l each position in the upper half of a 2^(l+1)-block takes in the last position of the
+/// lower half, so after all levels x[j] = x[0] ∘ … ∘ x[j]. A level's pairs are independent (no
+/// position is both read and written), so each level is one round of multiplications.
+pub fn prefix_levels(m: usize) -> Vec<Vec<(usize, usize)>> {
+	let mut levels = Vec::new();
+	let mut half = 1;
+	while half < m {
+		let pairs = (0..m).filter(|j| j & half != 0).map(|j| ((j & !(2 * half - 1)) + half - 1, j)).collect();
+		levels.push(pairs);
+		half *= 2;
 	}
-	Ok(lt)
+	levels
+}
+
+/// Multiplications of [`public_lt_bits`] on `m` bits: one per OR of the prefix circuit.
+pub fn public_lt_muls(m: usize) -> u64 {
+	prefix_levels(m).iter().map(|level| level.len() as u64).sum()
+}
+
+/// [public < shared] for each pair; `shared` bits are LSB first. In ⌈log2 bits⌉ rounds:
+///
+/// with e_i = c_i ⊕ r_i (linear, since c is public), c < r exactly when r has a 1 (so c a 0) at
+/// the most significant position where they differ. The prefix ORs from the top,
+/// f_i = e_{bits-1} ∨ … ∨ e_i (x ∨ y = x + y − x·y, by [`prefix_levels`]), are 1 at and below
+/// that position, so the first difference is marked by g_i = f_i − f_{i+1} alone, and
+///
+///   [c < r] = Σ_{i : c_i = 0} g_i,
+///
+/// which is linear again.
+fn public_lt_bits<M: Mpc>(mpc: &mut M, public: &[u128], shared: &[Vec<M::Share>], bits: u32) -> Result<Vec<M::Share>> {
+	let m = bits as usize;
+	let one = M::F::one();
+	// Row k, position j: e at bit m-1-j (MSB first, so the prefix runs from the top).
+	let mut f: Vec<Vec<M::Share>> = public
+		.iter()
+		.zip(shared)
+		.map(|(c, r)| (0..m).map(|j| if (c >> (m - 1 - j)) & 1 == 1 { mpc.add_const(mpc.scale(r[m - 1 - j], -one), one) } else { r[m - 1 - j] }).collect())
+		.collect();
+	for level in prefix_levels(m) {
+		let lows: Vec<M::Share> = f.iter().flat_map(|row| level.iter().map(|(from, _)| row[*from])).collect();
+		let highs: Vec<M::Share> = f.iter().flat_map(|row| level.iter().map(|(_, to)| row[*to])).collect();
+		let products = mpc.mul(&lows, &highs)?;
+		for (k, row) in f.iter_mut().enumerate() {
+			for (p, (_, to)) in level.iter().enumerate() {
+				let at = k * level.len() + p;
+				row[*to] = mpc.sub(mpc.add(lows[at], highs[at]), products[at]);
+			}
+		}
+	}
+	Ok(public
+		.iter()
+		.zip(&f)
+		.map(|(c, row)| {
+			(0..m).filter(|j| (c >> (m - 1 - j)) & 1 == 0).fold(mpc.constant(M::F::zero()), |acc, j| {
+				let g = if j == 0 { row[0] } else { mpc.sub(row[j], row[j - 1]) };
+				mpc.add(acc, g)
+			})
+		})
+		.collect())
 }
 
 /// x mod 2^m for shared x < 2^bound.
@@ -279,4 +321,42 @@ pub fn bit_decompose<M: Mpc>(mpc: &mut M, x: &[M::Share], bits: u32) -> Result<V
 		}
 	}
 	Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::prefix_levels;
+
+	/// The levels compute every prefix OR, in ⌈log2 m⌉ rounds, for widths 1 to 130.
+	#[test]
+	fn the_prefix_circuit_computes_every_prefix_in_log_depth() {
+		let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+		for m in 1..=130usize {
+			let levels = prefix_levels(m);
+			assert_eq!(levels.len(), (m as f64).log2().ceil() as usize, "levels of {m}");
+			for _ in 0..8 {
+				let bits: Vec<bool> = (0..m)
+					.map(|_| {
+						seed ^= seed << 13;
+						seed ^= seed >> 7;
+						seed ^= seed << 17;
+						seed % 5 == 0
+					})
+					.collect();
+				let mut x = bits.clone();
+				for level in &levels {
+					let before = x.clone();
+					for (from, to) in level {
+						assert!(!level.iter().any(|(_, t)| t == from), "a level reads what it writes");
+						x[*to] = before[*from] || before[*to];
+					}
+				}
+				let expected: Vec<bool> = bits.iter().scan(false, |acc, b| {
+					*acc |= *b;
+					Some(*acc)
+				}).collect();
+				assert_eq!(x, expected, "width {m}");
+			}
+		}
+	}
 }

@@ -20,14 +20,14 @@ use crate::{
 	access::AccessControl,
 	channel::{P2pTransport, Sessions},
 	placement::{choose_holders, Placement},
-	protocol::{FrameCodec, MpcFrame, RecordRequest, RecordResponse, Refusal, APP_PROTOCOL, KAD_PROTOCOL, MPC_PROTOCOL, RECORD_PROTOCOL},
+	protocol::{possession_proof, FrameCodec, MpcFrame, RecordRequest, RecordResponse, Refusal, APP_PROTOCOL, KAD_PROTOCOL, MPC_PROTOCOL, RECORD_PROTOCOL},
 	record::{get_message, unix_now, verify, Pointer, SignedPut, Signer},
 	store::{self, DataStore, PersistentStore},
 };
 use codec::{Decode, Encode};
 use futures::{future::join_all, StreamExt};
 use libp2p::{
-	identify, identity,
+	connection_limits, identify, identity,
 	kad::{self, store::RecordStore, GetProvidersOk, QueryId, QueryResult},
 	multiaddr::Protocol,
 	noise, ping,
@@ -65,6 +65,14 @@ pub struct Config {
 	/// Hold records for others. A client (`false`) only puts and gets: Kademlia client mode, and
 	/// never a holder itself.
 	pub serve: bool,
+	/// Connections one peer may hold with this node at once. Beyond it, and beyond the caps
+	/// below, new connections are refused as they complete the handshake, before any protocol
+	/// runs on them: a peer that dials again and again cannot exhaust sockets and memory.
+	pub max_connections_per_peer: u32,
+	/// Incoming connections in all, established.
+	pub max_incoming_connections: u32,
+	/// Incoming connections still negotiating (Noise, Yamux).
+	pub max_pending_incoming: u32,
 }
 
 impl Config {
@@ -79,6 +87,9 @@ impl Config {
 			republish_interval: Duration::from_secs(600),
 			request_timeout: Duration::from_secs(10),
 			serve: true,
+			max_connections_per_peer: 4,
+			max_incoming_connections: 512,
+			max_pending_incoming: 64,
 		}
 	}
 }
@@ -115,6 +126,8 @@ pub struct PutReceipt {
 
 #[derive(NetworkBehaviour)]
 struct Behaviour {
+	/// First, so that a connection over the limits is refused before the others see it.
+	limits: connection_limits::Behaviour,
 	kad: kad::Behaviour<PersistentStore>,
 	identify: identify::Behaviour,
 	ping: ping::Behaviour,
@@ -248,6 +261,7 @@ impl DhtNode {
 		let record_timeout = config.request_timeout;
 		let kad_mode = if config.serve { kad::Mode::Server } else { kad::Mode::Client };
 
+		let limits = (config.max_connections_per_peer, config.max_incoming_connections, config.max_pending_incoming);
 		let mut swarm = libp2p::SwarmBuilder::with_existing_identity(keypair)
 			.with_tokio()
 			.with_tcp(tcp::Config::default().nodelay(true), noise::Config::new, yamux::Config::default)
@@ -258,6 +272,12 @@ impl DhtNode {
 				// Loopback and private networks never confirm an external address; serve anyway.
 				kad.set_mode(Some(kad_mode));
 				Behaviour {
+					limits: connection_limits::Behaviour::new(
+						connection_limits::ConnectionLimits::default()
+							.with_max_established_per_peer(Some(limits.0))
+							.with_max_established_incoming(Some(limits.1))
+							.with_max_pending_incoming(Some(limits.2)),
+					),
 					kad,
 					identify: identify::Behaviour::new(identify::Config::new("/enigma/id/1".into(), key.public())),
 					ping: ping::Behaviour::default(),
@@ -484,20 +504,37 @@ impl DhtHandle {
 		Err(if denied { DhtError::Denied } else { DhtError::NotFound })
 	}
 
-	/// The nodes that hold `key` now: providers that answer that they do.
+	/// The nodes that hold `key` now (this node must be one of them): providers that prove
+	/// possession of the whole record for a fresh nonce ([`possession_proof`]). A provider that
+	/// only says it holds the record is not counted.
 	pub async fn live_holders(&self, key: &Pointer) -> Result<Vec<PeerId>, DhtError> {
+		Ok(self.probe_holders(key).await?.0)
+	}
+
+	/// [`Self::live_holders`], and the providers that claimed the record without proving it.
+	async fn probe_holders(&self, key: &Pointer) -> Result<(Vec<PeerId>, Vec<PeerId>), DhtError> {
 		let key = *key;
+		let put = self.shared.data.get(&key).ok_or(DhtError::NotFound)?;
 		let providers = self.ask(|reply| Command::Providers { key, first: false, reply }).await?;
-		let checks = providers.into_iter().map(|peer| async move {
-			if peer == self.shared.local {
-				return self.shared.data.contains(&key).then_some(peer);
-			}
-			match self.request(peer, &RecordRequest::Holds { key }).await {
-				Ok(RecordResponse::Holds(true)) => Some(peer),
-				_ => None,
+		let checks = providers.into_iter().map(|peer| {
+			let put = &put;
+			async move {
+				if peer == self.shared.local {
+					return Some(Ok(peer));
+				}
+				let nonce: [u8; 32] = rand::random();
+				match self.request(peer, &RecordRequest::Holds { key, nonce }).await {
+					Ok(RecordResponse::Holds(Some(proof))) if proof == possession_proof(&nonce, put) => Some(Ok(peer)),
+					Ok(RecordResponse::Holds(Some(_))) => {
+						tracing::warn!(target: "dht", "{peer} claims to hold {} but cannot prove it", hex::encode(key));
+						Some(Err(peer))
+					},
+					_ => None,
+				}
 			}
 		});
-		Ok(join_all(checks).await.into_iter().flatten().collect())
+		let (live, false_claims): (Vec<_>, Vec<_>) = join_all(checks).await.into_iter().flatten().partition(|r| r.is_ok());
+		Ok((live.into_iter().flatten().collect(), false_claims.into_iter().filter_map(|r| r.err()).collect()))
 	}
 
 	/// An MPC channel to the other members of `committee` (this node must be one of them) for
@@ -569,13 +606,14 @@ impl DhtHandle {
 				continue;
 			}
 			self.ask(|reply| Command::Provide { key, reply: Some(reply) }).await?;
-			let live = self.live_holders(&key).await?;
+			let (live, false_claims) = self.probe_holders(&key).await?;
 			let k = self.shared.config.replication;
 			if live.len() >= k {
 				continue;
 			}
 			let closest = self.ask(|reply| Command::ClosestPeers { key, reply }).await?;
-			let candidates: Vec<PeerId> = by_distance(&key, closest).into_iter().filter(|p| !live.contains(p)).collect();
+			// Not to a peer that just claimed the record falsely: it would take it and drop it.
+			let candidates: Vec<PeerId> = by_distance(&key, closest).into_iter().filter(|p| !live.contains(p) && !false_claims.contains(p)).collect();
 			let new_holders = choose_holders(&candidates, k - live.len(), &*self.shared.placement);
 			if new_holders.is_empty() {
 				tracing::debug!(target: "dht", "record {} has {} of {k} holders and no other peer to copy it to", hex::encode(key), live.len());
@@ -848,7 +886,13 @@ impl EventLoop {
 						tracing::warn!(target: "dht", "refused a malformed request of {} bytes from {peer}", request.len());
 						respond(&self.sender, RecordResponse::Refused(Refusal::Malformed));
 					}
-					Ok(RecordRequest::Holds { key }) => respond(&self.sender, RecordResponse::Holds(self.shared.data.contains(&key))),
+					Ok(RecordRequest::Holds { key, nonce }) => {
+						// Off the event loop: the proof hashes the whole record.
+						let (shared, sender) = (self.shared.clone(), self.sender.clone());
+						tokio::spawn(async move {
+							respond(&sender, RecordResponse::Holds(shared.data.get(&key).map(|put| possession_proof(&nonce, &put))));
+						});
+					}
 					Ok(RecordRequest::Put { key, put }) => {
 						let (shared, handle, sender) = (self.shared.clone(), self.handle(), self.sender.clone());
 						tokio::spawn(async move {

@@ -29,8 +29,11 @@ pub enum RecordRequest {
 	/// Send the record under `key`; `signature` is the reader's over
 	/// [`get_message`](crate::record::get_message)`(key, requesting peer)`.
 	Get { key: Pointer, reader: AccountId, signature: [u8; 64] },
-	/// Do you hold `key`? (The pointer is public on chain; the answer reveals nothing more.)
-	Holds { key: Pointer },
+	/// Prove that you hold `key`: answer with [`possession_proof`]`(nonce, record)`. The prober,
+	/// a holder itself, checks it against its own copy, so a peer that merely claims to hold the
+	/// record (a Sybil keeping repair from restoring k copies) is not counted. The fresh nonce
+	/// keeps an old answer from serving twice.
+	Holds { key: Pointer, nonce: [u8; 32] },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
@@ -38,7 +41,8 @@ pub enum RecordResponse {
 	Stored,
 	Found(SignedPut),
 	NotFound,
-	Holds(bool),
+	/// The possession proof, or `None`: not held here.
+	Holds(Option<[u8; 32]>),
 	Refused(Refusal),
 }
 
@@ -78,6 +82,17 @@ impl MpcFrame {
 		let Ok(key) = libp2p::identity::ed25519::PublicKey::try_from_bytes(&key) else { return false };
 		key.verify(&enigma_primitives::mpc_frame_digest(&self.session, self.seq, &recipient.to_bytes(), &self.payload), &self.signature)
 	}
+}
+
+/// `blake2_256("enigma/dht/possession/v1" ‖ nonce ‖ SCALE(signed record))`: only a node with the
+/// whole record at hand can compute it for a nonce it has not seen.
+pub fn possession_proof(nonce: &[u8; 32], put: &crate::record::SignedPut) -> [u8; 32] {
+	use blake2::{digest::consts::U32, Blake2b, Digest};
+	let mut hasher = Blake2b::<U32>::new();
+	hasher.update(b"enigma/dht/possession/v1");
+	hasher.update(nonce);
+	hasher.update(put.encode());
+	hasher.finalize().into()
 }
 
 /// Length-prefixed frames of at most `max` bytes.

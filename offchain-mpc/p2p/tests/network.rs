@@ -252,3 +252,154 @@ async fn records_go_to_well_reputed_workers_expire_and_go_with_their_pointer() {
 	net.stop(0).await;
 	net.shutdown().await;
 }
+
+/// Issue #16: a peer that dials a node over and over keeps at most `max_connections_per_peer`
+/// connections with it (the others are refused right after the handshake), and the node goes on
+/// serving the network.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_dialling_over_and_over_holds_only_a_few_connections() {
+	use futures::StreamExt;
+	use libp2p::{
+		noise,
+		swarm::{dial_opts::{DialOpts, PeerCondition}, dummy, SwarmEvent},
+		tcp, yamux,
+	};
+	let net = Network::start(3).await;
+	let limit = Config::new("unused").max_connections_per_peer as usize;
+	// A bare libp2p peer (Noise and Yamux, no protocol of ours) dialling node 0 forty times.
+	let mut attacker = libp2p::SwarmBuilder::with_new_identity()
+		.with_tokio()
+		.with_tcp(tcp::Config::default(), noise::Config::new, yamux::Config::default)
+		.unwrap()
+		.with_behaviour(|_| dummy::Behaviour)
+		.unwrap()
+		.with_swarm_config(|c| c.with_idle_connection_timeout(Duration::from_secs(120)))
+		.build();
+	let (target, address) = (net.node(0).peer_id(), net.node(0).address());
+	for _ in 0..40 {
+		attacker.dial(DialOpts::peer_id(target).condition(PeerCondition::Always).addresses(vec![address.clone()]).build()).unwrap();
+	}
+	let (mut established, mut closed) = (0usize, 0usize);
+	let until = tokio::time::Instant::now() + Duration::from_secs(8);
+	loop {
+		tokio::select! {
+			event = attacker.select_next_some() => match event {
+				SwarmEvent::ConnectionEstablished { .. } => established += 1,
+				SwarmEvent::ConnectionClosed { .. } => closed += 1,
+				_ => {},
+			},
+			_ = tokio::time::sleep_until(until) => break,
+		}
+	}
+	let open = attacker.network_info().connection_counters().num_established() as usize;
+	assert!(open <= limit, "{open} connections stayed open ({established} established, {closed} closed), limit {limit}");
+	assert!(closed + limit + 2 >= 40, "the node closed the connections over the limit ({closed} closed)");
+	// The node still serves the others.
+	let writer = Signer::from_seed(&[5; 32]);
+	let put = SignedPut::new(record(5, "still served"), &writer);
+	let key = put.record.pointer();
+	net.acl.allow_store(writer.account()).allow_read(writer.account(), key);
+	net.node(1).put(&put).await.expect("put through the network");
+	assert_eq!(net.node(2).get(&key, &writer).await.expect("get").record, put.record);
+	net.shutdown().await;
+}
+
+/// A Sybil: a bare libp2p peer speaking our Kademlia and record protocols that announces itself
+/// as a provider of `key` and answers every possession probe without holding anything. Connected
+/// to every node in `peers`, so each knows how to reach it. Runs until the test ends.
+async fn spawn_sybil(peers: Vec<(enigma_p2p::PeerId, Multiaddr)>, key: enigma_p2p::Pointer) {
+	use codec::{Decode, Encode};
+	use enigma_p2p::protocol::{FrameCodec, RecordRequest, RecordResponse, KAD_PROTOCOL, RECORD_PROTOCOL};
+	use futures::StreamExt;
+	use libp2p::{identify, kad, noise, request_response, swarm::SwarmEvent, tcp, yamux};
+
+	#[derive(libp2p::swarm::NetworkBehaviour)]
+	struct Sybil {
+		kad: kad::Behaviour<kad::store::MemoryStore>,
+		identify: identify::Behaviour,
+		records: request_response::Behaviour<FrameCodec>,
+	}
+	let mut swarm = libp2p::SwarmBuilder::with_new_identity()
+		.with_tokio()
+		.with_tcp(tcp::Config::default(), noise::Config::new, yamux::Config::default)
+		.unwrap()
+		.with_behaviour(|key| {
+			let local = key.public().to_peer_id();
+			let mut kad = kad::Behaviour::with_config(local, kad::store::MemoryStore::new(local), kad::Config::new(KAD_PROTOCOL));
+			kad.set_mode(Some(kad::Mode::Server));
+			Sybil {
+				kad,
+				identify: identify::Behaviour::new(identify::Config::new("/enigma/id/1".into(), key.public())),
+				records: request_response::Behaviour::with_codec(
+					FrameCodec { max: 1 << 20 },
+					[(RECORD_PROTOCOL, request_response::ProtocolSupport::Full)],
+					request_response::Config::default(),
+				),
+			}
+		})
+		.unwrap()
+		.with_swarm_config(|c| c.with_idle_connection_timeout(Duration::from_secs(300)))
+		.build();
+	swarm.listen_on("/ip4/127.0.0.1/tcp/0".parse().unwrap()).unwrap();
+	let listening = loop {
+		if let SwarmEvent::NewListenAddr { address, .. } = swarm.select_next_some().await {
+			break address;
+		}
+	};
+	swarm.add_external_address(listening);
+	for (peer, address) in peers {
+		swarm.behaviour_mut().kad.add_address(&peer, address.clone());
+		swarm.dial(address).unwrap();
+	}
+	let (provided, announced) = tokio::sync::oneshot::channel();
+	let mut provided = Some(provided);
+	let query = swarm.behaviour_mut().kad.start_providing(key.to_vec().into()).unwrap();
+	tokio::spawn(async move {
+		loop {
+			match swarm.select_next_some().await {
+				SwarmEvent::Behaviour(SybilEvent::Kad(kad::Event::OutboundQueryProgressed { id, .. })) if id == query => {
+					if let Some(done) = provided.take() {
+						let _ = done.send(());
+					}
+				},
+				SwarmEvent::Behaviour(SybilEvent::Records(request_response::Event::Message {
+					message: request_response::Message::Request { request, channel, .. },
+					..
+				})) => {
+					// "I hold it": a made-up proof for a record it never stored.
+					let answer = match RecordRequest::decode(&mut &request[..]) {
+						Ok(RecordRequest::Holds { .. }) => RecordResponse::Holds(Some([7; 32])),
+						_ => RecordResponse::Stored,
+					};
+					let _ = swarm.behaviour_mut().records.send_response(channel, answer.encode());
+				},
+				_ => {},
+			}
+		}
+	});
+	tokio::time::timeout(Duration::from_secs(30), announced).await.expect("the Sybil announced itself").unwrap();
+}
+
+/// Issue #16: a Sybil that announces itself as a holder and claims the record when probed does
+/// not count as a holder, so repair still restores k real copies after a real holder dies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sybil_claiming_to_hold_a_record_does_not_stop_its_repair() {
+	let mut net = Network::start(8).await;
+	let writer = Signer::from_seed(&[7; 32]);
+	let put = SignedPut::new(record(7, "keep three copies of me"), &writer);
+	let key = put.record.pointer();
+	net.acl.allow_store(writer.account()).allow_read(writer.account(), key);
+	let receipt = net.node(0).put(&put).await.expect("put");
+	assert_eq!(receipt.holders.len(), 3);
+	let holders: Vec<usize> = receipt.holders.iter().map(|p| net.index_of(p)).collect();
+	let peers = (0..8).map(|i| (net.node(i).peer_id(), net.node(i).address())).collect();
+	spawn_sybil(peers, key).await;
+	net.stop(holders[0]).await;
+	let survivor = holders[1];
+	net.node(survivor).repair_once().await.expect("repair");
+	let real: Vec<usize> = (0..8).filter(|i| net.nodes[*i].as_ref().is_some_and(|n| n.held().contains(&key))).collect();
+	assert_eq!(real.len(), 3, "real copies after repair: {real:?}");
+	let live = net.node(survivor).live_holders(&key).await.expect("live holders");
+	assert_eq!(live.len(), 3, "the Sybil is not counted: {live:?}");
+	net.shutdown().await;
+}

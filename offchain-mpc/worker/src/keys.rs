@@ -38,6 +38,13 @@ fn read_32(path: &Path) -> Result<[u8; 32], KeyError> {
 }
 
 impl WorkerKeys {
+	/// The salt of this worker's commitment to its result of `task`: derived from its
+	/// encryption key, so nobody else can guess it, and a restart between commitment and
+	/// reveal finds it again.
+	pub fn result_salt(&self, task: sp_core::H256) -> [u8; 32] {
+		sp_crypto_hashing::blake2_256(&[b"enigma/result-salt/v1".as_slice(), &self.encryption.to_bytes(), task.as_bytes()].concat())
+	}
+
 	/// Creates the three keys in `dir`. With `account_suri` the account comes from a secret URI
 	/// such as `//Alice` (dev chains) instead of a fresh random seed.
 	pub fn generate(dir: &Path, account_suri: Option<&str>) -> Result<Self, KeyError> {

@@ -29,6 +29,8 @@ use std::{sync::Arc, time::Duration};
 /// in a run without the members found dead (longer: the others may still be noticing).
 const FIRST_RUN_TIMEOUT: Duration = Duration::from_secs(10);
 const RETRY_TIMEOUT: Duration = Duration::from_secs(30);
+/// How often a member that committed asks the chain whether reveals are open.
+const REVEAL_POLL: Duration = Duration::from_millis(500);
 
 /// Why this member could not produce a result.
 #[derive(Debug)]
@@ -40,6 +42,8 @@ pub enum TaskError {
 	BadInput(u32),
 	/// The MPC run stopped on a check this member cannot blame on anyone.
 	Aborted(String),
+	/// This member's result came after the committee's commitments closed: it cannot count.
+	TooLate,
 	/// Something on this worker's side (the chain connection, the database).
 	Local(String),
 }
@@ -50,6 +54,7 @@ impl std::fmt::Display for TaskError {
 			TaskError::Invalid(e) => write!(f, "the task cannot run: {e}"),
 			TaskError::BadInput(k) => write!(f, "input #{k} does not fit its declared type: its owner shared an out-of-range value"),
 			TaskError::Aborted(e) => write!(f, "MPC aborted: {e}"),
+			TaskError::TooLate => write!(f, "the result came after the committee's commitments closed"),
 			TaskError::Local(e) => write!(f, "{e}"),
 		}
 	}
@@ -77,6 +82,7 @@ pub async fn run_task(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> 
 		Err(TaskError::Invalid(_)) => AbortReason::InvalidTask,
 		Err(TaskError::BadInput(k)) => AbortReason::BadInput(*k),
 		Err(TaskError::Aborted(_)) => AbortReason::Unattributed,
+		Err(TaskError::TooLate) => AbortReason::TooLate,
 	};
 	let call = RuntimeCall::SecretCompute(pallet_secret_compute::Call::abort_task { task, reason });
 	match worker.submit(call).await {
@@ -205,7 +211,7 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 		ledger_writes: result.ledger_writes.try_into().map_err(|_| "more ledger writes than the chain takes per task")?,
 		gas_used,
 	};
-	worker.submit(RuntimeCall::SecretCompute(pallet_secret_compute::Call::submit_result { task, result })).await.map_err(local)?;
+	commit_and_reveal(&worker, task, result).await?;
 	worker.metrics.tasks_completed.inc();
 	tracing::info!(
 		target: "worker",
@@ -214,6 +220,51 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 		stats.bytes_sent
 	);
 	Ok(())
+}
+
+/// Commits to `result`, waits until the committee's commitments close, then reveals it: a
+/// member that did not compute finds nothing on chain to copy before it has committed.
+async fn commit_and_reveal(worker: &Worker, task: H256, result: TaskResult<Runtime>) -> Result<(), TaskError> {
+	let local = |e: enigma_chain::ChainError| TaskError::Local(e.to_string());
+	let salt = worker.keys.result_salt(task);
+	let hash = H256(sp_crypto_hashing::blake2_256(&result.encode()));
+	let commitment = pallet_secret_compute::result_commitment(task, &worker.account(), hash, &salt);
+	match worker.submit(RuntimeCall::SecretCompute(pallet_secret_compute::Call::commit_result { task, commitment })).await {
+		Ok(_) => {},
+		Err(enigma_chain::ChainError::Failed(e)) if e.contains("CommitmentsClosed") => return Err(TaskError::TooLate),
+		Err(e) => return Err(local(e)),
+	}
+	loop {
+		let view = worker
+			.chain
+			.runtime_api::<Option<TaskView<AccountId, Balance, BlockNumber>>>("SecretComputeApi_task", task, None)
+			.await
+			.map_err(local)?
+			.ok_or(TaskError::Local("the task is gone".into()))?;
+		if view.status != TaskStatus::Pending {
+			return finished_before_reveal(task, view.status);
+		}
+		if view.reveal_open {
+			break;
+		}
+		tokio::time::sleep(REVEAL_POLL).await;
+	}
+	match worker.submit(RuntimeCall::SecretCompute(pallet_secret_compute::Call::submit_result { task, result, salt })).await {
+		Ok(_) => Ok(()),
+		// The others' reveals completed it first (a quorum needs no more): not this worker's fault.
+		Err(enigma_chain::ChainError::Failed(e)) if e.contains("TaskNotPending") => finished_before_reveal(task, TaskStatus::Completed),
+		Err(e) => Err(local(e)),
+	}
+}
+
+fn finished_before_reveal(task: H256, status: TaskStatus) -> Result<(), TaskError> {
+	match status {
+		TaskStatus::Completed => {
+			tracing::info!(target: "worker", "task {task:?}: completed by the others' reveals before this member's");
+			Ok(())
+		},
+		status => Err(TaskError::Local(format!("the task ended ({status:?}) before this member revealed its result"))),
+	}
 }
 
 /// Proves on chain that `offender` (a member's account and peer id) sent this member, `me`, a

@@ -52,6 +52,13 @@ fn result_of<T: Config>() -> ResultOf<T> {
 	}
 }
 
+const SALT: [u8; 32] = [7; 32];
+
+/// Member `who`'s commitment to [`result_of`], with [`SALT`].
+fn commitment_of<T: Config>(task: H256, who: &T::AccountId) -> H256 {
+	result_commitment(task, who, H256(sp_io::hashing::blake2_256(&result_of::<T>().encode())), &SALT)
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -98,17 +105,33 @@ mod benchmarks {
 		_(RawOrigin::Signed(who), code, b"entry".to_vec(), BoundedVec::truncate_from(inputs), BoundedVec::new(), 1_000u32.into());
 	}
 
-	/// The submission that completes the task: pays the quorum, slashes no one.
+	/// The commitment of the last member: every member answered, so reveals open.
+	#[benchmark]
+	fn commit_result(c: Linear<1, { T::MaxCommitteeSize::get() }>) {
+		let (task, members) = task_on::<T>(c);
+		let (last, others) = members.split_last().expect("a member");
+		for m in others {
+			Pallet::<T>::commit_result(RawOrigin::Signed(m.clone()).into(), task, commitment_of::<T>(task, m)).expect("member");
+		}
+		#[extrinsic_call]
+		_(RawOrigin::Signed(last.clone()), task, commitment_of::<T>(task, last));
+		assert!(!Pallet::<T>::commitments_open(&task));
+	}
+
+	/// The reveal that completes the task: pays the quorum, slashes no one.
 	#[benchmark]
 	fn submit_result(c: Linear<1, { T::MaxCommitteeSize::get() }>) {
 		let (task, members) = task_on::<T>(c);
+		for m in &members {
+			Pallet::<T>::commit_result(RawOrigin::Signed(m.clone()).into(), task, commitment_of::<T>(task, m)).expect("member");
+		}
 		let quorum = T::Workers::quorum(members.len() as u32) as usize;
 		for m in &members[..quorum - 1] {
-			Pallet::<T>::submit_result(RawOrigin::Signed(m.clone()).into(), task, result_of::<T>()).expect("member");
+			Pallet::<T>::submit_result(RawOrigin::Signed(m.clone()).into(), task, result_of::<T>(), SALT).expect("member");
 		}
 		let last = members[quorum - 1].clone();
 		#[extrinsic_call]
-		_(RawOrigin::Signed(last), task, result_of::<T>());
+		_(RawOrigin::Signed(last), task, result_of::<T>(), SALT);
 		assert_eq!(Tasks::<T>::get(task).expect("exists").status, TaskStatus::Completed);
 	}
 
@@ -171,7 +194,10 @@ mod benchmarks {
 		}
 		for task in Tasks::<T>::iter_keys().collect::<Vec<_>>() {
 			for m in &members {
-				let _ = Pallet::<T>::submit_result(RawOrigin::Signed(m.clone()).into(), task, result_of::<T>());
+				let _ = Pallet::<T>::commit_result(RawOrigin::Signed(m.clone()).into(), task, commitment_of::<T>(task, m));
+			}
+			for m in &members {
+				let _ = Pallet::<T>::submit_result(RawOrigin::Signed(m.clone()).into(), task, result_of::<T>(), SALT);
 			}
 		}
 		let at = frame_system::Pallet::<T>::block_number().saturating_add(T::TaskDeadline::get()).saturating_add(T::TaskRetention::get());

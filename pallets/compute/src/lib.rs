@@ -7,11 +7,13 @@
 //!   member confirms it holds its share ([`Pallet::ack_secret`]); then the secret is usable.
 //! * [`Pallet::submit_task`] checks the Compute permission of every input's identity for the
 //!   caller through this contract, holds the requester's `gas_limit`, and names the committee
-//!   holding the inputs; the task id is the hash of the task. Committee members submit results
-//!   ([`Pallet::submit_result`]); a majority of identical submissions completes the task: the
-//!   agreeing workers are paid the gas used (at most the limit), the rest is released, and
-//!   dissenters are slashed for ResultMismatch. Past the deadline a pending task fails, the
-//!   requester is refunded and members who did not submit are slashed for Timeout.
+//!   holding the inputs; the task id is the hash of the task. Committee members first commit to
+//!   their result ([`Pallet::commit_result`]), then reveal it ([`Pallet::submit_result`]) once
+//!   commitments are closed, so that nobody can copy a result it has not computed; a majority
+//!   of identical reveals completes the task: the agreeing workers are paid the gas used (at
+//!   most the limit), the rest is released, and dissenters are slashed for ResultMismatch. Past
+//!   the deadline a pending task fails, the requester is refunded and members who did not
+//!   answer are slashed for Timeout.
 //! * Gas: the price of each operation of a compiled circuit (add, multiplication, opening,
 //!   input, round) is a governance parameter; the `price_table` runtime API gives clients the
 //!   table to quote a contract call exactly before submitting it (`enigma-lang compile --emit
@@ -159,6 +161,14 @@ pub struct TaskResult<T: Config> {
 	pub gas_used: BalanceOf<T>,
 }
 
+/// What a member commits to before revealing its result `result_hash` (the blake2-256 of the
+/// SCALE-encoded result): `blake2_256("enigma/result-commitment/v1" ‖ task ‖ member ‖ result_hash ‖ salt)`.
+/// The member's account is inside, so a commitment copied from another member never opens; the
+/// salt (32 random bytes the member keeps) hides results that are easy to guess, such as a bit.
+pub fn result_commitment<AccountId: Encode>(task: H256, member: &AccountId, result_hash: H256, salt: &[u8; 32]) -> H256 {
+	H256(sp_io::hashing::blake2_256(&(b"enigma/result-commitment/v1", task, member, result_hash, salt).encode()))
+}
+
 /// Why a committee member gives up on a task without a result.
 #[derive(Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
 pub enum AbortReason {
@@ -172,6 +182,9 @@ pub enum AbortReason {
 	/// check (over the bits its owner shared along) failed after every other check passed.
 	/// When t + 1 members say so, the secret is rejected.
 	BadInput(u32),
+	/// The member's result came after the commitments closed (a quorum committed `RevealDelay`
+	/// blocks before): it can no longer count, and the member says so rather than look dead.
+	TooLate,
 }
 
 /// The MPC session of a run of `task`: the task id for the run with every member, or
@@ -254,6 +267,11 @@ pub mod pallet {
 		type MinRequesterBalance: Get<BalanceOf<Self>>;
 		/// Blocks a committee has to agree on a result.
 		type TaskDeadline: Get<BlockNumberFor<Self>>;
+		/// Blocks between a quorum of commitments and the first reveal: the slower members of
+		/// the committee still commit in that time. (When every member has answered, reveals
+		/// open at once.)
+		#[pallet::constant]
+		type RevealDelay: Get<BlockNumberFor<Self>>;
 		/// Deposit of every record a user makes (a governance parameter)...
 		type DepositBase: Get<BalanceOf<Self>>;
 		/// ...plus this much per byte (a governance parameter).
@@ -330,7 +348,17 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Tasks<T: Config> = StorageMap<_, Identity, H256, TaskOf<T>>;
 
-	/// Each member's submission for a task: the hash of its result.
+	/// Each member's commitment to its result ([`result_commitment`]).
+	#[pallet::storage]
+	pub type Commitments<T: Config> = StorageDoubleMap<_, Identity, H256, Blake2_128Concat, T::AccountId, H256>;
+
+	/// The block from which a task's members reveal their results: set when a quorum has
+	/// committed (`RevealDelay` blocks later) or every member has answered (that block).
+	/// Commitments are refused from then on.
+	#[pallet::storage]
+	pub type RevealFrom<T: Config> = StorageMap<_, Identity, H256, BlockNumberFor<T>>;
+
+	/// Each member's revealed result for a task: its hash.
 	#[pallet::storage]
 	pub type Submissions<T: Config> = StorageDoubleMap<_, Identity, H256, Blake2_128Concat, T::AccountId, H256>;
 
@@ -369,6 +397,9 @@ pub mod pallet {
 		/// Every committee member holds its share: the secret can be used.
 		SecretReady { secret: H256 },
 		TaskCreated { task: H256, contract: H256, committee: CommitteeId, deadline: BlockNumberFor<T> },
+		/// A member committed to its result (still hidden).
+		ResultCommitted { task: H256, worker: T::AccountId },
+		/// A member revealed its result.
 		ResultSubmitted { task: H256, worker: T::AccountId },
 		TaskCompleted { task: H256, outputs: Vec<u8>, new_secrets: Vec<H256>, gas_used: BalanceOf<T> },
 		/// No quorum before the deadline, or none possible any more: the requester got its gas
@@ -426,6 +457,15 @@ pub mod pallet {
 		TaskNotPending,
 		DeadlinePassed,
 		AlreadySubmitted,
+		/// Commitments to results are closed: a quorum committed `RevealDelay` blocks ago, or
+		/// every member answered. (A member whose result came too late aborts with `TooLate`.)
+		CommitmentsClosed,
+		/// Results are revealed only once commitments are closed.
+		RevealNotOpen,
+		/// The member never committed to a result for this task.
+		NotCommitted,
+		/// The revealed result and salt do not open the member's commitment.
+		CommitmentMismatch,
 		/// The result's gas exceeds the task's limit.
 		GasLimitExceeded,
 		/// Too many tasks end in that block; try later.
@@ -649,15 +689,40 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// A committee member's result for `task`. A majority of identical results completes it.
-		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::submit_result(T::MaxCommitteeSize::get()))]
-		pub fn submit_result(origin: OriginFor<T>, task: H256, result: ResultOf<T>) -> DispatchResult {
+		/// A committee member commits to its result for `task` ([`result_commitment`]), while
+		/// commitments are open. Nobody can read a result off the chain before commitments close,
+		/// so a member that did not compute has nothing to copy.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::abort_task(T::MaxCommitteeSize::get()))]
+		pub fn commit_result(origin: OriginFor<T>, task: H256, commitment: H256) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let (info, members) = Self::open_answer(task, &who)?;
+			ensure!(Self::commitments_open(&task), Error::<T>::CommitmentsClosed);
+			Commitments::<T>::insert(task, &who, commitment);
+			Self::deposit_event(Event::ResultCommitted { task, worker: who });
+			Self::note_answer(task, &members);
+			if !Self::can_complete(&task, &members) {
+				Self::fail(task, info, &members);
+			}
+			Ok(())
+		}
+
+		/// A committee member reveals the result it committed to, with the commitment's salt,
+		/// once commitments are closed. A majority of identical results completes the task.
+		#[pallet::call_index(4)]
+		// The measured weight plus the commitment and reveal block read (until the next run of
+		// `scripts/benchmark-weights.sh` measures the commitment check with the rest).
+		#[pallet::weight(T::WeightInfo::submit_result(T::MaxCommitteeSize::get()).saturating_add(T::DbWeight::get().reads(2)))]
+		pub fn submit_result(origin: OriginFor<T>, task: H256, result: ResultOf<T>, salt: [u8; 32]) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let (info, members) = Self::open_task(task, &who)?;
+			ensure!(!Submissions::<T>::contains_key(task, &who), Error::<T>::AlreadySubmitted);
+			let commitment = Commitments::<T>::get(task, &who).ok_or(Error::<T>::NotCommitted)?;
+			ensure!(!Self::commitments_open(&task), Error::<T>::RevealNotOpen);
+			let hash = H256(sp_io::hashing::blake2_256(&result.encode()));
+			ensure!(result_commitment(task, &who, hash, &salt) == commitment, Error::<T>::CommitmentMismatch);
 			ensure!(result.gas_used <= info.gas_limit, Error::<T>::GasLimitExceeded);
 			Self::check_new_secrets(task, &info, &result.new_secrets)?;
-			let hash = H256(sp_io::hashing::blake2_256(&result.encode()));
 			Submissions::<T>::insert(task, &who, hash);
 			let votes = Candidates::<T>::mutate(task, hash, |entry| {
 				let entry = entry.get_or_insert_with(|| (result, 0));
@@ -667,7 +732,7 @@ pub mod pallet {
 			Self::deposit_event(Event::ResultSubmitted { task, worker: who });
 			if votes >= T::Workers::quorum(members.len() as u32) {
 				Self::complete(task, info, hash, &members);
-			} else if !Self::can_complete(&task, members.len()) {
+			} else if !Self::can_complete(&task, &members) {
 				Self::fail(task, info, &members);
 			}
 			Ok(())
@@ -687,6 +752,7 @@ pub mod pallet {
 			}
 			Aborts::<T>::insert(task, &who, reason);
 			Self::deposit_event(Event::TaskAborted { task, worker: who, reason });
+			Self::note_answer(task, &members);
 			if let AbortReason::BadInput(k) = reason {
 				// t + 1 members (t = (n - 1) / 2, the corruption the committee tolerates) include
 				// an honest one, who says so only when the check failed after every integrity
@@ -704,7 +770,7 @@ pub mod pallet {
 					}
 				}
 			}
-			if !Self::can_complete(&task, members.len()) {
+			if !Self::can_complete(&task, &members) {
 				Self::fail(task, info, &members);
 			}
 			Ok(())
@@ -811,17 +877,45 @@ pub mod pallet {
 
 		/// A result's new secrets: distinct keys, valid kinds, an owner among the task's inputs,
 		/// and ids no existing secret has.
-		/// The pending task `task` and its committee, if `who` is a registered member that has
-		/// not answered yet (with a result or an abort) and the deadline has not passed.
-		fn open_answer(task: H256, who: &T::AccountId) -> Result<(TaskOf<T>, Vec<T::AccountId>), DispatchError> {
+		/// The pending task `task` and its committee, if `who` is a registered member and the
+		/// deadline has not passed.
+		fn open_task(task: H256, who: &T::AccountId) -> Result<(TaskOf<T>, Vec<T::AccountId>), DispatchError> {
 			let info = Tasks::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
 			ensure!(info.status == TaskStatus::Pending, Error::<T>::TaskNotPending);
 			ensure!(frame_system::Pallet::<T>::block_number() < info.deadline, Error::<T>::DeadlinePassed);
 			let members = T::Workers::committee(info.committee).ok_or(Error::<T>::UnknownCommittee)?;
 			ensure!(members.contains(who), Error::<T>::NotInCommittee);
 			ensure!(T::Workers::is_registered(who), Error::<T>::NotRegistered);
-			ensure!(!Submissions::<T>::contains_key(task, who) && !Aborts::<T>::contains_key(task, who), Error::<T>::AlreadySubmitted);
 			Ok((info, members))
+		}
+
+		/// [`Self::open_task`], for a member that has not answered yet (committed or aborted).
+		fn open_answer(task: H256, who: &T::AccountId) -> Result<(TaskOf<T>, Vec<T::AccountId>), DispatchError> {
+			let found = Self::open_task(task, who)?;
+			ensure!(!Self::answered(&task, who), Error::<T>::AlreadySubmitted);
+			Ok(found)
+		}
+
+		/// Whether `who` committed to a result of `task` or gave up on it.
+		fn answered(task: &H256, who: &T::AccountId) -> bool {
+			Commitments::<T>::contains_key(task, who) || Aborts::<T>::contains_key(task, who)
+		}
+
+		/// Whether members may still commit to a result of `task`.
+		pub fn commitments_open(task: &H256) -> bool {
+			RevealFrom::<T>::get(task).map_or(true, |from| frame_system::Pallet::<T>::block_number() < from)
+		}
+
+		/// A member answered: reveals open now if every member has, or `RevealDelay` blocks
+		/// after a quorum first committed.
+		fn note_answer(task: H256, members: &[T::AccountId]) {
+			let now = frame_system::Pallet::<T>::block_number();
+			let answered = members.iter().filter(|m| Self::answered(&task, m)).count();
+			if answered == members.len() {
+				RevealFrom::<T>::mutate(task, |from| *from = Some(from.map_or(now, |f| f.min(now))));
+			} else if RevealFrom::<T>::get(task).is_none() && Commitments::<T>::iter_prefix(task).count() >= T::Workers::quorum(members.len() as u32) as usize {
+				RevealFrom::<T>::insert(task, now.saturating_add(T::RevealDelay::get()));
+			}
 		}
 
 		fn check_new_secrets(task: H256, info: &TaskOf<T>, new: &[NewSecret]) -> DispatchResult {
@@ -850,25 +944,37 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Whether some result can still gather a quorum of the `members` committee members:
-		/// the best candidate's votes plus the members that have not answered yet.
-		fn can_complete(task: &H256, members: usize) -> bool {
+		/// Whether some result can still gather a quorum of the committee: the best revealed
+		/// result's votes plus the members that may still reveal one (committed and not revealed,
+		/// or, while commitments are open, not answered yet).
+		fn can_complete(task: &H256, members: &[T::AccountId]) -> bool {
 			let best = Candidates::<T>::iter_prefix_values(task).map(|(_, votes)| votes as usize).max().unwrap_or(0);
-			let answered = Submissions::<T>::iter_prefix(task).count() + Aborts::<T>::iter_prefix(task).count();
-			best + members.saturating_sub(answered) >= T::Workers::quorum(members as u32) as usize
+			let open = Self::commitments_open(task);
+			let undecided = members
+				.iter()
+				.filter(|m| !Submissions::<T>::contains_key(task, m) && !Aborts::<T>::contains_key(task, m))
+				.filter(|m| open || Commitments::<T>::contains_key(task, m))
+				.count();
+			best + undecided >= T::Workers::quorum(members.len() as u32) as usize
 		}
 
-		/// The deadline passed without a quorum: fail the task, slashing those who never
-		/// answered (neither a result nor an abort) for Timeout.
+		/// The deadline passed without a quorum: fail the task, slashing the late for Timeout:
+		/// members that neither committed nor aborted, and members that committed but did not
+		/// reveal although reveals were open for `RevealDelay` blocks before the deadline.
 		fn expire(task: H256) {
 			let Some(info) = Tasks::<T>::get(task) else { return };
 			if info.status != TaskStatus::Pending {
 				return;
 			}
 			let members = T::Workers::committee(info.committee).unwrap_or_default();
-			let answered = |m: &T::AccountId| Submissions::<T>::contains_key(task, m) || Aborts::<T>::contains_key(task, m);
-			let honest: Vec<T::AccountId> = members.iter().filter(|m| answered(m)).cloned().collect();
-			for m in members.iter().filter(|m| !answered(m)) {
+			let could_reveal = RevealFrom::<T>::get(task).is_some_and(|from| from.saturating_add(T::RevealDelay::get()) <= info.deadline);
+			let late = |m: &T::AccountId| {
+				!Aborts::<T>::contains_key(task, m)
+					&& !Submissions::<T>::contains_key(task, m)
+					&& (could_reveal || !Commitments::<T>::contains_key(task, m))
+			};
+			let honest: Vec<T::AccountId> = members.iter().filter(|m| !late(m)).cloned().collect();
+			for m in members.iter().filter(|m| late(m)) {
 				T::Workers::slash(&task, m, Offence::Timeout, &honest);
 			}
 			Self::fail(task, info, &members);
@@ -931,6 +1037,8 @@ pub mod pallet {
 			Results::<T>::remove(task);
 			let limit = T::MaxCommitteeSize::get();
 			let _ = Submissions::<T>::clear_prefix(task, limit, None);
+			let _ = Commitments::<T>::clear_prefix(task, limit, None);
+			RevealFrom::<T>::remove(task);
 			let _ = Aborts::<T>::clear_prefix(task, limit, None);
 			let _ = Candidates::<T>::clear_prefix(task, limit, None);
 			Self::release_deposit(&info.requester, info.deposit);
@@ -983,14 +1091,10 @@ pub mod pallet {
 			}
 			let submitted = |m: &T::AccountId| Submissions::<T>::get(task, m);
 			match offence {
-				// Late only in a task that failed at its deadline without this member's answer: a
-				// task a quorum completed cannot tell a slow member from a dead one, so nobody is
-				// slashed for it (the absent get no pay and no reputation).
-				Offence::Timeout => {
-					let answered = |m: &T::AccountId| submitted(m).is_some() || Aborts::<T>::contains_key(task, m);
-					let late = info.status == TaskStatus::Failed && frame_system::Pallet::<T>::block_number() >= info.deadline && !answered(offender);
-					late.then(|| members.iter().filter(|m| answered(m)).cloned().collect())
-				},
+				// The deadline slashes the late itself (`expire`), so a report has nothing to add:
+				// a task a quorum completed cannot tell a slow member from a dead one, and a task
+				// that failed before its deadline (a split vote, aborts) was not waiting for anyone.
+				Offence::Timeout => None,
 				Offence::ResultMismatch => {
 					let agreed = H256(sp_io::hashing::blake2_256(&Results::<T>::get(task)?.encode()));
 					let theirs = submitted(offender)?;

@@ -21,6 +21,8 @@ pub struct TaskView<AccountId, Balance, BlockNumber> {
 	pub created: BlockNumber,
 	pub deadline: BlockNumber,
 	pub status: TaskStatus,
+	/// Commitments to results are closed: members reveal theirs now.
+	pub reveal_open: bool,
 }
 
 /// A registered secret.

@@ -1,4 +1,6 @@
-use crate::{mock::*, new_secret_id, AbortReason, Error, Event, HoldReason, NewSecret, Results, Secrets, TaskResult, TaskStatus, Tasks, ValueKind};
+use crate::{mock::*, new_secret_id, result_commitment, AbortReason, Error, Event, HoldReason, NewSecret, Results, RevealFrom, Secrets, TaskResult, TaskStatus, Tasks, ValueKind};
+use codec::Encode;
+use frame_support::dispatch::DispatchResult;
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold, BoundedVec};
 use pallet_shared_identity::predicate::{Grant, Node, Permission};
 use pallet_workers::Offence;
@@ -67,6 +69,36 @@ fn result(outputs: &[u8], gas_used: u64, writes: Vec<(u64, u128)>, new_secrets: 
 		ledger_writes: bounded(writes),
 		transcript_root: H256::repeat_byte(7),
 		gas_used,
+	}
+}
+
+/// The salt test member `who` commits with.
+fn salt(who: u64) -> [u8; 32] {
+	[who as u8; 32]
+}
+
+fn commit(who: u64, task: H256, result: &ResultT) -> DispatchResult {
+	let hash = H256(sp_io::hashing::blake2_256(&result.encode()));
+	SecretCompute::commit_result(RuntimeOrigin::signed(who), task, result_commitment(task, &who, hash, &salt(who)))
+}
+
+fn reveal(who: u64, task: H256, result: &ResultT) -> DispatchResult {
+	SecretCompute::submit_result(RuntimeOrigin::signed(who), task, result.clone(), salt(who))
+}
+
+/// `members` commit to `result`, wait for reveals to open (at once when every member answered,
+/// `REVEAL_DELAY` blocks after the quorum otherwise) and reveal it until the task completes.
+fn answer(task: H256, members: &[u64], result: &ResultT) {
+	for w in members {
+		assert_ok!(commit(*w, task, result));
+	}
+	if let Some(from) = RevealFrom::<Test>::get(task).filter(|from| *from > System::block_number()) {
+		run_to(from);
+	}
+	for w in members {
+		if Tasks::<Test>::get(task).unwrap().status == TaskStatus::Pending {
+			assert_ok!(reveal(*w, task, result));
+		}
 	}
 }
 
@@ -166,14 +198,23 @@ fn a_quorum_completes_the_task_pays_the_workers_and_slashes_the_dissenter() {
 		assert_eq!(created, System::block_number(), "a task records the block that created it (L.get reads as of it)");
 		let good = result(b"avg=63600", 900, vec![(1, 42)], vec![NewSecret { key: 5, owner_input: 0, kind: U64 }]);
 		let bad = result(b"avg=1", 900, vec![], vec![]);
-		assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(14), task, bad));
-		assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(11), task, good.clone()));
-		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(11), task, good.clone()), Error::<Test>::AlreadySubmitted);
-		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(STRANGER), task, good.clone()), Error::<Test>::NotInCommittee);
-		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(12), task, result(b"x", 10_001, vec![], vec![])), Error::<Test>::GasLimitExceeded);
-		assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(12), task, good.clone()));
+		assert_ok!(commit(14, task, &bad));
+		assert_noop!(reveal(14, task, &bad), Error::<Test>::RevealNotOpen);
+		for w in [11, 12, 13] {
+			assert_ok!(commit(w, task, &good));
+		}
+		System::assert_has_event(Event::ResultCommitted { task, worker: 13 }.into());
+		assert_noop!(commit(11, task, &good), Error::<Test>::AlreadySubmitted);
+		// Every member answered: reveals open at once.
+		assert_ok!(reveal(14, task, &bad));
+		assert_ok!(reveal(11, task, &good));
+		assert_noop!(reveal(11, task, &good), Error::<Test>::AlreadySubmitted);
+		assert_noop!(reveal(STRANGER, task, &good), Error::<Test>::NotInCommittee);
+		assert_noop!(reveal(12, task, &bad), Error::<Test>::CommitmentMismatch);
+		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(12), task, good.clone(), salt(11)), Error::<Test>::CommitmentMismatch);
+		assert_ok!(reveal(12, task, &good));
 		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Pending, "two of four is no majority");
-		assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(13), task, good.clone()));
+		assert_ok!(reveal(13, task, &good));
 		System::assert_has_event(
 			Event::TaskCompleted { task, outputs: b"avg=63600".to_vec(), new_secrets: vec![new_secret_id(task, 5)], gas_used: 900 }.into(),
 		);
@@ -196,7 +237,7 @@ fn a_quorum_completes_the_task_pays_the_workers_and_slashes_the_dissenter() {
 		assert_eq!((created.owner, created.kind, created.origin), (Secrets::<Test>::get(secret).unwrap().owner, U64, Some((contract, 5))));
 		// Only the contract that created it may compute on it.
 		assert_eq!(created.compute_predicate.into_inner(), vec![Node::Contracts(bounded(vec![contract]))]);
-		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(14), task, result(b"late", 1, vec![], vec![])), Error::<Test>::TaskNotPending);
+		assert_noop!(reveal(14, task, &result(b"late", 1, vec![], vec![])), Error::<Test>::TaskNotPending);
 		assert!(SecretCompute::assignments(&11).is_empty());
 		// The dissenter cannot be reported twice; a baseless report costs the reporter.
 		assert_noop!(Workers::report(RuntimeOrigin::signed(STRANGER), task, 14, Offence::ResultMismatch, vec![]), pallet_workers::Error::<Test>::AlreadySlashed);
@@ -213,7 +254,8 @@ fn past_the_deadline_the_requester_is_refunded_and_the_silent_are_slashed() {
 		let before = Balances::free_balance(OWNER);
 		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
 		let task = last_task();
-		assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(11), task, result(b"r", 10, vec![], vec![])));
+		// One commitment is no quorum: reveals never open, so 11 is not late.
+		assert_ok!(commit(11, task, &result(b"r", 10, vec![], vec![])));
 		let deadline = Tasks::<Test>::get(task).unwrap().deadline;
 		assert_eq!(deadline, System::block_number() + DEADLINE);
 		run_to(deadline - 1);
@@ -232,7 +274,7 @@ fn past_the_deadline_the_requester_is_refunded_and_the_silent_are_slashed() {
 		// The one who answered gets all three slashes.
 		assert_eq!(Balances::free_balance(11), 100_000 - STAKE + 3_000);
 		assert_eq!(staked(11), STAKE);
-		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(12), task, result(b"r", 10, vec![], vec![])), Error::<Test>::UnknownTask);
+		assert_noop!(reveal(12, task, &result(b"r", 10, vec![], vec![])), Error::<Test>::UnknownTask);
 	});
 }
 
@@ -245,9 +287,7 @@ fn the_ledger_keeps_a_bounded_history_readable_by_block() {
 			run_to(block);
 			assert_ok!(submit(OWNER, contract, vec![secret], 100));
 			let task = last_task();
-			for w in [11, 12, 13] {
-				assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(w), task, result(b"", 1, vec![(7, value)], vec![])));
-			}
+			answer(task, &WORKERS, &result(b"", 1, vec![(7, value)], vec![]));
 		}
 		assert_eq!(SecretCompute::ledger_get(contract, 7, 6), Some(40));
 		assert_eq!(SecretCompute::ledger_get(contract, 7, 5), Some(30));
@@ -286,7 +326,7 @@ fn an_unattributable_abort_fails_the_task_without_slashing_anyone() {
 		assert_ok!(SecretCompute::abort_task(RuntimeOrigin::signed(11), task, AbortReason::Unattributed));
 		System::assert_last_event(Event::TaskAborted { task, worker: 11, reason: AbortReason::Unattributed }.into());
 		assert_noop!(SecretCompute::abort_task(RuntimeOrigin::signed(11), task, AbortReason::Unattributed), Error::<Test>::AlreadySubmitted);
-		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(11), task, result(b"r", 1, vec![], vec![])), Error::<Test>::AlreadySubmitted);
+		assert_noop!(commit(11, task, &result(b"r", 1, vec![], vec![])), Error::<Test>::AlreadySubmitted);
 		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Pending, "three members could still agree");
 		// The second abort leaves two undecided members: three votes are out of reach.
 		assert_ok!(SecretCompute::abort_task(RuntimeOrigin::signed(12), task, AbortReason::Unattributed));
@@ -318,11 +358,15 @@ fn a_split_committee_fails_the_task_at_once() {
 		let (_, contract, secret) = setup();
 		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
 		let task = last_task();
-		assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(11), task, result(b"a", 1, vec![], vec![])));
-		assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(12), task, result(b"a", 1, vec![], vec![])));
-		assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(13), task, result(b"b", 1, vec![], vec![])));
+		let (a, b) = (result(b"a", 1, vec![], vec![]), result(b"b", 1, vec![], vec![]));
+		for (w, r) in [(11, &a), (12, &a), (13, &b), (14, &b)] {
+			assert_ok!(commit(w, task, r));
+		}
+		assert_ok!(reveal(11, task, &a));
+		assert_ok!(reveal(12, task, &a));
+		assert_ok!(reveal(13, task, &b));
 		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Pending);
-		assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(14), task, result(b"b", 1, vec![], vec![])));
+		assert_ok!(reveal(14, task, &b));
 		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Failed);
 		for w in WORKERS {
 			assert_eq!(staked(w), STAKE);
@@ -337,7 +381,7 @@ fn at_the_deadline_only_the_silent_are_slashed() {
 		let (_, contract, secret) = setup();
 		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
 		let task = last_task();
-		assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(11), task, result(b"r", 1, vec![], vec![])));
+		assert_ok!(commit(11, task, &result(b"r", 1, vec![], vec![])));
 		assert_ok!(SecretCompute::abort_task(RuntimeOrigin::signed(12), task, AbortReason::InvalidTask));
 		run_to(System::block_number() + DEADLINE);
 		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Failed);
@@ -356,19 +400,23 @@ fn new_secrets_cannot_overwrite_or_be_given_away() {
 		let task = last_task();
 		let new = |key, owner_input| NewSecret { key, owner_input, kind: U64 };
 		let twice = result(b"", 1, vec![], vec![new(1, 0), new(1, 0)]);
-		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(11), task, twice), Error::<Test>::InvalidResult);
 		let stranger = result(b"", 1, vec![], vec![new(1, 1)]);
-		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(11), task, stranger), Error::<Test>::InvalidResult);
 		let bad_kind = result(b"", 1, vec![], vec![NewSecret { key: 1, owner_input: 0, kind: ValueKind::Int { bits: 0 } }]);
-		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(11), task, bad_kind), Error::<Test>::InvalidResult);
 		// The id a result would create already exists: refused, whatever the submitter claims.
 		let before = Secrets::<Test>::get(secret).unwrap();
 		let taken = new_secret_id(task, 9);
 		Secrets::<Test>::insert(taken, before.clone());
-		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(11), task, result(b"", 1, vec![], vec![new(9, 0)])), Error::<Test>::InvalidResult);
-		for w in [11, 12, 13] {
-			assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(w), task, result(b"", 1, vec![], vec![new(2, 0)])));
+		let overwriting = result(b"", 1, vec![], vec![new(9, 0)]);
+		let answers = [(11, &twice), (12, &stranger), (13, &bad_kind), (14, &overwriting)];
+		for (w, r) in answers {
+			assert_ok!(commit(w, task, r));
 		}
+		for (w, r) in answers {
+			assert_noop!(reveal(w, task, r), Error::<Test>::InvalidResult);
+		}
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		answer(task, &[11, 12, 13], &result(b"", 1, vec![], vec![new(2, 0)]));
 		let created = Secrets::<Test>::get(new_secret_id(task, 2)).unwrap();
 		assert_eq!(created.owner, identity);
 		assert_eq!(Secrets::<Test>::get(secret), Some(before));
@@ -422,9 +470,8 @@ fn timeouts_only_for_failed_tasks_and_other_guards() {
 		let (identity, contract, secret) = setup();
 		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
 		let task = last_task();
-		for w in [11, 12, 13] {
-			assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(w), task, result(b"r", 1, vec![], vec![])));
-		}
+		answer(task, &[11, 12, 13], &result(b"r", 1, vec![], vec![]));
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Completed);
 		run_to(System::block_number() + DEADLINE);
 		let reporter = Balances::free_balance(STRANGER);
 		assert_ok!(Workers::report(RuntimeOrigin::signed(STRANGER), task, 14, Offence::Timeout, vec![]));
@@ -452,7 +499,7 @@ fn a_withdrawn_worker_cannot_submit() {
 		let task = last_task();
 		// Forcibly gone (as a worker that left before the rules did): its result is refused.
 		pallet_workers::Workers::<Test>::remove(14);
-		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(14), task, result(b"r", 1, vec![], vec![])), Error::<Test>::NotRegistered);
+		assert_noop!(commit(14, task, &result(b"r", 1, vec![], vec![])), Error::<Test>::NotRegistered);
 		assert_noop!(SecretCompute::abort_task(RuntimeOrigin::signed(14), task, AbortReason::Unattributed), Error::<Test>::NotRegistered);
 	});
 }
@@ -522,9 +569,7 @@ fn records_hold_deposits_until_they_go() {
 		assert_eq!(SecretCompute::assignments(&11), vec![task]);
 		assert_noop!(SecretCompute::remove_contract(RuntimeOrigin::signed(STRANGER), contract), Error::<Test>::NotDeployer);
 		assert_noop!(SecretCompute::remove_contract(RuntimeOrigin::signed(OWNER), contract), Error::<Test>::ContractInUse);
-		for w in [11, 12, 13] {
-			assert_ok!(SecretCompute::submit_result(RuntimeOrigin::signed(w), task, result(b"r", 1, vec![], vec![])));
-		}
+		answer(task, &[11, 12, 13], &result(b"r", 1, vec![], vec![]));
 		assert!(SecretCompute::assignments(&11).is_empty());
 		let deadline = Tasks::<Test>::get(task).unwrap().deadline;
 		run_to(deadline + RETENTION - 1);
@@ -603,5 +648,62 @@ fn a_signed_malformed_frame_proves_misbehaviour() {
 		for honest in [11, 12, 14] {
 			assert_eq!(staked(honest), STAKE);
 		}
+	});
+}
+
+/// Issue #14: a member that did not compute cannot be paid for a copied result. Results stay
+/// hidden until commitments close: a copied commitment does not open for the copier (its account
+/// is inside), and once reveals show the result nobody can commit any more. The late member says
+/// so (`TooLate`) and is neither paid nor slashed; one that committed and then did not reveal,
+/// although reveals were open long enough before the deadline, is slashed.
+#[test]
+fn a_member_cannot_copy_a_result_it_did_not_compute() {
+	new_test_ext().execute_with(|| {
+		let (_, contract, secret) = setup();
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		let good = result(b"avg=63600", 900, vec![], vec![]);
+		for w in [11, 12, 13] {
+			assert_ok!(commit(w, task, &good));
+		}
+		// A quorum committed: reveals open `REVEAL_DELAY` blocks later, so the slower can commit.
+		let from = System::block_number() + REVEAL_DELAY;
+		assert_eq!(RevealFrom::<Test>::get(task), Some(from));
+		assert_noop!(reveal(11, task, &good), Error::<Test>::RevealNotOpen);
+		// The lazy 14 copies 11's commitment (it is on chain) while commitments are open...
+		let copied = crate::Commitments::<Test>::get(task, 11).unwrap();
+		assert_ok!(SecretCompute::commit_result(RuntimeOrigin::signed(14), task, copied));
+		run_to(from);
+		assert_ok!(reveal(11, task, &good));
+		// ...and cannot open it, not even with 11's salt, which 11's reveal made public.
+		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(14), task, good.clone(), salt(11)), Error::<Test>::CommitmentMismatch);
+		assert_noop!(reveal(14, task, &good), Error::<Test>::CommitmentMismatch);
+		let free14 = Balances::free_balance(14);
+		assert_ok!(reveal(12, task, &good));
+		assert_ok!(reveal(13, task, &good));
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Completed);
+		for w in [11, 12, 13] {
+			assert_eq!(Balances::free_balance(w), 100_000 - STAKE + 300);
+		}
+		assert_eq!((Balances::free_balance(14), staked(14)), (free14, STAKE), "the copier is not paid");
+
+		// 14 now waits for a reveal to learn the result: by then commitments are closed.
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		for w in [11, 12, 13] {
+			assert_ok!(commit(w, task, &good));
+		}
+		run_to(RevealFrom::<Test>::get(task).unwrap());
+		assert_ok!(reveal(11, task, &good));
+		assert_noop!(commit(14, task, &good), Error::<Test>::CommitmentsClosed);
+		assert_noop!(reveal(14, task, &good), Error::<Test>::NotCommitted);
+		assert_ok!(SecretCompute::abort_task(RuntimeOrigin::signed(14), task, AbortReason::TooLate));
+		// 13 committed and could reveal for `REVEAL_DELAY` blocks before the deadline, but does not.
+		assert_ok!(reveal(12, task, &good));
+		run_to(Tasks::<Test>::get(task).unwrap().deadline);
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Failed);
+		assert_eq!((staked(11), staked(12), staked(14)), (STAKE, STAKE, STAKE));
+		assert_eq!(staked(13), STAKE - 1_000);
+		System::assert_has_event(pallet_workers::Event::Slashed { task, worker: 13, offence: Offence::Timeout, amount: 1_000 }.into());
 	});
 }

@@ -1,11 +1,12 @@
 // Workers and secret compute through polkadot-js: four workers stake, a data owner registers a
-// secret with a committee, a task is submitted and completed by a quorum (workers paid), and a
-// second task times out (the silent workers slashed).
+// secret with a committee, a task is submitted and completed by a quorum that commits to its
+// result, then reveals it (workers paid), and a second task times out (the silent workers
+// slashed).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
-import { stringToHex, u8aToHex } from '@polkadot/util';
-import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
+import { hexToU8a, stringToHex, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { blake2AsHex, blake2AsU8a, cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
 import { Node, waitUntil } from '../lib/node.js';
 import { submit, findEvent, heldFor, requestCommittee } from '../lib/tx.js';
 
@@ -78,6 +79,18 @@ const resultOf = (value, gasUsed) => ({
   gasUsed,
 });
 
+// A member's commitment to `result` (pallet_secret_compute::result_commitment) and its reveal.
+const SALT = u8aToHex(new Uint8Array(32).fill(7));
+const answer = (task, result, signer) => {
+  const taskHex = typeof task === 'string' ? task : task.toHex();
+  const reveal = api.tx.secretCompute.submitResult(taskHex, result, SALT);
+  const resultHash = blake2AsU8a(reveal.method.args[1].toU8a());
+  const commitment = blake2AsHex(u8aConcat(stringToU8a('enigma/result-commitment/v1'), hexToU8a(taskHex),
+    decodeAddress(signer.address), resultHash, hexToU8a(SALT)), 256);
+  return { commit: api.tx.secretCompute.commitResult(taskHex, commitment), reveal };
+};
+const revealsOpen = (task) => waitUntil('reveals open', async () => (await api.call.secretComputeApi.task(task)).unwrap().revealOpen.isTrue);
+
 test('a quorum of identical results completes the task and the workers are paid', async () => {
   const gasLimit = UNIT;
   const created = await ok(api.tx.secretCompute.submitTask(contract, stringToHex('survey'), [secret], '0x', gasLimit), owner);
@@ -86,10 +99,18 @@ test('a quorum of identical results completes the task and the workers are paid'
   assert.deepEqual(assigned.map((h) => h.toHex()), [task]);
 
   const gasUsed = 900_000_000n;
-  await ok(api.tx.secretCompute.submitResult(task, resultOf(63_600, gasUsed)), workers[0]);
-  await ok(api.tx.secretCompute.submitResult(task, resultOf(63_600, gasUsed)), workers[1]);
+  const answers = workers.slice(0, 3).map((w) => answer(task, resultOf(63_600, gasUsed), w));
+  await ok(answers[0].commit, workers[0]);
+  // Nothing to copy yet: a reveal before commitments close is refused.
+  const early = await submit(api, answers[0].reveal, workers[0]);
+  assert.deepEqual(early.error, { section: 'secretCompute', name: 'RevealNotOpen' });
+  await Promise.all([1, 2].map((i) => ok(answers[i].commit, workers[i])));
+  // A quorum committed: reveals open a few blocks later (the fourth member may still commit).
+  await revealsOpen(task);
+  await ok(answers[0].reveal, workers[0]);
+  await ok(answers[1].reveal, workers[1]);
   const [before0, before1] = [await free(workers[0]), await free(workers[1])];
-  const done = await ok(api.tx.secretCompute.submitResult(task, resultOf(63_600, gasUsed)), workers[2]);
+  const done = await ok(answers[2].reveal, workers[2]);
   const completed = findEvent(done.events, 'secretCompute', 'TaskCompleted');
   assert.ok(completed, 'TaskCompleted');
   assert.equal(completed.data.gasUsed.toBigInt(), gasUsed);
@@ -120,10 +141,16 @@ test('the chain refuses a one-member committee, a zero gas limit, a result that 
   const created = await ok(api.tx.secretCompute.submitTask(contract, stringToHex('survey'), [secret], '0x', UNIT), owner);
   const task = findEvent(created.events, 'secretCompute', 'TaskCreated').data.task.toHex();
   const twice = { ...resultOf(7, 1n), newSecrets: [{ key: 1, ownerInput: 0, kind: { Int: { bits: 64 } } }, { key: 1, ownerInput: 0, kind: { Int: { bits: 64 } } }] };
-  const repeated = await submit(api, api.tx.secretCompute.submitResult(task, twice), workers[0]);
+  const answers = workers.map((w, i) => answer(task, i === 3 ? twice : resultOf(7, 1n), w));
+  // The fourth first, then the others together: the last commitment closes them (every member
+  // answered) before a quorum's two-block delay could.
+  await ok(answers[3].commit, workers[3]);
+  await Promise.all([0, 1, 2].map((i) => ok(answers[i].commit, workers[i])));
+  // Every member answered: reveals open at once.
+  const repeated = await submit(api, answers[3].reveal, workers[3]);
   assert.deepEqual(repeated.error, { section: 'secretCompute', name: 'InvalidResult' });
-  for (const w of workers.slice(0, 3)) await ok(api.tx.secretCompute.submitResult(task, resultOf(7, 1n)), w);
-  // The fourth member was merely slower than the quorum: reporting it costs the reporter.
+  for (const [i, a] of answers.slice(0, 3).entries()) await ok(a.reveal, workers[i]);
+  // The deadline slashes the late itself: a Timeout report costs the reporter.
   const late = await ok(api.tx.workers.report(task, workers[3].address, 'Timeout', '0x'), owner);
   assert.ok(findEvent(late.events, 'workers', 'FalseReport'));
   assert.ok(!findEvent(late.events, 'workers', 'Slashed'));
@@ -133,7 +160,8 @@ test('a task nobody finishes fails at its deadline: refund and slashed timeouts'
   const holdBefore = await heldFor(api, owner.address, { SecretCompute: 'TaskGas' });
   const created = await ok(api.tx.secretCompute.submitTask(contract, stringToHex('survey'), [secret], '0x', UNIT), owner);
   const { task, deadline } = findEvent(created.events, 'secretCompute', 'TaskCreated').data;
-  await ok(api.tx.secretCompute.submitResult(task, resultOf(1, 1n)), workers[0]);
+  // One commitment is no quorum: reveals never open, so its member is not late.
+  await ok(answer(task, resultOf(1, 1n), workers[0]).commit, workers[0]);
   const stakes = await Promise.all(workers.map(stakeOf));
   await waitUntil(`block #${deadline}`, async () => (await api.rpc.chain.getHeader()).number.toNumber() >= deadline.toNumber(),
     { timeoutMs: 60_000 });
