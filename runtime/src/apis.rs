@@ -243,7 +243,7 @@ impl_runtime_apis! {
 				gas_limit: t.gas_limit,
 				created: t.created,
 				deadline: t.deadline,
-				reveal_open: t.status == pallet_secret_compute::TaskStatus::Pending && !SecretCompute::commitments_open(&task),
+				reveal_open: t.status == pallet_secret_compute::TaskStatus::Pending && SecretCompute::reveal_due(&task),
 				status: t.status,
 			})
 		}

@@ -409,7 +409,8 @@ impl pallet_secret_compute::Config for Runtime {
 	type GasPriceRound = parameters::bounded::GasPriceRound;
 	type MinRequesterBalance = parameters::bounded::MinRequesterBalance;
 	type TaskDeadline = parameters::bounded::TaskDeadline;
-	type RevealDelay = ConstU32<2>;
+	type RevealDelay = ConstU32<4>;
+	type RevealWindow = ConstU32<5>;
 	type DepositBase = parameters::bounded::StateDepositBase;
 	type DepositPerByte = parameters::bounded::StateDepositPerByte;
 	/// A day of six-second blocks.

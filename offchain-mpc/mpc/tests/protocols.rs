@@ -155,9 +155,9 @@ fn bit_decomposition_and_64_bit_comparisons_are_exact() {
 	}
 }
 
-/// Issue #17: comparisons in logarithmic depth. Every pair of 1-, 3- and 5-bit values compares
-/// right (widths that are no power of two exercise the prefix circuit's ragged edge), and a
-/// 64-bit comparison takes 10 rounds: random bits (3), the masked opening (1) and ⌈log2 64⌉ = 6
+/// Issue #17: comparisons in logarithmic depth. Every pair of 1- to 5-bit values compares right
+/// (widths that are no power of two exercise the prefix circuit's ragged edge), so do 128-bit
+/// values that differ only in their lowest or highest bit, and a 64-bit comparison takes 10 rounds: random bits (3), the masked opening (1) and ⌈log2 64⌉ = 6
 /// rounds of prefix ORs, where the bit-serial circuit took 68.
 #[test]
 fn comparisons_take_logarithmic_rounds_and_are_exact_at_every_width() {
@@ -165,7 +165,7 @@ fn comparisons_take_logarithmic_rounds_and_are_exact_at_every_width() {
 	let results = run_parties(3, move |party, t| {
 		let mut mpc = SemiHonest::<Fr, _>::new(t, 1, Multiplication::Bgw).unwrap();
 		let mut answers = Vec::new();
-		for bits in [1u32, 3, 5] {
+		for bits in [1u32, 2, 3, 4, 5] {
 			let pairs: Vec<(u64, u64)> = (0..1u64 << bits).flat_map(|x| (0..1u64 << bits).map(move |y| (x, y))).collect();
 			let xs: Vec<Fr> = pairs.iter().map(|(x, _)| Fr::from(*x)).collect();
 			let ys: Vec<Fr> = pairs.iter().map(|(_, y)| Fr::from(*y)).collect();
@@ -174,14 +174,24 @@ fn comparisons_take_logarithmic_rounds_and_are_exact_at_every_width() {
 			let lt = nonlinear::lt(&mut mpc, &a, &b, bits).unwrap();
 			answers.push((pairs, mpc.open(&lt).unwrap()));
 		}
+		let wide: Vec<(u128, u128)> = vec![(u128::MAX - 1, u128::MAX), (u128::MAX, u128::MAX - 1), (1 << 127, (1 << 127) - 1), ((1 << 127) - 1, 1 << 127), (7, 7)];
+		let xs: Vec<Fr> = wide.iter().map(|(x, _)| Fr::from(*x)).collect();
+		let ys: Vec<Fr> = wide.iter().map(|(_, y)| Fr::from(*y)).collect();
+		let a = mpc.input(0, (party == 0).then_some(&xs[..]), xs.len()).unwrap();
+		let b = mpc.input(1, (party == 1).then_some(&ys[..]), ys.len()).unwrap();
+		let lt = nonlinear::lt(&mut mpc, &a, &b, 128).unwrap();
+		let wide_answers: Vec<(u128, u128, Fr)> = wide.iter().zip(mpc.open(&lt).unwrap()).map(|((x, y), got)| (*x, *y, got)).collect();
 		let a = mpc.input(0, (party == 0).then(|| vec![Fr::from(u64::MAX - 5)]).as_deref(), 1).unwrap();
 		let b = mpc.input(1, (party == 1).then(|| vec![Fr::from(u64::MAX)]).as_deref(), 1).unwrap();
 		let before = mpc.stats().rounds;
 		let lt = nonlinear::lt(&mut mpc, &a, &b, 64).unwrap();
 		let rounds = mpc.stats().rounds - before;
-		(answers, mpc.open(&lt).unwrap()[0], rounds)
+		(answers, wide_answers, mpc.open(&lt).unwrap()[0], rounds)
 	});
-	let (answers, lt64, rounds) = &results[0];
+	let (answers, wide, lt64, rounds) = &results[0];
+	for (x, y, got) in wide {
+		assert_eq!(*got, Fr::from((x < y) as u64), "{x} < {y} at 128 bits");
+	}
 	for (pairs, lt) in answers {
 		for ((x, y), got) in pairs.iter().zip(lt) {
 			assert_eq!(*got, Fr::from((x < y) as u64), "{x} < {y}");

@@ -169,7 +169,13 @@ pub(crate) struct Shared {
 	pub placement: Arc<dyn Placement>,
 	pub sessions: Arc<Mutex<Sessions>>,
 	pub app: Option<Arc<dyn AppHandler>>,
+	/// Possession proofs computed at once (each reads and hashes a whole record, for any peer
+	/// that asks): the rest wait their turn instead of taking every core.
+	pub proofs: Arc<tokio::sync::Semaphore>,
 }
+
+/// Possession proofs a node computes at the same time.
+const CONCURRENT_PROOFS: usize = 2;
 
 /// A cheap, cloneable handle to a running node.
 #[derive(Clone)]
@@ -330,6 +336,7 @@ impl DhtNode {
 			placement,
 			sessions: Arc::new(Mutex::new(Sessions::new(local))),
 			app,
+			proofs: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_PROOFS)),
 		});
 		let event_loop = EventLoop {
 			swarm,
@@ -514,17 +521,17 @@ impl DhtHandle {
 	/// [`Self::live_holders`], and the providers that claimed the record without proving it.
 	async fn probe_holders(&self, key: &Pointer) -> Result<(Vec<PeerId>, Vec<PeerId>), DhtError> {
 		let key = *key;
-		let put = self.shared.data.get(&key).ok_or(DhtError::NotFound)?;
+		let encoded = self.shared.data.get(&key).ok_or(DhtError::NotFound)?.encode();
 		let providers = self.ask(|reply| Command::Providers { key, first: false, reply }).await?;
 		let checks = providers.into_iter().map(|peer| {
-			let put = &put;
+			let encoded = &encoded;
 			async move {
 				if peer == self.shared.local {
 					return Some(Ok(peer));
 				}
 				let nonce: [u8; 32] = rand::random();
 				match self.request(peer, &RecordRequest::Holds { key, nonce }).await {
-					Ok(RecordResponse::Holds(Some(proof))) if proof == possession_proof(&nonce, put) => Some(Ok(peer)),
+					Ok(RecordResponse::Holds(Some(proof))) if proof == possession_proof(&nonce, &peer, encoded) => Some(Ok(peer)),
 					Ok(RecordResponse::Holds(Some(_))) => {
 						tracing::warn!(target: "dht", "{peer} claims to hold {} but cannot prove it", hex::encode(key));
 						Some(Err(peer))
@@ -887,10 +894,16 @@ impl EventLoop {
 						respond(&self.sender, RecordResponse::Refused(Refusal::Malformed));
 					}
 					Ok(RecordRequest::Holds { key, nonce }) => {
-						// Off the event loop: the proof hashes the whole record.
+						// Off the event loop and off the async workers, a few at a time: the
+						// proof reads and hashes the whole record.
 						let (shared, sender) = (self.shared.clone(), self.sender.clone());
 						tokio::spawn(async move {
-							respond(&sender, RecordResponse::Holds(shared.data.get(&key).map(|put| possession_proof(&nonce, &put))));
+							let Ok(_turn) = shared.proofs.clone().acquire_owned().await else { return };
+							let local = shared.local;
+							let proof = tokio::task::spawn_blocking(move || shared.data.get(&key).map(|put| possession_proof(&nonce, &local, &put.encode())))
+								.await
+								.unwrap_or(None);
+							respond(&sender, RecordResponse::Holds(proof));
 						});
 					}
 					Ok(RecordRequest::Put { key, put }) => {

@@ -84,14 +84,17 @@ impl MpcFrame {
 	}
 }
 
-/// `blake2_256("enigma/dht/possession/v1" ‖ nonce ‖ SCALE(signed record))`: only a node with the
-/// whole record at hand can compute it for a nonce it has not seen.
-pub fn possession_proof(nonce: &[u8; 32], put: &crate::record::SignedPut) -> [u8; 32] {
+/// `blake2_256("enigma/dht/possession/v1" ‖ nonce ‖ prover's peer id ‖ SCALE(signed record))`:
+/// only a node with the whole record at hand can compute it for a nonce it has not seen, and it
+/// names the prover, so a peer that passes the challenge on to a real holder gets back a proof
+/// of that holder, not of itself.
+pub fn possession_proof(nonce: &[u8; 32], prover: &libp2p::PeerId, encoded_record: &[u8]) -> [u8; 32] {
 	use blake2::{digest::consts::U32, Blake2b, Digest};
 	let mut hasher = Blake2b::<U32>::new();
 	hasher.update(b"enigma/dht/possession/v1");
 	hasher.update(nonce);
-	hasher.update(put.encode());
+	hasher.update(prover.to_bytes());
+	hasher.update(encoded_record);
 	hasher.finalize().into()
 }
 

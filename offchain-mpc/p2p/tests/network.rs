@@ -305,8 +305,10 @@ async fn a_peer_dialling_over_and_over_holds_only_a_few_connections() {
 }
 
 /// A Sybil: a bare libp2p peer speaking our Kademlia and record protocols that announces itself
-/// as a provider of `key` and answers every possession probe without holding anything. Connected
-/// to every node in `peers`, so each knows how to reach it. Runs until the test ends.
+/// as a provider of `key`, takes every put and drops it, and answers every possession probe
+/// without holding anything: it passes the prober's challenge on to every node it knows and
+/// returns the first proof it gets back. Connected to every node in `peers`, so each knows how to
+/// reach it. Runs until the test ends.
 async fn spawn_sybil(peers: Vec<(enigma_p2p::PeerId, Multiaddr)>, key: enigma_p2p::Pointer) {
 	use codec::{Decode, Encode};
 	use enigma_p2p::protocol::{FrameCodec, RecordRequest, RecordResponse, KAD_PROTOCOL, RECORD_PROTOCOL};
@@ -347,14 +349,16 @@ async fn spawn_sybil(peers: Vec<(enigma_p2p::PeerId, Multiaddr)>, key: enigma_p2
 		}
 	};
 	swarm.add_external_address(listening);
-	for (peer, address) in peers {
-		swarm.behaviour_mut().kad.add_address(&peer, address.clone());
-		swarm.dial(address).unwrap();
+	for (peer, address) in &peers {
+		swarm.behaviour_mut().kad.add_address(peer, address.clone());
+		swarm.dial(address.clone()).unwrap();
 	}
 	let (provided, announced) = tokio::sync::oneshot::channel();
 	let mut provided = Some(provided);
 	let query = swarm.behaviour_mut().kad.start_providing(key.to_vec().into()).unwrap();
 	tokio::spawn(async move {
+		// Challenges passed on: our outbound request → the prober's channel (shared per challenge).
+		let mut relayed = std::collections::HashMap::new();
 		loop {
 			match swarm.select_next_some().await {
 				SwarmEvent::Behaviour(SybilEvent::Kad(kad::Event::OutboundQueryProgressed { id, .. })) if id == query => {
@@ -366,12 +370,29 @@ async fn spawn_sybil(peers: Vec<(enigma_p2p::PeerId, Multiaddr)>, key: enigma_p2
 					message: request_response::Message::Request { request, channel, .. },
 					..
 				})) => {
-					// "I hold it": a made-up proof for a record it never stored.
-					let answer = match RecordRequest::decode(&mut &request[..]) {
-						Ok(RecordRequest::Holds { .. }) => RecordResponse::Holds(Some([7; 32])),
-						_ => RecordResponse::Stored,
-					};
-					let _ = swarm.behaviour_mut().records.send_response(channel, answer.encode());
+					match RecordRequest::decode(&mut &request[..]) {
+						Ok(RecordRequest::Holds { .. }) => {
+							let channel = std::sync::Arc::new(std::sync::Mutex::new(Some(channel)));
+							for (peer, _) in &peers {
+								let id = swarm.behaviour_mut().records.send_request(peer, request.clone());
+								relayed.insert(id, channel.clone());
+							}
+						},
+						_ => {
+							let _ = swarm.behaviour_mut().records.send_response(channel, RecordResponse::Stored.encode());
+						},
+					}
+				},
+				SwarmEvent::Behaviour(SybilEvent::Records(request_response::Event::Message {
+					message: request_response::Message::Response { request_id, response },
+					..
+				})) => {
+					let Some(waiting) = relayed.remove(&request_id) else { continue };
+					if let Ok(RecordResponse::Holds(Some(proof))) = RecordResponse::decode(&mut &response[..]) {
+						if let Some(channel) = waiting.lock().unwrap().take() {
+							let _ = swarm.behaviour_mut().records.send_response(channel, RecordResponse::Holds(Some(proof)).encode());
+						}
+					}
 				},
 				_ => {},
 			}
@@ -380,8 +401,9 @@ async fn spawn_sybil(peers: Vec<(enigma_p2p::PeerId, Multiaddr)>, key: enigma_p2
 	tokio::time::timeout(Duration::from_secs(30), announced).await.expect("the Sybil announced itself").unwrap();
 }
 
-/// Issue #16: a Sybil that announces itself as a holder and claims the record when probed does
-/// not count as a holder, so repair still restores k real copies after a real holder dies.
+/// Issue #16: a Sybil that announces itself as a holder and answers probes with proofs it
+/// relays from real holders does not count as a holder (a proof names its prover), so repair
+/// still restores k real copies after a real holder dies.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sybil_claiming_to_hold_a_record_does_not_stop_its_repair() {
 	let mut net = Network::start(8).await;

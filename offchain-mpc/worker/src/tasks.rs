@@ -29,8 +29,10 @@ use std::{sync::Arc, time::Duration};
 /// in a run without the members found dead (longer: the others may still be noticing).
 const FIRST_RUN_TIMEOUT: Duration = Duration::from_secs(10);
 const RETRY_TIMEOUT: Duration = Duration::from_secs(30);
-/// How often a member that committed asks the chain whether reveals are open.
+/// How often a member that committed asks the chain whether reveals are open, and how many
+/// failed asks in a row (a minute's worth) it takes before it gives up.
 const REVEAL_POLL: Duration = Duration::from_millis(500);
+const REVEAL_POLL_FAILURES: u32 = 120;
 
 /// Why this member could not produce a result.
 #[derive(Debug)]
@@ -234,25 +236,30 @@ async fn commit_and_reveal(worker: &Worker, task: H256, result: TaskResult<Runti
 		Err(enigma_chain::ChainError::Failed(e)) if e.contains("CommitmentsClosed") => return Err(TaskError::TooLate),
 		Err(e) => return Err(local(e)),
 	}
+	// A passing RPC error must not cost the reveal (the member would be late): keep asking for
+	// as long as a task may live.
+	let mut failures = 0;
 	loop {
-		let view = worker
-			.chain
-			.runtime_api::<Option<TaskView<AccountId, Balance, BlockNumber>>>("SecretComputeApi_task", task, None)
-			.await
-			.map_err(local)?
-			.ok_or(TaskError::Local("the task is gone".into()))?;
-		if view.status != TaskStatus::Pending {
-			return finished_before_reveal(task, view.status);
-		}
-		if view.reveal_open {
-			break;
+		match worker.chain.runtime_api::<Option<TaskView<AccountId, Balance, BlockNumber>>>("SecretComputeApi_task", task, None).await {
+			Ok(None) => return Err(TaskError::Local("the task is gone".into())),
+			Ok(Some(view)) if view.status != TaskStatus::Pending => return finished_before_reveal(task, view.status),
+			Ok(Some(view)) if view.reveal_open => break,
+			Ok(Some(_)) => failures = 0,
+			Err(e) if failures < REVEAL_POLL_FAILURES => {
+				failures += 1;
+				tracing::debug!(target: "worker", "task {task:?}: asking whether reveals are open: {e}");
+			},
+			Err(e) => return Err(local(e)),
 		}
 		tokio::time::sleep(REVEAL_POLL).await;
 	}
 	match worker.submit(RuntimeCall::SecretCompute(pallet_secret_compute::Call::submit_result { task, result, salt })).await {
 		Ok(_) => Ok(()),
 		// The others' reveals completed it first (a quorum needs no more): not this worker's fault.
-		Err(enigma_chain::ChainError::Failed(e)) if e.contains("TaskNotPending") => finished_before_reveal(task, TaskStatus::Completed),
+		Err(enigma_chain::ChainError::Failed(e)) if e.contains("TaskNotPending") => {
+			tracing::info!(target: "worker", "task {task:?}: ended before this member's reveal landed");
+			Ok(())
+		},
 		Err(e) => Err(local(e)),
 	}
 }

@@ -272,6 +272,11 @@ pub mod pallet {
 		/// open at once.)
 		#[pallet::constant]
 		type RevealDelay: Get<BlockNumberFor<Self>>;
+		/// Blocks a member that committed has to reveal before it counts as late at the
+		/// deadline: a member whose reveals opened later than `RevealWindow` blocks before the
+		/// deadline is not slashed for not revealing.
+		#[pallet::constant]
+		type RevealWindow: Get<BlockNumberFor<Self>>;
 		/// Deposit of every record a user makes (a governance parameter)...
 		type DepositBase: Get<BalanceOf<Self>>;
 		/// ...plus this much per byte (a governance parameter).
@@ -652,11 +657,11 @@ pub mod pallet {
 			Deadlines::<T>::try_mutate(deadline, |list| list.try_push(task)).map_err(|_| Error::<T>::TooManyTasks)?;
 			Prunes::<T>::try_mutate(deadline.saturating_add(T::TaskRetention::get()), |list| list.try_push(task)).map_err(|_| Error::<T>::TooManyTasks)?;
 			T::Currency::hold(&HoldReason::TaskGas.into(), &who, gas_limit).map_err(|_| Error::<T>::CannotPayGas)?;
-			// The task's record, its members' submissions and its result (at their largest), and
-			// the secrets it may create.
-			let bytes = (inputs.len() * 32 + entry.len() + public_args.len() + 256)
+			// The task's record, its members' commitments and reveals and its result (at their
+			// largest), and the secrets it may create.
+			let bytes = (inputs.len() * 32 + entry.len() + public_args.len() + 256 + 40)
 				.saturating_add(ResultOf::<T>::max_encoded_len().saturating_mul(2))
-				.saturating_add(96usize.saturating_mul(members.len()))
+				.saturating_add(192usize.saturating_mul(members.len()))
 				.saturating_add(Self::new_secret_size(members.len()).saturating_mul(T::MaxNewSecrets::get() as usize));
 			let deposit = Self::hold_deposit(&who, bytes)?;
 			for m in &members {
@@ -693,7 +698,9 @@ pub mod pallet {
 		/// commitments are open. Nobody can read a result off the chain before commitments close,
 		/// so a member that did not compute has nothing to copy.
 		#[pallet::call_index(9)]
-		#[pallet::weight(T::WeightInfo::abort_task(T::MaxCommitteeSize::get()))]
+		// Until `scripts/benchmark-weights.sh` measures it: an abort's measured weight plus the
+		// commitment, reveal and answer reads of every member (`note_answer`, `can_complete`).
+		#[pallet::weight(Pallet::<T>::answer_weight())]
 		pub fn commit_result(origin: OriginFor<T>, task: H256, commitment: H256) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let (info, members) = Self::open_answer(task, &who)?;
@@ -712,7 +719,7 @@ pub mod pallet {
 		#[pallet::call_index(4)]
 		// The measured weight plus the commitment and reveal block read (until the next run of
 		// `scripts/benchmark-weights.sh` measures the commitment check with the rest).
-		#[pallet::weight(T::WeightInfo::submit_result(T::MaxCommitteeSize::get()).saturating_add(T::DbWeight::get().reads(2)))]
+		#[pallet::weight(T::WeightInfo::submit_result(T::MaxCommitteeSize::get()).saturating_add(Pallet::<T>::answer_reads()))]
 		pub fn submit_result(origin: OriginFor<T>, task: H256, result: ResultOf<T>, salt: [u8; 32]) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let (info, members) = Self::open_task(task, &who)?;
@@ -743,7 +750,7 @@ pub mod pallet {
 		/// task fails at once and the requester gets its gas back. Until the accountable MPC
 		/// can prove who made a run abort, nobody is slashed for an abort.
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::abort_task(T::MaxCommitteeSize::get()))]
+		#[pallet::weight(Pallet::<T>::answer_weight())]
 		pub fn abort_task(origin: OriginFor<T>, task: H256, reason: AbortReason) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let (info, members) = Self::open_answer(task, &who)?;
@@ -896,6 +903,18 @@ pub mod pallet {
 			Ok(found)
 		}
 
+		/// The reads commitments add to an answer: each member's commitment, reveal and abort
+		/// (`note_answer`, `can_complete`) and the reveal block, twice over.
+		pub(crate) fn answer_reads() -> Weight {
+			T::DbWeight::get().reads(2 * (3 * T::MaxCommitteeSize::get() as u64 + 2))
+		}
+
+		/// An abort's or a commitment's weight: `abort_task`'s measured weight plus
+		/// [`Self::answer_reads`] and the reveal block's write.
+		pub(crate) fn answer_weight() -> Weight {
+			T::WeightInfo::abort_task(T::MaxCommitteeSize::get()).saturating_add(Self::answer_reads()).saturating_add(T::DbWeight::get().writes(2))
+		}
+
 		/// Whether `who` committed to a result of `task` or gave up on it.
 		fn answered(task: &H256, who: &T::AccountId) -> bool {
 			Commitments::<T>::contains_key(task, who) || Aborts::<T>::contains_key(task, who)
@@ -904,6 +923,13 @@ pub mod pallet {
 		/// Whether members may still commit to a result of `task`.
 		pub fn commitments_open(task: &H256) -> bool {
 			RevealFrom::<T>::get(task).map_or(true, |from| frame_system::Pallet::<T>::block_number() < from)
+		}
+
+		/// Whether a reveal sent now lands in a block that takes it: reveals open in the next
+		/// block at the latest. (Safe to send before they open: a commitment sent after seeing it
+		/// lands in that block or later, where commitments are closed.)
+		pub fn reveal_due(task: &H256) -> bool {
+			RevealFrom::<T>::get(task).is_some_and(|from| from <= frame_system::Pallet::<T>::block_number().saturating_add(1u32.into()))
 		}
 
 		/// A member answered: reveals open now if every member has, or `RevealDelay` blocks
@@ -960,14 +986,14 @@ pub mod pallet {
 
 		/// The deadline passed without a quorum: fail the task, slashing the late for Timeout:
 		/// members that neither committed nor aborted, and members that committed but did not
-		/// reveal although reveals were open for `RevealDelay` blocks before the deadline.
+		/// reveal although reveals were open for `RevealWindow` blocks before the deadline.
 		fn expire(task: H256) {
 			let Some(info) = Tasks::<T>::get(task) else { return };
 			if info.status != TaskStatus::Pending {
 				return;
 			}
 			let members = T::Workers::committee(info.committee).unwrap_or_default();
-			let could_reveal = RevealFrom::<T>::get(task).is_some_and(|from| from.saturating_add(T::RevealDelay::get()) <= info.deadline);
+			let could_reveal = RevealFrom::<T>::get(task).is_some_and(|from| from.saturating_add(T::RevealWindow::get()) <= info.deadline);
 			let late = |m: &T::AccountId| {
 				!Aborts::<T>::contains_key(task, m)
 					&& !Submissions::<T>::contains_key(task, m)

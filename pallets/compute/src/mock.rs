@@ -71,6 +71,7 @@ impl pallet_workers::Config for Test {
 
 pub const DEADLINE: u64 = 5;
 pub const REVEAL_DELAY: u64 = 2;
+pub const REVEAL_WINDOW: u64 = 3;
 /// Every record's deposit (per byte: nothing, so the arithmetic of the tests stays readable).
 pub const DEPOSIT_BASE: u64 = 7;
 /// A task's records are pruned 3 blocks after its deadline.
@@ -90,6 +91,7 @@ impl pallet_secret_compute::Config for Test {
 	type MinRequesterBalance = ConstU64<1_000>;
 	type TaskDeadline = ConstU64<DEADLINE>;
 	type RevealDelay = ConstU64<REVEAL_DELAY>;
+	type RevealWindow = ConstU64<REVEAL_WINDOW>;
 	type DepositBase = ConstU64<DEPOSIT_BASE>;
 	type DepositPerByte = ConstU64<0>;
 	type TaskRetention = ConstU64<RETENTION>;

@@ -21,7 +21,8 @@ pub struct TaskView<AccountId, Balance, BlockNumber> {
 	pub created: BlockNumber,
 	pub deadline: BlockNumber,
 	pub status: TaskStatus,
-	/// Commitments to results are closed: members reveal theirs now.
+	/// Members reveal their results now: a reveal sent at this block lands where reveals are
+	/// open (commitments closed).
 	pub reveal_open: bool,
 }
 

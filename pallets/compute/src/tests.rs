@@ -707,3 +707,31 @@ fn a_member_cannot_copy_a_result_it_did_not_compute() {
 		System::assert_has_event(pallet_workers::Event::Slashed { task, worker: 13, offence: Offence::Timeout, amount: 1_000 }.into());
 	});
 }
+
+/// A member that committed is late only if it had `RevealWindow` blocks to reveal before the
+/// deadline: commitments that reach a quorum just before the deadline leave nobody late but the
+/// silent. The worker is told to reveal a block early (`reveal_due`), which is safe: a
+/// commitment sent after seeing that reveal lands where commitments are closed.
+#[test]
+fn a_member_that_could_not_reveal_in_time_is_not_late() {
+	new_test_ext().execute_with(|| {
+		let (_, contract, secret) = setup();
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		let deadline = Tasks::<Test>::get(task).unwrap().deadline;
+		run_to(deadline - 2);
+		let good = result(b"r", 1, vec![], vec![]);
+		for w in [11, 12, 13] {
+			assert_ok!(commit(w, task, &good));
+		}
+		let from = RevealFrom::<Test>::get(task).unwrap();
+		assert_eq!(from, deadline, "a quorum at deadline - 2 opens reveals at the deadline");
+		assert!(!SecretCompute::reveal_due(&task) && SecretCompute::commitments_open(&task));
+		run_to(from - 1);
+		assert!(SecretCompute::reveal_due(&task) && SecretCompute::commitments_open(&task), "due one block before they open");
+		run_to(deadline);
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Failed);
+		assert_eq!((staked(11), staked(12), staked(13)), (STAKE, STAKE, STAKE), "no reveal window: not late");
+		assert_eq!(staked(14), STAKE - 1_000, "the silent member is");
+	});
+}
