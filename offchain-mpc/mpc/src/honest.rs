@@ -17,6 +17,7 @@ use crate::{
 	transport::{Net, Transport},
 };
 use crate::field::MpcField;
+use blake2::{digest::consts::U32, Blake2b, Digest};
 use rand::SeedableRng;
 use rand_chacha::ChaCha12Rng;
 
@@ -37,12 +38,14 @@ pub struct ShamirCore<F: MpcField, T: Transport> {
 	doubles: Vec<(F, F)>,
 	/// Rotates the king between batches, so small batches spread the load too.
 	king_offset: usize,
+	/// Every value opened to all parties so far, hashed in order ([`Self::opened_digest`]).
+	opened: Blake2b<U32>,
 }
 
 impl<F: MpcField, T: Transport> ShamirCore<F, T> {
 	pub fn new(transport: T, t: usize) -> Result<Self> {
 		let shamir = Shamir::new(transport.parties(), t)?;
-		Ok(Self { shamir, net: Net::new(transport), rng: ChaCha12Rng::from_entropy(), doubles: Vec::new(), king_offset: 0 })
+		Ok(Self::with_shamir(shamir, transport))
 	}
 
 	/// Like [`ShamirCore::new`], party i holding the value at `points[i]`.
@@ -51,7 +54,18 @@ impl<F: MpcField, T: Transport> ShamirCore<F, T> {
 			return Err(MpcError::InvalidParameters(format!("{} points for {} parties", points.len(), transport.parties())));
 		}
 		let shamir = Shamir::with_points(points, t)?;
-		Ok(Self { shamir, net: Net::new(transport), rng: ChaCha12Rng::from_entropy(), doubles: Vec::new(), king_offset: 0 })
+		Ok(Self::with_shamir(shamir, transport))
+	}
+
+	fn with_shamir(shamir: Shamir<F>, transport: T) -> Self {
+		Self { shamir, net: Net::new(transport), rng: ChaCha12Rng::from_entropy(), doubles: Vec::new(), king_offset: 0, opened: Blake2b::new() }
+	}
+
+	/// blake2-256 of every value opened to all parties so far, in order (values opened to one
+	/// party are not in it). The same at every honest party of the run; unknown outside it, since
+	/// masked openings and coins are fresh randomness: a result that carries it was computed.
+	pub fn opened_digest(&self) -> [u8; 32] {
+		self.opened.clone().finalize().into()
 	}
 
 	pub fn party(&self) -> usize {
@@ -218,14 +232,16 @@ impl<F: MpcField, T: Transport> ShamirCore<F, T> {
 		let n = self.n();
 		let t = self.t();
 		let mut column = vec![F::zero(); n];
-		(0..shares.len())
+		let values = (0..shares.len())
 			.map(|k| {
 				for i in 0..n {
 					column[i] = all[i][k];
 				}
 				if check { self.shamir.reconstruct_checked(&column, t) } else { Ok(self.shamir.reconstruct(&column)) }
 			})
-			.collect()
+			.collect::<Result<Vec<F>>>()?;
+		self.opened.update(crate::field::to_bytes(&values));
+		Ok(values)
 	}
 
 	/// Only `to` learns the values (with error detection).
@@ -346,6 +362,9 @@ impl<F: MpcField, T: Transport> Mpc for SemiHonest<F, T> {
 	}
 	fn adopt(&mut self, held: &[F]) -> Result<Vec<F>> {
 		Ok(held.to_vec())
+	}
+	fn opened_digest(&self) -> Option<[u8; 32]> {
+		Some(self.core.opened_digest())
 	}
 	fn raw_share(&self, share: &F) -> F {
 		*share
@@ -488,6 +507,9 @@ impl<F: MpcField, T: Transport> Mpc for Malicious<F, T> {
 	/// they are checked like every other wire.
 	fn adopt(&mut self, held: &[F]) -> Result<Vec<Self::Share>> {
 		self.authenticate(held.to_vec())
+	}
+	fn opened_digest(&self) -> Option<[u8; 32]> {
+		Some(self.core.opened_digest())
 	}
 	fn raw_share(&self, share: &Self::Share) -> F {
 		share.x

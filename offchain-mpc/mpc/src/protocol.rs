@@ -73,6 +73,14 @@ pub trait Mpc {
 	/// A fresh 32-byte seed no party controls (nor can predict before the call).
 	fn coin(&mut self) -> Result<[u8; 32]>;
 
+	/// A digest of every value the run opened to all parties so far, in order: the same at
+	/// every honest party, unknown to anyone outside the run (masked openings and coins are fresh
+	/// randomness), so a result that carries it was computed, not predicted. `None` for a
+	/// protocol that does not keep one.
+	fn opened_digest(&self) -> Option<[u8; 32]> {
+		None
+	}
+
 	/// A test harness's view of a shared value in the clear, so that the building blocks can
 	/// assert the bounds they rely on (see [`crate::nonlinear`]). Real protocols see nothing.
 	fn audit(&self, share: &Self::Share) -> Option<Self::F> {

@@ -404,3 +404,26 @@ fn an_out_of_range_live_input_is_named() {
 		assert_eq!(outcome, Err(MpcError::InputOutOfRange { owner: 0, index: 0 }));
 	}
 }
+
+/// Issue #14: the digest of a run's openings is the same at every party of the run and new at
+/// every run, even when the inputs and the output are the same: a member that did not take part
+/// cannot know it, so a result that carries it (the worker's transcript root) was computed.
+#[test]
+fn a_runs_opened_digest_is_shared_by_its_parties_and_new_each_run() {
+	let mut c = Circuit::new(3);
+	let (x, y) = (c.typed_input(0, Some(16)), c.typed_input(1, Some(16)));
+	let lt = c.push(Op::Lt { a: x, b: y, bits: 16 });
+	c.output("lt", lt, Recipient::Party(2));
+	let run = |c: Circuit| {
+		run_parties(3, move |party, t| {
+			let mut mpc = Malicious::<Fr, _>::new(WholeWords(t), 1).unwrap();
+			let inputs = match party { 0 => vec![Fr::from(300u64)], 1 => vec![Fr::from(7u64)], _ => vec![] };
+			execute(&mut mpc, &c, &inputs).unwrap();
+			mpc.opened_digest().expect("the Shamir protocols keep one")
+		})
+	};
+	let (first, second) = (run(c.clone()), run(c));
+	assert!(first.iter().all(|d| *d == first[0]), "every party of a run has the same digest");
+	assert!(second.iter().all(|d| *d == second[0]));
+	assert_ne!(first[0], second[0], "the same computation run again opens fresh masks");
+}

@@ -142,7 +142,7 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	// First with everyone; if the run stops because members are unreachable, once more with the
 	// members that answer, at their original Shamir points, as long as they are 2t + 1.
 	let mut running: Vec<usize> = (0..n).collect();
-	let (outputs, stats) = loop {
+	let (outputs, stats, opened) = loop {
 		let first = running.len() == n;
 		let members: Vec<u32> = running.iter().map(|m| *m as u32).collect();
 		let session = pallet_secret_compute::run_session(task, (!first).then_some(&members[..]));
@@ -155,7 +155,7 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 		let outcome = tokio::task::spawn_blocking(move || {
 			let mut mpc = Malicious::<Fr, _>::with_points(transport, t, &points)?;
 			let outputs = execute_held(&mut mpc, &run_circuit, &run_held)?;
-			Ok::<_, MpcError>((outputs, mpc.stats()))
+			Ok::<_, MpcError>((outputs, mpc.stats(), mpc.opened_digest().unwrap_or_default()))
 		})
 		.await
 		.map_err(|e| TaskError::Local(format!("MPC thread: {e}")))?;
@@ -207,7 +207,9 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	let (public, written, created) = (result.public.len(), result.ledger_writes.len(), result.new_secrets.len());
 	let outputs = result.public.encode();
 	let result = TaskResult::<Runtime> {
-		transcript_root: H256(sp_crypto_hashing::blake2_256(&(task, view.contract, &outputs, &result.ledger_writes, &result.new_secrets, gas_used).encode())),
+		// With the digest of every value the run opened: only its members know it, so a member
+		// that sat the run out cannot commit to the result even where the rest is predictable.
+		transcript_root: H256(sp_crypto_hashing::blake2_256(&(task, view.contract, &outputs, &result.ledger_writes, &result.new_secrets, gas_used, opened).encode())),
 		outputs: outputs.try_into().map_err(|_| "public outputs exceed the chain's limit")?,
 		new_secrets: result.new_secrets.try_into().map_err(|_| "more new secrets than the chain takes per task")?,
 		ledger_writes: result.ledger_writes.try_into().map_err(|_| "more ledger writes than the chain takes per task")?,
