@@ -89,6 +89,8 @@ pub struct Gas {
 	pub muls: u64,
 	pub opens: u64,
 	pub inputs: u64,
+	/// Random bits dealt for masked openings (their combination is in `muls`; not priced apart).
+	pub bits: u64,
 	pub rounds: u64,
 	/// Σ count × price, in plancks.
 	pub total: u128,
@@ -101,7 +103,7 @@ impl Gas {
 			cost.opens as u128 * prices.open +
 			cost.inputs as u128 * prices.input +
 			cost.rounds as u128 * prices.round;
-		Self { adds: cost.adds, muls: cost.muls, opens: cost.opens, inputs: cost.inputs, rounds: cost.rounds, total }
+		Self { adds: cost.adds, muls: cost.muls, opens: cost.opens, inputs: cost.inputs, bits: cost.bits, rounds: cost.rounds, total }
 	}
 }
 

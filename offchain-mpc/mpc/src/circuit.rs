@@ -90,40 +90,54 @@ pub struct Cost {
 	pub opens: u64,
 	/// Secret inputs.
 	pub inputs: u64,
-	/// Communication rounds of the online phase under the honest-majority protocols, when DN07
-	/// double sharings are prepared ahead (BGW needs none).
+	/// Shared random bits the run deals up front (their combination is counted in `muls`).
+	pub bits: u64,
+	/// Communication rounds of the online phase under the semi-honest honest-majority
+	/// protocols, when DN07 double sharings are prepared ahead (BGW needs none).
 	pub rounds: u64,
 }
 
-/// Multiplications, openings and rounds of a masked opening followed by an m-bit comparison
-/// against it, as [`nonlinear`] implements it: mask bits (one multiplication and one opening
-/// each: a random sharing, a squaring and an opening, three rounds), one opening, and the
-/// comparison's prefix ORs in ⌈log2 m⌉ rounds.
-fn masked_cost(mask_bits: u64, m: u64) -> (u64, u64, u64) {
+/// The corruption threshold gas is priced at: committees of 3 or 4 members. Only the random
+/// bits depend on it (t + 1 parties deal each one: t multiplications, 1 + ⌈log2(t + 1)⌉ rounds).
+pub const PRICED_THRESHOLD: usize = 1;
+
+/// Rounds that dealing and combining random bits takes at threshold t ([`nonlinear::xor_all`]).
+pub fn bit_rounds(t: usize) -> u64 {
+	1 + (t + 1).next_power_of_two().trailing_zeros() as u64
+}
+
+/// Random bits, multiplications, openings and rounds of a masked opening followed by an m-bit
+/// comparison against it, as [`nonlinear`] implements it: the mask bits (dealt ahead, see
+/// [`Cost::bits`]), one opening, and the comparison's prefix ORs in ⌈log2 m⌉ rounds.
+fn masked_cost(mask_bits: u64, m: u64) -> (u64, u64, u64, u64) {
 	let levels = nonlinear::prefix_levels(m as usize).len() as u64;
-	(mask_bits + nonlinear::public_lt_muls(m as usize), mask_bits + 1, 4 + levels)
+	(mask_bits, nonlinear::public_lt_muls(m as usize), 1, 1 + levels)
 }
 
 impl Op {
-	/// (multiplications, openings, rounds) of one interactive gate.
-	fn interactive_cost(&self) -> (u64, u64, u64) {
+	/// (random bits, multiplications, openings, rounds) of one interactive gate.
+	fn interactive_cost(&self) -> (u64, u64, u64, u64) {
 		let sec = STATISTICAL_SECURITY as u64;
 		match *self {
-			Op::Mul(..) | Op::Select { .. } => (1, 0, 1),
-			Op::Reveal(_) => (0, 1, 1),
+			Op::Mul(..) | Op::Select { .. } => (0, 1, 0, 1),
+			Op::Reveal(_) => (0, 0, 1, 1),
 			Op::Lt { bits, .. } | Op::Le { bits, .. } => {
 				let b = bits as u64;
 				masked_cost(b + 1 + sec, b)
 			},
 			Op::Eq { bits, .. } => {
-				let (m, o, r) = masked_cost(bits as u64 + 1 + sec, bits as u64);
-				(2 * m, 2 * o, r)
+				let (k, m, o, r) = masked_cost(bits as u64 + 1 + sec, bits as u64);
+				(2 * k, 2 * m, 2 * o, r)
 			},
 			Op::DivConst { divisor, bits, .. } => {
 				let (bound, shift) = div_shape(divisor, bits);
+				// A shift past the bound leaves nothing: the quotient is 0 without any interaction.
+				if shift >= bound {
+					return (0, 0, 0, 0);
+				}
 				masked_cost(bound as u64 + sec, shift as u64)
 			},
-			_ => (0, 0, 0),
+			_ => (0, 0, 0, 0),
 		}
 	}
 }
@@ -272,8 +286,14 @@ impl Circuit {
 		layer
 	}
 
-	/// The operation counts and online rounds of running this circuit with [`execute`].
+	/// The operation counts and online rounds of running this circuit with [`execute`], as gas
+	/// prices them: at [`PRICED_THRESHOLD`].
 	pub fn cost(&self) -> Cost {
+		self.cost_at(PRICED_THRESHOLD)
+	}
+
+	/// The operation counts and rounds of a semi-honest run at corruption threshold `t`.
+	pub fn cost_at(&self, t: usize) -> Cost {
 		let mut cost = Cost::default();
 		let layers = self.layers();
 		// Rounds: the executor runs each layer's interactive gates as one batch per kind (and
@@ -292,7 +312,8 @@ impl Circuit {
 				Op::Const(_) => {},
 				Op::Add(..) | Op::Sub(..) | Op::AddConst(..) | Op::MulConst(..) => cost.adds += 1,
 				_ => {
-					let (m, o, r) = op.interactive_cost();
+					let (k, m, o, r) = op.interactive_cost();
+					cost.bits += k;
 					cost.muls += m;
 					cost.opens += o;
 					let key = match *op {
@@ -318,7 +339,11 @@ impl Circuit {
 		let output_rounds = self.outputs.iter().map(|o| o.to.clone()).collect::<std::collections::BTreeSet<_>>().len() as u64;
 		cost.opens += self.outputs.len() as u64;
 		// One more: the parties agree on the circuit before they start.
-		cost.rounds = 1 + input_rounds + 4 * range_check as u64 + batches.values().sum::<u64>() + output_rounds;
+		// Every random bit is dealt by t + 1 parties and combined by t multiplications, all of them
+		// before the first layer.
+		cost.muls += cost.bits * t as u64;
+		let dealing = if cost.bits > 0 { bit_rounds(t) } else { 0 };
+		cost.rounds = 1 + input_rounds + dealing + 4 * range_check as u64 + batches.values().sum::<u64>() + output_rounds;
 		cost
 	}
 
@@ -404,7 +429,7 @@ pub fn execute<M: Mpc>(mpc: &mut M, circuit: &Circuit, my_inputs: &[M::F]) -> Re
 		}
 		inputs.push(values);
 	}
-	nonlinear::check_ranges(mpc, &checks)?;
+	nonlinear::prepare(mpc, &checks, circuit.cost().bits as usize)?;
 	let wires = evaluate(mpc, circuit, &inputs)?;
 	let get = |w: Wire| wires[w].expect("every wire is computed");
 
@@ -529,7 +554,7 @@ pub fn execute_held<M: Mpc>(mpc: &mut M, circuit: &Circuit, held: &[Vec<HeldInpu
 		}
 		inputs.push(values);
 	}
-	nonlinear::check_ranges(mpc, &checks)?;
+	nonlinear::prepare(mpc, &checks, circuit.cost().bits as usize)?;
 	let wires = evaluate(mpc, circuit, &inputs)?;
 	let get = |w: Wire| wires[w].expect("every wire is computed");
 	mpc.check()?;

@@ -30,6 +30,10 @@ pub enum MpcError {
 	/// An input's owner shared a value outside its declared type (a range check failed).
 	#[error("input {index} of party {owner} does not fit its declared type: its owner shared an out-of-range value")]
 	InputOutOfRange { owner: usize, index: usize },
+	/// Random bits dealt by the parties failed their check: a dealer dealt a value that is not a
+	/// bit (or a multiplication was tampered with).
+	#[error("random bit check failed: a dealt value is not a bit")]
+	BitCheckFailed,
 	/// Audit harness only: a value about to be opened under a mask exceeds its proven bound.
 	#[error("a masked opening's value exceeds the {bound} bits the compiler claimed")]
 	BoundExceeded { bound: u32 },

@@ -21,6 +21,10 @@ use blake2::{digest::consts::U32, Blake2b, Digest};
 use rand::SeedableRng;
 use rand_chacha::ChaCha12Rng;
 
+/// Elements per frame when dealing random bits: a run deals every bit it needs at once, and a
+/// frame must stay well below the transports' size caps (64 MiB on the p2p channel).
+const DEAL_FRAME: usize = 1 << 20;
+
 /// Which multiplication the semi-honest protocol uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Multiplication {
@@ -139,6 +143,45 @@ impl<F: MpcField, T: Transport> ShamirCore<F, T> {
 	/// `count` random degree-t sharings.
 	pub fn random(&mut self, count: usize) -> Result<Vec<F>> {
 		Ok(self.random_multi(count, &[self.t()])?.remove(0))
+	}
+
+	/// Parties 0..=t each deal `count` uniformly random bits with degree t, all in one round:
+	/// `result[d][k]` is this party's share of dealer d's k-th bit. Any t + 1 dealers include
+	/// an honest one, whose bits nobody else knows; [`crate::nonlinear::xor_all`] combines them.
+	/// Nothing here proves that a dealt value is a bit: protocols that face malicious dealers
+	/// check the combined bits before they use them.
+	pub fn deal_bits(&mut self, count: usize) -> Result<Vec<Vec<F>>> {
+		let (n, t, me) = (self.n(), self.t(), self.party());
+		self.net.round();
+		let mut own = Vec::new();
+		if me <= t {
+			let mut outgoing = vec![Vec::with_capacity(count); n];
+			for _ in 0..count {
+				let bit = F::from(rand::Rng::gen::<bool>(&mut self.rng) as u64);
+				self.shamir.share_into(bit, t, &mut self.rng, &mut outgoing);
+			}
+			for (to, shares) in outgoing.into_iter().enumerate() {
+				if to == me {
+					own = shares;
+				} else {
+					for frame in shares.chunks(DEAL_FRAME) {
+						self.net.send_elements(to, frame)?;
+					}
+				}
+			}
+		}
+		(0..=t)
+			.map(|dealer| {
+				if dealer == me {
+					return Ok(std::mem::take(&mut own));
+				}
+				let mut shares = Vec::with_capacity(count);
+				for frame in 0..count.div_ceil(DEAL_FRAME) {
+					shares.extend(self.net.recv_elements::<F>(dealer, DEAL_FRAME.min(count - frame * DEAL_FRAME))?);
+				}
+				Ok(shares)
+			})
+			.collect()
 	}
 
 	/// Make sure `count` double sharings are ready for DN07 multiplications.
@@ -288,11 +331,13 @@ impl<F: MpcField, T: Transport> ShamirCore<F, T> {
 pub struct SemiHonest<F: MpcField, T: Transport> {
 	pub core: ShamirCore<F, T>,
 	pub multiplication: Multiplication,
+	/// Random bits dealt ahead ([`Mpc::stock_bits`]).
+	bits: Vec<F>,
 }
 
 impl<F: MpcField, T: Transport> SemiHonest<F, T> {
 	pub fn new(transport: T, t: usize, multiplication: Multiplication) -> Result<Self> {
-		Ok(Self { core: ShamirCore::new(transport, t)?, multiplication })
+		Ok(Self { core: ShamirCore::new(transport, t)?, multiplication, bits: Vec::new() })
 	}
 }
 
@@ -363,6 +408,21 @@ impl<F: MpcField, T: Transport> Mpc for SemiHonest<F, T> {
 	fn adopt(&mut self, held: &[F]) -> Result<Vec<F>> {
 		Ok(held.to_vec())
 	}
+	/// Bits dealt by t + 1 parties and XORed ([`ShamirCore::deal_bits`]): 1 + ⌈log2(t + 1)⌉
+	/// rounds and t multiplications per bit, no square roots. Semi-honest dealers deal bits,
+	/// so nothing needs proving.
+	fn deal_bits(&mut self, count: usize) -> Result<Option<(Vec<F>, bool)>> {
+		let dealt = self.core.deal_bits(count)?;
+		Ok(Some((crate::nonlinear::xor_all(self, dealt)?, false)))
+	}
+	fn stock_bits(&mut self, bits: Vec<F>) {
+		self.bits.extend(bits);
+	}
+	fn random_bits(&mut self, count: usize) -> Result<Vec<F>> {
+		crate::nonlinear::stocked_bits(self, |mpc| &mut mpc.bits, count)
+	}
+
+
 	fn opened_digest(&self) -> Option<[u8; 32]> {
 		Some(self.core.opened_digest())
 	}
@@ -389,6 +449,8 @@ pub struct Malicious<F: MpcField, T: Transport> {
 	r: F,
 	/// Wires to verify at the next check: (z, r·z) for every multiplication output and input.
 	pending: Vec<Authenticated<F>>,
+	/// Random bits dealt and verified ahead ([`Mpc::stock_bits`]).
+	bits: Vec<Authenticated<F>>,
 }
 
 impl<F: MpcField, T: Transport> Malicious<F, T> {
@@ -404,7 +466,7 @@ impl<F: MpcField, T: Transport> Malicious<F, T> {
 
 	fn with_core(mut core: ShamirCore<F, T>) -> Result<Self> {
 		let r = core.random(1)?[0];
-		Ok(Self { core, r, pending: Vec::new() })
+		Ok(Self { core, r, pending: Vec::new(), bits: Vec::new() })
 	}
 
 	/// Generate the double sharings `mults` multiplications will use (each authenticated
@@ -508,6 +570,25 @@ impl<F: MpcField, T: Transport> Mpc for Malicious<F, T> {
 	fn adopt(&mut self, held: &[F]) -> Result<Vec<Self::Share>> {
 		self.authenticate(held.to_vec())
 	}
+	/// Bits dealt by t + 1 parties, authenticated and XORed; they must be proven bits before
+	/// anyone uses them: a corrupt dealer's non-bit (½, say) would make the XOR a value it knows,
+	/// and a mask it knows reveals what it masks. The XOR of an honest dealer's bit with anything
+	/// the others dealt is a bit only if that anything is a bit, so proving the result suffices.
+	fn deal_bits(&mut self, count: usize) -> Result<Option<(Vec<Self::Share>, bool)>> {
+		let dealt = self.core.deal_bits(count)?;
+		let dealers = dealt.len();
+		let wires = self.authenticate(dealt.into_iter().flatten().collect())?;
+		let sharings = if count == 0 { vec![Vec::new(); dealers] } else { wires.chunks(count).map(|c| c.to_vec()).collect() };
+		Ok(Some((crate::nonlinear::xor_all(self, sharings)?, true)))
+	}
+	fn stock_bits(&mut self, bits: Vec<Self::Share>) {
+		self.bits.extend(bits);
+	}
+	fn random_bits(&mut self, count: usize) -> Result<Vec<Self::Share>> {
+		crate::nonlinear::stocked_bits(self, |mpc| &mut mpc.bits, count)
+	}
+
+
 	fn opened_digest(&self) -> Option<[u8; 32]> {
 		Some(self.core.opened_digest())
 	}

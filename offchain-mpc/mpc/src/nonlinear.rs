@@ -41,45 +41,88 @@ fn check_room<F: MpcField>(bound: u32, low: u32) -> Result<()> {
 }
 
 /// Proves that every value lies in [0, 2^w) from shares of its w bits, which its owner shared
-/// along with it, without opening anything else. For each item (x, b_0..b_{w-1}),
+/// along with it, and that every one of `bits` (random bits dealt by the parties) is a bit,
+/// without opening anything else. For each item (x, b_0..b_{w-1}),
 ///
 ///   z = Σ_i χ^i·(b_i² − b_i) + χ^w·(x − Σ_i 2^i·b_i)
 ///
 /// is 0 when every b_i is a bit and the bits make up x, and otherwise a non-zero polynomial in
 /// χ, a public random point drawn after the shares were fixed: it vanishes with probability at
-/// most (w + 1)/|F| (Schwartz-Zippel). The squares take one multiplication round; they are
-/// verified ([`Mpc::check`]) before z is opened, and the openings are verified too, so a z ≠ 0
-/// is the owner's doing, not a cheating party's. Opening z reveals nothing about an honest
-/// owner's value (it is 0). Fails with [`MpcError::InputOutOfRange`] naming the first bad item
-/// by its label.
-pub fn check_ranges<M: Mpc>(mpc: &mut M, items: &[((usize, usize), M::Share, Vec<M::Share>)]) -> Result<()> {
-	if items.is_empty() {
+/// most (w + 1)/|F| (Schwartz-Zippel); the dealt bits get one more such z, Σ_i χ^i·(b_i² − b_i).
+/// The squares take one multiplication round; they are verified ([`Mpc::check`]) before z is
+/// opened, and the openings are verified too, so a z ≠ 0 is the owner's (or a dealer's) doing,
+/// not a cheating party's. Opening z reveals nothing about honest values (it is 0). Fails with
+/// [`MpcError::InputOutOfRange`] naming the first bad item by its label, or
+/// [`MpcError::BitCheckFailed`].
+pub fn check_ranges<M: Mpc>(mpc: &mut M, items: &[((usize, usize), M::Share, Vec<M::Share>)], bits: &[M::Share]) -> Result<()> {
+	if items.is_empty() && bits.is_empty() {
 		return Ok(());
 	}
-	let bits: Vec<M::Share> = items.iter().flat_map(|(_, _, b)| b.iter().copied()).collect();
-	let squares = mpc.mul(&bits, &bits)?;
+	let all: Vec<M::Share> = items.iter().flat_map(|(_, _, b)| b.iter().copied()).chain(bits.iter().copied()).collect();
+	let squares = mpc.mul(&all, &all)?;
 	mpc.check()?;
 	let chi = M::F::random(&mut <rand_chacha::ChaCha12Rng as rand::SeedableRng>::from_seed(mpc.coin()?));
+	let not_bits = |mpc: &M, bits: &[M::Share], squares: &[M::Share]| {
+		bits.iter().zip(squares).rev().fold(mpc.constant(M::F::zero()), |z, (b, s)| mpc.add(mpc.scale(z, chi), mpc.sub(*s, *b)))
+	};
 	let mut at = 0;
-	let z: Vec<M::Share> = items
+	let mut z: Vec<M::Share> = items
 		.iter()
 		.map(|(_, x, b)| {
-			let (mut z, mut power, mut sum) = (mpc.constant(M::F::zero()), M::F::one(), mpc.constant(M::F::zero()));
-			for (i, bit) in b.iter().enumerate() {
-				z = mpc.add(z, mpc.scale(mpc.sub(squares[at + i], *bit), power));
-				sum = mpc.add(sum, mpc.scale(*bit, pow2(i as u32)));
-				power *= chi;
-			}
+			let sum = b.iter().enumerate().fold(mpc.constant(M::F::zero()), |sum, (i, bit)| mpc.add(sum, mpc.scale(*bit, pow2(i as u32))));
+			let z = mpc.add(not_bits(mpc, b, &squares[at..at + b.len()]), mpc.scale(mpc.sub(*x, sum), chi.pow([b.len() as u64])));
 			at += b.len();
-			mpc.add(z, mpc.scale(mpc.sub(*x, sum), power))
+			z
 		})
 		.collect();
+	if !bits.is_empty() {
+		z.push(not_bits(mpc, bits, &squares[at..]));
+	}
 	let opened = mpc.open(&z)?;
 	mpc.check()?;
-	match items.iter().zip(&opened).find(|(_, z)| !z.is_zero()) {
-		Some((((owner, index), ..), _)) => Err(MpcError::InputOutOfRange { owner: *owner, index: *index }),
-		None => Ok(()),
+	if let Some((((owner, index), ..), _)) = items.iter().zip(&opened).find(|(_, z)| !z.is_zero()) {
+		return Err(MpcError::InputOutOfRange { owner: *owner, index: *index });
 	}
+	if opened.get(items.len()).is_some_and(|z| !z.is_zero()) {
+		return Err(MpcError::BitCheckFailed);
+	}
+	Ok(())
+}
+
+/// Before a run's first layer: the range checks of typed inputs, and the `bits` random bits the
+/// whole run will use, dealt at once ([`Mpc::deal_bits`]) and, where the protocol needs it,
+/// proven to be bits in the same check (one round of squares, one verification and one opening
+/// for both), then stocked for [`Mpc::random_bits`].
+pub fn prepare<M: Mpc>(mpc: &mut M, items: &[((usize, usize), M::Share, Vec<M::Share>)], bits: usize) -> Result<()> {
+	let dealt = if bits > 0 { mpc.deal_bits(bits)? } else { None };
+	let unproven = match &dealt {
+		Some((bits, true)) => &bits[..],
+		_ => &[],
+	};
+	check_ranges(mpc, items, unproven)?;
+	if let Some((bits, _)) = dealt {
+		mpc.stock_bits(bits);
+	}
+	Ok(())
+}
+
+/// [`Mpc::random_bits`] for a protocol that stocks dealt bits: the stock first, then, if it runs
+/// short, bits dealt on the spot and proven at once where they must be.
+pub fn stocked_bits<M: Mpc>(mpc: &mut M, stock: impl Fn(&mut M) -> &mut Vec<M::Share>, count: usize) -> Result<Vec<M::Share>> {
+	let held = stock(mpc);
+	let mut bits: Vec<M::Share> = held.drain(..count.min(held.len())).collect();
+	if bits.len() < count {
+		match mpc.deal_bits(count - bits.len())? {
+			Some((more, unproven)) => {
+				if unproven {
+					check_ranges(mpc, &[], &more)?;
+				}
+				bits.extend(more);
+			},
+			None => bits.extend(square_root_bits(mpc, count - bits.len())?),
+		}
+	}
+	Ok(bits)
 }
 
 /// In an audit harness ([`Mpc::audit`]), fails unless every value is below 2^bound: the
@@ -99,6 +142,37 @@ fn audit_bound<M: Mpc>(mpc: &M, values: &[M::Share], bound: u32) -> Result<()> {
 /// `count` shared uniformly random bits, from the protocol's source ([`Mpc::random_bits`]).
 pub fn random_bits<M: Mpc>(mpc: &mut M, count: usize) -> Result<Vec<M::Share>> {
 	mpc.random_bits(count)
+}
+
+/// The bitwise XOR of k sharings of each bit (`sharings[d][i]` is the d-th sharing of bit i):
+/// x ⊕ y = x + y − 2xy, combined pairwise in a balanced tree, ⌈log2 k⌉ rounds of
+/// multiplications. XOR, written so, is associative and commutative as a polynomial, so the
+/// tree's shape does not matter.
+pub fn xor_all<M: Mpc>(mpc: &mut M, mut sharings: Vec<Vec<M::Share>>) -> Result<Vec<M::Share>> {
+	if sharings.windows(2).any(|w| w[0].len() != w[1].len()) {
+		return Err(MpcError::InvalidParameters("XOR of sharings of different lengths".into()));
+	}
+	while sharings.len() > 1 {
+		let pairs = sharings.len() / 2;
+		let left: Vec<M::Share> = (0..pairs).flat_map(|p| sharings[2 * p].iter().copied()).collect();
+		let right: Vec<M::Share> = (0..pairs).flat_map(|p| sharings[2 * p + 1].iter().copied()).collect();
+		let products = mpc.mul(&left, &right)?;
+		let minus_two = -M::F::from(2u64);
+		let mut next: Vec<Vec<M::Share>> = left
+			.iter()
+			.zip(&right)
+			.zip(&products)
+			.map(|((x, y), xy)| mpc.add(mpc.add(*x, *y), mpc.scale(*xy, minus_two)))
+			.collect::<Vec<_>>()
+			.chunks(sharings[0].len().max(1))
+			.map(|c| c.to_vec())
+			.collect();
+		if sharings.len() % 2 == 1 {
+			next.push(sharings.pop().expect("odd count"));
+		}
+		sharings = next;
+	}
+	Ok(sharings.pop().unwrap_or_default())
 }
 
 /// `count` shared uniformly random bits: open r² for a random r; r/√(r²) is ±1 uniformly.

@@ -70,6 +70,20 @@ pub trait Mpc {
 		crate::nonlinear::square_root_bits(self, count)
 	}
 
+	/// `count` shared random bits dealt by the parties and combined, and whether they must still
+	/// be proven to be bits ([`crate::nonlinear::check_ranges`]) before anyone uses them. `None`
+	/// for protocols without such a source: their [`Self::random_bits`] makes its own.
+	fn deal_bits(&mut self, count: usize) -> Result<Option<(Vec<Self::Share>, bool)>> {
+		let _ = count;
+		Ok(None)
+	}
+
+	/// Keep bits from [`Self::deal_bits`] (verified where they had to be) for the next
+	/// [`Self::random_bits`] calls: a run deals every bit it needs at once, up front.
+	fn stock_bits(&mut self, bits: Vec<Self::Share>) {
+		let _ = bits;
+	}
+
 	/// A fresh 32-byte seed no party controls (nor can predict before the call).
 	fn coin(&mut self) -> Result<[u8; 32]>;
 

@@ -101,28 +101,76 @@ fn spdz_with_dealer_free_preprocessing_matches_plaintext() {
 
 #[test]
 fn cost_model_counts_the_rounds_a_semi_honest_run_takes() {
-	let n = 3;
-	let mut c = Circuit::new(n);
-	// Typed inputs: their range check is counted too.
-	let (x, y) = (c.typed_input(0, Some(16)), c.typed_input(1, Some(16)));
-	let p = c.push(Op::Mul(x, y));
-	let lt = c.push(Op::Lt { a: x, b: y, bits: 16 });
-	let s = c.push(Op::Select { cond: lt, then: x, otherwise: y });
-	let q = c.push(Op::DivConst { a: p, divisor: 10, bits: 32 });
-	c.output("q", q, Recipient::Everyone);
-	c.output("s", s, Recipient::Party(2));
-	let expected = c.cost();
-	let cc = c.clone();
-	let stats = run_parties(n, move |party, t| {
-		let mut mpc = SemiHonest::<Fr, _>::new(t, 1, Multiplication::Bgw).unwrap();
-		let inputs = match party { 0 => vec![Fr::from(300u64)], 1 => vec![Fr::from(7u64)], _ => vec![] };
-		execute(&mut mpc, &cc, &inputs).unwrap();
-		mpc.stats()
+	// n = 3 and 4 are priced exactly (t = 1); at n = 5 (t = 2) the random bits take one more
+	// round and one more multiplication each, and the model at t = 2 says so.
+	for n in [3, 4, 5] {
+		let t = (n - 1) / 2;
+		let mut c = Circuit::new(n);
+		// Typed inputs: their range check is counted too.
+		let (x, y) = (c.typed_input(0, Some(16)), c.typed_input(1, Some(16)));
+		let p = c.push(Op::Mul(x, y));
+		let lt = c.push(Op::Lt { a: x, b: y, bits: 16 });
+		let s = c.push(Op::Select { cond: lt, then: x, otherwise: y });
+		let q = c.push(Op::DivConst { a: p, divisor: 10, bits: 32 });
+		// A shift past the value's width: the quotient is 0, with no interaction and no bits.
+		let z = c.push(Op::DivConst { a: x, divisor: 1 << 20, bits: 16 });
+		c.output("q", q, Recipient::Everyone);
+		c.output("s", s, Recipient::Party(2));
+		c.output("z", z, Recipient::Everyone);
+		let expected = c.cost_at(t);
+		let cc = c.clone();
+		let stats = run_parties(n, move |party, net| {
+			let mut mpc = SemiHonest::<Fr, _>::new(net, t, Multiplication::Bgw).unwrap();
+			let inputs = match party { 0 => vec![Fr::from(300u64)], 1 => vec![Fr::from(7u64)], _ => vec![] };
+			execute(&mut mpc, &cc, &inputs).unwrap();
+			mpc.stats()
+		});
+		assert_eq!(expected.inputs, 2 + 2 * 16, "each typed input brings its bits");
+		assert_eq!(expected.adds, 0);
+		assert_eq!(stats[0].rounds, expected.rounds, "cost model rounds vs measured at n = {n}");
+		assert!(stats.iter().all(|s| s.rounds == stats[0].rounds));
+		assert_eq!(c.cost(), c.cost_at(1), "gas prices t = 1");
+		if t == 2 {
+			let priced = c.cost();
+			assert_eq!((expected.rounds, expected.muls), (priced.rounds + 1, priced.muls + priced.bits));
+		}
+	}
+}
+
+/// Issue #17: random bits are dealt by t + 1 parties and XORed. A corrupt dealer that deals ½
+/// instead of a bit makes every XOR ½ (½ ⊕ b = ½ + b − b = ½), a mask it knows: the check that
+/// runs before the bits are used refuses them, and honest dealing passes it.
+#[test]
+fn a_dealer_of_non_bits_is_caught_before_its_bits_are_used() {
+	use enigma_mpc::nonlinear;
+	use ark_ff::Field;
+	let half = Fr::from(2u64).inverse().unwrap();
+	let results = run_parties(3, move |party, net| {
+		let mut mpc = Malicious::<Fr, _>::new(WholeWords(net), 1).unwrap();
+		// Party 0 deals ½ sixteen times, party 1 deals random bits: the two sharings a run's
+		// dealers would deal, each authenticated like a dealt value.
+		let cheat = mpc.input(0, (party == 0).then(|| vec![half; 16]).as_deref(), 16).unwrap();
+		let honest_bits: Vec<Fr> = (0..16u64).map(|i| Fr::from((i * 7 + 3) % 5 % 2)).collect();
+		let honest = mpc.input(1, (party == 1).then_some(&honest_bits[..]), 16).unwrap();
+		let combined = nonlinear::xor_all(&mut mpc, vec![cheat, honest.clone()]).unwrap();
+		// Without the check, the cheater knows every "random" bit.
+		let seen = mpc.open(&combined).unwrap();
+		let refused = nonlinear::check_ranges(&mut mpc, &[], &combined);
+		let fine = nonlinear::check_ranges(&mut mpc, &[], &honest);
+		let dealt = mpc.deal_bits(64).unwrap().unwrap();
+		let dealt_ok = nonlinear::check_ranges(&mut mpc, &[], &dealt.0);
+		let opened = mpc.open(&dealt.0).unwrap();
+		(seen, refused, fine, dealt.1, dealt_ok, opened)
 	});
-	assert_eq!(expected.inputs, 2 + 2 * 16, "each typed input brings its bits");
-	assert_eq!(expected.adds, 0);
-	assert_eq!(stats[0].rounds, expected.rounds, "cost model rounds vs measured");
-	assert!(stats.iter().all(|s| s.rounds == stats[0].rounds));
+	for (seen, refused, fine, unproven, dealt_ok, opened) in results {
+		assert!(seen.iter().all(|v| *v == half), "the cheater's ½ survives every XOR");
+		assert_eq!(refused, Err(MpcError::BitCheckFailed));
+		assert_eq!(fine, Ok(()));
+		assert!(unproven, "the malicious protocol's dealt bits must be proven");
+		assert_eq!(dealt_ok, Ok(()));
+		assert!(opened.iter().all(|b| *b == Fr::from(0u64) || *b == Fr::from(1u64)));
+		assert!(opened.contains(&Fr::from(0u64)) && opened.contains(&Fr::from(1u64)), "64 dealt bits are not all alike");
+	}
 }
 
 #[test]
@@ -157,8 +205,8 @@ fn bit_decomposition_and_64_bit_comparisons_are_exact() {
 
 /// Issue #17: comparisons in logarithmic depth. Every pair of 1- to 5-bit values compares right
 /// (widths that are no power of two exercise the prefix circuit's ragged edge), so do 128-bit
-/// values that differ only in their lowest or highest bit, and a 64-bit comparison takes 10 rounds: random bits (3), the masked opening (1) and ⌈log2 64⌉ = 6
-/// rounds of prefix ORs, where the bit-serial circuit took 68.
+/// values that differ only in their lowest or highest bit, and a 64-bit comparison takes 9 rounds: random bits (2: dealt, then XORed), the masked
+/// opening (1) and ⌈log2 64⌉ = 6 rounds of prefix ORs, where the bit-serial circuit took 68.
 #[test]
 fn comparisons_take_logarithmic_rounds_and_are_exact_at_every_width() {
 	use enigma_mpc::nonlinear;
@@ -198,7 +246,7 @@ fn comparisons_take_logarithmic_rounds_and_are_exact_at_every_width() {
 		}
 	}
 	assert_eq!(*lt64, Fr::from(1u64));
-	assert_eq!(*rounds, 10, "rounds of one 64-bit comparison");
+	assert_eq!(*rounds, 9, "rounds of one 64-bit comparison");
 }
 
 #[test]

@@ -150,6 +150,27 @@ impl WorkerStore {
 	pub fn put_output(&self, task: &H256, output: u32, held: &HeldOutput) -> Result<(), parity_db::Error> {
 		self.db.commit([(COL_OUTPUTS, (task, output).encode(), Some(held.encode()))])
 	}
+
+	/// The SCALE-encoded result this worker computed for `task`, kept from before its commitment
+	/// until the task ends: a restart between commitment and reveal must not cost the reveal
+	/// (the member would be late and slashed for a result it had computed).
+	pub fn result(&self, task: &H256) -> Option<Vec<u8>> {
+		self.db.get(COL_OUTPUTS, &result_key(task)).ok().flatten()
+	}
+
+	pub fn put_result(&self, task: &H256, encoded: Vec<u8>) -> Result<(), parity_db::Error> {
+		self.db.commit([(COL_OUTPUTS, result_key(task), Some(encoded))])
+	}
+
+	pub fn remove_result(&self, task: &H256) -> Result<(), parity_db::Error> {
+		self.db.commit([(COL_OUTPUTS, result_key(task), None)])
+	}
+}
+
+/// Results share the outputs' column under a key no (task, output) pair encodes to (39 bytes,
+/// not 36).
+fn result_key(task: &H256) -> Vec<u8> {
+	[&b"result/"[..], task.as_bytes()].concat()
 }
 
 #[cfg(test)]
@@ -165,6 +186,23 @@ mod tests {
 		assert!(!held.encode().windows(11).any(|w| w == b"share bytes"), "the share is not in the clear");
 		assert_eq!(held.open(&secret, &task, 1).as_deref(), Some(&b"share bytes"[..]));
 		assert_eq!(held.open(&secret, &task, 2), None, "bound to its task and output");
+	}
+
+	#[test]
+	fn a_computed_result_survives_a_restart_until_it_is_removed() {
+		let dir = tempfile::tempdir().unwrap();
+		let (task, other) = (H256::repeat_byte(5), H256::repeat_byte(6));
+		{
+			let store = WorkerStore::open(dir.path()).unwrap();
+			store.put_result(&task, vec![1, 2, 3]).unwrap();
+			store.put_output(&task, 0, &HeldOutput::seal(&[9u8; 32], &task, 0, H256::zero(), b"x")).unwrap();
+		}
+		let store = WorkerStore::open(dir.path()).unwrap();
+		assert_eq!(store.result(&task), Some(vec![1, 2, 3]));
+		assert_eq!(store.result(&other), None);
+		assert!(store.output(&task, 0).is_some(), "outputs and results do not collide");
+		store.remove_result(&task).unwrap();
+		assert_eq!(store.result(&task), None);
 	}
 
 	#[test]

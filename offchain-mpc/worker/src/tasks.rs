@@ -103,9 +103,16 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 		.map_err(local)?
 		.ok_or(TaskError::Local("unknown task".into()))?;
 	if view.status != TaskStatus::Pending {
+		let _ = worker.store.remove_result(&task);
 		return Ok(());
 	}
 	let me = view.members.iter().position(|m| *m == worker.account()).ok_or(TaskError::Local("not in this task's committee".into()))?;
+	if let Some(result) = worker.store.result(&task).and_then(|bytes| TaskResult::<Runtime>::decode(&mut &bytes[..]).ok()) {
+		// Computed before a restart, perhaps committed already: reveal it, do not recompute (the
+		// others have moved on, and a run without them cannot happen).
+		tracing::info!(target: "worker", "task {task:?}: resuming with the result computed before a restart");
+		return finish(&worker, task, result).await;
+	}
 	// From now on, the other members' frames may arrive before this worker opens the run.
 	let peers = worker.peer_ids(&view.members).await.map_err(TaskError::Local)?;
 	let _expected = worker.expect_task_peers(task, &peers);
@@ -215,8 +222,9 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 		ledger_writes: result.ledger_writes.try_into().map_err(|_| "more ledger writes than the chain takes per task")?,
 		gas_used,
 	};
-	commit_and_reveal(&worker, task, result).await?;
-	worker.metrics.tasks_completed.inc();
+	// Kept until the task ends, so a restart after the commitment can still reveal it.
+	worker.store.put_result(&task, result.encode()).map_err(|e| TaskError::Local(format!("storing the result: {e}")))?;
+	finish(&worker, task, result).await?;
 	tracing::info!(
 		target: "worker",
 		"task {task:?}: result submitted ({public} public outputs, {written} ledger writes, {created} new secrets, {} rounds, {} bytes sent)",
@@ -224,6 +232,19 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 		stats.bytes_sent
 	);
 	Ok(())
+}
+
+/// Commits to and reveals the stored `result`; forgets it once the task no longer needs it.
+async fn finish(worker: &Worker, task: H256, result: TaskResult<Runtime>) -> Result<(), TaskError> {
+	let outcome = commit_and_reveal(worker, task, result).await;
+	// A passing local failure (the node unreachable) keeps it for the next attempt.
+	if !matches!(outcome, Err(TaskError::Local(_))) {
+		let _ = worker.store.remove_result(&task);
+	}
+	if outcome.is_ok() {
+		worker.metrics.tasks_completed.inc();
+	}
+	outcome
 }
 
 /// Commits to `result`, waits until the committee's commitments close, then reveals it: a
@@ -234,8 +255,10 @@ async fn commit_and_reveal(worker: &Worker, task: H256, result: TaskResult<Runti
 	let hash = H256(sp_crypto_hashing::blake2_256(&result.encode()));
 	let commitment = pallet_secret_compute::result_commitment(task, &worker.account(), hash, &salt);
 	match worker.submit(RuntimeCall::SecretCompute(pallet_secret_compute::Call::commit_result { task, commitment })).await {
-		Ok(_) => {},
+		Ok(_) => tracing::info!(target: "worker", "task {task:?}: committed to its result"),
 		Err(enigma_chain::ChainError::Failed(e)) if e.contains("CommitmentsClosed") => return Err(TaskError::TooLate),
+		// Committed before a restart (an abort would also answer; the reveal then says so).
+		Err(enigma_chain::ChainError::Failed(e)) if e.contains("AlreadySubmitted") => {},
 		Err(e) => return Err(local(e)),
 	}
 	// A passing RPC error must not cost the reveal (the member would be late): keep asking for

@@ -10,7 +10,9 @@
 //!   holding the inputs; the task id is the hash of the task. Committee members first commit to
 //!   their result ([`Pallet::commit_result`]), then reveal it ([`Pallet::submit_result`]) once
 //!   commitments are closed, so that nobody can copy a result it has not computed; a majority
-//!   of identical reveals completes the task: the agreeing workers are paid the gas used (at
+//!   of identical reveals completes the task once every member that committed has revealed or
+//!   the reveal window has ended (so block authors do not choose whose honest reveal is paid):
+//!   the agreeing workers are paid the gas used (at
 //!   most the limit), the rest is released, and dissenters are slashed for ResultMismatch. Past
 //!   the deadline a pending task fails, the requester is refunded and members who did not
 //!   answer are slashed for Timeout.
@@ -379,6 +381,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Results<T: Config> = StorageMap<_, Identity, H256, ResultOf<T>>;
 
+	/// Tasks whose result a quorum agreed on while other members that committed had yet to
+	/// reveal: they complete at the start of this block, the end of their reveal window.
+	#[pallet::storage]
+	pub type Settles<T: Config> = StorageMap<_, Twox64Concat, BlockNumberFor<T>, BoundedVec<H256, T::MaxTasksPerBlock>, ValueQuery>;
+
 	#[pallet::storage]
 	pub type Deadlines<T: Config> = StorageMap<_, Twox64Concat, BlockNumberFor<T>, BoundedVec<H256, T::MaxTasksPerBlock>, ValueQuery>;
 
@@ -500,6 +507,17 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			// Settlements first: a reveal window that ends at the deadline completes its task
+			// before the deadline would fail it.
+			let settling = Settles::<T>::take(now);
+			let settled = settling.len() as u64;
+			for task in settling {
+				Self::settle(task);
+			}
+			let settle_weight = T::WeightInfo::submit_result(T::MaxCommitteeSize::get())
+				.saturating_add(Self::answer_reads())
+				.saturating_mul(settled)
+				.saturating_add(T::DbWeight::get().reads_writes(1, 1));
 			let due = Deadlines::<T>::take(now);
 			let n = due.len() as u32;
 			for task in due {
@@ -510,7 +528,9 @@ pub mod pallet {
 			for task in old {
 				Self::prune(task);
 			}
-			T::WeightInfo::expire_tasks(n, T::MaxCommitteeSize::get()).saturating_add(T::WeightInfo::prune_tasks(pruned, T::MaxCommitteeSize::get()))
+			T::WeightInfo::expire_tasks(n, T::MaxCommitteeSize::get())
+				.saturating_add(T::WeightInfo::prune_tasks(pruned, T::MaxCommitteeSize::get()))
+				.saturating_add(settle_weight)
 		}
 	}
 
@@ -715,11 +735,16 @@ pub mod pallet {
 		}
 
 		/// A committee member reveals the result it committed to, with the commitment's salt,
-		/// once commitments are closed. A majority of identical results completes the task.
+		/// once commitments are closed. A majority of identical results completes the task, once
+		/// every member that committed has revealed or the reveal window has ended
+		/// ([`Pallet::settle_or_wait`]): every member that revealed the agreed result is paid.
 		#[pallet::call_index(4)]
 		// The measured weight plus the commitment and reveal block read (until the next run of
 		// `scripts/benchmark-weights.sh` measures the commitment check with the rest).
-		#[pallet::weight(T::WeightInfo::submit_result(T::MaxCommitteeSize::get()).saturating_add(Pallet::<T>::answer_reads()))]
+		// Plus the candidates read to find an agreed result and the settlement written.
+		#[pallet::weight(T::WeightInfo::submit_result(T::MaxCommitteeSize::get())
+			.saturating_add(Pallet::<T>::answer_reads())
+			.saturating_add(T::DbWeight::get().reads_writes(T::MaxCommitteeSize::get() as u64 + 1, 1)))]
 		pub fn submit_result(origin: OriginFor<T>, task: H256, result: ResultOf<T>, salt: [u8; 32]) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let (info, members) = Self::open_task(task, &who)?;
@@ -737,8 +762,12 @@ pub mod pallet {
 				entry.1
 			});
 			Self::deposit_event(Event::ResultSubmitted { task, worker: who });
-			if votes >= T::Workers::quorum(members.len() as u32) {
-				Self::complete(task, info, hash, &members);
+			let quorum = T::Workers::quorum(members.len() as u32);
+			if votes >= quorum {
+				Self::settle_or_wait(task, info, hash, votes == quorum, &members);
+			} else if let Some(agreed) = Self::agreed(&task, quorum) {
+				// A late dissent: the agreed result may be all that was still waited for.
+				Self::settle_or_wait(task, info, agreed, false, &members);
 			} else if !Self::can_complete(&task, &members) {
 				Self::fail(task, info, &members);
 			}
@@ -968,6 +997,41 @@ pub mod pallet {
 		fn ensure_can_pay(who: &T::AccountId) -> DispatchResult {
 			ensure!(T::Currency::balance(who) >= T::MinRequesterBalance::get(), Error::<T>::BalanceTooLow);
 			Ok(())
+		}
+
+		/// The revealed result a quorum of members agree on, if any (two cannot: a quorum is a
+		/// majority).
+		fn agreed(task: &H256, quorum: u32) -> Option<H256> {
+			Candidates::<T>::iter_prefix(task).find(|(_, (_, votes))| *votes >= quorum).map(|(hash, _)| hash)
+		}
+
+		/// A quorum agrees on `agreed`. The task completes now if no member that committed is
+		/// still to reveal; otherwise at the end of the reveal window (`RevealWindow` blocks after
+		/// reveals opened, or the deadline if sooner), so that every member that revealed the agreed
+		/// result by then is paid, and not only those whose reveals the block authors took first.
+		/// `first` is true for the reveal that made the quorum: it schedules the settlement.
+		fn settle_or_wait(task: H256, info: TaskOf<T>, agreed: H256, first: bool, members: &[T::AccountId]) {
+			let now = frame_system::Pallet::<T>::block_number();
+			let waiting = members.iter().any(|m| Commitments::<T>::contains_key(task, m) && !Submissions::<T>::contains_key(task, m));
+			let window_ends = RevealFrom::<T>::get(task).unwrap_or(now).saturating_add(T::RevealWindow::get()).min(info.deadline);
+			if !waiting || now >= window_ends {
+				Self::complete(task, info, agreed, members);
+			} else if first && Settles::<T>::try_mutate(window_ends, |list| list.try_push(task)).is_err() {
+				// No room left to wait in: settle now rather than not at all.
+				Self::complete(task, info, agreed, members);
+			}
+		}
+
+		/// The end of a task's reveal window: the result a quorum agreed on completes it.
+		fn settle(task: H256) {
+			let Some(info) = Tasks::<T>::get(task) else { return };
+			if info.status != TaskStatus::Pending {
+				return;
+			}
+			let members = T::Workers::committee(info.committee).unwrap_or_default();
+			if let Some(agreed) = Self::agreed(&task, T::Workers::quorum(members.len() as u32)) {
+				Self::complete(task, info, agreed, &members);
+			}
 		}
 
 		/// Whether some result can still gather a quorum of the committee: the best revealed

@@ -681,6 +681,10 @@ fn a_member_cannot_copy_a_result_it_did_not_compute() {
 		let free14 = Balances::free_balance(14);
 		assert_ok!(reveal(12, task, &good));
 		assert_ok!(reveal(13, task, &good));
+		// A quorum agrees; 14 committed and has not revealed, so the task waits for it until
+		// the reveal window ends.
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Pending);
+		run_to(from + REVEAL_WINDOW);
 		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Completed);
 		for w in [11, 12, 13] {
 			assert_eq!(Balances::free_balance(w), 100_000 - STAKE + 300);
@@ -705,6 +709,79 @@ fn a_member_cannot_copy_a_result_it_did_not_compute() {
 		assert_eq!((staked(11), staked(12), staked(14)), (STAKE, STAKE, STAKE));
 		assert_eq!(staked(13), STAKE - 1_000);
 		System::assert_has_event(pallet_workers::Event::Slashed { task, worker: 13, offence: Offence::Timeout, amount: 1_000 }.into());
+	});
+}
+
+/// A quorum of identical reveals does not end the task while members that committed have yet to
+/// reveal: they have until the end of the reveal window, so every honest reveal is paid and a
+/// block author cannot choose whose is (by including three reveals and holding back the fourth).
+/// With everyone revealed the task completes at once; a member that never reveals delays it
+/// only to the window's end, and a window cut short by the deadline still completes the task.
+#[test]
+fn every_member_that_reveals_the_agreed_result_in_its_window_is_paid() {
+	new_test_ext().execute_with(|| {
+		let (_, contract, secret) = setup();
+		let good = result(b"avg=63600", 900, vec![], vec![]);
+		// All four commit; three reveals make a quorum, the fourth comes a block later.
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		for w in [11, 12, 13, 14] {
+			assert_ok!(commit(w, task, &good));
+		}
+		let from = RevealFrom::<Test>::get(task).unwrap();
+		run_to(from);
+		for w in [11, 12, 13] {
+			assert_ok!(reveal(w, task, &good));
+		}
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Pending, "14 may still reveal");
+		assert_eq!(crate::Settles::<Test>::get(from + REVEAL_WINDOW).to_vec(), vec![task]);
+		run_to(from + 1);
+		assert_ok!(reveal(14, task, &good));
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Completed, "the last reveal completes it");
+		for w in [11, 12, 13, 14] {
+			assert_eq!(Balances::free_balance(w), 100_000 - STAKE + 225, "{w} is paid a quarter of the gas");
+		}
+		// The settlement finds the task done and leaves it so.
+		run_to(from + REVEAL_WINDOW);
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Completed);
+
+		// 14 commits and never reveals: the quorum completes the task when the window ends.
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		for w in [11, 12, 13, 14] {
+			assert_ok!(commit(w, task, &good));
+		}
+		let from = RevealFrom::<Test>::get(task).unwrap();
+		run_to(from);
+		for w in [11, 12, 13] {
+			assert_ok!(reveal(w, task, &good));
+		}
+		run_to(from + REVEAL_WINDOW - 1);
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Pending);
+		run_to(from + REVEAL_WINDOW);
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Completed);
+		for w in [11, 12, 13] {
+			assert_eq!(Balances::free_balance(w), 100_000 - STAKE + 225 + 300);
+		}
+		assert_eq!((Balances::free_balance(14), staked(14)), (100_000 - STAKE + 225, STAKE), "14: not paid, not slashed");
+
+		// Reveals open one block before the deadline: the window ends at the deadline, and the
+		// task completes there rather than failing.
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		let deadline = Tasks::<Test>::get(task).unwrap().deadline;
+		run_to(deadline - 1);
+		for w in [11, 12, 13, 14] {
+			assert_ok!(commit(w, task, &good));
+		}
+		for w in [11, 12, 13] {
+			assert_ok!(reveal(w, task, &good));
+		}
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Pending);
+		assert_eq!(crate::Settles::<Test>::get(deadline).to_vec(), vec![task], "the window ends at the deadline");
+		run_to(deadline);
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Completed);
+		assert_eq!((staked(11), staked(12), staked(13)), (STAKE, STAKE, STAKE));
 	});
 }
 

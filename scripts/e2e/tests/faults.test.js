@@ -1,5 +1,6 @@
 // A committee member dies in the middle of a task: the other three continue without it at their
-// original Shamir points and the task completes with their quorum; the dead member gets no pay,
+// original Shamir points, one of them crashes after committing to its result and reveals it after
+// a restart, and the task completes with their quorum; the dead member gets no pay,
 // and keeps its stake (the chain cannot tell it from a slow one once a quorum answered; a task
 // that fails at its deadline is what slashes the silent). It holds shares of live secrets, so it
 // cannot leave until their owner removes them. Then a member started with `--misbehave` sends
@@ -13,6 +14,7 @@ import assert from 'node:assert/strict';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { Node, tempDir, waitUntil } from '../lib/node.js';
@@ -49,7 +51,7 @@ after(async () => {
   await node?.destroy();
 });
 
-test('a member killed mid-task: the others complete it, and the dead one is not paid', async () => {
+test('a member killed mid-task: the others complete it (one of them restarted between commitment and reveal), and the dead one is not paid', async () => {
   const keyring = new Keyring({ type: 'sr25519' });
   const alice = keyring.addFromUri('//Alice');
   const ferdie = keyring.addFromUri('//Ferdie');
@@ -82,11 +84,30 @@ test('a member killed mid-task: the others complete it, and the dead one is not 
   const { task } = findEvent(submitted.events, 'secretCompute', 'TaskCreated').data;
   await workers[3].kill(); // Ferdie crashes as the committee starts
 
+  // Charlie crashes right after its commitment lands, before reveals open, and comes back. With
+  // Ferdie gone the quorum of 3 needs Charlie's vote: the restarted worker must reveal the
+  // result it computed before the crash (it cannot recompute: the others have moved on).
+  const charlie = keyring.addFromUri('//Charlie');
+  await waitUntil('Charlie committed', async () =>
+    events.find((e) => e.section === 'secretCompute' && e.method === 'ResultCommitted' && e.data.task.eq(task) &&
+      e.data.worker.eq(charlie.address)),
+  { timeoutMs: 120_000, everyMs: 50 });
+  await workers[1].kill();
+  assert.ok(!events.some((e) => e.section === 'secretCompute' && e.method === 'ResultSubmitted' && e.data.worker.eq(charlie.address)),
+    'Charlie was killed before it revealed');
+  workers[1] = await new Daemon(WORKER_BIN, workers[1].args, workers[1].logFile).start();
+
   const completed = await waitUntil('TaskCompleted', async () =>
     events.find((e) => e.section === 'secretCompute' && e.method === 'TaskCompleted' && e.data.task.eq(task)),
   { timeoutMs: 120_000 });
   const outputs = api.createType('Vec<u128>', completed.data.outputs.toU8a(true)).map((v) => v.toNumber());
   assert.deepEqual(outputs, [Math.floor(SALARIES.reduce((a, b) => a + b, 0) / SALARIES.length)]);
+  assert.ok(events.some((e) => e.section === 'secretCompute' && e.method === 'ResultSubmitted' && e.data.task.eq(task) &&
+    e.data.worker.eq(charlie.address)), 'the restarted Charlie revealed');
+  const paid = events.filter((e) => e.section === 'balances' && e.method === 'TransferOnHold' && e.data.source.eq(user.address))
+    .map((e) => e.data.dest.toString());
+  assert.ok(paid.includes(charlie.address), 'Charlie, restarted between commitment and reveal, is paid');
+  assert.match(readFileSync(workers[1].logFile, 'utf8'), /resuming with the result computed before a restart/);
 
   // Past the deadline: nobody reported or slashed Ferdie, and it earned nothing.
   const ends = (await api.query.secretCompute.tasks(task)).unwrap().deadline.toNumber();

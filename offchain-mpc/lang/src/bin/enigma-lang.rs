@@ -161,7 +161,7 @@ fn run_cli() -> Result<(), String> {
 				Emit::Stats => {
 					let gas = compiled.manifest.gas.expect("priced");
 					println!(
-						"{}::{}: {} parties, {} gates; adds {}, muls {}, opens {}, inputs {}, rounds {}; gas {} plancks",
+						"{}::{}: {} parties, {} gates; adds {}, muls {}, opens {}, inputs {}, random bits {}, rounds {}; gas {} plancks",
 						contract.name,
 						entry,
 						compiled.circuit.parties(),
@@ -170,6 +170,7 @@ fn run_cli() -> Result<(), String> {
 						gas.muls,
 						gas.opens,
 						gas.inputs,
+						gas.bits,
 						gas.rounds,
 						gas.total
 					);

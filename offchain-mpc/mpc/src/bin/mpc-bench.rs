@@ -173,8 +173,9 @@ fn print_json(args: &Args, figures: &[Figures], party: Option<usize>) {
 	let bytes = figures.iter().map(|f| f.bytes_sent).sum::<u64>() / figures.len() as u64;
 	let pre_bytes = figures.iter().map(|f| f.preprocessing_bytes).sum::<u64>() / figures.len() as u64;
 	let rounds = figures.iter().map(|f| f.rounds).max().unwrap_or(0);
-	// The malicious protocol's rate includes its preprocessing, as the targets do.
-	let rate_secs = if args.protocol == Protocol::ShamirMalicious { online + pre } else { online };
+	// The malicious protocol's rate includes its preprocessing, as the targets do; so does every
+	// comparison's (its random bits are dealt in the preprocessing).
+	let rate_secs = if args.protocol == Protocol::ShamirMalicious || args.op == Op::Lt { online + pre } else { online };
 	let json = serde_json::json!({
 		"protocol": format!("{:?}", args.protocol).to_lowercase(),
 		"parties": args.parties,
@@ -222,6 +223,15 @@ fn run_party(args: &Args, id: usize) -> Result<Figures, String> {
 	run.map_err(|e| e.to_string())
 }
 
+/// For comparisons: deal (and, where the protocol needs it, prove) the random bits of `size`
+/// comparisons' masks ahead, as a run does before its first layer.
+fn deal_mask_bits<M: Mpc>(mpc: &mut M, args: &Args, size: usize) -> Result<(), MpcError> {
+	if args.op != Op::Lt {
+		return Ok(());
+	}
+	nonlinear::prepare(mpc, &[], size * (args.bits + 1 + nonlinear::STATISTICAL_SECURITY) as usize)
+}
+
 /// Batches of `batch` operations until `count` are done.
 fn batches(args: &Args) -> impl Iterator<Item = usize> {
 	let (count, batch) = (args.count, args.batch.max(1));
@@ -242,6 +252,7 @@ fn bench<F: MpcField, T: Transport>(args: &Args, transport: T) -> Result<Figures
 					let reductions = if args.op == Op::Mul || args.op == Op::InnerProduct { size } else { 0 };
 					mpc.core.prepare_doubles(reductions)?;
 				}
+				deal_mask_bits(&mut mpc, args, size)?;
 				fig.preprocessing_secs += start.elapsed().as_secs_f64();
 				let (start, before) = (Instant::now(), mpc.stats());
 				online(&mut mpc, args, operands)?;
@@ -258,6 +269,7 @@ fn bench<F: MpcField, T: Transport>(args: &Args, transport: T) -> Result<Figures
 				if args.op != Op::Lt {
 					mpc.prepare(size)?;
 				}
+				deal_mask_bits(&mut mpc, args, size)?;
 				fig.preprocessing_secs += start.elapsed().as_secs_f64();
 				let (start, before) = (Instant::now(), mpc.stats());
 				online(&mut mpc, args, operands)?;
