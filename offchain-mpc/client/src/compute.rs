@@ -116,6 +116,10 @@ pub enum ContractCommand {
 		/// Public arguments as a JSON object, e.g. {"n": 5}.
 		#[arg(long)]
 		args: Option<String>,
+		/// Members of the committee that will run it: the gas depends on it (t + 1 of them deal
+		/// each random bit the contract uses).
+		#[arg(long, default_value_t = enigma_lang::DEFAULT_COMMITTEE)]
+		committee_size: usize,
 	},
 }
 
@@ -168,10 +172,18 @@ async fn prices(chain: &Chain) -> Result<Prices, String> {
 }
 
 /// Compiles `entry` as the workers will for a task created at `block` by `submitter` (what
-/// `now()` and `submitter()` return).
-fn compile(source: &str, entry: &str, args: &BTreeMap<String, PublicArg>, prices: &Prices, block: BlockNumber, submitter: &AccountId) -> Result<Compiled, String> {
+/// `now()` and `submitter()` return), run by a committee of `committee` members.
+fn compile(
+	source: &str,
+	entry: &str,
+	args: &BTreeMap<String, PublicArg>,
+	prices: &Prices,
+	block: BlockNumber,
+	submitter: &AccountId,
+	committee: usize,
+) -> Result<Compiled, String> {
 	let facts = ChainFacts { block: block.into(), submitter: submitter_value(submitter) };
-	enigma_lang::compile_task(source, entry, args, facts, prices).map_err(|d| format!("the contract does not compile: {}", d.message))
+	enigma_lang::compile_task(source, entry, args, facts, prices, committee).map_err(|d| format!("the contract does not compile: {}", d.message))
 }
 
 async fn contract_source(chain: &Chain, hash: H256) -> Result<String, String> {
@@ -464,13 +476,13 @@ pub async fn contract(ctx: &Ctx, command: ContractCommand) -> Result<(), String>
 			}
 			println!("{hash:?}");
 		}
-		ContractCommand::Quote { file, entry, args } => {
+		ContractCommand::Quote { file, entry, args, committee_size } => {
 			let source = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
 			let chain = ctx.chain().await?;
 			let prices = prices(&chain).await?;
 			// As a task created in the next block would run it.
 			let next = chain.best_number().await.map_err(|e| e.to_string())? + 1;
-			let gas = compile(&source, &entry, &parse_args(args.as_deref())?, &prices, next, &AccountId::from([0u8; 32]))?
+			let gas = compile(&source, &entry, &parse_args(args.as_deref())?, &prices, next, &AccountId::from([0u8; 32]), committee_size)?
 				.manifest
 				.gas
 				.ok_or("no gas figure")?;
@@ -493,7 +505,13 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 					let source = contract_source(&chain, contract).await?;
 					let next = chain.best_number().await.map_err(|e| e.to_string())? + 1;
 					let me = AccountId::from(pair.public());
-					compile(&source, &entry, &parse_args(args.as_deref())?, &prices(&chain).await?, next, &me)?.manifest.gas.map(|g| g.total).unwrap_or(0)
+					// The committee holding the inputs runs the task (the chain refuses inputs
+					// held by different committees).
+					let first = inputs.first().ok_or("a task needs at least one input")?;
+					let held: pallet_secret_compute::runtime_api::SecretView<AccountId> =
+						chain.runtime_api::<Option<_>>("SecretComputeApi_secret", *first, None).await.map_err(|e| e.to_string())?.ok_or("unknown input secret")?;
+					let committee = members_of(&chain, held.committee).await?.len();
+					compile(&source, &entry, &parse_args(args.as_deref())?, &prices(&chain).await?, next, &me, committee)?.manifest.gas.map(|g| g.total).unwrap_or(0)
 				}
 			};
 			let call = RuntimeCall::SecretCompute(pallet_secret_compute::Call::submit_task {
@@ -566,7 +584,7 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 			let source = contract_source(&chain, view.contract).await?;
 			let entry = String::from_utf8_lossy(&view.entry).to_string();
 			let args = parse_args(std::str::from_utf8(&view.public_args).ok().filter(|s| !s.is_empty()))?;
-			let compiled = compile(&source, &entry, &args, &prices(&chain).await?, view.created, &view.requester)?;
+			let compiled = compile(&source, &entry, &args, &prices(&chain).await?, view.created, &view.requester, view.members.len())?;
 			let mut public_iter = public.into_iter();
 			let mut public_out = serde_json::Map::new();
 			let mut private_out = serde_json::Map::new();

@@ -30,7 +30,8 @@ pub use diagnostics::Diagnostic;
 pub use manifest::{Gas, Manifest, Prices};
 
 use blake2::{digest::consts::U32, Blake2b, Digest};
-use enigma_mpc::circuit::Circuit;
+use enigma_mpc::circuit::{threshold_of, Circuit};
+pub use enigma_mpc::circuit::DEFAULT_COMMITTEE;
 use std::collections::BTreeMap;
 
 /// A compiled entry point.
@@ -82,12 +83,21 @@ pub fn compile_with_prices(
 }
 
 /// Compile `entry` as a task runs it: with the chain's facts about the task (`now()`,
-/// `submitter()`) and the chain's prices. Workers and clients compile tasks with this.
-pub fn compile_task(source: &str, entry: &str, public: &BTreeMap<String, PublicArg>, facts: ChainFacts, prices: &Prices) -> Result<Compiled, Diagnostic> {
-	compile_with(source, entry, public, 1, Some(facts), prices)
+/// `submitter()`), the chain's prices and the size of the committee that runs it (the gas
+/// depends on it). Workers and clients compile tasks with this.
+pub fn compile_task(
+	source: &str,
+	entry: &str,
+	public: &BTreeMap<String, PublicArg>,
+	facts: ChainFacts,
+	prices: &Prices,
+	committee: usize,
+) -> Result<Compiled, Diagnostic> {
+	compile_for(source, entry, public, 1, Some(facts), prices, committee)
 }
 
-/// The general form: at least `min_parties` parties, the chain's facts if known.
+/// At least `min_parties` parties, the chain's facts if known, priced for a committee of
+/// [`DEFAULT_COMMITTEE`] members.
 pub fn compile_with(
 	source: &str,
 	entry: &str,
@@ -96,9 +106,22 @@ pub fn compile_with(
 	facts: Option<ChainFacts>,
 	prices: &Prices,
 ) -> Result<Compiled, Diagnostic> {
+	compile_for(source, entry, public, min_parties, facts, prices, DEFAULT_COMMITTEE)
+}
+
+/// The general form: gas for a committee of `committee` members.
+pub fn compile_for(
+	source: &str,
+	entry: &str,
+	public: &BTreeMap<String, PublicArg>,
+	min_parties: usize,
+	facts: Option<ChainFacts>,
+	prices: &Prices,
+	committee: usize,
+) -> Result<Compiled, Diagnostic> {
 	let contract = parse(source)?;
 	let (circuit, mut manifest) = compiler::Compiler::compile(&contract, entry, public, min_parties, facts)?;
-	manifest.gas = Some(Gas::price(circuit.cost(), prices));
+	manifest.gas = Some(Gas::price(circuit.cost_at(threshold_of(committee)), prices));
 	manifest.code_hash = code_hash(source);
 	Ok(Compiled { circuit, manifest })
 }

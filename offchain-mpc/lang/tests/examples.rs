@@ -1,7 +1,7 @@
 //! Every example contract runs in the clear and as an MPC with the same, known results.
 
 use enigma_lang::{
-	compile, compile_with,
+	compile, compile_for, compile_with,
 	run::{self, Inputs, Protocol},
 	ChainFacts, Prices, PublicArg,
 };
@@ -165,4 +165,22 @@ fn every_compilation_of_a_contract_gives_the_same_circuit() {
 			assert_eq!(again.circuit.digest(), first.circuit.digest(), "{contract}::{entry} compiled to another circuit");
 		}
 	}
+}
+
+/// A task's gas depends on its committee: t + 1 members deal each random bit, so a committee of
+/// 5 to 7 (t = 2, 3) pays one more dealing round and one more multiplication per bit than one of
+/// 3 or 4 (t = 1), and a committee of 2 (t = 0, one dealer) pays no XOR at all.
+#[test]
+fn the_quote_follows_the_committee_size() {
+	let prices = Prices::default();
+	let gas = |committee| compile_for(&source("millionaires"), "richer", &BTreeMap::new(), 2, None, &prices, committee).unwrap().manifest.gas.unwrap();
+	let (three, four, five, seven) = (gas(3), gas(4), gas(5), gas(7));
+	assert_eq!(three.total, four.total);
+	assert_eq!(three.bits, 105, "a 64-bit comparison's mask");
+	assert_eq!((five.rounds, five.muls), (three.rounds + 1, three.muls + three.bits));
+	assert_eq!(five.total, three.total + prices.round + three.bits as u128 * prices.mul);
+	assert_eq!((seven.rounds, seven.muls), (five.rounds, five.muls + three.bits));
+	let two = gas(2);
+	assert_eq!((two.rounds, two.muls), (three.rounds - 1, three.muls - three.bits));
+	assert_eq!(compile_with(&source("millionaires"), "richer", &BTreeMap::new(), 2, None, &prices).unwrap().manifest.gas.unwrap().total, three.total);
 }

@@ -97,9 +97,16 @@ pub struct Cost {
 	pub rounds: u64,
 }
 
-/// The corruption threshold gas is priced at: committees of 3 or 4 members. Only the random
-/// bits depend on it (t + 1 parties deal each one: t multiplications, 1 + ⌈log2(t + 1)⌉ rounds).
-pub const PRICED_THRESHOLD: usize = 1;
+/// The corruption threshold of a committee of `members` (honest majority: t < n/2). Only the
+/// random bits' cost depends on it (t + 1 parties deal each one: t multiplications and
+/// 1 + ⌈log2(t + 1)⌉ rounds), so a task's gas depends on its committee's size.
+pub fn threshold_of(members: usize) -> usize {
+	members.saturating_sub(1) / 2
+}
+
+/// The committee size a cost is given for when none is named ([`Circuit::cost`]): 3 or 4
+/// members, t = 1.
+pub const DEFAULT_COMMITTEE: usize = 3;
 
 /// Rounds that dealing and combining random bits takes at threshold t ([`nonlinear::xor_all`]).
 pub fn bit_rounds(t: usize) -> u64 {
@@ -286,10 +293,10 @@ impl Circuit {
 		layer
 	}
 
-	/// The operation counts and online rounds of running this circuit with [`execute`], as gas
-	/// prices them: at [`PRICED_THRESHOLD`].
+	/// The operation counts and online rounds of running this circuit with [`execute`] in a
+	/// committee of [`DEFAULT_COMMITTEE`] members.
 	pub fn cost(&self) -> Cost {
-		self.cost_at(PRICED_THRESHOLD)
+		self.cost_at(threshold_of(DEFAULT_COMMITTEE))
 	}
 
 	/// The operation counts and rounds of a semi-honest run at corruption threshold `t`.

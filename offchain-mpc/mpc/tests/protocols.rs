@@ -101,8 +101,8 @@ fn spdz_with_dealer_free_preprocessing_matches_plaintext() {
 
 #[test]
 fn cost_model_counts_the_rounds_a_semi_honest_run_takes() {
-	// n = 3 and 4 are priced exactly (t = 1); at n = 5 (t = 2) the random bits take one more
-	// round and one more multiplication each, and the model at t = 2 says so.
+	// At n = 5 (t = 2) the random bits take one more round and one more multiplication each than
+	// at n = 3 and 4 (t = 1), and the model at t = 2 says so.
 	for n in [3, 4, 5] {
 		let t = (n - 1) / 2;
 		let mut c = Circuit::new(n);
@@ -129,7 +129,7 @@ fn cost_model_counts_the_rounds_a_semi_honest_run_takes() {
 		assert_eq!(expected.adds, 0);
 		assert_eq!(stats[0].rounds, expected.rounds, "cost model rounds vs measured at n = {n}");
 		assert!(stats.iter().all(|s| s.rounds == stats[0].rounds));
-		assert_eq!(c.cost(), c.cost_at(1), "gas prices t = 1");
+		assert_eq!(c.cost(), c.cost_at(1), "without a committee, t = 1");
 		if t == 2 {
 			let priced = c.cost();
 			assert_eq!((expected.rounds, expected.muls), (priced.rounds + 1, priced.muls + priced.bits));

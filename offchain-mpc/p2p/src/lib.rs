@@ -10,6 +10,7 @@
 //! - [`placement`]: the whitepaper's modified distance, which prefers registered, well-reputed
 //!   workers as holders;
 //! - [`node`]: the node itself, with put, get, replication repair and expiry;
+//! - [`admission`]: incoming connections beyond the open cap are kept for registered workers;
 //! - [`channel`]: MPC sessions over the swarm, implementing the engine's `Transport`;
 //! - an application protocol (`/enigma/app/1`) the worker answers clients on ([`node::AppHandler`]);
 //! - [`sealed`]: messages sealed to a worker's published x25519 key.
@@ -18,6 +19,7 @@
 //! [`placement::Placement`].
 
 pub mod access;
+pub mod admission;
 pub mod channel;
 pub mod cli;
 pub mod node;

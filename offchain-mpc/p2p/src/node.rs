@@ -18,6 +18,7 @@
 
 use crate::{
 	access::AccessControl,
+	admission,
 	channel::{P2pTransport, Sessions},
 	placement::{choose_holders, Placement},
 	protocol::{possession_proof, FrameCodec, MpcFrame, RecordRequest, RecordResponse, Refusal, APP_PROTOCOL, KAD_PROTOCOL, MPC_PROTOCOL, RECORD_PROTOCOL},
@@ -69,8 +70,11 @@ pub struct Config {
 	/// below, new connections are refused as they complete the handshake, before any protocol
 	/// runs on them: a peer that dials again and again cannot exhaust sockets and memory.
 	pub max_connections_per_peer: u32,
-	/// Incoming connections in all, established.
+	/// Incoming connections in all, established, from any peer.
 	pub max_incoming_connections: u32,
+	/// Incoming connections beyond `max_incoming_connections` that only registered workers may
+	/// use ([`Placement::is_worker`]): Sybils that fill the open slots cannot cut a committee off.
+	pub reserved_for_workers: u32,
 	/// Incoming connections still negotiating (Noise, Yamux).
 	pub max_pending_incoming: u32,
 }
@@ -89,6 +93,7 @@ impl Config {
 			serve: true,
 			max_connections_per_peer: 4,
 			max_incoming_connections: 512,
+			reserved_for_workers: 128,
 			max_pending_incoming: 64,
 		}
 	}
@@ -127,6 +132,7 @@ pub struct PutReceipt {
 #[derive(NetworkBehaviour)]
 struct Behaviour {
 	/// First, so that a connection over the limits is refused before the others see it.
+	admission: admission::Behaviour,
 	limits: connection_limits::Behaviour,
 	kad: kad::Behaviour<PersistentStore>,
 	identify: identify::Behaviour,
@@ -267,7 +273,8 @@ impl DhtNode {
 		let record_timeout = config.request_timeout;
 		let kad_mode = if config.serve { kad::Mode::Server } else { kad::Mode::Client };
 
-		let limits = (config.max_connections_per_peer, config.max_incoming_connections, config.max_pending_incoming);
+		let limits = (config.max_connections_per_peer, config.max_pending_incoming);
+		let admission = admission::Behaviour::new(placement.clone(), config.max_incoming_connections, config.reserved_for_workers);
 		let mut swarm = libp2p::SwarmBuilder::with_existing_identity(keypair)
 			.with_tokio()
 			.with_tcp(tcp::Config::default().nodelay(true), noise::Config::new, yamux::Config::default)
@@ -278,11 +285,11 @@ impl DhtNode {
 				// Loopback and private networks never confirm an external address; serve anyway.
 				kad.set_mode(Some(kad_mode));
 				Behaviour {
+					admission,
 					limits: connection_limits::Behaviour::new(
 						connection_limits::ConnectionLimits::default()
 							.with_max_established_per_peer(Some(limits.0))
-							.with_max_established_incoming(Some(limits.1))
-							.with_max_pending_incoming(Some(limits.2)),
+							.with_max_pending_incoming(Some(limits.1)),
 					),
 					kad,
 					identify: identify::Behaviour::new(identify::Config::new("/enigma/id/1".into(), key.public())),

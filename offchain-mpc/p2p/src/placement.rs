@@ -22,6 +22,13 @@ use std::{collections::HashMap, sync::RwLock};
 pub trait Placement: Send + Sync + 'static {
 	/// How much `peer` is preferred as a holder, in [0, 1].
 	fn weight(&self, peer: &PeerId) -> f64;
+
+	/// Whether `peer` is a registered worker, which may use the incoming connection slots kept
+	/// for workers ([`crate::admission`]). Nobody is, by default.
+	fn is_worker(&self, peer: &PeerId) -> bool {
+		let _ = peer;
+		false
+	}
 }
 
 /// Every peer weighs 1: plain Kademlia placement.
@@ -50,6 +57,11 @@ impl FixedWeights {
 impl Placement for FixedWeights {
 	fn weight(&self, peer: &PeerId) -> f64 {
 		self.0.read().expect("lock").get(peer).copied().unwrap_or(0.0)
+	}
+
+	/// Every peer in the table, whatever its weight.
+	fn is_worker(&self, peer: &PeerId) -> bool {
+		self.0.read().expect("lock").contains_key(peer)
 	}
 }
 

@@ -425,3 +425,68 @@ async fn a_sybil_claiming_to_hold_a_record_does_not_stop_its_repair() {
 	assert_eq!(live.len(), 3, "the Sybil is not counted: {live:?}");
 	net.shutdown().await;
 }
+
+/// A bare libp2p peer (Noise and Yamux, no protocol of ours) with `key`'s identity that dials
+/// `target` `dials` times and holds what it gets for `hold`; returns how many connections were
+/// still open at the end.
+async fn hold_connections(key: libp2p::identity::Keypair, target: enigma_p2p::PeerId, address: Multiaddr, dials: usize, hold: Duration) -> usize {
+	use futures::StreamExt;
+	use libp2p::{
+		noise,
+		swarm::{dial_opts::{DialOpts, PeerCondition}, dummy},
+		tcp, yamux,
+	};
+	let mut swarm = libp2p::SwarmBuilder::with_existing_identity(key)
+		.with_tokio()
+		.with_tcp(tcp::Config::default(), noise::Config::new, yamux::Config::default)
+		.unwrap()
+		.with_behaviour(|_| dummy::Behaviour)
+		.unwrap()
+		.with_swarm_config(|c| c.with_idle_connection_timeout(Duration::from_secs(120)))
+		.build();
+	for _ in 0..dials {
+		swarm.dial(DialOpts::peer_id(target).condition(PeerCondition::Always).addresses(vec![address.clone()]).build()).unwrap();
+	}
+	let until = tokio::time::Instant::now() + hold;
+	loop {
+		tokio::select! {
+			_ = swarm.select_next_some() => {},
+			_ = tokio::time::sleep_until(until) => break,
+		}
+	}
+	swarm.network_info().connection_counters().num_established() as usize
+}
+
+/// Issue #16: Sybil peer ids fill a node's open incoming slots (six here); a registered worker,
+/// even one with no reputation yet, still gets in through the slots kept for workers (one slot
+/// per worker), and one more stranger does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sybils_filling_the_open_slots_do_not_keep_a_worker_out() {
+	use libp2p::identity::Keypair;
+	let dir = tempfile::tempdir().unwrap();
+	let placement = Arc::new(enigma_p2p::FixedWeights::new());
+	let worker = Keypair::generate_ed25519();
+	placement.set(worker.public().to_peer_id(), 0.0);
+	let mut config = Config::new(dir.path());
+	config.max_incoming_connections = 6;
+	config.reserved_for_workers = 2;
+	let node = DhtNode::start(config, Arc::new(enigma_p2p::FixedTable::new()), placement).await.expect("node starts");
+	let (target, address) = (node.peer_id(), node.address());
+	// Three Sybils dial four times each: at most six of their twelve connections stay.
+	let sybils: Vec<_> = (0..3)
+		.map(|_| tokio::spawn(hold_connections(Keypair::generate_ed25519(), target, address.clone(), 4, Duration::from_secs(10))))
+		.collect();
+	tokio::time::sleep(Duration::from_secs(4)).await;
+	// The worker dials twice: one reserved slot each, so one connection.
+	let worker = tokio::spawn(hold_connections(worker, target, address.clone(), 2, Duration::from_secs(4)));
+	let stranger = tokio::spawn(hold_connections(Keypair::generate_ed25519(), target, address.clone(), 1, Duration::from_secs(4)));
+	let (worker, stranger) = (worker.await.unwrap(), stranger.await.unwrap());
+	let mut held = 0;
+	for sybil in sybils {
+		held += sybil.await.unwrap();
+	}
+	assert_eq!(held, 6, "the Sybils fill the open slots and no more");
+	assert_eq!(worker, 1, "the worker gets one reserved slot, not two");
+	assert_eq!(stranger, 0, "a stranger does not");
+	node.shutdown().await;
+}

@@ -6,7 +6,8 @@
 //! - writes: the pointer must be registered on chain (`data_info`), paid by the writer, not
 //!   restricted, and the record must have the registered size;
 //! - placement: an active registered worker weighs reputation/1000 × stake/largest stake; any
-//!   other peer weighs 0 (see `enigma_p2p::placement`). Refreshed on every finalized block.
+//!   other peer weighs 0 (see `enigma_p2p::placement`), and only active workers may take the
+//!   incoming connection slots kept for workers. Refreshed on every finalized block.
 
 use enigma_chain::Chain;
 use enigma_p2p::{AccessControl, AccountId, PeerId, Placement, Pointer};
@@ -95,6 +96,12 @@ impl ChainPlacement {
 impl Placement for ChainPlacement {
 	fn weight(&self, peer: &PeerId) -> f64 {
 		self.weights.read().expect("weights lock").get(peer).copied().unwrap_or(0.0)
+	}
+
+	/// Every active registered worker, whatever its reputation: it may use the incoming
+	/// connection slots kept for workers.
+	fn is_worker(&self, peer: &PeerId) -> bool {
+		self.weights.read().expect("weights lock").contains_key(peer)
 	}
 }
 

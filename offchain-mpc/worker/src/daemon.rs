@@ -223,6 +223,7 @@ async fn catch_up(worker: &Arc<Worker>) -> Result<(), DaemonError> {
 	for secret in worker.store.unacknowledged() {
 		worker.acknowledge_in_background(secret);
 	}
+	crate::tasks::sweep_results(worker).await;
 	let assigned: Vec<sp_core::H256> = worker.chain.runtime_api("SecretComputeApi_assignments", worker.account(), None).await?;
 	for task in assigned {
 		spawn_task(worker, task);

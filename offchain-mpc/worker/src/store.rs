@@ -151,20 +151,43 @@ impl WorkerStore {
 		self.db.commit([(COL_OUTPUTS, (task, output).encode(), Some(held.encode()))])
 	}
 
-	/// The SCALE-encoded result this worker computed for `task`, kept from before its commitment
-	/// until the task ends: a restart between commitment and reveal must not cost the reveal
-	/// (the member would be late and slashed for a result it had computed).
-	pub fn result(&self, task: &H256) -> Option<Vec<u8>> {
-		self.db.get(COL_OUTPUTS, &result_key(task)).ok().flatten()
+	/// The result this worker computed for `task` (SCALE-encoded), kept from before its
+	/// commitment until the task ends: a restart between commitment and reveal must not cost the
+	/// reveal (the member would be late and slashed for a result it had computed). Sealed to the
+	/// worker's own key like its shares (a failed task's outputs were never published), and bound
+	/// to the block that created the task, so that a chain reset that reuses the id does not
+	/// bring back another chain's result.
+	pub fn result(&self, task: &H256, created: u32, secret: &x25519_dalek::StaticSecret) -> Option<Vec<u8>> {
+		let sealed: Vec<u8> = self.get(COL_OUTPUTS, &result_key(task))?;
+		sealed::open(secret, &result_context(task, created), &sealed)
 	}
 
-	pub fn put_result(&self, task: &H256, encoded: Vec<u8>) -> Result<(), parity_db::Error> {
-		self.db.commit([(COL_OUTPUTS, result_key(task), Some(encoded))])
+	pub fn put_result(&self, task: &H256, created: u32, public: &[u8; 32], encoded: &[u8]) -> Result<(), parity_db::Error> {
+		let mut tasks = self.stored_results();
+		if !tasks.contains(task) {
+			tasks.push(*task);
+		}
+		let sealed = sealed::seal(public, &result_context(task, created), encoded);
+		self.db.commit([(COL_OUTPUTS, result_key(task), Some(sealed.encode())), (COL_OUTPUTS, RESULTS_INDEX.to_vec(), Some(tasks.encode()))])
 	}
 
 	pub fn remove_result(&self, task: &H256) -> Result<(), parity_db::Error> {
-		self.db.commit([(COL_OUTPUTS, result_key(task), None)])
+		let tasks: Vec<H256> = self.stored_results().into_iter().filter(|t| t != task).collect();
+		self.db.commit([(COL_OUTPUTS, result_key(task), None), (COL_OUTPUTS, RESULTS_INDEX.to_vec(), Some(tasks.encode()))])
 	}
+
+	/// The tasks whose results are stored (for the sweep at start: those no longer pending go).
+	pub fn stored_results(&self) -> Vec<H256> {
+		self.get(COL_OUTPUTS, RESULTS_INDEX).unwrap_or_default()
+	}
+}
+
+/// The list of tasks with a stored result, in the outputs' column (7 bytes: no (task, output)
+/// key, 36 bytes, nor result key, 39, encodes to it).
+const RESULTS_INDEX: &[u8] = b"results";
+
+fn result_context(task: &H256, created: u32) -> Vec<u8> {
+	(b"enigma/task-result/v1", task, created).encode()
 }
 
 /// Results share the outputs' column under a key no (task, output) pair encodes to (39 bytes,
@@ -189,20 +212,27 @@ mod tests {
 	}
 
 	#[test]
-	fn a_computed_result_survives_a_restart_until_it_is_removed() {
+	fn a_computed_result_survives_a_restart_sealed_until_it_is_removed() {
 		let dir = tempfile::tempdir().unwrap();
+		let secret = x25519_dalek::StaticSecret::from([7u8; 32]);
+		let public = x25519_dalek::PublicKey::from(&secret).to_bytes();
 		let (task, other) = (H256::repeat_byte(5), H256::repeat_byte(6));
 		{
 			let store = WorkerStore::open(dir.path()).unwrap();
-			store.put_result(&task, vec![1, 2, 3]).unwrap();
-			store.put_output(&task, 0, &HeldOutput::seal(&[9u8; 32], &task, 0, H256::zero(), b"x")).unwrap();
+			store.put_result(&task, 40, &public, b"result bytes").unwrap();
+			store.put_result(&other, 41, &public, b"other result").unwrap();
+			store.put_output(&task, 0, &HeldOutput::seal(&public, &task, 0, H256::zero(), b"x")).unwrap();
 		}
 		let store = WorkerStore::open(dir.path()).unwrap();
-		assert_eq!(store.result(&task), Some(vec![1, 2, 3]));
-		assert_eq!(store.result(&other), None);
+		assert_eq!(store.result(&task, 40, &secret).as_deref(), Some(&b"result bytes"[..]));
+		assert_eq!(store.result(&task, 39, &secret), None, "a task of that id created at another block is another task");
+		let raw = store.db.get(COL_OUTPUTS, &result_key(&task)).unwrap().unwrap();
+		assert!(!raw.windows(12).any(|w| w == b"result bytes"), "sealed at rest");
 		assert!(store.output(&task, 0).is_some(), "outputs and results do not collide");
+		assert_eq!(store.stored_results(), vec![task, other]);
 		store.remove_result(&task).unwrap();
-		assert_eq!(store.result(&task), None);
+		assert_eq!(store.result(&task, 40, &secret), None);
+		assert_eq!(store.stored_results(), vec![other]);
 	}
 
 	#[test]

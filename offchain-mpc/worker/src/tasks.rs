@@ -107,11 +107,12 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 		return Ok(());
 	}
 	let me = view.members.iter().position(|m| *m == worker.account()).ok_or(TaskError::Local("not in this task's committee".into()))?;
-	if let Some(result) = worker.store.result(&task).and_then(|bytes| TaskResult::<Runtime>::decode(&mut &bytes[..]).ok()) {
+	let stored = worker.store.result(&task, view.created, &worker.keys.encryption);
+	if let Some(result) = stored.and_then(|bytes| TaskResult::<Runtime>::decode(&mut &bytes[..]).ok()) {
 		// Computed before a restart, perhaps committed already: reveal it, do not recompute (the
 		// others have moved on, and a run without them cannot happen).
 		tracing::info!(target: "worker", "task {task:?}: resuming with the result computed before a restart");
-		return finish(&worker, task, result).await;
+		return finish(&worker, task, result, view.created).await;
 	}
 	// From now on, the other members' frames may arrive before this worker opens the run.
 	let peers = worker.peer_ids(&view.members).await.map_err(TaskError::Local)?;
@@ -128,7 +129,8 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	let args = PublicArg::parse_json(std::str::from_utf8(&view.public_args).map_err(|_| "public args are not UTF-8")?)?;
 	// `now()` and `submitter()` come from the chain's record of the task, not from arguments.
 	let facts = ChainFacts { block: view.created.into(), submitter: submitter_value(&view.requester) };
-	let compiled = enigma_lang::compile_task(&source, &entry, &args, facts, &prices).map_err(|d| format!("contract does not compile: {}", d.message))?;
+	let compiled =
+		enigma_lang::compile_task(&source, &entry, &args, facts, &prices, view.members.len()).map_err(|d| format!("contract does not compile: {}", d.message))?;
 	let (circuit, manifest) = (compiled.circuit, compiled.manifest);
 	// The requester pays the exact quote or the committee does no work at all.
 	let quote = manifest.gas.map(|g| g.total).unwrap_or(0);
@@ -222,9 +224,12 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 		ledger_writes: result.ledger_writes.try_into().map_err(|_| "more ledger writes than the chain takes per task")?,
 		gas_used,
 	};
-	// Kept until the task ends, so a restart after the commitment can still reveal it.
-	worker.store.put_result(&task, result.encode()).map_err(|e| TaskError::Local(format!("storing the result: {e}")))?;
-	finish(&worker, task, result).await?;
+	// Kept until the task ends, so a restart after the commitment can still reveal it. Not
+	// being able to keep it is no reason not to answer now.
+	if let Err(e) = worker.store.put_result(&task, view.created, &worker.keys.encryption_public(), &result.encode()) {
+		tracing::warn!(target: "worker", "task {task:?}: storing the result: {e}; a restart before the reveal would lose it");
+	}
+	finish(&worker, task, result, view.created).await?;
 	tracing::info!(
 		target: "worker",
 		"task {task:?}: result submitted ({public} public outputs, {written} ledger writes, {created} new secrets, {} rounds, {} bytes sent)",
@@ -234,17 +239,43 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	Ok(())
 }
 
-/// Commits to and reveals the stored `result`; forgets it once the task no longer needs it.
-async fn finish(worker: &Worker, task: H256, result: TaskResult<Runtime>) -> Result<(), TaskError> {
+/// Commits to and reveals the stored `result` of the task created at block `created`; forgets
+/// it once the task no longer needs it.
+async fn finish(worker: &Worker, task: H256, result: TaskResult<Runtime>, created: BlockNumber) -> Result<(), TaskError> {
 	let outcome = commit_and_reveal(worker, task, result).await;
-	// A passing local failure (the node unreachable) keeps it for the next attempt.
-	if !matches!(outcome, Err(TaskError::Local(_))) {
+	// Kept only after a passing failure (the node unreachable) while the task is pending: the
+	// next attempt reveals it. Revealed, too late, or the task over: it has no use left.
+	if !matches!(outcome, Err(TaskError::Local(_))) || !still_to_reveal(worker, task, created).await {
 		let _ = worker.store.remove_result(&task);
 	}
 	if outcome.is_ok() {
 		worker.metrics.tasks_completed.inc();
 	}
 	outcome
+}
+
+/// Whether `task` (created at `created`) is pending and this worker may still reveal its result
+/// (when the chain cannot be asked: yes).
+async fn still_to_reveal(worker: &Worker, task: H256, created: BlockNumber) -> bool {
+	match worker.chain.runtime_api::<Option<TaskView<AccountId, Balance, BlockNumber>>>("SecretComputeApi_task", task, None).await {
+		Ok(Some(view)) => view.status == TaskStatus::Pending && view.created == created,
+		Ok(None) => false,
+		Err(_) => true,
+	}
+}
+
+/// At start: forgets stored results of tasks that are no longer pending (they ended while the
+/// worker was down, or their reveal failed for good).
+pub async fn sweep_results(worker: &Worker) {
+	for task in worker.store.stored_results() {
+		let pending = matches!(
+			worker.chain.runtime_api::<Option<TaskView<AccountId, Balance, BlockNumber>>>("SecretComputeApi_task", task, None).await,
+			Ok(Some(view)) if view.status == TaskStatus::Pending
+		);
+		if !pending {
+			let _ = worker.store.remove_result(&task);
+		}
+	}
 }
 
 /// Commits to `result`, waits until the committee's commitments close, then reveals it: a
@@ -284,6 +315,11 @@ async fn commit_and_reveal(worker: &Worker, task: H256, result: TaskResult<Runti
 		Err(enigma_chain::ChainError::Failed(e)) if e.contains("TaskNotPending") => {
 			tracing::info!(target: "worker", "task {task:?}: ended before this member's reveal landed");
 			Ok(())
+		},
+		// Refused by the chain (not committed, say, after an abort): it would be refused again.
+		Err(e @ enigma_chain::ChainError::Failed(_)) => {
+			let _ = worker.store.remove_result(&task);
+			Err(local(e))
 		},
 		Err(e) => Err(local(e)),
 	}

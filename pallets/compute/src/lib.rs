@@ -512,7 +512,7 @@ pub mod pallet {
 			let settling = Settles::<T>::take(now);
 			let settled = settling.len() as u64;
 			for task in settling {
-				Self::settle(task);
+				let _ = Self::settle(task);
 			}
 			let settle_weight = T::WeightInfo::submit_result(T::MaxCommitteeSize::get())
 				.saturating_add(Self::answer_reads())
@@ -528,7 +528,11 @@ pub mod pallet {
 			for task in old {
 				Self::prune(task);
 			}
+			// An expiring task that a quorum agreed on completes instead of failing: the more
+			// costly of the two.
+			let completing = T::WeightInfo::submit_result(T::MaxCommitteeSize::get()).saturating_add(Self::answer_reads()).saturating_mul(n as u64);
 			T::WeightInfo::expire_tasks(n, T::MaxCommitteeSize::get())
+				.max(completing)
 				.saturating_add(T::WeightInfo::prune_tasks(pruned, T::MaxCommitteeSize::get()))
 				.saturating_add(settle_weight)
 		}
@@ -1016,21 +1020,23 @@ pub mod pallet {
 			let window_ends = RevealFrom::<T>::get(task).unwrap_or(now).saturating_add(T::RevealWindow::get()).min(info.deadline);
 			if !waiting || now >= window_ends {
 				Self::complete(task, info, agreed, members);
-			} else if first && Settles::<T>::try_mutate(window_ends, |list| list.try_push(task)).is_err() {
-				// No room left to wait in: settle now rather than not at all.
-				Self::complete(task, info, agreed, members);
+			} else if first {
+				// With no room left in that block's schedule, the deadline settles it (`expire`).
+				let _ = Settles::<T>::try_mutate(window_ends, |list| list.try_push(task));
 			}
 		}
 
-		/// The end of a task's reveal window: the result a quorum agreed on completes it.
-		fn settle(task: H256) {
-			let Some(info) = Tasks::<T>::get(task) else { return };
-			if info.status != TaskStatus::Pending {
-				return;
-			}
+		/// The end of a task's reveal window: the result a quorum agreed on completes it. A task
+		/// still pending without one is handed back, with its committee.
+		fn settle(task: H256) -> Option<(TaskOf<T>, Vec<T::AccountId>)> {
+			let info = Tasks::<T>::get(task).filter(|info| info.status == TaskStatus::Pending)?;
 			let members = T::Workers::committee(info.committee).unwrap_or_default();
-			if let Some(agreed) = Self::agreed(&task, T::Workers::quorum(members.len() as u32)) {
-				Self::complete(task, info, agreed, &members);
+			match Self::agreed(&task, T::Workers::quorum(members.len() as u32)) {
+				Some(agreed) => {
+					Self::complete(task, info, agreed, &members);
+					None
+				},
+				None => Some((info, members)),
 			}
 		}
 
@@ -1048,15 +1054,14 @@ pub mod pallet {
 			best + undecided >= T::Workers::quorum(members.len() as u32) as usize
 		}
 
-		/// The deadline passed without a quorum: fail the task, slashing the late for Timeout:
+		/// The deadline passed without a settled quorum: complete the task if a quorum agrees,
+		/// else fail it, slashing the late for Timeout:
 		/// members that neither committed nor aborted, and members that committed but did not
 		/// reveal although reveals were open for `RevealWindow` blocks before the deadline.
 		fn expire(task: H256) {
-			let Some(info) = Tasks::<T>::get(task) else { return };
-			if info.status != TaskStatus::Pending {
-				return;
-			}
-			let members = T::Workers::committee(info.committee).unwrap_or_default();
+			// A quorum that was never settled (a full schedule, or a quorum size changed by
+			// governance on the way) completes the task now.
+			let Some((info, members)) = Self::settle(task) else { return };
 			let could_reveal = RevealFrom::<T>::get(task).is_some_and(|from| from.saturating_add(T::RevealWindow::get()) <= info.deadline);
 			let late = |m: &T::AccountId| {
 				!Aborts::<T>::contains_key(task, m)

@@ -785,6 +785,37 @@ fn every_member_that_reveals_the_agreed_result_in_its_window_is_paid() {
 	});
 }
 
+/// A quorum the schedule could not take (its block's list is full) is not lost: the deadline
+/// completes the task and pays the agreeing members instead of failing it and slashing the
+/// member that had yet to reveal.
+#[test]
+fn a_quorum_left_unscheduled_is_completed_at_the_deadline() {
+	new_test_ext().execute_with(|| {
+		let (_, contract, secret) = setup();
+		let good = result(b"r", 900, vec![], vec![]);
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		for w in [11, 12, 13, 14] {
+			assert_ok!(commit(w, task, &good));
+		}
+		let from = RevealFrom::<Test>::get(task).unwrap();
+		let full: Vec<H256> = (0..4u8).map(|i| H256::repeat_byte(0xe0 + i)).collect();
+		crate::Settles::<Test>::insert(from + REVEAL_WINDOW, BoundedVec::try_from(full).unwrap());
+		run_to(from);
+		for w in [11, 12, 13] {
+			assert_ok!(reveal(w, task, &good));
+		}
+		run_to(from + REVEAL_WINDOW);
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Pending, "not scheduled: waits");
+		run_to(Tasks::<Test>::get(task).unwrap().deadline);
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Completed);
+		for w in [11, 12, 13] {
+			assert_eq!(Balances::free_balance(w), 100_000 - STAKE + 300);
+		}
+		assert_eq!(staked(14), STAKE, "completed, not expired: nobody is slashed");
+	});
+}
+
 /// A member that committed is late only if it had `RevealWindow` blocks to reveal before the
 /// deadline: commitments that reach a quorum just before the deadline leave nobody late but the
 /// silent. The worker is told to reveal a block early (`reveal_due`), which is safe: a

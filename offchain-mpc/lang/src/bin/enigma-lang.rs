@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use enigma_lang::{
-	compile_with,
+	compile_for, compile_with,
 	run::{self, Inputs, Protocol},
 	ChainFacts, Prices, PublicArg,
 };
@@ -67,6 +67,10 @@ struct Chain {
 	/// unsigned integer).
 	#[arg(long)]
 	submitter: Option<u128>,
+	/// Members of the committee that runs the task: the gas depends on it (its random bits are
+	/// dealt by t + 1 of them).
+	#[arg(long, default_value_t = enigma_lang::DEFAULT_COMMITTEE)]
+	committee: usize,
 }
 
 impl Chain {
@@ -148,7 +152,7 @@ fn run_cli() -> Result<(), String> {
 				Some(p) => serde_json::from_str(&std::fs::read_to_string(&p).map_err(|e| e.to_string())?).map_err(|e| format!("{}: {e}", p.display()))?,
 				None => Prices::default(),
 			};
-			let compiled = compile_with(&source, &entry, &public, 1, chain.facts(), &prices).map_err(render)?;
+			let compiled = compile_for(&source, &entry, &public, 1, chain.facts(), &prices, chain.committee).map_err(render)?;
 			match emit {
 				Emit::Ir => {
 					for (i, gate) in compiled.circuit.gates.iter().enumerate() {

@@ -1,0 +1,123 @@
+//! Incoming connections beyond the open cap are kept for the chain's workers.
+//!
+//! A node takes at most `open` incoming connections from anyone. Above that, up to `reserved`
+//! more, only from peers the [`Placement`] names as registered workers, one each: Sybil peer ids
+//! can fill the open slots (each may hold a few connections, and ids cost nothing), but cannot
+//! keep a committee's members from reaching each other, and a few registered workers cannot take
+//! all the reserved slots. The decision is made when a connection has completed its handshake
+//! (the peer id is authenticated by Noise), before any protocol runs.
+
+use crate::placement::Placement;
+use libp2p::{
+	core::{transport::PortUse, ConnectedPoint, Endpoint, Multiaddr},
+	swarm::{
+		behaviour::ConnectionEstablished, dummy, ConnectionClosed, ConnectionDenied, ConnectionId, FromSwarm, NetworkBehaviour, THandler,
+		THandlerInEvent, THandlerOutEvent, ToSwarm,
+	},
+	PeerId,
+};
+use std::{
+	collections::{HashMap, HashSet},
+	sync::Arc,
+	task::{Context, Poll},
+};
+
+/// Why an incoming connection was refused.
+#[derive(Debug, thiserror::Error)]
+#[error("{open} incoming connections are open: the {cap} open slots are taken and the {reserved} more are kept for registered workers")]
+pub struct Full {
+	open: usize,
+	cap: u32,
+	reserved: u32,
+}
+
+pub struct Behaviour {
+	placement: Arc<dyn Placement>,
+	open: u32,
+	reserved: u32,
+	incoming: HashSet<ConnectionId>,
+	/// The incoming connections in reserved slots, by peer.
+	in_reserve: HashMap<ConnectionId, PeerId>,
+	/// Admitted into a reserved slot and not yet established (so not yet in `in_reserve`).
+	admitting: HashSet<ConnectionId>,
+}
+
+impl Behaviour {
+	pub fn new(placement: Arc<dyn Placement>, open: u32, reserved: u32) -> Self {
+		Self { placement, open, reserved, incoming: HashSet::new(), in_reserve: HashMap::new(), admitting: HashSet::new() }
+	}
+
+	/// Whether a new incoming connection from `peer` may stay: `Some(in_reserve)`, or `None`.
+	fn admits(&self, peer: &PeerId) -> Option<bool> {
+		let open = self.incoming.len() as u64;
+		if open < self.open as u64 {
+			return Some(false);
+		}
+		let reserve_left = open < self.open as u64 + self.reserved as u64;
+		let holds_one = self.in_reserve.values().any(|p| p == peer);
+		(reserve_left && !holds_one && self.placement.is_worker(peer)).then_some(true)
+	}
+}
+
+impl NetworkBehaviour for Behaviour {
+	type ConnectionHandler = dummy::ConnectionHandler;
+	type ToSwarm = std::convert::Infallible;
+
+	fn handle_established_inbound_connection(
+		&mut self,
+		connection: ConnectionId,
+		peer: PeerId,
+		_: &Multiaddr,
+		_: &Multiaddr,
+	) -> Result<THandler<Self>, ConnectionDenied> {
+		match self.admits(&peer) {
+			Some(in_reserve) => {
+				if in_reserve {
+					self.admitting.insert(connection);
+				}
+				Ok(dummy::ConnectionHandler)
+			},
+			None => Err(ConnectionDenied::new(Full { open: self.incoming.len(), cap: self.open, reserved: self.reserved })),
+		}
+	}
+
+	fn handle_established_outbound_connection(
+		&mut self,
+		_: ConnectionId,
+		_: PeerId,
+		_: &Multiaddr,
+		_: Endpoint,
+		_: PortUse,
+	) -> Result<THandler<Self>, ConnectionDenied> {
+		Ok(dummy::ConnectionHandler)
+	}
+
+	fn on_swarm_event(&mut self, event: FromSwarm) {
+		match event {
+			// Counted once every behaviour accepted it.
+			FromSwarm::ConnectionEstablished(ConnectionEstablished { connection_id, peer_id, endpoint: ConnectedPoint::Listener { .. }, .. }) => {
+				self.incoming.insert(connection_id);
+				if self.admitting.remove(&connection_id) {
+					self.in_reserve.insert(connection_id, peer_id);
+				}
+			},
+			// Another behaviour refused it after this one admitted it.
+			FromSwarm::ListenFailure(failure) => {
+				self.admitting.remove(&failure.connection_id);
+			},
+			FromSwarm::ConnectionClosed(ConnectionClosed { connection_id, .. }) => {
+				self.incoming.remove(&connection_id);
+				self.in_reserve.remove(&connection_id);
+			},
+			_ => {},
+		}
+	}
+
+	fn on_connection_handler_event(&mut self, _: PeerId, _: ConnectionId, event: THandlerOutEvent<Self>) {
+		match event {}
+	}
+
+	fn poll(&mut self, _: &mut Context<'_>) -> Poll<ToSwarm<Self::ToSwarm, THandlerInEvent<Self>>> {
+		Poll::Pending
+	}
+}
