@@ -259,22 +259,14 @@ async fn records_go_to_well_reputed_workers_expire_and_go_with_their_pointer() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_peer_dialling_over_and_over_holds_only_a_few_connections() {
 	use futures::StreamExt;
-	use libp2p::{
-		noise,
-		swarm::{dial_opts::{DialOpts, PeerCondition}, dummy, SwarmEvent},
-		tcp, yamux,
+	use libp2p::swarm::{
+		dial_opts::{DialOpts, PeerCondition},
+		SwarmEvent,
 	};
 	let net = Network::start(3).await;
 	let limit = Config::new("unused").max_connections_per_peer as usize;
-	// A bare libp2p peer (Noise and Yamux, no protocol of ours) dialling node 0 forty times.
-	let mut attacker = libp2p::SwarmBuilder::with_new_identity()
-		.with_tokio()
-		.with_tcp(tcp::Config::default(), noise::Config::new, yamux::Config::default)
-		.unwrap()
-		.with_behaviour(|_| dummy::Behaviour)
-		.unwrap()
-		.with_swarm_config(|c| c.with_idle_connection_timeout(Duration::from_secs(120)))
-		.build();
+	// A bare libp2p peer dialling node 0 forty times.
+	let mut attacker = bare_peer(libp2p::identity::Keypair::generate_ed25519());
 	let (target, address) = (net.node(0).peer_id(), net.node(0).address());
 	for _ in 0..40 {
 		attacker.dial(DialOpts::peer_id(target).condition(PeerCondition::Always).addresses(vec![address.clone()]).build()).unwrap();
@@ -426,24 +418,26 @@ async fn a_sybil_claiming_to_hold_a_record_does_not_stop_its_repair() {
 	net.shutdown().await;
 }
 
-/// A bare libp2p peer (Noise and Yamux, no protocol of ours) with `key`'s identity that dials
-/// `target` `dials` times and holds what it gets for `hold`; returns how many connections were
-/// still open at the end.
-async fn hold_connections(key: libp2p::identity::Keypair, target: enigma_p2p::PeerId, address: Multiaddr, dials: usize, hold: Duration) -> usize {
-	use futures::StreamExt;
-	use libp2p::{
-		noise,
-		swarm::{dial_opts::{DialOpts, PeerCondition}, dummy},
-		tcp, yamux,
-	};
-	let mut swarm = libp2p::SwarmBuilder::with_existing_identity(key)
+/// A bare libp2p peer with `key`'s identity: Noise and Yamux, no protocol of ours, keeping idle
+/// connections open.
+fn bare_peer(key: libp2p::identity::Keypair) -> libp2p::Swarm<libp2p::swarm::dummy::Behaviour> {
+	use libp2p::{noise, swarm::dummy, tcp, yamux};
+	libp2p::SwarmBuilder::with_existing_identity(key)
 		.with_tokio()
 		.with_tcp(tcp::Config::default(), noise::Config::new, yamux::Config::default)
 		.unwrap()
 		.with_behaviour(|_| dummy::Behaviour)
 		.unwrap()
 		.with_swarm_config(|c| c.with_idle_connection_timeout(Duration::from_secs(120)))
-		.build();
+		.build()
+}
+
+/// A [`bare_peer`] with `key`'s identity that dials `target` `dials` times and holds what it gets
+/// for `hold`; returns how many connections were still open at the end.
+async fn hold_connections(key: libp2p::identity::Keypair, target: enigma_p2p::PeerId, address: Multiaddr, dials: usize, hold: Duration) -> usize {
+	use futures::StreamExt;
+	use libp2p::swarm::dial_opts::{DialOpts, PeerCondition};
+	let mut swarm = bare_peer(key);
 	for _ in 0..dials {
 		swarm.dial(DialOpts::peer_id(target).condition(PeerCondition::Always).addresses(vec![address.clone()]).build()).unwrap();
 	}
