@@ -249,16 +249,11 @@ impl_runtime_apis! {
 		}
 
 		fn secret(secret: H256) -> Option<pallet_secret_compute::runtime_api::SecretView<AccountId>> {
-			use pallet_workers::WorkerRegistry;
-			pallet_secret_compute::Secrets::<Runtime>::get(secret).map(|s| pallet_secret_compute::runtime_api::SecretView {
-				members: Workers::committee(s.committee).unwrap_or_default(),
-				owner: s.owner,
-				committee: s.committee,
-				commitment: s.commitment,
-				kind: s.kind,
-				origin: s.origin,
-				ready: s.ready,
-			})
+			SecretCompute::secret_view(secret)
+		}
+
+		fn secrets(secrets: Vec<H256>) -> Vec<Option<pallet_secret_compute::runtime_api::SecretView<AccountId>>> {
+			secrets.into_iter().map(SecretCompute::secret_view).collect()
 		}
 
 		fn committee(id: u32) -> Option<Vec<AccountId>> {

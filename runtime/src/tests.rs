@@ -97,7 +97,8 @@ fn worst_case_weights_fit_in_a_block() {
 	let members = <Runtime as pallet_shared_identity::Config>::MaxMembers::get();
 	let committee = <Runtime as pallet_workers::Config>::MaxCommitteeSize::get();
 	let tasks = <Runtime as pallet_secret_compute::Config>::MaxTasksPerBlock::get();
-	let calls: [(&str, Weight); 16] = [
+	let batch = <Runtime as pallet_secret_compute::Config>::MaxSecretBatch::get();
+	let calls: [(&str, Weight); 18] = [
 		("sharedIdentity.create", Identity::create(members)),
 		("sharedIdentity.setPolicy", Identity::set_policy(members)),
 		("sharedIdentity.cosign", Identity::cosign(members)),
@@ -111,6 +112,8 @@ fn worst_case_weights_fit_in_a_block() {
 		),
 		("workers.dissolveCommittee", Workers::dissolve_committee(committee)),
 		("secretCompute.registerContract", Compute::register_contract(<Runtime as pallet_secret_compute::Config>::MaxCodeSize::get())),
+		("secretCompute.registerSecrets", Compute::register_secrets(batch)),
+		("secretCompute.ackSecrets", Compute::ack_secrets(batch)),
 		("secretCompute.submitTask", Compute::submit_task(<Runtime as pallet_secret_compute::Config>::MaxInputs::get())),
 		("secretCompute.submitResult", Compute::submit_result(committee)),
 		("secretCompute.abortTask", Compute::abort_task(committee)),

@@ -65,6 +65,14 @@ pub struct Chain {
 const MORTAL_PERIOD: u64 = 64;
 /// How far before the best block a transaction's era starts.
 const BIRTH_LAG: u32 = 4;
+/// How long a sent transaction may take to reach a block: past its mortality on 6 s slots.
+const INCLUSION_TIMEOUT: Duration = Duration::from_secs(MORTAL_PERIOD * 6 + 30);
+
+/// A transaction in the node's pool, watched until it is in a block ([`Chain::included`]).
+pub struct Sent {
+	xt_hex: String,
+	watch: Subscription<Value>,
+}
 
 async fn open(url: &str) -> Result<WsClient> {
 	WsClientBuilder::default()
@@ -163,10 +171,48 @@ impl Chain {
 	/// Signs `call` as `signer`, submits it and waits until it is in a block; errors with the
 	/// call's named error if it failed there.
 	pub async fn submit(&self, signer: &sr25519::Pair, call: RuntimeCall) -> Result<(H256, Events)> {
+		let (nonce, era) = self.next_nonce_and_era(signer).await?;
+		let xt = self.sign(signer, call, nonce, era);
+		self.watch(xt).await
+	}
+
+	/// Signs `calls` as `signer` with consecutive nonces, sends them all, then waits until each
+	/// is in a block: a batch costs about one block, not one per call. The results come in the
+	/// calls' order; if the pool refuses one, the later ones are not sent (their nonces would
+	/// wait behind the gap forever) and fail with it.
+	pub async fn submit_all(&self, signer: &sr25519::Pair, calls: Vec<RuntimeCall>) -> Result<Vec<Result<(H256, Events)>>> {
+		let sent = self.send_all(signer, calls).await?;
+		Ok(futures::future::join_all(sent.into_iter().map(|s| async move { self.included(s?).await })).await)
+	}
+
+	/// The first half of [`Chain::submit_all`]: signs and sends, and returns once the pool has
+	/// taken them (so the next nonce the node reports counts them), without waiting for blocks.
+	pub async fn send_all(&self, signer: &sr25519::Pair, calls: Vec<RuntimeCall>) -> Result<Vec<Result<Sent>>> {
+		let (nonce, era) = self.next_nonce_and_era(signer).await?;
+		let mut sent = Vec::with_capacity(calls.len());
+		let mut refused: Option<String> = None;
+		for (i, call) in calls.into_iter().enumerate() {
+			if let Some(reason) = &refused {
+				sent.push(Err(ChainError::Rejected(format!("not sent: an earlier transaction of the batch was refused ({reason})"))));
+				continue;
+			}
+			let xt = self.sign(signer, call, nonce + i as u32, era);
+			match self.send(xt).await {
+				Ok(s) => sent.push(Ok(s)),
+				Err(e) => {
+					refused = Some(e.to_string());
+					sent.push(Err(e));
+				}
+			}
+		}
+		Ok(sent)
+	}
+
+	/// The signer's next nonce (counting its transactions in the pool, so queued ones do not
+	/// collide) and the era to sign with.
+	async fn next_nonce_and_era(&self, signer: &sr25519::Pair) -> Result<(u32, (Era, H256))> {
 		let account: sp_core::crypto::AccountId32 = signer.public().into();
 		let rpc = self.rpc().await?;
-		// The nonce counts the account's transactions in the pool too, so queued ones do not
-		// collide.
 		let nonce: u32 = rpc.request("system_accountNextIndex", rpc_params![account.to_ss58check()]).await.map_err(rpc_err("system_accountNextIndex"))?;
 		// Mortal from a block a little before the best one: valid for MORTAL_PERIOD blocks from
 		// there, never later. Counted from the best block, as the pool checks it, so that a
@@ -175,7 +221,12 @@ impl Chain {
 		let best: Header = rpc.request("chain_getHeader", rpc_params![]).await.map_err(rpc_err("chain_getHeader"))?;
 		let birth = best.number.saturating_sub(BIRTH_LAG);
 		let birth_hash: H256 = rpc.request("chain_getBlockHash", rpc_params![birth]).await.map_err(rpc_err("chain_getBlockHash"))?;
-		let era = Era::mortal(MORTAL_PERIOD, birth.into());
+		Ok((nonce, (Era::mortal(MORTAL_PERIOD, birth.into()), birth_hash)))
+	}
+
+	/// `call` signed by `signer` with `nonce`, hex-encoded for the node.
+	fn sign(&self, signer: &sr25519::Pair, call: RuntimeCall, nonce: u32, (era, birth_hash): (Era, H256)) -> String {
+		let account: sp_core::crypto::AccountId32 = signer.public().into();
 		let tx_ext: TxExtension = (
 			frame_system::CheckNonZeroSender::<Runtime>::new(),
 			frame_system::CheckSpecVersion::<Runtime>::new(),
@@ -190,28 +241,51 @@ impl Chain {
 		let payload = SignedPayload::from_raw(call.clone(), tx_ext.clone(), implicit);
 		let signature = payload.using_encoded(|bytes| signer.sign(bytes));
 		let xt = UncheckedExtrinsic::new_signed(call, account.into(), signature.into(), tx_ext);
-		let xt_hex = format!("0x{}", hex::encode(xt.encode()));
+		format!("0x{}", hex::encode(xt.encode()))
+	}
 
-		let mut watch: Subscription<Value> = rpc
-			.subscribe("author_submitAndWatchExtrinsic", rpc_params![xt_hex.clone()], "author_unwatchExtrinsic")
+	/// Submits a signed extrinsic and waits until it is in a block; its events, or the call's
+	/// named error.
+	async fn watch(&self, xt_hex: String) -> Result<(H256, Events)> {
+		let sent = self.send(xt_hex).await?;
+		self.included(sent).await
+	}
+
+	/// Hands a signed extrinsic to the node's pool, watching it.
+	async fn send(&self, xt_hex: String) -> Result<Sent> {
+		let watch: Subscription<Value> = self
+			.rpc()
+			.await?
+			.subscribe("author_submitAndWatchExtrinsic", rpc_params![xt_hex.as_str()], "author_unwatchExtrinsic")
 			.await
 			.map_err(|e| ChainError::Rejected(e.to_string()))?;
-		let block = loop {
-			let status = match watch.next().await {
-				Some(Ok(status)) => status,
-				Some(Err(e)) => return Err(ChainError::Rejected(e.to_string())),
-				None => return Err(ChainError::Rejected("the node closed the subscription".into())),
-			};
-			if let Some(hash) = status.get("inBlock").or_else(|| status.get("finalized")).and_then(Value::as_str) {
-				break H256::from_slice(&parse_hex("block hash", hash)?);
+		Ok(Sent { xt_hex, watch })
+	}
+
+	/// Waits until a sent extrinsic is in a block (at most [`INCLUSION_TIMEOUT`]); its events, or
+	/// the call's named error.
+	pub async fn included(&self, sent: Sent) -> Result<(H256, Events)> {
+		let Sent { xt_hex, mut watch } = sent;
+		let block = tokio::time::timeout(INCLUSION_TIMEOUT, async {
+			loop {
+				let status = match watch.next().await {
+					Some(Ok(status)) => status,
+					Some(Err(e)) => return Err(ChainError::Rejected(e.to_string())),
+					None => return Err(ChainError::Rejected("the node closed the subscription".into())),
+				};
+				if let Some(hash) = status.get("inBlock").or_else(|| status.get("finalized")).and_then(Value::as_str) {
+					return Ok(H256::from_slice(&parse_hex("block hash", hash)?));
+				}
+				if let Some(s) = status.as_str().filter(|s| ["invalid", "dropped", "usurped"].contains(s)) {
+					return Err(ChainError::Rejected(s.into()));
+				}
+				if status.get("invalid").is_some() || status.get("dropped").is_some() || status.get("usurped").is_some() {
+					return Err(ChainError::Rejected(status.to_string()));
+				}
 			}
-			if let Some(s) = status.as_str().filter(|s| ["invalid", "dropped", "usurped"].contains(s)) {
-				return Err(ChainError::Rejected(s.into()));
-			}
-			if status.get("invalid").is_some() || status.get("dropped").is_some() || status.get("usurped").is_some() {
-				return Err(ChainError::Rejected(status.to_string()));
-			}
-		};
+		})
+		.await
+		.map_err(|_| ChainError::Rejected(format!("not in a block after {} s", INCLUSION_TIMEOUT.as_secs())))??;
 		let _ = watch.unsubscribe().await;
 
 		let index = self.extrinsic_index(block, &xt_hex).await?;

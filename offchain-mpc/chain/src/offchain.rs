@@ -27,7 +27,7 @@ pub fn secret_id(identity: H256, committee: u32, commitment: H256) -> H256 {
 /// from it, so members handed different commitments acknowledge different secrets and none
 /// becomes ready.
 pub fn commitment(pedersen: &[u8], share_hashes: &[H256]) -> H256 {
-	blake2_256(&(b"enigma/sharing/v1", pedersen, share_hashes).encode())
+	blake2_256(&(b"enigma/sharing/v2", pedersen, share_hashes).encode())
 }
 
 pub fn share_hash(sealed: &[u8]) -> H256 {
@@ -87,12 +87,13 @@ pub struct ShareDelivery {
 	/// What the value is: the member holds [`share_width`] field elements of it (the value's
 	/// share, then its bits' shares, least significant first).
 	pub kind: ValueKind,
-	/// The dealer's Pedersen commitments to every element's sharing polynomials (the layout of
+	/// The dealer's Pedersen commitments to the sharing polynomials (t + 1 points committing to
+	/// the bits' vector, or the field element, and the blinding polynomial; the layout of
 	/// `enigma_mpc::committed_input`): the member checks its share against them.
 	pub pedersen: Vec<u8>,
 	pub share_hashes: Vec<H256>,
 	/// The share, sealed to the member's x25519 key under [`share_context`]: its
-	/// [`share_width`] values, then as many Pedersen blinds.
+	/// [`share_width`] values, then the Pedersen blind.
 	pub sealed: Vec<u8>,
 }
 
@@ -104,7 +105,11 @@ impl ShareDelivery {
 
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub enum WorkerRequest {
-	Share(ShareDelivery),
+	/// Shares of many secrets for this member (at most [`MAX_SHARES_PER_REQUEST`]), answered
+	/// by [`WorkerResponse::Shares`]. (Index 5: index 0 was one share of the old format, which a
+	/// member now refuses as malformed rather than misreads.)
+	#[codec(index = 5)]
+	Shares(Vec<ShareDelivery>),
 	/// This member's share of output `output` of `task`, for `who` (sr25519 signature over
 	/// [`output_message`]).
 	Output { task: H256, output: u32, who: AccountId32, signature: [u8; 64] },
@@ -126,9 +131,17 @@ pub enum WorkerResponse {
 	Refused(String),
 	/// Committee indices this member blames for a task.
 	Blamed(Vec<u32>),
-	/// A member's share of a secret a client dealt (its values then blinds), with the dealer's
+	/// A member's share of a secret a client dealt (its values then the blind), with the dealer's
 	/// Pedersen commitments and the sealed shares' hashes: the requester checks them against the
 	/// secret's registered commitment and the share against them, so a member that hands out a
 	/// false share is named and left out.
 	DealtShare { share: Vec<u8>, pedersen: Vec<u8>, share_hashes: Vec<H256> },
+	/// Per delivered share, in order: kept, or refused and why.
+	Shares(Vec<Result<(), String>>),
 }
+
+/// Deliveries per [`WorkerRequest::Shares`]: each costs the member the parsing of its
+/// commitments and its part of one multi-scalar multiplication (about 0.2 ms), so a request
+/// stays well inside the request timeout, and inside the 16 MiB frame (a 64-bit integer's
+/// delivery is ~2.5 KB in a committee of four).
+pub const MAX_SHARES_PER_REQUEST: usize = 256;

@@ -5,8 +5,8 @@ use clap::Subcommand;
 use codec::{Decode, Encode};
 use enigma_chain::{
 	offchain::{
-		commitment, declassify_message, new_secret_id, output_message, share_bits, share_context, share_hash, submitter_value, ShareDelivery, ValueKind, WorkerRequest,
-		WorkerResponse,
+		commitment, declassify_message, new_secret_id, output_message, secret_id, share_bits, share_context, share_hash, submitter_value, ShareDelivery, ValueKind,
+		WorkerRequest, WorkerResponse, MAX_SHARES_PER_REQUEST,
 	},
 	Chain,
 };
@@ -323,83 +323,181 @@ pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
 	}
 	let node = ClientNode::start(dht.bootstrap, 1 << 20).await.map_err(|e| e.to_string())?;
 	eprintln!("sharing {} value(s) with the {} members of committee {committee}...", values.len(), members.len());
-	let progress = crate::progress::bar(values.len() as u64, "shared and registered");
-	let mut secrets = Vec::with_capacity(values.len());
-	for value in values {
-		match share_one(&chain, &node, &pair, identity, committee, &members, value, kind, &predicate, lie).await {
-			Ok(secret) => secrets.push(secret),
-			Err(e) => {
-				progress.abandon();
-				node.shutdown().await;
-				return Err(e);
-			},
+	let predicate: Predicate = predicate.try_into().map_err(|_| "the compute predicate is too large")?;
+	let started = std::time::Instant::now();
+	let progress = crate::progress::bar(values.len() as u64, "dealt, delivered and registered");
+	let keys: Vec<[u8; 32]> = members.iter().map(|(_, entry)| entry.encryption_key).collect();
+	// A pipeline of batches: while one batch is delivered, the next is dealt, and each delivered
+	// batch is registered in one transaction while later ones are on their way; the members
+	// acknowledge each batch as soon as it is registered.
+	let (to_register, mut registrations) = tokio::sync::mpsc::unbounded_channel::<(Vec<H256>, RuntimeCall)>();
+	let sharing = async {
+		// Owned here, so that the registrations end when the sharing does, however it ends.
+		let to_register = to_register;
+		let mut batches = values.chunks(SECRET_BATCH);
+		let mut next = batches.next().map(|b| deal_batch(b.to_vec(), identity, committee, keys.clone(), kind, lie));
+		while let Some(dealing) = next.take() {
+			let deliveries = dealing.await?;
+			next = batches.next().map(|b| deal_batch(b.to_vec(), identity, committee, keys.clone(), kind, lie));
+			let dealt = deliver(&node, &members, deliveries).await?;
+			let ids = dealt.iter().map(|(commitment, _)| secret_id(identity, committee, *commitment)).collect();
+			let call = RuntimeCall::SecretCompute(pallet_secret_compute::Call::register_secrets {
+				identity,
+				committee,
+				compute_predicate: predicate.clone(),
+				secrets: dealt.try_into().map_err(|_| "a batch larger than the chain's")?,
+			});
+			// The registrations stopped on an error: dealing more would only hand out shares
+			// nobody registers.
+			if to_register.send((ids, call)).is_err() {
+				break;
+			}
 		}
-		progress.inc(1);
+		Ok::<(), String>(())
+	};
+	let registering = async {
+		let mut registered = Vec::with_capacity(values.len());
+		while let Some((ids, call)) = registrations.recv().await {
+			if let Err(e) = chain.submit(&pair, call).await {
+				return (registered, Err(format!("registering shared values: {e}")));
+			}
+			progress.inc(ids.len() as u64);
+			registered.extend(ids);
+		}
+		(registered, Ok(()))
+	};
+	let (shared, (secrets, registered)) = futures::join!(sharing, registering);
+	node.shutdown().await;
+	if let Err(e) = shared.and(registered) {
+		progress.abandon();
+		// What is registered holds the owner's deposits: its ids, to use or remove.
+		if !secrets.is_empty() {
+			eprintln!("{} value(s) were registered before the error (their ids follow)", secrets.len());
+			for secret in &secrets {
+				println!("{secret:?}");
+			}
+		}
+		return Err(e);
 	}
 	progress.finish_and_clear();
-	node.shutdown().await;
+	eprintln!("dealt, delivered and registered in {:.1} s", started.elapsed().as_secs_f64());
 
 	eprintln!("waiting for every member to acknowledge its shares...");
 	let progress = crate::progress::bar(secrets.len() as u64, "acknowledged");
-	let deadline = tokio::time::Instant::now() + Duration::from_secs(120 + secrets.len() as u64);
-	for secret in &secrets {
-		loop {
-			let view: Option<pallet_secret_compute::runtime_api::SecretView<AccountId>> =
-				chain.runtime_api("SecretComputeApi_secret", *secret, None).await.map_err(|e| e.to_string())?;
-			if view.is_some_and(|v| v.ready) {
-				break;
-			}
+	let deadline = tokio::time::Instant::now() + Duration::from_secs(120 + secrets.len() as u64 / 10);
+	let mut waiting: &[H256] = &secrets;
+	while !waiting.is_empty() {
+		let batch = &waiting[..waiting.len().min(SECRET_BATCH)];
+		let views: Vec<Option<pallet_secret_compute::runtime_api::SecretView<AccountId>>> =
+			chain.runtime_api("SecretComputeApi_secrets", batch, None).await.map_err(|e| e.to_string())?;
+		let ready = views.iter().take_while(|v| v.as_ref().is_some_and(|v| v.ready)).count();
+		progress.inc(ready as u64);
+		waiting = &waiting[ready..];
+		if ready < batch.len() {
 			if tokio::time::Instant::now() > deadline {
 				progress.abandon();
-				return Err(format!("secret {secret:?} registered, but not every member acknowledged its share in time"));
+				return Err(format!("secret {:?} registered, but not every member acknowledged its share in time", waiting[0]));
 			}
 			tokio::time::sleep(Duration::from_millis(250)).await;
 		}
-		progress.inc(1);
 	}
 	progress.finish_and_clear();
+	eprintln!("{} value(s) shared and acknowledged in {:.1} s", secrets.len(), started.elapsed().as_secs_f64());
 	for secret in secrets {
 		println!("{secret:?}");
 	}
 	Ok(())
 }
 
-/// Shares `value` with Pedersen VSS (sealed shares to the members, through the DHT's request
-/// protocol; each member checks its own against the commitments) and registers the sharing's
-/// commitment on chain; returns the secret's id. An integer is shared with its bits, least
-/// significant first: each member gets [x, b_0, .., b_{w-1}] and their blinds.
-#[allow(clippy::too_many_arguments)]
-async fn share_one(
-	chain: &Chain,
-	node: &ClientNode,
-	pair: &sp_core::sr25519::Pair,
+/// Values registered per transaction (the runtime's `MaxSecretBatch`).
+const SECRET_BATCH: usize = 1024;
+
+type Predicate = pallet_shared_identity::predicate::Predicate<AccountId, BlockNumber>;
+
+/// Deals `values` with Pedersen VSS, every core a part (the commitments are most of the
+/// client's work), off the async executor; the deliveries per member, in the values' order.
+/// An integer is shared with its bits, least significant first: each member gets
+/// [x, b_0, .., b_{w-1}] and a blind.
+fn deal_batch(
+	values: Vec<u128>,
 	identity: H256,
 	committee: u32,
-	members: &[(AccountId, WorkerOf<Runtime>)],
-	value: u128,
+	keys: Vec<[u8; 32]>,
 	kind: ValueKind,
-	predicate: &[Node<AccountId, BlockNumber>],
 	lie: Option<Dishonesty>,
-) -> Result<H256, String> {
-	let n = members.len();
+) -> impl std::future::Future<Output = Result<Vec<Vec<ShareDelivery>>, String>> {
+	let dealing = tokio::task::spawn_blocking(move || -> Result<_, String> {
+		let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+		let parts: Vec<Result<Vec<Vec<ShareDelivery>>, String>> = std::thread::scope(|scope| {
+			let workers: Vec<_> = values
+				.chunks(values.len().div_ceil(threads).max(1))
+				.map(|part| scope.spawn(|| part.iter().map(|value| deal_one(*value, identity, committee, &keys, kind, lie)).collect()))
+				.collect();
+			workers.into_iter().map(|w| w.join().unwrap_or_else(|_| Err("a dealing thread panicked".into()))).collect()
+		});
+		// Per value its members' deliveries, regrouped per member.
+		let mut per_member: Vec<Vec<ShareDelivery>> = vec![Vec::with_capacity(values.len()); keys.len()];
+		for value in parts.into_iter().collect::<Result<Vec<_>, _>>()?.into_iter().flatten() {
+			for (mine, delivery) in per_member.iter_mut().zip(value) {
+				mine.push(delivery);
+			}
+		}
+		Ok(per_member)
+	});
+	async move { dealing.await.map_err(|e| format!("dealing: {e}"))? }
+}
+
+/// Hands each member its sealed shares through the DHT's request protocol,
+/// [`MAX_SHARES_PER_REQUEST`] per request, to every member at once; each member checks its own
+/// against the commitments. Returns each value's sharing commitment and kind, as registered.
+async fn deliver(node: &ClientNode, members: &[(AccountId, WorkerOf<Runtime>)], deliveries: Vec<Vec<ShareDelivery>>) -> Result<Vec<(H256, ValueKind)>, String> {
+	let dealt: Vec<(H256, ValueKind)> = deliveries.first().map(|d| d.iter().map(|d| (d.commitment, d.kind)).collect()).unwrap_or_default();
+	let answers = futures::future::join_all(members.iter().zip(deliveries).map(|((member, entry), mine)| async move {
+		let peer = peer_of(entry)?;
+		for chunk in mine.chunks(MAX_SHARES_PER_REQUEST) {
+			let answer = node.app_request(peer, WorkerRequest::Shares(chunk.to_vec()).encode()).await.map_err(|e| format!("{member}: {e}"))?;
+			match WorkerResponse::decode(&mut &answer[..]) {
+				Ok(WorkerResponse::Shares(each)) if each.len() == chunk.len() => {
+					if let Some(reason) = each.into_iter().find_map(Result::err) {
+						return Err(format!("{member}: {reason}"));
+					}
+				},
+				Ok(WorkerResponse::Refused(reason)) => return Err(format!("{member}: {reason}")),
+				_ => return Err(format!("{member}: unexpected answer")),
+			}
+		}
+		Ok::<(), String>(())
+	}))
+	.await;
+	let refused: Vec<String> = answers.into_iter().filter_map(Result::err).collect();
+	if !refused.is_empty() {
+		return Err(format!("members did not take their shares: {}", refused.join("; ")));
+	}
+	Ok(dealt)
+}
+
+/// One value's deliveries, one per member: its Pedersen VSS dealing, each member's share sealed
+/// to that member's key.
+fn deal_one(value: u128, identity: H256, committee: u32, keys: &[[u8; 32]], kind: ValueKind, lie: Option<Dishonesty>) -> Result<Vec<ShareDelivery>, String> {
+	let n = keys.len();
 	let t = (n - 1) / 2;
 	let rng = &mut rand::thread_rng();
 	let dealing = match (lie, kind) {
 		(Some(how), ValueKind::Int { bits }) => committed_input::deal_dishonestly(how, value, bits.into(), t, n, rng),
 		_ => committed_input::deal(value, share_bits(kind), t, n, rng).map_err(|e| e.to_string())?,
 	};
-	let sealed: Vec<Vec<u8>> = members
+	let sealed: Vec<Vec<u8>> = keys
 		.iter()
 		.zip(&dealing.shares)
 		.enumerate()
-		.map(|(i, ((_, entry), shares))| sealed::seal(&entry.encryption_key, &share_context(identity, committee, i as u32), &to_bytes(shares)))
+		.map(|(i, (key, shares))| sealed::seal(key, &share_context(identity, committee, i as u32), &to_bytes(shares)))
 		.collect();
 	let share_hashes: Vec<H256> = sealed.iter().map(|s| share_hash(s)).collect();
 	let commitment = commitment(&dealing.commitments, &share_hashes);
-
-	let mut refused = Vec::new();
-	for (i, ((member, entry), sealed)) in members.iter().zip(sealed).enumerate() {
-		let delivery = ShareDelivery {
+	Ok(sealed
+		.into_iter()
+		.enumerate()
+		.map(|(i, sealed)| ShareDelivery {
 			identity,
 			committee,
 			commitment,
@@ -408,35 +506,8 @@ async fn share_one(
 			pedersen: dealing.commitments.clone(),
 			share_hashes: share_hashes.clone(),
 			sealed,
-		};
-		let answer = match peer_of(entry) {
-			Ok(peer) => node.app_request(peer, WorkerRequest::Share(delivery).encode()).await.map_err(|e| e.to_string()),
-			Err(e) => Err(e),
-		};
-		match answer.map(|a| WorkerResponse::decode(&mut &a[..])) {
-			Ok(Ok(WorkerResponse::Accepted)) => {},
-			Ok(Ok(WorkerResponse::Refused(reason))) => refused.push(format!("{member}: {reason}")),
-			Ok(_) => refused.push(format!("{member}: unexpected answer")),
-			Err(e) => refused.push(format!("{member}: {e}")),
-		}
-	}
-	if !refused.is_empty() {
-		return Err(format!("members did not take their shares: {}", refused.join("; ")));
-	}
-
-	let call = RuntimeCall::SecretCompute(pallet_secret_compute::Call::register_secret {
-		identity,
-		committee,
-		compute_predicate: predicate.to_vec().try_into().map_err(|_| "the compute predicate is too large")?,
-		commitment,
-		kind,
-	});
-	let events = chain.submit(pair, call).await.map_err(|e| e.to_string())?.1;
-	event(&events, |e| match e {
-		RuntimeEvent::SecretCompute(pallet_secret_compute::Event::SecretRegistered { secret, .. }) => Some(*secret),
-		_ => None,
-	})
-	.ok_or_else(|| "no SecretRegistered event".to_string())
+		})
+		.collect())
 }
 
 async fn declassify(ctx: &Ctx, secret: String, signing: Signing, dht: Dht) -> Result<(), String> {

@@ -2,26 +2,26 @@
 //! own share before it accepts it, and an inconsistent sharing is refused at once instead of
 //! surfacing as an unattributable abort in some later task.
 //!
-//! An integer of w bits is shared with its bits, as the engine's comparisons need: elements
-//! e_0 = x, e_1..=e_w = b_0..b_{w-1} (least significant first). The dealer deals each bit with
-//! its own pair of random polynomials (f_i, r_i) and derives the value's from them,
+//! An integer of w bits is shared with its bits, as the engine's comparisons need. The dealer
+//! deals the vector of bits (b_0, .., b_{w-1}, least significant first) in one vector sharing
+//! (polynomials f_0..f_{w-1} and one blinding polynomial r, committed by t + 1 points), and
+//! each member's share of the value is its bits' weighted sum,
 //!
 //! ```text
-//! f_x = Σ_i 2^i·f_i,   r_x = Σ_i 2^i·r_i,   so   C_x,j = Σ_i 2^i·C_i,j   for j = 0..=t,
+//! x(i) = Σ_k 2^k·f_k(i),
 //! ```
 //!
-//! which anyone can check on the commitments: a dealer cannot share a value other than the
-//! number its bits spell (that each b_i is 0 or 1 is checked inside the MPC). A field element
-//! is one element, without bits.
+//! which the member checks on what it receives: a dealer cannot share a value other than the
+//! number its bits spell (that each b_k is 0 or 1 is checked inside the MPC). A field element
+//! is a one-element vector, without bits.
 //!
-//! Member i (Shamir point i + 1) receives its values then its blinds,
-//! `[f_0(i+1), .., f_w(i+1), r_0(i+1), .., r_w(i+1)]`, and the commitments
-//! `C_0,0..=C_0,t, C_1,0..=C_1,t, ..` (compressed, 48 bytes each).
+//! Member i (Shamir point i + 1) receives `[x(i+1), f_0(i+1), .., f_{w-1}(i+1), r(i+1)]` (a field
+//! element: `[f(i+1), r(i+1)]`) and the commitments `C_0..=C_t` (compressed, 48 bytes each).
 
 use crate::vss::{self, Commitments, Share, POINT_BYTES};
 use ark_bls12_381::Fr;
-use ark_ff::{One, Zero};
-use rand::Rng;
+use ark_ff::One;
+use rand::RngCore;
 use thiserror::Error;
 
 /// Why a member refuses its share of an input.
@@ -29,43 +29,43 @@ use thiserror::Error;
 pub enum InputShareError {
 	#[error("{value} does not fit in {bits} bits")]
 	ValueDoesNotFit { value: u128, bits: u32 },
-	#[error("the commitments are {got} bytes, not {expected} ({elements} elements of degree {degree})")]
-	WrongCommitmentLength { got: usize, expected: usize, elements: usize, degree: usize },
+	#[error("the commitments are {got} bytes, not {expected} (a sharing of degree {degree})")]
+	WrongCommitmentLength { got: usize, expected: usize, degree: usize },
 	#[error("the commitments are not points of G1's prime-order group: {0}")]
 	NotPoints(String),
-	#[error("the share is {got} field elements, not {expected} (values, then blinds)")]
+	#[error("the share is {got} field elements, not {expected} (the value, its bits, the blind)")]
 	WrongShareLength { got: usize, expected: usize },
-	#[error("the value's commitments are not its bits' weighted sum: the dealer shared a value other than its bits")]
+	#[error("the value's share is not its bits' weighted sum: the dealer shared a value other than its bits")]
 	ValueIsNotItsBits,
-	#[error("the share is not the dealer's committed polynomial at this member's point (Pedersen VSS check failed)")]
+	#[error("the share is not the dealer's committed polynomials at this member's point (Pedersen VSS check failed)")]
 	NotOnCommittedPolynomial,
 }
 
-/// A dealt input: the public commitments and each member's values-then-blinds.
+/// A dealt input: the public commitments and each member's share (value, bits, blind).
 pub struct InputDealing {
 	pub commitments: Vec<u8>,
 	pub shares: Vec<Vec<Fr>>,
 }
 
-/// How many field elements an input has: the value, then `bits` bits.
+/// How many field elements of an input a task reads: the value, then `bits` bits.
 pub fn elements(bits: Option<u32>) -> usize {
 	1 + bits.unwrap_or(0) as usize
 }
 
-/// Deals `value` (with its `bits` bits, if an integer) with degree `t` to `n` members.
-pub fn deal<R: Rng>(value: u128, bits: Option<u32>, t: usize, n: usize, rng: &mut R) -> Result<InputDealing, InputShareError> {
+/// Deals `value` (with its `bits` bits, if an integer) with degree `t` to `n` members. (The
+/// randomness is a trait object so that the curve arithmetic is compiled here, optimised, and
+/// not in each caller's crate.)
+pub fn deal(value: u128, bits: Option<u32>, t: usize, n: usize, rng: &mut dyn RngCore) -> Result<InputDealing, InputShareError> {
 	let points = points(n);
-	let dealings: Vec<vss::Dealing> = match bits {
-		None => vec![vss::deal(Fr::from(value), t, &points, rng)],
+	match bits {
+		None => Ok(encode(&vss::deal(&[Fr::from(value)], t, &points, rng), None)),
 		Some(bits) => {
 			if bits < 128 && value >> bits != 0 {
 				return Err(InputShareError::ValueDoesNotFit { value, bits });
 			}
-			let bits: Vec<Fr> = (0..bits).map(|i| Fr::from(((value >> i) & 1) as u64)).collect();
-			with_bits(&bits, t, &points, rng)
+			Ok(encode(&vss::deal(&bits_of(value, bits), t, &points, rng), Some(Fr::from(value))))
 		},
-	};
-	Ok(encode(&dealings, n))
+	}
 }
 
 /// How a dishonest owner (the client's test modes) shares a value that does not fit `bits`.
@@ -79,103 +79,131 @@ pub enum Dishonesty {
 }
 
 /// Deals `value` as a `bits`-bit integer although it may not fit, the way `how` says.
-pub fn deal_dishonestly<R: Rng>(how: Dishonesty, value: u128, bits: u32, t: usize, n: usize, rng: &mut R) -> InputDealing {
+pub fn deal_dishonestly(how: Dishonesty, value: u128, bits: u32, t: usize, n: usize, rng: &mut dyn RngCore) -> InputDealing {
 	let points = points(n);
-	let low: Vec<Fr> = (0..bits).map(|i| Fr::from(((value >> i) & 1) as u64)).collect();
-	let dealings = match how {
+	let mut low = bits_of(value, bits);
+	match how {
 		Dishonesty::NonBinaryBit => {
-			// b_0 = value − Σ_{i≥1} 2^i·b_i, so the value is still its "bits'" weighted sum.
+			// b_0 = value − Σ_{k≥1} 2^k·b_k, so the value is still its "bits'" weighted sum.
 			let mask = if bits >= 128 { u128::MAX } else { (1u128 << bits) - 1 };
-			let mut bits = low;
-			if let Some(b0) = bits.first_mut() {
+			if let Some(b0) = low.first_mut() {
 				*b0 = Fr::from(value) - Fr::from(value & mask & !1);
 			}
-			with_bits(&bits, t, &points, rng)
+			encode(&vss::deal(&low, t, &points, rng), Some(Fr::from(value)))
 		},
 		Dishonesty::ValueNotItsBits => {
-			let bit_dealings: Vec<vss::Dealing> = low.iter().map(|b| vss::deal(*b, t, &points, rng)).collect();
-			std::iter::once(vss::deal(Fr::from(value), t, &points, rng)).chain(bit_dealings).collect()
+			let mut dealing = encode(&vss::deal(&low, t, &points, rng), Some(Fr::from(value)));
+			// Each member's value share from a sharing of its own, not from the bits.
+			let apart = vss::deal(&[Fr::from(value)], t, &points, rng);
+			for (share, own) in dealing.shares.iter_mut().zip(&apart.shares) {
+				share[0] = own.values[0];
+			}
+			dealing
 		},
-	};
-	encode(&dealings, n)
+	}
 }
 
 fn points(n: usize) -> Vec<Fr> {
 	(1..=n as u64).map(Fr::from).collect()
 }
 
-/// Dealings of Σ_i 2^i·bits[i], then of each bits[i].
-fn with_bits<R: Rng>(bits: &[Fr], t: usize, points: &[Fr], rng: &mut R) -> Vec<vss::Dealing> {
-	let bit_dealings: Vec<vss::Dealing> = bits.iter().map(|b| vss::deal(*b, t, points, rng)).collect();
-	std::iter::once(weighted_sum(&bit_dealings)).chain(bit_dealings).collect()
-}
-
-fn encode(dealings: &[vss::Dealing], n: usize) -> InputDealing {
-	let commitments = dealings.iter().flat_map(|d| d.commitments.to_bytes()).collect();
-	let shares = (0..n)
-		.map(|i| dealings.iter().map(|d| d.shares[i].value).chain(dealings.iter().map(|d| d.shares[i].blind)).collect())
-		.collect();
-	InputDealing { commitments, shares }
-}
-
-/// Σ_i 2^i·(dealing i): commitments and shares alike.
-fn weighted_sum(bits: &[vss::Dealing]) -> vss::Dealing {
-	let weights = powers_of_two(bits.len());
-	let parts: Vec<(Fr, &Commitments)> = weights.iter().zip(bits).map(|(w, d)| (*w, &d.commitments)).collect();
-	let commitments = Commitments::combine(&parts).expect("bits dealt with one degree");
-	let members = bits.first().map_or(0, |d| d.shares.len());
-	let shares = (0..members)
-		.map(|i| {
-			weights.iter().zip(bits).fold(Share { value: Fr::zero(), blind: Fr::zero() }, |acc, (w, d)| Share {
-				value: acc.value + *w * d.shares[i].value,
-				blind: acc.blind + *w * d.shares[i].blind,
-			})
-		})
-		.collect();
-	vss::Dealing { commitments, shares }
+/// b_0..b_{bits-1} of `value`, least significant first (as field elements).
+fn bits_of(value: u128, bits: u32) -> Vec<Fr> {
+	(0..bits).map(|i| Fr::from(((value >> i) & 1) as u64)).collect()
 }
 
 fn powers_of_two(count: usize) -> Vec<Fr> {
 	std::iter::successors(Some(Fr::one()), |p| Some(*p + *p)).take(count).collect()
 }
 
-/// The checks member `member` runs on its share before accepting it: the commitments have
-/// degree `t`, the value's commitments are its bits' weighted sum, and its values and blinds
-/// lie on the committed polynomials at its point (one batched multi-scalar multiplication).
-pub fn check<R: Rng>(bits: Option<u32>, t: usize, member: usize, commitments: &[u8], share: &[Fr], rng: &mut R) -> Result<(), InputShareError> {
-	let count = elements(bits);
-	let expected = count * (t + 1) * POINT_BYTES;
-	if commitments.len() != expected {
-		return Err(InputShareError::WrongCommitmentLength { got: commitments.len(), expected, elements: count, degree: t });
+/// Σ_k 2^k·bits[k].
+fn weighted_sum(bits: &[Fr]) -> Fr {
+	powers_of_two(bits.len()).iter().zip(bits).map(|(w, b)| *w * b).sum()
+}
+
+/// Each member's elements: for an integer (`value` given) its value share Σ 2^k·f_k(i), the bit
+/// shares and the blind; for a field element its share and the blind.
+fn encode(dealing: &vss::Dealing, value: Option<Fr>) -> InputDealing {
+	let shares = dealing
+		.shares
+		.iter()
+		.map(|s| {
+			let head = value.map(|_| weighted_sum(&s.values));
+			head.into_iter().chain(s.values.iter().copied()).chain(std::iter::once(s.blind)).collect()
+		})
+		.collect();
+	InputDealing { commitments: dealing.commitments.to_bytes(), shares }
+}
+
+/// One share to check: its width (`bits`), the dealer's commitments and the elements received.
+pub struct ToCheck<'a> {
+	pub bits: Option<u32>,
+	pub commitments: &'a [u8],
+	pub share: &'a [Fr],
+}
+
+/// The checks member `member` runs on its share before accepting it: the commitments are t + 1
+/// points of G1's prime-order group, the value's share is its bits' weighted sum, and the share
+/// lies on the committed polynomials at its point.
+pub fn check(bits: Option<u32>, t: usize, member: usize, commitments: &[u8], share: &[Fr], rng: &mut dyn RngCore) -> Result<(), InputShareError> {
+	check_many(&[ToCheck { bits, commitments, share }], t, member, rng).remove(0)
+}
+
+/// [`check`] for many shares at once: the commitments' equations of all of them in one
+/// multi-scalar multiplication (`vss::Commitments::verify_batch`); only if that fails are they
+/// checked one by one, to say which. One result per share, in order.
+pub fn check_many(items: &[ToCheck], t: usize, member: usize, rng: &mut dyn RngCore) -> Vec<Result<(), InputShareError>> {
+	let parsed: Vec<Result<(Commitments, Share), InputShareError>> = items.iter().map(|item| parse(item, t)).collect();
+	let x = Fr::from(member as u64 + 1);
+	let valid: Vec<(&Commitments, &Share)> = parsed.iter().filter_map(|p| p.as_ref().ok()).map(|(c, s)| (c, s)).collect();
+	let all_pass = Commitments::verify_batch(x, &valid, rng);
+	parsed
+		.iter()
+		.map(|p| {
+			let (commitments, share) = p.as_ref().map_err(Clone::clone)?;
+			if all_pass || commitments.verify(x, share) {
+				Ok(())
+			} else {
+				Err(InputShareError::NotOnCommittedPolynomial)
+			}
+		})
+		.collect()
+}
+
+/// The commitments and the vector share of `item`, after the checks that need no curve
+/// arithmetic beyond parsing.
+fn parse(item: &ToCheck, t: usize) -> Result<(Commitments, Share), InputShareError> {
+	let expected = (t + 1) * POINT_BYTES;
+	if item.commitments.len() != expected {
+		return Err(InputShareError::WrongCommitmentLength { got: item.commitments.len(), expected, degree: t });
 	}
-	if share.len() != 2 * count {
-		return Err(InputShareError::WrongShareLength { got: share.len(), expected: 2 * count });
+	let width = elements(item.bits) + 1;
+	if item.share.len() != width {
+		return Err(InputShareError::WrongShareLength { got: item.share.len(), expected: width });
 	}
-	let per_element = commitments
-		.chunks((t + 1) * POINT_BYTES)
-		.map(Commitments::from_bytes)
-		.collect::<Result<Vec<_>, _>>()
-		.map_err(|e| InputShareError::NotPoints(e.to_string()))?;
-	if bits.is_some() {
-		let weights = powers_of_two(count - 1);
-		let parts: Vec<(Fr, &Commitments)> = weights.iter().zip(&per_element[1..]).map(|(w, c)| (*w, c)).collect();
-		if Commitments::combine(&parts).ok().as_ref() != Some(&per_element[0]) {
-			return Err(InputShareError::ValueIsNotItsBits);
-		}
+	let (blind, elements) = item.share.split_last().expect("at least two elements");
+	let values = match item.bits {
+		None => elements.to_vec(),
+		Some(_) => {
+			let (value, bits) = elements.split_first().expect("the value first");
+			if weighted_sum(bits) != *value {
+				return Err(InputShareError::ValueIsNotItsBits);
+			}
+			bits.to_vec()
+		},
+	};
+	if values.is_empty() || values.len() > vss::MAX_VECTOR {
+		return Err(InputShareError::WrongShareLength { got: item.share.len(), expected: width });
 	}
-	let (values, blinds) = share.split_at(count);
-	let items: Vec<(&Commitments, Share)> =
-		per_element.iter().zip(values.iter().zip(blinds)).map(|(c, (value, blind))| (c, Share { value: *value, blind: *blind })).collect();
-	if !Commitments::verify_batch(Fr::from(member as u64 + 1), &items, rng) {
-		return Err(InputShareError::NotOnCommittedPolynomial);
-	}
-	Ok(())
+	let commitments = Commitments::from_bytes(item.commitments).map_err(|e| InputShareError::NotPoints(e.to_string()))?;
+	Ok((commitments, Share { values, blind: *blind }))
 }
 
 #[cfg(test)]
 mod tests {
 	use super::*;
 	use crate::shamir::lagrange_coefficients;
+	use ark_ff::Zero;
 	use rand::SeedableRng;
 	use rand_chacha::ChaCha20Rng;
 
@@ -188,7 +216,8 @@ mod tests {
 	fn every_member_accepts_an_honest_dealing_and_it_reconstructs_the_value_and_its_bits() {
 		let mut rng = ChaCha20Rng::seed_from_u64(1);
 		let dealing = deal(980, Some(32), 1, 4, &mut rng).unwrap();
-		assert_eq!(dealing.commitments.len(), 33 * 2 * POINT_BYTES);
+		assert_eq!(dealing.commitments.len(), 2 * POINT_BYTES, "t + 1 points whatever the width");
+		assert_eq!(dealing.shares[0].len(), 34, "the value, 32 bits, the blind");
 		for m in 0..4 {
 			assert_eq!(check(Some(32), 1, m, &dealing.commitments, &dealing.shares[m], &mut rng), Ok(()));
 		}
@@ -207,10 +236,16 @@ mod tests {
 	fn a_tampered_value_or_blind_is_refused_by_its_member_only() {
 		let mut rng = ChaCha20Rng::seed_from_u64(2);
 		let mut dealing = deal(410, Some(16), 1, 4, &mut rng).unwrap();
+		// A bit's share (with the value's share kept its weighted sum), or the blind.
 		dealing.shares[2][5] += Fr::one();
-		dealing.shares[3][17 + 9] += Fr::one();
+		dealing.shares[2][0] += Fr::from(16u64);
+		dealing.shares[3][17] += Fr::one();
 		assert_eq!(check(Some(16), 1, 2, &dealing.commitments, &dealing.shares[2], &mut rng), Err(InputShareError::NotOnCommittedPolynomial));
 		assert_eq!(check(Some(16), 1, 3, &dealing.commitments, &dealing.shares[3], &mut rng), Err(InputShareError::NotOnCommittedPolynomial));
+		// The value's share alone: not its bits' sum.
+		let mut value_only = dealing.shares[1].clone();
+		value_only[0] += Fr::one();
+		assert_eq!(check(Some(16), 1, 1, &dealing.commitments, &value_only, &mut rng), Err(InputShareError::ValueIsNotItsBits));
 		assert_eq!(check(Some(16), 1, 0, &dealing.commitments, &dealing.shares[0], &mut rng), Ok(()));
 		// Another member's share is not this member's.
 		assert_eq!(check(Some(16), 1, 1, &dealing.commitments, &dealing.shares[0], &mut rng), Err(InputShareError::NotOnCommittedPolynomial));
@@ -229,6 +264,7 @@ mod tests {
 			assert_eq!(check(Some(32), 1, m, &accepted.commitments, &accepted.shares[m], &mut rng), Ok(()));
 		}
 		assert_eq!(reconstruct(&accepted, 0, &[0, 3]), Fr::from(value));
+		assert_eq!(accepted.commitments.len(), 2 * POINT_BYTES);
 		assert_eq!(reconstruct(&accepted, 1, &[1, 2]), Fr::from(1u64 << 40));
 		assert_eq!(reconstruct(&accepted, 2, &[1, 2]), Fr::one());
 	}
@@ -241,8 +277,27 @@ mod tests {
 		// A dealing of another degree (t = 2 sharings handed to a t = 1 committee).
 		let wide = deal(7, Some(8), 2, 4, &mut rng).unwrap();
 		assert!(matches!(check(Some(8), 1, 0, &wide.commitments, &dealing.shares[0], &mut rng), Err(InputShareError::WrongCommitmentLength { .. })));
-		assert!(matches!(check(Some(8), 1, 0, &dealing.commitments, &dealing.shares[0][..17], &mut rng), Err(InputShareError::WrongShareLength { .. })));
+		assert!(matches!(check(Some(8), 1, 0, &dealing.commitments, &dealing.shares[0][..9], &mut rng), Err(InputShareError::WrongShareLength { .. })));
 		let garbage = vec![0xffu8; dealing.commitments.len()];
 		assert!(matches!(check(Some(8), 1, 0, &garbage, &dealing.shares[0], &mut rng), Err(InputShareError::NotPoints(_))));
+	}
+
+	#[test]
+	fn many_shares_are_checked_at_once_and_each_bad_one_is_named() {
+		let mut rng = ChaCha20Rng::seed_from_u64(6);
+		let dealings: Vec<InputDealing> = (0..6u128).map(|v| deal(v * 1000, if v % 2 == 0 { Some(16) } else { None }, 1, 4, &mut rng).unwrap()).collect();
+		let bits = |v: usize| if v % 2 == 0 { Some(16) } else { None };
+		let items: Vec<ToCheck> = dealings.iter().enumerate().map(|(v, d)| ToCheck { bits: bits(v), commitments: &d.commitments, share: &d.shares[2] }).collect();
+		assert!(check_many(&items, 1, 2, &mut rng).iter().all(Result::is_ok));
+		let mut tampered = dealings[3].shares[2].clone();
+		tampered[1] += Fr::one();
+		let garbage = vec![0xffu8; 2 * POINT_BYTES];
+		let mut items = items;
+		items[3].share = &tampered;
+		items[4].commitments = &garbage;
+		let results = check_many(&items, 1, 2, &mut rng);
+		assert_eq!(results[3], Err(InputShareError::NotOnCommittedPolynomial));
+		assert!(matches!(results[4], Err(InputShareError::NotPoints(_))));
+		assert!(results.iter().enumerate().filter(|(i, _)| ![3, 4].contains(i)).all(|(_, r)| r.is_ok()), "the others pass: {results:?}");
 	}
 }

@@ -1,4 +1,5 @@
-//! Incoming connections beyond the open cap are kept for the chain's workers.
+//! Incoming connections beyond the open cap are kept for the chain's workers, and no address
+//! holds more than its share.
 //!
 //! A node takes at most `open` incoming connections from anyone. Above that, up to `reserved`
 //! more, only from peers the [`Placement`] names as registered workers, one each: Sybil peer ids
@@ -6,6 +7,11 @@
 //! keep a committee's members from reaching each other, and a few registered workers cannot take
 //! all the reserved slots. The decision is made when a connection has completed its handshake
 //! (the peer id is authenticated by Noise), before any protocol runs.
+//!
+//! Peer ids cost nothing, addresses do: one IP address may hold at most `per_ip` incoming
+//! connections, handshakes in progress included, so one host can neither take the pending slots
+//! (which every peer shares) nor the open ones. Loopback addresses are exempt unless
+//! `limit_loopback` is set: a devnet runs every node on one machine.
 
 use crate::placement::Placement;
 use libp2p::{
@@ -18,6 +24,7 @@ use libp2p::{
 };
 use std::{
 	collections::{HashMap, HashSet},
+	net::IpAddr,
 	sync::Arc,
 	task::{Context, Poll},
 };
@@ -31,6 +38,21 @@ pub struct Full {
 	reserved: u32,
 }
 
+/// Why an incoming connection was refused before its handshake.
+#[derive(Debug, thiserror::Error)]
+#[error("{address} already holds {cap} incoming connections (handshakes included)")]
+pub struct TooManyFromAddress {
+	address: IpAddr,
+	cap: u32,
+}
+
+/// How many incoming connections each address may hold.
+pub struct PerAddress {
+	pub cap: u32,
+	/// Count loopback addresses too (tests); a devnet's nodes all share one.
+	pub limit_loopback: bool,
+}
+
 pub struct Behaviour {
 	placement: Arc<dyn Placement>,
 	open: u32,
@@ -40,11 +62,38 @@ pub struct Behaviour {
 	in_reserve: HashMap<ConnectionId, PeerId>,
 	/// Admitted into a reserved slot and not yet established (so not yet in `in_reserve`).
 	admitting: HashSet<ConnectionId>,
+	per_address: PerAddress,
+	/// The address of every counted incoming connection, pending or established, and the count
+	/// per address.
+	address_of: HashMap<ConnectionId, IpAddr>,
+	from_address: HashMap<IpAddr, u32>,
 }
 
 impl Behaviour {
-	pub fn new(placement: Arc<dyn Placement>, open: u32, reserved: u32) -> Self {
-		Self { placement, open, reserved, incoming: HashSet::new(), in_reserve: HashMap::new(), admitting: HashSet::new() }
+	pub fn new(placement: Arc<dyn Placement>, open: u32, reserved: u32, per_address: PerAddress) -> Self {
+		Self {
+			placement,
+			open,
+			reserved,
+			incoming: HashSet::new(),
+			in_reserve: HashMap::new(),
+			admitting: HashSet::new(),
+			per_address,
+			address_of: HashMap::new(),
+			from_address: HashMap::new(),
+		}
+	}
+
+	/// Stops counting `connection` against its address.
+	fn forget_address(&mut self, connection: &ConnectionId) {
+		if let Some(address) = self.address_of.remove(connection) {
+			if let std::collections::hash_map::Entry::Occupied(mut count) = self.from_address.entry(address) {
+				*count.get_mut() -= 1;
+				if *count.get() == 0 {
+					count.remove();
+				}
+			}
+		}
 	}
 
 	/// Whether a new incoming connection from `peer` may stay: `Some(in_reserve)`, or `None`.
@@ -62,6 +111,17 @@ impl Behaviour {
 impl NetworkBehaviour for Behaviour {
 	type ConnectionHandler = dummy::ConnectionHandler;
 	type ToSwarm = std::convert::Infallible;
+
+	fn handle_pending_inbound_connection(&mut self, connection: ConnectionId, _: &Multiaddr, remote: &Multiaddr) -> Result<(), ConnectionDenied> {
+		let Some(address) = ip_of(remote).filter(|a| self.per_address.limit_loopback || !a.is_loopback()) else { return Ok(()) };
+		let count = self.from_address.entry(address).or_default();
+		if *count >= self.per_address.cap {
+			return Err(ConnectionDenied::new(TooManyFromAddress { address, cap: self.per_address.cap }));
+		}
+		*count += 1;
+		self.address_of.insert(connection, address);
+		Ok(())
+	}
 
 	fn handle_established_inbound_connection(
 		&mut self,
@@ -101,13 +161,15 @@ impl NetworkBehaviour for Behaviour {
 					self.in_reserve.insert(connection_id, peer_id);
 				}
 			},
-			// Another behaviour refused it after this one admitted it.
+			// The handshake failed, or another behaviour refused it after this one admitted it.
 			FromSwarm::ListenFailure(failure) => {
 				self.admitting.remove(&failure.connection_id);
+				self.forget_address(&failure.connection_id);
 			},
 			FromSwarm::ConnectionClosed(ConnectionClosed { connection_id, .. }) => {
 				self.incoming.remove(&connection_id);
 				self.in_reserve.remove(&connection_id);
+				self.forget_address(&connection_id);
 			},
 			_ => {},
 		}
@@ -119,5 +181,15 @@ impl NetworkBehaviour for Behaviour {
 
 	fn poll(&mut self, _: &mut Context<'_>) -> Poll<ToSwarm<Self::ToSwarm, THandlerInEvent<Self>>> {
 		Poll::Pending
+	}
+}
+
+/// The IP address a multiaddr starts with, if any.
+fn ip_of(address: &Multiaddr) -> Option<IpAddr> {
+	use libp2p::multiaddr::Protocol;
+	match address.iter().next()? {
+		Protocol::Ip4(ip) => Some(IpAddr::V4(ip)),
+		Protocol::Ip6(ip) => Some(IpAddr::V6(ip)),
+		_ => None,
 	}
 }

@@ -77,6 +77,12 @@ pub struct Config {
 	pub reserved_for_workers: u32,
 	/// Incoming connections still negotiating (Noise, Yamux).
 	pub max_pending_incoming: u32,
+	/// Incoming connections, handshakes included, that one IP address may hold: one host cannot
+	/// take every pending or open slot with made-up peer ids.
+	pub max_incoming_per_address: u32,
+	/// Apply `max_incoming_per_address` to loopback addresses too (tests); off, a devnet's nodes
+	/// on one machine are not limited by it.
+	pub limit_loopback: bool,
 }
 
 impl Config {
@@ -95,6 +101,8 @@ impl Config {
 			max_incoming_connections: 512,
 			reserved_for_workers: 128,
 			max_pending_incoming: 64,
+			max_incoming_per_address: 16,
+			limit_loopback: false,
 		}
 	}
 }
@@ -274,7 +282,8 @@ impl DhtNode {
 		let kad_mode = if config.serve { kad::Mode::Server } else { kad::Mode::Client };
 
 		let limits = (config.max_connections_per_peer, config.max_pending_incoming);
-		let admission = admission::Behaviour::new(placement.clone(), config.max_incoming_connections, config.reserved_for_workers);
+		let per_address = admission::PerAddress { cap: config.max_incoming_per_address, limit_loopback: config.limit_loopback };
+		let admission = admission::Behaviour::new(placement.clone(), config.max_incoming_connections, config.reserved_for_workers, per_address);
 		let mut swarm = libp2p::SwarmBuilder::with_existing_identity(keypair)
 			.with_tokio()
 			.with_tcp(tcp::Config::default().nodelay(true), noise::Config::new, yamux::Config::default)

@@ -484,3 +484,29 @@ async fn sybils_filling_the_open_slots_do_not_keep_a_worker_out() {
 	assert_eq!(stranger, 0, "a stranger does not");
 	node.shutdown().await;
 }
+
+/// Issue #16: one host cannot take every slot with made-up peer ids. With a cap of three
+/// incoming connections per address (loopback counted, as everything here is on one machine),
+/// four Sybils from one address dialling twice each keep three connections, whatever the open
+/// slots left; without the cap they keep all eight.
+#[tokio::test]
+async fn one_address_holds_at_most_its_share_of_incoming_connections() {
+	use libp2p::identity::Keypair;
+	for (limit, expected) in [(true, 3), (false, 8)] {
+		let dir = tempfile::tempdir().unwrap();
+		let mut config = Config::new(dir.path());
+		config.max_incoming_per_address = 3;
+		config.limit_loopback = limit;
+		let node = DhtNode::start(config, Arc::new(enigma_p2p::FixedTable::new()), Arc::new(enigma_p2p::FixedWeights::new())).await.expect("node starts");
+		let (target, address) = (node.peer_id(), node.address());
+		let sybils: Vec<_> = (0..4)
+			.map(|_| tokio::spawn(hold_connections(Keypair::generate_ed25519(), target, address.clone(), 2, Duration::from_secs(4))))
+			.collect();
+		let mut held = 0;
+		for sybil in sybils {
+			held += sybil.await.unwrap();
+		}
+		assert_eq!(held, expected, "limit_loopback = {limit}");
+		node.shutdown().await;
+	}
+}

@@ -5,23 +5,31 @@ use crate::{
 	worker::{decode, Worker},
 };
 use codec::Encode;
-use enigma_chain::offchain::{commitment, declassify_message, output_message, share_bits, share_context, share_hash, ShareDelivery, WorkerRequest, WorkerResponse};
+use enigma_chain::offchain::{
+	commitment, declassify_message, output_message, share_bits, share_context, share_hash, ShareDelivery, WorkerRequest, WorkerResponse, MAX_SHARES_PER_REQUEST,
+};
 use enigma_mpc::{
-	committed_input,
+	committed_input::{self, ToCheck},
 	field::{decode_all, Fr},
 };
 use enigma_p2p::{sealed, AppHandler, PeerId};
 use pallet_shared_identity::predicate::Permission;
 use sp_core::{crypto::AccountId32, sr25519, Pair, H256};
-use std::sync::Arc;
+use std::{
+	collections::{BTreeMap, HashMap},
+	sync::Arc,
+};
 
 pub struct WorkerService(pub Arc<Worker>);
+
+/// Held while a request's shares are checked.
+static CHECKING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 #[async_trait::async_trait]
 impl AppHandler for WorkerService {
 	async fn handle(&self, from: PeerId, request: Vec<u8>) -> Vec<u8> {
 		let response = match decode::<WorkerRequest>(&request) {
-			Some(WorkerRequest::Share(delivery)) => self.accept_share(delivery).await,
+			Some(WorkerRequest::Shares(deliveries)) => self.accept_shares(deliveries).await,
 			Some(WorkerRequest::Output { task, output, who, signature }) => self.hand_out(from, task, output, who, signature).await,
 			Some(WorkerRequest::Declassify { secret, who, signature }) => self.declassify(from, secret, who, signature).await,
 			Some(WorkerRequest::Ping) => Ok(WorkerResponse::Accepted),
@@ -40,10 +48,86 @@ impl AppHandler for WorkerService {
 }
 
 impl WorkerService {
-	/// Checks a delivered share against the committee and the commitment, and keeps it.
-	async fn accept_share(&self, d: ShareDelivery) -> Result<WorkerResponse, String> {
+	/// Checks each delivered share against its committee and commitment, keeps those that pass
+	/// (in one database commit) and queues their acknowledgements; answers per share.
+	async fn accept_shares(&self, deliveries: Vec<ShareDelivery>) -> Result<WorkerResponse, String> {
+		if deliveries.len() > MAX_SHARES_PER_REQUEST {
+			return Err(format!("{} shares in one request; at most {MAX_SHARES_PER_REQUEST}", deliveries.len()));
+		}
 		let worker = &self.0;
-		let members = worker.committee(d.committee).await.map_err(|e| e.to_string())?.ok_or("unknown committee")?;
+		// Each committee looked up once per request (known or not).
+		let mut committees: HashMap<u32, Option<Vec<AccountId32>>> = HashMap::new();
+		let mut checks = Vec::with_capacity(deliveries.len());
+		for d in deliveries {
+			if let std::collections::hash_map::Entry::Vacant(e) = committees.entry(d.committee) {
+				e.insert(worker.committee(d.committee).await.map_err(|e| e.to_string())?);
+			}
+			let members = committees.get(&d.committee).and_then(Option::as_deref);
+			checks.push(self.open_share(d, members));
+		}
+		// One request's curve arithmetic at a time: a flood of deliveries queues here instead of
+		// taking every core from the tasks this worker computes.
+		let _turn = CHECKING.lock().await;
+		// Pedersen VSS: each share lies on its dealer's committed polynomials, and the value is
+		// its bits' weighted sum; all of the request's in one multi-scalar multiplication. The
+		// secret's id binds the commitments, so every member that acknowledges checked the same
+		// ones. Curve arithmetic, off the async executor.
+		let checked = tokio::task::spawn_blocking(move || {
+			let mut verdicts: Vec<Result<(), String>> = checks.iter().map(|c| c.as_ref().map(|_| ()).map_err(Clone::clone)).collect();
+			// One batch per (member index, degree): in practice the whole request.
+			let mut groups: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+			for (i, opened) in checks.iter().enumerate() {
+				if let Ok((_, me, t, _)) = opened {
+					groups.entry((*me, *t)).or_default().push(i);
+				}
+			}
+			for ((me, t), indices) in groups {
+				let items: Vec<ToCheck> = indices
+					.iter()
+					.filter_map(|i| checks[*i].as_ref().ok())
+					.map(|(d, _, _, elements)| ToCheck { bits: share_bits(d.kind), commitments: &d.pedersen, share: elements })
+					.collect();
+				for (i, verdict) in indices.iter().zip(committed_input::check_many(&items, t, me, &mut rand::thread_rng())) {
+					verdicts[*i] = verdict.map_err(|e| format!("refusing the share: {e}"));
+				}
+			}
+			checks.into_iter().zip(verdicts).map(|(opened, verdict)| verdict.and(opened.map(|(d, ..)| d))).collect::<Vec<Result<ShareDelivery, String>>>()
+		})
+		.await
+		.map_err(|e| format!("checking the shares: {e}"))?;
+		let kept: Vec<(H256, HeldShare)> = checked
+			.iter()
+			.filter_map(|c| c.as_ref().ok())
+			.map(|d| {
+				let held = HeldShare {
+					identity: d.identity,
+					committee: d.committee,
+					index: d.index,
+					kind: d.kind,
+					sealed: d.sealed.clone(),
+					acknowledged: false,
+					pedersen: d.pedersen.clone(),
+					share_hashes: d.share_hashes.clone(),
+				};
+				(d.secret(), held)
+			})
+			.collect();
+		worker.store.put_shares(&kept).map_err(|e| e.to_string())?;
+		worker.metrics.shares_held.inc_by(kept.len() as u64);
+		let answers: Vec<Result<(), String>> = checked.into_iter().map(|c| c.map(|_| ())).collect();
+		let refused = answers.iter().filter(|a| a.is_err()).count();
+		tracing::info!(target: "worker", "holding {} new share(s){}", kept.len(), if refused > 0 { format!(", refused {refused}") } else { String::new() });
+		for (secret, _) in kept {
+			worker.acknowledge_in_background(secret);
+		}
+		Ok(WorkerResponse::Shares(answers))
+	}
+
+	/// The cheap checks of a delivered share (its place in the committee, its hash in the
+	/// commitment, its kind) and its opened elements, with this member's index and the degree.
+	fn open_share(&self, d: ShareDelivery, members: Option<&[AccountId32]>) -> Result<(ShareDelivery, usize, usize, Vec<Fr>), String> {
+		let worker = &self.0;
+		let members = members.ok_or("unknown committee")?;
 		let me = members.iter().position(|m| *m == worker.account()).ok_or("this worker is not in that committee")?;
 		if d.index as usize != me {
 			return Err(format!("share #{} sent to member #{me}", d.index));
@@ -61,32 +145,8 @@ impl WorkerService {
 		let plain = sealed::open(&worker.keys.encryption, &share_context(d.identity, d.committee, d.index), &d.sealed)
 			.ok_or("the share is not sealed to this worker's key")?;
 		let elements = decode_all::<Fr>(&plain, 0).map_err(|e| format!("the share is not field elements: {e}"))?;
-		// Pedersen VSS: the share lies on the dealer's committed polynomials, and the value is
-		// its bits' weighted sum. The secret's id binds the commitments, so every member that
-		// acknowledges checked the same ones.
 		let t = (members.len() - 1) / 2;
-		// Curve arithmetic, off the async executor.
-		let (bits, pedersen) = (share_bits(d.kind), d.pedersen.clone());
-		tokio::task::spawn_blocking(move || committed_input::check(bits, t, me, &pedersen, &elements, &mut rand::thread_rng()))
-			.await
-			.map_err(|e| format!("checking the share: {e}"))?
-			.map_err(|e| format!("refusing the share: {e}"))?;
-		let secret = d.secret();
-		let held = HeldShare {
-			identity: d.identity,
-			committee: d.committee,
-			index: d.index,
-			kind: d.kind,
-			sealed: d.sealed,
-			acknowledged: false,
-			pedersen: d.pedersen,
-			share_hashes: d.share_hashes,
-		};
-		worker.store.put_share(&secret, &held).map_err(|e| e.to_string())?;
-		worker.metrics.shares_held.inc();
-		tracing::info!(target: "worker", "holding share #{} of secret {secret:?}", d.index);
-		worker.acknowledge_in_background(secret);
-		Ok(WorkerResponse::Accepted)
+		Ok((d, me, t, elements))
 	}
 
 	/// Hands this worker's share of a secret to an account with Declassify permission on the

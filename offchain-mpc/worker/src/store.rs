@@ -122,6 +122,11 @@ impl WorkerStore {
 		self.db.commit([(COL_SHARES, secret.as_bytes().to_vec(), Some(share.encode()))])
 	}
 
+	/// Keeps many shares in one commit.
+	pub fn put_shares(&self, shares: &[(H256, HeldShare)]) -> Result<(), parity_db::Error> {
+		self.db.commit(shares.iter().map(|(secret, share)| (COL_SHARES, secret.as_bytes().to_vec(), Some(share.encode()))))
+	}
+
 	pub fn remove_share(&self, secret: &H256) -> Result<(), parity_db::Error> {
 		self.db.commit([(COL_SHARES, secret.as_bytes().to_vec(), None)])
 	}

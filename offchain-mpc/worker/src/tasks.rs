@@ -436,7 +436,7 @@ fn check_slot(slot: &InputSlot, contract: H256, secret: &H256, info: &SecretView
 }
 
 /// This member's share of `secret` from its store: the value and, for a client-shared integer,
-/// its bits. A client's share is its [`share_width`] values then their Pedersen blinds; a share
+/// its bits. A client's share is its [`share_width`] values then the Pedersen blind; a share
 /// a task made is the value alone.
 fn held_share(worker: &Worker, secret: &H256, me: usize) -> Result<HeldInput<Fr>, String> {
 	let share = worker.store.share(secret).ok_or_else(|| format!("no share of input {secret:?}"))?;

@@ -1,7 +1,11 @@
 //! What the worker's parts share: the chain, the keys, the store, the DHT, and one queue for
 //! the extrinsics it signs (nonces must not race).
 
-use crate::{keys::WorkerKeys, metrics::Metrics, store::WorkerStore};
+use crate::{
+	keys::WorkerKeys,
+	metrics::Metrics,
+	store::{HeldShare, WorkerStore},
+};
 use codec::Decode;
 use enigma_chain::{Chain, ChainError, Events};
 use enigma_p2p::{DhtHandle, PeerId};
@@ -23,8 +27,8 @@ pub struct Worker {
 	blames: std::sync::Mutex<std::collections::HashMap<H256, std::collections::BTreeSet<usize>>>,
 	/// Tasks this worker has started, so catching up with the chain never runs one twice.
 	started: std::sync::Mutex<std::collections::HashSet<H256>>,
-	/// Acknowledgements under way, so catching up never queues one twice.
-	acking: std::sync::Mutex<std::collections::HashSet<H256>>,
+	/// Acknowledgements waiting for the next `ack_secrets`.
+	acks: std::sync::Mutex<AckQueue>,
 	submit_queue: tokio::sync::Mutex<()>,
 	/// Whose early MPC frames this worker's node keeps: the chain's active workers and the
 	/// members of the tasks it runs (an unbonding member still computes).
@@ -32,6 +36,17 @@ pub struct Worker {
 }
 
 const SUBMIT_ATTEMPTS: u32 = 3;
+/// Secrets per `ack_secrets` (the runtime's `MaxSecretBatch`).
+const ACK_BATCH: usize = 1024;
+/// How long the acknowledging loop gathers shares before it sends a batch.
+const ACK_GATHER: std::time::Duration = std::time::Duration::from_millis(300);
+
+#[derive(Default)]
+struct AckQueue {
+	queued: std::collections::BTreeSet<H256>,
+	/// Whether the loop that sends them is running.
+	running: bool,
+}
 
 #[derive(Default)]
 struct ExpectedPeers {
@@ -57,7 +72,7 @@ impl Drop for TaskPeers<'_> {
 
 impl Worker {
 	pub fn new(chain: Arc<Chain>, keys: WorkerKeys, store: WorkerStore, metrics: Metrics, misbehave: bool) -> Self {
-		Self { chain, keys, store, metrics, dht: OnceLock::new(), misbehave, blames: Default::default(), started: Default::default(), acking: Default::default(), submit_queue: tokio::sync::Mutex::new(()), expected: Default::default() }
+		Self { chain, keys, store, metrics, dht: OnceLock::new(), misbehave, blames: Default::default(), started: Default::default(), acks: Default::default(), submit_queue: tokio::sync::Mutex::new(()), expected: Default::default() }
 	}
 
 	/// The chain's active workers changed (each finalized block).
@@ -98,7 +113,18 @@ impl Worker {
 		self.keys.account_id()
 	}
 
-	/// Signs and submits `call`, one at a time.
+	/// Signs `calls` with consecutive nonces and sends them together (about one block for all);
+	/// a result per call. This worker's turn to submit ends once the pool holds them, so a
+	/// task's commitment or reveal never waits behind a batch of acknowledgements.
+	pub async fn submit_all(&self, calls: Vec<RuntimeCall>) -> Result<Vec<Result<Events, ChainError>>, ChainError> {
+		let sent = {
+			let _turn = self.submit_queue.lock().await;
+			self.chain.send_all(&self.keys.account, calls).await?
+		};
+		let chain = &self.chain;
+		Ok(futures::future::join_all(sent.into_iter().map(|s| async move { chain.included(s?).await.map(|(_, events)| events) })).await)
+	}
+
 	/// Submits `call` signed by this worker, one submission at a time. A refusal for a passing
 	/// reason (the node restarting, its pool behind the chain) is retried, up to
 	/// [`SUBMIT_ATTEMPTS`] times 2 s apart: a lost result or acknowledgement costs an honest
@@ -142,48 +168,107 @@ impl Worker {
 		Ok(peers)
 	}
 
-	/// Acknowledges a held share once its secret is registered on chain (idempotent).
-	/// Acknowledges `secret` in a background task (failures are logged), unless that is already
-	/// under way.
+	/// Queues the acknowledgement of a held share of `secret`. One background loop sends what is
+	/// queued, up to [`ACK_BATCH`] per `ack_secrets` transaction, so a dataset of thousands of
+	/// secrets costs this worker a few transactions, not one per secret.
 	pub fn acknowledge_in_background(self: &Arc<Self>, secret: H256) {
-		if !self.acking.lock().expect("acking lock").insert(secret) {
-			return;
+		let mut acks = self.acks.lock().expect("acks lock");
+		acks.queued.insert(secret);
+		if !acks.running {
+			acks.running = true;
+			tokio::spawn(self.clone().acknowledge_queued());
 		}
-		let worker = self.clone();
-		tokio::spawn(async move {
-			if let Err(e) = worker.acknowledge(secret).await {
-				tracing::warn!(target: "worker", "acknowledging {secret:?}: {e}");
-			}
-			worker.acking.lock().expect("acking lock").remove(&secret);
-		});
 	}
 
-	pub async fn acknowledge(&self, secret: H256) -> Result<(), String> {
-		let Some(mut held) = self.store.share(&secret) else { return Ok(()) };
-		if held.acknowledged {
+	async fn acknowledge_queued(self: Arc<Self>) {
+		loop {
+			// Shares of one dataset arrive together: gathering them a moment saves transactions.
+			tokio::time::sleep(ACK_GATHER).await;
+			let queued: Vec<H256> = {
+				let mut acks = self.acks.lock().expect("acks lock");
+				if acks.queued.is_empty() {
+					acks.running = false;
+					return;
+				}
+				std::mem::take(&mut acks.queued).into_iter().collect()
+			};
+			if let Err(e) = self.acknowledge(&queued).await {
+				// The node away or its pool full: the batch is tried again (the store says which
+				// were acknowledged meanwhile).
+				tracing::warn!(target: "worker", "acknowledging {} share(s), trying again: {e}", queued.len());
+				self.acks.lock().expect("acks lock").queued.extend(queued);
+				tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+			}
+		}
+	}
+
+	/// Acknowledges the held shares of `secrets` that are registered on chain as delivered: up to
+	/// [`ACK_BATCH`] per transaction, the transactions sent together. Those not registered yet
+	/// are left for their `SecretRegistered`.
+	async fn acknowledge(&self, secrets: &[H256]) -> Result<(), String> {
+		let mut ready = Vec::new();
+		for batch in secrets.chunks(ACK_BATCH) {
+			ready.extend(self.registered_as_held(batch).await?);
+		}
+		if ready.is_empty() {
 			return Ok(());
 		}
-		let Some(view) = self.secret(secret).await.map_err(|e| e.to_string())? else {
-			return Ok(()); // not registered yet: SecretRegistered will bring us back
-		};
-		if !view.members.contains(&self.account()) {
-			return Err(format!("secret {secret:?} is registered for a committee without this worker"));
+		let calls = ready
+			.chunks(ACK_BATCH)
+			.map(|batch| {
+				let secrets = batch.iter().map(|(s, _)| *s).collect::<Vec<_>>().try_into().expect("at most ACK_BATCH");
+				RuntimeCall::SecretCompute(pallet_secret_compute::Call::ack_secrets { secrets })
+			})
+			.collect();
+		let mut failure = None;
+		for (outcome, batch) in self.submit_all(calls).await.map_err(|e| e.to_string())?.into_iter().zip(ready.chunks(ACK_BATCH)) {
+			match outcome {
+				Ok(_) => {}
+				// Every one was acknowledged already (a restart after the transaction landed).
+				Err(ChainError::Failed(e)) if e.contains("NothingToAcknowledge") => {}
+				Err(ChainError::Failed(e)) => {
+					tracing::warn!(target: "worker", "acknowledging {} share(s) failed on chain: {e}", batch.len());
+					continue;
+				}
+				Err(e) => {
+					failure = Some(e.to_string());
+					continue;
+				}
+			}
+			let done: Vec<(H256, HeldShare)> = batch.iter().map(|(s, h)| (*s, HeldShare { acknowledged: true, ..h.clone() })).collect();
+			self.store.put_shares(&done).map_err(|e| e.to_string())?;
+			tracing::info!(target: "worker", "acknowledged {} share(s)", done.len());
 		}
-		// The owner registered the kind of value it delivered to us, or the secret is not the
-		// one we hold a share of: tasks would then read it at a width it does not have.
-		if view.kind != held.kind {
-			return Err(format!("secret {secret:?} is registered as {:?}, but its share was delivered as {:?}", view.kind, held.kind));
+		failure.map_or(Ok(()), Err)
+	}
+
+	/// The shares of `secrets` held and not yet acknowledged whose secret is registered for a
+	/// committee with this worker, as the kind of value delivered.
+	async fn registered_as_held(&self, secrets: &[H256]) -> Result<Vec<(H256, HeldShare)>, String> {
+		let held: Vec<(H256, HeldShare)> = secrets.iter().filter_map(|s| self.store.share(s).filter(|h| !h.acknowledged).map(|h| (*s, h))).collect();
+		if held.is_empty() {
+			return Ok(held);
 		}
-		let call = RuntimeCall::SecretCompute(pallet_secret_compute::Call::ack_secret { secret });
-		match self.submit(call).await {
-			Ok(_) => {}
-			Err(ChainError::Failed(e)) if e.contains("AlreadyAcknowledged") => {}
-			Err(e) => return Err(e.to_string()),
-		}
-		held.acknowledged = true;
-		self.store.put_share(&secret, &held).map_err(|e| e.to_string())?;
-		tracing::info!(target: "worker", "acknowledged share of secret {secret:?}");
-		Ok(())
+		let ids: Vec<H256> = held.iter().map(|(s, _)| *s).collect();
+		let views: Vec<Option<SecretView<AccountId32>>> = self.chain.runtime_api("SecretComputeApi_secrets", &ids, None).await.map_err(|e| e.to_string())?;
+		Ok(held
+			.into_iter()
+			.zip(views)
+			.filter_map(|((secret, share), view)| {
+				let view = view?; // not registered yet
+				if !view.members.contains(&self.account()) {
+					tracing::warn!(target: "worker", "secret {secret:?} is registered for a committee without this worker");
+					return None;
+				}
+				// The owner registered the kind of value it delivered to us, or the secret is not
+				// the one we hold a share of: tasks would then read it at a width it does not have.
+				if view.kind != share.kind {
+					tracing::warn!(target: "worker", "secret {secret:?} is registered as {:?}, but its share was delivered as {:?}", view.kind, share.kind);
+					return None;
+				}
+				Some((secret, share))
+			})
+			.collect())
 	}
 }
 

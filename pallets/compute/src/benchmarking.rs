@@ -19,6 +19,20 @@ fn contract<T: Config>(who: &T::AccountId) -> H256 {
 	H256(sp_io::hashing::blake2_256(&code))
 }
 
+/// The largest compute predicate a secret record stores: `Or`s over `AnyOf`s of the most keys.
+fn full_predicate<T: Config>() -> Predicate<T::AccountId, BlockNumberFor<T>> {
+	use pallet_shared_identity::predicate::{MAX_KEYS, MAX_NODES};
+	let keys: Vec<T::AccountId> = (0..MAX_KEYS).map(|i| account("key", i, 0)).collect();
+	let any_of = || predicate::Node::AnyOf(BoundedVec::truncate_from(keys.clone()));
+	let mut nodes = Vec::new();
+	for _ in 0..(MAX_NODES - 1) / 2 {
+		nodes.push(predicate::Node::Or);
+		nodes.push(any_of());
+	}
+	nodes.push(any_of());
+	BoundedVec::truncate_from(nodes)
+}
+
 /// A ready secret number `n` of `identity` on `committee`.
 fn ready_secret<T: Config>(who: &T::AccountId, identity: H256, committee: CommitteeId, n: u32) -> H256 {
 	let commitment = H256(sp_io::hashing::blake2_256(&n.to_le_bytes()));
@@ -75,7 +89,7 @@ mod benchmarks {
 		let (who, identity) = requester::<T>();
 		let committee = T::BenchmarkHelper::committee_of(T::MaxCommitteeSize::get());
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who), identity, committee, BoundedVec::truncate_from(vec![predicate::Node::Always]), H256::zero(), ValueKind::Int { bits: 64 });
+		_(RawOrigin::Signed(who), identity, committee, full_predicate::<T>(), H256::zero(), ValueKind::Int { bits: 64 });
 	}
 
 	#[benchmark]
@@ -93,6 +107,36 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(last), secret);
 		assert!(Secrets::<T>::get(secret).expect("registered").ready);
+	}
+
+	/// A batch of `n` records with the largest predicate, for a committee of the largest size.
+	#[benchmark]
+	fn register_secrets(n: Linear<1, { T::MaxSecretBatch::get() }>) {
+		let (who, identity) = requester::<T>();
+		let committee = T::BenchmarkHelper::committee_of(T::MaxCommitteeSize::get());
+		let batch: Vec<(H256, ValueKind)> = (0..n).map(|i| (H256(sp_io::hashing::blake2_256(&i.to_le_bytes())), ValueKind::Int { bits: 64 })).collect();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), identity, committee, full_predicate::<T>(), BoundedVec::truncate_from(batch));
+		assert_eq!(Secrets::<T>::iter_keys().count(), n as usize);
+	}
+
+	/// The last member's acknowledgements: every secret of the batch becomes ready.
+	#[benchmark]
+	fn ack_secrets(n: Linear<1, { T::MaxSecretBatch::get() }>) {
+		let (who, identity) = requester::<T>();
+		let committee = T::BenchmarkHelper::committee_of(T::MaxCommitteeSize::get());
+		let batch: Vec<(H256, ValueKind)> = (0..n).map(|i| (H256(sp_io::hashing::blake2_256(&i.to_le_bytes())), ValueKind::Int { bits: 64 })).collect();
+		Pallet::<T>::register_secrets(RawOrigin::Signed(who).into(), identity, committee, BoundedVec::truncate_from(vec![predicate::Node::Always]), BoundedVec::truncate_from(batch))
+			.expect("allowed");
+		let secrets: Vec<H256> = Secrets::<T>::iter_keys().collect();
+		let members = T::Workers::committee(committee).expect("formed");
+		let (last, others) = members.split_last().expect("a member");
+		for m in others {
+			Pallet::<T>::ack_secrets(RawOrigin::Signed(m.clone()).into(), BoundedVec::truncate_from(secrets.clone())).expect("member");
+		}
+		#[extrinsic_call]
+		_(RawOrigin::Signed(last.clone()), BoundedVec::truncate_from(secrets.clone()));
+		assert!(secrets.iter().all(|s| Secrets::<T>::get(s).is_some_and(|i| i.ready)));
 	}
 
 	#[benchmark]

@@ -307,6 +307,9 @@ pub mod pallet {
 		type MaxTasksPerBlock: Get<u32>;
 		#[pallet::constant]
 		type MaxCommitteeSize: Get<u32>;
+		/// Secrets registered, or acknowledged, in one transaction.
+		#[pallet::constant]
+		type MaxSecretBatch: Get<u32>;
 		type WeightInfo: WeightInfo;
 		#[cfg(feature = "runtime-benchmarks")]
 		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
@@ -406,6 +409,9 @@ pub mod pallet {
 		ContractRemoved { contract: H256 },
 		SecretRegistered { secret: H256, owner: H256, committee: CommitteeId },
 		SecretAcknowledged { secret: H256, worker: T::AccountId },
+		/// A member acknowledged `count` secrets in one batch (each that became usable has its
+		/// `SecretReady`).
+		SecretsAcknowledged { worker: T::AccountId, count: u32 },
 		/// Every committee member holds its share: the secret can be used.
 		SecretReady { secret: H256 },
 		TaskCreated { task: H256, contract: H256, committee: CommitteeId, deadline: BlockNumberFor<T> },
@@ -492,6 +498,11 @@ pub mod pallet {
 		MalformedPredicate,
 		PredicateTooDeep,
 		InvalidThreshold,
+		/// A batch must hold at least one secret.
+		EmptyBatch,
+		/// None of the batch's secrets is registered, of the caller's committee and still to be
+		/// acknowledged by it.
+		NothingToAcknowledge,
 	}
 
 	impl<T> From<PredicateError> for Error<T> {
@@ -586,32 +597,24 @@ pub mod pallet {
 			kind: ValueKind,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::ensure_can_pay(&who)?;
-			ensure!(T::Identity::check(&who, &identity, Permission::Store, &[], None), Error::<T>::NoPermission);
-			ensure!(T::Workers::committee(committee).is_some(), Error::<T>::UnknownCommittee);
-			predicate::validate(&compute_predicate).map_err(Error::<T>::from)?;
-			ensure!(kind.is_valid(), Error::<T>::InvalidKind);
-			let secret = H256(sp_io::hashing::blake2_256(&(identity, committee, commitment).encode()));
-			ensure!(!Secrets::<T>::contains_key(secret), Error::<T>::SecretExists);
-			let mut record = SecretInfo {
-				owner: identity,
-				committee,
-				compute_predicate,
-				kind,
-				origin: None,
-				depositor: who.clone(),
-				deposit: Zero::zero(),
-				commitment,
-				acks: BoundedVec::new(),
-				ready: false,
-			};
-			// Its size with every member's acknowledgement.
-			let members = T::Workers::committee(committee).map_or(0, |m| m.len());
-			record.deposit = Self::hold_deposit(&who, record.encoded_size() + 32 * members)?;
-			Secrets::<T>::insert(secret, record);
-			T::Workers::note_secret(committee, true);
-			Self::deposit_event(Event::SecretRegistered { secret, owner: identity, committee });
-			Ok(())
+			Self::register(who, identity, committee, compute_predicate, &[(commitment, kind)])
+		}
+
+		/// Register many values secret-shared with `committee`, under one compute predicate, in
+		/// one transaction (needs Store on `identity`): each as [`Pallet::register_secret`] would,
+		/// all or none. Sharing a dataset takes a transaction per `MaxSecretBatch` values.
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::register_secrets(secrets.len() as u32))]
+		pub fn register_secrets(
+			origin: OriginFor<T>,
+			identity: H256,
+			committee: CommitteeId,
+			compute_predicate: Predicate<T::AccountId, BlockNumberFor<T>>,
+			secrets: BoundedVec<(H256, ValueKind), T::MaxSecretBatch>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!secrets.is_empty(), Error::<T>::EmptyBatch);
+			Self::register(who, identity, committee, compute_predicate, &secrets)
 		}
 
 		/// A committee member confirms it holds its share of `secret`.
@@ -624,14 +627,38 @@ pub mod pallet {
 				let members = T::Workers::committee(info.committee).ok_or(Error::<T>::UnknownCommittee)?;
 				ensure!(members.contains(&who), Error::<T>::NotInCommittee);
 				ensure!(!info.acks.contains(&who), Error::<T>::AlreadyAcknowledged);
-				info.acks.try_push(who.clone()).map_err(|_| Error::<T>::AlreadyAcknowledged)?;
-				Self::deposit_event(Event::SecretAcknowledged { secret, worker: who });
-				if members.iter().all(|m| info.acks.contains(m)) {
-					info.ready = true;
-					Self::deposit_event(Event::SecretReady { secret });
-				}
+				Self::deposit_event(Event::SecretAcknowledged { secret, worker: who.clone() });
+				Self::acknowledge(secret, info, who, &members);
 				Ok(())
 			})
+		}
+
+		/// A committee member confirms it holds its shares of `secrets`, in one transaction.
+		/// Secrets removed meanwhile, of another committee, or acknowledged already are passed
+		/// over (a batch is not lost for one of them); a batch with none to acknowledge fails.
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::ack_secrets(secrets.len() as u32))]
+		pub fn ack_secrets(origin: OriginFor<T>, secrets: BoundedVec<H256, T::MaxSecretBatch>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			// The members of the committee seen last: a batch is usually one committee's.
+			let mut members: Option<(CommitteeId, Vec<T::AccountId>)> = None;
+			let mut count = 0u32;
+			for secret in secrets {
+				let Some(mut info) = Secrets::<T>::get(secret) else { continue };
+				if members.as_ref().is_none_or(|(id, _)| *id != info.committee) {
+					members = T::Workers::committee(info.committee).map(|m| (info.committee, m));
+				}
+				let Some((_, of_committee)) = members.as_ref() else { continue };
+				if !of_committee.contains(&who) || info.acks.contains(&who) {
+					continue;
+				}
+				Self::acknowledge(secret, &mut info, who.clone(), of_committee);
+				Secrets::<T>::insert(secret, info);
+				count += 1;
+			}
+			ensure!(count > 0, Error::<T>::NothingToAcknowledge);
+			Self::deposit_event(Event::SecretsAcknowledged { worker: who, count });
+			Ok(())
 		}
 
 		/// Run `entry` of `contract` on `inputs` with `public_args`, paying at most `gas_limit`.
@@ -801,7 +828,7 @@ pub mod pallet {
 				if agreeing > (members.len() - 1) / 2 {
 					let secret = info.inputs[k as usize];
 					if let Some(bad) = Secrets::<T>::take(secret) {
-						T::Workers::note_secret(bad.committee, false);
+						T::Workers::note_secrets(bad.committee, 1, false);
 						// The owner, not the workers, pays for the wasted run: its deposit goes to
 						// the members that named the bad input.
 						let named: Vec<T::AccountId> = members.iter().filter(|m| Aborts::<T>::get(task, *m) == Some(reason)).cloned().collect();
@@ -825,7 +852,7 @@ pub mod pallet {
 			let info = Secrets::<T>::get(secret).ok_or(Error::<T>::UnknownSecret)?;
 			ensure!(T::Identity::check(&who, &info.owner, Permission::Store, &[], None), Error::<T>::NoPermission);
 			Secrets::<T>::remove(secret);
-			T::Workers::note_secret(info.committee, false);
+			T::Workers::note_secrets(info.committee, 1, false);
 			Self::release_deposit(&info.depositor, info.deposit);
 			Self::deposit_event(Event::SecretRemoved { secret });
 			Ok(())
@@ -885,7 +912,7 @@ pub mod pallet {
 			for (secret, id) in result.new_secrets.iter().zip(&created) {
 				let owner = info.inputs.get(secret.owner_input as usize).and_then(|i| Secrets::<T>::get(i)).map(|s| s.owner);
 				let Some(owner) = owner.filter(|_| !Secrets::<T>::contains_key(id)) else { continue };
-				T::Workers::note_secret(info.committee, true);
+				T::Workers::note_secrets(info.committee, 1, true);
 				info.deposit = info.deposit.saturating_sub(secret_deposit);
 				Secrets::<T>::insert(
 					id,
@@ -1105,6 +1132,19 @@ pub mod pallet {
 			Ledger::<T>::get(contract, key).iter().rev().find(|(block, _)| *block <= at).map(|(_, v)| *v)
 		}
 
+		/// A registered secret as workers and clients read it (`SecretComputeApi::secret`).
+		pub fn secret_view(secret: H256) -> Option<runtime_api::SecretView<T::AccountId>> {
+			Secrets::<T>::get(secret).map(|s| runtime_api::SecretView {
+				members: T::Workers::committee(s.committee).unwrap_or_default(),
+				owner: s.owner,
+				committee: s.committee,
+				commitment: s.commitment,
+				kind: s.kind,
+				origin: s.origin,
+				ready: s.ready,
+			})
+		}
+
 		/// Pending tasks whose committee includes `worker` (an index, not a scan).
 		pub fn assignments(worker: &T::AccountId) -> Vec<H256> {
 			Assigned::<T>::iter_key_prefix(worker).collect()
@@ -1149,6 +1189,59 @@ pub mod pallet {
 		/// `DepositBase + DepositPerByte × bytes`.
 		pub fn deposit_for(bytes: usize) -> BalanceOf<T> {
 			T::DepositBase::get().saturating_add(T::DepositPerByte::get().saturating_mul((bytes as u32).into()))
+		}
+
+		/// Registers `secrets` (commitment and kind each) for `who` under one predicate; one
+		/// deposit is held for all of them, each record carrying its part.
+		fn register(
+			who: T::AccountId,
+			identity: H256,
+			committee: CommitteeId,
+			compute_predicate: Predicate<T::AccountId, BlockNumberFor<T>>,
+			secrets: &[(H256, ValueKind)],
+		) -> DispatchResult {
+			Self::ensure_can_pay(&who)?;
+			ensure!(T::Identity::check(&who, &identity, Permission::Store, &[], None), Error::<T>::NoPermission);
+			let members = T::Workers::committee(committee).ok_or(Error::<T>::UnknownCommittee)?.len();
+			predicate::validate(&compute_predicate).map_err(Error::<T>::from)?;
+			ensure!(secrets.iter().all(|(_, kind)| kind.is_valid()), Error::<T>::InvalidKind);
+			let mut record: SecretOf<T> = SecretInfo {
+				owner: identity,
+				committee,
+				compute_predicate,
+				// The larger encoding of a kind, so that every record's deposit covers it.
+				kind: ValueKind::Int { bits: 128 },
+				origin: None,
+				depositor: who.clone(),
+				deposit: Zero::zero(),
+				commitment: H256::zero(),
+				acks: BoundedVec::new(),
+				ready: false,
+			};
+			// Every record's size, with every member's acknowledgement, is at most this one's:
+			// each carries this part of the deposit.
+			record.deposit = Self::deposit_for(record.encoded_size() + 32 * members);
+			let total = record.deposit.saturating_mul(BalanceOf::<T>::from(secrets.len() as u32));
+			T::Currency::hold(&HoldReason::StateDeposit.into(), &who, total).map_err(|_| Error::<T>::CannotPayDeposit)?;
+			for (commitment, kind) in secrets {
+				let secret = H256(sp_io::hashing::blake2_256(&(identity, committee, commitment).encode()));
+				ensure!(!Secrets::<T>::contains_key(secret), Error::<T>::SecretExists);
+				Secrets::<T>::insert(secret, SecretInfo { commitment: *commitment, kind: *kind, ..record.clone() });
+				Self::deposit_event(Event::SecretRegistered { secret, owner: identity, committee });
+			}
+			T::Workers::note_secrets(committee, secrets.len() as u32, true);
+			Ok(())
+		}
+
+		/// Records `who`'s acknowledgement of `secret`: ready once every member holds its share.
+		fn acknowledge(secret: H256, info: &mut SecretOf<T>, who: T::AccountId, members: &[T::AccountId]) {
+			if info.acks.try_push(who).is_err() {
+				return; // (cannot happen: a member acknowledges once, and acks hold a committee)
+			}
+			if !info.ready && members.iter().all(|m| info.acks.contains(m)) {
+				info.ready = true;
+				Self::deposit_event(Event::SecretReady { secret });
+			}
 		}
 
 		fn hold_deposit(who: &T::AccountId, bytes: usize) -> Result<BalanceOf<T>, DispatchError> {

@@ -100,6 +100,7 @@ impl pallet_secret_compute::Config for Test {
 	type MaxPublicArgs = ConstU32<64>;
 	type MaxOutputs = ConstU32<64>;
 	type MaxNewSecrets = ConstU32<4>;
+	type MaxSecretBatch = ConstU32<16>;
 	type MaxLedgerWrites = ConstU32<4>;
 	type MaxHistory = ConstU32<3>;
 	type MaxTasksPerBlock = ConstU32<4>;

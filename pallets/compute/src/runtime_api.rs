@@ -47,6 +47,9 @@ sp_api::decl_runtime_apis! {
 		fn assignments(worker: AccountId) -> Vec<H256>;
 		fn task(task: H256) -> Option<TaskView<AccountId, Balance, BlockNumber>>;
 		fn secret(secret: H256) -> Option<SecretView<AccountId>>;
+		/// Many secrets in one call (a worker acknowledging a batch, a client waiting for a
+		/// dataset to be ready), in the order asked.
+		fn secrets(secrets: Vec<H256>) -> Vec<Option<SecretView<AccountId>>>;
 		fn committee(id: u32) -> Option<Vec<AccountId>>;
 		/// The contract's code, by hash.
 		fn contract(hash: H256) -> Option<Vec<u8>>;

@@ -843,3 +843,52 @@ fn a_member_that_could_not_reveal_in_time_is_not_late() {
 		assert_eq!(staked(14), STAKE - 1_000, "the silent member is");
 	});
 }
+
+/// Issue #17: many secrets in one registration and one acknowledgement per member, all or none
+/// for the owner, and a member's batch not lost to a secret removed meanwhile; nobody
+/// acknowledges for a committee it is not in.
+#[test]
+fn secrets_are_registered_and_acknowledged_in_batches() {
+	new_test_ext().execute_with(|| {
+		let held = |who| Balances::balance_on_hold(&HoldReason::StateDeposit.into(), &who);
+		let (identity, _, _) = setup();
+		let id = |c: u8| H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(identity, 0u32, H256::repeat_byte(c)))));
+		let batch = |cs: &[u8]| bounded(cs.iter().map(|c| (H256::repeat_byte(*c), U64)).collect());
+		let register = |who, cs: &[u8]| SecretCompute::register_secrets(RuntimeOrigin::signed(who), identity, 0, bounded(vec![Node::Always]), batch(cs));
+		assert_noop!(register(OWNER, &[]), Error::<Test>::EmptyBatch);
+		assert_noop!(register(STRANGER, &[0x20]), Error::<Test>::NoPermission);
+		// One value already registered, or twice in the batch: nothing of the batch is.
+		assert_noop!(register(OWNER, &[0x20, 1]), Error::<Test>::SecretExists);
+		assert_noop!(register(OWNER, &[0x20, 0x21, 0x20]), Error::<Test>::SecretExists);
+		let bad_kind = bounded(vec![(H256::repeat_byte(0x20), U64), (H256::repeat_byte(0x21), ValueKind::Int { bits: 0 })]);
+		assert_noop!(
+			SecretCompute::register_secrets(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Always]), bad_kind),
+			Error::<Test>::InvalidKind
+		);
+		let before = held(OWNER);
+		assert_ok!(register(OWNER, &[0x20, 0x21, 0x22]));
+		assert_eq!(held(OWNER), before + 3 * DEPOSIT_BASE, "a deposit per record");
+		for c in [0x20, 0x21, 0x22] {
+			System::assert_has_event(Event::SecretRegistered { secret: id(c), owner: identity, committee: 0 }.into());
+		}
+		assert_eq!(pallet_workers::Workers::<Test>::get(11).unwrap().secrets, 4, "the setup's secret and the batch");
+
+		// The owner removes one before the members acknowledge: their batches still count.
+		assert_ok!(SecretCompute::remove_secret(RuntimeOrigin::signed(OWNER), id(0x22)));
+		let acks = bounded(vec![id(0x20), id(0x21), id(0x22), H256::repeat_byte(0x99)]);
+		assert_noop!(SecretCompute::ack_secrets(RuntimeOrigin::signed(STRANGER), acks.clone()), Error::<Test>::NothingToAcknowledge);
+		for w in &WORKERS[..3] {
+			assert_ok!(SecretCompute::ack_secrets(RuntimeOrigin::signed(*w), acks.clone()));
+			System::assert_last_event(Event::SecretsAcknowledged { worker: *w, count: 2 }.into());
+		}
+		assert_noop!(SecretCompute::ack_secrets(RuntimeOrigin::signed(11), acks.clone()), Error::<Test>::NothingToAcknowledge);
+		assert!(!Secrets::<Test>::get(id(0x20)).unwrap().ready);
+		// The last member's acknowledgement of one of them, alone, then of both.
+		assert_ok!(SecretCompute::ack_secret(RuntimeOrigin::signed(14), id(0x21)));
+		assert_ok!(SecretCompute::ack_secrets(RuntimeOrigin::signed(14), acks));
+		System::assert_has_event(Event::SecretReady { secret: id(0x20) }.into());
+		System::assert_last_event(Event::SecretsAcknowledged { worker: 14, count: 1 }.into());
+		assert!(Secrets::<Test>::get(id(0x20)).unwrap().ready && Secrets::<Test>::get(id(0x21)).unwrap().ready);
+		assert_eq!(Secrets::<Test>::get(id(0x20)).unwrap().acks.len(), 4);
+	});
+}

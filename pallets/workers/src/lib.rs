@@ -154,7 +154,7 @@ pub trait WorkerRegistry<AccountId> {
 	fn peer_id(who: &AccountId) -> Option<Vec<u8>>;
 	/// A secret on `committee` was registered (`true`) or removed: its members hold one share
 	/// more or less, and cannot unbond while they hold any.
-	fn note_secret(committee: CommitteeId, added: bool);
+	fn note_secrets(committee: CommitteeId, count: u32, added: bool);
 	/// A task of `committee` started (`true`) or ended: a committee with tasks or secrets
 	/// cannot be dissolved.
 	fn note_task(committee: CommitteeId, started: bool);
@@ -606,16 +606,17 @@ pub mod pallet {
 			});
 		}
 
-		fn note_secret(committee: CommitteeId, added: bool) {
+		fn note_secrets(committee: CommitteeId, count: u32, added: bool) {
+			let change = |n: u32| if added { n.saturating_add(count) } else { n.saturating_sub(count) };
 			CommitteeInfo::<T>::mutate(committee, |r| {
 				if let Some(r) = r {
-					r.secrets = if added { r.secrets.saturating_add(1) } else { r.secrets.saturating_sub(1) };
+					r.secrets = change(r.secrets);
 				}
 			});
 			for member in Committees::<T>::get(committee).unwrap_or_default() {
 				Workers::<T>::mutate(&member, |w| {
 					if let Some(w) = w {
-						w.secrets = if added { w.secrets.saturating_add(1) } else { w.secrets.saturating_sub(1) };
+						w.secrets = change(w.secrets);
 					}
 				});
 			}

@@ -192,19 +192,19 @@ fn stake_follows_duty() {
 		}
 		assert_ok!(Workers::request_committee(RuntimeOrigin::signed(9), 3));
 		run_to(3);
-		Workers::note_secret(0, true);
+		Workers::note_secrets(0, 1, true);
 		assert_eq!(Records::get(1).unwrap().secrets, 1);
 		assert_noop!(Workers::unbond(RuntimeOrigin::signed(1)), Error::<Test>::HoldsSecrets);
-		Workers::note_secret(0, false);
+		Workers::note_secrets(0, 1, false);
 		Workers::note_assigned(&1);
 		assert_noop!(Workers::unbond(RuntimeOrigin::signed(1)), Error::<Test>::BusyWithTasks);
 		Workers::note_finished(&1, true);
 		assert_ok!(Workers::unbond(RuntimeOrigin::signed(1)));
 		// A secret registered while unbonding (its committee was drawn before) holds it again.
-		Workers::note_secret(0, true);
+		Workers::note_secrets(0, 1, true);
 		run_to(20);
 		assert_noop!(Workers::withdraw(RuntimeOrigin::signed(1)), Error::<Test>::HoldsSecrets);
-		Workers::note_secret(0, false);
+		Workers::note_secrets(0, 1, false);
 		assert_ok!(Workers::withdraw(RuntimeOrigin::signed(1)));
 		assert!(!Workers::is_registered(&1));
 	});
@@ -223,10 +223,10 @@ fn committees_hold_deposits_until_dissolved() {
 		assert_ok!(Workers::request_committee(RuntimeOrigin::signed(9), 3));
 		assert_eq!(held(9), 5);
 		run_to(3);
-		Workers::note_secret(0, true);
+		Workers::note_secrets(0, 1, true);
 		assert_noop!(Workers::dissolve_committee(RuntimeOrigin::signed(8), 0), Error::<Test>::NotRequester);
 		assert_noop!(Workers::dissolve_committee(RuntimeOrigin::signed(9), 0), Error::<Test>::CommitteeInUse);
-		Workers::note_secret(0, false);
+		Workers::note_secrets(0, 1, false);
 		Workers::note_task(0, true);
 		assert_noop!(Workers::dissolve_committee(RuntimeOrigin::signed(9), 0), Error::<Test>::CommitteeInUse);
 		Workers::note_task(0, false);

@@ -12,7 +12,7 @@ import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { Node, tempDir } from '../lib/node.js';
 import { submit, findEvent } from '../lib/tx.js';
-import { Daemon, run, WORKER_BIN, CLIENT_BIN } from '../lib/process.js';
+import { run, startWorkers, CLIENT_BIN } from '../lib/process.js';
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const UNIT = 10n ** 12n;
@@ -32,16 +32,9 @@ await cryptoWaitReady();
 const node = await new Node('bench', ['--dev', '--dev-block-time', '1000']).start();
 const api = await node.api();
 const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
-const workers = [];
+let workers = [];
 try {
-  for (const [i, account] of ['//Bob', '//Charlie', '//Dave', '//Ferdie'].entries()) {
-    const dir = tempDir(`bench-worker${i}`);
-    const keys = join(dir, 'keys');
-    await run(WORKER_BIN, ['key', 'generate', '--key-dir', keys, '--account', account]);
-    const bootstrap = workers.length ? ['--bootstrap', workers[0].address] : [];
-    workers.push(await new Daemon(WORKER_BIN, ['run', '--key-dir', keys, '--data-dir', dir, '--rpc', node.wsUrl, ...bootstrap],
-      join(dir, 'worker.log')).start());
-  }
+  workers = await startWorkers(node, ['//Bob', '//Charlie', '//Dave', '//Ferdie'], 'bench');
   const enigma = async (args) => {
     const r = await run(CLIENT_BIN, ['--rpc', node.wsUrl, ...args]);
     if (r.code !== 0) throw new Error(`enigma ${args.join(' ')}: ${r.stderr}`);

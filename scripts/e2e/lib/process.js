@@ -1,8 +1,9 @@
 // Running the off-chain binaries (enigma-worker, dht-node) from the end-to-end tests.
 import { spawn, execFile } from 'node:child_process';
 import { openSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { killChild, stopChild } from './node.js';
+import { killChild, stopChild, tempDir } from './node.js';
 
 export const WORKER_BIN = process.env.ENIGMA_WORKER;
 export const DHT_NODE_BIN = process.env.DHT_NODE;
@@ -47,4 +48,23 @@ export function run(bin, args, input) {
       resolve({ code: error ? error.code ?? 1 : 0, stdout, stderr: stderr.toString() }));
     if (input !== undefined) child.stdin.end(input);
   });
+}
+
+/**
+ * One `enigma-worker` per account (`//Bob`, …) against `node`, each with its own key and data
+ * directory (`<prefix>-worker<i>`), the first the others' DHT bootstrap. They register and stake
+ * by themselves.
+ */
+export async function startWorkers(node, accounts, prefix) {
+  const workers = [];
+  for (const [i, account] of accounts.entries()) {
+    const dir = tempDir(`${prefix}-worker${i}`);
+    const keys = join(dir, 'keys');
+    const generated = await run(WORKER_BIN, ['key', 'generate', '--key-dir', keys, '--account', account]);
+    if (generated.code !== 0) throw new Error(`enigma-worker key generate: ${generated.stderr}`);
+    const bootstrap = workers.length ? ['--bootstrap', workers[0].address] : [];
+    workers.push(await new Daemon(WORKER_BIN, ['run', '--key-dir', keys, '--data-dir', dir, '--rpc', node.wsUrl, ...bootstrap],
+      join(dir, 'worker.log')).start());
+  }
+  return workers;
 }
