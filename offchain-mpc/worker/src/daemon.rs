@@ -29,6 +29,8 @@ pub struct RunConfig {
 	pub prometheus: Option<SocketAddr>,
 	/// Test mode: corrupt this worker's MPC frames.
 	pub misbehave: bool,
+	/// How long a delivered share may wait for its secret's registration before it is dropped.
+	pub unregistered_ttl: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -88,11 +90,13 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 	}
 
 	let store = WorkerStore::open(&config.data_dir.join("shares")).map_err(|e| DaemonError::Store(e.to_string()))?;
-	let RunConfig { keys, data_dir, listen, bootstrap, misbehave, .. } = config;
+	let RunConfig { keys, data_dir, listen, bootstrap, misbehave, unregistered_ttl, .. } = config;
 	if misbehave {
 		tracing::warn!(target: "worker", "--misbehave: this worker corrupts its MPC messages and the shares it hands back (a test mode)");
 	}
-	let worker = Arc::new(Worker::new(chain.clone(), keys, store, metrics.clone(), misbehave));
+	let mut worker = Worker::new(chain.clone(), keys, store, metrics.clone(), misbehave);
+	worker.unregistered_ttl = unregistered_ttl;
+	let worker = Arc::new(worker);
 	let keys = &worker.keys;
 
 	let placement = Arc::new(ChainPlacement::default());
@@ -220,7 +224,9 @@ const LAG_LIMIT: u32 = 32;
 /// Acknowledges the shares held but not yet acknowledged, and starts the tasks assigned to this
 /// worker that it has not started: at start, and whenever blocks were missed.
 async fn catch_up(worker: &Arc<Worker>) -> Result<(), DaemonError> {
-	for secret in worker.store.unacknowledged() {
+	let unacknowledged = worker.store.unacknowledged();
+	worker.note_unregistered(unacknowledged.iter().copied());
+	for secret in unacknowledged {
 		worker.acknowledge_in_background(secret);
 	}
 	crate::tasks::sweep_results(worker).await;
@@ -283,6 +289,9 @@ async fn on_finalized(worker: &Arc<Worker>, chain: &Chain, placement: &ChainPlac
 			}
 			_ => {}
 		}
+	}
+	if let Err(e) = worker.drop_unregistered().await {
+		tracing::warn!(target: "worker", "dropping unregistered shares: {e}");
 	}
 	tracing::debug!(target: "worker", "finalized #{} · {} active workers · {} records held", header.number, workers.len(), dht.held().len());
 	Ok(())

@@ -58,6 +58,10 @@ enum Command {
 		/// slashing, and hand owners false shares when they declassify.
 		#[arg(long, hide = true)]
 		misbehave: bool,
+		/// Drop a delivered share whose secret is not registered on chain within this many
+		/// seconds (anyone can deal to the published keys; unregistered shares are nobody's).
+		#[arg(long, default_value_t = worker::UNREGISTERED_TTL.as_secs())]
+		unregistered_share_ttl: u64,
 	},
 }
 
@@ -90,11 +94,12 @@ async fn run(cli: Cli) -> Result<(), String> {
 			println!("{}", keys.describe());
 			Ok(())
 		}
-		Command::Run { key_dir, data_dir, rpc, listen, bootstrap, stake, prometheus_port, prometheus_external, misbehave } => {
+		Command::Run { key_dir, data_dir, rpc, listen, bootstrap, stake, prometheus_port, prometheus_external, misbehave, unregistered_share_ttl } => {
 			let keys = keys::WorkerKeys::load(&key_dir).map_err(|e| e.to_string())?;
 			let host = if prometheus_external { [0, 0, 0, 0] } else { [127, 0, 0, 1] };
 			let prometheus = prometheus_port.map(|port| SocketAddr::from((host, port)));
-			daemon::run(daemon::RunConfig { keys, data_dir, rpc, listen, bootstrap, stake, prometheus, misbehave }).await.map_err(|e| e.to_string())
+			let unregistered_ttl = std::time::Duration::from_secs(unregistered_share_ttl);
+			daemon::run(daemon::RunConfig { keys, data_dir, rpc, listen, bootstrap, stake, prometheus, misbehave, unregistered_ttl }).await.map_err(|e| e.to_string())
 		}
 	}
 }

@@ -117,6 +117,7 @@ impl WorkerService {
 		let answers: Vec<Result<(), String>> = checked.into_iter().map(|c| c.map(|_| ())).collect();
 		let refused = answers.iter().filter(|a| a.is_err()).count();
 		tracing::info!(target: "worker", "holding {} new share(s){}", kept.len(), if refused > 0 { format!(", refused {refused}") } else { String::new() });
+		worker.note_unregistered(kept.iter().map(|(secret, _)| *secret));
 		for (secret, _) in kept {
 			worker.acknowledge_in_background(secret);
 		}

@@ -29,6 +29,11 @@ pub struct Worker {
 	started: std::sync::Mutex<std::collections::HashSet<H256>>,
 	/// Acknowledgements waiting for the next `ack_secrets`.
 	acks: std::sync::Mutex<AckQueue>,
+	/// Shares held whose secret was not seen registered yet, and since when. Anyone can deal to
+	/// the published keys: a share whose secret is not registered within `unregistered_ttl` is
+	/// dropped, so deliveries nobody pays for cannot fill the disk.
+	unregistered: std::sync::Mutex<std::collections::HashMap<H256, std::time::Instant>>,
+	pub unregistered_ttl: std::time::Duration,
 	submit_queue: tokio::sync::Mutex<()>,
 	/// Whose early MPC frames this worker's node keeps: the chain's active workers and the
 	/// members of the tasks it runs (an unbonding member still computes).
@@ -38,6 +43,8 @@ pub struct Worker {
 const SUBMIT_ATTEMPTS: u32 = 3;
 /// Secrets per `ack_secrets` (the runtime's `MaxSecretBatch`).
 const ACK_BATCH: usize = 1024;
+/// How long a delivered share waits for its secret's registration by default.
+pub const UNREGISTERED_TTL: std::time::Duration = std::time::Duration::from_secs(30 * 60);
 /// How long the acknowledging loop gathers shares before it sends a batch.
 const ACK_GATHER: std::time::Duration = std::time::Duration::from_millis(300);
 
@@ -72,7 +79,9 @@ impl Drop for TaskPeers<'_> {
 
 impl Worker {
 	pub fn new(chain: Arc<Chain>, keys: WorkerKeys, store: WorkerStore, metrics: Metrics, misbehave: bool) -> Self {
-		Self { chain, keys, store, metrics, dht: OnceLock::new(), misbehave, blames: Default::default(), started: Default::default(), acks: Default::default(), submit_queue: tokio::sync::Mutex::new(()), expected: Default::default() }
+		Self { chain, keys, store, metrics, dht: OnceLock::new(), misbehave, blames: Default::default(), started: Default::default(), acks: Default::default(),
+			unregistered: Default::default(),
+			unregistered_ttl: UNREGISTERED_TTL, submit_queue: tokio::sync::Mutex::new(()), expected: Default::default() }
 	}
 
 	/// The chain's active workers changed (each finalized block).
@@ -180,6 +189,39 @@ impl Worker {
 		}
 	}
 
+	/// Starts the registration clock of shares just stored (or found unacknowledged at start).
+	pub fn note_unregistered(&self, secrets: impl IntoIterator<Item = H256>) {
+		let now = std::time::Instant::now();
+		let mut unregistered = self.unregistered.lock().expect("unregistered lock");
+		for secret in secrets {
+			unregistered.entry(secret).or_insert(now);
+		}
+	}
+
+	/// Drops the shares whose secret is still not registered `unregistered_ttl` after they came
+	/// (each finalized block; a chain query only when some are overdue).
+	pub async fn drop_unregistered(&self) -> Result<(), String> {
+		let overdue: Vec<H256> = {
+			let unregistered = self.unregistered.lock().expect("unregistered lock");
+			unregistered.iter().filter(|(_, since)| since.elapsed() >= self.unregistered_ttl).map(|(s, _)| *s).collect()
+		};
+		let mut dropped = 0;
+		for batch in overdue.chunks(ACK_BATCH) {
+			let views: Vec<Option<SecretView<AccountId32>>> = self.chain.runtime_api("SecretComputeApi_secrets", batch, None).await.map_err(|e| e.to_string())?;
+			for (secret, view) in batch.iter().zip(views) {
+				self.unregistered.lock().expect("unregistered lock").remove(secret);
+				if view.is_none() {
+					self.store.remove_share(secret).map_err(|e| e.to_string())?;
+					dropped += 1;
+				}
+			}
+		}
+		if dropped > 0 {
+			tracing::warn!(target: "worker", "dropped {dropped} share(s) whose secret was not registered within {} s", self.unregistered_ttl.as_secs());
+		}
+		Ok(())
+	}
+
 	async fn acknowledge_queued(self: Arc<Self>) {
 		loop {
 			// Shares of one dataset arrive together: gathering them a moment saves transactions.
@@ -251,6 +293,12 @@ impl Worker {
 		}
 		let ids: Vec<H256> = held.iter().map(|(s, _)| *s).collect();
 		let views: Vec<Option<SecretView<AccountId32>>> = self.chain.runtime_api("SecretComputeApi_secrets", &ids, None).await.map_err(|e| e.to_string())?;
+		{
+			let mut unregistered = self.unregistered.lock().expect("unregistered lock");
+			for (secret, _) in ids.iter().zip(&views).filter(|(_, v)| v.is_some()) {
+				unregistered.remove(secret);
+			}
+		}
 		Ok(held
 			.into_iter()
 			.zip(views)

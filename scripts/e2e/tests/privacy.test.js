@@ -7,14 +7,15 @@
 //   the committee's range check stops the auction before any comparison opens anything, the
 //   bid is rejected on chain naming the bidder's identity, the requester is refunded, and no
 //   worker loses stake.
+// - Shares dealt for a secret the chain never registers are dropped by the members.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { Node, tempDir } from '../lib/node.js';
+import { Node, tempDir, waitUntil } from '../lib/node.js';
 import { submit, findEvent, heldFor } from '../lib/tx.js';
 import { Daemon, run, WORKER_BIN, CLIENT_BIN } from '../lib/process.js';
 
@@ -47,8 +48,9 @@ before(async () => {
     const keys = join(dir, 'keys');
     assert.equal((await run(WORKER_BIN, ['key', 'generate', '--key-dir', keys, '--account', account])).code, 0);
     const peers = workers.length ? ['--bootstrap', workers[0].address] : [];
-    workers.push(await new Daemon(WORKER_BIN, ['run', '--key-dir', keys, '--data-dir', dir, '--rpc', node.wsUrl, ...peers],
-      join(dir, 'worker.log')).start());
+    // Shares whose secret is not registered within 5 s are dropped (30 min by default).
+    workers.push(await new Daemon(WORKER_BIN, ['run', '--key-dir', keys, '--data-dir', dir, '--rpc', node.wsUrl,
+      '--unregistered-share-ttl', '5', ...peers], join(dir, 'worker.log')).start());
   }
 });
 
@@ -92,6 +94,19 @@ test('permission to compute through one contract is not permission to publish th
   // Sharing for any contract must be asked for by name.
   assert.match(await fails(['secret', 'share', '--suri', owner, '--identity', identity, '--committee', committee,
     '--value', '1', ...bootstrap()], 2), /--contract/);
+});
+
+test('shares dealt for a secret nobody registers are dropped by every member', async () => {
+  // Anyone can deal to the members' published keys. Dave's stash may not store under Eve's
+  // stash's identity: the members take the shares, the chain refuses the registration, and the
+  // shares, which nobody pays a deposit for, are dropped once their time is up.
+  const identity = await enigma(['identity', 'create', '--suri', '//Eve//stash']);
+  const refused = await fails(['secret', 'share', '--suri', '//Dave//stash', '--identity', identity, '--committee', committee,
+    '--type', 'u32', '--any-contract', '--value', '7', ...bootstrap()]);
+  assert.match(refused, /SecretCompute::NoPermission/);
+  await waitUntil('every member dropped the unregistered share', () =>
+    workers.every((w) => readFileSync(w.logFile, 'utf8').includes('dropped 1 share(s) whose secret was not registered within 5 s')),
+  { timeoutMs: 60_000 });
 });
 
 test('an out-of-range bid is refused by the committee, its owner named, and nobody else pays', async () => {
