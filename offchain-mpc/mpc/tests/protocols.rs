@@ -328,30 +328,21 @@ fn a_committee_computes_on_client_shared_inputs_and_hands_out_private_outputs() 
 #[test]
 fn three_of_four_members_continue_on_their_original_points() {
 	use enigma_mpc::{
-		circuit::{execute_held, HeldInput, HeldOutput},
+		circuit::{execute_held, HeldOutput},
 		shamir::Shamir,
 	};
-	let mut c = Circuit::new(2);
-	let (a, b) = (c.input(0), c.input(1));
-	let product = c.push(Op::Mul(a, b));
-	let below = c.push(Op::Lt { a, b, bits: 32 });
-	c.output("product", product, Recipient::Everyone);
-	c.output("a_below_b", below, Recipient::Everyone);
-	let scheme = Shamir::<Fr>::new(4, 1).unwrap();
-	let mut rng = rand::thread_rng();
-	let (sa, sb) = (scheme.share(Fr::from(1234u64), 1, &mut rng), scheme.share(Fr::from(5678u64), 1, &mut rng));
+	let (circuit, held, expected) = common::four_member_product_and_comparison();
 	// Member #2 (point 3) is gone; members #0, #1, #3 keep points 1, 2, 4.
 	let survivors = [0usize, 1, 3];
 	let points: Vec<u64> = survivors.iter().map(|m| *m as u64 + 1).collect();
-	let held: Vec<Vec<Vec<HeldInput<Fr>>>> = survivors.iter().map(|m| vec![vec![HeldInput::plain(sa[*m])], vec![HeldInput::plain(sb[*m])]]).collect();
-	let circuit = c.clone();
+	let held: Vec<_> = survivors.iter().map(|m| held[*m].clone()).collect();
 	let results = run_parties(3, move |party, transport| {
 		let mut mpc = Malicious::<Fr, _>::with_points(transport, 1, &points).unwrap();
 		execute_held(&mut mpc, &circuit, &held[party]).unwrap()
 	});
 	for outputs in results {
-		assert_eq!(outputs[0].1, HeldOutput::Public(Fr::from(1234u64 * 5678)));
-		assert_eq!(outputs[1].1, HeldOutput::Public(Fr::from(1u64)));
+		assert_eq!(outputs[0].1, HeldOutput::Public(expected[0]));
+		assert_eq!(outputs[1].1, HeldOutput::Public(expected[1]));
 	}
 	assert!(Shamir::<Fr>::with_points(&[1, 2, 2], 1).is_err());
 	assert!(Shamir::<Fr>::with_points(&[0, 2, 3], 1).is_err());

@@ -183,3 +183,36 @@ fn a_party_that_lies_about_the_circuit_is_named_at_once() {
 	});
 	assert_eq!(results[0], Err(MpcError::Disagreement { party: 1 }));
 }
+
+/// A committee of four with one member that shifts every value it sends (well-formed frames, so
+/// nothing names it): each run of three that includes it aborts, and the run without
+/// it completes with the right result. That is what a worker does when a run with everyone fails
+/// although all answer: it runs without each member at once.
+#[test]
+fn of_the_runs_without_each_member_only_the_one_without_the_liar_completes() {
+	use enigma_mpc::circuit::{execute_held, HeldOutput};
+	let (circuit, held, expected) = common::four_member_product_and_comparison();
+	let liar = 1;
+	for left_out in 0..4 {
+		let running: Vec<usize> = (0..4).filter(|m| *m != left_out).collect();
+		let points: Vec<u64> = running.iter().map(|m| *m as u64 + 1).collect();
+		let held: Vec<_> = running.iter().map(|m| held[*m].clone()).collect();
+		let (circuit, members) = (circuit.clone(), running.clone());
+		let results = run_parties(3, move |party, transport| {
+			// As the worker's `--misbehave wrong-values`: from the third frame to each member on.
+			let faults = if members[party] == liar { (0..3).filter(|to| *to != party).map(|to| Fault::Offset { to, from_nth: 2, delta: 1 }).collect() } else { vec![] };
+			let mut mpc = Malicious::<Fr, _>::with_points(Faulty::new(transport, faults), 1, &points).unwrap();
+			execute_held(&mut mpc, &circuit, &held[party])
+		});
+		for (party, result) in results.iter().enumerate() {
+			if left_out == liar {
+				let outputs = result.as_ref().expect("the run without the liar completes");
+				assert_eq!(outputs[0].1, HeldOutput::Public(expected[0]));
+				assert_eq!(outputs[1].1, HeldOutput::Public(expected[1]));
+			} else if running[party] != liar {
+				// A check fails, or the liar gave up on its own check first: no output either way.
+				assert!(result.is_err(), "without member {left_out}, honest member {} accepted {result:?}", running[party]);
+			}
+		}
+	}
+}

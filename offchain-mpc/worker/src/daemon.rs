@@ -27,8 +27,8 @@ pub struct RunConfig {
 	/// Stake to register with, in whole ENG.
 	pub stake: u128,
 	pub prometheus: Option<SocketAddr>,
-	/// Test mode: corrupt this worker's MPC frames.
-	pub misbehave: bool,
+	/// Test mode: deviate from the protocol this way.
+	pub misbehave: Option<crate::worker::Misbehaviour>,
 	/// How long a delivered share may wait for its secret's registration before it is dropped.
 	pub unregistered_ttl: Duration,
 }
@@ -91,8 +91,8 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 
 	let store = WorkerStore::open(&config.data_dir.join("shares")).map_err(|e| DaemonError::Store(e.to_string()))?;
 	let RunConfig { keys, data_dir, listen, bootstrap, misbehave, unregistered_ttl, .. } = config;
-	if misbehave {
-		tracing::warn!(target: "worker", "--misbehave: this worker corrupts its MPC messages and the shares it hands back (a test mode)");
+	if let Some(mode) = misbehave {
+		tracing::warn!(target: "worker", "--misbehave {mode:?}: this worker corrupts its MPC messages and the shares it hands back (a test mode)");
 	}
 	let mut worker = Worker::new(chain.clone(), keys, store, metrics.clone(), misbehave);
 	worker.unregistered_ttl = unregistered_ttl;

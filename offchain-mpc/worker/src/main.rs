@@ -54,10 +54,11 @@ enum Command {
 		/// Serve the metrics on every interface (0.0.0.0), e.g. in a container.
 		#[arg(long, requires = "prometheus_port")]
 		prometheus_external: bool,
-		/// Test only: send MPC messages the committee cannot decode, to exercise blame and
-		/// slashing, and hand owners false shares when they declassify.
-		#[arg(long, hide = true)]
-		misbehave: bool,
+		/// Test only: deviate from the protocol (frames nobody can decode, or well-formed wrong
+		/// values) to exercise blame, reruns and slashing, and hand owners false shares when they
+		/// declassify.
+		#[arg(long, hide = true, value_enum, num_args = 0..=1, default_missing_value = "malformed-frames")]
+		misbehave: Option<worker::Misbehaviour>,
 		/// Drop a delivered share whose secret is not registered on chain within this many
 		/// seconds (anyone can deal to the published keys; unregistered shares are nobody's).
 		#[arg(long, default_value_t = worker::UNREGISTERED_TTL.as_secs())]

@@ -168,7 +168,7 @@ impl WorkerService {
 		if held.pedersen.is_empty() {
 			return Ok(WorkerResponse::OutputShare(plain));
 		}
-		let share = if self.0.misbehave { lie_about(&plain) } else { plain };
+		let share = if self.0.misbehave.is_some() { lie_about(&plain) } else { plain };
 		Ok(WorkerResponse::DealtShare { share, pedersen: held.pedersen, share_hashes: held.share_hashes })
 	}
 

@@ -13,7 +13,7 @@ use enigma_mpc::{
 	circuit::{execute_held, HeldInput, HeldOutput},
 	field::{decode_all, to_bytes, to_u128, Fr},
 	honest::Malicious,
-	transport::faulty::{Fault, Faulty},
+	transport::faulty::Faulty,
 	Mpc, MpcError,
 };
 use enigma_p2p::PeerId;
@@ -29,6 +29,10 @@ use std::{sync::Arc, time::Duration};
 /// in a run without the members found dead (longer: the others may still be noticing).
 const FIRST_RUN_TIMEOUT: Duration = Duration::from_secs(10);
 const RETRY_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a member waits for a peer in the runs without one member each: longer, since a
+/// member whose run with everyone failed later (it waited for a peer that had given up) joins
+/// them late.
+const SUSPECT_RUN_TIMEOUT: Duration = Duration::from_secs(60);
 /// How often a member that committed asks the chain whether reveals are open, and how many
 /// failed asks in a row (a minute's worth) it takes before it gives up.
 const REVEAL_POLL: Duration = Duration::from_millis(500);
@@ -147,59 +151,34 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	let n = view.members.len();
 	let t = (n - 1) / 2;
 	tracing::info!(target: "worker", "task {task:?}: running {entry} with {n} members (t = {t}), {} gates", circuit.gates.len());
+	let runs = Runs { worker: worker.clone(), dht, task, circuit: Arc::new(circuit), held: Arc::new(held), peers: peers.clone(), accounts: view.members.clone(), me, t };
 
-	// First with everyone; if the run stops because members are unreachable, once more with the
-	// members that answer, at their original Shamir points, as long as they are 2t + 1.
-	let mut running: Vec<usize> = (0..n).collect();
-	let (outputs, stats, opened) = loop {
-		let first = running.len() == n;
-		let members: Vec<u32> = running.iter().map(|m| *m as u32).collect();
-		let session = pallet_secret_compute::run_session(task, (!first).then_some(&members[..]));
-		let run_peers = running.iter().map(|m| peers[*m]).collect();
-		let points: Vec<u64> = running.iter().map(|m| *m as u64 + 1).collect();
-		let channel = dht.mpc_channel(session, run_peers, if first { FIRST_RUN_TIMEOUT } else { RETRY_TIMEOUT }).map_err(|e| TaskError::Local(e.to_string()))?;
-		let faults = if worker.misbehave { vec![Fault::Truncate { from_nth: 0 }] } else { Vec::new() };
-		let transport = Faulty::new(channel, faults);
-		let (run_circuit, run_held) = (circuit.clone(), held.clone());
-		let outcome = tokio::task::spawn_blocking(move || {
-			let mut mpc = Malicious::<Fr, _>::with_points(transport, t, &points)?;
-			let outputs = execute_held(&mut mpc, &run_circuit, &run_held)?;
-			Ok::<_, MpcError>((outputs, mpc.stats(), mpc.opened_digest().unwrap_or_default()))
-		})
-		.await
-		.map_err(|e| TaskError::Local(format!("MPC thread: {e}")))?;
-		if let Err(MpcError::Malformed { from, .. }) = &outcome {
-			// In the background: the rerun must not wait a block for it.
-			let rerun = (!first).then(|| members.clone());
-			let offender = running[*from];
-			tokio::spawn(report_malformed_frame(worker.clone(), task, session, rerun, (view.members[offender].clone(), peers[offender]), me));
-		}
-		match outcome {
-			Ok(done) => break done,
-			Err(e @ (MpcError::Timeout { .. } | MpcError::Disconnected { .. } | MpcError::Malformed { .. })) if first => {
-				// A frame that does not decode can only come from its sender: the channels are
-				// authenticated and honest members encode correctly.
-				if let MpcError::Malformed { from, .. } = e {
-					worker.blame(task, running[from]);
-				}
-				let (live, blamed) = live_and_blamed(&worker, task, &peers, me).await;
-				let continuing: Vec<usize> = live.iter().copied().filter(|m| !blamed.contains(m)).collect();
-				if continuing.len() == n || continuing.len() < 2 * t + 1 {
-					return Err(TaskError::Aborted(format!("{e}; {} of {n} members can continue, so no run without the others", continuing.len())));
-				}
-				let excluded: Vec<usize> = (0..n).filter(|m| !continuing.contains(m)).collect();
-				tracing::warn!(target: "worker", "task {task:?}: {e}; continuing without members {excluded:?} (silent: {:?}, blamed: {blamed:?})", (0..n).filter(|m| !live.contains(m)).collect::<Vec<_>>());
-				running = continuing;
+	// First with everyone. If members are unreachable (or blamed for frames nobody can decode),
+	// once more with those that answer, at their original Shamir points, as long as they are
+	// 2t + 1. If everyone answers and nobody is to blame but the run failed anyway, a member sent
+	// well-formed wrong values, which the checks catch without saying who: then once without each
+	// member, all at the same time; with at most t liars, the run without them completes.
+	let everyone: Vec<usize> = (0..n).collect();
+	let ((outputs, stats, opened), running) = match runs.run(&everyone, FIRST_RUN_TIMEOUT).await? {
+		Ok(done) => (done, everyone),
+		Err(e @ MpcError::InputOutOfRange { .. }) => return Err(inputs.failure(e)),
+		Err(e) => {
+			let continuing = continuing_after(&worker, task, &e, &peers, me).await;
+			if continuing.len() < 2 * t + 1 {
+				return Err(TaskError::Aborted(format!("{e}; {} of {n} members can continue, so no run without the others", continuing.len())));
 			}
-			Err(MpcError::InputOutOfRange { owner, index }) => {
-				let position = inputs.positions.get(owner).and_then(|p| p.get(index)).copied().flatten();
-				return Err(match position {
-					Some(k) => TaskError::BadInput(k),
-					None => TaskError::Aborted(format!("the range check of a value the committee holds failed (party {owner}, input {index})")),
-				});
-			},
-			Err(e) => return Err(TaskError::Aborted(e.to_string())),
-		}
+			if continuing.len() < n {
+				match runs.run(&continuing, RETRY_TIMEOUT).await? {
+					Ok(done) => (done, continuing),
+					Err(e) => return Err(inputs.failure(e)),
+				}
+			} else if n < 2 * t + 2 {
+				return Err(TaskError::Aborted(format!("{e}; every member answers, and a run needs all {n} (t = {t})")));
+			} else {
+				tracing::warn!(target: "worker", "task {task:?}: {e}; every member answers: running without each member at once");
+				runs.without_each(&inputs).await?
+			}
+		},
 	};
 	if running.len() < n {
 		// The chain cannot tell a dead member from a slow one once a quorum completes the task,
@@ -358,6 +337,93 @@ async fn report_malformed_frame(worker: Arc<Worker>, task: H256, session: [u8; 3
 	}
 }
 
+/// What a member needs to run a task's circuit with some of its committee.
+struct Runs {
+	worker: Arc<Worker>,
+	dht: enigma_p2p::DhtHandle,
+	task: H256,
+	circuit: Arc<enigma_mpc::circuit::Circuit>,
+	held: Arc<Vec<Vec<HeldInput<Fr>>>>,
+	/// Every committee member's peer id and account, by index.
+	peers: Vec<PeerId>,
+	accounts: Vec<AccountId>,
+	me: usize,
+	t: usize,
+}
+
+/// A run's outputs, its statistics and the digest of every value it opened.
+type Done = (Vec<(String, HeldOutput<Fr>)>, enigma_mpc::Stats, [u8; 32]);
+
+impl Runs {
+	/// One run with the committee members `running` (indices, at their original Shamir points):
+	/// the first run with everyone, or a rerun with the members listed. A frame that does not
+	/// decode is reported on chain in the background (the next run must not wait a block for it).
+	async fn run(&self, running: &[usize], timeout: Duration) -> Result<Result<Done, MpcError>, TaskError> {
+		let n = self.peers.len();
+		let first = running.len() == n;
+		let members: Vec<u32> = running.iter().map(|m| *m as u32).collect();
+		let session = pallet_secret_compute::run_session(self.task, (!first).then_some(&members[..]));
+		let run_peers = running.iter().map(|m| self.peers[*m]).collect();
+		let points: Vec<u64> = running.iter().map(|m| *m as u64 + 1).collect();
+		let channel = self.dht.mpc_channel(session, run_peers, timeout).map_err(|e| TaskError::Local(e.to_string()))?;
+		let position = running.iter().position(|m| *m == self.me).unwrap_or_default();
+		let faults = self.worker.misbehave.map(|mode| mode.faults(position, running.len())).unwrap_or_default();
+		let transport = Faulty::new(channel, faults);
+		let (circuit, held, t) = (self.circuit.clone(), self.held.clone(), self.t);
+		let outcome = tokio::task::spawn_blocking(move || {
+			let mut mpc = Malicious::<Fr, _>::with_points(transport, t, &points)?;
+			let outputs = execute_held(&mut mpc, &circuit, &held)?;
+			Ok::<_, MpcError>((outputs, mpc.stats(), mpc.opened_digest().unwrap_or_default()))
+		})
+		.await
+		.map_err(|e| TaskError::Local(format!("MPC thread: {e}")))?;
+		// Errors name parties by their place in the run; the rest of the worker by committee index.
+		Ok(outcome.map_err(|e| match e {
+			MpcError::Malformed { from, reason } => {
+				let offender = running[from];
+				let rerun = (!first).then(|| members.clone());
+				let accused = (self.accounts[offender].clone(), self.peers[offender]);
+				tokio::spawn(report_malformed_frame(self.worker.clone(), self.task, session, rerun, accused, self.me));
+				MpcError::Malformed { from: offender, reason }
+			},
+			e => e,
+		}))
+	}
+
+	/// After a run with every member failed although all answer: a run without each other
+	/// member, all at once (the one without this member is the others' to run). The result is
+	/// the completed run that comes first in the order every member uses (without the last
+	/// member first), taken as soon as every run before it has failed: the members of two
+	/// completed runs agree on one, and a liar that stalls the runs it is in delays only the
+	/// runs after the one without it.
+	async fn without_each(&self, inputs: &Inputs) -> Result<(Done, Vec<usize>), TaskError> {
+		use futures::StreamExt;
+		let n = self.peers.len();
+		let subsets: Vec<Vec<usize>> = (0..n).rev().filter(|k| *k != self.me).map(|k| (0..n).filter(|m| *m != k).collect()).collect();
+		let mut pending: futures::stream::FuturesUnordered<_> =
+			subsets.iter().enumerate().map(|(i, running)| async move { (i, self.run(running, SUSPECT_RUN_TIMEOUT).await) }).collect();
+		let mut outcomes: Vec<Option<Result<Done, MpcError>>> = (0..subsets.len()).map(|_| None).collect();
+		while let Some((i, outcome)) = pending.next().await {
+			let outcome = outcome?;
+			if let Err(e) = &outcome {
+				let left_out: Vec<usize> = (0..n).filter(|m| !subsets[i].contains(m)).collect();
+				tracing::warn!(target: "worker", "task {:?}: the run without member {left_out:?} failed: {e}", self.task);
+			}
+			outcomes[i] = Some(outcome);
+			// The first run in the order that has not failed: taken if it completed.
+			if let Some(first) = outcomes.iter().position(|o| !matches!(o, Some(Err(_)))) {
+				if let Some(Ok(done)) = outcomes[first].take_if(|o| o.is_ok()) {
+					return Ok((done, subsets[first].clone()));
+				}
+			}
+		}
+		// Every run failed. An input out of range is its owner's doing, whichever run found it.
+		let errors = outcomes.into_iter().flatten().filter_map(Result::err);
+		let failure = errors.reduce(|kept, e| if matches!(e, MpcError::InputOutOfRange { .. }) { e } else { kept });
+		Err(failure.map_or(TaskError::Aborted("no run without one member completed".into()), |e| inputs.failure(e)))
+	}
+}
+
 /// This member's view of a task's inputs.
 struct Inputs {
 	/// Its shares, arranged by the circuit's parties (`held[p]`, in order).
@@ -366,6 +432,20 @@ struct Inputs {
 	owners: Vec<Option<H256>>,
 	/// Where each party's inputs are among the task's inputs (`None`: a public ledger value).
 	positions: Vec<Vec<Option<u32>>>,
+}
+
+impl Inputs {
+	/// Why a run failed, as the chain hears it: a range check that failed after every integrity
+	/// check passed is the owner's doing if the value is one of the task's inputs.
+	fn failure(&self, e: MpcError) -> TaskError {
+		match e {
+			MpcError::InputOutOfRange { owner, index } => match self.positions.get(owner).and_then(|p| p.get(index)).copied().flatten() {
+				Some(k) => TaskError::BadInput(k),
+				None => TaskError::Aborted(format!("the range check of a value the committee holds failed (party {owner}, input {index})")),
+			},
+			e => TaskError::Aborted(e.to_string()),
+		}
+	}
 }
 
 /// This member's shares of the circuit's inputs, each checked against the slot it fills: a
@@ -507,6 +587,29 @@ fn settle_outputs(
 		}
 	}
 	Ok(settled)
+}
+
+/// The members (indices) that can go on after the run with everyone failed with `e`: when
+/// members did not answer in time or sent frames nobody can decode, those that answer and are
+/// not blamed; otherwise (a check failed) everyone.
+async fn continuing_after(worker: &Worker, task: H256, e: &MpcError, peers: &[PeerId], me: usize) -> Vec<usize> {
+	let n = peers.len();
+	if !matches!(e, MpcError::Timeout { .. } | MpcError::Disconnected { .. } | MpcError::Malformed { .. }) {
+		return (0..n).collect();
+	}
+	// A frame that does not decode can only come from its sender: the channels are
+	// authenticated and honest members encode correctly.
+	if let MpcError::Malformed { from, .. } = e {
+		worker.blame(task, *from);
+	}
+	let (live, blamed) = live_and_blamed(worker, task, peers, me).await;
+	let continuing: Vec<usize> = live.iter().copied().filter(|m| !blamed.contains(m)).collect();
+	if continuing.len() < n {
+		let excluded: Vec<usize> = (0..n).filter(|m| !continuing.contains(m)).collect();
+		let silent: Vec<usize> = (0..n).filter(|m| !live.contains(m)).collect();
+		tracing::warn!(target: "worker", "task {task:?}: {e}; continuing without members {excluded:?} (silent: {silent:?}, blamed: {blamed:?})");
+	}
+	continuing
 }
 
 /// Committee members (indices) that answer within a few seconds, this one included, and the

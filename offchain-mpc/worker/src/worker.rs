@@ -8,11 +8,35 @@ use crate::{
 };
 use codec::Decode;
 use enigma_chain::{Chain, ChainError, Events};
+use enigma_mpc::transport::faulty::Fault;
 use enigma_p2p::{DhtHandle, PeerId};
 use enigma_runtime::RuntimeCall;
 use pallet_secret_compute::runtime_api::SecretView;
 use sp_core::{crypto::AccountId32, H256};
 use std::sync::{Arc, OnceLock};
+
+/// Test modes (`--misbehave`): a worker that deviates on purpose, so the tests can show what the
+/// honest members and the chain do about it. Either way it also hands owners false shares when
+/// they declassify.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Misbehaviour {
+	/// MPC frames the committee cannot decode: pinned on the sender and proven on chain.
+	MalformedFrames,
+	/// Well-formed MPC messages whose values are off by one, from the third frame to each member
+	/// on (after the run's random r and the circuit agreement): the committee's checks fail
+	/// without saying who lied.
+	WrongValues,
+}
+
+impl Misbehaviour {
+	/// The faults a member (`me` of `n`) injects into its outgoing frames.
+	pub fn faults(self, me: usize, n: usize) -> Vec<Fault> {
+		match self {
+			Misbehaviour::MalformedFrames => vec![Fault::Truncate { from_nth: 0 }],
+			Misbehaviour::WrongValues => (0..n).filter(|to| *to != me).map(|to| Fault::Offset { to, from_nth: 2, delta: 1 }).collect(),
+		}
+	}
+}
 
 pub struct Worker {
 	pub chain: Arc<Chain>,
@@ -20,9 +44,8 @@ pub struct Worker {
 	pub store: WorkerStore,
 	pub metrics: Metrics,
 	pub dht: OnceLock<DhtHandle>,
-	/// Test mode (`--misbehave`): this worker's MPC frames are corrupted, and the shares it
-	/// hands back for declassification are false.
-	pub misbehave: bool,
+	/// Test mode (`--misbehave`): how this worker deviates from the protocol, if it does.
+	pub misbehave: Option<Misbehaviour>,
 	/// Committee members (by index) whose frames this worker could not decode, per task.
 	blames: std::sync::Mutex<std::collections::HashMap<H256, std::collections::BTreeSet<usize>>>,
 	/// Tasks this worker has started, so catching up with the chain never runs one twice.
@@ -78,7 +101,7 @@ impl Drop for TaskPeers<'_> {
 }
 
 impl Worker {
-	pub fn new(chain: Arc<Chain>, keys: WorkerKeys, store: WorkerStore, metrics: Metrics, misbehave: bool) -> Self {
+	pub fn new(chain: Arc<Chain>, keys: WorkerKeys, store: WorkerStore, metrics: Metrics, misbehave: Option<Misbehaviour>) -> Self {
 		Self { chain, keys, store, metrics, dht: OnceLock::new(), misbehave, blames: Default::default(), started: Default::default(), acks: Default::default(),
 			unregistered: Default::default(),
 			unregistered_ttl: UNREGISTERED_TTL, submit_queue: tokio::sync::Mutex::new(()), expected: Default::default() }

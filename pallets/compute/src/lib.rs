@@ -13,7 +13,8 @@
 //!   of identical reveals completes the task once every member that committed has revealed or
 //!   the reveal window has ended (so block authors do not choose whose honest reveal is paid):
 //!   the agreeing workers are paid the gas used (at
-//!   most the limit), the rest is released, and dissenters are slashed for ResultMismatch. Past
+//!   most the limit), the rest is released, and dissenters are slashed for ResultMismatch (not
+//!   a member that revealed the same outcome from another run of the task: it gets nothing). Past
 //!   the deadline a pending task fails, the requester is refunded and members who did not
 //!   answer are slashed for Timeout.
 //! * Gas: the price of each operation of a compiled circuit (add, multiplication, opening,
@@ -161,6 +162,14 @@ pub struct TaskResult<T: Config> {
 	/// Commitment root of the audit transcript.
 	pub transcript_root: H256,
 	pub gas_used: BalanceOf<T>,
+}
+
+impl<T: Config> TaskResult<T> {
+	/// Whether `other` says the same about the task: the same outputs, ledger writes, new secrets
+	/// and gas, perhaps from another run (another transcript).
+	pub fn same_outcome(&self, other: &Self) -> bool {
+		self.outputs == other.outputs && self.new_secrets == other.new_secrets && self.ledger_writes == other.ledger_writes && self.gas_used == other.gas_used
+	}
 }
 
 /// What a member commits to before revealing its result `result_hash` (the blake2-256 of the
@@ -525,8 +534,7 @@ pub mod pallet {
 			for task in settling {
 				let _ = Self::settle(task);
 			}
-			let settle_weight = T::WeightInfo::submit_result(T::MaxCommitteeSize::get())
-				.saturating_add(Self::answer_reads())
+			let settle_weight = Self::completing_weight()
 				.saturating_mul(settled)
 				.saturating_add(T::DbWeight::get().reads_writes(1, 1));
 			let due = Deadlines::<T>::take(now);
@@ -541,7 +549,7 @@ pub mod pallet {
 			}
 			// An expiring task that a quorum agreed on completes instead of failing: the more
 			// costly of the two.
-			let completing = T::WeightInfo::submit_result(T::MaxCommitteeSize::get()).saturating_add(Self::answer_reads()).saturating_mul(n as u64);
+			let completing = Self::completing_weight().saturating_mul(n as u64);
 			T::WeightInfo::expire_tasks(n, T::MaxCommitteeSize::get())
 				.max(completing)
 				.saturating_add(T::WeightInfo::prune_tasks(pruned, T::MaxCommitteeSize::get()))
@@ -773,9 +781,7 @@ pub mod pallet {
 		// The measured weight plus the commitment and reveal block read (until the next run of
 		// `scripts/benchmark-weights.sh` measures the commitment check with the rest).
 		// Plus the candidates read to find an agreed result and the settlement written.
-		#[pallet::weight(T::WeightInfo::submit_result(T::MaxCommitteeSize::get())
-			.saturating_add(Pallet::<T>::answer_reads())
-			.saturating_add(T::DbWeight::get().reads_writes(T::MaxCommitteeSize::get() as u64 + 1, 1)))]
+		#[pallet::weight(Pallet::<T>::completing_weight().saturating_add(T::DbWeight::get().reads_writes(T::MaxCommitteeSize::get() as u64 + 1, 1)))]
 		pub fn submit_result(origin: OriginFor<T>, task: H256, result: ResultOf<T>, salt: [u8; 32]) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let (info, members) = Self::open_task(task, &who)?;
@@ -885,10 +891,20 @@ pub mod pallet {
 			}
 			let unused = info.gas_limit.saturating_sub(share.saturating_mul((quorum.len() as u32).into()));
 			let _ = T::Currency::release(&reason, &info.requester, unused.min(T::Currency::balance_on_hold(&reason, &info.requester)), Precision::BestEffort);
-			// Dissenters are slashed; everyone is released from the task.
+			// Dissenters are slashed, but not a member that revealed the same outcome from another
+			// run of the task (another transcript): members rerun a task without each member in
+			// turn when a run fails with everyone alive, and an honest member may have completed
+			// the run the others could not. It is not paid either, and its submission is dropped so
+			// no report can call it a dissent. Everyone is released from the task.
 			for m in members {
 				match Submissions::<T>::get(task, m) {
-					Some(h) if h != agreed => T::Workers::slash(&task, m, Offence::ResultMismatch, &quorum),
+					Some(h) if h != agreed => {
+						if Candidates::<T>::get(task, h).is_some_and(|(theirs, _)| theirs.same_outcome(&result)) {
+							Submissions::<T>::remove(task, m);
+						} else {
+							T::Workers::slash(&task, m, Offence::ResultMismatch, &quorum);
+						}
+					},
 					_ => {},
 				}
 				T::Workers::note_finished(m, quorum.contains(m));
@@ -967,6 +983,16 @@ pub mod pallet {
 		/// (`note_answer`, `can_complete`) and the reveal block, twice over.
 		pub(crate) fn answer_reads() -> Weight {
 			T::DbWeight::get().reads(2 * (3 * T::MaxCommitteeSize::get() as u64 + 2))
+		}
+
+		/// A reveal that completes a task: `submit_result`'s measured weight (every member paid),
+		/// [`Self::answer_reads`], and each dissent compared with the agreed result (a read) and,
+		/// if it is the same outcome from another run, its submission dropped (a write).
+		pub(crate) fn completing_weight() -> Weight {
+			let members = T::MaxCommitteeSize::get();
+			T::WeightInfo::submit_result(members)
+				.saturating_add(Self::answer_reads())
+				.saturating_add(T::DbWeight::get().reads_writes(members as u64, members as u64))
 		}
 
 		/// An abort's or a commitment's weight: `abort_task`'s measured weight plus

@@ -718,6 +718,54 @@ fn a_member_cannot_copy_a_result_it_did_not_compute() {
 /// With everyone revealed the task completes at once; a member that never reveals delays it
 /// only to the window's end, and a window cut short by the deadline still completes the task.
 #[test]
+fn the_same_outcome_from_another_run_is_neither_paid_nor_slashed() {
+	new_test_ext().execute_with(|| {
+		let (_, contract, secret) = setup();
+		// 14 completed the first run; the others, whose first run a liar made fail, completed a
+		// rerun without it: the same outputs with another transcript.
+		let rerun = result(b"avg=63600", 900, vec![], vec![]);
+		let first_run = ResultT { transcript_root: H256::repeat_byte(8), ..rerun.clone() };
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		for w in [11, 12, 13] {
+			assert_ok!(commit(w, task, &rerun));
+		}
+		assert_ok!(commit(14, task, &first_run));
+		run_to(RevealFrom::<Test>::get(task).unwrap());
+		assert_ok!(reveal(14, task, &first_run));
+		for w in [11, 12, 13] {
+			assert_ok!(reveal(w, task, &rerun));
+		}
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Completed);
+		for w in [11, 12, 13] {
+			assert_eq!(Balances::free_balance(w), 100_000 - STAKE + 300, "{w} is paid a third of the gas");
+		}
+		assert_eq!((Balances::free_balance(14), staked(14)), (100_000 - STAKE, STAKE), "14: not paid, not slashed");
+		assert!(!System::events().iter().any(|r| matches!(r.event, RuntimeEvent::Workers(pallet_workers::Event::Slashed { .. }))));
+		// Nothing is left to call it a dissent: a report of it costs the reporter.
+		let stranger = Balances::free_balance(STRANGER);
+		assert_ok!(Workers::report(RuntimeOrigin::signed(STRANGER), task, 14, Offence::ResultMismatch, vec![]));
+		assert_eq!(Balances::free_balance(STRANGER), stranger - 50);
+		assert_eq!(staked(14), STAKE);
+
+		// Other outputs are a dissent, whatever the transcript.
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		let wrong = ResultT { outputs: bounded(b"avg=1".to_vec()), ..first_run };
+		for w in [11, 12, 13] {
+			assert_ok!(commit(w, task, &rerun));
+		}
+		assert_ok!(commit(14, task, &wrong));
+		run_to(RevealFrom::<Test>::get(task).unwrap());
+		assert_ok!(reveal(14, task, &wrong));
+		for w in [11, 12, 13] {
+			assert_ok!(reveal(w, task, &rerun));
+		}
+		System::assert_has_event(pallet_workers::Event::Slashed { task, worker: 14, offence: Offence::ResultMismatch, amount: 1_000 }.into());
+	});
+}
+
+#[test]
 fn every_member_that_reveals_the_agreed_result_in_its_window_is_paid() {
 	new_test_ext().execute_with(|| {
 		let (_, contract, secret) = setup();

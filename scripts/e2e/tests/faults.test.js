@@ -8,7 +8,10 @@
 // frame is signed by its sender, so they prove it on chain with the signed frame and it is
 // slashed to them (issue #14), while their own stakes stay whole. The same member then hands an
 // owner a false share of a secret: the owner's client checks it against the dealer's Pedersen
-// commitments, names it, and reconstructs the true value from the others.
+// commitments, names it, and reconstructs the true value from the others. Last, a member started
+// with `--misbehave wrong-values` shifts every value it sends: the checks fail without naming it,
+// so the others run without each member at once, the run without it completes, and it gets
+// nothing (nothing proves it lied, so nobody is slashed).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, dirname } from 'node:path';
@@ -59,11 +62,6 @@ test('a member killed mid-task: the others complete it (one of them restarted be
   const deadline = await submit(api, api.tx.sudo.sudo(api.tx.parameters.setParameter({ Workers: { TaskDeadline: [null, 30] } })), alice);
   assert.equal(deadline.error, null);
 
-  const enigma = async (args) => {
-    const r = await run(CLIENT_BIN, ['--rpc', node.wsUrl, ...args]);
-    assert.equal(r.code, 0, `enigma ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout.toString().trim();
-  };
   seed = '0x' + randomBytes(32).toString('hex');
   user = keyring.addFromSeed(Buffer.from(seed.slice(2), 'hex'));
   assert.equal((await submit(api, api.tx.balances.transferKeepAlive(user.address, 1000n * UNIT), alice)).error, null);
@@ -128,47 +126,64 @@ test('a member killed mid-task: the others complete it (one of them restarted be
   assert.equal((await submit(api, api.tx.workers.unbond(), ferdie)).error, null);
 });
 
-test('a member that sends undecodable frames is left out, not paid, and slashed on a signed proof', async () => {
-  assert.ok(contract, 'the first test set up the identity and the contract');
-  const keyring = new Keyring({ type: 'sr25519' });
-  const eve = keyring.addFromUri('//Eve');
-  const ferdie = keyring.addFromUri('//Ferdie');
-  const dir = tempDir('faults-worker-eve');
-  const keys = join(dir, 'keys');
-  assert.equal((await run(WORKER_BIN, ['key', 'generate', '--key-dir', keys, '--account', '//Eve'])).code, 0);
-  workers.push(await new Daemon(WORKER_BIN, ['run', '--key-dir', keys, '--data-dir', dir, '--rpc', node.wsUrl,
-    '--bootstrap', workers[0].address, '--misbehave'], join(dir, 'worker.log')).start());
+/** `enigma ARGS` against the test's node; fails the test unless it succeeds. */
+async function enigma(args) {
+  const r = await run(CLIENT_BIN, ['--rpc', node.wsUrl, ...args]);
+  assert.equal(r.code, 0, `enigma ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout.toString().trim();
+}
 
-  const enigma = async (args) => {
-    const r = await run(CLIENT_BIN, ['--rpc', node.wsUrl, ...args]);
-    assert.equal(r.code, 0, `enigma ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout.toString().trim();
-  };
-  // Ferdie is unbonding and out; the new committee is Bob, Charlie, Dave, Eve.
+const stakeOf = async (who) => (await api.query.workers.workers(who)).unwrap().stake.toBigInt();
+
+/** Starts a worker for `account` (e.g. '//Eve') with `--misbehave MODE...`. */
+async function startMisbehaving(account, mode) {
+  const dir = tempDir(`faults-worker-${account.slice(2).toLowerCase()}`);
+  const keys = join(dir, 'keys');
+  assert.equal((await run(WORKER_BIN, ['key', 'generate', '--key-dir', keys, '--account', account])).code, 0);
+  workers.push(await new Daemon(WORKER_BIN, ['run', '--key-dir', keys, '--data-dir', dir, '--rpc', node.wsUrl,
+    '--bootstrap', workers[0].address, '--misbehave', ...mode], join(dir, 'worker.log')).start());
+}
+
+/**
+ * Requests a committee of four, checks its members with `check`, shares the salaries with it and
+ * runs the survey: the task must complete with the right average. Returns the members, their
+ * stakes before the task, the events seen (still subscribed: call `unsubscribe`) and who was paid.
+ */
+async function surveyOnNewCommittee(check) {
   const committee = await enigma(['committee', 'request', '--size', '4', '--suri', seed]);
   const members = (await api.query.workers.committees(committee)).unwrap().map((a) => a.toString());
-  assert.ok(members.includes(eve.address) && !members.includes(ferdie.address));
+  check(members);
   inputs = [];
   for (const salary of SALARIES) {
     inputs.push(await enigma(['secret', 'share', '--suri', seed, '--identity', identity, '--committee', committee,
       '--type', 'u32', '--contract', contract, '--value', String(salary), '--bootstrap', workers[0].address]));
   }
-  const stakeOf = async (who) => (await api.query.workers.workers(who)).unwrap().stake.toBigInt();
   const stakesBefore = new Map();
   for (const m of members) stakesBefore.set(m, await stakeOf(m));
   const events = [];
   const unsubscribe = await api.query.system.events((records) => events.push(...records.map((r) => r.event)));
   const submitted = await submit(api, api.tx.secretCompute.submitTask(contract, 'survey', inputs, '0x', gas), user);
   const { task } = findEvent(submitted.events, 'secretCompute', 'TaskCreated').data;
-
   const completed = await waitUntil('TaskCompleted', async () =>
     events.find((e) => e.section === 'secretCompute' && e.method === 'TaskCompleted' && e.data.task.eq(task)),
-  { timeoutMs: 120_000 });
+  { timeoutMs: 240_000 });
   const outputs = api.createType('Vec<u128>', completed.data.outputs.toU8a(true)).map((v) => v.toNumber());
   assert.deepEqual(outputs, [Math.floor(SALARIES.reduce((a, b) => a + b, 0) / SALARIES.length)]);
-  // The three honest members split the gas; Eve, left out, got none of it.
   const paid = events.filter((e) => e.section === 'balances' && e.method === 'TransferOnHold' && e.data.source.eq(user.address))
     .map((e) => e.data.dest.toString());
+  return { members, stakesBefore, events, unsubscribe, paid };
+}
+
+test('a member that sends undecodable frames is left out, not paid, and slashed on a signed proof', async () => {
+  assert.ok(contract, 'the first test set up the identity and the contract');
+  const keyring = new Keyring({ type: 'sr25519' });
+  const eve = keyring.addFromUri('//Eve');
+  const ferdie = keyring.addFromUri('//Ferdie');
+  await startMisbehaving('//Eve', []);
+  // Ferdie is unbonding and out; the new committee is Bob, Charlie, Dave, Eve.
+  const { members, stakesBefore, events, unsubscribe, paid } = await surveyOnNewCommittee((members) =>
+    assert.ok(members.includes(eve.address) && !members.includes(ferdie.address)));
+  // The three honest members split the gas; Eve, left out, got none of it.
   assert.equal(paid.length, 3);
   assert.ok(!paid.includes(eve.address));
   // The honest members' reports carry Eve's signed frame: the chain checks it and slashes Eve.
@@ -189,5 +204,32 @@ test('a member that sends undecodable frames is left out, not paid, and slashed 
   assert.equal(declassified.code, 0, declassified.stderr);
   assert.equal(declassified.stdout.toString().trim(), String(SALARIES[0]));
   assert.match(declassified.stderr.toString(), new RegExp(`member #${members.indexOf(eve.address)} \\(.*\\) handed a false share`));
+  unsubscribe();
+});
+
+test('a member that sends well-formed wrong values: the others run without each member at once and complete without it', async () => {
+  assert.ok(contract, 'the first test set up the identity and the contract');
+  const keyring = new Keyring({ type: 'sr25519' });
+  const alice = keyring.addFromUri('//Alice');
+  const eve = keyring.addFromUri('//Eve');
+  // Up to four runs at once after the first: give the task 100 blocks.
+  const deadline = await submit(api, api.tx.sudo.sudo(api.tx.parameters.setParameter({ Workers: { TaskDeadline: [null, 100] } })), alice);
+  assert.equal(deadline.error, null);
+  // Eve, slashed below the minimum stake, is out; Alice's worker lies in every value it sends
+  // (its frames decode and are signed: nothing proves which member lied).
+  assert.equal((await api.query.workers.workers(eve.address)).unwrap().status.toString(), 'Inactive');
+  await startMisbehaving('//Alice', ['wrong-values']);
+  const { members, stakesBefore, events, unsubscribe, paid } = await surveyOnNewCommittee((members) =>
+    assert.ok(members.includes(alice.address) && !members.includes(eve.address)));
+  // The three honest members ran without Alice and split the gas; Alice got none of it.
+  assert.deepEqual(paid.sort(), members.filter((m) => m !== alice.address).sort());
+  const honestLogs = workers.slice(0, 3).map((w) => readFileSync(w.logFile, 'utf8'));
+  assert.ok(honestLogs.every((log) => /every member answers: running without each member at once/.test(log)),
+    'every honest member saw the first run fail and ran without each member');
+  // Nothing proves who lied, so nobody is slashed: every stake, Alice's too, is as it was.
+  assert.ok(!events.some((e) => e.section === 'workers' && e.method === 'Slashed'));
+  for (const m of members) {
+    assert.equal(await stakeOf(m), stakesBefore.get(m), `${m} kept its stake`);
+  }
   unsubscribe();
 });

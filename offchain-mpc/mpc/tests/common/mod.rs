@@ -113,3 +113,22 @@ pub fn random_program(n: usize, seed: u64, gates: usize) -> (Circuit, Vec<Vec<Fr
 	}
 	(c, inputs)
 }
+
+/// A committee of four holding shares (t = 1, point m + 1 for member m) of a = 1234 and
+/// b = 5678, and a circuit opening a·b and a < b (32 bits): what members continuing without
+/// some of the committee run. Returns the circuit, each member's held inputs (party 0: a,
+/// party 1: b) and the expected outputs.
+pub fn four_member_product_and_comparison() -> (Circuit, Vec<Vec<Vec<enigma_mpc::circuit::HeldInput<Fr>>>>, [Fr; 2]) {
+	use enigma_mpc::{circuit::HeldInput, shamir::Shamir};
+	let mut c = Circuit::new(2);
+	let (a, b) = (c.input(0), c.input(1));
+	let product = c.push(Op::Mul(a, b));
+	let below = c.push(Op::Lt { a, b, bits: 32 });
+	c.output("product", product, Recipient::Everyone);
+	c.output("a_below_b", below, Recipient::Everyone);
+	let scheme = Shamir::<Fr>::new(4, 1).unwrap();
+	let mut rng = rand::thread_rng();
+	let (sa, sb) = (scheme.share(Fr::from(1234u64), 1, &mut rng), scheme.share(Fr::from(5678u64), 1, &mut rng));
+	let held = (0..4).map(|m| vec![vec![HeldInput::plain(sa[m])], vec![HeldInput::plain(sb[m])]]).collect();
+	(c, held, [Fr::from(1234u64 * 5678), Fr::from(1u64)])
+}
