@@ -15,6 +15,10 @@
 //! sends (one that is not a whole number of words, [`enigma_primitives::malformed_frame`]) is
 //! kept as evidence the chain can check ([`Sessions::take_evidence`]).
 //!
+//! A party that closes its end of a session (its run completed or failed) sends each peer a
+//! last frame, [`GOODBYE`], after everything it sent before: a peer still waiting for it learns
+//! at once that nothing more will come (`Disconnected`), instead of waiting out its timeout.
+//!
 //! [`P2pTransport`] implements the MPC engine's [`Transport`], so a run goes over libp2p
 //! unchanged. Its `recv` blocks: run MPC on a thread of its own, not inside an async task.
 
@@ -36,6 +40,10 @@ use tokio::sync::mpsc::UnboundedSender;
 
 /// Sessions whose evidence of misbehaviour is kept until the worker takes it.
 const EVIDENCE_SESSIONS: usize = 64;
+/// The payload of a party's last frame in a session: a sequence header no engine frame carries
+/// (the engine numbers its frames from 0), and a whole number of words (none), so it is not
+/// taken for evidence of misbehaviour either.
+pub const GOODBYE: [u8; 8] = [0xff; 8];
 /// Bytes a kept frame costs beyond its payload (session, sequence number, signature, vectors).
 const FRAME_OVERHEAD: usize = 160;
 
@@ -81,6 +89,8 @@ struct Session {
 	committee: Vec<PeerId>,
 	inboxes: Vec<Option<Inbox>>,
 	unreachable: HashSet<usize>,
+	/// Parties that said goodbye: their inbox is gone once their earlier frames are delivered.
+	left: HashSet<usize>,
 }
 
 /// One peer's frames for a session this node has not opened yet.
@@ -252,6 +262,7 @@ impl Sessions {
 			return;
 		};
 		let Some(inbox) = session.inboxes[party].as_mut() else { return };
+		let mut goodbye = false;
 		if frame.seq < inbox.next || inbox.waiting.contains_key(&frame.seq) {
 			tracing::warn!(target: "mpc", "dropped a replayed frame #{} from {from}", frame.seq);
 			return;
@@ -268,8 +279,17 @@ impl Sessions {
 		while let Some(frame) = inbox.waiting.remove(&inbox.next) {
 			inbox.waiting_bytes -= frame.payload.len();
 			inbox.next += 1;
+			if frame.payload == GOODBYE {
+				goodbye = true;
+				break;
+			}
 			// The party may have finished already; late frames are of no use then.
 			let _ = inbox.to_party.send(frame);
+		}
+		if goodbye {
+			// Dropping the sender ends the channel after the frames already in it.
+			session.inboxes[party] = None;
+			session.left.insert(party);
 		}
 	}
 
@@ -283,6 +303,10 @@ impl Sessions {
 
 	fn is_unreachable(&self, session: &[u8; 32], party: usize) -> bool {
 		self.open.get(session).is_some_and(|s| s.unreachable.contains(&party))
+	}
+
+	fn has_left(&self, session: &[u8; 32], party: usize) -> bool {
+		self.open.get(session).is_some_and(|s| s.left.contains(&party))
 	}
 }
 
@@ -335,7 +359,7 @@ impl P2pTransport {
 			if all.open.contains_key(&session) {
 				return Err(MpcError::InvalidParameters("session already open".into()));
 			}
-			all.open.insert(session, Session { committee: committee.clone(), inboxes, unreachable: HashSet::new() });
+			all.open.insert(session, Session { committee: committee.clone(), inboxes, unreachable: HashSet::new(), left: HashSet::new() });
 			for peer in &committee {
 				for frame in all.drop_early(&(session, *peer)).map(|e| e.frames).unwrap_or_default() {
 					all.deliver(*peer, frame);
@@ -348,6 +372,10 @@ impl P2pTransport {
 
 impl Drop for P2pTransport {
 	fn drop(&mut self) {
+		let me = self.party;
+		for to in (0..self.committee.len()).filter(|to| *to != me) {
+			let _ = self.send(to, GOODBYE.to_vec());
+		}
 		if let Ok(mut all) = self.sessions.lock() {
 			all.close(self.session);
 		}
@@ -388,7 +416,11 @@ impl Transport for P2pTransport {
 					}
 					return Ok(frame.payload);
 				},
-				Err(RecvTimeoutError::Disconnected) => return Err(MpcError::Disconnected { peer: from, reason: "session closed".into() }),
+				Err(RecvTimeoutError::Disconnected) => {
+					let left = self.sessions.lock().expect("sessions lock").has_left(&self.session, from);
+					let reason = if left { "it left the run" } else { "session closed" };
+					return Err(MpcError::Disconnected { peer: from, reason: reason.into() });
+				},
 				Err(RecvTimeoutError::Timeout) => {
 					if self.sessions.lock().expect("sessions lock").is_unreachable(&self.session, from) {
 						return Err(MpcError::Disconnected { peer: from, reason: format!("{} cannot be reached", self.committee[from]) });
@@ -442,6 +474,41 @@ mod tests {
 		assert_eq!(evidence.len(), 1);
 		assert!(evidence[0].verify(&other_id, &me_id) && evidence[0].seq == 1);
 		assert!(sessions.lock().unwrap().take_evidence(&session, &other_id).is_empty(), "taken once");
+	}
+
+	/// A party that leaves a run says goodbye after its last frame: the other gets every frame
+	/// sent before it, then `Disconnected` at once rather than a timeout. The goodbye is no
+	/// evidence of misbehaviour.
+	#[test]
+	fn a_party_that_leaves_a_run_is_not_waited_for() {
+		let [me, member] = [(); 2].map(|_| Keypair::generate_ed25519());
+		let [me_id, member_id] = [&me, &member].map(|k| k.public().to_peer_id());
+		let run = [7; 32];
+		let (mine, theirs) = (Arc::new(Mutex::new(Sessions::new(me_id))), Arc::new(Mutex::new(Sessions::new(member_id))));
+		let (commands, mut sent) = tokio::sync::mpsc::unbounded_channel();
+		let mut leaving = P2pTransport::open(run, vec![me_id, member_id], member.clone(), theirs, commands, Duration::from_secs(1)).unwrap();
+		let mut staying = open(&mine, &me, run, vec![me_id, member_id]);
+		for k in 0..3u8 {
+			leaving.send(0, vec![k; 8]).unwrap();
+		}
+		drop(leaving);
+		let mut frames = Vec::new();
+		while let Ok(Command::MpcSend { frame, .. }) = sent.try_recv() {
+			frames.push(frame);
+		}
+		assert_eq!(frames.len(), 4, "three frames and the goodbye");
+		assert_eq!(frames[3].payload, GOODBYE);
+		assert!(!enigma_primitives::malformed_frame(&GOODBYE));
+		// The goodbye overtakes the others on the way: still delivered last.
+		frames.rotate_right(1);
+		for frame in frames {
+			mine.lock().unwrap().deliver(member_id, frame);
+		}
+		for k in 0..3u8 {
+			assert_eq!(staying.recv(1).unwrap(), vec![k; 8]);
+		}
+		assert_eq!(staying.recv(1), Err(MpcError::Disconnected { peer: 1, reason: "it left the run".into() }));
+		assert!(mine.lock().unwrap().take_evidence(&run, &member_id).is_empty());
 	}
 
 	fn open(sessions: &Arc<Mutex<Sessions>>, me: &Keypair, session: [u8; 32], committee: Vec<PeerId>) -> P2pTransport {
