@@ -539,6 +539,11 @@ impl<F: MpcField, T: Transport> Mpc for Malicious<F, T> {
 	/// Verify Σ α^k [r·z_k] = r · Σ α^k [z_k] for a random public α chosen after the fact.
 	/// Powers of one α instead of independent coefficients cost one multiplication per wire;
 	/// a cheating adversary passes with probability at most (wires)/|F| (Schwartz-Zippel).
+	///
+	/// T = u − r·w is zero-tested by opening β·T for a fresh secret random β (Chida et al.'s
+	/// CheckZero), never T itself: an error the adversary put on a wire's `r·x` that a later
+	/// multiplication carried into a product with a secret (δ·b from `[r·b] + δ` times `[b]`)
+	/// makes T a value it could solve for that secret; β·T is uniform unless T = 0.
 	fn check(&mut self) -> Result<()> {
 		if self.pending.is_empty() {
 			return Ok(());
@@ -552,7 +557,9 @@ impl<F: MpcField, T: Transport> Mpc for Malicious<F, T> {
 		}
 		// T = u - r·w, computed without revealing r so the wires stay usable after the check.
 		let rw = self.core.mul_dn07(&[self.r], &[w])?[0];
-		let t = self.core.open(&[u - rw], true)?[0];
+		let beta = self.core.random(1)?[0];
+		let beta_t = self.core.mul_dn07(&[beta], &[u - rw])?[0];
+		let t = self.core.open(&[beta_t], true)?[0];
 		if t.is_zero() {
 			Ok(())
 		} else {

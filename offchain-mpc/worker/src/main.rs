@@ -54,9 +54,9 @@ enum Command {
 		/// Serve the metrics on every interface (0.0.0.0), e.g. in a container.
 		#[arg(long, requires = "prometheus_port")]
 		prometheus_external: bool,
-		/// Test only: deviate from the protocol (frames nobody can decode, or well-formed wrong
-		/// values) to exercise blame, reruns and slashing, and hand owners false shares when they
-		/// declassify.
+		/// Test only: deviate from the protocol (frames nobody can decode, well-formed wrong
+		/// values, or silence in every run) to exercise blame, reruns and slashing, and hand
+		/// owners false shares when they declassify.
 		#[arg(long, hide = true, value_enum, num_args = 0..=1, default_missing_value = "malformed-frames")]
 		misbehave: Option<worker::Misbehaviour>,
 		/// Drop a delivered share whose secret is not registered on chain within this many

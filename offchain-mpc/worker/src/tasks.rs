@@ -29,10 +29,14 @@ use std::{sync::Arc, time::Duration};
 /// in a run without the members found dead (longer: the others may still be noticing).
 const FIRST_RUN_TIMEOUT: Duration = Duration::from_secs(10);
 const RETRY_TIMEOUT: Duration = Duration::from_secs(30);
-/// How long a member waits for a peer in the runs without one member each: longer, since a
-/// member whose run with everyone failed later (it waited for a peer that had given up) joins
-/// them late.
-const SUSPECT_RUN_TIMEOUT: Duration = Duration::from_secs(60);
+/// Blocks before a task's deadline at which a member whose runs have not completed gives up and
+/// says so: its abort must land before the deadline, where a member without an answer is late.
+const DEADLINE_MARGIN: BlockNumber = 3;
+/// How long a member waits for a peer's message in the runs without one member each: a member
+/// that gives up on a run says so (the p2p layer's goodbye), so the members join these runs
+/// within moments of each other, and a liar that stalls the runs it is in holds up the pick for
+/// this long.
+const SUSPECT_RUN_TIMEOUT: Duration = Duration::from_secs(20);
 /// How often a member that committed asks the chain whether reveals are open, and how many
 /// failed asks in a row (a minute's worth) it takes before it gives up.
 const REVEAL_POLL: Duration = Duration::from_millis(500);
@@ -157,27 +161,38 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	// once more with those that answer, at their original Shamir points, as long as they are
 	// 2t + 1. If everyone answers and nobody is to blame but the run failed anyway, a member sent
 	// well-formed wrong values, which the checks catch without saying who: then once without each
-	// member, all at the same time; with at most t liars, the run without them completes.
-	let everyone: Vec<usize> = (0..n).collect();
-	let ((outputs, stats, opened), running) = match runs.run(&everyone, FIRST_RUN_TIMEOUT).await? {
-		Ok(done) => (done, everyone),
-		Err(e @ MpcError::InputOutOfRange { .. }) => return Err(inputs.failure(e)),
-		Err(e) => {
-			let continuing = continuing_after(&worker, task, &e, &peers, me).await;
-			if continuing.len() < 2 * t + 1 {
-				return Err(TaskError::Aborted(format!("{e}; {} of {n} members can continue, so no run without the others", continuing.len())));
-			}
-			if continuing.len() < n {
-				match runs.run(&continuing, RETRY_TIMEOUT).await? {
-					Ok(done) => (done, continuing),
-					Err(e) => return Err(inputs.failure(e)),
+	// member, all at the same time (a committee spares at most one member for t = (n - 1) / 2):
+	// with one liar, the run without it completes.
+	let runs_done = async {
+		let everyone: Vec<usize> = (0..n).collect();
+		Ok(match runs.run(&everyone, FIRST_RUN_TIMEOUT).await? {
+			Ok(done) => (done, everyone),
+			Err(e @ MpcError::InputOutOfRange { .. }) => return Err(inputs.failure(e)),
+			Err(e) => {
+				let continuing = continuing_after(&worker, task, &e, &peers, me).await;
+				if continuing.len() < 2 * t + 1 {
+					return Err(TaskError::Aborted(format!("{e}; {} of {n} members can continue, so no run without the others", continuing.len())));
 				}
-			} else if n < 2 * t + 2 {
-				return Err(TaskError::Aborted(format!("{e}; every member answers, and a run needs all {n} (t = {t})")));
-			} else {
-				tracing::warn!(target: "worker", "task {task:?}: {e}; every member answers: running without each member at once");
-				runs.without_each(&inputs).await?
-			}
+				if continuing.len() < n {
+					match runs.run(&continuing, RETRY_TIMEOUT).await? {
+						Ok(done) => (done, continuing),
+						Err(e) => return Err(inputs.failure(e)),
+					}
+				} else if n < 2 * t + 2 {
+					return Err(TaskError::Aborted(format!("{e}; every member answers, and a run needs all {n} (t = {t})")));
+				} else {
+					tracing::warn!(target: "worker", "task {task:?}: {e}; every member answers: running without each member at once");
+					runs.without_each(&inputs).await?
+				}
+			},
+		})
+	};
+	// Whatever the runs wait for, this member answers before the deadline: a member still running
+	// then would count as late, and be slashed to the others.
+	let ((outputs, stats, opened), running) = tokio::select! {
+		done = runs_done => done?,
+		() = deadline_near(&worker, view.deadline) => {
+			return Err(TaskError::Aborted(format!("no run completed by block #{}, {DEADLINE_MARGIN} blocks before the deadline", view.deadline.saturating_sub(DEADLINE_MARGIN))))
 		},
 	};
 	if running.len() < n {
@@ -393,9 +408,11 @@ impl Runs {
 	/// After a run with every member failed although all answer: a run without each other
 	/// member, all at once (the one without this member is the others' to run). The result is
 	/// the completed run that comes first in the order every member uses (without the last
-	/// member first), taken as soon as every run before it has failed: the members of two
-	/// completed runs agree on one, and a liar that stalls the runs it is in delays only the
-	/// runs after the one without it.
+	/// member first), taken as soon as every run before it has failed here: members that sat in
+	/// the same two completed runs pick the same one. (A member cannot see a run it was left
+	/// out of, so a liar that lets such a run complete can still split the committee's picks:
+	/// the task then fails or that member goes unpaid, and nobody is slashed.) A liar that
+	/// stalls the runs it is in delays the pick until they time out, or the deadline's guard.
 	async fn without_each(&self, inputs: &Inputs) -> Result<(Done, Vec<usize>), TaskError> {
 		use futures::StreamExt;
 		let n = self.peers.len();
@@ -587,6 +604,19 @@ fn settle_outputs(
 		}
 	}
 	Ok(settled)
+}
+
+/// Resolves once the chain's best block is within [`DEADLINE_MARGIN`] blocks of `deadline`
+/// (asked every second; a passing RPC error is asked again).
+async fn deadline_near(worker: &Worker, deadline: BlockNumber) {
+	loop {
+		if let Ok(best) = worker.chain.best_number().await {
+			if best.saturating_add(DEADLINE_MARGIN) >= deadline {
+				return;
+			}
+		}
+		tokio::time::sleep(Duration::from_secs(1)).await;
+	}
 }
 
 /// The members (indices) that can go on after the run with everyone failed with `e`: when

@@ -26,6 +26,9 @@ pub enum Misbehaviour {
 	/// on (after the run's random r and the circuit agreement): the committee's checks fail
 	/// without saying who lied.
 	WrongValues,
+	/// Nothing more sent in a run after the circuit agreement, while it still answers the
+	/// others' liveness probes: a member that stalls every run it is in.
+	Silent,
 }
 
 impl Misbehaviour {
@@ -34,6 +37,7 @@ impl Misbehaviour {
 		match self {
 			Misbehaviour::MalformedFrames => vec![Fault::Truncate { from_nth: 0 }],
 			Misbehaviour::WrongValues => (0..n).filter(|to| *to != me).map(|to| Fault::Offset { to, from_nth: 2, delta: 1 }).collect(),
+			Misbehaviour::Silent => vec![Fault::Mute { from_nth: 2 }],
 		}
 	}
 }

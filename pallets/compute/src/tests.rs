@@ -712,11 +712,9 @@ fn a_member_cannot_copy_a_result_it_did_not_compute() {
 	});
 }
 
-/// A quorum of identical reveals does not end the task while members that committed have yet to
-/// reveal: they have until the end of the reveal window, so every honest reveal is paid and a
-/// block author cannot choose whose is (by including three reveals and holding back the fourth).
-/// With everyone revealed the task completes at once; a member that never reveals delays it
-/// only to the window's end, and a window cut short by the deadline still completes the task.
+/// A member that completed another run of the task than the quorum's (its first run completed
+/// while the others' failed and they ran without each member) reveals the same outcome with
+/// another transcript: it is not paid, and not slashed as a dissenter.
 #[test]
 fn the_same_outcome_from_another_run_is_neither_paid_nor_slashed() {
 	new_test_ext().execute_with(|| {
@@ -765,6 +763,11 @@ fn the_same_outcome_from_another_run_is_neither_paid_nor_slashed() {
 	});
 }
 
+/// A quorum of identical reveals does not end the task while members that committed have yet to
+/// reveal: they have until the end of the reveal window, so every honest reveal is paid and a
+/// block author cannot choose whose is (by including three reveals and holding back the fourth).
+/// With everyone revealed the task completes at once; a member that never reveals delays it
+/// only to the window's end, and a window cut short by the deadline still completes the task.
 #[test]
 fn every_member_that_reveals_the_agreed_result_in_its_window_is_paid() {
 	new_test_ext().execute_with(|| {

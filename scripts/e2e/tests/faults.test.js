@@ -11,7 +11,9 @@
 // commitments, names it, and reconstructs the true value from the others. Last, a member started
 // with `--misbehave wrong-values` shifts every value it sends: the checks fail without naming it,
 // so the others run without each member at once, the run without it completes, and it gets
-// nothing (nothing proves it lied, so nobody is slashed).
+// nothing (nothing proves it lied, so nobody is slashed). And a member that stalls every run it is
+// in: the run without it completes, and when the deadline is too near for that, every member
+// gives up openly before it, so no honest member is late (and slashed).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, dirname } from 'node:path';
@@ -231,5 +233,47 @@ test('a member that sends well-formed wrong values: the others run without each 
   for (const m of members) {
     assert.equal(await stakeOf(m), stakesBefore.get(m), `${m} kept its stake`);
   }
+  unsubscribe();
+});
+
+test('a member that stalls every run: the others complete without it, or give up before the deadline rather than be late', async () => {
+  assert.ok(contract, 'the first test set up the identity and the contract');
+  const keyring = new Keyring({ type: 'sr25519' });
+  const alice = keyring.addFromUri('//Alice');
+  const setDeadline = async (blocks) => assert.equal((await submit(api,
+    api.tx.sudo.sudo(api.tx.parameters.setParameter({ Workers: { TaskDeadline: [null, blocks] } })), alice)).error, null);
+  // Alice's worker comes back sending nothing in a run after the circuit agreement; it still
+  // answers the others' liveness probes, so it is not left out as dead.
+  const liar = workers.length - 1;
+  await workers[liar].stop();
+  workers[liar] = await new Daemon(WORKER_BIN, [...workers[liar].args.slice(0, -1), 'silent'], workers[liar].logFile).start();
+
+  // With time enough (the first run's 10 s wait, then 20 s in the runs that include Alice), the
+  // run without her completes.
+  await setDeadline(100);
+  const { members, stakesBefore, events, unsubscribe, paid } = await surveyOnNewCommittee((members) =>
+    assert.ok(members.includes(alice.address)));
+  assert.deepEqual(paid.sort(), members.filter((m) => m !== alice.address).sort());
+
+  // With 12 blocks it cannot: every member gives up 3 blocks before the deadline and says so,
+  // the task fails before its deadline, and nobody honest is late or slashed.
+  await setDeadline(12);
+  const submitted = await submit(api, api.tx.secretCompute.submitTask(contract, 'survey', inputs, '0x', gas), user);
+  const { task } = findEvent(submitted.events, 'secretCompute', 'TaskCreated').data;
+  await waitUntil('TaskFailed', async () =>
+    events.find((e) => e.section === 'secretCompute' && e.method === 'TaskFailed' && e.data.task.eq(task)),
+  { timeoutMs: 60_000 });
+  const deadline = (await api.query.secretCompute.tasks(task)).unwrap().deadline.toNumber();
+  await waitUntil(`block #${deadline + 1}`, async () => (await api.rpc.chain.getHeader()).number.toNumber() > deadline,
+    { timeoutMs: 30_000 });
+  // (The first aborts end the task: once no quorum is possible it fails, and later aborts
+  // find it over.)
+  assert.ok(events.some((e) => e.section === 'secretCompute' && e.method === 'TaskAborted' && e.data.task.eq(task)));
+  for (const m of members.filter((m) => m !== alice.address)) {
+    assert.ok(!events.some((e) => e.section === 'workers' && e.method === 'Slashed' && e.data.worker.eq(m)), `${m} was not slashed`);
+    assert.equal(await stakeOf(m), stakesBefore.get(m), `${m} kept its stake`);
+  }
+  const honestLogs = workers.slice(0, 3).map((w) => readFileSync(w.logFile, 'utf8'));
+  assert.ok(honestLogs.every((log) => /no run completed by block/.test(log)));
   unsubscribe();
 });

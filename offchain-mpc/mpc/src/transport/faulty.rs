@@ -20,6 +20,9 @@ pub enum Fault {
 	/// Cut the last byte off every frame to anyone from the `nth` on: frames the receivers
 	/// cannot decode, which they can pin on this party (the channels are authenticated).
 	Truncate { from_nth: u64 },
+	/// Send nothing more to anyone from the `nth` frame on: a party that stalls the run while
+	/// it still answers everything else.
+	Mute { from_nth: u64 },
 }
 
 pub struct Faulty<T: Transport> {
@@ -65,6 +68,7 @@ impl<T: Transport> Transport for Faulty<T> {
 				Fault::Truncate { from_nth } if nth >= from_nth => {
 					frame.pop();
 				},
+				Fault::Mute { from_nth } if nth >= from_nth => return Ok(()),
 				_ => {},
 			}
 		}
