@@ -892,8 +892,8 @@ pub mod pallet {
 			let unused = info.gas_limit.saturating_sub(share.saturating_mul((quorum.len() as u32).into()));
 			let _ = T::Currency::release(&reason, &info.requester, unused.min(T::Currency::balance_on_hold(&reason, &info.requester)), Precision::BestEffort);
 			// Dissenters are slashed, but not a member that revealed the same outcome from another
-			// run of the task (another transcript): members rerun a task without each member in
-			// turn when a run fails with everyone alive, and an honest member may have completed
+			// run of the task (another transcript): when a run fails with everyone alive, members
+			// run the task without each member at once, and an honest member may have completed
 			// the run the others could not. It is not paid either, and its submission is dropped so
 			// no report can call it a dissent. Everyone is released from the task.
 			for m in members {
