@@ -18,7 +18,8 @@ use enigma_mpc::{
 	circuit::Recipient,
 	committed_input::{self, Dishonesty},
 	field::{decode_all, to_bytes, to_u128, Fr},
-	shamir::{lagrange_coefficients, Shamir},
+	decode::decode,
+	shamir::lagrange_coefficients,
 };
 use enigma_p2p::{sealed, ClientNode, PeerId};
 use enigma_runtime::{AccountId, Balance, BlockNumber, Runtime, RuntimeCall, RuntimeEvent};
@@ -720,12 +721,19 @@ async fn members_of_task(chain: &Chain, view: &TaskView<AccountId, Balance, Bloc
 }
 
 /// Each member's share of a private output, if the signer may read it; the value reconstructed
-/// from all of them (a tampered share is detected).
+/// from all of them (a false share corrected or detected). Members refuse signers that may not
+/// read it, so only a detected false share is worth saying.
 async fn collect_output(node: &ClientNode, pair: &sp_core::sr25519::Pair, task: H256, output: u32, members: &[PeerId]) -> Option<u128> {
 	let who = AccountId::from(pair.public());
 	let signature = pair.sign(&output_message(task, output, &node.peer_id().to_bytes())).0;
-	reconstruct_from(node, members, None, || WorkerRequest::Output { task, output, who: who.clone(), signature }).await.ok()
+	reconstruct_from(node, members, None, || WorkerRequest::Output { task, output, who: who.clone(), signature })
+		.await
+		.inspect_err(|e| if e.starts_with(SHARES_DISAGREE) { eprintln!("output #{output}: {e}") })
+		.ok()
 }
+
+/// How [`reconstruct_from`]'s error starts when shares were handed but do not decode.
+const SHARES_DISAGREE: &str = "the shares do not agree";
 
 /// What a client-dealt secret's shares are checked against: its registered commitment and kind.
 #[derive(Clone, Copy)]
@@ -737,8 +745,9 @@ struct Dealt {
 /// Asks every member for its share (`request`) and reconstructs the value from those that
 /// answer. A share of a `dealt` secret is checked against the dealer's Pedersen commitments, so
 /// a false one is named and left out, and any t + 1 true ones give the value. Otherwise (a
-/// task's outputs and secrets, which have no commitments) shares are taken when at least 2t + 1 answer (a member left out of a
-/// task holds nothing): with t or fewer of them lying, a tampered share is then always detected.
+/// task's outputs and secrets, which have no commitments) shares are taken when at least 2t + 1
+/// answer (a member left out of a task's run holds nothing): with t or fewer of them lying, a
+/// false share is then always detected, and corrected and named when the answers allow it.
 /// Errors name the members that refused.
 async fn reconstruct_from(node: &ClientNode, members: &[PeerId], dealt: Option<Dealt>, request: impl Fn() -> WorkerRequest) -> Result<u128, String> {
 	let n = members.len();
@@ -749,8 +758,14 @@ async fn reconstruct_from(node: &ClientNode, members: &[PeerId], dealt: Option<D
 		let answer = node.app_request(*peer, request().encode()).await.map(|a| WorkerResponse::decode(&mut &a[..]));
 		let share = match (answer, dealt) {
 			// A share without commitments (a task's, or one held since before they were kept).
-			(Ok(Ok(WorkerResponse::OutputShare(bytes))), _) =>
-				(decode_all::<Fr>(&bytes, i).map_err(|e| e.to_string())?.first().copied().ok_or("an empty share")?, false),
+			(Ok(Ok(WorkerResponse::OutputShare(bytes))), _) => match decode_all::<Fr>(&bytes, i).ok().and_then(|e| e.first().copied()) {
+				Some(value) => (value, false),
+				None => {
+					eprintln!("member #{i} ({peer}) handed a malformed share, left out");
+					refusals.push(format!("{peer}: a malformed share"));
+					continue;
+				},
+			},
 			(Ok(Ok(WorkerResponse::DealtShare { share, pedersen, share_hashes })), Some(dealt)) =>
 				match check_dealt(dealt, t, i, &share, &pedersen, &share_hashes) {
 					Ok(value) => (value, true),
@@ -784,11 +799,15 @@ async fn reconstruct_from(node: &ClientNode, members: &[PeerId], dealt: Option<D
 		let needed = if dealt.is_some() { format!("{} checked or {}", t + 1, 2 * t + 1) } else { (2 * t + 1).to_string() };
 		return Err(format!("{} of {n} members answered, {needed} needed; refused: {}", answers.len(), refusals.join("; ")));
 	}
-	let (points, shares): (Vec<u64>, Vec<Fr>) = answers.iter().map(|a| (a.0, a.1)).unzip();
-	let value = Shamir::<Fr>::with_points(&points, t)
-		.and_then(|s| s.reconstruct_checked(&shares, t))
-		.map_err(|e| format!("the shares do not agree: {e}"))?;
-	to_u128(value).ok_or_else(|| "the value does not fit in 128 bits".into())
+	// Decoded with error correction: with t or fewer of them lying, a false share is corrected
+	// and named where enough answer (n = 4: all four), and detected otherwise.
+	let (points, shares): (Vec<Fr>, Vec<Fr>) = answers.iter().map(|a| (Fr::from(a.0), a.1)).unzip();
+	let decoded = decode(&points, &shares, t, t).map_err(|e| format!("{SHARES_DISAGREE}: {e}"))?;
+	for wrong in decoded.wrong {
+		let member = answers[wrong].0 as usize - 1;
+		eprintln!("member #{member} ({}) handed a share off the others' polynomial, left out", members[member]);
+	}
+	to_u128(decoded.secret).ok_or_else(|| "the value does not fit in 128 bits".into())
 }
 
 /// Member `member`'s share of a dealt secret, if the commitments it came with are the

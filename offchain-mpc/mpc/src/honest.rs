@@ -451,7 +451,13 @@ pub struct Malicious<F: MpcField, T: Transport> {
 	pending: Vec<Authenticated<F>>,
 	/// Random bits dealt and verified ahead ([`Mpc::stock_bits`]).
 	bits: Vec<Authenticated<F>>,
+	/// Shares of secret random β's, one used up by each check (drawn with r, and
+	/// [`BETA_STOCK`] at a time after that, so a check spends no round on its own β).
+	betas: Vec<F>,
 }
+
+/// How many β's one random round draws for the checks to come.
+const BETA_STOCK: usize = 16;
 
 impl<F: MpcField, T: Transport> Malicious<F, T> {
 	pub fn new(transport: T, t: usize) -> Result<Self> {
@@ -465,8 +471,9 @@ impl<F: MpcField, T: Transport> Malicious<F, T> {
 	}
 
 	fn with_core(mut core: ShamirCore<F, T>) -> Result<Self> {
-		let r = core.random(1)?[0];
-		Ok(Self { core, r, pending: Vec::new(), bits: Vec::new() })
+		let mut betas = core.random(1 + BETA_STOCK)?;
+		let r = betas.pop().expect("1 + BETA_STOCK randoms were drawn");
+		Ok(Self { core, r, pending: Vec::new(), bits: Vec::new(), betas })
 	}
 
 	/// Generate the double sharings `mults` multiplications will use (each authenticated
@@ -543,7 +550,8 @@ impl<F: MpcField, T: Transport> Mpc for Malicious<F, T> {
 	/// T = u − r·w is zero-tested by opening β·T for a fresh secret random β (Chida et al.'s
 	/// CheckZero), never T itself: an error the adversary put on a wire's `r·x` that a later
 	/// multiplication carried into a product with a secret (δ·b from `[r·b] + δ` times `[b]`)
-	/// makes T a value it could solve for that secret; β·T is uniform unless T = 0.
+	/// makes T a value it could solve for that secret; β·T is uniform unless T = 0. Each β is
+	/// used once (two openings with one β would give away the ratio of their T's).
 	fn check(&mut self) -> Result<()> {
 		if self.pending.is_empty() {
 			return Ok(());
@@ -557,7 +565,10 @@ impl<F: MpcField, T: Transport> Mpc for Malicious<F, T> {
 		}
 		// T = u - r·w, computed without revealing r so the wires stay usable after the check.
 		let rw = self.core.mul_dn07(&[self.r], &[w])?[0];
-		let beta = self.core.random(1)?[0];
+		if self.betas.is_empty() {
+			self.betas = self.core.random(BETA_STOCK)?;
+		}
+		let beta = self.betas.pop().expect("the stock was just filled");
 		let beta_t = self.core.mul_dn07(&[beta], &[u - rw])?[0];
 		let t = self.core.open(&[beta_t], true)?[0];
 		if t.is_zero() {

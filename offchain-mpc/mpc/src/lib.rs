@@ -2,6 +2,8 @@
 //!
 //! * [`field`]: the fields (BLS12-381 Fr by default, a 64-bit field for throughput).
 //! * [`shamir`]: Shamir (t+1, n) sharing with error detection.
+//! * [`decode`]: the secret from shares some of which are wrong, and who handed those
+//!   (Berlekamp–Welch, within the corruption bound).
 //! * [`vss`]: Pedersen verifiable secret sharing in BLS12-381 G1 (commitments a third party
 //!   can check shares against).
 //! * [`committed_input`]: a client's input dealt with Pedersen VSS, the value and its bits, so
@@ -17,6 +19,7 @@
 
 pub mod circuit;
 pub mod committed_input;
+pub mod decode;
 pub mod error;
 pub mod field;
 pub mod honest;

@@ -55,8 +55,9 @@ enum Command {
 		#[arg(long, requires = "prometheus_port")]
 		prometheus_external: bool,
 		/// Test only: deviate from the protocol (frames nobody can decode, well-formed wrong
-		/// values, or silence in every run) to exercise blame, reruns and slashing, and hand
-		/// owners false shares when they declassify.
+		/// values, silence in every run, or nothing but the next) to exercise blame, reruns and
+		/// slashing; in every mode, hand owners false shares (declassified secrets, private
+		/// outputs).
 		#[arg(long, hide = true, value_enum, num_args = 0..=1, default_missing_value = "malformed-frames")]
 		misbehave: Option<worker::Misbehaviour>,
 		/// Drop a delivered share whose secret is not registered on chain within this many

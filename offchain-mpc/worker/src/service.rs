@@ -165,10 +165,10 @@ impl WorkerService {
 		}
 		let plain = held.open(&self.0.keys.encryption).ok_or("the stored share no longer opens")?;
 		tracing::info!(target: "worker", "handed share of {secret:?} to its owner for declassification");
-		if held.pedersen.is_empty() {
-			return Ok(WorkerResponse::OutputShare(plain));
-		}
 		let share = if self.0.misbehave.is_some() { lie_about(&plain) } else { plain };
+		if held.pedersen.is_empty() {
+			return Ok(WorkerResponse::OutputShare(share));
+		}
 		Ok(WorkerResponse::DealtShare { share, pedersen: held.pedersen, share_hashes: held.share_hashes })
 	}
 
@@ -185,7 +185,7 @@ impl WorkerService {
 			return Err("the account may not read this output".into());
 		}
 		let share = held.open(&self.0.keys.encryption, &task, output).ok_or("the stored output share no longer opens")?;
-		Ok(WorkerResponse::OutputShare(share))
+		Ok(WorkerResponse::OutputShare(if self.0.misbehave.is_some() { lie_about(&share) } else { share }))
 	}
 }
 

@@ -16,8 +16,8 @@ use sp_core::{crypto::AccountId32, H256};
 use std::sync::{Arc, OnceLock};
 
 /// Test modes (`--misbehave`): a worker that deviates on purpose, so the tests can show what the
-/// honest members and the chain do about it. Either way it also hands owners false shares when
-/// they declassify.
+/// honest members and the chain do about it. In every mode it also hands owners false shares
+/// (a secret's, when they declassify, and a task's private outputs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Misbehaviour {
 	/// MPC frames the committee cannot decode: pinned on the sender and proven on chain.
@@ -29,6 +29,8 @@ pub enum Misbehaviour {
 	/// Nothing more sent in a run after the circuit agreement, while it still answers the
 	/// others' liveness probes: a member that stalls every run it is in.
 	Silent,
+	/// Honest in every run, lying only to owners: every share it hands out is off by one.
+	FalseShares,
 }
 
 impl Misbehaviour {
@@ -38,6 +40,7 @@ impl Misbehaviour {
 			Misbehaviour::MalformedFrames => vec![Fault::Truncate { from_nth: 0 }],
 			Misbehaviour::WrongValues => (0..n).filter(|to| *to != me).map(|to| Fault::Offset { to, from_nth: 2, delta: 1 }).collect(),
 			Misbehaviour::Silent => vec![Fault::Mute { from_nth: 2 }],
+			Misbehaviour::FalseShares => vec![],
 		}
 	}
 }

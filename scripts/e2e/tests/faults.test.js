@@ -8,12 +8,14 @@
 // frame is signed by its sender, so they prove it on chain with the signed frame and it is
 // slashed to them (issue #14), while their own stakes stay whole. The same member then hands an
 // owner a false share of a secret: the owner's client checks it against the dealer's Pedersen
-// commitments, names it, and reconstructs the true value from the others. Last, a member started
+// commitments, names it, and reconstructs the true value from the others. Then a member started
 // with `--misbehave wrong-values` shifts every value it sends: the checks fail without naming it,
 // so the others run without each member at once, the run without it completes, and it gets
 // nothing (nothing proves it lied, so nobody is slashed). And a member that stalls every run it is
 // in: the run without it completes, and when the deadline is too near for that, every member
-// gives up openly before it, so no honest member is late (and slashed).
+// gives up openly before it, so no honest member is late (and slashed). Last, a member honest in
+// every run that hands the owner false shares of private outputs: four shares correct one false
+// one, so the owner reads every output and learns who lied.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, dirname } from 'node:path';
@@ -173,7 +175,7 @@ async function surveyOnNewCommittee(check) {
   assert.deepEqual(outputs, [Math.floor(SALARIES.reduce((a, b) => a + b, 0) / SALARIES.length)]);
   const paid = events.filter((e) => e.section === 'balances' && e.method === 'TransferOnHold' && e.data.source.eq(user.address))
     .map((e) => e.data.dest.toString());
-  return { members, stakesBefore, events, unsubscribe, paid };
+  return { members, stakesBefore, events, unsubscribe, paid, task: task.toHex() };
 }
 
 test('a member that sends undecodable frames is left out, not paid, and slashed on a signed proof', async () => {
@@ -276,4 +278,28 @@ test('a member that stalls every run: the others complete without it, or give up
   const honestLogs = workers.slice(0, 3).map((w) => readFileSync(w.logFile, 'utf8'));
   assert.ok(honestLogs.every((log) => /no run completed by block/.test(log)));
   unsubscribe();
+});
+
+test('a member that hands its owner false shares of private outputs: the owner corrects them and learns who', async () => {
+  assert.ok(contract, 'the first test set up the identity and the contract');
+  const keyring = new Keyring({ type: 'sr25519' });
+  const alice = keyring.addFromUri('//Alice');
+  assert.equal((await submit(api,
+    api.tx.sudo.sudo(api.tx.parameters.setParameter({ Workers: { TaskDeadline: [null, 30] } })), alice)).error, null);
+  // Alice's worker comes back honest in every run, lying only when it hands out a share.
+  const liar = workers.length - 1;
+  await workers[liar].stop();
+  workers[liar] = await new Daemon(WORKER_BIN, [...workers[liar].args.slice(0, -1), 'false-shares'], workers[liar].logFile).start();
+  const { members, unsubscribe, paid, task } = await surveyOnNewCommittee((members) => assert.ok(members.includes(alice.address)));
+  unsubscribe();
+  assert.deepEqual(paid.sort(), [...members].sort(), 'Alice computed honestly and was paid with the others');
+  // Every salary's owner is the user's identity, so the user reads all five ranks. Alice's share
+  // of each is off by one: four shares of a degree-1 sharing correct it, and name her.
+  const waited = await run(CLIENT_BIN, ['--rpc', node.wsUrl, 'task', 'wait', task, '--suri', seed, '--bootstrap', workers[0].address]);
+  assert.equal(waited.code, 0, waited.stderr);
+  const ranks = Object.fromEntries(SALARIES.map((s, i) => [`out${i + 1}`, String(1 + SALARIES.filter((o) => o > s).length)]));
+  assert.deepEqual(JSON.parse(waited.stdout.toString()).private, ranks);
+  const named = waited.stderr.toString().match(/member #(\d) \(.*\) handed a share off the others' polynomial/g) ?? [];
+  assert.equal(named.length, SALARIES.length, waited.stderr.toString());
+  assert.ok(named.every((line) => line.startsWith(`member #${members.indexOf(alice.address)} `)), waited.stderr.toString());
 });
