@@ -372,7 +372,8 @@ type Done = (Vec<(String, HeldOutput<Fr>)>, enigma_mpc::Stats, [u8; 32]);
 impl Runs {
 	/// One run with the committee members `running` (indices, at their original Shamir points):
 	/// the first run with everyone, or a rerun with the members listed. A frame that does not
-	/// decode is reported on chain in the background (the next run must not wait a block for it).
+	/// decode is reported on chain in the background (the next run must not wait a block for it),
+	/// even when nobody waits for this run's outcome any more (another run was taken).
 	async fn run(&self, running: &[usize], timeout: Duration) -> Result<Result<Done, MpcError>, TaskError> {
 		let n = self.peers.len();
 		let first = running.len() == n;
@@ -385,24 +386,34 @@ impl Runs {
 		let faults = self.worker.misbehave.map(|mode| mode.faults(position, running.len())).unwrap_or_default();
 		let transport = Faulty::new(channel, faults);
 		let (circuit, held, t) = (self.circuit.clone(), self.held.clone(), self.t);
-		let outcome = tokio::task::spawn_blocking(move || {
-			let mut mpc = Malicious::<Fr, _>::with_points(transport, t, &points)?;
-			let outputs = execute_held(&mut mpc, &circuit, &held)?;
-			Ok::<_, MpcError>((outputs, mpc.stats(), mpc.opened_digest().unwrap_or_default()))
-		})
-		.await
-		.map_err(|e| TaskError::Local(format!("MPC thread: {e}")))?;
-		// Errors name parties by their place in the run; the rest of the worker by committee index.
-		Ok(outcome.map_err(|e| match e {
-			MpcError::Malformed { from, reason } => {
-				let offender = running[from];
-				let rerun = (!first).then(|| members.clone());
-				let accused = (self.accounts[offender].clone(), self.peers[offender]);
-				tokio::spawn(report_malformed_frame(self.worker.clone(), self.task, session, rerun, accused, self.me));
-				MpcError::Malformed { from: offender, reason }
-			},
-			e => e,
-		}))
+		let (worker, task, me, running) = (self.worker.clone(), self.task, self.me, running.to_vec());
+		let accused = |m: usize| (self.accounts[m].clone(), self.peers[m]);
+		let suspects: Vec<_> = running.iter().map(|m| accused(*m)).collect();
+		// Spawned, so that dropping this future (another run was taken) drops neither the run
+		// nor the report of a frame it could not decode.
+		let outcome = tokio::spawn(async move {
+			let outcome = tokio::task::spawn_blocking(move || {
+				let mut mpc = Malicious::<Fr, _>::with_points(transport, t, &points)?;
+				let outputs = execute_held(&mut mpc, &circuit, &held)?;
+				Ok::<_, MpcError>((outputs, mpc.stats(), mpc.opened_digest().unwrap_or_default()))
+			})
+			.await
+			.map_err(|e| TaskError::Local(format!("MPC thread: {e}")))?;
+			// Errors name parties by their place in the run; the rest of the worker by committee index.
+			// A frame that does not decode can only come from its sender: the channels are
+			// authenticated and honest members encode correctly. Blamed, and reported once.
+			Ok::<_, TaskError>(outcome.map_err(|e| match e {
+				MpcError::Malformed { from, reason } => {
+					if worker.blame(task, running[from]) {
+						let rerun = (!first).then(|| members.clone());
+						tokio::spawn(report_malformed_frame(worker, task, session, rerun, suspects[from].clone(), me));
+					}
+					MpcError::Malformed { from: running[from], reason }
+				},
+				e => e,
+			}))
+		});
+		outcome.await.map_err(|e| TaskError::Local(format!("MPC task: {e}")))?
 	}
 
 	/// After a run with every member failed although all answer: a run without each other
@@ -627,11 +638,7 @@ async fn continuing_after(worker: &Worker, task: H256, e: &MpcError, peers: &[Pe
 	if !matches!(e, MpcError::Timeout { .. } | MpcError::Disconnected { .. } | MpcError::Malformed { .. }) {
 		return (0..n).collect();
 	}
-	// A frame that does not decode can only come from its sender: the channels are
-	// authenticated and honest members encode correctly.
-	if let MpcError::Malformed { from, .. } = e {
-		worker.blame(task, *from);
-	}
+	// (A member that sent a frame nobody can decode is blamed already, by `Runs::run`.)
 	let (live, blamed) = live_and_blamed(worker, task, peers, me).await;
 	let continuing: Vec<usize> = live.iter().copied().filter(|m| !blamed.contains(m)).collect();
 	if continuing.len() < n {

@@ -92,17 +92,26 @@ struct ExpectedPeers {
 }
 
 /// Keeps a task's members expected while it lives.
-pub struct TaskPeers<'a>(&'a Worker, H256);
+pub struct TaskPeers<'a>(&'a Worker, H256, usize);
 
 impl Drop for TaskPeers<'_> {
 	fn drop(&mut self) {
 		self.0.update_expected(|e| {
 			e.tasks.remove(&self.1);
 		});
-		// If the run never opened here (the task failed before it), the others' frames for it
-		// must not hold their share of the early buffer.
+		// Runs that never opened here (the task failed before them, or another run was taken
+		// first): the others' frames for them must not hold their share of the early buffer.
+		// The first run, and every run of n - 1 members (a committee spares one member at most,
+		// for t = (n - 1) / 2, and only when n is even).
 		if let Some(dht) = self.0.dht.get() {
 			dht.abandon_mpc_session(pallet_secret_compute::run_session(self.1, None));
+			let n = self.2 as u32;
+			if n % 2 == 0 {
+				for k in 0..n {
+					let without_k: Vec<u32> = (0..n).filter(|m| *m != k).collect();
+					dht.abandon_mpc_session(pallet_secret_compute::run_session(self.1, Some(&without_k)));
+				}
+			}
 		}
 	}
 }
@@ -124,7 +133,7 @@ impl Worker {
 		self.update_expected(|e| {
 			e.tasks.insert(task, peers.to_vec());
 		});
-		TaskPeers(self, task)
+		TaskPeers(self, task, peers.len())
 	}
 
 	fn update_expected(&self, change: impl FnOnce(&mut ExpectedPeers)) {
@@ -135,8 +144,10 @@ impl Worker {
 		}
 	}
 
-	pub fn blame(&self, task: H256, member: usize) {
-		self.blames.lock().expect("blames lock").entry(task).or_default().insert(member);
+	/// Blames committee member `member` for a frame nobody can decode in `task`; false if it was
+	/// blamed already (one report per offender and task is all the chain takes).
+	pub fn blame(&self, task: H256, member: usize) -> bool {
+		self.blames.lock().expect("blames lock").entry(task).or_default().insert(member)
 	}
 
 	pub fn blamed(&self, task: &H256) -> Vec<usize> {
