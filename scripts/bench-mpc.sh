@@ -27,6 +27,10 @@ run --protocol shamir-malicious --parties 3 --op mul --count $M
 run --protocol spdz --parties 2 --threshold 0 --op mul --count $M
 run --protocol spdz --parties 3 --op mul --count $M
 run --protocol spdz --parties 5 --op mul --count $((M / 10))
+for n in 2 3 5; do
+	run --protocol mascot --parties $n --op mul --count $((5000 / scale)) --batch $((5000 / scale))
+done
+run --protocol spdz --prep mascot --parties 2 --op mul --count $((20000 / scale)) --batch $((20000 / scale))
 run --protocol shamir --parties 3 --op inner-product --len 100000 --count 10 --batch 10
 run --protocol spdz --parties 3 --op inner-product --len 100000 --count 10 --batch 10
 run --protocol shamir --parties 3 --op lt --bits 64 --count $((100000 / scale)) --batch 10000

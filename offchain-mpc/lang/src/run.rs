@@ -9,7 +9,10 @@ use enigma_mpc::{
 	circuit::{execute, Recipient},
 	field::{to_u128, Fr},
 	honest::{Malicious, Multiplication, SemiHonest},
-	transport::mem::network,
+	mascot::Mascot,
+	preprocessing::Plan,
+	spdz::Spdz,
+	transport::{mem::network, Net},
 	MpcError,
 };
 use std::{collections::BTreeMap, thread};
@@ -32,6 +35,9 @@ pub enum Protocol {
 	SemiHonest,
 	/// Maliciously secure Shamir (Chida et al.).
 	Malicious,
+	/// SPDZ, secure with abort against all parties but one, on MASCOT preprocessing made by the
+	/// parties themselves first.
+	Spdz,
 }
 
 /// Each party's circuit inputs, in order.
@@ -79,15 +85,22 @@ pub fn mpc(compiled: &Compiled, inputs: &Inputs, protocol: Protocol) -> Result<V
 		return Err("an MPC run needs at least two parties (use --mpc 2 or more)".into());
 	}
 	let t = (n - 1) / 2;
+	let plan = Plan::for_circuit(&compiled.circuit);
 	let handles: Vec<_> = network(n)
 		.into_iter()
 		.zip(per_party)
 		.map(|(transport, mine)| {
 			let circuit = compiled.circuit.clone();
+			let plan = plan.clone();
 			thread::spawn(move || -> Result<Vec<(String, Option<Fr>)>, MpcError> {
 				match protocol {
 					Protocol::SemiHonest => execute(&mut SemiHonest::<Fr, _>::new(transport, t, Multiplication::Dn07)?, &circuit, &mine),
 					Protocol::Malicious => execute(&mut Malicious::<Fr, _>::new(transport, t)?, &circuit, &mine),
+					Protocol::Spdz => {
+						let mut net = Net::new(transport);
+						let store = Mascot::<Fr>::setup(&mut net)?.generate(&mut net, &plan)?;
+						execute(&mut Spdz::new(net, store), &circuit, &mine)
+					},
 				}
 			})
 		})

@@ -33,6 +33,9 @@ fn run_both_at(block: Option<u64>, contract: &str, entry: &str, public_args: &[(
 	let clear = run::plaintext(&compiled, &inputs(given)).unwrap();
 	let mpc = run::mpc(&compiled, &inputs(given), protocol).unwrap();
 	assert_eq!(clear, mpc, "plaintext and MPC disagree for {contract}::{entry}");
+	// Every example runs over SPDZ too, on preprocessing the parties make themselves.
+	let spdz = run::mpc(&compiled, &inputs(given), Protocol::Spdz).unwrap();
+	assert_eq!(clear, spdz, "plaintext and SPDZ disagree for {contract}::{entry}");
 	clear.into_iter().map(|o| o.value).collect()
 }
 

@@ -24,6 +24,10 @@ pub enum MpcError {
 	/// A preprocessed triple failed the sacrifice check.
 	#[error("triple check failed: a preprocessed multiplication triple is incorrect")]
 	TripleCheckFailed,
+	/// OT extension: the receiver's answer to the consistency check (KOS) is wrong, so it used
+	/// different choices in different columns.
+	#[error("oblivious-transfer check failed: party {party} used inconsistent choices")]
+	OtCheckFailed { party: usize },
 	/// Before a run: a party is about to run another circuit (or other parameters) than this one.
 	#[error("party {party} runs a different computation (its circuit digest differs from this party's)")]
 	Disagreement { party: usize },

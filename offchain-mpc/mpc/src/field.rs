@@ -31,6 +31,8 @@ pub trait MpcField: PrimeField {
 	fn read_wire(bytes: &[u8]) -> Option<Self>;
 	/// A uniformly random element.
 	fn random<R: RngCore + ?Sized>(rng: &mut R) -> Self;
+	/// `self` if `bit` is 1, else 0, without a branch on the bit (it may be secret).
+	fn times_bit(&self, bit: u64) -> Self;
 }
 
 impl<P: FpConfig<N>, const N: usize> MpcField for Fp<P, N> {
@@ -51,6 +53,15 @@ impl<P: FpConfig<N>, const N: usize> MpcField for Fp<P, N> {
 		}
 		let value = BigInt(limbs);
 		(value < P::MODULUS).then_some(Fp(value, PhantomData))
+	}
+
+	#[inline]
+	fn times_bit(&self, bit: u64) -> Self {
+		// Zero's representation is all zero limbs, Montgomery or not.
+		let mask = 0u64.wrapping_sub(bit & 1);
+		let mut limbs = self.0 .0;
+		limbs.iter_mut().for_each(|l| *l &= mask);
+		Fp(BigInt(limbs), PhantomData)
 	}
 
 	#[inline]
@@ -153,6 +164,14 @@ mod tests {
 		// The wire form is the internal one: no conversion, but the same element back.
 		let x = Fr::from(5u64);
 		assert_eq!(decode::<Fr>(&to_bytes(&[x]), 1, 0).unwrap()[0] * Fr::from(2u64), Fr::from(10u64));
+	}
+
+	#[test]
+	fn times_bit_keeps_or_clears() {
+		let x = Fr::from(123_456u64);
+		assert_eq!(x.times_bit(1), x);
+		assert_eq!(x.times_bit(0), Fr::from(0u64));
+		assert_eq!(F64::from(9u64).times_bit(1), F64::from(9u64));
 	}
 
 	#[test]

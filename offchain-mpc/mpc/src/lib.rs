@@ -12,6 +12,9 @@
 //!   multiplication, and maliciously secure with the Chida et al. multiplication check.
 //! * [`spdz`] and [`preprocessing`]: the SPDZ online phase for a dishonest majority, fed by a
 //!   pluggable preprocessing source (dealer-free honest-majority generation here).
+//! * [`ot`] and [`mascot`]: oblivious transfer (base OTs and their extension) and, on it, MASCOT:
+//!   SPDZ preprocessing without a dealer that stays secure when all parties but one collude
+//!   (taking the base OT for an ideal one, see [`ot::base`]).
 //! * [`nonlinear`]: random bits, bit decomposition, comparisons, selection, division.
 //! * [`circuit`]: the layered circuit IR, its cost (for gas) and its executor.
 //! * [`transport`]: the message layer: in memory, TCP with authenticated encryption, and
@@ -23,7 +26,9 @@ pub mod decode;
 pub mod error;
 pub mod field;
 pub mod honest;
+pub mod mascot;
 pub mod nonlinear;
+pub mod ot;
 pub mod preprocessing;
 pub mod protocol;
 pub mod shamir;

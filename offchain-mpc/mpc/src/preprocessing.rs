@@ -10,7 +10,8 @@
 //! * `TrustedDealer` (feature `test-dealer`, tests only): every party derives the same
 //!   material from one seed. It is a test fixture and never part of a real run.
 //!
-//! The somewhat-homomorphic (dishonest-majority) generator will produce a [`Store`] as well.
+//! * [`crate::mascot`]: dealer-free generation secure against n − 1 corrupt parties, from
+//!   oblivious transfer (MASCOT).
 
 use crate::{
 	error::{MpcError, Result},
@@ -43,6 +44,26 @@ pub struct Plan {
 	pub randoms: usize,
 	/// Masks per owning party, by index.
 	pub masks: Vec<usize>,
+}
+
+impl Plan {
+	/// Enough material to run `circuit` over SPDZ: a triple per multiplication and two per random
+	/// bit (SPDZ makes its bits as square roots, [`crate::nonlinear::square_root_bits`], and the
+	/// cost counts only the bits' combination), a random value per bit, and per party a mask for
+	/// each input, each bit of a typed input and each output; with a margin of 16 each.
+	pub fn for_circuit(circuit: &crate::circuit::Circuit) -> Self {
+		let cost = circuit.cost();
+		let outputs = circuit.outputs.len();
+		Plan {
+			triples: (cost.muls + 2 * cost.bits) as usize + 16,
+			randoms: cost.bits as usize + 16,
+			masks: circuit
+				.input_widths()
+				.iter()
+				.map(|w| w.iter().map(|b| 1 + b.unwrap_or(0) as usize).sum::<usize>() + outputs + 16)
+				.collect(),
+		}
+	}
 }
 
 /// One party's preprocessed material.

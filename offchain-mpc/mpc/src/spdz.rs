@@ -46,46 +46,90 @@ impl<F: MpcField, T: Transport, P: Preprocessing<F>> Spdz<F, T, P> {
 		Ok((0..values.len()).map(|k| all.iter().map(|v| v[k]).sum()).collect())
 	}
 
-	/// Commit-then-open: every party commits to `mine`, then reveals; returns all, by party.
-	fn commit_and_reveal(&mut self, mine: &[u8]) -> Result<Vec<Vec<u8>>> {
-		let mut nonce = [0u8; 32];
-		self.rng.fill_bytes(&mut nonce);
-		let commitment = Blake2b512::new().chain_update(nonce).chain_update(mine).finalize().to_vec();
-		self.net.round();
-		let commitments = self.net.all_to_all(&commitment)?;
-		let mut opening = nonce.to_vec();
-		opening.extend_from_slice(mine);
-		self.net.round();
-		let openings = self.net.all_to_all(&opening)?;
-		openings
-			.into_iter()
-			.enumerate()
-			.map(|(party, o)| {
-				if o.len() < 32 {
-					return Err(MpcError::Malformed { from: party, reason: "short commitment opening".into() });
-				}
-				let check = Blake2b512::new().chain_update(&o[..32]).chain_update(&o[32..]).finalize();
-				if check.as_slice() != commitments[party].as_slice() {
-					return Err(MpcError::CommitmentMismatch { party });
-				}
-				Ok(o[32..].to_vec())
-			})
-			.collect()
-	}
-
-	/// A seed no party controls: XOR of committed random contributions.
 	fn coin(&mut self) -> Result<[u8; 32]> {
-		let mut mine = [0u8; 32];
-		self.rng.fill_bytes(&mut mine);
-		let all = self.commit_and_reveal(&mine)?;
-		let mut seed = [0u8; 32];
-		for (party, c) in all.iter().enumerate() {
-			if c.len() != 32 {
-				return Err(MpcError::Malformed { from: party, reason: "coin contribution is not 32 bytes".into() });
+		coin(&mut self.net, &mut self.rng)
+	}
+}
+
+/// H(committer, nonce, value): the committer's index is bound in, so a party cannot echo
+/// another's commitment and then its opening as its own (which would cancel that party's
+/// contribution to a coin).
+fn commitment(party: usize, nonce: &[u8], value: &[u8]) -> Vec<u8> {
+	Blake2b512::new()
+		.chain_update(b"enigma commitment")
+		.chain_update((party as u64).to_le_bytes())
+		.chain_update(nonce)
+		.chain_update(value)
+		.finalize()
+		.to_vec()
+}
+
+/// Commit-then-open: every party commits to `mine`, then reveals; returns all, by party.
+pub(crate) fn commit_and_reveal<T: Transport>(net: &mut Net<T>, rng: &mut impl RngCore, mine: &[u8]) -> Result<Vec<Vec<u8>>> {
+	let mut nonce = [0u8; 32];
+	rng.fill_bytes(&mut nonce);
+	net.round();
+	let commitments = net.all_to_all(&commitment(net.party(), &nonce, mine))?;
+	let mut opening = nonce.to_vec();
+	opening.extend_from_slice(mine);
+	net.round();
+	let openings = net.all_to_all(&opening)?;
+	openings
+		.into_iter()
+		.enumerate()
+		.map(|(party, o)| {
+			if o.len() < 32 {
+				return Err(MpcError::Malformed { from: party, reason: "short commitment opening".into() });
 			}
-			seed.iter_mut().zip(c).for_each(|(s, b)| *s ^= b);
+			if commitment(party, &o[..32], &o[32..]) != commitments[party] {
+				return Err(MpcError::CommitmentMismatch { party });
+			}
+			Ok(o[32..].to_vec())
+		})
+		.collect()
+}
+
+/// A seed no party controls: XOR of committed random contributions.
+pub(crate) fn coin<T: Transport>(net: &mut Net<T>, rng: &mut impl RngCore) -> Result<[u8; 32]> {
+	let mut mine = [0u8; 32];
+	rng.fill_bytes(&mut mine);
+	let all = commit_and_reveal(net, rng, &mine)?;
+	let mut seed = [0u8; 32];
+	for (party, c) in all.iter().enumerate() {
+		if c.len() != 32 {
+			return Err(MpcError::Malformed { from: party, reason: "coin contribution is not 32 bytes".into() });
 		}
-		Ok(seed)
+		seed.iter_mut().zip(c).for_each(|(s, b)| *s ^= b);
+	}
+	Ok(seed)
+}
+
+/// The batched MAC check of opened values, each given with this party's MAC share, under its
+/// key share α_i. Coefficients are the powers of one random χ: one multiplication per opened
+/// value, and a forgery survives with probability at most (opened values)/|F|. Each party
+/// commits to σ_i = m_i − α_i·y before any σ_i is revealed; Σ σ_i must be 0.
+pub(crate) fn mac_check<F: MpcField, T: Transport>(
+	net: &mut Net<T>,
+	rng: &mut impl RngCore,
+	alpha: F,
+	opened: impl IntoIterator<Item = (F, F)>,
+) -> Result<()> {
+	let chi = F::random(&mut ChaCha12Rng::from_seed(coin(net, rng)?));
+	let (mut y, mut m) = (F::zero(), F::zero());
+	for (value, mac) in opened {
+		y = y * chi + value;
+		m = m * chi + mac;
+	}
+	let sigma = m - alpha * y;
+	let all = commit_and_reveal(net, rng, &crate::field::to_bytes(&[sigma]))?;
+	let mut total = F::zero();
+	for (party, bytes) in all.iter().enumerate() {
+		total += crate::field::decode::<F>(bytes, 1, party)?[0];
+	}
+	if total.is_zero() {
+		Ok(())
+	} else {
+		Err(MpcError::MacCheckFailed)
 	}
 }
 
@@ -191,25 +235,8 @@ impl<F: MpcField, T: Transport, P: Preprocessing<F>> Mpc for Spdz<F, T, P> {
 		if self.opened.is_empty() {
 			return Ok(());
 		}
-		// Coefficients are the powers of one random χ: one multiplication per opened value, and
-		// a forgery survives with probability at most (opened values)/|F|.
-		let chi = F::random(&mut ChaCha12Rng::from_seed(self.coin()?));
-		let (mut y, mut m) = (F::zero(), F::zero());
-		for (value, mac) in self.opened.drain(..) {
-			y = y * chi + value;
-			m = m * chi + mac;
-		}
-		let sigma = m - self.alpha * y;
-		let all = self.commit_and_reveal(&crate::field::to_bytes(&[sigma]))?;
-		let mut total = F::zero();
-		for (party, bytes) in all.iter().enumerate() {
-			total += crate::field::decode::<F>(bytes, 1, party)?[0];
-		}
-		if total.is_zero() {
-			Ok(())
-		} else {
-			Err(MpcError::MacCheckFailed)
-		}
+		let opened = std::mem::take(&mut self.opened);
+		mac_check(&mut self.net, &mut self.rng, self.alpha, opened)
 	}
 
 	fn agree(&mut self, digest: &[u8; 32]) -> Result<()> {
@@ -223,5 +250,27 @@ impl<F: MpcField, T: Transport, P: Preprocessing<F>> Mpc for Spdz<F, T, P> {
 	}
 	fn stats(&self) -> Stats {
 		Stats { bytes_sent: self.net.bytes_sent(), messages_sent: self.net.messages_sent(), rounds: self.net.rounds() }
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::transport::mem::network;
+
+	#[test]
+	fn a_party_cannot_echo_another_partys_coin_contribution() {
+		// Party 1 waits for party 0's commitment and sends it as its own, then echoes party 0's
+		// opening: were commitments not bound to their committer, the two contributions would
+		// cancel and party 1 would choose the coin at n = 2.
+		let mut transports = network(2);
+		let (cheat, honest) = (transports.pop().unwrap(), transports.pop().unwrap());
+		let honest = std::thread::spawn(move || coin(&mut Net::new(honest), &mut rand::thread_rng()));
+		let mut net = Net::new(cheat);
+		let their_commitment = net.recv(0).unwrap();
+		net.send(0, &their_commitment).unwrap();
+		let their_opening = net.recv(0).unwrap();
+		net.send(0, &their_opening).unwrap();
+		assert_eq!(honest.join().unwrap(), Err(MpcError::CommitmentMismatch { party: 1 }));
 	}
 }

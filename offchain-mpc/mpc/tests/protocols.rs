@@ -8,6 +8,7 @@ use enigma_mpc::{
 	circuit::{execute, Circuit, Op, Recipient},
 	field::Fr,
 	honest::{Malicious, Multiplication, SemiHonest, ShamirCore},
+	mascot::Mascot,
 	preprocessing::{honest_majority, trusted_dealer_for_tests, Plan},
 	spdz::Spdz,
 	transport::Net,
@@ -93,6 +94,26 @@ fn spdz_with_dealer_free_preprocessing_matches_plaintext() {
 			let mut core = ShamirCore::<Fr, _>::new(t, (n - 1) / 2).unwrap();
 			let store = honest_majority(&mut core, &plan).unwrap();
 			let mut mpc = Spdz::new(core.net, store);
+			execute(&mut mpc, &c, &i[party]).unwrap()
+		});
+		assert_matches(&circuit, &inputs, results);
+	}
+}
+
+#[test]
+fn spdz_with_mascot_preprocessing_matches_plaintext() {
+	// No dealer and no honest majority: at n = 2 one party is half the committee.
+	for n in 2..=4 {
+		let (circuit, inputs) = random_program(n, 500 + n as u64, 20);
+		// The plan the product uses.
+		let plan = Plan::for_circuit(&circuit);
+		let (c, i) = (circuit.clone(), inputs.clone());
+		let results = run_parties(n, move |party, t| {
+			// Every frame of the preprocessing is whole words too.
+			let mut net = Net::new(WholeWords(t));
+			let mut mascot = Mascot::<Fr>::setup(&mut net).unwrap();
+			let store = mascot.generate(&mut net, &plan).unwrap();
+			let mut mpc = Spdz::new(net, store);
 			execute(&mut mpc, &c, &i[party]).unwrap()
 		});
 		assert_matches(&circuit, &inputs, results);

@@ -8,6 +8,7 @@ use enigma_mpc::{
 	circuit::{execute, Circuit, Op, Recipient},
 	field::Fr,
 	honest::{Malicious, Multiplication, SemiHonest, ShamirCore},
+	mascot::Mascot,
 	preprocessing::{honest_majority, trusted_dealer_for_tests, Plan, Store},
 	spdz::Spdz,
 	transport::{
@@ -141,6 +142,67 @@ fn preprocessing_sacrifice_catches_a_bad_triple() {
 	});
 	for honest in [0, 2] {
 		assert_eq!(results[honest], Err(MpcError::TripleCheckFailed), "party {honest}");
+	}
+}
+
+/// MASCOT at n = 3 for four triples, party 1 tampering with its frames to party 0 as `faults`
+/// say. Frames to each peer: 0 and 1 base OTs; 2 the plan's digest; 3 the OT extension; 4 and 5
+/// a coin; 6 the extension check; 7 the products' d; 8 and 9 the combining coin; 10 COPEe's u;
+/// 11 and 12 a coin; 13 y; 14 and 15 the sacrifice's openings; then the MAC check.
+fn run_mascot(faults: Vec<Fault>) -> Vec<Result<(), MpcError>> {
+	run_parties(3, move |party, t| {
+		let mut net = Net::new(Faulty::new(t, faults_for(party, 1, &faults)));
+		let mut mascot = Mascot::<Fr>::setup(&mut net)?;
+		mascot.generate(&mut net, &Plan { triples: 4, randoms: 0, masks: vec![0; 3] }).map(|_| ())
+	})
+}
+
+/// Each lie below touches a value only where a secret bit of the victim is 1 (that is the
+/// selective failure MASCOT bounds): lying in 40 places is caught but with probability 2^-40.
+const LIES: usize = 40;
+
+#[test]
+fn mascot_names_a_receiver_whose_ot_choices_disagree_across_columns() {
+	// 4 triples: 3·4·255 OTs, padded to 3,328 rows: each column is 416 bytes. One bit flipped in
+	// each of 40 columns.
+	let results = run_mascot((0..LIES).map(|i| Fault::Corrupt { to: 0, nth: 3, byte: i * 416 }).collect());
+	assert_eq!(results[0], Err(MpcError::OtCheckFailed { party: 1 }));
+	assert!(results[2].is_err(), "party 2 must not finish with party 0 gone: {:?}", results[2]);
+}
+
+#[test]
+fn mascot_sacrifice_catches_a_party_that_lies_in_its_products() {
+	// 40 of party 1's d values to party 0 off (d = q_0 − q_1 + b, party 1 holding b): party 0's
+	// share of c is wrong wherever its bit of a is 1.
+	let results = run_mascot((0..LIES).map(|j| Fault::Corrupt { to: 0, nth: 7, byte: 32 * j }).collect());
+	for honest in [0, 2] {
+		assert_eq!(results[honest], Err(MpcError::TripleCheckFailed), "party {honest}");
+	}
+}
+
+#[test]
+fn mascot_mac_check_catches_an_inconsistent_authentication() {
+	// COPEe's u for bit l of party 0's α carries x_0 + e instead of x_0 (21 values each: five
+	// per triple, then x_0): x_0's MAC is wrong wherever a bit of α is 1.
+	let results = run_mascot((0..LIES).map(|l| Fault::Corrupt { to: 0, nth: 10, byte: 32 * (21 * l + 20) }).collect());
+	for honest in [0, 2] {
+		assert_eq!(results[honest], Err(MpcError::MacCheckFailed), "party {honest}");
+	}
+}
+
+#[test]
+fn mascot_mac_check_catches_a_wrong_opening_in_the_sacrifice() {
+	let results = run_mascot(vec![Fault::Corrupt { to: 0, nth: 14, byte: 0 }]);
+	for honest in [0, 2] {
+		assert_eq!(results[honest], Err(MpcError::MacCheckFailed), "party {honest}");
+	}
+}
+
+#[test]
+fn mascot_mac_check_catches_a_y_announced_differently_to_different_parties() {
+	let results = run_mascot(vec![Fault::Corrupt { to: 0, nth: 13, byte: 0 }]);
+	for honest in [0, 2] {
+		assert_eq!(results[honest], Err(MpcError::MacCheckFailed), "party {honest}");
 	}
 }
 

@@ -92,8 +92,12 @@ enum Emit {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum ProtocolArg {
+	/// Shamir, semi-honest, honest majority (DN07 multiplication).
 	SemiHonest,
+	/// Shamir, maliciously secure with an honest majority (Chida et al.).
 	Malicious,
+	/// SPDZ on MASCOT preprocessing: secure with abort against all parties but one.
+	Spdz,
 }
 
 fn parse_values(pairs: &[String]) -> Result<BTreeMap<String, Vec<u128>>, String> {
@@ -193,6 +197,7 @@ fn run_cli() -> Result<(), String> {
 					let protocol = match protocol {
 						ProtocolArg::SemiHonest => Protocol::SemiHonest,
 						ProtocolArg::Malicious => Protocol::Malicious,
+						ProtocolArg::Spdz => Protocol::Spdz,
 					};
 					run::mpc(&compiled, &inputs, protocol)?
 				},

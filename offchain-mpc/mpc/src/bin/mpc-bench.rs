@@ -11,11 +11,12 @@ use enigma_mpc::{
 	field::{Fr, F64},
 	honest::{Malicious, Multiplication, SemiHonest, ShamirCore},
 	nonlinear,
+	mascot::Mascot,
 	preprocessing::{honest_majority, Plan},
 	spdz::Spdz,
 	transport::{
 		tcp::{demo_keys, TcpConfig, TcpTransport},
-		Transport,
+		Net, Transport,
 	},
 	Mpc, MpcError, Stats,
 };
@@ -34,8 +35,19 @@ enum Protocol {
 	Dn07,
 	/// Maliciously secure Shamir (DN07 + Chida et al. check); preprocessing included in the rate.
 	ShamirMalicious,
-	/// SPDZ online phase with MAC checks, fed by dealer-free honest-majority preprocessing.
+	/// SPDZ online phase with MAC checks, fed by the preprocessing `--prep` names.
 	Spdz,
+	/// MASCOT preprocessing alone: `--count` triples, no dealer, secure against n − 1 corrupt
+	/// parties (`--op mul` only); the rate is triples per second, setup included.
+	Mascot,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum Prep {
+	/// Dealer-free with an honest majority (t < n/2; `--threshold 0` for n = 2).
+	HonestMajority,
+	/// MASCOT: dealer-free, secure against n − 1 corrupt parties.
+	Mascot,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -76,6 +88,9 @@ struct Args {
 	bits: u32,
 	#[arg(long, value_enum, default_value = "fr")]
 	field: FieldChoice,
+	/// Where SPDZ's triples come from.
+	#[arg(long, value_enum, default_value = "honest-majority")]
+	prep: Prep,
 	/// Corruption threshold t (default: the largest with t < n/2).
 	#[arg(long)]
 	threshold: Option<usize>,
@@ -175,9 +190,15 @@ fn print_json(args: &Args, figures: &[Figures], party: Option<usize>) {
 	let rounds = figures.iter().map(|f| f.rounds).max().unwrap_or(0);
 	// The malicious protocol's rate includes its preprocessing, as the targets do; so does every
 	// comparison's (its random bits are dealt in the preprocessing).
-	let rate_secs = if args.protocol == Protocol::ShamirMalicious || args.op == Op::Lt { online + pre } else { online };
+	let rate_secs = match args.protocol {
+		Protocol::Mascot => pre,
+		Protocol::ShamirMalicious => online + pre,
+		_ if args.op == Op::Lt => online + pre,
+		_ => online,
+	};
 	let json = serde_json::json!({
 		"protocol": format!("{:?}", args.protocol).to_lowercase(),
+		"prep": (args.protocol == Protocol::Spdz).then(|| format!("{:?}", args.prep).to_lowercase()),
 		"parties": args.parties,
 		"threshold": threshold(args),
 		"op": format!("{:?}", args.op).to_lowercase(),
@@ -295,10 +316,20 @@ fn bench<F: MpcField, T: Transport>(args: &Args, transport: T) -> Result<Figures
 			}
 			let plan = Plan { triples: args.count * triples_per_op, randoms: args.count * randoms_per_op, masks };
 			let start = Instant::now();
-			let mut core = ShamirCore::<F, T>::new(transport, t)?;
-			let store = honest_majority(&mut core, &plan)?;
+			let (net, store) = match args.prep {
+				Prep::HonestMajority => {
+					let mut core = ShamirCore::<F, T>::new(transport, t)?;
+					let store = honest_majority(&mut core, &plan)?;
+					(core.net, store)
+				},
+				Prep::Mascot => {
+					let mut net = Net::new(transport);
+					let store = Mascot::<F>::setup(&mut net)?.generate(&mut net, &plan)?;
+					(net, store)
+				},
+			};
 			fig.preprocessing_secs = start.elapsed().as_secs_f64();
-			let mut mpc = Spdz::new(core.net, store);
+			let mut mpc = Spdz::new(net, store);
 			for size in batches(args) {
 				let operands = operands(&mut mpc, args, size)?;
 				let (start, before) = (Instant::now(), mpc.stats());
@@ -308,6 +339,21 @@ fn bench<F: MpcField, T: Transport>(args: &Args, transport: T) -> Result<Figures
 				fig.count_online(before, mpc.stats());
 			}
 			fig.finish(mpc.stats());
+		},
+		Protocol::Mascot => {
+			if args.op != Op::Mul {
+				return Err(MpcError::InvalidParameters("--protocol mascot makes triples: use --op mul".into()));
+			}
+			let start = Instant::now();
+			let mut net = Net::new(transport);
+			let mut mascot = Mascot::<F>::setup(&mut net)?;
+			for size in batches(args) {
+				mascot.generate(&mut net, &Plan { triples: size, randoms: 0, masks: vec![0; args.parties] })?;
+				eprintln!("mpc-bench: party {} made {size} triples", net.party());
+			}
+			fig.preprocessing_secs = start.elapsed().as_secs_f64();
+			fig.preprocessing_bytes = net.bytes_sent();
+			fig.rounds = net.rounds();
 		},
 	}
 	Ok(fig)

@@ -1,0 +1,215 @@
+//! Oblivious transfer: what dealer-free dishonest-majority preprocessing ([`crate::mascot`]) is
+//! built on.
+//!
+//! * [`base`]: a few hundred public-key OTs per pair of parties, once per session
+//!   (Chou–Orlandi "simplest OT" over Ristretto255).
+//! * [`kos`]: millions of OTs from those, with symmetric cryptography only (IKNP extension with the
+//!   Keller–Orsini–Scholl 2015 consistency check), over [`gf128`].
+//!
+//! Two symmetric primitives serve both: [`Prg`], AES-128 in counter mode keyed by an OT seed,
+//! and [`CrHash`], fixed-key AES in the TMMO construction of Guo, Katz, Wang and Yu (2020), a
+//! tweakable correlation-robust hash: it turns the correlated strings q and q ⊕ Δ of an
+//! extended OT into independent-looking random OT messages. Its bound is for a uniform Δ; a
+//! receiver that cheats the KOS check learns a bit of Δ only by risking an abort on it, so the
+//! bound loses those few bits, which at κ = 128 leaves a wide margin.
+
+pub mod base;
+pub mod gf128;
+pub mod kos;
+
+use crate::field::MpcField;
+use aes::{
+	cipher::{BlockEncrypt, KeyInit},
+	Aes128,
+};
+use rand::RngCore;
+
+/// A 128-bit string: an OT seed, a row of the extension matrix, an element of GF(2^128).
+pub type Block = u128;
+
+/// Blocks encrypted per call: AES-NI pipelines eight blocks at once.
+const BATCH: usize = 8;
+
+fn encrypt(aes: &Aes128, blocks: &mut [Block]) {
+	for chunk in blocks.chunks_mut(BATCH) {
+		let mut buf = [aes::Block::default(); BATCH];
+		for (b, x) in buf.iter_mut().zip(chunk.iter()) {
+			*b = x.to_le_bytes().into();
+		}
+		aes.encrypt_blocks(&mut buf[..chunk.len()]);
+		for (x, b) in chunk.iter_mut().zip(&buf) {
+			*x = u128::from_le_bytes((*b).into());
+		}
+	}
+}
+
+/// A pseudorandom generator: AES-128 in counter mode, keyed by a seed both ends of an OT know.
+/// Its stream is used in two ways: whole blocks ([`Prg::blocks`]) for the extension matrix, and
+/// bytes through [`RngCore`] for field elements. Both ends make the same calls in the same order.
+pub struct Prg {
+	aes: Aes128,
+	counter: u128,
+	buf: [Block; BATCH],
+	/// Bytes of `buf` already handed out.
+	used: usize,
+}
+
+impl Prg {
+	pub fn new(seed: Block) -> Self {
+		Self { aes: Aes128::new(&seed.to_le_bytes().into()), counter: 0, buf: [0; BATCH], used: 16 * BATCH }
+	}
+
+	/// The next `out.len()` blocks of the stream.
+	pub fn blocks(&mut self, out: &mut [Block]) {
+		for chunk in out.chunks_mut(BATCH) {
+			for (k, b) in chunk.iter_mut().enumerate() {
+				*b = self.counter + k as u128;
+			}
+			self.counter += chunk.len() as u128;
+			encrypt(&self.aes, chunk);
+		}
+	}
+
+	/// `count` field elements, uniform (rejection-sampled, see [`MpcField::random`]).
+	pub fn elements<F: MpcField>(&mut self, count: usize) -> Vec<F> {
+		(0..count).map(|_| F::random(self)).collect()
+	}
+
+	fn refill(&mut self) {
+		let mut buf = [0; BATCH];
+		self.blocks(&mut buf);
+		self.buf = buf;
+		self.used = 0;
+	}
+}
+
+impl RngCore for Prg {
+	fn next_u32(&mut self) -> u32 {
+		self.next_u64() as u32
+	}
+	fn next_u64(&mut self) -> u64 {
+		if self.used + 8 > 16 * BATCH {
+			self.refill();
+		}
+		let block = self.buf[self.used / 16];
+		let word = (block >> (8 * (self.used % 16))) as u64;
+		self.used += 8;
+		word
+	}
+	fn fill_bytes(&mut self, dest: &mut [u8]) {
+		for chunk in dest.chunks_mut(8) {
+			let word = self.next_u64().to_le_bytes();
+			chunk.copy_from_slice(&word[..chunk.len()]);
+		}
+	}
+	fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand::Error> {
+		self.fill_bytes(dest);
+		Ok(())
+	}
+}
+
+/// H(i, x) = π(π(x) ⊕ i) ⊕ π(x), with π fixed-key AES: tweakable circular correlation robust in
+/// the ideal-permutation model (Guo, Katz, Wang, Yu 2020). Its key is public and fixed.
+pub struct CrHash(Aes128);
+
+impl Default for CrHash {
+	fn default() -> Self {
+		Self(Aes128::new(&(*b"enigma-ot-tmmo-1").into()))
+	}
+}
+
+impl CrHash {
+	/// A field element from the OT string `x` of OT number `index` on link `link`: H(tweak + c, x)
+	/// for tweak = link·2^96 + index·2^32 and c = 0, 1, … as the stream [`MpcField::random`]
+	/// samples from (a few blocks: c never reaches 2^32).
+	pub fn element<F: MpcField>(&self, link: u32, index: u64, x: Block) -> F {
+		let mut px = [x];
+		encrypt(&self.0, &mut px);
+		let tweak = ((link as u128) << 96) | ((index as u128) << 32);
+		F::random(&mut Tweaked { hash: self, px: px[0], tweak, block: 0, words: 0 })
+	}
+}
+
+/// The stream H(tweak, x), H(tweak + 1, x), … for one x, π(x) computed once.
+struct Tweaked<'a> {
+	hash: &'a CrHash,
+	px: Block,
+	tweak: u128,
+	block: Block,
+	/// 64-bit words of `block` still unused.
+	words: u8,
+}
+
+impl RngCore for Tweaked<'_> {
+	fn next_u32(&mut self) -> u32 {
+		self.next_u64() as u32
+	}
+	fn next_u64(&mut self) -> u64 {
+		if self.words == 0 {
+			let mut b = [self.px ^ self.tweak];
+			encrypt(&self.hash.0, &mut b);
+			self.block = b[0] ^ self.px;
+			self.tweak += 1;
+			self.words = 2;
+		}
+		self.words -= 1;
+		(self.block >> (64 * self.words as u32)) as u64
+	}
+	fn fill_bytes(&mut self, dest: &mut [u8]) {
+		for chunk in dest.chunks_mut(8) {
+			let word = self.next_u64().to_le_bytes();
+			chunk.copy_from_slice(&word[..chunk.len()]);
+		}
+	}
+	fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand::Error> {
+		self.fill_bytes(dest);
+		Ok(())
+	}
+}
+
+/// Pack bits into blocks, bit r of block b being `bits[128·b + r]`; the tail is zero.
+pub fn pack(bits: &[bool]) -> Vec<Block> {
+	let mut out = vec![0; bits.len().div_ceil(128)];
+	for (j, &bit) in bits.iter().enumerate() {
+		out[j / 128] |= (bit as u128) << (j % 128);
+	}
+	out
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::field::Fr;
+
+	#[test]
+	fn aes_is_the_standard_one() {
+		// FIPS-197 appendix C.1 (AES-128): key 000102…0f, plaintext 00112233…ff.
+		let key: [u8; 16] = core::array::from_fn(|k| k as u8);
+		let plain: [u8; 16] = core::array::from_fn(|k| (k as u8) * 0x11);
+		let mut block = [u128::from_le_bytes(plain)];
+		encrypt(&Aes128::new(&key.into()), &mut block);
+		let expected = [0x69, 0xc4, 0xe0, 0xd8, 0x6a, 0x7b, 0x04, 0x30, 0xd8, 0xcd, 0xb7, 0x80, 0x70, 0xb4, 0xc5, 0x5a];
+		assert_eq!(block[0].to_le_bytes(), expected);
+	}
+
+	#[test]
+	fn prg_streams_agree_however_they_are_read() {
+		let (mut a, mut b) = (Prg::new(7), Prg::new(7));
+		let mut blocks = [0; 3];
+		a.blocks(&mut blocks);
+		let mut bytes = [0u8; 48];
+		b.fill_bytes(&mut bytes);
+		assert_eq!(bytes.to_vec(), blocks.iter().flat_map(|b| b.to_le_bytes()).collect::<Vec<_>>());
+		assert_ne!(Prg::new(8).elements::<Fr>(4), Prg::new(7).elements::<Fr>(4));
+	}
+
+	#[test]
+	fn the_hash_separates_indices_and_inputs() {
+		let h = CrHash::default();
+		let x: Fr = h.element(1, 3, 99);
+		assert_eq!(x, h.element(1, 3, 99));
+		assert_ne!(x, h.element(1, 4, 99));
+		assert_ne!(x, h.element(1, 3, 98));
+		assert_ne!(x, h.element(2, 3, 99));
+	}
+}
