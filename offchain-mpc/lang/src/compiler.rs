@@ -43,7 +43,7 @@ pub enum Kind {
 }
 
 /// A value during compilation.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Val {
 	/// Known at compile time (a public constant).
 	Const { value: u128, kind: Kind },
@@ -142,6 +142,9 @@ pub struct Compiler<'a> {
 	max: HashMap<Wire, u128>,
 	unrolled: usize,
 	depth: usize,
+	/// Tournaments already played, by (largest?, contestants): `max(xs)` and `argmax(xs)` of the
+	/// same array share one.
+	tournaments: Vec<((bool, Vec<Val>), (Val, Val))>,
 }
 
 fn err(span: Span, message: impl Into<String>) -> Diagnostic {
@@ -186,6 +189,7 @@ impl<'a> Compiler<'a> {
 			max: HashMap::new(),
 			unrolled: 0,
 			depth: 0,
+			tournaments: Vec::new(),
 		};
 		for item in &contract.consts {
 			let val = c.expr(&item.value)?;
@@ -465,6 +469,20 @@ impl<'a> Compiler<'a> {
 			},
 			(Val::Const { value: x, .. }, Val::Const { value: y, .. }) if x == y => a.clone(),
 			(Val::Wire { wire: x, .. }, Val::Wire { wire: y, .. }) if x == y => a.clone(),
+			(Val::Const { value: x, kind }, Val::Const { value: y, .. }) => {
+				// cond·(x − y) + y: two public branches need no multiplication.
+				let wire = if x >= y {
+					let scaled = self.circuit.push(Op::MulConst(cond, x - y));
+					self.circuit.push(Op::AddConst(scaled, *y))
+				} else {
+					let scaled = self.circuit.push(Op::MulConst(cond, y - x));
+					let base = self.constant(*y);
+					self.circuit.push(Op::Sub(base, scaled))
+				};
+				let bound = (*x).max(*y);
+				self.max.insert(wire, bound);
+				Val::Wire { wire, private: true, kind: *kind, bits: (128 - bound.leading_zeros()).max(1), signed: false }
+			},
 			_ => {
 				let (x, y) = (self.wire(a, span)?, self.wire(b, span)?);
 				let (ba, sa) = a.bits();
@@ -779,6 +797,15 @@ impl<'a> Compiler<'a> {
 				let v = self.expr(&args[0])?;
 				self.reveal(v, span)
 			},
+			"min" | "max" | "argmin" | "argmax" if args.len() == 1 => {
+				let largest = name.ends_with("max");
+				let items = match self.expr(&args[0])? {
+					Val::Array(items) if !items.is_empty() => items,
+					_ => return Err(err(args[0].span, format!("`{name}` of one argument takes a non-empty array"))),
+				};
+				let (value, index) = self.tournament(largest, items, span)?;
+				Ok(if name.starts_with("arg") { index } else { value })
+			},
 			"min" | "max" => {
 				arity(2)?;
 				let (a, b) = (self.expr(&args[0])?, self.expr(&args[1])?);
@@ -855,6 +882,40 @@ impl<'a> Compiler<'a> {
 			},
 			_ => self.user_call(name, args, span),
 		}
+	}
+
+	/// The largest (or smallest) of `items` and its index, the lowest on ties, as a balanced
+	/// tournament: ⌈log2 n⌉ layers of comparisons where a running maximum takes n − 1 in a row.
+	/// A contestant beats the one to its left only if strictly better, so ties keep the lower index
+	/// as a running maximum with `>` does. The indices are public constants, so selecting them is
+	/// linear ([`Self::select`]).
+	fn tournament(&mut self, largest: bool, items: Vec<Val>, span: Span) -> CResult<(Val, Val)> {
+		let key = (largest, items);
+		if let Some((_, played)) = self.tournaments.iter().find(|(k, _)| *k == key) {
+			return Ok(played.clone());
+		}
+		let mut round: Vec<(Val, Val)> =
+			key.1.iter().enumerate().map(|(i, v)| (v.clone(), Val::Const { value: i as u128, kind: Kind::Int })).collect();
+		while round.len() > 1 {
+			let mut next = Vec::with_capacity(round.len().div_ceil(2));
+			let mut contestants = round.into_iter();
+			while let Some(left) = contestants.next() {
+				let Some(right) = contestants.next() else {
+					next.push(left);
+					break;
+				};
+				let beats = if largest { BinOp::Lt } else { BinOp::Gt };
+				next.push(match self.compare(beats, left.0.clone(), right.0.clone(), span)? {
+					Val::Wire { wire, .. } => (self.select(wire, &right.0, &left.0, span)?, self.select(wire, &right.1, &left.1, span)?),
+					Val::Const { value, .. } => if value == 1 { right } else { left },
+					Val::Array(_) => return Err(err(span, "cannot compare arrays")),
+				});
+			}
+			round = next;
+		}
+		let winner = round.pop().expect("at least one contestant");
+		self.tournaments.push((key, winner.clone()));
+		Ok(winner)
 	}
 
 	fn reveal(&mut self, v: Val, span: Span) -> CResult<Val> {

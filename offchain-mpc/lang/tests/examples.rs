@@ -5,6 +5,7 @@ use enigma_lang::{
 	run::{self, Inputs, Protocol},
 	ChainFacts, Prices, PublicArg,
 };
+use enigma_mpc::circuit::Op;
 use std::collections::BTreeMap;
 
 fn source(name: &str) -> String {
@@ -89,6 +90,38 @@ fn savings_pot_carries_a_secret_between_tasks() {
 fn sealed_bid_auction() {
 	let bids: &[u128] = &[310, 450, 449, 450];
 	assert_eq!(run_both("auction", "sealed_bid", &[], &[("bids", bids)], Protocol::Malicious), vec![1, 450]);
+}
+
+/// Issue #17: `max`, `argmax`, `min` and `argmin` of an array play a balanced tournament, and
+/// `max` and `argmax` of the same array share it: the auction of four compares in two layers and
+/// three comparisons, where its running maximum took four of each in a row.
+#[test]
+fn reductions_are_balanced_tournaments() {
+	let auction = compile(&source("auction"), "sealed_bid", &BTreeMap::new(), 4).unwrap();
+	assert_eq!(auction.circuit.comparison_layers(), 2);
+	assert_eq!(auction.circuit.gates.iter().filter(|g| matches!(g, Op::Lt { .. })).count(), 3);
+	let running = "contract R { pub fn f(bids: private [u32; 4] @ each) {
+		let mut best: private u32 = 0; let mut winner: private u8 = 0;
+		for i in 0..4 { if bids[i] > best { best = bids[i]; winner = i; } }
+		output(reveal(winner)); output(reveal(best)); } }";
+	let running = compile(running, "f", &BTreeMap::new(), 4).unwrap();
+	assert_eq!(running.circuit.comparison_layers(), 4);
+	assert!(auction.circuit.cost().rounds < running.circuit.cost().rounds);
+
+	// Ties go to the lowest index, as with a running maximum; an odd count waits a round.
+	let source = "contract M { pub fn f(xs: private [u32; 5] @ 0) {
+		output(reveal(argmin(xs))); output(reveal(min(xs))); output(reveal(argmax(xs))); output(reveal(max(xs))); } }";
+	let compiled = compile(source, "f", &BTreeMap::new(), 2).unwrap();
+	assert_eq!(compiled.circuit.comparison_layers(), 3);
+	for xs in [[7u128, 3, 9, 3, 9], [5, 5, 5, 5, 5], [0, 1, 2, 3, 4], [4, 3, 2, 1, 0]] {
+		let (lo, hi) = (*xs.iter().min().unwrap(), *xs.iter().max().unwrap());
+		let first = |v: u128| xs.iter().position(|x| *x == v).unwrap() as u128;
+		let clear = run::plaintext(&compiled, &inputs(&[("xs", &xs[..])])).unwrap();
+		assert_eq!(clear.iter().map(|o| o.value).collect::<Vec<_>>(), vec![first(lo), lo, first(hi), hi], "{xs:?}");
+		assert_eq!(run::mpc(&compiled, &inputs(&[("xs", &xs[..])]), Protocol::SemiHonest).unwrap(), clear);
+	}
+	let scalar = compile("contract E { pub fn f(x: private u32 @ 0) { output(reveal(max(x))); } }", "f", &BTreeMap::new(), 2).unwrap_err();
+	assert!(scalar.message.contains("takes a non-empty array"), "{}", scalar.message);
 }
 
 #[test]

@@ -285,12 +285,23 @@ impl Circuit {
 
 	/// Interactive depth of every gate.
 	pub fn layers(&self) -> Vec<u32> {
-		let mut layer = vec![0u32; self.gates.len()];
+		self.depths(Op::is_interactive)
+	}
+
+	/// The most comparisons (`Lt`, `Le`, `Eq`) on any path through the circuit: they cost the
+	/// most rounds, and balancing a reduction (a maximum as a tournament) is what lowers it.
+	pub fn comparison_layers(&self) -> u32 {
+		self.depths(|op| matches!(op, Op::Lt { .. } | Op::Le { .. } | Op::Eq { .. })).into_iter().max().unwrap_or(0)
+	}
+
+	/// For every gate, the most gates `counts` on a path ending at it.
+	fn depths(&self, counts: impl Fn(&Op) -> bool) -> Vec<u32> {
+		let mut depth = vec![0u32; self.gates.len()];
 		for (i, op) in self.gates.iter().enumerate() {
-			let base = op.operands().iter().map(|w| layer[*w]).max().unwrap_or(0);
-			layer[i] = base + op.is_interactive() as u32;
+			let base = op.operands().iter().map(|w| depth[*w]).max().unwrap_or(0);
+			depth[i] = base + counts(op) as u32;
 		}
-		layer
+		depth
 	}
 
 	/// The operation counts and online rounds of running this circuit with [`execute`] in a
