@@ -45,7 +45,7 @@ fn encrypt(aes: &Aes128, blocks: &mut [Block]) {
 
 /// A pseudorandom generator: AES-128 in counter mode, keyed by a seed both ends of an OT know.
 /// Its stream is used in two ways: whole blocks ([`Prg::blocks`]) for the extension matrix, and
-/// bytes through [`RngCore`] for field elements. Both ends make the same calls in the same order.
+/// 64-bit words ([`Words`]) for field elements. Both ends make the same calls in the same order.
 pub struct Prg {
 	aes: Aes128,
 	counter: u128,
@@ -72,7 +72,8 @@ impl Prg {
 
 	/// `count` field elements, uniform (rejection-sampled, see [`MpcField::random`]).
 	pub fn elements<F: MpcField>(&mut self, count: usize) -> Vec<F> {
-		(0..count).map(|_| F::random(self)).collect()
+		let mut words = Words(self);
+		(0..count).map(|_| F::random(&mut words)).collect()
 	}
 
 	fn refill(&mut self) {
@@ -83,11 +84,35 @@ impl Prg {
 	}
 }
 
-impl RngCore for Prg {
+/// A stream of 64-bit words: what [`MpcField::random`] samples field elements from.
+pub trait WordStream {
+	fn next_word(&mut self) -> u64;
+}
+
+/// Any [`WordStream`] as an [`RngCore`], little-endian.
+pub struct Words<'a, S: WordStream>(pub &'a mut S);
+
+impl<S: WordStream> RngCore for Words<'_, S> {
 	fn next_u32(&mut self) -> u32 {
-		self.next_u64() as u32
+		self.0.next_word() as u32
 	}
 	fn next_u64(&mut self) -> u64 {
+		self.0.next_word()
+	}
+	fn fill_bytes(&mut self, dest: &mut [u8]) {
+		for chunk in dest.chunks_mut(8) {
+			let word = self.0.next_word().to_le_bytes();
+			chunk.copy_from_slice(&word[..chunk.len()]);
+		}
+	}
+	fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand::Error> {
+		self.fill_bytes(dest);
+		Ok(())
+	}
+}
+
+impl WordStream for Prg {
+	fn next_word(&mut self) -> u64 {
 		if self.used + 8 > 16 * BATCH {
 			self.refill();
 		}
@@ -95,16 +120,6 @@ impl RngCore for Prg {
 		let word = (block >> (8 * (self.used % 16))) as u64;
 		self.used += 8;
 		word
-	}
-	fn fill_bytes(&mut self, dest: &mut [u8]) {
-		for chunk in dest.chunks_mut(8) {
-			let word = self.next_u64().to_le_bytes();
-			chunk.copy_from_slice(&word[..chunk.len()]);
-		}
-	}
-	fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand::Error> {
-		self.fill_bytes(dest);
-		Ok(())
 	}
 }
 
@@ -126,7 +141,7 @@ impl CrHash {
 		let mut px = [x];
 		encrypt(&self.0, &mut px);
 		let tweak = ((link as u128) << 96) | ((index as u128) << 32);
-		F::random(&mut Tweaked { hash: self, px: px[0], tweak, block: 0, words: 0 })
+		F::random(&mut Words(&mut Tweaked { hash: self, px: px[0], tweak, block: 0, words: 0 }))
 	}
 }
 
@@ -140,11 +155,8 @@ struct Tweaked<'a> {
 	words: u8,
 }
 
-impl RngCore for Tweaked<'_> {
-	fn next_u32(&mut self) -> u32 {
-		self.next_u64() as u32
-	}
-	fn next_u64(&mut self) -> u64 {
+impl WordStream for Tweaked<'_> {
+	fn next_word(&mut self) -> u64 {
 		if self.words == 0 {
 			let mut b = [self.px ^ self.tweak];
 			encrypt(&self.hash.0, &mut b);
@@ -154,16 +166,6 @@ impl RngCore for Tweaked<'_> {
 		}
 		self.words -= 1;
 		(self.block >> (64 * self.words as u32)) as u64
-	}
-	fn fill_bytes(&mut self, dest: &mut [u8]) {
-		for chunk in dest.chunks_mut(8) {
-			let word = self.next_u64().to_le_bytes();
-			chunk.copy_from_slice(&word[..chunk.len()]);
-		}
-	}
-	fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand::Error> {
-		self.fill_bytes(dest);
-		Ok(())
 	}
 }
 
@@ -198,7 +200,7 @@ mod tests {
 		let mut blocks = [0; 3];
 		a.blocks(&mut blocks);
 		let mut bytes = [0u8; 48];
-		b.fill_bytes(&mut bytes);
+		Words(&mut b).fill_bytes(&mut bytes);
 		assert_eq!(bytes.to_vec(), blocks.iter().flat_map(|b| b.to_le_bytes()).collect::<Vec<_>>());
 		assert_ne!(Prg::new(8).elements::<Fr>(4), Prg::new(7).elements::<Fr>(4));
 	}
