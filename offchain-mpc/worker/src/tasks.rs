@@ -31,7 +31,13 @@ const FIRST_RUN_TIMEOUT: Duration = Duration::from_secs(10);
 const RETRY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Blocks before a task's deadline at which a member whose runs have not completed gives up and
 /// says so: its abort must land before the deadline, where a member without an answer is late.
-const DEADLINE_MARGIN: BlockNumber = 3;
+/// Blocks are a clock only on a chain with slots: where every transaction seals a block (the
+/// development chain), the members' own aborts each take one, so the margin leaves room for a
+/// whole committee's aborts and a tick besides.
+const DEADLINE_MARGIN: BlockNumber = 6;
+/// How often the deadline's guard asks for the best block: well under a block, so the guard
+/// does not lose one of its margin to the asking.
+const DEADLINE_POLL: Duration = Duration::from_millis(200);
 /// How long a member waits for a peer's message in the runs without one member each: a member
 /// that gives up on a run says so (the p2p layer's goodbye), so the members join these runs
 /// within moments of each other, and a liar that stalls the runs it is in holds up the pick for
@@ -378,7 +384,7 @@ impl Runs {
 		let n = self.peers.len();
 		let first = running.len() == n;
 		let members: Vec<u32> = running.iter().map(|m| *m as u32).collect();
-		let session = pallet_secret_compute::run_session(self.task, (!first).then_some(&members[..]));
+		let session = session_of(self.task, running, n);
 		let run_peers = running.iter().map(|m| self.peers[*m]).collect();
 		let points: Vec<u64> = running.iter().map(|m| *m as u64 + 1).collect();
 		let channel = self.dht.mpc_channel(session, run_peers, timeout).map_err(|e| TaskError::Local(e.to_string()))?;
@@ -427,7 +433,7 @@ impl Runs {
 	async fn without_each(&self, inputs: &Inputs) -> Result<(Done, Vec<usize>), TaskError> {
 		use futures::StreamExt;
 		let n = self.peers.len();
-		let subsets: Vec<Vec<usize>> = (0..n).rev().filter(|k| *k != self.me).map(|k| (0..n).filter(|m| *m != k).collect()).collect();
+		let subsets: Vec<Vec<usize>> = (0..n).rev().filter(|k| *k != self.me).map(|k| without(n, k)).collect();
 		let mut pending: futures::stream::FuturesUnordered<_> =
 			subsets.iter().enumerate().map(|(i, running)| async move { (i, self.run(running, SUSPECT_RUN_TIMEOUT).await) }).collect();
 		let mut outcomes: Vec<Option<Result<Done, MpcError>>> = (0..subsets.len()).map(|_| None).collect();
@@ -450,6 +456,21 @@ impl Runs {
 		let failure = errors.reduce(|kept, e| if matches!(e, MpcError::InputOutOfRange { .. }) { e } else { kept });
 		Err(failure.map_or(TaskError::Aborted("no run without one member completed".into()), |e| inputs.failure(e)))
 	}
+}
+
+/// The members of a committee of `n` but member `k`, ascending: the order that names the run's
+/// session ([`session_of`]), so that every member, and a member abandoning the session, name the
+/// same one.
+pub(crate) fn without(n: usize, k: usize) -> Vec<usize> {
+	(0..n).filter(|m| *m != k).collect()
+}
+
+/// The p2p session of the task's run with the committee members `running` (ascending indices
+/// into a committee of `n`): the task id for the run with everyone, the chain's hash of the
+/// members otherwise (a report of a frame of the run names it the same way).
+pub(crate) fn session_of(task: H256, running: &[usize], n: usize) -> [u8; 32] {
+	let members: Vec<u32> = running.iter().map(|m| *m as u32).collect();
+	pallet_secret_compute::run_session(task, (running.len() < n).then_some(&members[..]))
 }
 
 /// This member's view of a task's inputs.
@@ -618,7 +639,7 @@ fn settle_outputs(
 }
 
 /// Resolves once the chain's best block is within [`DEADLINE_MARGIN`] blocks of `deadline`
-/// (asked every second; a passing RPC error is asked again).
+/// (asked every [`DEADLINE_POLL`]; a passing RPC error is asked again).
 async fn deadline_near(worker: &Worker, deadline: BlockNumber) {
 	loop {
 		if let Ok(best) = worker.chain.best_number().await {
@@ -626,7 +647,7 @@ async fn deadline_near(worker: &Worker, deadline: BlockNumber) {
 				return;
 			}
 		}
-		tokio::time::sleep(Duration::from_secs(1)).await;
+		tokio::time::sleep(DEADLINE_POLL).await;
 	}
 }
 

@@ -104,12 +104,11 @@ impl Drop for TaskPeers<'_> {
 		// The first run, and every run of n - 1 members (a committee spares one member at most,
 		// for t = (n - 1) / 2, and only when n is even).
 		if let Some(dht) = self.0.dht.get() {
-			dht.abandon_mpc_session(pallet_secret_compute::run_session(self.1, None));
-			let n = self.2 as u32;
+			let n = self.2;
+			dht.abandon_mpc_session(crate::tasks::session_of(self.1, &(0..n).collect::<Vec<_>>(), n));
 			if n % 2 == 0 {
 				for k in 0..n {
-					let without_k: Vec<u32> = (0..n).filter(|m| *m != k).collect();
-					dht.abandon_mpc_session(pallet_secret_compute::run_session(self.1, Some(&without_k)));
+					dht.abandon_mpc_session(crate::tasks::session_of(self.1, &crate::tasks::without(n, k), n));
 				}
 			}
 		}
@@ -175,15 +174,26 @@ impl Worker {
 		Ok(futures::future::join_all(sent.into_iter().map(|s| async move { chain.included(s?).await.map(|(_, events)| events) })).await)
 	}
 
-	/// Submits `call` signed by this worker, one submission at a time. A refusal for a passing
-	/// reason (the node restarting, its pool behind the chain) is retried, up to
-	/// [`SUBMIT_ATTEMPTS`] times 2 s apart: a lost result or acknowledgement costs an honest
-	/// worker its pay or the owner its secret. A call that failed on chain is not retried.
+	/// Submits `call` signed by this worker and waits for its block. It is sent in its turn (so
+	/// nonces follow each other) but awaited outside it: an answer that must land before a
+	/// deadline (an abort, a reveal) does not wait for another submission's block. A refusal for
+	/// a passing reason (the node restarting, its pool behind the chain, the transaction dropped)
+	/// is retried, up to [`SUBMIT_ATTEMPTS`] times 2 s apart: a lost result or acknowledgement
+	/// costs an honest worker its pay or the owner its secret. A call that failed on chain is not
+	/// retried.
 	pub async fn submit(&self, call: RuntimeCall) -> Result<Events, ChainError> {
-		let _turn = self.submit_queue.lock().await;
 		let mut attempt = 1;
 		loop {
-			match self.chain.submit(&self.keys.account, call.clone()).await {
+			let sent = {
+				let _turn = self.submit_queue.lock().await;
+				self.chain.send_all(&self.keys.account, vec![call.clone()]).await
+			};
+			let outcome = match sent.map(|mut sent| sent.pop()) {
+				Ok(Some(Ok(sent))) => self.chain.included(sent).await,
+				Ok(Some(Err(e))) | Err(e) => Err(e),
+				Ok(None) => Err(ChainError::Rejected("nothing was sent".into())),
+			};
+			match outcome {
 				Ok((_, events)) => return Ok(events),
 				Err(e @ (ChainError::Rejected(_) | ChainError::Rpc { .. } | ChainError::Connect { .. })) if attempt < SUBMIT_ATTEMPTS => {
 					tracing::debug!(target: "worker", "submission refused (attempt {attempt}): {e}");
