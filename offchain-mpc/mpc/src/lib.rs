@@ -6,6 +6,8 @@
 //!   (Berlekamp–Welch, within the corruption bound).
 //! * [`vss`]: Pedersen verifiable secret sharing in BLS12-381 G1 (commitments a third party
 //!   can check shares against).
+//! * [`reshare`]: proactive resharing of a committed secret to a new committee (of another size
+//!   or degree) without reconstructing it, checkable by anyone against the old commitments.
 //! * [`committed_input`]: a client's input dealt with Pedersen VSS, the value and its bits, so
 //!   each member checks its share and that the value is its bits' sum before accepting it.
 //! * [`honest`]: honest-majority protocols: semi-honest with BGW or DN07 (linear communication)
@@ -31,6 +33,7 @@ pub mod nonlinear;
 pub mod ot;
 pub mod preprocessing;
 pub mod protocol;
+pub mod reshare;
 pub mod shamir;
 pub mod spdz;
 pub mod transport;

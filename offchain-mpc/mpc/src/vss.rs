@@ -106,10 +106,23 @@ fn commit(values: &[Fr], blind: Fr) -> G1Projective {
 /// Shares the vector `secrets` (1 to [`MAX_VECTOR`] elements) with degree `t` among the parties
 /// at `points` (distinct, non-zero).
 pub fn deal<R: Rng + ?Sized>(secrets: &[Fr], t: usize, points: &[Fr], rng: &mut R) -> Dealing {
+	let blind = Fr::rand(rng);
+	deal_blinded(secrets, blind, None, t, points, rng)
+}
+
+/// [`deal`] with the blinding polynomial's constant term fixed to `blind`, so that C_0 is the
+/// commitment `Σ_k secrets_k·G_k + blind·H` someone already holds (a share handed over in a
+/// resharing, [`crate::reshare`]); pass it as `c0` when it is known, to save computing it.
+pub fn deal_blinded<R: Rng + ?Sized>(secrets: &[Fr], blind: Fr, c0: Option<G1Projective>, t: usize, points: &[Fr], rng: &mut R) -> Dealing {
 	assert!(!secrets.is_empty() && secrets.len() <= MAX_VECTOR, "a vector of 1 to {MAX_VECTOR} secrets");
 	let f: Vec<Vec<Fr>> = secrets.iter().map(|s| std::iter::once(*s).chain((0..t).map(|_| Fr::rand(rng))).collect()).collect();
-	let r: Vec<Fr> = (0..=t).map(|_| Fr::rand(rng)).collect();
-	let commitments: Vec<G1Projective> = (0..=t).map(|j| commit(&f.iter().map(|p| p[j]).collect::<Vec<_>>(), r[j])).collect();
+	let r: Vec<Fr> = std::iter::once(blind).chain((0..t).map(|_| Fr::rand(rng))).collect();
+	let commitments: Vec<G1Projective> = (0..=t)
+		.map(|j| match (j, c0) {
+			(0, Some(c0)) => c0,
+			_ => commit(&f.iter().map(|p| p[j]).collect::<Vec<_>>(), r[j]),
+		})
+		.collect();
 	let shares = points.iter().map(|x| Share { values: f.iter().map(|p| horner(p, *x)).collect(), blind: horner(&r, *x) }).collect();
 	Dealing { commitments: Commitments(G1Projective::normalize_batch(&commitments)), shares }
 }

@@ -23,6 +23,8 @@ use x25519_dalek::{PublicKey, StaticSecret};
 
 /// Largest frame accepted from a peer (guards memory against a hostile length prefix).
 pub const MAX_FRAME: usize = 1 << 30;
+/// What a frame's buffer reserves before its bytes arrive.
+const READ_CHUNK: usize = 1 << 20;
 
 pub struct TcpConfig {
 	pub party: usize,
@@ -143,10 +145,19 @@ fn read_frames(mut reader: BufReader<TcpStream>, open: ChaCha20Poly1305, peer: u
 			let _ = tx.send(Err(MpcError::Malformed { from: peer, reason: format!("frame of {len} bytes exceeds the limit") }));
 			return;
 		}
-		let mut sealed = vec![0u8; len];
-		if let Err(e) = reader.read_exact(&mut sealed) {
-			let _ = tx.send(Err(MpcError::Disconnected { peer, reason: e.to_string() }));
-			return;
+		// Grown as the bytes arrive, never ahead of them: a length prefix alone reserves at most
+		// a chunk, whatever it claims.
+		let mut sealed = Vec::with_capacity(len.min(READ_CHUNK));
+		match (&mut reader).take(len as u64).read_to_end(&mut sealed) {
+			Ok(read) if read == len => {},
+			Ok(read) => {
+				let _ = tx.send(Err(MpcError::Disconnected { peer, reason: format!("the stream ended {read} bytes into a {len}-byte frame") }));
+				return;
+			},
+			Err(e) => {
+				let _ = tx.send(Err(MpcError::Disconnected { peer, reason: e.to_string() }));
+				return;
+			},
 		}
 		let frame = open.decrypt_in_place(&nonce(counter), b"", &mut sealed).map(|_| sealed).map_err(|_| MpcError::Unauthenticated { from: peer });
 		counter += 1;
@@ -262,5 +273,37 @@ mod tests {
 		let mut net = Net::new(t);
 		net.send(0, &[7; 32]).unwrap();
 		assert_eq!(honest.join().unwrap(), Err(MpcError::Unauthenticated { from: 1 }));
+	}
+
+	/// Party 0's result of receiving from a raw connection that says it is party 1, then sends
+	/// `bytes`.
+	fn receive_raw(bytes: &[u8]) -> Result<Vec<u8>> {
+		let addresses = free_addrs(2);
+		let (mut secrets, publics) = demo_keys("test", 2);
+		let config = TcpConfig { party: 0, addresses: addresses.clone(), secret: secrets.remove(0), public_keys: publics, connect_timeout: Duration::from_secs(10), recv_timeout: Duration::from_secs(10) };
+		let receiver = thread::spawn(move || TcpTransport::connect(config).and_then(|mut t| t.recv(1)));
+		let mut raw = loop {
+			match TcpStream::connect(addresses[0]) {
+				Ok(s) => break s,
+				Err(_) => thread::sleep(Duration::from_millis(20)),
+			}
+		};
+		raw.write_all(&1u32.to_le_bytes()).unwrap();
+		raw.write_all(bytes).unwrap();
+		drop(raw);
+		receiver.join().unwrap()
+	}
+
+	#[test]
+	fn a_length_prefix_over_the_limit_or_without_its_bytes_is_refused() {
+		let over = (MAX_FRAME as u32 + 1).to_le_bytes();
+		assert!(matches!(receive_raw(&over), Err(MpcError::Malformed { from: 1, .. })));
+		// A gigabyte announced, three bytes sent: the stream's end is reported, and the reader
+		// reserved a chunk, not the gigabyte.
+		let claimed = [(MAX_FRAME as u32).to_le_bytes().as_slice(), b"abc"].concat();
+		match receive_raw(&claimed) {
+			Err(MpcError::Disconnected { peer: 1, reason }) => assert!(reason.contains("3 bytes into"), "{reason}"),
+			other => panic!("expected the stream's end, got {other:?}"),
+		}
 	}
 }
