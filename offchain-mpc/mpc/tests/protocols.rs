@@ -103,7 +103,7 @@ fn spdz_with_dealer_free_preprocessing_matches_plaintext() {
 #[test]
 fn spdz_with_mascot_preprocessing_matches_plaintext() {
 	// No dealer and no honest majority: at n = 2 one party is half the committee.
-	for n in 2..=4 {
+	for n in 2..=5 {
 		let (circuit, inputs) = random_program(n, 500 + n as u64, 20);
 		// The plan the product uses.
 		let plan = Plan::for_circuit(&circuit);
