@@ -31,6 +31,13 @@
 //! for its constant term, so t' new members learn nothing of f(x_i) and the old and new shares
 //! lie on unrelated polynomials: t old shares and t' new ones together say nothing of s, which is
 //! why the old members must delete theirs once the handover is taken.
+//!
+//! What the protocol around this module must provide: every new member must see the same
+//! commitments C'_i from each dealer (a dealer that sends each member its own, each with
+//! C'_{i,0} = A_i, would leave the new shares on no common polynomial), so they are broadcast,
+//! their hash on chain; and every new member must combine the same set Q, so a member that
+//! refuses a handover says so publicly and Q is fixed from the dealers nobody refused (the
+//! refusal names the dealer: its share and the public commitments show who is right).
 
 use crate::{
 	shamir::lagrange_coefficients,
@@ -68,7 +75,8 @@ pub enum HandoverError {
 
 /// The old member at `from` hands its `share` of the sharing committed by `old` over to the new
 /// members at `new_points` (distinct, non-zero) with degree `new_degree`. (Its first commitment
-/// is A_i, from the t + 1 old commitments rather than the share's whole vector.)
+/// is A_i, from the t + 1 old commitments rather than the share's whole vector: `share` must be
+/// the one `old` commits at `from`, which the member checked when it took it.)
 pub fn hand_over<R: Rng + ?Sized>(old: &Commitments, from: Fr, share: &Share, new_degree: usize, new_points: &[Fr], rng: &mut R) -> Handover {
 	let dealing = vss::deal_blinded(&share.values, share.blind, Some(old.at(from)), new_degree, new_points, rng);
 	Handover { commitments: dealing.commitments, shares: dealing.shares }
@@ -83,13 +91,15 @@ pub struct Received<'a> {
 }
 
 /// The new member at `at` checks the handover `received` (from the `dealer`-th old point) of a
-/// sharing committed by `old`, for a new committee of degree `new_degree`.
-pub fn check(old: &Commitments, new_degree: usize, at: Fr, dealer: usize, received: &Received) -> core::result::Result<(), HandoverError> {
+/// sharing of `width` elements committed by `old`, for a new committee of degree `new_degree`.
+/// (The width is checked too: an element with constant term 0 added to the vector would leave
+/// A_i as it is, and the handover unusable.)
+pub fn check(old: &Commitments, width: usize, new_degree: usize, at: Fr, dealer: usize, received: &Received) -> core::result::Result<(), HandoverError> {
 	let found = received.commitments.degree();
 	if received.commitments.0.is_empty() || found != new_degree {
 		return Err(HandoverError::WrongDegree { dealer, found, expected: new_degree });
 	}
-	if received.commitments.0[0] != old.at(received.from).into_affine() {
+	if received.share.values.len() != width || received.commitments.0[0] != old.at(received.from).into_affine() {
 		return Err(HandoverError::NotItsShare { dealer });
 	}
 	if !received.commitments.verify(at, received.share) {
@@ -98,10 +108,11 @@ pub fn check(old: &Commitments, new_degree: usize, at: Fr, dealer: usize, receiv
 	Ok(())
 }
 
-/// A handover to check, with the commitments of the old sharing it hands on and the dealer's
-/// place among the old points (for the error).
+/// A handover to check, with the commitments of the old sharing it hands on, that sharing's
+/// vector length, and the dealer's place among the old points (for the error).
 pub struct ToCheck<'a> {
 	pub old: &'a Commitments,
+	pub width: usize,
 	pub dealer: usize,
 	pub received: Received<'a>,
 }
@@ -113,11 +124,14 @@ pub struct ToCheck<'a> {
 /// Σ_d ρ_d·(C'_{d,0} − Σ_j x_d^j·C_{d,j}) = 0   and   [`Commitments::verify_batch`] over the shares,
 /// ```
 ///
-/// each passed by a bad handover with probability 1/|Fr|. When either fails, every handover is
-/// checked alone, so the results name each bad dealer.
+/// each passed by a bad handover with probability 1/|Fr| as long as the dealers cannot predict
+/// the weights (`rng` is this member's own: known weights would let two dealers' errors cancel).
+/// When either fails, every handover is checked alone, so the results name each bad dealer.
 pub fn check_many<R: Rng + ?Sized>(items: &[ToCheck], new_degree: usize, at: Fr, rng: &mut R) -> Vec<core::result::Result<(), HandoverError>> {
-	let alone = |i: &ToCheck| check(i.old, new_degree, at, i.dealer, &i.received);
-	let shaped = items.iter().all(|i| !i.old.0.is_empty() && !i.received.commitments.0.is_empty() && i.received.commitments.degree() == new_degree);
+	let alone = |i: &ToCheck| check(i.old, i.width, new_degree, at, i.dealer, &i.received);
+	let shaped = items.iter().all(|i| {
+		!i.old.0.is_empty() && !i.received.commitments.0.is_empty() && i.received.commitments.degree() == new_degree && i.received.share.values.len() == i.width
+	});
 	if shaped {
 		let (mut bases, mut scalars) = (Vec::new(), Vec::new());
 		for item in items {
@@ -144,7 +158,7 @@ pub fn check_many<R: Rng + ?Sized>(items: &[ToCheck], new_degree: usize, at: Fr,
 /// handovers of at least `old_degree + 1` old members (the same set at every new member). The
 /// new commitments' C'_0 equals the old C_0.
 pub fn take_over(old_degree: usize, handovers: &[Received]) -> core::result::Result<(Share, Commitments), HandoverError> {
-	if handovers.len() < old_degree + 1 {
+	if handovers.len() <= old_degree {
 		return Err(HandoverError::Unusable(format!("{} handovers for a sharing of degree {old_degree}", handovers.len())));
 	}
 	let points: Vec<Fr> = handovers.iter().map(|h| h.from).collect();
@@ -154,6 +168,9 @@ pub fn take_over(old_degree: usize, handovers: &[Received]) -> core::result::Res
 	let width = handovers[0].share.values.len();
 	if handovers.iter().any(|h| h.share.values.len() != width) {
 		return Err(HandoverError::Unusable("handovers of vectors of different lengths".into()));
+	}
+	if handovers.iter().any(|h| h.commitments.0.is_empty()) {
+		return Err(HandoverError::Unusable("a handover without commitments".into()));
 	}
 	let lambda = lagrange_coefficients(&points, Fr::zero());
 	let mut share = Share { values: vec![Fr::zero(); width], blind: Fr::zero() };
@@ -199,7 +216,7 @@ mod tests {
 					.map(|(d, h)| Received { from: old_xs[*d], commitments: &h.commitments, share: &h.shares[j] })
 					.collect();
 				for (i, r) in received.iter().enumerate() {
-					check(old, new_t, *y, i, r).expect("an honest handover passes");
+					check(old, old_shares[0].values.len(), new_t, *y, i, r).expect("an honest handover passes");
 				}
 				take_over(old.degree(), &received).expect("enough handovers")
 			})
@@ -254,20 +271,20 @@ mod tests {
 		shifted.values[0] += Fr::from(1u64);
 		let lie = vss::deal_blinded(&shifted.values, shifted.blind, None, 1, &new_xs, &mut rng);
 		let received = Received { from: xs[1], commitments: &lie.commitments, share: &lie.shares[0] };
-		assert_eq!(check(&old.commitments, 1, new_xs[0], 1, &received), Err(HandoverError::NotItsShare { dealer: 1 }));
+		assert_eq!(check(&old.commitments, 1, 1, new_xs[0], 1, &received), Err(HandoverError::NotItsShare { dealer: 1 }));
 		// Old member #2 hands over honestly but sends new member 0 a share off its dealing.
 		let honest = hand_over(&old.commitments, xs[2], &old.shares[2], 1, &new_xs, &mut rng);
 		let mut off = honest.shares[0].clone();
 		off.blind += Fr::from(1u64);
 		let received = Received { from: xs[2], commitments: &honest.commitments, share: &off };
-		assert_eq!(check(&old.commitments, 1, new_xs[0], 2, &received), Err(HandoverError::WrongShare { dealer: 2 }));
+		assert_eq!(check(&old.commitments, 1, 1, new_xs[0], 2, &received), Err(HandoverError::WrongShare { dealer: 2 }));
 		// Old member #3 deals with degree 3: four colluders could no longer be excluded.
 		let high = hand_over(&old.commitments, xs[3], &old.shares[3], 3, &new_xs, &mut rng);
 		let received = Received { from: xs[3], commitments: &high.commitments, share: &high.shares[0] };
-		assert_eq!(check(&old.commitments, 1, new_xs[0], 3, &received), Err(HandoverError::WrongDegree { dealer: 3, found: 3, expected: 1 }));
+		assert_eq!(check(&old.commitments, 1, 1, new_xs[0], 3, &received), Err(HandoverError::WrongDegree { dealer: 3, found: 3, expected: 1 }));
 		// A dealer that claims another's point hands over another value than that point's share.
 		let received = Received { from: xs[0], commitments: &honest.commitments, share: &honest.shares[0] };
-		assert_eq!(check(&old.commitments, 1, new_xs[0], 0, &received), Err(HandoverError::NotItsShare { dealer: 0 }));
+		assert_eq!(check(&old.commitments, 1, 1, new_xs[0], 0, &received), Err(HandoverError::NotItsShare { dealer: 0 }));
 	}
 
 	#[test]
@@ -280,7 +297,7 @@ mod tests {
 			let items: Vec<ToCheck> = olds
 				.iter()
 				.zip(handovers)
-				.map(|(d, h)| ToCheck { old: &d.commitments, dealer: 2, received: Received { from: xs[2], commitments: &h.commitments, share: &h.shares[1] } })
+				.map(|(d, h)| ToCheck { old: &d.commitments, width: 2, dealer: 2, received: Received { from: xs[2], commitments: &h.commitments, share: &h.shares[1] } })
 				.collect();
 			check_many(&items, 1, xs[1], &mut ChaCha20Rng::seed_from_u64(12))
 		};
@@ -292,11 +309,22 @@ mod tests {
 		shifted.values[1] += Fr::from(1u64);
 		let dealing = vss::deal_blinded(&shifted.values, shifted.blind, None, 1, &xs, &mut rng);
 		bad[3] = Handover { commitments: dealing.commitments, shares: dealing.shares };
+		// Alone, it passes the batched share check: the batched constant check must catch it.
+		let results = items(&bad);
+		assert_eq!(results[3], Err(HandoverError::NotItsShare { dealer: 2 }));
+		assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 5);
 		bad[4].shares[1].values[0] += Fr::from(1u64);
 		let results = items(&bad);
 		assert_eq!(results[3], Err(HandoverError::NotItsShare { dealer: 2 }));
 		assert_eq!(results[4], Err(HandoverError::WrongShare { dealer: 2 }));
 		assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 4);
+		// A vector one element longer, the extra element 0 at 0: A_i is unchanged, so only the
+		// width gives it away (else every new member would find the handovers unusable and nobody
+		// would be named).
+		let mut longer = olds[5].shares[2].clone();
+		longer.values.push(Fr::zero());
+		bad[5] = hand_over(&olds[5].commitments, xs[2], &longer, 1, &xs, &mut rng);
+		assert_eq!(items(&bad)[5], Err(HandoverError::NotItsShare { dealer: 2 }));
 	}
 
 	#[test]

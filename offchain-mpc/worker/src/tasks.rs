@@ -194,11 +194,13 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 		})
 	};
 	// Whatever the runs wait for, this member answers before the deadline: a member still running
-	// then would count as late, and be slashed to the others.
+	// then would count as late, and be slashed to the others. (Governance may give tasks as few
+	// blocks as the margin: then half of them, so that a quick run still has its chance.)
+	let margin = DEADLINE_MARGIN.min(view.deadline.saturating_sub(view.created) / 2);
 	let ((outputs, stats, opened), running) = tokio::select! {
 		done = runs_done => done?,
-		() = deadline_near(&worker, view.deadline) => {
-			return Err(TaskError::Aborted(format!("no run completed by block #{}, {DEADLINE_MARGIN} blocks before the deadline", view.deadline.saturating_sub(DEADLINE_MARGIN))))
+		() = deadline_near(&worker, view.deadline, margin) => {
+			return Err(TaskError::Aborted(format!("no run completed by block #{}, {margin} blocks before the deadline", view.deadline.saturating_sub(margin))))
 		},
 	};
 	if running.len() < n {
@@ -638,12 +640,12 @@ fn settle_outputs(
 	Ok(settled)
 }
 
-/// Resolves once the chain's best block is within [`DEADLINE_MARGIN`] blocks of `deadline`
-/// (asked every [`DEADLINE_POLL`]; a passing RPC error is asked again).
-async fn deadline_near(worker: &Worker, deadline: BlockNumber) {
+/// Resolves once the chain's best block is within `margin` blocks of `deadline` (asked every
+/// [`DEADLINE_POLL`]; a passing RPC error is asked again).
+async fn deadline_near(worker: &Worker, deadline: BlockNumber, margin: BlockNumber) {
 	loop {
 		if let Ok(best) = worker.chain.best_number().await {
-			if best.saturating_add(DEADLINE_MARGIN) >= deadline {
+			if best.saturating_add(margin) >= deadline {
 				return;
 			}
 		}

@@ -83,7 +83,7 @@ fn main() {
 	for chunk in (0..args.secrets).collect::<Vec<_>>().chunks(args.batch.max(1)) {
 		let items: Vec<ToCheck> = chunk
 			.iter()
-			.flat_map(|s| received(*s).into_iter().enumerate().map(|(i, r)| ToCheck { old: &dealt[*s].commitments, dealer: i, received: r }))
+			.flat_map(|s| received(*s).into_iter().enumerate().map(|(i, r)| ToCheck { old: &dealt[*s].commitments, width: args.bits, dealer: i, received: r }))
 			.collect();
 		if let Some(Err(e)) = check_many(&items, new_t, new_xs[0], &mut rng).into_iter().find(Result::is_err) {
 			fail(format!("{e}"));
