@@ -44,9 +44,11 @@ const DEADLINE_POLL: Duration = Duration::from_millis(200);
 /// this long.
 const SUSPECT_RUN_TIMEOUT: Duration = Duration::from_secs(20);
 /// How often a member that committed asks the chain whether reveals are open, and how many
-/// failed asks in a row (a minute's worth) it takes before it gives up.
-const REVEAL_POLL: Duration = Duration::from_millis(500);
-const REVEAL_POLL_FAILURES: u32 = 120;
+/// failed asks in a row (a minute's worth) it takes before it gives up. Well under a block: the
+/// reveal window is counted in blocks, and where every transaction seals one (the development
+/// chain) the committee's own reveals use it up within a second or two.
+const REVEAL_POLL: Duration = Duration::from_millis(100);
+const REVEAL_POLL_FAILURES: u32 = 600;
 
 /// Why this member could not produce a result.
 #[derive(Debug)]

@@ -70,7 +70,12 @@ pub struct Worker {
 	expected: std::sync::Mutex<ExpectedPeers>,
 }
 
-const SUBMIT_ATTEMPTS: u32 = 3;
+const SUBMIT_ATTEMPTS: u32 = 4;
+/// The wait before each retry of a refused submission: the first soon (the pool refuses a nonce
+/// the chain used a block ago, and on a chain that seals a block per transaction that costs
+/// blocks), the others once the node has had time to come back.
+const SUBMIT_RETRY_WAITS: [std::time::Duration; 3] =
+	[std::time::Duration::from_millis(250), std::time::Duration::from_secs(2), std::time::Duration::from_secs(2)];
 /// Secrets per `ack_secrets` (the runtime's `MaxSecretBatch`).
 const ACK_BATCH: usize = 1024;
 /// How long a delivered share waits for its secret's registration by default.
@@ -178,9 +183,9 @@ impl Worker {
 	/// nonces follow each other) but awaited outside it: an answer that must land before a
 	/// deadline (an abort, a reveal) does not wait for another submission's block. A refusal for
 	/// a passing reason (the node restarting, its pool behind the chain, the transaction dropped)
-	/// is retried, up to [`SUBMIT_ATTEMPTS`] times 2 s apart: a lost result or acknowledgement
-	/// costs an honest worker its pay or the owner its secret. A call that failed on chain is not
-	/// retried.
+	/// is retried, up to [`SUBMIT_ATTEMPTS`] times ([`SUBMIT_RETRY_WAITS`] apart): a lost result
+	/// or acknowledgement costs an honest worker its pay or the owner its secret. A call that
+	/// failed on chain is not retried.
 	pub async fn submit(&self, call: RuntimeCall) -> Result<Events, ChainError> {
 		let mut attempt = 1;
 		loop {
@@ -196,8 +201,8 @@ impl Worker {
 			match outcome {
 				Ok((_, events)) => return Ok(events),
 				Err(e @ (ChainError::Rejected(_) | ChainError::Rpc { .. } | ChainError::Connect { .. })) if attempt < SUBMIT_ATTEMPTS => {
-					tracing::debug!(target: "worker", "submission refused (attempt {attempt}): {e}");
-					tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+					tracing::info!(target: "worker", "submission refused (attempt {attempt} of {SUBMIT_ATTEMPTS}), retrying: {e}");
+					tokio::time::sleep(SUBMIT_RETRY_WAITS[(attempt - 1) as usize % SUBMIT_RETRY_WAITS.len()]).await;
 					attempt += 1;
 				}
 				Err(e) => return Err(e),
