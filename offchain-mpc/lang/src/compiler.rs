@@ -887,8 +887,8 @@ impl<'a> Compiler<'a> {
 	/// The largest (or smallest) of `items` and its index, the lowest on ties, as a balanced
 	/// tournament: ⌈log2 n⌉ layers of comparisons where a running maximum takes n − 1 in a row.
 	/// A contestant beats the one to its left only if strictly better, so ties keep the lower index
-	/// as a running maximum with `>` does. The indices are public constants, so selecting them is
-	/// linear ([`Self::select`]).
+	/// as a running maximum with `>` does. In the first layer the indices are public constants, so
+	/// selecting them is linear ([`Self::select`]); from the second layer on they are wires.
 	fn tournament(&mut self, largest: bool, items: Vec<Val>, span: Span) -> CResult<(Val, Val)> {
 		let key = (largest, items);
 		if let Some((_, played)) = self.tournaments.iter().find(|(k, _)| *k == key) {

@@ -1,7 +1,8 @@
 //! Proactive resharing (whitepaper 5.4 and 7.1): a committee hands a Pedersen-committed secret
 //! to a new committee, of any size and degree, without anyone reconstructing it, and everyone
-//! can check that the new committee holds the same secret. Used for epoch rotation, for a member
-//! that leaves or died, and to shrink a committee mid-circuit (an adaptive circuit).
+//! can check that the new committee holds the same secret. Meant for epoch rotation, for a member
+//! that leaves or died, and to shrink a committee mid-circuit (an adaptive circuit); the chain and
+//! the worker do not use it yet.
 //!
 //! The secret vector s is shared with degree t at the old points x_i, committed by C_0..C_t
 //! ([`crate::vss`]): old member i holds f(x_i) and the blind r(x_i), whose commitment

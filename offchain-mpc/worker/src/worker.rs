@@ -74,7 +74,7 @@ const SUBMIT_ATTEMPTS: u32 = 4;
 /// The wait before each retry of a refused submission: the first soon (the pool refuses a nonce
 /// the chain used a block ago, and on a chain that seals a block per transaction that costs
 /// blocks), the others once the node has had time to come back.
-const SUBMIT_RETRY_WAITS: [std::time::Duration; 3] =
+const SUBMIT_RETRY_WAITS: [std::time::Duration; SUBMIT_ATTEMPTS as usize - 1] =
 	[std::time::Duration::from_millis(250), std::time::Duration::from_secs(2), std::time::Duration::from_secs(2)];
 /// Secrets per `ack_secrets` (the runtime's `MaxSecretBatch`).
 const ACK_BATCH: usize = 1024;
@@ -110,7 +110,7 @@ impl Drop for TaskPeers<'_> {
 		// for t = (n - 1) / 2, and only when n is even).
 		if let Some(dht) = self.0.dht.get() {
 			let n = self.2;
-			dht.abandon_mpc_session(crate::tasks::session_of(self.1, &(0..n).collect::<Vec<_>>(), n));
+			dht.abandon_mpc_session(pallet_secret_compute::run_session(self.1, None));
 			if n % 2 == 0 {
 				for k in 0..n {
 					dht.abandon_mpc_session(crate::tasks::session_of(self.1, &crate::tasks::without(n, k), n));
@@ -179,9 +179,9 @@ impl Worker {
 		Ok(futures::future::join_all(sent.into_iter().map(|s| async move { chain.included(s?).await.map(|(_, events)| events) })).await)
 	}
 
-	/// Submits `call` signed by this worker and waits for its block. It is sent in its turn (so
-	/// nonces follow each other) but awaited outside it: an answer that must land before a
-	/// deadline (an abort, a reveal) does not wait for another submission's block. A refusal for
+	/// Submits `call` signed by this worker and waits for its block: [`Worker::submit_all`] of one
+	/// call, so an answer that must land before a deadline (an abort, a reveal) does not wait for
+	/// another submission's block. A refusal for
 	/// a passing reason (the node restarting, its pool behind the chain, the transaction dropped)
 	/// is retried, up to [`SUBMIT_ATTEMPTS`] times ([`SUBMIT_RETRY_WAITS`] apart): a lost result
 	/// or acknowledgement costs an honest worker its pay or the owner its secret. A call that
@@ -189,20 +189,12 @@ impl Worker {
 	pub async fn submit(&self, call: RuntimeCall) -> Result<Events, ChainError> {
 		let mut attempt = 1;
 		loop {
-			let sent = {
-				let _turn = self.submit_queue.lock().await;
-				self.chain.send_all(&self.keys.account, vec![call.clone()]).await
-			};
-			let outcome = match sent.map(|mut sent| sent.pop()) {
-				Ok(Some(Ok(sent))) => self.chain.included(sent).await,
-				Ok(Some(Err(e))) | Err(e) => Err(e),
-				Ok(None) => Err(ChainError::Rejected("nothing was sent".into())),
-			};
+			let outcome = self.submit_all(vec![call.clone()]).await.and_then(|mut sent| sent.pop().unwrap_or(Err(ChainError::Rejected("nothing was sent".into()))));
 			match outcome {
-				Ok((_, events)) => return Ok(events),
+				Ok(events) => return Ok(events),
 				Err(e @ (ChainError::Rejected(_) | ChainError::Rpc { .. } | ChainError::Connect { .. })) if attempt < SUBMIT_ATTEMPTS => {
 					tracing::info!(target: "worker", "submission refused (attempt {attempt} of {SUBMIT_ATTEMPTS}), retrying: {e}");
-					tokio::time::sleep(SUBMIT_RETRY_WAITS[(attempt - 1) as usize % SUBMIT_RETRY_WAITS.len()]).await;
+					tokio::time::sleep(SUBMIT_RETRY_WAITS[(attempt - 1) as usize]).await;
 					attempt += 1;
 				}
 				Err(e) => return Err(e),

@@ -84,7 +84,7 @@ impl Prg {
 	}
 }
 
-/// A stream of 64-bit words: what [`MpcField::random`] samples field elements from.
+/// A stream of 64-bit words, which [`Words`] makes an [`RngCore`] (for [`MpcField::random`]).
 pub trait WordStream {
 	fn next_word(&mut self) -> u64;
 }

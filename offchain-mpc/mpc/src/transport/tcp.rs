@@ -298,8 +298,8 @@ mod tests {
 	fn a_length_prefix_over_the_limit_or_without_its_bytes_is_refused() {
 		let over = (MAX_FRAME as u32 + 1).to_le_bytes();
 		assert!(matches!(receive_raw(&over), Err(MpcError::Malformed { from: 1, .. })));
-		// A gigabyte announced, three bytes sent: the stream's end is reported, and the reader
-		// reserved a chunk, not the gigabyte.
+		// A gigabyte announced, three bytes sent: the stream's end is reported as such (the
+		// buffer grows with the bytes read; this test does not measure it).
 		let claimed = [(MAX_FRAME as u32).to_le_bytes().as_slice(), b"abc"].concat();
 		match receive_raw(&claimed) {
 			Err(MpcError::Disconnected { peer: 1, reason }) => assert!(reason.contains("3 bytes into"), "{reason}"),
