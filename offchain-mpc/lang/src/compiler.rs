@@ -913,7 +913,14 @@ impl<'a> Compiler<'a> {
 			}
 			round = next;
 		}
-		let winner = round.pop().expect("at least one contestant");
+		// A select's result is private, but the winner of public contestants is public, as the
+		// two-value `max` makes it.
+		let private = key.1.iter().any(Val::is_private);
+		let publish = |v: Val| match v {
+			Val::Wire { wire, kind, bits, signed, .. } => Val::Wire { wire, private, kind, bits, signed },
+			other => other,
+		};
+		let winner = round.pop().map(|(value, index)| (publish(value), publish(index))).expect("at least one contestant");
 		self.tournaments.push((key, winner.clone()));
 		Ok(winner)
 	}

@@ -120,6 +120,12 @@ fn reductions_are_balanced_tournaments() {
 		assert_eq!(clear.iter().map(|o| o.value).collect::<Vec<_>>(), vec![first(lo), lo, first(hi), hi], "{xs:?}");
 		assert_eq!(run::mpc(&compiled, &inputs(&[("xs", &xs[..])]), Protocol::SemiHonest).unwrap(), clear);
 	}
+	// Of public values (revealed ones), the winner and its index are public, as max(a, b) is.
+	let public = "contract P { pub fn f(xs: private [u32; 3] @ 0) {
+		let ys = [reveal(xs[0]), reveal(xs[1]), reveal(xs[2])]; output(max(ys)); output(argmax(ys)); output(max(ys[0], ys[1])); } }";
+	let public = compile(public, "f", &BTreeMap::new(), 2).unwrap();
+	let clear = run::plaintext(&public, &inputs(&[("xs", &[4, 9, 2][..])])).unwrap();
+	assert_eq!(clear.iter().map(|o| o.value).collect::<Vec<_>>(), vec![9, 1, 9]);
 	let scalar = compile("contract E { pub fn f(x: private u32 @ 0) { output(reveal(max(x))); } }", "f", &BTreeMap::new(), 2).unwrap_err();
 	assert!(scalar.message.contains("takes a non-empty array"), "{}", scalar.message);
 }
