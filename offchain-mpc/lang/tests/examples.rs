@@ -9,7 +9,10 @@ use enigma_mpc::circuit::Op;
 use std::collections::BTreeMap;
 
 fn source(name: &str) -> String {
-	let path = format!("{}/../../examples/contracts/{name}.enigma", env!("CARGO_MANIFEST_DIR"));
+	// The directory cargo runs the test from, not the one it was built in: a build shared
+	// between checkouts (one target directory) may run a binary another checkout compiled.
+	let root = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string());
+	let path = format!("{root}/../../examples/contracts/{name}.enigma");
 	std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 

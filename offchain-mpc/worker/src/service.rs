@@ -1,8 +1,8 @@
 //! The worker's answers to clients on `/enigma/app/1`: share deliveries and output collection.
 
 use crate::{
-	store::HeldShare,
-	worker::{decode, Worker},
+	store::{HeldOutput, HeldShare},
+	worker::{decode, Misbehaviour, Worker},
 };
 use codec::Encode;
 use enigma_chain::offchain::{
@@ -13,6 +13,8 @@ use enigma_mpc::{
 	field::{decode_all, Fr},
 };
 use enigma_p2p::{sealed, AppHandler, PeerId};
+use enigma_runtime::{Balance, BlockNumber};
+use pallet_secret_compute::runtime_api::TaskView;
 use pallet_shared_identity::predicate::Permission;
 use sp_core::{crypto::AccountId32, sr25519, Pair, H256};
 use std::{
@@ -157,7 +159,7 @@ impl WorkerService {
 		if !sr25519::Pair::verify(&sr25519::Signature::from_raw(signature), declassify_message(secret, &from.to_bytes()), &public) {
 			return Err("bad signature".into());
 		}
-		let held = self.0.store.share(&secret).ok_or("no share of that secret held")?;
+		let held = self.agreed_share(secret).await?;
 		let args = (who, held.identity, Permission::Declassify, Vec::<AccountId32>::new(), None::<H256>);
 		let allowed: bool = self.0.chain.runtime_api("SharedIdentityApi_check_permission", args, None).await.map_err(|e| e.to_string())?;
 		if !allowed {
@@ -165,7 +167,7 @@ impl WorkerService {
 		}
 		let plain = held.open(&self.0.keys.encryption).ok_or("the stored share no longer opens")?;
 		tracing::info!(target: "worker", "handed share of {secret:?} to its owner for declassification");
-		let share = if self.0.misbehave.is_some() { lie_about(&plain) } else { plain };
+		let share = if self.0.misbehave.is_some_and(Misbehaviour::lies_to_owners) { lie_about(&plain) } else { plain };
 		if held.pedersen.is_empty() {
 			return Ok(WorkerResponse::OutputShare(share));
 		}
@@ -178,14 +180,41 @@ impl WorkerService {
 		if !sr25519::Pair::verify(&sr25519::Signature::from_raw(signature), output_message(task, output, &from.to_bytes()), &public) {
 			return Err("bad signature".into());
 		}
-		let held = self.0.store.output(&task, output).ok_or("no such output held")?;
+		let held = self.agreed_output(task, output).await?;
 		let args = (who, held.recipient, Permission::Read, Vec::<AccountId32>::new(), None::<H256>);
 		let allowed: bool = self.0.chain.runtime_api("SharedIdentityApi_check_permission", args, None).await.map_err(|e| e.to_string())?;
 		if !allowed {
 			return Err("the account may not read this output".into());
 		}
 		let share = held.open(&self.0.keys.encryption, &task, output).ok_or("the stored output share no longer opens")?;
-		Ok(WorkerResponse::OutputShare(if self.0.misbehave.is_some() { lie_about(&share) } else { share }))
+		Ok(WorkerResponse::OutputShare(if self.0.misbehave.is_some_and(Misbehaviour::lies_to_owners) { lie_about(&share) } else { share }))
+	}
+}
+
+impl WorkerService {
+	/// This worker's share of `secret`. For a secret a task made, where this worker kept shares
+	/// of several runs, the share of the run the chain agreed on (the secret's commitment is
+	/// that run's transcript root), and none if it did not complete that run.
+	async fn agreed_share(&self, secret: H256) -> Result<HeldShare, String> {
+		let store = &self.0.store;
+		if store.kept_runs(&secret).is_none() {
+			return store.share(&secret).ok_or_else(|| "no share of that secret held".into());
+		}
+		let view = self.0.secret(secret).await.map_err(|e| e.to_string())?.ok_or("unknown secret")?;
+		store.share_for_run(&secret, &view.commitment).ok_or_else(|| "this member did not complete the run that made this secret".into())
+	}
+
+	/// This worker's share of a private output of `task`: where it kept shares of several runs,
+	/// the share of the run the chain agreed on, and none if it did not complete that run.
+	async fn agreed_output(&self, task: H256, output: u32) -> Result<HeldOutput, String> {
+		let store = &self.0.store;
+		if store.kept_runs(&task).is_none() {
+			return store.output(&task, output).ok_or_else(|| "no such output held".into());
+		}
+		let view: Option<TaskView<AccountId32, Balance, BlockNumber>> =
+			self.0.chain.runtime_api("SecretComputeApi_task", task, None).await.map_err(|e| e.to_string())?;
+		let root = view.and_then(|view| view.result_root).ok_or("the task has no agreed result (yet)")?;
+		store.output_for_run(&task, output, &root).ok_or_else(|| "this member did not complete the run the committee agreed on".into())
 	}
 }
 

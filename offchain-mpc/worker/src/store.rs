@@ -96,6 +96,14 @@ impl HeldOutput {
 	}
 }
 
+/// The runs of a task of which a worker kept shares, by transcript root: the one whose result it
+/// revealed (those shares are under their usual keys) and the others it voted for.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct KeptRuns {
+	pub revealed: H256,
+	pub others: Vec<H256>,
+}
+
 #[derive(Clone)]
 pub struct WorkerStore {
 	db: Arc<Db>,
@@ -118,17 +126,16 @@ impl WorkerStore {
 		HeldShare::from_stored(&bytes)
 	}
 
-	pub fn put_share(&self, secret: &H256, share: &HeldShare) -> Result<(), parity_db::Error> {
-		self.db.commit([(COL_SHARES, secret.as_bytes().to_vec(), Some(share.encode()))])
-	}
-
 	/// Keeps many shares in one commit.
 	pub fn put_shares(&self, shares: &[(H256, HeldShare)]) -> Result<(), parity_db::Error> {
 		self.db.commit(shares.iter().map(|(secret, share)| (COL_SHARES, secret.as_bytes().to_vec(), Some(share.encode()))))
 	}
 
+	/// Forgets a share, with the shares of other runs of the task that made it, if any.
 	pub fn remove_share(&self, secret: &H256) -> Result<(), parity_db::Error> {
-		self.db.commit([(COL_SHARES, secret.as_bytes().to_vec(), None)])
+		let others = self.kept_runs(secret).map(|runs| runs.others).unwrap_or_default();
+		let runs = others.into_iter().map(|root| (COL_OUTPUTS, run_share_key(secret, &root), None));
+		self.db.commit([(COL_SHARES, secret.as_bytes().to_vec(), None), (COL_OUTPUTS, runs_key(secret), None)].into_iter().chain(runs))
 	}
 
 	/// Secrets held but not yet acknowledged on chain (to resume after a restart).
@@ -152,8 +159,62 @@ impl WorkerStore {
 		self.get(COL_OUTPUTS, &(task, output).encode())
 	}
 
-	pub fn put_output(&self, task: &H256, output: u32, held: &HeldOutput) -> Result<(), parity_db::Error> {
-		self.db.commit([(COL_OUTPUTS, (task, output).encode(), Some(held.encode()))])
+	/// Keeps this member's shares from the run of `task` whose result it reveals (transcript
+	/// root `revealed`): its shares of the new secrets and of the private outputs, under their
+	/// usual keys, noting that they belong to that run (for the task and each secret), so that
+	/// they are not handed out as another run's ([`Self::share_for_run`]).
+	pub fn put_revealed_run(&self, task: &H256, revealed: H256, shares: &[(H256, HeldShare)], outputs: &[(u32, HeldOutput)]) -> Result<(), parity_db::Error> {
+		let runs = KeptRuns { revealed, others: Vec::new() }.encode();
+		let ids = shares.iter().map(|(secret, _)| secret).chain([task]);
+		let mut writes: Vec<_> = ids.map(|id| (COL_OUTPUTS, runs_key(id), Some(runs.clone()))).collect();
+		writes.extend(shares.iter().map(|(secret, share)| (COL_SHARES, secret.as_bytes().to_vec(), Some(share.encode()))));
+		writes.extend(outputs.iter().map(|(output, held)| (COL_OUTPUTS, (task, output).encode(), Some(held.encode()))));
+		self.db.commit(writes)
+	}
+
+	/// Keeps this member's shares from a run of `task` other than the one whose result it
+	/// reveals (`revealed`, whose shares are under their usual keys): the run with transcript
+	/// root `root`, which it votes for too. Its shares of the new secrets and of the private
+	/// outputs are kept apart: the chain may agree on that run, and then they are the shares
+	/// that fit the other members' ([`Self::share_for_run`], [`Self::output_for_run`]).
+	pub fn put_run(&self, task: &H256, revealed: H256, root: H256, shares: &[(H256, HeldShare)], outputs: &[(u32, HeldOutput)]) -> Result<(), parity_db::Error> {
+		let mut writes = Vec::new();
+		for id in shares.iter().map(|(secret, _)| secret).chain([task]) {
+			let mut runs = self.kept_runs(id).unwrap_or(KeptRuns { revealed, others: Vec::new() });
+			runs.revealed = revealed;
+			if !runs.others.contains(&root) {
+				runs.others.push(root);
+			}
+			writes.push((COL_OUTPUTS, runs_key(id), Some(runs.encode())));
+		}
+		writes.extend(shares.iter().map(|(secret, share)| (COL_OUTPUTS, run_share_key(secret, &root), Some(share.encode()))));
+		writes.extend(outputs.iter().map(|(output, held)| (COL_OUTPUTS, run_output_key(task, *output, &root), Some(held.encode()))));
+		self.db.commit(writes)
+	}
+
+	/// The runs of which this worker kept shares for `id` (a task, or a secret a task made), as
+	/// [`Self::put_revealed_run`] and [`Self::put_run`] noted them (none for a client's secret,
+	/// or from before runs were noted).
+	pub fn kept_runs(&self, id: &H256) -> Option<KeptRuns> {
+		self.get(COL_OUTPUTS, &runs_key(id))
+	}
+
+	/// This worker's share of `secret` that belongs to the run with transcript root `agreed`:
+	/// the usual one if it is that run's (or no run was noted), another run's kept apart, or
+	/// none if this worker did not complete that run.
+	pub fn share_for_run(&self, secret: &H256, agreed: &H256) -> Option<HeldShare> {
+		match self.kept_runs(secret) {
+			Some(runs) if runs.revealed != *agreed => runs.others.contains(agreed).then(|| self.get(COL_OUTPUTS, &run_share_key(secret, agreed))).flatten(),
+			_ => self.share(secret),
+		}
+	}
+
+	/// [`Self::share_for_run`] for a private output of `task`.
+	pub fn output_for_run(&self, task: &H256, output: u32, agreed: &H256) -> Option<HeldOutput> {
+		match self.kept_runs(task) {
+			Some(runs) if runs.revealed != *agreed => runs.others.contains(agreed).then(|| self.get(COL_OUTPUTS, &run_output_key(task, output, agreed))).flatten(),
+			_ => self.output(task, output),
+		}
 	}
 
 	/// The result this worker computed for `task` (SCALE-encoded), kept from before its
@@ -191,6 +252,20 @@ impl WorkerStore {
 /// key, 36 bytes, nor result key, 39, encodes to it).
 const RESULTS_INDEX: &[u8] = b"results";
 
+/// Other runs' shares share the outputs' column under keys of their own lengths: 41 bytes for
+/// the list of runs, 73 for a secret's share, 78 for an output's.
+fn runs_key(id: &H256) -> Vec<u8> {
+	(b"run-roots", id).encode()
+}
+
+fn run_share_key(secret: &H256, root: &H256) -> Vec<u8> {
+	(b"run-share", secret, root).encode()
+}
+
+fn run_output_key(task: &H256, output: u32, root: &H256) -> Vec<u8> {
+	(b"run-output", task, output, root).encode()
+}
+
 fn result_context(task: &H256, created: u32) -> Vec<u8> {
 	(b"enigma/task-result/v1", task, created).encode()
 }
@@ -226,7 +301,7 @@ mod tests {
 			let store = WorkerStore::open(dir.path()).unwrap();
 			store.put_result(&task, 40, &public, b"result bytes").unwrap();
 			store.put_result(&other, 41, &public, b"other result").unwrap();
-			store.put_output(&task, 0, &HeldOutput::seal(&public, &task, 0, H256::zero(), b"x")).unwrap();
+			store.put_revealed_run(&task, H256::zero(), &[], &[(0, HeldOutput::seal(&public, &task, 0, H256::zero(), b"x"))]).unwrap();
 		}
 		let store = WorkerStore::open(dir.path()).unwrap();
 		assert_eq!(store.result(&task, 40, &secret).as_deref(), Some(&b"result bytes"[..]));
@@ -238,6 +313,39 @@ mod tests {
 		store.remove_result(&task).unwrap();
 		assert_eq!(store.result(&task, 40, &secret), None);
 		assert_eq!(store.stored_results(), vec![other]);
+	}
+
+	#[test]
+	fn another_runs_shares_are_kept_apart_and_removed_with_the_secret() {
+		let dir = tempfile::tempdir().unwrap();
+		let (task, secret) = (H256::repeat_byte(1), H256::repeat_byte(2));
+		let (revealed, other, unknown) = (H256::repeat_byte(3), H256::repeat_byte(4), H256::repeat_byte(5));
+		let own = HeldShare { identity: H256::repeat_byte(4), committee: 3, index: 0, kind: ValueKind::Field, sealed: vec![1; 48], acknowledged: true, pedersen: vec![], share_hashes: vec![] };
+		let others = HeldShare { sealed: vec![2; 48], ..own.clone() };
+		let (own_output, other_output) = (HeldOutput { recipient: H256::repeat_byte(4), sealed: vec![5; 48] }, HeldOutput { recipient: H256::repeat_byte(4), sealed: vec![6; 48] });
+		{
+			let store = WorkerStore::open(dir.path()).unwrap();
+			// A share with no run noted (a client's) serves whatever run is asked for; a run's
+			// shares only that run.
+			store.put_shares(&[(secret, own.clone())]).unwrap();
+			assert_eq!(store.share_for_run(&secret, &unknown), Some(own.clone()));
+			store.put_revealed_run(&task, revealed, &[(secret, own.clone())], &[(0, own_output.clone())]).unwrap();
+			assert_eq!(store.share_for_run(&secret, &unknown), None);
+			assert_eq!(store.output_for_run(&task, 0, &revealed), Some(own_output.clone()));
+			store.put_run(&task, revealed, other, &[(secret, others.clone())], &[(0, other_output.clone())]).unwrap();
+		}
+		let store = WorkerStore::open(dir.path()).unwrap();
+		let kept = KeptRuns { revealed, others: vec![other] };
+		assert_eq!((store.kept_runs(&task), store.kept_runs(&secret)), (Some(kept.clone()), Some(kept)));
+		assert_eq!(store.share_for_run(&secret, &revealed), Some(own.clone()), "the revealed run's share stays where it was");
+		assert_eq!(store.share_for_run(&secret, &other), Some(others));
+		assert_eq!(store.share_for_run(&secret, &unknown), None, "a run this member did not complete: no share of it");
+		assert_eq!(store.output_for_run(&task, 0, &revealed), Some(own_output));
+		assert_eq!(store.output_for_run(&task, 0, &other), Some(other_output));
+		assert_eq!(store.output_for_run(&task, 0, &unknown), None);
+		assert!(store.unacknowledged().is_empty() && store.stored_results().is_empty(), "no other kind of record reads them");
+		store.remove_share(&secret).unwrap();
+		assert_eq!((store.share(&secret), store.share_for_run(&secret, &other), store.kept_runs(&secret)), (None, None, None));
 	}
 
 	#[test]
@@ -257,15 +365,15 @@ mod tests {
 		let output = HeldOutput { recipient: H256::repeat_byte(4), sealed: vec![5; 32] };
 		{
 			let store = WorkerStore::open(dir.path()).unwrap();
-			store.put_share(&H256::repeat_byte(7), &share).unwrap();
-			store.put_output(&H256::repeat_byte(8), 1, &output).unwrap();
+			store.put_shares(&[(H256::repeat_byte(7), share.clone())]).unwrap();
+			store.put_revealed_run(&H256::repeat_byte(8), H256::zero(), &[], &[(1, output.clone())]).unwrap();
 		}
 		let store = WorkerStore::open(dir.path()).unwrap();
 		assert_eq!(store.share(&H256::repeat_byte(7)), Some(share.clone()));
 		assert_eq!(store.unacknowledged(), vec![H256::repeat_byte(7)]);
 		assert_eq!(store.output(&H256::repeat_byte(8), 1), Some(output));
 		assert_eq!(store.output(&H256::repeat_byte(8), 2), None);
-		store.put_share(&H256::repeat_byte(7), &HeldShare { acknowledged: true, ..share }).unwrap();
+		store.put_shares(&[(H256::repeat_byte(7), HeldShare { acknowledged: true, ..share })]).unwrap();
 		assert!(store.unacknowledged().is_empty());
 		store.remove_share(&H256::repeat_byte(7)).unwrap();
 		assert_eq!(store.share(&H256::repeat_byte(7)), None);

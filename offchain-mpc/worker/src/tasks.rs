@@ -124,11 +124,11 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	}
 	let me = view.members.iter().position(|m| *m == worker.account()).ok_or(TaskError::Local("not in this task's committee".into()))?;
 	let stored = worker.store.result(&task, view.created, &worker.keys.encryption);
-	if let Some(result) = stored.and_then(|bytes| TaskResult::<Runtime>::decode(&mut &bytes[..]).ok()) {
+	if let Some(answer) = stored.and_then(|bytes| Answer::decode(&mut &bytes[..]).ok()) {
 		// Computed before a restart, perhaps committed already: reveal it, do not recompute (the
 		// others have moved on, and a run without them cannot happen).
 		tracing::info!(target: "worker", "task {task:?}: resuming with the result computed before a restart");
-		return finish(&worker, task, result, view.created).await;
+		return finish(&worker, task, answer, view.created).await;
 	}
 	// From now on, the other members' frames may arrive before this worker opens the run.
 	let peers = worker.peer_ids(&view.members).await.map_err(TaskError::Local)?;
@@ -164,17 +164,19 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	let t = (n - 1) / 2;
 	tracing::info!(target: "worker", "task {task:?}: running {entry} with {n} members (t = {t}), {} gates", circuit.gates.len());
 	let runs = Runs { worker: worker.clone(), dht, task, circuit: Arc::new(circuit), held: Arc::new(held), peers: peers.clone(), accounts: view.members.clone(), me, t };
+	// The runs without each member that completed so far, should the deadline come first.
+	let completed = Completed::default();
 
 	// First with everyone. If members are unreachable (or blamed for frames nobody can decode),
 	// once more with those that answer, at their original Shamir points, as long as they are
 	// 2t + 1. If everyone answers and nobody is to blame but the run failed anyway, a member sent
 	// well-formed wrong values, which the checks catch without saying who: then once without each
 	// member, all at the same time (a committee spares at most one member for t = (n - 1) / 2):
-	// with one liar, the run without it completes.
+	// with one liar, the run without it completes, and every honest member votes for it.
 	let runs_done = async {
 		let everyone: Vec<usize> = (0..n).collect();
 		Ok(match runs.run(&everyone, FIRST_RUN_TIMEOUT).await? {
-			Ok(done) => (done, everyone),
+			Ok(done) => vec![(done, everyone)],
 			Err(e @ MpcError::InputOutOfRange { .. }) => return Err(inputs.failure(e)),
 			Err(e) => {
 				let continuing = continuing_after(&worker, task, &e, &peers, me).await;
@@ -183,28 +185,38 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 				}
 				if continuing.len() < n {
 					match runs.run(&continuing, RETRY_TIMEOUT).await? {
-						Ok(done) => (done, continuing),
+						Ok(done) => vec![(done, continuing)],
 						Err(e) => return Err(inputs.failure(e)),
 					}
 				} else if n < 2 * t + 2 {
 					return Err(TaskError::Aborted(format!("{e}; every member answers, and a run needs all {n} (t = {t})")));
 				} else {
 					tracing::warn!(target: "worker", "task {task:?}: {e}; every member answers: running without each member at once");
-					runs.without_each(&inputs).await?
+					runs.without_each(&inputs, &completed).await?
 				}
 			},
 		})
 	};
 	// Whatever the runs wait for, this member answers before the deadline: a member still running
 	// then would count as late, and be slashed to the others. (Governance may give tasks as few
-	// blocks as the margin: then half of them, so that a quick run still has its chance.)
+	// blocks as the margin: then half of them, so that a quick run still has its chance.) Runs
+	// without each member still going then, it answers with those that completed.
 	let margin = DEADLINE_MARGIN.min(view.deadline.saturating_sub(view.created) / 2);
-	let ((outputs, stats, opened), running) = tokio::select! {
+	let done = tokio::select! {
 		done = runs_done => done?,
 		() = deadline_near(&worker, view.deadline, margin) => {
-			return Err(TaskError::Aborted(format!("no run completed by block #{}, {margin} blocks before the deadline", view.deadline.saturating_sub(margin))))
+			let so_far = completed.take();
+			if so_far.is_empty() {
+				return Err(TaskError::Aborted(format!("no run completed by block #{}, {margin} blocks before the deadline", view.deadline.saturating_sub(margin))));
+			}
+			tracing::warn!(target: "worker", "task {task:?}: the deadline is near: answering with the {} runs completed so far", so_far.len());
+			so_far
 		},
 	};
+	// The first run in the order is this member's result: it keeps that run's shares. It votes
+	// for the others that reached the same outcome.
+	let mut done = done.into_iter();
+	let ((outputs, stats, opened), running) = done.next().ok_or(TaskError::Aborted("no run completed".into()))?;
 	if running.len() < n {
 		// The chain cannot tell a dead member from a slow one once a quorum completes the task,
 		// so nobody is reported: the missing get no pay (and, if the task fails, the chain
@@ -215,38 +227,72 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	worker.metrics.mpc_rounds.inc_by(stats.rounds);
 	worker.metrics.mpc_bytes_sent.inc_by(stats.bytes_sent);
 
-	let result = settle_outputs(&worker, task, &view, &manifest.outputs, outputs, &inputs, me).map_err(TaskError::Local)?;
 	let gas_used = quote;
-	let (public, written, created) = (result.public.len(), result.ledger_writes.len(), result.new_secrets.len());
-	let outputs = result.public.encode();
-	let result = TaskResult::<Runtime> {
-		// With the digest of every value the run opened: only its members know it, so a member
-		// that sat the run out cannot commit to the result even where the rest is predictable.
-		transcript_root: H256(sp_crypto_hashing::blake2_256(&(task, view.contract, &outputs, &result.ledger_writes, &result.new_secrets, gas_used, opened).encode())),
-		outputs: outputs.try_into().map_err(|_| "public outputs exceed the chain's limit")?,
-		new_secrets: result.new_secrets.try_into().map_err(|_| "more new secrets than the chain takes per task")?,
-		ledger_writes: result.ledger_writes.try_into().map_err(|_| "more ledger writes than the chain takes per task")?,
-		gas_used,
+	let result_of = |outputs, opened| -> Result<(TaskResult<Runtime>, Settled), String> {
+		let settled = settle_outputs(&worker, task, &view, &manifest.outputs, outputs, &inputs, me)?;
+		Ok((task_result(task, view.contract, &settled, gas_used, opened)?, settled))
 	};
+	let (result, settled) = result_of(outputs, opened).map_err(TaskError::Local)?;
+	worker.store.put_revealed_run(&task, result.transcript_root, &settled.shares, &settled.outputs).map_err(|e| TaskError::Local(e.to_string()))?;
+	let public = settled.public.len();
+	let (written, created) = (result.ledger_writes.len(), result.new_secrets.len());
+	// The other runs: voted for if they came to the same outcome, their shares kept apart.
+	let mut other_runs = Vec::new();
+	for ((outputs, other, opened), running) in done {
+		worker.metrics.mpc_rounds.inc_by(other.rounds);
+		worker.metrics.mpc_bytes_sent.inc_by(other.bytes_sent);
+		match result_of(outputs, opened) {
+			Ok((theirs, settled)) if theirs.outcome() == result.outcome() => {
+				worker.store.put_run(&task, result.transcript_root, theirs.transcript_root, &settled.shares, &settled.outputs).map_err(|e| TaskError::Local(e.to_string()))?;
+				other_runs.push(theirs.transcript_root);
+			},
+			Ok(_) => tracing::warn!(target: "worker", "task {task:?}: the run of members {running:?} came to another outcome: no vote for it"),
+			Err(e) => tracing::warn!(target: "worker", "task {task:?}: the run of members {running:?}: {e}"),
+		}
+	}
+	let answer = Answer { result, other_runs };
 	// Kept until the task ends, so a restart after the commitment can still reveal it. Not
 	// being able to keep it is no reason not to answer now.
-	if let Err(e) = worker.store.put_result(&task, view.created, &worker.keys.encryption_public(), &result.encode()) {
+	if let Err(e) = worker.store.put_result(&task, view.created, &worker.keys.encryption_public(), &answer.encode()) {
 		tracing::warn!(target: "worker", "task {task:?}: storing the result: {e}; a restart before the reveal would lose it");
 	}
-	finish(&worker, task, result, view.created).await?;
+	let votes = 1 + answer.other_runs.len();
+	finish(&worker, task, answer, view.created).await?;
 	tracing::info!(
 		target: "worker",
-		"task {task:?}: result submitted ({public} public outputs, {written} ledger writes, {created} new secrets, {} rounds, {} bytes sent)",
+		"task {task:?}: result submitted ({public} public outputs, {written} ledger writes, {created} new secrets, {} rounds, {} bytes sent, {votes} runs voted for)",
 		stats.rounds,
 		stats.bytes_sent
 	);
 	Ok(())
 }
 
+/// What a member reveals: its result, and the other runs it completed with the same outcome
+/// (transcript roots), which it votes for too.
+#[derive(Encode, Decode)]
+struct Answer {
+	result: TaskResult<Runtime>,
+	other_runs: Vec<H256>,
+}
+
+/// A run's result as the chain takes it, from what the run settled.
+fn task_result(task: H256, contract: H256, settled: &Settled, gas_used: Balance, opened: [u8; 32]) -> Result<TaskResult<Runtime>, String> {
+	let outputs = settled.public.encode();
+	Ok(TaskResult::<Runtime> {
+		// With the digest of every value the run opened: only its members know it, so a member
+		// that sat the run out cannot commit to the result even where the rest is predictable.
+		transcript_root: H256(sp_crypto_hashing::blake2_256(&(task, contract, &outputs, &settled.ledger_writes, &settled.new_secrets, gas_used, opened).encode())),
+		outputs: outputs.try_into().map_err(|_| "public outputs exceed the chain's limit")?,
+		new_secrets: settled.new_secrets.clone().try_into().map_err(|_| "more new secrets than the chain takes per task")?,
+		ledger_writes: settled.ledger_writes.clone().try_into().map_err(|_| "more ledger writes than the chain takes per task")?,
+		gas_used,
+	})
+}
+
 /// Commits to and reveals the stored `result` of the task created at block `created`; forgets
 /// it once the task no longer needs it.
-async fn finish(worker: &Worker, task: H256, result: TaskResult<Runtime>, created: BlockNumber) -> Result<(), TaskError> {
-	let outcome = commit_and_reveal(worker, task, result).await;
+async fn finish(worker: &Worker, task: H256, answer: Answer, created: BlockNumber) -> Result<(), TaskError> {
+	let outcome = commit_and_reveal(worker, task, answer).await;
 	// Kept only after a passing failure (the node unreachable) while the task is pending: the
 	// next attempt reveals it. Revealed, too late, or the task over: it has no use left.
 	if !matches!(outcome, Err(TaskError::Local(_))) || !still_to_reveal(worker, task, created).await {
@@ -282,12 +328,14 @@ pub async fn sweep_results(worker: &Worker) {
 	}
 }
 
-/// Commits to `result`, waits until the committee's commitments close, then reveals it: a
+/// Commits to `answer`, waits until the committee's commitments close, then reveals it: a
 /// member that did not compute finds nothing on chain to copy before it has committed.
-async fn commit_and_reveal(worker: &Worker, task: H256, result: TaskResult<Runtime>) -> Result<(), TaskError> {
+async fn commit_and_reveal(worker: &Worker, task: H256, answer: Answer) -> Result<(), TaskError> {
 	let local = |e: enigma_chain::ChainError| TaskError::Local(e.to_string());
 	let salt = worker.keys.result_salt(task);
-	let hash = H256(sp_crypto_hashing::blake2_256(&result.encode()));
+	let Answer { result, other_runs } = answer;
+	let other_runs: pallet_secret_compute::RunsOf<Runtime> = other_runs.try_into().map_err(|_| TaskError::Local("more runs than a committee has members".into()))?;
+	let hash = pallet_secret_compute::reveal_hash(&result, &other_runs);
 	let commitment = pallet_secret_compute::result_commitment(task, &worker.account(), hash, &salt);
 	match worker.submit(RuntimeCall::SecretCompute(pallet_secret_compute::Call::commit_result { task, commitment })).await {
 		Ok(_) => tracing::info!(target: "worker", "task {task:?}: committed to its result"),
@@ -313,7 +361,7 @@ async fn commit_and_reveal(worker: &Worker, task: H256, result: TaskResult<Runti
 		}
 		tokio::time::sleep(REVEAL_POLL).await;
 	}
-	match worker.submit(RuntimeCall::SecretCompute(pallet_secret_compute::Call::submit_result { task, result, salt })).await {
+	match worker.submit(RuntimeCall::SecretCompute(pallet_secret_compute::Call::submit_result { task, result, other_runs, salt })).await {
 		Ok(_) => Ok(()),
 		// The others' reveals completed it first (a quorum needs no more): not this worker's fault.
 		Err(enigma_chain::ChainError::Failed(e)) if e.contains("TaskNotPending") => {
@@ -393,7 +441,7 @@ impl Runs {
 		let points: Vec<u64> = running.iter().map(|m| *m as u64 + 1).collect();
 		let channel = self.dht.mpc_channel(session, run_peers, timeout).map_err(|e| TaskError::Local(e.to_string()))?;
 		let position = running.iter().position(|m| *m == self.me).unwrap_or_default();
-		let faults = self.worker.misbehave.map(|mode| mode.faults(position, running.len())).unwrap_or_default();
+		let faults = self.worker.misbehave.map(|mode| mode.faults(position, running.len(), first)).unwrap_or_default();
 		let transport = Faulty::new(channel, faults);
 		let (circuit, held, t) = (self.circuit.clone(), self.held.clone(), self.t);
 		let (worker, task, me, running) = (self.worker.clone(), self.task, self.me, running.to_vec());
@@ -427,38 +475,62 @@ impl Runs {
 	}
 
 	/// After a run with every member failed although all answer: a run without each other
-	/// member, all at once (the one without this member is the others' to run). The result is
-	/// the completed run that comes first in the order every member uses (without the last
-	/// member first), taken as soon as every run before it has failed here: members that sat in
-	/// the same two completed runs pick the same one. (A member cannot see a run it was left
-	/// out of, so a liar that lets such a run complete can still split the committee's picks:
-	/// the task then fails or that member goes unpaid, and nobody is slashed.) A liar that
-	/// stalls the runs it is in delays the pick until they time out, or the deadline's guard.
-	async fn without_each(&self, inputs: &Inputs) -> Result<(Done, Vec<usize>), TaskError> {
+	/// member, all at once (the one without this member is the others' to run). Every run that
+	/// completes is returned, in the order every member uses (without the last member first):
+	/// the member keeps the first one's shares and votes for all of them on chain, so a liar that
+	/// lets the runs it sits in complete for some members and not others cannot split the honest
+	/// votes: the run without it completes for every honest member. A liar that stalls the runs
+	/// it is in delays the answer until they time out, or the deadline's guard takes the runs
+	/// in `completed` so far.
+	async fn without_each(&self, inputs: &Inputs, completed: &Completed) -> Result<Vec<(Done, Vec<usize>)>, TaskError> {
 		use futures::StreamExt;
 		let n = self.peers.len();
 		let subsets: Vec<Vec<usize>> = (0..n).rev().filter(|k| *k != self.me).map(|k| without(n, k)).collect();
 		let mut pending: futures::stream::FuturesUnordered<_> =
 			subsets.iter().enumerate().map(|(i, running)| async move { (i, self.run(running, SUSPECT_RUN_TIMEOUT).await) }).collect();
-		let mut outcomes: Vec<Option<Result<Done, MpcError>>> = (0..subsets.len()).map(|_| None).collect();
+		let mut errors = Vec::new();
 		while let Some((i, outcome)) = pending.next().await {
-			let outcome = outcome?;
-			if let Err(e) = &outcome {
-				let left_out: Vec<usize> = (0..n).filter(|m| !subsets[i].contains(m)).collect();
-				tracing::warn!(target: "worker", "task {:?}: the run without member {left_out:?} failed: {e}", self.task);
-			}
-			outcomes[i] = Some(outcome);
-			// The first run in the order that has not failed: taken if it completed.
-			if let Some(first) = outcomes.iter().position(|o| !matches!(o, Some(Err(_)))) {
-				if let Some(Ok(done)) = outcomes[first].take_if(|o| o.is_ok()) {
-					return Ok((done, subsets[first].clone()));
-				}
+			// A local failure in one run (its thread) costs that run only.
+			let outcome = match outcome {
+				Ok(outcome) => outcome,
+				Err(e) => {
+					tracing::warn!(target: "worker", "task {:?}: a run without one member: {e}", self.task);
+					continue;
+				},
+			};
+			match outcome {
+				Ok(done) => completed.add(i, done, subsets[i].clone()),
+				Err(e) => {
+					let left_out: Vec<usize> = (0..n).filter(|m| !subsets[i].contains(m)).collect();
+					tracing::warn!(target: "worker", "task {:?}: the run without member {left_out:?} failed: {e}", self.task);
+					errors.push(e);
+				},
 			}
 		}
+		let done = completed.take();
+		if !done.is_empty() {
+			return Ok(done);
+		}
 		// Every run failed. An input out of range is its owner's doing, whichever run found it.
-		let errors = outcomes.into_iter().flatten().filter_map(Result::err);
-		let failure = errors.reduce(|kept, e| if matches!(e, MpcError::InputOutOfRange { .. }) { e } else { kept });
+		let failure = errors.into_iter().reduce(|kept, e| if matches!(e, MpcError::InputOutOfRange { .. }) { e } else { kept });
 		Err(failure.map_or(TaskError::Aborted("no run without one member completed".into()), |e| inputs.failure(e)))
+	}
+}
+
+/// The runs without each member that completed, with their place in the order the members use.
+#[derive(Default)]
+struct Completed(std::sync::Mutex<Vec<(usize, Done, Vec<usize>)>>);
+
+impl Completed {
+	fn add(&self, place: usize, done: Done, running: Vec<usize>) {
+		self.0.lock().unwrap_or_else(|e| e.into_inner()).push((place, done, running));
+	}
+
+	/// The runs completed so far, in order, taken out.
+	fn take(&self) -> Vec<(Done, Vec<usize>)> {
+		let mut done = std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()));
+		done.sort_by_key(|(place, ..)| *place);
+		done.into_iter().map(|(_, done, running)| (done, running)).collect()
 	}
 }
 
@@ -542,7 +614,7 @@ async fn gather_inputs(
 						return Err(format!("party {owner}'s inputs belong to different identities ({identity:?}, {:?})", info.owner)),
 					_ => inputs.owners[owner] = Some(info.owner),
 				}
-				(held_share(worker, secret, me)?, Some(k as u32))
+				(held_share(worker, secret, &info, me)?, Some(k as u32))
 			},
 		};
 		inputs.held[owner].push(input);
@@ -570,9 +642,13 @@ fn check_slot(slot: &InputSlot, contract: H256, secret: &H256, info: &SecretView
 
 /// This member's share of `secret` from its store: the value and, for a client-shared integer,
 /// its bits. A client's share is its [`share_width`] values then the Pedersen blind; a share
-/// a task made is the value alone.
-fn held_share(worker: &Worker, secret: &H256, me: usize) -> Result<HeldInput<Fr>, String> {
-	let share = worker.store.share(secret).ok_or_else(|| format!("no share of input {secret:?}"))?;
+/// a task made is the value alone, from the run the chain agreed on (its commitment is that
+/// run's transcript root). A member that did not complete that run still brings the share it
+/// has: it is another sharing, so the run's checks
+/// fail and the committee completes the rerun without this member, as it would if it refused.
+fn held_share(worker: &Worker, secret: &H256, info: &SecretView<AccountId>, me: usize) -> Result<HeldInput<Fr>, String> {
+	let share = worker.store.share_for_run(secret, &info.commitment).or_else(|| worker.store.share(secret));
+	let share = share.ok_or_else(|| format!("no share of input {secret:?}"))?;
 	let plain = share.open(&worker.keys.encryption).ok_or("a stored share no longer opens")?;
 	let elements = decode_all::<Fr>(&plain, me).map_err(|e| e.to_string())?;
 	let value = *elements.first().ok_or_else(|| format!("the stored share of {secret:?} is empty"))?;
@@ -597,12 +673,17 @@ struct Settled {
 	public: Vec<u128>,
 	ledger_writes: Vec<(u64, u128)>,
 	new_secrets: Vec<NewSecret>,
+	/// This member's shares of the new secrets, under the ids the chain derives.
+	shares: Vec<(H256, HeldShare)>,
+	/// This member's shares of the outputs for a party, by output index.
+	outputs: Vec<(u32, crate::store::HeldOutput)>,
 }
 
-/// Public outputs and ledger writes go on chain; outputs for a party are kept (sealed) for that
-/// party to collect; new secrets (`MPC.set`) are stored like delivered shares, sealed to this
-/// worker's key, under the ids the chain derives, and reported with the input that names their
-/// owner and their width.
+/// Public outputs and ledger writes go on chain; outputs for a party are to be kept (sealed)
+/// for that party to collect; new secrets (`MPC.set`) are to be stored like delivered shares,
+/// sealed to this worker's key, under the ids the chain derives, and are reported with the input
+/// that names their owner and their width. Nothing is stored here: the caller keeps the shares
+/// of the run whose result it reveals, and another run's apart.
 fn settle_outputs(
 	worker: &Worker,
 	task: H256,
@@ -612,7 +693,7 @@ fn settle_outputs(
 	inputs: &Inputs,
 	me: usize,
 ) -> Result<Settled, String> {
-	let mut settled = Settled { public: Vec::new(), ledger_writes: Vec::new(), new_secrets: Vec::new() };
+	let mut settled = Settled { public: Vec::new(), ledger_writes: Vec::new(), new_secrets: Vec::new(), shares: Vec::new(), outputs: Vec::new() };
 	let public_key = worker.keys.encryption_public();
 	for (index, ((name, output), slot)) in outputs.into_iter().zip(slots).enumerate() {
 		match (output, &slot.target) {
@@ -628,14 +709,15 @@ fn settle_outputs(
 					None => ValueKind::Field,
 				};
 				let held = HeldShare::seal(&public_key, identity, view.committee, me as u32, kind, &to_bytes(&[share]));
-				worker.store.put_share(&new_secret_id(task, *key), &held).map_err(|e| e.to_string())?;
+				let id = new_secret_id(task, *key);
+				settled.shares.retain(|(s, _)| *s != id);
+				settled.shares.push((id, held));
 				settled.new_secrets.retain(|s| s.key != *key);
 				settled.new_secrets.push(NewSecret { key: *key, owner_input, kind });
 			},
 			(HeldOutput::Held { to, share }, _) => {
 				let recipient = inputs.owners.get(to).copied().flatten().ok_or_else(|| format!("output {name} is for party {to}, who has no input"))?;
-				let held = crate::store::HeldOutput::seal(&public_key, &task, index as u32, recipient, &to_bytes(&[share]));
-				worker.store.put_output(&task, index as u32, &held).map_err(|e| e.to_string())?;
+				settled.outputs.push((index as u32, crate::store::HeldOutput::seal(&public_key, &task, index as u32, recipient, &to_bytes(&[share]))));
 			},
 		}
 	}

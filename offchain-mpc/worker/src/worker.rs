@@ -16,8 +16,8 @@ use sp_core::{crypto::AccountId32, H256};
 use std::sync::{Arc, OnceLock};
 
 /// Test modes (`--misbehave`): a worker that deviates on purpose, so the tests can show what the
-/// honest members and the chain do about it. In every mode it also hands owners false shares
-/// (a secret's, when they declassify, and a task's private outputs).
+/// honest members and the chain do about it. In every mode but `wrong-values-first` it also hands
+/// owners false shares (a secret's, when they declassify, and a task's private outputs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Misbehaviour {
 	/// MPC frames the committee cannot decode: pinned on the sender and proven on chain.
@@ -26,6 +26,10 @@ pub enum Misbehaviour {
 	/// on (after the run's random r and the circuit agreement): the committee's checks fail
 	/// without saying who lied.
 	WrongValues,
+	/// [`Misbehaviour::WrongValues`] in the run with every member only, honest in every rerun
+	/// and to owners: after the first run fails, every run without one member completes, so
+	/// each member completed several and votes for all of them.
+	WrongValuesFirst,
 	/// Nothing more sent in a run after the circuit agreement, while it still answers the
 	/// others' liveness probes: a member that stalls every run it is in.
 	Silent,
@@ -34,11 +38,20 @@ pub enum Misbehaviour {
 }
 
 impl Misbehaviour {
-	/// The faults a member (`me` of `n`) injects into its outgoing frames.
-	pub fn faults(self, me: usize, n: usize) -> Vec<Fault> {
+	/// Whether the worker hands owners false shares.
+	pub fn lies_to_owners(self) -> bool {
+		self != Misbehaviour::WrongValuesFirst
+	}
+
+	/// The faults a member (`me` of the `n` in a run; `first`: the run with every member)
+	/// injects into its outgoing frames.
+	pub fn faults(self, me: usize, n: usize, first: bool) -> Vec<Fault> {
+		let wrong_values = || (0..n).filter(|to| *to != me).map(|to| Fault::Offset { to, from_nth: 2, delta: 1 }).collect();
 		match self {
 			Misbehaviour::MalformedFrames => vec![Fault::Truncate { from_nth: 0 }],
-			Misbehaviour::WrongValues => (0..n).filter(|to| *to != me).map(|to| Fault::Offset { to, from_nth: 2, delta: 1 }).collect(),
+			Misbehaviour::WrongValues => wrong_values(),
+			Misbehaviour::WrongValuesFirst if first => wrong_values(),
+			Misbehaviour::WrongValuesFirst => vec![],
 			Misbehaviour::Silent => vec![Fault::Mute { from_nth: 2 }],
 			Misbehaviour::FalseShares => vec![],
 		}

@@ -68,9 +68,16 @@ fn result_of<T: Config>() -> ResultOf<T> {
 
 const SALT: [u8; 32] = [7; 32];
 
-/// Member `who`'s commitment to [`result_of`], with [`SALT`].
-fn commitment_of<T: Config>(task: H256, who: &T::AccountId) -> H256 {
-	result_commitment(task, who, H256(sp_io::hashing::blake2_256(&result_of::<T>().encode())), &SALT)
+/// The other runs a member of a committee of `c` votes for at most: one per other member (the
+/// runs without each member; the votes are counted over every member's runs).
+fn other_runs<T: Config>(c: u32) -> RunsOf<T> {
+	BoundedVec::truncate_from((1..c as u64).map(H256::from_low_u64_be).collect())
+}
+
+/// Member `who`'s commitment to [`result_of`] and the [`other_runs`] of a committee of `c`, with
+/// [`SALT`].
+fn commitment_of<T: Config>(task: H256, who: &T::AccountId, c: u32) -> H256 {
+	result_commitment(task, who, reveal_hash(&result_of::<T>(), &other_runs::<T>(c)), &SALT)
 }
 
 #[benchmarks]
@@ -155,10 +162,10 @@ mod benchmarks {
 		let (task, members) = task_on::<T>(c);
 		let (last, others) = members.split_last().expect("a member");
 		for m in others {
-			Pallet::<T>::commit_result(RawOrigin::Signed(m.clone()).into(), task, commitment_of::<T>(task, m)).expect("member");
+			Pallet::<T>::commit_result(RawOrigin::Signed(m.clone()).into(), task, commitment_of::<T>(task, m, c)).expect("member");
 		}
 		#[extrinsic_call]
-		_(RawOrigin::Signed(last.clone()), task, commitment_of::<T>(task, last));
+		_(RawOrigin::Signed(last.clone()), task, commitment_of::<T>(task, last, c));
 		assert!(!Pallet::<T>::commitments_open(&task));
 	}
 
@@ -168,14 +175,14 @@ mod benchmarks {
 	fn submit_result(c: Linear<1, { T::MaxCommitteeSize::get() }>) {
 		let (task, members) = task_on::<T>(c);
 		for m in &members {
-			Pallet::<T>::commit_result(RawOrigin::Signed(m.clone()).into(), task, commitment_of::<T>(task, m)).expect("member");
+			Pallet::<T>::commit_result(RawOrigin::Signed(m.clone()).into(), task, commitment_of::<T>(task, m, c)).expect("member");
 		}
 		for m in &members[..members.len() - 1] {
-			Pallet::<T>::submit_result(RawOrigin::Signed(m.clone()).into(), task, result_of::<T>(), SALT).expect("member");
+			Pallet::<T>::submit_result(RawOrigin::Signed(m.clone()).into(), task, result_of::<T>(), other_runs::<T>(c), SALT).expect("member");
 		}
 		let last = members[members.len() - 1].clone();
 		#[extrinsic_call]
-		_(RawOrigin::Signed(last), task, result_of::<T>(), SALT);
+		_(RawOrigin::Signed(last), task, result_of::<T>(), other_runs::<T>(c), SALT);
 		assert_eq!(Tasks::<T>::get(task).expect("exists").status, TaskStatus::Completed);
 	}
 
@@ -238,10 +245,10 @@ mod benchmarks {
 		}
 		for task in Tasks::<T>::iter_keys().collect::<Vec<_>>() {
 			for m in &members {
-				let _ = Pallet::<T>::commit_result(RawOrigin::Signed(m.clone()).into(), task, commitment_of::<T>(task, m));
+				let _ = Pallet::<T>::commit_result(RawOrigin::Signed(m.clone()).into(), task, commitment_of::<T>(task, m, c));
 			}
 			for m in &members {
-				let _ = Pallet::<T>::submit_result(RawOrigin::Signed(m.clone()).into(), task, result_of::<T>(), SALT);
+				let _ = Pallet::<T>::submit_result(RawOrigin::Signed(m.clone()).into(), task, result_of::<T>(), other_runs::<T>(c), SALT);
 			}
 		}
 		let at = frame_system::Pallet::<T>::block_number().saturating_add(T::TaskDeadline::get()).saturating_add(T::TaskRetention::get());

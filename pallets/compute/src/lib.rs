@@ -10,11 +10,12 @@
 //!   holding the inputs; the task id is the hash of the task. Committee members first commit to
 //!   their result ([`Pallet::commit_result`]), then reveal it ([`Pallet::submit_result`]) once
 //!   commitments are closed, so that nobody can copy a result it has not computed; a majority
-//!   of identical reveals completes the task once every member that committed has revealed or
-//!   the reveal window has ended (so block authors do not choose whose honest reveal is paid):
-//!   the agreeing workers are paid the gas used (at
-//!   most the limit), the rest is released, and dissenters are slashed for ResultMismatch (not
-//!   a member that revealed the same outcome from another run of the task: it gets nothing). Past
+//!   of votes for one run (each member votes for every run it completed with its outcome)
+//!   completes the task once every member that committed has revealed or the reveal window has
+//!   ended (so block authors do not choose whose honest reveal is paid): the workers that voted
+//!   for it are paid the gas used (at most the limit), the rest is released, and dissenters are
+//!   slashed for ResultMismatch (not a member that revealed the same outcome from other runs of
+//!   the task only: it gets nothing). Past
 //!   the deadline a pending task fails, the requester is refunded and members who did not
 //!   answer are slashed for Timeout.
 //! * Gas: the price of each operation of a compiled circuit (add, multiplication, opening,
@@ -165,19 +166,34 @@ pub struct TaskResult<T: Config> {
 }
 
 impl<T: Config> TaskResult<T> {
-	/// Whether `other` says the same about the task: the same outputs, ledger writes, new secrets
-	/// and gas, perhaps from another run (another transcript).
-	pub fn same_outcome(&self, other: &Self) -> bool {
-		self.outputs == other.outputs && self.new_secrets == other.new_secrets && self.ledger_writes == other.ledger_writes && self.gas_used == other.gas_used
+	/// What the result says about the task, whichever run computed it: the hash of its outputs,
+	/// new secrets, ledger writes and gas, without the run's transcript root.
+	pub fn outcome(&self) -> H256 {
+		H256(sp_io::hashing::blake2_256(&(&self.outputs, &self.new_secrets, &self.ledger_writes, self.gas_used).encode()))
 	}
 }
 
-/// What a member commits to before revealing its result `result_hash` (the blake2-256 of the
-/// SCALE-encoded result): `blake2_256("enigma/result-commitment/v1" ‖ task ‖ member ‖ result_hash ‖ salt)`.
+/// The runs of a task a member completed, by transcript root: it votes for each (the first is
+/// its result's own run, whose shares it keeps).
+pub type RunsOf<T> = BoundedVec<H256, <T as Config>::MaxCommitteeSize>;
+
+/// What a member's reveal hashes to, and commits to beforehand ([`result_commitment`]): the
+/// blake2-256 of the SCALE-encoded result and the other runs it votes for, or of the result
+/// alone when it votes for its result's run only (as every reveal hashed before members voted
+/// for several runs, so a commitment made then still opens).
+pub fn reveal_hash<T: Config>(result: &TaskResult<T>, other_runs: &[H256]) -> H256 {
+	match other_runs {
+		[] => H256(sp_io::hashing::blake2_256(&result.encode())),
+		_ => H256(sp_io::hashing::blake2_256(&(result, other_runs).encode())),
+	}
+}
+
+/// What a member commits to before revealing its result and runs, `reveal_hash`
+/// ([`reveal_hash`]): `blake2_256("enigma/result-commitment/v1" ‖ task ‖ member ‖ reveal_hash ‖ salt)`.
 /// The member's account is inside, so a commitment copied from another member never opens; the
 /// salt (32 random bytes the member keeps) hides results that are easy to guess, such as a bit.
-pub fn result_commitment<AccountId: Encode>(task: H256, member: &AccountId, result_hash: H256, salt: &[u8; 32]) -> H256 {
-	H256(sp_io::hashing::blake2_256(&(b"enigma/result-commitment/v1", task, member, result_hash, salt).encode()))
+pub fn result_commitment<AccountId: Encode>(task: H256, member: &AccountId, reveal_hash: H256, salt: &[u8; 32]) -> H256 {
+	H256(sp_io::hashing::blake2_256(&(b"enigma/result-commitment/v1", task, member, reveal_hash, salt).encode()))
 }
 
 /// Why a committee member gives up on a task without a result.
@@ -377,13 +393,15 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type RevealFrom<T: Config> = StorageMap<_, Identity, H256, BlockNumberFor<T>>;
 
-	/// Each member's revealed result for a task: its hash.
+	/// Each member's reveal for a task: its result's outcome ([`TaskResult::outcome`]) and the
+	/// runs (transcript roots) it votes for.
 	#[pallet::storage]
-	pub type Submissions<T: Config> = StorageDoubleMap<_, Identity, H256, Blake2_128Concat, T::AccountId, H256>;
+	pub type Submissions<T: Config> = StorageDoubleMap<_, Identity, H256, Blake2_128Concat, T::AccountId, (H256, RunsOf<T>)>;
 
-	/// Distinct results submitted for a task, with how many members submitted each.
+	/// The distinct outcomes revealed for a task, by outcome hash (the result as its first
+	/// revealer sent it; the agreed run's root replaces its transcript root).
 	#[pallet::storage]
-	pub type Candidates<T: Config> = StorageDoubleMap<_, Identity, H256, Identity, H256, (ResultOf<T>, u32)>;
+	pub type Candidates<T: Config> = StorageDoubleMap<_, Identity, H256, Identity, H256, ResultOf<T>>;
 
 	/// Members that gave up on a task, and why. An abort is an answer: the member is not late.
 	#[pallet::storage]
@@ -773,38 +791,46 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// A committee member reveals the result it committed to, with the commitment's salt,
-		/// once commitments are closed. A majority of identical results completes the task, once
-		/// every member that committed has revealed or the reveal window has ended
-		/// ([`Pallet::settle_or_wait`]): every member that revealed the agreed result is paid.
+		/// A committee member reveals the result it committed to, with the other runs of the task
+		/// it completed (their transcript roots) and the commitment's salt, once commitments are
+		/// closed. The member votes for each of its runs; a run with the votes of a majority of
+		/// the committee completes the task, once every member that committed has revealed or the
+		/// reveal window has ended ([`Pallet::settle_or_wait`]): every member that voted for it is
+		/// paid. A member that sat in several completed runs votes for all of them, so a liar that
+		/// lets runs complete for some members and not others cannot split the honest votes: the
+		/// run without the liar has every honest member's.
 		#[pallet::call_index(4)]
 		// The measured weight plus the commitment and reveal block read (until the next run of
 		// `scripts/benchmark-weights.sh` measures the commitment check with the rest).
-		// Plus the candidates read to find an agreed result and the settlement written.
-		#[pallet::weight(Pallet::<T>::completing_weight().saturating_add(T::DbWeight::get().reads_writes(T::MaxCommitteeSize::get() as u64 + 1, 1)))]
-		pub fn submit_result(origin: OriginFor<T>, task: H256, result: ResultOf<T>, salt: [u8; 32]) -> DispatchResult {
+		// Plus every member's reveal read to count the votes (up to three times: before and after
+		// this one's, and to see whether a quorum is still possible), and the candidate written.
+		#[pallet::weight(Pallet::<T>::completing_weight().saturating_add(T::DbWeight::get().reads_writes(3 * T::MaxCommitteeSize::get() as u64 + 2, 2)))]
+		pub fn submit_result(origin: OriginFor<T>, task: H256, result: ResultOf<T>, other_runs: RunsOf<T>, salt: [u8; 32]) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let (info, members) = Self::open_task(task, &who)?;
 			ensure!(!Submissions::<T>::contains_key(task, &who), Error::<T>::AlreadySubmitted);
 			let commitment = Commitments::<T>::get(task, &who).ok_or(Error::<T>::NotCommitted)?;
 			ensure!(!Self::commitments_open(&task), Error::<T>::RevealNotOpen);
-			let hash = H256(sp_io::hashing::blake2_256(&result.encode()));
-			ensure!(result_commitment(task, &who, hash, &salt) == commitment, Error::<T>::CommitmentMismatch);
+			ensure!(result_commitment(task, &who, reveal_hash(&result, &other_runs), &salt) == commitment, Error::<T>::CommitmentMismatch);
 			ensure!(result.gas_used <= info.gas_limit, Error::<T>::GasLimitExceeded);
 			Self::check_new_secrets(task, &info, &result.new_secrets)?;
-			Submissions::<T>::insert(task, &who, hash);
-			let votes = Candidates::<T>::mutate(task, hash, |entry| {
-				let entry = entry.get_or_insert_with(|| (result, 0));
-				entry.1 += 1;
-				entry.1
-			});
-			Self::deposit_event(Event::ResultSubmitted { task, worker: who });
+			// A member sits in at most as many runs as the committee has members, each once.
+			let mut runs = other_runs;
+			runs.try_insert(0, result.transcript_root).map_err(|_| Error::<T>::InvalidResult)?;
+			ensure!(runs.len() <= members.len(), Error::<T>::InvalidResult);
+			ensure!(runs.iter().enumerate().all(|(i, r)| !runs[..i].contains(r)), Error::<T>::InvalidResult);
 			let quorum = T::Workers::quorum(members.len() as u32);
-			if votes >= quorum {
-				Self::settle_or_wait(task, info, hash, votes == quorum, &members);
-			} else if let Some(agreed) = Self::agreed(&task, quorum) {
-				// A late dissent: the agreed result may be all that was still waited for.
-				Self::settle_or_wait(task, info, agreed, false, &members);
+			let before = Self::agreed(&task, quorum);
+			let outcome = result.outcome();
+			Submissions::<T>::insert(task, &who, (outcome, runs));
+			if !Candidates::<T>::contains_key(task, outcome) {
+				Candidates::<T>::insert(task, outcome, result);
+			}
+			Self::deposit_event(Event::ResultSubmitted { task, worker: who });
+			if let Some(agreed) = Self::agreed(&task, quorum) {
+				// The reveal that made the first quorum schedules the settlement; a later one (a
+				// late dissent, another vote) may be all that was still waited for.
+				Self::settle_or_wait(task, info, agreed, before.is_none(), &members);
 			} else if !Self::can_complete(&task, &members) {
 				Self::fail(task, info, &members);
 			}
@@ -879,9 +905,10 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
-		fn complete(task: H256, mut info: TaskOf<T>, agreed: H256, members: &[T::AccountId]) {
-			let Some((result, _)) = Candidates::<T>::get(task, agreed) else { return };
-			let quorum: Vec<T::AccountId> = members.iter().filter(|m| Submissions::<T>::get(task, *m) == Some(agreed)).cloned().collect();
+		fn complete(task: H256, mut info: TaskOf<T>, agreed: (H256, H256), members: &[T::AccountId]) {
+			let Some(mut result) = Candidates::<T>::get(task, agreed.0) else { return };
+			result.transcript_root = agreed.1;
+			let quorum: Vec<T::AccountId> = members.iter().filter(|m| Self::voted_for(&task, m, agreed)).cloned().collect();
 			// Pay the agreeing workers from the held gas; release the rest.
 			let reason: T::RuntimeHoldReason = HoldReason::TaskGas.into();
 			let fee = if result.gas_used < info.gas_limit { result.gas_used } else { info.gas_limit };
@@ -891,20 +918,15 @@ pub mod pallet {
 			}
 			let unused = info.gas_limit.saturating_sub(share.saturating_mul((quorum.len() as u32).into()));
 			let _ = T::Currency::release(&reason, &info.requester, unused.min(T::Currency::balance_on_hold(&reason, &info.requester)), Precision::BestEffort);
-			// Dissenters are slashed, but not a member that revealed the same outcome from another
-			// run of the task (another transcript): when a run fails with everyone alive, members
-			// run the task without each member at once, and an honest member may have completed
-			// the run the others could not. It is not paid either, and its submission is dropped so
-			// no report can call it a dissent. Everyone is released from the task.
+			// Dissenters are slashed, but not a member that revealed the same outcome from other
+			// runs of the task only (other transcripts): when a run fails with everyone alive,
+			// members run the task without each member at once, and an honest member may have
+			// completed only runs the others could not. It is not paid either, and its submission
+			// is dropped so no report can call it a dissent. Everyone is released from the task.
 			for m in members {
 				match Submissions::<T>::get(task, m) {
-					Some(h) if h != agreed => {
-						if Candidates::<T>::get(task, h).is_some_and(|(theirs, _)| theirs.same_outcome(&result)) {
-							Submissions::<T>::remove(task, m);
-						} else {
-							T::Workers::slash(&task, m, Offence::ResultMismatch, &quorum);
-						}
-					},
+					Some((outcome, _)) if outcome != agreed.0 => T::Workers::slash(&task, m, Offence::ResultMismatch, &quorum),
+					Some(_) if !quorum.contains(m) => Submissions::<T>::remove(task, m),
 					_ => {},
 				}
 				T::Workers::note_finished(m, quorum.contains(m));
@@ -1056,10 +1078,35 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// The revealed result a quorum of members agree on, if any (two cannot: a quorum is a
-		/// majority).
-		fn agreed(task: &H256, quorum: u32) -> Option<H256> {
-			Candidates::<T>::iter_prefix(task).find(|(_, (_, votes))| *votes >= quorum).map(|(hash, _)| hash)
+		/// The run a quorum of members voted for, if any, as (outcome, transcript root): the
+		/// [`Self::leading`] one. (Two outcomes cannot both have a quorum: a quorum is a
+		/// majority, and each member reveals one outcome.)
+		fn agreed(task: &H256, quorum: u32) -> Option<(H256, H256)> {
+			Self::leading(task).filter(|(_, votes)| *votes >= quorum).map(|(run, _)| run)
+		}
+
+		/// The run of `task` with the most votes so far, as (outcome, transcript root), and its
+		/// votes (the members that revealed that outcome and completed that run). Between runs
+		/// with as many votes, the one most voters kept (listed first: they hold its shares where
+		/// the others are), then the lowest root: the order in which block authors include the
+		/// reveals does not choose the run, nor so who goes unpaid.
+		fn leading(task: &H256) -> Option<((H256, H256), u32)> {
+			let mut tally = alloc::collections::BTreeMap::<(H256, H256), (u32, u32)>::new();
+			for (outcome, runs) in Submissions::<T>::iter_prefix_values(task) {
+				for (i, root) in runs.iter().enumerate() {
+					let (votes, kept) = tally.entry((outcome, *root)).or_default();
+					*votes += 1;
+					*kept += u32::from(i == 0);
+				}
+			}
+			// Ascending runs: `max_by_key` keeps the last of equal keys, so the reversed order
+			// makes it keep the lowest run.
+			tally.into_iter().rev().max_by_key(|(_, (votes, kept))| (*votes, *kept)).map(|(run, (votes, _))| (run, votes))
+		}
+
+		/// Whether member `who` voted for the run `run` (outcome, transcript root) of `task`.
+		fn voted_for(task: &H256, who: &T::AccountId, run: (H256, H256)) -> bool {
+			Submissions::<T>::get(task, who).is_some_and(|(outcome, runs)| outcome == run.0 && runs.contains(&run.1))
 		}
 
 		/// A quorum agrees on `agreed`. The task completes now if no member that committed is
@@ -1067,7 +1114,7 @@ pub mod pallet {
 		/// reveals opened, or the deadline if sooner), so that every member that revealed the agreed
 		/// result by then is paid, and not only those whose reveals the block authors took first.
 		/// `first` is true for the reveal that made the quorum: it schedules the settlement.
-		fn settle_or_wait(task: H256, info: TaskOf<T>, agreed: H256, first: bool, members: &[T::AccountId]) {
+		fn settle_or_wait(task: H256, info: TaskOf<T>, agreed: (H256, H256), first: bool, members: &[T::AccountId]) {
 			let now = frame_system::Pallet::<T>::block_number();
 			let waiting = members.iter().any(|m| Commitments::<T>::contains_key(task, m) && !Submissions::<T>::contains_key(task, m));
 			let window_ends = RevealFrom::<T>::get(task).unwrap_or(now).saturating_add(T::RevealWindow::get()).min(info.deadline);
@@ -1097,7 +1144,7 @@ pub mod pallet {
 		/// result's votes plus the members that may still reveal one (committed and not revealed,
 		/// or, while commitments are open, not answered yet).
 		fn can_complete(task: &H256, members: &[T::AccountId]) -> bool {
-			let best = Candidates::<T>::iter_prefix_values(task).map(|(_, votes)| votes as usize).max().unwrap_or(0);
+			let best = Self::leading(task).map_or(0, |(_, votes)| votes as usize);
 			let open = Self::commitments_open(task);
 			let undecided = members
 				.iter()
@@ -1303,16 +1350,16 @@ pub mod pallet {
 			if !members.contains(offender) {
 				return None;
 			}
-			let submitted = |m: &T::AccountId| Submissions::<T>::get(task, m);
 			match offence {
 				// The deadline slashes the late itself (`expire`), so a report has nothing to add:
 				// a task a quorum completed cannot tell a slow member from a dead one, and a task
 				// that failed before its deadline (a split vote, aborts) was not waiting for anyone.
 				Offence::Timeout => None,
 				Offence::ResultMismatch => {
-					let agreed = H256(sp_io::hashing::blake2_256(&Results::<T>::get(task)?.encode()));
-					let theirs = submitted(offender)?;
-					(theirs != agreed).then(|| members.iter().filter(|m| submitted(m) == Some(agreed)).cloned().collect())
+					let result = Results::<T>::get(task)?;
+					let agreed = (result.outcome(), result.transcript_root);
+					let (theirs, _) = Submissions::<T>::get(task, offender)?;
+					(theirs != agreed.0).then(|| members.iter().filter(|m| Self::voted_for(task, m, agreed)).cloned().collect())
 				},
 				// A deviation shown by a signed message: the other members were honest here.
 				Offence::Misbehaviour => {

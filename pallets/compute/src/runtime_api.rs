@@ -24,6 +24,9 @@ pub struct TaskView<AccountId, Balance, BlockNumber> {
 	/// Members reveal their results now: a reveal sent at this block lands where reveals are
 	/// open (commitments closed).
 	pub reveal_open: bool,
+	/// Once the task completed: the transcript root of the run its committee agreed on (a
+	/// member that completed several runs hands out that run's shares).
+	pub result_root: Option<H256>,
 }
 
 /// A registered secret.

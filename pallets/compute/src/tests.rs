@@ -1,5 +1,4 @@
-use crate::{mock::*, new_secret_id, result_commitment, AbortReason, Error, Event, HoldReason, NewSecret, Results, RevealFrom, Secrets, TaskResult, TaskStatus, Tasks, ValueKind};
-use codec::Encode;
+use crate::{mock::*, new_secret_id, result_commitment, reveal_hash, AbortReason, Error, Event, HoldReason, NewSecret, Results, RevealFrom, Secrets, TaskResult, TaskStatus, Tasks, ValueKind};
 use frame_support::dispatch::DispatchResult;
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold, BoundedVec};
 use pallet_shared_identity::predicate::{Grant, Node, Permission};
@@ -78,12 +77,20 @@ fn salt(who: u64) -> [u8; 32] {
 }
 
 fn commit(who: u64, task: H256, result: &ResultT) -> DispatchResult {
-	let hash = H256(sp_io::hashing::blake2_256(&result.encode()));
-	SecretCompute::commit_result(RuntimeOrigin::signed(who), task, result_commitment(task, &who, hash, &salt(who)))
+	commit_runs(who, task, result, &[])
 }
 
 fn reveal(who: u64, task: H256, result: &ResultT) -> DispatchResult {
-	SecretCompute::submit_result(RuntimeOrigin::signed(who), task, result.clone(), salt(who))
+	reveal_runs(who, task, result, &[])
+}
+
+/// A member that completed several runs commits to its result and the other runs' roots.
+fn commit_runs(who: u64, task: H256, result: &ResultT, other_runs: &[H256]) -> DispatchResult {
+	SecretCompute::commit_result(RuntimeOrigin::signed(who), task, result_commitment(task, &who, reveal_hash(result, other_runs), &salt(who)))
+}
+
+fn reveal_runs(who: u64, task: H256, result: &ResultT, other_runs: &[H256]) -> DispatchResult {
+	SecretCompute::submit_result(RuntimeOrigin::signed(who), task, result.clone(), bounded(other_runs.to_vec()), salt(who))
 }
 
 /// `members` commit to `result`, wait for reveals to open (at once when every member answered,
@@ -211,7 +218,7 @@ fn a_quorum_completes_the_task_pays_the_workers_and_slashes_the_dissenter() {
 		assert_noop!(reveal(11, task, &good), Error::<Test>::AlreadySubmitted);
 		assert_noop!(reveal(STRANGER, task, &good), Error::<Test>::NotInCommittee);
 		assert_noop!(reveal(12, task, &bad), Error::<Test>::CommitmentMismatch);
-		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(12), task, good.clone(), salt(11)), Error::<Test>::CommitmentMismatch);
+		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(12), task, good.clone(), bounded(vec![]), salt(11)), Error::<Test>::CommitmentMismatch);
 		assert_ok!(reveal(12, task, &good));
 		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Pending, "two of four is no majority");
 		assert_ok!(reveal(13, task, &good));
@@ -676,7 +683,7 @@ fn a_member_cannot_copy_a_result_it_did_not_compute() {
 		run_to(from);
 		assert_ok!(reveal(11, task, &good));
 		// ...and cannot open it, not even with 11's salt, which 11's reveal made public.
-		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(14), task, good.clone(), salt(11)), Error::<Test>::CommitmentMismatch);
+		assert_noop!(SecretCompute::submit_result(RuntimeOrigin::signed(14), task, good.clone(), bounded(vec![]), salt(11)), Error::<Test>::CommitmentMismatch);
 		assert_noop!(reveal(14, task, &good), Error::<Test>::CommitmentMismatch);
 		let free14 = Balances::free_balance(14);
 		assert_ok!(reveal(12, task, &good));
@@ -760,6 +767,103 @@ fn the_same_outcome_from_another_run_is_neither_paid_nor_slashed() {
 			assert_ok!(reveal(w, task, &rerun));
 		}
 		System::assert_has_event(pallet_workers::Event::Slashed { task, worker: 14, offence: Offence::ResultMismatch, amount: 1_000 }.into());
+	});
+}
+
+/// After a run with everyone failed, a liar (14) that lets the reruns it sits in complete for
+/// some members and not others can no longer split the honest members' votes: each votes for
+/// every run it completed, and the run without the liar has all three votes. Under the old
+/// count (one vote per member, for its own result) the three honest members picked three runs
+/// and the task failed.
+#[test]
+fn a_liar_cannot_split_the_honest_votes_among_runs() {
+	new_test_ext().execute_with(|| {
+		let (_, contract, secret) = setup();
+		let outcome = result(b"avg=63600", 900, vec![], vec![]);
+		let run = |root: u8| ResultT { transcript_root: H256::repeat_byte(root), ..outcome.clone() };
+		// The runs without 14 (A, honest), without 12 (B) and without 11 (C).
+		let (a, b, c) = (run(0xA), run(0xB), run(0xC));
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		let votes: [(u64, &ResultT, Vec<H256>); 4] = [
+			(11, &b, vec![a.transcript_root]),
+			(12, &c, vec![a.transcript_root]),
+			(13, &a, vec![]),
+			(14, &b, vec![c.transcript_root]),
+		];
+		for (w, result, others) in &votes {
+			assert_ok!(commit_runs(*w, task, result, others));
+		}
+		run_to(RevealFrom::<Test>::get(task).unwrap());
+		// A member reveals exactly the runs it committed to.
+		assert_noop!(reveal_runs(11, task, &b, &[]), Error::<Test>::CommitmentMismatch);
+		for (w, result, others) in &votes {
+			assert_ok!(reveal_runs(*w, task, result, others));
+		}
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Completed);
+		assert_eq!(Results::<Test>::get(task).unwrap().transcript_root, a.transcript_root, "the run every honest member completed");
+		for w in [11, 12, 13] {
+			assert_eq!(Balances::free_balance(w), 100_000 - STAKE + 300, "{w} voted for the agreed run and is paid a third");
+		}
+		assert_eq!((Balances::free_balance(14), staked(14)), (100_000 - STAKE, STAKE), "14: not in the agreed run, not paid, not slashed");
+		assert!(!System::events().iter().any(|r| matches!(r.event, RuntimeEvent::Workers(pallet_workers::Event::Slashed { .. }))));
+	});
+}
+
+/// When every run without one member completes, each run has the votes of its three members:
+/// the tie goes to the run most members kept (listed first), whatever order the block author
+/// includes the reveals in. Members 11-13 keep the run without 14, and 14 the run without 13.
+#[test]
+fn the_agreed_run_does_not_depend_on_the_reveal_order() {
+	new_test_ext().execute_with(|| {
+		let (_, contract, secret) = setup();
+		let outcome = result(b"avg=63600", 900, vec![], vec![]);
+		// The run without member `k`, by its transcript root.
+		let without = |k: u8| H256::repeat_byte(k);
+		let runs_of = |w: u64| -> Vec<H256> { [14u8, 13, 12, 11].into_iter().filter(|k| u64::from(*k) != w).map(without).collect() };
+		for order in [[11u64, 12, 13, 14], [14, 13, 12, 11]] {
+			assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+			let task = last_task();
+			let before: Vec<u64> = [11, 12, 13, 14].iter().map(|w| Balances::free_balance(w)).collect();
+			for w in order {
+				let runs = runs_of(w);
+				let kept = ResultT { transcript_root: runs[0], ..outcome.clone() };
+				assert_ok!(commit_runs(w, task, &kept, &runs[1..]));
+			}
+			run_to(RevealFrom::<Test>::get(task).unwrap());
+			for w in order {
+				let runs = runs_of(w);
+				let kept = ResultT { transcript_root: runs[0], ..outcome.clone() };
+				assert_ok!(reveal_runs(w, task, &kept, &runs[1..]));
+			}
+			assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Completed);
+			assert_eq!(Results::<Test>::get(task).unwrap().transcript_root, without(14), "reveal order {order:?}");
+			let gained: Vec<u64> = [11, 12, 13, 14].iter().zip(&before).map(|(w, b)| Balances::free_balance(w) - b).collect();
+			assert_eq!(gained, vec![300, 300, 300, 0], "reveal order {order:?}");
+		}
+	});
+}
+
+/// A member votes for each run once, and for no more runs than the committee has members.
+#[test]
+fn repeated_or_too_many_runs_are_refused() {
+	new_test_ext().execute_with(|| {
+		let (_, contract, secret) = setup();
+		let good = result(b"avg=63600", 900, vec![], vec![]);
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		let twice = vec![H256::repeat_byte(1), H256::repeat_byte(1)];
+		let own = vec![good.transcript_root];
+		let five: Vec<H256> = (1..=4).map(H256::repeat_byte).collect();
+		assert_ok!(commit_runs(11, task, &good, &twice));
+		assert_ok!(commit_runs(12, task, &good, &own));
+		assert_ok!(commit_runs(13, task, &good, &five));
+		assert_ok!(commit(14, task, &good));
+		run_to(RevealFrom::<Test>::get(task).unwrap());
+		assert_noop!(reveal_runs(11, task, &good, &twice), Error::<Test>::InvalidResult);
+		assert_noop!(reveal_runs(12, task, &good, &own), Error::<Test>::InvalidResult);
+		assert_noop!(reveal_runs(13, task, &good, &five), Error::<Test>::InvalidResult);
+		assert_ok!(reveal(14, task, &good));
 	});
 }
 

@@ -11,7 +11,9 @@
 // commitments, names it, and reconstructs the true value from the others. Then a member started
 // with `--misbehave wrong-values` shifts every value it sends: the checks fail without naming it,
 // so the others run without each member at once, the run without it completes, and it gets
-// nothing (nothing proves it lied, so nobody is slashed). And a member that stalls every run it is
+// nothing (nothing proves it lied, so nobody is slashed). When it lies in the first run only,
+// every run without one member completes and each member votes for all three it sat in: one run
+// gets a quorum. And a member that stalls every run it is
 // in: the run without it completes, and when the deadline is too near for that, every member
 // gives up openly before it, so no honest member is late (and slashed). Last, a member honest in
 // every run that hands the owner false shares of private outputs: four shares correct one false
@@ -231,6 +233,36 @@ test('a member that sends well-formed wrong values: the others run without each 
   assert.ok(honestLogs.every((log) => /every member answers: running without each member at once/.test(log)),
     'every honest member saw the first run fail and ran without each member');
   // Nothing proves who lied, so nobody is slashed: every stake, Alice's too, is as it was.
+  assert.ok(!events.some((e) => e.section === 'workers' && e.method === 'Slashed'));
+  for (const m of members) {
+    assert.equal(await stakeOf(m), stakesBefore.get(m), `${m} kept its stake`);
+  }
+  unsubscribe();
+});
+
+test('a member that lies only in the run with everyone: each member votes for every rerun it completed, and one run gets a quorum', async () => {
+  assert.ok(contract, 'the first test set up the identity and the contract');
+  const keyring = new Keyring({ type: 'sr25519' });
+  const alice = keyring.addFromUri('//Alice');
+  // Alice's worker comes back lying in the first run only: every run without one member then
+  // completes, and each member sat in three of them.
+  const liar = workers.length - 1;
+  await workers[liar].stop();
+  workers[liar] = await new Daemon(WORKER_BIN, [...workers[liar].args.slice(0, -1), 'wrong-values-first'], workers[liar].logFile).start();
+  const { members, stakesBefore, events, unsubscribe, paid, task } = await surveyOnNewCommittee((members) =>
+    assert.ok(members.includes(alice.address)));
+  // Every member revealed one outcome and voted for its three runs. Every run had three votes:
+  // the chain took the run most members kept, and its three members were paid.
+  assert.equal(paid.length, 3, `paid: ${paid}`);
+  assert.ok(paid.every((m) => members.includes(m)));
+  const honestLogs = workers.slice(0, 3).map((w) => readFileSync(w.logFile, 'utf8'));
+  assert.ok(honestLogs.every((log) => /3 runs voted for/.test(log)), 'every honest member voted for its three runs');
+  // Each member kept the shares of every run it completed: the members of the agreed run hand
+  // out that run's shares of the private ranks, which the owner reconstructs.
+  const waited = await run(CLIENT_BIN, ['--rpc', node.wsUrl, 'task', 'wait', task, '--suri', seed, '--bootstrap', workers[0].address]);
+  assert.equal(waited.code, 0, waited.stderr);
+  const ranks = Object.fromEntries(SALARIES.map((s, i) => [`out${i + 1}`, String(1 + SALARIES.filter((o) => o > s).length)]));
+  assert.deepEqual(JSON.parse(waited.stdout.toString()).private, ranks, waited.stderr.toString());
   assert.ok(!events.some((e) => e.section === 'workers' && e.method === 'Slashed'));
   for (const m of members) {
     assert.equal(await stakeOf(m), stakesBefore.get(m), `${m} kept its stake`);

@@ -79,14 +79,15 @@ const resultOf = (value, gasUsed) => ({
   gasUsed,
 });
 
-// A member's commitment to `result` (pallet_secret_compute::result_commitment) and its reveal.
+// A member's commitment to `result` (pallet_secret_compute::result_commitment of reveal_hash:
+// the result's hash, as it votes for no other run) and its reveal.
 const SALT = u8aToHex(new Uint8Array(32).fill(7));
 const answer = (task, result, signer) => {
   const taskHex = typeof task === 'string' ? task : task.toHex();
-  const reveal = api.tx.secretCompute.submitResult(taskHex, result, SALT);
-  const resultHash = blake2AsU8a(reveal.method.args[1].toU8a());
+  const reveal = api.tx.secretCompute.submitResult(taskHex, result, [], SALT);
+  const revealHash = blake2AsU8a(reveal.method.args[1].toU8a());
   const commitment = blake2AsHex(u8aConcat(stringToU8a('enigma/result-commitment/v1'), hexToU8a(taskHex),
-    decodeAddress(signer.address), resultHash, hexToU8a(SALT)), 256);
+    decodeAddress(signer.address), revealHash, hexToU8a(SALT)), 256);
   return { commit: api.tx.secretCompute.commitResult(taskHex, commitment), reveal };
 };
 const revealsOpen = (task) => waitUntil('reveals open', async () => (await api.call.secretComputeApi.task(task)).unwrap().revealOpen.isTrue);
