@@ -246,6 +246,7 @@ impl_runtime_apis! {
 				reveal_open: t.status == pallet_secret_compute::TaskStatus::Pending && SecretCompute::reveal_due(&task),
 				status: t.status,
 				result_root: pallet_secret_compute::Results::<Runtime>::get(task).map(|r| r.transcript_root),
+				prices: t.prices,
 			})
 		}
 

@@ -108,7 +108,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	impl_name: alloc::borrow::Cow::Borrowed("enigma"),
 	authoring_version: 1,
 	// Bump on every change of runtime logic; `system.apply_authorized_upgrade` requires it.
-	spec_version: 103,
+	spec_version: 104,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -509,8 +509,9 @@ pub type UncheckedExtrinsic =
 	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Migrations to run on the next runtime upgrade, besides the pallets' own.
-type Migrations = ();
+/// Migrations to run on the next runtime upgrade, besides the pallets' own (each checks the
+/// pallet's storage version, so it runs once).
+type Migrations = (pallet_secret_compute::migrations::TasksRecordPrices<Runtime>,);
 
 pub type Executive = frame_executive::Executive<
 	Runtime,

@@ -167,9 +167,13 @@ fn parse_args(args: Option<&str>) -> Result<BTreeMap<String, PublicArg>, String>
 	PublicArg::parse_json(args.unwrap_or_default()).map_err(|e| format!("--args: {e}"))
 }
 
+/// The chain's gas prices now: what a task submitted now is quoted at.
 async fn prices(chain: &Chain) -> Result<Prices, String> {
-	let t = chain.price_table().await.map_err(|e| e.to_string())?;
-	Ok(Prices { add: t.add, mul: t.mul, open: t.open, input: t.input, round: t.round })
+	Ok(prices_of(chain.price_table().await.map_err(|e| e.to_string())?))
+}
+
+fn prices_of(t: pallet_secret_compute::PriceTable<enigma_runtime::Balance>) -> Prices {
+	Prices { add: t.add, mul: t.mul, open: t.open, input: t.input, round: t.round }
 }
 
 /// Compiles `entry` as the workers will for a task created at `block` by `submitter` (what
@@ -656,7 +660,8 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 			let source = contract_source(&chain, view.contract).await?;
 			let entry = String::from_utf8_lossy(&view.entry).to_string();
 			let args = parse_args(std::str::from_utf8(&view.public_args).ok().filter(|s| !s.is_empty()))?;
-			let compiled = compile(&source, &entry, &args, &prices(&chain).await?, view.created, &view.requester, view.members.len())?;
+			// At the task's own prices, as its members compiled it.
+			let compiled = compile(&source, &entry, &args, &prices_of(view.prices), view.created, &view.requester, view.members.len())?;
 			let mut public_iter = public.into_iter();
 			let mut public_out = serde_json::Map::new();
 			let mut private_out = serde_json::Map::new();

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{random_program, run_parties, WholeWords};
+use common::{plan_for, random_program, run_parties, WholeWords};
 use enigma_mpc::{
 	circuit::{execute, Circuit, Op, Recipient},
 	field::Fr,
@@ -27,16 +27,6 @@ fn assert_matches(circuit: &Circuit, inputs: &[Vec<Fr>], results: Vec<Vec<(Strin
 				assert_eq!(*got, None, "party {party} must not learn {name}");
 			}
 		}
-	}
-}
-
-fn plan_for(circuit: &Circuit) -> Plan {
-	let cost = circuit.cost();
-	Plan {
-		triples: 2 * cost.muls as usize + 16,
-		randoms: cost.muls as usize + 16,
-		// Every input value and every bit of a typed one is entered under a mask.
-		masks: circuit.input_widths().iter().map(|w| w.iter().map(|b| 1 + b.unwrap_or(0) as usize).sum::<usize>() + circuit.outputs.len() + 4).collect(),
 	}
 }
 

@@ -139,7 +139,9 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 		.map_err(local)?
 		.ok_or("contract not found")?;
 	let source = String::from_utf8(code).map_err(|_| "contract code is not UTF-8 source")?;
-	let table = chain.price_table().await.map_err(local)?;
+	// The prices the task was created at: a change since (governance) must not make members
+	// that compile before and after it disagree on the gas.
+	let table = view.prices;
 	let prices = Prices { add: table.add, mul: table.mul, open: table.open, input: table.input, round: table.round };
 	let entry = String::from_utf8(view.entry.clone()).map_err(|_| "entry point is not UTF-8")?;
 	let args = PublicArg::parse_json(std::str::from_utf8(&view.public_args).map_err(|_| "public args are not UTF-8")?)?;

@@ -32,6 +32,7 @@
 extern crate alloc;
 
 pub use pallet::*;
+pub mod migrations;
 pub mod runtime_api;
 pub mod weights;
 #[cfg(feature = "runtime-benchmarks")]
@@ -148,6 +149,11 @@ pub struct TaskInfo<T: Config> {
 	/// Held from the requester until the task's records are pruned (`TaskRetention` blocks
 	/// after its deadline), including room for the secrets it may create.
 	pub deposit: BalanceOf<T>,
+	/// The gas prices when the task was created. Its members price its circuit at these: a
+	/// price change while it runs (governance may make one at any block) would otherwise give
+	/// members that compile before and after it different gas, a split vote, and the minority
+	/// slashed for a result it computed honestly.
+	pub prices: PriceTable<BalanceOf<T>>,
 }
 
 /// What a committee member reports for a task.
@@ -259,7 +265,7 @@ impl MisbehaviourProof {
 }
 
 /// Gas prices, in plancks per operation.
-#[derive(Encode, Decode, Clone, Copy, PartialEq, Eq, Debug, TypeInfo)]
+#[derive(Encode, Decode, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
 pub struct PriceTable<Balance> {
 	pub add: Balance,
 	pub mul: Balance,
@@ -273,7 +279,11 @@ pub mod pallet {
 	use super::*;
 	use frame_system::pallet_prelude::*;
 
+	/// 1: tasks record the gas prices they were created at ([`crate::migrations`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -736,7 +746,7 @@ pub mod pallet {
 			T::Currency::hold(&HoldReason::TaskGas.into(), &who, gas_limit).map_err(|_| Error::<T>::CannotPayGas)?;
 			// The task's record, its members' commitments and reveals and its result (at their
 			// largest), and the secrets it may create.
-			let bytes = (inputs.len() * 32 + entry.len() + public_args.len() + 256 + 40)
+			let bytes = (inputs.len() * 32 + entry.len() + public_args.len() + 256 + 40 + PriceTable::<BalanceOf<T>>::max_encoded_len())
 				.saturating_add(ResultOf::<T>::max_encoded_len().saturating_mul(2))
 				.saturating_add(192usize.saturating_mul(members.len()))
 				.saturating_add(Self::new_secret_size(members.len()).saturating_mul(T::MaxNewSecrets::get() as usize));
@@ -765,6 +775,7 @@ pub mod pallet {
 					deadline,
 					status: TaskStatus::Pending,
 					deposit,
+					prices: Self::price_table(),
 				},
 			);
 			Self::deposit_event(Event::TaskCreated { task, contract, committee, deadline });

@@ -43,6 +43,9 @@ impl pallet_shared_identity::Config for Test {
 }
 
 parameter_types! {
+	/// The price of a multiplication: a storage parameter, so a test can change it mid-task as
+	/// governance may.
+	pub storage GasPriceMul: u64 = 100;
 	pub SlashFraction: Perbill = Perbill::from_percent(10);
 }
 
@@ -84,7 +87,7 @@ impl pallet_secret_compute::Config for Test {
 	type Identity = SharedIdentity;
 	type Workers = Workers;
 	type GasPriceAdd = ConstU64<1>;
-	type GasPriceMul = ConstU64<100>;
+	type GasPriceMul = GasPriceMul;
 	type GasPriceOpen = ConstU64<100>;
 	type GasPriceInput = ConstU64<200>;
 	type GasPriceRound = ConstU64<1_000>;

@@ -27,6 +27,8 @@ pub struct TaskView<AccountId, Balance, BlockNumber> {
 	/// Once the task completed: the transcript root of the run its committee agreed on (a
 	/// member that completed several runs hands out that run's shares).
 	pub result_root: Option<H256>,
+	/// The gas prices at the task's creation, at which its members price its circuit.
+	pub prices: PriceTable<Balance>,
 }
 
 /// A registered secret.

@@ -1,4 +1,4 @@
-use crate::{mock::*, new_secret_id, result_commitment, reveal_hash, AbortReason, Error, Event, HoldReason, NewSecret, Results, RevealFrom, Secrets, TaskResult, TaskStatus, Tasks, ValueKind};
+use crate::{mock::*, new_secret_id, result_commitment, reveal_hash, AbortReason, Error, Event, HoldReason, NewSecret, PriceTable, Results, RevealFrom, Secrets, TaskResult, TaskStatus, Tasks, ValueKind};
 use frame_support::dispatch::DispatchResult;
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold, BoundedVec};
 use pallet_shared_identity::predicate::{Grant, Node, Permission};
@@ -841,6 +841,25 @@ fn the_agreed_run_does_not_depend_on_the_reveal_order() {
 			let gained: Vec<u64> = [11, 12, 13, 14].iter().zip(&before).map(|(w, b)| Balances::free_balance(w) - b).collect();
 			assert_eq!(gained, vec![300, 300, 300, 0], "reveal order {order:?}");
 		}
+	});
+}
+
+/// Governance changes a price while a task runs: the task keeps the prices it was created at,
+/// which its members price its circuit at, so members that read them before and after the
+/// change still agree on its gas. A task created after the change has the new prices.
+#[test]
+fn a_task_keeps_the_prices_it_was_created_at() {
+	new_test_ext().execute_with(|| {
+		let (_, contract, secret) = setup();
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		assert_eq!(Tasks::<Test>::get(task).unwrap().prices.mul, 100);
+		GasPriceMul::set(&250);
+		assert_eq!(SecretCompute::price_table().mul, 250);
+		assert_eq!(Tasks::<Test>::get(task).unwrap().prices, PriceTable { mul: 100, ..SecretCompute::price_table() });
+		System::set_block_number(System::block_number() + 1);
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		assert_eq!(Tasks::<Test>::get(last_task()).unwrap().prices, SecretCompute::price_table());
 	});
 }
 

@@ -5,6 +5,7 @@ use enigma_mpc::{
 	circuit::{Circuit, Op, Recipient, Wire},
 	field::Fr,
 	error::Result,
+	preprocessing::Plan,
 	transport::{
 		mem::{network_with_timeout, MemTransport},
 		Transport,
@@ -48,6 +49,17 @@ impl<T: Transport> Transport for WholeWords<T> {
 	}
 	fn recv(&mut self, from: usize) -> Result<Vec<u8>> {
 		self.0.recv(from)
+	}
+}
+
+/// SPDZ material enough for `circuit`: triples and randoms for its multiplications (and the
+/// checks'), a mask for every input value, every bit of a typed one and every output.
+pub fn plan_for(circuit: &Circuit) -> Plan {
+	let cost = circuit.cost();
+	Plan {
+		triples: 2 * cost.muls as usize + 16,
+		randoms: cost.muls as usize + 16,
+		masks: circuit.input_widths().iter().map(|w| w.iter().map(|b| 1 + b.unwrap_or(0) as usize).sum::<usize>() + circuit.outputs.len() + 4).collect(),
 	}
 }
 
