@@ -22,7 +22,7 @@ use crate::{
 	channel::{P2pTransport, Sessions},
 	placement::{choose_holders, Placement},
 	protocol::{possession_proof, FrameCodec, MpcFrame, RecordRequest, RecordResponse, Refusal, APP_PROTOCOL, KAD_PROTOCOL, MPC_PROTOCOL, RECORD_PROTOCOL},
-	record::{get_message, unix_now, verify, Pointer, SignedPut, Signer},
+	record::{get_message, unix_now, verify, Pointer, SignedPut, Signer, GET_VALIDITY_SECS},
 	store::{self, DataStore, PersistentStore},
 };
 use codec::{Decode, Encode};
@@ -493,8 +493,11 @@ impl DhtHandle {
 	/// Fetches the record under `key` for `reader`, whose signature the holders check.
 	pub async fn get(&self, key: &Pointer, reader: &Signer) -> Result<SignedPut, DhtError> {
 		let key = *key;
-		let signature = reader.sign(&get_message(&key, &self.shared.local));
-		let request = RecordRequest::Get { key, reader: reader.account(), signature };
+		// Signed afresh each round: a get is good for `GET_VALIDITY_SECS` only.
+		let signed = || {
+			let signed_at = unix_now();
+			RecordRequest::Get { key, reader: reader.account(), signed_at, signature: reader.sign(&get_message(&key, &self.shared.local, signed_at)) }
+		};
 		let mut denied = false;
 		let mut tried = HashSet::new();
 		// This node first, then the first providers found, then all of them, then the closest
@@ -506,6 +509,7 @@ impl DhtHandle {
 				2 => self.ask(|reply| Command::Providers { key, first: false, reply }).await?.into_iter().collect(),
 				_ => self.ask(|reply| Command::ClosestPeers { key, reply }).await?,
 			};
+			let request = signed();
 			for peer in peers {
 				if !tried.insert(peer) {
 					continue;
@@ -700,9 +704,13 @@ async fn accept_put(shared: &Shared, handle: &DhtHandle, key: Pointer, put: Sign
 
 /// Answers a signed get from `requester`.
 async fn serve_get(shared: &Shared, requester: &PeerId, request: RecordRequest) -> RecordResponse {
-	let RecordRequest::Get { key, reader, signature } = request else { return RecordResponse::Refused(Refusal::Malformed) };
-	if !verify(&reader, &get_message(&key, requester), &signature) {
+	let RecordRequest::Get { key, reader, signed_at, signature } = request else { return RecordResponse::Refused(Refusal::Malformed) };
+	if !verify(&reader, &get_message(&key, requester, signed_at), &signature) {
 		return RecordResponse::Refused(Refusal::BadSignature);
+	}
+	let now = unix_now();
+	if now.abs_diff(signed_at) > GET_VALIDITY_SECS {
+		return RecordResponse::Refused(Refusal::Stale { signed_at, now });
 	}
 	let Some(put) = shared.data.get(&key) else { return RecordResponse::NotFound };
 	if put.record.is_expired(unix_now()) {

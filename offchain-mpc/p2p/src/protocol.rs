@@ -15,7 +15,7 @@ use futures::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use libp2p::StreamProtocol;
 use std::io;
 
-pub const RECORD_PROTOCOL: StreamProtocol = StreamProtocol::new("/enigma/record/1");
+pub const RECORD_PROTOCOL: StreamProtocol = StreamProtocol::new("/enigma/record/2");
 pub const MPC_PROTOCOL: StreamProtocol = StreamProtocol::new("/enigma/mpc/1");
 pub const KAD_PROTOCOL: StreamProtocol = StreamProtocol::new("/enigma/kad/1");
 /// Requests an application (the worker) answers: share deliveries, output collection.
@@ -27,8 +27,9 @@ pub enum RecordRequest {
 	/// holder). The holder checks that the record hashes to `key`.
 	Put { key: Pointer, put: SignedPut },
 	/// Send the record under `key`; `signature` is the reader's over
-	/// [`get_message`](crate::record::get_message)`(key, requesting peer)`.
-	Get { key: Pointer, reader: AccountId, signature: [u8; 64] },
+	/// [`get_message`](crate::record::get_message)`(key, requesting peer, signed_at)`, with
+	/// `signed_at` in unix seconds.
+	Get { key: Pointer, reader: AccountId, signed_at: u64, signature: [u8; 64] },
 	/// Prove that you hold `key`: answer with [`possession_proof`]`(nonce, record)`. The prober,
 	/// a holder itself, checks it against its own copy, so a peer that merely claims to hold the
 	/// record (a Sybil keeping repair from restoring k copies) is not counted. The fresh nonce
@@ -59,6 +60,10 @@ pub enum Refusal {
 	NotPermitted,
 	#[error("the record has expired")]
 	Expired,
+	/// A get signed further from this node's clock than
+	/// [`GET_VALIDITY_SECS`](crate::record::GET_VALIDITY_SECS).
+	#[error("the request was signed at {signed_at}, too far from this node's clock ({now})")]
+	Stale { signed_at: u64, now: u64 },
 	#[error("the request could not be decoded")]
 	Malformed,
 }

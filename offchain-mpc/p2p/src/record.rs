@@ -19,7 +19,7 @@ pub type Pointer = [u8; 32];
 
 const SIGNING_CONTEXT: &[u8] = b"substrate";
 const PUT_DOMAIN: &[u8] = b"enigma/dht/put/v1";
-const GET_DOMAIN: &[u8] = b"enigma/dht/get/v1";
+const GET_DOMAIN: &[u8] = b"enigma/dht/get/v2";
 
 /// `blake2_256(owner ‖ ciphertext)`, the chain's data pointer of a record.
 pub fn pointer(owner: &AccountId, ciphertext: &[u8]) -> Pointer {
@@ -84,11 +84,17 @@ fn put_message(key: &Pointer, expires_at: u64) -> Vec<u8> {
 	(PUT_DOMAIN, key, expires_at).encode()
 }
 
-/// What a reader signs to fetch a record: the pointer and the libp2p peer it asks from. Binding
-/// the requesting peer means a holder cannot replay the request to another holder: the receiving
-/// node compares it with the peer id the Noise handshake authenticated.
-pub fn get_message(key: &Pointer, requester: &PeerId) -> Vec<u8> {
-	(GET_DOMAIN, key, requester.to_bytes()).encode()
+/// How far from a holder's clock (either way, in seconds) a get may have been signed: a signed
+/// get serves for a couple of minutes, not for ever (a request a holder kept, or one that leaked
+/// with the requester's traffic), and clocks may differ by less.
+pub const GET_VALIDITY_SECS: u64 = 120;
+
+/// What a reader signs to fetch a record: the pointer, the libp2p peer it asks from, and when it
+/// signed (unix seconds). Binding the requesting peer means a holder cannot replay the request to
+/// another holder: the receiving node compares it with the peer id the Noise handshake
+/// authenticated. The time keeps it from serving later ([`GET_VALIDITY_SECS`]).
+pub fn get_message(key: &Pointer, requester: &PeerId, signed_at: u64) -> Vec<u8> {
+	(GET_DOMAIN, key, requester.to_bytes(), signed_at).encode()
 }
 
 /// Verifies an sr25519 signature of `account` over `message`.
@@ -149,12 +155,13 @@ mod tests {
 	}
 
 	#[test]
-	fn get_signature_is_bound_to_the_requesting_peer() {
+	fn get_signature_is_bound_to_the_requesting_peer_and_its_time() {
 		let bob = Signer::from_seed(&[2; 32]);
 		let (p1, p2) = (PeerId::random(), PeerId::random());
-		let sig = bob.sign(&get_message(&[3; 32], &p1));
-		assert!(verify(&bob.account(), &get_message(&[3; 32], &p1), &sig));
-		assert!(!verify(&bob.account(), &get_message(&[3; 32], &p2), &sig));
+		let sig = bob.sign(&get_message(&[3; 32], &p1, 1_000));
+		assert!(verify(&bob.account(), &get_message(&[3; 32], &p1, 1_000), &sig));
+		assert!(!verify(&bob.account(), &get_message(&[3; 32], &p2, 1_000), &sig));
+		assert!(!verify(&bob.account(), &get_message(&[3; 32], &p1, 1_001), &sig), "a signature cannot be given a later time");
 	}
 
 	#[test]

@@ -188,9 +188,20 @@ async fn reads_follow_the_permission_check_and_bad_records_are_refused() {
 	let answer = asker.request_raw(target, vec![0xff, 0x00, 0x13]).await.unwrap();
 	assert_eq!(answer, codec::Encode::encode(&RecordResponse::Refused(Refusal::Malformed)));
 
-	// A get signed for another requesting peer (a replayed signature) is refused.
-	let replayed = RecordRequest::Get { key, reader: reader.account(), signature: reader.sign(&enigma_p2p::record::get_message(&key, &target)) };
-	assert_eq!(asker.request(target, &replayed).await.unwrap(), RecordResponse::Refused(Refusal::BadSignature));
+	// A get signed for another requesting peer (a replayed signature) is refused, and so is one
+	// signed too long ago: a kept request does not serve again.
+	let get_signed = |peer: &enigma_p2p::PeerId, signed_at: u64| RecordRequest::Get {
+		key,
+		reader: reader.account(),
+		signed_at,
+		signature: reader.sign(&enigma_p2p::record::get_message(&key, peer, signed_at)),
+	};
+	let now = enigma_p2p::record::unix_now();
+	assert_eq!(asker.request(target, &get_signed(&target, now)).await.unwrap(), RecordResponse::Refused(Refusal::BadSignature));
+	let stale = asker.request(target, &get_signed(&asker.peer_id(), now - enigma_p2p::record::GET_VALIDITY_SECS - 60)).await.unwrap();
+	assert!(matches!(stale, RecordResponse::Refused(Refusal::Stale { .. })), "{stale:?}");
+	let fresh = asker.request(target, &get_signed(&asker.peer_id(), now)).await.unwrap();
+	assert!(!matches!(fresh, RecordResponse::Refused(Refusal::Stale { .. } | Refusal::BadSignature)), "a fresh get passes both checks: {fresh:?}");
 
 	let node7 = net.node(7);
 	for refused in [oversized.record.pointer(), honest.record.pointer(), expired.record.pointer()] {
