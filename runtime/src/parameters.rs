@@ -76,9 +76,7 @@ pub mod dynamic_params {
 		/// Share of an offender's stake slashed per proven fault.
 		#[codec(index = 4)]
 		pub static SlashFraction: Perbill = Perbill::from_percent(10);
-		/// Tasks a worker may run at once before it is skipped by committee sampling.
-		#[codec(index = 5)]
-		pub static MaxConcurrentTasks: u32 = 8;
+		// Index 5 was `MaxConcurrentTasks`: committee draws no longer look at a worker's load.
 		/// Blocks a committee has to submit a task's result.
 		#[codec(index = 6)]
 		pub static TaskDeadline: BlockNumber = 20;
@@ -137,7 +135,6 @@ pub mod bounded {
 	pub type CorruptionThreshold = Within<workers::CorruptionThreshold, (ConstU32<1>, ConstU32<15>)>;
 	pub type UnbondingPeriod = Within<workers::UnbondingPeriod, Blocks<10, 1_000_000>>;
 	pub type SlashFraction = Bounded<workers::SlashFraction, OnePercent, All>;
-	pub type MaxConcurrentTasks = Within<workers::MaxConcurrentTasks, (ConstU32<1>, ConstU32<1_000>)>;
 	pub type TaskDeadline = Within<workers::TaskDeadline, Blocks<5, 100_000>>;
 }
 

@@ -6,14 +6,14 @@ use crate::{
 	Compiled,
 };
 use enigma_mpc::{
-	circuit::{execute, Recipient},
+	circuit::{execute, Circuit, Recipient},
 	field::{to_u128, Fr},
 	honest::{Malicious, Multiplication, SemiHonest},
 	mascot::Mascot,
 	preprocessing::Plan,
 	spdz::Spdz,
 	transport::{mem::network, Net},
-	MpcError,
+	Mpc, MpcError, Stats,
 };
 use std::{collections::BTreeMap, thread};
 
@@ -79,6 +79,12 @@ pub fn plaintext(compiled: &Compiled, inputs: &Inputs) -> Result<Vec<Output>, St
 /// Run as an MPC among the circuit's parties (in-memory transport, one thread each). Every
 /// output is taken from a party entitled to it.
 pub fn mpc(compiled: &Compiled, inputs: &Inputs, protocol: Protocol) -> Result<Vec<Output>, String> {
+	Ok(mpc_with_stats(compiled, inputs, protocol)?.0)
+}
+
+/// [`mpc`], and what party 0 sent: bytes, messages and communication rounds (the
+/// preprocessing's included).
+pub fn mpc_with_stats(compiled: &Compiled, inputs: &Inputs, protocol: Protocol) -> Result<(Vec<Output>, Stats), String> {
 	let per_party = party_inputs(compiled, inputs)?;
 	let n = compiled.circuit.parties();
 	if n < 2 {
@@ -92,24 +98,29 @@ pub fn mpc(compiled: &Compiled, inputs: &Inputs, protocol: Protocol) -> Result<V
 		.map(|(transport, mine)| {
 			let circuit = compiled.circuit.clone();
 			let plan = plan.clone();
-			thread::spawn(move || -> Result<Vec<(String, Option<Fr>)>, MpcError> {
+			thread::spawn(move || -> Result<(Vec<(String, Option<Fr>)>, Stats), MpcError> {
+				fn run<M: Mpc<F = Fr>>(mut mpc: M, circuit: &Circuit, mine: &[Fr]) -> Result<(Vec<(String, Option<Fr>)>, Stats), MpcError> {
+					Ok((execute(&mut mpc, circuit, mine)?, mpc.stats()))
+				}
 				match protocol {
-					Protocol::SemiHonest => execute(&mut SemiHonest::<Fr, _>::new(transport, t, Multiplication::Dn07)?, &circuit, &mine),
-					Protocol::Malicious => execute(&mut Malicious::<Fr, _>::new(transport, t)?, &circuit, &mine),
+					Protocol::SemiHonest => run(SemiHonest::<Fr, _>::new(transport, t, Multiplication::Dn07)?, &circuit, &mine),
+					Protocol::Malicious => run(Malicious::<Fr, _>::new(transport, t)?, &circuit, &mine),
 					Protocol::Spdz => {
 						let mut net = Net::new(transport);
 						let store = Mascot::<Fr>::setup(&mut net)?.generate(&mut net, &plan)?;
-						execute(&mut Spdz::new(net, store), &circuit, &mine)
+						run(Spdz::new(net, store), &circuit, &mine)
 					},
 				}
 			})
 		})
 		.collect();
-	let results: Vec<Vec<(String, Option<Fr>)>> = handles
+	let (results, stats): (Vec<Vec<(String, Option<Fr>)>>, Vec<Stats>) = handles
 		.into_iter()
 		.map(|h| h.join().map_err(|_| "a party panicked".to_string())?.map_err(|e| e.to_string()))
-		.collect::<Result<_, _>>()?;
-	compiled
+		.collect::<Result<Vec<_>, _>>()?
+		.into_iter()
+		.unzip();
+	let outputs = compiled
 		.manifest
 		.outputs
 		.iter()
@@ -126,5 +137,6 @@ pub fn mpc(compiled: &Compiled, inputs: &Inputs, protocol: Protocol) -> Result<V
 			}
 			Ok(Output { name: slot.name.clone(), target: slot.target.clone(), value: value_of(value)? })
 		})
-		.collect()
+		.collect::<Result<_, String>>()?;
+	Ok((outputs, stats[0]))
 }

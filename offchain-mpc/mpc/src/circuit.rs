@@ -9,7 +9,7 @@
 use crate::{
 	error::{MpcError, Result},
 	nonlinear::{self, STATISTICAL_SECURITY},
-	protocol::Mpc,
+	protocol::{Demand, Mpc},
 };
 use crate::field::MpcField;
 use std::collections::BTreeMap;
@@ -310,6 +310,20 @@ impl Circuit {
 		self.cost_at(threshold_of(DEFAULT_COMMITTEE))
 	}
 
+	/// What a run by a committee of `parties` draws ahead ([`Mpc::reserve`]) when `entering`
+	/// values come in, `brought_bits` of them typed inputs' bits: the multiplications (with a
+	/// square per brought bit, where the cost counts one per typed input's bit), the t + 1 dealers'
+	/// bits, a verification and a coin for the range check, and the check before outputs.
+	pub fn demand(&self, parties: usize, entering: usize, brought_bits: usize) -> Demand {
+		let t = threshold_of(parties);
+		let cost = self.cost_at(t);
+		let bits = cost.bits as usize;
+		let typed_bits: usize = self.input_widths().iter().flatten().flatten().map(|b| *b as usize).sum();
+		let muls = (cost.muls as usize).saturating_sub(typed_bits) + brought_bits;
+		let ranges = usize::from(brought_bits > 0 || bits > 0);
+		Demand { muls, entering: entering + (t + 1) * bits, dealt_bits: bits, checks: 1 + ranges, coins: ranges }
+	}
+
 	/// The operation counts and rounds of a semi-honest run at corruption threshold `t`.
 	pub fn cost_at(&self, t: usize) -> Cost {
 		let mut cost = Cost::default();
@@ -424,9 +438,12 @@ pub fn execute<M: Mpc>(mpc: &mut M, circuit: &Circuit, my_inputs: &[M::F]) -> Re
 	if my_inputs.len() != circuit.inputs_per_party[me] {
 		return Err(MpcError::InvalidCircuit(format!("party {me} must supply {} inputs, got {}", circuit.inputs_per_party[me], my_inputs.len())));
 	}
-	mpc.agree(&circuit.digest())?;
-	// Inputs: one batch per owner; a typed input travels with its bits.
 	let widths = circuit.input_widths();
+	let typed: usize = widths.iter().flatten().map(|b| b.unwrap_or(0) as usize).sum();
+	let entering = widths.iter().flatten().count() + typed;
+	mpc.agree(&circuit.digest())?;
+	mpc.reserve(circuit.demand(mpc.parties(), entering, typed))?;
+	// Inputs: one batch per owner; a typed input travels with its bits.
 	let mut inputs: Vec<Vec<M::Share>> = Vec::with_capacity(circuit.parties());
 	let mut checks = Vec::new();
 	for (owner, widths) in widths.iter().enumerate() {
@@ -555,6 +572,8 @@ pub fn execute_held<M: Mpc>(mpc: &mut M, circuit: &Circuit, held: &[Vec<HeldInpu
 	// Every member must run the same circuit on inputs of the same shape.
 	let shape: Vec<usize> = held.iter().flatten().map(|i| i.bits.len()).collect();
 	mpc.agree(&digest_of(&circuit.digest(), &shape))?;
+	let brought: usize = shape.iter().sum();
+	mpc.reserve(circuit.demand(mpc.parties(), shape.len() + brought, brought))?;
 	// All owners' shares (and bits) are adopted in one batch: one round however many people
 	// gave inputs.
 	let all: Vec<M::F> = held.iter().flatten().flat_map(|i| std::iter::once(i.value).chain(i.bits.iter().copied())).collect();

@@ -12,7 +12,7 @@
 
 use crate::{
 	error::{MpcError, Result},
-	protocol::{Mpc, Stats},
+	protocol::{Demand, Mpc, Stats},
 	shamir::{Shamir, SmallScalar},
 	transport::{Net, Transport},
 };
@@ -24,6 +24,11 @@ use rand_chacha::ChaCha12Rng;
 /// Elements per frame when dealing random bits: a run deals every bit it needs at once, and a
 /// frame must stay well below the transports' size caps (64 MiB on the p2p channel).
 const DEAL_FRAME: usize = 1 << 20;
+
+/// The most double sharings [`Mpc::reserve`] draws at once: their deal is at most 2^20 elements
+/// (32 MiB) per peer, under the transports' frame caps, and a run's stock at most 64 MiB; a
+/// larger run draws the rest as its layers use them.
+const RESERVE_CAP: usize = 1 << 20;
 
 /// Which multiplication the semi-honest protocol uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,6 +45,8 @@ pub struct ShamirCore<F: MpcField, T: Transport> {
 	rng: ChaCha12Rng,
 	/// Preprocessed double sharings ([r]_t, [r]_2t), consumed by DN07 multiplications.
 	doubles: Vec<(F, F)>,
+	/// Random degree-t sharings drawn ahead ([`Self::reserve`]), consumed by [`Self::random`].
+	randoms: Vec<F>,
 	/// Rotates the king between batches, so small batches spread the load too.
 	king_offset: usize,
 	/// Every value opened to all parties so far, hashed in order ([`Self::opened_digest`]).
@@ -62,7 +69,7 @@ impl<F: MpcField, T: Transport> ShamirCore<F, T> {
 	}
 
 	fn with_shamir(shamir: Shamir<F>, transport: T) -> Self {
-		Self { shamir, net: Net::new(transport), rng: ChaCha12Rng::from_entropy(), doubles: Vec::new(), king_offset: 0, opened: Blake2b::new() }
+		Self { shamir, net: Net::new(transport), rng: ChaCha12Rng::from_entropy(), doubles: Vec::new(), randoms: Vec::new(), king_offset: 0, opened: Blake2b::new() }
 	}
 
 	/// blake2-256 of every value opened to all parties so far, in order (values opened to one
@@ -140,9 +147,31 @@ impl<F: MpcField, T: Transport> ShamirCore<F, T> {
 		Ok(out)
 	}
 
-	/// `count` random degree-t sharings.
+	/// `count` random degree-t sharings: from the stock [`Self::reserve`] drew if it holds
+	/// enough, else drawn now.
 	pub fn random(&mut self, count: usize) -> Result<Vec<F>> {
+		if let Some(at) = self.randoms.len().checked_sub(count) {
+			return Ok(self.randoms.split_off(at));
+		}
 		Ok(self.random_multi(count, &[self.t()])?.remove(0))
+	}
+
+	/// Make sure `doubles` double sharings and `randoms` random sharings are in stock, drawing
+	/// what is missing in one round. A random sharing is the degree-t half of a double sharing
+	/// (same distribution, its degree-2t half thrown away), so both come from one batch.
+	pub fn reserve(&mut self, doubles: usize, randoms: usize) -> Result<()> {
+		let missing_doubles = doubles.saturating_sub(self.doubles.len());
+		let missing_randoms = randoms.saturating_sub(self.randoms.len());
+		if missing_doubles + missing_randoms == 0 {
+			return Ok(());
+		}
+		let t = self.t();
+		let mut both = self.random_multi(missing_doubles + missing_randoms, &[t, 2 * t])?;
+		let high = both.pop().expect("two degrees");
+		let mut low = both.pop().expect("two degrees");
+		self.randoms.extend(low.drain(missing_doubles..));
+		self.doubles.extend(low.into_iter().zip(high));
+		Ok(())
 	}
 
 	/// Parties 0..=t each deal `count` uniformly random bits with degree t, all in one round:
@@ -186,16 +215,7 @@ impl<F: MpcField, T: Transport> ShamirCore<F, T> {
 
 	/// Make sure `count` double sharings are ready for DN07 multiplications.
 	pub fn prepare_doubles(&mut self, count: usize) -> Result<()> {
-		if self.doubles.len() >= count {
-			return Ok(());
-		}
-		let missing = count - self.doubles.len();
-		let t = self.t();
-		let mut both = self.random_multi(missing, &[t, 2 * t])?;
-		let high = both.pop().expect("two degrees");
-		let low = both.pop().expect("two degrees");
-		self.doubles.extend(low.into_iter().zip(high));
-		Ok(())
+		self.reserve(count, 0)
 	}
 
 	/// DN07 multiplication: see [`Self::reduce_dn07`].
@@ -402,6 +422,14 @@ impl<F: MpcField, T: Transport> Mpc for SemiHonest<F, T> {
 	fn agree(&mut self, digest: &[u8; 32]) -> Result<()> {
 		self.core.net.agree(digest)
 	}
+	/// DN07 takes a double sharing per multiplication; BGW needs none, and its coins are drawn
+	/// when used (a round of their own would win nothing).
+	fn reserve(&mut self, demand: Demand) -> Result<()> {
+		match self.multiplication {
+			Multiplication::Dn07 => self.core.reserve(demand.muls.min(RESERVE_CAP), demand.coins),
+			Multiplication::Bgw => Ok(()),
+		}
+	}
 	fn coin(&mut self) -> Result<[u8; 32]> {
 		self.core.coin()
 	}
@@ -579,6 +607,13 @@ impl<F: MpcField, T: Transport> Mpc for Malicious<F, T> {
 	}
 	fn agree(&mut self, digest: &[u8; 32]) -> Result<()> {
 		self.core.net.agree(digest)
+	}
+	/// A multiplication reduces x·y and (r·x)·y; an entering value, and each dealer's copy of a
+	/// dealt bit, gets its r·x; a dealt bit is squared to prove it a bit; a check reduces r·w and
+	/// β·T and opens a coin.
+	fn reserve(&mut self, demand: Demand) -> Result<()> {
+		let doubles = 2 * (demand.muls + demand.dealt_bits) + demand.entering + 2 * demand.checks;
+		self.core.reserve(doubles.min(RESERVE_CAP), demand.coins + demand.checks)
 	}
 	fn coin(&mut self) -> Result<[u8; 32]> {
 		self.core.coin()

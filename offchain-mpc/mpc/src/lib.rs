@@ -40,4 +40,4 @@ pub mod transport;
 pub mod vss;
 
 pub use error::{MpcError, Result};
-pub use protocol::{Mpc, Stats};
+pub use protocol::{Demand, Mpc, Stats};

@@ -13,6 +13,23 @@ pub struct Stats {
 	pub rounds: u64,
 }
 
+/// The randomness a run will consume, drawn ahead by [`Mpc::reserve`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Demand {
+	/// Secret multiplications, those inside non-linear operations included.
+	pub muls: usize,
+	/// Values that enter the protocol from outside it (inputs, adopted shares, dealt bits): a
+	/// protocol that authenticates them spends a degree reduction on each.
+	pub entering: usize,
+	/// Dealt random bits, which a protocol facing malicious dealers proves are bits (a square
+	/// each) before use.
+	pub dealt_bits: usize,
+	/// Integrity checks ([`Mpc::check`]) with something to verify.
+	pub checks: usize,
+	/// Explicit [`Mpc::coin`]s.
+	pub coins: usize,
+}
+
 pub trait Mpc {
 	type F: MpcField;
 	/// One party's share of one secret value.
@@ -82,6 +99,16 @@ pub trait Mpc {
 	/// [`Self::random_bits`] calls: a run deals every bit it needs at once, up front.
 	fn stock_bits(&mut self, bits: Vec<Self::Share>) {
 		let _ = bits;
+	}
+
+	/// Draw now, in one round, the randomness `demand` will consume (DN07's double sharings, the
+	/// coins' random sharings): none of it depends on any input, and drawn on the spot it costs
+	/// every multiplication layer and every check a round of its own. An underestimate costs a
+	/// round where the stock runs out, nothing else; protocols cap the stock (a run's frames and
+	/// memory stay bounded) and draw the rest when it is used. The default draws nothing.
+	fn reserve(&mut self, demand: Demand) -> Result<()> {
+		let _ = demand;
+		Ok(())
 	}
 
 	/// A fresh 32-byte seed no party controls (nor can predict before the call).

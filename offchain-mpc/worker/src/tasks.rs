@@ -147,18 +147,38 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	let args = PublicArg::parse_json(std::str::from_utf8(&view.public_args).map_err(|_| "public args are not UTF-8")?)?;
 	// `now()` and `submitter()` come from the chain's record of the task, not from arguments.
 	let facts = ChainFacts { block: view.created.into(), submitter: submitter_value(&view.requester) };
-	let compiled =
-		enigma_lang::compile_task(&source, &entry, &args, facts, &prices, view.members.len()).map_err(|d| format!("contract does not compile: {}", d.message))?;
-	let (circuit, manifest) = (compiled.circuit, compiled.manifest);
-	// The requester pays the exact quote or the committee does no work at all.
-	let quote = manifest.gas.map(|g| g.total).unwrap_or(0);
-	if view.gas_limit < quote {
-		return Err(TaskError::Invalid(format!("the gas limit {} is below the quote {quote}", view.gas_limit)));
-	}
-	if let Some(slot) = manifest.outputs.iter().find(|o| matches!(o.target, OutputTarget::Data { .. })) {
-		return Err(format!("output {}: DHT writes from a contract are not supported; keep the value secret-shared with MPC.set", slot.name).into());
-	}
-	let inputs = gather_inputs(&worker, &view, &manifest.inputs, circuit.parties(), me).await?;
+	// Whatever the task asks for, this member answers before the deadline: a member still
+	// running then would count as late, and be slashed to the others. (Governance may give tasks
+	// as few blocks as the margin: then half of them, so that a quick run still has its chance.)
+	let margin = DEADLINE_MARGIN.min(view.deadline.saturating_sub(view.created) / 2);
+	// Compiling (a contract may unroll long loops) and gathering the inputs come under that rule
+	// too: a requester must not get an honest committee slashed with a task too big to prepare
+	// in time. The compiler runs on a blocking thread, so the guard can fire while it works.
+	let members = view.members.len();
+	let prepare = async {
+		let compiled = tokio::task::spawn_blocking(move || enigma_lang::compile_task(&source, &entry, &args, facts, &prices, members))
+			.await
+			.map_err(|e| TaskError::Local(format!("the compiler stopped: {e}")))?
+			.map_err(|d| format!("contract does not compile: {}", d.message))?;
+		let (circuit, manifest) = (compiled.circuit, compiled.manifest);
+		// The requester pays the exact quote or the committee does no work at all.
+		let quote = manifest.gas.map(|g| g.total).unwrap_or(0);
+		if view.gas_limit < quote {
+			return Err(TaskError::Invalid(format!("the gas limit {} is below the quote {quote}", view.gas_limit)));
+		}
+		if let Some(slot) = manifest.outputs.iter().find(|o| matches!(o.target, OutputTarget::Data { .. })) {
+			return Err(format!("output {}: DHT writes from a contract are not supported; keep the value secret-shared with MPC.set", slot.name).into());
+		}
+		let inputs = gather_inputs(&worker, &view, &manifest.inputs, circuit.parties(), me).await?;
+		Ok((circuit, manifest, quote, inputs))
+	};
+	let (circuit, manifest, quote, inputs) = tokio::select! {
+		prepared = prepare => prepared?,
+		() = deadline_near(&worker, view.deadline, margin) => {
+			return Err(TaskError::Aborted(format!("not ready to run by block #{}, {margin} blocks before the deadline", view.deadline.saturating_sub(margin))));
+		},
+	};
+	let entry = String::from_utf8_lossy(&view.entry).into_owned();
 	let held = inputs.held.clone();
 
 	let dht = worker.dht.get().ok_or(TaskError::Local("the DHT is not running".into()))?.clone();
@@ -199,11 +219,8 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 			},
 		})
 	};
-	// Whatever the runs wait for, this member answers before the deadline: a member still running
-	// then would count as late, and be slashed to the others. (Governance may give tasks as few
-	// blocks as the margin: then half of them, so that a quick run still has its chance.) Runs
-	// without each member still going then, it answers with those that completed.
-	let margin = DEADLINE_MARGIN.min(view.deadline.saturating_sub(view.created) / 2);
+	// The same guard for the runs: runs without each member still going at the margin, it
+	// answers with those that completed.
 	let done = tokio::select! {
 		done = runs_done => done?,
 		() = deadline_near(&worker, view.deadline, margin) => {
@@ -575,6 +592,9 @@ impl Inputs {
 	}
 }
 
+/// Input records asked for at once.
+const SECRET_FETCHES: usize = 32;
+
 /// This member's shares of the circuit's inputs, each checked against the slot it fills: a
 /// secret of a kind the slot cannot hold, a stored secret (`MPC[k]`) of another contract or key,
 /// or a party whose inputs belong to different identities make the task invalid. An integer
@@ -592,6 +612,19 @@ async fn gather_inputs(
 	if secret_slots != view.inputs.len() {
 		return Err(format!("the entry point takes {secret_slots} secret inputs, the task names {}", view.inputs.len()));
 	}
+	// Every input's record, fetched a few dozen at a time: one after the other, ten thousand
+	// inputs took longer than a task's deadline on the development chain.
+	let mut infos: Vec<Option<SecretView<AccountId>>> = Vec::with_capacity(view.inputs.len());
+	for chunk in view.inputs.chunks(SECRET_FETCHES) {
+		let mut fetches = Vec::with_capacity(chunk.len());
+		for secret in chunk {
+			fetches.push(worker.secret(*secret));
+		}
+		for info in futures::future::join_all(fetches).await {
+			infos.push(info.map_err(|e| e.to_string())?);
+		}
+	}
+	let mut infos = infos.into_iter();
 	let mut inputs = Inputs { held: vec![Vec::new(); parties], owners: vec![None; parties], positions: vec![Vec::new(); parties] };
 	let mut secrets = view.inputs.iter().enumerate();
 	for slot in slots {
@@ -609,7 +642,7 @@ async fn gather_inputs(
 			InputSource::Ledger { key, at } => (HeldInput::plain(Fr::from(ledger_value(worker, view, key, at).await?)), None),
 			_ => {
 				let (k, secret) = secrets.next().ok_or("inputs ran out")?;
-				let info = worker.secret(*secret).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("input {secret:?} is not a registered secret"))?;
+				let info = infos.next().flatten().ok_or_else(|| format!("input {secret:?} is not a registered secret"))?;
 				check_slot(slot, view.contract, secret, &info)?;
 				match inputs.owners[owner] {
 					Some(identity) if identity != info.owner =>

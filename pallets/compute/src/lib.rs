@@ -326,6 +326,11 @@ pub mod pallet {
 		type MaxCodeSize: Get<u32>;
 		#[pallet::constant]
 		type MaxInputs: Get<u32>;
+		/// Identities whose secrets one task may take. Each owner's record (large with every
+		/// grant and policy) is read and checked once per task, so their number, not the inputs',
+		/// bounds that part of the task's cost.
+		#[pallet::constant]
+		type MaxInputOwners: Get<u32>;
 		#[pallet::constant]
 		type MaxPublicArgs: Get<u32>;
 		#[pallet::constant]
@@ -540,6 +545,8 @@ pub mod pallet {
 		/// None of the batch's secrets is registered, of the caller's committee and still to be
 		/// acknowledged by it.
 		NothingToAcknowledge,
+		/// The inputs belong to more than `MaxInputOwners` identities.
+		TooManyInputOwners,
 	}
 
 	impl<T> From<PredicateError> for Error<T> {
@@ -718,16 +725,22 @@ pub mod pallet {
 			let mut committee = None;
 			// Co-members who consented to this very task count for k-of-n grants.
 			let request_hash = Self::task_request(contract, &entry, &inputs, &public_args);
+			// Each owner's identity record is read and checked once, however many of its secrets
+			// the task takes: a record can be large, and one owner's secret repeated up to
+			// `MaxInputs` times must not decode it that often.
+			let mut owners = alloc::collections::BTreeMap::<H256, Vec<T::AccountId>>::new();
 			for input in inputs.iter() {
 				let secret = Secrets::<T>::get(input).ok_or(Error::<T>::UnknownSecret)?;
 				ensure!(secret.ready, Error::<T>::SecretNotReady);
-				let signers = T::Identity::cosigners(&secret.owner, &request_hash);
-				let request = Request { who: &who, signers: &signers, contract: Some(contract), now, is_member: true };
-				ensure!(
-					T::Identity::check(&who, &secret.owner, Permission::Compute, &signers, Some(contract)) &&
-						predicate::evaluate(&secret.compute_predicate, &request),
-					Error::<T>::NoPermission
-				);
+				if !owners.contains_key(&secret.owner) {
+					ensure!(owners.len() < T::MaxInputOwners::get() as usize, Error::<T>::TooManyInputOwners);
+					let signers = T::Identity::cosigners(&secret.owner, &request_hash);
+					ensure!(T::Identity::check(&who, &secret.owner, Permission::Compute, &signers, Some(contract)), Error::<T>::NoPermission);
+					owners.insert(secret.owner, signers);
+				}
+				let signers = owners.get(&secret.owner).map(Vec::as_slice).unwrap_or_default();
+				let request = Request { who: &who, signers, contract: Some(contract), now, is_member: true };
+				ensure!(predicate::evaluate(&secret.compute_predicate, &request), Error::<T>::NoPermission);
 				match committee {
 					None => committee = Some(secret.committee),
 					Some(c) => ensure!(c == secret.committee, Error::<T>::InputsOnDifferentCommittees),

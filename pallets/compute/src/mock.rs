@@ -58,7 +58,6 @@ impl pallet_workers::Config for Test {
 	type MinWorkerStake = ConstU64<5_000>;
 	type UnbondingPeriod = ConstU64<10>;
 	type SlashFraction = SlashFraction;
-	type MaxConcurrentTasks = ConstU32<4>;
 	type DrawDelay = ConstU64<2>;
 	type MaxDrawsPerBlock = ConstU32<4>;
 	type DepositBase = ConstU64<DEPOSIT_BASE>;
@@ -100,6 +99,7 @@ impl pallet_secret_compute::Config for Test {
 	type TaskRetention = ConstU64<RETENTION>;
 	type MaxCodeSize = ConstU32<1024>;
 	type MaxInputs = ConstU32<8>;
+	type MaxInputOwners = ConstU32<2>;
 	type MaxPublicArgs = ConstU32<64>;
 	type MaxOutputs = ConstU32<64>;
 	type MaxNewSecrets = ConstU32<4>;

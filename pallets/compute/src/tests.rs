@@ -184,6 +184,31 @@ fn submit_task_checks_everything_with_named_errors() {
 	});
 }
 
+/// A task takes at most `MaxInputOwners` (two in the mock) identities' secrets, and any number
+/// of one owner's, repeats included: each owner's record is read and checked once per task, so
+/// the owners, not the inputs, bound that cost.
+#[test]
+fn a_task_takes_many_secrets_of_few_owners() {
+	new_test_ext().execute_with(|| {
+		let (_, contract, secret) = setup();
+		assert_ok!(submit(OWNER, contract, vec![secret; 8], 10_000));
+		let all = Grant {
+			permissions: bounded(vec![Permission::Store, Permission::Compute]),
+			predicate: bounded(vec![Node::Always]),
+		};
+		let mut inputs = vec![secret];
+		for (member, byte) in [(STRANGER, 0x41u8), (4u64, 0x42u8)] {
+			assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(OWNER), bounded(vec![(OWNER, bounded(vec![all.clone()])), (member, bounded(vec![]))])));
+			let identity = pallet_shared_identity::Pallet::<Test>::address_of([OWNER, member].iter());
+			let proposal = pallet_shared_identity::Pallet::<Test>::proposal_hash(&pallet_shared_identity::Identities::<Test>::get(identity).unwrap());
+			assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(member), identity, proposal));
+			inputs.push(register_secret(identity, H256::repeat_byte(byte)));
+		}
+		assert_ok!(submit(OWNER, contract, inputs[..2].to_vec(), 10_000));
+		assert_noop!(submit(OWNER, contract, inputs.clone(), 10_000), Error::<Test>::TooManyInputOwners);
+	});
+}
+
 fn register_secret_acks(identity: H256, commitment: H256) -> H256 {
 	let secret = H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(identity, 0u32, commitment))));
 	for w in WORKERS {

@@ -2,10 +2,10 @@
 //!
 //! Workers ("secret nodes") stake a deposit, held from their balance, and publish their libp2p
 //! peer id and x25519 encryption key. Committees are sampled from the active workers, weighted
-//! by stake × reputation and skipping workers that already run `MaxConcurrentTasks` tasks, when
-//! a data owner asks for one to share its secrets with ([`Pallet::request_committee`]); tasks
-//! then run on the committee that holds their inputs. (We chose committees per request over per
-//! epoch: a secret stays with the committee it was shared with.) Governance sets the smallest
+//! by stake × reputation (not by load, which anyone can raise), when a data owner asks for one
+//! to share its secrets with ([`Pallet::request_committee`]); tasks then run on the committee
+//! that holds their inputs. (We chose committees per request over per epoch: a secret stays with
+//! the committee it was shared with.) Governance sets the smallest
 //! size: `MinCommitteeSize`, and 2t + 1 for the `CorruptionThreshold` t >= 1.
 //!
 //! **Randomness.** A request is drawn [`Config::DrawDelay`] blocks later, in `on_initialize`,
@@ -189,8 +189,6 @@ pub mod pallet {
 		type UnbondingPeriod: Get<BlockNumberFor<Self>>;
 		/// Share of the stake slashed per offence (a governance parameter).
 		type SlashFraction: Get<Perbill>;
-		/// Tasks a worker runs at once before sampling skips it (a governance parameter).
-		type MaxConcurrentTasks: Get<u32>;
 		/// Blocks between a committee request and its draw (at least 2: the draw is seeded with
 		/// the hash of a block built after the request's).
 		#[pallet::constant]
@@ -501,16 +499,17 @@ pub mod pallet {
 			T::MinCommitteeSize::get().max(t.saturating_mul(2).saturating_add(1))
 		}
 
-		/// Active workers with the minimum stake and room for another task, with their sampling
-		/// weights: stake in units of the minimum, times reputation.
+		/// Active workers with the minimum stake, with their sampling weights: stake in units of
+		/// the minimum, times reputation. Not their load: anyone can raise a worker's load by
+		/// submitting tasks to its committees, and a draw that skipped busy workers would let
+		/// whoever loads the honest ones just before a draw fill the new committee with its own.
 		fn eligible() -> Vec<(T::AccountId, u128)> {
 			let min = T::MinWorkerStake::get();
-			let max_tasks = T::MaxConcurrentTasks::get();
 			ActiveWorkers::<T>::get()
 				.into_iter()
 				.filter_map(|who| {
 					let w = Workers::<T>::get(&who)?;
-					if w.active_tasks >= max_tasks || w.stake < min {
+					if w.stake < min {
 						return None;
 					}
 					let units: u128 = if min.is_zero() { 1 } else { (w.stake / min).try_into().unwrap_or(u128::MAX).max(1) };

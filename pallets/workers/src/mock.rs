@@ -54,7 +54,6 @@ impl pallet_workers::Config for Test {
 	type MinWorkerStake = ConstU64<MIN_STAKE>;
 	type UnbondingPeriod = ConstU64<10>;
 	type SlashFraction = SlashFraction;
-	type MaxConcurrentTasks = ConstU32<2>;
 	type DrawDelay = ConstU64<2>;
 	type MaxDrawsPerBlock = ConstU32<4>;
 	type DepositBase = ConstU64<5>;

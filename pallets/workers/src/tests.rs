@@ -55,10 +55,9 @@ fn committees_are_sampled_from_eligible_workers_only() {
 		for w in 1..=5 {
 			assert_ok!(register(w, 1_000 * w));
 		}
-		// Worker 5 is at its task limit, worker 4 is leaving: neither may be drawn.
-		Workers::note_assigned(&5);
-		Workers::note_assigned(&5);
+		// Workers 4 and 5 are leaving: neither may be drawn.
 		assert_ok!(Workers::unbond(RuntimeOrigin::signed(4)));
+		assert_ok!(Workers::unbond(RuntimeOrigin::signed(5)));
 		assert_noop!(Workers::request_committee(RuntimeOrigin::signed(9), 4), Error::<Test>::NotEnoughWorkers);
 		// Issue #12: a committee of one or two would hold secrets with t = 0, in the clear.
 		for tiny in [0, 1, 2] {
@@ -73,6 +72,28 @@ fn committees_are_sampled_from_eligible_workers_only() {
 		members.sort();
 		assert_eq!(members, vec![1, 2, 3]);
 		assert_eq!(Workers::committee(0).unwrap().len(), 3);
+	});
+}
+
+/// A worker's load does not keep it out of a draw: anyone can load the honest workers with
+/// tasks on their committees just before a draw, and a draw that skipped busy workers would then
+/// seat the loader's own workers, who could pool the shares they are given.
+#[test]
+fn a_draw_does_not_skip_busy_workers() {
+	new_test_ext().execute_with(|| {
+		for w in 1..=4 {
+			assert_ok!(register(w, 1_000 * w));
+		}
+		for busy in 1..=3 {
+			for _ in 0..10 {
+				Workers::note_assigned(&busy);
+			}
+		}
+		assert_ok!(Workers::request_committee(RuntimeOrigin::signed(9), 4));
+		run_to(3);
+		let mut members = Committees::<Test>::get(0).expect("drawn").to_vec();
+		members.sort();
+		assert_eq!(members, vec![1, 2, 3, 4]);
 	});
 }
 

@@ -35,32 +35,34 @@ const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
 let workers = [];
 try {
   workers = await startWorkers(node, ['//Bob', '//Charlie', '//Dave', '//Ferdie'], 'bench');
-  const enigma = async (args) => {
-    const r = await run(CLIENT_BIN, ['--rpc', node.wsUrl, ...args]);
+  const enigma = async (args, input) => {
+    const r = await run(CLIENT_BIN, ['--rpc', node.wsUrl, ...args], input);
     if (r.code !== 0) throw new Error(`enigma ${args.join(' ')}: ${r.stderr}`);
     return r.stdout.toString().trim();
   };
   const via = ['--bootstrap', workers[0].address];
   const seed = '0x' + randomBytes(32).toString('hex');
   const user = new Keyring({ type: 'sr25519' }).addFromSeed(Buffer.from(seed.slice(2), 'hex'));
-  await submit(api, api.tx.balances.transferKeepAlive(user.address, 100_000n * UNIT), alice);
+  await submit(api, api.tx.balances.transferKeepAlive(user.address, 1_000_000n * UNIT), alice);
   const committee = await enigma(['committee', 'request', '--size', '4', '--suri', seed]);
   const identity = await enigma(['identity', 'create', '--suri', seed]);
 
   const secrets = [];
   for (const n of sizes.length ? sizes : [25, 50, 100]) {
     process.stderr.write(`sharing up to ${n} salaries...\n`);
-    // `secret share` takes many values per call (one DHT client, one registration each); in
-    // chunks of 100, retried once, so a rejected transaction costs a chunk, not the run.
+    // `secret share` takes many values per call (one DHT client, one registration per 1,024
+    // values); in chunks of 1,024 read from stdin, retried once, so a rejected transaction costs
+    // a chunk, not the run.
     while (secrets.length < n) {
-      const chunk = Array.from({ length: Math.min(100, n - secrets.length) }, () => String(40_000 + Math.floor(Math.random() * 60_000)));
+      const chunk = Array.from({ length: Math.min(1024, n - secrets.length) }, () => String(40_000 + Math.floor(Math.random() * 60_000)));
       // The same salaries feed a contract per size, so any contract may use them: they are
       // this user's own, and --any-contract is read access for whoever may compute on them.
       const args = ['secret', 'share', '--suri', seed, '--identity', identity, '--committee', committee,
-        '--type', 'u32', '--any-contract', ...chunk.flatMap((v) => ['--value', v]), ...via];
-      const ids = await enigma(args).catch((e) => {
+        '--type', 'u32', '--any-contract', '--value-file', '-', ...via];
+      const values = chunk.join('\n') + '\n';
+      const ids = await enigma(args, values).catch((e) => {
         process.stderr.write(`retrying a chunk: ${e.message.split('\n').pop()}\n`);
-        return enigma(args);
+        return enigma(args, values);
       });
       secrets.push(...ids.split('\n'));
       process.stderr.write(`${secrets.length} of ${n} shared\n`);

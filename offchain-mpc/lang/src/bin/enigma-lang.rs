@@ -199,7 +199,9 @@ fn run_cli() -> Result<(), String> {
 						ProtocolArg::Malicious => Protocol::Malicious,
 						ProtocolArg::Spdz => Protocol::Spdz,
 					};
-					run::mpc(&compiled, &inputs, protocol)?
+					let (outputs, stats) = run::mpc_with_stats(&compiled, &inputs, protocol)?;
+					eprintln!("party 0 sent {} bytes in {} messages over {} rounds", stats.bytes_sent, stats.messages_sent, stats.rounds);
+					outputs
 				},
 			};
 			for o in outputs {

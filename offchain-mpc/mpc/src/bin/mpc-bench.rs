@@ -18,7 +18,7 @@ use enigma_mpc::{
 		tcp::{demo_keys, TcpConfig, TcpTransport},
 		Net, Transport,
 	},
-	Mpc, MpcError, Stats,
+	Demand, Mpc, MpcError, Stats,
 };
 use enigma_mpc::field::MpcField;
 use std::{
@@ -253,6 +253,20 @@ fn deal_mask_bits<M: Mpc>(mpc: &mut M, args: &Args, size: usize) -> Result<(), M
 	nonlinear::prepare(mpc, &[], size * (args.bits + 1 + nonlinear::STATISTICAL_SECURITY) as usize)
 }
 
+/// What the online phase of a batch of `size` operations draws ahead ([`Mpc::reserve`]), as a
+/// run does before its first layer: a multiplication each, an inner product one per term where
+/// the protocol multiplies term by term (`per_term`) and one in all where it reduces the sum,
+/// the prefix circuit's of a comparison, and the check at the end.
+fn online_demand(args: &Args, size: usize, per_term: bool) -> Demand {
+	let muls = match args.op {
+		Op::Mul => size,
+		Op::InnerProduct if per_term => size * args.len,
+		Op::InnerProduct => size,
+		Op::Lt => size * nonlinear::public_lt_muls(args.bits as usize) as usize,
+	};
+	Demand { muls, checks: 1, ..Demand::default() }
+}
+
 /// Batches of `batch` operations until `count` are done.
 fn batches(args: &Args) -> impl Iterator<Item = usize> {
 	let (count, batch) = (args.count, args.batch.max(1));
@@ -269,11 +283,8 @@ fn bench<F: MpcField, T: Transport>(args: &Args, transport: T) -> Result<Figures
 			for size in batches(args) {
 				let start = Instant::now();
 				let operands = operands(&mut mpc, args, size)?;
-				if mult == Multiplication::Dn07 {
-					let reductions = if args.op == Op::Mul || args.op == Op::InnerProduct { size } else { 0 };
-					mpc.core.prepare_doubles(reductions)?;
-				}
 				deal_mask_bits(&mut mpc, args, size)?;
+				mpc.reserve(online_demand(args, size, false))?;
 				fig.preprocessing_secs += start.elapsed().as_secs_f64();
 				let (start, before) = (Instant::now(), mpc.stats());
 				online(&mut mpc, args, operands)?;
@@ -287,10 +298,8 @@ fn bench<F: MpcField, T: Transport>(args: &Args, transport: T) -> Result<Figures
 			for size in batches(args) {
 				let start = Instant::now();
 				let operands = operands(&mut mpc, args, size)?;
-				if args.op != Op::Lt {
-					mpc.prepare(size)?;
-				}
 				deal_mask_bits(&mut mpc, args, size)?;
+				mpc.reserve(online_demand(args, size, true))?;
 				fig.preprocessing_secs += start.elapsed().as_secs_f64();
 				let (start, before) = (Instant::now(), mpc.stats());
 				online(&mut mpc, args, operands)?;
