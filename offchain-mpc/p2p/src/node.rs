@@ -640,14 +640,21 @@ impl DhtHandle {
 			}
 			let closest = self.ask(|reply| Command::ClosestPeers { key, reply }).await?;
 			// Not to a peer that just claimed the record falsely: it would take it and drop it.
-			let candidates: Vec<PeerId> = by_distance(&key, closest).into_iter().filter(|p| !live.contains(p) && !false_claims.contains(p)).collect();
-			let new_holders = choose_holders(&candidates, k - live.len(), &*self.shared.placement);
-			if new_holders.is_empty() {
-				tracing::debug!(target: "dht", "record {} has {} of {k} holders and no other peer to copy it to", hex::encode(key), live.len());
-				continue;
+			let mut candidates: Vec<PeerId> = by_distance(&key, closest).into_iter().filter(|p| !live.contains(p) && !false_claims.contains(p)).collect();
+			let mut missing = k - live.len();
+			// The closest candidates are often the holders that just died (a routing table keeps
+			// dead peers a while): a copy that does not land goes to the next candidate.
+			while missing > 0 {
+				let new_holders = choose_holders(&candidates, missing, &*self.shared.placement);
+				if new_holders.is_empty() {
+					tracing::debug!(target: "dht", "record {} is {missing} holders short and has no other peer to copy it to", hex::encode(key));
+					break;
+				}
+				candidates.retain(|p| !new_holders.contains(p));
+				tracing::info!(target: "dht", "record {} is {missing} holders short; copying it to {new_holders:?}", hex::encode(key));
+				let stored = join_all(new_holders.iter().map(|peer| self.put_on(*peer, key, &put))).await;
+				missing -= stored.iter().filter(|r| r.is_ok()).count();
 			}
-			tracing::info!(target: "dht", "record {} has {} live holders; copying it to {new_holders:?}", hex::encode(key), live.len());
-			join_all(new_holders.into_iter().map(|peer| self.put_on(peer, key, &put))).await;
 		}
 		Ok(())
 	}
