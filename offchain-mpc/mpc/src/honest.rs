@@ -504,12 +504,6 @@ impl<F: MpcField, T: Transport> Malicious<F, T> {
 		Ok(Self { core, r, pending: Vec::new(), bits: Vec::new(), betas })
 	}
 
-	/// Generate the double sharings `mults` multiplications will use (each authenticated
-	/// multiplication consumes two).
-	pub fn prepare(&mut self, mults: usize) -> Result<()> {
-		self.core.prepare_doubles(2 * mults)
-	}
-
 	fn authenticate(&mut self, x: Vec<F>) -> Result<Vec<Authenticated<F>>> {
 		let r = vec![self.r; x.len()];
 		let rx = self.core.mul_dn07(&x, &r)?;
