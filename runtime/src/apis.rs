@@ -271,8 +271,12 @@ impl_runtime_apis! {
 			SecretCompute::ledger_get(contract, key, at)
 		}
 
-		fn task_request(contract: H256, entry: Vec<u8>, inputs: Vec<H256>, public_args: Vec<u8>) -> H256 {
-			SecretCompute::task_request(contract, &entry, &inputs, &public_args)
+		fn task_request(requester: AccountId, contract: H256, entry: Vec<u8>, inputs: Vec<H256>, public_args: Vec<u8>) -> H256 {
+			SecretCompute::task_request(&requester, contract, &entry, &inputs, &public_args)
+		}
+
+		fn declassify_request(requester: AccountId, secret: H256) -> H256 {
+			SecretCompute::declassify_request(&requester, secret)
 		}
 	}
 

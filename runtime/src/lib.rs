@@ -108,7 +108,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	impl_name: alloc::borrow::Cow::Borrowed("enigma"),
 	authoring_version: 1,
 	// Bump on every change of runtime logic; `system.apply_authorized_upgrade` requires it.
-	spec_version: 105,
+	spec_version: 106,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 3,
@@ -352,6 +352,8 @@ impl pallet_shared_identity::Config for Runtime {
 	/// An hour of six-second blocks.
 	type CosignLifetime = ConstU32<600>;
 	type MaxMembers = ConstU32<16>;
+	// Sixteen members whose policies name a few keys each, changing all at once.
+	type MaxRecordSize = ConstU32<{ 32 * 1024 }>;
 	type WeightInfo = pallet_shared_identity::weights::SubstrateWeight<Runtime>;
 }
 
@@ -366,6 +368,8 @@ impl pallet_data_registry::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Identity = SharedIdentity;
 	type RentPerByteBlock = parameters::bounded::RentPerByteBlock;
+	type DepositBase = parameters::bounded::StateDepositBase;
+	type DepositPerByte = parameters::bounded::StateDepositPerByte;
 	type GracePeriod = parameters::bounded::GracePeriod;
 	type RentPeriod = RentPeriod;
 	type MaxDataSize = ConstU32<{ 64 * 1024 * 1024 }>;
@@ -513,7 +517,10 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
 /// Migrations to run on the next runtime upgrade, besides the pallets' own (each checks the
 /// pallet's storage version, so it runs once).
-type Migrations = (pallet_secret_compute::migrations::TasksRecordPrices<Runtime>,);
+type Migrations = (
+	pallet_secret_compute::migrations::TasksRecordPrices<Runtime>,
+	pallet_secret_compute::migrations::UnreadySecretsUncounted<Runtime>,
+);
 
 pub type Executive = frame_executive::Executive<
 	Runtime,

@@ -103,9 +103,13 @@ fn worst_case_weights_fit_in_a_block() {
 		("sharedIdentity.setPolicy", Identity::set_policy(members)),
 		("sharedIdentity.cosign", Identity::cosign(members)),
 		("sharedIdentity.clearCosigns", Identity::clear_cosigns(members)),
-		("dataRegistry.store", Data::store()),
+		("dataRegistry.store", Data::store().saturating_add(pallet_data_registry::Pallet::<Runtime>::deposit_weight())),
 		("workers.register", Workers::register()),
-		("workers.requestCommittee", Workers::request_committee(<Runtime as pallet_workers::Config>::MaxWorkers::get(), committee)),
+		(
+			"workers.requestCommittee",
+			Workers::request_committee(<Runtime as pallet_workers::Config>::MaxWorkers::get(), committee)
+				.saturating_add(pallet_workers::schedule_weight::<Runtime>(<Runtime as pallet_workers::Config>::MaxDrawsPerBlock::get(), 4)),
+		),
 		(
 			"workers.report",
 			Workers::report(committee).saturating_add(pallet_workers::proof_check_weight::<Runtime>(pallet_workers::MAX_PROOF_LEN as usize)),
@@ -113,8 +117,14 @@ fn worst_case_weights_fit_in_a_block() {
 		("workers.dissolveCommittee", Workers::dissolve_committee(committee)),
 		("secretCompute.registerContract", Compute::register_contract(<Runtime as pallet_secret_compute::Config>::MaxCodeSize::get())),
 		("secretCompute.registerSecrets", Compute::register_secrets(batch)),
-		("secretCompute.ackSecrets", Compute::ack_secrets(batch)),
-		("secretCompute.submitTask", Compute::submit_task(<Runtime as pallet_secret_compute::Config>::MaxInputs::get())),
+		(
+			"secretCompute.ackSecrets",
+			Compute::ack_secrets(batch).saturating_add(<Runtime as frame_system::Config>::DbWeight::get().reads_writes(batch as u64 + 1, batch as u64 + 1)),
+		),
+		(
+			"secretCompute.submitTask",
+			pallet_secret_compute::Pallet::<Runtime>::submit_task_weight(<Runtime as pallet_secret_compute::Config>::MaxInputs::get()),
+		),
 		("secretCompute.submitResult", Compute::submit_result(committee)),
 		("secretCompute.abortTask", Compute::abort_task(committee)),
 		("secretCompute.declassify", Compute::declassify()),

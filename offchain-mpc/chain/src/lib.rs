@@ -8,6 +8,7 @@
 //! would misread.
 
 pub mod offchain;
+pub mod placement;
 
 pub use jsonrpsee_core::client::Subscription;
 

@@ -17,7 +17,10 @@ mod progress;
 mod signing;
 
 use clap::{Args, Parser, Subcommand};
-use enigma_chain::{Chain, Events};
+use enigma_chain::{
+	placement::{active_workers, ChainPlacement},
+	Chain, Events,
+};
 pub(crate) use signing::{signer, Signing};
 use enigma_p2p::{ClientNode, Multiaddr, Record, SignedPut};
 use enigma_runtime::{AccountId, Runtime, RuntimeCall, RuntimeEvent};
@@ -26,7 +29,7 @@ use pallet_shared_identity::{
 	runtime_api::IdentityView,
 };
 use sp_core::{crypto::Ss58Codec, H256};
-use std::{io::Read, path::PathBuf, process::ExitCode, time::Duration};
+use std::{io::Read, path::PathBuf, process::ExitCode, sync::Arc, time::Duration};
 
 #[derive(Parser)]
 #[command(name = "enigma", version, about = "Enigma for users and dApps: shared identities, private data, secrets, contracts and tasks")]
@@ -304,8 +307,13 @@ async fn data(ctx: &Ctx, command: DataCommand) -> Result<(), String> {
 			let (sealed, key) = crypto::seal(&owner.0, &plaintext);
 			let pointer = enigma_p2p::pointer(&owner.0, &sealed);
 			let read_predicate = vec![if read == "always" { Node::Always } else { Node::Member }].try_into().expect("one node");
-			eprintln!("paying rent for {} bytes on chain...", sealed.len());
 			let chain = ctx.chain().await?;
+			// The record goes where the workers would put it: the modified distance, weighted by
+			// the registry (reputation and stake), so not to unregistered peers while workers are
+			// there to hold it. Read before paying, so a failed read costs nothing.
+			let placement = ChainPlacement::default();
+			placement.update(&active_workers(&chain, None).await.map_err(|e| e.to_string())?);
+			eprintln!("paying rent for {} bytes on chain...", sealed.len());
 			let call = RuntimeCall::DataRegistry(pallet_data_registry::Call::store {
 				owner,
 				pointer: H256(pointer),
@@ -315,8 +323,8 @@ async fn data(ctx: &Ctx, command: DataCommand) -> Result<(), String> {
 				auto_renew,
 			});
 			chain.submit(&pair, call).await.map_err(|e| e.to_string())?;
-			eprintln!("storing in the DHT...");
-			let node = ClientNode::start(dht.bootstrap, sealed.len().max(1024)).await.map_err(|e| e.to_string())?;
+			eprintln!("storing in the DHT (placement over {} active workers)...", placement.known());
+			let node = ClientNode::start_with_placement(dht.bootstrap, sealed.len().max(1024), Arc::new(placement)).await.map_err(|e| e.to_string())?;
 			let put = SignedPut::new(Record { owner: owner.0, ciphertext: sealed, expires_at: 0 }, &dht_signer);
 			let receipt = node.put(&put).await;
 			node.shutdown().await;

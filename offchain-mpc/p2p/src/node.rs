@@ -546,22 +546,32 @@ impl DhtHandle {
 		let checks = providers.into_iter().map(|peer| {
 			let encoded = &encoded;
 			async move {
-				if peer == self.shared.local {
-					return Some(Ok(peer));
-				}
-				let nonce: [u8; 32] = rand::random();
-				match self.request(peer, &RecordRequest::Holds { key, nonce }).await {
-					Ok(RecordResponse::Holds(Some(proof))) if proof == possession_proof(&nonce, &peer, encoded) => Some(Ok(peer)),
-					Ok(RecordResponse::Holds(Some(_))) => {
-						tracing::warn!(target: "dht", "{peer} claims to hold {} but cannot prove it", hex::encode(key));
-						Some(Err(peer))
-					},
-					_ => None,
+				match self.challenge(peer, key, encoded).await {
+					Possession::Proven => Some(Ok(peer)),
+					Possession::FalseClaim => Some(Err(peer)),
+					Possession::NoAnswer => None,
 				}
 			}
 		});
 		let (live, false_claims): (Vec<_>, Vec<_>) = join_all(checks).await.into_iter().flatten().partition(|r| r.is_ok());
 		Ok((live.into_iter().flatten().collect(), false_claims.into_iter().filter_map(|r| r.err()).collect()))
+	}
+
+	/// Asks `peer` to prove it holds the record under `key` (`encoded`, as this node holds it)
+	/// for a fresh nonce.
+	async fn challenge(&self, peer: PeerId, key: Pointer, encoded: &[u8]) -> Possession {
+		if peer == self.shared.local {
+			return Possession::Proven;
+		}
+		let nonce: [u8; 32] = rand::random();
+		match self.request(peer, &RecordRequest::Holds { key, nonce }).await {
+			Ok(RecordResponse::Holds(Some(proof))) if proof == possession_proof(&nonce, &peer, encoded) => Possession::Proven,
+			Ok(RecordResponse::Holds(Some(_))) => {
+				tracing::warn!(target: "dht", "{peer} claims to hold {} but cannot prove it", hex::encode(key));
+				Possession::FalseClaim
+			},
+			_ => Possession::NoAnswer,
+		}
 	}
 
 	/// An MPC channel to the other members of `committee` (this node must be one of them) for
@@ -634,6 +644,7 @@ impl DhtHandle {
 			}
 			self.ask(|reply| Command::Provide { key, reply: Some(reply) }).await?;
 			let (live, false_claims) = self.probe_holders(&key).await?;
+			let encoded = put.encode();
 			let k = self.shared.config.replication;
 			if live.len() >= k {
 				continue;
@@ -652,12 +663,30 @@ impl DhtHandle {
 				}
 				candidates.retain(|p| !new_holders.contains(p));
 				tracing::info!(target: "dht", "record {} is {missing} holders short; copying it to {new_holders:?}", hex::encode(key));
-				let stored = join_all(new_holders.iter().map(|peer| self.put_on(*peer, key, &put))).await;
-				missing -= stored.iter().filter(|r| r.is_ok()).count();
+				// A copy counts once its new holder proves it has it: a peer that says "stored"
+				// and drops the record (a Sybil) leaves the record short, and the next candidate
+				// gets the copy instead.
+				let (encoded, put) = (&encoded, &put);
+				let stored = join_all(new_holders.iter().map(|peer| async move {
+					self.put_on(*peer, key, put).await.is_ok() && self.challenge(*peer, key, encoded).await == Possession::Proven
+				}))
+				.await;
+				missing -= stored.iter().filter(|kept| **kept).count();
 			}
 		}
 		Ok(())
 	}
+}
+
+/// What a possession challenge showed.
+#[derive(Debug, PartialEq, Eq)]
+enum Possession {
+	/// A proof for the nonce, by the peer asked: it holds the whole record.
+	Proven,
+	/// A proof that is not the peer's own (relayed from a real holder, or made up).
+	FalseClaim,
+	/// Not held there, or no answer in time.
+	NoAnswer,
 }
 
 /// Candidates sorted by XOR distance to the key, closest first, without duplicates.
@@ -1040,15 +1069,22 @@ impl std::ops::Deref for ClientNode {
 }
 
 impl ClientNode {
-	/// Joins the network through `bootstrap` (addresses ending in `/p2p/<peer id>`).
+	/// Joins the network through `bootstrap` (addresses ending in `/p2p/<peer id>`); its puts
+	/// place records by plain Kademlia distance.
 	pub async fn start(bootstrap: Vec<Multiaddr>, max_record_size: usize) -> Result<Self, DhtError> {
+		Self::start_with_placement(bootstrap, max_record_size, Arc::new(crate::placement::Uniform)).await
+	}
+
+	/// [`Self::start`], its puts placing records by the modified distance under `placement`
+	/// (a client that reads the chain weighs the workers as they do).
+	pub async fn start_with_placement(bootstrap: Vec<Multiaddr>, max_record_size: usize, placement: Arc<dyn Placement>) -> Result<Self, DhtError> {
 		let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
 		let dir = std::env::temp_dir().join(format!("enigma-dht-client-{}-{nanos}", std::process::id()));
 		let mut config = Config::new(&dir);
 		config.bootstrap = bootstrap;
 		config.max_record_size = max_record_size;
 		config.serve = false;
-		match DhtNode::start(config, Arc::new(crate::access::Open), Arc::new(crate::placement::Uniform)).await {
+		match DhtNode::start(config, Arc::new(crate::access::Open), placement).await {
 			Ok(node) => Ok(Self { node, dir }),
 			Err(e) => {
 				let _ = std::fs::remove_dir_all(&dir);

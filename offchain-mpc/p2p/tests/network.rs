@@ -229,6 +229,18 @@ async fn records_go_to_well_reputed_workers_expire_and_go_with_their_pointer() {
 			assert!(net.index_of(&holder) >= 10, "record {n} placed on an unregistered node {holder}");
 		}
 	}
+	// A user's client weighs the workers as they do (the `enigma` CLI reads the registry from
+	// the chain): its puts land on them too, not on the closest peers whoever they are.
+	let client = enigma_p2p::ClientNode::start_with_placement(vec![net.node(3).address()], 1 << 20, weights.clone()).await.unwrap();
+	for n in 5..10 {
+		let put = SignedPut::new(record(n, &format!("a user's record {n}")), &writer);
+		let receipt = client.put(&put).await.unwrap();
+		assert_eq!(receipt.holders.len(), 3, "record {n}: {receipt:?}");
+		for holder in receipt.holders {
+			assert!(net.index_of(&holder) >= 10, "the client placed record {n} on an unregistered node {holder}");
+		}
+	}
+	client.shutdown().await;
 
 	// A record past its expiry is dropped by its holders at the next repair pass.
 	let expires_at = enigma_p2p::record::unix_now() + 2;
@@ -527,15 +539,17 @@ async fn one_address_holds_at_most_its_share_of_incoming_connections() {
 /// 1. two random nodes killed: every record is still got, and one repair pass on every live node
 ///    brings each back to 3 real copies;
 /// 2. every node stopped and started again from its data directory on its address: every
-///    record is still got.
-/// (Sybils: `a_sybil_claiming_to_hold_a_record_does_not_stop_its_repair`. In this network a
-/// Sybil sometimes left a repaired record a copy short, likely by taking the copy and dropping
-/// it after answering its possession challenge too late to be ruled out: left to do.)
+///    record is still got;
+/// 3. a Sybil announcing itself as a holder of three records (relaying possession proofs from
+///    real holders, taking copies and dropping them), and one real holder of each killed: the
+///    survivors' repair restores 3 real copies and does not count the Sybil. (Before a repaired
+///    copy had to be proven, a Sybil that answered its probe too late to be ruled out took the
+///    copy, said "stored" and dropped it, and the record stayed a copy short.)
 /// Prints one JSON line with the counts and the repair pass's time, then checks them. The seed
 /// fixes the draws (records, nodes killed, from where each get goes), not the nodes' identities,
 /// which each run makes afresh: which records lose holders differs from run to run.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn chaos_kills_and_restarts_lose_no_record() {
+async fn chaos_kills_restarts_and_sybils_lose_no_record() {
 	use rand::{seq::SliceRandom, Rng, SeedableRng};
 	const NODES: usize = 20;
 	let records: usize = std::env::var("ENIGMA_CHAOS_RECORDS").ok().and_then(|v| v.parse().ok()).unwrap_or(40);
@@ -601,12 +615,42 @@ async fn chaos_kills_and_restarts_lose_no_record() {
 	}
 	let lost_after_restart = lost(&net, &keys, &reader, &mut rng).await;
 
+	// 3. A Sybil claims three records; one real holder of each dies (restarted after that
+	// record's turn); the survivors' repair must restore three real copies and not count the
+	// Sybil.
+	let peers: Vec<_> = (0..NODES).map(|i| (net.node(i).peer_id(), net.node(i).address())).collect();
+	let claimed: Vec<enigma_p2p::Pointer> = keys.choose_multiple(&mut rng, 3).copied().collect();
+	for key in &claimed {
+		spawn_sybil(peers.clone(), *key).await;
+	}
+	let (mut sybil_short, mut sybil_counted) = (0, 0);
+	for key in &claimed {
+		let holders: Vec<usize> = live(&net).into_iter().filter(|i| net.node(*i).held().contains(key)).collect();
+		assert!(holders.len() >= 2, "every record has its copies after the restart: {holders:?}");
+		let (doomed, survivors) = (holders[0], &holders[1..]);
+		net.stop(doomed).await;
+		for &s in survivors {
+			net.node(s).repair_once().await.expect("repair");
+		}
+		if copies(&net, key) < 3 {
+			sybil_short += 1;
+		}
+		let counted = net.node(survivors[0]).live_holders(key).await.expect("live holders");
+		if !counted.iter().all(|p| peers.iter().any(|(q, _)| q == p)) {
+			sybil_counted += 1;
+		}
+		let node = net.start_node(doomed, Some(addresses[doomed].clone())).await;
+		net.nodes[doomed] = Some(node);
+	}
+
 	println!(
-		"{{\"nodes\":{NODES},\"records\":{records},\"seed\":{seed},\"put_secs\":{put_secs:.2},\"killed\":2,\"lost_after_kill\":{lost_after_kill},\"under_replicated_after_kill\":{under_replicated},\"repair_pass_secs\":{repair_secs:.2},\"short_after_repair\":{short_after_repair},\"lost_after_restart_all\":{lost_after_restart}}}"
+		"{{\"nodes\":{NODES},\"records\":{records},\"seed\":{seed},\"put_secs\":{put_secs:.2},\"killed\":2,\"lost_after_kill\":{lost_after_kill},\"under_replicated_after_kill\":{under_replicated},\"repair_pass_secs\":{repair_secs:.2},\"short_after_repair\":{short_after_repair},\"lost_after_restart_all\":{lost_after_restart},\"sybil_claimed\":3,\"short_after_sybil_repair\":{sybil_short},\"sybil_counted\":{sybil_counted}}}"
 	);
 	// The counts are printed first, so a failing run still reports them.
 	assert_eq!(lost_after_kill, 0, "records lost after killing nodes {killed:?}");
 	assert_eq!(short_after_repair, 0, "records with fewer than 3 copies after repair ({under_replicated} before)");
 	assert_eq!(lost_after_restart, 0, "records lost after restarting every node");
+	assert_eq!(sybil_short, 0, "records short of 3 real copies after repair despite a Sybil");
+	assert_eq!(sybil_counted, 0, "a Sybil was counted as a holder");
 	net.shutdown().await;
 }

@@ -2,7 +2,7 @@
 //! acknowledge shares and run tasks.
 
 use crate::{
-	chain_policy::{active_workers, ChainAccess, ChainPlacement},
+	chain_policy::ChainAccess,
 	follow,
 	keys::WorkerKeys,
 	metrics::Metrics,
@@ -11,7 +11,10 @@ use crate::{
 	tasks::run_task,
 	worker::Worker,
 };
-use enigma_chain::{Chain, ChainError, Subscription};
+use enigma_chain::{
+	placement::{active_workers, ChainPlacement},
+	Chain, ChainError, Subscription,
+};
 use enigma_p2p::{Config as DhtConfig, DhtNode, Multiaddr};
 use enigma_runtime::{Header, Runtime, RuntimeCall, RuntimeEvent, UNIT};
 use pallet_workers::WorkerOf;

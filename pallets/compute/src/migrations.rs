@@ -1,13 +1,13 @@
 //! Storage migrations, each from the storage version before it.
 
-use crate::{BalanceOf, Config, Pallet, PriceTable, TaskInfo, TaskStatus, Tasks};
+use crate::{BalanceOf, Config, Pallet, PriceTable, Secrets, TaskInfo, TaskStatus, Tasks};
 use codec::{Decode, Encode};
 use frame_support::{
 	pallet_prelude::*,
 	traits::{OnRuntimeUpgrade, StorageVersion},
 };
 use frame_system::pallet_prelude::BlockNumberFor;
-use pallet_workers::CommitteeId;
+use pallet_workers::{CommitteeId, WorkerRegistry};
 use sp_core::H256;
 
 /// A task as storage version 0 kept it: without its gas prices.
@@ -61,6 +61,40 @@ impl<T: Config> OnRuntimeUpgrade for TasksRecordPrices<T> {
 	}
 }
 
+/// Version 1 → 2: a secret counted against its committee and each of its members from its
+/// registration; now a member counts the shares it acknowledged, and a committee its ready
+/// secrets. Each secret stored at the upgrade is uncounted for the members that have not
+/// acknowledged it, and for its committee if it is not ready (else they would count twice, or
+/// never be released). Reads every secret and its committee, once. It assumes version 1 counted
+/// each secret for every member of its committee: a member that was not registered when a
+/// secret was registered (version 1 skipped it) and registered again later would be off by one.
+/// No network of ours holds such state (the dev and local networks start from genesis); a live
+/// network would recompute the counts from the secrets' `acks` instead.
+pub struct UnreadySecretsUncounted<T>(core::marker::PhantomData<T>);
+
+impl<T: Config> OnRuntimeUpgrade for UnreadySecretsUncounted<T> {
+	fn on_runtime_upgrade() -> Weight {
+		if StorageVersion::get::<Pallet<T>>() >= 2 {
+			return T::DbWeight::get().reads(1);
+		}
+		let (mut reads, mut writes) = (1u64, 1u64);
+		for info in Secrets::<T>::iter_values() {
+			let members = T::Workers::committee(info.committee).unwrap_or_default();
+			let silent: alloc::vec::Vec<_> = members.into_iter().filter(|m| !info.acks.contains(m)).collect();
+			T::Workers::note_shares(&silent, 1, false);
+			reads += 2 + silent.len() as u64;
+			writes += silent.len() as u64;
+			if !info.ready {
+				T::Workers::note_committee_secrets(info.committee, 1, false);
+				reads += 1;
+				writes += 1;
+			}
+		}
+		StorageVersion::new(2).put::<Pallet<T>>();
+		T::DbWeight::get().reads_writes(reads, writes)
+	}
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -94,6 +128,45 @@ mod tests {
 			// Once only: a second upgrade reads the version and nothing else.
 			let weight = TasksRecordPrices::<Test>::on_runtime_upgrade();
 			assert_eq!(weight, <<Test as frame_system::Config>::DbWeight as Get<frame_support::weights::RuntimeDbWeight>>::get().reads(1));
+		});
+	}
+
+	#[test]
+	fn secrets_count_for_the_members_that_acknowledged_them_after_the_upgrade() {
+		use crate::{SecretInfo, ValueKind};
+		new_test_ext().execute_with(|| {
+			for w in 11..=14u64 {
+				frame_support::assert_ok!(pallet_workers::Pallet::<Test>::register(RuntimeOrigin::signed(w), b"peer".to_vec(), [w as u8; 32], STAKE));
+			}
+			let id = committee(4);
+			let record = |ready: bool| SecretInfo::<Test> {
+				owner: H256::repeat_byte(1),
+				committee: id,
+				compute_predicate: BoundedVec::new(),
+				kind: ValueKind::Int { bits: 64 },
+				origin: None,
+				depositor: 1,
+				deposit: 0,
+				commitment: H256::zero(),
+				acks: BoundedVec::new(),
+				ready,
+			};
+			// As version 1 left them: both counted for the committee and every member when
+			// registered; one ready since (all acknowledged), one acknowledged by 11 and 12 only.
+			let members = pallet_workers::Pallet::<Test>::committee(id).unwrap();
+			Secrets::<Test>::insert(H256::repeat_byte(2), SecretInfo { acks: BoundedVec::truncate_from(members.clone()), ..record(true) });
+			Secrets::<Test>::insert(H256::repeat_byte(3), SecretInfo { acks: BoundedVec::truncate_from(vec![11, 12]), ..record(false) });
+			<Test as crate::Config>::Workers::note_committee_secrets(id, 2, true);
+			<Test as crate::Config>::Workers::note_shares(&members, 2, true);
+			StorageVersion::new(1).put::<Pallet<Test>>();
+			UnreadySecretsUncounted::<Test>::on_runtime_upgrade();
+			let shares = |w: u64| pallet_workers::Workers::<Test>::get(w).unwrap().secrets;
+			assert_eq!(pallet_workers::CommitteeInfo::<Test>::get(id).unwrap().secrets, 1, "the ready one");
+			assert_eq!((shares(11), shares(12), shares(13), shares(14)), (2, 2, 1, 1), "the shares each acknowledged");
+			assert_eq!(StorageVersion::get::<Pallet<Test>>(), 2);
+			// Once only.
+			UnreadySecretsUncounted::<Test>::on_runtime_upgrade();
+			assert_eq!((shares(11), shares(13)), (2, 1));
 		});
 	}
 }

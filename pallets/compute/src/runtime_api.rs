@@ -60,7 +60,10 @@ sp_api::decl_runtime_apis! {
 		fn contract(hash: H256) -> Option<Vec<u8>>;
 		/// `L.get(key, at)` of a contract.
 		fn ledger_get(contract: H256, key: u64, at: BlockNumber) -> Option<u128>;
-		/// What co-members co-sign (`SharedIdentity::cosign`) so that a k-of-n grant runs this task.
-		fn task_request(contract: H256, entry: Vec<u8>, inputs: Vec<H256>, public_args: Vec<u8>) -> H256;
+		/// What co-members co-sign (`SharedIdentity::cosign`) so that a k-of-n grant lets
+		/// `requester` run this task.
+		fn task_request(requester: AccountId, contract: H256, entry: Vec<u8>, inputs: Vec<H256>, public_args: Vec<u8>) -> H256;
+		/// What co-members co-sign so that a k-of-n grant lets `requester` declassify `secret`.
+		fn declassify_request(requester: AccountId, secret: H256) -> H256;
 	}
 }

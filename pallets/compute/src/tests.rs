@@ -1,5 +1,5 @@
 use crate::{mock::*, new_secret_id, result_commitment, reveal_hash, AbortReason, Error, Event, HoldReason, NewSecret, PriceTable, Results, RevealFrom, Secrets, TaskResult, TaskStatus, Tasks, ValueKind};
-use frame_support::dispatch::DispatchResult;
+use frame_support::dispatch::{DispatchResultWithPostInfo as DispatchResult, Pays};
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold, BoundedVec};
 use pallet_shared_identity::predicate::{Grant, Node, Permission};
 use pallet_workers::Offence;
@@ -520,11 +520,12 @@ fn timeouts_only_for_failed_tasks_and_other_guards() {
 	});
 }
 
-/// Issue #13: a worker that withdrew its stake (so can no longer be slashed) cannot submit.
+/// Issue #13: a worker that withdrew its stake (so can no longer be slashed) cannot submit, nor
+/// acknowledge shares.
 #[test]
 fn a_withdrawn_worker_cannot_submit() {
 	new_test_ext().execute_with(|| {
-		let (_, contract, secret) = setup();
+		let (identity, contract, secret) = setup();
 		// While the committee holds the secret, its members cannot even unbond.
 		assert_noop!(Workers::unbond(RuntimeOrigin::signed(14)), pallet_workers::Error::<Test>::HoldsSecrets);
 		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
@@ -533,6 +534,12 @@ fn a_withdrawn_worker_cannot_submit() {
 		pallet_workers::Workers::<Test>::remove(14);
 		assert_noop!(commit(14, task, &result(b"r", 1, vec![], vec![])), Error::<Test>::NotRegistered);
 		assert_noop!(SecretCompute::abort_task(RuntimeOrigin::signed(14), task, AbortReason::Unattributed), Error::<Test>::NotRegistered);
+		// Nor acknowledge a share: there is no stake left to count it against (it could later
+		// clear the count of shares it holds as a worker again).
+		assert_ok!(SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Always]), H256::repeat_byte(0x44), U64));
+		let fresh = H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(identity, 0u32, H256::repeat_byte(0x44)))));
+		assert_noop!(SecretCompute::ack_secret(RuntimeOrigin::signed(14), fresh), Error::<Test>::NotRegistered);
+		assert_noop!(SecretCompute::ack_secrets(RuntimeOrigin::signed(14), bounded(vec![fresh])), Error::<Test>::NotRegistered);
 	});
 }
 
@@ -552,21 +559,24 @@ fn removing_a_secret_frees_its_committee() {
 }
 
 /// Issue #13: a 2-of-3 Compute grant can pass on chain: another member co-signs the very task
-/// (its content hash) and the requester submits it.
+/// (its content hash and its requester) and the requester submits it. Attacks on the consent:
+/// another member of the grant cannot use it for the same task, the requester cannot use it
+/// twice, and a later co-signature does not keep an earlier one alive.
 #[test]
 fn a_k_of_n_compute_grant_passes_with_a_cosigned_task() {
 	new_test_ext().execute_with(|| {
 		let (_, contract, _) = setup();
 		let (a, b, c) = (OWNER, STRANGER, 4u64);
 		let two_of_three = Grant {
-			permissions: bounded(vec![Permission::Compute, Permission::Store]),
+			permissions: bounded(vec![Permission::Compute, Permission::Declassify, Permission::Store]),
 			predicate: bounded(vec![Node::Threshold { k: 2, keys: bounded(vec![a, b, c]) }]),
 		};
 		let store = Grant { permissions: bounded(vec![Permission::Store]), predicate: bounded(vec![Node::Always]) };
 		assert_ok!(SharedIdentity::create(
 			RuntimeOrigin::signed(a),
-			bounded(vec![(a, bounded(vec![two_of_three, store])), (b, bounded(vec![])), (c, bounded(vec![]))])
+			bounded(vec![(a, bounded(vec![two_of_three.clone(), store])), (b, bounded(vec![])), (c, bounded(vec![two_of_three]))])
 		));
+		let _ = <Balances as frame_support::traits::fungible::Mutate<u64>>::set_balance(&c, 1_000_000_000);
 		let identity = pallet_shared_identity::Pallet::<Test>::address_of([a, b, c].iter());
 		let proposal = pallet_shared_identity::Pallet::<Test>::proposal_hash(&pallet_shared_identity::Identities::<Test>::get(identity).unwrap());
 		for m in [b, c] {
@@ -574,12 +584,36 @@ fn a_k_of_n_compute_grant_passes_with_a_cosigned_task() {
 		}
 		let secret = register_secret(identity, H256::repeat_byte(0x31));
 		assert_noop!(submit(a, contract, vec![secret], 10_000), Error::<Test>::NoPermission);
-		let request = SecretCompute::task_request(contract, b"survey", &[secret], &[]);
+		let request = SecretCompute::task_request(&a, contract, b"survey", &[secret], &[]);
 		assert_ok!(SharedIdentity::cosign(RuntimeOrigin::signed(b), identity, request));
+		// b consented to a's task: c, also in the grant, cannot run the same task with it.
+		assert_noop!(submit(c, contract, vec![secret], 10_000), Error::<Test>::NoPermission);
 		assert_ok!(submit(a, contract, vec![secret], 10_000));
+		// Used up: the same task again needs new consent.
+		assert_noop!(submit(a, contract, vec![secret], 10_000), Error::<Test>::NoPermission);
 		// The co-signature covers that task only.
-		let other = SecretCompute::task_request(contract, b"other", &[secret], &[]);
+		let other = SecretCompute::task_request(&a, contract, b"other", &[secret], &[]);
 		assert_ne!(request, other);
+
+		// Declassification likewise: consent to a's request is not c's.
+		let declassify = SecretCompute::declassify_request(&a, secret);
+		assert_ok!(SharedIdentity::cosign(RuntimeOrigin::signed(b), identity, declassify));
+		assert_noop!(SecretCompute::declassify(RuntimeOrigin::signed(c), secret), Error::<Test>::NoPermission);
+		assert_ok!(SecretCompute::declassify(RuntimeOrigin::signed(a), secret));
+		assert_noop!(SecretCompute::declassify(RuntimeOrigin::signed(a), secret), Error::<Test>::NoPermission);
+
+		// b co-signs a task of c's; a co-signs it nine blocks later (the lifetime is ten). At the
+		// tenth block b's consent has lapsed and a's does not keep it alive: c alone is refused.
+		let late = SecretCompute::task_request(&c, contract, b"survey", &[secret], &[]);
+		let start = System::block_number();
+		assert_ok!(SharedIdentity::cosign(RuntimeOrigin::signed(b), identity, late));
+		run_to(start + 9);
+		assert_ok!(SharedIdentity::cosign(RuntimeOrigin::signed(a), identity, late));
+		run_to(start + 10);
+		assert_noop!(submit(c, contract, vec![secret], 10_000), Error::<Test>::NoPermission);
+		// Consent given after the lapse starts afresh, and counts.
+		assert_ok!(SharedIdentity::cosign(RuntimeOrigin::signed(a), identity, late));
+		assert_ok!(submit(c, contract, vec![secret], 10_000));
 	});
 }
 
@@ -1070,24 +1104,148 @@ fn secrets_are_registered_and_acknowledged_in_batches() {
 		for c in [0x20, 0x21, 0x22] {
 			System::assert_has_event(Event::SecretRegistered { secret: id(c), owner: identity, committee: 0 }.into());
 		}
-		assert_eq!(pallet_workers::Workers::<Test>::get(11).unwrap().secrets, 4, "the setup's secret and the batch");
+		assert_eq!(pallet_workers::Workers::<Test>::get(11).unwrap().secrets, 1, "the setup's secret: the batch counts once acknowledged");
+		let committee_count = || pallet_workers::CommitteeInfo::<Test>::get(0).unwrap().secrets;
+		assert_eq!(committee_count(), 1);
 
 		// The owner removes one before the members acknowledge: their batches still count.
 		assert_ok!(SecretCompute::remove_secret(RuntimeOrigin::signed(OWNER), id(0x22)));
 		let acks = bounded(vec![id(0x20), id(0x21), id(0x22), H256::repeat_byte(0x99)]);
-		assert_noop!(SecretCompute::ack_secrets(RuntimeOrigin::signed(STRANGER), acks.clone()), Error::<Test>::NothingToAcknowledge);
+		assert_noop!(SecretCompute::ack_secrets(RuntimeOrigin::signed(STRANGER), acks.clone()), Error::<Test>::NotRegistered);
 		for w in &WORKERS[..3] {
-			assert_ok!(SecretCompute::ack_secrets(RuntimeOrigin::signed(*w), acks.clone()));
+			// A batch with entries that were not the member's to acknowledge pays its fee.
+			assert_eq!(SecretCompute::ack_secrets(RuntimeOrigin::signed(*w), acks.clone()).unwrap().pays_fee, Pays::Yes);
 			System::assert_last_event(Event::SecretsAcknowledged { worker: *w, count: 2 }.into());
 		}
 		assert_noop!(SecretCompute::ack_secrets(RuntimeOrigin::signed(11), acks.clone()), Error::<Test>::NothingToAcknowledge);
 		assert!(!Secrets::<Test>::get(id(0x20)).unwrap().ready);
-		// The last member's acknowledgement of one of them, alone, then of both.
-		assert_ok!(SecretCompute::ack_secret(RuntimeOrigin::signed(14), id(0x21)));
-		assert_ok!(SecretCompute::ack_secrets(RuntimeOrigin::signed(14), acks));
+		// Each member counts the shares it acknowledged; the committee, its ready secrets.
+		assert_eq!(pallet_workers::Workers::<Test>::get(11).unwrap().secrets, 3);
+		assert_eq!((pallet_workers::Workers::<Test>::get(14).unwrap().secrets, committee_count()), (1, 1));
+		// The last member's acknowledgement of one of them, alone, then of the other.
+		// An accepted acknowledgement is free.
+		assert_eq!(SecretCompute::ack_secret(RuntimeOrigin::signed(14), id(0x21)).unwrap().pays_fee, Pays::No);
+		assert_eq!((pallet_workers::Workers::<Test>::get(14).unwrap().secrets, committee_count()), (2, 2), "ready: counted");
+		assert_eq!(SecretCompute::ack_secrets(RuntimeOrigin::signed(14), bounded(vec![id(0x20)])).unwrap().pays_fee, Pays::No);
 		System::assert_has_event(Event::SecretReady { secret: id(0x20) }.into());
 		System::assert_last_event(Event::SecretsAcknowledged { worker: 14, count: 1 }.into());
 		assert!(Secrets::<Test>::get(id(0x20)).unwrap().ready && Secrets::<Test>::get(id(0x21)).unwrap().ready);
 		assert_eq!(Secrets::<Test>::get(id(0x20)).unwrap().acks.len(), 4);
+		assert_eq!((pallet_workers::Workers::<Test>::get(14).unwrap().secrets, committee_count()), (3, 3));
+	});
+}
+
+/// A stranger registers a secret on someone else's committee and never sends the shares (or
+/// sends them to all members but one): a member's stake is held only by the shares it
+/// acknowledged, and the committee's requester not at all. Before, registering alone counted it
+/// against every member, and nobody but its owner could remove it.
+#[test]
+fn a_secret_never_shared_locks_no_stake() {
+	new_test_ext().execute_with(|| {
+		let (_, _, secret) = setup();
+		assert_ok!(SecretCompute::remove_secret(RuntimeOrigin::signed(OWNER), secret));
+		let grant = Grant { permissions: bounded(vec![Permission::Store]), predicate: bounded(vec![Node::Always]) };
+		assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(STRANGER), bounded(vec![(STRANGER, bounded(vec![grant]))])));
+		let own = pallet_shared_identity::Pallet::<Test>::address_of([STRANGER].iter());
+		let junk = |c: u8| SecretCompute::register_secret(RuntimeOrigin::signed(STRANGER), own, 0, bounded(vec![Node::Always]), H256::repeat_byte(c), U64);
+		assert_ok!(junk(0x40));
+		assert_ok!(junk(0x41));
+		let partly = H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(own, 0u32, H256::repeat_byte(0x41)))));
+		for w in &WORKERS[..3] {
+			assert_ok!(SecretCompute::ack_secret(RuntimeOrigin::signed(*w), partly));
+		}
+		// The committee holds no ready secret; a member counts only the shares it acknowledged:
+		// the one that never got one may leave, those holding a share stay until it goes.
+		assert_eq!(pallet_workers::CommitteeInfo::<Test>::get(0).unwrap().secrets, 0);
+		let shares = |w: u64| pallet_workers::Workers::<Test>::get(w).unwrap().secrets;
+		assert_eq!((shares(11), shares(12), shares(13), shares(14)), (1, 1, 1, 0));
+		assert_ok!(Workers::unbond(RuntimeOrigin::signed(14)));
+		assert_noop!(Workers::unbond(RuntimeOrigin::signed(11)), pallet_workers::Error::<Test>::HoldsSecrets);
+		// Removing an unready secret releases exactly the shares acknowledged.
+		assert_ok!(SecretCompute::remove_secret(RuntimeOrigin::signed(STRANGER), partly));
+		assert_eq!(pallet_workers::CommitteeInfo::<Test>::get(0).unwrap().secrets, 0);
+		assert_eq!((shares(11), shares(12), shares(13)), (0, 0, 0));
+		assert_ok!(Workers::unbond(RuntimeOrigin::signed(11)));
+	});
+}
+
+/// A requester's junk task (here one its members give up on, and one they answer) costs the
+/// members no fee: every accepted answer is free, a refused one pays.
+#[test]
+fn members_answer_for_free_and_refused_answers_pay() {
+	new_test_ext().execute_with(|| {
+		let (_, contract, secret) = setup();
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let junk = last_task();
+		// Two of four give up: no quorum is possible any more, the task fails.
+		for w in &WORKERS[..2] {
+			let answer = SecretCompute::abort_task(RuntimeOrigin::signed(*w), junk, AbortReason::Unattributed).unwrap();
+			assert_eq!(answer.pays_fee, Pays::No);
+		}
+		assert_eq!(Tasks::<Test>::get(junk).unwrap().status, TaskStatus::Failed);
+		let refused = SecretCompute::abort_task(RuntimeOrigin::signed(13), junk, AbortReason::Unattributed).unwrap_err();
+		assert_eq!((refused.error, refused.post_info.pays_fee), (Error::<Test>::TaskNotPending.into(), Pays::Yes));
+
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		let r = result(b"r", 1, vec![], vec![]);
+		for w in WORKERS {
+			assert_eq!(commit(w, task, &r).unwrap().pays_fee, Pays::No);
+		}
+		assert_eq!(commit(11, task, &r).unwrap_err().post_info.pays_fee, Pays::Yes);
+		for w in &WORKERS[..3] {
+			assert_eq!(reveal(*w, task, &r).unwrap().pays_fee, Pays::No);
+		}
+	});
+}
+
+/// One account fills the list of tasks that end in a block (four in the mock): the next task is
+/// not refused, its deadline is the next block with room.
+#[test]
+fn a_full_block_of_deadlines_delays_a_task_it_does_not_refuse_it() {
+	new_test_ext().execute_with(|| {
+		let (_, contract, secret) = setup();
+		let due = System::block_number() + DEADLINE;
+		for _ in 0..4 {
+			assert_ok!(submit(OWNER, contract, vec![secret], 1_000));
+			assert_eq!(Tasks::<Test>::get(last_task()).unwrap().deadline, due);
+		}
+		assert_ok!(submit(OWNER, contract, vec![secret], 1_000));
+		let late = last_task();
+		assert_eq!(Tasks::<Test>::get(late).unwrap().deadline, due + 1);
+		System::assert_last_event(Event::TaskCreated { task: late, contract, committee: 0, deadline: due + 1 }.into());
+		assert_eq!(crate::Prunes::<Test>::get(due + 1 + RETENTION).to_vec(), vec![late]);
+		// And the deadline it got is kept: the task fails there, not before.
+		run_to(due);
+		assert_eq!(Tasks::<Test>::get(late).unwrap().status, TaskStatus::Pending);
+		run_to(due + 1);
+		assert_eq!(Tasks::<Test>::get(late).unwrap().status, TaskStatus::Failed);
+	});
+}
+
+/// An owner removes a task's input and registers the same value again (the same id, not ready
+/// now) before t + 1 members name it as a bad input: rejecting it releases only what it holds.
+/// Before, the rejection took a secret off the counts it was never on, and counts reaching zero
+/// with other secrets live would have let members leave with their shares.
+#[test]
+fn rejecting_a_re_registered_input_releases_only_what_it_holds() {
+	new_test_ext().execute_with(|| {
+		let (identity, contract, secret) = setup();
+		let _live = register_secret(identity, H256::repeat_byte(0x43));
+		let shares = |w: u64| pallet_workers::Workers::<Test>::get(w).unwrap().secrets;
+		let committee_count = || pallet_workers::CommitteeInfo::<Test>::get(0).unwrap().secrets;
+		assert_eq!((shares(11), committee_count()), (2, 2));
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		assert_ok!(SecretCompute::remove_secret(RuntimeOrigin::signed(OWNER), secret));
+		assert_ok!(SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Always]), H256::repeat_byte(1), U64));
+		assert!(!Secrets::<Test>::get(secret).unwrap().ready);
+		assert_eq!((shares(11), committee_count()), (1, 1), "the live secret");
+		for w in [11, 12] {
+			assert_ok!(SecretCompute::abort_task(RuntimeOrigin::signed(w), task, AbortReason::BadInput(0)));
+		}
+		System::assert_has_event(Event::SecretRejected { secret, owner: identity }.into());
+		assert_eq!((shares(11), shares(14), committee_count()), (1, 1, 1), "the live secret still holds them");
+		assert_noop!(Workers::unbond(RuntimeOrigin::signed(11)), pallet_workers::Error::<Test>::HoldsSecrets);
 	});
 }

@@ -18,6 +18,10 @@
 //!   Paying it to storage workers instead comes with the worker registry.
 //! * Lapses are found by a schedule of blocks to look at, swept in `on_idle` within the weight
 //!   the block has left, so no block is overweighted by expiries.
+//! * Rent pays for the ciphertext in the DHT; the pointer's own state (with a read predicate of
+//!   up to a few KB) holds a deposit, `DepositBase + DepositPerByte × its encoded size`, from
+//!   whoever wrote it last ([`Pallet::store`], [`Pallet::set_read_predicate`]), released when the
+//!   pointer goes (removed or expired). Without it, a 4 KB predicate cost one byte of rent.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -99,6 +103,9 @@ pub mod pallet {
 		type Identity: PermissionCheck<Self::AccountId, BlockNumberFor<Self>>;
 		/// Rent per byte per block (a governance parameter).
 		type RentPerByteBlock: Get<BalanceOf<Self>>;
+		/// Deposit of a pointer's state record, and per byte of it (governance parameters).
+		type DepositBase: Get<BalanceOf<Self>>;
+		type DepositPerByte: Get<BalanceOf<Self>>;
 		/// Blocks a lapsed entry is kept (restricted) before it is deleted (a governance parameter).
 		type GracePeriod: Get<BlockNumberFor<Self>>;
 		/// Blocks in one rent period.
@@ -126,6 +133,8 @@ pub mod pallet {
 	pub enum HoldReason {
 		/// Storage rent paid ahead.
 		StorageRent,
+		/// A pointer's state record.
+		StateDeposit,
 	}
 
 	pub type EntryOf<T> = Entry<<T as frame_system::Config>::AccountId, BlockNumberFor<T>, BalanceOf<T>>;
@@ -134,6 +143,11 @@ pub mod pallet {
 	/// Data pointers.
 	#[pallet::storage]
 	pub type Entries<T: Config> = StorageMap<_, Identity, H256, EntryOf<T>>;
+
+	/// Who holds the deposit of a pointer's record, and how much. (Kept beside the entries so
+	/// that entries stored before deposits decode as they are: they have none.)
+	#[pallet::storage]
+	pub type Deposits<T: Config> = StorageMap<_, Identity, H256, (T::AccountId, BalanceOf<T>)>;
 
 	/// Entries to look at in a given block: when their rent lapses, when their grace ends.
 	#[pallet::storage]
@@ -177,6 +191,8 @@ pub mod pallet {
 		RentOverflow,
 		/// The caller's free balance cannot cover the rent.
 		CannotPayRent,
+		/// The caller's free balance cannot cover the record's deposit.
+		CannotPayDeposit,
 		/// Only the account that pays the rent renews it.
 		NotPayer,
 		/// Too many entries lapse around that block; try another number of periods.
@@ -211,7 +227,7 @@ pub mod pallet {
 		/// Register `pointer` to `size` bytes of ciphertext owned by `owner`, readable under
 		/// `read_predicate`, with `periods` rent periods held from the caller's balance.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::store())]
+		#[pallet::weight(T::WeightInfo::store().saturating_add(Pallet::<T>::deposit_weight()).saturating_add(T::Identity::check_weight()))]
 		pub fn store(
 			origin: OriginFor<T>,
 			owner: H256,
@@ -234,17 +250,16 @@ pub mod pallet {
 			Self::hold_rent(&who, rate, blocks)?;
 			let paid_until = now.saturating_add(blocks);
 			Self::schedule(paid_until, pointer).map_err(|_| Error::<T>::ScheduleFull)?;
-			Entries::<T>::insert(
-				pointer,
-				Entry { owner, payer: who, size, read_predicate, rate, settled_until: now, paid_until, auto_renew, restricted: false },
-			);
+			let entry = Entry { owner, payer: who.clone(), size, read_predicate, rate, settled_until: now, paid_until, auto_renew, restricted: false };
+			Self::hold_deposit(pointer, &who, &entry)?;
+			Entries::<T>::insert(pointer, entry);
 			Self::deposit_event(Event::Stored { pointer, owner, size, paid_until });
 			Ok(())
 		}
 
 		/// Pay `periods` more rent periods (from now, if the entry had lapsed). Only the payer.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::renew())]
+		#[pallet::weight(T::WeightInfo::renew().saturating_add(T::Identity::check_weight()))]
 		pub fn renew(origin: OriginFor<T>, pointer: H256, periods: u32) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(periods > 0, Error::<T>::ZeroPeriods);
@@ -270,7 +285,7 @@ pub mod pallet {
 
 		/// Replace who may read (needs Store on the owning identity); in force at once.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::set_read_predicate())]
+		#[pallet::weight(T::WeightInfo::set_read_predicate().saturating_add(Pallet::<T>::deposit_weight()).saturating_add(T::Identity::check_weight()))]
 		pub fn set_read_predicate(origin: OriginFor<T>, pointer: H256, read_predicate: PredicateOf<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			predicate::validate(&read_predicate).map_err(Error::<T>::from)?;
@@ -278,7 +293,9 @@ pub mod pallet {
 				let entry = entry.as_mut().ok_or(Error::<T>::UnknownPointer)?;
 				ensure!(T::Identity::check(&who, &entry.owner, Permission::Store, &[], None), Error::<T>::NoPermission);
 				entry.read_predicate = read_predicate;
-				Ok(())
+				// The record's size changed: its writer now holds the deposit for it.
+				Self::release_deposit(pointer);
+				Self::hold_deposit(pointer, &who, entry)
 			})?;
 			Self::deposit_event(Event::ReadPredicateChanged { pointer });
 			Ok(())
@@ -286,13 +303,14 @@ pub mod pallet {
 
 		/// Delete the pointer (needs Store on the owning identity); unused rent goes back.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::remove())]
+		#[pallet::weight(T::WeightInfo::remove().saturating_add(Pallet::<T>::deposit_weight()).saturating_add(T::Identity::check_weight()))]
 		pub fn remove(origin: OriginFor<T>, pointer: H256) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut entry = Entries::<T>::get(pointer).ok_or(Error::<T>::UnknownPointer)?;
 			ensure!(T::Identity::check(&who, &entry.owner, Permission::Store, &[], None), Error::<T>::NoPermission);
 			Self::settle(&mut entry, frame_system::Pallet::<T>::block_number());
 			Self::release_all(&entry);
+			Self::release_deposit(pointer);
 			Entries::<T>::remove(pointer);
 			Self::deposit_event(Event::Removed { pointer });
 			Ok(())
@@ -334,6 +352,28 @@ pub mod pallet {
 			}
 		}
 
+		/// Holding or releasing a record's deposit, beyond the measured weights (until
+		/// `scripts/benchmark-weights.sh` measures it with the rest): its `Deposits` entry, the
+		/// account and its holds, and the old holder's when it changes hands.
+		pub fn deposit_weight() -> Weight {
+			T::DbWeight::get().reads_writes(5, 5)
+		}
+
+		/// `DepositBase + DepositPerByte × entry's encoded size`, held from `who` for `pointer`.
+		fn hold_deposit(pointer: H256, who: &T::AccountId, entry: &EntryOf<T>) -> DispatchResult {
+			let bytes = entry.encoded_size() as u32;
+			let deposit = T::DepositBase::get().saturating_add(T::DepositPerByte::get().saturating_mul(bytes.into()));
+			T::Currency::hold(&HoldReason::StateDeposit.into(), who, deposit).map_err(|_| Error::<T>::CannotPayDeposit)?;
+			Deposits::<T>::insert(pointer, (who.clone(), deposit));
+			Ok(())
+		}
+
+		fn release_deposit(pointer: H256) {
+			if let Some((who, deposit)) = Deposits::<T>::take(pointer) {
+				let _ = T::Currency::release(&HoldReason::StateDeposit.into(), &who, deposit, Precision::BestEffort);
+			}
+		}
+
 		/// Look at `pointer` at block `at`, or the first later block with room.
 		fn schedule(at: BlockNumberFor<T>, pointer: H256) -> Result<(), ()> {
 			let mut block = at;
@@ -348,7 +388,8 @@ pub mod pallet {
 
 		/// Process scheduled blocks up to `now` while weight remains.
 		pub(crate) fn sweep(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
-			let per_block = T::WeightInfo::sweep_block(T::MaxExpiriesPerBlock::get());
+			let per_block = T::WeightInfo::sweep_block(T::MaxExpiriesPerBlock::get())
+				.saturating_add(Self::deposit_weight().saturating_mul(T::MaxExpiriesPerBlock::get() as u64));
 			let mut used = T::DbWeight::get().reads_writes(1, 1);
 			let mut cursor = SweepCursor::<T>::get().unwrap_or(now);
 			while cursor <= now && remaining.all_gte(used.saturating_add(per_block)) {
@@ -386,6 +427,7 @@ pub mod pallet {
 				Self::deposit_event(Event::Restricted { pointer, delete_at });
 			} else if at >= entry.paid_until.saturating_add(T::GracePeriod::get()) {
 				Self::release_all(&entry);
+				Self::release_deposit(pointer);
 				Entries::<T>::remove(pointer);
 				Self::deposit_event(Event::Expired { pointer });
 			}

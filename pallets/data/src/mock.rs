@@ -39,7 +39,14 @@ impl pallet_shared_identity::Config for Test {
 	type DepositPerByte = ConstU64<0>;
 	type CosignLifetime = ConstU64<10>;
 	type MaxMembers = ConstU32<8>;
+	type MaxRecordSize = ConstU32<{ 32 * 1024 }>;
 	type WeightInfo = ();
+}
+
+// No record deposit unless a test sets one, so that rent figures stay exact elsewhere.
+frame_support::parameter_types! {
+	pub static DataDepositBase: u64 = 0;
+	pub static DataDepositPerByte: u64 = 0;
 }
 
 /// Rent: 2 per byte per block; periods of 10 blocks; 5 blocks of grace.
@@ -53,6 +60,8 @@ impl pallet_data_registry::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Identity = SharedIdentity;
 	type RentPerByteBlock = ConstU64<RATE_PER_BYTE>;
+	type DepositBase = DataDepositBase;
+	type DepositPerByte = DataDepositPerByte;
 	type GracePeriod = ConstU64<GRACE>;
 	type RentPeriod = ConstU64<PERIOD>;
 	type MaxDataSize = ConstU32<1024>;

@@ -1,4 +1,5 @@
 use crate::{mock::*, Entries, Error, Event, HoldReason, Schedule, SweepCursor};
+use codec::Encode;
 use frame_support::{
 	assert_noop, assert_ok,
 	traits::{fungible::InspectHold, ConstU32, Hooks},
@@ -226,5 +227,41 @@ fn the_sweep_stops_when_the_block_has_no_weight_left() {
 		assert_eq!(SweepCursor::<Test>::get(), Some(2 + PERIOD));
 		assert!((1..=4u8).all(|n| Entries::<Test>::get(pointer(n)).unwrap().restricted));
 		assert!(!Entries::<Test>::get(pointer(5)).unwrap().restricted);
+	});
+}
+
+/// A pointer's record holds a deposit for its size (a large read predicate for one byte of rent
+/// is no longer nearly free), from whoever wrote it last, released when it goes, removed or
+/// expired.
+#[test]
+fn a_pointer_record_holds_a_deposit_for_its_size_until_it_goes() {
+	new_test_ext().execute_with(|| {
+		DataDepositBase::set(7);
+		DataDepositPerByte::set(1);
+		let deposit = |who: u64| Balances::balance_on_hold(&HoldReason::StateDeposit.into(), &who);
+		let id = user_and_service();
+		assert_ok!(store(USER, id, pointer(1), 1, 1, false));
+		let small = Entries::<Test>::get(pointer(1)).unwrap().encoded_size() as u64;
+		assert_eq!(deposit(USER), 7 + small);
+		// A predicate naming sixteen keys: the record grows, and so does the deposit; POOR (who
+		// may store) wrote it, so POOR holds it now and USER's is back.
+		let keys: Vec<u64> = (100..116).collect();
+		let large: crate::PredicateOf<Test> = bounded(vec![N::AnyOf(bounded(keys))]);
+		assert_ok!(DataRegistry::set_read_predicate(RuntimeOrigin::signed(POOR), pointer(1), large.clone()));
+		let size = Entries::<Test>::get(pointer(1)).unwrap().encoded_size() as u64;
+		assert!(size > small + 16 * 8);
+		assert_eq!((deposit(USER), deposit(POOR)), (0, 7 + size));
+		// One who cannot pay for the record is refused and nothing changes.
+		DataDepositBase::set(10_000);
+		assert_noop!(DataRegistry::store(RuntimeOrigin::signed(POOR), id, pointer(2), 1, large, 1, false), Error::<Test>::CannotPayDeposit);
+		DataDepositBase::set(7);
+		assert_ok!(DataRegistry::remove(RuntimeOrigin::signed(USER), pointer(1)));
+		assert_eq!(deposit(POOR), 0);
+		// Expiry releases it too.
+		assert_ok!(store(USER, id, pointer(3), 1, 1, false));
+		assert_eq!(deposit(USER), 7 + small);
+		run_to(1 + PERIOD + GRACE);
+		assert!(!Entries::<Test>::contains_key(pointer(3)));
+		assert_eq!(deposit(USER), 0);
 	});
 }

@@ -15,9 +15,10 @@
 //!   approved (at once for a single member).
 //! * k-of-n grants (`Threshold`) pass when the other keys co-signed the request on chain:
 //!   [`Pallet::cosign`] records a member's consent to one request (a hash the calling pallet
-//!   defines, e.g. a task's content) for `CosignLifetime` blocks, and the permission check
-//!   counts those co-signers. Same reason as approvals: normal extrinsics, no signature
-//!   plumbing.
+//!   defines, e.g. a task's content and its requester) for `CosignLifetime` blocks, and the
+//!   permission check counts those co-signers. Same reason as approvals: normal extrinsics, no
+//!   signature plumbing. Consent is used up by the request it was for
+//!   ([`PermissionCheck::use_cosigns`]), and a later co-signer does not extend an earlier one's.
 //! * Every record carries a deposit, `StateDepositBase + StateDepositPerByte × its size`, held
 //!   from who made it and released when it goes (a policy that grows the record holds more).
 //! * [`Pallet::set_policy`] is the whitepaper's T_access: it needs `Admin` and takes effect
@@ -56,6 +57,14 @@ use scale_info::TypeInfo;
 use sp_core::H256;
 use sp_runtime::{traits::Zero, Saturating};
 pub use weights::WeightInfo;
+
+/// What a permission check costs per byte of the records it reads (decoding the owner's record
+/// and its co-signatures, and evaluating the caller's grants), in picoseconds of reference
+/// time, four times over for the wasm executor and slower machines. A permission check is not
+/// a call, so no benchmark measures it: `tests::a_permission_check_costs_about_this_per_byte`
+/// does (650 ps per byte of a 29 KB record, native release build, 2026-12-04; rounded up).
+pub const CHECK_PICOS_PER_BYTE: u64 = 4 * MEASURED_PICOS;
+const MEASURED_PICOS: u64 = 1_000;
 
 /// A member of a shared identity.
 #[derive(Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
@@ -109,6 +118,12 @@ pub trait PermissionCheck<AccountId, BlockNumber> {
 	fn is_active(identity: &H256) -> bool;
 	/// The members of `identity` who co-signed `request` and whose consent has not lapsed.
 	fn cosigners(identity: &H256, request: &H256) -> Vec<AccountId>;
+	/// The most one [`Self::check`] with its [`Self::cosigners`] costs: reading and decoding the
+	/// largest record and co-signature entry.
+	fn check_weight() -> frame_support::weights::Weight;
+	/// `request` was done with its co-signers' consent: it lapses now (consent is to one request,
+	/// once), and anyone may clear the entry, its deposits going back to the co-signers.
+	fn use_cosigns(identity: &H256, request: &H256);
 }
 
 #[frame_support::pallet]
@@ -136,6 +151,11 @@ pub mod pallet {
 		/// Members of one identity.
 		#[pallet::constant]
 		type MaxMembers: Get<u32>;
+		/// Largest encoded identity record, in bytes. Every permission check reads and decodes
+		/// the owner's whole record; bounded members and policies alone would allow megabytes,
+		/// which the callers' weights (a task reads up to a thousand owners) cannot cover.
+		#[pallet::constant]
+		type MaxRecordSize: Get<u32>;
 		type WeightInfo: WeightInfo;
 	}
 
@@ -220,6 +240,8 @@ pub mod pallet {
 		AlreadyCosigned,
 		/// No co-signatures of this request, or they have not lapsed yet.
 		NothingToClear,
+		/// The identity's record would be larger than `MaxRecordSize`.
+		RecordTooLarge,
 	}
 
 	impl<T> From<PredicateError> for Error<T> {
@@ -264,7 +286,7 @@ pub mod pallet {
 				depositor: who.clone(),
 				deposit: Zero::zero(),
 			};
-			Self::settle_deposit(&mut record)?;
+			Self::settle_deposit(&mut record, true)?;
 			Identities::<T>::insert(identity, record);
 			Self::deposit_event(Event::Proposed { identity, proposer: who.clone() });
 			Self::deposit_event(Event::Approved { identity, who });
@@ -306,6 +328,7 @@ pub mod pallet {
 			Identities::<T>::try_mutate(identity, |record| -> DispatchResult {
 				let record = record.as_mut().ok_or(Error::<T>::UnknownIdentity)?;
 				Self::ensure_admin(record, &who, now)?;
+				let before = record.encoded_size();
 				let entry = record.members.iter_mut().find(|m| m.account == member).ok_or(Error::<T>::UnknownMember)?;
 				// A pending policy already in force becomes the current one first.
 				if let Some((from, pending)) = entry.pending.take() {
@@ -315,7 +338,8 @@ pub mod pallet {
 				}
 				let effective_from = now.saturating_add(1u32.into());
 				entry.pending = Some((effective_from, policy));
-				Self::settle_deposit(record)?;
+				let grows = record.encoded_size() > before;
+				Self::settle_deposit(record, grows)?;
 				Self::deposit_event(Event::PolicyChanged { identity, member, effective_from });
 				Ok(())
 			})
@@ -333,7 +357,7 @@ pub mod pallet {
 				let index = record.members.iter().position(|m| m.account == member).ok_or(Error::<T>::UnknownMember)?;
 				ensure!(record.members.len() > 1, Error::<T>::LastMember);
 				record.members.remove(index);
-				Self::settle_deposit(record)?;
+				Self::settle_deposit(record, false)?;
 				Self::deposit_event(Event::MemberRemoved { identity, member });
 				Ok(())
 			})
@@ -370,13 +394,20 @@ pub mod pallet {
 			let now = frame_system::Pallet::<T>::block_number();
 			let expires = now.saturating_add(T::CosignLifetime::get());
 			let deposit = Self::deposit_for(64);
-			CosignedRequests::<T>::try_mutate(identity, request, |entry| -> DispatchResult {
+			let expires = CosignedRequests::<T>::try_mutate(identity, request, |entry| -> Result<BlockNumberFor<T>, DispatchError> {
+				// Lapsed or used consent is not renewed by a new signature: it starts afresh.
+				if let Some(old) = entry.take_if(|e| now >= e.expires) {
+					for (signer, deposit) in old.signers {
+						Self::release(&signer, deposit);
+					}
+				}
+				// The entry lapses with its first signature: a later co-signer does not extend
+				// consent given earlier.
 				let entry = entry.get_or_insert_with(|| Cosigns { signers: BoundedVec::new(), expires });
 				ensure!(!entry.signers.iter().any(|(a, _)| *a == who), Error::<T>::AlreadyCosigned);
 				T::Currency::hold(&HoldReason::StateDeposit.into(), &who, deposit).map_err(|_| Error::<T>::CannotPayDeposit)?;
 				entry.signers.try_push((who.clone(), deposit)).map_err(|_| Error::<T>::AlreadyCosigned)?;
-				entry.expires = expires;
-				Ok(())
+				Ok(entry.expires)
 			})?;
 			Self::deposit_event(Event::Cosigned { identity, request, who, expires });
 			Ok(())
@@ -413,8 +444,13 @@ pub mod pallet {
 		}
 
 		/// Holds (or releases) from the depositor what the record's current size calls for.
-		fn settle_deposit(record: &mut IdentityOf<T>) -> DispatchResult {
-			let wanted = Self::deposit_for(record.encoded_size());
+		/// Holds or releases the difference between the record's deposit and what its size
+		/// needs now. A record that grows must stay within `MaxRecordSize`; one that shrinks may
+		/// (a record over the cap, made before it, can still lose a member).
+		fn settle_deposit(record: &mut IdentityOf<T>, grows: bool) -> DispatchResult {
+			let size = record.encoded_size();
+			ensure!(!grows || size <= T::MaxRecordSize::get() as usize, Error::<T>::RecordTooLarge);
+			let wanted = Self::deposit_for(size);
 			let reason: T::RuntimeHoldReason = HoldReason::StateDeposit.into();
 			if wanted > record.deposit {
 				T::Currency::hold(&reason, &record.depositor, wanted - record.deposit).map_err(|_| Error::<T>::CannotPayDeposit)?;
@@ -506,6 +542,21 @@ pub mod pallet {
 				.filter(|entry| now < entry.expires)
 				.map(|entry| entry.signers.into_iter().map(|(a, _)| a).collect())
 				.unwrap_or_default()
+		}
+
+		fn check_weight() -> Weight {
+			let bytes = T::MaxRecordSize::get() as u64 + CosignsOf::<T>::max_encoded_len() as u64;
+			// (Reference time is in picoseconds.)
+			Weight::from_parts(CHECK_PICOS_PER_BYTE.saturating_mul(bytes), bytes).saturating_add(T::DbWeight::get().reads(2))
+		}
+
+		fn use_cosigns(identity: &H256, request: &H256) {
+			let now = frame_system::Pallet::<T>::block_number();
+			CosignedRequests::<T>::mutate(identity, request, |entry| {
+				if let Some(entry) = entry {
+					entry.expires = entry.expires.min(now);
+				}
+			});
 		}
 	}
 }

@@ -40,6 +40,7 @@ impl pallet_shared_identity::Config for Test {
 	type DepositPerByte = ConstU64<1>;
 	type CosignLifetime = ConstU64<10>;
 	type MaxMembers = ConstU32<8>;
+	type MaxRecordSize = ConstU32<{ 32 * 1024 }>;
 	type WeightInfo = ();
 }
 

@@ -324,3 +324,97 @@ fn threshold_grants_pass_with_cosigners_on_chain() {
 		assert_eq!(Balances::balance_on_hold(&crate::HoldReason::StateDeposit.into(), &b), 0);
 	});
 }
+
+/// Eight grants of seven contract lists of eight hashes each (about 15 KB): the largest policy
+/// a member can have that is not all keys.
+fn heavy_policy() -> crate::PolicyOf<Test> {
+	let hashes: BoundedVec<H256, ConstU32<{ predicate::MAX_CONTRACTS }>> = bounded((0..8).map(|i| H256::repeat_byte(i)).collect());
+	let mut nodes = Vec::new();
+	for _ in 0..7 {
+		nodes.push(N::Or);
+		nodes.push(N::Contracts(hashes.clone()));
+	}
+	nodes.push(N::Member);
+	policy(vec![grant(vec![Permission::Read, Permission::Compute], nodes); predicate::MAX_GRANTS as usize])
+}
+
+/// Bounded members and policies alone allow records of megabytes, and every permission check
+/// reads its owner's whole record: a record is capped at `MaxRecordSize` (32 KiB here), checked
+/// whenever it grows.
+#[test]
+fn an_identity_record_is_capped_in_size() {
+	new_test_ext().execute_with(|| {
+		let two: crate::MembersOf<Test> = BoundedVec::truncate_from(vec![(ALICE, heavy_policy()), (SERVICE, heavy_policy())]);
+		assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(ALICE), two));
+		let id = address(&[ALICE, SERVICE]);
+		assert!(codec::Encode::encoded_size(&Identities::<Test>::get(id).unwrap()) > 24 * 1024);
+		let three: crate::MembersOf<Test> = BoundedVec::truncate_from(vec![(ALICE, heavy_policy()), (SERVICE, heavy_policy()), (EVE, heavy_policy())]);
+		assert_noop!(SharedIdentity::create(RuntimeOrigin::signed(ALICE), three), Error::<Test>::RecordTooLarge);
+		// A policy change keeps the old policy beside the new until it is in force: it counts.
+		let admin = policy(vec![grant(vec![Permission::Admin], vec![N::Always])]);
+		let pair: crate::MembersOf<Test> = BoundedVec::truncate_from(vec![(ALICE, admin), (EVE, heavy_policy())]);
+		assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(ALICE), pair));
+		let id = address(&[ALICE, EVE]);
+		assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(EVE), id, proposal(id)));
+		assert_ok!(SharedIdentity::set_policy(RuntimeOrigin::signed(ALICE), id, EVE, heavy_policy()));
+		assert_noop!(SharedIdentity::set_policy(RuntimeOrigin::signed(ALICE), id, ALICE, heavy_policy()), Error::<Test>::RecordTooLarge);
+	});
+}
+
+/// Not a test: measures what `CHECK_PICOS_PER_BYTE` stands for, a permission check against the
+/// largest record, per byte of it. Run in a release build:
+/// `cargo test --release -p pallet-shared-identity a_permission_check_costs -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn a_permission_check_costs_about_this_per_byte() {
+	new_test_ext().execute_with(|| {
+		let two: crate::MembersOf<Test> = BoundedVec::truncate_from(vec![(ALICE, heavy_policy()), (SERVICE, heavy_policy())]);
+		assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(ALICE), two));
+		let id = address(&[ALICE, SERVICE]);
+		assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(SERVICE), id, proposal(id)));
+		let bytes = codec::Encode::encoded_size(&Identities::<Test>::get(id).unwrap()) as u128;
+		let rounds = 2_000u128;
+		let started = std::time::Instant::now();
+		let mut allowed = 0;
+		for _ in 0..rounds {
+			// Decoding the whole record is most of it; the first grant then passes.
+			allowed += Pallet::<Test>::check_permission(&SERVICE, &id, Permission::Compute, &[], Some(H256::repeat_byte(0xee))) as u32;
+		}
+		let picos = started.elapsed().as_nanos() * 1_000 / rounds / bytes;
+		println!("{{\"record_bytes\":{bytes},\"picos_per_byte\":{picos},\"allowed\":{allowed}}}");
+	});
+}
+
+/// The weight charged per permission check covers reading and decoding the largest record: at
+/// the measured 650 ps per byte, a 32 KiB record costs about 21 µs; the charge is at least four
+/// times that (weights count picoseconds).
+#[test]
+fn a_permission_check_is_charged_for_the_largest_record() {
+	use crate::PermissionCheck;
+	let weight = <Pallet<Test> as PermissionCheck<u64, u64>>::check_weight();
+	let bytes = 32 * 1024u64;
+	assert!(weight.ref_time() >= 4 * 650 * bytes, "{weight:?}");
+	assert!(weight.proof_size() >= bytes);
+}
+
+/// A record over the cap (made before the cap, say) can still shrink: a member can be removed.
+#[test]
+fn a_record_over_the_cap_can_still_shrink() {
+	new_test_ext().execute_with(|| {
+		let admin = policy(vec![grant(vec![Permission::Admin], vec![N::Always])]);
+		let pair: crate::MembersOf<Test> = BoundedVec::truncate_from(vec![(ALICE, admin), (EVE, heavy_policy())]);
+		assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(ALICE), pair));
+		let id = address(&[ALICE, EVE]);
+		assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(EVE), id, proposal(id)));
+		// Grown past the cap behind the pallet's back, as a record from before the cap would be.
+		Identities::<Test>::mutate(id, |r| {
+			let r = r.as_mut().unwrap();
+			r.members[1].pending = Some((100, heavy_policy()));
+			r.members[0].pending = Some((100, heavy_policy()));
+		});
+		assert!(codec::Encode::encoded_size(&Identities::<Test>::get(id).unwrap()) > 32 * 1024);
+		// A policy change that does not grow it, and a member's removal, go through.
+		assert_ok!(SharedIdentity::set_policy(RuntimeOrigin::signed(ALICE), id, EVE, policy(vec![])));
+		assert_ok!(SharedIdentity::remove_member(RuntimeOrigin::signed(ALICE), id, EVE));
+	});
+}

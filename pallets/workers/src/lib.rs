@@ -8,7 +8,8 @@
 //! the committee it was shared with.) Governance sets the smallest
 //! size: `MinCommitteeSize`, and 2t + 1 for the `CorruptionThreshold` t >= 1.
 //!
-//! **Randomness.** A request is drawn [`Config::DrawDelay`] blocks later, in `on_initialize`,
+//! **Randomness.** A request is drawn [`Config::DrawDelay`] blocks later (or in the first block
+//! after that with room among its draws, see [`schedule`]), in `on_initialize`,
 //! from `blake2_256("enigma/committee/v1" ‖ parent_hash ‖ committee id)`: the parent hash then
 //! is the hash of a block built after the request was included, which nobody knew when the
 //! request was made. A requester cannot pick its committee, and front-running a victim's
@@ -20,9 +21,10 @@
 //! source (BABE's epoch randomness) or a commit-reveal beacon of the workers would remove it.
 //!
 //! **Stake follows duty.** A worker cannot unbond while it runs tasks or holds shares of live
-//! secrets (its committees' secrets, counted as they are registered and removed): its stake
+//! secrets (counted from its acknowledgement of a share until the secret is removed): its stake
 //! stays at risk for as long as it holds something others depend on. Leaving means waiting for
-//! those secrets to be removed (or, later, handing them over by resharing).
+//! those secrets to be removed (or, later, handing them over by resharing). A committee counts
+//! its ready secrets (those every member acknowledged) and cannot be dissolved while it has any.
 //!
 //! **Slashing.** An offence (Timeout, ResultMismatch, Misbehaviour) costs the offender
 //! `SlashFraction` of its stake, shared among the honest members of that task's committee; its
@@ -81,6 +83,40 @@ pub fn proof_check_weight<T: frame_system::Config>(proof_len: usize) -> Weight {
 		.saturating_add(T::DbWeight::get().reads(4))
 }
 
+/// How many blocks past the one asked for [`schedule`] looks for room.
+pub const SCHEDULE_SPREAD: u32 = 64;
+
+/// Puts `item` on the per-block list `M` of the first block from `at` with room, looking at most
+/// [`SCHEDULE_SPREAD`] blocks ahead, and returns that block. The lists are bounded so that the
+/// hooks that take them stay within their weight; without the spread, one account filling a
+/// block's list would have everyone else's calls refused for that block. Now it must fill
+/// `SCHEDULE_SPREAD` lists (paying for every entry) to have one refused, and otherwise delays
+/// others by the blocks it paid for. Costs a read per full block passed (the caller's weight
+/// counts `SCHEDULE_SPREAD`).
+pub fn schedule<M, B, V, S>(at: B, item: V) -> Option<B>
+where
+	M: frame_support::storage::StorageMap<B, BoundedVec<V, S>, Query = BoundedVec<V, S>>,
+	B: codec::FullCodec + Copy + Saturating + From<u32>,
+	V: codec::FullCodec + Clone,
+	S: Get<u32>,
+{
+	let mut block = at;
+	for _ in 0..SCHEDULE_SPREAD {
+		if M::try_mutate(block, |list| list.try_push(item.clone())).is_ok() {
+			return Some(block);
+		}
+		block = block.saturating_add(B::from(1u32));
+	}
+	None
+}
+
+/// What [`schedule`] may add to a call's weight: a read of each full list it passes (lists of at
+/// most `max_items` items of `item_bytes` bytes, with their keys).
+pub fn schedule_weight<T: frame_system::Config>(max_items: u32, item_bytes: u32) -> Weight {
+	let list = (max_items as u64).saturating_mul(item_bytes as u64).saturating_add(64);
+	Weight::from_parts(0, list.saturating_mul(SCHEDULE_SPREAD as u64)).saturating_add(T::DbWeight::get().reads(SCHEDULE_SPREAD as u64))
+}
+
 #[derive(Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
 pub enum Offence {
 	/// Did not submit a result before the task's deadline.
@@ -109,7 +145,7 @@ pub struct Worker<Balance, BlockNumber> {
 	pub stake: Balance,
 	pub reputation: u32,
 	pub active_tasks: u32,
-	/// Live secrets this worker holds a share of (those of the committees it sits on).
+	/// Live secrets this worker holds a share of (acknowledged on chain, not removed yet).
 	pub secrets: u32,
 	pub status: Status<BlockNumber>,
 }
@@ -119,7 +155,7 @@ pub struct Worker<Balance, BlockNumber> {
 pub struct CommitteeRecord<AccountId, Balance> {
 	pub requester: AccountId,
 	pub deposit: Balance,
-	/// Live secrets shared with it.
+	/// Ready secrets shared with it (every member acknowledged its share).
 	pub secrets: u32,
 	/// Its pending tasks.
 	pub tasks: u32,
@@ -152,9 +188,12 @@ pub trait WorkerRegistry<AccountId> {
 	fn is_registered(who: &AccountId) -> bool;
 	/// The libp2p peer id `who` registered (its ed25519 key signs its MPC frames).
 	fn peer_id(who: &AccountId) -> Option<Vec<u8>>;
-	/// A secret on `committee` was registered (`true`) or removed: its members hold one share
-	/// more or less, and cannot unbond while they hold any.
-	fn note_secrets(committee: CommitteeId, count: u32, added: bool);
+	/// `committee` holds `count` more (`true`) or fewer ready secrets: it cannot be dissolved
+	/// while it holds any.
+	fn note_committee_secrets(committee: CommitteeId, count: u32, added: bool);
+	/// Each of `holders` holds `count` more (`true`) or fewer shares of live secrets: a worker
+	/// cannot unbond or withdraw while it holds any.
+	fn note_shares(holders: &[AccountId], count: u32, added: bool);
 	/// A task of `committee` started (`true`) or ended: a committee with tasks or secrets
 	/// cannot be dissolved.
 	fn note_task(committee: CommitteeId, started: bool);
@@ -301,7 +340,8 @@ pub mod pallet {
 		BusyWithTasks,
 		/// The worker holds shares of live secrets: its stake stays until they are removed.
 		HoldsSecrets,
-		/// Too many committees are drawn in that block already; try in the next one.
+		/// Every block the draw could be put in (`SCHEDULE_SPREAD` from `DrawDelay` on) has its
+		/// most draws already; try later.
 		TooManyDraws,
 		/// The committee's deposit cannot be held from the requester's free balance.
 		CannotPayDeposit,
@@ -395,21 +435,22 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Request a committee of `size` workers to share secrets with; it is drawn `DrawDelay`
-		/// blocks later from randomness nobody knows now (`CommitteeFormed`). Governance sets how
+		/// Request a committee of `size` workers to share secrets with; it is drawn at least
+		/// `DrawDelay` blocks later (`draw_at` in `CommitteeRequested`) from randomness nobody
+		/// knows now (`CommitteeFormed`). Governance sets how
 		/// small a committee may be: at least `MinCommitteeSize`, and at least 2t + 1 members for
 		/// the `CorruptionThreshold` t >= 1, so that no single worker ever holds a secret in the
 		/// clear. The weight pays for the draw.
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::request_committee(T::MaxWorkers::get(), *size))]
+		#[pallet::weight(T::WeightInfo::request_committee(T::MaxWorkers::get(), *size).saturating_add(schedule_weight::<T>(T::MaxDrawsPerBlock::get(), 4)))]
 		pub fn request_committee(origin: OriginFor<T>, size: u32) -> DispatchResult {
 			let requester = ensure_signed(origin)?;
 			ensure!(size <= T::MaxCommitteeSize::get(), Error::<T>::InvalidCommitteeSize);
 			ensure!(size >= Self::min_committee_size(), Error::<T>::CommitteeTooSmall);
 			ensure!(Self::eligible().len() >= size as usize, Error::<T>::NotEnoughWorkers);
 			let id = NextCommitteeId::<T>::get();
-			let draw_at = frame_system::Pallet::<T>::block_number().saturating_add(T::DrawDelay::get().max(2u32.into()));
-			Draws::<T>::try_mutate(draw_at, |ids| ids.try_push(id)).map_err(|_| Error::<T>::TooManyDraws)?;
+			let earliest = frame_system::Pallet::<T>::block_number().saturating_add(T::DrawDelay::get().max(2u32.into()));
+			let draw_at = schedule::<Draws<T>, _, _, _>(earliest, id).ok_or(Error::<T>::TooManyDraws)?;
 			// The committee's record: its members (an account id of at most 64 bytes each) and this.
 			let bytes = (size as usize).saturating_mul(64).saturating_add(128);
 			let deposit = T::DepositBase::get().saturating_add(T::DepositPerByte::get().saturating_mul((bytes as u32).into()));
@@ -605,17 +646,19 @@ pub mod pallet {
 			});
 		}
 
-		fn note_secrets(committee: CommitteeId, count: u32, added: bool) {
-			let change = |n: u32| if added { n.saturating_add(count) } else { n.saturating_sub(count) };
+		fn note_committee_secrets(committee: CommitteeId, count: u32, added: bool) {
 			CommitteeInfo::<T>::mutate(committee, |r| {
 				if let Some(r) = r {
-					r.secrets = change(r.secrets);
+					r.secrets = if added { r.secrets.saturating_add(count) } else { r.secrets.saturating_sub(count) };
 				}
 			});
-			for member in Committees::<T>::get(committee).unwrap_or_default() {
-				Workers::<T>::mutate(&member, |w| {
+		}
+
+		fn note_shares(holders: &[T::AccountId], count: u32, added: bool) {
+			for holder in holders {
+				Workers::<T>::mutate(holder, |w| {
 					if let Some(w) = w {
-						w.secrets = change(w.secrets);
+						w.secrets = if added { w.secrets.saturating_add(count) } else { w.secrets.saturating_sub(count) };
 					}
 				});
 			}

@@ -213,19 +213,20 @@ fn stake_follows_duty() {
 		}
 		assert_ok!(Workers::request_committee(RuntimeOrigin::signed(9), 3));
 		run_to(3);
-		Workers::note_secrets(0, 1, true);
+		Workers::note_shares(&[1, 2], 1, true);
 		assert_eq!(Records::get(1).unwrap().secrets, 1);
+		assert_eq!(Records::get(3).unwrap().secrets, 0, "3 has not acknowledged its share");
 		assert_noop!(Workers::unbond(RuntimeOrigin::signed(1)), Error::<Test>::HoldsSecrets);
-		Workers::note_secrets(0, 1, false);
+		Workers::note_shares(&[1, 2], 1, false);
 		Workers::note_assigned(&1);
 		assert_noop!(Workers::unbond(RuntimeOrigin::signed(1)), Error::<Test>::BusyWithTasks);
 		Workers::note_finished(&1, true);
 		assert_ok!(Workers::unbond(RuntimeOrigin::signed(1)));
-		// A secret registered while unbonding (its committee was drawn before) holds it again.
-		Workers::note_secrets(0, 1, true);
+		// A share acknowledged while unbonding (its committee was drawn before) holds it again.
+		Workers::note_shares(&[1], 1, true);
 		run_to(20);
 		assert_noop!(Workers::withdraw(RuntimeOrigin::signed(1)), Error::<Test>::HoldsSecrets);
-		Workers::note_secrets(0, 1, false);
+		Workers::note_shares(&[1], 1, false);
 		assert_ok!(Workers::withdraw(RuntimeOrigin::signed(1)));
 		assert!(!Workers::is_registered(&1));
 	});
@@ -244,10 +245,10 @@ fn committees_hold_deposits_until_dissolved() {
 		assert_ok!(Workers::request_committee(RuntimeOrigin::signed(9), 3));
 		assert_eq!(held(9), 5);
 		run_to(3);
-		Workers::note_secrets(0, 1, true);
+		Workers::note_committee_secrets(0, 1, true);
 		assert_noop!(Workers::dissolve_committee(RuntimeOrigin::signed(8), 0), Error::<Test>::NotRequester);
 		assert_noop!(Workers::dissolve_committee(RuntimeOrigin::signed(9), 0), Error::<Test>::CommitteeInUse);
-		Workers::note_secrets(0, 1, false);
+		Workers::note_committee_secrets(0, 1, false);
 		Workers::note_task(0, true);
 		assert_noop!(Workers::dissolve_committee(RuntimeOrigin::signed(9), 0), Error::<Test>::CommitteeInUse);
 		Workers::note_task(0, false);
@@ -260,5 +261,26 @@ fn committees_hold_deposits_until_dissolved() {
 		run_to(5);
 		System::assert_has_event(Event::CommitteeFailed { id: 1 }.into());
 		assert_eq!(held(9), 0);
+	});
+}
+
+/// One account (here four, one per request) fills the draws of a block (four in the mock): the
+/// next request is not refused but drawn in the next block with room.
+#[test]
+fn a_full_block_of_draws_delays_a_request_it_does_not_refuse_it() {
+	new_test_ext().execute_with(|| {
+		for w in 1..=4 {
+			assert_ok!(register(w, 1_000 * w));
+		}
+		for requester in 5..=8 {
+			assert_ok!(Workers::request_committee(RuntimeOrigin::signed(requester), 3));
+			assert_eq!(PendingCommittees::<Test>::get(requester as u32 - 5).unwrap().draw_at, 3);
+		}
+		assert_ok!(Workers::request_committee(RuntimeOrigin::signed(9), 3));
+		System::assert_last_event(Event::CommitteeRequested { id: 4, requester: 9, size: 3, draw_at: 4 }.into());
+		run_to(3);
+		assert!(Committees::<Test>::get(3).is_some() && Committees::<Test>::get(4).is_none());
+		run_to(4);
+		assert_eq!(Committees::<Test>::get(4).unwrap().len(), 3);
 	});
 }

@@ -110,7 +110,7 @@ test('a quorum of identical results completes the task and the workers are paid'
   await revealsOpen(task);
   await ok(answers[0].reveal, workers[0]);
   await ok(answers[1].reveal, workers[1]);
-  const [before0, before1] = [await free(workers[0]), await free(workers[1])];
+  const [before0, before1, before2] = [await free(workers[0]), await free(workers[1]), await free(workers[2])];
   const done = await ok(answers[2].reveal, workers[2]);
   const completed = findEvent(done.events, 'secretCompute', 'TaskCompleted');
   assert.ok(completed, 'TaskCompleted');
@@ -120,6 +120,9 @@ test('a quorum of identical results completes the task and the workers are paid'
   // Workers that agreed earlier are paid in the completing block: a third of the gas each.
   assert.equal((await free(workers[0])) - before0, gasUsed / 3n);
   assert.equal((await free(workers[1])) - before1, gasUsed / 3n);
+  // The member whose reveal completed the task is paid its third too, and its reveal cost it no
+  // fee: members' accepted answers are free, so a requester's junk tasks cost them nothing.
+  assert.equal((await free(workers[2])) - before2, gasUsed / 3n);
   const head = (await api.rpc.chain.getHeader()).number.toNumber();
   assert.equal((await api.call.secretComputeApi.ledgerGet(contract, 1, head)).unwrap().toNumber(), 63_600);
 });
