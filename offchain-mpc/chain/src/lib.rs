@@ -378,6 +378,17 @@ impl Chain {
 		self.rpc().await?.request("chain_getFinalizedHead", rpc_params![]).await.map_err(rpc_err("chain_getFinalizedHead"))
 	}
 
+	/// The hash of the block numbered `number` on the node's best chain, if it has one.
+	pub async fn block_hash(&self, number: u32) -> Result<Option<H256>> {
+		self.rpc().await?.request("chain_getBlockHash", rpc_params![number]).await.map_err(rpc_err("chain_getBlockHash"))
+	}
+
+	/// The number of the last finalized block.
+	pub async fn finalized_number(&self) -> Result<u32> {
+		let hash = self.finalized_hash().await?;
+		Ok(self.header_at(hash).await?.map_or(0, |h| h.number))
+	}
+
 	/// The number of the best block.
 	pub async fn best_number(&self) -> Result<u32> {
 		let header: Header = self.rpc().await?.request("chain_getHeader", rpc_params![]).await.map_err(rpc_err("chain_getHeader"))?;

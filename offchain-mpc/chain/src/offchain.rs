@@ -7,11 +7,17 @@
 //! - A party of a task collects its private outputs: each member hands its share of the output
 //!   to a request signed by an account with Read permission on that party's identity
 //!   ([`WorkerRequest::Output`]); the party reconstructs the value from the shares.
-//! - An owner declassifies a secret the same way ([`WorkerRequest::Declassify`]), with the
-//!   Declassify permission on the secret's identity.
+//! - An owner declassifies a secret the same way ([`WorkerRequest::Declassify`]), once the chain
+//!   took its `declassify` call: the chain checks the Declassify permission (co-signers of a
+//!   k-of-n grant included, their consent used up) and records the request, so every
+//!   declassification is on chain and members hand out shares only against it.
 
 use codec::{Decode, Encode};
 use sp_core::{crypto::AccountId32, H256};
+
+/// Finalized blocks after the block of its `declassify` call during which members hand a
+/// requester its shares (ten minutes of six-second blocks); later it asks the chain again.
+pub const DECLASSIFY_WINDOW: u32 = 100;
 
 fn blake2_256(bytes: &[u8]) -> H256 {
 	H256(sp_crypto_hashing::blake2_256(bytes))
@@ -113,9 +119,10 @@ pub enum WorkerRequest {
 	/// This member's share of output `output` of `task`, for `who` (sr25519 signature over
 	/// [`output_message`]).
 	Output { task: H256, output: u32, who: AccountId32, signature: [u8; 64] },
-	/// This member's share of `secret`, for `who` with Declassify permission on its owner
-	/// identity (sr25519 signature over [`declassify_message`]).
-	Declassify { secret: H256, who: AccountId32, signature: [u8; 64] },
+	/// This member's share of `secret`, for `who`, whose `declassify` call the chain took in the
+	/// finalized block `at`, at most [`DECLASSIFY_WINDOW`] blocks ago (sr25519 signature over
+	/// [`declassify_message`]).
+	Declassify { secret: H256, who: AccountId32, at: H256, signature: [u8; 64] },
 	/// Are you there? (Committee members ask each other before continuing without someone.)
 	Ping,
 	/// Which members of `task`'s committee (by index) sent you frames you could not decode?

@@ -521,8 +521,11 @@ async fn declassify(ctx: &Ctx, secret: String, signing: Signing, dht: Dht) -> Re
 	let chain = ctx.chain().await?;
 	let view: pallet_secret_compute::runtime_api::SecretView<AccountId> =
 		chain.runtime_api::<Option<_>>("SecretComputeApi_secret", secret, None).await.map_err(|e| e.to_string())?.ok_or("unknown secret")?;
+	// The chain checks the permission (co-signers included) and records the request; members
+	// hand out shares against it once its block is final.
 	let call = RuntimeCall::SecretCompute(pallet_secret_compute::Call::declassify { secret });
-	chain.submit(&pair, call).await.map_err(|e| e.to_string())?;
+	let (at, _) = chain.submit(&pair, call).await.map_err(|e| e.to_string())?;
+	wait_finalized(&chain, at).await?;
 	let members = members_of(&chain, view.committee).await?;
 	let peers: Vec<PeerId> = members.iter().map(|(_, e)| peer_of(e)).collect::<Result<_, _>>()?;
 	let node = ClientNode::start(dht.bootstrap, 1 << 20).await.map_err(|e| e.to_string())?;
@@ -530,10 +533,23 @@ async fn declassify(ctx: &Ctx, secret: String, signing: Signing, dht: Dht) -> Re
 	let signature = pair.sign(&declassify_message(secret, &node.peer_id().to_bytes())).0;
 	// A secret a client dealt comes with Pedersen commitments; one a task made does not.
 	let dealt = view.origin.is_none().then_some(Dealt { commitment: view.commitment, kind: view.kind });
-	let value = reconstruct_from(&node, &peers, dealt, || WorkerRequest::Declassify { secret, who: who.clone(), signature }).await;
+	let value = reconstruct_from(&node, &peers, dealt, || WorkerRequest::Declassify { secret, who: who.clone(), at, signature }).await;
 	node.shutdown().await;
 	let value = value?;
 	println!("{value}");
+	Ok(())
+}
+
+/// Waits (up to two minutes) until block `at` is finalized.
+async fn wait_finalized(chain: &Chain, at: H256) -> Result<(), String> {
+	let number = chain.header_at(at).await.map_err(|e| e.to_string())?.ok_or("the node lost the block it reported")?.number;
+	let started = std::time::Instant::now();
+	while chain.finalized_number().await.map_err(|e| e.to_string())? < number {
+		if started.elapsed() > Duration::from_secs(120) {
+			return Err(format!("block #{number} is not finalized after two minutes"));
+		}
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	}
 	Ok(())
 }
 

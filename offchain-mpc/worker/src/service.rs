@@ -6,14 +6,15 @@ use crate::{
 };
 use codec::Encode;
 use enigma_chain::offchain::{
-	commitment, declassify_message, output_message, share_bits, share_context, share_hash, ShareDelivery, WorkerRequest, WorkerResponse, MAX_SHARES_PER_REQUEST,
+	commitment, declassify_message, output_message, share_bits, share_context, share_hash, ShareDelivery, WorkerRequest, WorkerResponse, DECLASSIFY_WINDOW,
+	MAX_SHARES_PER_REQUEST,
 };
 use enigma_mpc::{
 	committed_input::{self, ToCheck},
 	field::{decode_all, Fr},
 };
 use enigma_p2p::{sealed, AppHandler, PeerId};
-use enigma_runtime::{Balance, BlockNumber};
+use enigma_runtime::{Balance, BlockNumber, RuntimeEvent};
 use pallet_secret_compute::runtime_api::TaskView;
 use pallet_shared_identity::predicate::Permission;
 use sp_core::{crypto::AccountId32, sr25519, Pair, H256};
@@ -33,7 +34,7 @@ impl AppHandler for WorkerService {
 		let response = match decode::<WorkerRequest>(&request) {
 			Some(WorkerRequest::Shares(deliveries)) => self.accept_shares(deliveries).await,
 			Some(WorkerRequest::Output { task, output, who, signature }) => self.hand_out(from, task, output, who, signature).await,
-			Some(WorkerRequest::Declassify { secret, who, signature }) => self.declassify(from, secret, who, signature).await,
+			Some(WorkerRequest::Declassify { secret, who, at, signature }) => self.declassify(from, secret, who, at, signature).await,
 			Some(WorkerRequest::Ping) => Ok(WorkerResponse::Accepted),
 			Some(WorkerRequest::Blame { task }) => Ok(WorkerResponse::Blamed(self.0.blamed(&task).into_iter().map(|m| m as u32).collect())),
 			None => Err("malformed request".to_string()),
@@ -152,19 +153,15 @@ impl WorkerService {
 		Ok((d, me, t, elements))
 	}
 
-	/// Hands this worker's share of a secret to an account with Declassify permission on the
-	/// secret's owner identity.
-	async fn declassify(&self, from: PeerId, secret: H256, who: AccountId32, signature: [u8; 64]) -> Result<WorkerResponse, String> {
+	/// Hands this worker's share of a secret to the account whose declassification the chain
+	/// took in block `at`.
+	async fn declassify(&self, from: PeerId, secret: H256, who: AccountId32, at: H256, signature: [u8; 64]) -> Result<WorkerResponse, String> {
 		let public = sr25519::Public::from_raw(who.clone().into());
 		if !sr25519::Pair::verify(&sr25519::Signature::from_raw(signature), declassify_message(secret, &from.to_bytes()), &public) {
 			return Err("bad signature".into());
 		}
+		self.declassified_at(secret, &who, at).await?;
 		let held = self.agreed_share(secret).await?;
-		let args = (who, held.identity, Permission::Declassify, Vec::<AccountId32>::new(), None::<H256>);
-		let allowed: bool = self.0.chain.runtime_api("SharedIdentityApi_check_permission", args, None).await.map_err(|e| e.to_string())?;
-		if !allowed {
-			return Err("the account may not declassify this secret".into());
-		}
 		let plain = held.open(&self.0.keys.encryption).ok_or("the stored share no longer opens")?;
 		tracing::info!(target: "worker", "handed share of {secret:?} to its owner for declassification");
 		let share = if self.0.misbehave.is_some_and(Misbehaviour::lies_to_owners) { lie_about(&plain) } else { plain };
@@ -172,6 +169,30 @@ impl WorkerService {
 			return Ok(WorkerResponse::OutputShare(share));
 		}
 		Ok(WorkerResponse::DealtShare { share, pedersen: held.pedersen, share_hashes: held.share_hashes })
+	}
+
+	/// Whether the chain took `who`'s `declassify` of `secret` in block `at`, finalized and at
+	/// most [`DECLASSIFY_WINDOW`] blocks old. The chain checked the Declassify permission then,
+	/// the co-signers of a k-of-n grant included (whose consent that call used up, so a check
+	/// here could not count them), and recorded the request for anyone to audit. A permission
+	/// revoked after the call takes effect for the next request.
+	async fn declassified_at(&self, secret: H256, who: &AccountId32, at: H256) -> Result<(), String> {
+		let chain = &self.0.chain;
+		let block = chain.header_at(at).await.map_err(|e| e.to_string())?.ok_or("the declassification's block is unknown")?.number;
+		let finalized = chain.finalized_number().await.map_err(|e| e.to_string())?;
+		if block > finalized || chain.block_hash(block).await.map_err(|e| e.to_string())? != Some(at) {
+			return Err(format!("block #{block} of the declassification is not finalized (yet)"));
+		}
+		if finalized - block > DECLASSIFY_WINDOW {
+			return Err(format!("the declassification at block #{block} is more than {DECLASSIFY_WINDOW} blocks old: declassify again"));
+		}
+		let asked = chain.events(at).await.map_err(|e| e.to_string())?.iter().any(|record| {
+			matches!(&record.event, RuntimeEvent::SecretCompute(pallet_secret_compute::Event::DeclassifyRequested { secret: s, requester, .. }) if *s == secret && requester == who)
+		});
+		if !asked {
+			return Err(format!("no declassification of {secret:?} by {who} in block #{block}"));
+		}
+		Ok(())
 	}
 
 	/// Hands this worker's share of a private output to a reader of its recipient identity.
