@@ -92,6 +92,8 @@ cat <<INFO
     workers (registered and staked; DHT addresses):
 $(printf '%s\n' "${workers[@]}")
     worker logs:                  $DATA/worker{1..4}/worker.log
+    enigma CLI:                   export ENIGMA_TRUST_RPC=1   (a dev chain has no GRANDPA finality
+                                  proofs to check the node's answers with; it is your own node)
 
   Press Ctrl-C to stop.
 

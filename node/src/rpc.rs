@@ -1,5 +1,7 @@
 //! The node's RPC extensions beyond Substrate's defaults: account nonces (`system_accountNextIndex`)
-//! and fee queries (`payment_queryInfo`), which polkadot-js uses to build transactions.
+//! and fee queries (`payment_queryInfo`), which polkadot-js uses to build transactions, and
+//! GRANDPA's justifications and finality proofs (`grandpa_subscribeJustifications`,
+//! `grandpa_proveFinality`), which the `enigma` client checks the node's answers against.
 
 use enigma_runtime::{opaque::Block, AccountId, Balance, Nonce};
 use jsonrpsee::RpcModule;
@@ -9,10 +11,23 @@ use sp_block_builder::BlockBuilder;
 use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
 use std::sync::Arc;
 
+type FullBackend = sc_service::TFullBackend<Block>;
+
+/// What GRANDPA's RPC needs (a node running GRANDPA).
+#[derive(Clone)]
+pub struct GrandpaDeps {
+	pub shared_voter_state: sc_consensus_grandpa::SharedVoterState,
+	pub shared_authority_set: sc_consensus_grandpa::SharedAuthoritySet<<Block as sp_runtime::traits::Block>::Hash, enigma_runtime::BlockNumber>,
+	pub justification_stream: sc_consensus_grandpa::GrandpaJustificationStream<Block>,
+	pub finality_provider: Arc<sc_consensus_grandpa::FinalityProofProvider<FullBackend, Block>>,
+}
+
 /// What the RPC extensions need.
 pub struct FullDeps<C, P> {
 	pub client: Arc<C>,
 	pub pool: Arc<P>,
+	pub grandpa: Option<GrandpaDeps>,
+	pub subscription_executor: sc_rpc::SubscriptionTaskExecutor,
 }
 
 /// All RPC extensions of a full node.
@@ -35,8 +50,12 @@ where
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool } = deps;
+	let FullDeps { client, pool, grandpa, subscription_executor } = deps;
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client).into_rpc())?;
+	if let Some(GrandpaDeps { shared_voter_state, shared_authority_set, justification_stream, finality_provider }) = grandpa {
+		use sc_consensus_grandpa_rpc::{Grandpa, GrandpaApiServer};
+		module.merge(Grandpa::new(subscription_executor, shared_authority_set, shared_voter_state, justification_stream, finality_provider).into_rpc())?;
+	}
 	Ok(module)
 }

@@ -252,11 +252,20 @@ fn new_full_with<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 	let enable_grandpa = !config.disable_grandpa;
 	let prometheus_registry = config.prometheus_registry().cloned();
 
+	// GRANDPA's finality proofs over RPC (not on the development chain, which has no GRANDPA):
+	// what lets a client check the node's answers against the validators' signatures.
+	let shared_voter_state = SharedVoterState::empty();
+	let grandpa_rpc = grandpa.as_ref().map(|(_, link)| crate::rpc::GrandpaDeps {
+		shared_voter_state: shared_voter_state.clone(),
+		shared_authority_set: link.shared_authority_set().clone(),
+		justification_stream: link.justification_stream(),
+		finality_provider: sc_consensus_grandpa::FinalityProofProvider::new_for_service(backend.clone(), Some(link.shared_authority_set().clone())),
+	});
 	let rpc_extensions_builder = {
 		let client = client.clone();
 		let pool = transaction_pool.clone();
-		Box::new(move |_| {
-			let deps = crate::rpc::FullDeps { client: client.clone(), pool: pool.clone() };
+		Box::new(move |subscription_executor| {
+			let deps = crate::rpc::FullDeps { client: client.clone(), pool: pool.clone(), grandpa: grandpa_rpc.clone(), subscription_executor };
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})
 	};
@@ -380,7 +389,7 @@ fn new_full_with<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 				.ok_or("GRANDPA notification service is missing")?,
 			voting_rule: sc_consensus_grandpa::VotingRulesBuilder::default().build(),
 			prometheus_registry,
-			shared_voter_state: SharedVoterState::empty(),
+			shared_voter_state,
 			telemetry: telemetry.as_ref().map(|x| x.handle()),
 			offchain_tx_pool_factory: OffchainTransactionPoolFactory::new(transaction_pool),
 		};

@@ -108,7 +108,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	impl_name: alloc::borrow::Cow::Borrowed("enigma"),
 	authoring_version: 1,
 	// Bump on every change of runtime logic; `system.apply_authorized_upgrade` requires it.
-	spec_version: 106,
+	spec_version: 107,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 3,
@@ -411,6 +411,8 @@ impl pallet_secret_compute::Config for Runtime {
 	type GasPriceInput = parameters::bounded::GasPriceInput;
 	type GasPriceRound = parameters::bounded::GasPriceRound;
 	type MinRequesterBalance = parameters::bounded::MinRequesterBalance;
+	// The members' free answers are prepaid at the transaction fee's rate.
+	type WeightToFee = IdentityFee<Balance>;
 	type TaskDeadline = parameters::bounded::TaskDeadline;
 	type RevealDelay = ConstU32<4>;
 	type RevealWindow = ConstU32<5>;

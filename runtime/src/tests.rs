@@ -3,7 +3,7 @@
 //! equivocator its seat at the next session.
 
 use crate::{
-	genesis_config_presets::local_config_genesis, Grandpa, Historical, Runtime, RuntimeEvent, RuntimeGenesisConfig, RuntimeOrigin,
+	genesis_config_presets::local_config_genesis, Grandpa, Historical, Runtime, RuntimeEvent, UNIT, RuntimeGenesisConfig, RuntimeOrigin,
 	Session, System,
 };
 use frame_support::{assert_ok, traits::KeyOwnerProofSystem};
@@ -117,10 +117,7 @@ fn worst_case_weights_fit_in_a_block() {
 		("workers.dissolveCommittee", Workers::dissolve_committee(committee)),
 		("secretCompute.registerContract", Compute::register_contract(<Runtime as pallet_secret_compute::Config>::MaxCodeSize::get())),
 		("secretCompute.registerSecrets", Compute::register_secrets(batch)),
-		(
-			"secretCompute.ackSecrets",
-			Compute::ack_secrets(batch).saturating_add(<Runtime as frame_system::Config>::DbWeight::get().reads_writes(batch as u64 + 1, batch as u64 + 1)),
-		),
+		("secretCompute.ackSecrets", pallet_secret_compute::Pallet::<Runtime>::acks_weight(batch)),
 		(
 			"secretCompute.submitTask",
 			pallet_secret_compute::Pallet::<Runtime>::submit_task_weight(<Runtime as pallet_secret_compute::Config>::MaxInputs::get()),
@@ -149,4 +146,18 @@ fn worst_case_weights_fit_in_a_block() {
 			<<Runtime as pallet_workers::Config>::MaxDrawsPerBlock as Get<u32>>::get() as u64,
 		));
 	assert!(hooks.all_lte(block.max_block / 2), "the hooks weigh {hooks:?} at worst, over half a block ({:?})", block.max_block);
+}
+
+/// What a requester prepays for its committee's free answers (commitments, reveals): enough that
+/// the answers are not free block space, small beside a task's gas. Printed for the docs with
+/// `--nocapture`.
+#[test]
+fn the_answers_of_a_committee_cost_a_fraction_of_a_unit() {
+	for members in [4u32, 32] {
+		let fee = pallet_secret_compute::Pallet::<Runtime>::answers_fee(members);
+		let acks = pallet_secret_compute::Pallet::<Runtime>::acks_fee(members, 1);
+		println!("committee of {members}: answers to a task {fee} ({:.4} ENG), acknowledgements of a secret {acks} ({:.4} ENG)", fee as f64 / UNIT as f64, acks as f64 / UNIT as f64);
+		assert!(fee > UNIT / 10_000 && acks > UNIT / 100_000, "a committee's answers are not free block space");
+		assert!(fee < UNIT && acks < UNIT / 10, "a committee's answers cost less than a unit");
+	}
 }

@@ -9,6 +9,7 @@
 
 pub mod offchain;
 pub mod placement;
+pub mod trusted;
 
 pub use jsonrpsee_core::client::Subscription;
 
@@ -39,6 +40,9 @@ pub enum ChainError {
 	Failed(String),
 	#[error("the runtime changed (spec_version {built} → {found}); rebuild the worker for it")]
 	RuntimeChanged { built: u32, found: u32 },
+	/// What the node answered is not the chain's: see [`trusted`].
+	#[error("the RPC node is not to be trusted: it sent {0}")]
+	Untrusted(String),
 }
 
 pub type Result<T> = std::result::Result<T, ChainError>;

@@ -39,6 +39,9 @@ pub enum CommitteeCommand {
 		#[command(flatten)]
 		signing: Signing,
 	},
+	/// A committee's members as the client would seal shares to them: account, libp2p peer id,
+	/// x25519 key (JSON lines), read with storage proofs unless `--trust-rpc`.
+	Show { id: u32 },
 }
 
 #[derive(Subcommand)]
@@ -94,6 +97,11 @@ pub enum SecretCommand {
 	/// is on record), then collects the members' shares and reconstructs. Prints the value.
 	Declassify {
 		secret: String,
+		/// Collect the shares against this account's earlier `declassify` call, taken in the
+		/// block with this hash (finalized, at most 100 blocks ago), instead of paying for a new
+		/// one: after an interrupted collection, say.
+		#[arg(long)]
+		at: Option<String>,
 		#[command(flatten)]
 		signing: Signing,
 		#[command(flatten)]
@@ -196,18 +204,38 @@ async fn contract_source(chain: &Chain, hash: H256) -> Result<String, String> {
 	String::from_utf8(code.ok_or_else(|| format!("no contract {hash:?} on chain"))?).map_err(|_| "contract code is not UTF-8".into())
 }
 
-async fn members_of(chain: &Chain, committee: u32) -> Result<Vec<(AccountId, WorkerOf<Runtime>)>, String> {
-	let members: Option<Vec<AccountId>> = chain.runtime_api("SecretComputeApi_committee", committee, None).await.map_err(|e| e.to_string())?;
-	let mut out = Vec::new();
-	for member in members.ok_or_else(|| format!("no committee {committee}"))? {
-		let entry = chain
-			.worker(&member, None)
-			.await
-			.map_err(|e| e.to_string())?
-			.ok_or_else(|| format!("{member} is not a registered worker"))?;
-		out.push((member, entry));
-	}
-	Ok(out)
+/// A committee's members and their registry entries (peer ids, x25519 keys): what shares are
+/// sealed to and asked from. Read with storage proofs from a block the validators justified,
+/// unless the RPC node is trusted ([`Ctx::trusted_head`]).
+async fn members_of(ctx: &Ctx, chain: &Chain, committee: u32) -> Result<Vec<(AccountId, WorkerOf<Runtime>)>, String> {
+	let unknown = || format!("no committee {committee}");
+	let Some(header) = ctx.trusted_head(chain).await? else {
+		let members: Option<Vec<AccountId>> = chain.runtime_api("SecretComputeApi_committee", committee, None).await.map_err(|e| e.to_string())?;
+		let mut out = Vec::new();
+		for member in members.ok_or_else(unknown)? {
+			let entry = chain
+				.worker(&member, None)
+				.await
+				.map_err(|e| e.to_string())?
+				.ok_or_else(|| format!("{member} is not a registered worker"))?;
+			out.push((member, entry));
+		}
+		return Ok(out);
+	};
+	let proven = |keys| chain.read_proven(header, keys);
+	let key = pallet_workers::Committees::<Runtime>::hashed_key_for(committee);
+	let members = proven(vec![key]).await.map_err(|e| e.to_string())?.pop().flatten().ok_or_else(unknown)?;
+	let members = Vec::<AccountId>::decode(&mut &members[..]).map_err(|e| format!("committee {committee}: {e}"))?;
+	let entries = proven(members.iter().map(pallet_workers::Workers::<Runtime>::hashed_key_for).collect()).await.map_err(|e| e.to_string())?;
+	members
+		.into_iter()
+		.zip(entries)
+		.map(|(member, entry)| {
+			let entry = entry.ok_or_else(|| format!("{member} is not a registered worker"))?;
+			let entry = WorkerOf::<Runtime>::decode(&mut &entry[..]).map_err(|e| format!("worker {member}: {e}"))?;
+			Ok((member, entry))
+		})
+		.collect()
 }
 
 fn peer_of(entry: &WorkerOf<Runtime>) -> Result<PeerId, String> {
@@ -215,7 +243,20 @@ fn peer_of(entry: &WorkerOf<Runtime>) -> Result<PeerId, String> {
 }
 
 pub async fn committee(ctx: &Ctx, command: CommitteeCommand) -> Result<(), String> {
-	let CommitteeCommand::Request { size, signing } = command;
+	let (size, signing) = match command {
+		CommitteeCommand::Request { size, signing } => (size, signing),
+		CommitteeCommand::Show { id } => {
+			let chain = ctx.chain().await?;
+			for (account, entry) in members_of(ctx, &chain, id).await? {
+				let line = serde_json::json!({ "account": account.to_string(), "peer": peer_of(&entry)?.to_string(), "x25519": format!("0x{}", hex::encode(entry.encryption_key)) });
+				println!("{line}");
+			}
+			if let Some(header) = ctx.trusted_head(&chain).await? {
+				eprintln!("proven against block #{} {:?}, justified by the validators", header.number, header.hash());
+			}
+			return Ok(());
+		},
+	};
 	let (pair, _) = signer(&signing)?;
 	let chain = ctx.chain().await?;
 	let call = RuntimeCall::Workers(pallet_workers::Call::request_committee { size });
@@ -300,7 +341,7 @@ pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
 			};
 			(signing, identity, committee, value_file, values, kind, contracts, lie, dht)
 		},
-		SecretCommand::Declassify { secret, signing, dht } => return declassify(ctx, secret, signing, dht).await,
+		SecretCommand::Declassify { secret, at, signing, dht } => return declassify(ctx, secret, at, signing, dht).await,
 	};
 	let values = match value_file {
 		Some(path) => read_values(&path)?,
@@ -322,7 +363,7 @@ pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
 	let (pair, _) = signer(&signing)?;
 	let identity = parse_h256("identity", &identity)?;
 	let chain = ctx.chain().await?;
-	let members = members_of(&chain, committee).await?;
+	let members = members_of(ctx, &chain, committee).await?;
 	if members.len() < 3 {
 		return Err(format!("committee {committee} has {} members: with fewer than 3, t = 0 and a member would hold a value in the clear", members.len()));
 	}
@@ -401,7 +442,15 @@ pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
 		if ready < batch.len() {
 			if tokio::time::Instant::now() > deadline {
 				progress.abandon();
-				return Err(format!("secret {:?} registered, but not every member acknowledged its share in time", waiting[0]));
+				let silent: Vec<String> = views[ready]
+					.as_ref()
+					.map(|v| v.members.iter().filter(|m| !v.acks.contains(m)).map(|m| m.to_string()).collect())
+					.unwrap_or_default();
+				return Err(format!(
+					"secret {:?} registered, but not every member acknowledged its share in time (still missing: {})",
+					waiting[0],
+					if silent.is_empty() { "the secret is gone".to_string() } else { silent.join(", ") }
+				));
 			}
 			tokio::time::sleep(Duration::from_millis(250)).await;
 		}
@@ -515,18 +564,32 @@ fn deal_one(value: u128, identity: H256, committee: u32, keys: &[[u8; 32]], kind
 		.collect())
 }
 
-async fn declassify(ctx: &Ctx, secret: String, signing: Signing, dht: Dht) -> Result<(), String> {
+async fn declassify(ctx: &Ctx, secret: String, at: Option<String>, signing: Signing, dht: Dht) -> Result<(), String> {
 	let (pair, _) = signer(&signing)?;
 	let secret = parse_h256("secret", &secret)?;
 	let chain = ctx.chain().await?;
-	let view: pallet_secret_compute::runtime_api::SecretView<AccountId> =
-		chain.runtime_api::<Option<_>>("SecretComputeApi_secret", secret, None).await.map_err(|e| e.to_string())?.ok_or("unknown secret")?;
+	let view = secret_record(ctx, &chain, secret).await?;
 	// The chain checks the permission (co-signers included) and records the request; members
 	// hand out shares against it once its block is final.
-	let call = RuntimeCall::SecretCompute(pallet_secret_compute::Call::declassify { secret });
-	let (at, _) = chain.submit(&pair, call).await.map_err(|e| e.to_string())?;
-	wait_finalized(&chain, at).await?;
-	let members = members_of(&chain, view.committee).await?;
+	let at = match at {
+		Some(at) => {
+			let at = parse_h256("--at", &at)?;
+			// The members judge the block; this node may lag behind them.
+			match chain.header_at(at).await.map_err(|e| e.to_string())? {
+				Some(_) => wait_finalized(&chain, at).await?,
+				None => eprintln!("block {at:?} is unknown to this node: asking the members anyway"),
+			}
+			at
+		},
+		None => {
+			let call = RuntimeCall::SecretCompute(pallet_secret_compute::Call::declassify { secret });
+			let (at, _) = chain.submit(&pair, call).await.map_err(|e| e.to_string())?;
+			eprintln!("declassification requested in block {at:?}");
+			wait_finalized(&chain, at).await?;
+			at
+		},
+	};
+	let members = members_of(ctx, &chain, view.committee).await?;
 	let peers: Vec<PeerId> = members.iter().map(|(_, e)| peer_of(e)).collect::<Result<_, _>>()?;
 	let node = ClientNode::start(dht.bootstrap, 1 << 20).await.map_err(|e| e.to_string())?;
 	let who = AccountId::from(pair.public());
@@ -538,6 +601,29 @@ async fn declassify(ctx: &Ctx, secret: String, signing: Signing, dht: Dht) -> Re
 	let value = value?;
 	println!("{value}");
 	Ok(())
+}
+
+/// What a declassification needs of a secret's record: its committee, and the commitment and
+/// kind its shares are checked against. Proven like [`members_of`], or else a node could name a
+/// committee of its own workers and a commitment that their false shares match.
+struct SecretRecord {
+	committee: u32,
+	commitment: H256,
+	kind: ValueKind,
+	/// A task made it (its shares have no Pedersen commitments).
+	origin: Option<(H256, u64)>,
+}
+
+async fn secret_record(ctx: &Ctx, chain: &Chain, secret: H256) -> Result<SecretRecord, String> {
+	let Some(header) = ctx.trusted_head(chain).await? else {
+		let view: pallet_secret_compute::runtime_api::SecretView<AccountId> =
+			chain.runtime_api::<Option<_>>("SecretComputeApi_secret", secret, None).await.map_err(|e| e.to_string())?.ok_or("unknown secret")?;
+		return Ok(SecretRecord { committee: view.committee, commitment: view.commitment, kind: view.kind, origin: view.origin });
+	};
+	let key = pallet_secret_compute::Secrets::<Runtime>::hashed_key_for(secret);
+	let record = chain.read_proven(header, vec![key]).await.map_err(|e| e.to_string())?.pop().flatten().ok_or("unknown secret")?;
+	let info = pallet_secret_compute::SecretOf::<Runtime>::decode(&mut &record[..]).map_err(|e| format!("secret {secret:?}: {e}"))?;
+	Ok(SecretRecord { committee: info.committee, commitment: info.commitment, kind: info.kind, origin: info.origin })
 }
 
 /// Waits (up to two minutes) until block `at` is finalized.
@@ -602,7 +688,7 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 					let first = inputs.first().ok_or("a task needs at least one input")?;
 					let held: pallet_secret_compute::runtime_api::SecretView<AccountId> =
 						chain.runtime_api::<Option<_>>("SecretComputeApi_secret", *first, None).await.map_err(|e| e.to_string())?.ok_or("unknown input secret")?;
-					let committee = members_of(&chain, held.committee).await?.len();
+					let committee = members_of(ctx, &chain, held.committee).await?.len();
 					compile(&source, &entry, &parse_args(args.as_deref())?, &prices(&chain).await?, next, &me, committee)?.manifest.gas.map(|g| g.total).unwrap_or(0)
 				}
 			};
@@ -685,7 +771,7 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 				(true, false) => Some((signer(&Signing { suri, key_file })?.0, ClientNode::start(bootstrap, 1 << 20).await.map_err(|e| e.to_string())?)),
 				_ => None,
 			};
-			let peers: Vec<PeerId> = members_of_task(&chain, &view).await?;
+			let peers: Vec<PeerId> = members_of_task(ctx, &chain, &view).await?;
 			for (index, (output, slot)) in compiled.circuit.outputs.iter().zip(&compiled.manifest.outputs).enumerate() {
 				match (&output.to, &slot.target) {
 					(_, OutputTarget::Ledger(_) | OutputTarget::Secret { .. }) => {},
@@ -737,8 +823,8 @@ async fn task_view(chain: &Chain, task: H256) -> Result<TaskView<AccountId, Bala
 		.ok_or_else(|| format!("no task {task:?}"))
 }
 
-async fn members_of_task(chain: &Chain, view: &TaskView<AccountId, Balance, BlockNumber>) -> Result<Vec<PeerId>, String> {
-	members_of(chain, view.committee).await?.iter().map(|(_, e)| peer_of(e)).collect()
+async fn members_of_task(ctx: &Ctx, chain: &Chain, view: &TaskView<AccountId, Balance, BlockNumber>) -> Result<Vec<PeerId>, String> {
+	members_of(ctx, chain, view.committee).await?.iter().map(|(_, e)| peer_of(e)).collect()
 }
 
 /// Each member's share of a private output, if the signer may read it; the value reconstructed

@@ -37,6 +37,21 @@ struct Cli {
 	/// The node's WebSocket RPC endpoint.
 	#[arg(long, global = true, default_value = "ws://127.0.0.1:9944")]
 	rpc: String,
+	/// Take the RPC node's answers as they come, without checking them against finality proofs:
+	/// only for a node you run yourself, or a development chain (`--dev`), which has no GRANDPA
+	/// to prove finality with. Also set by ENIGMA_TRUST_RPC=1. Otherwise the committees and worker
+	/// keys that shares are sealed to are read with storage proofs from a block the validators
+	/// justified.
+	#[arg(long, global = true)]
+	trust_rpc: bool,
+	/// Where the validator sets the client trusts are kept, one file per chain (pinned on first
+	/// use; compare what is printed then with the chain spec). [default: ~/.enigma/checkpoints]
+	#[arg(long, global = true)]
+	checkpoints: Option<PathBuf>,
+	/// Pin the chain this node serves although another chain is pinned already (compare what
+	/// is printed with the new chain's spec): without it, a node claiming a new chain is refused.
+	#[arg(long, global = true)]
+	new_chain: bool,
 	#[command(subcommand)]
 	command: Command,
 }
@@ -214,11 +229,32 @@ pub(crate) fn event<T>(events: &Events, pick: impl Fn(&RuntimeEvent) -> Option<T
 
 pub(crate) struct Ctx {
 	rpc: String,
+	/// `None` when the RPC node is trusted; otherwise where the checkpoints are.
+	checkpoints: Option<PathBuf>,
+	new_chain: bool,
+	/// The justified header this command reads from, once it has waited for one.
+	trusted: tokio::sync::OnceCell<enigma_runtime::Header>,
 }
 
 impl Ctx {
 	pub(crate) async fn chain(&self) -> Result<Chain, String> {
 		Chain::connect(&self.rpc, Duration::from_secs(10)).await.map_err(|e| e.to_string())
+	}
+
+	/// A header the chain's validators justified, to read proven state from; `None` when the
+	/// RPC node is trusted (`--trust-rpc`). One per command: the first call waits for the
+	/// validators to finalize the node's best block of then (so that, from an honest node,
+	/// what the user saw before running the command is in it).
+	pub(crate) async fn trusted_head(&self, chain: &Chain) -> Result<Option<&enigma_runtime::Header>, String> {
+		let Some(dir) = &self.checkpoints else { return Ok(None) };
+		let header = self
+			.trusted
+			.get_or_try_init(|| async {
+				let best = chain.best_number().await.map_err(|e| e.to_string())?;
+				chain.trusted_head(dir, self.new_chain, best).await
+			})
+			.await?;
+		Ok(Some(header))
 	}
 }
 
@@ -370,7 +406,11 @@ async fn data(ctx: &Ctx, command: DataCommand) -> Result<(), String> {
 
 fn main() -> ExitCode {
 	let cli = Cli::parse();
-	let ctx = Ctx { rpc: cli.rpc };
+	let trust_rpc = cli.trust_rpc || std::env::var("ENIGMA_TRUST_RPC").is_ok_and(|v| v == "1");
+	let checkpoints = (!trust_rpc).then(|| {
+		cli.checkpoints.unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_else(|| ".".into())).join(".enigma").join("checkpoints"))
+	});
+	let ctx = Ctx { rpc: cli.rpc, checkpoints, new_chain: cli.new_chain, trusted: tokio::sync::OnceCell::new() };
 	enigma_p2p::cli::run_main("warn,libp2p=error", async move {
 		match cli.command {
 			Command::Identity { command } => identity(&ctx, command).await,

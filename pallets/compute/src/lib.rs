@@ -27,7 +27,10 @@
 //! * A member's accepted answers (acknowledgements, commitments, reveals, aborts) pay no
 //!   transaction fee (refunded after dispatch; a refused one pays): each is one per member per
 //!   secret or task, which its registrant or requester paid for, so junk tasks and secrets cost
-//!   the members nothing but the work.
+//!   the members nothing but the work. The registrant and the requester prepay them: besides
+//!   their own fee, they burn the weight fee of every member's answers at their largest
+//!   ([`Pallet::answers_fee`], [`Pallet::acks_fee`]), so one paid transaction cannot bring
+//!   dozens of free ones into blocks.
 //! * [`Pallet::declassify`] lets the owner (or whoever its predicate allows) ask the committee
 //!   for a secret's value, which members send off chain, encrypted to the requester.
 
@@ -53,8 +56,9 @@ use frame_support::{
 	CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 	traits::{
 		fungible::{Inspect, InspectHold, Mutate, MutateHold},
-		tokens::{Fortitude, Precision, Restriction},
+		tokens::{Fortitude, Precision, Preservation, Restriction},
 	},
+	weights::WeightToFee,
 };
 use pallet_shared_identity::{
 	predicate::{self, Permission, Predicate, PredicateError, Request},
@@ -307,6 +311,9 @@ pub mod pallet {
 		type GasPriceRound: Get<BalanceOf<Self>>;
 		/// Accounts with less free balance cannot request computation.
 		type MinRequesterBalance: Get<BalanceOf<Self>>;
+		/// The transaction fee of a weight: the members' free answers are prepaid at this rate
+		/// (the runtime's transaction payment uses the same).
+		type WeightToFee: WeightToFee<Balance = BalanceOf<Self>>;
 		/// Blocks a committee has at least to agree on a result (more when the deadline's block
 		/// is full: see `pallet_workers::schedule`).
 		type TaskDeadline: Get<BlockNumberFor<Self>>;
@@ -508,6 +515,9 @@ pub mod pallet {
 		NotRegistered,
 		/// The deposit for the record cannot be held from the caller's free balance.
 		CannotPayDeposit,
+		/// The fee of the committee's answers (acknowledgements, or commitments and reveals)
+		/// cannot be paid from the caller's free balance.
+		CannotPayAnswers,
 		/// Only the account that deployed the contract may remove it.
 		NotDeployer,
 		/// Tasks of this contract are still pending.
@@ -576,7 +586,7 @@ pub mod pallet {
 			for task in settling {
 				let _ = Self::settle(task);
 			}
-			let settle_weight = Self::completing_weight()
+			let settle_weight = Self::completing_weight(T::MaxCommitteeSize::get())
 				.saturating_mul(settled)
 				.saturating_add(T::DbWeight::get().reads_writes(1, 1));
 			let due = Deadlines::<T>::take(now);
@@ -591,7 +601,7 @@ pub mod pallet {
 			}
 			// An expiring task that a quorum agreed on completes instead of failing: the more
 			// costly of the two.
-			let completing = Self::completing_weight().saturating_mul(n as u64);
+			let completing = Self::completing_weight(T::MaxCommitteeSize::get()).saturating_mul(n as u64);
 			T::WeightInfo::expire_tasks(n, T::MaxCommitteeSize::get())
 				.max(completing)
 				.saturating_add(T::WeightInfo::prune_tasks(pruned, T::MaxCommitteeSize::get()))
@@ -637,7 +647,8 @@ pub mod pallet {
 
 		/// Register a value secret-shared with `committee` (needs Store on `identity`).
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::register_secret().saturating_add(T::Identity::check_weight()))]
+		// Plus the members' acknowledgements prepaid.
+		#[pallet::weight(T::WeightInfo::register_secret().saturating_add(T::Identity::check_weight()).saturating_add(T::DbWeight::get().reads_writes(2, 2)))]
 		pub fn register_secret(
 			origin: OriginFor<T>,
 			identity: H256,
@@ -654,7 +665,7 @@ pub mod pallet {
 		/// one transaction (needs Store on `identity`): each as [`Pallet::register_secret`] would,
 		/// all or none. Sharing a dataset takes a transaction per `MaxSecretBatch` values.
 		#[pallet::call_index(10)]
-		#[pallet::weight(T::WeightInfo::register_secrets(secrets.len() as u32).saturating_add(T::Identity::check_weight()))]
+		#[pallet::weight(T::WeightInfo::register_secrets(secrets.len() as u32).saturating_add(T::Identity::check_weight()).saturating_add(T::DbWeight::get().reads_writes(2, 2)))]
 		pub fn register_secrets(
 			origin: OriginFor<T>,
 			identity: H256,
@@ -669,8 +680,7 @@ pub mod pallet {
 
 		/// A committee member confirms it holds its share of `secret`.
 		#[pallet::call_index(2)]
-		// Plus the member's and the committee's counts (`acknowledge`).
-		#[pallet::weight(T::WeightInfo::ack_secret().saturating_add(T::DbWeight::get().reads_writes(2, 2)))]
+		#[pallet::weight(Pallet::<T>::ack_weight())]
 		pub fn ack_secret(origin: OriginFor<T>, secret: H256) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			Secrets::<T>::try_mutate(secret, |info| -> DispatchResult {
@@ -695,8 +705,7 @@ pub mod pallet {
 		/// Secrets removed meanwhile, of another committee, or acknowledged already are passed
 		/// over (a batch is not lost for one of them); a batch with none to acknowledge fails.
 		#[pallet::call_index(11)]
-		// Plus the member's count and, at most, each secret's committee's count.
-		#[pallet::weight(T::WeightInfo::ack_secrets(secrets.len() as u32).saturating_add(T::DbWeight::get().reads_writes(secrets.len() as u64 + 1, secrets.len() as u64 + 1)))]
+		#[pallet::weight(Pallet::<T>::acks_weight(secrets.len() as u32))]
 		pub fn ack_secrets(origin: OriginFor<T>, secrets: BoundedVec<H256, T::MaxSecretBatch>) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			ensure!(T::Workers::is_registered(&who), Error::<T>::NotRegistered);
@@ -787,6 +796,7 @@ pub mod pallet {
 			let deadline = schedule::<Deadlines<T>, _, _, _>(now.saturating_add(T::TaskDeadline::get()), task).ok_or(Error::<T>::TooManyTasks)?;
 			schedule::<Prunes<T>, _, _, _>(deadline.saturating_add(T::TaskRetention::get()), task).ok_or(Error::<T>::TooManyTasks)?;
 			T::Currency::hold(&HoldReason::TaskGas.into(), &who, gas_limit).map_err(|_| Error::<T>::CannotPayGas)?;
+			Self::prepay_answers(&who, Self::answers_fee(members.len() as u32))?;
 			// The task's record, its members' commitments and reveals and its result (at their
 			// largest), and the secrets it may create.
 			let bytes = (inputs.len() * 32 + entry.len() + public_args.len() + 256 + 40 + PriceTable::<BalanceOf<T>>::max_encoded_len())
@@ -837,7 +847,7 @@ pub mod pallet {
 		#[pallet::call_index(9)]
 		// Until `scripts/benchmark-weights.sh` measures it: an abort's measured weight plus the
 		// commitment, reveal and answer reads of every member (`note_answer`, `can_complete`).
-		#[pallet::weight(Pallet::<T>::answer_weight())]
+		#[pallet::weight(Pallet::<T>::answer_weight(T::MaxCommitteeSize::get()))]
 		pub fn commit_result(origin: OriginFor<T>, task: H256, commitment: H256) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let (info, members) = Self::open_answer(task, &who)?;
@@ -848,7 +858,7 @@ pub mod pallet {
 			if !Self::can_complete(&task, &members) {
 				Self::fail(task, info, &members);
 			}
-			Ok(Pays::No.into())
+			Self::free_answer(Self::answer_weight(members.len() as u32))
 		}
 
 		/// A committee member reveals the result it committed to, with the other runs of the task
@@ -860,11 +870,7 @@ pub mod pallet {
 		/// lets runs complete for some members and not others cannot split the honest votes: the
 		/// run without the liar has every honest member's.
 		#[pallet::call_index(4)]
-		// The measured weight plus the commitment and reveal block read (until the next run of
-		// `scripts/benchmark-weights.sh` measures the commitment check with the rest).
-		// Plus every member's reveal read to count the votes (up to three times: before and after
-		// this one's, and to see whether a quorum is still possible), and the candidate written.
-		#[pallet::weight(Pallet::<T>::completing_weight().saturating_add(T::DbWeight::get().reads_writes(3 * T::MaxCommitteeSize::get() as u64 + 2, 2)))]
+		#[pallet::weight(Pallet::<T>::reveal_weight(T::MaxCommitteeSize::get()))]
 		pub fn submit_result(origin: OriginFor<T>, task: H256, result: ResultOf<T>, other_runs: RunsOf<T>, salt: [u8; 32]) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let (info, members) = Self::open_task(task, &who)?;
@@ -894,7 +900,7 @@ pub mod pallet {
 			} else if !Self::can_complete(&task, &members) {
 				Self::fail(task, info, &members);
 			}
-			Ok(Pays::No.into())
+			Self::free_answer(Self::reveal_weight(members.len() as u32))
 		}
 
 		/// A committee member gives up on `task` without a result, saying why. It is not late,
@@ -902,7 +908,7 @@ pub mod pallet {
 		/// task fails at once and the requester gets its gas back. Until the accountable MPC
 		/// can prove who made a run abort, nobody is slashed for an abort.
 		#[pallet::call_index(6)]
-		#[pallet::weight(Pallet::<T>::answer_weight())]
+		#[pallet::weight(Pallet::<T>::answer_weight(T::MaxCommitteeSize::get()))]
 		pub fn abort_task(origin: OriginFor<T>, task: H256, reason: AbortReason) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let (info, members) = Self::open_answer(task, &who)?;
@@ -934,7 +940,7 @@ pub mod pallet {
 			if !Self::can_complete(&task, &members) {
 				Self::fail(task, info, &members);
 			}
-			Ok(Pays::No.into())
+			Self::free_answer(Self::answer_weight(members.len() as u32))
 		}
 
 		/// Remove a secret (needs Store on its identity): no task can use it any more, its
@@ -1073,17 +1079,16 @@ pub mod pallet {
 
 		/// The reads commitments add to an answer: each member's commitment, reveal and abort
 		/// (`note_answer`, `can_complete`) and the reveal block, twice over.
-		pub(crate) fn answer_reads() -> Weight {
-			T::DbWeight::get().reads(2 * (3 * T::MaxCommitteeSize::get() as u64 + 2))
+		pub(crate) fn answer_reads(members: u32) -> Weight {
+			T::DbWeight::get().reads(2 * (3 * members as u64 + 2))
 		}
 
 		/// A reveal that completes a task: `submit_result`'s measured weight (every member paid),
 		/// [`Self::answer_reads`], and each dissent compared with the agreed result (a read) and,
 		/// if it is the same outcome from another run, its submission dropped (a write).
-		pub(crate) fn completing_weight() -> Weight {
-			let members = T::MaxCommitteeSize::get();
+		pub(crate) fn completing_weight(members: u32) -> Weight {
 			T::WeightInfo::submit_result(members)
-				.saturating_add(Self::answer_reads())
+				.saturating_add(Self::answer_reads(members))
 				.saturating_add(T::DbWeight::get().reads_writes(members as u64, members as u64))
 		}
 
@@ -1093,20 +1098,74 @@ pub mod pallet {
 		pub fn submit_task_weight(inputs: u32) -> Weight {
 			let owners = inputs.min(T::MaxInputOwners::get()) as u64;
 			T::WeightInfo::submit_task(inputs)
+				// The members' answers prepaid (the account and the total issuance).
+				.saturating_add(T::DbWeight::get().reads_writes(2, 2))
 				.saturating_add(schedule_weight::<T>(T::MaxTasksPerBlock::get(), 32).saturating_mul(2))
 				.saturating_add(T::Identity::check_weight().saturating_add(T::DbWeight::get().writes(1)).saturating_mul(owners))
 		}
 
+		/// A reveal's weight: the measured one plus the commitment and reveal block read (until
+		/// the next run of `scripts/benchmark-weights.sh` measures the commitment check with the
+		/// rest), every member's reveal read to count the votes (up to three times: before and
+		/// after this one's, and to see whether a quorum is still possible), and the candidate
+		/// written.
+		pub fn reveal_weight(members: u32) -> Weight {
+			Self::completing_weight(members).saturating_add(T::DbWeight::get().reads_writes(3 * members as u64 + 2, 2))
+		}
+
+		/// `ack_secret`'s weight: the measured one plus the member's and the committee's counts.
+		pub fn ack_weight() -> Weight {
+			T::WeightInfo::ack_secret().saturating_add(T::DbWeight::get().reads_writes(2, 2))
+		}
+
+		/// `ack_secrets`' weight for `batch` secrets: the measured one plus the member's count and,
+		/// at most, each secret's committee's count.
+		pub fn acks_weight(batch: u32) -> Weight {
+			T::WeightInfo::ack_secrets(batch).saturating_add(T::DbWeight::get().reads_writes(batch as u64 + 1, batch as u64 + 1))
+		}
+
+		/// The weight fee of a committee of `members`' answers to a task: each commits, then
+		/// reveals or aborts, each a transaction (its base weight included). What a requester
+		/// prepays besides its own transaction fee.
+		pub fn answers_fee(members: u32) -> BalanceOf<T> {
+			let each = Self::reveal_weight(members).saturating_add(Self::answer_weight(members)).saturating_add(Self::base_weight().saturating_mul(2));
+			T::WeightToFee::weight_to_fee(&each.saturating_mul(members as u64))
+		}
+
+		/// The weight fee of a committee of `members`' acknowledgements of `batch` secrets
+		/// registered at once: at the worst, each member acknowledges each secret on its own
+		/// (`ack_secret`, a transaction each). What a registrant prepays besides its own fee.
+		pub fn acks_fee(members: u32, batch: u32) -> BalanceOf<T> {
+			let each = Self::ack_weight().saturating_add(Self::base_weight());
+			T::WeightToFee::weight_to_fee(&each.saturating_mul(members as u64 * batch as u64))
+		}
+
+		/// The base weight of a transaction.
+		fn base_weight() -> Weight {
+			T::BlockWeights::get().get(frame_support::dispatch::DispatchClass::Normal).base_extrinsic
+		}
+
+		/// Burns `fee` for free answers from `who`, its account kept alive.
+		fn prepay_answers(who: &T::AccountId, fee: BalanceOf<T>) -> DispatchResult {
+			T::Currency::burn_from(who, fee, Preservation::Preserve, Precision::Exact, Fortitude::Polite).map_err(|_| Error::<T>::CannotPayAnswers)?;
+			Ok(())
+		}
+
 		/// An abort's or a commitment's weight: `abort_task`'s measured weight plus
 		/// [`Self::answer_reads`] and the reveal block's write.
-		pub(crate) fn answer_weight() -> Weight {
-			let members = T::MaxCommitteeSize::get() as u64;
+		pub(crate) fn answer_weight(members: u32) -> Weight {
 			// (And a rejected input, which the benchmark's abort does not measure: the secret
 			// taken, the agreeing aborts counted twice, its members' and committee's counts, its
 			// deposit paid out to the members.)
-			T::WeightInfo::abort_task(T::MaxCommitteeSize::get())
-				.saturating_add(Self::answer_reads())
-				.saturating_add(T::DbWeight::get().reads_writes(3 * members + 3, 2 * members + 4))
+			T::WeightInfo::abort_task(members)
+				.saturating_add(Self::answer_reads(members))
+				.saturating_add(T::DbWeight::get().reads_writes(3 * members as u64 + 3, 2 * members as u64 + 4))
+		}
+
+		/// A member's accepted answer: free, and weighing what its committee's size makes it
+		/// (the call's declared weight is the largest committee's).
+		fn free_answer(weight: Weight) -> DispatchResultWithPostInfo {
+			Ok(frame_support::dispatch::PostDispatchInfo { actual_weight: Some(weight), pays_fee: Pays::No })
 		}
 
 		/// Whether `who` committed to a result of `task` or gave up on it.
@@ -1301,6 +1360,7 @@ pub mod pallet {
 				commitment: s.commitment,
 				kind: s.kind,
 				origin: s.origin,
+				acks: s.acks.into_inner(),
 				ready: s.ready,
 			})
 		}
@@ -1383,6 +1443,8 @@ pub mod pallet {
 			record.deposit = Self::deposit_for(record.encoded_size() + 32 * members);
 			let total = record.deposit.saturating_mul(BalanceOf::<T>::from(secrets.len() as u32));
 			T::Currency::hold(&HoldReason::StateDeposit.into(), &who, total).map_err(|_| Error::<T>::CannotPayDeposit)?;
+			// Each member acknowledges the batch for free, in batches at most this size.
+			Self::prepay_answers(&who, Self::acks_fee(members as u32, secrets.len() as u32))?;
 			for (commitment, kind) in secrets {
 				let secret = H256(sp_io::hashing::blake2_256(&(identity, committee, commitment).encode()));
 				ensure!(!Secrets::<T>::contains_key(secret), Error::<T>::SecretExists);

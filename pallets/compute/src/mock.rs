@@ -48,6 +48,18 @@ parameter_types! {
 	/// governance may.
 	pub storage GasPriceMul: u64 = 100;
 	pub SlashFraction: Perbill = Perbill::from_percent(10);
+	/// Fee units per microsecond of weight: none unless a test sets it, so that the other
+	/// tests' arithmetic stays readable.
+	pub static FeePerMicro: u64 = 0;
+}
+
+/// The transaction fee of a weight, at [`FeePerMicro`].
+pub struct MockWeightToFee;
+impl frame_support::weights::WeightToFee for MockWeightToFee {
+	type Balance = u64;
+	fn weight_to_fee(weight: &frame_support::weights::Weight) -> u64 {
+		weight.ref_time() / 1_000_000 * FeePerMicro::get()
+	}
 }
 
 pub const STAKE: u64 = 10_000;
@@ -92,6 +104,7 @@ impl pallet_secret_compute::Config for Test {
 	type GasPriceInput = ConstU64<200>;
 	type GasPriceRound = ConstU64<1_000>;
 	type MinRequesterBalance = ConstU64<1_000>;
+	type WeightToFee = MockWeightToFee;
 	type TaskDeadline = ConstU64<DEADLINE>;
 	type RevealDelay = ConstU64<REVEAL_DELAY>;
 	type RevealWindow = ConstU64<REVEAL_WINDOW>;

@@ -41,6 +41,8 @@ pub struct SecretView<AccountId> {
 	pub kind: ValueKind,
 	/// The contract and `MPC` key of a secret a task created.
 	pub origin: Option<(H256, u64)>,
+	/// The members that acknowledged their shares, in the order they did.
+	pub acks: Vec<AccountId>,
 	pub ready: bool,
 }
 

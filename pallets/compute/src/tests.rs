@@ -1,6 +1,6 @@
 use crate::{mock::*, new_secret_id, result_commitment, reveal_hash, AbortReason, Error, Event, HoldReason, NewSecret, PriceTable, Results, RevealFrom, Secrets, TaskResult, TaskStatus, Tasks, ValueKind};
 use frame_support::dispatch::{DispatchResultWithPostInfo as DispatchResult, Pays};
-use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold, BoundedVec};
+use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold, weights::WeightToFee, BoundedVec};
 use pallet_shared_identity::predicate::{Grant, Node, Permission};
 use pallet_workers::Offence;
 use sp_core::H256;
@@ -1247,5 +1247,55 @@ fn rejecting_a_re_registered_input_releases_only_what_it_holds() {
 		System::assert_has_event(Event::SecretRejected { secret, owner: identity }.into());
 		assert_eq!((shares(11), shares(14), committee_count()), (1, 1, 1), "the live secret still holds them");
 		assert_noop!(Workers::unbond(RuntimeOrigin::signed(11)), pallet_workers::Error::<Test>::HoldsSecrets);
+	});
+}
+
+/// The attacker's amplification: members answer for free, so one paid `submitTask` (or
+/// registration) used to bring a committee's worth of free transactions into blocks. The
+/// requester and the registrant now burn the fee of every member's answers; whoever cannot
+/// pay it is refused with nothing held.
+#[test]
+fn the_members_free_answers_are_prepaid_by_the_requester_and_the_registrant() {
+	new_test_ext().execute_with(|| {
+		let (identity, contract, secret) = setup();
+		FeePerMicro::set(1);
+		let issuance = || Balances::total_issuance();
+		let free = || Balances::free_balance(OWNER);
+
+		// A registration: the deposit held, four acknowledgements' fee burned.
+		let acks_fee = crate::Pallet::<Test>::acks_fee(4, 1);
+		assert!(acks_fee > MockWeightToFee::weight_to_fee(&crate::Pallet::<Test>::ack_weight().saturating_mul(4)), "and each transaction's base weight");
+		assert_eq!(crate::Pallet::<Test>::acks_fee(4, 3), 3 * acks_fee, "a batch prepays each member's acknowledgement of each secret");
+		assert!(acks_fee > 0, "the mock charges the acknowledgements");
+		let (before, supply) = (free(), issuance());
+		assert_ok!(SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Always]), H256::repeat_byte(0x51), U64));
+		assert_eq!(before - free(), DEPOSIT_BASE + acks_fee);
+		assert_eq!(supply - issuance(), acks_fee, "burned, not paid to anyone");
+
+		// A task: the gas and the deposit held, four commitments and reveals' fee burned.
+		let answers_fee = crate::Pallet::<Test>::answers_fee(4);
+		assert!(answers_fee > 2 * acks_fee, "a commitment and a reveal cost more than an acknowledgement");
+		let (before, supply) = (free(), issuance());
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		assert_eq!(before - free(), 10_000 + DEPOSIT_BASE + answers_fee);
+		assert_eq!(supply - issuance(), answers_fee);
+
+		// Members still answer for free, and weigh what a committee of four does (the calls
+		// declare the largest committee's weight), which is what was prepaid.
+		let task = last_task();
+		let r = result(b"r", 1, vec![], vec![]);
+		let answered = commit(11, task, &r).unwrap();
+		assert_eq!(answered.pays_fee, Pays::No);
+		assert_eq!(answered.actual_weight, Some(crate::Pallet::<Test>::answer_weight(4)));
+		assert!(crate::Pallet::<Test>::answer_weight(4).all_lt(crate::Pallet::<Test>::answer_weight(8)));
+		assert!(answers_fee > MockWeightToFee::weight_to_fee(&crate::Pallet::<Test>::answer_weight(4).saturating_add(crate::Pallet::<Test>::reveal_weight(4)).saturating_mul(4)));
+
+		// At a rate the requester cannot afford, nothing is held or burned.
+		FeePerMicro::set(1_000_000);
+		assert_noop!(submit(OWNER, contract, vec![secret], 10_000), Error::<Test>::CannotPayAnswers);
+		assert_noop!(
+			SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Always]), H256::repeat_byte(0x52), U64),
+			Error::<Test>::CannotPayAnswers
+		);
 	});
 }

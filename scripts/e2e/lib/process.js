@@ -41,10 +41,15 @@ export class Daemon {
   }
 }
 
-/** Runs a command to completion: `{ code, stdout, stderr }`, stdin from `input`. */
-export function run(bin, args, input) {
+/**
+ * Runs a command to completion: `{ code, stdout, stderr }`, stdin from `input`, with `env` added
+ * to the environment. The tests' dev chains have no GRANDPA, so the client takes their node's
+ * answers as they come (ENIGMA_TRUST_RPC=1) unless `env` says otherwise.
+ */
+export function run(bin, args, input, env = {}) {
   return new Promise((resolve) => {
-    const child = execFile(bin, args, { encoding: 'buffer', maxBuffer: 64 << 20 }, (error, stdout, stderr) =>
+    const options = { encoding: 'buffer', maxBuffer: 64 << 20, env: { ...process.env, ENIGMA_TRUST_RPC: '1', ...env } };
+    const child = execFile(bin, args, options, (error, stdout, stderr) =>
       resolve({ code: error ? error.code ?? 1 : 0, stdout, stderr: stderr.toString() }));
     if (input !== undefined) child.stdin.end(input);
   });

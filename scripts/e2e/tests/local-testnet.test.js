@@ -1,10 +1,14 @@
 // The four-validator local testnet (Aura + GRANDPA) on loopback: finality, fault tolerance
-// with one validator down, and catch-up of a restarted validator.
+// with one validator down, and catch-up of a restarted validator; the client checking what its
+// RPC node says against the validators' signatures, across validator set changes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Node, freePort, peerIdOf, waitUntil } from '../lib/node.js';
+import { randomBytes } from 'node:crypto';
+import { Node, freePort, peerIdOf, tempDir, waitUntil } from '../lib/node.js';
+import { run, CLIENT_BIN } from '../lib/process.js';
+import { lyingProxy } from '../lib/proxy.js';
 
 // The network starts from the committed raw chain spec, as a real deployment would.
 const SPEC = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'chain-specs', 'local-testnet.raw.json');
@@ -45,6 +49,84 @@ test('all four validators are connected and blocks finalize', async () => {
     (await Promise.all(apis.map(finalizedNumber))).every((n) => n >= 3), { timeoutMs: 90_000 });
   const authorities = await apis[0].query.aura.authorities();
   assert.equal(authorities.length, 4);
+});
+
+// The client's validator checkpoints, and the committee it reads (set by the next test).
+const checkpoints = tempDir('checkpoints');
+let committeeId;
+/** `enigma committee show` through `rpc`, checking the node's answers unless `--trust-rpc` is in `extra`. */
+const showCommittee = (rpc, extra = []) =>
+  run(CLIENT_BIN, ['--rpc', rpc, '--checkpoints', checkpoints, ...extra, 'committee', 'show', String(committeeId)], undefined, { ENIGMA_TRUST_RPC: '0' });
+
+test('the client believes the validators, not its RPC node: committees and worker keys come with proofs', async () => {
+  assert.ok(CLIENT_BIN, 'ENIGMA_CLIENT must be set (scripts/test.sh sets it)');
+  const { Keyring } = await import('@polkadot/keyring');
+  const { submit, findEvent } = await import('../lib/tx.js');
+  const keyring = new Keyring({ type: 'sr25519' });
+  const api = apis[0];
+  // Four workers register their x25519 keys (no daemons: only what the chain says matters here)
+  // and a committee of four is drawn.
+  const keys = new Map();
+  for (const uri of ['//Ferdie', '//Bob', '//Charlie', '//Dave']) {
+    const who = keyring.addFromUri(uri);
+    // A libp2p peer id: the identity multihash of a protobuf ed25519 public key.
+    const peer = Buffer.concat([Buffer.from([0x00, 0x24, 0x08, 0x01, 0x12, 0x20]), randomBytes(32)]);
+    const key = randomBytes(32);
+    keys.set(who.address, '0x' + key.toString('hex'));
+    const registered = await submit(api, api.tx.workers.register('0x' + peer.toString('hex'), keys.get(who.address), 1_000n * 10n ** 12n), who);
+    assert.equal(registered.error, null);
+  }
+  const requested = await submit(api, api.tx.workers.requestCommittee(4), keyring.addFromUri('//Ferdie'));
+  committeeId = findEvent(requested.events, 'workers', 'CommitteeRequested').data.id.toNumber();
+  await waitUntil('the committee drawn', async () => (await api.query.workers.committees(committeeId)).isSome, { timeoutMs: 90_000 });
+
+  // First use: the genesis validator set is pinned; the members and their keys are read with
+  // storage proofs from a block the validators justified.
+  const honest = await showCommittee(nodes[0].wsUrl);
+  assert.equal(honest.code, 0, honest.stderr);
+  assert.match(honest.stderr, /trusting on first use, pinned in .*: chain 0x[0-9a-f]{64}, validator set #0 from block #\d+: (\w+ \(weight 1\)(, )?){4}/);
+  assert.match(honest.stderr, /proven against block #\d+ 0x[0-9a-f]{64}, justified by the validators/);
+  const listed = honest.stdout.toString().trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(listed.length, 4);
+  for (const member of listed) assert.equal(member.x25519, keys.get(member.account));
+
+  // A node that swaps a member's key for its own everywhere it appears (in the storage proof
+  // too) would receive that member's shares: the client refuses it.
+  const victim = listed[0].x25519.slice(2);
+  const attacker = 'ab'.repeat(32);
+  const swapper = await lyingProxy(nodes[0].wsUrl, (text) => text.replaceAll(victim, attacker));
+  const refused = await showCommittee(swapper.url);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /not to be trusted: it sent a storage proof that does not match block #\d+'s state root/);
+  // A client told to trust its node takes the swapped key: the attack the proofs stop.
+  const fooled = await showCommittee(swapper.url, ['--trust-rpc']);
+  assert.equal(fooled.code, 0, fooled.stderr);
+  assert.ok(fooled.stdout.toString().includes('0x' + attacker));
+  await swapper.close();
+
+  // A node that passes off the validators' justification as one for another block (a byte of
+  // the commit's target changed: the signatures cover the real one).
+  const forger = await lyingProxy(nodes[0].wsUrl, (text) => {
+    const message = JSON.parse(text);
+    if (message.method !== 'grandpa_justifications') return text;
+    const hex = message.params.result;
+    const at = 2 + 2 * 8 + 4; // '0x', the round (8 bytes), then inside the target hash
+    message.params.result = hex.slice(0, at) + (hex[at] === '0' ? '1' : '0') + hex.slice(at + 1);
+    return JSON.stringify(message);
+  });
+  const forged = await showCommittee(forger.url);
+  assert.equal(forged.code, 1);
+  assert.match(forged.stderr, /not to be trusted: it sent a justification that does not hold for validator set #\d+: validators with 0 of the set's weight 4 signed it, 3 needed/);
+  await forger.close();
+
+  // A node that claims another chain, to have its own validators pinned on "first use", is
+  // refused: this chain is pinned already.
+  const genesis = (await api.rpc.chain.getBlockHash(0)).toHex().slice(2);
+  const impostor = await lyingProxy(nodes[0].wsUrl, (text) => text.replaceAll(genesis, 'cd'.repeat(32)));
+  const claimed = await showCommittee(impostor.url);
+  assert.equal(claimed.code, 1);
+  assert.match(claimed.stderr, new RegExp(`the node serves chain 0x${'cd'.repeat(32)}, which no checkpoint in .* pins \\(pinned: 0x${genesis}\\): if you mean to use another chain, pass --new-chain`));
+  await impostor.close();
 });
 
 test('finality continues with one of four validators killed, and it catches up after a restart', async () => {
@@ -128,4 +210,13 @@ test('governance adds a fifth validator with rotated keys and removes it; finali
   const atRemoval = await finalizedNumber(api);
   await waitUntil(`finality past ${atRemoval + 3} with Eve gone`, async () =>
     (await finalizedNumber(api)) >= atRemoval + 3, { timeoutMs: 90_000 });
+
+  // The client pinned the genesis set before Eve came and went: it follows each handover, proven
+  // by the outgoing set, and reads the committee from a block the current set justified.
+  if (committeeId !== undefined) {
+    const shown = await showCommittee(nodes[0].wsUrl);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stderr, /followed the validators' handover: chain 0x[0-9a-f]{64}, validator set #([2-9]|\d\d+) from block #\d+: (\w+ \(weight 1\)(, )?){4}$/m);
+    assert.equal(shown.stdout.toString().trim().split('\n').length, 4);
+  }
 });

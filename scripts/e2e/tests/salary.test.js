@@ -101,10 +101,30 @@ test('five salaries: average on chain, each rank to its owner only, no salary in
   assert.deepEqual(outsider.private, {});
 
   // A person gets their own salary back (declassify); Alice, who may only compute on it, not.
-  assert.equal(await enigma(['secret', 'declassify', inputs[0], '--suri', users[0].seed, ...bootstrap()]), String(SALARIES[0]));
-  const denied = await run(CLIENT_BIN, ['--rpc', node.wsUrl, 'secret', 'declassify', inputs[0], '--suri', '//Alice', ...bootstrap()]);
+  const declassify = (who, extra = []) =>
+    run(CLIENT_BIN, ['--rpc', node.wsUrl, 'secret', 'declassify', inputs[0], '--suri', who, ...extra, ...bootstrap()]);
+  const own = await declassify(users[0].seed);
+  assert.equal(own.code, 0, own.stderr);
+  assert.equal(own.stdout.toString().trim(), String(SALARIES[0]));
+  const at = own.stderr.toString().match(/declassification requested in block (0x[0-9a-f]{64})/)[1];
+  const denied = await declassify('//Alice');
   assert.equal(denied.code, 1);
   assert.match(denied.stderr, /SecretCompute::NoPermission/);
+  // The members follow the chain's decision, not the requester's word: Alice pointing at the
+  // owner's declassification, or at a block that does not exist, gets no share at all.
+  const borrowed = await declassify('//Alice', ['--at', at]);
+  assert.equal(borrowed.code, 1);
+  assert.match(borrowed.stderr, /0 of 4 members answered/);
+  assert.match(borrowed.stderr, /no declassification of 0x[0-9a-f]+ by \w+ in block/);
+  const madeUp = await declassify('//Alice', ['--at', '0x' + randomBytes(32).toString('hex')]);
+  assert.equal(madeUp.code, 1);
+  assert.match(madeUp.stderr, /0 of 4 members answered/);
+  assert.match(madeUp.stderr, /the declassification's block is unknown/);
+  // The owner may collect again against its own request while it is recent, without a new one.
+  const again = await declassify(users[0].seed, ['--at', at]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(again.stdout.toString().trim(), String(SALARIES[0]));
+  assert.doesNotMatch(again.stderr, /declassification requested/);
 
   // No worker's log or database holds a salary in the clear.
   const filesUnder = (dir) => readdirSync(dir).flatMap((name) => {
@@ -237,4 +257,45 @@ test('a savings pot stays secret-shared between tasks and only its owner declass
   const denied = await run(CLIENT_BIN, ['--rpc', node.wsUrl, 'secret', 'declassify', newPot, '--suri', depositor.seed, ...bootstrap()]);
   assert.equal(denied.code, 1);
   assert.match(denied.stderr, /SecretCompute::NoPermission/);
+});
+
+test('a 2-of-3 declassification: the chain counts the co-signer, the members follow the chain, the consent is used once', async () => {
+  assert.ok(committee && contract, 'the first test formed the committee and deployed the contract');
+  const [holder, second, third] = users.slice(2).map((u) => u.pair);
+  // A family identity: the holder stores and computes alone, but declassifies only with one of
+  // the other two.
+  const anyTwo = { Threshold: { k: 2, keys: [holder.address, second.address, third.address] } };
+  const members = [
+    [holder.address, [{ permissions: ['Read', 'Store', 'Compute', 'Admin'], predicate: ['Always'] },
+      { permissions: ['Declassify'], predicate: [anyTwo] }]],
+    [second.address, [{ permissions: ['Read'], predicate: ['Member'] }]],
+    [third.address, [{ permissions: ['Read'], predicate: ['Member'] }]],
+  ];
+  const proposed = await submit(api, api.tx.sharedIdentity.create(members), holder);
+  assert.equal(proposed.error, null);
+  const family = findEvent(proposed.events, 'sharedIdentity', 'Proposed').data.identity.toHex();
+  const { proposal } = (await api.call.sharedIdentityApi.identity(family)).unwrap();
+  for (const member of [second, third]) {
+    assert.equal((await submit(api, api.tx.sharedIdentity.approve(family, proposal), member)).error, null);
+  }
+  const holderSeed = users[2].seed;
+  const secret = await enigma(['secret', 'share', '--suri', holderSeed, '--identity', family, '--committee', committee,
+    '--type', 'u64', '--contract', contract, '--value', '777', ...bootstrap()]);
+  const declassify = () => run(CLIENT_BIN, ['--rpc', node.wsUrl, 'secret', 'declassify', secret, '--suri', holderSeed, ...bootstrap()]);
+
+  // Alone, the holder is refused by the chain, and so gets nothing from the members.
+  const alone = await declassify();
+  assert.equal(alone.code, 1);
+  assert.match(alone.stderr, /SecretCompute::NoPermission/);
+  // The second member consents to this very request (the holder's declassification of this
+  // secret); the chain takes it and the members hand out their shares against it.
+  const request = await api.call.secretComputeApi.declassifyRequest(holder.address, secret);
+  assert.equal((await submit(api, api.tx.sharedIdentity.cosign(family, request), second)).error, null);
+  const together = await declassify();
+  assert.equal(together.code, 0, together.stderr);
+  assert.equal(together.stdout.toString().trim(), '777');
+  // The consent was used up: the next declassification needs a new one.
+  const reused = await declassify();
+  assert.equal(reused.code, 1);
+  assert.match(reused.stderr, /SecretCompute::NoPermission/);
 });
