@@ -15,15 +15,22 @@
 //!   thirds) signed precommits for the target or for a descendant of it (the justification's
 //!   ancestry headers link them); each validator counts once. The target's header must hash to
 //!   the target, so its state root is the validators'.
-//! * **Handovers.** A set's last block is justified by that set (`grandpa_proveFinality` gives it
-//!   for any block of the set), and its header, or an ancestor's within the change's delay,
-//!   carries the change that announced the next set (a `ScheduledChange` digest). So the
-//!   checkpoint follows the sets one by one from headers alone, which every node keeps (old state
-//!   is pruned). A forced change (GRANDPA stalled) is not justified by the outgoing set: the
-//!   client says so and the user pins anew after checking.
+//! * **Handovers.** pallet-grandpa hands over at a session change with a standard change of delay
+//!   0: the block that carries the `ScheduledChange` digest is the outgoing set's last, and that
+//!   set justifies it (`grandpa_proveFinality` gives the justification of the last block of the
+//!   set a block is in, or the latest one of the current set). So the checkpoint follows the
+//!   sets one by one from justified headers alone, which every node keeps (old state is pruned).
+//!   A forced change (GRANDPA stalled) is not justified by the outgoing set, a delayed change is
+//!   not in the last block's header, and a node without the stored justifications (warp-synced,
+//!   or with pruned blocks) cannot prove a handover: the client then cannot verify the new set's
+//!   justifications and says so; use another node, or pin anew from a source you trust.
 //! * **Freshness.** Every block the client reads from is justified, numbered no lower than any
 //!   block it trusted before, and at most [`MAX_HEAD_AGE`] old by its own proven timestamp: a
-//!   node that hides a handover can only replay the old set's blocks, which are too old.
+//!   node that hides a handover can only replay the old set's blocks, which are too old, as long
+//!   as the old set's validators keep their keys. Like any light client, a checkpoint is only as
+//!   good as the set it pins: once keys holding two thirds of a retired set's weight are in an
+//!   attacker's hands, a client still pinned to that set can be shown anything. Keep the
+//!   checkpoint current by using the client, or pin anew from a source you trust.
 //! * **Storage** ([`Chain::read_proven`]). `state_getReadProof` gives the trie nodes on the path to
 //!   each key; [`sp_state_machine::read_proof_check`] recomputes the root from them, so a value
 //!   that differs from the chain's by one bit does not check.
@@ -43,10 +50,10 @@ use std::{collections::BTreeMap, path::Path, time::Duration};
 
 /// How long to wait for the validators' next justification.
 const JUSTIFICATION_TIMEOUT: Duration = Duration::from_secs(60);
+/// The most ancestry headers a justification may carry (an honest one carries a few).
+const MAX_ANCESTRY: usize = 1024;
 /// The oldest a justified block may be, by its timestamp, for the client to read from it.
 pub const MAX_HEAD_AGE: Duration = Duration::from_secs(10 * 60);
-/// The longest delay of a validator set change the client looks back over.
-const MAX_CHANGE_DELAY: u32 = 256;
 
 /// What the client trusts: a chain (its genesis) and a GRANDPA validator set of it, with the last
 /// block that set is known to have justified.
@@ -72,14 +79,37 @@ impl Checkpoint {
 		Self::decode(&mut &bytes[..]).map(Some).map_err(|e| format!("{}: not a checkpoint ({e})", path.display()))
 	}
 
-	/// Writes the checkpoint to `path` whole or not at all (a temporary file renamed over it).
+	/// Writes the checkpoint to `path` whole or not at all (a temporary file renamed over it),
+	/// unless the file already holds a later one (another run of the client moved it on).
 	pub fn save(&self, path: &Path) -> std::result::Result<(), String> {
 		if let Some(dir) = path.parent() {
 			std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
 		}
+		if let Ok(Some(stored)) = Self::load(path) {
+			if stored.genesis == self.genesis && (stored.set_id, stored.block) >= (self.set_id, self.block) {
+				return Ok(());
+			}
+		}
 		let partial = path.with_extension(format!("partial-{}", std::process::id()));
 		std::fs::write(&partial, format!("0x{}\n", hex::encode(self.encode()))).map_err(|e| format!("{}: {e}", partial.display()))?;
 		std::fs::rename(&partial, path).map_err(|e| format!("{}: {e}", path.display()))
+	}
+
+	/// Moves to `header`, a block the checkpoint's set justified; if its digest hands over to
+	/// a new set (a standard change of delay 0, as pallet-grandpa schedules at a session
+	/// change: the block is then the set's last), to that set. Returns whether it did. A block
+	/// of the set is never kept as the checkpoint's without the handover it carries, or the
+	/// next set's justifications would not verify.
+	pub fn advance(&mut self, header: &Header) -> std::result::Result<bool, String> {
+		self.block = self.block.max(header.number);
+		match change_ending_at(header, header.number)? {
+			Some(next) => {
+				self.authorities = next;
+				self.set_id += 1;
+				Ok(true)
+			},
+			None => Ok(false),
+		}
 	}
 
 	/// One line per validator, for a person to compare with the chain spec.
@@ -103,6 +133,11 @@ pub enum JustificationError {
 pub fn verify_justification(encoded: &[u8], set_id: SetId, authorities: &AuthorityList) -> std::result::Result<(H256, u32), JustificationError> {
 	let justification = GrandpaJustification::<Header>::decode(&mut &encoded[..]).map_err(|_| JustificationError::Malformed)?;
 	let commit = &justification.commit;
+	// An honest commit has a precommit per voter (two for an equivocator) and a short ancestry:
+	// bound the work a node can make the client do.
+	if commit.precommits.len() > 2 * authorities.len() || justification.votes_ancestries.len() > MAX_ANCESTRY {
+		return Err(JustificationError::Malformed);
+	}
 	// The ancestry headers by hash: a precommit for a descendant of the target counts for it.
 	let ancestry: BTreeMap<H256, &Header> = justification.votes_ancestries.iter().map(|h| (h.hash(), h)).collect();
 	let descends = |mut hash: H256| {
@@ -129,6 +164,7 @@ pub fn verify_justification(encoded: &[u8], set_id: SetId, authorities: &Authori
 		if counted.contains(&vote.id) || !descends(vote.precommit.target_hash) {
 			continue;
 		}
+		// (Each voter is counted once, after its signature checks.)
 		let message = finality_grandpa::Message::Precommit(vote.precommit.clone());
 		if sp_consensus_grandpa::check_message_signature(&message, &vote.id, &vote.signature, justification.round, set_id).is_valid() {
 			counted.insert(vote.id.clone());
@@ -187,6 +223,10 @@ impl Chain {
 		let deadline = tokio::time::Instant::now() + JUSTIFICATION_TIMEOUT;
 		let mut followed = false;
 		let (hash, number) = loop {
+			// (Checked here too: a node streaming old justifications never lets the timeout fire.)
+			if tokio::time::Instant::now() >= deadline {
+				return Err(format!("no justification of block #{at_least} or later within {} s", JUSTIFICATION_TIMEOUT.as_secs()));
+			}
 			let encoded = match tokio::time::timeout_at(deadline, justifications.next()).await {
 				Ok(Some(Ok(encoded))) => encoded,
 				Ok(Some(Err(e))) => return Err(format!("RPC grandpa_subscribeJustifications: {e}")),
@@ -208,9 +248,8 @@ impl Chain {
 				},
 				Err(e) => {
 					return Err(untrusted(format!(
-						"a justification that does not hold for validator set #{}: {e} (if the validators changed in a way the client cannot follow, check the chain out of band and delete {} to pin it anew)",
-						checkpoint.set_id,
-						path.display()
+						"a justification that does not hold for validator set #{}: {e} (try another RPC node: a node can make this fail, not make the client take a wrong state)",
+						checkpoint.set_id
 					))
 					.to_string())
 				},
@@ -220,12 +259,14 @@ impl Chain {
 		let header = self.justified_header(hash, number).await.map_err(|e| e.to_string())?;
 		let now = self.read_proven(&header, vec![timestamp_key()]).await.map_err(|e| e.to_string())?.pop().flatten();
 		let now = now.and_then(|v| u64::decode(&mut &v[..]).ok()).ok_or_else(|| untrusted(format!("no timestamp in block #{number}")).to_string())?;
-		let age = Duration::from_millis((std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_millis() as u64).saturating_sub(now));
+		let clock = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_err(|_| "this machine's clock is before 1970".to_string())?;
+		let age = Duration::from_millis((clock.as_millis() as u64).saturating_sub(now));
 		if age > MAX_HEAD_AGE {
 			return Err(untrusted(format!("a justified block #{number} from {} s ago: the chain has moved on without the client (a hidden validator handover?)", age.as_secs())).to_string());
 		}
-		if number > checkpoint.block {
-			checkpoint.block = number;
+		let before = (checkpoint.set_id, checkpoint.block);
+		checkpoint.advance(&header)?;
+		if (checkpoint.set_id, checkpoint.block) != before {
 			checkpoint.save(&path)?;
 		}
 		Ok(header)
@@ -239,9 +280,11 @@ impl Chain {
 			Some(c) => return Err(format!("{} holds chain 0x{}'s checkpoint, not this node's 0x{}", path.display(), hex::encode(c.genesis), hex::encode(self.genesis))),
 			None => {
 				// A node must not get itself pinned by claiming another chain.
-				let pinned: Vec<String> = std::fs::read_dir(dir)
-					.map(|entries| entries.filter_map(|e| e.ok()?.file_name().into_string().ok()?.strip_suffix(".checkpoint").map(str::to_string)).collect())
-					.unwrap_or_default();
+				let pinned: Vec<String> = match std::fs::read_dir(dir) {
+					Ok(entries) => entries.filter_map(|e| e.ok()?.file_name().into_string().ok()?.strip_suffix(".checkpoint").map(str::to_string)).collect(),
+					Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+					Err(e) => return Err(format!("{}: {e}", dir.display())),
+				};
 				if !pinned.is_empty() && !new_chain {
 					return Err(format!(
 						"the node serves chain 0x{}, which no checkpoint in {} pins (pinned: 0x{}): if you mean to use another chain, pass --new-chain and compare what is pinned with its chain spec",
@@ -308,36 +351,11 @@ impl Chain {
 				return Err(untrusted(format!("a finality proof of block #{number}, not past the checkpoint's #{}", checkpoint.block)));
 			}
 			let header = self.justified_header(hash, number).await?;
-			match self.scheduled_change(&header, checkpoint.block).await? {
-				Some(next) => {
-					checkpoint.authorities = next;
-					checkpoint.set_id += 1;
-				},
-				None => {
-					checkpoint.block = number;
-					return Ok(true);
-				},
-			}
-			checkpoint.block = number;
+			let handed_over = checkpoint.advance(&header).map_err(untrusted)?;
 			moved = true;
-		}
-	}
-
-	/// The next validator set that takes over after `last` (a justified header): announced by
-	/// a standard change in `last` or in an ancestor, with a delay that ends at `last`. Ancestors
-	/// are fetched back to `floor` and linked by hash. A forced change (GRANDPA stalled) is not
-	/// justified by the outgoing set, so the client cannot follow it.
-	async fn scheduled_change(&self, last: &Header, floor: u32) -> Result<Option<AuthorityList>> {
-		let mut header = last.clone();
-		loop {
-			if let Some(next) = change_ending_at(&header, last.number).map_err(untrusted)? {
-				return Ok(Some(next));
+			if !handed_over {
+				return Ok(true);
 			}
-			if header.number <= floor.saturating_add(1) || last.number - header.number >= MAX_CHANGE_DELAY {
-				return Ok(None);
-			}
-			let parent = header.parent_hash;
-			header = self.justified_header(parent, header.number - 1).await?;
 		}
 	}
 
@@ -523,6 +541,30 @@ mod tests {
 		assert_eq!(change_ending_at(&header(40, H256::zero()), 40), Ok(None));
 		let forced = with(40, ConsensusLog::ForcedChange(35, ScheduledChange { next_authorities: next, delay: 0 }));
 		assert!(change_ending_at(&forced, 40).is_err());
+	}
+
+	#[test]
+	fn a_checkpoint_takes_the_handover_its_set_justified_and_never_goes_back() {
+		use sp_consensus_grandpa::ScheduledChange;
+		use sp_runtime::DigestItem;
+		let (_, old) = validators(4);
+		let (_, new) = validators(5);
+		let mut checkpoint = Checkpoint { genesis: H256::repeat_byte(9), set_id: 3, authorities: old, block: 10 };
+		// A plain block of the set: only the block moves.
+		assert_eq!(checkpoint.advance(&header(20, H256::zero())), Ok(false));
+		assert_eq!((checkpoint.set_id, checkpoint.block), (3, 20));
+		// The set's last block, carrying the change: the next set from it.
+		let mut last = header(30, H256::zero());
+		last.digest.push(DigestItem::Consensus(sp_consensus_grandpa::GRANDPA_ENGINE_ID, ConsensusLog::<u32>::ScheduledChange(ScheduledChange { next_authorities: new.clone(), delay: 0 }).encode()));
+		assert_eq!(checkpoint.advance(&last), Ok(true));
+		assert_eq!((checkpoint.set_id, checkpoint.block, checkpoint.authorities.clone()), (4, 30, new));
+		// Saved, a stale copy (another run of the client) does not overwrite it.
+		let path = std::env::temp_dir().join(format!("enigma-checkpoint-advance-{}", std::process::id()));
+		checkpoint.save(&path).unwrap();
+		let stale = Checkpoint { set_id: 3, block: 25, ..checkpoint.clone() };
+		stale.save(&path).unwrap();
+		assert_eq!(Checkpoint::load(&path), Ok(Some(checkpoint)));
+		let _ = std::fs::remove_file(path);
 	}
 
 	#[test]

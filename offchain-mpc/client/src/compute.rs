@@ -201,7 +201,12 @@ fn compile(
 
 async fn contract_source(chain: &Chain, hash: H256) -> Result<String, String> {
 	let code: Option<Vec<u8>> = chain.runtime_api("SecretComputeApi_contract", hash, None).await.map_err(|e| e.to_string())?;
-	String::from_utf8(code.ok_or_else(|| format!("no contract {hash:?} on chain"))?).map_err(|_| "contract code is not UTF-8".into())
+	let code = code.ok_or_else(|| format!("no contract {hash:?} on chain"))?;
+	// A contract is known by its code's hash: no proof needed to tell the node's answer is it.
+	if H256(sp_crypto_hashing::blake2_256(&code)) != hash {
+		return Err(format!("the RPC node is not to be trusted: it sent code for contract {hash:?} that is not its code"));
+	}
+	String::from_utf8(code).map_err(|_| "contract code is not UTF-8".into())
 }
 
 /// A committee's members and their registry entries (peer ids, x25519 keys): what shares are
@@ -753,11 +758,7 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 					format!("the task failed: members gave up on it ({}); the gas was refunded", aborts.join(", "))
 				});
 			}
-			let result: TaskResult<Runtime> = chain
-				.storage("SecretCompute.Results", pallet_secret_compute::Results::<Runtime>::hashed_key_for(task), None)
-				.await
-				.map_err(|e| e.to_string())?
-				.ok_or("completed but no result stored")?;
+			let (view, result) = completed_task(ctx, &chain, task, view).await?;
 			let public = Vec::<u128>::decode(&mut &result.outputs[..]).map_err(|e| format!("public outputs: {e}"))?;
 			let source = contract_source(&chain, view.contract).await?;
 			let entry = String::from_utf8_lossy(&view.entry).to_string();
@@ -821,6 +822,39 @@ async fn task_view(chain: &Chain, task: H256) -> Result<TaskView<AccountId, Bala
 		.await
 		.map_err(|e| e.to_string())?
 		.ok_or_else(|| format!("no task {task:?}"))
+}
+
+/// A completed task's record and result. Proven like [`members_of`] (the view's fields the
+/// client uses are replaced by the proven record's), or else a node could show its client a
+/// public result of its own.
+async fn completed_task(
+	ctx: &Ctx,
+	chain: &Chain,
+	task: H256,
+	mut view: TaskView<AccountId, Balance, BlockNumber>,
+) -> Result<(TaskView<AccountId, Balance, BlockNumber>, TaskResult<Runtime>), String> {
+	let keys = vec![pallet_secret_compute::Tasks::<Runtime>::hashed_key_for(task), pallet_secret_compute::Results::<Runtime>::hashed_key_for(task)];
+	let Some(header) = ctx.trusted_head(chain).await? else {
+		let result = chain.storage("SecretCompute.Results", keys[1].clone(), None).await.map_err(|e| e.to_string())?.ok_or("completed but no result stored")?;
+		return Ok((view, result));
+	};
+	let mut read = chain.read_proven(header, keys).await.map_err(|e| e.to_string())?.into_iter();
+	let (info, result) = (read.next().flatten(), read.next().flatten());
+	let info = pallet_secret_compute::TaskOf::<Runtime>::decode(&mut &info.ok_or("the task's record is gone (pruned?)")?[..]).map_err(|e| format!("task {task:?}: {e}"))?;
+	let result = pallet_secret_compute::ResultOf::<Runtime>::decode(&mut &result.ok_or("completed but no result stored")?[..]).map_err(|e| format!("result of {task:?}: {e}"))?;
+	if info.status != TaskStatus::Completed {
+		return Err(format!("the RPC node is not to be trusted: it said task {task:?} completed, the chain says {:?}", info.status));
+	}
+	view.requester = info.requester;
+	view.contract = info.contract;
+	view.entry = info.entry.into_inner();
+	view.public_args = info.public_args.into_inner();
+	view.committee = info.committee;
+	view.created = info.created;
+	view.prices = info.prices;
+	view.status = info.status;
+	view.members = members_of(ctx, chain, info.committee).await?.into_iter().map(|(m, _)| m).collect();
+	Ok((view, result))
 }
 
 async fn members_of_task(ctx: &Ctx, chain: &Chain, view: &TaskView<AccountId, Balance, BlockNumber>) -> Result<Vec<PeerId>, String> {

@@ -5,9 +5,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { randomBytes } from 'node:crypto';
 import { Node, freePort, peerIdOf, tempDir, waitUntil } from '../lib/node.js';
-import { run, CLIENT_BIN } from '../lib/process.js';
+import { run, startWorkers, CLIENT_BIN } from '../lib/process.js';
 import { lyingProxy } from '../lib/proxy.js';
 
 // The network starts from the committed raw chain spec, as a real deployment would.
@@ -35,7 +34,10 @@ before(async () => {
   apis = await Promise.all(nodes.map((n) => n.api()));
 });
 
+let workers = [];
+
 after(async () => {
+  await Promise.all(workers.map((w) => w.stop()));
   await Promise.all(apis.map((a) => a.disconnect().catch(() => {})));
   await Promise.all(nodes.map((n) => n.destroy()));
 });
@@ -60,27 +62,20 @@ const showCommittee = (rpc, extra = []) =>
 
 test('the client believes the validators, not its RPC node: committees and worker keys come with proofs', async () => {
   assert.ok(CLIENT_BIN, 'ENIGMA_CLIENT must be set (scripts/test.sh sets it)');
-  const { Keyring } = await import('@polkadot/keyring');
-  const { submit, findEvent } = await import('../lib/tx.js');
-  const keyring = new Keyring({ type: 'sr25519' });
   const api = apis[0];
-  // Four workers register their x25519 keys (no daemons: only what the chain says matters here)
-  // and a committee of four is drawn.
+  // Four workers start, register and stake by themselves, and a committee of four is drawn.
+  workers = await startWorkers(nodes[0], ['//Ferdie', '//Bob', '//Charlie', '//Dave'], 'testnet');
+  await waitUntil('four workers registered', async () => (await api.query.workers.activeWorkers()).length >= 4,
+    { timeoutMs: 120_000 });
   const keys = new Map();
-  for (const uri of ['//Ferdie', '//Bob', '//Charlie', '//Dave']) {
-    const who = keyring.addFromUri(uri);
-    // A libp2p peer id: the identity multihash of a protobuf ed25519 public key.
-    const peer = Buffer.concat([Buffer.from([0x00, 0x24, 0x08, 0x01, 0x12, 0x20]), randomBytes(32)]);
-    const key = randomBytes(32);
-    keys.set(who.address, '0x' + key.toString('hex'));
-    const registered = await submit(api, api.tx.workers.register('0x' + peer.toString('hex'), keys.get(who.address), 1_000n * 10n ** 12n), who);
-    assert.equal(registered.error, null);
+  for (const address of (await api.query.workers.activeWorkers()).map(String)) {
+    keys.set(address, (await api.query.workers.workers(address)).unwrap().encryptionKey.toHex());
   }
-  const requested = await submit(api, api.tx.workers.requestCommittee(4), keyring.addFromUri('//Ferdie'));
-  committeeId = findEvent(requested.events, 'workers', 'CommitteeRequested').data.id.toNumber();
-  await waitUntil('the committee drawn', async () => (await api.query.workers.committees(committeeId)).isSome, { timeoutMs: 90_000 });
+  const requested = await run(CLIENT_BIN, ['--rpc', nodes[0].wsUrl, 'committee', 'request', '--size', '4', '--suri', '//Alice']);
+  assert.equal(requested.code, 0, requested.stderr);
+  committeeId = Number(requested.stdout.toString().trim());
 
-  // First use: the genesis validator set is pinned; the members and their keys are read with
+  // First use: the validator set is pinned; the members and their keys are read with
   // storage proofs from a block the validators justified.
   const honest = await showCommittee(nodes[0].wsUrl);
   assert.equal(honest.code, 0, honest.stderr);
@@ -104,20 +99,32 @@ test('the client believes the validators, not its RPC node: committees and worke
   assert.ok(fooled.stdout.toString().includes('0x' + attacker));
   await swapper.close();
 
-  // A node that passes off the validators' justification as one for another block (a byte of
-  // the commit's target changed: the signatures cover the real one).
-  const forger = await lyingProxy(nodes[0].wsUrl, (text) => {
-    const message = JSON.parse(text);
-    if (message.method !== 'grandpa_justifications') return text;
-    const hex = message.params.result;
-    const at = 2 + 2 * 8 + 4; // '0x', the round (8 bytes), then inside the target hash
-    message.params.result = hex.slice(0, at) + (hex[at] === '0' ? '1' : '0') + hex.slice(at + 1);
-    return JSON.stringify(message);
-  });
-  const forged = await showCommittee(forger.url);
-  assert.equal(forged.code, 1);
-  assert.match(forged.stderr, /not to be trusted: it sent a justification that does not hold for validator set #\d+: validators with 0 of the set's weight 4 signed it, 3 needed/);
-  await forger.close();
+  // A node that forges the validators' justifications: every signature changed, or the
+  // commit passed off as one for another block (a byte of its target changed: the signatures
+  // cover the real one).
+  const flip = (hex, at) => hex.slice(0, at) + (hex[at] === '0' ? '1' : '0') + hex.slice(at + 1);
+  const forgeries = {
+    signatures: (hex) => {
+      // '0x', round (8 bytes), target (32 + 4), the precommits' count (one compact byte), then
+      // each precommit: its target (36), its signature (64), its signer (32).
+      const count = parseInt(hex.slice(2 + 2 * 44, 2 + 2 * 45), 16) >> 2;
+      for (let i = 0; i < count; i++) hex = flip(hex, 2 + 2 * (45 + 132 * i + 36));
+      return hex;
+    },
+    target: (hex) => flip(hex, 2 + 2 * 8 + 4),
+  };
+  for (const [what, forge] of Object.entries(forgeries)) {
+    const forger = await lyingProxy(nodes[0].wsUrl, (text) => {
+      const message = JSON.parse(text);
+      if (message.method !== 'grandpa_justifications') return text;
+      message.params.result = forge(message.params.result);
+      return JSON.stringify(message);
+    });
+    const forged = await showCommittee(forger.url);
+    assert.equal(forged.code, 1, what);
+    assert.match(forged.stderr, /not to be trusted: it sent a justification that does not hold for validator set #\d+: validators with 0 of the set's weight 4 signed it, 3 needed/, what);
+    await forger.close();
+  }
 
   // A node that claims another chain, to have its own validators pinned on "first use", is
   // refused: this chain is pinned already.
@@ -127,6 +134,28 @@ test('the client believes the validators, not its RPC node: committees and worke
   assert.equal(claimed.code, 1);
   assert.match(claimed.stderr, new RegExp(`the node serves chain 0x${'cd'.repeat(32)}, which no checkpoint in .* pins \\(pinned: 0x${genesis}\\): if you mean to use another chain, pass --new-chain`));
   await impostor.close();
+});
+
+test('the whole flow through a checking client: shares sealed to proven keys, a proven result, a proven record declassified', async () => {
+  assert.ok(committeeId !== undefined, 'the last test drew a committee');
+  const enigma = async (args, input) => {
+    const r = await run(CLIENT_BIN, ['--rpc', nodes[0].wsUrl, '--checkpoints', checkpoints, ...args], input, { ENIGMA_TRUST_RPC: '0' });
+    assert.equal(r.code, 0, `enigma ${args.join(' ')}: ${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /trusting on first use/, 'the chain was pinned by the last test');
+    return r.stdout.toString().trim();
+  };
+  const bootstrap = ['--bootstrap', workers[0].address];
+  const identity = await enigma(['identity', 'create', '--suri', '//Alice']);
+  const millionaires = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'contracts', 'millionaires.enigma');
+  const contract = await enigma(['contract', 'deploy', millionaires, '--suri', '//Alice']);
+  const share = (value) => enigma(['secret', 'share', '--suri', '//Alice', '--identity', identity, '--committee', String(committeeId),
+    '--type', 'u64', '--contract', contract, '--value', String(value), ...bootstrap]);
+  const [alice, bob] = [await share(5_000_000), await share(7_000_000)];
+  const task = await enigma(['task', 'submit', '--contract', contract, '--entry', 'richer', '--input', alice, '--input', bob, '--suri', '//Alice']);
+  const result = JSON.parse(await enigma(['task', 'wait', task, '--timeout', '240']));
+  assert.equal(result.status, 'Completed');
+  assert.deepEqual(result.public, { out0: '0' });
+  assert.equal(await enigma(['secret', 'declassify', alice, '--suri', '//Alice', ...bootstrap]), '5000000');
 });
 
 test('finality continues with one of four validators killed, and it catches up after a restart', async () => {
@@ -213,7 +242,8 @@ test('governance adds a fifth validator with rotated keys and removes it; finali
 
   // The client pinned the genesis set before Eve came and went: it follows each handover, proven
   // by the outgoing set, and reads the committee from a block the current set justified.
-  if (committeeId !== undefined) {
+  {
+    assert.ok(committeeId !== undefined, 'the client test drew a committee');
     const shown = await showCommittee(nodes[0].wsUrl);
     assert.equal(shown.code, 0, shown.stderr);
     assert.match(shown.stderr, /followed the validators' handover: chain 0x[0-9a-f]{64}, validator set #([2-9]|\d\d+) from block #\d+: (\w+ \(weight 1\)(, )?){4}$/m);
