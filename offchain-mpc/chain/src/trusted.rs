@@ -319,8 +319,7 @@ impl Chain {
 	/// first use: the state of a recent block, which every node keeps, not genesis's).
 	async fn first_checkpoint(&self) -> Result<Checkpoint> {
 		let hash = self.finalized_hash().await?;
-		let header = self.header_at(hash).await?.ok_or_else(|| untrusted("no header for its finalized head".into()))?;
-		let header = self.justified_header(hash, header.number).await?;
+		let header = self.header_at(hash).await?.filter(|h| h.hash() == hash).ok_or_else(|| untrusted("no header that hashes to its finalized head".into()))?;
 		let mut read = self.read_proven(&header, vec![authorities_key(), set_id_key()]).await?.into_iter();
 		let (authorities, set_id) = (read.next().flatten(), read.next().flatten());
 		let authorities = decode_authorities(&authorities.unwrap_or_default())?;

@@ -758,7 +758,7 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 					format!("the task failed: members gave up on it ({}); the gas was refunded", aborts.join(", "))
 				});
 			}
-			let (view, result) = completed_task(ctx, &chain, task, view).await?;
+			let (view, result, peers) = completed_task(ctx, &chain, task, view).await?;
 			let public = Vec::<u128>::decode(&mut &result.outputs[..]).map_err(|e| format!("public outputs: {e}"))?;
 			let source = contract_source(&chain, view.contract).await?;
 			let entry = String::from_utf8_lossy(&view.entry).to_string();
@@ -772,7 +772,6 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 				(true, false) => Some((signer(&Signing { suri, key_file })?.0, ClientNode::start(bootstrap, 1 << 20).await.map_err(|e| e.to_string())?)),
 				_ => None,
 			};
-			let peers: Vec<PeerId> = members_of_task(ctx, &chain, &view).await?;
 			for (index, (output, slot)) in compiled.circuit.outputs.iter().zip(&compiled.manifest.outputs).enumerate() {
 				match (&output.to, &slot.target) {
 					(_, OutputTarget::Ledger(_) | OutputTarget::Secret { .. }) => {},
@@ -824,19 +823,20 @@ async fn task_view(chain: &Chain, task: H256) -> Result<TaskView<AccountId, Bala
 		.ok_or_else(|| format!("no task {task:?}"))
 }
 
-/// A completed task's record and result. Proven like [`members_of`] (the view's fields the
-/// client uses are replaced by the proven record's), or else a node could show its client a
-/// public result of its own.
+/// A completed task's record, its result and its members' peers. Proven like [`members_of`]
+/// (the view's fields the client uses are replaced by the proven record's), or else a node
+/// could show its client a public result of its own.
 async fn completed_task(
 	ctx: &Ctx,
 	chain: &Chain,
 	task: H256,
 	mut view: TaskView<AccountId, Balance, BlockNumber>,
-) -> Result<(TaskView<AccountId, Balance, BlockNumber>, TaskResult<Runtime>), String> {
+) -> Result<(TaskView<AccountId, Balance, BlockNumber>, TaskResult<Runtime>, Vec<PeerId>), String> {
 	let keys = vec![pallet_secret_compute::Tasks::<Runtime>::hashed_key_for(task), pallet_secret_compute::Results::<Runtime>::hashed_key_for(task)];
 	let Some(header) = ctx.trusted_head(chain).await? else {
 		let result = chain.storage("SecretCompute.Results", keys[1].clone(), None).await.map_err(|e| e.to_string())?.ok_or("completed but no result stored")?;
-		return Ok((view, result));
+		let peers = members_of(ctx, chain, view.committee).await?.iter().map(|(_, e)| peer_of(e)).collect::<Result<_, _>>()?;
+		return Ok((view, result, peers));
 	};
 	let mut read = chain.read_proven(header, keys).await.map_err(|e| e.to_string())?.into_iter();
 	let (info, result) = (read.next().flatten(), read.next().flatten());
@@ -853,12 +853,10 @@ async fn completed_task(
 	view.created = info.created;
 	view.prices = info.prices;
 	view.status = info.status;
-	view.members = members_of(ctx, chain, info.committee).await?.into_iter().map(|(m, _)| m).collect();
-	Ok((view, result))
-}
-
-async fn members_of_task(ctx: &Ctx, chain: &Chain, view: &TaskView<AccountId, Balance, BlockNumber>) -> Result<Vec<PeerId>, String> {
-	members_of(ctx, chain, view.committee).await?.iter().map(|(_, e)| peer_of(e)).collect()
+	let members = members_of(ctx, chain, info.committee).await?;
+	let peers = members.iter().map(|(_, e)| peer_of(e)).collect::<Result<_, _>>()?;
+	view.members = members.into_iter().map(|(m, _)| m).collect();
+	Ok((view, result, peers))
 }
 
 /// Each member's share of a private output, if the signer may read it; the value reconstructed
