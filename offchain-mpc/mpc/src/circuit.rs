@@ -518,23 +518,7 @@ fn with_bits<F: MpcField>(values: &[F], widths: &[Option<u32>]) -> Vec<F> {
 	out
 }
 
-/// A client-shared input as a committee member holds it: its share of the value and, for an
-/// integer input, its shares of the value's bits (least significant first), which the client
-/// shares along so that the committee can check the value's range without opening it. `bits`
-/// is empty for values whose width is known otherwise (a value an earlier task computed, whose
-/// width the chain recorded) and for field elements and public values.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HeldInput<F> {
-	pub value: F,
-	pub bits: Vec<F>,
-}
-
-impl<F> HeldInput<F> {
-	/// A held value that brings no bits.
-	pub fn plain(value: F) -> Self {
-		Self { value, bits: Vec::new() }
-	}
-}
+pub use crate::protocol::{ClientMac, HeldInput};
 
 /// An output of a run on committee-held inputs ([`execute_held`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -542,8 +526,10 @@ pub enum HeldOutput<F> {
 	/// Opened to every party: it goes on chain.
 	Public(F),
 	/// For circuit party `to` only: this committee member keeps its share, which it hands to
-	/// that party alone; the party reconstructs the value from the members' shares.
-	Held { to: usize, share: F },
+	/// that party alone; the party reconstructs the value from the members' shares. Under SPDZ
+	/// the member also hands over its shares of r and r·y ([`Mpc::output_checks`]), by which the
+	/// party checks that no member altered its share ([`crate::spdz::reconstruct_output`]).
+	Held { to: usize, share: F, check: Option<[F; 2]> },
 }
 
 /// Run `circuit` on inputs a client Shamir-shared with the committee running it. The circuit's
@@ -576,7 +562,7 @@ pub fn execute_held<M: Mpc>(mpc: &mut M, circuit: &Circuit, held: &[Vec<HeldInpu
 	mpc.reserve(circuit.demand(mpc.parties(), shape.len() + brought, brought))?;
 	// All owners' shares (and bits) are adopted in one batch: one round however many people
 	// gave inputs.
-	let all: Vec<M::F> = held.iter().flatten().flat_map(|i| std::iter::once(i.value).chain(i.bits.iter().copied())).collect();
+	let all: Vec<&HeldInput<M::F>> = held.iter().flatten().collect();
 	let mut adopted = mpc.adopt(&all)?.into_iter();
 	let mut inputs: Vec<Vec<M::Share>> = Vec::with_capacity(held.len());
 	let mut checks = Vec::new();
@@ -594,6 +580,8 @@ pub fn execute_held<M: Mpc>(mpc: &mut M, circuit: &Circuit, held: &[Vec<HeldInpu
 	nonlinear::prepare(mpc, &checks, circuit.cost().bits as usize)?;
 	let wires = evaluate(mpc, circuit, &inputs)?;
 	let get = |w: Wire| wires[w].expect("every wire is computed");
+	let private: Vec<M::Share> = circuit.outputs.iter().filter(|o| o.to != Recipient::Everyone).map(|o| get(o.wire)).collect();
+	let mut private_checks = if private.is_empty() { None } else { mpc.output_checks(&private)? }.map(Vec::into_iter);
 	mpc.check()?;
 	let public: Vec<M::Share> = circuit.outputs.iter().filter(|o| o.to == Recipient::Everyone).map(|o| get(o.wire)).collect();
 	let mut opened = if public.is_empty() { vec![] } else { mpc.open(&public)? }.into_iter();
@@ -604,7 +592,11 @@ pub fn execute_held<M: Mpc>(mpc: &mut M, circuit: &Circuit, held: &[Vec<HeldInpu
 		.map(|o| {
 			let value = match o.to {
 				Recipient::Everyone => HeldOutput::Public(opened.next().expect("one opened value per public output")),
-				Recipient::Party(to) => HeldOutput::Held { to, share: mpc.raw_share(&get(o.wire)) },
+				Recipient::Party(to) => HeldOutput::Held {
+					to,
+					share: mpc.raw_share(&get(o.wire)),
+					check: private_checks.as_mut().map(|c| c.next().expect("one check per private output")),
+				},
 			};
 			(o.name.clone(), value)
 		})

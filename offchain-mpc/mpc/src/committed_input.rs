@@ -17,10 +17,18 @@
 //!
 //! Member i (Shamir point i + 1) receives `[x(i+1), f_0(i+1), .., f_{w-1}(i+1), r(i+1)]` (a field
 //! element: `[f(i+1), r(i+1)]`) and the commitments `C_0..=C_t` (compressed, 48 bytes each).
+//!
+//! **For a dishonest majority** (a committee that computes with SPDZ, [`deal_tagged`]) the
+//! degree is n − 1, so that any n − 1 members together learn nothing, and the owner appends its
+//! MAC to the dealt vector (the bits, or the field element): a random key k and k times each
+//! dealt element, `(e_0, .., e_{m-1}, k, k·e_0, .., k·e_{m-1})`, all under the same commitments.
+//! The committee checks the MAC when it brings the shares into a computation
+//! ([`crate::spdz`]); each member checks here, as for any input, that its share lies on the
+//! committed polynomials (which binds it to what it later reveals for declassification).
 
 use crate::vss::{self, Commitments, Share, POINT_BYTES};
 use ark_bls12_381::Fr;
-use ark_ff::One;
+use ark_ff::{One, UniformRand, Zero};
 use rand::RngCore;
 use thiserror::Error;
 
@@ -52,19 +60,60 @@ pub fn elements(bits: Option<u32>) -> usize {
 	1 + bits.unwrap_or(0) as usize
 }
 
+/// How many field elements an input dealt with a client MAC adds after [`elements`]: the key
+/// and a tag per dealt element (each bit, or the field element).
+pub fn mac_elements(bits: Option<u32>) -> usize {
+	1 + dealt_elements(bits)
+}
+
+/// The elements the owner deals: the bits of an integer, or the field element itself.
+fn dealt_elements(bits: Option<u32>) -> usize {
+	bits.map_or(1, |b| b as usize)
+}
+
+/// A member's share of an input dealt with [`deal_tagged`] as a held input of the computation.
+pub fn held_tagged(bits: Option<u32>, share: &[Fr]) -> Result<crate::protocol::HeldInput<Fr>, InputShareError> {
+	let (value, mac) = (elements(bits), mac_elements(bits));
+	if share.len() != value + mac + 1 {
+		return Err(InputShareError::WrongShareLength { got: share.len(), expected: value + mac + 1 });
+	}
+	Ok(crate::protocol::HeldInput {
+		value: share[0],
+		bits: share[1..value].to_vec(),
+		mac: Some(crate::protocol::ClientMac { key: share[value], tags: share[value + 1..value + mac].to_vec() }),
+	})
+}
+
 /// Deals `value` (with its `bits` bits, if an integer) with degree `t` to `n` members. (The
 /// randomness is a trait object so that the curve arithmetic is compiled here, optimised, and
 /// not in each caller's crate.)
 pub fn deal(value: u128, bits: Option<u32>, t: usize, n: usize, rng: &mut dyn RngCore) -> Result<InputDealing, InputShareError> {
 	let points = points(n);
+	let dealt = dealt_values(value, bits)?;
+	Ok(encode(&vss::deal(&dealt, t, &points, rng), bits.map(|b| b as usize)))
+}
+
+/// Deals `value` for a committee of `n` that computes with SPDZ: with degree n − 1 and the
+/// owner's MAC (see the module docs). The key is drawn here and forgotten: the owner needs it
+/// for nothing afterwards.
+pub fn deal_tagged(value: u128, bits: Option<u32>, n: usize, rng: &mut dyn RngCore) -> Result<InputDealing, InputShareError> {
+	let dealt = dealt_values(value, bits)?;
+	let key = loop {
+		let k = Fr::rand(rng);
+		if !k.is_zero() {
+			break k;
+		}
+	};
+	let vector: Vec<Fr> = dealt.iter().copied().chain(std::iter::once(key)).chain(dealt.iter().map(|e| key * e)).collect();
+	Ok(encode(&vss::deal(&vector, n - 1, &points(n), rng), bits.map(|b| b as usize)))
+}
+
+/// The elements an owner deals for `value`: its bits, or the field element.
+fn dealt_values(value: u128, bits: Option<u32>) -> Result<Vec<Fr>, InputShareError> {
 	match bits {
-		None => Ok(encode(&vss::deal(&[Fr::from(value)], t, &points, rng), None)),
-		Some(bits) => {
-			if bits < 128 && value >> bits != 0 {
-				return Err(InputShareError::ValueDoesNotFit { value, bits });
-			}
-			Ok(encode(&vss::deal(&bits_of(value, bits), t, &points, rng), Some(Fr::from(value))))
-		},
+		None => Ok(vec![Fr::from(value)]),
+		Some(bits) if bits < 128 && value >> bits != 0 => Err(InputShareError::ValueDoesNotFit { value, bits }),
+		Some(bits) => Ok(bits_of(value, bits)),
 	}
 }
 
@@ -89,10 +138,10 @@ pub fn deal_dishonestly(how: Dishonesty, value: u128, bits: u32, t: usize, n: us
 			if let Some(b0) = low.first_mut() {
 				*b0 = Fr::from(value) - Fr::from(value & mask & !1);
 			}
-			encode(&vss::deal(&low, t, &points, rng), Some(Fr::from(value)))
+			encode(&vss::deal(&low, t, &points, rng), Some(bits as usize))
 		},
 		Dishonesty::ValueNotItsBits => {
-			let mut dealing = encode(&vss::deal(&low, t, &points, rng), Some(Fr::from(value)));
+			let mut dealing = encode(&vss::deal(&low, t, &points, rng), Some(bits as usize));
 			// Each member's value share from a sharing of its own, not from the bits.
 			let apart = vss::deal(&[Fr::from(value)], t, &points, rng);
 			for (share, own) in dealing.shares.iter_mut().zip(&apart.shares) {
@@ -121,23 +170,25 @@ fn weighted_sum(bits: &[Fr]) -> Fr {
 	powers_of_two(bits.len()).iter().zip(bits).map(|(w, b)| *w * b).sum()
 }
 
-/// Each member's elements: for an integer (`value` given) its value share Σ 2^k·f_k(i), the bit
-/// shares and the blind; for a field element its share and the blind.
-fn encode(dealing: &vss::Dealing, value: Option<Fr>) -> InputDealing {
+/// Each member's elements: for an integer of `bits` bits its value share Σ 2^k·f_k(i) first;
+/// then the dealt elements (and the MAC's, if any) and the blind.
+fn encode(dealing: &vss::Dealing, bits: Option<usize>) -> InputDealing {
 	let shares = dealing
 		.shares
 		.iter()
 		.map(|s| {
-			let head = value.map(|_| weighted_sum(&s.values));
+			let head = bits.map(|w| weighted_sum(&s.values[..w]));
 			head.into_iter().chain(s.values.iter().copied()).chain(std::iter::once(s.blind)).collect()
 		})
 		.collect();
 	InputDealing { commitments: dealing.commitments.to_bytes(), shares }
 }
 
-/// One share to check: its width (`bits`), the dealer's commitments and the elements received.
+/// One share to check: its width (`bits`), whether it carries a client MAC ([`deal_tagged`]),
+/// the dealer's commitments and the elements received.
 pub struct ToCheck<'a> {
 	pub bits: Option<u32>,
+	pub tagged: bool,
 	pub commitments: &'a [u8],
 	pub share: &'a [Fr],
 }
@@ -146,7 +197,7 @@ pub struct ToCheck<'a> {
 /// points of G1's prime-order group, the value's share is its bits' weighted sum, and the share
 /// lies on the committed polynomials at its point.
 pub fn check(bits: Option<u32>, t: usize, member: usize, commitments: &[u8], share: &[Fr], rng: &mut dyn RngCore) -> Result<(), InputShareError> {
-	check_many(&[ToCheck { bits, commitments, share }], t, member, rng).remove(0)
+	check_many(&[ToCheck { bits, tagged: false, commitments, share }], t, member, rng).remove(0)
 }
 
 /// [`check`] for many shares at once: the commitments' equations of all of them in one
@@ -177,19 +228,19 @@ fn parse(item: &ToCheck, t: usize) -> Result<(Commitments, Share), InputShareErr
 	if item.commitments.len() != expected {
 		return Err(InputShareError::WrongCommitmentLength { got: item.commitments.len(), expected, degree: t });
 	}
-	let width = elements(item.bits) + 1;
+	let width = elements(item.bits) + if item.tagged { mac_elements(item.bits) } else { 0 } + 1;
 	if item.share.len() != width {
 		return Err(InputShareError::WrongShareLength { got: item.share.len(), expected: width });
 	}
 	let (blind, elements) = item.share.split_last().expect("at least two elements");
 	let values = match item.bits {
 		None => elements.to_vec(),
-		Some(_) => {
-			let (value, bits) = elements.split_first().expect("the value first");
-			if weighted_sum(bits) != *value {
+		Some(bits) => {
+			let (value, dealt) = elements.split_first().expect("the value first");
+			if weighted_sum(&dealt[..bits as usize]) != *value {
 				return Err(InputShareError::ValueIsNotItsBits);
 			}
-			bits.to_vec()
+			dealt.to_vec()
 		},
 	};
 	if values.is_empty() || values.len() > vss::MAX_VECTOR {
@@ -203,7 +254,6 @@ fn parse(item: &ToCheck, t: usize) -> Result<(Commitments, Share), InputShareErr
 mod tests {
 	use super::*;
 	use crate::shamir::lagrange_coefficients;
-	use ark_ff::Zero;
 	use rand::SeedableRng;
 	use rand_chacha::ChaCha20Rng;
 
@@ -287,7 +337,7 @@ mod tests {
 		let mut rng = ChaCha20Rng::seed_from_u64(6);
 		let dealings: Vec<InputDealing> = (0..6u128).map(|v| deal(v * 1000, if v % 2 == 0 { Some(16) } else { None }, 1, 4, &mut rng).unwrap()).collect();
 		let bits = |v: usize| if v % 2 == 0 { Some(16) } else { None };
-		let items: Vec<ToCheck> = dealings.iter().enumerate().map(|(v, d)| ToCheck { bits: bits(v), commitments: &d.commitments, share: &d.shares[2] }).collect();
+		let items: Vec<ToCheck> = dealings.iter().enumerate().map(|(v, d)| ToCheck { bits: bits(v), tagged: false, commitments: &d.commitments, share: &d.shares[2] }).collect();
 		assert!(check_many(&items, 1, 2, &mut rng).iter().all(Result::is_ok));
 		let mut tampered = dealings[3].shares[2].clone();
 		tampered[1] += Fr::one();

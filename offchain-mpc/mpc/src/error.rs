@@ -18,6 +18,14 @@ pub enum MpcError {
 	/// multiplications failed (Chida et al. 2018).
 	#[error("multiplication check failed: a multiplication was tampered with")]
 	MultiplicationCheckFailed,
+	/// SPDZ: the owners' MACs on the inputs a committee held did not verify: a member brought a
+	/// share other than the one it holds, or an owner dealt tags that do not match its values.
+	/// Nobody can say which (the owner knows its key).
+	#[error("client MAC check failed: a member brought a share other than its own, or an owner dealt inconsistent tags")]
+	ClientMacCheckFailed,
+	/// SPDZ: a recipient's check of a private output failed: a member altered its share.
+	#[error("output check failed: a member's share of a private output was altered")]
+	OutputCheckFailed,
 	/// A party broadcast different values to different parties.
 	#[error("broadcast check failed: parties received different broadcast values")]
 	InconsistentBroadcast,

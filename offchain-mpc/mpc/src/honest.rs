@@ -12,7 +12,7 @@
 
 use crate::{
 	error::{MpcError, Result},
-	protocol::{Demand, Mpc, Stats},
+	protocol::{plain_values, Demand, HeldInput, Mpc, Stats},
 	shamir::{Shamir, SmallScalar},
 	transport::{Net, Transport},
 };
@@ -433,8 +433,8 @@ impl<F: MpcField, T: Transport> Mpc for SemiHonest<F, T> {
 	fn coin(&mut self) -> Result<[u8; 32]> {
 		self.core.coin()
 	}
-	fn adopt(&mut self, held: &[F]) -> Result<Vec<F>> {
-		Ok(held.to_vec())
+	fn adopt(&mut self, held: &[&HeldInput<F>]) -> Result<Vec<F>> {
+		plain_values(held)
 	}
 	/// Bits dealt by t + 1 parties and XORed ([`ShamirCore::deal_bits`]): 1 + ⌈log2(t + 1)⌉
 	/// rounds and t multiplications per bit, no square roots. Semi-honest dealers deal bits,
@@ -614,8 +614,8 @@ impl<F: MpcField, T: Transport> Mpc for Malicious<F, T> {
 	}
 	/// The held values get their `r·x` companions in one multiplication round; from then on
 	/// they are checked like every other wire.
-	fn adopt(&mut self, held: &[F]) -> Result<Vec<Self::Share>> {
-		self.authenticate(held.to_vec())
+	fn adopt(&mut self, held: &[&HeldInput<F>]) -> Result<Vec<Self::Share>> {
+		self.authenticate(plain_values(held)?)
 	}
 	/// Bits dealt by t + 1 parties, authenticated and XORed; they must be proven bits before
 	/// anyone uses them: a corrupt dealer's non-bit (½, say) would make the XOR a value it knows,

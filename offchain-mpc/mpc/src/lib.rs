@@ -9,11 +9,13 @@
 //! * [`reshare`]: proactive resharing of a committed secret to a new committee (of another size
 //!   or degree) without reconstructing it, checkable by anyone against the old commitments.
 //! * [`committed_input`]: a client's input dealt with Pedersen VSS, the value and its bits, so
-//!   each member checks its share and that the value is its bits' sum before accepting it.
+//!   each member checks its share and that the value is its bits' sum before accepting it; for
+//!   a dishonest majority with degree n − 1 and the owner's MAC.
 //! * [`honest`]: honest-majority protocols: semi-honest with BGW or DN07 (linear communication)
 //!   multiplication, and maliciously secure with the Chida et al. multiplication check.
 //! * [`spdz`] and [`preprocessing`]: the SPDZ online phase for a dishonest majority, fed by a
-//!   pluggable preprocessing source (dealer-free honest-majority generation here).
+//!   pluggable preprocessing source (dealer-free honest-majority generation here), with inputs
+//!   from owners outside the committee (MAC-checked) and private outputs the recipient checks.
 //! * [`ot`] and [`mascot`]: oblivious transfer (base OTs and their extension) and, on it, MASCOT:
 //!   SPDZ preprocessing without a dealer that stays secure when all parties but one collude
 //!   (taking the base OT for an ideal one, see [`ot::base`]).

@@ -2,8 +2,49 @@
 //! executor are written once and run over Shamir (honest majority) and SPDZ (dishonest
 //! majority) alike. Every interactive call is batched: one call, one communication round.
 
-use crate::error::Result;
+use crate::error::{MpcError, Result};
 use crate::field::MpcField;
+
+/// A client-shared input as a committee member holds it: its share of the value and, for an
+/// integer input, its shares of the value's bits (least significant first), which the client
+/// shares along so that the committee can check the value's range without opening it. `bits`
+/// is empty for values whose width is known otherwise (a value an earlier task computed, whose
+/// width the chain recorded) and for field elements and public values.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeldInput<F> {
+	pub value: F,
+	pub bits: Vec<F>,
+	/// The client's MAC, for inputs shared for a dishonest majority ([`ClientMac`]).
+	pub mac: Option<ClientMac<F>>,
+}
+
+impl<F> HeldInput<F> {
+	/// A held value that brings no bits.
+	pub fn plain(value: F) -> Self {
+		Self { value, bits: Vec::new(), mac: None }
+	}
+}
+
+/// An information-theoretic MAC the owner deals along with an input it shares for a dishonest
+/// majority: a random key k and k·e for each element e it dealt (the bits, or the value of an
+/// input without bits), all shared with degree n − 1 like the input. A member that brings a
+/// share other than its own into the computation must change k·e by k times its change, and
+/// k is hidden from it as long as one member is honest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientMac<F> {
+	pub key: F,
+	pub tags: Vec<F>,
+}
+
+/// The values and bits of inputs that carry no client MAC, flattened in [`Mpc::adopt`]'s order.
+/// A MAC'd input was shared with degree n − 1 for SPDZ: an honest-majority protocol, which
+/// takes degree-t shares, would compute garbage on it, so it refuses.
+pub fn plain_values<F: Copy>(held: &[&HeldInput<F>]) -> Result<Vec<F>> {
+	if held.iter().any(|h| h.mac.is_some()) {
+		return Err(MpcError::InvalidParameters("an input shared for a dishonest majority (with a client MAC) cannot run under an honest-majority protocol".into()));
+	}
+	Ok(held.iter().flat_map(|h| std::iter::once(h.value).chain(h.bits.iter().copied())).collect())
+}
 
 /// Communication figures of one party.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -134,12 +175,23 @@ pub trait Mpc {
 	/// [`crate::MpcError::Disagreement`] naming it, before any secret is touched.
 	fn agree(&mut self, digest: &[u8; 32]) -> Result<()>;
 
-	/// Take values that are already Shamir-shared among the parties with the protocol's degree
-	/// (a client shared them with the committee, each party holds its point) as protocol shares.
-	/// Protocols that need more than a Shamir share per value (SPDZ's MACs) cannot.
-	fn adopt(&mut self, held: &[Self::F]) -> Result<Vec<Self::Share>> {
+	/// Take inputs a client already shared with the committee (each party holds its point's
+	/// share) as protocol shares: for each held input its value, then its bits, flattened. The
+	/// honest-majority protocols take Shamir shares of their degree as they are
+	/// ([`plain_values`]); SPDZ takes sharings of degree n − 1 that carry a client MAC and checks
+	/// them ([`crate::spdz`]).
+	fn adopt(&mut self, held: &[&HeldInput<Self::F>]) -> Result<Vec<Self::Share>> {
 		let _ = held;
-		Err(crate::error::MpcError::InvalidParameters("this protocol cannot adopt Shamir-shared values".into()))
+		Err(crate::error::MpcError::InvalidParameters("this protocol cannot adopt client-shared values".into()))
+	}
+
+	/// What a recipient outside the committee needs, besides the members' shares of its private
+	/// outputs, to know that no member altered its share: for each value, this party's shares of
+	/// a random r and of r·y. `None` for protocols whose sharing already lets the recipient detect
+	/// a wrong share (Shamir of degree t < n − 1: error detection). Runs before the last check.
+	fn output_checks(&mut self, values: &[Self::Share]) -> Result<Option<Vec<[Self::F; 2]>>> {
+		let _ = values;
+		Ok(None)
 	}
 
 	/// This party's plain share of a value: what a recipient reconstructs the value from.

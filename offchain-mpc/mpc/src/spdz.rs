@@ -3,11 +3,31 @@
 //! global key α = Σ α_i nobody knows. Multiplication uses Beaver triples; inputs use masks whose
 //! value only the owner knows; opened values are checked in batches: random coefficients from a
 //! commit-then-open coin, then every party commits to its σ_i before any σ_i is revealed.
+//!
+//! **Clients outside the committee.** An owner that shares an input for a dishonest majority
+//! deals it with degree n − 1 (no n − 1 members learn anything) together with a MAC of its own
+//! ([`crate::protocol::ClientMac`]): a key k and k·e for every element e it deals.
+//! [`Mpc::adopt`] has each member input λ_i times its shares (λ_i its Lagrange coefficient at
+//! 0, so the inputs add up to the dealt values), then checks, for random χ and ψ,
+//!
+//! ```text
+//! Z = Σ_s ψ^s·(k_s·Σ_j χ^j·e_sj − Σ_j χ^j·(k·e)_sj) = 0,   by opening σ·Z for a random σ,
+//! ```
+//!
+//! so a member that brought e + δ must have brought (k·e) + k·δ without knowing k; and a
+//! non-zero Z opens as a uniform value, which says nothing of k (the same key serves every task
+//! that reads the input). A private output y goes to its recipient as each member's shares of y,
+//! of a random r and of w = r·y ([`Mpc::output_checks`]); the recipient accepts y only if
+//! Σ w_i = Σ r_i · Σ y_i ([`reconstruct_output`]), which a member that shifts y_i by δ passes
+//! only by shifting w_i by r·δ, and r is hidden by the honest members' shares of it (the output
+//! protocol of Damgård, Damgård, Nielsen, Nordholt and Toft, "Confidential benchmarking based
+//! on multiparty computation", FC 2016).
 
 use crate::{
 	error::{MpcError, Result},
 	preprocessing::Preprocessing,
-	protocol::{Mpc, Stats},
+	protocol::{HeldInput, Mpc, Stats},
+	shamir::lagrange_coefficients,
 	transport::{Net, Transport},
 };
 use crate::field::MpcField;
@@ -48,6 +68,93 @@ impl<F: MpcField, T: Transport, P: Preprocessing<F>> Spdz<F, T, P> {
 
 	fn coin(&mut self) -> Result<[u8; 32]> {
 		coin(&mut self.net, &mut self.rng)
+	}
+}
+
+impl<F: MpcField, T: Transport, P: Preprocessing<F>> Spdz<F, T, P> {
+	/// [`Mpc::adopt`] for inputs dealt with a client MAC: see the module docs.
+	fn adopt_mac_checked(&mut self, held: &[&HeldInput<F>]) -> Result<Vec<MacShare<F>>> {
+		let (n, me) = (self.parties(), self.party());
+		let points: Vec<F> = (1..=n as u64).map(F::from).collect();
+		let lambda = lagrange_coefficients(&points, F::zero())[me];
+		// This party's additive shares of what each owner dealt: the elements (the bits, or the
+		// value of an input without bits), the key, the tags.
+		let mut mine = Vec::new();
+		let mut dealt = Vec::with_capacity(held.len());
+		for input in held {
+			let mac = input.mac.as_ref().ok_or_else(|| MpcError::InvalidParameters("SPDZ takes only inputs shared with a client MAC (for a dishonest majority)".into()))?;
+			let elements: &[F] = if input.bits.is_empty() { core::slice::from_ref(&input.value) } else { &input.bits };
+			if mac.tags.len() != elements.len() {
+				return Err(MpcError::InvalidParameters(format!("an input brings {} elements and {} MAC tags", elements.len(), mac.tags.len())));
+			}
+			mine.extend(elements.iter().chain(core::iter::once(&mac.key)).chain(&mac.tags).map(|e| *e * lambda));
+			dealt.push(elements.len());
+		}
+		// One round: every member inputs its vector under masks only it knows.
+		let len = mine.len();
+		let mut masks = Vec::with_capacity(n);
+		let mut own = None;
+		for owner in 0..n {
+			let (shares, values) = self.prep.input_masks(owner, len)?;
+			masks.push(shares);
+			if owner == me {
+				own = values;
+			}
+		}
+		let own = own.ok_or_else(|| MpcError::Preprocessing("own mask values are missing".into()))?;
+		let diffs: Vec<F> = mine.iter().zip(&own).map(|(a, r)| *a - r).collect();
+		self.net.round();
+		let all = self.net.all_to_all_elements(&diffs)?;
+		let mut sum = vec![MacShare::default(); len];
+		for (owner, diffs) in all.iter().enumerate() {
+			self.broadcasts.update(crate::field::to_bytes(diffs));
+			for (k, d) in diffs.iter().enumerate() {
+				sum[k] = self.add(sum[k], self.add_const(masks[owner][k], *d));
+			}
+		}
+		// Each input's value (from its bits, Σ 2^j·b_j) and the terms of the MAC check.
+		let mut coins = ChaCha12Rng::from_seed(self.coin()?);
+		let (chi, psi) = (F::random(&mut coins), F::random(&mut coins));
+		let (mut keys, mut combined, mut tags) = (Vec::new(), Vec::new(), Vec::new());
+		let mut adopted = Vec::new();
+		let mut at = 0;
+		for (input, &m) in held.iter().zip(&dealt) {
+			let (elements, rest) = sum[at..at + 2 * m + 1].split_at(m);
+			at += 2 * m + 1;
+			let horner = |values: &[MacShare<F>]| values.iter().rev().fold(MacShare::default(), |acc, v| self.add(self.scale(acc, chi), *v));
+			keys.push(rest[0]);
+			combined.push(horner(elements));
+			tags.push(horner(&rest[1..]));
+			if !input.bits.is_empty() {
+				let two = F::from(2u64);
+				adopted.push(elements.iter().rev().fold(MacShare::default(), |acc, b| self.add(self.scale(acc, two), *b)));
+			}
+			adopted.extend_from_slice(elements);
+		}
+		if !held.is_empty() {
+			let products = self.mul(&keys, &combined)?;
+			let z = products.iter().zip(&tags).rev().fold(MacShare::default(), |acc, (p, t)| self.add(self.scale(acc, psi), self.sub(*p, *t)));
+			let sigma = self.prep.random(1)?;
+			let w = self.mul(&sigma, &[z])?;
+			if !self.open(&w)?[0].is_zero() {
+				// A member that altered the opening of σ·Z fails the MAC check; only a correctly
+				// opened non-zero value blames the inputs.
+				self.check()?;
+				return Err(MpcError::ClientMacCheckFailed);
+			}
+		}
+		Ok(adopted)
+	}
+}
+
+/// A private output from every member's share of it under SPDZ, `(y_i, [r_i, w_i])` with the
+/// check values of [`Mpc::output_checks`]: y = Σ y_i, accepted only if Σ w_i = (Σ r_i)·y.
+pub fn reconstruct_output<F: MpcField>(shares: &[(F, [F; 2])]) -> Result<F> {
+	let (y, r, w) = shares.iter().fold((F::zero(), F::zero(), F::zero()), |(y, r, w), (yi, [ri, wi])| (y + yi, r + ri, w + wi));
+	if w == r * y {
+		Ok(y)
+	} else {
+		Err(MpcError::OutputCheckFailed)
 	}
 }
 
@@ -237,6 +344,17 @@ impl<F: MpcField, T: Transport, P: Preprocessing<F>> Mpc for Spdz<F, T, P> {
 		}
 		let opened = std::mem::take(&mut self.opened);
 		mac_check(&mut self.net, &mut self.rng, self.alpha, opened)
+	}
+
+	fn adopt(&mut self, held: &[&HeldInput<F>]) -> Result<Vec<Self::Share>> {
+		self.adopt_mac_checked(held)
+	}
+
+	/// For each private output y: a random r and r·y, shared like y (one triple each).
+	fn output_checks(&mut self, values: &[Self::Share]) -> Result<Option<Vec<[F; 2]>>> {
+		let r = self.prep.random(values.len())?;
+		let w = self.mul(&r, values)?;
+		Ok(Some(r.iter().zip(&w).map(|(r, w)| [r.value, w.value]).collect()))
 	}
 
 	fn agree(&mut self, digest: &[u8; 32]) -> Result<()> {

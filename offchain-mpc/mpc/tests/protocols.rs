@@ -321,7 +321,7 @@ fn a_committee_computes_on_client_shared_inputs_and_hands_out_private_outputs() 
 		let shares: Vec<Fr> = results
 			.iter()
 			.map(|outputs| match &outputs[1 + person].1 {
-				HeldOutput::Held { to, share } if *to == person => *share,
+				HeldOutput::Held { to, share, check: None } if *to == person => *share,
 				other => panic!("expected a held share for {person}, got {other:?}"),
 			})
 			.collect();
@@ -414,7 +414,7 @@ fn an_out_of_range_held_input_is_named_before_it_is_used() {
 				scheme.share(Fr::from(bit as u64), 1, &mut rng)
 			})
 			.collect();
-		(0..4).map(|m| HeldInput { value: v[m], bits: bits.iter().map(|b| b[m]).collect() }).collect()
+		(0..4).map(|m| HeldInput { value: v[m], bits: bits.iter().map(|b| b[m]).collect(), mac: None }).collect()
 	};
 	let run = |x: Vec<HeldInput<Fr>>, y: Vec<HeldInput<Fr>>| {
 		let circuit = c.clone();

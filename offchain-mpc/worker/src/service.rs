@@ -88,7 +88,7 @@ impl WorkerService {
 				let items: Vec<ToCheck> = indices
 					.iter()
 					.filter_map(|i| checks[*i].as_ref().ok())
-					.map(|(d, _, _, elements)| ToCheck { bits: share_bits(d.kind), commitments: &d.pedersen, share: elements })
+					.map(|(d, _, _, elements)| ToCheck { bits: share_bits(d.kind), tagged: false, commitments: &d.pedersen, share: elements })
 					.collect();
 				for (i, verdict) in indices.iter().zip(committed_input::check_many(&items, t, me, &mut rand::thread_rng())) {
 					verdicts[*i] = verdict.map_err(|e| format!("refusing the share: {e}"));

@@ -688,7 +688,7 @@ fn held_share(worker: &Worker, secret: &H256, info: &SecretView<AccountId>, me: 
 	let elements = decode_all::<Fr>(&plain, me).map_err(|e| e.to_string())?;
 	let value = *elements.first().ok_or_else(|| format!("the stored share of {secret:?} is empty"))?;
 	let bits = elements.get(1..share_width(share.kind)).map(<[Fr]>::to_vec).unwrap_or_default();
-	Ok(HeldInput { value, bits })
+	Ok(HeldInput { value, bits, mac: None })
 }
 
 /// `L.get(key, at)`: the contract's ledger value at block `at`, but never later than the block
@@ -750,7 +750,7 @@ fn settle_outputs(
 				settled.new_secrets.retain(|s| s.key != *key);
 				settled.new_secrets.push(NewSecret { key: *key, owner_input, kind });
 			},
-			(HeldOutput::Held { to, share }, _) => {
+			(HeldOutput::Held { to, share, .. }, _) => {
 				let recipient = inputs.owners.get(to).copied().flatten().ok_or_else(|| format!("output {name} is for party {to}, who has no input"))?;
 				settled.outputs.push((index as u32, crate::store::HeldOutput::seal(&public_key, &task, index as u32, recipient, &to_bytes(&[share]))));
 			},

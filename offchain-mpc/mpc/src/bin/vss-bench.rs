@@ -43,7 +43,7 @@ fn main() {
 
 	eprintln!("checking member 0's shares of {} inputs in one batch...", args.batch);
 	let batch: Vec<_> = (0..args.batch).map(|i| deal(i as u128, Some(args.bits), t, n, &mut rng).expect("fits")).collect();
-	let items: Vec<ToCheck> = batch.iter().map(|d| ToCheck { bits: Some(args.bits), commitments: &d.commitments, share: &d.shares[0] }).collect();
+	let items: Vec<ToCheck> = batch.iter().map(|d| ToCheck { bits: Some(args.bits), tagged: false, commitments: &d.commitments, share: &d.shares[0] }).collect();
 	let start = Instant::now();
 	assert!(check_many(&items, t, 0, &mut rng).iter().all(Result::is_ok));
 	let batch_seconds = start.elapsed().as_secs_f64();

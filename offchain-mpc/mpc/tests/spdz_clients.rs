@@ -1,0 +1,194 @@
+//! Owners outside an SPDZ committee: inputs dealt with degree n − 1 and a client MAC, held by the
+//! members and brought into the computation with the MAC checked; private outputs handed back
+//! with a check the recipient runs. Honest runs give the plaintext results; a member that
+//! brings a share other than its own, or alters its share of an output, is caught.
+
+mod common;
+
+use common::run_parties;
+use enigma_mpc::{
+	circuit::{execute_held, Circuit, HeldInput, HeldOutput, Op, Recipient},
+	committed_input::{self, InputDealing, ToCheck},
+	field::Fr,
+	mascot::Mascot,
+	preprocessing::{trusted_dealer_for_tests, Plan},
+	spdz::{reconstruct_output, Spdz},
+	transport::Net,
+	MpcError,
+};
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+
+/// Two owners' u32 values a and b and a third owner's field element c: a·b and a < b opened,
+/// a + b for owner 1 and a·c for owner 0 privately.
+fn circuit() -> Circuit {
+	let mut c = Circuit::new(3);
+	let a = c.typed_input(0, Some(32));
+	let b = c.typed_input(1, Some(32));
+	let f = c.typed_input(2, None);
+	let product = c.push(Op::Mul(a, b));
+	let below = c.push(Op::Lt { a, b, bits: 32 });
+	let sum = c.push(Op::Add(a, b));
+	let scaled = c.push(Op::Mul(a, f));
+	c.output("product", product, Recipient::Everyone);
+	c.output("a_below_b", below, Recipient::Everyone);
+	c.output("sum", sum, Recipient::Party(1));
+	c.output("scaled", scaled, Recipient::Party(0));
+	c
+}
+
+const A: u128 = 3_000_000_001;
+const B: u128 = 4_000_000_000;
+const C: u128 = 1 << 100;
+
+/// What each member holds: `held[member][owner]`, from dealings every member checked.
+fn deal(n: usize, rng: &mut ChaCha20Rng) -> Vec<Vec<Vec<HeldInput<Fr>>>> {
+	let dealings: Vec<(Option<u32>, InputDealing)> = [(A, Some(32)), (B, Some(32)), (C, None)]
+		.into_iter()
+		.map(|(value, bits)| (bits, committed_input::deal_tagged(value, bits, n, rng).unwrap()))
+		.collect();
+	(0..n)
+		.map(|member| {
+			let items: Vec<ToCheck> = dealings.iter().map(|(bits, d)| ToCheck { bits: *bits, tagged: true, commitments: &d.commitments, share: &d.shares[member] }).collect();
+			assert!(committed_input::check_many(&items, n - 1, member, rng).iter().all(Result::is_ok), "member {member} accepts its shares");
+			dealings.iter().map(|(bits, d)| vec![committed_input::held_tagged(*bits, &d.shares[member]).unwrap()]).collect()
+		})
+		.collect()
+}
+
+/// Runs the circuit at every member over SPDZ on the test dealer's material (or MASCOT's).
+fn run(n: usize, held: Vec<Vec<Vec<HeldInput<Fr>>>>, mascot: bool) -> Vec<enigma_mpc::Result<Vec<(String, HeldOutput<Fr>)>>> {
+	let c = circuit();
+	run_parties(n, move |member, transport| {
+		let mine = &held[member];
+		let flat: Vec<&HeldInput<Fr>> = mine.iter().flatten().collect();
+		let plan = Plan::for_held(&c, n, &flat);
+		let mut net = Net::new(transport);
+		let store = if mascot { Mascot::<Fr>::setup(&mut net)?.generate(&mut net, &plan)? } else { trusted_dealer_for_tests::store(7, n, member, &plan) };
+		execute_held(&mut Spdz::new(net, store), &c, mine)
+	})
+}
+
+/// Owner `to`'s output `index` from every member's share and check values.
+fn collect(results: &[Vec<(String, HeldOutput<Fr>)>], index: usize) -> Vec<(Fr, [Fr; 2])> {
+	results
+		.iter()
+		.map(|outputs| match &outputs[index].1 {
+			HeldOutput::Held { share, check: Some(check), .. } => (*share, *check),
+			other => panic!("expected a checked held share, got {other:?}"),
+		})
+		.collect()
+}
+
+#[test]
+fn an_spdz_committee_computes_on_inputs_owners_shared_for_a_dishonest_majority() {
+	let mut rng = ChaCha20Rng::seed_from_u64(1);
+	for n in 2..=4 {
+		let results: Vec<_> = run(n, deal(n, &mut rng), false).into_iter().map(Result::unwrap).collect();
+		for outputs in &results {
+			assert_eq!(outputs[0].1, HeldOutput::Public(Fr::from(A * B)), "n = {n}");
+			assert_eq!(outputs[1].1, HeldOutput::Public(Fr::from(1u64)));
+		}
+		assert_eq!(reconstruct_output(&collect(&results, 2)), Ok(Fr::from(A + B)));
+		assert_eq!(reconstruct_output(&collect(&results, 3)), Ok(Fr::from(A) * Fr::from(C)));
+	}
+}
+
+#[test]
+fn the_same_on_dealer_free_preprocessing() {
+	let mut rng = ChaCha20Rng::seed_from_u64(2);
+	let results: Vec<_> = run(2, deal(2, &mut rng), true).into_iter().map(Result::unwrap).collect();
+	assert_eq!(results[0][0].1, HeldOutput::Public(Fr::from(A * B)));
+	assert_eq!(reconstruct_output(&collect(&results, 2)), Ok(Fr::from(A + B)));
+}
+
+#[test]
+fn n_minus_one_members_shares_do_not_determine_an_input() {
+	// Degree n − 1: any n − 1 shares fit every value (here two sharings of different values
+	// agree on n − 1 members' shares once the last point is free), and all n give the value.
+	let mut rng = ChaCha20Rng::seed_from_u64(3);
+	let n = 4;
+	let dealing = committed_input::deal_tagged(A, Some(32), n, &mut rng).unwrap();
+	assert_eq!(dealing.commitments.len(), n * enigma_mpc::vss::POINT_BYTES, "n commitments: degree n − 1");
+	let points: Vec<Fr> = (1..=n as u64).map(Fr::from).collect();
+	let value: Fr = enigma_mpc::shamir::lagrange_coefficients(&points, Fr::from(0u64)).iter().zip(&dealing.shares).map(|(l, s)| *l * s[0]).sum();
+	assert_eq!(value, Fr::from(A));
+	let some: Vec<Fr> = points[..n - 1].to_vec();
+	let with_other_last = |last: Fr| -> Fr {
+		let mut xs = some.clone();
+		xs.push(points[n - 1]);
+		let ys: Vec<Fr> = dealing.shares[..n - 1].iter().map(|s| s[0]).chain(std::iter::once(last)).collect();
+		enigma_mpc::shamir::lagrange_coefficients(&xs, Fr::from(0u64)).iter().zip(&ys).map(|(l, y)| *l * y).sum()
+	};
+	assert_ne!(with_other_last(dealing.shares[n - 1][0] + Fr::from(1u64)), Fr::from(A));
+}
+
+#[test]
+fn a_member_that_brings_another_share_is_caught_before_any_output() {
+	let mut rng = ChaCha20Rng::seed_from_u64(4);
+	let n = 3;
+	// Member 2 adds 2^20 to its share of a (bit 20 of a's share and a's value), and, guessing
+	// at the key, shifts the matching tag by a key of its own choosing.
+	let mut held = deal(n, &mut rng);
+	let lambda = enigma_mpc::shamir::lagrange_coefficients(&[Fr::from(1u64), Fr::from(2u64), Fr::from(3u64)], Fr::from(0u64))[2];
+	let delta = Fr::from(1u64) / lambda;
+	let input = &mut held[2][0][0];
+	input.bits[20] += delta;
+	input.value += delta * Fr::from(1u64 << 20);
+	let mac = input.mac.as_mut().unwrap();
+	mac.tags[20] += Fr::from(12345u64) * delta;
+	for (member, outcome) in run(n, held, false).into_iter().enumerate() {
+		assert_eq!(outcome.unwrap_err(), MpcError::ClientMacCheckFailed, "member {member}");
+	}
+
+	// Its share of the key, then: the check still fails.
+	let mut held = deal(n, &mut rng);
+	held[1][2][0].mac.as_mut().unwrap().key += Fr::from(1u64);
+	for outcome in run(n, held, false) {
+		assert_eq!(outcome.unwrap_err(), MpcError::ClientMacCheckFailed);
+	}
+}
+
+#[test]
+fn an_owner_whose_tags_do_not_match_its_values_is_refused_too() {
+	let mut rng = ChaCha20Rng::seed_from_u64(5);
+	let n = 2;
+	let mut held = deal(n, &mut rng);
+	// The owner of c dealt k·c + 1: its members' tag shares add up to one more.
+	for member in 0..n {
+		held[member][2][0].mac.as_mut().unwrap().tags[0] += Fr::from(1u64) / Fr::from(n as u64);
+	}
+	for outcome in run(n, held, false) {
+		assert_eq!(outcome.unwrap_err(), MpcError::ClientMacCheckFailed);
+	}
+}
+
+#[test]
+fn a_recipient_refuses_an_output_share_a_member_altered() {
+	let mut rng = ChaCha20Rng::seed_from_u64(6);
+	let n = 3;
+	let results: Vec<_> = run(n, deal(n, &mut rng), false).into_iter().map(Result::unwrap).collect();
+	let honest = collect(&results, 2);
+	assert_eq!(reconstruct_output(&honest), Ok(Fr::from(A + B)));
+	// Member 1 adds 1 to its share of a + b, and shifts its w by a guess at r.
+	let mut altered = honest.clone();
+	altered[1].0 += Fr::from(1u64);
+	assert_eq!(reconstruct_output(&altered), Err(MpcError::OutputCheckFailed));
+	altered[1].1[1] += Fr::from(987654321u64);
+	assert_eq!(reconstruct_output(&altered), Err(MpcError::OutputCheckFailed));
+}
+
+#[test]
+fn inputs_shared_for_one_protocol_are_refused_by_the_other() {
+	use enigma_mpc::honest::Malicious;
+	let mut rng = ChaCha20Rng::seed_from_u64(7);
+	let n = 3;
+	let held = deal(n, &mut rng);
+	let c = circuit();
+	let results = run_parties(n, move |member, transport| execute_held(&mut Malicious::<Fr, _>::new(transport, 1).unwrap(), &c, &held[member]));
+	assert!(results.into_iter().all(|r| matches!(r, Err(MpcError::InvalidParameters(_)))));
+
+	// And plain (honest-majority) shares under SPDZ.
+	let plain: Vec<Vec<Vec<HeldInput<Fr>>>> = deal(n, &mut rng).into_iter().map(|m| m.into_iter().map(|o| o.into_iter().map(|h| HeldInput { mac: None, ..h }).collect()).collect()).collect();
+	assert!(run(n, plain, false).into_iter().all(|r| matches!(r, Err(MpcError::InvalidParameters(_)))));
+}
