@@ -58,6 +58,7 @@ pub struct ConstItem {
 #[derive(Clone, Debug)]
 pub struct Contract {
 	pub name: String,
+	pub security: crate::manifest::Security,
 	pub consts: Vec<ConstItem>,
 	pub functions: Vec<Function>,
 }

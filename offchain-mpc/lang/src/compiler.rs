@@ -18,7 +18,7 @@
 use crate::{
 	ast::*,
 	diagnostics::{Diagnostic, Span},
-	manifest::{InputSlot, InputSource, Manifest, OutputSlot, OutputTarget},
+	manifest::{InputSlot, InputSource, Manifest, OutputSlot, OutputTarget, Security},
 };
 use enigma_mpc::circuit::{Circuit, Op, Recipient, Wire};
 use std::collections::{BTreeMap, HashMap};
@@ -180,7 +180,7 @@ impl<'a> Compiler<'a> {
 		let mut c = Compiler {
 			contract,
 			circuit: Circuit::new(parties),
-			manifest: Manifest::new(&contract.name, entry, parties),
+			manifest: Manifest::new(&contract.name, contract.security, entry, parties),
 			scopes: vec![Scope::new()],
 			guard: None,
 			consts: BTreeMap::new(),
@@ -1013,6 +1013,9 @@ impl<'a> Compiler<'a> {
 				let wire = self.wire(&v, span)?;
 				let name = format!("{dict}[{key}]");
 				let target = if dict == "MPC" {
+					if self.contract.security == Security::DishonestMajority {
+						return Err(err(span, "`MPC.set` is not available to a `dishonest_majority` contract yet").note("a new secret would be held as SPDZ shares without its owner's MAC, which later tasks need"));
+					}
 					// The new secret belongs to the identity of party `p`'s inputs; only this
 					// contract may compute on it, and the chain records its width.
 					let owner = self.const_index(&args[2])?;

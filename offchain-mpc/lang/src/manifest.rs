@@ -107,9 +107,33 @@ impl Gas {
 	}
 }
 
+/// Whom a contract's privacy holds against: the contract says so after its name
+/// (`contract Name: dishonest_majority { .. }`); honest majority when it says nothing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Security {
+	/// Maliciously secure Shamir: private while fewer than half the committee collude.
+	#[default]
+	HonestMajority,
+	/// SPDZ: private while one member of the committee is honest; its owners share their
+	/// inputs with degree n − 1 and a MAC of their own.
+	DishonestMajority,
+}
+
+impl Security {
+	pub fn from_name(name: &str) -> Option<Self> {
+		match name {
+			"honest_majority" => Some(Security::HonestMajority),
+			"dishonest_majority" => Some(Security::DishonestMajority),
+			_ => None,
+		}
+	}
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Manifest {
 	pub contract: String,
+	pub security: Security,
 	pub entry: String,
 	pub parties: usize,
 	/// Circuit inputs, in the order each party supplies them.
@@ -121,7 +145,7 @@ pub struct Manifest {
 }
 
 impl Manifest {
-	pub fn new(contract: &str, entry: &str, parties: usize) -> Self {
-		Self { contract: contract.into(), entry: entry.into(), parties, inputs: vec![], outputs: vec![], gas: None, code_hash: String::new() }
+	pub fn new(contract: &str, security: Security, entry: &str, parties: usize) -> Self {
+		Self { contract: contract.into(), security, entry: entry.into(), parties, inputs: vec![], outputs: vec![], gas: None, code_hash: String::new() }
 	}
 }

@@ -4,6 +4,7 @@ use crate::{
 	ast::*,
 	diagnostics::{Diagnostic, Span},
 	lexer::{Tok, Token},
+	manifest::Security,
 };
 
 pub struct Parser {
@@ -81,6 +82,13 @@ impl Parser {
 	pub fn contract(&mut self) -> PResult<Contract> {
 		self.expect(Tok::Contract, "`contract`")?;
 		let (name, _) = self.ident("a contract name")?;
+		let mut security = Security::default();
+		if self.eat(&Tok::Colon) {
+			let (word, span) = self.ident("`honest_majority` or `dishonest_majority`")?;
+			security = Security::from_name(&word).ok_or_else(|| {
+				Diagnostic::new(span, format!("unknown security `{word}`")).note("a contract is `: honest_majority` (the default) or `: dishonest_majority`")
+			})?;
+		}
 		self.expect(Tok::LBrace, "`{`")?;
 		let (mut consts, mut functions) = (Vec::new(), Vec::new());
 		while !self.eat(&Tok::RBrace) {
@@ -91,7 +99,7 @@ impl Parser {
 			}
 		}
 		self.expect(Tok::Eof, "the end of the file")?;
-		Ok(Contract { name, consts, functions })
+		Ok(Contract { name, security, consts, functions })
 	}
 
 	fn const_item(&mut self) -> PResult<ConstItem> {

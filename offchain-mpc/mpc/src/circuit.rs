@@ -529,7 +529,7 @@ pub enum HeldOutput<F> {
 	/// that party alone; the party reconstructs the value from the members' shares. Under SPDZ
 	/// the member also hands over its shares of r and r·y ([`Mpc::output_checks`]), by which the
 	/// party checks that no member altered its share ([`crate::spdz::reconstruct_output`]).
-	Held { to: usize, share: F, check: Option<[F; 2]> },
+	Held { to: usize, share: F, check: Option<[F; 3]> },
 }
 
 /// Run `circuit` on inputs a client Shamir-shared with the committee running it. The circuit's
@@ -550,7 +550,14 @@ pub fn execute_held<M: Mpc>(mpc: &mut M, circuit: &Circuit, held: &[Vec<HeldInpu
 		}
 		for (index, (input, bits)) in shares.iter().zip(&widths[owner]).enumerate() {
 			let brought = input.bits.len();
-			if brought != 0 && Some(brought as u32) != *bits {
+			// A client's input must bring the bits of its slot's width (a value a task computed
+			// may not: the chain recorded its width): without them no range check would run.
+			let mismatch = match (brought, bits) {
+				(0, None) => false,
+				(0, Some(_)) => input.mac.is_some(),
+				(brought, bits) => Some(brought as u32) != *bits,
+			};
+			if mismatch {
 				return Err(MpcError::InvalidCircuit(format!("input {index} of party {owner} brings {brought} bits for a {bits:?}-bit slot")));
 			}
 		}

@@ -20,8 +20,10 @@
 //!
 //! **For a dishonest majority** (a committee that computes with SPDZ, [`deal_tagged`]) the
 //! degree is n − 1, so that any n − 1 members together learn nothing, and the owner appends its
-//! MAC to the dealt vector (the bits, or the field element): a random key k and k times each
-//! dealt element, `(e_0, .., e_{m-1}, k, k·e_0, .., k·e_{m-1})`, all under the same commitments.
+//! MAC to the dealt vector (the bits, or the field element): a random key k, k times each
+//! dealt element and k times the key itself, `(e_0, .., e_{m-1}, k, k·e_0, .., k·e_{m-1}, k²)`,
+//! all under the same commitments (k² is what makes a member's shifted key share fail the check
+//! whatever the input, see [`crate::spdz`]).
 //! The committee checks the MAC when it brings the shares into a computation
 //! ([`crate::spdz`]); each member checks here, as for any input, that its share lies on the
 //! committed polynomials (which binds it to what it later reveals for declassification).
@@ -60,10 +62,10 @@ pub fn elements(bits: Option<u32>) -> usize {
 	1 + bits.unwrap_or(0) as usize
 }
 
-/// How many field elements an input dealt with a client MAC adds after [`elements`]: the key
-/// and a tag per dealt element (each bit, or the field element).
+/// How many field elements an input dealt with a client MAC adds after [`elements`]: the key,
+/// a tag per dealt element (each bit, or the field element) and the key's own tag k².
 pub fn mac_elements(bits: Option<u32>) -> usize {
-	1 + dealt_elements(bits)
+	2 + dealt_elements(bits)
 }
 
 /// The elements the owner deals: the bits of an integer, or the field element itself.
@@ -104,7 +106,7 @@ pub fn deal_tagged(value: u128, bits: Option<u32>, n: usize, rng: &mut dyn RngCo
 			break k;
 		}
 	};
-	let vector: Vec<Fr> = dealt.iter().copied().chain(std::iter::once(key)).chain(dealt.iter().map(|e| key * e)).collect();
+	let vector: Vec<Fr> = dealt.iter().copied().chain(std::iter::once(key)).chain(dealt.iter().map(|e| key * e)).chain(std::iter::once(key * key)).collect();
 	Ok(encode(&vss::deal(&vector, n - 1, &points(n), rng), bits.map(|b| b as usize)))
 }
 

@@ -69,16 +69,16 @@ impl Plan {
 impl Plan {
 	/// Enough material for `parties` committee members to run `circuit` over SPDZ on inputs
 	/// they hold ([`crate::circuit::execute_held`]), each dealt with a client MAC: every member
-	/// inputs its share of each dealt element (the bits, or the value), key and tag (masks); the
-	/// MAC check takes a triple per input and one more, and a random; each private output's
-	/// check a random and a triple; each input bit's range check a triple.
+	/// inputs its share of each dealt element (the bits, or the value), the key and the tags
+	/// (masks); the MAC check takes a triple per input and one more, and a random; each private
+	/// output's check a random and two triples; each input bit's range check a triple.
 	pub fn for_held<F>(circuit: &crate::circuit::Circuit, parties: usize, held: &[&crate::protocol::HeldInput<F>]) -> Self {
 		let circuit_plan = Self::for_circuit(circuit);
-		let elements: usize = held.iter().map(|h| 2 * h.bits.len().max(1) + 1).sum();
+		let elements: usize = held.iter().map(|h| 2 * h.bits.len().max(1) + 2).sum();
 		let bits: usize = held.iter().map(|h| h.bits.len()).sum();
 		let outputs = circuit.outputs.len();
 		Plan {
-			triples: circuit_plan.triples + bits + held.len() + 1 + outputs,
+			triples: circuit_plan.triples + bits + held.len() + 1 + 2 * outputs,
 			randoms: circuit_plan.randoms + 1 + outputs,
 			masks: vec![elements; parties],
 		}

@@ -26,13 +26,14 @@ impl<F> HeldInput<F> {
 }
 
 /// An information-theoretic MAC the owner deals along with an input it shares for a dishonest
-/// majority: a random key k and k·e for each element e it dealt (the bits, or the value of an
-/// input without bits), all shared with degree n − 1 like the input. A member that brings a
-/// share other than its own into the computation must change k·e by k times its change, and
-/// k is hidden from it as long as one member is honest.
+/// majority: a random key k, k·e for each element e it dealt (the bits, or the value of an
+/// input without bits) and k·k, all shared with degree n − 1 like the input. A member that
+/// brings a share other than its own into the computation must change the tag by k times its
+/// change, and k is hidden from it as long as one member is honest.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClientMac<F> {
 	pub key: F,
+	/// k·e for each dealt element, then k·k.
 	pub tags: Vec<F>,
 }
 
@@ -186,10 +187,11 @@ pub trait Mpc {
 	}
 
 	/// What a recipient outside the committee needs, besides the members' shares of its private
-	/// outputs, to know that no member altered its share: for each value, this party's shares of
-	/// a random r and of r·y. `None` for protocols whose sharing already lets the recipient detect
-	/// a wrong share (Shamir of degree t < n − 1: error detection). Runs before the last check.
-	fn output_checks(&mut self, values: &[Self::Share]) -> Result<Option<Vec<[Self::F; 2]>>> {
+	/// outputs, to know that no member altered its share: for each value y, this party's shares
+	/// of a random r, of r·y and of r·r. `None` for protocols whose sharing already lets the
+	/// recipient detect a wrong share (Shamir of degree t < n − 1: error detection). Runs before
+	/// the last check.
+	fn output_checks(&mut self, values: &[Self::Share]) -> Result<Option<Vec<[Self::F; 3]>>> {
 		let _ = values;
 		Ok(None)
 	}

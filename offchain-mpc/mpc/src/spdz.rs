@@ -6,22 +6,27 @@
 //!
 //! **Clients outside the committee.** An owner that shares an input for a dishonest majority
 //! deals it with degree n − 1 (no n − 1 members learn anything) together with a MAC of its own
-//! ([`crate::protocol::ClientMac`]): a key k and k·e for every element e it deals.
+//! ([`crate::protocol::ClientMac`]): a key k, k·e for every element e it deals, and k·k.
 //! [`Mpc::adopt`] has each member input λ_i times its shares (λ_i its Lagrange coefficient at
-//! 0, so the inputs add up to the dealt values), then checks, for random χ and ψ,
+//! 0, so the inputs add up to the dealt values), then checks, for random χ and ψ and with the
+//! key taken as one more element e_sm = k_s (whose tag is k_s²),
 //!
 //! ```text
-//! Z = Σ_s ψ^s·(k_s·Σ_j χ^j·e_sj − Σ_j χ^j·(k·e)_sj) = 0,   by opening σ·Z for a random σ,
+//! Z = Σ_s ψ^s·(k_s·Σ_{j≤m} χ^j·e_sj − Σ_{j≤m} χ^j·(k·e)_sj) = 0,   by opening σ·Z for a random σ.
 //! ```
 //!
-//! so a member that brought e + δ must have brought (k·e) + k·δ without knowing k; and a
-//! non-zero Z opens as a uniform value, which says nothing of k (the same key serves every task
-//! that reads the input). A private output y goes to its recipient as each member's shares of y,
-//! of a random r and of w = r·y ([`Mpc::output_checks`]); the recipient accepts y only if
-//! Σ w_i = Σ r_i · Σ y_i ([`reconstruct_output`]), which a member that shifts y_i by δ passes
-//! only by shifting w_i by r·δ, and r is hidden by the honest members' shares of it (the output
+//! A member that brought e + ε must have brought (k·e) + k·ε without knowing k. One that shifts
+//! its key share by δ (and its tags by δ·g, for a guess g of the input) leaves χ^m's
+//! coefficient at 2kδ + δ² − ε_{k²}, which needs k to cancel: the check fails whatever the
+//! input, so its outcome cannot test a guess. A non-zero Z opens as a uniform value, which says
+//! nothing of k (the same key serves every task that reads the input). A private output y goes
+//! to its recipient as each member's shares of y, of a random r, of w = r·y and of v = r·r
+//! ([`Mpc::output_checks`]); the recipient accepts y only if Σw_i = Σr_i·Σy_i and
+//! Σv_i = (Σr_i)² ([`reconstruct_output`]). A member that shifts y_i by ε must shift w_i by
+//! r·ε, and r is hidden by the honest members' shares of it; one that shifts r_i fails the
+//! second equation whatever y is, so the recipient's verdict says nothing of y (the output
 //! protocol of Damgård, Damgård, Nielsen, Nordholt and Toft, "Confidential benchmarking based
-//! on multiparty computation", FC 2016).
+//! on multiparty computation", FC 2016, with the r·r check added for that reason).
 
 use crate::{
 	error::{MpcError, Result},
@@ -50,20 +55,25 @@ pub struct Spdz<F: MpcField, T: Transport, P: Preprocessing<F>> {
 	opened: Vec<(F, F)>,
 	/// Hash of every broadcast value received, compared across parties at the check.
 	broadcasts: Blake2b512,
+	/// Hash of every value opened to all parties and every input difference, in order
+	/// ([`Mpc::opened_digest`]).
+	opened_digest: Blake2b512,
 	rng: ChaCha12Rng,
 }
 
 impl<F: MpcField, T: Transport, P: Preprocessing<F>> Spdz<F, T, P> {
 	pub fn new(net: Net<T>, prep: P) -> Self {
 		let alpha = prep.mac_key_share();
-		Self { net, prep, alpha, opened: Vec::new(), broadcasts: Blake2b512::new(), rng: ChaCha12Rng::from_entropy() }
+		Self { net, prep, alpha, opened: Vec::new(), broadcasts: Blake2b512::new(), opened_digest: Blake2b512::new(), rng: ChaCha12Rng::from_entropy() }
 	}
 
 	/// Broadcast values and sum everybody's: the raw opening, without the MAC check.
 	fn open_raw(&mut self, values: &[F]) -> Result<Vec<F>> {
 		self.net.round();
 		let all = self.net.all_to_all_elements(values)?;
-		Ok((0..values.len()).map(|k| all.iter().map(|v| v[k]).sum()).collect())
+		let opened: Vec<F> = (0..values.len()).map(|k| all.iter().map(|v| v[k]).sum()).collect();
+		self.opened_digest.update(crate::field::to_bytes(&opened));
+		Ok(opened)
 	}
 
 	fn coin(&mut self) -> Result<[u8; 32]> {
@@ -78,13 +88,13 @@ impl<F: MpcField, T: Transport, P: Preprocessing<F>> Spdz<F, T, P> {
 		let points: Vec<F> = (1..=n as u64).map(F::from).collect();
 		let lambda = lagrange_coefficients(&points, F::zero())[me];
 		// This party's additive shares of what each owner dealt: the elements (the bits, or the
-		// value of an input without bits), the key, the tags.
+		// value of an input without bits), the key, the tags (the elements', then the key's).
 		let mut mine = Vec::new();
 		let mut dealt = Vec::with_capacity(held.len());
 		for input in held {
 			let mac = input.mac.as_ref().ok_or_else(|| MpcError::InvalidParameters("SPDZ takes only inputs shared with a client MAC (for a dishonest majority)".into()))?;
 			let elements: &[F] = if input.bits.is_empty() { core::slice::from_ref(&input.value) } else { &input.bits };
-			if mac.tags.len() != elements.len() {
+			if mac.tags.len() != elements.len() + 1 {
 				return Err(MpcError::InvalidParameters(format!("an input brings {} elements and {} MAC tags", elements.len(), mac.tags.len())));
 			}
 			mine.extend(elements.iter().chain(core::iter::once(&mac.key)).chain(&mac.tags).map(|e| *e * lambda));
@@ -108,6 +118,7 @@ impl<F: MpcField, T: Transport, P: Preprocessing<F>> Spdz<F, T, P> {
 		let mut sum = vec![MacShare::default(); len];
 		for (owner, diffs) in all.iter().enumerate() {
 			self.broadcasts.update(crate::field::to_bytes(diffs));
+			self.opened_digest.update(crate::field::to_bytes(diffs));
 			for (k, d) in diffs.iter().enumerate() {
 				sum[k] = self.add(sum[k], self.add_const(masks[owner][k], *d));
 			}
@@ -119,12 +130,14 @@ impl<F: MpcField, T: Transport, P: Preprocessing<F>> Spdz<F, T, P> {
 		let mut adopted = Vec::new();
 		let mut at = 0;
 		for (input, &m) in held.iter().zip(&dealt) {
-			let (elements, rest) = sum[at..at + 2 * m + 1].split_at(m);
-			at += 2 * m + 1;
+			// The elements, the key (an element too: its tag is k²), the tags.
+			let (keyed, tagged) = sum[at..at + 2 * m + 2].split_at(m + 1);
+			at += 2 * m + 2;
+			let elements = &keyed[..m];
 			let horner = |values: &[MacShare<F>]| values.iter().rev().fold(MacShare::default(), |acc, v| self.add(self.scale(acc, chi), *v));
-			keys.push(rest[0]);
-			combined.push(horner(elements));
-			tags.push(horner(&rest[1..]));
+			keys.push(keyed[m]);
+			combined.push(horner(keyed));
+			tags.push(horner(tagged));
 			if !input.bits.is_empty() {
 				let two = F::from(2u64);
 				adopted.push(elements.iter().rev().fold(MacShare::default(), |acc, b| self.add(self.scale(acc, two), *b)));
@@ -147,11 +160,14 @@ impl<F: MpcField, T: Transport, P: Preprocessing<F>> Spdz<F, T, P> {
 	}
 }
 
-/// A private output from every member's share of it under SPDZ, `(y_i, [r_i, w_i])` with the
-/// check values of [`Mpc::output_checks`]: y = Σ y_i, accepted only if Σ w_i = (Σ r_i)·y.
-pub fn reconstruct_output<F: MpcField>(shares: &[(F, [F; 2])]) -> Result<F> {
-	let (y, r, w) = shares.iter().fold((F::zero(), F::zero(), F::zero()), |(y, r, w), (yi, [ri, wi])| (y + yi, r + ri, w + wi));
-	if w == r * y {
+/// A private output from every member's share of it under SPDZ, `(y_i, [r_i, w_i, v_i])` with
+/// the check values of [`Mpc::output_checks`]: y = Σ y_i, accepted only if Σ w_i = (Σ r_i)·y and
+/// Σ v_i = (Σ r_i)².
+pub fn reconstruct_output<F: MpcField>(shares: &[(F, [F; 3])]) -> Result<F> {
+	let sum = |k: usize| shares.iter().map(|(_, c)| c[k]).sum::<F>();
+	let y: F = shares.iter().map(|(y, _)| *y).sum();
+	let (r, w, v) = (sum(0), sum(1), sum(2));
+	if w == r * y && v == r * r {
 		Ok(y)
 	} else {
 		Err(MpcError::OutputCheckFailed)
@@ -350,11 +366,13 @@ impl<F: MpcField, T: Transport, P: Preprocessing<F>> Mpc for Spdz<F, T, P> {
 		self.adopt_mac_checked(held)
 	}
 
-	/// For each private output y: a random r and r·y, shared like y (one triple each).
-	fn output_checks(&mut self, values: &[Self::Share]) -> Result<Option<Vec<[F; 2]>>> {
+	/// For each private output y: a random r, r·y and r·r, shared like y (two triples each,
+	/// one round).
+	fn output_checks(&mut self, values: &[Self::Share]) -> Result<Option<Vec<[F; 3]>>> {
 		let r = self.prep.random(values.len())?;
-		let w = self.mul(&r, values)?;
-		Ok(Some(r.iter().zip(&w).map(|(r, w)| [r.value, w.value]).collect()))
+		let products = self.mul(&[r.as_slice(), r.as_slice()].concat(), &[values, r.as_slice()].concat())?;
+		let (w, v) = products.split_at(values.len());
+		Ok(Some(r.iter().zip(w).zip(v).map(|((r, w), v)| [r.value, w.value, v.value]).collect()))
 	}
 
 	fn agree(&mut self, digest: &[u8; 32]) -> Result<()> {
@@ -362,6 +380,12 @@ impl<F: MpcField, T: Transport, P: Preprocessing<F>> Mpc for Spdz<F, T, P> {
 	}
 	fn coin(&mut self) -> Result<[u8; 32]> {
 		Spdz::coin(self)
+	}
+	/// The same at every honest party once the MAC check passed; masked openings and input
+	/// differences are fresh randomness, so nobody outside the run can predict it.
+	fn opened_digest(&self) -> Option<[u8; 32]> {
+		let full = self.opened_digest.clone().finalize();
+		Some(full[..32].try_into().expect("64 bytes"))
 	}
 	fn raw_share(&self, share: &MacShare<F>) -> F {
 		share.value

@@ -14,7 +14,7 @@ use enigma_mpc::{
 	preprocessing::{trusted_dealer_for_tests, Plan},
 	spdz::{reconstruct_output, Spdz},
 	transport::Net,
-	MpcError,
+	Mpc, MpcError,
 };
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -56,8 +56,15 @@ fn deal(n: usize, rng: &mut ChaCha20Rng) -> Vec<Vec<Vec<HeldInput<Fr>>>> {
 		.collect()
 }
 
+type Outputs = Vec<(String, HeldOutput<Fr>)>;
+
 /// Runs the circuit at every member over SPDZ on the test dealer's material (or MASCOT's).
-fn run(n: usize, held: Vec<Vec<Vec<HeldInput<Fr>>>>, mascot: bool) -> Vec<enigma_mpc::Result<Vec<(String, HeldOutput<Fr>)>>> {
+fn run(n: usize, held: Vec<Vec<Vec<HeldInput<Fr>>>>, mascot: bool) -> Vec<enigma_mpc::Result<Outputs>> {
+	run_with_digests(n, held, mascot).into_iter().map(|r| r.map(|(outputs, _)| outputs)).collect()
+}
+
+/// [`run`], with the digest of what each member's run opened.
+fn run_with_digests(n: usize, held: Vec<Vec<Vec<HeldInput<Fr>>>>, mascot: bool) -> Vec<enigma_mpc::Result<(Outputs, [u8; 32])>> {
 	let c = circuit();
 	run_parties(n, move |member, transport| {
 		let mine = &held[member];
@@ -65,12 +72,14 @@ fn run(n: usize, held: Vec<Vec<Vec<HeldInput<Fr>>>>, mascot: bool) -> Vec<enigma
 		let plan = Plan::for_held(&c, n, &flat);
 		let mut net = Net::new(transport);
 		let store = if mascot { Mascot::<Fr>::setup(&mut net)?.generate(&mut net, &plan)? } else { trusted_dealer_for_tests::store(7, n, member, &plan) };
-		execute_held(&mut Spdz::new(net, store), &c, mine)
+		let mut mpc = Spdz::new(net, store);
+		let outputs = execute_held(&mut mpc, &c, mine)?;
+		Ok((outputs, mpc.opened_digest().expect("SPDZ keeps a digest of what it opened")))
 	})
 }
 
 /// Owner `to`'s output `index` from every member's share and check values.
-fn collect(results: &[Vec<(String, HeldOutput<Fr>)>], index: usize) -> Vec<(Fr, [Fr; 2])> {
+fn collect(results: &[Outputs], index: usize) -> Vec<(Fr, [Fr; 3])> {
 	results
 		.iter()
 		.map(|outputs| match &outputs[index].1 {
@@ -97,8 +106,10 @@ fn an_spdz_committee_computes_on_inputs_owners_shared_for_a_dishonest_majority()
 #[test]
 fn the_same_on_dealer_free_preprocessing() {
 	let mut rng = ChaCha20Rng::seed_from_u64(2);
-	let results: Vec<_> = run(2, deal(2, &mut rng), true).into_iter().map(Result::unwrap).collect();
+	let (results, digests): (Vec<_>, Vec<_>) = run_with_digests(2, deal(2, &mut rng), true).into_iter().map(Result::unwrap).unzip();
 	assert_eq!(results[0][0].1, HeldOutput::Public(Fr::from(A * B)));
+	// Every member opened the same values (what a result's digest shows it computed).
+	assert_eq!(digests[0], digests[1]);
 	assert_eq!(reconstruct_output(&collect(&results, 2)), Ok(Fr::from(A + B)));
 }
 
@@ -191,4 +202,50 @@ fn inputs_shared_for_one_protocol_are_refused_by_the_other() {
 	// And plain (honest-majority) shares under SPDZ.
 	let plain: Vec<Vec<Vec<HeldInput<Fr>>>> = deal(n, &mut rng).into_iter().map(|m| m.into_iter().map(|o| o.into_iter().map(|h| HeldInput { mac: None, ..h }).collect()).collect()).collect();
 	assert!(run(n, plain, false).into_iter().all(|r| matches!(r, Err(MpcError::InvalidParameters(_)))));
+}
+
+#[test]
+fn a_member_cannot_test_a_guess_of_an_input_by_shifting_its_key_share() {
+	// Member 1 adds δ to its share of c's key and δ·g to its share of c's tag, for a guess g of
+	// c: were only k·c − (k·c) checked, the check would pass exactly when the guess is right
+	// (whatever χ), and the member would learn c from the run's success.
+	let mut rng = ChaCha20Rng::seed_from_u64(8);
+	let n = 3;
+	let points: Vec<Fr> = (1..=n as u64).map(Fr::from).collect();
+	let lambda = enigma_mpc::shamir::lagrange_coefficients(&points, Fr::from(0u64))[1];
+	let delta = Fr::from(77u64);
+	let mut held = deal(n, &mut rng);
+	let mac = held[1][2][0].mac.as_mut().unwrap();
+	mac.key += delta / lambda;
+	mac.tags[0] += delta * Fr::from(C) / lambda;
+	for outcome in run(n, held, false) {
+		assert_eq!(outcome.unwrap_err(), MpcError::ClientMacCheckFailed, "a right guess must fail like a wrong one");
+	}
+}
+
+#[test]
+fn a_recipients_verdict_does_not_depend_on_its_output() {
+	// Member 0 adds δ to its share of r and δ·g to its share of r·y for a guess g of y: a check
+	// of r·y alone would accept exactly when the guess is right, and the recipient's verdict
+	// would tell y.
+	let mut rng = ChaCha20Rng::seed_from_u64(9);
+	let n = 3;
+	let results: Vec<_> = run(n, deal(n, &mut rng), false).into_iter().map(Result::unwrap).collect();
+	let mut guessed = collect(&results, 2);
+	let delta = Fr::from(5u64);
+	guessed[0].1[0] += delta;
+	guessed[0].1[1] += delta * Fr::from(A + B);
+	assert_eq!(reconstruct_output(&guessed), Err(MpcError::OutputCheckFailed));
+}
+
+#[test]
+fn an_owners_input_without_bits_cannot_fill_a_typed_slot() {
+	// A field element in a u32 slot would skip the range check that comparisons rely on.
+	let mut rng = ChaCha20Rng::seed_from_u64(10);
+	let n = 2;
+	let mut held = deal(n, &mut rng);
+	for member in held.iter_mut() {
+		member[0] = member[2].clone();
+	}
+	assert!(run(n, held, false).into_iter().all(|r| matches!(r, Err(MpcError::InvalidCircuit(_)))));
 }

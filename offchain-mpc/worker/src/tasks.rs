@@ -166,6 +166,10 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 		if view.gas_limit < quote {
 			return Err(TaskError::Invalid(format!("the gas limit {} is below the quote {quote}", view.gas_limit)));
 		}
+		// Running it under honest-majority Shamir would give it less privacy than it asks for.
+		if manifest.security == enigma_lang::manifest::Security::DishonestMajority {
+			return Err(TaskError::Invalid("the contract asks for a dishonest majority (SPDZ), which workers do not run yet".into()));
+		}
 		if let Some(slot) = manifest.outputs.iter().find(|o| matches!(o.target, OutputTarget::Data { .. })) {
 			return Err(format!("output {}: DHT writes from a contract are not supported; keep the value secret-shared with MPC.set", slot.name).into());
 		}

@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use enigma_lang::{
 	compile_for, compile_with,
+	manifest::Security,
 	run::{self, Inputs, Protocol},
 	ChainFacts, Prices, PublicArg,
 };
@@ -49,9 +50,10 @@ enum Command {
 		/// Run among N in-memory parties instead of in the clear.
 		#[arg(long, value_name = "N")]
 		mpc: Option<usize>,
-		/// The MPC protocol.
-		#[arg(long, value_enum, default_value = "malicious")]
-		protocol: ProtocolArg,
+		/// The MPC protocol (default: what the contract asks for: `malicious` for an honest
+		/// majority, `spdz` for a dishonest majority).
+		#[arg(long, value_enum)]
+		protocol: Option<ProtocolArg>,
 		#[command(flatten)]
 		chain: Chain,
 	},
@@ -194,11 +196,15 @@ fn run_cli() -> Result<(), String> {
 			let outputs = match mpc {
 				None => run::plaintext(&compiled, &inputs)?,
 				Some(_) => {
-					let protocol = match protocol {
-						ProtocolArg::SemiHonest => Protocol::SemiHonest,
-						ProtocolArg::Malicious => Protocol::Malicious,
-						ProtocolArg::Spdz => Protocol::Spdz,
+					let asked = compiled.manifest.security;
+					let protocol = match (protocol, asked) {
+						(None, Security::HonestMajority) | (Some(ProtocolArg::Malicious), _) => Protocol::Malicious,
+						(None, Security::DishonestMajority) | (Some(ProtocolArg::Spdz), _) => Protocol::Spdz,
+						(Some(ProtocolArg::SemiHonest), _) => Protocol::SemiHonest,
 					};
+					if asked == Security::DishonestMajority && protocol != Protocol::Spdz {
+						return Err(format!("`{}` asks for a dishonest majority: run it with --protocol spdz", compiled.manifest.contract));
+					}
 					let (outputs, stats) = run::mpc_with_stats(&compiled, &inputs, protocol)?;
 					eprintln!("party 0 sent {} bytes in {} messages over {} rounds", stats.bytes_sent, stats.messages_sent, stats.rounds);
 					outputs
