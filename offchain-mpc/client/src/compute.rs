@@ -20,6 +20,7 @@ use enigma_mpc::{
 	field::{decode_all, to_bytes, to_u128, Fr},
 	decode::decode,
 	shamir::lagrange_coefficients,
+	spdz::reconstruct_output,
 };
 use enigma_p2p::{sealed, ClientNode, PeerId};
 use enigma_runtime::{AccountId, Balance, BlockNumber, Runtime, RuntimeCall, RuntimeEvent};
@@ -81,6 +82,12 @@ pub enum SecretCommand {
 		/// read access for whoever has Compute permission on the identity.
 		#[arg(long, conflicts_with = "contracts")]
 		any_contract: bool,
+		/// Whom the values' privacy holds against: `honest-majority` (shared with degree t, for
+		/// contracts run with maliciously secure Shamir) or `dishonest-majority` (degree n − 1
+		/// with the owner's MAC, for `dishonest_majority` contracts run with SPDZ: private while
+		/// one member is honest). A task refuses inputs shared for the other.
+		#[arg(long, value_enum, default_value = "honest-majority")]
+		security: SecurityArg,
 		/// Test mode: share values that do not fit --type anyway, as a dishonest owner would,
 		/// with a consistent sharing whose lowest "bit" is not 0 or 1: the members accept it and
 		/// the range check of the first task that reads it refuses it, naming its owner.
@@ -336,15 +343,34 @@ fn fits(value: u128, kind: ValueKind) -> bool {
 	}
 }
 
+/// `secret share --security`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SecurityArg {
+	HonestMajority,
+	DishonestMajority,
+}
+
+/// How a value is dealt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum How {
+	/// Degree t, for an honest majority.
+	HonestMajority,
+	/// Degree n − 1 with the owner's MAC, for a dishonest majority.
+	DishonestMajority,
+	/// Test mode: as a dishonest owner would (degree t).
+	Lie(Dishonesty),
+}
+
 pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
-	let (signing, identity, committee, value_file, values, kind, contracts, lie, dht) = match command {
-		SecretCommand::Share { signing, identity, committee, value_file, values, kind, contracts, lie_about_range, lie_about_bits, dht, .. } => {
-			let lie = match (lie_about_range, lie_about_bits) {
-				(true, _) => Some(Dishonesty::NonBinaryBit),
-				(_, true) => Some(Dishonesty::ValueNotItsBits),
-				_ => None,
+	let (signing, identity, committee, value_file, values, kind, contracts, how, dht) = match command {
+		SecretCommand::Share { signing, identity, committee, value_file, values, kind, contracts, security, lie_about_range, lie_about_bits, dht, .. } => {
+			let how = match (lie_about_range, lie_about_bits, security) {
+				(true, _, _) => How::Lie(Dishonesty::NonBinaryBit),
+				(_, true, _) => How::Lie(Dishonesty::ValueNotItsBits),
+				(_, _, SecurityArg::HonestMajority) => How::HonestMajority,
+				(_, _, SecurityArg::DishonestMajority) => How::DishonestMajority,
 			};
-			(signing, identity, committee, value_file, values, kind, contracts, lie, dht)
+			(signing, identity, committee, value_file, values, kind, contracts, how, dht)
 		},
 		SecretCommand::Declassify { secret, at, signing, dht } => return declassify(ctx, secret, at, signing, dht).await,
 	};
@@ -355,7 +381,7 @@ pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
 	if values.is_empty() {
 		return Err("no values to share: give --value or --value-file".into());
 	}
-	if let Some(bad) = values.iter().find(|v| !fits(**v, kind)).filter(|_| lie.is_none()) {
+	if let Some(bad) = values.iter().find(|v| !fits(**v, kind)).filter(|_| !matches!(how, How::Lie(_))) {
 		return Err(format!("{bad} is not a {kind:?}"));
 	}
 	// Which contracts may compute on the values (none named: any, as --any-contract says).
@@ -386,10 +412,10 @@ pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
 		// Owned here, so that the registrations end when the sharing does, however it ends.
 		let to_register = to_register;
 		let mut batches = values.chunks(SECRET_BATCH);
-		let mut next = batches.next().map(|b| deal_batch(b.to_vec(), identity, committee, keys.clone(), kind, lie));
+		let mut next = batches.next().map(|b| deal_batch(b.to_vec(), identity, committee, keys.clone(), kind, how));
 		while let Some(dealing) = next.take() {
 			let deliveries = dealing.await?;
-			next = batches.next().map(|b| deal_batch(b.to_vec(), identity, committee, keys.clone(), kind, lie));
+			next = batches.next().map(|b| deal_batch(b.to_vec(), identity, committee, keys.clone(), kind, how));
 			let dealt = deliver(&node, &members, deliveries).await?;
 			let ids = dealt.iter().map(|(commitment, _)| secret_id(identity, committee, *commitment)).collect();
 			let call = RuntimeCall::SecretCompute(pallet_secret_compute::Call::register_secrets {
@@ -483,14 +509,14 @@ fn deal_batch(
 	committee: u32,
 	keys: Vec<[u8; 32]>,
 	kind: ValueKind,
-	lie: Option<Dishonesty>,
+	how: How,
 ) -> impl std::future::Future<Output = Result<Vec<Vec<ShareDelivery>>, String>> {
 	let dealing = tokio::task::spawn_blocking(move || -> Result<_, String> {
 		let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
 		let parts: Vec<Result<Vec<Vec<ShareDelivery>>, String>> = std::thread::scope(|scope| {
 			let workers: Vec<_> = values
 				.chunks(values.len().div_ceil(threads).max(1))
-				.map(|part| scope.spawn(|| part.iter().map(|value| deal_one(*value, identity, committee, &keys, kind, lie)).collect()))
+				.map(|part| scope.spawn(|| part.iter().map(|value| deal_one(*value, identity, committee, &keys, kind, how)).collect()))
 				.collect();
 			workers.into_iter().map(|w| w.join().unwrap_or_else(|_| Err("a dealing thread panicked".into()))).collect()
 		});
@@ -537,12 +563,13 @@ async fn deliver(node: &ClientNode, members: &[(AccountId, WorkerOf<Runtime>)], 
 
 /// One value's deliveries, one per member: its Pedersen VSS dealing, each member's share sealed
 /// to that member's key.
-fn deal_one(value: u128, identity: H256, committee: u32, keys: &[[u8; 32]], kind: ValueKind, lie: Option<Dishonesty>) -> Result<Vec<ShareDelivery>, String> {
+fn deal_one(value: u128, identity: H256, committee: u32, keys: &[[u8; 32]], kind: ValueKind, how: How) -> Result<Vec<ShareDelivery>, String> {
 	let n = keys.len();
 	let t = (n - 1) / 2;
 	let rng = &mut rand::thread_rng();
-	let dealing = match (lie, kind) {
-		(Some(how), ValueKind::Int { bits }) => committed_input::deal_dishonestly(how, value, bits.into(), t, n, rng),
+	let dealing = match (how, kind) {
+		(How::Lie(lie), ValueKind::Int { bits }) => committed_input::deal_dishonestly(lie, value, bits.into(), t, n, rng),
+		(How::DishonestMajority, _) => committed_input::deal_tagged(value, share_bits(kind), n, rng).map_err(|e| e.to_string())?,
 		_ => committed_input::deal(value, share_bits(kind), t, n, rng).map_err(|e| e.to_string())?,
 	};
 	let sealed: Vec<Vec<u8>> = keys
@@ -882,32 +909,52 @@ struct Dealt {
 }
 
 /// Asks every member for its share (`request`) and reconstructs the value from those that
-/// answer. A share of a `dealt` secret is checked against the dealer's Pedersen commitments, so
-/// a false one is named and left out, and any t + 1 true ones give the value. Otherwise (a
-/// task's outputs and secrets, which have no commitments) shares are taken when at least 2t + 1
-/// answer (a member left out of a task's run holds nothing): with t or fewer of them lying, a
-/// false share is then always detected, and corrected and named when the answers allow it.
-/// Errors name the members that refused.
+/// answer. A share of a `dealt` secret must come with the dealer's Pedersen commitments and lie
+/// on them, so a false one is named and left out, and any t + 1 true ones give the value (all n
+/// for a secret shared for a dishonest majority). Otherwise (a task's outputs and secrets, which
+/// have no commitments) shares are taken when at least 2t + 1 answer (a member left out of a
+/// task's run holds nothing): with t or fewer of them lying, a false share is then always
+/// detected, and corrected and named when the answers allow it. An SPDZ output needs every
+/// member's share and its check values ([`reconstruct_output`]): a member that altered its
+/// share is detected, not named. Errors name the members that refused.
 async fn reconstruct_from(node: &ClientNode, members: &[PeerId], dealt: Option<Dealt>, request: impl Fn() -> WorkerRequest) -> Result<u128, String> {
 	let n = members.len();
 	let t = (n - 1) / 2;
 	// (point, share, whether it was checked against the dealer's commitments)
 	let (mut answers, mut refusals) = (Vec::new(), Vec::new());
+	// Shares of an SPDZ output, with the check values the recipient verifies them by.
+	let mut spdz = Vec::new();
+	// The degree of a dealt secret's sharing (t, or n − 1 for a dishonest majority).
+	let mut degree = t;
 	for (i, peer) in members.iter().enumerate() {
 		let answer = node.app_request(*peer, request().encode()).await.map(|a| WorkerResponse::decode(&mut &a[..]));
 		let share = match (answer, dealt) {
-			// A share without commitments (a task's, or one held since before they were kept).
-			(Ok(Ok(WorkerResponse::OutputShare(bytes))), _) => match decode_all::<Fr>(&bytes, i).ok().and_then(|e| e.first().copied()) {
-				Some(value) => (value, false),
-				None => {
+			// A client-dealt secret's share must come with the dealer's commitments: without
+			// them a dishonest majority could hand a value of its choosing.
+			(Ok(Ok(WorkerResponse::OutputShare(_))), Some(_)) => {
+				refusals.push(format!("{peer}: a share without its dealer's commitments"));
+				continue;
+			},
+			// A share without commitments (a task's output or secret); an SPDZ output's share
+			// comes with r, r·y and r·r.
+			(Ok(Ok(WorkerResponse::OutputShare(bytes))), None) => match decode_all::<Fr>(&bytes, i).ok().as_deref() {
+				Some(&[value, r, w, v]) => {
+					spdz.push((value, [r, w, v]));
+					continue;
+				},
+				Some(&[value, ..]) => (value, false),
+				_ => {
 					eprintln!("member #{i} ({peer}) handed a malformed share, left out");
 					refusals.push(format!("{peer}: a malformed share"));
 					continue;
 				},
 			},
 			(Ok(Ok(WorkerResponse::DealtShare { share, pedersen, share_hashes })), Some(dealt)) =>
-				match check_dealt(dealt, t, i, &share, &pedersen, &share_hashes) {
-					Ok(value) => (value, true),
+				match check_dealt(dealt, n, i, &share, &pedersen, &share_hashes) {
+					Ok((value, its_degree)) => {
+						degree = its_degree;
+						(value, true)
+					},
 					Err(e) => {
 						eprintln!("member #{i} ({peer}) handed a false share, left out: {e}");
 						refusals.push(format!("{peer}: a false share ({e})"));
@@ -925,14 +972,26 @@ async fn reconstruct_from(node: &ClientNode, members: &[PeerId], dealt: Option<D
 		};
 		answers.push((i as u64 + 1, share.0, share.1));
 	}
+	if !spdz.is_empty() {
+		// An SPDZ output: the sum of every member's share, which only all of them give; the
+		// check shows whether a member altered its share, not which one.
+		if spdz.len() < n {
+			return Err(format!("{} of {n} members handed their share of an SPDZ output, which needs all; refused: {}", spdz.len(), refusals.join("; ")));
+		}
+		let value = reconstruct_output(&spdz).map_err(|e| format!("{SHARES_DISAGREE}: {e}"))?;
+		return to_u128(value).ok_or_else(|| "the value does not fit in 128 bits".into());
+	}
 	let checked: Vec<_> = answers.iter().filter(|a| a.2).collect();
-	if checked.len() > t {
-		// Checked against the commitments: any t + 1 lie on the dealer's polynomial, so
-		// interpolate at 0 from the first t + 1 (a member that answers without commitments
+	if checked.len() > degree {
+		// Checked against the commitments: any degree + 1 lie on the dealer's polynomial, so
+		// interpolate at 0 from the first of them (a member that answers without commitments
 		// cannot push the value off them).
-		let xs: Vec<Fr> = checked[..=t].iter().map(|a| Fr::from(a.0)).collect();
+		let xs: Vec<Fr> = checked[..=degree].iter().map(|a| Fr::from(a.0)).collect();
 		let value: Fr = lagrange_coefficients(&xs, Fr::from(0u64)).iter().zip(&checked).map(|(l, a)| *l * a.1).sum();
 		return to_u128(value).ok_or_else(|| "the value does not fit in 128 bits".into());
+	}
+	if degree == n - 1 {
+		return Err(format!("{} of {n} members handed a true share of a secret shared for a dishonest majority, which needs all; refused: {}", checked.len(), refusals.join("; ")));
 	}
 	if answers.len() < 2 * t + 1 {
 		let needed = if dealt.is_some() { format!("{} checked or {}", t + 1, 2 * t + 1) } else { (2 * t + 1).to_string() };
@@ -949,13 +1008,17 @@ async fn reconstruct_from(node: &ClientNode, members: &[PeerId], dealt: Option<D
 	to_u128(decoded.secret).ok_or_else(|| "the value does not fit in 128 bits".into())
 }
 
-/// Member `member`'s share of a dealt secret, if the commitments it came with are the
-/// registered ones and the share lies on them (Pedersen VSS).
-fn check_dealt(dealt: Dealt, t: usize, member: usize, share: &[u8], pedersen: &[u8], share_hashes: &[H256]) -> Result<Fr, String> {
+/// Member `member`'s share of a dealt secret of a committee of `n`, if the commitments it came
+/// with are the registered ones and the share lies on them (Pedersen VSS), with the sharing's
+/// degree (t, or n − 1 for a dishonest majority).
+fn check_dealt(dealt: Dealt, n: usize, member: usize, share: &[u8], pedersen: &[u8], share_hashes: &[H256]) -> Result<(Fr, usize), String> {
 	if commitment(pedersen, share_hashes) != dealt.commitment {
 		return Err("its commitments are not the secret's registered ones".into());
 	}
 	let elements = decode_all::<Fr>(share, member).map_err(|e| e.to_string())?;
-	committed_input::check(share_bits(dealt.kind), t, member, pedersen, &elements, &mut rand::thread_rng()).map_err(|e| e.to_string())?;
-	Ok(elements[0])
+	let tagged = committed_input::dealt_for_dishonest_majority(pedersen, n);
+	let degree = if tagged { n - 1 } else { (n - 1) / 2 };
+	let item = committed_input::ToCheck { bits: share_bits(dealt.kind), tagged, commitments: pedersen, share: &elements };
+	committed_input::check_many(&[item], degree, member, &mut rand::thread_rng()).remove(0).map_err(|e| e.to_string())?;
+	Ok((elements[0], degree))
 }

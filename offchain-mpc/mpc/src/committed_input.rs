@@ -110,6 +110,15 @@ pub fn deal_tagged(value: u128, bits: Option<u32>, n: usize, rng: &mut dyn RngCo
 	Ok(encode(&vss::deal(&vector, n - 1, &points(n), rng), bits.map(|b| b as usize)))
 }
 
+/// Whether a dealing for a committee of `members` was made for a dishonest majority
+/// ([`deal_tagged`]): its commitments are n points (degree n − 1) rather than t + 1. The
+/// secret's registered commitment binds them, so every member reads the same answer. (With fewer
+/// than three members the two degrees coincide; such committees keep nothing secret and
+/// workers refuse them.)
+pub fn dealt_for_dishonest_majority(commitments: &[u8], members: usize) -> bool {
+	members >= 3 && commitments.len() == members * POINT_BYTES
+}
+
 /// The elements an owner deals for `value`: its bits, or the field element.
 fn dealt_values(value: u128, bits: Option<u32>) -> Result<Vec<Fr>, InputShareError> {
 	match bits {

@@ -37,8 +37,9 @@ use std::sync::LazyLock;
 /// The bytes of one compressed G1 point.
 pub const POINT_BYTES: usize = 48;
 
-/// The longest vector a sharing commits to (a 128-bit integer's bits).
-pub const MAX_VECTOR: usize = 128;
+/// The longest vector a sharing commits to: a 128-bit integer's bits with its owner's MAC for a
+/// dishonest majority (the key, a tag per bit and the key's tag: [`crate::committed_input`]).
+pub const MAX_VECTOR: usize = 2 * 128 + 2;
 
 /// Try-and-increment over blake2b(`prefix` ‖ counter) as an x coordinate, cofactor cleared: a
 /// point of the prime-order group whose discrete logarithm nobody knows.

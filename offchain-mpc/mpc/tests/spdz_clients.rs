@@ -249,3 +249,15 @@ fn an_owners_input_without_bits_cannot_fill_a_typed_slot() {
 	}
 	assert!(run(n, held, false).into_iter().all(|r| matches!(r, Err(MpcError::InvalidCircuit(_)))));
 }
+
+#[test]
+fn every_width_up_to_u128_can_be_dealt_for_a_dishonest_majority() {
+	let mut rng = ChaCha20Rng::seed_from_u64(11);
+	for bits in [Some(1), Some(64), Some(128), None] {
+		let dealing = committed_input::deal_tagged(u128::MAX >> (128 - bits.unwrap_or(128)), bits, 4, &mut rng).unwrap();
+		for member in 0..4 {
+			let item = ToCheck { bits, tagged: true, commitments: &dealing.commitments, share: &dealing.shares[member] };
+			assert_eq!(committed_input::check_many(&[item], 3, member, &mut rng), vec![Ok(())], "{bits:?}");
+		}
+	}
+}

@@ -77,18 +77,18 @@ impl WorkerService {
 		// ones. Curve arithmetic, off the async executor.
 		let checked = tokio::task::spawn_blocking(move || {
 			let mut verdicts: Vec<Result<(), String>> = checks.iter().map(|c| c.as_ref().map(|_| ()).map_err(Clone::clone)).collect();
-			// One batch per (member index, degree): in practice the whole request.
-			let mut groups: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+			// One batch per (member index, degree, MAC'd or not): in practice the whole request.
+			let mut groups: BTreeMap<(usize, usize, bool), Vec<usize>> = BTreeMap::new();
 			for (i, opened) in checks.iter().enumerate() {
-				if let Ok((_, me, t, _)) = opened {
-					groups.entry((*me, *t)).or_default().push(i);
+				if let Ok((_, me, sharing, _)) = opened {
+					groups.entry((*me, sharing.0, sharing.1)).or_default().push(i);
 				}
 			}
-			for ((me, t), indices) in groups {
+			for ((me, t, tagged), indices) in groups {
 				let items: Vec<ToCheck> = indices
 					.iter()
 					.filter_map(|i| checks[*i].as_ref().ok())
-					.map(|(d, _, _, elements)| ToCheck { bits: share_bits(d.kind), tagged: false, commitments: &d.pedersen, share: elements })
+					.map(|(d, _, _, elements)| ToCheck { bits: share_bits(d.kind), tagged, commitments: &d.pedersen, share: elements })
 					.collect();
 				for (i, verdict) in indices.iter().zip(committed_input::check_many(&items, t, me, &mut rand::thread_rng())) {
 					verdicts[*i] = verdict.map_err(|e| format!("refusing the share: {e}"));
@@ -128,8 +128,10 @@ impl WorkerService {
 	}
 
 	/// The cheap checks of a delivered share (its place in the committee, its hash in the
-	/// commitment, its kind) and its opened elements, with this member's index and the degree.
-	fn open_share(&self, d: ShareDelivery, members: Option<&[AccountId32]>) -> Result<(ShareDelivery, usize, usize, Vec<Fr>), String> {
+	/// commitment, its kind) and its opened elements, with this member's index and the sharing:
+	/// its degree and whether the owner dealt it for a dishonest majority (degree n − 1, with
+	/// its MAC) or an honest one (degree t).
+	fn open_share(&self, d: ShareDelivery, members: Option<&[AccountId32]>) -> Result<(ShareDelivery, usize, (usize, bool), Vec<Fr>), String> {
 		let worker = &self.0;
 		let members = members.ok_or("unknown committee")?;
 		let me = members.iter().position(|m| *m == worker.account()).ok_or("this worker is not in that committee")?;
@@ -149,8 +151,9 @@ impl WorkerService {
 		let plain = sealed::open(&worker.keys.encryption, &share_context(d.identity, d.committee, d.index), &d.sealed)
 			.ok_or("the share is not sealed to this worker's key")?;
 		let elements = decode_all::<Fr>(&plain, 0).map_err(|e| format!("the share is not field elements: {e}"))?;
-		let t = (members.len() - 1) / 2;
-		Ok((d, me, t, elements))
+		let n = members.len();
+		let sharing = if committed_input::dealt_for_dishonest_majority(&d.pedersen, n) { (n - 1, true) } else { ((n - 1) / 2, false) };
+		Ok((d, me, sharing, elements))
 	}
 
 	/// Hands this worker's share of a secret to the account whose declassification the chain

@@ -4,16 +4,20 @@
 
 use crate::{store::HeldShare, worker::Worker};
 use codec::{Decode, Encode};
-use enigma_chain::offchain::{new_secret_id, share_width, submitter_value, ValueKind, WorkerRequest, WorkerResponse};
+use enigma_chain::offchain::{new_secret_id, share_bits, share_width, submitter_value, ValueKind, WorkerRequest, WorkerResponse};
 use enigma_lang::{
-	manifest::{InputSlot, InputSource, OutputSlot, OutputTarget, Prices},
+	manifest::{InputSlot, InputSource, OutputSlot, OutputTarget, Prices, Security},
 	ChainFacts, PublicArg,
 };
 use enigma_mpc::{
 	circuit::{execute_held, HeldInput, HeldOutput},
+	committed_input,
 	field::{decode_all, to_bytes, to_u128, Fr},
 	honest::Malicious,
-	transport::faulty::Faulty,
+	mascot::Mascot,
+	preprocessing::Plan,
+	spdz::Spdz,
+	transport::{faulty::Faulty, Net},
 	Mpc, MpcError,
 };
 use enigma_p2p::PeerId;
@@ -166,14 +170,11 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 		if view.gas_limit < quote {
 			return Err(TaskError::Invalid(format!("the gas limit {} is below the quote {quote}", view.gas_limit)));
 		}
-		// Running it under honest-majority Shamir would give it less privacy than it asks for.
-		if manifest.security == enigma_lang::manifest::Security::DishonestMajority {
-			return Err(TaskError::Invalid("the contract asks for a dishonest majority (SPDZ), which workers do not run yet".into()));
-		}
 		if let Some(slot) = manifest.outputs.iter().find(|o| matches!(o.target, OutputTarget::Data { .. })) {
 			return Err(format!("output {}: DHT writes from a contract are not supported; keep the value secret-shared with MPC.set", slot.name).into());
 		}
 		let inputs = gather_inputs(&worker, &view, &manifest.inputs, circuit.parties(), me).await?;
+		inputs.fit(manifest.security)?;
 		Ok((circuit, manifest, quote, inputs))
 	};
 	let (circuit, manifest, quote, inputs) = tokio::select! {
@@ -188,8 +189,10 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	let dht = worker.dht.get().ok_or(TaskError::Local("the DHT is not running".into()))?.clone();
 	let n = view.members.len();
 	let t = (n - 1) / 2;
-	tracing::info!(target: "worker", "task {task:?}: running {entry} with {n} members (t = {t}), {} gates", circuit.gates.len());
-	let runs = Runs { worker: worker.clone(), dht, task, circuit: Arc::new(circuit), held: Arc::new(held), peers: peers.clone(), accounts: view.members.clone(), me, t };
+	let spdz = manifest.security == Security::DishonestMajority;
+	let protocol = if spdz { "SPDZ on MASCOT preprocessing".to_string() } else { format!("Shamir, t = {t}") };
+	tracing::info!(target: "worker", "task {task:?}: running {entry} with {n} members ({protocol}), {} gates", circuit.gates.len());
+	let runs = Runs { worker: worker.clone(), dht, task, circuit: Arc::new(circuit), held: Arc::new(held), peers: peers.clone(), accounts: view.members.clone(), me, t, spdz };
 	// The runs without each member that completed so far, should the deadline come first.
 	let completed = Completed::default();
 
@@ -204,6 +207,9 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 		Ok(match runs.run(&everyone, FIRST_RUN_TIMEOUT).await? {
 			Ok(done) => vec![(done, everyone)],
 			Err(e @ MpcError::InputOutOfRange { .. }) => return Err(inputs.failure(e)),
+			// Shared with degree n − 1, the inputs need every member: SPDZ stops at the first
+			// failure (security with abort).
+			Err(e) if spdz => return Err(inputs.failure(e)),
 			Err(e) => {
 				let continuing = continuing_after(&worker, task, &e, &peers, me).await;
 				if continuing.len() < 2 * t + 1 {
@@ -445,6 +451,9 @@ struct Runs {
 	accounts: Vec<AccountId>,
 	me: usize,
 	t: usize,
+	/// The contract asks for a dishonest majority: SPDZ, on MASCOT preprocessing the run makes
+	/// first, instead of maliciously secure Shamir.
+	spdz: bool,
 }
 
 /// A run's outputs, its statistics and the digest of every value it opened.
@@ -466,7 +475,7 @@ impl Runs {
 		let position = running.iter().position(|m| *m == self.me).unwrap_or_default();
 		let faults = self.worker.misbehave.map(|mode| mode.faults(position, running.len(), first)).unwrap_or_default();
 		let transport = Faulty::new(channel, faults);
-		let (circuit, held, t) = (self.circuit.clone(), self.held.clone(), self.t);
+		let (circuit, held, t, spdz) = (self.circuit.clone(), self.held.clone(), self.t, self.spdz);
 		let (worker, task, me, running) = (self.worker.clone(), self.task, self.me, running.to_vec());
 		let accused = |m: usize| (self.accounts[m].clone(), self.peers[m]);
 		let suspects: Vec<_> = running.iter().map(|m| accused(*m)).collect();
@@ -474,6 +483,16 @@ impl Runs {
 		// nor the report of a frame it could not decode.
 		let outcome = tokio::spawn(async move {
 			let outcome = tokio::task::spawn_blocking(move || {
+				if spdz {
+					// Only ever with every member, at points 1..n ([`Spdz`]'s adoption).
+					let mut net = Net::new(transport);
+					let brought: Vec<&HeldInput<Fr>> = held.iter().flatten().collect();
+					let plan = Plan::for_held(&circuit, n, &brought);
+					let preprocessed = Mascot::<Fr>::setup(&mut net)?.generate(&mut net, &plan)?;
+					let mut mpc = Spdz::new(net, preprocessed);
+					let outputs = execute_held(&mut mpc, &circuit, &held)?;
+					return Ok::<_, MpcError>((outputs, mpc.stats(), mpc.opened_digest().unwrap_or_default()));
+				}
 				let mut mpc = Malicious::<Fr, _>::with_points(transport, t, &points)?;
 				let outputs = execute_held(&mut mpc, &circuit, &held)?;
 				Ok::<_, MpcError>((outputs, mpc.stats(), mpc.opened_digest().unwrap_or_default()))
@@ -583,6 +602,24 @@ struct Inputs {
 }
 
 impl Inputs {
+	/// Whether the inputs were shared for the security the contract asks for: with degree n − 1
+	/// and their owners' MACs for a dishonest majority (SPDZ), with degree t otherwise. Public
+	/// values (`L.get`) enter SPDZ without a MAC, which it does not take yet.
+	fn fit(&self, security: Security) -> Result<(), TaskError> {
+		let dishonest = security == Security::DishonestMajority;
+		for (party, held) in self.held.iter().enumerate() {
+			for (index, input) in held.iter().enumerate() {
+				match (dishonest, input.mac.is_some(), self.positions[party][index]) {
+					(true, false, None) => return Err(TaskError::Invalid("a dishonest-majority contract cannot read the public ledger (L.get) yet".into())),
+					(true, false, Some(k)) => return Err(TaskError::Invalid(format!("input #{k} was shared for an honest majority; the contract asks for a dishonest majority (share it with --security dishonest-majority)"))),
+					(false, true, k) => return Err(TaskError::Invalid(format!("input #{} was shared for a dishonest majority; the contract runs with an honest majority", k.unwrap_or_default()))),
+					_ => {},
+				}
+			}
+		}
+		Ok(())
+	}
+
 	/// Why a run failed, as the chain hears it: a range check that failed after every integrity
 	/// check passed is the owner's doing if the value is one of the task's inputs.
 	fn failure(&self, e: MpcError) -> TaskError {
@@ -690,6 +727,9 @@ fn held_share(worker: &Worker, secret: &H256, info: &SecretView<AccountId>, me: 
 	let share = share.ok_or_else(|| format!("no share of input {secret:?}"))?;
 	let plain = share.open(&worker.keys.encryption).ok_or("a stored share no longer opens")?;
 	let elements = decode_all::<Fr>(&plain, me).map_err(|e| e.to_string())?;
+	if committed_input::dealt_for_dishonest_majority(&share.pedersen, info.members.len()) {
+		return committed_input::held_tagged(share_bits(share.kind), &elements).map_err(|e| format!("the stored share of {secret:?}: {e}"));
+	}
 	let value = *elements.first().ok_or_else(|| format!("the stored share of {secret:?} is empty"))?;
 	let bits = elements.get(1..share_width(share.kind)).map(<[Fr]>::to_vec).unwrap_or_default();
 	Ok(HeldInput { value, bits, mac: None })
@@ -754,9 +794,11 @@ fn settle_outputs(
 				settled.new_secrets.retain(|s| s.key != *key);
 				settled.new_secrets.push(NewSecret { key: *key, owner_input, kind });
 			},
-			(HeldOutput::Held { to, share, .. }, _) => {
+			(HeldOutput::Held { to, share, check }, _) => {
 				let recipient = inputs.owners.get(to).copied().flatten().ok_or_else(|| format!("output {name} is for party {to}, who has no input"))?;
-				settled.outputs.push((index as u32, crate::store::HeldOutput::seal(&public_key, &task, index as u32, recipient, &to_bytes(&[share]))));
+				// Under SPDZ the share comes with the recipient's check values (r, r·y, r·r).
+				let elements: Vec<Fr> = std::iter::once(share).chain(check.into_iter().flatten()).collect();
+				settled.outputs.push((index as u32, crate::store::HeldOutput::seal(&public_key, &task, index as u32, recipient, &to_bytes(&elements))));
 			},
 		}
 	}

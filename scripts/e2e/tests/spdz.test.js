@@ -1,0 +1,137 @@
+// A dishonest-majority contract end to end (issue #15): two owners share their wealth with a
+// committee of four workers for a dishonest majority (degree n − 1, each with its MAC); the
+// members run the millionaires' comparison with SPDZ on MASCOT preprocessing they make
+// themselves; the comparison is published and a private output reaches its owner, checked.
+// An input shared for an honest majority is refused by such a contract (and the other way
+// round), nobody is slashed for it, and the owner gets a secret shared this way back.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { Node, tempDir } from '../lib/node.js';
+import { submit } from '../lib/tx.js';
+import { Daemon, run, WORKER_BIN, CLIENT_BIN } from '../lib/process.js';
+
+const UNIT = 10n ** 12n;
+const WEALTH = [7_000_123n, 5_000_456n];
+const ACCOUNTS = ['//Bob', '//Charlie', '//Dave', '//Ferdie'];
+
+// Who is richer, in public; the sum of both, for the first owner only.
+const DISHONEST = `contract Richer: dishonest_majority {
+    pub fn richer(alice: private u64 @ 0, bob: private u64 @ 1) {
+        output(reveal(alice > bob));
+        output_to(0, alice + bob);
+    }
+}
+`;
+
+let node, api, alice, workers = [], workerDirs = [], users = [];
+let committee, dishonest, honest;
+
+const enigma = async (args, input) => {
+  const r = await run(CLIENT_BIN, ['--rpc', node.wsUrl, ...args], input);
+  assert.equal(r.code, 0, `enigma ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout.toString().trim();
+};
+const bootstrap = () => ['--bootstrap', workers[0].address];
+const stakeOf = async (who) => (await api.query.workers.workers(who)).unwrap().stake.toBigInt();
+
+before(async () => {
+  assert.ok(WORKER_BIN && CLIENT_BIN, 'ENIGMA_WORKER and ENIGMA_CLIENT must be set (scripts/test.sh sets them)');
+  await cryptoWaitReady();
+  const keyring = new Keyring({ type: 'sr25519' });
+  alice = keyring.addFromUri('//Alice');
+  node = await new Node('spdz', ['--dev', '--dev-block-time', '1000']).start();
+  api = await node.api();
+  for (const [i, account] of ACCOUNTS.entries()) {
+    const dir = tempDir(`spdz-worker${i}`);
+    workerDirs.push(dir);
+    const keys = join(dir, 'keys');
+    assert.equal((await run(WORKER_BIN, ['key', 'generate', '--key-dir', keys, '--account', account])).code, 0);
+    const boot = workers.length ? ['--bootstrap', workers[0].address] : [];
+    workers.push(await new Daemon(WORKER_BIN, ['run', '--key-dir', keys, '--data-dir', dir, '--rpc', node.wsUrl, ...boot],
+      join(dir, 'worker.log')).start());
+  }
+  for (const wealth of WEALTH) {
+    const seed = '0x' + randomBytes(32).toString('hex');
+    users.push({ seed, pair: keyring.addFromSeed(Buffer.from(seed.slice(2), 'hex')), wealth });
+  }
+  for (const user of users) {
+    assert.equal((await submit(api, api.tx.balances.transferKeepAlive(user.pair.address, 1000n * UNIT), alice)).error, null);
+  }
+  const dir = tempDir('spdz-contracts');
+  const file = join(dir, 'richer.enigma');
+  writeFileSync(file, DISHONEST);
+  const honestFile = join(dir, 'richer-honest.enigma');
+  writeFileSync(honestFile, DISHONEST.replace(': dishonest_majority', ''));
+  committee = await enigma(['committee', 'request', '--size', '4', '--suri', '//Alice']);
+  dishonest = await enigma(['contract', 'deploy', file, '--suri', '//Alice']);
+  honest = await enigma(['contract', 'deploy', honestFile, '--suri', '//Alice']);
+  for (const user of users) {
+    user.identity = await enigma(['identity', 'create', '--suri', user.seed, '--member', `${alice.address}=compute`]);
+    await enigma(['identity', 'approve', user.identity, '--suri', '//Alice']);
+  }
+});
+
+after(async () => {
+  await Promise.all(workers.map((w) => w.stop()));
+  await api?.disconnect();
+  await node?.destroy();
+});
+
+const share = (user, security) => enigma(['secret', 'share', '--suri', user.seed, '--identity', user.identity,
+  '--committee', committee, '--type', 'u64', '--any-contract', '--security', security, '--value-file', '-', ...bootstrap()],
+  `${user.wealth}\n`);
+
+const submitTask = (contract, inputs) => enigma(['task', 'submit', '--contract', contract, '--entry', 'richer',
+  ...inputs.flatMap((s) => ['--input', s]), '--suri', '//Alice']);
+
+test('a dishonest-majority contract runs with SPDZ on inputs shared for it, and its private output reaches its owner', async () => {
+  const inputs = [];
+  for (const user of users) inputs.push(await share(user, 'dishonest-majority'));
+  const task = await submitTask(dishonest, inputs);
+  const result = JSON.parse(await enigma(['task', 'wait', task, '--suri', users[0].seed, ...bootstrap()]));
+  assert.equal(result.status, 'Completed', JSON.stringify(result));
+  assert.equal(result.public.out0, '1');
+  assert.deepEqual(result.private, { out1: String(WEALTH[0] + WEALTH[1]) });
+  // The second owner sees the comparison, not the first owner's output.
+  const other = JSON.parse(await enigma(['task', 'wait', task, '--suri', users[1].seed, ...bootstrap()]));
+  assert.deepEqual(other.private, {});
+  for (const dir of workerDirs) {
+    assert.match(readFileSync(join(dir, 'worker.log'), 'utf8'), /running richer with 4 members \(SPDZ on MASCOT preprocessing\)/);
+  }
+  // The owner gets its value back from all four members' checked shares.
+  const back = await run(CLIENT_BIN, ['--rpc', node.wsUrl, 'secret', 'declassify', inputs[1], '--suri', users[1].seed, ...bootstrap()]);
+  assert.equal(back.code, 0, back.stderr);
+  assert.equal(back.stdout.toString().trim(), String(WEALTH[1]));
+});
+
+test('inputs shared for the other security are refused as invalid, and nobody is slashed', async () => {
+  const members = (await api.query.workers.committees(Number(committee))).unwrap().map((m) => m.toString());
+  const before = await Promise.all(members.map(stakeOf));
+  const plain = [];
+  for (const user of users) plain.push(await share(user, 'honest-majority'));
+  // An honest-majority input in a dishonest-majority contract: Shamir's degree-t shares would
+  // give it less privacy than it asks for.
+  const refusedAsInvalid = async (task) => {
+    const r = await run(CLIENT_BIN, ['--rpc', node.wsUrl, 'task', 'wait', task, '--suri', '//Alice', ...bootstrap()]);
+    assert.equal(r.code, 1, r.stdout.toString());
+    assert.match(r.stderr.toString(), /the task failed: members gave up on it \(.*InvalidTask.*\); the gas was refunded/);
+  };
+  await refusedAsInvalid(await submitTask(dishonest, plain));
+  // And dishonest-majority inputs in an honest-majority contract.
+  const tagged = [];
+  for (const user of users) tagged.push(await share(user, 'dishonest-majority'));
+  await refusedAsInvalid(await submitTask(honest, tagged));
+  const logs = workerDirs.map((dir) => readFileSync(join(dir, 'worker.log'), 'utf8')).join('\n');
+  assert.match(logs, /was shared for an honest majority; the contract asks for a dishonest majority/);
+  assert.match(logs, /was shared for a dishonest majority; the contract runs with an honest majority/);
+  assert.deepEqual(await Promise.all(members.map(stakeOf)), before);
+  // The same inputs in the contract they were shared for still run.
+  const ok = JSON.parse(await enigma(['task', 'wait', await submitTask(honest, plain), '--suri', '//Alice', ...bootstrap()]));
+  assert.equal(ok.status, 'Completed', JSON.stringify(ok));
+  assert.equal(ok.public.out0, '1');
+});
