@@ -247,6 +247,7 @@ impl_runtime_apis! {
 				status: t.status,
 				result_root: pallet_secret_compute::Results::<Runtime>::get(task).map(|r| r.transcript_root),
 				prices: t.prices,
+				security: SecretCompute::task_security(&task),
 			})
 		}
 

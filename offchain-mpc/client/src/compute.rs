@@ -25,7 +25,7 @@ use enigma_mpc::{
 use enigma_p2p::{sealed, ClientNode, PeerId};
 use enigma_runtime::{AccountId, Balance, BlockNumber, Runtime, RuntimeCall, RuntimeEvent};
 use pallet_shared_identity::predicate::Node;
-use pallet_secret_compute::{runtime_api::TaskView, TaskResult, TaskStatus};
+use pallet_secret_compute::{runtime_api::TaskView, Security, TaskResult, TaskStatus};
 use pallet_workers::WorkerOf;
 use sp_core::{Pair, H256};
 use std::{collections::BTreeMap, path::PathBuf, time::Duration};
@@ -423,6 +423,7 @@ pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
 				committee,
 				compute_predicate: predicate.clone(),
 				secrets: dealt.try_into().map_err(|_| "a batch larger than the chain's")?,
+				security: if how == How::DishonestMajority { Security::DishonestMajority } else { Security::HonestMajority },
 			});
 			// The registrations stopped on an error: dealing more would only hand out shares
 			// nobody registers.
@@ -628,7 +629,7 @@ async fn declassify(ctx: &Ctx, secret: String, at: Option<String>, signing: Sign
 	let signature = pair.sign(&declassify_message(secret, &node.peer_id().to_bytes())).0;
 	// A secret a client dealt comes with Pedersen commitments; one a task made does not.
 	let dealt = view.origin.is_none().then_some(Dealt { commitment: view.commitment, kind: view.kind });
-	let value = reconstruct_from(&node, &peers, dealt, || WorkerRequest::Declassify { secret, who: who.clone(), at, signature }).await;
+	let value = reconstruct_from(&node, &peers, dealt, false, || WorkerRequest::Declassify { secret, who: who.clone(), at, signature }).await;
 	node.shutdown().await;
 	let value = value?;
 	println!("{value}");
@@ -748,6 +749,7 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 					"task": format!("{task:?}"), "status": format!("{:?}", view.status), "contract": format!("{:?}", view.contract),
 					"entry": String::from_utf8_lossy(&view.entry), "committee": view.committee, "deadline": view.deadline,
 					"gas_limit": view.gas_limit.to_string(),
+					"security": match view.security { Security::HonestMajority => "honest_majority", Security::DishonestMajority => "dishonest_majority" },
 				})
 			);
 		}
@@ -809,7 +811,8 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 					},
 					(Recipient::Party(_), _) => {
 						if let Some((pair, node)) = &collector {
-							if let Some(v) = collect_output(node, pair, task, index as u32, &peers).await {
+							let spdz = compiled.manifest.security == enigma_lang::manifest::Security::DishonestMajority;
+							if let Some(v) = collect_output(node, pair, task, index as u32, &peers, spdz).await {
 								private_out.insert(output.name.clone(), serde_json::json!(v.to_string()));
 							}
 						}
@@ -889,10 +892,10 @@ async fn completed_task(
 /// Each member's share of a private output, if the signer may read it; the value reconstructed
 /// from all of them (a false share corrected or detected). Members refuse signers that may not
 /// read it, so only a detected false share is worth saying.
-async fn collect_output(node: &ClientNode, pair: &sp_core::sr25519::Pair, task: H256, output: u32, members: &[PeerId]) -> Option<u128> {
+async fn collect_output(node: &ClientNode, pair: &sp_core::sr25519::Pair, task: H256, output: u32, members: &[PeerId], spdz: bool) -> Option<u128> {
 	let who = AccountId::from(pair.public());
 	let signature = pair.sign(&output_message(task, output, &node.peer_id().to_bytes())).0;
-	reconstruct_from(node, members, None, || WorkerRequest::Output { task, output, who: who.clone(), signature })
+	reconstruct_from(node, members, None, spdz, || WorkerRequest::Output { task, output, who: who.clone(), signature })
 		.await
 		.inspect_err(|e| if e.starts_with(SHARES_DISAGREE) { eprintln!("output #{output}: {e}") })
 		.ok()
@@ -916,8 +919,10 @@ struct Dealt {
 /// task's run holds nothing): with t or fewer of them lying, a false share is then always
 /// detected, and corrected and named when the answers allow it. An SPDZ output needs every
 /// member's share and its check values ([`reconstruct_output`]): a member that altered its
-/// share is detected, not named. Errors name the members that refused.
-async fn reconstruct_from(node: &ClientNode, members: &[PeerId], dealt: Option<Dealt>, request: impl Fn() -> WorkerRequest) -> Result<u128, String> {
+/// share is detected, not named. Whether the value is an SPDZ output (`spdz`) comes from the
+/// contract the client checked, never from the answers' shape. Errors name the members that
+/// refused.
+async fn reconstruct_from(node: &ClientNode, members: &[PeerId], dealt: Option<Dealt>, spdz_output: bool, request: impl Fn() -> WorkerRequest) -> Result<u128, String> {
 	let n = members.len();
 	let t = (n - 1) / 2;
 	// (point, share, whether it was checked against the dealer's commitments)
@@ -937,12 +942,12 @@ async fn reconstruct_from(node: &ClientNode, members: &[PeerId], dealt: Option<D
 			},
 			// A share without commitments (a task's output or secret); an SPDZ output's share
 			// comes with r, r·y and r·r.
-			(Ok(Ok(WorkerResponse::OutputShare(bytes))), None) => match decode_all::<Fr>(&bytes, i).ok().as_deref() {
-				Some(&[value, r, w, v]) => {
+			(Ok(Ok(WorkerResponse::OutputShare(bytes))), None) => match (spdz_output, decode_all::<Fr>(&bytes, i).ok().as_deref()) {
+				(true, Some(&[value, r, w, v])) => {
 					spdz.push((value, [r, w, v]));
 					continue;
 				},
-				Some(&[value, ..]) => (value, false),
+				(false, Some(&[value])) => (value, false),
 				_ => {
 					eprintln!("member #{i} ({peer}) handed a malformed share, left out");
 					refusals.push(format!("{peer}: a malformed share"));
@@ -972,7 +977,7 @@ async fn reconstruct_from(node: &ClientNode, members: &[PeerId], dealt: Option<D
 		};
 		answers.push((i as u64 + 1, share.0, share.1));
 	}
-	if !spdz.is_empty() {
+	if spdz_output {
 		// An SPDZ output: the sum of every member's share, which only all of them give; the
 		// check shows whether a member altered its share, not which one.
 		if spdz.len() < n {

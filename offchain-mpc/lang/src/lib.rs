@@ -121,7 +121,7 @@ pub fn compile_for(
 ) -> Result<Compiled, Diagnostic> {
 	let contract = parse(source)?;
 	let (circuit, mut manifest) = compiler::Compiler::compile(&contract, entry, public, min_parties, facts)?;
-	manifest.gas = Some(Gas::price(circuit.cost_at(threshold_of(committee)), prices));
+	manifest.gas = Some(Gas::price(circuit.cost_at(threshold_of(committee)), prices, manifest.security));
 	manifest.code_hash = code_hash(source);
 	Ok(Compiled { circuit, manifest })
 }

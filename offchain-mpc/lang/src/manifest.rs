@@ -92,18 +92,34 @@ pub struct Gas {
 	/// Random bits dealt for masked openings (their combination is in `muls`; not priced apart).
 	pub bits: u64,
 	pub rounds: u64,
+	/// Under a dishonest majority: the preprocessing the members make for the run (a triple per
+	/// multiplication, two per random bit, and the inputs' MAC checks), each priced at
+	/// [`TRIPLE_PRICE`] multiplications. 0 under an honest majority.
+	pub triples: u64,
 	/// Σ count × price, in plancks.
 	pub total: u128,
 }
 
+/// What one SPDZ triple made with MASCOT costs, in multiplications' prices. A parameter, not a
+/// measurement: at n = 4 a triple costs each member about 230 KB and a Shamir multiplication
+/// about 100 bytes (`docs/benchmarks.md`), and a task's triples are counted from its circuit
+/// (one per multiplication and input, two per random bit), so a dishonest-majority task is
+/// quoted in the order of what its preprocessing costs the members rather than as a Shamir run.
+pub const TRIPLE_PRICE: u128 = 1_000;
+
 impl Gas {
-	pub fn price(cost: Cost, prices: &Prices) -> Self {
+	pub fn price(cost: Cost, prices: &Prices, security: Security) -> Self {
+		let triples = match security {
+			Security::HonestMajority => 0,
+			Security::DishonestMajority => cost.muls + 2 * cost.bits + cost.inputs,
+		};
 		let total = cost.adds as u128 * prices.add +
 			cost.muls as u128 * prices.mul +
 			cost.opens as u128 * prices.open +
 			cost.inputs as u128 * prices.input +
-			cost.rounds as u128 * prices.round;
-		Self { adds: cost.adds, muls: cost.muls, opens: cost.opens, inputs: cost.inputs, bits: cost.bits, rounds: cost.rounds, total }
+			cost.rounds as u128 * prices.round +
+			triples as u128 * prices.mul * TRIPLE_PRICE;
+		Self { adds: cost.adds, muls: cost.muls, opens: cost.opens, inputs: cost.inputs, bits: cost.bits, rounds: cost.rounds, triples, total }
 	}
 }
 

@@ -242,6 +242,12 @@ fn a_contract_states_the_security_it_needs() {
 	assert!(serde_json::to_string(&compiled.manifest).unwrap().contains("\"security\":\"dishonest_majority\""));
 	let given = inputs(&[("alice", &[3_000_000]), ("bob", &[2_999_999])]);
 	assert_eq!(run::mpc(&compiled, &given, Protocol::Spdz).unwrap()[0].value, 1);
+	// Its quote prices the preprocessing the members make for it.
+	let honest = compile(&millionaires(""), "richer", &BTreeMap::new(), 2).unwrap().manifest.gas.unwrap();
+	let dishonest = compiled.manifest.gas.unwrap();
+	assert_eq!(honest.triples, 0);
+	assert_eq!(dishonest.triples, dishonest.muls + 2 * dishonest.bits + dishonest.inputs);
+	assert_eq!(dishonest.total - honest.total, dishonest.triples as u128 * Prices::default().mul * enigma_lang::manifest::TRIPLE_PRICE);
 	let unknown = security(": fair").unwrap_err();
 	assert!(unknown.message.contains("unknown security `fair`"), "{}", unknown.message);
 

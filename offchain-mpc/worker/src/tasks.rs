@@ -173,6 +173,15 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 		if let Some(slot) = manifest.outputs.iter().find(|o| matches!(o.target, OutputTarget::Data { .. })) {
 			return Err(format!("output {}: DHT writes from a contract are not supported; keep the value secret-shared with MPC.set", slot.name).into());
 		}
+		// The chain decides the result by the security it read from the contract's header (every
+		// member's vote for a dishonest majority): the compiler must have read the same.
+		let on_chain = match view.security {
+			pallet_secret_compute::Security::HonestMajority => Security::HonestMajority,
+			pallet_secret_compute::Security::DishonestMajority => Security::DishonestMajority,
+		};
+		if manifest.security != on_chain {
+			return Err(TaskError::Invalid(format!("the contract asks for {:?}, the chain registered it for {on_chain:?}", manifest.security)));
+		}
 		let inputs = gather_inputs(&worker, &view, &manifest.inputs, circuit.parties(), me).await?;
 		inputs.fit(manifest.security)?;
 		Ok((circuit, manifest, quote, inputs))

@@ -133,7 +133,7 @@ mod benchmarks {
 		let (who, identity) = requester::<T>();
 		let committee = T::BenchmarkHelper::committee_of(T::MaxCommitteeSize::get());
 		let batch: Vec<(H256, ValueKind)> = (0..n).map(|i| (H256(sp_io::hashing::blake2_256(&i.to_le_bytes())), ValueKind::Int { bits: 64 })).collect();
-		Pallet::<T>::register_secrets(RawOrigin::Signed(who).into(), identity, committee, BoundedVec::truncate_from(vec![predicate::Node::Always]), BoundedVec::truncate_from(batch))
+		Pallet::<T>::register_secrets(RawOrigin::Signed(who).into(), identity, committee, BoundedVec::truncate_from(vec![predicate::Node::Always]), BoundedVec::truncate_from(batch), Security::DishonestMajority)
 			.expect("allowed");
 		let secrets: Vec<H256> = Secrets::<T>::iter_keys().collect();
 		let members = T::Workers::committee(committee).expect("formed");

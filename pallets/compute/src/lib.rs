@@ -18,6 +18,12 @@
 //!   the task only: it gets nothing). Past
 //!   the deadline a pending task fails, the requester is refunded and members who did not
 //!   answer are slashed for Timeout.
+//! * Security ([`Security`]): a contract whose header says `contract Name: dishonest_majority`
+//!   ([`contract_security`]) runs with SPDZ on secrets registered for a dishonest majority
+//!   (`register_secrets(.., Security::DishonestMajority)`: shared with degree n − 1). Its
+//!   members may all but one be colluders, so a majority's word proves nothing: such a task
+//!   completes only with every member's vote, any disagreement fails it without slashing
+//!   anyone, and no number of members claiming `BadInput` rejects a secret shared this way.
 //! * Gas: the price of each operation of a compiled circuit (add, multiplication, opening,
 //!   input, round) is a governance parameter; the `price_table` runtime API gives clients the
 //!   table to quote a contract call exactly before submitting it (`enigma-lang compile --emit
@@ -86,6 +92,46 @@ pub enum ValueKind {
 impl ValueKind {
 	pub fn is_valid(&self) -> bool {
 		!matches!(self, ValueKind::Int { bits } if *bits == 0 || *bits > 128)
+	}
+}
+
+/// Whom a secret's or a contract's privacy holds against.
+#[derive(Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, Default, TypeInfo, MaxEncodedLen)]
+pub enum Security {
+	/// Fewer than half the committee collude: shared with degree t, computed with maliciously
+	/// secure Shamir; a quorum of the committee decides a task's result.
+	#[default]
+	HonestMajority,
+	/// All members but one may collude: shared with degree n − 1 and the owner's MAC, computed
+	/// with SPDZ. Every member must agree on a result (a colluding majority could otherwise
+	/// outvote the honest member), and a disagreement fails the task without blaming anyone.
+	DishonestMajority,
+}
+
+/// The security a contract's source asks for, from its header: `contract Name: dishonest_majority`
+/// (after whitespace and `//` comments); anything else is an honest majority. The workers'
+/// compiler reads the same header, and a task whose contract it reads otherwise is refused.
+pub fn contract_security(code: &[u8]) -> Security {
+	/// Past whitespace and `//` comments.
+	fn blank(mut rest: &[u8]) -> &[u8] {
+		loop {
+			let trimmed = rest.trim_ascii_start();
+			let Some(comment) = trimmed.strip_prefix(b"//") else { return trimmed };
+			rest = comment.iter().position(|b| *b == b'\n').map_or(&[][..], |end| &comment[end..]);
+		}
+	}
+	/// The identifier `rest` starts with, and what follows it.
+	fn word(rest: &[u8]) -> (&[u8], &[u8]) {
+		rest.split_at(rest.iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'_').count())
+	}
+	let (keyword, rest) = word(blank(code));
+	if keyword != b"contract" {
+		return Security::HonestMajority;
+	}
+	let (_name, rest) = word(blank(rest));
+	match blank(rest).strip_prefix(b":").map(|rest| word(blank(rest)).0) {
+		Some(b"dishonest_majority") => Security::DishonestMajority,
+		_ => Security::HonestMajority,
 	}
 }
 
@@ -393,6 +439,19 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Contracts<T: Config> = StorageMap<_, Identity, H256, BoundedVec<u8, T::MaxCodeSize>>;
 
+	/// Contracts whose header asks for a dishonest majority ([`contract_security`]).
+	#[pallet::storage]
+	pub type DishonestContracts<T: Config> = StorageMap<_, Identity, H256, ()>;
+
+	/// Secrets shared for a dishonest majority (degree n − 1 with the owner's MAC).
+	#[pallet::storage]
+	pub type DishonestSecrets<T: Config> = StorageMap<_, Identity, H256, ()>;
+
+	/// Tasks of dishonest-majority contracts, until pruned: every member must agree on the
+	/// result, and on a rejected input.
+	#[pallet::storage]
+	pub type DishonestTasks<T: Config> = StorageMap<_, Identity, H256, ()>;
+
 	/// Who deployed a contract, the deposit held for its code, and its pending tasks.
 	#[pallet::storage]
 	pub type ContractInfo<T: Config> = StorageMap<_, Identity, H256, (T::AccountId, BalanceOf<T>, u32)>;
@@ -613,7 +672,7 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// Publish a secret contract's code; it is known by its blake2-256 hash.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::register_contract(code.len() as u32))]
+		#[pallet::weight(T::WeightInfo::register_contract(code.len() as u32).saturating_add(T::DbWeight::get().writes(1)))]
 		pub fn register_contract(origin: OriginFor<T>, code: Vec<u8>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::ensure_can_pay(&who)?;
@@ -623,6 +682,9 @@ pub mod pallet {
 			let hash = H256(sp_io::hashing::blake2_256(&code));
 			ensure!(!Contracts::<T>::contains_key(hash), Error::<T>::ContractExists);
 			let deposit = Self::hold_deposit(&who, code.len() + 48)?;
+			if contract_security(&code) == Security::DishonestMajority {
+				DishonestContracts::<T>::insert(hash, ());
+			}
 			Contracts::<T>::insert(hash, code);
 			ContractInfo::<T>::insert(hash, (who, deposit, 0));
 			Self::deposit_event(Event::ContractRegistered { contract: hash, size });
@@ -632,7 +694,7 @@ pub mod pallet {
 		/// Remove a contract the caller deployed, once no task of it is pending; its deposit
 		/// goes back. Secrets allowed for it stay (nobody can run it any more).
 		#[pallet::call_index(8)]
-		#[pallet::weight(T::WeightInfo::remove_contract())]
+		#[pallet::weight(T::WeightInfo::remove_contract().saturating_add(T::DbWeight::get().writes(1)))]
 		pub fn remove_contract(origin: OriginFor<T>, contract: H256) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let (deployer, deposit, pending) = ContractInfo::<T>::get(contract).ok_or(Error::<T>::UnknownContract)?;
@@ -640,6 +702,7 @@ pub mod pallet {
 			ensure!(pending == 0, Error::<T>::ContractInUse);
 			Contracts::<T>::remove(contract);
 			ContractInfo::<T>::remove(contract);
+			DishonestContracts::<T>::remove(contract);
 			Self::release_deposit(&who, deposit);
 			Self::deposit_event(Event::ContractRemoved { contract });
 			Ok(())
@@ -658,24 +721,28 @@ pub mod pallet {
 			kind: ValueKind,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::register(who, identity, committee, compute_predicate, &[(commitment, kind)])
+			Self::register(who, identity, committee, compute_predicate, &[(commitment, kind)], Security::HonestMajority)
 		}
 
 		/// Register many values secret-shared with `committee`, under one compute predicate, in
 		/// one transaction (needs Store on `identity`): each as [`Pallet::register_secret`] would,
-		/// all or none. Sharing a dataset takes a transaction per `MaxSecretBatch` values.
+		/// all or none, shared for `security` (a single value shared for a dishonest majority is
+		/// a batch of one). Sharing a dataset takes a transaction per `MaxSecretBatch` values.
 		#[pallet::call_index(10)]
-		#[pallet::weight(T::WeightInfo::register_secrets(secrets.len() as u32).saturating_add(T::Identity::check_weight()).saturating_add(T::DbWeight::get().reads_writes(2, 2)))]
+		#[pallet::weight(T::WeightInfo::register_secrets(secrets.len() as u32)
+			.saturating_add(T::Identity::check_weight())
+			.saturating_add(T::DbWeight::get().reads_writes(2, 2 + secrets.len() as u64)))]
 		pub fn register_secrets(
 			origin: OriginFor<T>,
 			identity: H256,
 			committee: CommitteeId,
 			compute_predicate: Predicate<T::AccountId, BlockNumberFor<T>>,
 			secrets: BoundedVec<(H256, ValueKind), T::MaxSecretBatch>,
+			security: Security,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(!secrets.is_empty(), Error::<T>::EmptyBatch);
-			Self::register(who, identity, committee, compute_predicate, &secrets)
+			Self::register(who, identity, committee, compute_predicate, &secrets, security)
 		}
 
 		/// A committee member confirms it holds its share of `secret`.
@@ -814,6 +881,9 @@ pub mod pallet {
 				}
 			});
 			T::Workers::note_task(committee, true);
+			if DishonestContracts::<T>::contains_key(contract) {
+				DishonestTasks::<T>::insert(task, ());
+			}
 			// The consents this task used are used up.
 			for (owner, signers) in &owners {
 				if !signers.is_empty() {
@@ -885,7 +955,7 @@ pub mod pallet {
 			runs.try_insert(0, result.transcript_root).map_err(|_| Error::<T>::InvalidResult)?;
 			ensure!(runs.len() <= members.len(), Error::<T>::InvalidResult);
 			ensure!(runs.iter().enumerate().all(|(i, r)| !runs[..i].contains(r)), Error::<T>::InvalidResult);
-			let quorum = T::Workers::quorum(members.len() as u32);
+			let quorum = Self::quorum(&task, members.len());
 			let before = Self::agreed(&task, quorum);
 			let outcome = result.outcome();
 			Submissions::<T>::insert(task, &who, (outcome, runs));
@@ -922,9 +992,14 @@ pub mod pallet {
 				// t + 1 members (t = (n - 1) / 2, the corruption the committee tolerates) include
 				// an honest one, who says so only when the check failed after every integrity
 				// check passed.
+				// Under a dishonest majority, or for a secret shared for one, all of them: t + 1
+				// could all be colluders there.
 				let agreeing = Aborts::<T>::iter_prefix_values(task).filter(|r| *r == reason).count();
-				if agreeing > (members.len() - 1) / 2 {
-					let secret = info.inputs[k as usize];
+				let secret = info.inputs[k as usize];
+				let everyone = DishonestTasks::<T>::contains_key(task) || DishonestSecrets::<T>::contains_key(secret);
+				let needed = if everyone { members.len() } else { (members.len() - 1) / 2 + 1 };
+				if agreeing >= needed {
+					DishonestSecrets::<T>::remove(secret);
 					if let Some(bad) = Secrets::<T>::take(secret) {
 						// (Not necessarily ready: an owner may have removed the input and
 						// registered the same value again since the task was submitted.)
@@ -947,12 +1022,13 @@ pub mod pallet {
 		/// committee's members drop their shares and are free of it.
 		#[pallet::call_index(7)]
 		// Plus the permission check at the largest identity record (the benchmark's is small).
-		#[pallet::weight(T::WeightInfo::remove_secret().saturating_add(T::Identity::check_weight()))]
+		#[pallet::weight(T::WeightInfo::remove_secret().saturating_add(T::Identity::check_weight()).saturating_add(T::DbWeight::get().writes(1)))]
 		pub fn remove_secret(origin: OriginFor<T>, secret: H256) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let info = Secrets::<T>::get(secret).ok_or(Error::<T>::UnknownSecret)?;
 			ensure!(T::Identity::check(&who, &info.owner, Permission::Store, &[], None), Error::<T>::NoPermission);
 			Secrets::<T>::remove(secret);
+			DishonestSecrets::<T>::remove(secret);
 			Self::uncount(&info);
 			Self::release_deposit(&info.depositor, info.deposit);
 			Self::deposit_event(Event::SecretRemoved { secret });
@@ -1080,7 +1156,8 @@ pub mod pallet {
 		/// The reads commitments add to an answer: each member's commitment, reveal and abort
 		/// (`note_answer`, `can_complete`) and the reveal block, twice over.
 		pub(crate) fn answer_reads(members: u32) -> Weight {
-			T::DbWeight::get().reads(2 * (3 * members as u64 + 2))
+			// (And the task's security, read for its quorum, at most once per check.)
+			T::DbWeight::get().reads(2 * (3 * members as u64 + 2) + 4)
 		}
 
 		/// A reveal that completes a task: `submit_result`'s measured weight (every member paid),
@@ -1098,8 +1175,9 @@ pub mod pallet {
 		pub fn submit_task_weight(inputs: u32) -> Weight {
 			let owners = inputs.min(T::MaxInputOwners::get()) as u64;
 			T::WeightInfo::submit_task(inputs)
-				// The members' answers prepaid (the account and the total issuance).
-				.saturating_add(T::DbWeight::get().reads_writes(2, 2))
+				// The members' answers prepaid (the account and the total issuance), and the
+				// contract's security.
+				.saturating_add(T::DbWeight::get().reads_writes(3, 3))
 				.saturating_add(schedule_weight::<T>(T::MaxTasksPerBlock::get(), 32).saturating_mul(2))
 				.saturating_add(T::Identity::check_weight().saturating_add(T::DbWeight::get().writes(1)).saturating_mul(owners))
 		}
@@ -1192,7 +1270,7 @@ pub mod pallet {
 			let answered = members.iter().filter(|m| Self::answered(&task, m)).count();
 			if answered == members.len() {
 				RevealFrom::<T>::mutate(task, |from| *from = Some(from.map_or(now, |f| f.min(now))));
-			} else if RevealFrom::<T>::get(task).is_none() && Commitments::<T>::iter_prefix(task).count() >= T::Workers::quorum(members.len() as u32) as usize {
+			} else if RevealFrom::<T>::get(task).is_none() && Commitments::<T>::iter_prefix(task).count() >= Self::quorum(&task, members.len()) as usize {
 				RevealFrom::<T>::insert(task, now.saturating_add(T::RevealDelay::get()));
 			}
 		}
@@ -1222,6 +1300,15 @@ pub mod pallet {
 		fn ensure_can_pay(who: &T::AccountId) -> DispatchResult {
 			ensure!(T::Currency::balance(who) >= T::MinRequesterBalance::get(), Error::<T>::BalanceTooLow);
 			Ok(())
+		}
+
+		/// How many of a committee of `members` must vote for a run of `task`: the workers'
+		/// quorum (a majority), or all of them for a dishonest-majority task.
+		fn quorum(task: &H256, members: usize) -> u32 {
+			match Self::task_security(task) {
+				Security::DishonestMajority => members as u32,
+				Security::HonestMajority => T::Workers::quorum(members as u32),
+			}
 		}
 
 		/// The run a quorum of members voted for, if any, as (outcome, transcript root): the
@@ -1277,7 +1364,7 @@ pub mod pallet {
 		fn settle(task: H256) -> Option<(TaskOf<T>, Vec<T::AccountId>)> {
 			let info = Tasks::<T>::get(task).filter(|info| info.status == TaskStatus::Pending)?;
 			let members = T::Workers::committee(info.committee).unwrap_or_default();
-			match Self::agreed(&task, T::Workers::quorum(members.len() as u32)) {
+			match Self::agreed(&task, Self::quorum(&task, members.len())) {
 				Some(agreed) => {
 					Self::complete(task, info, agreed, &members);
 					None
@@ -1297,7 +1384,7 @@ pub mod pallet {
 				.filter(|m| !Submissions::<T>::contains_key(task, m) && !Aborts::<T>::contains_key(task, m))
 				.filter(|m| open || Commitments::<T>::contains_key(task, m))
 				.count();
-			best + undecided >= T::Workers::quorum(members.len() as u32) as usize
+			best + undecided >= Self::quorum(task, members.len()) as usize
 		}
 
 		/// The deadline passed without a settled quorum: complete the task if a quorum agrees,
@@ -1362,7 +1449,17 @@ pub mod pallet {
 				origin: s.origin,
 				acks: s.acks.into_inner(),
 				ready: s.ready,
+				security: if DishonestSecrets::<T>::contains_key(secret) { Security::DishonestMajority } else { Security::HonestMajority },
 			})
+		}
+
+		/// The security of the task's contract, as the chain read it at registration.
+		pub fn task_security(task: &H256) -> Security {
+			if DishonestTasks::<T>::contains_key(task) {
+				Security::DishonestMajority
+			} else {
+				Security::HonestMajority
+			}
 		}
 
 		/// Pending tasks whose committee includes `worker` (an index, not a scan).
@@ -1394,6 +1491,7 @@ pub mod pallet {
 			let _ = Submissions::<T>::clear_prefix(task, limit, None);
 			let _ = Commitments::<T>::clear_prefix(task, limit, None);
 			RevealFrom::<T>::remove(task);
+			DishonestTasks::<T>::remove(task);
 			let _ = Aborts::<T>::clear_prefix(task, limit, None);
 			let _ = Candidates::<T>::clear_prefix(task, limit, None);
 			Self::release_deposit(&info.requester, info.deposit);
@@ -1419,6 +1517,7 @@ pub mod pallet {
 			committee: CommitteeId,
 			compute_predicate: Predicate<T::AccountId, BlockNumberFor<T>>,
 			secrets: &[(H256, ValueKind)],
+			security: Security,
 		) -> DispatchResult {
 			Self::ensure_can_pay(&who)?;
 			ensure!(T::Identity::check(&who, &identity, Permission::Store, &[], None), Error::<T>::NoPermission);
@@ -1449,6 +1548,9 @@ pub mod pallet {
 				let secret = H256(sp_io::hashing::blake2_256(&(identity, committee, commitment).encode()));
 				ensure!(!Secrets::<T>::contains_key(secret), Error::<T>::SecretExists);
 				Secrets::<T>::insert(secret, SecretInfo { commitment: *commitment, kind: *kind, ..record.clone() });
+				if security == Security::DishonestMajority {
+					DishonestSecrets::<T>::insert(secret, ());
+				}
 				Self::deposit_event(Event::SecretRegistered { secret, owner: identity, committee });
 			}
 			// Not counted against the committee yet: see `acknowledge`.

@@ -1,6 +1,6 @@
 //! What workers and clients read without touching raw storage.
 
-use crate::{PriceTable, TaskStatus, ValueKind};
+use crate::{PriceTable, Security, TaskStatus, ValueKind};
 use alloc::vec::Vec;
 use codec::{Codec, Decode, Encode};
 use scale_info::TypeInfo;
@@ -29,6 +29,9 @@ pub struct TaskView<AccountId, Balance, BlockNumber> {
 	pub result_root: Option<H256>,
 	/// The gas prices at the task's creation, at which its members price its circuit.
 	pub prices: PriceTable<Balance>,
+	/// What the contract's header asks for, as the chain read it at registration: under a
+	/// dishonest majority every member must agree on the result.
+	pub security: Security,
 }
 
 /// A registered secret.
@@ -44,6 +47,8 @@ pub struct SecretView<AccountId> {
 	/// The members that acknowledged their shares, in the order they did.
 	pub acks: Vec<AccountId>,
 	pub ready: bool,
+	/// What its owner shared it for (a task of the other security refuses it).
+	pub security: Security,
 }
 
 sp_api::decl_runtime_apis! {

@@ -1,4 +1,4 @@
-use crate::{mock::*, new_secret_id, result_commitment, reveal_hash, AbortReason, Error, Event, HoldReason, NewSecret, PriceTable, Results, RevealFrom, Secrets, TaskResult, TaskStatus, Tasks, ValueKind};
+use crate::{mock::*, new_secret_id, result_commitment, reveal_hash, AbortReason, Error, Event, HoldReason, NewSecret, PriceTable, Results, RevealFrom, Secrets, Security, TaskResult, TaskStatus, Tasks, ValueKind};
 use frame_support::dispatch::{DispatchResultWithPostInfo as DispatchResult, Pays};
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold, weights::WeightToFee, BoundedVec};
 use pallet_shared_identity::predicate::{Grant, Node, Permission};
@@ -1087,7 +1087,7 @@ fn secrets_are_registered_and_acknowledged_in_batches() {
 		let (identity, _, _) = setup();
 		let id = |c: u8| H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(identity, 0u32, H256::repeat_byte(c)))));
 		let batch = |cs: &[u8]| bounded(cs.iter().map(|c| (H256::repeat_byte(*c), U64)).collect());
-		let register = |who, cs: &[u8]| SecretCompute::register_secrets(RuntimeOrigin::signed(who), identity, 0, bounded(vec![Node::Always]), batch(cs));
+		let register = |who, cs: &[u8]| SecretCompute::register_secrets(RuntimeOrigin::signed(who), identity, 0, bounded(vec![Node::Always]), batch(cs), Security::HonestMajority);
 		assert_noop!(register(OWNER, &[]), Error::<Test>::EmptyBatch);
 		assert_noop!(register(STRANGER, &[0x20]), Error::<Test>::NoPermission);
 		// One value already registered, or twice in the batch: nothing of the batch is.
@@ -1095,7 +1095,7 @@ fn secrets_are_registered_and_acknowledged_in_batches() {
 		assert_noop!(register(OWNER, &[0x20, 0x21, 0x20]), Error::<Test>::SecretExists);
 		let bad_kind = bounded(vec![(H256::repeat_byte(0x20), U64), (H256::repeat_byte(0x21), ValueKind::Int { bits: 0 })]);
 		assert_noop!(
-			SecretCompute::register_secrets(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Always]), bad_kind),
+			SecretCompute::register_secrets(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Always]), bad_kind, Security::HonestMajority),
 			Error::<Test>::InvalidKind
 		);
 		let before = held(OWNER);
@@ -1297,5 +1297,123 @@ fn the_members_free_answers_are_prepaid_by_the_requester_and_the_registrant() {
 			SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Always]), H256::repeat_byte(0x52), U64),
 			Error::<Test>::CannotPayAnswers
 		);
+	});
+}
+
+const RICHER: &[u8] = b"// who is richer, nothing else\ncontract Richer:\n    dishonest_majority {\n    pub fn richer(a: private u64 @ 0, b: private u64 @ 1) { output(reveal(a > b)); }\n}\n";
+
+#[test]
+fn a_contracts_header_says_whom_its_privacy_holds_against() {
+	use crate::contract_security as security;
+	assert_eq!(security(RICHER), Security::DishonestMajority);
+	assert_eq!(security(b"contract A:dishonest_majority{}"), Security::DishonestMajority);
+	assert_eq!(security(b"  // a\n// b\ncontract A : dishonest_majority {"), Security::DishonestMajority);
+	assert_eq!(security(CODE), Security::HonestMajority);
+	assert_eq!(security(b"contract A: honest_majority {"), Security::HonestMajority);
+	assert_eq!(security(b"contract A: dishonest_majority_not {"), Security::HonestMajority);
+	assert_eq!(security(b"contractA: dishonest_majority {"), Security::HonestMajority);
+	assert_eq!(security(b"// contract A: dishonest_majority\ncontract B {"), Security::HonestMajority);
+	for cut in 0..RICHER.len() {
+		let _ = security(&RICHER[..cut]); // never panics, whatever is cut off
+	}
+	assert_eq!(security(b"contract"), Security::HonestMajority);
+	assert_eq!(security(b""), Security::HonestMajority);
+}
+
+/// A dishonest-majority contract and a secret of OWNER shared for one, on the committee of
+/// [`setup`] (the secret `setup` registers is shared for an honest majority).
+fn setup_dishonest() -> (H256, H256, H256, H256) {
+	let (identity, honest_contract, honest_secret) = setup();
+	assert_ok!(SecretCompute::register_contract(RuntimeOrigin::signed(OWNER), RICHER.to_vec()));
+	let contract = H256(sp_io::hashing::blake2_256(RICHER));
+	let commitment = H256::repeat_byte(0xd1);
+	assert_ok!(SecretCompute::register_secrets(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Always]), bounded(vec![(commitment, U64)]), Security::DishonestMajority));
+	let secret = H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(identity, 0u32, commitment))));
+	assert_ok!(SecretCompute::ack_secrets(RuntimeOrigin::signed(11), bounded(vec![secret])));
+	for w in WORKERS {
+		if w != 11 {
+			assert_ok!(SecretCompute::ack_secret(RuntimeOrigin::signed(w), secret));
+		}
+	}
+	assert_eq!(SecretCompute::secret_view(secret).unwrap().security, Security::DishonestMajority);
+	assert_eq!(SecretCompute::secret_view(honest_secret).unwrap().security, Security::HonestMajority);
+	(contract, secret, honest_contract, honest_secret)
+}
+
+#[test]
+fn under_a_dishonest_majority_colluders_cannot_outvote_the_honest_member() {
+	new_test_ext().execute_with(|| {
+		let (contract, secret, honest_contract, honest_secret) = setup_dishonest();
+		let stakes: Vec<u64> = WORKERS.iter().map(|w| staked(*w)).collect();
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		assert_eq!(SecretCompute::task_security(&task), Security::DishonestMajority);
+		// 12, 13 and 14 collude: three of four are a quorum under an honest majority, so
+		// they would complete the task with their result and have 11 slashed for dissent.
+		let (truth, forged) = (result(b"1", 10, vec![], vec![]), result(b"0", 10, vec![], vec![]));
+		assert_ok!(commit(11, task, &truth));
+		for w in [12, 13, 14] {
+			assert_ok!(commit(w, task, &forged));
+		}
+		assert_ok!(reveal(12, task, &forged));
+		assert_ok!(reveal(13, task, &forged));
+		assert_ok!(reveal(14, task, &forged));
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Pending, "three of four are not all of them");
+		assert_ok!(reveal(11, task, &truth));
+		// No result can have everyone now: the task fails, nobody is paid or slashed, and
+		// nothing the colluders claimed is on record.
+		System::assert_has_event(Event::TaskFailed { task }.into());
+		assert!(Results::<Test>::get(task).is_none());
+		assert_eq!(WORKERS.iter().map(|w| staked(*w)).collect::<Vec<_>>(), stakes);
+
+		// When every member agrees, the task completes.
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let agreed = last_task();
+		answer(agreed, &WORKERS, &truth);
+		assert_eq!(Tasks::<Test>::get(agreed).unwrap().status, TaskStatus::Completed);
+
+		// An honest-majority task keeps its majority quorum.
+		assert_ok!(submit(OWNER, honest_contract, vec![honest_secret], 10_000));
+		let honest = last_task();
+		assert_eq!(SecretCompute::task_security(&honest), Security::HonestMajority);
+		answer(honest, &[11, 12, 13], &truth);
+		assert_eq!(Tasks::<Test>::get(honest).unwrap().status, TaskStatus::Completed);
+	});
+}
+
+#[test]
+fn colluders_cannot_have_a_secret_shared_for_a_dishonest_majority_rejected() {
+	new_test_ext().execute_with(|| {
+		let (contract, secret, honest_contract, _) = setup_dishonest();
+		// In its own kind of task it would take every member's word; but the first abort
+		// leaves no result everyone can agree on, so the task fails there and then: under a
+		// dishonest majority nobody's word rejects an input (the owner's out-of-range value
+		// fails the tasks that read it, and nobody is paid its deposit).
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		assert_ok!(SecretCompute::abort_task(RuntimeOrigin::signed(12), task, AbortReason::BadInput(0)));
+		System::assert_has_event(Event::TaskFailed { task }.into());
+		assert_noop!(SecretCompute::abort_task(RuntimeOrigin::signed(13), task, AbortReason::BadInput(0)), Error::<Test>::TaskNotPending);
+		assert!(Secrets::<Test>::contains_key(secret));
+		assert!(crate::DishonestSecrets::<Test>::contains_key(secret));
+
+		// In an honest-majority task that reads such a secret (which honest members refuse to
+		// run): t + 1 = 2 members' word is not enough either.
+		let again = {
+			let commitment = H256::repeat_byte(0xd2);
+			let identity = Secrets::<Test>::iter_values().next().unwrap().owner;
+			assert_ok!(SecretCompute::register_secrets(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Always]), bounded(vec![(commitment, U64)]), Security::DishonestMajority));
+			let id = H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(identity, 0u32, commitment))));
+			for w in WORKERS {
+				assert_ok!(SecretCompute::ack_secret(RuntimeOrigin::signed(w), id));
+			}
+			id
+		};
+		assert_ok!(submit(OWNER, honest_contract, vec![again], 10_000));
+		let task = last_task();
+		for w in [13, 14] {
+			assert_ok!(SecretCompute::abort_task(RuntimeOrigin::signed(w), task, AbortReason::BadInput(0)));
+		}
+		assert!(Secrets::<Test>::contains_key(again));
 	});
 }
