@@ -522,6 +522,7 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 type Migrations = (
 	pallet_secret_compute::migrations::TasksRecordPrices<Runtime>,
 	pallet_secret_compute::migrations::UnreadySecretsUncounted<Runtime>,
+	pallet_secret_compute::migrations::DishonestContractsRecorded<Runtime>,
 );
 
 pub type Executive = frame_executive::Executive<

@@ -736,7 +736,11 @@ fn held_share(worker: &Worker, secret: &H256, info: &SecretView<AccountId>, me: 
 	let share = share.ok_or_else(|| format!("no share of input {secret:?}"))?;
 	let plain = share.open(&worker.keys.encryption).ok_or("a stored share no longer opens")?;
 	let elements = decode_all::<Fr>(&plain, me).map_err(|e| e.to_string())?;
-	if committed_input::dealt_for_dishonest_majority(&share.pedersen, info.members.len()) {
+	let dealt_for_dishonest = committed_input::dealt_for_dishonest_majority(&share.pedersen, info.members.len());
+	if dealt_for_dishonest != (info.security == pallet_secret_compute::Security::DishonestMajority) {
+		return Err(format!("input {secret:?} is registered for {:?}, but its share was dealt for the other", info.security));
+	}
+	if dealt_for_dishonest {
 		return committed_input::held_tagged(share_bits(share.kind), &elements).map_err(|e| format!("the stored share of {secret:?}: {e}"));
 	}
 	let value = *elements.first().ok_or_else(|| format!("the stored share of {secret:?} is empty"))?;

@@ -375,6 +375,16 @@ impl Worker {
 					tracing::warn!(target: "worker", "secret {secret:?} is registered as {:?}, but its share was delivered as {:?}", view.kind, share.kind);
 					return None;
 				}
+				// And for the security it was dealt for: a value registered for a dishonest
+				// majority but dealt with degree t would be read by honest-majority tasks and
+				// could never be rejected (that takes every member's word), and the converse would
+				// let t + 1 members reject it. Without this member's acknowledgement it never
+				// becomes ready.
+				let dealt_for_dishonest = enigma_mpc::committed_input::dealt_for_dishonest_majority(&share.pedersen, view.members.len());
+				if dealt_for_dishonest != (view.security == pallet_secret_compute::Security::DishonestMajority) {
+					tracing::warn!(target: "worker", "secret {secret:?} is registered for {:?}, but its share was dealt for the other", view.security);
+					return None;
+				}
 				Some((secret, share))
 			})
 			.collect())

@@ -123,7 +123,7 @@ mod benchmarks {
 		let committee = T::BenchmarkHelper::committee_of(T::MaxCommitteeSize::get());
 		let batch: Vec<(H256, ValueKind)> = (0..n).map(|i| (H256(sp_io::hashing::blake2_256(&i.to_le_bytes())), ValueKind::Int { bits: 64 })).collect();
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who), identity, committee, full_predicate::<T>(), BoundedVec::truncate_from(batch));
+		_(RawOrigin::Signed(who), identity, committee, full_predicate::<T>(), BoundedVec::truncate_from(batch), Security::DishonestMajority);
 		assert_eq!(Secrets::<T>::iter_keys().count(), n as usize);
 	}
 

@@ -334,8 +334,9 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 
 	/// 1: tasks record the gas prices they were created at; 2: secrets count against their
-	/// committee once ready ([`crate::migrations`]).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	/// committee once ready; 3: dishonest-majority contracts and tasks recorded
+	/// ([`crate::migrations`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -664,6 +665,8 @@ pub mod pallet {
 			T::WeightInfo::expire_tasks(n, T::MaxCommitteeSize::get())
 				.max(completing)
 				.saturating_add(T::WeightInfo::prune_tasks(pruned, T::MaxCommitteeSize::get()))
+				// (And each pruned task's security record.)
+				.saturating_add(T::DbWeight::get().writes(pruned as u64))
 				.saturating_add(settle_weight)
 		}
 	}
@@ -1237,7 +1240,8 @@ pub mod pallet {
 			// deposit paid out to the members.)
 			T::WeightInfo::abort_task(members)
 				.saturating_add(Self::answer_reads(members))
-				.saturating_add(T::DbWeight::get().reads_writes(3 * members as u64 + 3, 2 * members as u64 + 4))
+				// (The rejected secret's security read and removed: the last read and write.)
+				.saturating_add(T::DbWeight::get().reads_writes(3 * members as u64 + 4, 2 * members as u64 + 5))
 		}
 
 		/// A member's accepted answer: free, and weighing what its committee's size makes it

@@ -1,6 +1,6 @@
 //! Storage migrations, each from the storage version before it.
 
-use crate::{BalanceOf, Config, Pallet, PriceTable, Secrets, TaskInfo, TaskStatus, Tasks};
+use crate::{contract_security, BalanceOf, Config, Contracts, DishonestContracts, DishonestTasks, Pallet, PriceTable, Secrets, Security, TaskInfo, TaskStatus, Tasks};
 use codec::{Decode, Encode};
 use frame_support::{
 	pallet_prelude::*,
@@ -95,6 +95,40 @@ impl<T: Config> OnRuntimeUpgrade for UnreadySecretsUncounted<T> {
 	}
 }
 
+/// Version 2 → 3: the chain records which contracts ask for a dishonest majority (read from
+/// their headers, [`contract_security`]) and which tasks run them, so that such a task is decided
+/// by every member's vote. Reads every contract and every task once. Secrets registered before
+/// cannot be told apart on chain (their owners chose off chain): they stay honest-majority
+/// records, and the members refuse to acknowledge a secret whose dealing says otherwise, so one
+/// dealt for a dishonest majority is shared again (no network of ours holds one: the feature
+/// came with this version).
+pub struct DishonestContractsRecorded<T>(core::marker::PhantomData<T>);
+
+impl<T: Config> OnRuntimeUpgrade for DishonestContractsRecorded<T> {
+	fn on_runtime_upgrade() -> Weight {
+		if StorageVersion::get::<Pallet<T>>() >= 3 {
+			return T::DbWeight::get().reads(1);
+		}
+		let (mut reads, mut writes) = (1u64, 1u64);
+		for (contract, code) in Contracts::<T>::iter() {
+			reads += 1;
+			if contract_security(&code) == Security::DishonestMajority {
+				DishonestContracts::<T>::insert(contract, ());
+				writes += 1;
+			}
+		}
+		for (task, info) in Tasks::<T>::iter() {
+			reads += 1;
+			if info.status == TaskStatus::Pending && DishonestContracts::<T>::contains_key(info.contract) {
+				DishonestTasks::<T>::insert(task, ());
+				writes += 1;
+			}
+		}
+		StorageVersion::new(3).put::<Pallet<T>>();
+		T::DbWeight::get().reads_writes(reads, writes)
+	}
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -128,6 +162,39 @@ mod tests {
 			// Once only: a second upgrade reads the version and nothing else.
 			let weight = TasksRecordPrices::<Test>::on_runtime_upgrade();
 			assert_eq!(weight, <<Test as frame_system::Config>::DbWeight as Get<frame_support::weights::RuntimeDbWeight>>::get().reads(1));
+		});
+	}
+
+	#[test]
+	fn contracts_and_pending_tasks_that_ask_for_a_dishonest_majority_are_recorded_at_the_upgrade() {
+		new_test_ext().execute_with(|| {
+			let (dishonest, honest) = (H256::repeat_byte(1), H256::repeat_byte(2));
+			Contracts::<Test>::insert(dishonest, BoundedVec::truncate_from(b"contract R: dishonest_majority { }".to_vec()));
+			Contracts::<Test>::insert(honest, BoundedVec::truncate_from(b"contract S { }".to_vec()));
+			let task = |contract: H256, status: TaskStatus| TaskInfo::<Test> {
+				requester: 1,
+				contract,
+				entry: BoundedVec::new(),
+				inputs: BoundedVec::new(),
+				public_args: BoundedVec::new(),
+				committee: 0,
+				gas_limit: 1,
+				created: 1,
+				deadline: 21,
+				status,
+				deposit: 0,
+				prices: Pallet::<Test>::price_table(),
+			};
+			Tasks::<Test>::insert(H256::repeat_byte(3), task(dishonest, TaskStatus::Pending));
+			Tasks::<Test>::insert(H256::repeat_byte(4), task(dishonest, TaskStatus::Completed));
+			Tasks::<Test>::insert(H256::repeat_byte(5), task(honest, TaskStatus::Pending));
+			StorageVersion::new(2).put::<Pallet<Test>>();
+			DishonestContractsRecorded::<Test>::on_runtime_upgrade();
+			assert!(DishonestContracts::<Test>::contains_key(dishonest) && !DishonestContracts::<Test>::contains_key(honest));
+			let recorded: alloc::vec::Vec<H256> = DishonestTasks::<Test>::iter_keys().collect();
+			assert_eq!(recorded, vec![H256::repeat_byte(3)]);
+			assert_eq!(Pallet::<Test>::task_security(&H256::repeat_byte(3)), Security::DishonestMajority);
+			assert_eq!(StorageVersion::get::<Pallet<Test>>(), 3);
 		});
 	}
 

@@ -52,6 +52,9 @@ pub struct SecretView<AccountId> {
 }
 
 sp_api::decl_runtime_apis! {
+	/// Version 2: `TaskView` and `SecretView` carry their security (a worker or client of
+	/// version 1 would misread them).
+	#[api_version(2)]
 	pub trait SecretComputeApi<AccountId: Codec, Balance: Codec, BlockNumber: Codec> {
 		/// Gas prices per operation, to quote a compiled contract exactly.
 		fn price_table() -> PriceTable<Balance>;
