@@ -97,6 +97,75 @@ pub struct Store<F> {
 	pub own_mask_values: Vec<F>,
 }
 
+impl<F: MpcField> Store<F> {
+	/// Whether the material is enough for `plan` (a party's masks for each owner included).
+	pub fn covers(&self, plan: &Plan) -> bool {
+		self.triples.len() >= plan.triples &&
+			self.randoms.len() >= plan.randoms &&
+			self.masks.len() == plan.masks.len() &&
+			self.masks.iter().zip(&plan.masks).all(|(have, need)| have.len() >= *need) &&
+			self.own_mask_values.len() >= plan.masks.get(self.party).copied().unwrap_or(0)
+	}
+
+	/// The material as bytes, to keep it (sealed by the caller: it holds this party's MAC key
+	/// share): the party and α, then each list with its length.
+	pub fn to_bytes(&self) -> Vec<u8> {
+		let pairs = |shares: &[MacShare<F>]| -> Vec<F> { shares.iter().flat_map(|s| [s.value, s.mac]).collect() };
+		let mut out = Vec::new();
+		let mut list = |count: usize, values: &[F]| {
+			out.extend_from_slice(&(count as u64).to_le_bytes());
+			out.extend_from_slice(&crate::field::to_bytes(values));
+		};
+		list(self.party, &[self.alpha]);
+		list(self.triples.len(), &pairs(&self.triples.iter().flatten().copied().collect::<Vec<_>>()));
+		list(self.randoms.len(), &pairs(&self.randoms));
+		list(self.masks.len(), &[]);
+		for owner in &self.masks {
+			list(owner.len(), &pairs(owner));
+		}
+		list(self.own_mask_values.len(), &self.own_mask_values);
+		out
+	}
+
+	/// The material [`Self::to_bytes`] wrote; `None` if the bytes are not such material.
+	pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
+		let mut rest = bytes;
+		let count = |rest: &mut &[u8]| -> Option<usize> {
+			let (head, tail) = rest.split_first_chunk::<8>()?;
+			*rest = tail;
+			usize::try_from(u64::from_le_bytes(*head)).ok()
+		};
+		let elements = |rest: &mut &[u8], n: usize| -> Option<Vec<F>> {
+			let len = n.checked_mul(F::WIRE_BYTES)?;
+			if rest.len() < len {
+				return None;
+			}
+			let (head, tail) = rest.split_at(len);
+			*rest = tail;
+			crate::field::decode(head, n, 0).ok()
+		};
+		let shares = |values: Vec<F>| -> Vec<MacShare<F>> { values.chunks_exact(2).map(|p| MacShare { value: p[0], mac: p[1] }).collect() };
+		let party = count(&mut rest)?;
+		let alpha = elements(&mut rest, 1)?[0];
+		let triples_count = count(&mut rest)?;
+		let triples = shares(elements(&mut rest, triples_count.checked_mul(6)?)?).chunks_exact(3).map(|t| [t[0], t[1], t[2]]).collect();
+		let randoms_count = count(&mut rest)?;
+		let randoms = shares(elements(&mut rest, randoms_count.checked_mul(2)?)?);
+		let owners = count(&mut rest)?;
+		if owners > 1 << 16 {
+			return None;
+		}
+		let mut masks = Vec::with_capacity(owners);
+		for _ in 0..owners {
+			let k = count(&mut rest)?;
+			masks.push(shares(elements(&mut rest, k.checked_mul(2)?)?));
+		}
+		let own = count(&mut rest)?;
+		let own_mask_values = elements(&mut rest, own)?;
+		rest.is_empty().then_some(Store { party, alpha, triples, randoms, masks, own_mask_values })
+	}
+}
+
 fn take<T>(from: &mut Vec<T>, count: usize, what: &str) -> Result<Vec<T>> {
 	if from.len() < count {
 		return Err(MpcError::Preprocessing(format!("out of {what}: need {count}, have {}", from.len())));

@@ -62,6 +62,11 @@ pub struct Spdz<F: MpcField, T: Transport, P: Preprocessing<F>> {
 }
 
 impl<F: MpcField, T: Transport, P: Preprocessing<F>> Spdz<F, T, P> {
+	/// The transport back, once the run is over (to make more material in the same session).
+	pub fn into_net(self) -> Net<T> {
+		self.net
+	}
+
 	pub fn new(net: Net<T>, prep: P) -> Self {
 		let alpha = prep.mac_key_share();
 		Self { net, prep, alpha, opened: Vec::new(), broadcasts: Blake2b512::new(), opened_digest: Blake2b512::new(), rng: ChaCha12Rng::from_entropy() }

@@ -11,7 +11,7 @@ use enigma_mpc::{
 	committed_input::{self, InputDealing, ToCheck},
 	field::Fr,
 	mascot::Mascot,
-	preprocessing::{trusted_dealer_for_tests, Plan},
+	preprocessing::{self, trusted_dealer_for_tests, Plan},
 	spdz::{reconstruct_output, Spdz},
 	transport::Net,
 	Mpc, MpcError,
@@ -76,6 +76,13 @@ fn run_with_digests(n: usize, held: Vec<Vec<Vec<HeldInput<Fr>>>>, mascot: bool) 
 		let outputs = execute_held(&mut mpc, &c, mine)?;
 		Ok((outputs, mpc.opened_digest().expect("SPDZ keeps a digest of what it opened")))
 	})
+}
+
+/// Every member's run ended on the client MAC check.
+fn refused_by_the_mac_check(outcomes: Vec<enigma_mpc::Result<Outputs>>) {
+	for (member, outcome) in outcomes.into_iter().enumerate() {
+		assert_eq!(outcome.unwrap_err(), MpcError::ClientMacCheckFailed, "member {member}");
+	}
 }
 
 /// Owner `to`'s output `index` from every member's share and check values.
@@ -148,16 +155,12 @@ fn a_member_that_brings_another_share_is_caught_before_any_output() {
 	input.value += delta * Fr::from(1u64 << 20);
 	let mac = input.mac.as_mut().unwrap();
 	mac.tags[20] += Fr::from(12345u64) * delta;
-	for (member, outcome) in run(n, held, false).into_iter().enumerate() {
-		assert_eq!(outcome.unwrap_err(), MpcError::ClientMacCheckFailed, "member {member}");
-	}
+	refused_by_the_mac_check(run(n, held, false));
 
 	// Its share of the key, then: the check still fails.
 	let mut held = deal(n, &mut rng);
 	held[1][2][0].mac.as_mut().unwrap().key += Fr::from(1u64);
-	for outcome in run(n, held, false) {
-		assert_eq!(outcome.unwrap_err(), MpcError::ClientMacCheckFailed);
-	}
+	refused_by_the_mac_check(run(n, held, false));
 }
 
 #[test]
@@ -165,13 +168,12 @@ fn an_owner_whose_tags_do_not_match_its_values_is_refused_too() {
 	let mut rng = ChaCha20Rng::seed_from_u64(5);
 	let n = 2;
 	let mut held = deal(n, &mut rng);
-	// The owner of c dealt k·c + 1: its members' tag shares add up to one more.
+	// The owner of c dealt k·c + 1 (each member's tag share one more: the Lagrange
+	// coefficients add up to 1).
 	for member in 0..n {
-		held[member][2][0].mac.as_mut().unwrap().tags[0] += Fr::from(1u64) / Fr::from(n as u64);
+		held[member][2][0].mac.as_mut().unwrap().tags[0] += Fr::from(1u64);
 	}
-	for outcome in run(n, held, false) {
-		assert_eq!(outcome.unwrap_err(), MpcError::ClientMacCheckFailed);
-	}
+	refused_by_the_mac_check(run(n, held, false));
 }
 
 #[test]
@@ -218,9 +220,7 @@ fn a_member_cannot_test_a_guess_of_an_input_by_shifting_its_key_share() {
 	let mac = held[1][2][0].mac.as_mut().unwrap();
 	mac.key += delta / lambda;
 	mac.tags[0] += delta * Fr::from(C) / lambda;
-	for outcome in run(n, held, false) {
-		assert_eq!(outcome.unwrap_err(), MpcError::ClientMacCheckFailed, "a right guess must fail like a wrong one");
-	}
+	refused_by_the_mac_check(run(n, held, false));
 }
 
 #[test]
@@ -260,4 +260,38 @@ fn every_width_up_to_u128_can_be_dealt_for_a_dishonest_majority() {
 			assert_eq!(committed_input::check_many(&[item], 3, member, &mut rng), vec![Ok(())], "{bits:?}");
 		}
 	}
+}
+
+#[test]
+fn preprocessing_kept_as_bytes_runs_a_later_task() {
+	// What a worker keeps for its committee's next task: made in one session, written out,
+	// read back in another, and used there.
+	let mut rng = ChaCha20Rng::seed_from_u64(12);
+	let n = 2;
+	let held = deal(n, &mut rng);
+	let c = circuit();
+	let kept: Vec<Vec<u8>> = {
+		let held = held.clone();
+		let c = c.clone();
+		run_parties(n, move |member, transport| {
+			let flat: Vec<&HeldInput<Fr>> = held[member].iter().flatten().collect();
+			let plan = Plan::for_held(&c, n, &flat);
+			let mut net = Net::new(transport);
+			let material = Mascot::<Fr>::setup(&mut net).unwrap().generate(&mut net, &plan).unwrap();
+			let bytes = material.to_bytes();
+			let back = preprocessing::Store::<Fr>::from_bytes(&bytes).expect("reads back");
+			assert_eq!(back.to_bytes(), bytes);
+			assert!(back.covers(&plan));
+			assert!(!back.covers(&Plan { triples: plan.triples + 10_000, ..plan.clone() }));
+			assert!(preprocessing::Store::<Fr>::from_bytes(&bytes[..bytes.len() - 1]).is_none(), "cut short");
+			assert!(preprocessing::Store::<Fr>::from_bytes(&[bytes.clone(), vec![0]].concat()).is_none(), "trailing bytes");
+			bytes
+		})
+	};
+	let results = run_parties(n, move |member, transport| {
+		let material = preprocessing::Store::<Fr>::from_bytes(&kept[member]).unwrap();
+		execute_held(&mut Spdz::new(Net::new(transport), material), &c, &held[member]).unwrap()
+	});
+	assert_eq!(results[0][0].1, HeldOutput::Public(Fr::from(A * B)));
+	assert_eq!(reconstruct_output(&collect(&results, 2)), Ok(Fr::from(A + B)));
 }

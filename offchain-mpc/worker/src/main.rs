@@ -6,6 +6,7 @@ mod follow;
 mod keys;
 mod metrics;
 mod service;
+mod spdz_run;
 mod store;
 mod tasks;
 mod worker;

@@ -246,6 +246,46 @@ impl WorkerStore {
 	pub fn stored_results(&self) -> Vec<H256> {
 		self.get(COL_OUTPUTS, RESULTS_INDEX).unwrap_or_default()
 	}
+
+	/// The batches of SPDZ preprocessing kept for `committee`, oldest first.
+	pub fn stock(&self, committee: u32) -> Vec<u64> {
+		self.get(COL_OUTPUTS, &stock_index_key(committee)).unwrap_or_default()
+	}
+
+	/// Keeps a batch of `committee`'s preprocessing (this member's material, with its MAC key
+	/// share), sealed to the worker's own key, and drops the oldest beyond `keep`.
+	pub fn put_stock(&self, committee: u32, batch: u64, public: &[u8; 32], material: &[u8], keep: usize) -> Result<(), parity_db::Error> {
+		let mut batches = self.stock(committee);
+		batches.retain(|b| *b != batch);
+		batches.push(batch);
+		let dropped: Vec<u64> = batches.drain(..batches.len().saturating_sub(keep)).collect();
+		let sealed = sealed::seal(public, &stock_context(committee, batch), material);
+		let mut changes = vec![(COL_OUTPUTS, stock_key(committee, batch), Some(sealed.encode())), (COL_OUTPUTS, stock_index_key(committee), Some(batches.encode()))];
+		changes.extend(dropped.into_iter().map(|b| (COL_OUTPUTS, stock_key(committee, b), None)));
+		self.db.commit(changes)
+	}
+
+	/// Takes a batch out of the stock: it is used once, whatever happens to the run.
+	pub fn take_stock(&self, committee: u32, batch: u64, secret: &x25519_dalek::StaticSecret) -> Option<Vec<u8>> {
+		let sealed: Vec<u8> = self.get(COL_OUTPUTS, &stock_key(committee, batch))?;
+		let batches: Vec<u64> = self.stock(committee).into_iter().filter(|b| *b != batch).collect();
+		self.db.commit([(COL_OUTPUTS, stock_key(committee, batch), None), (COL_OUTPUTS, stock_index_key(committee), Some(batches.encode()))]).ok()?;
+		sealed::open(secret, &stock_context(committee, batch), &sealed)
+	}
+}
+
+/// Preprocessing batches share the outputs' column under keys of their own lengths (19 bytes
+/// for a batch, 16 for a committee's list).
+fn stock_key(committee: u32, batch: u64) -> Vec<u8> {
+	(b"stock-b", committee, batch).encode()
+}
+
+fn stock_index_key(committee: u32) -> Vec<u8> {
+	(b"stocks", committee, 0u8, 0u8, 0u8, 0u8, 0u8, 0u8).encode()
+}
+
+fn stock_context(committee: u32, batch: u64) -> Vec<u8> {
+	(b"enigma/spdz-stock/v1", committee, batch).encode()
 }
 
 /// The list of tasks with a stored result, in the outputs' column (7 bytes: no (task, output)
@@ -377,5 +417,33 @@ mod tests {
 		assert!(store.unacknowledged().is_empty());
 		store.remove_share(&H256::repeat_byte(7)).unwrap();
 		assert_eq!(store.share(&H256::repeat_byte(7)), None);
+	}
+
+	#[test]
+	fn a_committees_preprocessing_is_kept_sealed_across_restarts_and_taken_once() {
+		let dir = tempfile::tempdir().unwrap();
+		let secret = x25519_dalek::StaticSecret::random_from_rng(rand::thread_rng());
+		let public = x25519_dalek::PublicKey::from(&secret).to_bytes();
+		let material = b"alpha share and triples".to_vec();
+		{
+			let store = WorkerStore::open(dir.path()).unwrap();
+			for batch in [5u64, 3, 9] {
+				store.put_stock(7, batch, &public, &[material.clone(), batch.to_le_bytes().to_vec()].concat(), 2).unwrap();
+			}
+			// The two newest kept, oldest first; another committee's list is its own.
+			assert_eq!(store.stock(7), vec![3, 9]);
+			assert!(store.stock(8).is_empty());
+		}
+		let store = WorkerStore::open(dir.path()).unwrap();
+		assert_eq!(store.stock(7), vec![3, 9], "a restart keeps the stock");
+		let raw = store.db.get(COL_OUTPUTS, &stock_key(7, 3)).unwrap().unwrap();
+		assert!(!raw.windows(material.len()).any(|w| w == material.as_slice()), "sealed at rest");
+		// Only this worker's key opens it; taking it removes it.
+		let other = x25519_dalek::StaticSecret::random_from_rng(rand::thread_rng());
+		assert_eq!(store.take_stock(7, 9, &other), None);
+		assert_eq!(store.take_stock(7, 3, &secret), Some([material.clone(), 3u64.to_le_bytes().to_vec()].concat()));
+		assert_eq!(store.take_stock(7, 3, &secret), None);
+		assert!(store.stock(7).is_empty());
+		assert_eq!(store.take_stock(7, 5, &secret), None, "dropped when newer ones came");
 	}
 }

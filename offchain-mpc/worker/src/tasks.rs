@@ -2,7 +2,7 @@
 //! contract from the chain → compile → this member's input shares → MPC with the committee over
 //! the p2p channels (honest-majority Shamir with the Chida et al. check) → result on chain.
 
-use crate::{store::HeldShare, worker::Worker};
+use crate::{spdz_run, store::HeldShare, worker::Worker};
 use codec::{Decode, Encode};
 use enigma_chain::offchain::{new_secret_id, share_bits, share_width, submitter_value, ValueKind, WorkerRequest, WorkerResponse};
 use enigma_lang::{
@@ -14,10 +14,7 @@ use enigma_mpc::{
 	committed_input,
 	field::{decode_all, to_bytes, to_u128, Fr},
 	honest::Malicious,
-	mascot::Mascot,
-	preprocessing::Plan,
-	spdz::Spdz,
-	transport::{faulty::Faulty, Net},
+	transport::faulty::Faulty,
 	Mpc, MpcError,
 };
 use enigma_p2p::PeerId;
@@ -199,9 +196,9 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	let n = view.members.len();
 	let t = (n - 1) / 2;
 	let spdz = manifest.security == Security::DishonestMajority;
-	let protocol = if spdz { "SPDZ on MASCOT preprocessing".to_string() } else { format!("Shamir, t = {t}") };
+	let protocol = if spdz { "SPDZ".to_string() } else { format!("Shamir, t = {t}") };
 	tracing::info!(target: "worker", "task {task:?}: running {entry} with {n} members ({protocol}), {} gates", circuit.gates.len());
-	let runs = Runs { worker: worker.clone(), dht, task, circuit: Arc::new(circuit), held: Arc::new(held), peers: peers.clone(), accounts: view.members.clone(), me, t, spdz };
+	let runs = Runs { worker: worker.clone(), dht, task, circuit: Arc::new(circuit), held: Arc::new(held), peers: peers.clone(), accounts: view.members.clone(), me, t, spdz, committee: view.committee };
 	// The runs without each member that completed so far, should the deadline come first.
 	let completed = Completed::default();
 
@@ -460,13 +457,14 @@ struct Runs {
 	accounts: Vec<AccountId>,
 	me: usize,
 	t: usize,
-	/// The contract asks for a dishonest majority: SPDZ, on MASCOT preprocessing the run makes
-	/// first, instead of maliciously secure Shamir.
+	/// The contract asks for a dishonest majority: SPDZ, on preprocessing from the committee's
+	/// stock or made first ([`spdz_run`]), instead of maliciously secure Shamir.
 	spdz: bool,
+	committee: u32,
 }
 
 /// A run's outputs, its statistics and the digest of every value it opened.
-type Done = (Vec<(String, HeldOutput<Fr>)>, enigma_mpc::Stats, [u8; 32]);
+type Done = spdz_run::Done;
 
 impl Runs {
 	/// One run with the committee members `running` (indices, at their original Shamir points):
@@ -484,30 +482,29 @@ impl Runs {
 		let position = running.iter().position(|m| *m == self.me).unwrap_or_default();
 		let faults = self.worker.misbehave.map(|mode| mode.faults(position, running.len(), first)).unwrap_or_default();
 		let transport = Faulty::new(channel, faults);
-		let (circuit, held, t, spdz) = (self.circuit.clone(), self.held.clone(), self.t, self.spdz);
+		let (circuit, held, t, spdz, committee) = (self.circuit.clone(), self.held.clone(), self.t, self.spdz, self.committee);
 		let (worker, task, me, running) = (self.worker.clone(), self.task, self.me, running.to_vec());
 		let accused = |m: usize| (self.accounts[m].clone(), self.peers[m]);
 		let suspects: Vec<_> = running.iter().map(|m| accused(*m)).collect();
 		// Spawned, so that dropping this future (another run was taken) drops neither the run
 		// nor the report of a frame it could not decode.
 		let outcome = tokio::spawn(async move {
-			let outcome = tokio::task::spawn_blocking(move || {
-				if spdz {
-					// Only ever with every member, at points 1..n ([`Spdz`]'s adoption).
-					let mut net = Net::new(transport);
-					let brought: Vec<&HeldInput<Fr>> = held.iter().flatten().collect();
-					let plan = Plan::for_held(&circuit, n, &brought);
-					let preprocessed = Mascot::<Fr>::setup(&mut net)?.generate(&mut net, &plan)?;
-					let mut mpc = Spdz::new(net, preprocessed);
+			let outcome = if spdz {
+				// Only ever with every member, at points 1..n (SPDZ's adoption); the thread goes
+				// on to make the committee's next batch once it has handed over the outcome.
+				let (sent, outcome) = tokio::sync::oneshot::channel();
+				let stock = spdz_run::Stock { store: worker.store.clone(), committee, public: worker.keys.encryption_public(), secret: worker.keys.encryption.clone() };
+				tokio::task::spawn_blocking(move || spdz_run::run(transport, n, circuit, held, task, stock, sent));
+				outcome.await.map_err(|_| TaskError::Local("the MPC thread stopped".into()))?
+			} else {
+				tokio::task::spawn_blocking(move || {
+					let mut mpc = Malicious::<Fr, _>::with_points(transport, t, &points)?;
 					let outputs = execute_held(&mut mpc, &circuit, &held)?;
-					return Ok::<_, MpcError>((outputs, mpc.stats(), mpc.opened_digest().unwrap_or_default()));
-				}
-				let mut mpc = Malicious::<Fr, _>::with_points(transport, t, &points)?;
-				let outputs = execute_held(&mut mpc, &circuit, &held)?;
-				Ok::<_, MpcError>((outputs, mpc.stats(), mpc.opened_digest().unwrap_or_default()))
-			})
-			.await
-			.map_err(|e| TaskError::Local(format!("MPC thread: {e}")))?;
+					Ok::<_, MpcError>((outputs, mpc.stats(), mpc.opened_digest().unwrap_or_default()))
+				})
+				.await
+				.map_err(|e| TaskError::Local(format!("MPC thread: {e}")))?
+			};
 			// Errors name parties by their place in the run; the rest of the worker by committee index.
 			// A frame that does not decode can only come from its sender: the channels are
 			// authenticated and honest members encode correctly. Blamed, and reported once.

@@ -1,19 +1,20 @@
 // A dishonest-majority contract end to end (issue #15): two owners share their wealth with a
 // committee of four workers for a dishonest majority (degree n − 1, each with its MAC); the
 // members run the millionaires' comparison with SPDZ on MASCOT preprocessing they make
-// themselves; the comparison is published and a private output reaches its owner, checked.
+// themselves, and keep more for the committee's next task (which survives a restart); the
+// comparison is published and a private output reaches its owner, checked.
 // An input shared for an honest majority is refused by such a contract (and the other way
 // round), nobody is slashed for it, and the owner gets a secret shared this way back.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { Node, tempDir } from '../lib/node.js';
 import { submit } from '../lib/tx.js';
-import { Daemon, run, WORKER_BIN, CLIENT_BIN } from '../lib/process.js';
+import { Daemon, run, startWorkers, WORKER_BIN, CLIENT_BIN } from '../lib/process.js';
 
 const UNIT = 10n ** 12n;
 const WEALTH = [7_000_123n, 5_000_456n];
@@ -37,6 +38,14 @@ const enigma = async (args, input) => {
   return r.stdout.toString().trim();
 };
 const bootstrap = () => ['--bootstrap', workers[0].address];
+/** Resolves once the worker in `dir` has logged `pattern` (within 30 s). */
+const logged = async (dir, pattern) => {
+  for (let i = 0; i < 150; i++) {
+    if (pattern.test(readFileSync(join(dir, 'worker.log'), 'utf8'))) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.fail(`${dir}: no ${pattern} in the worker's log`);
+};
 const stakeOf = async (who) => (await api.query.workers.workers(who)).unwrap().stake.toBigInt();
 
 before(async () => {
@@ -46,15 +55,8 @@ before(async () => {
   alice = keyring.addFromUri('//Alice');
   node = await new Node('spdz', ['--dev', '--dev-block-time', '1000']).start();
   api = await node.api();
-  for (const [i, account] of ACCOUNTS.entries()) {
-    const dir = tempDir(`spdz-worker${i}`);
-    workerDirs.push(dir);
-    const keys = join(dir, 'keys');
-    assert.equal((await run(WORKER_BIN, ['key', 'generate', '--key-dir', keys, '--account', account])).code, 0);
-    const boot = workers.length ? ['--bootstrap', workers[0].address] : [];
-    workers.push(await new Daemon(WORKER_BIN, ['run', '--key-dir', keys, '--data-dir', dir, '--rpc', node.wsUrl, ...boot],
-      join(dir, 'worker.log')).start());
-  }
+  workers = await startWorkers(node, ACCOUNTS, 'spdz');
+  workerDirs = workers.map((w) => dirname(w.logFile));
   for (const wealth of WEALTH) {
     const seed = '0x' + randomBytes(32).toString('hex');
     users.push({ seed, pair: keyring.addFromSeed(Buffer.from(seed.slice(2), 'hex')), wealth });
@@ -103,8 +105,19 @@ test('a dishonest-majority contract runs with SPDZ on inputs shared for it, and 
   const other = JSON.parse(await enigma(['task', 'wait', task, '--suri', users[1].seed, ...bootstrap()]));
   assert.deepEqual(other.private, {});
   for (const dir of workerDirs) {
-    assert.match(readFileSync(join(dir, 'worker.log'), 'utf8'), /running richer with 4 members \(SPDZ on MASCOT preprocessing\)/);
+    assert.match(readFileSync(join(dir, 'worker.log'), 'utf8'), /running richer with 4 members \(SPDZ\)/);
   }
+  // The members kept preprocessing for the committee's next task, sealed in their databases:
+  // a member restarted in between still has it, and the next task starts from it.
+  for (const dir of workerDirs) await logged(dir, new RegExp(`kept preprocessing for committee ${committee} `));
+  await workers[1].stop();
+  workers[1] = await new Daemon(WORKER_BIN, workers[1].args, workers[1].logFile).start();
+  const again = await submitTask(dishonest, inputs);
+  const second = JSON.parse(await enigma(['task', 'wait', again, '--suri', users[0].seed, ...bootstrap()]));
+  assert.equal(second.status, 'Completed', JSON.stringify(second));
+  assert.deepEqual([second.public.out0, second.private.out1], ['1', String(WEALTH[0] + WEALTH[1])]);
+  for (const dir of workerDirs) await logged(dir, new RegExp(`preprocessing from committee ${committee}'s stock`));
+
   // The owner gets its value back from all four members' checked shares.
   const back = await run(CLIENT_BIN, ['--rpc', node.wsUrl, 'secret', 'declassify', inputs[1], '--suri', users[1].seed, ...bootstrap()]);
   assert.equal(back.code, 0, back.stderr);
@@ -129,15 +142,9 @@ test('inputs shared for the other security are refused as invalid, and nobody is
   for (const user of users) tagged.push(await share(user, 'dishonest-majority'));
   await refusedAsInvalid(await submitTask(honest, tagged));
   // (The chain fails a task once no result can win; the last members log their reasons after.)
-  const logged = async (pattern) => {
-    for (let i = 0; i < 50; i++) {
-      if (workerDirs.some((dir) => pattern.test(readFileSync(join(dir, 'worker.log'), 'utf8')))) return;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    assert.fail(`no worker logged ${pattern}`);
-  };
-  await logged(/was shared for an honest majority; the contract asks for a dishonest majority/);
-  await logged(/was shared for a dishonest majority; the contract runs with an honest majority/);
+  const anyLogged = (pattern) => Promise.any(workerDirs.map((dir) => logged(dir, pattern)));
+  await anyLogged(/was shared for an honest majority; the contract asks for a dishonest majority/);
+  await anyLogged(/was shared for a dishonest majority; the contract runs with an honest majority/);
   assert.deepEqual(await Promise.all(members.map(stakeOf)), before);
   // The same inputs in the contract they were shared for still run.
   const ok = JSON.parse(await enigma(['task', 'wait', await submitTask(honest, plain), '--suri', '//Alice', ...bootstrap()]));

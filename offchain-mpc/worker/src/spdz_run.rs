@@ -1,0 +1,128 @@
+//! A dishonest-majority task's run (SPDZ), and the preprocessing each committee keeps for the
+//! next one.
+//!
+//! MASCOT material costs far more than the run that uses it (`docs/benchmarks.md`), so after a
+//! successful run the members make a batch for their committee's next task in the same session,
+//! as large as this task needed, and keep it in their databases, sealed to their own keys (it
+//! holds their MAC key shares). The next task of the committee starts with one round in which
+//! each member names the oldest batch it holds that covers the task: when every member names
+//! the same one, the run uses it and no preprocessing is made before it; otherwise (a member
+//! restarted mid-batch, another task took it, the task is larger) the members make the
+//! material as before. A batch is taken out of the store when a member names it, so two tasks
+//! never use the same one, and put back if the members did not agree on it.
+
+use crate::store::WorkerStore;
+use enigma_mpc::{
+	circuit::{execute_held, Circuit, HeldInput},
+	field::Fr,
+	mascot::Mascot,
+	preprocessing::{Plan, Store},
+	spdz::Spdz,
+	transport::{Net, Transport},
+	Mpc, MpcError,
+};
+use sp_core::H256;
+use std::sync::Arc;
+
+/// Batches kept per committee (the oldest beyond go).
+const KEEP: usize = 2;
+
+/// What a run produced: its outputs, statistics and opened-values digest.
+pub type Done = (Vec<(String, enigma_mpc::circuit::HeldOutput<Fr>)>, enigma_mpc::Stats, [u8; 32]);
+
+/// Where a member keeps its committee's batches.
+pub struct Stock {
+	pub store: WorkerStore,
+	pub committee: u32,
+	pub public: [u8; 32],
+	pub secret: x25519_dalek::StaticSecret,
+}
+
+/// Runs `circuit` on `held` with SPDZ with every member of the committee (`n`), on a batch
+/// from the stock or material made now; hands the outcome to `done` as soon as it is known,
+/// then, after a successful run, makes the committee's next batch in the same session.
+pub fn run<T: Transport>(
+	transport: T,
+	n: usize,
+	circuit: Arc<Circuit>,
+	held: Arc<Vec<Vec<HeldInput<Fr>>>>,
+	task: H256,
+	stock: Stock,
+	done: tokio::sync::oneshot::Sender<Result<Done, MpcError>>,
+) {
+	let mut net = Net::new(transport);
+	let brought: Vec<&HeldInput<Fr>> = held.iter().flatten().collect();
+	let plan = Plan::for_held(&circuit, n, &brought);
+	let outcome = (|| {
+		let (material, mut mascot) = match from_stock(&mut net, &stock, &plan)? {
+			Some(material) => (material, None),
+			None => {
+				let mut mascot = Mascot::<Fr>::setup(&mut net)?;
+				let material = mascot.generate(&mut net, &plan)?;
+				(material, Some(mascot))
+			},
+		};
+		let mut mpc = Spdz::new(net, material);
+		let outputs = execute_held(&mut mpc, &circuit, &held)?;
+		let result = (outputs, mpc.stats(), mpc.opened_digest().unwrap_or_default());
+		Ok::<_, MpcError>((result, mpc.into_net(), mascot.take()))
+	})();
+	let (result, mut net, mascot) = match outcome {
+		Ok(ran) => ran,
+		Err(e) => {
+			let _ = done.send(Err(e));
+			return;
+		},
+	};
+	let _ = done.send(Ok(result));
+	// The next task's batch, while the members answer this one on chain.
+	let refilled = match mascot {
+		Some(mut mascot) => mascot.generate(&mut net, &plan),
+		None => Mascot::<Fr>::setup(&mut net).and_then(|mut mascot| mascot.generate(&mut net, &plan)),
+	};
+	let batch = batch_of(&task);
+	match refilled.map(|material| stock.store.put_stock(stock.committee, batch, &stock.public, &material.to_bytes(), KEEP)) {
+		Ok(Ok(())) => tracing::info!(target: "worker", "kept preprocessing for committee {} (batch {batch:016x}: {} triples)", stock.committee, plan.triples),
+		Ok(Err(e)) => tracing::warn!(target: "worker", "keeping preprocessing for committee {}: {e}", stock.committee),
+		Err(e) => tracing::info!(target: "worker", "no preprocessing kept for committee {}: {e}", stock.committee),
+	}
+}
+
+/// The batch a task's refill is kept under: every member names it the same.
+fn batch_of(task: &H256) -> u64 {
+	u64::from_le_bytes(task.0[..8].try_into().expect("8 bytes"))
+}
+
+/// One round: every member names the oldest batch it holds that covers `plan` (taking it out of
+/// its store) or none; the batch if every member named the same one. A batch that is not used
+/// goes back.
+fn from_stock<T: Transport>(net: &mut Net<T>, stock: &Stock, plan: &Plan) -> Result<Option<Store<Fr>>, MpcError> {
+	let mut offer = stock.store.stock(stock.committee).first().and_then(|batch| {
+		let material = stock.store.take_stock(stock.committee, *batch, &stock.secret).and_then(|bytes| Store::<Fr>::from_bytes(&bytes))?;
+		Some((*batch, material))
+	});
+	if let Some((batch, material)) = offer.take_if(|(_, material)| !material.covers(plan)) {
+		put_back(stock, batch, &material);
+	}
+	let named = offer.as_ref().map_or(u64::MAX, |(batch, _)| *batch);
+	net.round();
+	let names = net.all_to_all(&named.to_le_bytes())?;
+	let agreed = names.iter().all(|name| name.as_slice() == named.to_le_bytes());
+	match offer {
+		Some((batch, material)) if agreed => {
+			tracing::info!(target: "worker", "preprocessing from committee {}'s stock (batch {batch:016x})", stock.committee);
+			Ok(Some(material))
+		},
+		Some((batch, material)) => {
+			put_back(stock, batch, &material);
+			Ok(None)
+		},
+		None => Ok(None),
+	}
+}
+
+fn put_back(stock: &Stock, batch: u64, material: &Store<Fr>) {
+	if let Err(e) = stock.store.put_stock(stock.committee, batch, &stock.public, &material.to_bytes(), KEEP) {
+		tracing::warn!(target: "worker", "putting preprocessing back: {e}");
+	}
+}
