@@ -27,6 +27,15 @@ use std::sync::Arc;
 /// Batches kept per committee (the oldest beyond go).
 const KEEP: usize = 2;
 
+/// The largest batch made for the stock: a larger task makes its own material, and a requester
+/// cannot have the members make an unbounded amount for nothing.
+const MAX_STOCK_TRIPLES: usize = 20_000;
+
+/// One refill at a time per worker: a refill holds a thread for as long as its members keep
+/// sending (each frame within the transport's timeout), and must not take the threads tasks
+/// and the compiler need. A refill that cannot start is skipped; the next task makes its own.
+static REFILLING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// What a run produced: its outputs, statistics and opened-values digest.
 pub type Done = (Vec<(String, enigma_mpc::circuit::HeldOutput<Fr>)>, enigma_mpc::Stats, [u8; 32]);
 
@@ -75,42 +84,43 @@ pub fn run<T: Transport>(
 		},
 	};
 	let _ = done.send(Ok(result));
-	// The next task's batch, while the members answer this one on chain.
+	// The next task's batch, while the members answer this one on chain, under the task's id.
+	use std::sync::atomic::Ordering;
+	if plan.triples > MAX_STOCK_TRIPLES || REFILLING.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire).is_err() {
+		tracing::info!(target: "worker", "no preprocessing kept for committee {}: too large, or another refill is under way", stock.committee);
+		return;
+	}
 	let refilled = match mascot {
 		Some(mut mascot) => mascot.generate(&mut net, &plan),
 		None => Mascot::<Fr>::setup(&mut net).and_then(|mut mascot| mascot.generate(&mut net, &plan)),
 	};
-	let batch = batch_of(&task);
-	match refilled.map(|material| stock.store.put_stock(stock.committee, batch, &stock.public, &material.to_bytes(), KEEP)) {
-		Ok(Ok(())) => tracing::info!(target: "worker", "kept preprocessing for committee {} (batch {batch:016x}: {} triples)", stock.committee, plan.triples),
+	REFILLING.store(false, Ordering::Release);
+	match refilled.map(|material| stock.store.put_stock(stock.committee, task, &stock.public, &material.to_bytes(), KEEP)) {
+		Ok(Ok(())) => tracing::info!(target: "worker", "kept preprocessing for committee {} (batch {task:?}: {} triples)", stock.committee, plan.triples),
 		Ok(Err(e)) => tracing::warn!(target: "worker", "keeping preprocessing for committee {}: {e}", stock.committee),
 		Err(e) => tracing::info!(target: "worker", "no preprocessing kept for committee {}: {e}", stock.committee),
 	}
 }
 
-/// The batch a task's refill is kept under: every member names it the same.
-fn batch_of(task: &H256) -> u64 {
-	u64::from_le_bytes(task.0[..8].try_into().expect("8 bytes"))
-}
+/// What a member names when it holds no batch for the task.
+const NONE: H256 = H256::repeat_byte(0xff);
 
 /// One round: every member names the oldest batch it holds that covers `plan` (taking it out of
 /// its store) or none; the batch if every member named the same one. A batch that is not used
-/// goes back.
+/// goes back. (A member that names different batches to different members makes the run fail,
+/// which it could anyway; the honest members' material is never used twice.)
 fn from_stock<T: Transport>(net: &mut Net<T>, stock: &Stock, plan: &Plan) -> Result<Option<Store<Fr>>, MpcError> {
-	let mut offer = stock.store.stock(stock.committee).first().and_then(|batch| {
-		let material = stock.store.take_stock(stock.committee, *batch, &stock.secret).and_then(|bytes| Store::<Fr>::from_bytes(&bytes))?;
-		Some((*batch, material))
-	});
+	let mut offer = stock.store.take_oldest_stock(stock.committee, &stock.secret).and_then(|(batch, bytes)| Some((batch, Store::<Fr>::from_bytes(&bytes)?)));
 	if let Some((batch, material)) = offer.take_if(|(_, material)| !material.covers(plan)) {
 		put_back(stock, batch, &material);
 	}
-	let named = offer.as_ref().map_or(u64::MAX, |(batch, _)| *batch);
+	let named = offer.as_ref().map_or(NONE, |(batch, _)| *batch);
 	net.round();
-	let names = net.all_to_all(&named.to_le_bytes())?;
-	let agreed = names.iter().all(|name| name.as_slice() == named.to_le_bytes());
+	let names = net.all_to_all(named.as_bytes())?;
+	let agreed = names.iter().all(|name| name.as_slice() == named.as_bytes());
 	match offer {
 		Some((batch, material)) if agreed => {
-			tracing::info!(target: "worker", "preprocessing from committee {}'s stock (batch {batch:016x})", stock.committee);
+			tracing::info!(target: "worker", "preprocessing from committee {}'s stock (batch {batch:?})", stock.committee);
 			Ok(Some(material))
 		},
 		Some((batch, material)) => {
@@ -121,7 +131,7 @@ fn from_stock<T: Transport>(net: &mut Net<T>, stock: &Stock, plan: &Plan) -> Res
 	}
 }
 
-fn put_back(stock: &Stock, batch: u64, material: &Store<Fr>) {
+fn put_back(stock: &Stock, batch: H256, material: &Store<Fr>) {
 	if let Err(e) = stock.store.put_stock(stock.committee, batch, &stock.public, &material.to_bytes(), KEEP) {
 		tracing::warn!(target: "worker", "putting preprocessing back: {e}");
 	}

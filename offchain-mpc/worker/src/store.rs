@@ -107,13 +107,15 @@ pub struct KeptRuns {
 #[derive(Clone)]
 pub struct WorkerStore {
 	db: Arc<Db>,
+	/// Held while a preprocessing batch is taken or kept.
+	stock_lock: Arc<std::sync::Mutex<()>>,
 }
 
 impl WorkerStore {
 	pub fn open(dir: &Path) -> Result<Self, parity_db::Error> {
 		let mut options = Options::with_columns(dir, 2);
 		options.columns[COL_SHARES as usize].btree_index = true;
-		Ok(Self { db: Arc::new(Db::open_or_create(&options)?) })
+		Ok(Self { db: Arc::new(Db::open_or_create(&options)?), stock_lock: Arc::default() })
 	}
 
 	fn get<T: Decode>(&self, col: u8, key: &[u8]) -> Option<T> {
@@ -248,35 +250,45 @@ impl WorkerStore {
 	}
 
 	/// The batches of SPDZ preprocessing kept for `committee`, oldest first.
-	pub fn stock(&self, committee: u32) -> Vec<u64> {
+	pub fn stock(&self, committee: u32) -> Vec<H256> {
 		self.get(COL_OUTPUTS, &stock_index_key(committee)).unwrap_or_default()
 	}
 
 	/// Keeps a batch of `committee`'s preprocessing (this member's material, with its MAC key
 	/// share), sealed to the worker's own key, and drops the oldest beyond `keep`.
-	pub fn put_stock(&self, committee: u32, batch: u64, public: &[u8; 32], material: &[u8], keep: usize) -> Result<(), parity_db::Error> {
+	pub fn put_stock(&self, committee: u32, batch: H256, public: &[u8; 32], material: &[u8], keep: usize) -> Result<(), parity_db::Error> {
+		let _one_at_a_time = self.stock_lock.lock().unwrap_or_else(|e| e.into_inner());
 		let mut batches = self.stock(committee);
 		batches.retain(|b| *b != batch);
 		batches.push(batch);
-		let dropped: Vec<u64> = batches.drain(..batches.len().saturating_sub(keep)).collect();
-		let sealed = sealed::seal(public, &stock_context(committee, batch), material);
-		let mut changes = vec![(COL_OUTPUTS, stock_key(committee, batch), Some(sealed.encode())), (COL_OUTPUTS, stock_index_key(committee), Some(batches.encode()))];
-		changes.extend(dropped.into_iter().map(|b| (COL_OUTPUTS, stock_key(committee, b), None)));
+		let dropped: Vec<H256> = batches.drain(..batches.len().saturating_sub(keep)).collect();
+		let sealed = sealed::seal(public, &stock_context(committee, &batch), material);
+		let mut changes = vec![(COL_OUTPUTS, stock_key(committee, &batch), Some(sealed.encode())), (COL_OUTPUTS, stock_index_key(committee), Some(batches.encode()))];
+		changes.extend(dropped.iter().map(|b| (COL_OUTPUTS, stock_key(committee, b), None)));
 		self.db.commit(changes)
 	}
 
-	/// Takes a batch out of the stock: it is used once, whatever happens to the run.
-	pub fn take_stock(&self, committee: u32, batch: u64, secret: &x25519_dalek::StaticSecret) -> Option<Vec<u8>> {
-		let sealed: Vec<u8> = self.get(COL_OUTPUTS, &stock_key(committee, batch))?;
-		let batches: Vec<u64> = self.stock(committee).into_iter().filter(|b| *b != batch).collect();
-		self.db.commit([(COL_OUTPUTS, stock_key(committee, batch), None), (COL_OUTPUTS, stock_index_key(committee), Some(batches.encode()))]).ok()?;
-		sealed::open(secret, &stock_context(committee, batch), &sealed)
+	/// Takes the oldest batch out of `committee`'s stock, with its name: a batch is used once,
+	/// whatever happens to the run. One take or put at a time, so that two tasks of a committee
+	/// never take the same batch; names whose batch is gone are dropped on the way.
+	pub fn take_oldest_stock(&self, committee: u32, secret: &x25519_dalek::StaticSecret) -> Option<(H256, Vec<u8>)> {
+		let _one_at_a_time = self.stock_lock.lock().unwrap_or_else(|e| e.into_inner());
+		let mut batches = self.stock(committee);
+		while !batches.is_empty() {
+			let batch = batches.remove(0);
+			let sealed: Option<Vec<u8>> = self.get(COL_OUTPUTS, &stock_key(committee, &batch));
+			self.db.commit([(COL_OUTPUTS, stock_key(committee, &batch), None), (COL_OUTPUTS, stock_index_key(committee), Some(batches.encode()))]).ok()?;
+			if let Some(material) = sealed.and_then(|sealed| sealed::open(secret, &stock_context(committee, &batch), &sealed)) {
+				return Some((batch, material));
+			}
+		}
+		None
 	}
 }
 
-/// Preprocessing batches share the outputs' column under keys of their own lengths (19 bytes
+/// Preprocessing batches share the outputs' column under keys of their own lengths (43 bytes
 /// for a batch, 16 for a committee's list).
-fn stock_key(committee: u32, batch: u64) -> Vec<u8> {
+fn stock_key(committee: u32, batch: &H256) -> Vec<u8> {
 	(b"stock-b", committee, batch).encode()
 }
 
@@ -284,7 +296,7 @@ fn stock_index_key(committee: u32) -> Vec<u8> {
 	(b"stocks", committee, 0u8, 0u8, 0u8, 0u8, 0u8, 0u8).encode()
 }
 
-fn stock_context(committee: u32, batch: u64) -> Vec<u8> {
+fn stock_context(committee: u32, batch: &H256) -> Vec<u8> {
 	(b"enigma/spdz-stock/v1", committee, batch).encode()
 }
 
@@ -424,26 +436,37 @@ mod tests {
 		let dir = tempfile::tempdir().unwrap();
 		let secret = x25519_dalek::StaticSecret::random_from_rng(rand::thread_rng());
 		let public = x25519_dalek::PublicKey::from(&secret).to_bytes();
-		let material = b"alpha share and triples".to_vec();
+		let material = |batch: u8| [b"alpha share and triples".to_vec(), vec![batch]].concat();
+		let name = H256::repeat_byte;
 		{
 			let store = WorkerStore::open(dir.path()).unwrap();
-			for batch in [5u64, 3, 9] {
-				store.put_stock(7, batch, &public, &[material.clone(), batch.to_le_bytes().to_vec()].concat(), 2).unwrap();
+			for batch in [5u8, 3, 9] {
+				store.put_stock(7, name(batch), &public, &material(batch), 2).unwrap();
 			}
 			// The two newest kept, oldest first; another committee's list is its own.
-			assert_eq!(store.stock(7), vec![3, 9]);
+			assert_eq!(store.stock(7), vec![name(3), name(9)]);
 			assert!(store.stock(8).is_empty());
 		}
 		let store = WorkerStore::open(dir.path()).unwrap();
-		assert_eq!(store.stock(7), vec![3, 9], "a restart keeps the stock");
-		let raw = store.db.get(COL_OUTPUTS, &stock_key(7, 3)).unwrap().unwrap();
-		assert!(!raw.windows(material.len()).any(|w| w == material.as_slice()), "sealed at rest");
-		// Only this worker's key opens it; taking it removes it.
+		assert_eq!(store.stock(7), vec![name(3), name(9)], "a restart keeps the stock");
+		let raw = store.db.get(COL_OUTPUTS, &stock_key(7, &name(3))).unwrap().unwrap();
+		assert!(!raw.windows(material(3).len()).any(|w| w == material(3).as_slice()), "sealed at rest");
+		// Oldest first, each once; a batch this worker's key does not open is dropped.
+		assert_eq!(store.take_oldest_stock(7, &secret), Some((name(3), material(3))));
 		let other = x25519_dalek::StaticSecret::random_from_rng(rand::thread_rng());
-		assert_eq!(store.take_stock(7, 9, &other), None);
-		assert_eq!(store.take_stock(7, 3, &secret), Some([material.clone(), 3u64.to_le_bytes().to_vec()].concat()));
-		assert_eq!(store.take_stock(7, 3, &secret), None);
+		assert_eq!(store.take_oldest_stock(7, &other), None);
 		assert!(store.stock(7).is_empty());
-		assert_eq!(store.take_stock(7, 5, &secret), None, "dropped when newer ones came");
+		assert_eq!(store.take_oldest_stock(7, &secret), None);
+		// Two takers at once never get the same batch.
+		for batch in [1u8, 2] {
+			store.put_stock(7, name(batch), &public, &material(batch), 2).unwrap();
+		}
+		let takers: Vec<_> = (0..4).map(|_| {
+			let (store, secret) = (store.clone(), secret.clone());
+			std::thread::spawn(move || store.take_oldest_stock(7, &secret).map(|(batch, _)| batch))
+		}).collect();
+		let mut taken: Vec<H256> = takers.into_iter().filter_map(|t| t.join().unwrap()).collect();
+		taken.sort();
+		assert_eq!(taken, vec![name(1), name(2)]);
 	}
 }
