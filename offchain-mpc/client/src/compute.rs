@@ -33,7 +33,9 @@ use std::{collections::BTreeMap, path::PathBuf, time::Duration};
 #[derive(Subcommand)]
 pub enum CommitteeCommand {
 	/// Ask the chain for a committee of `size` workers (sampled by stake and reputation) to share
-	/// secrets with. Prints its id.
+	/// secrets with. Prints its id. A committee smaller than an honest majority needs (four
+	/// on the dev chains) takes secrets shared with `--security dishonest-majority` only, and
+	/// runs only contracts that ask for it; two members are the least.
 	Request {
 		#[arg(long)]
 		size: u32,
@@ -395,8 +397,16 @@ pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
 	let identity = parse_h256("identity", &identity)?;
 	let chain = ctx.chain().await?;
 	let members = members_of(ctx, &chain, committee).await?;
-	if members.len() < 3 {
-		return Err(format!("committee {committee} has {} members: with fewer than 3, t = 0 and a member would hold a value in the clear", members.len()));
+	// Degree-t shares need 2t + 1 >= 3 members (the chain may ask for more: it refuses the
+	// registration with CommitteeTooSmallForHonestMajority); degree n - 1 ones need two.
+	if how == How::DishonestMajority && members.len() < 2 {
+		return Err(format!("committee {committee} has {} member(s): a value shared with one member is in the clear", members.len()));
+	}
+	if how != How::DishonestMajority && members.len() < 3 {
+		return Err(format!(
+			"committee {committee} has {} members: an honest majority needs at least 3 (with t = 0 a member would hold the value in the clear); share it with --security dishonest-majority, or with a larger committee",
+			members.len()
+		));
 	}
 	let node = ClientNode::start(dht.bootstrap, 1 << 20).await.map_err(|e| e.to_string())?;
 	eprintln!("sharing {} value(s) with the {} members of committee {committee}...", values.len(), members.len());

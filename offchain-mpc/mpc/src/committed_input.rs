@@ -112,11 +112,10 @@ pub fn deal_tagged(value: u128, bits: Option<u32>, n: usize, rng: &mut dyn RngCo
 
 /// Whether a dealing for a committee of `members` was made for a dishonest majority
 /// ([`deal_tagged`]): its commitments are n points (degree n − 1) rather than t + 1. The
-/// secret's registered commitment binds them, so every member reads the same answer. (With fewer
-/// than three members the two degrees coincide; such committees keep nothing secret and
-/// workers refuse them.)
+/// secret's registered commitment binds them, so every member reads the same answer. (For one
+/// member the two degrees coincide: it would hold the value itself, and workers refuse that.)
 pub fn dealt_for_dishonest_majority(commitments: &[u8], members: usize) -> bool {
-	members >= 3 && commitments.len() == members * POINT_BYTES
+	members >= 2 && commitments.len() == members * POINT_BYTES
 }
 
 /// The elements an owner deals for `value`: its bits, or the field element.

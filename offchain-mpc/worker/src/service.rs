@@ -141,10 +141,6 @@ impl WorkerService {
 		if d.share_hashes.len() != members.len() || d.share_hashes[me] != share_hash(&d.sealed) || commitment(&d.pedersen, &d.share_hashes) != d.commitment {
 			return Err("the share does not match its commitment".into());
 		}
-		// t >= 1: with fewer than three members, one member's share would be the value itself.
-		if members.len() < 3 {
-			return Err(format!("a committee of {} members cannot keep a value secret", members.len()));
-		}
 		if !d.kind.is_valid() {
 			return Err(format!("{:?} is not a kind of value", d.kind));
 		}
@@ -153,6 +149,11 @@ impl WorkerService {
 		let elements = decode_all::<Fr>(&plain, 0).map_err(|e| format!("the share is not field elements: {e}"))?;
 		let n = members.len();
 		let sharing = if committed_input::dealt_for_dishonest_majority(&d.pedersen, n) { (n - 1, true) } else { ((n - 1) / 2, false) };
+		// Degree t >= 1 needs three members, degree n - 1 >= 1 two: else one member's share
+		// would be the value itself.
+		if sharing.0 == 0 {
+			return Err(format!("a committee of {n} members cannot keep a value secret{}", if n == 2 { " for an honest majority" } else { "" }));
+		}
 		Ok((d, me, sharing, elements))
 	}
 

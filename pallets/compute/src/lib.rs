@@ -624,6 +624,10 @@ pub mod pallet {
 		NothingToAcknowledge,
 		/// The inputs belong to more than `MaxInputOwners` identities.
 		TooManyInputOwners,
+		/// The committee is smaller than an honest majority needs (the workers' registry's
+		/// `honest_majority_size`): it holds secrets shared for, and runs tasks of contracts
+		/// asking for, a dishonest majority only.
+		CommitteeTooSmallForHonestMajority,
 	}
 
 	impl<T> From<PredicateError> for Error<T> {
@@ -855,8 +859,12 @@ pub mod pallet {
 					Some(c) => ensure!(c == secret.committee, Error::<T>::InputsOnDifferentCommittees),
 				}
 			}
-			let committee = committee.expect("at least one input");
+			let committee = committee.ok_or(Error::<T>::NoInputs)?;
 			let members = T::Workers::committee(committee).ok_or(Error::<T>::UnknownCommittee)?;
+			let dishonest = DishonestContracts::<T>::contains_key(contract);
+			// An honest-majority task's quorum is a majority: on a committee too small for one,
+			// too few members would decide its result.
+			ensure!(dishonest || members.len() as u32 >= T::Workers::honest_majority_size(), Error::<T>::CommitteeTooSmallForHonestMajority);
 			let nonce = TaskNonce::<T>::mutate(|n| {
 				*n += 1;
 				*n
@@ -884,7 +892,7 @@ pub mod pallet {
 				}
 			});
 			T::Workers::note_task(committee, true);
-			if DishonestContracts::<T>::contains_key(contract) {
+			if dishonest {
 				DishonestTasks::<T>::insert(task, ());
 			}
 			// The consents this task used are used up.
@@ -1526,6 +1534,12 @@ pub mod pallet {
 			Self::ensure_can_pay(&who)?;
 			ensure!(T::Identity::check(&who, &identity, Permission::Store, &[], None), Error::<T>::NoPermission);
 			let members = T::Workers::committee(committee).ok_or(Error::<T>::UnknownCommittee)?.len();
+			// Shamir shares of degree t on a committee smaller than 2t + 1 would put a secret
+			// within reach of fewer members than it needs to be.
+			ensure!(
+				security == Security::DishonestMajority || members as u32 >= T::Workers::honest_majority_size(),
+				Error::<T>::CommitteeTooSmallForHonestMajority
+			);
 			predicate::validate(&compute_predicate).map_err(Error::<T>::from)?;
 			ensure!(secrets.iter().all(|(_, kind)| kind.is_valid()), Error::<T>::InvalidKind);
 			let mut record: SecretOf<T> = SecretInfo {

@@ -1417,3 +1417,46 @@ fn colluders_cannot_have_a_secret_shared_for_a_dishonest_majority_rejected() {
 		assert!(Secrets::<Test>::contains_key(again));
 	});
 }
+
+#[test]
+fn a_committee_of_two_serves_a_dishonest_majority_only() {
+	new_test_ext().execute_with(|| {
+		let (contract, _, honest_contract, _) = setup_dishonest();
+		let identity = Secrets::<Test>::iter_values().next().unwrap().owner;
+		let pair = committee(2);
+		let members = pallet_workers::Committees::<Test>::get(pair).unwrap().into_inner();
+		assert_eq!(members.len(), 2);
+		let register = |commitment: H256, security| {
+			SecretCompute::register_secrets(RuntimeOrigin::signed(OWNER), identity, pair, bounded(vec![Node::Always]), bounded(vec![(commitment, U64)]), security)
+		};
+		// Shamir's degree-1 shares on two members: either member and a friend would be the
+		// majority that learns the value, so the chain refuses the registration.
+		assert_noop!(register(H256::repeat_byte(0xe0), Security::HonestMajority), Error::<Test>::CommitteeTooSmallForHonestMajority);
+		assert_noop!(
+			SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, pair, bounded(vec![Node::Always]), H256::repeat_byte(0xe0), U64),
+			Error::<Test>::CommitteeTooSmallForHonestMajority
+		);
+		// Shared for a dishonest majority (degree 1 = n - 1), it is kept.
+		assert_ok!(register(H256::repeat_byte(0xe1), Security::DishonestMajority));
+		let secret = H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(identity, pair, H256::repeat_byte(0xe1)))));
+		for w in &members {
+			assert_ok!(SecretCompute::ack_secret(RuntimeOrigin::signed(*w), secret));
+		}
+		// A contract asking for an honest majority cannot run on the pair (its quorum would be
+		// one member's word); a dishonest-majority one runs and takes both votes.
+		assert_noop!(submit(OWNER, honest_contract, vec![secret], 10_000), Error::<Test>::CommitteeTooSmallForHonestMajority);
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		let truth = result(b"1", 10, vec![], vec![]);
+		for w in &members {
+			assert_ok!(commit(*w, task, &truth));
+		}
+		if let Some(from) = RevealFrom::<Test>::get(task).filter(|from| *from > System::block_number()) {
+			run_to(from);
+		}
+		assert_ok!(reveal(members[0], task, &truth));
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Pending, "one vote of two decides nothing");
+		assert_ok!(reveal(members[1], task, &truth));
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Completed);
+	});
+}

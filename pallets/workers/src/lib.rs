@@ -6,7 +6,11 @@
 //! to share its secrets with ([`Pallet::request_committee`]); tasks then run on the committee
 //! that holds their inputs. (We chose committees per request over per epoch: a secret stays with
 //! the committee it was shared with.) Governance sets the smallest
-//! size: `MinCommitteeSize`, and 2t + 1 for the `CorruptionThreshold` t >= 1.
+//! size for an honest majority: `MinCommitteeSize`, and 2t + 1 for the `CorruptionThreshold`
+//! t >= 1. A smaller committee, of [`SMALLEST_COMMITTEE`] members at least, is for a dishonest
+//! majority only: the compute pallet registers only secrets shared for a dishonest majority on
+//! it (degree n - 1: no n - 1 members learn anything) and runs only dishonest-majority tasks
+//! (SPDZ, every member's vote).
 //!
 //! **Randomness.** A request is drawn [`Config::DrawDelay`] blocks later (or in the first block
 //! after that with room among its draws, see [`schedule`]), in `on_initialize`,
@@ -65,6 +69,9 @@ pub use weights::WeightInfo;
 
 pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 pub type CommitteeId = u32;
+
+/// The fewest members of any committee: two (SPDZ's smallest, for a dishonest majority).
+pub const SMALLEST_COMMITTEE: u32 = 2;
 
 /// Reputation of a new worker, and its bounds.
 pub const INITIAL_REPUTATION: u32 = 100;
@@ -197,6 +204,9 @@ pub trait WorkerRegistry<AccountId> {
 	/// A task of `committee` started (`true`) or ended: a committee with tasks or secrets
 	/// cannot be dissolved.
 	fn note_task(committee: CommitteeId, started: bool);
+	/// The smallest committee that may hold secrets for, and run tasks with, an honest majority
+	/// (smaller ones serve a dishonest majority only).
+	fn honest_majority_size() -> u32;
 	/// Agreeing results that complete a task of a committee of `size`: a majority, and at least
 	/// 2t + 1 for the `CorruptionThreshold` t the committee can tolerate.
 	fn quorum(size: u32) -> u32;
@@ -355,7 +365,7 @@ pub mod pallet {
 		NotEnoughWorkers,
 		/// Committee size must be at most `MaxCommitteeSize`.
 		InvalidCommitteeSize,
-		/// Smaller than `MinCommitteeSize` or than 2t + 1 for the `CorruptionThreshold` t.
+		/// Smaller than [`SMALLEST_COMMITTEE`]: a committee of one holds its secrets in the clear.
 		CommitteeTooSmall,
 		/// This offence in this task is slashed already.
 		AlreadySlashed,
@@ -437,16 +447,17 @@ pub mod pallet {
 
 		/// Request a committee of `size` workers to share secrets with; it is drawn at least
 		/// `DrawDelay` blocks later (`draw_at` in `CommitteeRequested`) from randomness nobody
-		/// knows now (`CommitteeFormed`). Governance sets how
-		/// small a committee may be: at least `MinCommitteeSize`, and at least 2t + 1 members for
-		/// the `CorruptionThreshold` t >= 1, so that no single worker ever holds a secret in the
-		/// clear. The weight pays for the draw.
+		/// knows now (`CommitteeFormed`). A committee has at least [`SMALLEST_COMMITTEE`]
+		/// members, so that no single worker ever holds a secret in the clear; one smaller than
+		/// [`Pallet::min_committee_size`] (`MinCommitteeSize`, and 2t + 1 for the
+		/// `CorruptionThreshold` t >= 1) serves dishonest-majority secrets and tasks only. The
+		/// weight pays for the draw.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::request_committee(T::MaxWorkers::get(), *size).saturating_add(schedule_weight::<T>(T::MaxDrawsPerBlock::get(), 4)))]
 		pub fn request_committee(origin: OriginFor<T>, size: u32) -> DispatchResult {
 			let requester = ensure_signed(origin)?;
 			ensure!(size <= T::MaxCommitteeSize::get(), Error::<T>::InvalidCommitteeSize);
-			ensure!(size >= Self::min_committee_size(), Error::<T>::CommitteeTooSmall);
+			ensure!(size >= SMALLEST_COMMITTEE, Error::<T>::CommitteeTooSmall);
 			ensure!(Self::eligible().len() >= size as usize, Error::<T>::NotEnoughWorkers);
 			let id = NextCommitteeId::<T>::get();
 			let earliest = frame_system::Pallet::<T>::block_number().saturating_add(T::DrawDelay::get().max(2u32.into()));
@@ -533,8 +544,8 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// The smallest committee governance allows: `MinCommitteeSize`, and 2t + 1 for t =
-		/// max(1, `CorruptionThreshold`).
+		/// The smallest committee that may hold secrets for an honest majority, as governance
+		/// sets it: `MinCommitteeSize`, and 2t + 1 for t = max(1, `CorruptionThreshold`).
 		pub fn min_committee_size() -> u32 {
 			let t = T::CorruptionThreshold::get().max(1);
 			T::MinCommitteeSize::get().max(t.saturating_mul(2).saturating_add(1))
@@ -631,6 +642,10 @@ pub mod pallet {
 
 		fn peer_id(who: &T::AccountId) -> Option<Vec<u8>> {
 			Workers::<T>::get(who).map(|w| w.peer_id.into_inner())
+		}
+
+		fn honest_majority_size() -> u32 {
+			Self::min_committee_size()
 		}
 
 		fn quorum(size: u32) -> u32 {

@@ -1,10 +1,12 @@
 // A dishonest-majority contract end to end (issue #15): two owners share their wealth with a
-// committee of four workers for a dishonest majority (degree n − 1, each with its MAC); the
+// committee of two workers for a dishonest majority (degree n − 1, each with its MAC); the
 // members run the millionaires' comparison with SPDZ on MASCOT preprocessing they make
 // themselves, and keep more for the committee's next task (which survives a restart); the
-// comparison is published and a private output reaches its owner, checked.
-// An input shared for an honest majority is refused by such a contract (and the other way
-// round), nobody is slashed for it, and the owner gets a secret shared this way back.
+// comparison is published and a private output reaches its owner, checked. The chain takes no
+// honest-majority secret or task on a committee that small.
+// On a committee of four, an input shared for an honest majority is refused by such a contract
+// (and the other way round), nobody is slashed for it, and the owner gets a secret shared this
+// way back.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
@@ -30,7 +32,7 @@ const DISHONEST = `contract Richer: dishonest_majority {
 `;
 
 let node, api, alice, workers = [], workerDirs = [], users = [];
-let committee, dishonest, honest;
+let committee, pair, pairDirs, dishonest, honest;
 
 const enigma = async (args, input) => {
   const r = await run(CLIENT_BIN, ['--rpc', node.wsUrl, ...args], input);
@@ -70,6 +72,11 @@ before(async () => {
   const honestFile = join(dir, 'richer-honest.enigma');
   writeFileSync(honestFile, DISHONEST.replace(': dishonest_majority', ''));
   committee = await enigma(['committee', 'request', '--size', '4', '--suri', '//Alice']);
+  pair = await enigma(['committee', 'request', '--size', '2', '--suri', '//Alice']);
+  // The pair's members' worker processes (their logs, one to restart).
+  const seated = (await api.query.workers.committees(Number(pair))).unwrap().map((m) => m.toString());
+  pairDirs = ACCOUNTS.map((uri, i) => [keyring.addFromUri(uri).address, i]).filter(([a]) => seated.includes(a)).map(([, i]) => i);
+  assert.equal(pairDirs.length, 2);
   dishonest = await enigma(['contract', 'deploy', file, '--suri', '//Alice']);
   honest = await enigma(['contract', 'deploy', honestFile, '--suri', '//Alice']);
   for (const user of users) {
@@ -84,16 +91,20 @@ after(async () => {
   await node?.destroy();
 });
 
-const share = (user, security) => enigma(['secret', 'share', '--suri', user.seed, '--identity', user.identity,
-  '--committee', committee, '--type', 'u64', '--any-contract', '--security', security, '--value-file', '-', ...bootstrap()],
-  `${user.wealth}\n`);
+const shareArgs = (user, security, on) => ['--rpc', node.wsUrl, 'secret', 'share', '--suri', user.seed, '--identity', user.identity,
+  '--committee', on, '--type', 'u64', '--any-contract', '--security', security, '--value-file', '-', ...bootstrap()];
+const share = (user, security, on = committee) => enigma(shareArgs(user, security, on).slice(2), `${user.wealth}\n`);
 
 const submitTask = (contract, inputs) => enigma(['task', 'submit', '--contract', contract, '--entry', 'richer',
   ...inputs.flatMap((s) => ['--input', s]), '--suri', '//Alice']);
 
-test('a dishonest-majority contract runs with SPDZ on inputs shared for it, and its private output reaches its owner', async () => {
+test('a committee of two runs a dishonest-majority contract with SPDZ on inputs shared for it, and its private output reaches its owner', async () => {
+  // Shamir shares on two members: t = 0, so the client refuses them (and the chain would).
+  const refused = await run(CLIENT_BIN, shareArgs(users[0], 'honest-majority', pair), `${users[0].wealth}\n`);
+  assert.notEqual(refused.code, 0, refused.stdout.toString());
+  assert.match(refused.stderr.toString(), /committee \d+ has 2 members: an honest majority needs at least 3/);
   const inputs = [];
-  for (const user of users) inputs.push(await share(user, 'dishonest-majority'));
+  for (const user of users) inputs.push(await share(user, 'dishonest-majority', pair));
   const task = await submitTask(dishonest, inputs);
   // The chain read the contract's header: every member's vote decides this task.
   assert.equal(JSON.parse(await enigma(['task', 'show', task])).security, 'dishonest_majority');
@@ -104,21 +115,28 @@ test('a dishonest-majority contract runs with SPDZ on inputs shared for it, and 
   // The second owner sees the comparison, not the first owner's output.
   const other = JSON.parse(await enigma(['task', 'wait', task, '--suri', users[1].seed, ...bootstrap()]));
   assert.deepEqual(other.private, {});
-  for (const dir of workerDirs) {
-    assert.match(readFileSync(join(dir, 'worker.log'), 'utf8'), /running richer with 4 members \(SPDZ\)/);
+  const dirs = pairDirs.map((i) => workerDirs[i]);
+  for (const dir of dirs) {
+    assert.match(readFileSync(join(dir, 'worker.log'), 'utf8'), /running richer with 2 members \(SPDZ\)/);
   }
   // The members kept preprocessing for the committee's next task, sealed in their databases:
   // a member restarted in between still has it, and the next task starts from it.
-  for (const dir of workerDirs) await logged(dir, new RegExp(`kept preprocessing for committee ${committee} `));
-  await workers[1].stop();
-  workers[1] = await new Daemon(WORKER_BIN, workers[1].args, workers[1].logFile).start();
+  for (const dir of dirs) await logged(dir, new RegExp(`kept preprocessing for committee ${pair} `));
+  const restarted = pairDirs.find((i) => i !== 0); // (not the bootstrap peer)
+  await workers[restarted].stop();
+  workers[restarted] = await new Daemon(WORKER_BIN, workers[restarted].args, workers[restarted].logFile).start();
+  // An honest-majority contract cannot run on the pair: its quorum would be one member.
+  const honestTask = await run(CLIENT_BIN, ['--rpc', node.wsUrl, 'task', 'submit', '--contract', honest, '--entry', 'richer',
+    ...inputs.flatMap((s) => ['--input', s]), '--suri', '//Alice']);
+  assert.notEqual(honestTask.code, 0, honestTask.stdout.toString());
+  assert.match(honestTask.stderr.toString(), /CommitteeTooSmallForHonestMajority/);
   const again = await submitTask(dishonest, inputs);
   const second = JSON.parse(await enigma(['task', 'wait', again, '--suri', users[0].seed, ...bootstrap()]));
   assert.equal(second.status, 'Completed', JSON.stringify(second));
   assert.deepEqual([second.public.out0, second.private.out1], ['1', String(WEALTH[0] + WEALTH[1])]);
-  for (const dir of workerDirs) await logged(dir, new RegExp(`preprocessing from committee ${committee}'s stock`));
+  for (const dir of dirs) await logged(dir, new RegExp(`preprocessing from committee ${pair}'s stock`));
 
-  // The owner gets its value back from all four members' checked shares.
+  // The owner gets its value back from both members' checked shares.
   const back = await run(CLIENT_BIN, ['--rpc', node.wsUrl, 'secret', 'declassify', inputs[1], '--suri', users[1].seed, ...bootstrap()]);
   assert.equal(back.code, 0, back.stderr);
   assert.equal(back.stdout.toString().trim(), String(WEALTH[1]));
