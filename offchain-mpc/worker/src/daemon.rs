@@ -255,6 +255,9 @@ async fn on_finalized(worker: &Arc<Worker>, chain: &Chain, placement: &ChainPlac
 	// members): a peer with no stake cannot fill the buffer.
 	worker.set_active_peers(workers.iter().filter_map(|(_, w)| enigma_p2p::PeerId::from_bytes(&w.peer_id).ok()).collect());
 	metrics.dht_records.set(dht.held().len() as u64);
+	// Committees with a secret that became ready here: the first such secret of each names
+	// the committee's first batch of SPDZ preprocessing, if it needs one.
+	let mut first_ready = std::collections::BTreeMap::new();
 	for record in chain.events(hash).await? {
 		match record.event {
 			RuntimeEvent::Workers(pallet_workers::Event::Slashed { task, worker, offence, amount }) if worker == account => {
@@ -290,8 +293,16 @@ async fn on_finalized(worker: &Arc<Worker>, chain: &Chain, placement: &ChainPlac
 			RuntimeEvent::SecretCompute(pallet_secret_compute::Event::SecretRegistered { secret, .. }) if worker.store.share(&secret).is_some() => {
 				worker.acknowledge_in_background(secret);
 			}
+			RuntimeEvent::SecretCompute(pallet_secret_compute::Event::SecretReady { secret }) => {
+				if let Some(share) = worker.store.share(&secret) {
+					first_ready.entry(share.committee).or_insert(secret);
+				}
+			}
 			_ => {}
 		}
+	}
+	for secret in first_ready.into_values() {
+		tokio::spawn(crate::spdz_run::stock_first_batch(worker.clone(), secret));
 	}
 	if let Err(e) = worker.drop_unregistered().await {
 		tracing::warn!(target: "worker", "dropping unregistered shares: {e}");

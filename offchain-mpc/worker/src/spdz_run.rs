@@ -10,6 +10,12 @@
 //! restarted mid-batch, another task took it, the task is larger) the members make the
 //! material as before. A batch is taken out of the store when a member names it, so two tasks
 //! never use the same one, and put back if the members did not agree on it.
+//!
+//! A committee's first batch is made ahead of its first task ([`stock_first_batch`]): when a
+//! secret shared for a dishonest majority becomes ready on a committee whose members hold no
+//! batch, they make one of [`first_batch`]'s size in the background, named by that secret. It
+//! costs the members work nobody paid for, once per committee until a paid task takes the
+//! batch: registering secrets to trigger it costs their deposits and makes no second batch.
 
 use crate::store::WorkerStore;
 use enigma_mpc::{
@@ -21,6 +27,8 @@ use enigma_mpc::{
 	transport::{Net, Transport},
 	Mpc, MpcError,
 };
+use codec::Encode;
+use pallet_secret_compute::Security;
 use sp_core::H256;
 use std::sync::Arc;
 
@@ -35,6 +43,29 @@ const MAX_STOCK_TRIPLES: usize = 20_000;
 /// sending (each frame within the transport's timeout), and must not take the threads tasks
 /// and the compiler need. A refill that cannot start is skipped; the next task makes its own.
 static REFILLING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// This worker's one refill under way ([`REFILLING`]); over when dropped.
+struct Refill;
+
+impl Refill {
+	fn start() -> Option<Refill> {
+		use std::sync::atomic::Ordering;
+		REFILLING.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire).ok().map(|_| Refill)
+	}
+}
+
+impl Drop for Refill {
+	fn drop(&mut self) {
+		REFILLING.store(false, std::sync::atomic::Ordering::Release);
+	}
+}
+
+/// A committee's first batch, for `n` members: enough for the salary survey of five u32
+/// salaries (6,775 triples, 1,594 randoms, 330 masks per member), about a minute of MASCOT at
+/// n = 4 on a 2-core machine. A larger first task makes its own material.
+pub fn first_batch(n: usize) -> Plan {
+	Plan { triples: 7_000, randoms: 1_700, masks: vec![400; n] }
+}
 
 /// What a run produced: its outputs, statistics and opened-values digest.
 pub type Done = (Vec<(String, enigma_mpc::circuit::HeldOutput<Fr>)>, enigma_mpc::Stats, [u8; 32]);
@@ -85,22 +116,72 @@ pub fn run<T: Transport>(
 	};
 	let _ = done.send(Ok(result));
 	// The next task's batch, while the members answer this one on chain, under the task's id.
-	use std::sync::atomic::Ordering;
-	if plan.triples > MAX_STOCK_TRIPLES || REFILLING.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire).is_err() {
+	let refill = (plan.triples <= MAX_STOCK_TRIPLES).then(Refill::start).flatten();
+	let Some(_refill) = refill else {
 		tracing::info!(target: "worker", "no preprocessing kept for committee {}: too large, or another refill is under way", stock.committee);
 		return;
-	}
+	};
 	let refilled = match mascot {
 		Some(mut mascot) => mascot.generate(&mut net, &plan),
 		None => Mascot::<Fr>::setup(&mut net).and_then(|mut mascot| mascot.generate(&mut net, &plan)),
 	};
-	REFILLING.store(false, Ordering::Release);
-	match refilled.map(|material| stock.store.put_stock(stock.committee, task, &stock.public, &material.to_bytes(), KEEP)) {
-		Ok(Ok(())) => tracing::info!(target: "worker", "kept preprocessing for committee {} (batch {task:?}: {} triples)", stock.committee, plan.triples),
+	keep(&stock, task, refilled, plan.triples);
+}
+
+/// Puts a batch just made (or the reason there is none) in the stock, and says so.
+fn keep(stock: &Stock, batch: H256, made: Result<Store<Fr>, MpcError>, triples: usize) {
+	match made.map(|material| stock.store.put_stock(stock.committee, batch, &stock.public, &material.to_bytes(), KEEP)) {
+		Ok(Ok(())) => tracing::info!(target: "worker", "kept preprocessing for committee {} (batch {batch:?}: {triples} triples)", stock.committee),
 		Ok(Err(e)) => tracing::warn!(target: "worker", "keeping preprocessing for committee {}: {e}", stock.committee),
 		Err(e) => tracing::info!(target: "worker", "no preprocessing kept for committee {}: {e}", stock.committee),
 	}
 }
+
+/// Makes `committee`'s first batch with its other members, if this member holds none and makes
+/// no other batch now, once `secret` (shared for a dishonest majority on it) is ready: every
+/// member sees the same event, so they meet in the same session, named by the secret. A member
+/// that does not come (it holds a batch, or makes another) lets the session time out, and the
+/// committee's first task makes its own material.
+pub async fn stock_first_batch(worker: Arc<crate::worker::Worker>, secret: H256) {
+	let view = match worker.secret(secret).await {
+		Ok(Some(view)) if view.security == Security::DishonestMajority && view.ready => view,
+		Ok(_) => return,
+		Err(e) => return tracing::info!(target: "worker", "no first batch for secret {secret:?}'s committee: {e}"),
+	};
+	let committee = view.committee;
+	let n = view.members.len();
+	let Some(me) = view.members.iter().position(|m| *m == worker.account()) else { return };
+	if !worker.store.stock(committee).is_empty() {
+		return;
+	}
+	let Some(refill) = Refill::start() else {
+		return tracing::info!(target: "worker", "no first batch for committee {committee} now: another refill is under way");
+	};
+	let (Ok(peers), Some(dht)) = (worker.peer_ids(&view.members).await, worker.dht.get().cloned()) else {
+		return tracing::info!(target: "worker", "no first batch for committee {committee}: its members' peers are unknown");
+	};
+	let session: [u8; 32] = sp_crypto_hashing::blake2_256(&(b"enigma/first-batch/v1", committee, secret).encode());
+	let transport = match dht.mpc_channel(session, peers, BATCH_FRAME_TIMEOUT) {
+		Ok(channel) => channel,
+		Err(e) => return tracing::info!(target: "worker", "no first batch for committee {committee}: {e}"),
+	};
+	let stock = Stock { store: worker.store.clone(), committee, public: worker.keys.encryption_public(), secret: worker.keys.encryption.clone() };
+	tracing::info!(target: "worker", "making committee {committee}'s first batch with its {n} members (member #{me})");
+	let made = tokio::task::spawn_blocking(move || {
+		let _refill = refill;
+		let mut net = Net::new(transport);
+		let plan = first_batch(n);
+		let made = Mascot::<Fr>::setup(&mut net).and_then(|mut mascot| mascot.generate(&mut net, &plan));
+		keep(&stock, secret, made, plan.triples);
+	});
+	if let Err(e) = made.await {
+		tracing::warn!(target: "worker", "the first batch's thread: {e}");
+	}
+}
+
+/// How long a member making a batch waits for another's frame: a pass of MASCOT (the largest
+/// messages) on a loaded machine, not a task's run.
+const BATCH_FRAME_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// What a member names when it holds no batch for the task.
 const NONE: H256 = H256::repeat_byte(0xff);
