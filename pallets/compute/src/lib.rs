@@ -24,6 +24,9 @@
 //!   members may all but one be colluders, so a majority's word proves nothing: such a task
 //!   completes only with every member's vote, any disagreement fails it without slashing
 //!   anyone, and no number of members claiming `BadInput` rejects a secret shared this way.
+//!   Such tasks may run on committees of two and more; a committee smaller than the workers'
+//!   registry allows for an honest majority holds only dishonest-majority secrets and runs only
+//!   dishonest-majority tasks (`CommitteeTooSmallForHonestMajority`).
 //! * Gas: the price of each operation of a compiled circuit (add, multiplication, opening,
 //!   input, round) is a governance parameter; the `price_table` runtime API gives clients the
 //!   table to quote a contract call exactly before submitting it (`enigma-lang compile --emit
