@@ -294,8 +294,17 @@ async fn on_finalized(worker: &Arc<Worker>, chain: &Chain, placement: &ChainPlac
 				worker.acknowledge_in_background(secret);
 			}
 			RuntimeEvent::SecretCompute(pallet_secret_compute::Event::SecretReady { secret }) => {
-				if let Some(share) = worker.store.share(&secret) {
+				// Shared for a dishonest majority, as far as this member's share says (the chain's
+				// record decides, in `stock_first_batch`); its holders are the committee's members.
+				let share = worker.store.share(&secret);
+				if let Some(share) = share.filter(|s| enigma_mpc::committed_input::dealt_for_dishonest_majority(&s.pedersen, s.share_hashes.len())) {
 					first_ready.entry(share.committee).or_insert(secret);
+				}
+			}
+			RuntimeEvent::Workers(pallet_workers::Event::CommitteeDissolved { id }) if !worker.store.stock(id).is_empty() => {
+				match worker.store.drop_stock(id) {
+					Ok(()) => tracing::info!(target: "worker", "dropped the preprocessing kept for dissolved committee {id}"),
+					Err(e) => tracing::warn!(target: "worker", "dropping the preprocessing of committee {id}: {e}"),
 				}
 			}
 			_ => {}

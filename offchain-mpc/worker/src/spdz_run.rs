@@ -14,8 +14,8 @@
 //! A committee's first batch is made ahead of its first task ([`stock_first_batch`]): when a
 //! secret shared for a dishonest majority becomes ready on a committee whose members hold no
 //! batch, they make one of [`first_batch`]'s size in the background, named by that secret. It
-//! costs the members work nobody paid for, once per committee until a paid task takes the
-//! batch: registering secrets to trigger it costs their deposits and makes no second batch.
+//! costs the members work nobody paid for, so a worker makes a few such batches an hour at most
+//! ([`FIRST_BATCHES`]), and a dissolved committee's stock is dropped.
 
 use crate::store::WorkerStore;
 use enigma_mpc::{
@@ -60,11 +60,30 @@ impl Drop for Refill {
 	}
 }
 
+/// Unpaid first batches a worker makes at most: [`FIRST_BATCH_BURST`] at once, then one per
+/// [`FIRST_BATCH_EVERY`]. Anyone can have a committee drawn and a secret registered on it (and
+/// get the deposits back), so this bounds the work nobody pays for; beyond it, a committee's
+/// first task makes its own material.
+static FIRST_BATCHES: std::sync::Mutex<Option<(f64, std::time::Instant)>> = std::sync::Mutex::new(None);
+const FIRST_BATCH_BURST: f64 = 4.0;
+const FIRST_BATCH_EVERY: std::time::Duration = std::time::Duration::from_secs(900);
+
+/// Takes one first batch from the budget ([`FIRST_BATCHES`]), if any is left.
+fn first_batch_allowed() -> bool {
+	let mut budget = FIRST_BATCHES.lock().unwrap_or_else(|e| e.into_inner());
+	let now = std::time::Instant::now();
+	let (tokens, since) = budget.unwrap_or((FIRST_BATCH_BURST, now));
+	let tokens = (tokens + now.duration_since(since).as_secs_f64() / FIRST_BATCH_EVERY.as_secs_f64()).min(FIRST_BATCH_BURST);
+	let allowed = tokens >= 1.0;
+	*budget = Some((if allowed { tokens - 1.0 } else { tokens }, now));
+	allowed
+}
+
 /// A committee's first batch, for `n` members: enough for the salary survey of five u32
-/// salaries (6,775 triples, 1,594 randoms, 330 masks per member), about a minute of MASCOT at
-/// n = 4 on a 2-core machine. A larger first task makes its own material.
+/// salaries (2,675 triples, 134 randoms, 330 masks per member), or the millionaires several
+/// times over. A larger first task makes its own material.
 pub fn first_batch(n: usize) -> Plan {
-	Plan { triples: 7_000, randoms: 1_700, masks: vec![400; n] }
+	Plan { triples: 3_000, randoms: 400, masks: vec![400; n] }
 }
 
 /// What a run produced: its outputs, statistics and opened-values digest.
@@ -90,6 +109,7 @@ pub fn run<T: Transport>(
 	stock: Stock,
 	done: tokio::sync::oneshot::Sender<Result<Done, MpcError>>,
 ) {
+	let (transport, batch_deadline) = Bounded::new(transport);
 	let mut net = Net::new(transport);
 	let brought: Vec<&HeldInput<Fr>> = held.iter().flatten().collect();
 	let plan = Plan::for_held(&circuit, n, &brought);
@@ -121,6 +141,7 @@ pub fn run<T: Transport>(
 		tracing::info!(target: "worker", "no preprocessing kept for committee {}: too large, or another refill is under way", stock.committee);
 		return;
 	};
+	batch_deadline.start(n);
 	let refilled = match mascot {
 		Some(mut mascot) => mascot.generate(&mut net, &plan),
 		None => Mascot::<Fr>::setup(&mut net).and_then(|mut mascot| mascot.generate(&mut net, &plan)),
@@ -157,6 +178,9 @@ pub async fn stock_first_batch(worker: Arc<crate::worker::Worker>, secret: H256)
 	let Some(refill) = Refill::start() else {
 		return tracing::info!(target: "worker", "no first batch for committee {committee} now: another refill is under way");
 	};
+	if !first_batch_allowed() {
+		return tracing::info!(target: "worker", "no first batch for committee {committee}: this worker made {FIRST_BATCH_BURST} in the last hour; its first task makes its own");
+	}
 	let (Ok(peers), Some(dht)) = (worker.peer_ids(&view.members).await, worker.dht.get().cloned()) else {
 		return tracing::info!(target: "worker", "no first batch for committee {committee}: its members' peers are unknown");
 	};
@@ -169,6 +193,8 @@ pub async fn stock_first_batch(worker: Arc<crate::worker::Worker>, secret: H256)
 	tracing::info!(target: "worker", "making committee {committee}'s first batch with its {n} members (member #{me})");
 	let made = tokio::task::spawn_blocking(move || {
 		let _refill = refill;
+		let (transport, deadline) = Bounded::new(transport);
+		deadline.start(n);
 		let mut net = Net::new(transport);
 		let plan = first_batch(n);
 		let made = Mascot::<Fr>::setup(&mut net).and_then(|mut mascot| mascot.generate(&mut net, &plan));
@@ -188,32 +214,112 @@ const NONE: H256 = H256::repeat_byte(0xff);
 
 /// One round: every member names the oldest batch it holds that covers `plan` (taking it out of
 /// its store) or none; the batch if every member named the same one. A batch that is not used
-/// goes back. (A member that names different batches to different members makes the run fail,
-/// which it could anyway; the honest members' material is never used twice.)
+/// goes back to where it was. (A member that names different batches to different members makes
+/// the run fail, which it could anyway; the honest members' material is never used twice.)
 fn from_stock<T: Transport>(net: &mut Net<T>, stock: &Stock, plan: &Plan) -> Result<Option<Store<Fr>>, MpcError> {
-	let mut offer = stock.store.take_oldest_stock(stock.committee, &stock.secret).and_then(|(batch, bytes)| Some((batch, Store::<Fr>::from_bytes(&bytes)?)));
-	if let Some((batch, material)) = offer.take_if(|(_, material)| !material.covers(plan)) {
-		put_back(stock, batch, &material);
-	}
+	let offer = stock.store.take_stock(stock.committee, &stock.secret, |bytes| Store::<Fr>::from_bytes(bytes).filter(|material| material.covers(plan)));
 	let named = offer.as_ref().map_or(NONE, |(batch, _)| *batch);
 	net.round();
-	let names = net.all_to_all(named.as_bytes())?;
-	let agreed = names.iter().all(|name| name.as_slice() == named.as_bytes());
+	let names = net.all_to_all(named.as_bytes());
+	let agreed = names.as_ref().is_ok_and(|names| names.iter().all(|name| name.as_slice() == named.as_bytes()));
 	match offer {
 		Some((batch, material)) if agreed => {
 			tracing::info!(target: "worker", "preprocessing from committee {}'s stock (batch {batch:?})", stock.committee);
 			Ok(Some(material))
 		},
 		Some((batch, material)) => {
-			put_back(stock, batch, &material);
-			Ok(None)
+			if let Err(e) = stock.store.return_stock(stock.committee, batch, &stock.public, &material.to_bytes(), KEEP) {
+				tracing::warn!(target: "worker", "putting preprocessing back: {e}");
+			}
+			names.map(|_| None)
 		},
-		None => Ok(None),
+		None => names.map(|_| None),
 	}
 }
 
-fn put_back(stock: &Stock, batch: H256, material: &Store<Fr>) {
-	if let Err(e) = stock.store.put_stock(stock.committee, batch, &stock.public, &material.to_bytes(), KEEP) {
-		tracing::warn!(target: "worker", "putting preprocessing back: {e}");
+/// How long a batch for `n` members may take: a minute per other member and one more, several
+/// times what MASCOT needs for [`first_batch`] on a loaded 2-core machine.
+fn batch_time(n: usize) -> std::time::Duration {
+	std::time::Duration::from_secs(60 * n.max(1) as u64)
+}
+
+/// A transport that stops at a deadline once one is set ([`BatchDeadline::start`]): a member
+/// that sends each frame just within the per-frame timeout must not keep this worker's one
+/// refill (and a thread) for as long as it likes.
+struct Bounded<T> {
+	inner: T,
+	until: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
+}
+
+/// Sets the deadline of a [`Bounded`] transport that a [`Net`] owns.
+struct BatchDeadline(Arc<std::sync::Mutex<Option<std::time::Instant>>>);
+
+impl BatchDeadline {
+	fn start(&self, n: usize) {
+		*self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(std::time::Instant::now() + batch_time(n));
+	}
+}
+
+impl<T: Transport> Bounded<T> {
+	fn new(inner: T) -> (Self, BatchDeadline) {
+		let until = Arc::new(std::sync::Mutex::new(None));
+		(Bounded { inner, until: until.clone() }, BatchDeadline(until))
+	}
+
+	fn check(&self) -> Result<(), MpcError> {
+		match *self.until.lock().unwrap_or_else(|e| e.into_inner()) {
+			Some(until) if std::time::Instant::now() > until => Err(MpcError::Preprocessing("the batch ran past its time".into())),
+			_ => Ok(()),
+		}
+	}
+}
+
+impl<T: Transport> Transport for Bounded<T> {
+	fn party(&self) -> usize {
+		self.inner.party()
+	}
+
+	fn parties(&self) -> usize {
+		self.inner.parties()
+	}
+
+	fn send(&mut self, to: usize, frame: Vec<u8>) -> Result<(), MpcError> {
+		self.check()?;
+		self.inner.send(to, frame)
+	}
+
+	fn recv(&mut self, from: usize) -> Result<Vec<u8>, MpcError> {
+		self.check()?;
+		self.inner.recv(from)
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use enigma_mpc::transport::mem;
+
+	#[test]
+	fn a_batch_stops_at_its_deadline_and_not_before_one_is_set() {
+		let mut parties = mem::network(2).into_iter();
+		let (mut a, deadline) = Bounded::new(parties.next().unwrap());
+		let mut b = parties.next().unwrap();
+		// No deadline yet (the task's own run): frames flow.
+		a.send(1, vec![1]).unwrap();
+		assert_eq!(b.recv(0).unwrap(), vec![1]);
+		deadline.start(2);
+		b.send(0, vec![2]).unwrap();
+		assert_eq!(a.recv(1).unwrap(), vec![2]);
+		// Past it, nothing more is sent or waited for.
+		*deadline.0.lock().unwrap() = Some(std::time::Instant::now() - std::time::Duration::from_secs(1));
+		assert!(matches!(a.send(1, vec![3]), Err(MpcError::Preprocessing(_))));
+		b.send(0, vec![4]).unwrap();
+		assert!(matches!(a.recv(1), Err(MpcError::Preprocessing(_))));
+	}
+
+	#[test]
+	fn unpaid_first_batches_come_in_a_small_burst() {
+		let allowed = (0..10).filter(|_| first_batch_allowed()).count();
+		assert_eq!(allowed, FIRST_BATCH_BURST as usize);
 	}
 }

@@ -255,34 +255,75 @@ impl WorkerStore {
 	}
 
 	/// Keeps a batch of `committee`'s preprocessing (this member's material, with its MAC key
-	/// share), sealed to the worker's own key, and drops the oldest beyond `keep`.
+	/// share), sealed to the worker's own key, as the newest, and drops the oldest beyond `keep`.
 	pub fn put_stock(&self, committee: u32, batch: H256, public: &[u8; 32], material: &[u8], keep: usize) -> Result<(), parity_db::Error> {
+		self.insert_stock(committee, batch, public, material, keep, false)
+	}
+
+	/// Puts back a batch taken but not used, in the oldest place, where it came from (unless
+	/// `keep` newer ones arrived meanwhile: then it goes).
+	pub fn return_stock(&self, committee: u32, batch: H256, public: &[u8; 32], material: &[u8], keep: usize) -> Result<(), parity_db::Error> {
+		self.insert_stock(committee, batch, public, material, keep, true)
+	}
+
+	fn insert_stock(&self, committee: u32, batch: H256, public: &[u8; 32], material: &[u8], keep: usize, oldest: bool) -> Result<(), parity_db::Error> {
 		let _one_at_a_time = self.stock_lock.lock().unwrap_or_else(|e| e.into_inner());
 		let mut batches = self.stock(committee);
 		batches.retain(|b| *b != batch);
-		batches.push(batch);
+		if oldest {
+			batches.insert(0, batch);
+		} else {
+			batches.push(batch);
+		}
 		let dropped: Vec<H256> = batches.drain(..batches.len().saturating_sub(keep)).collect();
-		let sealed = sealed::seal(public, &stock_context(committee, &batch), material);
-		let mut changes = vec![(COL_OUTPUTS, stock_key(committee, &batch), Some(sealed.encode())), (COL_OUTPUTS, stock_index_key(committee), Some(batches.encode()))];
+		let mut changes = vec![(COL_OUTPUTS, stock_index_key(committee), Some(batches.encode()))];
+		if !dropped.contains(&batch) {
+			changes.push((COL_OUTPUTS, stock_key(committee, &batch), Some(sealed::seal(public, &stock_context(committee, &batch), material).encode())));
+		}
 		changes.extend(dropped.iter().map(|b| (COL_OUTPUTS, stock_key(committee, b), None)));
 		self.db.commit(changes)
 	}
 
-	/// Takes the oldest batch out of `committee`'s stock, with its name: a batch is used once,
-	/// whatever happens to the run. One take or put at a time, so that two tasks of a committee
-	/// never take the same batch; names whose batch is gone are dropped on the way.
-	pub fn take_oldest_stock(&self, committee: u32, secret: &x25519_dalek::StaticSecret) -> Option<(H256, Vec<u8>)> {
+	/// Takes out of `committee`'s stock the oldest batch `pick` accepts (given the opened
+	/// material, it returns what it makes of it), with its name: a batch is used once, whatever
+	/// happens to the run. Batches passed over keep their places (a batch too small for one task
+	/// must not hide a larger one behind it); names whose batch is gone or does not open are
+	/// dropped. One take or put at a time, so that two tasks of a committee never take the same
+	/// batch.
+	pub fn take_stock<T>(&self, committee: u32, secret: &x25519_dalek::StaticSecret, pick: impl Fn(&[u8]) -> Option<T>) -> Option<(H256, T)> {
 		let _one_at_a_time = self.stock_lock.lock().unwrap_or_else(|e| e.into_inner());
-		let mut batches = self.stock(committee);
-		while !batches.is_empty() {
-			let batch = batches.remove(0);
+		let mut kept = Vec::new();
+		let mut gone = Vec::new();
+		let mut found = None;
+		for batch in self.stock(committee) {
+			if found.is_some() {
+				kept.push(batch);
+				continue;
+			}
 			let sealed: Option<Vec<u8>> = self.get(COL_OUTPUTS, &stock_key(committee, &batch));
-			self.db.commit([(COL_OUTPUTS, stock_key(committee, &batch), None), (COL_OUTPUTS, stock_index_key(committee), Some(batches.encode()))]).ok()?;
-			if let Some(material) = sealed.and_then(|sealed| sealed::open(secret, &stock_context(committee, &batch), &sealed)) {
-				return Some((batch, material));
+			match sealed.and_then(|sealed| sealed::open(secret, &stock_context(committee, &batch), &sealed)).map(|material| pick(&material)) {
+				None => gone.push(batch),
+				Some(None) => kept.push(batch),
+				Some(Some(picked)) => {
+					gone.push(batch);
+					found = Some((batch, picked));
+				},
 			}
 		}
-		None
+		if !gone.is_empty() {
+			let mut changes: Vec<_> = gone.iter().map(|b| (COL_OUTPUTS, stock_key(committee, b), None)).collect();
+			changes.push((COL_OUTPUTS, stock_index_key(committee), Some(kept.encode())));
+			self.db.commit(changes).ok()?;
+		}
+		found
+	}
+
+	/// Drops all of `committee`'s stock (the committee was dissolved).
+	pub fn drop_stock(&self, committee: u32) -> Result<(), parity_db::Error> {
+		let _one_at_a_time = self.stock_lock.lock().unwrap_or_else(|e| e.into_inner());
+		let mut changes: Vec<_> = self.stock(committee).iter().map(|b| (COL_OUTPUTS, stock_key(committee, b), None)).collect();
+		changes.push((COL_OUTPUTS, stock_index_key(committee), None));
+		self.db.commit(changes)
 	}
 }
 
@@ -451,19 +492,42 @@ mod tests {
 		assert_eq!(store.stock(7), vec![name(3), name(9)], "a restart keeps the stock");
 		let raw = store.db.get(COL_OUTPUTS, &stock_key(7, &name(3))).unwrap().unwrap();
 		assert!(!raw.windows(material(3).len()).any(|w| w == material(3).as_slice()), "sealed at rest");
+		let any = |bytes: &[u8]| Some(bytes.to_vec());
 		// Oldest first, each once; a batch this worker's key does not open is dropped.
-		assert_eq!(store.take_oldest_stock(7, &secret), Some((name(3), material(3))));
+		assert_eq!(store.take_stock(7, &secret, any), Some((name(3), material(3))));
 		let other = x25519_dalek::StaticSecret::random_from_rng(rand::thread_rng());
-		assert_eq!(store.take_oldest_stock(7, &other), None);
+		assert_eq!(store.take_stock(7, &other, any), None);
 		assert!(store.stock(7).is_empty());
-		assert_eq!(store.take_oldest_stock(7, &secret), None);
+		assert_eq!(store.take_stock(7, &secret, any), None);
+		// A batch too small for a task stays where it is and does not hide a larger one behind
+		// it; a batch put back unused goes back to the oldest place.
+		for batch in [1u8, 2] {
+			store.put_stock(7, name(batch), &public, &material(batch), 2).unwrap();
+		}
+		let large = |bytes: &[u8]| (bytes.last() == Some(&2)).then(|| bytes.to_vec());
+		assert_eq!(store.take_stock(7, &secret, large), Some((name(2), material(2))));
+		assert_eq!(store.stock(7), vec![name(1)]);
+		store.put_stock(7, name(4), &public, &material(4), 2).unwrap();
+		store.return_stock(7, name(2), &public, &material(2), 3).unwrap();
+		assert_eq!(store.stock(7), vec![name(2), name(1), name(4)]);
+		// Returned to a full list, it is the oldest and goes.
+		store.take_stock(7, &secret, any).unwrap();
+		store.put_stock(7, name(5), &public, &material(5), 2).unwrap();
+		assert_eq!(store.stock(7), vec![name(4), name(5)]);
+		store.return_stock(7, name(2), &public, &material(2), 2).unwrap();
+		assert_eq!(store.stock(7), vec![name(4), name(5)]);
+		assert!(store.db.get(COL_OUTPUTS, &stock_key(7, &name(2))).unwrap().is_none());
+		// A dissolved committee's stock goes whole.
+		store.drop_stock(7).unwrap();
+		assert!(store.stock(7).is_empty());
+		assert!(store.db.get(COL_OUTPUTS, &stock_key(7, &name(4))).unwrap().is_none());
 		// Two takers at once never get the same batch.
 		for batch in [1u8, 2] {
 			store.put_stock(7, name(batch), &public, &material(batch), 2).unwrap();
 		}
 		let takers: Vec<_> = (0..4).map(|_| {
 			let (store, secret) = (store.clone(), secret.clone());
-			std::thread::spawn(move || store.take_oldest_stock(7, &secret).map(|(batch, _)| batch))
+			std::thread::spawn(move || store.take_stock(7, &secret, |bytes| Some(bytes.to_vec())).map(|(batch, _)| batch))
 		}).collect();
 		let mut taken: Vec<H256> = takers.into_iter().filter_map(|t| t.join().unwrap()).collect();
 		taken.sort();

@@ -61,9 +61,8 @@ after(async () => {
 });
 
 test('a committee too small to keep a secret is refused', async () => {
-  for (const size of ['1', '2']) {
-    assert.match(await fails(['committee', 'request', '--size', size, '--suri', '//Alice']), /Workers::CommitteeTooSmall/);
-  }
+  assert.match(await fails(['committee', 'request', '--size', '1', '--suri', '//Alice']), /Workers::CommitteeTooSmall/);
+  // (A committee of two holds only values shared for a dishonest majority: spdz.test.js.)
   committee = await enigma(['committee', 'request', '--size', '4', '--suri', '//Alice']);
 });
 

@@ -128,7 +128,8 @@ test('a quorum of identical results completes the task and the workers are paid'
 });
 
 test('the chain refuses a one-member committee, a zero gas limit, a result that repeats a secret key, and a late Timeout report', async () => {
-  for (const size of [1, 2]) {
+  // (Two members are enough for values shared for a dishonest majority: spdz.test.js.)
+  for (const size of [0, 1]) {
     const tiny = await submit(api, api.tx.workers.requestCommittee(size), owner);
     assert.deepEqual(tiny.error, { section: 'workers', name: 'CommitteeTooSmall' });
   }
