@@ -984,9 +984,11 @@ impl<'a> Compiler<'a> {
 
 	/// A value the committee holds already (a secret or decrypted DHT data): in the circuit, an
 	/// input of party 0, which stands for the committee's store. It is read as a u64: a stored
-	/// value of another width or kind does not fit this slot, and the workers refuse it.
+	/// value of another width or kind does not fit this slot, and the workers refuse it. It
+	/// comes without bits (a task made it; the chain recorded its width), so the circuit takes it
+	/// unchecked.
 	fn store_input(&mut self, source: InputSource, _span: Span) -> Val {
-		let wire = self.circuit.typed_input(0, Some(64));
+		let wire = self.circuit.typed_input(0, None);
 		self.manifest.inputs.push(InputSlot { name: source.to_string(), element: None, source, bits: 64 });
 		Val::Wire { wire, private: true, kind: Kind::Int, bits: 64, signed: false }
 	}

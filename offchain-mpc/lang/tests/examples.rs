@@ -214,20 +214,25 @@ fn every_compilation_of_a_contract_gives_the_same_circuit() {
 
 /// A task's gas depends on its committee: t + 1 members deal each random bit, so a committee of
 /// 5 to 7 (t = 2, 3) pays one more dealing round and one more multiplication per bit than one of
-/// 3 or 4 (t = 1), and a committee of 2 (t = 0, one dealer) pays no XOR at all.
+/// 3 or 4 (t = 1), and a committee of 2 (t = 0, one dealer) pays no XOR at all. (A comparison
+/// of two inputs takes no random bits: it runs on their bits.)
 #[test]
 fn the_quote_follows_the_committee_size() {
 	let prices = Prices::default();
-	let gas = |committee| compile_for(&source("millionaires"), "richer", &BTreeMap::new(), 2, None, &prices, committee).unwrap().manifest.gas.unwrap();
+	let over = "contract Over {\n    pub fn over(alice: private u32 @ 0, bob: private u32 @ 1) {\n        output(reveal(alice + bob > bob));\n    }\n}\n";
+	let gas = |committee| compile_for(over, "over", &BTreeMap::new(), 2, None, &prices, committee).unwrap().manifest.gas.unwrap();
 	let (three, four, five, seven) = (gas(3), gas(4), gas(5), gas(7));
 	assert_eq!(three.total, four.total);
-	assert_eq!(three.bits, 105, "a 64-bit comparison's mask");
+	assert_eq!(three.bits, 33 + 1 + 40, "a 33-bit comparison's mask");
 	assert_eq!((five.rounds, five.muls), (three.rounds + 1, three.muls + three.bits));
 	assert_eq!(five.total, three.total + prices.round + three.bits as u128 * prices.mul);
 	assert_eq!((seven.rounds, seven.muls), (five.rounds, five.muls + three.bits));
 	let two = gas(2);
 	assert_eq!((two.rounds, two.muls), (three.rounds - 1, three.muls - three.bits));
-	assert_eq!(compile_with(&source("millionaires"), "richer", &BTreeMap::new(), 2, None, &prices).unwrap().manifest.gas.unwrap().total, three.total);
+	assert_eq!(compile_with(over, "over", &BTreeMap::new(), 2, None, &prices).unwrap().manifest.gas.unwrap().total, three.total);
+	// The millionaires compare their inputs: on the bits they shared, whatever the committee.
+	let richer = |committee| compile_for(&source("millionaires"), "richer", &BTreeMap::new(), 2, None, &prices, committee).unwrap().manifest.gas.unwrap();
+	assert_eq!((richer(2).bits, richer(3).total, richer(5).total), (0, richer(2).total, richer(2).total));
 }
 
 #[test]

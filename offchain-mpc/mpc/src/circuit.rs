@@ -149,6 +149,15 @@ impl Op {
 	}
 }
 
+/// A comparison's batch kind in the cost model and its [`nonlinear::BitCompare`].
+fn bit_compare_kind(op: &Op) -> (u8, nonlinear::BitCompare) {
+	match op {
+		Op::Lt { .. } => (7, nonlinear::BitCompare::Lt),
+		Op::Le { .. } => (8, nonlinear::BitCompare::Le),
+		_ => (9, nonlinear::BitCompare::Eq),
+	}
+}
+
 /// (bound, shift) of the truncation a division uses; see [`nonlinear::div_const`]. The masked
 /// opening inside it needs `bound` to be at most [`nonlinear::max_masked_bound`] of the field.
 pub fn div_shape(divisor: u128, bits: u32) -> (u32, u32) {
@@ -288,6 +297,25 @@ impl Circuit {
 		self.depths(Op::is_interactive)
 	}
 
+	/// The width of a comparison `a` vs `b` that runs on its operands' own bits
+	/// ([`nonlinear::compare_bits`]): both are checked inputs of the same width, whose owners
+	/// shared their bits ([`Op::Input`]), within the comparison's `bits`.
+	pub fn bitwise_width(&self, a: Wire, b: Wire, bits: u32) -> Option<u32> {
+		match (self.gates.get(a)?, self.gates.get(b)?) {
+			(Op::Input { bits: Some(wa), .. }, Op::Input { bits: Some(wb), .. }) if wa == wb && *wa <= bits && *wa > 0 => Some(*wa),
+			_ => None,
+		}
+	}
+
+	/// Whether the `index`-th input of `owner` must bring its bits: a comparison runs on them.
+	pub fn needs_bits(&self, owner: usize, index: usize) -> bool {
+		let is_it = |w: Wire| matches!(self.gates.get(w), Some(Op::Input { owner: o, index: i, .. }) if *o == owner && *i == index);
+		self.gates.iter().any(|op| match *op {
+			Op::Lt { a, b, bits } | Op::Le { a, b, bits } | Op::Eq { a, b, bits } => self.bitwise_width(a, b, bits).is_some() && (is_it(a) || is_it(b)),
+			_ => false,
+		})
+	}
+
 	/// The most comparisons (`Lt`, `Le`, `Eq`) on any path through the circuit: they cost the
 	/// most rounds, and balancing a reduction (a maximum as a tournament) is what lowers it.
 	pub fn comparison_layers(&self) -> u32 {
@@ -343,6 +371,13 @@ impl Circuit {
 				},
 				Op::Const(_) => {},
 				Op::Add(..) | Op::Sub(..) | Op::AddConst(..) | Op::MulConst(..) => cost.adds += 1,
+				Op::Lt { a, b, bits } | Op::Le { a, b, bits } | Op::Eq { a, b, bits } if self.bitwise_width(a, b, bits).is_some() => {
+					let width = self.bitwise_width(a, b, bits).unwrap_or(bits);
+					let (kind, cmp) = bit_compare_kind(op);
+					let (m, r) = nonlinear::compare_bits_cost(width as usize, cmp);
+					cost.muls += m;
+					batches.insert((*layer, kind, 1, width), r);
+				},
 				_ => {
 					let (k, m, o, r) = op.interactive_cost();
 					cost.bits += k;
@@ -465,7 +500,9 @@ pub fn execute<M: Mpc>(mpc: &mut M, circuit: &Circuit, my_inputs: &[M::F]) -> Re
 		inputs.push(values);
 	}
 	nonlinear::prepare(mpc, &checks, circuit.cost().bits as usize)?;
-	let wires = evaluate(mpc, circuit, &inputs)?;
+	// The inputs' bits, proven by the range check: comparisons of inputs run on them.
+	let input_bits: BTreeMap<(usize, usize), Vec<M::Share>> = checks.into_iter().map(|(label, _, bits)| (label, bits)).collect();
+	let wires = evaluate(mpc, circuit, &inputs, &input_bits)?;
 	let get = |w: Wire| wires[w].expect("every wire is computed");
 
 	// Outputs: verify everything first, then reveal.
@@ -551,10 +588,11 @@ pub fn execute_held<M: Mpc>(mpc: &mut M, circuit: &Circuit, held: &[Vec<HeldInpu
 		for (index, (input, bits)) in shares.iter().zip(&widths[owner]).enumerate() {
 			let brought = input.bits.len();
 			// A client's input must bring the bits of its slot's width (a value a task computed
-			// may not: the chain recorded its width): without them no range check would run.
+			// may not: the chain recorded its width, unless a comparison runs on the bits): without
+			// them no range check would run.
 			let mismatch = match (brought, bits) {
 				(0, None) => false,
-				(0, Some(_)) => input.mac.is_some(),
+				(0, Some(_)) => input.mac.is_some() || circuit.needs_bits(owner, index),
 				(brought, bits) => Some(brought as u32) != *bits,
 			};
 			if mismatch {
@@ -585,7 +623,9 @@ pub fn execute_held<M: Mpc>(mpc: &mut M, circuit: &Circuit, held: &[Vec<HeldInpu
 		inputs.push(values);
 	}
 	nonlinear::prepare(mpc, &checks, circuit.cost().bits as usize)?;
-	let wires = evaluate(mpc, circuit, &inputs)?;
+	// The inputs' bits, proven by the range check: comparisons of inputs run on them.
+	let input_bits: BTreeMap<(usize, usize), Vec<M::Share>> = checks.into_iter().map(|(label, _, bits)| (label, bits)).collect();
+	let wires = evaluate(mpc, circuit, &inputs, &input_bits)?;
 	let get = |w: Wire| wires[w].expect("every wire is computed");
 	let private: Vec<M::Share> = circuit.outputs.iter().filter(|o| o.to != Recipient::Everyone).map(|o| get(o.wire)).collect();
 	let mut private_checks = if private.is_empty() { None } else { mpc.output_checks(&private)? }.map(Vec::into_iter);
@@ -622,7 +662,7 @@ fn digest_of(circuit: &[u8; 32], shape: &[usize]) -> [u8; 32] {
 }
 
 /// Every wire's share, gate by gate, layer by layer.
-fn evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>]) -> Result<Vec<Option<M::Share>>> {
+fn evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>], input_bits: &BTreeMap<(usize, usize), Vec<M::Share>>) -> Result<Vec<Option<M::Share>>> {
 	let layers = circuit.layers();
 	let depth = layers.iter().copied().max().unwrap_or(0);
 	let mut wires: Vec<Option<M::Share>> = vec![None; circuit.gates.len()];
@@ -633,6 +673,14 @@ fn evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>]) ->
 		let mut muls: (Vec<Wire>, Vec<M::Share>, Vec<M::Share>) = (vec![], vec![], vec![]);
 		let mut selects: (Vec<Wire>, Vec<M::Share>, Vec<M::Share>, Vec<M::Share>) = (vec![], vec![], vec![], vec![]);
 		let mut compares: BTreeMap<(u8, u32), (Vec<Wire>, Vec<M::Share>, Vec<M::Share>)> = BTreeMap::new();
+		let mut bitwise: BTreeMap<(nonlinear::BitCompare, u32), (Vec<Wire>, Vec<Vec<M::Share>>, Vec<Vec<M::Share>>)> = BTreeMap::new();
+		let bits_of = |w: Wire| -> Result<Vec<M::Share>> {
+			match circuit.gates[w] {
+				Op::Input { owner, index, .. } => input_bits.get(&(owner, index)).cloned(),
+				_ => None,
+			}
+			.ok_or_else(|| MpcError::InvalidCircuit(format!("input wire {w} came without the bits its comparison needs")))
+		};
 		let mut divisions: BTreeMap<(u128, u32), (Vec<Wire>, Vec<M::Share>)> = BTreeMap::new();
 		let mut reveals: (Vec<Wire>, Vec<M::Share>) = (vec![], vec![]);
 		for (i, op) in circuit.gates.iter().enumerate() {
@@ -650,6 +698,13 @@ fn evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>]) ->
 					selects.1.push(get(&wires, cond));
 					selects.2.push(get(&wires, then));
 					selects.3.push(get(&wires, otherwise));
+				},
+				Op::Lt { a, b, bits } | Op::Le { a, b, bits } | Op::Eq { a, b, bits } if circuit.bitwise_width(a, b, bits).is_some() => {
+					let width = circuit.bitwise_width(a, b, bits).unwrap_or(bits);
+					let e = bitwise.entry((bit_compare_kind(op).1, width)).or_default();
+					e.0.push(i);
+					e.1.push(bits_of(a)?);
+					e.2.push(bits_of(b)?);
 				},
 				Op::Lt { a, b, bits } | Op::Le { a, b, bits } | Op::Eq { a, b, bits } => {
 					let kind = match op { Op::Lt { .. } => 0, Op::Le { .. } => 1, _ => 2 };
@@ -687,6 +742,11 @@ fn evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>]) ->
 				_ => nonlinear::eq(mpc, &a, &b, bits)?,
 			};
 			for (w, s) in ws.iter().zip(result) {
+				wires[*w] = Some(s);
+			}
+		}
+		for ((cmp, _), (ws, a, b)) in bitwise {
+			for (w, s) in ws.iter().zip(nonlinear::compare_bits(mpc, &a, &b, cmp)?) {
 				wires[*w] = Some(s);
 			}
 		}

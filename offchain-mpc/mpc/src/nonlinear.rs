@@ -315,6 +315,105 @@ pub fn trunc<M: Mpc>(mpc: &mut M, x: &[M::Share], bound: u32, m: u32) -> Result<
 	Ok(x.iter().zip(low).map(|(x, l)| mpc.scale(mpc.sub(*x, l), inv)).collect())
 }
 
+/// Which comparison [`compare_bits`] makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum BitCompare {
+	Lt,
+	Le,
+	Eq,
+}
+
+/// Comparisons of values whose `m` bits are shared already (least significant first: an
+/// input's bits, which the range check proved): no random bits and nothing opened. Per position,
+/// from p_i = x_i·y_i (one round),
+///
+///   e_i = [x_i = y_i] = 1 − x_i − y_i + 2·p_i,   l_i = [x_i < y_i] = y_i − p_i;
+///
+/// then segments combine, a more significant one h over the one below it, lo, as
+///
+///   e = e_h·e_lo,   l = l_h + e_h·l_lo
+///
+/// (x < y where the high parts differ, else as the low parts decide), pairwise in a balanced
+/// tree: ⌈log2 m⌉ more rounds, two multiplications per combination (one for equality, which
+/// needs no l). At the root, [x < y] = l, [x ≤ y] = l + e, [x = y] = e.
+pub fn compare_bits<M: Mpc>(mpc: &mut M, x: &[Vec<M::Share>], y: &[Vec<M::Share>], cmp: BitCompare) -> Result<Vec<M::Share>> {
+	let one = M::F::one();
+	let left: Vec<M::Share> = x.iter().flatten().copied().collect();
+	let right: Vec<M::Share> = y.iter().flatten().copied().collect();
+	if left.len() != right.len() || x.iter().zip(y).any(|(x, y)| x.len() != y.len() || x.is_empty()) {
+		return Err(MpcError::InvalidCircuit("compared bit vectors differ in width".into()));
+	}
+	let mut products = mpc.mul(&left, &right)?.into_iter();
+	let (mut xs, mut ys) = (left.into_iter(), right.into_iter());
+	// Each comparison's segments, least significant first: (e, l).
+	let mut segments: Vec<Vec<(M::Share, M::Share)>> = x
+		.iter()
+		.map(|bits| {
+			(0..bits.len())
+				.map(|_| {
+					let (xi, yi, p) = (xs.next().expect("one per bit"), ys.next().expect("one per bit"), products.next().expect("one per bit"));
+					let e = mpc.add_const(mpc.add(mpc.scale(mpc.add(xi, yi), -one), mpc.scale(p, one + one)), one);
+					(e, mpc.sub(yi, p))
+				})
+				.collect()
+		})
+		.collect();
+	while segments.iter().any(|s| s.len() > 1) {
+		// This level's pairs (high, low) of every comparison, in one batch.
+		let (mut highs, mut lows) = (Vec::new(), Vec::new());
+		for s in &segments {
+			for pair in s.chunks_exact(2) {
+				highs.push(pair[1].0);
+				lows.push(pair[0].0);
+				if cmp != BitCompare::Eq {
+					highs.push(pair[1].0);
+					lows.push(pair[0].1);
+				}
+			}
+		}
+		let mut combined = mpc.mul(&highs, &lows)?.into_iter();
+		for s in segments.iter_mut() {
+			let next = s
+				.chunks(2)
+				.map(|pair| match pair {
+					[_, hi] => {
+						let e = combined.next().expect("one per pair");
+						let l = if cmp == BitCompare::Eq { hi.1 } else { mpc.add(hi.1, combined.next().expect("two per pair")) };
+						(e, l)
+					},
+					[top] => *top,
+					_ => unreachable!("chunks of at most two"),
+				})
+				.collect();
+			*s = next;
+		}
+	}
+	Ok(segments
+		.into_iter()
+		.map(|s| {
+			let (e, l) = s[0];
+			match cmp {
+				BitCompare::Lt => l,
+				BitCompare::Le => mpc.add(l, e),
+				BitCompare::Eq => e,
+			}
+		})
+		.collect())
+}
+
+/// (multiplications, rounds) of one [`compare_bits`] of `m`-bit values (rounds shared by a
+/// batch).
+pub fn compare_bits_cost(m: usize, cmp: BitCompare) -> (u64, u64) {
+	let per_pair = if cmp == BitCompare::Eq { 1 } else { 2 };
+	let (mut muls, mut rounds, mut len) = (m as u64, 1, m);
+	while len > 1 {
+		muls += per_pair * (len / 2) as u64;
+		rounds += 1;
+		len = len.div_ceil(2);
+	}
+	(muls, rounds)
+}
+
 /// [a < b] for `bits`-bit values.
 pub fn lt<M: Mpc>(mpc: &mut M, a: &[M::Share], b: &[M::Share], bits: u32) -> Result<Vec<M::Share>> {
 	// c = a - b + 2^bits ∈ [1, 2^(bits+1)); a < b exactly when bit `bits` of c is 0.

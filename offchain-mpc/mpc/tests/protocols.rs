@@ -477,3 +477,48 @@ fn a_runs_opened_digest_is_shared_by_its_parties_and_new_each_run() {
 	assert!(second.iter().all(|d| *d == second[0]));
 	assert_ne!(first[0], second[0], "the same computation run again opens fresh masks");
 }
+
+/// Issue #17: a comparison of two checked inputs runs on the bits their owners shared (already
+/// proven by the range check): no random bits, nothing opened, ⌈log2 w⌉ + 1 rounds. The values
+/// meet at every kind of edge (equal, differing in the lowest or the highest bit, 0 and the
+/// maximum), the results match the clear, and the cost model counts what the run does.
+#[test]
+fn comparisons_of_inputs_run_on_their_bits() {
+	for width in [1u32, 2, 3, 8, 33, 64] {
+		let max = if width == 64 { u64::MAX } else { (1u64 << width) - 1 };
+		let pairs = [(0, 0), (0, max), (max, 0), (max, max), (max / 2, max / 2 + 1), (max - 1, max), (5.min(max), 5.min(max))];
+		for (x, y) in pairs {
+			let mut c = Circuit::new(3);
+			let (a, b) = (c.typed_input(0, Some(width)), c.typed_input(1, Some(width)));
+			let ops = [Op::Lt { a, b, bits: width }, Op::Lt { a: b, b: a, bits: width }, Op::Le { a, b, bits: width }, Op::Eq { a, b, bits: width }];
+			for (k, op) in ops.into_iter().enumerate() {
+				let w = c.push(op);
+				c.output(&format!("c{k}"), w, Recipient::Everyone);
+			}
+			let cost = c.cost_at(1);
+			assert_eq!(cost.bits, 0, "no random bits");
+			let inputs = vec![vec![Fr::from(x)], vec![Fr::from(y)], vec![]];
+			for malicious in [false, true] {
+				let (cc, i) = (c.clone(), inputs.clone());
+				let results = run_parties(3, move |party, net| {
+					let mine = i.get(party).cloned().unwrap_or_default();
+					if malicious {
+						let mut mpc = Malicious::<Fr, _>::new(WholeWords(net), 1).unwrap();
+						(execute(&mut mpc, &cc, &mine).unwrap(), mpc.stats())
+					} else {
+						let mut mpc = SemiHonest::<Fr, _>::new(net, 1, Multiplication::Dn07).unwrap();
+						(execute(&mut mpc, &cc, &mine).unwrap(), mpc.stats())
+					}
+				});
+				let want = [x < y, y < x, x <= y, x == y].map(|b| Some(Fr::from(b as u64)));
+				for (outputs, stats) in &results {
+					let got: Vec<Option<Fr>> = outputs.iter().map(|(_, v)| *v).collect();
+					assert_eq!(got, want, "width {width}: {x} vs {y}");
+					if !malicious {
+						assert_eq!(stats.rounds, cost.rounds, "cost model rounds vs measured, width {width}");
+					}
+				}
+			}
+		}
+	}
+}
