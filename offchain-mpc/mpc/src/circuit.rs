@@ -57,6 +57,11 @@ impl Op {
 	}
 }
 
+/// How the engine runs a circuit, in its digest: bumped whenever the same gates would run
+/// differently (2: comparisons of inputs on their bits), so that members of different versions
+/// stop at the circuit agreement instead of falling out of step mid-run.
+pub const EXECUTION_VERSION: u128 = 2;
+
 /// Who learns an output.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Recipient {
@@ -260,6 +265,7 @@ impl Circuit {
 			}
 			h.update(text);
 		};
+		put(0xfd, &[EXECUTION_VERSION], &[]);
 		put(0xff, &[self.gates.len() as u128, self.outputs.len() as u128, self.parties() as u128], &[]);
 		for k in &self.inputs_per_party {
 			put(0xfe, &[*k as u128], &[]);
@@ -674,9 +680,10 @@ fn evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>], in
 		let mut selects: (Vec<Wire>, Vec<M::Share>, Vec<M::Share>, Vec<M::Share>) = (vec![], vec![], vec![], vec![]);
 		let mut compares: BTreeMap<(u8, u32), (Vec<Wire>, Vec<M::Share>, Vec<M::Share>)> = BTreeMap::new();
 		let mut bitwise: BTreeMap<(nonlinear::BitCompare, u32), (Vec<Wire>, Vec<Vec<M::Share>>, Vec<Vec<M::Share>>)> = BTreeMap::new();
+		// The input's proven bits, exactly as many as its gate declares.
 		let bits_of = |w: Wire| -> Result<Vec<M::Share>> {
 			match circuit.gates[w] {
-				Op::Input { owner, index, .. } => input_bits.get(&(owner, index)).cloned(),
+				Op::Input { owner, index, bits: Some(width) } => input_bits.get(&(owner, index)).filter(|b| b.len() == width as usize).cloned(),
 				_ => None,
 			}
 			.ok_or_else(|| MpcError::InvalidCircuit(format!("input wire {w} came without the bits its comparison needs")))
