@@ -154,15 +154,6 @@ impl Op {
 	}
 }
 
-/// A comparison's batch kind in the cost model and its [`nonlinear::BitCompare`].
-fn bit_compare_kind(op: &Op) -> (u8, nonlinear::BitCompare) {
-	match op {
-		Op::Lt { .. } => (7, nonlinear::BitCompare::Lt),
-		Op::Le { .. } => (8, nonlinear::BitCompare::Le),
-		_ => (9, nonlinear::BitCompare::Eq),
-	}
-}
-
 /// (bound, shift) of the truncation a division uses; see [`nonlinear::div_const`]. The masked
 /// opening inside it needs `bound` to be at most [`nonlinear::max_masked_bound`] of the field.
 pub fn div_shape(divisor: u128, bits: u32) -> (u32, u32) {
@@ -313,13 +304,21 @@ impl Circuit {
 		}
 	}
 
+	/// A comparison gate that runs on its operands' own bits: its operands, width and kind.
+	fn bitwise(&self, op: &Op) -> Option<(Wire, Wire, u32, nonlinear::BitCompare)> {
+		let (a, b, bits, cmp) = match *op {
+			Op::Lt { a, b, bits } => (a, b, bits, nonlinear::BitCompare::Lt),
+			Op::Le { a, b, bits } => (a, b, bits, nonlinear::BitCompare::Le),
+			Op::Eq { a, b, bits } => (a, b, bits, nonlinear::BitCompare::Eq),
+			_ => return None,
+		};
+		self.bitwise_width(a, b, bits).map(|width| (a, b, width, cmp))
+	}
+
 	/// Whether the `index`-th input of `owner` must bring its bits: a comparison runs on them.
 	pub fn needs_bits(&self, owner: usize, index: usize) -> bool {
 		let is_it = |w: Wire| matches!(self.gates.get(w), Some(Op::Input { owner: o, index: i, .. }) if *o == owner && *i == index);
-		self.gates.iter().any(|op| match *op {
-			Op::Lt { a, b, bits } | Op::Le { a, b, bits } | Op::Eq { a, b, bits } => self.bitwise_width(a, b, bits).is_some() && (is_it(a) || is_it(b)),
-			_ => false,
-		})
+		self.gates.iter().filter_map(|op| self.bitwise(op)).any(|(a, b, ..)| is_it(a) || is_it(b))
 	}
 
 	/// The most comparisons (`Lt`, `Le`, `Eq`) on any path through the circuit: they cost the
@@ -366,6 +365,12 @@ impl Circuit {
 		// per width or divisor), one batch after the other.
 		let mut batches: BTreeMap<(u32, u8, u128, u32), u64> = BTreeMap::new();
 		for (op, layer) in self.gates.iter().zip(&layers) {
+			if let Some((_, _, width, cmp)) = self.bitwise(op) {
+				let (m, r) = nonlinear::compare_bits_cost(width as usize, cmp);
+				cost.muls += m;
+				batches.insert((*layer, 7 + cmp as u8, 1, width), r);
+				continue;
+			}
 			match *op {
 				Op::Input { bits, .. } => {
 					// A checked input brings its bits: one input and one multiplication (b·b) per
@@ -377,13 +382,6 @@ impl Circuit {
 				},
 				Op::Const(_) => {},
 				Op::Add(..) | Op::Sub(..) | Op::AddConst(..) | Op::MulConst(..) => cost.adds += 1,
-				Op::Lt { a, b, bits } | Op::Le { a, b, bits } | Op::Eq { a, b, bits } if self.bitwise_width(a, b, bits).is_some() => {
-					let width = self.bitwise_width(a, b, bits).unwrap_or(bits);
-					let (kind, cmp) = bit_compare_kind(op);
-					let (m, r) = nonlinear::compare_bits_cost(width as usize, cmp);
-					cost.muls += m;
-					batches.insert((*layer, kind, 1, width), r);
-				},
 				_ => {
 					let (k, m, o, r) = op.interactive_cost();
 					cost.bits += k;
@@ -505,10 +503,7 @@ pub fn execute<M: Mpc>(mpc: &mut M, circuit: &Circuit, my_inputs: &[M::F]) -> Re
 		}
 		inputs.push(values);
 	}
-	nonlinear::prepare(mpc, &checks, circuit.cost().bits as usize)?;
-	// The inputs' bits, proven by the range check: comparisons of inputs run on them.
-	let input_bits: BTreeMap<(usize, usize), Vec<M::Share>> = checks.into_iter().map(|(label, _, bits)| (label, bits)).collect();
-	let wires = evaluate(mpc, circuit, &inputs, &input_bits)?;
+	let wires = prove_and_evaluate(mpc, circuit, &inputs, checks)?;
 	let get = |w: Wire| wires[w].expect("every wire is computed");
 
 	// Outputs: verify everything first, then reveal.
@@ -628,10 +623,7 @@ pub fn execute_held<M: Mpc>(mpc: &mut M, circuit: &Circuit, held: &[Vec<HeldInpu
 		}
 		inputs.push(values);
 	}
-	nonlinear::prepare(mpc, &checks, circuit.cost().bits as usize)?;
-	// The inputs' bits, proven by the range check: comparisons of inputs run on them.
-	let input_bits: BTreeMap<(usize, usize), Vec<M::Share>> = checks.into_iter().map(|(label, _, bits)| (label, bits)).collect();
-	let wires = evaluate(mpc, circuit, &inputs, &input_bits)?;
+	let wires = prove_and_evaluate(mpc, circuit, &inputs, checks)?;
 	let get = |w: Wire| wires[w].expect("every wire is computed");
 	let private: Vec<M::Share> = circuit.outputs.iter().filter(|o| o.to != Recipient::Everyone).map(|o| get(o.wire)).collect();
 	let mut private_checks = if private.is_empty() { None } else { mpc.output_checks(&private)? }.map(Vec::into_iter);
@@ -667,6 +659,14 @@ fn digest_of(circuit: &[u8; 32], shape: &[usize]) -> [u8; 32] {
 	h.finalize().into()
 }
 
+/// Proves the typed inputs' ranges from their bits (and the dealt random bits), then computes
+/// every wire; comparisons of inputs run on the bits just proven.
+fn prove_and_evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>], checks: Vec<((usize, usize), M::Share, Vec<M::Share>)>) -> Result<Vec<Option<M::Share>>> {
+	nonlinear::prepare(mpc, &checks, circuit.cost().bits as usize)?;
+	let input_bits: BTreeMap<(usize, usize), Vec<M::Share>> = checks.into_iter().map(|(label, _, bits)| (label, bits)).collect();
+	evaluate(mpc, circuit, inputs, &input_bits)
+}
+
 /// Every wire's share, gate by gate, layer by layer.
 fn evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>], input_bits: &BTreeMap<(usize, usize), Vec<M::Share>>) -> Result<Vec<Option<M::Share>>> {
 	let layers = circuit.layers();
@@ -694,6 +694,13 @@ fn evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>], in
 			if layers[i] != layer || !op.is_interactive() {
 				continue;
 			}
+			if let Some((a, b, width, cmp)) = circuit.bitwise(op) {
+				let e = bitwise.entry((cmp, width)).or_default();
+				e.0.push(i);
+				e.1.push(bits_of(a)?);
+				e.2.push(bits_of(b)?);
+				continue;
+			}
 			match *op {
 				Op::Mul(a, b) => {
 					muls.0.push(i);
@@ -705,13 +712,6 @@ fn evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>], in
 					selects.1.push(get(&wires, cond));
 					selects.2.push(get(&wires, then));
 					selects.3.push(get(&wires, otherwise));
-				},
-				Op::Lt { a, b, bits } | Op::Le { a, b, bits } | Op::Eq { a, b, bits } if circuit.bitwise_width(a, b, bits).is_some() => {
-					let width = circuit.bitwise_width(a, b, bits).unwrap_or(bits);
-					let e = bitwise.entry((bit_compare_kind(op).1, width)).or_default();
-					e.0.push(i);
-					e.1.push(bits_of(a)?);
-					e.2.push(bits_of(b)?);
 				},
 				Op::Lt { a, b, bits } | Op::Le { a, b, bits } | Op::Eq { a, b, bits } => {
 					let kind = match op { Op::Lt { .. } => 0, Op::Le { .. } => 1, _ => 2 };
