@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks to build and test Enigma. Idempotent: cheap when all is there.
 #   apt:    protobuf-compiler (litep2p's build script), Node.js + npm (end-to-end tests)
-#   rustup: the wasm32v1-none target and rust-src (the runtime's wasm build)
-#   npm:    polkadot-js for the end-to-end tests (scripts/e2e, from package-lock.json)
+#   rustup: the wasm32v1-none target and rust-src (the runtime's wasm build), wasm32-unknown-unknown
+#           (the SDK's WebAssembly module)
+#   npm:    polkadot-js for the end-to-end tests (scripts/e2e) and the SDK's build (sdk), from
+#           their package-lock.json files
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 case "${1:-}" in -h | --help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
@@ -27,6 +29,10 @@ if ! rustup target list --installed | grep -qx wasm32v1-none; then
 	log "rustup target add wasm32v1-none"
 	rustup target add wasm32v1-none
 fi
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+	log "rustup target add wasm32-unknown-unknown"
+	rustup target add wasm32-unknown-unknown
+fi
 if ! rustup component list --installed | grep -q '^rust-src'; then
 	log "rustup component add rust-src"
 	rustup component add rust-src
@@ -35,4 +41,8 @@ fi
 if [ ! -d "$ROOT/scripts/e2e/node_modules/@polkadot/api" ]; then
 	log "npm ci (scripts/e2e)"
 	(cd "$ROOT/scripts/e2e" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+if [ ! -d "$ROOT/sdk/node_modules/typescript" ]; then
+	log "npm ci (sdk)"
+	(cd "$ROOT/sdk" && npm ci --no-audit --no-fund --loglevel=error)
 fi

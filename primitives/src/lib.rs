@@ -5,6 +5,9 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 
 use blake2::{digest::consts::U32, Blake2b, Digest};
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+
 
 /// What a committee member signs for every MPC frame it sends, with its libp2p (ed25519) key:
 /// the run (`session`), the frame's number on this channel, the recipient's peer id and the
@@ -72,5 +75,22 @@ mod tests {
 		assert!(!malformed_frame(&[0; 8 + 64]));
 		assert!(malformed_frame(&[0; 7]));
 		assert!(malformed_frame(&[0; 8 + 63]));
+	}
+}
+
+/// What a secret holds: an integer of a known width, which every task proves (from the bits its
+/// owner shares along) or knows (a value a contract computed) before using it, or a field
+/// element, which contracts cannot compare or divide. The chain records it; clients and workers
+/// put it in share deliveries.
+#[derive(Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+pub enum ValueKind {
+	/// An unsigned integer below 2^bits (1 to 128; a bool is 1 bit).
+	Int { bits: u8 },
+	Field,
+}
+
+impl ValueKind {
+	pub fn is_valid(&self) -> bool {
+		!matches!(self, ValueKind::Int { bits } if *bits == 0 || *bits > 128)
 	}
 }

@@ -4,25 +4,21 @@ use crate::{event, parse_h256, signer, Ctx, Dht, Signing};
 use clap::Subcommand;
 use codec::{Decode, Encode};
 use enigma_chain::{
-	offchain::{
-		commitment, declassify_message, new_secret_id, output_message, secret_id, share_bits, share_context, share_hash, submitter_value, ShareDelivery, ValueKind,
-		WorkerRequest, WorkerResponse, MAX_SHARES_PER_REQUEST,
-	},
+	offchain::{new_secret_id, submitter_value},
 	Chain,
+};
+use enigma_protocol::{
+	dealing::{committee_fits, deal_one, fits, parse_kind, How},
+	messages::{declassify_message, open_answer, output_message, secret_id, ShareDelivery, WorkerRequest, WorkerResponse, MAX_SHARES_PER_REQUEST},
+	reconstruct::{reconstruct, Dealt, Shared, SHARES_DISAGREE},
+	ValueKind,
 };
 use enigma_lang::{
 	manifest::{OutputTarget, Prices},
 	ChainFacts, Compiled, PublicArg,
 };
-use enigma_mpc::{
-	circuit::Recipient,
-	committed_input::{self, Dishonesty},
-	field::{decode_all, to_bytes, to_u128, Fr},
-	decode::decode,
-	shamir::lagrange_coefficients,
-	spdz::reconstruct_output,
-};
-use enigma_p2p::{sealed, ClientNode, PeerId};
+use enigma_mpc::{circuit::Recipient, committed_input::Dishonesty};
+use enigma_p2p::{ClientNode, PeerId};
 use enigma_runtime::{AccountId, Balance, BlockNumber, Runtime, RuntimeCall, RuntimeEvent};
 use pallet_shared_identity::predicate::Node;
 use pallet_secret_compute::{runtime_api::TaskView, Security, TaskResult, TaskStatus};
@@ -310,17 +306,6 @@ pub async fn committee(ctx: &Ctx, command: CommitteeCommand) -> Result<(), Strin
 }
 
 /// `u8`..`u128`, `bool` or `field`.
-fn parse_kind(text: &str) -> Result<ValueKind, String> {
-	match text {
-		"bool" => Ok(ValueKind::Int { bits: 1 }),
-		"field" => Ok(ValueKind::Field),
-		_ => match text.strip_prefix('u').and_then(|b| b.parse::<u8>().ok()) {
-			Some(bits @ (8 | 16 | 32 | 64 | 128)) => Ok(ValueKind::Int { bits }),
-			_ => Err(format!("`{text}` is not a type: u8, u16, u32, u64, u128, bool or field")),
-		},
-	}
-}
-
 /// Values from a file (one per line; `-` reads standard input).
 fn read_values(path: &std::path::Path) -> Result<Vec<u128>, String> {
 	let text = if path.as_os_str() == "-" {
@@ -337,30 +322,11 @@ fn read_values(path: &std::path::Path) -> Result<Vec<u128>, String> {
 		.collect()
 }
 
-/// Whether `value` is one of `kind` (field elements: below the field's modulus).
-fn fits(value: u128, kind: ValueKind) -> bool {
-	match kind {
-		ValueKind::Int { bits } => bits >= 128 || value >> bits == 0,
-		ValueKind::Field => true,
-	}
-}
-
 /// `secret share --security`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum SecurityArg {
 	HonestMajority,
 	DishonestMajority,
-}
-
-/// How a value is dealt.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum How {
-	/// Degree t, for an honest majority.
-	HonestMajority,
-	/// Degree n − 1 with the owner's MAC, for a dishonest majority.
-	DishonestMajority,
-	/// Test mode: as a dishonest owner would (degree t).
-	Lie(Dishonesty),
 }
 
 pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
@@ -397,17 +363,7 @@ pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
 	let identity = parse_h256("identity", &identity)?;
 	let chain = ctx.chain().await?;
 	let members = members_of(ctx, &chain, committee).await?;
-	// Degree-t shares need 2t + 1 >= 3 members (the chain may ask for more: it refuses the
-	// registration with CommitteeTooSmallForHonestMajority); degree n - 1 ones need two.
-	if how == How::DishonestMajority && members.len() < 2 {
-		return Err(format!("committee {committee} has {} member(s): a value shared with one member is in the clear", members.len()));
-	}
-	if how != How::DishonestMajority && members.len() < 3 {
-		return Err(format!(
-			"committee {committee} has {} members: an honest majority needs at least 3 (with t = 0 a member would hold the value in the clear); share it with --security dishonest-majority, or with a larger committee",
-			members.len()
-		));
-	}
+	committee_fits(how, members.len()).map_err(|e| format!("committee {committee}: {e}"))?;
 	let node = ClientNode::start(dht.bootstrap, 1 << 20).await.map_err(|e| e.to_string())?;
 	eprintln!("sharing {} value(s) with the {} members of committee {committee}...", values.len(), members.len());
 	let predicate: Predicate = predicate.try_into().map_err(|_| "the compute predicate is too large")?;
@@ -572,41 +528,6 @@ async fn deliver(node: &ClientNode, members: &[(AccountId, WorkerOf<Runtime>)], 
 	Ok(dealt)
 }
 
-/// One value's deliveries, one per member: its Pedersen VSS dealing, each member's share sealed
-/// to that member's key.
-fn deal_one(value: u128, identity: H256, committee: u32, keys: &[[u8; 32]], kind: ValueKind, how: How) -> Result<Vec<ShareDelivery>, String> {
-	let n = keys.len();
-	let t = (n - 1) / 2;
-	let rng = &mut rand::thread_rng();
-	let dealing = match (how, kind) {
-		(How::Lie(lie), ValueKind::Int { bits }) => committed_input::deal_dishonestly(lie, value, bits.into(), t, n, rng),
-		(How::DishonestMajority, _) => committed_input::deal_tagged(value, share_bits(kind), n, rng).map_err(|e| e.to_string())?,
-		_ => committed_input::deal(value, share_bits(kind), t, n, rng).map_err(|e| e.to_string())?,
-	};
-	let sealed: Vec<Vec<u8>> = keys
-		.iter()
-		.zip(&dealing.shares)
-		.enumerate()
-		.map(|(i, (key, shares))| sealed::seal(key, &share_context(identity, committee, i as u32), &to_bytes(shares)))
-		.collect();
-	let share_hashes: Vec<H256> = sealed.iter().map(|s| share_hash(s)).collect();
-	let commitment = commitment(&dealing.commitments, &share_hashes);
-	Ok(sealed
-		.into_iter()
-		.enumerate()
-		.map(|(i, sealed)| ShareDelivery {
-			identity,
-			committee,
-			commitment,
-			index: i as u32,
-			kind,
-			pedersen: dealing.commitments.clone(),
-			share_hashes: share_hashes.clone(),
-			sealed,
-		})
-		.collect())
-}
-
 async fn declassify(ctx: &Ctx, secret: String, at: Option<String>, signing: Signing, dht: Dht) -> Result<(), String> {
 	let (pair, _) = signer(&signing)?;
 	let secret = parse_h256("secret", &secret)?;
@@ -635,11 +556,14 @@ async fn declassify(ctx: &Ctx, secret: String, at: Option<String>, signing: Sign
 	let members = members_of(ctx, &chain, view.committee).await?;
 	let peers: Vec<PeerId> = members.iter().map(|(_, e)| peer_of(e)).collect::<Result<_, _>>()?;
 	let node = ClientNode::start(dht.bootstrap, 1 << 20).await.map_err(|e| e.to_string())?;
-	let who = AccountId::from(pair.public());
-	let signature = pair.sign(&declassify_message(secret, &node.peer_id().to_bytes())).0;
+	let who = pair.public().0;
 	// A secret a client dealt comes with Pedersen commitments; one a task made does not.
-	let dealt = view.origin.is_none().then_some(Dealt { commitment: view.commitment, kind: view.kind });
-	let value = reconstruct_from(&node, &peers, dealt, false, || WorkerRequest::Declassify { secret, who: who.clone(), at, signature }).await;
+	let shared = if view.origin.is_none() { Shared::Dealt(Dealt { commitment: view.commitment, kind: view.kind }) } else { Shared::Computed };
+	let value = reconstruct_from(&node, &peers, shared, |reply_to| {
+		let message = declassify_message(secret, at, reply_to);
+		(WorkerRequest::Declassify { secret, who, at, reply_to: *reply_to, signature: pair.sign(&message).0 }, message)
+	})
+	.await;
 	node.shutdown().await;
 	let value = value?;
 	println!("{value}");
@@ -903,137 +827,34 @@ async fn completed_task(
 /// from all of them (a false share corrected or detected). Members refuse signers that may not
 /// read it, so only a detected false share is worth saying.
 async fn collect_output(node: &ClientNode, pair: &sp_core::sr25519::Pair, task: H256, output: u32, members: &[PeerId], spdz: bool) -> Option<u128> {
-	let who = AccountId::from(pair.public());
-	let signature = pair.sign(&output_message(task, output, &node.peer_id().to_bytes())).0;
-	reconstruct_from(node, members, None, spdz, || WorkerRequest::Output { task, output, who: who.clone(), signature })
+	let who = pair.public().0;
+	let shared = if spdz { Shared::SpdzOutput } else { Shared::Computed };
+	reconstruct_from(node, members, shared, |reply_to| {
+		let message = output_message(task, output, reply_to);
+		(WorkerRequest::Output { task, output, who, reply_to: *reply_to, signature: pair.sign(&message).0 }, message)
+	})
 		.await
 		.inspect_err(|e| if e.starts_with(SHARES_DISAGREE) { eprintln!("output #{output}: {e}") })
 		.ok()
 }
 
-/// How [`reconstruct_from`]'s error starts when shares were handed but do not decode.
-const SHARES_DISAGREE: &str = "the shares do not agree";
-
-/// What a client-dealt secret's shares are checked against: its registered commitment and kind.
-#[derive(Clone, Copy)]
-struct Dealt {
-	commitment: H256,
-	kind: ValueKind,
-}
-
-/// Asks every member for its share (`request`) and reconstructs the value from those that
-/// answer. A share of a `dealt` secret must come with the dealer's Pedersen commitments and lie
-/// on them, so a false one is named and left out, and any t + 1 true ones give the value (all n
-/// for a secret shared for a dishonest majority). Otherwise (a task's outputs and secrets, which
-/// have no commitments) shares are taken when at least 2t + 1 answer (a member left out of a
-/// task's run holds nothing): with t or fewer of them lying, a false share is then always
-/// detected, and corrected and named when the answers allow it. An SPDZ output needs every
-/// member's share and its check values ([`reconstruct_output`]): a member that altered its
-/// share is detected, not named. Whether the value is an SPDZ output (`spdz`) comes from the
-/// contract the client checked, never from the answers' shape. Errors name the members that
-/// refused.
-async fn reconstruct_from(node: &ClientNode, members: &[PeerId], dealt: Option<Dealt>, spdz_output: bool, request: impl Fn() -> WorkerRequest) -> Result<u128, String> {
-	let n = members.len();
-	let t = (n - 1) / 2;
-	// (point, share, whether it was checked against the dealer's commitments)
-	let (mut answers, mut refusals) = (Vec::new(), Vec::new());
-	// Shares of an SPDZ output, with the check values the recipient verifies them by.
-	let mut spdz = Vec::new();
-	// The degree of a dealt secret's sharing (t, or n − 1 for a dishonest majority).
-	let mut degree = t;
-	for (i, peer) in members.iter().enumerate() {
-		let answer = node.app_request(*peer, request().encode()).await.map(|a| WorkerResponse::decode(&mut &a[..]));
-		let share = match (answer, dealt) {
-			// A client-dealt secret's share must come with the dealer's commitments: without
-			// them a dishonest majority could hand a value of its choosing.
-			(Ok(Ok(WorkerResponse::OutputShare(_))), Some(_)) => {
-				refusals.push(format!("{peer}: a share without its dealer's commitments"));
-				continue;
-			},
-			// A share without commitments (a task's output or secret); an SPDZ output's share
-			// comes with r, r·y and r·r.
-			(Ok(Ok(WorkerResponse::OutputShare(bytes))), None) => match (spdz_output, decode_all::<Fr>(&bytes, i).ok().as_deref()) {
-				(true, Some(&[value, r, w, v])) => {
-					spdz.push((value, [r, w, v]));
-					continue;
-				},
-				(false, Some(&[value])) => (value, false),
-				_ => {
-					eprintln!("member #{i} ({peer}) handed a malformed share, left out");
-					refusals.push(format!("{peer}: a malformed share"));
-					continue;
-				},
-			},
-			(Ok(Ok(WorkerResponse::DealtShare { share, pedersen, share_hashes })), Some(dealt)) =>
-				match check_dealt(dealt, n, i, &share, &pedersen, &share_hashes) {
-					Ok((value, its_degree)) => {
-						degree = its_degree;
-						(value, true)
-					},
-					Err(e) => {
-						eprintln!("member #{i} ({peer}) handed a false share, left out: {e}");
-						refusals.push(format!("{peer}: a false share ({e})"));
-						continue;
-					},
-				},
-			(Ok(Ok(WorkerResponse::Refused(reason))), _) => {
-				refusals.push(format!("{peer}: {reason}"));
-				continue;
-			},
-			(other, _) => {
-				refusals.push(format!("{peer}: {other:?}"));
-				continue;
-			},
-		};
-		answers.push((i as u64 + 1, share.0, share.1));
+/// Asks every member for its share (the request made by `request` for a reply key, and the
+/// message it signs, which binds the sealed answer) and reconstructs the value from the answers
+/// ([`reconstruct`]); members whose shares were false are named.
+async fn reconstruct_from(node: &ClientNode, members: &[PeerId], shared: Shared, request: impl Fn(&[u8; 32]) -> (WorkerRequest, Vec<u8>)) -> Result<u128, String> {
+	let reply_secret = x25519_dalek::StaticSecret::random_from_rng(rand::rngs::OsRng);
+	let (request, signed) = request(x25519_dalek::PublicKey::from(&reply_secret).as_bytes());
+	let request = request.encode();
+	let mut answers = Vec::with_capacity(members.len());
+	for peer in members {
+		let answer = node.app_request(*peer, request.clone()).await.map_err(|e| e.to_string());
+		let answer = answer.and_then(|a| WorkerResponse::decode(&mut &a[..]).map_err(|e| format!("a malformed answer: {e}")));
+		answers.push(answer.and_then(|a| open_answer(&reply_secret.to_bytes(), &signed, a)));
 	}
-	if spdz_output {
-		// An SPDZ output: the sum of every member's share, which only all of them give; the
-		// check shows whether a member altered its share, not which one.
-		if spdz.len() < n {
-			return Err(format!("{} of {n} members handed their share of an SPDZ output, which needs all; refused: {}", spdz.len(), refusals.join("; ")));
-		}
-		let value = reconstruct_output(&spdz).map_err(|e| format!("{SHARES_DISAGREE}: {e}"))?;
-		return to_u128(value).ok_or_else(|| "the value does not fit in 128 bits".into());
+	let names: Vec<String> = members.iter().map(|p| p.to_string()).collect();
+	let reconstructed = reconstruct(answers, shared, &names)?;
+	for (member, why) in reconstructed.left_out {
+		eprintln!("member #{member} ({}) handed {why}, left out", members[member]);
 	}
-	let checked: Vec<_> = answers.iter().filter(|a| a.2).collect();
-	if checked.len() > degree {
-		// Checked against the commitments: any degree + 1 lie on the dealer's polynomial, so
-		// interpolate at 0 from the first of them (a member that answers without commitments
-		// cannot push the value off them).
-		let xs: Vec<Fr> = checked[..=degree].iter().map(|a| Fr::from(a.0)).collect();
-		let value: Fr = lagrange_coefficients(&xs, Fr::from(0u64)).iter().zip(&checked).map(|(l, a)| *l * a.1).sum();
-		return to_u128(value).ok_or_else(|| "the value does not fit in 128 bits".into());
-	}
-	if degree == n - 1 {
-		return Err(format!("{} of {n} members handed a true share of a secret shared for a dishonest majority, which needs all; refused: {}", checked.len(), refusals.join("; ")));
-	}
-	if answers.len() < 2 * t + 1 {
-		let needed = if dealt.is_some() { format!("{} checked or {}", t + 1, 2 * t + 1) } else { (2 * t + 1).to_string() };
-		return Err(format!("{} of {n} members answered, {needed} needed; refused: {}", answers.len(), refusals.join("; ")));
-	}
-	// Decoded with error correction: with t or fewer of them lying, a false share is corrected
-	// and named where enough answer (n = 4: all four), and detected otherwise.
-	let (points, shares): (Vec<Fr>, Vec<Fr>) = answers.iter().map(|a| (Fr::from(a.0), a.1)).unzip();
-	let decoded = decode(&points, &shares, t, t).map_err(|e| format!("{SHARES_DISAGREE}: {e}"))?;
-	for wrong in decoded.wrong {
-		let member = answers[wrong].0 as usize - 1;
-		eprintln!("member #{member} ({}) handed a share off the others' polynomial, left out", members[member]);
-	}
-	to_u128(decoded.secret).ok_or_else(|| "the value does not fit in 128 bits".into())
-}
-
-/// Member `member`'s share of a dealt secret of a committee of `n`, if the commitments it came
-/// with are the registered ones and the share lies on them (Pedersen VSS), with the sharing's
-/// degree (t, or n − 1 for a dishonest majority).
-fn check_dealt(dealt: Dealt, n: usize, member: usize, share: &[u8], pedersen: &[u8], share_hashes: &[H256]) -> Result<(Fr, usize), String> {
-	if commitment(pedersen, share_hashes) != dealt.commitment {
-		return Err("its commitments are not the secret's registered ones".into());
-	}
-	let elements = decode_all::<Fr>(share, member).map_err(|e| e.to_string())?;
-	let tagged = committed_input::dealt_for_dishonest_majority(pedersen, n);
-	let degree = if tagged { n - 1 } else { (n - 1) / 2 };
-	let item = committed_input::ToCheck { bits: share_bits(dealt.kind), tagged, commitments: pedersen, share: &elements };
-	committed_input::check_many(&[item], degree, member, &mut rand::thread_rng()).remove(0).map_err(|e| e.to_string())?;
-	Ok((elements[0], degree))
+	Ok(reconstructed.value)
 }

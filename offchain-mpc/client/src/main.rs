@@ -12,7 +12,6 @@
 //! progress and errors to stderr; the exit code is 0 on success, 1 on any error.
 
 mod compute;
-mod crypto;
 mod progress;
 mod signing;
 
@@ -340,7 +339,7 @@ async fn data(ctx: &Ctx, command: DataCommand) -> Result<(), String> {
 					std::io::stdin().read_to_end(&mut plaintext).map_err(|e| e.to_string())?;
 				}
 			}
-			let (sealed, key) = crypto::seal(&owner.0, &plaintext);
+			let (sealed, key) = enigma_protocol::data::seal(&owner.0, &plaintext);
 			let pointer = enigma_p2p::pointer(&owner.0, &sealed);
 			let read_predicate = vec![if read == "always" { Node::Always } else { Node::Member }].try_into().expect("one node");
 			let chain = ctx.chain().await?;
@@ -376,7 +375,7 @@ async fn data(ctx: &Ctx, command: DataCommand) -> Result<(), String> {
 			let got = node.get(&pointer.0, &dht_signer).await;
 			node.shutdown().await;
 			let put = got.map_err(|e| e.to_string())?;
-			let plaintext = crypto::open(&put.record.owner, &key.0, &put.record.ciphertext)?;
+			let plaintext = enigma_protocol::data::open(&put.record.owner, &key.0, &put.record.ciphertext)?;
 			match out {
 				Some(path) => std::fs::write(&path, plaintext).map_err(|e| format!("{}: {e}", path.display()))?,
 				None => {

@@ -13,7 +13,6 @@
 //! - [`admission`]: incoming connections beyond the open cap are kept for registered workers;
 //! - [`channel`]: MPC sessions over the swarm, implementing the engine's `Transport`;
 //! - an application protocol (`/enigma/app/1`) the worker answers clients on ([`node::AppHandler`]);
-//! - [`sealed`]: messages sealed to a worker's published x25519 key.
 //!
 //! No Substrate dependency: the worker plugs the chain in through [`access::AccessControl`] and
 //! [`placement::Placement`].
@@ -26,7 +25,6 @@ pub mod node;
 pub mod placement;
 pub mod protocol;
 pub mod record;
-pub mod sealed;
 pub mod store;
 
 pub use access::{AccessControl, FixedTable, Open};

@@ -30,6 +30,8 @@ pub struct RunConfig {
 	/// Stake to register with, in whole ENG.
 	pub stake: u128,
 	pub prometheus: Option<SocketAddr>,
+	/// Where to answer clients over HTTP (browsers), if anywhere.
+	pub http_gateway: Option<SocketAddr>,
 	/// Test mode: deviate from the protocol this way.
 	pub misbehave: Option<crate::worker::Misbehaviour>,
 	/// How long a delivered share may wait for its secret's registration before it is dropped.
@@ -93,7 +95,7 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 	}
 
 	let store = WorkerStore::open(&config.data_dir.join("shares")).map_err(|e| DaemonError::Store(e.to_string()))?;
-	let RunConfig { keys, data_dir, listen, bootstrap, misbehave, unregistered_ttl, .. } = config;
+	let RunConfig { keys, data_dir, listen, bootstrap, misbehave, unregistered_ttl, http_gateway, .. } = config;
 	if let Some(mode) = misbehave {
 		tracing::warn!(target: "worker", "--misbehave {mode:?}: this worker deviates from the protocol and hands back false shares (a test mode)");
 	}
@@ -109,7 +111,15 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 	dht_config.key_file = Some(keys.node_key_file());
 	dht_config.listen = vec![listen];
 	dht_config.bootstrap = bootstrap;
-	let service: Arc<dyn enigma_p2p::AppHandler> = Arc::new(WorkerService(worker.clone()));
+	let service = Arc::new(WorkerService(worker.clone()));
+	if let Some(address) = http_gateway {
+		let service = service.clone();
+		tokio::spawn(async move {
+			if let Err(e) = crate::gateway::serve(address, service).await {
+				tracing::error!(target: "worker", "HTTP gateway on {address}: {e}");
+			}
+		});
+	}
 	let dht = DhtNode::start_with_app(dht_config, Arc::new(ChainAccess { chain: chain.clone() }), placement.clone(), Some(service)).await?;
 	let _ = worker.dht.set(dht.handle());
 	tracing::info!(target: "worker", "DHT node at {}", dht.address());

@@ -3,6 +3,7 @@
 mod chain_policy;
 mod daemon;
 mod follow;
+mod gateway;
 mod keys;
 mod metrics;
 mod service;
@@ -55,6 +56,10 @@ enum Command {
 		/// Serve the metrics on every interface (0.0.0.0), e.g. in a container.
 		#[arg(long, requires = "prometheus_port")]
 		prometheus_external: bool,
+		/// Answer clients over HTTP on this address too (`POST /app`), for browsers and the
+		/// JavaScript SDK, e.g. 127.0.0.1:9950.
+		#[arg(long)]
+		http_gateway: Option<SocketAddr>,
 		/// Test only: deviate from the protocol (frames nobody can decode, well-formed wrong
 		/// values, silence in every run, or nothing but the next) to exercise blame, reruns and
 		/// slashing; in every mode, hand owners false shares (declassified secrets, private
@@ -97,12 +102,12 @@ async fn run(cli: Cli) -> Result<(), String> {
 			println!("{}", keys.describe());
 			Ok(())
 		}
-		Command::Run { key_dir, data_dir, rpc, listen, bootstrap, stake, prometheus_port, prometheus_external, misbehave, unregistered_share_ttl } => {
+		Command::Run { key_dir, data_dir, rpc, listen, bootstrap, stake, prometheus_port, prometheus_external, http_gateway, misbehave, unregistered_share_ttl } => {
 			let keys = keys::WorkerKeys::load(&key_dir).map_err(|e| e.to_string())?;
 			let host = if prometheus_external { [0, 0, 0, 0] } else { [127, 0, 0, 1] };
 			let prometheus = prometheus_port.map(|port| SocketAddr::from((host, port)));
 			let unregistered_ttl = std::time::Duration::from_secs(unregistered_share_ttl);
-			daemon::run(daemon::RunConfig { keys, data_dir, rpc, listen, bootstrap, stake, prometheus, misbehave, unregistered_ttl }).await.map_err(|e| e.to_string())
+			daemon::run(daemon::RunConfig { keys, data_dir, rpc, listen, bootstrap, stake, prometheus, http_gateway, misbehave, unregistered_ttl }).await.map_err(|e| e.to_string())
 		}
 	}
 }

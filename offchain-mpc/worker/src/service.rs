@@ -6,14 +6,15 @@ use crate::{
 };
 use codec::Encode;
 use enigma_chain::offchain::{
-	commitment, declassify_message, output_message, share_bits, share_context, share_hash, ShareDelivery, WorkerRequest, WorkerResponse, DECLASSIFY_WINDOW,
-	MAX_SHARES_PER_REQUEST,
+	commitment, declassify_message, output_message, seal_answer, share_bits, wallet_wrapped, share_context, share_hash, ShareDelivery, WorkerRequest, WorkerResponse,
+	DECLASSIFY_WINDOW, MAX_SHARES_PER_REQUEST,
 };
 use enigma_mpc::{
 	committed_input::{self, ToCheck},
 	field::{decode_all, Fr},
 };
-use enigma_p2p::{sealed, AppHandler, PeerId};
+use enigma_p2p::{AppHandler, PeerId};
+use enigma_protocol::sealed;
 use enigma_runtime::{Balance, BlockNumber, RuntimeEvent};
 use pallet_secret_compute::runtime_api::TaskView;
 use pallet_shared_identity::predicate::Permission;
@@ -31,10 +32,24 @@ static CHECKING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 #[async_trait::async_trait]
 impl AppHandler for WorkerService {
 	async fn handle(&self, from: PeerId, request: Vec<u8>) -> Vec<u8> {
-		let response = match decode::<WorkerRequest>(&request) {
+		self.answer(&from, &request).await
+	}
+}
+
+impl WorkerService {
+	/// The encoded answer to an encoded request from `from` (a peer, or an HTTP client's
+	/// address: nothing here depends on who asks, only on what the request proves).
+	pub async fn answer(&self, from: &(dyn std::fmt::Display + Sync), request: &[u8]) -> Vec<u8> {
+		let response = match decode::<WorkerRequest>(request) {
 			Some(WorkerRequest::Shares(deliveries)) => self.accept_shares(deliveries).await,
-			Some(WorkerRequest::Output { task, output, who, signature }) => self.hand_out(from, task, output, who, signature).await,
-			Some(WorkerRequest::Declassify { secret, who, at, signature }) => self.declassify(from, secret, who, at, signature).await,
+			Some(WorkerRequest::Output { task, output, who, reply_to, signature }) => {
+				let message = output_message(task, output, &reply_to);
+				self.hand_out(&message, task, output, who.into(), signature).await.map(|answer| seal_answer(&reply_to, &message, &answer))
+			},
+			Some(WorkerRequest::Declassify { secret, who, at, reply_to, signature }) => {
+				let message = declassify_message(secret, at, &reply_to);
+				self.declassify(&message, secret, who.into(), at, signature).await.map(|answer| seal_answer(&reply_to, &message, &answer))
+			},
 			Some(WorkerRequest::Ping) => Ok(WorkerResponse::Accepted),
 			Some(WorkerRequest::Blame { task }) => Ok(WorkerResponse::Blamed(self.0.blamed(&task).into_iter().map(|m| m as u32).collect())),
 			None => Err("malformed request".to_string()),
@@ -158,10 +173,10 @@ impl WorkerService {
 	}
 
 	/// Hands this worker's share of a secret to the account whose declassification the chain
-	/// took in block `at`.
-	async fn declassify(&self, from: PeerId, secret: H256, who: AccountId32, at: H256, signature: [u8; 64]) -> Result<WorkerResponse, String> {
-		let public = sr25519::Public::from_raw(who.clone().into());
-		if !sr25519::Pair::verify(&sr25519::Signature::from_raw(signature), declassify_message(secret, &from.to_bytes()), &public) {
+	/// took in block `at`, if it signed `message` (the caller seals the answer to the key the
+	/// message names).
+	async fn declassify(&self, message: &[u8], secret: H256, who: AccountId32, at: H256, signature: [u8; 64]) -> Result<WorkerResponse, String> {
+		if !signed_by(&who, message, signature) {
 			return Err("bad signature".into());
 		}
 		self.declassified_at(secret, &who, at).await?;
@@ -199,10 +214,10 @@ impl WorkerService {
 		Ok(())
 	}
 
-	/// Hands this worker's share of a private output to a reader of its recipient identity.
-	async fn hand_out(&self, from: PeerId, task: H256, output: u32, who: AccountId32, signature: [u8; 64]) -> Result<WorkerResponse, String> {
-		let public = sr25519::Public::from_raw(who.clone().into());
-		if !sr25519::Pair::verify(&sr25519::Signature::from_raw(signature), output_message(task, output, &from.to_bytes()), &public) {
+	/// Hands this worker's share of a private output to a reader of its recipient identity, if
+	/// it signed `message` (the caller seals the answer to the key the message names).
+	async fn hand_out(&self, message: &[u8], task: H256, output: u32, who: AccountId32, signature: [u8; 64]) -> Result<WorkerResponse, String> {
+		if !signed_by(&who, message, signature) {
 			return Err("bad signature".into());
 		}
 		let held = self.agreed_output(task, output).await?;
@@ -241,6 +256,14 @@ impl WorkerService {
 		let root = view.and_then(|view| view.result_root).ok_or("the task has no agreed result (yet)")?;
 		store.output_for_run(&task, output, &root).ok_or_else(|| "this member did not complete the run the committee agreed on".into())
 	}
+}
+
+/// Whether `who` signed `message` (sr25519): as the CLI and keyring pairs sign, or as browser
+/// wallets sign raw bytes, wrapped in `<Bytes>..</Bytes>` ([`wallet_wrapped`]) so that no
+/// page can make them sign a transaction.
+fn signed_by(who: &AccountId32, message: &[u8], signature: [u8; 64]) -> bool {
+	let (public, signature) = (sr25519::Public::from_raw(who.clone().into()), sr25519::Signature::from_raw(signature));
+	sr25519::Pair::verify(&signature, message, &public) || sr25519::Pair::verify(&signature, wallet_wrapped(message), &public)
 }
 
 /// Test mode (`--misbehave`): the share with its value off by one, as a member that wants the

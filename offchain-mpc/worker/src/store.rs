@@ -4,7 +4,7 @@
 
 use codec::{Decode, Encode};
 use enigma_chain::offchain::{share_context, ValueKind};
-use enigma_p2p::sealed;
+use enigma_protocol::sealed;
 use parity_db::{Db, Options};
 use sp_core::H256;
 use std::{path::Path, sync::Arc};

@@ -82,21 +82,7 @@ pub use weights::WeightInfo;
 
 pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 
-/// What a secret holds: an integer of a known width, which every task proves (from the bits its
-/// owner shares along) or knows (a value a contract computed) before using it, or a field
-/// element, which contracts cannot compare or divide.
-#[derive(Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
-pub enum ValueKind {
-	/// An unsigned integer below 2^bits (1 to 128; a bool is 1 bit).
-	Int { bits: u8 },
-	Field,
-}
-
-impl ValueKind {
-	pub fn is_valid(&self) -> bool {
-		!matches!(self, ValueKind::Int { bits } if *bits == 0 || *bits > 128)
-	}
-}
+pub use enigma_primitives::ValueKind;
 
 /// Whom a secret's or a contract's privacy holds against.
 #[derive(Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, Default, TypeInfo, MaxEncodedLen)]

@@ -58,9 +58,9 @@ export function run(bin, args, input, env = {}) {
 /**
  * One `enigma-worker` per account (`//Bob`, …) against `node`, each with its own key and data
  * directory (`<prefix>-worker<i>`), the first the others' DHT bootstrap. They register and stake
- * by themselves.
+ * by themselves. `extra(i)` adds arguments to worker i's `run` (e.g. its `--http-gateway`).
  */
-export async function startWorkers(node, accounts, prefix) {
+export async function startWorkers(node, accounts, prefix, extra = () => []) {
   const workers = [];
   for (const [i, account] of accounts.entries()) {
     const dir = tempDir(`${prefix}-worker${i}`);
@@ -68,7 +68,7 @@ export async function startWorkers(node, accounts, prefix) {
     const generated = await run(WORKER_BIN, ['key', 'generate', '--key-dir', keys, '--account', account]);
     if (generated.code !== 0) throw new Error(`enigma-worker key generate: ${generated.stderr}`);
     const bootstrap = workers.length ? ['--bootstrap', workers[0].address] : [];
-    workers.push(await new Daemon(WORKER_BIN, ['run', '--key-dir', keys, '--data-dir', dir, '--rpc', node.wsUrl, ...bootstrap],
+    workers.push(await new Daemon(WORKER_BIN, ['run', '--key-dir', keys, '--data-dir', dir, '--rpc', node.wsUrl, ...bootstrap, ...extra(i)],
       join(dir, 'worker.log')).start());
   }
   return workers;

@@ -1,0 +1,190 @@
+//! Messages between clients and workers, over the DHT's `/enigma/app/1` protocol or a worker's
+//! HTTP gateway (`POST /app`, for browsers): the same SCALE bytes either way.
+//!
+//! - A data owner's client Shamir-shares a value with a committee and sends each member its share
+//!   sealed to the member's published x25519 key ([`ShareDelivery`]), then registers the secret on
+//!   chain with the commitment to those sealed shares. Each member checks its share against the
+//!   commitment before it stores it, and acknowledges on chain once the secret is registered.
+//! - A party of a task collects its private outputs: each member hands its share of the output
+//!   to a request signed by an account with Read permission on that party's identity
+//!   ([`WorkerRequest::Output`]); the party reconstructs the value from the shares.
+//! - An owner declassifies a secret the same way ([`WorkerRequest::Declassify`]), once the chain
+//!   took its `declassify` call: the chain checks the Declassify permission (co-signers of a
+//!   k-of-n grant included, their consent used up) and records the request, so every
+//!   declassification is on chain and members hand out shares only against it.
+
+use crate::{ValueKind, H256};
+use blake2::{digest::consts::U32, Blake2b, Digest};
+use codec::{Decode, Encode};
+
+/// An sr25519 account, as the chain encodes `AccountId32`.
+pub type AccountId = [u8; 32];
+
+/// Finalized blocks after the block of its `declassify` call during which members hand a
+/// requester its shares (ten minutes of six-second blocks); later it asks the chain again.
+pub const DECLASSIFY_WINDOW: u32 = 100;
+
+fn blake2_256(bytes: &[u8]) -> H256 {
+	H256(Blake2b::<U32>::digest(bytes).into())
+}
+
+/// The chain's id of a registered secret (`pallet-secret-compute`).
+pub fn secret_id(identity: H256, committee: u32, commitment: H256) -> H256 {
+	blake2_256(&(identity, committee, commitment).encode())
+}
+
+/// Commitment to a sharing, registered on chain: the hash of the dealer's Pedersen commitments
+/// and of the sealed shares' hashes, in committee order. Every member derives the secret's id
+/// from it, so members handed different commitments acknowledge different secrets and none
+/// becomes ready.
+pub fn commitment(pedersen: &[u8], share_hashes: &[H256]) -> H256 {
+	blake2_256(&(b"enigma/sharing/v2", pedersen, share_hashes).encode())
+}
+
+pub fn share_hash(sealed: &[u8]) -> H256 {
+	blake2_256(sealed)
+}
+
+/// What a sealed share is bound to (its associated data).
+pub fn share_context(identity: H256, committee: u32, index: u32) -> Vec<u8> {
+	(b"enigma/share/v1", identity, committee, index).encode()
+}
+
+/// What `submitter()` returns in a contract: the first 16 bytes of the requester's account id,
+/// read as a big-endian `u128`.
+pub fn submitter_value(account: &AccountId) -> u128 {
+	u128::from_be_bytes(account[..16].try_into().expect("16 bytes"))
+}
+
+/// The bits a value of `kind` is shared with (`None` for a field element).
+pub fn share_bits(kind: ValueKind) -> Option<u32> {
+	match kind {
+		ValueKind::Int { bits } => Some(bits.into()),
+		ValueKind::Field => None,
+	}
+}
+
+/// Field elements a member holds per secret of `kind`: the value, and the bits of an integer
+/// (which let every task check the value's range without opening it).
+pub fn share_width(kind: ValueKind) -> usize {
+	match kind {
+		ValueKind::Int { bits } => 1 + bits as usize,
+		ValueKind::Field => 1,
+	}
+}
+
+/// What the owner signs to get a member's share of a secret back (declassify), once the chain
+/// took its `declassify` call in block `at`. It names the x25519 key the member seals its answer
+/// to ([`WorkerResponse::Sealed`]), so the request is worth nothing to whoever reads it on the
+/// way (plain HTTP from a browser, say) or replays it to another member.
+pub fn declassify_message(secret: H256, at: H256, reply_to: &[u8; 32]) -> Vec<u8> {
+	(b"enigma/declassify/v2", secret, at, reply_to).encode()
+}
+
+/// What a browser wallet (polkadot-js extension, Talisman, SubWallet) signs when a page asks
+/// it to sign `message`: the bytes wrapped in `<Bytes>`..`</Bytes>`, which no transaction
+/// starts with. Members take a signature over either form.
+pub fn wallet_wrapped(message: &[u8]) -> Vec<u8> {
+	[b"<Bytes>".as_slice(), message, b"</Bytes>"].concat()
+}
+
+/// What a party signs to collect an output; sealed to `reply_to` like a declassification.
+pub fn output_message(task: H256, output: u32, reply_to: &[u8; 32]) -> Vec<u8> {
+	(b"enigma/output/v2", task, output, reply_to).encode()
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct ShareDelivery {
+	pub identity: H256,
+	pub committee: u32,
+	pub commitment: H256,
+	/// The member's position in the committee (its Shamir point is index + 1).
+	pub index: u32,
+	/// What the value is: the member holds [`share_width`] field elements of it (the value's
+	/// share, then its bits' shares, least significant first).
+	pub kind: ValueKind,
+	/// The dealer's Pedersen commitments to the sharing polynomials (t + 1 points committing to
+	/// the bits' vector, or the field element, and the blinding polynomial; the layout of
+	/// `enigma_mpc::committed_input`): the member checks its share against them.
+	pub pedersen: Vec<u8>,
+	pub share_hashes: Vec<H256>,
+	/// The share, sealed to the member's x25519 key under [`share_context`]: its
+	/// [`share_width`] values, then the Pedersen blind.
+	pub sealed: Vec<u8>,
+}
+
+impl ShareDelivery {
+	pub fn secret(&self) -> H256 {
+		secret_id(self.identity, self.committee, self.commitment)
+	}
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum WorkerRequest {
+	/// Shares of many secrets for this member (at most [`MAX_SHARES_PER_REQUEST`]), answered
+	/// by [`WorkerResponse::Shares`]. (Index 5: index 0 was one share of the old format, which a
+	/// member now refuses as malformed rather than misreads.)
+	#[codec(index = 5)]
+	Shares(Vec<ShareDelivery>),
+	/// This member's share of output `output` of `task`, for `who` (sr25519 signature over
+	/// [`output_message`]), sealed to `reply_to`. (Index 6: index 1 carried no reply key.)
+	#[codec(index = 6)]
+	Output { task: H256, output: u32, who: AccountId, reply_to: [u8; 32], signature: [u8; 64] },
+	/// This member's share of `secret`, for `who`, whose `declassify` call the chain took in the
+	/// finalized block `at`, at most [`DECLASSIFY_WINDOW`] blocks ago (sr25519 signature over
+	/// [`declassify_message`]), sealed to `reply_to`. (Index 7: index 2 carried no reply key.)
+	#[codec(index = 7)]
+	Declassify { secret: H256, who: AccountId, at: H256, reply_to: [u8; 32], signature: [u8; 64] },
+	/// Are you there? (Committee members ask each other before continuing without someone.)
+	#[codec(index = 3)]
+	Ping,
+	/// Which members of `task`'s committee (by index) sent you frames you could not decode?
+	#[codec(index = 4)]
+	Blame { task: H256 },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum WorkerResponse {
+	Accepted,
+	/// A member's share of an output or of a declassified secret, as the MPC engine encodes a
+	/// field element.
+	OutputShare(Vec<u8>),
+	Refused(String),
+	/// Committee indices this member blames for a task.
+	Blamed(Vec<u32>),
+	/// A member's share of a secret a client dealt (its values then the blind), with the dealer's
+	/// Pedersen commitments and the sealed shares' hashes: the requester checks them against the
+	/// secret's registered commitment and the share against them, so a member that hands out a
+	/// false share is named and left out.
+	DealtShare { share: Vec<u8>, pedersen: Vec<u8>, share_hashes: Vec<H256> },
+	/// Per delivered share, in order: kept, or refused and why.
+	Shares(Vec<Result<(), String>>),
+	/// The answer to an [`WorkerRequest::Output`] or [`WorkerRequest::Declassify`] (an
+	/// `OutputShare` or a `DealtShare`, encoded), sealed to the request's `reply_to` key under
+	/// the message its requester signed: see [`seal_answer`].
+	Sealed(Vec<u8>),
+}
+
+/// Seals `answer` to the key a signed request named, bound to that request's signed message.
+pub fn seal_answer(reply_to: &[u8; 32], signed_message: &[u8], answer: &WorkerResponse) -> WorkerResponse {
+	WorkerResponse::Sealed(crate::sealed::seal(reply_to, signed_message, &answer.encode()))
+}
+
+/// What a requester reads in a member's answer: a [`WorkerResponse::Sealed`] opened with its
+/// reply key (an answer it cannot open, or that is sealed inside, is an error); any other
+/// answer (a refusal) as it came.
+pub fn open_answer(reply_secret: &[u8; 32], signed_message: &[u8], answer: WorkerResponse) -> Result<WorkerResponse, String> {
+	let WorkerResponse::Sealed(sealed) = answer else { return Ok(answer) };
+	let secret = x25519_dalek::StaticSecret::from(*reply_secret);
+	let plain = crate::sealed::open(&secret, signed_message, &sealed).ok_or("an answer that does not open with the reply key")?;
+	match WorkerResponse::decode(&mut &plain[..]) {
+		Ok(WorkerResponse::Sealed(_)) | Err(_) => Err("a malformed sealed answer".into()),
+		Ok(inner) => Ok(inner),
+	}
+}
+
+/// Deliveries per [`WorkerRequest::Shares`]: each costs the member the parsing of its
+/// commitments and its part of one multi-scalar multiplication (about 0.2 ms), so a request
+/// stays well inside the request timeout, and inside the 16 MiB frame (a 64-bit integer's
+/// delivery is ~2.5 KB in a committee of four).
+pub const MAX_SHARES_PER_REQUEST: usize = 256;

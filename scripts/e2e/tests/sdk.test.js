@@ -1,0 +1,138 @@
+// @enigma/sdk against a dev chain and four workers that answer over HTTP (--http-gateway), as a
+// web page would use them: identities, a committee, secrets shared in the page, tasks with
+// public and private outputs, declassification; and the Rust CLI on the same secrets, both ways.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { Node, freePort } from '../lib/node.js';
+import { submit } from '../lib/tx.js';
+import { run, startWorkers, CLIENT_BIN } from '../lib/process.js';
+import { Enigma, TransactionError } from '../../../sdk/dist/index.js';
+
+const EXAMPLES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'contracts');
+const UNIT = 10n ** 12n;
+const WORKERS = ['//Bob', '//Charlie', '//Dave', '//Ferdie'];
+
+let node, api, sdk, alice, eve, committee, workers = [], users = [], gateways = {};
+
+const enigma = async (args, input) => {
+  const r = await run(CLIENT_BIN, ['--rpc', node.wsUrl, ...args], input);
+  assert.equal(r.code, 0, `enigma ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout.toString().trim();
+};
+const bootstrap = () => ['--bootstrap', workers[0].address];
+
+before(async () => {
+  assert.ok(CLIENT_BIN, 'ENIGMA_CLIENT must be set (scripts/test.sh sets it)');
+  await cryptoWaitReady();
+  const keyring = new Keyring({ type: 'sr25519' });
+  alice = keyring.addFromUri('//Alice');
+  eve = keyring.addFromUri('//Eve');
+  node = await new Node('sdk', ['--dev', '--dev-block-time', '1000']).start();
+  api = await node.api();
+  const ports = await Promise.all(WORKERS.map(() => freePort()));
+  workers = await startWorkers(node, WORKERS, 'sdk', (i) => ['--http-gateway', `127.0.0.1:${ports[i]}`]);
+  WORKERS.forEach((uri, i) => { gateways[keyring.addFromUri(uri).address] = `http://127.0.0.1:${ports[i]}`; });
+  sdk = await Enigma.create({ api, gateways });
+  // Two people with accounts of their own, funded by Alice.
+  for (let i = 0; i < 2; i++) {
+    const seed = '0x' + randomBytes(32).toString('hex');
+    users.push({ seed, pair: keyring.addFromSeed(Buffer.from(seed.slice(2), 'hex')) });
+    assert.equal((await submit(api, api.tx.balances.transferKeepAlive(users[i].pair.address, 1000n * UNIT), alice)).error, null);
+  }
+});
+
+after(async () => {
+  await Promise.all(workers.map((w) => w.stop()));
+  await api?.disconnect();
+  await node?.destroy();
+});
+
+test('the SDK and the CLI share, compute and declassify on the same secrets, both ways', async () => {
+  committee = await sdk.requestCommittee(alice, 4);
+  assert.equal((await sdk.members(committee)).length, 4);
+  const source = readFileSync(join(EXAMPLES, 'millionaires.enigma'), 'utf8');
+  const contract = await sdk.deployContract(alice, source);
+  assert.equal(await enigma(['contract', 'deploy', join(EXAMPLES, 'millionaires.enigma'), '--suri', '//Alice']), contract, 'one hash for both clients');
+
+  // Each person's identity lets Alice compute on their value; Alice approves.
+  for (const user of users) {
+    const { identity, active } = await sdk.createIdentity(user.pair, [{ address: alice.address, permissions: ['Compute'] }]);
+    assert.equal(active, false);
+    assert.equal(await sdk.approveIdentity(alice, identity), true);
+    user.identity = identity;
+  }
+  // One shares in the page, the other with the CLI.
+  const stages = [];
+  const [a] = await sdk.shareSecrets(users[0].pair, {
+    identity: users[0].identity, committee, values: [7_000_123n], kind: 'u64', contracts: [contract],
+    onProgress: (stage, done, total) => stages.push(`${stage} ${done}/${total}`),
+  });
+  assert.deepEqual(stages.slice(-1), ['acknowledged 1/1']);
+  const b = await enigma(['secret', 'share', '--suri', users[1].seed, '--identity', users[1].identity, '--committee', String(committee),
+    '--type', 'u64', '--contract', contract, '--value-file', '-', ...bootstrap()], '6500000\n');
+
+  const quote = await sdk.quote(source, 'richer', { committeeSize: 4, account: alice });
+  const task = await sdk.submitTask(alice, { contract, entry: 'richer', inputs: [a, b] });
+  const outcome = await sdk.waitTask(task, { account: alice });
+  assert.deepEqual(outcome.public, { out0: 1n });
+  assert.equal(outcome.gasUsed, quote, 'the page quotes what the members charge');
+  const cli = JSON.parse(await enigma(['task', 'wait', task]));
+  assert.deepEqual(cli.public, { out0: '1' });
+
+  // CLI-dealt, declassified in the page; page-dealt, declassified by the CLI.
+  assert.equal(await sdk.declassify(users[1].pair, b), 6_500_000n);
+  assert.equal(await enigma(['secret', 'declassify', a, '--suri', users[0].seed, ...bootstrap()]), '7000123');
+  // Alice may compute on it, not read it.
+  await assert.rejects(sdk.declassify(alice, a), (e) => e instanceof TransactionError && e.message === 'SecretCompute::NoPermission');
+});
+
+test('private outputs reach their owner only, sealed to the key of the request', async () => {
+  assert.ok(committee !== undefined && users[0].identity, 'the first test formed the committee and the identities');
+  const source = readFileSync(join(EXAMPLES, 'salary.enigma'), 'utf8');
+  const contract = await sdk.deployContract(alice, source);
+  const owner = users[0];
+  const salaries = [52_000, 61_000, 48_500, 75_250, 61_500];
+  const inputs = await sdk.shareSecrets(owner.pair, { identity: owner.identity, committee, values: salaries, kind: 'u32', contracts: [contract] });
+  assert.equal(inputs.length, 5);
+  const task = await sdk.submitTask(alice, { contract, entry: 'survey', inputs });
+
+  const outcome = await sdk.waitTask(task, { account: owner.pair });
+  assert.deepEqual(outcome.public, { out0: BigInt(Math.floor(salaries.reduce((x, y) => x + y) / 5)) });
+  const ranks = Object.fromEntries(salaries.map((s, i) => [`out${i + 1}`, BigInt(1 + salaries.filter((o) => o > s).length)]));
+  assert.deepEqual(outcome.private, ranks, 'the owner of every input reads every rank');
+  assert.deepEqual((await sdk.waitTask(task, { account: eve })).private, {}, 'members refuse a stranger');
+  // The CLI reads the same ranks.
+  const cli = JSON.parse(await enigma(['task', 'wait', task, '--suri', owner.seed, ...bootstrap()]));
+  assert.deepEqual(cli.private, Object.fromEntries(Object.entries(ranks).map(([k, v]) => [k, String(v)])));
+
+  // What travels over HTTP is sealed: the owner's signed request, seen by someone on the way and
+  // replayed, gets an answer only the owner's reply key opens.
+  const reply = sdk.wasm.call('replyKey');
+  const who = '0x' + Buffer.from(owner.pair.publicKey).toString('hex');
+  const arg = { task, output: 1, who, replyTo: reply.public };
+  const { message } = sdk.wasm.call('outputRequest', arg);
+  const signature = '0x' + Buffer.from(owner.pair.sign(Buffer.from(message.slice(2), 'hex'))).toString('hex');
+  const { request } = sdk.wasm.call('outputRequest', { ...arg, signature });
+  // In committee order: member i's share is the sharing polynomial at i + 1.
+  const members = await sdk.members(committee);
+  const answers = await Promise.all(members.map(async ({ gateway }) => {
+    const response = await fetch(`${gateway}/app`, { method: 'POST', body: Buffer.from(request.slice(2), 'hex') });
+    assert.equal(response.headers.get('access-control-allow-origin'), '*');
+    return '0x' + Buffer.from(await response.arrayBuffer()).toString('hex');
+  }));
+  assert.ok(answers.every((a) => a.startsWith('0x06')), 'every answer is WorkerResponse::Sealed');
+  const eavesdropper = sdk.wasm.call('replyKey');
+  assert.throws(() => sdk.wasm.call('reconstruct', { answers, replySecret: eavesdropper.secret, message, shared: 'computed' }), /does not open with the reply key/);
+  const opened = sdk.wasm.call('reconstruct', { answers, replySecret: reply.secret, message, shared: 'computed' });
+  assert.equal(BigInt(opened.value), ranks.out1, "output 1 is person 0's rank");
+  // A signature over another reply key is refused.
+  const forged = sdk.wasm.call('outputRequest', { ...arg, replyTo: eavesdropper.public, signature });
+  const refused = await fetch(`${Object.values(gateways)[0]}/app`, { method: 'POST', body: Buffer.from(forged.request.slice(2), 'hex') });
+  assert.match(Buffer.from(await refused.arrayBuffer()).toString('latin1'), /bad signature/);
+});

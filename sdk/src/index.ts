@@ -1,0 +1,397 @@
+// @enigma/sdk: everything the `enigma` CLI does, from a web page or Node.js.
+//
+// The chain is reached through @polkadot/api; the workers through their HTTP gateways
+// (`enigma-worker run --http-gateway`), which answer the same requests as their libp2p protocol.
+// Shares, sealed answers and reconstructions are computed by the CLI's own Rust, compiled to
+// WebAssembly (./wasm.ts), so both clients agree byte for byte.
+
+import type { ApiPromise } from '@polkadot/api';
+import type { Signer, SubmittableExtrinsic } from '@polkadot/api/types';
+import type { KeyringPair } from '@polkadot/keyring/types';
+import { hexToU8a, stringToHex, u8aToHex, u8aToString } from '@polkadot/util';
+import { blake2AsHex, decodeAddress } from '@polkadot/util-crypto';
+import { EnigmaError, Wasm, type WasmSource } from './wasm.js';
+
+export { EnigmaError, Wasm, type WasmSource };
+
+/** What a member of a shared identity may do with its data. */
+export type Permission = 'Read' | 'Store' | 'Compute' | 'Declassify' | 'Admin';
+/** What a secret holds: an unsigned integer of that width, or a field element. */
+export type Kind = 'bool' | 'u8' | 'u16' | 'u32' | 'u64' | 'u128' | 'field';
+/** Whom a secret's privacy holds against: fewer than half the committee, or all members but one. */
+export type Security = 'honest-majority' | 'dishonest-majority';
+/** A keyring pair (Node.js, tests), or an address with a browser wallet's signer. */
+export type Account = KeyringPair | { address: string; signer: Signer };
+/** Each worker's gateway URL by account (SS58), or a function that finds it. */
+export type Gateways = Record<string, string> | ((account: string) => string | undefined);
+/** Called as long work goes on: what is being done, how much of it. */
+export type Progress = (stage: string, done: number, total: number) => void;
+
+/** A transaction the chain refused, with the pallet's error (e.g. `SecretCompute::NoPermission`). */
+export class TransactionError extends EnigmaError {
+  constructor(readonly section: string, readonly error: string) {
+    super(`${section}::${error}`);
+    this.name = 'TransactionError';
+  }
+}
+
+/** A committee member as the client seals shares to it. */
+export interface Member {
+  address: string;
+  /** Its x25519 key (hex), from its registration on chain. */
+  encryptionKey: string;
+  gateway?: string;
+}
+
+/** A completed task: its public outputs, the private ones the account may read, its ledger writes. */
+export interface TaskOutcome {
+  task: string;
+  status: 'Completed';
+  gasUsed: bigint;
+  public: Record<string, bigint>;
+  private: Record<string, bigint>;
+  ledger: Record<string, bigint>;
+}
+
+export interface ShareOptions {
+  identity: string;
+  committee: number;
+  values: (bigint | number | string)[];
+  kind: Kind;
+  security?: Security;
+  /** Contracts that may compute on the values (none: any). */
+  contracts?: string[];
+  onProgress?: Progress;
+}
+
+export interface TaskOptions {
+  contract: string;
+  entry: string;
+  inputs: string[];
+  /** Public arguments as JSON (`{"n": 3}`), as the contract's entry declares them. */
+  args?: string;
+  /** The most the task may cost; by default exactly its quote. */
+  gasLimit?: bigint;
+}
+
+const EVERYTHING: Permission[] = ['Read', 'Store', 'Compute', 'Declassify', 'Admin'];
+/** Values registered per transaction (the runtime's MaxSecretBatch). */
+const SECRET_BATCH = 1024;
+
+export class Enigma {
+  private constructor(
+    readonly api: ApiPromise,
+    readonly wasm: Wasm,
+    private readonly gateways: Gateways,
+  ) {}
+
+  /** Loads the WebAssembly module (by default `enigma.wasm` next to this file). */
+  static async create(options: { api: ApiPromise; gateways: Gateways; wasm?: WasmSource }): Promise<Enigma> {
+    await options.api.isReady;
+    return new Enigma(options.api, await Wasm.load(options.wasm), options.gateways);
+  }
+
+  // ---- transactions
+
+  /** Signs and sends `tx`, resolves in its finalized block, throws a TransactionError if it failed. */
+  submit(tx: SubmittableExtrinsic<'promise'>, account: Account): Promise<{ blockHash: string; events: any[] }> {
+    return new Promise((resolve, reject) => {
+      let unsubscribe: (() => void) | undefined;
+      const [signer, options] = 'signer' in account && !('sign' in account) ? [account.address, { signer: account.signer }] : [account as KeyringPair, {}];
+      tx.signAndSend(signer, options, ({ status, events, dispatchError }) => {
+        if (status.isInvalid || status.isDropped || status.isUsurped) {
+          unsubscribe?.();
+          reject(new EnigmaError(`transaction ${status.type}`));
+        }
+        if (!status.isFinalized) return;
+        unsubscribe?.();
+        if (dispatchError) {
+          if (dispatchError.isModule) {
+            const { section, name } = this.api.registry.findMetaError(dispatchError.asModule);
+            return reject(new TransactionError(section.charAt(0).toUpperCase() + section.slice(1), name));
+          }
+          return reject(new TransactionError('System', dispatchError.type));
+        }
+        resolve({ blockHash: status.asFinalized.toHex(), events: events.map((r) => r.event) });
+      })
+        .then((u) => { unsubscribe = u; })
+        .catch(reject);
+    });
+  }
+
+  // ---- shared identities
+
+  /** Proposes a shared identity of `account` (every permission) and `members`; it is active once
+   *  every member approved it. */
+  async createIdentity(account: Account, members: { address: string; permissions: Permission[] }[] = []): Promise<{ identity: string; active: boolean }> {
+    const grant = (permissions: Permission[]) => (permissions.length ? [{ permissions, predicate: ['Always'] }] : []);
+    const all = [[account.address, grant(EVERYTHING)], ...members.filter((m) => m.address !== account.address).map((m) => [m.address, grant(m.permissions)])];
+    const { events } = await this.submit(this.api.tx.sharedIdentity.create(all), account);
+    return { identity: event(events, 'sharedIdentity', 'Proposed').data.identity.toHex(), active: !!findEvent(events, 'sharedIdentity', 'Created') };
+  }
+
+  /** Approves the identity's current proposal (members and policies, by hash). Resolves to whether it is now active. */
+  async approveIdentity(account: Account, identity: string): Promise<boolean> {
+    const view = (await this.api.call.sharedIdentityApi.identity(identity)) as any;
+    if (view.isNone) throw new EnigmaError(`no identity ${identity}`);
+    const { events } = await this.submit(this.api.tx.sharedIdentity.approve(identity, view.unwrap().proposal), account);
+    return !!findEvent(events, 'sharedIdentity', 'Created');
+  }
+
+  /** Sets what `member` may do with the identity's data (none: nothing). Needs Admin. */
+  async setPolicy(account: Account, identity: string, member: string, permissions: Permission[]): Promise<void> {
+    const policy = permissions.length ? [{ permissions, predicate: ['Always'] }] : [];
+    await this.submit(this.api.tx.sharedIdentity.setPolicy(identity, member, policy), account);
+  }
+
+  // ---- committees
+
+  /** Asks for a committee of `size` workers and waits until the chain draws it (a few blocks). */
+  async requestCommittee(account: Account, size: number, timeoutMs = 60_000): Promise<number> {
+    const { events } = await this.submit(this.api.tx.workers.requestCommittee(size), account);
+    const id = event(events, 'workers', 'CommitteeRequested').data.id.toNumber();
+    await until(`committee ${id} drawn`, timeoutMs, async () => ((await this.api.query.workers.committees(id)) as any).isSome);
+    return id;
+  }
+
+  /** A committee's members, with the keys shares are sealed to and their gateways. */
+  async members(committee: number): Promise<Member[]> {
+    const members = (await this.api.query.workers.committees(committee)) as any;
+    if (members.isNone) throw new EnigmaError(`no committee ${committee}`);
+    return this.workers(members.unwrap().map((m: any) => m.toString()));
+  }
+
+  private async workers(accounts: string[]): Promise<Member[]> {
+    return Promise.all(accounts.map(async (address) => {
+      const entry = (await this.api.query.workers.workers(address)) as any;
+      if (entry.isNone) throw new EnigmaError(`${address} is not a registered worker`);
+      return { address, encryptionKey: u8aToHex(entry.unwrap().encryptionKey), gateway: this.gatewayOf(address) };
+    }));
+  }
+
+  private gatewayOf(address: string): string | undefined {
+    if (typeof this.gateways === 'function') return this.gateways(address);
+    const key = u8aToHex(decodeAddress(address));
+    const found = Object.entries(this.gateways).find(([account]) => u8aToHex(decodeAddress(account)) === key);
+    return found?.[1];
+  }
+
+  // ---- secrets
+
+  /** Shares values with a committee (Pedersen VSS, each share sealed to its member), registers
+   *  them on chain and waits until every member acknowledged its shares. Resolves to the
+   *  secrets' ids, in the values' order. */
+  async shareSecrets(account: Account, options: ShareOptions): Promise<string[]> {
+    const { identity, committee, values, kind, security = 'honest-majority', contracts = [], onProgress } = options;
+    const members = await this.members(committee);
+    const predicate = contracts.length ? [{ Contracts: contracts }] : ['Always'];
+    const ids: string[] = [];
+    for (let at = 0; at < values.length; at += SECRET_BATCH) {
+      const batch = values.slice(at, at + SECRET_BATCH).map(String);
+      const dealt = this.wasm.call<{ requests: string[][]; secrets: { commitment: string; id: string }[] }>('deal', {
+        values: batch, kind, security, identity, committee, keys: members.map((m) => m.encryptionKey),
+      });
+      await Promise.all(members.map(async (member, i) => {
+        for (const body of dealt.requests[i]) {
+          const verdicts = this.wasm.call<(string | null)[]>('sharesAccepted', { answer: await post(member, body) });
+          const refused = verdicts.find((v) => v !== null);
+          if (refused) throw new EnigmaError(`${member.address} refused its share: ${refused}`);
+        }
+      }));
+      onProgress?.('delivered', at + batch.length, values.length);
+      const secrets = dealt.secrets.map((s) => [s.commitment, chainKind(kind)]);
+      await this.submit(this.api.tx.secretCompute.registerSecrets(identity, committee, predicate, secrets, security === 'dishonest-majority' ? 'DishonestMajority' : 'HonestMajority'), account);
+      ids.push(...dealt.secrets.map((s) => s.id));
+      onProgress?.('registered', ids.length, values.length);
+    }
+    let acknowledged = 0;
+    await until('every member acknowledged its shares', 120_000 + values.length * 100, async () => {
+      while (acknowledged < ids.length) {
+        const batch = ids.slice(acknowledged, acknowledged + SECRET_BATCH);
+        const views = (await this.api.call.secretComputeApi.secrets(batch)) as any[];
+        const waiting = views.findIndex((v: any) => v.isNone || !v.unwrap().ready.isTrue);
+        acknowledged += waiting === -1 ? batch.length : waiting;
+        onProgress?.('acknowledged', acknowledged, ids.length);
+        if (waiting !== -1) return false;
+      }
+      return true;
+    });
+    return ids;
+  }
+
+  /** Gets a secret's value back (needs Declassify on its identity): the chain takes and records
+   *  the request, then every member hands its share, sealed to a key only this call holds. */
+  async declassify(account: Account, secret: string): Promise<bigint> {
+    const found = (await this.api.call.secretComputeApi.secret(secret)) as any;
+    if (found.isNone) throw new EnigmaError(`unknown secret ${secret}`);
+    const view = found.unwrap();
+    const { blockHash: at } = await this.submit(this.api.tx.secretCompute.declassify(secret), account);
+    // A secret a client dealt comes with Pedersen commitments; one a task made does not.
+    const shared = view.origin.isSome ? 'computed' : { commitment: view.commitment.toHex(), kind: view.kind.isInt ? { int: { bits: view.kind.asInt.bits.toNumber() } } : 'Field' };
+    const members = await this.members(view.committee.toNumber());
+    return this.collect(account, members, shared, 'declassifyRequest', { secret, at });
+  }
+
+  /** Asks every member for its share (a request signed by `account` naming a fresh reply key) and
+   *  reconstructs the value; false shares are left out where the sharing allows it. */
+  private async collect(account: Account, members: Member[], shared: unknown, method: string, arg: Record<string, unknown>): Promise<bigint> {
+    const reply = this.wasm.call<{ secret: string; public: string }>('replyKey');
+    const who = u8aToHex(decodeAddress(account.address));
+    const { message } = this.wasm.call<{ message: string }>(method, { ...arg, who, replyTo: reply.public });
+    const signature = await signRaw(account, message);
+    const { request } = this.wasm.call<{ request: string }>(method, { ...arg, who, replyTo: reply.public, signature });
+    const answers = await Promise.all(members.map((m) => post(m, request).catch((e: Error) => ({ error: e.message }))));
+    const back = this.wasm.call<{ value: string }>('reconstruct', { answers, replySecret: reply.secret, message, shared, names: members.map((m) => m.address) });
+    return BigInt(back.value);
+  }
+
+  // ---- contracts and tasks
+
+  /** Registers a contract's source; resolves to its hash (also when it was deployed before). */
+  async deployContract(account: Account, source: string): Promise<string> {
+    try {
+      await this.submit(this.api.tx.secretCompute.registerContract(stringToHex(source)), account);
+    } catch (e) {
+      if (!(e instanceof TransactionError && e.error === 'ContractExists')) throw e;
+    }
+    return blake2AsHex(source, 256);
+  }
+
+  /** A deployed contract's source. */
+  async contractSource(contract: string): Promise<string> {
+    const code = (await this.api.query.secretCompute.contracts(contract)) as any;
+    if (code.isNone) throw new EnigmaError(`no contract ${contract}`);
+    return u8aToString(code.unwrap().toU8a(true));
+  }
+
+  /** What a task of `entry` costs at today's prices on a committee of `committeeSize`. */
+  async quote(source: string, entry: string, options: { committeeSize: number; args?: string; account?: Account }): Promise<bigint> {
+    const block = (await this.api.rpc.chain.getHeader()).number.toNumber() + 1;
+    return BigInt(this.compile(source, entry, options.args ?? '', await this.prices(), block, options.account?.address, options.committeeSize).gas);
+  }
+
+  /** Submits a task on `inputs` (secrets held by one committee); resolves to its id. */
+  async submitTask(account: Account, options: TaskOptions): Promise<string> {
+    const { contract, entry, inputs, args = '' } = options;
+    let gasLimit = options.gasLimit;
+    if (gasLimit === undefined) {
+      const first = (await this.api.call.secretComputeApi.secret(inputs[0])) as any;
+      if (first.isNone) throw new EnigmaError(`unknown input secret ${inputs[0]}`);
+      const committeeSize = (await this.members(first.unwrap().committee.toNumber())).length;
+      gasLimit = await this.quote(await this.contractSource(contract), entry, { committeeSize, args, account });
+    }
+    const tx = this.api.tx.secretCompute.submitTask(contract, stringToHex(entry), inputs, args ? stringToHex(args) : '0x', gasLimit);
+    const { events } = await this.submit(tx, account);
+    return event(events, 'secretCompute', 'TaskCreated').data.task.toHex();
+  }
+
+  /** Waits until the task completes: its public outputs and ledger writes from the chain, and,
+   *  with an `account`, the private outputs it may read, collected from the members. */
+  async waitTask(task: string, options: { account?: Account; timeoutMs?: number } = {}): Promise<TaskOutcome> {
+    let view: any;
+    await until(`task ${task} done`, options.timeoutMs ?? 300_000, async () => {
+      const found = (await this.api.call.secretComputeApi.task(task)) as any;
+      if (found.isNone) throw new EnigmaError(`no task ${task}`);
+      view = found.unwrap();
+      return !view.status.isPending;
+    });
+    if (view.status.isFailed) {
+      const aborts: string[] = [];
+      for (const member of view.members) {
+        const reason = (await this.api.query.secretCompute.aborts(task, member)) as any;
+        if (reason.isSome) aborts.push(`${member}: ${reason.unwrap().toString()}`);
+      }
+      throw new EnigmaError(aborts.length ? `the task failed: members gave up on it (${aborts.join(', ')}); the gas was refunded`
+        : 'the task failed: no quorum of the committee agreed on a result before the deadline');
+    }
+    const result = ((await this.api.query.secretCompute.results(task)) as any).unwrap();
+    const publicValues: bigint[] = this.api.createType('Vec<u128>', result.outputs.toU8a(true)).map((v: any) => v.toBigInt());
+    const source = await this.contractSource(view.contract.toHex());
+    const prices = pricesOf(view.prices);
+    const compiled = this.compile(source, u8aToString(view.entry.toU8a(true)), u8aToString(view.publicArgs.toU8a(true)), prices, view.created.toNumber(), view.requester.toString(), view.members.length);
+    const members = options.account ? await this.workers(view.members.map((m: any) => m.toString())) : [];
+    const outcome: TaskOutcome = { task, status: 'Completed', gasUsed: result.gasUsed.toBigInt(), public: {}, private: {}, ledger: {} };
+    for (const output of compiled.outputs) {
+      if (output.visibility === 'public' && publicValues.length) outcome.public[output.name] = publicValues.shift()!;
+      if (output.visibility === 'private' && options.account) {
+        // Members refuse accounts that may not read it: such outputs are left out.
+        const shared = compiled.spdz ? 'spdz-output' : 'computed';
+        await this.collect(options.account, members, shared, 'outputRequest', { task, output: output.index })
+          .then((value) => { outcome.private[output.name] = value; })
+          .catch(() => {});
+      }
+    }
+    for (const [key, value] of result.ledgerWrites) outcome.ledger[`L[${key.toString()}]`] = value.toBigInt();
+    return outcome;
+  }
+
+  private async prices(): Promise<Record<string, string>> {
+    return pricesOf(await this.api.call.secretComputeApi.priceTable());
+  }
+
+  private compile(source: string, entry: string, args: string, prices: Record<string, string>, block: number, submitter: string | undefined, committee: number) {
+    return this.wasm.call<{ gas: string; spdz: boolean; outputs: { index: number; name: string; visibility: 'public' | 'private' | 'kept' }[] }>('compileTask', {
+      source, entry, args, prices, block, committee, submitter: submitter ? u8aToHex(decodeAddress(submitter)) : u8aToHex(new Uint8Array(32)),
+    });
+  }
+
+  // ---- data
+
+  /** Encrypts data for `owner` (an identity) under a fresh key, before it leaves the machine. */
+  sealData(owner: string, plaintext: Uint8Array): { sealed: Uint8Array; key: Uint8Array } {
+    const { sealed, key } = this.wasm.call<{ sealed: string; key: string }>('sealData', { owner, plaintext: u8aToHex(plaintext) });
+    return { sealed: hexToU8a(sealed), key: hexToU8a(key) };
+  }
+
+  /** Decrypts what sealData made; throws if the key, owner or bytes are wrong. */
+  openData(owner: string, key: Uint8Array, sealed: Uint8Array): Uint8Array {
+    return hexToU8a(this.wasm.call<{ plaintext: string }>('openData', { owner, key: u8aToHex(key), sealed: u8aToHex(sealed) }).plaintext);
+  }
+}
+
+function pricesOf(table: any): Record<string, string> {
+  return Object.fromEntries(['add', 'mul', 'open', 'input', 'round'].map((k) => [k, table[k].toString()]));
+}
+
+function chainKind(kind: Kind): unknown {
+  if (kind === 'field') return 'Field';
+  return { Int: { bits: kind === 'bool' ? 1 : Number(kind.slice(1)) } };
+}
+
+function findEvent(events: any[], section: string, method: string): any {
+  return events.find((e) => e.section === section && e.method === method);
+}
+
+function event(events: any[], section: string, method: string): any {
+  const found = findEvent(events, section, method);
+  if (!found) throw new EnigmaError(`no ${section}.${method} event`);
+  return found;
+}
+
+/** Signs `message` (hex) as the CLI does: raw sr25519 with a keyring pair; a wallet wraps it in <Bytes>, which members accept too. */
+async function signRaw(account: Account, message: string): Promise<string> {
+  if ('sign' in account && typeof account.sign === 'function') return u8aToHex(account.sign(hexToU8a(message)));
+  const signer = (account as { signer: Signer }).signer;
+  if (!signer.signRaw) throw new EnigmaError('this signer cannot sign raw bytes');
+  return (await signer.signRaw({ address: account.address, data: message, type: 'bytes' })).signature;
+}
+
+/** POSTs a request body (hex) to a member's gateway; resolves to the answer (hex). */
+async function post(member: Member, body: string): Promise<string> {
+  if (!member.gateway) throw new EnigmaError(`no gateway known for worker ${member.address}`);
+  const response = await fetch(`${member.gateway.replace(/\/$/, '')}/app`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/octet-stream' },
+    body: hexToU8a(body) as Uint8Array<ArrayBuffer>,
+  });
+  if (!response.ok) throw new EnigmaError(`${member.address}: HTTP ${response.status} ${await response.text()}`);
+  return u8aToHex(new Uint8Array(await response.arrayBuffer()));
+}
+
+async function until(what: string, timeoutMs: number, done: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new EnigmaError(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

@@ -1,0 +1,229 @@
+//! The methods [`crate::call`] runs: JSON arguments read into the protocol's types, the
+//! protocol's functions, JSON answers.
+
+use codec::{Decode, Encode};
+use enigma_protocol::{
+	data,
+	dealing::{deal_one, parse_kind, How},
+	messages::{declassify_message, open_answer, output_message, ShareDelivery, WorkerRequest, WorkerResponse, MAX_SHARES_PER_REQUEST},
+	reconstruct::{reconstruct, Dealt, Shared},
+	ValueKind, H256,
+};
+use enigma_lang::{
+	manifest::{OutputTarget, Prices, Security},
+	ChainFacts, PublicArg,
+};
+use enigma_mpc::circuit::Recipient;
+use enigma_protocol::messages::submitter_value;
+use serde_json::{json, Value};
+
+type Answer = Result<Value, String>;
+
+pub fn dispatch(method: &str, arg: &Value) -> Answer {
+	match method {
+		"deal" => deal(arg),
+		"sharesAccepted" => shares_accepted(arg),
+		"replyKey" => Ok(reply_key()),
+		"outputRequest" => {
+			let (task, output, who, reply_to) = (h256(arg, "task")?, u32_of(arg, "output")?, bytes32(arg, "who")?, bytes32(arg, "replyTo")?);
+			let message = output_message(task, output, &reply_to);
+			signed(arg, message, |signature| WorkerRequest::Output { task, output, who, reply_to, signature })
+		},
+		"declassifyRequest" => {
+			let (secret, at, who, reply_to) = (h256(arg, "secret")?, h256(arg, "at")?, bytes32(arg, "who")?, bytes32(arg, "replyTo")?);
+			let message = declassify_message(secret, at, &reply_to);
+			signed(arg, message, |signature| WorkerRequest::Declassify { secret, who, at, reply_to, signature })
+		},
+		"reconstruct" => reconstruct_value(arg),
+		"compileTask" => compile_task(arg),
+		"sealData" => {
+			let (sealed, key) = data::seal(&bytes32(arg, "owner")?, &bytes(arg, "plaintext")?);
+			Ok(json!({ "sealed": hex0x(&sealed), "key": hex0x(&key) }))
+		},
+		"openData" => {
+			let plaintext = data::open(&bytes32(arg, "owner")?, &bytes32(arg, "key")?, &bytes(arg, "sealed")?)?;
+			Ok(json!({ "plaintext": hex0x(&plaintext) }))
+		},
+		_ => Err(format!("no method `{method}`")),
+	}
+}
+
+/// Deals every value to the committee whose members' x25519 keys are `keys` (in committee
+/// order): per member, the bodies of its `Shares` requests; per value, what the chain registers.
+fn deal(arg: &Value) -> Answer {
+	let values: Vec<u128> = field(arg, "values")?.as_array().ok_or("`values` is not a list")?.iter().map(|v| decimal(v, "values")).collect::<Result<_, _>>()?;
+	let kind = kind_of(field(arg, "kind")?)?;
+	let how = match arg.get("security").and_then(Value::as_str).unwrap_or("honest-majority") {
+		"honest-majority" => How::HonestMajority,
+		"dishonest-majority" => How::DishonestMajority,
+		other => return Err(format!("security `{other}`: honest-majority or dishonest-majority")),
+	};
+	let (identity, committee) = (h256(arg, "identity")?, u32_of(arg, "committee")?);
+	let keys: Vec<[u8; 32]> = field(arg, "keys")?.as_array().ok_or("`keys` is not a list")?.iter().map(|k| to_array(k, "keys")).collect::<Result<_, _>>()?;
+	let mut per_member: Vec<Vec<ShareDelivery>> = vec![Vec::with_capacity(values.len()); keys.len()];
+	let mut secrets = Vec::with_capacity(values.len());
+	for value in values {
+		let deliveries = deal_one(value, identity, committee, &keys, kind, how)?;
+		secrets.push(json!({ "commitment": hex0x(deliveries[0].commitment.as_bytes()), "id": hex0x(deliveries[0].secret().as_bytes()) }));
+		for (mine, delivery) in per_member.iter_mut().zip(deliveries) {
+			mine.push(delivery);
+		}
+	}
+	let requests: Vec<Vec<String>> = per_member
+		.iter()
+		.map(|mine| mine.chunks(MAX_SHARES_PER_REQUEST).map(|chunk| hex0x(&WorkerRequest::Shares(chunk.to_vec()).encode())).collect())
+		.collect();
+	Ok(json!({ "requests": requests, "secrets": secrets }))
+}
+
+/// A member's answer to a `Shares` request: `null` for a share it kept, the reason for one it
+/// refused; an error if it refused the whole request.
+fn shares_accepted(arg: &Value) -> Answer {
+	match WorkerResponse::decode(&mut &bytes(arg, "answer")?[..]) {
+		Ok(WorkerResponse::Shares(each)) => Ok(Value::Array(each.into_iter().map(|r| r.err().map_or(Value::Null, Value::String)).collect())),
+		Ok(WorkerResponse::Refused(reason)) => Err(reason),
+		Ok(other) => Err(format!("an unexpected answer: {other:?}")),
+		Err(e) => Err(format!("a malformed answer: {e}")),
+	}
+}
+
+/// A fresh key for members to seal their answers to (kept by the requester until it has them).
+fn reply_key() -> Value {
+	let secret = x25519_dalek::StaticSecret::random_from_rng(rand::rngs::OsRng);
+	json!({ "secret": hex0x(secret.as_bytes()), "public": hex0x(x25519_dalek::PublicKey::from(&secret).as_bytes()) })
+}
+
+/// Without a `signature`: the message to sign (sr25519, raw). With one: the request's body.
+fn signed(arg: &Value, message: Vec<u8>, request: impl FnOnce([u8; 64]) -> WorkerRequest) -> Answer {
+	match arg.get("signature") {
+		None | Some(Value::Null) => Ok(json!({ "message": hex0x(&message) })),
+		Some(signature) => Ok(json!({ "message": hex0x(&message), "request": hex0x(&request(to_array(signature, "signature")?).encode()) })),
+	}
+}
+
+/// The value from the members' answers (in committee order: a body, or `{"error": ..}` for a
+/// member that did not answer), opened with the reply key the signed `message` named.
+fn reconstruct_value(arg: &Value) -> Answer {
+	let (reply_secret, message) = (bytes32(arg, "replySecret")?, bytes(arg, "message")?);
+	let shared = match field(arg, "shared")? {
+		Value::String(s) if s == "computed" => Shared::Computed,
+		Value::String(s) if s == "spdz-output" => Shared::SpdzOutput,
+		dealt @ Value::Object(_) => {
+			Shared::Dealt(Dealt { commitment: h256(dealt, "commitment")?, kind: kind_of(field(dealt, "kind")?)? })
+		},
+		other => return Err(format!("`shared` {other}: \"computed\", \"spdz-output\" or {{ commitment, kind }} of a dealt secret")),
+	};
+	let answers = field(arg, "answers")?
+		.as_array()
+		.ok_or("`answers` is not a list")?
+		.iter()
+		.map(|answer| match answer {
+			Value::String(body) => {
+				let body = from_hex(body, "answers")?;
+				let answer = WorkerResponse::decode(&mut &body[..]).map_err(|e| format!("a malformed answer: {e}"))?;
+				open_answer(&reply_secret, &message, answer)
+			},
+			other => Err(other.get("error").and_then(Value::as_str).unwrap_or("no answer").to_string()),
+		})
+		.collect();
+	let names: Vec<String> = arg.get("names").and_then(Value::as_array).map(|n| n.iter().map(|v| v.as_str().unwrap_or("?").to_string()).collect()).unwrap_or_default();
+	let back = reconstruct(answers, shared, &names)?;
+	let left_out: Vec<Value> = back.left_out.into_iter().map(|(member, why)| json!({ "member": member, "why": why })).collect();
+	Ok(json!({ "value": back.value.to_string(), "leftOut": left_out }))
+}
+
+/// A task's circuit as its members compile it (the contract's source from the chain, the
+/// task's entry, public arguments, prices, block, requester and committee size): its gas, and
+/// which outputs are public (on chain, in order), private (collected from the members) or kept
+/// (the ledger, MPC secrets, DHT data).
+fn compile_task(arg: &Value) -> Answer {
+	let args = PublicArg::parse_json(arg.get("args").and_then(Value::as_str).unwrap_or_default()).map_err(|e| format!("args: {e}"))?;
+	let prices = field(arg, "prices")?;
+	let price = |name: &str| -> Result<u128, String> { decimal(field(prices, name)?, name) };
+	let prices = Prices { add: price("add")?, mul: price("mul")?, open: price("open")?, input: price("input")?, round: price("round")? };
+	let facts = ChainFacts { block: decimal(field(arg, "block")?, "block")? as u64, submitter: submitter_value(&bytes32(arg, "submitter")?) };
+	let committee = u32_of(arg, "committee")? as usize;
+	let compiled = enigma_lang::compile_task(string(arg, "source")?, string(arg, "entry")?, &args, facts, &prices, committee).map_err(|d| format!("the contract does not compile: {}", d.message))?;
+	let outputs: Vec<Value> = compiled
+		.circuit
+		.outputs
+		.iter()
+		.zip(&compiled.manifest.outputs)
+		.enumerate()
+		.map(|(index, (output, slot))| {
+			let visibility = match (&output.to, &slot.target) {
+				(_, OutputTarget::Ledger(_) | OutputTarget::Secret { .. }) => "kept",
+				(Recipient::Everyone, _) => "public",
+				(Recipient::Party(_), _) => "private",
+			};
+			json!({ "index": index, "name": output.name, "visibility": visibility })
+		})
+		.collect();
+	Ok(json!({
+		"gas": compiled.manifest.gas.map_or(0, |g| g.total).to_string(),
+		"spdz": compiled.manifest.security == Security::DishonestMajority,
+		"outputs": outputs,
+		"manifest": serde_json::to_value(&compiled.manifest).map_err(|e| e.to_string())?,
+	}))
+}
+
+/// A kind by name (`u64`, `bool`, `field`) or as the chain has it (`{"int": {"bits": 20}}`,
+/// `"Field"`, as polkadot-js renders `ValueKind`).
+fn kind_of(value: &Value) -> Result<ValueKind, String> {
+	match value {
+		Value::String(s) if s == "Field" => Ok(ValueKind::Field),
+		Value::String(s) => parse_kind(s),
+		Value::Object(o) => {
+			let bits = o.get("int").or_else(|| o.get("Int")).and_then(|i| i.get("bits")).and_then(Value::as_u64).ok_or("a kind is a name or {\"int\": {\"bits\": n}}")?;
+			let kind = ValueKind::Int { bits: u8::try_from(bits).map_err(|_| format!("{bits} bits"))? };
+			kind.is_valid().then_some(kind).ok_or_else(|| format!("an integer of {bits} bits"))
+		},
+		other => Err(format!("kind {other}: a name or {{\"int\": {{\"bits\": n}}}}")),
+	}
+}
+
+/// A whole number given as a JSON number or a decimal string (for values above 2^53).
+fn decimal(value: &Value, name: &str) -> Result<u128, String> {
+	match value {
+		Value::String(s) => s.parse().map_err(|e| format!("`{name}` {s}: {e}")),
+		Value::Number(n) => n.as_u64().map(u128::from).ok_or_else(|| format!("`{name}` {n} is not a whole number")),
+		other => Err(format!("`{name}` {other} is not a number")),
+	}
+}
+
+fn field<'a>(arg: &'a Value, name: &str) -> Result<&'a Value, String> {
+	arg.get(name).ok_or_else(|| format!("`{name}` is missing"))
+}
+
+fn string<'a>(arg: &'a Value, name: &str) -> Result<&'a str, String> {
+	field(arg, name)?.as_str().ok_or_else(|| format!("`{name}` is not a string"))
+}
+
+fn u32_of(arg: &Value, name: &str) -> Result<u32, String> {
+	field(arg, name)?.as_u64().and_then(|v| u32::try_from(v).ok()).ok_or_else(|| format!("`{name}` is not a 32-bit number"))
+}
+
+fn from_hex(text: &str, name: &str) -> Result<Vec<u8>, String> {
+	hex::decode(text.strip_prefix("0x").unwrap_or(text)).map_err(|e| format!("`{name}` is not hex: {e}"))
+}
+
+fn bytes(arg: &Value, name: &str) -> Result<Vec<u8>, String> {
+	from_hex(string(arg, name)?, name)
+}
+
+fn to_array<const N: usize>(value: &Value, name: &str) -> Result<[u8; N], String> {
+	let text = value.as_str().ok_or_else(|| format!("`{name}` is not a hex string"))?;
+	from_hex(text, name)?.try_into().map_err(|_| format!("`{name}` is not {N} bytes"))
+}
+
+fn bytes32(arg: &Value, name: &str) -> Result<[u8; 32], String> {
+	to_array(field(arg, name)?, name)
+}
+
+fn h256(arg: &Value, name: &str) -> Result<H256, String> {
+	bytes32(arg, name).map(H256)
+}
+
+fn hex0x(bytes: &[u8]) -> String {
+	format!("0x{}", hex::encode(bytes))
+}
