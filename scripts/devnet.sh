@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts a local Enigma development network: builds what is missing, starts the dev chain
 # (instant seal, Alice as sudo, pre-funded dev accounts) and four workers (accounts //Bob,
-# //Charlie, //Dave, //Eve) that register and stake by themselves and form the DHT, prints the
+# //Charlie, //Dave, //Eve) that register and stake by themselves, form the DHT and answer
+# browsers on HTTP gateways (ports 9951-9954, listed in gateways.json for @enigma/sdk), prints the
 # endpoints and the workers' status, and stops everything cleanly on Ctrl-C.
 #
 #   scripts/devnet.sh [--keep]      --keep: keep chain data in .devnet/ between runs
@@ -21,6 +22,7 @@ done
 
 RPC_PORT="${RPC_PORT:-9944}"
 PROMETHEUS_PORT="${PROMETHEUS_PORT:-9615}"
+GATEWAY_PORT="${GATEWAY_PORT:-9950}"
 if [ $keep -eq 1 ]; then
 	DATA="$ROOT/.devnet"
 	mkdir -p "$DATA"
@@ -59,13 +61,15 @@ done
 WORKER_BIN="$CARGO_TARGET_DIR/debug/enigma-worker"
 bootstrap=()
 workers=()
+gateways=()
 for i in 1 2 3 4; do
 	account=$(echo Bob Charlie Dave Eve | cut -d' ' -f$i)
 	dir="$DATA/worker$i"
 	[ -f "$dir/keys/account.seed" ] || "$WORKER_BIN" key generate --key-dir "$dir/keys" --account "//$account" >/dev/null
 	log "starting worker $i (//$account; logs: $dir/worker.log)"
 	"$WORKER_BIN" run --key-dir "$dir/keys" --data-dir "$dir" --rpc "ws://127.0.0.1:$RPC_PORT" \
-		--prometheus-port $((PROMETHEUS_PORT + i)) "${bootstrap[@]}" >"$dir/address" 2>"$dir/worker.log" &
+		--prometheus-port $((PROMETHEUS_PORT + i)) --http-gateway "127.0.0.1:$((GATEWAY_PORT + i))" \
+		"${bootstrap[@]}" >"$dir/address" 2>"$dir/worker.log" &
 	pids+=($!)
 	for _ in $(seq 1 120); do
 		[ -s "$dir/address" ] && break
@@ -77,9 +81,12 @@ for i in 1 2 3 4; do
 		sleep 0.5
 	done
 	address=$(head -1 "$dir/address")
-	workers+=("    worker $i  //$account  $address  metrics :$((PROMETHEUS_PORT + i))")
+	workers+=("    worker $i  //$account  $address  metrics :$((PROMETHEUS_PORT + i))  gateway :$((GATEWAY_PORT + i))")
+	gateways+=("\"$("$WORKER_BIN" key show --key-dir "$dir/keys" | awk '/^account:/ {print $2}')\": \"http://127.0.0.1:$((GATEWAY_PORT + i))\"")
 	[ $i -eq 1 ] && bootstrap=(--bootstrap "$address")
 done
+
+(IFS=,; echo "{${gateways[*]}}") >"$DATA/gateways.json"
 
 cat <<INFO
 
@@ -92,6 +99,8 @@ cat <<INFO
     workers (registered and staked; DHT addresses):
 $(printf '%s\n' "${workers[@]}")
     worker logs:                  $DATA/worker{1..4}/worker.log
+    worker HTTP gateways (SDK):   $DATA/gateways.json
+    web dApp (blind vote):        cd examples/web-vote && npm run dev   (after bash sdk/build.sh)
     enigma CLI:                   export ENIGMA_TRUST_RPC=1   (a dev chain has no GRANDPA finality
                                   proofs to check the node's answers with; it is your own node)
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks to build and test Enigma. Idempotent: cheap when all is there.
-#   apt:    protobuf-compiler (litep2p's build script), Node.js + npm (end-to-end tests)
+#   apt:    protobuf-compiler (litep2p's build script), Node.js + npm (end-to-end tests), Chromium
+#           (the web dApp's browser test)
 #   rustup: the wasm32v1-none target and rust-src (the runtime's wasm build), wasm32-unknown-unknown
 #           (the SDK's WebAssembly module)
-#   npm:    polkadot-js for the end-to-end tests (scripts/e2e) and the SDK's build (sdk), from
-#           their package-lock.json files
+#   npm:    polkadot-js and playwright-core for the end-to-end tests (scripts/e2e), the SDK's
+#           build (sdk) and the web dApp's (examples/web-vote), from their package-lock.json files
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 case "${1:-}" in -h | --help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
@@ -14,6 +15,7 @@ command -v protoc >/dev/null || need_apt+=(protobuf-compiler)
 command -v node >/dev/null || need_apt+=(nodejs)
 command -v npm >/dev/null || need_apt+=(npm)
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
 	log "apt-get install ${need_apt[*]}"
 	SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -38,11 +40,15 @@ if ! rustup component list --installed | grep -q '^rust-src'; then
 	rustup component add rust-src
 fi
 
-if [ ! -d "$ROOT/scripts/e2e/node_modules/@polkadot/api" ]; then
+if [ ! -d "$ROOT/scripts/e2e/node_modules/playwright-core" ]; then
 	log "npm ci (scripts/e2e)"
 	(cd "$ROOT/scripts/e2e" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 if [ ! -d "$ROOT/sdk/node_modules/typescript" ]; then
 	log "npm ci (sdk)"
 	(cd "$ROOT/sdk" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+if [ ! -d "$ROOT/examples/web-vote/node_modules/vite" ]; then
+	log "npm ci (examples/web-vote)"
+	(cd "$ROOT/examples/web-vote" && npm ci --no-audit --no-fund --loglevel=error)
 fi

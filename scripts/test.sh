@@ -21,11 +21,12 @@ SKIP_WASM_BUILD=1 cargo test --locked --features runtime-benchmarks \
 log "3/5 build enigma-node, enigma-worker, enigma, dht-node and enigma-lang"
 cargo build --locked -p enigma-node -p enigma-worker -p enigma-client -p enigma-p2p -p enigma-lang --bins
 
-log "4/5 the JavaScript SDK: its WebAssembly module, its TypeScript, its tests"
+log "4/5 the JavaScript SDK (its WebAssembly module, its TypeScript, its tests) and the web dApp"
 bash "$ROOT/sdk/build.sh"
 (cd "$ROOT/sdk" && ENIGMA_LANG="$CARGO_TARGET_DIR/debug/enigma-lang" node --test test/)
+(cd "$ROOT/examples/web-vote" && npx vite build --logLevel error)
 
-log "5/5 end-to-end tests (polkadot-js, the SDK)"
+log "5/5 end-to-end tests (polkadot-js, the SDK, the web dApp in Chromium)"
 cd "$ROOT/scripts/e2e"
 ENIGMA_NODE="$NODE_BIN" ENIGMA_WORKER="$CARGO_TARGET_DIR/debug/enigma-worker" DHT_NODE="$CARGO_TARGET_DIR/debug/dht-node" \
 	ENIGMA_CLIENT="$CARGO_TARGET_DIR/debug/enigma" \

@@ -4,6 +4,11 @@
 // (`enigma-worker run --http-gateway`), which answer the same requests as their libp2p protocol.
 // Shares, sealed answers and reconstructions are computed by the CLI's own Rust, compiled to
 // WebAssembly (./wasm.ts), so both clients agree byte for byte.
+//
+// What the SDK trusts: its RPC node, as polkadot-js apps do. Workers' keys, committees, secret
+// records and task results are read from it as they come, where the CLI checks them with
+// storage proofs against a finalized header. Use your own node (or a light client) for values
+// that matter; a node that lies can have shares sealed to keys of its choosing.
 
 import type { ApiPromise } from '@polkadot/api';
 import type { Signer, SubmittableExtrinsic } from '@polkadot/api/types';
@@ -50,6 +55,8 @@ export interface TaskOutcome {
   gasUsed: bigint;
   public: Record<string, bigint>;
   private: Record<string, bigint>;
+  /** Private outputs the account may read but could not collect, and why (e.g. a false share detected). */
+  errors: Record<string, string>;
   ledger: Record<string, bigint>;
 }
 
@@ -75,6 +82,8 @@ export interface TaskOptions {
 }
 
 const EVERYTHING: Permission[] = ['Read', 'Store', 'Compute', 'Declassify', 'Admin'];
+/** How members refuse an output to an account that may not read it (offchain-mpc/worker/src/service.rs). */
+const NOT_A_READER = 'may not read this output';
 /** Values registered per transaction (the runtime's MaxSecretBatch). */
 const SECRET_BATCH = 1024;
 
@@ -188,12 +197,12 @@ export class Enigma {
     const ids: string[] = [];
     for (let at = 0; at < values.length; at += SECRET_BATCH) {
       const batch = values.slice(at, at + SECRET_BATCH).map(String);
-      const dealt = this.wasm.call<{ requests: string[][]; secrets: { commitment: string; id: string }[] }>('deal', {
+      const dealt = this.wasm.call<{ requests: { body: string; count: number }[][]; secrets: { commitment: string; id: string }[] }>('deal', {
         values: batch, kind, security, identity, committee, keys: members.map((m) => m.encryptionKey),
       });
       await Promise.all(members.map(async (member, i) => {
-        for (const body of dealt.requests[i]) {
-          const verdicts = this.wasm.call<(string | null)[]>('sharesAccepted', { answer: await post(member, body) });
+        for (const { body, count } of dealt.requests[i]) {
+          const verdicts = this.wasm.call<(string | null)[]>('sharesAccepted', { answer: await post(member, body), count });
           const refused = verdicts.find((v) => v !== null);
           if (refused) throw new EnigmaError(`${member.address} refused its share: ${refused}`);
         }
@@ -241,7 +250,9 @@ export class Enigma {
     const signature = await signRaw(account, message);
     const { request } = this.wasm.call<{ request: string }>(method, { ...arg, who, replyTo: reply.public, signature });
     const answers = await Promise.all(members.map((m) => post(m, request).catch((e: Error) => ({ error: e.message }))));
-    const back = this.wasm.call<{ value: string }>('reconstruct', { answers, replySecret: reply.secret, message, shared, names: members.map((m) => m.address) });
+    const back = this.wasm.call<{ value: string }>('reconstruct', {
+      answers, keys: members.map((m) => m.encryptionKey), replySecret: reply.secret, message, shared, names: members.map((m) => m.address),
+    });
     return BigInt(back.value);
   }
 
@@ -310,15 +321,16 @@ export class Enigma {
     const prices = pricesOf(view.prices);
     const compiled = this.compile(source, u8aToString(view.entry.toU8a(true)), u8aToString(view.publicArgs.toU8a(true)), prices, view.created.toNumber(), view.requester.toString(), view.members.length);
     const members = options.account ? await this.workers(view.members.map((m: any) => m.toString())) : [];
-    const outcome: TaskOutcome = { task, status: 'Completed', gasUsed: result.gasUsed.toBigInt(), public: {}, private: {}, ledger: {} };
+    const outcome: TaskOutcome = { task, status: 'Completed', gasUsed: result.gasUsed.toBigInt(), public: {}, private: {}, errors: {}, ledger: {} };
     for (const output of compiled.outputs) {
       if (output.visibility === 'public' && publicValues.length) outcome.public[output.name] = publicValues.shift()!;
       if (output.visibility === 'private' && options.account) {
-        // Members refuse accounts that may not read it: such outputs are left out.
+        // Members refuse accounts that may not read it: such outputs are left out; any other
+        // failure (a false share detected, a member out of reach) is reported.
         const shared = compiled.spdz ? 'spdz-output' : 'computed';
         await this.collect(options.account, members, shared, 'outputRequest', { task, output: output.index })
           .then((value) => { outcome.private[output.name] = value; })
-          .catch(() => {});
+          .catch((e: Error) => { if (!e.message.includes(NOT_A_READER)) outcome.errors[output.name] = e.message; });
       }
     }
     for (const [key, value] of result.ledgerWrites) outcome.ledger[`L[${key.toString()}]`] = value.toBigInt();

@@ -49,7 +49,7 @@ export class Wasm {
     };
     const name = new TextEncoder().encode(method);
     const json = new TextEncoder().encode(JSON.stringify(arg));
-    const packed = this.exports.enigma_call(write(name), name.length, write(json), json.length);
+    const packed = BigInt.asUintN(64, this.exports.enigma_call(write(name), name.length, write(json), json.length));
     const ptr = Number(BigInt.asUintN(32, packed));
     const len = Number(packed >> 32n);
     const text = new TextDecoder().decode(new Uint8Array(this.exports.memory.buffer, ptr, len).slice());
@@ -64,9 +64,11 @@ async function wasmBytes(source: WasmSource): Promise<BufferSource> {
   if (typeof source !== 'string' && !(source instanceof URL)) return source;
   const url = source instanceof URL ? source : new URL(source, globalThis.location?.href);
   if (url.protocol === 'file:') {
-    // Node.js: fetch() does not read files.
-    const { readFile } = await import(/* @vite-ignore */ 'node:fs/promises' as string);
-    return readFile(url);
+    // Node.js, whose fetch() does not read files (taken without an import, which bundlers for
+    // the browser would try to resolve).
+    const fs = (globalThis as any).process?.getBuiltinModule?.('node:fs/promises');
+    if (!fs) throw new EnigmaError(`cannot read ${url}: pass the module's bytes as \`wasm\``);
+    return fs.readFile(url);
   }
   const response = await fetch(url);
   if (!response.ok) throw new EnigmaError(`fetching ${url}: ${response.status}`);

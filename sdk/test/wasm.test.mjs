@@ -28,7 +28,7 @@ test('dealing: one request per member, ids and commitments per value, fresh rand
   const arg = { values: ['7000123', 5], kind: 'u64', identity: hex(Buffer.alloc(32, 3)), committee: 4, keys: keys(4) };
   const first = wasm.call('deal', arg);
   assert.equal(first.requests.length, 4);
-  assert.ok(first.requests.every((r) => r.length === 1 && r[0].startsWith('0x05')), 'WorkerRequest::Shares is index 5');
+  assert.ok(first.requests.every((r) => r.length === 1 && r[0].body.startsWith('0x05') && r[0].count === 2), 'WorkerRequest::Shares is index 5');
   assert.equal(first.secrets.length, 2);
   assert.notEqual(first.secrets[0].id, first.secrets[1].id);
   const again = wasm.call('deal', arg);
@@ -44,20 +44,33 @@ test('dealing refuses what the CLI refuses', () => {
   assert.throws(() => wasm.call('nothing'), /no method `nothing`/);
 });
 
-test('an output request binds the reply key; a member answer sealed to another key does not open', () => {
+test('a member that answers for fewer shares than it was handed is caught', () => {
+  const two = '0x05' + '08' + '0000'; // WorkerResponse::Shares([Ok(()), Ok(())])
+  assert.deepEqual(wasm.call('sharesAccepted', { answer: two, count: 2 }), [null, null]);
+  assert.throws(() => wasm.call('sharesAccepted', { answer: '0x0500', count: 2 }), /an answer for 0 shares, 2 delivered/);
+  const refused = '0x02' + '08' + Buffer.from('no').toString('hex');
+  assert.throws(() => wasm.call('sharesAccepted', { answer: refused, count: 1 }), { name: 'EnigmaError', message: 'no' });
+});
+
+test('an output request binds the reply key; only answers sealed by the member count', () => {
   const reply = wasm.call('replyKey');
   const arg = { task: hex(Buffer.alloc(32, 9)), output: 1, who: hex(Buffer.alloc(32, 4)), replyTo: reply.public };
   const { message } = wasm.call('outputRequest', arg);
   const { request } = wasm.call('outputRequest', { ...arg, signature: hex(Buffer.alloc(64, 7)) });
   assert.ok(request.startsWith('0x06'), 'WorkerRequest::Output is index 6');
   assert.ok(request.includes(reply.public.slice(2)), 'the request names the reply key');
-  // Four members that refuse, and one answer nobody sealed to this key.
-  const refused = '0x02' + '0c' + Buffer.from('no').toString('hex');
+  const members = keys(4);
+  // Three members refuse (WorkerResponse::Refused("no")) and one is out of reach.
+  const refused = '0x02' + '08' + Buffer.from('no').toString('hex');
   const answers = [refused, refused, refused, { error: 'unreachable' }];
-  assert.throws(() => wasm.call('reconstruct', { answers, replySecret: reply.secret, message, shared: 'computed' }), /0 of 4 members answered/);
-  const alien = '0x06' + '10' + '00'.repeat(4); // WorkerResponse::Sealed of 4 bytes
-  assert.throws(() => wasm.call('reconstruct', { answers: [alien, refused, refused], replySecret: reply.secret, message, shared: 'computed' }),
-    /does not open with the reply key/);
+  assert.throws(() => wasm.call('reconstruct', { answers, keys: members, replySecret: reply.secret, message, shared: 'computed' }),
+    /0 of 4 members answered, 3 needed; refused: member #0: no; member #1: no; member #2: no; member #3: unreachable/);
+  // Shares someone put on the wire unsealed, or sealed by anyone but the member, count for nothing.
+  const share = '0x01' + '80' + '00'.repeat(31) + '07'; // WorkerResponse::OutputShare(one element)
+  const sealedByNobody = '0x06' + '10' + '00'.repeat(4); // WorkerResponse::Sealed of 4 bytes
+  assert.throws(() => wasm.call('reconstruct', { answers: [share, share, share, sealedByNobody], keys: members, replySecret: reply.secret, message, shared: 'computed' }),
+    /0 of 4 members answered.*an unsealed OutputShare answer.*not sealed by this member/);
+  assert.throws(() => wasm.call('reconstruct', { answers: [share], keys: members, replySecret: reply.secret, message, shared: 'computed' }), /1 answers for 4 members/);
 });
 
 test('a task compiles in the page exactly as enigma-lang compiles it', { skip: !process.env.ENIGMA_LANG && 'ENIGMA_LANG is not set' }, () => {

@@ -248,6 +248,13 @@ async fn members_of(ctx: &Ctx, chain: &Chain, committee: u32) -> Result<Vec<(Acc
 		.collect()
 }
 
+/// A member as a client asks it for shares: its peer, and the x25519 key it seals answers with.
+type Holder = (PeerId, [u8; 32]);
+
+fn holders(members: &[(AccountId, WorkerOf<Runtime>)]) -> Result<Vec<Holder>, String> {
+	members.iter().map(|(_, e)| Ok((peer_of(e)?, e.encryption_key))).collect()
+}
+
 fn peer_of(entry: &WorkerOf<Runtime>) -> Result<PeerId, String> {
 	PeerId::from_bytes(&entry.peer_id).map_err(|e| format!("registered peer id: {e}"))
 }
@@ -553,13 +560,12 @@ async fn declassify(ctx: &Ctx, secret: String, at: Option<String>, signing: Sign
 			at
 		},
 	};
-	let members = members_of(ctx, &chain, view.committee).await?;
-	let peers: Vec<PeerId> = members.iter().map(|(_, e)| peer_of(e)).collect::<Result<_, _>>()?;
+	let holders = holders(&members_of(ctx, &chain, view.committee).await?)?;
 	let node = ClientNode::start(dht.bootstrap, 1 << 20).await.map_err(|e| e.to_string())?;
 	let who = pair.public().0;
 	// A secret a client dealt comes with Pedersen commitments; one a task made does not.
 	let shared = if view.origin.is_none() { Shared::Dealt(Dealt { commitment: view.commitment, kind: view.kind }) } else { Shared::Computed };
-	let value = reconstruct_from(&node, &peers, shared, |reply_to| {
+	let value = reconstruct_from(&node, &holders, shared, |reply_to| {
 		let message = declassify_message(secret, at, reply_to);
 		(WorkerRequest::Declassify { secret, who, at, reply_to: *reply_to, signature: pair.sign(&message).0 }, message)
 	})
@@ -721,7 +727,7 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 					format!("the task failed: members gave up on it ({}); the gas was refunded", aborts.join(", "))
 				});
 			}
-			let (view, result, peers) = completed_task(ctx, &chain, task, view).await?;
+			let (view, result, holders) = completed_task(ctx, &chain, task, view).await?;
 			let public = Vec::<u128>::decode(&mut &result.outputs[..]).map_err(|e| format!("public outputs: {e}"))?;
 			let source = contract_source(&chain, view.contract).await?;
 			let entry = String::from_utf8_lossy(&view.entry).to_string();
@@ -746,7 +752,7 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 					(Recipient::Party(_), _) => {
 						if let Some((pair, node)) = &collector {
 							let spdz = compiled.manifest.security == enigma_lang::manifest::Security::DishonestMajority;
-							if let Some(v) = collect_output(node, pair, task, index as u32, &peers, spdz).await {
+							if let Some(v) = collect_output(node, pair, task, index as u32, &holders, spdz).await {
 								private_out.insert(output.name.clone(), serde_json::json!(v.to_string()));
 							}
 						}
@@ -787,7 +793,7 @@ async fn task_view(chain: &Chain, task: H256) -> Result<TaskView<AccountId, Bala
 		.ok_or_else(|| format!("no task {task:?}"))
 }
 
-/// A completed task's record, its result and its members' peers. Proven like [`members_of`]
+/// A completed task's record, its result and its members (peers and keys). Proven like [`members_of`]
 /// (the view's fields the client uses are replaced by the proven record's), or else a node
 /// could show its client a public result of its own.
 async fn completed_task(
@@ -795,12 +801,12 @@ async fn completed_task(
 	chain: &Chain,
 	task: H256,
 	mut view: TaskView<AccountId, Balance, BlockNumber>,
-) -> Result<(TaskView<AccountId, Balance, BlockNumber>, TaskResult<Runtime>, Vec<PeerId>), String> {
+) -> Result<(TaskView<AccountId, Balance, BlockNumber>, TaskResult<Runtime>, Vec<Holder>), String> {
 	let keys = vec![pallet_secret_compute::Tasks::<Runtime>::hashed_key_for(task), pallet_secret_compute::Results::<Runtime>::hashed_key_for(task)];
 	let Some(header) = ctx.trusted_head(chain).await? else {
 		let result = chain.storage("SecretCompute.Results", keys[1].clone(), None).await.map_err(|e| e.to_string())?.ok_or("completed but no result stored")?;
-		let peers = members_of(ctx, chain, view.committee).await?.iter().map(|(_, e)| peer_of(e)).collect::<Result<_, _>>()?;
-		return Ok((view, result, peers));
+		let holders = holders(&members_of(ctx, chain, view.committee).await?)?;
+		return Ok((view, result, holders));
 	};
 	let mut read = chain.read_proven(header, keys).await.map_err(|e| e.to_string())?.into_iter();
 	let (info, result) = (read.next().flatten(), read.next().flatten());
@@ -818,15 +824,15 @@ async fn completed_task(
 	view.prices = info.prices;
 	view.status = info.status;
 	let members = members_of(ctx, chain, info.committee).await?;
-	let peers = members.iter().map(|(_, e)| peer_of(e)).collect::<Result<_, _>>()?;
+	let holders = holders(&members)?;
 	view.members = members.into_iter().map(|(m, _)| m).collect();
-	Ok((view, result, peers))
+	Ok((view, result, holders))
 }
 
 /// Each member's share of a private output, if the signer may read it; the value reconstructed
 /// from all of them (a false share corrected or detected). Members refuse signers that may not
 /// read it, so only a detected false share is worth saying.
-async fn collect_output(node: &ClientNode, pair: &sp_core::sr25519::Pair, task: H256, output: u32, members: &[PeerId], spdz: bool) -> Option<u128> {
+async fn collect_output(node: &ClientNode, pair: &sp_core::sr25519::Pair, task: H256, output: u32, members: &[Holder], spdz: bool) -> Option<u128> {
 	let who = pair.public().0;
 	let shared = if spdz { Shared::SpdzOutput } else { Shared::Computed };
 	reconstruct_from(node, members, shared, |reply_to| {
@@ -841,20 +847,20 @@ async fn collect_output(node: &ClientNode, pair: &sp_core::sr25519::Pair, task: 
 /// Asks every member for its share (the request made by `request` for a reply key, and the
 /// message it signs, which binds the sealed answer) and reconstructs the value from the answers
 /// ([`reconstruct`]); members whose shares were false are named.
-async fn reconstruct_from(node: &ClientNode, members: &[PeerId], shared: Shared, request: impl Fn(&[u8; 32]) -> (WorkerRequest, Vec<u8>)) -> Result<u128, String> {
+async fn reconstruct_from(node: &ClientNode, members: &[Holder], shared: Shared, request: impl Fn(&[u8; 32]) -> (WorkerRequest, Vec<u8>)) -> Result<u128, String> {
 	let reply_secret = x25519_dalek::StaticSecret::random_from_rng(rand::rngs::OsRng);
 	let (request, signed) = request(x25519_dalek::PublicKey::from(&reply_secret).as_bytes());
 	let request = request.encode();
 	let mut answers = Vec::with_capacity(members.len());
-	for peer in members {
+	for (peer, key) in members {
 		let answer = node.app_request(*peer, request.clone()).await.map_err(|e| e.to_string());
 		let answer = answer.and_then(|a| WorkerResponse::decode(&mut &a[..]).map_err(|e| format!("a malformed answer: {e}")));
-		answers.push(answer.and_then(|a| open_answer(&reply_secret.to_bytes(), &signed, a)));
+		answers.push(answer.and_then(|a| open_answer(&reply_secret.to_bytes(), key, &signed, a)));
 	}
-	let names: Vec<String> = members.iter().map(|p| p.to_string()).collect();
+	let names: Vec<String> = members.iter().map(|(peer, _)| peer.to_string()).collect();
 	let reconstructed = reconstruct(answers, shared, &names)?;
 	for (member, why) in reconstructed.left_out {
-		eprintln!("member #{member} ({}) handed {why}, left out", members[member]);
+		eprintln!("member #{member} ({}) handed {why}, left out", names[member]);
 	}
 	Ok(reconstructed.value)
 }

@@ -74,6 +74,13 @@ fn voting_reveals_tallies_or_only_the_winner_after_the_deadline() {
 }
 
 #[test]
+fn ballot_publishes_counts_and_hands_each_voter_a_receipt() {
+	let out = run_both("ballot", "tally", &[], &[("votes", &[2, 0, 2])], Protocol::Malicious);
+	// The counts of candidates 0, 1 and 2, then each voter's own ballot (to that voter only).
+	assert_eq!(out, vec![1, 0, 2, 2, 0, 2]);
+}
+
+#[test]
 fn savings_pot_carries_a_secret_between_tasks() {
 	// `open` keeps the first deposit as MPC[1] and counts it in L[0].
 	assert_eq!(run_both("savings", "open", &[], &[("first", &[250])], Protocol::Malicious), vec![250, 1]);

@@ -73,12 +73,23 @@ pub fn share_width(kind: ValueKind) -> usize {
 	}
 }
 
+fn hex(bytes: &[u8]) -> String {
+	bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// What the owner signs to get a member's share of a secret back (declassify), once the chain
 /// took its `declassify` call in block `at`. It names the x25519 key the member seals its answer
 /// to ([`WorkerResponse::Sealed`]), so the request is worth nothing to whoever reads it on the
-/// way (plain HTTP from a browser, say) or replays it to another member.
+/// way (plain HTTP from a browser, say) or replays it to another member. Plain text, so that a
+/// browser wallet asked to sign it shows the user what it releases.
 pub fn declassify_message(secret: H256, at: H256, reply_to: &[u8; 32]) -> Vec<u8> {
-	(b"enigma/declassify/v2", secret, at, reply_to).encode()
+	format!("Enigma: release my shares of secret 0x{}, declassified in block 0x{}, sealed to my key 0x{}", hex(secret.as_bytes()), hex(at.as_bytes()), hex(reply_to))
+		.into_bytes()
+}
+
+/// What a party signs to collect an output; sealed to `reply_to` like a declassification.
+pub fn output_message(task: H256, output: u32, reply_to: &[u8; 32]) -> Vec<u8> {
+	format!("Enigma: release output {output} of task 0x{}, sealed to my key 0x{}", hex(task.as_bytes()), hex(reply_to)).into_bytes()
 }
 
 /// What a browser wallet (polkadot-js extension, Talisman, SubWallet) signs when a page asks
@@ -86,11 +97,6 @@ pub fn declassify_message(secret: H256, at: H256, reply_to: &[u8; 32]) -> Vec<u8
 /// starts with. Members take a signature over either form.
 pub fn wallet_wrapped(message: &[u8]) -> Vec<u8> {
 	[b"<Bytes>".as_slice(), message, b"</Bytes>"].concat()
-}
-
-/// What a party signs to collect an output; sealed to `reply_to` like a declassification.
-pub fn output_message(task: H256, output: u32, reply_to: &[u8; 32]) -> Vec<u8> {
-	(b"enigma/output/v2", task, output, reply_to).encode()
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
@@ -160,26 +166,48 @@ pub enum WorkerResponse {
 	/// Per delivered share, in order: kept, or refused and why.
 	Shares(Vec<Result<(), String>>),
 	/// The answer to an [`WorkerRequest::Output`] or [`WorkerRequest::Declassify`] (an
-	/// `OutputShare` or a `DealtShare`, encoded), sealed to the request's `reply_to` key under
-	/// the message its requester signed: see [`seal_answer`].
+	/// `OutputShare` or a `DealtShare`, encoded), sealed by the member to the request's
+	/// `reply_to` key under the message its requester signed: see [`seal_answer`].
 	Sealed(Vec<u8>),
 }
 
-/// Seals `answer` to the key a signed request named, bound to that request's signed message.
-pub fn seal_answer(reply_to: &[u8; 32], signed_message: &[u8], answer: &WorkerResponse) -> WorkerResponse {
-	WorkerResponse::Sealed(crate::sealed::seal(reply_to, signed_message, &answer.encode()))
+/// Seals `answer` as from `member` (its x25519 key, registered on chain) to the key a signed
+/// request named, bound to that request's signed message; an error if that key is a low-order
+/// point (an answer sealed to it could be read by anyone).
+pub fn seal_answer(member: &x25519_dalek::StaticSecret, reply_to: &[u8; 32], signed_message: &[u8], answer: &WorkerResponse) -> Result<WorkerResponse, String> {
+	crate::sealed::seal_from(member, reply_to, signed_message, &answer.encode()).map(WorkerResponse::Sealed).ok_or_else(|| "the reply key is not a usable x25519 key".into())
 }
 
-/// What a requester reads in a member's answer: a [`WorkerResponse::Sealed`] opened with its
-/// reply key (an answer it cannot open, or that is sealed inside, is an error); any other
-/// answer (a refusal) as it came.
-pub fn open_answer(reply_secret: &[u8; 32], signed_message: &[u8], answer: WorkerResponse) -> Result<WorkerResponse, String> {
-	let WorkerResponse::Sealed(sealed) = answer else { return Ok(answer) };
+/// What a requester reads in the answer of the member whose registered x25519 key is `member`:
+/// a [`WorkerResponse::Sealed`] share that member sealed to the reply key, or its refusal. Any
+/// other answer is an error: a share that is not sealed by the member could come from anyone on
+/// the way.
+pub fn open_answer(reply_secret: &[u8; 32], member: &[u8; 32], signed_message: &[u8], answer: WorkerResponse) -> Result<WorkerResponse, String> {
+	let sealed = match answer {
+		WorkerResponse::Sealed(sealed) => sealed,
+		WorkerResponse::Refused(reason) => return Ok(WorkerResponse::Refused(reason)),
+		other => return Err(format!("an unsealed {} answer", other.kind())),
+	};
 	let secret = x25519_dalek::StaticSecret::from(*reply_secret);
-	let plain = crate::sealed::open(&secret, signed_message, &sealed).ok_or("an answer that does not open with the reply key")?;
+	let plain = crate::sealed::open_from(&secret, member, signed_message, &sealed).ok_or("an answer not sealed by this member to the reply key")?;
 	match WorkerResponse::decode(&mut &plain[..]) {
-		Ok(WorkerResponse::Sealed(_)) | Err(_) => Err("a malformed sealed answer".into()),
-		Ok(inner) => Ok(inner),
+		Ok(share @ (WorkerResponse::OutputShare(_) | WorkerResponse::DealtShare { .. })) => Ok(share),
+		_ => Err("a malformed sealed answer".into()),
+	}
+}
+
+impl WorkerResponse {
+	/// The variant's name, for errors (never the shares it may carry).
+	pub fn kind(&self) -> &'static str {
+		match self {
+			WorkerResponse::Accepted => "Accepted",
+			WorkerResponse::OutputShare(_) => "OutputShare",
+			WorkerResponse::Refused(_) => "Refused",
+			WorkerResponse::Blamed(_) => "Blamed",
+			WorkerResponse::DealtShare { .. } => "DealtShare",
+			WorkerResponse::Shares(_) => "Shares",
+			WorkerResponse::Sealed(_) => "Sealed",
+		}
 	}
 }
 

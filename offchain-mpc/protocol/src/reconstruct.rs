@@ -95,7 +95,7 @@ pub fn reconstruct(answers: Vec<Result<WorkerResponse, String>>, shared: Shared,
 				continue;
 			},
 			(Ok(other), _) => {
-				refusals.push(format!("{}: an unexpected answer {other:?}", name(i)));
+				refusals.push(format!("{}: an unexpected {} answer", name(i), other.kind()));
 				continue;
 			},
 		};
@@ -224,18 +224,30 @@ mod tests {
 	}
 
 	#[test]
-	fn a_sealed_answer_opens_only_with_the_reply_key_of_the_request_it_answers() {
+	fn only_the_members_sealed_answers_to_the_reply_key_count() {
+		let member = StaticSecret::random_from_rng(rand::rngs::OsRng);
+		let member_key = PublicKey::from(&member).to_bytes();
 		let reply = StaticSecret::random_from_rng(rand::rngs::OsRng);
 		let reply_to = PublicKey::from(&reply).to_bytes();
 		let message = output_message(H256::repeat_byte(3), 0, &reply_to);
 		let answer = WorkerResponse::OutputShare(vec![5; 32]);
-		let sealed = seal_answer(&reply_to, &message, &answer);
+		let sealed = seal_answer(&member, &reply_to, &message, &answer).unwrap();
 		assert!(!sealed.encode().windows(32).any(|w| w == [5; 32]), "the share is not readable on the way");
-		assert_eq!(open_answer(&reply.to_bytes(), &message, sealed.clone()).unwrap(), answer);
+		assert_eq!(open_answer(&reply.to_bytes(), &member_key, &message, sealed.clone()).unwrap(), answer);
 		let another = output_message(H256::repeat_byte(3), 1, &reply_to);
-		assert!(open_answer(&reply.to_bytes(), &another, sealed.clone()).is_err(), "bound to the request");
-		assert!(open_answer(&[1; 32], &message, sealed).is_err(), "another key");
+		assert!(open_answer(&reply.to_bytes(), &member_key, &another, sealed.clone()).is_err(), "bound to the request");
+		assert!(open_answer(&[1; 32], &member_key, &message, sealed).is_err(), "another reply key");
+		// Someone on the way seals a value of its choosing to the (public) reply key: refused.
+		let forger = StaticSecret::random_from_rng(rand::rngs::OsRng);
+		let forged = seal_answer(&forger, &reply_to, &message, &WorkerResponse::OutputShare(vec![9; 32])).unwrap();
+		assert!(open_answer(&reply.to_bytes(), &member_key, &message, forged).unwrap_err().contains("not sealed by this member"));
+		// Or sends a share in the clear: refused too.
+		let plain = open_answer(&reply.to_bytes(), &member_key, &message, answer).unwrap_err();
+		assert!(plain.contains("unsealed OutputShare") && !plain.contains("5, 5"), "{plain}");
 		// A refusal comes as it is.
-		assert_eq!(open_answer(&reply.to_bytes(), &message, WorkerResponse::Refused("no".into())).unwrap(), WorkerResponse::Refused("no".into()));
+		assert_eq!(open_answer(&reply.to_bytes(), &member_key, &message, WorkerResponse::Refused("no".into())).unwrap(), WorkerResponse::Refused("no".into()));
+		// A low-order reply key gets no answer at all.
+		assert!(seal_answer(&member, &[0; 32], &message, &WorkerResponse::OutputShare(vec![5; 32])).is_err());
 	}
+
 }

@@ -1,6 +1,12 @@
 //! Sealing a message to a worker's published x25519 key: an ephemeral X25519 key agreement,
 //! HKDF-SHA256, ChaCha20-Poly1305. Only the holder of the secret key opens it, whatever carried
 //! it; the associated data binds it to its context (e.g. the secret it is a share of).
+//!
+//! [`seal_from`] also authenticates the sender, as HPKE's auth mode does (RFC 9180, 5.1.3): the
+//! key comes from DH(ephemeral, recipient) ‖ DH(sender, recipient), which only the holder of the
+//! sender's static secret (or of the recipient's) can compute. A member seals its answers this
+//! way, so a client that knows the member's registered key takes no share from anyone else,
+//! however the answer travelled.
 
 use chacha20poly1305::{
 	aead::{Aead, KeyInit, Payload},
@@ -29,6 +35,47 @@ pub fn seal(recipient: &[u8; 32], aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
 	[ephemeral_public.to_vec(), body].concat()
 }
 
+const AUTH_INFO: &[u8] = b"enigma/sealed-auth/v1";
+
+fn auth_cipher(ephemeral_shared: &[u8; 32], static_shared: &[u8; 32], ephemeral: &[u8; 32], recipient: &[u8; 32], sender: &[u8; 32]) -> ChaCha20Poly1305 {
+	let mut key = [0u8; 32];
+	let salt = [&ephemeral[..], &recipient[..], &sender[..]].concat();
+	Hkdf::<Sha256>::new(Some(&salt), &[&ephemeral_shared[..], &static_shared[..]].concat()).expand(AUTH_INFO, &mut key).expect("32 bytes is a valid HKDF length");
+	ChaCha20Poly1305::new(&key.into())
+}
+
+/// [`seal`], authenticated as `sender`: `None` if `recipient` is a low-order point (a key
+/// agreement with it is no secret), which a requester could name to have an answer sealed
+/// under a key anyone derives.
+pub fn seal_from(sender: &StaticSecret, recipient: &[u8; 32], aad: &[u8], plaintext: &[u8]) -> Option<Vec<u8>> {
+	let recipient_key = PublicKey::from(*recipient);
+	let ephemeral = EphemeralSecret::random_from_rng(rand::rngs::OsRng);
+	let ephemeral_public = PublicKey::from(&ephemeral).to_bytes();
+	let (ephemeral_shared, static_shared) = (ephemeral.diffie_hellman(&recipient_key), sender.diffie_hellman(&recipient_key));
+	if !ephemeral_shared.was_contributory() || !static_shared.was_contributory() {
+		return None;
+	}
+	let sender_public = PublicKey::from(sender).to_bytes();
+	let body = auth_cipher(ephemeral_shared.as_bytes(), static_shared.as_bytes(), &ephemeral_public, recipient, &sender_public)
+		.encrypt(Nonce::from_slice(&[0; 12]), Payload { msg: plaintext, aad })
+		.expect("encryption of an in-memory buffer");
+	Some([ephemeral_public.to_vec(), body].concat())
+}
+
+/// Opens what [`seal_from`] made for `secret`'s public key, if `sender` sealed it (and it was
+/// not altered).
+pub fn open_from(secret: &StaticSecret, sender: &[u8; 32], aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
+	let ephemeral: [u8; 32] = sealed.get(..32)?.try_into().ok()?;
+	let (ephemeral_shared, static_shared) = (secret.diffie_hellman(&PublicKey::from(ephemeral)), secret.diffie_hellman(&PublicKey::from(*sender)));
+	if !ephemeral_shared.was_contributory() || !static_shared.was_contributory() {
+		return None;
+	}
+	let recipient = PublicKey::from(secret).to_bytes();
+	auth_cipher(ephemeral_shared.as_bytes(), static_shared.as_bytes(), &ephemeral, &recipient, sender)
+		.decrypt(Nonce::from_slice(&[0; 12]), Payload { msg: &sealed[32..], aad })
+		.ok()
+}
+
 /// Opens what [`seal`] made for `secret`'s public key, or `None` if it was not, or was altered.
 pub fn open(secret: &StaticSecret, aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
 	let ephemeral: [u8; 32] = sealed.get(..32)?.try_into().ok()?;
@@ -52,5 +99,23 @@ mod tests {
 		let mut altered = sealed.clone();
 		altered[40] ^= 1;
 		assert!(open(&worker, b"secret 1", &altered).is_none());
+	}
+
+	#[test]
+	fn an_authenticated_seal_opens_only_as_from_its_sender() {
+		let [member, forger, client] = [0; 3].map(|_| StaticSecret::random_from_rng(rand::rngs::OsRng));
+		let client_public = PublicKey::from(&client).to_bytes();
+		let member_public = PublicKey::from(&member).to_bytes();
+		let sealed = seal_from(&member, &client_public, b"request", b"share").unwrap();
+		assert_eq!(open_from(&client, &member_public, b"request", &sealed).unwrap(), b"share");
+		// Someone else (on the wire, or another member) seals to the same key: refused.
+		let forged = seal_from(&forger, &client_public, b"request", b"another value").unwrap();
+		assert!(open_from(&client, &member_public, b"request", &forged).is_none());
+		assert!(open_from(&client, &member_public, b"another request", &sealed).is_none());
+		// A low-order reply key would make the answer readable by anyone: nothing is sealed to it.
+		assert!(seal_from(&member, &[0; 32], b"request", b"share").is_none());
+		let mut one = [0u8; 32];
+		one[0] = 1;
+		assert!(seal_from(&member, &one, b"request", b"share").is_none());
 	}
 }

@@ -1,21 +1,33 @@
 //! The worker's client protocol over HTTP, for browsers, which cannot dial a libp2p TCP peer:
 //! `POST /app` with an encoded `WorkerRequest` as the body answers the encoded
-//! `WorkerResponse`, exactly as `/enigma/app/1` does. Plain HTTP is enough: delivered shares
-//! come sealed to this worker's key and are checked against their commitments, and shares go
-//! out sealed to the reply key the signed request names. Any origin may call it (CORS), as any
-//! peer may call the libp2p protocol.
+//! `WorkerResponse`, exactly as `/enigma/app/1` does. The channel needs neither privacy nor
+//! authenticity for the shares: delivered shares come sealed to this worker's key and are
+//! checked against their commitments, and shares go out sealed by this worker's registered key
+//! to the reply key the signed request names, so nobody on the way reads or forges them. (A page
+//! served over HTTPS still needs the gateway behind TLS: browsers refuse mixed content.) Any
+//! origin may call it (CORS), as any peer may call the libp2p protocol; connections are bounded
+//! in number, per address, in time and in body size.
 
 use crate::service::WorkerService;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::{body::Bytes, header, server::conn::http1, service::service_fn, Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use std::{
+	collections::HashMap,
+	net::{IpAddr, SocketAddr},
+	sync::{Arc, Mutex},
+	time::Duration,
+};
 
 /// The largest request body: a full `Shares` request (256 deliveries of a 128-bit integer in a
 /// committee of ten) with room to spare.
 pub const MAX_BODY: usize = 8 << 20;
-/// Connections served at once; more wait for a free slot.
-const MAX_CONNECTIONS: usize = 64;
+/// Connections served at once; more wait in the listen backlog until a slot is free.
+const MAX_CONNECTIONS: usize = 32;
+/// Connections from one IP address at once; more are closed at once.
+const MAX_PER_ADDRESS: usize = 8;
+/// Time to send a request's headers.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// A connection's whole life: a request that takes longer is cut off.
 const CONNECTION_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -24,24 +36,65 @@ pub async fn serve(address: SocketAddr, service: Arc<WorkerService>) -> std::io:
 	let listener = tokio::net::TcpListener::bind(address).await?;
 	tracing::info!(target: "worker", "HTTP gateway for browsers on http://{}/app", listener.local_addr()?);
 	let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+	let per_address: Arc<Mutex<HashMap<IpAddr, usize>>> = Arc::default();
 	loop {
+		// A slot first: while all are taken, connections wait in the kernel's backlog.
+		let Ok(slot) = slots.clone().acquire_owned().await else { return Ok(()) };
 		let (stream, peer) = match listener.accept().await {
 			Ok(accepted) => accepted,
 			Err(e) => {
+				// Out of file descriptors, say: wait rather than spin.
 				tracing::debug!(target: "worker", "gateway accept: {e}");
+				tokio::time::sleep(Duration::from_millis(100)).await;
 				continue;
 			},
 		};
-		let Ok(slot) = slots.clone().acquire_owned().await else { return Ok(()) };
+		let Some(address_slot) = AddressSlot::take(&per_address, peer.ip()) else {
+			tracing::debug!(target: "worker", "gateway: {} has {MAX_PER_ADDRESS} connections open already", peer.ip());
+			continue;
+		};
 		let service = service.clone();
 		tokio::spawn(async move {
 			let handler = service_fn(move |request| answer(service.clone(), peer, request));
-			let connection = http1::Builder::new().serve_connection(TokioIo::new(stream), handler);
+			let connection = http1::Builder::new()
+				.timer(TokioTimer::new())
+				.header_read_timeout(HEADER_TIMEOUT)
+				.serve_connection(TokioIo::new(stream), handler);
 			if let Ok(Err(e)) = tokio::time::timeout(CONNECTION_TIMEOUT, connection).await {
 				tracing::debug!(target: "worker", "gateway connection from {peer}: {e}");
 			}
-			drop(slot);
+			drop((slot, address_slot));
 		});
+	}
+}
+
+/// One of an address's [`MAX_PER_ADDRESS`] connections, given back when dropped.
+struct AddressSlot {
+	table: Arc<Mutex<HashMap<IpAddr, usize>>>,
+	address: IpAddr,
+}
+
+impl AddressSlot {
+	fn take(table: &Arc<Mutex<HashMap<IpAddr, usize>>>, address: IpAddr) -> Option<Self> {
+		let mut open = table.lock().unwrap_or_else(|e| e.into_inner());
+		let count = open.entry(address).or_default();
+		if *count >= MAX_PER_ADDRESS {
+			return None;
+		}
+		*count += 1;
+		Some(Self { table: table.clone(), address })
+	}
+}
+
+impl Drop for AddressSlot {
+	fn drop(&mut self) {
+		let mut open = self.table.lock().unwrap_or_else(|e| e.into_inner());
+		if let Some(count) = open.get_mut(&self.address) {
+			*count -= 1;
+			if *count == 0 {
+				open.remove(&self.address);
+			}
+		}
 	}
 }
 
@@ -69,5 +122,23 @@ async fn answer(service: Arc<WorkerService>, peer: SocketAddr, request: Request<
 			}
 		},
 		_ => reply(StatusCode::NOT_FOUND, b"the gateway answers POST /app (an encoded WorkerRequest)".to_vec()),
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn one_address_gets_a_bounded_share_of_the_connections() {
+		let table = Arc::default();
+		let (a, b): (IpAddr, IpAddr) = ([10, 0, 0, 1].into(), [10, 0, 0, 2].into());
+		let mut held: Vec<AddressSlot> = (0..MAX_PER_ADDRESS).map(|_| AddressSlot::take(&table, a).unwrap()).collect();
+		assert!(AddressSlot::take(&table, a).is_none(), "one more from the same address");
+		assert!(AddressSlot::take(&table, b).is_some(), "another address is served");
+		held.pop();
+		let again = AddressSlot::take(&table, a);
+		assert!(again.is_some(), "a closed connection frees its slot");
+		assert!(AddressSlot::take(&table, a).is_none(), "and only one");
 	}
 }

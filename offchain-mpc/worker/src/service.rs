@@ -44,11 +44,13 @@ impl WorkerService {
 			Some(WorkerRequest::Shares(deliveries)) => self.accept_shares(deliveries).await,
 			Some(WorkerRequest::Output { task, output, who, reply_to, signature }) => {
 				let message = output_message(task, output, &reply_to);
-				self.hand_out(&message, task, output, who.into(), signature).await.map(|answer| seal_answer(&reply_to, &message, &answer))
+				let answer = self.hand_out(&message, task, output, who.into(), signature).await;
+				answer.and_then(|answer| seal_answer(&self.0.keys.encryption, &reply_to, &message, &answer))
 			},
 			Some(WorkerRequest::Declassify { secret, who, at, reply_to, signature }) => {
 				let message = declassify_message(secret, at, &reply_to);
-				self.declassify(&message, secret, who.into(), at, signature).await.map(|answer| seal_answer(&reply_to, &message, &answer))
+				let answer = self.declassify(&message, secret, who.into(), at, signature).await;
+				answer.and_then(|answer| seal_answer(&self.0.keys.encryption, &reply_to, &message, &answer))
 			},
 			Some(WorkerRequest::Ping) => Ok(WorkerResponse::Accepted),
 			Some(WorkerRequest::Blame { task }) => Ok(WorkerResponse::Blamed(self.0.blamed(&task).into_iter().map(|m| m as u32).collect())),

@@ -106,7 +106,9 @@ test('private outputs reach their owner only, sealed to the key of the request',
   assert.deepEqual(outcome.public, { out0: BigInt(Math.floor(salaries.reduce((x, y) => x + y) / 5)) });
   const ranks = Object.fromEntries(salaries.map((s, i) => [`out${i + 1}`, BigInt(1 + salaries.filter((o) => o > s).length)]));
   assert.deepEqual(outcome.private, ranks, 'the owner of every input reads every rank');
-  assert.deepEqual((await sdk.waitTask(task, { account: eve })).private, {}, 'members refuse a stranger');
+  assert.deepEqual(outcome.errors, {});
+  const stranger = await sdk.waitTask(task, { account: eve });
+  assert.deepEqual([stranger.private, stranger.errors], [{}, {}], 'members refuse a stranger, who is told nothing is wrong');
   // The CLI reads the same ranks.
   const cli = JSON.parse(await enigma(['task', 'wait', task, '--suri', owner.seed, ...bootstrap()]));
   assert.deepEqual(cli.private, Object.fromEntries(Object.entries(ranks).map(([k, v]) => [k, String(v)])));
@@ -117,7 +119,9 @@ test('private outputs reach their owner only, sealed to the key of the request',
   const who = '0x' + Buffer.from(owner.pair.publicKey).toString('hex');
   const arg = { task, output: 1, who, replyTo: reply.public };
   const { message } = sdk.wasm.call('outputRequest', arg);
-  const signature = '0x' + Buffer.from(owner.pair.sign(Buffer.from(message.slice(2), 'hex'))).toString('hex');
+  const text = Buffer.from(message.slice(2), 'hex');
+  assert.match(text.toString(), /^Enigma: release output 1 of task 0x[0-9a-f]{64}, sealed to my key 0x[0-9a-f]{64}$/, 'what a wallet shows');
+  const signature = '0x' + Buffer.from(owner.pair.sign(text)).toString('hex');
   const { request } = sdk.wasm.call('outputRequest', { ...arg, signature });
   // In committee order: member i's share is the sharing polynomial at i + 1.
   const members = await sdk.members(committee);
@@ -128,8 +132,9 @@ test('private outputs reach their owner only, sealed to the key of the request',
   }));
   assert.ok(answers.every((a) => a.startsWith('0x06')), 'every answer is WorkerResponse::Sealed');
   const eavesdropper = sdk.wasm.call('replyKey');
-  assert.throws(() => sdk.wasm.call('reconstruct', { answers, replySecret: eavesdropper.secret, message, shared: 'computed' }), /does not open with the reply key/);
-  const opened = sdk.wasm.call('reconstruct', { answers, replySecret: reply.secret, message, shared: 'computed' });
+  const keys = members.map((m) => m.encryptionKey);
+  assert.throws(() => sdk.wasm.call('reconstruct', { answers, keys, replySecret: eavesdropper.secret, message, shared: 'computed' }), /not sealed by this member/);
+  const opened = sdk.wasm.call('reconstruct', { answers, keys, replySecret: reply.secret, message, shared: 'computed' });
   assert.equal(BigInt(opened.value), ranks.out1, "output 1 is person 0's rank");
   // A signature over another reply key is refused.
   const forged = sdk.wasm.call('outputRequest', { ...arg, replyTo: eavesdropper.public, signature });

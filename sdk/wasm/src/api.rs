@@ -69,20 +69,26 @@ fn deal(arg: &Value) -> Answer {
 			mine.push(delivery);
 		}
 	}
-	let requests: Vec<Vec<String>> = per_member
+	let requests: Vec<Vec<Value>> = per_member
 		.iter()
-		.map(|mine| mine.chunks(MAX_SHARES_PER_REQUEST).map(|chunk| hex0x(&WorkerRequest::Shares(chunk.to_vec()).encode())).collect())
+		.map(|mine| {
+			let chunks = mine.chunks(MAX_SHARES_PER_REQUEST);
+			chunks.map(|chunk| json!({ "body": hex0x(&WorkerRequest::Shares(chunk.to_vec()).encode()), "count": chunk.len() })).collect()
+		})
 		.collect();
 	Ok(json!({ "requests": requests, "secrets": secrets }))
 }
 
-/// A member's answer to a `Shares` request: `null` for a share it kept, the reason for one it
-/// refused; an error if it refused the whole request.
+/// A member's answer to a `Shares` request of `count` deliveries: `null` for a share it kept,
+/// the reason for one it refused; an error if it refused the whole request or answered for
+/// another number of shares.
 fn shares_accepted(arg: &Value) -> Answer {
+	let count = u32_of(arg, "count")? as usize;
 	match WorkerResponse::decode(&mut &bytes(arg, "answer")?[..]) {
-		Ok(WorkerResponse::Shares(each)) => Ok(Value::Array(each.into_iter().map(|r| r.err().map_or(Value::Null, Value::String)).collect())),
+		Ok(WorkerResponse::Shares(each)) if each.len() == count => Ok(Value::Array(each.into_iter().map(|r| r.err().map_or(Value::Null, Value::String)).collect())),
+		Ok(WorkerResponse::Shares(each)) => Err(format!("an answer for {} shares, {count} delivered", each.len())),
 		Ok(WorkerResponse::Refused(reason)) => Err(reason),
-		Ok(other) => Err(format!("an unexpected answer: {other:?}")),
+		Ok(other) => Err(format!("an unexpected {} answer", other.kind())),
 		Err(e) => Err(format!("a malformed answer: {e}")),
 	}
 }
@@ -102,9 +108,11 @@ fn signed(arg: &Value, message: Vec<u8>, request: impl FnOnce([u8; 64]) -> Worke
 }
 
 /// The value from the members' answers (in committee order: a body, or `{"error": ..}` for a
-/// member that did not answer), opened with the reply key the signed `message` named.
+/// member that did not answer), each opened with the reply key the signed `message` named and
+/// checked as sealed by that member's registered x25519 key (`keys`, in the same order).
 fn reconstruct_value(arg: &Value) -> Answer {
 	let (reply_secret, message) = (bytes32(arg, "replySecret")?, bytes(arg, "message")?);
+	let keys: Vec<[u8; 32]> = field(arg, "keys")?.as_array().ok_or("`keys` is not a list")?.iter().map(|k| to_array(k, "keys")).collect::<Result<_, _>>()?;
 	let shared = match field(arg, "shared")? {
 		Value::String(s) if s == "computed" => Shared::Computed,
 		Value::String(s) if s == "spdz-output" => Shared::SpdzOutput,
@@ -113,15 +121,18 @@ fn reconstruct_value(arg: &Value) -> Answer {
 		},
 		other => return Err(format!("`shared` {other}: \"computed\", \"spdz-output\" or {{ commitment, kind }} of a dealt secret")),
 	};
-	let answers = field(arg, "answers")?
-		.as_array()
-		.ok_or("`answers` is not a list")?
+	let answers = field(arg, "answers")?.as_array().ok_or("`answers` is not a list")?;
+	if answers.len() != keys.len() {
+		return Err(format!("{} answers for {} members", answers.len(), keys.len()));
+	}
+	let answers = answers
 		.iter()
-		.map(|answer| match answer {
+		.zip(&keys)
+		.map(|(answer, key)| match answer {
 			Value::String(body) => {
 				let body = from_hex(body, "answers")?;
 				let answer = WorkerResponse::decode(&mut &body[..]).map_err(|e| format!("a malformed answer: {e}"))?;
-				open_answer(&reply_secret, &message, answer)
+				open_answer(&reply_secret, key, &message, answer)
 			},
 			other => Err(other.get("error").and_then(Value::as_str).unwrap_or("no answer").to_string()),
 		})

@@ -6,13 +6,13 @@
 //!
 //! | method | argument | answer |
 //! |---|---|---|
-//! | `deal` | values, kind, security, identity, committee, keys | per member its request bodies; per value its commitment and secret id |
-//! | `sharesAccepted` | answer | the member's per-share verdicts |
+//! | `deal` | values, kind, security, identity, committee, keys | per member its request bodies (and their share counts); per value its commitment and secret id |
+//! | `sharesAccepted` | answer, count | the member's per-share verdicts |
 //! | `replyKey` | | a fresh x25519 key pair for sealed answers |
-//! | `outputRequest` | task, output, who, replyTo | the message to sign |
-//! | `outputRequest` | + signature | the request body |
+//! | `outputRequest` | task, output, who, replyTo [, signature] | the message to sign; with the signature, the request body too |
 //! | `declassifyRequest` | secret, at, who, replyTo [, signature] | as `outputRequest` |
-//! | `reconstruct` | answers, replySecret, message, shared | the value, members left out |
+//! | `reconstruct` | answers, keys, replySecret, message, shared | the value, members left out |
+//! | `compileTask` | source, entry, args, prices, block, submitter, committee | gas, outputs (public, private or kept), manifest |
 //! | `sealData` / `openData` | owner, plaintext / key, sealed | client-side data encryption |
 
 mod api;
@@ -34,13 +34,18 @@ mod host {
 	getrandom::register_custom_getrandom!(fill);
 }
 
-/// Memory for the host to write an argument into (freed by [`call`]).
+/// Memory for the host to write an argument of `len` bytes into (freed by [`enigma_call`]).
 #[no_mangle]
 pub extern "C" fn enigma_alloc(len: usize) -> *mut u8 {
-	let mut buffer = Vec::<u8>::with_capacity(len.max(1));
-	let ptr = buffer.as_mut_ptr();
-	std::mem::forget(buffer);
-	ptr
+	Box::into_raw(vec![0u8; len].into_boxed_slice()) as *mut u8
+}
+
+/// Takes back what [`enigma_alloc`] or [`enigma_call`] handed out.
+///
+/// # Safety
+/// `ptr` and `len` are one such buffer, not taken back before.
+unsafe fn take(ptr: *mut u8, len: usize) -> Box<[u8]> {
+	Box::from_raw(std::ptr::slice_from_raw_parts_mut(ptr, len))
 }
 
 /// Returns an answer's memory ([`enigma_call`]) once the host has read it.
@@ -49,7 +54,7 @@ pub extern "C" fn enigma_alloc(len: usize) -> *mut u8 {
 /// `ptr` and `len` are an answer [`enigma_call`] returned, not freed before.
 #[no_mangle]
 pub unsafe extern "C" fn enigma_free(ptr: *mut u8, len: usize) {
-	drop(Box::from_raw(std::ptr::slice_from_raw_parts_mut(ptr, len)));
+	drop(take(ptr, len));
 }
 
 /// Runs `method` (UTF-8 at `method_ptr`) on the JSON argument at `arg_ptr`, both written by the
@@ -61,8 +66,7 @@ pub unsafe extern "C" fn enigma_free(ptr: *mut u8, len: usize) {
 /// Both buffers come from [`enigma_alloc`] with the lengths given.
 #[no_mangle]
 pub unsafe extern "C" fn enigma_call(method_ptr: *mut u8, method_len: usize, arg_ptr: *mut u8, arg_len: usize) -> u64 {
-	let method = Vec::from_raw_parts(method_ptr, method_len, method_len.max(1));
-	let arg = Vec::from_raw_parts(arg_ptr, arg_len, arg_len.max(1));
+	let (method, arg) = (take(method_ptr, method_len), take(arg_ptr, arg_len));
 	let answer = call(&String::from_utf8_lossy(&method), &arg).into_bytes().into_boxed_slice();
 	let len = answer.len();
 	let ptr = Box::into_raw(answer) as *mut u8;

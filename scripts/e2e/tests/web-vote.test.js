@@ -1,0 +1,121 @@
+// The web dApp (examples/web-vote, built by scripts/test.sh) in headless Chromium against a dev
+// chain and four workers with HTTP gateways: the organizer opens a vote in one page, three voters
+// cast ballots from three others, the count appears in every page, and each voter sees their own
+// ballot and nobody else's. Screenshots go to scripts/e2e/artifacts/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { chromium } from 'playwright-core';
+import { Node, freePort } from '../lib/node.js';
+import { submit } from '../lib/tx.js';
+import { startWorkers } from '../lib/process.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const DIST = join(HERE, '..', '..', '..', 'examples', 'web-vote', 'dist');
+const ARTIFACTS = join(HERE, '..', 'artifacts');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const WORKERS = ['//Bob', '//Charlie', '//Dave', '//Ferdie'];
+const UNIT = 10n ** 12n;
+// Each voter's choice: Ada 0, Grace 1, Hedy 2.
+const VOTERS = [{ uri: '//Voter1', choice: 2 }, { uri: '//Voter2', choice: 0 }, { uri: '//Voter3', choice: 2 }];
+const NAMES = ['Ada', 'Grace', 'Hedy'];
+
+let node, api, workers = [], server, browser, url;
+
+/** Serves the built dApp. */
+function serve(root) {
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
+  return new Promise((resolve) => {
+    const s = createServer((req, res) => {
+      const path = normalize(join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
+      const file = path.startsWith(root) && existsSync(path) && extname(path) ? path : join(root, 'index.html');
+      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+      res.end(readFileSync(file));
+    });
+    s.listen(0, '127.0.0.1', () => resolve(s));
+  });
+}
+
+before(async () => {
+  assert.ok(existsSync(join(DIST, 'index.html')), 'examples/web-vote is built (scripts/test.sh builds it)');
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is installed (scripts/setup.sh installs Debian's chromium)`);
+  await cryptoWaitReady();
+  const keyring = new Keyring({ type: 'sr25519' });
+  const alice = keyring.addFromUri('//Alice');
+  node = await new Node('web-vote', ['--dev', '--dev-block-time', '1000']).start();
+  api = await node.api();
+  const ports = await Promise.all(WORKERS.map(() => freePort()));
+  workers = await startWorkers(node, WORKERS, 'web-vote', (i) => ['--http-gateway', `127.0.0.1:${ports[i]}`]);
+  const gateways = Object.fromEntries(WORKERS.map((uri, i) => [keyring.addFromUri(uri).address, `http://127.0.0.1:${ports[i]}`]));
+  // The voters' own accounts, funded by Alice.
+  for (const voter of VOTERS) {
+    assert.equal((await submit(api, api.tx.balances.transferKeepAlive(keyring.addFromUri(voter.uri).address, 100n * UNIT), alice)).error, null);
+  }
+  server = await serve(DIST);
+  const query = new URLSearchParams({ rpc: node.wsUrl, gateways: JSON.stringify(gateways) });
+  url = `http://127.0.0.1:${server.address().port}/?${query}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+  await Promise.all(workers.map((w) => w.stop()));
+  await api?.disconnect();
+  await node?.destroy();
+});
+
+/** A page of its own (its own storage), as `uri`, at `url`. */
+async function open(url, uri) {
+  const page = await (await browser.newContext()).newPage();
+  page.on('pageerror', (e) => console.error(`[${uri}] ${e.message}`));
+  await page.goto(url);
+  await page.locator('#status', { hasText: 'connected to' }).waitFor({ timeout: 60_000 });
+  await page.fill('#uri', uri);
+  await page.click('#use-uri');
+  return page;
+}
+
+test('three voters vote blind in the browser: the count for all, each ballot to its voter only', { timeout: 600_000 }, async () => {
+  const organizer = await open(url, '//Alice');
+  await organizer.click('#open-vote');
+  const link = await organizer.locator('#voter-link').getAttribute('href', { timeout: 120_000 });
+  assert.match(link, /#vote=\d+:0x[0-9a-f]{64}:\w+$/);
+
+  // The voters cast at once; the organizer's page approves their identities as they come.
+  const voters = await Promise.all(VOTERS.map(async ({ uri, choice }) => {
+    const page = await open(link, uri);
+    await page.check(`input[name=candidate][value="${choice}"]`);
+    await page.click('#cast');
+    await page.locator('#voter-progress', { hasText: 'waiting for the count' }).waitFor({ timeout: 240_000 });
+    return page;
+  }));
+  await organizer.locator('#organizer-progress', { hasText: 'ballots ready: 3/3' }).waitFor({ timeout: 120_000 });
+  await organizer.click('#tally');
+
+  const counts = (page) => page.locator('#tally-table tbody tr').allInnerTexts();
+  const expected = NAMES.map((name, i) => `${name}\t${VOTERS.filter((v) => v.choice === i).length}`);
+  for (const page of [organizer, ...voters]) {
+    await page.locator('#tally-table').waitFor({ state: 'visible', timeout: 300_000 });
+    assert.deepEqual(await counts(page), expected);
+  }
+  // Each voter reads back their own ballot; the organizer, who may count but not read, none.
+  for (const [i, page] of voters.entries()) {
+    assert.match(await page.locator('#receipt').innerText(), new RegExp(`counted it: ${NAMES[VOTERS[i].choice]}\\.`));
+  }
+  assert.equal(await organizer.locator('#receipt').innerText(), 'You cast no ballot in this vote.');
+  for (const page of [organizer, ...voters]) assert.equal(await page.locator('.error').count(), 0);
+
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await organizer.screenshot({ path: join(ARTIFACTS, 'web-vote-organizer.png'), fullPage: true });
+  await voters[0].screenshot({ path: join(ARTIFACTS, 'web-vote-voter.png'), fullPage: true });
+  console.log(`screenshots: ${ARTIFACTS}/web-vote-{organizer,voter}.png`);
+});
