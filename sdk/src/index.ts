@@ -349,6 +349,58 @@ export class Enigma {
 
   // ---- data
 
+  /** Stores data of `identity`: encrypted here under a fresh key, its pointer and rent on chain
+   *  (`periods` rent periods), the ciphertext in the DHT through a worker's gateway. Readers are
+   *  the identity's members (`read: 'members'`) or anyone (`'always'`). Keep the key: it is the
+   *  only way back to the data. */
+  async storeData(account: Account, options: { identity: string; data: Uint8Array; periods?: number; autoRenew?: boolean; read?: 'members' | 'always' }): Promise<{ pointer: string; key: string; holders: number }> {
+    const { identity, data, periods = 1, autoRenew = false, read = 'members' } = options;
+    const { sealed, key } = this.wasm.call<{ sealed: string; key: string }>('sealData', { owner: identity, plaintext: u8aToHex(data) });
+    const arg = { owner: identity, sealed, writer: u8aToHex(decodeAddress(account.address)) };
+    const { pointer, message } = this.wasm.call<{ pointer: string; message: string }>('dataPutRequest', arg);
+    await this.submit(this.api.tx.dataRegistry.store(identity, pointer, hexToU8a(sealed).length, [read === 'always' ? 'Always' : 'Member'], periods, autoRenew), account);
+    const { request } = this.wasm.call<{ request: string }>('dataPutRequest', { ...arg, signature: await signRaw(account, message) });
+    const { holders } = await this.throughAGateway(async (worker) => this.wasm.call<{ holders: number }>('dataAnswer', { answer: await post(worker, request) }));
+    return { pointer, key, holders };
+  }
+
+  /** Reads data `account` may read (Read on its identity, as the holders check), by pointer and key. */
+  async fetchData(account: Account, pointer: string, key: string): Promise<Uint8Array> {
+    const reader = u8aToHex(decodeAddress(account.address));
+    const { plaintext } = await this.throughAGateway(async (worker) => {
+      // Signed for this worker's node, which asks the holders: the signature serves it alone, for two minutes.
+      const arg = { pointer, reader, peer: worker.peerId, signedAt: Math.floor(Date.now() / 1000) };
+      const { message } = this.wasm.call<{ message: string }>('dataGetRequest', arg);
+      const { request } = this.wasm.call<{ request: string }>('dataGetRequest', { ...arg, signature: await signRaw(account, message) });
+      return this.wasm.call<{ plaintext: string }>('dataAnswer', { answer: await post(worker, request), pointer, key });
+    });
+    return hexToU8a(plaintext);
+  }
+
+  /** Stops holders from serving the data: to `reader` only (the identity's other members still may), or to everyone. */
+  async revokeData(account: Account, pointer: string, reader?: string): Promise<void> {
+    const predicate = reader ? ['And', 'Member', 'Not', { AnyOf: [reader] }] : ['Never'];
+    await this.submit(this.api.tx.dataRegistry.setReadPredicate(pointer, predicate), account);
+  }
+
+  /** Runs `work` with the first active worker that has a gateway and answers; the chain's refusals are not retried. */
+  private async throughAGateway<T>(work: (worker: Member & { peerId: string }) => Promise<T>): Promise<T> {
+    const active = ((await this.api.query.workers.activeWorkers()) as any).map((a: any) => a.toString());
+    const failures: string[] = [];
+    for (const address of active) {
+      const gateway = this.gatewayOf(address);
+      if (!gateway) continue;
+      const entry = ((await this.api.query.workers.workers(address)) as any).unwrap();
+      try {
+        return await work({ address, gateway, encryptionKey: u8aToHex(entry.encryptionKey), peerId: u8aToHex(entry.peerId) });
+      } catch (e) {
+        if (!(e instanceof EnigmaError) || !/^(HTTP|unreachable)/.test(e.message)) throw e;
+        failures.push(`${address}: ${e.message}`);
+      }
+    }
+    throw new EnigmaError(failures.length ? `no gateway answered: ${failures.join('; ')}` : 'no active worker has a known gateway');
+  }
+
   /** Encrypts data for `owner` (an identity) under a fresh key, before it leaves the machine. */
   sealData(owner: string, plaintext: Uint8Array): { sealed: Uint8Array; key: Uint8Array } {
     const { sealed, key } = this.wasm.call<{ sealed: string; key: string }>('sealData', { owner, plaintext: u8aToHex(plaintext) });
@@ -395,8 +447,8 @@ async function post(member: Member, body: string): Promise<string> {
     method: 'POST',
     headers: { 'content-type': 'application/octet-stream' },
     body: hexToU8a(body) as Uint8Array<ArrayBuffer>,
-  });
-  if (!response.ok) throw new EnigmaError(`${member.address}: HTTP ${response.status} ${await response.text()}`);
+  }).catch((e: Error) => { throw new EnigmaError(`unreachable: ${member.address} at ${member.gateway}: ${e.message}`); });
+  if (!response.ok) throw new EnigmaError(`HTTP ${response.status} from ${member.address}: ${await response.text()}`);
   return u8aToHex(new Uint8Array(await response.arrayBuffer()));
 }
 

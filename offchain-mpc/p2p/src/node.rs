@@ -22,7 +22,7 @@ use crate::{
 	channel::{P2pTransport, Sessions},
 	placement::{choose_holders, Placement},
 	protocol::{possession_proof, FrameCodec, MpcFrame, RecordRequest, RecordResponse, Refusal, APP_PROTOCOL, KAD_PROTOCOL, MPC_PROTOCOL, RECORD_PROTOCOL},
-	record::{get_message, unix_now, verify, Pointer, SignedPut, Signer, GET_VALIDITY_SECS},
+	record::{get_message, unix_now, verify, AccountId, Pointer, SignedPut, Signer, GET_VALIDITY_SECS},
 	store::{self, DataStore, PersistentStore},
 };
 use codec::{Decode, Encode};
@@ -494,10 +494,22 @@ impl DhtHandle {
 	pub async fn get(&self, key: &Pointer, reader: &Signer) -> Result<SignedPut, DhtError> {
 		let key = *key;
 		// Signed afresh each round: a get is good for `GET_VALIDITY_SECS` only.
-		let signed = || {
+		self.get_with(key, || {
 			let signed_at = unix_now();
 			RecordRequest::Get { key, reader: reader.account(), signed_at, signature: reader.sign(&get_message(&key, &self.shared.local, signed_at)) }
-		};
+		})
+		.await
+	}
+
+	/// Fetches the record under `key` for a reader who signed
+	/// [`get_message`]`(key, this node, signed_at)` elsewhere (a browser, through a worker's
+	/// gateway).
+	pub async fn get_signed(&self, key: &Pointer, reader: AccountId, signed_at: u64, signature: [u8; 64]) -> Result<SignedPut, DhtError> {
+		let key = *key;
+		self.get_with(key, || RecordRequest::Get { key, reader, signed_at, signature }).await
+	}
+
+	async fn get_with(&self, key: Pointer, signed: impl Fn() -> RecordRequest) -> Result<SignedPut, DhtError> {
 		let mut denied = false;
 		let mut tried = HashSet::new();
 		// This node first, then the first providers found, then all of them, then the closest

@@ -6,6 +6,7 @@
 //!   (SCALE), the ids and contexts both sides derive.
 //! - [`sealed`]: sealing a message to a worker's (or a client's reply) x25519 key.
 //! - [`data`]: encrypting data before it goes to the DHT.
+//! - [`records`]: DHT records, their keys, and the sr25519 signatures that write and read them.
 //! - [`dealing`]: a value's Pedersen-committed sharing, one sealed delivery per member.
 //! - [`reconstruct`]: a value from the members' answers, false shares named and left out.
 
@@ -13,6 +14,7 @@ pub mod data;
 pub mod dealing;
 pub mod messages;
 pub mod reconstruct;
+pub mod records;
 pub mod sealed;
 
 pub use enigma_primitives::ValueKind;

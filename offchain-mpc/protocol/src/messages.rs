@@ -147,6 +147,17 @@ pub enum WorkerRequest {
 	/// Which members of `task`'s committee (by index) sent you frames you could not decode?
 	#[codec(index = 4)]
 	Blame { task: H256 },
+	/// Store this record in the DHT through this worker (for a browser, which cannot reach the
+	/// DHT): an encoded [`crate::records::SignedPut`], signed by its writer; the holders check the
+	/// signature and the chain's permissions as for any put. Answered by [`WorkerResponse::Stored`].
+	#[codec(index = 8)]
+	DataPut(Vec<u8>),
+	/// Fetch the record under `key` through this worker for `reader`, who signed
+	/// [`crate::records::get_message`]`(key, this worker's peer id, signed_at)`: the holders check
+	/// the reader's Read permission, and the signature serves this worker only, for a couple of
+	/// minutes. Answered by [`WorkerResponse::Data`].
+	#[codec(index = 9)]
+	DataGet { key: [u8; 32], reader: AccountId, signed_at: u64, signature: [u8; 64] },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
@@ -169,6 +180,11 @@ pub enum WorkerResponse {
 	/// `OutputShare` or a `DealtShare`, encoded), sealed by the member to the request's
 	/// `reply_to` key under the message its requester signed: see [`seal_answer`].
 	Sealed(Vec<u8>),
+	/// A record stored: on how many holders.
+	Stored { holders: u32 },
+	/// A record found: the encoded [`crate::records::SignedPut`] (its ciphertext, which only the
+	/// data key opens).
+	Data(Vec<u8>),
 }
 
 /// Seals `answer` as from `member` (its x25519 key, registered on chain) to the key a signed
@@ -207,6 +223,8 @@ impl WorkerResponse {
 			WorkerResponse::DealtShare { .. } => "DealtShare",
 			WorkerResponse::Shares(_) => "Shares",
 			WorkerResponse::Sealed(_) => "Sealed",
+			WorkerResponse::Stored { .. } => "Stored",
+			WorkerResponse::Data(_) => "Data",
 		}
 	}
 }

@@ -13,7 +13,7 @@ use enigma_mpc::{
 	committed_input::{self, ToCheck},
 	field::{decode_all, Fr},
 };
-use enigma_p2p::{AppHandler, PeerId};
+use enigma_p2p::{AppHandler, PeerId, SignedPut};
 use enigma_protocol::sealed;
 use enigma_runtime::{Balance, BlockNumber, RuntimeEvent};
 use pallet_secret_compute::runtime_api::TaskView;
@@ -52,6 +52,8 @@ impl WorkerService {
 				let answer = self.declassify(&message, secret, who.into(), at, signature).await;
 				answer.and_then(|answer| seal_answer(&self.0.keys.encryption, &reply_to, &message, &answer))
 			},
+			Some(WorkerRequest::DataPut(put)) => self.data_put(&put).await,
+			Some(WorkerRequest::DataGet { key, reader, signed_at, signature }) => self.data_get(key, reader, signed_at, signature).await,
 			Some(WorkerRequest::Ping) => Ok(WorkerResponse::Accepted),
 			Some(WorkerRequest::Blame { task }) => Ok(WorkerResponse::Blamed(self.0.blamed(&task).into_iter().map(|m| m as u32).collect())),
 			None => Err("malformed request".to_string()),
@@ -230,6 +232,21 @@ impl WorkerService {
 		}
 		let share = held.open(&self.0.keys.encryption, &task, output).ok_or("the stored output share no longer opens")?;
 		Ok(WorkerResponse::OutputShare(if self.0.misbehave.is_some_and(Misbehaviour::lies_to_owners) { lie_about(&share) } else { share }))
+	}
+
+	/// Stores a client's signed record in the DHT on its behalf (the holders judge it as any put).
+	async fn data_put(&self, put: &[u8]) -> Result<WorkerResponse, String> {
+		let put = decode::<SignedPut>(put).ok_or("a malformed record")?;
+		let dht = self.0.dht.get().ok_or("the DHT is not running")?;
+		let receipt = dht.put(&put).await.map_err(|e| e.to_string())?;
+		Ok(WorkerResponse::Stored { holders: receipt.holders.len() as u32 })
+	}
+
+	/// Fetches a record for a reader who signed the get for this worker's peer.
+	async fn data_get(&self, key: [u8; 32], reader: [u8; 32], signed_at: u64, signature: [u8; 64]) -> Result<WorkerResponse, String> {
+		let dht = self.0.dht.get().ok_or("the DHT is not running")?;
+		let put = dht.get_signed(&key, reader, signed_at, signature).await.map_err(|e| e.to_string())?;
+		Ok(WorkerResponse::Data(put.encode()))
 	}
 }
 

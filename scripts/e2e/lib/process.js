@@ -43,12 +43,13 @@ export class Daemon {
 
 /**
  * Runs a command to completion: `{ code, stdout, stderr }`, stdin from `input`, with `env` added
- * to the environment. The tests' dev chains have no GRANDPA, so the client takes their node's
- * answers as they come (ENIGMA_TRUST_RPC=1) unless `env` says otherwise.
+ * to the environment, in `cwd` (default: this process's). The tests' dev chains have no
+ * GRANDPA, so the client takes their node's answers as they come (ENIGMA_TRUST_RPC=1) unless
+ * `env` says otherwise.
  */
-export function run(bin, args, input, env = {}) {
+export function run(bin, args, input, env = {}, cwd = undefined) {
   return new Promise((resolve) => {
-    const options = { encoding: 'buffer', maxBuffer: 64 << 20, env: { ...process.env, ENIGMA_TRUST_RPC: '1', ...env } };
+    const options = { encoding: 'buffer', maxBuffer: 64 << 20, env: { ...process.env, ENIGMA_TRUST_RPC: '1', ...env }, cwd };
     const child = execFile(bin, args, options, (error, stdout, stderr) =>
       resolve({ code: error ? error.code ?? 1 : 0, stdout, stderr: stderr.toString() }));
     if (input !== undefined) child.stdin.end(input);

@@ -1,7 +1,9 @@
 // The web dApp (examples/web-vote, built by scripts/test.sh) in headless Chromium against a dev
 // chain and four workers with HTTP gateways: the organizer opens a vote in one page, three voters
 // cast ballots from three others, the count appears in every page, and each voter sees their own
-// ballot and nobody else's. Screenshots go to scripts/e2e/artifacts/.
+// ballot and nobody else's. The third voter signs with a browser wallet (an injected extension
+// whose keys stay in the test, as a real one's stay in the extension), the others with
+// development accounts. Screenshots go to scripts/e2e/artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -9,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Keyring } from '@polkadot/keyring';
+import { hexToU8a, u8aToHex, u8aWrapBytes } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { chromium } from 'playwright-core';
 import { Node, freePort } from '../lib/node.js';
@@ -22,10 +25,10 @@ const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const WORKERS = ['//Bob', '//Charlie', '//Dave', '//Ferdie'];
 const UNIT = 10n ** 12n;
 // Each voter's choice: Ada 0, Grace 1, Hedy 2.
-const VOTERS = [{ uri: '//Voter1', choice: 2 }, { uri: '//Voter2', choice: 0 }, { uri: '//Voter3', choice: 2 }];
+const VOTERS = [{ uri: '//Voter1', choice: 2 }, { uri: '//Voter2', choice: 0 }, { uri: '//Voter3', choice: 2, wallet: true }];
 const NAMES = ['Ada', 'Grace', 'Hedy'];
 
-let node, api, workers = [], server, browser, url;
+let node, api, keyring, workers = [], server, browser, url;
 
 /** Serves the built dApp. */
 function serve(root) {
@@ -45,7 +48,7 @@ before(async () => {
   assert.ok(existsSync(join(DIST, 'index.html')), 'examples/web-vote is built (scripts/test.sh builds it)');
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is installed (scripts/setup.sh installs Debian's chromium)`);
   await cryptoWaitReady();
-  const keyring = new Keyring({ type: 'sr25519' });
+  keyring = new Keyring({ type: 'sr25519' });
   const alice = keyring.addFromUri('//Alice');
   node = await new Node('web-vote', ['--dev', '--dev-block-time', '1000']).start();
   api = await node.api();
@@ -73,14 +76,45 @@ after(async () => {
   await node?.destroy();
 });
 
-/** A page of its own (its own storage), as `uri`, at `url`. */
-async function open(url, uri) {
+/**
+ * A browser wallet as extensions inject it (`window.injectedWeb3`): its one account is `pair`,
+ * which signs in this process. Raw bytes are signed wrapped in <Bytes>, transactions from their
+ * payload, as the polkadot-js extension does.
+ */
+async function injectWallet(page, pair) {
+  await page.exposeFunction('walletSignRaw', (data) => u8aToHex(pair.sign(u8aWrapBytes(hexToU8a(data)))));
+  await page.exposeFunction('walletSignPayload', (payload) =>
+    api.registry.createType('ExtrinsicPayload', payload, { version: payload.version }).sign(pair).signature);
+  await page.addInitScript(({ address }) => {
+    window.injectedWeb3 = {
+      'test-wallet': {
+        version: '1.0.0',
+        enable: async () => ({
+          accounts: { get: async () => [{ address, name: 'wallet voter' }] },
+          signer: {
+            signRaw: async ({ data }) => ({ id: 1, signature: await window.walletSignRaw(data) }),
+            signPayload: async (payload) => ({ id: 1, signature: await window.walletSignPayload(payload) }),
+          },
+        }),
+      },
+    };
+  }, { address: pair.address });
+}
+
+/** A page of its own (its own storage) at `url`, as `uri`, or through a browser wallet holding it. */
+async function open(url, uri, wallet = false) {
   const page = await (await browser.newContext()).newPage();
   page.on('pageerror', (e) => console.error(`[${uri}] ${e.message}`));
+  if (wallet) await injectWallet(page, keyring.addFromUri(uri));
   await page.goto(url);
   await page.locator('#status', { hasText: 'connected to' }).waitFor({ timeout: 60_000 });
-  await page.fill('#uri', uri);
-  await page.click('#use-uri');
+  if (wallet) {
+    await page.click('#use-wallet');
+    await page.locator('#account', { hasText: 'wallet voter' }).waitFor();
+  } else {
+    await page.fill('#uri', uri);
+    await page.click('#use-uri');
+  }
   return page;
 }
 
@@ -91,8 +125,8 @@ test('three voters vote blind in the browser: the count for all, each ballot to 
   assert.match(link, /#vote=\d+:0x[0-9a-f]{64}:\w+$/);
 
   // The voters cast at once; the organizer's page approves their identities as they come.
-  const voters = await Promise.all(VOTERS.map(async ({ uri, choice }) => {
-    const page = await open(link, uri);
+  const voters = await Promise.all(VOTERS.map(async ({ uri, choice, wallet }) => {
+    const page = await open(link, uri, wallet);
     await page.check(`input[name=candidate][value="${choice}"]`);
     await page.click('#cast');
     await page.locator('#voter-progress', { hasText: 'waiting for the count' }).waitFor({ timeout: 240_000 });

@@ -3,7 +3,7 @@
 
 use codec::{Decode, Encode};
 use enigma_protocol::{
-	data,
+	data, records,
 	dealing::{deal_one, parse_kind, How},
 	messages::{declassify_message, open_answer, output_message, ShareDelivery, WorkerRequest, WorkerResponse, MAX_SHARES_PER_REQUEST},
 	reconstruct::{reconstruct, Dealt, Shared},
@@ -44,6 +44,13 @@ pub fn dispatch(method: &str, arg: &Value) -> Answer {
 			let plaintext = data::open(&bytes32(arg, "owner")?, &bytes32(arg, "key")?, &bytes(arg, "sealed")?)?;
 			Ok(json!({ "plaintext": hex0x(&plaintext) }))
 		},
+		"dataPutRequest" => data_put_request(arg),
+		"dataGetRequest" => {
+			let (key, reader, peer, signed_at) = (bytes32(arg, "pointer")?, bytes32(arg, "reader")?, bytes(arg, "peer")?, decimal(field(arg, "signedAt")?, "signedAt")? as u64);
+			let message = records::get_message(&key, &peer, signed_at);
+			signed(arg, message, |signature| WorkerRequest::DataGet { key, reader, signed_at, signature })
+		},
+		"dataAnswer" => data_answer(arg),
 		_ => Err(format!("no method `{method}`")),
 	}
 }
@@ -190,6 +197,37 @@ fn kind_of(value: &Value) -> Result<ValueKind, String> {
 			kind.is_valid().then_some(kind).ok_or_else(|| format!("an integer of {bits} bits"))
 		},
 		other => Err(format!("kind {other}: a name or {{\"int\": {{\"bits\": n}}}}")),
+	}
+}
+
+/// A record to store: `sealed` (what `sealData` made for `owner`) under its pointer, written by
+/// `writer`. Without a `signature`: the pointer and the message to sign; with one, the request.
+fn data_put_request(arg: &Value) -> Answer {
+	let (owner, ciphertext, writer) = (bytes32(arg, "owner")?, bytes(arg, "sealed")?, bytes32(arg, "writer")?);
+	let record = records::Record { owner, ciphertext, expires_at: 0 };
+	let pointer = record.pointer();
+	let message = records::put_message(&pointer, record.expires_at);
+	let mut answer = signed(arg, message, |signature| WorkerRequest::DataPut(records::SignedPut { record, writer, signature }.encode()))?;
+	answer["pointer"] = json!(hex0x(&pointer));
+	Ok(answer)
+}
+
+/// A member's answer to `DataPut` (how many hold the record) or `DataGet` (the record, checked
+/// against its `pointer` and its writer's signature, then opened with the data `key`).
+fn data_answer(arg: &Value) -> Answer {
+	match WorkerResponse::decode(&mut &bytes(arg, "answer")?[..]) {
+		Ok(WorkerResponse::Stored { holders }) => Ok(json!({ "holders": holders })),
+		Ok(WorkerResponse::Data(put)) => {
+			let put = records::SignedPut::decode(&mut &put[..]).map_err(|e| format!("a malformed record: {e}"))?;
+			if put.record.pointer() != bytes32(arg, "pointer")? || !put.verify() {
+				return Err("the record is not the one asked for, or its writer did not sign it".into());
+			}
+			let plaintext = data::open(&put.record.owner, &bytes32(arg, "key")?, &put.record.ciphertext)?;
+			Ok(json!({ "plaintext": hex0x(&plaintext), "owner": hex0x(&put.record.owner), "writer": hex0x(&put.writer) }))
+		},
+		Ok(WorkerResponse::Refused(reason)) => Err(reason),
+		Ok(other) => Err(format!("an unexpected {} answer", other.kind())),
+		Err(e) => Err(format!("a malformed answer: {e}")),
 	}
 }
 
