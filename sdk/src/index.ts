@@ -82,8 +82,8 @@ export interface TaskOptions {
 }
 
 const EVERYTHING: Permission[] = ['Read', 'Store', 'Compute', 'Declassify', 'Admin'];
-/** How members refuse an output to an account that may not read it (offchain-mpc/worker/src/service.rs). */
-const NOT_A_READER = 'may not read this output';
+/** How long a gateway may take to answer (a worker's own limit is 60 s per connection). */
+const POST_TIMEOUT_MS = 90_000;
 /** Values registered per transaction (the runtime's MaxSecretBatch). */
 const SECRET_BATCH = 1024;
 
@@ -321,16 +321,23 @@ export class Enigma {
     const prices = pricesOf(view.prices);
     const compiled = this.compile(source, u8aToString(view.entry.toU8a(true)), u8aToString(view.publicArgs.toU8a(true)), prices, view.created.toNumber(), view.requester.toString(), view.members.length);
     const members = options.account ? await this.workers(view.members.map((m: any) => m.toString())) : [];
+    // Who may read party p's outputs: whoever has Read on the identity owning p's inputs, as the
+    // members check it. Outputs the account may not read are not asked for.
+    const mayRead = async (party: number): Promise<boolean> => {
+      const input = view.inputs[compiled.inputParties.indexOf(party)];
+      const secret = input && ((await this.api.call.secretComputeApi.secret(input)) as any);
+      if (!secret || secret.isNone) return false;
+      return ((await this.api.call.sharedIdentityApi.checkPermission(options.account!.address, secret.unwrap().owner, 'Read', [], null)) as any).isTrue;
+    };
     const outcome: TaskOutcome = { task, status: 'Completed', gasUsed: result.gasUsed.toBigInt(), public: {}, private: {}, errors: {}, ledger: {} };
     for (const output of compiled.outputs) {
       if (output.visibility === 'public' && publicValues.length) outcome.public[output.name] = publicValues.shift()!;
-      if (output.visibility === 'private' && options.account) {
-        // Members refuse accounts that may not read it: such outputs are left out; any other
-        // failure (a false share detected, a member out of reach) is reported.
+      if (output.visibility === 'private' && options.account && (await mayRead(output.party!))) {
+        // The account may read it: any failure (a false share detected, members out of reach) is reported.
         const shared = compiled.spdz ? 'spdz-output' : 'computed';
         await this.collect(options.account, members, shared, 'outputRequest', { task, output: output.index })
           .then((value) => { outcome.private[output.name] = value; })
-          .catch((e: Error) => { if (!e.message.includes(NOT_A_READER)) outcome.errors[output.name] = e.message; });
+          .catch((e: Error) => { outcome.errors[output.name] = e.message; });
       }
     }
     for (const [key, value] of result.ledgerWrites) outcome.ledger[`L[${key.toString()}]`] = value.toBigInt();
@@ -342,7 +349,12 @@ export class Enigma {
   }
 
   private compile(source: string, entry: string, args: string, prices: Record<string, string>, block: number, submitter: string | undefined, committee: number) {
-    return this.wasm.call<{ gas: string; spdz: boolean; outputs: { index: number; name: string; visibility: 'public' | 'private' | 'kept' }[] }>('compileTask', {
+    return this.wasm.call<{
+      gas: string;
+      spdz: boolean;
+      outputs: { index: number; name: string; visibility: 'public' | 'private' | 'kept'; party: number | null }[];
+      inputParties: number[];
+    }>('compileTask', {
       source, entry, args, prices, block, committee, submitter: submitter ? u8aToHex(decodeAddress(submitter)) : u8aToHex(new Uint8Array(32)),
     });
   }
@@ -351,14 +363,16 @@ export class Enigma {
 
   /** Stores data of `identity`: encrypted here under a fresh key, its pointer and rent on chain
    *  (`periods` rent periods), the ciphertext in the DHT through a worker's gateway. Readers are
-   *  the identity's members (`read: 'members'`) or anyone (`'always'`). Keep the key: it is the
-   *  only way back to the data. */
-  async storeData(account: Account, options: { identity: string; data: Uint8Array; periods?: number; autoRenew?: boolean; read?: 'members' | 'always' }): Promise<{ pointer: string; key: string; holders: number }> {
-    const { identity, data, periods = 1, autoRenew = false, read = 'members' } = options;
+   *  the identity's members with Read permission (the holders ask the chain). Keep the key: it
+   *  is the only way back to the data. */
+  async storeData(account: Account, options: { identity: string; data: Uint8Array; periods?: number; autoRenew?: boolean }): Promise<{ pointer: string; key: string; holders: number }> {
+    const { identity, data, periods = 1, autoRenew = false } = options;
+    // No rent paid for a record nobody could take to the DHT.
+    if (!(await this.gatewayWorkers()).length) throw new EnigmaError('no active worker has a known gateway');
     const { sealed, key } = this.wasm.call<{ sealed: string; key: string }>('sealData', { owner: identity, plaintext: u8aToHex(data) });
     const arg = { owner: identity, sealed, writer: u8aToHex(decodeAddress(account.address)) };
     const { pointer, message } = this.wasm.call<{ pointer: string; message: string }>('dataPutRequest', arg);
-    await this.submit(this.api.tx.dataRegistry.store(identity, pointer, hexToU8a(sealed).length, [read === 'always' ? 'Always' : 'Member'], periods, autoRenew), account);
+    await this.submit(this.api.tx.dataRegistry.store(identity, pointer, hexToU8a(sealed).length, ['Member'], periods, autoRenew), account);
     const { request } = this.wasm.call<{ request: string }>('dataPutRequest', { ...arg, signature: await signRaw(account, message) });
     const { holders } = await this.throughAGateway(async (worker) => this.wasm.call<{ holders: number }>('dataAnswer', { answer: await post(worker, request) }));
     return { pointer, key, holders };
@@ -368,37 +382,55 @@ export class Enigma {
   async fetchData(account: Account, pointer: string, key: string): Promise<Uint8Array> {
     const reader = u8aToHex(decodeAddress(account.address));
     const { plaintext } = await this.throughAGateway(async (worker) => {
-      // Signed for this worker's node, which asks the holders: the signature serves it alone, for two minutes.
-      const arg = { pointer, reader, peer: worker.peerId, signedAt: Math.floor(Date.now() / 1000) };
+      // Signed for this worker's node, which asks the holders, and for a fresh reply key, which
+      // the worker seals the record to: the signature serves this page alone, for two minutes.
+      const reply = this.wasm.call<{ secret: string; public: string }>('replyKey');
+      const arg = { pointer, reader, peer: worker.peerId, signedAt: Math.floor(Date.now() / 1000), replyTo: reply.public };
       const { message } = this.wasm.call<{ message: string }>('dataGetRequest', arg);
       const { request } = this.wasm.call<{ request: string }>('dataGetRequest', { ...arg, signature: await signRaw(account, message) });
-      return this.wasm.call<{ plaintext: string }>('dataAnswer', { answer: await post(worker, request), pointer, key });
+      const answer = await post(worker, request);
+      return this.wasm.call<{ plaintext: string }>('dataAnswer', { answer, pointer, key, replySecret: reply.secret, member: worker.encryptionKey, message });
     });
     return hexToU8a(plaintext);
   }
 
-  /** Stops holders from serving the data: to `reader` only (the identity's other members still may), or to everyone. */
+  /** Stops holders from serving the data: to `reader` only (on top of what the read predicate
+   *  allowed so far: earlier revocations stay), or to everyone. */
   async revokeData(account: Account, pointer: string, reader?: string): Promise<void> {
-    const predicate = reader ? ['And', 'Member', 'Not', { AnyOf: [reader] }] : ['Never'];
+    let predicate: unknown[] = ['Never'];
+    if (reader) {
+      const info = (await this.api.query.dataRegistry.entries(pointer)) as any;
+      if (info.isNone) throw new EnigmaError(`no data under ${pointer}`);
+      // Prefix notation: And <what was allowed> Not AnyOf [reader].
+      predicate = ['And', ...info.unwrap().readPredicate.toJSON(), 'Not', { AnyOf: [reader] }];
+    }
     await this.submit(this.api.tx.dataRegistry.setReadPredicate(pointer, predicate), account);
   }
 
-  /** Runs `work` with the first active worker that has a gateway and answers; the chain's refusals are not retried. */
+  /** Active workers with a known gateway, in a random order (no one worker carries every page). */
+  private async gatewayWorkers(): Promise<(Member & { peerId: string })[]> {
+    const active: string[] = ((await this.api.query.workers.activeWorkers()) as any).map((a: any) => a.toString());
+    const found = [];
+    for (const address of active.filter((a) => this.gatewayOf(a))) {
+      const entry = (await this.api.query.workers.workers(address)) as any;
+      if (entry.isSome) found.push({ address, gateway: this.gatewayOf(address), encryptionKey: u8aToHex(entry.unwrap().encryptionKey), peerId: u8aToHex(entry.unwrap().peerId) });
+    }
+    return found.sort(() => Math.random() - 0.5);
+  }
+
+  /** Runs `work` through one worker's gateway after another until one succeeds. A refusal of the
+   *  reader (no permission) or a wrong data key ends it: another worker would say the same. */
   private async throughAGateway<T>(work: (worker: Member & { peerId: string }) => Promise<T>): Promise<T> {
-    const active = ((await this.api.query.workers.activeWorkers()) as any).map((a: any) => a.toString());
     const failures: string[] = [];
-    for (const address of active) {
-      const gateway = this.gatewayOf(address);
-      if (!gateway) continue;
-      const entry = ((await this.api.query.workers.workers(address)) as any).unwrap();
+    for (const worker of await this.gatewayWorkers()) {
       try {
-        return await work({ address, gateway, encryptionKey: u8aToHex(entry.encryptionKey), peerId: u8aToHex(entry.peerId) });
+        return await work(worker);
       } catch (e) {
-        if (!(e instanceof EnigmaError) || !/^(HTTP|unreachable)/.test(e.message)) throw e;
-        failures.push(`${address}: ${e.message}`);
+        if (e instanceof EnigmaError && /not permitted|may not read|refused the account|decryption failed/.test(e.message)) throw e;
+        failures.push(`${worker.address}: ${(e as Error).message}`);
       }
     }
-    throw new EnigmaError(failures.length ? `no gateway answered: ${failures.join('; ')}` : 'no active worker has a known gateway');
+    throw new EnigmaError(failures.length ? `no gateway served it: ${failures.join('; ')}` : 'no active worker has a known gateway');
   }
 
   /** Encrypts data for `owner` (an identity) under a fresh key, before it leaves the machine. */
@@ -447,6 +479,7 @@ async function post(member: Member, body: string): Promise<string> {
     method: 'POST',
     headers: { 'content-type': 'application/octet-stream' },
     body: hexToU8a(body) as Uint8Array<ArrayBuffer>,
+    signal: AbortSignal.timeout(POST_TIMEOUT_MS),
   }).catch((e: Error) => { throw new EnigmaError(`unreachable: ${member.address} at ${member.gateway}: ${e.message}`); });
   if (!response.ok) throw new EnigmaError(`HTTP ${response.status} from ${member.address}: ${await response.text()}`);
   return u8aToHex(new Uint8Array(await response.arrayBuffer()));

@@ -82,7 +82,8 @@ test('a task compiles in the page exactly as enigma-lang compiles it', { skip: !
   const page = wasm.call('compileTask', { source: readFileSync(file, 'utf8'), entry: 'richer', args: '', prices, block: 7, submitter: hex(Buffer.alloc(32)), committee: 4 });
   assert.deepEqual(page.manifest, cli);
   assert.equal(page.gas, String(cli.gas.total));
-  assert.deepEqual(page.outputs, [{ index: 0, name: 'out0', visibility: 'public' }]);
+  assert.deepEqual(page.outputs, [{ index: 0, name: 'out0', visibility: 'public', party: null }]);
+  assert.deepEqual(page.inputParties, [0, 1]);
   const salary = wasm.call('compileTask', { source: readFileSync(`${EXAMPLES}salary.enigma`, 'utf8'), entry: 'survey', prices, block: 7, submitter: hex(Buffer.alloc(32)), committee: 4 });
   assert.deepEqual(salary.outputs.map((o) => o.visibility), ['public', 'private', 'private', 'private', 'private', 'private']);
 });

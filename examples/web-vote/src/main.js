@@ -122,10 +122,11 @@ function organize() {
 }
 
 function showResult(outcome) {
-  const { counts, receipt } = readOutcome(outcome);
+  const { counts, receipt, failed } = readOutcome(outcome);
   $('tally-table').querySelector('tbody').innerHTML = counts.map((c) => `<tr><td>${c.name}</td><td>${c.votes}</td></tr>`).join('');
   $('tally-table').hidden = false;
-  $('receipt').textContent = receipt ? `Your ballot, as the committee counted it: ${receipt}. Nobody else can read it.` : 'You cast no ballot in this vote.';
+  if (failed) say('receipt', `Your ballot could not be collected: ${failed}`, true);
+  else $('receipt').textContent = receipt ? `Your ballot, as the committee counted it: ${receipt}. Nobody else can read it.` : 'You cast no ballot in this vote.';
 }
 
 start().catch((e) => say('status', `cannot start: ${e.message ?? e}`, true));

@@ -83,9 +83,10 @@ export async function countingTask(api, vote, ballot) {
   return null;
 }
 
-/** The counts per candidate, and the ballot counted for this account, if it cast one. */
+/** The counts per candidate, the ballot counted for this account if it cast one, and why a
+ *  ballot it may read could not be collected, if so. */
 export function readOutcome(outcome) {
   const counts = CANDIDATES.map((name, i) => ({ name, votes: Number(outcome.public[`out${i}`] ?? 0n) }));
   const mine = Object.values(outcome.private);
-  return { counts, receipt: mine.length ? CANDIDATES[Number(mine[0])] : null };
+  return { counts, receipt: mine.length ? CANDIDATES[Number(mine[0])] : null, failed: Object.values(outcome.errors)[0] ?? null };
 }

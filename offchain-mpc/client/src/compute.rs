@@ -370,7 +370,7 @@ pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
 	let identity = parse_h256("identity", &identity)?;
 	let chain = ctx.chain().await?;
 	let members = members_of(ctx, &chain, committee).await?;
-	committee_fits(how, members.len()).map_err(|e| format!("committee {committee}: {e}"))?;
+	committee_fits(how, committee, members.len())?;
 	let node = ClientNode::start(dht.bootstrap, 1 << 20).await.map_err(|e| e.to_string())?;
 	eprintln!("sharing {} value(s) with the {} members of committee {committee}...", values.len(), members.len());
 	let predicate: Predicate = predicate.try_into().map_err(|_| "the compute predicate is too large")?;

@@ -22,7 +22,7 @@ use crate::{
 	channel::{P2pTransport, Sessions},
 	placement::{choose_holders, Placement},
 	protocol::{possession_proof, FrameCodec, MpcFrame, RecordRequest, RecordResponse, Refusal, APP_PROTOCOL, KAD_PROTOCOL, MPC_PROTOCOL, RECORD_PROTOCOL},
-	record::{get_message, unix_now, verify, AccountId, Pointer, SignedPut, Signer, GET_VALIDITY_SECS},
+	record::{get_message, unix_now, verify, AccountId, Pointer, SignedPut, Signer, GET_VALIDITY_SECS, NO_REPLY_KEY},
 	store::{self, DataStore, PersistentStore},
 };
 use codec::{Decode, Encode};
@@ -453,6 +453,10 @@ impl DhtHandle {
 	pub async fn put(&self, put: &SignedPut) -> Result<PutReceipt, DhtError> {
 		let key = put.record.pointer();
 		check_put(&self.shared, &key, put, unix_now()).map_err(DhtError::Refused)?;
+		// What the holders would refuse costs no lookup (a worker storing for a browser).
+		if !self.shared.access.may_store(&put.writer, &key, put.record.ciphertext.len() as u64).await {
+			return Err(DhtError::Refused(Refusal::NotPermitted));
+		}
 		let started = std::time::Instant::now();
 		let closest = self.ask(|reply| Command::ClosestPeers { key, reply }).await?;
 		let found_closest = started.elapsed();
@@ -496,17 +500,30 @@ impl DhtHandle {
 		// Signed afresh each round: a get is good for `GET_VALIDITY_SECS` only.
 		self.get_with(key, || {
 			let signed_at = unix_now();
-			RecordRequest::Get { key, reader: reader.account(), signed_at, signature: reader.sign(&get_message(&key, &self.shared.local, signed_at)) }
+			let signature = reader.sign(&get_message(&key, &self.shared.local, signed_at, &NO_REPLY_KEY));
+			RecordRequest::Get { key, reader: reader.account(), signed_at, reply_to: NO_REPLY_KEY, signature }
 		})
 		.await
 	}
 
 	/// Fetches the record under `key` for a reader who signed
-	/// [`get_message`]`(key, this node, signed_at)` elsewhere (a browser, through a worker's
-	/// gateway).
-	pub async fn get_signed(&self, key: &Pointer, reader: AccountId, signed_at: u64, signature: [u8; 64]) -> Result<SignedPut, DhtError> {
+	/// [`get_message`]`(key, this node, signed_at, reply_to)` elsewhere (a browser, through a
+	/// worker's gateway; the caller seals the record to `reply_to`). The signature, its time and
+	/// the reader's permission are checked here first, so a request the holders would refuse
+	/// costs no lookup.
+	pub async fn get_signed(&self, key: &Pointer, reader: AccountId, signed_at: u64, reply_to: [u8; 32], signature: [u8; 64]) -> Result<SignedPut, DhtError> {
 		let key = *key;
-		self.get_with(key, || RecordRequest::Get { key, reader, signed_at, signature }).await
+		let now = unix_now();
+		if reply_to == NO_REPLY_KEY || !verify(&reader, &get_message(&key, &self.shared.local, signed_at, &reply_to), &signature) {
+			return Err(DhtError::Refused(Refusal::BadSignature));
+		}
+		if now.abs_diff(signed_at) > GET_VALIDITY_SECS {
+			return Err(DhtError::Refused(Refusal::Stale { signed_at, now }));
+		}
+		if !self.shared.access.may_read(&reader, &key).await {
+			return Err(DhtError::Denied);
+		}
+		self.get_with(key, || RecordRequest::Get { key, reader, signed_at, reply_to, signature }).await
 	}
 
 	async fn get_with(&self, key: Pointer, signed: impl Fn() -> RecordRequest) -> Result<SignedPut, DhtError> {
@@ -752,8 +769,8 @@ async fn accept_put(shared: &Shared, handle: &DhtHandle, key: Pointer, put: Sign
 
 /// Answers a signed get from `requester`.
 async fn serve_get(shared: &Shared, requester: &PeerId, request: RecordRequest) -> RecordResponse {
-	let RecordRequest::Get { key, reader, signed_at, signature } = request else { return RecordResponse::Refused(Refusal::Malformed) };
-	if !verify(&reader, &get_message(&key, requester, signed_at), &signature) {
+	let RecordRequest::Get { key, reader, signed_at, reply_to, signature } = request else { return RecordResponse::Refused(Refusal::Malformed) };
+	if !verify(&reader, &get_message(&key, requester, signed_at, &reply_to), &signature) {
 		return RecordResponse::Refused(Refusal::BadSignature);
 	}
 	let now = unix_now();

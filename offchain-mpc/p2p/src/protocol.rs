@@ -27,9 +27,10 @@ pub enum RecordRequest {
 	/// holder). The holder checks that the record hashes to `key`.
 	Put { key: Pointer, put: SignedPut },
 	/// Send the record under `key`; `signature` is the reader's over
-	/// [`get_message`](crate::record::get_message)`(key, requesting peer, signed_at)`, with
-	/// `signed_at` in unix seconds.
-	Get { key: Pointer, reader: AccountId, signed_at: u64, signature: [u8; 64] },
+	/// [`get_message`](crate::record::get_message)`(key, requesting peer, signed_at, reply_to)`,
+	/// with `signed_at` in unix seconds and `reply_to` the key the requesting peer seals the record
+	/// to on its way to the reader (all zero: the requesting peer is the reader's own node).
+	Get { key: Pointer, reader: AccountId, signed_at: u64, reply_to: [u8; 32], signature: [u8; 64] },
 	/// Prove that you hold `key`: answer with [`possession_proof`]`(nonce, record)`. The prober,
 	/// a holder itself, checks it against its own copy, so a peer that merely claims to hold the
 	/// record (a Sybil keeping repair from restoring k copies) is not counted. The fresh nonce

@@ -156,12 +156,12 @@ async fn reads_follow_the_permission_check_and_bad_records_are_refused() {
 	net.acl.revoke_read(reader.account(), key);
 	assert!(matches!(net.node(11).get(&key, &reader).await, Err(DhtError::Denied)));
 
-	// A writer without the Store permission is refused by every holder.
+	// A writer without the Store permission is refused: by the node it asks (which checks before
+	// any lookup, as a worker storing for a browser does), and by every holder.
 	let unknown = SignedPut::new(record(1, "spam"), &stranger);
-	match net.node(3).put(&unknown).await {
-		Err(DhtError::NotStored(reasons)) => assert!(reasons.contains("permission"), "{reasons}"),
-		other => panic!("expected NotStored, got {other:?}"),
-	}
+	assert!(matches!(net.node(3).put(&unknown).await, Err(DhtError::Refused(Refusal::NotPermitted))));
+	let holder_says = net.node(8).request(net.node(7).peer_id(), &RecordRequest::Put { key: unknown.record.pointer(), put: unknown.clone() }).await.unwrap();
+	assert_eq!(holder_says, RecordResponse::Refused(Refusal::NotPermitted));
 
 	// Raw requests to one node: each refused with its reason, and nothing stored.
 	let target = net.node(7).peer_id();
@@ -194,7 +194,8 @@ async fn reads_follow_the_permission_check_and_bad_records_are_refused() {
 		key,
 		reader: reader.account(),
 		signed_at,
-		signature: reader.sign(&enigma_p2p::record::get_message(&key, peer, signed_at)),
+		reply_to: enigma_p2p::record::NO_REPLY_KEY,
+		signature: reader.sign(&enigma_p2p::record::get_message(&key, peer, signed_at, &enigma_p2p::record::NO_REPLY_KEY)),
 	};
 	let now = enigma_p2p::record::unix_now();
 	assert_eq!(asker.request(target, &get_signed(&target, now)).await.unwrap(), RecordResponse::Refused(Refusal::BadSignature));

@@ -42,15 +42,15 @@ pub fn fits(value: u128, kind: ValueKind) -> bool {
 	}
 }
 
-/// Whether a committee of `n` can hold a value dealt `how`: degree-t shares need 2t + 1 >= 3
-/// members (with t = 0 a member would hold the value in the clear; the chain may ask for more),
-/// degree n − 1 ones two.
-pub fn committee_fits(how: How, n: usize) -> Result<(), String> {
+/// Whether `committee` (by id) of `n` members can hold a value dealt `how`: degree-t shares need
+/// 2t + 1 >= 3 members (with t = 0 a member would hold the value in the clear; the chain may ask
+/// for more), degree n − 1 ones two.
+pub fn committee_fits(how: How, committee: u32, n: usize) -> Result<(), String> {
 	match how {
-		How::DishonestMajority if n < 2 => Err(format!("the committee has {n} member(s): a value shared with one member is in the clear")),
+		How::DishonestMajority if n < 2 => Err(format!("committee {committee} has {n} member(s): a value shared with one member is in the clear")),
 		How::DishonestMajority => Ok(()),
 		_ if n < 3 => Err(format!(
-			"the committee has {n} members: an honest majority needs at least 3 (with t = 0 a member would hold the value in the clear); share it for a dishonest majority, or with a larger committee"
+			"committee {committee} has {n} members: an honest majority needs at least 3 (with t = 0 a member would hold the value in the clear); share it for a dishonest majority, or with a larger committee"
 		)),
 		_ => Ok(()),
 	}
@@ -60,7 +60,7 @@ pub fn committee_fits(how: How, n: usize) -> Result<(), String> {
 /// dealing, each member's share sealed to that member's key.
 pub fn deal_one(value: u128, identity: H256, committee: u32, keys: &[[u8; 32]], kind: ValueKind, how: How) -> Result<Vec<ShareDelivery>, String> {
 	let n = keys.len();
-	committee_fits(how, n)?;
+	committee_fits(how, committee, n)?;
 	if !matches!(how, How::Lie(_)) && !fits(value, kind) {
 		return Err(format!("{value} is not a {kind:?}"));
 	}

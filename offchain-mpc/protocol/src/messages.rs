@@ -153,11 +153,12 @@ pub enum WorkerRequest {
 	#[codec(index = 8)]
 	DataPut(Vec<u8>),
 	/// Fetch the record under `key` through this worker for `reader`, who signed
-	/// [`crate::records::get_message`]`(key, this worker's peer id, signed_at)`: the holders check
-	/// the reader's Read permission, and the signature serves this worker only, for a couple of
-	/// minutes. Answered by [`WorkerResponse::Data`].
+	/// [`crate::records::get_message`]`(key, this worker's peer id, signed_at, reply_to)`: the
+	/// holders check the reader's Read permission, the signature serves this worker only, for a
+	/// couple of minutes, and the answer is [`WorkerResponse::Data`] sealed to `reply_to` (as
+	/// [`seal_answer`] seals shares), so a replayed request gets nothing anyone else can open.
 	#[codec(index = 9)]
-	DataGet { key: [u8; 32], reader: AccountId, signed_at: u64, signature: [u8; 64] },
+	DataGet { key: [u8; 32], reader: AccountId, signed_at: u64, reply_to: [u8; 32], signature: [u8; 64] },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
@@ -183,7 +184,7 @@ pub enum WorkerResponse {
 	/// A record stored: on how many holders.
 	Stored { holders: u32 },
 	/// A record found: the encoded [`crate::records::SignedPut`] (its ciphertext, which only the
-	/// data key opens).
+	/// data key opens); it travels [`WorkerResponse::Sealed`].
 	Data(Vec<u8>),
 }
 
@@ -195,9 +196,10 @@ pub fn seal_answer(member: &x25519_dalek::StaticSecret, reply_to: &[u8; 32], sig
 }
 
 /// What a requester reads in the answer of the member whose registered x25519 key is `member`:
-/// a [`WorkerResponse::Sealed`] share that member sealed to the reply key, or its refusal. Any
-/// other answer is an error: a share that is not sealed by the member could come from anyone on
-/// the way.
+/// a [`WorkerResponse::Sealed`] share (or record) that member sealed to the reply key, or its
+/// refusal. Any other answer is an error: a share that is not sealed by the member could come
+/// from anyone on the way. (The requester, who holds the reply key, could make such an answer
+/// itself: a share named false stays the requester's business, never evidence against a member.)
 pub fn open_answer(reply_secret: &[u8; 32], member: &[u8; 32], signed_message: &[u8], answer: WorkerResponse) -> Result<WorkerResponse, String> {
 	let sealed = match answer {
 		WorkerResponse::Sealed(sealed) => sealed,
@@ -207,7 +209,7 @@ pub fn open_answer(reply_secret: &[u8; 32], member: &[u8; 32], signed_message: &
 	let secret = x25519_dalek::StaticSecret::from(*reply_secret);
 	let plain = crate::sealed::open_from(&secret, member, signed_message, &sealed).ok_or("an answer not sealed by this member to the reply key")?;
 	match WorkerResponse::decode(&mut &plain[..]) {
-		Ok(share @ (WorkerResponse::OutputShare(_) | WorkerResponse::DealtShare { .. })) => Ok(share),
+		Ok(share @ (WorkerResponse::OutputShare(_) | WorkerResponse::DealtShare { .. } | WorkerResponse::Data(_))) => Ok(share),
 		_ => Err("a malformed sealed answer".into()),
 	}
 }

@@ -22,7 +22,7 @@ pub type Pointer = [u8; 32];
 
 const SIGNING_CONTEXT: &[u8] = b"substrate";
 const PUT_DOMAIN: &[u8] = b"enigma/dht/put/v1";
-const GET_DOMAIN: &[u8] = b"enigma/dht/get/v2";
+const GET_DOMAIN: &[u8] = b"enigma/dht/get/v3";
 
 /// `blake2_256(owner ‖ ciphertext)`, the chain's data pointer of a record.
 pub fn pointer(owner: &AccountId, ciphertext: &[u8]) -> Pointer {
@@ -89,13 +89,19 @@ impl SignedPut {
 pub const GET_VALIDITY_SECS: u64 = 120;
 
 /// What a reader signs to fetch a record: the pointer, the libp2p peer it asks from (its peer id's
-/// bytes), and when it signed (unix seconds). Binding the requesting peer means a holder cannot
-/// replay the request to another holder: the receiving node compares it with the peer id the
-/// Noise handshake authenticated. The time keeps it from serving later ([`GET_VALIDITY_SECS`]).
-/// A browser, which reaches the DHT through a worker's gateway, names that worker.
-pub fn get_message(key: &Pointer, requester_peer: &[u8], signed_at: u64) -> Vec<u8> {
-	(GET_DOMAIN, key, requester_peer, signed_at).encode()
+/// bytes), when it signed (unix seconds), and where the record goes on from that peer. Binding the
+/// requesting peer means a holder cannot replay the request to another holder: the receiving node
+/// compares it with the peer id the Noise handshake authenticated. The time keeps it from serving
+/// later ([`GET_VALIDITY_SECS`]). A reader that asks from its own node names no reply key
+/// ([`NO_REPLY_KEY`]); a browser, which reaches the DHT through a worker's gateway, names that
+/// worker and the x25519 key the worker must seal the record to, so that the worker serves the
+/// signature's holder only, whoever replays it.
+pub fn get_message(key: &Pointer, requester_peer: &[u8], signed_at: u64, reply_to: &[u8; 32]) -> Vec<u8> {
+	(GET_DOMAIN, key, requester_peer, signed_at, reply_to).encode()
 }
+
+/// The reply key of a get answered on the requesting peer's own connection.
+pub const NO_REPLY_KEY: [u8; 32] = [0; 32];
 
 /// What a writer signs to store a record: its pointer and expiry.
 pub fn put_message(key: &Pointer, expires_at: u64) -> Vec<u8> {
@@ -165,10 +171,11 @@ mod tests {
 	#[test]
 	fn a_wallet_wrapped_signature_verifies_and_nothing_else_does() {
 		let bob = Signer::from_seed(&[2; 32]);
-		let message = get_message(&[3; 32], b"peer", 1_000);
+		let message = get_message(&[3; 32], b"peer", 1_000, &[4; 32]);
 		assert!(verify(&bob.account(), &message, &bob.sign(&crate::messages::wallet_wrapped(&message))));
 		assert!(!verify(&bob.account(), &message, &bob.sign(&[b"<Bytes>".as_slice(), &message].concat())));
-		assert!(!verify(&bob.account(), &get_message(&[3; 32], b"peer", 1_001), &bob.sign(&message)));
+		assert!(!verify(&bob.account(), &get_message(&[3; 32], b"peer", 1_001, &[4; 32]), &bob.sign(&message)));
+		assert!(!verify(&bob.account(), &get_message(&[3; 32], b"peer", 1_000, &[5; 32]), &bob.sign(&message)), "another reply key");
 	}
 
 	#[test]

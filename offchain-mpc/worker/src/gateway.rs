@@ -24,7 +24,9 @@ use std::{
 pub const MAX_BODY: usize = 8 << 20;
 /// Connections served at once; more wait in the listen backlog until a slot is free.
 const MAX_CONNECTIONS: usize = 32;
-/// Connections from one IP address at once; more are closed at once.
+/// Connections from one IP address (one IPv6 /64, which one host usually has whole) at once;
+/// more are closed at once. Behind a reverse proxy every client has the proxy's address: give
+/// the proxy its own limits.
 const MAX_PER_ADDRESS: usize = 8;
 /// Time to send a request's headers.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
@@ -49,7 +51,7 @@ pub async fn serve(address: SocketAddr, service: Arc<WorkerService>) -> std::io:
 				continue;
 			},
 		};
-		let Some(address_slot) = AddressSlot::take(&per_address, peer.ip()) else {
+		let Some(address_slot) = AddressSlot::take(&per_address, network_of(peer.ip())) else {
 			tracing::debug!(target: "worker", "gateway: {} has {MAX_PER_ADDRESS} connections open already", peer.ip());
 			continue;
 		};
@@ -65,6 +67,15 @@ pub async fn serve(address: SocketAddr, service: Arc<WorkerService>) -> std::io:
 			}
 			drop((slot, address_slot));
 		});
+	}
+}
+
+/// The address a connection counts against: an IPv4 address, or an IPv6 address's /64.
+fn network_of(ip: IpAddr) -> IpAddr {
+	match ip {
+		IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => IpAddr::V6((u128::from(v6) & !((1u128 << 64) - 1)).into()),
+		IpAddr::V6(v6) => IpAddr::V4(v6.to_ipv4_mapped().expect("mapped")),
+		v4 => v4,
 	}
 }
 
@@ -140,5 +151,14 @@ mod tests {
 		let again = AddressSlot::take(&table, a);
 		assert!(again.is_some(), "a closed connection frees its slot");
 		assert!(AddressSlot::take(&table, a).is_none(), "and only one");
+	}
+
+	#[test]
+	fn an_ipv6_host_counts_as_its_64() {
+		let one: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+		let other_in_same_64: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
+		assert_eq!(network_of(one), network_of(other_in_same_64));
+		assert_ne!(network_of(one), network_of("2001:db8:1:3::1".parse().unwrap()));
+		assert_eq!(network_of("::ffff:10.0.0.1".parse().unwrap()), network_of("10.0.0.1".parse().unwrap()));
 	}
 }

@@ -53,7 +53,11 @@ impl WorkerService {
 				answer.and_then(|answer| seal_answer(&self.0.keys.encryption, &reply_to, &message, &answer))
 			},
 			Some(WorkerRequest::DataPut(put)) => self.data_put(&put).await,
-			Some(WorkerRequest::DataGet { key, reader, signed_at, signature }) => self.data_get(key, reader, signed_at, signature).await,
+			Some(WorkerRequest::DataGet { key, reader, signed_at, reply_to, signature }) => {
+				let message = enigma_protocol::records::get_message(&key, &self.0.keys.peer_id().to_bytes(), signed_at, &reply_to);
+				let answer = self.data_get(key, reader, signed_at, reply_to, signature).await;
+				answer.and_then(|answer| seal_answer(&self.0.keys.encryption, &reply_to, &message, &answer))
+			},
 			Some(WorkerRequest::Ping) => Ok(WorkerResponse::Accepted),
 			Some(WorkerRequest::Blame { task }) => Ok(WorkerResponse::Blamed(self.0.blamed(&task).into_iter().map(|m| m as u32).collect())),
 			None => Err("malformed request".to_string()),
@@ -242,10 +246,11 @@ impl WorkerService {
 		Ok(WorkerResponse::Stored { holders: receipt.holders.len() as u32 })
 	}
 
-	/// Fetches a record for a reader who signed the get for this worker's peer.
-	async fn data_get(&self, key: [u8; 32], reader: [u8; 32], signed_at: u64, signature: [u8; 64]) -> Result<WorkerResponse, String> {
+	/// Fetches a record for a reader who signed the get for this worker's peer (the caller seals
+	/// it to the reader's reply key).
+	async fn data_get(&self, key: [u8; 32], reader: [u8; 32], signed_at: u64, reply_to: [u8; 32], signature: [u8; 64]) -> Result<WorkerResponse, String> {
 		let dht = self.0.dht.get().ok_or("the DHT is not running")?;
-		let put = dht.get_signed(&key, reader, signed_at, signature).await.map_err(|e| e.to_string())?;
+		let put = dht.get_signed(&key, reader, signed_at, reply_to, signature).await.map_err(|e| e.to_string())?;
 		Ok(WorkerResponse::Data(put.encode()))
 	}
 }

@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { hexToU8a, u8aToHex } from '@polkadot/util';
 import { Node, freePort, tempDir } from '../lib/node.js';
 import { submit } from '../lib/tx.js';
 import { run, startWorkers, CLIENT_BIN } from '../lib/process.js';
@@ -167,6 +168,37 @@ test('data: the page and the CLI read each other\'s records; revocation holds', 
   // Revoked for everyone: not even the owner is served.
   await sdk.revokeData(owner.pair, stored.pointer);
   await assert.rejects(sdk.fetchData(owner.pair, stored.pointer, stored.key), /not permitted|may not read/);
+
+  // Revoking one reader keeps the earlier revocations: two readers, revoked one after the other.
+  const [reader1, reader2] = [users[1].pair, eve];
+  const { identity } = await sdk.createIdentity(owner.pair, [{ address: reader1.address, permissions: ['Read'] }, { address: reader2.address, permissions: ['Read'] }]);
+  await sdk.approveIdentity(reader1, identity);
+  assert.equal(await sdk.approveIdentity(reader2, identity), true);
+  const shared = await sdk.storeData(owner.pair, { identity, data: enc(fromPage) });
+  for (const reader of [owner.pair, reader1, reader2]) assert.equal(dec(await sdk.fetchData(reader, shared.pointer, shared.key)), fromPage);
+  await sdk.revokeData(owner.pair, shared.pointer, reader1.address);
+  await assert.rejects(sdk.fetchData(reader1, shared.pointer, shared.key), /not permitted|may not read/);
+  assert.equal(dec(await sdk.fetchData(reader2, shared.pointer, shared.key)), fromPage);
+  await sdk.revokeData(owner.pair, shared.pointer, reader2.address);
+  await assert.rejects(sdk.fetchData(reader2, shared.pointer, shared.key), /not permitted|may not read/);
+  await assert.rejects(sdk.fetchData(reader1, shared.pointer, shared.key), /not permitted|may not read/, 'the first revocation holds');
+  assert.equal(dec(await sdk.fetchData(owner.pair, shared.pointer, shared.key)), fromPage);
+
+  // A get replayed by someone who saw it (the request travels over plain HTTP) brings back only
+  // what the reader's reply key opens.
+  const worker = (await sdk.members(committee))[0];
+  const peer = u8aToHex((await api.query.workers.workers(worker.address)).unwrap().peerId);
+  const reply = sdk.wasm.call('replyKey');
+  const arg = { pointer: put.pointer, reader: u8aToHex(owner.pair.publicKey), peer, signedAt: Math.floor(Date.now() / 1000), replyTo: reply.public };
+  const { message } = sdk.wasm.call('dataGetRequest', arg);
+  const { request } = sdk.wasm.call('dataGetRequest', { ...arg, signature: u8aToHex(owner.pair.sign(hexToU8a(message))) });
+  const replayed = Buffer.from(await (await fetch(`${worker.gateway}/app`, { method: 'POST', body: hexToU8a(request) })).arrayBuffer());
+  assert.equal(replayed[0], 0x06, 'WorkerResponse::Sealed');
+  const thief = sdk.wasm.call('replyKey');
+  assert.throws(() => sdk.wasm.call('dataAnswer', { answer: u8aToHex(replayed), pointer: put.pointer, key: put.key, replySecret: thief.secret, member: worker.encryptionKey, message }),
+    /not sealed by this member to the reply key/);
+  const opened = sdk.wasm.call('dataAnswer', { answer: u8aToHex(replayed), pointer: put.pointer, key: put.key, replySecret: reply.secret, member: worker.encryptionKey, message });
+  assert.equal(dec(hexToU8a(opened.plaintext)), fromCli);
 });
 
 test('the SDK README\'s ten lines run as written', async () => {

@@ -10,7 +10,7 @@ use enigma_protocol::{
 	ValueKind, H256,
 };
 use enigma_lang::{
-	manifest::{OutputTarget, Prices, Security},
+	manifest::{InputSource, OutputTarget, Prices, Security},
 	ChainFacts, PublicArg,
 };
 use enigma_mpc::circuit::Recipient;
@@ -46,9 +46,10 @@ pub fn dispatch(method: &str, arg: &Value) -> Answer {
 		},
 		"dataPutRequest" => data_put_request(arg),
 		"dataGetRequest" => {
-			let (key, reader, peer, signed_at) = (bytes32(arg, "pointer")?, bytes32(arg, "reader")?, bytes(arg, "peer")?, decimal(field(arg, "signedAt")?, "signedAt")? as u64);
-			let message = records::get_message(&key, &peer, signed_at);
-			signed(arg, message, |signature| WorkerRequest::DataGet { key, reader, signed_at, signature })
+			let (key, reader, peer, reply_to) = (bytes32(arg, "pointer")?, bytes32(arg, "reader")?, bytes(arg, "peer")?, bytes32(arg, "replyTo")?);
+			let signed_at = decimal(field(arg, "signedAt")?, "signedAt")? as u64;
+			let message = records::get_message(&key, &peer, signed_at, &reply_to);
+			signed(arg, message, |signature| WorkerRequest::DataGet { key, reader, signed_at, reply_to, signature })
 		},
 		"dataAnswer" => data_answer(arg),
 		_ => Err(format!("no method `{method}`")),
@@ -169,18 +170,31 @@ fn compile_task(arg: &Value) -> Answer {
 		.zip(&compiled.manifest.outputs)
 		.enumerate()
 		.map(|(index, (output, slot))| {
-			let visibility = match (&output.to, &slot.target) {
-				(_, OutputTarget::Ledger(_) | OutputTarget::Secret { .. }) => "kept",
-				(Recipient::Everyone, _) => "public",
-				(Recipient::Party(_), _) => "private",
+			let (visibility, party) = match (&output.to, &slot.target) {
+				(_, OutputTarget::Ledger(_) | OutputTarget::Secret { .. }) => ("kept", None),
+				(Recipient::Everyone, _) => ("public", None),
+				(Recipient::Party(p), _) => ("private", Some(*p)),
 			};
-			json!({ "index": index, "name": output.name, "visibility": visibility })
+			json!({ "index": index, "name": output.name, "visibility": visibility, "party": party })
+		})
+		.collect();
+	// Whose each of the task's inputs is (its secrets, in order: ledger values are no input), as
+	// the members read them: the owner of a party's inputs is who may read that party's outputs.
+	let input_parties: Vec<usize> = compiled
+		.manifest
+		.inputs
+		.iter()
+		.filter_map(|slot| match slot.source {
+			InputSource::Party(p) => Some(p),
+			InputSource::Secret(_) | InputSource::Data(_) => Some(0),
+			InputSource::Ledger { .. } => None,
 		})
 		.collect();
 	Ok(json!({
 		"gas": compiled.manifest.gas.map_or(0, |g| g.total).to_string(),
 		"spdz": compiled.manifest.security == Security::DishonestMajority,
 		"outputs": outputs,
+		"inputParties": input_parties,
 		"manifest": serde_json::to_value(&compiled.manifest).map_err(|e| e.to_string())?,
 	}))
 }
@@ -212,10 +226,17 @@ fn data_put_request(arg: &Value) -> Answer {
 	Ok(answer)
 }
 
-/// A member's answer to `DataPut` (how many hold the record) or `DataGet` (the record, checked
+/// A worker's answer to `DataPut` (how many hold the record) or `DataGet` (the record, sealed by
+/// the worker (`member`, its x25519 key) to the reply key of the signed `message`, checked
 /// against its `pointer` and its writer's signature, then opened with the data `key`).
 fn data_answer(arg: &Value) -> Answer {
-	match WorkerResponse::decode(&mut &bytes(arg, "answer")?[..]) {
+	let answer = WorkerResponse::decode(&mut &bytes(arg, "answer")?[..]).map_err(|e| format!("a malformed answer: {e}"));
+	let answer = match (answer, arg.get("replySecret")) {
+		(Ok(answer @ WorkerResponse::Sealed(_)), Some(_)) => open_answer(&bytes32(arg, "replySecret")?, &bytes32(arg, "member")?, &bytes(arg, "message")?, answer),
+		(Ok(WorkerResponse::Data(_)), _) => Err("a record that is not sealed to the reply key".to_string()),
+		(answer, _) => answer,
+	};
+	match answer {
 		Ok(WorkerResponse::Stored { holders }) => Ok(json!({ "holders": holders })),
 		Ok(WorkerResponse::Data(put)) => {
 			let put = records::SignedPut::decode(&mut &put[..]).map_err(|e| format!("a malformed record: {e}"))?;
@@ -227,7 +248,7 @@ fn data_answer(arg: &Value) -> Answer {
 		},
 		Ok(WorkerResponse::Refused(reason)) => Err(reason),
 		Ok(other) => Err(format!("an unexpected {} answer", other.kind())),
-		Err(e) => Err(format!("a malformed answer: {e}")),
+		Err(e) => Err(e),
 	}
 }
 

@@ -15,8 +15,8 @@
 //! | `compileTask` | source, entry, args, prices, block, submitter, committee | gas, outputs (public, private or kept), manifest |
 //! | `sealData` / `openData` | owner, plaintext / key, sealed | client-side data encryption |
 //! | `dataPutRequest` | owner, sealed, writer [, signature] | the pointer, the message to sign; with the signature, the request body |
-//! | `dataGetRequest` | pointer, reader, peer, signedAt [, signature] | as `outputRequest` (the get serves the worker `peer` names) |
-//! | `dataAnswer` | answer [, pointer, key] | holders of a stored record, or a fetched record checked and opened |
+//! | `dataGetRequest` | pointer, reader, peer, signedAt, replyTo [, signature] | as `outputRequest` (the get serves the worker `peer` names, for the reply key) |
+//! | `dataAnswer` | answer [, pointer, key, replySecret, member, message] | holders of a stored record, or a fetched record unsealed, checked and opened |
 
 mod api;
 
