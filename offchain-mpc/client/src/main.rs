@@ -16,6 +16,7 @@ mod progress;
 mod signing;
 
 use clap::{Args, Parser, Subcommand};
+use codec::Decode;
 use enigma_chain::{
 	placement::{active_workers, ChainPlacement},
 	Chain, Events,
@@ -174,7 +175,8 @@ enum DataCommand {
 		#[command(flatten)]
 		dht: Dht,
 	},
-	/// Stop serving the data: to one reader (--reader) or to everyone.
+	/// Stop serving the data: to one reader (--reader), on top of the earlier revocations, or to
+	/// everyone.
 	Revoke {
 		pointer: String,
 		#[arg(long)]
@@ -387,16 +389,32 @@ async fn data(ctx: &Ctx, command: DataCommand) -> Result<(), String> {
 		DataCommand::Revoke { pointer, reader, signing } => {
 			let (pair, _) = signer(&signing)?;
 			let pointer = parse_h256("pointer", &pointer)?;
-			// Prefix notation: members of the identity, except this reader; or nobody.
+			let chain = ctx.chain().await?;
+			// Prefix notation: what the predicate allowed so far, except this reader (so that a
+			// reader revoked before stays revoked); or nobody.
 			let nodes = match &reader {
-				Some(reader) => vec![Node::And, Node::Member, Node::Not, Node::AnyOf(vec![parse_account(reader)?].try_into().expect("one key"))],
+				Some(reader) => {
+					// Proven, like every record the client acts on: a node that lied about the
+					// predicate could have earlier readers let back in.
+					let key = pallet_data_registry::Entries::<Runtime>::hashed_key_for(pointer);
+					let entry = match ctx.trusted_head(&chain).await? {
+						Some(header) => chain.read_proven(header, vec![key]).await.map_err(|e| e.to_string())?.pop().flatten(),
+						None => chain.storage_raw(key, None).await.map_err(|e| e.to_string())?,
+					};
+					let entry = entry.ok_or_else(|| format!("no data under {pointer:?}"))?;
+					let entry = pallet_data_registry::EntryOf::<Runtime>::decode(&mut &entry[..]).map_err(|e| format!("data {pointer:?}: {e}"))?;
+					let mut nodes = vec![Node::And];
+					nodes.extend(entry.read_predicate.into_inner());
+					nodes.extend([Node::Not, Node::AnyOf(vec![parse_account(reader)?].try_into().expect("one key"))]);
+					nodes
+				},
 				None => vec![Node::Never],
 			};
 			let call = RuntimeCall::DataRegistry(pallet_data_registry::Call::set_read_predicate {
 				pointer,
-				read_predicate: nodes.try_into().map_err(|_| "predicate too large")?,
+				read_predicate: nodes.try_into().map_err(|_| "the read predicate would grow too large: revoke everyone, or store the data again for fewer readers")?,
 			});
-			ctx.chain().await?.submit(&pair, call).await.map_err(|e| e.to_string())?;
+			chain.submit(&pair, call).await.map_err(|e| e.to_string())?;
 			eprintln!("revoked: holders refuse {} from now on", reader.as_deref().unwrap_or("every reader"));
 		}
 	}
