@@ -231,6 +231,22 @@ impl Circuit {
 				_ => {},
 			}
 		}
+		// Each input exactly once: two gates for one input could declare two widths (the range
+		// check would prove one, a comparison read the other), and an index with no gate would be
+		// shared but never checked or used.
+		let mut seen: Vec<Vec<bool>> = self.inputs_per_party.iter().map(|k| vec![false; *k]).collect();
+		for (i, op) in self.gates.iter().enumerate() {
+			if let Op::Input { owner, index, .. } = *op {
+				match seen.get_mut(owner).and_then(|s| s.get_mut(index)) {
+					Some(slot) if !*slot => *slot = true,
+					Some(_) => return Err(MpcError::InvalidCircuit(format!("gate {i}: input {index} of party {owner} has a gate already"))),
+					None => return Err(MpcError::InvalidCircuit(format!("gate {i}: input {index} of party {owner} is not among its inputs"))),
+				}
+			}
+		}
+		if let Some((owner, index)) = seen.iter().enumerate().find_map(|(p, s)| s.iter().position(|x| !x).map(|k| (p, k))) {
+			return Err(MpcError::InvalidCircuit(format!("input {index} of party {owner} has no gate")));
+		}
 		for o in &self.outputs {
 			if o.wire >= self.gates.len() {
 				return Err(MpcError::InvalidCircuit(format!("output {} names undefined wire {}", o.name, o.wire)));
@@ -787,4 +803,32 @@ fn evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>], in
 	}
 
 	Ok(wires)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	/// Two gates for one input could declare two widths (the range check proving one while a
+	/// comparison reads the other); an input index without a gate would be shared and never
+	/// checked. Both are refused by name.
+	#[test]
+	fn every_input_has_exactly_one_gate() {
+		let mut c = Circuit::new(2);
+		let a = c.typed_input(0, Some(8));
+		c.push(Op::Input { owner: 0, index: 0, bits: Some(64) });
+		c.output("a", a, Recipient::Everyone);
+		assert!(matches!(c.validate(), Err(MpcError::InvalidCircuit(why)) if why.contains("input 0 of party 0 has a gate already")));
+
+		let mut c = Circuit::new(2);
+		let b = c.push(Op::Input { owner: 1, index: 2, bits: None });
+		c.output("b", b, Recipient::Everyone);
+		assert!(matches!(c.validate(), Err(MpcError::InvalidCircuit(why)) if why.contains("input 0 of party 1 has no gate")));
+
+		let mut c = Circuit::new(2);
+		let (a, b) = (c.typed_input(0, Some(8)), c.typed_input(1, None));
+		let s = c.push(Op::Add(a, b));
+		c.output("s", s, Recipient::Everyone);
+		assert_eq!(c.validate(), Ok(()));
+	}
 }

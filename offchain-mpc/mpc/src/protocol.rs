@@ -25,6 +25,34 @@ impl<F> HeldInput<F> {
 	}
 }
 
+impl<F: MpcField> HeldInput<F> {
+	/// The input as a `bits`-bit slot takes it: an integer shared with fewer bits gets zero bits
+	/// on top (its value is below 2^brought, so its high bits are 0). Every member's share of
+	/// 0 is 0 under any linear sharing, and so is its tag k·0 under the client's MAC, so the
+	/// range check and the MAC check run on the widened input as they would on one dealt wide.
+	/// An input that brought no bits is returned as it is; one with more bits than the slot is
+	/// refused (its range would not be proven).
+	pub fn widened(mut self, bits: u32) -> Result<Self> {
+		let (brought, wanted) = (self.bits.len(), bits as usize);
+		if brought == 0 || brought == wanted {
+			return Ok(self);
+		}
+		if brought > wanted {
+			return Err(MpcError::InvalidCircuit(format!("an input with {brought} bits does not fit a {bits}-bit slot")));
+		}
+		self.bits.resize(wanted, F::zero());
+		if let Some(mac) = &mut self.mac {
+			// The tags are the bits' then the key's: the new bits' zero tags go before the key's.
+			let Some(key_tag) = mac.tags.pop() else {
+				return Err(MpcError::InvalidParameters("an input's client MAC has no tags".into()));
+			};
+			mac.tags.resize(wanted, F::zero());
+			mac.tags.push(key_tag);
+		}
+		Ok(self)
+	}
+}
+
 /// An information-theoretic MAC the owner deals along with an input it shares for a dishonest
 /// majority: a random key k, k·e for each element e it dealt (the bits, or the value of an
 /// input without bits) and k·k, all shared with degree n − 1 like the input. A member that

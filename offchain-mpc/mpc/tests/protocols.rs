@@ -437,6 +437,56 @@ fn an_out_of_range_held_input_is_named_before_it_is_used() {
 	}
 }
 
+/// Issue #17: a client's u16 fills a 64-bit slot: the worker widens its bits with zero shares
+/// ([`HeldInput::widened`]), the range check proves the widened bits and the comparison runs on
+/// them. Before, the chain and the worker accepted the secret and the run refused it, so every
+/// member aborted the task.
+#[test]
+fn a_narrower_held_integer_fills_a_wider_slot() {
+	use enigma_mpc::{
+		circuit::{execute_held, HeldInput, HeldOutput},
+		shamir::Shamir,
+	};
+	let mut c = Circuit::new(2);
+	let (a, b) = (c.typed_input(0, Some(64)), c.typed_input(1, Some(64)));
+	for (k, op) in [Op::Lt { a, b, bits: 64 }, Op::Lt { a: b, b: a, bits: 64 }, Op::Eq { a, b, bits: 64 }].into_iter().enumerate() {
+		let w = c.push(op);
+		c.output(&format!("c{k}"), w, Recipient::Everyone);
+	}
+	let scheme = Shamir::<Fr>::new(4, 1).unwrap();
+	let share = |value: u128, width: u32| -> Vec<HeldInput<Fr>> {
+		let mut rng = rand::thread_rng();
+		let v = scheme.share(Fr::from(value), 1, &mut rng);
+		let bits: Vec<Vec<Fr>> = (0..width).map(|i| scheme.share(Fr::from(((value >> i) & 1) as u64), 1, &mut rng)).collect();
+		(0..4).map(|m| HeldInput { value: v[m], bits: bits.iter().map(|b| b[m]).collect(), mac: None }).collect()
+	};
+	let run = |x: Vec<HeldInput<Fr>>, y: Vec<HeldInput<Fr>>| {
+		let circuit = c.clone();
+		run_parties(4, move |member, transport| {
+			let mut mpc = Malicious::<Fr, _>::new(transport, 1).unwrap();
+			execute_held(&mut mpc, &circuit, &[vec![x[member].clone()], vec![y[member].clone()]])
+		})
+	};
+	// As brought: 16 bits for a 64-bit slot is refused by name.
+	for outcome in run(share(65_535, 16), share(1 << 40, 64)) {
+		assert!(matches!(outcome.unwrap_err(), MpcError::InvalidCircuit(why) if why.contains("16 bits for a Some(64)-bit slot")));
+	}
+	let widened = |h: Vec<HeldInput<Fr>>| -> Vec<HeldInput<Fr>> { h.into_iter().map(|i| i.widened(64).unwrap()).collect() };
+	for (x, y) in [(65_535u128, 1u128 << 40), (65_535, 65_535), (7, 3)] {
+		for outcome in run(widened(share(x, 16)), share(y, 64)) {
+			let got: Vec<HeldOutput<Fr>> = outcome.unwrap().into_iter().map(|(_, v)| v).collect();
+			let want: Vec<HeldOutput<Fr>> = [x < y, y < x, x == y].into_iter().map(|b| HeldOutput::Public(Fr::from(b as u64))).collect();
+			assert_eq!(got, want, "{x} vs {y}");
+		}
+	}
+	// Widening keeps the range check honest: bits that do not make up the value still fail.
+	let mut lying = share(1 << 20, 16);
+	lying.iter_mut().for_each(|i| *i = i.clone().widened(64).unwrap());
+	for outcome in run(lying, share(7, 64)) {
+		assert_eq!(outcome.unwrap_err(), MpcError::InputOutOfRange { owner: 0, index: 0 });
+	}
+}
+
 /// The same check with live inputs: a party that supplies a value its declared type cannot hold
 /// is named, whatever bits it sends along.
 #[test]

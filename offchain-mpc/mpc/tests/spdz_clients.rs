@@ -120,6 +120,35 @@ fn the_same_on_dealer_free_preprocessing() {
 	assert_eq!(reconstruct_output(&collect(&results, 2)), Ok(Fr::from(A + B)));
 }
 
+/// Issue #17: an owner's u16 dealt for a dishonest majority fills a u32 slot: its bits widened
+/// with zeros (and zero tags) pass the range and MAC checks and compare exactly; a member that
+/// sets a widened bit to anything but its share of 0 is caught by the MAC check.
+#[test]
+fn a_narrower_integer_fills_a_wider_slot_and_its_zero_bits_are_checked() {
+	let mut rng = ChaCha20Rng::seed_from_u64(8);
+	let n = 3;
+	let narrow = committed_input::deal_tagged(40_000, Some(16), n, &mut rng).unwrap();
+	let mut held = deal(n, &mut rng);
+	for member in 0..n {
+		let a = committed_input::held_tagged(Some(16), &narrow.shares[member]).unwrap();
+		assert!(a.clone().widened(8).is_err(), "a wider input does not fit a narrower slot");
+		held[member][0][0] = a.widened(32).unwrap();
+		assert_eq!(held[member][0][0].bits.len(), 32);
+	}
+	let results: Vec<_> = run(n, held.clone(), false).into_iter().map(Result::unwrap).collect();
+	for outputs in &results {
+		assert_eq!(outputs[0].1, HeldOutput::Public(Fr::from(40_000 * B)));
+		assert_eq!(outputs[1].1, HeldOutput::Public(Fr::from(1u64)), "40,000 < B");
+	}
+	// A member that makes a widened bit 1 (and keeps its value consistent with it).
+	let lambda = enigma_mpc::shamir::lagrange_coefficients(&[Fr::from(1u64), Fr::from(2u64), Fr::from(3u64)], Fr::from(0u64))[1];
+	let delta = Fr::from(1u64) / lambda;
+	let input = &mut held[1][0][0];
+	input.bits[20] += delta;
+	input.value += delta * Fr::from(1u64 << 20);
+	refused_by_the_mac_check(run(n, held, false));
+}
+
 #[test]
 fn n_minus_one_members_shares_do_not_determine_an_input() {
 	// Degree n − 1: any n − 1 shares fit every value (here two sharings of different values

@@ -696,7 +696,10 @@ async fn gather_inputs(
 						return Err(format!("party {owner}'s inputs belong to different identities ({identity:?}, {:?})", info.owner)),
 					_ => inputs.owners[owner] = Some(info.owner),
 				}
-				(held_share(worker, secret, &info, me)?, Some(k as u32))
+				let held = held_share(worker, secret, &info, me)?;
+				// A narrower integer fills a wider slot with zero bits on top (`check_slot`).
+				let held = if slot.bits <= 128 { held.widened(slot.bits).map_err(|e| format!("{}: {e}", slot.name))? } else { held };
+				(held, Some(k as u32))
 			},
 		};
 		inputs.held[owner].push(input);

@@ -242,9 +242,11 @@ test('a savings pot stays secret-shared between tasks and only its owner declass
 
   // Another person deposits 40: the task computes on the pot without anyone seeing it and
   // replaces it with 290, still the owner's (MPC[1] is the contract's party 0, the deposit party
-  // 1). Inputs go in the order the entry point reads them: `amount`, then `MPC[1]`.
+  // 1). Inputs go in the order the entry point reads them: `amount`, then `MPC[1]`. The deposit
+  // is shared as a u32 for the u64 slot: the members widen its bits with zeros (before #17's
+  // fix every member refused the run and the task failed).
   const deposited = await enigma(['task', 'submit', '--contract', savings, '--entry', 'deposit',
-    '--input', await share(depositor, 40, savings), '--input', pot, '--suri', '//Alice']);
+    '--input', await share(depositor, 40, savings, 'u32'), '--input', pot, '--suri', '//Alice']);
   const second = JSON.parse(await enigma(['task', 'wait', deposited]));
   assert.equal(second.status, 'Completed');
   assert.deepEqual(second.public, { out2: '0' }, '40 is not a deposit of 100 or more');
