@@ -224,6 +224,8 @@ fn from_stock<T: Transport>(net: &mut Net<T>, stock: &Stock, plan: &Plan) -> Res
 	let agreed = names.as_ref().is_ok_and(|names| names.iter().all(|name| name.as_slice() == named.as_bytes()));
 	match offer {
 		Some((batch, material)) if agreed => {
+			// On disk before any of it is used: material used twice leaks.
+			stock.store.spend_stock(stock.committee, batch).map_err(|e| MpcError::InvalidParameters(format!("preprocessing batch {batch:?} cannot be used: {e}")))?;
 			tracing::info!(target: "worker", "preprocessing from committee {}'s stock (batch {batch:?})", stock.committee);
 			Ok(Some(material))
 		},

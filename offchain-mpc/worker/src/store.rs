@@ -109,13 +109,72 @@ pub struct WorkerStore {
 	db: Arc<Db>,
 	/// Held while a preprocessing batch is taken or kept.
 	stock_lock: Arc<std::sync::Mutex<()>>,
+	spent: Arc<std::sync::Mutex<SpentBatches>>,
+}
+
+/// The preprocessing batches this worker has used, each `(committee, batch)` appended to a file
+/// of its own and synced to disk before the material is used. parity-db commits in the
+/// background and offers no flush, so a batch taken out of the stock can come back after a
+/// power loss; material used twice leaks (two runs that open x − a and x' − a with the same
+/// triple give x − x'), and the other members, who know the batch's name, could name it again.
+/// A batch named here is never used again.
+struct SpentBatches {
+	file: std::fs::File,
+	names: std::collections::HashSet<(u32, H256)>,
+}
+
+/// The bytes of one entry of [`SpentBatches`]: the committee (little endian), then the batch.
+const SPENT_ENTRY: usize = 4 + 32;
+
+impl SpentBatches {
+	fn open(path: &Path) -> std::io::Result<Self> {
+		use std::io::Read;
+		let mut file = std::fs::OpenOptions::new().create(true).read(true).append(true).open(path)?;
+		let mut bytes = Vec::new();
+		file.read_to_end(&mut bytes)?;
+		// A torn last entry (power lost mid-write) was never synced, so never acted on.
+		let names = bytes
+			.chunks_exact(SPENT_ENTRY)
+			.map(|e| (u32::from_le_bytes(e[..4].try_into().expect("4 bytes")), H256::from_slice(&e[4..])))
+			.collect();
+		Ok(Self { file, names })
+	}
+
+	/// Records `batch` as used, on disk, unless it was already: then it must not be used again.
+	fn spend(&mut self, committee: u32, batch: H256) -> std::io::Result<()> {
+		use std::io::Write;
+		if self.names.contains(&(committee, batch)) {
+			return Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, format!("batch {batch:?} was used before")));
+		}
+		let len = self.file.metadata()?.len();
+		if len % SPENT_ENTRY as u64 != 0 {
+			// Drop a torn entry, so that the ones after it stay aligned.
+			self.file.set_len(len - len % SPENT_ENTRY as u64)?;
+		}
+		self.file.write_all(&[&committee.to_le_bytes()[..], batch.as_bytes()].concat())?;
+		self.file.sync_data()?;
+		self.names.insert((committee, batch));
+		Ok(())
+	}
 }
 
 impl WorkerStore {
 	pub fn open(dir: &Path) -> Result<Self, parity_db::Error> {
 		let mut options = Options::with_columns(dir, 2);
 		options.columns[COL_SHARES as usize].btree_index = true;
-		Ok(Self { db: Arc::new(Db::open_or_create(&options)?), stock_lock: Arc::default() })
+		let db = Db::open_or_create(&options)?;
+		let spent = SpentBatches::open(&dir.join("spent-batches")).map_err(parity_db::Error::Io)?;
+		Ok(Self { db: Arc::new(db), stock_lock: Arc::default(), spent: Arc::new(std::sync::Mutex::new(spent)) })
+	}
+
+	/// Marks `committee`'s preprocessing batch `batch` as used, synced to disk, before its
+	/// material is used; fails if it was used before (see [`SpentBatches`]).
+	pub fn spend_stock(&self, committee: u32, batch: H256) -> std::io::Result<()> {
+		self.spent.lock().unwrap_or_else(|e| e.into_inner()).spend(committee, batch)
+	}
+
+	fn is_spent(&self, committee: u32, batch: &H256) -> bool {
+		self.spent.lock().unwrap_or_else(|e| e.into_inner()).names.contains(&(committee, *batch))
 	}
 
 	fn get<T: Decode>(&self, col: u8, key: &[u8]) -> Option<T> {
@@ -296,6 +355,11 @@ impl WorkerStore {
 		let mut gone = Vec::new();
 		let mut found = None;
 		for batch in self.stock(committee) {
+			if self.is_spent(committee, &batch) {
+				// Back from before a power loss: used already.
+				gone.push(batch);
+				continue;
+			}
 			if found.is_some() {
 				kept.push(batch);
 				continue;
@@ -532,5 +596,41 @@ mod tests {
 		let mut taken: Vec<H256> = takers.into_iter().filter_map(|t| t.join().unwrap()).collect();
 		taken.sort();
 		assert_eq!(taken, vec![name(1), name(2)]);
+	}
+
+	/// Issue #15: a batch a run used is never used again, even when the database brings it back
+	/// (parity-db commits in the background: after a power loss the take may be undone), and
+	/// even when the other members name it again.
+	#[test]
+	fn a_spent_batch_is_never_used_again_even_if_it_comes_back() {
+		let dir = tempfile::tempdir().unwrap();
+		let secret = x25519_dalek::StaticSecret::random_from_rng(rand::thread_rng());
+		let public = x25519_dalek::PublicKey::from(&secret).to_bytes();
+		let any = |bytes: &[u8]| Some(bytes.to_vec());
+		let (used, fresh) = (H256::repeat_byte(1), H256::repeat_byte(2));
+		{
+			let store = WorkerStore::open(dir.path()).unwrap();
+			store.put_stock(7, used, &public, b"used", 4).unwrap();
+			let (batch, _) = store.take_stock(7, &secret, any).unwrap();
+			store.spend_stock(7, batch).unwrap();
+			assert_eq!(store.spend_stock(7, batch).unwrap_err().kind(), std::io::ErrorKind::AlreadyExists, "spent once only");
+			// Another committee's batch of the same name is its own.
+			store.spend_stock(8, batch).unwrap();
+		}
+		// The restart after a power loss: the take was not on disk, the batch is back.
+		let store = WorkerStore::open(dir.path()).unwrap();
+		store.put_stock(7, used, &public, b"used", 4).unwrap();
+		store.put_stock(7, fresh, &public, b"fresh", 4).unwrap();
+		assert_eq!(store.take_stock(7, &secret, any), Some((fresh, b"fresh".to_vec())), "the spent batch is passed over");
+		assert!(store.stock(7).is_empty(), "and dropped");
+		assert!(store.spend_stock(7, used).is_err(), "named again by the others, it is still refused");
+		// A torn last entry (power lost mid-write) is dropped, the entries before it kept.
+		drop(store);
+		std::fs::OpenOptions::new().append(true).open(dir.path().join("spent-batches")).and_then(|mut f| std::io::Write::write_all(&mut f, &[9; 10])).unwrap();
+		let store = WorkerStore::open(dir.path()).unwrap();
+		store.spend_stock(7, fresh).unwrap();
+		drop(store);
+		let store = WorkerStore::open(dir.path()).unwrap();
+		assert!(store.spend_stock(7, fresh).is_err() && store.spend_stock(7, used).is_err() && store.spend_stock(8, used).is_err());
 	}
 }
