@@ -5,10 +5,12 @@
 // Shares, sealed answers and reconstructions are computed by the CLI's own Rust, compiled to
 // WebAssembly (./wasm.ts), so both clients agree byte for byte.
 //
-// What the SDK trusts: its RPC node, as polkadot-js apps do. Workers' keys, committees, secret
-// records and task results are read from it as they come, where the CLI checks them with
-// storage proofs against a finalized header. Use your own node (or a light client) for values
-// that matter; a node that lies can have shares sealed to keys of its choosing.
+// What the SDK trusts: the chain its `api` reads. Over a light client (./light.ts:
+// `lightClientProvider`, smoldot) that is the validators: every read is checked against headers
+// they finalized, and what shares are sealed to (committees, worker keys) is read at the
+// finalized head, as the CLI checks it with storage proofs against a justified header. Over a
+// plain WebSocket provider it is the RPC node, as in polkadot-js apps: a node that lies can have
+// shares sealed to keys of its choosing, so use your own node or the light client.
 
 import type { ApiPromise } from '@polkadot/api';
 import type { Signer, SubmittableExtrinsic } from '@polkadot/api/types';
@@ -18,6 +20,7 @@ import { blake2AsHex, decodeAddress } from '@polkadot/util-crypto';
 import { EnigmaError, Wasm, type WasmSource } from './wasm.js';
 
 export { EnigmaError, Wasm, type WasmSource };
+export { lightClientProvider, type LightChain, type LightClient } from './light.js';
 
 /** What a member of a shared identity may do with its data. */
 export type Permission = 'Read' | 'Store' | 'Compute' | 'Declassify' | 'Admin';
@@ -159,20 +162,27 @@ export class Enigma {
   async requestCommittee(account: Account, size: number, timeoutMs = 60_000): Promise<number> {
     const { events } = await this.submit(this.api.tx.workers.requestCommittee(size), account);
     const id = event(events, 'workers', 'CommitteeRequested').data.id.toNumber();
-    await until(`committee ${id} drawn`, timeoutMs, async () => ((await this.api.query.workers.committees(id)) as any).isSome);
+    await until(`committee ${id} drawn and finalized`, timeoutMs, async () => ((await (await this.finalized()).query.workers.committees(id)) as any).isSome);
     return id;
   }
 
-  /** A committee's members, with the keys shares are sealed to and their gateways. */
+  /** A committee's members, with the keys shares are sealed to and their gateways: read at the
+   *  finalized head, which a light client has checked against the validators' signatures. */
   async members(committee: number): Promise<Member[]> {
-    const members = (await this.api.query.workers.committees(committee)) as any;
-    if (members.isNone) throw new EnigmaError(`no committee ${committee}`);
-    return this.workers(members.unwrap().map((m: any) => m.toString()));
+    const at = await this.finalized();
+    const members = (await at.query.workers.committees(committee)) as any;
+    if (members.isNone) throw new EnigmaError(`no committee ${committee} in the finalized state`);
+    return this.workers(at, members.unwrap().map((m: any) => m.toString()));
   }
 
-  private async workers(accounts: string[]): Promise<Member[]> {
+  /** The state at the finalized head (not the best block, which one block author vouches for). */
+  private async finalized() {
+    return this.api.at(await this.api.rpc.chain.getFinalizedHead());
+  }
+
+  private async workers(at: Awaited<ReturnType<Enigma['finalized']>>, accounts: string[]): Promise<Member[]> {
     return Promise.all(accounts.map(async (address) => {
-      const entry = (await this.api.query.workers.workers(address)) as any;
+      const entry = (await at.query.workers.workers(address)) as any;
       if (entry.isNone) throw new EnigmaError(`${address} is not a registered worker`);
       return { address, encryptionKey: u8aToHex(entry.unwrap().encryptionKey), gateway: this.gatewayOf(address) };
     }));
@@ -320,7 +330,7 @@ export class Enigma {
     const source = await this.contractSource(view.contract.toHex());
     const prices = pricesOf(view.prices);
     const compiled = this.compile(source, u8aToString(view.entry.toU8a(true)), u8aToString(view.publicArgs.toU8a(true)), prices, view.created.toNumber(), view.requester.toString(), view.members.length);
-    const members = options.account ? await this.workers(view.members.map((m: any) => m.toString())) : [];
+    const members = options.account ? await this.workers(await this.finalized(), view.members.map((m: any) => m.toString())) : [];
     // Who may read party p's outputs: whoever has Read on the identity owning p's inputs, as the
     // members check it. Outputs the account may not read are not asked for.
     const mayRead = async (party: number): Promise<boolean> => {
@@ -409,10 +419,11 @@ export class Enigma {
 
   /** Active workers with a known gateway, in a random order (no one worker carries every page). */
   private async gatewayWorkers(): Promise<(Member & { peerId: string })[]> {
-    const active: string[] = ((await this.api.query.workers.activeWorkers()) as any).map((a: any) => a.toString());
+    const at = await this.finalized();
+    const active: string[] = ((await at.query.workers.activeWorkers()) as any).map((a: any) => a.toString());
     const found = [];
     for (const address of active.filter((a) => this.gatewayOf(a))) {
-      const entry = (await this.api.query.workers.workers(address)) as any;
+      const entry = (await at.query.workers.workers(address)) as any;
       if (entry.isSome) found.push({ address, gateway: this.gatewayOf(address), encryptionKey: u8aToHex(entry.unwrap().encryptionKey), peerId: u8aToHex(entry.unwrap().peerId) });
     }
     return found.sort(() => Math.random() - 0.5);

@@ -8,6 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { Node, freePort, peerIdOf, tempDir, waitUntil } from '../lib/node.js';
 import { run, startWorkers, CLIENT_BIN } from '../lib/process.js';
 import { lyingProxy } from '../lib/proxy.js';
+import { readFileSync } from 'node:fs';
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { start as startSmoldot } from 'smoldot';
+import { Enigma, lightClientProvider } from '../../../sdk/dist/index.js';
 
 // The network starts from the committed raw chain spec, as a real deployment would.
 const SPEC = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'chain-specs', 'local-testnet.raw.json');
@@ -35,6 +41,9 @@ before(async () => {
 });
 
 let workers = [];
+const WORKER_SEEDS = ['//Ferdie', '//Bob', '//Charlie', '//Dave'];
+/** The workers' HTTP gateways by account, for the SDK. */
+const gateways = {};
 
 after(async () => {
   await Promise.all(workers.map((w) => w.stop()));
@@ -64,7 +73,11 @@ test('the client believes the validators, not its RPC node: committees and worke
   assert.ok(CLIENT_BIN, 'ENIGMA_CLIENT must be set (scripts/test.sh sets it)');
   const api = apis[0];
   // Four workers start, register and stake by themselves, and a committee of four is drawn.
-  workers = await startWorkers(nodes[0], ['//Ferdie', '//Bob', '//Charlie', '//Dave'], 'testnet');
+  const ports = await Promise.all([0, 1, 2, 3].map(() => freePort()));
+  workers = await startWorkers(nodes[0], WORKER_SEEDS, 'testnet', (i) => ['--http-gateway', `127.0.0.1:${ports[i]}`]);
+  await cryptoWaitReady();
+  const keyring = new Keyring({ type: 'sr25519' });
+  WORKER_SEEDS.forEach((seed, i) => { gateways[keyring.addFromUri(seed).address] = `http://127.0.0.1:${ports[i]}`; });
   await waitUntil('four workers registered', async () => (await api.query.workers.activeWorkers()).length >= 4,
     { timeoutMs: 120_000 });
   const keys = new Map();
@@ -156,6 +169,43 @@ test('the whole flow through a checking client: shares sealed to proven keys, a 
   assert.equal(result.status, 'Completed');
   assert.deepEqual(result.public, { out0: '0' });
   assert.equal(await enigma(['secret', 'declassify', alice, '--suri', '//Alice', ...bootstrap]), '5000000');
+});
+
+test('the SDK over a light client trusts no RPC node: it reads the keys the validators finalized, shares and declassifies', async () => {
+  assert.ok(committeeId !== undefined, 'the second test drew a committee');
+  await cryptoWaitReady();
+  const eve = new Keyring({ type: 'sr25519' }).addFromUri('//Eve'); // Alice's own identity exists already
+  const shown = await showCommittee(nodes[0].wsUrl);
+  assert.equal(shown.code, 0, shown.stderr);
+  const proven = new Map(shown.stdout.toString().trim().split('\n').map((l) => JSON.parse(l)).map((m) => [m.account, m.x25519]));
+
+  // Over a plain RPC node the SDK believes the node: one that swaps a member's key for its own
+  // gets that member's shares sealed to it (what the light client is for).
+  const victim = [...proven.values()][0].slice(2);
+  const swapper = await lyingProxy(nodes[0].wsUrl, (text) => text.replaceAll(victim, 'ab'.repeat(32)));
+  const fooledApi = await ApiPromise.create({ provider: new WsProvider(swapper.url), noInitWarn: true });
+  const fooled = await Enigma.create({ api: fooledApi, gateways });
+  assert.ok((await fooled.members(committeeId)).some((m) => m.encryptionKey === '0x' + 'ab'.repeat(32)));
+  await fooledApi.disconnect();
+  await swapper.close();
+
+  // Over smoldot, given only the chain spec the validators run and their p2p addresses: no RPC.
+  const light = startSmoldot({ maxLogLevel: 1 });
+  try {
+    const bootNodes = nodes.map((n, i) => `/ip4/127.0.0.1/tcp/${n.p2pPort}/p2p/${peerIdOf(nodeKey(i))}`);
+    const provider = await lightClientProvider(light, readFileSync(SPEC, 'utf8'), { bootNodes });
+    const api = await ApiPromise.create({ provider, noInitWarn: true });
+    const sdk = await Enigma.create({ api, gateways });
+    const members = await sdk.members(committeeId);
+    assert.equal(members.length, 4);
+    for (const m of members) assert.equal(m.encryptionKey, proven.get(m.address), 'the key the CLI proved');
+    const { identity } = await sdk.createIdentity(eve);
+    const [secret] = await sdk.shareSecrets(eve, { identity, committee: committeeId, values: [31_337_000n], kind: 'u64' });
+    assert.equal(await sdk.declassify(eve, secret), 31_337_000n);
+    await api.disconnect();
+  } finally {
+    light.terminate();
+  }
 });
 
 test('finality continues with one of four validators killed, and it catches up after a restart', async () => {

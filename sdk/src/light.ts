@@ -1,0 +1,63 @@
+// A polkadot-js provider over an embedded light client (smoldot), so that the SDK trusts no RPC
+// node: smoldot follows the chain from its spec's genesis over the peer-to-peer network, checks
+// every header's author and the GRANDPA validators' finality proofs (across validator set
+// changes), and every storage value or runtime call against a checked state root. The SDK reads
+// what shares are sealed to (committees, worker keys) at the finalized head, so what it trusts
+// is two thirds of the validators, as the CLI does with its checkpoints.
+//
+// The SDK does not depend on smoldot: pass the client `start()` from the `smoldot` package
+// returns (one per page or process; it can follow several chains).
+
+import { ScProvider } from '@polkadot/api';
+
+/** The part of a smoldot client the SDK uses (`import { start } from 'smoldot'`; `start()`). */
+export interface LightClient {
+  addChain(options: { chainSpec: string }): Promise<LightChain>;
+}
+
+/** A chain a [`LightClient`] follows. */
+export interface LightChain {
+  sendJsonRpc(request: string): void;
+  nextJsonRpcResponse(): Promise<string>;
+  remove(): void;
+}
+
+/**
+ * A provider for `ApiPromise.create({ provider })` that reads the chain through `client`.
+ * `chainSpec` is the chain's spec (JSON text or object: the raw spec the validators run, from a
+ * source you trust, since it fixes the genesis); `bootNodes` (multiaddrs with `/p2p/<peer id>`)
+ * replace its boot nodes when given. Resolves once connected.
+ */
+export async function lightClientProvider(client: LightClient, chainSpec: string | object, options: { bootNodes?: string[] } = {}): Promise<ScProvider> {
+  const spec = typeof chainSpec === 'string' ? JSON.parse(chainSpec) : { ...chainSpec };
+  if (options.bootNodes) spec.bootNodes = options.bootNodes;
+  // ScProvider speaks to @substrate/connect's interface; this is that interface over `client`.
+  const connect = {
+    WellKnownChain: {},
+    createScClient: () => ({
+      addWellKnownChain: () => Promise.reject(new Error('only chains given by their spec')),
+      addChain: async (chainSpec: string, onResponse: (response: string) => void) => {
+        const chain = await client.addChain({ chainSpec });
+        void (async () => {
+          for (;;) {
+            let response: string;
+            try {
+              response = await chain.nextJsonRpcResponse();
+            } catch {
+              return; // removed, or the client stopped
+            }
+            onResponse(response);
+          }
+        })();
+        return {
+          sendJsonRpc: (request: string) => chain.sendJsonRpc(request),
+          remove: () => chain.remove(),
+          addChain: () => Promise.reject(new Error('not supported')),
+        };
+      },
+    }),
+  };
+  const provider = new ScProvider(connect as any, JSON.stringify(spec));
+  await provider.connect();
+  return provider;
+}
