@@ -80,17 +80,24 @@ impl Checkpoint {
 	}
 
 	/// Writes the checkpoint to `path` whole or not at all (a temporary file renamed over it),
-	/// unless the file already holds a later one (another run of the client moved it on).
+	/// unless the file already holds a later one (another run of the client moved it on). Runs
+	/// of the client that save at once take turns (an exclusive lock on `path.lock`): between
+	/// one's look at the stored checkpoint and its rename, another's later checkpoint could
+	/// otherwise be replaced by an earlier one.
 	pub fn save(&self, path: &Path) -> std::result::Result<(), String> {
 		if let Some(dir) = path.parent() {
 			std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
 		}
+		let lock_path = path.with_extension("lock");
+		let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).map_err(|e| format!("{}: {e}", lock_path.display()))?;
+		lock.lock().map_err(|e| format!("{}: {e}", lock_path.display()))?;
 		if let Ok(Some(stored)) = Self::load(path) {
 			if stored.genesis == self.genesis && (stored.set_id, stored.block) >= (self.set_id, self.block) {
 				return Ok(());
 			}
 		}
-		let partial = path.with_extension(format!("partial-{}", std::process::id()));
+		static SAVES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+		let partial = path.with_extension(format!("partial-{}-{}", std::process::id(), SAVES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
 		std::fs::write(&partial, format!("0x{}\n", hex::encode(self.encode()))).map_err(|e| format!("{}: {e}", partial.display()))?;
 		std::fs::rename(&partial, path).map_err(|e| format!("{}: {e}", path.display()))
 	}
@@ -564,6 +571,28 @@ mod tests {
 		stale.save(&path).unwrap();
 		assert_eq!(Checkpoint::load(&path), Ok(Some(checkpoint)));
 		let _ = std::fs::remove_file(path);
+	}
+
+	/// Issue #16: runs of the client saving at once never leave an earlier checkpoint over a
+	/// later one (each save looks at the stored one, then renames its own over it).
+	#[test]
+	fn concurrent_saves_keep_the_latest_checkpoint() {
+		let (_, set) = validators(2);
+		let dir = std::env::temp_dir().join(format!("enigma-checkpoint-race-{}", std::process::id()));
+		let path = dir.join("chain");
+		let savers: Vec<_> = (0..8u32)
+			.map(|k| {
+				let (set, path) = (set.clone(), path.clone());
+				std::thread::spawn(move || {
+					for block in (0..150u32).map(|i| i * 8 + k) {
+						Checkpoint { genesis: H256::repeat_byte(9), set_id: 1, authorities: set.clone(), block }.save(&path).unwrap();
+					}
+				})
+			})
+			.collect();
+		savers.into_iter().for_each(|s| s.join().unwrap());
+		assert_eq!(Checkpoint::load(&path).unwrap().map(|c| c.block), Some(149 * 8 + 7));
+		let _ = std::fs::remove_dir_all(dir);
 	}
 
 	#[test]
