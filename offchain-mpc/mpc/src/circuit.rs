@@ -331,6 +331,28 @@ impl Circuit {
 		self.bitwise_width(a, b, bits).map(|width| (a, b, width, cmp))
 	}
 
+	/// Which wires every party knows in the clear once computed: constants, revealed values and
+	/// local gates of those. An output of such a wire needs no opening of its own: the value was
+	/// opened (and verified) by its `Reveal`, or never secret.
+	pub fn public_wires(&self) -> Vec<bool> {
+		let mut public = vec![false; self.gates.len()];
+		for (i, op) in self.gates.iter().enumerate() {
+			public[i] = match *op {
+				Op::Const(_) | Op::Reveal(_) => true,
+				Op::Add(a, b) | Op::Sub(a, b) => public[a] && public[b],
+				Op::AddConst(a, _) | Op::MulConst(a, _) => public[a],
+				_ => false,
+			};
+		}
+		public
+	}
+
+	/// The public outputs that must be opened at the end (those of wires not public already).
+	fn opened_outputs(&self) -> usize {
+		let public = self.public_wires();
+		self.outputs.iter().filter(|o| o.to == Recipient::Everyone && !public[o.wire]).count()
+	}
+
 	/// Whether the `index`-th input of `owner` must bring its bits: a comparison runs on them.
 	pub fn needs_bits(&self, owner: usize, index: usize) -> bool {
 		let is_it = |w: Wire| matches!(self.gates.get(w), Some(Op::Input { owner: o, index: i, .. }) if *o == owner && *i == index);
@@ -423,8 +445,13 @@ impl Circuit {
 		if range_check {
 			cost.opens += 1;
 		}
-		let output_rounds = self.outputs.iter().map(|o| o.to.clone()).collect::<std::collections::BTreeSet<_>>().len() as u64;
-		cost.opens += self.outputs.len() as u64;
+		// One opening round per recipient: everyone (unless every public output is public already)
+		// and each party with private outputs.
+		let opened = self.opened_outputs();
+		let private = self.outputs.iter().filter(|o| o.to != Recipient::Everyone).count();
+		let recipients = self.outputs.iter().filter(|o| o.to != Recipient::Everyone).map(|o| o.to.clone()).collect::<std::collections::BTreeSet<_>>();
+		let output_rounds = (recipients.len() + (opened > 0) as usize) as u64;
+		cost.opens += (opened + private) as u64;
 		// One more: the parties agree on the circuit before they start.
 		// Every random bit is dealt by t + 1 parties and combined by t multiplications, all of them
 		// before the first layer.
@@ -519,21 +546,14 @@ pub fn execute<M: Mpc>(mpc: &mut M, circuit: &Circuit, my_inputs: &[M::F]) -> Re
 		}
 		inputs.push(values);
 	}
-	let wires = prove_and_evaluate(mpc, circuit, &inputs, checks)?;
-	let get = |w: Wire| wires[w].expect("every wire is computed");
+	let evaluated = prove_and_evaluate(mpc, circuit, &inputs, checks)?;
+	let get = |w: Wire| evaluated.share(w);
 
 	// Outputs: verify everything first, then reveal.
 	mpc.check()?;
 	let mut results = Vec::with_capacity(circuit.outputs.len());
-	let public: Vec<&Output> = circuit.outputs.iter().filter(|o| o.to == Recipient::Everyone).collect();
-	let public_values = if public.is_empty() {
-		vec![]
-	} else {
-		let shares: Vec<M::Share> = public.iter().map(|o| get(o.wire)).collect();
-		let values = mpc.open(&shares)?;
-		mpc.check()?;
-		values
-	};
+	let public_values = evaluated.open_public(mpc, circuit)?;
+	mpc.check()?;
 	let mut public_iter = public_values.into_iter();
 	let mut private: BTreeMap<usize, Vec<M::F>> = BTreeMap::new();
 	for to in circuit.outputs.iter().filter_map(|o| if let Recipient::Party(p) = o.to { Some(p) } else { None }).collect::<std::collections::BTreeSet<_>>() {
@@ -639,13 +659,12 @@ pub fn execute_held<M: Mpc>(mpc: &mut M, circuit: &Circuit, held: &[Vec<HeldInpu
 		}
 		inputs.push(values);
 	}
-	let wires = prove_and_evaluate(mpc, circuit, &inputs, checks)?;
-	let get = |w: Wire| wires[w].expect("every wire is computed");
+	let evaluated = prove_and_evaluate(mpc, circuit, &inputs, checks)?;
+	let get = |w: Wire| evaluated.share(w);
 	let private: Vec<M::Share> = circuit.outputs.iter().filter(|o| o.to != Recipient::Everyone).map(|o| get(o.wire)).collect();
 	let mut private_checks = if private.is_empty() { None } else { mpc.output_checks(&private)? }.map(Vec::into_iter);
 	mpc.check()?;
-	let public: Vec<M::Share> = circuit.outputs.iter().filter(|o| o.to == Recipient::Everyone).map(|o| get(o.wire)).collect();
-	let mut opened = if public.is_empty() { vec![] } else { mpc.open(&public)? }.into_iter();
+	let mut opened = evaluated.open_public(mpc, circuit)?.into_iter();
 	mpc.check()?;
 	Ok(circuit
 		.outputs
@@ -677,17 +696,39 @@ fn digest_of(circuit: &[u8; 32], shape: &[usize]) -> [u8; 32] {
 
 /// Proves the typed inputs' ranges from their bits (and the dealt random bits), then computes
 /// every wire; comparisons of inputs run on the bits just proven.
-fn prove_and_evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>], checks: Vec<((usize, usize), M::Share, Vec<M::Share>)>) -> Result<Vec<Option<M::Share>>> {
+fn prove_and_evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>], checks: Vec<((usize, usize), M::Share, Vec<M::Share>)>) -> Result<Evaluated<M>> {
 	nonlinear::prepare(mpc, &checks, circuit.cost().bits as usize)?;
 	let input_bits: BTreeMap<(usize, usize), Vec<M::Share>> = checks.into_iter().map(|(label, _, bits)| (label, bits)).collect();
 	evaluate(mpc, circuit, inputs, &input_bits)
 }
 
+/// Every wire's share, and the clear value of every wire of [`Circuit::public_wires`].
+struct Evaluated<M: Mpc> {
+	wires: Vec<Option<M::Share>>,
+	known: Vec<Option<M::F>>,
+}
+
+impl<M: Mpc> Evaluated<M> {
+	fn share(&self, w: Wire) -> M::Share {
+		self.wires[w].expect("every wire is computed")
+	}
+
+	/// The public outputs' values: those of public wires as known, the others opened (one round,
+	/// none if every public output is public already).
+	fn open_public(&self, mpc: &mut M, circuit: &Circuit) -> Result<Vec<M::F>> {
+		let public: Vec<&Output> = circuit.outputs.iter().filter(|o| o.to == Recipient::Everyone).collect();
+		let to_open: Vec<M::Share> = public.iter().filter(|o| self.known[o.wire].is_none()).map(|o| self.share(o.wire)).collect();
+		let mut opened = if to_open.is_empty() { vec![] } else { mpc.open(&to_open)? }.into_iter();
+		Ok(public.iter().map(|o| self.known[o.wire].unwrap_or_else(|| opened.next().expect("one opened value per public output"))).collect())
+	}
+}
+
 /// Every wire's share, gate by gate, layer by layer.
-fn evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>], input_bits: &BTreeMap<(usize, usize), Vec<M::Share>>) -> Result<Vec<Option<M::Share>>> {
+fn evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>], input_bits: &BTreeMap<(usize, usize), Vec<M::Share>>) -> Result<Evaluated<M>> {
 	let layers = circuit.layers();
 	let depth = layers.iter().copied().max().unwrap_or(0);
 	let mut wires: Vec<Option<M::Share>> = vec![None; circuit.gates.len()];
+	let mut known: Vec<Option<M::F>> = vec![None; circuit.gates.len()];
 	let get = |wires: &Vec<Option<M::Share>>, w: Wire| wires[w].expect("operands are computed before their gates");
 
 	for layer in 0..=depth {
@@ -782,6 +823,7 @@ fn evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>], in
 			mpc.check()?;
 			for (w, v) in reveals.0.iter().zip(mpc.open(&reveals.1)?) {
 				wires[*w] = Some(mpc.constant(v));
+				known[*w] = Some(v);
 			}
 		}
 		// Local gates of this layer, in order (they may use this layer's interactive results).
@@ -798,11 +840,20 @@ fn evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>], in
 				Op::MulConst(a, c) => mpc.scale(get(&wires, a), M::F::from(c)),
 				_ => unreachable!("only local gates here"),
 			};
+			// The same gate in the clear, where its operands are public.
+			known[i] = match *op {
+				Op::Const(c) => Some(M::F::from(c)),
+				Op::Add(a, b) => known[a].zip(known[b]).map(|(a, b)| a + b),
+				Op::Sub(a, b) => known[a].zip(known[b]).map(|(a, b)| a - b),
+				Op::AddConst(a, c) => known[a].map(|a| a + M::F::from(c)),
+				Op::MulConst(a, c) => known[a].map(|a| a * M::F::from(c)),
+				_ => None,
+			};
 			wires[i] = Some(s);
 		}
 	}
 
-	Ok(wires)
+	Ok(Evaluated { wires, known })
 }
 
 #[cfg(test)]

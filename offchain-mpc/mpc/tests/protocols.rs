@@ -148,6 +148,66 @@ fn cost_model_counts_the_rounds_a_semi_honest_run_takes() {
 	}
 }
 
+/// Issue #17: an output that is public already (revealed, a constant, or computed from those)
+/// is not opened again: one round and its openings less, the same values at every party, under
+/// every protocol; the cost model counts what the run does.
+#[test]
+fn outputs_that_are_public_already_are_not_opened_again() {
+	let circuit = |also_secret: bool| {
+		let mut c = Circuit::new(3);
+		let (x, y) = (c.typed_input(0, Some(16)), c.typed_input(1, Some(16)));
+		let p = c.push(Op::Mul(x, y));
+		let revealed = c.push(Op::Reveal(p));
+		let shifted = c.push(Op::AddConst(revealed, 5));
+		let seven = c.push(Op::Const(7));
+		c.output("revealed", revealed, Recipient::Everyone);
+		c.output("shifted", shifted, Recipient::Everyone);
+		c.output("seven", seven, Recipient::Everyone);
+		if also_secret {
+			c.output("p", p, Recipient::Everyone);
+		}
+		c
+	};
+	let inputs = |party: usize| match party { 0 => vec![Fr::from(300u64)], 1 => vec![Fr::from(7u64)], _ => vec![] };
+	let want = |also_secret: bool| {
+		let mut v = vec![Some(Fr::from(2100u64)), Some(Fr::from(2105u64)), Some(Fr::from(7u64))];
+		if also_secret {
+			v.push(Some(Fr::from(2100u64)));
+		}
+		v
+	};
+	let mut rounds = Vec::new();
+	for also_secret in [false, true] {
+		let c = circuit(also_secret);
+		let cost = c.cost_at(1);
+		let cc = c.clone();
+		let results = run_parties(3, move |party, net| {
+			let mut mpc = SemiHonest::<Fr, _>::new(net, 1, Multiplication::Dn07).unwrap();
+			(execute(&mut mpc, &cc, &inputs(party)).unwrap(), mpc.stats())
+		});
+		for (outputs, stats) in &results {
+			assert_eq!(outputs.iter().map(|(_, v)| *v).collect::<Vec<_>>(), want(also_secret));
+			assert_eq!(stats.rounds, cost.rounds, "cost model rounds vs measured");
+		}
+		rounds.push((cost.rounds, cost.opens));
+		let cc = c.clone();
+		for outputs in run_parties(3, move |party, net| {
+			let mut mpc = Malicious::<Fr, _>::new(WholeWords(net), 1).unwrap();
+			execute(&mut mpc, &cc, &inputs(party)).unwrap()
+		}) {
+			assert_eq!(outputs.iter().map(|(_, v)| *v).collect::<Vec<_>>(), want(also_secret), "malicious");
+		}
+		let plan = plan_for(&c);
+		for outputs in run_parties(3, move |party, net| {
+			let mut mpc = Spdz::new(Net::new(net), trusted_dealer_for_tests::store::<Fr>(3, 3, party, &plan));
+			execute(&mut mpc, &c, &inputs(party)).unwrap()
+		}) {
+			assert_eq!(outputs.iter().map(|(_, v)| *v).collect::<Vec<_>>(), want(also_secret), "spdz");
+		}
+	}
+	assert_eq!(rounds[1], (rounds[0].0 + 1, rounds[0].1 + 1), "only a secret output costs the final opening round, and one opening");
+}
+
 /// Issue #17: random bits are dealt by t + 1 parties and XORed. A corrupt dealer that deals ½
 /// instead of a bit makes every XOR ½ (½ ⊕ b = ½ + b − b = ½), a mask it knows: the check that
 /// runs before the bits are used refuses them, and honest dealing passes it.
