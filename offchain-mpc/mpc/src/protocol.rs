@@ -51,6 +51,17 @@ impl<F: MpcField> HeldInput<F> {
 		}
 		Ok(self)
 	}
+
+	/// The input as a field slot takes it: an integer's bits are not needed there (its range
+	/// does not matter to a field element) and are dropped, unless the owner's MAC covers them
+	/// (dealt for a dishonest majority, the value is rebuilt from its bits): that is refused.
+	pub fn as_field(mut self) -> Result<Self> {
+		if !self.bits.is_empty() && self.mac.is_some() {
+			return Err(MpcError::InvalidCircuit("an integer shared for a dishonest majority fills integer slots only".into()));
+		}
+		self.bits.clear();
+		Ok(self)
+	}
 }
 
 /// An information-theoretic MAC the owner deals along with an input it shares for a dishonest

@@ -539,6 +539,25 @@ fn a_narrower_held_integer_fills_a_wider_slot() {
 			assert_eq!(got, want, "{x} vs {y}");
 		}
 	}
+	// A field slot takes the integer without its bits (they would make the run refuse it).
+	let mut f = Circuit::new(2);
+	let (fa, fb) = (f.typed_input(0, None), f.typed_input(1, Some(64)));
+	let sum = f.push(Op::Add(fa, fb));
+	f.output("sum", sum, Recipient::Everyone);
+	let field_run = |x: Vec<HeldInput<Fr>>, y: Vec<HeldInput<Fr>>| {
+		let circuit = f.clone();
+		run_parties(4, move |member, transport| {
+			let mut mpc = Malicious::<Fr, _>::new(transport, 1).unwrap();
+			execute_held(&mut mpc, &circuit, &[vec![x[member].clone()], vec![y[member].clone()]])
+		})
+	};
+	for outcome in field_run(share(40_000, 16), share(2, 64)) {
+		assert!(matches!(outcome.unwrap_err(), MpcError::InvalidCircuit(_)), "bits for a field slot, as brought");
+	}
+	let as_field = |h: Vec<HeldInput<Fr>>| -> Vec<HeldInput<Fr>> { h.into_iter().map(|i| i.as_field().unwrap()).collect() };
+	for outcome in field_run(as_field(share(40_000, 16)), share(2, 64)) {
+		assert_eq!(outcome.unwrap()[0].1, HeldOutput::Public(Fr::from(40_002u64)));
+	}
 	// Widening keeps the range check honest: bits that do not make up the value still fail.
 	let mut lying = share(1 << 20, 16);
 	lying.iter_mut().for_each(|i| *i = i.clone().widened(64).unwrap());

@@ -132,6 +132,7 @@ fn a_narrower_integer_fills_a_wider_slot_and_its_zero_bits_are_checked() {
 	for member in 0..n {
 		let a = committed_input::held_tagged(Some(16), &narrow.shares[member]).unwrap();
 		assert!(a.clone().widened(8).is_err(), "a wider input does not fit a narrower slot");
+		assert!(a.clone().as_field().is_err(), "its MAC covers its bits: no field slot");
 		held[member][0][0] = a.widened(32).unwrap();
 		assert_eq!(held[member][0][0].bits.len(), 32);
 	}

@@ -172,7 +172,8 @@ pub async fn stock_first_batch(worker: Arc<crate::worker::Worker>, secret: H256)
 	let committee = view.committee;
 	let n = view.members.len();
 	let Some(me) = view.members.iter().position(|m| *m == worker.account()) else { return };
-	if !worker.store.stock(committee).is_empty() {
+	// (A batch spent before a power loss may be listed again; it does not count.)
+	if worker.store.stock(committee).iter().any(|batch| !worker.store.is_spent(committee, batch)) {
 		return;
 	}
 	let Some(refill) = Refill::start() else {

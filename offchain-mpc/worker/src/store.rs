@@ -130,6 +130,10 @@ impl SpentBatches {
 	fn open(path: &Path) -> std::io::Result<Self> {
 		use std::io::Read;
 		let mut file = std::fs::OpenOptions::new().create(true).read(true).append(true).open(path)?;
+		// The file's directory entry on disk too, or a crash could lose the whole log.
+		if let Some(dir) = path.parent() {
+			std::fs::File::open(dir)?.sync_all()?;
+		}
 		let mut bytes = Vec::new();
 		file.read_to_end(&mut bytes)?;
 		// A torn last entry (power lost mid-write) was never synced, so never acted on.
@@ -173,7 +177,7 @@ impl WorkerStore {
 		self.spent.lock().unwrap_or_else(|e| e.into_inner()).spend(committee, batch)
 	}
 
-	fn is_spent(&self, committee: u32, batch: &H256) -> bool {
+	pub fn is_spent(&self, committee: u32, batch: &H256) -> bool {
 		self.spent.lock().unwrap_or_else(|e| e.into_inner()).names.contains(&(committee, *batch))
 	}
 

@@ -697,8 +697,10 @@ async fn gather_inputs(
 					_ => inputs.owners[owner] = Some(info.owner),
 				}
 				let held = held_share(worker, secret, &info, me)?;
-				// A narrower integer fills a wider slot with zero bits on top (`check_slot`).
-				let held = if slot.bits <= 128 { held.widened(slot.bits).map_err(|e| format!("{}: {e}", slot.name))? } else { held };
+				// A narrower integer fills a wider slot with zero bits on top, and a field slot
+				// without its bits (`check_slot`).
+				let held = if slot.bits <= 128 { held.widened(slot.bits) } else { held.as_field() };
+				let held = held.map_err(|e| format!("{}: {e}", slot.name))?;
 				(held, Some(k as u32))
 			},
 		};
