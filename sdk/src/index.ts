@@ -6,11 +6,12 @@
 // WebAssembly (./wasm.ts), so both clients agree byte for byte.
 //
 // What the SDK trusts: the chain its `api` reads. Over a light client (./light.ts:
-// `lightClientProvider`, smoldot) that is the validators: every read is checked against headers
-// they finalized, and what shares are sealed to (committees, worker keys) is read at the
-// finalized head, as the CLI checks it with storage proofs against a justified header. Over a
-// plain WebSocket provider it is the RPC node, as in polkadot-js apps: a node that lies can have
-// shares sealed to keys of its choosing, so use your own node or the light client.
+// `lightClientProvider`, smoldot) every read is checked against a header's state root, and what
+// decides where shares go or what the SDK accepts (committees and worker keys, secret records,
+// identity proposals, task outcomes) is read at the finalized head, at most ten minutes old, so
+// a lie needs two thirds of the validators, as with the CLI's storage proofs against a justified
+// header. Over a plain WebSocket provider it is the RPC node, as in polkadot-js apps: a node that
+// lies can have shares sealed to keys of its choosing, so use your own node or the light client.
 
 import type { ApiPromise } from '@polkadot/api';
 import type { Signer, SubmittableExtrinsic } from '@polkadot/api/types';
@@ -85,6 +86,8 @@ export interface TaskOptions {
 }
 
 const EVERYTHING: Permission[] = ['Read', 'Store', 'Compute', 'Declassify', 'Admin'];
+/** The oldest a finalized head may be to read from (the CLI's MAX_HEAD_AGE). */
+const MAX_HEAD_AGE_MS = 10 * 60_000;
 /** How long a gateway may take to answer (a worker's own limit is 60 s per connection). */
 const POST_TIMEOUT_MS = 90_000;
 /** Values registered per transaction (the runtime's MaxSecretBatch). */
@@ -144,7 +147,8 @@ export class Enigma {
 
   /** Approves the identity's current proposal (members and policies, by hash). Resolves to whether it is now active. */
   async approveIdentity(account: Account, identity: string): Promise<boolean> {
-    const view = (await this.api.call.sharedIdentityApi.identity(identity)) as any;
+    // The proposal as finalized: a node must not get another one approved.
+    const view = (await (await this.finalized()).call.sharedIdentityApi.identity(identity)) as any;
     if (view.isNone) throw new EnigmaError(`no identity ${identity}`);
     const { events } = await this.submit(this.api.tx.sharedIdentity.approve(identity, view.unwrap().proposal), account);
     return !!findEvent(events, 'sharedIdentity', 'Created');
@@ -175,9 +179,14 @@ export class Enigma {
     return this.workers(at, members.unwrap().map((m: any) => m.toString()));
   }
 
-  /** The state at the finalized head (not the best block, which one block author vouches for). */
+  /** The state at the finalized head (not the best block, which one block author vouches for),
+   *  refused if that head is older than MAX_HEAD_AGE_MS by its own timestamp: peers holding a
+   *  light client back (or a node) could otherwise show it old committees and keys. */
   private async finalized() {
-    return this.api.at(await this.api.rpc.chain.getFinalizedHead());
+    const at = await this.api.at(await this.api.rpc.chain.getFinalizedHead());
+    const age = Date.now() - Number(((await at.query.timestamp.now()) as any).toBigInt());
+    if (age > MAX_HEAD_AGE_MS) throw new EnigmaError(`the finalized head is ${Math.round(age / 1000)} s old: the chain has not finalized since, or the client is held back; try again or use other nodes`);
+    return at;
   }
 
   private async workers(at: Awaited<ReturnType<Enigma['finalized']>>, accounts: string[]): Promise<Member[]> {
@@ -241,7 +250,7 @@ export class Enigma {
   /** Gets a secret's value back (needs Declassify on its identity): the chain takes and records
    *  the request, then every member hands its share, sealed to a key only this call holds. */
   async declassify(account: Account, secret: string): Promise<bigint> {
-    const found = (await this.api.call.secretComputeApi.secret(secret)) as any;
+    const found = (await (await this.finalized()).call.secretComputeApi.secret(secret)) as any;
     if (found.isNone) throw new EnigmaError(`unknown secret ${secret}`);
     const view = found.unwrap();
     const { blockHash: at } = await this.submit(this.api.tx.secretCompute.declassify(secret), account);
@@ -279,10 +288,13 @@ export class Enigma {
   }
 
   /** A deployed contract's source. */
+  /** A contract's source, checked against its hash (its id is the blake2-256 of its code). */
   async contractSource(contract: string): Promise<string> {
     const code = (await this.api.query.secretCompute.contracts(contract)) as any;
     if (code.isNone) throw new EnigmaError(`no contract ${contract}`);
-    return u8aToString(code.unwrap().toU8a(true));
+    const bytes = code.unwrap().toU8a(true);
+    if (blake2AsHex(bytes, 256) !== contract.toLowerCase()) throw new EnigmaError(`the node returned code that is not contract ${contract}`);
+    return u8aToString(bytes);
   }
 
   /** What a task of `entry` costs at today's prices on a committee of `committeeSize`. */
@@ -310,8 +322,12 @@ export class Enigma {
    *  with an `account`, the private outputs it may read, collected from the members. */
   async waitTask(task: string, options: { account?: Account; timeoutMs?: number } = {}): Promise<TaskOutcome> {
     let view: any;
-    await until(`task ${task} done`, options.timeoutMs ?? 300_000, async () => {
-      const found = (await this.api.call.secretComputeApi.task(task)) as any;
+    // Read at the finalized head: the outcome, the members asked for private outputs and the
+    // inputs whose owners may read them are what the validators finalized.
+    let at: Awaited<ReturnType<Enigma['finalized']>>;
+    await until(`task ${task} done and finalized`, options.timeoutMs ?? 300_000, async () => {
+      at = await this.finalized();
+      const found = (await at.call.secretComputeApi.task(task)) as any;
       if (found.isNone) throw new EnigmaError(`no task ${task}`);
       view = found.unwrap();
       return !view.status.isPending;
@@ -319,25 +335,25 @@ export class Enigma {
     if (view.status.isFailed) {
       const aborts: string[] = [];
       for (const member of view.members) {
-        const reason = (await this.api.query.secretCompute.aborts(task, member)) as any;
+        const reason = (await at!.query.secretCompute.aborts(task, member)) as any;
         if (reason.isSome) aborts.push(`${member}: ${reason.unwrap().toString()}`);
       }
       throw new EnigmaError(aborts.length ? `the task failed: members gave up on it (${aborts.join(', ')}); the gas was refunded`
         : 'the task failed: no quorum of the committee agreed on a result before the deadline');
     }
-    const result = ((await this.api.query.secretCompute.results(task)) as any).unwrap();
+    const result = ((await at!.query.secretCompute.results(task)) as any).unwrap();
     const publicValues: bigint[] = this.api.createType('Vec<u128>', result.outputs.toU8a(true)).map((v: any) => v.toBigInt());
     const source = await this.contractSource(view.contract.toHex());
     const prices = pricesOf(view.prices);
     const compiled = this.compile(source, u8aToString(view.entry.toU8a(true)), u8aToString(view.publicArgs.toU8a(true)), prices, view.created.toNumber(), view.requester.toString(), view.members.length);
-    const members = options.account ? await this.workers(await this.finalized(), view.members.map((m: any) => m.toString())) : [];
+    const members = options.account ? await this.workers(at!, view.members.map((m: any) => m.toString())) : [];
     // Who may read party p's outputs: whoever has Read on the identity owning p's inputs, as the
     // members check it. Outputs the account may not read are not asked for.
     const mayRead = async (party: number): Promise<boolean> => {
       const input = view.inputs[compiled.inputParties.indexOf(party)];
-      const secret = input && ((await this.api.call.secretComputeApi.secret(input)) as any);
+      const secret = input && ((await at!.call.secretComputeApi.secret(input)) as any);
       if (!secret || secret.isNone) return false;
-      return ((await this.api.call.sharedIdentityApi.checkPermission(options.account!.address, secret.unwrap().owner, 'Read', [], null)) as any).isTrue;
+      return ((await at!.call.sharedIdentityApi.checkPermission(options.account!.address, secret.unwrap().owner, 'Read', [], null)) as any).isTrue;
     };
     const outcome: TaskOutcome = { task, status: 'Completed', gasUsed: result.gasUsed.toBigInt(), public: {}, private: {}, errors: {}, ledger: {} };
     for (const output of compiled.outputs) {

@@ -1,9 +1,11 @@
 // A polkadot-js provider over an embedded light client (smoldot), so that the SDK trusts no RPC
 // node: smoldot follows the chain from its spec's genesis over the peer-to-peer network, checks
-// every header's author and the GRANDPA validators' finality proofs (across validator set
-// changes), and every storage value or runtime call against a checked state root. The SDK reads
-// what shares are sealed to (committees, worker keys) at the finalized head, so what it trusts
-// is two thirds of the validators, as the CLI does with its checkpoints.
+// every header's Aura author and the GRANDPA validators' finality proofs (across validator set
+// changes), and every storage value or runtime call against the state root of the block it is
+// read at. A best block's state root is vouched for by its author alone (a light client does not
+// execute blocks), so the SDK reads what decides where shares go and what it accepts (committees
+// and worker keys, secret records, task outcomes) at the finalized head, no older than ten
+// minutes: what it then trusts is two thirds of the validators, as the CLI with its checkpoints.
 //
 // The SDK does not depend on smoldot: pass the client `start()` from the `smoldot` package
 // returns (one per page or process; it can follow several chains).
@@ -46,7 +48,11 @@ export async function lightClientProvider(client: LightClient, chainSpec: string
             } catch {
               return; // removed, or the client stopped
             }
-            onResponse(response);
+            try {
+              onResponse(response);
+            } catch (e) {
+              console.error('enigma sdk: a light client response was not handled:', e);
+            }
           }
         })();
         return {
