@@ -55,6 +55,28 @@ const MAX_ANCESTRY: usize = 1024;
 /// The oldest a justified block may be, by its timestamp, for the client to read from it.
 pub const MAX_HEAD_AGE: Duration = Duration::from_secs(10 * 60);
 
+/// Syncs the directory holding `path`, so that a file created or renamed there survives a power
+/// loss (a no-op where directories cannot be opened, as on Windows).
+fn sync_dir(path: &Path) -> std::io::Result<()> {
+	match path.parent().filter(|d| !d.as_os_str().is_empty()).map(std::fs::File::open) {
+		Some(Ok(dir)) => dir.sync_all(),
+		_ => Ok(()),
+	}
+}
+
+/// How a chain that no checkpoint pins yet is pinned.
+#[derive(Clone, Debug)]
+pub enum Pin {
+	/// From the node's finalized head (trust on first use), unless another chain is pinned
+	/// already: a node must not get its own validators pinned by claiming a new chain.
+	OnFirstUse,
+	/// From the node's finalized head although other chains are pinned (`--new-chain`).
+	NewChain,
+	/// From a raw chain spec ([`Checkpoint::from_chain_spec`]): no trust in any node; a node
+	/// that serves another chain is refused.
+	Spec(Checkpoint),
+}
+
 /// What the client trusts: a chain (its genesis) and a GRANDPA validator set of it, with the last
 /// block that set is known to have justified.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
@@ -81,9 +103,10 @@ impl Checkpoint {
 
 	/// Writes the checkpoint to `path` whole or not at all (a temporary file renamed over it),
 	/// unless the file already holds a later one (another run of the client moved it on). Runs
-	/// of the client that save at once take turns (an exclusive lock on `path.lock`): between
-	/// one's look at the stored checkpoint and its rename, another's later checkpoint could
-	/// otherwise be replaced by an earlier one.
+	/// of the client that save at once take turns (an exclusive advisory lock on `path.lock`;
+	/// on NFS only as far as the mount supports locks): between one's look at the stored
+	/// checkpoint and its rename, another's later checkpoint could otherwise be replaced by an
+	/// earlier one.
 	pub fn save(&self, path: &Path) -> std::result::Result<(), String> {
 		if let Some(dir) = path.parent() {
 			std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -98,8 +121,20 @@ impl Checkpoint {
 		}
 		static SAVES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 		let partial = path.with_extension(format!("partial-{}-{}", std::process::id(), SAVES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
-		std::fs::write(&partial, format!("0x{}\n", hex::encode(self.encode()))).map_err(|e| format!("{}: {e}", partial.display()))?;
-		std::fs::rename(&partial, path).map_err(|e| format!("{}: {e}", path.display()))
+		let written = (|| {
+			use std::io::Write;
+			let mut file = std::fs::File::create(&partial)?;
+			file.write_all(format!("0x{}\n", hex::encode(self.encode())).as_bytes())?;
+			// On disk before it replaces the old one, and the rename on disk before we go on: a
+			// power loss leaves the old checkpoint or the new one, never an empty file.
+			file.sync_all()?;
+			std::fs::rename(&partial, path)?;
+			sync_dir(path)
+		})();
+		if written.is_err() {
+			let _ = std::fs::remove_file(&partial);
+		}
+		written.map_err(|e| format!("{}: {e}", path.display()))
 	}
 
 	/// Moves to `header`, a block the checkpoint's set justified; if its digest hands over to
@@ -117,6 +152,43 @@ impl Checkpoint {
 			},
 			None => Ok(false),
 		}
+	}
+
+	/// What a raw chain spec fixes: its genesis block's hash and the GRANDPA validator set at
+	/// genesis (set 0, block 0). The genesis header is built as the node builds it: the trie
+	/// root of the genesis storage (state version 1, which the runtime declares), the root of no
+	/// extrinsics, number 0, no parent and no digest. Pinned from a spec taken from a source the
+	/// user trusts (this repository's `chain-specs/`), this replaces trust on first use; the
+	/// checkpoint then follows the validator handovers from genesis, which needs a node that kept
+	/// the justifications of every set's last block (an archive or a long-running node).
+	pub fn from_chain_spec(json: &str) -> std::result::Result<Self, String> {
+		use sp_runtime::traits::{Hash as _, Header as _};
+		let spec: Value = serde_json::from_str(json).map_err(|e| format!("not a chain spec: {e}"))?;
+		let raw = &spec["genesis"]["raw"];
+		let top = raw["top"].as_object().ok_or("not a raw chain spec (no genesis.raw.top): export it with --raw")?;
+		if raw["childrenDefault"].as_object().is_some_and(|c| !c.is_empty()) {
+			return Err("a genesis with child tries is not supported".into());
+		}
+		let bytes = |what: &str, hex_text: &Value| -> std::result::Result<Vec<u8>, String> {
+			let text = hex_text.as_str().ok_or_else(|| format!("genesis {what} is not a string"))?;
+			hex::decode(text.trim_start_matches("0x")).map_err(|e| format!("genesis {what} {text:.20}…: {e}"))
+		};
+		let mut storage = BTreeMap::new();
+		for (key, value) in top {
+			storage.insert(bytes("key", &Value::String(key.clone()))?, bytes("value", value)?);
+		}
+		let state_root = BlakeTwo256::trie_root(storage.iter().map(|(k, v)| (k.clone(), v.clone())).collect(), sp_runtime::StateVersion::V1);
+		let extrinsics_root = BlakeTwo256::trie_root(Vec::new(), sp_runtime::StateVersion::V1);
+		let genesis = Header::new(0, extrinsics_root, state_root, H256::zero(), Default::default()).hash();
+		let authorities = match storage.get(&authorities_key()) {
+			Some(raw) => decode_authorities(raw).map_err(|e| e.to_string())?,
+			None => Vec::new(),
+		};
+		if authorities.is_empty() {
+			return Err("the chain spec's genesis has no GRANDPA validators".into());
+		}
+		let set_id = storage.get(&set_id_key()).map_or(Ok(0), |v| u64::decode(&mut &v[..])).map_err(|e| format!("the genesis set id: {e}"))?;
+		Ok(Checkpoint { genesis, set_id, authorities, block: 0 })
 	}
 
 	/// One line per validator, for a person to compare with the chain spec.
@@ -215,7 +287,7 @@ impl Chain {
 	/// numbered `at_least` or later and no lower than any block the checkpoint trusted before,
 	/// and no older than [`MAX_HEAD_AGE`] by its own timestamp (so a node that hides a handover
 	/// cannot serve the past either).
-	pub async fn trusted_head(&self, dir: &Path, new_chain: bool, at_least: u32) -> std::result::Result<Header, String> {
+	pub async fn trusted_head(&self, dir: &Path, pin: &Pin, at_least: u32) -> std::result::Result<Header, String> {
 		// First, so that a node with no GRANDPA (a development chain) is told at once.
 		let mut justifications: jsonrpsee_core::client::Subscription<String> = self
 			.rpc()
@@ -225,7 +297,7 @@ impl Chain {
 			.await
 			.map_err(|e| format!("RPC grandpa_subscribeJustifications: {e} (a development chain has no GRANDPA to prove finality with: for a node you run yourself, pass --trust-rpc)"))?;
 		let path = dir.join(format!("{}.checkpoint", hex::encode(self.genesis)));
-		let mut checkpoint = self.checkpoint(dir, &path, new_chain).await?;
+		let mut checkpoint = self.checkpoint(dir, &path, pin).await?;
 		let at_least = at_least.max(checkpoint.block);
 		let deadline = tokio::time::Instant::now() + JUSTIFICATION_TIMEOUT;
 		let mut followed = false;
@@ -280,11 +352,27 @@ impl Chain {
 	}
 
 	/// The checkpoint of this chain at `path`, moved to the current validator set; on first use
-	/// (no checkpoint in `dir`, or `new_chain`), pinned from the node's finalized head.
-	async fn checkpoint(&self, dir: &Path, path: &Path, new_chain: bool) -> std::result::Result<Checkpoint, String> {
+	/// (no checkpoint in `dir`), pinned as `pin` says.
+	async fn checkpoint(&self, dir: &Path, path: &Path, pin: &Pin) -> std::result::Result<Checkpoint, String> {
+		if let Pin::Spec(spec) = pin {
+			if spec.genesis != self.genesis {
+				return Err(format!(
+					"the node serves chain 0x{}, not the chain spec's 0x{}: use a node of the spec's chain (or the spec of this one)",
+					hex::encode(self.genesis),
+					hex::encode(spec.genesis)
+				));
+			}
+		}
+		let new_chain = matches!(pin, Pin::NewChain);
 		let mut checkpoint = match Checkpoint::load(path)? {
 			Some(c) if c.genesis == self.genesis => c,
 			Some(c) => return Err(format!("{} holds chain 0x{}'s checkpoint, not this node's 0x{}", path.display(), hex::encode(c.genesis), hex::encode(self.genesis))),
+			None if matches!(pin, Pin::Spec(_)) => {
+				let Pin::Spec(spec) = pin else { unreachable!("matched above") };
+				spec.save(path)?;
+				eprintln!("pinned from the chain spec in {}: {}", path.display(), spec.describe());
+				spec.clone()
+			},
 			None => {
 				// A node must not get itself pinned by claiming another chain.
 				let pinned: Vec<String> = match std::fs::read_dir(dir) {
@@ -593,6 +681,28 @@ mod tests {
 		savers.into_iter().for_each(|s| s.join().unwrap());
 		assert_eq!(Checkpoint::load(&path).unwrap().map(|c| c.block), Some(149 * 8 + 7));
 		let _ = std::fs::remove_dir_all(dir);
+	}
+
+	/// Issue #16 (`--chain-spec`): the committed spec gives its four validators at set 0 and a
+	/// genesis hash that moves with any byte of the genesis state (the e2e test checks it is the
+	/// node's block 0); a spec that is not raw, or has no validators, is refused by name.
+	#[test]
+	fn a_chain_spec_fixes_the_genesis_and_its_validators() {
+		let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../chain-specs/local-testnet.raw.json");
+		let json = std::fs::read_to_string(path).unwrap();
+		let spec = Checkpoint::from_chain_spec(&json).unwrap();
+		assert_eq!((spec.set_id, spec.block, spec.authorities.len()), (0, 0, 4));
+		assert!(spec.authorities.iter().all(|(_, weight)| *weight == 1));
+		let mut parsed: Value = serde_json::from_str(&json).unwrap();
+		let top = parsed["genesis"]["raw"]["top"].as_object_mut().unwrap();
+		let (key, value) = top.iter().find(|(k, _)| k.len() > 66).map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string())).unwrap();
+		let flipped = format!("{}{}", &value[..value.len() - 1], if value.ends_with('0') { '1' } else { '0' });
+		top.insert(key, Value::String(flipped));
+		assert_ne!(Checkpoint::from_chain_spec(&parsed.to_string()).unwrap().genesis, spec.genesis, "one byte of state changes the genesis");
+		let authorities = format!("0x{}", hex::encode(authorities_key()));
+		parsed["genesis"]["raw"]["top"].as_object_mut().unwrap().remove(&authorities);
+		assert_eq!(Checkpoint::from_chain_spec(&parsed.to_string()), Err("the chain spec's genesis has no GRANDPA validators".into()));
+		assert!(Checkpoint::from_chain_spec(r#"{"genesis":{"runtimeGenesis":{}}}"#).unwrap_err().contains("not a raw chain spec"));
 	}
 
 	#[test]

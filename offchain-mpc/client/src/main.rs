@@ -52,6 +52,12 @@ struct Cli {
 	/// is printed with the new chain's spec): without it, a node claiming a new chain is refused.
 	#[arg(long, global = true)]
 	new_chain: bool,
+	/// Pin the chain from this raw chain spec (its genesis block and validators, e.g.
+	/// chain-specs/local-testnet.raw.json) instead of trusting the first node on first use: a
+	/// node that serves another chain is refused. The client then follows the validators'
+	/// handovers from genesis, which needs a node that kept every set's last justification.
+	#[arg(long, global = true, value_name = "FILE", conflicts_with = "new_chain")]
+	chain_spec: Option<PathBuf>,
 	#[command(subcommand)]
 	command: Command,
 }
@@ -232,7 +238,8 @@ pub(crate) struct Ctx {
 	rpc: String,
 	/// `None` when the RPC node is trusted; otherwise where the checkpoints are.
 	checkpoints: Option<PathBuf>,
-	new_chain: bool,
+	/// How a chain no checkpoint pins yet is pinned.
+	pin: enigma_chain::trusted::Pin,
 	/// The justified header this command reads from, once it has waited for one.
 	trusted: tokio::sync::OnceCell<enigma_runtime::Header>,
 }
@@ -252,7 +259,7 @@ impl Ctx {
 			.trusted
 			.get_or_try_init(|| async {
 				let best = chain.best_number().await.map_err(|e| e.to_string())?;
-				chain.trusted_head(dir, self.new_chain, best).await
+				chain.trusted_head(dir, &self.pin, best).await
 			})
 			.await?;
 		Ok(Some(header))
@@ -427,7 +434,18 @@ fn main() -> ExitCode {
 	let checkpoints = (!trust_rpc).then(|| {
 		cli.checkpoints.unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_else(|| ".".into())).join(".enigma").join("checkpoints"))
 	});
-	let ctx = Ctx { rpc: cli.rpc, checkpoints, new_chain: cli.new_chain, trusted: tokio::sync::OnceCell::new() };
+	let pin = match (&cli.chain_spec, cli.new_chain) {
+		(Some(file), _) => match std::fs::read_to_string(file).map_err(|e| e.to_string()).and_then(|json| enigma_chain::trusted::Checkpoint::from_chain_spec(&json)) {
+			Ok(spec) => enigma_chain::trusted::Pin::Spec(spec),
+			Err(e) => {
+				eprintln!("error: {}: {e}", file.display());
+				return ExitCode::FAILURE;
+			},
+		},
+		(None, true) => enigma_chain::trusted::Pin::NewChain,
+		(None, false) => enigma_chain::trusted::Pin::OnFirstUse,
+	};
+	let ctx = Ctx { rpc: cli.rpc, checkpoints, pin, trusted: tokio::sync::OnceCell::new() };
 	enigma_p2p::cli::run_main("warn,libp2p=error", async move {
 		match cli.command {
 			Command::Identity { command } => identity(&ctx, command).await,

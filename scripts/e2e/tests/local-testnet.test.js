@@ -149,6 +149,25 @@ test('the client believes the validators, not its RPC node: committees and worke
   await impostor.close();
 });
 
+test('the client pins from the chain spec, trusting no node on first use', async () => {
+  assert.ok(committeeId !== undefined, 'the last test drew a committee');
+  const fromSpec = (rpc, dir) => run(CLIENT_BIN, ['--rpc', rpc, '--checkpoints', dir, '--chain-spec', SPEC,
+    'committee', 'show', String(committeeId)], undefined, { ENIGMA_TRUST_RPC: '0' });
+  // The genesis computed from the spec's genesis state is the node's block 0: it pins at once.
+  const pinned = await fromSpec(nodes[0].wsUrl, tempDir('spec-pin'));
+  assert.equal(pinned.code, 0, pinned.stderr);
+  assert.match(pinned.stderr, /pinned from the chain spec in .*: chain 0x[0-9a-f]{64}, validator set #0 from block #0: (\w+ \(weight 1\)(, )?){4}/);
+  assert.doesNotMatch(pinned.stderr, /trusting on first use/);
+  assert.equal(pinned.stdout.toString().trim().split('\n').length, 4);
+  // A node that claims another chain is refused even with no checkpoint yet.
+  const genesis = (await apis[0].rpc.chain.getBlockHash(0)).toHex().slice(2);
+  const impostor = await lyingProxy(nodes[0].wsUrl, (text) => text.replaceAll(genesis, 'cd'.repeat(32)));
+  const refused = await fromSpec(impostor.url, tempDir('spec-pin'));
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, new RegExp(`the node serves chain 0x${'cd'.repeat(32)}, not the chain spec's 0x${genesis}`));
+  await impostor.close();
+});
+
 test('the whole flow through a checking client: shares sealed to proven keys, a proven result, a proven record declassified', async () => {
   assert.ok(committeeId !== undefined, 'the last test drew a committee');
   const enigma = async (args, input) => {
