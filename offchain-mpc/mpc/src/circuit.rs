@@ -404,9 +404,10 @@ impl Circuit {
 		let mut batches: BTreeMap<(u32, u8, u128, u32), u64> = BTreeMap::new();
 		for (op, layer) in self.gates.iter().zip(&layers) {
 			if let Some((_, _, width, cmp)) = self.bitwise(op) {
+				// The products of the bits are taken in the range check's round of squares.
 				let (m, r) = nonlinear::compare_bits_cost(width as usize, cmp);
 				cost.muls += m;
-				batches.insert((*layer, 7 + cmp as u8, 1, width), r);
+				batches.insert((*layer, 7 + cmp as u8, 1, width), r - 1);
 				continue;
 			}
 			match *op {
@@ -695,11 +696,39 @@ fn digest_of(circuit: &[u8; 32], shape: &[usize]) -> [u8; 32] {
 }
 
 /// Proves the typed inputs' ranges from their bits (and the dealt random bits), then computes
-/// every wire; comparisons of inputs run on the bits just proven.
+/// every wire; comparisons of inputs run on the bits just proven. Their first round, the
+/// products x_i·y_i of the bits, is taken with the range check's squares: nothing is opened
+/// from those products before the check has passed, so they cost no round of their own.
 fn prove_and_evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>], checks: Vec<((usize, usize), M::Share, Vec<M::Share>)>) -> Result<Evaluated<M>> {
-	nonlinear::prepare(mpc, &checks, circuit.cost().bits as usize)?;
-	let input_bits: BTreeMap<(usize, usize), Vec<M::Share>> = checks.into_iter().map(|(label, _, bits)| (label, bits)).collect();
-	evaluate(mpc, circuit, inputs, &input_bits)
+	let input_bits: BTreeMap<(usize, usize), &Vec<M::Share>> = checks.iter().map(|(label, _, bits)| (*label, bits)).collect();
+	// The input's proven bits, exactly as many as its gate declares.
+	let bits_of = |w: Wire| -> Result<Vec<M::Share>> {
+		match circuit.gates[w] {
+			Op::Input { owner, index, bits: Some(width) } => input_bits.get(&(owner, index)).filter(|b| b.len() == width as usize).map(|b| b.to_vec()),
+			_ => None,
+		}
+		.ok_or_else(|| MpcError::InvalidCircuit(format!("input wire {w} came without the bits its comparison needs")))
+	};
+	let mut compared: BTreeMap<Wire, BitOperands<M::Share>> = BTreeMap::new();
+	for (i, op) in circuit.gates.iter().enumerate() {
+		if let Some((a, b, ..)) = circuit.bitwise(op) {
+			compared.insert(i, BitOperands { x: bits_of(a)?, y: bits_of(b)?, products: Vec::new() });
+		}
+	}
+	let left: Vec<M::Share> = compared.values().flat_map(|c| c.x.iter().copied()).collect();
+	let right: Vec<M::Share> = compared.values().flat_map(|c| c.y.iter().copied()).collect();
+	let mut products = nonlinear::prepare_with(mpc, &checks, circuit.cost().bits as usize, &left, &right)?.into_iter();
+	for c in compared.values_mut() {
+		c.products = products.by_ref().take(c.x.len()).collect();
+	}
+	evaluate(mpc, circuit, inputs, compared)
+}
+
+/// A comparison of inputs on their bits: both operands' bits and their products, bit by bit.
+struct BitOperands<S> {
+	x: Vec<S>,
+	y: Vec<S>,
+	products: Vec<S>,
 }
 
 /// Every wire's share, and the clear value of every wire of [`Circuit::public_wires`].
@@ -724,7 +753,7 @@ impl<M: Mpc> Evaluated<M> {
 }
 
 /// Every wire's share, gate by gate, layer by layer.
-fn evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>], input_bits: &BTreeMap<(usize, usize), Vec<M::Share>>) -> Result<Evaluated<M>> {
+fn evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>], mut compared: BTreeMap<Wire, BitOperands<M::Share>>) -> Result<Evaluated<M>> {
 	let layers = circuit.layers();
 	let depth = layers.iter().copied().max().unwrap_or(0);
 	let mut wires: Vec<Option<M::Share>> = vec![None; circuit.gates.len()];
@@ -736,26 +765,17 @@ fn evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>], in
 		let mut muls: (Vec<Wire>, Vec<M::Share>, Vec<M::Share>) = (vec![], vec![], vec![]);
 		let mut selects: (Vec<Wire>, Vec<M::Share>, Vec<M::Share>, Vec<M::Share>) = (vec![], vec![], vec![], vec![]);
 		let mut compares: BTreeMap<(u8, u32), (Vec<Wire>, Vec<M::Share>, Vec<M::Share>)> = BTreeMap::new();
-		let mut bitwise: BTreeMap<(nonlinear::BitCompare, u32), (Vec<Wire>, Vec<Vec<M::Share>>, Vec<Vec<M::Share>>)> = BTreeMap::new();
-		// The input's proven bits, exactly as many as its gate declares.
-		let bits_of = |w: Wire| -> Result<Vec<M::Share>> {
-			match circuit.gates[w] {
-				Op::Input { owner, index, bits: Some(width) } => input_bits.get(&(owner, index)).filter(|b| b.len() == width as usize).cloned(),
-				_ => None,
-			}
-			.ok_or_else(|| MpcError::InvalidCircuit(format!("input wire {w} came without the bits its comparison needs")))
-		};
+		let mut bitwise: BTreeMap<(nonlinear::BitCompare, u32), (Vec<Wire>, Vec<BitOperands<M::Share>>)> = BTreeMap::new();
 		let mut divisions: BTreeMap<(u128, u32), (Vec<Wire>, Vec<M::Share>)> = BTreeMap::new();
 		let mut reveals: (Vec<Wire>, Vec<M::Share>) = (vec![], vec![]);
 		for (i, op) in circuit.gates.iter().enumerate() {
 			if layers[i] != layer || !op.is_interactive() {
 				continue;
 			}
-			if let Some((a, b, width, cmp)) = circuit.bitwise(op) {
+			if let Some((_, _, width, cmp)) = circuit.bitwise(op) {
 				let e = bitwise.entry((cmp, width)).or_default();
 				e.0.push(i);
-				e.1.push(bits_of(a)?);
-				e.2.push(bits_of(b)?);
+				e.1.push(compared.remove(&i).expect("every comparison on bits was prepared"));
 				continue;
 			}
 			match *op {
@@ -809,8 +829,10 @@ fn evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>], in
 				wires[*w] = Some(s);
 			}
 		}
-		for ((cmp, _), (ws, a, b)) in bitwise {
-			for (w, s) in ws.iter().zip(nonlinear::compare_bits(mpc, &a, &b, cmp)?) {
+		for ((cmp, _), (ws, operands)) in bitwise {
+			let (x, y): (Vec<Vec<M::Share>>, Vec<Vec<M::Share>>) = operands.iter().map(|o| (o.x.clone(), o.y.clone())).unzip();
+			let products: Vec<M::Share> = operands.into_iter().flat_map(|o| o.products).collect();
+			for (w, s) in ws.iter().zip(nonlinear::compare_bits_with(mpc, &x, &y, products, cmp)?) {
 				wires[*w] = Some(s);
 			}
 		}

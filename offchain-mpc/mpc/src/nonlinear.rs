@@ -55,11 +55,19 @@ fn check_room<F: MpcField>(bound: u32, low: u32) -> Result<()> {
 /// [`MpcError::InputOutOfRange`] naming the first bad item by its label, or
 /// [`MpcError::BitCheckFailed`].
 pub fn check_ranges<M: Mpc>(mpc: &mut M, items: &[((usize, usize), M::Share, Vec<M::Share>)], bits: &[M::Share]) -> Result<()> {
+	check_ranges_with(mpc, items, bits, &[], &[]).map(|_| ())
+}
+
+/// [`check_ranges`], with the products `left[i]·right[i]` taken in the same round as the
+/// squares; returns them. They are verified with the squares, and may be used only once this
+/// has returned (they are products of values not yet proven).
+pub fn check_ranges_with<M: Mpc>(mpc: &mut M, items: &[((usize, usize), M::Share, Vec<M::Share>)], bits: &[M::Share], left: &[M::Share], right: &[M::Share]) -> Result<Vec<M::Share>> {
 	if items.is_empty() && bits.is_empty() {
-		return Ok(());
+		return if left.is_empty() { Ok(Vec::new()) } else { mpc.mul(left, right) };
 	}
 	let all: Vec<M::Share> = items.iter().flat_map(|(_, _, b)| b.iter().copied()).chain(bits.iter().copied()).collect();
-	let squares = mpc.mul(&all, &all)?;
+	let mut squares = mpc.mul(&[&all[..], left].concat(), &[&all[..], right].concat())?;
+	let products = squares.split_off(all.len());
 	mpc.check()?;
 	let chi = M::F::random(&mut <rand_chacha::ChaCha12Rng as rand::SeedableRng>::from_seed(mpc.coin()?));
 	let not_bits = |mpc: &M, bits: &[M::Share], squares: &[M::Share]| {
@@ -86,7 +94,7 @@ pub fn check_ranges<M: Mpc>(mpc: &mut M, items: &[((usize, usize), M::Share, Vec
 	if opened.get(items.len()).is_some_and(|z| !z.is_zero()) {
 		return Err(MpcError::BitCheckFailed);
 	}
-	Ok(())
+	Ok(products)
 }
 
 /// Before a run's first layer: the range checks of typed inputs, and the `bits` random bits the
@@ -94,16 +102,22 @@ pub fn check_ranges<M: Mpc>(mpc: &mut M, items: &[((usize, usize), M::Share, Vec
 /// proven to be bits in the same check (one round of squares, one verification and one opening
 /// for both), then stocked for [`Mpc::random_bits`].
 pub fn prepare<M: Mpc>(mpc: &mut M, items: &[((usize, usize), M::Share, Vec<M::Share>)], bits: usize) -> Result<()> {
+	prepare_with(mpc, items, bits, &[], &[]).map(|_| ())
+}
+
+/// [`prepare`], with the products `left[i]·right[i]` taken with the range check's squares
+/// ([`check_ranges_with`]); returns them.
+pub fn prepare_with<M: Mpc>(mpc: &mut M, items: &[((usize, usize), M::Share, Vec<M::Share>)], bits: usize, left: &[M::Share], right: &[M::Share]) -> Result<Vec<M::Share>> {
 	let dealt = if bits > 0 { mpc.deal_bits(bits)? } else { None };
 	let unproven = match &dealt {
 		Some((bits, true)) => &bits[..],
 		_ => &[],
 	};
-	check_ranges(mpc, items, unproven)?;
+	let products = check_ranges_with(mpc, items, unproven, left, right)?;
 	if let Some((bits, _)) = dealt {
 		mpc.stock_bits(bits);
 	}
-	Ok(())
+	Ok(products)
 }
 
 /// [`Mpc::random_bits`] for a protocol that stocks dealt bits: the stock first, then, if it runs
@@ -337,13 +351,25 @@ pub enum BitCompare {
 /// tree: ⌈log2 m⌉ more rounds, two multiplications per combination (one for equality, which
 /// needs no l). At the root, [x < y] = l, [x ≤ y] = l + e, [x = y] = e.
 pub fn compare_bits<M: Mpc>(mpc: &mut M, x: &[Vec<M::Share>], y: &[Vec<M::Share>], cmp: BitCompare) -> Result<Vec<M::Share>> {
+	let left: Vec<M::Share> = x.iter().flatten().copied().collect();
+	let right: Vec<M::Share> = y.iter().flatten().copied().collect();
+	if left.len() != right.len() {
+		return Err(MpcError::InvalidCircuit("compared bit vectors differ in width".into()));
+	}
+	let products = mpc.mul(&left, &right)?;
+	compare_bits_with(mpc, x, y, products, cmp)
+}
+
+/// [`compare_bits`] given the products x_i·y_i (in the order of the flattened bits), taken
+/// earlier in a round shared with other work: one round less.
+pub fn compare_bits_with<M: Mpc>(mpc: &mut M, x: &[Vec<M::Share>], y: &[Vec<M::Share>], products: Vec<M::Share>, cmp: BitCompare) -> Result<Vec<M::Share>> {
 	let one = M::F::one();
 	let left: Vec<M::Share> = x.iter().flatten().copied().collect();
 	let right: Vec<M::Share> = y.iter().flatten().copied().collect();
-	if left.len() != right.len() || x.iter().zip(y).any(|(x, y)| x.len() != y.len() || x.is_empty()) {
+	if left.len() != right.len() || products.len() != left.len() || x.iter().zip(y).any(|(x, y)| x.len() != y.len() || x.is_empty()) {
 		return Err(MpcError::InvalidCircuit("compared bit vectors differ in width".into()));
 	}
-	let mut products = mpc.mul(&left, &right)?.into_iter();
+	let mut products = products.into_iter();
 	let (mut xs, mut ys) = (left.into_iter(), right.into_iter());
 	// Each comparison's segments, least significant first: (e, l).
 	let mut segments: Vec<Vec<(M::Share, M::Share)>> = x
