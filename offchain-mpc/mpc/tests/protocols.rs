@@ -448,51 +448,53 @@ fn members_with_different_circuits_stop_before_touching_a_secret() {
 	assert!(results.iter().all(|(_, rounds)| *rounds == agreement_only));
 }
 
+/// What a client deals for an integer: its value and `width` bits (bit i being `bit(i)`), each
+/// Shamir-shared with degree 1 among 4 members; `result[member]`.
+fn client_shares(value: u128, width: u32, bit: impl Fn(u32) -> u128) -> Vec<enigma_mpc::circuit::HeldInput<Fr>> {
+	let scheme = enigma_mpc::shamir::Shamir::<Fr>::new(4, 1).unwrap();
+	let mut rng = rand::thread_rng();
+	let v = scheme.share(Fr::from(value), 1, &mut rng);
+	let bits: Vec<Vec<Fr>> = (0..width).map(|i| scheme.share(Fr::from(bit(i) as u64), 1, &mut rng)).collect();
+	(0..4).map(|m| enigma_mpc::circuit::HeldInput { value: v[m], bits: bits.iter().map(|b| b[m]).collect(), mac: None }).collect()
+}
+
+/// An honest client's dealing of `value` with its `width` low bits.
+fn honest_shares(value: u128, width: u32) -> Vec<enigma_mpc::circuit::HeldInput<Fr>> {
+	client_shares(value, width, |i| (value >> i) & 1)
+}
+
+/// `circuit` run by 4 members, maliciously secure, on two owners' held inputs.
+fn run_held(circuit: &Circuit, x: Vec<enigma_mpc::circuit::HeldInput<Fr>>, y: Vec<enigma_mpc::circuit::HeldInput<Fr>>) -> Vec<enigma_mpc::Result<Vec<(String, enigma_mpc::circuit::HeldOutput<Fr>)>>> {
+	let circuit = circuit.clone();
+	run_parties(4, move |member, transport| {
+		let mut mpc = Malicious::<Fr, _>::new(transport, 1).unwrap();
+		enigma_mpc::circuit::execute_held(&mut mpc, &circuit, &[vec![x[member].clone()], vec![y[member].clone()]])
+	})
+}
+
 /// Issue #12: a client shares a "u32" bid of 2^40 with a committee. The sealed-bid comparison
 /// would open masked values sized for 32 bits and publish a mix of the other bids; instead the
 /// range check over the bits the client shared along ends the run before the comparison, naming
 /// the input, while honest inputs at the type's extremes pass.
 #[test]
 fn an_out_of_range_held_input_is_named_before_it_is_used() {
-	use enigma_mpc::{
-		circuit::{execute_held, HeldInput, HeldOutput},
-		shamir::Shamir,
-	};
+	use enigma_mpc::circuit::HeldOutput;
 	let mut c = Circuit::new(2);
 	let (a, b) = (c.typed_input(0, Some(32)), c.typed_input(1, Some(32)));
 	let below = c.push(Op::Lt { a, b, bits: 32 });
 	let best = c.push(Op::Select { cond: below, then: b, otherwise: a });
 	c.output("best", best, Recipient::Everyone);
-	let scheme = Shamir::<Fr>::new(4, 1).unwrap();
-	// What a client shares: the value and its low 32 bits, each Shamir-shared.
-	let share = |value: u128, honest_bits: bool| -> Vec<HeldInput<Fr>> {
-		let mut rng = rand::thread_rng();
-		let v = scheme.share(Fr::from(value), 1, &mut rng);
-		let bits: Vec<Vec<Fr>> = (0..32)
-			.map(|i| {
-				let bit = if honest_bits { (value >> i) & 1 } else { (value >> (i + 8)) & 1 };
-				scheme.share(Fr::from(bit as u64), 1, &mut rng)
-			})
-			.collect();
-		(0..4).map(|m| HeldInput { value: v[m], bits: bits.iter().map(|b| b[m]).collect(), mac: None }).collect()
-	};
-	let run = |x: Vec<HeldInput<Fr>>, y: Vec<HeldInput<Fr>>| {
-		let circuit = c.clone();
-		run_parties(4, move |member, transport| {
-			let mut mpc = Malicious::<Fr, _>::new(transport, 1).unwrap();
-			execute_held(&mut mpc, &circuit, &[vec![x[member].clone()], vec![y[member].clone()]])
-		})
-	};
 	let max = u32::MAX as u128;
-	for outcome in run(share(max, true), share(0, true)) {
+	for outcome in run_held(&c, honest_shares(max, 32), honest_shares(0, 32)) {
 		assert_eq!(outcome.unwrap()[0].1, HeldOutput::Public(Fr::from(u32::MAX as u64)));
 	}
 	// 2^40 with its low bits (all zero): the bits do not make up the value.
-	for outcome in run(share(7, true), share(1 << 40, true)) {
+	for outcome in run_held(&c, honest_shares(7, 32), honest_shares(1 << 40, 32)) {
 		assert_eq!(outcome.unwrap_err(), MpcError::InputOutOfRange { owner: 1, index: 0 });
 	}
 	// Bits that make up 2^40 >> 8 instead: inconsistent with the value as well.
-	for outcome in run(share(1 << 40, false), share(7, true)) {
+	let value = 1u128 << 40;
+	for outcome in run_held(&c, client_shares(value, 32, |i| (value >> (i + 8)) & 1), honest_shares(7, 32)) {
 		assert_eq!(outcome.unwrap_err(), MpcError::InputOutOfRange { owner: 0, index: 0 });
 	}
 }
@@ -503,37 +505,20 @@ fn an_out_of_range_held_input_is_named_before_it_is_used() {
 /// member aborted the task.
 #[test]
 fn a_narrower_held_integer_fills_a_wider_slot() {
-	use enigma_mpc::{
-		circuit::{execute_held, HeldInput, HeldOutput},
-		shamir::Shamir,
-	};
+	use enigma_mpc::circuit::{HeldInput, HeldOutput};
 	let mut c = Circuit::new(2);
 	let (a, b) = (c.typed_input(0, Some(64)), c.typed_input(1, Some(64)));
 	for (k, op) in [Op::Lt { a, b, bits: 64 }, Op::Lt { a: b, b: a, bits: 64 }, Op::Eq { a, b, bits: 64 }].into_iter().enumerate() {
 		let w = c.push(op);
 		c.output(&format!("c{k}"), w, Recipient::Everyone);
 	}
-	let scheme = Shamir::<Fr>::new(4, 1).unwrap();
-	let share = |value: u128, width: u32| -> Vec<HeldInput<Fr>> {
-		let mut rng = rand::thread_rng();
-		let v = scheme.share(Fr::from(value), 1, &mut rng);
-		let bits: Vec<Vec<Fr>> = (0..width).map(|i| scheme.share(Fr::from(((value >> i) & 1) as u64), 1, &mut rng)).collect();
-		(0..4).map(|m| HeldInput { value: v[m], bits: bits.iter().map(|b| b[m]).collect(), mac: None }).collect()
-	};
-	let run = |x: Vec<HeldInput<Fr>>, y: Vec<HeldInput<Fr>>| {
-		let circuit = c.clone();
-		run_parties(4, move |member, transport| {
-			let mut mpc = Malicious::<Fr, _>::new(transport, 1).unwrap();
-			execute_held(&mut mpc, &circuit, &[vec![x[member].clone()], vec![y[member].clone()]])
-		})
-	};
 	// As brought: 16 bits for a 64-bit slot is refused by name.
-	for outcome in run(share(65_535, 16), share(1 << 40, 64)) {
+	for outcome in run_held(&c, honest_shares(65_535, 16), honest_shares(1 << 40, 64)) {
 		assert!(matches!(outcome.unwrap_err(), MpcError::InvalidCircuit(why) if why.contains("16 bits for a Some(64)-bit slot")));
 	}
 	let widened = |h: Vec<HeldInput<Fr>>| -> Vec<HeldInput<Fr>> { h.into_iter().map(|i| i.widened(64).unwrap()).collect() };
 	for (x, y) in [(65_535u128, 1u128 << 40), (65_535, 65_535), (7, 3)] {
-		for outcome in run(widened(share(x, 16)), share(y, 64)) {
+		for outcome in run_held(&c, widened(honest_shares(x, 16)), honest_shares(y, 64)) {
 			let got: Vec<HeldOutput<Fr>> = outcome.unwrap().into_iter().map(|(_, v)| v).collect();
 			let want: Vec<HeldOutput<Fr>> = [x < y, y < x, x == y].into_iter().map(|b| HeldOutput::Public(Fr::from(b as u64))).collect();
 			assert_eq!(got, want, "{x} vs {y}");
@@ -544,24 +529,15 @@ fn a_narrower_held_integer_fills_a_wider_slot() {
 	let (fa, fb) = (f.typed_input(0, None), f.typed_input(1, Some(64)));
 	let sum = f.push(Op::Add(fa, fb));
 	f.output("sum", sum, Recipient::Everyone);
-	let field_run = |x: Vec<HeldInput<Fr>>, y: Vec<HeldInput<Fr>>| {
-		let circuit = f.clone();
-		run_parties(4, move |member, transport| {
-			let mut mpc = Malicious::<Fr, _>::new(transport, 1).unwrap();
-			execute_held(&mut mpc, &circuit, &[vec![x[member].clone()], vec![y[member].clone()]])
-		})
-	};
-	for outcome in field_run(share(40_000, 16), share(2, 64)) {
+	for outcome in run_held(&f, honest_shares(40_000, 16), honest_shares(2, 64)) {
 		assert!(matches!(outcome.unwrap_err(), MpcError::InvalidCircuit(_)), "bits for a field slot, as brought");
 	}
 	let as_field = |h: Vec<HeldInput<Fr>>| -> Vec<HeldInput<Fr>> { h.into_iter().map(|i| i.as_field().unwrap()).collect() };
-	for outcome in field_run(as_field(share(40_000, 16)), share(2, 64)) {
+	for outcome in run_held(&f, as_field(honest_shares(40_000, 16)), honest_shares(2, 64)) {
 		assert_eq!(outcome.unwrap()[0].1, HeldOutput::Public(Fr::from(40_002u64)));
 	}
 	// Widening keeps the range check honest: bits that do not make up the value still fail.
-	let mut lying = share(1 << 20, 16);
-	lying.iter_mut().for_each(|i| *i = i.clone().widened(64).unwrap());
-	for outcome in run(lying, share(7, 64)) {
+	for outcome in run_held(&c, widened(honest_shares(1 << 20, 16)), honest_shares(7, 64)) {
 		assert_eq!(outcome.unwrap_err(), MpcError::InputOutOfRange { owner: 0, index: 0 });
 	}
 }

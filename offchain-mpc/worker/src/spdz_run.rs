@@ -320,6 +320,51 @@ mod tests {
 		assert!(matches!(a.recv(1), Err(MpcError::Preprocessing(_))));
 	}
 
+	/// Issue #15: a batch the members agree on is spent on disk before use; when it comes back
+	/// into a member's stock (a power loss undid the take) and the others name it again, that
+	/// member does not use it: no agreement, no material.
+	#[test]
+	fn an_agreed_batch_is_spent_and_never_agreed_on_again() {
+		let plan = Plan { triples: 4, randoms: 4, masks: vec![1, 1] };
+		let batch = H256::repeat_byte(5);
+		let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+		let stock_in = |dir: &tempfile::TempDir| {
+			let secret = x25519_dalek::StaticSecret::random_from_rng(rand::thread_rng());
+			let public = x25519_dalek::PublicKey::from(&secret).to_bytes();
+			Stock { store: WorkerStore::open(dir.path()).unwrap(), committee: 3, public, secret }
+		};
+		let stocks = vec![stock_in(&dirs[0]), stock_in(&dirs[1])];
+		let stock_batch = |stocks: &[Stock]| {
+			for (member, stock) in stocks.iter().enumerate() {
+				let material = enigma_mpc::preprocessing::trusted_dealer_for_tests::store::<Fr>(9, 2, member, &plan);
+				stock.store.put_stock(3, batch, &stock.public, &material.to_bytes(), 2).unwrap();
+			}
+		};
+		let run = |stocks: &[Stock]| -> Vec<bool> {
+			std::thread::scope(|scope| {
+				let runs: Vec<_> = mem::network(2)
+					.into_iter()
+					.zip(stocks)
+					.map(|(transport, stock)| {
+						let plan = plan.clone();
+						scope.spawn(move || from_stock(&mut Net::new(transport), stock, &plan).unwrap().is_some())
+					})
+					.collect();
+				runs.into_iter().map(|r| r.join().unwrap()).collect()
+			})
+		};
+		stock_batch(&stocks);
+		assert_eq!(run(&stocks), vec![true, true], "both use the batch they agree on");
+		assert!(stocks.iter().all(|s| s.store.is_spent(3, &batch)), "spent before use");
+		// The batch is back in member 0's store, and member 1 (another store: it kept the
+		// material on purpose) names it again.
+		drop(stocks);
+		let stocks = vec![stock_in(&dirs[0]), stock_in(&dirs[2])];
+		stock_batch(&stocks);
+		assert!(!stocks[1].store.is_spent(3, &batch));
+		assert_eq!(run(&stocks), vec![false, false], "member 0 passes over it: no agreement, nothing used");
+	}
+
 	#[test]
 	fn unpaid_first_batches_come_in_a_small_burst() {
 		let allowed = (0..10).filter(|_| first_batch_allowed()).count();
