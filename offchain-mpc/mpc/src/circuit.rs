@@ -58,9 +58,11 @@ impl Op {
 }
 
 /// How the engine runs a circuit, in its digest: bumped whenever the same gates would run
-/// differently (2: comparisons of inputs on their bits), so that members of different versions
-/// stop at the circuit agreement instead of falling out of step mid-run.
-pub const EXECUTION_VERSION: u128 = 2;
+/// differently or be priced differently (2: comparisons of inputs on their bits; 3: public
+/// outputs not opened again, and those comparisons' products taken in the range check's round),
+/// so that members of different versions stop at the circuit agreement instead of falling out of
+/// step mid-run or voting for different gas.
+pub const EXECUTION_VERSION: u128 = 3;
 
 /// Who learns an output.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -832,7 +834,7 @@ fn evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>], mu
 		for ((cmp, _), (ws, operands)) in bitwise {
 			let (x, y): (Vec<Vec<M::Share>>, Vec<Vec<M::Share>>) = operands.iter().map(|o| (o.x.clone(), o.y.clone())).unzip();
 			let products: Vec<M::Share> = operands.into_iter().flat_map(|o| o.products).collect();
-			for (w, s) in ws.iter().zip(nonlinear::compare_bits_with(mpc, &x, &y, products, cmp)?) {
+			for (w, s) in ws.iter().zip(nonlinear::compare_bits(mpc, &x, &y, products, cmp)?) {
 				wires[*w] = Some(s);
 			}
 		}

@@ -63,6 +63,8 @@ pub fn check_ranges<M: Mpc>(mpc: &mut M, items: &[((usize, usize), M::Share, Vec
 /// has returned (they are products of values not yet proven).
 pub fn check_ranges_with<M: Mpc>(mpc: &mut M, items: &[((usize, usize), M::Share, Vec<M::Share>)], bits: &[M::Share], left: &[M::Share], right: &[M::Share]) -> Result<Vec<M::Share>> {
 	if items.is_empty() && bits.is_empty() {
+		// (Not from the executor: a comparison on bits has range-checked operands, so its
+		// products always ride with squares; alone they take a round of their own.)
 		return if left.is_empty() { Ok(Vec::new()) } else { mpc.mul(left, right) };
 	}
 	let all: Vec<M::Share> = items.iter().flat_map(|(_, _, b)| b.iter().copied()).chain(bits.iter().copied()).collect();
@@ -339,7 +341,8 @@ pub enum BitCompare {
 
 /// Comparisons of values whose `m` bits are shared already (least significant first: an
 /// input's bits, which the range check proved): no random bits and nothing opened. Per position,
-/// from p_i = x_i·y_i (one round),
+/// from the products p_i = x_i·y_i (`products`, in the order of the flattened bits: the executor
+/// takes them in the range check's round of squares, [`check_ranges_with`]),
 ///
 ///   e_i = [x_i = y_i] = 1 − x_i − y_i + 2·p_i,   l_i = [x_i < y_i] = y_i − p_i;
 ///
@@ -350,19 +353,7 @@ pub enum BitCompare {
 /// (x < y where the high parts differ, else as the low parts decide), pairwise in a balanced
 /// tree: ⌈log2 m⌉ more rounds, two multiplications per combination (one for equality, which
 /// needs no l). At the root, [x < y] = l, [x ≤ y] = l + e, [x = y] = e.
-pub fn compare_bits<M: Mpc>(mpc: &mut M, x: &[Vec<M::Share>], y: &[Vec<M::Share>], cmp: BitCompare) -> Result<Vec<M::Share>> {
-	let left: Vec<M::Share> = x.iter().flatten().copied().collect();
-	let right: Vec<M::Share> = y.iter().flatten().copied().collect();
-	if left.len() != right.len() {
-		return Err(MpcError::InvalidCircuit("compared bit vectors differ in width".into()));
-	}
-	let products = mpc.mul(&left, &right)?;
-	compare_bits_with(mpc, x, y, products, cmp)
-}
-
-/// [`compare_bits`] given the products x_i·y_i (in the order of the flattened bits), taken
-/// earlier in a round shared with other work: one round less.
-pub fn compare_bits_with<M: Mpc>(mpc: &mut M, x: &[Vec<M::Share>], y: &[Vec<M::Share>], products: Vec<M::Share>, cmp: BitCompare) -> Result<Vec<M::Share>> {
+pub fn compare_bits<M: Mpc>(mpc: &mut M, x: &[Vec<M::Share>], y: &[Vec<M::Share>], products: Vec<M::Share>, cmp: BitCompare) -> Result<Vec<M::Share>> {
 	let one = M::F::one();
 	let left: Vec<M::Share> = x.iter().flatten().copied().collect();
 	let right: Vec<M::Share> = y.iter().flatten().copied().collect();
@@ -427,8 +418,8 @@ pub fn compare_bits_with<M: Mpc>(mpc: &mut M, x: &[Vec<M::Share>], y: &[Vec<M::S
 		.collect())
 }
 
-/// (multiplications, rounds) of one [`compare_bits`] of `m`-bit values (rounds shared by a
-/// batch).
+/// (multiplications, rounds) of one [`compare_bits`] of `m`-bit values, the products' round
+/// included (rounds shared by a batch; the executor takes that round with the range check's).
 pub fn compare_bits_cost(m: usize, cmp: BitCompare) -> (u64, u64) {
 	let per_pair = if cmp == BitCompare::Eq { 1 } else { 2 };
 	let (mut muls, mut rounds, mut len) = (m as u64, 1, m);
