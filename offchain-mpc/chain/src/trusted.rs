@@ -363,24 +363,22 @@ impl Chain {
 				));
 			}
 		}
-		let new_chain = matches!(pin, Pin::NewChain);
-		let mut checkpoint = match Checkpoint::load(path)? {
-			Some(c) if c.genesis == self.genesis => c,
-			Some(c) => return Err(format!("{} holds chain 0x{}'s checkpoint, not this node's 0x{}", path.display(), hex::encode(c.genesis), hex::encode(self.genesis))),
-			None if matches!(pin, Pin::Spec(_)) => {
-				let Pin::Spec(spec) = pin else { unreachable!("matched above") };
+		let mut checkpoint = match (Checkpoint::load(path)?, pin) {
+			(Some(c), _) if c.genesis == self.genesis => c,
+			(Some(c), _) => return Err(format!("{} holds chain 0x{}'s checkpoint, not this node's 0x{}", path.display(), hex::encode(c.genesis), hex::encode(self.genesis))),
+			(None, Pin::Spec(spec)) => {
 				spec.save(path)?;
 				eprintln!("pinned from the chain spec in {}: {}", path.display(), spec.describe());
 				spec.clone()
 			},
-			None => {
+			(None, _) => {
 				// A node must not get itself pinned by claiming another chain.
 				let pinned: Vec<String> = match std::fs::read_dir(dir) {
 					Ok(entries) => entries.filter_map(|e| e.ok()?.file_name().into_string().ok()?.strip_suffix(".checkpoint").map(str::to_string)).collect(),
 					Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
 					Err(e) => return Err(format!("{}: {e}", dir.display())),
 				};
-				if !pinned.is_empty() && !new_chain {
+				if !pinned.is_empty() && !matches!(pin, Pin::NewChain) {
 					return Err(format!(
 						"the node serves chain 0x{}, which no checkpoint in {} pins (pinned: 0x{}): if you mean to use another chain, pass --new-chain and compare what is pinned with its chain spec",
 						hex::encode(self.genesis),
