@@ -13,9 +13,10 @@
 //!
 //! A committee's first batch is made ahead of its first task ([`stock_first_batch`]): when a
 //! secret shared for a dishonest majority becomes ready on a committee whose members hold no
-//! batch, they make one of [`first_batch`]'s size in the background, named by that secret. It
+//! batch, they make one of [`first_batch`]'s size in the background. It
 //! costs the members work nobody paid for, so a worker makes a few such batches an hour at most
-//! ([`FIRST_BATCHES`]), and a dissolved committee's stock is dropped.
+//! ([`FIRST_BATCHES`]), and a dissolved committee's stock is dropped. Every batch's name is drawn
+//! by its members together ([`batch_name`]), so no two batches share one.
 
 use crate::store::WorkerStore;
 use enigma_mpc::{
@@ -105,7 +106,6 @@ pub fn run<T: Transport>(
 	n: usize,
 	circuit: Arc<Circuit>,
 	held: Arc<Vec<Vec<HeldInput<Fr>>>>,
-	task: H256,
 	stock: Stock,
 	done: tokio::sync::oneshot::Sender<Result<Done, MpcError>>,
 ) {
@@ -135,32 +135,51 @@ pub fn run<T: Transport>(
 		},
 	};
 	let _ = done.send(Ok(result));
-	// The next task's batch, while the members answer this one on chain, under the task's id.
+	// The next task's batch, while the members answer this one on chain.
 	let refill = (plan.triples <= MAX_STOCK_TRIPLES).then(Refill::start).flatten();
 	let Some(_refill) = refill else {
 		tracing::info!(target: "worker", "no preprocessing kept for committee {}: too large, or another refill is under way", stock.committee);
 		return;
 	};
 	batch_deadline.start(n);
-	let refilled = match mascot {
-		Some(mut mascot) => mascot.generate(&mut net, &plan),
-		None => Mascot::<Fr>::setup(&mut net).and_then(|mut mascot| mascot.generate(&mut net, &plan)),
-	};
-	keep(&stock, task, refilled, plan.triples);
+	let refilled = batch_name(&mut net).and_then(|name| {
+		let material = match mascot {
+			Some(mut mascot) => mascot.generate(&mut net, &plan),
+			None => Mascot::<Fr>::setup(&mut net).and_then(|mut mascot| mascot.generate(&mut net, &plan)),
+		};
+		material.map(|material| (name, material))
+	});
+	keep(&stock, refilled, plan.triples);
 }
 
-/// Puts a batch just made (or the reason there is none) in the stock, and says so.
-fn keep(stock: &Stock, batch: H256, made: Result<Store<Fr>, MpcError>, triples: usize) {
-	match made.map(|material| stock.store.put_stock(stock.committee, batch, &stock.public, &material.to_bytes(), KEEP)) {
-		Ok(Ok(())) => tracing::info!(target: "worker", "kept preprocessing for committee {} (batch {batch:?}: {triples} triples)", stock.committee),
-		Ok(Err(e)) => tracing::warn!(target: "worker", "keeping preprocessing for committee {}: {e}", stock.committee),
+/// A new batch's name, drawn by its members together: each brings 32 random bytes and the name
+/// is the hash of them all, so no name comes back while one honest member is among them. (A
+/// name taken from the task or the secret would be the same for two batches made for it, say
+/// when a task runs again: members that kept different ones would agree on the name and run on
+/// material that does not match, and a batch's name in the spent log would refuse the next.)
+fn batch_name<T: Transport>(net: &mut Net<T>) -> Result<H256, MpcError> {
+	let mut mine = [0u8; 32];
+	rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut mine);
+	net.round();
+	let all = net.all_to_all(&mine)?;
+	if let Some(from) = all.iter().position(|bytes| bytes.len() != 32) {
+		return Err(MpcError::Malformed { from, reason: "a batch name's share is not 32 bytes".into() });
+	}
+	Ok(H256(sp_crypto_hashing::blake2_256(&(b"enigma/batch-name/v1", all).encode())))
+}
+
+/// Puts a batch just made, under its name (or the reason there is none), in the stock, and says so.
+fn keep(stock: &Stock, made: Result<(H256, Store<Fr>), MpcError>, triples: usize) {
+	match made.map(|(batch, material)| (batch, stock.store.put_stock(stock.committee, batch, &stock.public, &material.to_bytes(), KEEP))) {
+		Ok((batch, Ok(()))) => tracing::info!(target: "worker", "kept preprocessing for committee {} (batch {batch:?}: {triples} triples)", stock.committee),
+		Ok((_, Err(e))) => tracing::warn!(target: "worker", "keeping preprocessing for committee {}: {e}", stock.committee),
 		Err(e) => tracing::info!(target: "worker", "no preprocessing kept for committee {}: {e}", stock.committee),
 	}
 }
 
 /// Makes `committee`'s first batch with its other members, if this member holds none and makes
 /// no other batch now, once `secret` (shared for a dishonest majority on it) is ready: every
-/// member sees the same event, so they meet in the same session, named by the secret. A member
+/// member sees the same event, so they meet in the same session, named after the secret. A member
 /// that does not come (it holds a batch, or makes another) lets the session time out, and the
 /// committee's first task makes its own material.
 pub async fn stock_first_batch(worker: Arc<crate::worker::Worker>, secret: H256) {
@@ -198,8 +217,8 @@ pub async fn stock_first_batch(worker: Arc<crate::worker::Worker>, secret: H256)
 		deadline.start(n);
 		let mut net = Net::new(transport);
 		let plan = first_batch(n);
-		let made = Mascot::<Fr>::setup(&mut net).and_then(|mut mascot| mascot.generate(&mut net, &plan));
-		keep(&stock, secret, made, plan.triples);
+		let made = batch_name(&mut net).and_then(|name| Ok((name, Mascot::<Fr>::setup(&mut net)?.generate(&mut net, &plan)?)));
+		keep(&stock, made, plan.triples);
 	});
 	if let Err(e) = made.await {
 		tracing::warn!(target: "worker", "the first batch's thread: {e}");
@@ -363,6 +382,32 @@ mod tests {
 		stock_batch(&stocks);
 		assert!(!stocks[1].store.is_spent(3, &batch));
 		assert_eq!(run(&stocks), vec![false, false], "member 0 passes over it: no agreement, nothing used");
+	}
+
+	/// Issue #15: every member of a batch gets the same name, and no two batches get the same
+	/// one, even for the same task run twice.
+	#[test]
+	fn batch_names_are_drawn_together_and_never_repeat() {
+		let draw = || -> Vec<H256> {
+			std::thread::scope(|scope| {
+				let members: Vec<_> = mem::network(3).into_iter().map(|t| scope.spawn(move || batch_name(&mut Net::new(t)).unwrap())).collect();
+				members.into_iter().map(|m| m.join().unwrap()).collect()
+			})
+		};
+		let (first, second) = (draw(), draw());
+		assert!(first.iter().all(|name| *name == first[0]) && second.iter().all(|name| *name == second[0]));
+		assert_ne!(first[0], second[0]);
+		// A member that sends something else is named.
+		let failed = std::thread::scope(|scope| {
+			let mut parties = mem::network(2).into_iter();
+			let (honest, liar) = (parties.next().unwrap(), parties.next().unwrap());
+			let honest = scope.spawn(move || batch_name(&mut Net::new(honest)));
+			let mut liar = Net::new(liar);
+			liar.round();
+			liar.all_to_all(&[1; 31]).unwrap();
+			honest.join().unwrap()
+		});
+		assert!(matches!(failed, Err(MpcError::Malformed { from: 1, .. })), "{failed:?}");
 	}
 
 	#[test]

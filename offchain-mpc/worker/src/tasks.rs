@@ -494,7 +494,7 @@ impl Runs {
 				// on to make the committee's next batch once it has handed over the outcome.
 				let (sent, outcome) = tokio::sync::oneshot::channel();
 				let stock = spdz_run::Stock { store: worker.store.clone(), committee, public: worker.keys.encryption_public(), secret: worker.keys.encryption.clone() };
-				tokio::task::spawn_blocking(move || spdz_run::run(transport, n, circuit, held, task, stock, sent));
+				tokio::task::spawn_blocking(move || spdz_run::run(transport, n, circuit, held, stock, sent));
 				outcome.await.map_err(|_| TaskError::Local("the MPC thread stopped".into()))?
 			} else {
 				tokio::task::spawn_blocking(move || {

@@ -112,6 +112,10 @@ test('a committee of two runs a dishonest-majority contract with SPDZ on inputs 
   const dirs = pairDirs.map((i) => workerDirs[i]);
   const kept = (times) => new RegExp(Array(times).fill(`kept preprocessing for committee ${pair} `).join('[^]*'));
   for (const dir of dirs) await logged(dir, kept(1), 120);
+  // The members drew the batch's name together: both keep it under the same one.
+  const names = dirs.map((dir) => [...readFileSync(join(dir, 'worker.log'), 'utf8').matchAll(new RegExp(`kept preprocessing for committee ${pair} \\(batch (0x[0-9a-f]+)`, 'g'))].map((m) => m[1]));
+  assert.equal(names[0].length, 1);
+  assert.deepEqual(names[1], names[0]);
   const task = await submitTask(dishonest, inputs);
   // The chain read the contract's header: every member's vote decides this task.
   assert.equal(JSON.parse(await enigma(['task', 'show', task])).security, 'dishonest_majority');
