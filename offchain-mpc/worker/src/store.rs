@@ -118,6 +118,11 @@ pub struct WorkerStore {
 /// power loss; material used twice leaks (two runs that open x − a and x' − a with the same
 /// triple give x − x'), and the other members, who know the batch's name, could name it again.
 /// A batch named here is never used again.
+///
+/// The file is compacted when the worker starts: only a batch still in the stock can be used
+/// again, so the entries of batches the database no longer holds (what it shows after opening is
+/// on disk: parity-db syncs its log and data) are dropped, and the file stays as small as the
+/// stock.
 struct SpentBatches {
 	file: std::fs::File,
 	names: std::collections::HashSet<(u32, H256)>,
@@ -127,20 +132,32 @@ struct SpentBatches {
 const SPENT_ENTRY: usize = 4 + 32;
 
 impl SpentBatches {
-	fn open(path: &Path) -> std::io::Result<Self> {
-		use std::io::Read;
-		let mut file = std::fs::OpenOptions::new().create(true).read(true).append(true).open(path)?;
+	/// Opens the log at `path`, keeping the entries of the batches `stocked` still holds.
+	fn open(path: &Path, stocked: impl Fn(u32, &H256) -> bool) -> std::io::Result<Self> {
+		let bytes = match std::fs::read(path) {
+			Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+			read => read?,
+		};
+		// A torn last entry (power lost mid-write) was never synced, so never acted on.
+		let entries: Vec<(u32, H256)> = bytes
+			.chunks_exact(SPENT_ENTRY)
+			.map(|e| (u32::from_le_bytes(e[..4].try_into().expect("4 bytes")), H256::from_slice(&e[4..])))
+			.collect();
+		let names: std::collections::HashSet<(u32, H256)> = entries.iter().filter(|(committee, batch)| stocked(*committee, batch)).copied().collect();
+		if names.len() < entries.len() || bytes.len() % SPENT_ENTRY != 0 {
+			// Written aside, synced, then renamed over the log: a crash leaves one or the other.
+			let aside = path.with_extension("compacting");
+			let kept: Vec<u8> = names.iter().flat_map(|(committee, batch)| [&committee.to_le_bytes()[..], batch.as_bytes()].concat()).collect();
+			let mut file = std::fs::File::create(&aside)?;
+			std::io::Write::write_all(&mut file, &kept)?;
+			file.sync_all()?;
+			std::fs::rename(&aside, path)?;
+		}
+		let file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
 		// The file's directory entry on disk too, or a crash could lose the whole log.
 		if let Some(dir) = path.parent() {
 			std::fs::File::open(dir)?.sync_all()?;
 		}
-		let mut bytes = Vec::new();
-		file.read_to_end(&mut bytes)?;
-		// A torn last entry (power lost mid-write) was never synced, so never acted on.
-		let names = bytes
-			.chunks_exact(SPENT_ENTRY)
-			.map(|e| (u32::from_le_bytes(e[..4].try_into().expect("4 bytes")), H256::from_slice(&e[4..])))
-			.collect();
 		Ok(Self { file, names })
 	}
 
@@ -167,7 +184,8 @@ impl WorkerStore {
 		let mut options = Options::with_columns(dir, 2);
 		options.columns[COL_SHARES as usize].btree_index = true;
 		let db = Db::open_or_create(&options)?;
-		let spent = SpentBatches::open(&dir.join("spent-batches")).map_err(parity_db::Error::Io)?;
+		let stocked = |committee: u32, batch: &H256| db.get(COL_OUTPUTS, &stock_key(committee, batch)).ok().flatten().is_some();
+		let spent = SpentBatches::open(&dir.join("spent-batches"), stocked).map_err(parity_db::Error::Io)?;
 		Ok(Self { db: Arc::new(db), stock_lock: Arc::default(), spent: Arc::new(std::sync::Mutex::new(spent)) })
 	}
 
@@ -604,10 +622,11 @@ mod tests {
 
 	/// Issue #15: a batch a run used is never used again, even when the database brings it back
 	/// (parity-db commits in the background: after a power loss the take may be undone), and
-	/// even when the other members name it again.
+	/// even when the other members name it again; the log keeps only the batches that could.
 	#[test]
 	fn a_spent_batch_is_never_used_again_even_if_it_comes_back() {
 		let dir = tempfile::tempdir().unwrap();
+		let log_len = || std::fs::metadata(dir.path().join("spent-batches")).unwrap().len();
 		let secret = x25519_dalek::StaticSecret::random_from_rng(rand::thread_rng());
 		let public = x25519_dalek::PublicKey::from(&secret).to_bytes();
 		let any = |bytes: &[u8]| Some(bytes.to_vec());
@@ -620,21 +639,24 @@ mod tests {
 			assert_eq!(store.spend_stock(7, batch).unwrap_err().kind(), std::io::ErrorKind::AlreadyExists, "spent once only");
 			// Another committee's batch of the same name is its own.
 			store.spend_stock(8, batch).unwrap();
+			// A power loss undoes the take: what the database shows at the restart has the
+			// batch back in the stock.
+			store.put_stock(7, used, &public, b"used", 4).unwrap();
 		}
-		// The restart after a power loss: the take was not on disk, the batch is back.
 		let store = WorkerStore::open(dir.path()).unwrap();
-		store.put_stock(7, used, &public, b"used", 4).unwrap();
+		assert_eq!(log_len(), SPENT_ENTRY as u64, "committee 8 holds no such batch: its entry is dropped, 7's kept");
 		store.put_stock(7, fresh, &public, b"fresh", 4).unwrap();
 		assert_eq!(store.take_stock(7, &secret, any), Some((fresh, b"fresh".to_vec())), "the spent batch is passed over");
 		assert!(store.stock(7).is_empty(), "and dropped");
 		assert!(store.spend_stock(7, used).is_err(), "named again by the others, it is still refused");
+		store.spend_stock(7, fresh).unwrap();
 		// A torn last entry (power lost mid-write) is dropped, the entries before it kept.
+		store.put_stock(7, fresh, &public, b"fresh", 4).unwrap();
 		drop(store);
 		std::fs::OpenOptions::new().append(true).open(dir.path().join("spent-batches")).and_then(|mut f| std::io::Write::write_all(&mut f, &[9; 10])).unwrap();
 		let store = WorkerStore::open(dir.path()).unwrap();
-		store.spend_stock(7, fresh).unwrap();
-		drop(store);
-		let store = WorkerStore::open(dir.path()).unwrap();
-		assert!(store.spend_stock(7, fresh).is_err() && store.spend_stock(7, used).is_err() && store.spend_stock(8, used).is_err());
+		assert_eq!(log_len(), SPENT_ENTRY as u64, "the batch gone from the stock and the torn entry are dropped");
+		assert!(store.spend_stock(7, fresh).is_err(), "the batch back in the stock is still refused");
+		assert_eq!(store.take_stock(7, &secret, any), None);
 	}
 }
