@@ -317,14 +317,11 @@ impl<F: MpcField> Mascot<F> {
 		for (&p, batch) in peers.iter().zip(&theirs) {
 			let delta = self.links[p].as_ref().expect("linked").ot_in.delta();
 			let link = link_tweak(p, me, n);
-			let mut q0 = Vec::with_capacity(ots);
-			let mut d = Vec::with_capacity(ots);
-			for (j, q) in batch.strings().iter().enumerate() {
-				let index = batch.first_index() + j as u64;
-				let (m0, m1): (F, F) = (self.hash.element(link, index, *q), self.hash.element(link, index, q ^ delta));
-				q0.push(m0);
-				d.push(m0 - m1 + b[j / (k * TAU)]);
-			}
+			let strings = batch.strings();
+			let q0: Vec<F> = self.hash.elements(link, batch.first_index(), strings);
+			let flipped: Vec<Block> = strings.iter().map(|q| q ^ delta).collect();
+			let q1: Vec<F> = self.hash.elements(link, batch.first_index(), &flipped);
+			let d: Vec<F> = q0.iter().zip(&q1).enumerate().map(|(j, (m0, m1))| *m0 - m1 + b[j / (k * TAU)]).collect();
 			net.send_elements(p, &d)?;
 			for (h, share) in c.iter_mut().enumerate() {
 				*share -= horner(&q0[h * k..(h + 1) * k]);
@@ -334,15 +331,8 @@ impl<F: MpcField> Mascot<F> {
 		for (&p, batch) in peers.iter().zip(&ours) {
 			let d: Vec<F> = net.recv_elements(p, ots)?;
 			let link = link_tweak(me, p, n);
-			let t: Vec<F> = batch
-				.strings()
-				.iter()
-				.enumerate()
-				.map(|(j, s)| {
-					let m: F = self.hash.element(link, batch.first_index() + j as u64, *s);
-					m + d[j].times_bit(choices[j] as u64)
-				})
-				.collect();
+			let hashed: Vec<F> = self.hash.elements(link, batch.first_index(), batch.strings());
+			let t: Vec<F> = hashed.iter().zip(&d).zip(&choices).map(|((m, d), bit)| *m + d.times_bit(*bit as u64)).collect();
 			for (h, share) in c.iter_mut().enumerate() {
 				*share += horner(&t[h * k..(h + 1) * k]);
 			}
