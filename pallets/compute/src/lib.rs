@@ -285,8 +285,9 @@ pub enum MisbehaviourProof {
 
 impl MisbehaviourProof {
 	/// Whether the proof shows that committee member `offender` of `task` deviated, given the
-	/// members' registered peer ids.
-	fn proves(&self, task: H256, offender: usize, peers: &[Vec<u8>]) -> bool {
+	/// members' registered peer ids (what `report` checks; members check each other's
+	/// accusations with it too).
+	pub fn proves(&self, task: H256, offender: usize, peers: &[Vec<u8>]) -> bool {
 		match self {
 			MisbehaviourProof::MalformedFrame { running, recipient, seq, payload, signature } => {
 				let recipient = *recipient as usize;
@@ -658,8 +659,8 @@ pub mod pallet {
 			T::WeightInfo::expire_tasks(n, T::MaxCommitteeSize::get())
 				.max(completing)
 				.saturating_add(T::WeightInfo::prune_tasks(pruned, T::MaxCommitteeSize::get()))
-				// (And each pruned task's security record.)
-				.saturating_add(T::DbWeight::get().writes(pruned as u64))
+				// (And each pruned task's security record, and its members' slashing records.)
+				.saturating_add(T::DbWeight::get().writes(pruned as u64 * (1 + T::MaxCommitteeSize::get() as u64)))
 				.saturating_add(settle_weight)
 		}
 	}
@@ -1018,15 +1019,17 @@ pub mod pallet {
 			Self::free_answer(Self::answer_weight(members.len() as u32))
 		}
 
-		/// Remove a secret (needs Store on its identity): no task can use it any more, its
-		/// committee's members drop their shares and are free of it.
+		/// Remove a secret (needs Store on its identity, or to be the account that registered it
+		/// and holds its deposit: a secret must not outlive every way to remove it, say when its
+		/// identity is dissolved, for its members are bound to it): no task can use it any more,
+		/// its committee's members drop their shares and are free of it.
 		#[pallet::call_index(7)]
 		// Plus the permission check at the largest identity record (the benchmark's is small).
 		#[pallet::weight(T::WeightInfo::remove_secret().saturating_add(T::Identity::check_weight()).saturating_add(T::DbWeight::get().writes(1)))]
 		pub fn remove_secret(origin: OriginFor<T>, secret: H256) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let info = Secrets::<T>::get(secret).ok_or(Error::<T>::UnknownSecret)?;
-			ensure!(T::Identity::check(&who, &info.owner, Permission::Store, &[], None), Error::<T>::NoPermission);
+			ensure!(info.depositor == who || T::Identity::check(&who, &info.owner, Permission::Store, &[], None), Error::<T>::NoPermission);
 			Secrets::<T>::remove(secret);
 			DishonestSecrets::<T>::remove(secret);
 			Self::uncount(&info);
@@ -1086,10 +1089,17 @@ pub mod pallet {
 			let now = frame_system::Pallet::<T>::block_number();
 			for (key, value) in result.ledger_writes.iter() {
 				Ledger::<T>::mutate(info.contract, key, |history| {
-					if history.is_full() {
-						history.remove(0);
+					// Writes of one block are one entry (the last wins): a result that writes a
+					// key many times cannot push its older values out of the history.
+					match history.last_mut() {
+						Some((block, last)) if *block == now => *last = *value,
+						_ => {
+							if history.is_full() {
+								history.remove(0);
+							}
+							let _ = history.try_push((now, *value));
+						},
 					}
-					let _ = history.try_push((now, *value));
 				});
 			}
 			// Secret outputs become secrets of the owners the contract named, usable only by this
@@ -1180,6 +1190,9 @@ pub mod pallet {
 				.saturating_add(T::DbWeight::get().reads_writes(3, 3))
 				.saturating_add(schedule_weight::<T>(T::MaxTasksPerBlock::get(), 32).saturating_mul(2))
 				.saturating_add(T::Identity::check_weight().saturating_add(T::DbWeight::get().writes(1)).saturating_mul(owners))
+				// Per member beyond the benchmark's committee of four: its assignment noted (a
+				// read and a write) and recorded (a write).
+				.saturating_add(T::DbWeight::get().reads_writes(1, 2).saturating_mul(T::MaxCommitteeSize::get().saturating_sub(4) as u64))
 		}
 
 		/// A reveal's weight: the measured one plus the commitment and reveal block read (until
@@ -1495,6 +1508,7 @@ pub mod pallet {
 			DishonestTasks::<T>::remove(task);
 			let _ = Aborts::<T>::clear_prefix(task, limit, None);
 			let _ = Candidates::<T>::clear_prefix(task, limit, None);
+			T::Workers::forget_task(&task, limit);
 			Self::release_deposit(&info.requester, info.deposit);
 			Self::deposit_event(Event::TaskPruned { task });
 		}

@@ -526,8 +526,8 @@ fn timeouts_only_for_failed_tasks_and_other_guards() {
 fn a_withdrawn_worker_cannot_submit() {
 	new_test_ext().execute_with(|| {
 		let (identity, contract, secret) = setup();
-		// While the committee holds the secret, its members cannot even unbond.
-		assert_noop!(Workers::unbond(RuntimeOrigin::signed(14)), pallet_workers::Error::<Test>::HoldsSecrets);
+		// While the committee holds the secret, its members hold its shares.
+		assert_eq!(pallet_workers::Workers::<Test>::get(14).unwrap().secrets, 1);
 		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
 		let task = last_task();
 		// Forcibly gone (as a worker that left before the rules did): its result is refused.
@@ -1154,13 +1154,11 @@ fn a_secret_never_shared_locks_no_stake() {
 		for w in &WORKERS[..3] {
 			assert_ok!(SecretCompute::ack_secret(RuntimeOrigin::signed(*w), partly));
 		}
-		// The committee holds no ready secret; a member counts only the shares it acknowledged:
-		// the one that never got one may leave, those holding a share stay until it goes.
+		// The committee holds no ready secret; a member counts only the shares it acknowledged
+		// (its stake stays until they go).
 		assert_eq!(pallet_workers::CommitteeInfo::<Test>::get(0).unwrap().secrets, 0);
 		let shares = |w: u64| pallet_workers::Workers::<Test>::get(w).unwrap().secrets;
 		assert_eq!((shares(11), shares(12), shares(13), shares(14)), (1, 1, 1, 0));
-		assert_ok!(Workers::unbond(RuntimeOrigin::signed(14)));
-		assert_noop!(Workers::unbond(RuntimeOrigin::signed(11)), pallet_workers::Error::<Test>::HoldsSecrets);
 		// Removing an unready secret releases exactly the shares acknowledged.
 		assert_ok!(SecretCompute::remove_secret(RuntimeOrigin::signed(STRANGER), partly));
 		assert_eq!(pallet_workers::CommitteeInfo::<Test>::get(0).unwrap().secrets, 0);
@@ -1246,7 +1244,6 @@ fn rejecting_a_re_registered_input_releases_only_what_it_holds() {
 		}
 		System::assert_has_event(Event::SecretRejected { secret, owner: identity }.into());
 		assert_eq!((shares(11), shares(14), committee_count()), (1, 1, 1), "the live secret still holds them");
-		assert_noop!(Workers::unbond(RuntimeOrigin::signed(11)), pallet_workers::Error::<Test>::HoldsSecrets);
 	});
 }
 
@@ -1458,5 +1455,57 @@ fn a_committee_of_two_serves_a_dishonest_majority_only() {
 		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Pending, "one vote of two decides nothing");
 		assert_ok!(reveal(members[1], task, &truth));
 		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Completed);
+	});
+}
+
+/// A pruned task leaves no record of who was slashed in it behind (reports about it cannot be
+/// proven any more: the task is gone), so slashes do not grow storage for ever.
+#[test]
+fn a_pruned_task_takes_its_slashing_records_with_it() {
+	new_test_ext().execute_with(|| {
+		let (_, contract, secret) = setup();
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		let deadline = Tasks::<Test>::get(task).unwrap().deadline;
+		run_to(deadline);
+		assert_eq!(pallet_workers::Slashed::<Test>::iter_prefix(task).count(), 4, "every silent member slashed for Timeout");
+		run_to(deadline + RETENTION);
+		System::assert_has_event(Event::TaskPruned { task }.into());
+		assert_eq!(pallet_workers::Slashed::<Test>::iter_prefix(task).count(), 0);
+	});
+}
+
+/// Writes of one block to a key are one entry of its history: a result that writes a key many
+/// times cannot push out the value a pending task reads with `L.get(k, created)`.
+#[test]
+fn a_result_cannot_erase_the_value_a_pending_task_reads() {
+	new_test_ext().execute_with(|| {
+		let (_, contract, secret) = setup();
+		run_to(3);
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		answer(last_task(), &WORKERS, &result(b"", 1, vec![(7, 10)], vec![]));
+		run_to(4);
+		let created = System::block_number();
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		run_to(5);
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		// As many writes as a result may make (4), more than the history keeps (3).
+		let writes: Vec<(u64, u128)> = (1..=4).map(|v| (7, v)).collect();
+		answer(last_task(), &WORKERS, &result(b"", 1, writes, vec![]));
+		assert_eq!(SecretCompute::ledger_get(contract, 7, created), Some(10));
+		assert_eq!(SecretCompute::ledger_get(contract, 7, 5), Some(4), "the last write of the block wins");
+	});
+}
+
+/// A secret's depositor can always remove it: with its identity dissolved nobody has Store on
+/// it, and its members would be bound to it for ever.
+#[test]
+fn a_secret_whose_identity_is_gone_can_still_be_removed_by_its_depositor() {
+	new_test_ext().execute_with(|| {
+		let (identity, _, secret) = setup();
+		assert_ok!(SharedIdentity::dissolve(RuntimeOrigin::signed(OWNER), identity));
+		assert_noop!(SecretCompute::remove_secret(RuntimeOrigin::signed(STRANGER), secret), Error::<Test>::NoPermission);
+		assert_ok!(SecretCompute::remove_secret(RuntimeOrigin::signed(OWNER), secret));
+		assert_eq!(pallet_workers::Workers::<Test>::get(11).unwrap().secrets, 0, "its members are free of it");
 	});
 }

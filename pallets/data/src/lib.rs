@@ -301,13 +301,14 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Delete the pointer (needs Store on the owning identity); unused rent goes back.
+		/// Delete the pointer (needs Store on the owning identity, or to be its rent payer, who
+		/// must be able to stop paying even after losing Store); unused rent goes back.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::remove().saturating_add(Pallet::<T>::deposit_weight()).saturating_add(T::Identity::check_weight()))]
 		pub fn remove(origin: OriginFor<T>, pointer: H256) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut entry = Entries::<T>::get(pointer).ok_or(Error::<T>::UnknownPointer)?;
-			ensure!(T::Identity::check(&who, &entry.owner, Permission::Store, &[], None), Error::<T>::NoPermission);
+			ensure!(entry.payer == who || T::Identity::check(&who, &entry.owner, Permission::Store, &[], None), Error::<T>::NoPermission);
 			Self::settle(&mut entry, frame_system::Pallet::<T>::block_number());
 			Self::release_all(&entry);
 			Self::release_deposit(pointer);
@@ -389,7 +390,7 @@ pub mod pallet {
 		/// Process scheduled blocks up to `now` while weight remains.
 		pub(crate) fn sweep(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
 			let per_block = T::WeightInfo::sweep_block(T::MaxExpiriesPerBlock::get())
-				.saturating_add(Self::deposit_weight().saturating_mul(T::MaxExpiriesPerBlock::get() as u64));
+				.saturating_add(Self::deposit_weight().saturating_add(T::Identity::check_weight()).saturating_mul(T::MaxExpiriesPerBlock::get() as u64));
 			let mut used = T::DbWeight::get().reads_writes(1, 1);
 			let mut cursor = SweepCursor::<T>::get().unwrap_or(now);
 			while cursor <= now && remaining.all_gte(used.saturating_add(per_block)) {
@@ -411,7 +412,10 @@ pub mod pallet {
 			}
 			Self::settle(&mut entry, at);
 			if !entry.restricted {
-				if entry.auto_renew && Self::hold_rent(&entry.payer, entry.rate, T::RentPeriod::get()).is_ok() {
+				// Renewed for a payer that may still store for the owner: one removed from the
+				// identity (or whose identity was dissolved) stops paying.
+				let may_store = || T::Identity::check(&entry.payer, &entry.owner, Permission::Store, &[], None);
+				if entry.auto_renew && may_store() && Self::hold_rent(&entry.payer, entry.rate, T::RentPeriod::get()).is_ok() {
 					entry.paid_until = entry.paid_until.saturating_add(T::RentPeriod::get());
 					if Self::schedule(entry.paid_until, pointer).is_ok() {
 						let paid_until = entry.paid_until;
@@ -420,7 +424,9 @@ pub mod pallet {
 						return;
 					}
 				}
-				let delete_at = entry.paid_until.saturating_add(T::GracePeriod::get());
+				// Never at or before this block, which the sweep has passed (this look may run
+				// later than `paid_until` when its block was full, and the grace be short).
+				let delete_at = entry.paid_until.saturating_add(T::GracePeriod::get()).max(at.saturating_add(1u32.into()));
 				entry.restricted = true;
 				let _ = Self::schedule(delete_at, pointer);
 				Entries::<T>::insert(pointer, entry);

@@ -47,6 +47,8 @@ impl pallet_shared_identity::Config for Test {
 frame_support::parameter_types! {
 	pub static DataDepositBase: u64 = 0;
 	pub static DataDepositPerByte: u64 = 0;
+	/// [`GRACE`] unless a test shortens it (governance can).
+	pub static GraceBlocks: u64 = GRACE;
 }
 
 /// Rent: 2 per byte per block; periods of 10 blocks; 5 blocks of grace.
@@ -62,7 +64,7 @@ impl pallet_data_registry::Config for Test {
 	type RentPerByteBlock = ConstU64<RATE_PER_BYTE>;
 	type DepositBase = DataDepositBase;
 	type DepositPerByte = DataDepositPerByte;
-	type GracePeriod = ConstU64<GRACE>;
+	type GracePeriod = GraceBlocks;
 	type RentPeriod = ConstU64<PERIOD>;
 	type MaxDataSize = ConstU32<1024>;
 	type MaxExpiriesPerBlock = ConstU32<4>;

@@ -221,7 +221,10 @@ fn the_sweep_stops_when_the_block_has_no_weight_left() {
 		assert_eq!(SweepCursor::<Test>::get(), Some(1 + PERIOD));
 		assert_eq!(Schedule::<Test>::get(1 + PERIOD).len(), 4);
 		// Enough for one scheduled block: the cursor moves by one.
+		// (Per look: its deposit released and the payer's Store checked before a renewal.)
+		let per_look = DataRegistry::deposit_weight().saturating_add(<SharedIdentity as pallet_shared_identity::PermissionCheck<u64, u64>>::check_weight());
 		let one_block = <() as crate::WeightInfo>::sweep_block(4)
+			.saturating_add(per_look.saturating_mul(4))
 			.saturating_add(frame_support::weights::constants::RocksDbWeight::get().reads_writes(1, 1));
 		DataRegistry::on_idle(1 + PERIOD + 5, one_block);
 		assert_eq!(SweepCursor::<Test>::get(), Some(2 + PERIOD));
@@ -263,5 +266,45 @@ fn a_pointer_record_holds_a_deposit_for_its_size_until_it_goes() {
 		run_to(1 + PERIOD + GRACE);
 		assert!(!Entries::<Test>::contains_key(pointer(3)));
 		assert_eq!(deposit(USER), 0);
+	});
+}
+
+/// A member that pays a pointer's rent and then loses Store (removed from the identity) can
+/// still remove it, and its auto-renewal stops: nobody pays for data they cannot manage.
+#[test]
+fn a_payer_that_lost_store_stops_paying() {
+	new_test_ext().execute_with(|| {
+		let id = user_and_service();
+		assert_ok!(store(POOR, id, pointer(1), 1, 1, true));
+		assert_ok!(store(POOR, id, pointer(2), 1, 1, true));
+		assert_ok!(SharedIdentity::remove_member(RuntimeOrigin::signed(USER), id, POOR));
+		// Another account that is neither payer nor storer still may not remove it.
+		assert_noop!(DataRegistry::remove(RuntimeOrigin::signed(EVE), pointer(1)), Error::<Test>::NoPermission);
+		assert_ok!(DataRegistry::remove(RuntimeOrigin::signed(POOR), pointer(1)));
+		// The other lapses instead of renewing from the removed member's balance.
+		let before = Balances::free_balance(POOR);
+		run_to(1 + PERIOD);
+		System::assert_last_event(Event::Restricted { pointer: pointer(2), delete_at: 1 + PERIOD + GRACE }.into());
+		assert_eq!(Balances::free_balance(POOR), before, "no renewal was taken");
+		assert_eq!(held(POOR), 0, "the paid period was spent, nothing more is held");
+	});
+}
+
+/// A lapse looked at later than its block (the schedule was full there) with a grace period
+/// shorter than the delay is still deleted, not scheduled into a block the sweep has passed.
+#[test]
+fn a_short_grace_period_never_schedules_into_the_past() {
+	new_test_ext().execute_with(|| {
+		GraceBlocks::set(1);
+		let id = user_and_service();
+		for n in 1..=5u8 {
+			assert_ok!(store(USER, id, pointer(n), 1, 1, false));
+		}
+		// Four looks fit block 1 + PERIOD; the fifth goes to the next block, after its grace.
+		assert_eq!(Schedule::<Test>::get(1 + PERIOD).len(), 4);
+		run_to(1 + PERIOD + 10);
+		for n in 1..=5u8 {
+			assert!(!Entries::<Test>::contains_key(pointer(n)), "pointer {n} expired");
+		}
 	});
 }

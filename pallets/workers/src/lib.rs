@@ -216,6 +216,9 @@ pub trait WorkerRegistry<AccountId> {
 	fn note_finished(who: &AccountId, good: bool);
 	/// Slash `offender` for `offence` in `task`, paying `honest`; once per task and offender.
 	fn slash(task: &H256, offender: &AccountId, offence: Offence, honest: &[AccountId]);
+	/// `task` is pruned: its record of who was slashed goes (no report about it can be proven
+	/// any more), at most `members` entries.
+	fn forget_task(task: &H256, members: u32);
 }
 
 #[frame_support::pallet]
@@ -413,15 +416,18 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Stop taking new assignments; the stake can be withdrawn after `UnbondingPeriod`. Not
-		/// while the worker runs tasks or holds shares of live secrets.
+		/// Stop taking new assignments (no committee is drawn with this worker any more); the
+		/// stake can be withdrawn after `UnbondingPeriod`, once the worker holds no share of a
+		/// live secret. Not while it runs a task. (Holding shares does not stop it unbonding: a
+		/// secret's owner that never removes it could otherwise keep the worker drawn into new
+		/// committees for ever; it keeps serving the committees it is in until then.)
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::unbond())]
 		pub fn unbond(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut worker = Workers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
 			ensure!(!matches!(worker.status, Status::Unbonding { .. }), Error::<T>::AlreadyUnbonding);
-			Self::ensure_free(&worker)?;
+			ensure!(worker.active_tasks == 0, Error::<T>::BusyWithTasks);
 			let until = frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
 			worker.status = Status::Unbonding { until };
 			Workers::<T>::insert(&who, worker);
@@ -702,6 +708,10 @@ pub mod pallet {
 			if !Slashed::<T>::contains_key(task, offender) {
 				Self::do_slash(task, offender, offence, honest);
 			}
+		}
+
+		fn forget_task(task: &H256, members: u32) {
+			let _ = Slashed::<T>::clear_prefix(task, members, None);
 		}
 
 	}
