@@ -31,6 +31,7 @@ use libp2p::{identity::Keypair, PeerId};
 use std::{
 	collections::{BTreeMap, HashMap, HashSet, VecDeque},
 	sync::{
+		atomic::{AtomicUsize, Ordering},
 		mpsc::{channel, Receiver, RecvTimeoutError, Sender},
 		Arc, Mutex,
 	},
@@ -60,6 +61,10 @@ pub struct Limits {
 	pub max_ahead: u64,
 	/// Bytes of overtaking frames one sender may have waiting in an open session.
 	pub waiting_bytes_per_peer: usize,
+	/// Bytes of in-order frames one sender may have handed to the run and not yet read by it:
+	/// an honest member is a round ahead at most, so a member beyond this is flooding, and the
+	/// run treats it as gone (it is blamed, as one that stopped).
+	pub queued_bytes_per_peer: usize,
 	/// Closed sessions remembered, so that their late frames are dropped instead of kept.
 	pub closed_remembered: usize,
 }
@@ -72,6 +77,7 @@ impl Default for Limits {
 			early_ttl: Duration::from_secs(300),
 			max_ahead: 16_384,
 			waiting_bytes_per_peer: 256 << 20,
+			queued_bytes_per_peer: 256 << 20,
 			closed_remembered: 4_096,
 		}
 	}
@@ -79,6 +85,8 @@ impl Default for Limits {
 
 struct Inbox {
 	to_party: Sender<MpcFrame>,
+	/// Bytes handed to the party and not yet read (the party's `recv` takes them off).
+	queued: Arc<AtomicUsize>,
 	next: u64,
 	/// Frames that overtook an earlier one, and their bytes.
 	waiting: BTreeMap<u64, MpcFrame>,
@@ -91,6 +99,8 @@ struct Session {
 	unreachable: HashSet<usize>,
 	/// Parties that said goodbye: their inbox is gone once their earlier frames are delivered.
 	left: HashSet<usize>,
+	/// Parties that sent more than the run read ([`Limits::queued_bytes_per_peer`]): cut off.
+	flooded: HashSet<usize>,
 }
 
 /// One peer's frames for a session this node has not opened yet.
@@ -113,8 +123,10 @@ pub struct Sessions {
 	closed: VecDeque<[u8; 32]>,
 	closed_set: HashSet<[u8; 32]>,
 	last_sweep: Instant,
-	/// Signed frames no honest member sends, by session, with their senders.
+	/// Signed frames no honest member sends, by session, with their senders, and the sessions
+	/// in the order their first evidence came.
 	evidence: HashMap<[u8; 32], Vec<(PeerId, MpcFrame)>>,
+	evidence_order: VecDeque<[u8; 32]>,
 }
 
 impl Sessions {
@@ -134,6 +146,7 @@ impl Sessions {
 			closed_set: HashSet::new(),
 			last_sweep: Instant::now(),
 			evidence: HashMap::new(),
+			evidence_order: VecDeque::new(),
 		}
 	}
 
@@ -236,13 +249,26 @@ impl Sessions {
 	pub fn take_evidence(&mut self, session: &[u8; 32], sender: &PeerId) -> Vec<MpcFrame> {
 		let Some(list) = self.evidence.get_mut(session) else { return Vec::new() };
 		let (theirs, rest): (Vec<_>, Vec<_>) = std::mem::take(list).into_iter().partition(|(p, _)| p == sender);
-		*list = rest;
+		if rest.is_empty() {
+			self.evidence.remove(session);
+			self.evidence_order.retain(|s| s != session);
+		} else {
+			*list = rest;
+		}
 		theirs.into_iter().map(|(_, f)| f).collect()
 	}
 
+	/// Keeps a malformed signed frame as evidence; beyond [`EVIDENCE_SESSIONS`] sessions the
+	/// oldest session's evidence goes (a worker takes it within its run, so only evidence
+	/// nobody asked for is lost).
 	fn note_evidence(&mut self, sender: PeerId, frame: MpcFrame) {
-		if !self.evidence.contains_key(&frame.session) && self.evidence.len() >= EVIDENCE_SESSIONS {
-			return;
+		if !self.evidence.contains_key(&frame.session) {
+			if self.evidence.len() >= EVIDENCE_SESSIONS {
+				if let Some(oldest) = self.evidence_order.pop_front() {
+					self.evidence.remove(&oldest);
+				}
+			}
+			self.evidence_order.push_back(frame.session);
 		}
 		self.evidence.entry(frame.session).or_default().push((sender, frame));
 	}
@@ -253,6 +279,7 @@ impl Sessions {
 			tracing::warn!(target: "mpc", "dropped a frame from {from} whose signature does not verify (session {})", hex::encode(frame.session));
 			return;
 		}
+		let frame_session = frame.session;
 		let Some(session) = self.open.get_mut(&frame.session) else {
 			self.keep_early(from, frame);
 			return;
@@ -262,7 +289,7 @@ impl Sessions {
 			return;
 		};
 		let Some(inbox) = session.inboxes[party].as_mut() else { return };
-		let mut goodbye = false;
+		let (mut goodbye, mut flooded) = (false, false);
 		if frame.seq < inbox.next || inbox.waiting.contains_key(&frame.seq) {
 			tracing::warn!(target: "mpc", "dropped a replayed frame #{} from {from}", frame.seq);
 			return;
@@ -283,10 +310,20 @@ impl Sessions {
 				goodbye = true;
 				break;
 			}
+			let size = frame.payload.len();
+			if inbox.queued.load(Ordering::Acquire) + size > self.limits.queued_bytes_per_peer {
+				flooded = true;
+				break;
+			}
+			inbox.queued.fetch_add(size, Ordering::AcqRel);
 			// The party may have finished already; late frames are of no use then.
 			let _ = inbox.to_party.send(frame);
 		}
-		if goodbye {
+		if flooded {
+			tracing::warn!(target: "mpc", "{from} sent more than {} MiB that the run has not read yet: cut off from session {}", self.limits.queued_bytes_per_peer >> 20, hex::encode(frame_session));
+			session.flooded.insert(party);
+		}
+		if goodbye || flooded {
 			// Dropping the sender ends the channel after the frames already in it.
 			session.inboxes[party] = None;
 			session.left.insert(party);
@@ -305,8 +342,14 @@ impl Sessions {
 		self.open.get(session).is_some_and(|s| s.unreachable.contains(&party))
 	}
 
-	fn has_left(&self, session: &[u8; 32], party: usize) -> bool {
-		self.open.get(session).is_some_and(|s| s.left.contains(&party))
+	/// Why `party` is gone from `session`, if it is: it said goodbye, or it flooded.
+	fn departure(&self, session: &[u8; 32], party: usize) -> Option<&'static str> {
+		let session = self.open.get(session)?;
+		if session.flooded.contains(&party) {
+			Some("it sent far more than the run read (cut off)")
+		} else {
+			session.left.contains(&party).then_some("it left the run")
+		}
 	}
 }
 
@@ -319,7 +362,8 @@ pub struct P2pTransport {
 	keypair: Keypair,
 	commands: UnboundedSender<Command>,
 	sessions: Arc<Mutex<Sessions>>,
-	from: Vec<Option<Receiver<MpcFrame>>>,
+	/// Each party's frames, and the bytes of them not read yet.
+	from: Vec<Option<(Receiver<MpcFrame>, Arc<AtomicUsize>)>>,
 	next_seq: Vec<u64>,
 	timeout: Duration,
 }
@@ -350,8 +394,9 @@ impl P2pTransport {
 				from.push(None);
 			} else {
 				let (to_party, receiver) = channel();
-				inboxes.push(Some(Inbox { to_party, next: 0, waiting: BTreeMap::new(), waiting_bytes: 0 }));
-				from.push(Some(receiver));
+				let queued = Arc::new(AtomicUsize::new(0));
+				inboxes.push(Some(Inbox { to_party, queued: queued.clone(), next: 0, waiting: BTreeMap::new(), waiting_bytes: 0 }));
+				from.push(Some((receiver, queued)));
 			}
 		}
 		{
@@ -359,7 +404,7 @@ impl P2pTransport {
 			if all.open.contains_key(&session) {
 				return Err(MpcError::InvalidParameters("session already open".into()));
 			}
-			all.open.insert(session, Session { committee: committee.clone(), inboxes, unreachable: HashSet::new(), left: HashSet::new() });
+			all.open.insert(session, Session { committee: committee.clone(), inboxes, unreachable: HashSet::new(), left: HashSet::new(), flooded: HashSet::new() });
 			for peer in &committee {
 				for frame in all.drop_early(&(session, *peer)).map(|e| e.frames).unwrap_or_default() {
 					all.deliver(*peer, frame);
@@ -404,12 +449,13 @@ impl Transport for P2pTransport {
 	}
 
 	fn recv(&mut self, from: usize) -> Result<Vec<u8>> {
-		let receiver = self.from.get(from).and_then(Option::as_ref).ok_or_else(|| MpcError::InvalidParameters(format!("no channel from party {from}")))?;
+		let (receiver, queued) = self.from.get(from).and_then(Option::as_ref).ok_or_else(|| MpcError::InvalidParameters(format!("no channel from party {from}")))?;
 		let deadline = Instant::now() + self.timeout;
 		loop {
 			let slice = deadline.saturating_duration_since(Instant::now()).min(Duration::from_millis(100));
 			match receiver.recv_timeout(slice) {
 				Ok(frame) => {
+					queued.fetch_sub(frame.payload.len(), Ordering::AcqRel);
 					// Kept as evidence when no honest member would have sent it.
 					if enigma_primitives::malformed_frame(&frame.payload) {
 						self.sessions.lock().expect("sessions lock").note_evidence(self.committee[from], frame.clone());
@@ -417,8 +463,7 @@ impl Transport for P2pTransport {
 					return Ok(frame.payload);
 				},
 				Err(RecvTimeoutError::Disconnected) => {
-					let left = self.sessions.lock().expect("sessions lock").has_left(&self.session, from);
-					let reason = if left { "it left the run" } else { "session closed" };
+					let reason = self.sessions.lock().expect("sessions lock").departure(&self.session, from).unwrap_or("session closed");
 					return Err(MpcError::Disconnected { peer: from, reason: reason.into() });
 				},
 				Err(RecvTimeoutError::Timeout) => {
@@ -509,6 +554,49 @@ mod tests {
 		}
 		assert_eq!(staying.recv(1), Err(MpcError::Disconnected { peer: 1, reason: "it left the run".into() }));
 		assert!(mine.lock().unwrap().take_evidence(&run, &member_id).is_empty());
+	}
+
+	/// A member that sends far more than the run reads (in order, each frame signed) fills no
+	/// memory: beyond the limit it is cut off, and the run gets what it read before, then
+	/// `Disconnected`; a sender the run keeps up with is never cut off.
+	#[test]
+	fn a_member_that_sends_far_ahead_of_the_run_is_cut_off() {
+		let [me, member] = [(); 2].map(|_| Keypair::generate_ed25519());
+		let [me_id, member_id] = [&me, &member].map(|k| k.public().to_peer_id());
+		let limits = Limits { queued_bytes_per_peer: 1 << 20, ..Limits::default() };
+		let sessions = Arc::new(Mutex::new(Sessions::with_limits(me_id, limits)));
+		let (run, frame) = ([8; 32], vec![1u8; 64 << 10]);
+		let mut transport = open(&sessions, &me, run, vec![me_id, member_id]);
+		// Read as it comes: 64 frames of 64 KiB, 4 MiB in all, pass.
+		for seq in 0..64 {
+			sessions.lock().unwrap().deliver(member_id, signed(&member, run, seq, &me_id, frame.clone()));
+			assert_eq!(transport.recv(1).unwrap().len(), frame.len());
+		}
+		// Not read: 16 frames fill the 1 MiB; the 17th cuts the sender off.
+		for seq in 64..128 {
+			sessions.lock().unwrap().deliver(member_id, signed(&member, run, seq, &me_id, frame.clone()));
+		}
+		for _ in 0..16 {
+			assert_eq!(transport.recv(1).unwrap().len(), frame.len());
+		}
+		assert!(matches!(transport.recv(1), Err(MpcError::Disconnected { peer: 1, reason }) if reason.contains("cut off")));
+	}
+
+	/// Evidence of sessions nobody asked about makes room for new sessions' (the oldest goes),
+	/// and a session whose evidence was taken leaves no entry behind.
+	#[test]
+	fn evidence_is_kept_for_the_newest_sessions() {
+		let [me, member] = [(); 2].map(|_| Keypair::generate_ed25519());
+		let [me_id, member_id] = [&me, &member].map(|k| k.public().to_peer_id());
+		let mut sessions = Sessions::new(me_id);
+		let session = |k: usize| -> [u8; 32] { core::array::from_fn(|i| if i < 8 { (k as u64).to_le_bytes()[i] } else { 0 }) };
+		for k in 0..=EVIDENCE_SESSIONS {
+			sessions.note_evidence(member_id, signed(&member, session(k), 0, &me_id, vec![1; 9]));
+		}
+		assert!(sessions.take_evidence(&session(0), &member_id).is_empty(), "the oldest went");
+		assert_eq!(sessions.take_evidence(&session(EVIDENCE_SESSIONS), &member_id).len(), 1, "the newest is kept");
+		assert_eq!(sessions.evidence.len(), EVIDENCE_SESSIONS - 1, "taken evidence leaves no entry");
+		assert_eq!(sessions.evidence_order.len(), EVIDENCE_SESSIONS - 1);
 	}
 
 	fn open(sessions: &Arc<Mutex<Sessions>>, me: &Keypair, session: [u8; 32], committee: Vec<PeerId>) -> P2pTransport {

@@ -21,6 +21,7 @@ pub mod access;
 pub mod admission;
 pub mod channel;
 pub mod cli;
+pub mod inbound;
 pub mod node;
 pub mod placement;
 pub mod protocol;

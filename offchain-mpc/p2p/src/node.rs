@@ -20,6 +20,7 @@ use crate::{
 	access::AccessControl,
 	admission,
 	channel::{P2pTransport, Sessions},
+	inbound::InboundWork,
 	placement::{choose_holders, Placement},
 	protocol::{possession_proof, FrameCodec, MpcFrame, RecordRequest, RecordResponse, Refusal, APP_PROTOCOL, KAD_PROTOCOL, MPC_PROTOCOL, RECORD_PROTOCOL},
 	record::{get_message, unix_now, verify, AccountId, Pointer, SignedPut, Signer, GET_VALIDITY_SECS, NO_REPLY_KEY},
@@ -186,10 +187,17 @@ pub(crate) struct Shared {
 	/// Possession proofs computed at once (each reads and hashes a whole record, for any peer
 	/// that asks): the rest wait their turn instead of taking every core.
 	pub proofs: Arc<tokio::sync::Semaphore>,
+	/// Inbound record and application requests under way ([`crate::inbound`]).
+	pub record_work: Arc<InboundWork>,
+	pub app_work: Arc<InboundWork>,
 }
 
 /// Possession proofs a node computes at the same time.
 const CONCURRENT_PROOFS: usize = 2;
+/// Inbound requests of each protocol under way at once, in all and per peer (a client delivering
+/// shares keeps a few requests in flight; a worker's repair probes a record's holders).
+const INBOUND_REQUESTS: usize = 64;
+const INBOUND_REQUESTS_PER_PEER: usize = 8;
 
 /// A cheap, cloneable handle to a running node.
 #[derive(Clone)]
@@ -353,6 +361,8 @@ impl DhtNode {
 			sessions: Arc::new(Mutex::new(Sessions::new(local))),
 			app,
 			proofs: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_PROOFS)),
+			record_work: InboundWork::new(INBOUND_REQUESTS, INBOUND_REQUESTS_PER_PEER),
+			app_work: InboundWork::new(INBOUND_REQUESTS, INBOUND_REQUESTS_PER_PEER),
 		});
 		let event_loop = EventLoop {
 			swarm,
@@ -977,6 +987,11 @@ impl EventLoop {
 				let respond = |sender: &mpsc::UnboundedSender<Command>, response| {
 					let _ = sender.send(Command::Respond { channel, response });
 				};
+				let Some(turn) = self.shared.record_work.try_start(peer) else {
+					tracing::debug!(target: "dht", "refused a request from {peer}: its earlier ones are still under way");
+					respond(&self.sender, RecordResponse::Refused(Refusal::Busy));
+					return;
+				};
 				match RecordRequest::decode(&mut &request[..]) {
 					Err(_) => {
 						tracing::warn!(target: "dht", "refused a malformed request of {} bytes from {peer}", request.len());
@@ -987,7 +1002,8 @@ impl EventLoop {
 						// proof reads and hashes the whole record.
 						let (shared, sender) = (self.shared.clone(), self.sender.clone());
 						tokio::spawn(async move {
-							let Ok(_turn) = shared.proofs.clone().acquire_owned().await else { return };
+							let _turn = turn;
+							let Ok(_proof) = shared.proofs.clone().acquire_owned().await else { return };
 							let local = shared.local;
 							let proof = tokio::task::spawn_blocking(move || shared.data.get(&key).map(|put| possession_proof(&nonce, &local, &put.encode())))
 								.await
@@ -998,6 +1014,7 @@ impl EventLoop {
 					Ok(RecordRequest::Put { key, put }) => {
 						let (shared, handle, sender) = (self.shared.clone(), self.handle(), self.sender.clone());
 						tokio::spawn(async move {
+							let _turn = turn;
 							let response = match accept_put(&shared, &handle, key, put).await {
 								Ok(()) => RecordResponse::Stored,
 								Err(refusal) => {
@@ -1011,6 +1028,7 @@ impl EventLoop {
 					Ok(get @ RecordRequest::Get { .. }) => {
 						let (shared, sender) = (self.shared.clone(), self.sender.clone());
 						tokio::spawn(async move {
+							let _turn = turn;
 							let response = serve_get(&shared, &peer, get).await;
 							if let RecordResponse::Refused(refusal) = &response {
 								tracing::warn!(target: "dht", "refused a get from {peer}: {refusal}");
@@ -1032,8 +1050,15 @@ impl EventLoop {
 		match event {
 			Event::Message { peer, message: Message::Request { request, channel, .. } } => match self.shared.app.clone() {
 				Some(app) => {
+					// Busy: an empty answer, as from a node without a handler.
+					let Some(turn) = self.shared.app_work.try_start(peer) else {
+						tracing::debug!(target: "dht", "refused an application request from {peer}: its earlier ones are still under way");
+						let _ = self.swarm.behaviour_mut().app.send_response(channel, Vec::new());
+						return;
+					};
 					let sender = self.sender.clone();
 					tokio::spawn(async move {
+						let _turn = turn;
 						let response = app.handle(peer, request).await;
 						let _ = sender.send(Command::AppRespond { channel, response });
 					});

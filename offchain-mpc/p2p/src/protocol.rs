@@ -67,6 +67,9 @@ pub enum Refusal {
 	Stale { signed_at: u64, now: u64 },
 	#[error("the request could not be decoded")]
 	Malformed,
+	/// The peer has as many requests under way at this node as it may (see [`crate::inbound`]).
+	#[error("this node is busy with the requester's earlier requests; try again")]
+	Busy,
 }
 
 /// One MPC frame of a session, numbered per sender so the receiver restores the sending order

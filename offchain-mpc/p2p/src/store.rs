@@ -35,6 +35,11 @@ const COLUMNS: u8 = 3;
 /// Providers kept per key, closest to the key first (Kademlia's replication factor).
 const MAX_PROVIDERS_PER_KEY: usize = 20;
 
+/// Keys with provider records kept, at most (each about a hundred bytes per provider): any peer
+/// can announce itself as a provider of anything, so beyond this other peers' announcements of
+/// new keys are refused (this node's own always go in). Expired records are dropped.
+const MAX_PROVIDER_KEYS: usize = 262_144;
+
 #[derive(Debug, thiserror::Error)]
 #[error("database error: {0}")]
 pub struct DbError(#[from] parity_db::Error);
@@ -102,10 +107,16 @@ fn instant_to_unix(at: Option<Instant>) -> Option<u64> {
 	Some((wall + at.saturating_duration_since(now)).as_secs())
 }
 
+/// A wall-clock second as an instant: in the past when it has passed (as far as the monotonic
+/// clock reaches back; else now, which has passed too by the time anyone compares).
 fn unix_to_instant(at: Option<u64>) -> Option<Instant> {
-	let at = at?;
+	let at = Duration::from_secs(at?);
 	let wall = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-	Some(Instant::now() + Duration::from_secs(at).saturating_sub(wall))
+	let now = Instant::now();
+	Some(match at.checked_sub(wall) {
+		Some(ahead) => now + ahead,
+		None => now.checked_sub(wall - at).unwrap_or(now),
+	})
 }
 
 #[derive(Encode, Decode)]
@@ -127,19 +138,33 @@ pub struct PersistentStore {
 	db: Arc<Db>,
 	local: PeerId,
 	max_value_size: usize,
+	/// Keys with provider records on disk, and the most kept ([`MAX_PROVIDER_KEYS`]).
+	provider_keys: std::sync::atomic::AtomicUsize,
+	max_provider_keys: usize,
 }
 
 impl PersistentStore {
 	pub fn new(db: Arc<Db>, local: PeerId, max_value_size: usize) -> Self {
-		Self { db, local, max_value_size }
+		let provider_keys = all_entries(&db, COL_PROVIDERS).len().into();
+		Self { db, local, max_value_size, provider_keys, max_provider_keys: MAX_PROVIDER_KEYS }
 	}
 
+	/// The unexpired provider records of `key`.
 	fn load_providers(&self, key: &[u8]) -> Vec<ProviderRecord> {
 		let Ok(Some(bytes)) = self.db.get(COL_PROVIDERS, key) else { return Vec::new() };
-		decode_providers(key, &bytes)
+		let providers = decode_providers(key, &bytes);
+		let now = Instant::now();
+		providers.into_iter().filter(|p| p.expires.is_none_or(|at| at > now)).collect()
 	}
 
 	fn save_providers(&self, key: &[u8], providers: &[ProviderRecord]) {
+		use std::sync::atomic::Ordering;
+		let had = matches!(self.db.get(COL_PROVIDERS, key), Ok(Some(_)));
+		match (had, providers.is_empty()) {
+			(false, false) => _ = self.provider_keys.fetch_add(1, Ordering::Relaxed),
+			(true, true) => _ = self.provider_keys.fetch_sub(1, Ordering::Relaxed),
+			_ => {},
+		}
 		let value = if providers.is_empty() {
 			None
 		} else {
@@ -223,6 +248,16 @@ impl RecordStore for PersistentStore {
 	fn add_provider(&mut self, record: ProviderRecord) -> Result<(), StoreError> {
 		let key = record.key.to_vec();
 		let mut providers = self.load_providers(&key);
+		if record.provider != self.local {
+			// Records are named by 32-byte pointers; anything else is nobody's (refused as
+			// a value no record has).
+			if key.len() != 32 || record.expires.is_some_and(|at| at <= Instant::now()) {
+				return Err(StoreError::ValueTooLarge);
+			}
+			if providers.is_empty() && self.provider_keys.load(std::sync::atomic::Ordering::Relaxed) >= self.max_provider_keys {
+				return Err(StoreError::MaxProvidedKeys);
+			}
+		}
 		if let Some(existing) = providers.iter_mut().find(|p| p.provider == record.provider) {
 			*existing = record;
 		} else {
@@ -241,14 +276,20 @@ impl RecordStore for PersistentStore {
 		self.load_providers(key.as_ref())
 	}
 
+	/// This node's own provider records; on the way (Kademlia asks for them at every republish),
+	/// keys whose records all expired are dropped.
 	fn provided(&self) -> Self::ProvidedIter<'_> {
-		all_entries(&self.db, COL_PROVIDERS)
-			.into_iter()
-			.flat_map(|(key, bytes)| decode_providers(&key, &bytes))
-			.filter(|p| p.provider == self.local)
-			.map(Cow::Owned)
-			.collect::<Vec<_>>()
-			.into_iter()
+		let mut own = Vec::new();
+		for (key, bytes) in all_entries(&self.db, COL_PROVIDERS) {
+			let providers = decode_providers(&key, &bytes);
+			let now = Instant::now();
+			let live: Vec<ProviderRecord> = providers.iter().filter(|p| p.expires.is_none_or(|at| at > now)).cloned().collect();
+			if live.len() != providers.len() {
+				self.save_providers(&key, &live);
+			}
+			own.extend(live.into_iter().filter(|p| p.provider == self.local).map(Cow::Owned));
+		}
+		own.into_iter()
 	}
 
 	fn remove_provider(&mut self, key: &kad::RecordKey, provider: &PeerId) {
@@ -291,6 +332,44 @@ mod tests {
 		assert!(providers.contains(&other));
 		assert_eq!(kad_store.provided().map(|p| p.provider).collect::<Vec<_>>(), vec![local]);
 		assert_eq!(kad_store.get(&kad::RecordKey::new(&b"k".to_vec())).unwrap().value, b"v".to_vec());
+	}
+
+	#[test]
+	fn other_peers_provider_records_are_bounded_and_expire() {
+		let dir = tempfile::tempdir().unwrap();
+		let local = PeerId::random();
+		let mut kad_store = PersistentStore::new(open(dir.path()).unwrap(), local, 1024);
+		kad_store.max_provider_keys = 4;
+		let key = |k: u8| kad::RecordKey::new(&[k; 32]);
+		let from = |k: u8, provider: PeerId| ProviderRecord::new(key(k), provider, vec![]);
+		let stranger = PeerId::random();
+		// Not a pointer, or already expired: refused.
+		assert!(kad_store.add_provider(ProviderRecord::new(kad::RecordKey::new(&b"junk"), stranger, vec![])).is_err());
+		let expired = ProviderRecord { expires: Some(Instant::now() - Duration::from_secs(1)), ..from(1, stranger) };
+		assert!(kad_store.add_provider(expired).is_err());
+		// Up to the cap of keys (this node's own count too); then other peers' new keys are
+		// refused, known keys still take providers.
+		for k in 0..3 {
+			kad_store.add_provider(from(k, stranger)).unwrap();
+		}
+		kad_store.add_provider(from(10, local)).unwrap();
+		assert!(matches!(kad_store.add_provider(from(9, stranger)), Err(StoreError::MaxProvidedKeys)));
+		kad_store.add_provider(from(0, PeerId::random())).unwrap();
+		assert_eq!(kad_store.providers(&key(0)).len(), 2);
+		// A record that expires is no longer served, and its key is dropped at the next
+		// republish, which makes room.
+		let soon = ProviderRecord { expires: Some(Instant::now() + Duration::from_millis(1_500)), ..from(1, PeerId::random()) };
+		kad_store.add_provider(soon).unwrap();
+		kad_store.remove_provider(&key(1), &stranger);
+		std::thread::sleep(Duration::from_millis(2_100));
+		assert!(kad_store.providers(&key(1)).is_empty());
+		assert_eq!(kad_store.provided().map(|p| p.key.to_vec()).collect::<Vec<_>>(), vec![vec![10; 32]]);
+		kad_store.add_provider(from(9, stranger)).unwrap();
+		// The count survives a restart.
+		drop(kad_store);
+		let mut kad_store = PersistentStore::new(open(dir.path()).unwrap(), local, 1024);
+		kad_store.max_provider_keys = 4;
+		assert!(matches!(kad_store.add_provider(from(11, stranger)), Err(StoreError::MaxProvidedKeys)));
 	}
 
 	#[test]
