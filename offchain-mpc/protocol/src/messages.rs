@@ -168,8 +168,10 @@ pub enum WorkerResponse {
 	/// field element.
 	OutputShare(Vec<u8>),
 	Refused(String),
-	/// Committee indices this member blames for a task.
-	Blamed(Vec<u32>),
+	/// The committee members (by index) this member blames for a task, each with the proof it
+	/// holds, if any: an encoded `MisbehaviourProof` of the compute pallet, which the asker checks
+	/// as the chain would (an accusation without one counts only for the accuser).
+	Blamed(Vec<(u32, Vec<u8>)>),
 	/// A member's share of a secret a client dealt (its values then the blind), with the dealer's
 	/// Pedersen commitments and the sealed shares' hashes: the requester checks them against the
 	/// secret's registered commitment and the share against them, so a member that hands out a

@@ -234,11 +234,24 @@ const MAX_BACKOFF: Duration = Duration::from_secs(30);
 /// How many blocks behind the chain's head the worker may fall before it skips blocks.
 const LAG_LIMIT: u32 = 32;
 
-/// Acknowledges the shares held but not yet acknowledged, and starts the tasks assigned to this
-/// worker that it has not started: at start, and whenever blocks were missed.
+/// Acknowledges the shares held but not yet acknowledged, drops those of secrets removed while
+/// this worker was not looking, and starts the tasks assigned to this worker that it has not
+/// started: at start, and whenever blocks were missed.
 async fn catch_up(worker: &Arc<Worker>) -> Result<(), DaemonError> {
+	// A `SecretRemoved` in a block this worker skipped (or missed while it was down): the
+	// secret is gone from the chain, so nobody may compute on the share any more.
+	let acknowledged = worker.store.acknowledged();
+	for batch in acknowledged.chunks(1024) {
+		let views = worker.secrets(batch).await?;
+		for (secret, _) in batch.iter().zip(views).filter(|(_, view)| view.is_none()) {
+			match worker.store.remove_share(secret) {
+				Ok(()) => tracing::info!(target: "worker", "dropped the share of {secret:?}, removed from the chain while this worker was not following it"),
+				Err(e) => tracing::warn!(target: "worker", "dropping the share of {secret:?}: {e}"),
+			}
+		}
+	}
 	let unacknowledged = worker.store.unacknowledged();
-	worker.note_unregistered(unacknowledged.iter().copied());
+	worker.note_unregistered(unacknowledged.iter().filter_map(|secret| worker.store.share(secret).map(|held| (*secret, held.identity))));
 	for secret in unacknowledged {
 		worker.acknowledge_in_background(secret);
 	}

@@ -59,7 +59,7 @@ impl WorkerService {
 				answer.and_then(|answer| seal_answer(&self.0.keys.encryption, &reply_to, &message, &answer))
 			},
 			Some(WorkerRequest::Ping) => Ok(WorkerResponse::Accepted),
-			Some(WorkerRequest::Blame { task }) => Ok(WorkerResponse::Blamed(self.0.blamed(&task).into_iter().map(|m| m as u32).collect())),
+			Some(WorkerRequest::Blame { task }) => Ok(WorkerResponse::Blamed(self.0.blame_proofs(&task))),
 			None => Err("malformed request".to_string()),
 		};
 		match response {
@@ -83,10 +83,20 @@ impl WorkerService {
 		let worker = &self.0;
 		// Each committee looked up once per request (known or not).
 		let mut committees: HashMap<u32, Option<Vec<AccountId32>>> = HashMap::new();
+		// And each identity: a share is kept only for one that exists on chain (its deposit is
+		// what a flood of shares nobody registers costs, see `Unregistered`).
+		let mut identities: HashMap<H256, bool> = HashMap::new();
 		let mut checks = Vec::with_capacity(deliveries.len());
 		for d in deliveries {
 			if let std::collections::hash_map::Entry::Vacant(e) = committees.entry(d.committee) {
 				e.insert(worker.committee(d.committee).await.map_err(|e| e.to_string())?);
+			}
+			if let std::collections::hash_map::Entry::Vacant(e) = identities.entry(d.identity) {
+				e.insert(worker.identity_exists(d.identity).await.map_err(|e| e.to_string())?);
+			}
+			if !identities[&d.identity] {
+				checks.push(Err(format!("identity {:?} does not exist on chain", d.identity)));
+				continue;
 			}
 			let members = committees.get(&d.committee).and_then(Option::as_deref);
 			checks.push(self.open_share(d, members));
@@ -94,6 +104,11 @@ impl WorkerService {
 		// One request's curve arithmetic at a time: a flood of deliveries queues here instead of
 		// taking every core from the tasks this worker computes.
 		let _turn = CHECKING.lock().await;
+		// Room for them among the shares not registered yet (checked in turn, so two requests
+		// cannot both take the last of it).
+		let mut incoming: HashMap<H256, usize> = HashMap::new();
+		checks.iter().flatten().for_each(|(d, ..)| *incoming.entry(d.identity).or_default() += 1);
+		worker.admit_unregistered(&incoming)?;
 		// Pedersen VSS: each share lies on its dealer's committed polynomials, and the value is
 		// its bits' weighted sum; all of the request's in one multi-scalar multiplication. The
 		// secret's id binds the commitments, so every member that acknowledges checked the same
@@ -143,7 +158,7 @@ impl WorkerService {
 		let answers: Vec<Result<(), String>> = checked.into_iter().map(|c| c.map(|_| ())).collect();
 		let refused = answers.iter().filter(|a| a.is_err()).count();
 		tracing::info!(target: "worker", "holding {} new share(s){}", kept.len(), if refused > 0 { format!(", refused {refused}") } else { String::new() });
-		worker.note_unregistered(kept.iter().map(|(secret, _)| *secret));
+		worker.note_unregistered(kept.iter().map(|(secret, held)| (*secret, held.identity)));
 		for (secret, _) in kept {
 			worker.acknowledge_in_background(secret);
 		}
@@ -228,9 +243,11 @@ impl WorkerService {
 		if !signed_by(&who, message, signature) {
 			return Err("bad signature".into());
 		}
-		let held = self.agreed_output(task, output).await?;
+		// At the finalized head: a grant in a block that is later reverted must release nothing.
+		let finalized = self.0.chain.finalized_hash().await.map_err(|e| e.to_string())?;
+		let held = self.agreed_output(task, output, finalized).await?;
 		let args = (who, held.recipient, Permission::Read, Vec::<AccountId32>::new(), None::<H256>);
-		let allowed: bool = self.0.chain.runtime_api("SharedIdentityApi_check_permission", args, None).await.map_err(|e| e.to_string())?;
+		let allowed: bool = self.0.chain.runtime_api("SharedIdentityApi_check_permission", args, Some(finalized)).await.map_err(|e| e.to_string())?;
 		if !allowed {
 			return Err("the account may not read this output".into());
 		}
@@ -269,14 +286,15 @@ impl WorkerService {
 	}
 
 	/// This worker's share of a private output of `task`: where it kept shares of several runs,
-	/// the share of the run the chain agreed on, and none if it did not complete that run.
-	async fn agreed_output(&self, task: H256, output: u32) -> Result<HeldOutput, String> {
+	/// the share of the run the chain agreed on by block `at`, and none if it did not complete
+	/// that run.
+	async fn agreed_output(&self, task: H256, output: u32, at: H256) -> Result<HeldOutput, String> {
 		let store = &self.0.store;
 		if store.kept_runs(&task).is_none() {
 			return store.output(&task, output).ok_or_else(|| "no such output held".into());
 		}
 		let view: Option<TaskView<AccountId32, Balance, BlockNumber>> =
-			self.0.chain.runtime_api("SecretComputeApi_task", task, None).await.map_err(|e| e.to_string())?;
+			self.0.chain.runtime_api("SecretComputeApi_task", task, Some(at)).await.map_err(|e| e.to_string())?;
 		let root = view.and_then(|view| view.result_root).ok_or("the task has no agreed result (yet)")?;
 		store.output_for_run(&task, output, &root).ok_or_else(|| "this member did not complete the run the committee agreed on".into())
 	}

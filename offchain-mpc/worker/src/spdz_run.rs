@@ -347,17 +347,16 @@ mod tests {
 		let plan = Plan { triples: 4, randoms: 4, masks: vec![1, 1] };
 		let batch = H256::repeat_byte(5);
 		let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
-		let stock_in = |dir: &tempfile::TempDir| {
-			let secret = x25519_dalek::StaticSecret::random_from_rng(rand::thread_rng());
+		// Each store with its worker's key, the same across restarts.
+		let keys: Vec<_> = (0..3).map(|_| x25519_dalek::StaticSecret::random_from_rng(rand::thread_rng())).collect();
+		let stock_in = |member: usize| {
+			let secret = keys[member].clone();
 			let public = x25519_dalek::PublicKey::from(&secret).to_bytes();
-			Stock { store: WorkerStore::open(dir.path()).unwrap(), committee: 3, public, secret }
+			Stock { store: WorkerStore::open(dirs[member].path()).unwrap(), committee: 3, public, secret }
 		};
-		let stocks = vec![stock_in(&dirs[0]), stock_in(&dirs[1])];
-		let stock_batch = |stocks: &[Stock]| {
-			for (member, stock) in stocks.iter().enumerate() {
-				let material = enigma_mpc::preprocessing::trusted_dealer_for_tests::store::<Fr>(9, 2, member, &plan);
-				stock.store.put_stock(3, batch, &stock.public, &material.to_bytes(), 2).unwrap();
-			}
+		let stock_batch = |stock: &Stock, member: usize| {
+			let material = enigma_mpc::preprocessing::trusted_dealer_for_tests::store::<Fr>(9, 2, member, &plan);
+			stock.store.put_stock(3, batch, &stock.public, &material.to_bytes(), 2).unwrap();
 		};
 		let run = |stocks: &[Stock]| -> Vec<bool> {
 			std::thread::scope(|scope| {
@@ -372,15 +371,18 @@ mod tests {
 				runs.into_iter().map(|r| r.join().unwrap()).collect()
 			})
 		};
-		stock_batch(&stocks);
+		let stocks = vec![stock_in(0), stock_in(1)];
+		stock_batch(&stocks[0], 0);
+		stock_batch(&stocks[1], 1);
 		assert_eq!(run(&stocks), vec![true, true], "both use the batch they agree on");
 		assert!(stocks.iter().all(|s| s.store.is_spent(3, &batch)), "spent before use");
-		// The batch is back in member 0's store, and member 1 (another store: it kept the
-		// material on purpose) names it again.
+		// A power loss undoes member 0's take: the database it reopens holds the batch again.
+		// Member 1 (another store: it kept the material on purpose) names it again.
+		stock_batch(&stocks[0], 0);
 		drop(stocks);
-		let stocks = vec![stock_in(&dirs[0]), stock_in(&dirs[2])];
-		stock_batch(&stocks);
-		assert!(!stocks[1].store.is_spent(3, &batch));
+		let stocks = vec![stock_in(0), stock_in(2)];
+		stock_batch(&stocks[1], 1);
+		assert!(stocks[0].store.is_spent(3, &batch) && !stocks[1].store.is_spent(3, &batch));
 		assert_eq!(run(&stocks), vec![false, false], "member 0 passes over it: no agreement, nothing used");
 	}
 

@@ -223,6 +223,15 @@ impl WorkerStore {
 
 	/// Secrets held but not yet acknowledged on chain (to resume after a restart).
 	pub fn unacknowledged(&self) -> Vec<H256> {
+		self.shares_acknowledged(false)
+	}
+
+	/// The secrets whose shares this worker acknowledged on chain.
+	pub fn acknowledged(&self) -> Vec<H256> {
+		self.shares_acknowledged(true)
+	}
+
+	fn shares_acknowledged(&self, acknowledged: bool) -> Vec<H256> {
 		let mut out = Vec::new();
 		let Ok(mut iter) = self.db.iter(COL_SHARES) else { return out };
 		if iter.seek_to_first().is_err() {
@@ -230,7 +239,7 @@ impl WorkerStore {
 		}
 		while let Ok(Some((key, value))) = iter.next() {
 			if let Some(share) = HeldShare::from_stored(&value) {
-				if !share.acknowledged && key.len() == 32 {
+				if share.acknowledged == acknowledged && key.len() == 32 {
 					out.push(H256::from_slice(&key));
 				}
 			}

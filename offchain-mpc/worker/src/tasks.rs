@@ -157,6 +157,7 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	// in time. The compiler runs on a blocking thread, so the guard can fire while it works.
 	let members = view.members.len();
 	let prepare = async {
+		let started = std::time::Instant::now();
 		let compiled = tokio::task::spawn_blocking(move || enigma_lang::compile_task(&source, &entry, &args, facts, &prices, members))
 			.await
 			.map_err(|e| TaskError::Local(format!("the compiler stopped: {e}")))?
@@ -179,11 +180,13 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 		if manifest.security != on_chain {
 			return Err(TaskError::Invalid(format!("the contract asks for {:?}, the chain registered it for {on_chain:?}", manifest.security)));
 		}
+		let compiling = started.elapsed();
 		let inputs = gather_inputs(&worker, &view, &manifest.inputs, circuit.parties(), me).await?;
 		inputs.fit(manifest.security)?;
-		Ok((circuit, manifest, quote, inputs))
+		let timing = format!("compiled in {:.1} s, {} inputs gathered in {:.1} s", compiling.as_secs_f64(), view.inputs.len(), (started.elapsed() - compiling).as_secs_f64());
+		Ok((circuit, manifest, quote, inputs, timing))
 	};
-	let (circuit, manifest, quote, inputs) = tokio::select! {
+	let (circuit, manifest, quote, inputs, timing) = tokio::select! {
 		prepared = prepare => prepared?,
 		() = deadline_near(&worker, view.deadline, margin) => {
 			return Err(TaskError::Aborted(format!("not ready to run by block #{}, {margin} blocks before the deadline", view.deadline.saturating_sub(margin))));
@@ -197,7 +200,7 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	let t = (n - 1) / 2;
 	let spdz = manifest.security == Security::DishonestMajority;
 	let protocol = if spdz { "SPDZ".to_string() } else { format!("Shamir, t = {t}") };
-	tracing::info!(target: "worker", "task {task:?}: running {entry} with {n} members ({protocol}), {} gates", circuit.gates.len());
+	tracing::info!(target: "worker", "task {task:?}: running {entry} with {n} members ({protocol}), {} gates ({timing})", circuit.gates.len());
 	let runs = Runs { worker: worker.clone(), dht, task, circuit: Arc::new(circuit), held: Arc::new(held), peers: peers.clone(), accounts: view.members.clone(), me, t, spdz, committee: view.committee };
 	// The runs without each member that completed so far, should the deadline come first.
 	let completed = Completed::default();
@@ -427,16 +430,19 @@ fn finished_before_reveal(task: H256, status: TaskStatus) -> Result<(), TaskErro
 /// members in `rerun`): the p2p layer kept the frame with its sender's signature. The offender
 /// is slashed to the other members; when several members report it, the first report counts
 /// and the others fail with `AlreadySlashed`.
-async fn report_malformed_frame(worker: Arc<Worker>, task: H256, session: [u8; 32], rerun: Option<Vec<u32>>, offender: (AccountId, PeerId), me: usize) {
+async fn report_malformed_frame(worker: Arc<Worker>, task: H256, session: [u8; 32], rerun: Option<Vec<u32>>, offender: (AccountId, PeerId, usize), me: usize) {
 	let Some(dht) = worker.dht.get() else { return };
 	// The frame may have failed to decode for another reason (an element not below the modulus):
 	// then there is no evidence the chain can check, and nothing is reported.
+	let offender_index = offender.2;
 	let Some(frame) = dht.take_evidence(&session, &offender.1).into_iter().next() else {
 		tracing::warn!(target: "worker", "task {task:?}: {} sent a frame that does not decode, with no evidence the chain can check", offender.0);
 		return;
 	};
 	let Ok(signature) = <[u8; 64]>::try_from(frame.signature.as_slice()) else { return };
 	let proof = pallet_secret_compute::MisbehaviourProof::MalformedFrame { running: rerun, recipient: me as u32, seq: frame.seq, payload: frame.payload, signature };
+	// The other members ask whom this one blames: the proof is what makes them believe it.
+	worker.keep_blame_proof(task, offender_index, proof.encode());
 	let offender = offender.0;
 	let call = RuntimeCall::Workers(pallet_workers::Call::report { task, offender: offender.clone(), offence: pallet_workers::Offence::Misbehaviour, proof: proof.encode() });
 	match worker.submit(call).await {
@@ -484,7 +490,7 @@ impl Runs {
 		let transport = Faulty::new(channel, faults);
 		let (circuit, held, t, spdz, committee) = (self.circuit.clone(), self.held.clone(), self.t, self.spdz, self.committee);
 		let (worker, task, me, running) = (self.worker.clone(), self.task, self.me, running.to_vec());
-		let accused = |m: usize| (self.accounts[m].clone(), self.peers[m]);
+		let accused = |m: usize| (self.accounts[m].clone(), self.peers[m], m);
 		let suspects: Vec<_> = running.iter().map(|m| accused(*m)).collect();
 		// Spawned, so that dropping this future (another run was taken) drops neither the run
 		// nor the report of a frame it could not decode.
@@ -639,8 +645,8 @@ impl Inputs {
 	}
 }
 
-/// Input records asked for at once.
-const SECRET_FETCHES: usize = 32;
+/// Input records asked for in one runtime call (a few hundred KB of answer).
+const SECRET_FETCHES: usize = 1024;
 
 /// This member's shares of the circuit's inputs, each checked against the slot it fills: a
 /// secret of a kind the slot cannot hold, a stored secret (`MPC[k]`) of another contract or key,
@@ -659,17 +665,15 @@ async fn gather_inputs(
 	if secret_slots != view.inputs.len() {
 		return Err(format!("the entry point takes {secret_slots} secret inputs, the task names {}", view.inputs.len()));
 	}
-	// Every input's record, fetched a few dozen at a time: one after the other, ten thousand
+	// Every input's record, a thousand per runtime call: one call per input, ten thousand
 	// inputs took longer than a task's deadline on the development chain.
 	let mut infos: Vec<Option<SecretView<AccountId>>> = Vec::with_capacity(view.inputs.len());
 	for chunk in view.inputs.chunks(SECRET_FETCHES) {
-		let mut fetches = Vec::with_capacity(chunk.len());
-		for secret in chunk {
-			fetches.push(worker.secret(*secret));
+		let views: Vec<Option<SecretView<AccountId>>> = worker.secrets(chunk).await.map_err(|e| e.to_string())?;
+		if views.len() != chunk.len() {
+			return Err(format!("the node answered {} input records for {}", views.len(), chunk.len()));
 		}
-		for info in futures::future::join_all(fetches).await {
-			infos.push(info.map_err(|e| e.to_string())?);
-		}
+		infos.extend(views);
 	}
 	let mut infos = infos.into_iter();
 	let mut inputs = Inputs { held: vec![Vec::new(); parties], owners: vec![None; parties], positions: vec![Vec::new(); parties] };
@@ -754,9 +758,12 @@ fn held_share(worker: &Worker, secret: &H256, info: &SecretView<AccountId>, me: 
 /// that created the task, so members reading at different times agree. Unwritten keys read 0.
 async fn ledger_value(worker: &Worker, view: &TaskView<AccountId, Balance, BlockNumber>, key: u64, at: u64) -> Result<u128, String> {
 	let at = BlockNumber::try_from(at).unwrap_or(BlockNumber::MAX).min(view.created);
+	// Read in the state of the (finalized) block that created the task: later results may
+	// have pushed the entry out of the key's history, and members read at different times.
+	let created = worker.chain.block_hash(view.created).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("block #{} is unknown", view.created))?;
 	let value = worker
 		.chain
-		.runtime_api::<Option<u128>>("SecretComputeApi_ledger_get", (view.contract, key, at), None)
+		.runtime_api::<Option<u128>>("SecretComputeApi_ledger_get", (view.contract, key, at), Some(created))
 		.await
 		.map_err(|e| format!("reading L[{key}]: {e}"))?;
 	Ok(value.unwrap_or(0))
@@ -853,8 +860,8 @@ async fn continuing_after(worker: &Worker, task: H256, e: &MpcError, peers: &[Pe
 }
 
 /// Committee members (indices) that answer within a few seconds, this one included, and the
-/// members blamed for undecodable frames: by this worker, or by an answering member that this
-/// worker does not blame itself (so a cheater cannot get an honest member excluded).
+/// members blamed for undecodable frames: by this worker, or by an answering member that proves
+/// it ([`proven_blames`]), so a cheater cannot get an honest member excluded.
 async fn live_and_blamed(worker: &Worker, task: H256, peers: &[PeerId], me: usize) -> (Vec<usize>, Vec<usize>) {
 	let mine = worker.blamed(&task);
 	let Some(dht) = worker.dht.get() else { return (vec![me], mine) };
@@ -865,20 +872,71 @@ async fn live_and_blamed(worker: &Worker, task: H256, peers: &[PeerId], me: usiz
 		let ask = dht.app_request(*peer, WorkerRequest::Blame { task }.encode());
 		match tokio::time::timeout(Duration::from_secs(5), ask).await {
 			Ok(Ok(answer)) => match WorkerResponse::decode(&mut &answer[..]) {
-				Ok(WorkerResponse::Blamed(list)) => Some((i, list.into_iter().map(|m| m as usize).collect())),
+				Ok(WorkerResponse::Blamed(list)) => Some((i, list)),
 				_ => Some((i, Vec::new())),
 			},
 			_ => None,
 		}
 	});
-	let answers: Vec<(usize, Vec<usize>)> = futures::future::join_all(probes).await.into_iter().flatten().collect();
-	let mut blamed = mine.clone();
-	for (member, theirs) in &answers {
-		if !mine.contains(member) {
-			blamed.extend(theirs.iter().copied().filter(|m| *m < peers.len() && *m != me));
+	let answers: Vec<(usize, Vec<(u32, Vec<u8>)>)> = futures::future::join_all(probes).await.into_iter().flatten().collect();
+	let blamed = proven_blames(task, peers, me, mine, &answers);
+	(answers.into_iter().map(|(i, _)| i).collect(), blamed)
+}
+
+/// The members to leave out: those this worker blames itself (it received their undecodable
+/// frames), and those another member accuses with a proof that shows, as the chain would check
+/// it, a frame the accused signed for the accuser and no honest member sends. A bare accusation
+/// counts for nothing here: a cheater could otherwise name an honest member and split the
+/// honest members' reruns.
+fn proven_blames(task: H256, peers: &[PeerId], me: usize, mine: Vec<usize>, answers: &[(usize, Vec<(u32, Vec<u8>)>)]) -> Vec<usize> {
+	let registered: Vec<Vec<u8>> = peers.iter().map(|peer| peer.to_bytes()).collect();
+	let mut blamed = mine;
+	for (accuser, accusations) in answers {
+		for (accused, proof) in accusations {
+			let accused = *accused as usize;
+			if accused >= peers.len() || accused == me || accused == *accuser {
+				continue;
+			}
+			let proven = pallet_secret_compute::MisbehaviourProof::decode(&mut &proof[..]).is_ok_and(|proof| proof.proves(task, accused, &registered));
+			if proven {
+				blamed.push(accused);
+			}
 		}
 	}
 	blamed.sort_unstable();
 	blamed.dedup();
-	(answers.into_iter().map(|(i, _)| i).collect(), blamed)
+	blamed
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use enigma_p2p::identity::Keypair;
+
+	/// Issue #14 (a forged accusation): a member that names an honest one without proof gets
+	/// nobody left out; an accusation with a frame the accused signed, which no honest member
+	/// sends, leaves the accused out, as the chain would slash it.
+	#[test]
+	fn only_proven_accusations_leave_a_member_out() {
+		let keys: Vec<Keypair> = (0..4).map(|_| Keypair::generate_ed25519()).collect();
+		let peers: Vec<PeerId> = keys.iter().map(|k| k.public().to_peer_id()).collect();
+		let task = H256::repeat_byte(7);
+		// Member 2 signed, for member 1, a frame no honest member sends.
+		let payload = vec![0u8; enigma_primitives::FRAME_HEADER + 5];
+		let digest = enigma_primitives::mpc_frame_digest(&pallet_secret_compute::run_session(task, None), 3, &peers[1].to_bytes(), &payload);
+		let signature: [u8; 64] = keys[2].sign(&digest).unwrap().try_into().unwrap();
+		let proof = |payload: Vec<u8>| pallet_secret_compute::MisbehaviourProof::MalformedFrame { running: None, recipient: 1, seq: 3, payload, signature }.encode();
+		// Member 3 (a cheater) names member 0's peer... and member 2, with nothing to show.
+		let bare = vec![(3, vec![(0, Vec::new()), (2, Vec::new())])];
+		assert_eq!(proven_blames(task, &peers, 0, Vec::new(), &bare), Vec::<usize>::new());
+		// A proof for another frame, or another task, proves nothing.
+		let forged = vec![(1, vec![(2, proof(vec![1u8; enigma_primitives::FRAME_HEADER + 5]))])];
+		assert_eq!(proven_blames(task, &peers, 0, Vec::new(), &forged), Vec::<usize>::new());
+		assert_eq!(proven_blames(H256::repeat_byte(8), &peers, 0, Vec::new(), &[(1, vec![(2, proof(payload.clone()))])]), Vec::<usize>::new());
+		// Member 1's proof leaves member 2 out, at every honest member; this member's own blame
+		// stands without one.
+		let proven = vec![(1, vec![(2, proof(payload.clone()))]), (3, vec![(0, Vec::new())])];
+		assert_eq!(proven_blames(task, &peers, 0, Vec::new(), &proven), vec![2]);
+		assert_eq!(proven_blames(task, &peers, 0, vec![3], &proven), vec![2, 3]);
+	}
 }

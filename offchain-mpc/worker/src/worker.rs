@@ -67,15 +67,15 @@ pub struct Worker {
 	/// Test mode (`--misbehave`): how this worker deviates from the protocol, if it does.
 	pub misbehave: Option<Misbehaviour>,
 	/// Committee members (by index) whose frames this worker could not decode, per task.
-	blames: std::sync::Mutex<std::collections::HashMap<H256, std::collections::BTreeSet<usize>>>,
+	/// Per task, the members this worker blames (by index), each with the proof it holds (an
+	/// encoded `MisbehaviourProof`), once it has one.
+	blames: std::sync::Mutex<std::collections::HashMap<H256, std::collections::BTreeMap<usize, Option<Vec<u8>>>>>,
 	/// Tasks this worker has started, so catching up with the chain never runs one twice.
 	started: std::sync::Mutex<std::collections::HashSet<H256>>,
 	/// Acknowledgements waiting for the next `ack_secrets`.
 	acks: std::sync::Mutex<AckQueue>,
-	/// Shares held whose secret was not seen registered yet, and since when. Anyone can deal to
-	/// the published keys: a share whose secret is not registered within `unregistered_ttl` is
-	/// dropped, so deliveries nobody pays for cannot fill the disk.
-	unregistered: std::sync::Mutex<std::collections::HashMap<H256, std::time::Instant>>,
+	/// Shares held whose secret was not seen registered yet ([`Unregistered`]).
+	unregistered: std::sync::Mutex<Unregistered>,
 	pub unregistered_ttl: std::time::Duration,
 	submit_queue: tokio::sync::Mutex<()>,
 	/// Whose early MPC frames this worker's node keeps: the chain's active workers and the
@@ -95,6 +95,61 @@ const ACK_BATCH: usize = 1024;
 pub const UNREGISTERED_TTL: std::time::Duration = std::time::Duration::from_secs(30 * 60);
 /// How long the acknowledging loop gathers shares before it sends a batch.
 const ACK_GATHER: std::time::Duration = std::time::Duration::from_millis(300);
+/// Shares held and not yet acknowledged, at most: in all, and of one identity. A client keeps a
+/// few batches of 1,024 in flight (dealt, delivered, registered, acknowledged), so neither cap
+/// slows an honest one; a flood of deliveries nobody registers fills them, not the disk.
+const MAX_UNREGISTERED: usize = 32_768;
+const MAX_UNREGISTERED_PER_IDENTITY: usize = 8_192;
+
+/// The shares held whose secret was not seen registered yet: since when, and whose. Anyone can
+/// deal to the published keys (to an identity that exists on chain, which costs its deposit): a
+/// share whose secret is not registered within `unregistered_ttl` is dropped, and the shares
+/// waiting are capped in all and per identity, so deliveries nobody pays for cannot fill the
+/// disk, and one identity's cannot keep the others' out.
+#[derive(Default)]
+pub struct Unregistered {
+	since: std::collections::HashMap<H256, (std::time::Instant, H256)>,
+	per_identity: std::collections::HashMap<H256, usize>,
+}
+
+impl Unregistered {
+	/// Whether `incoming` more shares, counted by identity, fit under the caps.
+	pub fn admit(&self, incoming: &std::collections::HashMap<H256, usize>) -> Result<(), String> {
+		let total: usize = incoming.values().sum();
+		if self.since.len() + total > MAX_UNREGISTERED {
+			return Err(format!("this worker holds {} shares whose secrets are not registered yet (at most {MAX_UNREGISTERED}): register them, or try again later", self.since.len()));
+		}
+		for (identity, count) in incoming {
+			let held = self.per_identity.get(identity).copied().unwrap_or(0);
+			if held + count > MAX_UNREGISTERED_PER_IDENTITY {
+				return Err(format!("this worker holds {held} shares of identity {identity:?} whose secrets are not registered yet (at most {MAX_UNREGISTERED_PER_IDENTITY}): register them first"));
+			}
+		}
+		Ok(())
+	}
+
+	fn note(&mut self, secret: H256, identity: H256, now: std::time::Instant) {
+		if let std::collections::hash_map::Entry::Vacant(entry) = self.since.entry(secret) {
+			entry.insert((now, identity));
+			*self.per_identity.entry(identity).or_default() += 1;
+		}
+	}
+
+	fn remove(&mut self, secret: &H256) {
+		if let Some((_, identity)) = self.since.remove(secret) {
+			if let std::collections::hash_map::Entry::Occupied(mut count) = self.per_identity.entry(identity) {
+				*count.get_mut() -= 1;
+				if *count.get() == 0 {
+					count.remove();
+				}
+			}
+		}
+	}
+
+	fn overdue(&self, ttl: std::time::Duration) -> Vec<H256> {
+		self.since.iter().filter(|(_, (since, _))| since.elapsed() >= ttl).map(|(s, _)| *s).collect()
+	}
+}
 
 #[derive(Default)]
 struct AckQueue {
@@ -164,11 +219,26 @@ impl Worker {
 	/// Blames committee member `member` for a frame nobody can decode in `task`; false if it was
 	/// blamed already (one report per offender and task is all the chain takes).
 	pub fn blame(&self, task: H256, member: usize) -> bool {
-		self.blames.lock().expect("blames lock").entry(task).or_default().insert(member)
+		let mut blames = self.blames.lock().expect("blames lock");
+		let task = blames.entry(task).or_default();
+		let new = !task.contains_key(&member);
+		task.entry(member).or_insert(None);
+		new
+	}
+
+	/// Keeps the proof against a member this worker blames, for the members that ask.
+	pub fn keep_blame_proof(&self, task: H256, member: usize, proof: Vec<u8>) {
+		self.blames.lock().expect("blames lock").entry(task).or_default().insert(member, Some(proof));
 	}
 
 	pub fn blamed(&self, task: &H256) -> Vec<usize> {
-		self.blames.lock().expect("blames lock").get(task).map(|b| b.iter().copied().collect()).unwrap_or_default()
+		self.blames.lock().expect("blames lock").get(task).map(|b| b.keys().copied().collect()).unwrap_or_default()
+	}
+
+	/// The members this worker blames for `task`, with the proofs it holds.
+	pub fn blame_proofs(&self, task: &H256) -> Vec<(u32, Vec<u8>)> {
+		let blames = self.blames.lock().expect("blames lock");
+		blames.get(task).map(|b| b.iter().map(|(m, proof)| (*m as u32, proof.clone().unwrap_or_default())).collect()).unwrap_or_default()
 	}
 
 	/// True the first time it is called for `task`.
@@ -223,6 +293,17 @@ impl Worker {
 		self.chain.runtime_api("SecretComputeApi_secret", secret, None).await
 	}
 
+	/// Whether the shared identity `identity` exists (active or proposed).
+	pub async fn identity_exists(&self, identity: H256) -> Result<bool, ChainError> {
+		let view: Option<pallet_shared_identity::runtime_api::IdentityView<AccountId32>> = self.chain.runtime_api("SharedIdentityApi_identity", identity, None).await?;
+		Ok(view.is_some())
+	}
+
+	/// The records of `secrets`, in their order, in one runtime call.
+	pub async fn secrets(&self, secrets: &[H256]) -> Result<Vec<Option<SecretView<AccountId32>>>, ChainError> {
+		self.chain.runtime_api("SecretComputeApi_secrets", secrets, None).await
+	}
+
 	/// The libp2p peer ids of `members`, from their registrations.
 	pub async fn peer_ids(&self, members: &[AccountId32]) -> Result<Vec<PeerId>, String> {
 		let mut peers = Vec::with_capacity(members.len());
@@ -250,25 +331,28 @@ impl Worker {
 		}
 	}
 
-	/// Starts the registration clock of shares just stored (or found unacknowledged at start).
-	pub fn note_unregistered(&self, secrets: impl IntoIterator<Item = H256>) {
+	/// Starts the registration clock of shares just stored (or found unacknowledged at start),
+	/// each with its identity.
+	pub fn note_unregistered(&self, secrets: impl IntoIterator<Item = (H256, H256)>) {
 		let now = std::time::Instant::now();
 		let mut unregistered = self.unregistered.lock().expect("unregistered lock");
-		for secret in secrets {
-			unregistered.entry(secret).or_insert(now);
+		for (secret, identity) in secrets {
+			unregistered.note(secret, identity, now);
 		}
+	}
+
+	/// Whether shares of these identities (how many of each) may be stored now ([`Unregistered`]).
+	pub fn admit_unregistered(&self, incoming: &std::collections::HashMap<H256, usize>) -> Result<(), String> {
+		self.unregistered.lock().expect("unregistered lock").admit(incoming)
 	}
 
 	/// Drops the shares whose secret is still not registered `unregistered_ttl` after they came
 	/// (each finalized block; a chain query only when some are overdue).
 	pub async fn drop_unregistered(&self) -> Result<(), String> {
-		let overdue: Vec<H256> = {
-			let unregistered = self.unregistered.lock().expect("unregistered lock");
-			unregistered.iter().filter(|(_, since)| since.elapsed() >= self.unregistered_ttl).map(|(s, _)| *s).collect()
-		};
+		let overdue = self.unregistered.lock().expect("unregistered lock").overdue(self.unregistered_ttl);
 		let mut dropped = 0;
 		for batch in overdue.chunks(ACK_BATCH) {
-			let views: Vec<Option<SecretView<AccountId32>>> = self.chain.runtime_api("SecretComputeApi_secrets", batch, None).await.map_err(|e| e.to_string())?;
+			let views = self.secrets(batch).await.map_err(|e| e.to_string())?;
 			for (secret, view) in batch.iter().zip(views) {
 				self.unregistered.lock().expect("unregistered lock").remove(secret);
 				if view.is_none() {
@@ -340,6 +424,9 @@ impl Worker {
 			}
 			let done: Vec<(H256, HeldShare)> = batch.iter().map(|(s, h)| (*s, HeldShare { acknowledged: true, ..h.clone() })).collect();
 			self.store.put_shares(&done).map_err(|e| e.to_string())?;
+			let mut unregistered = self.unregistered.lock().expect("unregistered lock");
+			done.iter().for_each(|(secret, _)| unregistered.remove(secret));
+			drop(unregistered);
 			tracing::info!(target: "worker", "acknowledged {} share(s)", done.len());
 		}
 		failure.map_or(Ok(()), Err)
@@ -394,4 +481,37 @@ impl Worker {
 /// Decodes a SCALE value from an event or storage blob, for tests and messages.
 pub fn decode<T: Decode>(bytes: &[u8]) -> Option<T> {
 	T::decode(&mut &bytes[..]).ok()
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	/// Deliveries nobody registers fill the caps, not the disk: per identity, then in all; an
+	/// acknowledged share makes room again.
+	#[test]
+	fn shares_waiting_for_registration_are_capped_in_all_and_per_identity() {
+		let now = std::time::Instant::now();
+		let mut waiting = Unregistered::default();
+		let (flooder, honest) = (H256::repeat_byte(1), H256::repeat_byte(2));
+		let incoming = |identity: H256, count: usize| std::collections::HashMap::from([(identity, count)]);
+		for k in 0..MAX_UNREGISTERED_PER_IDENTITY as u64 {
+			waiting.note(H256::from_low_u64_be(k), flooder, now);
+		}
+		assert!(waiting.admit(&incoming(flooder, 1)).unwrap_err().contains("identity"));
+		waiting.admit(&incoming(honest, 1024)).expect("another identity still has room");
+		// The same secret noted twice counts once.
+		waiting.note(H256::from_low_u64_be(0), flooder, now);
+		assert_eq!(waiting.per_identity[&flooder], MAX_UNREGISTERED_PER_IDENTITY);
+		waiting.remove(&H256::from_low_u64_be(0));
+		waiting.admit(&incoming(flooder, 1)).expect("an acknowledged share makes room");
+		// Identities together reach the cap in all.
+		for identity in 3..(3 + MAX_UNREGISTERED / MAX_UNREGISTERED_PER_IDENTITY) as u8 {
+			for k in 0..MAX_UNREGISTERED_PER_IDENTITY as u64 {
+				waiting.note(H256::from_low_u64_be(((identity as u64) << 32) + k), H256::repeat_byte(identity), now);
+			}
+		}
+		assert!(waiting.admit(&incoming(honest, 1)).unwrap_err().contains("not registered yet"));
+		assert_eq!(waiting.overdue(std::time::Duration::ZERO).len(), waiting.since.len());
+	}
 }
