@@ -24,9 +24,10 @@
 //! worker's chance of a seat by at most the number of alternatives it can afford to try. A VRF
 //! source (BABE's epoch randomness) or a commit-reveal beacon of the workers would remove it.
 //!
-//! **Stake follows duty.** A worker cannot unbond while it runs tasks or holds shares of live
-//! secrets (counted from its acknowledgement of a share until the secret is removed): its stake
-//! stays at risk for as long as it holds something others depend on. Leaving means waiting for
+//! **Stake follows duty.** A worker cannot withdraw while it holds shares of live secrets
+//! (counted from its acknowledgement of a share until the secret is removed): its stake stays at
+//! risk for as long as it holds something others depend on. It may unbond meanwhile (not while it
+//! runs a task), which only stops new committees being drawn with it. Leaving means waiting for
 //! those secrets to be removed (or, later, handing them over by resharing). A committee counts
 //! its ready secrets (those every member acknowledged) and cannot be dissolved while it has any.
 //!
