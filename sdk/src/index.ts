@@ -21,7 +21,7 @@ import { blake2AsHex, decodeAddress } from '@polkadot/util-crypto';
 import { EnigmaError, Wasm, type WasmSource } from './wasm.js';
 
 export { EnigmaError, Wasm, type WasmSource };
-export { lightClientProvider, type LightChain, type LightClient } from './light.js';
+export { lightClientDatabase, lightClientProvider, type LightChain, type LightClient } from './light.js';
 
 /** What a member of a shared identity may do with its data. */
 export type Permission = 'Read' | 'Store' | 'Compute' | 'Declassify' | 'Admin';

@@ -9,7 +9,7 @@ import { ApiPromise } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { start } from 'smoldot';
-import { Enigma, lightClientProvider } from '../../../sdk/dist/index.js';
+import { Enigma, lightClientDatabase, lightClientProvider } from '../../../sdk/dist/index.js';
 
 const input = JSON.parse(readFileSync(0, 'utf8'));
 const light = start({ maxLogLevel: 1 });
@@ -24,8 +24,22 @@ try {
   const { identity } = await sdk.createIdentity(account);
   const [secret] = await sdk.shareSecrets(account, { identity, committee: input.committee, values: [BigInt(input.value)], kind: 'u64' });
   const declassified = String(await sdk.declassify(account, secret));
-  process.stdout.write(JSON.stringify({ members, declassified }) + '\n');
+  // What it knows of the finalized chain, saved, and a second light client started from it
+  // (as a page that loads again): it reads the same committee at a finalized head no older.
+  const database = await lightClientDatabase(provider);
+  const finalized = (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
   await api.disconnect();
+  const again = start({ maxLogLevel: 1 });
+  try {
+    const resumed = await ApiPromise.create({ provider: await lightClientProvider(again, readFileSync(input.spec, 'utf8'), { bootNodes: input.bootNodes, database }), noInitWarn: true });
+    const sdkAgain = await Enigma.create({ api: resumed, gateways: input.gateways });
+    const membersAgain = (await sdkAgain.members(input.committee)).map(({ address, encryptionKey }) => ({ address, encryptionKey }));
+    const finalizedAgain = (await resumed.rpc.chain.getHeader(await resumed.rpc.chain.getFinalizedHead())).number.toNumber();
+    await resumed.disconnect();
+    process.stdout.write(JSON.stringify({ members, declassified, database: database.length, finalized, membersAgain, finalizedAgain }) + '\n');
+  } finally {
+    await again.terminate();
+  }
 } catch (e) {
   console.error(e);
   code = 1;

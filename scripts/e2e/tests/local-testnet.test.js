@@ -210,11 +210,16 @@ test('the SDK over a light client trusts no RPC node: it reads the keys the vali
   const light = await run(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), '..', 'lib', 'light-sdk.mjs')],
     JSON.stringify({ spec: SPEC, bootNodes, gateways, committee: committeeId, seed: '//Eve', value: '31337000' }));
   assert.equal(light.code, 0, light.stderr);
-  const { members, declassified } = JSON.parse(light.stdout.toString());
+  const { members, declassified, database, finalized, membersAgain, finalizedAgain } = JSON.parse(light.stdout.toString());
   assert.equal(members.length, 4);
   for (const m of members) assert.equal(m.encryptionKey, proven.get(m.address), 'the key the CLI proved');
   // Eve (Alice's own identity exists already) shared 31,337,000 and declassified it.
   assert.equal(declassified, '31337000');
+  // A light client started from the first one's saved database reads the same keys, at a
+  // finalized head no older than the one it was saved at.
+  assert.ok(database > 0, 'a database was saved');
+  assert.deepEqual(membersAgain, members);
+  assert.ok(finalizedAgain >= finalized, `resumed at #${finalizedAgain}, saved at #${finalized}`);
 });
 
 test('finality continues with one of four validators killed, and it catches up after a restart', async () => {
