@@ -617,6 +617,8 @@ pub mod pallet {
 		/// The committee is smaller than an honest majority needs (the workers' registry's
 		/// `honest_majority_size`): it holds secrets shared for, and runs tasks of contracts
 		/// asking for, a dishonest majority only.
+		/// A member of the committee is unbonding: it takes no new secrets.
+		CommitteeMemberLeaving,
 		CommitteeTooSmallForHonestMajority,
 	}
 
@@ -708,7 +710,8 @@ pub mod pallet {
 		/// Register a value secret-shared with `committee` (needs Store on `identity`).
 		#[pallet::call_index(1)]
 		// Plus the members' acknowledgements prepaid.
-		#[pallet::weight(T::WeightInfo::register_secret().saturating_add(T::Identity::check_weight()).saturating_add(T::DbWeight::get().reads_writes(2, 2)))]
+		// (And every member's record read, to see whether it is leaving.)
+		#[pallet::weight(T::WeightInfo::register_secret().saturating_add(T::Identity::check_weight()).saturating_add(T::DbWeight::get().reads_writes(2 + T::MaxCommitteeSize::get() as u64, 2)))]
 		pub fn register_secret(
 			origin: OriginFor<T>,
 			identity: H256,
@@ -728,7 +731,7 @@ pub mod pallet {
 		#[pallet::call_index(10)]
 		#[pallet::weight(T::WeightInfo::register_secrets(secrets.len() as u32)
 			.saturating_add(T::Identity::check_weight())
-			.saturating_add(T::DbWeight::get().reads_writes(2, 2 + secrets.len() as u64)))]
+			.saturating_add(T::DbWeight::get().reads_writes(2 + T::MaxCommitteeSize::get() as u64, 2 + secrets.len() as u64)))]
 		pub fn register_secrets(
 			origin: OriginFor<T>,
 			identity: H256,
@@ -1019,17 +1022,18 @@ pub mod pallet {
 			Self::free_answer(Self::answer_weight(members.len() as u32))
 		}
 
-		/// Remove a secret (needs Store on its identity, or to be the account that registered it
-		/// and holds its deposit: a secret must not outlive every way to remove it, say when its
-		/// identity is dissolved, for its members are bound to it): no task can use it any more,
-		/// its committee's members drop their shares and are free of it.
+		/// Remove a secret (needs Store on its identity; once the identity is dissolved, the
+		/// account that holds its deposit may: a secret must not outlive every way to remove it,
+		/// for its members are bound to it): no task can use it any more, its committee's members
+		/// drop their shares and are free of it.
 		#[pallet::call_index(7)]
 		// Plus the permission check at the largest identity record (the benchmark's is small).
 		#[pallet::weight(T::WeightInfo::remove_secret().saturating_add(T::Identity::check_weight()).saturating_add(T::DbWeight::get().writes(1)))]
 		pub fn remove_secret(origin: OriginFor<T>, secret: H256) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let info = Secrets::<T>::get(secret).ok_or(Error::<T>::UnknownSecret)?;
-			ensure!(info.depositor == who || T::Identity::check(&who, &info.owner, Permission::Store, &[], None), Error::<T>::NoPermission);
+			let orphaned = info.depositor == who && !T::Identity::is_active(&info.owner);
+			ensure!(orphaned || T::Identity::check(&who, &info.owner, Permission::Store, &[], None), Error::<T>::NoPermission);
 			Secrets::<T>::remove(secret);
 			DishonestSecrets::<T>::remove(secret);
 			Self::uncount(&info);
@@ -1536,7 +1540,10 @@ pub mod pallet {
 		) -> DispatchResult {
 			Self::ensure_can_pay(&who)?;
 			ensure!(T::Identity::check(&who, &identity, Permission::Store, &[], None), Error::<T>::NoPermission);
-			let members = T::Workers::committee(committee).ok_or(Error::<T>::UnknownCommittee)?.len();
+			let members = T::Workers::committee(committee).ok_or(Error::<T>::UnknownCommittee)?;
+			// A member that unbonds takes no new duty: else anyone could keep it from leaving.
+			ensure!(!members.iter().any(T::Workers::is_leaving), Error::<T>::CommitteeMemberLeaving);
+			let members = members.len();
 			// Shamir shares of degree t on a committee smaller than 2t + 1 would put a secret
 			// within reach of fewer members than it needs to be.
 			ensure!(

@@ -1497,15 +1497,42 @@ fn a_result_cannot_erase_the_value_a_pending_task_reads() {
 	});
 }
 
-/// A secret's depositor can always remove it: with its identity dissolved nobody has Store on
-/// it, and its members would be bound to it for ever.
+/// A secret's depositor can remove it once its identity is dissolved (nobody has Store on it
+/// then, and its members would be bound to it for ever); while the identity lives, Store decides:
+/// a depositor removed from the identity may not.
 #[test]
 fn a_secret_whose_identity_is_gone_can_still_be_removed_by_its_depositor() {
 	new_test_ext().execute_with(|| {
-		let (identity, _, secret) = setup();
-		assert_ok!(SharedIdentity::dissolve(RuntimeOrigin::signed(OWNER), identity));
+		setup();
+		let grant = |permissions: Vec<Permission>| Grant { permissions: bounded(permissions), predicate: bounded(vec![Node::Always]) };
+		let members = bounded(vec![(OWNER, bounded(vec![grant(vec![Permission::Store, Permission::Admin])])), (STRANGER, bounded(vec![grant(vec![Permission::Store])]))]);
+		assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(OWNER), members));
+		let shared = pallet_shared_identity::Pallet::<Test>::address_of([OWNER, STRANGER].iter());
+		let proposal = pallet_shared_identity::Pallet::<Test>::proposal_hash(&pallet_shared_identity::Identities::<Test>::get(shared).unwrap());
+		assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(STRANGER), shared, proposal));
+		assert_ok!(SecretCompute::register_secret(RuntimeOrigin::signed(STRANGER), shared, 0, bounded(vec![Node::Always]), H256::repeat_byte(0x55), U64));
+		let secret = H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(shared, 0u32, H256::repeat_byte(0x55)))));
+		for w in WORKERS {
+			assert_ok!(SecretCompute::ack_secret(RuntimeOrigin::signed(w), secret));
+		}
+		assert_ok!(SharedIdentity::remove_member(RuntimeOrigin::signed(OWNER), shared, STRANGER));
 		assert_noop!(SecretCompute::remove_secret(RuntimeOrigin::signed(STRANGER), secret), Error::<Test>::NoPermission);
-		assert_ok!(SecretCompute::remove_secret(RuntimeOrigin::signed(OWNER), secret));
-		assert_eq!(pallet_workers::Workers::<Test>::get(11).unwrap().secrets, 0, "its members are free of it");
+		assert_ok!(SharedIdentity::dissolve(RuntimeOrigin::signed(OWNER), shared));
+		assert_ok!(SecretCompute::remove_secret(RuntimeOrigin::signed(STRANGER), secret));
+		assert_eq!(pallet_workers::Workers::<Test>::get(11).unwrap().secrets, 1, "its members are free of it (the setup's secret stays)");
+	});
+}
+
+/// A committee with an unbonding member takes no new secret: anyone could otherwise keep that
+/// member holding shares, and its stake, for ever.
+#[test]
+fn a_committee_with_a_leaving_member_takes_no_new_secret() {
+	new_test_ext().execute_with(|| {
+		let (identity, _, _) = setup();
+		assert_ok!(Workers::unbond(RuntimeOrigin::signed(14)));
+		assert_noop!(
+			SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Always]), H256::repeat_byte(0x66), U64),
+			Error::<Test>::CommitteeMemberLeaving
+		);
 	});
 }

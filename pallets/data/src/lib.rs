@@ -301,14 +301,16 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Delete the pointer (needs Store on the owning identity, or to be its rent payer, who
-		/// must be able to stop paying even after losing Store); unused rent goes back.
+		/// Delete the pointer (needs Store on the owning identity; once the identity is dissolved,
+		/// its rent payer may); unused rent goes back. (A payer that lost Store on a live
+		/// identity stops paying: auto-renewal stops, and the entry lapses.)
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::remove().saturating_add(Pallet::<T>::deposit_weight()).saturating_add(T::Identity::check_weight()))]
 		pub fn remove(origin: OriginFor<T>, pointer: H256) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut entry = Entries::<T>::get(pointer).ok_or(Error::<T>::UnknownPointer)?;
-			ensure!(entry.payer == who || T::Identity::check(&who, &entry.owner, Permission::Store, &[], None), Error::<T>::NoPermission);
+			let orphaned = entry.payer == who && !T::Identity::is_active(&entry.owner);
+			ensure!(orphaned || T::Identity::check(&who, &entry.owner, Permission::Store, &[], None), Error::<T>::NoPermission);
 			Self::settle(&mut entry, frame_system::Pallet::<T>::block_number());
 			Self::release_all(&entry);
 			Self::release_deposit(pointer);

@@ -269,8 +269,9 @@ fn a_pointer_record_holds_a_deposit_for_its_size_until_it_goes() {
 	});
 }
 
-/// A member that pays a pointer's rent and then loses Store (removed from the identity) can
-/// still remove it, and its auto-renewal stops: nobody pays for data they cannot manage.
+/// A member that pays a pointer's rent and then loses Store (removed from the identity) stops
+/// paying: its auto-renewal stops and the entry lapses; it cannot delete the identity's data.
+/// Once the identity is dissolved (nobody has Store any more), the payer may remove its entries.
 #[test]
 fn a_payer_that_lost_store_stops_paying() {
 	new_test_ext().execute_with(|| {
@@ -278,15 +279,17 @@ fn a_payer_that_lost_store_stops_paying() {
 		assert_ok!(store(POOR, id, pointer(1), 1, 1, true));
 		assert_ok!(store(POOR, id, pointer(2), 1, 1, true));
 		assert_ok!(SharedIdentity::remove_member(RuntimeOrigin::signed(USER), id, POOR));
-		// Another account that is neither payer nor storer still may not remove it.
-		assert_noop!(DataRegistry::remove(RuntimeOrigin::signed(EVE), pointer(1)), Error::<Test>::NoPermission);
-		assert_ok!(DataRegistry::remove(RuntimeOrigin::signed(POOR), pointer(1)));
-		// The other lapses instead of renewing from the removed member's balance.
+		assert_noop!(DataRegistry::remove(RuntimeOrigin::signed(POOR), pointer(1)), Error::<Test>::NoPermission);
+		// Both lapse instead of renewing from the removed member's balance.
 		let before = Balances::free_balance(POOR);
 		run_to(1 + PERIOD);
 		System::assert_last_event(Event::Restricted { pointer: pointer(2), delete_at: 1 + PERIOD + GRACE }.into());
 		assert_eq!(Balances::free_balance(POOR), before, "no renewal was taken");
 		assert_eq!(held(POOR), 0, "the paid period was spent, nothing more is held");
+		// The identity dissolved: its payer may remove what is left, nobody else.
+		assert_ok!(SharedIdentity::dissolve(RuntimeOrigin::signed(USER), id));
+		assert_noop!(DataRegistry::remove(RuntimeOrigin::signed(EVE), pointer(1)), Error::<Test>::NoPermission);
+		assert_ok!(DataRegistry::remove(RuntimeOrigin::signed(POOR), pointer(1)));
 	});
 }
 

@@ -200,7 +200,7 @@ pub trait WorkerRegistry<AccountId> {
 	/// while it holds any.
 	fn note_committee_secrets(committee: CommitteeId, count: u32, added: bool);
 	/// Each of `holders` holds `count` more (`true`) or fewer shares of live secrets: a worker
-	/// cannot unbond or withdraw while it holds any.
+	/// cannot withdraw while it holds any.
 	fn note_shares(holders: &[AccountId], count: u32, added: bool);
 	/// A task of `committee` started (`true`) or ended: a committee with tasks or secrets
 	/// cannot be dissolved.
@@ -220,6 +220,8 @@ pub trait WorkerRegistry<AccountId> {
 	/// `task` is pruned: its record of who was slashed goes (no report about it can be proven
 	/// any more), at most `members` entries.
 	fn forget_task(task: &H256, members: u32);
+	/// Whether `who` is unbonding: it serves the committees it is in, and takes no new secret.
+	fn is_leaving(who: &AccountId) -> bool;
 }
 
 #[frame_support::pallet]
@@ -713,6 +715,10 @@ pub mod pallet {
 
 		fn forget_task(task: &H256, members: u32) {
 			let _ = Slashed::<T>::clear_prefix(task, members, None);
+		}
+
+		fn is_leaving(who: &T::AccountId) -> bool {
+			Workers::<T>::get(who).is_some_and(|w| matches!(w.status, Status::Unbonding { .. }))
 		}
 
 	}
