@@ -380,7 +380,9 @@ pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
 	// A pipeline of batches: while one batch is delivered, the next is dealt, and each delivered
 	// batch is registered in one transaction while later ones are on their way; the members
 	// acknowledge each batch as soon as it is registered.
-	let (to_register, mut registrations) = tokio::sync::mpsc::unbounded_channel::<(Vec<H256>, RuntimeCall)>();
+	// At most four registrations queued: the members keep the shares waiting for registration
+	// within a cap per identity, so delivering must not run far ahead of registering.
+	let (to_register, mut registrations) = tokio::sync::mpsc::channel::<(Vec<H256>, RuntimeCall)>(4);
 	let sharing = async {
 		// Owned here, so that the registrations end when the sharing does, however it ends.
 		let to_register = to_register;
@@ -400,7 +402,7 @@ pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
 			});
 			// The registrations stopped on an error: dealing more would only hand out shares
 			// nobody registers.
-			if to_register.send((ids, call)).is_err() {
+			if to_register.send((ids, call)).await.is_err() {
 				break;
 			}
 		}
@@ -514,7 +516,17 @@ async fn deliver(node: &ClientNode, members: &[(AccountId, WorkerOf<Runtime>)], 
 	let answers = futures::future::join_all(members.iter().zip(deliveries).map(|((member, entry), mine)| async move {
 		let peer = peer_of(entry)?;
 		for chunk in mine.chunks(MAX_SHARES_PER_REQUEST) {
-			let answer = node.app_request(peer, WorkerRequest::Shares(chunk.to_vec()).encode()).await.map_err(|e| format!("{member}: {e}"))?;
+			let request = WorkerRequest::Shares(chunk.to_vec()).encode();
+			let mut answer = node.app_request(peer, request.clone()).await.map_err(|e| format!("{member}: {e}"))?;
+			// An empty answer: the member is busy with as many requests from this client as it
+			// takes at once (other clients' too). Asked again, a few times, waiting longer each.
+			for wait in [200, 500, 1_000, 2_000, 4_000] {
+				if !answer.is_empty() {
+					break;
+				}
+				tokio::time::sleep(Duration::from_millis(wait)).await;
+				answer = node.app_request(peer, request.clone()).await.map_err(|e| format!("{member}: {e}"))?;
+			}
 			match WorkerResponse::decode(&mut &answer[..]) {
 				Ok(WorkerResponse::Shares(each)) if each.len() == chunk.len() => {
 					if let Some(reason) = each.into_iter().find_map(Result::err) {
@@ -522,6 +534,7 @@ async fn deliver(node: &ClientNode, members: &[(AccountId, WorkerOf<Runtime>)], 
 					}
 				},
 				Ok(WorkerResponse::Refused(reason)) => return Err(format!("{member}: {reason}")),
+				_ if answer.is_empty() => return Err(format!("{member}: busy (it answers nothing while it has too many requests under way)")),
 				_ => return Err(format!("{member}: unexpected answer")),
 			}
 		}

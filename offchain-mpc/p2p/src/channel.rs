@@ -63,7 +63,8 @@ pub struct Limits {
 	pub waiting_bytes_per_peer: usize,
 	/// Bytes of in-order frames one sender may have handed to the run and not yet read by it:
 	/// an honest member is a round ahead at most, so a member beyond this is flooding, and the
-	/// run treats it as gone (it is blamed, as one that stopped).
+	/// run treats it as gone, as one that stopped (`Disconnected`: the others go on without it
+	/// when it does not answer, else they run without each member; nothing proves it on chain).
 	pub queued_bytes_per_peer: usize,
 	/// Closed sessions remembered, so that their late frames are dropped instead of kept.
 	pub closed_remembered: usize,

@@ -187,9 +187,12 @@ pub(crate) struct Shared {
 	/// Possession proofs computed at once (each reads and hashes a whole record, for any peer
 	/// that asks): the rest wait their turn instead of taking every core.
 	pub proofs: Arc<tokio::sync::Semaphore>,
-	/// Inbound record and application requests under way ([`crate::inbound`]).
+	/// Inbound record and application requests under way ([`crate::inbound`]); the chain's
+	/// workers (committee members asking each other whether they are alive, whom they blame)
+	/// have a budget of their own, which peers with free ids cannot take.
 	pub record_work: Arc<InboundWork>,
 	pub app_work: Arc<InboundWork>,
+	pub worker_app_work: Arc<InboundWork>,
 }
 
 /// Possession proofs a node computes at the same time.
@@ -363,6 +366,7 @@ impl DhtNode {
 			proofs: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_PROOFS)),
 			record_work: InboundWork::new(INBOUND_REQUESTS, INBOUND_REQUESTS_PER_PEER),
 			app_work: InboundWork::new(INBOUND_REQUESTS, INBOUND_REQUESTS_PER_PEER),
+			worker_app_work: InboundWork::new(INBOUND_REQUESTS, INBOUND_REQUESTS_PER_PEER),
 		});
 		let event_loop = EventLoop {
 			swarm,
@@ -1051,7 +1055,8 @@ impl EventLoop {
 			Event::Message { peer, message: Message::Request { request, channel, .. } } => match self.shared.app.clone() {
 				Some(app) => {
 					// Busy: an empty answer, as from a node without a handler.
-					let Some(turn) = self.shared.app_work.try_start(peer) else {
+					let work = if self.shared.placement.is_worker(&peer) { &self.shared.worker_app_work } else { &self.shared.app_work };
+					let Some(turn) = work.try_start(peer) else {
 						tracing::debug!(target: "dht", "refused an application request from {peer}: its earlier ones are still under way");
 						let _ = self.swarm.behaviour_mut().app.send_response(channel, Vec::new());
 						return;

@@ -35,10 +35,15 @@ const COLUMNS: u8 = 3;
 /// Providers kept per key, closest to the key first (Kademlia's replication factor).
 const MAX_PROVIDERS_PER_KEY: usize = 20;
 
-/// Keys with provider records kept, at most (each about a hundred bytes per provider): any peer
-/// can announce itself as a provider of anything, so beyond this other peers' announcements of
-/// new keys are refused (this node's own always go in). Expired records are dropped.
-const MAX_PROVIDER_KEYS: usize = 262_144;
+/// Keys with provider records kept, at most: any peer can announce itself as a provider of
+/// anything, so beyond this other peers' announcements of new keys are refused (this node's own
+/// always go in). Expired records are dropped. With [`MAX_PROVIDER_ADDRESSES`] addresses of at
+/// most [`MAX_ADDRESS_BYTES`] each, a provider takes at most about 300 bytes: the records take
+/// at most 65,536 × 20 × 300 B ≈ 390 MB on disk, and are never all in memory at once.
+const MAX_PROVIDER_KEYS: usize = 65_536;
+/// Addresses kept per provider record of another peer, and their largest size.
+const MAX_PROVIDER_ADDRESSES: usize = 4;
+const MAX_ADDRESS_BYTES: usize = 64;
 
 #[derive(Debug, thiserror::Error)]
 #[error("database error: {0}")]
@@ -56,14 +61,19 @@ pub fn open(dir: &Path) -> Result<Arc<Db>, DbError> {
 
 fn all_entries(db: &Db, col: u8) -> Vec<(Vec<u8>, Vec<u8>)> {
 	let mut out = Vec::new();
-	let Ok(mut iter) = db.iter(col) else { return out };
+	for_each_entry(db, col, |key, value| out.push((key, value)));
+	out
+}
+
+/// Calls `f` on every entry of `col`, one at a time (nothing is kept in memory).
+fn for_each_entry(db: &Db, col: u8, mut f: impl FnMut(Vec<u8>, Vec<u8>)) {
+	let Ok(mut iter) = db.iter(col) else { return };
 	if iter.seek_to_first().is_err() {
-		return out;
+		return;
 	}
 	while let Ok(Some((key, value))) = iter.next() {
-		out.push((key, value));
+		f(key, value);
 	}
-	out
 }
 
 /// The records this node holds.
@@ -145,7 +155,9 @@ pub struct PersistentStore {
 
 impl PersistentStore {
 	pub fn new(db: Arc<Db>, local: PeerId, max_value_size: usize) -> Self {
-		let provider_keys = all_entries(&db, COL_PROVIDERS).len().into();
+		let mut keys = 0;
+		for_each_entry(&db, COL_PROVIDERS, |_, _| keys += 1);
+		let provider_keys = keys.into();
 		Self { db, local, max_value_size, provider_keys, max_provider_keys: MAX_PROVIDER_KEYS }
 	}
 
@@ -245,8 +257,12 @@ impl RecordStore for PersistentStore {
 			.into_iter()
 	}
 
-	fn add_provider(&mut self, record: ProviderRecord) -> Result<(), StoreError> {
+	fn add_provider(&mut self, mut record: ProviderRecord) -> Result<(), StoreError> {
 		let key = record.key.to_vec();
+		if record.provider != self.local {
+			record.addresses.retain(|a| a.as_ref().len() <= MAX_ADDRESS_BYTES);
+			record.addresses.truncate(MAX_PROVIDER_ADDRESSES);
+		}
 		let mut providers = self.load_providers(&key);
 		if record.provider != self.local {
 			// Records are named by 32-byte pointers; anything else is nobody's (refused as
@@ -280,14 +296,18 @@ impl RecordStore for PersistentStore {
 	/// keys whose records all expired are dropped.
 	fn provided(&self) -> Self::ProvidedIter<'_> {
 		let mut own = Vec::new();
-		for (key, bytes) in all_entries(&self.db, COL_PROVIDERS) {
+		let mut lapsed = Vec::new();
+		for_each_entry(&self.db, COL_PROVIDERS, |key, bytes| {
 			let providers = decode_providers(&key, &bytes);
 			let now = Instant::now();
 			let live: Vec<ProviderRecord> = providers.iter().filter(|p| p.expires.is_none_or(|at| at > now)).cloned().collect();
 			if live.len() != providers.len() {
-				self.save_providers(&key, &live);
+				lapsed.push((key, live.clone()));
 			}
 			own.extend(live.into_iter().filter(|p| p.provider == self.local).map(Cow::Owned));
+		});
+		for (key, live) in lapsed {
+			self.save_providers(&key, &live);
 		}
 		own.into_iter()
 	}
@@ -354,8 +374,13 @@ mod tests {
 		}
 		kad_store.add_provider(from(10, local)).unwrap();
 		assert!(matches!(kad_store.add_provider(from(9, stranger)), Err(StoreError::MaxProvidedKeys)));
-		kad_store.add_provider(from(0, PeerId::random())).unwrap();
+		// (Another peer's record keeps a few short addresses, not as many as it sends.)
+		let address: Multiaddr = "/ip4/127.0.0.1/tcp/1".parse().unwrap();
+		let long: Multiaddr = format!("/dns/{}/tcp/1", "a".repeat(100)).parse().unwrap();
+		kad_store.add_provider(ProviderRecord::new(key(0), PeerId::random(), [vec![long], vec![address; 10]].concat())).unwrap();
 		assert_eq!(kad_store.providers(&key(0)).len(), 2);
+		assert!(kad_store.providers(&key(0)).iter().all(|p| p.addresses.len() <= MAX_PROVIDER_ADDRESSES && p.addresses.iter().all(|a| a.as_ref().len() <= MAX_ADDRESS_BYTES)));
+		assert!(kad_store.providers(&key(0)).iter().any(|p| p.addresses.len() == MAX_PROVIDER_ADDRESSES));
 		// A record that expires is no longer served, and its key is dropped at the next
 		// republish, which makes room.
 		let soon = ProviderRecord { expires: Some(Instant::now() + Duration::from_millis(1_500)), ..from(1, PeerId::random()) };

@@ -239,11 +239,15 @@ const LAG_LIMIT: u32 = 32;
 /// started: at start, and whenever blocks were missed.
 async fn catch_up(worker: &Arc<Worker>) -> Result<(), DaemonError> {
 	// A `SecretRemoved` in a block this worker skipped (or missed while it was down): the
-	// secret is gone from the chain, so nobody may compute on the share any more.
-	let acknowledged = worker.store.acknowledged();
-	for batch in acknowledged.chunks(1024) {
-		let views = worker.secrets(batch).await?;
+	// secret is gone from the finalized chain, so nobody may compute on the share any more.
+	// Only shares a client dealt (with its commitments): a task's new secrets exist on chain
+	// only once the task completes, and their shares are kept before that.
+	let delivered: Vec<sp_core::H256> = worker.store.acknowledged().into_iter().filter(|s| worker.store.share(s).is_some_and(|h| !h.pedersen.is_empty())).collect();
+	let finalized = worker.chain.finalized_hash().await?;
+	for batch in delivered.chunks(1024) {
+		let views = worker.secrets_at(batch, Some(finalized)).await?;
 		for (secret, _) in batch.iter().zip(views).filter(|(_, view)| view.is_none()) {
+			worker.forget_unregistered(secret);
 			match worker.store.remove_share(secret) {
 				Ok(()) => tracing::info!(target: "worker", "dropped the share of {secret:?}, removed from the chain while this worker was not following it"),
 				Err(e) => tracing::warn!(target: "worker", "dropping the share of {secret:?}: {e}"),
@@ -302,6 +306,7 @@ async fn on_finalized(worker: &Arc<Worker>, chain: &Chain, placement: &ChainPlac
 				pallet_secret_compute::Event::SecretRemoved { secret } | pallet_secret_compute::Event::SecretRejected { secret, .. },
 			) if worker.store.share(&secret).is_some() => {
 				// Nobody may compute on it any more: the share goes.
+				worker.forget_unregistered(&secret);
 				match worker.store.remove_share(&secret) {
 					Ok(()) => tracing::info!(target: "worker", "dropped the share of removed secret {secret:?}"),
 					Err(e) => tracing::warn!(target: "worker", "dropping the share of {secret:?}: {e}"),

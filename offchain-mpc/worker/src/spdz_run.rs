@@ -165,7 +165,12 @@ fn batch_name<T: Transport>(net: &mut Net<T>) -> Result<H256, MpcError> {
 	if let Some(from) = all.iter().position(|bytes| bytes.len() != 32) {
 		return Err(MpcError::Malformed { from, reason: "a batch name's share is not 32 bytes".into() });
 	}
-	Ok(H256(sp_crypto_hashing::blake2_256(&(b"enigma/batch-name/v1", all).encode())))
+	let name = sp_crypto_hashing::blake2_256(&(b"enigma/batch-name/v1", all).encode());
+	// Everyone shows everyone the name: a member that sent different bytes to different members
+	// is caught here (named), instead of leaving the honest ones with batches of different names
+	// that never agree later.
+	net.agree(&name)?;
+	Ok(H256(name))
 }
 
 /// Puts a batch just made, under its name (or the reason there is none), in the stock, and says so.
@@ -410,6 +415,23 @@ mod tests {
 			honest.join().unwrap()
 		});
 		assert!(matches!(failed, Err(MpcError::Malformed { from: 1, .. })), "{failed:?}");
+		// A member that sends each member different bytes is named when they compare names.
+		let named = std::thread::scope(|scope| {
+			let mut parties = mem::network(3).into_iter();
+			let honest: Vec<_> = (0..2).map(|_| parties.next().unwrap()).map(|t| scope.spawn(move || batch_name(&mut Net::new(t)))).collect();
+			let mut liar = Net::new(parties.next().unwrap());
+			liar.round();
+			liar.send(0, &[1; 32]).unwrap();
+			liar.send(1, &[2; 32]).unwrap();
+			let _ = (liar.recv(0), liar.recv(1));
+			// The names are compared: the two honest members computed different ones.
+			liar.round();
+			liar.send(0, &[9; 32]).unwrap();
+			liar.send(1, &[9; 32]).unwrap();
+			let _ = (liar.recv(0), liar.recv(1));
+			honest.into_iter().map(|h| h.join().unwrap()).collect::<Vec<_>>()
+		});
+		assert!(named.iter().all(Result::is_err), "{named:?}");
 	}
 
 	#[test]

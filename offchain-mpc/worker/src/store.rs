@@ -184,7 +184,8 @@ impl WorkerStore {
 		let mut options = Options::with_columns(dir, 2);
 		options.columns[COL_SHARES as usize].btree_index = true;
 		let db = Db::open_or_create(&options)?;
-		let stocked = |committee: u32, batch: &H256| db.get(COL_OUTPUTS, &stock_key(committee, batch)).ok().flatten().is_some();
+		// (A read that fails keeps the entry: only a batch known to be gone is forgotten.)
+		let stocked = |committee: u32, batch: &H256| db.get(COL_OUTPUTS, &stock_key(committee, batch)).map_or(true, |found| found.is_some());
 		let spent = SpentBatches::open(&dir.join("spent-batches"), stocked).map_err(parity_db::Error::Io)?;
 		Ok(Self { db: Arc::new(db), stock_lock: Arc::default(), spent: Arc::new(std::sync::Mutex::new(spent)) })
 	}

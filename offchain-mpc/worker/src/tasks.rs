@@ -441,8 +441,12 @@ async fn report_malformed_frame(worker: Arc<Worker>, task: H256, session: [u8; 3
 	};
 	let Ok(signature) = <[u8; 64]>::try_from(frame.signature.as_slice()) else { return };
 	let proof = pallet_secret_compute::MisbehaviourProof::MalformedFrame { running: rerun, recipient: me as u32, seq: frame.seq, payload: frame.payload, signature };
-	// The other members ask whom this one blames: the proof is what makes them believe it.
-	worker.keep_blame_proof(task, offender_index, proof.encode());
+	// The other members ask whom this one blames: the proof is what makes them believe it (one
+	// the chain would refuse as too long convinces nobody, and would swell the answer).
+	let encoded = proof.encode();
+	if encoded.len() <= pallet_workers::MAX_PROOF_LEN as usize {
+		worker.keep_blame_proof(task, offender_index, encoded);
+	}
 	let offender = offender.0;
 	let call = RuntimeCall::Workers(pallet_workers::Call::report { task, offender: offender.clone(), offence: pallet_workers::Offence::Misbehaviour, proof: proof.encode() });
 	match worker.submit(call).await {
@@ -759,13 +763,18 @@ fn held_share(worker: &Worker, secret: &H256, info: &SecretView<AccountId>, me: 
 async fn ledger_value(worker: &Worker, view: &TaskView<AccountId, Balance, BlockNumber>, key: u64, at: u64) -> Result<u128, String> {
 	let at = BlockNumber::try_from(at).unwrap_or(BlockNumber::MAX).min(view.created);
 	// Read in the state of the (finalized) block that created the task: later results may
-	// have pushed the entry out of the key's history, and members read at different times.
+	// have pushed the entry out of the key's history, and members read at different times. A
+	// node that pruned that state (it keeps 256 blocks by default) is read at its best block:
+	// the key's history still holds the value unless 16 later blocks wrote the key.
 	let created = worker.chain.block_hash(view.created).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("block #{} is unknown", view.created))?;
-	let value = worker
-		.chain
-		.runtime_api::<Option<u128>>("SecretComputeApi_ledger_get", (view.contract, key, at), Some(created))
-		.await
-		.map_err(|e| format!("reading L[{key}]: {e}"))?;
+	let read = |at_block| worker.chain.runtime_api::<Option<u128>>("SecretComputeApi_ledger_get", (view.contract, key, at), at_block);
+	let value = match read(Some(created)).await {
+		Ok(value) => value,
+		Err(e) => {
+			tracing::warn!(target: "worker", "reading L[{key}] in block #{}: {e}; reading it at the best block", view.created);
+			read(None).await.map_err(|e| format!("reading L[{key}]: {e}"))?
+		},
+	};
 	Ok(value.unwrap_or(0))
 }
 

@@ -95,11 +95,16 @@ const ACK_BATCH: usize = 1024;
 pub const UNREGISTERED_TTL: std::time::Duration = std::time::Duration::from_secs(30 * 60);
 /// How long the acknowledging loop gathers shares before it sends a batch.
 const ACK_GATHER: std::time::Duration = std::time::Duration::from_millis(300);
-/// Shares held and not yet acknowledged, at most: in all, and of one identity. A client keeps a
-/// few batches of 1,024 in flight (dealt, delivered, registered, acknowledged), so neither cap
-/// slows an honest one; a flood of deliveries nobody registers fills them, not the disk.
-const MAX_UNREGISTERED: usize = 32_768;
-const MAX_UNREGISTERED_PER_IDENTITY: usize = 8_192;
+/// The proofs a `Blame` answer carries, at most, in bytes (application messages are capped at
+/// 16 MiB).
+const BLAME_PROOF_BYTES: usize = 8 << 20;
+/// Shares held and not yet acknowledged, at most: in all, and of one identity. A client keeps at
+/// most a few batches of 1,024 in flight (dealt, delivered, registered, acknowledged; the CLI
+/// waits when four registrations are queued), so neither cap slows an honest one; a flood of
+/// deliveries nobody registers fills them, not the disk. (Deliveries are not signed: anyone can
+/// fill an existing identity's share, which stops deliveries for it until the shares expire.)
+const MAX_UNREGISTERED: usize = 65_536;
+const MAX_UNREGISTERED_PER_IDENTITY: usize = 16_384;
 
 /// The shares held whose secret was not seen registered yet: since when, and whose. Anyone can
 /// deal to the published keys (to an identity that exists on chain, which costs its deposit): a
@@ -235,10 +240,19 @@ impl Worker {
 		self.blames.lock().expect("blames lock").get(task).map(|b| b.keys().copied().collect()).unwrap_or_default()
 	}
 
-	/// The members this worker blames for `task`, with the proofs it holds.
+	/// The members this worker blames for `task`, with the proofs it holds, up to
+	/// [`BLAME_PROOF_BYTES`] of them (the answer must fit a message; each proof is at most the
+	/// chain's `MAX_PROOF_LEN`, and one proof suffices to leave a member out).
 	pub fn blame_proofs(&self, task: &H256) -> Vec<(u32, Vec<u8>)> {
 		let blames = self.blames.lock().expect("blames lock");
-		blames.get(task).map(|b| b.iter().map(|(m, proof)| (*m as u32, proof.clone().unwrap_or_default())).collect()).unwrap_or_default()
+		let mut room = BLAME_PROOF_BYTES;
+		let mut answer = Vec::new();
+		for (member, proof) in blames.get(task).into_iter().flatten() {
+			let proof = proof.clone().filter(|p| p.len() <= room).unwrap_or_default();
+			room -= proof.len();
+			answer.push((*member as u32, proof));
+		}
+		answer
 	}
 
 	/// True the first time it is called for `task`.
@@ -301,7 +315,12 @@ impl Worker {
 
 	/// The records of `secrets`, in their order, in one runtime call.
 	pub async fn secrets(&self, secrets: &[H256]) -> Result<Vec<Option<SecretView<AccountId32>>>, ChainError> {
-		self.chain.runtime_api("SecretComputeApi_secrets", secrets, None).await
+		self.secrets_at(secrets, None).await
+	}
+
+	/// [`Self::secrets`] at block `at` (the best block if `None`).
+	pub async fn secrets_at(&self, secrets: &[H256], at: Option<H256>) -> Result<Vec<Option<SecretView<AccountId32>>>, ChainError> {
+		self.chain.runtime_api("SecretComputeApi_secrets", secrets, at).await
 	}
 
 	/// The libp2p peer ids of `members`, from their registrations.
@@ -339,6 +358,11 @@ impl Worker {
 		for (secret, identity) in secrets {
 			unregistered.note(secret, identity, now);
 		}
+	}
+
+	/// A share that is gone (its secret removed) no longer waits for its registration.
+	pub fn forget_unregistered(&self, secret: &H256) {
+		self.unregistered.lock().expect("unregistered lock").remove(secret);
 	}
 
 	/// Whether shares of these identities (how many of each) may be stored now ([`Unregistered`]).
