@@ -57,6 +57,21 @@ fn millionaires() {
 	assert_eq!(run_both("millionaires", "richer", &[], &[("alice", &[5]), ("bob", &[5])], Protocol::Malicious), vec![0]);
 }
 
+/// Issue #17: the millionaires' problem in at most 10 rounds (semi-honest, measured at party 0
+/// of a 3-party run), exactly what the gas quote counts; the malicious run is only measured.
+#[test]
+fn millionaires_takes_ten_rounds() {
+	let compiled = compile(&source("millionaires"), "richer", &BTreeMap::new(), 3).unwrap_or_else(|d| panic!("{}", d.message));
+	let given = inputs(&[("alice", &[5_000_000]), ("bob", &[7_000_000])]);
+	let (out, stats) = run::mpc_with_stats(&compiled, &given, Protocol::SemiHonest).unwrap();
+	assert_eq!(out[0].value, 0);
+	assert_eq!(stats.rounds, compiled.circuit.cost().rounds, "the quote counts the rounds the run takes");
+	assert!(stats.rounds <= 10, "{} rounds", stats.rounds);
+	let (out, malicious) = run::mpc_with_stats(&compiled, &given, Protocol::Malicious).unwrap();
+	assert_eq!(out[0].value, 0);
+	assert!(malicious.rounds > stats.rounds);
+}
+
 #[test]
 fn voting_reveals_tallies_or_only_the_winner_after_the_deadline() {
 	let votes: &[u128] = &[2, 0, 2, 1, 2];

@@ -59,10 +59,12 @@ impl Op {
 
 /// How the engine runs a circuit, in its digest: bumped whenever the same gates would run
 /// differently or be priced differently (2: comparisons of inputs on their bits; 3: public
-/// outputs not opened again, and those comparisons' products taken in the range check's round),
-/// so that members of different versions stop at the circuit agreement instead of falling out of
-/// step mid-run or voting for different gas.
-pub const EXECUTION_VERSION: u128 = 3;
+/// outputs not opened again, and those comparisons' products taken in the range check's round;
+/// 4: the draw in the agreement's round, every party's inputs in one round, the range check's
+/// coin with its squares and its opening with the comparisons' first level), so that members of
+/// different versions stop at the circuit agreement instead of falling out of step mid-run or
+/// voting for different gas.
+pub const EXECUTION_VERSION: u128 = 4;
 
 /// Who learns an output.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -406,10 +408,11 @@ impl Circuit {
 		let mut batches: BTreeMap<(u32, u8, u128, u32), u64> = BTreeMap::new();
 		for (op, layer) in self.gates.iter().zip(&layers) {
 			if let Some((_, _, width, cmp)) = self.bitwise(op) {
-				// The products of the bits are taken in the range check's round of squares.
+				// The products of the bits are taken in the range check's round of squares, the
+				// tree's first level with its opening; the other levels in the comparison's layer.
 				let (m, r) = nonlinear::compare_bits_cost(width as usize, cmp);
 				cost.muls += m;
-				batches.insert((*layer, 7 + cmp as u8, 1, width), r - 1);
+				batches.insert((*layer, 7, 1, 0), r.saturating_sub(2).max(batches.get(&(*layer, 7, 1, 0)).copied().unwrap_or(0)));
 				continue;
 			}
 			match *op {
@@ -441,9 +444,11 @@ impl Circuit {
 				},
 			}
 		}
-		let input_rounds = self.inputs_per_party.iter().filter(|k| **k > 0).count() as u64;
-		// The range check of typed inputs: the bits' squares, a coin (a random sharing and its
-		// opening), and the opening of the check values.
+		// Every party's inputs in one round.
+		let input_rounds = self.inputs_per_party.iter().any(|k| *k > 0) as u64;
+		// The range check of typed inputs: the bits' squares with the coin's opening (its random
+		// sharing drawn at the start), then the opening of the check values (with the first level
+		// of the comparisons on bits).
 		let range_check = self.gates.iter().any(|g| matches!(g, Op::Input { bits: Some(_), .. }));
 		if range_check {
 			cost.opens += 1;
@@ -455,12 +460,12 @@ impl Circuit {
 		let recipients = self.outputs.iter().filter(|o| o.to != Recipient::Everyone).map(|o| o.to.clone()).collect::<std::collections::BTreeSet<_>>();
 		let output_rounds = (recipients.len() + (opened > 0) as usize) as u64;
 		cost.opens += (opened + private) as u64;
-		// One more: the parties agree on the circuit before they start.
+		// One more: the parties agree on the circuit (and draw their randomness) before they start.
 		// Every random bit is dealt by t + 1 parties and combined by t multiplications, all of them
 		// before the first layer.
 		cost.muls += cost.bits * t as u64;
 		let dealing = if cost.bits > 0 { bit_rounds(t) } else { 0 };
-		cost.rounds = 1 + input_rounds + dealing + 4 * range_check as u64 + batches.values().sum::<u64>() + output_rounds;
+		cost.rounds = 1 + input_rounds + dealing + 2 * range_check as u64 + batches.values().sum::<u64>() + output_rounds;
 		cost
 	}
 
@@ -526,19 +531,14 @@ pub fn execute<M: Mpc>(mpc: &mut M, circuit: &Circuit, my_inputs: &[M::F]) -> Re
 	let widths = circuit.input_widths();
 	let typed: usize = widths.iter().flatten().map(|b| b.unwrap_or(0) as usize).sum();
 	let entering = widths.iter().flatten().count() + typed;
-	mpc.agree(&circuit.digest())?;
-	mpc.reserve(circuit.demand(mpc.parties(), entering, typed))?;
-	// Inputs: one batch per owner; a typed input travels with its bits.
+	mpc.start(&circuit.digest(), circuit.demand(mpc.parties(), entering, typed))?;
+	// Inputs: every owner's in one batch; a typed input travels with its bits.
+	let counts: Vec<usize> = widths.iter().map(|w| w.iter().map(|b| 1 + b.unwrap_or(0) as usize).sum()).collect();
+	let shared = mpc.inputs(&with_bits(my_inputs, &widths[me]), &counts)?;
 	let mut inputs: Vec<Vec<M::Share>> = Vec::with_capacity(circuit.parties());
 	let mut checks = Vec::new();
-	for (owner, widths) in widths.iter().enumerate() {
-		if widths.is_empty() {
-			inputs.push(Vec::new());
-			continue;
-		}
-		let count = widths.iter().map(|b| 1 + b.unwrap_or(0) as usize).sum();
-		let mine = (owner == me).then(|| with_bits(my_inputs, widths));
-		let mut shares = mpc.input(owner, mine.as_deref(), count)?.into_iter();
+	for ((owner, widths), shares) in widths.iter().enumerate().zip(shared) {
+		let mut shares = shares.into_iter();
 		let mut values = Vec::with_capacity(widths.len());
 		for (index, bits) in widths.iter().enumerate() {
 			let value = shares.next().expect("one share per value");
@@ -642,9 +642,8 @@ pub fn execute_held<M: Mpc>(mpc: &mut M, circuit: &Circuit, held: &[Vec<HeldInpu
 	}
 	// Every member must run the same circuit on inputs of the same shape.
 	let shape: Vec<usize> = held.iter().flatten().map(|i| i.bits.len()).collect();
-	mpc.agree(&digest_of(&circuit.digest(), &shape))?;
 	let brought: usize = shape.iter().sum();
-	mpc.reserve(circuit.demand(mpc.parties(), shape.len() + brought, brought))?;
+	mpc.start(&digest_of(&circuit.digest(), &shape), circuit.demand(mpc.parties(), shape.len() + brought, brought))?;
 	// All owners' shares (and bits) are adopted in one batch: one round however many people
 	// gave inputs.
 	let all: Vec<&HeldInput<M::F>> = held.iter().flatten().collect();
@@ -698,9 +697,11 @@ fn digest_of(circuit: &[u8; 32], shape: &[usize]) -> [u8; 32] {
 }
 
 /// Proves the typed inputs' ranges from their bits (and the dealt random bits), then computes
-/// every wire; comparisons of inputs run on the bits just proven. Their first round, the
-/// products x_i·y_i of the bits, is taken with the range check's squares: nothing is opened
-/// from those products before the check has passed, so they cost no round of their own.
+/// every wire; comparisons of inputs run on the bits just proven. Their first two rounds, the
+/// products x_i·y_i of the bits and the tree's first level, are taken with the range check's
+/// squares and with the opening of its check values ([`nonlinear::check_ranges_with`]): nothing
+/// is opened from those products before the check has passed, so a semi-honest run spends no
+/// round of its own on them.
 fn prove_and_evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>], checks: Vec<((usize, usize), M::Share, Vec<M::Share>)>) -> Result<Evaluated<M>> {
 	let input_bits: BTreeMap<(usize, usize), &Vec<M::Share>> = checks.iter().map(|(label, _, bits)| (*label, bits)).collect();
 	// The input's proven bits, exactly as many as its gate declares.
@@ -711,26 +712,30 @@ fn prove_and_evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::S
 		}
 		.ok_or_else(|| MpcError::InvalidCircuit(format!("input wire {w} came without the bits its comparison needs")))
 	};
-	let mut compared: BTreeMap<Wire, BitOperands<M::Share>> = BTreeMap::new();
+	let mut operands: Vec<(Wire, nonlinear::BitCompare, Vec<M::Share>, Vec<M::Share>)> = Vec::new();
 	for (i, op) in circuit.gates.iter().enumerate() {
-		if let Some((a, b, ..)) = circuit.bitwise(op) {
-			compared.insert(i, BitOperands { x: bits_of(a)?, y: bits_of(b)?, products: Vec::new() });
+		if let Some((a, b, _, cmp)) = circuit.bitwise(op) {
+			operands.push((i, cmp, bits_of(a)?, bits_of(b)?));
 		}
 	}
-	let left: Vec<M::Share> = compared.values().flat_map(|c| c.x.iter().copied()).collect();
-	let right: Vec<M::Share> = compared.values().flat_map(|c| c.y.iter().copied()).collect();
-	let mut products = nonlinear::prepare_with(mpc, &checks, circuit.cost().bits as usize, &left, &right)?.into_iter();
-	for c in compared.values_mut() {
-		c.products = products.by_ref().take(c.x.len()).collect();
-	}
+	let left: Vec<M::Share> = operands.iter().flat_map(|(_, _, x, _)| x.iter().copied()).collect();
+	let right: Vec<M::Share> = operands.iter().flat_map(|(_, _, _, y)| y.iter().copied()).collect();
+	// Every comparison's leaves (e_i, l_i), from the products of its bits.
+	let leaves = |mpc: &M, products: &[M::Share]| -> Result<Vec<nonlinear::Segments<M::Share>>> {
+		let mut at = 0;
+		operands
+			.iter()
+			.map(|(_, cmp, x, y)| {
+				at += x.len();
+				Ok((*cmp, nonlinear::bit_leaves(mpc, x, y, &products[at - x.len()..at])?))
+			})
+			.collect()
+	};
+	let first_level = |mpc: &M, products: &[M::Share]| Ok(nonlinear::level_operands(&leaves(mpc, products)?));
+	let (products, level) = nonlinear::prepare_with(mpc, &checks, circuit.cost().bits as usize, &left, &right, first_level)?;
+	let segments = nonlinear::combine_level(mpc, leaves(mpc, &products)?, level);
+	let compared = operands.iter().map(|(w, ..)| *w).zip(segments).collect();
 	evaluate(mpc, circuit, inputs, compared)
-}
-
-/// A comparison of inputs on their bits: both operands' bits and their products, bit by bit.
-struct BitOperands<S> {
-	x: Vec<S>,
-	y: Vec<S>,
-	products: Vec<S>,
 }
 
 /// Every wire's share, and the clear value of every wire of [`Circuit::public_wires`].
@@ -755,7 +760,7 @@ impl<M: Mpc> Evaluated<M> {
 }
 
 /// Every wire's share, gate by gate, layer by layer.
-fn evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>], mut compared: BTreeMap<Wire, BitOperands<M::Share>>) -> Result<Evaluated<M>> {
+fn evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>], mut compared: BTreeMap<Wire, nonlinear::Segments<M::Share>>) -> Result<Evaluated<M>> {
 	let layers = circuit.layers();
 	let depth = layers.iter().copied().max().unwrap_or(0);
 	let mut wires: Vec<Option<M::Share>> = vec![None; circuit.gates.len()];
@@ -767,17 +772,17 @@ fn evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>], mu
 		let mut muls: (Vec<Wire>, Vec<M::Share>, Vec<M::Share>) = (vec![], vec![], vec![]);
 		let mut selects: (Vec<Wire>, Vec<M::Share>, Vec<M::Share>, Vec<M::Share>) = (vec![], vec![], vec![], vec![]);
 		let mut compares: BTreeMap<(u8, u32), (Vec<Wire>, Vec<M::Share>, Vec<M::Share>)> = BTreeMap::new();
-		let mut bitwise: BTreeMap<(nonlinear::BitCompare, u32), (Vec<Wire>, Vec<BitOperands<M::Share>>)> = BTreeMap::new();
+		// Comparisons on bits, of any kind and width, climb their trees together.
+		let mut bitwise: (Vec<Wire>, Vec<nonlinear::Segments<M::Share>>) = (vec![], vec![]);
 		let mut divisions: BTreeMap<(u128, u32), (Vec<Wire>, Vec<M::Share>)> = BTreeMap::new();
 		let mut reveals: (Vec<Wire>, Vec<M::Share>) = (vec![], vec![]);
 		for (i, op) in circuit.gates.iter().enumerate() {
 			if layers[i] != layer || !op.is_interactive() {
 				continue;
 			}
-			if let Some((_, _, width, cmp)) = circuit.bitwise(op) {
-				let e = bitwise.entry((cmp, width)).or_default();
-				e.0.push(i);
-				e.1.push(compared.remove(&i).expect("every comparison on bits was prepared"));
+			if circuit.bitwise(op).is_some() {
+				bitwise.0.push(i);
+				bitwise.1.push(compared.remove(&i).expect("every comparison on bits was prepared"));
 				continue;
 			}
 			match *op {
@@ -831,10 +836,8 @@ fn evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>], mu
 				wires[*w] = Some(s);
 			}
 		}
-		for ((cmp, _), (ws, operands)) in bitwise {
-			let (x, y): (Vec<Vec<M::Share>>, Vec<Vec<M::Share>>) = operands.iter().map(|o| (o.x.clone(), o.y.clone())).unzip();
-			let products: Vec<M::Share> = operands.into_iter().flat_map(|o| o.products).collect();
-			for (w, s) in ws.iter().zip(nonlinear::compare_bits(mpc, &x, &y, products, cmp)?) {
+		if !bitwise.0.is_empty() {
+			for (w, s) in bitwise.0.iter().zip(nonlinear::compare_segments(mpc, bitwise.1)?) {
 				wires[*w] = Some(s);
 			}
 		}

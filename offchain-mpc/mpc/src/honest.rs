@@ -112,10 +112,34 @@ impl<F: MpcField, T: Transport> ShamirCore<F, T> {
 		}
 	}
 
+	/// Every party with inputs (`counts[p]` values at party p; `mine` are ours) shares them with
+	/// degree t, all in one round: `result[p]` are our shares of party p's values.
+	pub fn input_all(&mut self, mine: &[F], counts: &[usize]) -> Result<Vec<Vec<F>>> {
+		let (n, me) = (self.n(), self.party());
+		if counts.len() != n || mine.len() != counts[me] {
+			return Err(MpcError::InvalidParameters(format!("expected {} input values, got {}", counts.get(me).copied().unwrap_or(0), mine.len())));
+		}
+		self.net.round();
+		let mut per_party = self.shamir.share_many(mine, self.t(), &mut self.rng);
+		for (to, shares) in per_party.iter().enumerate() {
+			if to != me && !shares.is_empty() {
+				self.net.send_elements(to, shares)?;
+			}
+		}
+		(0..n)
+			.map(|from| match from {
+				_ if from == me => Ok(std::mem::take(&mut per_party[me])),
+				_ if counts[from] == 0 => Ok(Vec::new()),
+				_ => self.net.recv_elements(from, counts[from]),
+			})
+			.collect()
+	}
+
 	/// Random sharings from the hyper-invertible matrix: every party deals `batches` random
 	/// values at each degree in `degrees`; each batch yields n - t outputs per degree, with the
-	/// same secret across degrees. Returns `result[degree_index][k]`.
-	fn random_multi(&mut self, count: usize, degrees: &[usize]) -> Result<Vec<Vec<F>>> {
+	/// same secret across degrees. Returns `result[degree_index][k]`. With `digest`, the round
+	/// is also [`Net::agree`]'s: the digest heads every dealing.
+	fn random_multi(&mut self, count: usize, degrees: &[usize], digest: Option<&[u8; 32]>) -> Result<Vec<Vec<F>>> {
 		let n = self.n();
 		let per_batch = n - self.t();
 		let batches = count.div_ceil(per_batch);
@@ -129,7 +153,10 @@ impl<F: MpcField, T: Transport> ShamirCore<F, T> {
 		}
 		self.net.round();
 		let counts = vec![batches * degrees.len(); n];
-		let dealt = self.net.exchange_elements(outgoing, &counts)?;
+		let dealt = match digest {
+			Some(digest) => self.net.exchange_elements_agreeing(outgoing, &counts, digest)?,
+			None => self.net.exchange_elements(outgoing, &counts)?,
+		};
 		let m: Vec<Vec<SmallScalar<F>>> =
 			self.shamir.vandermonde(per_batch).into_iter().map(|row| row.into_iter().map(SmallScalar::new).collect()).collect();
 		let mut out = vec![Vec::with_capacity(batches * per_batch); degrees.len()];
@@ -153,20 +180,31 @@ impl<F: MpcField, T: Transport> ShamirCore<F, T> {
 		if let Some(at) = self.randoms.len().checked_sub(count) {
 			return Ok(self.randoms.split_off(at));
 		}
-		Ok(self.random_multi(count, &[self.t()])?.remove(0))
+		Ok(self.random_multi(count, &[self.t()], None)?.remove(0))
 	}
 
 	/// Make sure `doubles` double sharings and `randoms` random sharings are in stock, drawing
 	/// what is missing in one round. A random sharing is the degree-t half of a double sharing
 	/// (same distribution, its degree-2t half thrown away), so both come from one batch.
 	pub fn reserve(&mut self, doubles: usize, randoms: usize) -> Result<()> {
+		self.reserve_agreeing(doubles, randoms, None)
+	}
+
+	/// [`Self::reserve`] in the round of [`Net::agree`] on `digest` (a round of its own if
+	/// nothing is missing): nothing drawn depends on an input, so a party that disagrees learns
+	/// nothing from the draw before the run ends.
+	pub fn agree_and_reserve(&mut self, digest: &[u8; 32], doubles: usize, randoms: usize) -> Result<()> {
+		self.reserve_agreeing(doubles, randoms, Some(digest))
+	}
+
+	fn reserve_agreeing(&mut self, doubles: usize, randoms: usize, digest: Option<&[u8; 32]>) -> Result<()> {
 		let missing_doubles = doubles.saturating_sub(self.doubles.len());
 		let missing_randoms = randoms.saturating_sub(self.randoms.len());
 		if missing_doubles + missing_randoms == 0 {
-			return Ok(());
+			return digest.map_or(Ok(()), |digest| self.net.agree(digest));
 		}
 		let t = self.t();
-		let mut both = self.random_multi(missing_doubles + missing_randoms, &[t, 2 * t])?;
+		let mut both = self.random_multi(missing_doubles + missing_randoms, &[t, 2 * t], digest)?;
 		let high = both.pop().expect("two degrees");
 		let mut low = both.pop().expect("two degrees");
 		self.randoms.extend(low.drain(missing_doubles..));
@@ -227,6 +265,13 @@ impl<F: MpcField, T: Transport> ShamirCore<F, T> {
 	/// product) to the element's king, who reconstructs d and sends it back; then
 	/// [p]_t = d - [r]_t.
 	pub fn reduce_dn07(&mut self, products: Vec<F>) -> Result<Vec<F>> {
+		Ok(self.reduce_dn07_riding(products, &[])?.0)
+	}
+
+	/// [`Self::reduce_dn07`], and `riders` opened to everyone in its round: their shares head
+	/// every first message ([`Self::exchange_riding`]). Returns the products and the riders'
+	/// values.
+	pub fn reduce_dn07_riding(&mut self, products: Vec<F>, riders: &[F]) -> Result<(Vec<F>, Vec<F>)> {
 		let count = products.len();
 		self.prepare_doubles(count)?;
 		let doubles: Vec<(F, F)> = self.doubles.drain(self.doubles.len() - count..).collect();
@@ -244,7 +289,7 @@ impl<F: MpcField, T: Transport> ShamirCore<F, T> {
 		let my_elements = to_king[me].len();
 		self.net.round();
 		let counts = vec![my_elements; n];
-		let received = self.net.exchange_elements(to_king, &counts)?;
+		let (received, opened_riders) = self.exchange_riding(to_king, &counts, riders)?;
 		// As king: open my elements.
 		let mut shares = vec![F::zero(); n];
 		let opened: Vec<F> = (0..my_elements)
@@ -260,14 +305,33 @@ impl<F: MpcField, T: Transport> ShamirCore<F, T> {
 		let outgoing = vec![opened; n];
 		let from_kings = self.net.exchange_elements(outgoing, &counts)?;
 		let mut cursor = vec![0usize; n];
-		Ok((0..count)
+		let reduced = (0..count)
 			.map(|k| {
 				let kk = king(k);
 				let d = from_kings[kk][cursor[kk]];
 				cursor[kk] += 1;
 				d - doubles[k].0
 			})
-			.collect())
+			.collect();
+		Ok((reduced, opened_riders))
+	}
+
+	/// A reduction's first exchange with `riders` at the head of every message: each party's
+	/// shares of values opened to everyone, with no round of their own. Returns what each party
+	/// sent for the reduction, and the riders' values (reconstructed without error detection:
+	/// for the semi-honest protocol).
+	fn exchange_riding(&mut self, mut outgoing: Vec<Vec<F>>, counts: &[usize], riders: &[F]) -> Result<(Vec<Vec<F>>, Vec<F>)> {
+		if riders.is_empty() {
+			return Ok((self.net.exchange_elements(outgoing, counts)?, Vec::new()));
+		}
+		let k = riders.len();
+		for message in outgoing.iter_mut() {
+			message.splice(0..0, riders.iter().copied());
+		}
+		let counts: Vec<usize> = counts.iter().map(|c| c + k).collect();
+		let mut received = self.net.exchange_elements(outgoing, &counts)?;
+		let shares: Vec<Vec<F>> = received.iter_mut().map(|r| r.drain(..k).collect()).collect();
+		Ok((received, self.reconstruct_opened(&shares, false)?))
 	}
 
 	/// BGW multiplication: see [`Self::reduce_bgw`].
@@ -278,24 +342,34 @@ impl<F: MpcField, T: Transport> ShamirCore<F, T> {
 	/// Degree reduction, BGW: every party reshares its degree-2t share with degree t; party j
 	/// combines the n shares it gets with the Lagrange coefficients at zero.
 	pub fn reduce_bgw(&mut self, products: Vec<F>) -> Result<Vec<F>> {
+		Ok(self.reduce_bgw_riding(products, &[])?.0)
+	}
+
+	/// [`Self::reduce_bgw`], and `riders` opened to everyone in its round.
+	pub fn reduce_bgw_riding(&mut self, products: Vec<F>, riders: &[F]) -> Result<(Vec<F>, Vec<F>)> {
 		let n = self.n();
 		let t = self.t();
 		let count = products.len();
 		let outgoing = self.shamir.share_many(&products, t, &mut self.rng);
 		self.net.round();
-		let received = self.net.exchange_elements(outgoing, &vec![count; n])?;
+		let (received, opened_riders) = self.exchange_riding(outgoing, &vec![count; n], riders)?;
 		let lambda = self.shamir.lagrange_small().to_vec();
-		Ok((0..count).map(|k| (0..n).map(|i| lambda[i].mul(received[i][k])).sum()).collect())
+		Ok(((0..count).map(|k| (0..n).map(|i| lambda[i].mul(received[i][k])).sum()).collect(), opened_riders))
 	}
 
 	/// Everyone learns the values; with `check`, the shares must lie on a degree-t polynomial.
 	pub fn open(&mut self, shares: &[F], check: bool) -> Result<Vec<F>> {
 		self.net.round();
 		let all = self.net.all_to_all_elements(shares)?;
+		self.reconstruct_opened(&all, check)
+	}
+
+	/// The values whose shares `all[i]` party i sent everyone (kept in the opened digest).
+	fn reconstruct_opened(&mut self, all: &[Vec<F>], check: bool) -> Result<Vec<F>> {
 		let n = self.n();
 		let t = self.t();
 		let mut column = vec![F::zero(); n];
-		let values = (0..shares.len())
+		let values = (0..all[self.party()].len())
 			.map(|k| {
 				for i in 0..n {
 					column[i] = all[i][k];
@@ -336,15 +410,20 @@ impl<F: MpcField, T: Transport> ShamirCore<F, T> {
 	pub fn coin(&mut self) -> Result<[u8; 32]> {
 		let r = self.random(1)?;
 		let v = self.open(&r, true)?;
-		let mut seed = [0u8; 32];
-		let bytes = crate::field::to_bytes(&v);
-		seed[..bytes.len().min(32)].copy_from_slice(&bytes[..bytes.len().min(32)]);
-		Ok(seed)
+		Ok(seed_of(v[0]))
 	}
 
 	pub fn stats(&self) -> Stats {
 		Stats { bytes_sent: self.net.bytes_sent(), messages_sent: self.net.messages_sent(), rounds: self.net.rounds() }
 	}
+}
+
+/// A coin's 32-byte seed from the opened random value.
+fn seed_of<F: MpcField>(v: F) -> [u8; 32] {
+	let mut seed = [0u8; 32];
+	let bytes = crate::field::to_bytes(&[v]);
+	seed[..bytes.len().min(32)].copy_from_slice(&bytes[..bytes.len().min(32)]);
+	seed
 }
 
 /// Passively secure Shamir MPC.
@@ -363,9 +442,14 @@ impl<F: MpcField, T: Transport> SemiHonest<F, T> {
 
 impl<F: MpcField, T: Transport> SemiHonest<F, T> {
 	fn reduce(&mut self, products: Vec<F>) -> Result<Vec<F>> {
+		Ok(self.reduce_riding(products, &[])?.0)
+	}
+
+	/// A degree reduction with `riders` opened in its round.
+	fn reduce_riding(&mut self, products: Vec<F>, riders: &[F]) -> Result<(Vec<F>, Vec<F>)> {
 		match self.multiplication {
-			Multiplication::Bgw => self.core.reduce_bgw(products),
-			Multiplication::Dn07 => self.core.reduce_dn07(products),
+			Multiplication::Bgw => self.core.reduce_bgw_riding(products, riders),
+			Multiplication::Dn07 => self.core.reduce_dn07_riding(products, riders),
 		}
 	}
 }
@@ -399,8 +483,26 @@ impl<F: MpcField, T: Transport> Mpc for SemiHonest<F, T> {
 	fn input(&mut self, owner: usize, values: Option<&[F]>, count: usize) -> Result<Vec<F>> {
 		self.core.input(owner, values, count)
 	}
+	fn inputs(&mut self, mine: &[F], counts: &[usize]) -> Result<Vec<Vec<F>>> {
+		self.core.input_all(mine, counts)
+	}
 	fn mul(&mut self, a: &[F], b: &[F]) -> Result<Vec<F>> {
 		self.reduce(a.iter().zip(b).map(|(x, y)| *x * y).collect())
+	}
+	fn mul_then_coin(&mut self, a: &[F], b: &[F]) -> Result<(Vec<F>, [u8; 32])> {
+		if a.is_empty() {
+			return Ok((Vec::new(), self.core.coin()?));
+		}
+		let r = self.core.random(1)?;
+		let (products, coin) = self.reduce_riding(a.iter().zip(b).map(|(x, y)| *x * y).collect(), &r)?;
+		Ok((products, seed_of(coin[0])))
+	}
+	fn open_then_mul(&mut self, opened: &[F], a: &[F], b: &[F]) -> Result<(Vec<F>, Vec<F>)> {
+		if a.is_empty() {
+			return Ok((self.core.open(opened, false)?, Vec::new()));
+		}
+		let (products, values) = self.reduce_riding(a.iter().zip(b).map(|(x, y)| *x * y).collect(), opened)?;
+		Ok((values, products))
 	}
 	/// Sum the local products first: one degree reduction per inner product.
 	fn inner_products(&mut self, pairs: &[(Vec<F>, Vec<F>)]) -> Result<Vec<F>> {
@@ -429,6 +531,14 @@ impl<F: MpcField, T: Transport> Mpc for SemiHonest<F, T> {
 			Multiplication::Dn07 => self.core.reserve(demand.muls.min(RESERVE_CAP), demand.coins),
 			Multiplication::Bgw => Ok(()),
 		}
+	}
+	/// The draw in the agreement's round, where BGW's coins cost nothing either.
+	fn start(&mut self, digest: &[u8; 32], demand: Demand) -> Result<()> {
+		let doubles = match self.multiplication {
+			Multiplication::Dn07 => demand.muls.min(RESERVE_CAP),
+			Multiplication::Bgw => 0,
+		};
+		self.core.agree_and_reserve(digest, doubles, demand.coins)
 	}
 	fn coin(&mut self) -> Result<[u8; 32]> {
 		self.core.coin()
@@ -504,6 +614,11 @@ impl<F: MpcField, T: Transport> Malicious<F, T> {
 		Ok(Self { core, r, pending: Vec::new(), bits: Vec::new(), betas })
 	}
 
+	/// The double sharings a run of `demand` takes.
+	fn doubles(demand: &Demand) -> usize {
+		(2 * (demand.muls + demand.dealt_bits) + demand.entering + 2 * demand.checks).min(RESERVE_CAP)
+	}
+
 	fn authenticate(&mut self, x: Vec<F>) -> Result<Vec<Authenticated<F>>> {
 		let r = vec![self.r; x.len()];
 		let rx = self.core.mul_dn07(&x, &r)?;
@@ -541,6 +656,12 @@ impl<F: MpcField, T: Transport> Mpc for Malicious<F, T> {
 	fn input(&mut self, owner: usize, values: Option<&[F]>, count: usize) -> Result<Vec<Self::Share>> {
 		let x = self.core.input(owner, values, count)?;
 		self.authenticate(x)
+	}
+	/// Everyone's inputs in one round, authenticated in one more.
+	fn inputs(&mut self, mine: &[F], counts: &[usize]) -> Result<Vec<Vec<Self::Share>>> {
+		let x = self.core.input_all(mine, counts)?;
+		let mut wires = self.authenticate(x.into_iter().flatten().collect())?.into_iter();
+		Ok(counts.iter().map(|c| wires.by_ref().take(*c).collect()).collect())
 	}
 	fn mul(&mut self, a: &[Self::Share], b: &[Self::Share]) -> Result<Vec<Self::Share>> {
 		// One round: [x·y] and [(r·x)·y] together.
@@ -606,8 +727,10 @@ impl<F: MpcField, T: Transport> Mpc for Malicious<F, T> {
 	/// dealt bit, gets its r·x; a dealt bit is squared to prove it a bit; a check reduces r·w and
 	/// β·T and opens a coin.
 	fn reserve(&mut self, demand: Demand) -> Result<()> {
-		let doubles = 2 * (demand.muls + demand.dealt_bits) + demand.entering + 2 * demand.checks;
-		self.core.reserve(doubles.min(RESERVE_CAP), demand.coins + demand.checks)
+		self.core.reserve(Self::doubles(&demand), demand.coins + demand.checks)
+	}
+	fn start(&mut self, digest: &[u8; 32], demand: Demand) -> Result<()> {
+		self.core.agree_and_reserve(digest, Self::doubles(&demand), demand.coins + demand.checks)
 	}
 	fn coin(&mut self) -> Result<[u8; 32]> {
 		self.core.coin()

@@ -55,23 +55,35 @@ fn check_room<F: MpcField>(bound: u32, low: u32) -> Result<()> {
 /// [`MpcError::InputOutOfRange`] naming the first bad item by its label, or
 /// [`MpcError::BitCheckFailed`].
 pub fn check_ranges<M: Mpc>(mpc: &mut M, items: &[((usize, usize), M::Share, Vec<M::Share>)], bits: &[M::Share]) -> Result<()> {
-	check_ranges_with(mpc, items, bits, &[], &[]).map(|_| ())
+	check_ranges_with(mpc, items, bits, &[], &[], |_, _| Ok((Vec::new(), Vec::new()))).map(|_| ())
 }
 
 /// [`check_ranges`], with the products `left[i]·right[i]` taken in the same round as the
-/// squares; returns them. They are verified with the squares, and may be used only once this
-/// has returned (they are products of values not yet proven).
-pub fn check_ranges_with<M: Mpc>(mpc: &mut M, items: &[((usize, usize), M::Share, Vec<M::Share>)], bits: &[M::Share], left: &[M::Share], right: &[M::Share]) -> Result<Vec<M::Share>> {
+/// squares, and then the products of the operands `then` computes from those, taken with the
+/// opening of the check values ([`Mpc::open_then_mul`]): a semi-honest run spends no round of
+/// its own on either. Returns both products. They are products of values not yet proven when
+/// taken, which reveals nothing (a multiplication opens only masked values); they may be used
+/// only once this has returned.
+pub fn check_ranges_with<M: Mpc>(
+	mpc: &mut M,
+	items: &[((usize, usize), M::Share, Vec<M::Share>)],
+	bits: &[M::Share],
+	left: &[M::Share],
+	right: &[M::Share],
+	then: impl FnOnce(&M, &[M::Share]) -> Result<(Vec<M::Share>, Vec<M::Share>)>,
+) -> Result<(Vec<M::Share>, Vec<M::Share>)> {
 	if items.is_empty() && bits.is_empty() {
 		// (Not from the executor: a comparison on bits has range-checked operands, so its
-		// products always ride with squares; alone they take a round of their own.)
-		return if left.is_empty() { Ok(Vec::new()) } else { mpc.mul(left, right) };
+		// products always ride with squares; alone they take rounds of their own.)
+		let products = if left.is_empty() { Vec::new() } else { mpc.mul(left, right)? };
+		let (a, b) = then(mpc, &products)?;
+		let second = if a.is_empty() { Vec::new() } else { mpc.mul(&a, &b)? };
+		return Ok((products, second));
 	}
 	let all: Vec<M::Share> = items.iter().flat_map(|(_, _, b)| b.iter().copied()).chain(bits.iter().copied()).collect();
-	let mut squares = mpc.mul(&[&all[..], left].concat(), &[&all[..], right].concat())?;
+	let (mut squares, seed) = mpc.mul_then_coin(&[&all[..], left].concat(), &[&all[..], right].concat())?;
 	let products = squares.split_off(all.len());
-	mpc.check()?;
-	let chi = M::F::random(&mut <rand_chacha::ChaCha12Rng as rand::SeedableRng>::from_seed(mpc.coin()?));
+	let chi = M::F::random(&mut <rand_chacha::ChaCha12Rng as rand::SeedableRng>::from_seed(seed));
 	let not_bits = |mpc: &M, bits: &[M::Share], squares: &[M::Share]| {
 		bits.iter().zip(squares).rev().fold(mpc.constant(M::F::zero()), |z, (b, s)| mpc.add(mpc.scale(z, chi), mpc.sub(*s, *b)))
 	};
@@ -88,15 +100,15 @@ pub fn check_ranges_with<M: Mpc>(mpc: &mut M, items: &[((usize, usize), M::Share
 	if !bits.is_empty() {
 		z.push(not_bits(mpc, bits, &squares[at..]));
 	}
-	let opened = mpc.open(&z)?;
-	mpc.check()?;
+	let (a, b) = then(mpc, &products)?;
+	let (opened, second) = mpc.open_then_mul(&z, &a, &b)?;
 	if let Some((((owner, index), ..), _)) = items.iter().zip(&opened).find(|(_, z)| !z.is_zero()) {
 		return Err(MpcError::InputOutOfRange { owner: *owner, index: *index });
 	}
 	if opened.get(items.len()).is_some_and(|z| !z.is_zero()) {
 		return Err(MpcError::BitCheckFailed);
 	}
-	Ok(products)
+	Ok((products, second))
 }
 
 /// Before a run's first layer: the range checks of typed inputs, and the `bits` random bits the
@@ -104,18 +116,25 @@ pub fn check_ranges_with<M: Mpc>(mpc: &mut M, items: &[((usize, usize), M::Share
 /// proven to be bits in the same check (one round of squares, one verification and one opening
 /// for both), then stocked for [`Mpc::random_bits`].
 pub fn prepare<M: Mpc>(mpc: &mut M, items: &[((usize, usize), M::Share, Vec<M::Share>)], bits: usize) -> Result<()> {
-	prepare_with(mpc, items, bits, &[], &[]).map(|_| ())
+	prepare_with(mpc, items, bits, &[], &[], |_, _| Ok((Vec::new(), Vec::new()))).map(|_| ())
 }
 
-/// [`prepare`], with the products `left[i]·right[i]` taken with the range check's squares
-/// ([`check_ranges_with`]); returns them.
-pub fn prepare_with<M: Mpc>(mpc: &mut M, items: &[((usize, usize), M::Share, Vec<M::Share>)], bits: usize, left: &[M::Share], right: &[M::Share]) -> Result<Vec<M::Share>> {
+/// [`prepare`], with the products `left[i]·right[i]` and then those of the operands `then`
+/// computes from them taken with the range check ([`check_ranges_with`]); returns both.
+pub fn prepare_with<M: Mpc>(
+	mpc: &mut M,
+	items: &[((usize, usize), M::Share, Vec<M::Share>)],
+	bits: usize,
+	left: &[M::Share],
+	right: &[M::Share],
+	then: impl FnOnce(&M, &[M::Share]) -> Result<(Vec<M::Share>, Vec<M::Share>)>,
+) -> Result<(Vec<M::Share>, Vec<M::Share>)> {
 	let dealt = if bits > 0 { mpc.deal_bits(bits)? } else { None };
 	let unproven = match &dealt {
 		Some((bits, true)) => &bits[..],
 		_ => &[],
 	};
-	let products = check_ranges_with(mpc, items, unproven, left, right)?;
+	let products = check_ranges_with(mpc, items, unproven, left, right, then)?;
 	if let Some((bits, _)) = dealt {
 		mpc.stock_bits(bits);
 	}
@@ -354,42 +373,60 @@ pub enum BitCompare {
 /// tree: ⌈log2 m⌉ more rounds, two multiplications per combination (one for equality, which
 /// needs no l). At the root, [x < y] = l, [x ≤ y] = l + e, [x = y] = e.
 pub fn compare_bits<M: Mpc>(mpc: &mut M, x: &[Vec<M::Share>], y: &[Vec<M::Share>], products: Vec<M::Share>, cmp: BitCompare) -> Result<Vec<M::Share>> {
-	let one = M::F::one();
-	let left: Vec<M::Share> = x.iter().flatten().copied().collect();
-	let right: Vec<M::Share> = y.iter().flatten().copied().collect();
-	if left.len() != right.len() || products.len() != left.len() || x.iter().zip(y).any(|(x, y)| x.len() != y.len() || x.is_empty()) {
+	let flat = |v: &[Vec<M::Share>]| -> Vec<M::Share> { v.iter().flatten().copied().collect() };
+	if products.len() != flat(x).len() || x.len() != y.len() || x.iter().zip(y).any(|(x, y)| x.len() != y.len()) {
 		return Err(MpcError::InvalidCircuit("compared bit vectors differ in width".into()));
 	}
-	let mut products = products.into_iter();
-	let (mut xs, mut ys) = (left.into_iter(), right.into_iter());
-	// Each comparison's segments, least significant first: (e, l).
-	let mut segments: Vec<Vec<(M::Share, M::Share)>> = x
-		.iter()
-		.map(|bits| {
-			(0..bits.len())
-				.map(|_| {
-					let (xi, yi, p) = (xs.next().expect("one per bit"), ys.next().expect("one per bit"), products.next().expect("one per bit"));
-					let e = mpc.add_const(mpc.add(mpc.scale(mpc.add(xi, yi), -one), mpc.scale(p, one + one)), one);
-					(e, mpc.sub(yi, p))
-				})
-				.collect()
-		})
-		.collect();
-	while segments.iter().any(|s| s.len() > 1) {
-		// This level's pairs (high, low) of every comparison, in one batch.
-		let (mut highs, mut lows) = (Vec::new(), Vec::new());
-		for s in &segments {
-			for pair in s.chunks_exact(2) {
+	let mut at = 0;
+	let mut segments = Vec::with_capacity(x.len());
+	for (x, y) in x.iter().zip(y) {
+		segments.push((cmp, bit_leaves(mpc, x, y, &products[at..at + x.len()])?));
+		at += x.len();
+	}
+	compare_segments(mpc, segments)
+}
+
+/// A comparison on bits half done: which comparison, and its segments (e, l), least
+/// significant first ([`compare_bits`]).
+pub type Segments<S> = (BitCompare, Vec<(S, S)>);
+
+/// The leaves of [`compare_bits`]: (e_i, l_i) per position from x_i, y_i and p_i = x_i·y_i.
+pub fn bit_leaves<M: Mpc>(mpc: &M, x: &[M::Share], y: &[M::Share], products: &[M::Share]) -> Result<Vec<(M::Share, M::Share)>> {
+	if x.is_empty() || x.len() != y.len() || products.len() != x.len() {
+		return Err(MpcError::InvalidCircuit("compared bit vectors differ in width".into()));
+	}
+	let one = M::F::one();
+	Ok(x.iter()
+		.zip(y)
+		.zip(products)
+		.map(|((xi, yi), p)| (mpc.add_const(mpc.add(mpc.scale(mpc.add(*xi, *yi), -one), mpc.scale(*p, one + one)), one), mpc.sub(*yi, *p)))
+		.collect())
+}
+
+/// The products one level of the tree takes, for every comparison with segments to combine,
+/// in one batch: (e_h, e_lo) for each pair, and (e_h, l_lo) unless the comparison is equality.
+pub fn level_operands<S: Copy>(segments: &[Segments<S>]) -> (Vec<S>, Vec<S>) {
+	let (mut highs, mut lows) = (Vec::new(), Vec::new());
+	for (cmp, s) in segments {
+		for pair in s.chunks_exact(2) {
+			highs.push(pair[1].0);
+			lows.push(pair[0].0);
+			if *cmp != BitCompare::Eq {
 				highs.push(pair[1].0);
-				lows.push(pair[0].0);
-				if cmp != BitCompare::Eq {
-					highs.push(pair[1].0);
-					lows.push(pair[0].1);
-				}
+				lows.push(pair[0].1);
 			}
 		}
-		let mut combined = mpc.mul(&highs, &lows)?.into_iter();
-		for s in segments.iter_mut() {
+	}
+	(highs, lows)
+}
+
+/// The segments after one level, from the products of [`level_operands`]: e = e_h·e_lo,
+/// l = l_h + e_h·l_lo (an odd segment out goes up as it is).
+pub fn combine_level<M: Mpc>(mpc: &M, segments: Vec<Segments<M::Share>>, products: Vec<M::Share>) -> Vec<Segments<M::Share>> {
+	let mut combined = products.into_iter();
+	segments
+		.into_iter()
+		.map(|(cmp, s)| {
 			let next = s
 				.chunks(2)
 				.map(|pair| match pair {
@@ -402,24 +439,34 @@ pub fn compare_bits<M: Mpc>(mpc: &mut M, x: &[Vec<M::Share>], y: &[Vec<M::Share>
 					_ => unreachable!("chunks of at most two"),
 				})
 				.collect();
-			*s = next;
-		}
+			(cmp, next)
+		})
+		.collect()
+}
+
+/// The rest of the tree, a level per round for every comparison at once, and the results.
+pub fn compare_segments<M: Mpc>(mpc: &mut M, mut segments: Vec<Segments<M::Share>>) -> Result<Vec<M::Share>> {
+	while segments.iter().any(|(_, s)| s.len() > 1) {
+		let (highs, lows) = level_operands(&segments);
+		let products = mpc.mul(&highs, &lows)?;
+		segments = combine_level(mpc, segments, products);
 	}
-	Ok(segments
+	segments
 		.into_iter()
-		.map(|s| {
-			let (e, l) = s[0];
-			match cmp {
+		.map(|(cmp, s)| {
+			let (e, l) = *s.first().ok_or_else(|| MpcError::InvalidCircuit("a comparison of no bits".into()))?;
+			Ok(match cmp {
 				BitCompare::Lt => l,
 				BitCompare::Le => mpc.add(l, e),
 				BitCompare::Eq => e,
-			}
+			})
 		})
-		.collect())
+		.collect()
 }
 
 /// (multiplications, rounds) of one [`compare_bits`] of `m`-bit values, the products' round
-/// included (rounds shared by a batch; the executor takes that round with the range check's).
+/// included (rounds shared by a batch; the executor takes that round with the range check's
+/// squares, and the first level's with the opening of its check values).
 pub fn compare_bits_cost(m: usize, cmp: BitCompare) -> (u64, u64) {
 	let per_pair = if cmp == BitCompare::Eq { 1 } else { 2 };
 	let (mut muls, mut rounds, mut len) = (m as u64, 1, m);

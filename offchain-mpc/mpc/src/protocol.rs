@@ -129,6 +129,18 @@ pub trait Mpc {
 
 	/// Secret-share `count` values held by `owner` (`values` is `Some` only at the owner).
 	fn input(&mut self, owner: usize, values: Option<&[Self::F]>, count: usize) -> Result<Vec<Self::Share>>;
+	/// Every party's inputs at once (`counts[p]` values of party p; `mine` are ours):
+	/// `result[p]` are the shares of party p's. The default takes one [`Self::input`] per party
+	/// with inputs; protocols that can take them all in one round do.
+	fn inputs(&mut self, mine: &[Self::F], counts: &[usize]) -> Result<Vec<Vec<Self::Share>>> {
+		let me = self.party();
+		(0..counts.len())
+			.map(|owner| match counts[owner] {
+				0 => Ok(Vec::new()),
+				count => self.input(owner, (owner == me).then_some(mine), count),
+			})
+			.collect()
+	}
 	/// Element-wise products, all in one round.
 	fn mul(&mut self, a: &[Self::Share], b: &[Self::Share]) -> Result<Vec<Self::Share>>;
 	/// Inner products Σ a_k·b_k of each pair of equal-length vectors, in one round. Protocols
@@ -149,6 +161,25 @@ pub trait Mpc {
 	}
 	/// Reveal the values to every party.
 	fn open(&mut self, a: &[Self::Share]) -> Result<Vec<Self::F>>;
+	/// [`Self::mul`], then a [`Self::coin`] drawn once the products are verified
+	/// ([`Self::check`]): a check whose coefficients come from it binds values fixed before.
+	/// Semi-honest protocols open the coin in the multiplication's round (their parties do not
+	/// choose messages after seeing it; what is checked, inputs, was fixed before).
+	fn mul_then_coin(&mut self, a: &[Self::Share], b: &[Self::Share]) -> Result<(Vec<Self::Share>, [u8; 32])> {
+		let products = if a.is_empty() { Vec::new() } else { self.mul(a, b)? };
+		self.check()?;
+		Ok((products, self.coin()?))
+	}
+	/// [`Self::open`] `opened` (verified by [`Self::check`] before anything else is), then
+	/// [`Self::mul`] `a` by `b`. Semi-honest protocols do both in one round, the opened shares
+	/// riding with the multiplication's messages: for operands whose products reveal nothing
+	/// whatever `opened` turns out to be (a multiplication opens only masked values).
+	fn open_then_mul(&mut self, opened: &[Self::Share], a: &[Self::Share], b: &[Self::Share]) -> Result<(Vec<Self::F>, Vec<Self::Share>)> {
+		let values = self.open(opened)?;
+		self.check()?;
+		let products = if a.is_empty() { Vec::new() } else { self.mul(a, b)? };
+		Ok((values, products))
+	}
 	/// `count` uniformly random shared values nobody knows.
 	fn random(&mut self, count: usize) -> Result<Vec<Self::Share>>;
 	/// Reveal the values to party `to` only; it gets `Some`, the others `None`.
@@ -190,6 +221,13 @@ pub trait Mpc {
 	fn reserve(&mut self, demand: Demand) -> Result<()> {
 		let _ = demand;
 		Ok(())
+	}
+
+	/// How a run starts: [`Self::agree`] on `digest`, then [`Self::reserve`] `demand`.
+	/// Protocols that can draw in the agreement's round do (the draw depends on no input).
+	fn start(&mut self, digest: &[u8; 32], demand: Demand) -> Result<()> {
+		self.agree(digest)?;
+		self.reserve(demand)
 	}
 
 	/// A fresh 32-byte seed no party controls (nor can predict before the call).

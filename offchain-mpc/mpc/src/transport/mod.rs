@@ -190,13 +190,27 @@ impl<T: Transport> Net<T> {
 	/// Party-specific messages: `outgoing[j]` goes to party j; returns what each party sent us
 	/// (`counts[j]` elements from party j; our own entry is passed through).
 	pub fn exchange_elements<F: MpcField>(&mut self, outgoing: Vec<Vec<F>>, counts: &[usize]) -> Result<Vec<Vec<F>>> {
+		self.exchange_elements_headed(outgoing, counts, &[])
+	}
+
+	/// [`Self::exchange_elements`] with `digest` at the head of every frame: [`Self::agree`] and
+	/// an exchange in one round. Fails naming the first party whose digest differs (its elements
+	/// are not read).
+	pub fn exchange_elements_agreeing<F: MpcField>(&mut self, outgoing: Vec<Vec<F>>, counts: &[usize], digest: &[u8; 32]) -> Result<Vec<Vec<F>>> {
+		self.exchange_elements_headed(outgoing, counts, digest)
+	}
+
+	fn exchange_elements_headed<F: MpcField>(&mut self, outgoing: Vec<Vec<F>>, counts: &[usize], head: &[u8]) -> Result<Vec<Vec<F>>> {
 		let me = self.party();
 		let mut own = Vec::new();
 		for (to, values) in outgoing.into_iter().enumerate() {
 			if to == me {
 				own = values;
 			} else {
-				self.send_elements(to, &values)?;
+				let mut frame = self.frame_for(to, head.len() + values.len() * F::WIRE_BYTES);
+				frame.extend_from_slice(head);
+				field::encode(&values, &mut frame);
+				self.ship(to, frame)?;
 			}
 		}
 		let mut incoming = Vec::with_capacity(self.parties());
@@ -204,7 +218,12 @@ impl<T: Transport> Net<T> {
 			if from == me {
 				incoming.push(std::mem::take(&mut own));
 			} else {
-				incoming.push(self.recv_elements(from, counts[from])?);
+				let frame = self.recv_frame(from)?;
+				let body = 8 + head.len();
+				if frame.get(8..body) != Some(head) {
+					return Err(MpcError::Disagreement { party: from });
+				}
+				incoming.push(field::decode(&frame[body..], counts[from], from)?);
 			}
 		}
 		Ok(incoming)
