@@ -91,7 +91,7 @@ pub fn check_ranges_with<M: Mpc>(
 	let mut z: Vec<M::Share> = items
 		.iter()
 		.map(|(_, x, b)| {
-			let sum = b.iter().enumerate().fold(mpc.constant(M::F::zero()), |sum, (i, bit)| mpc.add(sum, mpc.scale(*bit, pow2(i as u32))));
+			let sum = bits_value(mpc, b);
 			let z = mpc.add(not_bits(mpc, b, &squares[at..at + b.len()]), mpc.scale(mpc.sub(*x, sum), chi.pow([b.len() as u64])));
 			at += b.len();
 			z
@@ -239,6 +239,12 @@ pub fn square_root_bits<M: Mpc>(mpc: &mut M, count: usize) -> Result<Vec<M::Shar
 	Ok(bits)
 }
 
+/// Σ_i 2^i·b_i of shared bits, least significant first, by Horner's rule from the top: a
+/// doubling and an addition per bit, no power of two and no multiplication by one.
+fn bits_value<M: Mpc>(mpc: &M, bits: &[M::Share]) -> M::Share {
+	bits.iter().rev().fold(mpc.constant(M::F::zero()), |acc, b| mpc.add(mpc.add(acc, acc), *b))
+}
+
 /// A random mask r = Σ_{i<low} 2^i b_i + 2^low · (a `high`-bit random value), with the low bits.
 struct Masks<S> {
 	bits: Vec<Vec<S>>,
@@ -251,7 +257,7 @@ fn masks<M: Mpc>(mpc: &mut M, count: usize, low: u32, high: u32) -> Result<Masks
 	let mut bits = Vec::with_capacity(count);
 	let mut full = Vec::with_capacity(count);
 	for chunk in all.chunks(per) {
-		let r = chunk.iter().enumerate().fold(mpc.constant(M::F::zero()), |acc, (i, b)| mpc.add(acc, mpc.scale(*b, pow2(i as u32))));
+		let r = bits_value(mpc, chunk);
 		bits.push(chunk[..low as usize].to_vec());
 		full.push(r);
 	}
@@ -336,7 +342,7 @@ pub fn mod2m<M: Mpc>(mpc: &mut M, x: &[M::Share], bound: u32, m: u32) -> Result<
 	let wrapped = public_lt_bits(mpc, &c_low, &mask.bits, m)?;
 	Ok((0..x.len())
 		.map(|k| {
-			let r_low = mask.bits[k].iter().enumerate().fold(mpc.constant(M::F::zero()), |acc, (i, b)| mpc.add(acc, mpc.scale(*b, pow2(i as u32))));
+			let r_low = bits_value(mpc, &mask.bits[k]);
 			let v = mpc.add_const(mpc.scale(r_low, -M::F::one()), M::F::from(c_low[k]));
 			mpc.add(v, mpc.scale(wrapped[k], pow2(m)))
 		})

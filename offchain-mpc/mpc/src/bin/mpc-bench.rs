@@ -315,8 +315,9 @@ fn bench<F: MpcField, T: Transport>(args: &Args, transport: T) -> Result<Figures
 				Op::Mul => (1, 2),
 				Op::InnerProduct => (args.len, 2 * args.len),
 				Op::Lt => {
+					// A square per mask bit, then the prefix-OR circuit's multiplications.
 					let mask_bits = (args.bits + 1 + nonlinear::STATISTICAL_SECURITY) as usize;
-					(mask_bits + args.bits as usize + 8, mask_bits + 8)
+					(mask_bits + nonlinear::public_lt_muls(args.bits as usize) as usize + 8, mask_bits + 8)
 				},
 			};
 			let mut masks = vec![0; n];
