@@ -399,7 +399,9 @@ impl Circuit {
 		Demand { muls, entering: entering + (t + 1) * bits, dealt_bits: bits, checks: 1 + ranges, coins: ranges }
 	}
 
-	/// The operation counts and rounds of a semi-honest run at corruption threshold `t`.
+	/// The operation counts and rounds of a semi-honest run of [`execute`] at corruption
+	/// threshold `t`. A run on held inputs ([`execute_held`]) takes at most as many: its inputs
+	/// are adopted without a round, and a typed input that brings no bits is not range-checked.
 	pub fn cost_at(&self, t: usize) -> Cost {
 		let mut cost = Cost::default();
 		let layers = self.layers();
@@ -700,8 +702,8 @@ fn digest_of(circuit: &[u8; 32], shape: &[usize]) -> [u8; 32] {
 /// every wire; comparisons of inputs run on the bits just proven. Their first two rounds, the
 /// products x_i·y_i of the bits and the tree's first level, are taken with the range check's
 /// squares and with the opening of its check values ([`nonlinear::check_ranges_with`]): nothing
-/// is opened from those products before the check has passed, so a semi-honest run spends no
-/// round of its own on them.
+/// but masked values (the reductions' own) is opened from those products before the check has
+/// passed, so a semi-honest run spends no round of its own on them.
 fn prove_and_evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>], checks: Vec<((usize, usize), M::Share, Vec<M::Share>)>) -> Result<Evaluated<M>> {
 	let input_bits: BTreeMap<(usize, usize), &Vec<M::Share>> = checks.iter().map(|(label, _, bits)| (*label, bits)).collect();
 	// The input's proven bits, exactly as many as its gate declares.

@@ -119,6 +119,9 @@ impl<F: MpcField, T: Transport> ShamirCore<F, T> {
 		if counts.len() != n || mine.len() != counts[me] {
 			return Err(MpcError::InvalidParameters(format!("expected {} input values, got {}", counts.get(me).copied().unwrap_or(0), mine.len())));
 		}
+		if counts.iter().all(|c| *c == 0) {
+			return Ok(vec![Vec::new(); n]);
+		}
 		self.net.round();
 		let mut per_party = self.shamir.share_many(mine, self.t(), &mut self.rng);
 		for (to, shares) in per_party.iter().enumerate() {
@@ -270,8 +273,8 @@ impl<F: MpcField, T: Transport> ShamirCore<F, T> {
 
 	/// [`Self::reduce_dn07`], and `riders` opened to everyone in its round: their shares head
 	/// every first message ([`Self::exchange_riding`]). Returns the products and the riders'
-	/// values.
-	pub fn reduce_dn07_riding(&mut self, products: Vec<F>, riders: &[F]) -> Result<(Vec<F>, Vec<F>)> {
+	/// values, reconstructed without error detection: for the semi-honest protocol only.
+	pub(crate) fn reduce_dn07_riding(&mut self, products: Vec<F>, riders: &[F]) -> Result<(Vec<F>, Vec<F>)> {
 		let count = products.len();
 		self.prepare_doubles(count)?;
 		let doubles: Vec<(F, F)> = self.doubles.drain(self.doubles.len() - count..).collect();
@@ -346,7 +349,7 @@ impl<F: MpcField, T: Transport> ShamirCore<F, T> {
 	}
 
 	/// [`Self::reduce_bgw`], and `riders` opened to everyone in its round.
-	pub fn reduce_bgw_riding(&mut self, products: Vec<F>, riders: &[F]) -> Result<(Vec<F>, Vec<F>)> {
+	pub(crate) fn reduce_bgw_riding(&mut self, products: Vec<F>, riders: &[F]) -> Result<(Vec<F>, Vec<F>)> {
 		let n = self.n();
 		let t = self.t();
 		let count = products.len();
@@ -659,6 +662,9 @@ impl<F: MpcField, T: Transport> Mpc for Malicious<F, T> {
 	}
 	/// Everyone's inputs in one round, authenticated in one more.
 	fn inputs(&mut self, mine: &[F], counts: &[usize]) -> Result<Vec<Vec<Self::Share>>> {
+		if counts.iter().all(|c| *c == 0) {
+			return Ok(vec![Vec::new(); counts.len()]);
+		}
 		let x = self.core.input_all(mine, counts)?;
 		let mut wires = self.authenticate(x.into_iter().flatten().collect())?.into_iter();
 		Ok(counts.iter().map(|c| wires.by_ref().take(*c).collect()).collect())

@@ -148,6 +148,31 @@ fn cost_model_counts_the_rounds_a_semi_honest_run_takes() {
 	}
 }
 
+/// A circuit without inputs takes no input round (the quote counts none), under every
+/// protocol on Shamir.
+#[test]
+fn a_circuit_without_inputs_takes_no_input_round() {
+	let mut c = Circuit::new(3);
+	let (a, b) = (c.push(Op::Const(6)), c.push(Op::Const(7)));
+	let p = c.push(Op::Mul(a, b));
+	c.output("p", p, Recipient::Everyone);
+	let cost = c.cost_at(1);
+	let cc = c.clone();
+	for (outputs, stats) in run_parties(3, move |_, net| {
+		let mut mpc = SemiHonest::<Fr, _>::new(net, 1, Multiplication::Dn07).unwrap();
+		(execute(&mut mpc, &cc, &[]).unwrap(), mpc.stats())
+	}) {
+		assert_eq!(outputs[0].1, Some(Fr::from(42u64)));
+		assert_eq!(stats.rounds, cost.rounds, "cost model rounds vs measured");
+	}
+	for outputs in run_parties(3, move |_, net| {
+		let mut mpc = Malicious::<Fr, _>::new(WholeWords(net), 1).unwrap();
+		execute(&mut mpc, &c, &[]).unwrap()
+	}) {
+		assert_eq!(outputs[0].1, Some(Fr::from(42u64)));
+	}
+}
+
 /// Issue #17: an output that is public already (revealed, a constant, or computed from those)
 /// is not opened again: one round and its openings less, the same values at every party, under
 /// every protocol; the cost model counts what the run does.
