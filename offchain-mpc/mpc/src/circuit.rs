@@ -315,7 +315,7 @@ impl Circuit {
 	}
 
 	/// The width of a comparison `a` vs `b` that runs on its operands' own bits
-	/// ([`nonlinear::compare_bits`]): both are checked inputs of the same width, whose owners
+	/// ([`nonlinear::Segments`]): both are checked inputs of the same width, whose owners
 	/// shared their bits ([`Op::Input`]), within the comparison's `bits`.
 	pub fn bitwise_width(&self, a: Wire, b: Wire, bits: u32) -> Option<u32> {
 		match (self.gates.get(a)?, self.gates.get(b)?) {

@@ -356,7 +356,7 @@ pub fn trunc<M: Mpc>(mpc: &mut M, x: &[M::Share], bound: u32, m: u32) -> Result<
 	Ok(x.iter().zip(low).map(|(x, l)| mpc.scale(mpc.sub(*x, l), inv)).collect())
 }
 
-/// Which comparison [`compare_bits`] makes.
+/// Which comparison a comparison on bits ([`compare_segments`]) makes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum BitCompare {
 	Lt,
@@ -377,26 +377,16 @@ pub enum BitCompare {
 ///
 /// (x < y where the high parts differ, else as the low parts decide), pairwise in a balanced
 /// tree: ⌈log2 m⌉ more rounds, two multiplications per combination (one for equality, which
-/// needs no l). At the root, [x < y] = l, [x ≤ y] = l + e, [x = y] = e.
-pub fn compare_bits<M: Mpc>(mpc: &mut M, x: &[Vec<M::Share>], y: &[Vec<M::Share>], products: Vec<M::Share>, cmp: BitCompare) -> Result<Vec<M::Share>> {
-	let flat = |v: &[Vec<M::Share>]| -> Vec<M::Share> { v.iter().flatten().copied().collect() };
-	if products.len() != flat(x).len() || x.len() != y.len() || x.iter().zip(y).any(|(x, y)| x.len() != y.len()) {
-		return Err(MpcError::InvalidCircuit("compared bit vectors differ in width".into()));
-	}
-	let mut at = 0;
-	let mut segments = Vec::with_capacity(x.len());
-	for (x, y) in x.iter().zip(y) {
-		segments.push((cmp, bit_leaves(mpc, x, y, &products[at..at + x.len()])?));
-		at += x.len();
-	}
-	compare_segments(mpc, segments)
-}
-
-/// A comparison on bits half done: which comparison, and its segments (e, l), least
-/// significant first ([`compare_bits`]).
+/// needs no l). At the root, [x < y] = l, [x ≤ y] = l + e, [x = y] = e. The leaves are
+/// [`bit_leaves`], a level [`level_operands`] then [`combine_level`], the rest of the tree and
+/// the root [`compare_segments`].
+///
+/// This type is such a comparison half done: which comparison, and its segments (e, l), least
+/// significant first.
 pub type Segments<S> = (BitCompare, Vec<(S, S)>);
 
-/// The leaves of [`compare_bits`]: (e_i, l_i) per position from x_i, y_i and p_i = x_i·y_i.
+/// The leaves of a comparison on bits ([`Segments`]): (e_i, l_i) per position from x_i, y_i
+/// and p_i = x_i·y_i.
 pub fn bit_leaves<M: Mpc>(mpc: &M, x: &[M::Share], y: &[M::Share], products: &[M::Share]) -> Result<Vec<(M::Share, M::Share)>> {
 	if x.is_empty() || x.len() != y.len() || products.len() != x.len() {
 		return Err(MpcError::InvalidCircuit("compared bit vectors differ in width".into()));
@@ -470,7 +460,7 @@ pub fn compare_segments<M: Mpc>(mpc: &mut M, mut segments: Vec<Segments<M::Share
 		.collect()
 }
 
-/// (multiplications, rounds) of one [`compare_bits`] of `m`-bit values, the products' round
+/// (multiplications, rounds) of one comparison on bits of `m`-bit values, the products' round
 /// included (rounds shared by a batch; the executor takes that round with the range check's
 /// squares, and the first level's with the opening of its check values).
 pub fn compare_bits_cost(m: usize, cmp: BitCompare) -> (u64, u64) {

@@ -567,6 +567,36 @@ fn a_narrower_held_integer_fills_a_wider_slot() {
 	}
 }
 
+/// The semi-honest protocols open the range check's coin with the squares and its check values
+/// with the comparison's first level (issue #17's merged rounds): an owner's out-of-range input,
+/// or "bits" that add up to its value but are not bits (a 2 makes a comparison on bits reveal the
+/// other owner's bit), still ends the run, naming it, before anything is opened from them.
+#[test]
+fn semi_honest_merged_rounds_still_refuse_out_of_range_inputs() {
+	let mut c = Circuit::new(2);
+	let (a, b) = (c.typed_input(0, Some(32)), c.typed_input(1, Some(32)));
+	let below = c.push(Op::Lt { a, b, bits: 32 });
+	c.output("below", below, Recipient::Everyone);
+	for multiplication in [Multiplication::Dn07, Multiplication::Bgw] {
+		let run = |x: Vec<enigma_mpc::circuit::HeldInput<Fr>>, y: Vec<enigma_mpc::circuit::HeldInput<Fr>>| {
+			let circuit = c.clone();
+			run_parties(4, move |member, transport| {
+				let mut mpc = SemiHonest::<Fr, _>::new(transport, 1, multiplication).unwrap();
+				enigma_mpc::circuit::execute_held(&mut mpc, &circuit, &[vec![x[member].clone()], vec![y[member].clone()]]).map(|out| out[0].1.clone())
+			})
+		};
+		for outcome in run(honest_shares(7, 32), honest_shares(9, 32)) {
+			assert_eq!(outcome, Ok(enigma_mpc::circuit::HeldOutput::Public(Fr::from(1u64))));
+		}
+		for outcome in run(honest_shares(7, 32), honest_shares(1 << 40, 32)) {
+			assert_eq!(outcome, Err(MpcError::InputOutOfRange { owner: 1, index: 0 }), "{multiplication:?}");
+		}
+		for outcome in run(client_shares(2, 32, |i| if i == 0 { 2 } else { 0 }), honest_shares(9, 32)) {
+			assert_eq!(outcome, Err(MpcError::InputOutOfRange { owner: 0, index: 0 }), "{multiplication:?}");
+		}
+	}
+}
+
 /// The same check with live inputs: a party that supplies a value its declared type cannot hold
 /// is named, whatever bits it sends along.
 #[test]
