@@ -194,8 +194,8 @@ impl<T: Transport> Net<T> {
 	}
 
 	/// [`Self::exchange_elements`] with `digest` at the head of every frame: [`Self::agree`] and
-	/// an exchange in one round. Fails naming the first party whose digest differs (its elements
-	/// are not read).
+	/// an exchange in one round. Fails naming the first party whose digest differs (no elements
+	/// are decoded then).
 	pub fn exchange_elements_agreeing<F: MpcField>(&mut self, outgoing: Vec<Vec<F>>, counts: &[usize], digest: &[u8; 32]) -> Result<Vec<Vec<F>>> {
 		self.exchange_elements_headed(outgoing, counts, digest)
 	}
@@ -213,19 +213,18 @@ impl<T: Transport> Net<T> {
 				self.ship(to, frame)?;
 			}
 		}
-		let mut incoming = Vec::with_capacity(self.parties());
-		for from in 0..self.parties() {
-			if from == me {
-				incoming.push(std::mem::take(&mut own));
-			} else {
-				let frame = self.recv_frame(from)?;
-				let body = 8 + head.len();
-				if frame.get(8..body) != Some(head) {
-					return Err(MpcError::Disagreement { party: from });
-				}
-				incoming.push(field::decode(&frame[body..], counts[from], from)?);
-			}
+		// Every frame is read before any head is judged: a party that stops at a disagreement
+		// has then received (so every peer has sent) all of the round, and no honest peer's
+		// send races its exit and reports a disconnection instead of the disagreement.
+		let frames = (0..self.parties()).map(|from| if from == me { Ok(Vec::new()) } else { self.recv_frame(from) }).collect::<Result<Vec<_>>>()?;
+		let body = 8 + head.len();
+		if let Some(party) = (0..self.parties()).find(|&from| from != me && frames[from].get(8..body) != Some(head)) {
+			return Err(MpcError::Disagreement { party });
 		}
-		Ok(incoming)
+		frames
+			.iter()
+			.enumerate()
+			.map(|(from, frame)| if from == me { Ok(std::mem::take(&mut own)) } else { field::decode(&frame[body..], counts[from], from) })
+			.collect()
 	}
 }
