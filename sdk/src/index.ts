@@ -219,18 +219,28 @@ export class Enigma {
       const dealt = this.wasm.call<{ requests: { body: string; count: number }[][]; secrets: { commitment: string; id: string }[] }>('deal', {
         values: batch, kind, security, identity, committee, keys: members.map((m) => m.encryptionKey),
       });
-      await Promise.all(members.map(async (member, i) => {
-        for (const { body, count } of dealt.requests[i]) {
-          const verdicts = this.wasm.call<(string | null)[]>('sharesAccepted', { answer: await post(member, body), count });
-          const refused = verdicts.find((v) => v !== null);
-          if (refused) throw new EnigmaError(`${member.address} refused its share: ${refused}`);
-        }
-      }));
-      onProgress?.('delivered', at + batch.length, values.length);
       const secrets = dealt.secrets.map((s) => [s.commitment, chainKind(kind)]);
-      await this.submit(this.api.tx.secretCompute.registerSecrets(identity, committee, predicate, secrets, security === 'dishonest-majority' ? 'DishonestMajority' : 'HonestMajority'), account);
+      const register = () => this.submit(this.api.tx.secretCompute.registerSecrets(identity, committee, predicate, secrets, security === 'dishonest-majority' ? 'DishonestMajority' : 'HonestMajority'), account);
+      let waiting = await this.deliver(members, dealt.requests, members.map((_, i) => i));
+      if (waiting.length === 0) {
+        onProgress?.('delivered', at + batch.length, values.length);
+        await register();
+        onProgress?.('registered', at + batch.length, values.length);
+      } else {
+        // Members hold as many unregistered shares of this identity as they keep (anyone can
+        // deal to their keys): the batch is registered first, then delivered again to them once
+        // their node has the registration.
+        await register();
+        onProgress?.('registered', at + batch.length, values.length);
+        for (const wait of [0, 1_000, 2_000, 4_000]) {
+          await new Promise((r) => setTimeout(r, wait));
+          waiting = await this.deliver(members, dealt.requests, waiting);
+          if (waiting.length === 0) break;
+        }
+        if (waiting.length) throw new EnigmaError(`${members[waiting[0]].address} does not take its shares of registered secrets`);
+        onProgress?.('delivered', at + batch.length, values.length);
+      }
       ids.push(...dealt.secrets.map((s) => s.id));
-      onProgress?.('registered', ids.length, values.length);
     }
     let acknowledged = 0;
     await until('every member acknowledged its shares', 120_000 + values.length * 100, async () => {
@@ -245,6 +255,28 @@ export class Enigma {
       return true;
     });
     return ids;
+  }
+
+  /** Hands members `to` their requests of a dealing; resolves to those that asked for the batch
+   *  to be registered first, and throws on any other refusal. */
+  private async deliver(members: Member[], requests: { body: string; count: number }[][], to: number[]): Promise<number[]> {
+    const registerFirst = this.wasm.call<string>('registerFirst');
+    const asked = await Promise.all(to.map(async (i) => {
+      const member = members[i];
+      for (const { body, count } of requests[i]) {
+        let verdicts: (string | null)[];
+        try {
+          verdicts = this.wasm.call<(string | null)[]>('sharesAccepted', { answer: await post(member, body), count });
+        } catch (e) {
+          if (e instanceof EnigmaError && e.message.endsWith(registerFirst)) return true;
+          throw e;
+        }
+        const refused = verdicts.find((v) => v !== null);
+        if (refused) throw new EnigmaError(`${member.address} refused its share: ${refused}`);
+      }
+      return false;
+    }));
+    return to.filter((_, k) => asked[k]);
   }
 
   /** Gets a secret's value back (needs Declassify on its identity): the chain takes and records

@@ -9,7 +9,7 @@ use enigma_chain::{
 };
 use enigma_protocol::{
 	dealing::{committee_fits, deal_one, fits, parse_kind, How},
-	messages::{declassify_message, open_answer, output_message, secret_id, ShareDelivery, WorkerRequest, WorkerResponse, MAX_SHARES_PER_REQUEST},
+	messages::{declassify_message, open_answer, output_message, secret_id, ShareDelivery, WorkerRequest, WorkerResponse, MAX_SHARES_PER_REQUEST, REGISTER_FIRST},
 	reconstruct::{reconstruct, Dealt, Shared, SHARES_DISAGREE},
 	ValueKind,
 };
@@ -381,8 +381,10 @@ pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
 	// batch is registered in one transaction while later ones are on their way; the members
 	// acknowledge each batch as soon as it is registered.
 	// At most four registrations queued: the members keep the shares waiting for registration
-	// within a cap per identity, so delivering must not run far ahead of registering.
-	let (to_register, mut registrations) = tokio::sync::mpsc::channel::<(Vec<H256>, RuntimeCall)>(4);
+	// within a cap per identity, so delivering must not run far ahead of registering. A batch
+	// that a member refuses because that room is full (anyone can fill it) is registered first
+	// and delivered again to those members once the registration is in a block.
+	let (to_register, mut registrations) = tokio::sync::mpsc::channel::<(Vec<H256>, RuntimeCall, Option<tokio::sync::oneshot::Sender<()>>)>(4);
 	let sharing = async {
 		// Owned here, so that the registrations end when the sharing does, however it ends.
 		let to_register = to_register;
@@ -391,7 +393,7 @@ pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
 		while let Some(dealing) = next.take() {
 			let deliveries = dealing.await?;
 			next = batches.next().map(|b| deal_batch(b.to_vec(), identity, committee, keys.clone(), kind, how));
-			let dealt = deliver(&node, &members, deliveries).await?;
+			let dealt: Vec<(H256, ValueKind)> = deliveries.first().map(|d| d.iter().map(|d| (d.commitment, d.kind)).collect()).unwrap_or_default();
 			let ids = dealt.iter().map(|(commitment, _)| secret_id(identity, committee, *commitment)).collect();
 			let call = RuntimeCall::SecretCompute(pallet_secret_compute::Call::register_secrets {
 				identity,
@@ -400,22 +402,52 @@ pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
 				secrets: dealt.try_into().map_err(|_| "a batch larger than the chain's")?,
 				security: if how == How::DishonestMajority { Security::DishonestMajority } else { Security::HonestMajority },
 			});
-			// The registrations stopped on an error: dealing more would only hand out shares
-			// nobody registers.
-			if to_register.send((ids, call)).await.is_err() {
+			let everyone: Vec<usize> = (0..members.len()).collect();
+			let refused = deliver(&node, &members, &deliveries, &everyone).await;
+			if refused.is_empty() {
+				// The registrations stopped on an error: dealing more would only hand out
+				// shares nobody registers.
+				if to_register.send((ids, call, None)).await.is_err() {
+					break;
+				}
+				continue;
+			}
+			if !refused.iter().all(|(_, why)| why.ends_with(REGISTER_FIRST)) {
+				return Err(refusals(&members, &refused));
+			}
+			eprintln!("{} member(s) hold as many unregistered shares of this identity as they keep: registering the batch before delivering it", refused.len());
+			let (registered, in_block) = tokio::sync::oneshot::channel();
+			if to_register.send((ids, call, Some(registered))).await.is_err() || in_block.await.is_err() {
 				break;
+			}
+			// The members read the registration at their node's best block, which may be a
+			// moment behind ours.
+			let mut waiting: Vec<usize> = refused.into_iter().map(|(member, _)| member).collect();
+			for wait in [0, 1_000, 2_000, 4_000] {
+				tokio::time::sleep(Duration::from_millis(wait)).await;
+				let refused = deliver(&node, &members, &deliveries, &waiting).await;
+				if !refused.iter().all(|(_, why)| why.ends_with(REGISTER_FIRST)) || wait == 4_000 && !refused.is_empty() {
+					return Err(refusals(&members, &refused));
+				}
+				waiting = refused.into_iter().map(|(member, _)| member).collect();
+				if waiting.is_empty() {
+					break;
+				}
 			}
 		}
 		Ok::<(), String>(())
 	};
 	let registering = async {
 		let mut registered = Vec::with_capacity(values.len());
-		while let Some((ids, call)) = registrations.recv().await {
+		while let Some((ids, call, in_block)) = registrations.recv().await {
 			if let Err(e) = chain.submit(&pair, call).await {
 				return (registered, Err(format!("registering shared values: {e}")));
 			}
 			progress.inc(ids.len() as u64);
 			registered.extend(ids);
+			if let Some(in_block) = in_block {
+				let _ = in_block.send(());
+			}
 		}
 		(registered, Ok(()))
 	};
@@ -508,16 +540,15 @@ fn deal_batch(
 	async move { dealing.await.map_err(|e| format!("dealing: {e}"))? }
 }
 
-/// Hands each member its sealed shares through the DHT's request protocol,
+/// Hands members `to` their sealed shares through the DHT's request protocol,
 /// [`MAX_SHARES_PER_REQUEST`] per request, to every member at once; each member checks its own
-/// against the commitments. Returns each value's sharing commitment and kind, as registered.
-async fn deliver(node: &ClientNode, members: &[(AccountId, WorkerOf<Runtime>)], deliveries: Vec<Vec<ShareDelivery>>) -> Result<Vec<(H256, ValueKind)>, String> {
-	let dealt: Vec<(H256, ValueKind)> = deliveries.first().map(|d| d.iter().map(|d| (d.commitment, d.kind)).collect()).unwrap_or_default();
-	let answers = futures::future::join_all(members.iter().zip(deliveries).map(|((member, entry), mine)| async move {
-		let peer = peer_of(entry)?;
+/// against the commitments. Returns the members that did not take theirs, each with why.
+async fn deliver(node: &ClientNode, members: &[(AccountId, WorkerOf<Runtime>)], deliveries: &[Vec<ShareDelivery>], to: &[usize]) -> Vec<(usize, String)> {
+	let answers = futures::future::join_all(to.iter().map(|&m| async move {
+		let (peer, mine) = (peer_of(&members[m].1)?, &deliveries[m]);
 		for chunk in mine.chunks(MAX_SHARES_PER_REQUEST) {
 			let request = WorkerRequest::Shares(chunk.to_vec()).encode();
-			let mut answer = node.app_request(peer, request.clone()).await.map_err(|e| format!("{member}: {e}"))?;
+			let mut answer = node.app_request(peer, request.clone()).await.map_err(|e| e.to_string())?;
 			// An empty answer: the member is busy with as many requests from this client as it
 			// takes at once (other clients' too). Asked again, a few times, waiting longer each.
 			for wait in [200, 500, 1_000, 2_000, 4_000] {
@@ -525,27 +556,29 @@ async fn deliver(node: &ClientNode, members: &[(AccountId, WorkerOf<Runtime>)], 
 					break;
 				}
 				tokio::time::sleep(Duration::from_millis(wait)).await;
-				answer = node.app_request(peer, request.clone()).await.map_err(|e| format!("{member}: {e}"))?;
+				answer = node.app_request(peer, request.clone()).await.map_err(|e| e.to_string())?;
 			}
 			match WorkerResponse::decode(&mut &answer[..]) {
 				Ok(WorkerResponse::Shares(each)) if each.len() == chunk.len() => {
 					if let Some(reason) = each.into_iter().find_map(Result::err) {
-						return Err(format!("{member}: {reason}"));
+						return Err(reason);
 					}
 				},
-				Ok(WorkerResponse::Refused(reason)) => return Err(format!("{member}: {reason}")),
-				_ if answer.is_empty() => return Err(format!("{member}: busy (it answers nothing while it has too many requests under way)")),
-				_ => return Err(format!("{member}: unexpected answer")),
+				Ok(WorkerResponse::Refused(reason)) => return Err(reason),
+				_ if answer.is_empty() => return Err("busy (it answers nothing while it has too many requests under way)".into()),
+				_ => return Err("unexpected answer".into()),
 			}
 		}
 		Ok::<(), String>(())
 	}))
 	.await;
-	let refused: Vec<String> = answers.into_iter().filter_map(Result::err).collect();
-	if !refused.is_empty() {
-		return Err(format!("members did not take their shares: {}", refused.join("; ")));
-	}
-	Ok(dealt)
+	to.iter().zip(answers).filter_map(|(&m, answer)| answer.err().map(|why| (m, why))).collect()
+}
+
+/// What [`deliver`]'s refusals say, each after its member.
+fn refusals(members: &[(AccountId, WorkerOf<Runtime>)], refused: &[(usize, String)]) -> String {
+	let each: Vec<String> = refused.iter().map(|(m, why)| format!("{}: {why}", members[*m].0)).collect();
+	format!("members did not take their shares: {}", each.join("; "))
 }
 
 async fn declassify(ctx: &Ctx, secret: String, at: Option<String>, signing: Signing, dht: Dht) -> Result<(), String> {

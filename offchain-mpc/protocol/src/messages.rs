@@ -233,6 +233,13 @@ impl WorkerResponse {
 	}
 }
 
+/// How a member's refusal ends when it holds as many shares of an identity (or in all) as it
+/// keeps waiting for registration. Deliveries are not signed, so anyone can fill that room;
+/// what nobody but an account with Store on the identity can do is register the secrets, and a
+/// member takes the shares of registered secrets whatever it holds. A client that reads this
+/// registers the batch first, then delivers it again.
+pub const REGISTER_FIRST: &str = "register the secrets first, then deliver their shares again";
+
 /// Deliveries per [`WorkerRequest::Shares`]: each costs the member the parsing of its
 /// commitments and its part of one multi-scalar multiplication (about 0.2 ms), so a request
 /// stays well inside the request timeout, and inside the 16 MiB frame (a 64-bit integer's

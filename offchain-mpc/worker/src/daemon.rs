@@ -36,6 +36,8 @@ pub struct RunConfig {
 	pub misbehave: Option<crate::worker::Misbehaviour>,
 	/// How long a delivered share may wait for its secret's registration before it is dropped.
 	pub unregistered_ttl: Duration,
+	/// How many shares of one identity may wait for registration.
+	pub unregistered_per_identity: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -95,12 +97,13 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 	}
 
 	let store = WorkerStore::open(&config.data_dir.join("shares")).map_err(|e| DaemonError::Store(e.to_string()))?;
-	let RunConfig { keys, data_dir, listen, bootstrap, misbehave, unregistered_ttl, http_gateway, .. } = config;
+	let RunConfig { keys, data_dir, listen, bootstrap, misbehave, unregistered_ttl, unregistered_per_identity, http_gateway, .. } = config;
 	if let Some(mode) = misbehave {
 		tracing::warn!(target: "worker", "--misbehave {mode:?}: this worker deviates from the protocol and hands back false shares (a test mode)");
 	}
 	let mut worker = Worker::new(chain.clone(), keys, store, metrics.clone(), misbehave);
 	worker.unregistered_ttl = unregistered_ttl;
+	worker.cap_unregistered_per_identity(unregistered_per_identity);
 	let worker = Arc::new(worker);
 	let keys = &worker.keys;
 

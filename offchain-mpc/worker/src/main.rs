@@ -70,6 +70,10 @@ enum Command {
 		/// seconds (anyone can deal to the published keys; unregistered shares are nobody's).
 		#[arg(long, default_value_t = worker::UNREGISTERED_TTL.as_secs())]
 		unregistered_share_ttl: u64,
+		/// Keep at most this many delivered shares of one identity waiting for registration
+		/// (beyond it, the member takes only shares of secrets registered already).
+		#[arg(long, default_value_t = worker::MAX_UNREGISTERED_PER_IDENTITY)]
+		unregistered_shares_per_identity: usize,
 	},
 }
 
@@ -102,12 +106,12 @@ async fn run(cli: Cli) -> Result<(), String> {
 			println!("{}", keys.describe());
 			Ok(())
 		}
-		Command::Run { key_dir, data_dir, rpc, listen, bootstrap, stake, prometheus_port, prometheus_external, http_gateway, misbehave, unregistered_share_ttl } => {
+		Command::Run { key_dir, data_dir, rpc, listen, bootstrap, stake, prometheus_port, prometheus_external, http_gateway, misbehave, unregistered_share_ttl, unregistered_shares_per_identity } => {
 			let keys = keys::WorkerKeys::load(&key_dir).map_err(|e| e.to_string())?;
 			let host = if prometheus_external { [0, 0, 0, 0] } else { [127, 0, 0, 1] };
 			let prometheus = prometheus_port.map(|port| SocketAddr::from((host, port)));
 			let unregistered_ttl = std::time::Duration::from_secs(unregistered_share_ttl);
-			daemon::run(daemon::RunConfig { keys, data_dir, rpc, listen, bootstrap, stake, prometheus, http_gateway, misbehave, unregistered_ttl }).await.map_err(|e| e.to_string())
+			daemon::run(daemon::RunConfig { keys, data_dir, rpc, listen, bootstrap, stake, prometheus, http_gateway, misbehave, unregistered_ttl, unregistered_per_identity: unregistered_shares_per_identity }).await.map_err(|e| e.to_string())
 		}
 	}
 }

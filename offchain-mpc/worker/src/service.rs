@@ -20,7 +20,7 @@ use pallet_secret_compute::runtime_api::TaskView;
 use pallet_shared_identity::predicate::Permission;
 use sp_core::{crypto::AccountId32, sr25519, Pair, H256};
 use std::{
-	collections::{BTreeMap, HashMap},
+	collections::{BTreeMap, HashMap, HashSet},
 	sync::Arc,
 };
 
@@ -101,14 +101,27 @@ impl WorkerService {
 			let members = committees.get(&d.committee).and_then(Option::as_deref);
 			checks.push(self.open_share(d, members));
 		}
+		// Over the room for shares not registered yet (a flood may have taken an identity's),
+		// shares of secrets already registered need none: only an account with Store on the
+		// identity registers, and the secret's id binds the commitment each share is checked
+		// against. The chain is asked only then: honest clients deliver before registering.
+		let waiting = |registered: &HashSet<H256>| {
+			let mut incoming: HashMap<H256, usize> = HashMap::new();
+			checks.iter().flatten().filter(|(d, ..)| !registered.contains(&d.secret())).for_each(|(d, ..)| *incoming.entry(d.identity).or_default() += 1);
+			incoming
+		};
+		let mut registered = HashSet::new();
+		if worker.admit_unregistered(&waiting(&registered)).is_err() {
+			let ids: Vec<H256> = checks.iter().flatten().map(|(d, ..)| d.secret()).collect();
+			let views = worker.secrets(&ids).await.map_err(|e| e.to_string())?;
+			registered = ids.into_iter().zip(views).filter(|(_, view)| view.is_some()).map(|(id, _)| id).collect();
+		}
 		// One request's curve arithmetic at a time: a flood of deliveries queues here instead of
 		// taking every core from the tasks this worker computes.
 		let _turn = CHECKING.lock().await;
-		// Room for them among the shares not registered yet (checked in turn, so two requests
-		// cannot both take the last of it).
-		let mut incoming: HashMap<H256, usize> = HashMap::new();
-		checks.iter().flatten().for_each(|(d, ..)| *incoming.entry(d.identity).or_default() += 1);
-		worker.admit_unregistered(&incoming)?;
+		// Room for the others among the shares not registered yet (checked in turn, so two
+		// requests cannot both take the last of it).
+		worker.admit_unregistered(&waiting(&registered))?;
 		// Pedersen VSS: each share lies on its dealer's committed polynomials, and the value is
 		// its bits' weighted sum; all of the request's in one multi-scalar multiplication. The
 		// secret's id binds the commitments, so every member that acknowledges checked the same
@@ -136,9 +149,12 @@ impl WorkerService {
 		})
 		.await
 		.map_err(|e| format!("checking the shares: {e}"))?;
+		// A share held already (delivered again after a registration: the secret's id binds its
+		// hash, so it is the same share) keeps its record and its acknowledgement.
 		let kept: Vec<(H256, HeldShare)> = checked
 			.iter()
 			.filter_map(|c| c.as_ref().ok())
+			.filter(|d| worker.store.share(&d.secret()).is_none())
 			.map(|d| {
 				let held = HeldShare {
 					identity: d.identity,
@@ -158,7 +174,7 @@ impl WorkerService {
 		let answers: Vec<Result<(), String>> = checked.into_iter().map(|c| c.map(|_| ())).collect();
 		let refused = answers.iter().filter(|a| a.is_err()).count();
 		tracing::info!(target: "worker", "holding {} new share(s){}", kept.len(), if refused > 0 { format!(", refused {refused}") } else { String::new() });
-		worker.note_unregistered(kept.iter().map(|(secret, held)| (*secret, held.identity)));
+		worker.note_unregistered(kept.iter().filter(|(secret, _)| !registered.contains(secret)).map(|(secret, held)| (*secret, held.identity)));
 		for (secret, _) in kept {
 			worker.acknowledge_in_background(secret);
 		}

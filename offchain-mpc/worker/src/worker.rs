@@ -10,6 +10,7 @@ use codec::Decode;
 use enigma_chain::{Chain, ChainError, Events};
 use enigma_mpc::transport::faulty::Fault;
 use enigma_p2p::{DhtHandle, PeerId};
+use enigma_protocol::messages::REGISTER_FIRST;
 use enigma_runtime::RuntimeCall;
 use pallet_secret_compute::runtime_api::SecretView;
 use sp_core::{crypto::AccountId32, H256};
@@ -101,20 +102,29 @@ const BLAME_PROOF_BYTES: usize = 8 << 20;
 /// Shares held and not yet acknowledged, at most: in all, and of one identity. A client keeps at
 /// most a few batches of 1,024 in flight (dealt, delivered, registered, acknowledged; the CLI
 /// waits when four registrations are queued), so neither cap slows an honest one; a flood of
-/// deliveries nobody registers fills them, not the disk. (Deliveries are not signed: anyone can
-/// fill an existing identity's share, which stops deliveries for it until the shares expire.)
+/// deliveries nobody registers fills them, not the disk. Deliveries are not signed, so anyone
+/// can fill an identity's room: its owner then registers before it delivers
+/// ([`enigma_protocol::messages::REGISTER_FIRST`]), and shares of registered secrets need none.
 const MAX_UNREGISTERED: usize = 65_536;
-const MAX_UNREGISTERED_PER_IDENTITY: usize = 16_384;
+pub const MAX_UNREGISTERED_PER_IDENTITY: usize = 16_384;
 
 /// The shares held whose secret was not seen registered yet: since when, and whose. Anyone can
 /// deal to the published keys (to an identity that exists on chain, which costs its deposit): a
 /// share whose secret is not registered within `unregistered_ttl` is dropped, and the shares
 /// waiting are capped in all and per identity, so deliveries nobody pays for cannot fill the
 /// disk, and one identity's cannot keep the others' out.
-#[derive(Default)]
 pub struct Unregistered {
 	since: std::collections::HashMap<H256, (std::time::Instant, H256)>,
 	per_identity: std::collections::HashMap<H256, usize>,
+	/// Shares of one identity held at most ([`MAX_UNREGISTERED_PER_IDENTITY`] unless a test
+	/// network sets less).
+	pub cap_per_identity: usize,
+}
+
+impl Default for Unregistered {
+	fn default() -> Self {
+		Self { since: Default::default(), per_identity: Default::default(), cap_per_identity: MAX_UNREGISTERED_PER_IDENTITY }
+	}
 }
 
 impl Unregistered {
@@ -122,12 +132,12 @@ impl Unregistered {
 	pub fn admit(&self, incoming: &std::collections::HashMap<H256, usize>) -> Result<(), String> {
 		let total: usize = incoming.values().sum();
 		if self.since.len() + total > MAX_UNREGISTERED {
-			return Err(format!("this worker holds {} shares whose secrets are not registered yet (at most {MAX_UNREGISTERED}): register them, or try again later", self.since.len()));
+			return Err(format!("this worker holds {} shares whose secrets are not registered yet (at most {MAX_UNREGISTERED}): {REGISTER_FIRST}", self.since.len()));
 		}
 		for (identity, count) in incoming {
 			let held = self.per_identity.get(identity).copied().unwrap_or(0);
-			if held + count > MAX_UNREGISTERED_PER_IDENTITY {
-				return Err(format!("this worker holds {held} shares of identity {identity:?} whose secrets are not registered yet (at most {MAX_UNREGISTERED_PER_IDENTITY}): register them first"));
+			if held + count > self.cap_per_identity {
+				return Err(format!("this worker holds {held} shares of identity {identity:?} whose secrets are not registered yet (at most {}): {REGISTER_FIRST}", self.cap_per_identity));
 			}
 		}
 		Ok(())
@@ -365,6 +375,12 @@ impl Worker {
 		self.unregistered.lock().expect("unregistered lock").remove(secret);
 	}
 
+	/// How many shares of one identity wait for registration at most (a test network sets
+	/// fewer than [`MAX_UNREGISTERED_PER_IDENTITY`] to exercise the cap).
+	pub fn cap_unregistered_per_identity(&mut self, cap: usize) {
+		self.unregistered.get_mut().expect("unregistered lock").cap_per_identity = cap;
+	}
+
 	/// Whether shares of these identities (how many of each) may be stored now ([`Unregistered`]).
 	pub fn admit_unregistered(&self, incoming: &std::collections::HashMap<H256, usize>) -> Result<(), String> {
 		self.unregistered.lock().expect("unregistered lock").admit(incoming)
@@ -522,7 +538,10 @@ mod tests {
 		for k in 0..MAX_UNREGISTERED_PER_IDENTITY as u64 {
 			waiting.note(H256::from_low_u64_be(k), flooder, now);
 		}
-		assert!(waiting.admit(&incoming(flooder, 1)).unwrap_err().contains("identity"));
+		let full = waiting.admit(&incoming(flooder, 1)).unwrap_err();
+		// The refusal tells the owner's client to register first (shares of registered secrets
+		// need no room: `accept_shares`).
+		assert!(full.contains("identity") && full.ends_with(REGISTER_FIRST), "{full}");
 		waiting.admit(&incoming(honest, 1024)).expect("another identity still has room");
 		// The same secret noted twice counts once.
 		waiting.note(H256::from_low_u64_be(0), flooder, now);
@@ -535,7 +554,8 @@ mod tests {
 				waiting.note(H256::from_low_u64_be(((identity as u64) << 32) + k), H256::repeat_byte(identity), now);
 			}
 		}
-		assert!(waiting.admit(&incoming(honest, 1)).unwrap_err().contains("not registered yet"));
+		let full = waiting.admit(&incoming(honest, 1)).unwrap_err();
+		assert!(full.contains("not registered yet") && full.ends_with(REGISTER_FIRST), "{full}");
 		assert_eq!(waiting.overdue(std::time::Duration::ZERO).len(), waiting.since.len());
 	}
 }

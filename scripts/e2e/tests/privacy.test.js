@@ -8,6 +8,8 @@
 //   bid is rejected on chain naming the bidder's identity, the requester is refunded, and no
 //   worker loses stake.
 // - Shares dealt for a secret the chain never registers are dropped by the members.
+// - Such shares, dealt by anyone to fill the room a member keeps for an identity's unregistered
+//   shares, do not stop its owner sharing: the owner registers first, then delivers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, dirname } from 'node:path';
@@ -48,9 +50,10 @@ before(async () => {
     const keys = join(dir, 'keys');
     assert.equal((await run(WORKER_BIN, ['key', 'generate', '--key-dir', keys, '--account', account])).code, 0);
     const peers = workers.length ? ['--bootstrap', workers[0].address] : [];
-    // Shares whose secret is not registered within 5 s are dropped (30 min by default).
+    // Shares whose secret is not registered within 20 s are dropped (30 min by default), and
+    // at most 8 of one identity wait (16,384 by default).
     workers.push(await new Daemon(WORKER_BIN, ['run', '--key-dir', keys, '--data-dir', dir, '--rpc', node.wsUrl,
-      '--unregistered-share-ttl', '5', ...peers], join(dir, 'worker.log')).start());
+      '--unregistered-share-ttl', '20', '--unregistered-shares-per-identity', '8', ...peers], join(dir, 'worker.log')).start());
   }
 });
 
@@ -104,8 +107,29 @@ test('shares dealt for a secret nobody registers are dropped by every member', a
     '--type', 'u32', '--any-contract', '--value', '7', ...bootstrap()]);
   assert.match(refused, /SecretCompute::NoPermission/);
   await waitUntil('every member dropped the unregistered share', () =>
-    workers.every((w) => readFileSync(w.logFile, 'utf8').includes('dropped 1 share(s) whose secret was not registered within 5 s')),
+    workers.every((w) => readFileSync(w.logFile, 'utf8').includes('dropped 1 share(s) whose secret was not registered within 20 s')),
   { timeoutMs: 60_000 });
+});
+
+test('shares nobody registers cannot stop an owner sharing', async () => {
+  // Deliveries are not signed: Dave's stash, with no permission on Ferdie's stash's identity,
+  // deals 8 values to it, as many as each member keeps waiting for registration. The chain
+  // refuses the registration; the shares wait for it until they expire (20 s here).
+  const identity = await enigma(['identity', 'create', '--suri', '//Ferdie//stash']);
+  const flood = await run(CLIENT_BIN, ['--rpc', node.wsUrl, 'secret', 'share', '--suri', '//Dave//stash', '--identity', identity,
+    '--committee', committee, '--type', 'u32', '--any-contract', '--value-file', '-', ...bootstrap()], '1\n2\n3\n4\n5\n6\n7\n8\n');
+  assert.equal(flood.code, 1);
+  assert.match(flood.stderr.toString(), /SecretCompute::NoPermission/);
+  // The owner's next value: every member refuses it as unregistered, so the CLI registers it
+  // first and delivers it again; every member takes it (the CLI waits for the acknowledgements)
+  // and it declassifies to its value.
+  const shared = await run(CLIENT_BIN, ['--rpc', node.wsUrl, 'secret', 'share', '--suri', '//Ferdie//stash', '--identity', identity,
+    '--committee', committee, '--type', 'u32', '--any-contract', '--value', '4242', ...bootstrap()]);
+  assert.equal(shared.code, 0, shared.stderr.toString());
+  assert.match(shared.stderr.toString(), /4 member\(s\) hold as many unregistered shares of this identity as they keep: registering the batch before delivering it/);
+  const secret = shared.stdout.toString().trim();
+  assert.ok((await api.call.secretComputeApi.secret(secret)).unwrap().ready.isTrue);
+  assert.equal(await enigma(['secret', 'declassify', secret, '--suri', '//Ferdie//stash', ...bootstrap()]), '4242');
 });
 
 test('an out-of-range bid is refused by the committee, its owner named, and nobody else pays', async () => {

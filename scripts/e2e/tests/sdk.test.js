@@ -38,7 +38,8 @@ before(async () => {
   node = await new Node('sdk', ['--dev', '--dev-block-time', '1000']).start();
   api = await node.api();
   const ports = await Promise.all(WORKERS.map(() => freePort()));
-  workers = await startWorkers(node, WORKERS, 'sdk', (i) => ['--http-gateway', `127.0.0.1:${ports[i]}`]);
+  // At most 8 shares of one identity wait for registration at a member (16,384 by default).
+  workers = await startWorkers(node, WORKERS, 'sdk', (i) => ['--http-gateway', `127.0.0.1:${ports[i]}`, '--unregistered-shares-per-identity', '8']);
   WORKERS.forEach((uri, i) => { gateways[keyring.addFromUri(uri).address] = `http://127.0.0.1:${ports[i]}`; });
   sdk = await Enigma.create({ api, gateways });
   // Two people with accounts of their own, funded by Alice.
@@ -203,6 +204,27 @@ test('data: the page and the CLI read each other\'s records; revocation holds', 
     /not sealed by this member to the reply key/);
   const opened = sdk.wasm.call('dataAnswer', { answer: u8aToHex(replayed), pointer: put.pointer, key: put.key, replySecret: reply.secret, member: worker.encryptionKey, message });
   assert.equal(dec(hexToU8a(opened.plaintext)), fromCli);
+});
+
+test('shares nobody registers cannot stop a page sharing: it registers first', async () => {
+  // Eve, with no permission on the identity, deals 8 values to it with the CLI: as many as each
+  // member keeps waiting for registration. The chain refuses her registration.
+  const owner = users[1];
+  const { identity, active } = await sdk.createIdentity(owner.pair);
+  assert.equal(active, true);
+  const flood = await run(CLIENT_BIN, ['--rpc', node.wsUrl, 'secret', 'share', '--suri', '//Eve', '--identity', identity,
+    '--committee', String(committee), '--type', 'u32', '--any-contract', '--value-file', '-', ...bootstrap()], '1\n2\n3\n4\n5\n6\n7\n8\n');
+  assert.equal(flood.code, 1);
+  assert.match(flood.stderr.toString(), /SecretCompute::NoPermission/);
+  // Every member refuses the owner's values as unregistered; the SDK registers them, delivers
+  // them again (its progress says so, in that order), and every member takes and acknowledges
+  // them.
+  const stages = [];
+  const ids = await sdk.shareSecrets(owner.pair, { identity, committee, values: [11n, 12n], kind: 'u32',
+    onProgress: (stage, done, total) => stages.push(`${stage} ${done}/${total}`) });
+  assert.equal(ids.length, 2);
+  assert.deepEqual(stages.filter((s) => !s.startsWith('acknowledged')), ['registered 2/2', 'delivered 2/2']);
+  assert.equal(await sdk.declassify(owner.pair, ids[1]), 12n);
 });
 
 test('the SDK README\'s ten lines run as written', async () => {

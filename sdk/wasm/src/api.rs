@@ -5,7 +5,7 @@ use codec::{Decode, Encode};
 use enigma_protocol::{
 	data, records,
 	dealing::{deal_one, parse_kind, How},
-	messages::{declassify_message, open_answer, output_message, ShareDelivery, WorkerRequest, WorkerResponse, MAX_SHARES_PER_REQUEST},
+	messages::{declassify_message, open_answer, output_message, ShareDelivery, WorkerRequest, WorkerResponse, MAX_SHARES_PER_REQUEST, REGISTER_FIRST},
 	reconstruct::{reconstruct, Dealt, Shared},
 	ValueKind, H256,
 };
@@ -23,6 +23,8 @@ pub fn dispatch(method: &str, arg: &Value) -> Answer {
 	match method {
 		"deal" => deal(arg),
 		"sharesAccepted" => shares_accepted(arg),
+		// How a member's refusal ends when the batch must be registered before it is delivered.
+		"registerFirst" => Ok(Value::String(REGISTER_FIRST.into())),
 		"replyKey" => Ok(reply_key()),
 		"outputRequest" => {
 			let (task, output, who, reply_to) = (h256(arg, "task")?, u32_of(arg, "output")?, bytes32(arg, "who")?, bytes32(arg, "replyTo")?);
