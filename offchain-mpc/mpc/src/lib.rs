@@ -6,6 +6,9 @@
 //!   (Berlekamp–Welch, within the corruption bound).
 //! * [`vss`]: Pedersen verifiable secret sharing in BLS12-381 G1 (commitments a third party
 //!   can check shares against).
+//! * [`audit`]: publicly auditable MPC for a dishonest majority (BDO14): commitments to every
+//!   party's shares, openings that name a party that lies, and an audit of a finished run from
+//!   its transcript alone.
 //! * [`reshare`]: proactive resharing of a committed secret to a new committee (of another size
 //!   or degree) without reconstructing it, checkable by anyone against the old commitments.
 //! * [`committed_input`]: a client's input dealt with Pedersen VSS, the value and its bits, so
@@ -24,6 +27,7 @@
 //! * [`transport`]: the message layer: in memory, TCP with authenticated encryption, and
 //!   fault injection for tests.
 
+pub mod audit;
 pub mod circuit;
 pub mod committed_input;
 pub mod decode;

@@ -1,0 +1,860 @@
+//! Publicly auditable MPC for a dishonest majority (Baum, Damgård, Orlandi, "Publicly Auditable
+//! Secure Multi-Party Computation", SCN 2014): every party commits, in BLS12-381 G1, to its
+//! additive share of each value the run starts from, and every opening carries each party's
+//! share with the blind that opens its commitment. A party that opens anything else is named at
+//! once, by every other party and by anyone who reads the transcript afterwards; and anyone can
+//! check a finished run from its [`Transcript`] alone ([`audit`]), even if every party colluded.
+//!
+//! Party j holds, for each value v, an additive share v_j and a blind ρ_j; its commitment is
+//!
+//! ```text
+//! C_{v,j} = v_j·G + ρ_j·H              (G the group's generator, H hashed to the curve: crate::vss)
+//! ```
+//!
+//! published at the start for the **base** values: the triples' a, b, c, random values and input
+//! masks. Every other value is a public linear function of bases, v = Σ λ_k·u_k + c, and the
+//! parties compute it share by share (party 0 adds the constant) and blind by blind, so
+//!
+//! ```text
+//! C_{v,j} = Σ λ_k·C_{u_k,j} + [j = 0]·c·G
+//! ```
+//!
+//! which anyone computes (a [`Form`] is the λ's and c). A Beaver multiplication opens ε = x − a
+//! and δ = y − b and takes z = c + ε·b + δ·a + ε·δ: linear in the triple again. To **open** v,
+//! each party broadcasts (v_j, ρ_j); with v = Σ_j v_j and ρ = Σ_j ρ_j, the value is right when
+//! v·G + ρ·H = Σ_j C_{v,j} (another opening would be a discrete-logarithm relation between G
+//! and H). The checks of a run are batched with random weights w_v into one multi-scalar
+//! multiplication over the summed base commitments C_k = Σ_j C_{k,j}:
+//!
+//! ```text
+//! (Σ_v w_v·(v − c_v))·G + (Σ_v w_v·ρ_v)·H − Σ_k (Σ_v w_v·λ_{v,k})·C_k = 0
+//! ```
+//!
+//! Only when it fails is each party's own equation checked (v_j·G + ρ_j·H = C_{v,j}, batched
+//! the same way per party, then value by value) to name the party and the opening.
+//!
+//! - **Triples** may come from anywhere (MASCOT, or a test dealer): their MACs are not used.
+//!   Each is checked against the commitments by sacrificing a second one: with a coin t, open
+//!   ρ = t·a − f and σ = b − g, then t·c − h − σ·f − ρ·g − σ·ρ, which is 0 exactly when
+//!   t·(c − a·b) = h − f·g, so a bad triple passes with probability 1/|Fr| per coin.
+//! - **Random values**: each party's own random share, committed before anything is opened:
+//!   uniform while one party is honest.
+//! - **Inputs**: a mask r whose shares and blinds every party sends its owner (who checks them
+//!   against the commitments, naming a party that lies); the owner broadcasts x − r.
+//! - **Coins** are Fiat–Shamir: blake2b of the transcript so far, so the auditor draws the same
+//!   ones; a check drawn from them binds the values committed or opened before.
+//! - A party that sends different broadcasts to different parties is caught when they compare
+//!   transcript digests at each [`Mpc::check`] ([`MpcError::InconsistentBroadcast`], without a
+//!   name: the signed frames of the transport are what proves it).
+//!
+//! **Privacy.** The commitments are perfectly hiding; an opening shows a value the protocol
+//! opens anyway, and the blind of a linear combination that contains a fresh triple's blind.
+//! **What an audit proves.** Replayed on forms ([`Replay`]), the transcript's openings open the
+//! commitments, the triples pass their sacrifice, and the public outputs are what the circuit
+//! gives on the inputs the commitments and the broadcast differences define: whoever ran it.
+//! Private outputs are checked by their recipient only (the transcript does not show them).
+//! The worker and the chain do not run this protocol yet.
+
+use crate::{
+	circuit::{execute, Circuit},
+	error::{MpcError, Result},
+	protocol::{Mpc, Stats},
+	transport::{Net, Transport},
+	vss,
+};
+use ark_bls12_381::{Fr, G1Affine, G1Projective};
+use ark_ec::{scalar_mul::BatchMulPreprocessing, AffineRepr, CurveGroup, VariableBaseMSM};
+use ark_ff::{UniformRand, Zero};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
+use blake2::{Blake2b512, Digest};
+use rand::SeedableRng;
+use rand_chacha::ChaCha12Rng;
+use std::{cell::RefCell, sync::LazyLock};
+
+/// Bytes of an uncompressed G1 point (a compressed one costs a square root in Fq to read).
+const POINT: usize = 2 * vss::POINT_BYTES;
+
+/// A value's commitment as a public linear combination of base commitments (sorted by base), plus
+/// the constant only party 0's share carries.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Form {
+	pub terms: Vec<(u32, Fr)>,
+	pub constant: Fr,
+}
+
+impl Form {
+	fn base(k: u32) -> Self {
+		Form { terms: vec![(k, Fr::from(1u64))], constant: Fr::zero() }
+	}
+
+	/// a·self + b·other, terms merged in order.
+	fn combine(&self, a: Fr, other: &Form, b: Fr) -> Form {
+		let (mut i, mut j) = (0, 0);
+		let mut terms = Vec::with_capacity(self.terms.len() + other.terms.len());
+		while i < self.terms.len() || j < other.terms.len() {
+			match (self.terms.get(i), other.terms.get(j)) {
+				(Some(&(k, x)), Some(&(l, y))) if k == l => {
+					let v = a * x + b * y;
+					if !v.is_zero() {
+						terms.push((k, v));
+					}
+					i += 1;
+					j += 1;
+				},
+				(Some(&(k, x)), Some(&(l, _))) if k < l => {
+					terms.push((k, a * x));
+					i += 1;
+				},
+				(Some(&(k, x)), None) => {
+					terms.push((k, a * x));
+					i += 1;
+				},
+				(_, Some(&(l, y))) => {
+					terms.push((l, b * y));
+					j += 1;
+				},
+				(None, None) => unreachable!("the loop runs while one side has terms"),
+			}
+		}
+		terms.retain(|(_, c)| !c.is_zero());
+		Form { terms, constant: a * self.constant + b * other.constant }
+	}
+}
+
+/// The forms of a run, by index: what a share's `form` points at. Linear operations take `&self`
+/// in [`Mpc`], hence the cell.
+#[derive(Default)]
+struct Forms(RefCell<Vec<Form>>);
+
+impl Forms {
+	fn push(&self, form: Form) -> u32 {
+		let mut forms = self.0.borrow_mut();
+		forms.push(form);
+		(forms.len() - 1) as u32
+	}
+	fn get(&self, index: u32) -> Form {
+		self.0.borrow()[index as usize].clone()
+	}
+	fn combine(&self, x: u32, a: Fr, y: u32, b: Fr) -> u32 {
+		let form = {
+			let forms = self.0.borrow();
+			forms[x as usize].combine(a, &forms[y as usize], b)
+		};
+		self.push(form)
+	}
+	fn shifted(&self, x: u32, c: Fr) -> u32 {
+		let mut form = self.get(x);
+		form.constant += c;
+		self.push(form)
+	}
+}
+
+/// One party's share of a value: its additive share, its blind, and the value's form.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Share {
+	pub value: Fr,
+	pub blind: Fr,
+	form: u32,
+}
+
+/// How many base values a run has, in the order they are numbered: the triples in sacrificed
+/// pairs (a, b, c, f, g, h for pair i at 6i..6i + 6), the random values, then each owner's masks.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Layout {
+	/// Triples left to compute with (each had a partner sacrificed for it).
+	pub triples: usize,
+	pub randoms: usize,
+	/// Masks per owner, by party.
+	pub masks: Vec<usize>,
+}
+
+impl Layout {
+	/// Enough for `circuit` ([`crate::preprocessing::Plan::for_circuit`]).
+	pub fn for_circuit(circuit: &Circuit) -> Self {
+		let plan = crate::preprocessing::Plan::for_circuit(circuit);
+		Layout { triples: plan.triples, randoms: plan.randoms, masks: plan.masks }
+	}
+
+	fn bases(&self) -> usize {
+		6 * self.triples + self.randoms + self.masks.iter().sum::<usize>()
+	}
+
+	fn randoms_at(&self) -> usize {
+		6 * self.triples
+	}
+
+	fn masks_at(&self, owner: usize) -> usize {
+		self.randoms_at() + self.randoms + self.masks[..owner].iter().sum::<usize>()
+	}
+}
+
+/// Everything a run made public, in order: what [`audit`] checks.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Transcript {
+	pub parties: usize,
+	pub layout: Layout,
+	/// `bases[j][k]`: party j's commitment to its share of base value k.
+	pub bases: Vec<Vec<G1Affine>>,
+	/// The digests the parties agreed on (the circuit's), in order.
+	pub agreed: Vec<[u8; 32]>,
+	/// Every opening to all parties, in order: for each value, each party's (share, blind).
+	pub openings: Vec<Vec<Vec<(Fr, Fr)>>>,
+	/// Every input's broadcast differences x − r, in order of the input calls.
+	pub differences: Vec<Vec<Fr>>,
+}
+
+/// What an audit found wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuditError {
+	#[error("the transcript does not follow the computation: {0}")]
+	Malformed(String),
+	#[error("opening #{opening}, value {value}: party {party}'s share and blind do not open its commitment")]
+	Opening { opening: usize, value: usize, party: usize },
+	#[error("a triple fails its sacrifice: its c is not a·b")]
+	Sacrifice,
+	#[error("replaying the computation failed: {0}")]
+	Run(MpcError),
+}
+
+static G_TABLE: LazyLock<BatchMulPreprocessing<G1Projective>> = LazyLock::new(|| BatchMulPreprocessing::new(G1Affine::generator().into_group(), 1 << 14));
+static H_TABLE: LazyLock<BatchMulPreprocessing<G1Projective>> = LazyLock::new(|| BatchMulPreprocessing::new(vss::h().into_group(), 1 << 14));
+
+/// v·G + ρ·H for every (v, ρ), with fixed-base tables.
+pub fn commit_all(values: &[Fr], blinds: &[Fr]) -> Vec<G1Affine> {
+	let (g, h) = (G_TABLE.batch_mul(values), H_TABLE.batch_mul(blinds));
+	let sums: Vec<G1Projective> = g.iter().zip(&h).map(|(a, b)| *a + *b).collect();
+	G1Projective::normalize_batch(&sums)
+}
+
+/// An opening waiting for its check: the value's form, and each party's (share, blind).
+struct Pending {
+	form: u32,
+	opened: Vec<(Fr, Fr)>,
+	/// Where it is in the transcript (opening, value), to name it.
+	at: (usize, usize),
+}
+
+/// The public state both a party and the auditor keep: forms, bases, the pending checks, the
+/// transcript digest the coins come from.
+struct Public {
+	parties: usize,
+	layout: Layout,
+	forms: Forms,
+	bases: Vec<Vec<G1Affine>>,
+	/// Σ_j C_{k,j} for each base k: the commitment to the value itself.
+	sums: Vec<G1Affine>,
+	pending: Vec<Pending>,
+	digest: Blake2b512,
+	coins: u64,
+	openings: usize,
+}
+
+impl Public {
+	fn new(parties: usize, layout: Layout, bases: Vec<Vec<G1Affine>>) -> Self {
+		let forms = Forms::default();
+		for k in 0..layout.bases() {
+			forms.push(Form::base(k as u32));
+		}
+		let mut digest = Blake2b512::new();
+		digest.update(b"enigma/audit/v1");
+		for party in &bases {
+			for point in party {
+				let mut bytes = Vec::with_capacity(POINT);
+				point.serialize_uncompressed(&mut bytes).expect("a vector takes any point");
+				digest.update(&bytes);
+			}
+		}
+		let sums: Vec<G1Projective> = (0..layout.bases()).map(|k| bases.iter().map(|party| party[k].into_group()).sum()).collect();
+		let sums = G1Projective::normalize_batch(&sums);
+		Public { parties, layout, forms, bases, sums, pending: Vec::new(), digest, coins: 0, openings: 0 }
+	}
+
+	/// Fiat–Shamir: the transcript so far, and how many coins came before.
+	fn coin(&mut self) -> [u8; 32] {
+		let mut hasher = self.digest.clone();
+		hasher.update(b"coin");
+		hasher.update(self.coins.to_le_bytes());
+		self.coins += 1;
+		hasher.finalize()[..32].try_into().expect("64 bytes")
+	}
+
+	fn digest(&self) -> [u8; 32] {
+		self.digest.clone().finalize()[..32].try_into().expect("64 bytes")
+	}
+
+	/// Records an opening of `forms`, `opened[v][j]` being party j's pair for value v; returns
+	/// the values.
+	fn opened(&mut self, forms: &[u32], opened: Vec<Vec<(Fr, Fr)>>) -> Vec<Fr> {
+		let mut bytes = Vec::new();
+		for pairs in &opened {
+			for (v, r) in pairs {
+				crate::field::encode(&[*v, *r], &mut bytes);
+			}
+		}
+		self.digest.update(&bytes);
+		let opening = self.openings;
+		self.openings += 1;
+		forms
+			.iter()
+			.zip(opened)
+			.enumerate()
+			.map(|(value, (form, pairs))| {
+				let sum = pairs.iter().map(|(v, _)| *v).sum();
+				self.pending.push(Pending { form: *form, opened: pairs, at: (opening, value) });
+				sum
+			})
+			.collect()
+	}
+
+	/// Every pending check with `weights`, for party `party`'s commitments and pairs, or for
+	/// their sums (`None`: the opened value and its blind against the sum of the parties'
+	/// commitments, what the value's correctness rests on): zero when they open.
+	fn weighted(&self, party: Option<usize>, weights: &[Fr]) -> G1Projective {
+		let (mut g, mut h) = (Fr::zero(), Fr::zero());
+		let mut coefficients: std::collections::BTreeMap<u32, Fr> = Default::default();
+		for (p, w) in self.pending.iter().zip(weights) {
+			let form = self.forms.get(p.form);
+			let ((value, blind), constant) = match party {
+				Some(j) => (p.opened[j], if j == 0 { form.constant } else { Fr::zero() }),
+				None => (p.opened.iter().fold((Fr::zero(), Fr::zero()), |(v, r), (x, y)| (v + x, r + y)), form.constant),
+			};
+			g += *w * (value - constant);
+			h += *w * blind;
+			for (k, c) in form.terms {
+				*coefficients.entry(k).or_insert_with(Fr::zero) -= *w * c;
+			}
+		}
+		let bases = match party {
+			Some(j) => &self.bases[j],
+			None => &self.sums,
+		};
+		let mut points = vec![G1Affine::generator(), vss::h()];
+		let mut scalars = vec![g, h];
+		for (k, c) in coefficients {
+			points.push(bases[k as usize]);
+			scalars.push(c);
+		}
+		G1Projective::msm(&points, &scalars).expect("as many scalars as points")
+	}
+
+	/// Whether party `party`'s pair opens its commitment to pending value `i`, checked alone.
+	fn opens(&self, party: usize, i: usize) -> bool {
+		let (form, (value, blind)) = (self.forms.get(self.pending[i].form), self.pending[i].opened[party]);
+		let constant = if party == 0 { form.constant } else { Fr::zero() };
+		let mut points = vec![G1Affine::generator(), vss::h()];
+		let mut scalars = vec![value - constant, blind];
+		for (k, c) in form.terms {
+			points.push(self.bases[party][k as usize]);
+			scalars.push(-c);
+		}
+		G1Projective::msm(&points, &scalars).expect("as many scalars as points").is_zero()
+	}
+
+	/// Verifies every pending check, then forgets them. On a failure, names the earliest opening that fails and the party that sent it:
+	/// what came before it is untouched, what comes after may follow from it (a value opened
+	/// wrong changes the coins and the products after it).
+	fn verify(&mut self, rng: &mut ChaCha12Rng) -> core::result::Result<(), (usize, (usize, usize))> {
+		if self.pending.is_empty() {
+			return Ok(());
+		}
+		let weights: Vec<Fr> = self.pending.iter().map(|_| Fr::rand(rng)).collect();
+		// The sums first, one multi-scalar multiplication: if they open, every value is right
+		// (two parties' errors that cancel change nothing opened). Party by party only to name.
+		if self.weighted(None, &weights).is_zero() {
+			self.pending.clear();
+			return Ok(());
+		}
+		let failing: Vec<usize> = (0..self.parties).filter(|&party| !self.weighted(Some(party), &weights).is_zero()).collect();
+		// Value by value, for the parties that failed, to name the opening.
+		let first = failing.iter().filter_map(|&party| (0..self.pending.len()).find(|&i| !self.opens(party, i)).map(|i| (i, party))).min();
+		match (first, failing.first()) {
+			(Some((i, party)), _) => Err((party, self.pending[i].at)),
+			// The weighted sum failed and no single value does: only a party that is not
+			// checking honestly could see this.
+			(None, Some(&party)) => Err((party, self.pending[0].at)),
+			(None, None) => {
+				self.pending.clear();
+				Ok(())
+			},
+		}
+	}
+}
+
+/// A party of an auditable run.
+pub struct Auditable<T: Transport> {
+	net: Net<T>,
+	public: Public,
+	/// This party's shares of the base values, by number.
+	mine: Vec<(Fr, Fr)>,
+	/// Next unused triple, random, and mask of each owner; the values of our own masks.
+	next_triple: usize,
+	next_random: usize,
+	next_mask: Vec<usize>,
+	own_masks: Vec<Fr>,
+	transcript: Transcript,
+	rng: ChaCha12Rng,
+}
+
+impl<T: Transport> Auditable<T> {
+	/// Commits to this party's shares of `2 × layout.triples` triples (`triples`, this party's
+	/// additive shares of a, b, c, from any preprocessing) and to fresh random values and masks,
+	/// exchanges the commitments, hands each owner its masks, and sacrifices every other triple.
+	pub fn setup(mut net: Net<T>, layout: Layout, triples: &[[Fr; 3]]) -> Result<Self> {
+		let n = net.parties();
+		if layout.masks.len() != n || triples.len() != 2 * layout.triples {
+			return Err(MpcError::InvalidParameters(format!("{} triples and masks for {} parties, for a layout of {} triples and {} parties", triples.len(), layout.masks.len(), layout.triples, n)));
+		}
+		let mut rng = ChaCha12Rng::from_entropy();
+		let mut values: Vec<Fr> = triples.iter().flatten().copied().collect();
+		values.extend((0..layout.bases() - values.len()).map(|_| Fr::rand(&mut rng)));
+		let blinds: Vec<Fr> = values.iter().map(|_| Fr::rand(&mut rng)).collect();
+		let commitments = commit_all(&values, &blinds);
+		net.round();
+		let mut bytes = Vec::with_capacity(commitments.len() * POINT);
+		for c in &commitments {
+			c.serialize_uncompressed(&mut bytes).expect("a vector takes any point");
+		}
+		let all = net.all_to_all(&bytes)?;
+		let mut bases = Vec::with_capacity(n);
+		for (from, bytes) in all.iter().enumerate() {
+			if bytes.len() != commitments.len() * POINT {
+				return Err(MpcError::Malformed { from, reason: format!("{} bytes of commitments, {} expected", bytes.len(), commitments.len() * POINT) });
+			}
+			// On the curve, not necessarily in the prime-order subgroup (that check cost a scalar
+			// multiplication per point, most of a run's setup): a commitment's component of small
+			// order can never be opened (every opening is in the subgroup, which meets the torsion
+			// only at 0), so it can only get its own sender named, never change what a value is.
+			let points = bytes
+				.chunks_exact(POINT)
+				.map(|c| G1Affine::deserialize_uncompressed_unchecked(c).ok().filter(|p| p.is_on_curve()))
+				.collect::<Option<Vec<_>>>()
+				.ok_or_else(|| MpcError::Malformed { from, reason: "a commitment that is not a point of the curve".into() })?;
+			bases.push(points);
+		}
+		let public = Public::new(n, layout.clone(), bases.clone());
+		let mine: Vec<(Fr, Fr)> = values.into_iter().zip(blinds).collect();
+		let transcript = Transcript { parties: n, layout: layout.clone(), bases, ..Default::default() };
+		let mut party = Auditable { net, public, mine, next_triple: 0, next_random: 0, next_mask: vec![0; n], own_masks: Vec::new(), transcript, rng };
+		party.hand_masks_to_owners()?;
+		let pairs: Vec<[Share; 6]> = (0..layout.triples).map(|i| core::array::from_fn(|k| party.base(6 * i + k))).collect();
+		sacrifice(&mut party, &pairs)?;
+		Ok(party)
+	}
+
+	/// The run's public record so far.
+	pub fn transcript(&self) -> &Transcript {
+		&self.transcript
+	}
+
+	/// [`execute`]s `circuit`; a run that fails before its check (a building block refusing what
+	/// a lie made of an opened value, say) still names the party whose opening does not open
+	/// its commitment, if one does not.
+	pub fn execute(&mut self, circuit: &Circuit, inputs: &[Fr]) -> Result<Vec<(String, Option<Fr>)>> {
+		execute(self, circuit, inputs).map_err(|e| match self.public.verify(&mut self.rng) {
+			Err((party, _)) => MpcError::CommitmentMismatch { party },
+			Ok(()) => e,
+		})
+	}
+
+	fn base(&self, k: usize) -> Share {
+		let (value, blind) = self.mine[k];
+		Share { value, blind, form: k as u32 }
+	}
+
+	/// One round: every party sends each owner its shares and blinds of that owner's masks; the
+	/// owner checks each against its sender's commitment and learns its masks' values.
+	fn hand_masks_to_owners(&mut self) -> Result<()> {
+		let (n, me) = (self.parties(), self.party());
+		let layout = self.public.layout.clone();
+		let outgoing: Vec<Vec<Fr>> = (0..n)
+			.map(|owner| {
+				let at = layout.masks_at(owner);
+				(at..at + layout.masks[owner]).flat_map(|k| [self.mine[k].0, self.mine[k].1]).collect()
+			})
+			.collect();
+		let counts: Vec<usize> = (0..n).map(|_| 2 * layout.masks[me]).collect();
+		self.net.round();
+		let got = self.net.exchange_elements(outgoing, &counts)?;
+		let at = layout.masks_at(me);
+		let mut values = vec![Fr::zero(); layout.masks[me]];
+		for (from, pairs) in got.iter().enumerate() {
+			let (shares, blinds): (Vec<Fr>, Vec<Fr>) = pairs.chunks_exact(2).map(|p| (p[0], p[1])).unzip();
+			if commit_all(&shares, &blinds) != self.public.bases[from][at..at + layout.masks[me]] {
+				return Err(MpcError::CommitmentMismatch { party: from });
+			}
+			values.iter_mut().zip(&shares).for_each(|(v, s)| *v += s);
+		}
+		self.own_masks = values;
+		Ok(())
+	}
+
+	/// Broadcasts this party's (share, blind) of each value and records everyone's.
+	fn open_pairs(&mut self, shares: &[Share]) -> Result<Vec<Fr>> {
+		let n = self.parties();
+		let mine: Vec<Fr> = shares.iter().flat_map(|s| [s.value, s.blind]).collect();
+		self.net.round();
+		let all = self.net.all_to_all_elements(&mine)?;
+		let opened: Vec<Vec<(Fr, Fr)>> = (0..shares.len()).map(|v| (0..n).map(|j| (all[j][2 * v], all[j][2 * v + 1])).collect()).collect();
+		self.transcript.openings.push(opened.clone());
+		let forms: Vec<u32> = shares.iter().map(|s| s.form).collect();
+		Ok(self.public.opened(&forms, opened))
+	}
+}
+
+/// The sacrifice of every pair (a, b, c, f, g, h): the coin t, then ρ = t·a − f and σ = b − g
+/// opened, then t·c − h − σ·f − ρ·g − σ·ρ opened and checked to be 0 (after the openings are).
+fn sacrifice<M: Mpc<F = Fr>>(m: &mut M, pairs: &[[M::Share; 6]]) -> Result<()> {
+	if pairs.is_empty() {
+		return Ok(());
+	}
+	let t = Fr::rand(&mut ChaCha12Rng::from_seed(m.coin()?));
+	let mut first = Vec::with_capacity(2 * pairs.len());
+	for [a, b, _, f, g, _] in pairs {
+		first.push(m.sub(m.scale(*a, t), *f));
+		first.push(m.sub(*b, *g));
+	}
+	let opened = m.open(&first)?;
+	let zeros: Vec<M::Share> = pairs
+		.iter()
+		.zip(opened.chunks_exact(2))
+		.map(|([_, _, c, f, g, h], rs)| {
+			let (rho, sigma) = (rs[0], rs[1]);
+			let z = m.sub(m.scale(*c, t), *h);
+			let z = m.sub(z, m.scale(*f, sigma));
+			let z = m.sub(z, m.scale(*g, rho));
+			m.add_const(z, -(sigma * rho))
+		})
+		.collect();
+	let zeros = m.open(&zeros)?;
+	m.check()?;
+	if zeros.iter().any(|z| !z.is_zero()) {
+		return Err(MpcError::TripleCheckFailed);
+	}
+	Ok(())
+}
+
+/// The linear operations, the same for a party and the auditor (which holds no shares: its
+/// values and blinds stay zero).
+macro_rules! linear_operations {
+	() => {
+		fn add(&self, a: Share, b: Share) -> Share {
+			let one = Fr::from(1u64);
+			Share { value: a.value + b.value, blind: a.blind + b.blind, form: self.public.forms.combine(a.form, one, b.form, one) }
+		}
+		fn sub(&self, a: Share, b: Share) -> Share {
+			Share { value: a.value - b.value, blind: a.blind - b.blind, form: self.public.forms.combine(a.form, Fr::from(1u64), b.form, -Fr::from(1u64)) }
+		}
+		fn scale(&self, a: Share, c: Fr) -> Share {
+			Share { value: a.value * c, blind: a.blind * c, form: self.public.forms.combine(a.form, c, a.form, Fr::zero()) }
+		}
+		fn add_const(&self, a: Share, c: Fr) -> Share {
+			let value = if self.party() == 0 { a.value + c } else { a.value };
+			Share { value, blind: a.blind, form: self.public.forms.shifted(a.form, c) }
+		}
+		fn constant(&self, c: Fr) -> Share {
+			let value = if self.party() == 0 { c } else { Fr::zero() };
+			Share { value, blind: Fr::zero(), form: self.public.forms.push(Form { terms: Vec::new(), constant: c }) }
+		}
+		fn raw_share(&self, share: &Share) -> Fr {
+			share.value
+		}
+		fn coin(&mut self) -> Result<[u8; 32]> {
+			Ok(self.public.coin())
+		}
+		fn opened_digest(&self) -> Option<[u8; 32]> {
+			Some(self.public.digest())
+		}
+	};
+}
+
+/// z = c + ε·b + δ·a + ε·δ for each (x, y, triple), given the opened ε and δ.
+fn beaver<M: Mpc<F = Fr>>(m: &M, triples: &[[M::Share; 3]], opened: &[Fr]) -> Vec<M::Share> {
+	let half = triples.len();
+	triples
+		.iter()
+		.enumerate()
+		.map(|(k, [a, b, c])| {
+			let (e, d) = (opened[k], opened[half + k]);
+			let z = m.add(*c, m.scale(*b, e));
+			let z = m.add(z, m.scale(*a, d));
+			m.add_const(z, e * d)
+		})
+		.collect()
+}
+
+impl<T: Transport> Auditable<T> {
+	fn take_triples(&mut self, count: usize) -> Result<Vec<[Share; 3]>> {
+		if self.next_triple + count > self.public.layout.triples {
+			return Err(MpcError::Preprocessing(format!("{} triples committed, {} needed", self.public.layout.triples, self.next_triple + count)));
+		}
+		let triples = (self.next_triple..self.next_triple + count).map(|i| [self.base(6 * i), self.base(6 * i + 1), self.base(6 * i + 2)]).collect();
+		self.next_triple += count;
+		Ok(triples)
+	}
+}
+
+impl<T: Transport> Mpc for Auditable<T> {
+	type F = Fr;
+	type Share = Share;
+
+	fn party(&self) -> usize {
+		self.net.party()
+	}
+	fn parties(&self) -> usize {
+		self.net.parties()
+	}
+	linear_operations!();
+
+	fn input(&mut self, owner: usize, values: Option<&[Fr]>, count: usize) -> Result<Vec<Share>> {
+		let (layout, me) = (&self.public.layout, self.party());
+		let first = self.next_mask[owner];
+		if first + count > layout.masks[owner] {
+			return Err(MpcError::Preprocessing(format!("{} masks committed for party {owner}, {} needed", layout.masks[owner], first + count)));
+		}
+		let at = layout.masks_at(owner) + first;
+		self.next_mask[owner] += count;
+		self.net.round();
+		let differences = if owner == me {
+			let values = values.ok_or_else(|| MpcError::InvalidParameters("the owner's values are missing".into()))?;
+			let d: Vec<Fr> = values.iter().zip(&self.own_masks[first..first + count]).map(|(x, r)| *x - r).collect();
+			for to in (0..self.parties()).filter(|&to| to != me) {
+				self.net.send_elements(to, &d)?;
+			}
+			d
+		} else {
+			self.net.recv_elements(owner, count)?
+		};
+		self.public.digest.update(crate::field::to_bytes(&differences));
+		self.transcript.differences.push(differences.clone());
+		Ok(differences.iter().enumerate().map(|(k, d)| self.add_const(self.base(at + k), *d)).collect())
+	}
+
+	fn mul(&mut self, a: &[Share], b: &[Share]) -> Result<Vec<Share>> {
+		let triples = self.take_triples(a.len())?;
+		let masked: Vec<Share> = a.iter().zip(&triples).map(|(x, t)| self.sub(*x, t[0])).chain(b.iter().zip(&triples).map(|(y, t)| self.sub(*y, t[1]))).collect();
+		let opened = self.open_pairs(&masked)?;
+		Ok(beaver(self, &triples, &opened))
+	}
+
+	fn open(&mut self, a: &[Share]) -> Result<Vec<Fr>> {
+		self.open_pairs(a)
+	}
+
+	fn random(&mut self, count: usize) -> Result<Vec<Share>> {
+		let layout = &self.public.layout;
+		if self.next_random + count > layout.randoms {
+			return Err(MpcError::Preprocessing(format!("{} random values committed, {} needed", layout.randoms, self.next_random + count)));
+		}
+		let at = layout.randoms_at() + self.next_random;
+		self.next_random += count;
+		Ok((at..at + count).map(|k| self.base(k)).collect())
+	}
+
+	/// The recipient gets every party's share and blind and checks them against the
+	/// commitments, naming a party that lies.
+	fn output_to(&mut self, to: usize, a: &[Share]) -> Result<Option<Vec<Fr>>> {
+		let (n, me) = (self.parties(), self.party());
+		self.net.round();
+		if me != to {
+			let pairs: Vec<Fr> = a.iter().flat_map(|s| [s.value, s.blind]).collect();
+			self.net.send_elements(to, &pairs)?;
+			return Ok(None);
+		}
+		let mut values: Vec<Fr> = a.iter().map(|s| s.value).collect();
+		for from in (0..n).filter(|&j| j != me) {
+			let pairs = self.net.recv_elements::<Fr>(from, 2 * a.len())?;
+			for (k, p) in pairs.chunks_exact(2).enumerate() {
+				let form = self.public.forms.get(a[k].form);
+				let expected: G1Projective = form.terms.iter().map(|(b, c)| self.public.bases[from][*b as usize] * c).sum::<G1Projective>()
+					+ if from == 0 { G1Affine::generator() * form.constant } else { G1Projective::zero() };
+				if commit_all(&[p[0]], &[p[1]])[0].into_group() != expected {
+					return Err(MpcError::CommitmentMismatch { party: from });
+				}
+				values[k] += p[0];
+			}
+		}
+		Ok(Some(values))
+	}
+
+	/// The pending openings' commitments (naming a party that opened something else), then the
+	/// transcript digests compared: a party that broadcast different things to different
+	/// parties ends the run here.
+	fn check(&mut self) -> Result<()> {
+		self.public.verify(&mut self.rng).map_err(|(party, _)| MpcError::CommitmentMismatch { party })?;
+		let digest = self.public.digest();
+		self.net.round();
+		let all = self.net.all_to_all(&digest)?;
+		if all.iter().any(|d| d.as_slice() != digest) {
+			return Err(MpcError::InconsistentBroadcast);
+		}
+		Ok(())
+	}
+
+	fn stats(&self) -> Stats {
+		Stats { bytes_sent: self.net.bytes_sent(), messages_sent: self.net.messages_sent(), rounds: self.net.rounds() }
+	}
+
+	fn agree(&mut self, digest: &[u8; 32]) -> Result<()> {
+		self.net.agree(digest)?;
+		self.public.digest.update(digest);
+		self.transcript.agreed.push(*digest);
+		Ok(())
+	}
+}
+
+/// The auditor's replay of a run: the same calls as a party's, on forms only, with every opening
+/// and broadcast read from the transcript. It stands in for party 0 (whose inputs it does not
+/// know and does not need: they enter as broadcast differences).
+pub struct Replay<'a> {
+	transcript: &'a Transcript,
+	public: Public,
+	next_opening: usize,
+	next_difference: usize,
+	next_triple: usize,
+	next_random: usize,
+	next_mask: Vec<usize>,
+	rng: ChaCha12Rng,
+	/// What went wrong, with its place, when a call failed.
+	failure: Option<AuditError>,
+}
+
+impl<'a> Replay<'a> {
+	fn new(transcript: &'a Transcript) -> core::result::Result<Self, AuditError> {
+		let layout = &transcript.layout;
+		let n = transcript.parties;
+		if n < 2 || layout.masks.len() != n || transcript.bases.len() != n || transcript.bases.iter().any(|b| b.len() != layout.bases()) {
+			return Err(AuditError::Malformed("the commitments do not match the layout".into()));
+		}
+		Ok(Replay {
+			transcript,
+			public: Public::new(n, layout.clone(), transcript.bases.clone()),
+			next_opening: 0,
+			next_difference: 0,
+			next_triple: 0,
+			next_random: 0,
+			next_mask: vec![0; n],
+			rng: ChaCha12Rng::from_entropy(),
+			failure: None,
+		})
+	}
+
+	fn base(k: usize) -> Share {
+		Share { value: Fr::zero(), blind: Fr::zero(), form: k as u32 }
+	}
+
+	/// The transcript does not follow the computation: kept for [`audit`], and the run ends.
+	fn malformed(&mut self, what: String) -> MpcError {
+		self.failure = Some(AuditError::Malformed(what.clone()));
+		MpcError::InvalidCircuit(format!("transcript: {what}"))
+	}
+}
+
+impl Mpc for Replay<'_> {
+	type F = Fr;
+	type Share = Share;
+
+	fn party(&self) -> usize {
+		0
+	}
+	fn parties(&self) -> usize {
+		self.public.parties
+	}
+	linear_operations!();
+
+	fn input(&mut self, owner: usize, _values: Option<&[Fr]>, count: usize) -> Result<Vec<Share>> {
+		let (limit, masks_at) = (self.public.layout.masks[owner], self.public.layout.masks_at(owner));
+		let first = self.next_mask[owner];
+		if first + count > limit {
+			return Err(self.malformed(format!("more inputs of party {owner} than masks")));
+		}
+		let at = masks_at + first;
+		self.next_mask[owner] += count;
+		let transcript = self.transcript;
+		let Some(differences) = transcript.differences.get(self.next_difference).filter(|d| d.len() == count) else {
+			return Err(self.malformed(format!("input #{} is missing or of another size", self.next_difference)));
+		};
+		self.next_difference += 1;
+		self.public.digest.update(crate::field::to_bytes(differences));
+		Ok(differences.iter().enumerate().map(|(k, d)| self.add_const(Self::base(at + k), *d)).collect())
+	}
+
+	fn mul(&mut self, a: &[Share], b: &[Share]) -> Result<Vec<Share>> {
+		if self.next_triple + a.len() > self.public.layout.triples {
+			return Err(self.malformed("more multiplications than triples".into()));
+		}
+		let triples: Vec<[Share; 3]> = (self.next_triple..self.next_triple + a.len()).map(|i| [Self::base(6 * i), Self::base(6 * i + 1), Self::base(6 * i + 2)]).collect();
+		self.next_triple += a.len();
+		let masked: Vec<Share> = a.iter().zip(&triples).map(|(x, t)| self.sub(*x, t[0])).chain(b.iter().zip(&triples).map(|(y, t)| self.sub(*y, t[1]))).collect();
+		let opened = self.open(&masked)?;
+		Ok(beaver(self, &triples, &opened))
+	}
+
+	fn open(&mut self, a: &[Share]) -> Result<Vec<Fr>> {
+		let n = self.public.parties;
+		let transcript = self.transcript;
+		let Some(opened) = transcript.openings.get(self.next_opening).filter(|o| o.len() == a.len() && o.iter().all(|pairs| pairs.len() == n)) else {
+			return Err(self.malformed(format!("opening #{} is missing or of another size", self.next_opening)));
+		};
+		let opened = opened.clone();
+		self.next_opening += 1;
+		let forms: Vec<u32> = a.iter().map(|s| s.form).collect();
+		Ok(self.public.opened(&forms, opened))
+	}
+
+	fn random(&mut self, count: usize) -> Result<Vec<Share>> {
+		if self.next_random + count > self.public.layout.randoms {
+			return Err(self.malformed("more random values than committed".into()));
+		}
+		let at = self.public.layout.randoms_at() + self.next_random;
+		self.next_random += count;
+		Ok((at..at + count).map(Self::base).collect())
+	}
+
+	fn output_to(&mut self, _to: usize, _a: &[Share]) -> Result<Option<Vec<Fr>>> {
+		Ok(None)
+	}
+
+	/// Verifies the pending openings; a failure is kept for [`audit`] with its place.
+	fn check(&mut self) -> Result<()> {
+		self.public.verify(&mut self.rng).map_err(|(party, (opening, value))| {
+			self.failure = Some(AuditError::Opening { opening, value, party });
+			MpcError::CommitmentMismatch { party }
+		})
+	}
+
+	fn stats(&self) -> Stats {
+		Stats::default()
+	}
+
+	fn agree(&mut self, digest: &[u8; 32]) -> Result<()> {
+		if self.transcript.agreed.first() != Some(digest) {
+			return Err(self.malformed("the parties agreed on another circuit".into()));
+		}
+		self.public.digest.update(digest);
+		Ok(())
+	}
+}
+
+/// Checks a finished run of `circuit` from its transcript alone: the triples' sacrifice, every
+/// opening against its commitments, the broadcasts in their places. Returns the public outputs
+/// (private ones are `None`), or what failed.
+pub fn audit(circuit: &Circuit, transcript: &Transcript) -> core::result::Result<Vec<(String, Option<Fr>)>, AuditError> {
+	let mut replay = Replay::new(transcript)?;
+	let layout = transcript.layout.clone();
+	let pairs: Vec<[Share; 6]> = (0..layout.triples).map(|i| core::array::from_fn(|k| Replay::base(6 * i + k))).collect();
+	let zeros = vec![Fr::zero(); circuit.inputs_per_party.first().copied().unwrap_or(0)];
+	let run = sacrifice(&mut replay, &pairs).and_then(|()| execute(&mut replay, circuit, &zeros));
+	let outputs = run.map_err(|e| {
+		// A failure the replay kept, or an opening that does not open (what a building block
+		// stumbled on may follow from it), or what the computation itself refused.
+		replay.failure.take().unwrap_or_else(|| match replay.public.verify(&mut replay.rng) {
+			Err((party, (opening, value))) => AuditError::Opening { opening, value, party },
+			Ok(()) if e == MpcError::TripleCheckFailed => AuditError::Sacrifice,
+			Ok(()) => AuditError::Run(e),
+		})
+	})?;
+	if replay.next_opening != transcript.openings.len() || replay.next_difference != transcript.differences.len() {
+		return Err(AuditError::Malformed("the transcript holds more than the computation opened".into()));
+	}
+	Ok(outputs)
+}
