@@ -1,9 +1,10 @@
 //! Publicly auditable MPC for a dishonest majority (Baum, Damgård, Orlandi, "Publicly Auditable
 //! Secure Multi-Party Computation", SCN 2014): every party commits, in BLS12-381 G1, to its
 //! additive share of each value the run starts from, and every opening carries each party's
-//! share with the blind that opens its commitment. A party that opens anything else is named at
-//! once, by every other party and by anyone who reads the transcript afterwards; and anyone can
-//! check a finished run from its [`Transcript`] alone ([`audit`]), even if every party colluded.
+//! share with the blind that opens its commitment. A party that opens a wrong value is named by
+//! the parties that see it (for a public opening, every party, and anyone who reads the
+//! transcript afterwards); and anyone can check a finished run from its [`Transcript`] alone
+//! ([`audit`]): its public outputs are right for its commitments even if every party colluded.
 //!
 //! Party j holds, for each value v, an additive share v_j and a blind ρ_j; its commitment is
 //!
@@ -19,7 +20,7 @@
 //! C_{v,j} = Σ λ_k·C_{u_k,j} + [j = 0]·c·G
 //! ```
 //!
-//! which anyone computes (a [`Form`] is the λ's and c). A Beaver multiplication opens ε = x − a
+//! which anyone computes (a form: the λ's and c). A Beaver multiplication opens ε = x − a
 //! and δ = y − b and takes z = c + ε·b + δ·a + ε·δ: linear in the triple again. To **open** v,
 //! each party broadcasts (v_j, ρ_j); with v = Σ_j v_j and ρ = Σ_j ρ_j, the value is right when
 //! v·G + ρ·H = Σ_j C_{v,j} (another opening would be a discrete-logarithm relation between G
@@ -31,29 +32,43 @@
 //! ```
 //!
 //! Only when it fails is each party's own equation checked (v_j·G + ρ_j·H = C_{v,j}, batched
-//! the same way per party, then value by value) to name the party and the opening.
+//! the same way per party, then by bisection) to name the party and the opening. (Colluding
+//! parties whose errors cancel open the right value and are not named: nothing was changed.)
+//! Commitments are first announced by their hash, then shown, so a party that answers last
+//! cannot choose its own from the others'; each must lie on the curve, and checks ignore
+//! components of small order (see [`vanishes`]).
 //!
 //! - **Triples** may come from anywhere (MASCOT, or a test dealer): their MACs are not used.
 //!   Each is checked against the commitments by sacrificing a second one: with a coin t, open
 //!   ρ = t·a − f and σ = b − g, then t·c − h − σ·f − ρ·g − σ·ρ, which is 0 exactly when
 //!   t·(c − a·b) = h − f·g, so a bad triple passes with probability 1/|Fr| per coin.
-//! - **Random values**: each party's own random share, committed before anything is opened:
-//!   uniform while one party is honest.
+//! - **Random values**: each party's own random share, committed (by hash first) before
+//!   anything is opened: uniform while one party is honest.
 //! - **Inputs**: a mask r whose shares and blinds every party sends its owner (who checks them
-//!   against the commitments, naming a party that lies); the owner broadcasts x − r.
-//! - **Coins** are Fiat–Shamir: blake2b of the transcript so far, so the auditor draws the same
-//!   ones; a check drawn from them binds the values committed or opened before.
-//! - A party that sends different broadcasts to different parties is caught when they compare
-//!   transcript digests at each [`Mpc::check`] ([`MpcError::InconsistentBroadcast`], without a
-//!   name: the signed frames of the transport are what proves it).
+//!   against the commitments, naming a party that lies, to itself only); the owner broadcasts
+//!   x − r.
+//! - **Coins** are Fiat–Shamir: blake2b of the transcript so far (the opened sums, not how the
+//!   parties split them), so the auditor draws the same ones. They are public as soon as the
+//!   transcript is, and a party can grind them by trying inputs: they serve checks that a
+//!   cheater passes with probability about 1/|Fr| per try (the sacrifice, range checks), and
+//!   are not shared randomness.
+//! - A party that sends different broadcasts to different parties is caught when the parties
+//!   compare transcript digests, after the setup and at each [`Mpc::check`] before anyone is
+//!   named ([`MpcError::InconsistentBroadcast`], without a name: with different views, each
+//!   would take the others' honest openings for lies; signed frames, as the worker's, would be
+//!   what proves who equivocated).
 //!
-//! **Privacy.** The commitments are perfectly hiding; an opening shows a value the protocol
-//! opens anyway, and the blind of a linear combination that contains a fresh triple's blind.
+//! **Privacy.** The commitments are perfectly hiding, and an opening shows each party's share
+//! and blind of a combination the protocol opens anyway; the honest parties' shares and blinds
+//! are fresh and uniform given the opened values, so commitments to anything outside what was
+//! opened say nothing.
 //! **What an audit proves.** Replayed on forms ([`Replay`]), the transcript's openings open the
-//! commitments, the triples pass their sacrifice, and the public outputs are what the circuit
-//! gives on the inputs the commitments and the broadcast differences define: whoever ran it.
-//! Private outputs are checked by their recipient only (the transcript does not show them).
-//! The worker and the chain do not run this protocol yet.
+//! summed commitments, the triples pass their sacrifice, and the public outputs are what the
+//! circuit gives on the inputs the commitments and the broadcast differences define. Nothing in
+//! the transcript is signed: it shows a run is consistent, not who ran it or whose inputs
+//! these are (binding them to their owners is for the worker and the chain, which do not run
+//! this protocol yet). Private outputs, and the masks handed to owners, are checked by their
+//! recipient only (the transcript does not show them).
 
 use crate::{
 	circuit::{execute, Circuit},
@@ -74,78 +89,70 @@ use std::{cell::RefCell, sync::LazyLock};
 /// Bytes of an uncompressed G1 point (a compressed one costs a square root in Fq to read).
 const POINT: usize = 2 * vss::POINT_BYTES;
 
-/// A value's commitment as a public linear combination of base commitments (sorted by base), plus
-/// the constant only party 0's share carries.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Form {
-	pub terms: Vec<(u32, Fr)>,
-	pub constant: Fr,
+/// How a value's commitment follows from earlier ones: a base, or ca·A + cb·B + c (the constant
+/// carried by party 0's share only). Nodes refer only to earlier nodes, so the forms of a run
+/// are a DAG in creation order, and a weighted sum of forms flattens onto the bases in one pass
+/// from the last node to the first ([`Forms::flatten`]): a long sum costs a node per term, not
+/// a copy of every term so far per addition.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Node {
+	Base,
+	Linear { a: u32, ca: Fr, b: u32, cb: Fr, constant: Fr },
 }
 
-impl Form {
-	fn base(k: u32) -> Self {
-		Form { terms: vec![(k, Fr::from(1u64))], constant: Fr::zero() }
-	}
-
-	/// a·self + b·other, terms merged in order.
-	fn combine(&self, a: Fr, other: &Form, b: Fr) -> Form {
-		let (mut i, mut j) = (0, 0);
-		let mut terms = Vec::with_capacity(self.terms.len() + other.terms.len());
-		while i < self.terms.len() || j < other.terms.len() {
-			match (self.terms.get(i), other.terms.get(j)) {
-				(Some(&(k, x)), Some(&(l, y))) if k == l => {
-					let v = a * x + b * y;
-					if !v.is_zero() {
-						terms.push((k, v));
-					}
-					i += 1;
-					j += 1;
-				},
-				(Some(&(k, x)), Some(&(l, _))) if k < l => {
-					terms.push((k, a * x));
-					i += 1;
-				},
-				(Some(&(k, x)), None) => {
-					terms.push((k, a * x));
-					i += 1;
-				},
-				(_, Some(&(l, y))) => {
-					terms.push((l, b * y));
-					j += 1;
-				},
-				(None, None) => unreachable!("the loop runs while one side has terms"),
-			}
-		}
-		terms.retain(|(_, c)| !c.is_zero());
-		Form { terms, constant: a * self.constant + b * other.constant }
-	}
-}
-
-/// The forms of a run, by index: what a share's `form` points at. Linear operations take `&self`
-/// in [`Mpc`], hence the cell.
+/// The forms of a run, by index: what a share's `form` points at (the bases first, numbered as
+/// in the [`Layout`]). Linear operations take `&self` in [`Mpc`], hence the cell.
 #[derive(Default)]
-struct Forms(RefCell<Vec<Form>>);
+struct Forms(RefCell<Vec<Node>>);
 
 impl Forms {
-	fn push(&self, form: Form) -> u32 {
-		let mut forms = self.0.borrow_mut();
-		forms.push(form);
-		(forms.len() - 1) as u32
+	fn with_bases(count: usize) -> Self {
+		Forms(RefCell::new(vec![Node::Base; count]))
 	}
-	fn get(&self, index: u32) -> Form {
-		self.0.borrow()[index as usize].clone()
+	fn push(&self, node: Node) -> u32 {
+		let mut nodes = self.0.borrow_mut();
+		nodes.push(node);
+		(nodes.len() - 1) as u32
 	}
-	fn combine(&self, x: u32, a: Fr, y: u32, b: Fr) -> u32 {
-		let form = {
-			let forms = self.0.borrow();
-			forms[x as usize].combine(a, &forms[y as usize], b)
-		};
-		self.push(form)
+	fn combine(&self, a: u32, ca: Fr, b: u32, cb: Fr) -> u32 {
+		self.push(Node::Linear { a, ca, b, cb, constant: Fr::zero() })
 	}
-	fn shifted(&self, x: u32, c: Fr) -> u32 {
-		let mut form = self.get(x);
-		form.constant += c;
-		self.push(form)
+	fn shifted(&self, a: u32, constant: Fr) -> u32 {
+		self.push(Node::Linear { a, ca: Fr::from(1u64), b: a, cb: Fr::zero(), constant })
+	}
+	fn constant(&self, constant: Fr) -> u32 {
+		self.push(Node::Linear { a: 0, ca: Fr::zero(), b: 0, cb: Fr::zero(), constant })
+	}
+
+	/// Σ_i w_i·form_i over `weighted` (form, w_i) pairs, as (base, coefficient) pairs and the
+	/// constant: coefficients pushed from each node to its operands, last node first.
+	fn flatten(&self, weighted: impl IntoIterator<Item = (u32, Fr)>) -> (Vec<(u32, Fr)>, Fr) {
+		let nodes = self.0.borrow();
+		let mut acc: Vec<Fr> = Vec::new();
+		for (form, w) in weighted {
+			let form = form as usize;
+			if acc.len() <= form {
+				acc.resize(form + 1, Fr::zero());
+			}
+			acc[form] += w;
+		}
+		let mut constant = Fr::zero();
+		let mut bases = Vec::new();
+		for i in (0..acc.len()).rev() {
+			let w = acc[i];
+			if w.is_zero() {
+				continue;
+			}
+			match nodes[i] {
+				Node::Base => bases.push((i as u32, w)),
+				Node::Linear { a, ca, b, cb, constant: c } => {
+					constant += w * c;
+					acc[a as usize] += w * ca;
+					acc[b as usize] += w * cb;
+				},
+			}
+		}
+		(bases, constant)
 	}
 }
 
@@ -176,7 +183,12 @@ impl Layout {
 	}
 
 	fn bases(&self) -> usize {
-		6 * self.triples + self.randoms + self.masks.iter().sum::<usize>()
+		self.checked_bases().expect("a layout this party made fits in memory")
+	}
+
+	/// How many base values, if the count fits in a `usize` (a transcript's layout may not).
+	fn checked_bases(&self) -> Option<usize> {
+		self.masks.iter().try_fold(self.triples.checked_mul(6)?.checked_add(self.randoms)?, |sum, m| sum.checked_add(*m))
 	}
 
 	fn randoms_at(&self) -> usize {
@@ -226,6 +238,22 @@ pub fn commit_all(values: &[Fr], blinds: &[Fr]) -> Vec<G1Affine> {
 	G1Projective::normalize_batch(&sums)
 }
 
+/// Uncompressed points, each on the curve. Not checked to lie in the prime-order subgroup (that
+/// costs about as much as the rest of a run's setup): every check instead asks whether its
+/// result [`vanishes`] up to a component of small order, so such a component in a commitment
+/// changes no verdict, whatever the weights; and it cannot change a value either, since an
+/// opening lies in the subgroup, which meets the small-order points only at 0.
+fn points_of(bytes: &[u8]) -> Option<Vec<G1Affine>> {
+	bytes.chunks_exact(POINT).map(|c| G1Affine::deserialize_uncompressed_unchecked(c).ok().filter(|p| p.is_on_curve())).collect()
+}
+
+/// Whether a check's result is 0 up to a point of small order: its cofactor cleared (by
+/// 1 − x, which maps the curve into the prime-order group and kills the small-order points),
+/// it is 0 exactly when its prime-order part is.
+fn vanishes(p: G1Projective) -> bool {
+	p.into_affine().clear_cofactor().is_zero()
+}
+
 /// An opening waiting for its check: the value's form, and each party's (share, blind).
 struct Pending {
 	form: u32,
@@ -245,18 +273,22 @@ struct Public {
 	sums: Vec<G1Affine>,
 	pending: Vec<Pending>,
 	digest: Blake2b512,
+	/// Per sender, a hash of everything it broadcast as this party received it (commitments,
+	/// input differences, its (share, blind) pairs): what the parties compare before anyone
+	/// is named ([`Auditable::same_views`]).
+	received: Vec<Blake2b512>,
 	coins: u64,
 	openings: usize,
 }
 
 impl Public {
 	fn new(parties: usize, layout: Layout, bases: Vec<Vec<G1Affine>>) -> Self {
-		let forms = Forms::default();
-		for k in 0..layout.bases() {
-			forms.push(Form::base(k as u32));
-		}
+		let forms = Forms::with_bases(layout.bases());
 		let mut digest = Blake2b512::new();
 		digest.update(b"enigma/audit/v1");
+		for count in [parties, layout.triples, layout.randoms].into_iter().chain(layout.masks.iter().copied()) {
+			digest.update((count as u64).to_le_bytes());
+		}
 		for party in &bases {
 			for point in party {
 				let mut bytes = Vec::with_capacity(POINT);
@@ -266,7 +298,7 @@ impl Public {
 		}
 		let sums: Vec<G1Projective> = (0..layout.bases()).map(|k| bases.iter().map(|party| party[k].into_group()).sum()).collect();
 		let sums = G1Projective::normalize_batch(&sums);
-		Public { parties, layout, forms, bases, sums, pending: Vec::new(), digest, coins: 0, openings: 0 }
+		Public { parties, layout, forms, bases, sums, pending: Vec::new(), digest, received: vec![Blake2b512::new(); parties], coins: 0, openings: 0 }
 	}
 
 	/// Fiat–Shamir: the transcript so far, and how many coins came before.
@@ -285,13 +317,22 @@ impl Public {
 	/// Records an opening of `forms`, `opened[v][j]` being party j's pair for value v; returns
 	/// the values.
 	fn opened(&mut self, forms: &[u32], opened: Vec<Vec<(Fr, Fr)>>) -> Vec<Fr> {
+		// The digest takes what was opened (each value and its blind, summed), not how the
+		// parties split it: colluding parties that shift their shares against each other change
+		// nothing opened, and must not be able to steer the coins with it.
 		let mut bytes = Vec::new();
+		let mut from: Vec<Vec<u8>> = vec![Vec::new(); self.parties];
 		for pairs in &opened {
-			for (v, r) in pairs {
-				crate::field::encode(&[*v, *r], &mut bytes);
+			let (v, r) = pairs.iter().fold((Fr::zero(), Fr::zero()), |(v, r), (x, y)| (v + x, r + y));
+			crate::field::encode(&[v, r], &mut bytes);
+			for (j, (x, y)) in pairs.iter().enumerate() {
+				crate::field::encode(&[*x, *y], &mut from[j]);
 			}
 		}
 		self.digest.update(&bytes);
+		for (hash, bytes) in self.received.iter_mut().zip(from) {
+			hash.update(bytes);
+		}
 		let opening = self.openings;
 		self.openings += 1;
 		forms
@@ -306,23 +347,20 @@ impl Public {
 			.collect()
 	}
 
-	/// Every pending check with `weights`, for party `party`'s commitments and pairs, or for
-	/// their sums (`None`: the opened value and its blind against the sum of the parties'
-	/// commitments, what the value's correctness rests on): zero when they open.
-	fn weighted(&self, party: Option<usize>, weights: &[Fr]) -> G1Projective {
+	/// Σ_i w_i·(v_i·G + ρ_i·H − C_i) over `checks` (form, (v_i, ρ_i), w_i), for party `party`'s
+	/// pairs against its own commitments, or for the opened values and blinds against the sums
+	/// of the parties' commitments (`None`: what the values' correctness rests on). Zero when
+	/// every pair opens its commitment (up to a 1/|Fr| chance over the weights).
+	fn weighted(&self, party: Option<usize>, checks: impl Iterator<Item = (u32, (Fr, Fr), Fr)> + Clone) -> G1Projective {
 		let (mut g, mut h) = (Fr::zero(), Fr::zero());
-		let mut coefficients: std::collections::BTreeMap<u32, Fr> = Default::default();
-		for (p, w) in self.pending.iter().zip(weights) {
-			let form = self.forms.get(p.form);
-			let ((value, blind), constant) = match party {
-				Some(j) => (p.opened[j], if j == 0 { form.constant } else { Fr::zero() }),
-				None => (p.opened.iter().fold((Fr::zero(), Fr::zero()), |(v, r), (x, y)| (v + x, r + y)), form.constant),
-			};
-			g += *w * (value - constant);
-			h += *w * blind;
-			for (k, c) in form.terms {
-				*coefficients.entry(k).or_insert_with(Fr::zero) -= *w * c;
-			}
+		for (_, (value, blind), w) in checks.clone() {
+			g += w * value;
+			h += w * blind;
+		}
+		let (terms, constant) = self.forms.flatten(checks.map(|(form, _, w)| (form, w)));
+		// The constant is party 0's alone.
+		if matches!(party, None | Some(0)) {
+			g -= constant;
 		}
 		let bases = match party {
 			Some(j) => &self.bases[j],
@@ -330,24 +368,23 @@ impl Public {
 		};
 		let mut points = vec![G1Affine::generator(), vss::h()];
 		let mut scalars = vec![g, h];
-		for (k, c) in coefficients {
+		for (k, c) in terms {
 			points.push(bases[k as usize]);
-			scalars.push(c);
+			scalars.push(-c);
 		}
 		G1Projective::msm(&points, &scalars).expect("as many scalars as points")
 	}
 
-	/// Whether party `party`'s pair opens its commitment to pending value `i`, checked alone.
-	fn opens(&self, party: usize, i: usize) -> bool {
-		let (form, (value, blind)) = (self.forms.get(self.pending[i].form), self.pending[i].opened[party]);
-		let constant = if party == 0 { form.constant } else { Fr::zero() };
-		let mut points = vec![G1Affine::generator(), vss::h()];
-		let mut scalars = vec![value - constant, blind];
-		for (k, c) in form.terms {
-			points.push(self.bases[party][k as usize]);
-			scalars.push(-c);
-		}
-		G1Projective::msm(&points, &scalars).expect("as many scalars as points").is_zero()
+	/// The pending checks `range`, weighted, for `party` (or the sums).
+	fn pending_fail(&self, party: Option<usize>, weights: &[Fr], range: core::ops::Range<usize>) -> bool {
+		let checks = self.pending[range.clone()].iter().zip(&weights[range]).map(|(p, w)| {
+			let pair = match party {
+				Some(j) => p.opened[j],
+				None => p.opened.iter().fold((Fr::zero(), Fr::zero()), |(v, r), (x, y)| (v + x, r + y)),
+			};
+			(p.form, pair, *w)
+		});
+		!vanishes(self.weighted(party, checks))
 	}
 
 	/// Verifies every pending check, then forgets them. On a failure, names the earliest opening that fails and the party that sent it:
@@ -358,15 +395,31 @@ impl Public {
 			return Ok(());
 		}
 		let weights: Vec<Fr> = self.pending.iter().map(|_| Fr::rand(rng)).collect();
+		let all = 0..self.pending.len();
 		// The sums first, one multi-scalar multiplication: if they open, every value is right
 		// (two parties' errors that cancel change nothing opened). Party by party only to name.
-		if self.weighted(None, &weights).is_zero() {
+		if !self.pending_fail(None, &weights, all.clone()) {
 			self.pending.clear();
 			return Ok(());
 		}
-		let failing: Vec<usize> = (0..self.parties).filter(|&party| !self.weighted(Some(party), &weights).is_zero()).collect();
-		// Value by value, for the parties that failed, to name the opening.
-		let first = failing.iter().filter_map(|&party| (0..self.pending.len()).find(|&i| !self.opens(party, i)).map(|i| (i, party))).min();
+		let failing: Vec<usize> = (0..self.parties).filter(|&party| self.pending_fail(Some(party), &weights, all.clone())).collect();
+		// For each party that failed, its earliest failing value: the shortest failing prefix,
+		// by bisection (a prefix with a wrong value fails, one without passes).
+		let first = failing
+			.iter()
+			.map(|&party| {
+				let (mut passes, mut fails) = (0, self.pending.len());
+				while fails - passes > 1 {
+					let mid = (passes + fails) / 2;
+					if self.pending_fail(Some(party), &weights, 0..mid) {
+						fails = mid;
+					} else {
+						passes = mid;
+					}
+				}
+				(fails - 1, party)
+			})
+			.min();
 		match (first, failing.first()) {
 			(Some((i, party)), _) => Err((party, self.pending[i].at)),
 			// The weighted sum failed and no single value does: only a party that is not
@@ -409,33 +462,34 @@ impl<T: Transport> Auditable<T> {
 		values.extend((0..layout.bases() - values.len()).map(|_| Fr::rand(&mut rng)));
 		let blinds: Vec<Fr> = values.iter().map(|_| Fr::rand(&mut rng)).collect();
 		let commitments = commit_all(&values, &blinds);
-		net.round();
 		let mut bytes = Vec::with_capacity(commitments.len() * POINT);
 		for c in &commitments {
 			c.serialize_uncompressed(&mut bytes).expect("a vector takes any point");
 		}
+		// Everyone's commitments hashed first, then shown: a party that answers last cannot
+		// choose its commitments from the others' (and so fix what a sum commits to).
+		let hash = |bytes: &[u8]| -> [u8; 32] { Blake2b512::digest(bytes)[..32].try_into().expect("64 bytes") };
+		net.round();
+		let hashes = net.all_to_all(&hash(&bytes))?;
+		net.round();
 		let all = net.all_to_all(&bytes)?;
 		let mut bases = Vec::with_capacity(n);
 		for (from, bytes) in all.iter().enumerate() {
-			if bytes.len() != commitments.len() * POINT {
-				return Err(MpcError::Malformed { from, reason: format!("{} bytes of commitments, {} expected", bytes.len(), commitments.len() * POINT) });
+			if bytes.len() != commitments.len() * POINT || hash(bytes).as_slice() != hashes[from].as_slice() {
+				return Err(MpcError::Malformed { from, reason: "commitments other than the ones it announced".into() });
 			}
-			// On the curve, not necessarily in the prime-order subgroup (that check cost a scalar
-			// multiplication per point, most of a run's setup): a commitment's component of small
-			// order can never be opened (every opening is in the subgroup, which meets the torsion
-			// only at 0), so it can only get its own sender named, never change what a value is.
-			let points = bytes
-				.chunks_exact(POINT)
-				.map(|c| G1Affine::deserialize_uncompressed_unchecked(c).ok().filter(|p| p.is_on_curve()))
-				.collect::<Option<Vec<_>>>()
-				.ok_or_else(|| MpcError::Malformed { from, reason: "a commitment that is not a point of the curve".into() })?;
-			bases.push(points);
+			bases.push(points_of(bytes).ok_or_else(|| MpcError::Malformed { from, reason: "a commitment that is not a point of the curve".into() })?);
 		}
-		let public = Public::new(n, layout.clone(), bases.clone());
+		let mut public = Public::new(n, layout.clone(), bases.clone());
+		for (from, bytes) in all.iter().enumerate() {
+			public.received[from].update(bytes);
+		}
 		let mine: Vec<(Fr, Fr)> = values.into_iter().zip(blinds).collect();
 		let transcript = Transcript { parties: n, layout: layout.clone(), bases, ..Default::default() };
 		let mut party = Auditable { net, public, mine, next_triple: 0, next_random: 0, next_mask: vec![0; n], own_masks: Vec::new(), transcript, rng };
 		party.hand_masks_to_owners()?;
+		// Everyone holds the same commitments before the sacrifice's coin is drawn from them.
+		party.same_views()?;
 		let pairs: Vec<[Share; 6]> = (0..layout.triples).map(|i| core::array::from_fn(|k| party.base(6 * i + k))).collect();
 		sacrifice(&mut party, &pairs)?;
 		Ok(party)
@@ -446,14 +500,27 @@ impl<T: Transport> Auditable<T> {
 		&self.transcript
 	}
 
-	/// [`execute`]s `circuit`; a run that fails before its check (a building block refusing what
-	/// a lie made of an opened value, say) still names the party whose opening does not open
-	/// its commitment, if one does not.
-	pub fn execute(&mut self, circuit: &Circuit, inputs: &[Fr]) -> Result<Vec<(String, Option<Fr>)>> {
-		execute(self, circuit, inputs).map_err(|e| match self.public.verify(&mut self.rng) {
-			Err((party, _)) => MpcError::CommitmentMismatch { party },
-			Ok(()) => e,
-		})
+	/// One round: every party shows the others, per sender, the hash of what it received from
+	/// that sender. If any party's account of any other sender differs from ours, someone
+	/// equivocated (or lies about what it saw) and the run stops here unnamed: with different
+	/// views, parties would take each other's honest openings for lies. Otherwise an honest
+	/// party's view is ours, so its openings open its commitments in our view, and whoever's do
+	/// not can be named. (A party's account of itself is not compared: a liar's own view of
+	/// what it sent differs from what it sent.)
+	fn same_views(&mut self) -> Result<()> {
+		let n = self.parties();
+		let mine: Vec<u8> = self.public.received.iter().flat_map(|h| h.clone().finalize()[..32].to_vec()).collect();
+		self.net.round();
+		let all = self.net.all_to_all(&mine)?;
+		for (reporter, report) in all.iter().enumerate() {
+			if report.len() != mine.len() {
+				return Err(MpcError::Malformed { from: reporter, reason: "an account of the broadcasts of another length".into() });
+			}
+			if (0..n).any(|sender| sender != reporter && report[32 * sender..32 * sender + 32] != mine[32 * sender..32 * sender + 32]) {
+				return Err(MpcError::InconsistentBroadcast);
+			}
+		}
+		Ok(())
 	}
 
 	fn base(&self, k: usize) -> Share {
@@ -479,7 +546,7 @@ impl<T: Transport> Auditable<T> {
 		let mut values = vec![Fr::zero(); layout.masks[me]];
 		for (from, pairs) in got.iter().enumerate() {
 			let (shares, blinds): (Vec<Fr>, Vec<Fr>) = pairs.chunks_exact(2).map(|p| (p[0], p[1])).unzip();
-			if commit_all(&shares, &blinds) != self.public.bases[from][at..at + layout.masks[me]] {
+			if commit_all(&shares, &blinds).iter().zip(&self.public.bases[from][at..at + layout.masks[me]]).any(|(c, b)| !vanishes(*c - *b)) {
 				return Err(MpcError::CommitmentMismatch { party: from });
 			}
 			values.iter_mut().zip(&shares).for_each(|(v, s)| *v += s);
@@ -553,7 +620,7 @@ macro_rules! linear_operations {
 		}
 		fn constant(&self, c: Fr) -> Share {
 			let value = if self.party() == 0 { c } else { Fr::zero() };
-			Share { value, blind: Fr::zero(), form: self.public.forms.push(Form { terms: Vec::new(), constant: c }) }
+			Share { value, blind: Fr::zero(), form: self.public.forms.constant(c) }
 		}
 		fn raw_share(&self, share: &Share) -> Fr {
 			share.value
@@ -615,7 +682,7 @@ impl<T: Transport> Mpc for Auditable<T> {
 		self.next_mask[owner] += count;
 		self.net.round();
 		let differences = if owner == me {
-			let values = values.ok_or_else(|| MpcError::InvalidParameters("the owner's values are missing".into()))?;
+			let values = values.filter(|v| v.len() == count).ok_or_else(|| MpcError::InvalidParameters(format!("the owner must bring {count} values")))?;
 			let d: Vec<Fr> = values.iter().zip(&self.own_masks[first..first + count]).map(|(x, r)| *x - r).collect();
 			for to in (0..self.parties()).filter(|&to| to != me) {
 				self.net.send_elements(to, &d)?;
@@ -625,11 +692,15 @@ impl<T: Transport> Mpc for Auditable<T> {
 			self.net.recv_elements(owner, count)?
 		};
 		self.public.digest.update(crate::field::to_bytes(&differences));
+		self.public.received[owner].update(crate::field::to_bytes(&differences));
 		self.transcript.differences.push(differences.clone());
 		Ok(differences.iter().enumerate().map(|(k, d)| self.add_const(self.base(at + k), *d)).collect())
 	}
 
 	fn mul(&mut self, a: &[Share], b: &[Share]) -> Result<Vec<Share>> {
+		if a.len() != b.len() {
+			return Err(MpcError::InvalidParameters(format!("{} factors times {}", a.len(), b.len())));
+		}
 		let triples = self.take_triples(a.len())?;
 		let masked: Vec<Share> = a.iter().zip(&triples).map(|(x, t)| self.sub(*x, t[0])).chain(b.iter().zip(&triples).map(|(y, t)| self.sub(*y, t[1]))).collect();
 		let opened = self.open_pairs(&masked)?;
@@ -654,6 +725,9 @@ impl<T: Transport> Mpc for Auditable<T> {
 	/// commitments, naming a party that lies.
 	fn output_to(&mut self, to: usize, a: &[Share]) -> Result<Option<Vec<Fr>>> {
 		let (n, me) = (self.parties(), self.party());
+		if to >= n {
+			return Err(MpcError::InvalidParameters(format!("no party {to}")));
+		}
 		self.net.round();
 		if me != to {
 			let pairs: Vec<Fr> = a.iter().flat_map(|s| [s.value, s.blind]).collect();
@@ -663,31 +737,23 @@ impl<T: Transport> Mpc for Auditable<T> {
 		let mut values: Vec<Fr> = a.iter().map(|s| s.value).collect();
 		for from in (0..n).filter(|&j| j != me) {
 			let pairs = self.net.recv_elements::<Fr>(from, 2 * a.len())?;
-			for (k, p) in pairs.chunks_exact(2).enumerate() {
-				let form = self.public.forms.get(a[k].form);
-				let expected: G1Projective = form.terms.iter().map(|(b, c)| self.public.bases[from][*b as usize] * c).sum::<G1Projective>()
-					+ if from == 0 { G1Affine::generator() * form.constant } else { G1Projective::zero() };
-				if commit_all(&[p[0]], &[p[1]])[0].into_group() != expected {
-					return Err(MpcError::CommitmentMismatch { party: from });
-				}
-				values[k] += p[0];
+			// Each sender's pairs against its own commitments, batched with random weights.
+			let weights: Vec<Fr> = a.iter().map(|_| Fr::rand(&mut self.rng)).collect();
+			let checks = a.iter().zip(pairs.chunks_exact(2)).zip(&weights).map(|((share, p), w)| (share.form, (p[0], p[1]), *w));
+			if !vanishes(self.public.weighted(Some(from), checks)) {
+				return Err(MpcError::CommitmentMismatch { party: from });
 			}
+			values.iter_mut().zip(pairs.chunks_exact(2)).for_each(|(v, p)| *v += p[0]);
 		}
 		Ok(Some(values))
 	}
 
-	/// The pending openings' commitments (naming a party that opened something else), then the
-	/// transcript digests compared: a party that broadcast different things to different
-	/// parties ends the run here.
+	/// The transcript digests compared (a party that broadcast different things to different
+	/// parties ends the run here, unnamed), then the pending openings against the commitments,
+	/// naming a party that opened something else.
 	fn check(&mut self) -> Result<()> {
-		self.public.verify(&mut self.rng).map_err(|(party, _)| MpcError::CommitmentMismatch { party })?;
-		let digest = self.public.digest();
-		self.net.round();
-		let all = self.net.all_to_all(&digest)?;
-		if all.iter().any(|d| d.as_slice() != digest) {
-			return Err(MpcError::InconsistentBroadcast);
-		}
-		Ok(())
+		self.same_views()?;
+		self.public.verify(&mut self.rng).map_err(|(party, _)| MpcError::CommitmentMismatch { party })
 	}
 
 	fn stats(&self) -> Stats {
@@ -722,8 +788,15 @@ impl<'a> Replay<'a> {
 	fn new(transcript: &'a Transcript) -> core::result::Result<Self, AuditError> {
 		let layout = &transcript.layout;
 		let n = transcript.parties;
-		if n < 2 || layout.masks.len() != n || transcript.bases.len() != n || transcript.bases.iter().any(|b| b.len() != layout.bases()) {
+		let bases = layout.checked_bases().filter(|b| *b <= u32::MAX as usize);
+		if n < 2 || layout.masks.len() != n || transcript.bases.len() != n || bases.is_none() || transcript.bases.iter().any(|b| Some(b.len()) != bases) {
 			return Err(AuditError::Malformed("the commitments do not match the layout".into()));
+		}
+		if !transcript.bases.iter().flatten().all(|p| p.is_on_curve()) {
+			return Err(AuditError::Malformed("a commitment is not a point of the curve".into()));
+		}
+		if transcript.agreed.len() != 1 {
+			return Err(AuditError::Malformed("a run agrees on one circuit".into()));
 		}
 		Ok(Replay {
 			transcript,
@@ -779,6 +852,9 @@ impl Mpc for Replay<'_> {
 	}
 
 	fn mul(&mut self, a: &[Share], b: &[Share]) -> Result<Vec<Share>> {
+		if a.len() != b.len() {
+			return Err(MpcError::InvalidParameters(format!("{} factors times {}", a.len(), b.len())));
+		}
 		if self.next_triple + a.len() > self.public.layout.triples {
 			return Err(self.malformed("more multiplications than triples".into()));
 		}
@@ -853,7 +929,7 @@ pub fn audit(circuit: &Circuit, transcript: &Transcript) -> core::result::Result
 			Ok(()) => AuditError::Run(e),
 		})
 	})?;
-	if replay.next_opening != transcript.openings.len() || replay.next_difference != transcript.differences.len() {
+	if replay.next_opening != transcript.openings.len() || replay.next_difference != transcript.differences.len() || !replay.public.pending.is_empty() {
 		return Err(AuditError::Malformed("the transcript holds more than the computation opened".into()));
 	}
 	Ok(outputs)

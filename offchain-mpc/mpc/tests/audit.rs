@@ -8,7 +8,7 @@ use ark_bls12_381::Fr;
 use common::{plan_for, random_program, run_parties};
 use enigma_mpc::{
 	audit::{audit, AuditError, Auditable, Layout, Transcript},
-	circuit::{Circuit, Op, Recipient},
+	circuit::{execute, Circuit, Op, Recipient},
 	preprocessing::{trusted_dealer_for_tests, Plan},
 	transport::{
 		faulty::{Fault, Faulty},
@@ -37,7 +37,7 @@ fn run(circuit: &Circuit, inputs: &[Vec<Fr>], faults: Vec<(usize, Fault)>) -> Ve
 		let mine: Vec<Fault> = faults.iter().filter(|(p, _)| *p == party).map(|(_, f)| f.clone()).collect();
 		let (layout, triples) = material(&c, n, party, false);
 		let mut mpc = Auditable::setup(Net::new(Faulty::new(t, mine)), layout, &triples)?;
-		let outputs = mpc.execute(&c, &i[party])?;
+		let outputs = execute(&mut mpc, &c, &i[party])?;
 		Ok((outputs, mpc.transcript().clone()))
 	})
 }
@@ -73,23 +73,48 @@ fn product() -> (Circuit, Vec<Vec<Fr>>) {
 	(c, vec![vec![Fr::from(1234u64)], vec![Fr::from(5678u64)], vec![]])
 }
 
-/// Party 1 adds 3 to every value it opens from its `nth` frame to each party on: a
-/// well-formed, consistent lie. Its frames are, in order: the commitments (0), the masks for
-/// their owners (1), the sacrifice's two openings (2, 3) and its check (4), the circuit's
-/// agreement (5), its input (6), the multiplication's opening (7) and check (8), the output's
-/// opening (9). Whether it lies in the preprocessing's sacrifice, in a multiplication or in the
-/// output, the two others name it, and nobody gets an output.
+/// Party 1 flips the lowest bit of the first element of its `nth` frame, to both others: a
+/// well-formed, consistent lie (it reports honestly what it saw; a party that also lies in its
+/// report is caught as `InconsistentBroadcast`, unnamed, see below). Its frames are, in order: its commitments' hash (0) and
+/// commitments (1), the masks for their owners (2), the accounts of what everyone broadcast
+/// (3), the sacrifice's two openings (4, 5) and its check (6: accounts again), the circuit's
+/// agreement (7), its input (8), the multiplication's opening (9) and check (10), the output's
+/// opening (11). Whether it lies in the sacrifice, in a multiplication or in the output, the two
+/// others name it, and nobody gets an output.
 #[test]
 fn a_party_that_opens_a_wrong_value_is_named_by_every_other() {
 	let (circuit, inputs) = product();
 	let honest = run(&circuit, &inputs, Vec::new());
 	assert!(honest.iter().all(|r| r.as_ref().unwrap().0[0].1 == Some(Fr::from(1234u64 * 5678))));
-	for nth in [2, 3, 7, 9] {
-		let lies = [0, 2].map(|to| (1, Fault::Offset { to, from_nth: nth, delta: 3 })).to_vec();
+	for nth in [4, 5, 9, 11] {
+		let lies = [0, 2].map(|to| (1, Fault::Corrupt { to, nth, byte: 0 })).to_vec();
 		let results = run(&circuit, &inputs, lies);
 		for party in [0, 2] {
 			assert_eq!(results[party].as_ref().err(), Some(&MpcError::CommitmentMismatch { party: 1 }), "lie from frame {nth}, party {party}");
 		}
+	}
+}
+
+/// A party that shows one party other commitments than the others (or lies about what it saw):
+/// the parties' accounts differ, and the run stops before anyone is named, since with
+/// different views each would take the others' honest openings for lies (the review's attack:
+/// an equivocation that got honest parties to name each other).
+#[test]
+fn an_equivocation_stops_the_run_and_names_nobody() {
+	let (circuit, inputs) = product();
+	// Frame 1 (the commitments) to party 2 only: it fails the hash party 1 announced, which
+	// party 2 pins on party 1 (its own two messages contradict each other).
+	let results = run(&circuit, &inputs, vec![(1, Fault::Corrupt { to: 2, nth: 1, byte: 60 })]);
+	assert!(matches!(results[2].as_ref().err(), Some(MpcError::Malformed { from: 1, .. })), "{:?}", results[2].as_ref().err());
+	// An input difference to party 2 only (frame 8): parties 0 and 2 hold different inputs
+	// of party 1, and their accounts tell them so at the multiplication's check.
+	let results = run(&circuit, &inputs, vec![(1, Fault::Corrupt { to: 2, nth: 8, byte: 0 })]);
+	assert_eq!(results[0].as_ref().err(), Some(&MpcError::InconsistentBroadcast));
+	// Every frame from the sacrifice on altered, its accounts included: unnamed, but stopped.
+	let lies = [0, 2].map(|to| (1, Fault::Offset { to, from_nth: 4, delta: 3 })).to_vec();
+	let results = run(&circuit, &inputs, lies);
+	for party in [0, 2] {
+		assert_eq!(results[party].as_ref().err(), Some(&MpcError::InconsistentBroadcast), "party {party}");
 	}
 }
 
@@ -98,7 +123,7 @@ fn a_party_that_opens_a_wrong_value_is_named_by_every_other() {
 #[test]
 fn a_wrong_mask_share_is_named_by_its_owner() {
 	let (circuit, inputs) = product();
-	let results = run(&circuit, &inputs, vec![(2, Fault::Offset { to: 0, from_nth: 1, delta: 1 })]);
+	let results = run(&circuit, &inputs, vec![(2, Fault::Offset { to: 0, from_nth: 2, delta: 1 })]);
 	assert_eq!(results[0].as_ref().err(), Some(&MpcError::CommitmentMismatch { party: 2 }));
 }
 

@@ -40,6 +40,11 @@ enum Protocol {
 	/// MASCOT preprocessing alone: `--count` triples, no dealer, secure against n − 1 corrupt
 	/// parties (`--op mul` only); the rate is triples per second, setup included.
 	Mascot,
+	/// Publicly auditable (BDO14, `enigma_mpc::audit`; BLS12-381 Fr, `--op mul` only): a circuit
+	/// of `--count` products of two parties' inputs, summed and opened; triples from `--prep`
+	/// (twice as many, half sacrificed against the commitments). Party 0 then audits its
+	/// transcript: `audit_secs`, `audited_gates_per_sec`.
+	Auditable,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -114,6 +119,8 @@ struct Figures {
 	/// Bytes sent in preprocessing (operand generation, double sharings, triples).
 	preprocessing_bytes: u64,
 	rounds: u64,
+	/// Party 0's audit of its transcript (`--protocol auditable`).
+	audit_secs: f64,
 }
 
 impl Figures {
@@ -176,6 +183,7 @@ fn spawn_all(args: &Args) -> Result<(), String> {
 			bytes_sent: v["bytes_sent_per_party"].as_u64().unwrap_or(0),
 			preprocessing_bytes: v["preprocessing_bytes_per_party"].as_u64().unwrap_or(0),
 			rounds: v["rounds"].as_u64().unwrap_or(0),
+			audit_secs: v["audit_secs"].as_f64().unwrap_or(0.0),
 		});
 	}
 	print_json(args, &figures, None);
@@ -188,6 +196,7 @@ fn print_json(args: &Args, figures: &[Figures], party: Option<usize>) {
 	let bytes = figures.iter().map(|f| f.bytes_sent).sum::<u64>() / figures.len() as u64;
 	let pre_bytes = figures.iter().map(|f| f.preprocessing_bytes).sum::<u64>() / figures.len() as u64;
 	let rounds = figures.iter().map(|f| f.rounds).max().unwrap_or(0);
+	let audit = figures.iter().map(|f| f.audit_secs).fold(0.0, f64::max);
 	// The malicious protocol's rate includes its preprocessing, as the targets do; so does every
 	// comparison's (its random bits are dealt in the preprocessing).
 	let rate_secs = match args.protocol {
@@ -198,7 +207,7 @@ fn print_json(args: &Args, figures: &[Figures], party: Option<usize>) {
 	};
 	let json = serde_json::json!({
 		"protocol": format!("{:?}", args.protocol).to_lowercase(),
-		"prep": (args.protocol == Protocol::Spdz).then(|| format!("{:?}", args.prep).to_lowercase()),
+		"prep": matches!(args.protocol, Protocol::Spdz | Protocol::Auditable).then(|| format!("{:?}", args.prep).to_lowercase()),
 		"parties": args.parties,
 		"threshold": threshold(args),
 		"op": format!("{:?}", args.op).to_lowercase(),
@@ -215,6 +224,8 @@ fn print_json(args: &Args, figures: &[Figures], party: Option<usize>) {
 		"bytes_sent_per_party": bytes,
 		"bytes_per_op_per_party": bytes as f64 / args.count as f64,
 		"preprocessing_bytes_per_party": pre_bytes,
+		"audit_secs": (args.protocol == Protocol::Auditable).then_some(audit),
+		"audited_gates_per_sec": (args.protocol == Protocol::Auditable && audit > 0.0).then(|| (args.count as f64 / audit).round()),
 	});
 	println!("{json}");
 }
@@ -237,9 +248,11 @@ fn run_party(args: &Args, id: usize) -> Result<Figures, String> {
 		recv_timeout: Duration::from_secs(600),
 	})
 	.map_err(|e| e.to_string())?;
-	let run = match args.field {
-		FieldChoice::Fr => bench::<Fr, _>(args, transport),
-		FieldChoice::F64 => bench::<F64, _>(args, transport),
+	let run = match (args.protocol, args.field) {
+		(Protocol::Auditable, FieldChoice::Fr) => auditable(args, transport),
+		(Protocol::Auditable, FieldChoice::F64) => Err(MpcError::InvalidParameters("--protocol auditable commits in BLS12-381: use --field fr".into())),
+		(_, FieldChoice::Fr) => bench::<Fr, _>(args, transport),
+		(_, FieldChoice::F64) => bench::<F64, _>(args, transport),
 	};
 	run.map_err(|e| e.to_string())
 }
@@ -350,6 +363,7 @@ fn bench<F: MpcField, T: Transport>(args: &Args, transport: T) -> Result<Figures
 			}
 			fig.finish(mpc.stats());
 		},
+		Protocol::Auditable => unreachable!("run by `auditable`"),
 		Protocol::Mascot => {
 			if args.op != Op::Mul {
 				return Err(MpcError::InvalidParameters("--protocol mascot makes triples: use --op mul".into()));
@@ -410,4 +424,58 @@ fn online<M: Mpc>(mpc: &mut M, args: &Args, (a, b): (Vec<M::Share>, Vec<M::Share
 		},
 	}
 	Ok(())
+}
+
+/// `--protocol auditable`: Σ_k x_k·y_k for `--count` pairs (x from party 0, y from party 1),
+/// opened to everyone, with commitments; then party 0 audits its transcript.
+fn auditable<T: Transport>(args: &Args, transport: T) -> Result<Figures, MpcError> {
+	use enigma_mpc::{
+		audit::{audit, Auditable, Layout},
+		circuit::{Circuit, Op as Gate, Recipient},
+	};
+	if args.op != Op::Mul {
+		return Err(MpcError::InvalidParameters("--protocol auditable runs products: use --op mul".into()));
+	}
+	let mut circuit = Circuit::new(args.parties);
+	let products: Vec<_> = (0..args.count)
+		.map(|_| {
+			let (x, y) = (circuit.input(0), circuit.input(1));
+			circuit.push(Gate::Mul(x, y))
+		})
+		.collect();
+	let sum = products.iter().skip(1).fold(products[0], |acc, p| circuit.push(Gate::Add(acc, *p)));
+	circuit.output("sum", sum, Recipient::Everyone);
+	let layout = Layout::for_circuit(&circuit);
+	let n = args.parties;
+	let plan = Plan { triples: 2 * layout.triples, randoms: 0, masks: vec![0; n] };
+	let mut fig = Figures::default();
+	let start = Instant::now();
+	let (net, store) = match args.prep {
+		Prep::HonestMajority => {
+			let mut core = ShamirCore::<Fr, T>::new(transport, threshold(args))?;
+			let store = honest_majority(&mut core, &plan)?;
+			(core.net, store)
+		},
+		Prep::Mascot => {
+			let mut net = Net::new(transport);
+			let store = Mascot::<Fr>::setup(&mut net)?.generate(&mut net, &plan)?;
+			(net, store)
+		},
+	};
+	let triples: Vec<[Fr; 3]> = store.triples.iter().map(|t| [t[0].value, t[1].value, t[2].value]).collect();
+	let mut mpc = Auditable::setup(net, layout, &triples)?;
+	fig.preprocessing_secs = start.elapsed().as_secs_f64();
+	let me = mpc.party();
+	let inputs: Vec<Fr> = if me < 2 { (0..args.count as u64).map(|k| Fr::from(k + 1 + me as u64)).collect() } else { Vec::new() };
+	let (start, before) = (Instant::now(), mpc.stats());
+	enigma_mpc::circuit::execute(&mut mpc, &circuit, &inputs)?;
+	fig.online_secs = start.elapsed().as_secs_f64();
+	fig.count_online(before, mpc.stats());
+	fig.finish(mpc.stats());
+	if me == 0 {
+		let start = Instant::now();
+		audit(&circuit, mpc.transcript()).map_err(|e| MpcError::InvalidParameters(format!("the audit of an honest run failed: {e}")))?;
+		fig.audit_secs = start.elapsed().as_secs_f64();
+	}
+	Ok(fig)
 }
