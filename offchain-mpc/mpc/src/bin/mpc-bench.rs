@@ -339,18 +339,7 @@ fn bench<F: MpcField, T: Transport>(args: &Args, transport: T) -> Result<Figures
 			}
 			let plan = Plan { triples: args.count * triples_per_op, randoms: args.count * randoms_per_op, masks };
 			let start = Instant::now();
-			let (net, store) = match args.prep {
-				Prep::HonestMajority => {
-					let mut core = ShamirCore::<F, T>::new(transport, t)?;
-					let store = honest_majority(&mut core, &plan)?;
-					(core.net, store)
-				},
-				Prep::Mascot => {
-					let mut net = Net::new(transport);
-					let store = Mascot::<F>::setup(&mut net)?.generate(&mut net, &plan)?;
-					(net, store)
-				},
-			};
+			let (net, store) = preprocess::<F, T>(args, transport, &plan)?;
 			fig.preprocessing_secs = start.elapsed().as_secs_f64();
 			let mut mpc = Spdz::new(net, store);
 			for size in batches(args) {
@@ -381,6 +370,22 @@ fn bench<F: MpcField, T: Transport>(args: &Args, transport: T) -> Result<Figures
 		},
 	}
 	Ok(fig)
+}
+
+/// SPDZ material for `plan` from the source `--prep` names, and the channel to go on with.
+fn preprocess<F: MpcField, T: Transport>(args: &Args, transport: T, plan: &Plan) -> Result<(Net<T>, enigma_mpc::preprocessing::Store<F>), MpcError> {
+	match args.prep {
+		Prep::HonestMajority => {
+			let mut core = ShamirCore::<F, T>::new(transport, threshold(args))?;
+			let store = honest_majority(&mut core, plan)?;
+			Ok((core.net, store))
+		},
+		Prep::Mascot => {
+			let mut net = Net::new(transport);
+			let store = Mascot::<F>::setup(&mut net)?.generate(&mut net, plan)?;
+			Ok((net, store))
+		},
+	}
 }
 
 /// The operands of one batch, as random shared values (their generation is not timed online).
@@ -450,18 +455,7 @@ fn auditable<T: Transport>(args: &Args, transport: T) -> Result<Figures, MpcErro
 	let plan = Plan { triples: 2 * layout.triples, randoms: 0, masks: vec![0; n] };
 	let mut fig = Figures::default();
 	let start = Instant::now();
-	let (net, store) = match args.prep {
-		Prep::HonestMajority => {
-			let mut core = ShamirCore::<Fr, T>::new(transport, threshold(args))?;
-			let store = honest_majority(&mut core, &plan)?;
-			(core.net, store)
-		},
-		Prep::Mascot => {
-			let mut net = Net::new(transport);
-			let store = Mascot::<Fr>::setup(&mut net)?.generate(&mut net, &plan)?;
-			(net, store)
-		},
-	};
+	let (net, store) = preprocess::<Fr, T>(args, transport, &plan)?;
 	let triples: Vec<[Fr; 3]> = store.triples.iter().map(|t| [t[0].value, t[1].value, t[2].value]).collect();
 	let mut mpc = Auditable::setup(net, layout, &triples)?;
 	fig.preprocessing_secs = start.elapsed().as_secs_f64();
