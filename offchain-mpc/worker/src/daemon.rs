@@ -237,9 +237,10 @@ const MAX_BACKOFF: Duration = Duration::from_secs(30);
 /// How many blocks behind the chain's head the worker may fall before it skips blocks.
 const LAG_LIMIT: u32 = 32;
 
-/// Acknowledges the shares held but not yet acknowledged, drops those of secrets removed while
-/// this worker was not looking, and starts the tasks assigned to this worker that it has not
-/// started: at start, and whenever blocks were missed.
+/// Acknowledges the shares held but not yet acknowledged, drops those of secrets removed (and
+/// the preprocessing of committees dissolved) while this worker was not looking, and starts
+/// the tasks assigned to this worker that it has not started: at start, and whenever blocks
+/// were missed.
 async fn catch_up(worker: &Arc<Worker>) -> Result<(), DaemonError> {
 	// A `SecretRemoved` in a block this worker skipped (or missed while it was down): the
 	// secret is gone from the finalized chain, so nobody may compute on the share any more.
@@ -254,6 +255,17 @@ async fn catch_up(worker: &Arc<Worker>) -> Result<(), DaemonError> {
 			match worker.store.remove_share(secret) {
 				Ok(()) => tracing::info!(target: "worker", "dropped the share of {secret:?}, removed from the chain while this worker was not following it"),
 				Err(e) => tracing::warn!(target: "worker", "dropping the share of {secret:?}: {e}"),
+			}
+		}
+	}
+	// A `CommitteeDissolved` missed the same way: the stock kept for that committee would stay
+	// on disk for good.
+	for committee in worker.store.stocked_committees() {
+		let members: Option<Vec<sp_core::crypto::AccountId32>> = worker.chain.runtime_api("SecretComputeApi_committee", committee, Some(finalized)).await?;
+		if members.is_none() {
+			match worker.store.drop_stock(committee) {
+				Ok(()) => tracing::info!(target: "worker", "dropped the preprocessing kept for committee {committee}, dissolved while this worker was not following the chain"),
+				Err(e) => tracing::warn!(target: "worker", "dropping the preprocessing of committee {committee}: {e}"),
 			}
 		}
 	}

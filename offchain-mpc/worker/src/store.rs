@@ -368,6 +368,11 @@ impl WorkerStore {
 		}
 		let dropped: Vec<H256> = batches.drain(..batches.len().saturating_sub(keep)).collect();
 		let mut changes = vec![(COL_OUTPUTS, stock_index_key(committee), Some(batches.encode()))];
+		let mut stocked = self.stocked_committees();
+		if !stocked.contains(&committee) {
+			stocked.push(committee);
+			changes.push((COL_OUTPUTS, STOCKED.to_vec(), Some(stocked.encode())));
+		}
 		if !dropped.contains(&batch) {
 			changes.push((COL_OUTPUTS, stock_key(committee, &batch), Some(sealed::seal(public, &stock_context(committee, &batch), material).encode())));
 		}
@@ -419,7 +424,16 @@ impl WorkerStore {
 		let _one_at_a_time = self.stock_lock.lock().unwrap_or_else(|e| e.into_inner());
 		let mut changes: Vec<_> = self.stock(committee).iter().map(|b| (COL_OUTPUTS, stock_key(committee, b), None)).collect();
 		changes.push((COL_OUTPUTS, stock_index_key(committee), None));
+		let stocked: Vec<u32> = self.stocked_committees().into_iter().filter(|c| *c != committee).collect();
+		changes.push((COL_OUTPUTS, STOCKED.to_vec(), Some(stocked.encode())));
 		self.db.commit(changes)
+	}
+
+	/// The committees this worker keeps preprocessing for (since this list was kept: a store
+	/// from before it lists none), so that catching up with the chain can drop the stock of a
+	/// committee dissolved while the worker was not following.
+	pub fn stocked_committees(&self) -> Vec<u32> {
+		self.get(COL_OUTPUTS, STOCKED).unwrap_or_default()
 	}
 }
 
@@ -440,6 +454,9 @@ fn stock_context(committee: u32, batch: &H256) -> Vec<u8> {
 /// The list of tasks with a stored result, in the outputs' column (7 bytes: no (task, output)
 /// key, 36 bytes, nor result key, 39, encodes to it).
 const RESULTS_INDEX: &[u8] = b"results";
+
+/// The committees with a stock, in the outputs' column (21 bytes: no other key has that length).
+const STOCKED: &[u8] = b"stocked-committees/v1";
 
 /// Other runs' shares share the outputs' column under keys of their own lengths: 41 bytes for
 /// the list of runs, 73 for a secret's share, 78 for an output's.
@@ -613,9 +630,13 @@ mod tests {
 		store.return_stock(7, name(2), &public, &material(2), 2).unwrap();
 		assert_eq!(store.stock(7), vec![name(4), name(5)]);
 		assert!(store.db.get(COL_OUTPUTS, &stock_key(7, &name(2))).unwrap().is_none());
-		// A dissolved committee's stock goes whole.
+		// A dissolved committee's stock goes whole, and the committee off the list of those
+		// with a stock (which catching up with the chain reads).
+		store.put_stock(8, name(6), &public, &material(6), 2).unwrap();
+		assert_eq!(store.stocked_committees(), vec![7, 8]);
 		store.drop_stock(7).unwrap();
 		assert!(store.stock(7).is_empty());
+		assert_eq!(store.stocked_committees(), vec![8]);
 		assert!(store.db.get(COL_OUTPUTS, &stock_key(7, &name(4))).unwrap().is_none());
 		// Two takers at once never get the same batch.
 		for batch in [1u8, 2] {
