@@ -98,7 +98,8 @@ fn worst_case_weights_fit_in_a_block() {
 	let committee = <Runtime as pallet_workers::Config>::MaxCommitteeSize::get();
 	let tasks = <Runtime as pallet_secret_compute::Config>::MaxTasksPerBlock::get();
 	let batch = <Runtime as pallet_secret_compute::Config>::MaxSecretBatch::get();
-	let calls: [(&str, Weight); 18] = [
+	let handovers = pallet_secret_compute::handover::HANDOVER_BATCH;
+	let calls: [(&str, Weight); 21] = [
 		("sharedIdentity.create", Identity::create(members)),
 		("sharedIdentity.setPolicy", Identity::set_policy(members)),
 		("sharedIdentity.cosign", Identity::cosign(members)),
@@ -125,6 +126,9 @@ fn worst_case_weights_fit_in_a_block() {
 		("secretCompute.submitResult", Compute::submit_result(committee)),
 		("secretCompute.abortTask", Compute::abort_task(committee)),
 		("secretCompute.declassify", Compute::declassify()),
+		("secretCompute.handOverSecrets", pallet_secret_compute::Pallet::<Runtime>::hand_over_weight(handovers)),
+		("secretCompute.dealHandovers", pallet_secret_compute::Pallet::<Runtime>::deal_weight(handovers)),
+		("secretCompute.takeHandovers", pallet_secret_compute::Pallet::<Runtime>::handover_step_weight(handovers)),
 		("validatorSet.addValidator", Validators::add_validator(<Runtime as pallet_validator_set::Config>::MaxValidators::get())),
 		("validatorSet.removeValidator", Validators::remove_validator(<Runtime as pallet_validator_set::Config>::MaxValidators::get())),
 	];

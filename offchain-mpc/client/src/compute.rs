@@ -112,6 +112,27 @@ pub enum SecretCommand {
 		#[command(flatten)]
 		dht: Dht,
 	},
+	/// Hand secrets to another committee without reconstructing them (proactive resharing):
+	/// each old member re-shares its share to the new members, who check every dealing against
+	/// the secret's commitments and combine them into a fresh sharing of the same value; the old
+	/// members then delete their shares. For a member that leaves (its stake is released only
+	/// once it holds no share), one that died, or a periodic rotation. Needs Store on each
+	/// secret's identity; only secrets a client shared for an honest majority. Waits until
+	/// every secret has moved and prints each with its new committee.
+	HandOver {
+		/// The secrets' ids.
+		#[arg(required = true)]
+		secrets: Vec<String>,
+		/// The committee to hand them to (at least an honest majority's size).
+		#[arg(long)]
+		to: u32,
+		/// Give up waiting after this many seconds (the handover goes on; `--timeout 0` does not
+		/// wait at all).
+		#[arg(long, default_value_t = 300)]
+		timeout: u64,
+		#[command(flatten)]
+		signing: Signing,
+	},
 }
 
 #[derive(Subcommand)]
@@ -348,6 +369,7 @@ pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
 			(signing, identity, committee, value_file, values, kind, contracts, how, dht)
 		},
 		SecretCommand::Declassify { secret, at, signing, dht } => return declassify(ctx, secret, at, signing, dht).await,
+		SecretCommand::HandOver { secrets, to, timeout, signing } => return hand_over(ctx, secrets, to, timeout, signing).await,
 	};
 	let values = match value_file {
 		Some(path) => read_values(&path)?,
@@ -581,6 +603,53 @@ fn refusals(members: &[(AccountId, WorkerOf<Runtime>)], refused: &[(usize, Strin
 	format!("members did not take their shares: {}", each.join("; "))
 }
 
+async fn hand_over(ctx: &Ctx, secrets: Vec<String>, to: u32, timeout: u64, signing: Signing) -> Result<(), String> {
+	let (pair, _) = signer(&signing)?;
+	let ids = secrets.iter().map(|s| parse_h256("secret", s)).collect::<Result<Vec<H256>, String>>()?;
+	let chain = ctx.chain().await?;
+	// One call per identity and per `HANDOVER_BATCH` secrets.
+	let mut by_owner = std::collections::BTreeMap::<H256, Vec<H256>>::new();
+	for secret in &ids {
+		by_owner.entry(secret_record(ctx, &chain, *secret).await?.owner).or_default().push(*secret);
+	}
+	let calls: Vec<(usize, RuntimeCall)> = by_owner
+		.iter()
+		.flat_map(|(identity, secrets)| secrets.chunks(pallet_secret_compute::handover::HANDOVER_BATCH as usize).map(move |batch| (*identity, batch)))
+		.map(|(identity, batch)| {
+			let secrets = batch.to_vec().try_into().expect("a chunk fits a batch");
+			(batch.len(), RuntimeCall::SecretCompute(pallet_secret_compute::Call::hand_over_secrets { identity, secrets, to }))
+		})
+		.collect();
+	// Sent together (consecutive nonces): about a block for all.
+	let (sizes, calls): (Vec<usize>, Vec<RuntimeCall>) = calls.into_iter().unzip();
+	for (size, outcome) in sizes.into_iter().zip(chain.submit_all(&pair, calls).await.map_err(|e| e.to_string())?) {
+		let (at, _) = outcome.map_err(|e| e.to_string())?;
+		eprintln!("handover of {size} secret(s) to committee {to} requested in block {at:?}");
+	}
+	let started = std::time::Instant::now();
+	let mut pending = ids;
+	while timeout > 0 {
+		let mut still = Vec::new();
+		for secret in pending {
+			match secret_record(ctx, &chain, secret).await {
+				Ok(view) if view.committee == to => println!("{secret:?} {to}"),
+				Ok(_) => still.push(secret),
+				Err(e) => return Err(format!("{secret:?}: {e} (removed meanwhile?)")),
+			}
+		}
+		pending = still;
+		if pending.is_empty() {
+			return Ok(());
+		}
+		if started.elapsed().as_secs() >= timeout {
+			return Err(format!("{} secret(s) not handed over after {timeout} s; the handover goes on (`cancel_handover` stops it)", pending.len()));
+		}
+		eprintln!("waiting for committee {to} to take over {} secret(s)...", pending.len());
+		tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+	}
+	Ok(())
+}
+
 async fn declassify(ctx: &Ctx, secret: String, at: Option<String>, signing: Signing, dht: Dht) -> Result<(), String> {
 	let (pair, _) = signer(&signing)?;
 	let secret = parse_h256("secret", &secret)?;
@@ -626,6 +695,8 @@ async fn declassify(ctx: &Ctx, secret: String, at: Option<String>, signing: Sign
 /// kind its shares are checked against. Proven like [`members_of`], or else a node could name a
 /// committee of its own workers and a commitment that their false shares match.
 struct SecretRecord {
+	/// The identity that owns it.
+	owner: H256,
 	committee: u32,
 	commitment: H256,
 	kind: ValueKind,
@@ -637,12 +708,12 @@ async fn secret_record(ctx: &Ctx, chain: &Chain, secret: H256) -> Result<SecretR
 	let Some(header) = ctx.trusted_head(chain).await? else {
 		let view: pallet_secret_compute::runtime_api::SecretView<AccountId> =
 			chain.runtime_api::<Option<_>>("SecretComputeApi_secret", secret, None).await.map_err(|e| e.to_string())?.ok_or("unknown secret")?;
-		return Ok(SecretRecord { committee: view.committee, commitment: view.commitment, kind: view.kind, origin: view.origin });
+		return Ok(SecretRecord { owner: view.owner, committee: view.committee, commitment: view.commitment, kind: view.kind, origin: view.origin });
 	};
 	let key = pallet_secret_compute::Secrets::<Runtime>::hashed_key_for(secret);
 	let record = chain.read_proven(header, vec![key]).await.map_err(|e| e.to_string())?.pop().flatten().ok_or("unknown secret")?;
 	let info = pallet_secret_compute::SecretOf::<Runtime>::decode(&mut &record[..]).map_err(|e| format!("secret {secret:?}: {e}"))?;
-	Ok(SecretRecord { committee: info.committee, commitment: info.commitment, kind: info.kind, origin: info.origin })
+	Ok(SecretRecord { owner: info.owner, committee: info.committee, commitment: info.commitment, kind: info.kind, origin: info.origin })
 }
 
 /// Waits (up to two minutes) until block `at` is finalized.

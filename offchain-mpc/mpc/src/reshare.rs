@@ -1,8 +1,9 @@
 //! Proactive resharing (whitepaper 5.4 and 7.1): a committee hands a Pedersen-committed secret
 //! to a new committee, of any size and degree, without anyone reconstructing it, and everyone
 //! can check that the new committee holds the same secret. Meant for epoch rotation, for a member
-//! that leaves or died, and to shrink a committee mid-circuit (an adaptive circuit); the chain and
-//! the worker do not use it yet.
+//! that leaves or died, and to shrink a committee mid-circuit (an adaptive circuit). The chain
+//! (`pallet_secret_compute::handover`) and the worker (its `handover` module) run it for a
+//! secret's owner; shrinking a running task's committee is not done.
 //!
 //! The secret vector s is shared with degree t at the old points x_i, committed by C_0..C_t
 //! ([`crate::vss`]): old member i holds f(x_i) and the blind r(x_i), whose commitment

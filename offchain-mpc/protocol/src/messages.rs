@@ -159,6 +159,12 @@ pub enum WorkerRequest {
 	/// [`seal_answer`] seals shares), so a replayed request gets nothing anyone else can open.
 	#[codec(index = 9)]
 	DataGet { key: [u8; 32], reader: AccountId, signed_at: u64, reply_to: [u8; 32], signature: [u8; 64] },
+	/// A new member (at `member` in the new committee) asks an old member for its dealings of
+	/// `secrets`' shares in the handovers the chain named (proactive resharing; at most 128).
+	/// Answered by [`WorkerResponse::Handovers`]; anyone may ask, only that new member can open
+	/// the shares.
+	#[codec(index = 10)]
+	Handover { secrets: Vec<H256>, member: u32 },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
@@ -188,6 +194,34 @@ pub enum WorkerResponse {
 	/// A record found: the encoded [`crate::records::SignedPut`] (its ciphertext, which only the
 	/// data key opens); it travels [`WorkerResponse::Sealed`].
 	Data(Vec<u8>),
+	/// Per secret asked for in a [`WorkerRequest::Handover`], in order: the old member's dealing,
+	/// or why not.
+	Handovers(Vec<Result<HandoverDealt, String>>),
+}
+
+/// An old member's dealing of its share of a secret to a new committee: the old sharing's
+/// Pedersen commitments and share hashes (which hash to the secret's registered commitment), the
+/// dealing's commitments (whose hash the old member posted on chain), and the asking member's
+/// share of the dealing (its values then its blind), sealed from the old member's registered
+/// x25519 key to the new member's under [`handover_context`].
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct HandoverDealt {
+	pub old_pedersen: Vec<u8>,
+	pub old_share_hashes: Vec<H256>,
+	pub commitments: Vec<u8>,
+	pub sealed: Vec<u8>,
+}
+
+/// What an old member's dealing of `secret` to new member `member` of committee `to` is sealed
+/// under, from old member `dealer` (its position in the old committee).
+pub fn handover_context(secret: H256, to: u32, member: u32, dealer: u32) -> Vec<u8> {
+	(b"enigma/handover/v1", secret, to, member, dealer).encode()
+}
+
+/// The hash of a handover dealing's commitments, which its dealer posts on chain
+/// (`deal_handovers`) so that every new member checks the same ones.
+pub fn dealing_hash(commitments: &[u8]) -> H256 {
+	blake2_256(&(b"enigma/handover-dealing/v1", commitments).encode())
 }
 
 /// Seals `answer` as from `member` (its x25519 key, registered on chain) to the key a signed
@@ -229,6 +263,7 @@ impl WorkerResponse {
 			WorkerResponse::Sealed(_) => "Sealed",
 			WorkerResponse::Stored { .. } => "Stored",
 			WorkerResponse::Data(_) => "Data",
+			WorkerResponse::Handovers(_) => "Handovers",
 		}
 	}
 }

@@ -250,12 +250,36 @@ async fn catch_up(worker: &Arc<Worker>) -> Result<(), DaemonError> {
 	let finalized = worker.chain.finalized_hash().await?;
 	for batch in delivered.chunks(1024) {
 		let views = worker.secrets_at(batch, Some(finalized)).await?;
-		for (secret, _) in batch.iter().zip(views).filter(|(_, view)| view.is_none()) {
+		for (secret, view) in batch.iter().zip(views) {
+			// A handover completed meanwhile: the share taken over replaces this one, or this
+			// old member's share goes.
+			if let Some(view) = view {
+				if worker.store.share(secret).is_some_and(|held| held.committee != view.committee) {
+					crate::handover::finish(worker, *secret, true);
+				}
+				continue;
+			}
 			worker.forget_unregistered(secret);
 			match worker.store.remove_share(secret) {
 				Ok(()) => tracing::info!(target: "worker", "dropped the share of {secret:?}, removed from the chain while this worker was not following it"),
 				Err(e) => tracing::warn!(target: "worker", "dropping the share of {secret:?}: {e}"),
 			}
+		}
+	}
+	// A handover that ended while this worker was not following: the share it took over
+	// replaces its own if the secret moved, and goes if the handover was cancelled (or the
+	// secret removed).
+	for secret in worker.store.pending_takeovers() {
+		let Some(taken) = worker.store.taken(&secret) else { continue };
+		let view = worker.secrets_at(&[secret], Some(finalized)).await?.pop().flatten();
+		let pending: Option<pallet_secret_compute::handover::Handover<enigma_runtime::Runtime>> = worker
+			.chain
+			.storage("SecretCompute.Handovers", pallet_secret_compute::Handovers::<enigma_runtime::Runtime>::hashed_key_for(secret), Some(finalized))
+			.await?;
+		match view {
+			Some(view) if view.committee == taken.committee => crate::handover::finish(worker, secret, true),
+			_ if pending.is_none() => crate::handover::finish(worker, secret, false),
+			_ => {},
 		}
 	}
 	// A `CommitteeDissolved` missed the same way: the stock kept for that committee would stay
@@ -300,6 +324,11 @@ async fn on_finalized(worker: &Arc<Worker>, chain: &Chain, placement: &ChainPlac
 	// Committees with a secret that became ready here: the first such secret of each names
 	// the committee's first batch of SPDZ preprocessing, if it needs one.
 	let mut first_ready = std::collections::BTreeMap::new();
+	// Handovers asked for in this block, by (old committee, new committee): dealt in one batch.
+	let mut to_deal = std::collections::BTreeMap::<(u32, u32), Vec<sp_core::H256>>::new();
+	// And dealt, for the new committees this worker is in: taken over in one batch.
+	let mut to_take = Vec::new();
+	let mut member_of = std::collections::HashMap::<u32, bool>::new();
 	for record in chain.events(hash).await? {
 		match record.event {
 			RuntimeEvent::Workers(pallet_workers::Event::Slashed { task, worker, offence, amount }) if worker == account => {
@@ -344,6 +373,25 @@ async fn on_finalized(worker: &Arc<Worker>, chain: &Chain, placement: &ChainPlac
 					first_ready.entry(share.committee).or_insert(secret);
 				}
 			}
+			RuntimeEvent::SecretCompute(pallet_secret_compute::Event::HandoverRequested { secret, from, to })
+				if worker.store.share(&secret).is_some_and(|held| held.committee == from) =>
+			{
+				to_deal.entry((from, to)).or_default().push(secret);
+			}
+			RuntimeEvent::SecretCompute(pallet_secret_compute::Event::HandoverDealt { secret, to, dealers }) => {
+				if let std::collections::hash_map::Entry::Vacant(e) = member_of.entry(to) {
+					e.insert(worker.committee(to).await?.is_some_and(|m| m.contains(&account)));
+				}
+				if member_of[&to] {
+					to_take.push((secret, to, dealers));
+				}
+			}
+			RuntimeEvent::SecretCompute(pallet_secret_compute::Event::SecretHandedOver { secret, .. }) => {
+				crate::handover::finish(worker, secret, true);
+			}
+			RuntimeEvent::SecretCompute(pallet_secret_compute::Event::HandoverCancelled { secret }) => {
+				crate::handover::finish(worker, secret, false);
+			}
 			RuntimeEvent::Workers(pallet_workers::Event::CommitteeDissolved { id }) if !worker.store.stock(id).is_empty() => {
 				match worker.store.drop_stock(id) {
 					Ok(()) => tracing::info!(target: "worker", "dropped the preprocessing kept for dissolved committee {id}"),
@@ -352,6 +400,12 @@ async fn on_finalized(worker: &Arc<Worker>, chain: &Chain, placement: &ChainPlac
 			}
 			_ => {}
 		}
+	}
+	for ((from, to), secrets) in to_deal {
+		tokio::spawn(crate::handover::deal(worker.clone(), secrets, from, to));
+	}
+	if !to_take.is_empty() {
+		tokio::spawn(crate::handover::take(worker.clone(), to_take));
 	}
 	for secret in first_ready.into_values() {
 		tokio::spawn(crate::spdz_run::stock_first_batch(worker.clone(), secret));

@@ -4,6 +4,7 @@ mod chain_policy;
 mod daemon;
 mod follow;
 mod gateway;
+mod handover;
 mod keys;
 mod metrics;
 mod service;

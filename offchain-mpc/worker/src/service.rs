@@ -60,6 +60,7 @@ impl WorkerService {
 			},
 			Some(WorkerRequest::Ping) => Ok(WorkerResponse::Accepted),
 			Some(WorkerRequest::Blame { task }) => Ok(WorkerResponse::Blamed(self.0.blame_proofs(&task))),
+			Some(WorkerRequest::Handover { secrets, member }) => crate::handover::answer(&self.0, &secrets, member),
 			None => Err("malformed request".to_string()),
 		};
 		match response {

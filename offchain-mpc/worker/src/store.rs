@@ -104,6 +104,16 @@ pub struct KeptRuns {
 	pub others: Vec<H256>,
 }
 
+/// An old member's dealing of its share of a secret to a new committee (proactive resharing):
+/// kept so that it answers every new member from the one dealing whose hash it posted, restarts
+/// included. The shares are sealed to their new members (this worker cannot read them back).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct HandoverDealing {
+	pub to: u32,
+	pub commitments: Vec<u8>,
+	pub sealed: Vec<Vec<u8>>,
+}
+
 #[derive(Clone)]
 pub struct WorkerStore {
 	db: Arc<Db>,
@@ -220,6 +230,51 @@ impl WorkerStore {
 		let others = self.kept_runs(secret).map(|runs| runs.others).unwrap_or_default();
 		let runs = others.into_iter().map(|root| (COL_OUTPUTS, run_share_key(secret, &root), None));
 		self.db.commit([(COL_SHARES, secret.as_bytes().to_vec(), None), (COL_OUTPUTS, runs_key(secret), None)].into_iter().chain(runs))
+	}
+
+	/// This worker's dealing of its share of `secret` in a handover, if it dealt one.
+	pub fn dealing(&self, secret: &H256) -> Option<HandoverDealing> {
+		self.get(COL_OUTPUTS, &dealing_key(secret))
+	}
+
+	pub fn put_dealing(&self, secret: &H256, dealing: &HandoverDealing) -> Result<(), parity_db::Error> {
+		self.db.commit([(COL_OUTPUTS, dealing_key(secret), Some(dealing.encode()))])
+	}
+
+	/// The share of `secret` this worker took over in a handover not completed yet.
+	pub fn taken(&self, secret: &H256) -> Option<HeldShare> {
+		self.get(COL_OUTPUTS, &taken_key(secret))
+	}
+
+	/// Keeps shares taken over, in one commit.
+	pub fn put_taken(&self, shares: &[(H256, HeldShare)]) -> Result<(), parity_db::Error> {
+		let _turn = self.stock_lock.lock().unwrap_or_else(|e| e.into_inner());
+		let mut pending = self.pending_takeovers();
+		let known: std::collections::HashSet<H256> = pending.iter().copied().collect();
+		pending.extend(shares.iter().map(|(secret, _)| *secret).filter(|secret| !known.contains(secret)));
+		let writes = shares.iter().map(|(secret, share)| (COL_OUTPUTS, taken_key(secret), Some(share.encode())));
+		self.db.commit(writes.chain(std::iter::once((COL_OUTPUTS, TAKEN_INDEX.to_vec(), Some(pending.encode())))))
+	}
+
+	/// The secrets with a share taken over in a handover not seen to end yet (to settle after a
+	/// restart).
+	pub fn pending_takeovers(&self) -> Vec<H256> {
+		self.get(COL_OUTPUTS, TAKEN_INDEX).unwrap_or_default()
+	}
+
+	/// A handover of `secret` ended: if it `moved`, the share taken over (if this worker is in
+	/// the new committee) replaces the old one, which goes otherwise; if not, what was taken
+	/// goes. The dealing goes either way. One commit: a crash leaves the old state or the new.
+	pub fn finish_handover(&self, secret: &H256, moved: bool) -> Result<(), parity_db::Error> {
+		let _turn = self.stock_lock.lock().unwrap_or_else(|e| e.into_inner());
+		let mut pending = self.pending_takeovers();
+		pending.retain(|s| s != secret);
+		let mut changes = vec![(COL_OUTPUTS, dealing_key(secret), None), (COL_OUTPUTS, taken_key(secret), None), (COL_OUTPUTS, TAKEN_INDEX.to_vec(), Some(pending.encode()))];
+		if moved {
+			let share = self.taken(secret).map(|taken| taken.encode());
+			changes.push((COL_SHARES, secret.as_bytes().to_vec(), share));
+		}
+		self.db.commit(changes)
 	}
 
 	/// Secrets held but not yet acknowledged on chain (to resume after a restart).
@@ -472,6 +527,19 @@ fn run_output_key(task: &H256, output: u32, root: &H256) -> Vec<u8> {
 	(b"run-output", task, output, root).encode()
 }
 
+/// The secrets with a share taken over and not settled, in the outputs' column (18 bytes: no other
+/// key has that length).
+const TAKEN_INDEX: &[u8] = b"handovers-taken/v1";
+
+/// Handovers share the outputs' column under keys of 46 bytes.
+fn dealing_key(secret: &H256) -> Vec<u8> {
+	(b"handover-dealt", secret).encode()
+}
+
+fn taken_key(secret: &H256) -> Vec<u8> {
+	(b"handover-taken", secret).encode()
+}
+
 fn result_context(task: &H256, created: u32) -> Vec<u8> {
 	(b"enigma/task-result/v1", task, created).encode()
 }
@@ -689,5 +757,40 @@ mod tests {
 		assert_eq!(log_len(), SPENT_ENTRY as u64, "the batch gone from the stock and the torn entry are dropped");
 		assert!(store.spend_stock(7, fresh).is_err(), "the batch back in the stock is still refused");
 		assert_eq!(store.take_stock(7, &secret, any), None);
+	}
+
+	#[test]
+	fn a_share_taken_over_replaces_the_old_one_only_when_the_secret_moves_and_survives_a_restart() {
+		let dir = tempfile::tempdir().unwrap();
+		let share = |committee: u32, byte: u8| HeldShare {
+			identity: H256::repeat_byte(1),
+			committee,
+			index: 0,
+			kind: ValueKind::Field,
+			sealed: vec![byte; 48],
+			acknowledged: true,
+			pedersen: vec![byte; 96],
+			share_hashes: vec![],
+		};
+		let (moved, cancelled) = (H256::repeat_byte(2), H256::repeat_byte(3));
+		{
+			let store = WorkerStore::open(dir.path()).unwrap();
+			store.put_shares(&[(moved, share(0, 1)), (cancelled, share(0, 1))]).unwrap();
+			store.put_dealing(&moved, &HandoverDealing { to: 5, commitments: vec![7; 96], sealed: vec![vec![8; 80]; 3] }).unwrap();
+			store.put_taken(&[(moved, share(5, 2))]).unwrap();
+			store.put_taken(&[(cancelled, share(5, 2)), (moved, share(5, 2))]).unwrap();
+		}
+		let store = WorkerStore::open(dir.path()).unwrap();
+		assert_eq!(store.pending_takeovers(), vec![moved, cancelled]);
+		assert_eq!(store.share(&moved), Some(share(0, 1)), "the old share serves until the move");
+		store.finish_handover(&moved, true).unwrap();
+		assert_eq!(store.share(&moved), Some(share(5, 2)));
+		assert_eq!((store.taken(&moved), store.dealing(&moved)), (None, None));
+		store.finish_handover(&cancelled, false).unwrap();
+		assert_eq!(store.share(&cancelled), Some(share(0, 1)), "a cancelled handover keeps the old share");
+		assert!(store.pending_takeovers().is_empty());
+		// An old member that is not in the new committee: its share goes.
+		store.finish_handover(&cancelled, true).unwrap();
+		assert_eq!(store.share(&cancelled), None);
 	}
 }

@@ -36,12 +36,16 @@ pub enum Misbehaviour {
 	Silent,
 	/// Honest in every run, lying only to owners: every share it hands out is off by one.
 	FalseShares,
+	/// Honest in every run and to owners; when its committee hands a secret over, it deals
+	/// another value than its share (its share plus one, under commitments consistent with that
+	/// value): the new members refuse its dealing and combine the others'.
+	WrongHandovers,
 }
 
 impl Misbehaviour {
 	/// Whether the worker hands owners false shares.
 	pub fn lies_to_owners(self) -> bool {
-		self != Misbehaviour::WrongValuesFirst
+		!matches!(self, Misbehaviour::WrongValuesFirst | Misbehaviour::WrongHandovers)
 	}
 
 	/// The faults a member (`me` of the `n` in a run; `first`: the run with every member)
@@ -54,7 +58,7 @@ impl Misbehaviour {
 			Misbehaviour::WrongValuesFirst if first => wrong_values(),
 			Misbehaviour::WrongValuesFirst => vec![],
 			Misbehaviour::Silent => vec![Fault::Mute { from_nth: 2 }],
-			Misbehaviour::FalseShares => vec![],
+			Misbehaviour::FalseShares | Misbehaviour::WrongHandovers => vec![],
 		}
 	}
 }

@@ -48,6 +48,7 @@
 extern crate alloc;
 
 pub use pallet::*;
+pub mod handover;
 pub mod migrations;
 pub mod runtime_api;
 pub mod weights;
@@ -458,6 +459,10 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Secrets<T: Config> = StorageMap<_, Identity, H256, SecretOf<T>>;
 
+	/// Secrets being handed to another committee ([`crate::handover`]).
+	#[pallet::storage]
+	pub type Handovers<T: Config> = StorageMap<_, Identity, H256, crate::handover::Handover<T>>;
+
 	#[pallet::storage]
 	pub type Tasks<T: Config> = StorageMap<_, Identity, H256, TaskOf<T>>;
 
@@ -539,6 +544,20 @@ pub mod pallet {
 		TaskPruned { task: H256 },
 		/// Members of the committee answer off chain, encrypted to the requester.
 		DeclassifyRequested { secret: H256, requester: T::AccountId, committee: CommitteeId },
+		/// The owner asked for the secret to be handed to committee `to`: the members of `from`
+		/// re-share their shares to it ([`crate::handover`]).
+		HandoverRequested { secret: H256, from: CommitteeId, to: CommitteeId },
+		/// t + 1 dealings nobody refused: every new member combines these dealers' (positions in
+		/// the old committee).
+		HandoverDealt { secret: H256, to: CommitteeId, dealers: Vec<u32> },
+		/// A new member found its share from `dealer` off that dealing's commitments.
+		HandoverRefused { secret: H256, dealer: u32, by: T::AccountId },
+		/// Every member of `to` holds a share of the same new sharing, committed by `commitment`:
+		/// the secret is `to`'s now, and the members of `from` drop their shares.
+		SecretHandedOver { secret: H256, from: CommitteeId, to: CommitteeId, commitment: H256 },
+		/// The handover ended without moving the secret (cancelled by its owner, or the secret
+		/// went); new members drop what they took.
+		HandoverCancelled { secret: H256 },
 	}
 
 	#[pallet::error]
@@ -620,6 +639,19 @@ pub mod pallet {
 		/// A member of the committee is unbonding: it takes no new secrets.
 		CommitteeMemberLeaving,
 		CommitteeTooSmallForHonestMajority,
+		/// Only a secret a client dealt for an honest majority can be handed over (it carries
+		/// the commitments the dealings are checked against).
+		NotResharable,
+		/// The secret is held by that committee already.
+		SameCommittee,
+		/// The secret is being handed over already.
+		HandoverPending,
+		/// The secret is not being handed over.
+		NoHandover,
+		/// That old member is not among the dealings the new members combine.
+		NotADealer,
+		/// None of the batch's secrets had a dealing or a sharing of the caller's to record.
+		NothingToRecord,
 	}
 
 	impl<T> From<PredicateError> for Error<T> {
@@ -1008,6 +1040,7 @@ pub mod pallet {
 						// (Not necessarily ready: an owner may have removed the input and
 						// registered the same value again since the task was submitted.)
 						Self::uncount(&bad);
+						Self::drop_handover(secret);
 						// The owner, not the workers, pays for the wasted run: its deposit goes to
 						// the members that named the bad input.
 						let named: Vec<T::AccountId> = members.iter().filter(|m| Aborts::<T>::get(task, *m) == Some(reason)).cloned().collect();
@@ -1036,6 +1069,7 @@ pub mod pallet {
 			ensure!(orphaned || T::Identity::check(&who, &info.owner, Permission::Store, &[], None), Error::<T>::NoPermission);
 			Secrets::<T>::remove(secret);
 			DishonestSecrets::<T>::remove(secret);
+			Self::drop_handover(secret);
 			Self::uncount(&info);
 			Self::release_deposit(&info.depositor, info.deposit);
 			Self::deposit_event(Event::SecretRemoved { secret });
@@ -1057,6 +1091,87 @@ pub mod pallet {
 				T::Identity::use_cosigns(&info.owner, &request);
 			}
 			Self::deposit_event(Event::DeclassifyRequested { secret, requester: who, committee: info.committee });
+			Ok(())
+		}
+
+		/// Hand `secrets` of `identity` (needs Store on it) to committee `to` without
+		/// reconstructing them: proactive resharing, for a member that leaves or died, or an
+		/// epoch's rotation ([`crate::handover`]). The caller holds the deposit of each handover
+		/// and then of the secret's record, and prepays the members' answers. Only ready secrets
+		/// a client dealt for an honest majority; at most `HANDOVER_BATCH` per call.
+		#[pallet::call_index(12)]
+		#[pallet::weight(Pallet::<T>::hand_over_weight(secrets.len() as u32))]
+		pub fn hand_over_secrets(
+			origin: OriginFor<T>,
+			identity: H256,
+			secrets: BoundedVec<H256, ConstU32<{ crate::handover::HANDOVER_BATCH }>>,
+			to: CommitteeId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!secrets.is_empty(), Error::<T>::EmptyBatch);
+			Self::ensure_can_pay(&who)?;
+			ensure!(T::Identity::check(&who, &identity, Permission::Store, &[], None), Error::<T>::NoPermission);
+			let new = T::Workers::committee(to).ok_or(Error::<T>::UnknownCommittee)?;
+			ensure!(!new.iter().any(T::Workers::is_leaving), Error::<T>::CommitteeMemberLeaving);
+			ensure!(new.len() as u32 >= T::Workers::honest_majority_size(), Error::<T>::CommitteeTooSmallForHonestMajority);
+			let mut old_members = 0u32;
+			for secret in &secrets {
+				let from = Secrets::<T>::get(secret).map(|s| s.committee).ok_or(Error::<T>::UnknownSecret)?;
+				old_members = old_members.max(T::Workers::committee(from).map_or(0, |m| m.len() as u32));
+				Self::request_handover(&who, identity, *secret, to, new.len())?;
+			}
+			Self::prepay_answers(&who, Self::handover_fee(old_members, new.len() as u32, secrets.len() as u32))
+		}
+
+		/// Old members post the hash of the commitments of their dealings of `secrets`' shares to
+		/// the new committee (sent to each new member off chain). Entries not the caller's to
+		/// deal are passed over; a batch with none fails. Free when every entry counted.
+		#[pallet::call_index(13)]
+		#[pallet::weight(Pallet::<T>::deal_weight(dealings.len() as u32))]
+		pub fn deal_handovers(origin: OriginFor<T>, dealings: BoundedVec<(H256, H256), ConstU32<{ crate::handover::HANDOVER_BATCH }>>) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let batch = dealings.len();
+			let count = dealings.into_iter().filter(|(secret, dealing)| Self::note_dealing(&who, *secret, *dealing)).count();
+			ensure!(count > 0, Error::<T>::NothingToRecord);
+			Ok(if count == batch { Pays::No } else { Pays::Yes }.into())
+		}
+
+		/// New members post the commitment to the sharing they took over from the dealings the
+		/// chain named (`HandoverDealt`). Once every new member posted the same, the secret moves.
+		/// Entries not the caller's are passed over; a batch with none fails. Free when every
+		/// entry counted.
+		#[pallet::call_index(14)]
+		#[pallet::weight(Pallet::<T>::handover_step_weight(taken.len() as u32))]
+		pub fn take_handovers(origin: OriginFor<T>, taken: BoundedVec<(H256, H256), ConstU32<{ crate::handover::HANDOVER_BATCH }>>) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let batch = taken.len();
+			let outcomes: Vec<Option<u32>> = taken.into_iter().map(|(secret, commitment)| Self::note_taken(&who, secret, commitment)).collect();
+			let count = outcomes.iter().flatten().count();
+			ensure!(count > 0, Error::<T>::NothingToRecord);
+			// What it weighed with the committees it met (the worst case assumes the largest).
+			let actual = Self::take_weight(outcomes.into_iter());
+			Ok(frame_support::dispatch::PostDispatchInfo { actual_weight: Some(actual), pays_fee: if count == batch { Pays::No } else { Pays::Yes } })
+		}
+
+		/// A new member refuses the dealing of old member `dealer` (its position) among those the
+		/// chain named: its share was off that dealing's commitments. The set is formed again
+		/// without it.
+		#[pallet::call_index(15)]
+		#[pallet::weight(Pallet::<T>::handover_step_weight(1))]
+		pub fn refuse_handover(origin: OriginFor<T>, secret: H256, dealer: u32) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::note_refusal(&who, secret, dealer)
+		}
+
+		/// Cancel the handover of a secret (needs Store on its identity), which stays with its
+		/// committee; the deposit comes back to whoever asked for the handover.
+		#[pallet::call_index(16)]
+		#[pallet::weight(T::Identity::check_weight().saturating_add(T::DbWeight::get().reads_writes(3, 3)))]
+		pub fn cancel_handover(origin: OriginFor<T>, secret: H256) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let info = Secrets::<T>::get(secret).ok_or(Error::<T>::UnknownSecret)?;
+			ensure!(T::Identity::check(&who, &info.owner, Permission::Store, &[], None), Error::<T>::NoPermission);
+			ensure!(Self::drop_handover(secret), Error::<T>::NoHandover);
 			Ok(())
 		}
 	}
@@ -1236,12 +1351,12 @@ pub mod pallet {
 		}
 
 		/// The base weight of a transaction.
-		fn base_weight() -> Weight {
+		pub(crate) fn base_weight() -> Weight {
 			T::BlockWeights::get().get(frame_support::dispatch::DispatchClass::Normal).base_extrinsic
 		}
 
 		/// Burns `fee` for free answers from `who`, its account kept alive.
-		fn prepay_answers(who: &T::AccountId, fee: BalanceOf<T>) -> DispatchResult {
+		pub(crate) fn prepay_answers(who: &T::AccountId, fee: BalanceOf<T>) -> DispatchResult {
 			T::Currency::burn_from(who, fee, Preservation::Preserve, Precision::Exact, Fortitude::Polite).map_err(|_| Error::<T>::CannotPayAnswers)?;
 			Ok(())
 		}
@@ -1605,7 +1720,7 @@ pub mod pallet {
 
 		/// A secret goes (removed, or rejected as a bad input): the members that acknowledged
 		/// it hold a share fewer, and a ready one leaves its committee.
-		fn uncount(info: &SecretOf<T>) {
+		pub(crate) fn uncount(info: &SecretOf<T>) {
 			T::Workers::note_shares(&info.acks, 1, false);
 			if info.ready {
 				T::Workers::note_committee_secrets(info.committee, 1, false);
@@ -1618,7 +1733,7 @@ pub mod pallet {
 			Ok(deposit)
 		}
 
-		fn release_deposit(who: &T::AccountId, amount: BalanceOf<T>) {
+		pub(crate) fn release_deposit(who: &T::AccountId, amount: BalanceOf<T>) {
 			if !amount.is_zero() {
 				let _ = T::Currency::release(&HoldReason::StateDeposit.into(), who, amount, Precision::BestEffort);
 			}

@@ -157,11 +157,11 @@ impl crate::BenchmarkHelper<u64> for BenchHelper {
 	}
 }
 
-/// Accounts: 1 the data owner and requester, 2 a poor requester, 11..=14 workers.
+/// Accounts: 1 the data owner and requester, 2 a poor requester, 11..=17 workers.
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	let mut balances = vec![(1, 1_000_000), (2, 500), (3, 1_000_000)];
-	balances.extend((11..=14).map(|w| (w, 100_000)));
+	balances.extend((11..=17).map(|w| (w, 100_000)));
 	pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }.assimilate_storage(&mut storage).unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));

@@ -1536,3 +1536,119 @@ fn a_committee_with_a_leaving_member_takes_no_new_secret() {
 		);
 	});
 }
+
+/// Issue #16, proactive resharing on chain: the owner hands a secret from committee 0 to another
+/// committee. The attacks: a stranger cannot move it, a non-member cannot deal, a new member
+/// cannot take before t + 1 dealings are named, a refusal only swaps the refused dealer for the
+/// next, a member that posts another sharing keeps the secret where it is. Then the move: the old
+/// members are free of it (an unbonding one withdraws its stake only now), the new ones hold it.
+#[test]
+fn a_secret_is_handed_to_another_committee_and_its_old_members_go_free() {
+	use crate::Handovers;
+	new_test_ext().execute_with(|| {
+		let (identity, _, secret) = setup();
+		for w in [15, 16, 17] {
+			assert_ok!(Workers::register(RuntimeOrigin::signed(w), b"peer".to_vec(), [w as u8; 32], STAKE));
+		}
+		// 14 leaves: it is drawn into no new committee, and withdraws only once free of the secret.
+		assert_ok!(Workers::unbond(RuntimeOrigin::signed(14)));
+		let to = committee(3);
+		let new = pallet_workers::Committees::<Test>::get(to).unwrap().into_inner();
+		assert!(!new.contains(&14));
+		run_to(System::block_number() + 11);
+		assert_noop!(Workers::withdraw(RuntimeOrigin::signed(14)), pallet_workers::Error::<Test>::HoldsSecrets);
+
+		let hand = |who: u64, to| SecretCompute::hand_over_secrets(RuntimeOrigin::signed(who), identity, bounded(vec![secret]), to);
+		assert_noop!(hand(STRANGER, to), Error::<Test>::NoPermission);
+		assert_noop!(hand(OWNER, 0), Error::<Test>::CommitteeMemberLeaving);
+		let held = Balances::balance_on_hold(&HoldReason::StateDeposit.into(), &OWNER);
+		assert_ok!(hand(OWNER, to));
+		System::assert_has_event(Event::HandoverRequested { secret, from: 0, to }.into());
+		assert!(Balances::balance_on_hold(&HoldReason::StateDeposit.into(), &OWNER) > held);
+		assert_noop!(hand(OWNER, to), Error::<Test>::HandoverPending);
+
+		let deal = |who: u64, byte: u8| SecretCompute::deal_handovers(RuntimeOrigin::signed(who), bounded(vec![(secret, H256::repeat_byte(byte))]));
+		let take = |who: u64, commitment: H256| SecretCompute::take_handovers(RuntimeOrigin::signed(who), bounded(vec![(secret, commitment)]));
+		// The old members that stay (14 is leaving but could deal too), and their positions.
+		let old = pallet_workers::Committees::<Test>::get(0).unwrap().into_inner();
+		let (a, b, c) = (11, 12, 13);
+		let at = |w: u64| old.iter().position(|m| *m == w).unwrap() as u32;
+		assert_noop!(deal(STRANGER, 1), Error::<Test>::NothingToRecord);
+		// t = 1, so two dealings make the set.
+		assert_ok!(deal(b, 1));
+		assert_noop!(deal(b, 9), Error::<Test>::NothingToRecord);
+		assert_noop!(take(new[0], H256::repeat_byte(7)), Error::<Test>::NothingToRecord);
+		let dealt = deal(a, 2).unwrap();
+		assert_eq!(dealt.pays_fee, Pays::No);
+		System::assert_last_event(Event::HandoverDealt { secret, to, dealers: vec![at(b), at(a)] }.into());
+		assert_ok!(deal(c, 3));
+
+		// A new member refuses b: the set becomes a and c, and what was taken is forgotten.
+		assert_ok!(take(new[1], H256::repeat_byte(7)));
+		assert_noop!(SecretCompute::refuse_handover(RuntimeOrigin::signed(new[0]), secret, at(c)), Error::<Test>::NotADealer);
+		assert_noop!(SecretCompute::refuse_handover(RuntimeOrigin::signed(STRANGER), secret, at(b)), Error::<Test>::NotInCommittee);
+		assert_ok!(SecretCompute::refuse_handover(RuntimeOrigin::signed(new[0]), secret, at(b)));
+		System::assert_last_event(Event::HandoverDealt { secret, to, dealers: vec![at(a), at(c)] }.into());
+		assert!(Handovers::<Test>::get(secret).unwrap().taken.is_empty());
+
+		// One member posts another sharing: the secret stays.
+		let sharing = H256::repeat_byte(8);
+		assert_ok!(take(new[0], sharing));
+		assert_ok!(take(new[1], sharing));
+		assert_ok!(take(new[2], H256::repeat_byte(9)));
+		assert_eq!(Secrets::<Test>::get(secret).unwrap().committee, 0);
+		assert_noop!(Workers::withdraw(RuntimeOrigin::signed(14)), pallet_workers::Error::<Test>::HoldsSecrets);
+
+		// Cancelled, then handed over again: every new member posts the same sharing.
+		assert_ok!(SecretCompute::cancel_handover(RuntimeOrigin::signed(OWNER), secret));
+		System::assert_last_event(Event::HandoverCancelled { secret }.into());
+		assert_eq!(Balances::balance_on_hold(&HoldReason::StateDeposit.into(), &OWNER), held);
+		assert_ok!(hand(OWNER, to));
+		for (w, byte) in [(c, 3), (a, 2)] {
+			assert_ok!(deal(w, byte));
+		}
+		for m in &new {
+			assert_ok!(take(*m, sharing));
+		}
+		System::assert_last_event(Event::SecretHandedOver { secret, from: 0, to, commitment: sharing }.into());
+		let info = Secrets::<Test>::get(secret).unwrap();
+		let deposit = info.deposit;
+		assert_eq!((info.committee, info.commitment, info.ready, info.acks.into_inner(), info.depositor), (to, sharing, true, new.clone(), OWNER));
+		assert!(!Handovers::<Test>::contains_key(secret));
+		for w in [11, 12, 13, 15, 16, 17] {
+			assert_eq!(pallet_workers::Workers::<Test>::get(w).unwrap().secrets, u32::from(new.contains(&w)), "worker {w}");
+		}
+		// The leaving member is free now; its stake comes back whole.
+		assert_ok!(Workers::withdraw(RuntimeOrigin::signed(14)));
+		assert_eq!(staked(14), 0);
+		assert_eq!(Balances::free_balance(14), 100_000);
+		// The record's deposit is the owner's still; removing the secret releases everything.
+		let before = Balances::balance_on_hold(&HoldReason::StateDeposit.into(), &OWNER);
+		assert!(before <= held, "the handover's own deposit came back");
+		assert_ok!(SecretCompute::remove_secret(RuntimeOrigin::signed(OWNER), secret));
+		assert_eq!(Balances::balance_on_hold(&HoldReason::StateDeposit.into(), &OWNER), before - deposit);
+	});
+}
+
+#[test]
+fn only_a_ready_secret_a_client_dealt_for_an_honest_majority_is_handed_over() {
+	new_test_ext().execute_with(|| {
+		let (identity, _, _) = setup();
+		for w in [15, 16, 17] {
+			assert_ok!(Workers::register(RuntimeOrigin::signed(w), b"peer".to_vec(), [w as u8; 32], STAKE));
+		}
+		let to = committee(3);
+		assert_ok!(SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Always]), H256::repeat_byte(0x42), U64));
+		let waiting = H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(identity, 0u32, H256::repeat_byte(0x42)))));
+		assert_noop!(SecretCompute::hand_over_secrets(RuntimeOrigin::signed(OWNER), identity, bounded(vec![waiting]), to), Error::<Test>::SecretNotReady);
+		let mut made = Secrets::<Test>::get(waiting).unwrap();
+		made.ready = true;
+		made.origin = Some((H256::zero(), 1));
+		Secrets::<Test>::insert(waiting, made);
+		assert_noop!(SecretCompute::hand_over_secrets(RuntimeOrigin::signed(OWNER), identity, bounded(vec![waiting]), to), Error::<Test>::NotResharable);
+		assert_noop!(SecretCompute::hand_over_secrets(RuntimeOrigin::signed(OWNER), identity, bounded(vec![]), to), Error::<Test>::EmptyBatch);
+		assert_noop!(SecretCompute::hand_over_secrets(RuntimeOrigin::signed(OWNER), identity, bounded(vec![waiting]), 9), Error::<Test>::UnknownCommittee);
+		let (_, _, ready) = (0, 0, Secrets::<Test>::iter_keys().find(|s| *s != waiting).unwrap());
+		assert_noop!(SecretCompute::hand_over_secrets(RuntimeOrigin::signed(OWNER), identity, bounded(vec![ready]), 0), Error::<Test>::SameCommittee);
+	});
+}

@@ -1,0 +1,505 @@
+//! Proactive resharing, the worker's part (the chain's is `pallet_secret_compute::handover`, the
+//! math `enigma_mpc::reshare`):
+//!
+//! - as an **old member**, on `HandoverRequested`: re-share its own share to the new committee
+//!   (a fresh degree-t' dealing whose constant term is its share, committed with Pedersen), keep
+//!   the dealing, post its commitments' hash (`deal_handovers`), and hand each new member its
+//!   share on request, sealed from this worker's registered key to the member's;
+//! - as a **new member**, on `HandoverDealt`: fetch the named dealers' dealings, check each
+//!   against the old sharing's commitments (registered on chain by their hash) and the dealing's
+//!   hash its dealer posted, refuse a bad one on chain (`refuse_handover`), else combine them
+//!   with Lagrange coefficients into its share of the same value and post the new sharing's
+//!   commitment (`take_handovers`);
+//! - on `SecretHandedOver`, the share taken over replaces the old one, and an old member that is
+//!   not in the new committee deletes its share: old and new shares lie on unrelated
+//!   polynomials, so what t old members kept and t new ones hold says nothing of the value.
+
+use crate::{
+	store::{HandoverDealing, HeldShare},
+	worker::{Misbehaviour, Worker},
+};
+use codec::{Decode, Encode};
+use futures::StreamExt;
+use enigma_chain::offchain::{share_bits, share_context, ValueKind};
+use enigma_mpc::{
+	field::{decode_all, to_bytes, Fr},
+	reshare::{self, Received},
+	vss::{self, Commitments, Share},
+};
+use enigma_protocol::{
+	messages::{commitment, dealing_hash, handover_context, HandoverDealt, WorkerRequest, WorkerResponse},
+	sealed,
+};
+use enigma_runtime::{Runtime, RuntimeCall};
+use pallet_secret_compute::{handover::HANDOVER_BATCH, runtime_api::SecretView};
+use sp_core::{crypto::AccountId32, H256};
+use std::{sync::Arc, time::Duration};
+
+/// The degree of an honest-majority sharing among `n` members.
+fn degree(n: usize) -> usize {
+	n.saturating_sub(1) / 2
+}
+
+/// A held share's Pedersen-committed vector and blind: an integer's bits (its first element, the
+/// value, is their weighted sum and not committed), or the field element.
+fn committed_part(kind: ValueKind, elements: &[Fr]) -> Option<Share> {
+	let (&blind, rest) = elements.split_last()?;
+	let values = match share_bits(kind) {
+		Some(bits) => rest.get(1..1 + bits as usize)?.to_vec(),
+		None => rest.first().map(|v| vec![*v])?,
+	};
+	(values.len() + usize::from(share_bits(kind).is_some()) == rest.len()).then_some(Share { values, blind })
+}
+
+/// The elements a member holds for `share` of a value of `kind`: an integer's value (Σ 2^k·b_k)
+/// before its bits, then the blind.
+fn held_elements(kind: ValueKind, share: &Share) -> Vec<Fr> {
+	let mut out = Vec::with_capacity(share.values.len() + 2);
+	if share_bits(kind).is_some() {
+		let two = Fr::from(2u64);
+		let (mut value, mut weight) = (Fr::from(0u64), Fr::from(1u64));
+		for bit in &share.values {
+			value += weight * bit;
+			weight *= two;
+		}
+		out.push(value);
+	}
+	out.extend(&share.values);
+	out.push(share.blind);
+	out
+}
+
+/// Deals this worker's shares of `secrets` to committee `to` and posts the dealings' hashes in
+/// one transaction. A secret it holds no share of (or of another committee than `from`) is
+/// passed over.
+pub async fn deal(worker: Arc<Worker>, secrets: Vec<H256>, from: u32, to: u32) {
+	let outcome = async {
+		let new = worker.committee(to).await.map_err(|e| e.to_string())?.ok_or("the new committee is gone")?;
+		let mut keys = Vec::with_capacity(new.len());
+		for member in &new {
+			keys.push(worker.chain.worker(member, None).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("{member} is not a registered worker"))?.encryption_key);
+		}
+		let mut posted = Vec::new();
+		for secret in secrets {
+			match dealing_of(&worker, secret, from, to, &keys) {
+				Ok(Some(hash)) => posted.push((secret, hash)),
+				Ok(None) => {},
+				Err(e) => tracing::warn!(target: "worker", "handover of {secret:?}: cannot deal this member's share: {e}"),
+			}
+		}
+		if posted.is_empty() {
+			return Ok(0);
+		}
+		let count = posted.len();
+		let calls = posted
+			.chunks(HANDOVER_BATCH as usize)
+			.map(|chunk| RuntimeCall::SecretCompute(pallet_secret_compute::Call::deal_handovers { dealings: chunk.to_vec().try_into().expect("a chunk fits a batch") }))
+			.collect();
+		for outcome in worker.submit_all(calls).await.map_err(|e| e.to_string())? {
+			outcome.map_err(|e| e.to_string())?;
+		}
+		Ok::<_, String>(count)
+	}
+	.await;
+	match outcome {
+		Ok(0) => {},
+		Ok(count) => tracing::info!(target: "worker", "dealt {count} share(s) to committee {to} (handover from committee {from})"),
+		Err(e) => tracing::warn!(target: "worker", "handover from committee {from} to {to}: {e}"),
+	}
+}
+
+/// This worker's dealing of its share of `secret` to the members whose keys are `keys`, kept in
+/// its store (the same one again if it dealt before), and its commitments' hash; `None` if it
+/// holds no share of `secret` on committee `from`.
+fn dealing_of(worker: &Worker, secret: H256, from: u32, to: u32, keys: &[[u8; 32]]) -> Result<Option<H256>, String> {
+	if let Some(kept) = worker.store.dealing(&secret).filter(|d| d.to == to) {
+		return Ok(Some(dealing_hash(&kept.commitments)));
+	}
+	let Some(held) = worker.store.share(&secret).filter(|h| h.committee == from) else { return Ok(None) };
+	let old = Commitments::from_bytes(&held.pedersen).map_err(|e| format!("its commitments: {e}"))?;
+	let plain = held.open(&worker.keys.encryption).ok_or("the stored share no longer opens")?;
+	let elements = decode_all::<Fr>(&plain, held.index as usize).map_err(|e| e.to_string())?;
+	let mine = committed_part(held.kind, &elements).ok_or("the stored share has another width than its kind")?;
+	let points: Vec<Fr> = (1..=keys.len() as u64).map(Fr::from).collect();
+	let rng = &mut rand::thread_rng();
+	let handover = if worker.misbehave == Some(Misbehaviour::WrongHandovers) {
+		// Test mode: its share plus one, dealt consistently, as a dealer that lies would.
+		let mut other = mine.clone();
+		other.values[0] += Fr::from(1u64);
+		let dealing = vss::deal_blinded(&other.values, other.blind, None, degree(keys.len()), &points, rng);
+		reshare::Handover { commitments: dealing.commitments, shares: dealing.shares }
+	} else {
+		reshare::hand_over(&old, Fr::from(u64::from(held.index) + 1), &mine, degree(keys.len()), &points, rng)
+	};
+	let mut sealed_shares = Vec::with_capacity(keys.len());
+	for (j, (key, share)) in keys.iter().zip(&handover.shares).enumerate() {
+		let mut elements = share.values.clone();
+		elements.push(share.blind);
+		let context = handover_context(secret, to, j as u32, held.index);
+		sealed_shares.push(sealed::seal_from(&worker.keys.encryption, key, &context, &to_bytes(&elements)).ok_or("a new member's key is not a usable x25519 key")?);
+	}
+	let dealing = HandoverDealing { to, commitments: handover.commitments.to_bytes(), sealed: sealed_shares };
+	worker.store.put_dealing(&secret, &dealing).map_err(|e| e.to_string())?;
+	Ok(Some(dealing_hash(&dealing.commitments)))
+}
+
+/// The answer to a new member's [`WorkerRequest::Handover`]: per secret, this worker's dealing
+/// and the asker's share of it, or why not.
+pub fn answer(worker: &Worker, secrets: &[H256], member: u32) -> Result<WorkerResponse, String> {
+	if secrets.len() > HANDOVER_BATCH as usize {
+		return Err(format!("{} secrets in one request; at most {HANDOVER_BATCH}", secrets.len()));
+	}
+	Ok(WorkerResponse::Handovers(secrets.iter().map(|secret| dealt_to(worker, *secret, member)).collect()))
+}
+
+fn dealt_to(worker: &Worker, secret: H256, member: u32) -> Result<HandoverDealt, String> {
+	let dealing = worker.store.dealing(&secret).ok_or("this member has not dealt that secret")?;
+	let held = worker.store.share(&secret).ok_or("this member no longer holds that secret")?;
+	let sealed = dealing.sealed.get(member as usize).cloned().ok_or("no such member in the new committee")?;
+	Ok(HandoverDealt { old_pedersen: held.pedersen, old_share_hashes: held.share_hashes, commitments: dealing.commitments, sealed })
+}
+
+/// How long a new member waits before each new request to a dealer that did not answer or was
+/// busy (about a minute in all) before it gives up on it and refuses its dealings on chain, which
+/// puts the next dealer in its place: a dealer that died is replaced, one that is slow is not.
+const FETCH_WAITS: [Duration; 5] = [Duration::from_secs(2), Duration::from_secs(4), Duration::from_secs(8), Duration::from_secs(16), Duration::from_secs(30)];
+
+/// A handover the chain named, as a new member sees it.
+struct Named {
+	secret: H256,
+	to: u32,
+	dealers: Vec<u32>,
+	/// This member's place in the new committee, and its size.
+	me: u32,
+	new_members: usize,
+	view: SecretView<AccountId32>,
+	record: pallet_secret_compute::handover::Handover<Runtime>,
+}
+
+/// Takes over `handovers` (secret, new committee, dealers as positions in the old committee)
+/// for the new committees this worker is in: one request per dealer for all the secrets it
+/// dealt, then the new sharings posted in batches (and each refusal on its own).
+pub async fn take(worker: Arc<Worker>, handovers: Vec<(H256, u32, Vec<u32>)>) {
+	let named = match look_up(&worker, handovers).await {
+		Ok(named) => named,
+		Err(e) => return tracing::warn!(target: "worker", "handovers: {e}"),
+	};
+	// Every dealer's dealings of these secrets, each dealer asked once per batch.
+	let mut asks = std::collections::BTreeMap::<(AccountId32, u32), Vec<H256>>::new();
+	for n in &named {
+		for dealer in &n.dealers {
+			if let Some(account) = n.view.members.get(*dealer as usize) {
+				asks.entry((account.clone(), n.me)).or_default().push(n.secret);
+			}
+		}
+	}
+	let fetched = futures::future::join_all(asks.into_iter().map(|((account, me), secrets)| {
+		let worker = &worker;
+		async move {
+			let answers = fetch(worker, &account, &secrets, me).await;
+			(account, secrets, answers)
+		}
+	}))
+	.await;
+	let mut dealt = std::collections::HashMap::<(AccountId32, H256), Result<HandoverDealt, String>>::new();
+	for (account, secrets, answers) in fetched {
+		match answers {
+			Ok(answers) => dealt.extend(secrets.into_iter().zip(answers).map(|(secret, a)| ((account.clone(), secret), a))),
+			Err(e) => dealt.extend(secrets.into_iter().map(|secret| ((account.clone(), secret), Err(format!("it does not hand its dealing over: {e}"))))),
+		}
+	}
+	let mut keys = std::collections::HashMap::new();
+	let mut outcomes = Vec::with_capacity(named.len());
+	let mut opened = Vec::with_capacity(named.len());
+	for n in &named {
+		match open_dealings(&worker, n, &mut dealt, &mut keys).await {
+			Ok(Ok(dealings)) => opened.push((n, dealings)),
+			Ok(Err((dealer, why))) => outcomes.push((n.secret, Ok(Taken::Refuse(dealer, why)))),
+			Err(e) => outcomes.push((n.secret, Err(e))),
+		}
+	}
+	outcomes.extend(tokio::task::block_in_place(|| check_and_take(&worker, opened)));
+	let mut taken = Vec::new();
+	for (secret, outcome) in outcomes {
+		match outcome {
+			Ok(Taken::Share(c)) => taken.push((secret, c)),
+			Ok(Taken::Refuse(dealer, why)) => {
+				tracing::warn!(target: "worker", "handover of {secret:?}: refusing old member #{dealer}'s dealing: {why}");
+				if let Err(e) = worker.submit(RuntimeCall::SecretCompute(pallet_secret_compute::Call::refuse_handover { secret, dealer })).await {
+					tracing::warn!(target: "worker", "handover of {secret:?}: refusing #{dealer}: {e}");
+				}
+			},
+			Err(e) => tracing::warn!(target: "worker", "handover of {secret:?}: {e}"),
+		}
+	}
+	if taken.is_empty() {
+		return;
+	}
+	let count = taken.len();
+	let calls = taken
+		.chunks(HANDOVER_BATCH as usize)
+		.map(|chunk| RuntimeCall::SecretCompute(pallet_secret_compute::Call::take_handovers { taken: chunk.to_vec().try_into().expect("a chunk fits a batch") }))
+		.collect();
+	match worker.submit_all(calls).await.map(|outcomes| outcomes.into_iter().find_map(Result::err)) {
+		Ok(None) => tracing::info!(target: "worker", "took over {count} secret(s) from their old committees"),
+		Ok(Some(e)) | Err(e) => tracing::warn!(target: "worker", "posting {count} sharing(s) taken over: {e}"),
+	}
+}
+
+/// The chain's view of the handovers to committees this worker is in.
+async fn look_up(worker: &Worker, handovers: Vec<(H256, u32, Vec<u32>)>) -> Result<Vec<Named>, String> {
+	let mut committees = std::collections::HashMap::<u32, Option<Vec<AccountId32>>>::new();
+	let mut mine = Vec::new();
+	for (secret, to, dealers) in handovers {
+		if let std::collections::hash_map::Entry::Vacant(e) = committees.entry(to) {
+			e.insert(worker.committee(to).await.map_err(|e| e.to_string())?);
+		}
+		let Some(new) = committees[&to].as_ref() else { continue };
+		if let Some(me) = new.iter().position(|m| *m == worker.account()) {
+			mine.push((secret, to, dealers, me as u32, new.len()));
+		}
+	}
+	let ids: Vec<H256> = mine.iter().map(|m| m.0).collect();
+	let views = worker.secrets(&ids).await.map_err(|e| e.to_string())?;
+	// Each handover's record, a few reads at a time.
+	let chain = worker.chain.clone();
+	let records: Vec<Option<pallet_secret_compute::handover::Handover<Runtime>>> = futures::stream::iter(ids.clone())
+		.map(move |secret: H256| {
+			let chain = chain.clone();
+			async move { chain.storage("SecretCompute.Handovers", pallet_secret_compute::Handovers::<Runtime>::hashed_key_for(secret), None).await.ok().flatten() }
+		})
+		.buffered(16)
+		.collect()
+		.await;
+	Ok(mine
+		.into_iter()
+		.zip(views)
+		.zip(records)
+		.filter_map(|((m, view), record)| {
+			let (secret, to, dealers, me, new_members) = m;
+			Some(Named { secret, to, dealers, me, new_members, view: view?, record: record? })
+		})
+		.collect())
+}
+
+enum Taken {
+	/// The commitment to the sharing this member took over (its share kept aside until the move).
+	Share(H256),
+	/// A dealer whose dealing this member cannot use, and why.
+	Refuse(u32, String),
+}
+
+/// The named dealings of one secret as this member received them: checked against what the
+/// chain holds (the old commitments' and the dealing's hashes) and opened, not yet against the
+/// commitments (see [`check_and_take`]).
+async fn open_dealings(
+	worker: &Worker,
+	n: &Named,
+	dealt: &mut std::collections::HashMap<(AccountId32, H256), Result<HandoverDealt, String>>,
+	keys: &mut std::collections::HashMap<AccountId32, [u8; 32]>,
+) -> Result<Result<Vec<Dealing>, (u32, String)>, String> {
+	let (secret, to, me) = (n.secret, n.to, n.me);
+	// Each dealer's old point, commitments and this member's share.
+	let mut fetched: Vec<Dealing> = Vec::with_capacity(n.dealers.len());
+	for &dealer in &n.dealers {
+		let account = n.view.members.get(dealer as usize).ok_or_else(|| format!("old member #{dealer} does not exist"))?;
+		let posted = n.record.dealt.iter().find(|(p, _)| *p == dealer).map(|(_, h)| *h).ok_or_else(|| format!("old member #{dealer} posted no dealing"))?;
+		let answer = match dealt.remove(&(account.clone(), secret)) {
+			Some(Ok(answer)) => answer,
+			Some(Err(e)) => return Ok(Err((dealer, e))),
+			None => return Ok(Err((dealer, "no answer".into()))),
+		};
+		// (A dealer cannot choose the old commitments: their hash is the secret's registered one.)
+		if commitment(&answer.old_pedersen, &answer.old_share_hashes) != n.view.commitment {
+			return Ok(Err((dealer, "the old commitments it sent are not the secret's".into())));
+		}
+		if dealing_hash(&answer.commitments) != posted {
+			return Ok(Err((dealer, "its dealing is not the one it posted on chain".into())));
+		}
+		// (The same for every dealer, its hash being the secret's: parsed once.)
+		let old = match fetched.first() {
+			Some((_, old, ..)) => old.clone(),
+			None => Commitments::from_bytes(&answer.old_pedersen).map_err(|e| e.to_string())?,
+		};
+		let Ok(commitments) = Commitments::from_bytes(&answer.commitments) else { return Ok(Err((dealer, "its commitments are not G1 points".into()))) };
+		let dealer_key = match keys.get(account) {
+			Some(key) => *key,
+			None => {
+				let key = worker.chain.worker(account, None).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("{account} is not a registered worker"))?.encryption_key;
+				*keys.entry(account.clone()).or_insert(key)
+			},
+		};
+		let opened = sealed::open_from(&worker.keys.encryption, &dealer_key, &handover_context(secret, to, me, dealer), &answer.sealed);
+		let Some(elements) = opened.and_then(|plain| decode_all::<Fr>(&plain, me as usize).ok()) else {
+			return Ok(Err((dealer, "its share is not sealed from its key to this member's".into())));
+		};
+		let Some((&blind, values)) = elements.split_last() else { return Ok(Err((dealer, "an empty share".into()))) };
+		fetched.push((dealer, old, commitments, Share { values: values.to_vec(), blind }));
+	}
+	Ok(Ok(fetched))
+}
+
+/// A dealer's old position, the old sharing's commitments, its dealing's commitments and this
+/// member's share of it.
+type Dealing = (u32, Commitments, Commitments, Share);
+
+/// Checks every secret's dealings against the commitments (in one pair of multi-scalar
+/// multiplications per new committee, [`reshare::check_many`]) and combines each secret's into
+/// this member's share, kept aside until the move. Curve arithmetic: run off the executor.
+fn check_and_take(worker: &Worker, opened: Vec<(&Named, Vec<Dealing>)>) -> Vec<(H256, Result<Taken, String>)> {
+	let rng = &mut rand::thread_rng();
+	// Per (new degree, this member's point): the items to check, by secret.
+	let mut verdicts: Vec<Vec<Result<(), reshare::HandoverError>>> = opened.iter().map(|(_, d)| vec![Ok(()); d.len()]).collect();
+	let mut groups = std::collections::BTreeMap::<(usize, u32), Vec<(usize, usize)>>::new();
+	for (i, (n, dealings)) in opened.iter().enumerate() {
+		for j in 0..dealings.len() {
+			groups.entry((degree(n.new_members), n.me)).or_default().push((i, j));
+		}
+	}
+	for ((new_degree, me), at) in groups {
+		let items: Vec<reshare::ToCheck> = at
+			.iter()
+			.map(|(i, j)| {
+				let (n, dealings) = &opened[*i];
+				let (dealer, old, commitments, share) = &dealings[*j];
+				let width = share_bits(n.view.kind).map_or(1, |bits| bits as usize);
+				reshare::ToCheck { old, width, dealer: *dealer as usize, received: Received { from: Fr::from(u64::from(*dealer) + 1), commitments, share } }
+			})
+			.collect();
+		for ((i, j), verdict) in at.iter().zip(reshare::check_many(&items, new_degree, Fr::from(u64::from(me) + 1), rng)) {
+			verdicts[*i][*j] = verdict;
+		}
+	}
+	let mut held = Vec::new();
+	let mut outcomes: Vec<(H256, Result<Taken, String>)> = opened
+		.into_iter()
+		.zip(verdicts)
+		.map(|((n, dealings), verdicts)| {
+			if let Some(((dealer, ..), Err(e))) = dealings.iter().zip(&verdicts).find(|(_, v)| v.is_err()) {
+				return (n.secret, Ok(Taken::Refuse(*dealer, e.to_string())));
+			}
+			let taken = take_one(worker, n, &dealings).map(|share| {
+				let c = commitment(&share.pedersen, &[]);
+				held.push((n.secret, share));
+				Taken::Share(c)
+			});
+			(n.secret, taken)
+		})
+		.collect();
+	// Kept (in one commit) before the new sharings are posted.
+	if let Err(e) = worker.store.put_taken(&held) {
+		for (_, outcome) in &mut outcomes {
+			if matches!(outcome, Ok(Taken::Share(_))) {
+				*outcome = Err(format!("keeping the share taken over: {e}"));
+			}
+		}
+	}
+	outcomes
+}
+
+/// This member's share of `n`'s secret from its checked dealings, sealed to its own key.
+fn take_one(worker: &Worker, n: &Named, dealings: &[Dealing]) -> Result<HeldShare, String> {
+	let received: Vec<Received> = dealings.iter().map(|(dealer, _, c, share)| Received { from: Fr::from(u64::from(*dealer) + 1), commitments: c, share }).collect();
+	let (share, commitments) = reshare::take_over(degree(n.view.members.len()), &received).map_err(|e| e.to_string())?;
+	let pedersen = commitments.to_bytes();
+	let plain = to_bytes(&held_elements(n.view.kind, &share));
+	let sealed = sealed::seal(&worker.keys.encryption_public(), &share_context(n.view.owner, n.to, n.me), &plain);
+	Ok(HeldShare { identity: n.view.owner, committee: n.to, index: n.me, kind: n.view.kind, sealed, acknowledged: true, pedersen, share_hashes: Vec::new() })
+}
+
+/// Old member `account`'s dealings of `secrets` to this worker (at `member` in the new committee),
+/// one request per [`HANDOVER_BATCH`] (from this worker's own store if it is that member), retried
+/// while the dealer does not answer or is busy.
+async fn fetch(worker: &Worker, account: &AccountId32, secrets: &[H256], member: u32) -> Result<Vec<Result<HandoverDealt, String>>, String> {
+	if *account == worker.account() {
+		return Ok(secrets.iter().map(|secret| dealt_to(worker, *secret, member)).collect());
+	}
+	let peer = *worker.peer_ids(core::slice::from_ref(account)).await?.first().ok_or("no peer id")?;
+	let dht = worker.dht.get().ok_or("the DHT node is not up")?;
+	let mut out = Vec::with_capacity(secrets.len());
+	for chunk in secrets.chunks(HANDOVER_BATCH as usize) {
+		let request = WorkerRequest::Handover { secrets: chunk.to_vec(), member }.encode();
+		let mut last = String::new();
+		let mut answers = None;
+		for attempt in 0..=FETCH_WAITS.len() {
+			match tokio::time::timeout(Duration::from_secs(20), dht.app_request(peer, request.clone())).await {
+				// An empty answer: the dealer is busy with this worker's other requests.
+				Ok(Ok(bytes)) if bytes.is_empty() => last = "busy".into(),
+				Ok(Ok(bytes)) => match WorkerResponse::decode(&mut &bytes[..]) {
+					Ok(WorkerResponse::Handovers(list)) if list.len() == chunk.len() => {
+						answers = Some(list);
+						break;
+					},
+					Ok(WorkerResponse::Refused(reason)) => last = reason,
+					Ok(other) => return Err(format!("it answered {}", other.kind())),
+					Err(e) => return Err(format!("an undecodable answer: {e}")),
+				},
+				Ok(Err(e)) => last = e.to_string(),
+				Err(_) => last = "no answer within 20 s".into(),
+			}
+			if let Some(wait) = FETCH_WAITS.get(attempt) {
+				tokio::time::sleep(*wait).await;
+			}
+		}
+		out.extend(answers.ok_or(last)?);
+	}
+	Ok(out)
+}
+
+/// The handover of `secret` ended (`moved` to another committee, or cancelled): keep the share
+/// taken over or drop the old one, and forget the dealing.
+pub fn finish(worker: &Worker, secret: H256, moved: bool) {
+	let taken = worker.store.taken(&secret).is_some();
+	let held = worker.store.share(&secret).is_some();
+	if worker.store.dealing(&secret).is_none() && !taken && !(moved && held) {
+		return;
+	}
+	match worker.store.finish_handover(&secret, moved) {
+		Ok(()) if moved && taken => tracing::info!(target: "worker", "holding the share of {secret:?} taken over"),
+		Ok(()) if moved => tracing::info!(target: "worker", "handed {secret:?} over: dropped this member's old share"),
+		Ok(()) => tracing::info!(target: "worker", "handover of {secret:?} cancelled"),
+		Err(e) => tracing::warn!(target: "worker", "ending the handover of {secret:?}: {e}"),
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use enigma_mpc::{committed_input, field::decode_all, shamir::lagrange_coefficients};
+
+	/// A client's dealing of a u8 to four members, handed over by three of them to three new
+	/// members with the layout the worker stores: the new members' held elements reconstruct the
+	/// value and its bits and pass the client-share check a declassifying owner runs.
+	#[test]
+	fn held_shares_hand_over_to_held_shares_of_the_same_value() {
+		let rng = &mut rand::thread_rng();
+		let kind = ValueKind::Int { bits: 8 };
+		let dealing = committed_input::deal(201, Some(8), 1, 4, rng).unwrap();
+		let old = Commitments::from_bytes(&dealing.commitments).unwrap();
+		let new_points: Vec<Fr> = (1..=3u64).map(Fr::from).collect();
+		let handovers: Vec<(u32, reshare::Handover)> = [3u32, 0]
+			.iter()
+			.map(|&i| {
+				let elements = &dealing.shares[i as usize];
+				let mine = committed_part(kind, elements).unwrap();
+				assert_eq!(held_elements(kind, &mine), *elements, "the layout round-trips");
+				(i, reshare::hand_over(&old, Fr::from(u64::from(i) + 1), &mine, 1, &new_points, rng))
+			})
+			.collect();
+		let mut values = Vec::new();
+		for j in 0..3 {
+			let received: Vec<Received> = handovers.iter().map(|(i, h)| Received { from: Fr::from(u64::from(*i) + 1), commitments: &h.commitments, share: &h.shares[j] }).collect();
+			for (r, (i, _)) in received.iter().zip(&handovers) {
+				reshare::check(&old, 8, 1, new_points[j], *i as usize, r).unwrap();
+			}
+			let (share, commitments) = reshare::take_over(1, &received).unwrap();
+			let held = held_elements(kind, &share);
+			let item = committed_input::ToCheck { bits: Some(8), tagged: false, commitments: &commitments.to_bytes(), share: &held };
+			committed_input::check_many(&[item], 1, j, rng).remove(0).unwrap();
+			values.push(decode_all::<Fr>(&to_bytes(&held), j).unwrap()[0]);
+		}
+		let lambda = lagrange_coefficients(&new_points[1..], Fr::from(0u64));
+		assert_eq!(lambda[0] * values[1] + lambda[1] * values[2], Fr::from(201u64));
+		assert!(committed_part(kind, &[Fr::from(1u64); 3]).is_none(), "a share of another width");
+	}
+}

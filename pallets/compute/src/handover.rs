@@ -1,0 +1,227 @@
+//! Proactive resharing on chain (whitepaper 5.4 and 7.1): a secret's owner hands it to another
+//! committee, whose members end up with a fresh sharing of the same value without anyone
+//! reconstructing it (the math is `enigma_mpc::reshare`). The chain is the broadcast channel the
+//! protocol needs and the referee that fixes who combines what:
+//!
+//! 1. `hand_over_secrets`: the owner names the new committee ([`Event::HandoverRequested`]).
+//! 2. `deal_handovers`: each old member re-shares its own share to the new members off chain and
+//!    posts the hash of its dealing's commitments, so every new member checks the same ones.
+//! 3. The first t + 1 dealings nobody refused form the set Q every new member combines
+//!    ([`Event::HandoverDealt`]). A new member whose share from a dealer in Q is off that
+//!    dealing's commitments refuses it (`refuse_handover`): Q is formed again without it, from the
+//!    dealings that came after. A refusal proves nothing, so it slashes nobody; it can only slow
+//!    the handover, which the owner may cancel.
+//! 4. `take_handovers`: each new member combines Q's dealings and posts the commitment to its new
+//!    sharing (C'_0 is the old C_0, the higher terms are new). Once every new member posted the
+//!    same one, the secret moves ([`Event::SecretHandedOver`]): its record names the new
+//!    committee and commitment, the old members drop their shares and are free of the secret
+//!    (a member that unbonds gets its stake back only then), the new ones are bound to it.
+//!
+//! Only secrets a client dealt for an honest majority can be handed over: they carry Pedersen
+//! commitments to check the dealings against. (A task's new secrets have none yet, and a
+//! dishonest-majority sharing needs every member, so a member that died loses it anyway.)
+
+use super::*;
+
+/// Secrets per `hand_over_secrets`, `deal_handovers` or `take_handovers`: at the largest
+/// committees, a batch's worst-case weight stays within a block's normal share.
+pub const HANDOVER_BATCH: u32 = 128;
+
+/// A secret on its way to another committee.
+#[derive(Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen)]
+#[scale_info(skip_type_params(T))]
+pub struct Handover<T: Config> {
+	pub to: CommitteeId,
+	/// Who asked for it, and the deposit held for this record and the secret's record on the new
+	/// committee (it becomes the secret's depositor once the handover completes).
+	pub requester: T::AccountId,
+	pub deposit: BalanceOf<T>,
+	/// Old members' dealings, by their position in the old committee, with the hash of each
+	/// dealing's commitments, in the order the chain took them.
+	pub dealt: BoundedVec<(u32, H256), T::MaxCommitteeSize>,
+	/// Dealers (old positions) a new member refused.
+	pub refused: BoundedVec<u32, T::MaxCommitteeSize>,
+	/// New members that combined the current set, with the commitment to the sharing they hold.
+	pub taken: BoundedVec<(T::AccountId, H256), T::MaxCommitteeSize>,
+}
+
+impl<T: Config> Handover<T> {
+	/// The dealers every new member combines (old positions, in the chain's order): the first
+	/// `old_degree + 1` dealings not refused, once there are that many.
+	pub fn dealers(&self, old_degree: usize) -> Option<Vec<u32>> {
+		let usable: Vec<u32> = self.dealt.iter().map(|(p, _)| *p).filter(|p| !self.refused.contains(p)).take(old_degree + 1).collect();
+		(usable.len() > old_degree).then_some(usable)
+	}
+}
+
+/// The degree of an honest-majority sharing among `members`: t = ⌊(n − 1)/2⌋.
+pub fn honest_degree(members: usize) -> usize {
+	members.saturating_sub(1) / 2
+}
+
+impl<T: Config> Pallet<T> {
+	/// The secret `secret` of `identity`, as `who` asks to hand it to `to` (of `new_members`):
+	/// checks, then the handover record (its deposit held from `who`).
+	pub(crate) fn request_handover(who: &T::AccountId, identity: H256, secret: H256, to: CommitteeId, new_members: usize) -> Result<BalanceOf<T>, DispatchError> {
+		let info = Secrets::<T>::get(secret).ok_or(Error::<T>::UnknownSecret)?;
+		// (The caller checked `who`'s Store permission on `identity`.)
+		ensure!(info.owner == identity, Error::<T>::NoPermission);
+		ensure!(info.ready, Error::<T>::SecretNotReady);
+		ensure!(info.origin.is_none() && !DishonestSecrets::<T>::contains_key(secret), Error::<T>::NotResharable);
+		ensure!(info.committee != to, Error::<T>::SameCommittee);
+		ensure!(!Handovers::<T>::contains_key(secret), Error::<T>::HandoverPending);
+		// This record, and the secret's record on the new committee (all its members'
+		// acknowledgements): the larger of the two secret records' deposits is kept once it moves.
+		let record = info.encoded_size().saturating_sub(32 * info.acks.len()) + 32 * new_members;
+		let deposit = Self::deposit_for(Handover::<T>::max_encoded_len() + record);
+		T::Currency::hold(&HoldReason::StateDeposit.into(), who, deposit).map_err(|_| Error::<T>::CannotPayDeposit)?;
+		let handover = Handover::<T> {
+			to,
+			requester: who.clone(),
+			deposit,
+			dealt: BoundedVec::new(),
+			refused: BoundedVec::new(),
+			taken: BoundedVec::new(),
+		};
+		Handovers::<T>::insert(secret, handover);
+		Self::deposit_event(Event::HandoverRequested { secret, from: info.committee, to });
+		Ok(deposit)
+	}
+
+	/// Old member `who` dealt its share of `secret`; whether the chain took it (a member of the
+	/// old committee that had not dealt yet).
+	pub(crate) fn note_dealing(who: &T::AccountId, secret: H256, dealing: H256) -> bool {
+		let (Some(info), Some(mut handover)) = (Secrets::<T>::get(secret), Handovers::<T>::get(secret)) else { return false };
+		let Some(members) = T::Workers::committee(info.committee) else { return false };
+		let Some(position) = members.iter().position(|m| m == who).map(|p| p as u32) else { return false };
+		let t = honest_degree(members.len());
+		if handover.dealt.iter().any(|(p, _)| *p == position) {
+			return false;
+		}
+		let before = handover.dealers(t);
+		if handover.dealt.try_push((position, dealing)).is_err() {
+			return false;
+		}
+		if before.is_none() {
+			if let Some(dealers) = handover.dealers(t) {
+				Self::deposit_event(Event::HandoverDealt { secret, to: handover.to, dealers });
+			}
+		}
+		Handovers::<T>::insert(secret, handover);
+		true
+	}
+
+	/// New member `who` refuses the dealing of old position `dealer` in the current set.
+	pub(crate) fn note_refusal(who: &T::AccountId, secret: H256, dealer: u32) -> DispatchResult {
+		let info = Secrets::<T>::get(secret).ok_or(Error::<T>::UnknownSecret)?;
+		let mut handover = Handovers::<T>::get(secret).ok_or(Error::<T>::NoHandover)?;
+		let new_members = T::Workers::committee(handover.to).ok_or(Error::<T>::UnknownCommittee)?;
+		ensure!(new_members.contains(who), Error::<T>::NotInCommittee);
+		let t = honest_degree(T::Workers::committee(info.committee).ok_or(Error::<T>::UnknownCommittee)?.len());
+		ensure!(handover.dealers(t).is_some_and(|q| q.contains(&dealer)), Error::<T>::NotADealer);
+		handover.refused.try_push(dealer).map_err(|_| Error::<T>::NotADealer)?;
+		// The new members that combined the set with that dealing combine the next one.
+		handover.taken.clear();
+		Self::deposit_event(Event::HandoverRefused { secret, dealer, by: who.clone() });
+		if let Some(dealers) = handover.dealers(t) {
+			Self::deposit_event(Event::HandoverDealt { secret, to: handover.to, dealers });
+		}
+		Handovers::<T>::insert(secret, handover);
+		Ok(())
+	}
+
+	/// New member `who` combined the current set of `secret`'s dealings into a sharing committed
+	/// by `commitment`; whether the chain took it, and if that moved the secret, how many
+	/// members' counts changed (for the weight). Once every new member holds the same sharing,
+	/// the secret moves.
+	pub(crate) fn note_taken(who: &T::AccountId, secret: H256, commitment: H256) -> Option<u32> {
+		let (Some(mut info), Some(mut handover)) = (Secrets::<T>::get(secret), Handovers::<T>::get(secret)) else { return None };
+		let (Some(old), Some(new)) = (T::Workers::committee(info.committee), T::Workers::committee(handover.to)) else { return None };
+		if !new.contains(who) || handover.dealers(honest_degree(old.len())).is_none() || handover.taken.iter().any(|(m, _)| m == who) {
+			return None;
+		}
+		if handover.taken.try_push((who.clone(), commitment)).is_err() {
+			return None;
+		}
+		let agreed = new.iter().all(|m| handover.taken.iter().any(|(taker, c)| taker == m && *c == commitment));
+		if !agreed {
+			Handovers::<T>::insert(secret, handover);
+			return Some(0);
+		}
+		let moved = (info.acks.len() + new.len()) as u32;
+		// Every new member holds its share of one sharing: the old ones are free of the secret.
+		Handovers::<T>::remove(secret);
+		Self::uncount(&info);
+		let from = info.committee;
+		let Ok(acks) = BoundedVec::try_from(new.clone()) else { return Some(0) };
+		// The requester's deposit now stands for the record (and what this one held comes back).
+		Self::release_deposit(&info.depositor, info.deposit);
+		let record = Self::deposit_for(info.encoded_size().saturating_sub(32 * info.acks.len()) + 32 * new.len());
+		Self::release_deposit(&handover.requester, handover.deposit.saturating_sub(record));
+		info.depositor = handover.requester;
+		info.deposit = record.min(handover.deposit);
+		info.committee = handover.to;
+		info.commitment = commitment;
+		info.acks = acks;
+		info.ready = true;
+		T::Workers::note_shares(&new, 1, true);
+		T::Workers::note_committee_secrets(handover.to, 1, true);
+		Secrets::<T>::insert(secret, info);
+		Self::deposit_event(Event::SecretHandedOver { secret, from, to: handover.to, commitment });
+		Some(moved)
+	}
+
+	/// The handover of `secret` ends without moving it (cancelled, or the secret went): its
+	/// deposit comes back to its requester.
+	pub(crate) fn drop_handover(secret: H256) -> bool {
+		let Some(handover) = Handovers::<T>::take(secret) else { return false };
+		Self::release_deposit(&handover.requester, handover.deposit);
+		Self::deposit_event(Event::HandoverCancelled { secret });
+		true
+	}
+
+	/// The weight of `hand_over_secrets` for `batch` secrets: the permission check and the new
+	/// committee's members' records (whether one is leaving) once; per secret its record,
+	/// security, handover and old committee read, the deposit held and the handover written; the
+	/// answers prepaid.
+	pub fn hand_over_weight(batch: u32) -> Weight {
+		let per = T::DbWeight::get().reads_writes(6, 3);
+		per.saturating_mul(batch as u64)
+			.saturating_add(T::Identity::check_weight())
+			.saturating_add(T::DbWeight::get().reads_writes(4 + T::MaxCommitteeSize::get() as u64, 2))
+			.saturating_add(Self::base_weight())
+	}
+
+	/// The weight of `deal_handovers` for `batch` dealings: per dealing the secret's record, its
+	/// handover and the old committee read, the handover written.
+	pub fn deal_weight(batch: u32) -> Weight {
+		T::DbWeight::get().reads_writes(3, 1).saturating_mul(batch as u64).saturating_add(Self::base_weight())
+	}
+
+	/// The weight of `take_handovers` (or `refuse_handover`) for `batch` secrets: per secret its
+	/// record, its handover and both committees read, and at the worst its move: every old and
+	/// new member's count (at the largest committees) and both committees' counts read and
+	/// written, the record written, two deposits released.
+	pub fn handover_step_weight(batch: u32) -> Weight {
+		Self::take_weight(core::iter::repeat_n(Some(2 * T::MaxCommitteeSize::get()), batch as usize))
+	}
+
+	/// What `take_handovers` weighed: per entry the reads, and per entry that moved its secret
+	/// the counts of its `members` (old and new) written with the rest of the move.
+	pub(crate) fn take_weight(entries: impl Iterator<Item = Option<u32>>) -> Weight {
+		let db = T::DbWeight::get();
+		entries
+			.map(|moved| match moved {
+				Some(members) if members > 0 => db.reads_writes(4 + members as u64 + 2 + 4, 2 + members as u64 + 2 + 4),
+				_ => db.reads_writes(4, 1),
+			})
+			.fold(Self::base_weight(), |sum, w| sum.saturating_add(w))
+	}
+
+	/// What a handover's old and new members' answers cost at the worst (each deals or takes on
+	/// its own, and one refusal per old member): prepaid by the requester, as acknowledgements are.
+	pub fn handover_fee(old: u32, new: u32, batch: u32) -> BalanceOf<T> {
+		let each = Self::handover_step_weight(1).saturating_add(Self::base_weight());
+		T::WeightToFee::weight_to_fee(&each.saturating_mul((2 * old + new) as u64 * batch as u64))
+	}
+}

@@ -1,0 +1,123 @@
+// Issue #16, proactive resharing end to end: a committee of four hands its secrets to four other
+// workers without anyone reconstructing them. Every old member leaves (unbonds): none can get its
+// stake back while it holds shares; the owner hands the secrets over (`enigma secret hand-over`),
+// each old member re-shares its share to the new committee and posts its dealing's hash, each
+// new member checks the dealings against the secret's commitments and combines them, and the
+// chain moves the secrets once every new member holds the same new sharing. One old member
+// (`--misbehave wrong-handovers`) deals another value than its share: wherever the chain put its
+// dealing among those to combine, the new members refused it, and it never made it into a
+// sharing. Then the old members withdraw their stakes (nobody was slashed), two of them are
+// killed (all of them deleted their shares), one new member is killed too, and every secret
+// still declassifies to its value.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { Node, waitUntil } from '../lib/node.js';
+import { submit, findEvent } from '../lib/tx.js';
+import { run, startWorkers, CLIENT_BIN } from '../lib/process.js';
+
+const OLD = ['//Bob', '//Charlie', '//Dave', '//Eve'];
+const NEW = ['//Ferdie', '//Bob//stash', '//Charlie//stash', '//Dave//stash'];
+const VALUES = ['73125', '4242', '1'];
+/** The old members that deal false handovers (Dave and Eve): with t = 1, the other two suffice. */
+const LIARS = [2, 3];
+
+let node, api, keyring, oldWorkers = [], newWorkers = [];
+
+const enigma = async (args, input) => {
+  const r = await run(CLIENT_BIN, ['--rpc', node.wsUrl, ...args], input);
+  assert.equal(r.code, 0, `enigma ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout.toString().trim();
+};
+
+before(async () => {
+  await cryptoWaitReady();
+  keyring = new Keyring({ type: 'sr25519' });
+  node = await new Node('resharing', ['--dev', '--dev-block-time', '1000']).start();
+  api = await node.api();
+  // Workers may leave ten blocks after they unbond (100 by default).
+  const alice = keyring.addFromUri('//Alice');
+  const set = api.tx.sudo.sudo(api.tx.parameters.setParameter({ Workers: { UnbondingPeriod: [null, 10] } }));
+  assert.equal((await submit(api, set, alice)).error, null);
+  oldWorkers = await startWorkers(node, OLD, 'resharing-old', (i) => (LIARS.includes(i) ? ['--misbehave', 'wrong-handovers'] : []));
+});
+
+after(async () => {
+  await Promise.all([...oldWorkers, ...newWorkers].map((w) => w.stop()));
+  await api?.disconnect();
+  await node?.destroy();
+});
+
+test('a committee hands its secrets to four other workers, leaves, and the secrets live on', async () => {
+  const from = await enigma(['committee', 'request', '--size', '4', '--suri', '//Alice']);
+  const identity = await enigma(['identity', 'create', '--suri', '//Alice']);
+  const secrets = (await enigma(['secret', 'share', '--suri', '//Alice', '--identity', identity, '--committee', from,
+    '--type', 'u32', '--any-contract', '--value-file', '-', '--bootstrap', oldWorkers[0].address], VALUES.join('\n') + '\n')).split('\n');
+  assert.equal(secrets.length, VALUES.length);
+
+  // The new workers join; every old member unbonds, so the next committee is the new four.
+  newWorkers = await startWorkers(node, NEW, 'resharing-new', () => ['--bootstrap', oldWorkers[0].address]);
+  const olds = OLD.map((uri) => keyring.addFromUri(uri));
+  for (const member of olds) {
+    assert.equal((await submit(api, api.tx.workers.unbond(), member)).error, null);
+  }
+  const to = await enigma(['committee', 'request', '--size', '4', '--suri', '//Alice']);
+  const drawn = (await api.query.workers.committees(to)).unwrap().map((m) => m.toString()).sort();
+  assert.deepEqual(drawn, NEW.map((uri) => keyring.addFromUri(uri).address).sort());
+
+  // Unbonded, an old member still cannot leave: it holds shares of live secrets.
+  const until = (await api.query.workers.workers(olds[0].address)).unwrap().status.asUnbonding.until.toNumber();
+  await waitUntil('the unbonding period', async () => (await api.rpc.chain.getHeader()).number.toNumber() > until);
+  assert.deepEqual((await submit(api, api.tx.workers.withdraw(), olds[0])).error, { section: 'workers', name: 'HoldsSecrets' });
+
+  // The handover, watched as a dApp would.
+  const seen = [];
+  const unsubscribe = await api.query.system.events((records) => records.forEach(({ event }) => {
+    if ((event.section === 'secretCompute' && /Handover|HandedOver/.test(event.method)) || event.method === 'Slashed') seen.push(event);
+  }));
+  const moved = (await enigma(['secret', 'hand-over', ...secrets, '--to', to, '--suri', '//Alice'])).split('\n');
+  assert.deepEqual(moved, secrets.map((s) => `${s} ${to}`));
+  unsubscribe();
+  assert.ok(seen.some((e) => e.method === 'HandoverDealt'), 'the chain named the dealings to combine');
+  assert.equal(seen.filter((e) => e.method === 'SecretHandedOver').length, secrets.length);
+  // The liars' dealings: refused wherever they were among those named, never in the last set.
+  // (The chain names the first two dealings: a liar's is among them in five orders of six.)
+  const members = (await api.query.workers.committees(from)).unwrap();
+  const liars = LIARS.map((i) => members.findIndex((m) => m.eq(keyring.addFromUri(OLD[i]).address)));
+  for (const secret of secrets) {
+    const named = seen.filter((e) => e.method === 'HandoverDealt' && e.data.secret.eq(secret)).map((e) => e.data.dealers.map((d) => d.toNumber()));
+    const refused = seen.filter((e) => e.method === 'HandoverRefused' && e.data.secret.eq(secret)).map((e) => e.data.dealer.toNumber());
+    assert.ok(named.length > 0);
+    assert.ok(!named.at(-1).some((d) => liars.includes(d)), `no liar (${liars}) among the dealings combined for ${secret}: ${JSON.stringify(named)}`);
+    const named_liars = liars.filter((l) => named.some((set) => set.includes(l)));
+    assert.deepEqual([...new Set(refused)].sort(), named_liars.sort(), `only the liars named are refused (${secret})`);
+  }
+  assert.ok(!seen.some((e) => e.method === 'Slashed'), 'a refusal proves nothing and slashes nobody');
+  for (const secret of secrets) {
+    const record = (await api.query.secretCompute.secrets(secret)).unwrap();
+    assert.equal(record.committee.toNumber(), Number(to));
+    assert.deepEqual(record.acks.map((a) => a.toString()).sort(), drawn);
+    assert.ok(record.ready.isTrue);
+  }
+
+  // The old members are free of the secrets: each withdraws its whole stake.
+  for (const member of olds) {
+    assert.equal((await api.query.workers.workers(member.address)).unwrap().secrets.toNumber(), 0);
+    const { error, events } = await submit(api, api.tx.workers.withdraw(), member);
+    assert.equal(error, null);
+    assert.ok(findEvent(events, 'workers', 'Withdrawn'));
+  }
+  // ... and deleted their shares (old and new shares lie on unrelated polynomials).
+  await waitUntil('the old members to drop their shares', () => oldWorkers.every((w) => (readFileSync(w.logFile, 'utf8').match(/dropped this member's old share/g) ?? []).length === secrets.length), { timeoutMs: 30_000 });
+
+  // Two old members die, and one new member: the new committee still has t + 1 = 2 to spare.
+  await oldWorkers[0].kill();
+  await oldWorkers[1].kill();
+  await newWorkers[3].kill();
+  for (const [i, secret] of secrets.entries()) {
+    const value = await enigma(['secret', 'declassify', secret, '--suri', '//Alice', '--bootstrap', newWorkers[0].address]);
+    assert.equal(value, VALUES[i]);
+  }
+});
