@@ -255,7 +255,7 @@ async fn catch_up(worker: &Arc<Worker>) -> Result<(), DaemonError> {
 			// old member's share goes.
 			if let Some(view) = view {
 				if worker.store.share(secret).is_some_and(|held| held.committee != view.committee) {
-					crate::handover::finish(worker, *secret, true);
+					crate::handover::finish(worker, *secret, Some(view.commitment));
 				}
 				continue;
 			}
@@ -270,15 +270,15 @@ async fn catch_up(worker: &Arc<Worker>) -> Result<(), DaemonError> {
 	// replaces its own if the secret moved, and goes if the handover was cancelled (or the
 	// secret removed).
 	for secret in worker.store.pending_takeovers() {
-		let Some(taken) = worker.store.taken(&secret) else { continue };
+		let Some(taken) = worker.store.taken(&secret).pop() else { continue };
 		let view = worker.secrets_at(&[secret], Some(finalized)).await?.pop().flatten();
 		let pending: Option<pallet_secret_compute::handover::Handover<enigma_runtime::Runtime>> = worker
 			.chain
 			.storage("SecretCompute.Handovers", pallet_secret_compute::Handovers::<enigma_runtime::Runtime>::hashed_key_for(secret), Some(finalized))
 			.await?;
 		match view {
-			Some(view) if view.committee == taken.committee => crate::handover::finish(worker, secret, true),
-			_ if pending.is_none() => crate::handover::finish(worker, secret, false),
+			Some(view) if view.committee == taken.committee => crate::handover::finish(worker, secret, Some(view.commitment)),
+			_ if pending.is_none() => crate::handover::finish(worker, secret, None),
 			_ => {},
 		}
 	}
@@ -378,19 +378,19 @@ async fn on_finalized(worker: &Arc<Worker>, chain: &Chain, placement: &ChainPlac
 			{
 				to_deal.entry((from, to)).or_default().push(secret);
 			}
-			RuntimeEvent::SecretCompute(pallet_secret_compute::Event::HandoverDealt { secret, to, dealers }) => {
+			RuntimeEvent::SecretCompute(pallet_secret_compute::Event::HandoverDealt { secret, to, round, dealers }) => {
 				if let std::collections::hash_map::Entry::Vacant(e) = member_of.entry(to) {
 					e.insert(worker.committee(to).await?.is_some_and(|m| m.contains(&account)));
 				}
 				if member_of[&to] {
-					to_take.push((secret, to, dealers));
+					to_take.push((secret, to, round, dealers));
 				}
 			}
-			RuntimeEvent::SecretCompute(pallet_secret_compute::Event::SecretHandedOver { secret, .. }) => {
-				crate::handover::finish(worker, secret, true);
+			RuntimeEvent::SecretCompute(pallet_secret_compute::Event::SecretHandedOver { secret, commitment, .. }) => {
+				crate::handover::finish(worker, secret, Some(commitment));
 			}
 			RuntimeEvent::SecretCompute(pallet_secret_compute::Event::HandoverCancelled { secret }) => {
-				crate::handover::finish(worker, secret, false);
+				crate::handover::finish(worker, secret, None);
 			}
 			RuntimeEvent::Workers(pallet_workers::Event::CommitteeDissolved { id }) if !worker.store.stock(id).is_empty() => {
 				match worker.store.drop_stock(id) {

@@ -168,6 +168,8 @@ const FETCH_WAITS: [Duration; 5] = [Duration::from_secs(2), Duration::from_secs(
 struct Named {
 	secret: H256,
 	to: u32,
+	/// The set's round (formed again after each refusal).
+	round: u32,
 	dealers: Vec<u32>,
 	/// This member's place in the new committee, and its size.
 	me: u32,
@@ -179,7 +181,7 @@ struct Named {
 /// Takes over `handovers` (secret, new committee, dealers as positions in the old committee)
 /// for the new committees this worker is in: one request per dealer for all the secrets it
 /// dealt, then the new sharings posted in batches (and each refusal on its own).
-pub async fn take(worker: Arc<Worker>, handovers: Vec<(H256, u32, Vec<u32>)>) {
+pub async fn take(worker: Arc<Worker>, handovers: Vec<(H256, u32, u32, Vec<u32>)>) {
 	let named = match look_up(&worker, handovers).await {
 		Ok(named) => named,
 		Err(e) => return tracing::warn!(target: "worker", "handovers: {e}"),
@@ -205,7 +207,8 @@ pub async fn take(worker: Arc<Worker>, handovers: Vec<(H256, u32, Vec<u32>)>) {
 	for (account, secrets, answers) in fetched {
 		match answers {
 			Ok(answers) => dealt.extend(secrets.into_iter().zip(answers).map(|(secret, a)| ((account.clone(), secret), a))),
-			Err(e) => dealt.extend(secrets.into_iter().map(|secret| ((account.clone(), secret), Err(format!("it does not hand its dealing over: {e}"))))),
+			Err(Fetch::Dealer(e)) => dealt.extend(secrets.into_iter().map(|secret| ((account.clone(), secret), Err(format!("it does not hand its dealing over: {e}"))))),
+			Err(Fetch::Local(e)) => tracing::warn!(target: "worker", "cannot ask {account} for its dealings: {e}"),
 		}
 	}
 	let mut keys = std::collections::HashMap::new();
@@ -219,13 +222,15 @@ pub async fn take(worker: Arc<Worker>, handovers: Vec<(H256, u32, Vec<u32>)>) {
 		}
 	}
 	outcomes.extend(tokio::task::block_in_place(|| check_and_take(&worker, opened)));
+	let rounds: std::collections::HashMap<H256, u32> = named.iter().map(|n| (n.secret, n.round)).collect();
 	let mut taken = Vec::new();
 	for (secret, outcome) in outcomes {
+		let round = rounds[&secret];
 		match outcome {
-			Ok(Taken::Share(c)) => taken.push((secret, c)),
+			Ok(Taken::Share(c)) => taken.push((secret, round, c)),
 			Ok(Taken::Refuse(dealer, why)) => {
 				tracing::warn!(target: "worker", "handover of {secret:?}: refusing old member #{dealer}'s dealing: {why}");
-				if let Err(e) = worker.submit(RuntimeCall::SecretCompute(pallet_secret_compute::Call::refuse_handover { secret, dealer })).await {
+				if let Err(e) = worker.submit(RuntimeCall::SecretCompute(pallet_secret_compute::Call::refuse_handover { secret, round, dealer })).await {
 					tracing::warn!(target: "worker", "handover of {secret:?}: refusing #{dealer}: {e}");
 				}
 			},
@@ -247,16 +252,16 @@ pub async fn take(worker: Arc<Worker>, handovers: Vec<(H256, u32, Vec<u32>)>) {
 }
 
 /// The chain's view of the handovers to committees this worker is in.
-async fn look_up(worker: &Worker, handovers: Vec<(H256, u32, Vec<u32>)>) -> Result<Vec<Named>, String> {
+async fn look_up(worker: &Worker, handovers: Vec<(H256, u32, u32, Vec<u32>)>) -> Result<Vec<Named>, String> {
 	let mut committees = std::collections::HashMap::<u32, Option<Vec<AccountId32>>>::new();
 	let mut mine = Vec::new();
-	for (secret, to, dealers) in handovers {
+	for (secret, to, round, dealers) in handovers {
 		if let std::collections::hash_map::Entry::Vacant(e) = committees.entry(to) {
 			e.insert(worker.committee(to).await.map_err(|e| e.to_string())?);
 		}
 		let Some(new) = committees[&to].as_ref() else { continue };
 		if let Some(me) = new.iter().position(|m| *m == worker.account()) {
-			mine.push((secret, to, dealers, me as u32, new.len()));
+			mine.push((secret, to, round, dealers, me as u32, new.len()));
 		}
 	}
 	let ids: Vec<H256> = mine.iter().map(|m| m.0).collect();
@@ -276,8 +281,10 @@ async fn look_up(worker: &Worker, handovers: Vec<(H256, u32, Vec<u32>)>) -> Resu
 		.zip(views)
 		.zip(records)
 		.filter_map(|((m, view), record)| {
-			let (secret, to, dealers, me, new_members) = m;
-			Some(Named { secret, to, dealers, me, new_members, view: view?, record: record? })
+			let (secret, to, round, dealers, me, new_members) = m;
+			// (A set formed again since is taken over on its own event.)
+			let record = record.filter(|r| r.round == round)?;
+			Some(Named { secret, to, round, dealers, me, new_members, view: view?, record })
 		})
 		.collect())
 }
@@ -307,7 +314,8 @@ async fn open_dealings(
 		let answer = match dealt.remove(&(account.clone(), secret)) {
 			Some(Ok(answer)) => answer,
 			Some(Err(e)) => return Ok(Err((dealer, e))),
-			None => return Ok(Err((dealer, "no answer".into()))),
+			// This member could not ask (its own node or RPC failed): not the dealer's fault.
+			None => return Err(format!("could not ask old member #{dealer} for its dealing")),
 		};
 		// (A dealer cannot choose the old commitments: their hash is the secret's registered one.)
 		if commitment(&answer.old_pedersen, &answer.old_share_hashes) != n.view.commitment {
@@ -410,12 +418,12 @@ fn take_one(worker: &Worker, n: &Named, dealings: &[Dealing]) -> Result<HeldShar
 /// Old member `account`'s dealings of `secrets` to this worker (at `member` in the new committee),
 /// one request per [`HANDOVER_BATCH`] (from this worker's own store if it is that member), retried
 /// while the dealer does not answer or is busy.
-async fn fetch(worker: &Worker, account: &AccountId32, secrets: &[H256], member: u32) -> Result<Vec<Result<HandoverDealt, String>>, String> {
+async fn fetch(worker: &Worker, account: &AccountId32, secrets: &[H256], member: u32) -> Result<Vec<Result<HandoverDealt, String>>, Fetch> {
 	if *account == worker.account() {
 		return Ok(secrets.iter().map(|secret| dealt_to(worker, *secret, member)).collect());
 	}
-	let peer = *worker.peer_ids(core::slice::from_ref(account)).await?.first().ok_or("no peer id")?;
-	let dht = worker.dht.get().ok_or("the DHT node is not up")?;
+	let peer = *worker.peer_ids(core::slice::from_ref(account)).await.map_err(Fetch::Local)?.first().ok_or(Fetch::Local("no peer id".into()))?;
+	let dht = worker.dht.get().ok_or(Fetch::Local("the DHT node is not up".into()))?;
 	let mut out = Vec::with_capacity(secrets.len());
 	for chunk in secrets.chunks(HANDOVER_BATCH as usize) {
 		let request = WorkerRequest::Handover { secrets: chunk.to_vec(), member }.encode();
@@ -431,8 +439,8 @@ async fn fetch(worker: &Worker, account: &AccountId32, secrets: &[H256], member:
 						break;
 					},
 					Ok(WorkerResponse::Refused(reason)) => last = reason,
-					Ok(other) => return Err(format!("it answered {}", other.kind())),
-					Err(e) => return Err(format!("an undecodable answer: {e}")),
+					Ok(other) => return Err(Fetch::Dealer(format!("it answered {}", other.kind()))),
+					Err(e) => return Err(Fetch::Dealer(format!("an undecodable answer: {e}"))),
 				},
 				Ok(Err(e)) => last = e.to_string(),
 				Err(_) => last = "no answer within 20 s".into(),
@@ -441,22 +449,31 @@ async fn fetch(worker: &Worker, account: &AccountId32, secrets: &[H256], member:
 				tokio::time::sleep(*wait).await;
 			}
 		}
-		out.extend(answers.ok_or(last)?);
+		out.extend(answers.ok_or(Fetch::Dealer(last))?);
 	}
 	Ok(out)
 }
 
-/// The handover of `secret` ended (`moved` to another committee, or cancelled): keep the share
-/// taken over or drop the old one, and forget the dealing.
-pub fn finish(worker: &Worker, secret: H256, moved: bool) {
-	let taken = worker.store.taken(&secret).is_some();
+/// Why a new member has no answer from a dealer: its own fault (no refusal then), or the
+/// dealer's (it did not answer, or not as it should).
+enum Fetch {
+	Local(String),
+	Dealer(String),
+}
+
+/// The handover of `secret` ended (`moved` to another committee's sharing committed so, or
+/// cancelled): keep the share taken over or drop the old one, and forget the dealing.
+pub fn finish(worker: &Worker, secret: H256, moved: Option<H256>) {
+	// (Only the share of the sharing the chain registered: one combined from an earlier set of
+	// dealings, or that came late, is not it.)
+	let taken = moved.is_some_and(|c| worker.store.taken(&secret).iter().any(|t| commitment(&t.pedersen, &[]) == c));
 	let held = worker.store.share(&secret).is_some();
-	if worker.store.dealing(&secret).is_none() && !taken && !(moved && held) {
+	if worker.store.dealing(&secret).is_none() && worker.store.taken(&secret).is_empty() && !(moved.is_some() && held) {
 		return;
 	}
 	match worker.store.finish_handover(&secret, moved) {
-		Ok(()) if moved && taken => tracing::info!(target: "worker", "holding the share of {secret:?} taken over"),
-		Ok(()) if moved => tracing::info!(target: "worker", "handed {secret:?} over: dropped this member's old share"),
+		Ok(()) if taken => tracing::info!(target: "worker", "holding the share of {secret:?} taken over"),
+		Ok(()) if moved.is_some() => tracing::info!(target: "worker", "handed {secret:?} over: dropped this member's old share"),
 		Ok(()) => tracing::info!(target: "worker", "handover of {secret:?} cancelled"),
 		Err(e) => tracing::warn!(target: "worker", "ending the handover of {secret:?}: {e}"),
 	}

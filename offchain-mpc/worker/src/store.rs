@@ -4,7 +4,7 @@
 
 use codec::{Decode, Encode};
 use enigma_chain::offchain::{share_context, ValueKind};
-use enigma_protocol::sealed;
+use enigma_protocol::{messages::commitment, sealed};
 use parity_db::{Db, Options};
 use sp_core::H256;
 use std::{path::Path, sync::Arc};
@@ -241,9 +241,11 @@ impl WorkerStore {
 		self.db.commit([(COL_OUTPUTS, dealing_key(secret), Some(dealing.encode()))])
 	}
 
-	/// The share of `secret` this worker took over in a handover not completed yet.
-	pub fn taken(&self, secret: &H256) -> Option<HeldShare> {
-		self.get(COL_OUTPUTS, &taken_key(secret))
+	/// The shares of `secret` this worker took over in a handover not completed yet: one per set
+	/// of dealings it combined (a refusal makes the chain name another set), the chain's
+	/// commitment says which one counts.
+	pub fn taken(&self, secret: &H256) -> Vec<HeldShare> {
+		self.get(COL_OUTPUTS, &taken_key(secret)).unwrap_or_default()
 	}
 
 	/// Keeps shares taken over, in one commit.
@@ -252,7 +254,14 @@ impl WorkerStore {
 		let mut pending = self.pending_takeovers();
 		let known: std::collections::HashSet<H256> = pending.iter().copied().collect();
 		pending.extend(shares.iter().map(|(secret, _)| *secret).filter(|secret| !known.contains(secret)));
-		let writes = shares.iter().map(|(secret, share)| (COL_OUTPUTS, taken_key(secret), Some(share.encode())));
+		let mut versions = std::collections::HashMap::<H256, Vec<HeldShare>>::new();
+		for (secret, share) in shares {
+			let kept = versions.entry(*secret).or_insert_with(|| self.taken(secret));
+			if !kept.iter().any(|k| k.pedersen == share.pedersen) {
+				kept.push(share.clone());
+			}
+		}
+		let writes = versions.into_iter().map(|(secret, kept)| (COL_OUTPUTS, taken_key(&secret), Some(kept.encode())));
 		self.db.commit(writes.chain(std::iter::once((COL_OUTPUTS, TAKEN_INDEX.to_vec(), Some(pending.encode())))))
 	}
 
@@ -262,16 +271,17 @@ impl WorkerStore {
 		self.get(COL_OUTPUTS, TAKEN_INDEX).unwrap_or_default()
 	}
 
-	/// A handover of `secret` ended: if it `moved`, the share taken over (if this worker is in
-	/// the new committee) replaces the old one, which goes otherwise; if not, what was taken
-	/// goes. The dealing goes either way. One commit: a crash leaves the old state or the new.
-	pub fn finish_handover(&self, secret: &H256, moved: bool) -> Result<(), parity_db::Error> {
+	/// A handover of `secret` ended: if it moved to the sharing committed by `moved`, the share
+	/// taken over of that sharing (if this worker is in the new committee and combined it)
+	/// replaces the old one, which goes otherwise; if it was cancelled, what was taken goes. The
+	/// dealing goes either way. One commit: a crash leaves the old state or the new.
+	pub fn finish_handover(&self, secret: &H256, moved: Option<H256>) -> Result<(), parity_db::Error> {
 		let _turn = self.stock_lock.lock().unwrap_or_else(|e| e.into_inner());
 		let mut pending = self.pending_takeovers();
 		pending.retain(|s| s != secret);
 		let mut changes = vec![(COL_OUTPUTS, dealing_key(secret), None), (COL_OUTPUTS, taken_key(secret), None), (COL_OUTPUTS, TAKEN_INDEX.to_vec(), Some(pending.encode()))];
-		if moved {
-			let share = self.taken(secret).map(|taken| taken.encode());
+		if let Some(registered) = moved {
+			let share = self.taken(secret).into_iter().find(|t| commitment(&t.pedersen, &[]) == registered).map(|t| t.encode());
 			changes.push((COL_SHARES, secret.as_bytes().to_vec(), share));
 		}
 		self.db.commit(changes)
@@ -777,20 +787,24 @@ mod tests {
 			let store = WorkerStore::open(dir.path()).unwrap();
 			store.put_shares(&[(moved, share(0, 1)), (cancelled, share(0, 1))]).unwrap();
 			store.put_dealing(&moved, &HandoverDealing { to: 5, commitments: vec![7; 96], sealed: vec![vec![8; 80]; 3] }).unwrap();
+			// Two sets of dealings combined (the chain named another after a refusal), the
+			// second written again.
 			store.put_taken(&[(moved, share(5, 2))]).unwrap();
-			store.put_taken(&[(cancelled, share(5, 2)), (moved, share(5, 2))]).unwrap();
+			store.put_taken(&[(cancelled, share(5, 2)), (moved, share(5, 3)), (moved, share(5, 3))]).unwrap();
 		}
 		let store = WorkerStore::open(dir.path()).unwrap();
 		assert_eq!(store.pending_takeovers(), vec![moved, cancelled]);
+		assert_eq!(store.taken(&moved).len(), 2);
 		assert_eq!(store.share(&moved), Some(share(0, 1)), "the old share serves until the move");
-		store.finish_handover(&moved, true).unwrap();
+		// The chain moved it to the sharing of the first set: that share, not the last one taken.
+		store.finish_handover(&moved, Some(commitment(&[2; 96], &[]))).unwrap();
 		assert_eq!(store.share(&moved), Some(share(5, 2)));
-		assert_eq!((store.taken(&moved), store.dealing(&moved)), (None, None));
-		store.finish_handover(&cancelled, false).unwrap();
+		assert_eq!((store.taken(&moved), store.dealing(&moved)), (vec![], None));
+		store.finish_handover(&cancelled, None).unwrap();
 		assert_eq!(store.share(&cancelled), Some(share(0, 1)), "a cancelled handover keeps the old share");
 		assert!(store.pending_takeovers().is_empty());
 		// An old member that is not in the new committee: its share goes.
-		store.finish_handover(&cancelled, true).unwrap();
+		store.finish_handover(&cancelled, Some(commitment(&[2; 96], &[]))).unwrap();
 		assert_eq!(store.share(&cancelled), None);
 	}
 }

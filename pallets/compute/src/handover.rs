@@ -3,18 +3,23 @@
 //! reconstructing it (the math is `enigma_mpc::reshare`). The chain is the broadcast channel the
 //! protocol needs and the referee that fixes who combines what:
 //!
-//! 1. `hand_over_secrets`: the owner names the new committee ([`Event::HandoverRequested`]).
+//! 1. `hand_over_secrets`: an account with Store and Declassify on the secret's identity names the
+//!    new committee ([`Event::HandoverRequested`]). Declassify, because whoever picks the new
+//!    committee can pick one it controls and so learn the value: handing over is declassifying
+//!    to that committee, and the chain records it as such.
 //! 2. `deal_handovers`: each old member re-shares its own share to the new members off chain and
 //!    posts the hash of its dealing's commitments, so every new member checks the same ones.
 //! 3. The first t + 1 dealings nobody refused form the set Q every new member combines
-//!    ([`Event::HandoverDealt`]). A new member whose share from a dealer in Q is off that
-//!    dealing's commitments refuses it (`refuse_handover`): Q is formed again without it, from the
-//!    dealings that came after. A refusal proves nothing, so it slashes nobody; it can only slow
-//!    the handover, which the owner may cancel.
+//!    ([`Event::HandoverDealt`], with the set's round). A new member whose share from a dealer in
+//!    Q is off that dealing's commitments refuses it (`refuse_handover`): Q is formed again
+//!    without it, from the dealings that came after, in the next round. A refusal proves nothing,
+//!    so it slashes nobody; a new member that refuses every dealing, or never takes, stalls the
+//!    handover until its requester cancels it (the secret stays where it was).
 //! 4. `take_handovers`: each new member combines Q's dealings and posts the commitment to its new
-//!    sharing (C'_0 is the old C_0, the higher terms are new). Once every new member posted the
-//!    same one, the secret moves ([`Event::SecretHandedOver`]): its record names the new
-//!    committee and commitment, the old members drop their shares and are free of the secret
+//!    sharing for Q's round (C'_0 is the old C_0, the higher terms are new); a sharing of an
+//!    earlier round is refused, so a late one cannot split the members. Once every new member
+//!    posted the same one, the secret moves ([`Event::SecretHandedOver`]): its record names the
+//!    new committee and commitment, the old members drop their shares and are free of the secret
 //!    (a member that unbonds gets its stake back only then), the new ones are bound to it.
 //!
 //! Only secrets a client dealt for an honest majority can be handed over: they carry Pedersen
@@ -43,6 +48,8 @@ pub struct Handover<T: Config> {
 	pub refused: BoundedVec<u32, T::MaxCommitteeSize>,
 	/// New members that combined the current set, with the commitment to the sharing they hold.
 	pub taken: BoundedVec<(T::AccountId, H256), T::MaxCommitteeSize>,
+	/// How many times the set was formed again after a refusal: takes and refusals name it.
+	pub round: u32,
 }
 
 impl<T: Config> Handover<T> {
@@ -82,6 +89,7 @@ impl<T: Config> Pallet<T> {
 			dealt: BoundedVec::new(),
 			refused: BoundedVec::new(),
 			taken: BoundedVec::new(),
+			round: 0,
 		};
 		Handovers::<T>::insert(secret, handover);
 		Self::deposit_event(Event::HandoverRequested { secret, from: info.committee, to });
@@ -104,17 +112,18 @@ impl<T: Config> Pallet<T> {
 		}
 		if before.is_none() {
 			if let Some(dealers) = handover.dealers(t) {
-				Self::deposit_event(Event::HandoverDealt { secret, to: handover.to, dealers });
+				Self::deposit_event(Event::HandoverDealt { secret, to: handover.to, round: handover.round, dealers });
 			}
 		}
 		Handovers::<T>::insert(secret, handover);
 		true
 	}
 
-	/// New member `who` refuses the dealing of old position `dealer` in the current set.
-	pub(crate) fn note_refusal(who: &T::AccountId, secret: H256, dealer: u32) -> DispatchResult {
+	/// New member `who` refuses the dealing of old position `dealer` in the set of `round`.
+	pub(crate) fn note_refusal(who: &T::AccountId, secret: H256, round: u32, dealer: u32) -> DispatchResult {
 		let info = Secrets::<T>::get(secret).ok_or(Error::<T>::UnknownSecret)?;
 		let mut handover = Handovers::<T>::get(secret).ok_or(Error::<T>::NoHandover)?;
+		ensure!(handover.round == round, Error::<T>::StaleRound);
 		let new_members = T::Workers::committee(handover.to).ok_or(Error::<T>::UnknownCommittee)?;
 		ensure!(new_members.contains(who), Error::<T>::NotInCommittee);
 		let t = honest_degree(T::Workers::committee(info.committee).ok_or(Error::<T>::UnknownCommittee)?.len());
@@ -122,22 +131,27 @@ impl<T: Config> Pallet<T> {
 		handover.refused.try_push(dealer).map_err(|_| Error::<T>::NotADealer)?;
 		// The new members that combined the set with that dealing combine the next one.
 		handover.taken.clear();
+		handover.round = handover.round.saturating_add(1);
 		Self::deposit_event(Event::HandoverRefused { secret, dealer, by: who.clone() });
 		if let Some(dealers) = handover.dealers(t) {
-			Self::deposit_event(Event::HandoverDealt { secret, to: handover.to, dealers });
+			Self::deposit_event(Event::HandoverDealt { secret, to: handover.to, round: handover.round, dealers });
 		}
 		Handovers::<T>::insert(secret, handover);
 		Ok(())
 	}
 
-	/// New member `who` combined the current set of `secret`'s dealings into a sharing committed
-	/// by `commitment`; whether the chain took it, and if that moved the secret, how many
-	/// members' counts changed (for the weight). Once every new member holds the same sharing,
-	/// the secret moves.
-	pub(crate) fn note_taken(who: &T::AccountId, secret: H256, commitment: H256) -> Option<u32> {
+	/// New member `who` combined the set of `round` of `secret`'s dealings into a sharing
+	/// committed by `commitment`; whether the chain took it, and if that moved the secret, how
+	/// many members' counts changed (for the weight). Once every new member holds the same
+	/// sharing, the secret moves. A member that withdrew or is leaving takes nothing: the secret
+	/// would bind its stake (or none).
+	pub(crate) fn note_taken(who: &T::AccountId, secret: H256, round: u32, commitment: H256) -> Option<u32> {
 		let (Some(mut info), Some(mut handover)) = (Secrets::<T>::get(secret), Handovers::<T>::get(secret)) else { return None };
 		let (Some(old), Some(new)) = (T::Workers::committee(info.committee), T::Workers::committee(handover.to)) else { return None };
-		if !new.contains(who) || handover.dealers(honest_degree(old.len())).is_none() || handover.taken.iter().any(|(m, _)| m == who) {
+		if !new.contains(who) || handover.round != round || handover.dealers(honest_degree(old.len())).is_none() || handover.taken.iter().any(|(m, _)| m == who) {
+			return None;
+		}
+		if !T::Workers::is_registered(who) || T::Workers::is_leaving(who) {
 			return None;
 		}
 		if handover.taken.try_push((who.clone(), commitment)).is_err() {
@@ -180,14 +194,14 @@ impl<T: Config> Pallet<T> {
 		true
 	}
 
-	/// The weight of `hand_over_secrets` for `batch` secrets: the permission check and the new
+	/// The weight of `hand_over_secrets` for `batch` secrets: the permission checks and the new
 	/// committee's members' records (whether one is leaving) once; per secret its record,
 	/// security, handover and old committee read, the deposit held and the handover written; the
 	/// answers prepaid.
 	pub fn hand_over_weight(batch: u32) -> Weight {
-		let per = T::DbWeight::get().reads_writes(6, 3);
+		let per = T::DbWeight::get().reads_writes(8, 4);
 		per.saturating_mul(batch as u64)
-			.saturating_add(T::Identity::check_weight())
+			.saturating_add(T::Identity::check_weight().saturating_mul(2))
 			.saturating_add(T::DbWeight::get().reads_writes(4 + T::MaxCommitteeSize::get() as u64, 2))
 			.saturating_add(Self::base_weight())
 	}
@@ -212,8 +226,8 @@ impl<T: Config> Pallet<T> {
 		let db = T::DbWeight::get();
 		entries
 			.map(|moved| match moved {
-				Some(members) if members > 0 => db.reads_writes(4 + members as u64 + 2 + 4, 2 + members as u64 + 2 + 4),
-				_ => db.reads_writes(4, 1),
+				Some(members) if members > 0 => db.reads_writes(6 + members as u64 + 2 + 4, 2 + members as u64 + 2 + 4),
+				_ => db.reads_writes(6, 1),
 			})
 			.fold(Self::base_weight(), |sum, w| sum.saturating_add(w))
 	}

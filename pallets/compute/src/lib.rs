@@ -549,7 +549,7 @@ pub mod pallet {
 		HandoverRequested { secret: H256, from: CommitteeId, to: CommitteeId },
 		/// t + 1 dealings nobody refused: every new member combines these dealers' (positions in
 		/// the old committee).
-		HandoverDealt { secret: H256, to: CommitteeId, dealers: Vec<u32> },
+		HandoverDealt { secret: H256, to: CommitteeId, round: u32, dealers: Vec<u32> },
 		/// A new member found its share from `dealer` off that dealing's commitments.
 		HandoverRefused { secret: H256, dealer: u32, by: T::AccountId },
 		/// Every member of `to` holds a share of the same new sharing, committed by `commitment`:
@@ -650,6 +650,8 @@ pub mod pallet {
 		NoHandover,
 		/// That old member is not among the dealings the new members combine.
 		NotADealer,
+		/// The set of dealings was formed again since (a refusal): combine the new one.
+		StaleRound,
 		/// None of the batch's secrets had a dealing or a sharing of the caller's to record.
 		NothingToRecord,
 	}
@@ -1061,7 +1063,8 @@ pub mod pallet {
 		/// drop their shares and are free of it.
 		#[pallet::call_index(7)]
 		// Plus the permission check at the largest identity record (the benchmark's is small).
-		#[pallet::weight(T::WeightInfo::remove_secret().saturating_add(T::Identity::check_weight()).saturating_add(T::DbWeight::get().writes(1)))]
+		// (And a handover under way dropped: its record and deposit.)
+		#[pallet::weight(T::WeightInfo::remove_secret().saturating_add(T::Identity::check_weight()).saturating_add(T::DbWeight::get().reads_writes(2, 3)))]
 		pub fn remove_secret(origin: OriginFor<T>, secret: H256) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let info = Secrets::<T>::get(secret).ok_or(Error::<T>::UnknownSecret)?;
@@ -1094,9 +1097,11 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Hand `secrets` of `identity` (needs Store on it) to committee `to` without
-		/// reconstructing them: proactive resharing, for a member that leaves or died, or an
-		/// epoch's rotation ([`crate::handover`]). The caller holds the deposit of each handover
+		/// Hand `secrets` of `identity` (needs Store and Declassify on it: the new committee
+		/// could be the caller's own) to committee `to` without reconstructing them: proactive
+		/// resharing, for a member that leaves or died, or an epoch's rotation
+		/// ([`crate::handover`]). Tasks still running on the old committee with these secrets
+		/// fail once they move. The caller holds the deposit of each handover
 		/// and then of the secret's record, and prepays the members' answers. Only ready secrets
 		/// a client dealt for an honest majority; at most `HANDOVER_BATCH` per call.
 		#[pallet::call_index(12)]
@@ -1110,7 +1115,10 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			ensure!(!secrets.is_empty(), Error::<T>::EmptyBatch);
 			Self::ensure_can_pay(&who)?;
+			// Whoever picks the new committee can pick one it controls: handing over is
+			// declassifying to that committee.
 			ensure!(T::Identity::check(&who, &identity, Permission::Store, &[], None), Error::<T>::NoPermission);
+			ensure!(T::Identity::check(&who, &identity, Permission::Declassify, &[], None), Error::<T>::NoPermission);
 			let new = T::Workers::committee(to).ok_or(Error::<T>::UnknownCommittee)?;
 			ensure!(!new.iter().any(T::Workers::is_leaving), Error::<T>::CommitteeMemberLeaving);
 			ensure!(new.len() as u32 >= T::Workers::honest_majority_size(), Error::<T>::CommitteeTooSmallForHonestMajority);
@@ -1142,10 +1150,10 @@ pub mod pallet {
 		/// entry counted.
 		#[pallet::call_index(14)]
 		#[pallet::weight(Pallet::<T>::handover_step_weight(taken.len() as u32))]
-		pub fn take_handovers(origin: OriginFor<T>, taken: BoundedVec<(H256, H256), ConstU32<{ crate::handover::HANDOVER_BATCH }>>) -> DispatchResultWithPostInfo {
+		pub fn take_handovers(origin: OriginFor<T>, taken: BoundedVec<(H256, u32, H256), ConstU32<{ crate::handover::HANDOVER_BATCH }>>) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let batch = taken.len();
-			let outcomes: Vec<Option<u32>> = taken.into_iter().map(|(secret, commitment)| Self::note_taken(&who, secret, commitment)).collect();
+			let outcomes: Vec<Option<u32>> = taken.into_iter().map(|(secret, round, commitment)| Self::note_taken(&who, secret, round, commitment)).collect();
 			let count = outcomes.iter().flatten().count();
 			ensure!(count > 0, Error::<T>::NothingToRecord);
 			// What it weighed with the committees it met (the worst case assumes the largest).
@@ -1154,13 +1162,15 @@ pub mod pallet {
 		}
 
 		/// A new member refuses the dealing of old member `dealer` (its position) among those the
-		/// chain named: its share was off that dealing's commitments. The set is formed again
-		/// without it.
+		/// chain named for `round`: its share was off that dealing's commitments, or the dealer
+		/// did not answer. The set is formed again without it. Free when it counted (the
+		/// requester prepaid it).
 		#[pallet::call_index(15)]
 		#[pallet::weight(Pallet::<T>::handover_step_weight(1))]
-		pub fn refuse_handover(origin: OriginFor<T>, secret: H256, dealer: u32) -> DispatchResult {
+		pub fn refuse_handover(origin: OriginFor<T>, secret: H256, round: u32, dealer: u32) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::note_refusal(&who, secret, dealer)
+			Self::note_refusal(&who, secret, round, dealer)?;
+			Ok(Pays::No.into())
 		}
 
 		/// Cancel the handover of a secret (needs Store on its identity), which stays with its

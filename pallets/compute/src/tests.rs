@@ -1560,6 +1560,12 @@ fn a_secret_is_handed_to_another_committee_and_its_old_members_go_free() {
 
 		let hand = |who: u64, to| SecretCompute::hand_over_secrets(RuntimeOrigin::signed(who), identity, bounded(vec![secret]), to);
 		assert_noop!(hand(STRANGER, to), Error::<Test>::NoPermission);
+		// Store alone is not enough: whoever picks the committee may pick its own.
+		let store_only = Grant { permissions: bounded(vec![Permission::Store]), predicate: bounded(vec![Node::Always]) };
+		let mut record = pallet_shared_identity::Identities::<Test>::get(identity).unwrap();
+		record.members.try_push(pallet_shared_identity::Member { account: STRANGER, policy: bounded(vec![store_only]), pending: None, approved: true }).unwrap();
+		pallet_shared_identity::Identities::<Test>::insert(identity, record);
+		assert_noop!(hand(STRANGER, to), Error::<Test>::NoPermission);
 		assert_noop!(hand(OWNER, 0), Error::<Test>::CommitteeMemberLeaving);
 		let held = Balances::balance_on_hold(&HoldReason::StateDeposit.into(), &OWNER);
 		assert_ok!(hand(OWNER, to));
@@ -1568,7 +1574,9 @@ fn a_secret_is_handed_to_another_committee_and_its_old_members_go_free() {
 		assert_noop!(hand(OWNER, to), Error::<Test>::HandoverPending);
 
 		let deal = |who: u64, byte: u8| SecretCompute::deal_handovers(RuntimeOrigin::signed(who), bounded(vec![(secret, H256::repeat_byte(byte))]));
-		let take = |who: u64, commitment: H256| SecretCompute::take_handovers(RuntimeOrigin::signed(who), bounded(vec![(secret, commitment)]));
+		let take_in = |who: u64, round: u32, commitment: H256| SecretCompute::take_handovers(RuntimeOrigin::signed(who), bounded(vec![(secret, round, commitment)]));
+		let take = |who: u64, commitment: H256| take_in(who, Handovers::<Test>::get(secret).map_or(0, |h| h.round), commitment);
+		let refuse = |who: u64, round: u32, dealer: u32| SecretCompute::refuse_handover(RuntimeOrigin::signed(who), secret, round, dealer);
 		// The old members that stay (14 is leaving but could deal too), and their positions.
 		let old = pallet_workers::Committees::<Test>::get(0).unwrap().into_inner();
 		let (a, b, c) = (11, 12, 13);
@@ -1580,16 +1588,20 @@ fn a_secret_is_handed_to_another_committee_and_its_old_members_go_free() {
 		assert_noop!(take(new[0], H256::repeat_byte(7)), Error::<Test>::NothingToRecord);
 		let dealt = deal(a, 2).unwrap();
 		assert_eq!(dealt.pays_fee, Pays::No);
-		System::assert_last_event(Event::HandoverDealt { secret, to, dealers: vec![at(b), at(a)] }.into());
+		System::assert_last_event(Event::HandoverDealt { secret, to, round: 0, dealers: vec![at(b), at(a)] }.into());
 		assert_ok!(deal(c, 3));
 
-		// A new member refuses b: the set becomes a and c, and what was taken is forgotten.
+		// A new member refuses b: the set becomes a and c in round 1, and what was taken is
+		// forgotten; a sharing of round 0 that comes late is refused (it could split the members).
 		assert_ok!(take(new[1], H256::repeat_byte(7)));
-		assert_noop!(SecretCompute::refuse_handover(RuntimeOrigin::signed(new[0]), secret, at(c)), Error::<Test>::NotADealer);
-		assert_noop!(SecretCompute::refuse_handover(RuntimeOrigin::signed(STRANGER), secret, at(b)), Error::<Test>::NotInCommittee);
-		assert_ok!(SecretCompute::refuse_handover(RuntimeOrigin::signed(new[0]), secret, at(b)));
-		System::assert_last_event(Event::HandoverDealt { secret, to, dealers: vec![at(a), at(c)] }.into());
+		assert_noop!(refuse(new[0], 0, at(c)), Error::<Test>::NotADealer);
+		assert_noop!(refuse(STRANGER, 0, at(b)), Error::<Test>::NotInCommittee);
+		let refused = refuse(new[0], 0, at(b)).unwrap();
+		assert_eq!(refused.pays_fee, Pays::No, "a refusal that counts is prepaid");
+		System::assert_last_event(Event::HandoverDealt { secret, to, round: 1, dealers: vec![at(a), at(c)] }.into());
 		assert!(Handovers::<Test>::get(secret).unwrap().taken.is_empty());
+		assert_noop!(refuse(new[1], 0, at(a)), Error::<Test>::StaleRound);
+		assert_noop!(take_in(new[2], 0, H256::repeat_byte(7)), Error::<Test>::NothingToRecord);
 
 		// One member posts another sharing: the secret stays.
 		let sharing = H256::repeat_byte(8);
