@@ -1537,6 +1537,13 @@ fn a_committee_with_a_leaving_member_takes_no_new_secret() {
 	});
 }
 
+/// Workers 15, 16 and 17 register, for a second committee.
+fn register_more_workers() {
+	for w in [15, 16, 17] {
+		assert_ok!(Workers::register(RuntimeOrigin::signed(w), b"peer".to_vec(), [w as u8; 32], STAKE));
+	}
+}
+
 /// Issue #16, proactive resharing on chain: the owner hands a secret from committee 0 to another
 /// committee. The attacks: a stranger cannot move it, a non-member cannot deal, a new member
 /// cannot take before t + 1 dealings are named, a refusal only swaps the refused dealer for the
@@ -1547,9 +1554,7 @@ fn a_secret_is_handed_to_another_committee_and_its_old_members_go_free() {
 	use crate::Handovers;
 	new_test_ext().execute_with(|| {
 		let (identity, _, secret) = setup();
-		for w in [15, 16, 17] {
-			assert_ok!(Workers::register(RuntimeOrigin::signed(w), b"peer".to_vec(), [w as u8; 32], STAKE));
-		}
+		register_more_workers();
 		// 14 leaves: it is drawn into no new committee, and withdraws only once free of the secret.
 		assert_ok!(Workers::unbond(RuntimeOrigin::signed(14)));
 		let to = committee(3);
@@ -1646,9 +1651,7 @@ fn a_secret_is_handed_to_another_committee_and_its_old_members_go_free() {
 fn only_a_ready_secret_a_client_dealt_for_an_honest_majority_is_handed_over() {
 	new_test_ext().execute_with(|| {
 		let (identity, _, _) = setup();
-		for w in [15, 16, 17] {
-			assert_ok!(Workers::register(RuntimeOrigin::signed(w), b"peer".to_vec(), [w as u8; 32], STAKE));
-		}
+		register_more_workers();
 		let to = committee(3);
 		assert_ok!(SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Always]), H256::repeat_byte(0x42), U64));
 		let waiting = H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(identity, 0u32, H256::repeat_byte(0x42)))));
