@@ -38,6 +38,8 @@ pub struct RunConfig {
 	pub unregistered_ttl: Duration,
 	/// How many shares of one identity may wait for registration.
 	pub unregistered_per_identity: usize,
+	/// Whether, leaving, this worker rotates the committees it holds secrets of.
+	pub rotate_on_leaving: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -97,12 +99,13 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 	}
 
 	let store = WorkerStore::open(&config.data_dir.join("shares")).map_err(|e| DaemonError::Store(e.to_string()))?;
-	let RunConfig { keys, data_dir, listen, bootstrap, misbehave, unregistered_ttl, unregistered_per_identity, http_gateway, .. } = config;
+	let RunConfig { keys, data_dir, listen, bootstrap, misbehave, unregistered_ttl, unregistered_per_identity, http_gateway, rotate_on_leaving, .. } = config;
 	if let Some(mode) = misbehave {
 		tracing::warn!(target: "worker", "--misbehave {mode:?}: this worker deviates from the protocol and hands back false shares (a test mode)");
 	}
 	let mut worker = Worker::new(chain.clone(), keys, store, metrics.clone(), misbehave);
 	worker.unregistered_ttl = unregistered_ttl;
+	worker.rotate_on_leaving = rotate_on_leaving;
 	worker.cap_unregistered_per_identity(unregistered_per_identity);
 	let worker = Arc::new(worker);
 	let keys = &worker.keys;
@@ -299,6 +302,11 @@ async fn catch_up(worker: &Arc<Worker>) -> Result<(), DaemonError> {
 		worker.acknowledge_in_background(secret);
 	}
 	crate::tasks::sweep_results(worker).await;
+	// Leaving while this worker was down, or with secrets not moved yet: move them.
+	let leaving = worker.chain.worker(&worker.account(), Some(finalized)).await?.is_some_and(|w| matches!(w.status, pallet_workers::Status::Unbonding { .. }));
+	if leaving && worker.rotate_on_leaving {
+		tokio::spawn(crate::handover::rotate_away(worker.clone()));
+	}
 	let assigned: Vec<sp_core::H256> = worker.chain.runtime_api("SecretComputeApi_assignments", worker.account(), None).await?;
 	for task in assigned {
 		spawn_task(worker, task);
@@ -333,6 +341,10 @@ async fn on_finalized(worker: &Arc<Worker>, chain: &Chain, placement: &ChainPlac
 		match record.event {
 			RuntimeEvent::Workers(pallet_workers::Event::Slashed { task, worker, offence, amount }) if worker == account => {
 				tracing::warn!(target: "worker", "slashed {} ENG for {offence:?} in task {task:?}", amount / UNIT);
+			}
+			RuntimeEvent::Workers(pallet_workers::Event::Unbonding { worker: leaving, .. }) if leaving == account && worker.rotate_on_leaving => {
+				tracing::info!(target: "worker", "leaving: the committees this worker holds secrets of go to committees drawn for them");
+				tokio::spawn(crate::handover::rotate_away(worker.clone()));
 			}
 			RuntimeEvent::Workers(pallet_workers::Event::CommitteeFormed { id, members }) if members.contains(&account) => {
 				tracing::info!(target: "worker", "member of committee {id} ({} workers)", members.len());

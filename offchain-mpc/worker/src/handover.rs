@@ -10,6 +10,10 @@
 //!   hash its dealer posted, refuse a bad one on chain (`refuse_handover`), else combine them
 //!   with Lagrange coefficients into its share of the same value and post the new sharing's
 //!   commitment (`take_handovers`);
+//! - as a **leaving member** (unbonding), its stake bound while it holds shares: rotate each
+//!   committee it holds client-dealt shares of (`rotate_committee`: the chain draws a committee
+//!   for it) and, once that committee is drawn, hand the committee's secrets to it
+//!   (`hand_over_rotated`), paying their deposits ([`rotate_away`]);
 //! - on `SecretHandedOver`, the share taken over replaces the old one, and an old member that is
 //!   not in the new committee deletes its share: old and new shares lie on unrelated
 //!   polynomials, so what t old members kept and t new ones hold says nothing of the value.
@@ -106,6 +110,122 @@ pub async fn deal(worker: Arc<Worker>, secrets: Vec<H256>, from: u32, to: u32) {
 		Ok(count) => tracing::info!(target: "worker", "dealt {count} share(s) to committee {to} (handover from committee {from})"),
 		Err(e) => tracing::warn!(target: "worker", "handover from committee {from} to {to}: {e}"),
 	}
+}
+
+/// How long a leaving worker waits for the committee drawn for a rotation (the draw is a few
+/// blocks away), and how long it leaves the hand-over to the rotation's requester before it
+/// hands over what is still there itself.
+const ROTATION_DRAW_WAIT: Duration = Duration::from_secs(300);
+const REQUESTER_HEAD_START: Duration = Duration::from_secs(30);
+
+/// This worker is leaving (unbonding): its stake comes back only once it holds no share of a
+/// live secret. Each committee it holds client-dealt shares of is rotated (once per committee,
+/// to the committee the chain draws for it) and, once that committee is drawn, the secrets still
+/// on the old committee are handed to it. (Secrets that cannot move, a task's or those shared for
+/// a dishonest majority, stay until their owners remove them.) Runs once at a time.
+pub async fn rotate_away(worker: Arc<Worker>) {
+	use std::sync::atomic::Ordering;
+	if worker.rotating.swap(true, Ordering::SeqCst) {
+		return;
+	}
+	let mut held = std::collections::BTreeMap::<u32, Vec<H256>>::new();
+	for secret in worker.store.acknowledged() {
+		// Shares a client dealt for an honest majority: the others cannot move.
+		let movable = |s: &HeldShare| !s.pedersen.is_empty() && !enigma_mpc::committed_input::dealt_for_dishonest_majority(&s.pedersen, s.share_hashes.len());
+		if let Some(share) = worker.store.share(&secret).filter(movable) {
+			held.entry(share.committee).or_default().push(secret);
+		}
+	}
+	let rotations = held.into_iter().map(|(from, secrets)| {
+		let worker = worker.clone();
+		async move {
+			match rotate_committee(&worker, from, secrets).await {
+				Ok(0) => {},
+				Ok(count) => tracing::info!(target: "worker", "leaving: {count} secret(s) of committee {from} handed to the committee drawn for it"),
+				Err(e) => tracing::warn!(target: "worker", "leaving: rotating committee {from}: {e}"),
+			}
+		}
+	});
+	futures::future::join_all(rotations).await;
+	worker.rotating.store(false, Ordering::SeqCst);
+}
+
+/// Rotates committee `from` (unless it was) and hands `secrets` still on it to the committee
+/// drawn for it (rotated in turn while a member of it is leaving, as the chain follows them);
+/// how many went.
+async fn rotate_committee(worker: &Worker, from: u32, secrets: Vec<H256>) -> Result<usize, String> {
+	let rotation = rotation_drawn(worker, from).await?;
+	let mut to = rotation.to;
+	for _ in 0..pallet_secret_compute::handover::MAX_ROTATION_HOPS {
+		let members = worker.committee(to).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("committee {to} is gone"))?;
+		let mut leaving = false;
+		for member in &members {
+			leaving |= worker.chain.worker(member, None).await.map_err(|e| e.to_string())?.is_some_and(|w| matches!(w.status, pallet_workers::Status::Unbonding { .. }));
+		}
+		if !leaving {
+			break;
+		}
+		to = rotation_drawn(worker, to).await?.to;
+	}
+	if rotation.requester != worker.account() {
+		tokio::time::sleep(REQUESTER_HEAD_START).await;
+	}
+	// What is still on the old committee and not on its way already (the chain finds `to`).
+	let mut left = Vec::new();
+	for chunk in secrets.chunks(1024) {
+		let views = worker.secrets_at(chunk, None).await.map_err(|e| e.to_string())?;
+		for (secret, view) in chunk.iter().zip(views) {
+			let moving = worker
+				.chain
+				.storage::<pallet_secret_compute::handover::Handover<Runtime>>("SecretCompute.Handovers", pallet_secret_compute::Handovers::<Runtime>::hashed_key_for(secret), None)
+				.await
+				.map_err(|e| e.to_string())?
+				.is_some();
+			if view.is_some_and(|v| v.committee == from && v.ready) && !moving {
+				left.push(*secret);
+			}
+		}
+	}
+	let calls: Vec<RuntimeCall> = left
+		.chunks(HANDOVER_BATCH as usize)
+		.map(|chunk| RuntimeCall::SecretCompute(pallet_secret_compute::Call::hand_over_rotated { committee: from, secrets: chunk.to_vec().try_into().expect("a chunk fits a batch") }))
+		.collect();
+	let mut count = 0;
+	for (outcome, chunk) in worker.submit_all(calls).await.map_err(|e| e.to_string())?.into_iter().zip(left.chunks(HANDOVER_BATCH as usize)) {
+		match outcome {
+			Ok(_) => count += chunk.len(),
+			Err(e) => tracing::warn!(target: "worker", "leaving: handing {} secret(s) of committee {from} over: {e}", chunk.len()),
+		}
+	}
+	Ok(count)
+}
+
+/// The rotation of `committee`, requested by this worker unless someone did, once the committee
+/// it goes to is drawn.
+async fn rotation_drawn(worker: &Worker, committee: u32) -> Result<pallet_secret_compute::handover::Rotation<Runtime>, String> {
+	let rotation_of = || async {
+		let key = pallet_secret_compute::Rotations::<Runtime>::hashed_key_for(committee);
+		worker.chain.storage::<pallet_secret_compute::handover::Rotation<Runtime>>("SecretCompute.Rotations", key, None).await.map_err(|e| e.to_string())
+	};
+	let rotation = match rotation_of().await? {
+		Some(rotation) => rotation,
+		None => {
+			let call = RuntimeCall::SecretCompute(pallet_secret_compute::Call::rotate_committee { committee });
+			if let Err(e) = worker.submit(call).await {
+				// Someone else may have rotated it meanwhile: the record says.
+				tracing::debug!(target: "worker", "rotate_committee({committee}): {e}");
+			}
+			rotation_of().await?.ok_or_else(|| format!("committee {committee} was not rotated"))?
+		}
+	};
+	let started = std::time::Instant::now();
+	while worker.committee(rotation.to).await.map_err(|e| e.to_string())?.is_none() {
+		if started.elapsed() > ROTATION_DRAW_WAIT {
+			return Err(format!("committee {} was not drawn (or is gone): the owners hand their secrets over themselves", rotation.to));
+		}
+		tokio::time::sleep(Duration::from_secs(2)).await;
+	}
+	Ok(rotation)
 }
 
 /// This worker's dealing of its share of `secret` to the members whose keys are `keys`, kept in

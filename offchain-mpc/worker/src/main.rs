@@ -75,6 +75,30 @@ enum Command {
 		/// (beyond it, the member takes only shares of secrets registered already).
 		#[arg(long, default_value_t = worker::MAX_UNREGISTERED_PER_IDENTITY)]
 		unregistered_shares_per_identity: usize,
+		/// When this worker leaves (unbonds), do not rotate its committees: their owners hand
+		/// the secrets over themselves, and the stake stays bound until they do. By default a
+		/// leaving worker rotates each committee it holds secrets of and pays the moved
+		/// secrets' deposits (they come back to it when the secrets are removed).
+		#[arg(long)]
+		no_rotation: bool,
+	},
+	/// Start leaving: no new committee is drawn with this worker. Its running daemon rotates the
+	/// committees it holds secrets of (unless run with --no-rotation); `withdraw` releases the
+	/// stake once the unbonding period passed and no share of a live secret is left.
+	Unbond {
+		#[arg(long)]
+		key_dir: PathBuf,
+		/// The node's WebSocket RPC endpoint.
+		#[arg(long, default_value = "ws://127.0.0.1:9944")]
+		rpc: String,
+	},
+	/// Leave: release the whole stake (after `unbond` and its period, holding no share).
+	Withdraw {
+		#[arg(long)]
+		key_dir: PathBuf,
+		/// The node's WebSocket RPC endpoint.
+		#[arg(long, default_value = "ws://127.0.0.1:9944")]
+		rpc: String,
 	},
 }
 
@@ -107,14 +131,33 @@ async fn run(cli: Cli) -> Result<(), String> {
 			println!("{}", keys.describe());
 			Ok(())
 		}
-		Command::Run { key_dir, data_dir, rpc, listen, bootstrap, stake, prometheus_port, prometheus_external, http_gateway, misbehave, unregistered_share_ttl, unregistered_shares_per_identity } => {
+		Command::Run { key_dir, data_dir, rpc, listen, bootstrap, stake, prometheus_port, prometheus_external, http_gateway, misbehave, unregistered_share_ttl, unregistered_shares_per_identity, no_rotation } => {
 			let keys = keys::WorkerKeys::load(&key_dir).map_err(|e| e.to_string())?;
 			let host = if prometheus_external { [0, 0, 0, 0] } else { [127, 0, 0, 1] };
 			let prometheus = prometheus_port.map(|port| SocketAddr::from((host, port)));
 			let unregistered_ttl = std::time::Duration::from_secs(unregistered_share_ttl);
-			daemon::run(daemon::RunConfig { keys, data_dir, rpc, listen, bootstrap, stake, prometheus, http_gateway, misbehave, unregistered_ttl, unregistered_per_identity: unregistered_shares_per_identity }).await.map_err(|e| e.to_string())
+			daemon::run(daemon::RunConfig { keys, data_dir, rpc, listen, bootstrap, stake, prometheus, http_gateway, misbehave, unregistered_ttl, unregistered_per_identity: unregistered_shares_per_identity, rotate_on_leaving: !no_rotation }).await.map_err(|e| e.to_string())
+		}
+		Command::Unbond { key_dir, rpc } => leave(&key_dir, &rpc, pallet_workers::Call::unbond {}).await,
+		Command::Withdraw { key_dir, rpc } => leave(&key_dir, &rpc, pallet_workers::Call::withdraw {}).await,
+	}
+}
+
+/// Sends `unbond` or `withdraw` signed by the worker's account, and says what the chain did.
+async fn leave(key_dir: &std::path::Path, rpc: &str, call: pallet_workers::Call<enigma_runtime::Runtime>) -> Result<(), String> {
+	let keys = keys::WorkerKeys::load(key_dir).map_err(|e| e.to_string())?;
+	let chain = enigma_chain::Chain::connect(rpc, std::time::Duration::from_secs(30)).await.map_err(|e| e.to_string())?;
+	let (_, events) = chain.submit(&keys.account, enigma_runtime::RuntimeCall::Workers(call)).await.map_err(|e| e.to_string())?;
+	for record in events {
+		match record.event {
+			enigma_runtime::RuntimeEvent::Workers(pallet_workers::Event::Unbonding { until, .. }) => {
+				println!("unbonding until block #{until}; the running worker hands its committees' secrets over, then `enigma-worker withdraw`");
+			}
+			enigma_runtime::RuntimeEvent::Workers(pallet_workers::Event::Withdrawn { stake, .. }) => println!("withdrawn: {} ENG", stake / enigma_runtime::UNIT),
+			_ => {}
 		}
 	}
+	Ok(())
 }
 
 fn main() -> ExitCode {

@@ -86,6 +86,11 @@ pub struct Worker {
 	/// Whose early MPC frames this worker's node keeps: the chain's active workers and the
 	/// members of the tasks it runs (an unbonding member still computes).
 	expected: std::sync::Mutex<ExpectedPeers>,
+	/// Whether this leaving worker is moving its committees' secrets away already
+	/// ([`crate::handover::rotate_away`]): catching up starts it again only once it ended.
+	pub rotating: std::sync::atomic::AtomicBool,
+	/// Whether this worker rotates its committees when it leaves (`--no-rotation` says not).
+	pub rotate_on_leaving: bool,
 }
 
 const SUBMIT_ATTEMPTS: u32 = 4;
@@ -209,7 +214,7 @@ impl Drop for TaskPeers<'_> {
 
 impl Worker {
 	pub fn new(chain: Arc<Chain>, keys: WorkerKeys, store: WorkerStore, metrics: Metrics, misbehave: Option<Misbehaviour>) -> Self {
-		Self { chain, keys, store, metrics, dht: OnceLock::new(), misbehave, blames: Default::default(), started: Default::default(), acks: Default::default(),
+		Self { chain, keys, store, metrics, dht: OnceLock::new(), misbehave, blames: Default::default(), started: Default::default(), acks: Default::default(), rotating: Default::default(), rotate_on_leaving: true,
 			unregistered: Default::default(),
 			unregistered_ttl: UNREGISTERED_TTL, submit_queue: tokio::sync::Mutex::new(()), expected: Default::default() }
 	}

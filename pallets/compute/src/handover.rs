@@ -22,6 +22,20 @@
 //!    new committee and commitment, the old members drop their shares and are free of the secret
 //!    (a member that unbonds gets its stake back only then), the new ones are bound to it.
 //!
+//! **Rotation.** A committee with a member that is leaving (unbonding), deactivated or gone can
+//! be rotated by anyone (`rotate_committee`, typically the leaving member's worker, which gets
+//! its stake back only once it holds no share): the chain requests a committee of the same size,
+//! drawn later from randomness nobody knows yet ([`Event::CommitteeRotating`]), and once it is
+//! drawn anyone may hand the old committee's secrets to it (`hand_over_rotated`), paying their
+//! deposits, without the owners' permission: the destination is as random as the owners' own
+//! choice of a drawn committee was. A committee is rotated once, to the committee drawn for it:
+//! were a second draw possible, whoever rotates could draw until a committee it controls came up
+//! (if the draw fails, or its requester dissolves it first, the owners hand over themselves). A
+//! drawn committee that loses a member before the secrets reach it is rotated in turn, and the
+//! secrets go down the chain of rotations to the first committee with no member leaving (at
+//! most [`MAX_ROTATION_HOPS`]): each link was fixed before its draw, so following them picks
+//! nothing.
+//!
 //! Only secrets a client dealt for an honest majority can be handed over: they carry Pedersen
 //! commitments to check the dealings against. (A task's new secrets have none yet, and a
 //! dishonest-majority sharing needs every member, so a member that died loses it anyway.)
@@ -31,6 +45,9 @@ use super::*;
 /// Secrets per `hand_over_secrets`, `deal_handovers` or `take_handovers`: at the largest
 /// committees, a batch's worst-case weight stays within a block's normal share.
 pub const HANDOVER_BATCH: u32 = 128;
+
+/// Rotations followed at most from a rotated committee to the one its secrets go to.
+pub const MAX_ROTATION_HOPS: u32 = 4;
 
 /// A secret on its way to another committee.
 #[derive(Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen)]
@@ -50,6 +67,15 @@ pub struct Handover<T: Config> {
 	pub taken: BoundedVec<(T::AccountId, H256), T::MaxCommitteeSize>,
 	/// How many times the set was formed again after a refusal: takes and refusals name it.
 	pub round: u32,
+}
+
+/// Where a committee's secrets go when it is rotated, and who asked (and holds the new
+/// committee's deposit).
+#[derive(Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen)]
+#[scale_info(skip_type_params(T))]
+pub struct Rotation<T: Config> {
+	pub to: CommitteeId,
+	pub requester: T::AccountId,
 }
 
 impl<T: Config> Handover<T> {
@@ -94,6 +120,62 @@ impl<T: Config> Pallet<T> {
 		Handovers::<T>::insert(secret, handover);
 		Self::deposit_event(Event::HandoverRequested { secret, from: info.committee, to });
 		Ok(deposit)
+	}
+
+	/// Rotates committee `from` for `who`: it must have a member that no longer serves, and no
+	/// rotation yet; the committee it goes to is requested from the workers' registry.
+	pub(crate) fn request_rotation(who: &T::AccountId, from: CommitteeId) -> DispatchResult {
+		let members = T::Workers::committee(from).ok_or(Error::<T>::UnknownCommittee)?;
+		ensure!(!members.iter().all(T::Workers::is_active), Error::<T>::CommitteeServing);
+		ensure!(!Rotations::<T>::contains_key(from), Error::<T>::AlreadyRotated);
+		let to = T::Workers::request_committee(who, members.len() as u32)?;
+		Rotations::<T>::insert(from, Rotation { to, requester: who.clone() });
+		Self::deposit_event(Event::CommitteeRotating { from, to, requester: who.clone() });
+		Ok(())
+	}
+
+	/// Hands those of `secrets` that committee `from` holds, ready and resharable and not on their
+	/// way already, to the committee drawn for its rotation, for `who` (who holds the deposits);
+	/// how many it took.
+	pub(crate) fn hand_over_rotated_secrets(who: &T::AccountId, from: CommitteeId, secrets: &[H256]) -> Result<u32, DispatchError> {
+		let (to, new) = Self::rotation_target(from)?;
+		ensure!(new.len() as u32 >= T::Workers::honest_majority_size(), Error::<T>::CommitteeTooSmallForHonestMajority);
+		let mut count = 0;
+		for secret in secrets {
+			let Some(owner) = Secrets::<T>::get(secret).filter(|s| s.committee == from).map(|s| s.owner) else { continue };
+			// A secret that cannot move (not ready, a task's, moving already) stays: the rest go.
+			// (`request_handover` writes nothing unless it succeeds.)
+			match Self::request_handover(who, owner, *secret, to, new.len()) {
+				Ok(_) => count += 1,
+				Err(e) if e == Error::<T>::CannotPayDeposit.into() => return Err(e),
+				Err(_) => {},
+			}
+		}
+		ensure!(count > 0, Error::<T>::NothingToRecord);
+		let old = T::Workers::committee(from).map_or(0, |m| m.len() as u32);
+		Self::prepay_answers(who, Self::handover_fee(old, new.len() as u32, count))?;
+		Ok(count)
+	}
+
+	/// Where rotated committee `from`'s secrets go, and its members: the committee drawn for the
+	/// rotation, or down the rotations of those that lost a member in turn.
+	pub(crate) fn rotation_target(from: CommitteeId) -> Result<(CommitteeId, Vec<T::AccountId>), DispatchError> {
+		let mut to = Rotations::<T>::get(from).ok_or(Error::<T>::NotRotated)?.to;
+		for _ in 0..=MAX_ROTATION_HOPS {
+			let members = T::Workers::committee(to).ok_or(Error::<T>::UnknownCommittee)?;
+			if !members.iter().any(T::Workers::is_leaving) {
+				return Ok((to, members));
+			}
+			to = Rotations::<T>::get(to).ok_or(Error::<T>::CommitteeMemberLeaving)?.to;
+		}
+		Err(Error::<T>::CommitteeMemberLeaving.into())
+	}
+
+	/// The weight of `hand_over_rotated` for `batch` secrets: `hand_over_secrets`' (which
+	/// counts two permission checks this call does not make), and the rotations followed.
+	pub fn hand_over_rotated_weight(batch: u32) -> Weight {
+		let hop = T::DbWeight::get().reads(2 + T::MaxCommitteeSize::get() as u64);
+		Self::hand_over_weight(batch).saturating_add(hop.saturating_mul(MAX_ROTATION_HOPS as u64 + 1))
 	}
 
 	/// Old member `who` dealt its share of `secret`; whether the chain took it (a member of the

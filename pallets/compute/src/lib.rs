@@ -463,6 +463,10 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Handovers<T: Config> = StorageMap<_, Identity, H256, crate::handover::Handover<T>>;
 
+	/// Committees rotated (a member left), with the committee drawn for their secrets.
+	#[pallet::storage]
+	pub type Rotations<T: Config> = StorageMap<_, Twox64Concat, CommitteeId, crate::handover::Rotation<T>>;
+
 	#[pallet::storage]
 	pub type Tasks<T: Config> = StorageMap<_, Identity, H256, TaskOf<T>>;
 
@@ -558,6 +562,9 @@ pub mod pallet {
 		/// The handover ended without moving the secret (cancelled by its owner, or the secret
 		/// went); new members drop what they took.
 		HandoverCancelled { secret: H256 },
+		/// Committee `from` lost a member (leaving, deactivated or gone): its secrets may be
+		/// handed to committee `to`, drawn for them, by anyone (`hand_over_rotated`).
+		CommitteeRotating { from: CommitteeId, to: CommitteeId, requester: T::AccountId },
 	}
 
 	#[pallet::error]
@@ -652,8 +659,16 @@ pub mod pallet {
 		NotADealer,
 		/// The set of dealings was formed again since (a refusal): combine the new one.
 		StaleRound,
-		/// None of the batch's secrets had a dealing or a sharing of the caller's to record.
+		/// None of the batch's secrets had a dealing or a sharing of the caller's to record (or,
+		/// for a rotation, could be handed over).
 		NothingToRecord,
+		/// Every member of the committee is active: there is nothing to rotate it for.
+		CommitteeServing,
+		/// The committee was rotated already (a committee is rotated once: a second draw would
+		/// let whoever rotates draw again until a committee it controls came up).
+		AlreadyRotated,
+		/// The committee was not rotated.
+		NotRotated,
 	}
 
 	impl<T> From<PredicateError> for Error<T> {
@@ -1183,6 +1198,31 @@ pub mod pallet {
 			ensure!(T::Identity::check(&who, &info.owner, Permission::Store, &[], None), Error::<T>::NoPermission);
 			ensure!(Self::drop_handover(secret), Error::<T>::NoHandover);
 			Ok(())
+		}
+
+		/// Rotate a committee that has a member leaving, deactivated or gone: a committee of the
+		/// same size is requested for its secrets (its deposit held from the caller), drawn later
+		/// from randomness nobody knows now. Once per committee.
+		#[pallet::call_index(17)]
+		#[pallet::weight(T::Workers::request_committee_weight(T::MaxCommitteeSize::get()).saturating_add(T::DbWeight::get().reads_writes(2 + T::MaxCommitteeSize::get() as u64, 1)))]
+		pub fn rotate_committee(origin: OriginFor<T>, committee: CommitteeId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::ensure_can_pay(&who)?;
+			Self::request_rotation(&who, committee)
+		}
+
+		/// Hand `secrets` of a rotated committee to the committee drawn for it (or, if that one
+		/// lost a member and was rotated in turn, down the rotations), without their
+		/// owners: the caller holds the deposits (and becomes each moved secret's depositor) and
+		/// prepays the members' answers. Secrets that cannot move (not the committee's, not
+		/// ready, a task's, moving already) are passed over; a batch with none fails.
+		#[pallet::call_index(18)]
+		#[pallet::weight(Pallet::<T>::hand_over_rotated_weight(secrets.len() as u32))]
+		pub fn hand_over_rotated(origin: OriginFor<T>, committee: CommitteeId, secrets: BoundedVec<H256, ConstU32<{ crate::handover::HANDOVER_BATCH }>>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!secrets.is_empty(), Error::<T>::EmptyBatch);
+			Self::ensure_can_pay(&who)?;
+			Self::hand_over_rotated_secrets(&who, committee, &secrets).map(|_| ())
 		}
 	}
 

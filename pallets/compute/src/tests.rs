@@ -1667,3 +1667,75 @@ fn only_a_ready_secret_a_client_dealt_for_an_honest_majority_is_handed_over() {
 		assert_noop!(SecretCompute::hand_over_secrets(RuntimeOrigin::signed(OWNER), identity, bounded(vec![ready]), 0), Error::<Test>::SameCommittee);
 	});
 }
+
+/// Issue #16, rotation: a committee with a member leaving goes to a committee the chain draws
+/// for it, handed over by the leaving member without the owners. Nobody rotates a committee whose
+/// members all serve, a committee is rotated once (a second draw would let whoever rotates draw
+/// until a committee it controls came up), and the secrets go only to the committee drawn (or,
+/// if that one loses a member too, to the one drawn for it in turn).
+#[test]
+fn a_committee_losing_a_member_is_rotated_to_one_the_chain_draws() {
+	use crate::{Handovers, Rotations};
+	new_test_ext().execute_with(|| {
+		let (identity, _, secret) = setup();
+		register_more_workers();
+		assert_ok!(SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Always]), H256::repeat_byte(0x42), U64));
+		let waiting = H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(identity, 0u32, H256::repeat_byte(0x42)))));
+		let rotate = |who: u64, committee| SecretCompute::rotate_committee(RuntimeOrigin::signed(who), committee);
+		let hand = |who: u64, committee, secrets: Vec<H256>| SecretCompute::hand_over_rotated(RuntimeOrigin::signed(who), committee, bounded(secrets));
+		assert_noop!(rotate(STRANGER, 0), Error::<Test>::CommitteeServing);
+		assert_noop!(hand(14, 0, vec![secret]), Error::<Test>::NotRotated);
+
+		// 14 leaves and rotates its committee; nobody rotates it again.
+		assert_ok!(Workers::unbond(RuntimeOrigin::signed(14)));
+		assert_noop!(rotate(14, 9), Error::<Test>::UnknownCommittee);
+		assert_ok!(rotate(14, 0));
+		let to = Rotations::<Test>::get(0).unwrap().to;
+		System::assert_has_event(Event::CommitteeRotating { from: 0, to, requester: 14 }.into());
+		assert_noop!(rotate(STRANGER, 0), Error::<Test>::AlreadyRotated);
+		// Not drawn yet: nothing can go to it.
+		assert_noop!(hand(14, 0, vec![secret]), Error::<Test>::UnknownCommittee);
+		run_to(pallet_workers::PendingCommittees::<Test>::get(to).unwrap().draw_at);
+		let new = pallet_workers::Committees::<Test>::get(to).unwrap().into_inner();
+		assert_eq!(new.len(), 4);
+		assert!(!new.contains(&14));
+
+		// Anyone may hand the committee's secrets over (the leaving member here); a secret that
+		// cannot move (not ready) stays, and a batch with nothing to move fails.
+		assert_noop!(hand(14, 0, vec![waiting]), Error::<Test>::NothingToRecord);
+		assert_noop!(hand(14, 0, vec![]), Error::<Test>::EmptyBatch);
+		// A member of the committee drawn leaves before the secrets reach it: it is rotated in
+		// turn, and the secrets go down the rotations.
+		let gone = new[0];
+		assert_ok!(Workers::unbond(RuntimeOrigin::signed(gone)));
+		assert_noop!(hand(14, 0, vec![secret]), Error::<Test>::CommitteeMemberLeaving);
+		assert_ok!(rotate(gone, to));
+		let to = Rotations::<Test>::get(to).unwrap().to;
+		assert_noop!(hand(14, 0, vec![secret]), Error::<Test>::UnknownCommittee);
+		run_to(pallet_workers::PendingCommittees::<Test>::get(to).unwrap().draw_at);
+		let new = pallet_workers::Committees::<Test>::get(to).unwrap().into_inner();
+		assert!(!new.contains(&14) && !new.contains(&gone));
+		assert_ok!(hand(14, 0, vec![secret, waiting]));
+		System::assert_has_event(Event::HandoverRequested { secret, from: 0, to }.into());
+		assert!(!Handovers::<Test>::contains_key(waiting));
+		assert_eq!(Handovers::<Test>::get(secret).unwrap().requester, 14);
+		assert_noop!(hand(STRANGER, 0, vec![secret]), Error::<Test>::NothingToRecord);
+
+		// The handover runs as an owner's would; the leaving member then goes with its stake.
+		for (w, byte) in [(11, 1), (12, 2)] {
+			assert_ok!(SecretCompute::deal_handovers(RuntimeOrigin::signed(w), bounded(vec![(secret, H256::repeat_byte(byte))])));
+		}
+		let sharing = H256::repeat_byte(8);
+		for m in &new {
+			assert_ok!(SecretCompute::take_handovers(RuntimeOrigin::signed(*m), bounded(vec![(secret, 0, sharing)])));
+		}
+		System::assert_last_event(Event::SecretHandedOver { secret, from: 0, to, commitment: sharing }.into());
+		assert_eq!(Secrets::<Test>::get(secret).unwrap().depositor, 14);
+		run_to(System::block_number() + 11);
+		assert_ok!(Workers::withdraw(RuntimeOrigin::signed(14)));
+		assert_eq!(staked(14), 0);
+		// The secret's owner still removes it (the deposit goes back to whoever paid it).
+		assert_ok!(SecretCompute::remove_secret(RuntimeOrigin::signed(OWNER), secret));
+		assert_eq!(Balances::balance_on_hold(&HoldReason::StateDeposit.into(), &14), 0);
+	});
+}

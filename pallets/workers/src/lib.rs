@@ -222,6 +222,15 @@ pub trait WorkerRegistry<AccountId> {
 	fn forget_task(task: &H256, members: u32);
 	/// Whether `who` is unbonding: it serves the committees it is in, and takes no new secret.
 	fn is_leaving(who: &AccountId) -> bool;
+	/// Whether `who` is a registered worker that may be drawn (not unbonding, not deactivated).
+	fn is_active(who: &AccountId) -> bool;
+	/// Requests a committee of `size` for `requester` (who holds its deposit), drawn later
+	/// from randomness nobody knows now, as `request_committee` does.
+	fn request_committee(requester: &AccountId, size: u32) -> Result<CommitteeId, DispatchError>;
+	/// What [`WorkerRegistry::request_committee`] weighs at the worst.
+	fn request_committee_weight(size: u32) -> Weight;
+	/// Whether committee `id` is requested (drawn or waiting for its draw) and not dissolved.
+	fn committee_exists(id: CommitteeId) -> bool;
 }
 
 #[frame_support::pallet]
@@ -465,21 +474,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::request_committee(T::MaxWorkers::get(), *size).saturating_add(schedule_weight::<T>(T::MaxDrawsPerBlock::get(), 4)))]
 		pub fn request_committee(origin: OriginFor<T>, size: u32) -> DispatchResult {
 			let requester = ensure_signed(origin)?;
-			ensure!(size <= T::MaxCommitteeSize::get(), Error::<T>::InvalidCommitteeSize);
-			ensure!(size >= SMALLEST_COMMITTEE, Error::<T>::CommitteeTooSmall);
-			ensure!(Self::eligible().len() >= size as usize, Error::<T>::NotEnoughWorkers);
-			let id = NextCommitteeId::<T>::get();
-			let earliest = frame_system::Pallet::<T>::block_number().saturating_add(T::DrawDelay::get().max(2u32.into()));
-			let draw_at = schedule::<Draws<T>, _, _, _>(earliest, id).ok_or(Error::<T>::TooManyDraws)?;
-			// The committee's record: its members (an account id of at most 64 bytes each) and this.
-			let bytes = (size as usize).saturating_mul(64).saturating_add(128);
-			let deposit = T::DepositBase::get().saturating_add(T::DepositPerByte::get().saturating_mul((bytes as u32).into()));
-			T::Currency::hold(&HoldReason::StateDeposit.into(), &requester, deposit).map_err(|_| Error::<T>::CannotPayDeposit)?;
-			CommitteeInfo::<T>::insert(id, CommitteeRecord { requester: requester.clone(), deposit, secrets: 0, tasks: 0 });
-			NextCommitteeId::<T>::put(id.saturating_add(1));
-			PendingCommittees::<T>::insert(id, PendingCommittee { requester: requester.clone(), size, draw_at });
-			Self::deposit_event(Event::CommitteeRequested { id, requester, size, draw_at });
-			Ok(())
+			Self::do_request_committee(&requester, size).map(|_| ())
 		}
 
 		/// Dissolve a committee the caller requested, once it holds no secret and runs no task:
@@ -546,6 +541,26 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
+		/// A committee of `size` requested by `requester` (who holds its record's deposit), drawn
+		/// `DrawDelay` blocks from now at the earliest.
+		fn do_request_committee(requester: &T::AccountId, size: u32) -> Result<CommitteeId, DispatchError> {
+			ensure!(size <= T::MaxCommitteeSize::get(), Error::<T>::InvalidCommitteeSize);
+			ensure!(size >= SMALLEST_COMMITTEE, Error::<T>::CommitteeTooSmall);
+			ensure!(Self::eligible().len() >= size as usize, Error::<T>::NotEnoughWorkers);
+			let id = NextCommitteeId::<T>::get();
+			let earliest = frame_system::Pallet::<T>::block_number().saturating_add(T::DrawDelay::get().max(2u32.into()));
+			let draw_at = schedule::<Draws<T>, _, _, _>(earliest, id).ok_or(Error::<T>::TooManyDraws)?;
+			// The committee's record: its members (an account id of at most 64 bytes each) and this.
+			let bytes = (size as usize).saturating_mul(64).saturating_add(128);
+			let deposit = T::DepositBase::get().saturating_add(T::DepositPerByte::get().saturating_mul((bytes as u32).into()));
+			T::Currency::hold(&HoldReason::StateDeposit.into(), requester, deposit).map_err(|_| Error::<T>::CannotPayDeposit)?;
+			CommitteeInfo::<T>::insert(id, CommitteeRecord { requester: requester.clone(), deposit, secrets: 0, tasks: 0 });
+			NextCommitteeId::<T>::put(id.saturating_add(1));
+			PendingCommittees::<T>::insert(id, PendingCommittee { requester: requester.clone(), size, draw_at });
+			Self::deposit_event(Event::CommitteeRequested { id, requester: requester.clone(), size, draw_at });
+			Ok(id)
+		}
+
 		/// Fails unless `worker` is free to leave: no task under way, no share of a live secret.
 		fn ensure_free(worker: &WorkerOf<T>) -> DispatchResult {
 			ensure!(worker.active_tasks == 0, Error::<T>::BusyWithTasks);
@@ -719,6 +734,22 @@ pub mod pallet {
 
 		fn is_leaving(who: &T::AccountId) -> bool {
 			Workers::<T>::get(who).is_some_and(|w| matches!(w.status, Status::Unbonding { .. }))
+		}
+
+		fn is_active(who: &T::AccountId) -> bool {
+			Workers::<T>::get(who).is_some_and(|w| w.status == Status::Active)
+		}
+
+		fn request_committee(requester: &T::AccountId, size: u32) -> Result<CommitteeId, DispatchError> {
+			Self::do_request_committee(requester, size)
+		}
+
+		fn request_committee_weight(size: u32) -> Weight {
+			T::WeightInfo::request_committee(T::MaxWorkers::get(), size).saturating_add(schedule_weight::<T>(T::MaxDrawsPerBlock::get(), 4))
+		}
+
+		fn committee_exists(id: CommitteeId) -> bool {
+			CommitteeInfo::<T>::contains_key(id)
 		}
 
 	}

@@ -9,6 +9,11 @@
 // sharing. Then the old members withdraw their stakes (nobody was slashed), two of them are
 // killed (all of them deleted their shares), one new member is killed too, and every secret
 // still declassifies to its value.
+//
+// Then a member of the new committee leaves on its own: its worker rotates the committee (the
+// chain draws another for it) and hands the secrets over without their owner, and it gets its
+// stake back once they moved; the secrets still declassify. (In the first test the old members
+// run with --no-rotation: the owner moves the secrets.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -16,7 +21,8 @@ import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { Node, waitUntil } from '../lib/node.js';
 import { submit, findEvent } from '../lib/tx.js';
-import { run, startWorkers, CLIENT_BIN } from '../lib/process.js';
+import { run, startWorkers, CLIENT_BIN, WORKER_BIN } from '../lib/process.js';
+import { dirname, join } from 'node:path';
 
 const OLD = ['//Bob', '//Charlie', '//Dave', '//Eve'];
 const NEW = ['//Ferdie', '//Bob//stash', '//Charlie//stash', '//Dave//stash'];
@@ -24,7 +30,10 @@ const VALUES = ['73125', '4242', '1'];
 /** The old members that deal false handovers (Dave and Eve): with t = 1, the other two suffice. */
 const LIARS = [2, 3];
 
-let node, api, keyring, oldWorkers = [], newWorkers = [];
+/** Two more workers for the rotation: with the new committee's members that stay, exactly four. */
+const MORE = ['//Eve//stash', '//Ferdie//stash'];
+
+let node, api, keyring, oldWorkers = [], newWorkers = [], moreWorkers = [], secrets = [], to;
 
 const enigma = async (args, input) => {
   const r = await run(CLIENT_BIN, ['--rpc', node.wsUrl, ...args], input);
@@ -41,11 +50,13 @@ before(async () => {
   const alice = keyring.addFromUri('//Alice');
   const set = api.tx.sudo.sudo(api.tx.parameters.setParameter({ Workers: { UnbondingPeriod: [null, 10] } }));
   assert.equal((await submit(api, set, alice)).error, null);
-  oldWorkers = await startWorkers(node, OLD, 'resharing-old', (i) => (LIARS.includes(i) ? ['--misbehave', 'wrong-handovers'] : []));
+  // The old members leave it to the owner to move the secrets (`--no-rotation`; the second test
+  // leaves it to the worker).
+  oldWorkers = await startWorkers(node, OLD, 'resharing-old', (i) => ['--no-rotation', ...(LIARS.includes(i) ? ['--misbehave', 'wrong-handovers'] : [])]);
 });
 
 after(async () => {
-  await Promise.all([...oldWorkers, ...newWorkers].map((w) => w.stop()));
+  await Promise.all([...oldWorkers, ...newWorkers, ...moreWorkers].map((w) => w.stop()));
   await api?.disconnect();
   await node?.destroy();
 });
@@ -53,7 +64,7 @@ after(async () => {
 test('a committee hands its secrets to four other workers, leaves, and the secrets live on', async () => {
   const from = await enigma(['committee', 'request', '--size', '4', '--suri', '//Alice']);
   const identity = await enigma(['identity', 'create', '--suri', '//Alice']);
-  const secrets = (await enigma(['secret', 'share', '--suri', '//Alice', '--identity', identity, '--committee', from,
+  secrets = (await enigma(['secret', 'share', '--suri', '//Alice', '--identity', identity, '--committee', from,
     '--type', 'u32', '--any-contract', '--value-file', '-', '--bootstrap', oldWorkers[0].address], VALUES.join('\n') + '\n')).split('\n');
   assert.equal(secrets.length, VALUES.length);
 
@@ -63,7 +74,7 @@ test('a committee hands its secrets to four other workers, leaves, and the secre
   for (const member of olds) {
     assert.equal((await submit(api, api.tx.workers.unbond(), member)).error, null);
   }
-  const to = await enigma(['committee', 'request', '--size', '4', '--suri', '//Alice']);
+  to = await enigma(['committee', 'request', '--size', '4', '--suri', '//Alice']);
   const drawn = (await api.query.workers.committees(to)).unwrap().map((m) => m.toString()).sort();
   assert.deepEqual(drawn, NEW.map((uri) => keyring.addFromUri(uri).address).sort());
 
@@ -116,6 +127,55 @@ test('a committee hands its secrets to four other workers, leaves, and the secre
   await oldWorkers[0].kill();
   await oldWorkers[1].kill();
   await newWorkers[3].kill();
+  for (const [i, secret] of secrets.entries()) {
+    const value = await enigma(['secret', 'declassify', secret, '--suri', '//Alice', '--bootstrap', newWorkers[0].address]);
+    assert.equal(value, VALUES[i]);
+  }
+});
+
+test('a member that leaves rotates its committee and gets its stake back once the secrets moved', async () => {
+  assert.ok(secrets.length > 0 && to, 'the first test handed the secrets to a committee');
+  moreWorkers = await startWorkers(node, MORE, 'resharing-more', () => ['--bootstrap', newWorkers[0].address]);
+  // The killed member is taken out of the draws too (its account unbonds); Charlie//stash leaves
+  // with its worker running: the worker does the rest.
+  const dead = keyring.addFromUri(NEW[3]);
+  const leaving = keyring.addFromUri(NEW[2]);
+  assert.equal((await submit(api, api.tx.workers.unbond(), dead)).error, null);
+  const seen = [];
+  const unsubscribe = await api.query.system.events((records) => records.forEach(({ event }) => {
+    if (event.section === 'secretCompute' && /Rotating|HandoverRequested|HandedOver/.test(event.method)) seen.push(event);
+  }));
+  // The operator's commands, with the worker's own keys.
+  const worker = async (command) => {
+    const r = await run(WORKER_BIN, [command, '--key-dir', join(dirname(newWorkers[2].logFile), 'keys'), '--rpc', node.wsUrl]);
+    assert.equal(r.code, 0, `enigma-worker ${command}: ${r.stderr}`);
+    return r.stdout.toString();
+  };
+  assert.match(await worker('unbond'), /unbonding until block #\d+/);
+  assert.equal((await api.query.workers.workers(leaving.address)).unwrap().secrets.toNumber(), secrets.length, 'it holds its shares when it unbonds');
+  await waitUntil('the secrets to move to the committee drawn for them', () => seen.filter((e) => e.method === 'SecretHandedOver').length === secrets.length, { timeoutMs: 120_000 });
+  unsubscribe();
+  const rotating = seen.find((e) => e.method === 'CommitteeRotating');
+  assert.ok(rotating, 'the committee was rotated');
+  assert.equal(rotating.data.from.toNumber(), Number(to));
+  assert.ok(rotating.data.requester.eq(leaving.address), 'by the leaving member\'s worker');
+  const next = rotating.data.to.toNumber();
+  const drawn = (await api.query.workers.committees(next)).unwrap().map((m) => m.toString()).sort();
+  assert.deepEqual(drawn, [NEW[0], NEW[1], ...MORE].map((uri) => keyring.addFromUri(uri).address).sort());
+  for (const secret of secrets) {
+    const record = (await api.query.secretCompute.secrets(secret)).unwrap();
+    assert.equal(record.committee.toNumber(), next);
+    assert.ok(record.depositor.eq(leaving.address), 'the leaving member paid for the records it moved');
+  }
+  // Free of the secrets, it withdraws its whole stake once unbonded.
+  assert.equal((await api.query.workers.workers(leaving.address)).unwrap().secrets.toNumber(), 0);
+  const until = (await api.query.workers.workers(leaving.address)).unwrap().status.asUnbonding.until.toNumber();
+  await waitUntil('the unbonding period', async () => (await api.rpc.chain.getHeader()).number.toNumber() > until);
+  const stake = (await api.query.workers.workers(leaving.address)).unwrap().stake.toBigInt();
+  assert.match(await worker('withdraw'), new RegExp(`withdrawn: ${stake / 10n ** 12n} ENG`));
+  assert.ok((await api.query.workers.workers(leaving.address)).isNone);
+  // The values live on with the committee drawn.
+  await newWorkers[2].kill();
   for (const [i, secret] of secrets.entries()) {
     const value = await enigma(['secret', 'declassify', secret, '--suri', '//Alice', '--bootstrap', newWorkers[0].address]);
     assert.equal(value, VALUES[i]);
