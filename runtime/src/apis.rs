@@ -272,6 +272,10 @@ impl_runtime_apis! {
 			SecretCompute::ledger_get(contract, key, at)
 		}
 
+		fn handovers(worker: AccountId) -> Vec<pallet_secret_compute::runtime_api::HandoverView> {
+			SecretCompute::handovers_of(&worker)
+		}
+
 		fn task_request(requester: AccountId, contract: H256, entry: Vec<u8>, inputs: Vec<H256>, public_args: Vec<u8>) -> H256 {
 			SecretCompute::task_request(&requester, contract, &entry, &inputs, &public_args)
 		}

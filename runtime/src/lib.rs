@@ -394,6 +394,7 @@ impl pallet_workers::Config for Runtime {
 	type CorruptionThreshold = parameters::bounded::CorruptionThreshold;
 	type FalseReportPenalty = frame_support::traits::ConstU128<{ 10 * UNIT }>;
 	type Evidence = SecretCompute;
+	type Pinned = SecretCompute;
 	type MaxWorkers = ConstU32<256>;
 	type MaxCommitteeSize = ConstU32<32>;
 	type WeightInfo = pallet_workers::weights::SubstrateWeight<Runtime>;

@@ -285,6 +285,28 @@ async fn catch_up(worker: &Arc<Worker>) -> Result<(), DaemonError> {
 			_ => {},
 		}
 	}
+	// Handovers whose events this worker missed: it deals its shares or takes the named set now
+	// (else one member behind would stall the move, which needs every new member).
+	let handovers: Vec<pallet_secret_compute::runtime_api::HandoverView> = worker.chain.runtime_api("SecretComputeApi_handovers", worker.account(), Some(finalized)).await?;
+	let mut to_deal = std::collections::BTreeMap::<(u32, u32), Vec<sp_core::H256>>::new();
+	let mut to_take = Vec::new();
+	for h in handovers {
+		if h.to_deal && worker.store.share(&h.secret).is_some_and(|held| held.committee == h.from) {
+			to_deal.entry((h.from, h.to)).or_default().push(h.secret);
+		}
+		if let Some(dealers) = h.dealers.filter(|_| h.to_take) {
+			to_take.push((h.secret, h.to, h.round, dealers));
+		}
+	}
+	if !to_deal.is_empty() || !to_take.is_empty() {
+		tracing::info!(target: "worker", "resuming handovers: {} to deal, {} to take", to_deal.values().map(Vec::len).sum::<usize>(), to_take.len());
+	}
+	for ((from, to), secrets) in to_deal {
+		tokio::spawn(crate::handover::deal(worker.clone(), secrets, from, to));
+	}
+	if !to_take.is_empty() {
+		tokio::spawn(crate::handover::take(worker.clone(), to_take));
+	}
 	// A `CommitteeDissolved` missed the same way: the stock kept for that committee would stay
 	// on disk for good.
 	for committee in worker.store.stocked_committees() {

@@ -13,7 +13,7 @@
 //! - as a **leaving member** (unbonding), its stake bound while it holds shares: rotate each
 //!   committee it holds client-dealt shares of (`rotate_committee`: the chain draws a committee
 //!   for it) and, once that committee is drawn, hand the committee's secrets to it
-//!   (`hand_over_rotated`), paying their deposits ([`rotate_away`]);
+//!   (`hand_over_rotated`), holding their deposits until they move ([`rotate_away`]);
 //! - on `SecretHandedOver`, the share taken over replaces the old one, and an old member that is
 //!   not in the new committee deletes its share: old and new shares lie on unrelated
 //!   polynomials, so what t old members kept and t new ones hold says nothing of the value.
@@ -151,26 +151,13 @@ pub async fn rotate_away(worker: Arc<Worker>) {
 }
 
 /// Rotates committee `from` (unless it was) and hands `secrets` still on it to the committee
-/// drawn for it (rotated in turn while a member of it is leaving, as the chain follows them);
-/// how many went.
+/// drawn for it; how many went.
 async fn rotate_committee(worker: &Worker, from: u32, secrets: Vec<H256>) -> Result<usize, String> {
 	let rotation = rotation_drawn(worker, from).await?;
-	let mut to = rotation.to;
-	for _ in 0..pallet_secret_compute::handover::MAX_ROTATION_HOPS {
-		let members = worker.committee(to).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("committee {to} is gone"))?;
-		let mut leaving = false;
-		for member in &members {
-			leaving |= worker.chain.worker(member, None).await.map_err(|e| e.to_string())?.is_some_and(|w| matches!(w.status, pallet_workers::Status::Unbonding { .. }));
-		}
-		if !leaving {
-			break;
-		}
-		to = rotation_drawn(worker, to).await?.to;
-	}
 	if rotation.requester != worker.account() {
 		tokio::time::sleep(REQUESTER_HEAD_START).await;
 	}
-	// What is still on the old committee and not on its way already (the chain finds `to`).
+	// What is still on the old committee and not on its way already.
 	let mut left = Vec::new();
 	for chunk in secrets.chunks(1024) {
 		let views = worker.secrets_at(chunk, None).await.map_err(|e| e.to_string())?;

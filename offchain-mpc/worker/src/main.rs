@@ -77,8 +77,8 @@ enum Command {
 		unregistered_shares_per_identity: usize,
 		/// When this worker leaves (unbonds), do not rotate its committees: their owners hand
 		/// the secrets over themselves, and the stake stays bound until they do. By default a
-		/// leaving worker rotates each committee it holds secrets of and pays the moved
-		/// secrets' deposits (they come back to it when the secrets are removed).
+		/// leaving worker rotates each committee it holds secrets of (holding the new
+		/// committee's deposit, and each handover's until the secret moved).
 		#[arg(long)]
 		no_rotation: bool,
 	},

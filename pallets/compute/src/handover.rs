@@ -30,11 +30,12 @@
 //! deposits, without the owners' permission: the destination is as random as the owners' own
 //! choice of a drawn committee was. A committee is rotated once, to the committee drawn for it:
 //! were a second draw possible, whoever rotates could draw until a committee it controls came up
-//! (if the draw fails, or its requester dissolves it first, the owners hand over themselves). A
-//! drawn committee that loses a member before the secrets reach it is rotated in turn, and the
-//! secrets go down the chain of rotations to the first committee with no member leaving (at
-//! most [`MAX_ROTATION_HOPS`]): each link was fixed before its draw, so following them picks
-//! nothing.
+//! (the committee drawn cannot be dissolved while the committee rotated exists, and a rotation is
+//! requested again only if its draw failed). Only while a member of the old committee is not
+//! active do its secrets move this way (a deactivated member that stakes again makes it whole),
+//! and only to a committee whose members all serve: a committee drawn that loses a member before
+//! the secrets reach it is not followed by another draw, since its members would choose when to
+//! draw again by leaving (the owners hand over themselves then).
 //!
 //! Only secrets a client dealt for an honest majority can be handed over: they carry Pedersen
 //! commitments to check the dealings against. (A task's new secrets have none yet, and a
@@ -46,8 +47,6 @@ use super::*;
 /// committees, a batch's worst-case weight stays within a block's normal share.
 pub const HANDOVER_BATCH: u32 = 128;
 
-/// Rotations followed at most from a rotated committee to the one its secrets go to.
-pub const MAX_ROTATION_HOPS: u32 = 4;
 
 /// A secret on its way to another committee.
 #[derive(Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen)]
@@ -122,24 +121,35 @@ impl<T: Config> Pallet<T> {
 		Ok(deposit)
 	}
 
-	/// Rotates committee `from` for `who`: it must have a member that no longer serves, and no
-	/// rotation yet; the committee it goes to is requested from the workers' registry.
+	/// Rotates committee `from` for `who`: a committee that may hold secrets for an honest
+	/// majority, with a member that no longer serves, and no rotation yet (or one whose draw
+	/// failed); the committee it goes to is requested from the workers' registry.
 	pub(crate) fn request_rotation(who: &T::AccountId, from: CommitteeId) -> DispatchResult {
 		let members = T::Workers::committee(from).ok_or(Error::<T>::UnknownCommittee)?;
+		ensure!(members.len() as u32 >= T::Workers::honest_majority_size(), Error::<T>::CommitteeTooSmallForHonestMajority);
 		ensure!(!members.iter().all(T::Workers::is_active), Error::<T>::CommitteeServing);
-		ensure!(!Rotations::<T>::contains_key(from), Error::<T>::AlreadyRotated);
+		if let Some(earlier) = Rotations::<T>::get(from) {
+			// The committee drawn cannot be dissolved while `from` exists: gone, its draw failed.
+			ensure!(!T::Workers::committee_exists(earlier.to), Error::<T>::AlreadyRotated);
+			RotatedTo::<T>::remove(earlier.to);
+		}
 		let to = T::Workers::request_committee(who, members.len() as u32)?;
 		Rotations::<T>::insert(from, Rotation { to, requester: who.clone() });
+		RotatedTo::<T>::insert(to, from);
 		Self::deposit_event(Event::CommitteeRotating { from, to, requester: who.clone() });
 		Ok(())
 	}
 
 	/// Hands those of `secrets` that committee `from` holds, ready and resharable and not on their
-	/// way already, to the committee drawn for its rotation, for `who` (who holds the deposits);
-	/// how many it took.
+	/// way already, to the committee drawn for its rotation, for `who` (who holds the deposits
+	/// until they move); how many it took. Only while a member of `from` is not active, and only
+	/// to a committee whose members are all registered and none leaving.
 	pub(crate) fn hand_over_rotated_secrets(who: &T::AccountId, from: CommitteeId, secrets: &[H256]) -> Result<u32, DispatchError> {
-		let (to, new) = Self::rotation_target(from)?;
-		ensure!(new.len() as u32 >= T::Workers::honest_majority_size(), Error::<T>::CommitteeTooSmallForHonestMajority);
+		let to = Rotations::<T>::get(from).ok_or(Error::<T>::NotRotated)?.to;
+		let old = T::Workers::committee(from).ok_or(Error::<T>::UnknownCommittee)?;
+		ensure!(!old.iter().all(T::Workers::is_active), Error::<T>::CommitteeServing);
+		let new = T::Workers::committee(to).ok_or(Error::<T>::UnknownCommittee)?;
+		ensure!(new.iter().all(|m| T::Workers::is_registered(m) && !T::Workers::is_leaving(m)), Error::<T>::CommitteeMemberLeaving);
 		let mut count = 0;
 		for secret in secrets {
 			let Some(owner) = Secrets::<T>::get(secret).filter(|s| s.committee == from).map(|s| s.owner) else { continue };
@@ -152,30 +162,15 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		ensure!(count > 0, Error::<T>::NothingToRecord);
-		let old = T::Workers::committee(from).map_or(0, |m| m.len() as u32);
-		Self::prepay_answers(who, Self::handover_fee(old, new.len() as u32, count))?;
+		Self::prepay_answers(who, Self::handover_fee(old.len() as u32, new.len() as u32, count))?;
 		Ok(count)
 	}
 
-	/// Where rotated committee `from`'s secrets go, and its members: the committee drawn for the
-	/// rotation, or down the rotations of those that lost a member in turn.
-	pub(crate) fn rotation_target(from: CommitteeId) -> Result<(CommitteeId, Vec<T::AccountId>), DispatchError> {
-		let mut to = Rotations::<T>::get(from).ok_or(Error::<T>::NotRotated)?.to;
-		for _ in 0..=MAX_ROTATION_HOPS {
-			let members = T::Workers::committee(to).ok_or(Error::<T>::UnknownCommittee)?;
-			if !members.iter().any(T::Workers::is_leaving) {
-				return Ok((to, members));
-			}
-			to = Rotations::<T>::get(to).ok_or(Error::<T>::CommitteeMemberLeaving)?.to;
-		}
-		Err(Error::<T>::CommitteeMemberLeaving.into())
-	}
-
 	/// The weight of `hand_over_rotated` for `batch` secrets: `hand_over_secrets`' (which
-	/// counts two permission checks this call does not make), and the rotations followed.
+	/// counts two permission checks this call does not make), the rotation, and both
+	/// committees' members' records.
 	pub fn hand_over_rotated_weight(batch: u32) -> Weight {
-		let hop = T::DbWeight::get().reads(2 + T::MaxCommitteeSize::get() as u64);
-		Self::hand_over_weight(batch).saturating_add(hop.saturating_mul(MAX_ROTATION_HOPS as u64 + 1))
+		Self::hand_over_weight(batch).saturating_add(T::DbWeight::get().reads(2 + 2 * T::MaxCommitteeSize::get() as u64))
 	}
 
 	/// Old member `who` dealt its share of `secret`; whether the chain took it (a member of the
@@ -250,12 +245,19 @@ impl<T: Config> Pallet<T> {
 		Self::uncount(&info);
 		let from = info.committee;
 		let Ok(acks) = BoundedVec::try_from(new.clone()) else { return Some(0) };
-		// The requester's deposit now stands for the record (and what this one held comes back).
-		Self::release_deposit(&info.depositor, info.deposit);
-		let record = Self::deposit_for(info.encoded_size().saturating_sub(32 * info.acks.len()) + 32 * new.len());
-		Self::release_deposit(&handover.requester, handover.deposit.saturating_sub(record));
-		info.depositor = handover.requester;
-		info.deposit = record.min(handover.deposit);
+		if new.len() <= info.acks.len() {
+			// The record is no larger: its depositor's deposit still covers it, and the depositor
+			// stays liable for it (a rejected input's deposit pays its members). The requester's
+			// deposit comes back whole.
+			Self::release_deposit(&handover.requester, handover.deposit);
+		} else {
+			// The requester's deposit now stands for the record (and what this one held comes back).
+			Self::release_deposit(&info.depositor, info.deposit);
+			let record = Self::deposit_for(info.encoded_size().saturating_sub(32 * info.acks.len()) + 32 * new.len());
+			Self::release_deposit(&handover.requester, handover.deposit.saturating_sub(record));
+			info.depositor = handover.requester;
+			info.deposit = record.min(handover.deposit);
+		}
 		info.committee = handover.to;
 		info.commitment = commitment;
 		info.acks = acks;
@@ -274,6 +276,24 @@ impl<T: Config> Pallet<T> {
 		Self::release_deposit(&handover.requester, handover.deposit);
 		Self::deposit_event(Event::HandoverCancelled { secret });
 		true
+	}
+
+	/// The handovers waiting for `worker` to deal or to take: a scan of the pending handovers
+	/// (few and short-lived), for the runtime API only.
+	pub fn handovers_of(worker: &T::AccountId) -> Vec<crate::runtime_api::HandoverView> {
+		let mut committees = alloc::collections::BTreeMap::<CommitteeId, Vec<T::AccountId>>::new();
+		let mut members = |id: CommitteeId| committees.entry(id).or_insert_with(|| T::Workers::committee(id).unwrap_or_default()).clone();
+		Handovers::<T>::iter()
+			.filter_map(|(secret, handover)| {
+				let from = Secrets::<T>::get(secret)?.committee;
+				let (old, new) = (members(from), members(handover.to));
+				let position = old.iter().position(|m| m == worker).map(|p| p as u32);
+				let dealers = handover.dealers(honest_degree(old.len()));
+				let to_deal = position.is_some_and(|p| !handover.dealt.iter().any(|(d, _)| *d == p));
+				let to_take = dealers.is_some() && new.contains(worker) && !handover.taken.iter().any(|(m, _)| m == worker);
+				(to_deal || to_take).then(|| crate::runtime_api::HandoverView { secret, from, to: handover.to, round: handover.round, dealers, to_deal, to_take })
+			})
+			.collect()
 	}
 
 	/// The weight of `hand_over_secrets` for `batch` secrets: the permission checks and the new

@@ -467,6 +467,10 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Rotations<T: Config> = StorageMap<_, Twox64Concat, CommitteeId, crate::handover::Rotation<T>>;
 
+	/// The committee drawn for a rotation, with the committee rotated: pinned while that exists.
+	#[pallet::storage]
+	pub type RotatedTo<T: Config> = StorageMap<_, Twox64Concat, CommitteeId, CommitteeId>;
+
 	#[pallet::storage]
 	pub type Tasks<T: Config> = StorageMap<_, Identity, H256, TaskOf<T>>;
 
@@ -562,8 +566,8 @@ pub mod pallet {
 		/// The handover ended without moving the secret (cancelled by its owner, or the secret
 		/// went); new members drop what they took.
 		HandoverCancelled { secret: H256 },
-		/// Committee `from` lost a member (leaving, deactivated or gone): its secrets may be
-		/// handed to committee `to`, drawn for them, by anyone (`hand_over_rotated`).
+		/// Committee `from` lost a member (leaving, deactivated or gone): once drawn, committee
+		/// `to` takes its secrets, handed over by anyone (`hand_over_rotated`).
 		CommitteeRotating { from: CommitteeId, to: CommitteeId, requester: T::AccountId },
 	}
 
@@ -664,8 +668,9 @@ pub mod pallet {
 		NothingToRecord,
 		/// Every member of the committee is active: there is nothing to rotate it for.
 		CommitteeServing,
-		/// The committee was rotated already (a committee is rotated once: a second draw would
-		/// let whoever rotates draw again until a committee it controls came up).
+		/// The committee was rotated already (a committee is rotated once, unless its draw
+		/// failed: a second draw would let whoever rotates draw again until a committee it
+		/// controls came up).
 		AlreadyRotated,
 		/// The committee was not rotated.
 		NotRotated,
@@ -1201,20 +1206,21 @@ pub mod pallet {
 		}
 
 		/// Rotate a committee that has a member leaving, deactivated or gone: a committee of the
-		/// same size is requested for its secrets (its deposit held from the caller), drawn later
-		/// from randomness nobody knows now. Once per committee.
+		/// same size is requested for its secrets (its deposit held from the caller, pinned while
+		/// the committee rotated exists), drawn later from randomness nobody knows now. Once per
+		/// committee, unless the draw failed.
 		#[pallet::call_index(17)]
-		#[pallet::weight(T::Workers::request_committee_weight(T::MaxCommitteeSize::get()).saturating_add(T::DbWeight::get().reads_writes(2 + T::MaxCommitteeSize::get() as u64, 1)))]
+		#[pallet::weight(T::Workers::request_committee_weight(T::MaxCommitteeSize::get()).saturating_add(T::DbWeight::get().reads_writes(4 + T::MaxCommitteeSize::get() as u64, 3)))]
 		pub fn rotate_committee(origin: OriginFor<T>, committee: CommitteeId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::ensure_can_pay(&who)?;
 			Self::request_rotation(&who, committee)
 		}
 
-		/// Hand `secrets` of a rotated committee to the committee drawn for it (or, if that one
-		/// lost a member and was rotated in turn, down the rotations), without their
-		/// owners: the caller holds the deposits (and becomes each moved secret's depositor) and
-		/// prepays the members' answers. Secrets that cannot move (not the committee's, not
+		/// Hand `secrets` of a rotated committee (while a member of it is not active) to the
+		/// committee drawn for it, without their owners: the caller holds the handovers' deposits
+		/// until the secrets move (their owners' deposits stand for them after) and prepays the
+		/// members' answers. Secrets that cannot move (not the committee's, not
 		/// ready, a task's, moving already) are passed over; a batch with none fails.
 		#[pallet::call_index(18)]
 		#[pallet::weight(Pallet::<T>::hand_over_rotated_weight(secrets.len() as u32))]
@@ -1800,6 +1806,14 @@ pub mod pallet {
 				);
 			}
 			Self::release_deposit(from, amount.saturating_sub(paid));
+		}
+	}
+
+	/// The committees drawn for rotations, while the committees rotated exist: their requester
+	/// may not dissolve them (the workers' registry asks).
+	impl<T: Config> frame_support::traits::Contains<CommitteeId> for Pallet<T> {
+		fn contains(id: &CommitteeId) -> bool {
+			RotatedTo::<T>::get(id).is_some_and(T::Workers::committee_exists)
 		}
 	}
 

@@ -79,6 +79,7 @@ impl pallet_workers::Config for Test {
 	type CorruptionThreshold = ConstU32<1>;
 	type FalseReportPenalty = ConstU64<50>;
 	type Evidence = SecretCompute;
+	type Pinned = SecretCompute;
 	type MaxWorkers = ConstU32<16>;
 	type MaxCommitteeSize = ConstU32<8>;
 	type WeightInfo = ();

@@ -51,10 +51,25 @@ pub struct SecretView<AccountId> {
 	pub security: Security,
 }
 
+/// A handover a worker has a part in, as [`SecretComputeApi::handovers`] lists it.
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
+pub struct HandoverView {
+	pub secret: H256,
+	pub from: u32,
+	pub to: u32,
+	/// The current set's round, and its dealers (old positions) once t + 1 dealt.
+	pub round: u32,
+	pub dealers: Option<Vec<u32>>,
+	/// The worker is an old member whose dealing the chain has not taken yet.
+	pub to_deal: bool,
+	/// The worker is a new member that has not taken the current set yet (once it is named).
+	pub to_take: bool,
+}
+
 sp_api::decl_runtime_apis! {
 	/// Version 2: `TaskView` and `SecretView` carry their security (a worker or client of
-	/// version 1 would misread them).
-	#[api_version(2)]
+	/// version 1 would misread them). Version 3: `handovers`.
+	#[api_version(3)]
 	pub trait SecretComputeApi<AccountId: Codec, Balance: Codec, BlockNumber: Codec> {
 		/// Gas prices per operation, to quote a compiled contract exactly.
 		fn price_table() -> PriceTable<Balance>;
@@ -75,5 +90,9 @@ sp_api::decl_runtime_apis! {
 		fn task_request(requester: AccountId, contract: H256, entry: Vec<u8>, inputs: Vec<H256>, public_args: Vec<u8>) -> H256;
 		/// What co-members co-sign so that a k-of-n grant lets `requester` declassify `secret`.
 		fn declassify_request(requester: AccountId, secret: H256) -> H256;
+		/// The handovers waiting for `worker` to deal or to take (a worker that missed their
+		/// events, down or behind, resumes them from this).
+		#[api_version(3)]
+		fn handovers(worker: AccountId) -> Vec<HandoverView>;
 	}
 }

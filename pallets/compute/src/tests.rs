@@ -1591,8 +1591,16 @@ fn a_secret_is_handed_to_another_committee_and_its_old_members_go_free() {
 		assert_ok!(deal(b, 1));
 		assert_noop!(deal(b, 9), Error::<Test>::NothingToRecord);
 		assert_noop!(take(new[0], H256::repeat_byte(7)), Error::<Test>::NothingToRecord);
+		// What a worker that missed the events resumes from: a is still to deal, b is not; the
+		// new members have nothing to take before t + 1 dealt.
+		let listed = |w: u64| SecretCompute::handovers_of(&w).into_iter().map(|h| (h.secret, h.to_deal, h.to_take)).collect::<Vec<_>>();
+		assert_eq!(listed(a), vec![(secret, true, false)]);
+		assert!(listed(b).is_empty() || new.contains(&b));
+		assert!(listed(STRANGER).is_empty());
 		let dealt = deal(a, 2).unwrap();
 		assert_eq!(dealt.pays_fee, Pays::No);
+		let view = SecretCompute::handovers_of(&new[0]).pop().unwrap();
+		assert_eq!((view.secret, view.from, view.to, view.round, view.dealers, view.to_take), (secret, 0, to, 0, Some(vec![at(b), at(a)]), true));
 		System::assert_last_event(Event::HandoverDealt { secret, to, round: 0, dealers: vec![at(b), at(a)] }.into());
 		assert_ok!(deal(c, 3));
 
@@ -1671,8 +1679,8 @@ fn only_a_ready_secret_a_client_dealt_for_an_honest_majority_is_handed_over() {
 /// Issue #16, rotation: a committee with a member leaving goes to a committee the chain draws
 /// for it, handed over by the leaving member without the owners. Nobody rotates a committee whose
 /// members all serve, a committee is rotated once (a second draw would let whoever rotates draw
-/// until a committee it controls came up), and the secrets go only to the committee drawn (or,
-/// if that one loses a member too, to the one drawn for it in turn).
+/// until a committee it controls came up: the committee drawn cannot be dissolved), and the
+/// secrets go only to the committee drawn, while it serves whole.
 #[test]
 fn a_committee_losing_a_member_is_rotated_to_one_the_chain_draws() {
 	use crate::{Handovers, Rotations};
@@ -1704,17 +1712,14 @@ fn a_committee_losing_a_member_is_rotated_to_one_the_chain_draws() {
 		// cannot move (not ready) stays, and a batch with nothing to move fails.
 		assert_noop!(hand(14, 0, vec![waiting]), Error::<Test>::NothingToRecord);
 		assert_noop!(hand(14, 0, vec![]), Error::<Test>::EmptyBatch);
-		// A member of the committee drawn leaves before the secrets reach it: it is rotated in
-		// turn, and the secrets go down the rotations.
+		// The committee drawn is pinned: its requester cannot dissolve it to draw again.
+		assert_noop!(Workers::dissolve_committee(RuntimeOrigin::signed(14), to), pallet_workers::Error::<Test>::CommitteeInUse);
+		// A member of the committee drawn that leaves blocks the rotation (no new draw follows:
+		// its members would choose when to draw again); it serves again once it is back.
 		let gone = new[0];
-		assert_ok!(Workers::unbond(RuntimeOrigin::signed(gone)));
+		pallet_workers::Workers::<Test>::mutate(gone, |w| w.as_mut().unwrap().status = pallet_workers::Status::Unbonding { until: 1_000 });
 		assert_noop!(hand(14, 0, vec![secret]), Error::<Test>::CommitteeMemberLeaving);
-		assert_ok!(rotate(gone, to));
-		let to = Rotations::<Test>::get(to).unwrap().to;
-		assert_noop!(hand(14, 0, vec![secret]), Error::<Test>::UnknownCommittee);
-		run_to(pallet_workers::PendingCommittees::<Test>::get(to).unwrap().draw_at);
-		let new = pallet_workers::Committees::<Test>::get(to).unwrap().into_inner();
-		assert!(!new.contains(&14) && !new.contains(&gone));
+		pallet_workers::Workers::<Test>::mutate(gone, |w| w.as_mut().unwrap().status = pallet_workers::Status::Active);
 		assert_ok!(hand(14, 0, vec![secret, waiting]));
 		System::assert_has_event(Event::HandoverRequested { secret, from: 0, to }.into());
 		assert!(!Handovers::<Test>::contains_key(waiting));
@@ -1730,12 +1735,51 @@ fn a_committee_losing_a_member_is_rotated_to_one_the_chain_draws() {
 			assert_ok!(SecretCompute::take_handovers(RuntimeOrigin::signed(*m), bounded(vec![(secret, 0, sharing)])));
 		}
 		System::assert_last_event(Event::SecretHandedOver { secret, from: 0, to, commitment: sharing }.into());
-		assert_eq!(Secrets::<Test>::get(secret).unwrap().depositor, 14);
+		// The owner's deposit still stands for the record (the owner stays liable for it); the
+		// leaving member's came back.
+		assert_eq!(Secrets::<Test>::get(secret).unwrap().depositor, OWNER);
+		assert_eq!(Balances::balance_on_hold(&HoldReason::StateDeposit.into(), &14), 0);
 		run_to(System::block_number() + 11);
 		assert_ok!(Workers::withdraw(RuntimeOrigin::signed(14)));
 		assert_eq!(staked(14), 0);
-		// The secret's owner still removes it (the deposit goes back to whoever paid it).
 		assert_ok!(SecretCompute::remove_secret(RuntimeOrigin::signed(OWNER), secret));
-		assert_eq!(Balances::balance_on_hold(&HoldReason::StateDeposit.into(), &14), 0);
+		// Once every secret is gone and the committee rotated is dissolved, the one drawn is
+		// unpinned.
+		assert_ok!(SecretCompute::remove_secret(RuntimeOrigin::signed(OWNER), waiting));
+		assert_ok!(Workers::dissolve_committee(RuntimeOrigin::signed(1), 0));
+		assert_ok!(Workers::dissolve_committee(RuntimeOrigin::signed(14), to));
+	});
+}
+
+/// A rotation whose draw failed is requested again (nobody saw a committee: nothing to grind);
+/// a committee whose members all serve again is not moved from.
+#[test]
+fn a_failed_rotation_draw_is_retried_and_a_whole_committee_stays() {
+	use crate::Rotations;
+	new_test_ext().execute_with(|| {
+		let (_, _, secret) = setup();
+		register_more_workers();
+		let set_status = |w: u64, status| pallet_workers::Workers::<Test>::mutate(w, |r| r.as_mut().unwrap().status = status);
+		assert_ok!(Workers::unbond(RuntimeOrigin::signed(14)));
+		assert_ok!(SecretCompute::rotate_committee(RuntimeOrigin::signed(14), 0));
+		let first = Rotations::<Test>::get(0).unwrap().to;
+		// Too few workers are left at the draw: it fails, and the rotation can be asked again.
+		for w in [15, 16, 17] {
+			assert_ok!(Workers::unbond(RuntimeOrigin::signed(w)));
+		}
+		run_to(pallet_workers::PendingCommittees::<Test>::get(first).unwrap().draw_at);
+		assert!(pallet_workers::Committees::<Test>::get(first).is_none());
+		for w in [15, 16, 17] {
+			set_status(w, pallet_workers::Status::Active);
+			pallet_workers::ActiveWorkers::<Test>::mutate(|l| l.try_push(w).unwrap());
+		}
+		assert_ok!(SecretCompute::rotate_committee(RuntimeOrigin::signed(14), 0));
+		let to = Rotations::<Test>::get(0).unwrap().to;
+		assert_ne!(to, first);
+		run_to(pallet_workers::PendingCommittees::<Test>::get(to).unwrap().draw_at);
+		assert_noop!(SecretCompute::rotate_committee(RuntimeOrigin::signed(STRANGER), 0), Error::<Test>::AlreadyRotated);
+		// 14 serves again: its committee is whole, and nobody moves its secrets.
+		set_status(14, pallet_workers::Status::Active);
+		assert_noop!(SecretCompute::hand_over_rotated(RuntimeOrigin::signed(STRANGER), 0, bounded(vec![secret])), Error::<Test>::CommitteeServing);
 	});
 }

@@ -274,6 +274,10 @@ pub mod pallet {
 		type FalseReportPenalty: Get<BalanceOf<Self>>;
 		/// Checks reported offences against the tasks' records.
 		type Evidence: TaskEvidence<Self::AccountId>;
+		/// Committees their requester may not dissolve yet, though empty: the committee drawn for
+		/// a rotation, while the committee rotated exists (dissolving it would end the rotation,
+		/// and drawing again would let whoever rotates draw until a committee it controls came up).
+		type Pinned: frame_support::traits::Contains<CommitteeId>;
 		#[pallet::constant]
 		type MaxWorkers: Get<u32>;
 		#[pallet::constant]
@@ -477,15 +481,17 @@ pub mod pallet {
 			Self::do_request_committee(&requester, size).map(|_| ())
 		}
 
-		/// Dissolve a committee the caller requested, once it holds no secret and runs no task:
-		/// its record goes and the deposit comes back.
+		/// Dissolve a committee the caller requested, once it holds no secret and runs no task
+		/// (and is no rotation's destination while the committee rotated exists): its record goes
+		/// and the deposit comes back.
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::dissolve_committee(T::MaxCommitteeSize::get()))]
+		#[pallet::weight(T::WeightInfo::dissolve_committee(T::MaxCommitteeSize::get()).saturating_add(T::DbWeight::get().reads(2)))]
 		pub fn dissolve_committee(origin: OriginFor<T>, id: CommitteeId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let record = CommitteeInfo::<T>::get(id).ok_or(Error::<T>::UnknownCommittee)?;
 			ensure!(record.requester == who, Error::<T>::NotRequester);
 			ensure!(record.secrets == 0 && record.tasks == 0 && !PendingCommittees::<T>::contains_key(id), Error::<T>::CommitteeInUse);
+			ensure!(!<T::Pinned as frame_support::traits::Contains<CommitteeId>>::contains(&id), Error::<T>::CommitteeInUse);
 			Committees::<T>::remove(id);
 			CommitteeInfo::<T>::remove(id);
 			let _ = T::Currency::release(&HoldReason::StateDeposit.into(), &who, record.deposit, Precision::BestEffort);

@@ -62,6 +62,7 @@ impl pallet_workers::Config for Test {
 	type CorruptionThreshold = ConstU32<1>;
 	type FalseReportPenalty = ConstU64<50>;
 	type Evidence = Record;
+	type Pinned = frame_support::traits::Nothing;
 	type MaxWorkers = ConstU32<8>;
 	type MaxCommitteeSize = ConstU32<4>;
 	type WeightInfo = ();
