@@ -892,6 +892,9 @@ pub mod pallet {
 			for input in inputs.iter() {
 				let secret = Secrets::<T>::get(input).ok_or(Error::<T>::UnknownSecret)?;
 				ensure!(secret.ready, Error::<T>::SecretNotReady);
+				// A secret on its way to another committee: its old members drop their shares
+				// once it moves, so a task started now could fail midway.
+				ensure!(!Handovers::<T>::contains_key(input), Error::<T>::HandoverPending);
 				if !owners.contains_key(&secret.owner) {
 					ensure!(owners.len() < T::MaxInputOwners::get() as usize, Error::<T>::TooManyInputOwners);
 					let signers = T::Identity::cosigners(&secret.owner, &request_hash);
@@ -1361,8 +1364,9 @@ pub mod pallet {
 			let owners = inputs.min(T::MaxInputOwners::get()) as u64;
 			T::WeightInfo::submit_task(inputs)
 				// The members' answers prepaid (the account and the total issuance), and the
-				// contract's security.
+				// contract's security; whether each input is being handed over.
 				.saturating_add(T::DbWeight::get().reads_writes(3, 3))
+				.saturating_add(T::DbWeight::get().reads(inputs as u64))
 				.saturating_add(schedule_weight::<T>(T::MaxTasksPerBlock::get(), 32).saturating_mul(2))
 				.saturating_add(T::Identity::check_weight().saturating_add(T::DbWeight::get().writes(1)).saturating_mul(owners))
 				// Per member beyond the benchmark's committee of four: its assignment noted (a

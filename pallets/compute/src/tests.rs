@@ -1553,7 +1553,7 @@ fn register_more_workers() {
 fn a_secret_is_handed_to_another_committee_and_its_old_members_go_free() {
 	use crate::Handovers;
 	new_test_ext().execute_with(|| {
-		let (identity, _, secret) = setup();
+		let (identity, contract, secret) = setup();
 		register_more_workers();
 		// 14 leaves: it is drawn into no new committee, and withdraws only once free of the secret.
 		assert_ok!(Workers::unbond(RuntimeOrigin::signed(14)));
@@ -1577,6 +1577,8 @@ fn a_secret_is_handed_to_another_committee_and_its_old_members_go_free() {
 		System::assert_has_event(Event::HandoverRequested { secret, from: 0, to }.into());
 		assert!(Balances::balance_on_hold(&HoldReason::StateDeposit.into(), &OWNER) > held);
 		assert_noop!(hand(OWNER, to), Error::<Test>::HandoverPending);
+		// No task starts on a secret on its way (its old members drop their shares once it moves).
+		assert_noop!(submit(OWNER, contract, vec![secret], 1_000), Error::<Test>::HandoverPending);
 
 		let deal = |who: u64, byte: u8| SecretCompute::deal_handovers(RuntimeOrigin::signed(who), bounded(vec![(secret, H256::repeat_byte(byte))]));
 		let take_in = |who: u64, round: u32, commitment: H256| SecretCompute::take_handovers(RuntimeOrigin::signed(who), bounded(vec![(secret, round, commitment)]));
