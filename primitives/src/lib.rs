@@ -4,9 +4,31 @@
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
+extern crate alloc;
+
+#[cfg(feature = "pedersen")]
+pub mod pedersen;
+
 use blake2::{digest::consts::U32, Blake2b, Digest};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
+
+/// blake2b-256, as the chain's `blake2_256`.
+fn blake2_256(bytes: &[u8]) -> [u8; 32] {
+	Blake2b::<U32>::digest(bytes).into()
+}
+
+/// Commitment to a sharing, registered on chain: the hash of the dealer's Pedersen commitments
+/// (compressed G1 points) and of the sealed shares' hashes, in committee order (none for a
+/// sharing a committee took over in a handover).
+pub fn sharing_commitment(pedersen: &[u8], share_hashes: &[[u8; 32]]) -> [u8; 32] {
+	blake2_256(&(b"enigma/sharing/v2", pedersen, share_hashes).encode())
+}
+
+/// The hash of a handover dealing's commitments, which its dealer posts on chain.
+pub fn dealing_hash(commitments: &[u8]) -> [u8; 32] {
+	blake2_256(&(b"enigma/handover-dealing/v1", commitments).encode())
+}
 
 
 /// What a committee member signs for every MPC frame it sends, with its libp2p (ed25519) key:

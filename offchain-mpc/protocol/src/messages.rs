@@ -38,7 +38,8 @@ pub fn secret_id(identity: H256, committee: u32, commitment: H256) -> H256 {
 /// from it, so members handed different commitments acknowledge different secrets and none
 /// becomes ready.
 pub fn commitment(pedersen: &[u8], share_hashes: &[H256]) -> H256 {
-	blake2_256(&(b"enigma/sharing/v2", pedersen, share_hashes).encode())
+	let hashes: Vec<[u8; 32]> = share_hashes.iter().map(|h| h.0).collect();
+	H256(enigma_primitives::sharing_commitment(pedersen, &hashes))
 }
 
 pub fn share_hash(sealed: &[u8]) -> H256 {
@@ -221,7 +222,7 @@ pub fn handover_context(secret: H256, to: u32, member: u32, dealer: u32) -> Vec<
 /// The hash of a handover dealing's commitments, which its dealer posts on chain
 /// (`deal_handovers`) so that every new member checks the same ones.
 pub fn dealing_hash(commitments: &[u8]) -> H256 {
-	blake2_256(&(b"enigma/handover-dealing/v1", commitments).encode())
+	H256(enigma_primitives::dealing_hash(commitments))
 }
 
 /// Seals `answer` as from `member` (its x25519 key, registered on chain) to the key a signed

@@ -34,6 +34,7 @@ use enigma_protocol::{
 	messages::{commitment, dealing_hash, handover_context, HandoverDealt, WorkerRequest, WorkerResponse},
 	sealed,
 };
+use enigma_primitives::pedersen::FalseDealing;
 use enigma_runtime::{Runtime, RuntimeCall};
 use pallet_secret_compute::{handover::HANDOVER_BATCH, runtime_api::SecretView};
 use sp_core::{crypto::AccountId32, H256};
@@ -324,7 +325,7 @@ pub async fn take(worker: Arc<Worker>, handovers: Vec<(H256, u32, u32, Vec<u32>)
 	for n in &named {
 		match open_dealings(&worker, n, &mut dealt, &mut keys).await {
 			Ok(Ok(dealings)) => opened.push((n, dealings)),
-			Ok(Err((dealer, why))) => outcomes.push((n.secret, Ok(Taken::Refuse(dealer, why)))),
+			Ok(Err(unusable)) => outcomes.push((n.secret, Ok(unusable))),
 			Err(e) => outcomes.push((n.secret, Err(e))),
 		}
 	}
@@ -335,11 +336,27 @@ pub async fn take(worker: Arc<Worker>, handovers: Vec<(H256, u32, u32, Vec<u32>)
 		let round = rounds[&secret];
 		match outcome {
 			Ok(Taken::Share(c)) => taken.push((secret, round, c)),
+			Ok(Taken::Prove(dealer, fault, evidence)) => {
+				tracing::warn!(target: "worker", "handover of {secret:?}: old member #{dealer}'s dealing is false ({fault:?}): proving it on chain");
+				let call = pallet_secret_compute::Call::prove_false_dealing {
+					secret,
+					dealer,
+					old_commitments: evidence.old.try_into().unwrap_or_default(),
+					old_share_hashes: evidence.old_share_hashes.try_into().unwrap_or_default(),
+					dealing: evidence.dealing.try_into().unwrap_or_default(),
+				};
+				match worker.submit(RuntimeCall::SecretCompute(call)).await {
+					Ok(_) => tracing::info!(target: "worker", "handover of {secret:?}: old member #{dealer} proven false and slashed"),
+					Err(e) => {
+						// (Another member's proof came first, or the chain disagrees: refused then.)
+						tracing::warn!(target: "worker", "handover of {secret:?}: proving #{dealer} false: {e}; refusing its dealing");
+						refuse(&worker, secret, round, dealer).await;
+					},
+				}
+			},
 			Ok(Taken::Refuse(dealer, why)) => {
 				tracing::warn!(target: "worker", "handover of {secret:?}: refusing old member #{dealer}'s dealing: {why}");
-				if let Err(e) = worker.submit(RuntimeCall::SecretCompute(pallet_secret_compute::Call::refuse_handover { secret, round, dealer })).await {
-					tracing::warn!(target: "worker", "handover of {secret:?}: refusing #{dealer}: {e}");
-				}
+				refuse(&worker, secret, round, dealer).await;
 			},
 			Err(e) => tracing::warn!(target: "worker", "handover of {secret:?}: {e}"),
 		}
@@ -355,6 +372,13 @@ pub async fn take(worker: Arc<Worker>, handovers: Vec<(H256, u32, u32, Vec<u32>)
 	match worker.submit_all(calls).await.map(|outcomes| outcomes.into_iter().find_map(Result::err)) {
 		Ok(None) => tracing::info!(target: "worker", "took over {count} secret(s) from their old committees"),
 		Ok(Some(e)) | Err(e) => tracing::warn!(target: "worker", "posting {count} sharing(s) taken over: {e}"),
+	}
+}
+
+/// Refuses `dealer`'s dealing of `secret` in `round` on chain.
+async fn refuse(worker: &Worker, secret: H256, round: u32, dealer: u32) {
+	if let Err(e) = worker.submit(RuntimeCall::SecretCompute(pallet_secret_compute::Call::refuse_handover { secret, round, dealer })).await {
+		tracing::warn!(target: "worker", "handover of {secret:?}: refusing #{dealer}: {e}");
 	}
 }
 
@@ -401,6 +425,25 @@ enum Taken {
 	Share(H256),
 	/// A dealer whose dealing this member cannot use, and why.
 	Refuse(u32, String),
+	/// A dealer whose dealing is false on its face: proven on chain, which slashes the dealer.
+	Prove(u32, FalseDealing, Evidence),
+}
+
+/// The public bytes a dealing is judged by: the old sharing's commitments and share hashes (the
+/// secret's registered commitment's preimage) and the dealing's commitments (the posted hash's).
+#[derive(Clone)]
+struct Evidence {
+	old: Vec<u8>,
+	old_share_hashes: Vec<H256>,
+	dealing: Vec<u8>,
+}
+
+impl Evidence {
+	/// What the chain finds false in the dealing of the old member at `dealer` (its position)
+	/// to a committee of `new_members`, if anything (the same check it runs).
+	fn fault(&self, dealer: u32, new_members: usize) -> Option<FalseDealing> {
+		enigma_primitives::pedersen::false_dealing(&self.old, &self.dealing, u64::from(dealer) + 1, degree(new_members))
+	}
 }
 
 /// The named dealings of one secret as this member received them: checked against what the
@@ -411,7 +454,7 @@ async fn open_dealings(
 	n: &Named,
 	dealt: &mut std::collections::HashMap<(AccountId32, H256), Result<HandoverDealt, String>>,
 	keys: &mut std::collections::HashMap<AccountId32, [u8; 32]>,
-) -> Result<Result<Vec<Dealing>, (u32, String)>, String> {
+) -> Result<Result<Vec<Dealing>, Taken>, String> {
 	let (secret, to, me) = (n.secret, n.to, n.me);
 	// Each dealer's old point, commitments and this member's share.
 	let mut fetched: Vec<Dealing> = Vec::with_capacity(n.dealers.len());
@@ -420,23 +463,29 @@ async fn open_dealings(
 		let posted = n.record.dealt.iter().find(|(p, _)| *p == dealer).map(|(_, h)| *h).ok_or_else(|| format!("old member #{dealer} posted no dealing"))?;
 		let answer = match dealt.remove(&(account.clone(), secret)) {
 			Some(Ok(answer)) => answer,
-			Some(Err(e)) => return Ok(Err((dealer, e))),
+			Some(Err(e)) => return Ok(Err(Taken::Refuse(dealer, e))),
 			// This member could not ask (its own node or RPC failed): not the dealer's fault.
 			None => return Err(format!("could not ask old member #{dealer} for its dealing")),
 		};
 		// (A dealer cannot choose the old commitments: their hash is the secret's registered one.)
 		if commitment(&answer.old_pedersen, &answer.old_share_hashes) != n.view.commitment {
-			return Ok(Err((dealer, "the old commitments it sent are not the secret's".into())));
+			return Ok(Err(Taken::Refuse(dealer, "the old commitments it sent are not the secret's".into())));
 		}
 		if dealing_hash(&answer.commitments) != posted {
-			return Ok(Err((dealer, "its dealing is not the one it posted on chain".into())));
+			return Ok(Err(Taken::Refuse(dealer, "its dealing is not the one it posted on chain".into())));
 		}
 		// (The same for every dealer, its hash being the secret's: parsed once.)
 		let old = match fetched.first() {
 			Some((_, old, ..)) => old.clone(),
 			None => Commitments::from_bytes(&answer.old_pedersen).map_err(|e| e.to_string())?,
 		};
-		let Ok(commitments) = Commitments::from_bytes(&answer.commitments) else { return Ok(Err((dealer, "its commitments are not G1 points".into()))) };
+		let evidence = Evidence { old: answer.old_pedersen.clone(), old_share_hashes: answer.old_share_hashes.clone(), dealing: answer.commitments.clone() };
+		let Ok(commitments) = Commitments::from_bytes(&answer.commitments) else {
+			return Ok(Err(match evidence.fault(dealer, n.new_members) {
+				Some(fault) => Taken::Prove(dealer, fault, evidence),
+				None => Taken::Refuse(dealer, "its commitments are not G1 points".into()),
+			}));
+		};
 		let dealer_key = match keys.get(account) {
 			Some(key) => *key,
 			None => {
@@ -446,17 +495,17 @@ async fn open_dealings(
 		};
 		let opened = sealed::open_from(&worker.keys.encryption, &dealer_key, &handover_context(secret, to, me, dealer), &answer.sealed);
 		let Some(elements) = opened.and_then(|plain| decode_all::<Fr>(&plain, me as usize).ok()) else {
-			return Ok(Err((dealer, "its share is not sealed from its key to this member's".into())));
+			return Ok(Err(Taken::Refuse(dealer, "its share is not sealed from its key to this member's".into())));
 		};
-		let Some((&blind, values)) = elements.split_last() else { return Ok(Err((dealer, "an empty share".into()))) };
-		fetched.push((dealer, old, commitments, Share { values: values.to_vec(), blind }));
+		let Some((&blind, values)) = elements.split_last() else { return Ok(Err(Taken::Refuse(dealer, "an empty share".into()))) };
+		fetched.push((dealer, old, commitments, Share { values: values.to_vec(), blind }, evidence));
 	}
 	Ok(Ok(fetched))
 }
 
 /// A dealer's old position, the old sharing's commitments, its dealing's commitments and this
 /// member's share of it.
-type Dealing = (u32, Commitments, Commitments, Share);
+type Dealing = (u32, Commitments, Commitments, Share, Evidence);
 
 /// Checks every secret's dealings against the commitments (in one pair of multi-scalar
 /// multiplications per new committee, [`reshare::check_many`]) and combines each secret's into
@@ -476,7 +525,7 @@ fn check_and_take(worker: &Worker, opened: Vec<(&Named, Vec<Dealing>)>) -> Vec<(
 			.iter()
 			.map(|(i, j)| {
 				let (n, dealings) = &opened[*i];
-				let (dealer, old, commitments, share) = &dealings[*j];
+				let (dealer, old, commitments, share, _) = &dealings[*j];
 				let width = share_bits(n.view.kind).map_or(1, |bits| bits as usize);
 				reshare::ToCheck { old, width, dealer: *dealer as usize, received: Received { from: Fr::from(u64::from(*dealer) + 1), commitments, share } }
 			})
@@ -490,8 +539,12 @@ fn check_and_take(worker: &Worker, opened: Vec<(&Named, Vec<Dealing>)>) -> Vec<(
 		.into_iter()
 		.zip(verdicts)
 		.map(|((n, dealings), verdicts)| {
-			if let Some(((dealer, ..), Err(e))) = dealings.iter().zip(&verdicts).find(|(_, v)| v.is_err()) {
-				return (n.secret, Ok(Taken::Refuse(*dealer, e.to_string())));
+			if let Some(((dealer, .., evidence), Err(e))) = dealings.iter().zip(&verdicts).find(|(_, v)| v.is_err()) {
+				// Proven on chain if the chain's own check finds it false, else refused.
+				return match evidence.fault(*dealer, n.new_members) {
+					Some(fault) => (n.secret, Ok(Taken::Prove(*dealer, fault, evidence.clone()))),
+					None => (n.secret, Ok(Taken::Refuse(*dealer, e.to_string()))),
+				};
 			}
 			let taken = take_one(worker, n, &dealings).map(|share| {
 				let c = commitment(&share.pedersen, &[]);
@@ -514,7 +567,7 @@ fn check_and_take(worker: &Worker, opened: Vec<(&Named, Vec<Dealing>)>) -> Vec<(
 
 /// This member's share of `n`'s secret from its checked dealings, sealed to its own key.
 fn take_one(worker: &Worker, n: &Named, dealings: &[Dealing]) -> Result<HeldShare, String> {
-	let received: Vec<Received> = dealings.iter().map(|(dealer, _, c, share)| Received { from: Fr::from(u64::from(*dealer) + 1), commitments: c, share }).collect();
+	let received: Vec<Received> = dealings.iter().map(|(dealer, _, c, share, _)| Received { from: Fr::from(u64::from(*dealer) + 1), commitments: c, share }).collect();
 	let (share, commitments) = reshare::take_over(degree(n.view.members.len()), &received).map_err(|e| e.to_string())?;
 	let pedersen = commitments.to_bytes();
 	let plain = to_bytes(&held_elements(n.view.kind, &share));

@@ -569,6 +569,9 @@ pub mod pallet {
 		/// Committee `from` lost a member (leaving, deactivated or gone): once drawn, committee
 		/// `to` takes its secrets, handed over by anyone (`hand_over_rotated`).
 		CommitteeRotating { from: CommitteeId, to: CommitteeId, requester: T::AccountId },
+		/// New member `by` proved old member `dealer`'s dealing of `secret` false (`fault`): the
+		/// dealer was slashed, and its dealing is no longer combined.
+		DealingProvenFalse { secret: H256, dealer: u32, fault: enigma_primitives::pedersen::FalseDealing, by: T::AccountId },
 	}
 
 	#[pallet::error]
@@ -674,6 +677,13 @@ pub mod pallet {
 		AlreadyRotated,
 		/// The committee was not rotated.
 		NotRotated,
+		/// The dealing does not hash to the one its dealer posted.
+		NotThePostedDealing,
+		/// The old commitments and share hashes do not hash to the secret's registered commitment.
+		NotTheSecretsCommitments,
+		/// The dealing is t' + 1 points whose constant one is the old sharing's at the dealer's
+		/// point: nothing is proven against the dealer.
+		DealingHolds,
 	}
 
 	impl<T> From<PredicateError> for Error<T> {
@@ -1206,6 +1216,25 @@ pub mod pallet {
 			ensure!(T::Identity::check(&who, &info.owner, Permission::Store, &[], None), Error::<T>::NoPermission);
 			ensure!(Self::drop_handover(secret), Error::<T>::NoHandover);
 			Ok(())
+		}
+
+		/// Prove that old member `dealer`'s dealing of `secret` to the caller's committee is false
+		/// on its face (see `enigma_primitives::pedersen`): the chain checks it against the
+		/// secret's registered commitment and the dealing's posted hash, slashes the dealer (the
+		/// caller is paid) and no longer combines its dealing. Free when it takes the dealing out.
+		#[pallet::call_index(19)]
+		#[pallet::weight(Pallet::<T>::prove_false_weight())]
+		pub fn prove_false_dealing(
+			origin: OriginFor<T>,
+			secret: H256,
+			dealer: u32,
+			old_commitments: BoundedVec<u8, ConstU32<{ crate::handover::PROOF_BYTES }>>,
+			old_share_hashes: BoundedVec<H256, T::MaxCommitteeSize>,
+			dealing: BoundedVec<u8, ConstU32<{ crate::handover::PROOF_BYTES }>>,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let fresh = Self::prove_false(&who, secret, dealer, &old_commitments, &old_share_hashes, &dealing)?;
+			Ok(if fresh { Pays::No } else { Pays::Yes }.into())
 		}
 
 		/// Rotate a committee that has a member leaving, deactivated or gone: a committee of the

@@ -1785,3 +1785,75 @@ fn a_failed_rotation_draw_is_retried_and_a_whole_committee_stays() {
 		assert_noop!(SecretCompute::hand_over_rotated(RuntimeOrigin::signed(STRANGER), 0, bounded(vec![secret])), Error::<Test>::CommitteeServing);
 	});
 }
+
+/// Issue #16 (and #14's proofs the chain checks): a dealing false on its face is proven on
+/// chain. The old sharing is s(x) = 3 + 5x (commitments 3G, 5G): an old member at point p
+/// deals C'_0 = s(p)·G. Only a new member proves; the proof must be the secret's commitments
+/// and the dealing the dealer posted; an honest dealing proves nothing. The liar is slashed,
+/// the prover paid, and the set formed again without the liar.
+#[test]
+fn a_dealing_of_another_value_is_proven_false_and_its_dealer_slashed() {
+	use crate::Handovers;
+	use ark_bls12_381::{Fr, G1Projective};
+	use ark_ec::{CurveGroup, PrimeGroup};
+	use ark_serialize::CanonicalSerialize;
+	use enigma_primitives::pedersen::FalseDealing;
+	let points = |scalars: &[u64]| {
+		let mut out = Vec::new();
+		for s in scalars {
+			(G1Projective::generator() * Fr::from(*s)).into_affine().serialize_compressed(&mut out).unwrap();
+		}
+		out
+	};
+	new_test_ext().execute_with(|| {
+		let (identity, _, _) = setup();
+		register_more_workers();
+		let old_commitments = points(&[3, 5]);
+		let share_hashes = vec![H256::repeat_byte(7); 4];
+		let raw: Vec<[u8; 32]> = share_hashes.iter().map(|h| h.0).collect();
+		let secret = register_secret(identity, H256(enigma_primitives::sharing_commitment(&old_commitments, &raw)));
+		let to = committee(3);
+		let new = pallet_workers::Committees::<Test>::get(to).unwrap().into_inner();
+		assert_ok!(SecretCompute::hand_over_secrets(RuntimeOrigin::signed(OWNER), identity, bounded(vec![secret]), to));
+		let old = pallet_workers::Committees::<Test>::get(0).unwrap().into_inner();
+		let at = |w: u64| old.iter().position(|m| *m == w).unwrap() as u32;
+		let (honest, liar, third) = (11, 12, 13);
+		// C'_0 = s(p)·G for the dealer at point p, C'_1 = 9G (t' = 1 for three new members).
+		let true_dealing = |w: u64| points(&[3 + 5 * (u64::from(at(w)) + 1), 9]);
+		let false_dealing = points(&[1_000, 9]);
+		let post = |w: u64, dealing: &[u8]| SecretCompute::deal_handovers(RuntimeOrigin::signed(w), bounded(vec![(secret, H256(enigma_primitives::dealing_hash(dealing)))]));
+		assert_ok!(post(honest, &true_dealing(honest)));
+		assert_ok!(post(liar, &false_dealing));
+		let prove = |who: u64, dealer: u64, old: &[u8], dealing: &[u8]| {
+			SecretCompute::prove_false_dealing(RuntimeOrigin::signed(who), secret, at(dealer), bounded(old.to_vec()), bounded(share_hashes.clone()), bounded(dealing.to_vec()))
+		};
+		let prover = new[0];
+		assert_noop!(prove(STRANGER, liar, &old_commitments, &false_dealing), Error::<Test>::NotInCommittee);
+		assert_noop!(prove(prover, honest, &old_commitments, &true_dealing(honest)), Error::<Test>::DealingHolds);
+		assert_noop!(prove(prover, liar, &old_commitments, &true_dealing(liar)), Error::<Test>::NotThePostedDealing);
+		assert_noop!(prove(prover, liar, &points(&[3, 6]), &false_dealing), Error::<Test>::NotTheSecretsCommitments);
+		assert_noop!(prove(prover, third, &old_commitments, &false_dealing), Error::<Test>::NotADealer);
+
+		let (liar_stake, prover_balance) = (staked(liar), Balances::free_balance(prover));
+		let proven = prove(prover, liar, &old_commitments, &false_dealing).unwrap();
+		assert_eq!(proven.pays_fee, Pays::No);
+		System::assert_has_event(Event::DealingProvenFalse { secret, dealer: at(liar), fault: FalseDealing::NotItsShare, by: prover }.into());
+		System::assert_has_event(pallet_workers::Event::Slashed { task: secret, worker: liar, offence: Offence::Misbehaviour, amount: liar_stake - staked(liar) }.into());
+		assert!(staked(liar) < liar_stake);
+		assert!(Balances::free_balance(prover) > prover_balance, "the prover is paid from the liar's stake");
+		for w in [11, 13, 14, 15, 16, 17] {
+			assert_eq!(staked(w), STAKE, "worker {w} keeps its stake");
+		}
+		// The liar's dealing is out: with the third dealing, the set is the honest two in round 1.
+		let handover = Handovers::<Test>::get(secret).unwrap();
+		assert_eq!((handover.round, handover.refused.into_inner()), (1, vec![at(liar)]));
+		assert_ok!(post(third, &true_dealing(third)));
+		System::assert_last_event(Event::HandoverDealt { secret, to, round: 1, dealers: vec![at(honest), at(third)] }.into());
+		// Proving it again changes nothing and is not free; a wrong degree is proven too.
+		assert_eq!(prove(prover, liar, &old_commitments, &false_dealing).unwrap().pays_fee, Pays::Yes);
+		let wide = points(&[3 + 5 * (u64::from(at(14)) + 1), 9, 9]);
+		assert_ok!(post(14, &wide));
+		assert_ok!(prove(new[1], 14, &old_commitments, &wide));
+		System::assert_has_event(Event::DealingProvenFalse { secret, dealer: at(14), fault: FalseDealing::WrongDegree, by: new[1] }.into());
+	});
+}

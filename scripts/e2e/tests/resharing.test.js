@@ -5,8 +5,9 @@
 // new member checks the dealings against the secret's commitments and combines them, and the
 // chain moves the secrets once every new member holds the same new sharing. One old member
 // (`--misbehave wrong-handovers`) deals another value than its share: wherever the chain put its
-// dealing among those to combine, the new members refused it, and it never made it into a
-// sharing. Then the old members withdraw their stakes (nobody was slashed), two of them are
+// dealing among those to combine, a new member proved it false on chain (the chain checks the
+// dealing against the secret's commitments itself) and the liar was slashed; it never made it
+// into a sharing. Then the old members withdraw their stakes (only the liars were slashed), two of them are
 // killed (all of them deleted their shares), one new member is killed too, and every secret
 // still declassifies to its value. One new member is down while the dealings are named and
 // resumes its part from the chain's state once restarted.
@@ -87,7 +88,7 @@ test('a committee hands its secrets to four other workers, leaves, and the secre
   // The handover, watched as a dApp would.
   const seen = [];
   const unsubscribe = await api.query.system.events((records) => records.forEach(({ event }) => {
-    if ((event.section === 'secretCompute' && /Handover|HandedOver/.test(event.method)) || event.method === 'Slashed') seen.push(event);
+    if ((event.section === 'secretCompute' && /Handover|HandedOver|ProvenFalse/.test(event.method)) || event.method === 'Slashed') seen.push(event);
   }));
   // A new member is down while the chain names the dealings: the move waits for it, and once
   // restarted it resumes what it missed from the chain's state (every new member must take).
@@ -102,19 +103,25 @@ test('a committee hands its secrets to four other workers, leaves, and the secre
   unsubscribe();
   assert.ok(seen.some((e) => e.method === 'HandoverDealt'), 'the chain named the dealings to combine');
   assert.equal(seen.filter((e) => e.method === 'SecretHandedOver').length, secrets.length);
-  // The liars' dealings: refused wherever they were among those named, never in the last set.
-  // (The chain names the first two dealings: a liar's is among them in five orders of six.)
+  // The liars' dealings: proven false wherever they were among those named, never in the last
+  // set. (The chain names the first two dealings: a liar's is among them in five orders of six.)
   const members = (await api.query.workers.committees(from)).unwrap();
   const liars = LIARS.map((i) => members.findIndex((m) => m.eq(keyring.addFromUri(OLD[i]).address)));
   for (const secret of secrets) {
     const named = seen.filter((e) => e.method === 'HandoverDealt' && e.data.secret.eq(secret)).map((e) => e.data.dealers.map((d) => d.toNumber()));
-    const refused = seen.filter((e) => e.method === 'HandoverRefused' && e.data.secret.eq(secret)).map((e) => e.data.dealer.toNumber());
+    const proven = seen.filter((e) => e.method === 'DealingProvenFalse' && e.data.secret.eq(secret));
+    assert.ok(proven.every((e) => e.data.fault.toString() === 'NotItsShare'));
+    assert.ok(!seen.some((e) => e.method === 'HandoverRefused' && e.data.secret.eq(secret)), 'a false dealing is proven, not merely refused');
     assert.ok(named.length > 0);
     assert.ok(!named.at(-1).some((d) => liars.includes(d)), `no liar (${liars}) among the dealings combined for ${secret}: ${JSON.stringify(named)}`);
     const named_liars = liars.filter((l) => named.some((set) => set.includes(l)));
-    assert.deepEqual([...new Set(refused)].sort(), named_liars.sort(), `only the liars named are refused (${secret})`);
+    assert.deepEqual([...new Set(proven.map((e) => e.data.dealer.toNumber()))].sort(), named_liars.sort(), `the liars named, and only they, are proven false (${secret})`);
+    // Slashed once per secret each, by the proof of the new member paid for it.
+    const slashed = seen.filter((e) => e.method === 'Slashed' && e.data.task.eq(secret)).map((e) => e.data.worker.toString());
+    assert.deepEqual(slashed.sort(), named_liars.map((l) => members[l].toString()).sort());
   }
-  assert.ok(!seen.some((e) => e.method === 'Slashed'), 'a refusal proves nothing and slashes nobody');
+  const liarAccounts = LIARS.map((i) => keyring.addFromUri(OLD[i]).address);
+  assert.ok(seen.filter((e) => e.method === 'Slashed').every((e) => liarAccounts.includes(e.data.worker.toString()) && e.data.offence.toString() === 'Misbehaviour'), 'only liars are slashed');
   for (const secret of secrets) {
     const record = (await api.query.secretCompute.secrets(secret)).unwrap();
     assert.equal(record.committee.toNumber(), Number(to));
