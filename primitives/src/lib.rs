@@ -30,6 +30,14 @@ pub fn dealing_hash(commitments: &[u8]) -> [u8; 32] {
 	blake2_256(&(b"enigma/handover-dealing/v1", commitments).encode())
 }
 
+/// What an old member signs (with its libp2p ed25519 key, registered on chain) for each share of
+/// its handover dealing: the secret, the new committee and the member's place in it, its own
+/// place in the old one, the dealing's hash and the share (the engine's encoding of the values,
+/// then the blind). The recipient can show it to the chain if the share is off the dealing.
+pub fn handover_share_digest(secret: &[u8; 32], to: u32, member: u32, dealer: u32, dealing_hash: &[u8; 32], share: &[u8]) -> [u8; 32] {
+	blake2_256(&(b"enigma/handover-share/v1", secret, to, member, dealer, dealing_hash, share).encode())
+}
+
 
 /// What a committee member signs for every MPC frame it sends, with its libp2p (ed25519) key:
 /// the run (`session`), the frame's number on this channel, the recipient's peer id and the

@@ -13,19 +13,80 @@
 //! Both sides are public: the old commitments hash to the secret's registered commitment, the
 //! dealing to the hash its dealer posted. So anyone can check a dealing that breaks this (or is
 //! not t' + 1 points of the prime-order group) against the chain's records, without a share.
-//! (A share off its dealing is another matter: only its recipient sees it, and without the
-//! dealer's signature on it, nobody else can tell who lies.)
+//!
+//! A share off its dealing is seen by its recipient only, so the dealer signs each share it
+//! deals (with its registered ed25519 key, [`crate::handover_share_digest`]): the recipient
+//! then shows the chain the signed share, and the chain checks
+//!
+//! ```text
+//! Σ_k v_k·G_k + r·H ≠ Σ_j x^j·C'_j        (the share (v, r) at the recipient's point x)
+//! ```
+//!
+//! with the same generators as the engine's `vss` ([`generators`], [`h`]).
 
 use alloc::vec::Vec;
-use ark_bls12_381::{Fr, G1Affine, G1Projective};
-use ark_ec::{CurveGroup, VariableBaseMSM};
-use ark_ff::One;
+use ark_bls12_381::{Fq, Fr, G1Affine, G1Projective};
+use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
+use ark_ff::{BigInt, One, PrimeField};
 use ark_serialize::CanonicalDeserialize;
+use blake2::{Blake2b512, Digest};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 
 /// Bytes of one compressed G1 point.
 pub const POINT_BYTES: usize = 48;
+
+/// The longest vector a sharing commits to: a 128-bit integer's bits with its owner's MAC for a
+/// dishonest majority (the key, a tag per bit and the key's tag).
+pub const MAX_VECTOR: usize = 2 * 128 + 2;
+
+/// Bytes of one field element as the engine sends it: its four Montgomery limbs, little endian.
+pub const ELEMENT_BYTES: usize = 32;
+
+/// Try-and-increment over blake2b(`prefix` ‖ counter) as an x coordinate, cofactor cleared: a
+/// point of the prime-order group whose discrete logarithm nobody knows.
+pub fn hash_to_g1(prefix: &[u8]) -> G1Affine {
+	(0u32..)
+		.find_map(|counter| {
+			let digest = Blake2b512::new().chain_update(prefix).chain_update(counter.to_le_bytes()).finalize();
+			let x = Fq::from_le_bytes_mod_order(&digest);
+			let point = G1Affine::get_point_from_x_unchecked(x, digest[0] & 1 == 1)?.clear_cofactor();
+			(!point.is_zero()).then_some(point)
+		})
+		.expect("half of all x coordinates are on the curve")
+}
+
+/// The blinding generator H.
+pub fn h() -> G1Affine {
+	hash_to_g1(b"enigma/pedersen/H/v1")
+}
+
+/// The generators of a vector's elements: G_0 = G, then G_k = hash("enigma/pedersen/G/v1" ‖ k),
+/// `count` of them (at most [`MAX_VECTOR`]).
+pub fn generators(count: usize) -> Vec<G1Affine> {
+	core::iter::once(G1Affine::generator())
+		.chain((1..count.min(MAX_VECTOR) as u32).map(|k| hash_to_g1(&[b"enigma/pedersen/G/v1".as_slice(), &k.to_le_bytes()].concat())))
+		.take(count.min(MAX_VECTOR))
+		.collect()
+}
+
+/// Field elements as the engine encodes them ([`ELEMENT_BYTES`] each, below the modulus).
+pub fn elements(bytes: &[u8]) -> Option<Vec<Fr>> {
+	if bytes.len() % ELEMENT_BYTES != 0 {
+		return None;
+	}
+	bytes
+		.chunks_exact(ELEMENT_BYTES)
+		.map(|chunk| {
+			let mut limbs = [0u64; 4];
+			for (limb, word) in limbs.iter_mut().zip(chunk.chunks_exact(8)) {
+				*limb = u64::from_le_bytes(word.try_into().ok()?);
+			}
+			let value = BigInt(limbs);
+			(value < Fr::MODULUS).then(|| Fr::new_unchecked(value))
+		})
+		.collect()
+}
 
 /// What is provably wrong with a handover dealing.
 #[derive(Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
@@ -37,6 +98,8 @@ pub enum FalseDealing {
 	/// Its constant commitment is not the old sharing's at the dealer's point: it hands over
 	/// another value than the dealer's share.
 	NotItsShare,
+	/// The share it signed for a new member does not lie on it.
+	ShareOffDealing,
 }
 
 /// Compressed points, each checked to be on the curve and in the prime-order group; `None`
@@ -53,21 +116,43 @@ pub fn points(bytes: &[u8]) -> Option<Vec<G1Affine>> {
 /// `None` when it holds, and when `old` does not parse (the old commitments are the secret's,
 /// not the dealer's: they prove nothing against it).
 pub fn false_dealing(old: &[u8], dealing: &[u8], dealer_point: u64, new_degree: usize) -> Option<FalseDealing> {
-	let old = points(old)?;
-	let Some(dealing) = points(dealing) else { return Some(FalseDealing::Malformed) };
-	if dealing.len() != new_degree + 1 {
+	// (The length first: a long dealing is not decompressed point by point.)
+	if dealing.len() != (new_degree + 1) * POINT_BYTES {
 		return Some(FalseDealing::WrongDegree);
 	}
+	let old = points(old)?;
+	let Some(dealing) = points(dealing) else { return Some(FalseDealing::Malformed) };
 	let x = Fr::from(dealer_point);
 	let powers: Vec<Fr> = core::iter::successors(Some(Fr::one()), |p| Some(*p * x)).take(old.len()).collect();
 	let at = G1Projective::msm(&old, &powers).ok()?;
 	(at.into_affine() != dealing[0]).then_some(FalseDealing::NotItsShare)
 }
 
+/// Whether `share` (the engine's encoding of the values, then the blind), which the dealer of
+/// `dealing` signed for the member at point `at`, is off that dealing; `None` when either does not
+/// parse (judged by [`false_dealing`] for the dealing; an unreadable share proves nothing).
+pub fn share_off_dealing(dealing: &[u8], at: u64, share: &[u8]) -> Option<bool> {
+	let dealing = points(dealing)?;
+	let elements = elements(share)?;
+	let (&blind, values) = elements.split_last()?;
+	if values.is_empty() || values.len() > MAX_VECTOR {
+		return None;
+	}
+	let mut bases = generators(values.len());
+	bases.push(h());
+	let scalars: Vec<Fr> = values.iter().copied().chain(core::iter::once(blind)).collect();
+	let committed = G1Projective::msm(&bases, &scalars).ok()?;
+	let x = Fr::from(at);
+	let powers: Vec<Fr> = core::iter::successors(Some(Fr::one()), |p| Some(*p * x)).take(dealing.len()).collect();
+	let expected = G1Projective::msm(&dealing, &powers).ok()?;
+	Some(committed != expected)
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
 	use ark_ec::PrimeGroup;
+	use ark_ec::AffineRepr as _;
 	use ark_serialize::CanonicalSerialize;
 
 	fn bytes(points: &[G1Projective]) -> Vec<u8> {
@@ -91,10 +176,31 @@ mod tests {
 		// The same dealing from another point is another member's share.
 		assert_eq!(false_dealing(&old, &honest, 3, 1), Some(FalseDealing::NotItsShare));
 		assert_eq!(false_dealing(&old, &honest, 2, 2), Some(FalseDealing::WrongDegree));
-		assert_eq!(false_dealing(&old, &honest[..47], 2, 1), Some(FalseDealing::Malformed));
+		assert_eq!(false_dealing(&old, &honest[..47], 2, 1), Some(FalseDealing::WrongDegree));
 		assert_eq!(false_dealing(&old, &[0xff; 96], 2, 1), Some(FalseDealing::Malformed));
 		// Old commitments that do not parse are nobody's fault here.
 		assert_eq!(false_dealing(&old[..50], &other_value, 2, 1), None);
+	}
+
+	/// A one-element dealing g(x) = 4 + 6x, blinds b(x) = 1 + 2x: at x = 3 the share is
+	/// (22, 7); anything else is off, and so is the honest share at another point.
+	#[test]
+	fn a_signed_share_off_its_dealing_is_named() {
+		let (g, h) = (G1Projective::generator(), h().into_group());
+		let dealing = bytes(&[g * Fr::from(4u64) + h * Fr::from(1u64), g * Fr::from(6u64) + h * Fr::from(2u64)]);
+		let share = |v: u64, r: u64| {
+			let mut out = Vec::new();
+			for e in [Fr::from(v), Fr::from(r)] {
+				out.extend(e.0 .0.iter().flat_map(|l| l.to_le_bytes()));
+			}
+			out
+		};
+		assert_eq!(share_off_dealing(&dealing, 3, &share(22, 7)), Some(false));
+		assert_eq!(share_off_dealing(&dealing, 3, &share(23, 7)), Some(true));
+		assert_eq!(share_off_dealing(&dealing, 3, &share(22, 8)), Some(true));
+		assert_eq!(share_off_dealing(&dealing, 2, &share(22, 7)), Some(true));
+		assert_eq!(share_off_dealing(&dealing, 3, &share(22, 7)[..40]), None);
+		assert_eq!(share_off_dealing(&dealing, 3, &[0xff; 64]), None, "not below the modulus");
 	}
 
 	/// The check at the largest committees (32 members: 16 old and 16 dealt points, every one
@@ -112,6 +218,13 @@ mod tests {
 			assert_eq!(false_dealing(&old, &dealing, 32, 15), Some(FalseDealing::NotItsShare));
 		}
 		println!("false_dealing at 32 members: {:?} per check", started.elapsed() / runs);
+		// The widest share: a u128's bits with a MAC (258 elements and the blind).
+		let share: Vec<u8> = (0..=MAX_VECTOR as u64).flat_map(|k| Fr::from(k).0 .0.into_iter().flat_map(|l| l.to_le_bytes())).collect();
+		let started = std::time::Instant::now();
+		for _ in 0..5 {
+			assert_eq!(share_off_dealing(&dealing, 32, &share), Some(true));
+		}
+		println!("share_off_dealing at 32 members, {MAX_VECTOR} elements: {:?} per check", started.elapsed() / 5);
 	}
 
 	#[test]

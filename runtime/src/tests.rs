@@ -99,7 +99,7 @@ fn worst_case_weights_fit_in_a_block() {
 	let tasks = <Runtime as pallet_secret_compute::Config>::MaxTasksPerBlock::get();
 	let batch = <Runtime as pallet_secret_compute::Config>::MaxSecretBatch::get();
 	let handovers = pallet_secret_compute::handover::HANDOVER_BATCH;
-	let calls: [(&str, Weight); 23] = [
+	let calls: [(&str, Weight); 24] = [
 		("sharedIdentity.create", Identity::create(members)),
 		("sharedIdentity.setPolicy", Identity::set_policy(members)),
 		("sharedIdentity.cosign", Identity::cosign(members)),
@@ -130,6 +130,7 @@ fn worst_case_weights_fit_in_a_block() {
 		("secretCompute.dealHandovers", pallet_secret_compute::Pallet::<Runtime>::deal_weight(handovers)),
 		("secretCompute.takeHandovers", pallet_secret_compute::Pallet::<Runtime>::handover_step_weight(handovers)),
 		("secretCompute.handOverRotated", pallet_secret_compute::Pallet::<Runtime>::hand_over_rotated_weight(handovers)),
+		("secretCompute.proveFalseDealing", pallet_secret_compute::Pallet::<Runtime>::prove_false_weight()),
 		(
 			"secretCompute.rotateCommittee",
 			<pallet_workers::Pallet<Runtime> as pallet_workers::WorkerRegistry<crate::AccountId>>::request_committee_weight(<Runtime as pallet_workers::Config>::MaxCommitteeSize::get()),

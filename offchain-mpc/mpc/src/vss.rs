@@ -27,9 +27,9 @@
 //! inputs, and an inconsistent share points at whoever sent it.
 
 use crate::error::{MpcError, Result};
-use ark_bls12_381::{Fq, Fr, G1Affine, G1Projective};
-use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
-use ark_ff::{One, PrimeField, UniformRand, Zero};
+use ark_bls12_381::{Fr, G1Affine, G1Projective};
+use ark_ec::{CurveGroup, VariableBaseMSM};
+use ark_ff::{One, UniformRand, Zero};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use rand::Rng;
 use std::sync::LazyLock;
@@ -39,30 +39,14 @@ pub const POINT_BYTES: usize = 48;
 
 /// The longest vector a sharing commits to: a 128-bit integer's bits with its owner's MAC for a
 /// dishonest majority (the key, a tag per bit and the key's tag: [`crate::committed_input`]).
-pub const MAX_VECTOR: usize = 2 * 128 + 2;
+pub const MAX_VECTOR: usize = enigma_primitives::pedersen::MAX_VECTOR;
 
-/// Try-and-increment over blake2b(`prefix` ‖ counter) as an x coordinate, cofactor cleared: a
-/// point of the prime-order group whose discrete logarithm nobody knows.
-fn hash_to_g1(prefix: &[u8]) -> G1Affine {
-	use blake2::{Blake2b512, Digest};
-	(0u32..)
-		.find_map(|counter| {
-			let digest = Blake2b512::new().chain_update(prefix).chain_update(counter.to_le_bytes()).finalize();
-			let x = Fq::from_le_bytes_mod_order(&digest);
-			let point = G1Affine::get_point_from_x_unchecked(x, digest[0] & 1 == 1)?.clear_cofactor();
-			(!point.is_zero()).then_some(point)
-		})
-		.expect("half of all x coordinates are on the curve")
-}
-
-static H: LazyLock<G1Affine> = LazyLock::new(|| hash_to_g1(b"enigma/pedersen/H/v1"));
+/// H and the generators are hashed to the curve by `enigma_primitives::pedersen`, which the
+/// chain runs too (a signed share off its dealing is checked there), once per process here.
+static H: LazyLock<G1Affine> = LazyLock::new(enigma_primitives::pedersen::h);
 
 /// G_0 = G, then G_k = hash("enigma/pedersen/G/v1" ‖ k) for k = 1..MAX_VECTOR.
-static GENERATORS: LazyLock<Vec<G1Affine>> = LazyLock::new(|| {
-	std::iter::once(G1Affine::generator())
-		.chain((1..MAX_VECTOR as u32).map(|k| hash_to_g1(&[b"enigma/pedersen/G/v1".as_slice(), &k.to_le_bytes()].concat())))
-		.collect()
-});
+static GENERATORS: LazyLock<Vec<G1Affine>> = LazyLock::new(|| enigma_primitives::pedersen::generators(MAX_VECTOR));
 
 /// The blinding generator H.
 pub fn h() -> G1Affine {
@@ -227,6 +211,7 @@ fn horner(p: &[Fr], x: Fr) -> Fr {
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use ark_ec::AffineRepr;
 	use crate::shamir::lagrange_coefficients;
 	use rand::SeedableRng;
 

@@ -204,13 +204,17 @@ pub enum WorkerResponse {
 /// Pedersen commitments and share hashes (which hash to the secret's registered commitment), the
 /// dealing's commitments (whose hash the old member posted on chain), and the asking member's
 /// share of the dealing (its values then its blind), sealed from the old member's registered
-/// x25519 key to the new member's under [`handover_context`].
+/// x25519 key to the new member's under [`handover_context`], and signed.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct HandoverDealt {
 	pub old_pedersen: Vec<u8>,
 	pub old_share_hashes: Vec<H256>,
 	pub commitments: Vec<u8>,
 	pub sealed: Vec<u8>,
+	/// The old member's ed25519 signature (its registered libp2p key) on the share inside
+	/// `sealed` (`enigma_primitives::handover_share_digest`), which the new member can show the
+	/// chain if the share is off the dealing.
+	pub signature: Vec<u8>,
 }
 
 /// What an old member's dealing of `secret` to new member `member` of committee `to` is sealed

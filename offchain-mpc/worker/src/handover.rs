@@ -36,6 +36,10 @@ use enigma_protocol::{
 };
 use enigma_primitives::pedersen::FalseDealing;
 use enigma_runtime::{Runtime, RuntimeCall};
+use pallet_secret_compute::handover::DealingProof;
+
+/// The runtime's largest committee, which bounds a proof's share hashes.
+type MaxCommitteeSize = <Runtime as pallet_secret_compute::Config>::MaxCommitteeSize;
 use pallet_secret_compute::{handover::HANDOVER_BATCH, runtime_api::SecretView};
 use sp_core::{crypto::AccountId32, H256};
 use std::{sync::Arc, time::Duration};
@@ -84,9 +88,15 @@ pub async fn deal(worker: Arc<Worker>, secrets: Vec<H256>, from: u32, to: u32) {
 		for member in &new {
 			keys.push(worker.chain.worker(member, None).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("{member} is not a registered worker"))?.encryption_key);
 		}
+		// Each secret's registered commitment: a member deals only the share it registers.
+		let mut views = Vec::with_capacity(secrets.len());
+		for chunk in secrets.chunks(1024) {
+			views.extend(worker.secrets(chunk).await.map_err(|e| e.to_string())?);
+		}
 		let mut posted = Vec::new();
-		for secret in secrets {
-			match dealing_of(&worker, secret, from, to, &keys) {
+		for (secret, view) in secrets.into_iter().zip(views) {
+			let Some(view) = view else { continue };
+			match dealing_of(&worker, secret, from, to, view.commitment, &keys) {
 				Ok(Some(hash)) => posted.push((secret, hash)),
 				Ok(None) => {},
 				Err(e) => tracing::warn!(target: "worker", "handover of {secret:?}: cannot deal this member's share: {e}"),
@@ -218,12 +228,15 @@ async fn rotation_drawn(worker: &Worker, committee: u32) -> Result<pallet_secret
 
 /// This worker's dealing of its share of `secret` to the members whose keys are `keys`, kept in
 /// its store (the same one again if it dealt before), and its commitments' hash; `None` if it
-/// holds no share of `secret` on committee `from`.
-fn dealing_of(worker: &Worker, secret: H256, from: u32, to: u32, keys: &[[u8; 32]]) -> Result<Option<H256>, String> {
-	if let Some(kept) = worker.store.dealing(&secret).filter(|d| d.to == to) {
+/// holds no share of `secret` on committee `from` of the sharing registered (`registered`).
+fn dealing_of(worker: &Worker, secret: H256, from: u32, to: u32, registered: H256, keys: &[[u8; 32]]) -> Result<Option<H256>, String> {
+	// Only the share of the sharing the chain holds (not one a move left behind).
+	let Some(held) = worker.store.share(&secret).filter(|h| h.committee == from && commitment(&h.pedersen, &h.share_hashes) == registered) else { return Ok(None) };
+	// A dealing kept from before (a restart) for this committee, if it deals this share.
+	let own = |commitments: &[u8]| enigma_primitives::pedersen::false_dealing(&held.pedersen, commitments, u64::from(held.index) + 1, degree(keys.len())).is_none();
+	if let Some(kept) = worker.store.dealing(&secret).filter(|d| d.to == to && own(&d.commitments)) {
 		return Ok(Some(dealing_hash(&kept.commitments)));
 	}
-	let Some(held) = worker.store.share(&secret).filter(|h| h.committee == from) else { return Ok(None) };
 	let old = Commitments::from_bytes(&held.pedersen).map_err(|e| format!("its commitments: {e}"))?;
 	let plain = held.open(&worker.keys.encryption).ok_or("the stored share no longer opens")?;
 	let elements = decode_all::<Fr>(&plain, held.index as usize).map_err(|e| e.to_string())?;
@@ -239,14 +252,24 @@ fn dealing_of(worker: &Worker, secret: H256, from: u32, to: u32, keys: &[[u8; 32
 	} else {
 		reshare::hand_over(&old, Fr::from(u64::from(held.index) + 1), &mine, degree(keys.len()), &points, rng)
 	};
-	let mut sealed_shares = Vec::with_capacity(keys.len());
+	let commitments = handover.commitments.to_bytes();
+	let posted = dealing_hash(&commitments);
+	let (mut sealed_shares, mut signatures) = (Vec::with_capacity(keys.len()), Vec::with_capacity(keys.len()));
 	for (j, (key, share)) in keys.iter().zip(&handover.shares).enumerate() {
 		let mut elements = share.values.clone();
+		if worker.misbehave == Some(Misbehaviour::WrongHandoverShares) {
+			// Test mode: a true dealing, and a share off it to every new member, signed.
+			elements[0] += Fr::from(1u64);
+		}
 		elements.push(share.blind);
+		let plain = to_bytes(&elements);
 		let context = handover_context(secret, to, j as u32, held.index);
-		sealed_shares.push(sealed::seal_from(&worker.keys.encryption, key, &context, &to_bytes(&elements)).ok_or("a new member's key is not a usable x25519 key")?);
+		sealed_shares.push(sealed::seal_from(&worker.keys.encryption, key, &context, &plain).ok_or("a new member's key is not a usable x25519 key")?);
+		let digest = enigma_primitives::handover_share_digest(&secret.0, to, j as u32, held.index, &posted.0, &plain);
+		let signature = worker.keys.node.sign(&digest).map_err(|e| format!("signing a share: {e}"))?;
+		signatures.push(signature.try_into().map_err(|_| "an ed25519 signature of another length")?);
 	}
-	let dealing = HandoverDealing { to, commitments: handover.commitments.to_bytes(), sealed: sealed_shares };
+	let dealing = HandoverDealing { to, commitments, sealed: sealed_shares, signatures };
 	worker.store.put_dealing(&secret, &dealing).map_err(|e| e.to_string())?;
 	Ok(Some(dealing_hash(&dealing.commitments)))
 }
@@ -264,7 +287,8 @@ fn dealt_to(worker: &Worker, secret: H256, member: u32) -> Result<HandoverDealt,
 	let dealing = worker.store.dealing(&secret).ok_or("this member has not dealt that secret")?;
 	let held = worker.store.share(&secret).ok_or("this member no longer holds that secret")?;
 	let sealed = dealing.sealed.get(member as usize).cloned().ok_or("no such member in the new committee")?;
-	Ok(HandoverDealt { old_pedersen: held.pedersen, old_share_hashes: held.share_hashes, commitments: dealing.commitments, sealed })
+	let signature = dealing.signatures.get(member as usize).map(|s| s.to_vec()).ok_or("no such member in the new committee")?;
+	Ok(HandoverDealt { old_pedersen: held.pedersen, old_share_hashes: held.share_hashes, commitments: dealing.commitments, sealed, signature })
 }
 
 /// How long a new member waits before each new request to a dealer that did not answer or was
@@ -336,19 +360,22 @@ pub async fn take(worker: Arc<Worker>, handovers: Vec<(H256, u32, u32, Vec<u32>)
 		let round = rounds[&secret];
 		match outcome {
 			Ok(Taken::Share(c)) => taken.push((secret, round, c)),
-			Ok(Taken::Prove(dealer, fault, evidence)) => {
+			Ok(Taken::Prove(dealer, fault, proof)) => {
+				// Another new member may have proven it already (the chain refuses a second proof).
+				if already_proven(&worker, secret, dealer).await {
+					tracing::info!(target: "worker", "handover of {secret:?}: old member #{dealer}'s dealing is false ({fault:?}), proven already");
+					continue;
+				}
 				tracing::warn!(target: "worker", "handover of {secret:?}: old member #{dealer}'s dealing is false ({fault:?}): proving it on chain");
-				let call = pallet_secret_compute::Call::prove_false_dealing {
-					secret,
-					dealer,
-					old_commitments: evidence.old.try_into().unwrap_or_default(),
-					old_share_hashes: evidence.old_share_hashes.try_into().unwrap_or_default(),
-					dealing: evidence.dealing.try_into().unwrap_or_default(),
-				};
+				let call = pallet_secret_compute::Call::prove_false_dealing { secret, dealer, proof };
 				match worker.submit(RuntimeCall::SecretCompute(call)).await {
 					Ok(_) => tracing::info!(target: "worker", "handover of {secret:?}: old member #{dealer} proven false and slashed"),
+					// Another member's proof came first: the dealing is out already.
+					Err(enigma_chain::ChainError::Failed(e)) if e == format!("SecretCompute::{:?}", pallet_secret_compute::Error::<Runtime>::AlreadyProven) => {
+						tracing::info!(target: "worker", "handover of {secret:?}: old member #{dealer} was proven false by another member first");
+					},
 					Err(e) => {
-						// (Another member's proof came first, or the chain disagrees: refused then.)
+						// (The chain disagrees: refused then.)
 						tracing::warn!(target: "worker", "handover of {secret:?}: proving #{dealer} false: {e}; refusing its dealing");
 						refuse(&worker, secret, round, dealer).await;
 					},
@@ -373,6 +400,15 @@ pub async fn take(worker: Arc<Worker>, handovers: Vec<(H256, u32, u32, Vec<u32>)
 		Ok(None) => tracing::info!(target: "worker", "took over {count} secret(s) from their old committees"),
 		Ok(Some(e)) | Err(e) => tracing::warn!(target: "worker", "posting {count} sharing(s) taken over: {e}"),
 	}
+}
+
+/// Whether old member `dealer` (its position in the committee that holds `secret`) was slashed
+/// for its handover of `secret` already.
+async fn already_proven(worker: &Worker, secret: H256, dealer: u32) -> bool {
+	let Ok(Some(view)) = worker.secret(secret).await else { return false };
+	let Some(account) = view.members.get(dealer as usize) else { return false };
+	let key = pallet_workers::Slashed::<Runtime>::hashed_key_for(secret, account);
+	matches!(worker.chain.storage::<pallet_workers::Offence>("Workers.Slashed", key, None).await, Ok(Some(_)))
 }
 
 /// Refuses `dealer`'s dealing of `secret` in `round` on chain.
@@ -425,24 +461,35 @@ enum Taken {
 	Share(H256),
 	/// A dealer whose dealing this member cannot use, and why.
 	Refuse(u32, String),
-	/// A dealer whose dealing is false on its face: proven on chain, which slashes the dealer.
-	Prove(u32, FalseDealing, Evidence),
+	/// A dealer whose dealing is provably false: proven on chain, which slashes the dealer.
+	Prove(u32, FalseDealing, DealingProof<MaxCommitteeSize>),
 }
 
-/// The public bytes a dealing is judged by: the old sharing's commitments and share hashes (the
-/// secret's registered commitment's preimage) and the dealing's commitments (the posted hash's).
+/// What a dealing is judged by on chain: the old sharing's commitments and share hashes (the
+/// secret's registered commitment's preimage), the dealing's commitments (the posted hash's), and
+/// once opened, this member's share as its dealer signed it.
 #[derive(Clone)]
 struct Evidence {
 	old: Vec<u8>,
 	old_share_hashes: Vec<H256>,
 	dealing: Vec<u8>,
+	share: Option<(Vec<u8>, [u8; 64])>,
 }
 
 impl Evidence {
-	/// What the chain finds false in the dealing of the old member at `dealer` (its position)
-	/// to a committee of `new_members`, if anything (the same check it runs).
-	fn fault(&self, dealer: u32, new_members: usize) -> Option<FalseDealing> {
-		enigma_primitives::pedersen::false_dealing(&self.old, &self.dealing, u64::from(dealer) + 1, degree(new_members))
+	/// What the chain finds false in the dealing of the old member at `dealer` (its position) to
+	/// this member at `me` of a committee of `new_members`, if anything, with the proof it takes
+	/// (the same checks it runs).
+	fn proof(&self, dealer: u32, me: u32, new_members: usize) -> Option<(FalseDealing, DealingProof<MaxCommitteeSize>)> {
+		let dealing = || self.dealing.clone().try_into().ok();
+		if let Some(fault) = enigma_primitives::pedersen::false_dealing(&self.old, &self.dealing, u64::from(dealer) + 1, degree(new_members)) {
+			let proof = DealingProof::Dealing { old_commitments: self.old.clone().try_into().ok()?, old_share_hashes: self.old_share_hashes.clone().try_into().ok()?, dealing: dealing()? };
+			return Some((fault, proof));
+		}
+		let (share, signature) = self.share.as_ref()?;
+		(enigma_primitives::pedersen::share_off_dealing(&self.dealing, u64::from(me) + 1, share) == Some(true))
+			.then(|| Some((FalseDealing::ShareOffDealing, DealingProof::Share { dealing: dealing()?, share: share.clone().try_into().ok()?, signature: *signature })))
+			.flatten()
 	}
 }
 
@@ -453,9 +500,16 @@ async fn open_dealings(
 	worker: &Worker,
 	n: &Named,
 	dealt: &mut std::collections::HashMap<(AccountId32, H256), Result<HandoverDealt, String>>,
-	keys: &mut std::collections::HashMap<AccountId32, [u8; 32]>,
+	keys: &mut std::collections::HashMap<AccountId32, ([u8; 32], Vec<u8>)>,
 ) -> Result<Result<Vec<Dealing>, Taken>, String> {
 	let (secret, to, me) = (n.secret, n.to, n.me);
+	// The secret's old commitments, from any dealer whose copy hashes to the registered
+	// commitment: a dealer that sends others along with a false dealing is still proven false.
+	let registered = n.dealers.iter().find_map(|&dealer| {
+		let account = n.view.members.get(dealer as usize)?;
+		let answer = dealt.get(&(account.clone(), secret))?.as_ref().ok()?;
+		(commitment(&answer.old_pedersen, &answer.old_share_hashes) == n.view.commitment).then(|| (answer.old_pedersen.clone(), answer.old_share_hashes.clone()))
+	});
 	// Each dealer's old point, commitments and this member's share.
 	let mut fetched: Vec<Dealing> = Vec::with_capacity(n.dealers.len());
 	for &dealer in &n.dealers {
@@ -468,36 +522,45 @@ async fn open_dealings(
 			None => return Err(format!("could not ask old member #{dealer} for its dealing")),
 		};
 		// (A dealer cannot choose the old commitments: their hash is the secret's registered one.)
-		if commitment(&answer.old_pedersen, &answer.old_share_hashes) != n.view.commitment {
+		let Some((old_pedersen, old_share_hashes)) = registered.clone() else {
 			return Ok(Err(Taken::Refuse(dealer, "the old commitments it sent are not the secret's".into())));
-		}
+		};
 		if dealing_hash(&answer.commitments) != posted {
 			return Ok(Err(Taken::Refuse(dealer, "its dealing is not the one it posted on chain".into())));
 		}
 		// (The same for every dealer, its hash being the secret's: parsed once.)
 		let old = match fetched.first() {
 			Some((_, old, ..)) => old.clone(),
-			None => Commitments::from_bytes(&answer.old_pedersen).map_err(|e| e.to_string())?,
+			None => Commitments::from_bytes(&old_pedersen).map_err(|e| e.to_string())?,
 		};
-		let evidence = Evidence { old: answer.old_pedersen.clone(), old_share_hashes: answer.old_share_hashes.clone(), dealing: answer.commitments.clone() };
-		let Ok(commitments) = Commitments::from_bytes(&answer.commitments) else {
-			return Ok(Err(match evidence.fault(dealer, n.new_members) {
-				Some(fault) => Taken::Prove(dealer, fault, evidence),
-				None => Taken::Refuse(dealer, "its commitments are not G1 points".into()),
-			}));
+		let mut evidence = Evidence { old: old_pedersen, old_share_hashes, dealing: answer.commitments.clone(), share: None };
+		// What it cannot be used for: proven on chain if the dealing itself is false, whatever else
+		// is wrong (a dealer cannot hide a false dealing behind a share that does not open).
+		let unusable = |evidence: &Evidence, why: &str| match evidence.proof(dealer, me, n.new_members) {
+			Some((fault, proof)) => Taken::Prove(dealer, fault, proof),
+			None => Taken::Refuse(dealer, why.into()),
 		};
-		let dealer_key = match keys.get(account) {
-			Some(key) => *key,
-			None => {
-				let key = worker.chain.worker(account, None).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("{account} is not a registered worker"))?.encryption_key;
-				*keys.entry(account.clone()).or_insert(key)
-			},
+		let Ok(commitments) = Commitments::from_bytes(&answer.commitments) else { return Ok(Err(unusable(&evidence, "its commitments are not G1 points"))) };
+		// Its registered x25519 key (the share is sealed from it) and peer id (its ed25519 key).
+		if !keys.contains_key(account) {
+			let registered = worker.chain.worker(account, None).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("{account} is not a registered worker"))?;
+			keys.insert(account.clone(), (registered.encryption_key, registered.peer_id.into_inner()));
+		}
+		let (dealer_key, dealer_peer) = keys[account].clone();
+		let Some(plain) = sealed::open_from(&worker.keys.encryption, &dealer_key, &handover_context(secret, to, me, dealer), &answer.sealed) else {
+			return Ok(Err(unusable(&evidence, "its share is not sealed from its key to this member's")));
 		};
-		let opened = sealed::open_from(&worker.keys.encryption, &dealer_key, &handover_context(secret, to, me, dealer), &answer.sealed);
-		let Some(elements) = opened.and_then(|plain| decode_all::<Fr>(&plain, me as usize).ok()) else {
-			return Ok(Err(Taken::Refuse(dealer, "its share is not sealed from its key to this member's".into())));
-		};
-		let Some((&blind, values)) = elements.split_last() else { return Ok(Err(Taken::Refuse(dealer, "an empty share".into()))) };
+		// Signed by the dealer's registered libp2p key, so that a share off the dealing is provable.
+		let digest = enigma_primitives::handover_share_digest(&secret.0, to, me, dealer, &posted.0, &plain);
+		let signed = <[u8; 64]>::try_from(answer.signature.as_slice()).ok().filter(|signature| {
+			enigma_primitives::ed25519_of_peer_id(&dealer_peer).is_some_and(|key| {
+				<sp_core::ed25519::Pair as sp_core::Pair>::verify(&sp_core::ed25519::Signature::from_raw(*signature), digest, &sp_core::ed25519::Public::from_raw(key))
+			})
+		});
+		let Some(signature) = signed else { return Ok(Err(unusable(&evidence, "its share is not signed by its registered key"))) };
+		let Ok(elements) = decode_all::<Fr>(&plain, me as usize) else { return Ok(Err(unusable(&evidence, "its share is not field elements"))) };
+		evidence.share = Some((plain, signature));
+		let Some((&blind, values)) = elements.split_last() else { return Ok(Err(unusable(&evidence, "an empty share"))) };
 		fetched.push((dealer, old, commitments, Share { values: values.to_vec(), blind }, evidence));
 	}
 	Ok(Ok(fetched))
@@ -540,9 +603,9 @@ fn check_and_take(worker: &Worker, opened: Vec<(&Named, Vec<Dealing>)>) -> Vec<(
 		.zip(verdicts)
 		.map(|((n, dealings), verdicts)| {
 			if let Some(((dealer, .., evidence), Err(e))) = dealings.iter().zip(&verdicts).find(|(_, v)| v.is_err()) {
-				// Proven on chain if the chain's own check finds it false, else refused.
-				return match evidence.fault(*dealer, n.new_members) {
-					Some(fault) => (n.secret, Ok(Taken::Prove(*dealer, fault, evidence.clone()))),
+				// Proven on chain if the chain's own checks find it false, else refused.
+				return match evidence.proof(*dealer, n.me, n.new_members) {
+					Some((fault, proof)) => (n.secret, Ok(Taken::Prove(*dealer, fault, proof))),
 					None => (n.secret, Ok(Taken::Refuse(*dealer, e.to_string()))),
 				};
 			}

@@ -112,6 +112,9 @@ pub struct HandoverDealing {
 	pub to: u32,
 	pub commitments: Vec<u8>,
 	pub sealed: Vec<Vec<u8>>,
+	/// Per new member, this worker's ed25519 signature on its share
+	/// (`enigma_primitives::handover_share_digest`): what makes a share off the dealing provable.
+	pub signatures: Vec<[u8; 64]>,
 }
 
 #[derive(Clone)]
@@ -786,7 +789,7 @@ mod tests {
 		{
 			let store = WorkerStore::open(dir.path()).unwrap();
 			store.put_shares(&[(moved, share(0, 1)), (cancelled, share(0, 1))]).unwrap();
-			store.put_dealing(&moved, &HandoverDealing { to: 5, commitments: vec![7; 96], sealed: vec![vec![8; 80]; 3] }).unwrap();
+			store.put_dealing(&moved, &HandoverDealing { to: 5, commitments: vec![7; 96], sealed: vec![vec![8; 80]; 3], signatures: vec![[9; 64]; 3] }).unwrap();
 			// Two sets of dealings combined (the chain named another after a refusal), the
 			// second written again.
 			store.put_taken(&[(moved, share(5, 2))]).unwrap();

@@ -38,14 +38,18 @@ pub enum Misbehaviour {
 	FalseShares,
 	/// Honest in every run and to owners; when its committee hands a secret over, it deals
 	/// another value than its share (its share plus one, under commitments consistent with that
-	/// value): the new members refuse its dealing and combine the others'.
+	/// value): a new member proves it on chain, which slashes it.
 	WrongHandovers,
+	/// Honest in every run and to owners; when its committee hands a secret over, it deals its
+	/// share truly but hands each new member a share off the dealing (plus one), signed: the
+	/// member shows the signed share to the chain, which slashes it.
+	WrongHandoverShares,
 }
 
 impl Misbehaviour {
 	/// Whether the worker hands owners false shares.
 	pub fn lies_to_owners(self) -> bool {
-		!matches!(self, Misbehaviour::WrongValuesFirst | Misbehaviour::WrongHandovers)
+		!matches!(self, Misbehaviour::WrongValuesFirst | Misbehaviour::WrongHandovers | Misbehaviour::WrongHandoverShares)
 	}
 
 	/// The faults a member (`me` of the `n` in a run; `first`: the run with every member)
@@ -58,7 +62,7 @@ impl Misbehaviour {
 			Misbehaviour::WrongValuesFirst if first => wrong_values(),
 			Misbehaviour::WrongValuesFirst => vec![],
 			Misbehaviour::Silent => vec![Fault::Mute { from_nth: 2 }],
-			Misbehaviour::FalseShares | Misbehaviour::WrongHandovers => vec![],
+			Misbehaviour::FalseShares | Misbehaviour::WrongHandovers | Misbehaviour::WrongHandoverShares => vec![],
 		}
 	}
 }

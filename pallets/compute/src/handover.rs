@@ -47,6 +47,7 @@
 //! dishonest-majority sharing needs every member, so a member that died loses it anyway.)
 
 use super::*;
+use enigma_primitives::pedersen::FalseDealing;
 
 /// Secrets per `hand_over_secrets`, `deal_handovers` or `take_handovers`: at the largest
 /// committees, a batch's worst-case weight stays within a block's normal share.
@@ -55,6 +56,27 @@ pub const HANDOVER_BATCH: u32 = 128;
 /// Bytes of a sharing's or a dealing's commitments at most: a point per coefficient of a sharing
 /// among the largest committees allows (48 bytes each, far more than t + 1 ever needs).
 pub const PROOF_BYTES: u32 = 48 * 32;
+
+/// Elements of one share of a handover dealing at most: a resharable secret is an integer's
+/// bits (at most 128; no MAC, which only dishonest-majority sharings carry) or a field element,
+/// then the blind.
+pub const SHARE_ELEMENTS: u32 = 128 + 1;
+
+/// Bytes of one share of a dealing at most (32 per element).
+pub const SHARE_BYTES: u32 = 32 * SHARE_ELEMENTS;
+
+/// Why a new member holds an old member's handover dealing false, in terms the chain checks.
+#[derive(Encode, Decode, DecodeWithMemTracking, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo)]
+#[scale_info(skip_type_params(S))]
+pub enum DealingProof<S: Get<u32>> {
+	/// The dealing itself is false (not t' + 1 points of the group, or another value than the
+	/// dealer's share): the old sharing's commitments and share hashes (which hash to the
+	/// secret's registered commitment) and the dealing (which hashes to what the dealer posted).
+	Dealing { old_commitments: BoundedVec<u8, ConstU32<PROOF_BYTES>>, old_share_hashes: BoundedVec<H256, S>, dealing: BoundedVec<u8, ConstU32<PROOF_BYTES>> },
+	/// The share the dealer signed for the caller (`enigma_primitives::handover_share_digest`)
+	/// is off the dealing it posted.
+	Share { dealing: BoundedVec<u8, ConstU32<PROOF_BYTES>>, share: BoundedVec<u8, ConstU32<SHARE_BYTES>>, signature: [u8; 64] },
+}
 
 
 /// A secret on its way to another committee.
@@ -305,28 +327,49 @@ impl<T: Config> Pallet<T> {
 			.collect()
 	}
 
-	/// New member `who` proves that old member `dealer`'s dealing of `secret` is false: `old` and
-	/// `old_share_hashes` hash to the secret's registered commitment, `dealing` to the hash the
-	/// dealer posted, and the Pedersen check fails. The dealer is slashed (paying `who`, once per
-	/// secret) and is no longer among the dealings combined; whether it was before (a proof that
-	/// changes nothing is not free).
-	pub(crate) fn prove_false(who: &T::AccountId, secret: H256, dealer: u32, old: &[u8], old_share_hashes: &[H256], dealing: &[u8]) -> Result<bool, DispatchError> {
-		let info = Secrets::<T>::get(secret).ok_or(Error::<T>::UnknownSecret)?;
-		let mut handover = Handovers::<T>::get(secret).ok_or(Error::<T>::NoHandover)?;
-		let new = T::Workers::committee(handover.to).ok_or(Error::<T>::UnknownCommittee)?;
-		ensure!(new.contains(who), Error::<T>::NotInCommittee);
-		let old_members = T::Workers::committee(info.committee).ok_or(Error::<T>::UnknownCommittee)?;
-		let offender = old_members.get(dealer as usize).cloned().ok_or(Error::<T>::NotADealer)?;
-		let posted = handover.dealt.iter().find(|(p, _)| *p == dealer).map(|(_, h)| *h).ok_or(Error::<T>::NotADealer)?;
-		ensure!(H256(enigma_primitives::dealing_hash(dealing)) == posted, Error::<T>::NotThePostedDealing);
-		let hashes: Vec<[u8; 32]> = old_share_hashes.iter().map(|h| h.0).collect();
-		ensure!(H256(enigma_primitives::sharing_commitment(old, &hashes)) == info.commitment, Error::<T>::NotTheSecretsCommitments);
-		let fault = enigma_primitives::pedersen::false_dealing(old, dealing, u64::from(dealer) + 1, honest_degree(new.len())).ok_or(Error::<T>::DealingHolds)?;
-		T::Workers::slash(&secret, &offender, Offence::Misbehaviour, core::slice::from_ref(who));
-		Self::deposit_event(Event::DealingProvenFalse { secret, dealer, fault, by: who.clone() });
+	/// New member `who` proves that old member `dealer`'s dealing of `secret` is false
+	/// ([`DealingProof`]). The dealer is slashed, once per secret, its slash burned (were it paid
+	/// to the prover, a dealer and a prover in collusion could turn the dealer's stake into free
+	/// balance at once, out of reach of a later slash), and its dealing is no longer combined. A
+	/// proof against a dealer slashed already fails before the curve arithmetic, and weighs
+	/// only its reads.
+	pub(crate) fn prove_false(who: &T::AccountId, secret: H256, dealer: u32, proof: &DealingProof<T::MaxCommitteeSize>) -> DispatchResultWithPostInfo {
+		let cheap = |e: Error<T>| frame_support::dispatch::DispatchErrorWithPostInfo {
+			post_info: frame_support::dispatch::PostDispatchInfo { actual_weight: Some(Self::prove_false_reads()), pays_fee: Pays::Yes },
+			error: e.into(),
+		};
+		let info = Secrets::<T>::get(secret).ok_or_else(|| cheap(Error::<T>::UnknownSecret))?;
+		let mut handover = Handovers::<T>::get(secret).ok_or_else(|| cheap(Error::<T>::NoHandover))?;
+		let new = T::Workers::committee(handover.to).ok_or_else(|| cheap(Error::<T>::UnknownCommittee))?;
+		let member = new.iter().position(|m| m == who).ok_or_else(|| cheap(Error::<T>::NotInCommittee))? as u32;
+		let old_members = T::Workers::committee(info.committee).ok_or_else(|| cheap(Error::<T>::UnknownCommittee))?;
+		let offender = old_members.get(dealer as usize).cloned().ok_or_else(|| cheap(Error::<T>::NotADealer))?;
+		ensure!(offender != *who, cheap(Error::<T>::NotADealer));
+		ensure!(!T::Workers::slashed(&secret, &offender), cheap(Error::<T>::AlreadyProven));
+		let posted = handover.dealt.iter().find(|(p, _)| *p == dealer).map(|(_, h)| *h).ok_or_else(|| cheap(Error::<T>::NotADealer))?;
 		let t = honest_degree(old_members.len());
-		let fresh = !handover.refused.contains(&dealer);
-		if fresh {
+		let fault = match proof {
+			DealingProof::Dealing { old_commitments, old_share_hashes, dealing } => {
+				ensure!(H256(enigma_primitives::dealing_hash(dealing)) == posted, Error::<T>::NotThePostedDealing);
+				// A sharing among the old members has t + 1 commitments (this bounds the work).
+				ensure!(old_commitments.len() == (t + 1) * enigma_primitives::pedersen::POINT_BYTES, Error::<T>::NotTheSecretsCommitments);
+				let hashes: Vec<[u8; 32]> = old_share_hashes.iter().map(|h| h.0).collect();
+				ensure!(H256(enigma_primitives::sharing_commitment(old_commitments, &hashes)) == info.commitment, Error::<T>::NotTheSecretsCommitments);
+				enigma_primitives::pedersen::false_dealing(old_commitments, dealing, u64::from(dealer) + 1, honest_degree(new.len())).ok_or(Error::<T>::DealingHolds)?
+			},
+			DealingProof::Share { dealing, share, signature } => {
+				ensure!(H256(enigma_primitives::dealing_hash(dealing)) == posted, Error::<T>::NotThePostedDealing);
+				let digest = enigma_primitives::handover_share_digest(&secret.0, handover.to, member, dealer, &posted.0, share);
+				let key = T::Workers::peer_id(&offender).and_then(|peer| enigma_primitives::ed25519_of_peer_id(&peer)).ok_or(Error::<T>::NotADealer)?;
+				let signed = sp_io::crypto::ed25519_verify(&sp_core::ed25519::Signature::from_raw(*signature), &digest, &sp_core::ed25519::Public::from_raw(key));
+				ensure!(signed, Error::<T>::NotSignedByTheDealer);
+				ensure!(enigma_primitives::pedersen::share_off_dealing(dealing, u64::from(member) + 1, share) == Some(true), Error::<T>::DealingHolds);
+				FalseDealing::ShareOffDealing
+			},
+		};
+		T::Workers::slash(&secret, &offender, Offence::Misbehaviour, &[]);
+		Self::deposit_event(Event::DealingProvenFalse { secret, dealer, fault, by: who.clone() });
+		if !handover.refused.contains(&dealer) {
 			let in_set = handover.dealers(t).is_some_and(|q| q.contains(&dealer));
 			handover.refused.try_push(dealer).map_err(|_| Error::<T>::NotADealer)?;
 			if in_set {
@@ -339,18 +382,39 @@ impl<T: Config> Pallet<T> {
 			}
 			Handovers::<T>::insert(secret, handover);
 		}
-		Ok(fresh)
+		let elements = match proof {
+			DealingProof::Dealing { .. } => 0,
+			DealingProof::Share { share, .. } => (share.len() / enigma_primitives::pedersen::ELEMENT_BYTES) as u32,
+		};
+		Ok(frame_support::dispatch::PostDispatchInfo { actual_weight: Some(Self::prove_false_weight_for(elements)), pays_fee: Pays::No })
 	}
 
-	/// The weight of `prove_false_dealing`: the records (the secret, its handover, both
-	/// committees), the slash (the offender's record and hold, the payee's, the slashing
-	/// record), the handover written, and the check itself: two hashes of at most
-	/// [`PROOF_BYTES`] and the Pedersen check at the largest committees (every point
-	/// decompressed and checked to be in the prime-order group, one MSM), measured natively at
-	/// 2.2 ms (`cargo test --release -p enigma-primitives --features pedersen -- --ignored`) and
-	/// counted about 28 times over (62 ms) for the runtime's wasm, which has no 128-bit multiply.
+	/// What `prove_false_dealing` reads before its checks: the secret, its handover, both
+	/// committees, the dealer's slashing record.
+	fn prove_false_reads() -> Weight {
+		T::DbWeight::get().reads(5).saturating_add(Self::base_weight())
+	}
+
+	/// The weight of `prove_false_dealing` at its worst (a share of the widest vector), before
+	/// the refund of [`Self::prove_false_weight_for`].
 	pub fn prove_false_weight() -> Weight {
-		T::DbWeight::get().reads_writes(8, 6).saturating_add(Weight::from_parts(62_000_000_000, 3 * PROOF_BYTES as u64)).saturating_add(Self::base_weight())
+		Self::prove_false_weight_for(SHARE_ELEMENTS)
+	}
+
+	/// The weight of a `prove_false_dealing` whose share has `elements` elements (0 for a proof
+	/// of the dealing alone): the records (the secret, its handover, both committees, the
+	/// dealer's peer id), the slash (the dealer's record, hold and slashing record, the active
+	/// list if it is deactivated, the total issuance), the handover written, and the check. The
+	/// check is measured natively (`cargo test --release -p enigma-primitives --features
+	/// pedersen -- --ignored`) and counted 28 times over for the runtime's wasm, which has no
+	/// 128-bit multiply: a dealing at the largest committees (32 points decompressed and checked,
+	/// one MSM) in 2.5 ms, 70 ms counted; a share in 23.3 ms at 259 elements (a generator hashed
+	/// to the curve per element, two MSMs), 2.6 ms counted per element.
+	pub fn prove_false_weight_for(elements: u32) -> Weight {
+		const DEALING_PS: u64 = 70_000_000_000;
+		const SHARE_ELEMENT_PS: u64 = 2_600_000_000;
+		let check = Weight::from_parts(DEALING_PS.max(SHARE_ELEMENT_PS.saturating_mul(elements as u64)), 3 * PROOF_BYTES as u64 + SHARE_BYTES as u64);
+		T::DbWeight::get().reads_writes(11, 7).saturating_add(check).saturating_add(Self::base_weight())
 	}
 
 	/// The weight of `hand_over_secrets` for `batch` secrets: the permission checks and the new

@@ -570,7 +570,7 @@ pub mod pallet {
 		/// `to` takes its secrets, handed over by anyone (`hand_over_rotated`).
 		CommitteeRotating { from: CommitteeId, to: CommitteeId, requester: T::AccountId },
 		/// New member `by` proved old member `dealer`'s dealing of `secret` false (`fault`): the
-		/// dealer was slashed, and its dealing is no longer combined.
+		/// dealer was slashed (burned), and its dealing is no longer combined.
 		DealingProvenFalse { secret: H256, dealer: u32, fault: enigma_primitives::pedersen::FalseDealing, by: T::AccountId },
 	}
 
@@ -682,8 +682,12 @@ pub mod pallet {
 		/// The old commitments and share hashes do not hash to the secret's registered commitment.
 		NotTheSecretsCommitments,
 		/// The dealing is t' + 1 points whose constant one is the old sharing's at the dealer's
-		/// point: nothing is proven against the dealer.
+		/// point (or the share lies on it): nothing is proven against the dealer.
 		DealingHolds,
+		/// The share is not signed by the dealer's registered key for the caller.
+		NotSignedByTheDealer,
+		/// The dealer was proven false (and slashed) for this secret already.
+		AlreadyProven,
 	}
 
 	impl<T> From<PredicateError> for Error<T> {
@@ -1219,22 +1223,15 @@ pub mod pallet {
 		}
 
 		/// Prove that old member `dealer`'s dealing of `secret` to the caller's committee is false
-		/// on its face (see `enigma_primitives::pedersen`): the chain checks it against the
-		/// secret's registered commitment and the dealing's posted hash, slashes the dealer (the
-		/// caller is paid) and no longer combines its dealing. Free when it takes the dealing out.
+		/// (see `enigma_primitives::pedersen`): on its face, against the secret's registered
+		/// commitment and the dealing's posted hash, or by the share the dealer signed for the
+		/// caller. The chain slashes the dealer (burned) and no longer combines its dealing. Free
+		/// when it proves; against a dealer slashed already, it fails cheaply.
 		#[pallet::call_index(19)]
 		#[pallet::weight(Pallet::<T>::prove_false_weight())]
-		pub fn prove_false_dealing(
-			origin: OriginFor<T>,
-			secret: H256,
-			dealer: u32,
-			old_commitments: BoundedVec<u8, ConstU32<{ crate::handover::PROOF_BYTES }>>,
-			old_share_hashes: BoundedVec<H256, T::MaxCommitteeSize>,
-			dealing: BoundedVec<u8, ConstU32<{ crate::handover::PROOF_BYTES }>>,
-		) -> DispatchResultWithPostInfo {
+		pub fn prove_false_dealing(origin: OriginFor<T>, secret: H256, dealer: u32, proof: crate::handover::DealingProof<T::MaxCommitteeSize>) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			let fresh = Self::prove_false(&who, secret, dealer, &old_commitments, &old_share_hashes, &dealing)?;
-			Ok(if fresh { Pays::No } else { Pays::Yes }.into())
+			Self::prove_false(&who, secret, dealer, &proof)
 		}
 
 		/// Rotate a committee that has a member leaving, deactivated or gone: a committee of the

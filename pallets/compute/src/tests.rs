@@ -1,4 +1,4 @@
-use crate::{mock::*, new_secret_id, result_commitment, reveal_hash, AbortReason, Error, Event, HoldReason, NewSecret, PriceTable, Results, RevealFrom, Secrets, Security, TaskResult, TaskStatus, Tasks, ValueKind};
+use crate::{handover::DealingProof, mock::*, new_secret_id, result_commitment, reveal_hash, AbortReason, Error, Event, HoldReason, NewSecret, PriceTable, Results, RevealFrom, Secrets, Security, TaskResult, TaskStatus, Tasks, ValueKind};
 use frame_support::dispatch::{DispatchResultWithPostInfo as DispatchResult, Pays};
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold, weights::WeightToFee, BoundedVec};
 use pallet_shared_identity::predicate::{Grant, Node, Permission};
@@ -1825,22 +1825,24 @@ fn a_dealing_of_another_value_is_proven_false_and_its_dealer_slashed() {
 		assert_ok!(post(honest, &true_dealing(honest)));
 		assert_ok!(post(liar, &false_dealing));
 		let prove = |who: u64, dealer: u64, old: &[u8], dealing: &[u8]| {
-			SecretCompute::prove_false_dealing(RuntimeOrigin::signed(who), secret, at(dealer), bounded(old.to_vec()), bounded(share_hashes.clone()), bounded(dealing.to_vec()))
+			let proof = DealingProof::Dealing { old_commitments: bounded(old.to_vec()), old_share_hashes: bounded(share_hashes.clone()), dealing: bounded(dealing.to_vec()) };
+			SecretCompute::prove_false_dealing(RuntimeOrigin::signed(who), secret, at(dealer), proof)
 		};
 		let prover = new[0];
-		assert_noop!(prove(STRANGER, liar, &old_commitments, &false_dealing), Error::<Test>::NotInCommittee);
-		assert_noop!(prove(prover, honest, &old_commitments, &true_dealing(honest)), Error::<Test>::DealingHolds);
-		assert_noop!(prove(prover, liar, &old_commitments, &true_dealing(liar)), Error::<Test>::NotThePostedDealing);
-		assert_noop!(prove(prover, liar, &points(&[3, 6]), &false_dealing), Error::<Test>::NotTheSecretsCommitments);
-		assert_noop!(prove(prover, third, &old_commitments, &false_dealing), Error::<Test>::NotADealer);
+		assert_noop!(prove(STRANGER, liar, &old_commitments, &false_dealing).map_err(|e| e.error), Error::<Test>::NotInCommittee);
+		assert_noop!(prove(prover, honest, &old_commitments, &true_dealing(honest)).map_err(|e| e.error), Error::<Test>::DealingHolds);
+		assert_noop!(prove(prover, liar, &old_commitments, &true_dealing(liar)).map_err(|e| e.error), Error::<Test>::NotThePostedDealing);
+		assert_noop!(prove(prover, liar, &points(&[3, 6]), &false_dealing).map_err(|e| e.error), Error::<Test>::NotTheSecretsCommitments);
+		assert_noop!(prove(prover, third, &old_commitments, &false_dealing).map_err(|e| e.error), Error::<Test>::NotADealer);
 
-		let (liar_stake, prover_balance) = (staked(liar), Balances::free_balance(prover));
+		let (liar_stake, issuance) = (staked(liar), Balances::total_issuance());
 		let proven = prove(prover, liar, &old_commitments, &false_dealing).unwrap();
 		assert_eq!(proven.pays_fee, Pays::No);
 		System::assert_has_event(Event::DealingProvenFalse { secret, dealer: at(liar), fault: FalseDealing::NotItsShare, by: prover }.into());
 		System::assert_has_event(pallet_workers::Event::Slashed { task: secret, worker: liar, offence: Offence::Misbehaviour, amount: liar_stake - staked(liar) }.into());
 		assert!(staked(liar) < liar_stake);
-		assert!(Balances::free_balance(prover) > prover_balance, "the prover is paid from the liar's stake");
+		// Burned, not paid to the prover (a prover in collusion would free the liar's stake).
+		assert_eq!(Balances::total_issuance(), issuance - (liar_stake - staked(liar)));
 		for w in [11, 13, 14, 15, 16, 17] {
 			assert_eq!(staked(w), STAKE, "worker {w} keeps its stake");
 		}
@@ -1849,11 +1851,51 @@ fn a_dealing_of_another_value_is_proven_false_and_its_dealer_slashed() {
 		assert_eq!((handover.round, handover.refused.into_inner()), (1, vec![at(liar)]));
 		assert_ok!(post(third, &true_dealing(third)));
 		System::assert_last_event(Event::HandoverDealt { secret, to, round: 1, dealers: vec![at(honest), at(third)] }.into());
-		// Proving it again changes nothing and is not free; a wrong degree is proven too.
-		assert_eq!(prove(prover, liar, &old_commitments, &false_dealing).unwrap().pays_fee, Pays::Yes);
+		// Proving it again fails before the curve arithmetic, and weighs only its reads; a wrong
+		// degree is proven too.
+		let again = prove(new[1], liar, &old_commitments, &false_dealing).unwrap_err();
+		assert_eq!(again.error, Error::<Test>::AlreadyProven.into());
+		assert!(again.post_info.actual_weight.unwrap().ref_time() < SecretCompute::prove_false_weight().ref_time() / 100);
+
 		let wide = points(&[3 + 5 * (u64::from(at(14)) + 1), 9, 9]);
 		assert_ok!(post(14, &wide));
 		assert_ok!(prove(new[1], 14, &old_commitments, &wide));
 		System::assert_has_event(Event::DealingProvenFalse { secret, dealer: at(14), fault: FalseDealing::WrongDegree, by: new[1] }.into());
+
+		// The third dealer's dealing is true, but the share it signed for new[2] is off it. Its
+		// registered peer id carries the ed25519 key it signs with.
+		use sp_core::Pair;
+		let key = sp_core::ed25519::Pair::from_seed(&[13; 32]);
+		let mut peer = vec![0x00, 0x24, 0x08, 0x01, 0x12, 0x20];
+		peer.extend_from_slice(key.public().as_ref());
+		pallet_workers::Workers::<Test>::mutate(third, |w| w.as_mut().unwrap().peer_id = bounded(peer));
+		// Two new members that are not the dealer itself (a dealer cannot prove its own dealing).
+		let mut others = (0..new.len() as u32).filter(|&m| new[m as usize] != third);
+		let (member, other) = (others.next().unwrap(), others.next().unwrap());
+		let x = u64::from(member) + 1;
+		let share_of = |value: u64| -> Vec<u8> { [Fr::from(value), Fr::from(0u64)].iter().flat_map(|e| e.0 .0.iter().flat_map(|l| l.to_le_bytes())).collect() };
+		let dealing = true_dealing(third);
+		let posted = enigma_primitives::dealing_hash(&dealing);
+		let signed = |share: &[u8], to_member: u32| -> [u8; 64] {
+			let signature: sp_core::ed25519::Signature = key.sign(&enigma_primitives::handover_share_digest(&secret.0, to, to_member, at(third), &posted, share));
+			signature.0
+		};
+		let prove_share = |who: u64, share: &[u8], signature: [u8; 64]| {
+			let proof = DealingProof::Share { dealing: bounded(dealing.clone()), share: bounded(share.to_vec()), signature };
+			SecretCompute::prove_false_dealing(RuntimeOrigin::signed(who), secret, at(third), proof)
+		};
+		let good = share_of(3 + 5 * (u64::from(at(third)) + 1) + 9 * x);
+		let off = share_of(3 + 5 * (u64::from(at(third)) + 1) + 9 * x + 1);
+		let (prover, bystander) = (new[member as usize], new[other as usize]);
+		assert_noop!(prove_share(prover, &good, signed(&good, member)).map_err(|e| e.error), Error::<Test>::DealingHolds);
+		assert_noop!(prove_share(prover, &off, signed(&off, other)).map_err(|e| e.error), Error::<Test>::NotSignedByTheDealer);
+		assert_noop!(prove_share(bystander, &off, signed(&off, member)).map_err(|e| e.error), Error::<Test>::NotSignedByTheDealer);
+		let before = staked(third);
+		let proven = prove_share(prover, &off, signed(&off, member)).unwrap();
+		System::assert_has_event(Event::DealingProvenFalse { secret, dealer: at(third), fault: FalseDealing::ShareOffDealing, by: prover }.into());
+		// Its weight is refunded down to the share's two elements.
+		assert_eq!(proven.actual_weight, Some(SecretCompute::prove_false_weight_for(2)));
+		assert!(SecretCompute::prove_false_weight_for(2).ref_time() < SecretCompute::prove_false_weight().ref_time() / 4);
+		assert!(staked(third) < before);
 	});
 }

@@ -231,6 +231,8 @@ pub trait WorkerRegistry<AccountId> {
 	fn request_committee_weight(size: u32) -> Weight;
 	/// Whether committee `id` is requested (drawn or waiting for its draw) and not dissolved.
 	fn committee_exists(id: CommitteeId) -> bool;
+	/// Whether `who` was slashed already for `task` (or for the handover of the secret `task`).
+	fn slashed(task: &H256, who: &AccountId) -> bool;
 }
 
 #[frame_support::pallet]
@@ -756,6 +758,10 @@ pub mod pallet {
 
 		fn committee_exists(id: CommitteeId) -> bool {
 			CommitteeInfo::<T>::contains_key(id)
+		}
+
+		fn slashed(task: &H256, who: &T::AccountId) -> bool {
+			Slashed::<T>::contains_key(task, who)
 		}
 
 	}

@@ -1,6 +1,6 @@
 // Running the off-chain binaries (enigma-worker, dht-node) from the end-to-end tests.
 import { spawn, execFile } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { killChild, stopChild, tempDir } from './node.js';
@@ -61,6 +61,21 @@ export function run(bin, args, input, env = {}, cwd = undefined) {
  * directory (`<prefix>-worker<i>`), the first the others' DHT bootstrap. They register and stake
  * by themselves. `extra(i)` adds arguments to worker i's `run` (e.g. its `--http-gateway`).
  */
+/**
+ * The base URL of `worker`'s HTTP gateway (started with `--http-gateway 127.0.0.1:0`: the worker
+ * binds a free port itself, so no other process can take it between a choice and the bind), as
+ * its log says once the gateway listens.
+ */
+export async function gatewayOf(worker, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = readFileSync(worker.logFile, 'utf8').match(/HTTP gateway for browsers on (http:\/\/[^\s]+)\/app/);
+    if (match) return match[1];
+    if (Date.now() > deadline) throw new Error(`no HTTP gateway in ${worker.logFile}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 export async function startWorkers(node, accounts, prefix, extra = () => []) {
   const workers = [];
   for (const [i, account] of accounts.entries()) {

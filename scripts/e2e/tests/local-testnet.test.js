@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Node, freePort, peerIdOf, tempDir, waitUntil } from '../lib/node.js';
-import { run, startWorkers, CLIENT_BIN } from '../lib/process.js';
+import { run, startWorkers, gatewayOf, CLIENT_BIN } from '../lib/process.js';
 import { lyingProxy } from '../lib/proxy.js';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
@@ -71,11 +71,10 @@ test('the client believes the validators, not its RPC node: committees and worke
   assert.ok(CLIENT_BIN, 'ENIGMA_CLIENT must be set (scripts/test.sh sets it)');
   const api = apis[0];
   // Four workers start, register and stake by themselves, and a committee of four is drawn.
-  const ports = await Promise.all([0, 1, 2, 3].map(() => freePort()));
-  workers = await startWorkers(nodes[0], WORKER_SEEDS, 'testnet', (i) => ['--http-gateway', `127.0.0.1:${ports[i]}`]);
+  workers = await startWorkers(nodes[0], WORKER_SEEDS, 'testnet', () => ['--http-gateway', '127.0.0.1:0']);
   await cryptoWaitReady();
   const keyring = new Keyring({ type: 'sr25519' });
-  WORKER_SEEDS.forEach((seed, i) => { gateways[keyring.addFromUri(seed).address] = `http://127.0.0.1:${ports[i]}`; });
+  for (const [i, seed] of WORKER_SEEDS.entries()) gateways[keyring.addFromUri(seed).address] = await gatewayOf(workers[i]);
   await waitUntil('four workers registered', async () => (await api.query.workers.activeWorkers()).length >= 4,
     { timeoutMs: 120_000 });
   const keys = new Map();

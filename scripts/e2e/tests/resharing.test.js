@@ -3,11 +3,13 @@
 // stake back while it holds shares; the owner hands the secrets over (`enigma secret hand-over`),
 // each old member re-shares its share to the new committee and posts its dealing's hash, each
 // new member checks the dealings against the secret's commitments and combines them, and the
-// chain moves the secrets once every new member holds the same new sharing. One old member
-// (`--misbehave wrong-handovers`) deals another value than its share: wherever the chain put its
-// dealing among those to combine, a new member proved it false on chain (the chain checks the
-// dealing against the secret's commitments itself) and the liar was slashed; it never made it
-// into a sharing. Then the old members withdraw their stakes (only the liars were slashed), two of them are
+// chain moves the secrets once every new member holds the same new sharing. Two old members lie:
+// Dave deals another value than its share (`--misbehave wrong-handovers`), Eve deals its share
+// truly but hands every new member a signed share off its dealing (`wrong-handover-shares`).
+// Wherever the chain put a liar's dealing among those to combine, a new member proved it false on
+// chain (the chain checks the dealing against the secret's commitments, or the signed share
+// against the dealing, itself) and the liar was slashed; no lie made it into a sharing. Then the
+// old members withdraw their stakes (only the liars were slashed), two of them are
 // killed (all of them deleted their shares), one new member is killed too, and every secret
 // still declassifies to its value. One new member is down while the dealings are named and
 // resumes its part from the chain's state once restarted.
@@ -29,8 +31,12 @@ import { dirname, join } from 'node:path';
 const OLD = ['//Bob', '//Charlie', '//Dave', '//Eve'];
 const NEW = ['//Ferdie', '//Bob//stash', '//Charlie//stash', '//Dave//stash'];
 const VALUES = ['73125', '4242', '1'];
-/** The old members that deal false handovers (Dave and Eve): with t = 1, the other two suffice. */
+/** The old members that deal false handovers (Dave and Eve): with t = 1, the other two suffice.
+ * Dave deals another value than its share; Eve deals its share truly but hands every new member
+ * a share off its dealing, signed. */
 const LIARS = [2, 3];
+const LIES = { 2: 'wrong-handovers', 3: 'wrong-handover-shares' };
+const FAULTS = { 2: 'NotItsShare', 3: 'ShareOffDealing' };
 
 /** Two more workers for the rotation: with the new committee's members that stay, exactly four. */
 const MORE = ['//Eve//stash', '//Ferdie//stash'];
@@ -54,7 +60,7 @@ before(async () => {
   assert.equal((await submit(api, set, alice)).error, null);
   // The old members leave it to the owner to move the secrets (`--no-rotation`; the second test
   // leaves it to the worker).
-  oldWorkers = await startWorkers(node, OLD, 'resharing-old', (i) => ['--no-rotation', ...(LIARS.includes(i) ? ['--misbehave', 'wrong-handovers'] : [])]);
+  oldWorkers = await startWorkers(node, OLD, 'resharing-old', (i) => ['--no-rotation', ...(LIARS.includes(i) ? ['--misbehave', LIES[i]] : [])]);
 });
 
 after(async () => {
@@ -110,7 +116,10 @@ test('a committee hands its secrets to four other workers, leaves, and the secre
   for (const secret of secrets) {
     const named = seen.filter((e) => e.method === 'HandoverDealt' && e.data.secret.eq(secret)).map((e) => e.data.dealers.map((d) => d.toNumber()));
     const proven = seen.filter((e) => e.method === 'DealingProvenFalse' && e.data.secret.eq(secret));
-    assert.ok(proven.every((e) => e.data.fault.toString() === 'NotItsShare'));
+    for (const e of proven) {
+      const liar = LIARS.find((i) => members[e.data.dealer.toNumber()].eq(keyring.addFromUri(OLD[i]).address));
+      assert.equal(e.data.fault.toString(), FAULTS[liar], `the fault proven against ${OLD[liar]}`);
+    }
     assert.ok(!seen.some((e) => e.method === 'HandoverRefused' && e.data.secret.eq(secret)), 'a false dealing is proven, not merely refused');
     assert.ok(named.length > 0);
     assert.ok(!named.at(-1).some((d) => liars.includes(d)), `no liar (${liars}) among the dealings combined for ${secret}: ${JSON.stringify(named)}`);

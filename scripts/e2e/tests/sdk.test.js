@@ -10,9 +10,9 @@ import { randomBytes } from 'node:crypto';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { hexToU8a, u8aToHex } from '@polkadot/util';
-import { Node, freePort, tempDir } from '../lib/node.js';
+import { Node, tempDir } from '../lib/node.js';
 import { submit } from '../lib/tx.js';
-import { run, startWorkers, CLIENT_BIN } from '../lib/process.js';
+import { run, startWorkers, gatewayOf, CLIENT_BIN } from '../lib/process.js';
 import { Enigma, TransactionError } from '../../../sdk/dist/index.js';
 
 const EXAMPLES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'contracts');
@@ -37,10 +37,9 @@ before(async () => {
   eve = keyring.addFromUri('//Eve');
   node = await new Node('sdk', ['--dev', '--dev-block-time', '1000']).start();
   api = await node.api();
-  const ports = await Promise.all(WORKERS.map(() => freePort()));
   // At most 8 shares of one identity wait for registration at a member (16,384 by default).
-  workers = await startWorkers(node, WORKERS, 'sdk', (i) => ['--http-gateway', `127.0.0.1:${ports[i]}`, '--unregistered-shares-per-identity', '8']);
-  WORKERS.forEach((uri, i) => { gateways[keyring.addFromUri(uri).address] = `http://127.0.0.1:${ports[i]}`; });
+  workers = await startWorkers(node, WORKERS, 'sdk', () => ['--http-gateway', '127.0.0.1:0', '--unregistered-shares-per-identity', '8']);
+  for (const [i, uri] of WORKERS.entries()) gateways[keyring.addFromUri(uri).address] = await gatewayOf(workers[i]);
   sdk = await Enigma.create({ api, gateways });
   // Two people with accounts of their own, funded by Alice.
   for (let i = 0; i < 2; i++) {

@@ -14,9 +14,9 @@ import { Keyring } from '@polkadot/keyring';
 import { hexToU8a, u8aToHex, u8aWrapBytes } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { chromium } from 'playwright-core';
-import { Node, freePort } from '../lib/node.js';
+import { Node } from '../lib/node.js';
 import { submit } from '../lib/tx.js';
-import { startWorkers } from '../lib/process.js';
+import { startWorkers, gatewayOf } from '../lib/process.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const DIST = join(HERE, '..', '..', '..', 'examples', 'web-vote', 'dist');
@@ -52,9 +52,9 @@ before(async () => {
   const alice = keyring.addFromUri('//Alice');
   node = await new Node('web-vote', ['--dev', '--dev-block-time', '1000']).start();
   api = await node.api();
-  const ports = await Promise.all(WORKERS.map(() => freePort()));
-  workers = await startWorkers(node, WORKERS, 'web-vote', (i) => ['--http-gateway', `127.0.0.1:${ports[i]}`]);
-  const gateways = Object.fromEntries(WORKERS.map((uri, i) => [keyring.addFromUri(uri).address, `http://127.0.0.1:${ports[i]}`]));
+  workers = await startWorkers(node, WORKERS, 'web-vote', () => ['--http-gateway', '127.0.0.1:0']);
+  const gateways = {};
+  for (const [i, uri] of WORKERS.entries()) gateways[keyring.addFromUri(uri).address] = await gatewayOf(workers[i]);
   // The voters' own accounts, funded by Alice.
   for (const voter of VOTERS) {
     assert.equal((await submit(api, api.tx.balances.transferKeepAlive(keyring.addFromUri(voter.uri).address, 100n * UNIT), alice)).error, null);
