@@ -11,8 +11,9 @@
 // against the dealing, itself) and the liar was slashed; no lie made it into a sharing. Then the
 // old members withdraw their stakes (only the liars were slashed), two of them are
 // killed (all of them deleted their shares), one new member is killed too, and every secret
-// still declassifies to its value. One new member is down while the dealings are named and
-// resumes its part from the chain's state once restarted.
+// still declassifies to its value. One new member and one honest old member are down while the
+// dealings are named (so the chain names a liar's) and resume their parts from the chain's state
+// once restarted.
 //
 // Then a member of the new committee leaves on its own: its worker rotates the committee (the
 // chain draws another for it) and hands the secrets over without their owner, and it gets its
@@ -98,19 +99,25 @@ test('a committee hands its secrets to four other workers, leaves, and the secre
   }));
   // A new member is down while the chain names the dealings: the move waits for it, and once
   // restarted it resumes what it missed from the chain's state (every new member must take).
+  // An honest old member (Charlie) is down too: the first dealings are Bob's and the liars', so
+  // the chain names at least one liar's, which is proven false; Charlie deals once restarted.
   await newWorkers[1].kill();
+  await oldWorkers[1].kill();
   const handing = enigma(['secret', 'hand-over', ...secrets, '--to', to, '--suri', '//Alice']);
   await waitUntil('the dealings named for every secret', () => secrets.every((s) => seen.some((e) => e.method === 'HandoverDealt' && e.data.secret.eq(s))), { timeoutMs: 60_000 });
   assert.ok(!seen.some((e) => e.method === 'SecretHandedOver'), 'nothing moves without the member that is down');
+  await waitUntil('a liar proven false', () => seen.some((e) => e.method === 'DealingProvenFalse'), { timeoutMs: 60_000 });
+  await oldWorkers[1].start();
   await newWorkers[1].start();
   const moved = (await handing).split('\n');
   assert.deepEqual(moved, secrets.map((s) => `${s} ${to}`));
   assert.match(readFileSync(newWorkers[1].logFile, 'utf8'), /resuming handovers: 0 to deal, [1-9]\d* to take/);
+  assert.match(readFileSync(oldWorkers[1].logFile, 'utf8'), /resuming handovers: [1-9]\d* to deal, 0 to take/);
   unsubscribe();
   assert.ok(seen.some((e) => e.method === 'HandoverDealt'), 'the chain named the dealings to combine');
   assert.equal(seen.filter((e) => e.method === 'SecretHandedOver').length, secrets.length);
   // The liars' dealings: proven false wherever they were among those named, never in the last
-  // set. (The chain names the first two dealings: a liar's is among them in five orders of six.)
+  // set.
   const members = (await api.query.workers.committees(from)).unwrap();
   const liars = LIARS.map((i) => members.findIndex((m) => m.eq(keyring.addFromUri(OLD[i]).address)));
   for (const secret of secrets) {
