@@ -16,10 +16,10 @@
 //!    so it slashes nobody; a new member that refuses every dealing, or never takes, stalls the
 //!    handover until its requester cancels it (the secret stays where it was). A dealing that is
 //!    false on its face (not t' + 1 points, or its constant commitment not the old sharing's at
-//!    the dealer's point) is proven instead (`prove_false_dealing`): the chain checks it against
-//!    the secret's registered commitment and the dealing's posted hash itself
-//!    (`enigma_primitives::pedersen`), slashes the dealer for the new member that proved it, and
-//!    forms the set again without it.
+//!    the dealer's point), or a share the dealer signed that is off its dealing, is proven
+//!    instead (`prove_false_dealing`): the chain checks it against the secret's registered
+//!    commitment and the dealing's posted hash itself (`enigma_primitives::pedersen`), slashes
+//!    the dealer (burned), and forms the set again without it.
 //! 4. `take_handovers`: each new member combines Q's dealings and posts the commitment to its new
 //!    sharing for Q's round (C'_0 is the old C_0, the higher terms are new); a sharing of an
 //!    earlier round is refused, so a late one cannot split the members. Once every new member
