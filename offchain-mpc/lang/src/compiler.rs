@@ -867,6 +867,24 @@ impl<'a> Compiler<'a> {
 				let value = if name == "now" { facts.block as u128 } else { facts.submitter };
 				Ok(Val::Const { value, kind: Kind::Int })
 			},
+			"shrink" => {
+				// Whitepaper 5.4, adaptive circuits: what follows runs on fewer members.
+				arity(1)?;
+				self.ensure_unguarded(span, "shrinking the committee")?;
+				let members = match self.expr(&args[0])? {
+					Val::Const { value, .. } => usize::try_from(value).unwrap_or(usize::MAX),
+					_ => return Err(err(span, "`shrink` needs a member count known at compile time")),
+				};
+				if members < enigma_mpc::circuit::MIN_SHRUNK_COMMITTEE {
+					return Err(err(span, format!("a committee shrinks to {} members or more", enigma_mpc::circuit::MIN_SHRUNK_COMMITTEE))
+						.note("fewer could not outvote a member that alters a value"));
+				}
+				if self.circuit.shrink.is_some() {
+					return Err(err(span, "a contract shrinks its committee once"));
+				}
+				self.circuit.shrink = Some(enigma_mpc::circuit::Shrink { at: self.circuit.gates.len(), members });
+				Ok(Val::Const { value: 0, kind: Kind::Int })
+			},
 			"require" => {
 				arity(1)?;
 				self.ensure_unguarded(span, "a requirement")?;

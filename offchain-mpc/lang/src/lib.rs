@@ -30,7 +30,8 @@ pub use diagnostics::Diagnostic;
 pub use manifest::{Gas, Manifest, Prices};
 
 use blake2::{digest::consts::U32, Blake2b, Digest};
-use enigma_mpc::circuit::{threshold_of, Circuit};
+use diagnostics::Span;
+use enigma_mpc::circuit::Circuit;
 pub use enigma_mpc::circuit::DEFAULT_COMMITTEE;
 use std::collections::BTreeMap;
 
@@ -93,7 +94,12 @@ pub fn compile_task(
 	prices: &Prices,
 	committee: usize,
 ) -> Result<Compiled, Diagnostic> {
-	compile_for(source, entry, public, 1, Some(facts), prices, committee)
+	let compiled = compile_for(source, entry, public, 1, Some(facts), prices, committee)?;
+	if let Some(shrink) = compiled.circuit.shrinks(committee) {
+		return Err(Diagnostic::new(Span::new(0, 0), format!("the contract shrinks the committee to {} members: committees do not shrink tasks yet", shrink.members))
+			.note("adaptive circuits run with `enigma-lang run --mpc N`; a committee of that size or fewer runs the contract whole"));
+	}
+	Ok(compiled)
 }
 
 /// At least `min_parties` parties, the chain's facts if known, priced for a committee of
@@ -121,7 +127,7 @@ pub fn compile_for(
 ) -> Result<Compiled, Diagnostic> {
 	let contract = parse(source)?;
 	let (circuit, mut manifest) = compiler::Compiler::compile(&contract, entry, public, min_parties, facts)?;
-	manifest.gas = Some(Gas::price(circuit.cost_at(threshold_of(committee)), prices, manifest.security));
+	manifest.gas = Some(Gas::price(circuit.cost_for(committee), prices, manifest.security));
 	manifest.code_hash = code_hash(source);
 	Ok(Compiled { circuit, manifest })
 }

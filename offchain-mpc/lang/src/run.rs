@@ -6,6 +6,7 @@ use crate::{
 	Compiled,
 };
 use enigma_mpc::{
+	adaptive,
 	circuit::{execute, Circuit, Recipient},
 	field::{to_u128, Fr},
 	honest::{Malicious, Multiplication, SemiHonest},
@@ -90,7 +91,9 @@ pub fn mpc_with_stats(compiled: &Compiled, inputs: &Inputs, protocol: Protocol) 
 	if n < 2 {
 		return Err("an MPC run needs at least two parties (use --mpc 2 or more)".into());
 	}
-	let t = (n - 1) / 2;
+	if let (Protocol::Spdz, Some(shrink)) = (protocol, compiled.circuit.shrinks(n)) {
+		return Err(format!("shrink({}) needs an honest-majority protocol: SPDZ's sharings need every party", shrink.members));
+	}
 	let plan = Plan::for_circuit(&compiled.circuit);
 	let handles: Vec<_> = network(n)
 		.into_iter()
@@ -102,9 +105,10 @@ pub fn mpc_with_stats(compiled: &Compiled, inputs: &Inputs, protocol: Protocol) 
 				fn run<M: Mpc<F = Fr>>(mut mpc: M, circuit: &Circuit, mine: &[Fr]) -> Result<(Vec<(String, Option<Fr>)>, Stats), MpcError> {
 					Ok((execute(&mut mpc, circuit, mine)?, mpc.stats()))
 				}
+				// The honest-majority protocols shrink the committee where the contract says so.
 				match protocol {
-					Protocol::SemiHonest => run(SemiHonest::<Fr, _>::new(transport, t, Multiplication::Dn07)?, &circuit, &mine),
-					Protocol::Malicious => run(Malicious::<Fr, _>::new(transport, t)?, &circuit, &mine),
+					Protocol::SemiHonest => adaptive::run(transport, |tr, t| SemiHonest::<Fr, _>::new(tr, t, Multiplication::Dn07), &circuit, &mine),
+					Protocol::Malicious => adaptive::run(transport, |tr, t| Malicious::<Fr, _>::new(tr, t), &circuit, &mine),
 					Protocol::Spdz => {
 						let mut net = Net::new(transport);
 						let store = Mascot::<Fr>::setup(&mut net)?.generate(&mut net, &plan)?;

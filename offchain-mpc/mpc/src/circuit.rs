@@ -42,7 +42,25 @@ pub enum Op {
 }
 
 impl Op {
-	fn operands(&self) -> Vec<Wire> {
+	/// The same gate on the wires `map` gives for its operands.
+	pub(crate) fn remap(&self, map: impl Fn(Wire) -> Wire) -> Op {
+		match self.clone() {
+			Op::Input { .. } | Op::Const(_) => self.clone(),
+			Op::Add(a, b) => Op::Add(map(a), map(b)),
+			Op::Sub(a, b) => Op::Sub(map(a), map(b)),
+			Op::AddConst(a, c) => Op::AddConst(map(a), c),
+			Op::MulConst(a, c) => Op::MulConst(map(a), c),
+			Op::Mul(a, b) => Op::Mul(map(a), map(b)),
+			Op::Lt { a, b, bits } => Op::Lt { a: map(a), b: map(b), bits },
+			Op::Le { a, b, bits } => Op::Le { a: map(a), b: map(b), bits },
+			Op::Eq { a, b, bits } => Op::Eq { a: map(a), b: map(b), bits },
+			Op::Select { cond, then, otherwise } => Op::Select { cond: map(cond), then: map(then), otherwise: map(otherwise) },
+			Op::DivConst { a, divisor, bits } => Op::DivConst { a: map(a), divisor, bits },
+			Op::Reveal(a) => Op::Reveal(map(a)),
+		}
+	}
+
+	pub(crate) fn operands(&self) -> Vec<Wire> {
 		match *self {
 			Op::Input { .. } | Op::Const(_) => vec![],
 			Op::AddConst(a, _) | Op::MulConst(a, _) | Op::Reveal(a) | Op::DivConst { a, .. } => vec![a],
@@ -86,7 +104,22 @@ pub struct Circuit {
 	pub outputs: Vec<Output>,
 	/// Number of inputs of each party.
 	pub inputs_per_party: Vec<usize>,
+	/// Where a larger committee hands the run to fewer members ([`crate::adaptive`]).
+	pub shrink: Option<Shrink>,
 }
+
+/// An adaptive circuit's narrowing (whitepaper 5.4): the gates from `at` on run with the first
+/// `members` members of the committee only, on the values the gates before `at` computed,
+/// re-shared to them. A committee of `members` or fewer runs the whole circuit itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shrink {
+	pub at: Wire,
+	pub members: usize,
+}
+
+/// The fewest members a committee shrinks to: an honest majority of them (t' = 1) must be able
+/// to detect a member that alters a value.
+pub const MIN_SHRUNK_COMMITTEE: usize = 3;
 
 /// What running a circuit costs: the figures gas is priced from.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -248,6 +281,15 @@ impl Circuit {
 				}
 			}
 		}
+		if let Some(Shrink { at, members }) = self.shrink {
+			if at > self.gates.len() || members < MIN_SHRUNK_COMMITTEE {
+				return Err(MpcError::InvalidCircuit(format!("a committee shrinks to at least {MIN_SHRUNK_COMMITTEE} members at a gate of the circuit, not to {members} at gate {at}")));
+			}
+			// Every input is shared by the whole committee, before anything is handed over.
+			if let Some(i) = self.gates[at..].iter().position(|g| matches!(g, Op::Input { .. })) {
+				return Err(MpcError::InvalidCircuit(format!("gate {}: an input after the committee shrinks", at + i)));
+			}
+		}
 		if let Some((owner, index)) = seen.iter().enumerate().find_map(|(p, s)| s.iter().position(|x| !x).map(|k| (p, k))) {
 			return Err(MpcError::InvalidCircuit(format!("input {index} of party {owner} has no gate")));
 		}
@@ -305,6 +347,9 @@ impl Circuit {
 				Recipient::Party(p) => p as u128,
 			};
 			put(13, &[w(o.wire), to, o.name.len() as u128], o.name.as_bytes());
+		}
+		if let Some(Shrink { at, members }) = self.shrink {
+			put(14, &[w(at), members as u128], &[]);
 		}
 		h.finalize().into()
 	}
@@ -383,6 +428,21 @@ impl Circuit {
 	/// committee of [`DEFAULT_COMMITTEE`] members.
 	pub fn cost(&self) -> Cost {
 		self.cost_at(threshold_of(DEFAULT_COMMITTEE))
+	}
+
+	/// The cost of a run by a committee of `members`: shrinking mid-run if the circuit says so
+	/// and the committee is larger ([`crate::adaptive::cost`]), else [`Self::cost_at`] its
+	/// threshold.
+	pub fn cost_for(&self, members: usize) -> Cost {
+		match self.shrinks(members) {
+			Some(shrink) => crate::adaptive::cost(self, shrink, members),
+			None => self.cost_at(threshold_of(members)),
+		}
+	}
+
+	/// The narrowing a committee of `members` makes: none if it is that small already.
+	pub fn shrinks(&self, members: usize) -> Option<Shrink> {
+		self.shrink.filter(|s| s.members < members)
 	}
 
 	/// What a run by a committee of `parties` draws ahead ([`Mpc::reserve`]) when `entering`
@@ -522,36 +582,10 @@ fn int<F: MpcField>(x: F, bits: u32) -> Result<u128> {
 /// this party receives it. Typed inputs are range-checked before use, and integrity checks run
 /// before any output is revealed.
 pub fn execute<M: Mpc>(mpc: &mut M, circuit: &Circuit, my_inputs: &[M::F]) -> Result<Vec<(String, Option<M::F>)>> {
-	circuit.validate()?;
-	if circuit.parties() != mpc.parties() {
-		return Err(MpcError::InvalidCircuit(format!("circuit is for {} parties, the protocol has {}", circuit.parties(), mpc.parties())));
+	if let Some(shrink) = circuit.shrinks(mpc.parties()) {
+		return Err(MpcError::InvalidCircuit(format!("the circuit hands the run to {} of the {} members at gate {}: run it with adaptive::run", shrink.members, mpc.parties(), shrink.at)));
 	}
-	let me = mpc.party();
-	if my_inputs.len() != circuit.inputs_per_party[me] {
-		return Err(MpcError::InvalidCircuit(format!("party {me} must supply {} inputs, got {}", circuit.inputs_per_party[me], my_inputs.len())));
-	}
-	let widths = circuit.input_widths();
-	let typed: usize = widths.iter().flatten().map(|b| b.unwrap_or(0) as usize).sum();
-	let entering = widths.iter().flatten().count() + typed;
-	mpc.start(&circuit.digest(), circuit.demand(mpc.parties(), entering, typed))?;
-	// Inputs: every owner's in one batch; a typed input travels with its bits.
-	let counts: Vec<usize> = widths.iter().map(|w| w.iter().map(|b| 1 + b.unwrap_or(0) as usize).sum()).collect();
-	let shared = mpc.inputs(&with_bits(my_inputs, &widths[me]), &counts)?;
-	let mut inputs: Vec<Vec<M::Share>> = Vec::with_capacity(circuit.parties());
-	let mut checks = Vec::new();
-	for ((owner, widths), shares) in widths.iter().enumerate().zip(shared) {
-		let mut shares = shares.into_iter();
-		let mut values = Vec::with_capacity(widths.len());
-		for (index, bits) in widths.iter().enumerate() {
-			let value = shares.next().expect("one share per value");
-			if let Some(bits) = bits {
-				checks.push(((owner, index), value, shares.by_ref().take(*bits as usize).collect()));
-			}
-			values.push(value);
-		}
-		inputs.push(values);
-	}
-	let evaluated = prove_and_evaluate(mpc, circuit, &inputs, checks)?;
+	let evaluated = enter(mpc, circuit, &circuit.digest(), my_inputs)?;
 	let get = |w: Wire| evaluated.share(w);
 
 	// Outputs: verify everything first, then reveal.
@@ -581,6 +615,41 @@ pub fn execute<M: Mpc>(mpc: &mut M, circuit: &Circuit, my_inputs: &[M::F]) -> Re
 		results.push((o.name.clone(), value));
 	}
 	Ok(results)
+}
+
+/// The inputs shared and range-checked, and every gate of `circuit` evaluated, by the parties
+/// that agreed on `digest`: the first part of [`execute`] and of an adaptive run's first stage.
+pub(crate) fn enter<M: Mpc>(mpc: &mut M, circuit: &Circuit, digest: &[u8; 32], my_inputs: &[M::F]) -> Result<Evaluated<M>> {
+	circuit.validate()?;
+	if circuit.parties() != mpc.parties() {
+		return Err(MpcError::InvalidCircuit(format!("circuit is for {} parties, the protocol has {}", circuit.parties(), mpc.parties())));
+	}
+	let me = mpc.party();
+	if my_inputs.len() != circuit.inputs_per_party[me] {
+		return Err(MpcError::InvalidCircuit(format!("party {me} must supply {} inputs, got {}", circuit.inputs_per_party[me], my_inputs.len())));
+	}
+	let widths = circuit.input_widths();
+	let typed: usize = widths.iter().flatten().map(|b| b.unwrap_or(0) as usize).sum();
+	let entering = widths.iter().flatten().count() + typed;
+	mpc.start(digest, circuit.demand(mpc.parties(), entering, typed))?;
+	// Inputs: every owner's in one batch; a typed input travels with its bits.
+	let counts: Vec<usize> = widths.iter().map(|w| w.iter().map(|b| 1 + b.unwrap_or(0) as usize).sum()).collect();
+	let shared = mpc.inputs(&with_bits(my_inputs, &widths[me]), &counts)?;
+	let mut inputs: Vec<Vec<M::Share>> = Vec::with_capacity(circuit.parties());
+	let mut checks = Vec::new();
+	for ((owner, widths), shares) in widths.iter().enumerate().zip(shared) {
+		let mut shares = shares.into_iter();
+		let mut values = Vec::with_capacity(widths.len());
+		for (index, bits) in widths.iter().enumerate() {
+			let value = shares.next().expect("one share per value");
+			if let Some(bits) = bits {
+				checks.push(((owner, index), value, shares.by_ref().take(*bits as usize).collect()));
+			}
+			values.push(value);
+		}
+		inputs.push(values);
+	}
+	prove_and_evaluate(mpc, circuit, &inputs, checks)
 }
 
 /// Each value followed, if it is typed, by its `bits` lowest bits (least significant first):
@@ -619,6 +688,11 @@ pub enum HeldOutput<F> {
 /// handed out.
 pub fn execute_held<M: Mpc>(mpc: &mut M, circuit: &Circuit, held: &[Vec<HeldInput<M::F>>]) -> Result<Vec<(String, HeldOutput<M::F>)>> {
 	circuit.validate()?;
+	// Committees do not hand runs over yet: a contract that shrinks is refused when the task is
+	// compiled (`enigma_lang::compile_task`), and here.
+	if let Some(shrink) = circuit.shrinks(mpc.parties()) {
+		return Err(MpcError::InvalidCircuit(format!("the circuit hands the run to {} of the {} members: committees do not shrink yet", shrink.members, mpc.parties())));
+	}
 	if held.len() != circuit.parties() {
 		return Err(MpcError::InvalidCircuit(format!("circuit has {} input owners, got shares for {}", circuit.parties(), held.len())));
 	}
@@ -688,7 +762,7 @@ pub fn execute_held<M: Mpc>(mpc: &mut M, circuit: &Circuit, held: &[Vec<HeldInpu
 }
 
 /// blake2-256 of a circuit digest and the shape of the held inputs.
-fn digest_of(circuit: &[u8; 32], shape: &[usize]) -> [u8; 32] {
+pub(crate) fn digest_of(circuit: &[u8; 32], shape: &[usize]) -> [u8; 32] {
 	use blake2::{digest::consts::U32, Blake2b, Digest};
 	let mut h = Blake2b::<U32>::new();
 	h.update(circuit);
@@ -704,7 +778,7 @@ fn digest_of(circuit: &[u8; 32], shape: &[usize]) -> [u8; 32] {
 /// squares and with the opening of its check values ([`nonlinear::check_ranges_with`]): nothing
 /// but masked values (the reductions' own) is opened from those products before the check has
 /// passed, so a semi-honest run spends no round of its own on them.
-fn prove_and_evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>], checks: Vec<((usize, usize), M::Share, Vec<M::Share>)>) -> Result<Evaluated<M>> {
+pub(crate) fn prove_and_evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::Share>], checks: Vec<((usize, usize), M::Share, Vec<M::Share>)>) -> Result<Evaluated<M>> {
 	let input_bits: BTreeMap<(usize, usize), &Vec<M::Share>> = checks.iter().map(|(label, _, bits)| (*label, bits)).collect();
 	// The input's proven bits, exactly as many as its gate declares.
 	let bits_of = |w: Wire| -> Result<Vec<M::Share>> {
@@ -741,19 +815,19 @@ fn prove_and_evaluate<M: Mpc>(mpc: &mut M, circuit: &Circuit, inputs: &[Vec<M::S
 }
 
 /// Every wire's share, and the clear value of every wire of [`Circuit::public_wires`].
-struct Evaluated<M: Mpc> {
+pub(crate) struct Evaluated<M: Mpc> {
 	wires: Vec<Option<M::Share>>,
 	known: Vec<Option<M::F>>,
 }
 
 impl<M: Mpc> Evaluated<M> {
-	fn share(&self, w: Wire) -> M::Share {
+	pub(crate) fn share(&self, w: Wire) -> M::Share {
 		self.wires[w].expect("every wire is computed")
 	}
 
 	/// The public outputs' values: those of public wires as known, the others opened (one round,
 	/// none if every public output is public already).
-	fn open_public(&self, mpc: &mut M, circuit: &Circuit) -> Result<Vec<M::F>> {
+	pub(crate) fn open_public(&self, mpc: &mut M, circuit: &Circuit) -> Result<Vec<M::F>> {
 		let public: Vec<&Output> = circuit.outputs.iter().filter(|o| o.to == Recipient::Everyone).collect();
 		let to_open: Vec<M::Share> = public.iter().filter(|o| self.known[o.wire].is_none()).map(|o| self.share(o.wire)).collect();
 		let mut opened = if to_open.is_empty() { vec![] } else { mpc.open(&to_open)? }.into_iter();

@@ -29,6 +29,10 @@ pub enum MpcError {
 	/// A party broadcast different values to different parties.
 	#[error("broadcast check failed: parties received different broadcast values")]
 	InconsistentBroadcast,
+	/// An adaptive circuit's handover to fewer members did not check out: an old member dealt
+	/// another value than its share, or points off one polynomial ([`crate::adaptive`]).
+	#[error("handover check failed: a member that left dealt another value than its share, or inconsistent points")]
+	HandoverCheckFailed,
 	/// A preprocessed triple failed the sacrifice check.
 	#[error("triple check failed: a preprocessed multiplication triple is incorrect")]
 	TripleCheckFailed,

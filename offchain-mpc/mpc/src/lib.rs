@@ -27,6 +27,7 @@
 //! * [`transport`]: the message layer: in memory, TCP with authenticated encryption, and
 //!   fault injection for tests.
 
+pub mod adaptive;
 pub mod audit;
 pub mod circuit;
 pub mod committed_input;

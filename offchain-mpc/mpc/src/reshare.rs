@@ -3,7 +3,8 @@
 //! can check that the new committee holds the same secret. Meant for epoch rotation, for a member
 //! that leaves or died, and to shrink a committee mid-circuit (an adaptive circuit). The chain
 //! (`pallet_secret_compute::handover`) and the worker (its `handover` module) run it for a
-//! secret's owner; shrinking a running task's committee is not done.
+//! secret's owner. A run that shrinks mid-circuit hands its intermediate values over without
+//! commitments, checked by the new members instead ([`crate::adaptive`]).
 //!
 //! The secret vector s is shared with degree t at the old points x_i, committed by C_0..C_t
 //! ([`crate::vss`]): old member i holds f(x_i) and the blind r(x_i), whose commitment
