@@ -207,6 +207,13 @@ impl<'a> Compiler<'a> {
 			return Err(err(function.span, "an entry point returns nothing").note("publish results with `output(reveal(x))` or `output_to(party, x)`"));
 		}
 		c.block(&function.body, false)?;
+		if let Some(shrink) = c.circuit.shrink {
+			let split = enigma_mpc::adaptive::split(&c.circuit, shrink.at);
+			if split.carried.iter().any(|w| matches!(c.circuit.gates[*w], enigma_mpc::circuit::Op::Input { .. })) {
+				return Err(err(function.span, format!("an input is used after `shrink({})`", shrink.members))
+					.note("only values computed from the inputs (a sum, a count) are handed to the fewer members: use the input before `shrink`, or aggregate it"));
+			}
+		}
 		c.circuit.validate().map_err(|e| err(function.span, format!("internal compiler error: {e}")))?;
 		Ok((c.circuit, c.manifest))
 	}
@@ -882,6 +889,9 @@ impl<'a> Compiler<'a> {
 				if self.circuit.shrink.is_some() {
 					return Err(err(span, "a contract shrinks its committee once"));
 				}
+				if self.contract.security == Security::DishonestMajority {
+					return Err(err(span, "a dishonest-majority contract cannot shrink its committee").note("SPDZ's sharings need every member to the end"));
+				}
 				self.circuit.shrink = Some(enigma_mpc::circuit::Shrink { at: self.circuit.gates.len(), members });
 				Ok(Val::Const { value: 0, kind: Kind::Int })
 			},
@@ -994,8 +1004,8 @@ impl<'a> Compiler<'a> {
 	fn dictionary_get(&mut self, dict: &str, key: &Expr, span: Span) -> CResult<Val> {
 		let key = self.const_index(key)? as u64;
 		match dict {
-			"MPC" => Ok(self.store_input(InputSource::Secret(key), span)),
-			"DHT" => Ok(self.store_input(InputSource::Data(key), span)),
+			"MPC" => self.store_input(InputSource::Secret(key), span),
+			"DHT" => self.store_input(InputSource::Data(key), span),
 			_ => Err(err(span, format!("`{dict}[key]` reads are not supported")).note("read the ledger with `L.get(key, block)`")),
 		}
 	}
@@ -1005,10 +1015,19 @@ impl<'a> Compiler<'a> {
 	/// value of another width or kind does not fit this slot, and the workers refuse it. It
 	/// comes without bits (a task made it; the chain recorded its width), so the circuit takes it
 	/// unchecked.
-	fn store_input(&mut self, source: InputSource, _span: Span) -> Val {
+	fn store_input(&mut self, source: InputSource, span: Span) -> CResult<Val> {
+		self.ensure_before_shrink(span)?;
 		let wire = self.circuit.typed_input(0, None);
 		self.manifest.inputs.push(InputSlot { name: source.to_string(), element: None, source, bits: 64 });
-		Val::Wire { wire, private: true, kind: Kind::Int, bits: 64, signed: false }
+		Ok(Val::Wire { wire, private: true, kind: Kind::Int, bits: 64, signed: false })
+	}
+
+	/// Every input is taken by the whole committee, before it shrinks.
+	fn ensure_before_shrink(&self, span: Span) -> CResult<()> {
+		match self.circuit.shrink {
+			Some(_) => Err(err(span, "an input read after `shrink`").note("read `MPC[k]`, `DHT[k]` and `L.get` before the committee shrinks: the whole committee takes every input")),
+			None => Ok(()),
+		}
 	}
 
 	fn dictionary(&mut self, dict: &str, method: &str, args: &[Expr], span: Span) -> CResult<Val> {
@@ -1021,6 +1040,7 @@ impl<'a> Compiler<'a> {
 				let key = self.const_index(&args[0])? as u64;
 				let at = self.const_index(&args[1])? as u64;
 				// A public value the worker reads from the chain: entered by party 0.
+				self.ensure_before_shrink(span)?;
 				let wire = self.circuit.input(0);
 				self.manifest.inputs.push(InputSlot { name: format!("L[{key}]@{at}"), element: None, source: InputSource::Ledger { key, at }, bits: 64 });
 				Ok(Val::Wire { wire, private: false, kind: Kind::Int, bits: 64, signed: false })
@@ -1060,7 +1080,7 @@ impl<'a> Compiler<'a> {
 				arity(1)?;
 				self.ensure_unguarded(span, "a declassification")?;
 				let key = self.const_index(&args[0])? as u64;
-				let v = self.store_input(InputSource::Secret(key), span);
+				let v = self.store_input(InputSource::Secret(key), span)?;
 				let wire = self.wire(&v, span)?;
 				let name = format!("declassify(MPC[{key}])");
 				self.circuit.output(name.clone(), wire, Recipient::Party(0));

@@ -95,9 +95,11 @@ pub fn compile_task(
 	committee: usize,
 ) -> Result<Compiled, Diagnostic> {
 	let compiled = compile_for(source, entry, public, 1, Some(facts), prices, committee)?;
-	if let Some(shrink) = compiled.circuit.shrinks(committee) {
-		return Err(Diagnostic::new(Span::new(0, 0), format!("the contract shrinks the committee to {} members: committees do not shrink tasks yet", shrink.members))
-			.note("adaptive circuits run with `enigma-lang run --mpc N`; a committee of that size or fewer runs the contract whole"));
+	// A committee that shrinks hands out public outputs only, for now (`enigma_mpc::adaptive::run_held`).
+	let private = compiled.circuit.outputs.iter().any(|o| o.to != enigma_mpc::circuit::Recipient::Everyone);
+	if let (Some(shrink), true) = (compiled.circuit.shrinks(committee), private) {
+		return Err(Diagnostic::new(Span::new(0, 0), format!("the contract shrinks the committee to {} members and has private outputs: a committee that shrinks publishes its outputs only, for now", shrink.members))
+			.note("`output_to` and `MPC.set` after a committee shrinks are not handed out yet; `enigma-lang run --mpc N` runs them, and a committee of that size or fewer runs the contract whole"));
 	}
 	Ok(compiled)
 }

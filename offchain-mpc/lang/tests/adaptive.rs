@@ -55,12 +55,19 @@ fn a_shrunk_run_is_priced_as_it_runs() {
 }
 
 #[test]
-fn committees_do_not_shrink_tasks_yet_and_shrink_is_checked() {
+fn committees_shrink_tasks_with_public_outputs_and_shrink_is_checked() {
 	let facts = ChainFacts { block: 1, submitter: 0 };
 	let refused = compile_task(CENSUS, "survey", &BTreeMap::new(), facts, &Prices::default(), 5).unwrap_err();
-	assert!(refused.message.contains("do not shrink"), "{}", refused.message);
+	assert!(refused.message.contains("publishes its outputs only"), "{}", refused.message);
 	assert!(compile_task(CENSUS, "survey", &BTreeMap::new(), facts, &Prices::default(), 3).is_ok(), "three members run it whole");
-	for (bad, why) in [("shrink(2);", "3 members or more"), ("shrink(3); shrink(3);", "once"), ("if incomes[0] > 5 { shrink(3); }", "private condition")] {
+	let public_only = CENSUS.replace("output_to(4, total > 250000);", "").replace("output_to(1, total / 1000);", "");
+	assert!(compile_task(&public_only, "survey", &BTreeMap::new(), facts, &Prices::default(), 5).is_ok(), "public outputs only");
+	let spdz = CENSUS.replace("contract Census {", "contract Census: dishonest_majority {");
+	assert!(compile(&spdz, "survey", &BTreeMap::new(), 2).unwrap_err().message.contains("dishonest-majority"));
+	for (bad, why) in [("shrink(2);", "3 members or more"), ("shrink(3); shrink(3);", "once"), ("if incomes[0] > 5 { shrink(3); }", "private condition"),
+		("shrink(3); output(reveal(incomes[2]));", "an input is used after"),
+		("shrink(3); output(reveal(MPC[7]));", "an input read after")
+	] {
 		let source = CENSUS.replace("shrink(3);", bad);
 		let e = compile(&source, "survey", &BTreeMap::new(), 2).unwrap_err();
 		assert!(e.message.contains(why) || e.notes.iter().any(|n| n.contains(why)), "{bad}: {}", e.message);

@@ -4,7 +4,7 @@
 //! the first k members, who run the rest alone and hand the members that left their outputs.
 //! Later gates act on aggregates ("interim results ... become less descriptive and more
 //! aggregative" as the paper puts it), so fewer members may guard them, at t' = (k − 1)/2
-//! instead of t = (n − 1)/2, and every later round costs O(k²) messages instead of O(n²).
+//! instead of t = (n − 1)/2, and every later round runs among k members instead of n.
 //!
 //! **Handing over.** Old member i holds s_i, its degree-t share (at point x_i) of each carried
 //! value s. It deals s_i to the new members with a fresh polynomial q_i of degree t'
@@ -34,13 +34,17 @@
 //! The opening tells nothing: an adversary with t' new shares of c knows c's polynomial already
 //! (its t' points and c(0) = 0 fix it).
 //!
-//! What this guarantees is the committee's: the new members' honest majority (at most t'
+//! What this guarantees is the smaller committee's: the new members' honest majority (at most t'
 //! corrupt among the first k, whose order the chain's draw makes random) keeps the later values
-//! private; t old shares and t' new ones together reveal nothing, and the members that leave
-//! must forget their shares, as after a handover ([`crate::reshare`]).
+//! private and correct, and the members that left take the outputs that at least t' + 1 of them
+//! sent alike. That is less than the whole committee's guarantee when t' < t, which is why only
+//! values computed from inputs, never an input itself, cross the shrink point
+//! ([`Circuit::validate`]), and why the workers shrink only the run with every member. t old
+//! shares and t' new ones together reveal nothing, and the members that leave must forget their
+//! shares, as after a handover ([`crate::reshare`]).
 
 use crate::{
-	circuit::{self, Circuit, Op, Recipient, Shrink, Wire},
+	circuit::{self, Circuit, HeldOutput, Op, Recipient, Shrink, Wire},
 	error::{MpcError, Result},
 	field::MpcField,
 	protocol::{Demand, HeldInput, Mpc, Stats},
@@ -92,26 +96,30 @@ pub fn split(circuit: &Circuit, at: Wire) -> Split {
 }
 
 /// What a run of `circuit` by `members` that shrinks at `shrink` costs (semi-honest rounds, as
-/// [`Circuit::cost_at`]): the first stage at t, the handover (each carried value dealt once by
-/// every old member, counted as an input; the coin's round and the check's opening), the second
+/// [`Circuit::cost_at`]): the first stage at t, the handover (each carried value dealt by every
+/// old member, an input per dealing; the coin's round and the check's opening), the second
 /// stage at t' (whose input round is the check's opening: the new members adopt the carried
-/// values without one), and one round to the members that left, if there are outputs: their
-/// private outputs go in it, not in output rounds of the second stage.
+/// values without one), and one round to the members that left, counted as an opening of every
+/// output to each of them: their private outputs go in it, not in output rounds of the second
+/// stage.
 pub fn cost(circuit: &Circuit, shrink: Shrink, members: usize) -> circuit::Cost {
 	let Split { first, carried, mut second } = split(circuit, shrink.at);
 	let left = |o: &circuit::Output| matches!(o.to, Recipient::Party(p) if p >= shrink.members);
 	let handed = circuit.outputs.iter().filter(|o| left(o)).count() as u64;
+	let public = circuit.outputs.iter().filter(|o| o.to == Recipient::Everyone).count() as u64;
+	let relayed = handed + (members - shrink.members) as u64 * public;
 	second.outputs.retain(|o| !left(o));
 	let (a, b) = (first.cost_at(circuit::threshold_of(members)), second.cost_at(circuit::threshold_of(shrink.members)));
 	circuit::Cost {
 		adds: a.adds + b.adds,
 		muls: a.muls + b.muls,
-		opens: a.opens + b.opens + 1 + handed,
-		inputs: a.inputs + b.inputs,
+		opens: a.opens + b.opens + 1 + relayed,
+		inputs: a.inputs + b.inputs + (members as u64 - 1) * carried.len() as u64,
 		bits: a.bits + b.bits,
 		// Dealing the carried values, and the coin; the second stage's input round is the
-		// check's opening (a round of its own when nothing is carried).
-		rounds: a.rounds + 2 + b.rounds + !circuit.outputs.is_empty() as u64 + carried.is_empty() as u64,
+		// check's opening (a round of its own when nothing is carried); the round to the
+		// members that left.
+		rounds: a.rounds + 2 + b.rounds + 1 + carried.is_empty() as u64,
 	}
 }
 
@@ -197,18 +205,8 @@ where
 
 	// Stage 2: the first k check the handover and run the rest.
 	let mut mpc = protocol(shared.first(k), t_new)?;
-	let demand = second.demand(k, carried.len() + 1, 0);
-	mpc.start(&circuit::digest_of(&digest, &[carried.len()]), Demand { coins: demand.coins + 1, ..demand })?;
-	let seed = mpc.coin()?;
 	let old_points: Vec<M::F> = (1..=n as u64).map(M::F::from).collect();
-	let (shares, check) = combine(&dealt, &old_points, t, &seed);
-	let held: Vec<HeldInput<M::F>> = shares.into_iter().chain([check]).map(HeldInput::plain).collect();
-	let mut adopted = mpc.adopt(&held.iter().collect::<Vec<_>>())?;
-	let check = adopted.pop().expect("the check value was adopted last");
-	if !ark_ff::Zero::is_zero(&mpc.open(&[check])?[0]) {
-		return Err(MpcError::HandoverCheckFailed);
-	}
-	let evaluated = circuit::prove_and_evaluate(&mut mpc, &second, &[adopted], Vec::new())?;
+	let evaluated = take_over(&mut mpc, &digest, &second, &dealt, &old_points, t)?;
 	mpc.check()?;
 	let public = evaluated.open_public(&mut mpc, &second)?;
 	mpc.check()?;
@@ -230,13 +228,11 @@ where
 	drop(mpc);
 	// Every member that left gets the public outputs and its shares of its private ones.
 	let mut net = Net::new(shared.first(n));
-	if !circuit.outputs.is_empty() {
-		net.round();
-		for left in k..n {
-			let mut message = public.clone();
-			message.extend(for_the_left.remove(&left).unwrap_or_default());
-			net.send_elements(left, &message)?;
-		}
+	net.round();
+	for left in k..n {
+		let mut message = public.clone();
+		message.extend(for_the_left.remove(&left).unwrap_or_default());
+		let _ = net.send_elements(left, &message);
 	}
 	add(&mut stats, net_stats(&net));
 	let mut public = public.into_iter();
@@ -257,6 +253,140 @@ where
 		})
 		.collect();
 	Ok((outputs, stats))
+}
+
+/// The second stage's start at a new member: agree on the run, draw the coin, combine the
+/// dealings into new shares and check them ([`combine`]), and evaluate the rest.
+fn take_over<M: Mpc>(mpc: &mut M, digest: &[u8; 32], second: &Circuit, dealt: &[Vec<M::F>], old_points: &[M::F], t: usize) -> Result<circuit::Evaluated<M>> {
+	let carried = second.inputs_per_party[0];
+	let demand = second.demand(mpc.parties(), carried + 1, 0);
+	mpc.start(&circuit::digest_of(digest, &[carried]), Demand { coins: demand.coins + 1, ..demand })?;
+	let seed = mpc.coin()?;
+	let (shares, check) = combine(dealt, old_points, t, &seed);
+	let held: Vec<HeldInput<M::F>> = shares.into_iter().chain([check]).map(HeldInput::plain).collect();
+	let mut adopted = mpc.adopt(&held.iter().collect::<Vec<_>>())?;
+	let check = adopted.pop().expect("the check value was adopted last");
+	if !ark_ff::Zero::is_zero(&mpc.open(&[check])?[0]) {
+		return Err(MpcError::HandoverCheckFailed);
+	}
+	circuit::prove_and_evaluate(mpc, second, &[adopted], Vec::new())
+}
+
+/// [`run`] for a committee on inputs it holds ([`circuit::execute_held`]), as the workers run
+/// tasks: the members `points` (their Shamir points, threshold `t`) run the first stage, the
+/// first k of them the rest. Every output must be public: every member, the ones that left
+/// included, returns the outputs and the digest of what the run opened (the first stage's and
+/// the second's, which the remaining members hand to the others, who take it only if they all
+/// agree), so that all can vote for the result on chain. `protocol` makes the protocol over a
+/// transport at a threshold and Shamir points.
+pub fn run_held<T, M, P>(transport: T, t: usize, points: &[u64], mut protocol: P, circuit: &Circuit, held: &[Vec<HeldInput<M::F>>]) -> Result<(Vec<(String, HeldOutput<M::F>)>, Stats, [u8; 32])>
+where
+	T: Transport,
+	M: Mpc,
+	P: FnMut(Shared<T>, usize, &[u64]) -> Result<M>,
+{
+	circuit.validate()?;
+	let shared = Shared::new(transport);
+	let n = shared.parties;
+	let Some(shrink) = circuit.shrinks(n) else {
+		let mut mpc = protocol(shared, t, points)?;
+		let outputs = circuit::execute_held(&mut mpc, circuit, held)?;
+		return Ok((outputs, mpc.stats(), mpc.opened_digest().unwrap_or_default()));
+	};
+	if circuit.outputs.iter().any(|o| o.to != Recipient::Everyone) {
+		return Err(MpcError::InvalidCircuit("a committee that shrinks publishes its outputs: private outputs of a shrunk run are not handed out yet".into()));
+	}
+	let (k, t_new) = (shrink.members, circuit::threshold_of(shrink.members));
+	let Split { first, carried, second } = split(circuit, shrink.at);
+	let digest = circuit.digest();
+	let mut stats = Stats::default();
+	let (values, opened_before): (Vec<M::F>, [u8; 32]) = {
+		let mut mpc = protocol(shared.first(n), t, points)?;
+		let evaluated = circuit::enter_held(&mut mpc, &first, &digest, held)?;
+		mpc.check()?;
+		add(&mut stats, mpc.stats());
+		(carried.iter().map(|w| mpc.raw_share(&evaluated.share(*w))).collect(), mpc.opened_digest().unwrap_or_default())
+	};
+	let mut net = Net::new(shared.first(n));
+	let dealt = deal(&mut net, &values, k, t_new)?;
+	add(&mut stats, net_stats(&net));
+	let (public, opened_after) = match dealt {
+		// A member that left: the outputs and the second stage's digest, from every remaining member alike.
+		None => {
+			let message = agreed_message(&mut Net::new(shared.first(n)), k, t_new + 1)?;
+			if message.len() < 32 {
+				return Err(MpcError::InconsistentBroadcast);
+			}
+			let opened: [u8; 32] = message[..32].try_into().expect("32 bytes");
+			// The same bytes from a majority: none of them alone is to blame if they do not decode.
+			let public = crate::field::decode_all::<M::F>(&message[32..], 0).map_err(|_| MpcError::InconsistentBroadcast)?;
+			if public.len() != circuit.outputs.len() {
+				return Err(MpcError::InconsistentBroadcast);
+			}
+			(public, opened)
+		},
+		Some(dealt) => {
+			let new_points: Vec<u64> = (1..=k as u64).collect();
+			let mut mpc = protocol(shared.first(k), t_new, &new_points)?;
+			let old_points: Vec<M::F> = points.iter().map(|p| M::F::from(*p)).collect();
+			let evaluated = take_over(&mut mpc, &digest, &second, &dealt, &old_points, t)?;
+			mpc.check()?;
+			let public = evaluated.open_public(&mut mpc, &second)?;
+			mpc.check()?;
+			let opened = mpc.opened_digest().unwrap_or_default();
+			add(&mut stats, mpc.stats());
+			drop(mpc);
+			let mut net = Net::new(shared.first(n));
+			net.round();
+			let mut message = opened.to_vec();
+			crate::field::encode(&public, &mut message);
+			// A member that left may have its outputs from the others already and be gone: its
+			// absence does not fail this member's run.
+			for left in k..n {
+				let _ = net.send(left, &message);
+			}
+			add(&mut stats, net_stats(&net));
+			(public, opened)
+		},
+	};
+	let opened = {
+		use blake2::{digest::consts::U32, Blake2b, Digest};
+		Blake2b::<U32>::new().chain_update(opened_before).chain_update(opened_after).finalize().into()
+	};
+	let outputs = circuit.outputs.iter().zip(public).map(|(o, v)| (o.name.clone(), HeldOutput::Public(v))).collect();
+	Ok((outputs, stats, opened))
+}
+
+/// How long a member that left waits for the rest of the run: the remaining members may compute
+/// for much longer than one frame's time-out.
+const LEFT_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// The message at least `needed` of the first `k` parties sent alike (an honest majority of
+/// them), asking each in turn so that one that stays silent or sends junk holds up or outvotes
+/// nobody; a frame's time-out only moves on to the next party, until [`LEFT_WAIT`].
+fn agreed_message<T: Transport>(net: &mut Net<T>, k: usize, needed: usize) -> Result<Vec<u8>> {
+	let started = std::time::Instant::now();
+	let mut got: Vec<Option<Vec<u8>>> = vec![None; k];
+	let mut gone = vec![false; k];
+	loop {
+		for from in 0..k {
+			if got[from].is_some() || gone[from] {
+				continue;
+			}
+			match net.recv(from) {
+				Ok(message) => got[from] = Some(message),
+				Err(MpcError::Timeout { .. }) => {},
+				Err(_) => gone[from] = true,
+			}
+			let received: Vec<&Vec<u8>> = got.iter().flatten().collect();
+			if let Some(agreed) = received.iter().find(|m| received.iter().filter(|x| x == m).count() >= needed) {
+				return Ok((*agreed).clone());
+			}
+		}
+		if started.elapsed() > LEFT_WAIT || (0..k).all(|from| got[from].is_some() || gone[from]) {
+			return Err(MpcError::InconsistentBroadcast);
+		}
+	}
 }
 
 /// This old member's dealing of `values` (its degree-t shares) to the new members 1..=k with
@@ -310,9 +440,6 @@ fn receive_outputs<F: MpcField, T: Transport>(mut net: Net<T>, circuit: &Circuit
 	let me = net.party();
 	let public = circuit.outputs.iter().filter(|o| o.to == Recipient::Everyone).count();
 	let mine = circuit.outputs.iter().filter(|o| o.to == Recipient::Party(me)).count();
-	if circuit.outputs.is_empty() {
-		return Ok(Vec::new());
-	}
 	let messages = (0..k).map(|from| net.recv_elements::<F>(from, public + mine)).collect::<Result<Vec<_>>>()?;
 	if messages.iter().any(|m| m[..public] != messages[0][..public]) {
 		return Err(MpcError::InconsistentBroadcast);
@@ -413,6 +540,97 @@ mod tests {
 			// Party 4 left at the shrink point and still got its output.
 			assert_eq!(results[4].0[1].1, Some(Fr::from(1669u64 * 2100)));
 		}
+	}
+
+	/// A member that stays and then lies to the members that left about the outputs is outvoted:
+	/// they take what the other two sent alike, and still vote with everyone.
+	#[test]
+	fn one_liar_among_the_remaining_members_cannot_keep_the_outputs_from_those_that_left() {
+		use crate::transport::faulty::{Fault, Faulty};
+		let mut circuit = Circuit::new(5);
+		let x: Vec<Wire> = (0..5).map(|p| circuit.input(p)).collect();
+		let mut sum = x[0];
+		for w in &x[1..] {
+			sum = circuit.push(Op::Add(sum, *w));
+		}
+		let at = circuit.gates.len();
+		let square = circuit.push(Op::Mul(sum, sum));
+		circuit.output("square", square, Recipient::Everyone);
+		circuit.shrink = Some(Shrink { at, members: 3 });
+		// Input i shared as the constant polynomial i + 1: every member holds i + 1.
+		let held: Vec<Vec<HeldInput<Fr>>> = (0..5u64).map(|i| vec![HeldInput::plain(Fr::from(i + 1))]).collect();
+		let run_all = |faults: Vec<Fault>, sent: Option<Arc<Mutex<Vec<u64>>>>| -> Vec<Result<(Vec<(String, HeldOutput<Fr>)>, Stats, [u8; 32])>> {
+			let handles: Vec<_> = network(5)
+				.into_iter()
+				.enumerate()
+				.map(|(p, transport)| {
+					let (circuit, faults, sent, held) = (circuit.clone(), if p == 0 { faults.clone() } else { Vec::new() }, sent.clone(), held.clone());
+					std::thread::spawn(move || {
+						let transport: Box<dyn Transport> = match (p, sent) {
+							(0, Some(sent)) => Box::new(Counting { inner: transport, sent }),
+							_ => Box::new(Faulty::new(transport, faults)),
+						};
+						run_held(transport, 2, &[1, 2, 3, 4, 5], |tr, t, points| Malicious::<Fr, _>::with_points(tr, t, points), &circuit, &held)
+					})
+				})
+				.collect();
+			handles.into_iter().map(|h| h.join().unwrap()).collect()
+		};
+		let sent = Arc::new(Mutex::new(vec![0u64; 5]));
+		let honest = run_all(Vec::new(), Some(sent.clone()));
+		let expected = vec![("square".to_string(), HeldOutput::Public(Fr::from(225u64)))];
+		assert!(honest.iter().all(|r| r.as_ref().map(|(o, ..)| o == &expected).unwrap_or(false)));
+		// Party 0's last frames to parties 3 and 4 carry the outputs: it changes them.
+		let last = sent.lock().unwrap().clone();
+		let faults = (3..5).map(|to| Fault::Offset { to, from_nth: last[to] - 1, delta: 1 }).collect();
+		let lied = run_all(faults, None);
+		let digest = lied[1].as_ref().unwrap().2;
+		for (member, outcome) in lied.iter().enumerate() {
+			let (outputs, _, opened) = outcome.as_ref().unwrap_or_else(|e| panic!("member {member}: {e}"));
+			assert_eq!(*outputs, expected, "member {member}");
+			assert_eq!(*opened, digest, "member {member} votes for the same run");
+		}
+	}
+
+	/// A committee of six with one member missing (a rerun, members at points 1, 2, 3, 5, 6,
+	/// t = 2) on inputs a client shared with it; three of them finish.
+	#[test]
+	fn a_committee_on_held_inputs_shrinks_and_every_member_returns_the_same_result() {
+		let mut circuit = Circuit::new(2);
+		let (a, b) = (circuit.input(0), circuit.input(1));
+		let sum = circuit.push(Op::Add(a, b));
+		let at = circuit.gates.len();
+		let square = circuit.push(Op::Mul(sum, sum));
+		let big = circuit.push(Op::Const(100));
+		let above = circuit.push(Op::Lt { a: big, b: square, bits: 20 });
+		circuit.output("square", square, Recipient::Everyone);
+		circuit.output("above", above, Recipient::Everyone);
+		circuit.shrink = Some(Shrink { at, members: 3 });
+		let points = [1u64, 2, 3, 5, 6];
+		let committee = Shamir::<Fr>::new(6, 2).unwrap();
+		let mut rng = ChaCha12Rng::from_seed([3; 32]);
+		let dealt: Vec<Vec<Fr>> = [Fr::from(4u64), Fr::from(7u64)].iter().map(|v| committee.share(*v, 2, &mut rng)).collect();
+		let handles: Vec<_> = network(5)
+			.into_iter()
+			.enumerate()
+			.map(|(p, transport)| {
+				let circuit = circuit.clone();
+				let held: Vec<Vec<HeldInput<Fr>>> = dealt.iter().map(|shares| vec![HeldInput::plain(shares[points[p] as usize - 1])]).collect();
+				std::thread::spawn(move || run_held(transport, 2, &points, |tr, t, points| Malicious::<Fr, _>::with_points(tr, t, points), &circuit, &held))
+			})
+			.collect();
+		let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap().expect("the run completes")).collect();
+		let expected = vec![("square".to_string(), HeldOutput::Public(Fr::from(121u64))), ("above".to_string(), HeldOutput::Public(Fr::from(1u64)))];
+		for (member, (outputs, _, opened)) in results.iter().enumerate() {
+			assert_eq!(*outputs, expected, "member {member}");
+			assert_eq!(*opened, results[0].2, "member {member} votes for the same run");
+		}
+		// A private output is not handed out by a committee that shrinks.
+		circuit.output("secret", square, Recipient::Party(0));
+		let held = vec![vec![HeldInput::plain(Fr::from(1u64))], vec![HeldInput::plain(Fr::from(1u64))]];
+		let transport = network(5).remove(0);
+		let refused = run_held(transport, 2, &points, |tr, t, points| Malicious::<Fr, _>::with_points(tr, t, points), &circuit, &held);
+		assert!(matches!(refused, Err(MpcError::InvalidCircuit(_))));
 	}
 
 	#[test]

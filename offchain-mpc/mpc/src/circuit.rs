@@ -289,6 +289,11 @@ impl Circuit {
 			if let Some(i) = self.gates[at..].iter().position(|g| matches!(g, Op::Input { .. })) {
 				return Err(MpcError::InvalidCircuit(format!("gate {}: an input after the committee shrinks", at + i)));
 			}
+			// Only what was computed from the inputs crosses: an input itself would be guarded
+			// by the fewer members alone (the paper's premise is that what is left is aggregate).
+			if let Some(w) = crate::adaptive::split(self, at).carried.into_iter().find(|w| matches!(self.gates[*w], Op::Input { .. })) {
+				return Err(MpcError::InvalidCircuit(format!("input wire {w} is used after the committee shrinks: only values computed from the inputs are handed over")));
+			}
 		}
 		if let Some((owner, index)) = seen.iter().enumerate().find_map(|(p, s)| s.iter().position(|x| !x).map(|k| (p, k))) {
 			return Err(MpcError::InvalidCircuit(format!("input {index} of party {owner} has no gate")));
@@ -688,11 +693,38 @@ pub enum HeldOutput<F> {
 /// handed out.
 pub fn execute_held<M: Mpc>(mpc: &mut M, circuit: &Circuit, held: &[Vec<HeldInput<M::F>>]) -> Result<Vec<(String, HeldOutput<M::F>)>> {
 	circuit.validate()?;
-	// Committees do not hand runs over yet: a contract that shrinks is refused when the task is
-	// compiled (`enigma_lang::compile_task`), and here.
 	if let Some(shrink) = circuit.shrinks(mpc.parties()) {
-		return Err(MpcError::InvalidCircuit(format!("the circuit hands the run to {} of the {} members: committees do not shrink yet", shrink.members, mpc.parties())));
+		return Err(MpcError::InvalidCircuit(format!("the circuit hands the run to {} of the {} members at gate {}: run it with adaptive::run_held", shrink.members, mpc.parties(), shrink.at)));
 	}
+	let evaluated = enter_held(mpc, circuit, &circuit.digest(), held)?;
+	let get = |w: Wire| evaluated.share(w);
+	let private: Vec<M::Share> = circuit.outputs.iter().filter(|o| o.to != Recipient::Everyone).map(|o| get(o.wire)).collect();
+	let mut private_checks = if private.is_empty() { None } else { mpc.output_checks(&private)? }.map(Vec::into_iter);
+	mpc.check()?;
+	let mut opened = evaluated.open_public(mpc, circuit)?.into_iter();
+	mpc.check()?;
+	Ok(circuit
+		.outputs
+		.iter()
+		.map(|o| {
+			let value = match o.to {
+				Recipient::Everyone => HeldOutput::Public(opened.next().expect("one opened value per public output")),
+				Recipient::Party(to) => HeldOutput::Held {
+					to,
+					share: mpc.raw_share(&get(o.wire)),
+					check: private_checks.as_mut().map(|c| c.next().expect("one check per private output")),
+				},
+			};
+			(o.name.clone(), value)
+		})
+		.collect())
+}
+
+/// The held inputs adopted and range-checked, and every gate of `circuit` evaluated, by the
+/// members that agreed on `digest` and the inputs' shape: the first part of [`execute_held`] and
+/// of an adaptive run's first stage.
+pub(crate) fn enter_held<M: Mpc>(mpc: &mut M, circuit: &Circuit, digest: &[u8; 32], held: &[Vec<HeldInput<M::F>>]) -> Result<Evaluated<M>> {
+	circuit.validate()?;
 	if held.len() != circuit.parties() {
 		return Err(MpcError::InvalidCircuit(format!("circuit has {} input owners, got shares for {}", circuit.parties(), held.len())));
 	}
@@ -719,7 +751,7 @@ pub fn execute_held<M: Mpc>(mpc: &mut M, circuit: &Circuit, held: &[Vec<HeldInpu
 	// Every member must run the same circuit on inputs of the same shape.
 	let shape: Vec<usize> = held.iter().flatten().map(|i| i.bits.len()).collect();
 	let brought: usize = shape.iter().sum();
-	mpc.start(&digest_of(&circuit.digest(), &shape), circuit.demand(mpc.parties(), shape.len() + brought, brought))?;
+	mpc.start(&digest_of(digest, &shape), circuit.demand(mpc.parties(), shape.len() + brought, brought))?;
 	// All owners' shares (and bits) are adopted in one batch: one round however many people
 	// gave inputs.
 	let all: Vec<&HeldInput<M::F>> = held.iter().flatten().collect();
@@ -737,28 +769,7 @@ pub fn execute_held<M: Mpc>(mpc: &mut M, circuit: &Circuit, held: &[Vec<HeldInpu
 		}
 		inputs.push(values);
 	}
-	let evaluated = prove_and_evaluate(mpc, circuit, &inputs, checks)?;
-	let get = |w: Wire| evaluated.share(w);
-	let private: Vec<M::Share> = circuit.outputs.iter().filter(|o| o.to != Recipient::Everyone).map(|o| get(o.wire)).collect();
-	let mut private_checks = if private.is_empty() { None } else { mpc.output_checks(&private)? }.map(Vec::into_iter);
-	mpc.check()?;
-	let mut opened = evaluated.open_public(mpc, circuit)?.into_iter();
-	mpc.check()?;
-	Ok(circuit
-		.outputs
-		.iter()
-		.map(|o| {
-			let value = match o.to {
-				Recipient::Everyone => HeldOutput::Public(opened.next().expect("one opened value per public output")),
-				Recipient::Party(to) => HeldOutput::Held {
-					to,
-					share: mpc.raw_share(&get(o.wire)),
-					check: private_checks.as_mut().map(|c| c.next().expect("one check per private output")),
-				},
-			};
-			(o.name.clone(), value)
-		})
-		.collect())
+	prove_and_evaluate(mpc, circuit, &inputs, checks)
 }
 
 /// blake2-256 of a circuit digest and the shape of the held inputs.

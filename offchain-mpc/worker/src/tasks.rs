@@ -10,12 +10,13 @@ use enigma_lang::{
 	ChainFacts, PublicArg,
 };
 use enigma_mpc::{
-	circuit::{execute_held, HeldInput, HeldOutput},
+	adaptive,
+	circuit::{HeldInput, HeldOutput},
 	committed_input,
 	field::{decode_all, to_bytes, to_u128, Fr},
 	honest::Malicious,
 	transport::faulty::Faulty,
-	Mpc, MpcError,
+	MpcError,
 };
 use enigma_p2p::PeerId;
 use enigma_runtime::{AccountId, Balance, BlockNumber, Runtime, RuntimeCall};
@@ -492,7 +493,13 @@ impl Runs {
 		let position = running.iter().position(|m| *m == self.me).unwrap_or_default();
 		let faults = self.worker.misbehave.map(|mode| mode.faults(position, running.len(), first)).unwrap_or_default();
 		let transport = Faulty::new(channel, faults);
-		let (circuit, held, t, spdz, committee) = (self.circuit.clone(), self.held.clone(), self.t, self.spdz, self.committee);
+		let (mut circuit, held, t, spdz, committee) = (self.circuit.clone(), self.held.clone(), self.t, self.spdz, self.committee);
+		// A run without some members does not shrink: who would finish it would depend on who
+		// was left out, and a liar that forces reruns could pick a set of the first members it
+		// holds a majority of. The committee's order (the chain's draw) fixes those of the first run.
+		if !first && circuit.shrink.is_some() {
+			circuit = Arc::new(enigma_mpc::circuit::Circuit { shrink: None, ..(*circuit).clone() });
+		}
 		let (worker, task, me, running) = (self.worker.clone(), self.task, self.me, running.to_vec());
 		let accused = |m: usize| (self.accounts[m].clone(), self.peers[m], m);
 		let suspects: Vec<_> = running.iter().map(|m| accused(*m)).collect();
@@ -507,10 +514,14 @@ impl Runs {
 				tokio::task::spawn_blocking(move || spdz_run::run(transport, n, circuit, held, stock, sent));
 				outcome.await.map_err(|_| TaskError::Local("the MPC thread stopped".into()))?
 			} else {
+				// An adaptive circuit (whitepaper 5.4) hands its second part to the first members
+				// of the run; the others deal their shares to them and wait for the outputs.
+				if let Some(shrink) = circuit.shrinks(running.len()) {
+					let stays = running.iter().position(|m| *m == me).is_some_and(|p| p < shrink.members);
+					tracing::info!(target: "worker", "task {task:?}: the run shrinks to {} of its {} members at gate {} (this member {})", shrink.members, running.len(), shrink.at, if stays { "stays" } else { "hands over and leaves" });
+				}
 				tokio::task::spawn_blocking(move || {
-					let mut mpc = Malicious::<Fr, _>::with_points(transport, t, &points)?;
-					let outputs = execute_held(&mut mpc, &circuit, &held)?;
-					Ok::<_, MpcError>((outputs, mpc.stats(), mpc.opened_digest().unwrap_or_default()))
+					adaptive::run_held(transport, t, &points, |transport, t, points| Malicious::<Fr, _>::with_points(transport, t, points), &circuit, &held)
 				})
 				.await
 				.map_err(|e| TaskError::Local(format!("MPC thread: {e}")))?

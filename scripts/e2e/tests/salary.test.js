@@ -140,6 +140,54 @@ test('five salaries: average on chain, each rank to its owner only, no salary in
   }
 });
 
+test('an adaptive circuit (whitepaper 5.4): four members sum the salaries, three of them compute on the sum', async () => {
+  const file = join(tempDir('census'), 'census.enigma');
+  writeFileSync(file, `contract Census {
+    pub fn survey(salaries: private [u32; 5] @ each) {
+        let mut total: private u64 = 0;
+        for i in 0..5 {
+            total = total + salaries[i];
+        }
+        shrink(3);
+        let mut brackets: private u64 = 0;
+        for k in 1..5 {
+            if total > k * 100000 {
+                brackets = brackets + 1;
+            }
+        }
+        output(reveal(brackets));
+        output(reveal(total / 5));
+    }
+}
+`);
+  const census = await enigma(['contract', 'deploy', file, '--suri', '//Alice']);
+  const shared = [];
+  for (const user of users) {
+    shared.push(await enigma(['secret', 'share', '--suri', user.seed, '--identity', user.identity, '--committee', committee,
+      '--type', 'u32', '--contract', census, '--value-file', '-', ...bootstrap()], `${user.salary}\n`));
+  }
+  // Priced as it runs: four members hand over to three, who would otherwise run it whole.
+  const quote = JSON.parse(await enigma(['contract', 'quote', file, '--entry', 'survey', '--committee-size', '4']));
+  const whole = JSON.parse(await enigma(['contract', 'quote', file, '--entry', 'survey', '--committee-size', '3']));
+  assert.notEqual(quote.total, whole.total);
+  const task = await enigma(['task', 'submit', '--contract', census, '--entry', 'survey',
+    ...shared.flatMap((s) => ['--input', s]), '--suri', '//Alice']);
+  const result = JSON.parse(await enigma(['task', 'wait', task, '--suri', '//Alice', ...bootstrap()]));
+  assert.equal(result.status, 'Completed');
+  const total = SALARIES.reduce((a, b) => a + b, 0);
+  assert.equal(result.public.out0, String([1, 2, 3, 4].filter((k) => total > k * 100000).length));
+  assert.equal(result.public.out1, String(Math.floor(total / 5)));
+  assert.equal(BigInt(result.gas_used), BigInt(quote.total));
+  // Three members stayed, one handed its shares over and left, and all four voted for the result.
+  const lines = workerDirs.map((dir) => readFileSync(join(dir, 'worker.log'), 'utf8').split('\n').filter((l) => l.includes(task)));
+  const shrank = lines.map((ls) => ls.find((l) => /the run shrinks to 3 of its 4 members/.test(l)) ?? '');
+  assert.equal(shrank.filter((l) => l.includes('(this member stays)')).length, 3, shrank.join('\n'));
+  assert.equal(shrank.filter((l) => l.includes('(this member hands over and leaves)')).length, 1, shrank.join('\n'));
+  for (const ls of lines) {
+    assert.ok(ls.some((l) => /result submitted/.test(l)), `every member votes:\n${ls.join('\n')}`);
+  }
+});
+
 test('a dApp submits the task with polkadot-js and decodes TaskCompleted from the metadata', async () => {
   assert.ok(contract && inputs, 'the previous test deployed the contract and shared the inputs');
   const gasLimit = 10n ** 15n;
