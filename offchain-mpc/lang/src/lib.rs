@@ -30,7 +30,6 @@ pub use diagnostics::Diagnostic;
 pub use manifest::{Gas, Manifest, Prices};
 
 use blake2::{digest::consts::U32, Blake2b, Digest};
-use diagnostics::Span;
 use enigma_mpc::circuit::Circuit;
 pub use enigma_mpc::circuit::DEFAULT_COMMITTEE;
 use std::collections::BTreeMap;
@@ -94,14 +93,7 @@ pub fn compile_task(
 	prices: &Prices,
 	committee: usize,
 ) -> Result<Compiled, Diagnostic> {
-	let compiled = compile_for(source, entry, public, 1, Some(facts), prices, committee)?;
-	// A committee that shrinks hands out public outputs only, for now (`enigma_mpc::adaptive::run_held`).
-	let private = compiled.circuit.outputs.iter().any(|o| o.to != enigma_mpc::circuit::Recipient::Everyone);
-	if let (Some(shrink), true) = (compiled.circuit.shrinks(committee), private) {
-		return Err(Diagnostic::new(Span::new(0, 0), format!("the contract shrinks the committee to {} members and has private outputs: a committee that shrinks publishes its outputs only, for now", shrink.members))
-			.note("`output_to` and `MPC.set` after a committee shrinks are not handed out yet; `enigma-lang run --mpc N` runs them, and a committee of that size or fewer runs the contract whole"));
-	}
-	Ok(compiled)
+	compile_for(source, entry, public, 1, Some(facts), prices, committee)
 }
 
 /// At least `min_parties` parties, the chain's facts if known, priced for a committee of

@@ -95,31 +95,31 @@ pub fn split(circuit: &Circuit, at: Wire) -> Split {
 	Split { first, carried, second }
 }
 
-/// What a run of `circuit` by `members` that shrinks at `shrink` costs (semi-honest rounds, as
-/// [`Circuit::cost_at`]): the first stage at t, the handover (each carried value dealt by every
-/// old member, an input per dealing; the coin's round and the check's opening), the second
-/// stage at t' (whose input round is the check's opening: the new members adopt the carried
-/// values without one), and one round to the members that left, counted as an opening of every
-/// output to each of them: their private outputs go in it, not in output rounds of the second
-/// stage.
+/// What a committee's run of `circuit` by `members` that shrinks at `shrink` costs
+/// ([`run_held`], semi-honest rounds as [`Circuit::cost_at`]): the first stage at t; the handover
+/// (each carried value dealt by every old member, an input per dealing; the coin's round and the
+/// check's opening); the second stage at t' with its public outputs (its input round is the
+/// check's opening: the new members adopt the carried values without one); one round to the
+/// members that left, an opening of each public output to each of them; and, if there are
+/// private outputs, their handover back to every member (the k dealings, inputs; its own
+/// agreement, coin and check: four rounds).
 pub fn cost(circuit: &Circuit, shrink: Shrink, members: usize) -> circuit::Cost {
 	let Split { first, carried, mut second } = split(circuit, shrink.at);
-	let left = |o: &circuit::Output| matches!(o.to, Recipient::Party(p) if p >= shrink.members);
-	let handed = circuit.outputs.iter().filter(|o| left(o)).count() as u64;
-	let public = circuit.outputs.iter().filter(|o| o.to == Recipient::Everyone).count() as u64;
-	let relayed = handed + (members - shrink.members) as u64 * public;
-	second.outputs.retain(|o| !left(o));
+	let private = circuit.outputs.iter().filter(|o| o.to != Recipient::Everyone).count() as u64;
+	let public = circuit.outputs.len() as u64 - private;
+	second.outputs.retain(|o| o.to == Recipient::Everyone);
 	let (a, b) = (first.cost_at(circuit::threshold_of(members)), second.cost_at(circuit::threshold_of(shrink.members)));
+	let (left, widen) = ((members - shrink.members) as u64, (private > 0) as u64);
 	circuit::Cost {
 		adds: a.adds + b.adds,
 		muls: a.muls + b.muls,
-		opens: a.opens + b.opens + 1 + relayed,
-		inputs: a.inputs + b.inputs + (members as u64 - 1) * carried.len() as u64,
+		opens: a.opens + b.opens + 1 + left * public + private + widen,
+		inputs: a.inputs + b.inputs + (members as u64 - 1) * carried.len() as u64 + shrink.members as u64 * private,
 		bits: a.bits + b.bits,
 		// Dealing the carried values, and the coin; the second stage's input round is the
 		// check's opening (a round of its own when nothing is carried); the round to the
-		// members that left.
-		rounds: a.rounds + 2 + b.rounds + 1 + carried.is_empty() as u64,
+		// members that left; the private outputs' way back.
+		rounds: a.rounds + 2 + b.rounds + 1 + carried.is_empty() as u64 + 4 * widen,
 	}
 }
 
@@ -195,7 +195,8 @@ where
 
 	// The handover: each old member deals its shares to the first k.
 	let mut net = Net::new(shared.first(n));
-	let dealt = deal(&mut net, &values, k, t_new)?;
+	let new_points: Vec<u64> = (1..=k as u64).collect();
+	let dealt = deal(&mut net, Some(&values), values.len(), n, k, &new_points, t_new)?;
 	add(&mut stats, net_stats(&net));
 	let Some(dealt) = dealt else {
 		// This member has left: it only waits for its outputs.
@@ -255,30 +256,42 @@ where
 	Ok((outputs, stats))
 }
 
-/// The second stage's start at a new member: agree on the run, draw the coin, combine the
-/// dealings into new shares and check them ([`combine`]), and evaluate the rest.
+/// The second stage's start at a new member: the handover received ([`receive_handover`]),
+/// then the rest evaluated.
 fn take_over<M: Mpc>(mpc: &mut M, digest: &[u8; 32], second: &Circuit, dealt: &[Vec<M::F>], old_points: &[M::F], t: usize) -> Result<circuit::Evaluated<M>> {
 	let carried = second.inputs_per_party[0];
 	let demand = second.demand(mpc.parties(), carried + 1, 0);
-	mpc.start(&circuit::digest_of(digest, &[carried]), Demand { coins: demand.coins + 1, ..demand })?;
+	let adopted = receive_handover(mpc, &circuit::digest_of(digest, &[carried]), demand, dealt, old_points, t)?;
+	circuit::prove_and_evaluate(mpc, second, &[adopted], Vec::new())
+}
+
+/// At a recipient of a handover: agree on `digest` (drawing what `demand` asks and the coin),
+/// draw the coin once every dealing is in, combine the dealings of the dealers at
+/// `dealer_points` (degree `degree`) into new shares and check them ([`combine`]): the shares,
+/// adopted.
+fn receive_handover<M: Mpc>(mpc: &mut M, digest: &[u8; 32], demand: Demand, dealt: &[Vec<M::F>], dealer_points: &[M::F], degree: usize) -> Result<Vec<M::Share>> {
+	mpc.start(digest, Demand { coins: demand.coins + 1, ..demand })?;
 	let seed = mpc.coin()?;
-	let (shares, check) = combine(dealt, old_points, t, &seed);
+	let (shares, check) = combine(dealt, dealer_points, degree, &seed);
 	let held: Vec<HeldInput<M::F>> = shares.into_iter().chain([check]).map(HeldInput::plain).collect();
 	let mut adopted = mpc.adopt(&held.iter().collect::<Vec<_>>())?;
 	let check = adopted.pop().expect("the check value was adopted last");
 	if !ark_ff::Zero::is_zero(&mpc.open(&[check])?[0]) {
 		return Err(MpcError::HandoverCheckFailed);
 	}
-	circuit::prove_and_evaluate(mpc, second, &[adopted], Vec::new())
+	Ok(adopted)
 }
 
 /// [`run`] for a committee on inputs it holds ([`circuit::execute_held`]), as the workers run
-/// tasks: the members `points` (their Shamir points, threshold `t`) run the first stage, the
-/// first k of them the rest. Every output must be public: every member, the ones that left
-/// included, returns the outputs and the digest of what the run opened (the first stage's and
-/// the second's, which the remaining members hand to the others, who take it only if they all
-/// agree), so that all can vote for the result on chain. `protocol` makes the protocol over a
-/// transport at a threshold and Shamir points.
+/// tasks: the members at `points` (their Shamir points, threshold `t`) run the first stage, the
+/// first k of them the rest. Every member, the ones that left included, returns the same
+/// outputs and the digest of what the run opened (the first stage's and the second's, which the
+/// remaining members send the others with the public outputs), so that all vote for the result
+/// on chain. A private output is handed back to the whole run the same way inputs were handed
+/// over (the k deal their degree-t' shares with degree t to every member's point, checked by
+/// everyone alike): every member returns its degree-t share at its own point, as after a run
+/// that did not shrink, for the output's owner or a new secret. `protocol` makes the protocol
+/// over a transport at a threshold and Shamir points.
 pub fn run_held<T, M, P>(transport: T, t: usize, points: &[u64], mut protocol: P, circuit: &Circuit, held: &[Vec<HeldInput<M::F>>]) -> Result<(Vec<(String, HeldOutput<M::F>)>, Stats, [u8; 32])>
 where
 	T: Transport,
@@ -293,12 +306,11 @@ where
 		let outputs = circuit::execute_held(&mut mpc, circuit, held)?;
 		return Ok((outputs, mpc.stats(), mpc.opened_digest().unwrap_or_default()));
 	};
-	if circuit.outputs.iter().any(|o| o.to != Recipient::Everyone) {
-		return Err(MpcError::InvalidCircuit("a committee that shrinks publishes its outputs: private outputs of a shrunk run are not handed out yet".into()));
-	}
 	let (k, t_new) = (shrink.members, circuit::threshold_of(shrink.members));
 	let Split { first, carried, second } = split(circuit, shrink.at);
 	let digest = circuit.digest();
+	let private = circuit.outputs.iter().filter(|o| o.to != Recipient::Everyone).count();
+	let public_count = circuit.outputs.len() - private;
 	let mut stats = Stats::default();
 	let (values, opened_before): (Vec<M::F>, [u8; 32]) = {
 		let mut mpc = protocol(shared.first(n), t, points)?;
@@ -308,25 +320,29 @@ where
 		(carried.iter().map(|w| mpc.raw_share(&evaluated.share(*w))).collect(), mpc.opened_digest().unwrap_or_default())
 	};
 	let mut net = Net::new(shared.first(n));
-	let dealt = deal(&mut net, &values, k, t_new)?;
+	let new_points: Vec<u64> = (1..=k as u64).collect();
+	let dealt = deal(&mut net, Some(&values), values.len(), n, k, &new_points, t_new)?;
 	add(&mut stats, net_stats(&net));
-	let (public, opened_after) = match dealt {
-		// A member that left: the outputs and the second stage's digest, from every remaining member alike.
+	// The end: the public outputs and the second stage's digest to the members that left, and
+	// the private outputs' shares back to everyone, in one session.
+	let mut net = Net::new(shared.first(n));
+	let (public, opened_after, mine) = match dealt {
+		// A member that left: the message that a majority of the remaining members sent alike
+		// (all of them if private outputs follow: their dealings come after it).
 		None => {
-			let message = agreed_message(&mut Net::new(shared.first(n)), k, t_new + 1)?;
+			let message = agreed_message(&mut net, k, t_new + 1, private > 0)?;
 			if message.len() < 32 {
 				return Err(MpcError::InconsistentBroadcast);
 			}
 			let opened: [u8; 32] = message[..32].try_into().expect("32 bytes");
 			// The same bytes from a majority: none of them alone is to blame if they do not decode.
 			let public = crate::field::decode_all::<M::F>(&message[32..], 0).map_err(|_| MpcError::InconsistentBroadcast)?;
-			if public.len() != circuit.outputs.len() {
+			if public.len() != public_count {
 				return Err(MpcError::InconsistentBroadcast);
 			}
-			(public, opened)
+			(public, opened, None)
 		},
 		Some(dealt) => {
-			let new_points: Vec<u64> = (1..=k as u64).collect();
 			let mut mpc = protocol(shared.first(k), t_new, &new_points)?;
 			let old_points: Vec<M::F> = points.iter().map(|p| M::F::from(*p)).collect();
 			let evaluated = take_over(&mut mpc, &digest, &second, &dealt, &old_points, t)?;
@@ -334,26 +350,53 @@ where
 			let public = evaluated.open_public(&mut mpc, &second)?;
 			mpc.check()?;
 			let opened = mpc.opened_digest().unwrap_or_default();
+			let mine: Vec<M::F> = second.outputs.iter().filter(|o| o.to != Recipient::Everyone).map(|o| mpc.raw_share(&evaluated.share(o.wire))).collect();
 			add(&mut stats, mpc.stats());
 			drop(mpc);
-			let mut net = Net::new(shared.first(n));
 			net.round();
 			let mut message = opened.to_vec();
 			crate::field::encode(&public, &mut message);
-			// A member that left may have its outputs from the others already and be gone: its
-			// absence does not fail this member's run.
 			for left in k..n {
-				let _ = net.send(left, &message);
+				match net.send(left, &message) {
+					// Without private outputs, a member that left may have its message from the
+					// others already and be gone: that does not fail this member's run.
+					Err(_) if private == 0 => {},
+					sent => sent?,
+				}
 			}
-			add(&mut stats, net_stats(&net));
-			(public, opened)
+			(public, opened, Some(mine))
 		},
+	};
+	let widened = if private > 0 {
+		// The k deal their shares of the private outputs to every member of the run.
+		let dealt = deal(&mut net, mine.as_deref(), private, k, n, points, t)?.expect("every member of the run receives");
+		add(&mut stats, net_stats(&net));
+		let mut mpc = protocol(shared.first(n), t, points)?;
+		let dealers: Vec<M::F> = new_points.iter().map(|p| M::F::from(*p)).collect();
+		let demand = Demand { entering: private + 1, checks: 1, ..Demand::default() };
+		let adopted = receive_handover(&mut mpc, &circuit::digest_of(&digest, &[private, k, n]), demand, &dealt, &dealers, t_new)?;
+		add(&mut stats, mpc.stats());
+		adopted.iter().map(|s| mpc.raw_share(s)).collect()
+	} else {
+		add(&mut stats, net_stats(&net));
+		Vec::new()
 	};
 	let opened = {
 		use blake2::{digest::consts::U32, Blake2b, Digest};
 		Blake2b::<U32>::new().chain_update(opened_before).chain_update(opened_after).finalize().into()
 	};
-	let outputs = circuit.outputs.iter().zip(public).map(|(o, v)| (o.name.clone(), HeldOutput::Public(v))).collect();
+	let (mut public, mut widened) = (public.into_iter(), widened.into_iter());
+	let outputs = circuit
+		.outputs
+		.iter()
+		.map(|o| {
+			let value = match o.to {
+				Recipient::Everyone => HeldOutput::Public(public.next().expect("one value per public output")),
+				Recipient::Party(to) => HeldOutput::Held { to, share: widened.next().expect("one share per private output"), check: None },
+			};
+			(o.name.clone(), value)
+		})
+		.collect();
 	Ok((outputs, stats, opened))
 }
 
@@ -363,8 +406,9 @@ const LEFT_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// The message at least `needed` of the first `k` parties sent alike (an honest majority of
 /// them), asking each in turn so that one that stays silent or sends junk holds up or outvotes
-/// nobody; a frame's time-out only moves on to the next party, until [`LEFT_WAIT`].
-fn agreed_message<T: Transport>(net: &mut Net<T>, k: usize, needed: usize) -> Result<Vec<u8>> {
+/// nobody; a frame's time-out only moves on to the next party, until [`LEFT_WAIT`]. With `all`,
+/// every party's message is read first (more frames of theirs follow it).
+fn agreed_message<T: Transport>(net: &mut Net<T>, k: usize, needed: usize, all: bool) -> Result<Vec<u8>> {
 	let started = std::time::Instant::now();
 	let mut got: Vec<Option<Vec<u8>>> = vec![None; k];
 	let mut gone = vec![false; k];
@@ -376,9 +420,13 @@ fn agreed_message<T: Transport>(net: &mut Net<T>, k: usize, needed: usize) -> Re
 			match net.recv(from) {
 				Ok(message) => got[from] = Some(message),
 				Err(MpcError::Timeout { .. }) => {},
+				Err(e) if all => return Err(e),
 				Err(_) => gone[from] = true,
 			}
 			let received: Vec<&Vec<u8>> = got.iter().flatten().collect();
+			if all && received.len() < k {
+				continue;
+			}
 			if let Some(agreed) = received.iter().find(|m| received.iter().filter(|x| x == m).count() >= needed) {
 				return Ok((*agreed).clone());
 			}
@@ -389,27 +437,26 @@ fn agreed_message<T: Transport>(net: &mut Net<T>, k: usize, needed: usize) -> Re
 	}
 }
 
-/// This old member's dealing of `values` (its degree-t shares) to the new members 1..=k with
-/// degree `t_new`; a new member gets back, for every old member, the points dealt to it.
-fn deal<F: MpcField, T: Transport>(net: &mut Net<T>, values: &[F], k: usize, t_new: usize) -> Result<Option<Vec<Vec<F>>>> {
-	let (n, me) = (net.parties(), net.party());
-	let mut rng = ChaCha12Rng::from_entropy();
-	let mut mine = Shamir::<F>::new(k, t_new)?.share_many(values, t_new, &mut rng);
+/// The first `dealers` parties deal their `count` values (a dealer's own shares) with degree
+/// `degree` to the first `recipients` parties, at `points`; a recipient gets back, for every
+/// dealer, the points dealt to it.
+fn deal<F: MpcField, T: Transport>(net: &mut Net<T>, values: Option<&[F]>, count: usize, dealers: usize, recipients: usize, points: &[u64], degree: usize) -> Result<Option<Vec<Vec<F>>>> {
+	let me = net.party();
 	net.round();
-	for (to, points) in mine.iter().enumerate() {
-		if to != me {
-			net.send_elements(to, points)?;
+	let mut mine = Vec::new();
+	if me < dealers {
+		let values = values.filter(|v| v.len() == count).ok_or_else(|| MpcError::InvalidParameters(format!("a dealer deals {count} values")))?;
+		mine = Shamir::<F>::with_points(points, degree)?.share_many(values, degree, &mut ChaCha12Rng::from_entropy());
+		for (to, dealt) in mine.iter().enumerate() {
+			if to != me {
+				net.send_elements(to, dealt)?;
+			}
 		}
 	}
-	if me >= k {
+	if me >= recipients {
 		return Ok(None);
 	}
-	let own = std::mem::take(&mut mine[me]);
-	let mut dealt = Vec::with_capacity(n);
-	for from in 0..n {
-		dealt.push(if from == me { own.clone() } else { net.recv_elements(from, values.len())? });
-	}
-	Ok(Some(dealt))
+	(0..dealers).map(|from| if from == me { Ok(std::mem::take(&mut mine[me])) } else { net.recv_elements(from, count) }).collect::<Result<Vec<_>>>().map(Some)
 }
 
 /// New shares Σ_i λ_i q_{v,i}(j) of every carried value v, and the check value
@@ -592,6 +639,40 @@ mod tests {
 		}
 	}
 
+	/// The way back of a private output: the k = 3 remaining members (points 1..3, degree 1)
+	/// deal their shares with degree 2 to a run at points 1, 2, 3, 5, 6. Honest dealings check
+	/// to zero and give a degree-2 sharing of the output at those points; one dealer that hands
+	/// back another value, or a point off its polynomial, is caught.
+	#[test]
+	fn a_private_output_handed_back_is_checked_like_a_handover() {
+		let (dealers, run) = ([1u64, 2, 3], [1u64, 2, 3, 5, 6]);
+		let output = Fr::from(121u64);
+		let back = |shift: Fr, scatter: Fr| -> (Vec<Fr>, std::result::Result<Fr, MpcError>) {
+			let mut rng = ChaCha12Rng::from_seed([5; 32]);
+			let held = Shamir::<Fr>::with_points(&dealers, 1).unwrap().share(output, 1, &mut rng);
+			let to_run = Shamir::<Fr>::with_points(&run, 2).unwrap();
+			// dealt[member][dealer]: what each dealer dealt each member of the run.
+			let mut dealt = vec![vec![Vec::new(); 3]; 5];
+			for (d, share) in held.into_iter().enumerate() {
+				let mut points = to_run.share(share + if d == 1 { shift } else { Fr::zero() }, 2, &mut rng);
+				if d == 1 {
+					points[4] += scatter;
+				}
+				for (m, p) in points.into_iter().enumerate() {
+					dealt[m][d] = vec![p];
+				}
+			}
+			let dealer_points: Vec<Fr> = dealers.iter().map(|p| Fr::from(*p)).collect();
+			let (shares, checks): (Vec<Vec<Fr>>, Vec<Fr>) = dealt.iter().map(|d| combine(d, &dealer_points, 1, &[4; 32])).unzip();
+			(shares.into_iter().map(|s| s[0]).collect(), to_run.reconstruct_checked(&checks, 2))
+		};
+		let (shares, check) = back(Fr::zero(), Fr::zero());
+		assert_eq!(check, Ok(Fr::zero()));
+		assert_eq!(Shamir::<Fr>::with_points(&run, 2).unwrap().reconstruct_checked(&shares, 2), Ok(output));
+		assert!(matches!(back(Fr::from(1u64), Fr::zero()).1, Ok(c) if !c.is_zero()), "another value handed back");
+		assert!(!matches!(back(Fr::zero(), Fr::from(1u64)).1, Ok(c) if c.is_zero()), "a point off the dealer's polynomial");
+	}
+
 	/// A committee of six with one member missing (a rerun, members at points 1, 2, 3, 5, 6,
 	/// t = 2) on inputs a client shared with it; three of them finish.
 	#[test]
@@ -610,32 +691,45 @@ mod tests {
 		let committee = Shamir::<Fr>::new(6, 2).unwrap();
 		let mut rng = ChaCha12Rng::from_seed([3; 32]);
 		let dealt: Vec<Vec<Fr>> = [Fr::from(4u64), Fr::from(7u64)].iter().map(|v| committee.share(*v, 2, &mut rng)).collect();
-		let handles: Vec<_> = network(5)
-			.into_iter()
-			.enumerate()
-			.map(|(p, transport)| {
-				let circuit = circuit.clone();
-				let held: Vec<Vec<HeldInput<Fr>>> = dealt.iter().map(|shares| vec![HeldInput::plain(shares[points[p] as usize - 1])]).collect();
-				std::thread::spawn(move || run_held(transport, 2, &points, |tr, t, points| Malicious::<Fr, _>::with_points(tr, t, points), &circuit, &held))
-			})
-			.collect();
-		let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap().expect("the run completes")).collect();
+		// Every member of the run, on its shares of the two inputs.
+		let run_all = |circuit: &Circuit| -> Vec<(Vec<(String, HeldOutput<Fr>)>, Stats, [u8; 32])> {
+			let handles: Vec<_> = network(5)
+				.into_iter()
+				.enumerate()
+				.map(|(p, transport)| {
+					let circuit = circuit.clone();
+					let held: Vec<Vec<HeldInput<Fr>>> = dealt.iter().map(|shares| vec![HeldInput::plain(shares[points[p] as usize - 1])]).collect();
+					std::thread::spawn(move || run_held(transport, 2, &points, |tr, t, points| Malicious::<Fr, _>::with_points(tr, t, points), &circuit, &held))
+				})
+				.collect();
+			handles.into_iter().map(|h| h.join().unwrap().expect("the run completes")).collect()
+		};
+		let results = run_all(&circuit);
 		let expected = vec![("square".to_string(), HeldOutput::Public(Fr::from(121u64))), ("above".to_string(), HeldOutput::Public(Fr::from(1u64)))];
 		for (member, (outputs, _, opened)) in results.iter().enumerate() {
 			assert_eq!(*outputs, expected, "member {member}");
 			assert_eq!(*opened, results[0].2, "member {member} votes for the same run");
 		}
-		// A private output is not handed out by a committee that shrinks.
+		// A private output goes back to the whole run: every member, those that left included,
+		// holds a degree-t share of it at its own point, as after a run that did not shrink.
 		circuit.output("secret", square, Recipient::Party(0));
-		let held = vec![vec![HeldInput::plain(Fr::from(1u64))], vec![HeldInput::plain(Fr::from(1u64))]];
-		let transport = network(5).remove(0);
-		let refused = run_held(transport, 2, &points, |tr, t, points| Malicious::<Fr, _>::with_points(tr, t, points), &circuit, &held);
-		assert!(matches!(refused, Err(MpcError::InvalidCircuit(_))));
+		let results = run_all(&circuit);
+		let shares: Vec<Fr> = results
+			.iter()
+			.map(|(outputs, ..)| match outputs[2] {
+				(_, HeldOutput::Held { to: 0, share, check: None }) => share,
+				ref other => panic!("{other:?}"),
+			})
+			.collect();
+		assert_eq!(Shamir::<Fr>::with_points(&points, 2).unwrap().reconstruct_checked(&shares, 2), Ok(Fr::from(121u64)));
+		assert!(results.iter().all(|(outputs, _, opened)| outputs[..2] == expected[..] && *opened == results[0].2));
 	}
 
 	#[test]
 	fn the_cost_model_counts_a_shrunk_runs_rounds() {
-		let circuit = survey();
+		// Public outputs: what reaches the members that left goes the same way in both runs.
+		let mut circuit = survey();
+		circuit.outputs.retain(|o| o.to == Recipient::Everyone);
 		let results = run_all(&circuit, &[1, 2, 3, 4, 5], false);
 		let model = circuit.cost_for(5);
 		assert_eq!(results[0].1.rounds, model.rounds, "party 0 took as many rounds as the model counts");

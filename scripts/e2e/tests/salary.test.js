@@ -140,7 +140,7 @@ test('five salaries: average on chain, each rank to its owner only, no salary in
   }
 });
 
-test('an adaptive circuit (whitepaper 5.4): four members sum the salaries, three of them compute on the sum', async () => {
+test('an adaptive circuit (whitepaper 5.4): four members sum the salaries, three of them compute on the sum and hand a private output back', async () => {
   const file = join(tempDir('census'), 'census.enigma');
   writeFileSync(file, `contract Census {
     pub fn survey(salaries: private [u32; 5] @ each) {
@@ -157,6 +157,7 @@ test('an adaptive circuit (whitepaper 5.4): four members sum the salaries, three
         }
         output(reveal(brackets));
         output(reveal(total / 5));
+        output_to(0, total / 1000);
     }
 }
 `);
@@ -178,6 +179,9 @@ test('an adaptive circuit (whitepaper 5.4): four members sum the salaries, three
   assert.equal(result.public.out0, String([1, 2, 3, 4].filter((k) => total > k * 100000).length));
   assert.equal(result.public.out1, String(Math.floor(total / 5)));
   assert.equal(BigInt(result.gas_used), BigInt(quote.total));
+  // The private output went back to the whole committee: its owner collects it from the members.
+  const own = JSON.parse(await enigma(['task', 'wait', task, '--suri', users[0].seed, ...bootstrap()]));
+  assert.deepEqual(own.private, { out2: String(Math.floor(total / 1000)) });
   // Three members stayed, one handed its shares over and left, and all four voted for the result.
   const lines = workerDirs.map((dir) => readFileSync(join(dir, 'worker.log'), 'utf8').split('\n').filter((l) => l.includes(task)));
   const shrank = lines.map((ls) => ls.find((l) => /the run shrinks to 3 of its 4 members/.test(l)) ?? '');
