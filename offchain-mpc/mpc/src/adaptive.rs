@@ -407,7 +407,9 @@ const LEFT_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
 /// The message at least `needed` of the first `k` parties sent alike (an honest majority of
 /// them), asking each in turn so that one that stays silent or sends junk holds up or outvotes
 /// nobody; a frame's time-out only moves on to the next party, until [`LEFT_WAIT`]. With `all`,
-/// every party's message is read first (more frames of theirs follow it).
+/// every party's message is read first (more frames of theirs follow it), and once one has come,
+/// a party that keeps a frame's time-out waiting ends the run: the others go on to run without
+/// it, and this member must be there.
 fn agreed_message<T: Transport>(net: &mut Net<T>, k: usize, needed: usize, all: bool) -> Result<Vec<u8>> {
 	let started = std::time::Instant::now();
 	let mut got: Vec<Option<Vec<u8>>> = vec![None; k];
@@ -419,6 +421,8 @@ fn agreed_message<T: Transport>(net: &mut Net<T>, k: usize, needed: usize, all: 
 			}
 			match net.recv(from) {
 				Ok(message) => got[from] = Some(message),
+				// Waiting for all: once one has sent, the others are as late as a frame may be.
+				Err(e @ MpcError::Timeout { .. }) if all && got.iter().any(Option::is_some) => return Err(e),
 				Err(MpcError::Timeout { .. }) => {},
 				Err(e) if all => return Err(e),
 				Err(_) => gone[from] = true,

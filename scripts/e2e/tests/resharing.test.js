@@ -108,6 +108,16 @@ test('a committee hands its secrets to four other workers, leaves, and the secre
   assert.ok(!seen.some((e) => e.method === 'SecretHandedOver'), 'nothing moves without the member that is down');
   await waitUntil('a liar proven false', () => seen.some((e) => e.method === 'DealingProvenFalse'), { timeoutMs: 60_000 });
   await oldWorkers[1].start();
+  // Charlie deals what it missed, and the chain names, for every secret, a set without a liar
+  // proven false, before the new member comes back: it then finds in the chain's state the
+  // dealings it has to take (were it back first, it would take them as they are named).
+  await waitUntil('Charlie dealing what it missed', () => /resuming handovers: [1-9]\d* to deal/.test(readFileSync(oldWorkers[1].logFile, 'utf8')), { timeoutMs: 60_000 });
+  const provenIn = (secret) => seen.filter((e) => e.method === 'DealingProvenFalse' && e.data.secret.eq(secret)).map((e) => e.data.dealer.toNumber());
+  const lastNamed = (secret) => seen.filter((e) => e.method === 'HandoverDealt' && e.data.secret.eq(secret)).at(-1);
+  await waitUntil('a set without a proven liar named for every secret', () => secrets.every((s) => {
+    const named = lastNamed(s);
+    return named && !named.data.dealers.some((d) => provenIn(s).includes(d.toNumber()));
+  }), { timeoutMs: 60_000 });
   await newWorkers[1].start();
   const moved = (await handing).split('\n');
   assert.deepEqual(moved, secrets.map((s) => `${s} ${to}`));
