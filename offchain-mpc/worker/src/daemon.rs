@@ -451,17 +451,35 @@ async fn on_finalized(worker: &Arc<Worker>, chain: &Chain, placement: &ChainPlac
 	Ok(())
 }
 
+/// How often, and how far apart, a task that failed here for a reason of this worker's own (its
+/// node unreachable, say) is tried again: a node restarted mid-task must not get an honest member
+/// slashed for Timeout. A second try resumes from the result stored before the failure, if any.
+const LOCAL_RETRIES: u32 = 20;
+const LOCAL_RETRY_WAIT: Duration = Duration::from_secs(3);
+
 /// Runs a task in the background; a failure is logged and counted (the chain fails the task at
-/// its deadline if no quorum of the committee completes it).
+/// its deadline if no quorum of the committee completes it), after the retries of a local one.
 fn spawn_task(worker: &Arc<Worker>, task: sp_core::H256) {
 	if !worker.start(task) {
 		return;
 	}
 	let worker = worker.clone();
 	tokio::spawn(async move {
-		if let Err(e) = run_task(worker.clone(), task).await {
-			worker.metrics.tasks_failed.inc();
-			tracing::error!(target: "worker", "task {task:?} failed here: {e}");
+		let mut attempt = 0;
+		loop {
+			match run_task(worker.clone(), task).await {
+				Ok(()) => return,
+				Err(crate::tasks::TaskError::Local(e)) if attempt < LOCAL_RETRIES => {
+					attempt += 1;
+					tracing::warn!(target: "worker", "task {task:?}: {e}; trying again in {} s", LOCAL_RETRY_WAIT.as_secs());
+					tokio::time::sleep(LOCAL_RETRY_WAIT).await;
+				},
+				Err(e) => {
+					worker.metrics.tasks_failed.inc();
+					tracing::error!(target: "worker", "task {task:?} failed here: {e}");
+					return;
+				},
+			}
 		}
 	});
 }

@@ -24,6 +24,7 @@ const SALARIES = [52_000, 61_000, 48_500, 75_250, 61_500];
 let node, api, alice, workers = [], workerDirs = [];
 let users = [];
 let contract, inputs, committee;
+let census, censusInputs;
 
 const enigma = async (args, input) => {
   const r = await run(CLIENT_BIN, ['--rpc', node.wsUrl, ...args], input);
@@ -161,8 +162,9 @@ test('an adaptive circuit (whitepaper 5.4): four members sum the salaries, three
     }
 }
 `);
-  const census = await enigma(['contract', 'deploy', file, '--suri', '//Alice']);
+  census = await enigma(['contract', 'deploy', file, '--suri', '//Alice']);
   const shared = [];
+  censusInputs = shared;
   for (const user of users) {
     shared.push(await enigma(['secret', 'share', '--suri', user.seed, '--identity', user.identity, '--committee', committee,
       '--type', 'u32', '--contract', census, '--value-file', '-', ...bootstrap()], `${user.salary}\n`));
@@ -352,4 +354,22 @@ test('a 2-of-3 declassification: the chain counts the co-signer, the members fol
   const reused = await declassify();
   assert.equal(reused.code, 1);
   assert.match(reused.stderr, /SecretCompute::NoPermission/);
+});
+
+test('a task completes across a restart of the node: the node stops as soon as the task is submitted, and the members finish once it is back', async () => {
+  assert.ok(census && censusInputs?.length, 'the census test deployed its contract and shared its inputs');
+  const stakes = async () => Promise.all(['//Bob', '//Charlie', '//Dave', '//Ferdie'].map(async (uri) =>
+    (await api.query.workers.workers(new Keyring({ type: 'sr25519' }).addFromUri(uri).address)).unwrap().stake.toBigInt()));
+  const before = await stakes();
+  const task = await enigma(['task', 'submit', '--contract', census, '--entry', 'survey',
+    ...censusInputs.flatMap((s) => ['--input', s]), '--suri', '//Alice']);
+  await api.disconnect();
+  await node.stop();
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  await node.start();
+  api = await node.api();
+  const result = JSON.parse(await enigma(['task', 'wait', task, '--suri', '//Alice', ...bootstrap()]));
+  assert.equal(result.status, 'Completed');
+  assert.equal(result.public.out1, String(Math.floor(SALARIES.reduce((a, b) => a + b, 0) / SALARIES.length)));
+  assert.deepEqual(await stakes(), before, 'nobody is slashed for its node\'s restart');
 });
