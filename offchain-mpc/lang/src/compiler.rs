@@ -207,6 +207,9 @@ impl<'a> Compiler<'a> {
 			return Err(err(function.span, "an entry point returns nothing").note("publish results with `output(reveal(x))` or `output_to(party, x)`"));
 		}
 		c.block(&function.body, false)?;
+		// A value the contract computes twice (unrolled loops repeat subexpressions) is computed
+		// once, and a chain of products (`a * b * c`, `x && y && z`) is multiplied as a tree.
+		c.circuit = c.circuit.without_repeats().with_balanced_products();
 		if let Some(shrink) = c.circuit.shrink {
 			let split = enigma_mpc::adaptive::split(&c.circuit, shrink.at);
 			if split.carried.iter().any(|w| matches!(c.circuit.gates[*w], enigma_mpc::circuit::Op::Input { .. })) {

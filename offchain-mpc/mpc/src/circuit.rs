@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 pub type Wire = usize;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Op {
 	/// The `index`-th secret input of party `owner`. An integer input of `bits` bits is checked
 	/// to lie in [0, 2^bits) inside the computation before anything uses it (its owner shares
@@ -191,6 +191,28 @@ impl Op {
 	}
 }
 
+/// The depth of a product tree whose factors are ready at `depths`, built by multiplying the
+/// two ready first ([`Circuit::with_balanced_products`]).
+fn tree_depth(depths: impl Iterator<Item = u32>) -> u32 {
+	let mut ready: std::collections::BinaryHeap<std::cmp::Reverse<u32>> = depths.map(std::cmp::Reverse).collect();
+	loop {
+		let std::cmp::Reverse(a) = ready.pop().unwrap_or(std::cmp::Reverse(0));
+		let Some(std::cmp::Reverse(b)) = ready.pop() else { return a };
+		ready.push(std::cmp::Reverse(a.max(b) + 1));
+	}
+}
+
+/// The operands of a symmetric gate in ascending order, so that `a + b` and `b + a` are one key
+/// for [`Circuit::without_repeats`].
+fn canonical(op: Op) -> Op {
+	match op {
+		Op::Add(a, b) if b < a => Op::Add(b, a),
+		Op::Mul(a, b) if b < a => Op::Mul(b, a),
+		Op::Eq { a, b, bits } if b < a => Op::Eq { a: b, b: a, bits },
+		op => op,
+	}
+}
+
 /// (bound, shift) of the truncation a division uses; see [`nonlinear::div_const`]. The masked
 /// opening inside it needs `bound` to be at most [`nonlinear::max_masked_bound`] of the field.
 pub fn div_shape(divisor: u128, bits: u32) -> (u32, u32) {
@@ -250,6 +272,146 @@ impl Circuit {
 
 	pub fn output(&mut self, name: impl Into<String>, wire: Wire, to: Recipient) {
 		self.outputs.push(Output { name: name.into(), wire, to });
+	}
+
+	/// The same circuit with every repeated computation done once: a gate equal to an earlier
+	/// one (the same operation on the same wires, `a + b` and `b + a` alike) is dropped and its
+	/// uses read the earlier wire. Each gate is a pure function of its operands, so the outputs
+	/// are the same, and fewer interactive gates cost fewer multiplications, openings and
+	/// sometimes rounds. Inputs are never merged (each is a value of its own). Gates keep their
+	/// order, so a gate after the [`Shrink`] point that repeats one before it reads the earlier
+	/// value, handed over with the others.
+	pub fn without_repeats(&self) -> Circuit {
+		let mut seen: std::collections::HashMap<Op, Wire> = std::collections::HashMap::new();
+		let mut kept = Circuit { gates: Vec::with_capacity(self.gates.len()), inputs_per_party: self.inputs_per_party.clone(), ..Default::default() };
+		let mut new_wire = Vec::with_capacity(self.gates.len());
+		let mut shrink_at = None;
+		for (i, op) in self.gates.iter().enumerate() {
+			if self.shrink.is_some_and(|s| s.at == i) {
+				shrink_at = Some(kept.gates.len());
+			}
+			let op = canonical(op.remap(|w| new_wire[w]));
+			let wire = match op {
+				Op::Input { .. } => kept.push(op),
+				_ => match seen.get(&op) {
+					Some(&earlier) => earlier,
+					None => {
+						let wire = kept.push(op.clone());
+						seen.insert(op, wire);
+						wire
+					},
+				},
+			};
+			new_wire.push(wire);
+		}
+		kept.shrink = self.shrink.map(|s| Shrink { at: shrink_at.unwrap_or(kept.gates.len()), members: s.members });
+		kept.outputs = self.outputs.iter().map(|o| Output { wire: new_wire[o.wire], ..o.clone() }).collect();
+		kept
+	}
+
+	/// The same circuit with every product of three or more factors that a chain of
+	/// multiplications computes one after another (`a * b * c * d`, a chain of `&&`) multiplied
+	/// as a tree instead: the two factors ready first are multiplied first, so k factors ready at
+	/// once take ⌈log2 k⌉ rounds where the chain took k − 1, with the same k − 1 multiplications.
+	/// A multiplication whose result is used elsewhere too, or is an output, stays as it is (its
+	/// value is needed), and a chain is taken only within one side of the [`Shrink`] point.
+	/// Chains a tree would not shorten are left alone.
+	pub fn with_balanced_products(&self) -> Circuit {
+		let n = self.gates.len();
+		let side = |w: Wire| self.shrink.is_some_and(|s| w >= s.at);
+		// Each wire's uses, and its one user when it has exactly one.
+		let mut uses = vec![0usize; n];
+		let mut user = vec![usize::MAX; n];
+		for (i, op) in self.gates.iter().enumerate() {
+			for w in op.operands() {
+				uses[w] += 1;
+				user[w] = i;
+			}
+		}
+		for o in &self.outputs {
+			uses[o.wire] += 2;
+		}
+		// A product that only feeds another product on its side is inside a chain.
+		let inside: Vec<bool> = (0..n)
+			.map(|w| matches!(self.gates[w], Op::Mul(..)) && uses[w] == 1 && matches!(self.gates[user[w]], Op::Mul(..)) && side(w) == side(user[w]))
+			.collect();
+		let factors = |root: Wire| -> Vec<Wire> {
+			let (mut found, mut open) = (Vec::new(), vec![root]);
+			while let Some(w) = open.pop() {
+				match self.gates[w] {
+					Op::Mul(a, b) if w == root || inside[w] => open.extend([b, a]),
+					_ => found.push(w),
+				}
+			}
+			found
+		};
+		let depth = self.layers();
+		// The chains a tree shortens: their roots' factors, and every product inside them.
+		let mut rebuilt: BTreeMap<Wire, Vec<Wire>> = BTreeMap::new();
+		let mut dropped = vec![false; n];
+		for root in (0..n).filter(|w| matches!(self.gates[*w], Op::Mul(..)) && !inside[*w]) {
+			let found = factors(root);
+			if found.len() < 3 || tree_depth(found.iter().map(|w| depth[*w])) >= depth[root] {
+				continue;
+			}
+			let mut open = vec![root];
+			while let Some(w) = open.pop() {
+				if let Op::Mul(a, b) = self.gates[w] {
+					if w == root || inside[w] {
+						dropped[w] = w != root;
+						open.extend([a, b]);
+					}
+				}
+			}
+			rebuilt.insert(root, found);
+		}
+		if rebuilt.is_empty() {
+			return self.clone();
+		}
+		let mut out = Circuit { gates: Vec::with_capacity(n), inputs_per_party: self.inputs_per_party.clone(), ..Default::default() };
+		let mut new_wire = vec![usize::MAX; n];
+		let mut new_depth: Vec<u32> = Vec::with_capacity(n);
+		let mut shrink_at = None;
+		for (i, op) in self.gates.iter().enumerate() {
+			if self.shrink.is_some_and(|s| s.at == i) {
+				shrink_at = Some(out.gates.len());
+			}
+			if dropped[i] {
+				continue;
+			}
+			let wire = match rebuilt.get(&i) {
+				// Multiply the two factors ready first, again and again (a Huffman tree on depths).
+				Some(found) => {
+					let mut ready: std::collections::BinaryHeap<std::cmp::Reverse<(u32, Wire)>> =
+						found.iter().map(|w| std::cmp::Reverse((new_depth[new_wire[*w]], new_wire[*w]))).collect();
+					loop {
+						let std::cmp::Reverse((da, a)) = ready.pop().expect("three factors or more");
+						let Some(std::cmp::Reverse((db, b))) = ready.pop() else { break a };
+						let product = out.push(Op::Mul(a, b));
+						new_depth.push(da.max(db) + 1);
+						ready.push(std::cmp::Reverse((da.max(db) + 1, product)));
+					}
+				},
+				None => {
+					let op = op.remap(|w| new_wire[w]);
+					let d = op.operands().iter().map(|w| new_depth[*w]).max().unwrap_or(0) + op.is_interactive() as u32;
+					new_depth.push(d);
+					out.push(op)
+				},
+			};
+			new_wire[i] = wire;
+		}
+		out.shrink = self.shrink.map(|s| Shrink { at: shrink_at.unwrap_or(out.gates.len()), members: s.members });
+		out.outputs = self.outputs.iter().map(|o| Output { wire: new_wire[o.wire], ..o.clone() }).collect();
+		// A layer runs one batch per kind of gate, one after the other: gates a shorter chain
+		// brings forward can land in a layer that had none of their kind and cost a round there.
+		// Keep the trees only if the run, whole or shrunk, takes no more rounds in all.
+		let rounds = |c: &Circuit| (c.cost().rounds, c.shrink.map(|s| c.cost_for(s.members + 1).rounds));
+		let (before, after) = (rounds(self), rounds(&out));
+		if after.0 > before.0 || after.1 > before.1 {
+			return self.clone();
+		}
+		out
 	}
 
 	/// Check wiring, owners and widths.
@@ -995,5 +1157,204 @@ mod tests {
 		let s = c.push(Op::Add(a, b));
 		c.output("s", s, Recipient::Everyone);
 		assert_eq!(c.validate(), Ok(()));
+	}
+
+	/// A product, a sum, an equality and a comparison written twice (the symmetric ones with
+	/// their operands swapped) are computed once, and their second uses read the first; two
+	/// inputs of the same owner and width stay two values, and a comparison with its operands
+	/// swapped is another value.
+	#[test]
+	fn repeated_gates_are_computed_once() {
+		use crate::field::Fr;
+		let mut c = Circuit::new(2);
+		let (a, b, b2) = (c.typed_input(0, Some(16)), c.typed_input(1, Some(16)), c.typed_input(1, Some(16)));
+		let (ab, ba) = (c.push(Op::Mul(a, b)), c.push(Op::Mul(b, a)));
+		let (s1, s2) = (c.push(Op::Add(ab, b2)), c.push(Op::Add(b2, ba)));
+		let (e1, e2) = (c.push(Op::Eq { a, b, bits: 16 }), c.push(Op::Eq { a: b, b: a, bits: 16 }));
+		let (l1, l2, g) = (c.push(Op::Lt { a, b, bits: 16 }), c.push(Op::Lt { a, b, bits: 16 }), c.push(Op::Lt { a: b, b: a, bits: 16 }));
+		let total = c.push(Op::Add(s1, s2));
+		let flags = c.push(Op::Add(e1, e2));
+		let order = c.push(Op::Add(l1, l2));
+		let order = c.push(Op::Sub(order, g));
+		let (r1, r2) = (c.push(Op::Reveal(total)), c.push(Op::Reveal(total)));
+		c.output("total", r1, Recipient::Everyone);
+		c.output("again", r2, Recipient::Everyone);
+		c.output("flags", flags, Recipient::Party(1));
+		c.output("order", order, Recipient::Everyone);
+		let once = c.without_repeats();
+		assert_eq!(once.validate(), Ok(()));
+		// What the contract would cost written without the repeats.
+		let mut hand = Circuit::new(2);
+		let (a, b, b2) = (hand.typed_input(0, Some(16)), hand.typed_input(1, Some(16)), hand.typed_input(1, Some(16)));
+		let ab = hand.push(Op::Mul(a, b));
+		let s = hand.push(Op::Add(ab, b2));
+		let e = hand.push(Op::Eq { a, b, bits: 16 });
+		let (l, g) = (hand.push(Op::Lt { a, b, bits: 16 }), hand.push(Op::Lt { a: b, b: a, bits: 16 }));
+		let total = hand.push(Op::Add(s, s));
+		let flags = hand.push(Op::Add(e, e));
+		let order = hand.push(Op::Add(l, l));
+		let order = hand.push(Op::Sub(order, g));
+		let r = hand.push(Op::Reveal(total));
+		hand.output("total", r, Recipient::Everyone);
+		hand.output("again", r, Recipient::Everyone);
+		hand.output("flags", flags, Recipient::Party(1));
+		hand.output("order", order, Recipient::Everyone);
+		assert_eq!(once.gates.len(), hand.gates.len());
+		assert_eq!(once.cost(), hand.cost());
+		assert!(c.cost().muls > hand.cost().muls && c.cost().opens > hand.cost().opens);
+		assert_eq!(once.gates.iter().filter(|g| matches!(g, Op::Input { .. })).count(), 3);
+		assert_eq!(once.gates.iter().filter(|g| matches!(g, Op::Lt { .. })).count(), 2, "a < b and b < a are two values");
+		assert_eq!(once.outputs[0].wire, once.outputs[1].wire);
+		for (x, y, y2) in [(3u64, 5u64, 7u64), (9, 9, 0), (65535, 2, 1)] {
+			let inputs = vec![vec![Fr::from(x)], vec![Fr::from(y), Fr::from(y2)]];
+			assert_eq!(c.evaluate(&inputs), once.evaluate(&inputs));
+		}
+	}
+
+	/// Random programs with copies of their own gates appended (symmetric ones swapped): the
+	/// circuit without repeats gives the same outputs with no more work of any kind.
+	#[test]
+	fn removing_repeats_keeps_every_output() {
+		use crate::field::Fr;
+		use rand::{Rng, SeedableRng};
+		let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+		for _ in 0..200 {
+			let mut c = Circuit::new(2);
+			let inputs: Vec<Vec<Fr>> = (0..2).map(|p| (0..3).map(|_| { c.typed_input(p, Some(8)); Fr::from(rng.gen_range(0u64..256)) }).collect()).collect();
+			for _ in 0..12 {
+				let (a, b) = (rng.gen_range(0..c.gates.len()), rng.gen_range(0..c.gates.len()));
+				let op = match rng.gen_range(0..6) {
+					0 => Op::Add(a, b),
+					1 => Op::Mul(a, b),
+					2 => Op::Sub(a, b),
+					3 => Op::MulConst(a, 3),
+					4 => Op::Reveal(a),
+					_ => match c.gates[a].clone() { Op::Input { .. } => Op::AddConst(b, 1), op => op },
+				};
+				let copy = match op.clone() { Op::Add(a, b) => Op::Add(b, a), Op::Mul(a, b) => Op::Mul(b, a), op => op };
+				c.push(op);
+				c.push(copy);
+			}
+			for k in 0..4 {
+				c.output(format!("out{k}"), c.gates.len() - 1 - k, Recipient::Everyone);
+			}
+			let once = c.without_repeats();
+			assert_eq!(once.validate(), Ok(()));
+			assert!(c.evaluate(&inputs).is_ok());
+			assert_eq!(c.evaluate(&inputs), once.evaluate(&inputs));
+			assert!(once.gates.len() <= c.gates.len() - 12, "every copy went");
+			let (before, after) = (c.cost(), once.cost());
+			assert!(after.muls <= before.muls && after.opens <= before.opens && after.rounds <= before.rounds);
+		}
+	}
+
+	/// Eight factors multiplied one after another take seven rounds; as a tree, three, with the
+	/// same seven multiplications. A product used twice is kept whole, and a chain is not taken
+	/// across the shrink point.
+	#[test]
+	fn a_chain_of_products_is_multiplied_as_a_tree() {
+		use crate::field::Fr;
+		let mut c = Circuit::new(2);
+		let xs: Vec<Wire> = (0..8).map(|k| c.typed_input(k % 2, Some(8))).collect();
+		let chain = xs[1..].iter().fold(xs[0], |p, x| c.push(Op::Mul(p, *x)));
+		let out = c.push(Op::Reveal(chain));
+		c.output("product", out, Recipient::Everyone);
+		let tree = c.with_balanced_products();
+		assert_eq!(tree.validate(), Ok(()));
+		let (before, after) = (c.cost(), tree.cost());
+		assert_eq!(before.muls, after.muls);
+		assert_eq!(before.rounds - after.rounds, 7 - 3);
+		assert_eq!(*tree.layers().iter().max().unwrap(), 3 + 1, "three layers of products, then the opening");
+		let inputs: Vec<Vec<Fr>> = (0..2).map(|p| (0..4).map(|k| Fr::from(2 * k as u64 + p as u64 + 3)).collect()).collect();
+		assert_eq!(tree.evaluate(&inputs).unwrap(), vec![("product".to_string(), Fr::from(3u64 * 4 * 5 * 6 * 7 * 8 * 9 * 10))]);
+
+		// a·b·c is published too: it is computed, then multiplied by the tree of d..h.
+		let mut c = Circuit::new(2);
+		let xs: Vec<Wire> = (0..8).map(|k| c.typed_input(k % 2, Some(8))).collect();
+		let abc = c.push(Op::Mul(xs[0], xs[1]));
+		let abc = c.push(Op::Mul(abc, xs[2]));
+		let chain = xs[3..].iter().fold(abc, |p, x| c.push(Op::Mul(p, *x)));
+		c.output("abc", abc, Recipient::Party(0));
+		c.output("all", chain, Recipient::Party(1));
+		let tree = c.with_balanced_products();
+		assert_eq!(tree.evaluate(&inputs), c.evaluate(&inputs));
+		assert!(tree.layers()[tree.outputs[1].wire] < c.layers()[c.outputs[1].wire]);
+		assert_eq!(tree.layers()[tree.outputs[0].wire], 2, "a·b·c keeps its two layers");
+
+		// A chain that crosses the shrink point is two chains, one on each side.
+		let mut c = Circuit::new(3);
+		let xs: Vec<Wire> = (0..6).map(|k| c.typed_input(k % 3, Some(8))).collect();
+		let front = xs[1..].iter().fold(xs[0], |p, x| c.push(Op::Mul(p, *x)));
+		c.shrink = Some(Shrink { at: c.gates.len(), members: 3 });
+		let k = c.push(Op::Const(2));
+		let back = c.push(Op::Mul(front, k));
+		let back = c.push(Op::Mul(back, k));
+		let back = c.push(Op::Mul(back, front));
+		c.output("x", back, Recipient::Everyone);
+		let tree = c.with_balanced_products();
+		assert_eq!(tree.validate(), Ok(()));
+		assert!(tree.gates[tree.shrink.unwrap().at..].iter().all(|g| !matches!(g, Op::Input { .. })));
+		let inputs: Vec<Vec<Fr>> = (0..3).map(|p| (0..2).map(|k| Fr::from(3 * k as u64 + p as u64 + 1)).collect()).collect();
+		assert_eq!(tree.evaluate(&inputs), c.evaluate(&inputs));
+		assert!(tree.cost_for(5).rounds < c.cost_for(5).rounds);
+	}
+
+	/// Random programs rich in products: the balanced circuit gives the same outputs with the
+	/// same multiplications, in no more rounds.
+	#[test]
+	fn balancing_products_keeps_every_output() {
+		use crate::field::Fr;
+		use rand::{Rng, SeedableRng};
+		let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
+		let mut shortened = 0;
+		for _ in 0..300 {
+			let mut c = Circuit::new(2);
+			let inputs: Vec<Vec<Fr>> = (0..2).map(|p| (0..4).map(|_| { c.typed_input(p, None); Fr::from(rng.gen_range(0u64..1000)) }).collect()).collect();
+			for _ in 0..16 {
+				let last = c.gates.len() - 1;
+				let (a, b) = (if rng.gen_bool(0.6) { last } else { rng.gen_range(0..=last) }, rng.gen_range(0..=last));
+				c.push(match rng.gen_range(0..5) {
+					0 | 1 | 2 => Op::Mul(a, b),
+					3 => Op::Add(a, b),
+					_ => Op::Reveal(a),
+				});
+			}
+			for k in 0..3 {
+				c.output(format!("out{k}"), c.gates.len() - 1 - 3 * k, Recipient::Everyone);
+			}
+			let tree = c.with_balanced_products();
+			assert_eq!(tree.validate(), Ok(()));
+			assert_eq!(c.evaluate(&inputs), tree.evaluate(&inputs));
+			let (before, after) = (c.cost(), tree.cost());
+			assert_eq!(after.muls, before.muls);
+			assert!(after.rounds <= before.rounds);
+			shortened += (after.rounds < before.rounds) as usize;
+		}
+		assert!(shortened > 30, "only {shortened} of 300 programs were shortened");
+	}
+
+	/// A value the fewer members would compute again after the shrink point is the one computed
+	/// before it, handed over; the shrink point moves with the gates before it.
+	#[test]
+	fn a_repeat_after_the_shrink_point_reads_the_value_before_it() {
+		use crate::field::Fr;
+		let mut c = Circuit::new(3);
+		let (a, b, d) = (c.typed_input(0, Some(8)), c.typed_input(1, Some(8)), c.typed_input(2, Some(8)));
+		let (_, s_again) = (c.push(Op::Add(a, b)), c.push(Op::Add(b, a)));
+		let total = c.push(Op::Add(s_again, d));
+		let square = c.push(Op::Mul(total, total));
+		c.shrink = Some(Shrink { at: c.gates.len(), members: 3 });
+		let again = c.push(Op::Mul(total, total));
+		let out = c.push(Op::AddConst(again, 1));
+		let out = c.push(Op::Add(out, square));
+		let out = c.push(Op::Reveal(out));
+		c.output("out", out, Recipient::Everyone);
+		let once = c.without_repeats();
+		assert_eq!(once.validate(), Ok(()));
+		assert_eq!(once.shrink, Some(Shrink { at: 6, members: 3 }), "three inputs, a + b, its sum with d and the square come before it");
+		assert_eq!(once.gates[6], Op::AddConst(5, 1), "the square after the point reads the one before it");
+		let inputs = vec![vec![Fr::from(3u64)], vec![Fr::from(4u64)], vec![Fr::from(5u64)]];
+		assert_eq!(once.evaluate(&inputs).unwrap(), vec![("out".to_string(), Fr::from(12u64 * 12 * 2 + 1))]);
+		assert_eq!(c.evaluate(&inputs), once.evaluate(&inputs));
 	}
 }
