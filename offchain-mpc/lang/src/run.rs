@@ -7,6 +7,7 @@ use crate::{
 };
 use enigma_mpc::{
 	adaptive,
+	audit::{AuditError, Auditable, Layout, Transcript},
 	circuit::{execute, Circuit, Recipient},
 	field::{to_u128, Fr},
 	honest::{Malicious, Multiplication, SemiHonest},
@@ -39,6 +40,10 @@ pub enum Protocol {
 	/// SPDZ, secure with abort against all parties but one, on MASCOT preprocessing made by the
 	/// parties themselves first.
 	Spdz,
+	/// Publicly auditable (Baum–Damgård–Orlandi, [`enigma_mpc::audit`]): as SPDZ, every party
+	/// committed to its shares, so a party that opens a wrong value is named, and anyone can
+	/// check the run afterwards from its transcript ([`audit`]). Triples from MASCOT.
+	Auditable,
 }
 
 /// Each party's circuit inputs, in order.
@@ -86,21 +91,28 @@ pub fn mpc(compiled: &Compiled, inputs: &Inputs, protocol: Protocol) -> Result<V
 /// [`mpc`], and what party 0 sent: bytes, messages and communication rounds (the
 /// preprocessing's included).
 pub fn mpc_with_stats(compiled: &Compiled, inputs: &Inputs, protocol: Protocol) -> Result<(Vec<Output>, Stats), String> {
+	run_mpc(compiled, inputs, protocol).map(|(outputs, stats, _)| (outputs, stats))
+}
+
+/// [`mpc_with_stats`], and an auditable run's transcript.
+fn run_mpc(compiled: &Compiled, inputs: &Inputs, protocol: Protocol) -> Result<(Vec<Output>, Stats, Option<Transcript>), String> {
 	let per_party = party_inputs(compiled, inputs)?;
 	let n = compiled.circuit.parties();
 	if n < 2 {
 		return Err("an MPC run needs at least two parties (use --mpc 2 or more)".into());
 	}
-	if let (Protocol::Spdz, Some(shrink)) = (protocol, compiled.circuit.shrinks(n)) {
+	if let (Protocol::Spdz | Protocol::Auditable, Some(shrink)) = (protocol, compiled.circuit.shrinks(n)) {
 		return Err(format!("shrink({}) needs an honest-majority protocol: SPDZ's sharings need every party", shrink.members));
 	}
 	let plan = Plan::for_circuit(&compiled.circuit);
+	let transcript = std::sync::Arc::new(std::sync::Mutex::new(None));
 	let handles: Vec<_> = network(n)
 		.into_iter()
 		.zip(per_party)
 		.map(|(transport, mine)| {
 			let circuit = compiled.circuit.clone();
 			let plan = plan.clone();
+			let transcript = transcript.clone();
 			thread::spawn(move || -> Result<(Vec<(String, Option<Fr>)>, Stats), MpcError> {
 				fn run<M: Mpc<F = Fr>>(mut mpc: M, circuit: &Circuit, mine: &[Fr]) -> Result<(Vec<(String, Option<Fr>)>, Stats), MpcError> {
 					Ok((execute(&mut mpc, circuit, mine)?, mpc.stats()))
@@ -113,6 +125,20 @@ pub fn mpc_with_stats(compiled: &Compiled, inputs: &Inputs, protocol: Protocol) 
 						let mut net = Net::new(transport);
 						let store = Mascot::<Fr>::setup(&mut net)?.generate(&mut net, &plan)?;
 						run(Spdz::new(net, store), &circuit, &mine)
+					},
+					Protocol::Auditable => {
+						// Twice the triples the run uses: every other one is sacrificed to check
+						// its partner against the commitments.
+						let layout = Layout::for_circuit(&circuit);
+						let mut net = Net::new(transport);
+						let store = Mascot::<Fr>::setup(&mut net)?.generate(&mut net, &Plan { triples: 2 * layout.triples, randoms: 0, masks: vec![0; n] })?;
+						let triples: Vec<[Fr; 3]> = store.triples.iter().map(|t| [t[0].value, t[1].value, t[2].value]).collect();
+						let mut mpc = Auditable::setup(net, layout, &triples)?;
+						let outputs = execute(&mut mpc, &circuit, &mine)?;
+						if mpc.party() == 0 {
+							*transcript.lock().unwrap_or_else(|e| e.into_inner()) = Some(mpc.transcript().clone());
+						}
+						Ok((outputs, mpc.stats()))
 					},
 				}
 			})
@@ -142,5 +168,32 @@ pub fn mpc_with_stats(compiled: &Compiled, inputs: &Inputs, protocol: Protocol) 
 			Ok(Output { name: slot.name.clone(), target: slot.target.clone(), value: value_of(value)? })
 		})
 		.collect::<Result<_, String>>()?;
-	Ok((outputs, stats[0]))
+	let transcript = transcript.lock().unwrap_or_else(|e| e.into_inner()).take();
+	Ok((outputs, stats[0], transcript))
+}
+
+/// A [`Protocol::Auditable`] run: its outputs, what party 0 sent, and its transcript (every
+/// commitment and opening: what [`audit`] checks).
+pub fn mpc_audited(compiled: &Compiled, inputs: &Inputs) -> Result<(Vec<Output>, Stats, Transcript), String> {
+	let (outputs, stats, transcript) = run_mpc(compiled, inputs, Protocol::Auditable)?;
+	Ok((outputs, stats, transcript.ok_or("the run kept no transcript")?))
+}
+
+/// Checks an auditable run of `compiled` from its transcript alone and returns its public
+/// outputs, or what failed (the opening and the party whose share does not open its
+/// commitment, a triple that fails its sacrifice, a transcript that does not follow the
+/// contract).
+pub fn audit(compiled: &Compiled, transcript: &Transcript) -> Result<Vec<Output>, AuditError> {
+	let audited = enigma_mpc::audit::audit(&compiled.circuit, transcript)?;
+	compiled
+		.manifest
+		.outputs
+		.iter()
+		.zip(audited)
+		.filter_map(|(slot, (_, value))| value.map(|v| (slot, v)))
+		.map(|(slot, v)| {
+			let value = value_of(v).map_err(AuditError::Malformed)?;
+			Ok(Output { name: slot.name.clone(), target: slot.target.clone(), value })
+		})
+		.collect()
 }

@@ -47,6 +47,16 @@
 //! - **Inputs**: a mask r whose shares and blinds every party sends its owner (who checks them
 //!   against the commitments, naming a party that lies, to itself only); the owner broadcasts
 //!   x − r.
+//! - **Inputs a committee holds** ([`Mpc::adopt`]: an owner dealt them to the members with
+//!   degree n − 1 and its MAC, [`crate::spdz`]): every member enters its additive share of each
+//!   dealt element, key and tag as an input of its own (a mask, as above), the committee adds
+//!   them up and checks the owners' MACs, opening σ·Z, which must be 0. The differences and the
+//!   opening are in the transcript, which records how many bits each held input brought
+//!   ([`Transcript::held`]); the agreed digest binds that shape with the circuit's. The audit
+//!   then shows the run computed on values the owners' keys authenticate, as long as one member
+//!   kept its share of each key to itself: members that all collude know the keys. (Binding each
+//!   member's entered shares to the owner's public VSS commitments would need a proof per
+//!   member that the two commit to the same values; not built.)
 //! - **Coins** are Fiat–Shamir: blake2b of the transcript so far (the opened sums, not how the
 //!   parties split them), so the auditor draws the same ones. They are public as soon as the
 //!   transcript is, and a party can grind them by trying inputs: they serve checks that a
@@ -71,9 +81,10 @@
 //! recipient only (the transcript does not show them).
 
 use crate::{
-	circuit::{execute, Circuit},
+	circuit::{execute, execute_held, Circuit, HeldOutput},
 	error::{MpcError, Result},
-	protocol::{Mpc, Stats},
+	protocol::{ClientMac, HeldInput, Mpc, Stats},
+	spdz,
 	transport::{Net, Transport},
 	vss,
 };
@@ -182,6 +193,15 @@ impl Layout {
 		Layout { triples: plan.triples, randoms: plan.randoms, masks: plan.masks }
 	}
 
+	/// Enough for `parties` members to run `circuit` on inputs they hold, each dealt with the
+	/// owner's MAC ([`crate::preprocessing::Plan::for_held`]: every member enters its shares of
+	/// each dealt element, key and tag under masks; the MAC check and the private outputs'
+	/// checks take triples and random values).
+	pub fn for_held(circuit: &Circuit, parties: usize, held: &[&HeldInput<Fr>]) -> Self {
+		let plan = crate::preprocessing::Plan::for_held(circuit, parties, held);
+		Layout { triples: plan.triples, randoms: plan.randoms, masks: plan.masks }
+	}
+
 	fn bases(&self) -> usize {
 		self.checked_bases().expect("a layout this party made fits in memory")
 	}
@@ -213,6 +233,107 @@ pub struct Transcript {
 	pub openings: Vec<Vec<Vec<(Fr, Fr)>>>,
 	/// Every input's broadcast differences x − r, in order of the input calls.
 	pub differences: Vec<Vec<Fr>>,
+	/// For a run on inputs the committee held ([`Mpc::adopt`]): how many bits each held input
+	/// brought, in the order adopted (what the agreed digest binds with the circuit's).
+	pub held: Vec<usize>,
+}
+
+/// The first bytes of an encoded [`Transcript`].
+const TRANSCRIPT_MAGIC: &[u8] = b"enigma/audit-transcript/v1";
+
+impl Transcript {
+	/// The transcript as bytes: what is stored for anyone to audit, and what [`Self::root`]
+	/// hashes. Counts are little-endian u64s; points uncompressed; field elements canonical.
+	pub fn to_bytes(&self) -> Vec<u8> {
+		let mut out = TRANSCRIPT_MAGIC.to_vec();
+		let count = |out: &mut Vec<u8>, k: usize| out.extend_from_slice(&(k as u64).to_le_bytes());
+		count(&mut out, self.parties);
+		count(&mut out, self.layout.triples);
+		count(&mut out, self.layout.randoms);
+		count(&mut out, self.layout.masks.len());
+		for m in &self.layout.masks {
+			count(&mut out, *m);
+		}
+		count(&mut out, self.held.len());
+		for h in &self.held {
+			count(&mut out, *h);
+		}
+		count(&mut out, self.bases.len());
+		for party in &self.bases {
+			count(&mut out, party.len());
+			for point in party {
+				point.serialize_uncompressed(&mut out).expect("a vector takes any point");
+			}
+		}
+		count(&mut out, self.agreed.len());
+		for digest in &self.agreed {
+			out.extend_from_slice(digest);
+		}
+		count(&mut out, self.openings.len());
+		for opening in &self.openings {
+			count(&mut out, opening.len());
+			for value in opening {
+				count(&mut out, value.len());
+				for (share, blind) in value {
+					out.extend_from_slice(&crate::field::to_bytes(&[*share, *blind]));
+				}
+			}
+		}
+		count(&mut out, self.differences.len());
+		for d in &self.differences {
+			count(&mut out, d.len());
+			out.extend_from_slice(&crate::field::to_bytes(d));
+		}
+		out
+	}
+
+	/// A transcript from [`Self::to_bytes`]; `None` for anything else (a count larger than what
+	/// follows is refused before anything is allocated for it).
+	pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
+		let mut r = Reader(bytes.strip_prefix(TRANSCRIPT_MAGIC)?);
+		let parties = r.count(1)?;
+		let (triples, randoms) = (r.count(0)?, r.count(0)?);
+		let masks = r.counts()?;
+		let held = r.counts()?;
+		let bases = (0..r.count(8)?).map(|_| (0..r.count(POINT)?).map(|_| r.point()).collect::<Option<Vec<_>>>()).collect::<Option<Vec<_>>>()?;
+		let agreed = (0..r.count(32)?).map(|_| r.take(32).map(|d| d.try_into().expect("32 bytes"))).collect::<Option<Vec<[u8; 32]>>>()?;
+		let openings = (0..r.count(8)?)
+			.map(|_| (0..r.count(8)?).map(|_| (0..r.count(64)?).map(|_| Some((r.element()?, r.element()?))).collect::<Option<Vec<_>>>()).collect::<Option<Vec<_>>>())
+			.collect::<Option<Vec<_>>>()?;
+		let differences = (0..r.count(8)?).map(|_| (0..r.count(32)?).map(|_| r.element()).collect::<Option<Vec<_>>>()).collect::<Option<Vec<_>>>()?;
+		r.0.is_empty().then_some(Transcript { parties, layout: Layout { triples, randoms, masks }, bases, agreed, openings, differences, held })
+	}
+
+	/// blake2b-256 of [`Self::to_bytes`]: what a result on chain commits to.
+	pub fn root(&self) -> [u8; 32] {
+		use blake2::digest::consts::U32;
+		blake2::Blake2b::<U32>::digest(self.to_bytes()).into()
+	}
+}
+
+/// Reads a transcript's encoding front to back.
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+	fn take(&mut self, k: usize) -> Option<&[u8]> {
+		let (head, rest) = (self.0.len() >= k).then(|| self.0.split_at(k))?;
+		self.0 = rest;
+		Some(head)
+	}
+	/// A count of items of at least `each` bytes apiece, no more than the bytes left allow.
+	fn count(&mut self, each: usize) -> Option<usize> {
+		let k = usize::try_from(u64::from_le_bytes(self.take(8)?.try_into().ok()?)).ok()?;
+		(k.checked_mul(each)? <= self.0.len()).then_some(k)
+	}
+	fn counts(&mut self) -> Option<Vec<usize>> {
+		(0..self.count(8)?).map(|_| self.count(0)).collect()
+	}
+	fn point(&mut self) -> Option<G1Affine> {
+		points_of(self.take(POINT)?)?.pop()
+	}
+	fn element(&mut self) -> Option<Fr> {
+		<Fr as crate::field::MpcField>::read_wire(self.take(32)?)
+	}
 }
 
 /// What an audit found wrong.
@@ -500,6 +621,11 @@ impl<T: Transport> Auditable<T> {
 		&self.transcript
 	}
 
+	/// The transport back, once the run is over.
+	pub fn into_net(self) -> Net<T> {
+		self.net
+	}
+
 	/// One round: every party shows the others, per sender, the hash of what it received from
 	/// that sender. If any party's account of any other sender differs from ours, someone
 	/// equivocated (or lies about what it saw) and the run stops here unnamed: with different
@@ -634,6 +760,20 @@ macro_rules! linear_operations {
 	};
 }
 
+/// [`Mpc::adopt`] for a party and the auditor alike: every member enters its additive shares of
+/// what the owners dealt (elements, key, tags) as inputs of its own, the committee adds them up
+/// and checks the owners' MACs ([`spdz::check_client_macs`]). The differences entered and the
+/// check's openings are in the transcript, so an audit sees that the values the run computed
+/// on are the ones the owners' keys authenticate (a member cannot alter its share without k,
+/// which no n − 1 members know).
+fn adopt_by_inputs<M: Mpc<F = Fr, Share = Share>>(m: &mut M, held: &[&HeldInput<Fr>]) -> Result<Vec<Share>> {
+	let n = m.parties();
+	let (mine, dealt) = spdz::additive_shares(held, m.party(), n)?;
+	let entered = m.inputs(&mine, &vec![mine.len(); n])?;
+	let sum: Vec<Share> = (0..mine.len()).map(|k| entered.iter().skip(1).fold(entered[0][k], |acc, owner| m.add(acc, owner[k]))).collect();
+	spdz::check_client_macs(m, held, &dealt, &sum)
+}
+
 /// z = c + ε·b + δ·a + ε·δ for each (x, y, triple), given the opened ε and δ.
 fn beaver<M: Mpc<F = Fr>>(m: &M, triples: &[[M::Share; 3]], opened: &[Fr]) -> Vec<M::Share> {
 	let half = triples.len();
@@ -746,6 +886,15 @@ impl<T: Transport> Mpc for Auditable<T> {
 			values.iter_mut().zip(pairs.chunks_exact(2)).for_each(|(v, p)| *v += p[0]);
 		}
 		Ok(Some(values))
+	}
+
+	fn adopt(&mut self, held: &[&HeldInput<Fr>]) -> Result<Vec<Share>> {
+		self.transcript.held = held.iter().map(|h| h.bits.len()).collect();
+		adopt_by_inputs(self, held)
+	}
+
+	fn output_checks(&mut self, values: &[Share]) -> Result<Option<Vec<[Fr; 3]>>> {
+		spdz::output_checks_by_products(self, values)
 	}
 
 	/// The transcript digests compared (a party that broadcast different things to different
@@ -890,6 +1039,14 @@ impl Mpc for Replay<'_> {
 		Ok(None)
 	}
 
+	fn adopt(&mut self, held: &[&HeldInput<Fr>]) -> Result<Vec<Share>> {
+		adopt_by_inputs(self, held)
+	}
+
+	fn output_checks(&mut self, values: &[Share]) -> Result<Option<Vec<[Fr; 3]>>> {
+		spdz::output_checks_by_products(self, values)
+	}
+
 	/// Verifies the pending openings; a failure is kept for [`audit`] with its place.
 	fn check(&mut self) -> Result<()> {
 		self.public.verify(&mut self.rng).map_err(|(party, (opening, value))| {
@@ -918,15 +1075,43 @@ pub fn audit(circuit: &Circuit, transcript: &Transcript) -> core::result::Result
 	let mut replay = Replay::new(transcript)?;
 	let layout = transcript.layout.clone();
 	let pairs: Vec<[Share; 6]> = (0..layout.triples).map(|i| core::array::from_fn(|k| Replay::base(6 * i + k))).collect();
-	let zeros = vec![Fr::zero(); circuit.inputs_per_party.first().copied().unwrap_or(0)];
-	let run = sacrifice(&mut replay, &pairs).and_then(|()| execute(&mut replay, circuit, &zeros));
+	let run = sacrifice(&mut replay, &pairs).and_then(|()| {
+		if transcript.held.is_empty() {
+			let zeros = vec![Fr::zero(); circuit.inputs_per_party.first().copied().unwrap_or(0)];
+			return execute(&mut replay, circuit, &zeros);
+		}
+		// A run on held inputs: their shape from the transcript (the agreed digest binds it with
+		// the circuit's), their values unknown to the auditor (they enter as differences).
+		let mut shape = transcript.held.iter();
+		let held: Vec<Vec<HeldInput<Fr>>> = circuit
+			.inputs_per_party
+			.iter()
+			.map(|count| {
+				(0..*count)
+					.map(|_| {
+						let bits = shape.next().copied().unwrap_or(0);
+						HeldInput { value: Fr::zero(), bits: vec![Fr::zero(); bits], mac: Some(ClientMac { key: Fr::zero(), tags: vec![Fr::zero(); bits.max(1) + 1] }) }
+					})
+					.collect()
+			})
+			.collect();
+		if shape.next().is_some() || held.iter().map(Vec::len).sum::<usize>() != transcript.held.len() {
+			return Err(replay.malformed("the held inputs do not fit the circuit's".into()));
+		}
+		let outputs = execute_held(&mut replay, circuit, &held)?;
+		Ok(outputs.into_iter().map(|(name, out)| (name, if let HeldOutput::Public(v) = out { Some(v) } else { None })).collect())
+	});
 	let outputs = run.map_err(|e| {
 		// A failure the replay kept, or an opening that does not open (what a building block
 		// stumbled on may follow from it), or what the computation itself refused.
 		replay.failure.take().unwrap_or_else(|| match replay.public.verify(&mut replay.rng) {
 			Err((party, (opening, value))) => AuditError::Opening { opening, value, party },
 			Ok(()) if e == MpcError::TripleCheckFailed => AuditError::Sacrifice,
-			Ok(()) => AuditError::Run(e),
+			// Inputs of another shape than the circuit's, say.
+			Ok(()) => match e {
+				MpcError::InvalidCircuit(why) => AuditError::Malformed(why),
+				e => AuditError::Run(e),
+			},
 		})
 	})?;
 	if replay.next_opening != transcript.openings.len() || replay.next_difference != transcript.differences.len() || !replay.public.pending.is_empty() {

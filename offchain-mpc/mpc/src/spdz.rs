@@ -36,6 +36,7 @@ use crate::{
 	transport::{Net, Transport},
 };
 use crate::field::MpcField;
+use ark_ff::Zero;
 use blake2::{Blake2b512, Digest};
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha12Rng;
@@ -87,25 +88,11 @@ impl<F: MpcField, T: Transport, P: Preprocessing<F>> Spdz<F, T, P> {
 }
 
 impl<F: MpcField, T: Transport, P: Preprocessing<F>> Spdz<F, T, P> {
-	/// [`Mpc::adopt`] for inputs dealt with a client MAC: see the module docs.
+	/// [`Mpc::adopt`] for inputs dealt with a client MAC: see the module docs. Every member
+	/// inputs its vector under masks only it knows, all in one round.
 	fn adopt_mac_checked(&mut self, held: &[&HeldInput<F>]) -> Result<Vec<MacShare<F>>> {
 		let (n, me) = (self.parties(), self.party());
-		let points: Vec<F> = (1..=n as u64).map(F::from).collect();
-		let lambda = lagrange_coefficients(&points, F::zero())[me];
-		// This party's additive shares of what each owner dealt: the elements (the bits, or the
-		// value of an input without bits), the key, the tags (the elements', then the key's).
-		let mut mine = Vec::new();
-		let mut dealt = Vec::with_capacity(held.len());
-		for input in held {
-			let mac = input.mac.as_ref().ok_or_else(|| MpcError::InvalidParameters("SPDZ takes only inputs shared with a client MAC (for a dishonest majority)".into()))?;
-			let elements: &[F] = if input.bits.is_empty() { core::slice::from_ref(&input.value) } else { &input.bits };
-			if mac.tags.len() != elements.len() + 1 {
-				return Err(MpcError::InvalidParameters(format!("an input brings {} elements and {} MAC tags", elements.len(), mac.tags.len())));
-			}
-			mine.extend(elements.iter().chain(core::iter::once(&mac.key)).chain(&mac.tags).map(|e| *e * lambda));
-			dealt.push(elements.len());
-		}
-		// One round: every member inputs its vector under masks only it knows.
+		let (mine, dealt) = additive_shares(held, me, n)?;
 		let len = mine.len();
 		let mut masks = Vec::with_capacity(n);
 		let mut own = None;
@@ -128,41 +115,82 @@ impl<F: MpcField, T: Transport, P: Preprocessing<F>> Spdz<F, T, P> {
 				sum[k] = self.add(sum[k], self.add_const(masks[owner][k], *d));
 			}
 		}
-		// Each input's value (from its bits, Σ 2^j·b_j) and the terms of the MAC check.
-		let mut coins = ChaCha12Rng::from_seed(self.coin()?);
-		let (chi, psi) = (F::random(&mut coins), F::random(&mut coins));
-		let (mut keys, mut combined, mut tags) = (Vec::new(), Vec::new(), Vec::new());
-		let mut adopted = Vec::new();
-		let mut at = 0;
-		for (input, &m) in held.iter().zip(&dealt) {
-			// The elements, the key (an element too: its tag is k²), the tags.
-			let (keyed, tagged) = sum[at..at + 2 * m + 2].split_at(m + 1);
-			at += 2 * m + 2;
-			let elements = &keyed[..m];
-			let horner = |values: &[MacShare<F>]| values.iter().rev().fold(MacShare::default(), |acc, v| self.add(self.scale(acc, chi), *v));
-			keys.push(keyed[m]);
-			combined.push(horner(keyed));
-			tags.push(horner(tagged));
-			if !input.bits.is_empty() {
-				let two = F::from(2u64);
-				adopted.push(elements.iter().rev().fold(MacShare::default(), |acc, b| self.add(self.scale(acc, two), *b)));
-			}
-			adopted.extend_from_slice(elements);
-		}
-		if !held.is_empty() {
-			let products = self.mul(&keys, &combined)?;
-			let z = products.iter().zip(&tags).rev().fold(MacShare::default(), |acc, (p, t)| self.add(self.scale(acc, psi), self.sub(*p, *t)));
-			let sigma = self.prep.random(1)?;
-			let w = self.mul(&sigma, &[z])?;
-			if !self.open(&w)?[0].is_zero() {
-				// A member that altered the opening of σ·Z fails the MAC check; only a correctly
-				// opened non-zero value blames the inputs.
-				self.check()?;
-				return Err(MpcError::ClientMacCheckFailed);
-			}
-		}
-		Ok(adopted)
+		check_client_macs(self, held, &dealt, &sum)
 	}
+}
+
+/// This party's additive shares of what each owner dealt for a dishonest majority (λ_me times
+/// its Shamir shares, λ_me its Lagrange coefficient at 0 among the points 1..=n): per input the
+/// elements (the bits, or the value of an input without bits), the key, the tags (the
+/// elements', then the key's); and how many elements each input dealt.
+pub(crate) fn additive_shares<F: MpcField>(held: &[&HeldInput<F>], me: usize, n: usize) -> Result<(Vec<F>, Vec<usize>)> {
+	let points: Vec<F> = (1..=n as u64).map(F::from).collect();
+	let lambda = lagrange_coefficients(&points, F::zero())[me];
+	let mut mine = Vec::new();
+	let mut dealt = Vec::with_capacity(held.len());
+	for input in held {
+		let mac = input.mac.as_ref().ok_or_else(|| MpcError::InvalidParameters("a dishonest-majority protocol takes only inputs shared with a client MAC".into()))?;
+		let elements: &[F] = if input.bits.is_empty() { core::slice::from_ref(&input.value) } else { &input.bits };
+		if mac.tags.len() != elements.len() + 1 {
+			return Err(MpcError::InvalidParameters(format!("an input brings {} elements and {} MAC tags", elements.len(), mac.tags.len())));
+		}
+		mine.extend(elements.iter().chain(core::iter::once(&mac.key)).chain(&mac.tags).map(|e| *e * lambda));
+		dealt.push(elements.len());
+	}
+	Ok((mine, dealt))
+}
+
+/// The owners' MAC check on `sum`, the committee's sharing of every member's
+/// [`additive_shares`] added up (so of what the owners dealt), for any protocol: Z opened as
+/// σ·Z and required to be 0 (see the module docs). Returns each input's value (from its bits,
+/// Σ 2^j·b_j, when it has bits) followed by its elements, in [`Mpc::adopt`]'s order.
+pub(crate) fn check_client_macs<M: Mpc>(m: &mut M, held: &[&HeldInput<M::F>], dealt: &[usize], sum: &[M::Share]) -> Result<Vec<M::Share>> {
+	let mut coins = ChaCha12Rng::from_seed(m.coin()?);
+	let (chi, psi) = (M::F::random(&mut coins), M::F::random(&mut coins));
+	let zero = m.constant(M::F::zero());
+	let (mut keys, mut combined, mut tags) = (Vec::new(), Vec::new(), Vec::new());
+	let mut adopted = Vec::new();
+	let mut at = 0;
+	for (input, &d) in held.iter().zip(dealt) {
+		// The elements, the key (an element too: its tag is k²), the tags.
+		let Some(entered) = sum.get(at..at + 2 * d + 2) else {
+			return Err(MpcError::InvalidParameters("fewer values entered than the inputs dealt".into()));
+		};
+		let (keyed, tagged) = entered.split_at(d + 1);
+		at += 2 * d + 2;
+		let elements = &keyed[..d];
+		let horner = |values: &[M::Share]| values.iter().rev().fold(zero, |acc, v| m.add(m.scale(acc, chi), *v));
+		keys.push(keyed[d]);
+		combined.push(horner(keyed));
+		tags.push(horner(tagged));
+		if !input.bits.is_empty() {
+			let two = M::F::from(2u64);
+			adopted.push(elements.iter().rev().fold(zero, |acc, b| m.add(m.scale(acc, two), *b)));
+		}
+		adopted.extend_from_slice(elements);
+	}
+	if !held.is_empty() {
+		let products = m.mul(&keys, &combined)?;
+		let z = products.iter().zip(&tags).rev().fold(zero, |acc, (p, t)| m.add(m.scale(acc, psi), m.sub(*p, *t)));
+		let sigma = m.random(1)?;
+		let w = m.mul(&sigma, &[z])?;
+		if !m.open(&w)?[0].is_zero() {
+			// A member that altered the opening of σ·Z fails the protocol's own check; only a
+			// correctly opened non-zero value blames the inputs.
+			m.check()?;
+			return Err(MpcError::ClientMacCheckFailed);
+		}
+	}
+	Ok(adopted)
+}
+
+/// [`Mpc::output_checks`] by products, for any protocol: for each private output y a random r,
+/// r·y and r·r, shared like y (two multiplications each, one round).
+pub(crate) fn output_checks_by_products<M: Mpc>(m: &mut M, values: &[M::Share]) -> Result<Option<Vec<[M::F; 3]>>> {
+	let r = m.random(values.len())?;
+	let products = m.mul(&[r.as_slice(), r.as_slice()].concat(), &[values, r.as_slice()].concat())?;
+	let (w, v) = products.split_at(values.len());
+	Ok(Some(r.iter().zip(w).zip(v).map(|((r, w), v)| [m.raw_share(r), m.raw_share(w), m.raw_share(v)]).collect()))
 }
 
 /// A private output from every member's share of it under SPDZ, `(y_i, [r_i, w_i, v_i])` with
@@ -374,10 +402,7 @@ impl<F: MpcField, T: Transport, P: Preprocessing<F>> Mpc for Spdz<F, T, P> {
 	/// For each private output y: a random r, r·y and r·r, shared like y (two triples each,
 	/// one round).
 	fn output_checks(&mut self, values: &[Self::Share]) -> Result<Option<Vec<[F; 3]>>> {
-		let r = self.prep.random(values.len())?;
-		let products = self.mul(&[r.as_slice(), r.as_slice()].concat(), &[values, r.as_slice()].concat())?;
-		let (w, v) = products.split_at(values.len());
-		Ok(Some(r.iter().zip(w).zip(v).map(|((r, w), v)| [r.value, w.value, v.value]).collect()))
+		output_checks_by_products(self, values)
 	}
 
 	fn agree(&mut self, digest: &[u8; 32]) -> Result<()> {

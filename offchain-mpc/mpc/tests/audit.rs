@@ -161,3 +161,139 @@ fn the_audit_names_the_value_that_was_altered() {
 	short.openings.pop();
 	assert!(matches!(audit(&circuit, &short), Err(AuditError::Malformed(_))));
 }
+
+/// Owners' inputs held by a committee, dealt for a dishonest majority (degree n − 1, with the
+/// owner's MAC): a u32 from each of owners 0 and 1 and a field element from owner 2. a·b and
+/// a < b public, a + b to owner 1 and a·c to owner 0.
+mod held {
+	use super::*;
+	use enigma_mpc::{
+		circuit::{execute_held, HeldInput, HeldOutput},
+		committed_input,
+		spdz::reconstruct_output,
+	};
+	use rand::SeedableRng;
+
+	pub const A: u128 = 3_000_000_001;
+	pub const B: u128 = 4_000_000_000;
+	pub const C: u128 = 1 << 100;
+
+	pub fn circuit() -> Circuit {
+		let mut c = Circuit::new(3);
+		let a = c.typed_input(0, Some(32));
+		let b = c.typed_input(1, Some(32));
+		let f = c.typed_input(2, None);
+		let product = c.push(Op::Mul(a, b));
+		let below = c.push(Op::Lt { a, b, bits: 32 });
+		let sum = c.push(Op::Add(a, b));
+		let scaled = c.push(Op::Mul(a, f));
+		c.output("product", product, Recipient::Everyone);
+		c.output("a_below_b", below, Recipient::Everyone);
+		c.output("sum", sum, Recipient::Party(1));
+		c.output("scaled", scaled, Recipient::Party(0));
+		c
+	}
+
+	/// `held[member][owner]`: what each member holds.
+	pub fn deal(n: usize, seed: u64) -> Vec<Vec<Vec<HeldInput<Fr>>>> {
+		let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(seed);
+		let dealings: Vec<_> = [(A, Some(32)), (B, Some(32)), (C, None)]
+			.into_iter()
+			.map(|(value, bits)| (bits, committed_input::deal_tagged(value, bits, n, &mut rng).unwrap()))
+			.collect();
+		(0..n).map(|member| dealings.iter().map(|(bits, d)| vec![committed_input::held_tagged(*bits, &d.shares[member]).unwrap()]).collect()).collect()
+	}
+
+	pub type Outputs = Vec<(String, HeldOutput<Fr>)>;
+
+	/// Every member runs the circuit auditably on what it holds (triples from the test dealer,
+	/// a fixture); returns its outputs and transcript.
+	pub fn run(n: usize, held: Vec<Vec<Vec<HeldInput<Fr>>>>) -> Vec<enigma_mpc::Result<(Outputs, Transcript)>> {
+		let c = circuit();
+		run_parties(n, move |member, transport| {
+			let mine = &held[member];
+			let flat: Vec<&HeldInput<Fr>> = mine.iter().flatten().collect();
+			let layout = Layout::for_held(&c, n, &flat);
+			let store = trusted_dealer_for_tests::store::<Fr>(11, n, member, &Plan { triples: 2 * layout.triples, randoms: 0, masks: vec![0; n] });
+			let triples: Vec<[Fr; 3]> = store.triples.iter().map(|t| [t[0].value, t[1].value, t[2].value]).collect();
+			let mut mpc = Auditable::setup(Net::new(transport), layout, &triples)?;
+			let outputs = execute_held(&mut mpc, &c, mine)?;
+			Ok((outputs, mpc.transcript().clone()))
+		})
+	}
+
+	pub fn collect(results: &[(Outputs, Transcript)], index: usize) -> Vec<(Fr, [Fr; 3])> {
+		results
+			.iter()
+			.map(|(outputs, _)| match &outputs[index].1 {
+				HeldOutput::Held { share, check: Some(check), .. } => (*share, *check),
+				other => panic!("expected a checked held share, got {other:?}"),
+			})
+			.collect()
+	}
+
+	#[test]
+	fn a_committee_computes_auditably_on_inputs_it_holds() {
+		for n in 2..=4 {
+			let results: Vec<_> = run(n, deal(n, n as u64)).into_iter().map(Result::unwrap).collect();
+			for (outputs, _) in &results {
+				assert_eq!(outputs[0].1, HeldOutput::Public(Fr::from(A * B)), "n = {n}");
+				assert_eq!(outputs[1].1, HeldOutput::Public(Fr::from(1u64)));
+			}
+			// The owners check their private outputs as under SPDZ.
+			assert_eq!(reconstruct_output(&collect(&results, 2)), Ok(Fr::from(A + B)));
+			assert_eq!(reconstruct_output(&collect(&results, 3)), Ok(Fr::from(A) * Fr::from(C)));
+			// Every member recorded the same transcript; stored and read back, its audit finds
+			// the public outputs, and the private ones stay unknown.
+			let transcript = &results[0].1;
+			assert!(results.iter().all(|(_, t)| t == transcript), "n = {n}");
+			assert_eq!(transcript.held, vec![32, 32, 0]);
+			let stored = transcript.to_bytes();
+			let read = Transcript::from_bytes(&stored).expect("a transcript reads back");
+			assert_eq!(&read, transcript);
+			assert_eq!(read.root(), transcript.root());
+			let audited = audit(&circuit(), &read).unwrap();
+			let values: Vec<Option<Fr>> = audited.into_iter().map(|(_, v)| v).collect();
+			assert_eq!(values, vec![Some(Fr::from(A * B)), Some(Fr::from(1u64)), None, None], "n = {n}");
+		}
+	}
+
+	#[test]
+	fn a_member_that_brings_another_share_fails_the_owners_mac() {
+		let n = 3;
+		let mut held = deal(n, 21);
+		// Member 1 brings its share of a's lowest bit plus one (and its value's share with it).
+		held[1][0][0].bits[0] += Fr::from(1u64);
+		held[1][0][0].value += Fr::from(1u64);
+		for (member, outcome) in run(n, held).into_iter().enumerate() {
+			assert_eq!(outcome.unwrap_err(), MpcError::ClientMacCheckFailed, "member {member}");
+		}
+	}
+
+	#[test]
+	fn the_audit_of_a_run_on_held_inputs_names_what_was_altered() {
+		let n = 3;
+		let transcript = run(n, deal(n, 31)).remove(0).unwrap().1;
+		// A member's entered share altered: the values it opened afterwards no longer open the
+		// commitments of the values they were computed from.
+		let mut altered = transcript.clone();
+		altered.differences[1][0] += Fr::from(1u64);
+		assert!(matches!(audit(&circuit(), &altered), Err(AuditError::Opening { .. })), "{:?}", audit(&circuit(), &altered));
+		// An opening's share altered: named with its place and its party.
+		let mut altered = transcript.clone();
+		let last = altered.openings.len() - 1;
+		altered.openings[last][0][2].0 += Fr::from(1u64);
+		assert_eq!(audit(&circuit(), &altered), Err(AuditError::Opening { opening: last, value: 0, party: 2 }));
+		// Another shape of the held inputs: not what the members agreed to run.
+		let mut altered = transcript.clone();
+		altered.held = vec![32, 32, 1];
+		assert!(matches!(audit(&circuit(), &altered), Err(AuditError::Malformed(_))));
+		// Bytes cut short, or with a count larger than what follows, do not read.
+		let bytes = transcript.to_bytes();
+		assert_eq!(Transcript::from_bytes(&bytes[..bytes.len() - 1]), None);
+		let mut lying = bytes.clone();
+		let at = b"enigma/audit-transcript/v1".len();
+		lying[at..at + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+		assert_eq!(Transcript::from_bytes(&lying), None);
+	}
+}

@@ -6,7 +6,8 @@
 //! more in a release build) from `TAMPER_SEED`; the counts are printed as one JSON line. Each
 //! program first runs without its fault and must give the plaintext result.
 //! Engine level, one thread per party over the in-memory network: malicious-secure Shamir
-//! (n = 3..5, t = (n − 1) / 2) and SPDZ on the test dealer's material (n = 2..4). A fault is a
+//! (n = 3..5, t = (n − 1) / 2), SPDZ on the test dealer's material (n = 2..4) and publicly
+//! auditable SPDZ (`enigma_mpc::audit`, n = 2..4, on the dealer's triples). A fault is a
 //! bit flipped in one frame, a frame dropped or replayed, every frame to one party shifted by
 //! one from some point on (well-formed wrong values), frames cut short (undecodable), or silence.
 //! Not covered here: misrouted messages (the channels are per pair and authenticated), forged
@@ -17,6 +18,7 @@ mod common;
 
 use common::{plan_for, random_program};
 use enigma_mpc::{
+	audit::{Auditable, Layout},
 	circuit::{execute, Circuit, Recipient},
 	field::Fr,
 	honest::Malicious,
@@ -89,8 +91,19 @@ fn setup_error(e: &MpcError) -> bool {
 	matches!(e, MpcError::Preprocessing(_) | MpcError::InvalidParameters(_) | MpcError::InvalidCircuit(_) | MpcError::BoundExceeded { .. })
 }
 
+/// The protocols the campaign injects faults into.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Protocol {
+	/// Malicious-secure Shamir, n = 3..5.
+	Shamir,
+	/// SPDZ on the test dealer's material, n = 2..4.
+	Spdz,
+	/// Publicly auditable SPDZ (BDO14) on the test dealer's triples, n = 2..4.
+	Auditable,
+}
+
 /// Runs `circuit` with every party, party `cheater` injecting `fault` (none: `None`).
-fn run(spdz: bool, circuit: &Circuit, inputs: &[Vec<Fr>], cheater: usize, fault: Option<&Fault>) -> Vec<Outcome> {
+fn run(protocol: Protocol, circuit: &Circuit, inputs: &[Vec<Fr>], cheater: usize, fault: Option<&Fault>) -> Vec<Outcome> {
 	let n = inputs.len();
 	let plan = plan_for(circuit);
 	let handles: Vec<_> = network_with_timeout(n, WAIT)
@@ -103,11 +116,19 @@ fn run(spdz: bool, circuit: &Circuit, inputs: &[Vec<Fr>], cheater: usize, fault:
 				.stack_size(16 << 20)
 				.spawn(move || {
 					let t = Faulty::new(t, faults);
-					if spdz {
-						let store = trusted_dealer_for_tests::store::<Fr>(9, n, party, &plan);
-						execute(&mut Spdz::new(Net::new(t), store), &circuit, &inputs)
-					} else {
-						execute(&mut Malicious::<Fr, _>::new(t, (n - 1) / 2)?, &circuit, &inputs)
+					match protocol {
+						Protocol::Spdz => {
+							let store = trusted_dealer_for_tests::store::<Fr>(9, n, party, &plan);
+							execute(&mut Spdz::new(Net::new(t), store), &circuit, &inputs)
+						},
+						Protocol::Auditable => {
+							let layout = Layout { triples: plan.triples, randoms: plan.randoms, masks: plan.masks.clone() };
+							let doubled = enigma_mpc::preprocessing::Plan { triples: 2 * plan.triples, randoms: 0, masks: vec![0; n] };
+							let store = trusted_dealer_for_tests::store::<Fr>(9, n, party, &doubled);
+							let triples: Vec<[Fr; 3]> = store.triples.iter().map(|t| [t[0].value, t[1].value, t[2].value]).collect();
+							execute(&mut Auditable::setup(Net::new(t), layout, &triples)?, &circuit, &inputs)
+						},
+						Protocol::Shamir => execute(&mut Malicious::<Fr, _>::new(t, (n - 1) / 2)?, &circuit, &inputs),
 					}
 				})
 				.expect("a thread")
@@ -124,21 +145,27 @@ fn correct(circuit: &Circuit, expected: &[(String, Fr)], party: usize, outputs: 
 	})
 }
 
-fn campaign(faults: u32, seed: u64) -> Tally {
+/// The campaign's tally, in all and per protocol.
+fn campaign(faults: u32, seed: u64) -> (Tally, Vec<(Protocol, Tally)>) {
 	let mut rng = ChaCha8Rng::seed_from_u64(seed);
-	let mut tally = Tally::default();
+	let mut all = Tally::default();
+	let mut by_protocol: Vec<(Protocol, Tally)> = [Protocol::Shamir, Protocol::Spdz, Protocol::Auditable].into_iter().map(|p| (p, Tally::default())).collect();
 	for trial in 0..faults {
-		let spdz = rng.gen_bool(0.3);
-		let n = if spdz { rng.gen_range(2..=4) } else { rng.gen_range(3..=5) };
+		let protocol = match rng.gen_range(0..10) {
+			0..=4 => Protocol::Shamir,
+			5..=7 => Protocol::Spdz,
+			_ => Protocol::Auditable,
+		};
+		let n = if protocol == Protocol::Shamir { rng.gen_range(3..=5) } else { rng.gen_range(2..=4) };
 		let (circuit, inputs) = random_program(n, rng.gen(), rng.gen_range(4..12));
 		let expected = circuit.evaluate(&inputs).expect("a valid program");
 		let cheater = rng.gen_range(0..n);
 		let fault = random_fault(&mut rng, cheater, n);
 		// The program runs as it should without the fault: whatever goes wrong below is the fault's.
-		let clean = run(spdz, &circuit, &inputs, cheater, None);
+		let clean = run(protocol, &circuit, &inputs, cheater, None);
 		assert!(clean.iter().enumerate().all(|(p, o)| matches!(o, Ok(outputs) if correct(&circuit, &expected, p, outputs))), "trial {trial} without a fault: {clean:?}");
-		let outcomes = run(spdz, &circuit, &inputs, cheater, Some(&fault));
-		tally.injected += 1;
+		let outcomes = run(protocol, &circuit, &inputs, cheater, Some(&fault));
+		let mut tally = Tally { injected: 1, ..Default::default() };
 		let honest = || outcomes.iter().enumerate().filter(|(p, _)| *p != cheater);
 		let wrong = honest().any(|(p, o)| matches!(o, Ok(outputs) if !correct(&circuit, &expected, p, outputs)));
 		let errors: Vec<&MpcError> = honest().filter_map(|(_, o)| o.as_ref().err()).collect();
@@ -158,21 +185,41 @@ fn campaign(faults: u32, seed: u64) -> Tally {
 			tally.honest_blamed += 1;
 		}
 		if wrong || named.iter().any(|p| *p != cheater) {
-			eprintln!("trial {trial}: {} n = {n}, party {cheater} injects {fault:?}: {outcomes:?}", if spdz { "SPDZ" } else { "Shamir" });
+			eprintln!("trial {trial}: {protocol:?} n = {n}, party {cheater} injects {fault:?}: {outcomes:?}");
 		}
+		all.add(&tally);
+		by_protocol.iter_mut().find(|(p, _)| *p == protocol).expect("every protocol has a tally").1.add(&tally);
 	}
-	tally
+	(all, by_protocol)
+}
+
+impl Tally {
+	fn add(&mut self, other: &Tally) {
+		self.injected += other.injected;
+		self.aborted += other.aborted;
+		self.unaffected += other.unaffected;
+		self.correctly_blamed += other.correctly_blamed;
+		self.unattributed += other.unattributed;
+		self.timeouts += other.timeouts;
+		self.honest_blamed += other.honest_blamed;
+		self.wrong_outputs_accepted += other.wrong_outputs_accepted;
+	}
+
+	fn json(&self) -> String {
+		format!(
+			"\"injected\":{},\"aborted\":{},\"unaffected\":{},\"correctly_blamed\":{},\"unattributed\":{},\"timeouts\":{},\"honest_blamed\":{},\"wrong_outputs_accepted\":{}",
+			self.injected, self.aborted, self.unaffected, self.correctly_blamed, self.unattributed, self.timeouts, self.honest_blamed, self.wrong_outputs_accepted
+		)
+	}
 }
 
 #[test]
 fn random_faults_are_aborted_or_harmless_and_never_pinned_on_the_honest() {
 	let faults = std::env::var("TAMPER_N").ok().and_then(|n| n.parse().ok()).unwrap_or(24);
 	let seed = std::env::var("TAMPER_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(14);
-	let t = campaign(faults, seed);
-	println!(
-		"{{\"injected\":{},\"aborted\":{},\"unaffected\":{},\"correctly_blamed\":{},\"unattributed\":{},\"timeouts\":{},\"honest_blamed\":{},\"wrong_outputs_accepted\":{},\"seed\":{seed}}}",
-		t.injected, t.aborted, t.unaffected, t.correctly_blamed, t.unattributed, t.timeouts, t.honest_blamed, t.wrong_outputs_accepted
-	);
+	let (t, by_protocol) = campaign(faults, seed);
+	let parts: Vec<String> = by_protocol.iter().map(|(p, t)| format!("\"{}\":{{{}}}", format!("{p:?}").to_lowercase(), t.json())).collect();
+	println!("{{{},\"seed\":{seed},\"by_protocol\":{{{}}}}}", t.json(), parts.join(","));
 	assert_eq!(t.aborted + t.unaffected, t.injected, "{t:?}");
 	assert_eq!((t.wrong_outputs_accepted, t.honest_blamed), (0, 0), "{t:?}");
 }

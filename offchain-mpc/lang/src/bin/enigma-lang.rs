@@ -54,6 +54,26 @@ enum Command {
 		/// majority, `spdz` for a dishonest majority).
 		#[arg(long, value_enum)]
 		protocol: Option<ProtocolArg>,
+		/// With `--protocol auditable`: write the run's transcript (every commitment and
+		/// opening) to this file, for `enigma-lang audit`.
+		#[arg(long, value_name = "FILE")]
+		transcript: Option<PathBuf>,
+		#[command(flatten)]
+		chain: Chain,
+	},
+	/// Check an auditable run from its transcript alone (`run --protocol auditable --transcript
+	/// FILE`): every opening against the parties' commitments, the triples' sacrifice, the
+	/// contract's computation. Prints the public outputs the transcript proves, or which check
+	/// failed (exit status 1).
+	Audit {
+		file: PathBuf,
+		#[arg(long)]
+		entry: Option<String>,
+		#[arg(long = "public", value_name = "NAME=VALUE")]
+		public: Vec<String>,
+		/// The transcript to check.
+		#[arg(long, value_name = "FILE")]
+		transcript: PathBuf,
 		#[command(flatten)]
 		chain: Chain,
 	},
@@ -100,6 +120,9 @@ enum ProtocolArg {
 	Malicious,
 	/// SPDZ on MASCOT preprocessing: secure with abort against all parties but one.
 	Spdz,
+	/// Publicly auditable SPDZ (Baum–Damgård–Orlandi): a party that opens a wrong value is
+	/// named, and the transcript lets anyone check the run.
+	Auditable,
 }
 
 fn parse_values(pairs: &[String]) -> Result<BTreeMap<String, Vec<u128>>, String> {
@@ -140,7 +163,7 @@ fn main() -> ExitCode {
 fn run_cli() -> Result<(), String> {
 	let cli = Cli::parse();
 	let file = match &cli.command {
-		Command::Check { file } | Command::Compile { file, .. } | Command::Run { file, .. } => file.clone(),
+		Command::Check { file } | Command::Compile { file, .. } | Command::Run { file, .. } | Command::Audit { file, .. } => file.clone(),
 	};
 	let name = file.display().to_string();
 	let source = std::fs::read_to_string(&file).map_err(|e| format!("{name}: {e}"))?;
@@ -188,7 +211,7 @@ fn run_cli() -> Result<(), String> {
 				Emit::Manifest => println!("{}", serde_json::to_string_pretty(&compiled.manifest).map_err(|e| e.to_string())?),
 			}
 		},
-		Command::Run { entry, public, inputs, mpc, protocol, chain, .. } => {
+		Command::Run { entry, public, inputs, mpc, protocol, transcript, chain, .. } => {
 			let entry = entry_of(&contract, entry)?;
 			let public = public_args(&public)?;
 			let inputs: Inputs = parse_values(&inputs)?;
@@ -201,11 +224,21 @@ fn run_cli() -> Result<(), String> {
 						(None, Security::HonestMajority) | (Some(ProtocolArg::Malicious), _) => Protocol::Malicious,
 						(None, Security::DishonestMajority) | (Some(ProtocolArg::Spdz), _) => Protocol::Spdz,
 						(Some(ProtocolArg::SemiHonest), _) => Protocol::SemiHonest,
+						(Some(ProtocolArg::Auditable), _) => Protocol::Auditable,
 					};
-					if asked == Security::DishonestMajority && protocol != Protocol::Spdz {
-						return Err(format!("`{}` asks for a dishonest majority: run it with --protocol spdz", compiled.manifest.contract));
+					if asked == Security::DishonestMajority && !matches!(protocol, Protocol::Spdz | Protocol::Auditable) {
+						return Err(format!("`{}` asks for a dishonest majority: run it with --protocol spdz or auditable", compiled.manifest.contract));
 					}
-					let (outputs, stats) = run::mpc_with_stats(&compiled, &inputs, protocol)?;
+					let (outputs, stats) = match (protocol, &transcript) {
+						(Protocol::Auditable, Some(path)) => {
+							let (outputs, stats, transcript) = run::mpc_audited(&compiled, &inputs)?;
+							std::fs::write(path, transcript.to_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
+							eprintln!("transcript ({} bytes, root 0x{}) written to {}", std::fs::metadata(path).map(|m| m.len()).unwrap_or(0), hex(&transcript.root()), path.display());
+							(outputs, stats)
+						},
+						(_, Some(_)) => return Err("--transcript needs --protocol auditable".into()),
+						(_, None) => run::mpc_with_stats(&compiled, &inputs, protocol)?,
+					};
 					eprintln!("party 0 sent {} bytes in {} messages over {} rounds", stats.bytes_sent, stats.messages_sent, stats.rounds);
 					outputs
 				},
@@ -214,8 +247,25 @@ fn run_cli() -> Result<(), String> {
 				println!("{} ({:?}) = {}", o.name, o.target, o.value);
 			}
 		},
+		Command::Audit { entry, public, transcript, chain, .. } => {
+			let entry = entry_of(&contract, entry)?;
+			let public = public_args(&public)?;
+			let bytes = std::fs::read(&transcript).map_err(|e| format!("{}: {e}", transcript.display()))?;
+			let transcript = enigma_mpc::audit::Transcript::from_bytes(&bytes).ok_or_else(|| format!("{}: not a transcript", transcript.display()))?;
+			// Compiled for as many parties as ran it (`run --mpc N`).
+			let compiled = compile_with(&source, &entry, &public, transcript.parties, chain.facts(), &Prices::default()).map_err(render)?;
+			let outputs = run::audit(&compiled, &transcript).map_err(|e| format!("audit failed: {e}"))?;
+			eprintln!("audit passed: transcript root 0x{}, {} parties, {} openings", hex(&transcript.root()), transcript.parties, transcript.openings.len());
+			for o in outputs {
+				println!("{} ({:?}) = {}", o.name, o.target, o.value);
+			}
+		},
 	}
 	Ok(())
+}
+
+fn hex(bytes: &[u8]) -> String {
+	bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn public_args(pairs: &[String]) -> Result<BTreeMap<String, PublicArg>, String> {
