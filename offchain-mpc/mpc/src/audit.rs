@@ -234,8 +234,9 @@ pub struct Transcript {
 	/// Every input's broadcast differences x − r, in order of the input calls.
 	pub differences: Vec<Vec<Fr>>,
 	/// For a run on inputs the committee held ([`Mpc::adopt`]): how many bits each held input
-	/// brought, in the order adopted (what the agreed digest binds with the circuit's).
-	pub held: Vec<usize>,
+	/// brought, in the order adopted (what the agreed digest binds with the circuit's). `None`
+	/// for a run whose inputs came in fresh ([`Mpc::input`]).
+	pub held: Option<Vec<usize>>,
 }
 
 /// The first bytes of an encoded [`Transcript`].
@@ -254,8 +255,10 @@ impl Transcript {
 		for m in &self.layout.masks {
 			count(&mut out, *m);
 		}
-		count(&mut out, self.held.len());
-		for h in &self.held {
+		out.push(self.held.is_some() as u8);
+		let held = self.held.as_deref().unwrap_or_default();
+		count(&mut out, held.len());
+		for h in held {
 			count(&mut out, *h);
 		}
 		count(&mut out, self.bases.len());
@@ -294,7 +297,17 @@ impl Transcript {
 		let parties = r.count(1)?;
 		let (triples, randoms) = (r.count(0)?, r.count(0)?);
 		let masks = r.counts()?;
-		let held = r.counts()?;
+		let is_held = match r.take(1)? {
+			[0] => false,
+			[1] => true,
+			_ => return None,
+		};
+		let held = match (is_held, r.counts()?) {
+			(true, held) => Some(held),
+			(false, held) if held.is_empty() => None,
+			// One encoding per transcript, so that its root is one too.
+			(false, _) => return None,
+		};
 		let bases = (0..r.count(8)?).map(|_| (0..r.count(POINT)?).map(|_| r.point()).collect::<Option<Vec<_>>>()).collect::<Option<Vec<_>>>()?;
 		let agreed = (0..r.count(32)?).map(|_| r.take(32).map(|d| d.try_into().expect("32 bytes"))).collect::<Option<Vec<[u8; 32]>>>()?;
 		let openings = (0..r.count(8)?)
@@ -889,7 +902,7 @@ impl<T: Transport> Mpc for Auditable<T> {
 	}
 
 	fn adopt(&mut self, held: &[&HeldInput<Fr>]) -> Result<Vec<Share>> {
-		self.transcript.held = held.iter().map(|h| h.bits.len()).collect();
+		self.transcript.held = Some(held.iter().map(|h| h.bits.len()).collect());
 		adopt_by_inputs(self, held)
 	}
 
@@ -1076,28 +1089,31 @@ pub fn audit(circuit: &Circuit, transcript: &Transcript) -> core::result::Result
 	let layout = transcript.layout.clone();
 	let pairs: Vec<[Share; 6]> = (0..layout.triples).map(|i| core::array::from_fn(|k| Replay::base(6 * i + k))).collect();
 	let run = sacrifice(&mut replay, &pairs).and_then(|()| {
-		if transcript.held.is_empty() {
+		let Some(shape) = &transcript.held else {
 			let zeros = vec![Fr::zero(); circuit.inputs_per_party.first().copied().unwrap_or(0)];
 			return execute(&mut replay, circuit, &zeros);
+		};
+		// A run on held inputs, their values unknown to the auditor (they enter as differences).
+		// Dealt with their owners' MACs, each brought exactly its slot's bits (none for a field
+		// element): the shape the transcript records must be the circuit's, compared before
+		// anything is made for it.
+		let widths = circuit.input_widths();
+		let expected: Vec<usize> = widths.iter().flatten().map(|w| w.unwrap_or(0) as usize).collect();
+		if *shape != expected {
+			return Err(replay.malformed("the held inputs do not fit the circuit's".into()));
 		}
-		// A run on held inputs: their shape from the transcript (the agreed digest binds it with
-		// the circuit's), their values unknown to the auditor (they enter as differences).
-		let mut shape = transcript.held.iter();
-		let held: Vec<Vec<HeldInput<Fr>>> = circuit
-			.inputs_per_party
+		let held: Vec<Vec<HeldInput<Fr>>> = widths
 			.iter()
-			.map(|count| {
-				(0..*count)
-					.map(|_| {
-						let bits = shape.next().copied().unwrap_or(0);
+			.map(|owner| {
+				owner
+					.iter()
+					.map(|w| {
+						let bits = w.unwrap_or(0) as usize;
 						HeldInput { value: Fr::zero(), bits: vec![Fr::zero(); bits], mac: Some(ClientMac { key: Fr::zero(), tags: vec![Fr::zero(); bits.max(1) + 1] }) }
 					})
 					.collect()
 			})
 			.collect();
-		if shape.next().is_some() || held.iter().map(Vec::len).sum::<usize>() != transcript.held.len() {
-			return Err(replay.malformed("the held inputs do not fit the circuit's".into()));
-		}
 		let outputs = execute_held(&mut replay, circuit, &held)?;
 		Ok(outputs.into_iter().map(|(name, out)| (name, if let HeldOutput::Public(v) = out { Some(v) } else { None })).collect())
 	});

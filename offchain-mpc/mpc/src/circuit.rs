@@ -278,11 +278,12 @@ impl Circuit {
 	/// one (the same operation on the same wires, `a + b` and `b + a` alike) is dropped and its
 	/// uses read the earlier wire. Each gate is a pure function of its operands, so the outputs
 	/// are the same, and fewer interactive gates cost fewer multiplications, openings and
-	/// sometimes rounds. Inputs are never merged (each is a value of its own). Gates keep their
-	/// order, so a gate after the [`Shrink`] point that repeats one before it reads the earlier
-	/// value, handed over with the others.
+	/// sometimes rounds. Inputs are never merged (each is a value of its own). A gate after the
+	/// [`Shrink`] point is merged only with one after it too: read from before the point, it
+	/// would be handed over at depth 0 and bring the gates that use it forward, into layers of
+	/// the second stage that may hold no batch of their kind (a round more, not fewer).
 	pub fn without_repeats(&self) -> Circuit {
-		let mut seen: std::collections::HashMap<Op, Wire> = std::collections::HashMap::new();
+		let mut seen: std::collections::HashMap<(bool, Op), Wire> = std::collections::HashMap::new();
 		let mut kept = Circuit { gates: Vec::with_capacity(self.gates.len()), inputs_per_party: self.inputs_per_party.clone(), ..Default::default() };
 		let mut new_wire = Vec::with_capacity(self.gates.len());
 		let mut shrink_at = None;
@@ -291,13 +292,14 @@ impl Circuit {
 				shrink_at = Some(kept.gates.len());
 			}
 			let op = canonical(op.remap(|w| new_wire[w]));
+			let after_shrink = self.shrink.is_some_and(|s| i >= s.at);
 			let wire = match op {
 				Op::Input { .. } => kept.push(op),
-				_ => match seen.get(&op) {
+				_ => match seen.get(&(after_shrink, op.clone())) {
 					Some(&earlier) => earlier,
 					None => {
 						let wire = kept.push(op.clone());
-						seen.insert(op, wire);
+						seen.insert((after_shrink, op), wire);
 						wire
 					},
 				},
@@ -1333,10 +1335,11 @@ mod tests {
 		assert!(shortened > 30, "only {shortened} of 300 programs were shortened");
 	}
 
-	/// A value the fewer members would compute again after the shrink point is the one computed
-	/// before it, handed over; the shrink point moves with the gates before it.
+	/// A repeat before the shrink point is dropped, and the point moves with the gates before it;
+	/// a value the fewer members compute again after it stays theirs to compute (read from before
+	/// the point it would be handed over at depth 0, and could cost the second stage a round).
 	#[test]
-	fn a_repeat_after_the_shrink_point_reads_the_value_before_it() {
+	fn repeats_are_merged_on_each_side_of_the_shrink_point() {
 		use crate::field::Fr;
 		let mut c = Circuit::new(3);
 		let (a, b, d) = (c.typed_input(0, Some(8)), c.typed_input(1, Some(8)), c.typed_input(2, Some(8)));
@@ -1352,7 +1355,8 @@ mod tests {
 		let once = c.without_repeats();
 		assert_eq!(once.validate(), Ok(()));
 		assert_eq!(once.shrink, Some(Shrink { at: 6, members: 3 }), "three inputs, a + b, its sum with d and the square come before it");
-		assert_eq!(once.gates[6], Op::AddConst(5, 1), "the square after the point reads the one before it");
+		assert_eq!(once.gates[6], Op::Mul(4, 4), "the fewer members square the sum themselves");
+		assert_eq!(once.gates.len(), c.gates.len() - 1, "only b + a went");
 		let inputs = vec![vec![Fr::from(3u64)], vec![Fr::from(4u64)], vec![Fr::from(5u64)]];
 		assert_eq!(once.evaluate(&inputs).unwrap(), vec![("out".to_string(), Fr::from(12u64 * 12 * 2 + 1))]);
 		assert_eq!(c.evaluate(&inputs), once.evaluate(&inputs));

@@ -18,7 +18,11 @@
 //! A member that brought e + ε must have brought (k·e) + k·ε without knowing k. One that shifts
 //! its key share by δ (and its tags by δ·g, for a guess g of the input) leaves χ^m's
 //! coefficient at 2kδ + δ² − ε_{k²}, which needs k to cancel: the check fails whatever the
-//! input, so its outcome cannot test a guess. A non-zero Z opens as a uniform value, which says
+//! input, so its outcome cannot test a guess. Nor can a member that shifts its key share in the
+//! product k_s·(…) alone, after seeing χ (Δ = G/χ^m for its shift G of the entered elements,
+//! leaving Z = Δ·(E − G), 0 exactly when the input is its guess): the products are verified
+//! ([`Mpc::check`]: the MACs of their openings, or the commitments) before σ·Z is opened, and a
+//! share shifted in an opening fails that whatever the input. A non-zero Z opens as a uniform value, which says
 //! nothing of k (the same key serves every task that reads the input). A private output y goes
 //! to its recipient as each member's shares of y, of a random r, of w = r·y and of v = r·r
 //! ([`Mpc::output_checks`]); the recipient accepts y only if Σw_i = Σr_i·Σy_i and
@@ -174,6 +178,10 @@ pub(crate) fn check_client_macs<M: Mpc>(m: &mut M, held: &[&HeldInput<M::F>], de
 		let z = products.iter().zip(&tags).rev().fold(zero, |acc, (p, t)| m.add(m.scale(acc, psi), m.sub(*p, *t)));
 		let sigma = m.random(1)?;
 		let w = m.mul(&sigma, &[z])?;
+		// The products verified before σ·Z, which depends on them, is opened: a member that
+		// entered its shares shifted by a guess and then multiplied with its key share shifted
+		// by a matching Δ would otherwise see σ·Z open to 0 exactly when the input is its guess.
+		m.check()?;
 		if !m.open(&w)?[0].is_zero() {
 			// A member that altered the opening of σ·Z fails the protocol's own check; only a
 			// correctly opened non-zero value blames the inputs.
@@ -444,5 +452,125 @@ mod tests {
 		let their_opening = net.recv(0).unwrap();
 		net.send(0, &their_opening).unwrap();
 		assert_eq!(honest.join().unwrap(), Err(MpcError::CommitmentMismatch { party: 1 }));
+	}
+
+	/// A member's SPDZ party that, once the owners' MAC check has drawn its coin, multiplies the
+	/// first key in the check's product with its value share moved by Δ = guess/χ (its MAC
+	/// share left as it was: what adding Δ to its share of k − a's opening does).
+	struct KeyShift<'a, M: Mpc<F = crate::field::Fr, Share = MacShare<crate::field::Fr>>> {
+		inner: &'a mut M,
+		guess: crate::field::Fr,
+		delta: Option<crate::field::Fr>,
+	}
+
+	impl<M: Mpc<F = crate::field::Fr, Share = MacShare<crate::field::Fr>>> Mpc for KeyShift<'_, M> {
+		type F = M::F;
+		type Share = M::Share;
+		fn party(&self) -> usize {
+			self.inner.party()
+		}
+		fn parties(&self) -> usize {
+			self.inner.parties()
+		}
+		fn add(&self, a: M::Share, b: M::Share) -> M::Share {
+			self.inner.add(a, b)
+		}
+		fn sub(&self, a: M::Share, b: M::Share) -> M::Share {
+			self.inner.sub(a, b)
+		}
+		fn scale(&self, a: M::Share, c: M::F) -> M::Share {
+			self.inner.scale(a, c)
+		}
+		fn add_const(&self, a: M::Share, c: M::F) -> M::Share {
+			self.inner.add_const(a, c)
+		}
+		fn constant(&self, c: M::F) -> M::Share {
+			self.inner.constant(c)
+		}
+		fn input(&mut self, owner: usize, values: Option<&[M::F]>, count: usize) -> Result<Vec<M::Share>> {
+			self.inner.input(owner, values, count)
+		}
+		fn mul(&mut self, a: &[M::Share], b: &[M::Share]) -> Result<Vec<M::Share>> {
+			let mut a = a.to_vec();
+			if let Some(delta) = self.delta.take() {
+				a[0].value += delta;
+			}
+			self.inner.mul(&a, b)
+		}
+		fn open(&mut self, a: &[M::Share]) -> Result<Vec<M::F>> {
+			self.inner.open(a)
+		}
+		fn random(&mut self, count: usize) -> Result<Vec<M::Share>> {
+			self.inner.random(count)
+		}
+		fn output_to(&mut self, to: usize, a: &[M::Share]) -> Result<Option<Vec<M::F>>> {
+			self.inner.output_to(to, a)
+		}
+		fn check(&mut self) -> Result<()> {
+			self.inner.check()
+		}
+		fn stats(&self) -> Stats {
+			self.inner.stats()
+		}
+		fn agree(&mut self, digest: &[u8; 32]) -> Result<()> {
+			self.inner.agree(digest)
+		}
+		fn coin(&mut self) -> Result<[u8; 32]> {
+			use ark_ff::Field;
+			let seed = self.inner.coin()?;
+			// χ as the check draws it; one element, so the key sits at χ^1.
+			let chi = <crate::field::Fr as MpcField>::random(&mut ChaCha12Rng::from_seed(seed));
+			self.delta = Some(self.guess * chi.inverse().expect("χ is not 0"));
+			Ok(seed)
+		}
+		fn raw_share(&self, share: &M::Share) -> M::F {
+			self.inner.raw_share(share)
+		}
+	}
+
+	/// The attack an attacker's review found: member 1 enters its share of an owner's value
+	/// shifted by a guess g, then multiplies with its key share shifted by Δ = g/χ, so that
+	/// Z = Δ·(x − g). Were σ·Z opened before the check's products were verified, it would open
+	/// to 0 exactly when x = g and the check would pass (the lie surfacing only at a later MAC
+	/// check); otherwise it would fail. Now the products are verified first: the check stops at
+	/// their MAC check, the same way whatever the guess.
+	#[test]
+	fn the_owners_mac_check_cannot_test_a_guess() {
+		use crate::{committed_input, field::Fr, preprocessing::{trusted_dealer_for_tests, Plan}};
+		let x = 1_000_003u128;
+		let mut verdicts = Vec::new();
+		for guess in [x, x + 1] {
+			let dealing = committed_input::deal_tagged(x, None, 2, &mut rand::thread_rng()).unwrap();
+			let held: Vec<HeldInput<Fr>> = (0..2).map(|m| committed_input::held_tagged(None, &dealing.shares[m]).unwrap()).collect();
+			let outcomes: Vec<Result<()>> = network(2)
+				.into_iter()
+				.zip(held)
+				.enumerate()
+				.map(|(me, (transport, held))| {
+					std::thread::spawn(move || -> Result<()> {
+						let (mut mine, dealt) = additive_shares(&[&held], me, 2)?;
+						let store = trusted_dealer_for_tests::store::<Fr>(3, 2, me, &Plan { triples: 8, randoms: 4, masks: vec![mine.len(); 2] });
+						let mut spdz = Spdz::new(Net::new(transport), store);
+						if me == 1 {
+							mine[0] -= Fr::from(guess);
+						}
+						let entered = spdz.inputs(&mine, &[mine.len(), mine.len()])?;
+						let sum: Vec<MacShare<Fr>> = (0..mine.len()).map(|k| spdz.add(entered[0][k], entered[1][k])).collect();
+						// What the check returns: before σ·Z is opened, or on its value.
+						let verdict = if me == 1 {
+							check_client_macs(&mut KeyShift { inner: &mut spdz, guess: Fr::from(guess), delta: None }, &[&held], &dealt, &sum)
+						} else {
+							check_client_macs(&mut spdz, &[&held], &dealt, &sum)
+						};
+						verdict.map(|_| ())
+					})
+				})
+				.collect::<Vec<_>>()
+				.into_iter()
+				.map(|h| h.join().unwrap())
+				.collect();
+			verdicts.push(outcomes[0].clone());
+		}
+		assert_eq!(verdicts, vec![Err(MpcError::MacCheckFailed), Err(MpcError::MacCheckFailed)], "the honest member's verdict with a right and a wrong guess");
 	}
 }

@@ -247,7 +247,7 @@ mod held {
 			// the public outputs, and the private ones stay unknown.
 			let transcript = &results[0].1;
 			assert!(results.iter().all(|(_, t)| t == transcript), "n = {n}");
-			assert_eq!(transcript.held, vec![32, 32, 0]);
+			assert_eq!(transcript.held, Some(vec![32, 32, 0]));
 			let stored = transcript.to_bytes();
 			let read = Transcript::from_bytes(&stored).expect("a transcript reads back");
 			assert_eq!(&read, transcript);
@@ -284,10 +284,13 @@ mod held {
 		let last = altered.openings.len() - 1;
 		altered.openings[last][0][2].0 += Fr::from(1u64);
 		assert_eq!(audit(&circuit(), &altered), Err(AuditError::Opening { opening: last, value: 0, party: 2 }));
-		// Another shape of the held inputs: not what the members agreed to run.
-		let mut altered = transcript.clone();
-		altered.held = vec![32, 32, 1];
-		assert!(matches!(audit(&circuit(), &altered), Err(AuditError::Malformed(_))));
+		// Another shape of the held inputs, or none (a run on fresh inputs): not what the members
+		// agreed to run. A huge one is refused before anything is made for it.
+		for shape in [Some(vec![32, 32, 1]), Some(vec![32, 32]), Some(vec![usize::MAX, 32, 0]), None] {
+			let mut altered = transcript.clone();
+			altered.held = shape.clone();
+			assert!(matches!(audit(&circuit(), &altered), Err(AuditError::Malformed(_))), "{shape:?}");
+		}
 		// Bytes cut short, or with a count larger than what follows, do not read.
 		let bytes = transcript.to_bytes();
 		assert_eq!(Transcript::from_bytes(&bytes[..bytes.len() - 1]), None);
