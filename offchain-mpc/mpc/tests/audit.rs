@@ -174,25 +174,7 @@ mod held {
 	};
 	use rand::SeedableRng;
 
-	pub const A: u128 = 3_000_000_001;
-	pub const B: u128 = 4_000_000_000;
-	pub const C: u128 = 1 << 100;
-
-	pub fn circuit() -> Circuit {
-		let mut c = Circuit::new(3);
-		let a = c.typed_input(0, Some(32));
-		let b = c.typed_input(1, Some(32));
-		let f = c.typed_input(2, None);
-		let product = c.push(Op::Mul(a, b));
-		let below = c.push(Op::Lt { a, b, bits: 32 });
-		let sum = c.push(Op::Add(a, b));
-		let scaled = c.push(Op::Mul(a, f));
-		c.output("product", product, Recipient::Everyone);
-		c.output("a_below_b", below, Recipient::Everyone);
-		c.output("sum", sum, Recipient::Party(1));
-		c.output("scaled", scaled, Recipient::Party(0));
-		c
-	}
+	pub use crate::common::owners::{circuit, A, B, C};
 
 	/// `held[member][owner]`: what each member holds.
 	pub fn deal(n: usize, seed: u64) -> Vec<Vec<Vec<HeldInput<Fr>>>> {

@@ -7,7 +7,7 @@ mod common;
 
 use common::run_parties;
 use enigma_mpc::{
-	circuit::{execute_held, Circuit, HeldInput, HeldOutput, Op, Recipient},
+	circuit::{execute_held, HeldInput, HeldOutput},
 	committed_input::{self, InputDealing, ToCheck},
 	field::Fr,
 	mascot::Mascot,
@@ -19,27 +19,7 @@ use enigma_mpc::{
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
-/// Two owners' u32 values a and b and a third owner's field element c: a·b and a < b opened,
-/// a + b for owner 1 and a·c for owner 0 privately.
-fn circuit() -> Circuit {
-	let mut c = Circuit::new(3);
-	let a = c.typed_input(0, Some(32));
-	let b = c.typed_input(1, Some(32));
-	let f = c.typed_input(2, None);
-	let product = c.push(Op::Mul(a, b));
-	let below = c.push(Op::Lt { a, b, bits: 32 });
-	let sum = c.push(Op::Add(a, b));
-	let scaled = c.push(Op::Mul(a, f));
-	c.output("product", product, Recipient::Everyone);
-	c.output("a_below_b", below, Recipient::Everyone);
-	c.output("sum", sum, Recipient::Party(1));
-	c.output("scaled", scaled, Recipient::Party(0));
-	c
-}
-
-const A: u128 = 3_000_000_001;
-const B: u128 = 4_000_000_000;
-const C: u128 = 1 << 100;
+use common::owners::{circuit, A, B, C};
 
 /// What each member holds: `held[member][owner]`, from dealings every member checked.
 fn deal(n: usize, rng: &mut ChaCha20Rng) -> Vec<Vec<Vec<HeldInput<Fr>>>> {

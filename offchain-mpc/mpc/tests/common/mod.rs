@@ -144,3 +144,32 @@ pub fn four_member_product_and_comparison() -> (Circuit, Vec<Vec<Vec<enigma_mpc:
 	let held = (0..4).map(|m| vec![vec![HeldInput::plain(sa[m])], vec![HeldInput::plain(sb[m])]]).collect();
 	(c, held, [Fr::from(1234u64 * 5678), Fr::from(1u64)])
 }
+
+/// A circuit on three owners' inputs, for the tests of inputs a committee holds for a dishonest
+/// majority (SPDZ and the auditable protocol).
+#[allow(dead_code)]
+pub mod owners {
+	use enigma_mpc::circuit::{Circuit, Op, Recipient};
+
+	/// Two owners' u32 values a and b and a third owner's field element c: a·b and a < b opened,
+	/// a + b for owner 1 and a·c for owner 0 privately.
+	pub fn circuit() -> Circuit {
+		let mut c = Circuit::new(3);
+		let a = c.typed_input(0, Some(32));
+		let b = c.typed_input(1, Some(32));
+		let f = c.typed_input(2, None);
+		let product = c.push(Op::Mul(a, b));
+		let below = c.push(Op::Lt { a, b, bits: 32 });
+		let sum = c.push(Op::Add(a, b));
+		let scaled = c.push(Op::Mul(a, f));
+		c.output("product", product, Recipient::Everyone);
+		c.output("a_below_b", below, Recipient::Everyone);
+		c.output("sum", sum, Recipient::Party(1));
+		c.output("scaled", scaled, Recipient::Party(0));
+		c
+	}
+
+	pub const A: u128 = 3_000_000_001;
+	pub const B: u128 = 4_000_000_000;
+	pub const C: u128 = 1 << 100;
+}
