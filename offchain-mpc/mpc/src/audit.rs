@@ -826,28 +826,58 @@ impl<T: Transport> Mpc for Auditable<T> {
 	linear_operations!();
 
 	fn input(&mut self, owner: usize, values: Option<&[Fr]>, count: usize) -> Result<Vec<Share>> {
-		let (layout, me) = (&self.public.layout, self.party());
-		let first = self.next_mask[owner];
-		if first + count > layout.masks[owner] {
-			return Err(MpcError::Preprocessing(format!("{} masks committed for party {owner}, {} needed", layout.masks[owner], first + count)));
+		let mut counts = vec![0; self.parties()];
+		counts[owner] = count;
+		let mine = values.unwrap_or_default();
+		Ok(self.inputs(mine, &counts)?.swap_remove(owner))
+	}
+
+	/// Every owner's x − r in one round, recorded owner by owner (as the auditor replays them,
+	/// one [`Mpc::input`] per owner with inputs).
+	fn inputs(&mut self, mine: &[Fr], counts: &[usize]) -> Result<Vec<Vec<Share>>> {
+		let (n, me) = (self.parties(), self.party());
+		let layout = &self.public.layout;
+		if counts.len() != n {
+			return Err(MpcError::InvalidParameters(format!("input counts for {} parties, not {n}", counts.len())));
 		}
-		let at = layout.masks_at(owner) + first;
-		self.next_mask[owner] += count;
-		self.net.round();
-		let differences = if owner == me {
-			let values = values.filter(|v| v.len() == count).ok_or_else(|| MpcError::InvalidParameters(format!("the owner must bring {count} values")))?;
-			let d: Vec<Fr> = values.iter().zip(&self.own_masks[first..first + count]).map(|(x, r)| *x - r).collect();
-			for to in (0..self.parties()).filter(|&to| to != me) {
-				self.net.send_elements(to, &d)?;
+		for (owner, count) in counts.iter().enumerate() {
+			if self.next_mask[owner] + count > layout.masks[owner] {
+				return Err(MpcError::Preprocessing(format!("{} masks committed for party {owner}, {} needed", layout.masks[owner], self.next_mask[owner] + count)));
 			}
-			d
-		} else {
-			self.net.recv_elements(owner, count)?
-		};
-		self.public.digest.update(crate::field::to_bytes(&differences));
-		self.public.received[owner].update(crate::field::to_bytes(&differences));
-		self.transcript.differences.push(differences.clone());
-		Ok(differences.iter().enumerate().map(|(k, d)| self.add_const(self.base(at + k), *d)).collect())
+		}
+		let first = self.next_mask[me];
+		if mine.len() != counts[me] {
+			return Err(MpcError::InvalidParameters(format!("the owner must bring {} values", counts[me])));
+		}
+		self.net.round();
+		let own: Vec<Fr> = mine.iter().zip(&self.own_masks[first..first + counts[me]]).map(|(x, r)| *x - r).collect();
+		if !own.is_empty() {
+			for to in (0..n).filter(|&to| to != me) {
+				self.net.send_elements(to, &own)?;
+			}
+		}
+		let mut all = Vec::with_capacity(n);
+		for (owner, count) in counts.iter().enumerate() {
+			all.push(match *count {
+				0 => Vec::new(),
+				_ if owner == me => own.clone(),
+				count => self.net.recv_elements(owner, count)?,
+			});
+		}
+		let mut shares = Vec::with_capacity(n);
+		for (owner, differences) in all.into_iter().enumerate() {
+			if differences.is_empty() {
+				shares.push(Vec::new());
+				continue;
+			}
+			let at = self.public.layout.masks_at(owner) + self.next_mask[owner];
+			self.next_mask[owner] += differences.len();
+			self.public.digest.update(crate::field::to_bytes(&differences));
+			self.public.received[owner].update(crate::field::to_bytes(&differences));
+			shares.push(differences.iter().enumerate().map(|(k, d)| self.add_const(self.base(at + k), *d)).collect());
+			self.transcript.differences.push(differences);
+		}
+		Ok(shares)
 	}
 
 	fn mul(&mut self, a: &[Share], b: &[Share]) -> Result<Vec<Share>> {

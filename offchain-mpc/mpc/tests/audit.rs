@@ -8,7 +8,7 @@ use ark_bls12_381::Fr;
 use common::{plan_for, random_program, run_parties};
 use enigma_mpc::{
 	audit::{audit, AuditError, Auditable, Layout, Transcript},
-	circuit::{execute, Circuit, Op, Recipient},
+	circuit::{execute, Circuit, Op, Recipient, Wire},
 	preprocessing::{trusted_dealer_for_tests, Plan},
 	transport::{
 		faulty::{Fault, Faulty},
@@ -280,5 +280,34 @@ mod held {
 		let at = b"enigma/audit-transcript/v1".len();
 		lying[at..at + 8].copy_from_slice(&u64::MAX.to_le_bytes());
 		assert_eq!(Transcript::from_bytes(&lying), None);
+	}
+}
+
+/// Every party's inputs come in one round, as under SPDZ (and a held run's adoption with them),
+/// and the auditor reads them back owner by owner.
+#[test]
+fn every_partys_inputs_come_in_one_round() {
+	use enigma_mpc::Mpc;
+	let mut c = Circuit::new(3);
+	let inputs: Vec<Wire> = (0..3).flat_map(|p| [c.input(p), c.input(p)]).collect();
+	let sum = inputs[1..].iter().fold(inputs[0], |acc, w| c.push(Op::Add(acc, *w)));
+	c.output("sum", sum, Recipient::Everyone);
+	let given: Vec<Vec<Fr>> = (0..3).map(|p| vec![Fr::from(10 * p as u64 + 1), Fr::from(10 * p as u64 + 2)]).collect();
+	let (circuit, values) = (c.clone(), given.clone());
+	let results = run_parties(3, move |party, t| {
+		let (layout, triples) = material(&circuit, 3, party, false);
+		let mut mpc = Auditable::setup(Net::new(t), layout, &triples)?;
+		let before = mpc.stats().rounds;
+		let shares = mpc.inputs(&values[party], &[2, 2, 2])?;
+		let rounds = mpc.stats().rounds - before;
+		let opened = mpc.open(&shares.concat())?;
+		mpc.check()?;
+		Ok::<_, MpcError>((rounds, opened, mpc.transcript().clone()))
+	});
+	for result in results {
+		let (rounds, opened, transcript) = result.unwrap();
+		assert_eq!(rounds, 1);
+		assert_eq!(opened, given.concat());
+		assert_eq!(transcript.differences.len(), 3, "one entry per owner, in order");
 	}
 }
