@@ -7,7 +7,7 @@ use crate::{
 };
 use enigma_mpc::{
 	adaptive,
-	audit::{AuditError, Auditable, Layout, Transcript},
+	audit::{triple_shares, AuditError, Auditable, Layout, Transcript},
 	circuit::{execute, Circuit, Recipient},
 	field::{to_u128, Fr},
 	honest::{Malicious, Multiplication, SemiHonest},
@@ -105,51 +105,45 @@ fn run_mpc(compiled: &Compiled, inputs: &Inputs, protocol: Protocol) -> Result<(
 		return Err(format!("shrink({}) needs an honest-majority protocol: SPDZ's sharings need every party", shrink.members));
 	}
 	let plan = Plan::for_circuit(&compiled.circuit);
-	let transcript = std::sync::Arc::new(std::sync::Mutex::new(None));
 	let handles: Vec<_> = network(n)
 		.into_iter()
 		.zip(per_party)
 		.map(|(transport, mine)| {
 			let circuit = compiled.circuit.clone();
 			let plan = plan.clone();
-			let transcript = transcript.clone();
-			thread::spawn(move || -> Result<(Vec<(String, Option<Fr>)>, Stats), MpcError> {
+			thread::spawn(move || -> Result<(Vec<(String, Option<Fr>)>, Stats, Option<Transcript>), MpcError> {
 				fn run<M: Mpc<F = Fr>>(mut mpc: M, circuit: &Circuit, mine: &[Fr]) -> Result<(Vec<(String, Option<Fr>)>, Stats), MpcError> {
 					Ok((execute(&mut mpc, circuit, mine)?, mpc.stats()))
 				}
+				let without_transcript = |(outputs, stats)| (outputs, stats, None);
 				// The honest-majority protocols shrink the committee where the contract says so.
 				match protocol {
-					Protocol::SemiHonest => adaptive::run(transport, |tr, t| SemiHonest::<Fr, _>::new(tr, t, Multiplication::Dn07), &circuit, &mine),
-					Protocol::Malicious => adaptive::run(transport, |tr, t| Malicious::<Fr, _>::new(tr, t), &circuit, &mine),
+					Protocol::SemiHonest => adaptive::run(transport, |tr, t| SemiHonest::<Fr, _>::new(tr, t, Multiplication::Dn07), &circuit, &mine).map(without_transcript),
+					Protocol::Malicious => adaptive::run(transport, |tr, t| Malicious::<Fr, _>::new(tr, t), &circuit, &mine).map(without_transcript),
 					Protocol::Spdz => {
 						let mut net = Net::new(transport);
 						let store = Mascot::<Fr>::setup(&mut net)?.generate(&mut net, &plan)?;
-						run(Spdz::new(net, store), &circuit, &mine)
+						run(Spdz::new(net, store), &circuit, &mine).map(without_transcript)
 					},
 					Protocol::Auditable => {
-						// Twice the triples the run uses: every other one is sacrificed to check
-						// its partner against the commitments.
 						let layout = Layout::for_circuit(&circuit);
 						let mut net = Net::new(transport);
-						let store = Mascot::<Fr>::setup(&mut net)?.generate(&mut net, &Plan { triples: 2 * layout.triples, randoms: 0, masks: vec![0; n] })?;
-						let triples: Vec<[Fr; 3]> = store.triples.iter().map(|t| [t[0].value, t[1].value, t[2].value]).collect();
-						let mut mpc = Auditable::setup(net, layout, &triples)?;
+						let store = Mascot::<Fr>::setup(&mut net)?.generate(&mut net, &layout.preprocessing())?;
+						let mut mpc = Auditable::setup(net, layout, &triple_shares(&store))?;
 						let outputs = execute(&mut mpc, &circuit, &mine)?;
-						if mpc.party() == 0 {
-							*transcript.lock().unwrap_or_else(|e| e.into_inner()) = Some(mpc.transcript().clone());
-						}
-						Ok((outputs, mpc.stats()))
+						Ok((outputs, mpc.stats(), Some(mpc.transcript().clone())))
 					},
 				}
 			})
 		})
 		.collect();
-	let (results, stats): (Vec<Vec<(String, Option<Fr>)>>, Vec<Stats>) = handles
+	let mut ran = handles
 		.into_iter()
 		.map(|h| h.join().map_err(|_| "a party panicked".to_string())?.map_err(|e| e.to_string()))
-		.collect::<Result<Vec<_>, _>>()?
-		.into_iter()
-		.unzip();
+		.collect::<Result<Vec<_>, _>>()?;
+	// Every party recorded the same transcript: party 0's is kept.
+	let (stats, transcript) = (ran[0].1, ran[0].2.take());
+	let results: Vec<Vec<(String, Option<Fr>)>> = ran.into_iter().map(|(outputs, ..)| outputs).collect();
 	let outputs = compiled
 		.manifest
 		.outputs
@@ -168,8 +162,7 @@ fn run_mpc(compiled: &Compiled, inputs: &Inputs, protocol: Protocol) -> Result<(
 			Ok(Output { name: slot.name.clone(), target: slot.target.clone(), value: value_of(value)? })
 		})
 		.collect::<Result<_, String>>()?;
-	let transcript = transcript.lock().unwrap_or_else(|e| e.into_inner()).take();
-	Ok((outputs, stats[0], transcript))
+	Ok((outputs, stats, transcript))
 }
 
 /// A [`Protocol::Auditable`] run: its outputs, what party 0 sent, and its transcript (every

@@ -202,6 +202,13 @@ impl Layout {
 		Layout { triples: plan.triples, randoms: plan.randoms, masks: plan.masks }
 	}
 
+	/// What a run of this layout takes from a preprocessing source: twice its triples (every
+	/// other one is sacrificed against the commitments); random values and masks the parties
+	/// make themselves.
+	pub fn preprocessing(&self) -> crate::preprocessing::Plan {
+		crate::preprocessing::Plan { triples: 2 * self.triples, randoms: 0, masks: vec![0; self.masks.len()] }
+	}
+
 	fn bases(&self) -> usize {
 		self.checked_bases().expect("a layout this party made fits in memory")
 	}
@@ -565,6 +572,12 @@ impl Public {
 			},
 		}
 	}
+}
+
+/// This party's shares of a preprocessing store's triples, without their MACs (the sacrifice
+/// against the commitments checks the triples): what [`Auditable::setup`] takes.
+pub fn triple_shares(store: &crate::preprocessing::Store<Fr>) -> Vec<[Fr; 3]> {
+	store.triples.iter().map(|t| [t[0].value, t[1].value, t[2].value]).collect()
 }
 
 /// A party of an auditable run.

@@ -191,14 +191,17 @@ impl Op {
 	}
 }
 
-/// The depth of a product tree whose factors are ready at `depths`, built by multiplying the
-/// two ready first ([`Circuit::with_balanced_products`]).
-fn tree_depth(depths: impl Iterator<Item = u32>) -> u32 {
-	let mut ready: std::collections::BinaryHeap<std::cmp::Reverse<u32>> = depths.map(std::cmp::Reverse).collect();
+/// Multiplies factors ready at the given depths as a tree, always the two ready first (a
+/// Huffman tree on depths), with `multiply(a, b, depth)` making each product; returns the
+/// last product and its depth ([`Circuit::with_balanced_products`]). `None` without factors.
+fn multiply_as_tree<T: Ord>(factors: Vec<(u32, T)>, mut multiply: impl FnMut(T, T, u32) -> T) -> Option<(u32, T)> {
+	use std::cmp::Reverse;
+	let mut ready: std::collections::BinaryHeap<Reverse<(u32, T)>> = factors.into_iter().map(Reverse).collect();
 	loop {
-		let std::cmp::Reverse(a) = ready.pop().unwrap_or(std::cmp::Reverse(0));
-		let Some(std::cmp::Reverse(b)) = ready.pop() else { return a };
-		ready.push(std::cmp::Reverse(a.max(b) + 1));
+		let Reverse((da, a)) = ready.pop()?;
+		let Some(Reverse((db, b))) = ready.pop() else { return Some((da, a)) };
+		let depth = da.max(db) + 1;
+		ready.push(Reverse((depth, multiply(a, b, depth))));
 	}
 }
 
@@ -337,34 +340,31 @@ impl Circuit {
 		let inside: Vec<bool> = (0..n)
 			.map(|w| matches!(self.gates[w], Op::Mul(..)) && uses[w] == 1 && matches!(self.gates[user[w]], Op::Mul(..)) && side(w) == side(user[w]))
 			.collect();
-		let factors = |root: Wire| -> Vec<Wire> {
-			let (mut found, mut open) = (Vec::new(), vec![root]);
+		// A chain's factors, and the products inside it.
+		let chain = |root: Wire| -> (Vec<Wire>, Vec<Wire>) {
+			let (mut found, mut products, mut open) = (Vec::new(), Vec::new(), vec![root]);
 			while let Some(w) = open.pop() {
 				match self.gates[w] {
-					Op::Mul(a, b) if w == root || inside[w] => open.extend([b, a]),
+					Op::Mul(a, b) if w == root || inside[w] => {
+						products.extend((w != root).then_some(w));
+						open.extend([b, a]);
+					},
 					_ => found.push(w),
 				}
 			}
-			found
+			(found, products)
 		};
 		let depth = self.layers();
 		// The chains a tree shortens: their roots' factors, and every product inside them.
 		let mut rebuilt: BTreeMap<Wire, Vec<Wire>> = BTreeMap::new();
 		let mut dropped = vec![false; n];
 		for root in (0..n).filter(|w| matches!(self.gates[*w], Op::Mul(..)) && !inside[*w]) {
-			let found = factors(root);
-			if found.len() < 3 || tree_depth(found.iter().map(|w| depth[*w])) >= depth[root] {
+			let (found, products) = chain(root);
+			let tree = multiply_as_tree(found.iter().map(|w| (depth[*w], ())).collect(), |_, _, _| ());
+			if found.len() < 3 || tree.is_none_or(|(d, _)| d >= depth[root]) {
 				continue;
 			}
-			let mut open = vec![root];
-			while let Some(w) = open.pop() {
-				if let Op::Mul(a, b) = self.gates[w] {
-					if w == root || inside[w] {
-						dropped[w] = w != root;
-						open.extend([a, b]);
-					}
-				}
-			}
+			products.into_iter().for_each(|w| dropped[w] = true);
 			rebuilt.insert(root, found);
 		}
 		if rebuilt.is_empty() {
@@ -384,15 +384,12 @@ impl Circuit {
 			let wire = match rebuilt.get(&i) {
 				// Multiply the two factors ready first, again and again (a Huffman tree on depths).
 				Some(found) => {
-					let mut ready: std::collections::BinaryHeap<std::cmp::Reverse<(u32, Wire)>> =
-						found.iter().map(|w| std::cmp::Reverse((new_depth[new_wire[*w]], new_wire[*w]))).collect();
-					loop {
-						let std::cmp::Reverse((da, a)) = ready.pop().expect("three factors or more");
-						let Some(std::cmp::Reverse((db, b))) = ready.pop() else { break a };
-						let product = out.push(Op::Mul(a, b));
-						new_depth.push(da.max(db) + 1);
-						ready.push(std::cmp::Reverse((da.max(db) + 1, product)));
-					}
+					let factors = found.iter().map(|w| (new_depth[new_wire[*w]], new_wire[*w])).collect();
+					let tree = multiply_as_tree(factors, |a, b, depth| {
+						new_depth.push(depth);
+						out.push(Op::Mul(a, b))
+					});
+					tree.expect("a rebuilt chain has three factors or more").1
 				},
 				None => {
 					let op = op.remap(|w| new_wire[w]);

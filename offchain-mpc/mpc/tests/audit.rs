@@ -7,9 +7,9 @@ mod common;
 use ark_bls12_381::Fr;
 use common::{plan_for, random_program, run_parties};
 use enigma_mpc::{
-	audit::{audit, AuditError, Auditable, Layout, Transcript},
+	audit::{audit, triple_shares, AuditError, Auditable, Layout, Transcript},
 	circuit::{execute, Circuit, Op, Recipient, Wire},
-	preprocessing::{trusted_dealer_for_tests, Plan},
+	preprocessing::trusted_dealer_for_tests,
 	transport::{
 		faulty::{Fault, Faulty},
 		Net,
@@ -23,8 +23,8 @@ use enigma_mpc::{
 fn material(circuit: &Circuit, n: usize, party: usize, corrupt_c: bool) -> (Layout, Vec<[Fr; 3]>) {
 	let plan = plan_for(circuit);
 	let layout = Layout { triples: plan.triples, randoms: plan.randoms, masks: plan.masks.clone() };
-	let store = trusted_dealer_for_tests::store::<Fr>(5, n, party, &Plan { triples: 2 * plan.triples, randoms: 0, masks: vec![0; n] });
-	let mut triples: Vec<[Fr; 3]> = store.triples.iter().map(|t| [t[0].value, t[1].value, t[2].value]).collect();
+	let store = trusted_dealer_for_tests::store::<Fr>(5, n, party, &layout.preprocessing());
+	let mut triples = triple_shares(&store);
 	if corrupt_c {
 		triples[2][2] += Fr::from(1u64);
 	}
@@ -196,9 +196,8 @@ mod held {
 			let mine = &held[member];
 			let flat: Vec<&HeldInput<Fr>> = mine.iter().flatten().collect();
 			let layout = Layout::for_held(&c, n, &flat);
-			let store = trusted_dealer_for_tests::store::<Fr>(11, n, member, &Plan { triples: 2 * layout.triples, randoms: 0, masks: vec![0; n] });
-			let triples: Vec<[Fr; 3]> = store.triples.iter().map(|t| [t[0].value, t[1].value, t[2].value]).collect();
-			let mut mpc = Auditable::setup(Net::new(transport), layout, &triples)?;
+			let store = trusted_dealer_for_tests::store::<Fr>(11, n, member, &layout.preprocessing());
+			let mut mpc = Auditable::setup(Net::new(transport), layout, &triple_shares(&store))?;
 			let outputs = execute_held(&mut mpc, &c, mine)?;
 			Ok((outputs, mpc.transcript().clone()))
 		})

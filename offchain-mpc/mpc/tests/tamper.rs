@@ -18,7 +18,7 @@ mod common;
 
 use common::{plan_for, random_program};
 use enigma_mpc::{
-	audit::{Auditable, Layout},
+	audit::{triple_shares, Auditable, Layout},
 	circuit::{execute, Circuit, Recipient},
 	field::Fr,
 	honest::Malicious,
@@ -123,10 +123,8 @@ fn run(protocol: Protocol, circuit: &Circuit, inputs: &[Vec<Fr>], cheater: usize
 						},
 						Protocol::Auditable => {
 							let layout = Layout { triples: plan.triples, randoms: plan.randoms, masks: plan.masks.clone() };
-							let doubled = enigma_mpc::preprocessing::Plan { triples: 2 * plan.triples, randoms: 0, masks: vec![0; n] };
-							let store = trusted_dealer_for_tests::store::<Fr>(9, n, party, &doubled);
-							let triples: Vec<[Fr; 3]> = store.triples.iter().map(|t| [t[0].value, t[1].value, t[2].value]).collect();
-							execute(&mut Auditable::setup(Net::new(t), layout, &triples)?, &circuit, &inputs)
+							let store = trusted_dealer_for_tests::store::<Fr>(9, n, party, &layout.preprocessing());
+							execute(&mut Auditable::setup(Net::new(t), layout, &triple_shares(&store))?, &circuit, &inputs)
 						},
 						Protocol::Shamir => execute(&mut Malicious::<Fr, _>::new(t, (n - 1) / 2)?, &circuit, &inputs),
 					}

@@ -232,8 +232,9 @@ fn run_cli() -> Result<(), String> {
 					let (outputs, stats) = match (protocol, &transcript) {
 						(Protocol::Auditable, Some(path)) => {
 							let (outputs, stats, transcript) = run::mpc_audited(&compiled, &inputs)?;
-							std::fs::write(path, transcript.to_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
-							eprintln!("transcript ({} bytes, root 0x{}) written to {}", std::fs::metadata(path).map(|m| m.len()).unwrap_or(0), hex(&transcript.root()), path.display());
+							let bytes = transcript.to_bytes();
+							std::fs::write(path, &bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+							eprintln!("transcript ({} bytes, root 0x{}) written to {}", bytes.len(), hex(&transcript.root()), path.display());
 							(outputs, stats)
 						},
 						(_, Some(_)) => return Err("--transcript needs --protocol auditable".into()),

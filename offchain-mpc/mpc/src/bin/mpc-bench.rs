@@ -435,7 +435,7 @@ fn online<M: Mpc>(mpc: &mut M, args: &Args, (a, b): (Vec<M::Share>, Vec<M::Share
 /// opened to everyone, with commitments; then party 0 audits its transcript.
 fn auditable<T: Transport>(args: &Args, transport: T) -> Result<Figures, MpcError> {
 	use enigma_mpc::{
-		audit::{audit, Auditable, Layout},
+		audit::{audit, triple_shares, Auditable, Layout},
 		circuit::{Circuit, Op as Gate, Recipient},
 	};
 	if args.op != Op::Mul {
@@ -451,13 +451,11 @@ fn auditable<T: Transport>(args: &Args, transport: T) -> Result<Figures, MpcErro
 	let sum = products.iter().skip(1).fold(products[0], |acc, p| circuit.push(Gate::Add(acc, *p)));
 	circuit.output("sum", sum, Recipient::Everyone);
 	let layout = Layout::for_circuit(&circuit);
-	let n = args.parties;
-	let plan = Plan { triples: 2 * layout.triples, randoms: 0, masks: vec![0; n] };
+	let plan = layout.preprocessing();
 	let mut fig = Figures::default();
 	let start = Instant::now();
 	let (net, store) = preprocess::<Fr, T>(args, transport, &plan)?;
-	let triples: Vec<[Fr; 3]> = store.triples.iter().map(|t| [t[0].value, t[1].value, t[2].value]).collect();
-	let mut mpc = Auditable::setup(net, layout, &triples)?;
+	let mut mpc = Auditable::setup(net, layout, &triple_shares(&store))?;
 	fig.preprocessing_secs = start.elapsed().as_secs_f64();
 	let me = mpc.party();
 	let inputs: Vec<Fr> = if me < 2 { (0..args.count as u64).map(|k| Fr::from(k + 1 + me as u64)).collect() } else { Vec::new() };
