@@ -195,9 +195,26 @@ pub enum TaskCommand {
 	},
 	/// The task's state on chain.
 	Show { task: String },
+	/// Re-check a completed dishonest-majority task from the chain and its members alone: fetch
+	/// the run's transcript, check every opening against the members' commitments and the
+	/// triples' sacrifice, that the transcript is the one the chain's result commits to, and that
+	/// it proves the result's public outputs. Prints a JSON line if it passes; otherwise fails
+	/// saying which check did not hold (the opening, the value and the member for a false one).
+	Audit {
+		task: String,
+		/// A worker to join the DHT through (the task's members answer).
+		#[arg(long)]
+		bootstrap: Vec<enigma_p2p::Multiaddr>,
+		/// Audit this file's transcript instead of fetching one.
+		#[arg(long)]
+		transcript: Option<PathBuf>,
+		/// Write the transcript audited to this file.
+		#[arg(long)]
+		save: Option<PathBuf>,
+	},
 }
 
-fn parse_args(args: Option<&str>) -> Result<BTreeMap<String, PublicArg>, String> {
+pub(crate) fn parse_args(args: Option<&str>) -> Result<BTreeMap<String, PublicArg>, String> {
 	PublicArg::parse_json(args.unwrap_or_default()).map_err(|e| format!("--args: {e}"))
 }
 
@@ -206,13 +223,13 @@ async fn prices(chain: &Chain) -> Result<Prices, String> {
 	Ok(prices_of(chain.price_table().await.map_err(|e| e.to_string())?))
 }
 
-fn prices_of(t: pallet_secret_compute::PriceTable<enigma_runtime::Balance>) -> Prices {
+pub(crate) fn prices_of(t: pallet_secret_compute::PriceTable<enigma_runtime::Balance>) -> Prices {
 	Prices { add: t.add, mul: t.mul, open: t.open, input: t.input, round: t.round }
 }
 
 /// Compiles `entry` as the workers will for a task created at `block` by `submitter` (what
 /// `now()` and `submitter()` return), run by a committee of `committee` members.
-fn compile(
+pub(crate) fn compile(
 	source: &str,
 	entry: &str,
 	args: &BTreeMap<String, PublicArg>,
@@ -225,7 +242,7 @@ fn compile(
 	enigma_lang::compile_task(source, entry, args, facts, prices, committee).map_err(|d| format!("the contract does not compile: {}", d.message))
 }
 
-async fn contract_source(chain: &Chain, hash: H256) -> Result<String, String> {
+pub(crate) async fn contract_source(chain: &Chain, hash: H256) -> Result<String, String> {
 	let code: Option<Vec<u8>> = chain.runtime_api("SecretComputeApi_contract", hash, None).await.map_err(|e| e.to_string())?;
 	let code = code.ok_or_else(|| format!("no contract {hash:?} on chain"))?;
 	// A contract is known by its code's hash: no proof needed to tell the node's answer is it.
@@ -270,7 +287,7 @@ async fn members_of(ctx: &Ctx, chain: &Chain, committee: u32) -> Result<Vec<(Acc
 }
 
 /// A member as a client asks it for shares: its peer, and the x25519 key it seals answers with.
-type Holder = (PeerId, [u8; 32]);
+pub(crate) type Holder = (PeerId, [u8; 32]);
 
 fn holders(members: &[(AccountId, WorkerOf<Runtime>)]) -> Result<Vec<Holder>, String> {
 	members.iter().map(|(_, e)| Ok((peer_of(e)?, e.encryption_key))).collect()
@@ -797,6 +814,9 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 			.ok_or("no TaskCreated event")?;
 			println!("{task:?}");
 		}
+		TaskCommand::Audit { task, bootstrap, transcript, save } => {
+			crate::audit::audit(ctx, &chain, parse_h256("task", &task)?, bootstrap, transcript, save).await?;
+		},
 		TaskCommand::Show { task } => {
 			let task = parse_h256("task", &task)?;
 			let view = task_view(&chain, task).await?;
@@ -902,7 +922,7 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 	Ok(())
 }
 
-async fn task_view(chain: &Chain, task: H256) -> Result<TaskView<AccountId, Balance, BlockNumber>, String> {
+pub(crate) async fn task_view(chain: &Chain, task: H256) -> Result<TaskView<AccountId, Balance, BlockNumber>, String> {
 	chain
 		.runtime_api::<Option<TaskView<AccountId, Balance, BlockNumber>>>("SecretComputeApi_task", task, None)
 		.await
@@ -913,7 +933,7 @@ async fn task_view(chain: &Chain, task: H256) -> Result<TaskView<AccountId, Bala
 /// A completed task's record, its result and its members (peers and keys). Proven like [`members_of`]
 /// (the view's fields the client uses are replaced by the proven record's), or else a node
 /// could show its client a public result of its own.
-async fn completed_task(
+pub(crate) async fn completed_task(
 	ctx: &Ctx,
 	chain: &Chain,
 	task: H256,

@@ -11,6 +11,7 @@
 //! Results go to stdout (identities and pointers as 0x-hex, `data put` as one JSON line),
 //! progress and errors to stderr; the exit code is 0 on success, 1 on any error.
 
+mod audit;
 mod compute;
 mod progress;
 mod signing;
@@ -89,7 +90,7 @@ enum Command {
 		#[command(subcommand)]
 		command: compute::ContractCommand,
 	},
-	/// Tasks (Alg. 4, compute): submit, wait, show.
+	/// Tasks (Alg. 4, compute): submit, wait, show, audit.
 	Task {
 		#[command(subcommand)]
 		command: compute::TaskCommand,

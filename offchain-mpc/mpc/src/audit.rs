@@ -75,10 +75,11 @@
 //! **What an audit proves.** Replayed on forms ([`Replay`]), the transcript's openings open the
 //! summed commitments, the triples pass their sacrifice, and the public outputs are what the
 //! circuit gives on the inputs the commitments and the broadcast differences define. Nothing in
-//! the transcript is signed: it shows a run is consistent, not who ran it or whose inputs
-//! these are (binding them to their owners is for the worker and the chain, which do not run
-//! this protocol yet). Private outputs, and the masks handed to owners, are checked by their
-//! recipient only (the transcript does not show them).
+//! the transcript is signed: it shows a run is consistent, not who ran it. The worker runs
+//! dishonest-majority tasks this way and puts the transcript's [`root_of`] into the result the
+//! chain takes, so the result every member voted for names its transcript; whose inputs the
+//! run took is what the owners' MACs vouch for (above). Private outputs, and the masks handed
+//! to owners, are checked by their recipient only (the transcript does not show them).
 
 use crate::{
 	circuit::{execute, execute_held, Circuit, HeldOutput},
@@ -324,11 +325,16 @@ impl Transcript {
 		r.0.is_empty().then_some(Transcript { parties, layout: Layout { triples, randoms, masks }, bases, agreed, openings, differences, held })
 	}
 
-	/// blake2b-256 of [`Self::to_bytes`]: what a result on chain commits to.
+	/// [`root_of`] its bytes: what a result on chain commits to.
 	pub fn root(&self) -> [u8; 32] {
-		use blake2::digest::consts::U32;
-		blake2::Blake2b::<U32>::digest(self.to_bytes()).into()
+		root_of(&self.to_bytes())
 	}
+}
+
+/// blake2b-256 of an encoded transcript ([`Transcript::to_bytes`]).
+pub fn root_of(encoded: &[u8]) -> [u8; 32] {
+	use blake2::digest::consts::U32;
+	blake2::Blake2b::<U32>::digest(encoded).into()
 }
 
 /// Reads a transcript's encoding front to back.

@@ -166,7 +166,15 @@ pub enum WorkerRequest {
 	/// the shares.
 	#[codec(index = 10)]
 	Handover { secrets: Vec<H256>, member: u32 },
+	/// The audit transcript of a completed dishonest-majority `task`, from byte `from` on:
+	/// public, so anyone may ask. Answered by [`WorkerResponse::Transcript`], at most
+	/// [`TRANSCRIPT_CHUNK`] bytes at a time.
+	#[codec(index = 11)]
+	Transcript { task: H256, from: u64 },
 }
+
+/// The most bytes of a transcript one answer carries (an application frame holds 16 MiB).
+pub const TRANSCRIPT_CHUNK: usize = 8 << 20;
 
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub enum WorkerResponse {
@@ -198,6 +206,8 @@ pub enum WorkerResponse {
 	/// Per secret asked for in a [`WorkerRequest::Handover`], in order: the old member's dealing,
 	/// or why not.
 	Handovers(Vec<Result<HandoverDealt, String>>),
+	/// Part of a task's audit transcript: its size in all, and the bytes from where asked.
+	Transcript { total: u64, chunk: Vec<u8> },
 }
 
 /// An old member's dealing of its share of a secret to a new committee: the old sharing's
@@ -269,6 +279,7 @@ impl WorkerResponse {
 			WorkerResponse::Stored { .. } => "Stored",
 			WorkerResponse::Data(_) => "Data",
 			WorkerResponse::Handovers(_) => "Handovers",
+			WorkerResponse::Transcript { .. } => "Transcript",
 		}
 	}
 }

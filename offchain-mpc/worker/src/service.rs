@@ -61,6 +61,7 @@ impl WorkerService {
 			Some(WorkerRequest::Ping) => Ok(WorkerResponse::Accepted),
 			Some(WorkerRequest::Blame { task }) => Ok(WorkerResponse::Blamed(self.0.blame_proofs(&task))),
 			Some(WorkerRequest::Handover { secrets, member }) => crate::handover::answer(&self.0, &secrets, member),
+			Some(WorkerRequest::Transcript { task, from }) => self.transcript(task, from).await,
 			None => Err("malformed request".to_string()),
 		};
 		match response {
@@ -75,6 +76,20 @@ impl WorkerService {
 }
 
 impl WorkerService {
+	/// Part of a completed task's audit transcript, from byte `from`. Only once the task
+	/// completed: until then the transcript's root is what lets only the run's members commit
+	/// to its result.
+	async fn transcript(&self, task: H256, from: u64) -> Result<WorkerResponse, String> {
+		let view: Option<TaskView<AccountId32, Balance, BlockNumber>> = self.0.chain.runtime_api("SecretComputeApi_task", task, None).await.map_err(|e| e.to_string())?;
+		if view.map(|v| v.status) != Some(pallet_secret_compute::TaskStatus::Completed) {
+			return Err(format!("task {task:?} has not completed"));
+		}
+		let transcript = self.0.store.transcript(&task).ok_or_else(|| format!("no transcript of task {task:?} kept here"))?;
+		let start = usize::try_from(from).ok().filter(|f| *f <= transcript.len()).ok_or("past the transcript's end")?;
+		let chunk = transcript[start..].iter().take(enigma_chain::offchain::TRANSCRIPT_CHUNK).copied().collect();
+		Ok(WorkerResponse::Transcript { total: transcript.len() as u64, chunk })
+	}
+
 	/// Checks each delivered share against its committee and commitment, keeps those that pass
 	/// (in one database commit) and queues their acknowledgements; answers per share.
 	async fn accept_shares(&self, deliveries: Vec<ShareDelivery>) -> Result<WorkerResponse, String> {

@@ -1,6 +1,16 @@
 //! A dishonest-majority task's run (SPDZ), and the preprocessing each committee keeps for the
 //! next one.
 //!
+//! The run is publicly auditable SPDZ ([`enigma_mpc::audit`], BDO14): every member commits to
+//! its shares of the material in BLS12-381 G1 and opens each value with the blind that opens its
+//! commitment, so a member that opens a wrong value is named, and anyone can re-check the run
+//! from its transcript. The members keep the transcript ([`crate::store::WorkerStore::put_transcript`])
+//! and hand it to whoever asks (`WorkerRequest::Transcript`); its root is in the result the
+//! chain takes (`enigma_chain::offchain::result_root`), so `enigma task audit` checks a task
+//! from the chain and the members' answers alone. The MASCOT triples enter without their MACs:
+//! every other one is sacrificed against the commitments, so a batch holds twice the triples
+//! the task multiplies with ([`enigma_mpc::audit::Layout::preprocessing`]).
+//!
 //! MASCOT material costs far more than the run that uses it (`docs/benchmarks.md`), so after a
 //! successful run the members make a batch for their committee's next task in the same session,
 //! as large as this task needed, and keep it in their databases, sealed to their own keys (it
@@ -20,11 +30,11 @@
 
 use crate::store::WorkerStore;
 use enigma_mpc::{
+	audit::{triple_shares, Auditable, Layout},
 	circuit::{execute_held, Circuit, HeldInput},
 	field::Fr,
 	mascot::Mascot,
 	preprocessing::{Plan, Store},
-	spdz::Spdz,
 	transport::{Net, Transport},
 	Mpc, MpcError,
 };
@@ -36,9 +46,10 @@ use std::sync::Arc;
 /// Batches kept per committee (the oldest beyond go).
 const KEEP: usize = 2;
 
-/// The largest batch made for the stock: a larger task makes its own material, and a requester
-/// cannot have the members make an unbounded amount for nothing.
-const MAX_STOCK_TRIPLES: usize = 20_000;
+/// The largest batch made for the stock (in triples made, twice a task's multiplications): a
+/// larger task makes its own material, and a requester cannot have the members make an
+/// unbounded amount for nothing.
+const MAX_STOCK_TRIPLES: usize = 40_000;
 
 /// One refill at a time per worker: a refill holds a thread for as long as its members keep
 /// sending (each frame within the transport's timeout), and must not take the threads tasks
@@ -81,16 +92,18 @@ fn first_batch_allowed() -> bool {
 }
 
 /// A committee's first batch, for `n` members: enough for the salary survey of five u32
-/// salaries (2,675 triples, 134 randoms, 330 masks per member), or the millionaires several
-/// times over. A larger first task makes its own material.
+/// salaries (2,675 triples, and as many sacrificed), or the millionaires several times over.
+/// The members make their random values and masks themselves, committed. A larger first task
+/// makes its own material.
 pub fn first_batch(n: usize) -> Plan {
-	Plan { triples: 3_000, randoms: 400, masks: vec![400; n] }
+	Plan { triples: 6_000, randoms: 0, masks: vec![0; n] }
 }
 
-/// What a run produced: its outputs, statistics and opened-values digest.
+/// What a run produced: its outputs, statistics and its transcript's root (which covers every
+/// value it opened).
 pub type Done = (Vec<(String, enigma_mpc::circuit::HeldOutput<Fr>)>, enigma_mpc::Stats, [u8; 32]);
 
-/// Where a member keeps its committee's batches.
+/// Where a member keeps its committee's batches (and the task's transcript).
 pub struct Stock {
 	pub store: WorkerStore,
 	pub committee: u32,
@@ -98,12 +111,14 @@ pub struct Stock {
 	pub secret: x25519_dalek::StaticSecret,
 }
 
-/// Runs `circuit` on `held` with SPDZ with every member of the committee (`n`), on a batch
-/// from the stock or material made now; hands the outcome to `done` as soon as it is known,
-/// then, after a successful run, makes the committee's next batch in the same session.
+/// Runs `task`'s `circuit` on `held` with auditable SPDZ with every member of the committee
+/// (`n`), on a batch from the stock or material made now; keeps the run's transcript, hands the
+/// outcome to `done` as soon as it is known, then, after a successful run, makes the
+/// committee's next batch in the same session.
 pub fn run<T: Transport>(
 	transport: T,
 	n: usize,
+	task: H256,
 	circuit: Arc<Circuit>,
 	held: Arc<Vec<Vec<HeldInput<Fr>>>>,
 	stock: Stock,
@@ -112,7 +127,8 @@ pub fn run<T: Transport>(
 	let (transport, batch_deadline) = Bounded::new(transport);
 	let mut net = Net::new(transport);
 	let brought: Vec<&HeldInput<Fr>> = held.iter().flatten().collect();
-	let plan = Plan::for_held(&circuit, n, &brought);
+	let layout = Layout::for_held(&circuit, n, &brought);
+	let plan = layout.preprocessing();
 	let outcome = (|| {
 		let (material, mut mascot) = match from_stock(&mut net, &stock, &plan)? {
 			Some(material) => (material, None),
@@ -122,9 +138,19 @@ pub fn run<T: Transport>(
 				(material, Some(mascot))
 			},
 		};
-		let mut mpc = Spdz::new(net, material);
+		// (A batch from the stock may hold more than this task takes.)
+		let mut triples = triple_shares(&material);
+		triples.truncate(plan.triples);
+		let mut mpc = Auditable::setup(net, layout, &triples)?;
 		let outputs = execute_held(&mut mpc, &circuit, &held)?;
-		let result = (outputs, mpc.stats(), mpc.opened_digest().unwrap_or_default());
+		let transcript = mpc.transcript().to_bytes();
+		let root = enigma_mpc::audit::root_of(&transcript);
+		// Kept before the result goes out: whoever audits the task asks the members for it.
+		match stock.store.put_transcript(&task, &transcript) {
+			Ok(()) => tracing::info!(target: "worker", "task {task:?}: kept its audit transcript ({} bytes, root 0x{})", transcript.len(), hex::encode(root)),
+			Err(e) => tracing::warn!(target: "worker", "task {task:?}: keeping the transcript: {e}; this member cannot hand it out"),
+		}
+		let result = (outputs, mpc.stats(), root);
 		Ok::<_, MpcError>((result, mpc.into_net(), mascot.take()))
 	})();
 	let (result, mut net, mascot) = match outcome {

@@ -123,6 +123,8 @@ pub struct WorkerStore {
 	/// Held while a preprocessing batch is taken or kept.
 	stock_lock: Arc<std::sync::Mutex<()>>,
 	spent: Arc<std::sync::Mutex<SpentBatches>>,
+	/// Held while the list of kept transcripts changes.
+	transcripts_lock: Arc<std::sync::Mutex<()>>,
 }
 
 /// The preprocessing batches this worker has used, each `(committee, batch)` appended to a file
@@ -200,7 +202,7 @@ impl WorkerStore {
 		// (A read that fails keeps the entry: only a batch known to be gone is forgotten.)
 		let stocked = |committee: u32, batch: &H256| db.get(COL_OUTPUTS, &stock_key(committee, batch)).map_or(true, |found| found.is_some());
 		let spent = SpentBatches::open(&dir.join("spent-batches"), stocked).map_err(parity_db::Error::Io)?;
-		Ok(Self { db: Arc::new(db), stock_lock: Arc::default(), spent: Arc::new(std::sync::Mutex::new(spent)) })
+		Ok(Self { db: Arc::new(db), stock_lock: Arc::default(), spent: Arc::new(std::sync::Mutex::new(spent)), transcripts_lock: Arc::default() })
 	}
 
 	/// Marks `committee`'s preprocessing batch `batch` as used, synced to disk, before its
@@ -503,6 +505,51 @@ impl WorkerStore {
 	pub fn stocked_committees(&self) -> Vec<u32> {
 		self.get(COL_OUTPUTS, STOCKED).unwrap_or_default()
 	}
+
+	/// Keeps `task`'s audit transcript (public: anyone may audit the task) as the newest, and
+	/// drops the oldest beyond [`TRANSCRIPT_BYTES`] in all (the newest is always kept).
+	pub fn put_transcript(&self, task: &H256, transcript: &[u8]) -> Result<(), parity_db::Error> {
+		self.put_transcript_within(task, transcript, TRANSCRIPT_BYTES)
+	}
+
+	fn put_transcript_within(&self, task: &H256, transcript: &[u8], budget: u64) -> Result<(), parity_db::Error> {
+		let _one_at_a_time = self.transcripts_lock.lock().unwrap_or_else(|e| e.into_inner());
+		let mut kept = self.transcripts();
+		kept.retain(|(t, _)| t != task);
+		kept.push((*task, transcript.len() as u64));
+		let mut total: u64 = kept.iter().map(|(_, len)| len).sum();
+		let mut dropped = Vec::new();
+		while total > budget && kept.len() > 1 {
+			let (oldest, len) = kept.remove(0);
+			total -= len;
+			dropped.push(oldest);
+		}
+		let mut changes = vec![(COL_OUTPUTS, transcript_key(task), Some(transcript.to_vec())), (COL_OUTPUTS, TRANSCRIPTS_INDEX.to_vec(), Some(kept.encode()))];
+		changes.extend(dropped.iter().map(|t| (COL_OUTPUTS, transcript_key(t), None)));
+		self.db.commit(changes)
+	}
+
+	/// `task`'s audit transcript, if this worker keeps it.
+	pub fn transcript(&self, task: &H256) -> Option<Vec<u8>> {
+		self.db.get(COL_OUTPUTS, &transcript_key(task)).ok().flatten()
+	}
+
+	/// The tasks whose transcripts are kept, oldest first, with their sizes.
+	fn transcripts(&self) -> Vec<(H256, u64)> {
+		self.get(COL_OUTPUTS, TRANSCRIPTS_INDEX).unwrap_or_default()
+	}
+}
+
+/// The audit transcripts a worker keeps, in bytes: the salary survey's at n = 4 is about 7 MB,
+/// so a few dozen tasks' worth.
+pub const TRANSCRIPT_BYTES: u64 = 512 << 20;
+
+/// The list of kept transcripts, in the outputs' column (14 bytes: no other key has that length).
+const TRANSCRIPTS_INDEX: &[u8] = b"transcripts/v1";
+
+/// A task's transcript, in the outputs' column (42 bytes: no other key has that length).
+fn transcript_key(task: &H256) -> Vec<u8> {
+	(b"transcript", task).encode()
 }
 
 /// Preprocessing batches share the outputs' column under keys of their own lengths (43 bytes
@@ -600,6 +647,28 @@ mod tests {
 		store.remove_result(&task).unwrap();
 		assert_eq!(store.result(&task, 40, &secret), None);
 		assert_eq!(store.stored_results(), vec![other]);
+	}
+
+	/// Issue #14: a task's audit transcript is kept across restarts, the oldest dropped beyond
+	/// the budget (the newest always kept), and nothing else reads it.
+	#[test]
+	fn transcripts_are_kept_newest_first_within_their_budget() {
+		let dir = tempfile::tempdir().unwrap();
+		let tasks: Vec<H256> = (1..=4).map(H256::repeat_byte).collect();
+		{
+			let store = WorkerStore::open(dir.path()).unwrap();
+			for (k, task) in tasks[..3].iter().enumerate() {
+				store.put_transcript_within(task, &vec![k as u8; 40], 100).unwrap();
+			}
+		}
+		let store = WorkerStore::open(dir.path()).unwrap();
+		assert_eq!(store.transcript(&tasks[0]), None, "120 bytes over a budget of 100: the oldest went");
+		assert_eq!(store.transcript(&tasks[1]), Some(vec![1; 40]));
+		assert_eq!(store.transcript(&tasks[2]), Some(vec![2; 40]));
+		store.put_transcript_within(&tasks[3], &[3; 500], 100).unwrap();
+		assert_eq!((store.transcript(&tasks[1]), store.transcript(&tasks[2])), (None, None));
+		assert_eq!(store.transcript(&tasks[3]), Some(vec![3; 500]), "the newest stays, whatever its size");
+		assert!(store.stored_results().is_empty() && store.stock(0).is_empty() && store.unacknowledged().is_empty());
 	}
 
 	#[test]

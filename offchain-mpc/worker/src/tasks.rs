@@ -320,7 +320,7 @@ fn task_result(task: H256, contract: H256, settled: &Settled, gas_used: Balance,
 	Ok(TaskResult::<Runtime> {
 		// With the digest of every value the run opened: only its members know it, so a member
 		// that sat the run out cannot commit to the result even where the rest is predictable.
-		transcript_root: H256(sp_crypto_hashing::blake2_256(&(task, contract, &outputs, &settled.ledger_writes, &settled.new_secrets, gas_used, opened).encode())),
+		transcript_root: enigma_chain::offchain::result_root(task, contract, &outputs, &settled.ledger_writes, &settled.new_secrets, gas_used, opened),
 		outputs: outputs.try_into().map_err(|_| "public outputs exceed the chain's limit")?,
 		new_secrets: settled.new_secrets.clone().try_into().map_err(|_| "more new secrets than the chain takes per task")?,
 		ledger_writes: settled.ledger_writes.clone().try_into().map_err(|_| "more ledger writes than the chain takes per task")?,
@@ -468,13 +468,14 @@ struct Runs {
 	accounts: Vec<AccountId>,
 	me: usize,
 	t: usize,
-	/// The contract asks for a dishonest majority: SPDZ, on preprocessing from the committee's
-	/// stock or made first ([`spdz_run`]), instead of maliciously secure Shamir.
+	/// The contract asks for a dishonest majority: auditable SPDZ, on preprocessing from the
+	/// committee's stock or made first ([`spdz_run`]), instead of maliciously secure Shamir.
 	spdz: bool,
 	committee: u32,
 }
 
-/// A run's outputs, its statistics and the digest of every value it opened.
+/// A run's outputs, its statistics and the digest of every value it opened (a SPDZ run's:
+/// its transcript's root).
 type Done = spdz_run::Done;
 
 impl Runs {
@@ -511,7 +512,7 @@ impl Runs {
 				// on to make the committee's next batch once it has handed over the outcome.
 				let (sent, outcome) = tokio::sync::oneshot::channel();
 				let stock = spdz_run::Stock { store: worker.store.clone(), committee, public: worker.keys.encryption_public(), secret: worker.keys.encryption.clone() };
-				tokio::task::spawn_blocking(move || spdz_run::run(transport, n, circuit, held, stock, sent));
+				tokio::task::spawn_blocking(move || spdz_run::run(transport, n, task, circuit, held, stock, sent));
 				outcome.await.map_err(|_| TaskError::Local("the MPC thread stopped".into()))?
 			} else {
 				// An adaptive circuit (whitepaper 5.4) hands its second part to the first members

@@ -2,7 +2,8 @@
 // committee of two workers for a dishonest majority (degree n − 1, each with its MAC); the
 // members run the millionaires' comparison with SPDZ on MASCOT preprocessing they make
 // themselves, and keep more for the committee's next task (which survives a restart); the
-// comparison is published and a private output reaches its owner, checked. The chain takes no
+// comparison is published and a private output reaches its owner, checked; anyone audits the
+// task from the chain and the members' transcript. The chain takes no
 // honest-majority secret or task on a committee that small.
 // On a committee of four, an input shared for an honest majority is refused by such a contract
 // (and the other way round), nobody is slashed for it, and the owner gets a secret shared this
@@ -126,6 +127,13 @@ test('a committee of two runs a dishonest-majority contract with SPDZ on inputs 
   // The second owner sees the comparison, not the first owner's output.
   const other = JSON.parse(await enigma(['task', 'wait', task, '--suri', users[1].seed, ...bootstrap()]));
   assert.deepEqual(other.private, {});
+  // Anyone re-checks the task from the chain and the transcript its members keep (issue #14):
+  // every opening against the members' commitments, the transcript against the result's root.
+  const transcript = join(tempDir('spdz-audit'), 'transcript.bin');
+  const audited = JSON.parse(await enigma(['task', 'audit', task, '--save', transcript, ...bootstrap()]));
+  assert.equal(audited.audit, 'passed', JSON.stringify(audited));
+  assert.deepEqual(audited.public, ['1']);
+  assert.ok(audited.openings > 0 && audited.transcript_bytes === readFileSync(transcript).length, JSON.stringify(audited));
   for (const dir of dirs) {
     const log = readFileSync(join(dir, 'worker.log'), 'utf8');
     assert.match(log, /running richer with 2 members \(SPDZ\)/);
@@ -146,6 +154,10 @@ test('a committee of two runs a dishonest-majority contract with SPDZ on inputs 
   const second = JSON.parse(await enigma(['task', 'wait', again, '--suri', users[0].seed, ...bootstrap()]));
   assert.equal(second.status, 'Completed', JSON.stringify(second));
   assert.deepEqual([second.public.out0, second.private.out1], ['1', String(WEALTH[0] + WEALTH[1])]);
+  // The first task's transcript, sound as it is, is not the second task's.
+  const mismatch = await run(CLIENT_BIN, ['--rpc', node.wsUrl, 'task', 'audit', again, '--transcript', transcript]);
+  assert.notEqual(mismatch.code, 0, mismatch.stdout.toString());
+  assert.match(mismatch.stderr.toString(), /the transcript passes its audit but is not the one the chain's result commits to/);
   for (const dir of dirs) await logged(dir, new RegExp(`preprocessing from committee ${pair}'s stock[^]*preprocessing from committee ${pair}'s stock`));
 
   // The owner gets its value back from both members' checked shares.
@@ -188,6 +200,8 @@ test('a committee of four makes its first batch ahead of demand and runs the sal
     assert.equal(result.public.out0, String(average));
     assert.deepEqual(result.private, { [`out${i + 1}`]: String(1 + salaries.filter((s) => s > person.salary).length) });
   }
+  const audited = JSON.parse(await enigma(['task', 'audit', task, ...bootstrap()]));
+  assert.deepEqual([audited.audit, audited.public], ['passed', [String(average)]], JSON.stringify(audited));
   for (const dir of workerDirs) {
     const log = readFileSync(join(dir, 'worker.log'), 'utf8');
     assert.match(log, /running survey with 4 members \(SPDZ\)/);
