@@ -14,8 +14,14 @@
 //! 2. **that it is the task's**: its root, with the result's outputs, ledger writes, new secrets
 //!    and gas, hashes to the root in the chain's result
 //!    ([`enigma_chain::offchain::result_root`]), so it is the run every member voted for;
-//! 3. **the result**: the public outputs and ledger writes the transcript proves are the
-//!    chain's, and the new secrets are the contract's.
+//! 3. **the result**: the run is one on inputs the committee held (with the owners' MAC check)
+//!    by as many parties as the committee has members; the public outputs and ledger writes the
+//!    transcript proves are the chain's, the gas is the contract's quote, and the new secrets
+//!    are the contract's.
+//!
+//! A fetched copy whose root is not the result's is passed over before anything heavier is done
+//! with it; a copy given with `--transcript` is audited first, so that an altered one says
+//! what was altered.
 //!
 //! What a pass proves: the chain's public result is what the contract computes on the inputs
 //! the members committed to, even if every member colluded; that those inputs are the owners'
@@ -31,7 +37,7 @@ use enigma_lang::{manifest::OutputTarget, Compiled};
 use enigma_mpc::audit::{root_of, Transcript};
 use enigma_p2p::{ClientNode, Multiaddr};
 use enigma_runtime::Runtime;
-use pallet_secret_compute::{Security, TaskResult, TaskStatus};
+use pallet_secret_compute::{TaskResult, TaskStatus};
 use sp_core::H256;
 use std::path::PathBuf;
 
@@ -45,15 +51,16 @@ pub async fn audit(ctx: &crate::Ctx, chain: &Chain, task: H256, bootstrap: Vec<M
 	if view.status != TaskStatus::Completed {
 		return Err(format!("task {task:?} is {:?}: only a completed task has a result to audit", view.status));
 	}
-	if view.security != Security::DishonestMajority {
-		return Err(format!("task {task:?} ran with honest-majority Shamir, which keeps no transcript: only dishonest-majority tasks are auditable"));
-	}
 	let (view, result, holders) = completed_task(ctx, chain, task, view).await?;
 	let source = contract_source(chain, view.contract).await?;
 	let entry = String::from_utf8_lossy(&view.entry).to_string();
 	let args = parse_args(std::str::from_utf8(&view.public_args).ok().filter(|s| !s.is_empty()))?;
 	let compiled = compile(&source, &entry, &args, &prices_of(view.prices), view.created, &view.requester, view.members.len())?;
-	let claimed = Claimed { task, contract: view.contract, result: &result };
+	// (Read from the contract's own header, which its hash proves, not from the node's word.)
+	if compiled.manifest.security != enigma_lang::manifest::Security::DishonestMajority {
+		return Err(format!("task {task:?} ran with honest-majority Shamir, which keeps no transcript: only dishonest-majority tasks are auditable"));
+	}
+	let claimed = Claimed { task, contract: view.contract, members: view.members.len(), result: &result };
 	let bytes = match given {
 		Some(path) => std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?,
 		None => {
@@ -82,10 +89,11 @@ pub async fn audit(ctx: &crate::Ctx, chain: &Chain, task: H256, bootstrap: Vec<M
 	Ok(())
 }
 
-/// What the chain says a task's run produced.
+/// What the chain says a task's run produced, and by how many members.
 pub struct Claimed<'a> {
 	pub task: H256,
 	pub contract: H256,
+	pub members: usize,
 	pub result: &'a TaskResult<Runtime>,
 }
 
@@ -114,6 +122,15 @@ pub fn check(compiled: &Compiled, claimed: &Claimed, bytes: &[u8]) -> Result<Aud
 	if !claimed.roots(bytes) {
 		return Err(format!("the transcript passes its audit but is not the one the chain's result commits to ({:?})", claimed.result.transcript_root));
 	}
+	// A run on fresh inputs, or by another number of parties, proves nothing about the inputs
+	// the committee held: it skipped their owners' MAC check.
+	if transcript.held.is_none() || transcript.parties != claimed.members {
+		return Err(format!("the transcript is of a run by {} parties on {} inputs, not the committee's {} members on the inputs they held", transcript.parties, if transcript.held.is_some() { "held" } else { "fresh" }, claimed.members));
+	}
+	let quote = compiled.manifest.gas.as_ref().map_or(0, |g| g.total);
+	if claimed.result.gas_used != quote {
+		return Err(format!("the chain's result charges {} gas; the contract's quote is {quote}", claimed.result.gas_used));
+	}
 	let mut audited = Audited { public: Vec::new(), ledger: Vec::new(), openings: transcript.openings.len() };
 	for output in outputs {
 		match output.target {
@@ -140,28 +157,25 @@ pub fn check(compiled: &Compiled, claimed: &Claimed, bytes: &[u8]) -> Result<Aud
 }
 
 /// The transcript from the first member whose copy is the one the result commits to (a member
-/// may not keep it, or hand out another); otherwise the first copy any member gave, for
-/// [`check`] to say what is wrong with it.
+/// may not keep it, hand out another, or stall: each gets [`FETCH_TIME`]).
 async fn fetch(node: &ClientNode, holders: &[Holder], claimed: &Claimed<'_>) -> Result<Vec<u8>, String> {
-	let mut first = None;
 	let mut refusals = Vec::new();
 	for (peer, _) in holders {
-		match fetch_from(node, *peer, claimed.task).await {
-			Ok(bytes) if claimed.roots(&bytes) => return Ok(bytes),
-			Ok(bytes) => {
-				refusals.push(format!("{peer}: a transcript with another root"));
-				first.get_or_insert(bytes);
-			},
-			Err(e) => refusals.push(format!("{peer}: {e}")),
+		match tokio::time::timeout(FETCH_TIME, fetch_from(node, *peer, claimed.task)).await {
+			Ok(Ok(bytes)) if claimed.roots(&bytes) => return Ok(bytes),
+			Ok(Ok(_)) => refusals.push(format!("{peer}: a transcript that is not the one the chain's result commits to")),
+			Ok(Err(e)) => refusals.push(format!("{peer}: {e}")),
+			Err(_) => refusals.push(format!("{peer}: no whole transcript within {} s", FETCH_TIME.as_secs())),
 		}
 	}
-	for refusal in &refusals {
-		eprintln!("{refusal}");
-	}
-	first.ok_or_else(|| format!("no member handed out the transcript of task {:?}", claimed.task))
+	Err(format!("no member handed out the transcript of task {:?} the chain's result commits to ({})", claimed.task, refusals.join("; ")))
 }
 
-/// One member's copy of the transcript, chunk by chunk, with progress.
+/// How long one member may take to hand out a transcript.
+const FETCH_TIME: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// One member's copy of the transcript, a piece at a time, with progress: each answer must
+/// carry a whole piece (or the rest), so a member cannot drip it.
 async fn fetch_from(node: &ClientNode, peer: enigma_p2p::PeerId, task: H256) -> Result<Vec<u8>, String> {
 	let mut bytes: Vec<u8> = Vec::new();
 	let mut total = None;
@@ -174,16 +188,17 @@ async fn fetch_from(node: &ClientNode, peer: enigma_p2p::PeerId, task: H256) -> 
 			Ok(WorkerResponse::Refused(reason)) => return Err(reason),
 			_ => return Err("a malformed answer".into()),
 		};
-		if size > MAX_TRANSCRIPT || total.is_some_and(|t| t != size) || chunk.len() > TRANSCRIPT_CHUNK || (chunk.is_empty() && (bytes.len() as u64) < size) {
+		let expected = size.saturating_sub(bytes.len() as u64).min(TRANSCRIPT_CHUNK as u64);
+		if size > MAX_TRANSCRIPT || total.is_some_and(|t| t != size) || chunk.len() as u64 != expected {
 			return Err("a transcript answer out of bounds".into());
 		}
 		total = Some(size);
 		bar.set_length(size);
 		bytes.extend_from_slice(&chunk);
 		bar.set_position(bytes.len() as u64);
-		if bytes.len() as u64 >= size {
+		if bytes.len() as u64 == size {
 			bar.finish_and_clear();
-			return (bytes.len() as u64 == size).then_some(bytes).ok_or_else(|| "more transcript than its size".into());
+			return Ok(bytes);
 		}
 	}
 }
@@ -191,32 +206,60 @@ async fn fetch_from(node: &ClientNode, peer: enigma_p2p::PeerId, task: H256) -> 
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use enigma_lang::run::{self, Inputs};
 
-	/// The millionaires' contract, run auditably on (alice, bob), and the result a committee
-	/// would put on chain for that run.
+	/// The millionaires' contract run as a committee of two runs a dishonest-majority task:
+	/// auditably, on alice's and bob's u64s dealt to it with their MACs (the triples from the test
+	/// dealer, a fixture); with the result the committee would put on chain for that run.
 	fn ran(alice: u128, bob: u128) -> (Compiled, Vec<u8>, TaskResult<Runtime>) {
+		use enigma_mpc::{
+			audit::{triple_shares, Auditable, Layout},
+			circuit::{execute_held, HeldInput, HeldOutput},
+			committed_input,
+			field::{to_u128, Fr},
+			preprocessing::trusted_dealer_for_tests,
+			transport::{mem, Net},
+		};
 		let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/contracts/millionaires.enigma")).unwrap();
 		let compiled = enigma_lang::compile(&source, "richer", &Default::default(), 2).unwrap();
-		let given: Inputs = [("alice".to_string(), vec![alice]), ("bob".to_string(), vec![bob])].into_iter().collect();
-		let (outputs, _, transcript) = run::mpc_audited(&compiled, &given).unwrap();
-		let public: Vec<u128> = outputs.iter().map(|o| o.value).collect();
-		let bytes = transcript.to_bytes();
-		let result = result_for(&public, &bytes);
+		let dealt: Vec<_> = [alice, bob].into_iter().map(|v| committed_input::deal_tagged(v, Some(64), 2, &mut rand::thread_rng()).unwrap()).collect();
+		let members: Vec<_> = mem::network(2)
+			.into_iter()
+			.enumerate()
+			.map(|(member, transport)| {
+				let held: Vec<Vec<HeldInput<Fr>>> = dealt.iter().map(|d| vec![committed_input::held_tagged(Some(64), &d.shares[member]).unwrap()]).collect();
+				let circuit = compiled.circuit.clone();
+				std::thread::spawn(move || {
+					let layout = Layout::for_held(&circuit, 2, &held.iter().flatten().collect::<Vec<_>>());
+					let store = trusted_dealer_for_tests::store::<Fr>(3, 2, member, &layout.preprocessing());
+					let mut mpc = Auditable::setup(Net::new(transport), layout, &triple_shares(&store)).unwrap();
+					let outputs = execute_held(&mut mpc, &circuit, &held).unwrap();
+					(outputs, mpc.transcript().to_bytes())
+				})
+			})
+			.collect();
+		let mut runs = members.into_iter().map(|m| m.join().unwrap());
+		let (outputs, bytes) = runs.next().unwrap();
+		assert!(runs.all(|(_, other)| other == bytes), "every member keeps the same transcript");
+		let public: Vec<u128> = outputs.iter().map(|(_, out)| if let HeldOutput::Public(v) = out { to_u128(*v).unwrap() } else { panic!("a public output") }).collect();
+		let result = result_for(&public, &bytes, quote(&compiled));
 		(compiled, bytes, result)
+	}
+
+	fn quote(compiled: &Compiled) -> u128 {
+		compiled.manifest.gas.as_ref().map_or(0, |g| g.total)
 	}
 
 	const TASK: H256 = H256::repeat_byte(1);
 	const CONTRACT: H256 = H256::repeat_byte(2);
 
-	fn result_for(public: &[u128], transcript: &[u8]) -> TaskResult<Runtime> {
+	fn result_for(public: &[u128], transcript: &[u8], gas: u128) -> TaskResult<Runtime> {
 		let outputs = public.to_vec().encode();
 		TaskResult {
-			transcript_root: result_root(TASK, CONTRACT, &outputs, &[], &[], 7, root_of(transcript)),
+			transcript_root: result_root(TASK, CONTRACT, &outputs, &[], &[], gas, root_of(transcript)),
 			outputs: outputs.try_into().unwrap(),
 			new_secrets: Default::default(),
 			ledger_writes: Default::default(),
-			gas_used: 7,
+			gas_used: gas,
 		}
 	}
 
@@ -226,7 +269,7 @@ mod tests {
 	#[test]
 	fn the_audit_passes_the_tasks_transcript_and_names_what_is_wrong_with_any_other() {
 		let (compiled, bytes, result) = ran(9, 2);
-		let claimed = Claimed { task: TASK, contract: CONTRACT, result: &result };
+		let claimed = Claimed { task: TASK, contract: CONTRACT, members: 2, result: &result };
 		let audited = check(&compiled, &claimed, &bytes).unwrap();
 		assert_eq!(audited.public, vec![1], "alice is richer");
 		assert!(audited.openings > 0);
@@ -244,13 +287,28 @@ mod tests {
 		assert!(failed.contains("not the one the chain's result commits to"), "{failed}");
 
 		// A result that commits to this transcript but publishes another outcome.
-		let forged = result_for(&[0], &bytes);
-		let failed = check(&compiled, &Claimed { task: TASK, contract: CONTRACT, result: &forged }, &bytes).unwrap_err();
+		let forged = result_for(&[0], &bytes, quote(&compiled));
+		let failed = check(&compiled, &Claimed { task: TASK, contract: CONTRACT, members: 2, result: &forged }, &bytes).unwrap_err();
 		assert!(failed.contains("public outputs [0] are not the transcript's [1]"), "{failed}");
 
 		// The same transcript claimed for another task: its root does not match.
-		let failed = check(&compiled, &Claimed { task: H256::repeat_byte(9), contract: CONTRACT, result: &result }, &bytes).unwrap_err();
+		let failed = check(&compiled, &Claimed { task: H256::repeat_byte(9), contract: CONTRACT, members: 2, result: &result }, &bytes).unwrap_err();
 		assert!(failed.contains("not the one"), "{failed}");
+
+		// A run of the same contract on fresh inputs (no owners' MAC check), even committed to
+		// by its result, proves nothing about the inputs the committee held.
+		let given: enigma_lang::run::Inputs = [("alice".to_string(), vec![9]), ("bob".to_string(), vec![2])].into_iter().collect();
+		let fresh = enigma_lang::run::mpc_audited(&compiled, &given).unwrap().2.to_bytes();
+		let fresh_result = result_for(&[1], &fresh, quote(&compiled));
+		let failed = check(&compiled, &Claimed { task: TASK, contract: CONTRACT, members: 2, result: &fresh_result }, &fresh).unwrap_err();
+		assert!(failed.contains("on fresh inputs"), "{failed}");
+		// Nor a run by another number of parties.
+		assert!(check(&compiled, &Claimed { members: 3, ..Claimed { task: TASK, contract: CONTRACT, members: 2, result: &result } }, &bytes).unwrap_err().contains("not the committee's 3 members"));
+		// A result that commits to the transcript but charges more than the quote.
+		let gas = quote(&compiled);
+		let greedy = result_for(&[1], &bytes, gas + 1);
+		let failed = check(&compiled, &Claimed { task: TASK, contract: CONTRACT, members: 2, result: &greedy }, &bytes).unwrap_err();
+		assert!(failed.contains(&format!("charges {} gas; the contract's quote is {gas}", gas + 1)), "{failed}");
 
 		// Bytes that are not a transcript.
 		assert_eq!(check(&compiled, &claimed, &bytes[..bytes.len() - 1]).unwrap_err(), "the transcript does not decode");

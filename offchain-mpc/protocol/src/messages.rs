@@ -173,8 +173,9 @@ pub enum WorkerRequest {
 	Transcript { task: H256, from: u64 },
 }
 
-/// The most bytes of a transcript one answer carries (an application frame holds 16 MiB).
-pub const TRANSCRIPT_CHUNK: usize = 8 << 20;
+/// The most bytes of a transcript one answer carries: a worker keeps transcripts in pieces of
+/// this size and reads one per answer (an application frame holds 16 MiB).
+pub const TRANSCRIPT_CHUNK: usize = 1 << 20;
 
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub enum WorkerResponse {

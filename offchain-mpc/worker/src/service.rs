@@ -79,15 +79,16 @@ impl WorkerService {
 	/// Part of a completed task's audit transcript, from byte `from`. Only once the task
 	/// completed: until then the transcript's root is what lets only the run's members commit
 	/// to its result.
+	/// (A request for a transcript this worker does not keep costs a look in its index only.)
 	async fn transcript(&self, task: H256, from: u64) -> Result<WorkerResponse, String> {
+		let store = &self.0.store;
+		let total = store.transcript_len(&task).ok_or_else(|| format!("no transcript of task {task:?} kept here"))?;
 		let view: Option<TaskView<AccountId32, Balance, BlockNumber>> = self.0.chain.runtime_api("SecretComputeApi_task", task, None).await.map_err(|e| e.to_string())?;
 		if view.map(|v| v.status) != Some(pallet_secret_compute::TaskStatus::Completed) {
 			return Err(format!("task {task:?} has not completed"));
 		}
-		let transcript = self.0.store.transcript(&task).ok_or_else(|| format!("no transcript of task {task:?} kept here"))?;
-		let start = usize::try_from(from).ok().filter(|f| *f <= transcript.len()).ok_or("past the transcript's end")?;
-		let chunk = transcript[start..].iter().take(enigma_chain::offchain::TRANSCRIPT_CHUNK).copied().collect();
-		Ok(WorkerResponse::Transcript { total: transcript.len() as u64, chunk })
+		let chunk = store.transcript_piece(&task, from).ok_or("past the transcript's end")?;
+		Ok(WorkerResponse::Transcript { total, chunk })
 	}
 
 	/// Checks each delivered share against its committee and commitment, keeps those that pass

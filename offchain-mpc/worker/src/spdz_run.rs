@@ -49,7 +49,7 @@ const KEEP: usize = 2;
 /// The largest batch made for the stock (in triples made, twice a task's multiplications): a
 /// larger task makes its own material, and a requester cannot have the members make an
 /// unbounded amount for nothing.
-const MAX_STOCK_TRIPLES: usize = 40_000;
+const MAX_STOCK_TRIPLES: usize = 20_000;
 
 /// One refill at a time per worker: a refill holds a thread for as long as its members keep
 /// sending (each frame within the transport's timeout), and must not take the threads tasks

@@ -506,8 +506,9 @@ impl WorkerStore {
 		self.get(COL_OUTPUTS, STOCKED).unwrap_or_default()
 	}
 
-	/// Keeps `task`'s audit transcript (public: anyone may audit the task) as the newest, and
-	/// drops the oldest beyond [`TRANSCRIPT_BYTES`] in all (the newest is always kept).
+	/// Keeps `task`'s audit transcript (public: anyone may audit the task) as the newest, in
+	/// chunks of [`TRANSCRIPT_PIECE`] bytes (an answer reads one, not the whole), and drops the
+	/// oldest beyond [`TRANSCRIPT_BYTES`] in all (the newest is always kept).
 	pub fn put_transcript(&self, task: &H256, transcript: &[u8]) -> Result<(), parity_db::Error> {
 		self.put_transcript_within(task, transcript, TRANSCRIPT_BYTES)
 	}
@@ -515,23 +516,48 @@ impl WorkerStore {
 	fn put_transcript_within(&self, task: &H256, transcript: &[u8], budget: u64) -> Result<(), parity_db::Error> {
 		let _one_at_a_time = self.transcripts_lock.lock().unwrap_or_else(|e| e.into_inner());
 		let mut kept = self.transcripts();
+		let mut dropped: Vec<(H256, u64)> = kept.iter().filter(|(t, _)| t == task).copied().collect();
 		kept.retain(|(t, _)| t != task);
 		kept.push((*task, transcript.len() as u64));
 		let mut total: u64 = kept.iter().map(|(_, len)| len).sum();
-		let mut dropped = Vec::new();
 		while total > budget && kept.len() > 1 {
-			let (oldest, len) = kept.remove(0);
-			total -= len;
+			let oldest = kept.remove(0);
+			total -= oldest.1;
 			dropped.push(oldest);
 		}
-		let mut changes = vec![(COL_OUTPUTS, transcript_key(task), Some(transcript.to_vec())), (COL_OUTPUTS, TRANSCRIPTS_INDEX.to_vec(), Some(kept.encode()))];
-		changes.extend(dropped.iter().map(|t| (COL_OUTPUTS, transcript_key(t), None)));
+		// (A task's own earlier copy loses only the pieces its new one does not overwrite.)
+		let keep_from = |t: &H256| if t == task { pieces(transcript.len() as u64) } else { 0 };
+		let mut changes: Vec<_> = dropped.iter().flat_map(|(t, len)| (keep_from(t)..pieces(*len)).map(|k| (COL_OUTPUTS, transcript_key(t, k), None))).collect();
+		changes.extend(transcript.chunks(TRANSCRIPT_PIECE).enumerate().map(|(k, piece)| (COL_OUTPUTS, transcript_key(task, k as u32), Some(piece.to_vec()))));
+		changes.push((COL_OUTPUTS, TRANSCRIPTS_INDEX.to_vec(), Some(kept.encode())));
 		self.db.commit(changes)
 	}
 
-	/// `task`'s audit transcript, if this worker keeps it.
+	/// The size of `task`'s audit transcript, if this worker keeps it.
+	pub fn transcript_len(&self, task: &H256) -> Option<u64> {
+		self.transcripts().into_iter().find(|(t, _)| t == task).map(|(_, len)| len)
+	}
+
+	/// Bytes of `task`'s audit transcript from `from`, at most the rest of the piece `from` is
+	/// in (empty at the end, `None` if not kept or past its end).
+	pub fn transcript_piece(&self, task: &H256, from: u64) -> Option<Vec<u8>> {
+		let len = self.transcript_len(task)?;
+		if from >= len {
+			return (from == len).then(Vec::new);
+		}
+		let piece = self.db.get(COL_OUTPUTS, &transcript_key(task, (from / TRANSCRIPT_PIECE as u64) as u32)).ok().flatten()?;
+		piece.get((from % TRANSCRIPT_PIECE as u64) as usize..).map(<[u8]>::to_vec)
+	}
+
+	/// `task`'s whole audit transcript, if this worker keeps it.
+	#[cfg(test)]
 	pub fn transcript(&self, task: &H256) -> Option<Vec<u8>> {
-		self.db.get(COL_OUTPUTS, &transcript_key(task)).ok().flatten()
+		let len = self.transcript_len(task)?;
+		let mut bytes = Vec::new();
+		while (bytes.len() as u64) < len {
+			bytes.extend(self.transcript_piece(task, bytes.len() as u64).filter(|p| !p.is_empty())?);
+		}
+		Some(bytes)
 	}
 
 	/// The tasks whose transcripts are kept, oldest first, with their sizes.
@@ -540,16 +566,24 @@ impl WorkerStore {
 	}
 }
 
-/// The audit transcripts a worker keeps, in bytes: the salary survey's at n = 4 is about 7 MB,
-/// so a few dozen tasks' worth.
+/// The audit transcripts a worker keeps, in bytes: a few dozen tasks' worth of the salary
+/// survey's at n = 4 (`docs/benchmarks.md`).
 pub const TRANSCRIPT_BYTES: u64 = 512 << 20;
 
 /// The list of kept transcripts, in the outputs' column (14 bytes: no other key has that length).
 const TRANSCRIPTS_INDEX: &[u8] = b"transcripts/v1";
 
-/// A task's transcript, in the outputs' column (42 bytes: no other key has that length).
-fn transcript_key(task: &H256) -> Vec<u8> {
-	(b"transcript", task).encode()
+/// The pieces a transcript is kept in: one answer to `WorkerRequest::Transcript` each.
+const TRANSCRIPT_PIECE: usize = enigma_chain::offchain::TRANSCRIPT_CHUNK;
+
+fn pieces(len: u64) -> u32 {
+	len.div_ceil(TRANSCRIPT_PIECE as u64) as u32
+}
+
+/// A piece of a task's transcript, in the outputs' column (52 bytes: no other key has that
+/// length).
+fn transcript_key(task: &H256, piece: u32) -> Vec<u8> {
+	(b"transcript-piece", task, piece).encode()
 }
 
 /// Preprocessing batches share the outputs' column under keys of their own lengths (43 bytes
@@ -669,6 +703,28 @@ mod tests {
 		assert_eq!((store.transcript(&tasks[1]), store.transcript(&tasks[2])), (None, None));
 		assert_eq!(store.transcript(&tasks[3]), Some(vec![3; 500]), "the newest stays, whatever its size");
 		assert!(store.stored_results().is_empty() && store.stock(0).is_empty() && store.unacknowledged().is_empty());
+	}
+
+	/// A transcript is read a piece at a time (what one answer carries), from any offset; a
+	/// shorter copy of the same task's replaces it whole.
+	#[test]
+	fn a_transcript_is_read_piece_by_piece() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = WorkerStore::open(dir.path()).unwrap();
+		let task = H256::repeat_byte(1);
+		let long: Vec<u8> = (0..2 * TRANSCRIPT_PIECE + 100).map(|k| (k % 251) as u8).collect();
+		store.put_transcript(&task, &long).unwrap();
+		assert_eq!(store.transcript_len(&task), Some(long.len() as u64));
+		assert_eq!(store.transcript_piece(&task, 0).unwrap(), long[..TRANSCRIPT_PIECE]);
+		assert_eq!(store.transcript_piece(&task, 10).unwrap(), long[10..TRANSCRIPT_PIECE], "to the end of its piece");
+		assert_eq!(store.transcript_piece(&task, 2 * TRANSCRIPT_PIECE as u64 + 1).unwrap(), long[2 * TRANSCRIPT_PIECE + 1..]);
+		assert_eq!(store.transcript_piece(&task, long.len() as u64), Some(vec![]), "at the end: nothing more");
+		assert_eq!(store.transcript_piece(&task, long.len() as u64 + 1), None);
+		assert_eq!(store.transcript(&task).unwrap(), long);
+		store.put_transcript(&task, &[7; 10]).unwrap();
+		assert_eq!(store.transcript(&task), Some(vec![7; 10]));
+		assert_eq!(store.db.get(COL_OUTPUTS, &transcript_key(&task, 1)).unwrap(), None, "the longer copy's other pieces went");
+		assert_eq!(store.transcript_piece(&H256::repeat_byte(2), 0), None);
 	}
 
 	#[test]
