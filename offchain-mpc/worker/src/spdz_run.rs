@@ -460,6 +460,58 @@ mod tests {
 		assert!(named.iter().all(Result::is_err), "{named:?}");
 	}
 
+	/// Issue #14: a dishonest-majority run on the committee's stock is auditable: the members
+	/// keep the same transcript, whose root is what the result commits to; a member that opens a
+	/// false share (`--misbehave wrong-opening`) is named by the other, before any output.
+	#[test]
+	fn a_run_keeps_its_transcript_and_names_a_false_opening() {
+		use enigma_mpc::{committed_input, transport::faulty::Faulty};
+		let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/contracts/millionaires.enigma")).unwrap();
+		let circuit = Arc::new(enigma_lang::compile(&source, "richer", &Default::default(), 2).unwrap().circuit);
+		let dealt: Vec<_> = [9u128, 2].into_iter().map(|v| committed_input::deal_tagged(v, Some(64), 2, &mut rand::thread_rng()).unwrap()).collect();
+		let task = H256::repeat_byte(1);
+		let run_with = |liar: Option<usize>| -> Vec<(Result<Done, MpcError>, WorkerStore)> {
+			let dirs: Vec<_> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+			std::thread::scope(|scope| {
+				let members: Vec<_> = mem::network(2)
+					.into_iter()
+					.zip(&dirs)
+					.enumerate()
+					.map(|(member, (transport, dir))| {
+						let held: Vec<Vec<HeldInput<Fr>>> = dealt.iter().map(|d| vec![committed_input::held_tagged(Some(64), &d.shares[member]).unwrap()]).collect();
+						let secret = x25519_dalek::StaticSecret::random_from_rng(rand::thread_rng());
+						let public = x25519_dalek::PublicKey::from(&secret).to_bytes();
+						let stock = Stock { store: WorkerStore::open(dir.path()).unwrap(), committee: 3, public, secret };
+						// The committee's stock: a batch from the test dealer (a fixture) that covers the task.
+						let plan = Layout::for_held(&circuit, 2, &held.iter().flatten().collect::<Vec<_>>()).preprocessing();
+						let material = enigma_mpc::preprocessing::trusted_dealer_for_tests::store::<Fr>(9, 2, member, &plan);
+						stock.store.put_stock(3, H256::repeat_byte(5), &stock.public, &material.to_bytes(), KEEP).unwrap();
+						let faults = if liar == Some(member) { crate::worker::Misbehaviour::WrongOpening.faults(member, 2, true) } else { vec![] };
+						let circuit = circuit.clone();
+						scope.spawn(move || {
+							let store = stock.store.clone();
+							let (sent, outcome) = tokio::sync::oneshot::channel();
+							run(Faulty::new(transport, faults), 2, task, circuit, Arc::new(held), stock, sent);
+							(outcome.blocking_recv().unwrap(), store)
+						})
+					})
+					.collect();
+				members.into_iter().map(|m| m.join().unwrap()).collect()
+			})
+		};
+		let honest = run_with(None);
+		for (outcome, store) in &honest {
+			let (outputs, _, root) = outcome.as_ref().unwrap();
+			assert!(matches!(outputs[0].1, enigma_mpc::circuit::HeldOutput::Public(v) if v == Fr::from(1u64)), "9 > 2");
+			let transcript = store.transcript(&task).expect("kept");
+			assert_eq!(enigma_mpc::audit::root_of(&transcript), *root, "the root the result commits to is the kept transcript's");
+			assert_eq!(enigma_mpc::audit::audit(&circuit, &enigma_mpc::audit::Transcript::from_bytes(&transcript).unwrap()).unwrap()[0].1, Some(Fr::from(1u64)));
+		}
+		let lied = run_with(Some(1));
+		assert_eq!(lied[0].0.as_ref().err(), Some(&MpcError::CommitmentMismatch { party: 1 }), "the honest member names the liar");
+		assert!(lied.iter().all(|(_, store)| store.transcript(&task).is_none()), "no transcript of a run that failed");
+	}
+
 	#[test]
 	fn unpaid_first_batches_come_in_a_small_burst() {
 		let allowed = (0..10).filter(|_| first_batch_allowed()).count();

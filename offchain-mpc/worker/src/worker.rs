@@ -17,8 +17,9 @@ use sp_core::{crypto::AccountId32, H256};
 use std::sync::{Arc, OnceLock};
 
 /// Test modes (`--misbehave`): a worker that deviates on purpose, so the tests can show what the
-/// honest members and the chain do about it. In every mode but `wrong-values-first` it also hands
-/// owners false shares (a secret's, when they declassify, and a task's private outputs).
+/// honest members and the chain do about it. In `malformed-frames`, `wrong-values`, `silent` and
+/// `false-shares` it also hands owners false shares (a secret's, when they declassify, and a
+/// task's private outputs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Misbehaviour {
 	/// MPC frames the committee cannot decode: pinned on the sender and proven on chain.
@@ -44,12 +45,17 @@ pub enum Misbehaviour {
 	/// share truly but hands each new member a share off the dealing (plus one), signed: the
 	/// member shows the signed share to the chain, which slashes it.
 	WrongHandoverShares,
+	/// Honest to owners and in every run until a dishonest-majority run's first opening (the
+	/// triples' sacrifice, its sixth frame to each member when the run starts from the
+	/// committee's stock), where it opens a false share, the same to every member: the others
+	/// check it against its commitments and name it.
+	WrongOpening,
 }
 
 impl Misbehaviour {
 	/// Whether the worker hands owners false shares.
 	pub fn lies_to_owners(self) -> bool {
-		!matches!(self, Misbehaviour::WrongValuesFirst | Misbehaviour::WrongHandovers | Misbehaviour::WrongHandoverShares)
+		!matches!(self, Misbehaviour::WrongValuesFirst | Misbehaviour::WrongHandovers | Misbehaviour::WrongHandoverShares | Misbehaviour::WrongOpening)
 	}
 
 	/// The faults a member (`me` of the `n` in a run; `first`: the run with every member)
@@ -62,6 +68,9 @@ impl Misbehaviour {
 			Misbehaviour::WrongValuesFirst if first => wrong_values(),
 			Misbehaviour::WrongValuesFirst => vec![],
 			Misbehaviour::Silent => vec![Fault::Mute { from_nth: 2 }],
+			// Frames 0 to 4: the stock's round, the commitments' hash, the commitments, the
+			// owners' mask shares and the accounts of the broadcasts.
+			Misbehaviour::WrongOpening => (0..n).filter(|to| *to != me).map(|to| Fault::Corrupt { to, nth: 5, byte: 0 }).collect(),
 			Misbehaviour::FalseShares | Misbehaviour::WrongHandovers | Misbehaviour::WrongHandoverShares => vec![],
 		}
 	}

@@ -3,7 +3,8 @@
 // members run the millionaires' comparison with SPDZ on MASCOT preprocessing they make
 // themselves, and keep more for the committee's next task (which survives a restart); the
 // comparison is published and a private output reaches its owner, checked; anyone audits the
-// task from the chain and the members' transcript. The chain takes no
+// task from the chain and the members' transcript, and a member that opens a false share is
+// named by the other (the task fails, refunded, and no stake moves). The chain takes no
 // honest-majority secret or task on a committee that small.
 // On a committee of four, an input shared for an honest majority is refused by such a contract
 // (and the other way round), nobody is slashed for it, and the owner gets a secret shared this
@@ -164,6 +165,27 @@ test('a committee of two runs a dishonest-majority contract with SPDZ on inputs 
   const back = await run(CLIENT_BIN, ['--rpc', node.wsUrl, 'secret', 'declassify', inputs[1], '--suri', users[1].seed, ...bootstrap()]);
   assert.equal(back.code, 0, back.stderr);
   assert.equal(back.stdout.toString().trim(), String(WEALTH[1]));
+
+  // A member that opens a false share in a run (`--misbehave wrong-opening`, on the batch the
+  // pair made after the second task): the other checks it against the liar's commitments and
+  // names it; the task fails and is refunded, and no stake moves (the chain cannot check the
+  // accusation yet, and nobody was late).
+  for (const dir of dirs) await logged(dir, kept(3), 60);
+  const seated2 = (await api.query.workers.committees(Number(pair))).unwrap().map((m) => m.toString());
+  const liarAt = seated2.indexOf(new Keyring({ type: 'sr25519' }).addFromUri(ACCOUNTS[restarted]).address);
+  const honestDir = workerDirs[pairDirs.find((i) => i !== restarted)];
+  const stakes = await Promise.all(seated2.map(stakeOf));
+  const honestArgs = workers[restarted].args;
+  await workers[restarted].stop();
+  workers[restarted] = await new Daemon(WORKER_BIN, [...honestArgs, '--misbehave', 'wrong-opening'], workers[restarted].logFile).start();
+  const cheated = await submitTask(dishonest, inputs);
+  const failed = await run(CLIENT_BIN, ['--rpc', node.wsUrl, 'task', 'wait', cheated]);
+  assert.equal(failed.code, 1, failed.stdout.toString());
+  assert.match(failed.stderr.toString(), /the task failed: members gave up on it .*; the gas was refunded/);
+  await logged(honestDir, new RegExp(`task ${cheated}.*commitment check failed: party ${liarAt} opened a value different from its commitment`));
+  assert.deepEqual(await Promise.all(seated2.map(stakeOf)), stakes);
+  await workers[restarted].stop();
+  workers[restarted] = await new Daemon(WORKER_BIN, honestArgs, workers[restarted].logFile).start();
 });
 
 test('a committee of four makes its first batch ahead of demand and runs the salary survey with SPDZ on it', async () => {
