@@ -92,9 +92,10 @@ pub struct Gas {
 	/// Random bits dealt for masked openings (their combination is in `muls`; not priced apart).
 	pub bits: u64,
 	pub rounds: u64,
-	/// Under a dishonest majority: the preprocessing the members make for the run (a triple per
-	/// multiplication, two per random bit, and the inputs' MAC checks), each priced at
-	/// [`TRIPLE_PRICE`] multiplications. 0 under an honest majority.
+	/// Under a dishonest majority: the triples the members make for the run (a triple per
+	/// multiplication, two per random bit, and the inputs' MAC checks; twice that, since the
+	/// publicly auditable run sacrifices every other one against the commitments), each priced
+	/// at [`TRIPLE_PRICE`] multiplications. 0 under an honest majority.
 	pub triples: u64,
 	/// Σ count × price, in plancks.
 	pub total: u128,
@@ -111,7 +112,7 @@ impl Gas {
 	pub fn price(cost: Cost, prices: &Prices, security: Security) -> Self {
 		let triples = match security {
 			Security::HonestMajority => 0,
-			Security::DishonestMajority => cost.muls + 2 * cost.bits + cost.inputs,
+			Security::DishonestMajority => 2 * (cost.muls + 2 * cost.bits + cost.inputs),
 		};
 		let total = cost.adds as u128 * prices.add +
 			cost.muls as u128 * prices.mul +

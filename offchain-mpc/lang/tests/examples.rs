@@ -273,7 +273,7 @@ fn a_contract_states_the_security_it_needs() {
 	let honest = compile(&millionaires(""), "richer", &BTreeMap::new(), 2).unwrap().manifest.gas.unwrap();
 	let dishonest = compiled.manifest.gas.unwrap();
 	assert_eq!(honest.triples, 0);
-	assert_eq!(dishonest.triples, dishonest.muls + 2 * dishonest.bits + dishonest.inputs);
+	assert_eq!(dishonest.triples, 2 * (dishonest.muls + 2 * dishonest.bits + dishonest.inputs), "half of them sacrificed");
 	assert_eq!(dishonest.total - honest.total, dishonest.triples as u128 * Prices::default().mul * enigma_lang::manifest::TRIPLE_PRICE);
 	let unknown = security(": fair").unwrap_err();
 	assert!(unknown.message.contains("unknown security `fair`"), "{}", unknown.message);
