@@ -157,32 +157,36 @@ pub fn check(compiled: &Compiled, claimed: &Claimed, bytes: &[u8]) -> Result<Aud
 }
 
 /// The transcript from the first member whose copy is the one the result commits to (a member
-/// may not keep it, hand out another, or stall: each gets [`FETCH_TIME`]).
+/// may not keep it, hand out another, or stall: see [`fetch_from`]).
 async fn fetch(node: &ClientNode, holders: &[Holder], claimed: &Claimed<'_>) -> Result<Vec<u8>, String> {
 	let mut refusals = Vec::new();
 	for (peer, _) in holders {
-		match tokio::time::timeout(FETCH_TIME, fetch_from(node, *peer, claimed.task)).await {
-			Ok(Ok(bytes)) if claimed.roots(&bytes) => return Ok(bytes),
-			Ok(Ok(_)) => refusals.push(format!("{peer}: a transcript that is not the one the chain's result commits to")),
-			Ok(Err(e)) => refusals.push(format!("{peer}: {e}")),
-			Err(_) => refusals.push(format!("{peer}: no whole transcript within {} s", FETCH_TIME.as_secs())),
+		match fetch_from(node, *peer, claimed.task).await {
+			Ok(bytes) if claimed.roots(&bytes) => return Ok(bytes),
+			Ok(_) => refusals.push(format!("{peer}: a transcript that is not the one the chain's result commits to")),
+			Err(e) => refusals.push(format!("{peer}: {e}")),
 		}
 	}
 	Err(format!("no member handed out the transcript of task {:?} the chain's result commits to ({})", claimed.task, refusals.join("; ")))
 }
 
-/// How long one member may take to hand out a transcript.
-const FETCH_TIME: std::time::Duration = std::time::Duration::from_secs(300);
+/// How long a member may take to hand out a transcript: a minute, and ten seconds per piece.
+fn fetch_time(size: u64) -> std::time::Duration {
+	std::time::Duration::from_secs(60 + 10 * size.div_ceil(TRANSCRIPT_CHUNK as u64))
+}
 
 /// One member's copy of the transcript, a piece at a time, with progress: each answer must
-/// carry a whole piece (or the rest), so a member cannot drip it.
+/// carry a whole piece (or the rest), so a member cannot drip it, and the whole must come
+/// within [`fetch_time`] of its size.
 async fn fetch_from(node: &ClientNode, peer: enigma_p2p::PeerId, task: H256) -> Result<Vec<u8>, String> {
+	let started = tokio::time::Instant::now();
 	let mut bytes: Vec<u8> = Vec::new();
 	let mut total = None;
 	let bar = crate::progress::bar(0, "fetching the transcript");
 	loop {
 		let request = WorkerRequest::Transcript { task, from: bytes.len() as u64 }.encode();
-		let answer = node.app_request(peer, request).await.map_err(|e| e.to_string())?;
+		let deadline = started + fetch_time(total.unwrap_or(0));
+		let answer = tokio::time::timeout_at(deadline, node.app_request(peer, request)).await.map_err(|_| "too slow".to_string())?.map_err(|e| e.to_string())?;
 		let (size, chunk) = match WorkerResponse::decode(&mut &answer[..]) {
 			Ok(WorkerResponse::Transcript { total, chunk }) => (total, chunk),
 			Ok(WorkerResponse::Refused(reason)) => return Err(reason),

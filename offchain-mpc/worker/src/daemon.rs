@@ -101,7 +101,8 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 	let store = WorkerStore::open(&config.data_dir.join("shares")).map_err(|e| DaemonError::Store(e.to_string()))?;
 	let RunConfig { keys, data_dir, listen, bootstrap, misbehave, unregistered_ttl, unregistered_per_identity, http_gateway, rotate_on_leaving, .. } = config;
 	if let Some(mode) = misbehave {
-		tracing::warn!(target: "worker", "--misbehave {mode:?}: this worker deviates from the protocol and hands back false shares (a test mode)");
+		let owners = if mode.lies_to_owners() { " and hands back false shares" } else { "" };
+		tracing::warn!(target: "worker", "--misbehave {mode:?}: this worker deviates from the protocol{owners} (a test mode)");
 	}
 	let mut worker = Worker::new(chain.clone(), keys, store, metrics.clone(), misbehave);
 	worker.unregistered_ttl = unregistered_ttl;

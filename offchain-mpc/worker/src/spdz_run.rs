@@ -486,7 +486,7 @@ mod tests {
 						let plan = Layout::for_held(&circuit, 2, &held.iter().flatten().collect::<Vec<_>>()).preprocessing();
 						let material = enigma_mpc::preprocessing::trusted_dealer_for_tests::store::<Fr>(9, 2, member, &plan);
 						stock.store.put_stock(3, H256::repeat_byte(5), &stock.public, &material.to_bytes(), KEEP).unwrap();
-						let faults = if liar == Some(member) { crate::worker::Misbehaviour::WrongOpening.faults(member, 2, true) } else { vec![] };
+						let faults = if liar == Some(member) { crate::worker::Misbehaviour::WrongOpening.faults(member, 2, true, true) } else { vec![] };
 						let circuit = circuit.clone();
 						scope.spawn(move || {
 							let store = stock.store.clone();

@@ -571,7 +571,8 @@ impl WorkerStore {
 pub const TRANSCRIPT_BYTES: u64 = 512 << 20;
 
 /// The list of kept transcripts, in the outputs' column (14 bytes: no other key has that length).
-const TRANSCRIPTS_INDEX: &[u8] = b"transcripts/v1";
+/// Another piece size needs another version.
+const TRANSCRIPTS_INDEX: &[u8] = b"transcripts/v2";
 
 /// The pieces a transcript is kept in: one answer to `WorkerRequest::Transcript` each.
 const TRANSCRIPT_PIECE: usize = enigma_chain::offchain::TRANSCRIPT_CHUNK;

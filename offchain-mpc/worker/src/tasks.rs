@@ -492,7 +492,7 @@ impl Runs {
 		let points: Vec<u64> = running.iter().map(|m| *m as u64 + 1).collect();
 		let channel = self.dht.mpc_channel(session, run_peers, timeout).map_err(|e| TaskError::Local(e.to_string()))?;
 		let position = running.iter().position(|m| *m == self.me).unwrap_or_default();
-		let faults = self.worker.misbehave.map(|mode| mode.faults(position, running.len(), first)).unwrap_or_default();
+		let faults = self.worker.misbehave.map(|mode| mode.faults(position, running.len(), first, self.spdz)).unwrap_or_default();
 		let transport = Faulty::new(channel, faults);
 		let (mut circuit, held, t, spdz, committee) = (self.circuit.clone(), self.held.clone(), self.t, self.spdz, self.committee);
 		// A run without some members does not shrink: who would finish it would depend on who

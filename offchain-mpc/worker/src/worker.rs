@@ -45,10 +45,10 @@ pub enum Misbehaviour {
 	/// share truly but hands each new member a share off the dealing (plus one), signed: the
 	/// member shows the signed share to the chain, which slashes it.
 	WrongHandoverShares,
-	/// Honest to owners and in every run until a dishonest-majority run's first opening (the
-	/// triples' sacrifice, its sixth frame to each member when the run starts from the
-	/// committee's stock), where it opens a false share, the same to every member: the others
-	/// check it against its commitments and name it.
+	/// Honest to owners and in every honest-majority run; in a dishonest-majority run it opens
+	/// one false share, the same to every member, in its sixth frame to each (when the run starts
+	/// from the committee's stock, the triples' sacrifice: the others check it against its
+	/// commitments and name it; otherwise a MASCOT coin's opening, which names it too).
 	WrongOpening,
 }
 
@@ -60,7 +60,9 @@ impl Misbehaviour {
 
 	/// The faults a member (`me` of the `n` in a run; `first`: the run with every member)
 	/// injects into its outgoing frames.
-	pub fn faults(self, me: usize, n: usize, first: bool) -> Vec<Fault> {
+	/// The faults of this mode in a run (`first`: the run with every member) of a task, run with
+	/// SPDZ or not (`spdz`).
+	pub fn faults(self, me: usize, n: usize, first: bool, spdz: bool) -> Vec<Fault> {
 		let wrong_values = || (0..n).filter(|to| *to != me).map(|to| Fault::Offset { to, from_nth: 2, delta: 1 }).collect();
 		match self {
 			Misbehaviour::MalformedFrames => vec![Fault::Truncate { from_nth: 0 }],
@@ -70,7 +72,8 @@ impl Misbehaviour {
 			Misbehaviour::Silent => vec![Fault::Mute { from_nth: 2 }],
 			// Frames 0 to 4: the stock's round, the commitments' hash, the commitments, the
 			// owners' mask shares and the accounts of the broadcasts.
-			Misbehaviour::WrongOpening => (0..n).filter(|to| *to != me).map(|to| Fault::Corrupt { to, nth: 5, byte: 0 }).collect(),
+			Misbehaviour::WrongOpening if spdz => (0..n).filter(|to| *to != me).map(|to| Fault::Corrupt { to, nth: 5, byte: 0 }).collect(),
+			Misbehaviour::WrongOpening => vec![],
 			Misbehaviour::FalseShares | Misbehaviour::WrongHandovers | Misbehaviour::WrongHandoverShares => vec![],
 		}
 	}

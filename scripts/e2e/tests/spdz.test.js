@@ -183,6 +183,8 @@ test('a committee of two runs a dishonest-majority contract with SPDZ on inputs 
   assert.equal(failed.code, 1, failed.stdout.toString());
   assert.match(failed.stderr.toString(), /the task failed: members gave up on it .*; the gas was refunded/);
   await logged(honestDir, new RegExp(`task ${cheated}.*commitment check failed: party ${liarAt} opened a value different from its commitment`));
+  // (On the stock, so the false share was the sacrifice's: a MASCOT coin's would be named alike.)
+  assert.match(readFileSync(join(honestDir, 'worker.log'), 'utf8'), new RegExp(Array(3).fill(`preprocessing from committee ${pair}'s stock`).join('[^]*')));
   assert.deepEqual(await Promise.all(seated2.map(stakeOf)), stakes);
   await workers[restarted].stop();
   workers[restarted] = await new Daemon(WORKER_BIN, honestArgs, workers[restarted].logFile).start();
