@@ -27,7 +27,7 @@
 //! the members committed to, even if every member colluded; that those inputs are the owners'
 //! rests on the owners' MACs, so on one member keeping its key shares (the engine's module doc).
 
-use crate::compute::{compile, completed_task, contract_source, parse_args, prices_of, task_view, Holder};
+use crate::compute::{compiled_task, completed_task, task_view, Holder};
 use codec::{Decode, Encode};
 use enigma_chain::{
 	offchain::{result_root, WorkerRequest, WorkerResponse, TRANSCRIPT_CHUNK},
@@ -52,10 +52,7 @@ pub async fn audit(ctx: &crate::Ctx, chain: &Chain, task: H256, bootstrap: Vec<M
 		return Err(format!("task {task:?} is {:?}: only a completed task has a result to audit", view.status));
 	}
 	let (view, result, holders) = completed_task(ctx, chain, task, view).await?;
-	let source = contract_source(chain, view.contract).await?;
-	let entry = String::from_utf8_lossy(&view.entry).to_string();
-	let args = parse_args(std::str::from_utf8(&view.public_args).ok().filter(|s| !s.is_empty()))?;
-	let compiled = compile(&source, &entry, &args, &prices_of(view.prices), view.created, &view.requester, view.members.len())?;
+	let compiled = compiled_task(chain, &view).await?;
 	// (Read from the contract's own header, which its hash proves, not from the node's word.)
 	if compiled.manifest.security != enigma_lang::manifest::Security::DishonestMajority {
 		return Err(format!("task {task:?} ran with honest-majority Shamir, which keeps no transcript: only dishonest-majority tasks are auditable"));
@@ -118,14 +115,14 @@ pub struct Audited {
 /// (the steps in the module doc); the error says which check failed.
 pub fn check(compiled: &Compiled, claimed: &Claimed, bytes: &[u8]) -> Result<Audited, String> {
 	let transcript = Transcript::from_bytes(bytes).ok_or("the transcript does not decode")?;
+	// A run on fresh inputs, or by another number of parties, proves nothing about the inputs
+	// the committee held: it skipped their owners' MAC check. (Read before the replay: cheap.)
+	if transcript.held.is_none() || transcript.parties != claimed.members {
+		return Err(format!("the transcript is of a run by {} parties on {} inputs, not the committee's {} members on the inputs they held", transcript.parties, if transcript.held.is_some() { "held" } else { "fresh" }, claimed.members));
+	}
 	let outputs = enigma_lang::run::audit(compiled, &transcript).map_err(|e| format!("the transcript fails its audit: {e}"))?;
 	if !claimed.roots(bytes) {
 		return Err(format!("the transcript passes its audit but is not the one the chain's result commits to ({:?})", claimed.result.transcript_root));
-	}
-	// A run on fresh inputs, or by another number of parties, proves nothing about the inputs
-	// the committee held: it skipped their owners' MAC check.
-	if transcript.held.is_none() || transcript.parties != claimed.members {
-		return Err(format!("the transcript is of a run by {} parties on {} inputs, not the committee's {} members on the inputs they held", transcript.parties, if transcript.held.is_some() { "held" } else { "fresh" }, claimed.members));
 	}
 	let quote = compiled.manifest.gas.as_ref().map_or(0, |g| g.total);
 	if claimed.result.gas_used != quote {

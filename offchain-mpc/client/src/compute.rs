@@ -214,7 +214,7 @@ pub enum TaskCommand {
 	},
 }
 
-pub(crate) fn parse_args(args: Option<&str>) -> Result<BTreeMap<String, PublicArg>, String> {
+fn parse_args(args: Option<&str>) -> Result<BTreeMap<String, PublicArg>, String> {
 	PublicArg::parse_json(args.unwrap_or_default()).map_err(|e| format!("--args: {e}"))
 }
 
@@ -223,13 +223,13 @@ async fn prices(chain: &Chain) -> Result<Prices, String> {
 	Ok(prices_of(chain.price_table().await.map_err(|e| e.to_string())?))
 }
 
-pub(crate) fn prices_of(t: pallet_secret_compute::PriceTable<enigma_runtime::Balance>) -> Prices {
+fn prices_of(t: pallet_secret_compute::PriceTable<enigma_runtime::Balance>) -> Prices {
 	Prices { add: t.add, mul: t.mul, open: t.open, input: t.input, round: t.round }
 }
 
 /// Compiles `entry` as the workers will for a task created at `block` by `submitter` (what
 /// `now()` and `submitter()` return), run by a committee of `committee` members.
-pub(crate) fn compile(
+fn compile(
 	source: &str,
 	entry: &str,
 	args: &BTreeMap<String, PublicArg>,
@@ -242,7 +242,7 @@ pub(crate) fn compile(
 	enigma_lang::compile_task(source, entry, args, facts, prices, committee).map_err(|d| format!("the contract does not compile: {}", d.message))
 }
 
-pub(crate) async fn contract_source(chain: &Chain, hash: H256) -> Result<String, String> {
+async fn contract_source(chain: &Chain, hash: H256) -> Result<String, String> {
 	let code: Option<Vec<u8>> = chain.runtime_api("SecretComputeApi_contract", hash, None).await.map_err(|e| e.to_string())?;
 	let code = code.ok_or_else(|| format!("no contract {hash:?} on chain"))?;
 	// A contract is known by its code's hash: no proof needed to tell the node's answer is it.
@@ -866,11 +866,7 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 			}
 			let (view, result, holders) = completed_task(ctx, &chain, task, view).await?;
 			let public = Vec::<u128>::decode(&mut &result.outputs[..]).map_err(|e| format!("public outputs: {e}"))?;
-			let source = contract_source(&chain, view.contract).await?;
-			let entry = String::from_utf8_lossy(&view.entry).to_string();
-			let args = parse_args(std::str::from_utf8(&view.public_args).ok().filter(|s| !s.is_empty()))?;
-			// At the task's own prices, as its members compiled it.
-			let compiled = compile(&source, &entry, &args, &prices_of(view.prices), view.created, &view.requester, view.members.len())?;
+			let compiled = compiled_task(&chain, &view).await?;
 			let mut public_iter = public.into_iter();
 			let mut public_out = serde_json::Map::new();
 			let mut private_out = serde_json::Map::new();
@@ -920,6 +916,15 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 		}
 	}
 	Ok(())
+}
+
+/// A task's entry point compiled as its members compiled it: the contract's code (proven by its
+/// hash), the task's arguments, its own prices, block, requester and committee size.
+pub(crate) async fn compiled_task(chain: &Chain, view: &TaskView<AccountId, Balance, BlockNumber>) -> Result<Compiled, String> {
+	let source = contract_source(chain, view.contract).await?;
+	let entry = String::from_utf8_lossy(&view.entry).to_string();
+	let args = parse_args(std::str::from_utf8(&view.public_args).ok().filter(|s| !s.is_empty()))?;
+	compile(&source, &entry, &args, &prices_of(view.prices), view.created, &view.requester, view.members.len())
 }
 
 pub(crate) async fn task_view(chain: &Chain, task: H256) -> Result<TaskView<AccountId, Balance, BlockNumber>, String> {
