@@ -286,8 +286,10 @@ export class Enigma {
     if (found.isNone) throw new EnigmaError(`unknown secret ${secret}`);
     const view = found.unwrap();
     const { blockHash: at } = await this.submit(this.api.tx.secretCompute.declassify(secret), account);
-    // A secret a client dealt comes with Pedersen commitments; one a task made does not.
-    const shared = view.origin.isSome ? 'computed' : { commitment: view.commitment.toHex(), kind: view.kind.isInt ? { int: { bits: view.kind.asInt.bits.toNumber() } } : 'Field' };
+    // A secret a client dealt comes with Pedersen commitments; one a task made does not, and one
+    // a dishonest-majority task made comes as an SPDZ output does (every share, with its check).
+    const computed = view.security.isDishonestMajority ? 'spdz-output' : 'computed';
+    const shared = view.origin.isSome ? computed : { commitment: view.commitment.toHex(), kind: view.kind.isInt ? { int: { bits: view.kind.asInt.bits.toNumber() } } : 'Field' };
     const members = await this.members(view.committee.toNumber());
     return this.collect(account, members, shared, 'declassifyRequest', { secret, at });
   }

@@ -34,14 +34,15 @@ use enigma_chain::{
 	Chain,
 };
 use enigma_lang::{manifest::OutputTarget, Compiled};
-use enigma_mpc::audit::{root_of, Transcript};
+use enigma_mpc::audit::{max_transcript_len, root_of, Transcript};
 use enigma_p2p::{ClientNode, Multiaddr};
 use enigma_runtime::Runtime;
 use pallet_secret_compute::{TaskResult, TaskStatus};
 use sp_core::H256;
 use std::path::PathBuf;
 
-/// The largest transcript fetched: what a member keeps of all its tasks' transcripts.
+/// The largest transcript fetched, whatever the task: what a member keeps of all its tasks'
+/// transcripts.
 const MAX_TRANSCRIPT: u64 = 512 << 20;
 
 /// Audits `task`, with the transcript in `given` or fetched from its members through
@@ -65,7 +66,8 @@ pub async fn audit(ctx: &crate::Ctx, chain: &Chain, task: H256, bootstrap: Vec<M
 				return Err("--bootstrap (a worker's address) is needed to fetch the transcript, or --transcript FILE".into());
 			}
 			let node = ClientNode::start(bootstrap, 1 << 20).await.map_err(|e| e.to_string())?;
-			let fetched = fetch(&node, &holders, &claimed).await;
+			let most = max_transcript_len(&compiled.circuit, claimed.members).min(MAX_TRANSCRIPT);
+			let fetched = fetch(&node, &holders, &claimed, most).await;
 			node.shutdown().await;
 			fetched?
 		},
@@ -114,6 +116,10 @@ pub struct Audited {
 /// Checks `bytes` as the transcript of the run of `compiled` whose result the chain holds
 /// (the steps in the module doc); the error says which check failed.
 pub fn check(compiled: &Compiled, claimed: &Claimed, bytes: &[u8]) -> Result<Audited, String> {
+	let most = max_transcript_len(&compiled.circuit, claimed.members);
+	if bytes.len() as u64 > most {
+		return Err(format!("the transcript takes {} bytes, more than a run of this task by {} members can ({most})", bytes.len(), claimed.members));
+	}
 	let transcript = Transcript::from_bytes(bytes).ok_or("the transcript does not decode")?;
 	// A run on fresh inputs, or by another number of parties, proves nothing about the inputs
 	// the committee held: it skipped their owners' MAC check. (Read before the replay: cheap.)
@@ -154,11 +160,13 @@ pub fn check(compiled: &Compiled, claimed: &Claimed, bytes: &[u8]) -> Result<Aud
 }
 
 /// The transcript from the first member whose copy is the one the result commits to (a member
-/// may not keep it, hand out another, or stall: see [`fetch_from`]).
-async fn fetch(node: &ClientNode, holders: &[Holder], claimed: &Claimed<'_>) -> Result<Vec<u8>, String> {
+/// may not keep it, hand out another, or stall: see [`fetch_from`]). No copy of more than `most`
+/// bytes is taken: what a run of the task can make ([`max_transcript_len`]), so a member cannot
+/// have the client buffer more before the root is compared.
+async fn fetch(node: &ClientNode, holders: &[Holder], claimed: &Claimed<'_>, most: u64) -> Result<Vec<u8>, String> {
 	let mut refusals = Vec::new();
 	for (peer, _) in holders {
-		match fetch_from(node, *peer, claimed.task).await {
+		match fetch_from(node, *peer, claimed.task, most).await {
 			Ok(bytes) if claimed.roots(&bytes) => return Ok(bytes),
 			Ok(_) => refusals.push(format!("{peer}: a transcript that is not the one the chain's result commits to")),
 			Err(e) => refusals.push(format!("{peer}: {e}")),
@@ -175,7 +183,7 @@ fn fetch_time(size: u64) -> std::time::Duration {
 /// One member's copy of the transcript, a piece at a time, with progress: each answer must
 /// carry a whole piece (or the rest), so a member cannot drip it, and the whole must come
 /// within [`fetch_time`] of its size.
-async fn fetch_from(node: &ClientNode, peer: enigma_p2p::PeerId, task: H256) -> Result<Vec<u8>, String> {
+async fn fetch_from(node: &ClientNode, peer: enigma_p2p::PeerId, task: H256, most: u64) -> Result<Vec<u8>, String> {
 	let started = tokio::time::Instant::now();
 	let mut bytes: Vec<u8> = Vec::new();
 	let mut total = None;
@@ -190,7 +198,10 @@ async fn fetch_from(node: &ClientNode, peer: enigma_p2p::PeerId, task: H256) -> 
 			_ => return Err("a malformed answer".into()),
 		};
 		let expected = size.saturating_sub(bytes.len() as u64).min(TRANSCRIPT_CHUNK as u64);
-		if size > MAX_TRANSCRIPT || total.is_some_and(|t| t != size) || chunk.len() as u64 != expected {
+		if size > most {
+			return Err(format!("a transcript of {size} bytes, more than a run of this task makes ({most})"));
+		}
+		if total.is_some_and(|t| t != size) || chunk.len() as u64 != expected {
 			return Err("a transcript answer out of bounds".into());
 		}
 		total = Some(size);
@@ -313,5 +324,11 @@ mod tests {
 
 		// Bytes that are not a transcript.
 		assert_eq!(check(&compiled, &claimed, &bytes[..bytes.len() - 1]).unwrap_err(), "the transcript does not decode");
+		// Nor more bytes than a run of the task makes (refused before they are read): the
+		// bound is a few times the honest size, and what fetching stops at.
+		let most = max_transcript_len(&compiled.circuit, 2);
+		assert!(bytes.len() as u64 <= most && most < 8 * bytes.len() as u64, "{} bytes, bound {most}", bytes.len());
+		let padded = [bytes.clone(), vec![0; most as usize + 1 - bytes.len()]].concat();
+		assert!(check(&compiled, &claimed, &padded).unwrap_err().contains("more than a run of this task by 2 members can"));
 	}
 }

@@ -695,8 +695,14 @@ async fn declassify(ctx: &Ctx, secret: String, at: Option<String>, signing: Sign
 	let holders = holders(&members_of(ctx, &chain, view.committee).await?)?;
 	let node = ClientNode::start(dht.bootstrap, 1 << 20).await.map_err(|e| e.to_string())?;
 	let who = pair.public().0;
-	// A secret a client dealt comes with Pedersen commitments; one a task made does not.
-	let shared = if view.origin.is_none() { Shared::Dealt(Dealt { commitment: view.commitment, kind: view.kind }) } else { Shared::Computed };
+	// A secret a client dealt comes with Pedersen commitments; one a task made does not, and one
+	// a dishonest-majority task made comes as an SPDZ output does (every member's share, with
+	// its check r, r·y, r·r).
+	let shared = match (view.origin, view.security) {
+		(None, _) => Shared::Dealt(Dealt { commitment: view.commitment, kind: view.kind }),
+		(Some(_), pallet_secret_compute::Security::DishonestMajority) => Shared::SpdzOutput,
+		(Some(_), _) => Shared::Computed,
+	};
 	let value = reconstruct_from(&node, &holders, shared, |reply_to| {
 		let message = declassify_message(secret, at, reply_to);
 		(WorkerRequest::Declassify { secret, who, at, reply_to: *reply_to, signature: pair.sign(&message).0 }, message)
@@ -719,18 +725,22 @@ struct SecretRecord {
 	kind: ValueKind,
 	/// A task made it (its shares have no Pedersen commitments).
 	origin: Option<(H256, u64)>,
+	/// Shared for, or made by a task run with, a dishonest majority.
+	security: pallet_secret_compute::Security,
 }
 
 async fn secret_record(ctx: &Ctx, chain: &Chain, secret: H256) -> Result<SecretRecord, String> {
 	let Some(header) = ctx.trusted_head(chain).await? else {
 		let view: pallet_secret_compute::runtime_api::SecretView<AccountId> =
 			chain.runtime_api::<Option<_>>("SecretComputeApi_secret", secret, None).await.map_err(|e| e.to_string())?.ok_or("unknown secret")?;
-		return Ok(SecretRecord { owner: view.owner, committee: view.committee, commitment: view.commitment, kind: view.kind, origin: view.origin });
+		return Ok(SecretRecord { owner: view.owner, committee: view.committee, commitment: view.commitment, kind: view.kind, origin: view.origin, security: view.security });
 	};
-	let key = pallet_secret_compute::Secrets::<Runtime>::hashed_key_for(secret);
-	let record = chain.read_proven(header, vec![key]).await.map_err(|e| e.to_string())?.pop().flatten().ok_or("unknown secret")?;
+	let keys = vec![pallet_secret_compute::Secrets::<Runtime>::hashed_key_for(secret), pallet_secret_compute::DishonestSecrets::<Runtime>::hashed_key_for(secret)];
+	let mut read = chain.read_proven(header, keys).await.map_err(|e| e.to_string())?.into_iter();
+	let record = read.next().flatten().ok_or("unknown secret")?;
 	let info = pallet_secret_compute::SecretOf::<Runtime>::decode(&mut &record[..]).map_err(|e| format!("secret {secret:?}: {e}"))?;
-	Ok(SecretRecord { owner: info.owner, committee: info.committee, commitment: info.commitment, kind: info.kind, origin: info.origin })
+	let security = if read.next().flatten().is_some() { pallet_secret_compute::Security::DishonestMajority } else { pallet_secret_compute::Security::HonestMajority };
+	Ok(SecretRecord { owner: info.owner, committee: info.committee, commitment: info.commitment, kind: info.kind, origin: info.origin, security })
 }
 
 /// Waits (up to two minutes) until block `at` is finalized.
@@ -876,7 +886,7 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 			};
 			for (index, (output, slot)) in compiled.circuit.outputs.iter().zip(&compiled.manifest.outputs).enumerate() {
 				match (&output.to, &slot.target) {
-					(_, OutputTarget::Ledger(_) | OutputTarget::Secret { .. }) => {},
+					(_, OutputTarget::Ledger(_) | OutputTarget::Secret { .. } | OutputTarget::Mac(_)) => {},
 					(Recipient::Everyone, _) => {
 						if let Some(v) = public_iter.next() {
 							public_out.insert(output.name.clone(), serde_json::json!(v.to_string()));

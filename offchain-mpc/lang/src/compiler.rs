@@ -1056,9 +1056,6 @@ impl<'a> Compiler<'a> {
 				let wire = self.wire(&v, span)?;
 				let name = format!("{dict}[{key}]");
 				let target = if dict == "MPC" {
-					if self.contract.security == Security::DishonestMajority {
-						return Err(err(span, "`MPC.set` is not available to a `dishonest_majority` contract yet").note("a new secret would be held as SPDZ shares without its owner's MAC, which later tasks need"));
-					}
 					// The new secret belongs to the identity of party `p`'s inputs; only this
 					// contract may compute on it, and the chain records its width.
 					let owner = self.const_index(&args[2])?;
@@ -1076,7 +1073,16 @@ impl<'a> Compiler<'a> {
 				};
 				// New secrets stay shared with the committee; DHT data goes encrypted to the store.
 				self.circuit.output(name.clone(), wire, Recipient::Party(0));
+				let mac = (dict == "MPC" && self.contract.security == Security::DishonestMajority).then(|| format!("{name}#mac"));
 				self.manifest.outputs.push(OutputSlot { name, target });
+				if let Some(mac) = mac {
+					// Under SPDZ every private output comes with a check on a random key r (r,
+					// r·y, r·r), which its owner sees when it declassifies the value; a second
+					// one on its own key is kept for the tasks that read the value (the MAC they
+					// check it by, which nobody sees).
+					self.circuit.output(mac.clone(), wire, Recipient::Party(0));
+					self.manifest.outputs.push(OutputSlot { name: mac, target: OutputTarget::Mac(key) });
+				}
 				Ok(Val::Const { value: 0, kind: Kind::Int })
 			},
 			("MPC", "declassify") => {

@@ -57,6 +57,10 @@ pub enum OutputTarget {
 	Data { key: u64, predicate: u64 },
 	/// The secret `MPC[key]` declassified to its owner.
 	Declassify(u64),
+	/// Under a dishonest majority, the second check on the value `MPC.set` keeps as `MPC[key]`
+	/// (a random key s, s·y, s·s): the MAC by which the tasks that read it check it, kept by the
+	/// members with their shares and never handed out (its owner sees the first check's key).
+	Mac(u64),
 }
 
 #[derive(Clone, Debug, Serialize)]

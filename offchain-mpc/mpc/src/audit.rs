@@ -1130,6 +1130,36 @@ impl Mpc for Replay<'_> {
 	}
 }
 
+/// The inputs a run of `circuit` holds, as an audit sees them: dealt with their owners' MACs,
+/// each brings exactly its slot's bits (none for a field element); their values are unknown
+/// (zeros).
+fn held_shape(circuit: &Circuit) -> Vec<Vec<HeldInput<Fr>>> {
+	let dealt = |bits: usize| HeldInput { value: Fr::zero(), bits: vec![Fr::zero(); bits], mac: Some(ClientMac { key: Fr::zero(), tags: vec![Fr::zero(); bits.max(1) + 1] }) };
+	circuit.input_widths().iter().map(|owner| owner.iter().map(|w| dealt(w.unwrap_or(0) as usize)).collect()).collect()
+}
+
+/// The most bytes the transcript of a run of `circuit` by `parties` members on inputs they hold
+/// can take, so that whoever fetches one to audit it knows when to stop: the header; every
+/// member's commitment to each base value of the run's layout (inputs bring at most their
+/// slots' bits, so no run's layout is larger than [`held_shape`]'s); four openings per base
+/// value and one per output, with 4,096 to spare, each with every member's (share, blind) and
+/// its counts (a product opens two values per triple and the sacrifice three per pair: the
+/// others, masked values and checks, are far fewer than the bases that mask them); and one
+/// broadcast difference per mask. A few times an honest transcript's size.
+pub fn max_transcript_len(circuit: &Circuit, parties: usize) -> u64 {
+	let held = held_shape(circuit);
+	let layout = Layout::for_held(circuit, parties, &held.iter().flatten().collect::<Vec<_>>());
+	let (n, held_count) = (parties as u64, held.iter().flatten().count() as u64);
+	let bases = layout.checked_bases().map_or(u64::MAX, |b| b as u64);
+	let masks: u64 = layout.masks.iter().map(|m| *m as u64).sum();
+	let values = bases.saturating_mul(4).saturating_add(circuit.outputs.len() as u64 + 4_096);
+	let header = (TRANSCRIPT_MAGIC.len() as u64 + 1).saturating_add(8 * (7 + n + held_count)).saturating_add(32);
+	let commitments = n.saturating_mul(bases.saturating_mul(POINT as u64).saturating_add(8));
+	let openings = values.saturating_mul(16 + 64 * n);
+	let differences = masks.saturating_add(4_096).saturating_mul(40);
+	header.saturating_add(commitments).saturating_add(openings).saturating_add(differences)
+}
+
 /// Checks a finished run of `circuit` from its transcript alone: the triples' sacrifice, every
 /// opening against its commitments, the broadcasts in their places. Returns the public outputs
 /// (private ones are `None`), or what failed.
@@ -1146,23 +1176,11 @@ pub fn audit(circuit: &Circuit, transcript: &Transcript) -> core::result::Result
 		// Dealt with their owners' MACs, each brought exactly its slot's bits (none for a field
 		// element): the shape the transcript records must be the circuit's, compared before
 		// anything is made for it.
-		let widths = circuit.input_widths();
-		let expected: Vec<usize> = widths.iter().flatten().map(|w| w.unwrap_or(0) as usize).collect();
+		let held = held_shape(circuit);
+		let expected: Vec<usize> = held.iter().flatten().map(|h| h.bits.len()).collect();
 		if *shape != expected {
 			return Err(replay.malformed("the held inputs do not fit the circuit's".into()));
 		}
-		let held: Vec<Vec<HeldInput<Fr>>> = widths
-			.iter()
-			.map(|owner| {
-				owner
-					.iter()
-					.map(|w| {
-						let bits = w.unwrap_or(0) as usize;
-						HeldInput { value: Fr::zero(), bits: vec![Fr::zero(); bits], mac: Some(ClientMac { key: Fr::zero(), tags: vec![Fr::zero(); bits.max(1) + 1] }) }
-					})
-					.collect()
-			})
-			.collect();
 		let outputs = execute_held(&mut replay, circuit, &held)?;
 		Ok(outputs.into_iter().map(|(name, out)| (name, if let HeldOutput::Public(v) = out { Some(v) } else { None })).collect())
 	});

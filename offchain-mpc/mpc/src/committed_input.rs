@@ -49,6 +49,10 @@ pub enum InputShareError {
 	ValueIsNotItsBits,
 	#[error("the share is not the dealer's committed polynomials at this member's point (Pedersen VSS check failed)")]
 	NotOnCommittedPolynomial,
+	#[error("the share of a value a run kept is {got} field elements, not 7 (the value and two checks on it)")]
+	WrongKeptLength { got: usize },
+	#[error("member {member} is not one of the committee's {n}")]
+	NotAMember { member: usize, n: usize },
 }
 
 /// A dealt input: the public commitments and each member's share (value, bits, blind).
@@ -84,6 +88,43 @@ pub fn held_tagged(bits: Option<u32>, share: &[Fr]) -> Result<crate::protocol::H
 		bits: share[1..value].to_vec(),
 		mac: Some(crate::protocol::ClientMac { key: share[value], tags: share[value + 1..value + mac].to_vec() }),
 	})
+}
+
+/// How many field elements a member keeps of a value a dishonest-majority run kept (`MPC.set`):
+/// its additive shares of the value y, of the check its owner sees (a random r, r·y, r·r) and of
+/// the check the tasks that read it use (another random s, s·y, s·s), each from the run's
+/// output checks ([`crate::Mpc::output_checks`]).
+pub const KEPT_ELEMENTS: usize = 7;
+
+/// What a member hands the owner of a value a dishonest-majority run kept when it is
+/// declassified: its shares of y, r, r·y and r·r, by which the owner checks that no member
+/// altered its share. Never s: with s, the owner and one member could alter the value unseen.
+pub fn kept_for_owner(share: &[Fr]) -> Result<&[Fr], InputShareError> {
+	match share.len() {
+		KEPT_ELEMENTS => Ok(&share[..4]),
+		got => Err(InputShareError::WrongKeptLength { got }),
+	}
+}
+
+/// A value a dishonest-majority run kept, as a later run takes it: member `me`'s additive shares
+/// of y with the second check on it (s, s·y, s·s). That check is an owner's MAC of y as
+/// [`deal_tagged`] makes one for a value without bits (key s, tags s·y and s·s), and s is hidden
+/// from any n − 1 members and from the owner, so whoever brings another share of y fails the MAC
+/// check as with an owner's input. Every dishonest-majority input enters as the points of a
+/// degree n − 1 sharing, which the run multiplies by the member's Lagrange coefficient at 0:
+/// additive shares are such points once divided by it (n points fit a polynomial of degree
+/// n − 1 whatever they are).
+pub fn held_kept(share: &[Fr], me: usize, n: usize) -> Result<crate::protocol::HeldInput<Fr>, InputShareError> {
+	let &[value, _, _, _, key, tag, key_tag] = share else {
+		return Err(InputShareError::WrongKeptLength { got: share.len() });
+	};
+	if me >= n {
+		return Err(InputShareError::NotAMember { member: me, n });
+	}
+	// Non-zero: Π_{j≠me} x_j / (x_j − x_me) over distinct non-zero points.
+	let lambda = crate::shamir::lagrange_coefficients(&points(n), Fr::zero())[me];
+	let point = |additive: Fr| additive / lambda;
+	Ok(crate::protocol::HeldInput { value: point(value), bits: Vec::new(), mac: Some(crate::protocol::ClientMac { key: point(key), tags: vec![point(tag), point(key_tag)] }) })
 }
 
 /// Deals `value` (with its `bits` bits, if an integer) with degree `t` to `n` members. (The

@@ -191,7 +191,10 @@ mod held {
 	/// Every member runs the circuit auditably on what it holds (triples from the test dealer,
 	/// a fixture); returns its outputs and transcript.
 	pub fn run(n: usize, held: Vec<Vec<Vec<HeldInput<Fr>>>>) -> Vec<enigma_mpc::Result<(Outputs, Transcript)>> {
-		let c = circuit();
+		run_circuit(circuit(), n, held)
+	}
+
+	pub fn run_circuit(c: Circuit, n: usize, held: Vec<Vec<Vec<HeldInput<Fr>>>>) -> Vec<enigma_mpc::Result<(Outputs, Transcript)>> {
 		run_parties(n, move |member, transport| {
 			let mine = &held[member];
 			let flat: Vec<&HeldInput<Fr>> = mine.iter().flatten().collect();
@@ -230,12 +233,83 @@ mod held {
 			assert!(results.iter().all(|(_, t)| t == transcript), "n = {n}");
 			assert_eq!(transcript.held, Some(vec![32, 32, 0]));
 			let stored = transcript.to_bytes();
+			// Within what whoever fetches it to audit it takes (a few times its size).
+			let most = enigma_mpc::audit::max_transcript_len(&circuit(), n);
+			assert!(stored.len() as u64 <= most && most < 8 * stored.len() as u64, "n = {n}: {} bytes, bound {most}", stored.len());
 			let read = Transcript::from_bytes(&stored).expect("a transcript reads back");
 			assert_eq!(&read, transcript);
 			assert_eq!(read.root(), transcript.root());
 			let audited = audit(&circuit(), &read).unwrap();
 			let values: Vec<Option<Fr>> = audited.into_iter().map(|(_, v)| v).collect();
 			assert_eq!(values, vec![Some(Fr::from(A * B)), Some(Fr::from(1u64)), None, None], "n = {n}");
+		}
+	}
+
+	/// Issue #15 (`MPC.set` under a dishonest majority): a private value a run keeps for the
+	/// committee with two output checks, one (r, r·y, r·r) its owner sees when it declassifies
+	/// it and one (s, s·y, s·s) as its MAC, is what a later run takes like an owner's input. A
+	/// member that brings another share of it is caught by that MAC, even with the owner's r.
+	#[test]
+	fn a_value_a_run_keeps_is_taken_by_the_next_run_under_its_mac() {
+		let keeping = || {
+			let mut c = circuit();
+			let scaled = c.outputs[3].wire;
+			c.output("scaled#mac", scaled, Recipient::Party(0));
+			c
+		};
+		let next = || {
+			let mut c = Circuit::new(1);
+			let y = c.typed_input(0, None);
+			let sum = c.push(Op::AddConst(y, 1));
+			c.output("y+1", sum, Recipient::Everyone);
+			c
+		};
+		for n in [2, 3] {
+			let first: Vec<_> = run_circuit(keeping(), n, deal(n, 40 + n as u64)).into_iter().map(Result::unwrap).collect();
+			// a·c, kept: each member's additive shares of it and of both checks.
+			let stored: Vec<Vec<Fr>> = collect(&first, 3).into_iter().zip(collect(&first, 4)).map(|((y, [r, ry, rr]), (same, [s, sy, ss]))| {
+				assert_eq!(y, same);
+				vec![y, r, ry, rr, s, sy, ss]
+			}).collect();
+			let y = Fr::from(A) * Fr::from(C);
+			// Its owner's check holds on what the members hand it.
+			let owner: Vec<(Fr, [Fr; 3])> = stored.iter().map(|k| committed_input::kept_for_owner(k).unwrap()).map(|k| (k[0], [k[1], k[2], k[3]])).collect();
+			assert_eq!(reconstruct_output(&owner), Ok(y));
+			let kept: Vec<HeldInput<Fr>> = stored.iter().enumerate().map(|(member, k)| committed_input::held_kept(k, member, n).unwrap()).collect();
+			// The next run reads it (no bits: a run made it) and opens it plus one.
+			let held = |kept: &[HeldInput<Fr>]| kept.iter().map(|k| vec![vec![k.clone()]]).collect::<Vec<_>>();
+			let second: Vec<_> = run_circuit(next(), n, held(&kept)).into_iter().map(Result::unwrap).collect();
+			for (outputs, _) in &second {
+				assert_eq!(outputs[0].1, HeldOutput::Public(y + Fr::from(1u64)), "n = {n}");
+			}
+			// Its audit expects no bits for it (the circuit's slot has no width) and passes.
+			assert_eq!(audit(&next(), &second[0].1).unwrap(), vec![("y+1".to_string(), Some(y + Fr::from(1u64)))]);
+			assert!(committed_input::held_kept(&stored[0][..4], 0, n).is_err());
+			assert!(committed_input::held_kept(&stored[0], n, n).is_err());
+			// The owner, who learnt r = Σ r_j by declassifying, and the last member shift the
+			// value by δ, the member's tag under r by r·δ: the check by s still catches it.
+			let r: Fr = stored.iter().map(|k| k[1]).sum();
+			let delta = Fr::from(1_000u64);
+			let mut shifted = stored.clone();
+			shifted[n - 1][0] += delta;
+			shifted[n - 1][2] += r * delta;
+			let forged: Vec<HeldInput<Fr>> = shifted.iter().enumerate().map(|(member, k)| committed_input::held_kept(k, member, n).unwrap()).collect();
+			for (member, outcome) in run_circuit(next(), n, held(&forged)).into_iter().enumerate() {
+				assert_eq!(outcome.unwrap_err(), MpcError::ClientMacCheckFailed, "n = {n}, member {member}");
+			}
+			// Had the members kept the owner's check as the MAC, the shift would pass unseen.
+			let by_r: Vec<HeldInput<Fr>> = shifted
+				.iter()
+				.enumerate()
+				.map(|(member, k)| {
+					let mut k = k.clone();
+					k.copy_within(1..4, 4);
+					committed_input::held_kept(&k, member, n).unwrap()
+				})
+				.collect();
+			for outcome in run_circuit(next(), n, held(&by_r)) {
+				assert_eq!(outcome.unwrap().0[0].1, HeldOutput::Public(y + delta + Fr::from(1u64)), "n = {n}");
+			}
 		}
 	}
 

@@ -238,6 +238,8 @@ impl WorkerService {
 		self.declassified_at(secret, &who, at).await?;
 		let held = self.agreed_share(secret).await?;
 		let plain = held.open(&self.0.keys.encryption).ok_or("the stored share no longer opens")?;
+		// (A share a task made has no dealer's commitments.)
+		let plain = if held.pedersen.is_empty() { owners_part(plain)? } else { plain };
 		tracing::info!(target: "worker", "handed share of {secret:?} to its owner for declassification");
 		let share = if self.0.misbehave.is_some_and(Misbehaviour::lies_to_owners) { lie_about(&plain) } else { plain };
 		if held.pedersen.is_empty() {
@@ -339,6 +341,18 @@ impl WorkerService {
 fn signed_by(who: &AccountId32, message: &[u8], signature: [u8; 64]) -> bool {
 	let (public, signature) = (sr25519::Public::from_raw(who.clone().into()), sr25519::Signature::from_raw(signature));
 	sr25519::Pair::verify(&signature, message, &public) || sr25519::Pair::verify(&signature, wallet_wrapped(message), &public)
+}
+
+/// What the owner gets of a share a task made when it declassifies the secret: all of it, but of
+/// a value a dishonest-majority task kept only the value and the check the owner verifies it
+/// by, never the MAC later tasks check it by ([`committed_input::kept_for_owner`]).
+fn owners_part(plain: Vec<u8>) -> Result<Vec<u8>, String> {
+	let elements = decode_all::<Fr>(&plain, 0).map_err(|e| format!("the stored share is not field elements: {e}"))?;
+	if elements.len() != committed_input::KEPT_ELEMENTS {
+		return Ok(plain);
+	}
+	let owners = committed_input::kept_for_owner(&elements).map_err(|e| e.to_string())?;
+	Ok(enigma_mpc::field::to_bytes(owners))
 }
 
 /// Test mode (`--misbehave`): the share with its value off by one, as a member that wants the

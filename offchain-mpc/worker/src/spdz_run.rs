@@ -15,7 +15,7 @@
 //! successful run the members make a batch for their committee's next task in the same session,
 //! as large as this task needed, and keep it in their databases, sealed to their own keys (it
 //! holds their MAC key shares). The next task of the committee starts with one round in which
-//! each member names the oldest batch it holds that covers the task: when every member names
+//! each member names the smallest batch it holds that covers the task: when every member names
 //! the same one, the run uses it and no preprocessing is made before it; otherwise (a member
 //! restarted mid-batch, another task took it, the task is larger) the members make the
 //! material as before. A batch is taken out of the store when a member names it, so two tasks
@@ -263,7 +263,7 @@ const BATCH_FRAME_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
 /// What a member names when it holds no batch for the task.
 const NONE: H256 = H256::repeat_byte(0xff);
 
-/// One round: every member names the oldest batch it holds that covers `plan` (taking it out of
+/// One round: every member names the smallest batch it holds that covers `plan` (taking it out of
 /// its store) or none; the batch if every member named the same one. A batch that is not used
 /// goes back to where it was. (A member that names different batches to different members makes
 /// the run fail, which it could anyway; the honest members' material is never used twice.)

@@ -450,37 +450,41 @@ impl WorkerStore {
 		self.db.commit(changes)
 	}
 
-	/// Takes out of `committee`'s stock the oldest batch `pick` accepts (given the opened
-	/// material, it returns what it makes of it), with its name: a batch is used once, whatever
-	/// happens to the run. Batches passed over keep their places (a batch too small for one task
-	/// must not hide a larger one behind it); names whose batch is gone or does not open are
+	/// Takes out of `committee`'s stock the smallest batch `pick` accepts (given the opened
+	/// material, it returns what it makes of it), the oldest of equals, with its name: a task
+	/// must not spend a large batch a small one covers, and every member holds the same batches,
+	/// so the members name the same one. A batch is used once, whatever happens to the run.
+	/// Batches passed over keep their places; names whose batch is gone or does not open are
 	/// dropped. One take or put at a time, so that two tasks of a committee never take the same
 	/// batch.
 	pub fn take_stock<T>(&self, committee: u32, secret: &x25519_dalek::StaticSecret, pick: impl Fn(&[u8]) -> Option<T>) -> Option<(H256, T)> {
 		let _one_at_a_time = self.stock_lock.lock().unwrap_or_else(|e| e.into_inner());
-		let mut kept = Vec::new();
+		let mut alive = Vec::new();
 		let mut gone = Vec::new();
-		let mut found = None;
+		// (size, name, what `pick` made of it)
+		let mut found: Option<(usize, H256, T)> = None;
 		for batch in self.stock(committee) {
 			if self.is_spent(committee, &batch) {
 				// Back from before a power loss: used already.
 				gone.push(batch);
 				continue;
 			}
-			if found.is_some() {
-				kept.push(batch);
+			let sealed: Option<Vec<u8>> = self.get(COL_OUTPUTS, &stock_key(committee, &batch));
+			let Some(material) = sealed.and_then(|sealed| sealed::open(secret, &stock_context(committee, &batch), &sealed)) else {
+				gone.push(batch);
+				continue;
+			};
+			alive.push(batch);
+			if found.as_ref().is_some_and(|(size, ..)| *size <= material.len()) {
 				continue;
 			}
-			let sealed: Option<Vec<u8>> = self.get(COL_OUTPUTS, &stock_key(committee, &batch));
-			match sealed.and_then(|sealed| sealed::open(secret, &stock_context(committee, &batch), &sealed)).map(|material| pick(&material)) {
-				None => gone.push(batch),
-				Some(None) => kept.push(batch),
-				Some(Some(picked)) => {
-					gone.push(batch);
-					found = Some((batch, picked));
-				},
+			if let Some(picked) = pick(&material) {
+				found = Some((material.len(), batch, picked));
 			}
 		}
+		let found = found.map(|(_, batch, picked)| (batch, picked));
+		let kept: Vec<H256> = alive.into_iter().filter(|b| found.as_ref().is_none_or(|(taken, _)| taken != b)).collect();
+		gone.extend(found.as_ref().map(|(batch, _)| *batch));
 		if !gone.is_empty() {
 			let mut changes: Vec<_> = gone.iter().map(|b| (COL_OUTPUTS, stock_key(committee, b), None)).collect();
 			changes.push((COL_OUTPUTS, stock_index_key(committee), Some(kept.encode())));
@@ -826,6 +830,12 @@ mod tests {
 		}
 		let large = |bytes: &[u8]| (bytes.last() == Some(&2)).then(|| bytes.to_vec());
 		assert_eq!(store.take_stock(7, &secret, large), Some((name(2), material(2))));
+		assert_eq!(store.stock(7), vec![name(1)]);
+		// Of the batches that cover a task, the smallest goes, though newer: a small task must
+		// not spend the batch a large one needs.
+		let small = [b"small".to_vec(), vec![6]].concat();
+		store.put_stock(7, name(6), &public, &small, 3).unwrap();
+		assert_eq!(store.take_stock(7, &secret, any), Some((name(6), small)));
 		assert_eq!(store.stock(7), vec![name(1)]);
 		store.put_stock(7, name(4), &public, &material(4), 2).unwrap();
 		store.return_stock(7, name(2), &public, &material(2), 3).unwrap();

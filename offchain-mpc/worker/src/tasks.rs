@@ -172,6 +172,7 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 		if let Some(slot) = manifest.outputs.iter().find(|o| matches!(o.target, OutputTarget::Data { .. })) {
 			return Err(format!("output {}: DHT writes from a contract are not supported; keep the value secret-shared with MPC.set", slot.name).into());
 		}
+		fits_a_result(&manifest.outputs)?;
 		// The chain decides the result by the security it read from the contract's header (every
 		// member's vote for a dishonest majority): the compiler must have read the same.
 		let on_chain = match view.security {
@@ -180,6 +181,16 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 		};
 		if manifest.security != on_chain {
 			return Err(TaskError::Invalid(format!("the contract asks for {:?}, the chain registered it for {on_chain:?}", manifest.security)));
+		}
+		// A dishonest-majority run keeps every member's commitments to its material in memory
+		// and its transcript on disk: one larger than members keep of all their transcripts
+		// is refused before anything is made for it (a requester cannot have members run out of
+		// memory for a task whose gas it gets back when the task fails).
+		if manifest.security == Security::DishonestMajority {
+			let most = enigma_mpc::audit::max_transcript_len(&circuit, view.members.len());
+			if most > crate::store::TRANSCRIPT_BYTES {
+				return Err(TaskError::Invalid(format!("a run of this task by {} members may make a transcript of {most} bytes, more than members keep ({})", view.members.len(), crate::store::TRANSCRIPT_BYTES)));
+			}
 		}
 		let compiling = started.elapsed();
 		let inputs = gather_inputs(&worker, &view, &manifest.inputs, circuit.parties(), me).await?;
@@ -271,7 +282,9 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 		let settled = settle_outputs(&worker, task, &view, &manifest.outputs, outputs, &inputs, me)?;
 		Ok((task_result(task, view.contract, &settled, gas_used, opened)?, settled))
 	};
-	let (result, settled) = result_of(outputs, opened).map_err(TaskError::Local)?;
+	// (What the run produced decides this, alike at every member: the task is at fault, not
+	// this member, which must answer rather than be slashed for silence.)
+	let (result, settled) = result_of(outputs, opened).map_err(TaskError::Invalid)?;
 	worker.store.put_revealed_run(&task, result.transcript_root, &settled.shares, &settled.outputs).map_err(|e| TaskError::Local(e.to_string()))?;
 	let public = settled.public.len();
 	let (written, created) = (result.ledger_writes.len(), result.new_secrets.len());
@@ -312,6 +325,36 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 struct Answer {
 	result: TaskResult<Runtime>,
 	other_runs: Vec<H256>,
+}
+
+/// Whether a run of a contract with these outputs makes a result the chain takes: no more
+/// ledger writes, new secrets or public outputs than it keeps per task. (A requester whose task
+/// made more would otherwise have every member run it and then find no result to submit.)
+fn fits_a_result(outputs: &[OutputSlot]) -> Result<(), String> {
+	use pallet_secret_compute::Config;
+	use sp_core::Get;
+	let count = |f: fn(&OutputTarget) -> Option<u64>| {
+		let mut keys: Vec<u64> = outputs.iter().filter_map(|o| f(&o.target)).collect();
+		keys.sort_unstable();
+		keys.dedup();
+		keys.len()
+	};
+	let ledger = outputs.iter().filter(|o| matches!(o.target, OutputTarget::Ledger(_))).count();
+	let secrets = count(|t| if let OutputTarget::Secret { key, .. } = t { Some(*key) } else { None });
+	// Each public output a u128, after the count's compact prefix (at most 5 bytes).
+	let public = outputs.iter().filter(|o| o.target == OutputTarget::Everyone).count();
+	let (max_ledger, max_secrets, max_bytes) = (
+		<<Runtime as Config>::MaxLedgerWrites as Get<u32>>::get() as usize,
+		<<Runtime as Config>::MaxNewSecrets as Get<u32>>::get() as usize,
+		<<Runtime as Config>::MaxOutputs as Get<u32>>::get() as usize,
+	);
+	if ledger > max_ledger || secrets > max_secrets || 5 + 16 * public > max_bytes {
+		return Err(format!(
+			"the contract makes {ledger} ledger writes, {secrets} new secrets and {public} public outputs; a task's result holds at most {max_ledger}, {max_secrets} and {} public outputs",
+			(max_bytes - 5) / 16
+		));
+	}
+	Ok(())
 }
 
 /// A run's result as the chain takes it, from what the run settled.
@@ -749,15 +792,19 @@ fn check_slot(slot: &InputSlot, contract: H256, secret: &H256, info: &SecretView
 
 /// This member's share of `secret` from its store: the value and, for a client-shared integer,
 /// its bits. A client's share is its [`share_width`] values then the Pedersen blind; a share
-/// a task made is the value alone, from the run the chain agreed on (its commitment is that
-/// run's transcript root). A member that did not complete that run still brings the share it
-/// has: it is another sharing, so the run's checks
+/// a task made is the value alone (with its MAC under a dishonest majority), from the run the
+/// chain agreed on (its commitment is that run's transcript root). A member that did not
+/// complete that run still brings the share it has: it is another sharing, so the run's checks
 /// fail and the committee completes the rerun without this member, as it would if it refused.
 fn held_share(worker: &Worker, secret: &H256, info: &SecretView<AccountId>, me: usize) -> Result<HeldInput<Fr>, String> {
 	let share = worker.store.share_for_run(secret, &info.commitment).or_else(|| worker.store.share(secret));
 	let share = share.ok_or_else(|| format!("no share of input {secret:?}"))?;
 	let plain = share.open(&worker.keys.encryption).ok_or("a stored share no longer opens")?;
 	let elements = decode_all::<Fr>(&plain, me).map_err(|e| e.to_string())?;
+	if info.origin.is_some() && info.security == pallet_secret_compute::Security::DishonestMajority {
+		// A value a dishonest-majority task kept, with its MAC.
+		return committed_input::held_kept(&elements, me, info.members.len()).map_err(|e| format!("the stored share of {secret:?}: {e}"));
+	}
 	let dealt_for_dishonest = committed_input::dealt_for_dishonest_majority(&share.pedersen, info.members.len());
 	if dealt_for_dishonest != (info.security == pallet_secret_compute::Security::DishonestMajority) {
 		return Err(format!("input {secret:?} is registered for {:?}, but its share was dealt for the other", info.security));
@@ -817,26 +864,39 @@ fn settle_outputs(
 ) -> Result<Settled, String> {
 	let mut settled = Settled { public: Vec::new(), ledger_writes: Vec::new(), new_secrets: Vec::new(), shares: Vec::new(), outputs: Vec::new() };
 	let public_key = worker.keys.encryption_public();
+	// New secrets, sealed once complete: (id, owner, kind, this member's elements).
+	let mut kept: Vec<(H256, H256, ValueKind, Vec<Fr>)> = Vec::new();
 	for (index, ((name, output), slot)) in outputs.into_iter().zip(slots).enumerate() {
 		match (output, &slot.target) {
 			(HeldOutput::Public(v), OutputTarget::Ledger(key)) => {
 				settled.ledger_writes.push((*key, to_u128(v).ok_or_else(|| format!("{name} does not fit in 128 bits"))?))
 			},
 			(HeldOutput::Public(v), _) => settled.public.push(to_u128(v).ok_or_else(|| format!("output {name} does not fit in 128 bits"))?),
-			(HeldOutput::Held { share, .. }, OutputTarget::Secret { key, owner, bits }) => {
+			(HeldOutput::Held { share, check, .. }, OutputTarget::Secret { key, owner, bits }) => {
 				let identity = inputs.owners.get(*owner).copied().flatten().ok_or_else(|| format!("{name} is for party {owner}, who has no input"))?;
 				let owner_input = inputs.positions[*owner].iter().flatten().next().copied().ok_or_else(|| format!("party {owner} gave no secret input"))?;
 				let kind = match bits {
 					Some(bits) => ValueKind::Int { bits: u8::try_from(*bits).map_err(|_| format!("{name}: {bits} bits"))? },
 					None => ValueKind::Field,
 				};
-				let held = HeldShare::seal(&public_key, identity, view.committee, me as u32, kind, &to_bytes(&[share]));
+				// Under SPDZ the share comes with its output check (r, r·y, r·r), which its owner
+				// checks it by, and the `Mac` output after it adds the second one.
+				let elements: Vec<Fr> = std::iter::once(share).chain(check.into_iter().flatten()).collect();
 				let id = new_secret_id(task, *key);
-				settled.shares.retain(|(s, _)| *s != id);
-				settled.shares.push((id, held));
+				kept.retain(|(s, ..)| *s != id);
+				kept.push((id, identity, kind, elements));
 				settled.new_secrets.retain(|s| s.key != *key);
 				settled.new_secrets.push(NewSecret { key: *key, owner_input, kind });
 			},
+			(HeldOutput::Held { check: Some(check), .. }, OutputTarget::Mac(key)) => {
+				// The check (s, s·y, s·s) by which the tasks that read MPC[key] check it.
+				let id = new_secret_id(task, *key);
+				match kept.iter_mut().find(|(s, ..)| *s == id) {
+					Some((.., elements)) if elements.len() == 4 => elements.extend(check),
+					_ => return Err(format!("{name}: a MAC for no value kept just before it")),
+				}
+			},
+			(_, OutputTarget::Mac(_)) => return Err(format!("{name}: a MAC without its check (only a dishonest majority's run makes one)")),
 			(HeldOutput::Held { to, share, check }, _) => {
 				let recipient = inputs.owners.get(to).copied().flatten().ok_or_else(|| format!("output {name} is for party {to}, who has no input"))?;
 				// Under SPDZ the share comes with the recipient's check values (r, r·y, r·r).
@@ -844,6 +904,13 @@ fn settle_outputs(
 				settled.outputs.push((index as u32, crate::store::HeldOutput::seal(&public_key, &task, index as u32, recipient, &to_bytes(&elements))));
 			},
 		}
+	}
+	for (id, identity, kind, elements) in kept {
+		// One element under Shamir; under SPDZ the value and both checks.
+		if elements.len() != 1 && elements.len() != committed_input::KEPT_ELEMENTS {
+			return Err(format!("new secret {id:?}: kept without the check the tasks that read it need"));
+		}
+		settled.shares.push((id, HeldShare::seal(&public_key, identity, view.committee, me as u32, kind, &to_bytes(&elements))));
 	}
 	Ok(settled)
 }
@@ -933,6 +1000,28 @@ fn proven_blames(task: H256, peers: &[PeerId], me: usize, mine: Vec<usize>, answ
 mod tests {
 	use super::*;
 	use enigma_p2p::identity::Keypair;
+
+	/// A requester's contract that writes more than a result holds is refused before any member
+	/// runs it (and would be an invalid task, not a silence, after a run): every member aborts
+	/// rather than retry in vain and be slashed for Timeout.
+	#[test]
+	fn a_contract_that_writes_more_than_a_result_holds_is_refused_up_front() {
+		let writes = |n: usize| (0..n as u64).map(|k| OutputSlot { name: format!("L[{k}]"), target: OutputTarget::Ledger(k) }).collect::<Vec<_>>();
+		let source = |n: usize| format!("contract W {{\n    pub fn w() {{\n{}    }}\n}}\n", (0..n).map(|k| format!("        L[{k}] = 1;\n")).collect::<String>());
+		for (n, fits) in [(16, true), (17, false)] {
+			assert_eq!(fits_a_result(&writes(n)).is_ok(), fits, "{n} ledger writes");
+			let compiled = enigma_lang::compile(&source(n), "w", &Default::default(), 1).unwrap();
+			assert_eq!(fits_a_result(&compiled.manifest.outputs).is_ok(), fits, "{n} writes compiled");
+		}
+		let secrets = |n: u64| (0..n).map(|key| OutputSlot { name: format!("MPC[{key}]"), target: OutputTarget::Secret { key, owner: 0, bits: None } }).collect::<Vec<_>>();
+		assert!(fits_a_result(&secrets(16)).is_ok());
+		assert!(fits_a_result(&secrets(17)).unwrap_err().contains("17 new secrets"));
+		// The same key set twice is one secret.
+		assert!(fits_a_result(&[secrets(16), secrets(16)].concat()).is_ok());
+		let public = |n: usize| vec![OutputSlot { name: "out".into(), target: OutputTarget::Everyone }; n];
+		assert!(fits_a_result(&public(255)).is_ok());
+		assert!(fits_a_result(&public(256)).is_err());
+	}
 
 	/// Issue #14 (a forged accusation): a member that names an honest one without proof gets
 	/// nobody left out; an accusation with a frame the accused signed, which no honest member

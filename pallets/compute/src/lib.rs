@@ -435,7 +435,8 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type DishonestContracts<T: Config> = StorageMap<_, Identity, H256, ()>;
 
-	/// Secrets shared for a dishonest majority (degree n − 1 with the owner's MAC).
+	/// Secrets shared for a dishonest majority (degree n − 1 with the owner's MAC), and those a
+	/// dishonest-majority task made (each member's additive shares, with their MAC).
 	#[pallet::storage]
 	pub type DishonestSecrets<T: Config> = StorageMap<_, Identity, H256, ()>;
 
@@ -1311,6 +1312,7 @@ pub mod pallet {
 			let created: Vec<H256> = result.new_secrets.iter().map(|s| new_secret_id(task, s.key)).collect();
 			// Their deposits come out of the task's, which reserved room for them.
 			let secret_deposit = Self::deposit_for(Self::new_secret_size(members.len())).min(info.deposit);
+			let dishonest = DishonestTasks::<T>::contains_key(task);
 			for (secret, id) in result.new_secrets.iter().zip(&created) {
 				let owner = info.inputs.get(secret.owner_input as usize).and_then(|i| Secrets::<T>::get(i)).map(|s| s.owner);
 				let Some(owner) = owner.filter(|_| !Secrets::<T>::contains_key(id)) else { continue };
@@ -1333,6 +1335,11 @@ pub mod pallet {
 						ready: true,
 					},
 				);
+				if dishonest {
+					// Each member's additive shares with their MAC: a later task's members
+					// adopt them as they do a secret shared for a dishonest majority.
+					DishonestSecrets::<T>::insert(id, ());
+				}
 			}
 			info.status = TaskStatus::Completed;
 			Tasks::<T>::insert(task, info);
@@ -1375,12 +1382,14 @@ pub mod pallet {
 		}
 
 		/// A reveal that completes a task: `submit_result`'s measured weight (every member paid),
-		/// [`Self::answer_reads`], and each dissent compared with the agreed result (a read) and,
-		/// if it is the same outcome from another run, its submission dropped (a write).
+		/// [`Self::answer_reads`], each dissent compared with the agreed result (a read) and,
+		/// if it is the same outcome from another run, its submission dropped (a write), and the
+		/// task's security read and each new secret marked with it.
 		pub(crate) fn completing_weight(members: u32) -> Weight {
 			T::WeightInfo::submit_result(members)
 				.saturating_add(Self::answer_reads(members))
 				.saturating_add(T::DbWeight::get().reads_writes(members as u64, members as u64))
+				.saturating_add(T::DbWeight::get().reads_writes(1, T::MaxNewSecrets::get() as u64))
 		}
 
 		/// `submit_task`'s measured weight, plus its deadline and pruning put on the first

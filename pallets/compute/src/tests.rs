@@ -1378,6 +1378,29 @@ fn under_a_dishonest_majority_colluders_cannot_outvote_the_honest_member() {
 	});
 }
 
+/// Issue #15: a secret a dishonest-majority task keeps (`MPC.set`) is recorded as one, so that
+/// later tasks take its members' shares with their MAC and its owner gets every member's share;
+/// an honest-majority task's is not.
+#[test]
+fn a_secret_a_dishonest_majority_task_keeps_is_recorded_as_one() {
+	new_test_ext().execute_with(|| {
+		let (contract, secret, honest_contract, honest_secret) = setup_dishonest();
+		let kept = result(b"", 1, vec![], vec![NewSecret { key: 1, owner_input: 0, kind: U64 }]);
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		answer(task, &WORKERS, &kept);
+		let made = new_secret_id(task, 1);
+		assert_eq!(SecretCompute::secret_view(made).unwrap().security, Security::DishonestMajority);
+		assert_ok!(submit(OWNER, honest_contract, vec![honest_secret], 10_000));
+		let honest = last_task();
+		answer(honest, &[11, 12, 13], &kept);
+		assert_eq!(SecretCompute::secret_view(new_secret_id(honest, 1)).unwrap().security, Security::HonestMajority);
+		// Removed, it leaves no mark behind.
+		assert_ok!(SecretCompute::remove_secret(RuntimeOrigin::signed(OWNER), made));
+		assert!(!crate::DishonestSecrets::<Test>::contains_key(made));
+	});
+}
+
 #[test]
 fn colluders_cannot_have_a_secret_shared_for_a_dishonest_majority_rejected() {
 	new_test_ext().execute_with(|| {

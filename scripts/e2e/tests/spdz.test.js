@@ -6,6 +6,8 @@
 // task from the chain and the members' transcript, and a member that opens a false share is
 // named by the other (the task fails, refunded, and no stake moves). The chain takes no
 // honest-majority secret or task on a committee that small.
+// A secret a dishonest-majority task keeps (MPC.set) is the next task's input and its owner's to
+// declassify.
 // On a committee of four, an input shared for an honest majority is refused by such a contract
 // (and the other way round), nobody is slashed for it, and the owner gets a secret shared this
 // way back.
@@ -31,6 +33,21 @@ const DISHONEST = `contract Richer: dishonest_majority {
     pub fn richer(alice: private u64 @ 0, bob: private u64 @ 1) {
         output(reveal(alice > bob));
         output_to(0, alice + bob);
+    }
+}
+`;
+
+// A pot kept secret between tasks (MPC.set under a dishonest majority): the first owner opens it
+// with its wealth, the second adds its own (the savings example without the ledger).
+const POT = `contract Pot: dishonest_majority {
+    pub fn open(first: private u64 @ 0) {
+        MPC.set(1, first, 0);
+    }
+
+    pub fn deposit(amount: private u64 @ 1) {
+        let balance: private u64 = MPC[1];
+        MPC.set(1, min(balance + amount, 18446744073709551615), 0);
+        output(reveal(amount >= 100));
     }
 }
 `;
@@ -188,6 +205,39 @@ test('a committee of two runs a dishonest-majority contract with SPDZ on inputs 
   assert.deepEqual(await Promise.all(seated2.map(stakeOf)), stakes);
   await workers[restarted].stop();
   workers[restarted] = await new Daemon(WORKER_BIN, honestArgs, workers[restarted].logFile).start();
+});
+
+test('a dishonest-majority task keeps a secret for the next one, which its owner declassifies and anyone audits', async () => {
+  const dir = tempDir('spdz-pot');
+  writeFileSync(join(dir, 'pot.enigma'), POT);
+  const pot = await enigma(['contract', 'deploy', join(dir, 'pot.enigma'), '--suri', '//Alice']);
+  // SPDZ's comparisons take more rounds than Shamir's: governance gives tasks more time.
+  assert.equal((await submit(api, api.tx.sudo.sudo(api.tx.parameters.setParameter({ Workers: { TaskDeadline: [null, 60] } })), alice)).error, null);
+  const [first, second] = [await share(users[0], 'dishonest-majority', pair), await share(users[1], 'dishonest-majority', pair)];
+  // open(first owner's wealth): each member keeps its additive shares of it and of its check
+  // (r, r·y, r·r), the value's MAC; the chain records the new secret as a dishonest majority's.
+  const opened = JSON.parse(await enigma(['task', 'wait', await enigma(['task', 'submit', '--contract', pot, '--entry', 'open',
+    '--input', first, '--suri', '//Alice'])]));
+  assert.equal(opened.status, 'Completed', JSON.stringify(opened));
+  const kept = opened.secrets['MPC[1]'];
+  assert.match(kept, /^0x[0-9a-f]{64}$/);
+  assert.ok((await api.query.secretCompute.dishonestSecrets(kept)).isSome, 'kept as a dishonest majority\'s secret');
+  assert.equal((await api.query.secretCompute.secrets(kept)).unwrap().owner.toHex(), users[0].identity);
+  // deposit(second owner's wealth): the next task takes the pot under its MAC (the amount first,
+  // then MPC[1]), keeps the sum, and says in public only whether the deposit was 100 or more.
+  const deposit = await enigma(['task', 'submit', '--contract', pot, '--entry', 'deposit', '--input', second, '--input', kept, '--suri', '//Alice']);
+  const added = JSON.parse(await enigma(['task', 'wait', deposit]));
+  assert.equal(added.status, 'Completed', JSON.stringify(added));
+  assert.deepEqual(Object.values(added.public), ['1']);
+  const sum = added.secrets['MPC[1]'];
+  assert.notEqual(sum, kept);
+  // The owner gets both pots back from every member's share, checked by their MACs.
+  assert.equal(await enigma(['secret', 'declassify', sum, '--suri', users[0].seed, ...bootstrap()]), String(WEALTH[0] + WEALTH[1]));
+  assert.equal(await enigma(['secret', 'declassify', kept, '--suri', users[0].seed, ...bootstrap()]), String(WEALTH[0]));
+  // The task that read the pot is audited like any other: the pot entered under its MAC.
+  const audited = JSON.parse(await enigma(['task', 'audit', deposit, ...bootstrap()]));
+  assert.equal(audited.audit, 'passed', JSON.stringify(audited));
+  assert.deepEqual(audited.public, ['1']);
 });
 
 test('a committee of four makes its first batch ahead of demand and runs the salary survey with SPDZ on it', async () => {

@@ -173,7 +173,7 @@ fn compile_task(arg: &Value) -> Answer {
 		.enumerate()
 		.map(|(index, (output, slot))| {
 			let (visibility, party) = match (&output.to, &slot.target) {
-				(_, OutputTarget::Ledger(_) | OutputTarget::Secret { .. }) => ("kept", None),
+				(_, OutputTarget::Ledger(_) | OutputTarget::Secret { .. } | OutputTarget::Mac(_)) => ("kept", None),
 				(Recipient::Everyone, _) => ("public", None),
 				(Recipient::Party(p), _) => ("private", Some(*p)),
 			};
