@@ -1142,17 +1142,17 @@ fn held_shape(circuit: &Circuit) -> Vec<Vec<HeldInput<Fr>>> {
 /// can take, so that whoever fetches one to audit it knows when to stop: the header; every
 /// member's commitment to each base value of the run's layout (inputs bring at most their
 /// slots' bits, so no run's layout is larger than [`held_shape`]'s); four openings per base
-/// value and one per output, with 4,096 to spare, each with every member's (share, blind) and
-/// its counts (a product opens two values per triple and the sacrifice three per pair: the
-/// others, masked values and checks, are far fewer than the bases that mask them); and one
-/// broadcast difference per mask. A few times an honest transcript's size.
+/// value, one per output and every opening the circuit itself makes (reveals, comparisons'
+/// masked values: [`Circuit::cost_for`]), with 4,096 to spare, each with every member's (share,
+/// blind) and its counts (a product opens two values per triple and the sacrifice three per
+/// pair); and one broadcast difference per mask. A few times an honest transcript's size.
 pub fn max_transcript_len(circuit: &Circuit, parties: usize) -> u64 {
 	let held = held_shape(circuit);
 	let layout = Layout::for_held(circuit, parties, &held.iter().flatten().collect::<Vec<_>>());
 	let (n, held_count) = (parties as u64, held.iter().flatten().count() as u64);
 	let bases = layout.checked_bases().map_or(u64::MAX, |b| b as u64);
 	let masks: u64 = layout.masks.iter().map(|m| *m as u64).sum();
-	let values = bases.saturating_mul(4).saturating_add(circuit.outputs.len() as u64 + 4_096);
+	let values = bases.saturating_mul(4).saturating_add(circuit.outputs.len() as u64 + 4_096).saturating_add(circuit.cost_for(parties).opens);
 	let header = (TRANSCRIPT_MAGIC.len() as u64 + 1).saturating_add(8 * (7 + n + held_count)).saturating_add(32);
 	let commitments = n.saturating_mul(bases.saturating_mul(POINT as u64).saturating_add(8));
 	let openings = values.saturating_mul(16 + 64 * n);

@@ -313,6 +313,30 @@ mod held {
 		}
 	}
 
+	/// A contract's own openings (reveals) use no material: the bound on a transcript that an
+	/// auditor fetches counts them too, or a run of a contract that reveals much could never be
+	/// audited.
+	#[test]
+	fn a_transcript_of_many_reveals_is_within_its_bound() {
+		let n = 2;
+		let mut c = Circuit::new(1);
+		let y = c.typed_input(0, None);
+		let mut last = y;
+		for i in 0..10_000 {
+			let shifted = c.push(Op::AddConst(y, i));
+			last = c.push(Op::Reveal(shifted));
+		}
+		c.output("last", last, Recipient::Everyone);
+		let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(5);
+		let dealt = committed_input::deal_tagged(7, None, n, &mut rng).unwrap();
+		let held: Vec<_> = (0..n).map(|member| vec![vec![committed_input::held_tagged(None, &dealt.shares[member]).unwrap()]]).collect();
+		let (outputs, transcript) = run_circuit(c.clone(), n, held).remove(0).unwrap();
+		assert_eq!(outputs[0].1, HeldOutput::Public(Fr::from(7u64 + 9_999)));
+		let bytes = transcript.to_bytes().len() as u64;
+		let most = enigma_mpc::audit::max_transcript_len(&c, n);
+		assert!(bytes <= most && most < 8 * bytes, "{bytes} bytes, bound {most}");
+	}
+
 	#[test]
 	fn a_member_that_brings_another_share_fails_the_owners_mac() {
 		let n = 3;
