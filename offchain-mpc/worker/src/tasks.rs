@@ -719,18 +719,19 @@ async fn gather_inputs(
 	slots: &[InputSlot],
 	parties: usize,
 	me: usize,
-) -> Result<Inputs, String> {
+) -> Result<Inputs, TaskError> {
 	let secret_slots = slots.iter().filter(|s| matches!(s.source, InputSource::Party(_) | InputSource::Secret(_))).count();
 	if secret_slots != view.inputs.len() {
-		return Err(format!("the entry point takes {secret_slots} secret inputs, the task names {}", view.inputs.len()));
+		return Err(format!("the entry point takes {secret_slots} secret inputs, the task names {}", view.inputs.len()).into());
 	}
 	// Every input's record, a thousand per runtime call: one call per input, ten thousand
 	// inputs took longer than a task's deadline on the development chain.
 	let mut infos: Vec<Option<SecretView<AccountId>>> = Vec::with_capacity(view.inputs.len());
 	for chunk in view.inputs.chunks(SECRET_FETCHES) {
-		let views: Vec<Option<SecretView<AccountId>>> = worker.secrets(chunk).await.map_err(|e| e.to_string())?;
+		// (The node unreachable is this member's passing trouble, not the task's: it tries again.)
+		let views: Vec<Option<SecretView<AccountId>>> = worker.secrets(chunk).await.map_err(|e| TaskError::Local(e.to_string()))?;
 		if views.len() != chunk.len() {
-			return Err(format!("the node answered {} input records for {}", views.len(), chunk.len()));
+			return Err(format!("the node answered {} input records for {}", views.len(), chunk.len()).into());
 		}
 		infos.extend(views);
 	}
@@ -742,21 +743,21 @@ async fn gather_inputs(
 			InputSource::Party(p) => p,
 			InputSource::Secret(_) | InputSource::Ledger { .. } => 0,
 			InputSource::Data(key) => {
-				return Err(format!("input DHT[{key}]: DHT data is encrypted to its owner; share it with `enigma secret share` to compute on it"))
+				return Err(format!("input DHT[{key}]: DHT data is encrypted to its owner; share it with `enigma secret share` to compute on it").into())
 			},
 		};
 		if owner >= parties {
-			return Err(format!("input {} belongs to party {owner} of {parties}", slot.name));
+			return Err(format!("input {} belongs to party {owner} of {parties}", slot.name).into());
 		}
 		let (input, position) = match slot.source {
-			InputSource::Ledger { key, at } => (HeldInput::plain(Fr::from(ledger_value(worker, view, key, at).await?)), None),
+			InputSource::Ledger { key, at } => (HeldInput::plain(Fr::from(ledger_value(worker, view, key, at).await.map_err(TaskError::Local)?)), None),
 			_ => {
 				let (k, secret) = secrets.next().ok_or("inputs ran out")?;
 				let info = infos.next().flatten().ok_or_else(|| format!("input {secret:?} is not a registered secret"))?;
 				check_slot(slot, view.contract, secret, &info)?;
 				match inputs.owners[owner] {
 					Some(identity) if identity != info.owner =>
-						return Err(format!("party {owner}'s inputs belong to different identities ({identity:?}, {:?})", info.owner)),
+						return Err(format!("party {owner}'s inputs belong to different identities ({identity:?}, {:?})", info.owner).into()),
 					_ => inputs.owners[owner] = Some(info.owner),
 				}
 				let held = held_share(worker, secret, &info, me)?;
