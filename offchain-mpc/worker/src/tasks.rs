@@ -333,14 +333,10 @@ struct Answer {
 fn fits_a_result(outputs: &[OutputSlot]) -> Result<(), String> {
 	use pallet_secret_compute::Config;
 	use sp_core::Get;
-	let count = |f: fn(&OutputTarget) -> Option<u64>| {
-		let mut keys: Vec<u64> = outputs.iter().filter_map(|o| f(&o.target)).collect();
-		keys.sort_unstable();
-		keys.dedup();
-		keys.len()
-	};
 	let ledger = outputs.iter().filter(|o| matches!(o.target, OutputTarget::Ledger(_))).count();
-	let secrets = count(|t| if let OutputTarget::Secret { key, .. } = t { Some(*key) } else { None });
+	// A key set twice is one secret (the last value).
+	let keys: std::collections::BTreeSet<u64> = outputs.iter().filter_map(|o| if let OutputTarget::Secret { key, .. } = o.target { Some(key) } else { None }).collect();
+	let secrets = keys.len();
 	// Each public output a u128, after the count's compact prefix (at most 5 bytes).
 	let public = outputs.iter().filter(|o| o.target == OutputTarget::Everyone).count();
 	let (max_ledger, max_secrets, max_bytes) = (
