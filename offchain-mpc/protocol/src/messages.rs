@@ -171,6 +171,12 @@ pub enum WorkerRequest {
 	/// [`TRANSCRIPT_CHUNK`] bytes at a time.
 	#[codec(index = 11)]
 	Transcript { task: H256, from: u64 },
+	/// Are you still preparing `task` (compiling it, gathering its inputs)? A member ready to run
+	/// asks the others before the run with everyone, so that one slower to prepare (its node
+	/// restarting, say) is waited for rather than left out. Answered by
+	/// [`WorkerResponse::Preparing`].
+	#[codec(index = 12)]
+	Preparing { task: H256 },
 }
 
 /// The most bytes of a transcript one answer carries: a worker keeps transcripts in pieces of
@@ -209,6 +215,9 @@ pub enum WorkerResponse {
 	Handovers(Vec<Result<HandoverDealt, String>>),
 	/// Part of a task's audit transcript: its size in all, and the bytes from where asked.
 	Transcript { total: u64, chunk: Vec<u8> },
+	/// Whether this member is still preparing the task asked about: true too while it has not
+	/// seen the task yet, false once it is ready to run it or has stopped trying.
+	Preparing(bool),
 }
 
 /// An old member's dealing of its share of a secret to a new committee: the old sharing's
@@ -281,6 +290,7 @@ impl WorkerResponse {
 			WorkerResponse::Data(_) => "Data",
 			WorkerResponse::Handovers(_) => "Handovers",
 			WorkerResponse::Transcript { .. } => "Transcript",
+			WorkerResponse::Preparing(_) => "Preparing",
 		}
 	}
 }

@@ -216,7 +216,7 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 	outcome
 }
 
-/// Subscribes to finalized heads again, with backoff (1 s doubling to 30 s) while the node is
+/// Subscribes to finalized heads again, with backoff (1 s doubling to a block) while the node is
 /// away; `None` on Ctrl-C.
 async fn resubscribe(chain: &Chain) -> Option<Subscription<Header>> {
 	let mut backoff = Duration::from_secs(1);
@@ -236,7 +236,10 @@ async fn resubscribe(chain: &Chain) -> Option<Subscription<Header>> {
 	}
 }
 
-const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// A block: the worker's own node is cheap to ask, and each block it does not see brings its
+/// tasks' deadlines nearer unseen (at 30 s, a worker whose node restarted saw a task only once
+/// its deadline's guard had fired, and the task failed).
+const MAX_BACKOFF: Duration = Duration::from_millis(enigma_runtime::MILLI_SECS_PER_BLOCK);
 
 /// How many blocks behind the chain's head the worker may fall before it skips blocks.
 const LAG_LIMIT: u32 = 32;
@@ -469,7 +472,7 @@ fn spawn_task(worker: &Arc<Worker>, task: sp_core::H256) {
 		let mut attempt = 0;
 		loop {
 			match run_task(worker.clone(), task).await {
-				Ok(()) => return,
+				Ok(()) => break,
 				Err(crate::tasks::TaskError::Local(e)) if attempt < LOCAL_RETRIES => {
 					attempt += 1;
 					tracing::warn!(target: "worker", "task {task:?}: {e}; trying again in {} s", LOCAL_RETRY_WAIT.as_secs());
@@ -478,9 +481,11 @@ fn spawn_task(worker: &Arc<Worker>, task: sp_core::H256) {
 				Err(e) => {
 					worker.metrics.tasks_failed.inc();
 					tracing::error!(target: "worker", "task {task:?} failed here: {e}");
-					return;
+					break;
 				},
 			}
 		}
+		// Done with it either way: the others need not wait for this member to prepare it.
+		worker.prepared(task);
 	});
 }

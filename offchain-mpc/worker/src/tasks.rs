@@ -45,6 +45,18 @@ const DEADLINE_POLL: Duration = Duration::from_millis(200);
 /// within moments of each other, and a liar that stalls the runs it is in holds up the pick for
 /// this long.
 const SUSPECT_RUN_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long a member waits for a peer's answer to a liveness or readiness probe.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
+/// How often a member ready to run asks the others whether they are still preparing the task.
+const READY_POLL: Duration = Duration::from_millis(500);
+/// The longest a member ready to run waits for others still preparing the task (a restart of
+/// their node takes seconds; their retries, [`crate::daemon`]'s, a minute at most).
+const READY_WAIT: Duration = Duration::from_secs(60);
+/// Blocks the runs may take after the wait for members preparing, before the deadline's guard:
+/// the first run's timeout, the probes, the runs without each member. A member that says it
+/// prepares forever costs that wait only, and the runs without it still complete in time.
+const RUNS_BLOCKS: BlockNumber =
+	((FIRST_RUN_TIMEOUT.as_millis() + PROBE_TIMEOUT.as_millis() + SUSPECT_RUN_TIMEOUT.as_millis()) / enigma_runtime::MILLI_SECS_PER_BLOCK as u128 + 1) as BlockNumber;
 /// How often a member that committed asks the chain whether reveals are open, and how many
 /// failed asks in a row (a minute's worth) it takes before it gives up. Well under a block: the
 /// reveal window is counted in blocks, and where every transaction seals one (the development
@@ -208,6 +220,21 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	let held = inputs.held.clone();
 
 	let dht = worker.dht.get().ok_or(TaskError::Local("the DHT is not running".into()))?.clone();
+	// Ready. A member still preparing (its node restarting, say) is waited for: the run with
+	// everyone would time out on it and go on without it, or fail short of 2t + 1 members. The
+	// wait leaves the runs their time before the deadline's guard (a member that says it
+	// prepares forever cannot make them miss it), and a member that does not answer is not
+	// waited for (the run's timeout deals with a dead one).
+	worker.prepared(task);
+	let others: Vec<usize> = (0..peers.len()).filter(|m| *m != me).collect();
+	let asked = std::time::Instant::now();
+	tokio::select! {
+		waited = wait_while_preparing(&others, READY_POLL, |m| still_preparing(&dht, peers[m], task)) => if !waited.is_empty() {
+			tracing::info!(target: "worker", "task {task:?}: waited {:.1} s for members {waited:?} to prepare it", asked.elapsed().as_secs_f64());
+		},
+		() = tokio::time::sleep(READY_WAIT) => tracing::warn!(target: "worker", "task {task:?}: members still prepare it after {} s: running without waiting longer", READY_WAIT.as_secs()),
+		() = deadline_near(&worker, view.deadline, margin.saturating_add(RUNS_BLOCKS)) => tracing::warn!(target: "worker", "task {task:?}: members still prepare it at block #{}: running without waiting longer", view.deadline.saturating_sub(margin.saturating_add(RUNS_BLOCKS))),
+	}
 	let n = view.members.len();
 	let t = (n - 1) / 2;
 	let spdz = manifest.security == Security::DishonestMajority;
@@ -925,6 +952,44 @@ async fn deadline_near(worker: &Worker, deadline: BlockNumber, margin: BlockNumb
 	}
 }
 
+/// Asks the other members (`others`, by committee index) every `poll` whether they are still
+/// preparing the task, until none says so; returns those it waited for. A member that does not
+/// answer (`ask` gives `None`) is not waited for; one that says it prepares forever is the
+/// caller's to bound.
+async fn wait_while_preparing<F, Fut>(others: &[usize], poll: Duration, ask: F) -> Vec<usize>
+where
+	F: Fn(usize) -> Fut,
+	Fut: std::future::Future<Output = Option<bool>>,
+{
+	let mut waited = Vec::new();
+	loop {
+		let answers = futures::future::join_all(others.iter().map(|m| ask(*m))).await;
+		let preparing: Vec<usize> = others.iter().zip(answers).filter(|(_, answer)| *answer == Some(true)).map(|(m, _)| *m).collect();
+		if preparing.is_empty() {
+			return waited;
+		}
+		for m in preparing {
+			if !waited.contains(&m) {
+				waited.push(m);
+			}
+		}
+		tokio::time::sleep(poll).await;
+	}
+}
+
+/// Whether `peer` says it is still preparing `task`; `None` if it does not answer in time (or
+/// answers something else: a worker of an older version refuses the question).
+async fn still_preparing(dht: &enigma_p2p::DhtHandle, peer: PeerId, task: H256) -> Option<bool> {
+	let ask = dht.app_request(peer, WorkerRequest::Preparing { task }.encode());
+	match tokio::time::timeout(PROBE_TIMEOUT, ask).await {
+		Ok(Ok(answer)) => match WorkerResponse::decode(&mut &answer[..]) {
+			Ok(WorkerResponse::Preparing(preparing)) => Some(preparing),
+			_ => None,
+		},
+		_ => None,
+	}
+}
+
 /// The members (indices) that can go on after the run with everyone failed with `e`: when
 /// members did not answer in time or sent frames nobody can decode, those that answer and are
 /// not blamed; otherwise (a check failed) everyone.
@@ -955,7 +1020,7 @@ async fn live_and_blamed(worker: &Worker, task: H256, peers: &[PeerId], me: usiz
 			return Some((i, Vec::new()));
 		}
 		let ask = dht.app_request(*peer, WorkerRequest::Blame { task }.encode());
-		match tokio::time::timeout(Duration::from_secs(5), ask).await {
+		match tokio::time::timeout(PROBE_TIMEOUT, ask).await {
 			Ok(Ok(answer)) => match WorkerResponse::decode(&mut &answer[..]) {
 				Ok(WorkerResponse::Blamed(list)) => Some((i, list)),
 				_ => Some((i, Vec::new())),
@@ -997,6 +1062,32 @@ fn proven_blames(task: H256, peers: &[PeerId], me: usize, mine: Vec<usize>, answ
 mod tests {
 	use super::*;
 	use enigma_p2p::identity::Keypair;
+
+	/// A member ready to run waits for one that says it is still preparing (its node came back
+	/// late), and for nobody else: not for one that is ready, nor for one that does not answer.
+	#[tokio::test]
+	async fn a_member_ready_to_run_waits_for_one_still_preparing_and_for_no_other() {
+		use std::sync::atomic::{AtomicUsize, Ordering};
+		let asked = [AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0)];
+		// Member 1 prepares for its first three answers; member 2 is ready; member 3 is silent.
+		let ask = |m: usize| {
+			let times = asked[m].fetch_add(1, Ordering::SeqCst);
+			async move {
+				match m {
+					1 => Some(times < 3),
+					2 => Some(false),
+					_ => None,
+				}
+			}
+		};
+		let waited = wait_while_preparing(&[1, 2, 3], Duration::from_millis(1), ask).await;
+		assert_eq!(waited, vec![1]);
+		assert_eq!(asked[1].load(Ordering::SeqCst), 4, "asked until it was ready, then no more");
+		assert_eq!(asked[0].load(Ordering::SeqCst), 0, "a member does not ask itself");
+		// Nobody preparing: one round of questions, nobody waited for.
+		let ready = |_: usize| async { Some(false) };
+		assert!(wait_while_preparing(&[0, 2], Duration::from_secs(3600), ready).await.is_empty());
+	}
 
 	/// A requester's contract that writes more than a result holds is refused before any member
 	/// runs it (and would be an invalid task, not a silence, after a run): every member aborts

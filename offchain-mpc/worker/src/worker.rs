@@ -93,6 +93,9 @@ pub struct Worker {
 	blames: std::sync::Mutex<std::collections::HashMap<H256, std::collections::BTreeMap<usize, Option<Vec<u8>>>>>,
 	/// Tasks this worker has started, so catching up with the chain never runs one twice.
 	started: std::sync::Mutex<std::collections::HashSet<H256>>,
+	/// Tasks this worker is ready to run (compiled, inputs gathered) or has stopped trying: the
+	/// others wait before their run with everyone for a member that is not ([`Worker::preparing`]).
+	prepared: std::sync::Mutex<std::collections::HashSet<H256>>,
 	/// Acknowledgements waiting for the next `ack_secrets`.
 	acks: std::sync::Mutex<AckQueue>,
 	/// Shares held whose secret was not seen registered yet ([`Unregistered`]).
@@ -230,7 +233,7 @@ impl Drop for TaskPeers<'_> {
 
 impl Worker {
 	pub fn new(chain: Arc<Chain>, keys: WorkerKeys, store: WorkerStore, metrics: Metrics, misbehave: Option<Misbehaviour>) -> Self {
-		Self { chain, keys, store, metrics, dht: OnceLock::new(), misbehave, blames: Default::default(), started: Default::default(), acks: Default::default(), rotating: Default::default(), rotate_on_leaving: true,
+		Self { chain, keys, store, metrics, dht: OnceLock::new(), misbehave, blames: Default::default(), started: Default::default(), prepared: Default::default(), acks: Default::default(), rotating: Default::default(), rotate_on_leaving: true,
 			unregistered: Default::default(),
 			unregistered_ttl: UNREGISTERED_TTL, submit_queue: tokio::sync::Mutex::new(()), expected: Default::default() }
 	}
@@ -293,6 +296,17 @@ impl Worker {
 	/// True the first time it is called for `task`.
 	pub fn start(&self, task: H256) -> bool {
 		self.started.lock().expect("started lock").insert(task)
+	}
+
+	/// This worker is ready to run `task`, or has stopped trying: nobody need wait for it.
+	pub fn prepared(&self, task: H256) {
+		self.prepared.lock().expect("prepared lock").insert(task);
+	}
+
+	/// Whether this worker is still preparing `task`, or has not seen it yet: what it answers a
+	/// member that asks before its run with everyone.
+	pub fn preparing(&self, task: &H256) -> bool {
+		!self.prepared.lock().expect("prepared lock").contains(task)
 	}
 
 	pub fn account(&self) -> AccountId32 {

@@ -361,11 +361,17 @@ test('a task completes across a restart of the node: the node stops as soon as t
   const stakes = async () => Promise.all(['//Bob', '//Charlie', '//Dave', '//Ferdie'].map(async (uri) =>
     (await api.query.workers.workers(new Keyring({ type: 'sr25519' }).addFromUri(uri).address)).unwrap().stake.toBigInt()));
   const before = await stakes();
+  // Time for the runs after members wait for one another (the default deadline leaves them a
+  // couple of blocks to catch up, and the runs theirs).
+  assert.equal((await submit(api, api.tx.sudo.sudo(api.tx.parameters.setParameter({ Workers: { TaskDeadline: [null, 40] } })), alice)).error, null);
   const task = await enigma(['task', 'submit', '--contract', census, '--entry', 'survey',
     ...censusInputs.flatMap((s) => ['--input', s]), '--suri', '//Alice']);
   await api.disconnect();
   await node.stop();
-  await new Promise((resolve) => setTimeout(resolve, 3000));
+  // Down for longer than a run waits for a silent member: members caught reading the task's
+  // inputs prepare it only once the node is back, and the others wait for them (they would
+  // otherwise run without them, short of a majority, and the task would fail).
+  await new Promise((resolve) => setTimeout(resolve, 12000));
   await node.start();
   api = await node.api();
   const result = JSON.parse(await enigma(['task', 'wait', task, '--suri', '//Alice', ...bootstrap()]));
