@@ -30,3 +30,53 @@ pub fn result_root(
 	use codec::Encode;
 	sp_core::H256(sp_crypto_hashing::blake2_256(&(task, contract, outputs, ledger_writes, new_secrets, gas_used, opened).encode()))
 }
+
+/// The storage key of `L[key]`'s history for `contract` (`SecretCompute.Ledger`: the values with
+/// the blocks that wrote them, oldest first).
+pub fn ledger_key(contract: sp_core::H256, key: u64) -> Vec<u8> {
+	pallet_secret_compute::Ledger::<enigma_runtime::Runtime>::hashed_key_for(contract, key)
+}
+
+/// What `L.get(key, at)` reads in a task created in block `created`, from the key's history as
+/// stored (`bytes`, `None` if never written): the last value written by block min(at, created),
+/// 0 if none was. Members and auditors read it alike, at whatever block they read the history:
+/// an error if no such value is left while the history is full (later writes pushed it out).
+pub fn ledger_value_in(bytes: Option<&[u8]>, key: u64, at: u64, created: enigma_runtime::BlockNumber) -> Result<u128, String> {
+	use codec::Decode;
+	use sp_core::Get;
+	type Kept = <enigma_runtime::Runtime as pallet_secret_compute::Config>::MaxHistory;
+	let history = match bytes {
+		Some(mut bytes) => Vec::<(enigma_runtime::BlockNumber, u128)>::decode(&mut bytes).map_err(|e| format!("L[{key}]'s history: {e}"))?,
+		None => Vec::new(),
+	};
+	let by = enigma_runtime::BlockNumber::try_from(at).unwrap_or(enigma_runtime::BlockNumber::MAX).min(created);
+	match history.iter().rev().find(|(block, _)| *block <= by) {
+		Some((_, value)) => Ok(*value),
+		None if history.len() >= <Kept as Get<u32>>::get() as usize => Err(format!("L[{key}] was written {} times since block #{by}: its value then is no longer on chain", history.len())),
+		None => Ok(0),
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use codec::Encode;
+
+	/// A task reads the value written by its block (or by `at`, if earlier), whenever the history
+	/// is read; 0 for a key never written by then; an error once later writes pushed it out.
+	#[test]
+	fn a_ledger_read_takes_the_value_written_by_the_tasks_block() {
+		let history: Vec<(u32, u128)> = vec![(5, 50), (9, 90), (12, 120)];
+		let bytes = history.encode();
+		let read = |at: u64, created: u32| ledger_value_in(Some(&bytes[..]), 0, at, created);
+		assert_eq!(read(u64::MAX, 10), Ok(90), "the task's block, later writes left out");
+		assert_eq!(read(u64::MAX, 9), Ok(90), "a write in the task's own block counts");
+		assert_eq!(read(6, 20), Ok(50), "an earlier block asked for");
+		assert_eq!(read(u64::MAX, 4), Ok(0), "nothing written by then");
+		assert_eq!(ledger_value_in(None, 0, 7, 10), Ok(0), "never written");
+		let full: Vec<(u32, u128)> = (0..16).map(|k| (100 + k, k as u128)).collect();
+		let pushed = ledger_value_in(Some(&full.encode()[..]), 3, u64::MAX, 50).unwrap_err();
+		assert!(pushed.contains("no longer on chain"), "{pushed}");
+		assert!(ledger_value_in(Some(&[1u8, 2, 3][..]), 0, 0, 0).is_err(), "malformed history");
+	}
+}

@@ -53,7 +53,7 @@ pub async fn audit(ctx: &crate::Ctx, chain: &Chain, task: H256, bootstrap: Vec<M
 		return Err(format!("task {task:?} is {:?}: only a completed task has a result to audit", view.status));
 	}
 	let (view, result, holders) = completed_task(ctx, chain, task, view).await?;
-	let compiled = compiled_task(chain, &view).await?;
+	let compiled = compiled_task(ctx, chain, &view).await?;
 	// (Read from the contract's own header, which its hash proves, not from the node's word.)
 	if compiled.manifest.security != enigma_lang::manifest::Security::DishonestMajority {
 		return Err(format!("task {task:?} ran with honest-majority Shamir, which keeps no transcript: only dishonest-majority tasks are auditable"));

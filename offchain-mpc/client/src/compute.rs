@@ -4,7 +4,7 @@ use crate::{event, parse_h256, signer, Ctx, Dht, Signing};
 use clap::Subcommand;
 use codec::{Decode, Encode};
 use enigma_chain::{
-	offchain::{new_secret_id, submitter_value},
+	offchain::{ledger_key, ledger_value_in, new_secret_id, submitter_value},
 	Chain,
 };
 use enigma_protocol::{
@@ -238,7 +238,7 @@ fn compile(
 	submitter: &AccountId,
 	committee: usize,
 ) -> Result<Compiled, String> {
-	let facts = ChainFacts { block: block.into(), submitter: submitter_value(submitter) };
+	let facts = ChainFacts { block: block.into(), submitter: submitter_value(submitter), ..Default::default() };
 	enigma_lang::compile_task(source, entry, args, facts, prices, committee).map_err(|d| format!("the contract does not compile: {}", d.message))
 }
 
@@ -876,7 +876,7 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 			}
 			let (view, result, holders) = completed_task(ctx, &chain, task, view).await?;
 			let public = Vec::<u128>::decode(&mut &result.outputs[..]).map_err(|e| format!("public outputs: {e}"))?;
-			let compiled = compiled_task(&chain, &view).await?;
+			let compiled = compiled_task(ctx, &chain, &view).await?;
 			let mut public_iter = public.into_iter();
 			let mut public_out = serde_json::Map::new();
 			let mut private_out = serde_json::Map::new();
@@ -930,11 +930,40 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 
 /// A task's entry point compiled as its members compiled it: the contract's code (proven by its
 /// hash), the task's arguments, its own prices, block, requester and committee size.
-pub(crate) async fn compiled_task(chain: &Chain, view: &TaskView<AccountId, Balance, BlockNumber>) -> Result<Compiled, String> {
+/// A dishonest-majority task's members compile the ledger values it reads in as constants:
+/// so does this, with the values read as they read them ([`ledger_values`]).
+pub(crate) async fn compiled_task(ctx: &Ctx, chain: &Chain, view: &TaskView<AccountId, Balance, BlockNumber>) -> Result<Compiled, String> {
 	let source = contract_source(chain, view.contract).await?;
 	let entry = String::from_utf8_lossy(&view.entry).to_string();
 	let args = parse_args(std::str::from_utf8(&view.public_args).ok().filter(|s| !s.is_empty()))?;
-	compile(&source, &entry, &args, &prices_of(view.prices), view.created, &view.requester, view.members.len())
+	let compile = |ledger| {
+		let facts = ChainFacts { block: view.created.into(), submitter: submitter_value(&view.requester), ledger };
+		enigma_lang::compile_task(&source, &entry, &args, facts, &prices_of(view.prices), view.members.len()).map_err(|d| format!("the contract does not compile: {}", d.message))
+	};
+	let compiled = compile(None)?;
+	let reads = compiled.manifest.ledger_reads();
+	if compiled.manifest.security != enigma_lang::manifest::Security::DishonestMajority || reads.is_empty() {
+		return Ok(compiled);
+	}
+	compile(Some(ledger_values(ctx, chain, view, &reads).await?))
+}
+
+/// The public ledger values `reads` ((key, at) pairs) of the task's contract as its members read
+/// them ([`ledger_value_in`]), from each key's history read with a storage proof unless the RPC
+/// node is trusted: a node that could show another value could make a false audit pass.
+async fn ledger_values(ctx: &Ctx, chain: &Chain, view: &TaskView<AccountId, Balance, BlockNumber>, reads: &[(u64, u64)]) -> Result<BTreeMap<(u64, u64), u128>, String> {
+	let keys: Vec<Vec<u8>> = reads.iter().map(|(key, _)| ledger_key(view.contract, *key)).collect();
+	let histories = match ctx.trusted_head(chain).await? {
+		Some(header) => chain.read_proven(header, keys).await.map_err(|e| e.to_string())?,
+		None => {
+			let mut histories = Vec::with_capacity(keys.len());
+			for key in keys {
+				histories.push(chain.storage_raw(key, None).await.map_err(|e| e.to_string())?);
+			}
+			histories
+		},
+	};
+	reads.iter().zip(histories).map(|((key, at), history)| Ok(((*key, *at), ledger_value_in(history.as_deref(), *key, *at, view.created)?))).collect()
 }
 
 pub(crate) async fn task_view(chain: &Chain, task: H256) -> Result<TaskView<AccountId, Balance, BlockNumber>, String> {

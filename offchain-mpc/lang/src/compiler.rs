@@ -90,10 +90,16 @@ struct Var {
 /// What the chain knows about a task, which contracts read with built-ins instead of trusting
 /// the submitter's arguments: `now()` is the block that created the task (every member reads the
 /// same one), `submitter()` the first 16 bytes of the requester's account id, as a `u128`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ChainFacts {
 	pub block: u64,
 	pub submitter: u128,
+	/// The public ledger's values the contract reads, by `L.get`'s (key, at), as every member
+	/// reads them from the chain: given, each `L.get` is a constant of the circuit (whose digest
+	/// the members agree on, and an auditor compiles from the same chain); not given, party 0
+	/// enters it as an input. A dishonest-majority run takes no input without its owner's MAC,
+	/// so its members compile with the values ([`crate::Manifest::ledger_reads`] lists them).
+	pub ledger: Option<BTreeMap<(u64, u64), u128>>,
 }
 
 /// What a public argument is at compile time.
@@ -870,7 +876,7 @@ impl<'a> Compiler<'a> {
 			},
 			"now" | "submitter" => {
 				arity(0)?;
-				let facts = self.facts.ok_or_else(|| {
+				let facts = self.facts.as_ref().ok_or_else(|| {
 					err(span, format!("`{name}()` is a fact of the task on chain, known when a task runs"))
 						.note("enigma-lang takes it with --block and --submitter")
 				})?;
@@ -1042,6 +1048,14 @@ impl<'a> Compiler<'a> {
 				arity(2)?;
 				let key = self.const_index(&args[0])? as u64;
 				let at = self.const_index(&args[1])? as u64;
+				if let Some(ledger) = self.facts.as_ref().and_then(|facts| facts.ledger.as_ref()) {
+					let value = *ledger.get(&(key, at)).ok_or_else(|| err(span, format!("L[{key}]@{at} was not read from the chain")))?;
+					// As wide as the input it stands for, so that it costs no more than quoted.
+					if value > u64::MAX as u128 {
+						return Err(err(span, format!("L[{key}]@{at} holds {value}, wider than the 64 bits `L.get` reads")));
+					}
+					return Ok(Val::Const { value, kind: Kind::Int });
+				}
 				// A public value the worker reads from the chain: entered by party 0.
 				self.ensure_before_shrink(span)?;
 				let wire = self.circuit.input(0);

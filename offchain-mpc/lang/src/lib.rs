@@ -121,7 +121,8 @@ pub fn compile_for(
 ) -> Result<Compiled, Diagnostic> {
 	let contract = parse(source)?;
 	let (circuit, mut manifest) = compiler::Compiler::compile(&contract, entry, public, min_parties, facts)?;
-	manifest.gas = Some(Gas::price(circuit.cost_for(committee), prices, manifest.security));
+	let private_outputs = circuit.outputs.iter().filter(|o| o.to != enigma_mpc::circuit::Recipient::Everyone).count() as u64;
+	manifest.gas = Some(Gas::price(circuit.cost_for(committee), private_outputs, prices, manifest.security));
 	manifest.code_hash = code_hash(source);
 	Ok(Compiled { circuit, manifest })
 }

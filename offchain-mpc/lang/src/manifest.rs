@@ -96,10 +96,15 @@ pub struct Gas {
 	/// Random bits dealt for masked openings (their combination is in `muls`; not priced apart).
 	pub bits: u64,
 	pub rounds: u64,
+	/// Outputs that are not opened to everyone (for a party, kept as a secret, a kept secret's
+	/// MAC): under a dishonest majority each carries a check (a random key, its product with
+	/// the value and its square) that its recipient verifies.
+	pub private_outputs: u64,
 	/// Under a dishonest majority: the triples the members make for the run (a triple per
-	/// multiplication, two per random bit, and the inputs' MAC checks; twice that, since the
-	/// publicly auditable run sacrifices every other one against the commitments), each priced
-	/// at [`TRIPLE_PRICE`] multiplications. 0 under an honest majority.
+	/// multiplication, two per random bit, one per input's MAC check, two per private output's
+	/// check; twice that, since the publicly auditable run sacrifices every other one against
+	/// the commitments), each priced at [`TRIPLE_PRICE`] multiplications. 0 under an honest
+	/// majority.
 	pub triples: u64,
 	/// Σ count × price, in plancks.
 	pub total: u128,
@@ -113,10 +118,10 @@ pub struct Gas {
 pub const TRIPLE_PRICE: u128 = 1_000;
 
 impl Gas {
-	pub fn price(cost: Cost, prices: &Prices, security: Security) -> Self {
+	pub fn price(cost: Cost, private_outputs: u64, prices: &Prices, security: Security) -> Self {
 		let triples = match security {
 			Security::HonestMajority => 0,
-			Security::DishonestMajority => 2 * (cost.muls + 2 * cost.bits + cost.inputs),
+			Security::DishonestMajority => 2 * (cost.muls + 2 * cost.bits + cost.inputs + 2 * private_outputs),
 		};
 		let total = cost.adds as u128 * prices.add +
 			cost.muls as u128 * prices.mul +
@@ -124,7 +129,7 @@ impl Gas {
 			cost.inputs as u128 * prices.input +
 			cost.rounds as u128 * prices.round +
 			triples as u128 * prices.mul * TRIPLE_PRICE;
-		Self { adds: cost.adds, muls: cost.muls, opens: cost.opens, inputs: cost.inputs, bits: cost.bits, rounds: cost.rounds, triples, total }
+		Self { adds: cost.adds, muls: cost.muls, opens: cost.opens, inputs: cost.inputs, bits: cost.bits, rounds: cost.rounds, private_outputs, triples, total }
 	}
 }
 
@@ -168,5 +173,12 @@ pub struct Manifest {
 impl Manifest {
 	pub fn new(contract: &str, security: Security, entry: &str, parties: usize) -> Self {
 		Self { contract: contract.into(), security, entry: entry.into(), parties, inputs: vec![], outputs: vec![], gas: None, code_hash: String::new() }
+	}
+
+	/// The public ledger values the entry point reads as inputs, by `L.get`'s (key, at): what a
+	/// task's members read from the chain to compile it with them as constants
+	/// ([`crate::ChainFacts::ledger`]).
+	pub fn ledger_reads(&self) -> Vec<(u64, u64)> {
+		self.inputs.iter().filter_map(|slot| if let InputSource::Ledger { key, at } = slot.source { Some((key, at)) } else { None }).collect()
 	}
 }

@@ -59,8 +59,8 @@ fn a_shrunk_run_is_priced_as_it_runs() {
 
 #[test]
 fn committees_shrink_tasks_and_shrink_is_checked() {
-	let facts = ChainFacts { block: 1, submitter: 0 };
-	let task = compile_task(CENSUS, "survey", &BTreeMap::new(), facts, &Prices::default(), 5).unwrap();
+	let facts = ChainFacts { block: 1, submitter: 0, ..Default::default() };
+	let task = compile_task(CENSUS, "survey", &BTreeMap::new(), facts.clone(), &Prices::default(), 5).unwrap();
 	assert!(task.circuit.shrinks(5).is_some());
 	let whole = compile_task(CENSUS, "survey", &BTreeMap::new(), facts, &Prices::default(), 3).unwrap();
 	assert_ne!(task.manifest.gas.unwrap().total, whole.manifest.gas.unwrap().total, "three members run it whole");

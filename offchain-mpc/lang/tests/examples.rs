@@ -31,7 +31,7 @@ fn run_both(contract: &str, entry: &str, public_args: &[(&str, u128)], given: &[
 
 /// [`run_both`] for a task created at block `block` (what `now()` returns).
 fn run_both_at(block: Option<u64>, contract: &str, entry: &str, public_args: &[(&str, u128)], given: &[(&str, &[u128])], protocol: Protocol) -> Vec<u128> {
-	let facts = block.map(|block| ChainFacts { block, submitter: 0 });
+	let facts = block.map(|block| ChainFacts { block, submitter: 0, ..Default::default() });
 	let compiled = compile_with(&source(contract), entry, &public(public_args), 2, facts, &Prices::default())
 		.unwrap_or_else(|d| panic!("{}", d.render(contract, &source(contract))));
 	let clear = run::plaintext(&compiled, &inputs(given)).unwrap();
@@ -79,7 +79,7 @@ fn voting_reveals_tallies_or_only_the_winner_after_the_deadline() {
 	assert_eq!(run_both_at(Some(100), "voting", "winner", &[], &[("votes", votes)], Protocol::SemiHonest), vec![2]);
 	// Before the deadline block the contract does not even compile into a circuit, and the clock
 	// is the chain's: there is no argument to pass another one.
-	let facts = |block| Some(ChainFacts { block, submitter: 0 });
+	let facts = |block| Some(ChainFacts { block, submitter: 0, ..Default::default() });
 	let early = compile_with(&source("voting"), "tally", &BTreeMap::new(), 2, facts(99), &Prices::default()).unwrap_err();
 	assert!(early.message.contains("requirement fails"), "{}", early.message);
 	let forged = compile_with(&source("voting"), "tally", &public(&[("now", 120)]), 2, facts(99), &Prices::default()).unwrap_err();
@@ -224,11 +224,11 @@ fn every_compilation_of_a_contract_gives_the_same_circuit() {
 		("auth", "matches", &[("threshold", 20)]),
 		("millionaires", "richer", &[]),
 	];
-	let facts = Some(ChainFacts { block: 500, submitter: 7 });
+	let facts = Some(ChainFacts { block: 500, submitter: 7, ..Default::default() });
 	for (contract, entry, args) in entries {
-		let first = compile_with(&source(contract), entry, &public(args), 1, facts, &Prices::default()).unwrap();
+		let first = compile_with(&source(contract), entry, &public(args), 1, facts.clone(), &Prices::default()).unwrap();
 		for _ in 0..32 {
-			let again = compile_with(&source(contract), entry, &public(args), 1, facts, &Prices::default()).unwrap();
+			let again = compile_with(&source(contract), entry, &public(args), 1, facts.clone(), &Prices::default()).unwrap();
 			assert_eq!(again.circuit.digest(), first.circuit.digest(), "{contract}::{entry} compiled to another circuit");
 		}
 	}
@@ -273,6 +273,7 @@ fn a_contract_states_the_security_it_needs() {
 	let honest = compile(&millionaires(""), "richer", &BTreeMap::new(), 2).unwrap().manifest.gas.unwrap();
 	let dishonest = compiled.manifest.gas.unwrap();
 	assert_eq!(honest.triples, 0);
+	assert_eq!(dishonest.private_outputs, 0);
 	assert_eq!(dishonest.triples, 2 * (dishonest.muls + 2 * dishonest.bits + dishonest.inputs), "half of them sacrificed");
 	assert_eq!(dishonest.total - honest.total, dishonest.triples as u128 * Prices::default().mul * enigma_lang::manifest::TRIPLE_PRICE);
 	let unknown = security(": fair").unwrap_err();
@@ -286,6 +287,47 @@ fn a_contract_states_the_security_it_needs() {
 	use enigma_lang::manifest::OutputTarget;
 	assert_eq!(targets, vec![OutputTarget::Secret { key: 1, owner: 0, bits: Some(32) }, OutputTarget::Mac(1)]);
 	assert_eq!(kept.circuit.outputs[0].wire, kept.circuit.outputs[1].wire);
+	// Its quote prices both checks: each a random key and two products (two triples).
+	let gas = kept.manifest.gas.unwrap();
+	assert_eq!(gas.private_outputs, 2);
+	assert_eq!(gas.triples, 2 * (gas.muls + 2 * gas.bits + gas.inputs + 2 * 2));
 	let honest = compile(&keeps.replace(": dishonest_majority", ""), "keep", &BTreeMap::new(), 1).unwrap();
 	assert_eq!(honest.manifest.outputs.len(), 1);
+	assert_eq!(honest.manifest.gas.unwrap().triples, 0);
+}
+
+/// A dishonest-majority run takes no input without its owner's MAC, so a task's members compile
+/// the ledger values its contract reads in as constants (`ChainFacts::ledger`, read from the
+/// chain): the circuit's digest, which they agree on and an auditor recompiles, binds them.
+/// Without the values the compiler names the reads to make.
+#[test]
+fn a_ledger_value_is_a_constant_of_the_circuit_once_the_chain_gives_it() {
+	let source = "contract Count: dishonest_majority {\n    pub fn bump(x: private u64 @ 0) {\n        L[0] = L.get(0, 4294967295) + 1;\n        output(reveal(x >= L.get(1, 7)));\n    }\n}\n";
+	let compiled = |ledger: Option<&[((u64, u64), u128)]>| {
+		let facts = ChainFacts { block: 10, submitter: 0, ledger: ledger.map(|values| values.iter().copied().collect()) };
+		compile_with(source, "bump", &BTreeMap::new(), 2, Some(facts), &Prices::default())
+	};
+	let unread = compiled(None).unwrap();
+	assert_eq!(unread.manifest.ledger_reads(), vec![(0, 4_294_967_295), (1, 7)]);
+	let read = compiled(Some(&[((0, 4_294_967_295), 41), ((1, 7), 100)])).unwrap();
+	assert!(read.manifest.ledger_reads().is_empty(), "no ledger input left");
+	assert_eq!(read.circuit.inputs_per_party, vec![1, 0], "x alone");
+	// A requester's client quotes the task before its block exists, with the reads as inputs:
+	// the members' quote, with constants, is no higher than the gas limit it sets.
+	assert!(read.manifest.gas.unwrap().total <= unread.manifest.gas.unwrap().total);
+	for (x, above) in [(150, 1), (99, 0)] {
+		let given = inputs(&[("x", &[x])]);
+		let values = |protocol| run::mpc(&read, &given, protocol).unwrap().into_iter().map(|o| o.value).collect::<Vec<_>>();
+		assert_eq!(values(Protocol::Auditable), vec![42, above], "L[0] = 41 + 1, then x >= 100");
+		assert_eq!(run::plaintext(&read, &given).unwrap().into_iter().map(|o| o.value).collect::<Vec<_>>(), vec![42, above]);
+	}
+	// Another value read, another circuit: members that read different values disagree before
+	// the run, and an auditor that reads the chain's value checks the run against it.
+	let other = compiled(Some(&[((0, 4_294_967_295), 41), ((1, 7), 101)])).unwrap();
+	assert_ne!(other.circuit.digest(), read.circuit.digest());
+	// A value the chain did not give is an error, not a zero; so is one wider than L.get reads.
+	let missing = compiled(Some(&[((0, 4_294_967_295), 41)])).unwrap_err();
+	assert!(missing.message.contains("L[1]@7 was not read from the chain"), "{}", missing.message);
+	let wide = compiled(Some(&[((0, 4_294_967_295), 1 << 64), ((1, 7), 100)])).unwrap_err();
+	assert!(wide.message.contains("wider than the 64 bits"), "{}", wide.message);
 }

@@ -171,12 +171,11 @@ pub enum WorkerRequest {
 	/// [`TRANSCRIPT_CHUNK`] bytes at a time.
 	#[codec(index = 11)]
 	Transcript { task: H256, from: u64 },
-	/// Are you still preparing `task` (compiling it, gathering its inputs)? A member ready to run
-	/// asks the others before the run with everyone, so that one slower to prepare (its node
-	/// restarting, say) is waited for rather than left out. Answered by
-	/// [`WorkerResponse::Preparing`].
+	/// How far are you with `task`? A member ready to run asks the others before the run with
+	/// everyone, so that one slower to prepare (its node restarting, say) is waited for rather
+	/// than left out. Answered by [`WorkerResponse::Readiness`].
 	#[codec(index = 12)]
-	Preparing { task: H256 },
+	Readiness { task: H256 },
 }
 
 /// The most bytes of a transcript one answer carries: a worker keeps transcripts in pieces of
@@ -215,9 +214,21 @@ pub enum WorkerResponse {
 	Handovers(Vec<Result<HandoverDealt, String>>),
 	/// Part of a task's audit transcript: its size in all, and the bytes from where asked.
 	Transcript { total: u64, chunk: Vec<u8> },
-	/// Whether this member is still preparing the task asked about: true too while it has not
-	/// seen the task yet, false once it is ready to run it or has stopped trying.
-	Preparing(bool),
+	/// How far this member is with the task asked about.
+	Readiness(Readiness),
+}
+
+/// How far a member is with a task, before its run with everyone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum Readiness {
+	/// Compiling it, gathering its inputs, or not seen yet: the others wait for it.
+	Preparing,
+	/// Ready, waiting for members that prepare it.
+	Waiting,
+	/// Gone ahead (running, done, or given up): nobody waits any more. Members that still wait
+	/// for a third join at once, so that a member telling some "preparing" and others not
+	/// cannot split the honest ones between runs.
+	Going,
 }
 
 /// An old member's dealing of its share of a secret to a new committee: the old sharing's
@@ -290,7 +301,7 @@ impl WorkerResponse {
 			WorkerResponse::Data(_) => "Data",
 			WorkerResponse::Handovers(_) => "Handovers",
 			WorkerResponse::Transcript { .. } => "Transcript",
-			WorkerResponse::Preparing(_) => "Preparing",
+			WorkerResponse::Readiness(_) => "Readiness",
 		}
 	}
 }

@@ -486,6 +486,6 @@ fn spawn_task(worker: &Arc<Worker>, task: sp_core::H256) {
 			}
 		}
 		// Done with it either way: the others need not wait for this member to prepare it.
-		worker.prepared(task);
+		worker.ready(task, crate::worker::Readiness::Going);
 	});
 }

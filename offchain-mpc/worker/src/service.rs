@@ -62,7 +62,7 @@ impl WorkerService {
 			Some(WorkerRequest::Blame { task }) => Ok(WorkerResponse::Blamed(self.0.blame_proofs(&task))),
 			Some(WorkerRequest::Handover { secrets, member }) => crate::handover::answer(&self.0, &secrets, member),
 			Some(WorkerRequest::Transcript { task, from }) => self.transcript(task, from).await,
-			Some(WorkerRequest::Preparing { task }) => Ok(WorkerResponse::Preparing(self.0.preparing(&task))),
+			Some(WorkerRequest::Readiness { task }) => Ok(WorkerResponse::Readiness(self.0.readiness(&task))),
 			None => Err("malformed request".to_string()),
 		};
 		match response {

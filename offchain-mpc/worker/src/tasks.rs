@@ -2,9 +2,13 @@
 //! contract from the chain → compile → this member's input shares → MPC with the committee over
 //! the p2p channels (honest-majority Shamir with the Chida et al. check) → result on chain.
 
-use crate::{spdz_run, store::HeldShare, worker::Worker};
+use crate::{
+	spdz_run,
+	store::HeldShare,
+	worker::{Readiness, Worker},
+};
 use codec::{Decode, Encode};
-use enigma_chain::offchain::{new_secret_id, share_bits, share_width, submitter_value, ValueKind, WorkerRequest, WorkerResponse};
+use enigma_chain::offchain::{ledger_key, ledger_value_in, new_secret_id, share_bits, share_width, submitter_value, ValueKind, WorkerRequest, WorkerResponse};
 use enigma_lang::{
 	manifest::{InputSlot, InputSource, OutputSlot, OutputTarget, Prices, Security},
 	ChainFacts, PublicArg,
@@ -47,14 +51,15 @@ const DEADLINE_POLL: Duration = Duration::from_millis(200);
 const SUSPECT_RUN_TIMEOUT: Duration = Duration::from_secs(20);
 /// How long a member waits for a peer's answer to a liveness or readiness probe.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
-/// How often a member ready to run asks the others whether they are still preparing the task.
+/// How often a member ready to run asks the others how far they are with the task.
 const READY_POLL: Duration = Duration::from_millis(500);
 /// The longest a member ready to run waits for others still preparing the task (a restart of
-/// their node takes seconds; their retries, [`crate::daemon`]'s, a minute at most).
-const READY_WAIT: Duration = Duration::from_secs(60);
-/// Blocks the runs may take after the wait for members preparing, before the deadline's guard:
-/// the first run's timeout, the probes, the runs without each member. A member that says it
-/// prepares forever costs that wait only, and the runs without it still complete in time.
+/// their node takes seconds, and they try again every few).
+const READY_WAIT: Duration = Duration::from_secs(30);
+/// Blocks left, at the least, between the end of the wait for members preparing and the
+/// deadline's guard: the first run's timeouts, the probes and the runs without each member
+/// (their computing comes on top: a member that says it prepares until then and stalls the
+/// runs after can make a long task miss its deadline, which a longer `TaskDeadline` prevents).
 const RUNS_BLOCKS: BlockNumber =
 	((FIRST_RUN_TIMEOUT.as_millis() + PROBE_TIMEOUT.as_millis() + SUSPECT_RUN_TIMEOUT.as_millis()) / enigma_runtime::MILLI_SECS_PER_BLOCK as u128 + 1) as BlockNumber;
 /// How often a member that committed asks the chain whether reveals are open, and how many
@@ -142,6 +147,7 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 		// Computed before a restart, perhaps committed already: reveal it, do not recompute (the
 		// others have moved on, and a run without them cannot happen).
 		tracing::info!(target: "worker", "task {task:?}: resuming with the result computed before a restart");
+		worker.ready(task, Readiness::Going);
 		return finish(&worker, task, answer, view.created).await;
 	}
 	// From now on, the other members' frames may arrive before this worker opens the run.
@@ -160,7 +166,7 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	let entry = String::from_utf8(view.entry.clone()).map_err(|_| "entry point is not UTF-8")?;
 	let args = PublicArg::parse_json(std::str::from_utf8(&view.public_args).map_err(|_| "public args are not UTF-8")?)?;
 	// `now()` and `submitter()` come from the chain's record of the task, not from arguments.
-	let facts = ChainFacts { block: view.created.into(), submitter: submitter_value(&view.requester) };
+	let facts = ChainFacts { block: view.created.into(), submitter: submitter_value(&view.requester), ..Default::default() };
 	// Whatever the task asks for, this member answers before the deadline: a member still
 	// running then would count as late, and be slashed to the others. (Governance may give tasks
 	// as few blocks as the margin: then half of them, so that a quick run still has its chance.)
@@ -171,10 +177,28 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	let members = view.members.len();
 	let prepare = async {
 		let started = std::time::Instant::now();
-		let compiled = tokio::task::spawn_blocking(move || enigma_lang::compile_task(&source, &entry, &args, facts, &prices, members))
-			.await
-			.map_err(|e| TaskError::Local(format!("the compiler stopped: {e}")))?
-			.map_err(|d| format!("contract does not compile: {}", d.message))?;
+		let compile = |facts: ChainFacts| {
+			let (source, entry, args) = (source.clone(), entry.clone(), args.clone());
+			async move {
+				tokio::task::spawn_blocking(move || enigma_lang::compile_task(&source, &entry, &args, facts, &prices, members))
+					.await
+					.map_err(|e| TaskError::Local(format!("the compiler stopped: {e}")))?
+					.map_err(|d| TaskError::Invalid(format!("contract does not compile: {}", d.message)))
+			}
+		};
+		let mut compiled = compile(facts.clone()).await?;
+		// Under a dishonest majority every input needs its owner's MAC, which a public ledger
+		// value has none of: the members read the values the contract reads (each the same, in
+		// the task's block) and compile them in as constants, which the circuit's digest binds
+		// (a member that read another value disagrees before the run) and an auditor reads too.
+		let reads = compiled.manifest.ledger_reads();
+		if compiled.manifest.security == Security::DishonestMajority && !reads.is_empty() {
+			let mut ledger = std::collections::BTreeMap::new();
+			for (key, at) in reads {
+				ledger.insert((key, at), ledger_value(&worker, &view, key, at).await?);
+			}
+			compiled = compile(ChainFacts { ledger: Some(ledger), ..facts }).await?;
+		}
 		let (circuit, manifest) = (compiled.circuit, compiled.manifest);
 		// The requester pays the exact quote or the committee does no work at all.
 		let quote = manifest.gas.map(|g| g.total).unwrap_or(0);
@@ -221,20 +245,22 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 
 	let dht = worker.dht.get().ok_or(TaskError::Local("the DHT is not running".into()))?.clone();
 	// Ready. A member still preparing (its node restarting, say) is waited for: the run with
-	// everyone would time out on it and go on without it, or fail short of 2t + 1 members. The
-	// wait leaves the runs their time before the deadline's guard (a member that says it
-	// prepares forever cannot make them miss it), and a member that does not answer is not
-	// waited for (the run's timeout deals with a dead one).
-	worker.prepared(task);
+	// everyone would time out on it and go on without it, or fail short of 2t + 1 members. Once
+	// any member goes ahead, the others follow at once (a member that told some it prepares and
+	// others not cannot split the honest ones). A member that does not answer is not waited for
+	// (the run's timeout deals with a dead one), nor one that prepares past READY_WAIT or past
+	// the block that leaves the runs their time before the deadline's guard.
+	worker.ready(task, Readiness::Waiting);
 	let others: Vec<usize> = (0..peers.len()).filter(|m| *m != me).collect();
 	let asked = std::time::Instant::now();
 	tokio::select! {
-		waited = wait_while_preparing(&others, READY_POLL, |m| still_preparing(&dht, peers[m], task)) => if !waited.is_empty() {
+		waited = wait_for_preparing(&others, READY_POLL, |m| readiness_of(&dht, peers[m], task)) => if !waited.is_empty() {
 			tracing::info!(target: "worker", "task {task:?}: waited {:.1} s for members {waited:?} to prepare it", asked.elapsed().as_secs_f64());
 		},
 		() = tokio::time::sleep(READY_WAIT) => tracing::warn!(target: "worker", "task {task:?}: members still prepare it after {} s: running without waiting longer", READY_WAIT.as_secs()),
 		() = deadline_near(&worker, view.deadline, margin.saturating_add(RUNS_BLOCKS)) => tracing::warn!(target: "worker", "task {task:?}: members still prepare it at block #{}: running without waiting longer", view.deadline.saturating_sub(margin.saturating_add(RUNS_BLOCKS))),
 	}
+	worker.ready(task, Readiness::Going);
 	let n = view.members.len();
 	let t = (n - 1) / 2;
 	let spdz = manifest.security == Security::DishonestMajority;
@@ -704,7 +730,7 @@ impl Inputs {
 		for (party, held) in self.held.iter().enumerate() {
 			for (index, input) in held.iter().enumerate() {
 				match (dishonest, input.mac.is_some(), self.positions[party][index]) {
-					(true, false, None) => return Err(TaskError::Invalid("a dishonest-majority contract cannot read the public ledger (L.get) yet".into())),
+					(true, false, None) => return Err(TaskError::Invalid("a value the committee holds carries no owner's MAC; a dishonest-majority run cannot take it".into())),
 					(true, false, Some(k)) => return Err(TaskError::Invalid(format!("input #{k} was shared for an honest majority; the contract asks for a dishonest majority (share it with --security dishonest-majority)"))),
 					(false, true, k) => return Err(TaskError::Invalid(format!("input #{} was shared for a dishonest majority; the contract runs with an honest majority", k.unwrap_or_default()))),
 					_ => {},
@@ -773,7 +799,7 @@ async fn gather_inputs(
 			return Err(format!("input {} belongs to party {owner} of {parties}", slot.name).into());
 		}
 		let (input, position) = match slot.source {
-			InputSource::Ledger { key, at } => (HeldInput::plain(Fr::from(ledger_value(worker, view, key, at).await.map_err(TaskError::Local)?)), None),
+			InputSource::Ledger { key, at } => (HeldInput::plain(Fr::from(ledger_value(worker, view, key, at).await?)), None),
 			_ => {
 				let (k, secret) = secrets.next().ok_or("inputs ran out")?;
 				let info = infos.next().flatten().ok_or_else(|| format!("input {secret:?} is not a registered secret"))?;
@@ -841,24 +867,12 @@ fn held_share(worker: &Worker, secret: &H256, info: &SecretView<AccountId>, me: 
 	Ok(HeldInput { value, bits, mac: None })
 }
 
-/// `L.get(key, at)`: the contract's ledger value at block `at`, but never later than the block
-/// that created the task, so members reading at different times agree. Unwritten keys read 0.
-async fn ledger_value(worker: &Worker, view: &TaskView<AccountId, Balance, BlockNumber>, key: u64, at: u64) -> Result<u128, String> {
-	let at = BlockNumber::try_from(at).unwrap_or(BlockNumber::MAX).min(view.created);
-	// Read in the state of the (finalized) block that created the task: later results may
-	// have pushed the entry out of the key's history, and members read at different times. A
-	// node that pruned that state (it keeps 256 blocks by default) is read at its best block:
-	// the key's history still holds the value unless 16 later blocks wrote the key.
-	let created = worker.chain.block_hash(view.created).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("block #{} is unknown", view.created))?;
-	let read = |at_block| worker.chain.runtime_api::<Option<u128>>("SecretComputeApi_ledger_get", (view.contract, key, at), at_block);
-	let value = match read(Some(created)).await {
-		Ok(value) => value,
-		Err(e) => {
-			tracing::warn!(target: "worker", "reading L[{key}] in block #{}: {e}; reading it at the best block", view.created);
-			read(None).await.map_err(|e| format!("reading L[{key}]: {e}"))?
-		},
-	};
-	Ok(value.unwrap_or(0))
+/// What `L.get(key, at)` reads in this task, as every member and auditor reads it
+/// ([`ledger_value_in`]): from the key's history, in this member's node's best block. A value
+/// later writes pushed out of the history is gone for every member: the task cannot run.
+async fn ledger_value(worker: &Worker, view: &TaskView<AccountId, Balance, BlockNumber>, key: u64, at: u64) -> Result<u128, TaskError> {
+	let history = worker.chain.storage_raw(ledger_key(view.contract, key), None).await.map_err(|e| TaskError::Local(format!("reading L[{key}]: {e}")))?;
+	ledger_value_in(history.as_deref(), key, at, view.created).map_err(TaskError::Invalid)
 }
 
 /// What a run produced, sorted by where it goes.
@@ -952,20 +966,20 @@ async fn deadline_near(worker: &Worker, deadline: BlockNumber, margin: BlockNumb
 	}
 }
 
-/// Asks the other members (`others`, by committee index) every `poll` whether they are still
-/// preparing the task, until none says so; returns those it waited for. A member that does not
-/// answer (`ask` gives `None`) is not waited for; one that says it prepares forever is the
-/// caller's to bound.
-async fn wait_while_preparing<F, Fut>(others: &[usize], poll: Duration, ask: F) -> Vec<usize>
+/// Asks the other members (`others`, by committee index) every `poll` how far they are with the
+/// task, until none prepares it or one has gone ahead; returns those it waited for. A member
+/// that does not answer (`ask` gives `None`) is not waited for; one that says it prepares
+/// forever is the caller's to bound.
+async fn wait_for_preparing<F, Fut>(others: &[usize], poll: Duration, ask: F) -> Vec<usize>
 where
 	F: Fn(usize) -> Fut,
-	Fut: std::future::Future<Output = Option<bool>>,
+	Fut: std::future::Future<Output = Option<Readiness>>,
 {
 	let mut waited = Vec::new();
 	loop {
 		let answers = futures::future::join_all(others.iter().map(|m| ask(*m))).await;
-		let preparing: Vec<usize> = others.iter().zip(answers).filter(|(_, answer)| *answer == Some(true)).map(|(m, _)| *m).collect();
-		if preparing.is_empty() {
+		let preparing: Vec<usize> = others.iter().zip(&answers).filter(|(_, answer)| **answer == Some(Readiness::Preparing)).map(|(m, _)| *m).collect();
+		if preparing.is_empty() || answers.contains(&Some(Readiness::Going)) {
 			return waited;
 		}
 		for m in preparing {
@@ -977,13 +991,13 @@ where
 	}
 }
 
-/// Whether `peer` says it is still preparing `task`; `None` if it does not answer in time (or
-/// answers something else: a worker of an older version refuses the question).
-async fn still_preparing(dht: &enigma_p2p::DhtHandle, peer: PeerId, task: H256) -> Option<bool> {
-	let ask = dht.app_request(peer, WorkerRequest::Preparing { task }.encode());
+/// How far `peer` says it is with `task`; `None` if it does not answer in time (or answers
+/// something else: a worker of an older version refuses the question).
+async fn readiness_of(dht: &enigma_p2p::DhtHandle, peer: PeerId, task: H256) -> Option<Readiness> {
+	let ask = dht.app_request(peer, WorkerRequest::Readiness { task }.encode());
 	match tokio::time::timeout(PROBE_TIMEOUT, ask).await {
 		Ok(Ok(answer)) => match WorkerResponse::decode(&mut &answer[..]) {
-			Ok(WorkerResponse::Preparing(preparing)) => Some(preparing),
+			Ok(WorkerResponse::Readiness(readiness)) => Some(readiness),
 			_ => None,
 		},
 		_ => None,
@@ -1064,29 +1078,40 @@ mod tests {
 	use enigma_p2p::identity::Keypair;
 
 	/// A member ready to run waits for one that says it is still preparing (its node came back
-	/// late), and for nobody else: not for one that is ready, nor for one that does not answer.
+	/// late), and for nobody else: not for one that waits too, nor for one that does not answer.
+	/// Once another member has gone ahead it follows at once, whatever a third says: a liar that
+	/// tells it "preparing" and tells the others not cannot keep it out of their run.
 	#[tokio::test]
-	async fn a_member_ready_to_run_waits_for_one_still_preparing_and_for_no_other() {
+	async fn a_member_ready_to_run_waits_for_one_still_preparing_and_follows_one_gone_ahead() {
 		use std::sync::atomic::{AtomicUsize, Ordering};
+		use Readiness::*;
 		let asked = [AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0)];
-		// Member 1 prepares for its first three answers; member 2 is ready; member 3 is silent.
+		// Member 1 prepares for its first three answers; member 2 waits; member 3 is silent.
 		let ask = |m: usize| {
 			let times = asked[m].fetch_add(1, Ordering::SeqCst);
 			async move {
 				match m {
-					1 => Some(times < 3),
-					2 => Some(false),
+					1 if times < 3 => Some(Preparing),
+					1 | 2 => Some(Waiting),
 					_ => None,
 				}
 			}
 		};
-		let waited = wait_while_preparing(&[1, 2, 3], Duration::from_millis(1), ask).await;
+		let waited = wait_for_preparing(&[1, 2, 3], Duration::from_millis(1), ask).await;
 		assert_eq!(waited, vec![1]);
 		assert_eq!(asked[1].load(Ordering::SeqCst), 4, "asked until it was ready, then no more");
 		assert_eq!(asked[0].load(Ordering::SeqCst), 0, "a member does not ask itself");
+		// Member 1 says it prepares forever; member 2 goes ahead at its second answer.
+		let asked = AtomicUsize::new(0);
+		let liar = |m: usize| {
+			let round = if m == 2 { asked.fetch_add(1, Ordering::SeqCst) } else { 0 };
+			async move { if m == 1 { Some(Preparing) } else if round < 1 { Some(Waiting) } else { Some(Going) } }
+		};
+		assert_eq!(wait_for_preparing(&[1, 2], Duration::from_millis(1), liar).await, vec![1]);
+		assert_eq!(asked.load(Ordering::SeqCst), 2, "followed member 2 as soon as it went");
 		// Nobody preparing: one round of questions, nobody waited for.
-		let ready = |_: usize| async { Some(false) };
-		assert!(wait_while_preparing(&[0, 2], Duration::from_secs(3600), ready).await.is_empty());
+		let ready = |_: usize| async { Some(Waiting) };
+		assert!(wait_for_preparing(&[0, 2], Duration::from_secs(3600), ready).await.is_empty());
 	}
 
 	/// A requester's contract that writes more than a result holds is refused before any member

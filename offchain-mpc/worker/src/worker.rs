@@ -10,6 +10,7 @@ use codec::Decode;
 use enigma_chain::{Chain, ChainError, Events};
 use enigma_mpc::transport::faulty::Fault;
 use enigma_p2p::{DhtHandle, PeerId};
+pub use enigma_protocol::messages::Readiness;
 use enigma_protocol::messages::REGISTER_FIRST;
 use enigma_runtime::RuntimeCall;
 use pallet_secret_compute::runtime_api::SecretView;
@@ -93,9 +94,9 @@ pub struct Worker {
 	blames: std::sync::Mutex<std::collections::HashMap<H256, std::collections::BTreeMap<usize, Option<Vec<u8>>>>>,
 	/// Tasks this worker has started, so catching up with the chain never runs one twice.
 	started: std::sync::Mutex<std::collections::HashSet<H256>>,
-	/// Tasks this worker is ready to run (compiled, inputs gathered) or has stopped trying: the
-	/// others wait before their run with everyone for a member that is not ([`Worker::preparing`]).
-	prepared: std::sync::Mutex<std::collections::HashSet<H256>>,
+	/// How far this worker is with each task it got ready for ([`Worker::readiness`]): what it
+	/// answers the members that ask before their run with everyone.
+	readiness: std::sync::Mutex<std::collections::HashMap<H256, Readiness>>,
 	/// Acknowledgements waiting for the next `ack_secrets`.
 	acks: std::sync::Mutex<AckQueue>,
 	/// Shares held whose secret was not seen registered yet ([`Unregistered`]).
@@ -233,7 +234,7 @@ impl Drop for TaskPeers<'_> {
 
 impl Worker {
 	pub fn new(chain: Arc<Chain>, keys: WorkerKeys, store: WorkerStore, metrics: Metrics, misbehave: Option<Misbehaviour>) -> Self {
-		Self { chain, keys, store, metrics, dht: OnceLock::new(), misbehave, blames: Default::default(), started: Default::default(), prepared: Default::default(), acks: Default::default(), rotating: Default::default(), rotate_on_leaving: true,
+		Self { chain, keys, store, metrics, dht: OnceLock::new(), misbehave, blames: Default::default(), started: Default::default(), readiness: Default::default(), acks: Default::default(), rotating: Default::default(), rotate_on_leaving: true,
 			unregistered: Default::default(),
 			unregistered_ttl: UNREGISTERED_TTL, submit_queue: tokio::sync::Mutex::new(()), expected: Default::default() }
 	}
@@ -298,15 +299,15 @@ impl Worker {
 		self.started.lock().expect("started lock").insert(task)
 	}
 
-	/// This worker is ready to run `task`, or has stopped trying: nobody need wait for it.
-	pub fn prepared(&self, task: H256) {
-		self.prepared.lock().expect("prepared lock").insert(task);
+	/// This worker is now this far with `task`.
+	pub fn ready(&self, task: H256, readiness: Readiness) {
+		self.readiness.lock().expect("readiness lock").insert(task, readiness);
 	}
 
-	/// Whether this worker is still preparing `task`, or has not seen it yet: what it answers a
-	/// member that asks before its run with everyone.
-	pub fn preparing(&self, task: &H256) -> bool {
-		!self.prepared.lock().expect("prepared lock").contains(task)
+	/// How far this worker is with `task`: preparing it until it says otherwise (a task not seen
+	/// yet included).
+	pub fn readiness(&self, task: &H256) -> Readiness {
+		self.readiness.lock().expect("readiness lock").get(task).copied().unwrap_or(Readiness::Preparing)
 	}
 
 	pub fn account(&self) -> AccountId32 {

@@ -42,11 +42,14 @@ const DISHONEST = `contract Richer: dishonest_majority {
 const POT = `contract Pot: dishonest_majority {
     pub fn open(first: private u64 @ 0) {
         MPC.set(1, first, 0);
+        L[0] = 1;
     }
 
     pub fn deposit(amount: private u64 @ 1) {
         let balance: private u64 = MPC[1];
         MPC.set(1, min(balance + amount, 18446744073709551615), 0);
+        // The deposits so far, read from the public ledger as of the task's block.
+        L[0] = L.get(0, 4294967295) + 1;
         output(reveal(amount >= 100));
     }
 }
@@ -207,7 +210,7 @@ test('a committee of two runs a dishonest-majority contract with SPDZ on inputs 
   workers[restarted] = await new Daemon(WORKER_BIN, honestArgs, workers[restarted].logFile).start();
 });
 
-test('a dishonest-majority task keeps a secret for the next one, which its owner declassifies and anyone audits', async () => {
+test('a dishonest-majority task keeps a secret for the next one, which counts deposits on the public ledger, its owner declassifies and anyone audits', async () => {
   const dir = tempDir('spdz-pot');
   writeFileSync(join(dir, 'pot.enigma'), POT);
   const pot = await enigma(['contract', 'deploy', join(dir, 'pot.enigma'), '--suri', '//Alice']);
@@ -219,6 +222,7 @@ test('a dishonest-majority task keeps a secret for the next one, which its owner
   const opened = JSON.parse(await enigma(['task', 'wait', await enigma(['task', 'submit', '--contract', pot, '--entry', 'open',
     '--input', first, '--suri', '//Alice'])]));
   assert.equal(opened.status, 'Completed', JSON.stringify(opened));
+  assert.deepEqual(opened.ledger, { 'L[0]': '1' });
   const kept = opened.secrets['MPC[1]'];
   assert.match(kept, /^0x[0-9a-f]{64}$/);
   assert.ok((await api.query.secretCompute.dishonestSecrets(kept)).isSome, 'kept as a dishonest majority\'s secret');
@@ -229,6 +233,8 @@ test('a dishonest-majority task keeps a secret for the next one, which its owner
   const added = JSON.parse(await enigma(['task', 'wait', deposit]));
   assert.equal(added.status, 'Completed', JSON.stringify(added));
   assert.deepEqual(Object.values(added.public), ['1']);
+  // L.get in a dishonest-majority task: the members read L[0] from the chain and compiled it in.
+  assert.deepEqual(added.ledger, { 'L[0]': '2' });
   const sum = added.secrets['MPC[1]'];
   assert.notEqual(sum, kept);
   // The owner gets both pots back from every member's share, checked by their MACs.

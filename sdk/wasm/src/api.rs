@@ -162,7 +162,7 @@ fn compile_task(arg: &Value) -> Answer {
 	let prices = field(arg, "prices")?;
 	let price = |name: &str| -> Result<u128, String> { decimal(field(prices, name)?, name) };
 	let prices = Prices { add: price("add")?, mul: price("mul")?, open: price("open")?, input: price("input")?, round: price("round")? };
-	let facts = ChainFacts { block: decimal(field(arg, "block")?, "block")? as u64, submitter: submitter_value(&bytes32(arg, "submitter")?) };
+	let facts = ChainFacts { block: decimal(field(arg, "block")?, "block")? as u64, submitter: submitter_value(&bytes32(arg, "submitter")?), ..Default::default() };
 	let committee = u32_of(arg, "committee")? as usize;
 	let compiled = enigma_lang::compile_task(string(arg, "source")?, string(arg, "entry")?, &args, facts, &prices, committee).map_err(|d| format!("the contract does not compile: {}", d.message))?;
 	let outputs: Vec<Value> = compiled

@@ -98,7 +98,7 @@ struct Chain {
 impl Chain {
 	fn facts(&self) -> Option<ChainFacts> {
 		(self.block.is_some() || self.submitter.is_some())
-			.then(|| ChainFacts { block: self.block.unwrap_or(0), submitter: self.submitter.unwrap_or(0) })
+			.then(|| ChainFacts { block: self.block.unwrap_or(0), submitter: self.submitter.unwrap_or(0), ..Default::default() })
 	}
 }
 
