@@ -39,8 +39,10 @@ pub fn ledger_key(contract: sp_core::H256, key: u64) -> Vec<u8> {
 
 /// What `L.get(key, at)` reads in a task created in block `created`, from the key's history as
 /// stored (`bytes`, `None` if never written): the last value written by block min(at, created),
-/// 0 if none was. Members and auditors read it alike, at whatever block they read the history:
-/// an error if no such value is left while the history is full (later writes pushed it out).
+/// 0 if none was. Members and auditors follow this one rule, on the history in whatever block
+/// they read it (the value it finds is the same in every block from `created` on); an error if
+/// it finds none while the history is full (writes in later blocks may have pushed it out, or
+/// the key was not written by then: the history cannot tell).
 pub fn ledger_value_in(bytes: Option<&[u8]>, key: u64, at: u64, created: enigma_runtime::BlockNumber) -> Result<u128, String> {
 	use codec::Decode;
 	use sp_core::Get;

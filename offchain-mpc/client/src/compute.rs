@@ -228,7 +228,9 @@ fn prices_of(t: pallet_secret_compute::PriceTable<enigma_runtime::Balance>) -> P
 }
 
 /// Compiles `entry` as the workers will for a task created at `block` by `submitter` (what
-/// `now()` and `submitter()` return), run by a committee of `committee` members.
+/// `now()` and `submitter()` return), run by a committee of `committee` members, with the ledger
+/// values it reads if given ([`ChainFacts::ledger`]).
+#[allow(clippy::too_many_arguments)]
 fn compile(
 	source: &str,
 	entry: &str,
@@ -237,8 +239,9 @@ fn compile(
 	block: BlockNumber,
 	submitter: &AccountId,
 	committee: usize,
+	ledger: Option<BTreeMap<(u64, u64), u128>>,
 ) -> Result<Compiled, String> {
-	let facts = ChainFacts { block: block.into(), submitter: submitter_value(submitter), ..Default::default() };
+	let facts = ChainFacts { block: block.into(), submitter: submitter_value(submitter), ledger };
 	enigma_lang::compile_task(source, entry, args, facts, prices, committee).map_err(|d| format!("the contract does not compile: {}", d.message))
 }
 
@@ -777,7 +780,7 @@ pub async fn contract(ctx: &Ctx, command: ContractCommand) -> Result<(), String>
 			let prices = prices(&chain).await?;
 			// As a task created in the next block would run it.
 			let next = chain.best_number().await.map_err(|e| e.to_string())? + 1;
-			let gas = compile(&source, &entry, &parse_args(args.as_deref())?, &prices, next, &AccountId::from([0u8; 32]), committee_size)?
+			let gas = compile(&source, &entry, &parse_args(args.as_deref())?, &prices, next, &AccountId::from([0u8; 32]), committee_size, None)?
 				.manifest
 				.gas
 				.ok_or("no gas figure")?;
@@ -806,7 +809,7 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 					let held: pallet_secret_compute::runtime_api::SecretView<AccountId> =
 						chain.runtime_api::<Option<_>>("SecretComputeApi_secret", *first, None).await.map_err(|e| e.to_string())?.ok_or("unknown input secret")?;
 					let committee = members_of(ctx, &chain, held.committee).await?.len();
-					compile(&source, &entry, &parse_args(args.as_deref())?, &prices(&chain).await?, next, &me, committee)?.manifest.gas.map(|g| g.total).unwrap_or(0)
+					compile(&source, &entry, &parse_args(args.as_deref())?, &prices(&chain).await?, next, &me, committee, None)?.manifest.gas.map(|g| g.total).unwrap_or(0)
 				}
 			};
 			let call = RuntimeCall::SecretCompute(pallet_secret_compute::Call::submit_task {
@@ -929,23 +932,19 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 }
 
 /// A task's entry point compiled as its members compiled it: the contract's code (proven by its
-/// hash), the task's arguments, its own prices, block, requester and committee size.
-/// A dishonest-majority task's members compile the ledger values it reads in as constants:
-/// so does this, with the values read as they read them ([`ledger_values`]).
+/// hash), the task's arguments, its own prices, block, requester and committee size, and for a
+/// dishonest-majority task the ledger values it reads, as they read them ([`ledger_values`]).
 pub(crate) async fn compiled_task(ctx: &Ctx, chain: &Chain, view: &TaskView<AccountId, Balance, BlockNumber>) -> Result<Compiled, String> {
 	let source = contract_source(chain, view.contract).await?;
 	let entry = String::from_utf8_lossy(&view.entry).to_string();
 	let args = parse_args(std::str::from_utf8(&view.public_args).ok().filter(|s| !s.is_empty()))?;
-	let compile = |ledger| {
-		let facts = ChainFacts { block: view.created.into(), submitter: submitter_value(&view.requester), ledger };
-		enigma_lang::compile_task(&source, &entry, &args, facts, &prices_of(view.prices), view.members.len()).map_err(|d| format!("the contract does not compile: {}", d.message))
-	};
-	let compiled = compile(None)?;
+	let with_ledger = |ledger| compile(&source, &entry, &args, &prices_of(view.prices), view.created, &view.requester, view.members.len(), ledger);
+	let compiled = with_ledger(None)?;
 	let reads = compiled.manifest.ledger_reads();
 	if compiled.manifest.security != enigma_lang::manifest::Security::DishonestMajority || reads.is_empty() {
 		return Ok(compiled);
 	}
-	compile(Some(ledger_values(ctx, chain, view, &reads).await?))
+	with_ledger(Some(ledger_values(ctx, chain, view, &reads).await?))
 }
 
 /// The public ledger values `reads` ((key, at) pairs) of the task's contract as its members read

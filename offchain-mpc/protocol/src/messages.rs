@@ -173,8 +173,9 @@ pub enum WorkerRequest {
 	Transcript { task: H256, from: u64 },
 	/// How far are you with `task`? A member ready to run asks the others before the run with
 	/// everyone, so that one slower to prepare (its node restarting, say) is waited for rather
-	/// than left out. Answered by [`WorkerResponse::Readiness`].
-	#[codec(index = 12)]
+	/// than left out. Answered by [`WorkerResponse::Readiness`]. (Index 13: index 12 asked a
+	/// yes-or-no question whose answer would decode as another readiness.)
+	#[codec(index = 13)]
 	Readiness { task: H256 },
 }
 
@@ -226,8 +227,8 @@ pub enum Readiness {
 	/// Ready, waiting for members that prepare it.
 	Waiting,
 	/// Gone ahead (running, done, or given up): nobody waits any more. Members that still wait
-	/// for a third join at once, so that a member telling some "preparing" and others not
-	/// cannot split the honest ones between runs.
+	/// for a third follow as soon as they hear it, so that a member telling some "preparing" and
+	/// others not cannot keep honest ones out of the others' run (beyond a poll's lag).
 	Going,
 }
 

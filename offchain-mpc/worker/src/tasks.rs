@@ -49,19 +49,32 @@ const DEADLINE_POLL: Duration = Duration::from_millis(200);
 /// within moments of each other, and a liar that stalls the runs it is in holds up the pick for
 /// this long.
 const SUSPECT_RUN_TIMEOUT: Duration = Duration::from_secs(20);
-/// How long a member waits for a peer's answer to a liveness or readiness probe.
+/// How long a member waits for a peer's answer to a liveness probe.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
-/// How often a member ready to run asks the others how far they are with the task.
+/// How often a member ready to run asks the others how far they are with the task, and how
+/// long it waits for an answer: together well under the first run's timeout, so that a member
+/// that stalls its answers cannot hold one honest member back from the others' run for long.
 const READY_POLL: Duration = Duration::from_millis(500);
+const READY_PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 /// The longest a member ready to run waits for others still preparing the task (a restart of
 /// their node takes seconds, and they try again every few).
 const READY_WAIT: Duration = Duration::from_secs(30);
 /// Blocks left, at the least, between the end of the wait for members preparing and the
-/// deadline's guard: the first run's timeouts, the probes and the runs without each member
-/// (their computing comes on top: a member that says it prepares until then and stalls the
-/// runs after can make a long task miss its deadline, which a longer `TaskDeadline` prevents).
-const RUNS_BLOCKS: BlockNumber =
-	((FIRST_RUN_TIMEOUT.as_millis() + PROBE_TIMEOUT.as_millis() + SUSPECT_RUN_TIMEOUT.as_millis()) / enigma_runtime::MILLI_SECS_PER_BLOCK as u128 + 1) as BlockNumber;
+/// deadline's guard: the first run's timeout, the probes, and the rerun without the silent or
+/// the runs without each member (their computing comes on top: a member that says it prepares
+/// until then and stalls the runs after can make a long task miss its deadline, which a longer
+/// `TaskDeadline` prevents).
+const RUNS_BLOCKS: BlockNumber = ((FIRST_RUN_TIMEOUT.as_millis() + PROBE_TIMEOUT.as_millis() + max_ms(RETRY_TIMEOUT, SUSPECT_RUN_TIMEOUT)) /
+	enigma_runtime::MILLI_SECS_PER_BLOCK as u128 +
+	1) as BlockNumber;
+
+const fn max_ms(a: Duration, b: Duration) -> u128 {
+	if a.as_millis() > b.as_millis() {
+		a.as_millis()
+	} else {
+		b.as_millis()
+	}
+}
 /// How often a member that committed asks the chain whether reveals are open, and how many
 /// failed asks in a row (a minute's worth) it takes before it gives up. Well under a block: the
 /// reveal window is counted in blocks, and where every transaction seals one (the development
@@ -121,6 +134,8 @@ pub async fn run_task(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> 
 		Err(TaskError::Aborted(_)) => AbortReason::Unattributed,
 		Err(TaskError::TooLate) => AbortReason::TooLate,
 	};
+	// Given up: nobody need wait for this member while its abort goes in.
+	worker.ready(task, Readiness::Going);
 	let call = RuntimeCall::SecretCompute(pallet_secret_compute::Call::abort_task { task, reason });
 	match worker.submit(call).await {
 		Ok(_) => tracing::warn!(target: "worker", "task {task:?}: gave up ({reason:?})"),
@@ -250,15 +265,19 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	// others not cannot split the honest ones). A member that does not answer is not waited for
 	// (the run's timeout deals with a dead one), nor one that prepares past READY_WAIT or past
 	// the block that leaves the runs their time before the deadline's guard.
-	worker.ready(task, Readiness::Waiting);
-	let others: Vec<usize> = (0..peers.len()).filter(|m| *m != me).collect();
-	let asked = std::time::Instant::now();
-	tokio::select! {
-		waited = wait_for_preparing(&others, READY_POLL, |m| readiness_of(&dht, peers[m], task)) => if !waited.is_empty() {
-			tracing::info!(target: "worker", "task {task:?}: waited {:.1} s for members {waited:?} to prepare it", asked.elapsed().as_secs_f64());
-		},
-		() = tokio::time::sleep(READY_WAIT) => tracing::warn!(target: "worker", "task {task:?}: members still prepare it after {} s: running without waiting longer", READY_WAIT.as_secs()),
-		() = deadline_near(&worker, view.deadline, margin.saturating_add(RUNS_BLOCKS)) => tracing::warn!(target: "worker", "task {task:?}: members still prepare it at block #{}: running without waiting longer", view.deadline.saturating_sub(margin.saturating_add(RUNS_BLOCKS))),
+	// (A deadline without room for the wait, as the default one, has none.)
+	let wait_until = view.deadline.saturating_sub(margin.saturating_add(RUNS_BLOCKS));
+	if wait_until > view.created {
+		worker.ready(task, Readiness::Waiting);
+		let others: Vec<usize> = (0..peers.len()).filter(|m| *m != me).collect();
+		let asked = std::time::Instant::now();
+		tokio::select! {
+			waited = wait_for_preparing(&others, READY_POLL, |m| readiness_of(&dht, peers[m], task)) => if !waited.is_empty() {
+				tracing::info!(target: "worker", "task {task:?}: waited {:.1} s for members {waited:?} to prepare it", asked.elapsed().as_secs_f64());
+			},
+			() = tokio::time::sleep(READY_WAIT) => tracing::warn!(target: "worker", "task {task:?}: members still prepare it after {} s: running without waiting longer", READY_WAIT.as_secs()),
+			() = deadline_near(&worker, view.deadline, margin.saturating_add(RUNS_BLOCKS)) => tracing::warn!(target: "worker", "task {task:?}: members still prepare it at block #{wait_until}: running without waiting longer"),
+		}
 	}
 	worker.ready(task, Readiness::Going);
 	let n = view.members.len();
@@ -867,11 +886,23 @@ fn held_share(worker: &Worker, secret: &H256, info: &SecretView<AccountId>, me: 
 	Ok(HeldInput { value, bits, mac: None })
 }
 
-/// What `L.get(key, at)` reads in this task, as every member and auditor reads it
-/// ([`ledger_value_in`]): from the key's history, in this member's node's best block. A value
-/// later writes pushed out of the history is gone for every member: the task cannot run.
+/// What `L.get(key, at)` reads in this task, by the rule every member and auditor follows
+/// ([`ledger_value_in`]), on the key's history in the state of the (finalized) block that
+/// created the task, which later writes cannot change; where this member's node pruned that
+/// state, in its best block. A value pushed out of the history there is beyond this member's
+/// reach: it says the task cannot run.
 async fn ledger_value(worker: &Worker, view: &TaskView<AccountId, Balance, BlockNumber>, key: u64, at: u64) -> Result<u128, TaskError> {
-	let history = worker.chain.storage_raw(ledger_key(view.contract, key), None).await.map_err(|e| TaskError::Local(format!("reading L[{key}]: {e}")))?;
+	let local = |e: enigma_chain::ChainError| TaskError::Local(format!("reading L[{key}]: {e}"));
+	let created = worker.chain.block_hash(view.created).await.map_err(local)?;
+	let history = match worker.chain.storage_raw(ledger_key(view.contract, key), created).await {
+		Ok(history) if created.is_some() => history,
+		outcome => {
+			if let Err(e) = outcome {
+				tracing::warn!(target: "worker", "reading L[{key}] in block #{}: {e}; reading it at the best block", view.created);
+			}
+			worker.chain.storage_raw(ledger_key(view.contract, key), None).await.map_err(local)?
+		},
+	};
 	ledger_value_in(history.as_deref(), key, at, view.created).map_err(TaskError::Invalid)
 }
 
@@ -969,19 +1000,31 @@ async fn deadline_near(worker: &Worker, deadline: BlockNumber, margin: BlockNumb
 /// Asks the other members (`others`, by committee index) every `poll` how far they are with the
 /// task, until none prepares it or one has gone ahead; returns those it waited for. A member
 /// that does not answer (`ask` gives `None`) is not waited for; one that says it prepares
-/// forever is the caller's to bound.
+/// forever is the caller's to bound. A member gone ahead is followed as soon as it says so,
+/// without waiting for the others' answers to that round (a member that holds its answer back
+/// cannot hold this one back with it).
 async fn wait_for_preparing<F, Fut>(others: &[usize], poll: Duration, ask: F) -> Vec<usize>
 where
 	F: Fn(usize) -> Fut,
 	Fut: std::future::Future<Output = Option<Readiness>>,
 {
+	use futures::StreamExt;
 	let mut waited = Vec::new();
 	loop {
-		let answers = futures::future::join_all(others.iter().map(|m| ask(*m))).await;
-		let preparing: Vec<usize> = others.iter().zip(&answers).filter(|(_, answer)| **answer == Some(Readiness::Preparing)).map(|(m, _)| *m).collect();
-		if preparing.is_empty() || answers.contains(&Some(Readiness::Going)) {
+		let ask = &ask;
+		let mut answers: futures::stream::FuturesUnordered<_> = others.iter().map(|m| async move { (*m, ask(*m).await) }).collect();
+		let mut preparing = Vec::new();
+		while let Some((m, answer)) = answers.next().await {
+			match answer {
+				Some(Readiness::Going) => return waited,
+				Some(Readiness::Preparing) => preparing.push(m),
+				_ => {},
+			}
+		}
+		if preparing.is_empty() {
 			return waited;
 		}
+		preparing.sort();
 		for m in preparing {
 			if !waited.contains(&m) {
 				waited.push(m);
@@ -995,7 +1038,7 @@ where
 /// something else: a worker of an older version refuses the question).
 async fn readiness_of(dht: &enigma_p2p::DhtHandle, peer: PeerId, task: H256) -> Option<Readiness> {
 	let ask = dht.app_request(peer, WorkerRequest::Readiness { task }.encode());
-	match tokio::time::timeout(PROBE_TIMEOUT, ask).await {
+	match tokio::time::timeout(READY_PROBE_TIMEOUT, ask).await {
 		Ok(Ok(answer)) => match WorkerResponse::decode(&mut &answer[..]) {
 			Ok(WorkerResponse::Readiness(readiness)) => Some(readiness),
 			_ => None,
@@ -1109,6 +1152,15 @@ mod tests {
 		};
 		assert_eq!(wait_for_preparing(&[1, 2], Duration::from_millis(1), liar).await, vec![1]);
 		assert_eq!(asked.load(Ordering::SeqCst), 2, "followed member 2 as soon as it went");
+		// Member 1 holds its answer back: member 2's going ahead is followed without it.
+		let stalled = |m: usize| async move {
+			if m == 1 {
+				std::future::pending::<()>().await;
+			}
+			Some(Going)
+		};
+		let followed = tokio::time::timeout(Duration::from_secs(5), wait_for_preparing(&[1, 2], Duration::from_millis(1), stalled)).await;
+		assert_eq!(followed.expect("not held back by the stalled answer"), Vec::<usize>::new());
 		// Nobody preparing: one round of questions, nobody waited for.
 		let ready = |_: usize| async { Some(Waiting) };
 		assert!(wait_for_preparing(&[0, 2], Duration::from_secs(3600), ready).await.is_empty());
