@@ -893,15 +893,17 @@ fn held_share(worker: &Worker, secret: &H256, info: &SecretView<AccountId>, me: 
 /// reach: it says the task cannot run.
 async fn ledger_value(worker: &Worker, view: &TaskView<AccountId, Balance, BlockNumber>, key: u64, at: u64) -> Result<u128, TaskError> {
 	let local = |e: enigma_chain::ChainError| TaskError::Local(format!("reading L[{key}]: {e}"));
+	let read = |at| worker.chain.storage_raw(ledger_key(view.contract, key), at);
 	let created = worker.chain.block_hash(view.created).await.map_err(local)?;
-	let history = match worker.chain.storage_raw(ledger_key(view.contract, key), created).await {
-		Ok(history) if created.is_some() => history,
-		outcome => {
-			if let Err(e) = outcome {
+	let history = match created {
+		Some(hash) => match read(Some(hash)).await {
+			Ok(history) => history,
+			Err(e) => {
 				tracing::warn!(target: "worker", "reading L[{key}] in block #{}: {e}; reading it at the best block", view.created);
-			}
-			worker.chain.storage_raw(ledger_key(view.contract, key), None).await.map_err(local)?
+				read(None).await.map_err(local)?
+			},
 		},
+		None => read(None).await.map_err(local)?,
 	};
 	ledger_value_in(history.as_deref(), key, at, view.created).map_err(TaskError::Invalid)
 }
