@@ -176,7 +176,7 @@ impl<F: MpcField> Mascot<F> {
 			digest.update((*count as u64).to_le_bytes());
 		}
 		net.agree(&digest.finalize()[..32].try_into().expect("32 bytes"))?;
-		let mut store = Store { party: net.party(), alpha: self.alpha, masks: vec![Vec::new(); n], ..Default::default() };
+		let mut store = Store { party: net.party(), alpha: self.alpha, masks: vec![Default::default(); n], ..Default::default() };
 		let mut left = plan.clone();
 		loop {
 			// Five values per triple, then randoms, then masks, up to a pass's size.
@@ -266,7 +266,7 @@ impl<F: MpcField> Mascot<F> {
 					.collect()
 			})
 			.collect();
-		store.own_mask_values = mine[first_mask..first_mask + plan.masks[me]].to_vec();
+		store.own_mask_values = mine[first_mask..first_mask + plan.masks[me]].iter().copied().collect();
 		Ok(store)
 	}
 

@@ -21,6 +21,7 @@ use crate::{
 };
 use crate::field::MpcField;
 use rand::SeedableRng;
+use std::collections::VecDeque;
 use rand_chacha::ChaCha12Rng;
 
 /// A Beaver triple: shares of a, b and c = a·b.
@@ -90,11 +91,12 @@ impl Plan {
 pub struct Store<F> {
 	pub party: usize,
 	pub alpha: F,
-	pub triples: Vec<Triple<F>>,
-	pub randoms: Vec<MacShare<F>>,
+	/// Queues: a run takes from the front, without moving what is left.
+	pub triples: VecDeque<Triple<F>>,
+	pub randoms: VecDeque<MacShare<F>>,
 	/// Mask shares per owner, and the mask values this party owns.
-	pub masks: Vec<Vec<MacShare<F>>>,
-	pub own_mask_values: Vec<F>,
+	pub masks: Vec<VecDeque<MacShare<F>>>,
+	pub own_mask_values: VecDeque<F>,
 }
 
 impl<F: MpcField> Store<F> {
@@ -110,20 +112,20 @@ impl<F: MpcField> Store<F> {
 	/// The material as bytes, to keep it (sealed by the caller: it holds this party's MAC key
 	/// share): the party and α, then each list with its length.
 	pub fn to_bytes(&self) -> Vec<u8> {
-		let pairs = |shares: &[MacShare<F>]| -> Vec<F> { shares.iter().flat_map(|s| [s.value, s.mac]).collect() };
+		let pairs = |shares: &VecDeque<MacShare<F>>| -> Vec<F> { shares.iter().flat_map(|s| [s.value, s.mac]).collect() };
 		let mut out = Vec::new();
 		let mut list = |count: usize, values: &[F]| {
 			out.extend_from_slice(&(count as u64).to_le_bytes());
 			out.extend_from_slice(&crate::field::to_bytes(values));
 		};
 		list(self.party, &[self.alpha]);
-		list(self.triples.len(), &pairs(&self.triples.iter().flatten().copied().collect::<Vec<_>>()));
+		list(self.triples.len(), &pairs(&self.triples.iter().flatten().copied().collect()));
 		list(self.randoms.len(), &pairs(&self.randoms));
 		list(self.masks.len(), &[]);
 		for owner in &self.masks {
 			list(owner.len(), &pairs(owner));
 		}
-		list(self.own_mask_values.len(), &self.own_mask_values);
+		list(self.own_mask_values.len(), &self.own_mask_values.iter().copied().collect::<Vec<_>>());
 		out
 	}
 
@@ -144,11 +146,11 @@ impl<F: MpcField> Store<F> {
 			*rest = tail;
 			crate::field::decode(head, n, 0).ok()
 		};
-		let shares = |values: Vec<F>| -> Vec<MacShare<F>> { values.chunks_exact(2).map(|p| MacShare { value: p[0], mac: p[1] }).collect() };
+		let shares = |values: Vec<F>| -> VecDeque<MacShare<F>> { values.chunks_exact(2).map(|p| MacShare { value: p[0], mac: p[1] }).collect() };
 		let party = count(&mut rest)?;
 		let alpha = elements(&mut rest, 1)?[0];
 		let triples_count = count(&mut rest)?;
-		let triples = shares(elements(&mut rest, triples_count.checked_mul(6)?)?).chunks_exact(3).map(|t| [t[0], t[1], t[2]]).collect();
+		let triples = Vec::from(shares(elements(&mut rest, triples_count.checked_mul(6)?)?)).chunks_exact(3).map(|t| [t[0], t[1], t[2]]).collect();
 		let randoms_count = count(&mut rest)?;
 		let randoms = shares(elements(&mut rest, randoms_count.checked_mul(2)?)?);
 		let owners = count(&mut rest)?;
@@ -161,12 +163,12 @@ impl<F: MpcField> Store<F> {
 			masks.push(shares(elements(&mut rest, k.checked_mul(2)?)?));
 		}
 		let own = count(&mut rest)?;
-		let own_mask_values = elements(&mut rest, own)?;
+		let own_mask_values = elements(&mut rest, own)?.into();
 		rest.is_empty().then_some(Store { party, alpha, triples, randoms, masks, own_mask_values })
 	}
 }
 
-fn take<T>(from: &mut Vec<T>, count: usize, what: &str) -> Result<Vec<T>> {
+fn take<T>(from: &mut VecDeque<T>, count: usize, what: &str) -> Result<Vec<T>> {
 	if from.len() < count {
 		return Err(MpcError::Preprocessing(format!("out of {what}: need {count}, have {}", from.len())));
 	}
@@ -259,7 +261,7 @@ pub fn honest_majority<F: MpcField, T: Transport>(core: &mut ShamirCore<F, T>, p
 		masks.push((offset..offset + k).map(additive).collect());
 		offset += k;
 	}
-	Ok(Store { party: me, alpha: core.shamir.to_additive(me, *alpha), triples, randoms, masks, own_mask_values })
+	Ok(Store { party: me, alpha: core.shamir.to_additive(me, *alpha), triples, randoms, masks, own_mask_values: own_mask_values.into() })
 }
 
 /// TEST FIXTURE: a trusted dealer. Every party calls it with the same seed and gets its own
@@ -283,19 +285,19 @@ pub mod trusted_dealer_for_tests {
 		let mut store = Store { party, alpha: alphas[party], ..Default::default() };
 		for _ in 0..plan.triples {
 			let (a, b) = (F::random(&mut rng), F::random(&mut rng));
-			store.triples.push([share(a, &mut rng), share(b, &mut rng), share(a * b, &mut rng)]);
+			store.triples.push_back([share(a, &mut rng), share(b, &mut rng), share(a * b, &mut rng)]);
 		}
 		for _ in 0..plan.randoms {
 			let r = F::random(&mut rng);
-			store.randoms.push(share(r, &mut rng));
+			store.randoms.push_back(share(r, &mut rng));
 		}
 		for (owner, &k) in plan.masks.iter().enumerate() {
-			let mut shares = Vec::with_capacity(k);
+			let mut shares = VecDeque::with_capacity(k);
 			for _ in 0..k {
 				let r = F::random(&mut rng);
-				shares.push(share(r, &mut rng));
+				shares.push_back(share(r, &mut rng));
 				if owner == party {
-					store.own_mask_values.push(r);
+					store.own_mask_values.push_back(r);
 				}
 			}
 			store.masks.push(shares);
