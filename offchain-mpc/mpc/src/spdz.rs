@@ -65,17 +65,24 @@ pub struct Spdz<F: MpcField, T: Transport, P: Preprocessing<F>> {
 	opened_digest: Blake2b512,
 	/// Which party is king of the first slice in the next opening by kings.
 	king_offset: usize,
+	/// A check failed: every later one fails too, so a caller that went on past the error
+	/// cannot pass a check that no longer holds the values it failed on.
+	failed: bool,
 	rng: ChaCha12Rng,
 }
 
-/// Opened values awaiting their MAC check from which a run checks them at once: a long run
-/// then reuses one buffer of 16 MB instead of growing one to hold all its openings.
+/// Opened values awaiting their MAC check from which a run checks them at once (about five
+/// more rounds, which the circuit's cost does not count): a long run then reuses one buffer,
+/// below 2^18 values plus its largest opening, instead of growing one to hold all of them.
 const UNCHECKED_MAX: usize = 1 << 18;
 
-/// Values opened at once from which kings open them (n ≥ 3). Kings save (n − 1)(n − 2)/n
-/// elements per value and party (21 bytes at n = 3) for one more one-way trip: below this,
-/// about 21 KB at n = 3 (0.2 ms at 1 Gbit/s), the trip costs more than the bytes.
-const KINGS_FROM: usize = 1024;
+/// Bytes of shares opened at once from which kings open them (n ≥ 3). Kings save
+/// (n − 1)(n − 2)/n elements per value and party (21 bytes per 32-byte element at n = 3) for
+/// one more one-way trip, counted in the same round as DN07's king: from 32 KB (1,024 elements
+/// of BLS12-381 Fr, saving about 21 KB at n = 3, 0.2 ms at 1 Gbit/s) the bytes cost more than
+/// the trip on a LAN. Across the internet, with milliseconds per trip, they do from larger
+/// batches only.
+const KINGS_FROM_BYTES: usize = 32 << 10;
 
 impl<F: MpcField, T: Transport, P: Preprocessing<F>> Spdz<F, T, P> {
 	/// The transport back, once the run is over (to make more material in the same session).
@@ -85,14 +92,14 @@ impl<F: MpcField, T: Transport, P: Preprocessing<F>> Spdz<F, T, P> {
 
 	pub fn new(net: Net<T>, prep: P) -> Self {
 		let alpha = prep.mac_key_share();
-		Self { net, prep, alpha, opened: Vec::new(), broadcasts: Blake2b512::new(), opened_digest: Blake2b512::new(), king_offset: 0, rng: ChaCha12Rng::from_entropy() }
+		Self { net, prep, alpha, opened: Vec::new(), broadcasts: Blake2b512::new(), opened_digest: Blake2b512::new(), king_offset: 0, failed: false, rng: ChaCha12Rng::from_entropy() }
 	}
 
 	/// Sum everybody's shares of `values`: the raw opening, without the MAC check. Each party
-	/// sends its shares to everyone, or, from [`KINGS_FROM`] values at n ≥ 3, to kings.
+	/// sends its shares to everyone, or, from [`KINGS_FROM_BYTES`] of them at n ≥ 3, to kings.
 	fn open_raw(&mut self, values: &[F]) -> Result<Vec<F>> {
 		self.net.round();
-		let opened = if self.parties() >= 3 && values.len() >= KINGS_FROM {
+		let opened = if self.parties() >= 3 && values.len() * F::WIRE_BYTES >= KINGS_FROM_BYTES {
 			self.open_by_kings(values)?
 		} else {
 			let all = self.net.all_to_all_elements(values)?;
@@ -431,16 +438,21 @@ impl<F: MpcField, T: Transport, P: Preprocessing<F>> Mpc for Spdz<F, T, P> {
 	}
 
 	fn check(&mut self) -> Result<()> {
+		if self.failed {
+			return Err(MpcError::MacCheckFailed);
+		}
 		// Everyone must have seen the same broadcasts.
 		let digest = std::mem::replace(&mut self.broadcasts, Blake2b512::new()).finalize().to_vec();
 		self.net.round();
-		if self.net.all_to_all(&digest)?.iter().any(|d| *d != digest) {
-			return Err(MpcError::InconsistentBroadcast);
-		}
-		if self.opened.is_empty() {
-			return Ok(());
-		}
-		mac_check(&mut self.net, &mut self.rng, self.alpha, self.opened.drain(..))
+		let checked = if self.net.all_to_all(&digest)?.iter().any(|d| *d != digest) {
+			Err(MpcError::InconsistentBroadcast)
+		} else if self.opened.is_empty() {
+			Ok(())
+		} else {
+			mac_check(&mut self.net, &mut self.rng, self.alpha, self.opened.drain(..))
+		};
+		self.failed = checked.is_err();
+		checked
 	}
 
 	fn adopt(&mut self, held: &[&HeldInput<F>]) -> Result<Vec<Self::Share>> {
@@ -494,10 +506,11 @@ mod tests {
 		assert_eq!(honest.join().unwrap(), Err(MpcError::CommitmentMismatch { party: 1 }));
 	}
 
-	/// From [`KINGS_FROM`] values at n ≥ 3, openings go through kings. Products of random
-	/// values come out right at n = 3, 4, 5 with batches that n does not divide, each party
-	/// sends 2(n − 1)/n elements per value opened instead of n − 1, and a king that gives one
-	/// party a wrong sum fails every party's MAC check.
+	/// From [`KINGS_FROM_BYTES`] at n ≥ 3, openings go through kings. Products of random
+	/// values come out right at n = 3, 4, 5, with batches that n does not divide and every
+	/// party king of the first slice in turn; each party sends 2(n − 1)/n elements per value
+	/// opened instead of n − 1; and a party that sends a king a wrong share, or a king that
+	/// gives one party a wrong sum, fails every party's MAC check.
 	#[test]
 	fn openings_by_kings_are_right_cheaper_and_checked() {
 		use crate::{
@@ -505,41 +518,50 @@ mod tests {
 			preprocessing::{trusted_dealer_for_tests, Plan},
 			transport::faulty::{Fault, Faulty},
 		};
-		let count = KINGS_FROM / 2 + 7;
+		let count = KINGS_FROM_BYTES / Fr::WIRE_BYTES / 2 + 7;
+		// Party 1's first frame to party 0 is its share of party 0's slice; its second, the sums
+		// of its own slice.
 		for n in 3..=5 {
-			for cheat in [false, true] {
+			for cheat in [None, Some(0), Some(1)] {
 				let outcomes: Vec<Result<(bool, u64)>> = network(n)
 					.into_iter()
 					.enumerate()
 					.map(|(me, transport)| {
 						std::thread::spawn(move || -> Result<(bool, u64)> {
-							let store = trusted_dealer_for_tests::store::<Fr>(7, n, me, &Plan { triples: count, randoms: 2 * count, masks: vec![0; n] });
-							// Party 1's second frame to party 0 carries its sums as king.
-							let faults = if cheat && me == 1 { vec![Fault::Corrupt { to: 0, nth: 1, byte: 0 }] } else { vec![] };
+							let plan = Plan { triples: n * count, randoms: 2 * n * count, masks: vec![0; n] };
+							let store = trusted_dealer_for_tests::store::<Fr>(7, n, me, &plan);
+							let faults = match cheat {
+								Some(nth) if me == 1 => vec![Fault::Corrupt { to: 0, nth, byte: 0 }],
+								_ => vec![],
+							};
 							let mut spdz = Spdz::new(Net::new(Faulty::new(transport, faults)), store);
-							let random = spdz.random(2 * count)?;
-							let (x, y) = random.split_at(count);
-							let before = spdz.stats().bytes_sent;
-							let z = spdz.mul(x, y)?;
-							let sent = spdz.stats().bytes_sent - before;
-							let (x, y, z) = (spdz.open(x)?, spdz.open(y)?, spdz.open(&z)?);
+							let (mut right, mut sent) = (true, 0);
+							for _ in 0..n {
+								let random = spdz.random(2 * count)?;
+								let (x, y) = random.split_at(count);
+								let before = spdz.stats().bytes_sent;
+								let z = spdz.mul(x, y)?;
+								sent += spdz.stats().bytes_sent - before;
+								let (x, y, z) = (spdz.open(x)?, spdz.open(y)?, spdz.open(&z)?);
+								right &= (0..count).all(|k| z[k] == x[k] * y[k]);
+							}
 							spdz.check()?;
-							Ok(((0..count).all(|k| z[k] == x[k] * y[k]), sent))
+							Ok((right, sent / n as u64))
 						})
 					})
 					.collect::<Vec<_>>()
 					.into_iter()
 					.map(|h| h.join().unwrap())
 					.collect();
-				if cheat {
-					assert!(outcomes.iter().all(|o| *o == Err(MpcError::MacCheckFailed)), "n = {n}: {outcomes:?}");
+				if cheat.is_some() {
+					assert!(outcomes.iter().all(|o| *o == Err(MpcError::MacCheckFailed)), "n = {n}, {cheat:?}: {outcomes:?}");
 					continue;
 				}
-				let by_kings = (2 * count * 32) as f64 * 2.0 * (n - 1) as f64 / n as f64;
+				let by_kings = (2 * count * Fr::WIRE_BYTES) as f64 * 2.0 * (n - 1) as f64 / n as f64;
 				for outcome in outcomes {
 					let (right, sent) = outcome.unwrap();
 					assert!(right, "n = {n}: a wrong product");
-					assert!((sent as f64 - by_kings).abs() < 64.0 * n as f64, "n = {n}: {sent} bytes sent, not about {by_kings}");
+					assert!((sent as f64 - by_kings).abs() < 64.0 * n as f64, "n = {n}: {sent} bytes sent per product batch, not about {by_kings}");
 				}
 			}
 		}
