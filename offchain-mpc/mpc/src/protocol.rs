@@ -141,7 +141,7 @@ pub trait Mpc {
 			})
 			.collect()
 	}
-	/// Element-wise products, all in one round.
+	/// Element-wise products, all in one round (SPDZ may check its pending openings too).
 	fn mul(&mut self, a: &[Self::Share], b: &[Self::Share]) -> Result<Vec<Self::Share>>;
 	/// Inner products Σ a_k·b_k of each pair of equal-length vectors, in one round. Protocols
 	/// that can reduce a sum of products at once override this.
