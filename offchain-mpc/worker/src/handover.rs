@@ -96,7 +96,8 @@ pub async fn deal(worker: Arc<Worker>, secrets: Vec<H256>, from: u32, to: u32) {
 		let mut posted = Vec::new();
 		for (secret, view) in secrets.into_iter().zip(views) {
 			let Some(view) = view else { continue };
-			match dealing_of(&worker, secret, from, to, view.commitment, &keys) {
+			// Dealing is multi-scalar multiplications (on rayon's threads): off the async ones.
+			match tokio::task::block_in_place(|| dealing_of(&worker, secret, from, to, view.commitment, &keys)) {
 				Ok(Some(hash)) => posted.push((secret, hash)),
 				Ok(None) => {},
 				Err(e) => tracing::warn!(target: "worker", "handover of {secret:?}: cannot deal this member's share: {e}"),
