@@ -10,15 +10,38 @@ use crate::{
 pub struct Parser {
 	tokens: Vec<Token>,
 	at: usize,
+	/// How deep the tree being built nests here ([`MAX_NESTING`]).
+	depth: usize,
 }
 
 type PResult<T> = Result<T, Diagnostic>;
+
+/// How deep blocks, statements and expressions may nest, counting each operator of a chain such
+/// as `a + b + c` (its tree is as deep as it is long). Every pass over the tree recurses on it,
+/// and a contract is anyone's text: without a bound, 64 KiB of `(` would overflow a worker's
+/// stack while parsing, compiling or dropping it, and abort the process (the compiler's own
+/// limit on expressions is the same).
+pub const MAX_NESTING: usize = 256;
 
 const DICTIONARIES: [&str; 3] = ["L", "DHT", "MPC"];
 
 impl Parser {
 	pub fn new(tokens: Vec<Token>) -> Self {
-		Self { tokens, at: 0 }
+		Self { tokens, at: 0, depth: 0 }
+	}
+
+	/// One level deeper (undone by [`Self::leave`]), or an error past [`MAX_NESTING`]. (On an
+	/// error the parse ends, so an early return need not leave.)
+	fn enter(&mut self) -> PResult<()> {
+		self.depth += 1;
+		if self.depth > MAX_NESTING {
+			return Err(Diagnostic::new(self.span(), format!("nesting deeper than {MAX_NESTING} levels")).note("split the expression or the blocks into functions or `let`s"));
+		}
+		Ok(())
+	}
+
+	fn leave(&mut self, levels: usize) {
+		self.depth -= levels;
 	}
 
 	fn peek(&self) -> &Tok {
@@ -177,10 +200,12 @@ impl Parser {
 
 	fn block(&mut self) -> PResult<Vec<Stmt>> {
 		self.expect(Tok::LBrace, "`{`")?;
+		self.enter()?;
 		let mut stmts = Vec::new();
 		while !self.eat(&Tok::RBrace) {
 			stmts.push(self.stmt()?);
 		}
+		self.leave(1);
 		Ok(stmts)
 	}
 
@@ -255,6 +280,8 @@ impl Parser {
 
 	fn if_stmt(&mut self) -> PResult<Stmt> {
 		let start = self.expect(Tok::If, "`if`")?;
+		// An `else if` nests the next `if` in this one.
+		self.enter()?;
 		let cond = self.expr_no_struct()?;
 		let then = self.block()?;
 		let otherwise = if self.eat(&Tok::Else) {
@@ -262,6 +289,7 @@ impl Parser {
 		} else {
 			Vec::new()
 		};
+		self.leave(1);
 		Ok(Stmt::If { cond, then, otherwise, span: start.to(self.prev_span()) })
 	}
 
@@ -276,6 +304,8 @@ impl Parser {
 
 	fn binary(&mut self, min_prec: u8) -> PResult<Expr> {
 		let mut left = self.unary()?;
+		// Each operator of a chain puts the tree so far one level deeper.
+		let mut chained = 0;
 		loop {
 			let (op, prec) = match self.peek() {
 				Tok::OrOr => (BinOp::Or, 1),
@@ -297,14 +327,26 @@ impl Parser {
 				break;
 			}
 			self.bump();
+			self.enter()?;
+			chained += 1;
 			let right = self.binary(prec + 1)?;
 			let span = left.span.to(right.span);
 			left = Expr { kind: ExprKind::Binary(op, Box::new(left), Box::new(right)), span };
 		}
+		self.leave(chained);
 		Ok(left)
 	}
 
+	/// An operand: every parenthesis, operator, call or array inside it comes through here, one
+	/// level deeper each.
 	fn unary(&mut self) -> PResult<Expr> {
+		self.enter()?;
+		let e = self.unary_inner()?;
+		self.leave(1);
+		Ok(e)
+	}
+
+	fn unary_inner(&mut self) -> PResult<Expr> {
 		let start = self.span();
 		if self.eat(&Tok::Bang) {
 			let e = self.unary()?;
@@ -317,12 +359,17 @@ impl Parser {
 			return Ok(Expr { kind: ExprKind::Neg(Box::new(e)), span });
 		}
 		let mut e = self.primary()?;
+		// `x[i][j]`: each index nests the tree so far.
+		let mut indexed = 0;
 		while self.eat(&Tok::LBracket) {
+			self.enter()?;
+			indexed += 1;
 			let index = self.expr()?;
 			self.expect(Tok::RBracket, "`]`")?;
 			let span = e.span.to(self.prev_span());
 			e = Expr { kind: ExprKind::Index(Box::new(e), Box::new(index)), span };
 		}
+		self.leave(indexed);
 		Ok(e)
 	}
 
