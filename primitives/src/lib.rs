@@ -54,13 +54,23 @@ pub fn mpc_frame_digest(session: &[u8; 32], seq: u64, recipient: &[u8], payload:
 	h.finalize().into()
 }
 
-/// The ed25519 public key inside a libp2p peer id (an identity multihash of the
-/// protobuf-encoded key: `00 24 | 08 01 12 20 | key`), if it is one.
+/// The prefix of a libp2p peer id of an ed25519 key: an identity multihash (`00 24`) of the
+/// protobuf-encoded key (`08 01 12 20`).
+const ED25519_PEER_ID: [u8; 6] = [0x00, 0x24, 0x08, 0x01, 0x12, 0x20];
+
+/// The ed25519 public key inside a libp2p peer id (`00 24 | 08 01 12 20 | key`), if it is one.
 pub fn ed25519_of_peer_id(peer_id: &[u8]) -> Option<[u8; 32]> {
-	match peer_id {
-		[0x00, 0x24, 0x08, 0x01, 0x12, 0x20, key @ ..] if key.len() == 32 => key.try_into().ok(),
-		_ => None,
+	match peer_id.strip_prefix(&ED25519_PEER_ID[..]) {
+		Some(key) => key.try_into().ok(),
+		None => None,
 	}
+}
+
+/// The libp2p peer id of the ed25519 key `key` ([`ed25519_of_peer_id`] undone).
+pub fn peer_id_of_ed25519(key: &[u8; 32]) -> alloc::vec::Vec<u8> {
+	let mut id = ED25519_PEER_ID.to_vec();
+	id.extend_from_slice(key);
+	id
 }
 
 /// Bytes of the header every engine frame starts with (its sequence number).
@@ -94,6 +104,10 @@ mod tests {
 		let mut id = vec![0x00, 0x24, 0x08, 0x01, 0x12, 0x20];
 		id.extend([9u8; 32]);
 		assert_eq!(ed25519_of_peer_id(&id), Some([9; 32]));
+		assert_eq!(peer_id_of_ed25519(&[9; 32]), id);
+		let mut longer = id.clone();
+		longer.push(0);
+		assert_eq!(ed25519_of_peer_id(&longer), None);
 		id[3] = 0x02; // a secp256k1 key type
 		assert_eq!(ed25519_of_peer_id(&id), None);
 		assert_eq!(ed25519_of_peer_id(&id[..20]), None);

@@ -108,7 +108,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	impl_name: alloc::borrow::Cow::Borrowed("enigma"),
 	authoring_version: 1,
 	// Bump on every change of runtime logic; `system.apply_authorized_upgrade` requires it.
-	spec_version: 114,
+	spec_version: 115,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 4,
@@ -571,7 +571,8 @@ mod benches {
 			for i in 0..size {
 				let worker: AccountId = frame_benchmarking::account("worker", i, pallet_workers::NextCommitteeId::<Runtime>::get());
 				let _ = Balances::set_balance(&worker, 10 * stake);
-				let _ = Workers::register(RuntimeOrigin::signed(worker), alloc::vec![1; 32], [1; 32], stake);
+				let key: &[u8; 32] = worker.as_ref();
+				let _ = Workers::register(RuntimeOrigin::signed(worker.clone()), enigma_primitives::peer_id_of_ed25519(key), [1; 32], stake);
 			}
 			let caller: AccountId = frame_benchmarking::account("requester", 0, 0);
 			let _ = Balances::set_balance(&caller, 1_000_000 * UNIT);

@@ -274,8 +274,24 @@ impl Sessions {
 		self.evidence.entry(frame.session).or_default().push((sender, frame));
 	}
 
+	/// Whether `from` may send frames of `session` at all: a member of it, if it is open here;
+	/// else a worker this node computes with, for a session not closed yet (kept early).
+	fn may_send(&self, from: &PeerId, session: &[u8; 32]) -> bool {
+		match self.open.get(session) {
+			Some(open) => open.committee.contains(from),
+			None => !self.closed_set.contains(session) && self.expected.as_ref().is_none_or(|peers| peers.contains(from)),
+		}
+	}
+
 	/// Hands an inbound frame to its session, in sending order.
 	pub(crate) fn deliver(&mut self, from: PeerId, frame: MpcFrame) {
+		// Who sent it first, its signature next: checking that hashes the whole payload (up to
+		// the frame limit), which a stranger must not get this node to do under the sessions'
+		// lock that every run waits on.
+		if !self.may_send(&from, &frame.session) {
+			tracing::debug!(target: "mpc", "dropped a frame from {from}, who does not compute session {} with this node", hex::encode(frame.session));
+			return;
+		}
 		if !frame.verify(&from, &self.local) {
 			tracing::warn!(target: "mpc", "dropped a frame from {from} whose signature does not verify (session {})", hex::encode(frame.session));
 			return;

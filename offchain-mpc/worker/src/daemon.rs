@@ -257,6 +257,7 @@ async fn catch_up(worker: &Arc<Worker>) -> Result<(), DaemonError> {
 	let finalized = worker.chain.finalized_hash().await?;
 	for batch in delivered.chunks(1024) {
 		let views = worker.secrets_at(batch, Some(finalized)).await?;
+		let mut missing = Vec::new();
 		for (secret, view) in batch.iter().zip(views) {
 			// A handover completed meanwhile: the share taken over replaces this one, or this
 			// old member's share goes.
@@ -266,6 +267,16 @@ async fn catch_up(worker: &Arc<Worker>) -> Result<(), DaemonError> {
 				}
 				continue;
 			}
+			missing.push(*secret);
+		}
+		if missing.is_empty() {
+			continue;
+		}
+		// Shares are acknowledged once their secret's registration is in a block, not once it
+		// is final: one registered in a block finality has not reached yet is not in the
+		// finalized state either, and is kept. Gone from the best block too, it was removed.
+		let at_best = worker.secrets_at(&missing, None).await?;
+		for (secret, _) in missing.iter().zip(at_best).filter(|(_, view)| view.is_none()) {
 			worker.forget_unregistered(secret);
 			match worker.store.remove_share(secret) {
 				Ok(()) => tracing::info!(target: "worker", "dropped the share of {secret:?}, removed from the chain while this worker was not following it"),

@@ -140,6 +140,7 @@ pub async fn rotate_away(worker: Arc<Worker>) {
 	if worker.rotating.swap(true, Ordering::SeqCst) {
 		return;
 	}
+	release_unready(&worker).await;
 	let mut held = std::collections::BTreeMap::<u32, Vec<H256>>::new();
 	for secret in worker.store.acknowledged() {
 		// Shares a client dealt for an honest majority: the others cannot move.
@@ -160,6 +161,37 @@ pub async fn rotate_away(worker: Arc<Worker>) {
 	});
 	futures::future::join_all(rotations).await;
 	worker.rotating.store(false, Ordering::SeqCst);
+}
+
+/// Lets go of the shares this leaving worker acknowledged of secrets that never became ready
+/// (a member never acknowledged its own): nothing can move them, and counted against this
+/// worker's stake they would keep it from withdrawing for as long as their registrant leaves
+/// them. The share goes too, or catching up would acknowledge it again.
+async fn release_unready(worker: &Worker) {
+	let me = worker.account();
+	let held = worker.store.acknowledged();
+	for chunk in held.chunks(1024) {
+		let views = match worker.secrets_at(chunk, None).await {
+			Ok(views) => views,
+			Err(e) => return tracing::warn!(target: "worker", "leaving: reading secrets: {e}"),
+		};
+		let unready: Vec<H256> = chunk.iter().zip(views).filter(|(_, v)| v.as_ref().is_some_and(|v| !v.ready && v.acks.contains(&me))).map(|(s, _)| *s).collect();
+		if unready.is_empty() {
+			continue;
+		}
+		let calls = unready.iter().map(|secret| RuntimeCall::SecretCompute(pallet_secret_compute::Call::release_unready_share { secret: *secret })).collect();
+		let outcomes = match worker.submit_all(calls).await {
+			Ok(outcomes) => outcomes,
+			Err(e) => return tracing::warn!(target: "worker", "leaving: releasing unready shares: {e}"),
+		};
+		for (secret, outcome) in unready.iter().zip(outcomes) {
+			match outcome.map(|_| worker.store.remove_share(secret)) {
+				Ok(Ok(())) => tracing::info!(target: "worker", "leaving: let go of the share of {secret:?}, never made ready by its committee"),
+				Ok(Err(e)) => tracing::warn!(target: "worker", "leaving: dropping the share of {secret:?}: {e}"),
+				Err(e) => tracing::warn!(target: "worker", "leaving: releasing the share of {secret:?}: {e}"),
+			}
+		}
+	}
 }
 
 /// Rotates committee `from` (unless it was) and hands `secrets` still on it to the committee
@@ -646,7 +678,7 @@ async fn fetch(worker: &Worker, account: &AccountId32, secrets: &[H256], member:
 	if *account == worker.account() {
 		return Ok(secrets.iter().map(|secret| dealt_to(worker, *secret, member)).collect());
 	}
-	let peer = *worker.peer_ids(core::slice::from_ref(account)).await.map_err(Fetch::Local)?.first().ok_or(Fetch::Local("no peer id".into()))?;
+	let peer = *worker.peer_ids(core::slice::from_ref(account)).await.map_err(|e| Fetch::Local(e.to_string()))?.first().ok_or(Fetch::Local("no peer id".into()))?;
 	let dht = worker.dht.get().ok_or(Fetch::Local("the DHT node is not up".into()))?;
 	let mut out = Vec::with_capacity(secrets.len());
 	for chunk in secrets.chunks(HANDOVER_BATCH as usize) {

@@ -166,7 +166,12 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 		return finish(&worker, task, answer, view.created).await;
 	}
 	// From now on, the other members' frames may arrive before this worker opens the run.
-	let peers = worker.peer_ids(&view.members).await.map_err(TaskError::Local)?;
+	// A member whose registration cannot be used (garbage for a peer id, or another member's)
+	// stops every member alike: the members abort, which slashes none of them.
+	let peers = worker.peer_ids(&view.members).await.map_err(|e| match e {
+		crate::worker::PeersError::Chain(e) => TaskError::Local(e),
+		crate::worker::PeersError::Unusable(e) => TaskError::Invalid(e),
+	})?;
 	let _expected = worker.expect_task_peers(task, &peers);
 	let code: Vec<u8> = chain
 		.runtime_api::<Option<Vec<u8>>>("SecretComputeApi_contract", view.contract, None)
@@ -197,7 +202,10 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 			async move {
 				tokio::task::spawn_blocking(move || enigma_lang::compile_task(&source, &entry, &args, facts, &prices, members))
 					.await
-					.map_err(|e| TaskError::Local(format!("the compiler stopped: {e}")))?
+					// A compiler that panics on the contract's text fails on every member alike: the
+					// task's fault, which the members abort on, not this worker's (unanswered, the
+					// deadline would slash every member for it).
+					.map_err(|e| if e.is_panic() { TaskError::Invalid(format!("the compiler failed on the contract: {e}")) } else { TaskError::Local(format!("the compiler stopped: {e}")) })?
 					.map_err(|d| TaskError::Invalid(format!("contract does not compile: {}", d.message)))
 			}
 		};

@@ -11,6 +11,23 @@ use enigma_chain::{Chain, ChainError, Events};
 use enigma_mpc::transport::faulty::Fault;
 use enigma_p2p::{DhtHandle, PeerId};
 pub use enigma_protocol::messages::Readiness;
+
+/// Why [`Worker::peer_ids`] has no peers: the chain could not be read (this worker's trouble), or
+/// a member's registration cannot be used (none, a peer id that does not parse, or one that
+/// another member has too): every member reads the same, so a task of that committee cannot run.
+#[derive(Debug)]
+pub enum PeersError {
+	Chain(String),
+	Unusable(String),
+}
+
+impl std::fmt::Display for PeersError {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		match self {
+			PeersError::Chain(e) | PeersError::Unusable(e) => f.write_str(e),
+		}
+	}
+}
 use enigma_protocol::messages::REGISTER_FIRST;
 use enigma_runtime::RuntimeCall;
 use pallet_secret_compute::runtime_api::SecretView;
@@ -373,17 +390,21 @@ impl Worker {
 		self.chain.runtime_api("SecretComputeApi_secrets", secrets, at).await
 	}
 
-	/// The libp2p peer ids of `members`, from their registrations.
-	pub async fn peer_ids(&self, members: &[AccountId32]) -> Result<Vec<PeerId>, String> {
-		let mut peers = Vec::with_capacity(members.len());
+	/// The libp2p peer ids of `members`, from their registrations: each a different peer.
+	pub async fn peer_ids(&self, members: &[AccountId32]) -> Result<Vec<PeerId>, PeersError> {
+		let mut peers: Vec<PeerId> = Vec::with_capacity(members.len());
 		for member in members {
 			let entry = self
 				.chain
 				.worker(member, None)
 				.await
-				.map_err(|e| e.to_string())?
-				.ok_or_else(|| format!("{member} is not a registered worker"))?;
-			peers.push(PeerId::from_bytes(&entry.peer_id).map_err(|e| format!("{member}'s peer id: {e}"))?);
+				.map_err(|e| PeersError::Chain(e.to_string()))?
+				.ok_or_else(|| PeersError::Unusable(format!("{member} is not a registered worker")))?;
+			let peer = PeerId::from_bytes(&entry.peer_id).map_err(|e| PeersError::Unusable(format!("{member}'s peer id: {e}")))?;
+			if peers.contains(&peer) {
+				return Err(PeersError::Unusable(format!("{member}'s peer id {peer} is another member's too")));
+			}
+			peers.push(peer);
 		}
 		Ok(peers)
 	}

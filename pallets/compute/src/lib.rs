@@ -533,6 +533,8 @@ pub mod pallet {
 		SecretsAcknowledged { worker: T::AccountId, count: u32 },
 		/// Every committee member holds its share: the secret can be used.
 		SecretReady { secret: H256 },
+		/// A leaving member let go of its share of a secret that never became ready.
+		UnreadyShareReleased { secret: H256, worker: T::AccountId },
 		TaskCreated { task: H256, contract: H256, committee: CommitteeId, deadline: BlockNumberFor<T> },
 		/// A member committed to its result (still hidden).
 		ResultCommitted { task: H256, worker: T::AccountId },
@@ -589,6 +591,12 @@ pub mod pallet {
 		/// The caller is not a member of the committee.
 		NotInCommittee,
 		AlreadyAcknowledged,
+		/// The caller did not acknowledge a share of this secret.
+		NotAcknowledged,
+		/// Every member acknowledged this secret: a handover moves it, not a release.
+		SecretIsReady,
+		/// Only a leaving (unbonding) member lets go of a share.
+		NotLeaving,
 		/// The caller may not use these inputs, or declassify this secret.
 		NoPermission,
 		/// A task needs at least one input.
@@ -941,12 +949,13 @@ pub mod pallet {
 			T::Currency::hold(&HoldReason::TaskGas.into(), &who, gas_limit).map_err(|_| Error::<T>::CannotPayGas)?;
 			Self::prepay_answers(&who, Self::answers_fee(members.len() as u32))?;
 			// The task's record, its members' commitments and reveals and its result (at their
-			// largest), and the secrets it may create.
+			// largest), and the secrets it may create: each a record of its own, with its own
+			// deposit ([`Self::new_secret_deposit`]) taken out of this one when it is made.
 			let bytes = (inputs.len() * 32 + entry.len() + public_args.len() + 256 + 40 + PriceTable::<BalanceOf<T>>::max_encoded_len())
 				.saturating_add(ResultOf::<T>::max_encoded_len().saturating_mul(2))
-				.saturating_add(192usize.saturating_mul(members.len()))
-				.saturating_add(Self::new_secret_size(members.len()).saturating_mul(T::MaxNewSecrets::get() as usize));
-			let deposit = Self::hold_deposit(&who, bytes)?;
+				.saturating_add(192usize.saturating_mul(members.len()));
+			let deposit = Self::deposit_for(bytes).saturating_add(Self::new_secret_deposit(members.len()).saturating_mul(T::MaxNewSecrets::get().into()));
+			T::Currency::hold(&HoldReason::StateDeposit.into(), &who, deposit).map_err(|_| Error::<T>::CannotPayDeposit)?;
 			for m in &members {
 				T::Workers::note_assigned(m);
 				Assigned::<T>::insert(m, task, ());
@@ -1235,6 +1244,27 @@ pub mod pallet {
 			Self::prove_false(&who, secret, dealer, &proof)
 		}
 
+		/// A leaving member lets go of its share of a secret that never became ready (some member
+		/// never acknowledged one): the share no longer counts against its stake, so a registrant
+		/// that never completes a sharing, and never removes it, cannot keep a member from
+		/// withdrawing (a handover moves only ready secrets). The secret becomes ready only if the
+		/// member acknowledges a share again.
+		#[pallet::call_index(20)]
+		#[pallet::weight(Pallet::<T>::ack_weight())]
+		pub fn release_unready_share(origin: OriginFor<T>, secret: H256) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Secrets::<T>::try_mutate(secret, |info| -> DispatchResult {
+				let info = info.as_mut().ok_or(Error::<T>::UnknownSecret)?;
+				ensure!(!info.ready, Error::<T>::SecretIsReady);
+				ensure!(T::Workers::is_leaving(&who), Error::<T>::NotLeaving);
+				let at = info.acks.iter().position(|m| *m == who).ok_or(Error::<T>::NotAcknowledged)?;
+				info.acks.remove(at);
+				T::Workers::note_shares(core::slice::from_ref(&who), 1, false);
+				Self::deposit_event(Event::UnreadyShareReleased { secret, worker: who.clone() });
+				Ok(())
+			})
+		}
+
 		/// Rotate a committee that has a member leaving, deactivated or gone: a committee of the
 		/// same size is requested for its secrets (its deposit held from the caller, pinned while
 		/// the committee rotated exists), drawn later from randomness nobody knows now. Once per
@@ -1310,8 +1340,8 @@ pub mod pallet {
 			// Secret outputs become secrets of the owners the contract named, usable only by this
 			// contract, under ids the chain derives (checked in `submit_result`).
 			let created: Vec<H256> = result.new_secrets.iter().map(|s| new_secret_id(task, s.key)).collect();
-			// Their deposits come out of the task's, which reserved room for them.
-			let secret_deposit = Self::deposit_for(Self::new_secret_size(members.len())).min(info.deposit);
+			// Their deposits come out of the task's, which held one for each it may create: what
+			// a secret's record says it holds is what was moved to it, never more.
 			let dishonest = DishonestTasks::<T>::contains_key(task);
 			for (secret, id) in result.new_secrets.iter().zip(&created) {
 				let owner = info.inputs.get(secret.owner_input as usize).and_then(|i| Secrets::<T>::get(i)).map(|s| s.owner);
@@ -1319,6 +1349,7 @@ pub mod pallet {
 				// Ready at once, held by the members that agreed on it.
 				T::Workers::note_committee_secrets(info.committee, 1, true);
 				T::Workers::note_shares(&quorum, 1, true);
+				let secret_deposit = Self::new_secret_deposit(members.len()).min(info.deposit);
 				info.deposit = info.deposit.saturating_sub(secret_deposit);
 				Secrets::<T>::insert(
 					id,
@@ -1731,6 +1762,11 @@ pub mod pallet {
 		/// `members` members), at most.
 		fn new_secret_size(members: usize) -> usize {
 			320 + 32 * members
+		}
+
+		/// The deposit of a secret a task creates: a record's, base included.
+		fn new_secret_deposit(members: usize) -> BalanceOf<T> {
+			Self::deposit_for(Self::new_secret_size(members))
 		}
 
 		/// `DepositBase + DepositPerByte × bytes`.

@@ -20,6 +20,10 @@ fn bounded<T, S: frame_support::traits::Get<u32>>(v: Vec<T>) -> BoundedVec<T, S>
 
 /// An identity of OWNER (all permissions), four workers, a committee, a contract and a ready
 /// secret on it. Returns (identity, contract hash, secret).
+/// A task's deposit in the mock (no charge per byte): its record's, and one for each of the
+/// `MaxNewSecrets` (4) secrets it may create.
+const TASK_DEPOSIT: u64 = DEPOSIT_BASE * (1 + 4);
+
 fn setup() -> (H256, H256, H256) {
 	let grant = Grant {
 		permissions: bounded(vec![Permission::Read, Permission::Store, Permission::Compute, Permission::Declassify, Permission::Admin]),
@@ -28,7 +32,7 @@ fn setup() -> (H256, H256, H256) {
 	assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(OWNER), bounded(vec![(OWNER, bounded(vec![grant]))])));
 	let identity = pallet_shared_identity::Pallet::<Test>::address_of([OWNER].iter());
 	for w in WORKERS {
-		assert_ok!(Workers::register(RuntimeOrigin::signed(w), b"peer".to_vec(), [w as u8; 32], STAKE));
+		assert_ok!(Workers::register(RuntimeOrigin::signed(w), enigma_primitives::peer_id_of_ed25519(&[w as u8; 32]), [w as u8; 32], STAKE));
 	}
 	assert_eq!(committee(4), 0);
 	assert_ok!(SecretCompute::register_contract(RuntimeOrigin::signed(OWNER), CODE.to_vec()));
@@ -251,9 +255,9 @@ fn a_quorum_completes_the_task_pays_the_workers_and_slashes_the_dissenter() {
 			Event::TaskCompleted { task, outputs: b"avg=63600".to_vec(), new_secrets: vec![new_secret_id(task, 5)], gas_used: 900 }.into(),
 		);
 		assert_eq!(Results::<Test>::get(task), Some(good));
-		// The requester paid 900 and got the rest of its hold back; the task's deposit became the
-		// new secret's.
-		assert_eq!(Balances::free_balance(OWNER), before - 900 - DEPOSIT_BASE);
+		// The requester paid 900 and got the rest of its hold back; of the task's deposit, one
+		// secret's part became the new secret's, the rest waits for pruning.
+		assert_eq!(Balances::free_balance(OWNER), before - 900 - TASK_DEPOSIT);
 		assert_eq!(Balances::balance_on_hold(&HoldReason::TaskGas.into(), &OWNER), 0);
 		// 300 each to the agreeing workers, plus a third of the dissenter's 1_000 slash.
 		for w in [11, 12, 13] {
@@ -296,7 +300,7 @@ fn past_the_deadline_the_requester_is_refunded_and_the_silent_are_slashed() {
 		System::assert_has_event(Event::TaskFailed { task }.into());
 		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Failed);
 		// The gas is back; the task's deposit stays until its records are pruned.
-		assert_eq!(Balances::free_balance(OWNER), before - DEPOSIT_BASE);
+		assert_eq!(Balances::free_balance(OWNER), before - TASK_DEPOSIT);
 		run_to(deadline + RETENTION);
 		assert_eq!(Balances::free_balance(OWNER), before);
 		for late in [12, 13, 14] {
@@ -364,7 +368,7 @@ fn an_unattributable_abort_fails_the_task_without_slashing_anyone() {
 		assert_ok!(SecretCompute::abort_task(RuntimeOrigin::signed(12), task, AbortReason::Unattributed));
 		System::assert_has_event(Event::TaskFailed { task }.into());
 		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Failed);
-		assert_eq!(Balances::free_balance(OWNER), before - DEPOSIT_BASE, "the gas is back (the task's deposit waits for pruning)");
+		assert_eq!(Balances::free_balance(OWNER), before - TASK_DEPOSIT, "the gas is back (the task's deposit waits for pruning)");
 		assert_eq!(Balances::balance_on_hold(&HoldReason::TaskGas.into(), &OWNER), 0);
 		assert_noop!(SecretCompute::abort_task(RuntimeOrigin::signed(13), task, AbortReason::Unattributed), Error::<Test>::TaskNotPending);
 		// Nobody lost anything, nobody is busy, and the deadline changes nothing.
@@ -631,7 +635,7 @@ fn records_hold_deposits_until_they_go() {
 		assert_eq!(held(OWNER), 2 * DEPOSIT_BASE);
 		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
 		let task = last_task();
-		assert_eq!(held(OWNER), 3 * DEPOSIT_BASE);
+		assert_eq!(held(OWNER), 2 * DEPOSIT_BASE + TASK_DEPOSIT);
 		assert_eq!(SecretCompute::assignments(&11), vec![task]);
 		assert_noop!(SecretCompute::remove_contract(RuntimeOrigin::signed(STRANGER), contract), Error::<Test>::NotDeployer);
 		assert_noop!(SecretCompute::remove_contract(RuntimeOrigin::signed(OWNER), contract), Error::<Test>::ContractInUse);
@@ -1167,6 +1171,80 @@ fn a_secret_never_shared_locks_no_stake() {
 	});
 }
 
+/// A task that creates as many secrets as it may held a deposit for each: what their records say
+/// they hold is what the requester has on hold once the task is pruned, and removing them
+/// releases exactly that (before, four secrets claimed four deposits out of the task's one, and
+/// their removal took the difference out of the holds of the requester's other records).
+#[test]
+fn a_tasks_new_secrets_hold_what_their_records_say() {
+	new_test_ext().execute_with(|| {
+		let held = || Balances::balance_on_hold(&HoldReason::StateDeposit.into(), &OWNER);
+		let (_, contract, secret) = setup();
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		let made: Vec<NewSecret> = (0..4).map(|key| NewSecret { key, owner_input: 0, kind: U64 }).collect();
+		answer(task, &[11, 12, 13], &result(b"r", 1, vec![], made));
+		let created: Vec<H256> = (0..4).map(|key| new_secret_id(task, key)).collect();
+		let recorded: u64 = created.iter().map(|id| Secrets::<Test>::get(id).unwrap().deposit).sum();
+		assert_eq!(recorded, 4 * DEPOSIT_BASE, "each a record's deposit");
+		let deadline = Tasks::<Test>::get(task).unwrap().deadline;
+		run_to(deadline + RETENTION);
+		assert!(Tasks::<Test>::get(task).is_none());
+		assert_eq!(held(), 2 * DEPOSIT_BASE + recorded, "the contract, the secret and the four made");
+		for id in created {
+			assert_ok!(SecretCompute::remove_secret(RuntimeOrigin::signed(OWNER), id));
+		}
+		assert_eq!(held(), 2 * DEPOSIT_BASE, "the contract's and the secret's deposits untouched");
+	});
+}
+
+/// A registrant that never completes a sharing (a member never gets its share) and never
+/// removes the secret cannot keep the members that acknowledged theirs from leaving: a leaving
+/// member lets go of its share, and withdraws.
+#[test]
+fn a_sharing_never_completed_does_not_hold_a_leaving_members_stake() {
+	new_test_ext().execute_with(|| {
+		let (_, _, secret) = setup();
+		assert_ok!(SecretCompute::remove_secret(RuntimeOrigin::signed(OWNER), secret));
+		let grant = Grant { permissions: bounded(vec![Permission::Store]), predicate: bounded(vec![Node::Always]) };
+		assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(STRANGER), bounded(vec![(STRANGER, bounded(vec![grant]))])));
+		let own = pallet_shared_identity::Pallet::<Test>::address_of([STRANGER].iter());
+		assert_ok!(SecretCompute::register_secret(RuntimeOrigin::signed(STRANGER), own, 0, bounded(vec![Node::Always]), H256::repeat_byte(0x41), U64));
+		let partly = H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(own, 0u32, H256::repeat_byte(0x41)))));
+		for w in &WORKERS[..3] {
+			assert_ok!(SecretCompute::ack_secret(RuntimeOrigin::signed(*w), partly));
+		}
+		let shares = |w: u64| pallet_workers::Workers::<Test>::get(w).unwrap().secrets;
+		assert_eq!(shares(11), 1);
+		// Only a leaving member lets go, and only of a share it acknowledged.
+		assert_noop!(SecretCompute::release_unready_share(RuntimeOrigin::signed(11), partly), Error::<Test>::NotLeaving);
+		assert_ok!(Workers::unbond(RuntimeOrigin::signed(11)));
+		assert_ok!(Workers::unbond(RuntimeOrigin::signed(14)));
+		assert_noop!(SecretCompute::release_unready_share(RuntimeOrigin::signed(14), partly), Error::<Test>::NotAcknowledged);
+		System::set_block_number(System::block_number() + 1_000);
+		assert_noop!(Workers::withdraw(RuntimeOrigin::signed(11)), pallet_workers::Error::<Test>::HoldsSecrets);
+		assert_ok!(SecretCompute::release_unready_share(RuntimeOrigin::signed(11), partly));
+		System::assert_last_event(Event::UnreadyShareReleased { secret: partly, worker: 11 }.into());
+		assert_eq!(shares(11), 0);
+		assert_eq!(Secrets::<Test>::get(partly).unwrap().acks.to_vec(), vec![12, 13]);
+		assert_noop!(SecretCompute::release_unready_share(RuntimeOrigin::signed(11), partly), Error::<Test>::NotAcknowledged);
+		assert_ok!(Workers::withdraw(RuntimeOrigin::signed(11)));
+		// The others still hold theirs; the secret can no longer become ready without 11.
+		assert_eq!((shares(12), shares(13)), (1, 1));
+		assert!(!Secrets::<Test>::get(partly).unwrap().ready);
+	});
+}
+
+/// A ready secret is not released: a handover moves it (its members' stakes stay until then).
+#[test]
+fn a_ready_secret_is_not_released() {
+	new_test_ext().execute_with(|| {
+		let (_, _, secret) = setup();
+		assert_ok!(Workers::unbond(RuntimeOrigin::signed(11)));
+		assert_noop!(SecretCompute::release_unready_share(RuntimeOrigin::signed(11), secret), Error::<Test>::SecretIsReady);
+	});
+}
+
 /// A requester's junk task (here one its members give up on, and one they answer) costs the
 /// members no fee: every accepted answer is free, a refused one pays.
 #[test]
@@ -1274,7 +1352,7 @@ fn the_members_free_answers_are_prepaid_by_the_requester_and_the_registrant() {
 		assert!(answers_fee > 2 * acks_fee, "a commitment and a reveal cost more than an acknowledgement");
 		let (before, supply) = (free(), issuance());
 		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
-		assert_eq!(before - free(), 10_000 + DEPOSIT_BASE + answers_fee);
+		assert_eq!(before - free(), 10_000 + TASK_DEPOSIT + answers_fee);
 		assert_eq!(supply - issuance(), answers_fee);
 
 		// Members still answer for free, and weigh what a committee of four does (the calls
@@ -1563,7 +1641,7 @@ fn a_committee_with_a_leaving_member_takes_no_new_secret() {
 /// Workers 15, 16 and 17 register, for a second committee.
 fn register_more_workers() {
 	for w in [15, 16, 17] {
-		assert_ok!(Workers::register(RuntimeOrigin::signed(w), b"peer".to_vec(), [w as u8; 32], STAKE));
+		assert_ok!(Workers::register(RuntimeOrigin::signed(w), enigma_primitives::peer_id_of_ed25519(&[w as u8; 32]), [w as u8; 32], STAKE));
 	}
 }
 

@@ -16,9 +16,16 @@ fn funded<T: Config>(index: u32) -> T::AccountId {
 	who
 }
 
+/// A peer id of its own for worker `index`.
+fn peer_id(index: u32) -> Vec<u8> {
+	let mut key = [7u8; 32];
+	key[..4].copy_from_slice(&index.to_le_bytes());
+	enigma_primitives::peer_id_of_ed25519(&key)
+}
+
 fn registered<T: Config>(index: u32) -> T::AccountId {
 	let who = funded::<T>(index);
-	Pallet::<T>::register(RawOrigin::Signed(who.clone()).into(), vec![1; 64], [7; 32], stake::<T>()).expect("funded");
+	Pallet::<T>::register(RawOrigin::Signed(who.clone()).into(), peer_id(index), [7; 32], stake::<T>()).expect("funded");
 	who
 }
 
@@ -30,7 +37,7 @@ mod benchmarks {
 	fn register() {
 		let who = funded::<T>(0);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), vec![1; 64], [7; 32], stake::<T>());
+		_(RawOrigin::Signed(who.clone()), peer_id(0), [7; 32], stake::<T>());
 		assert!(Workers::<T>::contains_key(&who));
 	}
 

@@ -2,7 +2,8 @@
 //!
 //! Workers ("secret nodes") stake a deposit, held from their balance, and publish their libp2p
 //! peer id and x25519 encryption key. Committees are sampled from the active workers, weighted
-//! by stake × reputation (not by load, which anyone can raise), when a data owner asks for one
+//! by stake × reputation (reputation capped at a newcomer's, since anyone can finish tasks on
+//! its own committees; not by load, which anyone can raise either), when a data owner asks for one
 //! to share its secrets with ([`Pallet::request_committee`]); tasks then run on the committee
 //! that holds their inputs. (We chose committees per request over per epoch: a secret stays with
 //! the committee it was shared with.) Governance sets the smallest
@@ -240,7 +241,11 @@ pub mod pallet {
 	use super::*;
 	use frame_system::pallet_prelude::*;
 
+	/// 1: peer ids indexed ([`PeerIds`]), each registered once.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -299,6 +304,11 @@ pub mod pallet {
 
 	#[pallet::storage]
 	pub type Workers<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, WorkerOf<T>>;
+
+	/// Which worker registered each peer id. Two members with one peer id cannot both be
+	/// reached, so a committee with both cannot compute: a peer id is registered once.
+	#[pallet::storage]
+	pub type PeerIds<T: Config> = StorageMap<_, Blake2_128Concat, BoundedVec<u8, ConstU32<64>>, T::AccountId>;
 
 	/// Workers eligible for committees.
 	#[pallet::storage]
@@ -359,8 +369,10 @@ pub mod pallet {
 		InsufficientBalance,
 		/// The registry is full.
 		TooManyWorkers,
-		/// The peer id is longer than 64 bytes or empty.
+		/// The peer id is not a libp2p id of an ed25519 key (what workers sign MPC frames with).
 		InvalidPeerId,
+		/// Another worker registered this peer id.
+		PeerIdTaken,
 		/// The worker is leaving already.
 		AlreadyUnbonding,
 		/// `withdraw` needs `unbond` first.
@@ -404,10 +416,14 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			ensure!(!Workers::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
 			ensure!(stake >= T::MinWorkerStake::get(), Error::<T>::StakeTooLow);
-			ensure!(!peer_id.is_empty(), Error::<T>::InvalidPeerId);
+			// A member whose peer id no one can dial, or whose frames no one can check, would
+			// stop every task of its committees; one with another's id would too.
+			ensure!(enigma_primitives::ed25519_of_peer_id(&peer_id).is_some(), Error::<T>::InvalidPeerId);
 			let peer_id: BoundedVec<u8, ConstU32<64>> = peer_id.try_into().map_err(|_| Error::<T>::InvalidPeerId)?;
+			ensure!(!PeerIds::<T>::contains_key(&peer_id), Error::<T>::PeerIdTaken);
 			ActiveWorkers::<T>::try_mutate(|list| list.try_push(who.clone())).map_err(|_| Error::<T>::TooManyWorkers)?;
 			T::Currency::hold(&HoldReason::WorkerStake.into(), &who, stake).map_err(|_| Error::<T>::InsufficientBalance)?;
+			PeerIds::<T>::insert(&peer_id, &who);
 			Workers::<T>::insert(
 				&who,
 				Worker { peer_id, encryption_key, stake, reputation: INITIAL_REPUTATION, active_tasks: 0, secrets: 0, status: Status::Active },
@@ -465,6 +481,9 @@ pub mod pallet {
 			Self::ensure_free(&worker)?;
 			let released = T::Currency::release_all(&HoldReason::WorkerStake.into(), &who, Precision::BestEffort)?;
 			Workers::<T>::remove(&who);
+			if PeerIds::<T>::get(&worker.peer_id).as_ref() == Some(&who) {
+				PeerIds::<T>::remove(&worker.peer_id);
+			}
 			Self::deposit_event(Event::Withdrawn { worker: who, stake: released });
 			Ok(())
 		}
@@ -523,6 +542,24 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// To version 1: indexes the registered workers' peer ids (the first to register one
+		/// keeps it in the index; a later copy stays registered, as before, but no newcomer can
+		/// take it again).
+		fn on_runtime_upgrade() -> Weight {
+			if StorageVersion::get::<Pallet<T>>() >= 1 {
+				return T::DbWeight::get().reads(1);
+			}
+			let mut count = 0u64;
+			for (who, worker) in Workers::<T>::iter() {
+				count += 1;
+				if !PeerIds::<T>::contains_key(&worker.peer_id) {
+					PeerIds::<T>::insert(&worker.peer_id, who);
+				}
+			}
+			STORAGE_VERSION.put::<Pallet<T>>();
+			T::DbWeight::get().reads_writes(1 + 2 * count, 1 + count)
+		}
+
 		/// Draws the committees requested `DrawDelay` blocks ago.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			let due = Draws::<T>::take(now);
@@ -584,10 +621,15 @@ pub mod pallet {
 		}
 
 		/// Active workers with the minimum stake, with their sampling weights: stake in units of
-		/// the minimum, times reputation. Not their load: anyone can raise a worker's load by
-		/// submitting tasks to its committees, and a draw that skipped busy workers would let
-		/// whoever loads the honest ones just before a draw fill the new committee with its own.
-		fn eligible() -> Vec<(T::AccountId, u128)> {
+		/// the minimum, times reputation up to [`INITIAL_REPUTATION`]. Offences lower a worker's
+		/// chance; finished tasks do not raise it above a newcomer's, since anyone can finish
+		/// tasks: a committee of its own workers, on its own secret, agreeing on any result.
+		/// (Farmed to [`MAX_REPUTATION`], a tenth of the stake would weigh as much as all the rest
+		/// and take most seats of the honest-majority committees drawn after.) Not their load
+		/// either: anyone can raise a worker's load by submitting tasks to its committees, and a
+		/// draw that skipped busy workers would let whoever loads the honest ones just before a
+		/// draw fill the new committee with its own.
+		pub(crate) fn eligible() -> Vec<(T::AccountId, u128)> {
 			let min = T::MinWorkerStake::get();
 			ActiveWorkers::<T>::get()
 				.into_iter()
@@ -597,7 +639,7 @@ pub mod pallet {
 						return None;
 					}
 					let units: u128 = if min.is_zero() { 1 } else { (w.stake / min).try_into().unwrap_or(u128::MAX).max(1) };
-					Some((who, units.saturating_mul(w.reputation.max(1) as u128)))
+					Some((who, units.saturating_mul(w.reputation.clamp(1, INITIAL_REPUTATION) as u128)))
 				})
 				.collect()
 		}

@@ -5,8 +5,13 @@ type Records = crate::Workers<Test>;
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
 use sp_core::H256;
 
+/// Worker `who`'s own peer id.
+fn peer(who: u64) -> Vec<u8> {
+	enigma_primitives::peer_id_of_ed25519(&[who as u8; 32])
+}
+
 fn register(who: u64, stake: u64) -> frame_support::dispatch::DispatchResult {
-	Workers::register(RuntimeOrigin::signed(who), b"12D3KooWpeer".to_vec(), [who as u8; 32], stake)
+	Workers::register(RuntimeOrigin::signed(who), peer(who), [who as u8; 32], stake)
 }
 
 fn staked(who: u64) -> u64 {
@@ -28,6 +33,53 @@ fn registering_holds_the_stake() {
 		assert_noop!(register(2, 20_000), Error::<Test>::InsufficientBalance);
 		assert_noop!(Workers::register(RuntimeOrigin::signed(2), vec![], [0; 32], 2_000), Error::<Test>::InvalidPeerId);
 		assert_noop!(Workers::register(RuntimeOrigin::signed(2), vec![1; 65], [0; 32], 2_000), Error::<Test>::InvalidPeerId);
+	});
+}
+
+/// A member nobody can dial, or whose frames nobody can check, stops every task of its
+/// committees, and so does one with another member's peer id (the channel cannot tell them
+/// apart): the registry takes only libp2p ids of ed25519 keys, each once, free again when its
+/// worker leaves.
+#[test]
+fn a_peer_id_is_an_ed25519_key_registered_once() {
+	new_test_ext().execute_with(|| {
+		let text_id = b"12D3KooWpeer".to_vec();
+		assert_noop!(Workers::register(RuntimeOrigin::signed(2), text_id, [2; 32], 2_000), Error::<Test>::InvalidPeerId);
+		let mut secp256k1 = peer(2);
+		secp256k1[3] = 0x02;
+		assert_noop!(Workers::register(RuntimeOrigin::signed(2), secp256k1, [2; 32], 2_000), Error::<Test>::InvalidPeerId);
+		assert_ok!(register(1, 2_000));
+		assert_eq!(crate::PeerIds::<Test>::get(frame_support::BoundedVec::truncate_from(peer(1))), Some(1));
+		assert_noop!(Workers::register(RuntimeOrigin::signed(2), peer(1), [2; 32], 2_000), Error::<Test>::PeerIdTaken);
+		assert_eq!(staked(2), 0);
+		assert_ok!(register(2, 2_000));
+		// Once worker 1 has left, its peer id is free.
+		assert_ok!(Workers::unbond(RuntimeOrigin::signed(1)));
+		System::set_block_number(11);
+		assert_ok!(Workers::withdraw(RuntimeOrigin::signed(1)));
+		assert_eq!(crate::PeerIds::<Test>::get(frame_support::BoundedVec::truncate_from(peer(1))), None);
+		assert_ok!(Workers::register(RuntimeOrigin::signed(3), peer(1), [3; 32], 2_000));
+	});
+}
+
+/// The upgrade to version 1 indexes the workers registered before it: a newcomer cannot take
+/// their peer ids.
+#[test]
+fn the_upgrade_indexes_registered_peer_ids() {
+	use frame_support::traits::{GetStorageVersion, Hooks, StorageVersion};
+	new_test_ext().execute_with(|| {
+		assert_ok!(register(1, 2_000));
+		assert_ok!(register(2, 2_000));
+		let _ = crate::PeerIds::<Test>::clear(u32::MAX, None);
+		StorageVersion::new(0).put::<Workers>();
+		assert_ok!(Workers::register(RuntimeOrigin::signed(3), peer(3), [3; 32], 2_000));
+		let _ = crate::PeerIds::<Test>::clear(u32::MAX, None);
+		<Workers as Hooks<u64>>::on_runtime_upgrade();
+		assert_eq!(Workers::on_chain_storage_version(), 1);
+		for who in [1, 2, 3] {
+			assert_eq!(crate::PeerIds::<Test>::get(frame_support::BoundedVec::truncate_from(peer(who))), Some(who));
+		}
+		assert_noop!(Workers::register(RuntimeOrigin::signed(4), peer(2), [4; 32], 2_000), Error::<Test>::PeerIdTaken);
 	});
 }
 
@@ -287,3 +339,24 @@ fn a_full_block_of_draws_delays_a_request_it_does_not_refuse_it() {
 		assert_eq!(Committees::<Test>::get(4).unwrap().len(), 3);
 	});
 }
+
+/// Finished tasks are no way to more seats: a worker can finish as many as it pays for, on a
+/// committee of its own workers agreeing on any result. Offences still lower its chance.
+#[test]
+fn farmed_reputation_buys_no_seats() {
+	new_test_ext().execute_with(|| {
+		for who in [1, 2, 3] {
+			assert_ok!(register(who, 2_000));
+		}
+		for _ in 0..2 * crate::MAX_REPUTATION {
+			<Workers as WorkerRegistry<u64>>::note_assigned(&1);
+			<Workers as WorkerRegistry<u64>>::note_finished(&1, true);
+		}
+		assert_eq!(Records::get(1).unwrap().reputation, crate::MAX_REPUTATION);
+		Records::mutate(3, |w| w.as_mut().unwrap().reputation = crate::INITIAL_REPUTATION - crate::OFFENCE_PENALTY);
+		let weights: std::collections::BTreeMap<u64, u128> = Workers::eligible().into_iter().collect();
+		assert_eq!(weights[&1], weights[&2], "as much as an untouched worker with the same stake");
+		assert!(weights[&3] < weights[&2], "an offender weighs less");
+	});
+}
+

@@ -40,8 +40,16 @@ let committee, contract, secret;
 
 test('four workers stake and a committee holds an owner\'s secret', async () => {
   const stake = 1_000n * UNIT;
-  await Promise.all(workers.map((w, i) =>
-    ok(api.tx.workers.register(stringToHex(`12D3KooWworker${i}`), u8aToHex(new Uint8Array(32).fill(i + 1)), stake), w)));
+  // A libp2p peer id of an ed25519 key (identity multihash of the protobuf-encoded key): what
+  // members dial and check each other's signed frames with. Anything else, or another's, is refused.
+  const peerId = (i) => u8aToHex(u8aConcat(new Uint8Array([0x00, 0x24, 0x08, 0x01, 0x12, 0x20]), new Uint8Array(32).fill(0x40 + i)));
+  const text = await submit(api, api.tx.workers.register(stringToHex('12D3KooWworker0'), u8aToHex(new Uint8Array(32).fill(1)), stake), workers[0]);
+  assert.deepEqual(text.error, { section: 'workers', name: 'InvalidPeerId' });
+  await ok(api.tx.workers.register(peerId(0), u8aToHex(new Uint8Array(32).fill(1)), stake), workers[0]);
+  const copy = await submit(api, api.tx.workers.register(peerId(0), u8aToHex(new Uint8Array(32).fill(2)), stake), workers[1]);
+  assert.deepEqual(copy.error, { section: 'workers', name: 'PeerIdTaken' });
+  await Promise.all(workers.slice(1).map((w, i) =>
+    ok(api.tx.workers.register(peerId(i + 1), u8aToHex(new Uint8Array(32).fill(i + 2)), stake), w)));
   for (const w of workers) assert.equal(await stakeOf(w), stake);
 
   const everything = { permissions: ['Read', 'Store', 'Compute', 'Declassify', 'Admin'], predicate: ['Always'] };
