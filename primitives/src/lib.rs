@@ -66,6 +66,17 @@ pub fn ed25519_of_peer_id(peer_id: &[u8]) -> Option<[u8; 32]> {
 	}
 }
 
+/// What a worker signs with its peer id's ed25519 key to register it for `account` (SCALE-encoded)
+/// with `encryption_key`: blake2b-256 of `"enigma/worker-peer/v1" ‖ encryption_key ‖ account`.
+/// Without it anyone could register another node's peer id, public on the DHT and in the
+/// registering transaction, before that node does, or a key nobody holds.
+pub fn peer_binding(account: &[u8], encryption_key: &[u8; 32]) -> [u8; 32] {
+	let mut bytes = b"enigma/worker-peer/v1".to_vec();
+	bytes.extend_from_slice(encryption_key);
+	bytes.extend_from_slice(account);
+	blake2_256(&bytes)
+}
+
 /// The libp2p peer id of the ed25519 key `key` ([`ed25519_of_peer_id`] undone).
 pub fn peer_id_of_ed25519(key: &[u8; 32]) -> alloc::vec::Vec<u8> {
 	let mut id = ED25519_PEER_ID.to_vec();

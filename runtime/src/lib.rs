@@ -571,8 +571,8 @@ mod benches {
 			for i in 0..size {
 				let worker: AccountId = frame_benchmarking::account("worker", i, pallet_workers::NextCommitteeId::<Runtime>::get());
 				let _ = Balances::set_balance(&worker, 10 * stake);
-				let key: &[u8; 32] = worker.as_ref();
-				let _ = Workers::register(RuntimeOrigin::signed(worker.clone()), enigma_primitives::peer_id_of_ed25519(key), [1; 32], stake);
+				let (peer, proof) = pallet_workers::benchmark_peer(&worker, &[1; 32]);
+				let _ = Workers::register(RuntimeOrigin::signed(worker), peer, [1; 32], stake, proof);
 			}
 			let caller: AccountId = frame_benchmarking::account("requester", 0, 0);
 			let _ = Balances::set_balance(&caller, 1_000_000 * UNIT);

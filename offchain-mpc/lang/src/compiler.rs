@@ -32,8 +32,12 @@ pub type CResult<T> = Result<T, Diagnostic>;
 
 /// Widest integer a comparison handles.
 const MAX_BITS: u32 = 128;
-/// Loop iterations a contract may unroll in total.
+/// Loop iterations and function calls a contract may unroll (inline) in total: what bounds the
+/// compiler's work on a contract whose loops or calls would never end.
 const MAX_UNROLL: usize = 1_000_000;
+/// Gates a circuit may have: a task's memory on every member (a few tens of bytes a gate, and
+/// more to run it) is bounded before its gas is. Checked after every statement.
+pub const MAX_GATES: usize = 4_000_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -323,7 +327,23 @@ impl<'a> Compiler<'a> {
 		Ok(None)
 	}
 
+	/// A statement, one level deeper ([`Self::expr`]'s count: a call inlines a function's
+	/// blocks inside the caller's, so its statements count too), and within [`MAX_GATES`] after.
 	fn stmt(&mut self, stmt: &Stmt) -> CResult<()> {
+		self.depth += 1;
+		if self.depth > crate::parser::MAX_NESTING {
+			return Err(err(stmt_span(stmt), "statement or call nesting too deep"));
+		}
+		let r = self.stmt_inner(stmt);
+		self.depth -= 1;
+		r?;
+		if self.circuit.gates.len() > MAX_GATES {
+			return Err(err(stmt_span(stmt), format!("the circuit has more than {MAX_GATES} gates")).note("split the work into several tasks"));
+		}
+		Ok(())
+	}
+
+	fn stmt_inner(&mut self, stmt: &Stmt) -> CResult<()> {
 		match stmt {
 			Stmt::Let { name, mutable, ty, value, span } => {
 				let val = self.expr(value)?;
@@ -403,10 +423,7 @@ impl<'a> Compiler<'a> {
 				};
 				let (a, b) = (bound(&from, *span)?, bound(&to, *span)?);
 				for i in a..b {
-					self.unrolled += 1;
-					if self.unrolled > MAX_UNROLL {
-						return Err(err(*span, format!("more than {MAX_UNROLL} loop iterations in total")));
-					}
+					self.unroll(*span)?;
 					self.scopes.push(Scope::from([(var.clone(), Var { val: Val::Const { value: i, kind: Kind::Int }, private: false, mutable: false, declared: None })]));
 					let r = self.block(body, false);
 					self.scopes.pop();
@@ -539,7 +556,15 @@ impl<'a> Compiler<'a> {
 			ExprKind::Int(v) => Ok(Val::Const { value: *v, kind: Kind::Int }),
 			ExprKind::Bool(b) => Ok(Val::Const { value: *b as u128, kind: Kind::Bool }),
 			ExprKind::Var(name) => Ok(self.lookup(name, e.span)?.val.clone()),
-			ExprKind::Array(items) => Ok(Val::Array(items.iter().map(|i| self.expr(i)).collect::<CResult<_>>()?)),
+			ExprKind::Array(items) => {
+				let items: Vec<Val> = items.iter().map(|i| self.expr(i)).collect::<CResult<_>>()?;
+				// Arrays are of numbers and bools (`[T; N]`): an array of arrays, rebuilt in a loop
+				// (`a = [a]`), would nest without end in a flat syntax tree.
+				if items.iter().any(|v| matches!(v, Val::Array(_))) {
+					return Err(err(e.span, "an array's items are numbers or bools, not arrays"));
+				}
+				Ok(Val::Array(items))
+			},
 			ExprKind::Index(array, index) => {
 				let i = self.const_index(index)?;
 				match self.expr(array)? {
@@ -974,7 +999,19 @@ impl<'a> Compiler<'a> {
 		}
 	}
 
+	/// One more loop iteration or call inlined, within [`MAX_UNROLL`].
+	fn unroll(&mut self, span: Span) -> CResult<()> {
+		self.unrolled += 1;
+		if self.unrolled > MAX_UNROLL {
+			return Err(err(span, format!("more than {MAX_UNROLL} loop iterations and calls in total")));
+		}
+		Ok(())
+	}
+
 	fn user_call(&mut self, name: &str, args: &[Expr], span: Span) -> CResult<Val> {
+		// Calls are inlined: each counts, so that calls that branch (two in a body) cannot make
+		// the compiler's work grow as 2^depth.
+		self.unroll(span)?;
 		let contract = self.contract;
 		let f = contract
 			.functions
@@ -1158,3 +1195,17 @@ fn describe_kind(kind: Kind) -> &'static str {
 		Kind::Field => "field element",
 	}
 }
+
+/// Where a statement is, for its diagnostics.
+fn stmt_span(stmt: &Stmt) -> Span {
+	match stmt {
+		Stmt::Let { span, .. }
+		| Stmt::Assign { span, .. }
+		| Stmt::If { span, .. }
+		| Stmt::For { span, .. }
+		| Stmt::Return { span, .. }
+		| Stmt::LedgerWrite { span, .. }
+		| Stmt::Expr { span, .. } => *span,
+	}
+}
+

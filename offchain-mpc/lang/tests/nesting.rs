@@ -52,3 +52,38 @@ fn nesting_up_to_the_limit_compiles_on_a_small_stack() {
 	let blocks = format!("let mut y = x; {} y = y * x; {}output(reveal(y));", "if true { ".repeat(ifs), "} ".repeat(ifs));
 	compile_on_small_stack(blocks).expect("blocks nested as deep as allowed");
 }
+
+/// What compiling a whole contract `source` gives, on a blocking thread's stack.
+fn compile_contract_on_small_stack(source: String) -> Result<(), String> {
+	std::thread::Builder::new()
+		.stack_size(2 << 20)
+		.spawn(move || compile(&source, "f", &BTreeMap::new(), 1).map(|_| ()).map_err(|d| d.message))
+		.expect("a thread")
+		.join()
+		.expect("the compiler returns, it does not crash")
+}
+
+/// Nesting the syntax tree does not show: an array rebuilt around itself in a loop, calls that
+/// inline a function inside itself (twice per body: 2^depth calls), gates by the billion.
+#[test]
+fn work_the_syntax_tree_does_not_show_is_bounded_too() {
+	let arrays = compile_on_small_stack("let mut a = [x]; for i in 0..100000 { a = [a]; }".into()).expect_err("arrays of arrays");
+	assert!(arrays.contains("arrays"), "{arrays}");
+	let recursion = "contract R {\n fn g(x: private u8) -> private u8 { let y = g(x); let z = g(x); return y; }\n pub fn f(x: private u8 @0) { output(reveal(g(x))); }\n}\n";
+	let refused = compile_contract_on_small_stack(recursion.into()).expect_err("calls without end");
+	assert!(refused.contains("nesting") || refused.contains("calls"), "{refused}");
+	let gates = compile_on_small_stack("for i in 0..1000 { for j in 0..1000 { let y = x * x * x * x * x * x; } }".into()).expect_err("five million gates");
+	assert!(gates.contains("gates"), "{gates}");
+}
+
+/// Calls nested as deep as the limit allows compile on the small stack.
+#[test]
+fn nested_calls_compile_on_a_small_stack() {
+	let depth = 60;
+	let mut source = String::from("contract Calls {\n");
+	for k in 0..depth {
+		source += &format!("  fn g{k}(x: private u8) -> private u8 {{ let y = g{}(x); return y; }}\n", k + 1);
+	}
+	source += &format!("  fn g{depth}(x: private u8) -> private u8 {{ return x; }}\n  pub fn f(x: private u8 @0) {{ output(reveal(g0(x))); }}\n}}\n");
+	compile_contract_on_small_stack(source).expect("60 nested calls");
+}

@@ -8,10 +8,12 @@
 //! all the reserved slots. The decision is made when a connection has completed its handshake
 //! (the peer id is authenticated by Noise), before any protocol runs.
 //!
-//! Peer ids cost nothing, addresses do: one IP address may hold at most `per_ip` incoming
-//! connections, handshakes in progress included, so one host can neither take the pending slots
-//! (which every peer shares) nor the open ones. Loopback addresses are exempt unless
-//! `limit_loopback` is set: a devnet runs every node on one machine.
+//! Peer ids cost nothing, addresses do: one network ([`network_of`]: an IPv4 address, or an IPv6
+//! /64, which one host is commonly given whole) may hold at most `per_ip` incoming connections,
+//! handshakes in progress included, so one host can neither take the pending slots (which every
+//! peer shares) nor the open ones. Loopback addresses are exempt unless `limit_loopback` is set:
+//! a devnet runs every node on one machine. The network each connected peer came from is shared
+//! ([`Sources`]) so that the requests it sends are bounded per network too ([`crate::inbound`]).
 
 use crate::placement::Placement;
 use libp2p::{
@@ -53,8 +55,41 @@ pub struct PerAddress {
 	pub limit_loopback: bool,
 }
 
+/// The network each peer connected to this node from (its latest counted incoming connection),
+/// while it holds one.
+#[derive(Default)]
+pub struct Sources(std::sync::Mutex<HashMap<PeerId, IpAddr>>);
+
+impl Sources {
+	/// The network `peer` is counted under, if any.
+	pub fn of(&self, peer: &PeerId) -> Option<IpAddr> {
+		self.0.lock().unwrap_or_else(|e| e.into_inner()).get(peer).copied()
+	}
+
+	fn set(&self, peer: PeerId, network: Option<IpAddr>) {
+		let mut sources = self.0.lock().unwrap_or_else(|e| e.into_inner());
+		match network {
+			Some(network) => sources.insert(peer, network),
+			None => sources.remove(&peer),
+		};
+	}
+}
+
+/// The network an address is counted under: an IPv4 address itself, an IPv6 address's /64
+/// (an IPv4-mapped one as its IPv4 address).
+pub fn network_of(address: IpAddr) -> IpAddr {
+	match address {
+		IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+			Some(v4) => IpAddr::V4(v4),
+			None => IpAddr::V6(std::net::Ipv6Addr::from(u128::from(v6) & !((1u128 << 64) - 1))),
+		},
+		v4 => v4,
+	}
+}
+
 pub struct Behaviour {
 	placement: Arc<dyn Placement>,
+	sources: Arc<Sources>,
 	open: u32,
 	reserved: u32,
 	incoming: HashSet<ConnectionId>,
@@ -70,9 +105,10 @@ pub struct Behaviour {
 }
 
 impl Behaviour {
-	pub fn new(placement: Arc<dyn Placement>, open: u32, reserved: u32, per_address: PerAddress) -> Self {
+	pub fn new(placement: Arc<dyn Placement>, sources: Arc<Sources>, open: u32, reserved: u32, per_address: PerAddress) -> Self {
 		Self {
 			placement,
+			sources,
 			open,
 			reserved,
 			incoming: HashSet::new(),
@@ -113,7 +149,7 @@ impl NetworkBehaviour for Behaviour {
 	type ToSwarm = std::convert::Infallible;
 
 	fn handle_pending_inbound_connection(&mut self, connection: ConnectionId, _: &Multiaddr, remote: &Multiaddr) -> Result<(), ConnectionDenied> {
-		let Some(address) = ip_of(remote).filter(|a| self.per_address.limit_loopback || !a.is_loopback()) else { return Ok(()) };
+		let Some(address) = ip_of(remote).filter(|a| self.per_address.limit_loopback || !a.is_loopback()).map(network_of) else { return Ok(()) };
 		let count = self.from_address.entry(address).or_default();
 		if *count >= self.per_address.cap {
 			return Err(ConnectionDenied::new(TooManyFromAddress { address, cap: self.per_address.cap }));
@@ -160,16 +196,22 @@ impl NetworkBehaviour for Behaviour {
 				if self.admitting.remove(&connection_id) {
 					self.in_reserve.insert(connection_id, peer_id);
 				}
+				if let Some(network) = self.address_of.get(&connection_id) {
+					self.sources.set(peer_id, Some(*network));
+				}
 			},
 			// The handshake failed, or another behaviour refused it after this one admitted it.
 			FromSwarm::ListenFailure(failure) => {
 				self.admitting.remove(&failure.connection_id);
 				self.forget_address(&failure.connection_id);
 			},
-			FromSwarm::ConnectionClosed(ConnectionClosed { connection_id, .. }) => {
+			FromSwarm::ConnectionClosed(ConnectionClosed { connection_id, peer_id, remaining_established, .. }) => {
 				self.incoming.remove(&connection_id);
 				self.in_reserve.remove(&connection_id);
 				self.forget_address(&connection_id);
+				if remaining_established == 0 {
+					self.sources.set(peer_id, None);
+				}
 			},
 			_ => {},
 		}
@@ -193,3 +235,20 @@ fn ip_of(address: &Multiaddr) -> Option<IpAddr> {
 		_ => None,
 	}
 }
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	/// One host, one count: an IPv6 host usually has a whole /64 to pick addresses from.
+	#[test]
+	fn addresses_count_by_network() {
+		let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+		assert_eq!(network_of(ip("2001:db8:1:2:aaaa:bbbb:cccc:dddd")), ip("2001:db8:1:2::"));
+		assert_eq!(network_of(ip("2001:db8:1:2::1")), network_of(ip("2001:db8:1:2:ffff::9")));
+		assert_ne!(network_of(ip("2001:db8:1:2::1")), network_of(ip("2001:db8:1:3::1")));
+		assert_eq!(network_of(ip("::ffff:203.0.113.7")), ip("203.0.113.7"));
+		assert_eq!(network_of(ip("203.0.113.7")), ip("203.0.113.7"));
+	}
+}
+

@@ -193,6 +193,8 @@ pub(crate) struct Shared {
 	pub record_work: Arc<InboundWork>,
 	pub app_work: Arc<InboundWork>,
 	pub worker_app_work: Arc<InboundWork>,
+	/// The network each peer connected from, which its requests count against.
+	pub sources: Arc<admission::Sources>,
 }
 
 /// Possession proofs a node computes at the same time.
@@ -201,6 +203,8 @@ const CONCURRENT_PROOFS: usize = 2;
 /// shares keeps a few requests in flight; a worker's repair probes a record's holders).
 const INBOUND_REQUESTS: usize = 64;
 const INBOUND_REQUESTS_PER_PEER: usize = 8;
+/// And per network the peers connected from ([`admission::network_of`]): a quarter of them.
+const INBOUND_REQUESTS_PER_NETWORK: usize = 16;
 
 /// A cheap, cloneable handle to a running node.
 #[derive(Clone)]
@@ -294,7 +298,8 @@ impl DhtNode {
 
 		let limits = (config.max_connections_per_peer, config.max_pending_incoming);
 		let per_address = admission::PerAddress { cap: config.max_incoming_per_address, limit_loopback: config.limit_loopback };
-		let admission = admission::Behaviour::new(placement.clone(), config.max_incoming_connections, config.reserved_for_workers, per_address);
+		let sources = Arc::new(admission::Sources::default());
+		let admission = admission::Behaviour::new(placement.clone(), sources.clone(), config.max_incoming_connections, config.reserved_for_workers, per_address);
 		let mut swarm = libp2p::SwarmBuilder::with_existing_identity(keypair)
 			.with_tokio()
 			.with_tcp(tcp::Config::default().nodelay(true), noise::Config::new, yamux::Config::default)
@@ -364,9 +369,10 @@ impl DhtNode {
 			sessions: Arc::new(Mutex::new(Sessions::new(local))),
 			app,
 			proofs: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_PROOFS)),
-			record_work: InboundWork::new(INBOUND_REQUESTS, INBOUND_REQUESTS_PER_PEER),
-			app_work: InboundWork::new(INBOUND_REQUESTS, INBOUND_REQUESTS_PER_PEER),
-			worker_app_work: InboundWork::new(INBOUND_REQUESTS, INBOUND_REQUESTS_PER_PEER),
+			record_work: InboundWork::new(INBOUND_REQUESTS, INBOUND_REQUESTS_PER_PEER, INBOUND_REQUESTS_PER_NETWORK),
+			app_work: InboundWork::new(INBOUND_REQUESTS, INBOUND_REQUESTS_PER_PEER, INBOUND_REQUESTS_PER_NETWORK),
+			worker_app_work: InboundWork::new(INBOUND_REQUESTS, INBOUND_REQUESTS_PER_PEER, INBOUND_REQUESTS_PER_NETWORK),
+			sources,
 		});
 		let event_loop = EventLoop {
 			swarm,
@@ -991,7 +997,7 @@ impl EventLoop {
 				let respond = |sender: &mpsc::UnboundedSender<Command>, response| {
 					let _ = sender.send(Command::Respond { channel, response });
 				};
-				let Some(turn) = self.shared.record_work.try_start(peer) else {
+				let Some(turn) = self.shared.record_work.try_start(peer, self.shared.sources.of(&peer)) else {
 					tracing::debug!(target: "dht", "refused a request from {peer}: its earlier ones are still under way");
 					respond(&self.sender, RecordResponse::Refused(Refusal::Busy));
 					return;
@@ -1056,7 +1062,7 @@ impl EventLoop {
 				Some(app) => {
 					// Busy: an empty answer, as from a node without a handler.
 					let work = if self.shared.placement.is_worker(&peer) { &self.shared.worker_app_work } else { &self.shared.app_work };
-					let Some(turn) = work.try_start(peer) else {
+					let Some(turn) = work.try_start(peer, self.shared.sources.of(&peer)) else {
 						tracing::debug!(target: "dht", "refused an application request from {peer}: its earlier ones are still under way");
 						let _ = self.swarm.behaviour_mut().app.send_response(channel, Vec::new());
 						return;

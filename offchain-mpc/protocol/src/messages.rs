@@ -319,3 +319,9 @@ pub const REGISTER_FIRST: &str = "register the secrets first, then deliver their
 /// stays well inside the request timeout, and inside the 16 MiB frame (a 64-bit integer's
 /// delivery is ~2.5 KB in a committee of four).
 pub const MAX_SHARES_PER_REQUEST: usize = 256;
+
+/// Committees, and identities, that one [`WorkerRequest::Shares`] may name: each costs the
+/// member a read of the chain before any share is checked, so a request naming hundreds would
+/// have it flood its RPC node (the one it commits and reveals through). A client delivers one
+/// registration's shares at a time: one committee, one identity.
+pub const MAX_LOOKUPS_PER_DELIVERY: usize = 4;

@@ -67,10 +67,19 @@ async fn ensure_registered(chain: &Chain, keys: &WorkerKeys, stake: u128) -> Res
 		return Ok(worker);
 	}
 	tracing::info!(target: "worker", "registering {} with a stake of {stake} ENG...", account.to_ss58check());
+	// The node key signs that this account registers it, with this encryption key.
+	let binding = enigma_primitives::peer_binding(&codec::Encode::encode(&account), &keys.encryption_public());
+	let peer_signature: [u8; 64] = keys
+		.node
+		.sign(&binding)
+		.ok()
+		.and_then(|s| s.try_into().ok())
+		.ok_or_else(|| DaemonError::Chain(ChainError::Failed("the node key is not an ed25519 key".into())))?;
 	let call = RuntimeCall::Workers(pallet_workers::Call::register {
 		peer_id: keys.peer_id().to_bytes(),
 		encryption_key: keys.encryption_public(),
 		stake: stake.saturating_mul(UNIT),
+		peer_signature,
 	});
 	let (block, _) = chain.submit(&keys.account, call).await?;
 	tracing::info!(target: "worker", "registered in block {block:?}");
@@ -340,9 +349,15 @@ async fn catch_up(worker: &Arc<Worker>) -> Result<(), DaemonError> {
 	}
 	crate::tasks::sweep_results(worker).await;
 	// Leaving while this worker was down, or with secrets not moved yet: move them.
-	let leaving = worker.chain.worker(&worker.account(), Some(finalized)).await?.is_some_and(|w| matches!(w.status, pallet_workers::Status::Unbonding { .. }));
-	if leaving && worker.rotate_on_leaving {
-		tokio::spawn(crate::handover::rotate_away(worker.clone()));
+	let leaving = match worker.chain.worker(&worker.account(), Some(finalized)).await?.map(|w| w.status) {
+		Some(pallet_workers::Status::Unbonding { until }) => Some(until),
+		_ => None,
+	};
+	if let Some(until) = leaving {
+		if worker.rotate_on_leaving {
+			tokio::spawn(crate::handover::rotate_away(worker.clone()));
+		}
+		tokio::spawn(crate::handover::release_unready_once_unbonded(worker.clone(), until));
 	}
 	let assigned: Vec<sp_core::H256> = worker.chain.runtime_api("SecretComputeApi_assignments", worker.account(), None).await?;
 	for task in assigned {
@@ -379,9 +394,12 @@ async fn on_finalized(worker: &Arc<Worker>, chain: &Chain, placement: &ChainPlac
 			RuntimeEvent::Workers(pallet_workers::Event::Slashed { task, worker, offence, amount }) if worker == account => {
 				tracing::warn!(target: "worker", "slashed {} ENG for {offence:?} in task {task:?}", amount / UNIT);
 			}
-			RuntimeEvent::Workers(pallet_workers::Event::Unbonding { worker: leaving, .. }) if leaving == account && worker.rotate_on_leaving => {
-				tracing::info!(target: "worker", "leaving: the committees this worker holds secrets of go to committees drawn for them");
-				tokio::spawn(crate::handover::rotate_away(worker.clone()));
+			RuntimeEvent::Workers(pallet_workers::Event::Unbonding { worker: leaving, until }) if leaving == account => {
+				if worker.rotate_on_leaving {
+					tracing::info!(target: "worker", "leaving: the committees this worker holds secrets of go to committees drawn for them");
+					tokio::spawn(crate::handover::rotate_away(worker.clone()));
+				}
+				tokio::spawn(crate::handover::release_unready_once_unbonded(worker.clone(), until));
 			}
 			RuntimeEvent::Workers(pallet_workers::Event::CommitteeFormed { id, members }) if members.contains(&account) => {
 				tracing::info!(target: "worker", "member of committee {id} ({} workers)", members.len());

@@ -140,7 +140,6 @@ pub async fn rotate_away(worker: Arc<Worker>) {
 	if worker.rotating.swap(true, Ordering::SeqCst) {
 		return;
 	}
-	release_unready(&worker).await;
 	let mut held = std::collections::BTreeMap::<u32, Vec<H256>>::new();
 	for secret in worker.store.acknowledged() {
 		// Shares a client dealt for an honest majority: the others cannot move.
@@ -163,10 +162,29 @@ pub async fn rotate_away(worker: Arc<Worker>) {
 	worker.rotating.store(false, Ordering::SeqCst);
 }
 
-/// Lets go of the shares this leaving worker acknowledged of secrets that never became ready
-/// (a member never acknowledged its own): nothing can move them, and counted against this
-/// worker's stake they would keep it from withdrawing for as long as their registrant leaves
-/// them. The share goes too, or catching up would acknowledge it again.
+/// Once this leaving worker's unbonding period ends (block `until`), lets go of the shares it
+/// acknowledged of secrets that never became ready (a member never acknowledged its own):
+/// nothing can move them, and counted against its stake they would keep it from withdrawing for
+/// as long as their registrant leaves them. Whether or not it rotates its committees.
+pub async fn release_unready_once_unbonded(worker: Arc<Worker>, until: enigma_runtime::BlockNumber) {
+	use std::sync::atomic::Ordering;
+	if worker.releasing.swap(true, Ordering::SeqCst) {
+		return;
+	}
+	loop {
+		match worker.chain.best_number().await {
+			Ok(best) if best >= until => break,
+			Ok(_) => {},
+			Err(e) => tracing::debug!(target: "worker", "leaving: reading the best block: {e}"),
+		}
+		tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+	}
+	release_unready(&worker).await;
+	worker.releasing.store(false, Ordering::SeqCst);
+}
+
+/// Lets go of the unready shares (see [`release_unready_once_unbonded`]); each share goes from
+/// the store too, or catching up would acknowledge it again.
 async fn release_unready(worker: &Worker) {
 	let me = worker.account();
 	let held = worker.store.acknowledged();

@@ -7,7 +7,7 @@ use crate::{
 use codec::Encode;
 use enigma_chain::offchain::{
 	commitment, declassify_message, output_message, seal_answer, share_bits, wallet_wrapped, share_context, share_hash, ShareDelivery, WorkerRequest, WorkerResponse,
-	DECLASSIFY_WINDOW, MAX_SHARES_PER_REQUEST,
+	DECLASSIFY_WINDOW, MAX_LOOKUPS_PER_DELIVERY, MAX_SHARES_PER_REQUEST,
 };
 use enigma_mpc::{
 	committed_input::{self, ToCheck},
@@ -76,6 +76,26 @@ impl WorkerService {
 	}
 }
 
+
+/// Whether a share delivery is within what a member reads the chain for before checking any
+/// share: [`MAX_SHARES_PER_REQUEST`] shares, of [`MAX_LOOKUPS_PER_DELIVERY`] committees and
+/// identities at most.
+fn delivery_fits(deliveries: &[ShareDelivery]) -> Result<(), String> {
+	if deliveries.len() > MAX_SHARES_PER_REQUEST {
+		return Err(format!("{} shares in one request; at most {MAX_SHARES_PER_REQUEST}", deliveries.len()));
+	}
+	let committees: HashSet<u32> = deliveries.iter().map(|d| d.committee).collect();
+	let identities: HashSet<H256> = deliveries.iter().map(|d| d.identity).collect();
+	if committees.len().max(identities.len()) > MAX_LOOKUPS_PER_DELIVERY {
+		return Err(format!(
+			"shares of {} committees and {} identities in one request; at most {MAX_LOOKUPS_PER_DELIVERY} of each",
+			committees.len(),
+			identities.len()
+		));
+	}
+	Ok(())
+}
+
 impl WorkerService {
 	/// Part of a completed task's audit transcript, from byte `from`. Only once the task
 	/// completed: until then the transcript's root is what lets only the run's members commit
@@ -95,9 +115,7 @@ impl WorkerService {
 	/// Checks each delivered share against its committee and commitment, keeps those that pass
 	/// (in one database commit) and queues their acknowledgements; answers per share.
 	async fn accept_shares(&self, deliveries: Vec<ShareDelivery>) -> Result<WorkerResponse, String> {
-		if deliveries.len() > MAX_SHARES_PER_REQUEST {
-			return Err(format!("{} shares in one request; at most {MAX_SHARES_PER_REQUEST}", deliveries.len()));
-		}
+		delivery_fits(&deliveries)?;
 		let worker = &self.0;
 		// Each committee looked up once per request (known or not).
 		let mut committees: HashMap<u32, Option<Vec<AccountId32>>> = HashMap::new();
@@ -364,4 +382,36 @@ fn lie_about(plain: &[u8]) -> Vec<u8> {
 		*value += Fr::from(1u64);
 	}
 	enigma_mpc::field::to_bytes(&elements)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn delivery(identity: u8, committee: u32) -> ShareDelivery {
+		ShareDelivery {
+			identity: H256::repeat_byte(identity),
+			committee,
+			commitment: H256::zero(),
+			index: 0,
+			kind: enigma_protocol::ValueKind::Field,
+			pedersen: Vec::new(),
+			share_hashes: Vec::new(),
+			sealed: Vec::new(),
+		}
+	}
+
+	/// Every committee and identity a delivery names costs the member a read of the chain before
+	/// any share is checked: a request naming hundreds is refused before the first read.
+	#[test]
+	fn a_delivery_naming_many_committees_or_identities_is_refused_unread() {
+		let one_registration: Vec<ShareDelivery> = (0..MAX_SHARES_PER_REQUEST).map(|_| delivery(1, 7)).collect();
+		assert_eq!(delivery_fits(&one_registration), Ok(()));
+		let committees: Vec<ShareDelivery> = (0..=MAX_LOOKUPS_PER_DELIVERY as u32).map(|c| delivery(1, c)).collect();
+		assert!(delivery_fits(&committees).unwrap_err().contains("committees"));
+		let identities: Vec<ShareDelivery> = (0..=MAX_LOOKUPS_PER_DELIVERY as u8).map(|i| delivery(i, 7)).collect();
+		assert!(delivery_fits(&identities).is_err());
+		let too_many: Vec<ShareDelivery> = (0..=MAX_SHARES_PER_REQUEST).map(|_| delivery(1, 7)).collect();
+		assert!(delivery_fits(&too_many).is_err());
+	}
 }

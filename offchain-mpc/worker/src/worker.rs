@@ -126,6 +126,9 @@ pub struct Worker {
 	/// Whether this leaving worker is moving its committees' secrets away already
 	/// ([`crate::handover::rotate_away`]): catching up starts it again only once it ended.
 	pub rotating: std::sync::atomic::AtomicBool,
+	/// Whether a wait for the end of this worker's unbonding period is under way
+	/// ([`crate::handover::release_unready_once_unbonded`]): one is enough.
+	pub releasing: std::sync::atomic::AtomicBool,
 	/// Whether this worker rotates its committees when it leaves (`--no-rotation` says not).
 	pub rotate_on_leaving: bool,
 }
@@ -251,7 +254,7 @@ impl Drop for TaskPeers<'_> {
 
 impl Worker {
 	pub fn new(chain: Arc<Chain>, keys: WorkerKeys, store: WorkerStore, metrics: Metrics, misbehave: Option<Misbehaviour>) -> Self {
-		Self { chain, keys, store, metrics, dht: OnceLock::new(), misbehave, blames: Default::default(), started: Default::default(), readiness: Default::default(), acks: Default::default(), rotating: Default::default(), rotate_on_leaving: true,
+		Self { chain, keys, store, metrics, dht: OnceLock::new(), misbehave, blames: Default::default(), started: Default::default(), readiness: Default::default(), acks: Default::default(), rotating: Default::default(), releasing: Default::default(), rotate_on_leaving: true,
 			unregistered: Default::default(),
 			unregistered_ttl: UNREGISTERED_TTL, submit_queue: tokio::sync::Mutex::new(()), expected: Default::default() }
 	}

@@ -595,8 +595,8 @@ pub mod pallet {
 		NotAcknowledged,
 		/// Every member acknowledged this secret: a handover moves it, not a release.
 		SecretIsReady,
-		/// Only a leaving (unbonding) member lets go of a share.
-		NotLeaving,
+		/// Only a member whose unbonding period is over lets go of a share.
+		StillUnbonding,
 		/// The caller may not use these inputs, or declassify this secret.
 		NoPermission,
 		/// A task needs at least one input.
@@ -1244,11 +1244,12 @@ pub mod pallet {
 			Self::prove_false(&who, secret, dealer, &proof)
 		}
 
-		/// A leaving member lets go of its share of a secret that never became ready (some member
-		/// never acknowledged one): the share no longer counts against its stake, so a registrant
-		/// that never completes a sharing, and never removes it, cannot keep a member from
-		/// withdrawing (a handover moves only ready secrets). The secret becomes ready only if the
-		/// member acknowledges a share again.
+		/// A member whose unbonding period is over lets go of its share of a secret that never
+		/// became ready (some member never acknowledged one): the share no longer counts against
+		/// its stake, so a registrant that never completes a sharing, and never removes it, cannot
+		/// keep the member from withdrawing (a handover moves only ready secrets). A sharing still
+		/// under way has the whole unbonding period to complete; after the release, the secret
+		/// becomes ready only if the member acknowledges a share again.
 		#[pallet::call_index(20)]
 		#[pallet::weight(Pallet::<T>::ack_weight())]
 		pub fn release_unready_share(origin: OriginFor<T>, secret: H256) -> DispatchResult {
@@ -1256,7 +1257,7 @@ pub mod pallet {
 			Secrets::<T>::try_mutate(secret, |info| -> DispatchResult {
 				let info = info.as_mut().ok_or(Error::<T>::UnknownSecret)?;
 				ensure!(!info.ready, Error::<T>::SecretIsReady);
-				ensure!(T::Workers::is_leaving(&who), Error::<T>::NotLeaving);
+				ensure!(T::Workers::is_unbonded(&who), Error::<T>::StillUnbonding);
 				let at = info.acks.iter().position(|m| *m == who).ok_or(Error::<T>::NotAcknowledged)?;
 				info.acks.remove(at);
 				T::Workers::note_shares(core::slice::from_ref(&who), 1, false);

@@ -203,7 +203,7 @@ mod tests {
 		use crate::{SecretInfo, ValueKind};
 		new_test_ext().execute_with(|| {
 			for w in 11..=14u64 {
-				frame_support::assert_ok!(pallet_workers::Pallet::<Test>::register(RuntimeOrigin::signed(w), enigma_primitives::peer_id_of_ed25519(&[w as u8; 32]), [w as u8; 32], STAKE));
+				frame_support::assert_ok!({ let (peer, proof) = pallet_workers::test_peer(&w, w as u8, &[w as u8; 32]); pallet_workers::Pallet::<Test>::register(RuntimeOrigin::signed(w), peer, [w as u8; 32], STAKE, proof) });
 			}
 			let id = committee(4);
 			let record = |ready: bool| SecretInfo::<Test> {

@@ -148,7 +148,7 @@ impl crate::BenchmarkHelper<u64> for BenchHelper {
 		for i in 0..size as u64 {
 			let w = 1_000 + i;
 			let _ = Balances::set_balance(&w, 1_000_000);
-			let _ = Workers::register(RuntimeOrigin::signed(w), enigma_primitives::peer_id_of_ed25519(&[w as u8; 32]), [1; 32], STAKE);
+			let _ = { let (peer, proof) = pallet_workers::test_peer(&w, w as u8, &[1; 32]); Workers::register(RuntimeOrigin::signed(w), peer, [1; 32], STAKE, proof) };
 		}
 		let _ = Workers::request_committee(RuntimeOrigin::signed(1_000), size);
 		let id = pallet_workers::NextCommitteeId::<Test>::get() - 1;

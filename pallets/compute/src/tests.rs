@@ -32,7 +32,7 @@ fn setup() -> (H256, H256, H256) {
 	assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(OWNER), bounded(vec![(OWNER, bounded(vec![grant]))])));
 	let identity = pallet_shared_identity::Pallet::<Test>::address_of([OWNER].iter());
 	for w in WORKERS {
-		assert_ok!(Workers::register(RuntimeOrigin::signed(w), enigma_primitives::peer_id_of_ed25519(&[w as u8; 32]), [w as u8; 32], STAKE));
+		assert_ok!({ let (peer, proof) = pallet_workers::test_peer(&w, w as u8, &[w as u8; 32]); Workers::register(RuntimeOrigin::signed(w), peer, [w as u8; 32], STAKE, proof) });
 	}
 	assert_eq!(committee(4), 0);
 	assert_ok!(SecretCompute::register_contract(RuntimeOrigin::signed(OWNER), CODE.to_vec()));
@@ -1216,12 +1216,14 @@ fn a_sharing_never_completed_does_not_hold_a_leaving_members_stake() {
 		}
 		let shares = |w: u64| pallet_workers::Workers::<Test>::get(w).unwrap().secrets;
 		assert_eq!(shares(11), 1);
-		// Only a leaving member lets go, and only of a share it acknowledged.
-		assert_noop!(SecretCompute::release_unready_share(RuntimeOrigin::signed(11), partly), Error::<Test>::NotLeaving);
+		// Only a member past its unbonding period lets go (a sharing under way has that long to
+		// complete), and only of a share it acknowledged.
+		assert_noop!(SecretCompute::release_unready_share(RuntimeOrigin::signed(11), partly), Error::<Test>::StillUnbonding);
 		assert_ok!(Workers::unbond(RuntimeOrigin::signed(11)));
 		assert_ok!(Workers::unbond(RuntimeOrigin::signed(14)));
-		assert_noop!(SecretCompute::release_unready_share(RuntimeOrigin::signed(14), partly), Error::<Test>::NotAcknowledged);
+		assert_noop!(SecretCompute::release_unready_share(RuntimeOrigin::signed(11), partly), Error::<Test>::StillUnbonding);
 		System::set_block_number(System::block_number() + 1_000);
+		assert_noop!(SecretCompute::release_unready_share(RuntimeOrigin::signed(14), partly), Error::<Test>::NotAcknowledged);
 		assert_noop!(Workers::withdraw(RuntimeOrigin::signed(11)), pallet_workers::Error::<Test>::HoldsSecrets);
 		assert_ok!(SecretCompute::release_unready_share(RuntimeOrigin::signed(11), partly));
 		System::assert_last_event(Event::UnreadyShareReleased { secret: partly, worker: 11 }.into());
@@ -1241,6 +1243,7 @@ fn a_ready_secret_is_not_released() {
 	new_test_ext().execute_with(|| {
 		let (_, _, secret) = setup();
 		assert_ok!(Workers::unbond(RuntimeOrigin::signed(11)));
+		System::set_block_number(System::block_number() + 1_000);
 		assert_noop!(SecretCompute::release_unready_share(RuntimeOrigin::signed(11), secret), Error::<Test>::SecretIsReady);
 	});
 }
@@ -1641,7 +1644,7 @@ fn a_committee_with_a_leaving_member_takes_no_new_secret() {
 /// Workers 15, 16 and 17 register, for a second committee.
 fn register_more_workers() {
 	for w in [15, 16, 17] {
-		assert_ok!(Workers::register(RuntimeOrigin::signed(w), enigma_primitives::peer_id_of_ed25519(&[w as u8; 32]), [w as u8; 32], STAKE));
+		assert_ok!({ let (peer, proof) = pallet_workers::test_peer(&w, w as u8, &[w as u8; 32]); Workers::register(RuntimeOrigin::signed(w), peer, [w as u8; 32], STAKE, proof) });
 	}
 }
 

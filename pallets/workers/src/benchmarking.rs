@@ -1,7 +1,7 @@
 //! Benchmarks of the worker-registry calls at their worst cases.
 
 use super::*;
-use alloc::{vec, vec::Vec};
+use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::traits::Hooks;
 use frame_system::RawOrigin;
@@ -16,16 +16,10 @@ fn funded<T: Config>(index: u32) -> T::AccountId {
 	who
 }
 
-/// A peer id of its own for worker `index`.
-fn peer_id(index: u32) -> Vec<u8> {
-	let mut key = [7u8; 32];
-	key[..4].copy_from_slice(&index.to_le_bytes());
-	enigma_primitives::peer_id_of_ed25519(&key)
-}
-
 fn registered<T: Config>(index: u32) -> T::AccountId {
 	let who = funded::<T>(index);
-	Pallet::<T>::register(RawOrigin::Signed(who.clone()).into(), peer_id(index), [7; 32], stake::<T>()).expect("funded");
+	let (peer, proof) = crate::benchmark_peer(&who, &[7; 32]);
+	Pallet::<T>::register(RawOrigin::Signed(who.clone()).into(), peer, [7; 32], stake::<T>(), proof).expect("funded");
 	who
 }
 
@@ -36,8 +30,9 @@ mod benchmarks {
 	#[benchmark]
 	fn register() {
 		let who = funded::<T>(0);
+		let (peer, proof) = crate::benchmark_peer(&who, &[7; 32]);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), peer_id(0), [7; 32], stake::<T>());
+		_(RawOrigin::Signed(who.clone()), peer, [7; 32], stake::<T>(), proof);
 		assert!(Workers::<T>::contains_key(&who));
 	}
 

@@ -2,8 +2,8 @@
 //!
 //! Workers ("secret nodes") stake a deposit, held from their balance, and publish their libp2p
 //! peer id and x25519 encryption key. Committees are sampled from the active workers, weighted
-//! by stake × reputation (reputation capped at a newcomer's, since anyone can finish tasks on
-//! its own committees; not by load, which anyone can raise either), when a data owner asks for one
+//! by stake × reputation (offences lower it, finished tasks restore it up to a newcomer's: anyone
+//! can finish tasks on its own committees; not by load, which anyone can raise), when a data owner asks for one
 //! to share its secrets with ([`Pallet::request_committee`]); tasks then run on the committee
 //! that holds their inputs. (We chose committees per request over per epoch: a secret stays with
 //! the committee it was shared with.) Governance sets the smallest
@@ -29,7 +29,9 @@
 //! (counted from its acknowledgement of a share until the secret is removed): its stake stays at
 //! risk for as long as it holds something others depend on. It may unbond meanwhile (not while it
 //! runs a task), which only stops new committees being drawn with it. Leaving means waiting for
-//! those secrets to be removed (or, later, handing them over by resharing). A committee counts
+//! those secrets to be removed, or handing them over by resharing; a share of a secret that
+//! never became ready, which cannot move, it lets go of once its unbonding period is over
+//! (`pallet_secret_compute`'s `release_unready_share`). A committee counts
 //! its ready secrets (those every member acknowledged) and cannot be dissolved while it has any.
 //!
 //! **Slashing.** An offence (Timeout, ResultMismatch, Misbehaviour) costs the offender
@@ -72,12 +74,39 @@ pub use weights::WeightInfo;
 pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 pub type CommitteeId = u32;
 
+/// A peer id for `account`'s registration, with the peer key's signature of it
+/// ([`enigma_primitives::peer_binding`]): for tests, from `seed` (`sp_core`'s ed25519 pair).
+#[cfg(feature = "std")]
+pub fn test_peer(account: &impl Encode, seed: u8, encryption_key: &[u8; 32]) -> (Vec<u8>, [u8; 64]) {
+	use sp_core::Pair;
+	let pair = sp_core::ed25519::Pair::from_seed(&[seed; 32]);
+	let signature = pair.sign(&enigma_primitives::peer_binding(&account.encode(), encryption_key));
+	(enigma_primitives::peer_id_of_ed25519(&pair.public().0), signature.0)
+}
+
+/// The same for benchmarks, which run in the runtime: a key of `account`'s own, made in the
+/// keystore.
+#[cfg(feature = "runtime-benchmarks")]
+pub fn benchmark_peer(account: &impl Encode, encryption_key: &[u8; 32]) -> (Vec<u8>, [u8; 64]) {
+	let key_type = sp_core::crypto::KeyTypeId(*b"enpr");
+	let public = sp_io::crypto::ed25519_generate(key_type, Some(alloc::format!("//enigma-peer/{:?}", account.encode()).into_bytes()));
+	let binding = enigma_primitives::peer_binding(&account.encode(), encryption_key);
+	let signature = sp_io::crypto::ed25519_sign(key_type, &public, &binding).expect("the key was just made");
+	(enigma_primitives::peer_id_of_ed25519(&public.0), signature.0)
+}
+
+/// An ed25519 signature check, on top of `register`'s measured weight (by hand: about 50 µs
+/// measured for `sp_io::crypto::ed25519_verify`, doubled).
+pub const ED25519_VERIFY: Weight = Weight::from_parts(100_000_000, 0);
+
 /// The fewest members of any committee: two (SPDZ's smallest, for a dishonest majority).
 pub const SMALLEST_COMMITTEE: u32 = 2;
 
-/// Reputation of a new worker, and its bounds.
+/// Reputation of a new worker, and the most any worker has: finished tasks win back what
+/// offences cost, never more, since anyone can finish tasks on a committee of its own workers
+/// (its own secret, any result agreed) and would buy committee seats and DHT placement with it.
 pub const INITIAL_REPUTATION: u32 = 100;
-pub const MAX_REPUTATION: u32 = 1_000;
+pub const MAX_REPUTATION: u32 = INITIAL_REPUTATION;
 /// Reputation lost per offence, and gained per task finished well.
 pub const OFFENCE_PENALTY: u32 = 25;
 pub const SUCCESS_REWARD: u32 = 1;
@@ -223,6 +252,9 @@ pub trait WorkerRegistry<AccountId> {
 	fn forget_task(task: &H256, members: u32);
 	/// Whether `who` is unbonding: it serves the committees it is in, and takes no new secret.
 	fn is_leaving(who: &AccountId) -> bool;
+	/// Whether `who` is unbonding and its unbonding period is over: it could withdraw, but for
+	/// what it still holds.
+	fn is_unbonded(who: &AccountId) -> bool;
 	/// Whether `who` is a registered worker that may be drawn (not unbonding, not deactivated).
 	fn is_active(who: &AccountId) -> bool;
 	/// Requests a committee of `size` for `requester` (who holds its deposit), drawn later
@@ -373,6 +405,8 @@ pub mod pallet {
 		InvalidPeerId,
 		/// Another worker registered this peer id.
 		PeerIdTaken,
+		/// `peer_signature` is not the peer key's signature of the registration.
+		PeerKeyNotProven,
 		/// The worker is leaving already.
 		AlreadyUnbonding,
 		/// `withdraw` needs `unbond` first.
@@ -409,16 +443,22 @@ pub mod pallet {
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Become a worker: hold `stake` (at least `MinWorkerStake`), publish the libp2p peer id
-		/// and the x25519 key committee members encrypt to.
+		/// (of an ed25519 key) and the x25519 key committee members encrypt to. `peer_signature`
+		/// is the peer key's signature of [`enigma_primitives::peer_binding`] of the caller and
+		/// `encryption_key`: the caller holds the key it registers.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::register())]
-		pub fn register(origin: OriginFor<T>, peer_id: Vec<u8>, encryption_key: [u8; 32], stake: BalanceOf<T>) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::register().saturating_add(ED25519_VERIFY))]
+		pub fn register(origin: OriginFor<T>, peer_id: Vec<u8>, encryption_key: [u8; 32], stake: BalanceOf<T>, peer_signature: [u8; 64]) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(!Workers::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
 			ensure!(stake >= T::MinWorkerStake::get(), Error::<T>::StakeTooLow);
 			// A member whose peer id no one can dial, or whose frames no one can check, would
-			// stop every task of its committees; one with another's id would too.
-			ensure!(enigma_primitives::ed25519_of_peer_id(&peer_id).is_some(), Error::<T>::InvalidPeerId);
+			// stop every task of its committees; one with another's id would too, and a
+			// newcomer could squat an honest node's id before it registers.
+			let key = enigma_primitives::ed25519_of_peer_id(&peer_id).ok_or(Error::<T>::InvalidPeerId)?;
+			let binding = enigma_primitives::peer_binding(&who.encode(), &encryption_key);
+			let proven = sp_io::crypto::ed25519_verify(&sp_core::ed25519::Signature::from_raw(peer_signature), &binding, &sp_core::ed25519::Public::from_raw(key));
+			ensure!(proven, Error::<T>::PeerKeyNotProven);
 			let peer_id: BoundedVec<u8, ConstU32<64>> = peer_id.try_into().map_err(|_| Error::<T>::InvalidPeerId)?;
 			ensure!(!PeerIds::<T>::contains_key(&peer_id), Error::<T>::PeerIdTaken);
 			ActiveWorkers::<T>::try_mutate(|list| list.try_push(who.clone())).map_err(|_| Error::<T>::TooManyWorkers)?;
@@ -440,7 +480,9 @@ pub mod pallet {
 			let mut worker = Workers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
 			T::Currency::hold(&HoldReason::WorkerStake.into(), &who, amount).map_err(|_| Error::<T>::InsufficientBalance)?;
 			worker.stake = worker.stake.saturating_add(amount);
-			if worker.status == Status::Inactive && worker.stake >= T::MinWorkerStake::get() {
+			// Back into the draws, with a peer id of its own (a record from before peer ids were
+			// checked may have none).
+			if worker.status == Status::Inactive && worker.stake >= T::MinWorkerStake::get() && PeerIds::<T>::get(&worker.peer_id).as_ref() == Some(&who) {
 				ActiveWorkers::<T>::try_mutate(|list| list.try_push(who.clone())).map_err(|_| Error::<T>::TooManyWorkers)?;
 				worker.status = Status::Active;
 			}
@@ -542,22 +584,36 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		/// To version 1: indexes the registered workers' peer ids (the first to register one
-		/// keeps it in the index; a later copy stays registered, as before, but no newcomer can
-		/// take it again).
+		/// To version 1: indexes the registered workers' peer ids. A record with an unusable id
+		/// (not an ed25519 key's), or one that other records share (which of them holds the key,
+		/// nobody proved), is deactivated and its id left free: its committees could not compute;
+		/// it may still unbond and withdraw (and register again, proving its key), and
+		/// [`Pallet::add_stake`] does not bring it back. Reputations above [`MAX_REPUTATION`]
+		/// (farmed, before it was lowered) come down to it.
 		fn on_runtime_upgrade() -> Weight {
 			if StorageVersion::get::<Pallet<T>>() >= 1 {
 				return T::DbWeight::get().reads(1);
 			}
-			let mut count = 0u64;
-			for (who, worker) in Workers::<T>::iter() {
-				count += 1;
-				if !PeerIds::<T>::contains_key(&worker.peer_id) {
-					PeerIds::<T>::insert(&worker.peer_id, who);
-				}
+			let mut holders = alloc::collections::BTreeMap::<Vec<u8>, u32>::new();
+			for worker in Workers::<T>::iter_values() {
+				*holders.entry(worker.peer_id.to_vec()).or_default() += 1;
 			}
+			let (mut count, mut deactivated) = (0u64, Vec::new());
+			for (who, mut worker) in Workers::<T>::iter() {
+				count += 1;
+				let usable = enigma_primitives::ed25519_of_peer_id(&worker.peer_id).is_some() && holders.get(worker.peer_id.as_slice()) == Some(&1);
+				if usable {
+					PeerIds::<T>::insert(&worker.peer_id, &who);
+				} else if worker.status == Status::Active {
+					worker.status = Status::Inactive;
+					deactivated.push(who.clone());
+				}
+				worker.reputation = worker.reputation.min(MAX_REPUTATION);
+				Workers::<T>::insert(&who, worker);
+			}
+			ActiveWorkers::<T>::mutate(|list| list.retain(|w| !deactivated.contains(w)));
 			STORAGE_VERSION.put::<Pallet<T>>();
-			T::DbWeight::get().reads_writes(1 + 2 * count, 1 + count)
+			T::DbWeight::get().reads_writes(2 + 3 * count, 2 + 2 * count)
 		}
 
 		/// Draws the committees requested `DrawDelay` blocks ago.
@@ -621,14 +677,11 @@ pub mod pallet {
 		}
 
 		/// Active workers with the minimum stake, with their sampling weights: stake in units of
-		/// the minimum, times reputation up to [`INITIAL_REPUTATION`]. Offences lower a worker's
-		/// chance; finished tasks do not raise it above a newcomer's, since anyone can finish
-		/// tasks: a committee of its own workers, on its own secret, agreeing on any result.
-		/// (Farmed to [`MAX_REPUTATION`], a tenth of the stake would weigh as much as all the rest
-		/// and take most seats of the honest-majority committees drawn after.) Not their load
-		/// either: anyone can raise a worker's load by submitting tasks to its committees, and a
-		/// draw that skipped busy workers would let whoever loads the honest ones just before a
-		/// draw fill the new committee with its own.
+		/// the minimum, times reputation, which offences lower and finished tasks only restore
+		/// ([`MAX_REPUTATION`]: a tenth of the stake farming it tenfold would otherwise weigh as
+		/// much as all the rest). Not their load: anyone can raise a worker's load by submitting
+		/// tasks to its committees, and a draw that skipped busy workers would let whoever loads
+		/// the honest ones just before a draw fill the new committee with its own.
 		pub(crate) fn eligible() -> Vec<(T::AccountId, u128)> {
 			let min = T::MinWorkerStake::get();
 			ActiveWorkers::<T>::get()
@@ -639,7 +692,7 @@ pub mod pallet {
 						return None;
 					}
 					let units: u128 = if min.is_zero() { 1 } else { (w.stake / min).try_into().unwrap_or(u128::MAX).max(1) };
-					Some((who, units.saturating_mul(w.reputation.clamp(1, INITIAL_REPUTATION) as u128)))
+					Some((who, units.saturating_mul(w.reputation.clamp(1, MAX_REPUTATION) as u128)))
 				})
 				.collect()
 		}
@@ -784,6 +837,11 @@ pub mod pallet {
 
 		fn is_leaving(who: &T::AccountId) -> bool {
 			Workers::<T>::get(who).is_some_and(|w| matches!(w.status, Status::Unbonding { .. }))
+		}
+
+		fn is_unbonded(who: &T::AccountId) -> bool {
+			let now = frame_system::Pallet::<T>::block_number();
+			Workers::<T>::get(who).is_some_and(|w| matches!(w.status, Status::Unbonding { until } if now >= until))
 		}
 
 		fn is_active(who: &T::AccountId) -> bool {

@@ -5,13 +5,19 @@ type Records = crate::Workers<Test>;
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
 use sp_core::H256;
 
-/// Worker `who`'s own peer id.
+/// Worker `who`'s own peer id (its key from seed `who`).
 fn peer(who: u64) -> Vec<u8> {
-	enigma_primitives::peer_id_of_ed25519(&[who as u8; 32])
+	crate::test_peer(&who, who as u8, &[who as u8; 32]).0
+}
+
+/// `who` registers the peer key of seed `key` with encryption key `[who; 32]`, proving it holds it.
+fn register_key(who: u64, key: u8, stake: u64) -> frame_support::dispatch::DispatchResult {
+	let (peer, proof) = crate::test_peer(&who, key, &[who as u8; 32]);
+	Workers::register(RuntimeOrigin::signed(who), peer, [who as u8; 32], stake, proof)
 }
 
 fn register(who: u64, stake: u64) -> frame_support::dispatch::DispatchResult {
-	Workers::register(RuntimeOrigin::signed(who), peer(who), [who as u8; 32], stake)
+	register_key(who, who as u8, stake)
 }
 
 fn staked(who: u64) -> u64 {
@@ -31,26 +37,35 @@ fn registering_holds_the_stake() {
 		assert_noop!(register(1, 2_000), Error::<Test>::AlreadyRegistered);
 		assert_noop!(register(2, MIN_STAKE - 1), Error::<Test>::StakeTooLow);
 		assert_noop!(register(2, 20_000), Error::<Test>::InsufficientBalance);
-		assert_noop!(Workers::register(RuntimeOrigin::signed(2), vec![], [0; 32], 2_000), Error::<Test>::InvalidPeerId);
-		assert_noop!(Workers::register(RuntimeOrigin::signed(2), vec![1; 65], [0; 32], 2_000), Error::<Test>::InvalidPeerId);
+		assert_noop!(Workers::register(RuntimeOrigin::signed(2), vec![], [0; 32], 2_000, [0; 64]), Error::<Test>::InvalidPeerId);
+		assert_noop!(Workers::register(RuntimeOrigin::signed(2), vec![1; 65], [0; 32], 2_000, [0; 64]), Error::<Test>::InvalidPeerId);
 	});
 }
 
 /// A member nobody can dial, or whose frames nobody can check, stops every task of its
 /// committees, and so does one with another member's peer id (the channel cannot tell them
-/// apart): the registry takes only libp2p ids of ed25519 keys, each once, free again when its
-/// worker leaves.
+/// apart): the registry takes only libp2p ids of ed25519 keys the caller proves it holds, each
+/// once, free again when its worker leaves. Nobody can squat an honest node's id, public on the
+/// DHT and in its registering transaction, before that node registers it.
 #[test]
-fn a_peer_id_is_an_ed25519_key_registered_once() {
+fn a_peer_id_is_an_ed25519_key_its_worker_holds_registered_once() {
 	new_test_ext().execute_with(|| {
-		let text_id = b"12D3KooWpeer".to_vec();
-		assert_noop!(Workers::register(RuntimeOrigin::signed(2), text_id, [2; 32], 2_000), Error::<Test>::InvalidPeerId);
+		let (_, proof) = crate::test_peer(&2u64, 2, &[2; 32]);
+		assert_noop!(Workers::register(RuntimeOrigin::signed(2), b"12D3KooWpeer".to_vec(), [2; 32], 2_000, proof), Error::<Test>::InvalidPeerId);
 		let mut secp256k1 = peer(2);
 		secp256k1[3] = 0x02;
-		assert_noop!(Workers::register(RuntimeOrigin::signed(2), secp256k1, [2; 32], 2_000), Error::<Test>::InvalidPeerId);
+		assert_noop!(Workers::register(RuntimeOrigin::signed(2), secp256k1, [2; 32], 2_000, proof), Error::<Test>::InvalidPeerId);
+		// Worker 1's id, without worker 1's key: a squatter's proof is its own key's, or a copy
+		// of the proof worker 1 sent (which binds worker 1's account and encryption key).
+		let (squatter_peer, squatter_proof) = crate::test_peer(&2u64, 2, &[2; 32]);
+		assert_noop!(Workers::register(RuntimeOrigin::signed(2), peer(1), [2; 32], 2_000, squatter_proof), Error::<Test>::PeerKeyNotProven);
+		let (_, ones) = crate::test_peer(&1u64, 1, &[1; 32]);
+		assert_noop!(Workers::register(RuntimeOrigin::signed(2), peer(1), [1; 32], 2_000, ones), Error::<Test>::PeerKeyNotProven);
+		assert_noop!(Workers::register(RuntimeOrigin::signed(2), squatter_peer, [3; 32], 2_000, squatter_proof), Error::<Test>::PeerKeyNotProven);
 		assert_ok!(register(1, 2_000));
 		assert_eq!(crate::PeerIds::<Test>::get(frame_support::BoundedVec::truncate_from(peer(1))), Some(1));
-		assert_noop!(Workers::register(RuntimeOrigin::signed(2), peer(1), [2; 32], 2_000), Error::<Test>::PeerIdTaken);
+		// Even its holder registers a key once: two members on one node cannot both be reached.
+		assert_noop!(register_key(2, 1, 2_000), Error::<Test>::PeerIdTaken);
 		assert_eq!(staked(2), 0);
 		assert_ok!(register(2, 2_000));
 		// Once worker 1 has left, its peer id is free.
@@ -58,28 +73,43 @@ fn a_peer_id_is_an_ed25519_key_registered_once() {
 		System::set_block_number(11);
 		assert_ok!(Workers::withdraw(RuntimeOrigin::signed(1)));
 		assert_eq!(crate::PeerIds::<Test>::get(frame_support::BoundedVec::truncate_from(peer(1))), None);
-		assert_ok!(Workers::register(RuntimeOrigin::signed(3), peer(1), [3; 32], 2_000));
+		assert_ok!(register_key(3, 1, 2_000));
 	});
 }
 
-/// The upgrade to version 1 indexes the workers registered before it: a newcomer cannot take
-/// their peer ids.
+/// The upgrade to version 1 indexes the workers registered before it (a newcomer cannot take
+/// their peer ids), takes records with an unusable or copied peer id out of the draws for good,
+/// and brings farmed reputations down to the most.
 #[test]
-fn the_upgrade_indexes_registered_peer_ids() {
+fn the_upgrade_indexes_peer_ids_and_deactivates_unusable_ones() {
 	use frame_support::traits::{GetStorageVersion, Hooks, StorageVersion};
 	new_test_ext().execute_with(|| {
-		assert_ok!(register(1, 2_000));
-		assert_ok!(register(2, 2_000));
+		for who in [1, 2, 3] {
+			assert_ok!(register(who, 2_000));
+		}
+		// Two records as version 0 took them: garbage for a peer id, and worker 1's.
+		assert_ok!(register(4, 2_000));
+		assert_ok!(register(5, 2_000));
+		Records::mutate(4, |w| w.as_mut().unwrap().peer_id = frame_support::BoundedVec::truncate_from(b"12D3KooWpeer".to_vec()));
+		Records::mutate(5, |w| w.as_mut().unwrap().peer_id = frame_support::BoundedVec::truncate_from(peer(1)));
+		Records::mutate(2, |w| w.as_mut().unwrap().reputation = 900);
 		let _ = crate::PeerIds::<Test>::clear(u32::MAX, None);
 		StorageVersion::new(0).put::<Workers>();
-		assert_ok!(Workers::register(RuntimeOrigin::signed(3), peer(3), [3; 32], 2_000));
-		let _ = crate::PeerIds::<Test>::clear(u32::MAX, None);
 		<Workers as Hooks<u64>>::on_runtime_upgrade();
 		assert_eq!(Workers::on_chain_storage_version(), 1);
-		for who in [1, 2, 3] {
+		for who in [2, 3] {
 			assert_eq!(crate::PeerIds::<Test>::get(frame_support::BoundedVec::truncate_from(peer(who))), Some(who));
 		}
-		assert_noop!(Workers::register(RuntimeOrigin::signed(4), peer(2), [4; 32], 2_000), Error::<Test>::PeerIdTaken);
+		assert_noop!(register_key(6, 2, 2_000), Error::<Test>::PeerIdTaken);
+		// Worker 1's id is shared with 5: nobody proved which holds its key, so neither keeps it.
+		let active = ActiveWorkers::<Test>::get().to_vec();
+		assert_eq!(active, vec![2, 3]);
+		assert_eq!((Records::get(1).unwrap().status, Records::get(5).unwrap().status), (Status::Inactive, Status::Inactive));
+		assert_eq!(crate::PeerIds::<Test>::get(frame_support::BoundedVec::truncate_from(peer(1))), None);
+		assert_eq!(Records::get(2).unwrap().reputation, crate::MAX_REPUTATION);
+		// More stake does not bring an unusable record back into the draws.
+		assert_ok!(Workers::add_stake(RuntimeOrigin::signed(4), 100));
+		assert_eq!(Records::get(4).unwrap().status, Status::Inactive);
 	});
 }
 
@@ -348,7 +378,7 @@ fn farmed_reputation_buys_no_seats() {
 		for who in [1, 2, 3] {
 			assert_ok!(register(who, 2_000));
 		}
-		for _ in 0..2 * crate::MAX_REPUTATION {
+		for _ in 0..10 * crate::MAX_REPUTATION {
 			<Workers as WorkerRegistry<u64>>::note_assigned(&1);
 			<Workers as WorkerRegistry<u64>>::note_finished(&1, true);
 		}

@@ -41,15 +41,26 @@ let committee, contract, secret;
 test('four workers stake and a committee holds an owner\'s secret', async () => {
   const stake = 1_000n * UNIT;
   // A libp2p peer id of an ed25519 key (identity multihash of the protobuf-encoded key): what
-  // members dial and check each other's signed frames with. Anything else, or another's, is refused.
-  const peerId = (i) => u8aToHex(u8aConcat(new Uint8Array([0x00, 0x24, 0x08, 0x01, 0x12, 0x20]), new Uint8Array(32).fill(0x40 + i)));
-  const text = await submit(api, api.tx.workers.register(stringToHex('12D3KooWworker0'), u8aToHex(new Uint8Array(32).fill(1)), stake), workers[0]);
+  // members dial and check each other's signed frames with. The key signs
+  // blake2_256("enigma/worker-peer/v1" ‖ encryption key ‖ account): nobody registers a key it
+  // does not hold, and each key once.
+  const peerKeys = workers.map((_, i) => new Keyring({ type: 'ed25519' }).addFromUri(`//peer${i}`));
+  const encryptionKey = (i) => new Uint8Array(32).fill(i + 1);
+  const registration = (w, key, i) => {
+    const peerId = u8aConcat(new Uint8Array([0x00, 0x24, 0x08, 0x01, 0x12, 0x20]), key.publicKey);
+    const binding = blake2AsU8a(u8aConcat(stringToU8a('enigma/worker-peer/v1'), encryptionKey(i), decodeAddress(w.address)), 256);
+    return api.tx.workers.register(u8aToHex(peerId), u8aToHex(encryptionKey(i)), stake, u8aToHex(key.sign(binding)));
+  };
+  const text = await submit(api, api.tx.workers.register(stringToHex('12D3KooWworker0'), u8aToHex(encryptionKey(0)), stake, u8aToHex(new Uint8Array(64))), workers[0]);
   assert.deepEqual(text.error, { section: 'workers', name: 'InvalidPeerId' });
-  await ok(api.tx.workers.register(peerId(0), u8aToHex(new Uint8Array(32).fill(1)), stake), workers[0]);
-  const copy = await submit(api, api.tx.workers.register(peerId(0), u8aToHex(new Uint8Array(32).fill(2)), stake), workers[1]);
+  // Worker 0's key, with worker 1's account: the signature binds worker 0's.
+  const stolen = registration(workers[0], peerKeys[0], 0);
+  const squat = await submit(api, api.tx.workers.register(stolen.args[0], stolen.args[1], stake, stolen.args[3]), workers[1]);
+  assert.deepEqual(squat.error, { section: 'workers', name: 'PeerKeyNotProven' });
+  await ok(registration(workers[0], peerKeys[0], 0), workers[0]);
+  const copy = await submit(api, registration(workers[1], peerKeys[0], 1), workers[1]);
   assert.deepEqual(copy.error, { section: 'workers', name: 'PeerIdTaken' });
-  await Promise.all(workers.slice(1).map((w, i) =>
-    ok(api.tx.workers.register(peerId(i + 1), u8aToHex(new Uint8Array(32).fill(i + 2)), stake), w)));
+  await Promise.all(workers.slice(1).map((w, i) => ok(registration(w, peerKeys[i + 1], i + 1), w)));
   for (const w of workers) assert.equal(await stakeOf(w), stake);
 
   const everything = { permissions: ['Read', 'Store', 'Compute', 'Declassify', 'Admin'], predicate: ['Always'] };
