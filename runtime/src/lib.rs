@@ -108,10 +108,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	impl_name: alloc::borrow::Cow::Borrowed("enigma"),
 	authoring_version: 1,
 	// Bump on every change of runtime logic; `system.apply_authorized_upgrade` requires it.
-	spec_version: 115,
+	spec_version: 116,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 4,
+	transaction_version: 5,
 	system_version: 1,
 };
 

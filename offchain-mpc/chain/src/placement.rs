@@ -1,6 +1,6 @@
 //! Where records go, from the worker registry: the whitepaper's modified Kademlia distance
 //! (`enigma_p2p::placement`) weighted as the chain says. An active registered worker weighs
-//! reputation/1000 × stake/largest stake; any other peer weighs 0, and only active workers may
+//! reputation/100 (`MAX_REPUTATION`) × stake/largest stake; any other peer weighs 0, and only active workers may
 //! take the incoming connection slots kept for workers. Workers refresh it on every finalized
 //! block; clients build it once for a put, so their records go where the workers' repairs would
 //! put them, and not to unregistered peers while workers are there to take them.

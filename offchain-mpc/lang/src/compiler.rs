@@ -211,6 +211,7 @@ impl<'a> Compiler<'a> {
 		}
 		for p in &function.params {
 			let val = c.bind_param(p, public)?;
+			c.within_gates(p.span)?;
 			c.scopes[0].insert(p.name.clone(), Var { private: p.ty.private, val, mutable: false, declared: Some(p.ty.clone()) });
 		}
 		if function.ret.is_some() {
@@ -320,7 +321,9 @@ impl<'a> Compiler<'a> {
 				if !is_function || i + 1 != stmts.len() {
 					return Err(err(*span, "`return` must be the last statement of a function"));
 				}
-				return Ok(Some(self.expr(value)?));
+				let value = self.expr(value)?;
+				self.within_gates(*span)?;
+				return Ok(Some(value));
 			}
 			self.stmt(stmt)?;
 		}
@@ -337,8 +340,14 @@ impl<'a> Compiler<'a> {
 		let r = self.stmt_inner(stmt);
 		self.depth -= 1;
 		r?;
+		self.within_gates(stmt_span(stmt))
+	}
+
+	/// Whether the circuit is still within [`MAX_GATES`]: asked after every statement, `return`,
+	/// call and loop iteration, so what grows between two asks is one expression's gates.
+	fn within_gates(&self, span: Span) -> CResult<()> {
 		if self.circuit.gates.len() > MAX_GATES {
-			return Err(err(stmt_span(stmt), format!("the circuit has more than {MAX_GATES} gates")).note("split the work into several tasks"));
+			return Err(err(span, format!("the circuit has more than {MAX_GATES} gates")).note("split the work into several tasks"));
 		}
 		Ok(())
 	}
@@ -400,6 +409,7 @@ impl<'a> Compiler<'a> {
 				}
 				match (index, &mut var.val) {
 					(None, slot) => *slot = val,
+					(Some(_), Val::Array(_)) if matches!(val, Val::Array(_)) => return Err(err(*span, "an array's items are numbers or bools, not arrays")),
 					(Some(i), Val::Array(items)) => {
 						let n = items.len();
 						*items.get_mut(i).ok_or_else(|| err(*span, format!("index {i} is out of bounds for an array of {n}")))? = val;
@@ -1005,7 +1015,7 @@ impl<'a> Compiler<'a> {
 		if self.unrolled > MAX_UNROLL {
 			return Err(err(span, format!("more than {MAX_UNROLL} loop iterations and calls in total")));
 		}
-		Ok(())
+		self.within_gates(span)
 	}
 
 	fn user_call(&mut self, name: &str, args: &[Expr], span: Span) -> CResult<Val> {

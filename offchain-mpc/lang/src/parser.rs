@@ -22,6 +22,11 @@ type PResult<T> = Result<T, Diagnostic>;
 /// stack while parsing, compiling or dropping it, and abort the process (the compiler's own
 /// limit on expressions is the same).
 pub const MAX_NESTING: usize = 256;
+/// The longest array type (`[T; N]`), and the highest party number (`@ k`): a parameter's slots
+/// and the circuit's parties are allocated before any statement is compiled, so a contract that
+/// names a billion of them would exhaust a worker's memory (an abort, not an error).
+pub const MAX_ARRAY_LEN: u128 = 1 << 16;
+pub const MAX_PARTY: u128 = 1 << 10;
 
 const DICTIONARIES: [&str; 3] = ["L", "DHT", "MPC"];
 
@@ -154,7 +159,14 @@ impl Parser {
 						self.bump();
 						Owner::Each
 					},
-					_ => Owner::Party(self.int("a party number or `each`")? as usize),
+					_ => {
+						let span = self.span();
+						let party = self.int("a party number or `each`")?;
+						if party >= MAX_PARTY {
+							return Err(Diagnostic::new(span, format!("party {party}; parties are numbered below {MAX_PARTY}")));
+						}
+						Owner::Party(party as usize)
+					},
 				})
 			} else {
 				None
@@ -176,7 +188,12 @@ impl Parser {
 		let (base, len) = if self.eat(&Tok::LBracket) {
 			let base = self.base_type()?;
 			self.expect(Tok::Semi, "`;`")?;
-			let n = self.int("an array length")? as usize;
+			let span = self.span();
+			let n = self.int("an array length")?;
+			if n > MAX_ARRAY_LEN {
+				return Err(Diagnostic::new(span, format!("an array of {n} items; at most {MAX_ARRAY_LEN}")));
+			}
+			let n = n as usize;
 			self.expect(Tok::RBracket, "`]`")?;
 			(base, Some(n))
 		} else {

@@ -87,3 +87,27 @@ fn nested_calls_compile_on_a_small_stack() {
 	source += &format!("  fn g{depth}(x: private u8) -> private u8 {{ return x; }}\n  pub fn f(x: private u8 @0) {{ output(reveal(g0(x))); }}\n}}\n");
 	compile_contract_on_small_stack(source).expect("60 nested calls");
 }
+
+/// The rest of what a contract's text could make a member allocate or recurse on: an array
+/// nested by assigning it into its own item, gates made by a `return` alone (a tree of calls),
+/// and parameters or parties by the billion, allocated before any statement.
+#[test]
+fn assignments_returns_and_parameters_are_bounded_too() {
+	let into_item = compile_on_small_stack("let mut a = [x, x]; for i in 0..100000 { a[0] = a; }".into()).expect_err("an array in its own item");
+	assert!(into_item.contains("arrays"), "{into_item}");
+	let products = "x * ".repeat(64);
+	let mut source = String::from("contract Tree {\n");
+	source += &format!("  fn leaf(x: private field) -> private field {{ return {products}x; }}\n");
+	for level in 0..4 {
+		let below = if level == 0 { "leaf".to_string() } else { format!("t{}", level - 1) };
+		let calls = vec![format!("{below}(x)"); 16].join(" + ");
+		source += &format!("  fn t{level}(x: private field) -> private field {{ return {calls}; }}\n");
+	}
+	source += "  pub fn f(x: private field @0) { output(reveal(t3(x))); }\n}\n";
+	let gates = compile_contract_on_small_stack(source).expect_err("65,536 leaves of 64 products: 4.2 million gates");
+	assert!(gates.contains("gates"), "{gates}");
+	let long = compile_contract_on_small_stack("contract A { pub fn f(x: private [u8; 1000000000] @0) { } }".into()).expect_err("a billion items");
+	assert!(long.contains("at most"), "{long}");
+	let party = compile_contract_on_small_stack("contract P { pub fn f(x: private u8 @1099511627776) { } }".into()).expect_err("party 2^40");
+	assert!(party.contains("numbered below"), "{party}");
+}

@@ -55,7 +55,7 @@ pub struct PerAddress {
 	pub limit_loopback: bool,
 }
 
-/// The network each peer connected to this node from (its latest counted incoming connection),
+/// The network each peer is connected from (its latest connection, incoming or dialed),
 /// while it holds one.
 #[derive(Default)]
 pub struct Sources(std::sync::Mutex<HashMap<PeerId, IpAddr>>);
@@ -198,6 +198,13 @@ impl NetworkBehaviour for Behaviour {
 				}
 				if let Some(network) = self.address_of.get(&connection_id) {
 					self.sources.set(peer_id, Some(*network));
+				}
+			},
+			// A peer this node dialed (Kademlia dials the peers others name, attackers' ids
+			// among them) counts against its network just the same.
+			FromSwarm::ConnectionEstablished(ConnectionEstablished { peer_id, endpoint: ConnectedPoint::Dialer { address, .. }, .. }) => {
+				if let Some(network) = ip_of(address).filter(|a| self.per_address.limit_loopback || !a.is_loopback()).map(network_of) {
+					self.sources.set(peer_id, Some(network));
 				}
 			},
 			// The handshake failed, or another behaviour refused it after this one admitted it.

@@ -401,6 +401,12 @@ async fn on_finalized(worker: &Arc<Worker>, chain: &Chain, placement: &ChainPlac
 				}
 				tokio::spawn(crate::handover::release_unready_once_unbonded(worker.clone(), until));
 			}
+			// Released for good: the share goes (else catching up would acknowledge it again).
+			RuntimeEvent::SecretCompute(pallet_secret_compute::Event::UnreadyShareReleased { secret, worker: released }) if released == account => {
+				if let Err(e) = worker.store.remove_share(&secret) {
+					tracing::warn!(target: "worker", "dropping the released share of {secret:?}: {e}");
+				}
+			}
 			RuntimeEvent::Workers(pallet_workers::Event::CommitteeFormed { id, members }) if members.contains(&account) => {
 				tracing::info!(target: "worker", "member of committee {id} ({} workers)", members.len());
 			}

@@ -183,8 +183,7 @@ pub async fn release_unready_once_unbonded(worker: Arc<Worker>, until: enigma_ru
 	worker.releasing.store(false, Ordering::SeqCst);
 }
 
-/// Lets go of the unready shares (see [`release_unready_once_unbonded`]); each share goes from
-/// the store too, or catching up would acknowledge it again.
+/// Lets go of the unready shares (see [`release_unready_once_unbonded`]).
 async fn release_unready(worker: &Worker) {
 	let me = worker.account();
 	let held = worker.store.acknowledged();
@@ -202,10 +201,12 @@ async fn release_unready(worker: &Worker) {
 			Ok(outcomes) => outcomes,
 			Err(e) => return tracing::warn!(target: "worker", "leaving: releasing unready shares: {e}"),
 		};
+		// The share itself goes once the release is final (`UnreadyShareReleased` in a finalized
+		// block): in a block that a reorganisation drops, the last member's acknowledgement could
+		// make the secret ready instead, with this share needed.
 		for (secret, outcome) in unready.iter().zip(outcomes) {
-			match outcome.map(|_| worker.store.remove_share(secret)) {
-				Ok(Ok(())) => tracing::info!(target: "worker", "leaving: let go of the share of {secret:?}, never made ready by its committee"),
-				Ok(Err(e)) => tracing::warn!(target: "worker", "leaving: dropping the share of {secret:?}: {e}"),
+			match outcome {
+				Ok(_) => tracing::info!(target: "worker", "leaving: let go of the share of {secret:?}, never made ready by its committee"),
 				Err(e) => tracing::warn!(target: "worker", "leaving: releasing the share of {secret:?}: {e}"),
 			}
 		}

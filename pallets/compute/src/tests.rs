@@ -1139,6 +1139,15 @@ fn secrets_are_registered_and_acknowledged_in_batches() {
 	});
 }
 
+/// `setup`'s committee, its secret removed, and an identity of STRANGER's own (which may store).
+fn stranger_on_an_empty_committee() -> H256 {
+	let (_, _, secret) = setup();
+	assert_ok!(SecretCompute::remove_secret(RuntimeOrigin::signed(OWNER), secret));
+	let grant = Grant { permissions: bounded(vec![Permission::Store]), predicate: bounded(vec![Node::Always]) };
+	assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(STRANGER), bounded(vec![(STRANGER, bounded(vec![grant]))])));
+	pallet_shared_identity::Pallet::<Test>::address_of([STRANGER].iter())
+}
+
 /// A stranger registers a secret on someone else's committee and never sends the shares (or
 /// sends them to all members but one): a member's stake is held only by the shares it
 /// acknowledged, and the committee's requester not at all. Before, registering alone counted it
@@ -1146,11 +1155,7 @@ fn secrets_are_registered_and_acknowledged_in_batches() {
 #[test]
 fn a_secret_never_shared_locks_no_stake() {
 	new_test_ext().execute_with(|| {
-		let (_, _, secret) = setup();
-		assert_ok!(SecretCompute::remove_secret(RuntimeOrigin::signed(OWNER), secret));
-		let grant = Grant { permissions: bounded(vec![Permission::Store]), predicate: bounded(vec![Node::Always]) };
-		assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(STRANGER), bounded(vec![(STRANGER, bounded(vec![grant]))])));
-		let own = pallet_shared_identity::Pallet::<Test>::address_of([STRANGER].iter());
+		let own = stranger_on_an_empty_committee();
 		let junk = |c: u8| SecretCompute::register_secret(RuntimeOrigin::signed(STRANGER), own, 0, bounded(vec![Node::Always]), H256::repeat_byte(c), U64);
 		assert_ok!(junk(0x40));
 		assert_ok!(junk(0x41));
@@ -1204,11 +1209,7 @@ fn a_tasks_new_secrets_hold_what_their_records_say() {
 #[test]
 fn a_sharing_never_completed_does_not_hold_a_leaving_members_stake() {
 	new_test_ext().execute_with(|| {
-		let (_, _, secret) = setup();
-		assert_ok!(SecretCompute::remove_secret(RuntimeOrigin::signed(OWNER), secret));
-		let grant = Grant { permissions: bounded(vec![Permission::Store]), predicate: bounded(vec![Node::Always]) };
-		assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(STRANGER), bounded(vec![(STRANGER, bounded(vec![grant]))])));
-		let own = pallet_shared_identity::Pallet::<Test>::address_of([STRANGER].iter());
+		let own = stranger_on_an_empty_committee();
 		assert_ok!(SecretCompute::register_secret(RuntimeOrigin::signed(STRANGER), own, 0, bounded(vec![Node::Always]), H256::repeat_byte(0x41), U64));
 		let partly = H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(own, 0u32, H256::repeat_byte(0x41)))));
 		for w in &WORKERS[..3] {

@@ -78,21 +78,35 @@ pub type CommitteeId = u32;
 /// ([`enigma_primitives::peer_binding`]): for tests, from `seed` (`sp_core`'s ed25519 pair).
 #[cfg(feature = "std")]
 pub fn test_peer(account: &impl Encode, seed: u8, encryption_key: &[u8; 32]) -> (Vec<u8>, [u8; 64]) {
+	peer_from_seed(account, [seed; 32], encryption_key)
+}
+
+#[cfg(feature = "std")]
+fn peer_from_seed(account: &impl Encode, seed: [u8; 32], encryption_key: &[u8; 32]) -> (Vec<u8>, [u8; 64]) {
 	use sp_core::Pair;
-	let pair = sp_core::ed25519::Pair::from_seed(&[seed; 32]);
+	let pair = sp_core::ed25519::Pair::from_seed(&seed);
 	let signature = pair.sign(&enigma_primitives::peer_binding(&account.encode(), encryption_key));
 	(enigma_primitives::peer_id_of_ed25519(&pair.public().0), signature.0)
 }
 
-/// The same for benchmarks, which run in the runtime: a key of `account`'s own, made in the
-/// keystore.
+/// The same for benchmarks, a key of `account`'s own: natively (the benchmarks run as tests) a
+/// pair from its hash; in the runtime, a key made in the benchmark's keystore.
 #[cfg(feature = "runtime-benchmarks")]
 pub fn benchmark_peer(account: &impl Encode, encryption_key: &[u8; 32]) -> (Vec<u8>, [u8; 64]) {
-	let key_type = sp_core::crypto::KeyTypeId(*b"enpr");
-	let public = sp_io::crypto::ed25519_generate(key_type, Some(alloc::format!("//enigma-peer/{:?}", account.encode()).into_bytes()));
-	let binding = enigma_primitives::peer_binding(&account.encode(), encryption_key);
-	let signature = sp_io::crypto::ed25519_sign(key_type, &public, &binding).expect("the key was just made");
-	(enigma_primitives::peer_id_of_ed25519(&public.0), signature.0)
+	#[cfg(feature = "std")]
+	{
+		peer_from_seed(account, sp_io::hashing::blake2_256(&account.encode()), encryption_key)
+	}
+	#[cfg(not(feature = "std"))]
+	{
+		let key_type = sp_core::crypto::KeyTypeId(*b"enpr");
+		// A hard junction: ed25519 keys have no soft derivation.
+		let hex: alloc::string::String = account.encode().iter().map(|b| alloc::format!("{b:02x}")).collect();
+		let public = sp_io::crypto::ed25519_generate(key_type, Some(alloc::format!("//enigma-peer//{hex}").into_bytes()));
+		let binding = enigma_primitives::peer_binding(&account.encode(), encryption_key);
+		let signature = sp_io::crypto::ed25519_sign(key_type, &public, &binding).expect("the key was just made");
+		(enigma_primitives::peer_id_of_ed25519(&public.0), signature.0)
+	}
 }
 
 /// An ed25519 signature check, on top of `register`'s measured weight (by hand: about 50 µs
