@@ -79,9 +79,9 @@ mod tests {
 		let (a, b, c, stranger) = (PeerId::random(), PeerId::random(), PeerId::random(), PeerId::random());
 		let placement = ChainPlacement::default();
 		placement.update(&[
-			(AccountId32::new([1; 32]), worker(a, 2_000, 1_000, Status::Active)),
-			(AccountId32::new([2; 32]), worker(b, 1_000, 500, Status::Active)),
-			(AccountId32::new([3; 32]), worker(c, 5_000, 1_000, Status::Inactive)),
+			(AccountId32::new([1; 32]), worker(a, 2_000, MAX_REPUTATION, Status::Active)),
+			(AccountId32::new([2; 32]), worker(b, 1_000, MAX_REPUTATION / 2, Status::Active)),
+			(AccountId32::new([3; 32]), worker(c, 5_000, MAX_REPUTATION, Status::Inactive)),
 		]);
 		// The largest stake (5,000, inactive) still scales the others: stake is relative.
 		assert!((placement.weight(&a) - 0.4).abs() < 1e-9);
