@@ -61,8 +61,13 @@ impl<T: Transport> Transport for Faulty<T> {
 				Fault::Drop { to: t, nth: k } if t == to && k == nth => return Ok(()),
 				Fault::Replay { to: t, nth: k } if t == to && k == nth => replay = true,
 				Fault::Offset { to: t, from_nth, delta } if t == to && nth >= from_nth => {
-					if let Some(b) = frame.get_mut(8) {
-						*b = b.wrapping_add(delta);
+					// With the carry: every recipient's value moves by the same delta (a lone
+					// byte wrapping at 0xff moved one of them by delta - 256 instead, 1 run in 80).
+					let mut carry = u16::from(delta);
+					for b in frame.iter_mut().skip(8).take(8) {
+						let sum = u16::from(*b) + carry;
+						*b = sum as u8;
+						carry = sum >> 8;
 					}
 				},
 				Fault::Truncate { from_nth } if nth >= from_nth => {
@@ -80,5 +85,24 @@ impl<T: Transport> Transport for Faulty<T> {
 
 	fn recv(&mut self, from: usize) -> Result<Vec<u8>> {
 		self.inner.recv(from)
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::transport::mem::network;
+
+	#[test]
+	fn an_offset_carries_so_that_every_recipient_sees_the_same_shift() {
+		let mut parties = network(2).into_iter();
+		let (sender, mut receiver) = (parties.next().unwrap(), parties.next().unwrap());
+		let mut liar = Faulty::new(sender, vec![Fault::Offset { to: 1, from_nth: 0, delta: 1 }]);
+		for low in [0x00u8, 0x7f, 0xff] {
+			let value = u64::from_le_bytes([low, 0xff, 0x12, 0, 0, 0, 0, 0]);
+			liar.send(1, [[9u8; 8], value.to_le_bytes()].concat()).unwrap();
+			let frame = receiver.recv(0).unwrap();
+			assert_eq!(u64::from_le_bytes(frame[8..16].try_into().unwrap()), value + 1, "low byte {low:#x}");
+		}
 	}
 }
