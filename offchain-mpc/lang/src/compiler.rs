@@ -35,11 +35,20 @@ const MAX_BITS: u32 = 128;
 /// Loop iterations and function calls a contract may unroll (inline) in total: what bounds the
 /// compiler's work on a contract whose loops or calls would never end.
 const MAX_UNROLL: usize = 1_000_000;
+/// Steps of compile-time work a contract may cost: one per expression evaluated, one per array
+/// item copied (a read of a whole array, the state a private `if` runs both branches from) and
+/// one per contestant of a `max`/`min` tournament. Gates bound what a circuit costs the
+/// committee; this bounds what makes no gate (constants folded, arrays copied), which a member's
+/// compiler would otherwise do for hours on one loop. About a second of work, and a bound on
+/// the copies alive at once (32 bytes each).
+pub const MAX_WORK: u64 = 30_000_000;
+/// Contestants kept in the tournament cache, in all: what the cache may hold in memory.
+const MAX_CACHED_CONTESTANTS: usize = 1 << 20;
 /// Gates a circuit may have: a task's memory on every member (a few tens of bytes a gate, and
 /// more to run it) is bounded before its gas is. Checked after every statement.
 pub const MAX_GATES: usize = 4_000_000;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
 	Int,
 	Bool,
@@ -47,7 +56,7 @@ pub enum Kind {
 }
 
 /// A value during compilation.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Val {
 	/// Known at compile time (a public constant).
 	Const { value: u128, kind: Kind },
@@ -69,6 +78,14 @@ impl Val {
 		match self {
 			Val::Const { kind, .. } | Val::Wire { kind, .. } => *kind,
 			Val::Array(items) => items.first().map_or(Kind::Int, Val::kind),
+		}
+	}
+
+	/// The items a copy of the value copies.
+	fn size(&self) -> u64 {
+		match self {
+			Val::Array(items) => items.len() as u64,
+			_ => 1,
 		}
 	}
 
@@ -152,9 +169,14 @@ pub struct Compiler<'a> {
 	max: HashMap<Wire, u128>,
 	unrolled: usize,
 	depth: usize,
-	/// Tournaments already played, by (largest?, contestants): `max(xs)` and `argmax(xs)` of the
-	/// same array share one.
-	tournaments: Vec<((bool, Vec<Val>), (Val, Val))>,
+	/// Compile-time work done so far, within [`MAX_WORK`].
+	work: u64,
+	/// The contract's functions by name (the first of a name, as calls find it).
+	functions: HashMap<&'a str, &'a Function>,
+	/// Tournaments already played that made gates, by (largest?, contestants): `max(xs)` and
+	/// `argmax(xs)` of the same array share one. At most [`MAX_CACHED_CONTESTANTS`] in all.
+	tournaments: HashMap<(bool, Vec<Val>), (Val, Val)>,
+	cached_contestants: usize,
 }
 
 fn err(span: Span, message: impl Into<String>) -> Diagnostic {
@@ -199,8 +221,14 @@ impl<'a> Compiler<'a> {
 			max: HashMap::new(),
 			unrolled: 0,
 			depth: 0,
-			tournaments: Vec::new(),
+			work: 0,
+			functions: HashMap::new(),
+			tournaments: HashMap::new(),
+			cached_contestants: 0,
 		};
+		for f in &contract.functions {
+			c.functions.entry(f.name.as_str()).or_insert(f);
+		}
 		for item in &contract.consts {
 			let val = c.expr(&item.value)?;
 			if !matches!(val, Val::Const { .. } | Val::Array(_)) || val.is_private() || item.ty.private {
@@ -211,6 +239,7 @@ impl<'a> Compiler<'a> {
 		}
 		for p in &function.params {
 			let val = c.bind_param(p, public)?;
+			c.charge(val.size(), p.span)?;
 			c.within_gates(p.span)?;
 			c.scopes[0].insert(p.name.clone(), Var { private: p.ty.private, val, mutable: false, declared: Some(p.ty.clone()) });
 		}
@@ -476,7 +505,10 @@ impl<'a> Compiler<'a> {
 				r.map(|_| ())
 			},
 			Val::Wire { wire: cw, private, .. } => {
-				// Run both branches from the same state, then select every changed variable.
+				// Run both branches from the same state, then select every changed variable: the
+				// state is copied three times.
+				let state: u64 = self.scopes.iter().flat_map(|s| s.values()).map(|v| v.val.size()).sum();
+				self.charge(3 * state, span)?;
 				let before = self.scopes.clone();
 				let outer_guard = self.guard;
 				self.guard = Some((cond.span, private || outer_guard.map_or(false, |g| g.1)));
@@ -556,7 +588,7 @@ impl<'a> Compiler<'a> {
 		if self.depth > 256 {
 			return Err(err(e.span, "expression or call nesting too deep"));
 		}
-		let r = self.expr_inner(e);
+		let r = self.charge(1, e.span).and_then(|()| self.expr_inner(e));
 		self.depth -= 1;
 		r
 	}
@@ -565,7 +597,11 @@ impl<'a> Compiler<'a> {
 		match &e.kind {
 			ExprKind::Int(v) => Ok(Val::Const { value: *v, kind: Kind::Int }),
 			ExprKind::Bool(b) => Ok(Val::Const { value: *b as u128, kind: Kind::Bool }),
-			ExprKind::Var(name) => Ok(self.lookup(name, e.span)?.val.clone()),
+			ExprKind::Var(name) => {
+				let val = self.lookup(name, e.span)?.val.clone();
+				self.charge(val.size(), e.span)?;
+				Ok(val)
+			},
 			ExprKind::Array(items) => {
 				let items: Vec<Val> = items.iter().map(|i| self.expr(i)).collect::<CResult<_>>()?;
 				// Arrays are of numbers and bools (`[T; N]`): an array of arrays, rebuilt in a loop
@@ -577,6 +613,13 @@ impl<'a> Compiler<'a> {
 			},
 			ExprKind::Index(array, index) => {
 				let i = self.const_index(index)?;
+				// An item of a variable is read in place, not out of a copy of the whole array.
+				if let ExprKind::Var(name) = &array.kind {
+					return match &self.lookup(name, array.span)?.val {
+						Val::Array(items) => items.get(i).cloned().ok_or_else(|| err(e.span, format!("index {i} is out of bounds for an array of {}", items.len()))),
+						_ => Err(err(array.span, "only arrays can be indexed")),
+					};
+				}
 				match self.expr(array)? {
 					Val::Array(items) => {
 						let n = items.len();
@@ -735,8 +778,10 @@ impl<'a> Compiler<'a> {
 			},
 			_ => return Err(err(span, "unsupported operands")),
 		};
-		// Both bounds are sound; keep the tighter one.
+		// Both bounds are sound; keep the tighter one. A field element has no width beyond the
+		// field's (squaring one again and again would double the count past u32).
 		let bits = match bound {
+			_ if kind == Kind::Field => 255,
 			Some(m) => bits.min(128 - m.leading_zeros()),
 			None => bits,
 		};
@@ -962,10 +1007,13 @@ impl<'a> Compiler<'a> {
 	/// as a running maximum with `>` does. In the first layer the indices are public constants, so
 	/// selecting them is linear ([`Self::select`]); from the second layer on they are wires.
 	fn tournament(&mut self, largest: bool, items: Vec<Val>, span: Span) -> CResult<(Val, Val)> {
+		// Hashing the contestants, and playing, are linear in their number.
+		self.charge(items.len() as u64, span)?;
 		let key = (largest, items);
-		if let Some((_, played)) = self.tournaments.iter().find(|(k, _)| *k == key) {
+		if let Some(played) = self.tournaments.get(&key) {
 			return Ok(played.clone());
 		}
+		let gates = self.circuit.gates.len();
 		let mut round: Vec<(Val, Val)> =
 			key.1.iter().enumerate().map(|(i, v)| (v.clone(), Val::Const { value: i as u128, kind: Kind::Int })).collect();
 		while round.len() > 1 {
@@ -993,7 +1041,12 @@ impl<'a> Compiler<'a> {
 			other => other,
 		};
 		let winner = round.pop().map(|(value, index)| (publish(value), publish(index))).expect("at least one contestant");
-		self.tournaments.push((key, winner.clone()));
+		// Only a tournament that made gates is worth keeping (one over constants is as quick to
+		// play again), and only as many contestants as the cache may hold.
+		if self.circuit.gates.len() > gates && self.cached_contestants + key.1.len() <= MAX_CACHED_CONTESTANTS {
+			self.cached_contestants += key.1.len();
+			self.tournaments.insert(key, winner.clone());
+		}
 		Ok(winner)
 	}
 
@@ -1009,6 +1062,16 @@ impl<'a> Compiler<'a> {
 		}
 	}
 
+	/// `steps` more of compile-time work, within [`MAX_WORK`].
+	fn charge(&mut self, steps: u64, span: Span) -> CResult<()> {
+		self.work = self.work.saturating_add(steps);
+		if self.work > MAX_WORK {
+			return Err(err(span, format!("the contract takes more than {MAX_WORK} steps of compile-time work"))
+				.note("each expression evaluated is a step, and each array item copied: read items (`a[i]`) rather than whole arrays in long loops"));
+		}
+		Ok(())
+	}
+
 	/// One more loop iteration or call inlined, within [`MAX_UNROLL`].
 	fn unroll(&mut self, span: Span) -> CResult<()> {
 		self.unrolled += 1;
@@ -1022,12 +1085,7 @@ impl<'a> Compiler<'a> {
 		// Calls are inlined: each counts, so that calls that branch (two in a body) cannot make
 		// the compiler's work grow as 2^depth.
 		self.unroll(span)?;
-		let contract = self.contract;
-		let f = contract
-			.functions
-			.iter()
-			.find(|f| f.name == name)
-			.ok_or_else(|| err(span, format!("cannot find function `{name}`")))?;
+		let f = *self.functions.get(name).ok_or_else(|| err(span, format!("cannot find function `{name}`")))?;
 		if f.public {
 			return Err(err(span, format!("`{name}` is an entry point and cannot be called")));
 		}

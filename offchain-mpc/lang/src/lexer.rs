@@ -58,6 +58,9 @@ pub struct Token {
 	pub span: Span,
 }
 
+/// The longest name (of a variable, function, parameter or contract) a contract may use.
+pub const MAX_NAME: usize = 64;
+
 pub fn lex(source: &str) -> Result<Vec<Token>, Diagnostic> {
 	let bytes = source.as_bytes();
 	let mut out = Vec::new();
@@ -80,6 +83,11 @@ pub fn lex(source: &str) -> Result<Vec<Token>, Diagnostic> {
 				i += 1;
 			}
 			let word = &source[start..i];
+			if word.len() > MAX_NAME {
+				// Every use of a name is compared and hashed in full: a loop over a long one costs
+				// a member's compiler its length at every step.
+				return Err(Diagnostic::new(Span::new(start, i), format!("a name is at most {MAX_NAME} bytes long")));
+			}
 			let keyword = match word {
 				"contract" => Tok::Contract,
 				"fn" => Tok::Fn,
