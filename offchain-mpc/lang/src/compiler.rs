@@ -42,10 +42,16 @@ const MAX_UNROLL: usize = 1_000_000;
 /// compiler would otherwise do for hours on one loop. About a second of work, and a bound on
 /// the copies alive at once (32 bytes each).
 pub const MAX_WORK: u64 = 30_000_000;
+/// Outputs (public, private, ledger writes, new secrets and their MACs, declassifications) and
+/// inputs a contract may have: the chain's `MaxOutputs` and `MaxInputs`. An output makes no
+/// gate, so [`MAX_GATES`] does not bound them, and a task with more could not be recorded.
+pub const MAX_OUTPUTS: usize = 4_096;
+pub const MAX_INPUTS: usize = 10_240;
 /// Contestants kept in the tournament cache, in all: what the cache may hold in memory.
 const MAX_CACHED_CONTESTANTS: usize = 1 << 20;
-/// Gates a circuit may have: a task's memory on every member (a few tens of bytes a gate, and
-/// more to run it) is bounded before its gas is. Checked after every statement.
+/// Gates a circuit may have: a task's memory on every member (a few hundred bytes a gate while
+/// compiling, with the bounds and the pass that merges repeats; more to run it) is bounded
+/// before its gas is. Checked after every expression and statement.
 pub const MAX_GATES: usize = 4_000_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -205,6 +211,10 @@ impl<'a> Compiler<'a> {
 		for p in &function.params {
 			match (&p.owner, p.ty.len) {
 				(Some(Owner::Party(k)), _) => parties = parties.max(k + 1),
+				// Item i comes from party i: as many parties as items, numbered as `@ k` is.
+				(Some(Owner::Each), Some(n)) if n as u128 > crate::parser::MAX_PARTY => {
+					return Err(err(p.span, format!("`@ each` on {n} items: parties are numbered below {}", crate::parser::MAX_PARTY)));
+				},
 				(Some(Owner::Each), Some(n)) => parties = parties.max(n),
 				_ => {},
 			}
@@ -241,6 +251,7 @@ impl<'a> Compiler<'a> {
 			let val = c.bind_param(p, public)?;
 			c.charge(val.size(), p.span)?;
 			c.within_gates(p.span)?;
+			c.within_inputs(p.span)?;
 			c.scopes[0].insert(p.name.clone(), Var { private: p.ty.private, val, mutable: false, declared: Some(p.ty.clone()) });
 		}
 		if function.ret.is_some() {
@@ -401,6 +412,8 @@ impl<'a> Compiler<'a> {
 			},
 			Stmt::Assign { target, index, value, span } => {
 				let val = self.expr(value)?;
+				// Two lookups, each walking the scopes.
+				self.charge(2 * self.scopes.len() as u64, *span)?;
 				let index = match index {
 					Some(i) => Some(self.const_index(i)?),
 					None => None,
@@ -481,8 +494,7 @@ impl<'a> Compiler<'a> {
 				self.ensure_non_negative(&val, *span, "a ledger value")?;
 				let wire = self.wire(&val, *span)?;
 				let name = format!("L[{key}]");
-				self.circuit.output(name.clone(), wire, Recipient::Everyone);
-				self.manifest.outputs.push(OutputSlot { name, target: OutputTarget::Ledger(key as u64) });
+				self.emit(name, wire, Recipient::Everyone, OutputTarget::Ledger(key as u64), *span)?;
 				Ok(())
 			},
 			Stmt::Expr { expr, .. } => {
@@ -588,7 +600,9 @@ impl<'a> Compiler<'a> {
 		if self.depth > 256 {
 			return Err(err(e.span, "expression or call nesting too deep"));
 		}
-		let r = self.charge(1, e.span).and_then(|()| self.expr_inner(e));
+		// Gates are counted after every expression too: one statement may hold many calls of
+		// built-ins that each make thousands (`[max(a), max(a), …]`).
+		let r = self.charge(1, e.span).and_then(|()| self.expr_inner(e)).and_then(|v| self.within_gates(e.span).map(|()| v));
 		self.depth -= 1;
 		r
 	}
@@ -598,8 +612,9 @@ impl<'a> Compiler<'a> {
 			ExprKind::Int(v) => Ok(Val::Const { value: *v, kind: Kind::Int }),
 			ExprKind::Bool(b) => Ok(Val::Const { value: *b as u128, kind: Kind::Bool }),
 			ExprKind::Var(name) => {
+				// A lookup walks the scopes; a copy copies every item.
 				let val = self.lookup(name, e.span)?.val.clone();
-				self.charge(val.size(), e.span)?;
+				self.charge(self.scopes.len() as u64 + val.size(), e.span)?;
 				Ok(val)
 			},
 			ExprKind::Array(items) => {
@@ -615,6 +630,7 @@ impl<'a> Compiler<'a> {
 				let i = self.const_index(index)?;
 				// An item of a variable is read in place, not out of a copy of the whole array.
 				if let ExprKind::Var(name) = &array.kind {
+					self.charge(self.scopes.len() as u64, e.span)?;
 					return match &self.lookup(name, array.span)?.val {
 						Val::Array(items) => items.get(i).cloned().ok_or_else(|| err(e.span, format!("index {i} is out of bounds for an array of {}", items.len()))),
 						_ => Err(err(array.span, "only arrays can be indexed")),
@@ -935,8 +951,7 @@ impl<'a> Compiler<'a> {
 				self.ensure_non_negative(&v, span, "an output")?;
 				let wire = self.wire(&v, span)?;
 				let name = format!("out{}", self.manifest.outputs.len());
-				self.circuit.output(name.clone(), wire, Recipient::Everyone);
-				self.manifest.outputs.push(OutputSlot { name, target: OutputTarget::Everyone });
+				self.emit(name, wire, Recipient::Everyone, OutputTarget::Everyone, span)?;
 				Ok(Val::Const { value: 0, kind: Kind::Int })
 			},
 			"output_to" => {
@@ -950,8 +965,7 @@ impl<'a> Compiler<'a> {
 				self.ensure_non_negative(&v, span, "an output")?;
 				let wire = self.wire(&v, span)?;
 				let name = format!("out{}", self.manifest.outputs.len());
-				self.circuit.output(name.clone(), wire, Recipient::Party(party));
-				self.manifest.outputs.push(OutputSlot { name, target: OutputTarget::Party(party) });
+				self.emit(name, wire, Recipient::Party(party), OutputTarget::Party(party), span)?;
 				Ok(Val::Const { value: 0, kind: Kind::Int })
 			},
 			"now" | "submitter" => {
@@ -971,6 +985,9 @@ impl<'a> Compiler<'a> {
 					Val::Const { value, .. } => usize::try_from(value).unwrap_or(usize::MAX),
 					_ => return Err(err(span, "`shrink` needs a member count known at compile time")),
 				};
+				if members as u128 > crate::parser::MAX_PARTY {
+					return Err(err(span, format!("a committee has fewer than {} members to shrink from", crate::parser::MAX_PARTY)));
+				}
 				if members < enigma_mpc::circuit::MIN_SHRUNK_COMMITTEE {
 					return Err(err(span, format!("a committee shrinks to {} members or more", enigma_mpc::circuit::MIN_SHRUNK_COMMITTEE))
 						.note("fewer could not outvote a member that alters a value"));
@@ -1133,7 +1150,26 @@ impl<'a> Compiler<'a> {
 		self.ensure_before_shrink(span)?;
 		let wire = self.circuit.typed_input(0, None);
 		self.manifest.inputs.push(InputSlot { name: source.to_string(), element: None, source, bits: 64 });
+		self.within_inputs(span)?;
 		Ok(Val::Wire { wire, private: true, kind: Kind::Int, bits: 64, signed: false })
+	}
+
+	/// One more output of the circuit and slot of the manifest, within [`MAX_OUTPUTS`].
+	fn emit(&mut self, name: String, wire: Wire, to: Recipient, target: OutputTarget, span: Span) -> CResult<()> {
+		if self.manifest.outputs.len() >= MAX_OUTPUTS {
+			return Err(err(span, format!("more than {MAX_OUTPUTS} outputs")).note("a task records at most that many results on chain"));
+		}
+		self.circuit.output(name.clone(), wire, to);
+		self.manifest.outputs.push(OutputSlot { name, target });
+		Ok(())
+	}
+
+	/// Whether the manifest is still within [`MAX_INPUTS`]: asked after each input slot.
+	fn within_inputs(&self, span: Span) -> CResult<()> {
+		if self.manifest.inputs.len() > MAX_INPUTS {
+			return Err(err(span, format!("more than {MAX_INPUTS} inputs")).note("a task takes at most that many inputs on chain"));
+		}
+		Ok(())
 	}
 
 	/// Every input is taken by the whole committee, before it shrinks.
@@ -1165,6 +1201,7 @@ impl<'a> Compiler<'a> {
 				self.ensure_before_shrink(span)?;
 				let wire = self.circuit.input(0);
 				self.manifest.inputs.push(InputSlot { name: format!("L[{key}]@{at}"), element: None, source: InputSource::Ledger { key, at }, bits: 64 });
+				self.within_inputs(span)?;
 				Ok(Val::Wire { wire, private: false, kind: Kind::Int, bits: 64, signed: false })
 			},
 			("MPC", "set") | ("DHT", "set") => {
@@ -1191,16 +1228,14 @@ impl<'a> Compiler<'a> {
 					OutputTarget::Data { key, predicate: self.const_index(&args[2])? as u64 }
 				};
 				// New secrets stay shared with the committee; DHT data goes encrypted to the store.
-				self.circuit.output(name.clone(), wire, Recipient::Party(0));
 				let mac = (dict == "MPC" && self.contract.security == Security::DishonestMajority).then(|| format!("{name}#mac"));
-				self.manifest.outputs.push(OutputSlot { name, target });
+				self.emit(name, wire, Recipient::Party(0), target, span)?;
 				if let Some(mac) = mac {
 					// Under SPDZ every private output comes with a check on a random key r (r,
 					// r·y, r·r), which its owner sees when it declassifies the value; a second
 					// one on its own key is kept for the tasks that read the value (the MAC they
 					// check it by, which nobody sees).
-					self.circuit.output(mac.clone(), wire, Recipient::Party(0));
-					self.manifest.outputs.push(OutputSlot { name: mac, target: OutputTarget::Mac(key) });
+					self.emit(mac, wire, Recipient::Party(0), OutputTarget::Mac(key), span)?;
 				}
 				Ok(Val::Const { value: 0, kind: Kind::Int })
 			},
@@ -1211,8 +1246,7 @@ impl<'a> Compiler<'a> {
 				let v = self.store_input(InputSource::Secret(key), span)?;
 				let wire = self.wire(&v, span)?;
 				let name = format!("declassify(MPC[{key}])");
-				self.circuit.output(name.clone(), wire, Recipient::Party(0));
-				self.manifest.outputs.push(OutputSlot { name, target: OutputTarget::Declassify(key) });
+				self.emit(name, wire, Recipient::Party(0), OutputTarget::Declassify(key), span)?;
 				Ok(Val::Const { value: 0, kind: Kind::Int })
 			},
 			_ => Err(err(span, format!("unknown dictionary operation `{dict}.{method}`")).note("L.get(k, t); DHT.set(k, v, p), DHT[k]; MPC.set(k, v, p), MPC[k], MPC.declassify(k)")),

@@ -86,6 +86,14 @@ fn nested_calls_compile_on_a_small_stack() {
 	}
 	source += &format!("  fn g{depth}(x: private u8) -> private u8 {{ return x; }}\n  pub fn f(x: private u8 @0) {{ output(reveal(g0(x))); }}\n}}\n");
 	compile_contract_on_small_stack(source).expect("60 nested calls");
+	// A call in a `return` costs one level only: the deepest chain the limit lets through.
+	let depth = MAX_NESTING - 6;
+	let mut source = String::from("contract Returns {\n");
+	for k in 0..depth {
+		source += &format!("  fn g{k}(x: private u8) -> private u8 {{ return g{}(x); }}\n", k + 1);
+	}
+	source += &format!("  fn g{depth}(x: private u8) -> private u8 {{ return x; }}\n  pub fn f(x: private u8 @0) {{ output(reveal(g0(x))); }}\n}}\n");
+	compile_contract_on_small_stack(source).expect("a chain of returned calls as deep as allowed");
 }
 
 /// The rest of what a contract's text could make a member allocate or recurse on: an array

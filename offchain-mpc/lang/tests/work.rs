@@ -52,3 +52,50 @@ fn identifiers_are_short() {
 	let refused = compile(&source, "f", &BTreeMap::new(), 1).map(|_| ()).expect_err("a 1,000-byte name");
 	assert!(refused.message.contains("name"), "{}", refused.message);
 }
+
+/// Outputs make no gate: without their own limit, a loop of `output(0)` grew the circuit and
+/// the manifest by millions of entries (gigabytes) before the chain's 4,096 could refuse them.
+#[test]
+fn outputs_and_inputs_are_as_many_as_a_task_may_have() {
+	for (what, statement) in [("outputs", "output(0);"), ("ledger writes", "L[1] = 0;"), ("new secrets", "MPC.set(1, 0, 0);")] {
+		let refused = compile_with_array(4, &format!("for i in 0..5000 {{ {statement} }}")).expect_err(what);
+		assert!(refused.contains("outputs"), "{what}: {refused}");
+	}
+	compile_with_array(4, "for i in 0..4096 { output(0); }").expect("4,096 outputs");
+	let refused = compile_with_array(4, "for i in 0..10241 { let v = MPC[i]; }").expect_err("10,241 inputs");
+	assert!(refused.contains("inputs"), "{refused}");
+	let source = "contract Many { pub fn f(a: private [u64; 6000] @0, b: private [u64; 6000] @1) { } }";
+	let refused = compile(source, "f", &BTreeMap::new(), 1).map(|_| ()).expect_err("12,000 inputs");
+	assert!(refused.message.contains("inputs"), "{}", refused.message);
+}
+
+/// One statement of many built-in calls, each making thousands of gates, is stopped within
+/// the gate limit, not after it (`let m = [max(b), max(b), …]` made tens of millions).
+#[test]
+fn gates_are_counted_within_a_statement() {
+	let calls = vec!["reveal(q)[0]"; 700].join(", ");
+	let source = format!("contract Wide {{ pub fn f(a: private [u64; 8000] @0) {{ let q = a; let m = [{calls}]; }} }}");
+	let refused = compile(&source, "f", &BTreeMap::new(), 1).map(|_| ()).expect_err("5.6 million reveals in one statement");
+	assert!(refused.message.contains("gates"), "{}", refused.message);
+	// Stopped at the call that passed the limit, not at the end of the statement.
+	let statement = source.find("let m").expect("the statement");
+	assert!(refused.span.start > statement + 400 * "reveal(q)[0], ".len(), "stopped at byte {} of a statement from {statement}", refused.span.start);
+}
+
+/// A name looked up from deep inside nested blocks walks every scope: that is work too.
+#[test]
+fn deep_lookups_are_work() {
+	let depth = 120;
+	let body = format!("let mut s = 0; {} for i in 0..1000000 {{ s = 0; s = 0; s = 0; }} {}", "if true { ".repeat(depth), "} ".repeat(depth));
+	let refused = compile_with_array(4, &body).expect_err("lookups through 120 scopes");
+	assert!(refused.contains("compile-time work"), "{refused}");
+}
+
+#[test]
+fn parties_and_shrinking_stay_within_their_numbers() {
+	let source = "contract Each { pub fn f(a: private [u8; 2000] @ each) { } }";
+	let refused = compile(source, "f", &BTreeMap::new(), 1).map(|_| ()).expect_err("2,000 parties");
+	assert!(refused.message.contains("numbered below"), "{}", refused.message);
+	let source = "contract S { pub fn f(x: private u64 @0) { let y = x * x * x * x; output(reveal(y)); shrink(18446744073709551615); } }";
+	compile(source, "f", &BTreeMap::new(), 1).map(|_| ()).expect_err("a committee of 2^64 members");
+}

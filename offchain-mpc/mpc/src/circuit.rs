@@ -405,7 +405,7 @@ impl Circuit {
 		// A layer runs one batch per kind of gate, one after the other: gates a shorter chain
 		// brings forward can land in a layer that had none of their kind and cost a round there.
 		// Keep the trees only if the run, whole or shrunk, takes no more rounds in all.
-		let rounds = |c: &Circuit| (c.cost().rounds, c.shrink.map(|s| c.cost_for(s.members + 1).rounds));
+		let rounds = |c: &Circuit| (c.cost().rounds, c.shrink.map(|s| c.cost_for(s.members.saturating_add(1)).rounds));
 		let (before, after) = (rounds(self), rounds(&out));
 		if after.0 > before.0 || after.1 > before.1 {
 			return self.clone();

@@ -198,9 +198,13 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	let prepare = async {
 		let started = std::time::Instant::now();
 		let compile = |facts: ChainFacts| {
-			let (source, entry, args) = (source.clone(), entry.clone(), args.clone());
+			let (source, entry, args, compiling) = (source.clone(), entry.clone(), args.clone(), worker.compiling.clone());
 			async move {
-				tokio::task::spawn_blocking(move || enigma_lang::compile_task(&source, &entry, &args, facts, &prices, members))
+				let permit = compiling.acquire_owned().await.map_err(|e| TaskError::Local(format!("compiling: {e}")))?;
+				tokio::task::spawn_blocking(move || {
+					let _permit = permit;
+					enigma_lang::compile_task(&source, &entry, &args, facts, &prices, members)
+				})
 					.await
 					// A compiler that panics on the contract's text fails on every member alike: the
 					// task's fault, which the members abort on, not this worker's (unanswered, the
@@ -232,6 +236,7 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 			return Err(format!("output {}: DHT writes from a contract are not supported; keep the value secret-shared with MPC.set", slot.name).into());
 		}
 		fits_a_result(&manifest.outputs)?;
+		inputs_match(&manifest.inputs, &view)?;
 		// The chain decides the result by the security it read from the contract's header (every
 		// member's vote for a dishonest majority): the compiler must have read the same.
 		let on_chain = match view.security {
@@ -789,6 +794,16 @@ const SECRET_FETCHES: usize = 1024;
 /// brings its bits' shares, which the run uses to prove its range; a secret a task computed
 /// brings none (the chain recorded its width). `L.get` values are public: every member's share
 /// of a public value is the value itself.
+/// Whether the task names as many inputs as the entry point takes: checked before anything is
+/// sized by the inputs (a transcript's bound, the records read).
+fn inputs_match(slots: &[InputSlot], view: &TaskView<AccountId, Balance, BlockNumber>) -> Result<(), TaskError> {
+	let secret_slots = slots.iter().filter(|s| matches!(s.source, InputSource::Party(_) | InputSource::Secret(_))).count();
+	if secret_slots != view.inputs.len() {
+		return Err(format!("the entry point takes {secret_slots} secret inputs, the task names {}", view.inputs.len()).into());
+	}
+	Ok(())
+}
+
 async fn gather_inputs(
 	worker: &Worker,
 	view: &TaskView<AccountId, Balance, BlockNumber>,
@@ -796,10 +811,7 @@ async fn gather_inputs(
 	parties: usize,
 	me: usize,
 ) -> Result<Inputs, TaskError> {
-	let secret_slots = slots.iter().filter(|s| matches!(s.source, InputSource::Party(_) | InputSource::Secret(_))).count();
-	if secret_slots != view.inputs.len() {
-		return Err(format!("the entry point takes {secret_slots} secret inputs, the task names {}", view.inputs.len()).into());
-	}
+	inputs_match(slots, view)?;
 	// Every input's record, a thousand per runtime call: one call per input, ten thousand
 	// inputs took longer than a task's deadline on the development chain.
 	let mut infos: Vec<Option<SecretView<AccountId>>> = Vec::with_capacity(view.inputs.len());

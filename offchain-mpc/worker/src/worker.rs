@@ -131,6 +131,10 @@ pub struct Worker {
 	pub releasing: std::sync::atomic::AtomicBool,
 	/// Whether this worker rotates its committees when it leaves (`--no-rotation` says not).
 	pub rotate_on_leaving: bool,
+	/// One contract compiles at a time: a compile may take a gigabyte for a circuit at the gate
+	/// limit, and a block may bring many tasks. The permit goes with the compiling thread, which
+	/// nothing stops once started, not with the task that gave up waiting for it.
+	pub compiling: Arc<tokio::sync::Semaphore>,
 }
 
 const SUBMIT_ATTEMPTS: u32 = 4;
@@ -256,7 +260,7 @@ impl Worker {
 	pub fn new(chain: Arc<Chain>, keys: WorkerKeys, store: WorkerStore, metrics: Metrics, misbehave: Option<Misbehaviour>) -> Self {
 		Self { chain, keys, store, metrics, dht: OnceLock::new(), misbehave, blames: Default::default(), started: Default::default(), readiness: Default::default(), acks: Default::default(), rotating: Default::default(), releasing: Default::default(), rotate_on_leaving: true,
 			unregistered: Default::default(),
-			unregistered_ttl: UNREGISTERED_TTL, submit_queue: tokio::sync::Mutex::new(()), expected: Default::default() }
+			unregistered_ttl: UNREGISTERED_TTL, submit_queue: tokio::sync::Mutex::new(()), expected: Default::default(), compiling: Arc::new(tokio::sync::Semaphore::new(1)) }
 	}
 
 	/// The chain's active workers changed (each finalized block).
