@@ -108,7 +108,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	impl_name: alloc::borrow::Cow::Borrowed("enigma"),
 	authoring_version: 1,
 	// Bump on every change of runtime logic; `system.apply_authorized_upgrade` requires it.
-	spec_version: 116,
+	spec_version: 117,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 5,
@@ -182,13 +182,38 @@ impl pallet_authorship::Config for Runtime {
 	type EventHandler = ();
 }
 
+/// Sessions whose validator sets stay provable: as long as an equivocation report is valid
+/// (`ReportLongevity` is six sessions of blocks), and one more.
+pub const HISTORICAL_SESSIONS: u32 = 7;
+
+/// The validator set's sessions, each noted in the historical pallet (what equivocation
+/// reports prove membership against), and the notes older than [`HISTORICAL_SESSIONS`]
+/// pruned: kept for ever, one a session, they grew the state without a bound or a deposit.
+pub struct PrunedHistory;
+
+impl pallet_session::SessionManager<AccountId> for PrunedHistory {
+	fn new_session(index: u32) -> Option<Vec<AccountId>> {
+		<pallet_session::historical::NoteHistoricalRoot<Runtime, ValidatorSet> as pallet_session::SessionManager<AccountId>>::new_session(index)
+	}
+	fn new_session_genesis(index: u32) -> Option<Vec<AccountId>> {
+		<pallet_session::historical::NoteHistoricalRoot<Runtime, ValidatorSet> as pallet_session::SessionManager<AccountId>>::new_session_genesis(index)
+	}
+	fn end_session(index: u32) {
+		<pallet_session::historical::NoteHistoricalRoot<Runtime, ValidatorSet> as pallet_session::SessionManager<AccountId>>::end_session(index)
+	}
+	fn start_session(index: u32) {
+		<pallet_session::historical::NoteHistoricalRoot<Runtime, ValidatorSet> as pallet_session::SessionManager<AccountId>>::start_session(index);
+		Historical::prune_up_to(index.saturating_sub(HISTORICAL_SESSIONS));
+	}
+}
+
 impl pallet_session::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type ValidatorId = AccountId;
 	type ValidatorIdOf = sp_runtime::traits::ConvertInto;
 	type ShouldEndSession = pallet_session::PeriodicSessions<ConstU32<SESSION_PERIOD>, ConstU32<0>>;
 	type NextSessionRotation = pallet_session::PeriodicSessions<ConstU32<SESSION_PERIOD>, ConstU32<0>>;
-	type SessionManager = pallet_session::historical::NoteHistoricalRoot<Self, ValidatorSet>;
+	type SessionManager = PrunedHistory;
 	type SessionHandler = <opaque::SessionKeys as sp_runtime::traits::OpaqueKeys>::KeyTypeIdProviders;
 	type Keys = opaque::SessionKeys;
 	type DisablingStrategy = pallet_session::disabling::UpToLimitWithReEnablingDisablingStrategy;

@@ -77,6 +77,28 @@ fn a_grandpa_equivocation_costs_the_validator_its_seat() {
 	});
 }
 
+/// Attacker review: the historical pallet noted a root every session and nothing pruned them,
+/// state growing for ever without a deposit. Only the sessions equivocation reports can still
+/// prove membership in are kept, and a report within them still works.
+#[test]
+fn historical_sessions_are_pruned_past_what_reports_need() {
+	local_testnet().execute_with(|| {
+		for _ in 0..30 {
+			Session::rotate_session();
+		}
+		let (first, end) = pallet_session::historical::StoredRange::<Runtime>::get().expect("sessions noted");
+		assert!(end > Session::current_index(), "the current session is noted");
+		// From the last one pruned at the current session's start to the next one, noted already.
+		assert!(end - first <= crate::HISTORICAL_SESSIONS + 2, "kept sessions {first}..{end}");
+		assert!(pallet_session::historical::HistoricalSessions::<Runtime>::get(first.saturating_sub(1)).is_none());
+		assert!(pallet_session::historical::HistoricalSessions::<Runtime>::get(0).is_none(), "the genesis session is gone");
+		let proof = equivocation(Grandpa::current_set_id(), Ed25519Keyring::Bob);
+		let owner = Historical::prove((sp_consensus_grandpa::KEY_TYPE, sp_consensus_grandpa::AuthorityId::from(Ed25519Keyring::Bob.public())))
+			.expect("a validator of this session");
+		assert_ok!(Grandpa::report_equivocation_unsigned(RuntimeOrigin::none(), Box::new(proof), owner));
+	});
+}
+
 /// Every call of the Enigma pallets, weighed as it is charged at its largest parameters, fits
 /// the normal-dispatch limit of one extrinsic, and the per-block hooks at their worst fit in a
 /// block beside it: nobody can submit a call the chain cannot include, and no hook can fill a

@@ -533,7 +533,8 @@ pub mod pallet {
 		SecretsAcknowledged { worker: T::AccountId, count: u32 },
 		/// Every committee member holds its share: the secret can be used.
 		SecretReady { secret: H256 },
-		/// A leaving member let go of its share of a secret that never became ready.
+		/// A member whose unbonding period is over let go of its share of a secret that never became
+		/// ready (its acknowledgement no longer holds its stake).
 		UnreadyShareReleased { secret: H256, worker: T::AccountId },
 		TaskCreated { task: H256, contract: H256, committee: CommitteeId, deadline: BlockNumberFor<T> },
 		/// A member committed to its result (still hidden).

@@ -201,7 +201,7 @@ pub mod pallet {
 		MalformedPredicate,
 		/// The read predicate nests too deep.
 		PredicateTooDeep,
-		/// A threshold in the read predicate needs 1 <= k <= number of keys.
+		/// A threshold in the read predicate needs 1 <= k <= number of keys, each key listed once.
 		InvalidThreshold,
 	}
 

@@ -198,6 +198,8 @@ pub mod pallet {
 		Cosigned { identity: H256, request: H256, who: T::AccountId, expires: BlockNumberFor<T> },
 		/// The co-signatures of `request` were cleared and their deposits released.
 		CosignsCleared { identity: H256, request: H256 },
+		/// `who` withdrew its co-signature of `request` before it lapsed.
+		CosignWithdrawn { identity: H256, request: H256, who: T::AccountId },
 	}
 
 	#[pallet::error]
@@ -226,7 +228,7 @@ pub mod pallet {
 		MalformedPredicate,
 		/// A predicate nests deeper than allowed.
 		PredicateTooDeep,
-		/// A threshold predicate needs 1 <= k <= number of keys.
+		/// A threshold predicate needs 1 <= k <= number of keys, each key listed once.
 		InvalidThreshold,
 		/// A grant lists no permission.
 		EmptyGrant,
@@ -242,6 +244,9 @@ pub mod pallet {
 		NothingToClear,
 		/// The identity's record would be larger than `MaxRecordSize`.
 		RecordTooLarge,
+		/// An Admin or Store grant under a k-of-n threshold or a contract: those are asked for
+		/// by one account, outside any contract, so the grant could never be used.
+		NeedsCosigners,
 	}
 
 	impl<T> From<PredicateError> for Error<T> {
@@ -286,7 +291,7 @@ pub mod pallet {
 				depositor: who.clone(),
 				deposit: Zero::zero(),
 			};
-			Self::settle_deposit(&mut record, true)?;
+			Self::settle_deposit(&mut record, &who, true)?;
 			Identities::<T>::insert(identity, record);
 			Self::deposit_event(Event::Proposed { identity, proposer: who.clone() });
 			Self::deposit_event(Event::Approved { identity, who });
@@ -339,7 +344,7 @@ pub mod pallet {
 				let effective_from = now.saturating_add(1u32.into());
 				entry.pending = Some((effective_from, policy));
 				let grows = record.encoded_size() > before;
-				Self::settle_deposit(record, grows)?;
+				Self::settle_deposit(record, &who, grows)?;
 				Self::deposit_event(Event::PolicyChanged { identity, member, effective_from });
 				Ok(())
 			})
@@ -357,7 +362,7 @@ pub mod pallet {
 				let index = record.members.iter().position(|m| m.account == member).ok_or(Error::<T>::UnknownMember)?;
 				ensure!(record.members.len() > 1, Error::<T>::LastMember);
 				record.members.remove(index);
-				Self::settle_deposit(record, false)?;
+				Self::settle_deposit(record, &who, false)?;
 				Self::deposit_event(Event::MemberRemoved { identity, member });
 				Ok(())
 			})
@@ -413,15 +418,26 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Clear the co-signatures of a request once they have lapsed (anyone), or at once
-		/// (one of its co-signers); their deposits go back to the co-signers.
+		/// Clear the co-signatures of a request once they have lapsed (anyone); before that, a
+		/// co-signer withdraws its own only (one that cleared everyone's at once could undo
+		/// the others' consent to every request it co-signed). Deposits go back to the signers.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::clear_cosigns(T::MaxMembers::get()))]
 		pub fn clear_cosigns(origin: OriginFor<T>, identity: H256, request: H256) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let entry = CosignedRequests::<T>::get(identity, request).ok_or(Error::<T>::NothingToClear)?;
-			let lapsed = frame_system::Pallet::<T>::block_number() >= entry.expires;
-			ensure!(lapsed || entry.signers.iter().any(|(a, _)| *a == who), Error::<T>::NothingToClear);
+			let mut entry = CosignedRequests::<T>::get(identity, request).ok_or(Error::<T>::NothingToClear)?;
+			if frame_system::Pallet::<T>::block_number() < entry.expires {
+				let at = entry.signers.iter().position(|(a, _)| *a == who).ok_or(Error::<T>::NothingToClear)?;
+				let (_, deposit) = entry.signers.remove(at);
+				Self::release(&who, deposit);
+				if entry.signers.is_empty() {
+					CosignedRequests::<T>::remove(identity, request);
+				} else {
+					CosignedRequests::<T>::insert(identity, request, entry);
+				}
+				Self::deposit_event(Event::CosignWithdrawn { identity, request, who });
+				return Ok(());
+			}
 			CosignedRequests::<T>::remove(identity, request);
 			for (signer, deposit) in entry.signers {
 				Self::release(&signer, deposit);
@@ -443,19 +459,27 @@ pub mod pallet {
 			T::DepositBase::get().saturating_add(T::DepositPerByte::get().saturating_mul((bytes as u32).into()))
 		}
 
-		/// Holds (or releases) from the depositor what the record's current size calls for.
-		/// Holds or releases the difference between the record's deposit and what its size
-		/// needs now. A record that grows must stay within `MaxRecordSize`; one that shrinks may
-		/// (a record over the cap, made before it, can still lose a member).
-		fn settle_deposit(record: &mut IdentityOf<T>, grows: bool) -> DispatchResult {
+		/// The record's deposit, for its current size, held from `who`, the account that made
+		/// the change: the previous depositor's goes back to it. (Held from the proposer for
+		/// good, a proposer with no free balance kept the admins from changing any policy, its
+		/// own included, and an admin could grow the record on a removed proposer's funds.) A
+		/// record that grows must stay within `MaxRecordSize`; one that shrinks may (a record
+		/// over the cap, made before it, can still lose a member).
+		fn settle_deposit(record: &mut IdentityOf<T>, who: &T::AccountId, grows: bool) -> DispatchResult {
 			let size = record.encoded_size();
 			ensure!(!grows || size <= T::MaxRecordSize::get() as usize, Error::<T>::RecordTooLarge);
 			let wanted = Self::deposit_for(size);
 			let reason: T::RuntimeHoldReason = HoldReason::StateDeposit.into();
-			if wanted > record.deposit {
-				T::Currency::hold(&reason, &record.depositor, wanted - record.deposit).map_err(|_| Error::<T>::CannotPayDeposit)?;
+			if record.depositor == *who {
+				if wanted > record.deposit {
+					T::Currency::hold(&reason, who, wanted - record.deposit).map_err(|_| Error::<T>::CannotPayDeposit)?;
+				} else {
+					Self::release(who, record.deposit - wanted);
+				}
 			} else {
-				Self::release(&record.depositor, record.deposit - wanted);
+				Self::release(&record.depositor, record.deposit);
+				T::Currency::hold(&reason, who, wanted).map_err(|_| Error::<T>::CannotPayDeposit)?;
+				record.depositor = who.clone();
 			}
 			record.deposit = wanted;
 			Ok(())
@@ -480,6 +504,14 @@ pub mod pallet {
 			for grant in policy.iter() {
 				ensure!(!grant.permissions.is_empty(), Error::<T>::EmptyGrant);
 				predicate::validate(&grant.predicate).map_err(Error::<T>::from)?;
+				// Admin and Store are asked for without co-signers or a contract (a policy change,
+				// a data pointer): under a k-of-n threshold or a contract such a grant never
+				// passes, and an identity whose admins all had one could never be changed again.
+				let unasked = |node: &predicate::Node<T::AccountId, BlockNumberFor<T>>| {
+					matches!(node, predicate::Node::Threshold { k, .. } if *k > 1) || matches!(node, predicate::Node::Contracts(_))
+				};
+				let acts_alone = grant.permissions.iter().any(|p| matches!(p, Permission::Admin | Permission::Store));
+				ensure!(!acts_alone || !grant.predicate.iter().any(unasked), Error::<T>::NeedsCosigners);
 			}
 			Ok(())
 		}

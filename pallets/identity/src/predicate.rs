@@ -81,7 +81,7 @@ pub enum PredicateError {
 	Malformed,
 	/// Nested deeper than [`MAX_DEPTH`].
 	TooDeep,
-	/// A threshold of 0 or of more keys than listed.
+	/// A threshold of 0, of more keys than listed, or listing a key twice.
 	InvalidThreshold,
 }
 
@@ -97,8 +97,8 @@ pub struct Request<'a, AccountId, BlockNumber> {
 }
 
 /// Check that `nodes` form exactly one formula within the bounds.
-pub fn validate<A, B>(nodes: &[Node<A, B>]) -> Result<(), PredicateError> {
-	fn walk<A, B>(nodes: &[Node<A, B>], at: usize, depth: u32) -> Result<usize, PredicateError> {
+pub fn validate<A: PartialEq, B>(nodes: &[Node<A, B>]) -> Result<(), PredicateError> {
+	fn walk<A: PartialEq, B>(nodes: &[Node<A, B>], at: usize, depth: u32) -> Result<usize, PredicateError> {
 		if depth > MAX_DEPTH {
 			return Err(PredicateError::TooDeep);
 		}
@@ -109,7 +109,10 @@ pub fn validate<A, B>(nodes: &[Node<A, B>]) -> Result<(), PredicateError> {
 				walk(nodes, next, depth + 1)
 			},
 			Node::Not => walk(nodes, at + 1, depth + 1),
-			Node::Threshold { k, keys } if *k == 0 || *k as usize > keys.len() => Err(PredicateError::InvalidThreshold),
+			// A key listed twice would count twice: `2 of [B, B, C]` would pass for B alone.
+			Node::Threshold { k, keys } if *k == 0 || *k as usize > keys.len() || keys.iter().enumerate().any(|(i, key)| keys[..i].contains(key)) => {
+				Err(PredicateError::InvalidThreshold)
+			},
 			_ => Ok(at + 1),
 		}
 	}

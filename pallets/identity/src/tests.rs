@@ -418,3 +418,91 @@ fn a_record_over_the_cap_can_still_shrink() {
 		assert_ok!(SharedIdentity::remove_member(RuntimeOrigin::signed(ALICE), id, EVE));
 	});
 }
+
+/// Attacker review: the record's deposit is held from whoever changes it last, not from the
+/// proposer for good. A proposer that empties its account cannot keep the admins from changing
+/// policies (their own included), and an admin cannot grow the record on a removed member's funds.
+#[test]
+fn the_deposit_follows_whoever_changes_the_record() {
+	use frame_support::traits::fungible::{InspectHold, Mutate};
+	new_test_ext().execute_with(|| {
+		let (proposer, admin) = (3u64, 4u64);
+		let all = || policy(vec![grant(vec![Permission::Read, Permission::Store, Permission::Admin], vec![N::Always])]);
+		assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(proposer), BoundedVec::truncate_from(vec![(proposer, all()), (admin, all())])));
+		let id = address(&[proposer, admin]);
+		assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(admin), id, proposal(id)));
+		let held = |who: u64| Balances::balance_on_hold(&crate::HoldReason::StateDeposit.into(), &who);
+		assert!(held(proposer) > 0);
+		// The proposer keeps only what its hold needs: before the fix every change below failed
+		// with CannotPayDeposit.
+		let free = Balances::free_balance(proposer);
+		assert_ok!(<Balances as Mutate<u64>>::transfer(&proposer, &EVE, free - 1, frame_support::traits::tokens::Preservation::Expendable));
+		let big = policy(vec![grant(vec![Permission::Read], vec![N::And, N::Member, N::Until(500)]); 4]);
+		assert_ok!(SharedIdentity::set_policy(RuntimeOrigin::signed(admin), id, proposer, big));
+		assert_eq!(held(proposer), 0, "the proposer's deposit went back");
+		let record = Identities::<Test>::get(id).unwrap();
+		assert_eq!((record.depositor, record.deposit), (admin, held(admin)));
+		assert_ok!(SharedIdentity::remove_member(RuntimeOrigin::signed(admin), id, proposer));
+		assert_eq!(held(proposer), 0);
+		assert_eq!(Identities::<Test>::get(id).unwrap().deposit, held(admin));
+		assert_ok!(SharedIdentity::dissolve(RuntimeOrigin::signed(admin), id));
+		assert_eq!(held(admin), 0);
+	});
+}
+
+/// Attacker review: Admin and Store are asked for by one account outside any contract, so a
+/// grant of them under a k-of-n threshold or a contract could never pass (and admins that all
+/// had one could never change the identity again); a key listed twice in a threshold would
+/// count twice.
+#[test]
+fn grants_that_could_never_pass_or_count_a_key_twice_are_refused() {
+	new_test_ext().execute_with(|| {
+		let two_of = N::Threshold { k: 2, keys: bounded(vec![ALICE, SERVICE, 3]) };
+		let contract = N::Contracts(bounded(vec![H256::repeat_byte(5)]));
+		for (permission, node) in [(Permission::Admin, two_of.clone()), (Permission::Store, two_of.clone()), (Permission::Admin, contract.clone())] {
+			let members = BoundedVec::truncate_from(vec![(ALICE, policy(vec![grant(vec![Permission::Read, permission], vec![N::Or, N::Never, node.clone()])]))]);
+			assert_noop!(SharedIdentity::create(RuntimeOrigin::signed(ALICE), members), Error::<Test>::NeedsCosigners);
+		}
+		// The same nodes are fine where co-signers or a contract are asked for.
+		let members = BoundedVec::truncate_from(vec![(ALICE, policy(vec![grant(vec![Permission::Compute, Permission::Declassify], vec![N::And, two_of, contract])]))]);
+		assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(ALICE), members));
+		let twice = N::Threshold { k: 2, keys: bounded(vec![SERVICE, SERVICE, 3]) };
+		let members = BoundedVec::truncate_from(vec![(SERVICE, policy(vec![grant(vec![Permission::Declassify], vec![twice])]))]);
+		assert_noop!(SharedIdentity::create(RuntimeOrigin::signed(SERVICE), members), Error::<Test>::InvalidThreshold);
+	});
+}
+
+/// Attacker review: before its consent lapses, a co-signer withdraws its own signature only; it
+/// used to clear everyone's, so one member could undo the others' consent to every request.
+#[test]
+fn a_cosigner_withdraws_only_its_own_consent() {
+	use frame_support::traits::fungible::InspectHold;
+	new_test_ext().execute_with(|| {
+		let (a, b, c) = (1u64, 2u64, 3u64);
+		let two_of_three = grant(vec![Permission::Compute], vec![N::Threshold { k: 2, keys: bounded(vec![a, b, c]) }]);
+		let members: crate::MembersOf<Test> = BoundedVec::truncate_from(vec![(a, policy(vec![two_of_three])), (b, policy(vec![])), (c, policy(vec![]))]);
+		assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(a), members));
+		let id = address(&[a, b, c]);
+		for m in [b, c] {
+			assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(m), id, proposal(id)));
+		}
+		use crate::PermissionCheck;
+		let request = H256::repeat_byte(0x78);
+		let check = || {
+			let signers = <Pallet<Test> as PermissionCheck<u64, u64>>::cosigners(&id, &request);
+			Pallet::<Test>::check_permission(&a, &id, Permission::Compute, &signers, None)
+		};
+		assert_ok!(SharedIdentity::cosign(RuntimeOrigin::signed(b), id, request));
+		assert!(check());
+		// c signs and withdraws at once: b's consent stays.
+		assert_ok!(SharedIdentity::cosign(RuntimeOrigin::signed(c), id, request));
+		assert_ok!(SharedIdentity::clear_cosigns(RuntimeOrigin::signed(c), id, request));
+		System::assert_last_event(Event::CosignWithdrawn { identity: id, request, who: c }.into());
+		assert!(check(), "b's consent survives c's withdrawal");
+		assert_eq!(Balances::balance_on_hold(&crate::HoldReason::StateDeposit.into(), &c), 0);
+		assert!(Balances::balance_on_hold(&crate::HoldReason::StateDeposit.into(), &b) > 0);
+		assert_ok!(SharedIdentity::clear_cosigns(RuntimeOrigin::signed(b), id, request));
+		assert!(!check());
+		assert_noop!(SharedIdentity::clear_cosigns(RuntimeOrigin::signed(b), id, request), Error::<Test>::NothingToClear);
+	});
+}
