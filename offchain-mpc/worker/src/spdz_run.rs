@@ -264,8 +264,8 @@ const BATCH_FRAME_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
 const NONE: H256 = H256::repeat_byte(0xff);
 
 /// One round: every member names the smallest batch it holds that covers `plan` (taking it out of
-/// its store) or none; the batch if every member named the same one. A batch that is not used
-/// goes back to where it was. (A member that names different batches to different members makes
+/// its store) or none; the batch if every member named the same one. A batch named by this
+/// member alone is dropped; one not used because a name did not come goes back to where it was. (A member that names different batches to different members makes
 /// the run fail, which it could anyway; the honest members' material is never used twice.)
 fn from_stock<T: Transport>(net: &mut Net<T>, stock: &Stock, plan: &Plan) -> Result<Option<Store<Fr>>, MpcError> {
 	let offer = stock.store.take_stock(stock.committee, &stock.secret, |bytes| Store::<Fr>::from_bytes(bytes).filter(|material| material.covers(plan)));
@@ -279,6 +279,15 @@ fn from_stock<T: Transport>(net: &mut Net<T>, stock: &Stock, plan: &Plan) -> Res
 			stock.store.spend_stock(stock.committee, batch).map_err(|e| MpcError::InvalidParameters(format!("preprocessing batch {batch:?} cannot be used: {e}")))?;
 			tracing::info!(target: "worker", "preprocessing from committee {}'s stock (batch {batch:?})", stock.committee);
 			Ok(Some(material))
+		},
+		// Every name came and another differs: this member's batch was named alone. Dropped,
+		// not put back first: a member that named another batch (or none) to this member only
+		// would otherwise keep it out of step with the others task after task, each time making
+		// its material anew while they run on theirs.
+		Some((batch, _)) if names.is_ok() => {
+			tracing::warn!(target: "worker", "committee {}: preprocessing batch {batch:?} named by this member alone: dropped", stock.committee);
+			stock.store.spend_stock(stock.committee, batch).map_err(|e| MpcError::InvalidParameters(format!("dropping preprocessing batch {batch:?}: {e}")))?;
+			Ok(None)
 		},
 		Some((batch, material)) => {
 			if let Err(e) = stock.store.return_stock(stock.committee, batch, &stock.public, &material.to_bytes(), KEEP) {
@@ -415,6 +424,45 @@ mod tests {
 		stock_batch(&stocks[1], 1);
 		assert!(stocks[0].store.is_spent(3, &batch) && !stocks[1].store.is_spent(3, &batch));
 		assert_eq!(run(&stocks), vec![false, false], "member 0 passes over it: no agreement, nothing used");
+	}
+
+	/// Attacker review: a member that names the batch to one honest member and none to another
+	/// splits them once (one runs on the batch, the other makes material anew): the task fails,
+	/// which it could make happen anyway. The batch named alone is dropped, not put back first,
+	/// so the split does not last: put back, the member held it out of step task after task.
+	#[test]
+	fn a_batch_named_to_some_members_only_does_not_split_them_for_good() {
+		let plan = Plan { triples: 4, randoms: 4, masks: vec![1, 1, 1] };
+		let batch = H256::repeat_byte(6);
+		let dirs: Vec<_> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+		let stocks: Vec<Stock> = (0..2)
+			.map(|member| {
+				let secret = x25519_dalek::StaticSecret::random_from_rng(rand::thread_rng());
+				let public = x25519_dalek::PublicKey::from(&secret).to_bytes();
+				let stock = Stock { store: WorkerStore::open(dirs[member].path()).unwrap(), committee: 3, public, secret };
+				let material = enigma_mpc::preprocessing::trusted_dealer_for_tests::store::<Fr>(9, 3, member, &plan);
+				stock.store.put_stock(3, batch, &stock.public, &material.to_bytes(), 2).unwrap();
+				stock
+			})
+			.collect();
+		let used = std::thread::scope(|scope| {
+			let mut parties = mem::network(3).into_iter();
+			let honest: Vec<_> = stocks
+				.iter()
+				.map(|stock| {
+					let (transport, plan) = (parties.next().unwrap(), plan.clone());
+					scope.spawn(move || from_stock(&mut Net::new(transport), stock, &plan).unwrap().is_some())
+				})
+				.collect();
+			let mut liar = Net::new(parties.next().unwrap());
+			liar.round();
+			liar.send(0, batch.as_bytes()).unwrap();
+			liar.send(1, NONE.as_bytes()).unwrap();
+			let _ = (liar.recv(0), liar.recv(1));
+			honest.into_iter().map(|h| h.join().unwrap()).collect::<Vec<_>>()
+		});
+		assert_eq!(used, vec![true, false], "member 0 saw every name agree, member 1 did not");
+		assert!(stocks.iter().all(|s| s.store.is_spent(3, &batch)), "neither holds the batch any more: the next task finds them in step");
 	}
 
 	/// Issue #15: every member of a batch gets the same name, and no two batches get the same

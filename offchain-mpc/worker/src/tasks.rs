@@ -19,7 +19,7 @@ use enigma_mpc::{
 	committed_input,
 	field::{decode_all, to_bytes, to_u128, Fr},
 	honest::Malicious,
-	transport::faulty::Faulty,
+	transport::{faulty::Faulty, Transport},
 	MpcError,
 };
 use enigma_p2p::PeerId;
@@ -298,7 +298,11 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	let spdz = manifest.security == Security::DishonestMajority;
 	let protocol = if spdz { "SPDZ".to_string() } else { format!("Shamir, t = {t}") };
 	tracing::info!(target: "worker", "task {task:?}: running {entry} with {n} members ({protocol}), {} gates ({timing})", circuit.gates.len());
-	let runs = Runs { worker: worker.clone(), dht, task, circuit: Arc::new(circuit), held: Arc::new(held), peers: peers.clone(), accounts: view.members.clone(), me, t, spdz, committee: view.committee };
+	// However this computation ends, runs still going stop at their next frame (a SPDZ run
+	// that answered goes on to make the committee's next batch).
+	let mut give_up = GiveUpOnDrop(Some(Arc::default()));
+	let given_up = give_up.0.clone().unwrap_or_default();
+	let runs = Runs { worker: worker.clone(), dht, task, circuit: Arc::new(circuit), held: Arc::new(held), peers: peers.clone(), accounts: view.members.clone(), me, t, spdz, committee: view.committee, given_up };
 	// The runs without each member that completed so far, should the deadline come first.
 	let completed = Completed::default();
 
@@ -348,6 +352,9 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 			so_far
 		},
 	};
+	if spdz {
+		give_up.0 = None;
+	}
 	// The first run in the order is this member's result: it keeps that run's shares. It votes
 	// for the others that reached the same outcome.
 	let mut done = done.into_iter();
@@ -596,6 +603,55 @@ struct Runs {
 	/// committee's stock or made first ([`spdz_run`]), instead of maliciously secure Shamir.
 	spdz: bool,
 	committee: u32,
+	/// Set once the task's computation is over or given up ([`GiveUpOnDrop`]).
+	given_up: Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// Sets its flag when dropped, unless taken: a task's runs stop ([`UntilGivenUp`]) once the
+/// member is done with the task, or gave up on it at the deadline's guard.
+struct GiveUpOnDrop(Option<Arc<std::sync::atomic::AtomicBool>>);
+
+impl Drop for GiveUpOnDrop {
+	fn drop(&mut self) {
+		if let Some(flag) = &self.0 {
+			flag.store(true, std::sync::atomic::Ordering::SeqCst);
+		}
+	}
+}
+
+/// A run's transport that fails its next frame once the task is given up. The run's blocking
+/// thread cannot be stopped otherwise: nobody waiting for its outcome any more, it would go on
+/// to its end (a long circuit, MASCOT for a large one), taking a core and its memory from the
+/// tasks after it. (A requester could pile such runs up with tasks that fail, their gas back.)
+struct UntilGivenUp<T> {
+	inner: T,
+	given_up: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl<T: Transport> UntilGivenUp<T> {
+	fn check(&self) -> Result<(), MpcError> {
+		if self.given_up.load(std::sync::atomic::Ordering::SeqCst) {
+			return Err(MpcError::Disconnected { peer: self.inner.party(), reason: "the task was given up".into() });
+		}
+		Ok(())
+	}
+}
+
+impl<T: Transport> Transport for UntilGivenUp<T> {
+	fn party(&self) -> usize {
+		self.inner.party()
+	}
+	fn parties(&self) -> usize {
+		self.inner.parties()
+	}
+	fn send(&mut self, to: usize, frame: Vec<u8>) -> Result<(), MpcError> {
+		self.check()?;
+		self.inner.send(to, frame)
+	}
+	fn recv(&mut self, from: usize) -> Result<Vec<u8>, MpcError> {
+		self.check()?;
+		self.inner.recv(from)
+	}
 }
 
 /// A run's outputs, its statistics and the digest of every value it opened (a SPDZ run's:
@@ -617,7 +673,7 @@ impl Runs {
 		let channel = self.dht.mpc_channel(session, run_peers, timeout).map_err(|e| TaskError::Local(e.to_string()))?;
 		let position = running.iter().position(|m| *m == self.me).unwrap_or_default();
 		let faults = self.worker.misbehave.map(|mode| mode.faults(position, running.len(), first, self.spdz)).unwrap_or_default();
-		let transport = Faulty::new(channel, faults);
+		let transport = Faulty::new(UntilGivenUp { inner: channel, given_up: self.given_up.clone() }, faults);
 		let (mut circuit, held, t, spdz, committee) = (self.circuit.clone(), self.held.clone(), self.t, self.spdz, self.committee);
 		// A run without some members does not shrink: who would finish it would depend on who
 		// was left out, and a liar that forces reruns could pick a set of the first members it
@@ -1139,6 +1195,29 @@ fn proven_blames(task: H256, peers: &[PeerId], me: usize, mine: Vec<usize>, answ
 
 #[cfg(test)]
 mod tests {
+	/// Attacker review: a run's thread nothing waits for any more (the task given up at its
+	/// deadline's guard) stops at its next frame instead of running to its end; a SPDZ run that
+	/// answered keeps its transport for the committee's next batch.
+	#[test]
+	fn a_given_up_tasks_runs_stop_at_their_next_frame() {
+		let mut parties = enigma_mpc::transport::mem::network(2).into_iter();
+		let guard = GiveUpOnDrop(Some(Arc::default()));
+		let given_up = guard.0.clone().unwrap();
+		let mut run = UntilGivenUp { inner: parties.next().unwrap(), given_up: given_up.clone() };
+		let mut other = parties.next().unwrap();
+		run.send(1, vec![1]).unwrap();
+		assert_eq!(other.recv(0).unwrap(), vec![1]);
+		drop(guard);
+		assert!(matches!(run.send(1, vec![2]), Err(MpcError::Disconnected { .. })));
+		assert!(matches!(run.recv(1), Err(MpcError::Disconnected { .. })));
+		// Taken (a SPDZ run that answered): nothing is given up.
+		let mut kept = GiveUpOnDrop(Some(Arc::default()));
+		let flag = kept.0.clone().unwrap();
+		kept.0 = None;
+		drop(kept);
+		assert!(!flag.load(std::sync::atomic::Ordering::SeqCst));
+	}
+
 	use super::*;
 	use enigma_p2p::identity::Keypair;
 
