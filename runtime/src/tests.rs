@@ -126,7 +126,7 @@ fn worst_case_weights_fit_in_a_block() {
 		("sharedIdentity.setPolicy", Identity::set_policy(members)),
 		("sharedIdentity.cosign", Identity::cosign(members)),
 		("sharedIdentity.clearCosigns", Identity::clear_cosigns(members)),
-		("dataRegistry.store", Data::store().saturating_add(pallet_data_registry::Pallet::<Runtime>::deposit_weight())),
+		("dataRegistry.store", Data::store().saturating_add(pallet_data_registry::Pallet::<Runtime>::deposit_weight()).saturating_add(pallet_data_registry::Pallet::<Runtime>::schedule_weight())),
 		("workers.register", Workers::register()),
 		(
 			"workers.requestCommittee",
@@ -178,6 +178,10 @@ fn worst_case_weights_fit_in_a_block() {
 			<<Runtime as pallet_workers::Config>::MaxDrawsPerBlock as Get<u32>>::get() as u64,
 		));
 	assert!(hooks.all_lte(block.max_block / 2), "the hooks weigh {hooks:?} at worst, over half a block ({:?})", block.max_block);
+	// The data sweep runs in what a block leaves idle (at least the quarter normal extrinsics
+	// cannot take): one scheduled block's looks at their worst fit there, so it keeps up.
+	let sweep = pallet_data_registry::Pallet::<Runtime>::sweep_block_weight();
+	assert!(sweep.all_lte(block.max_block / 4), "a scheduled block's looks weigh {sweep:?}, over a quarter block ({:?})", block.max_block);
 }
 
 /// What a requester prepays for its committee's free answers (commitments, reveals): enough that

@@ -81,7 +81,8 @@ pub struct Entry<AccountId, BlockNumber, Balance> {
 	pub restricted: bool,
 }
 
-/// Tries to find a schedule slot this many blocks after the wanted one.
+/// Tries to find a schedule slot this many blocks after the wanted one (and as many after the
+/// current block, when those are full: [`Pallet::schedule_or_soon`]).
 const SCHEDULE_SEARCH: u32 = 64;
 
 #[frame_support::pallet]
@@ -153,6 +154,13 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Schedule<T: Config> =
 		StorageMap<_, Twox64Concat, BlockNumberFor<T>, BoundedVec<H256, T::MaxExpiriesPerBlock>, ValueQuery>;
+
+	/// The block of each pointer's one pending look: a pointer removed or renewed leaves no
+	/// stale look behind (a store and a remove in one block took a slot for fees alone, and
+	/// 4,096 of them filled the window a victim's auto-renewal needed), and a look that is not
+	/// the pending one is passed over.
+	#[pallet::storage]
+	pub type Looks<T: Config> = StorageMap<_, Identity, H256, BlockNumberFor<T>>;
 
 	/// The next block whose schedule the sweep has not processed.
 	#[pallet::storage]
@@ -227,7 +235,7 @@ pub mod pallet {
 		/// Register `pointer` to `size` bytes of ciphertext owned by `owner`, readable under
 		/// `read_predicate`, with `periods` rent periods held from the caller's balance.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::store().saturating_add(Pallet::<T>::deposit_weight()).saturating_add(T::Identity::check_weight()))]
+		#[pallet::weight(T::WeightInfo::store().saturating_add(Pallet::<T>::deposit_weight()).saturating_add(T::Identity::check_weight()).saturating_add(Pallet::<T>::schedule_weight()))]
 		pub fn store(
 			origin: OriginFor<T>,
 			owner: H256,
@@ -249,7 +257,7 @@ pub mod pallet {
 			let blocks = Self::period_blocks(periods)?;
 			Self::hold_rent(&who, rate, blocks)?;
 			let paid_until = now.saturating_add(blocks);
-			Self::schedule(paid_until, pointer).map_err(|_| Error::<T>::ScheduleFull)?;
+			Self::schedule_or_soon(paid_until, now, pointer).map_err(|_| Error::<T>::ScheduleFull)?;
 			let entry = Entry { owner, payer: who.clone(), size, read_predicate, rate, settled_until: now, paid_until, auto_renew, restricted: false };
 			Self::hold_deposit(pointer, &who, &entry)?;
 			Entries::<T>::insert(pointer, entry);
@@ -259,7 +267,7 @@ pub mod pallet {
 
 		/// Pay `periods` more rent periods (from now, if the entry had lapsed). Only the payer.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::renew().saturating_add(T::Identity::check_weight()))]
+		#[pallet::weight(T::WeightInfo::renew().saturating_add(T::Identity::check_weight()).saturating_add(Pallet::<T>::schedule_weight()))]
 		pub fn renew(origin: OriginFor<T>, pointer: H256, periods: u32) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(periods > 0, Error::<T>::ZeroPeriods);
@@ -276,7 +284,7 @@ pub mod pallet {
 			}
 			entry.paid_until = base.saturating_add(blocks);
 			entry.restricted = false;
-			Self::schedule(entry.paid_until, pointer).map_err(|_| Error::<T>::ScheduleFull)?;
+			Self::schedule_or_soon(entry.paid_until, now, pointer).map_err(|_| Error::<T>::ScheduleFull)?;
 			let paid_until = entry.paid_until;
 			Entries::<T>::insert(pointer, entry);
 			Self::deposit_event(Event::Renewed { pointer, paid_until, automatic: false });
@@ -305,7 +313,7 @@ pub mod pallet {
 		/// its rent payer may); unused rent goes back. (A payer that lost Store on a live
 		/// identity stops paying: auto-renewal stops, and the entry lapses.)
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::remove().saturating_add(Pallet::<T>::deposit_weight()).saturating_add(T::Identity::check_weight()))]
+		#[pallet::weight(T::WeightInfo::remove().saturating_add(Pallet::<T>::deposit_weight()).saturating_add(T::Identity::check_weight()).saturating_add(Pallet::<T>::schedule_weight()))]
 		pub fn remove(origin: OriginFor<T>, pointer: H256) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut entry = Entries::<T>::get(pointer).ok_or(Error::<T>::UnknownPointer)?;
@@ -314,6 +322,7 @@ pub mod pallet {
 			Self::settle(&mut entry, frame_system::Pallet::<T>::block_number());
 			Self::release_all(&entry);
 			Self::release_deposit(pointer);
+			Self::unschedule(pointer);
 			Entries::<T>::remove(pointer);
 			Self::deposit_event(Event::Removed { pointer });
 			Ok(())
@@ -377,11 +386,15 @@ pub mod pallet {
 			}
 		}
 
-		/// Look at `pointer` at block `at`, or the first later block with room.
+		/// Look at `pointer` at block `at`, or the first later block with room, instead of its
+		/// pending look.
 		fn schedule(at: BlockNumberFor<T>, pointer: H256) -> Result<(), ()> {
+			Self::unschedule(pointer);
 			let mut block = at;
 			for _ in 0..SCHEDULE_SEARCH {
-				if Schedule::<T>::mutate(block, |list| list.try_push(pointer).is_ok()) {
+				// (A full block is only read: `try_mutate` writes nothing when it fails.)
+				if Schedule::<T>::try_mutate(block, |list| list.try_push(pointer)).is_ok() {
+					Looks::<T>::insert(pointer, block);
 					return Ok(());
 				}
 				block = block.saturating_add(1u32.into());
@@ -389,10 +402,40 @@ pub mod pallet {
 			Err(())
 		}
 
+		/// [`Self::schedule`] at `at`, or else in the blocks right after `now`: an early look
+		/// costs nothing ([`Self::process`] schedules the next one), so whoever fills the blocks
+		/// around one entry's lapse must fill those after the current block too, and keep them
+		/// full, to keep that entry from its look.
+		fn schedule_or_soon(at: BlockNumberFor<T>, now: BlockNumberFor<T>, pointer: H256) -> Result<(), ()> {
+			Self::schedule(at, pointer).or_else(|()| Self::schedule(now.saturating_add(1u32.into()), pointer))
+		}
+
+		/// Drops `pointer`'s pending look.
+		fn unschedule(pointer: H256) {
+			if let Some(block) = Looks::<T>::take(pointer) {
+				Schedule::<T>::mutate(block, |list| list.retain(|p| *p != pointer));
+			}
+		}
+
+		/// What a look costs beyond the measured weights, at its worst: both searches over full
+		/// blocks, and the pending look dropped.
+		pub fn schedule_weight() -> Weight {
+			T::DbWeight::get().reads_writes(2 * SCHEDULE_SEARCH as u64 + 2, 3)
+		}
+
+		/// What the sweep sets aside for one scheduled block: its looks at their worst.
+		pub fn sweep_block_weight() -> Weight {
+			T::WeightInfo::sweep_block(T::MaxExpiriesPerBlock::get()).saturating_add(
+				Self::deposit_weight()
+					.saturating_add(T::Identity::check_weight())
+					.saturating_add(Self::schedule_weight())
+					.saturating_mul(T::MaxExpiriesPerBlock::get() as u64),
+			)
+		}
+
 		/// Process scheduled blocks up to `now` while weight remains.
 		pub(crate) fn sweep(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
-			let per_block = T::WeightInfo::sweep_block(T::MaxExpiriesPerBlock::get())
-				.saturating_add(Self::deposit_weight().saturating_add(T::Identity::check_weight()).saturating_mul(T::MaxExpiriesPerBlock::get() as u64));
+			let per_block = Self::sweep_block_weight();
 			let mut used = T::DbWeight::get().reads_writes(1, 1);
 			let mut cursor = SweepCursor::<T>::get().unwrap_or(now);
 			while cursor <= now && remaining.all_gte(used.saturating_add(per_block)) {
@@ -408,29 +451,41 @@ pub mod pallet {
 
 		/// A scheduled look at `pointer` in block `at`.
 		fn process(pointer: H256, at: BlockNumberFor<T>) {
+			// Only the pointer's pending look counts (its block's list was taken already).
+			if Looks::<T>::get(pointer).is_some_and(|pending| pending != at) {
+				return;
+			}
+			Looks::<T>::remove(pointer);
 			let Some(mut entry) = Entries::<T>::get(pointer) else { return };
+			let next = at.saturating_add(1u32.into());
 			if entry.paid_until > at {
-				return; // renewed since this look was scheduled
+				// Early (the blocks around its lapse were full): the look at its lapse, or soon.
+				let _ = Self::schedule_or_soon(entry.paid_until, next, pointer);
+				return;
 			}
 			Self::settle(&mut entry, at);
 			if !entry.restricted {
 				// Renewed for a payer that may still store for the owner: one removed from the
 				// identity (or whose identity was dissolved) stops paying.
 				let may_store = || T::Identity::check(&entry.payer, &entry.owner, Permission::Store, &[], None);
-				if entry.auto_renew && may_store() && Self::hold_rent(&entry.payer, entry.rate, T::RentPeriod::get()).is_ok() {
-					entry.paid_until = entry.paid_until.saturating_add(T::RentPeriod::get());
-					if Self::schedule(entry.paid_until, pointer).is_ok() {
-						let paid_until = entry.paid_until;
-						Entries::<T>::insert(pointer, entry);
-						Self::deposit_event(Event::Renewed { pointer, paid_until, automatic: true });
-						return;
+				if entry.auto_renew && may_store() {
+					let paid_until = entry.paid_until.saturating_add(T::RentPeriod::get());
+					// The next look first: renewed without one, the entry would lapse unseen.
+					if Self::schedule_or_soon(paid_until, at, pointer).is_ok() {
+						if Self::hold_rent(&entry.payer, entry.rate, T::RentPeriod::get()).is_ok() {
+							entry.paid_until = paid_until;
+							Entries::<T>::insert(pointer, entry);
+							Self::deposit_event(Event::Renewed { pointer, paid_until, automatic: true });
+							return;
+						}
+						Self::unschedule(pointer);
 					}
 				}
 				// Never at or before this block, which the sweep has passed (this look may run
 				// later than `paid_until` when its block was full, and the grace be short).
-				let delete_at = entry.paid_until.saturating_add(T::GracePeriod::get()).max(at.saturating_add(1u32.into()));
+				let delete_at = entry.paid_until.saturating_add(T::GracePeriod::get()).max(next);
 				entry.restricted = true;
-				let _ = Self::schedule(delete_at, pointer);
+				let _ = Self::schedule_or_soon(delete_at, at, pointer);
 				Entries::<T>::insert(pointer, entry);
 				Self::deposit_event(Event::Restricted { pointer, delete_at });
 			} else if at >= entry.paid_until.saturating_add(T::GracePeriod::get()) {
@@ -438,6 +493,9 @@ pub mod pallet {
 				Self::release_deposit(pointer);
 				Entries::<T>::remove(pointer);
 				Self::deposit_event(Event::Expired { pointer });
+			} else {
+				// Early for its deletion: the look at the end of its grace, or soon.
+				let _ = Self::schedule_or_soon(entry.paid_until.saturating_add(T::GracePeriod::get()), next, pointer);
 			}
 		}
 

@@ -1,4 +1,4 @@
-use crate::{mock::*, Entries, Error, Event, HoldReason, Schedule, SweepCursor};
+use crate::{mock::*, Entries, Error, Event, HoldReason, Looks, Schedule, SweepCursor};
 use codec::Encode;
 use frame_support::{
 	assert_noop, assert_ok,
@@ -309,5 +309,69 @@ fn a_short_grace_period_never_schedules_into_the_past() {
 		for n in 1..=5u8 {
 			assert!(!Entries::<Test>::contains_key(pointer(n)), "pointer {n} expired");
 		}
+	});
+}
+
+/// Where `p`'s looks are: every block of the schedule that lists it.
+fn looks_of(p: H256) -> Vec<u64> {
+	(0..400u64).filter(|b| Schedule::<Test>::get(b).contains(&p)).collect()
+}
+
+/// Attacker review: a pointer removed, or renewed, left its look in the schedule. A store and a
+/// remove in one block took a slot for fees alone (rent and deposit came back), and a few
+/// thousand filled the blocks a victim's auto-renewal needed: renewed, it was then restricted and
+/// deleted. Now a pointer has one look, dropped with it.
+#[test]
+fn removed_and_renewed_pointers_leave_no_look_behind() {
+	new_test_ext().execute_with(|| {
+		let id = user_and_service();
+		assert_ok!(store(USER, id, pointer(1), 10, 2, false));
+		assert_eq!(looks_of(pointer(1)), vec![1 + 2 * PERIOD]);
+		assert_ok!(DataRegistry::renew(RuntimeOrigin::signed(USER), pointer(1), 1));
+		assert_ok!(DataRegistry::renew(RuntimeOrigin::signed(USER), pointer(1), 1));
+		assert_eq!(looks_of(pointer(1)), vec![1 + 4 * PERIOD], "one look, at the last renewal's lapse");
+		assert_ok!(DataRegistry::remove(RuntimeOrigin::signed(USER), pointer(1)));
+		assert!(looks_of(pointer(1)).is_empty());
+		assert!(Looks::<Test>::get(pointer(1)).is_none());
+		// A window's worth of store-and-remove (4 a block, 64 blocks) leaves every slot free.
+		for n in 0..=255u8 {
+			assert_ok!(store(USER, id, H256::from_low_u64_be(10_000 + n as u64), 1, 1, false));
+			assert_ok!(DataRegistry::remove(RuntimeOrigin::signed(USER), H256::from_low_u64_be(10_000 + n as u64)));
+		}
+		assert!((0..400u64).all(|b| Schedule::<Test>::get(b).is_empty()));
+	});
+}
+
+/// When the blocks around an auto-renewing entry's lapse are full, its renewal takes no rent it
+/// cannot keep a look for (it took a period's rent, then restricted the entry anyway), and it
+/// is looked at again soon instead of never.
+#[test]
+fn an_auto_renewal_without_room_at_the_lapse_takes_nothing_and_looks_again_soon() {
+	new_test_ext().execute_with(|| {
+		let id = user_and_service();
+		assert_ok!(store(USER, id, pointer(1), 10, 1, true));
+		// Live entries (their rent paid) fill the 64 blocks from the renewal's lapse, 21..84.
+		let mut n = 0u32;
+		for now in 1..=10u64 {
+			System::set_block_number(now);
+			for periods in 2..=8u32 {
+				if now + PERIOD * periods as u64 > 84 {
+					continue;
+				}
+				for _ in 0..4 {
+					n += 1;
+					assert_ok!(store(USER, id, H256::from_low_u64_be(1_000 + n as u64), 1, periods, false));
+				}
+			}
+		}
+		assert!((21..=84u64).all(|b| Schedule::<Test>::get(b).len() == 4));
+		let before = held(USER);
+		run_to(1 + PERIOD);
+		// Renewed, with its next look right after this block (not restricted for want of room).
+		System::assert_has_event(Event::Renewed { pointer: pointer(1), paid_until: 1 + 2 * PERIOD, automatic: true }.into());
+		assert_eq!(held(USER), before, "the first period burned, the next held");
+		let look = Looks::<Test>::get(pointer(1)).expect("a look");
+		assert!(look > 1 + PERIOD && look < 21, "looked at again soon: block {look}");
+		assert!(DataRegistry::can_read(&SERVICE, &pointer(1), &[], None));
 	});
 }
