@@ -108,7 +108,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	impl_name: alloc::borrow::Cow::Borrowed("enigma"),
 	authoring_version: 1,
 	// Bump on every change of runtime logic; `system.apply_authorized_upgrade` requires it.
-	spec_version: 118,
+	spec_version: 119,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 5,
@@ -203,7 +203,10 @@ impl pallet_session::SessionManager<AccountId> for PrunedHistory {
 	}
 	fn start_session(index: u32) {
 		<pallet_session::historical::NoteHistoricalRoot<Runtime, ValidatorSet> as pallet_session::SessionManager<AccountId>>::start_session(index);
-		Historical::prune_up_to(index.saturating_sub(HISTORICAL_SESSIONS));
+		// At most 16 a session: a chain upgraded to this runtime catches up over a few sessions,
+		// not in one block.
+		let first = pallet_session::historical::StoredRange::<Runtime>::get().map_or(0, |(first, _)| first);
+		Historical::prune_up_to(index.saturating_sub(HISTORICAL_SESSIONS).min(first.saturating_add(16)));
 	}
 }
 

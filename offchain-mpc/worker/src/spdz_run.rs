@@ -35,7 +35,7 @@ use enigma_mpc::{
 	field::Fr,
 	mascot::Mascot,
 	preprocessing::{Plan, Store},
-	transport::{Net, Transport},
+	transport::{stoppable::Stoppable, Net, Transport},
 	Mpc, MpcError,
 };
 use codec::Encode;
@@ -124,7 +124,7 @@ pub fn run<T: Transport>(
 	stock: Stock,
 	done: tokio::sync::oneshot::Sender<Result<Done, MpcError>>,
 ) {
-	let (transport, batch_deadline) = Bounded::new(transport);
+	let (transport, batch_deadline) = bounded(transport);
 	let mut net = Net::new(transport);
 	let brought: Vec<&HeldInput<Fr>> = held.iter().flatten().collect();
 	let layout = Layout::for_held(&circuit, n, &brought);
@@ -244,7 +244,7 @@ pub async fn stock_first_batch(worker: Arc<crate::worker::Worker>, secret: H256)
 	tracing::info!(target: "worker", "making committee {committee}'s first batch with its {n} members (member #{me})");
 	let made = tokio::task::spawn_blocking(move || {
 		let _refill = refill;
-		let (transport, deadline) = Bounded::new(transport);
+		let (transport, deadline) = bounded(transport);
 		deadline.start(n);
 		let mut net = Net::new(transport);
 		let plan = first_batch(n);
@@ -286,7 +286,9 @@ fn from_stock<T: Transport>(net: &mut Net<T>, stock: &Stock, plan: &Plan) -> Res
 		// its material anew while they run on theirs.
 		Some((batch, _)) if names.is_ok() => {
 			tracing::warn!(target: "worker", "committee {}: preprocessing batch {batch:?} named by this member alone: dropped", stock.committee);
-			stock.store.spend_stock(stock.committee, batch).map_err(|e| MpcError::InvalidParameters(format!("dropping preprocessing batch {batch:?}: {e}")))?;
+			if let Err(e) = stock.store.spend_stock(stock.committee, batch) {
+				tracing::warn!(target: "worker", "dropping preprocessing batch {batch:?}: {e}");
+			}
 			Ok(None)
 		},
 		Some((batch, material)) => {
@@ -308,51 +310,22 @@ fn batch_time(n: usize) -> std::time::Duration {
 /// A transport that stops at a deadline once one is set ([`BatchDeadline::start`]): a member
 /// that sends each frame just within the per-frame timeout must not keep this worker's one
 /// refill (and a thread) for as long as it likes.
-struct Bounded<T> {
-	inner: T,
-	until: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
+fn bounded<T: Transport>(inner: T) -> (impl Transport, BatchDeadline) {
+	let until: Arc<std::sync::Mutex<Option<std::time::Instant>>> = Arc::default();
+	let deadline = BatchDeadline(until.clone());
+	let past = move || match *until.lock().unwrap_or_else(|e| e.into_inner()) {
+		Some(until) if std::time::Instant::now() > until => Some(MpcError::Preprocessing("the batch ran past its time".into())),
+		_ => None,
+	};
+	(Stoppable::new(inner, past), deadline)
 }
 
-/// Sets the deadline of a [`Bounded`] transport that a [`Net`] owns.
+/// Sets the deadline of a [`bounded`] transport that a [`Net`] owns.
 struct BatchDeadline(Arc<std::sync::Mutex<Option<std::time::Instant>>>);
 
 impl BatchDeadline {
 	fn start(&self, n: usize) {
 		*self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(std::time::Instant::now() + batch_time(n));
-	}
-}
-
-impl<T: Transport> Bounded<T> {
-	fn new(inner: T) -> (Self, BatchDeadline) {
-		let until = Arc::new(std::sync::Mutex::new(None));
-		(Bounded { inner, until: until.clone() }, BatchDeadline(until))
-	}
-
-	fn check(&self) -> Result<(), MpcError> {
-		match *self.until.lock().unwrap_or_else(|e| e.into_inner()) {
-			Some(until) if std::time::Instant::now() > until => Err(MpcError::Preprocessing("the batch ran past its time".into())),
-			_ => Ok(()),
-		}
-	}
-}
-
-impl<T: Transport> Transport for Bounded<T> {
-	fn party(&self) -> usize {
-		self.inner.party()
-	}
-
-	fn parties(&self) -> usize {
-		self.inner.parties()
-	}
-
-	fn send(&mut self, to: usize, frame: Vec<u8>) -> Result<(), MpcError> {
-		self.check()?;
-		self.inner.send(to, frame)
-	}
-
-	fn recv(&mut self, from: usize) -> Result<Vec<u8>, MpcError> {
-		self.check()?;
-		self.inner.recv(from)
 	}
 }
 
@@ -364,7 +337,7 @@ mod tests {
 	#[test]
 	fn a_batch_stops_at_its_deadline_and_not_before_one_is_set() {
 		let mut parties = mem::network(2).into_iter();
-		let (mut a, deadline) = Bounded::new(parties.next().unwrap());
+		let (mut a, deadline) = bounded(parties.next().unwrap());
 		let mut b = parties.next().unwrap();
 		// No deadline yet (the task's own run): frames flow.
 		a.send(1, vec![1]).unwrap();

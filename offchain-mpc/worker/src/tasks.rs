@@ -19,7 +19,7 @@ use enigma_mpc::{
 	committed_input,
 	field::{decode_all, to_bytes, to_u128, Fr},
 	honest::Malicious,
-	transport::{faulty::Faulty, Transport},
+	transport::{faulty::Faulty, stoppable::Stoppable, Transport},
 	MpcError,
 };
 use enigma_p2p::PeerId;
@@ -340,8 +340,10 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 		})
 	};
 	// The same guard for the runs: runs without each member still going at the margin, it
-	// answers with those that completed.
+	// answers with those that completed. (Biased: a run that completed as the margin came is
+	// taken, not given up, which would also stop the committee's next batch under way.)
 	let done = tokio::select! {
+		biased;
 		done = runs_done => done?,
 		() = deadline_near(&worker, view.deadline, margin) => {
 			let so_far = completed.take();
@@ -607,7 +609,7 @@ struct Runs {
 	given_up: Arc<std::sync::atomic::AtomicBool>,
 }
 
-/// Sets its flag when dropped, unless taken: a task's runs stop ([`UntilGivenUp`]) once the
+/// Sets its flag when dropped, unless taken: a task's runs stop ([`until_given_up`]) once the
 /// member is done with the task, or gave up on it at the deadline's guard.
 struct GiveUpOnDrop(Option<Arc<std::sync::atomic::AtomicBool>>);
 
@@ -623,35 +625,11 @@ impl Drop for GiveUpOnDrop {
 /// thread cannot be stopped otherwise: nobody waiting for its outcome any more, it would go on
 /// to its end (a long circuit, MASCOT for a large one), taking a core and its memory from the
 /// tasks after it. (A requester could pile such runs up with tasks that fail, their gas back.)
-struct UntilGivenUp<T> {
-	inner: T,
-	given_up: Arc<std::sync::atomic::AtomicBool>,
-}
-
-impl<T: Transport> UntilGivenUp<T> {
-	fn check(&self) -> Result<(), MpcError> {
-		if self.given_up.load(std::sync::atomic::Ordering::SeqCst) {
-			return Err(MpcError::Disconnected { peer: self.inner.party(), reason: "the task was given up".into() });
-		}
-		Ok(())
-	}
-}
-
-impl<T: Transport> Transport for UntilGivenUp<T> {
-	fn party(&self) -> usize {
-		self.inner.party()
-	}
-	fn parties(&self) -> usize {
-		self.inner.parties()
-	}
-	fn send(&mut self, to: usize, frame: Vec<u8>) -> Result<(), MpcError> {
-		self.check()?;
-		self.inner.send(to, frame)
-	}
-	fn recv(&mut self, from: usize) -> Result<Vec<u8>, MpcError> {
-		self.check()?;
-		self.inner.recv(from)
-	}
+fn until_given_up<T: Transport>(inner: T, given_up: Arc<std::sync::atomic::AtomicBool>) -> impl Transport {
+	let party = inner.party();
+	Stoppable::new(inner, move || {
+		given_up.load(std::sync::atomic::Ordering::SeqCst).then(|| MpcError::Disconnected { peer: party, reason: "the task was given up".into() })
+	})
 }
 
 /// A run's outputs, its statistics and the digest of every value it opened (a SPDZ run's:
@@ -673,7 +651,7 @@ impl Runs {
 		let channel = self.dht.mpc_channel(session, run_peers, timeout).map_err(|e| TaskError::Local(e.to_string()))?;
 		let position = running.iter().position(|m| *m == self.me).unwrap_or_default();
 		let faults = self.worker.misbehave.map(|mode| mode.faults(position, running.len(), first, self.spdz)).unwrap_or_default();
-		let transport = Faulty::new(UntilGivenUp { inner: channel, given_up: self.given_up.clone() }, faults);
+		let transport = Faulty::new(until_given_up(channel, self.given_up.clone()), faults);
 		let (mut circuit, held, t, spdz, committee) = (self.circuit.clone(), self.held.clone(), self.t, self.spdz, self.committee);
 		// A run without some members does not shrink: who would finish it would depend on who
 		// was left out, and a liar that forces reruns could pick a set of the first members it
@@ -1203,7 +1181,7 @@ mod tests {
 		let mut parties = enigma_mpc::transport::mem::network(2).into_iter();
 		let guard = GiveUpOnDrop(Some(Arc::default()));
 		let given_up = guard.0.clone().unwrap();
-		let mut run = UntilGivenUp { inner: parties.next().unwrap(), given_up: given_up.clone() };
+		let mut run = until_given_up(parties.next().unwrap(), given_up.clone());
 		let mut other = parties.next().unwrap();
 		run.send(1, vec![1]).unwrap();
 		assert_eq!(other.recv(0).unwrap(), vec![1]);

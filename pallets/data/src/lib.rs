@@ -205,6 +205,8 @@ pub mod pallet {
 		NotPayer,
 		/// Too many entries lapse around that block; try another number of periods.
 		ScheduleFull,
+		/// A lapsed entry's renewal pays from its lapse: these periods do not reach past now.
+		TooFewPeriods,
 		/// The read predicate is not one well-formed formula.
 		MalformedPredicate,
 		/// The read predicate nests too deep.
@@ -265,7 +267,9 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Pay `periods` more rent periods (from now, if the entry had lapsed). Only the payer.
+		/// Pay `periods` more rent periods, from where the paid time ends: a lapsed entry pays the
+		/// blocks since it lapsed too (its data was kept all that time), and needs periods that
+		/// reach past now. Only the payer.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::renew().saturating_add(T::Identity::check_weight()).saturating_add(Pallet::<T>::schedule_weight()))]
 		pub fn renew(origin: OriginFor<T>, pointer: H256, periods: u32) -> DispatchResult {
@@ -278,11 +282,11 @@ pub mod pallet {
 			Self::settle(&mut entry, now);
 			let blocks = Self::period_blocks(periods)?;
 			Self::hold_rent(&who, entry.rate, blocks)?;
-			let base = if entry.paid_until > now { entry.paid_until } else { now };
-			if entry.settled_until < now {
-				entry.settled_until = now;
-			}
-			entry.paid_until = base.saturating_add(blocks);
+			// (Paid from now, a lapsed entry skipped the rent of its grace blocks: renewed just
+			// before each deletion, data was kept for a fraction of its rent.)
+			let paid_until = entry.paid_until.saturating_add(blocks);
+			ensure!(paid_until > now, Error::<T>::TooFewPeriods);
+			entry.paid_until = paid_until;
 			entry.restricted = false;
 			Self::schedule_or_soon(entry.paid_until, now, pointer).map_err(|_| Error::<T>::ScheduleFull)?;
 			let paid_until = entry.paid_until;
@@ -417,10 +421,10 @@ pub mod pallet {
 			}
 		}
 
-		/// What a look costs beyond the measured weights, at its worst: both searches over full
-		/// blocks, and the pending look dropped.
+		/// What scheduling a look costs beyond the measured weights, at its worst: both searches
+		/// over full blocks, the pending look dropped and the new one written.
 		pub fn schedule_weight() -> Weight {
-			T::DbWeight::get().reads_writes(2 * SCHEDULE_SEARCH as u64 + 2, 3)
+			T::DbWeight::get().reads_writes(2 * SCHEDULE_SEARCH as u64 + 2, 4)
 		}
 
 		/// What the sweep sets aside for one scheduled block: its looks at their worst.
@@ -428,7 +432,9 @@ pub mod pallet {
 			T::WeightInfo::sweep_block(T::MaxExpiriesPerBlock::get()).saturating_add(
 				Self::deposit_weight()
 					.saturating_add(T::Identity::check_weight())
-					.saturating_add(Self::schedule_weight())
+					// (A renewal that cannot hold the rent schedules its look, drops it, and
+					// schedules the deletion's.)
+					.saturating_add(Self::schedule_weight().saturating_mul(2))
 					.saturating_mul(T::MaxExpiriesPerBlock::get() as u64),
 			)
 		}
@@ -468,8 +474,10 @@ pub mod pallet {
 				// Renewed for a payer that may still store for the owner: one removed from the
 				// identity (or whose identity was dissolved) stops paying.
 				let may_store = || T::Identity::check(&entry.payer, &entry.owner, Permission::Store, &[], None);
-				if entry.auto_renew && may_store() {
-					let paid_until = entry.paid_until.saturating_add(T::RentPeriod::get());
+				let paid_until = entry.paid_until.saturating_add(T::RentPeriod::get());
+				// (A look a whole period late, the sweep having lagged, renews nothing: that
+				// period is over, and its next look would go in a block already swept.)
+				if entry.auto_renew && paid_until > at && may_store() {
 					// The next look first: renewed without one, the entry would lapse unseen.
 					if Self::schedule_or_soon(paid_until, at, pointer).is_ok() {
 						if Self::hold_rent(&entry.payer, entry.rate, T::RentPeriod::get()).is_ok() {

@@ -176,14 +176,27 @@ fn renewing_extends_and_revives() {
 		assert_noop!(DataRegistry::renew(RuntimeOrigin::signed(USER), pointer(1), 0), Error::<Test>::ZeroPeriods);
 		assert_ok!(DataRegistry::renew(RuntimeOrigin::signed(USER), pointer(1), 1));
 		System::assert_last_event(Event::Renewed { pointer: pointer(1), paid_until: 1 + 2 * PERIOD, automatic: false }.into());
-		// Let it lapse, then revive it during the grace period: paid from now on.
-		run_to(1 + 2 * PERIOD + 1);
+		// Let it lapse, then revive it during the grace period: paid from its lapse (the grace
+		// blocks included: its data was kept), so the rent burned is every block it was kept.
+		let burned_before = 1_000_000 - Balances::free_balance(USER) - held(USER);
+		run_to(1 + 2 * PERIOD + 4);
 		assert!(!DataRegistry::can_read(&USER, &pointer(1), &[], None));
 		assert_ok!(DataRegistry::renew(RuntimeOrigin::signed(USER), pointer(1), 1));
 		assert!(DataRegistry::can_read(&USER, &pointer(1), &[], None));
-		run_to(1 + 2 * PERIOD + 1 + GRACE + 1);
+		assert_eq!(DataRegistry::data_info(&pointer(1)).unwrap().paid_until, 1 + 3 * PERIOD);
+		run_to(1 + 2 * PERIOD + GRACE + 1);
 		assert!(Entries::<Test>::contains_key(pointer(1)), "a revived entry is not deleted by its old grace period");
-		assert_eq!(DataRegistry::data_info(&pointer(1)).unwrap().paid_until, 1 + 3 * PERIOD + 1);
+		assert_ok!(DataRegistry::remove(RuntimeOrigin::signed(USER), pointer(1)));
+		let burned = 1_000_000 - Balances::free_balance(USER) - held(USER) - burned_before;
+		assert_eq!(burned, 10 * RATE_PER_BYTE * (System::block_number() - 1), "rent for every block from the store to the removal");
+		// Renewing a lapsed entry by periods that end before now is refused (a grace period
+		// longer than a rent period, as governance may set).
+		GraceBlocks::set(5 * PERIOD);
+		assert_ok!(store(USER, id, pointer(2), 10, 1, false));
+		run_to(System::block_number() + 3 * PERIOD);
+		assert!(Entries::<Test>::contains_key(pointer(2)), "lapsed, within its grace");
+		assert_noop!(DataRegistry::renew(RuntimeOrigin::signed(USER), pointer(2), 1), Error::<Test>::TooFewPeriods);
+		assert_ok!(DataRegistry::renew(RuntimeOrigin::signed(USER), pointer(2), 3));
 	});
 }
 

@@ -459,22 +459,31 @@ pub mod pallet {
 			T::DepositBase::get().saturating_add(T::DepositPerByte::get().saturating_mul((bytes as u32).into()))
 		}
 
-		/// The record's deposit, for its current size, held from `who`, the account that made
-		/// the change: the previous depositor's goes back to it. (Held from the proposer for
-		/// good, a proposer with no free balance kept the admins from changing any policy, its
-		/// own included, and an admin could grow the record on a removed proposer's funds.) A
-		/// record that grows must stay within `MaxRecordSize`; one that shrinks may (a record
-		/// over the cap, made before it, can still lose a member).
+		/// The record's deposit, for its current size. A change that grows the record, or that
+		/// removes its depositor, moves the whole deposit to `who`, the account that made it, the
+		/// previous depositor's going back; any other change releases what the record no longer
+		/// needs to its depositor, and never fails for want of funds (a revocation must always
+		/// go through). (Held from the proposer for good, a proposer with no free balance kept
+		/// the admins from changing any policy, its own included, an admin could grow the record
+		/// on a removed proposer's funds, and a removed member's funds stayed held.) A record
+		/// that grows must stay within `MaxRecordSize`; one that shrinks may (a record over the
+		/// cap, made before it, can still lose a member).
 		fn settle_deposit(record: &mut IdentityOf<T>, who: &T::AccountId, grows: bool) -> DispatchResult {
 			let size = record.encoded_size();
 			ensure!(!grows || size <= T::MaxRecordSize::get() as usize, Error::<T>::RecordTooLarge);
 			let wanted = Self::deposit_for(size);
 			let reason: T::RuntimeHoldReason = HoldReason::StateDeposit.into();
-			if record.depositor == *who {
-				if wanted > record.deposit {
-					T::Currency::hold(&reason, who, wanted - record.deposit).map_err(|_| Error::<T>::CannotPayDeposit)?;
+			let depositor_left = !record.members.iter().any(|m| m.account == record.depositor);
+			if record.depositor == *who || !(grows || depositor_left) {
+				let depositor = record.depositor.clone();
+				if wanted > record.deposit && grows {
+					T::Currency::hold(&reason, &depositor, wanted - record.deposit).map_err(|_| Error::<T>::CannotPayDeposit)?;
+				} else if wanted > record.deposit {
+					// (Deposit prices raised since: a change that does not grow the record
+					// keeps what is held.)
+					return Ok(());
 				} else {
-					Self::release(who, record.deposit - wanted);
+					Self::release(&depositor, record.deposit - wanted);
 				}
 			} else {
 				Self::release(&record.depositor, record.deposit);
@@ -570,9 +579,12 @@ pub mod pallet {
 
 		fn cosigners(identity: &H256, request: &H256) -> Vec<T::AccountId> {
 			let now = frame_system::Pallet::<T>::block_number();
+			// Only the current members' consent counts: one removed since it co-signed (say, a
+			// compromised key) no longer speaks for the identity.
+			let members = Identities::<T>::get(identity).map(|record| record.members).unwrap_or_default();
 			CosignedRequests::<T>::get(identity, request)
 				.filter(|entry| now < entry.expires)
-				.map(|entry| entry.signers.into_iter().map(|(a, _)| a).collect())
+				.map(|entry| entry.signers.into_iter().map(|(a, _)| a).filter(|a| members.iter().any(|m| m.account == *a)).collect())
 				.unwrap_or_default()
 		}
 

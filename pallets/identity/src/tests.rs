@@ -48,6 +48,18 @@ fn proposal(id: H256) -> H256 {
 	Identities::<Test>::get(id).map(|r| Pallet::<Test>::proposal_hash(&r)).unwrap_or_default()
 }
 
+/// The active identity of accounts 1, 2 and 3, the first with `first`'s policy, the others
+/// with none.
+fn active_three(first: crate::PolicyOf<Test>) -> H256 {
+	let members: crate::MembersOf<Test> = BoundedVec::truncate_from(vec![(1, first), (2, policy(vec![])), (3, policy(vec![]))]);
+	assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(1), members));
+	let id = address(&[1, 2, 3]);
+	for m in [2, 3] {
+		assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(m), id, proposal(id)));
+	}
+	id
+}
+
 fn can(who: u64, id: H256, p: Permission) -> bool {
 	Pallet::<Test>::check_permission(&who, &id, p, &[], None)
 }
@@ -294,13 +306,7 @@ fn threshold_grants_pass_with_cosigners_on_chain() {
 	new_test_ext().execute_with(|| {
 		let (a, b, c) = (1u64, 2u64, 3u64);
 		let two_of_three = grant(vec![Permission::Compute], vec![N::Threshold { k: 2, keys: bounded(vec![a, b, c]) }]);
-		let members: crate::MembersOf<Test> =
-			BoundedVec::truncate_from(vec![(a, policy(vec![two_of_three])), (b, policy(vec![])), (c, policy(vec![]))]);
-		assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(a), members));
-		let id = address(&[a, b, c]);
-		for m in [b, c] {
-			assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(m), id, proposal(id)));
-		}
+		let id = active_three(policy(vec![two_of_three]));
 		use crate::PermissionCheck;
 		let request = H256::repeat_byte(0x77);
 		let check = || {
@@ -447,6 +453,23 @@ fn the_deposit_follows_whoever_changes_the_record() {
 		assert_eq!(Identities::<Test>::get(id).unwrap().deposit, held(admin));
 		assert_ok!(SharedIdentity::dissolve(RuntimeOrigin::signed(admin), id));
 		assert_eq!(held(admin), 0);
+		// A removal never fails for want of funds (it does not grow the record: the deposit
+		// stays with its depositor), unless it removes the depositor: that moves the deposit
+		// to the remover, and the removed member's funds come back.
+		let (depositor, revoker) = (5u64, 6u64);
+		assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(depositor), BoundedVec::truncate_from(vec![(depositor, all()), (revoker, all()), (7, all())])));
+		let id = address(&[depositor, revoker, 7]);
+		for m in [revoker, 7] {
+			assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(m), id, proposal(id)));
+		}
+		let free = Balances::free_balance(revoker);
+		assert_ok!(<Balances as Mutate<u64>>::transfer(&revoker, &EVE, free - 1, frame_support::traits::tokens::Preservation::Expendable));
+		assert_ok!(SharedIdentity::remove_member(RuntimeOrigin::signed(revoker), id, 7));
+		assert_eq!(Identities::<Test>::get(id).unwrap().depositor, depositor, "a removal by a poor admin went through");
+		assert_ok!(<Balances as Mutate<u64>>::transfer(&EVE, &revoker, 1_000, frame_support::traits::tokens::Preservation::Expendable));
+		assert_ok!(SharedIdentity::remove_member(RuntimeOrigin::signed(revoker), id, depositor));
+		assert_eq!(held(depositor), 0, "a removed depositor's funds come back");
+		assert_eq!(Identities::<Test>::get(id).unwrap().deposit, held(revoker));
 	});
 }
 
@@ -480,12 +503,7 @@ fn a_cosigner_withdraws_only_its_own_consent() {
 	new_test_ext().execute_with(|| {
 		let (a, b, c) = (1u64, 2u64, 3u64);
 		let two_of_three = grant(vec![Permission::Compute], vec![N::Threshold { k: 2, keys: bounded(vec![a, b, c]) }]);
-		let members: crate::MembersOf<Test> = BoundedVec::truncate_from(vec![(a, policy(vec![two_of_three])), (b, policy(vec![])), (c, policy(vec![]))]);
-		assert_ok!(SharedIdentity::create(RuntimeOrigin::signed(a), members));
-		let id = address(&[a, b, c]);
-		for m in [b, c] {
-			assert_ok!(SharedIdentity::approve(RuntimeOrigin::signed(m), id, proposal(id)));
-		}
+		let id = active_three(policy(vec![two_of_three]));
 		use crate::PermissionCheck;
 		let request = H256::repeat_byte(0x78);
 		let check = || {
@@ -504,5 +522,27 @@ fn a_cosigner_withdraws_only_its_own_consent() {
 		assert_ok!(SharedIdentity::clear_cosigns(RuntimeOrigin::signed(b), id, request));
 		assert!(!check());
 		assert_noop!(SharedIdentity::clear_cosigns(RuntimeOrigin::signed(b), id, request), Error::<Test>::NothingToClear);
+	});
+}
+
+/// Attacker review: a member removed from the identity (a compromised key, say) no longer
+/// speaks for it: its co-signature stops counting at once, not when the entry lapses.
+#[test]
+fn a_removed_members_consent_no_longer_counts() {
+	new_test_ext().execute_with(|| {
+		let (a, b, c) = (1u64, 2u64, 3u64);
+		let admin = grant(vec![Permission::Admin], vec![N::AnyOf(bounded(vec![a]))]);
+		let two_of_three = grant(vec![Permission::Compute], vec![N::Threshold { k: 2, keys: bounded(vec![a, b, c]) }]);
+		let id = active_three(policy(vec![admin, two_of_three]));
+		use crate::PermissionCheck;
+		let request = H256::repeat_byte(0x79);
+		let check = || {
+			let signers = <Pallet<Test> as PermissionCheck<u64, u64>>::cosigners(&id, &request);
+			Pallet::<Test>::check_permission(&a, &id, Permission::Compute, &signers, None)
+		};
+		assert_ok!(SharedIdentity::cosign(RuntimeOrigin::signed(b), id, request));
+		assert!(check(), "b's consent counts");
+		assert_ok!(SharedIdentity::remove_member(RuntimeOrigin::signed(a), id, b));
+		assert!(!check(), "b was removed");
 	});
 }

@@ -7,6 +7,7 @@
 
 pub mod faulty;
 pub mod mem;
+pub mod stoppable;
 pub mod tcp;
 
 use crate::{
