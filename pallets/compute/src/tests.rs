@@ -572,7 +572,7 @@ fn a_k_of_n_compute_grant_passes_with_a_cosigned_task() {
 		let (_, contract, _) = setup();
 		let (a, b, c) = (OWNER, STRANGER, 4u64);
 		let two_of_three = Grant {
-			permissions: bounded(vec![Permission::Compute, Permission::Declassify, Permission::Store]),
+			permissions: bounded(vec![Permission::Compute, Permission::Declassify]),
 			predicate: bounded(vec![Node::Threshold { k: 2, keys: bounded(vec![a, b, c]) }]),
 		};
 		let store = Grant { permissions: bounded(vec![Permission::Store]), predicate: bounded(vec![Node::Always]) };

