@@ -108,7 +108,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	impl_name: alloc::borrow::Cow::Borrowed("enigma"),
 	authoring_version: 1,
 	// Bump on every change of runtime logic; `system.apply_authorized_upgrade` requires it.
-	spec_version: 120,
+	spec_version: 121,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 5,
@@ -251,7 +251,25 @@ impl pallet_validator_set::Config for Runtime {
 	type AddRemoveOrigin = RootOrCouncilMajority;
 	type MinValidators = ConstU32<1>;
 	type MaxValidators = ConstU32<32>;
+	type Keys = RegisteredKeys;
 	type WeightInfo = pallet_validator_set::weights::SubstrateWeight<Runtime>;
+}
+
+/// Validators' session keys as pallet-session holds them (the keys of the next session).
+pub struct RegisteredKeys;
+impl pallet_validator_set::SessionKeys<AccountId> for RegisteredKeys {
+	fn registered(who: &AccountId) -> bool {
+		pallet_session::NextKeys::<Runtime>::contains_key(who)
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn register(who: &AccountId) {
+		let seed = sp_core::blake2_256(&codec::Encode::encode(who));
+		let keys = opaque::SessionKeys {
+			aura: sp_core::sr25519::Public::from_raw(seed).into(),
+			grandpa: sp_core::ed25519::Public::from_raw(seed).into(),
+		};
+		pallet_session::NextKeys::<Runtime>::insert(who, keys);
+	}
 }
 
 /// Unsigned transactions the runtime creates itself (GRANDPA equivocation reports).

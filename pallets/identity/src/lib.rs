@@ -179,6 +179,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type CosignedRequests<T: Config> = StorageDoubleMap<_, Blake2_128Concat, H256, frame_support::Identity, H256, CosignsOf<T>>;
 
+	/// The block an identity last lost a member. Consent given until then no longer counts:
+	/// the removed member's signature may be in it (a key an admin removes for being
+	/// compromised must not keep counting until its co-signatures lapse).
+	#[pallet::storage]
+	pub type MemberRemoved<T: Config> = StorageMap<_, Blake2_128Concat, H256, BlockNumberFor<T>>;
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
@@ -352,7 +358,7 @@ pub mod pallet {
 
 		/// Remove `member` from the identity (its address stays). Needs `Admin`.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::remove_member(T::MaxMembers::get()))]
+		#[pallet::weight(T::WeightInfo::remove_member(T::MaxMembers::get()).saturating_add(T::DbWeight::get().writes(1)))]
 		pub fn remove_member(origin: OriginFor<T>, identity: H256, member: T::AccountId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let now = frame_system::Pallet::<T>::block_number();
@@ -363,6 +369,7 @@ pub mod pallet {
 				ensure!(record.members.len() > 1, Error::<T>::LastMember);
 				record.members.remove(index);
 				Self::settle_deposit(record, &who, false)?;
+				MemberRemoved::<T>::insert(identity, now);
 				Self::deposit_event(Event::MemberRemoved { identity, member });
 				Ok(())
 			})
@@ -371,7 +378,7 @@ pub mod pallet {
 		/// Delete the identity. Needs `Admin` once active; while it is only proposed, any
 		/// member may withdraw the proposal.
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::dissolve(T::MaxMembers::get()))]
+		#[pallet::weight(T::WeightInfo::dissolve(T::MaxMembers::get()).saturating_add(T::DbWeight::get().writes(1)))]
 		pub fn dissolve(origin: OriginFor<T>, identity: H256) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let record = Identities::<T>::get(identity).ok_or(Error::<T>::UnknownIdentity)?;
@@ -381,6 +388,7 @@ pub mod pallet {
 				ensure!(record.members.iter().any(|m| m.account == who), Error::<T>::NotMember);
 			}
 			Identities::<T>::remove(identity);
+			MemberRemoved::<T>::remove(identity);
 			Self::release(&record.depositor, record.deposit);
 			Self::deposit_event(Event::Dissolved { identity });
 			Ok(())
@@ -390,7 +398,7 @@ pub mod pallet {
 		/// pallet defines for it, e.g. `SecretCompute`'s task request): k-of-n grants count the
 		/// co-signers for `CosignLifetime` blocks. Holds a deposit until the entry is cleared.
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::cosign(T::MaxMembers::get()))]
+		#[pallet::weight(T::WeightInfo::cosign(T::MaxMembers::get()).saturating_add(T::DbWeight::get().reads(1)))]
 		pub fn cosign(origin: OriginFor<T>, identity: H256, request: H256) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let record = Identities::<T>::get(identity).ok_or(Error::<T>::UnknownIdentity)?;
@@ -400,8 +408,9 @@ pub mod pallet {
 			let expires = now.saturating_add(T::CosignLifetime::get());
 			let deposit = Self::deposit_for(64);
 			let expires = CosignedRequests::<T>::try_mutate(identity, request, |entry| -> Result<BlockNumberFor<T>, DispatchError> {
-				// Lapsed or used consent is not renewed by a new signature: it starts afresh.
-				if let Some(old) = entry.take_if(|e| now >= e.expires) {
+				// Lapsed, used or voided consent is not renewed by a new signature: it starts
+				// afresh.
+				if let Some(old) = entry.take_if(|e| !Self::counts(&identity, e, now)) {
 					for (signer, deposit) in old.signers {
 						Self::release(&signer, deposit);
 					}
@@ -418,15 +427,16 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Clear the co-signatures of a request once they have lapsed (anyone); before that, a
+		/// Clear the co-signatures of a request once they have lapsed or a member was removed
+		/// after they began (anyone); before that, a
 		/// co-signer withdraws its own only (one that cleared everyone's at once could undo
 		/// the others' consent to every request it co-signed). Deposits go back to the signers.
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::clear_cosigns(T::MaxMembers::get()))]
+		#[pallet::weight(T::WeightInfo::clear_cosigns(T::MaxMembers::get()).saturating_add(T::DbWeight::get().reads(1)))]
 		pub fn clear_cosigns(origin: OriginFor<T>, identity: H256, request: H256) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut entry = CosignedRequests::<T>::get(identity, request).ok_or(Error::<T>::NothingToClear)?;
-			if frame_system::Pallet::<T>::block_number() < entry.expires {
+			if Self::counts(&identity, &entry, frame_system::Pallet::<T>::block_number()) {
 				let at = entry.signers.iter().position(|(a, _)| *a == who).ok_or(Error::<T>::NothingToClear)?;
 				let (_, deposit) = entry.signers.remove(at);
 				Self::release(&who, deposit);
@@ -448,6 +458,14 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
+		/// Whether co-signatures still count at `now`: not lapsed, and begun after the identity
+		/// last lost a member. (An entry begins `CosignLifetime` blocks before it lapses; one
+		/// begun in the removal's block may predate it in that block, so it is void too.)
+		pub(crate) fn counts(identity: &H256, entry: &CosignsOf<T>, now: BlockNumberFor<T>) -> bool {
+			let begun = entry.expires.saturating_sub(T::CosignLifetime::get());
+			now < entry.expires && MemberRemoved::<T>::get(identity).map_or(true, |removed| begun > removed)
+		}
+
 		/// What members approve: `blake2_256` of the members and their policies as proposed.
 		pub fn proposal_hash(record: &IdentityOf<T>) -> H256 {
 			let proposal: Vec<(&T::AccountId, &PolicyOf<T>)> = record.members.iter().map(|m| (&m.account, &m.policy)).collect();
@@ -589,7 +607,7 @@ pub mod pallet {
 		fn cosigners(identity: &H256, request: &H256) -> Vec<T::AccountId> {
 			let now = frame_system::Pallet::<T>::block_number();
 			CosignedRequests::<T>::get(identity, request)
-				.filter(|entry| now < entry.expires)
+				.filter(|entry| Self::counts(identity, entry, now))
 				.map(|entry| entry.signers.into_iter().map(|(a, _)| a).collect())
 				.unwrap_or_default()
 		}
@@ -597,7 +615,8 @@ pub mod pallet {
 		fn check_weight() -> Weight {
 			let bytes = T::MaxRecordSize::get() as u64 + CosignsOf::<T>::max_encoded_len() as u64;
 			// (Reference time is in picoseconds.)
-			Weight::from_parts(CHECK_PICOS_PER_BYTE.saturating_mul(bytes), bytes).saturating_add(T::DbWeight::get().reads(2))
+			// (The record, the co-signatures, the last removal.)
+			Weight::from_parts(CHECK_PICOS_PER_BYTE.saturating_mul(bytes), bytes).saturating_add(T::DbWeight::get().reads(3))
 		}
 
 		fn use_cosigns(identity: &H256, request: &H256) {

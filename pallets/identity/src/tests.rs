@@ -523,3 +523,40 @@ fn a_cosigner_withdraws_only_its_own_consent() {
 		assert_noop!(SharedIdentity::clear_cosigns(RuntimeOrigin::signed(b), id, request), Error::<Test>::NothingToClear);
 	});
 }
+
+#[test]
+fn a_removed_members_consent_no_longer_counts() {
+	use frame_support::traits::fungible::InspectHold;
+	new_test_ext().execute_with(|| {
+		use Permission::*;
+		let (a, b, c) = (1u64, 2u64, 3u64);
+		let first = policy(vec![
+			grant(vec![Admin], vec![N::Always]),
+			grant(vec![Compute], vec![N::Threshold { k: 2, keys: bounded(vec![1, 2, 3]) }]),
+		]);
+		let id = active_three(first);
+		let request = H256::repeat_byte(0x79);
+		let held = |who: u64| Balances::balance_on_hold(&crate::HoldReason::StateDeposit.into(), &who);
+		assert_ok!(SharedIdentity::cosign(RuntimeOrigin::signed(b), id, request));
+		assert!(computes_with_cosigners(a, id, request));
+		// b's key is compromised: the admin removes b, and b's consent goes with it at once
+		// (before, it counted until it lapsed, CosignLifetime blocks later).
+		assert_ok!(SharedIdentity::remove_member(RuntimeOrigin::signed(a), id, b));
+		assert!(!computes_with_cosigners(a, id, request));
+		assert_noop!(SharedIdentity::cosign(RuntimeOrigin::signed(b), id, request), Error::<Test>::NotMember);
+		// Consent begun in the removal's block may hold b's signature: void as well.
+		assert_ok!(SharedIdentity::cosign(RuntimeOrigin::signed(c), id, request));
+		assert!(!computes_with_cosigners(a, id, request));
+		// From the next block c's consent starts afresh (the void entry's deposits go back)
+		// and counts.
+		System::set_block_number(System::block_number() + 1);
+		assert_ok!(SharedIdentity::cosign(RuntimeOrigin::signed(c), id, request));
+		assert_eq!(held(b), 0, "b's deposit came back with the void entry");
+		assert!(computes_with_cosigners(a, id, request));
+		// A void entry can be cleared by anyone, as a lapsed one.
+		assert_ok!(SharedIdentity::remove_member(RuntimeOrigin::signed(a), id, c));
+		assert_ok!(SharedIdentity::clear_cosigns(RuntimeOrigin::signed(EVE), id, request));
+		System::assert_last_event(Event::CosignsCleared { identity: id, request }.into());
+		assert_eq!(held(c), 0);
+	});
+}

@@ -5,8 +5,10 @@ use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_system::RawOrigin;
 
+/// A set one short of full, every validator with keys (a removal reads them all).
 fn full<T: Config>() -> Vec<T::AccountId> {
 	let set: Vec<T::AccountId> = (0..T::MaxValidators::get() - 1).map(|i| account("validator", i, 0)).collect();
+	set.iter().for_each(T::Keys::register);
 	Validators::<T>::put(BoundedVec::truncate_from(set.clone()));
 	set
 }
@@ -20,6 +22,7 @@ mod benchmarks {
 		let _ = v;
 		full::<T>();
 		let new: T::AccountId = account("new", 0, 0);
+		T::Keys::register(&new);
 		#[extrinsic_call]
 		_(RawOrigin::Root, new.clone());
 		assert!(Validators::<T>::get().contains(&new));

@@ -9,7 +9,10 @@
 //!
 //! A validator proven to have equivocated (GRANDPA reports through `pallet-offences`) is removed
 //! from the set at the next session: in a proof-of-authority set the stake at risk is the seat.
-//! The set never drops below [`Config::MinValidators`].
+//! The set never drops below [`Config::MinValidators`] validators with session keys:
+//! pallet-session leaves a validator without keys out of the set it hands to consensus, so a
+//! validator is added only once it registered keys, and only validators with keys count
+//! towards the minimum (a set of keyless accounts would halt the chain).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -52,6 +55,8 @@ pub mod pallet {
 		type MinValidators: Get<u32>;
 		#[pallet::constant]
 		type MaxValidators: Get<u32>;
+		/// Who registered session keys (`session.set_keys`).
+		type Keys: SessionKeys<Self::AccountId>;
 		type WeightInfo: WeightInfo;
 	}
 
@@ -93,20 +98,23 @@ pub mod pallet {
 		AlreadyValidator,
 		/// Not a validator.
 		NotValidator,
-		/// The set would shrink below `MinValidators`.
+		/// The set would shrink below `MinValidators` validators with session keys.
 		TooFewValidators,
+		/// The account has not registered session keys: it could not validate.
+		NoSessionKeys,
 		/// The set is full.
 		TooManyValidators,
 	}
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Add a validator; it validates from the session after the next one (it must have set
-		/// its session keys with `session.set_keys` by then).
+		/// Add a validator that registered its session keys (`session.set_keys`); it validates
+		/// from the session after the next one.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::add_validator(T::MaxValidators::get()))]
+		#[pallet::weight(T::WeightInfo::add_validator(T::MaxValidators::get()).saturating_add(T::DbWeight::get().reads(1)))]
 		pub fn add_validator(origin: OriginFor<T>, validator: T::AccountId) -> DispatchResult {
 			T::AddRemoveOrigin::ensure_origin(origin)?;
+			ensure!(T::Keys::registered(&validator), Error::<T>::NoSessionKeys);
 			Validators::<T>::try_mutate(|set| -> DispatchResult {
 				ensure!(!set.contains(&validator), Error::<T>::AlreadyValidator);
 				set.try_push(validator.clone()).map_err(|_| Error::<T>::TooManyValidators)?;
@@ -119,7 +127,7 @@ pub mod pallet {
 
 		/// Remove a validator; it stops validating from the session after the next one.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::remove_validator(T::MaxValidators::get()))]
+		#[pallet::weight(Pallet::<T>::remove_weight())]
 		pub fn remove_validator(origin: OriginFor<T>, validator: T::AccountId) -> DispatchResult {
 			T::AddRemoveOrigin::ensure_origin(origin)?;
 			Self::take_out(&validator)?;
@@ -129,10 +137,18 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
+		/// A removal at its worst: the measured call plus a read of every validator's keys,
+		/// which the weights measured on 2026-12-02 predate (as `add_validator`'s one read).
+		pub(crate) fn remove_weight() -> Weight {
+			T::WeightInfo::remove_validator(T::MaxValidators::get()).saturating_add(T::DbWeight::get().reads(T::MaxValidators::get().into()))
+		}
+
 		pub(crate) fn take_out(validator: &T::AccountId) -> DispatchResult {
 			Validators::<T>::try_mutate(|set| -> DispatchResult {
 				let at = set.iter().position(|v| v == validator).ok_or(Error::<T>::NotValidator)?;
-				ensure!(set.len() as u32 > T::MinValidators::get(), Error::<T>::TooFewValidators);
+				// Only the validators that would still validate count: those with keys.
+				let remaining = set.iter().filter(|v| *v != validator && T::Keys::registered(v)).count();
+				ensure!(remaining as u32 >= T::MinValidators::get(), Error::<T>::TooFewValidators);
 				set.remove(at);
 				Ok(())
 			})?;
@@ -140,6 +156,14 @@ pub mod pallet {
 			Ok(())
 		}
 	}
+}
+
+/// Whether an account registered session keys: the runtime reads pallet-session's `NextKeys`.
+pub trait SessionKeys<AccountId> {
+	fn registered(who: &AccountId) -> bool;
+	/// Registers some keys for `who` (benchmarks: a validator to add must have keys).
+	#[cfg(feature = "runtime-benchmarks")]
+	fn register(who: &AccountId);
 }
 
 impl<T: Config> pallet_session::SessionManager<T::AccountId> for Pallet<T> {
@@ -177,7 +201,7 @@ impl<T: Config, Reporter> OnOffenceHandler<Reporter, (T::AccountId, ()), Weight>
 		let mut weight = Weight::zero();
 		for details in offenders {
 			let validator = details.offender.0.clone();
-			weight = weight.saturating_add(T::WeightInfo::remove_validator(T::MaxValidators::get()));
+			weight = weight.saturating_add(Pallet::<T>::remove_weight());
 			if Pallet::<T>::take_out(&validator).is_ok() {
 				Pallet::<T>::deposit_event(Event::ValidatorPunished { validator, session });
 			}

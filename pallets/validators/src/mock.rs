@@ -1,5 +1,5 @@
 use crate as pallet_validator_set;
-use frame_support::{derive_impl, traits::ConstU32};
+use frame_support::{derive_impl, parameter_types, traits::ConstU32};
 use frame_system::EnsureRoot;
 use sp_runtime::BuildStorage;
 
@@ -24,7 +24,24 @@ impl pallet_validator_set::Config for Test {
 	type AddRemoveOrigin = EnsureRoot<u64>;
 	type MinValidators = ConstU32<2>;
 	type MaxValidators = ConstU32<8>;
+	type Keys = Keyed;
 	type WeightInfo = ();
+}
+
+parameter_types! {
+	/// Accounts that have not registered session keys (every other one has).
+	pub static Keyless: Vec<u64> = vec![];
+}
+
+pub struct Keyed;
+impl crate::SessionKeys<u64> for Keyed {
+	fn registered(who: &u64) -> bool {
+		!Keyless::get().contains(who)
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn register(who: &u64) {
+		Keyless::mutate(|keyless| keyless.retain(|k| k != who));
+	}
 }
 
 /// Validators 1, 2, 3 at genesis.

@@ -36,3 +36,27 @@ fn an_equivocating_validator_loses_its_seat() {
 		assert_eq!(Validators::<Test>::get().into_inner(), vec![1, 3]);
 	});
 }
+
+#[test]
+fn only_validators_with_session_keys_join_or_count_towards_the_minimum() {
+	new_test_ext().execute_with(|| {
+		// 4 and 5 have no keys: pallet-session would leave them out of consensus, so the set
+		// [4, 5] that removing 1, 2 and 3 would leave behind has no one to author blocks.
+		Keyless::set(vec![4, 5]);
+		assert_noop!(ValidatorSet::add_validator(RuntimeOrigin::root(), 4), Error::<Test>::NoSessionKeys);
+		// 3 purges its keys after joining: the minimum of 2 counts 1 and 2 only.
+		Keyless::set(vec![3, 4, 5]);
+		assert_noop!(ValidatorSet::remove_validator(RuntimeOrigin::root(), 1), Error::<Test>::TooFewValidators);
+		// Its own removal leaves two with keys.
+		assert_ok!(ValidatorSet::remove_validator(RuntimeOrigin::root(), 3));
+		Keyless::set(vec![5]);
+		assert_ok!(ValidatorSet::add_validator(RuntimeOrigin::root(), 4));
+		assert_ok!(ValidatorSet::remove_validator(RuntimeOrigin::root(), 1));
+		assert_eq!(Validators::<Test>::get().into_inner(), vec![2, 4]);
+		// An equivocation report cannot take the set below the minimum either.
+		Keyless::set(vec![4]);
+		let offence = [OffenceDetails { offender: (2u64, ()), reporters: vec![] }];
+		<ValidatorSet as OnOffenceHandler<u64, (u64, ()), frame_support::weights::Weight>>::on_offence(&offence, &[Perbill::one()], 9);
+		assert_eq!(Validators::<Test>::get().into_inner(), vec![2, 4]);
+	});
+}

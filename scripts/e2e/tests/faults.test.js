@@ -332,9 +332,14 @@ test('a member that hands its owner false shares of private outputs: the owner c
   const liar = workers.length - 1;
   await workers[liar].stop();
   workers[liar] = await new Daemon(WORKER_BIN, [...workers[liar].args.slice(0, -1), 'false-shares'], workers[liar].logFile).start();
-  const { members, unsubscribe, paid, task } = await surveyOnNewCommittee((members) => assert.ok(members.includes(alice.address)));
+  const { members, events, unsubscribe, paid, task } = await surveyOnNewCommittee((members) => assert.ok(members.includes(alice.address)));
   unsubscribe();
-  assert.deepEqual(paid.sort(), [...members].sort(), 'Alice computed honestly and was paid with the others');
+  assert.ok(!events.some((e) => e.section === 'workers' && e.method === 'Slashed'), 'nobody is slashed');
+  // Alice computed honestly and is paid with the quorum. (A member more than RevealDelay blocks
+  // slower than the quorum to commit is not paid, nor slashed: on a loaded machine that can be
+  // any of the four.)
+  assert.ok(paid.includes(alice.address), `Alice computed honestly and was paid with the others: ${paid}`);
+  assert.ok(paid.length >= 3 && paid.every((m) => members.includes(m)), `a quorum of members was paid: ${paid}`);
   // Every salary's owner is the user's identity, so the user reads all five ranks. Alice's share
   // of each is off by one: four shares of a degree-1 sharing correct it, and name her.
   const waited = await run(CLIENT_BIN, ['--rpc', node.wsUrl, 'task', 'wait', task, '--suri', seed, '--bootstrap', workers[0].address]);
