@@ -1109,12 +1109,13 @@ impl Mpc for Replay<'_> {
 		spdz::output_checks_by_products(self, values)
 	}
 
-	/// Verifies the pending openings; a failure is kept for [`audit`] with its place.
+	/// Nothing yet: [`audit`] verifies every opening of the run at once, at its end (one
+	/// multi-scalar multiplication with each base once, where a check per call put a triple's
+	/// bases in two or three), and still names the earliest that fails. The transcript is fixed,
+	/// so checking later changes no coin and no verdict; a party checks as it goes, before it
+	/// opens what depends on a value ([`Auditable`]).
 	fn check(&mut self) -> Result<()> {
-		self.public.verify(&mut self.rng).map_err(|(party, (opening, value))| {
-			self.failure = Some(AuditError::Opening { opening, value, party });
-			MpcError::CommitmentMismatch { party }
-		})
+		Ok(())
 	}
 
 	fn stats(&self) -> Stats {
@@ -1184,19 +1185,20 @@ pub fn audit(circuit: &Circuit, transcript: &Transcript) -> core::result::Result
 		let outputs = execute_held(&mut replay, circuit, &held)?;
 		Ok(outputs.into_iter().map(|(name, out)| (name, if let HeldOutput::Public(v) = out { Some(v) } else { None })).collect())
 	});
-	let outputs = run.map_err(|e| {
-		// A failure the replay kept, or an opening that does not open (what a building block
-		// stumbled on may follow from it), or what the computation itself refused.
-		replay.failure.take().unwrap_or_else(|| match replay.public.verify(&mut replay.rng) {
-			Err((party, (opening, value))) => AuditError::Opening { opening, value, party },
-			Ok(()) if e == MpcError::TripleCheckFailed => AuditError::Sacrifice,
+	// The openings first, earliest failure named: what the replay stumbled on after a wrong
+	// opening (a failed sacrifice, a client MAC that does not hold, a value out of place) may
+	// follow from it. Then what the replay kept, or what the computation itself refused.
+	let opening_failed = |(party, (opening, value))| AuditError::Opening { opening, value, party };
+	let outputs = run.map_err(|e| match replay.public.verify(&mut replay.rng) {
+		Err(failed) => opening_failed(failed),
+		Ok(()) => replay.failure.take().unwrap_or(match e {
+			MpcError::TripleCheckFailed => AuditError::Sacrifice,
 			// Inputs of another shape than the circuit's, say.
-			Ok(()) => match e {
-				MpcError::InvalidCircuit(why) => AuditError::Malformed(why),
-				e => AuditError::Run(e),
-			},
-		})
+			MpcError::InvalidCircuit(why) => AuditError::Malformed(why),
+			e => AuditError::Run(e),
+		}),
 	})?;
+	replay.public.verify(&mut replay.rng).map_err(opening_failed)?;
 	if replay.next_opening != transcript.openings.len() || replay.next_difference != transcript.differences.len() || !replay.public.pending.is_empty() {
 		return Err(AuditError::Malformed("the transcript holds more than the computation opened".into()));
 	}

@@ -121,7 +121,8 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 	let keys = &worker.keys;
 
 	let placement = Arc::new(ChainPlacement::default());
-	placement.update(&active_workers(&chain, None).await?);
+	let workers = active_workers(&chain, None).await?;
+	placement.update(&workers);
 	tracing::info!(target: "worker", "placement: {} active registered workers", placement.known());
 	let mut dht_config = DhtConfig::new(data_dir.join("dht"));
 	dht_config.key_file = Some(keys.node_key_file());
@@ -138,6 +139,9 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 	}
 	let dht = DhtNode::start_with_app(dht_config, Arc::new(ChainAccess { chain: chain.clone() }), placement.clone(), Some(service)).await?;
 	let _ = worker.dht.set(dht.handle());
+	// From the start, not from the first finalized block handled: until then (catching up, a
+	// node syncing, finality stalled) any peer's early frames would be buffered.
+	note_active_peers(&worker, &workers);
 	tracing::info!(target: "worker", "DHT node at {}", dht.address());
 	// Tests and scripts read the address from stdout.
 	println!("{}", dht.address());
@@ -366,6 +370,12 @@ async fn catch_up(worker: &Arc<Worker>) -> Result<(), DaemonError> {
 	Ok(())
 }
 
+/// Early MPC frames are kept only from workers with stake at risk (and this worker's tasks'
+/// members): a peer with no stake cannot fill the buffer.
+fn note_active_peers(worker: &Worker, workers: &[(sp_core::crypto::AccountId32, WorkerOf<Runtime>)]) {
+	worker.set_active_peers(workers.iter().filter_map(|(_, w)| enigma_p2p::PeerId::from_bytes(&w.peer_id).ok()).collect());
+}
+
 /// Acts on one finalized block: placement weights, metrics, and the events that concern this
 /// worker (its committees, slashes, tasks and secrets).
 async fn on_finalized(worker: &Arc<Worker>, chain: &Chain, placement: &ChainPlacement, dht: &DhtNode, header: &Header) -> Result<(), DaemonError> {
@@ -377,9 +387,7 @@ async fn on_finalized(worker: &Arc<Worker>, chain: &Chain, placement: &ChainPlac
 	let workers = active_workers(chain, Some(hash)).await?;
 	metrics.active_workers.set(workers.len() as u64);
 	placement.update(&workers);
-	// Early MPC frames are kept only from workers with stake at risk (and this worker's tasks'
-	// members): a peer with no stake cannot fill the buffer.
-	worker.set_active_peers(workers.iter().filter_map(|(_, w)| enigma_p2p::PeerId::from_bytes(&w.peer_id).ok()).collect());
+	note_active_peers(worker, &workers);
 	metrics.dht_records.set(dht.held().len() as u64);
 	// Committees with a secret that became ready here: the first such secret of each names
 	// the committee's first batch of SPDZ preprocessing, if it needs one.
@@ -403,7 +411,7 @@ async fn on_finalized(worker: &Arc<Worker>, chain: &Chain, placement: &ChainPlac
 			}
 			// Released for good: the share goes (else catching up would acknowledge it again).
 			RuntimeEvent::SecretCompute(pallet_secret_compute::Event::UnreadyShareReleased { secret, worker: released }) if released == account => {
-				if let Err(e) = worker.store.remove_share(&secret) {
+				if let Err(e) = worker.store.release_share(&secret) {
 					tracing::warn!(target: "worker", "dropping the released share of {secret:?}: {e}");
 				}
 			}

@@ -32,6 +32,11 @@ const MAX_PER_ADDRESS: usize = 8;
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// A connection's whole life: a request that takes longer is cut off.
 const CONNECTION_TIMEOUT: Duration = Duration::from_secs(60);
+/// A request body comes at least this fast, counted from the connection's accept after
+/// [`HEADER_TIMEOUT`]'s grace: a client that declared a large body and sent a byte a second
+/// held its slot for the connection's whole life, and a few addresses held every slot. (A
+/// mobile uplink sends a full body in time.)
+const MIN_BODY_RATE: usize = 128 << 10;
 
 /// Serves the gateway on `address` until the process ends.
 pub async fn serve(address: SocketAddr, service: Arc<WorkerService>) -> std::io::Result<()> {
@@ -56,11 +61,15 @@ pub async fn serve(address: SocketAddr, service: Arc<WorkerService>) -> std::io:
 			continue;
 		};
 		let service = service.clone();
+		let accepted = tokio::time::Instant::now();
 		tokio::spawn(async move {
-			let handler = service_fn(move |request| answer(service.clone(), peer, request));
+			let handler = service_fn(move |request| answer(service.clone(), peer, accepted, request));
+			// One request per connection, its body due at the rate from the accept on: a
+			// connection kept alive would restart the grace with every request.
 			let connection = http1::Builder::new()
 				.timer(TokioTimer::new())
 				.header_read_timeout(HEADER_TIMEOUT)
+				.keep_alive(false)
 				.serve_connection(TokioIo::new(stream), handler);
 			if let Ok(Err(e)) = tokio::time::timeout(CONNECTION_TIMEOUT, connection).await {
 				tracing::debug!(target: "worker", "gateway connection from {peer}: {e}");
@@ -109,7 +118,7 @@ impl Drop for AddressSlot {
 	}
 }
 
-async fn answer(service: Arc<WorkerService>, peer: SocketAddr, request: Request<hyper::body::Incoming>) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
+async fn answer(service: Arc<WorkerService>, peer: SocketAddr, accepted: tokio::time::Instant, request: Request<hyper::body::Incoming>) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
 	let reply = |status: StatusCode, body: Vec<u8>| {
 		let mut response = Response::new(Full::new(Bytes::from(body)));
 		*response.status_mut() = status;
@@ -127,8 +136,8 @@ async fn answer(service: Arc<WorkerService>, peer: SocketAddr, request: Request<
 			if declared.is_some_and(|len| len > MAX_BODY) {
 				return reply(StatusCode::PAYLOAD_TOO_LARGE, format!("a request body is at most {MAX_BODY} bytes").into_bytes());
 			}
-			match Limited::new(request.into_body(), MAX_BODY).collect().await {
-				Ok(body) => reply(StatusCode::OK, service.answer(&peer, &body.to_bytes()).await),
+			match read_body(request.into_body(), accepted + HEADER_TIMEOUT, MIN_BODY_RATE).await {
+				Ok(body) => reply(StatusCode::OK, service.answer(&peer, &body).await),
 				Err(e) => reply(StatusCode::BAD_REQUEST, format!("reading the request: {e}").into_bytes()),
 			}
 		},
@@ -136,9 +145,57 @@ async fn answer(service: Arc<WorkerService>, peer: SocketAddr, request: Request<
 	}
 }
 
+/// A body of at most [`MAX_BODY`] bytes, each part in by `from` plus the time the bytes before
+/// it take at `rate` bytes a second.
+async fn read_body<B>(body: B, from: tokio::time::Instant, rate: usize) -> Result<Vec<u8>, String>
+where
+	B: hyper::body::Body<Data = Bytes> + Unpin,
+	B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+	let mut body = Limited::new(body, MAX_BODY);
+	let mut bytes = Vec::new();
+	loop {
+		let due = from + Duration::from_secs_f64(bytes.len() as f64 / rate as f64);
+		match tokio::time::timeout_at(due, body.frame()).await {
+			Err(_) => return Err(format!("the body came slower than {} KiB/s", rate >> 10)),
+			Ok(None) => return Ok(bytes),
+			Ok(Some(Err(e))) => return Err(e.to_string()),
+			Ok(Some(Ok(frame))) => {
+				if let Ok(data) = frame.into_data() {
+					bytes.extend_from_slice(&data);
+				}
+			},
+		}
+	}
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	/// A body that sends `chunks` bytes, one part every `every`.
+	fn trickle(chunks: Vec<usize>, every: Duration) -> impl hyper::body::Body<Data = Bytes, Error = std::convert::Infallible> + Unpin {
+		let parts = futures::stream::unfold(chunks.into_iter(), move |mut chunks| async move {
+			let len = chunks.next()?;
+			tokio::time::sleep(every).await;
+			Some((Ok(hyper::body::Frame::data(Bytes::from(vec![7u8; len]))), chunks))
+		});
+		http_body_util::StreamBody::new(Box::pin(parts))
+	}
+
+	#[tokio::test]
+	async fn a_body_trickled_below_the_rate_is_cut_off_and_one_at_the_rate_is_read() {
+		let (grace, rate) = (Duration::from_millis(200), 10_000);
+		let from = || tokio::time::Instant::now() + grace;
+		// 1,000 bytes every 50 ms is 20,000 bytes a second: read whole.
+		let body = read_body(trickle(vec![1_000; 10], Duration::from_millis(50)), from(), rate).await;
+		assert_eq!(body.map(|b| b.len()), Ok(10_000));
+		// A byte every 50 ms: past the grace, the body is 10,000 bytes a second behind.
+		let started = std::time::Instant::now();
+		let cut = read_body(trickle(vec![1; 1_000], Duration::from_millis(50)), from(), rate).await;
+		assert!(cut.unwrap_err().contains("slower than"));
+		assert!(started.elapsed() < Duration::from_secs(2), "cut off after the grace, not at the end");
+	}
 
 	#[test]
 	fn one_address_gets_a_bounded_share_of_the_connections() {

@@ -124,6 +124,10 @@ impl WorkerService {
 		let mut identities: HashMap<H256, bool> = HashMap::new();
 		let mut checks = Vec::with_capacity(deliveries.len());
 		for d in deliveries {
+			if worker.store.let_go(&d.secret()) {
+				checks.push(Err(format!("this worker let go of its share of {:?} (released, or handed to another committee)", d.secret())));
+				continue;
+			}
 			if let std::collections::hash_map::Entry::Vacant(e) = committees.entry(d.committee) {
 				e.insert(worker.committee(d.committee).await.map_err(|e| e.to_string())?);
 			}
@@ -253,6 +257,11 @@ impl WorkerService {
 	async fn declassify(&self, message: &[u8], secret: H256, who: AccountId32, at: H256, signature: [u8; 64]) -> Result<WorkerResponse, String> {
 		if !signed_by(&who, message, signature) {
 			return Err("bad signature".into());
+		}
+		// Anyone can sign: a share this worker does not hold is refused before the chain is
+		// read (four reads, a block's events among them).
+		if self.0.store.share(&secret).is_none() && self.0.store.kept_runs(&secret).is_none() {
+			return Err("no share of that secret held".into());
 		}
 		self.declassified_at(secret, &who, at).await?;
 		let held = self.agreed_share(secret).await?;

@@ -237,6 +237,20 @@ impl WorkerStore {
 		self.db.commit([(COL_SHARES, secret.as_bytes().to_vec(), None), (COL_OUTPUTS, runs_key(secret), None)].into_iter().chain(runs))
 	}
 
+	/// Lets go of a share for good (released on chain as this worker left): it goes, and a
+	/// delivery of it again is refused ([`Self::let_go`]).
+	pub fn release_share(&self, secret: &H256) -> Result<(), parity_db::Error> {
+		self.db.commit([(COL_OUTPUTS, let_go_key(secret), Some(Vec::new()))])?;
+		self.remove_share(secret)
+	}
+
+	/// Whether this worker let go of its share of `secret`: released it, or saw the secret
+	/// handed to a committee it is not in. Its owner (or anyone who kept the delivery) could
+	/// deliver that share again, and it would pass every check: the secret's id binds it.
+	pub fn let_go(&self, secret: &H256) -> bool {
+		self.db.get(COL_OUTPUTS, &let_go_key(secret)).ok().flatten().is_some()
+	}
+
 	/// This worker's dealing of its share of `secret` in a handover, if it dealt one.
 	pub fn dealing(&self, secret: &H256) -> Option<HandoverDealing> {
 		self.get(COL_OUTPUTS, &dealing_key(secret))
@@ -287,6 +301,9 @@ impl WorkerStore {
 		let mut changes = vec![(COL_OUTPUTS, dealing_key(secret), None), (COL_OUTPUTS, taken_key(secret), None), (COL_OUTPUTS, TAKEN_INDEX.to_vec(), Some(pending.encode()))];
 		if let Some(registered) = moved {
 			let share = self.taken(secret).into_iter().find(|t| commitment(&t.pedersen, &[]) == registered).map(|t| t.encode());
+			// Not in the new committee, the share goes for good; in it (back in it, say), the
+			// share taken over is wanted.
+			changes.push((COL_OUTPUTS, let_go_key(secret), share.is_none().then(Vec::new)));
 			changes.push((COL_SHARES, secret.as_bytes().to_vec(), share));
 		}
 		self.db.commit(changes)
@@ -639,6 +656,11 @@ fn taken_key(secret: &H256) -> Vec<u8> {
 	(b"handover-taken", secret).encode()
 }
 
+/// Shares let go of ([`WorkerStore::let_go`]) share the outputs' column under keys of 48 bytes.
+fn let_go_key(secret: &H256) -> Vec<u8> {
+	(b"share-let-go/v1/", secret).encode()
+}
+
 fn result_context(task: &H256, created: u32) -> Vec<u8> {
 	(b"enigma/task-result/v1", task, created).encode()
 }
@@ -942,8 +964,21 @@ mod tests {
 		store.finish_handover(&cancelled, None).unwrap();
 		assert_eq!(store.share(&cancelled), Some(share(0, 1)), "a cancelled handover keeps the old share");
 		assert!(store.pending_takeovers().is_empty());
-		// An old member that is not in the new committee: its share goes.
+		// An old member that is not in the new committee: its share goes, for good.
+		assert!(!store.let_go(&cancelled) && !store.let_go(&moved));
 		store.finish_handover(&cancelled, Some(commitment(&[2; 96], &[]))).unwrap();
 		assert_eq!(store.share(&cancelled), None);
+		assert!(store.let_go(&cancelled) && !store.let_go(&moved), "a new member's share stays wanted");
+		// A share released as the worker left, too.
+		store.release_share(&moved).unwrap();
+		assert_eq!(store.share(&moved), None);
+		drop(store);
+		let store = WorkerStore::open(dir.path()).unwrap();
+		assert!(store.let_go(&cancelled) && store.let_go(&moved), "and after a restart");
+		// The secret comes back to this worker's committee in a later handover: wanted again.
+		store.put_taken(&[(cancelled, share(5, 2))]).unwrap();
+		store.finish_handover(&cancelled, Some(commitment(&[2; 96], &[]))).unwrap();
+		assert!(!store.let_go(&cancelled));
+		assert_eq!(store.share(&cancelled), Some(share(5, 2)));
 	}
 }

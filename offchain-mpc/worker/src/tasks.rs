@@ -585,6 +585,11 @@ async fn report_malformed_frame(worker: Arc<Worker>, task: H256, session: [u8; 3
 	let call = RuntimeCall::Workers(pallet_workers::Call::report { task, offender: offender.clone(), offence: pallet_workers::Offence::Misbehaviour, proof: proof.encode() });
 	match worker.submit(call).await {
 		Ok(_) => tracing::warn!(target: "worker", "task {task:?}: reported {offender} for a malformed signed frame"),
+		// (Another member's report may have come first: AlreadySlashed. A worker with no free
+		// balance to cover a false report's penalty cannot report at all: say so louder.)
+		Err(e) if e.to_string().contains("CannotCoverPenalty") => {
+			tracing::warn!(target: "worker", "task {task:?}: cannot report {offender}: this account's free balance does not cover the false-report penalty")
+		},
 		Err(e) => tracing::info!(target: "worker", "task {task:?}: reporting {offender}: {e}"),
 	}
 }

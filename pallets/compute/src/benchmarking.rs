@@ -19,17 +19,23 @@ fn contract<T: Config>(who: &T::AccountId) -> H256 {
 	H256(sp_io::hashing::blake2_256(&code))
 }
 
-/// The largest compute predicate a secret record stores: `Or`s over `AnyOf`s of the most keys.
+/// The largest compute predicate a secret takes ([`crate::MAX_COMPUTE_PREDICATE`]): `Or`s over
+/// `AnyOf`s of the most keys, then of fewer, up to the limit.
 fn full_predicate<T: Config>() -> Predicate<T::AccountId, BlockNumberFor<T>> {
 	use pallet_shared_identity::predicate::{MAX_KEYS, MAX_NODES};
 	let keys: Vec<T::AccountId> = (0..MAX_KEYS).map(|i| account("key", i, 0)).collect();
-	let any_of = || predicate::Node::AnyOf(BoundedVec::truncate_from(keys.clone()));
-	let mut nodes = Vec::new();
-	for _ in 0..(MAX_NODES - 1) / 2 {
-		nodes.push(predicate::Node::Or);
-		nodes.push(any_of());
+	let any_of = |n: usize| predicate::Node::AnyOf(BoundedVec::truncate_from(keys[..n].to_vec()));
+	let mut nodes = alloc::vec![any_of(MAX_KEYS as usize)];
+	// Each step puts an `Or` and another leaf in front: the largest leaf that still fits.
+	while nodes.len() + 2 <= MAX_NODES as usize {
+		let room = crate::MAX_COMPUTE_PREDICATE.saturating_sub(nodes.encoded_size() + 1 + 1 + 1 + 1);
+		let n = (room / 32).min(MAX_KEYS as usize);
+		if n == 0 {
+			break;
+		}
+		nodes.insert(0, any_of(n));
+		nodes.insert(0, predicate::Node::Or);
 	}
-	nodes.push(any_of());
 	BoundedVec::truncate_from(nodes)
 }
 

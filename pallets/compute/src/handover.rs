@@ -38,9 +38,9 @@
 //! (the committee drawn cannot be dissolved while the committee rotated exists, and a rotation is
 //! requested again only if its draw failed). Only while a member of the old committee is not
 //! active do its secrets move this way (a deactivated member that stakes again makes it whole),
-//! and only to a committee whose members all serve: a committee drawn that loses a member before
-//! the secrets reach it is not followed by another draw, since its members would choose when to
-//! draw again by leaving (the owners hand over themselves then).
+//! and only to a committee whose members all serve: a committee drawn that loses a member, before
+//! the secrets reach it or after, is not followed by another draw, since its members would choose
+//! when to draw again by leaving (the owners hand over themselves then).
 //!
 //! Only secrets a client dealt for an honest majority can be handed over: they carry Pedersen
 //! commitments to check the dealings against. (A task's new secrets have none yet, and a
@@ -159,6 +159,10 @@ impl<T: Config> Pallet<T> {
 		let members = T::Workers::committee(from).ok_or(Error::<T>::UnknownCommittee)?;
 		ensure!(members.len() as u32 >= T::Workers::honest_majority_size(), Error::<T>::CommitteeTooSmallForHonestMajority);
 		ensure!(!members.iter().all(T::Workers::is_active), Error::<T>::CommitteeServing);
+		// Nor a committee drawn for a rotation, even once the secrets reached it: a member of it
+		// that leaves would have the secrets drawn a new committee, and another, until one its
+		// colluders control came up (the owners hand their secrets over themselves).
+		ensure!(!RotatedTo::<T>::contains_key(from), Error::<T>::DrawnForRotation);
 		if let Some(earlier) = Rotations::<T>::get(from) {
 			// The committee drawn cannot be dissolved while `from` exists: gone, its draw failed.
 			ensure!(!T::Workers::committee_exists(earlier.to), Error::<T>::AlreadyRotated);

@@ -264,6 +264,12 @@ pub enum AbortReason {
 	TooLate,
 }
 
+/// The largest compute predicate a secret takes, encoded. A task evaluates every input's, so
+/// the largest an identity's grant may hold (16 nodes of 16-key thresholds, about 8 KiB, each
+/// key compared with every co-signer) on each of `MaxInputs` inputs would not fit a block. A
+/// 16-key threshold with 8 contracts fits (776 bytes).
+pub const MAX_COMPUTE_PREDICATE: usize = 1_024;
+
 /// The MPC session of a run of `task`: the task id for the run with every member, or
 /// `blake2_256((task, running))` for a rerun with the members (committee indices) in
 /// `running`. Workers name their channels with it and the chain checks signed frames against it.
@@ -512,6 +518,7 @@ pub mod pallet {
 	pub type Deadlines<T: Config> = StorageMap<_, Twox64Concat, BlockNumberFor<T>, BoundedVec<H256, T::MaxTasksPerBlock>, ValueQuery>;
 
 	/// L: per contract and key, the values with the block they were written in, oldest first.
+	/// Kept for good: a key's first writer paid [`Pallet::ledger_key_fee`] for it.
 	#[pallet::storage]
 	pub type Ledger<T: Config> =
 		StorageDoubleMap<_, Identity, H256, Twox64Concat, u64, BoundedVec<(BlockNumberFor<T>, u128), T::MaxHistory>, ValueQuery>;
@@ -657,11 +664,11 @@ pub mod pallet {
 		NothingToAcknowledge,
 		/// The inputs belong to more than `MaxInputOwners` identities.
 		TooManyInputOwners,
+		/// A member of the committee is unbonding: it takes no new secrets.
+		CommitteeMemberLeaving,
 		/// The committee is smaller than an honest majority needs (the workers' registry's
 		/// `honest_majority_size`): it holds secrets shared for, and runs tasks of contracts
 		/// asking for, a dishonest majority only.
-		/// A member of the committee is unbonding: it takes no new secrets.
-		CommitteeMemberLeaving,
 		CommitteeTooSmallForHonestMajority,
 		/// Only a secret a client dealt for an honest majority can be handed over (it carries
 		/// the commitments the dealings are checked against).
@@ -698,6 +705,14 @@ pub mod pallet {
 		NotSignedByTheDealer,
 		/// The dealer was proven false (and slashed) for this secret already.
 		AlreadyProven,
+		/// The member's unbonding period is over: it takes no share any more (it would keep
+		/// the member from withdrawing).
+		UnbondingOver,
+		/// The committee was drawn for a rotation: it is not rotated in turn (its members would
+		/// choose when to draw again by leaving; owners hand their secrets over themselves).
+		DrawnForRotation,
+		/// A compute predicate encodes to more than `MAX_COMPUTE_PREDICATE` bytes.
+		ComputePredicateTooLarge,
 	}
 
 	impl<T> From<PredicateError> for Error<T> {
@@ -835,6 +850,7 @@ pub mod pallet {
 				// A share is counted against its holder's stake: a member that withdrew (it
 				// stays in its committees' lists) has none to count it against.
 				ensure!(T::Workers::is_registered(&who), Error::<T>::NotRegistered);
+				ensure!(!T::Workers::is_unbonded(&who), Error::<T>::UnbondingOver);
 				ensure!(!info.acks.contains(&who), Error::<T>::AlreadyAcknowledged);
 				Self::deposit_event(Event::SecretAcknowledged { secret, worker: who.clone() });
 				T::Workers::note_shares(core::slice::from_ref(&who), 1, true);
@@ -854,6 +870,7 @@ pub mod pallet {
 		pub fn ack_secrets(origin: OriginFor<T>, secrets: BoundedVec<H256, T::MaxSecretBatch>) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			ensure!(T::Workers::is_registered(&who), Error::<T>::NotRegistered);
+			ensure!(!T::Workers::is_unbonded(&who), Error::<T>::UnbondingOver);
 			let batch = secrets.len() as u32;
 			// The members of the committee seen last: a batch is usually one committee's.
 			let mut members: Option<(CommitteeId, Vec<T::AccountId>)> = None;
@@ -935,6 +952,11 @@ pub mod pallet {
 			}
 			let committee = committee.ok_or(Error::<T>::NoInputs)?;
 			let members = T::Workers::committee(committee).ok_or(Error::<T>::UnknownCommittee)?;
+			// A task may make secrets, each a duty of every member that agreed on it: a member
+			// that unbonds takes none (else anyone with a secret there could keep it from
+			// leaving), as it takes no new secret (`register`); and it unbonds only with no task
+			// (`BusyWithTasks`). The rotation moves the inputs.
+			ensure!(!members.iter().any(T::Workers::is_leaving), Error::<T>::CommitteeMemberLeaving);
 			let dishonest = DishonestContracts::<T>::contains_key(contract);
 			// An honest-majority task's quorum is a majority: on a committee too small for one,
 			// too few members would decide its result.
@@ -955,7 +977,11 @@ pub mod pallet {
 			let bytes = (inputs.len() * 32 + entry.len() + public_args.len() + 256 + 40 + PriceTable::<BalanceOf<T>>::max_encoded_len())
 				.saturating_add(ResultOf::<T>::max_encoded_len().saturating_mul(2))
 				.saturating_add(192usize.saturating_mul(members.len()));
-			let deposit = Self::deposit_for(bytes).saturating_add(Self::new_secret_deposit(members.len()).saturating_mul(T::MaxNewSecrets::get().into()));
+			// And the ledger keys it may create: kept for good, their part is burnt as they are
+			// written ([`Self::ledger_key_fee`]).
+			let deposit = Self::deposit_for(bytes)
+				.saturating_add(Self::new_secret_deposit(members.len()).saturating_mul(T::MaxNewSecrets::get().into()))
+				.saturating_add(Self::ledger_key_fee().saturating_mul(T::MaxLedgerWrites::get().into()));
 			T::Currency::hold(&HoldReason::StateDeposit.into(), &who, deposit).map_err(|_| Error::<T>::CannotPayDeposit)?;
 			for m in &members {
 				T::Workers::note_assigned(m);
@@ -1249,8 +1275,10 @@ pub mod pallet {
 		/// became ready (some member never acknowledged one): the share no longer counts against
 		/// its stake, so a registrant that never completes a sharing, and never removes it, cannot
 		/// keep the member from withdrawing (a handover moves only ready secrets). A sharing still
-		/// under way has the whole unbonding period to complete; after the release, the secret
-		/// becomes ready only if the member acknowledges a share again.
+		/// under way has the whole unbonding period to complete; after it, the member
+		/// acknowledges no share (`UnbondingOver`: a registrant delivering the released share
+		/// again would have it counted again, the stake held again), so the secret never becomes
+		/// ready.
 		#[pallet::call_index(20)]
 		#[pallet::weight(Pallet::<T>::ack_weight())]
 		pub fn release_unready_share(origin: OriginFor<T>, secret: H256) -> DispatchResult {
@@ -1324,7 +1352,11 @@ pub mod pallet {
 			}
 			Self::note_task_ended(&info);
 			let now = frame_system::Pallet::<T>::block_number();
+			// A key stays as long as the chain: its requester pays for it once, out of the task's
+			// deposit, burnt (else tasks left keys behind for fees alone).
+			let mut new_keys = 0u32;
 			for (key, value) in result.ledger_writes.iter() {
+				new_keys += u32::from(!Ledger::<T>::contains_key(info.contract, key));
 				Ledger::<T>::mutate(info.contract, key, |history| {
 					// Writes of one block are one entry (the last wins): a result that writes a
 					// key many times cannot push its older values out of the history.
@@ -1339,15 +1371,23 @@ pub mod pallet {
 					}
 				});
 			}
+			let keys_fee = Self::ledger_key_fee().saturating_mul(new_keys.into()).min(info.deposit);
+			if !keys_fee.is_zero() {
+				let _ = T::Currency::burn_held(&HoldReason::StateDeposit.into(), &info.requester, keys_fee, Precision::BestEffort, Fortitude::Force);
+				info.deposit = info.deposit.saturating_sub(keys_fee);
+			}
 			// Secret outputs become secrets of the owners the contract named, usable only by this
 			// contract, under ids the chain derives (checked in `submit_result`).
 			let created: Vec<H256> = result.new_secrets.iter().map(|s| new_secret_id(task, s.key)).collect();
 			// Their deposits come out of the task's, which held one for each it may create: what
 			// a secret's record says it holds is what was moved to it, never more.
 			let dishonest = DishonestTasks::<T>::contains_key(task);
+			// (The event lists those made: a secret whose owner's input went meanwhile is not.)
+			let mut made = Vec::with_capacity(created.len());
 			for (secret, id) in result.new_secrets.iter().zip(&created) {
 				let owner = info.inputs.get(secret.owner_input as usize).and_then(|i| Secrets::<T>::get(i)).map(|s| s.owner);
 				let Some(owner) = owner.filter(|_| !Secrets::<T>::contains_key(id)) else { continue };
+				made.push(*id);
 				// Ready at once, held by the members that agreed on it.
 				T::Workers::note_committee_secrets(info.committee, 1, true);
 				T::Workers::note_shares(&quorum, 1, true);
@@ -1381,7 +1421,7 @@ pub mod pallet {
 			Self::deposit_event(Event::TaskCompleted {
 				task,
 				outputs: result.outputs.into_inner(),
-				new_secrets: created,
+				new_secrets: made,
 				gas_used: fee,
 			});
 		}
@@ -1423,11 +1463,14 @@ pub mod pallet {
 				.saturating_add(Self::answer_reads(members))
 				.saturating_add(T::DbWeight::get().reads_writes(members as u64, members as u64))
 				.saturating_add(T::DbWeight::get().reads_writes(1, T::MaxNewSecrets::get() as u64))
+				// The new ledger keys' fee burnt (the hold, the account, the issuance).
+				.saturating_add(T::DbWeight::get().reads_writes(3, 3))
 		}
 
 		/// `submit_task`'s measured weight, plus its deadline and pruning put on the first
-		/// blocks with room, and per owner the permission check at the largest identity record
-		/// (the benchmark's owner has a small one) and a write for the co-signatures it uses up.
+		/// blocks with room, per owner the permission check at the largest identity record
+		/// (the benchmark's owner has a small one) and a write for the co-signatures it uses up,
+		/// and per input its compute predicate at its largest.
 		pub fn submit_task_weight(inputs: u32) -> Weight {
 			let owners = inputs.min(T::MaxInputOwners::get()) as u64;
 			T::WeightInfo::submit_task(inputs)
@@ -1437,9 +1480,11 @@ pub mod pallet {
 				.saturating_add(T::DbWeight::get().reads(inputs as u64))
 				.saturating_add(schedule_weight::<T>(T::MaxTasksPerBlock::get(), 32).saturating_mul(2))
 				.saturating_add(T::Identity::check_weight().saturating_add(T::DbWeight::get().writes(1)).saturating_mul(owners))
+				.saturating_add(Self::predicate_weight().saturating_mul(inputs as u64))
 				// Per member beyond the benchmark's committee of four: its assignment noted (a
-				// read and a write) and recorded (a write).
+				// read and a write) and recorded (a write); and per member whether it is leaving.
 				.saturating_add(T::DbWeight::get().reads_writes(1, 2).saturating_mul(T::MaxCommitteeSize::get().saturating_sub(4) as u64))
+				.saturating_add(T::DbWeight::get().reads(T::MaxCommitteeSize::get() as u64))
 		}
 
 		/// A reveal's weight: the measured one plus the commitment and reveal block read (until
@@ -1771,6 +1816,23 @@ pub mod pallet {
 			Self::deposit_for(Self::new_secret_size(members))
 		}
 
+		/// An input's compute predicate read, decoded and evaluated at its largest (the
+		/// benchmark's is `Always`; [`MAX_COMPUTE_PREDICATE`]), priced per byte as a permission
+		/// check is ([`pallet_shared_identity::CHECK_PICOS_PER_BYTE`], four times the rate
+		/// measured for decoding). An estimate, not a measurement, for the evaluation: at worst
+		/// every 32-byte key is compared with the requester and 16 co-signers, about half a
+		/// comparison per byte, a few nanoseconds each, which the margin covers.
+		pub fn predicate_weight() -> Weight {
+			let bytes = MAX_COMPUTE_PREDICATE as u64;
+			Weight::from_parts(pallet_shared_identity::CHECK_PICOS_PER_BYTE.saturating_mul(bytes), bytes)
+		}
+
+		/// What a new ledger key costs its first writer, burnt: the deposit of the key's entry
+		/// at its largest (its whole history), for state nothing removes.
+		pub fn ledger_key_fee() -> BalanceOf<T> {
+			Self::deposit_for(32 + 8 + BoundedVec::<(BlockNumberFor<T>, u128), T::MaxHistory>::max_encoded_len())
+		}
+
 		/// `DepositBase + DepositPerByte × bytes`.
 		pub fn deposit_for(bytes: usize) -> BalanceOf<T> {
 			T::DepositBase::get().saturating_add(T::DepositPerByte::get().saturating_mul((bytes as u32).into()))
@@ -1799,6 +1861,7 @@ pub mod pallet {
 				Error::<T>::CommitteeTooSmallForHonestMajority
 			);
 			predicate::validate(&compute_predicate).map_err(Error::<T>::from)?;
+			ensure!(compute_predicate.encoded_size() <= MAX_COMPUTE_PREDICATE, Error::<T>::ComputePredicateTooLarge);
 			ensure!(secrets.iter().all(|(_, kind)| kind.is_valid()), Error::<T>::InvalidKind);
 			let mut record: SecretOf<T> = SecretInfo {
 				owner: identity,

@@ -22,7 +22,9 @@ fn bounded<T, S: frame_support::traits::Get<u32>>(v: Vec<T>) -> BoundedVec<T, S>
 /// secret on it. Returns (identity, contract hash, secret).
 /// A task's deposit in the mock (no charge per byte): its record's, and one for each of the
 /// `MaxNewSecrets` (4) secrets it may create.
-const TASK_DEPOSIT: u64 = DEPOSIT_BASE * (1 + 4);
+/// A task's deposit: its records, the four secrets it may make, the four ledger keys it may
+/// create (each `DEPOSIT_BASE` in the mock).
+const TASK_DEPOSIT: u64 = DEPOSIT_BASE * (1 + 4 + 4);
 
 fn setup() -> (H256, H256, H256) {
 	let grant = Grant {
@@ -456,6 +458,18 @@ fn new_secrets_cannot_overwrite_or_be_given_away() {
 		let created = Secrets::<Test>::get(new_secret_id(task, 2)).unwrap();
 		assert_eq!(created.owner, identity);
 		assert_eq!(Secrets::<Test>::get(secret), Some(before));
+		// The owner's input goes before the quorum agrees: no secret is made for it, and the
+		// completion names none.
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		assert_ok!(SecretCompute::remove_secret(RuntimeOrigin::signed(OWNER), secret));
+		answer(task, &[11, 12, 13], &result(b"", 1, vec![], vec![new(3, 0)]));
+		assert!(Secrets::<Test>::get(new_secret_id(task, 3)).is_none());
+		let named = System::events().into_iter().find_map(|r| match r.event {
+			RuntimeEvent::SecretCompute(Event::TaskCompleted { task: t, new_secrets, .. }) if t == task => Some(new_secrets),
+			_ => None,
+		});
+		assert_eq!(named, Some(vec![]));
 		assert_noop!(
 			SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 0, bounded(vec![Node::Always]), H256::repeat_byte(3), ValueKind::Int { bits: 129 }),
 			Error::<Test>::InvalidKind
@@ -1231,6 +1245,10 @@ fn a_sharing_never_completed_does_not_hold_a_leaving_members_stake() {
 		assert_eq!(shares(11), 0);
 		assert_eq!(Secrets::<Test>::get(partly).unwrap().acks.to_vec(), vec![12, 13]);
 		assert_noop!(SecretCompute::release_unready_share(RuntimeOrigin::signed(11), partly), Error::<Test>::NotAcknowledged);
+		// The registrant delivers the released share again: 11 may not acknowledge it (counted
+		// again, it held 11's stake again, release after release).
+		assert_noop!(SecretCompute::ack_secret(RuntimeOrigin::signed(11), partly), Error::<Test>::UnbondingOver);
+		assert_noop!(SecretCompute::ack_secrets(RuntimeOrigin::signed(11), bounded(vec![partly])), Error::<Test>::UnbondingOver);
 		assert_ok!(Workers::withdraw(RuntimeOrigin::signed(11)));
 		// The others still hold theirs; the secret can no longer become ready without 11.
 		assert_eq!((shares(12), shares(13)), (1, 1));
@@ -1842,6 +1860,13 @@ fn a_committee_losing_a_member_is_rotated_to_one_the_chain_draws() {
 			assert_ok!(SecretCompute::take_handovers(RuntimeOrigin::signed(*m), bounded(vec![(secret, 0, sharing)])));
 		}
 		System::assert_last_event(Event::SecretHandedOver { secret, from: 0, to, commitment: sharing }.into());
+		// A member of the committee drawn leaves in turn: no new draw follows (one colluder per
+		// committee drawn could otherwise redraw the secret's committee until its colluders
+		// held a majority of one).
+		assert_ok!(Workers::unbond(RuntimeOrigin::signed(new[0])));
+		assert_noop!(rotate(STRANGER, to), Error::<Test>::DrawnForRotation);
+		pallet_workers::Workers::<Test>::mutate(new[0], |w| w.as_mut().unwrap().status = pallet_workers::Status::Active);
+		pallet_workers::ActiveWorkers::<Test>::mutate(|l| l.try_push(new[0]).unwrap());
 		// The owner's deposit still stands for the record (the owner stays liable for it); the
 		// leaving member's came back.
 		assert_eq!(Secrets::<Test>::get(secret).unwrap().depositor, OWNER);
@@ -2002,5 +2027,71 @@ fn a_dealing_of_another_value_is_proven_false_and_its_dealer_slashed() {
 		assert_eq!(proven.actual_weight, Some(SecretCompute::prove_false_weight_for(2)));
 		assert!(SecretCompute::prove_false_weight_for(2).ref_time() < SecretCompute::prove_false_weight().ref_time() / 4);
 		assert!(staked(third) < before);
+	});
+}
+
+/// A ledger key stays for good: the task that first writes it pays for it, burnt from its
+/// deposit (before, every key's deposit came back at pruning, so keys piled up for fees alone);
+/// writing an existing key again costs nothing more.
+#[test]
+fn a_new_ledger_key_is_paid_for_once_by_the_task_that_writes_it() {
+	new_test_ext().execute_with(|| {
+		let (_, contract, secret) = setup();
+		let held = || Balances::balance_on_hold(&HoldReason::StateDeposit.into(), &OWNER);
+		let fee = SecretCompute::ledger_key_fee();
+		assert!(fee > 0);
+		let before = held();
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let first = last_task();
+		assert_eq!(held(), before + TASK_DEPOSIT);
+		answer(first, &[11, 12, 13], &result(b"", 1, vec![(7, 1), (8, 2)], vec![]));
+		assert_eq!(held(), before + TASK_DEPOSIT - 2 * fee, "two new keys");
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let second = last_task();
+		answer(second, &[11, 12, 13], &result(b"", 1, vec![(7, 3), (9, 4)], vec![]));
+		assert_eq!(held(), before + 2 * TASK_DEPOSIT - 3 * fee, "one more: key 7 was paid for");
+		// Pruned, the tasks give back what is left of their deposits; the keys stay.
+		run_to(Tasks::<Test>::get(second).unwrap().deadline + RETENTION);
+		assert!(Tasks::<Test>::get(first).is_none() && Tasks::<Test>::get(second).is_none());
+		assert_eq!(held(), before);
+		let created = System::block_number();
+		assert_eq!(SecretCompute::ledger_get(contract, 9, created), Some(4));
+	});
+}
+
+/// A task evaluates every input's compute predicate: one larger than `MAX_COMPUTE_PREDICATE`
+/// is refused at registration (10,240 inputs of the largest a grant may hold did not fit a
+/// block's weight).
+#[test]
+fn a_compute_predicate_over_the_limit_is_refused() {
+	new_test_ext().execute_with(|| {
+		let (identity, _, _) = setup();
+		// Or(AnyOf(16 keys), Or(AnyOf(16 keys), ..)) with `leaves` leaves.
+		let predicate = |leaves: usize| {
+			let any_of = Node::AnyOf(bounded((0..16u64).collect()));
+			let nodes: Vec<Node<u64, u64>> = (1..leaves).flat_map(|_| [Node::Or, any_of.clone()]).chain([any_of.clone()]).collect();
+			bounded(nodes)
+		};
+		let register = |p| SecretCompute::register_secret(RuntimeOrigin::signed(OWNER), identity, 0, p, H256::repeat_byte(0x51), U64);
+		assert!(codec::Encode::encoded_size(&predicate(8)) > crate::MAX_COMPUTE_PREDICATE);
+		assert_noop!(register(predicate(8)), Error::<Test>::ComputePredicateTooLarge);
+		assert!(codec::Encode::encoded_size(&predicate(7)) <= crate::MAX_COMPUTE_PREDICATE);
+		assert_ok!(register(predicate(7)));
+	});
+}
+
+/// A member that unbonds takes no new duty: no task is submitted to its committee (a task's
+/// secrets would each hold the member's stake until their owner removed them, a way around
+/// `UnbondingOver` for anyone with a secret there), and it unbonds only with no task.
+#[test]
+fn a_leaving_member_takes_no_task() {
+	new_test_ext().execute_with(|| {
+		let (_, contract, secret) = setup();
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		assert_noop!(Workers::unbond(RuntimeOrigin::signed(14)), pallet_workers::Error::<Test>::BusyWithTasks);
+		answer(task, &WORKERS, &result(b"", 1, vec![], vec![NewSecret { key: 4, owner_input: 0, kind: U64 }]));
+		assert_ok!(Workers::unbond(RuntimeOrigin::signed(14)));
+		assert_noop!(submit(OWNER, contract, vec![secret], 10_000), Error::<Test>::CommitteeMemberLeaving);
 	});
 }

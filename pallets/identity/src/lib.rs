@@ -253,6 +253,9 @@ pub mod pallet {
 		/// An Admin or Store grant under a k-of-n threshold or a contract: those are asked for
 		/// by one account, outside any contract, so the grant could never be used.
 		NeedsCosigners,
+		/// A member was removed in this block: consent given now could hold the removed
+		/// member's and would not count. Co-sign from the next block.
+		MemberJustRemoved,
 	}
 
 	impl<T> From<PredicateError> for Error<T> {
@@ -405,6 +408,8 @@ pub mod pallet {
 			ensure!(record.active, Error::<T>::NotActive);
 			ensure!(record.members.iter().any(|m| m.account == who), Error::<T>::NotMember);
 			let now = frame_system::Pallet::<T>::block_number();
+			// Consent begun in a removal's block would be void (`counts`): refused, not taken.
+			ensure!(MemberRemoved::<T>::get(identity) != Some(now), Error::<T>::MemberJustRemoved);
 			let expires = now.saturating_add(T::CosignLifetime::get());
 			let deposit = Self::deposit_for(64);
 			let expires = CosignedRequests::<T>::try_mutate(identity, request, |entry| -> Result<BlockNumberFor<T>, DispatchError> {

@@ -544,8 +544,9 @@ fn a_removed_members_consent_no_longer_counts() {
 		assert_ok!(SharedIdentity::remove_member(RuntimeOrigin::signed(a), id, b));
 		assert!(!computes_with_cosigners(a, id, request));
 		assert_noop!(SharedIdentity::cosign(RuntimeOrigin::signed(b), id, request), Error::<Test>::NotMember);
-		// Consent begun in the removal's block may hold b's signature: void as well.
-		assert_ok!(SharedIdentity::cosign(RuntimeOrigin::signed(c), id, request));
+		// Consent in the removal's block may hold b's signature: it would be void, so it is
+		// refused.
+		assert_noop!(SharedIdentity::cosign(RuntimeOrigin::signed(c), id, request), Error::<Test>::MemberJustRemoved);
 		assert!(!computes_with_cosigners(a, id, request));
 		// From the next block c's consent starts afresh (the void entry's deposits go back)
 		// and counts.

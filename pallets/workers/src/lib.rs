@@ -452,6 +452,8 @@ pub mod pallet {
 		AlreadySlashed,
 		/// The proof is longer than `MAX_PROOF_LEN`.
 		ProofTooLarge,
+		/// The reporter could not pay `FalseReportPenalty` were the report false.
+		CannotCoverPenalty,
 	}
 
 	#[pallet::call]
@@ -584,11 +586,16 @@ pub mod pallet {
 			let reporter = ensure_signed(origin)?;
 			ensure!(proof.len() <= MAX_PROOF_LEN as usize, Error::<T>::ProofTooLarge);
 			ensure!(!Slashed::<T>::contains_key(task, &offender), Error::<T>::AlreadySlashed);
+			// A reporter that could not pay for a false report would accuse for free.
+			let penalty = T::FalseReportPenalty::get();
+			ensure!(
+				T::Currency::reducible_balance(&reporter, frame_support::traits::tokens::Preservation::Preserve, Fortitude::Polite) >= penalty,
+				Error::<T>::CannotCoverPenalty
+			);
 			match T::Evidence::verify(&task, &offender, offence, &proof) {
 				Some(honest) => Self::do_slash(&task, &offender, offence, &honest),
 				None => {
-					let penalty = T::FalseReportPenalty::get();
-					let _ = T::Currency::burn_from(&reporter, penalty, frame_support::traits::tokens::Preservation::Preserve, Precision::BestEffort, Fortitude::Polite);
+					T::Currency::burn_from(&reporter, penalty, frame_support::traits::tokens::Preservation::Preserve, Precision::Exact, Fortitude::Polite)?;
 					Self::deposit_event(Event::FalseReport { reporter, task, accused: offender });
 				},
 			}

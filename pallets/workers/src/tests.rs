@@ -232,6 +232,12 @@ fn a_false_report_costs_the_reporter() {
 		System::assert_last_event(Event::FalseReport { reporter: 9, task: TASK, accused: 1 }.into());
 		assert_eq!(Balances::free_balance(9), 10_000 - 50);
 		assert_eq!(staked(1), 2_000);
+		// An account that could not pay the penalty cannot accuse (its false reports were free,
+		// and their event said it had paid).
+		let poor = 42u64;
+		assert_ok!(<Balances as frame_support::traits::fungible::Mutate<u64>>::mint_into(&poor, 40));
+		assert_noop!(Workers::report(RuntimeOrigin::signed(poor), TASK, 1, Offence::Timeout, vec![]), Error::<Test>::CannotCoverPenalty);
+		assert_eq!(Balances::free_balance(poor), 40);
 	});
 }
 
