@@ -89,7 +89,7 @@ async fn open(url: &str) -> Result<WsClient> {
 
 async fn genesis_of(rpc: &WsClient) -> Result<H256> {
 	let genesis: String = rpc.request("chain_getBlockHash", rpc_params![0]).await.map_err(rpc_err("chain_getBlockHash"))?;
-	Ok(H256::from_slice(&parse_hex("genesis hash", &genesis)?))
+	parse_hash("genesis hash", &genesis)
 }
 
 fn rpc_err(method: &'static str) -> impl Fn(jsonrpsee_core::ClientError) -> ChainError {
@@ -98,6 +98,12 @@ fn rpc_err(method: &'static str) -> impl Fn(jsonrpsee_core::ClientError) -> Chai
 
 fn parse_hex(what: &'static str, s: &str) -> Result<Vec<u8>> {
 	hex::decode(s.trim_start_matches("0x")).map_err(|e| ChainError::Decode { what, reason: e.to_string() })
+}
+
+/// A 32-byte hash in hex, as a node sends it (one of another length is an error, not a panic).
+fn parse_hash(what: &'static str, s: &str) -> Result<H256> {
+	let bytes = parse_hex(what, s)?;
+	<[u8; 32]>::try_from(bytes.as_slice()).map(H256).map_err(|_| ChainError::Decode { what, reason: format!("{} bytes, not 32", bytes.len()) })
 }
 
 fn decode<T: Decode>(what: &'static str, bytes: &[u8]) -> Result<T> {
@@ -279,7 +285,7 @@ impl Chain {
 					None => return Err(ChainError::Rejected("the node closed the subscription".into())),
 				};
 				if let Some(hash) = status.get("inBlock").or_else(|| status.get("finalized")).and_then(Value::as_str) {
-					return Ok(H256::from_slice(&parse_hex("block hash", hash)?));
+					return parse_hash("block hash", hash);
 				}
 				if let Some(s) = status.as_str().filter(|s| ["invalid", "dropped", "usurped"].contains(s)) {
 					return Err(ChainError::Rejected(s.into()));
@@ -408,4 +414,15 @@ async fn runtime_version(rpc: &WsClient) -> Result<(u32, u32)> {
 	let version: Value = rpc.request("state_getRuntimeVersion", rpc_params![]).await.map_err(rpc_err("state_getRuntimeVersion"))?;
 	let field = |name: &str| version[name].as_u64().map(|v| v as u32).ok_or_else(|| ChainError::Decode { what: "runtime version", reason: format!("no {name}") });
 	Ok((field("specVersion")?, field("transactionVersion")?))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn a_hash_of_another_length_from_the_node_is_an_error_not_a_panic() {
+		assert!(matches!(parse_hash("genesis hash", "0x00"), Err(ChainError::Decode { .. })));
+		assert_eq!(parse_hash("block hash", &format!("0x{}", "ab".repeat(32))).unwrap(), H256::repeat_byte(0xab));
+	}
 }
