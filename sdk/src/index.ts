@@ -145,12 +145,19 @@ export class Enigma {
     return { identity: event(events, 'sharedIdentity', 'Proposed').data.identity.toHex(), active: !!findEvent(events, 'sharedIdentity', 'Created') };
   }
 
-  /** Approves the identity's current proposal (members and policies, by hash). Resolves to whether it is now active. */
-  async approveIdentity(account: Account, identity: string): Promise<boolean> {
-    // The proposal as finalized: a node must not get another one approved.
-    const view = (await (await this.finalized()).call.sharedIdentityApi.identity(identity)) as any;
-    if (view.isNone) throw new EnigmaError(`no identity ${identity}`);
-    const { events } = await this.submit(this.api.tx.sharedIdentity.approve(identity, view.unwrap().proposal), account);
+  /** Approves the identity's proposal (members and policies, by hash): `proposal`, the hash the
+   *  member reviewed (`enigma identity show` prints it with every member's policy), or else the
+   *  one finalized now, unseen: a co-member may have withdrawn the proposal and made it again
+   *  with other policies under the same identity. The chain refuses the approval if the
+   *  proposal changed since the hash given. Resolves to whether the identity is now active. */
+  async approveIdentity(account: Account, identity: string, proposal?: string): Promise<boolean> {
+    if (proposal === undefined) {
+      // The proposal as finalized: a node must not get another one approved.
+      const view = (await (await this.finalized()).call.sharedIdentityApi.identity(identity)) as any;
+      if (view.isNone) throw new EnigmaError(`no identity ${identity}`);
+      proposal = view.unwrap().proposal.toHex();
+    }
+    const { events } = await this.submit(this.api.tx.sharedIdentity.approve(identity, proposal), account);
     return !!findEvent(events, 'sharedIdentity', 'Created');
   }
 
@@ -434,14 +441,17 @@ export class Enigma {
     const { pointer, message } = this.wasm.call<{ pointer: string; message: string }>('dataPutRequest', arg);
     await this.submit(this.api.tx.dataRegistry.store(identity, pointer, hexToU8a(sealed).length, ['Member'], periods, autoRenew), account);
     const { request } = this.wasm.call<{ request: string }>('dataPutRequest', { ...arg, signature: await signRaw(account, message) });
-    const { holders } = await this.throughAGateway(async (worker) => this.wasm.call<{ holders: number }>('dataAnswer', { answer: await post(worker, request) }));
-    return { pointer, key, holders };
+    // Through two gateways where there are two: a gateway's count of holders is its word alone,
+    // and one that dropped the record would lose data whose rent is paid. (The record is the
+    // same signed one; holders keep one copy.)
+    const stored = await this.throughGateways(async (worker) => this.wasm.call<{ holders: number }>('dataAnswer', { answer: await post(worker, request) }), 2);
+    return { pointer, key, holders: Math.min(...stored.map((s) => s.holders)) };
   }
 
   /** Reads data `account` may read (Read on its identity, as the holders check), by pointer and key. */
   async fetchData(account: Account, pointer: string, key: string): Promise<Uint8Array> {
     const reader = u8aToHex(decodeAddress(account.address));
-    const { plaintext } = await this.throughAGateway(async (worker) => {
+    const [{ plaintext }] = await this.throughGateways(async (worker) => {
       // Signed for this worker's node, which asks the holders, and for a fresh reply key, which
       // the worker seals the record to: the signature serves this page alone, for two minutes.
       const reply = this.wasm.call<{ secret: string; public: string }>('replyKey');
@@ -459,7 +469,9 @@ export class Enigma {
   async revokeData(account: Account, pointer: string, reader?: string): Promise<void> {
     let predicate: unknown[] = ['Never'];
     if (reader) {
-      const info = (await this.api.query.dataRegistry.entries(pointer)) as any;
+      // As finalized (checked by a light client; over a plain RPC node, its word): a best block
+      // with an older predicate would let earlier revoked readers back.
+      const info = (await (await this.finalized()).query.dataRegistry.entries(pointer)) as any;
       if (info.isNone) throw new EnigmaError(`no data under ${pointer}`);
       // Prefix notation: And <what was allowed> Not AnyOf [reader].
       predicate = ['And', ...info.unwrap().readPredicate.toJSON(), 'Not', { AnyOf: [reader] }];
@@ -479,18 +491,28 @@ export class Enigma {
     return found.sort(() => Math.random() - 0.5);
   }
 
-  /** Runs `work` through one worker's gateway after another until one succeeds. A refusal of the
-   *  reader (no permission) or a wrong data key ends it: another worker would say the same. */
-  private async throughAGateway<T>(work: (worker: Member & { peerId: string }) => Promise<T>): Promise<T> {
-    const failures: string[] = [];
+  /** Runs `work` through one worker's gateway after another until `wanted` of them succeed (at
+   *  least one must). A wrong data key ends it: the record was checked to hash to its pointer
+   *  (owner and ciphertext) before it was opened, so another gateway's would be the same. A refusal of the reader ends it once two gateways gave it:
+   *  a gateway's refusal is not signed, and one lying gateway must not keep a reader from the
+   *  others. */
+  private async throughGateways<T>(work: (worker: Member & { peerId: string }) => Promise<T>, wanted = 1): Promise<T[]> {
+    const [done, failures, refusals]: [T[], string[], string[]] = [[], [], []];
     for (const worker of await this.gatewayWorkers()) {
       try {
-        return await work(worker);
+        done.push(await work(worker));
+        if (done.length >= wanted) break;
       } catch (e) {
-        if (e instanceof EnigmaError && /not permitted|may not read|refused the account|decryption failed/.test(e.message)) throw e;
-        failures.push(`${worker.address}: ${(e as Error).message}`);
+        if (e instanceof EnigmaError && /decryption failed/.test(e.message)) throw e;
+        const why = `${worker.address}: ${(e as Error).message}`;
+        if (e instanceof EnigmaError && /not permitted|may not read|refused the account/.test(e.message)) {
+          refusals.push(why);
+          if (refusals.length >= 2) throw new EnigmaError(`refused by two gateways: ${refusals.join('; ')}`);
+        }
+        failures.push(why);
       }
     }
+    if (done.length) return done;
     throw new EnigmaError(failures.length ? `no gateway served it: ${failures.join('; ')}` : 'no active worker has a known gateway');
   }
 

@@ -3,7 +3,7 @@
 // contract's code is checked against its hash. Against a fake chain whose best block lies.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Enigma } from '../dist/index.js';
+import { Enigma, EnigmaError } from '../dist/index.js';
 
 const MEMBER = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY'; // //Alice
 const HONEST_KEY = '0x' + '01'.repeat(32);
@@ -11,10 +11,12 @@ const FORGED_KEY = '0x' + 'ab'.repeat(32);
 const some = (value) => ({ isNone: value === undefined, isSome: value !== undefined, unwrap: () => value });
 const bytes = (hex) => Uint8Array.from(Buffer.from(hex.slice(2), 'hex'));
 
-/** A block's state: committee 7 is MEMBER, whose key is `key`; the block is `ageMs` old. */
-const state = (key, ageMs = 0) => ({
+/** A block's state: committee 7 is MEMBER, whose key is `key`; data's read predicate is
+ *  `predicate`; the block is `ageMs` old. */
+const state = (key, ageMs = 0, predicate = ['Member']) => ({
   query: {
     timestamp: { now: async () => ({ toBigInt: () => BigInt(Date.now() - ageMs) }) },
+    dataRegistry: { entries: async () => some({ readPredicate: { toJSON: () => predicate } }) },
     workers: {
       committees: async (id) => some(id === 7 ? [{ toString: () => MEMBER }] : undefined),
       workers: async () => some({ encryptionKey: bytes(key), peerId: bytes('0x00') }),
@@ -26,9 +28,10 @@ const state = (key, ageMs = 0) => ({
 const chain = (ageMs = 0, code = 'contract C {}') => ({
   isReady: Promise.resolve(),
   rpc: { chain: { getFinalizedHead: async () => 'F' } },
-  at: async (hash) => (hash === 'F' ? state(HONEST_KEY, ageMs) : assert.fail(`read at ${hash}`)),
+  at: async (hash) => (hash === 'F' ? state(HONEST_KEY, ageMs, ['And', 'Member', 'Not', { AnyOf: [MEMBER] }]) : assert.fail(`read at ${hash}`)),
   query: {
-    ...state(FORGED_KEY).query,
+    // The best block: a forged key, and a read predicate from before a revocation.
+    ...state(FORGED_KEY, 0, ['Always']).query,
     secretCompute: { contracts: async () => some({ toU8a: () => Buffer.from(code) }) },
   },
 });
@@ -51,6 +54,35 @@ test('a contract whose code does not hash to its id is refused', async () => {
   await assert.rejects(sdk.contractSource(real), /the node returned code that is not contract/);
   const honest = await Enigma.create({ api: chain(0, 'contract C {}'), gateways: {} });
   assert.equal(await honest.contractSource(real), 'contract C {}');
+});
+
+test('a revocation builds on the finalized read predicate, not the best block\'s', async () => {
+  const api = chain();
+  let submitted;
+  api.tx = { dataRegistry: { setReadPredicate: (_, predicate) => { submitted = predicate; throw new Error('built'); } } };
+  const sdk = await Enigma.create({ api, gateways: {} });
+  await assert.rejects(sdk.revokeData({ address: MEMBER }, '0x' + '22'.repeat(32), 'someone'), /built/);
+  // Earlier revocations stay: the best block's older `Always` would have let MEMBER back in.
+  assert.deepEqual(submitted, ['And', 'And', 'Member', 'Not', { AnyOf: [MEMBER] }, 'Not', { AnyOf: ['someone'] }]);
+});
+
+test('one gateway that refuses the reader does not keep it from the others; two refusals end it', async () => {
+  const sdk = await Enigma.create({ api: chain(), gateways: {} });
+  const gateways = ['liar', 'honest', 'other'].map((address) => ({ address, gateway: `http://${address}`, encryptionKey: HONEST_KEY, peerId: '0x00' }));
+  sdk.gatewayWorkers = async () => gateways;
+  const asked = [];
+  const work = (refusing) => async (worker) => {
+    asked.push(worker.address);
+    if (refusing.includes(worker.address)) throw new EnigmaError('the account is not permitted to read this data');
+    return worker.address;
+  };
+  assert.deepEqual(await sdk.throughGateways(work(['liar'])), ['honest']);
+  await assert.rejects(sdk.throughGateways(work(['liar', 'honest'])), /refused by two gateways: liar: .*; honest: /);
+  assert.deepEqual(asked, ['liar', 'honest', 'liar', 'honest'], 'the third gateway is not asked after two refusals');
+  // What is stored goes through two gateways: one that drops it cannot lose it alone.
+  assert.deepEqual(await sdk.throughGateways(work([]), 2), ['liar', 'honest']);
+  // A wrong data key (the record checked against its writer's signature first) ends it at once.
+  await assert.rejects(sdk.throughGateways(async () => { throw new EnigmaError('decryption failed'); }), /decryption failed/);
 });
 
 async function hash(text) {

@@ -44,6 +44,15 @@ test('dealing refuses what the CLI refuses', () => {
   assert.throws(() => wasm.call('nothing'), /no method `nothing`/);
 });
 
+test('a gateway that answers a get with a count of holders is caught, not read as empty data', () => {
+  const stored = '0x07' + '03000000'; // WorkerResponse::Stored { holders: 3 }
+  assert.deepEqual(wasm.call('dataAnswer', { answer: stored }), { holders: 3 }, 'the answer to a put');
+  const get = { replySecret: wasm.call('replyKey').secret, member: hex(Buffer.alloc(32, 2)), message: '0x00', pointer: hex(Buffer.alloc(32, 3)), key: hex(Buffer.alloc(32, 4)) };
+  assert.throws(() => wasm.call('dataAnswer', { ...get, answer: stored }), /not a record sealed to the reply key/);
+  const refused = '0x02' + '08' + Buffer.from('no').toString('hex');
+  assert.throws(() => wasm.call('dataAnswer', { ...get, answer: refused }), { name: 'EnigmaError', message: 'no' });
+});
+
 test('a member that answers for fewer shares than it was handed is caught', () => {
   const two = '0x05' + '08' + '0000'; // WorkerResponse::Shares([Ok(()), Ok(())])
   assert.deepEqual(wasm.call('sharesAccepted', { answer: two, count: 2 }), [null, null]);

@@ -280,7 +280,42 @@ fn timestamp_key() -> Vec<u8> {
 	frame_support::storage::storage_prefix(b"Timestamp", b"Now").to_vec()
 }
 
+/// Whether `genesis` is a chain the client trusts: the chain spec's (`Pin::Spec`), or one a
+/// checkpoint in `dir` pins. A node of another chain is refused by the spec; otherwise it is not
+/// pinned yet (the first read pins it, or refuses it, as [`Chain::trusted_head`] says).
+pub fn pinned(dir: &Path, pin: &Pin, genesis: H256) -> std::result::Result<bool, String> {
+	if let Pin::Spec(spec) = pin {
+		return if spec.genesis == genesis {
+			Ok(true)
+		} else {
+			Err(format!(
+				"the node serves chain 0x{}, not the chain spec's 0x{}: use a node of the spec's chain (or the spec of this one)",
+				hex::encode(genesis),
+				hex::encode(spec.genesis)
+			))
+		};
+	}
+	Ok(Checkpoint::load(&checkpoint_path(dir, genesis))?.is_some_and(|c| c.genesis == genesis))
+}
+
+fn checkpoint_path(dir: &Path, genesis: H256) -> std::path::PathBuf {
+	dir.join(format!("{}.checkpoint", hex::encode(genesis)))
+}
+
 impl Chain {
+	/// Whether the node's chain is one the client trusts ([`pinned`]). The client signs only for
+	/// such a chain: a transaction names its chain by the genesis hash the node reported, so a
+	/// node that claimed another chain's would get the user's transactions for that chain.
+	pub fn is_pinned(&self, dir: &Path, pin: &Pin) -> std::result::Result<bool, String> {
+		pinned(dir, pin, self.genesis)
+	}
+
+	/// Pins the node's chain in `dir` as [`Self::trusted_head`] would on first use (or refuses
+	/// it), without waiting for a justification.
+	pub async fn pin(&self, dir: &Path, pin: &Pin) -> std::result::Result<(), String> {
+		self.checkpoint(dir, &checkpoint_path(dir, self.genesis), pin).await.map(|_| ())
+	}
+
 	/// A header of the chain's finalized state that the client can read proven storage from
 	/// ([`Self::read_proven`]), checked as the module docs say: against the checkpoint of this
 	/// chain in `dir` (pinned on first use; another chain is refused unless `new_chain`),
@@ -296,7 +331,7 @@ impl Chain {
 			.subscribe("grandpa_subscribeJustifications", rpc_params![], "grandpa_unsubscribeJustifications")
 			.await
 			.map_err(|e| format!("RPC grandpa_subscribeJustifications: {e} (a development chain has no GRANDPA to prove finality with: for a node you run yourself, pass --trust-rpc)"))?;
-		let path = dir.join(format!("{}.checkpoint", hex::encode(self.genesis)));
+		let path = checkpoint_path(dir, self.genesis);
 		let mut checkpoint = self.checkpoint(dir, &path, pin).await?;
 		let at_least = at_least.max(checkpoint.block);
 		let deadline = tokio::time::Instant::now() + JUSTIFICATION_TIMEOUT;
@@ -354,15 +389,7 @@ impl Chain {
 	/// The checkpoint of this chain at `path`, moved to the current validator set; on first use
 	/// (no checkpoint in `dir`), pinned as `pin` says.
 	async fn checkpoint(&self, dir: &Path, path: &Path, pin: &Pin) -> std::result::Result<Checkpoint, String> {
-		if let Pin::Spec(spec) = pin {
-			if spec.genesis != self.genesis {
-				return Err(format!(
-					"the node serves chain 0x{}, not the chain spec's 0x{}: use a node of the spec's chain (or the spec of this one)",
-					hex::encode(self.genesis),
-					hex::encode(spec.genesis)
-				));
-			}
-		}
+		pinned(dir, pin, self.genesis)?;
 		let mut checkpoint = match (Checkpoint::load(path)?, pin) {
 			(Some(c), _) if c.genesis == self.genesis => c,
 			(Some(c), _) => return Err(format!("{} holds chain 0x{}'s checkpoint, not this node's 0x{}", path.display(), hex::encode(c.genesis), hex::encode(self.genesis))),
@@ -701,6 +728,27 @@ mod tests {
 		parsed["genesis"]["raw"]["top"].as_object_mut().unwrap().remove(&authorities);
 		assert_eq!(Checkpoint::from_chain_spec(&parsed.to_string()), Err("the chain spec's genesis has no GRANDPA validators".into()));
 		assert!(Checkpoint::from_chain_spec(r#"{"genesis":{"runtimeGenesis":{}}}"#).unwrap_err().contains("not a raw chain spec"));
+	}
+
+	/// A node that reports another chain's genesis is not signed for: only a chain pinned in the
+	/// directory, or the chain spec's, counts; the spec refuses any other by name.
+	#[test]
+	fn only_a_pinned_chain_is_signed_for() {
+		let (_, set) = validators(2);
+		let dir = std::env::temp_dir().join(format!("enigma-pinned-{}", std::process::id()));
+		let (ours, theirs) = (H256::repeat_byte(1), H256::repeat_byte(2));
+		assert_eq!(pinned(&dir, &Pin::OnFirstUse, ours), Ok(false), "nothing pinned yet");
+		let checkpoint = Checkpoint { genesis: ours, set_id: 0, authorities: set, block: 0 };
+		checkpoint.save(&checkpoint_path(&dir, ours)).unwrap();
+		assert_eq!(pinned(&dir, &Pin::OnFirstUse, ours), Ok(true));
+		assert_eq!(pinned(&dir, &Pin::OnFirstUse, theirs), Ok(false));
+		// A file named for a chain but holding another's checkpoint pins neither.
+		std::fs::copy(checkpoint_path(&dir, ours), checkpoint_path(&dir, theirs)).unwrap();
+		assert_eq!(pinned(&dir, &Pin::NewChain, theirs), Ok(false));
+		let spec = Pin::Spec(checkpoint);
+		assert_eq!(pinned(&dir, &spec, ours), Ok(true));
+		assert!(pinned(&dir, &spec, theirs).unwrap_err().contains("not the chain spec's"));
+		let _ = std::fs::remove_dir_all(dir);
 	}
 
 	#[test]

@@ -10,7 +10,7 @@ use enigma_chain::{
 use enigma_protocol::{
 	dealing::{committee_fits, deal_one, fits, parse_kind, How},
 	messages::{declassify_message, open_answer, output_message, secret_id, ShareDelivery, WorkerRequest, WorkerResponse, MAX_SHARES_PER_REQUEST, REGISTER_FIRST},
-	reconstruct::{reconstruct, Dealt, Shared, SHARES_DISAGREE},
+	reconstruct::{reconstruct, Dealt, Shared, NOT_A_READER},
 	ValueKind,
 };
 use enigma_lang::{
@@ -649,9 +649,11 @@ async fn hand_over(ctx: &Ctx, secrets: Vec<String>, to: u32, timeout: u64, signi
 	let started = std::time::Instant::now();
 	let mut pending = ids;
 	while timeout > 0 {
+		// A newer justified head each time: the one the command read from first never changes.
+		let now = ctx.fresh();
 		let mut still = Vec::new();
 		for secret in pending {
-			match secret_record(ctx, &chain, secret).await {
+			match secret_record(&now, &chain, secret).await {
 				Ok(view) if view.committee == to => println!("{secret:?} {to}"),
 				Ok(_) => still.push(secret),
 				Err(e) => return Err(format!("{secret:?}: {e} (removed meanwhile?)")),
@@ -883,6 +885,9 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 			let mut public_iter = public.into_iter();
 			let mut public_out = serde_json::Map::new();
 			let mut private_out = serde_json::Map::new();
+			// Private outputs the signer may read but could not get (members away, or shares
+			// that disagree): said, not left out as if they were someone else's.
+			let mut unread = serde_json::Map::new();
 			let collector = match (suri.is_some() || key_file.is_some(), bootstrap.is_empty()) {
 				(true, false) => Some((signer(&Signing { suri, key_file })?.0, ClientNode::start(bootstrap, 1 << 20).await.map_err(|e| e.to_string())?)),
 				_ => None,
@@ -898,8 +903,15 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 					(Recipient::Party(_), _) => {
 						if let Some((pair, node)) = &collector {
 							let spdz = compiled.manifest.security == enigma_lang::manifest::Security::DishonestMajority;
-							if let Some(v) = collect_output(node, pair, task, index as u32, &holders, spdz).await {
-								private_out.insert(output.name.clone(), serde_json::json!(v.to_string()));
+							match collect_output(node, pair, task, index as u32, &holders, spdz).await {
+								Ok(Some(v)) => {
+									private_out.insert(output.name.clone(), serde_json::json!(v.to_string()));
+								},
+								Ok(None) => {},
+								Err(e) => {
+									eprintln!("private output {}: not reconstructed: {e}", output.name);
+									unread.insert(output.name.clone(), serde_json::json!(e));
+								},
 							}
 						}
 					},
@@ -919,13 +931,14 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 			if let Some((_, node)) = collector {
 				node.shutdown().await;
 			}
-			println!(
-				"{}",
-				serde_json::json!({
-					"task": format!("{task:?}"), "status": "Completed", "gas_used": result.gas_used.to_string(),
-					"public": public_out, "private": private_out, "ledger": ledger, "secrets": secrets,
-				})
-			);
+			let mut shown = serde_json::json!({
+				"task": format!("{task:?}"), "status": "Completed", "gas_used": result.gas_used.to_string(),
+				"public": public_out, "private": private_out, "ledger": ledger, "secrets": secrets,
+			});
+			if !unread.is_empty() {
+				shown["unreconstructed"] = unread.into();
+			}
+			println!("{shown}");
 		}
 	}
 	Ok(())
@@ -1009,25 +1022,39 @@ pub(crate) async fn completed_task(
 	Ok((view, result, holders))
 }
 
-/// Each member's share of a private output, if the signer may read it; the value reconstructed
-/// from all of them (a false share corrected or detected). Members refuse signers that may not
-/// read it, so only a detected false share is worth saying.
-async fn collect_output(node: &ClientNode, pair: &sp_core::sr25519::Pair, task: H256, output: u32, members: &[Holder], spdz: bool) -> Option<u128> {
+/// Each member's share of a private output, and the value reconstructed from them (a false
+/// share corrected or detected). `Ok(None)` when the output is someone else's: more members
+/// refused the signer as not a reader than could be lying (honest members that hold a share
+/// all refuse a non-reader, before anything else). Any other failure is an error to report,
+/// not an output to leave out silently.
+async fn collect_output(node: &ClientNode, pair: &sp_core::sr25519::Pair, task: H256, output: u32, members: &[Holder], spdz: bool) -> Result<Option<u128>, String> {
 	let who = pair.public().0;
 	let shared = if spdz { Shared::SpdzOutput } else { Shared::Computed };
-	reconstruct_from(node, members, shared, |reply_to| {
+	let answers = ask_members(node, members, |reply_to| {
 		let message = output_message(task, output, reply_to);
 		(WorkerRequest::Output { task, output, who, reply_to: *reply_to, signature: pair.sign(&message).0 }, message)
 	})
-		.await
-		.inspect_err(|e| if e.starts_with(SHARES_DISAGREE) { eprintln!("output #{output}: {e}") })
-		.ok()
+	.await;
+	// More refusals than could be lies: t + 1 of an honest-majority committee, all of a
+	// dishonest-majority one (a single honest member may be all there is).
+	let not_a_reader = answers.iter().filter(|a| matches!(a, Ok(WorkerResponse::Refused(reason)) if reason == NOT_A_READER)).count();
+	let enough = if spdz { members.len() } else { members.len().saturating_sub(1) / 2 + 1 };
+	if not_a_reader >= enough.max(1) {
+		return Ok(None);
+	}
+	reconstruct_answers(members, answers, shared).map(Some)
 }
 
 /// Asks every member for its share (the request made by `request` for a reply key, and the
 /// message it signs, which binds the sealed answer) and reconstructs the value from the answers
 /// ([`reconstruct`]); members whose shares were false are named.
 async fn reconstruct_from(node: &ClientNode, members: &[Holder], shared: Shared, request: impl Fn(&[u8; 32]) -> (WorkerRequest, Vec<u8>)) -> Result<u128, String> {
+	let answers = ask_members(node, members, request).await;
+	reconstruct_answers(members, answers, shared)
+}
+
+/// Every member's answer to `request`, opened (member `i`'s at `i`).
+async fn ask_members(node: &ClientNode, members: &[Holder], request: impl Fn(&[u8; 32]) -> (WorkerRequest, Vec<u8>)) -> Vec<Result<WorkerResponse, String>> {
 	let reply_secret = x25519_dalek::StaticSecret::random_from_rng(rand::rngs::OsRng);
 	let (request, signed) = request(x25519_dalek::PublicKey::from(&reply_secret).as_bytes());
 	let request = request.encode();
@@ -1037,6 +1064,10 @@ async fn reconstruct_from(node: &ClientNode, members: &[Holder], shared: Shared,
 		let answer = answer.and_then(|a| WorkerResponse::decode(&mut &a[..]).map_err(|e| format!("a malformed answer: {e}")));
 		answers.push(answer.and_then(|a| open_answer(&reply_secret.to_bytes(), key, &signed, a)));
 	}
+	answers
+}
+
+fn reconstruct_answers(members: &[Holder], answers: Vec<Result<WorkerResponse, String>>, shared: Shared) -> Result<u128, String> {
 	let names: Vec<String> = members.iter().map(|(peer, _)| peer.to_string()).collect();
 	let reconstructed = reconstruct(answers, shared, &names)?;
 	for (member, why) in reconstructed.left_out {

@@ -25,10 +25,7 @@ use enigma_chain::{
 pub(crate) use signing::{signer, Signing};
 use enigma_p2p::{ClientNode, Multiaddr, Record, SignedPut};
 use enigma_runtime::{AccountId, Runtime, RuntimeCall, RuntimeEvent};
-use pallet_shared_identity::{
-	predicate::{Grant, Node, Permission},
-	runtime_api::IdentityView,
-};
+use pallet_shared_identity::predicate::{Grant, Node, Permission};
 use sp_core::{crypto::Ss58Codec, H256};
 use std::{io::Read, path::PathBuf, process::ExitCode, sync::Arc, time::Duration};
 
@@ -121,10 +118,9 @@ enum IdentityCommand {
 		#[arg(long, value_parser = parse_member)]
 		member: Vec<(AccountId, Vec<Permission>)>,
 	},
-	/// Consent to an identity you are a member of.
 	/// Consent to an identity you are a member of. The approval names the proposal (its members
 	/// and policies) by hash: give the `proposal` that `identity show` printed when you reviewed
-	/// it, or the one on chain now is approved (and printed).
+	/// it, or the one on chain now is approved (read with its proof, and printed).
 	Approve {
 		identity: String,
 		#[arg(long)]
@@ -141,7 +137,8 @@ enum IdentityCommand {
 		#[command(flatten)]
 		signing: Signing,
 	},
-	/// Members, their consent, and whether the identity is active.
+	/// Members with their consent and policies, whether the identity is active, and the proposal
+	/// hash `approve --proposal` takes (computed here from the members and policies shown).
 	Show { identity: String },
 }
 
@@ -246,8 +243,40 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
+	/// The connection to the RPC node. Unless the node is trusted, its chain must be one the
+	/// client pinned (it is pinned on first use here, or refused): the client signs
+	/// transactions for the genesis the node reports, and a node that reported another chain's
+	/// would get transactions valid there.
 	pub(crate) async fn chain(&self) -> Result<Chain, String> {
-		Chain::connect(&self.rpc, Duration::from_secs(10)).await.map_err(|e| e.to_string())
+		let chain = Chain::connect(&self.rpc, Duration::from_secs(10)).await.map_err(|e| e.to_string())?;
+		if let Some(dir) = &self.checkpoints {
+			if !chain.is_pinned(dir, &self.pin)? {
+				// Pinned only: the command's trusted head is taken when it first reads.
+				chain.pin(dir, &self.pin).await?;
+			}
+		}
+		Ok(chain)
+	}
+
+	/// The same client with no trusted head taken yet: a command that waits for the chain to
+	/// move on reads from a newer justified head each time.
+	pub(crate) fn fresh(&self) -> Ctx {
+		Ctx { rpc: self.rpc.clone(), checkpoints: self.checkpoints.clone(), pin: self.pin.clone(), trusted: Default::default() }
+	}
+
+	/// The values under `keys`: proven at [`Self::trusted_head`], or the node's word at its best
+	/// block when the node is trusted.
+	pub(crate) async fn read_state(&self, chain: &Chain, keys: Vec<Vec<u8>>) -> Result<Vec<Option<Vec<u8>>>, String> {
+		match self.trusted_head(chain).await? {
+			Some(header) => chain.read_proven(header, keys).await.map_err(|e| e.to_string()),
+			None => {
+				let mut values = Vec::with_capacity(keys.len());
+				for key in keys {
+					values.push(chain.storage_raw(key, None).await.map_err(|e| e.to_string())?);
+				}
+				Ok(values)
+			},
+		}
 	}
 
 	/// A header the chain's validators justified, to read proven state from; `None` when the
@@ -298,11 +327,11 @@ async fn identity(ctx: &Ctx, command: IdentityCommand) -> Result<(), String> {
 			let proposal = match proposal {
 				Some(p) => parse_h256("proposal", &p)?,
 				None => {
-					let view: Option<IdentityView<AccountId>> =
-						chain.runtime_api("SharedIdentityApi_identity", identity, None).await.map_err(|e| e.to_string())?;
-					let proposal = view.ok_or_else(|| format!("no identity {identity:?}"))?.proposal;
-					eprintln!("approving proposal {proposal:?}");
-					proposal
+					// Read with its proof and hashed here: what is approved is what is printed.
+					let record = identity_record(ctx, &chain, identity).await?;
+					let shown = describe_identity(identity, &record);
+					eprintln!("approving proposal {}: {shown}", shown["proposal"].as_str().unwrap_or_default());
+					pallet_shared_identity::Pallet::<Runtime>::proposal_hash(&record)
 				},
 			};
 			let call = RuntimeCall::SharedIdentity(pallet_shared_identity::Call::approve { identity, proposal });
@@ -324,17 +353,63 @@ async fn identity(ctx: &Ctx, command: IdentityCommand) -> Result<(), String> {
 		}
 		IdentityCommand::Show { identity } => {
 			let identity = parse_h256("identity", &identity)?;
-			let view: Option<IdentityView<AccountId>> =
-				chain.runtime_api("SharedIdentityApi_identity", identity, None).await.map_err(|e| e.to_string())?;
-			let view = view.ok_or_else(|| format!("no identity {identity:?}"))?;
-			let members: Vec<_> = view.members.iter().map(|(a, approved)| serde_json::json!({ "account": a.to_ss58check(), "approved": approved })).collect();
-			println!(
-				"{}",
-				serde_json::json!({ "identity": format!("{identity:?}"), "active": view.active, "members": members, "proposal": format!("{:?}", view.proposal) })
-			);
+			let record = identity_record(ctx, &chain, identity).await?;
+			println!("{}", describe_identity(identity, &record));
 		}
 	}
 	Ok(())
+}
+
+/// The identity's record, proven unless the node is trusted.
+async fn identity_record(ctx: &Ctx, chain: &Chain, identity: H256) -> Result<pallet_shared_identity::IdentityOf<Runtime>, String> {
+	let key = pallet_shared_identity::Identities::<Runtime>::hashed_key_for(identity);
+	let record = ctx.read_state(chain, vec![key]).await?.pop().flatten().ok_or_else(|| format!("no identity {identity:?}"))?;
+	pallet_shared_identity::IdentityOf::<Runtime>::decode(&mut &record[..]).map_err(|e| format!("identity {identity:?}: {e}"))
+}
+
+/// What a member reviews before approving: every member with its consent and policy (and a
+/// policy change pending), and the proposal's hash computed here from them.
+fn describe_identity(identity: H256, record: &pallet_shared_identity::IdentityOf<Runtime>) -> serde_json::Value {
+	let policy = |policy: &pallet_shared_identity::PolicyOf<Runtime>| -> serde_json::Value {
+		policy
+			.iter()
+			.map(|grant| serde_json::json!({ "permissions": grant.permissions.iter().map(|p| format!("{p:?}")).collect::<Vec<_>>(), "predicate": describe_predicate(&grant.predicate) }))
+			.collect()
+	};
+	let members: Vec<_> = record
+		.members
+		.iter()
+		.map(|m| {
+			let mut member = serde_json::json!({ "account": m.account.to_ss58check(), "approved": m.approved, "policy": policy(&m.policy) });
+			if let Some((from, pending)) = &m.pending {
+				member["pending"] = serde_json::json!({ "from": from, "policy": policy(pending) });
+			}
+			member
+		})
+		.collect();
+	let proposal = pallet_shared_identity::Pallet::<Runtime>::proposal_hash(record);
+	serde_json::json!({ "identity": format!("{identity:?}"), "active": record.active, "members": members, "proposal": format!("{proposal:?}") })
+}
+
+/// A predicate written out from its prefix notation: `and(member, not(any_of(5F…)))`.
+fn describe_predicate(nodes: &[Node<AccountId, enigma_runtime::BlockNumber>]) -> String {
+	fn term(nodes: &mut std::slice::Iter<Node<AccountId, enigma_runtime::BlockNumber>>) -> String {
+		let keys = |keys: &[AccountId]| keys.iter().map(|k| k.to_ss58check()).collect::<Vec<_>>().join(", ");
+		match nodes.next() {
+			None => "?".into(),
+			Some(Node::Always) => "always".into(),
+			Some(Node::Never) => "never".into(),
+			Some(Node::Member) => "member".into(),
+			Some(Node::AnyOf(list)) => format!("any_of({})", keys(list)),
+			Some(Node::Threshold { k, keys: list }) => format!("threshold({k}, {})", keys(list)),
+			Some(Node::Until(block)) => format!("until(#{block})"),
+			Some(Node::Contracts(hashes)) => format!("contracts({})", hashes.iter().map(|h| format!("{h:?}")).collect::<Vec<_>>().join(", ")),
+			Some(Node::And) => format!("and({}, {})", term(nodes), term(nodes)),
+			Some(Node::Or) => format!("or({}, {})", term(nodes), term(nodes)),
+			Some(Node::Not) => format!("not({})", term(nodes)),
+		}
+	}
+	term(&mut nodes.iter())
 }
 
 async fn data(ctx: &Ctx, command: DataCommand) -> Result<(), String> {
@@ -405,10 +480,7 @@ async fn data(ctx: &Ctx, command: DataCommand) -> Result<(), String> {
 					// Proven, like every record the client acts on: a node that lied about the
 					// predicate could have earlier readers let back in.
 					let key = pallet_data_registry::Entries::<Runtime>::hashed_key_for(pointer);
-					let entry = match ctx.trusted_head(&chain).await? {
-						Some(header) => chain.read_proven(header, vec![key]).await.map_err(|e| e.to_string())?.pop().flatten(),
-						None => chain.storage_raw(key, None).await.map_err(|e| e.to_string())?,
-					};
+					let entry = ctx.read_state(&chain, vec![key]).await?.pop().flatten();
 					let entry = entry.ok_or_else(|| format!("no data under {pointer:?}"))?;
 					let entry = pallet_data_registry::EntryOf::<Runtime>::decode(&mut &entry[..]).map_err(|e| format!("data {pointer:?}: {e}"))?;
 					let mut nodes = vec![Node::And];
@@ -458,4 +530,41 @@ fn main() -> ExitCode {
 			Command::Account { command } => signing::account(command),
 		}
 	})
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	/// What `identity show` prints and `identity approve` approves: every member's policy, written
+	/// out, and the proposal hash the pallet checks, computed from that record here.
+	#[test]
+	fn an_identity_is_shown_with_its_policies_and_the_hash_the_chain_checks() {
+		let (alice, bob) = (AccountId::from([1; 32]), AccountId::from([2; 32]));
+		let predicate = vec![Node::And, Node::Member, Node::Not, Node::AnyOf(vec![bob.clone()].try_into().unwrap())];
+		let grant = Grant { permissions: vec![Permission::Read, Permission::Compute].try_into().unwrap(), predicate: predicate.try_into().unwrap() };
+		let member = |account: &AccountId, policy: pallet_shared_identity::PolicyOf<Runtime>, approved| pallet_shared_identity::Member { account: account.clone(), policy, pending: None, approved };
+		let record = pallet_shared_identity::IdentityOf::<Runtime> {
+			members: vec![member(&alice, policy(vec![Permission::Admin]).unwrap(), true), member(&bob, vec![grant].try_into().unwrap(), false)].try_into().unwrap(),
+			active: false,
+			created: 7,
+			depositor: alice.clone(),
+			deposit: 1,
+		};
+		let shown = describe_identity(H256::repeat_byte(1), &record);
+		let hash = pallet_shared_identity::Pallet::<Runtime>::proposal_hash(&record);
+		assert_eq!(shown["proposal"], format!("{hash:?}"));
+		assert_eq!(shown["members"][0]["policy"][0]["predicate"], "always");
+		assert_eq!(shown["members"][1]["approved"], false);
+		assert_eq!(shown["members"][1]["policy"][0]["permissions"], serde_json::json!(["Read", "Compute"]));
+		assert_eq!(shown["members"][1]["policy"][0]["predicate"], format!("and(member, not(any_of({})))", bob.to_ss58check()));
+		// What is shown is what is hashed: another policy for Bob is another proposal.
+		let mut changed = record.clone();
+		changed.members[1].policy = policy(vec![Permission::Read]).unwrap();
+		let other = describe_identity(H256::repeat_byte(1), &changed);
+		assert_ne!(other["proposal"], shown["proposal"]);
+		assert_eq!(other["members"][1]["policy"][0]["permissions"], serde_json::json!(["Read"]));
+		// A malformed predicate (the chain refuses them; a trusted node could still serve one) shows its gap.
+		assert_eq!(describe_predicate(&[Node::Or, Node::Never]), "or(never, ?)");
+	}
 }

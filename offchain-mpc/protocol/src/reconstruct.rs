@@ -16,6 +16,9 @@ use enigma_mpc::{
 /// How [`reconstruct`]'s error starts when shares were handed but do not decode.
 pub const SHARES_DISAGREE: &str = "the shares do not agree";
 
+/// A member's refusal to hand a private output's share to an account that may not read it.
+pub const NOT_A_READER: &str = "the account may not read this output";
+
 /// What a client-dealt secret's shares are checked against: its registered commitment and kind.
 #[derive(Clone, Copy, Debug)]
 pub struct Dealt {

@@ -308,12 +308,16 @@ impl WorkerService {
 		}
 		// At the finalized head: a grant in a block that is later reverted must release nothing.
 		let finalized = self.0.chain.finalized_hash().await.map_err(|e| e.to_string())?;
-		let held = self.agreed_output(task, output, finalized).await?;
-		let args = (who, held.recipient, Permission::Read, Vec::<AccountId32>::new(), None::<H256>);
+		// Whose output it is, first (every run of the task has the same recipient): a client
+		// that may not read it is told so, and can tell someone else's output from its own that
+		// is not ready yet, whatever this member holds of which run.
+		let recipient = self.0.store.output(&task, output).ok_or("no such output held")?.recipient;
+		let args = (who, recipient, Permission::Read, Vec::<AccountId32>::new(), None::<H256>);
 		let allowed: bool = self.0.chain.runtime_api("SharedIdentityApi_check_permission", args, Some(finalized)).await.map_err(|e| e.to_string())?;
 		if !allowed {
-			return Err("the account may not read this output".into());
+			return Err(enigma_protocol::reconstruct::NOT_A_READER.into());
 		}
+		let held = self.agreed_output(task, output, finalized).await?;
 		let share = held.open(&self.0.keys.encryption, &task, output).ok_or("the stored output share no longer opens")?;
 		Ok(WorkerResponse::OutputShare(if self.0.misbehave.is_some_and(Misbehaviour::lies_to_owners) { lie_about(&share) } else { share }))
 	}

@@ -26,7 +26,7 @@ use enigma_p2p::PeerId;
 use enigma_runtime::{AccountId, Balance, BlockNumber, Runtime, RuntimeCall};
 use pallet_secret_compute::{
 	runtime_api::{SecretView, TaskView},
-	AbortReason, NewSecret, TaskResult, TaskStatus,
+	running_set, AbortReason, NewSecret, Run, TaskResult, TaskStatus,
 };
 use sp_core::H256;
 use std::{sync::Arc, time::Duration};
@@ -361,6 +361,8 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	// for the others that reached the same outcome.
 	let mut done = done.into_iter();
 	let ((outputs, stats, opened), running) = done.next().ok_or(TaskError::Aborted("no run completed".into()))?;
+	// Each run is voted for with who ran it: the chain pays only the members a run lists.
+	let own_running = running_set(running.iter().copied());
 	if running.len() < n {
 		// The chain cannot tell a dead member from a slow one once a quorum completes the task,
 		// so nobody is reported: the missing get no pay (and, if the task fails, the chain
@@ -383,26 +385,26 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	let public = settled.public.len();
 	let (written, created) = (result.ledger_writes.len(), result.new_secrets.len());
 	// The other runs: voted for if they came to the same outcome, their shares kept apart.
-	let mut other_runs = Vec::new();
+	let mut runs = vec![Run { root: result.transcript_root, running: own_running }];
 	for ((outputs, other, opened), running) in done {
 		worker.metrics.mpc_rounds.inc_by(other.rounds);
 		worker.metrics.mpc_bytes_sent.inc_by(other.bytes_sent);
 		match result_of(outputs, opened) {
 			Ok((theirs, settled)) if theirs.outcome() == result.outcome() => {
 				worker.store.put_run(&task, result.transcript_root, theirs.transcript_root, &settled.shares, &settled.outputs).map_err(|e| TaskError::Local(e.to_string()))?;
-				other_runs.push(theirs.transcript_root);
+				runs.push(Run { root: theirs.transcript_root, running: running_set(running.iter().copied()) });
 			},
 			Ok(_) => tracing::warn!(target: "worker", "task {task:?}: the run of members {running:?} came to another outcome: no vote for it"),
 			Err(e) => tracing::warn!(target: "worker", "task {task:?}: the run of members {running:?}: {e}"),
 		}
 	}
-	let answer = Answer { result, other_runs };
+	let answer = Answer { result, runs };
 	// Kept until the task ends, so a restart after the commitment can still reveal it. Not
 	// being able to keep it is no reason not to answer now.
 	if let Err(e) = worker.store.put_result(&task, view.created, &worker.keys.encryption_public(), &answer.encode()) {
 		tracing::warn!(target: "worker", "task {task:?}: storing the result: {e}; a restart before the reveal would lose it");
 	}
-	let votes = 1 + answer.other_runs.len();
+	let votes = answer.runs.len();
 	finish(&worker, task, answer, view.created).await?;
 	tracing::info!(
 		target: "worker",
@@ -413,12 +415,12 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	Ok(())
 }
 
-/// What a member reveals: its result, and the other runs it completed with the same outcome
-/// (transcript roots), which it votes for too.
+/// What a member reveals: its result, and the runs it completed with the same outcome (transcript
+/// roots and who ran them, its result's first), which it votes for.
 #[derive(Encode, Decode)]
 struct Answer {
 	result: TaskResult<Runtime>,
-	other_runs: Vec<H256>,
+	runs: Vec<Run>,
 }
 
 /// Whether a run of a contract with these outputs makes a result the chain takes: no more
@@ -505,9 +507,9 @@ pub async fn sweep_results(worker: &Worker) {
 async fn commit_and_reveal(worker: &Worker, task: H256, answer: Answer) -> Result<(), TaskError> {
 	let local = |e: enigma_chain::ChainError| TaskError::Local(e.to_string());
 	let salt = worker.keys.result_salt(task);
-	let Answer { result, other_runs } = answer;
-	let other_runs: pallet_secret_compute::RunsOf<Runtime> = other_runs.try_into().map_err(|_| TaskError::Local("more runs than a committee has members".into()))?;
-	let hash = pallet_secret_compute::reveal_hash(&result, &other_runs);
+	let Answer { result, runs } = answer;
+	let runs: pallet_secret_compute::RunsOf<Runtime> = runs.try_into().map_err(|_| TaskError::Local("more runs than a committee has members".into()))?;
+	let hash = pallet_secret_compute::reveal_hash(&result, &runs);
 	let commitment = pallet_secret_compute::result_commitment(task, &worker.account(), hash, &salt);
 	match worker.submit(RuntimeCall::SecretCompute(pallet_secret_compute::Call::commit_result { task, commitment })).await {
 		Ok(_) => tracing::info!(target: "worker", "task {task:?}: committed to its result"),
@@ -533,7 +535,7 @@ async fn commit_and_reveal(worker: &Worker, task: H256, answer: Answer) -> Resul
 		}
 		tokio::time::sleep(REVEAL_POLL).await;
 	}
-	match worker.submit(RuntimeCall::SecretCompute(pallet_secret_compute::Call::submit_result { task, result, other_runs, salt })).await {
+	match worker.submit(RuntimeCall::SecretCompute(pallet_secret_compute::Call::submit_result { task, result, runs, salt })).await {
 		Ok(_) => Ok(()),
 		// The others' reveals completed it first (a quorum needs no more): not this worker's fault.
 		Err(enigma_chain::ChainError::Failed(e)) if e.contains("TaskNotPending") => {

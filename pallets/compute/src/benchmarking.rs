@@ -74,16 +74,18 @@ fn result_of<T: Config>() -> ResultOf<T> {
 
 const SALT: [u8; 32] = [7; 32];
 
-/// The other runs a member of a committee of `c` votes for at most: one per other member (the
-/// runs without each member; the votes are counted over every member's runs).
-fn other_runs<T: Config>(c: u32) -> RunsOf<T> {
-	BoundedVec::truncate_from((1..c as u64).map(H256::from_low_u64_be).collect())
+/// The runs a member of `task`'s committee votes for at most: its result's, and one per other
+/// member (the runs without each member; the votes are counted over every member's runs), each
+/// run by the whole committee.
+fn runs_of<T: Config>(task: H256) -> RunsOf<T> {
+	let c = Tasks::<T>::get(task).and_then(|info| T::Workers::committee(info.committee)).map_or(1, |m| m.len());
+	let roots = core::iter::once(result_of::<T>().transcript_root).chain((1..c as u64).map(H256::from_low_u64_be));
+	BoundedVec::truncate_from(roots.map(|root| Run { root, running: running_set(0..c) }).collect())
 }
 
-/// Member `who`'s commitment to [`result_of`] and the [`other_runs`] of a committee of `c`, with
-/// [`SALT`].
-fn commitment_of<T: Config>(task: H256, who: &T::AccountId, c: u32) -> H256 {
-	result_commitment(task, who, reveal_hash(&result_of::<T>(), &other_runs::<T>(c)), &SALT)
+/// Member `who`'s commitment to [`result_of`] and [`runs_of`] `task`, with [`SALT`].
+fn commitment_of<T: Config>(task: H256, who: &T::AccountId) -> H256 {
+	result_commitment(task, who, reveal_hash(&result_of::<T>(), &runs_of::<T>(task)), &SALT)
 }
 
 #[benchmarks]
@@ -168,10 +170,10 @@ mod benchmarks {
 		let (task, members) = task_on::<T>(c);
 		let (last, others) = members.split_last().expect("a member");
 		for m in others {
-			Pallet::<T>::commit_result(RawOrigin::Signed(m.clone()).into(), task, commitment_of::<T>(task, m, c)).expect("member");
+			Pallet::<T>::commit_result(RawOrigin::Signed(m.clone()).into(), task, commitment_of::<T>(task, m)).expect("member");
 		}
 		#[extrinsic_call]
-		_(RawOrigin::Signed(last.clone()), task, commitment_of::<T>(task, last, c));
+		_(RawOrigin::Signed(last.clone()), task, commitment_of::<T>(task, last));
 		assert!(!Pallet::<T>::commitments_open(&task));
 	}
 
@@ -181,14 +183,14 @@ mod benchmarks {
 	fn submit_result(c: Linear<1, { T::MaxCommitteeSize::get() }>) {
 		let (task, members) = task_on::<T>(c);
 		for m in &members {
-			Pallet::<T>::commit_result(RawOrigin::Signed(m.clone()).into(), task, commitment_of::<T>(task, m, c)).expect("member");
+			Pallet::<T>::commit_result(RawOrigin::Signed(m.clone()).into(), task, commitment_of::<T>(task, m)).expect("member");
 		}
 		for m in &members[..members.len() - 1] {
-			Pallet::<T>::submit_result(RawOrigin::Signed(m.clone()).into(), task, result_of::<T>(), other_runs::<T>(c), SALT).expect("member");
+			Pallet::<T>::submit_result(RawOrigin::Signed(m.clone()).into(), task, result_of::<T>(), runs_of::<T>(task), SALT).expect("member");
 		}
 		let last = members[members.len() - 1].clone();
 		#[extrinsic_call]
-		_(RawOrigin::Signed(last), task, result_of::<T>(), other_runs::<T>(c), SALT);
+		_(RawOrigin::Signed(last), task, result_of::<T>(), runs_of::<T>(task), SALT);
 		assert_eq!(Tasks::<T>::get(task).expect("exists").status, TaskStatus::Completed);
 	}
 
@@ -251,10 +253,10 @@ mod benchmarks {
 		}
 		for task in Tasks::<T>::iter_keys().collect::<Vec<_>>() {
 			for m in &members {
-				let _ = Pallet::<T>::commit_result(RawOrigin::Signed(m.clone()).into(), task, commitment_of::<T>(task, m, c));
+				let _ = Pallet::<T>::commit_result(RawOrigin::Signed(m.clone()).into(), task, commitment_of::<T>(task, m));
 			}
 			for m in &members {
-				let _ = Pallet::<T>::submit_result(RawOrigin::Signed(m.clone()).into(), task, result_of::<T>(), other_runs::<T>(c), SALT);
+				let _ = Pallet::<T>::submit_result(RawOrigin::Signed(m.clone()).into(), task, result_of::<T>(), runs_of::<T>(task), SALT);
 			}
 		}
 		let at = frame_system::Pallet::<T>::block_number().saturating_add(T::TaskDeadline::get()).saturating_add(T::TaskRetention::get());

@@ -223,19 +223,37 @@ impl<T: Config> TaskResult<T> {
 	}
 }
 
-/// The runs of a task a member completed, by transcript root: it votes for each (the first is
-/// its result's own run, whose shares it keeps).
-pub type RunsOf<T> = BoundedVec<H256, <T as Config>::MaxCommitteeSize>;
+/// A run of a task a member completed: its transcript root, and who ran it (bit `i` set for
+/// committee member `i`; a committee has at most 32 members). The chain counts votes by both,
+/// and a vote for a run must list the voter: a member that sat the run out (stalling it with
+/// everyone, say) cannot be handed the run's root by a colluder inside it and be paid with the
+/// members that ran it.
+#[derive(Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, TypeInfo, MaxEncodedLen)]
+pub struct Run {
+	pub root: H256,
+	pub running: u32,
+}
+
+impl Run {
+	/// Whether committee member `index` ran it.
+	pub fn ran(&self, index: usize) -> bool {
+		index < 32 && self.running & (1 << index) != 0
+	}
+}
+
+/// The running set of committee members `indices`, as [`Run::running`] takes it.
+pub fn running_set(indices: impl IntoIterator<Item = usize>) -> u32 {
+	indices.into_iter().filter(|i| *i < 32).fold(0, |set, i| set | 1 << i)
+}
+
+/// The runs of a task a member completed: it votes for each (the first is its result's own run,
+/// whose shares it keeps).
+pub type RunsOf<T> = BoundedVec<Run, <T as Config>::MaxCommitteeSize>;
 
 /// What a member's reveal hashes to, and commits to beforehand ([`result_commitment`]): the
-/// blake2-256 of the SCALE-encoded result and the other runs it votes for, or of the result
-/// alone when it votes for its result's run only (as every reveal hashed before members voted
-/// for several runs, so a commitment made then still opens).
-pub fn reveal_hash<T: Config>(result: &TaskResult<T>, other_runs: &[H256]) -> H256 {
-	match other_runs {
-		[] => H256(sp_io::hashing::blake2_256(&result.encode())),
-		_ => H256(sp_io::hashing::blake2_256(&(result, other_runs).encode())),
-	}
+/// blake2-256 of the SCALE-encoded result and the runs it votes for (its result's first).
+pub fn reveal_hash<T: Config>(result: &TaskResult<T>, runs: &[Run]) -> H256 {
+	H256(sp_io::hashing::blake2_256(&(b"enigma/reveal/v2", result, runs).encode()))
 }
 
 /// What a member commits to before revealing its result and runs, `reveal_hash`
@@ -402,6 +420,7 @@ pub mod pallet {
 		/// Tasks whose deadline may fall in one block.
 		#[pallet::constant]
 		type MaxTasksPerBlock: Get<u32>;
+		/// At most 32: a run's running set ([`Run`]) has a bit per member.
 		#[pallet::constant]
 		type MaxCommitteeSize: Get<u32>;
 		/// Secrets registered, or acknowledged, in one transaction.
@@ -492,7 +511,7 @@ pub mod pallet {
 	pub type RevealFrom<T: Config> = StorageMap<_, Identity, H256, BlockNumberFor<T>>;
 
 	/// Each member's reveal for a task: its result's outcome ([`TaskResult::outcome`]) and the
-	/// runs (transcript roots) it votes for.
+	/// runs ([`Run`]) it votes for.
 	#[pallet::storage]
 	pub type Submissions<T: Config> = StorageDoubleMap<_, Identity, H256, Blake2_128Concat, T::AccountId, (H256, RunsOf<T>)>;
 
@@ -713,6 +732,9 @@ pub mod pallet {
 		DrawnForRotation,
 		/// A compute predicate encodes to more than `MAX_COMPUTE_PREDICATE` bytes.
 		ComputePredicateTooLarge,
+		/// A run voted for does not list the voter among who ran it, lists members the committee
+		/// does not have, or the first run is not the result's own.
+		NotInRun,
 	}
 
 	impl<T> From<PredicateError> for Error<T> {
@@ -727,6 +749,10 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(T::MaxCommitteeSize::get() <= 32, "a run's running set has a bit per committee member: at most 32 members");
+		}
+
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			// Settlements first: a reveal window that ends at the deadline completes its task
 			// before the deadline would fail it.
@@ -1043,9 +1069,10 @@ pub mod pallet {
 			Self::free_answer(Self::answer_weight(members.len() as u32))
 		}
 
-		/// A committee member reveals the result it committed to, with the other runs of the task
-		/// it completed (their transcript roots) and the commitment's salt, once commitments are
-		/// closed. The member votes for each of its runs; a run with the votes of a majority of
+		/// A committee member reveals the result it committed to, with the runs of the task it
+		/// completed ([`Run`]: transcript root and who ran it; its result's run first, and each
+		/// listing the member) and the commitment's salt, once commitments are closed. The member
+		/// votes for each of its runs; a run with the votes of a majority of
 		/// the committee completes the task, once every member that committed has revealed or the
 		/// reveal window has ended ([`Pallet::settle_or_wait`]): every member that voted for it is
 		/// paid. A member that sat in several completed runs votes for all of them, so a liar that
@@ -1053,20 +1080,23 @@ pub mod pallet {
 		/// run without the liar has every honest member's.
 		#[pallet::call_index(4)]
 		#[pallet::weight(Pallet::<T>::reveal_weight(T::MaxCommitteeSize::get()))]
-		pub fn submit_result(origin: OriginFor<T>, task: H256, result: ResultOf<T>, other_runs: RunsOf<T>, salt: [u8; 32]) -> DispatchResultWithPostInfo {
+		pub fn submit_result(origin: OriginFor<T>, task: H256, result: ResultOf<T>, runs: RunsOf<T>, salt: [u8; 32]) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let (info, members) = Self::open_task(task, &who)?;
 			ensure!(!Submissions::<T>::contains_key(task, &who), Error::<T>::AlreadySubmitted);
 			let commitment = Commitments::<T>::get(task, &who).ok_or(Error::<T>::NotCommitted)?;
 			ensure!(!Self::commitments_open(&task), Error::<T>::RevealNotOpen);
-			ensure!(result_commitment(task, &who, reveal_hash(&result, &other_runs), &salt) == commitment, Error::<T>::CommitmentMismatch);
+			ensure!(result_commitment(task, &who, reveal_hash(&result, &runs), &salt) == commitment, Error::<T>::CommitmentMismatch);
 			ensure!(result.gas_used <= info.gas_limit, Error::<T>::GasLimitExceeded);
 			Self::check_new_secrets(task, &info, &result.new_secrets)?;
+			// Every run lists the voter among members the committee has, the first is the result's.
+			let me = members.iter().position(|m| *m == who).ok_or(Error::<T>::NotInCommittee)?;
+			let everyone = running_set(0..members.len());
+			ensure!(runs.first().is_some_and(|r| r.root == result.transcript_root), Error::<T>::NotInRun);
+			ensure!(runs.iter().all(|r| r.ran(me) && r.running & !everyone == 0), Error::<T>::NotInRun);
 			// A member sits in at most as many runs as the committee has members, each once.
-			let mut runs = other_runs;
-			runs.try_insert(0, result.transcript_root).map_err(|_| Error::<T>::InvalidResult)?;
 			ensure!(runs.len() <= members.len(), Error::<T>::InvalidResult);
-			ensure!(runs.iter().enumerate().all(|(i, r)| !runs[..i].contains(r)), Error::<T>::InvalidResult);
+			ensure!(runs.iter().enumerate().all(|(i, r)| !runs[..i].iter().any(|o| o.root == r.root)), Error::<T>::InvalidResult);
 			let quorum = Self::quorum(&task, members.len());
 			let before = Self::agreed(&task, quorum);
 			let outcome = result.outcome();
@@ -1323,9 +1353,9 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
-		fn complete(task: H256, mut info: TaskOf<T>, agreed: (H256, H256), members: &[T::AccountId]) {
+		fn complete(task: H256, mut info: TaskOf<T>, agreed: (H256, Run), members: &[T::AccountId]) {
 			let Some(mut result) = Candidates::<T>::get(task, agreed.0) else { return };
-			result.transcript_root = agreed.1;
+			result.transcript_root = agreed.1.root;
 			let quorum: Vec<T::AccountId> = members.iter().filter(|m| Self::voted_for(&task, m, agreed)).cloned().collect();
 			// Pay the agreeing workers from the held gas; release the rest.
 			let reason: T::RuntimeHoldReason = HoldReason::TaskGas.into();
@@ -1617,23 +1647,23 @@ pub mod pallet {
 			}
 		}
 
-		/// The run a quorum of members voted for, if any, as (outcome, transcript root): the
+		/// The run a quorum of members voted for, if any, as (outcome, run): the
 		/// [`Self::leading`] one. (Two outcomes cannot both have a quorum: a quorum is a
 		/// majority, and each member reveals one outcome.)
-		fn agreed(task: &H256, quorum: u32) -> Option<(H256, H256)> {
+		fn agreed(task: &H256, quorum: u32) -> Option<(H256, Run)> {
 			Self::leading(task).filter(|(_, votes)| *votes >= quorum).map(|(run, _)| run)
 		}
 
-		/// The run of `task` with the most votes so far, as (outcome, transcript root), and its
-		/// votes (the members that revealed that outcome and completed that run). Between runs
-		/// with as many votes, the one most voters kept (listed first: they hold its shares where
-		/// the others are), then the lowest root: the order in which block authors include the
-		/// reveals does not choose the run, nor so who goes unpaid.
-		fn leading(task: &H256) -> Option<((H256, H256), u32)> {
-			let mut tally = alloc::collections::BTreeMap::<(H256, H256), (u32, u32)>::new();
+		/// The run of `task` with the most votes so far, as (outcome, run), and its votes (the
+		/// members that revealed that outcome and completed that run, as who ran it says). Between
+		/// runs with as many votes, the one most voters kept (listed first: they hold its shares
+		/// where the others are), then the lowest root: the order in which block authors include
+		/// the reveals does not choose the run, nor so who goes unpaid.
+		fn leading(task: &H256) -> Option<((H256, Run), u32)> {
+			let mut tally = alloc::collections::BTreeMap::<(H256, Run), (u32, u32)>::new();
 			for (outcome, runs) in Submissions::<T>::iter_prefix_values(task) {
-				for (i, root) in runs.iter().enumerate() {
-					let (votes, kept) = tally.entry((outcome, *root)).or_default();
+				for (i, run) in runs.iter().enumerate() {
+					let (votes, kept) = tally.entry((outcome, *run)).or_default();
 					*votes += 1;
 					*kept += u32::from(i == 0);
 				}
@@ -1643,8 +1673,8 @@ pub mod pallet {
 			tally.into_iter().rev().max_by_key(|(_, (votes, kept))| (*votes, *kept)).map(|(run, (votes, _))| (run, votes))
 		}
 
-		/// Whether member `who` voted for the run `run` (outcome, transcript root) of `task`.
-		fn voted_for(task: &H256, who: &T::AccountId, run: (H256, H256)) -> bool {
+		/// Whether member `who` voted for the run `run` (outcome, run) of `task`.
+		fn voted_for(task: &H256, who: &T::AccountId, run: (H256, Run)) -> bool {
 			Submissions::<T>::get(task, who).is_some_and(|(outcome, runs)| outcome == run.0 && runs.contains(&run.1))
 		}
 
@@ -1653,7 +1683,7 @@ pub mod pallet {
 		/// reveals opened, or the deadline if sooner), so that every member that revealed the agreed
 		/// result by then is paid, and not only those whose reveals the block authors took first.
 		/// `first` is true for the reveal that made the quorum: it schedules the settlement.
-		fn settle_or_wait(task: H256, info: TaskOf<T>, agreed: (H256, H256), first: bool, members: &[T::AccountId]) {
+		fn settle_or_wait(task: H256, info: TaskOf<T>, agreed: (H256, Run), first: bool, members: &[T::AccountId]) {
 			let now = frame_system::Pallet::<T>::block_number();
 			let waiting = members.iter().any(|m| Commitments::<T>::contains_key(task, m) && !Submissions::<T>::contains_key(task, m));
 			let window_ends = RevealFrom::<T>::get(task).unwrap_or(now).saturating_add(T::RevealWindow::get()).min(info.deadline);
@@ -1970,10 +2000,11 @@ pub mod pallet {
 				// that failed before its deadline (a split vote, aborts) was not waiting for anyone.
 				Offence::Timeout => None,
 				Offence::ResultMismatch => {
-					let result = Results::<T>::get(task)?;
-					let agreed = (result.outcome(), result.transcript_root);
+					let agreed = Results::<T>::get(task)?.outcome();
 					let (theirs, _) = Submissions::<T>::get(task, offender)?;
-					(theirs != agreed.0).then(|| members.iter().filter(|m| Self::voted_for(task, m, agreed)).cloned().collect())
+					// The quorum: completion dropped every other submission of the agreed outcome.
+					let revealed = |m: &&T::AccountId| Submissions::<T>::get(task, *m).is_some_and(|(outcome, _)| outcome == agreed);
+					(theirs != agreed).then(|| members.iter().filter(revealed).cloned().collect())
 				},
 				// A deviation shown by a signed message: the other members were honest here.
 				Offence::Misbehaviour => {

@@ -1,4 +1,4 @@
-use crate::{handover::DealingProof, mock::*, new_secret_id, result_commitment, reveal_hash, AbortReason, Error, Event, HoldReason, NewSecret, PriceTable, Results, RevealFrom, Secrets, Security, TaskResult, TaskStatus, Tasks, ValueKind};
+use crate::{handover::DealingProof, mock::*, new_secret_id, result_commitment, reveal_hash, running_set, AbortReason, Run, Error, Event, HoldReason, NewSecret, PriceTable, Results, RevealFrom, Secrets, Security, TaskResult, TaskStatus, Tasks, ValueKind};
 use frame_support::dispatch::{DispatchResultWithPostInfo as DispatchResult, Pays};
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold, weights::WeightToFee, BoundedVec};
 use pallet_shared_identity::predicate::{Grant, Node, Permission};
@@ -90,13 +90,42 @@ fn reveal(who: u64, task: H256, result: &ResultT) -> DispatchResult {
 	reveal_runs(who, task, result, &[])
 }
 
-/// A member that completed several runs commits to its result and the other runs' roots.
+/// A member that completed several runs commits to its result and the other runs' roots, each
+/// run by the whole committee.
 fn commit_runs(who: u64, task: H256, result: &ResultT, other_runs: &[H256]) -> DispatchResult {
-	SecretCompute::commit_result(RuntimeOrigin::signed(who), task, result_commitment(task, &who, reveal_hash(result, other_runs), &salt(who)))
+	commit_to(who, task, result, &with_everyone(task, result, other_runs))
 }
 
 fn reveal_runs(who: u64, task: H256, result: &ResultT, other_runs: &[H256]) -> DispatchResult {
-	SecretCompute::submit_result(RuntimeOrigin::signed(who), task, result.clone(), bounded(other_runs.to_vec()), salt(who))
+	reveal_to(who, task, result, &with_everyone(task, result, other_runs))
+}
+
+/// The result's run and `other_runs`, each run by every member of the task's committee (four
+/// for a task that is gone).
+fn with_everyone(task: H256, result: &ResultT, other_runs: &[H256]) -> Vec<Run> {
+	let members = members_of(task).map_or(WORKERS.len(), |m| m.len());
+	core::iter::once(result.transcript_root).chain(other_runs.iter().copied()).map(|root| Run { root, running: running_set(0..members) }).collect()
+}
+
+/// The task's committee, in its order (a run's running set counts members by it).
+fn members_of(task: H256) -> Option<Vec<u64>> {
+	use pallet_workers::WorkerRegistry;
+	Workers::committee(Tasks::<Test>::get(task)?.committee)
+}
+
+/// The running set of `workers` in `task`'s committee.
+fn ran_by(task: H256, workers: &[u64]) -> u32 {
+	let members = members_of(task).unwrap();
+	running_set(workers.iter().map(|w| members.iter().position(|m| m == w).unwrap()))
+}
+
+/// A member commits to its result and `runs` (the result's own first).
+fn commit_to(who: u64, task: H256, result: &ResultT, runs: &[Run]) -> DispatchResult {
+	SecretCompute::commit_result(RuntimeOrigin::signed(who), task, result_commitment(task, &who, reveal_hash(result, runs), &salt(who)))
+}
+
+fn reveal_to(who: u64, task: H256, result: &ResultT, runs: &[Run]) -> DispatchResult {
+	SecretCompute::submit_result(RuntimeOrigin::signed(who), task, result.clone(), bounded(runs.to_vec()), salt(who))
 }
 
 /// `members` commit to `result`, wait for reveals to open (at once when every member answered,
@@ -937,6 +966,57 @@ fn a_task_keeps_the_prices_it_was_created_at() {
 		System::set_block_number(System::block_number() + 1);
 		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
 		assert_eq!(Tasks::<Test>::get(last_task()).unwrap().prices, SecretCompute::price_table());
+	});
+}
+
+/// Issue #14: a member that sat a run out (it stalled the run with everyone, say) cannot vote
+/// for that run with the root a colluder inside handed it, and be paid with the members that
+/// ran it. A vote names who ran the run and must list the voter; a run claimed with the voter
+/// added is another run, which the members that ran it do not vote for.
+#[test]
+fn a_member_is_not_paid_for_a_run_it_sat_out() {
+	new_test_ext().execute_with(|| {
+		let (_, contract, secret) = setup();
+		let outcome = result(b"avg=63600", 900, vec![], vec![]);
+		for task_no in 0..2 {
+			assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+			let task = last_task();
+			// The run without 14, which 11, 12 and 13 ran; the same run claimed with 14 in it.
+			let ran = Run { root: outcome.transcript_root, running: ran_by(task, &[11, 12, 13]) };
+			let claim = if task_no == 0 { ran } else { Run { running: ran_by(task, &WORKERS), ..ran } };
+			let before: Vec<u64> = WORKERS.iter().map(|w| Balances::free_balance(w)).collect();
+			for w in [11, 12, 13] {
+				assert_ok!(commit_to(w, task, &outcome, &[ran]));
+			}
+			assert_ok!(commit_to(14, task, &outcome, &[claim]));
+			run_to(RevealFrom::<Test>::get(task).unwrap());
+			if task_no == 0 {
+				assert_noop!(reveal_to(14, task, &outcome, &[ran]), Error::<Test>::NotInRun);
+			} else {
+				assert_ok!(reveal_to(14, task, &outcome, &[claim]));
+			}
+			for w in [11, 12, 13] {
+				assert_ok!(reveal_to(w, task, &outcome, &[ran]));
+			}
+			// The reveal window ends (14's refused reveal is waited for until then).
+			run_to(System::block_number() + REVEAL_WINDOW);
+			assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Completed);
+			let gained: Vec<u64> = WORKERS.iter().zip(&before).map(|(w, b)| Balances::free_balance(w) - b).collect();
+			assert_eq!(gained, vec![300, 300, 300, 0], "only the members that ran it are paid ({claim:?})");
+			assert_eq!(staked(14), STAKE, "14 revealed the agreed outcome: not slashed");
+		}
+		// A run must list only members the committee has, and the first must be the result's.
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		let task = last_task();
+		let ran = Run { root: outcome.transcript_root, running: ran_by(task, &WORKERS) };
+		let beyond = Run { running: ran.running | 1 << 4, ..ran };
+		let another = Run { root: H256::repeat_byte(0xEE), ..ran };
+		assert_ok!(commit_to(11, task, &outcome, &[beyond]));
+		assert_ok!(commit_to(12, task, &outcome, &[another, ran]));
+		assert_ok!(commit_to(13, task, &outcome, &[ran]));
+		run_to(RevealFrom::<Test>::get(task).unwrap());
+		assert_noop!(reveal_to(11, task, &outcome, &[beyond]), Error::<Test>::NotInRun);
+		assert_noop!(reveal_to(12, task, &outcome, &[another, ran]), Error::<Test>::NotInRun);
 	});
 }
 

@@ -349,4 +349,14 @@ test('a member that hands its owner false shares of private outputs: the owner c
   const named = waited.stderr.toString().match(/member #(\d) \(.*\) handed a share off the others' polynomial/g) ?? [];
   assert.equal(named.length, SALARIES.length, waited.stderr.toString());
   assert.ok(named.every((line) => line.startsWith(`member #${members.indexOf(alice.address)} `)), waited.stderr.toString());
+
+  // With two of the four members away, the reader is told, output by output, that its outputs
+  // could not be put together: not shown nothing, as if they were someone else's.
+  await Promise.all([workers[1].stop(), workers[2].stop()]);
+  const away = await run(CLIENT_BIN, ['--rpc', node.wsUrl, 'task', 'wait', task, '--suri', seed, '--bootstrap', workers[0].address]);
+  assert.equal(away.code, 0, away.stderr);
+  const shown = JSON.parse(away.stdout.toString());
+  assert.deepEqual(shown.private, {});
+  assert.deepEqual(Object.keys(shown.unreconstructed ?? {}).sort(), Object.keys(ranks).sort(), away.stderr.toString());
+  assert.match(away.stderr.toString(), /private output out1: not reconstructed: 2 of 4 members answered, 3 needed/);
 });

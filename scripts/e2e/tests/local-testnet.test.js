@@ -143,6 +143,12 @@ test('the client believes the validators, not its RPC node: committees and worke
   const claimed = await showCommittee(impostor.url);
   assert.equal(claimed.code, 1);
   assert.match(claimed.stderr, new RegExp(`the node serves chain 0x${'cd'.repeat(32)}, which no checkpoint in .* pins \\(pinned: 0x${genesis}\\): if you mean to use another chain, pass --new-chain`));
+  // Nor does the client sign for it: a transaction names its chain by the genesis the node
+  // reports, and one signed for the impostor's would be valid on that other chain.
+  const signed = await run(CLIENT_BIN, ['--rpc', impostor.url, '--checkpoints', checkpoints, 'identity', 'create', '--suri', '//Ferdie'],
+    undefined, { ENIGMA_TRUST_RPC: '0' });
+  assert.equal(signed.code, 1);
+  assert.match(signed.stderr, new RegExp(`the node serves chain 0x${'cd'.repeat(32)}, which no checkpoint in .* pins`));
   await impostor.close();
 });
 

@@ -96,10 +96,11 @@ test('five salaries: average on chain, each rank to its owner only, no salary in
     // Only their own rank: the workers refuse the others' outputs.
     const rank = 1 + SALARIES.filter((s) => s > user.salary).length;
     assert.deepEqual(result.private, { [`out${i + 1}`]: String(rank) });
+    assert.equal(result.unreconstructed, undefined, 'the others\' outputs are not reported as failures');
   }
   // Someone outside the survey learns the public average and nothing else.
   const outsider = JSON.parse(await enigma(['task', 'wait', task, '--suri', '//Eve', ...bootstrap()]));
-  assert.deepEqual(outsider.private, {});
+  assert.deepEqual([outsider.private, outsider.unreconstructed], [{}, undefined]);
 
   // A person gets their own salary back (declassify); Alice, who may only compute on it, not.
   const declassify = (who, extra = []) =>

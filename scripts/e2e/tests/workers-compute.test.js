@@ -99,12 +99,13 @@ const resultOf = (value, gasUsed) => ({
 });
 
 // A member's commitment to `result` (pallet_secret_compute::result_commitment of reveal_hash:
-// the result's hash, as it votes for no other run) and its reveal.
+// the hash of the result and the runs it votes for, here its result's run alone, by all four
+// members) and its reveal.
 const SALT = u8aToHex(new Uint8Array(32).fill(7));
 const answer = (task, result, signer) => {
   const taskHex = typeof task === 'string' ? task : task.toHex();
-  const reveal = api.tx.secretCompute.submitResult(taskHex, result, [], SALT);
-  const revealHash = blake2AsU8a(reveal.method.args[1].toU8a());
+  const reveal = api.tx.secretCompute.submitResult(taskHex, result, [{ root: result.transcriptRoot, running: 0b1111 }], SALT);
+  const revealHash = blake2AsU8a(u8aConcat(stringToU8a('enigma/reveal/v2'), reveal.method.args[1].toU8a(), reveal.method.args[2].toU8a()));
   const commitment = blake2AsHex(u8aConcat(stringToU8a('enigma/result-commitment/v1'), hexToU8a(taskHex),
     decodeAddress(signer.address), revealHash, hexToU8a(SALT)), 256);
   return { commit: api.tx.secretCompute.commitResult(taskHex, commitment), reveal };

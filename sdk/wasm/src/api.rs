@@ -233,9 +233,12 @@ fn data_put_request(arg: &Value) -> Answer {
 /// against its `pointer` and its writer's signature, then opened with the data `key`).
 fn data_answer(arg: &Value) -> Answer {
 	let answer = WorkerResponse::decode(&mut &bytes(arg, "answer")?[..]).map_err(|e| format!("a malformed answer: {e}"));
+	// A get (with a reply key) takes a record sealed to it, or a refusal: anything else (a
+	// `Stored` count, say) would read as no data and no error.
 	let answer = match (answer, arg.get("replySecret")) {
 		(Ok(answer @ WorkerResponse::Sealed(_)), Some(_)) => open_answer(&bytes32(arg, "replySecret")?, &bytes32(arg, "member")?, &bytes(arg, "message")?, answer),
-		(Ok(WorkerResponse::Data(_)), _) => Err("a record that is not sealed to the reply key".to_string()),
+		(Ok(answer @ WorkerResponse::Refused(_)), _) => Ok(answer),
+		(Ok(_), Some(_)) | (Ok(WorkerResponse::Data(_)), None) => Err("an answer that is not a record sealed to the reply key".to_string()),
 		(answer, _) => answer,
 	};
 	match answer {
