@@ -99,6 +99,16 @@ fn historical_sessions_are_pruned_past_what_reports_need() {
 	});
 }
 
+/// A run's running set has a bit per committee member (`pallet_secret_compute::Run`): the
+/// committees the workers pallet draws must fit it, or their 33rd member could never vote.
+#[test]
+fn committees_fit_a_running_set() {
+	use frame_support::traits::Get;
+	let drawn: u32 = <Runtime as pallet_workers::Config>::MaxCommitteeSize::get();
+	let voting: u32 = <Runtime as pallet_secret_compute::Config>::MaxCommitteeSize::get();
+	assert!(drawn <= 32 && voting <= 32, "committees of {drawn} and {voting} members");
+}
+
 /// Every call of the Enigma pallets, weighed as it is charged at its largest parameters, fits
 /// the normal-dispatch limit of one extrinsic, and the per-block hooks at their worst fit in a
 /// block beside it: nobody can submit a call the chain cannot include, and no hook can fill a

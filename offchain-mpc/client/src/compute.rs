@@ -537,6 +537,21 @@ pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
 		}
 	}
 	progress.finish_and_clear();
+	// So far the node's word (runtime calls have no proofs): a checking client reads every
+	// record, proven, at a head the validators justified after the node showed the last
+	// acknowledgement, before it says the values are held.
+	if let Some(header) = ctx.fresh().trusted_head(&chain).await?.cloned() {
+		for batch in secrets.chunks(PROVEN_BATCH) {
+			let keys = batch.iter().map(|secret| pallet_secret_compute::Secrets::<Runtime>::hashed_key_for(secret)).collect();
+			let records = chain.read_proven(&header, keys).await.map_err(|e| e.to_string())?;
+			for (secret, record) in batch.iter().zip(records) {
+				let ready = record.and_then(|r| pallet_secret_compute::SecretOf::<Runtime>::decode(&mut &r[..]).ok()).is_some_and(|info| info.ready);
+				if !ready {
+					return Err(format!("the RPC node said every member acknowledged secret {secret:?}, but the state the validators justified says otherwise: try another node"));
+				}
+			}
+		}
+	}
 	eprintln!("{} value(s) shared and acknowledged in {:.1} s", secrets.len(), started.elapsed().as_secs_f64());
 	for secret in secrets {
 		println!("{secret:?}");
@@ -546,6 +561,9 @@ pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
 
 /// Values registered per transaction (the runtime's `MaxSecretBatch`).
 const SECRET_BATCH: usize = 1024;
+
+/// Records read per storage proof (a secret's record is about a kilobyte).
+const PROVEN_BATCH: usize = 256;
 
 type Predicate = pallet_shared_identity::predicate::Predicate<AccountId, BlockNumber>;
 

@@ -74,18 +74,20 @@ fn result_of<T: Config>() -> ResultOf<T> {
 
 const SALT: [u8; 32] = [7; 32];
 
-/// The runs a member of `task`'s committee votes for at most: its result's, and one per other
-/// member (the runs without each member; the votes are counted over every member's runs), each
-/// run by the whole committee.
-fn runs_of<T: Config>(task: H256) -> RunsOf<T> {
-	let c = Tasks::<T>::get(task).and_then(|info| T::Workers::committee(info.committee)).map_or(1, |m| m.len());
-	let roots = core::iter::once(result_of::<T>().transcript_root).chain((1..c as u64).map(H256::from_low_u64_be));
+/// The runs member `who` of `task`'s committee votes for at most: its result's, and one per
+/// other member, each run by the whole committee. The other runs differ from member to member,
+/// so the tally counts the most runs it can (1 + c(c - 1)).
+fn runs_of<T: Config>(task: H256, who: &T::AccountId) -> RunsOf<T> {
+	let members = Tasks::<T>::get(task).and_then(|info| T::Workers::committee(info.committee)).unwrap_or_default();
+	let (c, me) = (members.len().max(1), members.iter().position(|m| m == who).unwrap_or_default() as u64);
+	let others = (1..c as u64).map(|k| H256::from_low_u64_be(me * 64 + k));
+	let roots = core::iter::once(result_of::<T>().transcript_root).chain(others);
 	BoundedVec::truncate_from(roots.map(|root| Run { root, running: running_set(0..c) }).collect())
 }
 
-/// Member `who`'s commitment to [`result_of`] and [`runs_of`] `task`, with [`SALT`].
+/// Member `who`'s commitment to [`result_of`] and its [`runs_of`] `task`, with [`SALT`].
 fn commitment_of<T: Config>(task: H256, who: &T::AccountId) -> H256 {
-	result_commitment(task, who, reveal_hash(&result_of::<T>(), &runs_of::<T>(task)), &SALT)
+	result_commitment(task, who, reveal_hash(&result_of::<T>(), &runs_of::<T>(task, who)), &SALT)
 }
 
 #[benchmarks]
@@ -186,11 +188,12 @@ mod benchmarks {
 			Pallet::<T>::commit_result(RawOrigin::Signed(m.clone()).into(), task, commitment_of::<T>(task, m)).expect("member");
 		}
 		for m in &members[..members.len() - 1] {
-			Pallet::<T>::submit_result(RawOrigin::Signed(m.clone()).into(), task, result_of::<T>(), runs_of::<T>(task), SALT).expect("member");
+			Pallet::<T>::submit_result(RawOrigin::Signed(m.clone()).into(), task, result_of::<T>(), runs_of::<T>(task, m), SALT).expect("member");
 		}
 		let last = members[members.len() - 1].clone();
+		let runs = runs_of::<T>(task, &last);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(last), task, result_of::<T>(), runs_of::<T>(task), SALT);
+		_(RawOrigin::Signed(last), task, result_of::<T>(), runs, SALT);
 		assert_eq!(Tasks::<T>::get(task).expect("exists").status, TaskStatus::Completed);
 	}
 
@@ -256,7 +259,7 @@ mod benchmarks {
 				let _ = Pallet::<T>::commit_result(RawOrigin::Signed(m.clone()).into(), task, commitment_of::<T>(task, m));
 			}
 			for m in &members {
-				let _ = Pallet::<T>::submit_result(RawOrigin::Signed(m.clone()).into(), task, result_of::<T>(), runs_of::<T>(task), SALT);
+				let _ = Pallet::<T>::submit_result(RawOrigin::Signed(m.clone()).into(), task, result_of::<T>(), runs_of::<T>(task, m), SALT);
 			}
 		}
 		let at = frame_system::Pallet::<T>::block_number().saturating_add(T::TaskDeadline::get()).saturating_add(T::TaskRetention::get());

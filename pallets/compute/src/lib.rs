@@ -420,7 +420,8 @@ pub mod pallet {
 		/// Tasks whose deadline may fall in one block.
 		#[pallet::constant]
 		type MaxTasksPerBlock: Get<u32>;
-		/// At most 32: a run's running set ([`Run`]) has a bit per member.
+		/// At most 32: a run's running set ([`Run`]) has a bit per member. (So must be the
+		/// committees `Workers` draws.)
 		#[pallet::constant]
 		type MaxCommitteeSize: Get<u32>;
 		/// Secrets registered, or acknowledged, in one transaction.
@@ -1090,7 +1091,9 @@ pub mod pallet {
 			ensure!(result.gas_used <= info.gas_limit, Error::<T>::GasLimitExceeded);
 			Self::check_new_secrets(task, &info, &result.new_secrets)?;
 			// Every run lists the voter among members the committee has, the first is the result's.
+			// (A committee of more than 32 members cannot be listed: the runtime keeps them smaller.)
 			let me = members.iter().position(|m| *m == who).ok_or(Error::<T>::NotInCommittee)?;
+			ensure!(members.len() <= 32, Error::<T>::NotInRun);
 			let everyone = running_set(0..members.len());
 			ensure!(runs.first().is_some_and(|r| r.root == result.transcript_root), Error::<T>::NotInRun);
 			ensure!(runs.iter().all(|r| r.ran(me) && r.running & !everyone == 0), Error::<T>::NotInRun);
