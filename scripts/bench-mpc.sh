@@ -13,7 +13,7 @@ scale=1
 OURS=$(mktemp)
 trap 'rm -f "$OURS"' EXIT
 
-cargo build --locked --release -p enigma-mpc --features parallel --bin mpc-bench >&2
+cargo build --locked --release -p enigma-mpc --features parallel,blst --bin mpc-bench >&2
 BENCH="$CARGO_TARGET_DIR/release/mpc-bench"
 run() {
 	echo "\$ mpc-bench $*"

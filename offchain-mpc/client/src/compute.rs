@@ -259,25 +259,10 @@ async fn contract_source(chain: &Chain, hash: H256) -> Result<String, String> {
 /// sealed to and asked from. Read with storage proofs from a block the validators justified,
 /// unless the RPC node is trusted ([`Ctx::trusted_head`]).
 async fn members_of(ctx: &Ctx, chain: &Chain, committee: u32) -> Result<Vec<(AccountId, WorkerOf<Runtime>)>, String> {
-	let unknown = || format!("no committee {committee}");
-	let Some(header) = ctx.trusted_head(chain).await? else {
-		let members: Option<Vec<AccountId>> = chain.runtime_api("SecretComputeApi_committee", committee, None).await.map_err(|e| e.to_string())?;
-		let mut out = Vec::new();
-		for member in members.ok_or_else(unknown)? {
-			let entry = chain
-				.worker(&member, None)
-				.await
-				.map_err(|e| e.to_string())?
-				.ok_or_else(|| format!("{member} is not a registered worker"))?;
-			out.push((member, entry));
-		}
-		return Ok(out);
-	};
-	let proven = |keys| chain.read_proven(header, keys);
 	let key = pallet_workers::Committees::<Runtime>::hashed_key_for(committee);
-	let members = proven(vec![key]).await.map_err(|e| e.to_string())?.pop().flatten().ok_or_else(unknown)?;
+	let members = ctx.read_state(chain, vec![key]).await?.pop().flatten().ok_or_else(|| format!("no committee {committee}"))?;
 	let members = Vec::<AccountId>::decode(&mut &members[..]).map_err(|e| format!("committee {committee}: {e}"))?;
-	let entries = proven(members.iter().map(pallet_workers::Workers::<Runtime>::hashed_key_for).collect()).await.map_err(|e| e.to_string())?;
+	let entries = ctx.read_state(chain, members.iter().map(pallet_workers::Workers::<Runtime>::hashed_key_for).collect()).await?;
 	members
 		.into_iter()
 		.zip(entries)
@@ -753,13 +738,8 @@ struct SecretRecord {
 }
 
 async fn secret_record(ctx: &Ctx, chain: &Chain, secret: H256) -> Result<SecretRecord, String> {
-	let Some(header) = ctx.trusted_head(chain).await? else {
-		let view: pallet_secret_compute::runtime_api::SecretView<AccountId> =
-			chain.runtime_api::<Option<_>>("SecretComputeApi_secret", secret, None).await.map_err(|e| e.to_string())?.ok_or("unknown secret")?;
-		return Ok(SecretRecord { owner: view.owner, committee: view.committee, commitment: view.commitment, kind: view.kind, origin: view.origin, security: view.security });
-	};
 	let keys = vec![pallet_secret_compute::Secrets::<Runtime>::hashed_key_for(secret), pallet_secret_compute::DishonestSecrets::<Runtime>::hashed_key_for(secret)];
-	let mut read = chain.read_proven(header, keys).await.map_err(|e| e.to_string())?.into_iter();
+	let mut read = ctx.read_state(chain, keys).await?.into_iter();
 	let record = read.next().flatten().ok_or("unknown secret")?;
 	let info = pallet_secret_compute::SecretOf::<Runtime>::decode(&mut &record[..]).map_err(|e| format!("secret {secret:?}: {e}"))?;
 	let security = if read.next().flatten().is_some() { pallet_secret_compute::Security::DishonestMajority } else { pallet_secret_compute::Security::HonestMajority };
@@ -852,16 +832,19 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 		},
 		TaskCommand::Show { task } => {
 			let task = parse_h256("task", &task)?;
-			let view = task_view(&chain, task).await?;
+			let (info, security) = task_record(ctx, &chain, task).await?;
 			println!(
 				"{}",
 				serde_json::json!({
-					"task": format!("{task:?}"), "status": format!("{:?}", view.status), "contract": format!("{:?}", view.contract),
-					"entry": String::from_utf8_lossy(&view.entry), "committee": view.committee, "deadline": view.deadline,
-					"gas_limit": view.gas_limit.to_string(),
-					"security": match view.security { Security::HonestMajority => "honest_majority", Security::DishonestMajority => "dishonest_majority" },
+					"task": format!("{task:?}"), "status": format!("{:?}", info.status), "contract": format!("{:?}", info.contract),
+					"entry": String::from_utf8_lossy(&info.entry), "committee": info.committee, "deadline": info.deadline,
+					"gas_limit": info.gas_limit.to_string(),
+					"security": match security { Security::HonestMajority => "honest_majority", Security::DishonestMajority => "dishonest_majority" },
 				})
 			);
+			if let Some(header) = ctx.trusted_head(&chain).await? {
+				eprintln!("proven against block #{} {:?}, justified by the validators", header.number, header.hash());
+			}
 		}
 		TaskCommand::Wait { task, timeout, suri, key_file, bootstrap } => {
 			let task = parse_h256("task", &task)?;
@@ -884,10 +867,17 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 			};
 			spinner.finish_and_clear();
 			if view.status == TaskStatus::Failed {
+				// The node's word ended the wait; the failure and its reasons are the chain's.
+				let (info, _) = task_record(ctx, &chain, task).await?;
+				if info.status != TaskStatus::Failed {
+					return Err(format!("the RPC node is not to be trusted: it said task {task:?} failed, the chain says {:?}", info.status));
+				}
+				let members: Vec<AccountId> = members_of(ctx, &chain, info.committee).await?.into_iter().map(|(m, _)| m).collect();
+				let keys = members.iter().map(|m| pallet_secret_compute::Aborts::<Runtime>::hashed_key_for(task, m)).collect();
 				let mut aborts = Vec::new();
-				for member in &view.members {
-					let key = pallet_secret_compute::Aborts::<Runtime>::hashed_key_for(task, member);
-					if let Some(reason) = chain.storage::<pallet_secret_compute::AbortReason>("SecretCompute.Aborts", key, None).await.map_err(|e| e.to_string())? {
+				for (member, reason) in members.iter().zip(ctx.read_state(&chain, keys).await?) {
+					if let Some(reason) = reason {
+						let reason = pallet_secret_compute::AbortReason::decode(&mut &reason[..]).map_err(|e| format!("abort of {member}: {e}"))?;
 						aborts.push(format!("{member}: {reason:?}"));
 					}
 				}
@@ -983,17 +973,20 @@ pub(crate) async fn compiled_task(ctx: &Ctx, chain: &Chain, view: &TaskView<Acco
 /// node is trusted: a node that could show another value could make a false audit pass.
 async fn ledger_values(ctx: &Ctx, chain: &Chain, view: &TaskView<AccountId, Balance, BlockNumber>, reads: &[(u64, u64)]) -> Result<BTreeMap<(u64, u64), u128>, String> {
 	let keys: Vec<Vec<u8>> = reads.iter().map(|(key, _)| ledger_key(view.contract, *key)).collect();
-	let histories = match ctx.trusted_head(chain).await? {
-		Some(header) => chain.read_proven(header, keys).await.map_err(|e| e.to_string())?,
-		None => {
-			let mut histories = Vec::with_capacity(keys.len());
-			for key in keys {
-				histories.push(chain.storage_raw(key, None).await.map_err(|e| e.to_string())?);
-			}
-			histories
-		},
-	};
+	let histories = ctx.read_state(chain, keys).await?;
 	reads.iter().zip(histories).map(|((key, at), history)| Ok(((*key, *at), ledger_value_in(history.as_deref(), *key, *at, view.created)?))).collect()
+}
+
+/// A task's record and security as the chain holds them, read with a storage proof unless the
+/// RPC node is trusted ([`Ctx::read_state`]). What the client reports or acts on: the runtime
+/// call [`task_view`] is the node's word, to poll with.
+async fn task_record(ctx: &Ctx, chain: &Chain, task: H256) -> Result<(pallet_secret_compute::TaskOf<Runtime>, Security), String> {
+	let keys = vec![pallet_secret_compute::Tasks::<Runtime>::hashed_key_for(task), pallet_secret_compute::DishonestTasks::<Runtime>::hashed_key_for(task)];
+	let mut read = ctx.read_state(chain, keys).await?.into_iter();
+	let info = read.next().flatten().ok_or_else(|| format!("no task {task:?} (or its records were pruned)"))?;
+	let info = pallet_secret_compute::TaskOf::<Runtime>::decode(&mut &info[..]).map_err(|e| format!("task {task:?}: {e}"))?;
+	let security = if read.next().flatten().is_some() { Security::DishonestMajority } else { Security::HonestMajority };
+	Ok((info, security))
 }
 
 pub(crate) async fn task_view(chain: &Chain, task: H256) -> Result<TaskView<AccountId, Balance, BlockNumber>, String> {
@@ -1014,12 +1007,7 @@ pub(crate) async fn completed_task(
 	mut view: TaskView<AccountId, Balance, BlockNumber>,
 ) -> Result<(TaskView<AccountId, Balance, BlockNumber>, TaskResult<Runtime>, Vec<Holder>), String> {
 	let keys = vec![pallet_secret_compute::Tasks::<Runtime>::hashed_key_for(task), pallet_secret_compute::Results::<Runtime>::hashed_key_for(task)];
-	let Some(header) = ctx.trusted_head(chain).await? else {
-		let result = chain.storage("SecretCompute.Results", keys[1].clone(), None).await.map_err(|e| e.to_string())?.ok_or("completed but no result stored")?;
-		let holders = holders(&members_of(ctx, chain, view.committee).await?)?;
-		return Ok((view, result, holders));
-	};
-	let mut read = chain.read_proven(header, keys).await.map_err(|e| e.to_string())?.into_iter();
+	let mut read = ctx.read_state(chain, keys).await?.into_iter();
 	let (info, result) = (read.next().flatten(), read.next().flatten());
 	let info = pallet_secret_compute::TaskOf::<Runtime>::decode(&mut &info.ok_or("the task's record is gone (pruned?)")?[..]).map_err(|e| format!("task {task:?}: {e}"))?;
 	let result = pallet_secret_compute::ResultOf::<Runtime>::decode(&mut &result.ok_or("completed but no result stored")?[..]).map_err(|e| format!("result of {task:?}: {e}"))?;

@@ -90,7 +90,7 @@ use crate::{
 	vss,
 };
 use ark_bls12_381::{Fr, G1Affine, G1Projective};
-use ark_ec::{scalar_mul::BatchMulPreprocessing, AffineRepr, CurveGroup, VariableBaseMSM};
+use ark_ec::{scalar_mul::BatchMulPreprocessing, AffineRepr, CurveGroup};
 use ark_ff::{UniformRand, Zero};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use blake2::{Blake2b512, Digest};
@@ -394,6 +394,17 @@ fn points_of(bytes: &[u8]) -> Option<Vec<G1Affine>> {
 	bytes.chunks_exact(POINT).map(|c| G1Affine::deserialize_uncompressed_unchecked(c).ok().filter(|p| p.is_on_curve())).collect()
 }
 
+/// `f` over `0..count`, on every core with the `parallel` feature.
+fn par_map<T: Send>(count: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
+	#[cfg(feature = "parallel")]
+	{
+		use rayon::prelude::*;
+		(0..count).into_par_iter().map(f).collect()
+	}
+	#[cfg(not(feature = "parallel"))]
+	(0..count).map(f).collect()
+}
+
 /// Whether a check's result is 0 up to a point of small order: its cofactor cleared (by
 /// 1 − x, which maps the curve into the prime-order group and kills the small-order points),
 /// it is 0 exactly when its prime-order part is.
@@ -436,14 +447,17 @@ impl Public {
 		for count in [parties, layout.triples, layout.randoms].into_iter().chain(layout.masks.iter().copied()) {
 			digest.update((count as u64).to_le_bytes());
 		}
-		for party in &bases {
-			for point in party {
-				let mut bytes = Vec::with_capacity(POINT);
+		for bytes in par_map(bases.len(), |j| {
+			let mut bytes = Vec::with_capacity(POINT * bases[j].len());
+			for point in &bases[j] {
 				point.serialize_uncompressed(&mut bytes).expect("a vector takes any point");
-				digest.update(&bytes);
 			}
+			bytes
+		}) {
+			digest.update(&bytes);
 		}
-		let sums: Vec<G1Projective> = (0..layout.bases()).map(|k| bases.iter().map(|party| party[k].into_group()).sum()).collect();
+		// Mixed additions (a projective sum plus an affine point), one base per task.
+		let sums = par_map(layout.bases(), |k| bases.iter().fold(G1Projective::zero(), |sum, party| sum + party[k]));
 		let sums = G1Projective::normalize_batch(&sums);
 		Public { parties, layout, forms, bases, sums, pending: Vec::new(), digest, received: vec![Blake2b512::new(); parties], coins: 0, openings: 0 }
 	}
@@ -519,7 +533,7 @@ impl Public {
 			points.push(bases[k as usize]);
 			scalars.push(-c);
 		}
-		G1Projective::msm(&points, &scalars).expect("as many scalars as points")
+		crate::msm::msm(&points, &scalars).expect("as many scalars as points")
 	}
 
 	/// The pending checks `range`, weighted, for `party` (or the sums).
@@ -1003,7 +1017,7 @@ impl<'a> Replay<'a> {
 		if n < 2 || layout.masks.len() != n || transcript.bases.len() != n || bases.is_none() || transcript.bases.iter().any(|b| Some(b.len()) != bases) {
 			return Err(AuditError::Malformed("the commitments do not match the layout".into()));
 		}
-		if !transcript.bases.iter().flatten().all(|p| p.is_on_curve()) {
+		if !par_map(n, |j| transcript.bases[j].iter().all(|p| p.is_on_curve())).into_iter().all(|on| on) {
 			return Err(AuditError::Malformed("a commitment is not a point of the curve".into()));
 		}
 		if transcript.agreed.len() != 1 {

@@ -34,6 +34,7 @@ pub mod committed_input;
 pub mod decode;
 pub mod error;
 pub mod field;
+pub mod msm;
 pub mod honest;
 pub mod mascot;
 pub mod nonlinear;

@@ -46,8 +46,8 @@ use crate::{
 	shamir::lagrange_coefficients,
 	vss::{self, Commitments, Share},
 };
-use ark_bls12_381::{Fr, G1Projective};
-use ark_ec::{CurveGroup, VariableBaseMSM};
+use ark_bls12_381::Fr;
+use ark_ec::CurveGroup;
 use ark_ff::{UniformRand, Zero};
 use rand::Rng;
 
@@ -148,7 +148,7 @@ pub fn check_many<R: Rng + ?Sized>(items: &[ToCheck], new_degree: usize, at: Fr,
 				power *= item.received.from;
 			}
 		}
-		let constants_hold = G1Projective::msm(&bases, &scalars).is_ok_and(|sum| sum.is_zero());
+		let constants_hold = crate::msm::msm(&bases, &scalars).is_some_and(|sum| sum.is_zero());
 		let shares: Vec<(&Commitments, &Share)> = items.iter().map(|i| (i.received.commitments, i.received.share)).collect();
 		if constants_hold && Commitments::verify_batch(at, &shares, rng) {
 			return items.iter().map(|_| Ok(())).collect();

@@ -28,7 +28,7 @@
 
 use crate::error::{MpcError, Result};
 use ark_bls12_381::{Fr, G1Affine, G1Projective};
-use ark_ec::{CurveGroup, VariableBaseMSM};
+use ark_ec::CurveGroup;
 use ark_ff::{One, UniformRand, Zero};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use rand::Rng;
@@ -85,7 +85,7 @@ fn commit(values: &[Fr], blind: Fr) -> G1Projective {
 	}
 	let bases: Vec<G1Affine> = generators.iter().copied().chain(std::iter::once(h())).collect();
 	let scalars: Vec<Fr> = values.iter().copied().chain(std::iter::once(blind)).collect();
-	G1Projective::msm(&bases, &scalars).expect("one scalar per base")
+	crate::msm::msm(&bases, &scalars).expect("one scalar per base")
 }
 
 /// Shares the vector `secrets` (1 to [`MAX_VECTOR`] elements) with degree `t` among the parties
@@ -120,7 +120,7 @@ impl Commitments {
 
 	/// Σ_j x^j·C_j: the commitment to the share at point `x`.
 	pub fn at(&self, x: Fr) -> G1Projective {
-		G1Projective::msm(&self.0, &powers(x, self.0.len())).expect("as many powers as points")
+		crate::msm::msm(&self.0, &powers(x, self.0.len())).expect("as many powers as points")
 	}
 
 	/// Whether `share` is the committed sharing's value at `x`.
@@ -160,7 +160,7 @@ impl Commitments {
 		}
 		bases.extend(generators(width).iter().copied().chain(std::iter::once(h())));
 		scalars.extend(values.into_iter().chain(std::iter::once(blind)));
-		G1Projective::msm(&bases, &scalars).expect("one scalar per base").is_zero()
+		crate::msm::msm(&bases, &scalars).expect("one scalar per base").is_zero()
 	}
 
 	/// The commitments to Σ_k c_k·(sharing k): the same combination of the commitments (all of
@@ -172,7 +172,7 @@ impl Commitments {
 		}
 		let scalars: Vec<Fr> = parts.iter().map(|(c, _)| *c).collect();
 		let combined: Vec<G1Projective> =
-			(0..len).map(|j| G1Projective::msm(&parts.iter().map(|(_, c)| c.0[j]).collect::<Vec<_>>(), &scalars).expect("one scalar per point")).collect();
+			(0..len).map(|j| crate::msm::msm(&parts.iter().map(|(_, c)| c.0[j]).collect::<Vec<_>>(), &scalars).expect("one scalar per point")).collect();
 		Ok(Commitments(G1Projective::normalize_batch(&combined)))
 	}
 

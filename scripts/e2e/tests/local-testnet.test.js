@@ -190,6 +190,9 @@ test('the whole flow through a checking client: shares sealed to proven keys, a 
   const result = JSON.parse(await enigma(['task', 'wait', task, '--timeout', '240']));
   assert.equal(result.status, 'Completed');
   assert.deepEqual(result.public, { out0: '0' });
+  // The task's record as the chain holds it, proven (not the node's runtime call).
+  const shown = JSON.parse(await enigma(['task', 'show', task]));
+  assert.deepEqual([shown.status, shown.contract, shown.committee, shown.security], ['Completed', contract, committeeId, 'honest_majority']);
   assert.equal(await enigma(['secret', 'declassify', alice, '--suri', '//Alice', ...bootstrap]), '5000000');
 });
 
