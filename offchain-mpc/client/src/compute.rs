@@ -259,9 +259,7 @@ async fn contract_source(chain: &Chain, hash: H256) -> Result<String, String> {
 /// sealed to and asked from. Read with storage proofs from a block the validators justified,
 /// unless the RPC node is trusted ([`Ctx::trusted_head`]).
 async fn members_of(ctx: &Ctx, chain: &Chain, committee: u32) -> Result<Vec<(AccountId, WorkerOf<Runtime>)>, String> {
-	let key = pallet_workers::Committees::<Runtime>::hashed_key_for(committee);
-	let members = ctx.read_state(chain, vec![key]).await?.pop().flatten().ok_or_else(|| format!("no committee {committee}"))?;
-	let members = Vec::<AccountId>::decode(&mut &members[..]).map_err(|e| format!("committee {committee}: {e}"))?;
+	let members = committee_accounts(ctx, chain, committee).await?;
 	let entries = ctx.read_state(chain, members.iter().map(pallet_workers::Workers::<Runtime>::hashed_key_for).collect()).await?;
 	members
 		.into_iter()
@@ -272,6 +270,14 @@ async fn members_of(ctx: &Ctx, chain: &Chain, committee: u32) -> Result<Vec<(Acc
 			Ok((member, entry))
 		})
 		.collect()
+}
+
+/// A committee's members, without their registry entries (a member may have left the registry
+/// since: its aborts and votes still count).
+async fn committee_accounts(ctx: &Ctx, chain: &Chain, committee: u32) -> Result<Vec<AccountId>, String> {
+	let key = pallet_workers::Committees::<Runtime>::hashed_key_for(committee);
+	let members = ctx.read_state(chain, vec![key]).await?.pop().flatten().ok_or_else(|| format!("no committee {committee}"))?;
+	Vec::<AccountId>::decode(&mut &members[..]).map_err(|e| format!("committee {committee}: {e}"))
 }
 
 /// A member as a client asks it for shares: its peer, and the x25519 key it seals answers with.
@@ -872,7 +878,7 @@ pub async fn task(ctx: &Ctx, command: TaskCommand) -> Result<(), String> {
 				if info.status != TaskStatus::Failed {
 					return Err(format!("the RPC node is not to be trusted: it said task {task:?} failed, the chain says {:?}", info.status));
 				}
-				let members: Vec<AccountId> = members_of(ctx, &chain, info.committee).await?.into_iter().map(|(m, _)| m).collect();
+				let members = committee_accounts(ctx, &chain, info.committee).await?;
 				let keys = members.iter().map(|m| pallet_secret_compute::Aborts::<Runtime>::hashed_key_for(task, m)).collect();
 				let mut aborts = Vec::new();
 				for (member, reason) in members.iter().zip(ctx.read_state(&chain, keys).await?) {

@@ -3,7 +3,11 @@
 //!
 //! With the `blst` feature, large sums go through blst's Pippenger (assembly field arithmetic,
 //! buckets in XYZZ coordinates, its own thread pool); without it, and for short sums, through
-//! arkworks'. Both compute the same point: the points cross without conversion, because both
+//! arkworks'. Both compute the same point, also for points outside the prime-order subgroup
+//! (which a transcript may hold): Pippenger adds the points by the complete group law, with the
+//! scalars as integers below r. (blst's other path, a scalar multiplication per point by GLV,
+//! which is exact only inside the subgroup, runs for fewer points than its threads: the sums
+//! that go to blst are longer.) The points cross without conversion, because both
 //! libraries keep an Fq element as six little-endian limbs in Montgomery form with R = 2^384,
 //! an affine point as (x, y) with (0, 0) for the identity (arkworks also keeps a flag), and a
 //! projective one in Jacobian coordinates (x = X/Z², y = Y/Z³, Z = 0 for the identity).
@@ -17,7 +21,7 @@ pub fn msm(points: &[G1Affine], scalars: &[Fr]) -> Option<G1Projective> {
 		return None;
 	}
 	#[cfg(feature = "blst")]
-	if points.len() >= fast::FROM {
+	if points.len() >= fast::FROM.max(fast::threads()) {
 		return Some(fast::msm(points, scalars));
 	}
 	G1Projective::msm(points, scalars).ok()
@@ -31,6 +35,11 @@ mod fast {
 
 	/// Below this many points blst's thread pool costs more than it saves.
 	pub const FROM: usize = 64;
+
+	/// blst's thread pool: one per core, as `threadpool`'s default counts them.
+	pub fn threads() -> usize {
+		std::thread::available_parallelism().map_or(1, |n| n.get())
+	}
 
 	fn limbs(x: &Fq) -> blst_fp {
 		// Fp's field 0 is the Montgomery form, as blst keeps it.
