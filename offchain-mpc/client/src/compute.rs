@@ -1012,10 +1012,8 @@ pub(crate) async fn completed_task(
 	task: H256,
 	mut view: TaskView<AccountId, Balance, BlockNumber>,
 ) -> Result<(TaskView<AccountId, Balance, BlockNumber>, TaskResult<Runtime>, Vec<Holder>), String> {
-	let keys = vec![pallet_secret_compute::Tasks::<Runtime>::hashed_key_for(task), pallet_secret_compute::Results::<Runtime>::hashed_key_for(task)];
-	let mut read = ctx.read_state(chain, keys).await?.into_iter();
-	let (info, result) = (read.next().flatten(), read.next().flatten());
-	let info = pallet_secret_compute::TaskOf::<Runtime>::decode(&mut &info.ok_or("the task's record is gone (pruned?)")?[..]).map_err(|e| format!("task {task:?}: {e}"))?;
+	let (info, security) = task_record(ctx, chain, task).await?;
+	let result = ctx.read_state(chain, vec![pallet_secret_compute::Results::<Runtime>::hashed_key_for(task)]).await?.pop().flatten();
 	let result = pallet_secret_compute::ResultOf::<Runtime>::decode(&mut &result.ok_or("completed but no result stored")?[..]).map_err(|e| format!("result of {task:?}: {e}"))?;
 	if info.status != TaskStatus::Completed {
 		return Err(format!("the RPC node is not to be trusted: it said task {task:?} completed, the chain says {:?}", info.status));
@@ -1028,6 +1026,7 @@ pub(crate) async fn completed_task(
 	view.created = info.created;
 	view.prices = info.prices;
 	view.status = info.status;
+	view.security = security;
 	let members = members_of(ctx, chain, info.committee).await?;
 	let holders = holders(&members)?;
 	view.members = members.into_iter().map(|(m, _)| m).collect();
