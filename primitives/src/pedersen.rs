@@ -152,7 +152,6 @@ pub fn share_off_dealing(dealing: &[u8], at: u64, share: &[u8]) -> Option<bool> 
 mod tests {
 	use super::*;
 	use ark_ec::PrimeGroup;
-	use ark_ec::AffineRepr as _;
 	use ark_serialize::CanonicalSerialize;
 
 	fn bytes(points: &[G1Projective]) -> Vec<u8> {

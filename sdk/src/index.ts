@@ -44,6 +44,23 @@ export class TransactionError extends EnigmaError {
   }
 }
 
+/** A gateway's refusal, in its own words (which it may choose freely: never a verdict on its own). */
+export class GatewayRefusal extends EnigmaError {
+  constructor(readonly worker: string, readonly reason: string) {
+    super(reason);
+    this.name = 'GatewayRefusal';
+  }
+}
+
+/** The data key does not open the record: found here, on a record checked against its pointer
+ *  and its writer's signature, so another gateway's copy would not open either. */
+export class WrongDataKey extends EnigmaError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WrongDataKey';
+  }
+}
+
 /** A committee member as the client seals shares to it. */
 export interface Member {
   address: string;
@@ -90,6 +107,9 @@ const EVERYTHING: Permission[] = ['Read', 'Store', 'Compute', 'Declassify', 'Adm
 const MAX_HEAD_AGE_MS = 10 * 60_000;
 /** How long a gateway may take to answer (a worker's own limit is 60 s per connection). */
 const POST_TIMEOUT_MS = 90_000;
+/** The largest answer taken from a gateway: a record of a worker's largest request body (8 MiB),
+ *  sealed, with room to spare. A gateway that sends more is cut off, not buffered. */
+const MAX_ANSWER_BYTES = 16 << 20;
 /** Values registered per transaction (the runtime's MaxSecretBatch). */
 const SECRET_BATCH = 1024;
 
@@ -100,9 +120,17 @@ export class Enigma {
     private readonly gateways: Gateways,
   ) {}
 
-  /** Loads the WebAssembly module (by default `enigma.wasm` next to this file). */
-  static async create(options: { api: ApiPromise; gateways: Gateways; wasm?: WasmSource }): Promise<Enigma> {
+  /** Loads the WebAssembly module (by default `enigma.wasm` next to this file). `genesisHash`,
+   *  the hash of block 0 of the chain the app is for, pins it: a node that claims another chain
+   *  is refused before anything is signed (polkadot-js signs for the genesis the node reports,
+   *  and a transaction signed for another chain is valid there, identities' ids being the same
+   *  on every chain). A light client pins its chain by its spec already. */
+  static async create(options: { api: ApiPromise; gateways: Gateways; wasm?: WasmSource; genesisHash?: string }): Promise<Enigma> {
     await options.api.isReady;
+    const served = options.api.genesisHash.toHex();
+    if (options.genesisHash !== undefined && served !== options.genesisHash.toLowerCase()) {
+      throw new EnigmaError(`the node serves chain ${served}, not ${options.genesisHash}: nothing is signed for it`);
+    }
     return new Enigma(options.api, await Wasm.load(options.wasm), options.gateways);
   }
 
@@ -249,11 +277,14 @@ export class Enigma {
       }
       ids.push(...dealt.secrets.map((s) => s.id));
     }
+    // Ready as finalized: a best block is one author's word (or the RPC node's), and a caller
+    // told its values are held may let their only other copy go.
     let acknowledged = 0;
-    await until('every member acknowledged its shares', 120_000 + values.length * 100, async () => {
+    await until('every member acknowledged its shares, finalized', 120_000 + values.length * 100, async () => {
+      const at = await this.finalized();
       while (acknowledged < ids.length) {
         const batch = ids.slice(acknowledged, acknowledged + SECRET_BATCH);
-        const views = (await this.api.call.secretComputeApi.secrets(batch)) as any[];
+        const views = (await at.call.secretComputeApi.secrets(batch)) as any[];
         const waiting = views.findIndex((v: any) => v.isNone || !v.unwrap().ready.isTrue);
         acknowledged += waiting === -1 ? batch.length : waiting;
         onProgress?.('acknowledged', acknowledged, ids.length);
@@ -444,7 +475,7 @@ export class Enigma {
     // Through two gateways where there are two: a gateway's count of holders is its word alone,
     // and one that dropped the record would lose data whose rent is paid. (The record is the
     // same signed one; holders keep one copy.)
-    const stored = await this.throughGateways(async (worker) => this.wasm.call<{ holders: number }>('dataAnswer', { answer: await post(worker, request) }), 2);
+    const stored = await this.throughGateways(async (worker) => this.dataAnswer<{ holders: number }>(worker, { answer: await post(worker, request) }), 2);
     return { pointer, key, holders: Math.min(...stored.map((s) => s.holders)) };
   }
 
@@ -459,9 +490,19 @@ export class Enigma {
       const { message } = this.wasm.call<{ message: string }>('dataGetRequest', arg);
       const { request } = this.wasm.call<{ request: string }>('dataGetRequest', { ...arg, signature: await signRaw(account, message) });
       const answer = await post(worker, request);
-      return this.wasm.call<{ plaintext: string }>('dataAnswer', { answer, pointer, key, replySecret: reply.secret, member: worker.encryptionKey, message });
+      return this.dataAnswer<{ plaintext: string }>(worker, { answer, pointer, key, replySecret: reply.secret, member: worker.encryptionKey, message });
     });
     return hexToU8a(plaintext);
+  }
+
+  /** A gateway's answer to a data request, checked and opened by the module: a refusal or a
+   *  key that does not open the record come back as their own errors, told apart by the module's
+   *  verdict, never by the text a gateway sent. */
+  private dataAnswer<T>(worker: Member, arg: Record<string, unknown>): T {
+    const answer = this.wasm.call<T & { refused?: string; wrongKey?: string }>('dataAnswer', arg);
+    if (answer.refused !== undefined) throw new GatewayRefusal(worker.address, answer.refused);
+    if (answer.wrongKey !== undefined) throw new WrongDataKey(answer.wrongKey);
+    return answer;
   }
 
   /** Stops holders from serving the data: to `reader` only (on top of what the read predicate
@@ -492,10 +533,12 @@ export class Enigma {
   }
 
   /** Runs `work` through one worker's gateway after another until `wanted` of them succeed (at
-   *  least one must). A wrong data key ends it: the record was checked to hash to its pointer
-   *  (owner and ciphertext) before it was opened, so another gateway's would be the same. A refusal of the reader ends it once two gateways gave it:
-   *  a gateway's refusal is not signed, and one lying gateway must not keep a reader from the
-   *  others. */
+   *  least one must). A wrong data key ends it ([`WrongDataKey`]: the record was checked to hash
+   *  to its pointer (owner and ciphertext) before it was opened, so another gateway's would be the
+   *  same). A refusal of the reader ends it once two gateways gave it: a gateway's refusal is not
+   *  signed, and one lying gateway must not keep a reader from the others. Only the module's
+   *  verdicts are told apart: a gateway's words (a refusal saying "decryption failed", an HTTP
+   *  error's body) are one gateway failing, whatever they say. */
   private async throughGateways<T>(work: (worker: Member & { peerId: string }) => Promise<T>, wanted = 1): Promise<T[]> {
     const [done, failures, refusals]: [T[], string[], string[]] = [[], [], []];
     for (const worker of await this.gatewayWorkers()) {
@@ -503,9 +546,9 @@ export class Enigma {
         done.push(await work(worker));
         if (done.length >= wanted) break;
       } catch (e) {
-        if (e instanceof EnigmaError && /decryption failed/.test(e.message)) throw e;
+        if (e instanceof WrongDataKey) throw e;
         const why = `${worker.address}: ${(e as Error).message}`;
-        if (e instanceof EnigmaError && /not permitted|may not read|refused the account/.test(e.message)) {
+        if (e instanceof GatewayRefusal && /not permitted|may not read|refused the account/.test(e.reason)) {
           refusals.push(why);
           if (refusals.length >= 2) throw new EnigmaError(`refused by two gateways: ${refusals.join('; ')}`);
         }
@@ -564,8 +607,40 @@ async function post(member: Member, body: string): Promise<string> {
     body: hexToU8a(body) as Uint8Array<ArrayBuffer>,
     signal: AbortSignal.timeout(POST_TIMEOUT_MS),
   }).catch((e: Error) => { throw new EnigmaError(`unreachable: ${member.address} at ${member.gateway}: ${e.message}`); });
-  if (!response.ok) throw new EnigmaError(`HTTP ${response.status} from ${member.address}: ${await response.text()}`);
-  return u8aToHex(new Uint8Array(await response.arrayBuffer()));
+  const answer = await readCapped(response, member);
+  if (!response.ok) throw new EnigmaError(`HTTP ${response.status} from ${member.address}: ${new TextDecoder().decode(answer.subarray(0, 512))}`);
+  return u8aToHex(answer);
+}
+
+/** A response's body, at most MAX_ANSWER_BYTES of it: a gateway that sends more is cut off. */
+async function readCapped(response: Response, member: Member): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  const tooLarge = () => new EnigmaError(`${member.address} at ${member.gateway} sent an answer larger than ${MAX_ANSWER_BYTES} bytes`);
+  if (declared > MAX_ANSWER_BYTES) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.length;
+    if (length > MAX_ANSWER_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    parts.push(value);
+  }
+  const body = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    body.set(part, at);
+    at += part.length;
+  }
+  return body;
 }
 
 async function until(what: string, timeoutMs: number, done: () => Promise<boolean>): Promise<void> {

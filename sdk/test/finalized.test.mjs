@@ -3,7 +3,7 @@
 // contract's code is checked against its hash. Against a fake chain whose best block lies.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Enigma, EnigmaError } from '../dist/index.js';
+import { Enigma, EnigmaError, GatewayRefusal, WrongDataKey } from '../dist/index.js';
 
 const MEMBER = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY'; // //Alice
 const HONEST_KEY = '0x' + '01'.repeat(32);
@@ -25,8 +25,10 @@ const state = (key, ageMs = 0, predicate = ['Member']) => ({
 });
 
 /** A chain whose best block has a forged key and whose finalized head `F` is `ageMs` old. */
+const GENESIS = '0x' + '0c'.repeat(32);
 const chain = (ageMs = 0, code = 'contract C {}') => ({
   isReady: Promise.resolve(),
+  genesisHash: { toHex: () => GENESIS },
   rpc: { chain: { getFinalizedHead: async () => 'F' } },
   at: async (hash) => (hash === 'F' ? state(HONEST_KEY, ageMs, ['And', 'Member', 'Not', { AnyOf: [MEMBER] }]) : assert.fail(`read at ${hash}`)),
   query: {
@@ -41,6 +43,12 @@ test('committee members and their keys come from the finalized head', async () =
   const [member] = await sdk.members(7);
   assert.equal(member.encryptionKey, HONEST_KEY, 'not the best block\'s forged key');
   await assert.rejects(sdk.members(8), /no committee 8 in the finalized state/);
+});
+
+test('an app that names its chain is refused a node that serves another', async () => {
+  const other = '0x' + 'cd'.repeat(32);
+  await assert.rejects(Enigma.create({ api: chain(), gateways: {}, genesisHash: other }), new RegExp(`the node serves chain ${GENESIS}, not ${other}: nothing is signed for it`));
+  assert.ok(await Enigma.create({ api: chain(), gateways: {}, genesisHash: GENESIS.toUpperCase().replace('0X', '0x') }));
 });
 
 test('a finalized head older than ten minutes is refused', async () => {
@@ -73,7 +81,7 @@ test('one gateway that refuses the reader does not keep it from the others; two 
   const asked = [];
   const work = (refusing) => async (worker) => {
     asked.push(worker.address);
-    if (refusing.includes(worker.address)) throw new EnigmaError('the account is not permitted to read this data');
+    if (refusing.includes(worker.address)) throw new GatewayRefusal(worker.address, 'the account is not permitted to read this data');
     return worker.address;
   };
   assert.deepEqual(await sdk.throughGateways(work(['liar'])), ['honest']);
@@ -82,7 +90,23 @@ test('one gateway that refuses the reader does not keep it from the others; two 
   // What is stored goes through two gateways: one that drops it cannot lose it alone.
   assert.deepEqual(await sdk.throughGateways(work([]), 2), ['liar', 'honest']);
   // A wrong data key (the record checked against its writer's signature first) ends it at once.
-  await assert.rejects(sdk.throughGateways(async () => { throw new EnigmaError('decryption failed'); }), /decryption failed/);
+  await assert.rejects(sdk.throughGateways(async () => { throw new WrongDataKey('decryption failed'); }), WrongDataKey);
+});
+
+test('a gateway\'s words are not the module\'s verdicts: a refusal saying "decryption failed" or an HTTP body saying "not permitted" is one gateway failing', async () => {
+  const sdk = await Enigma.create({ api: chain(), gateways: {} });
+  const gateways = ['liar', 'accomplice', 'honest'].map((address) => ({ address, gateway: `http://${address}`, encryptionKey: HONEST_KEY, peerId: '0x00' }));
+  sdk.gatewayWorkers = async () => gateways;
+  const lies = {
+    liar: new GatewayRefusal('liar', 'decryption failed: wrong key, or the data was altered'),
+    accomplice: new EnigmaError('HTTP 403 from accomplice: the account is not permitted to read this data'),
+  };
+  const work = async (worker) => {
+    if (lies[worker.address]) throw lies[worker.address];
+    return worker.address;
+  };
+  // (Before, the first lie ended the read as a wrong key, and two of them as a refusal.)
+  assert.deepEqual(await sdk.throughGateways(work), ['honest']);
 });
 
 async function hash(text) {

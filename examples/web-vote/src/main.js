@@ -77,7 +77,9 @@ async function start() {
     say('vote-link', 'requesting a committee and deploying the ballot contract…');
     vote = await openVote(sdk, account);
     history.replaceState(null, '', `${location.pathname}${location.search}${voteHash(vote)}`);
-    $('vote-link').innerHTML = `Voters open <a id="voter-link" href="${location.href}">this link</a>.`;
+    // Without this page's ?rpc= and ?gateways=: a voter reads the chain through nodes of their own
+    // choosing, not through ones the link's author picked (which could hand out their own keys).
+    $('vote-link').innerHTML = `Voters open <a id="voter-link" href="${location.origin}${location.pathname}${voteHash(vote)}">this link</a>.`;
     organize();
   }));
 

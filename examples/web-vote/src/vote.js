@@ -1,5 +1,6 @@
 // The steps of a blind vote, as the organizer's and the voters' pages take them, over
 // @enigma/sdk. Nothing here touches the page: main.js shows what these return.
+import { blake2AsHex } from '@polkadot/util-crypto';
 import ballotSource from '../../contracts/ballot.enigma?raw';
 
 export const CANDIDATES = ['Ada', 'Grace', 'Hedy'];
@@ -61,6 +62,12 @@ export async function tally(sdk, account, vote, ballots) {
 /** A voter casts a ballot: an identity of their own in which the organizer may only compute,
  *  approved by the organizer's page, then the ballot secret-shared from this page. */
 export async function castBallot(sdk, account, vote, candidate, progress) {
+  // The link names the contract the ballot will be usable by: only the ballot contract this page
+  // carries (a contract's id is its code's hash), never one that would publish it.
+  const ballotContract = blake2AsHex(ballotSource, 256);
+  if (vote.contract !== ballotContract) {
+    throw new Error(`this vote's link names contract ${vote.contract}, not the ballot contract ${ballotContract}: your ballot would not be counted by it, and could be published`);
+  }
   progress('proposing your ballot identity (you, and the organizer, who may only count)…');
   const { identity } = await sdk.createIdentity(account, [{ address: vote.organizer, permissions: ['Compute'] }]);
   progress('waiting for the organizer to approve…');

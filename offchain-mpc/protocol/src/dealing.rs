@@ -61,6 +61,11 @@ pub fn committee_fits(how: How, committee: u32, n: usize) -> Result<(), String> 
 pub fn deal_one(value: u128, identity: H256, committee: u32, keys: &[[u8; 32]], kind: ValueKind, how: How) -> Result<Vec<ShareDelivery>, String> {
 	let n = keys.len();
 	committee_fits(how, committee, n)?;
+	// The chain takes any 32 bytes as a worker's key; a share sealed to a low-order one would be
+	// readable by anyone who saw it travel.
+	if let Some(i) = keys.iter().position(sealed::is_low_order) {
+		return Err(format!("member {i} of committee {committee} registered an encryption key of small order: a share sealed to it would be readable by anyone, so none is dealt"));
+	}
 	if !matches!(how, How::Lie(_)) && !fits(value, kind) {
 		return Err(format!("{value} is not a {kind:?}"));
 	}

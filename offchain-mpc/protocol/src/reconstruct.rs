@@ -224,6 +224,12 @@ mod tests {
 		assert!(deal_one(256, H256::zero(), 1, &keys, ValueKind::Int { bits: 8 }, How::HonestMajority).unwrap_err().contains("not a"));
 		assert!(deal_one(1, H256::zero(), 1, &keys[..2], ValueKind::Field, How::HonestMajority).unwrap_err().contains("at least 3"));
 		assert!(deal_one(1, H256::zero(), 1, &keys[..1], ValueKind::Field, How::DishonestMajority).unwrap_err().contains("in the clear"));
+		// A member whose registered key is a point of small order gets no share (nor does anyone).
+		let mut weak = keys;
+		weak[2] = [0; 32];
+		for how in [How::HonestMajority, How::DishonestMajority] {
+			assert!(deal_one(1, H256::zero(), 1, &weak, ValueKind::Field, how).unwrap_err().contains("member 2 of committee 1 registered an encryption key of small order"));
+		}
 	}
 
 	#[test]

@@ -24,6 +24,14 @@ fn cipher(shared: &[u8; 32], ephemeral: &[u8; 32], recipient: &[u8; 32]) -> ChaC
 	ChaCha20Poly1305::new(&key.into())
 }
 
+/// Whether `key` is a point of small order (the identity, or a point whose order divides the
+/// cofactor 8): a key agreement with it gives all zeros whatever the other side's secret, so what
+/// is sealed to it anyone opens. A worker may register such a key; nobody deals it a share.
+pub fn is_low_order(key: &[u8; 32]) -> bool {
+	// A clamped scalar is 8·s with 2^251 <= s < ℓ: its product with P vanishes exactly when 8·P does.
+	!StaticSecret::from([1; 32]).diffie_hellman(&PublicKey::from(*key)).was_contributory()
+}
+
 /// `ephemeral public key ‖ ciphertext ‖ tag`. The key is fresh per message, so a zero nonce is safe.
 pub fn seal(recipient: &[u8; 32], aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
 	let ephemeral = EphemeralSecret::random_from_rng(rand::rngs::OsRng);
@@ -117,5 +125,30 @@ mod tests {
 		let mut one = [0u8; 32];
 		one[0] = 1;
 		assert!(seal_from(&member, &one, b"request", b"share").is_none());
+	}
+
+	#[test]
+	fn low_order_keys_are_recognised() {
+		let honest = PublicKey::from(&StaticSecret::random_from_rng(rand::rngs::OsRng)).to_bytes();
+		assert!(!is_low_order(&honest));
+		// u = 0 and u = 1 (orders 2 and 4), the order-8 point's u-coordinate, and p + 1 (u = 1
+		// in a non-canonical encoding).
+		let order_8 = hex32("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800");
+		let p_plus_one = hex32("eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
+		let mut one = [0u8; 32];
+		one[0] = 1;
+		for key in [[0; 32], one, order_8, p_plus_one] {
+			assert!(is_low_order(&key), "{key:?}");
+			// Sealed to it, the ephemeral agreement is all zeros: anyone derives the key.
+			let sealed = seal(&key, b"aad", b"share");
+			let zero = [0u8; 32];
+			let opened = cipher(&zero, sealed[..32].try_into().unwrap(), &key).decrypt(Nonce::from_slice(&[0; 12]), Payload { msg: &sealed[32..], aad: b"aad" });
+			assert_eq!(opened.unwrap(), b"share");
+		}
+	}
+
+	fn hex32(hex: &str) -> [u8; 32] {
+		let bytes: Vec<u8> = (0..32).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect();
+		bytes.try_into().unwrap()
 	}
 }

@@ -22,6 +22,28 @@ const ALICE_NODE_KEY = nodeKey(0);
 let nodes = [];
 let apis = [];
 
+/**
+ * `SecretComputeApi_task`'s answer (SCALE: Option<TaskView>, hex) with its status set to
+ * `status` (0 Pending, 1 Completed, 2 Failed). Lengths are compact; a test task's are below 64.
+ */
+const withTaskStatus = (hex, status) => {
+  const bytes = Buffer.from(hex.slice(2), 'hex');
+  let at = 1 + 32 + 32; // Some, requester, contract
+  const skip = (itemSize) => {
+    assert.equal(bytes[at] & 3, 0, 'a one-byte compact length');
+    at += 1 + (bytes[at] >> 2) * itemSize;
+  };
+  skip(1); // entry
+  skip(32); // inputs
+  skip(1); // public_args
+  at += 4; // committee
+  skip(32); // members
+  at += 16 + 4 + 4; // gas_limit, created, deadline
+  assert.ok(bytes[at] <= 2, `a task status at byte ${at}`);
+  bytes[at] = status;
+  return '0x' + bytes.toString('hex');
+};
+
 const finalizedNumber = async (api) =>
   (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
 const bestNumber = async (api) => (await api.rpc.chain.getHeader()).number.toNumber();
@@ -193,6 +215,21 @@ test('the whole flow through a checking client: shares sealed to proven keys, a 
   // The task's record as the chain holds it, proven (not the node's runtime call).
   const shown = JSON.parse(await enigma(['task', 'show', task]));
   assert.deepEqual([shown.status, shown.contract, shown.committee, shown.security], ['Completed', contract, committeeId, 'honest_majority']);
+
+  // A node that says the completed task failed (in the runtime call the client polls with):
+  // the client re-reads the record, proven, and refuses the node instead of reporting a
+  // failure (a requester told so would submit, and pay for, the task again).
+  const liar = await lyingProxy(nodes[0].wsUrl, (text, request) => {
+    if (request?.method !== 'state_call' || request.params[0] !== 'SecretComputeApi_task') return text;
+    const message = JSON.parse(text);
+    message.result = withTaskStatus(message.result, 2);
+    return JSON.stringify(message);
+  });
+  const lied = await run(CLIENT_BIN, ['--rpc', liar.url, '--checkpoints', checkpoints, 'task', 'wait', task, '--timeout', '60'],
+    undefined, { ENIGMA_TRUST_RPC: '0' });
+  await liar.close();
+  assert.equal(lied.code, 1, lied.stderr);
+  assert.match(lied.stderr, new RegExp(`the RPC node is not to be trusted: it said task ${task} failed, the chain says Completed`));
   assert.equal(await enigma(['secret', 'declassify', alice, '--suri', '//Alice', ...bootstrap]), '5000000');
 });
 

@@ -123,10 +123,14 @@ test('three voters vote blind in the browser: the count for all, each ballot to 
   await organizer.click('#open-vote');
   const link = await organizer.locator('#voter-link').getAttribute('href', { timeout: 120_000 });
   assert.match(link, /#vote=\d+:0x[0-9a-f]{64}:\w+$/);
+  // The link carries the vote alone, not the organizer's choice of node and gateways: each voter
+  // opens it on their own (here, this test's devnet).
+  assert.ok(!link.includes('?'), link);
+  const ballotPage = url + new URL(link).hash;
 
   // The voters cast at once; the organizer's page approves their identities as they come.
   const voters = await Promise.all(VOTERS.map(async ({ uri, choice, wallet }) => {
-    const page = await open(link, uri, wallet);
+    const page = await open(ballotPage, uri, wallet);
     await page.check(`input[name=candidate][value="${choice}"]`);
     await page.click('#cast');
     await page.locator('#voter-progress', { hasText: 'waiting for the count' }).waitFor({ timeout: 240_000 });
@@ -152,4 +156,11 @@ test('three voters vote blind in the browser: the count for all, each ballot to 
   await organizer.screenshot({ path: join(ARTIFACTS, 'web-vote-organizer.png'), fullPage: true });
   await voters[0].screenshot({ path: join(ARTIFACTS, 'web-vote-voter.png'), fullPage: true });
   console.log(`screenshots: ${ARTIFACTS}/web-vote-{organizer,voter}.png`);
+
+  // A link that names another contract (one that would publish what it reads, say) gets no
+  // ballot: the page carries the ballot contract and checks the link's against its hash.
+  const other = ballotPage.replace(/:0x[0-9a-f]{64}:/, `:0x${'ab'.repeat(32)}:`);
+  const fooled = await open(other, '//Ferdie');
+  await fooled.click('#cast');
+  await fooled.locator('#voter-progress.error', { hasText: `names contract 0x${'ab'.repeat(32)}, not the ballot contract` }).waitFor({ timeout: 30_000 });
 });

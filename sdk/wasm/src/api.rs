@@ -248,10 +248,16 @@ fn data_answer(arg: &Value) -> Answer {
 			if put.record.pointer() != bytes32(arg, "pointer")? || !put.verify() {
 				return Err("the record is not the one asked for, or its writer did not sign it".into());
 			}
-			let plaintext = data::open(&put.record.owner, &bytes32(arg, "key")?, &put.record.ciphertext)?;
-			Ok(json!({ "plaintext": hex0x(&plaintext), "owner": hex0x(&put.record.owner), "writer": hex0x(&put.writer) }))
+			// The record is the one the pointer names, signed by its writer: a key that does not
+			// open it would not open another gateway's copy either (`wrongKey`, not an error).
+			match data::open(&put.record.owner, &bytes32(arg, "key")?, &put.record.ciphertext) {
+				Ok(plaintext) => Ok(json!({ "plaintext": hex0x(&plaintext), "owner": hex0x(&put.record.owner), "writer": hex0x(&put.writer) })),
+				Err(e) => Ok(json!({ "wrongKey": e })),
+			}
 		},
-		Ok(WorkerResponse::Refused(reason)) => Err(reason),
+		// The gateway's own words: what the caller makes of them is its choice, never a verdict
+		// of this module's (a gateway can write anything in a refusal).
+		Ok(WorkerResponse::Refused(reason)) => Ok(json!({ "refused": reason })),
 		Ok(other) => Err(format!("an unexpected {} answer", other.kind())),
 		Err(e) => Err(e),
 	}
