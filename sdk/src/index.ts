@@ -33,6 +33,11 @@ export type Security = 'honest-majority' | 'dishonest-majority';
 export type Account = KeyringPair | { address: string; signer: Signer };
 /** Each worker's gateway URL by account (SS58), or a function that finds it. */
 export type Gateways = Record<string, string> | ((account: string) => string | undefined);
+/** Told of each member whose answer a reconstruction left out, and why: a share that is not
+ *  the one it was dealt or computed (evidence against that member), or no answer at all. The
+ *  value came from the other members' shares. */
+export type LeftOut = (member: string, why: string) => void;
+
 /** Called as long work goes on: what is being done, how much of it. */
 export type Progress = (stage: string, done: number, total: number) => void;
 
@@ -118,6 +123,7 @@ export class Enigma {
     readonly api: ApiPromise,
     readonly wasm: Wasm,
     private readonly gateways: Gateways,
+    private readonly onLeftOut?: LeftOut,
   ) {}
 
   /** Loads the WebAssembly module (by default `enigma.wasm` next to this file). `genesisHash`,
@@ -125,13 +131,13 @@ export class Enigma {
    *  is refused before anything is signed (polkadot-js signs for the genesis the node reports,
    *  and a transaction signed for another chain is valid there, identities' ids being the same
    *  on every chain). A light client pins its chain by its spec already. */
-  static async create(options: { api: ApiPromise; gateways: Gateways; wasm?: WasmSource; genesisHash?: string }): Promise<Enigma> {
+  static async create(options: { api: ApiPromise; gateways: Gateways; wasm?: WasmSource; genesisHash?: string; onLeftOut?: LeftOut }): Promise<Enigma> {
     await options.api.isReady;
     const served = options.api.genesisHash.toHex();
     if (options.genesisHash !== undefined && served !== options.genesisHash.toLowerCase()) {
       throw new EnigmaError(`the node serves chain ${served}, not ${options.genesisHash}: nothing is signed for it`);
     }
-    return new Enigma(options.api, await Wasm.load(options.wasm), options.gateways);
+    return new Enigma(options.api, await Wasm.load(options.wasm), options.gateways, options.onLeftOut);
   }
 
   // ---- transactions
@@ -341,9 +347,10 @@ export class Enigma {
     const signature = await signRaw(account, message);
     const { request } = this.wasm.call<{ request: string }>(method, { ...arg, who, replyTo: reply.public, signature });
     const answers = await Promise.all(members.map((m) => post(m, request).catch((e: Error) => ({ error: e.message }))));
-    const back = this.wasm.call<{ value: string }>('reconstruct', {
+    const back = this.wasm.call<{ value: string; leftOut?: { member: string; why: string }[] }>('reconstruct', {
       answers, keys: members.map((m) => m.encryptionKey), replySecret: reply.secret, message, shared, names: members.map((m) => m.address),
     });
+    for (const { member, why } of back.leftOut ?? []) this.onLeftOut?.(member, why);
     return BigInt(back.value);
   }
 

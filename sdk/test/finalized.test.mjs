@@ -113,3 +113,17 @@ async function hash(text) {
   const { blake2AsU8a } = await import('@polkadot/util-crypto');
   return blake2AsU8a(Buffer.from(text), 256);
 }
+
+test('a reconstruction that left a member out tells the app who and why', async () => {
+  const heard = [];
+  const sdk = await Enigma.create({ api: chain(), gateways: {}, onLeftOut: (member, why) => heard.push([member, why]) });
+  const module = sdk.wasm.call.bind(sdk.wasm);
+  sdk.wasm.call = (method, arg) => method === 'reconstruct'
+    ? { value: '42', leftOut: [{ member: 'liar', why: 'a share off its dealing' }] }
+    : module(method, arg);
+  const account = { address: MEMBER, sign: () => new Uint8Array(64) };
+  const members = [{ address: 'liar', encryptionKey: HONEST_KEY }];
+  const value = await sdk.collect(account, members, 'computed', 'declassifyRequest', { secret: '0x' + '11'.repeat(32), at: '0x' + '22'.repeat(32) });
+  assert.equal(value, 42n);
+  assert.deepEqual(heard, [['liar', 'a share off its dealing']]);
+});

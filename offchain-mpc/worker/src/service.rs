@@ -77,6 +77,44 @@ impl WorkerService {
 }
 
 
+/// What the gateway read from the chain to answer requests, kept so that replaying a signed
+/// request does not make this worker read it again: the finalized number (for a second) and,
+/// per (secret, account, finalized block), the block's number and whether that account's
+/// declassification of that secret is in it (for good: a finalized block's events never change).
+#[derive(Default)]
+pub struct ChainLooks {
+	finalized: Option<(std::time::Instant, u32)>,
+	declassifications: HashMap<(H256, AccountId32, H256), (u32, bool)>,
+}
+
+impl ChainLooks {
+	/// Kept declassification looks at most; past it, all are forgotten (and read again if asked).
+	const KEPT: usize = 4096;
+	/// How long a finalized number read from the node is taken as the finalized number.
+	const FINALIZED_FOR: std::time::Duration = std::time::Duration::from_secs(1);
+
+	fn finalized(&self) -> Option<u32> {
+		self.finalized.filter(|(read, _)| read.elapsed() < Self::FINALIZED_FOR).map(|(_, number)| number)
+	}
+
+	fn note_finalized(&mut self, number: u32) {
+		self.finalized = Some((std::time::Instant::now(), number));
+	}
+
+	fn declassification(&self, secret: H256, who: &AccountId32, at: H256) -> Option<(u32, bool)> {
+		self.declassifications.get(&(secret, who.clone(), at)).copied()
+	}
+
+	/// Only for a finalized block (the caller checked): a block that may yet be reverted is
+	/// read again.
+	fn note_declassification(&mut self, secret: H256, who: &AccountId32, at: H256, block: u32, asked: bool) {
+		if self.declassifications.len() >= Self::KEPT {
+			self.declassifications.clear();
+		}
+		self.declassifications.insert((secret, who.clone(), at), (block, asked));
+	}
+}
+
 /// Whether a share delivery is within what a member reads the chain for before checking any
 /// share: [`MAX_SHARES_PER_REQUEST`] shares, of [`MAX_LOOKUPS_PER_DELIVERY`] committees and
 /// identities at most.
@@ -281,23 +319,53 @@ impl WorkerService {
 	/// the co-signers of a k-of-n grant included (whose consent that call used up, so a check
 	/// here could not count them), and recorded the request for anyone to audit. A permission
 	/// revoked after the call takes effect for the next request.
+	///
+	/// A finalized block's events never change: what was found in one is kept
+	/// ([`ChainLooks`]), so a signed request replayed again and again (anyone's, for any secret
+	/// this worker holds) costs the node that also carries this worker's commits and reveals
+	/// nothing but a finalized number a second.
 	async fn declassified_at(&self, secret: H256, who: &AccountId32, at: H256) -> Result<(), String> {
 		let chain = &self.0.chain;
-		let block = chain.header_at(at).await.map_err(|e| e.to_string())?.ok_or("the declassification's block is unknown")?.number;
-		let finalized = chain.finalized_number().await.map_err(|e| e.to_string())?;
-		if block > finalized || chain.block_hash(block).await.map_err(|e| e.to_string())? != Some(at) {
-			return Err(format!("block #{block} of the declassification is not finalized (yet)"));
-		}
-		if finalized - block > DECLASSIFY_WINDOW {
+		let mut finalized = self.finalized_number(false).await?;
+		let known = self.0.looks.lock().expect("not poisoned").declassification(secret, who, at);
+		let (block, asked) = match known {
+			Some(found) => found,
+			None => {
+				let block = chain.header_at(at).await.map_err(|e| e.to_string())?.ok_or("the declassification's block is unknown")?.number;
+				// (A block finalized within the second: the number kept would call it not yet.)
+				if block > finalized {
+					finalized = self.finalized_number(true).await?;
+				}
+				if block > finalized || chain.block_hash(block).await.map_err(|e| e.to_string())? != Some(at) {
+					return Err(format!("block #{block} of the declassification is not finalized (yet)"));
+				}
+				if finalized - block > DECLASSIFY_WINDOW {
+					return Err(format!("the declassification at block #{block} is more than {DECLASSIFY_WINDOW} blocks old: declassify again"));
+				}
+				let asked = chain.events(at).await.map_err(|e| e.to_string())?.iter().any(|record| {
+					matches!(&record.event, RuntimeEvent::SecretCompute(pallet_secret_compute::Event::DeclassifyRequested { secret: s, requester, .. }) if *s == secret && requester == who)
+				});
+				self.0.looks.lock().expect("not poisoned").note_declassification(secret, who, at, block, asked);
+				(block, asked)
+			},
+		};
+		if finalized.saturating_sub(block) > DECLASSIFY_WINDOW {
 			return Err(format!("the declassification at block #{block} is more than {DECLASSIFY_WINDOW} blocks old: declassify again"));
 		}
-		let asked = chain.events(at).await.map_err(|e| e.to_string())?.iter().any(|record| {
-			matches!(&record.event, RuntimeEvent::SecretCompute(pallet_secret_compute::Event::DeclassifyRequested { secret: s, requester, .. }) if *s == secret && requester == who)
-		});
 		if !asked {
 			return Err(format!("no declassification of {secret:?} by {who} in block #{block}"));
 		}
 		Ok(())
+	}
+
+	/// The finalized block's number, read from the node at most once a second unless `fresh`.
+	async fn finalized_number(&self, fresh: bool) -> Result<u32, String> {
+		if let Some(number) = self.0.looks.lock().expect("not poisoned").finalized().filter(|_| !fresh) {
+			return Ok(number);
+		}
+		let number = self.0.chain.finalized_number().await.map_err(|e| e.to_string())?;
+		self.0.looks.lock().expect("not poisoned").note_finalized(number);
+		Ok(number)
 	}
 
 	/// Hands this worker's share of a private output to a reader of its recipient identity, if
@@ -400,6 +468,32 @@ fn lie_about(plain: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn chain_looks_keep_finalized_blocks_findings_and_the_finalized_number_a_second() {
+		let mut looks = ChainLooks::default();
+		let (secret, who, at) = (H256::repeat_byte(1), AccountId32::new([2; 32]), H256::repeat_byte(3));
+		assert_eq!(looks.declassification(secret, &who, at), None);
+		looks.note_declassification(secret, &who, at, 40, false);
+		// A replay of the same request is answered from what was found, a refusal included.
+		assert_eq!(looks.declassification(secret, &who, at), Some((40, false)));
+		// Another account, secret or block is another look.
+		assert_eq!(looks.declassification(secret, &AccountId32::new([4; 32]), at), None);
+		assert_eq!(looks.declassification(H256::repeat_byte(5), &who, at), None);
+		assert_eq!(looks.declassification(secret, &who, H256::repeat_byte(6)), None);
+		// Bounded: past KEPT, what was kept is forgotten and read again when asked.
+		for i in 0..ChainLooks::KEPT as u32 {
+			looks.note_declassification(H256::from_low_u64_be(i as u64 + 10), &who, at, i, true);
+		}
+		assert!(looks.declassifications.len() <= ChainLooks::KEPT);
+		assert_eq!(looks.declassification(secret, &who, at), None);
+		// The finalized number is taken for a second, then read again.
+		assert_eq!(looks.finalized(), None);
+		looks.note_finalized(77);
+		assert_eq!(looks.finalized(), Some(77));
+		looks.finalized = Some((std::time::Instant::now() - ChainLooks::FINALIZED_FOR, 77));
+		assert_eq!(looks.finalized(), None);
+	}
 
 	fn delivery(identity: u8, committee: u32) -> ShareDelivery {
 		ShareDelivery {

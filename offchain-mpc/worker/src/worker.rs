@@ -131,6 +131,9 @@ pub struct Worker {
 	pub releasing: std::sync::atomic::AtomicBool,
 	/// Whether this worker rotates its committees when it leaves (`--no-rotation` says not).
 	pub rotate_on_leaving: bool,
+	/// What the gateway read from the chain for declassifications ([`crate::service::ChainLooks`]):
+	/// a replayed signed request is answered from here, not with a block's events each time.
+	pub(crate) looks: std::sync::Mutex<crate::service::ChainLooks>,
 	/// One contract compiles at a time: a compile may take a gigabyte for a circuit at the gate
 	/// limit, and a block may bring many tasks. The permit goes with the compiling thread, which
 	/// nothing stops once started, not with the task that gave up waiting for it.
@@ -258,7 +261,7 @@ impl Drop for TaskPeers<'_> {
 
 impl Worker {
 	pub fn new(chain: Arc<Chain>, keys: WorkerKeys, store: WorkerStore, metrics: Metrics, misbehave: Option<Misbehaviour>) -> Self {
-		Self { chain, keys, store, metrics, dht: OnceLock::new(), misbehave, blames: Default::default(), started: Default::default(), readiness: Default::default(), acks: Default::default(), rotating: Default::default(), releasing: Default::default(), rotate_on_leaving: true,
+		Self { chain, keys, store, metrics, dht: OnceLock::new(), misbehave, blames: Default::default(), started: Default::default(), readiness: Default::default(), looks: Default::default(), acks: Default::default(), rotating: Default::default(), releasing: Default::default(), rotate_on_leaving: true,
 			unregistered: Default::default(),
 			unregistered_ttl: UNREGISTERED_TTL, submit_queue: tokio::sync::Mutex::new(()), expected: Default::default(), compiling: Arc::new(tokio::sync::Semaphore::new(1)) }
 	}
