@@ -33,9 +33,10 @@ export type Security = 'honest-majority' | 'dishonest-majority';
 export type Account = KeyringPair | { address: string; signer: Signer };
 /** Each worker's gateway URL by account (SS58), or a function that finds it. */
 export type Gateways = Record<string, string> | ((account: string) => string | undefined);
-/** Told of each member whose answer a reconstruction left out, and why: a share that is not
- *  the one it was dealt or computed (evidence against that member), or no answer at all. The
- *  value came from the other members' shares. */
+/** Told of each member (its account) whose answer a reconstruction left out, and why: a share
+ *  that is not the one it was dealt or computed (evidence against that member), or no answer at
+ *  all. The value came from the other members' shares. `why` may quote what the member's
+ *  gateway sent: text to show as text, never as HTML. */
 export type LeftOut = (member: string, why: string) => void;
 
 /** Called as long work goes on: what is being done, how much of it. */
@@ -134,7 +135,8 @@ export class Enigma {
   static async create(options: { api: ApiPromise; gateways: Gateways; wasm?: WasmSource; genesisHash?: string; onLeftOut?: LeftOut }): Promise<Enigma> {
     await options.api.isReady;
     const served = options.api.genesisHash.toHex();
-    if (options.genesisHash !== undefined && served !== options.genesisHash.toLowerCase()) {
+    const pinned = options.genesisHash?.toLowerCase().replace(/^(0x)?/, '0x');
+    if (pinned !== undefined && served !== pinned) {
       throw new EnigmaError(`the node serves chain ${served}, not ${options.genesisHash}: nothing is signed for it`);
     }
     return new Enigma(options.api, await Wasm.load(options.wasm), options.gateways, options.onLeftOut);
@@ -285,18 +287,28 @@ export class Enigma {
     }
     // Ready as finalized: a best block is one author's word (or the RPC node's), and a caller
     // told its values are held may let their only other copy go.
+    // (A read that fails, or a finalized head too old for now, is tried again until the
+    // deadline: the values are registered and paid for, and the error names them.)
     let acknowledged = 0;
+    let trouble = '';
     await until('every member acknowledged its shares, finalized', 120_000 + values.length * 100, async () => {
-      const at = await this.finalized();
-      while (acknowledged < ids.length) {
-        const batch = ids.slice(acknowledged, acknowledged + SECRET_BATCH);
-        const views = (await at.call.secretComputeApi.secrets(batch)) as any[];
-        const waiting = views.findIndex((v: any) => v.isNone || !v.unwrap().ready.isTrue);
-        acknowledged += waiting === -1 ? batch.length : waiting;
-        onProgress?.('acknowledged', acknowledged, ids.length);
-        if (waiting !== -1) return false;
+      try {
+        const at = await this.finalized();
+        while (acknowledged < ids.length) {
+          const batch = ids.slice(acknowledged, acknowledged + SECRET_BATCH);
+          const views = (await at.call.secretComputeApi.secrets(batch)) as any[];
+          const waiting = views.findIndex((v: any) => v.isNone || !v.unwrap().ready.isTrue);
+          acknowledged += waiting === -1 ? batch.length : waiting;
+          onProgress?.('acknowledged', acknowledged, ids.length);
+          if (waiting !== -1) return false;
+        }
+        return true;
+      } catch (e) {
+        trouble = ` (last: ${(e as Error).message})`;
+        return false;
       }
-      return true;
+    }).catch((e: Error) => {
+      throw new EnigmaError(`${e.message}${trouble}; ${acknowledged} of ${ids.length} acknowledged; the values are registered as ${ids.join(', ')}`);
     });
     return ids;
   }
@@ -347,10 +359,17 @@ export class Enigma {
     const signature = await signRaw(account, message);
     const { request } = this.wasm.call<{ request: string }>(method, { ...arg, who, replyTo: reply.public, signature });
     const answers = await Promise.all(members.map((m) => post(m, request).catch((e: Error) => ({ error: e.message }))));
-    const back = this.wasm.call<{ value: string; leftOut?: { member: string; why: string }[] }>('reconstruct', {
+    // (`member` is the position of the member in `members`.)
+    const back = this.wasm.call<{ value: string; leftOut?: { member: number; why: string }[] }>('reconstruct', {
       answers, keys: members.map((m) => m.encryptionKey), replySecret: reply.secret, message, shared, names: members.map((m) => m.address),
     });
-    for (const { member, why } of back.leftOut ?? []) this.onLeftOut?.(member, why);
+    for (const { member, why } of back.leftOut ?? []) {
+      try {
+        this.onLeftOut?.(members[member]?.address ?? `member #${member}`, why);
+      } catch {
+        // The app's callback failing does not lose the value the other members gave.
+      }
+    }
     return BigInt(back.value);
   }
 
@@ -482,7 +501,7 @@ export class Enigma {
     // Through two gateways where there are two: a gateway's count of holders is its word alone,
     // and one that dropped the record would lose data whose rent is paid. (The record is the
     // same signed one; holders keep one copy.)
-    const stored = await this.throughGateways(async (worker) => this.dataAnswer<{ holders: number }>(worker, { answer: await post(worker, request) }), 2);
+    const stored = await this.throughGateways(async (worker) => this.dataAnswer<{ holders: number }>(worker, { answer: await post(worker, request) }), 2, false);
     return { pointer, key, holders: Math.min(...stored.map((s) => s.holders)) };
   }
 
@@ -543,10 +562,11 @@ export class Enigma {
    *  least one must). A wrong data key ends it ([`WrongDataKey`]: the record was checked to hash
    *  to its pointer (owner and ciphertext) before it was opened, so another gateway's would be the
    *  same). A refusal of the reader ends it once two gateways gave it: a gateway's refusal is not
-   *  signed, and one lying gateway must not keep a reader from the others. Only the module's
+   *  signed, and one lying gateway must not keep a reader from the others (a store, whose rent
+   *  is paid, asks every gateway before it gives up: `refusalsEnd` false). Only the module's
    *  verdicts are told apart: a gateway's words (a refusal saying "decryption failed", an HTTP
    *  error's body) are one gateway failing, whatever they say. */
-  private async throughGateways<T>(work: (worker: Member & { peerId: string }) => Promise<T>, wanted = 1): Promise<T[]> {
+  private async throughGateways<T>(work: (worker: Member & { peerId: string }) => Promise<T>, wanted = 1, refusalsEnd = true): Promise<T[]> {
     const [done, failures, refusals]: [T[], string[], string[]] = [[], [], []];
     for (const worker of await this.gatewayWorkers()) {
       try {
@@ -557,7 +577,7 @@ export class Enigma {
         const why = `${worker.address}: ${(e as Error).message}`;
         if (e instanceof GatewayRefusal && /not permitted|may not read|refused the account/.test(e.reason)) {
           refusals.push(why);
-          if (refusals.length >= 2) throw new EnigmaError(`refused by two gateways: ${refusals.join('; ')}`);
+          if (refusalsEnd && refusals.length >= 2) throw new EnigmaError(`refused by two gateways: ${refusals.join('; ')}`);
         }
         failures.push(why);
       }
@@ -632,7 +652,9 @@ async function readCapped(response: Response, member: Member): Promise<Uint8Arra
   const parts: Uint8Array[] = [];
   let length = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await reader.read().catch((e: Error) => {
+      throw new EnigmaError(`${member.address} at ${member.gateway}: the answer did not arrive whole: ${e.message}`);
+    });
     if (done) break;
     length += value.length;
     if (length > MAX_ANSWER_BYTES) {

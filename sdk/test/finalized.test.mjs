@@ -49,6 +49,7 @@ test('an app that names its chain is refused a node that serves another', async 
   const other = '0x' + 'cd'.repeat(32);
   await assert.rejects(Enigma.create({ api: chain(), gateways: {}, genesisHash: other }), new RegExp(`the node serves chain ${GENESIS}, not ${other}: nothing is signed for it`));
   assert.ok(await Enigma.create({ api: chain(), gateways: {}, genesisHash: GENESIS.toUpperCase().replace('0X', '0x') }));
+  assert.ok(await Enigma.create({ api: chain(), gateways: {}, genesisHash: GENESIS.slice(2) }), 'without 0x');
 });
 
 test('a finalized head older than ten minutes is refused', async () => {
@@ -87,8 +88,10 @@ test('one gateway that refuses the reader does not keep it from the others; two 
   assert.deepEqual(await sdk.throughGateways(work(['liar'])), ['honest']);
   await assert.rejects(sdk.throughGateways(work(['liar', 'honest'])), /refused by two gateways: liar: .*; honest: /);
   assert.deepEqual(asked, ['liar', 'honest', 'liar', 'honest'], 'the third gateway is not asked after two refusals');
-  // What is stored goes through two gateways: one that drops it cannot lose it alone.
+  // What is stored goes through two gateways: one that drops it cannot lose it alone; and a
+  // store (its rent paid) asks every gateway, two refusals or not.
   assert.deepEqual(await sdk.throughGateways(work([]), 2), ['liar', 'honest']);
+  assert.deepEqual(await sdk.throughGateways(work(['liar', 'honest']), 1, false), ['other']);
   // A wrong data key (the record checked against its writer's signature first) ends it at once.
   await assert.rejects(sdk.throughGateways(async () => { throw new WrongDataKey('decryption failed'); }), WrongDataKey);
 });
@@ -119,11 +122,15 @@ test('a reconstruction that left a member out tells the app who and why', async 
   const sdk = await Enigma.create({ api: chain(), gateways: {}, onLeftOut: (member, why) => heard.push([member, why]) });
   const module = sdk.wasm.call.bind(sdk.wasm);
   sdk.wasm.call = (method, arg) => method === 'reconstruct'
-    ? { value: '42', leftOut: [{ member: 'liar', why: 'a share off its dealing' }] }
+    ? { value: '42', leftOut: [{ member: 1, why: 'a share off its dealing' }] } // as the module says it: by position
     : module(method, arg);
   const account = { address: MEMBER, sign: () => new Uint8Array(64) };
-  const members = [{ address: 'liar', encryptionKey: HONEST_KEY }];
-  const value = await sdk.collect(account, members, 'computed', 'declassifyRequest', { secret: '0x' + '11'.repeat(32), at: '0x' + '22'.repeat(32) });
-  assert.equal(value, 42n);
-  assert.deepEqual(heard, [['liar', 'a share off its dealing']]);
+  const members = [{ address: 'honest', encryptionKey: HONEST_KEY }, { address: 'liar', encryptionKey: HONEST_KEY }];
+  const request = { secret: '0x' + '11'.repeat(32), at: '0x' + '22'.repeat(32) };
+  assert.equal(await sdk.collect(account, members, 'computed', 'declassifyRequest', request), 42n);
+  assert.deepEqual(heard, [['liar', 'a share off its dealing']], 'named by its account');
+  // A callback that throws loses nothing: the value is the other members'.
+  const careless = await Enigma.create({ api: chain(), gateways: {}, onLeftOut: () => { throw new Error('app bug'); } });
+  careless.wasm.call = sdk.wasm.call;
+  assert.equal(await careless.collect(account, members, 'computed', 'declassifyRequest', request), 42n);
 });

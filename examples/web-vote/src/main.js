@@ -8,16 +8,23 @@ import wasmUrl from '@enigma/sdk/enigma.wasm?url';
 import { CANDIDATES, VOTERS, castBallot, countingTask, openVote, pendingVoters, readOutcome, readyBallots, tally, voteFromHash, voteHash } from './vote.js';
 
 const $ = (id) => document.getElementById(id);
-const params = new URLSearchParams(location.search);
-const RPC = params.get('rpc') ?? 'ws://127.0.0.1:9944';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 let sdk, account, vote = voteFromHash(location.hash);
 
-/** Gateways from ?gateways={"<account>":"http://…"}, else scripts/devnet.sh's: //Bob, //Charlie, //Dave, //Eve on 9951-9954. */
-function gateways(keyring) {
-  if (params.get('gateways')) return JSON.parse(params.get('gateways'));
-  return Object.fromEntries(['//Bob', '//Charlie', '//Dave', '//Eve'].map((uri, i) => [keyring.addFromUri(uri).address, `http://127.0.0.1:${9951 + i}`]));
+/** Where the page reads the chain and reaches the workers: the node and gateways saved in this
+ *  browser (localStorage 'enigma-vote-nodes', {"rpc": "ws://…", "gateways": {"<account>": "http://…"}}),
+ *  else scripts/devnet.sh's (//Bob, //Charlie, //Dave, //Eve on 9951-9954). `?rpc=` and
+ *  `?gateways=` count only on a page opened without a vote: a vote's link is someone else's
+ *  (the organizer's), and a node it named could hand out keys of its own and read the ballot. */
+function nodes(keyring) {
+  const saved = JSON.parse(localStorage.getItem('enigma-vote-nodes') ?? '{}');
+  const params = new URLSearchParams(vote ? '' : location.search);
+  const devnet = Object.fromEntries(['//Bob', '//Charlie', '//Dave', '//Eve'].map((uri, i) => [keyring.addFromUri(uri).address, `http://127.0.0.1:${9951 + i}`]));
+  return {
+    rpc: params.get('rpc') ?? saved.rpc ?? 'ws://127.0.0.1:9944',
+    gateways: params.get('gateways') ? JSON.parse(params.get('gateways')) : saved.gateways ?? devnet,
+  };
 }
 
 function say(id, text, error = false) {
@@ -38,9 +45,10 @@ async function step(id, work) {
 async function start() {
   await cryptoWaitReady();
   const keyring = new Keyring({ type: 'sr25519' });
-  const api = await ApiPromise.create({ provider: new WsProvider(RPC), noInitWarn: true });
-  sdk = await Enigma.create({ api, gateways: gateways(keyring), wasm: wasmUrl });
-  say('status', `connected to ${RPC} (${(await api.rpc.system.chain()).toString()})`);
+  const { rpc, gateways } = nodes(keyring);
+  const api = await ApiPromise.create({ provider: new WsProvider(rpc), noInitWarn: true });
+  sdk = await Enigma.create({ api, gateways, wasm: wasmUrl });
+  say('status', `connected to ${rpc} (${(await api.rpc.system.chain()).toString()})`);
 
   const use = (chosen) => {
     account = chosen;

@@ -77,19 +77,21 @@ impl WorkerService {
 }
 
 
-/// What the gateway read from the chain to answer requests, kept so that replaying a signed
-/// request does not make this worker read it again: the finalized number (for a second) and,
-/// per (secret, account, finalized block), the block's number and whether that account's
-/// declassification of that secret is in it (for good: a finalized block's events never change).
+/// What the gateway read from the chain to answer declassification requests, so that no
+/// request, replayed or made up with a fresh key, makes this worker read a block's events twice:
+/// the finalized number (for a second) and, per finalized block in the window, its number and
+/// the declassifications it holds, (secret, requester) (for good: a finalized block's events
+/// never change).
 #[derive(Default)]
 pub struct ChainLooks {
 	finalized: Option<(std::time::Instant, u32)>,
-	declassifications: HashMap<(H256, AccountId32, H256), (u32, bool)>,
+	blocks: HashMap<H256, (u32, HashSet<(H256, AccountId32)>)>,
 }
 
 impl ChainLooks {
-	/// Kept declassification looks at most; past it, all are forgotten (and read again if asked).
-	const KEPT: usize = 4096;
+	/// Blocks kept at most (the window's, with room for those that left it); past it, all are
+	/// forgotten, and read again if asked.
+	const KEPT: usize = 4 * DECLASSIFY_WINDOW as usize;
 	/// How long a finalized number read from the node is taken as the finalized number.
 	const FINALIZED_FOR: std::time::Duration = std::time::Duration::from_secs(1);
 
@@ -101,17 +103,19 @@ impl ChainLooks {
 		self.finalized = Some((std::time::Instant::now(), number));
 	}
 
+	/// Block `at`'s number, and whether it holds `who`'s declassification of `secret`, if the
+	/// block was read.
 	fn declassification(&self, secret: H256, who: &AccountId32, at: H256) -> Option<(u32, bool)> {
-		self.declassifications.get(&(secret, who.clone(), at)).copied()
+		self.blocks.get(&at).map(|(number, asked)| (*number, asked.contains(&(secret, who.clone()))))
 	}
 
 	/// Only for a finalized block (the caller checked): a block that may yet be reverted is
 	/// read again.
-	fn note_declassification(&mut self, secret: H256, who: &AccountId32, at: H256, block: u32, asked: bool) {
-		if self.declassifications.len() >= Self::KEPT {
-			self.declassifications.clear();
+	fn note_block(&mut self, at: H256, number: u32, declassifications: HashSet<(H256, AccountId32)>) {
+		if self.blocks.len() >= Self::KEPT {
+			self.blocks.clear();
 		}
-		self.declassifications.insert((secret, who.clone(), at), (block, asked));
+		self.blocks.insert(at, (number, declassifications));
 	}
 }
 
@@ -320,10 +324,10 @@ impl WorkerService {
 	/// here could not count them), and recorded the request for anyone to audit. A permission
 	/// revoked after the call takes effect for the next request.
 	///
-	/// A finalized block's events never change: what was found in one is kept
-	/// ([`ChainLooks`]), so a signed request replayed again and again (anyone's, for any secret
-	/// this worker holds) costs the node that also carries this worker's commits and reveals
-	/// nothing but a finalized number a second.
+	/// A finalized block's events never change: the declassifications found in one are kept
+	/// ([`ChainLooks`]), so requests naming it (replayed, or signed by anyone with fresh keys for
+	/// any secret this worker holds) cost the node that also carries this worker's commits and
+	/// reveals one read of its events, and a finalized number a second.
 	async fn declassified_at(&self, secret: H256, who: &AccountId32, at: H256) -> Result<(), String> {
 		let chain = &self.0.chain;
 		let mut finalized = self.finalized_number(false).await?;
@@ -342,11 +346,19 @@ impl WorkerService {
 				if finalized - block > DECLASSIFY_WINDOW {
 					return Err(format!("the declassification at block #{block} is more than {DECLASSIFY_WINDOW} blocks old: declassify again"));
 				}
-				let asked = chain.events(at).await.map_err(|e| e.to_string())?.iter().any(|record| {
-					matches!(&record.event, RuntimeEvent::SecretCompute(pallet_secret_compute::Event::DeclassifyRequested { secret: s, requester, .. }) if *s == secret && requester == who)
-				});
-				self.0.looks.lock().expect("not poisoned").note_declassification(secret, who, at, block, asked);
-				(block, asked)
+				let asked: HashSet<(H256, AccountId32)> = chain
+					.events(at)
+					.await
+					.map_err(|e| e.to_string())?
+					.into_iter()
+					.filter_map(|record| match record.event {
+						RuntimeEvent::SecretCompute(pallet_secret_compute::Event::DeclassifyRequested { secret, requester, .. }) => Some((secret, requester)),
+						_ => None,
+					})
+					.collect();
+				let found = asked.contains(&(secret, who.clone()));
+				self.0.looks.lock().expect("not poisoned").note_block(at, block, asked);
+				(block, found)
 			},
 		};
 		if finalized.saturating_sub(block) > DECLASSIFY_WINDOW {
@@ -470,22 +482,23 @@ mod tests {
 	use super::*;
 
 	#[test]
-	fn chain_looks_keep_finalized_blocks_findings_and_the_finalized_number_a_second() {
+	fn chain_looks_keep_finalized_blocks_declassifications_and_the_finalized_number_a_second() {
 		let mut looks = ChainLooks::default();
 		let (secret, who, at) = (H256::repeat_byte(1), AccountId32::new([2; 32]), H256::repeat_byte(3));
 		assert_eq!(looks.declassification(secret, &who, at), None);
-		looks.note_declassification(secret, &who, at, 40, false);
-		// A replay of the same request is answered from what was found, a refusal included.
-		assert_eq!(looks.declassification(secret, &who, at), Some((40, false)));
-		// Another account, secret or block is another look.
-		assert_eq!(looks.declassification(secret, &AccountId32::new([4; 32]), at), None);
-		assert_eq!(looks.declassification(H256::repeat_byte(5), &who, at), None);
+		looks.note_block(at, 40, [(secret, who.clone())].into());
+		// Any request naming the block is answered from what it holds: the declassification it
+		// has, and (without another read) another account's or another secret's it has not.
+		assert_eq!(looks.declassification(secret, &who, at), Some((40, true)));
+		assert_eq!(looks.declassification(secret, &AccountId32::new([4; 32]), at), Some((40, false)));
+		assert_eq!(looks.declassification(H256::repeat_byte(5), &who, at), Some((40, false)));
+		// Another block is read.
 		assert_eq!(looks.declassification(secret, &who, H256::repeat_byte(6)), None);
-		// Bounded: past KEPT, what was kept is forgotten and read again when asked.
-		for i in 0..ChainLooks::KEPT as u32 {
-			looks.note_declassification(H256::from_low_u64_be(i as u64 + 10), &who, at, i, true);
+		// Bounded: past KEPT blocks, what was kept is forgotten and read again when asked.
+		for i in 0..ChainLooks::KEPT as u64 {
+			looks.note_block(H256::from_low_u64_be(i + 10), i as u32, HashSet::new());
 		}
-		assert!(looks.declassifications.len() <= ChainLooks::KEPT);
+		assert!(looks.blocks.len() <= ChainLooks::KEPT);
 		assert_eq!(looks.declassification(secret, &who, at), None);
 		// The finalized number is taken for a second, then read again.
 		assert_eq!(looks.finalized(), None);

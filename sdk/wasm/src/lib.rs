@@ -16,7 +16,7 @@
 //! | `sealData` / `openData` | owner, plaintext / key, sealed | client-side data encryption |
 //! | `dataPutRequest` | owner, sealed, writer [, signature] | the pointer, the message to sign; with the signature, the request body |
 //! | `dataGetRequest` | pointer, reader, peer, signedAt, replyTo [, signature] | as `outputRequest` (the get serves the worker `peer` names, for the reply key) |
-//! | `dataAnswer` | answer [, pointer, key, replySecret, member, message] | holders of a stored record, or a fetched record unsealed, checked and opened |
+//! | `dataAnswer` | answer [, pointer, key, replySecret, member, message] | holders of a stored record, or a fetched record unsealed, checked and opened; `{refused}` with a gateway's refusal (its words), `{wrongKey}` when the key does not open the checked record |
 
 mod api;
 
