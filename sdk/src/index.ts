@@ -16,7 +16,7 @@
 import type { ApiPromise } from '@polkadot/api';
 import type { Signer, SubmittableExtrinsic } from '@polkadot/api/types';
 import type { KeyringPair } from '@polkadot/keyring/types';
-import { hexToU8a, stringToHex, u8aToHex, u8aToString } from '@polkadot/util';
+import { hexToU8a, stringToHex, u8aConcat, u8aToHex, u8aToString } from '@polkadot/util';
 import { blake2AsHex, decodeAddress } from '@polkadot/util-crypto';
 import { EnigmaError, Wasm, type WasmSource } from './wasm.js';
 
@@ -655,7 +655,7 @@ async function readCapped(response: Response, member: Member): Promise<Uint8Arra
     const { done, value } = await reader.read().catch((e: Error) => {
       throw new EnigmaError(`${member.address} at ${member.gateway}: the answer did not arrive whole: ${e.message}`);
     });
-    if (done) break;
+    if (done) return u8aConcat(...parts);
     length += value.length;
     if (length > MAX_ANSWER_BYTES) {
       await reader.cancel();
@@ -663,13 +663,6 @@ async function readCapped(response: Response, member: Member): Promise<Uint8Arra
     }
     parts.push(value);
   }
-  const body = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    body.set(part, at);
-    at += part.length;
-  }
-  return body;
 }
 
 async function until(what: string, timeoutMs: number, done: () => Promise<boolean>): Promise<void> {

@@ -330,6 +330,7 @@ impl WorkerService {
 	/// reveals one read of its events, and a finalized number a second.
 	async fn declassified_at(&self, secret: H256, who: &AccountId32, at: H256) -> Result<(), String> {
 		let chain = &self.0.chain;
+		let too_old = |block: u32| format!("the declassification at block #{block} is more than {DECLASSIFY_WINDOW} blocks old: declassify again");
 		let mut finalized = self.finalized_number(false).await?;
 		let known = self.0.looks.lock().expect("not poisoned").declassification(secret, who, at);
 		let (block, asked) = match known {
@@ -343,8 +344,9 @@ impl WorkerService {
 				if block > finalized || chain.block_hash(block).await.map_err(|e| e.to_string())? != Some(at) {
 					return Err(format!("block #{block} of the declassification is not finalized (yet)"));
 				}
+				// (Checked again below for every request: this spares a too-old block's events.)
 				if finalized - block > DECLASSIFY_WINDOW {
-					return Err(format!("the declassification at block #{block} is more than {DECLASSIFY_WINDOW} blocks old: declassify again"));
+					return Err(too_old(block));
 				}
 				let asked: HashSet<(H256, AccountId32)> = chain
 					.events(at)
@@ -362,7 +364,7 @@ impl WorkerService {
 			},
 		};
 		if finalized.saturating_sub(block) > DECLASSIFY_WINDOW {
-			return Err(format!("the declassification at block #{block} is more than {DECLASSIFY_WINDOW} blocks old: declassify again"));
+			return Err(too_old(block));
 		}
 		if !asked {
 			return Err(format!("no declassification of {secret:?} by {who} in block #{block}"));
