@@ -93,8 +93,13 @@ pub enum SecretCommand {
 		lie_about_range: bool,
 		/// Test mode: share a value apart from the bits of its low part: every member refuses
 		/// its share (Pedersen VSS), and the secret is never registered.
-		#[arg(long, hide = true)]
+		#[arg(long, hide = true, conflicts_with = "lie_about_mac")]
 		lie_about_bits: bool,
+		/// Test mode: share for a dishonest majority with the owner's MAC wrong on the lowest
+		/// bit: every share lies on the commitments, the MAC's proof does not verify, and every
+		/// member refuses its share.
+		#[arg(long, hide = true, conflicts_with = "lie_about_range")]
+		lie_about_mac: bool,
 		#[command(flatten)]
 		dht: Dht,
 	},
@@ -370,12 +375,13 @@ pub enum SecurityArg {
 
 pub async fn secret(ctx: &Ctx, command: SecretCommand) -> Result<(), String> {
 	let (signing, identity, committee, value_file, values, kind, contracts, how, dht) = match command {
-		SecretCommand::Share { signing, identity, committee, value_file, values, kind, contracts, security, lie_about_range, lie_about_bits, dht, .. } => {
-			let how = match (lie_about_range, lie_about_bits, security) {
-				(true, _, _) => How::Lie(Dishonesty::NonBinaryBit),
-				(_, true, _) => How::Lie(Dishonesty::ValueNotItsBits),
-				(_, _, SecurityArg::HonestMajority) => How::HonestMajority,
-				(_, _, SecurityArg::DishonestMajority) => How::DishonestMajority,
+		SecretCommand::Share { signing, identity, committee, value_file, values, kind, contracts, security, lie_about_range, lie_about_bits, lie_about_mac, dht, .. } => {
+			let how = match (lie_about_range, lie_about_bits, lie_about_mac, security) {
+				(true, ..) => How::Lie(Dishonesty::NonBinaryBit),
+				(_, true, ..) => How::Lie(Dishonesty::ValueNotItsBits),
+				(_, _, true, _) => How::Lie(Dishonesty::WrongMacTag),
+				(.., SecurityArg::HonestMajority) => How::HonestMajority,
+				(.., SecurityArg::DishonestMajority) => How::DishonestMajority,
 			};
 			(signing, identity, committee, value_file, values, kind, contracts, how, dht)
 		},

@@ -24,11 +24,17 @@
 //! dealt element and k times the key itself, `(e_0, .., e_{m-1}, k, k·e_0, .., k·e_{m-1}, k²)`,
 //! all under the same commitments (k² is what makes a member's shifted key share fail the check
 //! whatever the input, see [`crate::spdz`]).
-//! The committee checks the MAC when it brings the shares into a computation
-//! ([`crate::spdz`]); each member checks here, as for any input, that its share lies on the
-//! committed polynomials (which binds it to what it later reveals for declassification).
+//! The owner proves that its tags are its key times what it dealt ([`crate::mac_proof`], on the
+//! constant term of the commitments; [`check_mac_proof`]), and each member checks the proof
+//! before it accepts its share: an owner with wrong tags is refused at once, and a failed MAC
+//! check inside a computation ([`crate::spdz`]) is a member's doing, never an owner's. Each
+//! member also checks here, as for any input, that its share lies on the committed polynomials
+//! (which binds it to what it later reveals for declassification).
 
-use crate::vss::{self, Commitments, Share, POINT_BYTES};
+use crate::{
+	mac_proof,
+	vss::{self, Commitments, Share, POINT_BYTES},
+};
 use ark_bls12_381::Fr;
 use ark_ff::{One, UniformRand, Zero};
 use rand::RngCore;
@@ -53,12 +59,16 @@ pub enum InputShareError {
 	WrongKeptLength { got: usize },
 	#[error("member {member} is not one of the committee's {n}")]
 	NotAMember { member: usize, n: usize },
+	#[error("the owner's MAC is not proven to be its key times what it dealt: {0}")]
+	MacNotProven(String),
 }
 
-/// A dealt input: the public commitments and each member's share (value, bits, blind).
+/// A dealt input: the public commitments, each member's share (value, bits, blind), and for a
+/// dishonest majority the proof of the owner's MAC ([`crate::mac_proof`]; empty otherwise).
 pub struct InputDealing {
 	pub commitments: Vec<u8>,
 	pub shares: Vec<Vec<Fr>>,
+	pub mac_proof: Vec<u8>,
 }
 
 /// How many field elements of an input a task reads: the value, then `bits` bits.
@@ -147,8 +157,56 @@ pub fn deal_tagged(value: u128, bits: Option<u32>, n: usize, rng: &mut dyn RngCo
 			break k;
 		}
 	};
-	let vector: Vec<Fr> = dealt.iter().copied().chain(std::iter::once(key)).chain(dealt.iter().map(|e| key * e)).chain(std::iter::once(key * key)).collect();
-	Ok(encode(&vss::deal(&vector, n - 1, &points(n), rng), bits.map(|b| b as usize)))
+	Ok(deal_vector_with_proof(tagged(&dealt, key), bits, n, rng))
+}
+
+/// What an owner deals for a dishonest majority: the elements, the key, their tags.
+fn tagged(dealt: &[Fr], key: Fr) -> Vec<Fr> {
+	dealt.iter().copied().chain([key]).chain(dealt.iter().chain([&key]).map(|e| key * e)).collect()
+}
+
+/// Deals the dishonest-majority vector (elements, key, tags) with degree n − 1 and proves its
+/// MAC: a proof that does not verify if the tags are wrong.
+fn deal_vector_with_proof(vector: Vec<Fr>, bits: Option<u32>, n: usize, rng: &mut dyn RngCore) -> InputDealing {
+	let blind = Fr::rand(rng);
+	let sharing = vss::deal_blinded(&vector, blind, None, n - 1, &points(n), rng);
+	let proof = mac_proof::prove(&sharing.commitments, &vector, blind, rng);
+	InputDealing { mac_proof: proof.to_bytes(), ..encode(&sharing, bits.map(|b| b as usize)) }
+}
+
+/// Whether `proof` shows that the owner's MAC in a dishonest-majority dealing of an input of
+/// `bits` bits (or a field element) under `commitments` is its key times what it dealt. Every
+/// member holding a share of the dealing checks the same proof against the same commitments
+/// (the secret's id binds them).
+pub fn check_mac_proof(bits: Option<u32>, commitments: &[u8], proof: &[u8], rng: &mut dyn RngCore) -> Result<(), InputShareError> {
+	check_mac_proofs(&[(bits, commitments, proof)], rng).remove(0)
+}
+
+/// [`check_mac_proof`] for many dealings, `(bits, commitments, proof)` each: all of them in one
+/// multi-scalar multiplication ([`mac_proof::verify_batch`]), one by one only if that fails, to
+/// say which. One result per dealing, in order.
+pub fn check_mac_proofs(items: &[(Option<u32>, &[u8], &[u8])], rng: &mut dyn RngCore) -> Vec<Result<(), InputShareError>> {
+	let parsed: Vec<Result<(Commitments, usize, mac_proof::MacProof), InputShareError>> = items
+		.iter()
+		.map(|(bits, commitments, proof)| {
+			let length = 2 * dealt_elements(*bits) + 2;
+			let commitments = Commitments::from_bytes(commitments).map_err(|e| InputShareError::NotPoints(e.to_string()))?;
+			let proof = mac_proof::MacProof::from_bytes(proof, length).map_err(|e| InputShareError::MacNotProven(e.to_string()))?;
+			Ok((commitments, length, proof))
+		})
+		.collect();
+	let valid: Vec<(&Commitments, usize, &mac_proof::MacProof)> = parsed.iter().flatten().map(|(c, l, p)| (c, *l, p)).collect();
+	let all_pass = mac_proof::verify_batch(&valid, rng);
+	parsed
+		.iter()
+		.map(|p| {
+			let (commitments, length, proof) = p.as_ref().map_err(Clone::clone)?;
+			match all_pass || mac_proof::verify(commitments, *length, proof, rng) {
+				true => Ok(()),
+				false => Err(InputShareError::MacNotProven("the proof does not verify".into())),
+			}
+		})
+		.collect()
 }
 
 /// Whether a dealing for a committee of `members` was made for a dishonest majority
@@ -176,6 +234,11 @@ pub enum Dishonesty {
 	NonBinaryBit,
 	/// The value dealt apart from the bits of its low part: no member accepts it.
 	ValueNotItsBits,
+	/// For a dishonest majority (degree n − 1, whatever `t`): the low part's bits with the
+	/// owner's MAC, the lowest bit's tag k·b_0 + 1. Every share lies on the commitments; the
+	/// proof of the MAC does not verify, and no member accepts it (without the proof, every run
+	/// reading it would fail its MAC check with nobody named).
+	WrongMacTag,
 }
 
 /// Deals `value` as a `bits`-bit integer although it may not fit, the way `how` says.
@@ -199,6 +262,11 @@ pub fn deal_dishonestly(how: Dishonesty, value: u128, bits: u32, t: usize, n: us
 				share[0] = own.values[0];
 			}
 			dealing
+		},
+		Dishonesty::WrongMacTag => {
+			let mut vector = tagged(&low, Fr::rand(rng));
+			vector[low.len() + 1] += Fr::one();
+			deal_vector_with_proof(vector, Some(bits), n, rng)
 		},
 	}
 }
@@ -232,7 +300,7 @@ fn encode(dealing: &vss::Dealing, bits: Option<usize>) -> InputDealing {
 			head.into_iter().chain(s.values.iter().copied()).chain(std::iter::once(s.blind)).collect()
 		})
 		.collect();
-	InputDealing { commitments: dealing.commitments.to_bytes(), shares }
+	InputDealing { commitments: dealing.commitments.to_bytes(), shares, mac_proof: Vec::new() }
 }
 
 /// One share to check: its width (`bits`), whether it carries a client MAC ([`deal_tagged`]),

@@ -19,9 +19,10 @@ pub enum MpcError {
 	#[error("multiplication check failed: a multiplication was tampered with")]
 	MultiplicationCheckFailed,
 	/// SPDZ: the owners' MACs on the inputs a committee held did not verify: a member brought a
-	/// share other than the one it holds, or an owner dealt tags that do not match its values.
-	/// Nobody can say which (the owner knows its key).
-	#[error("client MAC check failed: a member brought a share other than its own, or an owner dealt inconsistent tags")]
+	/// share other than the one it holds. (An owner's tags are proven at dealing,
+	/// [`crate::mac_proof`], and every member checked the proof before holding its share; which
+	/// member it was, the check does not say.)
+	#[error("client MAC check failed: a member brought a share other than its own")]
 	ClientMacCheckFailed,
 	/// SPDZ: a recipient's check of a private output failed: a member altered its share.
 	#[error("output check failed: a member's share of a private output was altered")]

@@ -13,7 +13,8 @@
 //!   or degree) without reconstructing it, checkable by anyone against the old commitments.
 //! * [`committed_input`]: a client's input dealt with Pedersen VSS, the value and its bits, so
 //!   each member checks its share and that the value is its bits' sum before accepting it; for
-//!   a dishonest majority with degree n − 1 and the owner's MAC.
+//!   a dishonest majority with degree n − 1 and the owner's MAC, which [`mac_proof`] proves
+//!   to be its key times what it dealt.
 //! * [`honest`]: honest-majority protocols: semi-honest with BGW or DN07 (linear communication)
 //!   multiplication, and maliciously secure with the Chida et al. multiplication check.
 //! * [`spdz`] and [`preprocessing`]: the SPDZ online phase for a dishonest majority, fed by a
@@ -34,6 +35,7 @@ pub mod committed_input;
 pub mod decode;
 pub mod error;
 pub mod field;
+pub mod mac_proof;
 pub mod msm;
 pub mod honest;
 pub mod mascot;

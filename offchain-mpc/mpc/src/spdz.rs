@@ -6,7 +6,8 @@
 //!
 //! **Clients outside the committee.** An owner that shares an input for a dishonest majority
 //! deals it with degree n − 1 (no n − 1 members learn anything) together with a MAC of its own
-//! ([`crate::protocol::ClientMac`]): a key k, k·e for every element e it deals, and k·k.
+//! ([`crate::protocol::ClientMac`]): a key k, k·e for every element e it deals, and k·k, proven
+//! at dealing to be just that ([`crate::mac_proof`]), so that a failed check is a member's doing.
 //! [`Mpc::adopt`] has each member input λ_i times its shares (λ_i its Lagrange coefficient at
 //! 0, so the inputs add up to the dealt values), then checks, for random χ and ψ and with the
 //! key taken as one more element e_sm = k_s (whose tag is k_s²),

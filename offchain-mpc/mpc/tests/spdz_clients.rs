@@ -8,7 +8,7 @@ mod common;
 use common::run_parties;
 use enigma_mpc::{
 	circuit::{execute_held, HeldInput, HeldOutput},
-	committed_input::{self, InputDealing, ToCheck},
+	committed_input::{self, Dishonesty, InputDealing, ToCheck},
 	field::Fr,
 	mascot::Mascot,
 	preprocessing::{self, trusted_dealer_for_tests, Plan},
@@ -31,6 +31,9 @@ fn deal(n: usize, rng: &mut ChaCha20Rng) -> Vec<Vec<Vec<HeldInput<Fr>>>> {
 		.map(|member| {
 			let items: Vec<ToCheck> = dealings.iter().map(|(bits, d)| ToCheck { bits: *bits, tagged: true, commitments: &d.commitments, share: &d.shares[member] }).collect();
 			assert!(committed_input::check_many(&items, n - 1, member, rng).iter().all(Result::is_ok), "member {member} accepts its shares");
+			for (bits, d) in &dealings {
+				assert_eq!(committed_input::check_mac_proof(*bits, &d.commitments, &d.mac_proof, rng), Ok(()), "and its owner's MAC proof");
+			}
 			dealings.iter().map(|(bits, d)| vec![committed_input::held_tagged(*bits, &d.shares[member]).unwrap()]).collect()
 		})
 		.collect()
@@ -174,16 +177,35 @@ fn a_member_that_brings_another_share_is_caught_before_any_output() {
 }
 
 #[test]
-fn an_owner_whose_tags_do_not_match_its_values_is_refused_too() {
+fn an_owner_whose_tags_do_not_match_its_values_is_refused_before_any_member_holds_its_input() {
 	let mut rng = ChaCha20Rng::seed_from_u64(5);
 	let n = 2;
-	let mut held = deal(n, &mut rng);
-	// The owner of c dealt k·c + 1 (each member's tag share one more: the Lagrange
-	// coefficients add up to 1).
+	// The owner of a deals k·b_0 + 1 as its lowest bit's tag, on polynomials consistent with
+	// its commitments.
+	let lie = committed_input::deal_dishonestly(Dishonesty::WrongMacTag, A, 32, 0, n, &mut rng);
+	let items = |member: usize| [ToCheck { bits: Some(32), tagged: true, commitments: &lie.commitments, share: &lie.shares[member] }];
 	for member in 0..n {
-		held[member][2][0].mac.as_mut().unwrap().tags[0] += Fr::from(1u64);
+		assert_eq!(committed_input::check_many(&items(member), n - 1, member, &mut rng), vec![Ok(())], "member {member}'s share is on the polynomials");
+	}
+	// Taken on that check alone, the input fails every run's MAC check, and nobody can say
+	// whether a member or the owner did it.
+	let mut held = deal(n, &mut rng);
+	for (member, inputs) in held.iter_mut().enumerate() {
+		inputs[0] = vec![committed_input::held_tagged(Some(32), &lie.shares[member]).unwrap()];
 	}
 	refused_by_the_mac_check(run(n, held, false));
+	// The owner's proof of its MAC does not verify: every member refuses the share at once.
+	assert!(matches!(
+		committed_input::check_mac_proof(Some(32), &lie.commitments, &lie.mac_proof, &mut rng),
+		Err(committed_input::InputShareError::MacNotProven(_))
+	));
+	// Nor does an honest dealing's proof serve it.
+	let honest = committed_input::deal_tagged(A, Some(32), n, &mut rng).unwrap();
+	assert!(committed_input::check_mac_proof(Some(32), &lie.commitments, &honest.mac_proof, &mut rng).is_err());
+	for bits in [1, 64, 128] {
+		let lie = committed_input::deal_dishonestly(Dishonesty::WrongMacTag, 1, bits, 0, 3, &mut rng);
+		assert!(committed_input::check_mac_proof(Some(bits), &lie.commitments, &lie.mac_proof, &mut rng).is_err(), "{bits}");
+	}
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! A value dealt to a committee: Pedersen VSS of the value (and of its bits, for an integer),
 //! each member's share sealed to its published x25519 key, every member handed the dealer's
-//! commitments and the hashes of all sealed shares, whose hash the chain registers.
+//! commitments and the hashes of all sealed shares, whose hash the chain registers; for a
+//! dishonest majority also the proof of the owner's MAC (`enigma_mpc::mac_proof`).
 
 use crate::{
 	messages::{commitment, share_bits, share_context, share_hash, ShareDelivery},
@@ -96,6 +97,7 @@ pub fn deal_one(value: u128, identity: H256, committee: u32, keys: &[[u8; 32]], 
 			pedersen: dealing.commitments.clone(),
 			share_hashes: share_hashes.clone(),
 			sealed,
+			mac_proof: dealing.mac_proof.clone(),
 		})
 		.collect())
 }

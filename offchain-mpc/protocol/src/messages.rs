@@ -118,6 +118,10 @@ pub struct ShareDelivery {
 	/// The share, sealed to the member's x25519 key under [`share_context`]: its
 	/// [`share_width`] values, then the Pedersen blind.
 	pub sealed: Vec<u8>,
+	/// For a dishonest majority, the owner's proof that its MAC is its key times what it dealt
+	/// (`enigma_mpc::mac_proof`, on `pedersen`'s constant term): every member checks it before it
+	/// holds the share. Empty for an honest majority.
+	pub mac_proof: Vec<u8>,
 }
 
 impl ShareDelivery {

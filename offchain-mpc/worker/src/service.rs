@@ -204,33 +204,11 @@ impl WorkerService {
 		// Room for the others among the shares not registered yet (checked in turn, so two
 		// requests cannot both take the last of it).
 		worker.admit_unregistered(&waiting(&registered))?;
-		// Pedersen VSS: each share lies on its dealer's committed polynomials, and the value is
-		// its bits' weighted sum; all of the request's in one multi-scalar multiplication. The
-		// secret's id binds the commitments, so every member that acknowledges checked the same
-		// ones. Curve arithmetic, off the async executor.
-		let checked = tokio::task::spawn_blocking(move || {
-			let mut verdicts: Vec<Result<(), String>> = checks.iter().map(|c| c.as_ref().map(|_| ()).map_err(Clone::clone)).collect();
-			// One batch per (member index, degree, MAC'd or not): in practice the whole request.
-			let mut groups: BTreeMap<(usize, usize, bool), Vec<usize>> = BTreeMap::new();
-			for (i, opened) in checks.iter().enumerate() {
-				if let Ok((_, me, sharing, _)) = opened {
-					groups.entry((*me, sharing.0, sharing.1)).or_default().push(i);
-				}
-			}
-			for ((me, t, tagged), indices) in groups {
-				let items: Vec<ToCheck> = indices
-					.iter()
-					.filter_map(|i| checks[*i].as_ref().ok())
-					.map(|(d, _, _, elements)| ToCheck { bits: share_bits(d.kind), tagged, commitments: &d.pedersen, share: elements })
-					.collect();
-				for (i, verdict) in indices.iter().zip(committed_input::check_many(&items, t, me, &mut rand::thread_rng())) {
-					verdicts[*i] = verdict.map_err(|e| format!("refusing the share: {e}"));
-				}
-			}
-			checks.into_iter().zip(verdicts).map(|(opened, verdict)| verdict.and(opened.map(|(d, ..)| d))).collect::<Vec<Result<ShareDelivery, String>>>()
-		})
-		.await
-		.map_err(|e| format!("checking the shares: {e}"))?;
+		// Pedersen VSS and the owners' MAC proofs ([`check_shares`]). The secret's id binds the
+		// commitments, so every member that acknowledges checked the same ones. Curve
+		// arithmetic, off the async executor.
+		let held: HashSet<H256> = checks.iter().flatten().map(|(d, ..)| d.secret()).filter(|secret| worker.store.share(secret).is_some()).collect();
+		let checked = tokio::task::spawn_blocking(move || check_shares(checks, &held)).await.map_err(|e| format!("checking the shares: {e}"))?;
 		// A share held already (delivered again after a registration: the secret's id binds its
 		// hash, so it is the same share) keeps its record and its acknowledgement.
 		let kept: Vec<(H256, HeldShare)> = checked
@@ -267,7 +245,7 @@ impl WorkerService {
 	/// commitment, its kind) and its opened elements, with this member's index and the sharing:
 	/// its degree and whether the owner dealt it for a dishonest majority (degree n − 1, with
 	/// its MAC) or an honest one (degree t).
-	fn open_share(&self, d: ShareDelivery, members: Option<&[AccountId32]>) -> Result<(ShareDelivery, usize, (usize, bool), Vec<Fr>), String> {
+	fn open_share(&self, d: ShareDelivery, members: Option<&[AccountId32]>) -> Opened {
 		let worker = &self.0;
 		let members = members.ok_or("unknown committee")?;
 		let me = members.iter().position(|m| *m == worker.account()).ok_or("this worker is not in that committee")?;
@@ -479,6 +457,49 @@ fn lie_about(plain: &[u8]) -> Vec<u8> {
 	enigma_mpc::field::to_bytes(&elements)
 }
 
+/// A delivery opened by [`WorkerService::open_share`]: it, this member's index, the sharing
+/// (degree, dealt for a dishonest majority), and the share's elements.
+type Opened = Result<(ShareDelivery, usize, (usize, bool), Vec<Fr>), String>;
+
+/// The curve checks of opened deliveries, one verdict each: Pedersen VSS (each share lies on
+/// its dealer's committed polynomials, and the value is its bits' weighted sum) and, for a
+/// dishonest majority, the owner's proof of its MAC (not for a secret whose share is `held`
+/// already: its commitments were proven when it came). Each in one multi-scalar multiplication
+/// for the whole request, one by one only to say which failed.
+fn check_shares(checks: Vec<Opened>, held: &HashSet<H256>) -> Vec<Result<ShareDelivery, String>> {
+	let mut verdicts: Vec<Result<(), String>> = checks.iter().map(|c| c.as_ref().map(|_| ()).map_err(Clone::clone)).collect();
+	// One batch per (member index, degree, MAC'd or not): in practice the whole request.
+	let mut groups: BTreeMap<(usize, usize, bool), Vec<usize>> = BTreeMap::new();
+	for (i, opened) in checks.iter().enumerate() {
+		if let Ok((_, me, sharing, _)) = opened {
+			groups.entry((*me, sharing.0, sharing.1)).or_default().push(i);
+		}
+	}
+	let rng = &mut rand::thread_rng();
+	for ((me, t, tagged), indices) in groups {
+		let opened: Vec<&ShareDelivery> = indices.iter().filter_map(|i| checks[*i].as_ref().ok()).map(|(d, ..)| d).collect();
+		let items: Vec<ToCheck> = indices
+			.iter()
+			.filter_map(|i| checks[*i].as_ref().ok())
+			.map(|(d, _, _, elements)| ToCheck { bits: share_bits(d.kind), tagged, commitments: &d.pedersen, share: elements })
+			.collect();
+		let mut group: Vec<Result<(), committed_input::InputShareError>> = committed_input::check_many(&items, t, me, rng);
+		// A dishonest majority's MAC proven by its owner: else the input would fail the MAC
+		// check of every task that reads it, with nobody named.
+		if tagged {
+			let unproven: Vec<usize> = (0..opened.len()).filter(|k| group[*k].is_ok() && !held.contains(&opened[*k].secret())).collect();
+			let proofs: Vec<(Option<u32>, &[u8], &[u8])> = unproven.iter().map(|k| (share_bits(opened[*k].kind), &opened[*k].pedersen[..], &opened[*k].mac_proof[..])).collect();
+			for (k, proven) in unproven.into_iter().zip(committed_input::check_mac_proofs(&proofs, rng)) {
+				group[k] = proven;
+			}
+		}
+		for (i, verdict) in indices.iter().zip(group) {
+			verdicts[*i] = verdict.map_err(|e| format!("refusing the share: {e}"));
+		}
+	}
+	checks.into_iter().zip(verdicts).map(|(opened, verdict)| verdict.and(opened.map(|(d, ..)| d))).collect()
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -510,6 +531,51 @@ mod tests {
 		assert_eq!(looks.finalized(), None);
 	}
 
+	/// What each of four members makes of its share of `value` dealt `how`, opened as
+	/// [`WorkerService::open_share`] opens it.
+	fn verdicts(value: u128, how: enigma_protocol::dealing::How) -> Vec<Result<ShareDelivery, String>> {
+		verdicts_holding(value, how, false)
+	}
+
+	/// [`verdicts`], each member holding its share of the secret already if `holding`.
+	fn verdicts_holding(value: u128, how: enigma_protocol::dealing::How, holding: bool) -> Vec<Result<ShareDelivery, String>> {
+		use x25519_dalek::{PublicKey, StaticSecret};
+		let secrets: Vec<StaticSecret> = (0..4).map(|_| StaticSecret::random_from_rng(rand::rngs::OsRng)).collect();
+		let keys: Vec<[u8; 32]> = secrets.iter().map(|s| PublicKey::from(s).to_bytes()).collect();
+		let kind = enigma_protocol::ValueKind::Int { bits: 32 };
+		let deliveries = enigma_protocol::dealing::deal_one(value, H256::repeat_byte(1), 7, &keys, kind, how).unwrap();
+		let opened = deliveries
+			.into_iter()
+			.zip(&secrets)
+			.enumerate()
+			.map(|(me, (d, secret))| {
+				let plain = sealed::open(secret, &share_context(d.identity, d.committee, d.index), &d.sealed).unwrap();
+				let tagged = committed_input::dealt_for_dishonest_majority(&d.pedersen, 4);
+				Ok((d, me, (if tagged { 3 } else { 1 }, tagged), decode_all::<Fr>(&plain, 0).unwrap()))
+			})
+			.collect::<Vec<Opened>>();
+		let held = opened.iter().flatten().map(|(d, ..)| d.secret()).filter(|_| holding).collect();
+		check_shares(opened, &held)
+	}
+
+	/// An owner whose MAC is not its key times its value would have every task reading the
+	/// input fail its MAC check with nobody named: the members refuse its shares instead.
+	#[test]
+	fn a_member_refuses_a_dealing_whose_mac_is_not_proven() {
+		use enigma_protocol::dealing::How;
+		for how in [How::HonestMajority, How::DishonestMajority] {
+			assert!(verdicts(4_000_000_000, how).iter().all(Result::is_ok), "{how:?}");
+		}
+		let lies = verdicts(4_000_000_000, How::Lie(committed_input::Dishonesty::WrongMacTag));
+		for verdict in lies {
+			let refusal = verdict.unwrap_err();
+			assert!(refusal.contains("refusing the share: the owner's MAC is not proven"), "{refusal}");
+		}
+		// A share held already was proven when it came (its secret's id binds the commitments
+		// the proof is about): a delivery again costs no proof.
+		assert!(verdicts_holding(1, How::Lie(committed_input::Dishonesty::WrongMacTag), true).iter().all(Result::is_ok));
+	}
+
 	fn delivery(identity: u8, committee: u32) -> ShareDelivery {
 		ShareDelivery {
 			identity: H256::repeat_byte(identity),
@@ -520,6 +586,7 @@ mod tests {
 			pedersen: Vec::new(),
 			share_hashes: Vec::new(),
 			sealed: Vec::new(),
+			mac_proof: Vec::new(),
 		}
 	}
 

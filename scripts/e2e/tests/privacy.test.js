@@ -93,6 +93,13 @@ test('permission to compute through one contract is not permission to publish th
   assert.match(refusedShare, /not its bits' weighted sum/);
   assert.equal((refusedShare.match(/refusing the share/g) || []).length, WORKER_ACCOUNTS.length);
   assert.equal((await api.query.secretCompute.secrets.keys()).length, before);
+  // An owner sharing for a dishonest majority whose MAC is not its key times the value: every
+  // share lies on the commitments, so without the proof of the MAC the members would hold it
+  // and every task reading it would abort with nobody named. Every member refuses it instead.
+  const refusedMac = await fails(['secret', 'share', '--suri', owner, '--identity', identity, '--committee', committee,
+    '--type', 'u32', '--contract', salary, '--security', 'dishonest-majority', '--lie-about-mac', '--value', '6', ...bootstrap()]);
+  assert.equal((refusedMac.match(/refusing the share: the owner's MAC is not proven/g) || []).length, WORKER_ACCOUNTS.length, refusedMac);
+  assert.equal((await api.query.secretCompute.secrets.keys()).length, before);
   // Sharing for any contract must be asked for by name.
   assert.match(await fails(['secret', 'share', '--suri', owner, '--identity', identity, '--committee', committee,
     '--value', '1', ...bootstrap()], 2), /--contract/);
