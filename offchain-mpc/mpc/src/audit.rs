@@ -55,8 +55,9 @@
 //!   ([`Transcript::held`]); the agreed digest binds that shape with the circuit's. The audit
 //!   then shows the run computed on values the owners' keys authenticate, as long as one member
 //!   kept its share of each key to itself: members that all collude know the keys. The owners
-//!   proved their tags at dealing ([`crate::mac_proof`]), so a failed check is a member's
-//!   doing, not an owner's. (Binding each member's entered shares to the owner's public VSS
+//!   proved their tags at dealing ([`crate::mac_proof`]) to every member, so a failed check is
+//!   a member's doing, not an owner's (the proofs are not in the transcript: an auditor takes
+//!   that from the members). (Binding each member's entered shares to the owner's public VSS
 //!   commitments, which would say which member, needs a proof per member that the two commit
 //!   to the same values; not built.)
 //! - **Coins** are Fiat–Shamir: blake2b of the transcript so far (the opened sums, not how the

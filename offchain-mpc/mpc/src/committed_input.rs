@@ -186,17 +186,8 @@ pub fn check_mac_proof(bits: Option<u32>, commitments: &[u8], proof: &[u8], rng:
 /// multi-scalar multiplication ([`mac_proof::verify_batch`]), one by one only if that fails, to
 /// say which. One result per dealing, in order.
 pub fn check_mac_proofs(items: &[(Option<u32>, &[u8], &[u8])], rng: &mut dyn RngCore) -> Vec<Result<(), InputShareError>> {
-	let parsed: Vec<Result<(Commitments, usize, mac_proof::MacProof), InputShareError>> = items
-		.iter()
-		.map(|(bits, commitments, proof)| {
-			let length = 2 * dealt_elements(*bits) + 2;
-			let commitments = Commitments::from_bytes(commitments).map_err(|e| InputShareError::NotPoints(e.to_string()))?;
-			let proof = mac_proof::MacProof::from_bytes(proof, length).map_err(|e| InputShareError::MacNotProven(e.to_string()))?;
-			Ok((commitments, length, proof))
-		})
-		.collect();
-	let valid: Vec<(&Commitments, usize, &mac_proof::MacProof)> = parsed.iter().flatten().map(|(c, l, p)| (c, *l, p)).collect();
-	let all_pass = mac_proof::verify_batch(&valid, rng);
+	let parsed = parse_mac_proofs(items);
+	let all_pass = verify_parsed(&parsed, rng);
 	parsed
 		.iter()
 		.map(|p| {
@@ -207,6 +198,46 @@ pub fn check_mac_proofs(items: &[(Option<u32>, &[u8], &[u8])], rng: &mut dyn Rng
 			}
 		})
 		.collect()
+}
+
+/// [`check_mac_proofs`] without the search for the false ones: if the batch fails, every proof
+/// that parsed is refused. For a worker answering a request of deliveries: looking for the
+/// false proof among 256 would cost a multi-scalar multiplication each, which anyone could ask
+/// for again and again; an honest owner's proofs all hold.
+pub fn check_mac_proofs_together(items: &[(Option<u32>, &[u8], &[u8])], rng: &mut dyn RngCore) -> Vec<Result<(), InputShareError>> {
+	let parsed = parse_mac_proofs(items);
+	let all_pass = verify_parsed(&parsed, rng);
+	let why = match parsed.iter().flatten().count() {
+		1 => "the proof does not verify",
+		_ => "a proof among these deliveries does not verify, so none is taken",
+	};
+	parsed
+		.into_iter()
+		.map(|p| match (p, all_pass) {
+			(Err(e), _) => Err(e),
+			(Ok(_), true) => Ok(()),
+			(Ok(_), false) => Err(InputShareError::MacNotProven(why.into())),
+		})
+		.collect()
+}
+
+/// Each dealing's commitments and proof, parsed for a vector of its length (2m + 2).
+fn parse_mac_proofs(items: &[(Option<u32>, &[u8], &[u8])]) -> Vec<Result<(Commitments, usize, mac_proof::MacProof), InputShareError>> {
+	items
+		.iter()
+		.map(|(bits, commitments, proof)| {
+			let length = 2 * dealt_elements(*bits) + 2;
+			let commitments = Commitments::from_bytes(commitments).map_err(|e| InputShareError::NotPoints(e.to_string()))?;
+			let proof = mac_proof::MacProof::from_bytes(proof, length).map_err(|e| InputShareError::MacNotProven(e.to_string()))?;
+			Ok((commitments, length, proof))
+		})
+		.collect()
+}
+
+/// Whether every parsed proof holds, in one batch.
+fn verify_parsed(parsed: &[Result<(Commitments, usize, mac_proof::MacProof), InputShareError>], rng: &mut dyn RngCore) -> bool {
+	let valid: Vec<(&Commitments, usize, &mac_proof::MacProof)> = parsed.iter().flatten().map(|(c, l, p)| (c, *l, p)).collect();
+	mac_proof::verify_batch(&valid, rng)
 }
 
 /// Whether a dealing for a committee of `members` was made for a dishonest majority

@@ -133,9 +133,10 @@ impl ShareDelivery {
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub enum WorkerRequest {
 	/// Shares of many secrets for this member (at most [`MAX_SHARES_PER_REQUEST`]), answered
-	/// by [`WorkerResponse::Shares`]. (Index 5: index 0 was one share of the old format, which a
-	/// member now refuses as malformed rather than misreads.)
-	#[codec(index = 5)]
+	/// by [`WorkerResponse::Shares`]. (Index 14: index 5 carried no proof of an owner's MAC and
+	/// index 0 one share of an older format, which a member now refuses as malformed rather
+	/// than misreads.)
+	#[codec(index = 14)]
 	Shares(Vec<ShareDelivery>),
 	/// This member's share of output `output` of `task`, for `who` (sr25519 signature over
 	/// [`output_message`]), sealed to `reply_to`. (Index 6: index 1 carried no reply key.)

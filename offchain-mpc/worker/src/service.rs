@@ -464,8 +464,10 @@ type Opened = Result<(ShareDelivery, usize, (usize, bool), Vec<Fr>), String>;
 /// The curve checks of opened deliveries, one verdict each: Pedersen VSS (each share lies on
 /// its dealer's committed polynomials, and the value is its bits' weighted sum) and, for a
 /// dishonest majority, the owner's proof of its MAC (not for a secret whose share is `held`
-/// already: its commitments were proven when it came). Each in one multi-scalar multiplication
-/// for the whole request, one by one only to say which failed.
+/// already: its commitments were proven when it came, by a worker of this version). Each in one
+/// multi-scalar multiplication for the whole request; the shares one by one only to say which
+/// failed, the proofs not at all (a request with a false proof is refused whole, see
+/// [`committed_input::check_mac_proofs_together`]).
 fn check_shares(checks: Vec<Opened>, held: &HashSet<H256>) -> Vec<Result<ShareDelivery, String>> {
 	let mut verdicts: Vec<Result<(), String>> = checks.iter().map(|c| c.as_ref().map(|_| ()).map_err(Clone::clone)).collect();
 	// One batch per (member index, degree, MAC'd or not): in practice the whole request.
@@ -489,7 +491,7 @@ fn check_shares(checks: Vec<Opened>, held: &HashSet<H256>) -> Vec<Result<ShareDe
 		if tagged {
 			let unproven: Vec<usize> = (0..opened.len()).filter(|k| group[*k].is_ok() && !held.contains(&opened[*k].secret())).collect();
 			let proofs: Vec<(Option<u32>, &[u8], &[u8])> = unproven.iter().map(|k| (share_bits(opened[*k].kind), &opened[*k].pedersen[..], &opened[*k].mac_proof[..])).collect();
-			for (k, proven) in unproven.into_iter().zip(committed_input::check_mac_proofs(&proofs, rng)) {
+			for (k, proven) in unproven.into_iter().zip(committed_input::check_mac_proofs_together(&proofs, rng)) {
 				group[k] = proven;
 			}
 		}
@@ -531,29 +533,24 @@ mod tests {
 		assert_eq!(looks.finalized(), None);
 	}
 
-	/// What each of four members makes of its share of `value` dealt `how`, opened as
-	/// [`WorkerService::open_share`] opens it.
-	fn verdicts(value: u128, how: enigma_protocol::dealing::How) -> Vec<Result<ShareDelivery, String>> {
-		verdicts_holding(value, how, false)
-	}
-
-	/// [`verdicts`], each member holding its share of the secret already if `holding`.
-	fn verdicts_holding(value: u128, how: enigma_protocol::dealing::How, holding: bool) -> Vec<Result<ShareDelivery, String>> {
+	/// What each of four members makes of its shares of `values`, each dealt as it says, opened
+	/// as [`WorkerService::open_share`] opens them and checked in one request per member, each
+	/// member holding its shares already if `holding`. Verdicts by value, then member.
+	fn verdicts(values: &[(u128, enigma_protocol::dealing::How)], holding: bool) -> Vec<Result<ShareDelivery, String>> {
 		use x25519_dalek::{PublicKey, StaticSecret};
 		let secrets: Vec<StaticSecret> = (0..4).map(|_| StaticSecret::random_from_rng(rand::rngs::OsRng)).collect();
 		let keys: Vec<[u8; 32]> = secrets.iter().map(|s| PublicKey::from(s).to_bytes()).collect();
 		let kind = enigma_protocol::ValueKind::Int { bits: 32 };
-		let deliveries = enigma_protocol::dealing::deal_one(value, H256::repeat_byte(1), 7, &keys, kind, how).unwrap();
-		let opened = deliveries
-			.into_iter()
-			.zip(&secrets)
-			.enumerate()
-			.map(|(me, (d, secret))| {
+		let opened: Vec<Opened> = values
+			.iter()
+			.flat_map(|(value, how)| enigma_protocol::dealing::deal_one(*value, H256::repeat_byte(1), 7, &keys, kind, *how).unwrap())
+			.zip(secrets.iter().enumerate().cycle())
+			.map(|(d, (me, secret))| {
 				let plain = sealed::open(secret, &share_context(d.identity, d.committee, d.index), &d.sealed).unwrap();
 				let tagged = committed_input::dealt_for_dishonest_majority(&d.pedersen, 4);
 				Ok((d, me, (if tagged { 3 } else { 1 }, tagged), decode_all::<Fr>(&plain, 0).unwrap()))
 			})
-			.collect::<Vec<Opened>>();
+			.collect();
 		let held = opened.iter().flatten().map(|(d, ..)| d.secret()).filter(|_| holding).collect();
 		check_shares(opened, &held)
 	}
@@ -563,17 +560,22 @@ mod tests {
 	#[test]
 	fn a_member_refuses_a_dealing_whose_mac_is_not_proven() {
 		use enigma_protocol::dealing::How;
-		for how in [How::HonestMajority, How::DishonestMajority] {
-			assert!(verdicts(4_000_000_000, how).iter().all(Result::is_ok), "{how:?}");
-		}
-		let lies = verdicts(4_000_000_000, How::Lie(committed_input::Dishonesty::WrongMacTag));
-		for verdict in lies {
+		let lie = How::Lie(committed_input::Dishonesty::WrongMacTag);
+		let honest = verdicts(&[(4_000_000_000, How::HonestMajority), (4_000_000_000, How::DishonestMajority), (7, How::DishonestMajority)], false);
+		assert!(honest.iter().all(Result::is_ok), "{honest:?}");
+		for verdict in verdicts(&[(4_000_000_000, lie)], false) {
 			let refusal = verdict.unwrap_err();
 			assert!(refusal.contains("refusing the share: the owner's MAC is not proven"), "{refusal}");
 		}
+		// A request with a false proof is refused whole (each member's proofs are checked in one
+		// batch, which anyone could make fail to have every proof checked alone); the
+		// honest-majority share in it, which has no proof, is not.
+		let mixed = verdicts(&[(5, How::DishonestMajority), (6, lie), (8, How::HonestMajority)], false);
+		assert!(mixed[..8].iter().all(|v| v.as_ref().is_err_and(|e| e.contains("none is taken"))), "{mixed:?}");
+		assert!(mixed[8..].iter().all(Result::is_ok));
 		// A share held already was proven when it came (its secret's id binds the commitments
 		// the proof is about): a delivery again costs no proof.
-		assert!(verdicts_holding(1, How::Lie(committed_input::Dishonesty::WrongMacTag), true).iter().all(Result::is_ok));
+		assert!(verdicts(&[(1, lie)], true).iter().all(Result::is_ok));
 	}
 
 	fn delivery(identity: u8, committee: u32) -> ShareDelivery {
