@@ -28,7 +28,7 @@ test('dealing: one request per member, ids and commitments per value, fresh rand
   const arg = { values: ['7000123', 5], kind: 'u64', identity: hex(Buffer.alloc(32, 3)), committee: 4, keys: keys(4) };
   const first = wasm.call('deal', arg);
   assert.equal(first.requests.length, 4);
-  assert.ok(first.requests.every((r) => r.length === 1 && r[0].body.startsWith('0x05') && r[0].count === 2), 'WorkerRequest::Shares is index 5');
+  assert.ok(first.requests.every((r) => r.length === 1 && r[0].body.startsWith('0x0e') && r[0].count === 2), 'WorkerRequest::Shares is index 14');
   assert.equal(first.secrets.length, 2);
   assert.notEqual(first.secrets[0].id, first.secrets[1].id);
   const again = wasm.call('deal', arg);
