@@ -534,16 +534,13 @@ export class Enigma {
   /** Stops holders from serving the data: to `reader` only (on top of what the read predicate
    *  allowed so far: earlier revocations stay), or to everyone. */
   async revokeData(account: Account, pointer: string, reader?: string): Promise<void> {
-    let predicate: unknown[] = ['Never'];
-    if (reader) {
-      // As finalized (checked by a light client; over a plain RPC node, its word): a best block
-      // with an older predicate would let earlier revoked readers back.
-      const info = (await (await this.finalized()).query.dataRegistry.entries(pointer)) as any;
-      if (info.isNone) throw new EnigmaError(`no data under ${pointer}`);
-      // Prefix notation: And <what was allowed> Not AnyOf [reader].
-      predicate = ['And', ...info.unwrap().readPredicate.toJSON(), 'Not', { AnyOf: [reader] }];
-    }
-    await this.submit(this.api.tx.dataRegistry.setReadPredicate(pointer, predicate), account);
+    // One reader: the chain narrows the predicate it holds (And it, Not AnyOf [reader]), so a
+    // revocation another holder of Store makes meanwhile is kept; reading the predicate and
+    // writing it back narrowed would undo it. Everyone: nobody.
+    const call = reader
+      ? this.api.tx.dataRegistry.restrictRead(pointer, ['Not', { AnyOf: [reader] }])
+      : this.api.tx.dataRegistry.setReadPredicate(pointer, ['Never']);
+    await this.submit(call, account);
   }
 
   /** Active workers with a known gateway, in a random order (no one worker carries every page). */

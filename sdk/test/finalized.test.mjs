@@ -65,14 +65,17 @@ test('a contract whose code does not hash to its id is refused', async () => {
   assert.equal(await honest.contractSource(real), 'contract C {}');
 });
 
-test('a revocation builds on the finalized read predicate, not the best block\'s', async () => {
+test('a revocation narrows the predicate the chain holds, so another revocation made meanwhile stays', async () => {
   const api = chain();
   let submitted;
-  api.tx = { dataRegistry: { setReadPredicate: (_, predicate) => { submitted = predicate; throw new Error('built'); } } };
+  api.tx = { dataRegistry: {
+    restrictRead: (_, narrowing) => { submitted = narrowing; throw new Error('built'); },
+    setReadPredicate: () => { throw new Error('a revocation of one reader must not replace the predicate'); },
+  } };
   const sdk = await Enigma.create({ api, gateways: {} });
   await assert.rejects(sdk.revokeData({ address: MEMBER }, '0x' + '22'.repeat(32), 'someone'), /built/);
-  // Earlier revocations stay: the best block's older `Always` would have let MEMBER back in.
-  assert.deepEqual(submitted, ['And', 'And', 'Member', 'Not', { AnyOf: [MEMBER] }, 'Not', { AnyOf: ['someone'] }]);
+  // The chain makes it And(<its predicate>, Not AnyOf [someone]): nothing read from the node.
+  assert.deepEqual(submitted, ['Not', { AnyOf: ['someone'] }]);
 });
 
 test('one gateway that refuses the reader does not keep it from the others; two refusals end it', async () => {

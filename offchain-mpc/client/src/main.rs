@@ -473,27 +473,16 @@ async fn data(ctx: &Ctx, command: DataCommand) -> Result<(), String> {
 			let (pair, _) = signer(&signing)?;
 			let pointer = parse_h256("pointer", &pointer)?;
 			let chain = ctx.chain().await?;
-			// Prefix notation: what the predicate allowed so far, except this reader (so that a
-			// reader revoked before stays revoked); or nobody.
-			let nodes = match &reader {
-				Some(reader) => {
-					// Proven, like every record the client acts on: a node that lied about the
-					// predicate could have earlier readers let back in.
-					let key = pallet_data_registry::Entries::<Runtime>::hashed_key_for(pointer);
-					let entry = ctx.read_state(&chain, vec![key]).await?.pop().flatten();
-					let entry = entry.ok_or_else(|| format!("no data under {pointer:?}"))?;
-					let entry = pallet_data_registry::EntryOf::<Runtime>::decode(&mut &entry[..]).map_err(|e| format!("data {pointer:?}: {e}"))?;
-					let mut nodes = vec![Node::And];
-					nodes.extend(entry.read_predicate.into_inner());
-					nodes.extend([Node::Not, Node::AnyOf(vec![parse_account(reader)?].try_into().expect("one key"))]);
-					nodes
-				},
-				None => vec![Node::Never],
+			// One reader: the chain narrows the predicate it holds to And(it, Not AnyOf [reader]),
+			// so a revocation another holder of Store makes meanwhile is kept (reading the predicate
+			// and writing it back narrowed would undo it). Everyone: nobody.
+			let call = match &reader {
+				Some(reader) => RuntimeCall::DataRegistry(pallet_data_registry::Call::restrict_read {
+					pointer,
+					narrowing: vec![Node::Not, Node::AnyOf(vec![parse_account(reader)?].try_into().expect("one key"))].try_into().expect("two nodes"),
+				}),
+				None => RuntimeCall::DataRegistry(pallet_data_registry::Call::set_read_predicate { pointer, read_predicate: vec![Node::Never].try_into().expect("one node") }),
 			};
-			let call = RuntimeCall::DataRegistry(pallet_data_registry::Call::set_read_predicate {
-				pointer,
-				read_predicate: nodes.try_into().map_err(|_| "the read predicate would grow too large: revoke everyone, or store the data again for fewer readers")?,
-			});
 			chain.submit(&pair, call).await.map_err(|e| e.to_string())?;
 			eprintln!("revoked: holders refuse {} from now on", reader.as_deref().unwrap_or("every reader"));
 		}

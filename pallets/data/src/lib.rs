@@ -20,7 +20,8 @@
 //!   the block has left, so no block is overweighted by expiries.
 //! * Rent pays for the ciphertext in the DHT; the pointer's own state (with a read predicate of
 //!   up to a few KB) holds a deposit, `DepositBase + DepositPerByte × its encoded size`, from
-//!   whoever wrote it last ([`Pallet::store`], [`Pallet::set_read_predicate`]), released when the
+//!   whoever wrote it last ([`Pallet::store`], [`Pallet::set_read_predicate`],
+//!   [`Pallet::restrict_read`]), released when the
 //!   pointer goes (removed or expired). Without it, a 4 KB predicate cost one byte of rent.
 
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -46,7 +47,7 @@ use frame_support::{
 	},
 };
 use pallet_shared_identity::{
-	predicate::{self, Permission, Predicate, PredicateError, Request},
+	predicate::{self, Node, Permission, Predicate, PredicateError, Request},
 	PermissionCheck,
 };
 use scale_info::TypeInfo;
@@ -213,6 +214,9 @@ pub mod pallet {
 		PredicateTooDeep,
 		/// A threshold in the read predicate needs 1 <= k <= number of keys, each key listed once.
 		InvalidThreshold,
+		/// The narrowed read predicate would be more than 16 nodes: replace it whole with
+		/// `set_read_predicate` (or store the data again for fewer readers).
+		PredicateTooLarge,
 	}
 
 	impl<T> From<PredicateError> for Error<T> {
@@ -305,6 +309,31 @@ pub mod pallet {
 				let entry = entry.as_mut().ok_or(Error::<T>::UnknownPointer)?;
 				ensure!(T::Identity::check(&who, &entry.owner, Permission::Store, &[], None), Error::<T>::NoPermission);
 				entry.read_predicate = read_predicate;
+				// The record's size changed: its writer now holds the deposit for it.
+				Self::release_deposit(pointer);
+				Self::hold_deposit(pointer, &who, entry)
+			})?;
+			Self::deposit_event(Event::ReadPredicateChanged { pointer });
+			Ok(())
+		}
+
+		/// Narrow who may read (needs Store on the owning identity): the read predicate becomes
+		/// `And(current, narrowing)`, in force at once. `[Not, AnyOf([reader])]` revokes a reader.
+		/// Unlike replacing the predicate, this cannot undo a narrowing made meanwhile: two holders
+		/// of Store who each read the predicate and then set it without one reader each would
+		/// let the first one's reader back in. (The same work as `set_read_predicate`: one entry
+		/// read and written, at most 16 nodes validated, the deposit moved; its weight serves.)
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::set_read_predicate().saturating_add(Pallet::<T>::deposit_weight()).saturating_add(T::Identity::check_weight()))]
+		pub fn restrict_read(origin: OriginFor<T>, pointer: H256, narrowing: PredicateOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			predicate::validate(&narrowing).map_err(Error::<T>::from)?;
+			Entries::<T>::try_mutate(pointer, |entry| -> DispatchResult {
+				let entry = entry.as_mut().ok_or(Error::<T>::UnknownPointer)?;
+				ensure!(T::Identity::check(&who, &entry.owner, Permission::Store, &[], None), Error::<T>::NoPermission);
+				let nodes: alloc::vec::Vec<_> = core::iter::once(Node::And).chain(entry.read_predicate.iter().cloned()).chain(narrowing).collect();
+				predicate::validate(&nodes).map_err(Error::<T>::from)?;
+				entry.read_predicate = nodes.try_into().map_err(|_| Error::<T>::PredicateTooLarge)?;
 				// The record's size changed: its writer now holds the deposit for it.
 				Self::release_deposit(pointer);
 				Self::hold_deposit(pointer, &who, entry)

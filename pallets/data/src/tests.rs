@@ -121,6 +121,38 @@ fn the_read_predicate_narrows_who_reads() {
 	});
 }
 
+/// Two holders of Store revoke one reader each, each having read the predicate first: replacing
+/// it lets the first revoked reader back in; narrowing it keeps both out.
+#[test]
+fn concurrent_revocations_by_narrowing_are_both_kept() {
+	new_test_ext().execute_with(|| {
+		let id = user_and_service();
+		assert_ok!(store(USER, id, pointer(1), 10, 5, false));
+		let without = |reader: u64| -> Vec<N> { vec![N::Not, N::AnyOf(bounded(vec![reader]))] };
+		let replacing = |reader: u64| -> crate::PredicateOf<Test> { bounded([vec![N::And, N::Always], without(reader)].concat()) };
+		// The attack: both computed from [Always]; the second write undoes the first.
+		assert_ok!(DataRegistry::set_read_predicate(RuntimeOrigin::signed(USER), pointer(1), replacing(SERVICE)));
+		assert_ok!(DataRegistry::set_read_predicate(RuntimeOrigin::signed(POOR), pointer(1), replacing(USER)));
+		assert!(DataRegistry::can_read(&SERVICE, &pointer(1), &[], None), "the service's revocation was lost");
+		// Narrowing instead: each revocation stays.
+		assert_ok!(DataRegistry::set_read_predicate(RuntimeOrigin::signed(USER), pointer(1), always()));
+		assert_ok!(DataRegistry::restrict_read(RuntimeOrigin::signed(USER), pointer(1), bounded(without(SERVICE))));
+		System::assert_last_event(Event::ReadPredicateChanged { pointer: pointer(1) }.into());
+		assert_ok!(DataRegistry::restrict_read(RuntimeOrigin::signed(POOR), pointer(1), bounded(without(USER))));
+		assert!(!DataRegistry::can_read(&SERVICE, &pointer(1), &[], None));
+		assert!(!DataRegistry::can_read(&USER, &pointer(1), &[], None));
+		assert_eq!(Entries::<Test>::get(pointer(1)).unwrap().read_predicate.len(), 7, "And And Always Not AnyOf Not AnyOf");
+		// Named errors, nothing changed.
+		assert_noop!(DataRegistry::restrict_read(RuntimeOrigin::signed(SERVICE), pointer(1), bounded(without(EVE))), Error::<Test>::NoPermission);
+		assert_noop!(DataRegistry::restrict_read(RuntimeOrigin::signed(USER), pointer(7), bounded(without(EVE))), Error::<Test>::UnknownPointer);
+		assert_noop!(DataRegistry::restrict_read(RuntimeOrigin::signed(USER), pointer(1), bounded(vec![N::Not])), Error::<Test>::MalformedPredicate);
+		for _ in 0..3 {
+			assert_ok!(DataRegistry::restrict_read(RuntimeOrigin::signed(USER), pointer(1), bounded(without(EVE))));
+		}
+		assert_noop!(DataRegistry::restrict_read(RuntimeOrigin::signed(USER), pointer(1), bounded(without(EVE))), Error::<Test>::PredicateTooLarge);
+	});
+}
+
 #[test]
 fn rent_lapses_restricts_reads_then_expires_after_the_grace_period() {
 	new_test_ext().execute_with(|| {
