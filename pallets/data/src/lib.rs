@@ -305,16 +305,7 @@ pub mod pallet {
 		pub fn set_read_predicate(origin: OriginFor<T>, pointer: H256, read_predicate: PredicateOf<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			predicate::validate(&read_predicate).map_err(Error::<T>::from)?;
-			Entries::<T>::try_mutate(pointer, |entry| -> DispatchResult {
-				let entry = entry.as_mut().ok_or(Error::<T>::UnknownPointer)?;
-				ensure!(T::Identity::check(&who, &entry.owner, Permission::Store, &[], None), Error::<T>::NoPermission);
-				entry.read_predicate = read_predicate;
-				// The record's size changed: its writer now holds the deposit for it.
-				Self::release_deposit(pointer);
-				Self::hold_deposit(pointer, &who, entry)
-			})?;
-			Self::deposit_event(Event::ReadPredicateChanged { pointer });
-			Ok(())
+			Self::change_read_predicate(&who, pointer, |_| Ok(read_predicate))
 		}
 
 		/// Narrow who may read (needs Store on the owning identity): the read predicate becomes
@@ -328,18 +319,11 @@ pub mod pallet {
 		pub fn restrict_read(origin: OriginFor<T>, pointer: H256, narrowing: PredicateOf<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			predicate::validate(&narrowing).map_err(Error::<T>::from)?;
-			Entries::<T>::try_mutate(pointer, |entry| -> DispatchResult {
-				let entry = entry.as_mut().ok_or(Error::<T>::UnknownPointer)?;
-				ensure!(T::Identity::check(&who, &entry.owner, Permission::Store, &[], None), Error::<T>::NoPermission);
-				let nodes: alloc::vec::Vec<_> = core::iter::once(Node::And).chain(entry.read_predicate.iter().cloned()).chain(narrowing).collect();
+			Self::change_read_predicate(&who, pointer, |current| {
+				let nodes: alloc::vec::Vec<_> = core::iter::once(Node::And).chain(current.iter().cloned()).chain(narrowing).collect();
 				predicate::validate(&nodes).map_err(Error::<T>::from)?;
-				entry.read_predicate = nodes.try_into().map_err(|_| Error::<T>::PredicateTooLarge)?;
-				// The record's size changed: its writer now holds the deposit for it.
-				Self::release_deposit(pointer);
-				Self::hold_deposit(pointer, &who, entry)
-			})?;
-			Self::deposit_event(Event::ReadPredicateChanged { pointer });
-			Ok(())
+				Ok(nodes.try_into().map_err(|_| Error::<T>::PredicateTooLarge)?)
+			})
 		}
 
 		/// Delete the pointer (needs Store on the owning identity; once the identity is dissolved,
@@ -395,6 +379,21 @@ pub mod pallet {
 			if !amount.is_zero() {
 				let _ = T::Currency::release(&HoldReason::StorageRent.into(), &entry.payer, amount, Precision::BestEffort);
 			}
+		}
+
+		/// Sets `pointer`'s read predicate to what `change` makes of the current one, for `who`
+		/// holding Store on its identity; the writer then holds the record's deposit.
+		fn change_read_predicate(who: &T::AccountId, pointer: H256, change: impl FnOnce(&PredicateOf<T>) -> Result<PredicateOf<T>, DispatchError>) -> DispatchResult {
+			Entries::<T>::try_mutate(pointer, |entry| -> DispatchResult {
+				let entry = entry.as_mut().ok_or(Error::<T>::UnknownPointer)?;
+				ensure!(T::Identity::check(who, &entry.owner, Permission::Store, &[], None), Error::<T>::NoPermission);
+				entry.read_predicate = change(&entry.read_predicate)?;
+				// The record's size changed: its writer now holds the deposit for it.
+				Self::release_deposit(pointer);
+				Self::hold_deposit(pointer, who, entry)
+			})?;
+			Self::deposit_event(Event::ReadPredicateChanged { pointer });
+			Ok(())
 		}
 
 		/// Holding or releasing a record's deposit, beyond the measured weights (until
