@@ -238,7 +238,7 @@ mod tests {
 			.into_iter()
 			.enumerate()
 			.map(|(member, transport)| {
-				let held: Vec<Vec<HeldInput<Fr>>> = dealt.iter().map(|d| vec![committed_input::held_tagged(Some(64), &d.shares[member]).unwrap()]).collect();
+				let held: Vec<Vec<HeldInput<Fr>>> = dealt.iter().map(|d| vec![committed_input::held_tagged(Some(64), &d.shares[member], &d.commitments).unwrap()]).collect();
 				let circuit = compiled.circuit.clone();
 				std::thread::spawn(move || {
 					let layout = Layout::for_held(&circuit, 2, &held.iter().flatten().collect::<Vec<_>>());

@@ -57,9 +57,12 @@
 //!   kept its share of each key to itself: members that all collude know the keys. The owners
 //!   proved their tags at dealing ([`crate::mac_proof`]) to every member, so a failed check is
 //!   a member's doing, not an owner's (the proofs are not in the transcript: an auditor takes
-//!   that from the members). (Binding each member's entered shares to the owner's public VSS
-//!   commitments, which would say which member, needs a proof per member that the two commit
-//!   to the same values; not built.)
+//!   that from the members). Before the check, each member proves to the others that what it
+//!   entered is its share of each owner's dealing ([`crate::entry_proof`], one round: its
+//!   entries' commitments against λ_i times the dealing's commitments at its point), so a
+//!   member that brings another share is named ([`MpcError::EntryNotProven`]) instead of
+//!   failing the check unnamed. Values a run kept (`MPC.set`) have no dealing: for them the
+//!   MAC check is still all. The entry proofs are not in the transcript either.
 //! - **Coins** are Fiat–Shamir: blake2b of the transcript so far (the opened sums, not how the
 //!   parties split them), so the auditor draws the same ones. They are public as soon as the
 //!   transcript is, and a party can grind them by trying inputs: they serve checks that a
@@ -411,7 +414,7 @@ fn par_map<T: Send>(count: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T
 /// Whether a check's result is 0 up to a point of small order: its cofactor cleared (by
 /// 1 − x, which maps the curve into the prime-order group and kills the small-order points),
 /// it is 0 exactly when its prime-order part is.
-fn vanishes(p: G1Projective) -> bool {
+pub(crate) fn vanishes(p: G1Projective) -> bool {
 	p.into_affine().clear_cofactor().is_zero()
 }
 
@@ -609,11 +612,11 @@ pub struct Auditable<T: Transport> {
 	public: Public,
 	/// This party's shares of the base values, by number.
 	mine: Vec<(Fr, Fr)>,
-	/// Next unused triple, random, and mask of each owner; the values of our own masks.
+	/// Next unused triple, random, and mask of each owner; the values and blinds of our own masks.
 	next_triple: usize,
 	next_random: usize,
 	next_mask: Vec<usize>,
-	own_masks: Vec<Fr>,
+	own_masks: Vec<(Fr, Fr)>,
 	transcript: Transcript,
 	rng: ChaCha12Rng,
 }
@@ -718,15 +721,79 @@ impl<T: Transport> Auditable<T> {
 		self.net.round();
 		let got = self.net.exchange_elements(outgoing, &counts)?;
 		let at = layout.masks_at(me);
-		let mut values = vec![Fr::zero(); layout.masks[me]];
+		let mut masks = vec![(Fr::zero(), Fr::zero()); layout.masks[me]];
 		for (from, pairs) in got.iter().enumerate() {
 			let (shares, blinds): (Vec<Fr>, Vec<Fr>) = pairs.chunks_exact(2).map(|p| (p[0], p[1])).unzip();
 			if commit_all(&shares, &blinds).iter().zip(&self.public.bases[from][at..at + layout.masks[me]]).any(|(c, b)| !vanishes(*c - *b)) {
 				return Err(MpcError::CommitmentMismatch { party: from });
 			}
-			values.iter_mut().zip(&shares).for_each(|(v, s)| *v += s);
+			masks.iter_mut().zip(shares.iter().zip(&blinds)).for_each(|((v, r), (s, b))| {
+				*v += s;
+				*r += b;
+			});
 		}
-		self.own_masks = values;
+		self.own_masks = masks;
+		Ok(())
+	}
+
+	/// One round: this member's proof that it entered its shares of the dealt inputs
+	/// ([`crate::entry_proof`]) to every member, and the others' proofs checked, naming a member
+	/// whose proof fails. Each member's statement is fixed by the run before the entries
+	/// (`before`), the differences it broadcast, and the dealings' commitments, which every
+	/// member holds alike (the chain's record of each secret binds them): an honest member's
+	/// proof holds for every honest member, whatever a third member broadcast.
+	fn prove_entries(&mut self, held: &[&HeldInput<Fr>], entered: &Entered, before: &[u8; 32], first_mask: usize) -> Result<()> {
+		use crate::entry_proof::{self, EntryProof, Weights, Witness};
+		let (n, me) = (self.parties(), self.party());
+		let bound = bound_inputs(held, n)?;
+		let points: Vec<Fr> = (1..=n as u64).map(Fr::from).collect();
+		let lambdas = crate::shamir::lagrange_coefficients(&points, Fr::zero());
+		let lengths: Vec<usize> = bound.iter().map(|b| b.positions.len()).collect();
+		let positions: Vec<&[Option<usize>]> = bound.iter().map(|b| b.positions.as_slice()).collect();
+		let dealt: usize = positions.iter().map(|p| p.iter().flatten().count()).sum();
+		let differences = &self.transcript.differences[self.transcript.differences.len() - n..];
+		let context = |member: usize| -> [u8; 32] {
+			let mut hash = Blake2b512::new_with_prefix(b"enigma/audit/entries/v1");
+			hash.update(before);
+			hash.update((member as u64).to_le_bytes());
+			hash.update((n as u64).to_le_bytes());
+			hash.update(crate::field::to_bytes(&differences[member]));
+			for b in &bound {
+				hash.update(b.commitments.to_bytes());
+			}
+			hash.finalize()[..32].try_into().expect("64 bytes")
+		};
+		// E* from the run's commitments to the member's entries, V* from the dealings'.
+		let folded = |member: usize, weights: &Weights| -> (G1Projective, G1Projective) {
+			let checks = bound.iter().zip(&weights.chi).flat_map(|(b, chi)| {
+				entered.entered[member][b.at..b.at + b.positions.len()].iter().zip(chi).map(|(share, x)| (share.form, (Fr::zero(), Fr::zero()), *x))
+			});
+			let e_star = -self.public.weighted(None, checks);
+			let v_star: G1Projective = bound.iter().zip(&weights.mu).map(|(b, mu)| b.commitments.at(points[member]) * (lambdas[member] * mu)).sum();
+			(e_star, v_star)
+		};
+		let own = context(me);
+		let weights = Weights::new(&own, &lengths);
+		let blinds: Vec<Fr> = self.own_masks[first_mask..first_mask + entered.mine.len()].iter().map(|(_, r)| *r).collect();
+		let witnesses: Vec<Witness> = bound
+			.iter()
+			.map(|b| {
+				let range = b.at..b.at + b.positions.len();
+				Witness { positions: &b.positions, values: &entered.mine[range.clone()], blinds: &blinds[range], blind: lambdas[me] * b.blind }
+			})
+			.collect();
+		let proof = entry_proof::prove(&own, &weights, &witnesses, folded(me, &weights), &mut self.rng);
+		self.net.round();
+		let all = self.net.all_to_all(&proof.to_bytes())?;
+		for member in (0..n).filter(|&m| m != me) {
+			let context = context(member);
+			let weights = Weights::new(&context, &lengths);
+			let holds = EntryProof::from_bytes(&all[member], dealt)
+				.is_ok_and(|proof| entry_proof::verify(&context, &weights, &positions, folded(member, &weights), &proof, &mut self.rng));
+			if !holds {
+				return Err(MpcError::EntryNotProven { party: member });
+			}
+		}
 		Ok(())
 	}
 
@@ -816,11 +883,59 @@ macro_rules! linear_operations {
 /// on are the ones the owners' keys authenticate (a member cannot alter its share without k,
 /// which no n − 1 members know).
 fn adopt_by_inputs<M: Mpc<F = Fr, Share = Share>>(m: &mut M, held: &[&HeldInput<Fr>]) -> Result<Vec<Share>> {
+	let Entered { dealt, entered, .. } = enter_held(m, held)?;
+	sum_and_check(m, held, &dealt, &entered)
+}
+
+/// What every member entered of the held inputs: this party's additive shares (`mine`), how
+/// many elements each input dealt, and each member's entries in the run.
+struct Entered {
+	mine: Vec<Fr>,
+	dealt: Vec<usize>,
+	entered: Vec<Vec<Share>>,
+}
+
+fn enter_held<M: Mpc<F = Fr, Share = Share>>(m: &mut M, held: &[&HeldInput<Fr>]) -> Result<Entered> {
 	let n = m.parties();
 	let (mine, dealt) = spdz::additive_shares(held, m.party(), n)?;
 	let entered = m.inputs(&mine, &vec![mine.len(); n])?;
-	let sum: Vec<Share> = (0..mine.len()).map(|k| entered.iter().skip(1).fold(entered[0][k], |acc, owner| m.add(acc, owner[k]))).collect();
-	spdz::check_client_macs(m, held, &dealt, &sum)
+	Ok(Entered { mine, dealt, entered })
+}
+
+/// The members' entries added up, and the owners' MACs checked on the sums.
+fn sum_and_check<M: Mpc<F = Fr, Share = Share>>(m: &mut M, held: &[&HeldInput<Fr>], dealt: &[usize], entered: &[Vec<Share>]) -> Result<Vec<Share>> {
+	let count = entered.first().map_or(0, Vec::len);
+	let sum: Vec<Share> = (0..count).map(|k| entered.iter().skip(1).fold(entered[0][k], |acc, owner| m.add(acc, owner[k]))).collect();
+	spdz::check_client_macs(m, held, dealt, &sum)
+}
+
+/// The held inputs a member proves it entered truly ([`crate::entry_proof`]): those an owner
+/// dealt with Pedersen VSS (a value a run kept has no dealing: its MAC alone catches a member
+/// that alters it). Each with where its entries start among a member's, where each sits in the
+/// dealt vector, the dealing's commitments and this member's blind of them.
+struct Bound {
+	at: usize,
+	positions: Vec<Option<usize>>,
+	commitments: vss::Commitments,
+	blind: Fr,
+}
+
+fn bound_inputs(held: &[&HeldInput<Fr>], n: usize) -> Result<Vec<Bound>> {
+	let mut at = 0;
+	let mut bound = Vec::new();
+	for input in held {
+		let elements = input.bits.len().max(1);
+		if let Some(dealing) = &input.vss {
+			let commitments = vss::Commitments::from_bytes(&dealing.commitments)?;
+			if commitments.0.len() != n || dealing.dealt == 0 || dealing.dealt > elements {
+				return Err(MpcError::InvalidParameters(format!("a held input's dealing has {} commitments for {n} members and {} of its {elements} elements", commitments.0.len(), dealing.dealt)));
+			}
+			bound.push(Bound { at, positions: crate::entry_proof::positions(dealing.dealt, elements), commitments, blind: dealing.blind });
+		}
+		// The elements, the key, the elements' tags and the key's.
+		at += 2 * elements + 2;
+	}
+	Ok(bound)
 }
 
 /// z = c + ε·b + δ·a + ε·δ for each (x, y, triple), given the opened ε and δ.
@@ -886,7 +1001,7 @@ impl<T: Transport> Mpc for Auditable<T> {
 			return Err(MpcError::InvalidParameters(format!("the owner must bring {} values", counts[me])));
 		}
 		self.net.round();
-		let own: Vec<Fr> = mine.iter().zip(&self.own_masks[first..first + counts[me]]).map(|(x, r)| *x - r).collect();
+		let own: Vec<Fr> = mine.iter().zip(&self.own_masks[first..first + counts[me]]).map(|(x, (r, _))| *x - r).collect();
 		if !own.is_empty() {
 			for to in (0..n).filter(|&to| to != me) {
 				self.net.send_elements(to, &own)?;
@@ -967,9 +1082,18 @@ impl<T: Transport> Mpc for Auditable<T> {
 		Ok(Some(values))
 	}
 
+	/// Every member enters its shares, proves they are the ones dealt to it (naming a member
+	/// whose proof fails), and the owners' MACs are checked on the sums.
 	fn adopt(&mut self, held: &[&HeldInput<Fr>]) -> Result<Vec<Share>> {
 		self.transcript.held = Some(held.iter().map(|h| h.bits.len()).collect());
-		adopt_by_inputs(self, held)
+		// What every member's proof context starts from: the run as far as every member checked
+		// it to be the same (the setup, the circuit agreed), before anyone's entries.
+		let (before, first_mask) = (self.public.digest(), self.next_mask[self.party()]);
+		let entered = enter_held(self, held)?;
+		if !held.is_empty() {
+			self.prove_entries(held, &entered, &before, first_mask)?;
+		}
+		sum_and_check(self, held, &entered.dealt, &entered.entered)
 	}
 
 	fn output_checks(&mut self, values: &[Share]) -> Result<Option<Vec<[Fr; 3]>>> {
@@ -1152,7 +1276,7 @@ impl Mpc for Replay<'_> {
 /// each brings exactly its slot's bits (none for a field element); their values are unknown
 /// (zeros).
 fn held_shape(circuit: &Circuit) -> Vec<Vec<HeldInput<Fr>>> {
-	let dealt = |bits: usize| HeldInput { value: Fr::zero(), bits: vec![Fr::zero(); bits], mac: Some(ClientMac { key: Fr::zero(), tags: vec![Fr::zero(); bits.max(1) + 1] }) };
+	let dealt = |bits: usize| HeldInput { value: Fr::zero(), bits: vec![Fr::zero(); bits], mac: Some(ClientMac { key: Fr::zero(), tags: vec![Fr::zero(); bits.max(1) + 1] }), vss: None };
 	circuit.input_widths().iter().map(|owner| owner.iter().map(|w| dealt(w.unwrap_or(0) as usize)).collect()).collect()
 }
 

@@ -87,8 +87,10 @@ fn dealt_elements(bits: Option<u32>) -> usize {
 	bits.map_or(1, |b| b as usize)
 }
 
-/// A member's share of an input dealt with [`deal_tagged`] as a held input of the computation.
-pub fn held_tagged(bits: Option<u32>, share: &[Fr]) -> Result<crate::protocol::HeldInput<Fr>, InputShareError> {
+/// A member's share of an input dealt with [`deal_tagged`] under `commitments` as a held input
+/// of the computation: with its blind and the commitments, by which it proves in an auditable
+/// run that it enters this share ([`crate::entry_proof`]).
+pub fn held_tagged(bits: Option<u32>, share: &[Fr], commitments: &[u8]) -> Result<crate::protocol::HeldInput<Fr>, InputShareError> {
 	let (value, mac) = (elements(bits), mac_elements(bits));
 	if share.len() != value + mac + 1 {
 		return Err(InputShareError::WrongShareLength { got: share.len(), expected: value + mac + 1 });
@@ -97,6 +99,7 @@ pub fn held_tagged(bits: Option<u32>, share: &[Fr]) -> Result<crate::protocol::H
 		value: share[0],
 		bits: share[1..value].to_vec(),
 		mac: Some(crate::protocol::ClientMac { key: share[value], tags: share[value + 1..value + mac].to_vec() }),
+		vss: Some(crate::protocol::HeldVss { commitments: commitments.to_vec(), blind: share[value + mac], dealt: dealt_elements(bits) }),
 	})
 }
 
@@ -134,7 +137,7 @@ pub fn held_kept(share: &[Fr], me: usize, n: usize) -> Result<crate::protocol::H
 	// Non-zero: Π_{j≠me} x_j / (x_j − x_me) over distinct non-zero points.
 	let lambda = crate::shamir::lagrange_coefficients(&points(n), Fr::zero())[me];
 	let point = |additive: Fr| additive / lambda;
-	Ok(crate::protocol::HeldInput { value: point(value), bits: Vec::new(), mac: Some(crate::protocol::ClientMac { key: point(key), tags: vec![point(tag), point(key_tag)] }) })
+	Ok(crate::protocol::HeldInput { value: point(value), bits: Vec::new(), mac: Some(crate::protocol::ClientMac { key: point(key), tags: vec![point(tag), point(key_tag)] }), vss: None })
 }
 
 /// Deals `value` (with its `bits` bits, if an integer) with degree `t` to `n` members. (The
@@ -257,7 +260,8 @@ fn dealt_values(value: u128, bits: Option<u32>) -> Result<Vec<Fr>, InputShareErr
 	}
 }
 
-/// How a dishonest owner (the client's test modes) shares a value that does not fit `bits`.
+/// How a dishonest owner (the client's test modes) deals a value: one that does not fit `bits`, or
+/// (for a dishonest majority) one whose MAC is not its key times what it dealt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dishonesty {
 	/// A consistent dealing of `value` whose lowest "bit" absorbs the high part (b_0 = 2^40, say):

@@ -24,6 +24,10 @@ pub enum MpcError {
 	/// member it was, the check does not say.)
 	#[error("client MAC check failed: a member brought a share other than its own")]
 	ClientMacCheckFailed,
+	/// Party `party` entered shares of an owner's input other than the ones dealt to it: its
+	/// proof against the dealing's commitments fails ([`crate::entry_proof`]).
+	#[error("entry check failed: party {party} brought shares of an owner's input other than the ones dealt to it")]
+	EntryNotProven { party: usize },
 	/// SPDZ: a recipient's check of a private output failed: a member altered its share.
 	#[error("output check failed: a member's share of a private output was altered")]
 	OutputCheckFailed,

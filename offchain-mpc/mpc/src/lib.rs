@@ -14,7 +14,8 @@
 //! * [`committed_input`]: a client's input dealt with Pedersen VSS, the value and its bits, so
 //!   each member checks its share and that the value is its bits' sum before accepting it; for
 //!   a dishonest majority with degree n − 1 and the owner's MAC, which [`mac_proof`] proves
-//!   to be its key times what it dealt.
+//!   to be its key times what it dealt, and [`entry_proof`] proves a member entered its own
+//!   shares of it into an auditable run.
 //! * [`honest`]: honest-majority protocols: semi-honest with BGW or DN07 (linear communication)
 //!   multiplication, and maliciously secure with the Chida et al. multiplication check.
 //! * [`spdz`] and [`preprocessing`]: the SPDZ online phase for a dishonest majority, fed by a
@@ -33,6 +34,7 @@ pub mod audit;
 pub mod circuit;
 pub mod committed_input;
 pub mod decode;
+pub mod entry_proof;
 pub mod error;
 pub mod field;
 pub mod mac_proof;

@@ -16,12 +16,26 @@ pub struct HeldInput<F> {
 	pub bits: Vec<F>,
 	/// The client's MAC, for inputs shared for a dishonest majority ([`ClientMac`]).
 	pub mac: Option<ClientMac<F>>,
+	/// For an input an owner dealt with Pedersen VSS for a dishonest majority: what binds the
+	/// member's share to the dealing, so that it can prove what it enters is that share.
+	pub vss: Option<HeldVss<F>>,
+}
+
+/// The dealing a held input came from ([`crate::committed_input::deal_tagged`]): its public
+/// commitments (the bytes every member holds and the chain's record of the secret binds), the
+/// member's blind r(x_i), and how many elements the owner dealt (an input widened to a larger
+/// slot enters more, all zero: [`HeldInput::widened`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeldVss<F> {
+	pub commitments: Vec<u8>,
+	pub blind: F,
+	pub dealt: usize,
 }
 
 impl<F> HeldInput<F> {
 	/// A held value that brings no bits.
 	pub fn plain(value: F) -> Self {
-		Self { value, bits: Vec::new(), mac: None }
+		Self { value, bits: Vec::new(), mac: None, vss: None }
 	}
 }
 

@@ -690,7 +690,7 @@ mod tests {
 		let mut verdicts = Vec::new();
 		for guess in [x, x + 1] {
 			let dealing = committed_input::deal_tagged(x, None, 2, &mut rand::thread_rng()).unwrap();
-			let held: Vec<HeldInput<Fr>> = (0..2).map(|m| committed_input::held_tagged(None, &dealing.shares[m]).unwrap()).collect();
+			let held: Vec<HeldInput<Fr>> = (0..2).map(|m| committed_input::held_tagged(None, &dealing.shares[m], &dealing.commitments).unwrap()).collect();
 			let outcomes: Vec<Result<()>> = network(2)
 				.into_iter()
 				.zip(held)

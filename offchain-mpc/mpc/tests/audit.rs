@@ -183,7 +183,7 @@ mod held {
 			.into_iter()
 			.map(|(value, bits)| (bits, committed_input::deal_tagged(value, bits, n, &mut rng).unwrap()))
 			.collect();
-		(0..n).map(|member| dealings.iter().map(|(bits, d)| vec![committed_input::held_tagged(*bits, &d.shares[member]).unwrap()]).collect()).collect()
+		(0..n).map(|member| dealings.iter().map(|(bits, d)| vec![committed_input::held_tagged(*bits, &d.shares[member], &d.commitments).unwrap()]).collect()).collect()
 	}
 
 	pub type Outputs = Vec<(String, HeldOutput<Fr>)>;
@@ -329,7 +329,7 @@ mod held {
 		c.output("last", last, Recipient::Everyone);
 		let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(5);
 		let dealt = committed_input::deal_tagged(7, None, n, &mut rng).unwrap();
-		let held: Vec<_> = (0..n).map(|member| vec![vec![committed_input::held_tagged(None, &dealt.shares[member]).unwrap()]]).collect();
+		let held: Vec<_> = (0..n).map(|member| vec![vec![committed_input::held_tagged(None, &dealt.shares[member], &dealt.commitments).unwrap()]]).collect();
 		let (outputs, transcript) = run_circuit(c.clone(), n, held).remove(0).unwrap();
 		assert_eq!(outputs[0].1, HeldOutput::Public(Fr::from(7u64 + 9_999)));
 		let bytes = transcript.to_bytes().len() as u64;
@@ -337,15 +337,53 @@ mod held {
 		assert!(bytes <= most && most < 8 * bytes, "{bytes} bytes, bound {most}");
 	}
 
+	/// Each member proves that what it enters is its share of the owners' dealings
+	/// (`enigma_mpc::entry_proof`): one that brings another share is named by every other member
+	/// as it enters it, where the owners' MAC check would fail without saying who.
 	#[test]
-	fn a_member_that_brings_another_share_fails_the_owners_mac() {
+	fn a_member_that_brings_another_share_is_named_by_the_others() {
+		for (n, liar) in [(2, 0), (3, 1), (4, 3)] {
+			let mut held = deal(n, 21 + n as u64);
+			// Its share of a's lowest bit plus one (and its value's share with it), or of the
+			// field element's tag.
+			if n == 3 {
+				held[liar][2][0].mac.as_mut().unwrap().tags[0] += Fr::from(1u64);
+			} else {
+				held[liar][0][0].bits[0] += Fr::from(1u64);
+				held[liar][0][0].value += Fr::from(1u64);
+			}
+			for (member, outcome) in run(n, held).into_iter().enumerate() {
+				let error = outcome.unwrap_err();
+				if member != liar {
+					assert_eq!(error, MpcError::EntryNotProven { party: liar }, "n = {n}, member {member}");
+				}
+			}
+		}
+	}
+
+	/// An owner's u16 in a u32 slot enters with zeros the owner never dealt: the members prove
+	/// those are zeros too, and the one that enters a 1 there is named.
+	#[test]
+	fn a_widened_input_enters_proven_and_its_zeros_are_proven_too() {
 		let n = 3;
-		let mut held = deal(n, 21);
-		// Member 1 brings its share of a's lowest bit plus one (and its value's share with it).
-		held[1][0][0].bits[0] += Fr::from(1u64);
-		held[1][0][0].value += Fr::from(1u64);
-		for (member, outcome) in run(n, held).into_iter().enumerate() {
-			assert_eq!(outcome.unwrap_err(), MpcError::ClientMacCheckFailed, "member {member}");
+		let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(8);
+		let narrow = committed_input::deal_tagged(40_000, Some(16), n, &mut rng).unwrap();
+		let mut held = deal(n, 23);
+		for member in 0..n {
+			held[member][0][0] = committed_input::held_tagged(Some(16), &narrow.shares[member], &narrow.commitments).unwrap().widened(32).unwrap();
+		}
+		for outcome in run(n, held.clone()) {
+			assert_eq!(outcome.unwrap().0[0].1, HeldOutput::Public(Fr::from(40_000 * B)));
+		}
+		// Member 2 makes a widened bit 1, with the value's share and the bit's tag to match
+		// (what the MAC check alone would catch, without a name).
+		let lambda = enigma_mpc::shamir::lagrange_coefficients(&[Fr::from(1u64), Fr::from(2u64), Fr::from(3u64)], Fr::from(0u64))[2];
+		let delta = Fr::from(1u64) / lambda;
+		let input = &mut held[2][0][0];
+		input.bits[20] += delta;
+		input.value += delta * Fr::from(1u64 << 20);
+		for (member, outcome) in run(n, held).into_iter().enumerate().take(2) {
+			assert_eq!(outcome.unwrap_err(), MpcError::EntryNotProven { party: 2 }, "member {member}");
 		}
 	}
 

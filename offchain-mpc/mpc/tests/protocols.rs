@@ -480,7 +480,7 @@ fn client_shares(value: u128, width: u32, bit: impl Fn(u32) -> u128) -> Vec<enig
 	let mut rng = rand::thread_rng();
 	let v = scheme.share(Fr::from(value), 1, &mut rng);
 	let bits: Vec<Vec<Fr>> = (0..width).map(|i| scheme.share(Fr::from(bit(i) as u64), 1, &mut rng)).collect();
-	(0..4).map(|m| enigma_mpc::circuit::HeldInput { value: v[m], bits: bits.iter().map(|b| b[m]).collect(), mac: None }).collect()
+	(0..4).map(|m| enigma_mpc::circuit::HeldInput { value: v[m], bits: bits.iter().map(|b| b[m]).collect(), mac: None, vss: None }).collect()
 }
 
 /// An honest client's dealing of `value` with its `width` low bits.

@@ -34,7 +34,7 @@ fn deal(n: usize, rng: &mut ChaCha20Rng) -> Vec<Vec<Vec<HeldInput<Fr>>>> {
 			for (bits, d) in &dealings {
 				assert_eq!(committed_input::check_mac_proof(*bits, &d.commitments, &d.mac_proof, rng), Ok(()), "and its owner's MAC proof");
 			}
-			dealings.iter().map(|(bits, d)| vec![committed_input::held_tagged(*bits, &d.shares[member]).unwrap()]).collect()
+			dealings.iter().map(|(bits, d)| vec![committed_input::held_tagged(*bits, &d.shares[member], &d.commitments).unwrap()]).collect()
 		})
 		.collect()
 }
@@ -113,7 +113,7 @@ fn a_narrower_integer_fills_a_wider_slot_and_its_zero_bits_are_checked() {
 	let narrow = committed_input::deal_tagged(40_000, Some(16), n, &mut rng).unwrap();
 	let mut held = deal(n, &mut rng);
 	for member in 0..n {
-		let a = committed_input::held_tagged(Some(16), &narrow.shares[member]).unwrap();
+		let a = committed_input::held_tagged(Some(16), &narrow.shares[member], &narrow.commitments).unwrap();
 		assert!(a.clone().widened(8).is_err(), "a wider input does not fit a narrower slot");
 		assert!(a.clone().as_field().is_err(), "its MAC covers its bits: no field slot");
 		held[member][0][0] = a.widened(32).unwrap();
@@ -191,7 +191,7 @@ fn an_owner_whose_tags_do_not_match_its_values_is_refused_before_any_member_hold
 	// whether a member or the owner did it.
 	let mut held = deal(n, &mut rng);
 	for (member, inputs) in held.iter_mut().enumerate() {
-		inputs[0] = vec![committed_input::held_tagged(Some(32), &lie.shares[member]).unwrap()];
+		inputs[0] = vec![committed_input::held_tagged(Some(32), &lie.shares[member], &lie.commitments).unwrap()];
 	}
 	refused_by_the_mac_check(run(n, held, false));
 	// The owner's proof of its MAC does not verify: every member refuses the share at once.
@@ -234,7 +234,7 @@ fn inputs_shared_for_one_protocol_are_refused_by_the_other() {
 	assert!(results.into_iter().all(|r| matches!(r, Err(MpcError::InvalidParameters(_)))));
 
 	// And plain (honest-majority) shares under SPDZ.
-	let plain: Vec<Vec<Vec<HeldInput<Fr>>>> = deal(n, &mut rng).into_iter().map(|m| m.into_iter().map(|o| o.into_iter().map(|h| HeldInput { mac: None, ..h }).collect()).collect()).collect();
+	let plain: Vec<Vec<Vec<HeldInput<Fr>>>> = deal(n, &mut rng).into_iter().map(|m| m.into_iter().map(|o| o.into_iter().map(|h| HeldInput { mac: None, vss: None, ..h }).collect()).collect()).collect();
 	assert!(run(n, plain, false).into_iter().all(|r| matches!(r, Err(MpcError::InvalidParameters(_)))));
 }
 

@@ -499,7 +499,7 @@ mod tests {
 					.zip(&dirs)
 					.enumerate()
 					.map(|(member, (transport, dir))| {
-						let held: Vec<Vec<HeldInput<Fr>>> = dealt.iter().map(|d| vec![committed_input::held_tagged(Some(64), &d.shares[member]).unwrap()]).collect();
+						let held: Vec<Vec<HeldInput<Fr>>> = dealt.iter().map(|d| vec![committed_input::held_tagged(Some(64), &d.shares[member], &d.commitments).unwrap()]).collect();
 						let secret = x25519_dalek::StaticSecret::random_from_rng(rand::thread_rng());
 						let public = x25519_dalek::PublicKey::from(&secret).to_bytes();
 						let stock = Stock { store: WorkerStore::open(dir.path()).unwrap(), committee: 3, public, secret };

@@ -270,6 +270,11 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	};
 	let entry = String::from_utf8_lossy(&view.entry).into_owned();
 	let held = inputs.held.clone();
+	let spdz = manifest.security == Security::DishonestMajority;
+	let held = match worker.misbehave {
+		Some(mode) => mode.entered(held, spdz),
+		None => held,
+	};
 
 	let dht = worker.dht.get().ok_or(TaskError::Local("the DHT is not running".into()))?.clone();
 	// Ready. A member still preparing (its node restarting, say) is waited for: the run with
@@ -295,7 +300,6 @@ async fn compute(worker: Arc<Worker>, task: H256) -> Result<(), TaskError> {
 	worker.ready(task, Readiness::Going);
 	let n = view.members.len();
 	let t = (n - 1) / 2;
-	let spdz = manifest.security == Security::DishonestMajority;
 	let protocol = if spdz { "SPDZ".to_string() } else { format!("Shamir, t = {t}") };
 	tracing::info!(target: "worker", "task {task:?}: running {entry} with {n} members ({protocol}), {} gates ({timing})", circuit.gates.len());
 	// However this computation ends, runs still going stop at their next frame (a SPDZ run
@@ -940,11 +944,11 @@ fn held_share(worker: &Worker, secret: &H256, info: &SecretView<AccountId>, me: 
 		return Err(format!("input {secret:?} is registered for {:?}, but its share was dealt for the other", info.security));
 	}
 	if dealt_for_dishonest {
-		return committed_input::held_tagged(share_bits(share.kind), &elements).map_err(|e| format!("the stored share of {secret:?}: {e}"));
+		return committed_input::held_tagged(share_bits(share.kind), &elements, &share.pedersen).map_err(|e| format!("the stored share of {secret:?}: {e}"));
 	}
 	let value = *elements.first().ok_or_else(|| format!("the stored share of {secret:?} is empty"))?;
 	let bits = elements.get(1..share_width(share.kind)).map(<[Fr]>::to_vec).unwrap_or_default();
-	Ok(HeldInput { value, bits, mac: None })
+	Ok(HeldInput { value, bits, mac: None, vss: None })
 }
 
 /// What `L.get(key, at)` reads in this task, by the rule every member and auditor follows

@@ -8,7 +8,7 @@ use crate::{
 };
 use codec::Decode;
 use enigma_chain::{Chain, ChainError, Events};
-use enigma_mpc::transport::faulty::Fault;
+use enigma_mpc::{circuit::HeldInput, field::Fr, transport::faulty::Fault};
 use enigma_p2p::{DhtHandle, PeerId};
 pub use enigma_protocol::messages::Readiness;
 
@@ -68,12 +68,16 @@ pub enum Misbehaviour {
 	/// from the committee's stock, the triples' sacrifice: the others check it against its
 	/// commitments and name it; otherwise a MASCOT coin's opening, which names it too).
 	WrongOpening,
+	/// Honest to owners and in every honest-majority run; in a dishonest-majority run it enters
+	/// its share of the first input an owner dealt plus one (the lowest bit's and the value's):
+	/// the others check its entry proof against the owner's commitments and name it.
+	WrongEntry,
 }
 
 impl Misbehaviour {
 	/// Whether the worker hands owners false shares.
 	pub fn lies_to_owners(self) -> bool {
-		!matches!(self, Misbehaviour::WrongValuesFirst | Misbehaviour::WrongHandovers | Misbehaviour::WrongHandoverShares | Misbehaviour::WrongOpening)
+		!matches!(self, Misbehaviour::WrongValuesFirst | Misbehaviour::WrongHandovers | Misbehaviour::WrongHandoverShares | Misbehaviour::WrongOpening | Misbehaviour::WrongEntry)
 	}
 
 	/// The faults a member (`me` of the `n` in a run; `first`: the run with every member)
@@ -92,8 +96,21 @@ impl Misbehaviour {
 			// owners' mask shares and the accounts of the broadcasts.
 			Misbehaviour::WrongOpening if spdz => (0..n).filter(|to| *to != me).map(|to| Fault::Corrupt { to, nth: 5, byte: 0 }).collect(),
 			Misbehaviour::WrongOpening => vec![],
-			Misbehaviour::FalseShares | Misbehaviour::WrongHandovers | Misbehaviour::WrongHandoverShares => vec![],
+			Misbehaviour::FalseShares | Misbehaviour::WrongHandovers | Misbehaviour::WrongHandoverShares | Misbehaviour::WrongEntry => vec![],
 		}
+	}
+
+	/// The held inputs this member brings into a run of a task (run with SPDZ or not).
+	pub fn entered(self, mut held: Vec<Vec<HeldInput<Fr>>>, spdz: bool) -> Vec<Vec<HeldInput<Fr>>> {
+		if self == Misbehaviour::WrongEntry && spdz {
+			if let Some(input) = held.iter_mut().flatten().find(|input| input.vss.is_some()) {
+				input.value += Fr::from(1u64);
+				if let Some(bit) = input.bits.first_mut() {
+					*bit += Fr::from(1u64);
+				}
+			}
+		}
+		held
 	}
 }
 

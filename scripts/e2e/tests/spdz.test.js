@@ -206,6 +206,19 @@ test('a committee of two runs a dishonest-majority contract with SPDZ on inputs 
   // (On the stock, so the false share was the sacrifice's: a MASCOT coin's would be named alike.)
   assert.match(readFileSync(join(honestDir, 'worker.log'), 'utf8'), new RegExp(Array(3).fill(`preprocessing from committee ${pair}'s stock`).join('[^]*')));
   assert.deepEqual(await Promise.all(seated2.map(stakeOf)), stakes);
+
+  // A member that enters another share of an owner's input than the one dealt to it
+  // (`--misbehave wrong-entry`): the other checks its entry proof against the owner's
+  // commitments and names it before the owners' MAC check would fail unnamed; again refunded,
+  // and no stake moves.
+  await workers[restarted].stop();
+  workers[restarted] = await new Daemon(WORKER_BIN, [...honestArgs, '--misbehave', 'wrong-entry'], workers[restarted].logFile).start();
+  const entered = await submitTask(dishonest, inputs);
+  const named = await run(CLIENT_BIN, ['--rpc', node.wsUrl, 'task', 'wait', entered]);
+  assert.equal(named.code, 1, named.stdout.toString());
+  assert.match(named.stderr.toString(), /the task failed: members gave up on it .*; the gas was refunded/);
+  await logged(honestDir, new RegExp(`task ${entered}.*entry check failed: party ${liarAt} brought shares of an owner's input other than the ones dealt to it`));
+  assert.deepEqual(await Promise.all(seated2.map(stakeOf)), stakes);
   await workers[restarted].stop();
   workers[restarted] = await new Daemon(WORKER_BIN, honestArgs, workers[restarted].logFile).start();
 });
