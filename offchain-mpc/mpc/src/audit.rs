@@ -743,7 +743,7 @@ impl<T: Transport> Auditable<T> {
 	/// member holds alike (the chain's record of each secret binds them): an honest member's
 	/// proof holds for every honest member, whatever a third member broadcast.
 	fn prove_entries(&mut self, held: &[&HeldInput<Fr>], entered: &Entered, before: &[u8; 32], first_mask: usize) -> Result<()> {
-		use crate::entry_proof::{self, EntryProof, Weights, Witness};
+		use crate::entry_proof::{self, EntryProof, Folded, Weights, Witness};
 		let (n, me) = (self.parties(), self.party());
 		let bound = bound_inputs(held, n)?;
 		let points: Vec<Fr> = (1..=n as u64).map(Fr::from).collect();
@@ -763,14 +763,13 @@ impl<T: Transport> Auditable<T> {
 			}
 			hash.finalize()[..32].try_into().expect("64 bytes")
 		};
-		// E* from the run's commitments to the member's entries, V* from the dealings'.
-		let folded = |member: usize, weights: &Weights| -> (G1Projective, G1Projective) {
+		// E* from the run's commitments to the member's entries, each V_h from its dealing's.
+		let folded = |member: usize, weights: &Weights| -> Folded {
 			let checks = bound.iter().zip(&weights.chi).flat_map(|(b, chi)| {
 				entered.entered[member][b.at..b.at + b.positions.len()].iter().zip(chi).map(|(share, x)| (share.form, (Fr::zero(), Fr::zero()), *x))
 			});
-			let e_star = -self.public.weighted(None, checks);
-			let v_star: G1Projective = bound.iter().zip(&weights.mu).map(|(b, mu)| b.commitments.at(points[member]) * (lambdas[member] * mu)).sum();
-			(e_star, v_star)
+			let dealt = bound.iter().map(|b| b.commitments.at(points[member]) * lambdas[member]).collect();
+			Folded { entries: -self.public.weighted(None, checks), dealt }
 		};
 		let own = context(me);
 		let weights = Weights::new(&own, &lengths);
@@ -782,14 +781,14 @@ impl<T: Transport> Auditable<T> {
 				Witness { positions: &b.positions, values: &entered.mine[range.clone()], blinds: &blinds[range], blind: lambdas[me] * b.blind }
 			})
 			.collect();
-		let proof = entry_proof::prove(&own, &weights, &witnesses, folded(me, &weights), &mut self.rng);
+		let proof = entry_proof::prove(&own, &weights, &witnesses, &folded(me, &weights), &mut self.rng);
 		self.net.round();
 		let all = self.net.all_to_all(&proof.to_bytes())?;
 		for member in (0..n).filter(|&m| m != me) {
 			let context = context(member);
 			let weights = Weights::new(&context, &lengths);
-			let holds = EntryProof::from_bytes(&all[member], dealt)
-				.is_ok_and(|proof| entry_proof::verify(&context, &weights, &positions, folded(member, &weights), &proof, &mut self.rng));
+			let holds = EntryProof::from_bytes(&all[member], bound.len(), dealt)
+				.is_ok_and(|proof| entry_proof::verify(&context, &weights, &positions, &folded(member, &weights), &proof, &mut self.rng));
 			if !holds {
 				return Err(MpcError::EntryNotProven { party: member });
 			}
@@ -927,7 +926,7 @@ fn bound_inputs(held: &[&HeldInput<Fr>], n: usize) -> Result<Vec<Bound>> {
 		let elements = input.bits.len().max(1);
 		if let Some(dealing) = &input.vss {
 			let commitments = vss::Commitments::from_bytes(&dealing.commitments)?;
-			if commitments.0.len() != n || dealing.dealt == 0 || dealing.dealt > elements {
+			if commitments.0.len() != n || dealing.dealt == 0 || dealing.dealt > elements || 2 * dealing.dealt + 2 > vss::MAX_VECTOR {
 				return Err(MpcError::InvalidParameters(format!("a held input's dealing has {} commitments for {n} members and {} of its {elements} elements", commitments.0.len(), dealing.dealt)));
 			}
 			bound.push(Bound { at, positions: crate::entry_proof::positions(dealing.dealt, elements), commitments, blind: dealing.blind });

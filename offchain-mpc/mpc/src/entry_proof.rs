@@ -16,22 +16,24 @@
 //!
 //! where g(k) is where entered value k sits in the dealt vector; an input widened to a larger
 //! slot enters zeros that were never dealt ([`positions`]), which E must then commit to as 0.
-//! Weights χ_{h,k} and μ_h, hashed from the run so far and what the member broadcast (so drawn
-//! once the E's and V's are fixed), fold everything into two equations:
+//! Weights χ_{h,k}, hashed from the run so far and what the member broadcast (so drawn once the
+//! E's are fixed), fold the entries into one commitment,
 //!
 //! ```text
-//! E* = Σ_{h,k} χ_{h,k}·E_{h,k} = (Σ χ_{h,k}·y_{h,k})·G + (Σ χ_{h,k}·ρ_{h,k})·H
-//! V* = Σ_h μ_h·V_h             = Σ_{h,k dealt} μ_h·y_{h,k}·G_{g(k)} + (Σ μ_h·s_h)·H
+//! E* = Σ_{h,k} χ_{h,k}·E_{h,k} = (Σ χ_{h,k}·y_{h,k})·G + (Σ χ_{h,k}·ρ_{h,k})·H,
 //! ```
 //!
 //! and the member proves, in a Schnorr proof of a linear relation made non-interactive by
-//! Fiat–Shamir, that one set of y (the dealt positions' only) satisfies both. Soundness: an
-//! extractor gets y that open V* and, through E*, the E's folded by χ; by the binding of the
-//! commitments and the weights drawn after E and V were fixed, each E_{h,k} then commits to the
-//! y its V_h does (and widened positions to 0), except with probability about (Σ|h|)/|Fr|.
-//! Zero knowledge: the announcement A, B is uniform and the responses are the witness masked by
-//! fresh randomness. Size: two points and one scalar per dealt value plus two (4,320 bytes for
-//! a 64-bit input with its bits, its key and its tags).
+//! Fiat–Shamir, that one set of y (the dealt positions' only) opens E* this way and every V_h.
+//! Each V_h is an equation of its own: the inputs share the generators G_0, G_1, .., so V's
+//! folded across inputs would bind only weighted sums of the inputs' values, and a member could
+//! move a change from one input to another until E* matched. Soundness: an extractor gets y that
+//! open each V_h (so the dealt values, by the binding of the vector commitment) and E*; with χ
+//! drawn after the E's were fixed, each E_{h,k} then commits to its y_{h,k} (and widened
+//! positions to 0) except with probability about (Σ|h|)/|Fr|. Zero knowledge: the announcement
+//! A, B_h is uniform and the responses are the witness masked by fresh randomness. Size: one
+//! point plus one per input, one scalar per dealt value plus one plus one per input (4,320 bytes
+//! for a 64-bit input with its bits, its key and its tags; 80 more per further input).
 
 use crate::{
 	error::{MpcError, Result},
@@ -66,10 +68,9 @@ pub struct Witness<'a> {
 	pub blind: Fr,
 }
 
-/// The weights χ_{h,k} (per input, per entered value) and μ_h of one member's proof.
+/// The weights χ_{h,k} (per input, per entered value) of one member's proof.
 pub struct Weights {
 	pub chi: Vec<Vec<Fr>>,
-	pub mu: Vec<Fr>,
 }
 
 impl Weights {
@@ -77,123 +78,150 @@ impl Weights {
 	/// `lengths` entered values each.
 	pub fn new(context: &[u8; 32], lengths: &[usize]) -> Self {
 		let mut coins = ChaCha12Rng::from_seed(*context);
-		let chi = lengths.iter().map(|len| (0..*len).map(|_| Fr::rand(&mut coins)).collect()).collect();
-		let mu = lengths.iter().map(|_| Fr::rand(&mut coins)).collect();
-		Weights { chi, mu }
+		Weights { chi: lengths.iter().map(|len| (0..*len).map(|_| Fr::rand(&mut coins)).collect()).collect() }
 	}
 }
 
-/// The proof: the announcement A, B and the responses z (one per dealt position, input by
-/// input), w and u.
+/// The proof: the announcement A and B_h (one per input), the responses z (one per dealt
+/// position, input by input), w, and u_h (one per input).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EntryProof {
 	a: G1Affine,
-	b: G1Affine,
+	b: Vec<G1Affine>,
 	z: Vec<Fr>,
 	w: Fr,
-	u: Fr,
+	u: Vec<Fr>,
 }
 
-/// Proves `inputs` under `weights` (drawn from `context`), for the folded E* and V* the
-/// verifiers compute from the run and the dealings (the prover computes them the same way, so
-/// that the challenge is the same for everyone).
-pub fn prove(context: &[u8; 32], weights: &Weights, inputs: &[Witness], folded: (G1Projective, G1Projective), rng: &mut dyn RngCore) -> EntryProof {
+/// The statement as prover and verifiers compute it from public commitments: E* (the member's
+/// entries folded by χ) and each input's V_h.
+pub struct Folded {
+	pub entries: G1Projective,
+	pub dealt: Vec<G1Projective>,
+}
+
+/// Proves `inputs` under `weights` (drawn from `context`), for the statement the verifiers
+/// compute from the run and the dealings (the prover computes it the same way, so that the
+/// challenge is the same for everyone).
+pub fn prove(context: &[u8; 32], weights: &Weights, inputs: &[Witness], statement: &Folded, rng: &mut dyn RngCore) -> EntryProof {
 	let generators = vss::generators(vss::MAX_VECTOR);
-	// A = (Σ χ·α)·G + β·H and B = Σ μ·α·G_g + γ·H, for fresh α per dealt position, β and γ.
-	let (mut on_g, mut rho, mut s) = (Fr::zero(), Fr::zero(), Fr::zero());
-	let mut on_generators = vec![Fr::zero(); generators.len()];
+	let h = vss::h();
+	// A = (Σ χ·α)·G + β·H and B_h = Σ_k α_{h,k}·G_{g(k)} + γ_h·H, for fresh α per dealt
+	// position, β and γ_h.
+	let (mut on_g, mut rho) = (Fr::zero(), Fr::zero());
 	let mut alphas = Vec::new();
-	for ((input, chi), mu) in inputs.iter().zip(&weights.chi).zip(&weights.mu) {
+	let mut b = Vec::with_capacity(inputs.len());
+	let mut gammas = Vec::with_capacity(inputs.len());
+	for (input, chi) in inputs.iter().zip(&weights.chi) {
+		let (mut bases, mut scalars) = (vec![h], vec![Fr::rand(rng)]);
+		gammas.push(scalars[0]);
 		for ((position, blind), x) in input.positions.iter().zip(input.blinds).zip(chi) {
 			rho += *x * blind;
 			if let Some(g) = position {
 				let alpha = Fr::rand(rng);
 				on_g += *x * alpha;
-				on_generators[*g] += *mu * alpha;
+				bases.push(generators[*g]);
+				scalars.push(alpha);
 				alphas.push(alpha);
 			}
 		}
-		s += *mu * input.blind;
+		b.push(crate::msm::msm(&bases, &scalars).expect("one scalar per base"));
 	}
-	let (beta, gamma) = (Fr::rand(rng), Fr::rand(rng));
-	let h = vss::h();
-	let a = generators[0] * on_g + h * beta;
-	let bases: Vec<G1Affine> = generators.iter().copied().chain([h]).collect();
-	let b = crate::msm::msm(&bases, &[on_generators, vec![gamma]].concat()).expect("one scalar per base");
-	let [a, b] = G1Projective::normalize_batch(&[a, b]).try_into().expect("two points");
-	let c = challenge(context, folded, a, b);
+	let beta = Fr::rand(rng);
+	let mut points = G1Projective::normalize_batch(&[vec![generators[0] * on_g + h * beta], b].concat());
+	let b = points.split_off(1);
+	let a = points[0];
+	let c = challenge(context, statement, a, &b);
 	let values = inputs.iter().flat_map(|i| i.positions.iter().zip(i.values).filter(|(p, _)| p.is_some()).map(|(_, y)| *y));
 	let z = alphas.iter().zip(values).map(|(alpha, y)| *alpha + c * y).collect();
-	EntryProof { a, b, z, w: beta + c * rho, u: gamma + c * s }
+	let u = inputs.iter().zip(gammas).map(|(input, gamma)| gamma + c * input.blind).collect();
+	EntryProof { a, b, z, w: beta + c * rho, u }
 }
 
-/// Whether `proof` shows that the values E* folds are the dealt ones V* folds, for inputs
-/// entered at `positions` (one slice per input, as proven) under `weights`.
-pub fn verify(context: &[u8; 32], weights: &Weights, positions: &[&[Option<usize>]], folded: (G1Projective, G1Projective), proof: &EntryProof, rng: &mut dyn RngCore) -> bool {
+/// Whether `proof` shows that the values E* folds are the dealt ones each V_h commits to, for
+/// inputs entered at `positions` (one slice per input, as proven) under `weights`.
+pub fn verify(context: &[u8; 32], weights: &Weights, positions: &[&[Option<usize>]], statement: &Folded, proof: &EntryProof, rng: &mut dyn RngCore) -> bool {
+	let inputs = positions.len();
 	let dealt: usize = positions.iter().map(|p| p.iter().flatten().count()).sum();
-	if proof.z.len() != dealt || weights.chi.len() != positions.len() {
+	if proof.z.len() != dealt || proof.b.len() != inputs || proof.u.len() != inputs || weights.chi.len() != inputs || statement.dealt.len() != inputs {
 		return false;
 	}
 	let generators = vss::generators(vss::MAX_VECTOR);
-	let c = challenge(context, folded, proof.a, proof.b);
-	// (Σ χ·z)·G + w·H − A − c·E* = 0 and Σ μ·z·G_g + u·H − B − c·V* = 0, the second weighted by r.
-	let r = Fr::rand(rng);
+	let c = challenge(context, statement, proof.a, &proof.b);
+	// (Σ χ·z)·G + w·H − A − c·E* = 0 and, for each h, Σ_k z_{h,k}·G_{g(k)} + u_h·H − B_h −
+	// c·V_h = 0, weighted by r_h drawn here, after the proof: one multi-scalar multiplication.
+	let r: Vec<Fr> = (0..inputs).map(|_| Fr::rand(rng)).collect();
 	let mut on_generators = vec![Fr::zero(); generators.len()];
+	let mut on_h = proof.w;
 	let mut z = proof.z.iter();
-	for ((position, chi), mu) in positions.iter().zip(&weights.chi).zip(&weights.mu) {
+	for (((position, chi), r), u) in positions.iter().zip(&weights.chi).zip(&r).zip(&proof.u) {
 		for (position, x) in position.iter().zip(chi) {
 			if let Some(g) = position {
 				let Some(z) = z.next() else { return false };
 				on_generators[0] += *x * z;
-				on_generators[*g] += r * mu * z;
+				on_generators[*g] += *r * z;
 			}
 		}
+		on_h += *r * u;
 	}
-	let (e_star, v_star) = folded;
-	let [e_star, v_star] = G1Projective::normalize_batch(&[e_star, v_star]).try_into().expect("two points");
-	let bases: Vec<G1Affine> = generators.iter().copied().chain([vss::h(), proof.a, proof.b, e_star, v_star]).collect();
-	let scalars: Vec<Fr> = on_generators.into_iter().chain([proof.w + r * proof.u, -Fr::from(1u64), -r, -c, -r * c]).collect();
+	let folded = G1Projective::normalize_batch(&[vec![statement.entries], statement.dealt.clone()].concat());
+	let bases: Vec<G1Affine> = generators.iter().copied().chain([vss::h(), proof.a]).chain(proof.b.iter().copied()).chain(folded).collect();
+	let scalars: Vec<Fr> = on_generators
+		.into_iter()
+		.chain([on_h, -Fr::from(1u64)])
+		.chain(r.iter().map(|r| -*r))
+		.chain([-c])
+		.chain(r.iter().map(|r| -*r * c))
+		.collect();
 	let sum = crate::msm::msm(&bases, &scalars).expect("one scalar per base");
 	crate::audit::vanishes(sum)
 }
 
 impl EntryProof {
-	/// A and B compressed, then the responses (32 bytes each, little-endian).
+	/// A and the B_h compressed, then the responses z, w and the u_h (32 bytes each,
+	/// little-endian).
 	pub fn to_bytes(&self) -> Vec<u8> {
-		let mut out = Vec::with_capacity(2 * POINT_BYTES + (self.z.len() + 2) * SCALAR_BYTES);
-		for point in [self.a, self.b] {
+		let mut out = Vec::with_capacity((1 + self.b.len()) * POINT_BYTES + (self.z.len() + 1 + self.u.len()) * SCALAR_BYTES);
+		for point in core::iter::once(&self.a).chain(&self.b) {
 			point.serialize_compressed(&mut out).expect("writing to a Vec");
 		}
-		for z in self.z.iter().chain([&self.w, &self.u]) {
-			z.serialize_compressed(&mut out).expect("writing to a Vec");
+		for scalar in self.z.iter().chain([&self.w]).chain(&self.u) {
+			scalar.serialize_compressed(&mut out).expect("writing to a Vec");
 		}
 		out
 	}
 
-	/// Parses a proof of `dealt` positions: points in G1's prime-order group, scalars below
-	/// the field's modulus.
-	pub fn from_bytes(bytes: &[u8], dealt: usize) -> Result<EntryProof> {
-		let expected = 2 * POINT_BYTES + (dealt + 2) * SCALAR_BYTES;
+	/// Parses a proof of `inputs` inputs and `dealt` dealt positions in all: points in G1's
+	/// prime-order group, scalars below the field's modulus.
+	pub fn from_bytes(bytes: &[u8], inputs: usize, dealt: usize) -> Result<EntryProof> {
+		let points = 1 + inputs;
+		let expected = points * POINT_BYTES + (dealt + 1 + inputs) * SCALAR_BYTES;
 		if bytes.len() != expected {
-			return Err(MpcError::InvalidParameters(format!("an entry proof of {dealt} values is {expected} bytes, not {}", bytes.len())));
+			return Err(MpcError::InvalidParameters(format!("an entry proof of {inputs} inputs and {dealt} values is {expected} bytes, not {}", bytes.len())));
 		}
-		let (points, scalars) = bytes.split_at(2 * POINT_BYTES);
-		let point = |p: &[u8]| G1Affine::deserialize_compressed(p).map_err(|e| MpcError::InvalidParameters(format!("not a G1 point: {e}")));
-		let mut responses = scalars
+		let (points, scalars) = bytes.split_at(points * POINT_BYTES);
+		let mut points = points
+			.chunks(POINT_BYTES)
+			.map(|p| G1Affine::deserialize_compressed(p).map_err(|e| MpcError::InvalidParameters(format!("not a G1 point: {e}"))))
+			.collect::<Result<Vec<_>>>()?;
+		let mut scalars = scalars
 			.chunks(SCALAR_BYTES)
 			.map(|s| Fr::deserialize_compressed(s).map_err(|e| MpcError::InvalidParameters(format!("not a scalar: {e}"))))
 			.collect::<Result<Vec<_>>>()?;
-		let (u, w) = (responses.pop().expect("two at least"), responses.pop().expect("two at least"));
-		Ok(EntryProof { a: point(&points[..POINT_BYTES])?, b: point(&points[POINT_BYTES..])?, z: responses, w, u })
+		let u = scalars.split_off(dealt + 1);
+		let w = scalars.pop().expect("dealt + 1 scalars");
+		let b = points.split_off(1);
+		Ok(EntryProof { a: points[0], b, z: scalars, w, u })
 	}
 }
 
-/// c: a hash of the context, the folded statement and the announcement.
-fn challenge(context: &[u8; 32], (e_star, v_star): (G1Projective, G1Projective), a: G1Affine, b: G1Affine) -> Fr {
-	let mut hash = Blake2b512::new_with_prefix(b"enigma/entry-proof/c/v1");
+/// c: a hash of the context, the statement (E* and every V_h) and the announcement.
+fn challenge(context: &[u8; 32], statement: &Folded, a: G1Affine, b: &[G1Affine]) -> Fr {
+	let mut hash = Blake2b512::new_with_prefix(b"enigma/entry-proof/c/v2");
 	hash.update(context);
-	let mut points = Vec::with_capacity(4 * POINT_BYTES);
-	for point in G1Projective::normalize_batch(&[e_star, v_star]).iter().chain([&a, &b]) {
+	let folded = G1Projective::normalize_batch(&[vec![statement.entries], statement.dealt.clone()].concat());
+	let mut points = Vec::with_capacity((folded.len() + 1 + b.len()) * POINT_BYTES);
+	for point in folded.iter().chain([&a]).chain(b) {
 		point.serialize_compressed(&mut points).expect("writing to a Vec");
 	}
 	hash.update(points);
@@ -206,7 +234,7 @@ mod tests {
 	use rand_chacha::ChaCha20Rng;
 
 	/// One member's view of inputs dealt with `dealt` elements each, widened to `elements`: its
-	/// entered values and blinds, E* and V* from commitments, and the weights.
+	/// entered values and blinds, their commitments E and the dealings' V.
 	struct Case {
 		positions: Vec<Vec<Option<usize>>>,
 		values: Vec<Vec<Fr>>,
@@ -236,10 +264,9 @@ mod tests {
 		case
 	}
 
-	fn folded(case: &Case, weights: &Weights) -> (G1Projective, G1Projective) {
-		let e = case.e.iter().zip(&weights.chi).flat_map(|(e, chi)| e.iter().zip(chi).map(|(e, c)| *e * c)).sum();
-		let v = case.v.iter().zip(&weights.mu).map(|(v, mu)| *v * mu).sum();
-		(e, v)
+	fn folded(case: &Case, weights: &Weights) -> Folded {
+		let entries = case.e.iter().zip(&weights.chi).flat_map(|(e, chi)| e.iter().zip(chi).map(|(e, c)| *e * c)).sum();
+		Folded { entries, dealt: case.v.clone() }
 	}
 
 	fn proven(case: &Case, context: &[u8; 32], rng: &mut ChaCha20Rng) -> (Weights, EntryProof) {
@@ -247,13 +274,13 @@ mod tests {
 		let witnesses: Vec<Witness> = (0..case.v.len())
 			.map(|h| Witness { positions: &case.positions[h], values: &case.values[h], blinds: &case.blinds[h], blind: case.vector_blinds[h] })
 			.collect();
-		let proof = prove(context, &weights, &witnesses, folded(case, &weights), rng);
+		let proof = prove(context, &weights, &witnesses, &folded(case, &weights), rng);
 		(weights, proof)
 	}
 
 	fn holds(case: &Case, context: &[u8; 32], weights: &Weights, proof: &EntryProof, rng: &mut ChaCha20Rng) -> bool {
 		let positions: Vec<&[Option<usize>]> = case.positions.iter().map(Vec::as_slice).collect();
-		verify(context, weights, &positions, folded(case, weights), proof, rng)
+		verify(context, weights, &positions, &folded(case, weights), proof, rng)
 	}
 
 	#[test]
@@ -271,10 +298,11 @@ mod tests {
 		assert!(holds(&case, &context, &weights, &proof, &mut rng));
 		let dealt = 4 + 18 + 10;
 		let bytes = proof.to_bytes();
-		assert_eq!(bytes.len(), 2 * POINT_BYTES + (dealt + 2) * SCALAR_BYTES);
-		assert_eq!(EntryProof::from_bytes(&bytes, dealt).unwrap(), proof);
-		assert!(EntryProof::from_bytes(&bytes, dealt + 1).is_err());
-		assert!(EntryProof::from_bytes(&bytes[1..], dealt).is_err());
+		assert_eq!(bytes.len(), 4 * POINT_BYTES + (dealt + 4) * SCALAR_BYTES);
+		assert_eq!(EntryProof::from_bytes(&bytes, 3, dealt).unwrap(), proof);
+		assert!(EntryProof::from_bytes(&bytes, 3, dealt + 1).is_err());
+		assert!(EntryProof::from_bytes(&bytes, 2, dealt).is_err());
+		assert!(EntryProof::from_bytes(&bytes[1..], 3, dealt).is_err());
 	}
 
 	#[test]
@@ -298,6 +326,36 @@ mod tests {
 		let case = case(&[(1, 1), (2, 3)], &mut rng);
 		let (weights, proof) = proven(&case, &context, &mut rng);
 		assert!(holds(&case, &context, &weights, &proof, &mut rng));
+	}
+
+	/// The attack on V's folded across inputs (found in review): the inputs share generators, so
+	/// a member that enters a wrong value could move the change onto another input's value at
+	/// the same generator until E* matched, solving for the two shifts: one proof passed. Each
+	/// V_h checked on its own leaves no such room.
+	#[test]
+	fn a_change_spread_over_two_inputs_gets_no_proof_that_verifies() {
+		let mut rng = ChaCha20Rng::seed_from_u64(4);
+		let context = [5; 32];
+		let mut case = case(&[(1, 1), (1, 1)], &mut rng);
+		let (g, h) = (vss::generators(1)[0], vss::h());
+		// Enters its first element plus 5.
+		let shift = Fr::from(5u64);
+		case.e[0][0] = g * (case.values[0][0] + shift) + h * case.blinds[0][0];
+		let weights = Weights::new(&context, &[4, 4]);
+		// Shifts t0, t1 of the two inputs' first values with χ_00·t0 + χ_10·t1 = χ_00·5 (so E*
+		// matches) and m0·t0 + m1·t1 = 0 (so V's folded by any m0, m1 would still match).
+		let (x0, x1) = (weights.chi[0][0], weights.chi[1][0]);
+		let (m0, m1) = (Fr::rand(&mut rng), Fr::rand(&mut rng));
+		let t0 = x0 * shift / (x0 - x1 * m0 / m1);
+		let t1 = -(m0 / m1) * t0;
+		assert_eq!(x0 * t0 + x1 * t1, x0 * shift);
+		case.values[0][0] += t0;
+		case.values[1][0] += t1;
+		let witnesses: Vec<Witness> = (0..2)
+			.map(|h| Witness { positions: &case.positions[h], values: &case.values[h], blinds: &case.blinds[h], blind: case.vector_blinds[h] })
+			.collect();
+		let proof = prove(&context, &weights, &witnesses, &folded(&case, &weights), &mut rng);
+		assert!(!holds(&case, &context, &weights, &proof, &mut rng));
 	}
 
 	#[test]

@@ -105,7 +105,6 @@ fn main() {
 /// clock starts: the run has them), and the statement folded from those commitments and the
 /// dealings' (each side computes both, as in the run).
 fn entry_proof_figures(dealings: &[InputDealing], bits: u32, n: usize, rng: &mut ChaCha20Rng) -> (usize, f64, f64) {
-	use ark_bls12_381::G1Projective;
 	use ark_ff::{UniformRand, Zero};
 	use enigma_mpc::{entry_proof, field::Fr, shamir::lagrange_coefficients, vss};
 	let points: Vec<Fr> = (1..=n as u64).map(Fr::from).collect();
@@ -120,19 +119,18 @@ fn entry_proof_figures(dealings: &[InputDealing], bits: u32, n: usize, rng: &mut
 	let context = [3; 32];
 	let weights = entry_proof::Weights::new(&context, &vec![positions.len(); dealings.len()]);
 	let folded = || {
-		let e = enigma_mpc::msm::msm(&entries, &weights.chi.concat()).expect("a weight per entry");
-		let v: G1Projective = commitments.iter().zip(&weights.mu).map(|(c, mu)| c.at(points[0]) * (lambda * mu)).sum();
-		(e, v)
+		let entries = enigma_mpc::msm::msm(&entries, &weights.chi.concat()).expect("a weight per entry");
+		entry_proof::Folded { entries, dealt: commitments.iter().map(|c| c.at(points[0]) * lambda).collect() }
 	};
 	let start = Instant::now();
 	let witnesses: Vec<entry_proof::Witness> = (0..dealings.len())
 		.map(|i| entry_proof::Witness { positions: &positions, values: &values[i], blinds: &blinds[i], blind: lambda * dealings[i].shares[0].last().expect("a blind") })
 		.collect();
-	let proof = entry_proof::prove(&context, &weights, &witnesses, folded(), rng);
+	let proof = entry_proof::prove(&context, &weights, &witnesses, &folded(), rng);
 	let prove_ms = start.elapsed().as_secs_f64() * 1e3;
 	let start = Instant::now();
 	let all = vec![positions.as_slice(); dealings.len()];
-	assert!(entry_proof::verify(&context, &weights, &all, folded(), &proof, rng), "an honest member's proof holds");
+	assert!(entry_proof::verify(&context, &weights, &all, &folded(), &proof, rng), "an honest member's proof holds");
 	let check_ms = start.elapsed().as_secs_f64() * 1e3;
 	let per_input = |ms: f64| (ms / dealings.len() as f64 * 100.0).round() / 100.0;
 	(proof.to_bytes().len() / dealings.len(), per_input(prove_ms), per_input(check_ms))
