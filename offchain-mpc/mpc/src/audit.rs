@@ -927,7 +927,12 @@ fn bound_inputs(held: &[&HeldInput<Fr>], n: usize) -> Result<Vec<Bound>> {
 		if let Some(dealing) = &input.vss {
 			let commitments = vss::Commitments::from_bytes(&dealing.commitments)?;
 			if commitments.0.len() != n || dealing.dealt == 0 || dealing.dealt > elements || 2 * dealing.dealt + 2 > vss::MAX_VECTOR {
-				return Err(MpcError::InvalidParameters(format!("a held input's dealing has {} commitments for {n} members and {} of its {elements} elements", commitments.0.len(), dealing.dealt)));
+				return Err(MpcError::InvalidParameters(format!(
+					"a held input's dealing has {} commitments for {n} members and {} of its {elements} elements (a vector of at most {} values)",
+					commitments.0.len(),
+					dealing.dealt,
+					vss::MAX_VECTOR
+				)));
 			}
 			bound.push(Bound { at, positions: crate::entry_proof::positions(dealing.dealt, elements), commitments, blind: dealing.blind });
 		}

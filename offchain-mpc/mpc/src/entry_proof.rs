@@ -30,10 +30,12 @@
 //! move a change from one input to another until E* matched. Soundness: an extractor gets y that
 //! open each V_h (so the dealt values, by the binding of the vector commitment) and E*; with χ
 //! drawn after the E's were fixed, each E_{h,k} then commits to its y_{h,k} (and widened
-//! positions to 0) except with probability about (Σ|h|)/|Fr|. Zero knowledge: the announcement
-//! A, B_h is uniform and the responses are the witness masked by fresh randomness. Size: one
-//! point plus one per input, one scalar per dealt value plus one plus one per input (4,320 bytes
-//! for a 64-bit input with its bits, its key and its tags; 80 more per further input).
+//! positions to 0) except with probability about 1/|Fr| per draw of χ (a prover can redraw only
+//! by broadcasting other differences), and a false equation survives the verifier's batching
+//! coins with probability 1/|Fr|. Zero knowledge: the announcement A, B_h is uniform and the
+//! responses are the witness masked by fresh randomness. Size: one point plus one per input,
+//! one scalar per dealt value plus one plus one per input (4,320 bytes for a 64-bit input with
+//! its bits, its key and its tags; another such input adds 4,240).
 
 use crate::{
 	error::{MpcError, Result},
