@@ -33,13 +33,16 @@
 //! positions to 0) except with probability about 1/|Fr| per draw of χ (a prover can redraw only
 //! by broadcasting other differences), and a false equation survives the verifier's batching
 //! coins with probability 1/|Fr|. Zero knowledge: the announcement A, B_h is uniform and the
-//! responses are the witness masked by fresh randomness. Size: one point plus one per input,
-//! one scalar per dealt value plus one plus one per input (4,320 bytes for a 64-bit input with
-//! its bits, its key and its tags; another such input adds 4,240).
+//! responses are the witness masked by fresh randomness. Size: one point plus one per input
+//! (uncompressed, 96 bytes: the run's frames are whole 32-byte words, which anyone can check
+//! and which a compressed point's 48 bytes would break for an even number of inputs, handing the
+//! chain a "malformed" frame an honest member signed), one scalar per dealt value plus one plus
+//! one per input (4,416 bytes for a 64-bit input with its bits, its key and its tags; another
+//! such input adds 4,288).
 
 use crate::{
 	error::{MpcError, Result},
-	vss::{self, POINT_BYTES},
+	vss,
 };
 use ark_bls12_381::{Fr, G1Affine, G1Projective};
 use ark_ec::CurveGroup;
@@ -50,6 +53,8 @@ use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha12Rng;
 
 const SCALAR_BYTES: usize = 32;
+/// A point of the proof on the wire: uncompressed, three 32-byte words (see the module docs).
+const POINT_BYTES: usize = 96;
 
 /// Where each entered value of an input sits in the vector its owner dealt: an input of `dealt`
 /// elements (bits, or one field element) widened to `elements` enters the elements, zeros up
@@ -180,12 +185,12 @@ pub fn verify(context: &[u8; 32], weights: &Weights, positions: &[&[Option<usize
 }
 
 impl EntryProof {
-	/// A and the B_h compressed, then the responses z, w and the u_h (32 bytes each,
-	/// little-endian).
+	/// A and the B_h uncompressed, then the responses z, w and the u_h (32 bytes each,
+	/// little-endian): a whole number of 32-byte words, as every frame of a run.
 	pub fn to_bytes(&self) -> Vec<u8> {
 		let mut out = Vec::with_capacity((1 + self.b.len()) * POINT_BYTES + (self.z.len() + 1 + self.u.len()) * SCALAR_BYTES);
 		for point in core::iter::once(&self.a).chain(&self.b) {
-			point.serialize_compressed(&mut out).expect("writing to a Vec");
+			point.serialize_uncompressed(&mut out).expect("writing to a Vec");
 		}
 		for scalar in self.z.iter().chain([&self.w]).chain(&self.u) {
 			scalar.serialize_compressed(&mut out).expect("writing to a Vec");
@@ -204,7 +209,7 @@ impl EntryProof {
 		let (points, scalars) = bytes.split_at(points * POINT_BYTES);
 		let mut points = points
 			.chunks(POINT_BYTES)
-			.map(|p| G1Affine::deserialize_compressed(p).map_err(|e| MpcError::InvalidParameters(format!("not a G1 point: {e}"))))
+			.map(|p| G1Affine::deserialize_uncompressed(p).map_err(|e| MpcError::InvalidParameters(format!("not a G1 point: {e}"))))
 			.collect::<Result<Vec<_>>>()?;
 		let mut scalars = scalars
 			.chunks(SCALAR_BYTES)
@@ -222,7 +227,7 @@ fn challenge(context: &[u8; 32], statement: &Folded, a: G1Affine, b: &[G1Affine]
 	let mut hash = Blake2b512::new_with_prefix(b"enigma/entry-proof/c/v2");
 	hash.update(context);
 	let folded = G1Projective::normalize_batch(&[vec![statement.entries], statement.dealt.clone()].concat());
-	let mut points = Vec::with_capacity((folded.len() + 1 + b.len()) * POINT_BYTES);
+	let mut points = Vec::with_capacity((folded.len() + 1 + b.len()) * vss::POINT_BYTES);
 	for point in folded.iter().chain([&a]).chain(b) {
 		point.serialize_compressed(&mut points).expect("writing to a Vec");
 	}
@@ -289,6 +294,20 @@ mod tests {
 	fn positions_skip_the_zeros_a_widening_adds() {
 		assert_eq!(positions(1, 1), vec![Some(0), Some(1), Some(2), Some(3)]);
 		assert_eq!(positions(2, 3), vec![Some(0), Some(1), None, Some(2), Some(3), Some(4), None, Some(5)]);
+	}
+
+	/// Whole 32-byte words for any number of inputs, odd or even, as every frame of a run: a
+	/// frame that is not proves its signer deviated (`enigma_primitives::malformed_frame`), and
+	/// with compressed points (48 bytes) an honest member's proof over two inputs was one.
+	#[test]
+	fn the_proof_is_whole_words_for_any_number_of_inputs() {
+		let mut rng = ChaCha20Rng::seed_from_u64(3);
+		for inputs in 1..=4 {
+			let shapes = case(&[(8, 8), (1, 1), (4, 16), (8, 8)][..inputs], &mut rng);
+			let (_, proof) = proven(&shapes, &[9; 32], &mut rng);
+			let frame = [[0; enigma_primitives::FRAME_HEADER].as_slice(), &proof.to_bytes()].concat();
+			assert!(!enigma_primitives::malformed_frame(&frame), "{inputs} inputs: {} bytes", frame.len());
+		}
 	}
 
 	#[test]

@@ -5,7 +5,7 @@
 mod common;
 
 use ark_bls12_381::Fr;
-use common::{plan_for, random_program, run_parties};
+use common::{plan_for, random_program, run_parties, WholeWords};
 use enigma_mpc::{
 	audit::{audit, triple_shares, AuditError, Auditable, Layout, Transcript},
 	circuit::{execute, Circuit, Op, Recipient, Wire},
@@ -36,7 +36,8 @@ fn run(circuit: &Circuit, inputs: &[Vec<Fr>], faults: Vec<(usize, Fault)>) -> Ve
 	run_parties(n, move |party, t| {
 		let mine: Vec<Fault> = faults.iter().filter(|(p, _)| *p == party).map(|(_, f)| f.clone()).collect();
 		let (layout, triples) = material(&c, n, party, false);
-		let mut mpc = Auditable::setup(Net::new(Faulty::new(t, mine)), layout, &triples)?;
+		// Whole words checked on what the party sends, before its faults are injected.
+		let mut mpc = Auditable::setup(Net::new(WholeWords(Faulty::new(t, mine))), layout, &triples)?;
 		let outputs = execute(&mut mpc, &c, &i[party])?;
 		Ok((outputs, mpc.transcript().clone()))
 	})
@@ -200,7 +201,7 @@ mod held {
 			let flat: Vec<&HeldInput<Fr>> = mine.iter().flatten().collect();
 			let layout = Layout::for_held(&c, n, &flat);
 			let store = trusted_dealer_for_tests::store::<Fr>(11, n, member, &layout.preprocessing());
-			let mut mpc = Auditable::setup(Net::new(transport), layout, &triple_shares(&store))?;
+			let mut mpc = Auditable::setup(Net::new(WholeWords(transport)), layout, &triple_shares(&store))?;
 			let outputs = execute_held(&mut mpc, &c, mine)?;
 			Ok((outputs, mpc.transcript().clone()))
 		})

@@ -455,6 +455,16 @@ impl Transport for P2pTransport {
 
 	fn send(&mut self, to: usize, payload: Vec<u8>) -> Result<()> {
 		let peer = *self.committee.get(to).filter(|_| to != self.party).ok_or_else(|| MpcError::InvalidParameters(format!("no channel to party {to}")))?;
+		// A signed frame that is not whole words proves its sender deviated, on chain: never
+		// sign one. Should the engine ever produce one (a bug), the run stops here, on this
+		// member's side, instead of handing every other member a proof that slashes it.
+		if enigma_primitives::malformed_frame(&payload) {
+			return Err(MpcError::InvalidParameters(format!(
+				"refusing to sign a frame of {} bytes for party {to}: not whole {}-byte words, which would prove this member malformed",
+				payload.len(),
+				enigma_primitives::FRAME_WORD
+			)));
+		}
 		let seq = self.next_seq[to];
 		self.next_seq[to] += 1;
 		let digest = enigma_primitives::mpc_frame_digest(&self.session, seq, &peer.to_bytes(), &payload);

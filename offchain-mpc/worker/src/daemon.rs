@@ -202,6 +202,7 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 							}
 							// Only what was handled: a block that failed is read again next time.
 							last = Some(block.number);
+							mark_finalized(&worker, block.number);
 						}
 						outcome
 					},
@@ -210,6 +211,7 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 						tracing::debug!(target: "worker", "not reading the blocks before #{}: {e}", header.number);
 						skipped += 1;
 						last = Some(header.number);
+						mark_finalized(&worker, header.number);
 						Ok(())
 					},
 				};
@@ -227,6 +229,14 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 	tracing::info!(target: "worker", "stopping");
 	dht.shutdown().await;
 	outcome
+}
+
+/// Keeps `number` as the highest finalized block this worker has handled (see
+/// [`Worker::may_forget`]).
+fn mark_finalized(worker: &Worker, number: u32) {
+	if let Err(e) = worker.store.raise_finalized_mark(number) {
+		tracing::warn!(target: "worker", "keeping #{number} as the last finalized block handled: {e}");
+	}
 }
 
 /// Subscribes to finalized heads again, with backoff (1 s doubling to a block) while the node is
@@ -262,6 +272,8 @@ const LAG_LIMIT: u32 = 32;
 /// the tasks assigned to this worker that it has not started: at start, and whenever blocks
 /// were missed.
 async fn catch_up(worker: &Arc<Worker>) -> Result<(), DaemonError> {
+	// What the chain no longer shows is dropped only if the node is not behind this worker.
+	let forget = worker.may_forget().await;
 	// A `SecretRemoved` in a block this worker skipped (or missed while it was down): the
 	// secret is gone from the finalized chain, so nobody may compute on the share any more.
 	// Only shares a client dealt (with its commitments): a task's new secrets exist on chain
@@ -282,7 +294,7 @@ async fn catch_up(worker: &Arc<Worker>) -> Result<(), DaemonError> {
 			}
 			missing.push(*secret);
 		}
-		if missing.is_empty() {
+		if missing.is_empty() || !forget {
 			continue;
 		}
 		// Shares are acknowledged once their secret's registration is in a block, not once it
@@ -309,7 +321,7 @@ async fn catch_up(worker: &Arc<Worker>) -> Result<(), DaemonError> {
 			.await?;
 		match view {
 			Some(view) if view.committee == taken.committee => crate::handover::finish(worker, secret, Some(view.commitment)),
-			_ if pending.is_none() => crate::handover::finish(worker, secret, None),
+			_ if pending.is_none() && forget => crate::handover::finish(worker, secret, None),
 			_ => {},
 		}
 	}
@@ -339,7 +351,7 @@ async fn catch_up(worker: &Arc<Worker>) -> Result<(), DaemonError> {
 	// on disk for good.
 	for committee in worker.store.stocked_committees() {
 		let members: Option<Vec<sp_core::crypto::AccountId32>> = worker.chain.runtime_api("SecretComputeApi_committee", committee, Some(finalized)).await?;
-		if members.is_none() {
+		if members.is_none() && forget {
 			match worker.store.drop_stock(committee) {
 				Ok(()) => tracing::info!(target: "worker", "dropped the preprocessing kept for committee {committee}, dissolved while this worker was not following the chain"),
 				Err(e) => tracing::warn!(target: "worker", "dropping the preprocessing of committee {committee}: {e}"),

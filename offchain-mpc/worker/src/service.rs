@@ -210,11 +210,11 @@ impl WorkerService {
 		let held: HashSet<H256> = checks.iter().flatten().map(|(d, ..)| d.secret()).filter(|secret| worker.store.share(secret).is_some()).collect();
 		let checked = tokio::task::spawn_blocking(move || check_shares(checks, &held)).await.map_err(|e| format!("checking the shares: {e}"))?;
 		// A share held already (delivered again after a registration: the secret's id binds its
-		// hash, so it is the same share) keeps its record and its acknowledgement.
-		let kept: Vec<(H256, HeldShare)> = checked
+		// hash, so it is the same share) keeps its record and its acknowledgement; one let go of
+		// while the checks ran stays gone (`put_delivered`).
+		let delivered: Vec<(H256, HeldShare)> = checked
 			.iter()
 			.filter_map(|c| c.as_ref().ok())
-			.filter(|d| worker.store.share(&d.secret()).is_none())
 			.map(|d| {
 				let held = HeldShare {
 					identity: d.identity,
@@ -229,7 +229,7 @@ impl WorkerService {
 				(d.secret(), held)
 			})
 			.collect();
-		worker.store.put_shares(&kept).map_err(|e| e.to_string())?;
+		let kept = worker.store.put_delivered(delivered).map_err(|e| e.to_string())?;
 		worker.metrics.shares_held.inc_by(kept.len() as u64);
 		let answers: Vec<Result<(), String>> = checked.into_iter().map(|c| c.map(|_| ())).collect();
 		let refused = answers.iter().filter(|a| a.is_err()).count();

@@ -120,7 +120,8 @@ pub struct HandoverDealing {
 #[derive(Clone)]
 pub struct WorkerStore {
 	db: Arc<Db>,
-	/// Held while a preprocessing batch is taken or kept.
+	/// Held while a preprocessing batch is taken or kept, and while a share is let go of or a
+	/// delivered one kept (so a delivery checked meanwhile cannot bring a share back).
 	stock_lock: Arc<std::sync::Mutex<()>>,
 	spent: Arc<std::sync::Mutex<SpentBatches>>,
 	/// Held while the list of kept transcripts changes.
@@ -232,16 +233,42 @@ impl WorkerStore {
 
 	/// Forgets a share, with the shares of other runs of the task that made it, if any.
 	pub fn remove_share(&self, secret: &H256) -> Result<(), parity_db::Error> {
+		let _turn = self.stock_lock.lock().unwrap_or_else(|e| e.into_inner());
+		self.remove_share_locked(secret)
+	}
+
+	/// Marks the shares of `secrets` still held acknowledged (one commit): one removed while the
+	/// acknowledgement was on its way stays removed.
+	pub fn mark_acknowledged(&self, secrets: &[H256]) -> Result<Vec<H256>, parity_db::Error> {
+		let _turn = self.stock_lock.lock().unwrap_or_else(|e| e.into_inner());
+		let held: Vec<(H256, HeldShare)> = secrets.iter().filter_map(|s| self.share(s).map(|h| (*s, HeldShare { acknowledged: true, ..h }))).collect();
+		self.put_shares(&held)?;
+		Ok(held.into_iter().map(|(s, _)| s).collect())
+	}
+
+	fn remove_share_locked(&self, secret: &H256) -> Result<(), parity_db::Error> {
 		let others = self.kept_runs(secret).map(|runs| runs.others).unwrap_or_default();
 		let runs = others.into_iter().map(|root| (COL_OUTPUTS, run_share_key(secret, &root), None));
 		self.db.commit([(COL_SHARES, secret.as_bytes().to_vec(), None), (COL_OUTPUTS, runs_key(secret), None)].into_iter().chain(runs))
 	}
 
+	/// Keeps shares clients delivered, in one commit, except any of a secret this worker let go
+	/// of or holds already: checked under the lock a release and a handover's end take, so a
+	/// delivery whose checks ran while the share was let go of cannot bring it back (resharing
+	/// counts on old shares being gone). Returns the shares kept.
+	pub fn put_delivered(&self, shares: Vec<(H256, HeldShare)>) -> Result<Vec<(H256, HeldShare)>, parity_db::Error> {
+		let _turn = self.stock_lock.lock().unwrap_or_else(|e| e.into_inner());
+		let kept: Vec<(H256, HeldShare)> = shares.into_iter().filter(|(secret, _)| !self.let_go(secret) && self.share(secret).is_none()).collect();
+		self.put_shares(&kept)?;
+		Ok(kept)
+	}
+
 	/// Lets go of a share for good (released on chain as this worker left): it goes, and a
 	/// delivery of it again is refused ([`Self::let_go`]).
 	pub fn release_share(&self, secret: &H256) -> Result<(), parity_db::Error> {
+		let _turn = self.stock_lock.lock().unwrap_or_else(|e| e.into_inner());
 		self.db.commit([(COL_OUTPUTS, let_go_key(secret), Some(Vec::new()))])?;
-		self.remove_share(secret)
+		self.remove_share_locked(secret)
 	}
 
 	/// Whether this worker let go of its share of `secret`: released it, or saw the secret
@@ -425,6 +452,20 @@ impl WorkerStore {
 	/// The tasks whose results are stored (for the sweep at start: those no longer pending go).
 	pub fn stored_results(&self) -> Vec<H256> {
 		self.get(COL_OUTPUTS, RESULTS_INDEX).unwrap_or_default()
+	}
+
+	/// The highest finalized block this worker has handled (0 before the first), kept across
+	/// restarts: a node whose finalized state is behind it is not asked what is gone.
+	pub fn finalized_mark(&self) -> u32 {
+		self.get(COL_OUTPUTS, FINALIZED_MARK).unwrap_or(0)
+	}
+
+	/// Raises [`Self::finalized_mark`] to `number` (never lowers it).
+	pub fn raise_finalized_mark(&self, number: u32) -> Result<(), parity_db::Error> {
+		if number <= self.finalized_mark() {
+			return Ok(());
+		}
+		self.db.commit([(COL_OUTPUTS, FINALIZED_MARK.to_vec(), Some(number.encode()))])
 	}
 
 	/// The batches of SPDZ preprocessing kept for `committee`, oldest first.
@@ -629,6 +670,9 @@ const RESULTS_INDEX: &[u8] = b"results";
 /// The committees with a stock, in the outputs' column (21 bytes: no other key has that length).
 const STOCKED: &[u8] = b"stocked-committees/v1";
 
+/// The finalized mark, in the outputs' column (17 bytes: no other key has that length).
+const FINALIZED_MARK: &[u8] = b"finalized-mark/v1";
+
 /// Other runs' shares share the outputs' column under keys of their own lengths: 41 bytes for
 /// the list of runs, 73 for a secret's share, 78 for an output's.
 fn runs_key(id: &H256) -> Vec<u8> {
@@ -684,6 +728,19 @@ mod tests {
 		assert!(!held.encode().windows(11).any(|w| w == b"share bytes"), "the share is not in the clear");
 		assert_eq!(held.open(&secret, &task, 1).as_deref(), Some(&b"share bytes"[..]));
 		assert_eq!(held.open(&secret, &task, 2), None, "bound to its task and output");
+	}
+
+	#[test]
+	fn the_finalized_mark_only_rises_and_survives_a_restart() {
+		let dir = tempfile::tempdir().unwrap();
+		{
+			let store = WorkerStore::open(dir.path()).unwrap();
+			assert_eq!(store.finalized_mark(), 0);
+			store.raise_finalized_mark(40).unwrap();
+			store.raise_finalized_mark(12).unwrap();
+			assert_eq!(store.finalized_mark(), 40);
+		}
+		assert_eq!(WorkerStore::open(dir.path()).unwrap().finalized_mark(), 40);
 	}
 
 	#[test]
@@ -972,6 +1029,16 @@ mod tests {
 		// A share released as the worker left, too.
 		store.release_share(&moved).unwrap();
 		assert_eq!(store.share(&moved), None);
+		// Delivered again after its checks passed (they ran while it was let go of): not kept.
+		// Nor is a second copy of a share held; a new secret's is.
+		let fresh = H256::repeat_byte(0x77);
+		store.put_shares(&[(fresh, share(0, 1))]).unwrap();
+		let kept = store.put_delivered(vec![(moved, share(0, 1)), (cancelled, share(0, 1)), (fresh, share(5, 2)), (H256::repeat_byte(0x78), share(0, 3))]).unwrap();
+		assert_eq!(kept, vec![(H256::repeat_byte(0x78), share(0, 3))]);
+		assert_eq!((store.share(&moved), store.share(&cancelled), store.share(&fresh)), (None, None, Some(share(0, 1))));
+		// An acknowledgement that lands after its share went does not bring it back.
+		assert_eq!(store.mark_acknowledged(&[moved, fresh]).unwrap(), vec![fresh]);
+		assert_eq!((store.share(&moved), store.share(&fresh).map(|h| h.acknowledged)), (None, Some(true)));
 		drop(store);
 		let store = WorkerStore::open(dir.path()).unwrap();
 		assert!(store.let_go(&cancelled) && store.let_go(&moved), "and after a restart");

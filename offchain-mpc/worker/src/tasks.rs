@@ -493,16 +493,30 @@ async fn still_to_reveal(worker: &Worker, task: H256, created: BlockNumber) -> b
 }
 
 /// At start: forgets stored results of tasks that are no longer pending (they ended while the
-/// worker was down, or their reveal failed for good).
+/// worker was down, or their reveal failed for good), as [`sweeps`] says.
 pub async fn sweep_results(worker: &Worker) {
-	for task in worker.store.stored_results() {
-		let pending = matches!(
-			worker.chain.runtime_api::<Option<TaskView<AccountId, Balance, BlockNumber>>>("SecretComputeApi_task", task, None).await,
-			Ok(Some(view)) if view.status == TaskStatus::Pending
-		);
-		if !pending {
+	let stored = worker.store.stored_results();
+	if stored.is_empty() {
+		return;
+	}
+	let forget = worker.may_forget().await;
+	for task in stored {
+		let read = worker.chain.runtime_api::<Option<TaskView<AccountId, Balance, BlockNumber>>>("SecretComputeApi_task", task, None).await;
+		if sweeps(&read, forget) {
 			let _ = worker.store.remove_result(&task);
 		}
+	}
+}
+
+/// Whether a stored result goes, given what the node answered about its task: once the task
+/// ended; once it is gone, only when the node may be asked what is gone (`forget`,
+/// [`crate::worker::may_forget_at`]). A failed read keeps it: the result is what a member that
+/// committed reveals, and without it the member could neither reveal nor abort.
+pub fn sweeps<E>(read: &Result<Option<TaskView<AccountId, Balance, BlockNumber>>, E>, forget: bool) -> bool {
+	match read {
+		Ok(Some(view)) => view.status != TaskStatus::Pending,
+		Ok(None) => forget,
+		Err(_) => false,
 	}
 }
 
@@ -1209,6 +1223,38 @@ mod tests {
 
 	use super::*;
 	use enigma_p2p::identity::Keypair;
+
+	/// Attacker review: the sweep at start forgot a committed member's stored result whenever
+	/// the node could not be asked (an error, a node behind), and then the member could neither
+	/// reveal it nor abort: unpaid, and slashed at the deadline if no quorum formed without it.
+	#[test]
+	fn a_stored_result_goes_only_once_its_task_is_known_to_have_ended() {
+		let view = |status| TaskView::<AccountId, Balance, BlockNumber> {
+			requester: AccountId::new([1; 32]),
+			contract: H256::zero(),
+			entry: Vec::new(),
+			inputs: Vec::new(),
+			public_args: Vec::new(),
+			committee: 0,
+			members: Vec::new(),
+			gas_limit: 0,
+			created: 5,
+			deadline: 25,
+			status,
+			reveal_open: false,
+			result_root: None,
+			prices: pallet_secret_compute::PriceTable { add: 0, mul: 0, open: 0, input: 0, round: 0 },
+			security: pallet_secret_compute::Security::HonestMajority,
+		};
+		for forget in [true, false] {
+			assert!(!sweeps::<()>(&Ok(Some(view(TaskStatus::Pending))), forget));
+			assert!(sweeps::<()>(&Ok(Some(view(TaskStatus::Completed))), forget));
+			assert!(sweeps::<()>(&Ok(Some(view(TaskStatus::Failed))), forget));
+			assert!(!sweeps::<()>(&Err(()), forget), "a failed read keeps it");
+		}
+		assert!(sweeps::<()>(&Ok(None), true), "gone from a node not behind: pruned");
+		assert!(!sweeps::<()>(&Ok(None), false), "gone from a node behind: maybe not created yet there");
+	}
 
 	/// A member ready to run waits for one that says it is still preparing (its node came back
 	/// late), and for nobody else: not for one that waits too, nor for one that does not answer.

@@ -239,6 +239,16 @@ impl Unregistered {
 	}
 }
 
+/// Whether a node that says (`syncing`, `finalized`) may be asked what is gone from the chain,
+/// by a worker that handled block `mark` finalized: dropping a share, a takeover, a stock or a
+/// result because the chain no longer shows it is final, so only on a node that is not syncing
+/// and whose finalized chain reaches `mark`. A node behind (restored from a snapshot,
+/// resyncing, a lagging backend of a load-balanced `--rpc`) does not show what was registered
+/// after its state; not knowing is no reason to lose anything.
+pub fn may_forget_at<E>(mark: u32, syncing: &Result<bool, E>, finalized: &Result<u32, E>) -> bool {
+	matches!(syncing, Ok(false)) && matches!(finalized, Ok(number) if *number >= mark)
+}
+
 #[derive(Default)]
 struct AckQueue {
 	queued: std::collections::BTreeSet<H256>,
@@ -474,10 +484,29 @@ impl Worker {
 		self.unregistered.lock().expect("unregistered lock").admit(incoming)
 	}
 
+	/// Whether the node may be asked what is gone from the chain ([`may_forget_at`]), logging
+	/// why not.
+	pub async fn may_forget(&self) -> bool {
+		let mark = self.store.finalized_mark();
+		let (syncing, finalized) = (self.chain.is_syncing().await.map_err(|e| e.to_string()), self.chain.finalized_number().await.map_err(|e| e.to_string()));
+		let forget = may_forget_at(mark, &syncing, &finalized);
+		if !forget {
+			tracing::warn!(
+				target: "worker",
+				"keeping what the chain no longer shows: this worker handled block #{mark} finalized, and the node (syncing: {syncing:?}, finalized: {finalized:?}) may be behind it"
+			);
+		}
+		forget
+	}
+
 	/// Drops the shares whose secret is still not registered `unregistered_ttl` after they came
 	/// (each finalized block; a chain query only when some are overdue).
 	pub async fn drop_unregistered(&self) -> Result<(), String> {
 		let overdue = self.unregistered.lock().expect("unregistered lock").overdue(self.unregistered_ttl);
+		// Asked again at the next block: a node behind does not know registrations after its state.
+		if overdue.is_empty() || !self.may_forget().await {
+			return Ok(());
+		}
 		let mut dropped = 0;
 		for batch in overdue.chunks(ACK_BATCH) {
 			let views = self.secrets(batch).await.map_err(|e| e.to_string())?;
@@ -550,10 +579,12 @@ impl Worker {
 					continue;
 				}
 			}
-			let done: Vec<(H256, HeldShare)> = batch.iter().map(|(s, h)| (*s, HeldShare { acknowledged: true, ..h.clone() })).collect();
-			self.store.put_shares(&done).map_err(|e| e.to_string())?;
+			// Re-read under the store's lock: a share released or removed while the transaction
+			// was on its way stays gone.
+			let secrets: Vec<H256> = batch.iter().map(|(s, _)| *s).collect();
+			let done = self.store.mark_acknowledged(&secrets).map_err(|e| e.to_string())?;
 			let mut unregistered = self.unregistered.lock().expect("unregistered lock");
-			done.iter().for_each(|(secret, _)| unregistered.remove(secret));
+			secrets.iter().for_each(|secret| unregistered.remove(secret));
 			drop(unregistered);
 			tracing::info!(target: "worker", "acknowledged {} share(s)", done.len());
 		}
@@ -614,6 +645,21 @@ pub fn decode<T: Decode>(bytes: &[u8]) -> Option<T> {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	/// Attacker review: a node behind the chain (restored, resyncing, a lagging backend) does
+	/// not show secrets registered after its state, and dropping a share because the chain no
+	/// longer shows it is final. Only a node that is not syncing, finalized as far as the worker
+	/// has handled, is asked; not knowing (an error) is no reason either.
+	#[test]
+	fn only_a_node_not_behind_the_worker_says_what_is_gone() {
+		let ok = |syncing: bool, finalized: u32| may_forget_at::<()>(100, &Ok(syncing), &Ok(finalized));
+		assert!(ok(false, 100) && ok(false, 250));
+		assert!(!ok(false, 99), "finalized behind what this worker handled");
+		assert!(!ok(true, 250), "syncing");
+		assert!(!may_forget_at(100, &Err(()), &Ok(250)));
+		assert!(!may_forget_at(100, &Ok(false), &Err(())));
+		assert!(may_forget_at::<()>(0, &Ok(false), &Ok(0)), "a worker that handled nothing yet holds nothing the chain showed it");
+	}
 
 	/// Deliveries nobody registers fill the caps, not the disk: per identity, then in all; an
 	/// acknowledged share makes room again.

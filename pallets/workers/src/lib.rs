@@ -113,6 +113,23 @@ pub fn benchmark_peer(account: &impl Encode, encryption_key: &[u8; 32]) -> (Vec<
 /// measured for `sp_io::crypto::ed25519_verify`, doubled).
 pub const ED25519_VERIFY: Weight = Weight::from_parts(100_000_000, 0);
 
+/// An x25519 scalar multiplication ([`small_order_x25519`]), on top of `register`'s measured
+/// weight (by hand: an x25519 scalar multiplication is some 20 µs natively; in WebAssembly,
+/// without the 64×64→128-bit multiplication its field arithmetic leans on, several times that;
+/// 300 µs covers it).
+pub const X25519_LADDER: Weight = Weight::from_parts(300_000_000, 0);
+
+/// Whether `key` is an x25519 public key of small order: one of the points whose order divides
+/// 8, in any of its encodings (u = 0, 1, p − 1, the two of order 8, and their non-canonical
+/// forms). A share sealed to such a key has a Diffie-Hellman secret everyone knows, so clients
+/// deal nothing to a committee with such a member (`enigma_protocol::sealed`): one registration
+/// would make every committee it is drawn into useless for new secrets. Clamped scalars are
+/// multiples of 8, so the ladder sends exactly these points to 0 (as x25519's
+/// `was_contributory` tells).
+pub fn small_order_x25519(key: &[u8; 32]) -> bool {
+	curve25519_dalek::montgomery::MontgomeryPoint(*key).mul_clamped([1; 32]).to_bytes() == [0; 32]
+}
+
 /// The fewest members of any committee: two (SPDZ's smallest, for a dishonest majority).
 pub const SMALLEST_COMMITTEE: u32 = 2;
 
@@ -454,6 +471,9 @@ pub mod pallet {
 		ProofTooLarge,
 		/// The reporter could not pay `FalseReportPenalty` were the report false.
 		CannotCoverPenalty,
+		/// The encryption key is an x25519 point of small order ([`small_order_x25519`]): what
+		/// is sealed to it anyone can open, so no client would deal to a committee holding it.
+		EncryptionKeyOfSmallOrder,
 	}
 
 	#[pallet::call]
@@ -461,9 +481,10 @@ pub mod pallet {
 		/// Become a worker: hold `stake` (at least `MinWorkerStake`), publish the libp2p peer id
 		/// (of an ed25519 key) and the x25519 key committee members encrypt to. `peer_signature`
 		/// is the peer key's signature of [`enigma_primitives::peer_binding`] of the caller and
-		/// `encryption_key`: the caller holds the key it registers.
+		/// `encryption_key`: the caller holds the key it registers. A key of small order is
+		/// refused ([`small_order_x25519`]).
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::register().saturating_add(ED25519_VERIFY))]
+		#[pallet::weight(T::WeightInfo::register().saturating_add(ED25519_VERIFY).saturating_add(X25519_LADDER))]
 		pub fn register(origin: OriginFor<T>, peer_id: Vec<u8>, encryption_key: [u8; 32], stake: BalanceOf<T>, peer_signature: [u8; 64]) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(!Workers::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
@@ -475,6 +496,7 @@ pub mod pallet {
 			let binding = enigma_primitives::peer_binding(&who.encode(), &encryption_key);
 			let proven = sp_io::crypto::ed25519_verify(&sp_core::ed25519::Signature::from_raw(peer_signature), &binding, &sp_core::ed25519::Public::from_raw(key));
 			ensure!(proven, Error::<T>::PeerKeyNotProven);
+			ensure!(!small_order_x25519(&encryption_key), Error::<T>::EncryptionKeyOfSmallOrder);
 			let peer_id: BoundedVec<u8, ConstU32<64>> = peer_id.try_into().map_err(|_| Error::<T>::InvalidPeerId)?;
 			ensure!(!PeerIds::<T>::contains_key(&peer_id), Error::<T>::PeerIdTaken);
 			ActiveWorkers::<T>::try_mutate(|list| list.try_push(who.clone())).map_err(|_| Error::<T>::TooManyWorkers)?;
@@ -508,18 +530,19 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Stop taking new assignments (no committee is drawn with this worker any more); the
-		/// stake can be withdrawn after `UnbondingPeriod`, once the worker holds no share of a
-		/// live secret. Not while it runs a task. (Holding shares does not stop it unbonding: a
-		/// secret's owner that never removes it could otherwise keep the worker drawn into new
-		/// committees for ever; it keeps serving the committees it is in until then.)
+		/// Stop taking new assignments (no committee is drawn with this worker any more, and no
+		/// task or secret comes to its committees); the stake can be withdrawn after
+		/// `UnbondingPeriod`, once the worker holds no share of a live secret and runs no task.
+		/// Neither stops it unbonding: it keeps serving the tasks and committees it is in until
+		/// they end. (Were a pending task to stop it, anyone with a secret on one of its
+		/// committees could submit a task before the last one ended and keep its stake locked
+		/// for ever; a secret's owner that never removes it, the same with new committees.)
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::unbond())]
 		pub fn unbond(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut worker = Workers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
 			ensure!(!matches!(worker.status, Status::Unbonding { .. }), Error::<T>::AlreadyUnbonding);
-			ensure!(worker.active_tasks == 0, Error::<T>::BusyWithTasks);
 			let until = frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
 			worker.status = Status::Unbonding { until };
 			Workers::<T>::insert(&who, worker);

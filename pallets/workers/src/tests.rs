@@ -42,6 +42,40 @@ fn registering_holds_the_stake() {
 	});
 }
 
+/// A key of small order would have clients refuse to deal to every committee drawn with its
+/// worker (what is sealed to it, anyone opens): every encoding of the eight points of order
+/// dividing 8 is refused at registration, with its peer key proven and the stake at hand, and
+/// nothing is held; keys of large order, a real one among them, are taken.
+#[test]
+fn an_encryption_key_of_small_order_is_refused() {
+	use curve25519_dalek::{constants::EIGHT_TORSION, montgomery::MontgomeryPoint};
+	// The curve's points of order dividing 8 (u = 0, 1 and two of order 8: a point and its
+	// negative share u), the twist's of order 4 (u = p − 1), then u + p where it fits in 255
+	// bits (u = 0, 1), then each with the top bit set, which x25519 ignores.
+	let mut small: Vec<[u8; 32]> = EIGHT_TORSION.iter().map(|t| t.to_montgomery().to_bytes()).collect();
+	let mut p = [0xff; 32];
+	(p[0], p[31]) = (0xed, 0x7f);
+	small.extend([{ p[0] = 0xec; p }, { p[0] = 0xed; p }, { p[0] = 0xee; p }]);
+	small.extend(small.clone().into_iter().map(|mut k| { k[31] |= 0x80; k }));
+	small.sort();
+	small.dedup();
+	assert_eq!(small.len(), 14, "u = 0, 1, p − 1 and the two of order 8, with p and p + 1, each with the top bit or not");
+	new_test_ext().execute_with(|| {
+		for key in &small {
+			assert!(crate::small_order_x25519(key), "{key:?}");
+			let (peer, proof) = crate::test_peer(&2u64, 2, key);
+			assert_noop!(Workers::register(RuntimeOrigin::signed(2), peer, *key, 2_000, proof), Error::<Test>::EncryptionKeyOfSmallOrder);
+		}
+		assert_eq!(staked(2), 0);
+		let real = MontgomeryPoint::mul_base_clamped([5; 32]).to_bytes();
+		for key in [real, [2; 32], [0xff; 32]] {
+			assert!(!crate::small_order_x25519(&key), "{key:?}");
+		}
+		let (peer, proof) = crate::test_peer(&2u64, 2, &real);
+		assert_ok!(Workers::register(RuntimeOrigin::signed(2), peer, real, 2_000, proof));
+	});
+}
+
 /// A member nobody can dial, or whose frames nobody can check, stops every task of its
 /// committees, and so does one with another member's peer id (the channel cannot tell them
 /// apart): the registry takes only libp2p ids of ed25519 keys the caller proves it holds, each
@@ -294,9 +328,9 @@ fn a_front_running_requester_cannot_predict_or_steer_a_draw() {
 }
 
 /// Issue #13: a worker holding shares of live secrets, or running a task, keeps its stake at
-/// risk: it cannot withdraw until those duties end. It may unbond while it holds shares (no new
-/// committee is drawn with it: a secret's owner cannot keep it taking new duties for ever), not
-/// while it runs a task.
+/// risk: it cannot withdraw until those duties end. It may unbond while it holds shares or runs
+/// a task (no new committee is drawn with it, no new task comes: neither a secret's owner nor a
+/// requester that submits a task before the last one ends can keep it from leaving).
 #[test]
 fn stake_follows_duty() {
 	new_test_ext().execute_with(|| {
@@ -309,13 +343,14 @@ fn stake_follows_duty() {
 		assert_eq!(Records::get(1).unwrap().secrets, 1);
 		assert_eq!(Records::get(3).unwrap().secrets, 0, "3 has not acknowledged its share");
 		Workers::note_assigned(&1);
-		assert_noop!(Workers::unbond(RuntimeOrigin::signed(1)), Error::<Test>::BusyWithTasks);
-		Workers::note_finished(&1, true);
 		assert_ok!(Workers::unbond(RuntimeOrigin::signed(1)));
 		assert!(!crate::ActiveWorkers::<Test>::get().contains(&1), "drawn into no new committee");
 		// A share acknowledged while unbonding (its committee was drawn before) holds it too.
 		Workers::note_shares(&[1], 1, true);
 		run_to(20);
+		// Its period over, the task it still runs holds the stake, then the shares.
+		assert_noop!(Workers::withdraw(RuntimeOrigin::signed(1)), Error::<Test>::BusyWithTasks);
+		Workers::note_finished(&1, true);
 		assert_noop!(Workers::withdraw(RuntimeOrigin::signed(1)), Error::<Test>::HoldsSecrets);
 		Workers::note_shares(&[1], 2, false);
 		assert_ok!(Workers::withdraw(RuntimeOrigin::signed(1)));

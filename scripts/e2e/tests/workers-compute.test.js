@@ -46,10 +46,10 @@ test('four workers stake and a committee holds an owner\'s secret', async () => 
   // does not hold, and each key once.
   const peerKeys = workers.map((_, i) => new Keyring({ type: 'ed25519' }).addFromUri(`//peer${i}`));
   const encryptionKey = (i) => new Uint8Array(32).fill(i + 1);
-  const registration = (w, key, i) => {
+  const registration = (w, key, i, x25519 = encryptionKey(i)) => {
     const peerId = u8aConcat(new Uint8Array([0x00, 0x24, 0x08, 0x01, 0x12, 0x20]), key.publicKey);
-    const binding = blake2AsU8a(u8aConcat(stringToU8a('enigma/worker-peer/v1'), encryptionKey(i), decodeAddress(w.address)), 256);
-    return api.tx.workers.register(u8aToHex(peerId), u8aToHex(encryptionKey(i)), stake, u8aToHex(key.sign(binding)));
+    const binding = blake2AsU8a(u8aConcat(stringToU8a('enigma/worker-peer/v1'), x25519, decodeAddress(w.address)), 256);
+    return api.tx.workers.register(u8aToHex(peerId), u8aToHex(x25519), stake, u8aToHex(key.sign(binding)));
   };
   const text = await submit(api, api.tx.workers.register(stringToHex('12D3KooWworker0'), u8aToHex(encryptionKey(0)), stake, u8aToHex(new Uint8Array(64))), workers[0]);
   assert.deepEqual(text.error, { section: 'workers', name: 'InvalidPeerId' });
@@ -57,6 +57,12 @@ test('four workers stake and a committee holds an owner\'s secret', async () => 
   const stolen = registration(workers[0], peerKeys[0], 0);
   const squat = await submit(api, api.tx.workers.register(stolen.args[0], stolen.args[1], stake, stolen.args[3]), workers[1]);
   assert.deepEqual(squat.error, { section: 'workers', name: 'PeerKeyNotProven' });
+  // An x25519 key of small order (u = 1): what is sealed to it anyone opens, so clients would
+  // deal nothing to a committee it sits in. Refused, though its worker proves it holds it.
+  const one = new Uint8Array(32);
+  one[0] = 1;
+  const weak = await submit(api, registration(workers[0], peerKeys[0], 0, one), workers[0]);
+  assert.deepEqual(weak.error, { section: 'workers', name: 'EncryptionKeyOfSmallOrder' });
   await ok(registration(workers[0], peerKeys[0], 0), workers[0]);
   const copy = await submit(api, registration(workers[1], peerKeys[0], 1), workers[1]);
   assert.deepEqual(copy.error, { section: 'workers', name: 'PeerIdTaken' });
