@@ -383,9 +383,18 @@ pub struct P2pTransport {
 	from: Vec<Option<(Receiver<MpcFrame>, Arc<AtomicUsize>)>>,
 	next_seq: Vec<u64>,
 	timeout: Duration,
+	/// Signs frames that are not whole words too: only a worker that misbehaves on purpose,
+	/// for a test, does ([`Self::sign_malformed_frames`]).
+	sign_malformed: bool,
 }
 
 impl P2pTransport {
+	/// Lets this channel sign frames that prove their sender deviated (not whole words), which
+	/// it refuses otherwise: for a test mode that sends such frames on purpose.
+	pub fn sign_malformed_frames(&mut self) {
+		self.sign_malformed = true;
+	}
+
 	pub(crate) fn open(
 		session: [u8; 32],
 		committee: Vec<PeerId>,
@@ -428,7 +437,7 @@ impl P2pTransport {
 				}
 			}
 		}
-		Ok(Self { session, party, committee, keypair, commands, sessions, from, next_seq: vec![0; n], timeout })
+		Ok(Self { session, party, committee, keypair, commands, sessions, from, next_seq: vec![0; n], timeout, sign_malformed: false })
 	}
 }
 
@@ -458,7 +467,7 @@ impl Transport for P2pTransport {
 		// A signed frame that is not whole words proves its sender deviated, on chain: never
 		// sign one. Should the engine ever produce one (a bug), the run stops here, on this
 		// member's side, instead of handing every other member a proof that slashes it.
-		if enigma_primitives::malformed_frame(&payload) {
+		if enigma_primitives::malformed_frame(&payload) && !self.sign_malformed {
 			return Err(MpcError::InvalidParameters(format!(
 				"refusing to sign a frame of {} bytes for party {to}: not whole {}-byte words, which would prove this member malformed",
 				payload.len(),

@@ -74,10 +74,36 @@ async fn frames_from_outside_the_committee_are_dropped_and_a_silent_peer_times_o
 	// Node 2 is not in the committee but claims the session; its frames never reach party 0.
 	let outsider_view = vec![nodes[0].peer_id(), nodes[2].peer_id()];
 	let mut outsider = nodes[2].mpc_channel(session, outsider_view, Duration::from_secs(1)).unwrap();
-	outsider.send(0, b"forged share".to_vec()).unwrap();
+	// (A whole frame: a channel signs no frame that is not whole words.)
+	outsider.send(0, [&[0u8; 8][..], &[7u8; 32]].concat()).unwrap();
 	let waited = tokio::task::spawn_blocking(move || member.recv(1)).await.unwrap();
 	assert_eq!(waited, Err(MpcError::Timeout { from: 1 }));
 	drop(outsider);
+	for node in nodes {
+		node.shutdown().await;
+	}
+}
+
+/// A frame that is not whole words proves, signed, that its sender deviated (the chain slashes
+/// on it): a channel refuses to sign one, so an engine bug stops its own run instead of
+/// slashing an honest member. Only a test mode that misbehaves on purpose signs them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_channel_signs_no_frame_that_would_prove_its_sender_malformed() {
+	let dir = tempfile::tempdir().unwrap();
+	let nodes = network(2, dir.path()).await;
+	let session = [6u8; 32];
+	let committee = vec![nodes[0].peer_id(), nodes[1].peer_id()];
+	let mut sender = nodes[0].mpc_channel(session, committee.clone(), Duration::from_secs(5)).unwrap();
+	let mut receiver = nodes[1].mpc_channel(session, committee, Duration::from_secs(5)).unwrap();
+	let short = vec![0u8; 8 + 48];
+	assert!(matches!(sender.send(1, short.clone()), Err(MpcError::InvalidParameters(_))));
+	let whole = [&[0u8; 8][..], &[3u8; 64]].concat();
+	sender.send(1, whole.clone()).unwrap();
+	sender.sign_malformed_frames();
+	sender.send(1, short.clone()).unwrap();
+	let got = tokio::task::spawn_blocking(move || (receiver.recv(0), receiver.recv(0))).await.unwrap();
+	assert_eq!(got, (Ok(whole), Ok(short)));
+	drop(sender);
 	for node in nodes {
 		node.shutdown().await;
 	}
@@ -97,7 +123,7 @@ async fn a_flooding_peer_cannot_stall_a_committee() {
 		let mut session = [0u8; 32];
 		session[..4].copy_from_slice(&i.to_le_bytes());
 		let mut flood = nodes[0].mpc_channel(session, vec![nodes[0].peer_id(), late], Duration::from_secs(1)).unwrap();
-		flood.send(1, vec![0; 64]).unwrap();
+		flood.send(1, vec![0; 8 + 64]).unwrap();
 	}
 	// Let the flood land before the run.
 	tokio::time::sleep(Duration::from_secs(2)).await;

@@ -149,7 +149,10 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 	// The last finalized block handled: the blocks between it and the next announced one are
 	// read by their parent hashes. Catching up covers everything until now.
 	let mut last = chain.header_at(chain.finalized_hash().await?).await?.map(|h| h.number);
-	catch_up(&worker).await?;
+	// Whether catching up left what the chain no longer shows to a node not behind this worker
+	// (`Worker::may_forget`): it catches up again every `RETRY_FORGET` blocks until it could.
+	let mut kept_back = !catch_up(&worker).await?;
+	let mut blocks_since_catch_up = 0u32;
 	let mut heads = chain.finalized_heads().await?;
 	let mut skipped = 0u32;
 	let outcome = loop {
@@ -215,11 +218,14 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 						Ok(())
 					},
 				};
-				if outcome.is_err() || skipped > 0 {
+				blocks_since_catch_up += 1;
+				if outcome.is_err() || skipped > 0 || (kept_back && blocks_since_catch_up >= RETRY_FORGET) {
 					tracing::debug!(target: "worker", "catching up at #{} from the chain's state ({skipped} blocks skipped)", header.number);
 					skipped = 0;
-					if let Err(e) = catch_up(&worker).await {
-						tracing::warn!(target: "worker", "catching up: {e}");
+					blocks_since_catch_up = 0;
+					match catch_up(&worker).await {
+						Ok(complete) => kept_back = !complete,
+						Err(e) => tracing::warn!(target: "worker", "catching up: {e}"),
 					}
 				}
 			}
@@ -267,11 +273,16 @@ const MAX_BACKOFF: Duration = Duration::from_millis(enigma_runtime::MILLI_SECS_P
 /// How many blocks behind the chain's head the worker may fall before it skips blocks.
 const LAG_LIMIT: u32 = 32;
 
+/// Blocks between two catch-ups while one kept back what the chain no longer shows (its node
+/// was behind this worker): every minute at six seconds a block.
+const RETRY_FORGET: u32 = 10;
+
 /// Acknowledges the shares held but not yet acknowledged, drops those of secrets removed (and
 /// the preprocessing of committees dissolved) while this worker was not looking, and starts
 /// the tasks assigned to this worker that it has not started: at start, and whenever blocks
-/// were missed.
-async fn catch_up(worker: &Arc<Worker>) -> Result<(), DaemonError> {
+/// were missed. `false` when it kept back what the chain no longer shows, its node being
+/// behind ([`Worker::may_forget`]): it runs again a little later.
+async fn catch_up(worker: &Arc<Worker>) -> Result<bool, DaemonError> {
 	// What the chain no longer shows is dropped only if the node is not behind this worker.
 	let forget = worker.may_forget().await;
 	// A `SecretRemoved` in a block this worker skipped (or missed while it was down): the
@@ -379,7 +390,7 @@ async fn catch_up(worker: &Arc<Worker>) -> Result<(), DaemonError> {
 	for task in assigned {
 		spawn_task(worker, task);
 	}
-	Ok(())
+	Ok(forget)
 }
 
 /// Early MPC frames are kept only from workers with stake at risk (and this worker's tasks'

@@ -153,6 +153,9 @@ async fn leave(key_dir: &std::path::Path, rpc: &str, call: pallet_workers::Call<
 			enigma_runtime::RuntimeEvent::Workers(pallet_workers::Event::Unbonding { until, .. }) => {
 				println!("unbonding until block #{until}; the running worker hands its committees' secrets over, then `enigma-worker withdraw`");
 			}
+			enigma_runtime::RuntimeEvent::Workers(pallet_workers::Event::Leaving { tasks, .. }) => {
+				println!("leaving: the running worker finishes its {tasks} task(s) first; its unbonding period starts once they end");
+			}
 			enigma_runtime::RuntimeEvent::Workers(pallet_workers::Event::Withdrawn { stake, .. }) => println!("withdrawn: {} ENG", stake / enigma_runtime::UNIT),
 			_ => {}
 		}

@@ -673,7 +673,10 @@ impl Runs {
 		let session = session_of(self.task, running, n);
 		let run_peers = running.iter().map(|m| self.peers[*m]).collect();
 		let points: Vec<u64> = running.iter().map(|m| *m as u64 + 1).collect();
-		let channel = self.dht.mpc_channel(session, run_peers, timeout).map_err(|e| TaskError::Local(e.to_string()))?;
+		let mut channel = self.dht.mpc_channel(session, run_peers, timeout).map_err(|e| TaskError::Local(e.to_string()))?;
+		if self.worker.misbehave == Some(crate::worker::Misbehaviour::MalformedFrames) {
+			channel.sign_malformed_frames();
+		}
 		let position = running.iter().position(|m| *m == self.me).unwrap_or_default();
 		let faults = self.worker.misbehave.map(|mode| mode.faults(position, running.len(), first, self.spdz)).unwrap_or_default();
 		let transport = Faulty::new(until_given_up(channel, self.given_up.clone()), faults);

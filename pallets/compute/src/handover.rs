@@ -159,6 +159,9 @@ impl<T: Config> Pallet<T> {
 		let members = T::Workers::committee(from).ok_or(Error::<T>::UnknownCommittee)?;
 		ensure!(members.len() as u32 >= T::Workers::honest_majority_size(), Error::<T>::CommitteeTooSmallForHonestMajority);
 		ensure!(!members.iter().all(T::Workers::is_active), Error::<T>::CommitteeServing);
+		// Nor while its tasks run: moving their inputs would fail them (a member leaving with
+		// tasks to finish is not active; its worker rotates once it unbonds, idle).
+		ensure!(!T::Workers::runs_tasks(from), Error::<T>::CommitteeRunsTasks);
 		// Nor a committee drawn for a rotation, even once the secrets reached it: a member of it
 		// that leaves would have the secrets drawn a new committee, and another, until one its
 		// colluders control came up (the owners hand their secrets over themselves).

@@ -736,6 +736,9 @@ pub mod pallet {
 		/// A run voted for does not list the voter among who ran it, lists members the committee
 		/// does not have, or the first run is not the result's own.
 		NotInRun,
+		/// A member of the committee runs a task: it is rotated once they end (moving their
+		/// inputs would fail them).
+		CommitteeRunsTasks,
 	}
 
 	impl<T> From<PredicateError> for Error<T> {
@@ -980,9 +983,9 @@ pub mod pallet {
 			let committee = committee.ok_or(Error::<T>::NoInputs)?;
 			let members = T::Workers::committee(committee).ok_or(Error::<T>::UnknownCommittee)?;
 			// A task may make secrets, each a duty of every member that agreed on it: a member
-			// that unbonds takes none (else anyone with a secret there could keep it from
-			// leaving), as it takes no new secret (`register`); and it unbonds only with no task
-			// (`BusyWithTasks`). The rotation moves the inputs.
+			// that unbonds, or leaves once its tasks end, takes none (else anyone with a secret
+			// there could keep it from leaving), as it takes no new secret (`register`). The
+			// rotation moves the inputs, once the committee's tasks ended.
 			ensure!(!members.iter().any(T::Workers::is_leaving), Error::<T>::CommitteeMemberLeaving);
 			let dishonest = DishonestContracts::<T>::contains_key(contract);
 			// An honest-majority task's quorum is a majority: on a committee too small for one,

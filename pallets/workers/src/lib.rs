@@ -205,6 +205,9 @@ pub enum Status<BlockNumber> {
 	Inactive,
 	/// Leaving: may withdraw from the given block on.
 	Unbonding { until: BlockNumber },
+	/// Leaving, with tasks still to finish: takes no new duty, and its unbonding period starts
+	/// once the last of them ends (so a member that unbonds is idle, as rotations expect).
+	Leaving,
 }
 
 #[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
@@ -281,8 +284,11 @@ pub trait WorkerRegistry<AccountId> {
 	/// `task` is pruned: its record of who was slashed goes (no report about it can be proven
 	/// any more), at most `members` entries.
 	fn forget_task(task: &H256, members: u32);
-	/// Whether `who` is unbonding: it serves the committees it is in, and takes no new secret.
+	/// Whether `who` is unbonding, or leaving once its tasks end: it serves the committees it
+	/// is in, and takes no new secret or task.
 	fn is_leaving(who: &AccountId) -> bool;
+	/// Whether committee `id` has a task under way.
+	fn runs_tasks(id: CommitteeId) -> bool;
 	/// Whether `who` is unbonding and its unbonding period is over: it could withdraw, but for
 	/// what it still holds.
 	fn is_unbonded(who: &AccountId) -> bool;
@@ -420,6 +426,8 @@ pub mod pallet {
 		Deactivated { worker: T::AccountId },
 		/// A report the chain's record does not support; the reporter paid the penalty.
 		FalseReport { reporter: T::AccountId, task: H256, accused: T::AccountId },
+		/// The worker leaves once its `tasks` tasks end: then `Unbonding`.
+		Leaving { worker: T::AccountId, tasks: u32 },
 	}
 
 	#[pallet::error]
@@ -532,22 +540,26 @@ pub mod pallet {
 
 		/// Stop taking new assignments (no committee is drawn with this worker any more, and no
 		/// task or secret comes to its committees); the stake can be withdrawn after
-		/// `UnbondingPeriod`, once the worker holds no share of a live secret and runs no task.
-		/// Neither stops it unbonding: it keeps serving the tasks and committees it is in until
-		/// they end. (Were a pending task to stop it, anyone with a secret on one of its
-		/// committees could submit a task before the last one ended and keep its stake locked
-		/// for ever; a secret's owner that never removes it, the same with new committees.)
+		/// `UnbondingPeriod`, once the worker holds no share of a live secret. A worker that
+		/// runs tasks is `Leaving` until they end (`Event::Leaving`), then unbonding. Neither
+		/// shares nor tasks stop it: were a pending task to refuse it, anyone with a secret on
+		/// one of its committees could submit a task before the last one ended and keep its
+		/// stake locked for ever; a secret's owner that never removes it, the same with new
+		/// committees. It keeps serving the tasks and committees it is in until they end.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::unbond())]
 		pub fn unbond(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut worker = Workers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
-			ensure!(!matches!(worker.status, Status::Unbonding { .. }), Error::<T>::AlreadyUnbonding);
-			let until = frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
-			worker.status = Status::Unbonding { until };
-			Workers::<T>::insert(&who, worker);
+			ensure!(!matches!(worker.status, Status::Unbonding { .. } | Status::Leaving), Error::<T>::AlreadyUnbonding);
 			ActiveWorkers::<T>::mutate(|list| list.retain(|w| *w != who));
-			Self::deposit_event(Event::Unbonding { worker: who, until });
+			if worker.active_tasks == 0 {
+				Self::start_unbonding(&who, &mut worker);
+			} else {
+				worker.status = Status::Leaving;
+				Self::deposit_event(Event::Leaving { worker: who.clone(), tasks: worker.active_tasks });
+			}
+			Workers::<T>::insert(&who, worker);
 			Ok(())
 		}
 
@@ -704,6 +716,13 @@ pub mod pallet {
 			PendingCommittees::<T>::insert(id, PendingCommittee { requester: requester.clone(), size, draw_at });
 			Self::deposit_event(Event::CommitteeRequested { id, requester: requester.clone(), size, draw_at });
 			Ok(id)
+		}
+
+		/// `who`'s unbonding period starts now.
+		fn start_unbonding(who: &T::AccountId, worker: &mut WorkerOf<T>) {
+			let until = frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
+			worker.status = Status::Unbonding { until };
+			Self::deposit_event(Event::Unbonding { worker: who.clone(), until });
 		}
 
 		/// Fails unless `worker` is free to leave: no task under way, no share of a live secret.
@@ -865,6 +884,10 @@ pub mod pallet {
 					if good {
 						w.reputation = (w.reputation + SUCCESS_REWARD).min(MAX_REPUTATION);
 					}
+					// Its last task ended: a leaving worker unbonds now.
+					if w.active_tasks == 0 && w.status == Status::Leaving {
+						Self::start_unbonding(who, w);
+					}
 				}
 			});
 		}
@@ -879,8 +902,12 @@ pub mod pallet {
 			let _ = Slashed::<T>::clear_prefix(task, members, None);
 		}
 
+		fn runs_tasks(id: CommitteeId) -> bool {
+			CommitteeInfo::<T>::get(id).is_some_and(|r| r.tasks > 0)
+		}
+
 		fn is_leaving(who: &T::AccountId) -> bool {
-			Workers::<T>::get(who).is_some_and(|w| matches!(w.status, Status::Unbonding { .. }))
+			Workers::<T>::get(who).is_some_and(|w| matches!(w.status, Status::Unbonding { .. } | Status::Leaving))
 		}
 
 		fn is_unbonded(who: &T::AccountId) -> bool {

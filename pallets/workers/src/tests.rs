@@ -330,7 +330,8 @@ fn a_front_running_requester_cannot_predict_or_steer_a_draw() {
 /// Issue #13: a worker holding shares of live secrets, or running a task, keeps its stake at
 /// risk: it cannot withdraw until those duties end. It may unbond while it holds shares or runs
 /// a task (no new committee is drawn with it, no new task comes: neither a secret's owner nor a
-/// requester that submits a task before the last one ends can keep it from leaving).
+/// requester that submits a task before the last one ends can keep it from leaving); running
+/// one, it is `Leaving` and its unbonding period starts once the task ends.
 #[test]
 fn stake_follows_duty() {
 	new_test_ext().execute_with(|| {
@@ -344,13 +345,21 @@ fn stake_follows_duty() {
 		assert_eq!(Records::get(3).unwrap().secrets, 0, "3 has not acknowledged its share");
 		Workers::note_assigned(&1);
 		assert_ok!(Workers::unbond(RuntimeOrigin::signed(1)));
+		System::assert_last_event(Event::Leaving { worker: 1, tasks: 1 }.into());
+		assert_eq!(Records::get(1).unwrap().status, Status::Leaving);
 		assert!(!crate::ActiveWorkers::<Test>::get().contains(&1), "drawn into no new committee");
+		assert!(Workers::is_leaving(&1) && !Workers::is_active(&1));
+		assert_noop!(Workers::unbond(RuntimeOrigin::signed(1)), Error::<Test>::AlreadyUnbonding);
+		run_to(20);
+		assert_noop!(Workers::withdraw(RuntimeOrigin::signed(1)), Error::<Test>::NotUnbonding);
+		// Its task ends: its unbonding period starts now.
+		Workers::note_finished(&1, true);
+		let until = 20 + <<Test as crate::Config>::UnbondingPeriod as frame_support::traits::Get<u64>>::get();
+		System::assert_last_event(Event::Unbonding { worker: 1, until }.into());
+		assert_eq!(Records::get(1).unwrap().status, Status::Unbonding { until });
 		// A share acknowledged while unbonding (its committee was drawn before) holds it too.
 		Workers::note_shares(&[1], 1, true);
-		run_to(20);
-		// Its period over, the task it still runs holds the stake, then the shares.
-		assert_noop!(Workers::withdraw(RuntimeOrigin::signed(1)), Error::<Test>::BusyWithTasks);
-		Workers::note_finished(&1, true);
+		run_to(until);
 		assert_noop!(Workers::withdraw(RuntimeOrigin::signed(1)), Error::<Test>::HoldsSecrets);
 		Workers::note_shares(&[1], 2, false);
 		assert_ok!(Workers::withdraw(RuntimeOrigin::signed(1)));
