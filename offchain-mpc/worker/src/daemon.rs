@@ -219,14 +219,22 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 					},
 				};
 				blocks_since_catch_up += 1;
-				if outcome.is_err() || skipped > 0 || (kept_back && blocks_since_catch_up >= RETRY_FORGET) {
+				let caught_up = if outcome.is_err() || skipped > 0 {
 					tracing::debug!(target: "worker", "catching up at #{} from the chain's state ({skipped} blocks skipped)", header.number);
 					skipped = 0;
-					blocks_since_catch_up = 0;
-					match catch_up(&worker).await {
-						Ok(complete) => kept_back = !complete,
-						Err(e) => tracing::warn!(target: "worker", "catching up: {e}"),
-					}
+					Some(catch_up(&worker).await)
+				} else if kept_back && blocks_since_catch_up >= RETRY_FORGET {
+					Some(settle_what_is_gone(&worker).await)
+				} else {
+					None
+				};
+				match caught_up {
+					Some(Ok(complete)) => (kept_back, blocks_since_catch_up) = (!complete, 0),
+					Some(Err(e)) => {
+						blocks_since_catch_up = 0;
+						tracing::warn!(target: "worker", "catching up: {e}");
+					},
+					None => {},
 				}
 			}
 			_ = tokio::signal::ctrl_c() => break Ok(()),
@@ -277,13 +285,65 @@ const LAG_LIMIT: u32 = 32;
 /// was behind this worker): every minute at six seconds a block.
 const RETRY_FORGET: u32 = 10;
 
-/// Acknowledges the shares held but not yet acknowledged, drops those of secrets removed (and
-/// the preprocessing of committees dissolved) while this worker was not looking, and starts
-/// the tasks assigned to this worker that it has not started: at start, and whenever blocks
-/// were missed. `false` when it kept back what the chain no longer shows, its node being
-/// behind ([`Worker::may_forget`]): it runs again a little later.
+/// Acknowledges the shares held but not yet acknowledged, settles what the chain no longer
+/// shows ([`settle_what_is_gone`]), resumes handovers and leaving, and starts the tasks assigned
+/// to this worker that it has not started: at start, and whenever blocks were missed. `false`
+/// when it kept back what the chain no longer shows, its node being behind
+/// ([`Worker::may_forget`]): that part alone runs again a little later.
 async fn catch_up(worker: &Arc<Worker>) -> Result<bool, DaemonError> {
-	// What the chain no longer shows is dropped only if the node is not behind this worker.
+	let forgot = settle_what_is_gone(worker).await?;
+	let finalized = worker.chain.finalized_hash().await?;
+	// Handovers whose events this worker missed: it deals its shares or takes the named set now
+	// (else one member behind would stall the move, which needs every new member).
+	let handovers: Vec<pallet_secret_compute::runtime_api::HandoverView> = worker.chain.runtime_api("SecretComputeApi_handovers", worker.account(), Some(finalized)).await?;
+	let mut to_deal = std::collections::BTreeMap::<(u32, u32), Vec<sp_core::H256>>::new();
+	let mut to_take = Vec::new();
+	for h in handovers {
+		if h.to_deal && worker.store.share(&h.secret).is_some_and(|held| held.committee == h.from) {
+			to_deal.entry((h.from, h.to)).or_default().push(h.secret);
+		}
+		if let Some(dealers) = h.dealers.filter(|_| h.to_take) {
+			to_take.push((h.secret, h.to, h.round, dealers));
+		}
+	}
+	if !to_deal.is_empty() || !to_take.is_empty() {
+		tracing::info!(target: "worker", "resuming handovers: {} to deal, {} to take", to_deal.values().map(Vec::len).sum::<usize>(), to_take.len());
+	}
+	for ((from, to), secrets) in to_deal {
+		tokio::spawn(crate::handover::deal(worker.clone(), secrets, from, to));
+	}
+	if !to_take.is_empty() {
+		tokio::spawn(crate::handover::take(worker.clone(), to_take));
+	}
+	let unacknowledged = worker.store.unacknowledged();
+	worker.note_unregistered(unacknowledged.iter().filter_map(|secret| worker.store.share(secret).map(|held| (*secret, held.identity))));
+	for secret in unacknowledged {
+		worker.acknowledge_in_background(secret);
+	}
+	// Leaving while this worker was down, or with secrets not moved yet: move them.
+	let leaving = match worker.chain.worker(&worker.account(), Some(finalized)).await?.map(|w| w.status) {
+		Some(pallet_workers::Status::Unbonding { until }) => Some(until),
+		_ => None,
+	};
+	if let Some(until) = leaving {
+		if worker.rotate_on_leaving {
+			tokio::spawn(crate::handover::rotate_away(worker.clone()));
+		}
+		tokio::spawn(crate::handover::release_unready_once_unbonded(worker.clone(), until));
+	}
+	let assigned: Vec<sp_core::H256> = worker.chain.runtime_api("SecretComputeApi_assignments", worker.account(), None).await?;
+	for task in assigned {
+		spawn_task(worker, task);
+	}
+	Ok(forgot)
+}
+
+/// Drops the shares of secrets removed, the takeovers of handovers cancelled, the stock of
+/// committees dissolved and the results of tasks ended while this worker was not looking, and
+/// settles the handovers that completed meanwhile. What the chain no longer shows goes only if
+/// the node is not behind this worker ([`Worker::may_forget`]): `false` when it was, and that
+/// was kept back (this alone runs again every [`RETRY_FORGET`] blocks then: it sends nothing).
+async fn settle_what_is_gone(worker: &Arc<Worker>) -> Result<bool, DaemonError> {
 	let forget = worker.may_forget().await;
 	// A `SecretRemoved` in a block this worker skipped (or missed while it was down): the
 	// secret is gone from the finalized chain, so nobody may compute on the share any more.
@@ -336,28 +396,6 @@ async fn catch_up(worker: &Arc<Worker>) -> Result<bool, DaemonError> {
 			_ => {},
 		}
 	}
-	// Handovers whose events this worker missed: it deals its shares or takes the named set now
-	// (else one member behind would stall the move, which needs every new member).
-	let handovers: Vec<pallet_secret_compute::runtime_api::HandoverView> = worker.chain.runtime_api("SecretComputeApi_handovers", worker.account(), Some(finalized)).await?;
-	let mut to_deal = std::collections::BTreeMap::<(u32, u32), Vec<sp_core::H256>>::new();
-	let mut to_take = Vec::new();
-	for h in handovers {
-		if h.to_deal && worker.store.share(&h.secret).is_some_and(|held| held.committee == h.from) {
-			to_deal.entry((h.from, h.to)).or_default().push(h.secret);
-		}
-		if let Some(dealers) = h.dealers.filter(|_| h.to_take) {
-			to_take.push((h.secret, h.to, h.round, dealers));
-		}
-	}
-	if !to_deal.is_empty() || !to_take.is_empty() {
-		tracing::info!(target: "worker", "resuming handovers: {} to deal, {} to take", to_deal.values().map(Vec::len).sum::<usize>(), to_take.len());
-	}
-	for ((from, to), secrets) in to_deal {
-		tokio::spawn(crate::handover::deal(worker.clone(), secrets, from, to));
-	}
-	if !to_take.is_empty() {
-		tokio::spawn(crate::handover::take(worker.clone(), to_take));
-	}
 	// A `CommitteeDissolved` missed the same way: the stock kept for that committee would stay
 	// on disk for good.
 	for committee in worker.store.stocked_committees() {
@@ -369,27 +407,7 @@ async fn catch_up(worker: &Arc<Worker>) -> Result<bool, DaemonError> {
 			}
 		}
 	}
-	let unacknowledged = worker.store.unacknowledged();
-	worker.note_unregistered(unacknowledged.iter().filter_map(|secret| worker.store.share(secret).map(|held| (*secret, held.identity))));
-	for secret in unacknowledged {
-		worker.acknowledge_in_background(secret);
-	}
-	crate::tasks::sweep_results(worker).await;
-	// Leaving while this worker was down, or with secrets not moved yet: move them.
-	let leaving = match worker.chain.worker(&worker.account(), Some(finalized)).await?.map(|w| w.status) {
-		Some(pallet_workers::Status::Unbonding { until }) => Some(until),
-		_ => None,
-	};
-	if let Some(until) = leaving {
-		if worker.rotate_on_leaving {
-			tokio::spawn(crate::handover::rotate_away(worker.clone()));
-		}
-		tokio::spawn(crate::handover::release_unready_once_unbonded(worker.clone(), until));
-	}
-	let assigned: Vec<sp_core::H256> = worker.chain.runtime_api("SecretComputeApi_assignments", worker.account(), None).await?;
-	for task in assigned {
-		spawn_task(worker, task);
-	}
+	crate::tasks::sweep_results(worker, forget).await;
 	Ok(forget)
 }
 

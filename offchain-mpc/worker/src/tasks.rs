@@ -493,14 +493,10 @@ async fn still_to_reveal(worker: &Worker, task: H256, created: BlockNumber) -> b
 }
 
 /// At start: forgets stored results of tasks that are no longer pending (they ended while the
-/// worker was down, or their reveal failed for good), as [`sweeps`] says.
-pub async fn sweep_results(worker: &Worker) {
-	let stored = worker.store.stored_results();
-	if stored.is_empty() {
-		return;
-	}
-	let forget = worker.may_forget().await;
-	for task in stored {
+/// worker was down, or their reveal failed for good), as [`sweeps`] says; `forget` whether the
+/// node may be asked what is gone ([`Worker::may_forget`]).
+pub async fn sweep_results(worker: &Worker, forget: bool) {
+	for task in worker.store.stored_results() {
 		let read = worker.chain.runtime_api::<Option<TaskView<AccountId, Balance, BlockNumber>>>("SecretComputeApi_task", task, None).await;
 		if sweeps(&read, forget) {
 			let _ = worker.store.remove_result(&task);

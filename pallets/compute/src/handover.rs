@@ -180,12 +180,15 @@ impl<T: Config> Pallet<T> {
 
 	/// Hands those of `secrets` that committee `from` holds, ready and resharable and not on their
 	/// way already, to the committee drawn for its rotation, for `who` (who holds the deposits
-	/// until they move); how many it took. Only while a member of `from` is not active, and only
-	/// to a committee whose members are all registered and none leaving.
+	/// until they move); how many it took. Only while a member of `from` is not active and no
+	/// task runs on `from` (a task submitted after the rotation was drawn, its inactive member
+	/// not leaving, would fail with its inputs moved), and only to a committee whose members are
+	/// all registered and none leaving.
 	pub(crate) fn hand_over_rotated_secrets(who: &T::AccountId, from: CommitteeId, secrets: &[H256]) -> Result<u32, DispatchError> {
 		let to = Rotations::<T>::get(from).ok_or(Error::<T>::NotRotated)?.to;
 		let old = T::Workers::committee(from).ok_or(Error::<T>::UnknownCommittee)?;
 		ensure!(!old.iter().all(T::Workers::is_active), Error::<T>::CommitteeServing);
+		ensure!(!T::Workers::runs_tasks(from), Error::<T>::CommitteeRunsTasks);
 		let new = T::Workers::committee(to).ok_or(Error::<T>::UnknownCommittee)?;
 		ensure!(new.iter().all(|m| T::Workers::is_registered(m) && !T::Workers::is_leaving(m)), Error::<T>::CommitteeMemberLeaving);
 		let mut count = 0;

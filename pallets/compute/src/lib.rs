@@ -982,10 +982,11 @@ pub mod pallet {
 			}
 			let committee = committee.ok_or(Error::<T>::NoInputs)?;
 			let members = T::Workers::committee(committee).ok_or(Error::<T>::UnknownCommittee)?;
-			// A task may make secrets, each a duty of every member that agreed on it: a member
-			// that unbonds, or leaves once its tasks end, takes none (else anyone with a secret
-			// there could keep it from leaving), as it takes no new secret (`register`). The
-			// rotation moves the inputs, once the committee's tasks ended.
+			// A task may make secrets, each a duty of every member that agreed on it: no new
+			// task comes to a committee with a member that unbonds, or leaves once its tasks end
+			// (else anyone with a secret there could keep it from leaving), as no new secret does
+			// (`register`); those it runs still may make some. The rotation moves the inputs,
+			// once the committee's tasks ended.
 			ensure!(!members.iter().any(T::Workers::is_leaving), Error::<T>::CommitteeMemberLeaving);
 			let dishonest = DishonestContracts::<T>::contains_key(contract);
 			// An honest-majority task's quorum is a majority: on a committee too small for one,

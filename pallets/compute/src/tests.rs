@@ -1925,6 +1925,11 @@ fn a_committee_losing_a_member_is_rotated_to_one_the_chain_draws() {
 		pallet_workers::Workers::<Test>::mutate(gone, |w| w.as_mut().unwrap().status = pallet_workers::Status::Unbonding { until: 1_000 });
 		assert_noop!(hand(14, 0, vec![secret]), Error::<Test>::CommitteeMemberLeaving);
 		pallet_workers::Workers::<Test>::mutate(gone, |w| w.as_mut().unwrap().status = pallet_workers::Status::Active);
+		// Nor while a task runs on the committee rotated (one submitted after the draw, when its
+		// member that does not serve is not leaving but inactive): its inputs would move under it.
+		<pallet_workers::Pallet<Test> as pallet_workers::WorkerRegistry<u64>>::note_task(0, true);
+		assert_noop!(hand(14, 0, vec![secret]), Error::<Test>::CommitteeRunsTasks);
+		<pallet_workers::Pallet<Test> as pallet_workers::WorkerRegistry<u64>>::note_task(0, false);
 		assert_ok!(hand(14, 0, vec![secret, waiting]));
 		System::assert_has_event(Event::HandoverRequested { secret, from: 0, to }.into());
 		assert!(!Handovers::<Test>::contains_key(waiting));

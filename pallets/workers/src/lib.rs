@@ -205,8 +205,9 @@ pub enum Status<BlockNumber> {
 	Inactive,
 	/// Leaving: may withdraw from the given block on.
 	Unbonding { until: BlockNumber },
-	/// Leaving, with tasks still to finish: takes no new duty, and its unbonding period starts
-	/// once the last of them ends (so a member that unbonds is idle, as rotations expect).
+	/// Leaving, with tasks still to finish: no new task or secret comes to its committees (the
+	/// tasks it runs may still make secrets it holds), and its unbonding period starts once the
+	/// last of them ends (so a member that unbonds is idle, as rotations expect).
 	Leaving,
 }
 
