@@ -155,7 +155,7 @@ fn worst_case_weights_fit_in_a_block() {
 			"secretCompute.submitTask",
 			pallet_secret_compute::Pallet::<Runtime>::submit_task_weight(<Runtime as pallet_secret_compute::Config>::MaxInputs::get()),
 		),
-		("secretCompute.submitResult", Compute::submit_result(committee)),
+		("secretCompute.submitResult", pallet_secret_compute::Pallet::<Runtime>::reveal_weight(committee)),
 		("secretCompute.abortTask", Compute::abort_task(committee)),
 		("secretCompute.declassify", Compute::declassify()),
 		("secretCompute.handOverSecrets", pallet_secret_compute::Pallet::<Runtime>::hand_over_weight(handovers)),
@@ -175,14 +175,12 @@ fn worst_case_weights_fit_in_a_block() {
 	for (call, weight) in calls {
 		assert!(weight.all_lte(limit), "{call} weighs {weight:?}, over the limit {limit:?}");
 	}
-	// Settlements at the end of reveal windows weigh a completing reveal each (with its reads);
-	// an expiring task either fails or, if a quorum agreed, completes.
-	let reads = <Runtime as frame_system::Config>::DbWeight::get().reads(2 * (3 * committee as u64 + 2) + committee as u64 + 1);
-	let completing = Compute::submit_result(committee).saturating_add(reads).saturating_mul(tasks as u64);
-	let hooks = Compute::expire_tasks(tasks, committee)
-		.max(completing)
-		.saturating_add(Compute::prune_tasks(tasks, committee))
-		.saturating_add(completing)
+	// As many tasks as a block may end (settled or at their deadline), each with the costliest
+	// outcome (a minority of the largest committee slashed, the others paid), and as many old
+	// tasks pruned.
+	let hooks = (0..=tasks)
+		.map(|settled| pallet_secret_compute::Pallet::<Runtime>::hooks_weight(settled, tasks - settled, tasks))
+		.fold(Weight::zero(), |worst, w| worst.max(w))
 		.saturating_add(Data::sweep_block(<Runtime as pallet_data_registry::Config>::MaxExpiriesPerBlock::get()))
 		.saturating_add(Workers::request_committee(<Runtime as pallet_workers::Config>::MaxWorkers::get(), committee).saturating_mul(
 			<<Runtime as pallet_workers::Config>::MaxDrawsPerBlock as Get<u32>>::get() as u64,

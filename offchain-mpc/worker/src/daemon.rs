@@ -329,7 +329,7 @@ async fn catch_up(worker: &Arc<Worker>) -> Result<bool, DaemonError> {
 		if worker.rotate_on_leaving {
 			tokio::spawn(crate::handover::rotate_away(worker.clone()));
 		}
-		tokio::spawn(crate::handover::release_unready_once_unbonded(worker.clone(), until));
+		tokio::spawn(crate::handover::release_unmovable_once_unbonded(worker.clone(), until));
 	}
 	let assigned: Vec<sp_core::H256> = worker.chain.runtime_api("SecretComputeApi_assignments", worker.account(), None).await?;
 	for task in assigned {
@@ -448,10 +448,13 @@ async fn on_finalized(worker: &Arc<Worker>, chain: &Chain, placement: &ChainPlac
 					tracing::info!(target: "worker", "leaving: the committees this worker holds secrets of go to committees drawn for them");
 					tokio::spawn(crate::handover::rotate_away(worker.clone()));
 				}
-				tokio::spawn(crate::handover::release_unready_once_unbonded(worker.clone(), until));
+				tokio::spawn(crate::handover::release_unmovable_once_unbonded(worker.clone(), until));
 			}
 			// Released for good: the share goes (else catching up would acknowledge it again).
-			RuntimeEvent::SecretCompute(pallet_secret_compute::Event::UnreadyShareReleased { secret, worker: released }) if released == account => {
+			RuntimeEvent::SecretCompute(
+				pallet_secret_compute::Event::UnreadyShareReleased { secret, worker: released }
+				| pallet_secret_compute::Event::StrandedShareReleased { secret, worker: released },
+			) if released == account => {
 				if let Err(e) = worker.store.release_share(&secret) {
 					tracing::warn!(target: "worker", "dropping the released share of {secret:?}: {e}");
 				}
@@ -459,6 +462,9 @@ async fn on_finalized(worker: &Arc<Worker>, chain: &Chain, placement: &ChainPlac
 			RuntimeEvent::Workers(pallet_workers::Event::CommitteeFormed { id, members }) if members.contains(&account) => {
 				tracing::info!(target: "worker", "member of committee {id} ({} workers)", members.len());
 			}
+			// Its records are gone and no report about it can be proven any more: what this
+			// worker kept in memory about the task goes too.
+			RuntimeEvent::SecretCompute(pallet_secret_compute::Event::TaskPruned { task }) => worker.forget_task(&task),
 			RuntimeEvent::SecretCompute(pallet_secret_compute::Event::TaskCreated { task, committee, .. }) => {
 				let members: Option<Vec<sp_core::crypto::AccountId32>> =
 					chain.storage("Workers.Committees", pallet_workers::Committees::<Runtime>::hashed_key_for(committee), Some(hash)).await?;

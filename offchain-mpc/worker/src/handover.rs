@@ -163,10 +163,11 @@ pub async fn rotate_away(worker: Arc<Worker>) {
 }
 
 /// Once this leaving worker's unbonding period ends (block `until`), lets go of the shares it
-/// acknowledged of secrets that never became ready (a member never acknowledged its own):
-/// nothing can move them, and counted against its stake they would keep it from withdrawing for
-/// as long as their registrant leaves them. Whether or not it rotates its committees.
-pub async fn release_unready_once_unbonded(worker: Arc<Worker>, until: enigma_runtime::BlockNumber) {
+/// acknowledged that no handover can move: of secrets that never became ready (a member never
+/// acknowledged its own), and of ready ones a task made or an owner shared for a dishonest
+/// majority. Counted against its stake they would keep it from withdrawing for as long as their
+/// owners leave them. Whether or not it rotates its committees (which moves the rest).
+pub async fn release_unmovable_once_unbonded(worker: Arc<Worker>, until: enigma_runtime::BlockNumber) {
 	use std::sync::atomic::Ordering;
 	if worker.releasing.swap(true, Ordering::SeqCst) {
 		return;
@@ -179,12 +180,23 @@ pub async fn release_unready_once_unbonded(worker: Arc<Worker>, until: enigma_ru
 		}
 		tokio::time::sleep(std::time::Duration::from_secs(6)).await;
 	}
-	release_unready(&worker).await;
+	release_unmovable(&worker).await;
 	worker.releasing.store(false, Ordering::SeqCst);
 }
 
-/// Lets go of the unready shares (see [`release_unready_once_unbonded`]).
-async fn release_unready(worker: &Worker) {
+/// How this worker lets go of its share of a secret it acknowledged, if no handover can move it.
+fn release_call(secret: H256, view: &SecretView<enigma_runtime::AccountId>) -> Option<RuntimeCall> {
+	use pallet_secret_compute::Call;
+	let stranded = view.origin.is_some() || view.security == pallet_secret_compute::Security::DishonestMajority;
+	match view.ready {
+		false => Some(RuntimeCall::SecretCompute(Call::release_unready_share { secret })),
+		true if stranded => Some(RuntimeCall::SecretCompute(Call::release_stranded_share { secret })),
+		true => None,
+	}
+}
+
+/// Lets go of the shares no handover can move (see [`release_unmovable_once_unbonded`]).
+async fn release_unmovable(worker: &Worker) {
 	let me = worker.account();
 	let held = worker.store.acknowledged();
 	for chunk in held.chunks(1024) {
@@ -192,21 +204,25 @@ async fn release_unready(worker: &Worker) {
 			Ok(views) => views,
 			Err(e) => return tracing::warn!(target: "worker", "leaving: reading secrets: {e}"),
 		};
-		let unready: Vec<H256> = chunk.iter().zip(views).filter(|(_, v)| v.as_ref().is_some_and(|v| !v.ready && v.acks.contains(&me))).map(|(s, _)| *s).collect();
-		if unready.is_empty() {
+		let (secrets, calls): (Vec<H256>, Vec<RuntimeCall>) = chunk
+			.iter()
+			.zip(views)
+			.filter_map(|(secret, view)| view.filter(|v| v.acks.contains(&me)).and_then(|v| release_call(*secret, &v)).map(|call| (*secret, call)))
+			.unzip();
+		if calls.is_empty() {
 			continue;
 		}
-		let calls = unready.iter().map(|secret| RuntimeCall::SecretCompute(pallet_secret_compute::Call::release_unready_share { secret: *secret })).collect();
 		let outcomes = match worker.submit_all(calls).await {
 			Ok(outcomes) => outcomes,
-			Err(e) => return tracing::warn!(target: "worker", "leaving: releasing unready shares: {e}"),
+			Err(e) => return tracing::warn!(target: "worker", "leaving: releasing shares: {e}"),
 		};
-		// The share itself goes once the release is final (`UnreadyShareReleased` in a finalized
-		// block): in a block that a reorganisation drops, the last member's acknowledgement could
-		// make the secret ready instead, with this share needed.
-		for (secret, outcome) in unready.iter().zip(outcomes) {
+		// The share itself goes once the release is final (`UnreadyShareReleased` or
+		// `StrandedShareReleased` in a finalized block): in a block that a reorganisation drops,
+		// the last member's acknowledgement could make the secret ready instead, with this share
+		// needed.
+		for (secret, outcome) in secrets.iter().zip(outcomes) {
 			match outcome {
-				Ok(_) => tracing::info!(target: "worker", "leaving: let go of the share of {secret:?}, never made ready by its committee"),
+				Ok(_) => tracing::info!(target: "worker", "leaving: let go of the share of {secret:?}, which no handover can move"),
 				Err(e) => tracing::warn!(target: "worker", "leaving: releasing the share of {secret:?}: {e}"),
 			}
 		}

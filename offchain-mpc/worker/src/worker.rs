@@ -144,7 +144,7 @@ pub struct Worker {
 	/// ([`crate::handover::rotate_away`]): catching up starts it again only once it ended.
 	pub rotating: std::sync::atomic::AtomicBool,
 	/// Whether a wait for the end of this worker's unbonding period is under way
-	/// ([`crate::handover::release_unready_once_unbonded`]): one is enough.
+	/// ([`crate::handover::release_unmovable_once_unbonded`]): one is enough.
 	pub releasing: std::sync::atomic::AtomicBool,
 	/// Whether this worker rotates its committees when it leaves (`--no-rotation` says not).
 	pub rotate_on_leaving: bool,
@@ -346,6 +346,14 @@ impl Worker {
 			answer.push((*member as u32, proof));
 		}
 		answer
+	}
+
+	/// Forgets what this worker noted about `task` in memory (that it started it, how far it
+	/// got, whom it blames), once the chain pruned the task: else each task ever run would stay.
+	pub fn forget_task(&self, task: &H256) {
+		self.started.lock().expect("started lock").remove(task);
+		self.readiness.lock().expect("readiness lock").remove(task);
+		self.blames.lock().expect("blames lock").remove(task);
 	}
 
 	/// True the first time it is called for `task`.

@@ -211,7 +211,8 @@ impl<T: Config> Pallet<T> {
 	/// counts two permission checks this call does not make), the rotation, and both
 	/// committees' members' records.
 	pub fn hand_over_rotated_weight(batch: u32) -> Weight {
-		Self::hand_over_weight(batch).saturating_add(T::DbWeight::get().reads(2 + 2 * T::MaxCommitteeSize::get() as u64))
+		// (And whether the old committee runs tasks: a read.)
+		Self::hand_over_weight(batch).saturating_add(T::DbWeight::get().reads(3 + 2 * T::MaxCommitteeSize::get() as u64))
 	}
 
 	/// Old member `who` dealt its share of `secret`; whether the chain took it (a member of the
@@ -377,7 +378,7 @@ impl<T: Config> Pallet<T> {
 				FalseDealing::ShareOffDealing
 			},
 		};
-		T::Workers::slash(&secret, &offender, Offence::Misbehaviour, &[]);
+		T::Workers::slash(&secret, core::slice::from_ref(&offender), Offence::Misbehaviour, &[]);
 		Self::deposit_event(Event::DealingProvenFalse { secret, dealer, fault, by: who.clone() });
 		if !handover.refused.contains(&dealer) {
 			let in_set = handover.dealers(t).is_some_and(|q| q.contains(&dealer));

@@ -530,7 +530,8 @@ pub mod pallet {
 	pub type Results<T: Config> = StorageMap<_, Identity, H256, ResultOf<T>>;
 
 	/// Tasks whose result a quorum agreed on while other members that committed had yet to
-	/// reveal: they complete at the start of this block, the end of their reveal window.
+	/// reveal: they complete at the start of this block, the end of their reveal window. A
+	/// block's settlements and deadlines share `MaxTasksPerBlock` ([`Pallet::ends_in`]).
 	#[pallet::storage]
 	pub type Settles<T: Config> = StorageMap<_, Twox64Concat, BlockNumberFor<T>, BoundedVec<H256, T::MaxTasksPerBlock>, ValueQuery>;
 
@@ -603,6 +604,10 @@ pub mod pallet {
 		/// New member `by` proved old member `dealer`'s dealing of `secret` false (`fault`): the
 		/// dealer was slashed (burned), and its dealing is no longer combined.
 		DealingProvenFalse { secret: H256, dealer: u32, fault: enigma_primitives::pedersen::FalseDealing, by: T::AccountId },
+		/// A member whose unbonding period is over let go of its share of a ready secret that
+		/// no handover can move (a task's, or a dishonest-majority one): the secret is no longer
+		/// ready, and no task can use it.
+		StrandedShareReleased { secret: H256, worker: T::AccountId },
 	}
 
 	#[pallet::error]
@@ -739,6 +744,9 @@ pub mod pallet {
 		/// A member of the committee runs a task: it is rotated once they end (moving their
 		/// inputs would fail them).
 		CommitteeRunsTasks,
+		/// A handover can move the secret to another committee (a rotation does it for a
+		/// leaving member): its shares are not released.
+		SecretMovable,
 	}
 
 	impl<T> From<PredicateError> for Error<T> {
@@ -761,15 +769,12 @@ pub mod pallet {
 			// Settlements first: a reveal window that ends at the deadline completes its task
 			// before the deadline would fail it.
 			let settling = Settles::<T>::take(now);
-			let settled = settling.len() as u64;
+			let settled = settling.len() as u32;
 			for task in settling {
 				let _ = Self::settle(task);
 			}
-			let settle_weight = Self::completing_weight(T::MaxCommitteeSize::get())
-				.saturating_mul(settled)
-				.saturating_add(T::DbWeight::get().reads_writes(1, 1));
 			let due = Deadlines::<T>::take(now);
-			let n = due.len() as u32;
+			let expired = due.len() as u32;
 			for task in due {
 				Self::expire(task);
 			}
@@ -778,15 +783,7 @@ pub mod pallet {
 			for task in old {
 				Self::prune(task);
 			}
-			// An expiring task that a quorum agreed on completes instead of failing: the more
-			// costly of the two.
-			let completing = Self::completing_weight(T::MaxCommitteeSize::get()).saturating_mul(n as u64);
-			T::WeightInfo::expire_tasks(n, T::MaxCommitteeSize::get())
-				.max(completing)
-				.saturating_add(T::WeightInfo::prune_tasks(pruned, T::MaxCommitteeSize::get()))
-				// (And each pruned task's security record, and its members' slashing records.)
-				.saturating_add(T::DbWeight::get().writes(pruned as u64 * (1 + T::MaxCommitteeSize::get() as u64)))
-				.saturating_add(settle_weight)
+			Self::hooks_weight(settled, expired, pruned)
 		}
 	}
 
@@ -998,7 +995,7 @@ pub mod pallet {
 			});
 			let task = H256(sp_io::hashing::blake2_256(&(&who, contract, &entry, &inputs, &public_args, nonce).encode()));
 			// The first block from `TaskDeadline` on with room (`schedule`); the task records it.
-			let deadline = schedule::<Deadlines<T>, _, _, _>(now.saturating_add(T::TaskDeadline::get()), task).ok_or(Error::<T>::TooManyTasks)?;
+			let deadline = Self::schedule_deadline(now.saturating_add(T::TaskDeadline::get()), task).ok_or(Error::<T>::TooManyTasks)?;
 			schedule::<Prunes<T>, _, _, _>(deadline.saturating_add(T::TaskRetention::get()), task).ok_or(Error::<T>::TooManyTasks)?;
 			T::Currency::hold(&HoldReason::TaskGas.into(), &who, gas_limit).map_err(|_| Error::<T>::CannotPayGas)?;
 			Self::prepay_answers(&who, Self::answers_fee(members.len() as u32))?;
@@ -1119,7 +1116,10 @@ pub mod pallet {
 			} else if !Self::can_complete(&task, &members) {
 				Self::fail(task, info, &members);
 			}
-			Self::free_answer(Self::reveal_weight(members.len() as u32))
+			// Only a reveal that completes the task slashes its dissenters.
+			let completed = Tasks::<T>::get(task).is_some_and(|t| t.status == TaskStatus::Completed);
+			let size = members.len() as u32;
+			Self::free_answer(if completed { Self::reveal_weight(size) } else { Self::reveal_weight(size).saturating_sub(Self::dissent_weight(size)) })
 		}
 
 		/// A committee member gives up on `task` without a result, saying why. It is not late,
@@ -1332,12 +1332,42 @@ pub mod pallet {
 			})
 		}
 
+		/// A member whose unbonding period is over lets go of its share of a ready secret that
+		/// no handover can move: one a task made (no commitments to check a dealing against) or
+		/// one shared for a dishonest majority (every member's share is needed). The secret is
+		/// no longer ready, so no task can use it; its owner removes it (its depositor has the
+		/// deposit back). The unbonding period is the owner's notice (no task comes to the
+		/// committee meanwhile, but it may declassify the secret): after it, the member's stake is
+		/// not the owner's to keep, else anyone could hold a committee's stakes for ever for
+		/// the price of a secret's deposit. Secrets that can move go by rotation
+		/// (`hand_over_rotated`), unready ones by `release_unready_share`.
+		#[pallet::call_index(21)]
+		#[pallet::weight(Pallet::<T>::ack_weight().saturating_add(T::DbWeight::get().reads_writes(2, 2)))]
+		pub fn release_stranded_share(origin: OriginFor<T>, secret: H256) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Secrets::<T>::try_mutate(secret, |info| -> DispatchResult {
+				let info = info.as_mut().ok_or(Error::<T>::UnknownSecret)?;
+				ensure!(info.ready, Error::<T>::SecretNotReady);
+				ensure!(info.origin.is_some() || DishonestSecrets::<T>::contains_key(secret), Error::<T>::SecretMovable);
+				ensure!(T::Workers::is_unbonded(&who), Error::<T>::StillUnbonding);
+				let at = info.acks.iter().position(|m| *m == who).ok_or(Error::<T>::NotAcknowledged)?;
+				info.acks.remove(at);
+				// (No task runs on it: none comes to a committee with a leaving member, and the
+				// member's unbonding began once its last task ended.)
+				info.ready = false;
+				T::Workers::note_shares(core::slice::from_ref(&who), 1, false);
+				T::Workers::note_committee_secrets(info.committee, 1, false);
+				Self::deposit_event(Event::StrandedShareReleased { secret, worker: who.clone() });
+				Ok(())
+			})
+		}
+
 		/// Rotate a committee that has a member leaving, deactivated or gone: a committee of the
 		/// same size is requested for its secrets (its deposit held from the caller, pinned while
 		/// the committee rotated exists), drawn later from randomness nobody knows now. Once per
 		/// committee, unless the draw failed.
 		#[pallet::call_index(17)]
-		#[pallet::weight(T::Workers::request_committee_weight(T::MaxCommitteeSize::get()).saturating_add(T::DbWeight::get().reads_writes(4 + T::MaxCommitteeSize::get() as u64, 3)))]
+		#[pallet::weight(T::Workers::request_committee_weight(T::MaxCommitteeSize::get()).saturating_add(T::DbWeight::get().reads_writes(5 + T::MaxCommitteeSize::get() as u64, 3)))]
 		pub fn rotate_committee(origin: OriginFor<T>, committee: CommitteeId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::ensure_can_pay(&who)?;
@@ -1378,15 +1408,17 @@ pub mod pallet {
 			// members run the task without each member at once, and an honest member may have
 			// completed only runs the others could not. It is not paid either, and its submission
 			// is dropped so no report can call it a dissent. Everyone is released from the task.
+			let mut dissenters = Vec::new();
 			for m in members {
 				match Submissions::<T>::get(task, m) {
-					Some((outcome, _)) if outcome != agreed.0 => T::Workers::slash(&task, m, Offence::ResultMismatch, &quorum),
+					Some((outcome, _)) if outcome != agreed.0 => dissenters.push(m.clone()),
 					Some(_) if !quorum.contains(m) => Submissions::<T>::remove(task, m),
 					_ => {},
 				}
 				T::Workers::note_finished(m, quorum.contains(m));
 				Assigned::<T>::remove(m, task);
 			}
+			T::Workers::slash(&task, &dissenters, Offence::ResultMismatch, &quorum);
 			Self::note_task_ended(&info);
 			let now = frame_system::Pallet::<T>::block_number();
 			// A key stays as long as the chain: its requester pays for it once, out of the task's
@@ -1502,6 +1534,13 @@ pub mod pallet {
 				.saturating_add(T::DbWeight::get().reads_writes(1, T::MaxNewSecrets::get() as u64))
 				// The new ledger keys' fee burnt (the hold, the account, the issuance).
 				.saturating_add(T::DbWeight::get().reads_writes(3, 3))
+				.saturating_add(Self::dissent_weight(members))
+		}
+
+		/// The dissenters of a completing task slashed (a minority: a quorum is at least a
+		/// majority) and their stake shared among the quorum.
+		pub(crate) fn dissent_weight(members: u32) -> Weight {
+			T::Workers::slash_weight(members.saturating_sub(members / 2 + 1), members)
 		}
 
 		/// `submit_task`'s measured weight, plus its deadline and pruning put on the first
@@ -1515,13 +1554,38 @@ pub mod pallet {
 				// contract's security; whether each input is being handed over.
 				.saturating_add(T::DbWeight::get().reads_writes(3, 3))
 				.saturating_add(T::DbWeight::get().reads(inputs as u64))
-				.saturating_add(schedule_weight::<T>(T::MaxTasksPerBlock::get(), 32).saturating_mul(2))
+				// (The deadline's, which also reads the settlements, and the pruning's.)
+				.saturating_add(schedule_weight::<T>(T::MaxTasksPerBlock::get(), 32).saturating_mul(3))
 				.saturating_add(T::Identity::check_weight().saturating_add(T::DbWeight::get().writes(1)).saturating_mul(owners))
 				.saturating_add(Self::predicate_weight().saturating_mul(inputs as u64))
 				// Per member beyond the benchmark's committee of four: its assignment noted (a
 				// read and a write) and recorded (a write); and per member whether it is leaving.
 				.saturating_add(T::DbWeight::get().reads_writes(1, 2).saturating_mul(T::MaxCommitteeSize::get().saturating_sub(4) as u64))
 				.saturating_add(T::DbWeight::get().reads(T::MaxCommitteeSize::get() as u64))
+		}
+
+		/// What a block's hook weighs for `settled` reveal windows that ended, `expired` deadlines
+		/// and `pruned` old tasks (`settled + expired` is at most `MaxTasksPerBlock`).
+		pub fn hooks_weight(settled: u32, expired: u32, pruned: u32) -> Weight {
+			let largest = T::MaxCommitteeSize::get();
+			// Each of the three lists is taken (a read and a write) whether or not it has tasks.
+			let lists = T::DbWeight::get().reads_writes(3, 3);
+			// A settlement completes its task at most.
+			let completing = Self::completing_weight(largest);
+			let settling = completing.saturating_mul(settled as u64);
+			// An expiring task fails or, if a quorum agreed, completes. Failing is measured by
+			// `expire_tasks` (every member late: each slashed, nobody paid; at worst every member
+			// is paid a share on top). Its committee-size term is work per task (a block with no
+			// task due does none of it), so one expiry weighs the largest batch's measure per task.
+			let batch = T::MaxTasksPerBlock::get().max(1);
+			let failing = T::WeightInfo::expire_tasks(batch, largest).saturating_div(batch as u64).saturating_add(T::Workers::slash_weight(0, largest));
+			let expiring = failing.max(completing).saturating_mul(expired as u64);
+			let pruning = match pruned {
+				0 => Weight::zero(),
+				// (And each pruned task's security record, and its members' slashing records.)
+				n => T::WeightInfo::prune_tasks(n, largest).saturating_add(T::DbWeight::get().writes(n as u64 * (1 + largest as u64))),
+			};
+			lists.saturating_add(settling).saturating_add(expiring).saturating_add(pruning)
 		}
 
 		/// A reveal's weight: the measured one plus the commitment and reveal block read (until
@@ -1548,8 +1612,13 @@ pub mod pallet {
 		/// reveals or aborts, each a transaction (its base weight included). What a requester
 		/// prepays besides its own transaction fee.
 		pub fn answers_fee(members: u32) -> BalanceOf<T> {
-			let each = Self::reveal_weight(members).saturating_add(Self::answer_weight(members)).saturating_add(Self::base_weight().saturating_mul(2));
-			T::WeightToFee::weight_to_fee(&each.saturating_mul(members as u64))
+			// Only one answer completes the task: its dissenters are slashed once.
+			let dissent = Self::dissent_weight(members);
+			let each = Self::reveal_weight(members)
+				.saturating_sub(dissent)
+				.saturating_add(Self::answer_weight(members))
+				.saturating_add(Self::base_weight().saturating_mul(2));
+			T::WeightToFee::weight_to_fee(&each.saturating_mul(members as u64).saturating_add(dissent))
 		}
 
 		/// The weight fee of a committee of `members`' acknowledgements of `batch` secrets
@@ -1696,10 +1765,30 @@ pub mod pallet {
 			let window_ends = RevealFrom::<T>::get(task).unwrap_or(now).saturating_add(T::RevealWindow::get()).min(info.deadline);
 			if !waiting || now >= window_ends {
 				Self::complete(task, info, agreed, members);
-			} else if first {
-				// With no room left in that block's schedule, the deadline settles it (`expire`).
+			} else if first && Self::ends_in(window_ends) < T::MaxTasksPerBlock::get() {
 				let _ = Settles::<T>::try_mutate(window_ends, |list| list.try_push(task));
 			}
+			// (With no room left in that block, the deadline settles it: `expire`.)
+		}
+
+		/// How many tasks end in block `at`, settled or at their deadline. They share
+		/// `MaxTasksPerBlock`, so that a block's hook completes at most that many tasks (each
+		/// may slash half a committee and pay the rest).
+		fn ends_in(at: BlockNumberFor<T>) -> u32 {
+			(Settles::<T>::decode_len(at).unwrap_or(0) + Deadlines::<T>::decode_len(at).unwrap_or(0)) as u32
+		}
+
+		/// [`schedule`] for a deadline: the first block from `at` in which fewer than
+		/// `MaxTasksPerBlock` tasks end.
+		fn schedule_deadline(at: BlockNumberFor<T>, task: H256) -> Option<BlockNumberFor<T>> {
+			let mut block = at;
+			for _ in 0..pallet_workers::SCHEDULE_SPREAD {
+				if Self::ends_in(block) < T::MaxTasksPerBlock::get() && Deadlines::<T>::try_mutate(block, |list| list.try_push(task)).is_ok() {
+					return Some(block);
+				}
+				block = block.saturating_add(1u32.into());
+			}
+			None
 		}
 
 		/// The end of a task's reveal window: the result a quorum agreed on completes it. A task
@@ -1744,10 +1833,8 @@ pub mod pallet {
 					&& !Submissions::<T>::contains_key(task, m)
 					&& (could_reveal || !Commitments::<T>::contains_key(task, m))
 			};
-			let honest: Vec<T::AccountId> = members.iter().filter(|m| !late(m)).cloned().collect();
-			for m in members.iter().filter(|m| late(m)) {
-				T::Workers::slash(&task, m, Offence::Timeout, &honest);
-			}
+			let (late, honest): (Vec<T::AccountId>, Vec<T::AccountId>) = members.iter().cloned().partition(|m| late(m));
+			T::Workers::slash(&task, &late, Offence::Timeout, &honest);
 			Self::fail(task, info, &members);
 		}
 

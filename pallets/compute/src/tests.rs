@@ -1116,12 +1116,18 @@ fn every_member_that_reveals_the_agreed_result_in_its_window_is_paid() {
 	});
 }
 
-/// A quorum the schedule could not take (its block's list is full) is not lost: the deadline
-/// completes the task and pays the agreeing members instead of failing it and slashing the
-/// member that had yet to reveal.
+/// A quorum the schedule could not take (its block ends as many tasks as a block may, by
+/// settlement or deadline) is not lost: the deadline completes the task and pays the agreeing
+/// members instead of failing it and slashing the member that had yet to reveal.
 #[test]
 fn a_quorum_left_unscheduled_is_completed_at_the_deadline() {
-	new_test_ext().execute_with(|| {
+	for settlements in [4u8, 1] {
+		new_test_ext().execute_with(|| quorum_left_unscheduled(settlements));
+	}
+}
+
+fn quorum_left_unscheduled(settlements: u8) {
+	{
 		let (_, contract, secret) = setup();
 		let good = result(b"r", 900, vec![], vec![]);
 		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
@@ -1130,8 +1136,11 @@ fn a_quorum_left_unscheduled_is_completed_at_the_deadline() {
 			assert_ok!(commit(w, task, &good));
 		}
 		let from = RevealFrom::<Test>::get(task).unwrap();
-		let full: Vec<H256> = (0..4u8).map(|i| H256::repeat_byte(0xe0 + i)).collect();
-		crate::Settles::<Test>::insert(from + REVEAL_WINDOW, BoundedVec::try_from(full).unwrap());
+		// The block's four (`MaxTasksPerBlock`) ends: settlements, and deadlines for the rest.
+		let ends: Vec<H256> = (0..4u8).map(|i| H256::repeat_byte(0xe0 + i)).collect();
+		let (settled, due) = ends.split_at(settlements as usize);
+		crate::Settles::<Test>::insert(from + REVEAL_WINDOW, BoundedVec::try_from(settled.to_vec()).unwrap());
+		crate::Deadlines::<Test>::insert(from + REVEAL_WINDOW, BoundedVec::try_from(due.to_vec()).unwrap());
 		run_to(from);
 		for w in [11, 12, 13] {
 			assert_ok!(reveal(w, task, &good));
@@ -1144,6 +1153,23 @@ fn a_quorum_left_unscheduled_is_completed_at_the_deadline() {
 			assert_eq!(Balances::free_balance(w), 100_000 - STAKE + 300);
 		}
 		assert_eq!(staked(14), STAKE, "completed, not expired: nobody is slashed");
+	}
+}
+
+/// A deadline goes to the first block in which fewer than `MaxTasksPerBlock` tasks end, counting
+/// the settlements scheduled there: a block's hook completes at most that many tasks.
+#[test]
+fn settlements_and_deadlines_share_a_block() {
+	new_test_ext().execute_with(|| {
+		let (_, contract, secret) = setup();
+		let due = System::block_number() + DEADLINE;
+		let ends: Vec<H256> = (0..3u8).map(|i| H256::repeat_byte(0xe0 + i)).collect();
+		crate::Settles::<Test>::insert(due, BoundedVec::try_from(ends[..2].to_vec()).unwrap());
+		crate::Deadlines::<Test>::insert(due, BoundedVec::try_from(ends[2..].to_vec()).unwrap());
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		assert_eq!(Tasks::<Test>::get(last_task()).unwrap().deadline, due, "three of four: room for one");
+		assert_ok!(submit(OWNER, contract, vec![secret], 10_000));
+		assert_eq!(Tasks::<Test>::get(last_task()).unwrap().deadline, due + 1, "two settlements and two deadlines fill it");
 	});
 }
 
@@ -1347,6 +1373,37 @@ fn a_ready_secret_is_not_released() {
 	});
 }
 
+/// An owner whose secret cannot move (shared for a dishonest majority, or made by a task) and who
+/// never removes it cannot hold a leaving member's stake for ever: once its unbonding period is
+/// over, the member lets go of its share, and the secret is no longer ready (no task can use it).
+/// A secret a handover can move is not released: a rotation moves it.
+#[test]
+fn a_secret_that_cannot_move_does_not_hold_a_leaving_members_stake() {
+	new_test_ext().execute_with(|| {
+		let (contract, secret, _, movable) = setup_dishonest();
+		let shares = |w: u64| pallet_workers::Workers::<Test>::get(w).unwrap().secrets;
+		let ready_on_committee = || pallet_workers::CommitteeInfo::<Test>::get(0).unwrap().secrets;
+		assert_eq!((shares(11), ready_on_committee()), (2, 2));
+		assert_noop!(SecretCompute::release_stranded_share(RuntimeOrigin::signed(11), secret), Error::<Test>::StillUnbonding);
+		assert_ok!(Workers::unbond(RuntimeOrigin::signed(11)));
+		assert_noop!(SecretCompute::release_stranded_share(RuntimeOrigin::signed(11), secret), Error::<Test>::StillUnbonding);
+		System::set_block_number(System::block_number() + 1_000);
+		assert_noop!(SecretCompute::release_stranded_share(RuntimeOrigin::signed(11), movable), Error::<Test>::SecretMovable);
+		assert_noop!(SecretCompute::release_stranded_share(RuntimeOrigin::signed(11), H256::repeat_byte(9)), Error::<Test>::UnknownSecret);
+		assert_ok!(SecretCompute::release_stranded_share(RuntimeOrigin::signed(11), secret));
+		System::assert_last_event(Event::StrandedShareReleased { secret, worker: 11 }.into());
+		assert_eq!((shares(11), shares(12), ready_on_committee()), (1, 2, 1));
+		let info = Secrets::<Test>::get(secret).unwrap();
+		assert!(!info.ready && !info.acks.contains(&11));
+		assert_noop!(SecretCompute::release_stranded_share(RuntimeOrigin::signed(11), secret), Error::<Test>::SecretNotReady);
+		assert_noop!(SecretCompute::ack_secret(RuntimeOrigin::signed(11), secret), Error::<Test>::UnbondingOver);
+		assert_noop!(submit(OWNER, contract, vec![secret], 10_000), Error::<Test>::SecretNotReady);
+		// Its owner removes it: the other members' shares go, the deposit comes back.
+		assert_ok!(SecretCompute::remove_secret(RuntimeOrigin::signed(OWNER), secret));
+		assert_eq!((shares(11), shares(12), ready_on_committee()), (1, 1, 1));
+	});
+}
+
 /// A requester's junk task (here one its members give up on, and one they answer) costs the
 /// members no fee: every accepted answer is free, a refused one pays.
 #[test]
@@ -1465,7 +1522,19 @@ fn the_members_free_answers_are_prepaid_by_the_requester_and_the_registrant() {
 		assert_eq!(answered.pays_fee, Pays::No);
 		assert_eq!(answered.actual_weight, Some(crate::Pallet::<Test>::answer_weight(4)));
 		assert!(crate::Pallet::<Test>::answer_weight(4).all_lt(crate::Pallet::<Test>::answer_weight(8)));
-		assert!(answers_fee > MockWeightToFee::weight_to_fee(&crate::Pallet::<Test>::answer_weight(4).saturating_add(crate::Pallet::<Test>::reveal_weight(4)).saturating_mul(4)));
+		// (Only the reveal that completes the task slashes its dissenters.)
+		let reveals = crate::Pallet::<Test>::reveal_weight(4).saturating_mul(4).saturating_sub(crate::Pallet::<Test>::dissent_weight(4).saturating_mul(3));
+		assert!(answers_fee > MockWeightToFee::weight_to_fee(&crate::Pallet::<Test>::answer_weight(4).saturating_mul(4).saturating_add(reveals)));
+		for w in [12, 13, 14] {
+			assert_ok!(commit(w, task, &r));
+		}
+		run_to(RevealFrom::<Test>::get(task).unwrap());
+		let waiting = crate::Pallet::<Test>::reveal_weight(4).saturating_sub(crate::Pallet::<Test>::dissent_weight(4));
+		for w in [11, 12, 13] {
+			assert_eq!(reveal(w, task, &r).unwrap().actual_weight, Some(waiting), "a reveal that does not complete the task slashes nobody");
+		}
+		assert_eq!(reveal(14, task, &r).unwrap().actual_weight, Some(crate::Pallet::<Test>::reveal_weight(4)), "the last one completes it");
+		assert_eq!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Completed);
 
 		// At a rate the requester cannot afford, nothing is held or burned.
 		FeePerMicro::set(1_000_000);

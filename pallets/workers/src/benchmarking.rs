@@ -100,7 +100,7 @@ mod benchmarks {
 		let task = H256::repeat_byte(1);
 		#[block]
 		{
-			Pallet::<T>::do_slash(&task, &offender, Offence::Timeout, &honest);
+			Pallet::<T>::do_slash(&task, core::slice::from_ref(&offender), Offence::Timeout, &honest);
 		}
 		assert!(Slashed::<T>::contains_key(task, &offender));
 	}

@@ -27,15 +27,17 @@
 //!
 //! **Stake follows duty.** A worker cannot withdraw while it holds shares of live secrets
 //! (counted from its acknowledgement of a share until the secret is removed): its stake stays at
-//! risk for as long as it holds something others depend on. It may unbond meanwhile (not while it
-//! runs a task), which only stops new committees being drawn with it. Leaving means waiting for
-//! those secrets to be removed, or handing them over by resharing; a share of a secret that
-//! never became ready, which cannot move, it lets go of once its unbonding period is over
-//! (`pallet_secret_compute`'s `release_unready_share`). A committee counts
+//! risk for as long as it holds something others depend on. It may unbond meanwhile (with tasks
+//! to run it is `Leaving` until they end), which stops new committees, tasks and secrets coming
+//! to it. Leaving means waiting for those secrets to be removed, or handing them over by
+//! resharing; a share no handover can move (of a secret that never became ready, a task's, or a
+//! dishonest-majority one) it lets go of once its unbonding period is over
+//! (`pallet_secret_compute`'s `release_unready_share`, `release_stranded_share`). A committee counts
 //! its ready secrets (those every member acknowledged) and cannot be dissolved while it has any.
 //!
 //! **Slashing.** An offence (Timeout, ResultMismatch, Misbehaviour) costs the offender
-//! `SlashFraction` of its stake, shared among the honest members of that task's committee; its
+//! `SlashFraction` of its stake, burned, and a task's slashes' total minted to the honest members
+//! of its committee in equal shares; its
 //! reputation falls, and below `MinWorkerStake` it is deactivated. Offences are reported by the
 //! compute pallet itself (deadlines, quorum) or by anyone with [`Pallet::report`], checked
 //! against the chain's record of the task ([`TaskEvidence`]). A report the record does not
@@ -60,7 +62,7 @@ use frame_support::{
 	pallet_prelude::*,
 	traits::{
 		fungible::{Inspect, Mutate, MutateHold},
-		tokens::{Fortitude, Precision, Restriction},
+		tokens::{Fortitude, Precision},
 	},
 };
 use scale_info::TypeInfo;
@@ -280,8 +282,11 @@ pub trait WorkerRegistry<AccountId> {
 	fn note_assigned(who: &AccountId);
 	/// A worker is done with a task, well (`good`) or not.
 	fn note_finished(who: &AccountId, good: bool);
-	/// Slash `offender` for `offence` in `task`, paying `honest`; once per task and offender.
-	fn slash(task: &H256, offender: &AccountId, offence: Offence, honest: &[AccountId]);
+	/// Slash each of `offenders` for `offence` in `task`, once per task and offender; their
+	/// slashes' total is shared among `honest`.
+	fn slash(task: &H256, offenders: &[AccountId], offence: Offence, honest: &[AccountId]);
+	/// What [`WorkerRegistry::slash`] weighs at most for `offenders` and `honest` members.
+	fn slash_weight(offenders: u32, honest: u32) -> Weight;
 	/// `task` is pruned: its record of who was slashed goes (no report about it can be proven
 	/// any more), at most `members` entries.
 	fn forget_task(task: &H256, members: u32);
@@ -421,7 +426,8 @@ pub mod pallet {
 		CommitteeFailed { id: CommitteeId },
 		/// The requester dissolved a committee without secrets or tasks; its deposit is back.
 		CommitteeDissolved { id: CommitteeId },
-		/// `amount` of the offender's stake went to the task's honest members.
+		/// `amount` of the offender's stake was burned; the total of the task's slashes is
+		/// minted to its honest members in equal shares (`balances.Minted`).
 		Slashed { task: H256, worker: T::AccountId, offence: Offence, amount: BalanceOf<T> },
 		/// The worker's stake fell below the minimum.
 		Deactivated { worker: T::AccountId },
@@ -629,7 +635,7 @@ pub mod pallet {
 				Error::<T>::CannotCoverPenalty
 			);
 			match T::Evidence::verify(&task, &offender, offence, &proof) {
-				Some(honest) => Self::do_slash(&task, &offender, offence, &honest),
+				Some(honest) => Self::do_slash(&task, core::slice::from_ref(&offender), offence, &honest),
 				None => {
 					T::Currency::burn_from(&reporter, penalty, frame_support::traits::tokens::Preservation::Preserve, Precision::Exact, Fortitude::Polite)?;
 					Self::deposit_event(Event::FalseReport { reporter, task, accused: offender });
@@ -787,38 +793,52 @@ pub mod pallet {
 			Ok(chosen)
 		}
 
-		pub(crate) fn do_slash(task: &H256, offender: &T::AccountId, offence: Offence, honest: &[T::AccountId]) {
-			let Some(mut worker) = Workers::<T>::get(offender) else { return };
-			let amount = T::SlashFraction::get() * worker.stake;
+		/// Slashes each of `offenders` not slashed for `task` yet: a `SlashFraction` of its stake
+		/// is burned, and the total of the task's slashes minted to `honest` in equal shares (what
+		/// does not divide stays burned). Pooled, k offenders and h honest members cost k + h
+		/// balance operations, not k·h: half of a large committee slashed at a deadline would
+		/// otherwise pay hundreds of transfers in one hook.
+		pub(crate) fn do_slash(task: &H256, offenders: &[T::AccountId], offence: Offence, honest: &[T::AccountId]) {
 			let reason: T::RuntimeHoldReason = HoldReason::WorkerStake.into();
-			let mut paid = BalanceOf::<T>::zero();
-			if !honest.is_empty() {
-				let share = amount / (honest.len() as u32).into();
-				for member in honest {
-					paid = paid.saturating_add(
-						T::Currency::transfer_on_hold(&reason, offender, member, share, Precision::BestEffort, Restriction::Free, Fortitude::Force)
-							.unwrap_or_default(),
-					);
+			let mut pool = BalanceOf::<T>::zero();
+			for offender in offenders {
+				if Slashed::<T>::contains_key(task, offender) {
+					continue;
+				}
+				let Some(mut worker) = Workers::<T>::get(offender) else { continue };
+				let amount = T::SlashFraction::get() * worker.stake;
+				let burned = T::Currency::burn_held(&reason, offender, amount, Precision::BestEffort, Fortitude::Force).unwrap_or_default();
+				pool = pool.saturating_add(burned);
+				worker.stake = worker.stake.saturating_sub(burned);
+				worker.reputation = worker.reputation.saturating_sub(OFFENCE_PENALTY);
+				let deactivate = worker.status == Status::Active && worker.stake < T::MinWorkerStake::get();
+				if deactivate {
+					worker.status = Status::Inactive;
+					ActiveWorkers::<T>::mutate(|list| list.retain(|w| w != offender));
+				}
+				Workers::<T>::insert(offender, worker);
+				Slashed::<T>::insert(task, offender, offence);
+				Self::deposit_event(Event::Slashed { task: *task, worker: offender.clone(), offence, amount: burned });
+				if deactivate {
+					Self::deposit_event(Event::Deactivated { worker: offender.clone() });
 				}
 			}
-			// What could not be shared (rounding, no honest member) is burned.
-			let rest = amount.saturating_sub(paid);
-			if !rest.is_zero() {
-				paid = paid.saturating_add(T::Currency::burn_held(&reason, offender, rest, Precision::BestEffort, Fortitude::Force).unwrap_or_default());
+			if !honest.is_empty() && !pool.is_zero() {
+				let share = pool / (honest.len() as u32).into();
+				for member in honest {
+					// A member that withdrew may have no account left: a share below the
+					// existential deposit cannot be minted to it and stays burned.
+					let _ = T::Currency::mint_into(member, share);
+				}
 			}
-			worker.stake = worker.stake.saturating_sub(paid);
-			worker.reputation = worker.reputation.saturating_sub(OFFENCE_PENALTY);
-			let deactivate = worker.status == Status::Active && worker.stake < T::MinWorkerStake::get();
-			if deactivate {
-				worker.status = Status::Inactive;
-				ActiveWorkers::<T>::mutate(|list| list.retain(|w| w != offender));
-			}
-			Workers::<T>::insert(offender, worker);
-			Slashed::<T>::insert(task, offender, offence);
-			Self::deposit_event(Event::Slashed { task: *task, worker: offender.clone(), offence, amount: paid });
-			if deactivate {
-				Self::deposit_event(Event::Deactivated { worker: offender.clone() });
-			}
+		}
+
+		/// What [`Self::do_slash`] weighs at most for `offenders` and `honest` members:
+		/// `report(c)` measures one offender's slash shared among `c` members.
+		pub fn slash_weight(offenders: u32, honest: u32) -> Weight {
+			let one = T::WeightInfo::report(1);
+			let share = T::WeightInfo::report(2).saturating_sub(one);
+			one.saturating_mul(offenders as u64).saturating_add(share.saturating_mul(honest as u64))
 		}
 	}
 
@@ -893,10 +913,12 @@ pub mod pallet {
 			});
 		}
 
-		fn slash(task: &H256, offender: &T::AccountId, offence: Offence, honest: &[T::AccountId]) {
-			if !Slashed::<T>::contains_key(task, offender) {
-				Self::do_slash(task, offender, offence, honest);
-			}
+		fn slash(task: &H256, offenders: &[T::AccountId], offence: Offence, honest: &[T::AccountId]) {
+			Self::do_slash(task, offenders, offence, honest);
+		}
+
+		fn slash_weight(offenders: u32, honest: u32) -> Weight {
+			Self::slash_weight(offenders, honest)
 		}
 
 		fn forget_task(task: &H256, members: u32) {

@@ -232,6 +232,34 @@ fn sampling_favours_stake() {
 }
 
 #[test]
+fn a_task_s_slashes_are_pooled_and_shared() {
+	new_test_ext().execute_with(|| {
+		for w in 1..=5 {
+			assert_ok!(register(w, 1_500 + 100 * w));
+		}
+		let issuance = Balances::total_issuance();
+		// Workers 4 and 5 (stakes 1,900 and 2,000) are slashed 190 and 200; the 390 go to 1, 2
+		// and 3, 130 each.
+		<Workers as WorkerRegistry<u64>>::slash(&TASK, &[4, 5, 4], Offence::Timeout, &[1, 2, 3]);
+		assert_eq!((staked(4), staked(5)), (1_710, 1_800));
+		for honest in 1..=3 {
+			assert_eq!(Balances::free_balance(honest), 10_000 - (1_500 + 100 * honest) + 130);
+		}
+		assert_eq!(Balances::total_issuance(), issuance);
+		System::assert_has_event(Event::Slashed { task: TASK, worker: 5, offence: Offence::Timeout, amount: 200 }.into());
+		// Once per task and offender: a second call (or a repeat in the list) takes nothing.
+		<Workers as WorkerRegistry<u64>>::slash(&TASK, &[5], Offence::ResultMismatch, &[1]);
+		assert_eq!(staked(5), 1_800);
+		assert_eq!(Balances::free_balance(1), 10_000 - 1_600 + 130);
+		// With nobody to pay, a slash is burned; what does not divide too.
+		<Workers as WorkerRegistry<u64>>::slash(&H256::repeat_byte(7), &[1], Offence::Timeout, &[]);
+		<Workers as WorkerRegistry<u64>>::slash(&H256::repeat_byte(8), &[2], Offence::Timeout, &[1, 3, 4]);
+		// Worker 1 loses 160, burned; worker 2 loses 170, three shares of 56 and 2 burned.
+		assert_eq!(Balances::total_issuance(), issuance - 160 - 2);
+	});
+}
+
+#[test]
 fn a_supported_report_slashes_and_pays_the_honest_members() {
 	new_test_ext().execute_with(|| {
 		for w in 1..=4 {
@@ -248,7 +276,7 @@ fn a_supported_report_slashes_and_pays_the_honest_members() {
 		assert_eq!(w.reputation, crate::INITIAL_REPUTATION - crate::OFFENCE_PENALTY);
 		// Below the minimum stake: deactivated.
 		assert_eq!(w.status, Status::Inactive);
-		System::assert_last_event(Event::Deactivated { worker: LATE }.into());
+		System::assert_has_event(Event::Deactivated { worker: LATE }.into());
 		assert!(!ActiveWorkers::<Test>::get().contains(&LATE));
 		// Once per task.
 		assert_noop!(Workers::report(RuntimeOrigin::signed(9), TASK, LATE, Offence::Timeout, vec![]), Error::<Test>::AlreadySlashed);

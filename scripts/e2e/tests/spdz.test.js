@@ -19,7 +19,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { Node, tempDir } from '../lib/node.js';
+import { Node, tempDir, waitUntil } from '../lib/node.js';
 import { submit } from '../lib/tx.js';
 import { Daemon, run, startWorkers, WORKER_BIN, CLIENT_BIN } from '../lib/process.js';
 
@@ -331,4 +331,35 @@ test('inputs shared for the other security are refused as invalid, and nobody is
   const ok = JSON.parse(await enigma(['task', 'wait', await submitTask(honest, plain), '--suri', '//Alice', ...bootstrap()]));
   assert.equal(ok.status, 'Completed', JSON.stringify(ok));
   assert.equal(ok.public.out0, '1');
+});
+
+test('a member that leaves lets go of the shares no handover can move once unbonded, so no owner holds its stake', async () => {
+  const keyring = new Keyring({ type: 'sr25519' });
+  const leaving = keyring.addFromUri(ACCOUNTS[pairDirs.find((i) => i !== 0)]);
+  assert.equal((await submit(api, api.tx.sudo.sudo(api.tx.parameters.setParameter({ Workers: { UnbondingPeriod: [null, 5] } })), alice)).error, null);
+  // What it holds: the pair's and the four's dishonest-majority secrets and a task's kept pot
+  // (nothing can move them), and the honest-majority inputs of the last test (a rotation can).
+  const held = async () => (await api.query.secretCompute.secrets.entries())
+    .map(([key, record]) => [key.args[0].toHex(), record.unwrap()])
+    .filter(([, record]) => record.acks.some((m) => m.eq(leaving.address)));
+  const stranded = [];
+  for (const [secret, record] of await held()) {
+    if (record.origin.isSome || (await api.query.secretCompute.dishonestSecrets(secret)).isSome) stranded.push(secret);
+  }
+  const movable = (await held()).length - stranded.length;
+  assert.ok(stranded.length > 0 && movable > 0, `${stranded.length} stranded, ${movable} movable`);
+  const released = [];
+  const unsubscribe = await api.query.system.events((records) => records.forEach(({ event }) => {
+    if (event.section === 'secretCompute' && event.method === 'StrandedShareReleased' && event.data.worker.eq(leaving.address)) released.push(event.data.secret.toHex());
+  }));
+  assert.equal((await submit(api, api.tx.workers.unbond(), leaving)).error, null);
+  // Its worker waits out the unbonding period (the owners' notice), then lets go by itself.
+  await waitUntil('the stranded shares released', () => released.length === stranded.length, { timeoutMs: 120_000 });
+  unsubscribe();
+  assert.deepEqual(released.sort(), [...stranded].sort());
+  assert.equal((await api.query.workers.workers(leaving.address)).unwrap().secrets.toNumber(), movable);
+  for (const secret of stranded) assert.equal((await api.query.secretCompute.secrets(secret)).unwrap().ready.isTrue, false);
+  // A secret a rotation can move is still its to hand over: it cannot withdraw before.
+  assert.deepEqual((await submit(api, api.tx.workers.withdraw(), leaving)).error, { section: 'workers', name: 'HoldsSecrets' });
+  await logged(workerDirs[pairDirs.find((i) => i !== 0)], /leaving: let go of the share of 0x[0-9a-f]+, which no handover can move/);
 });
