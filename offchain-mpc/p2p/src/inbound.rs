@@ -3,7 +3,9 @@
 //! Every inbound record or application request runs in a task of its own (a permission check
 //! on chain, a database read, a proof that hashes a whole record). Unbounded, a peer that sends
 //! requests faster than they complete builds a backlog that outlives its streams and takes
-//! every core; here a request starts only with a [`Turn`], which it holds until it has answered:
+//! every core; here a request starts only with a [`Turn`], which it holds until its answer is
+//! written to the stream (or the stream failed: a peer that never reads its answers holds its
+//! turns, not the answers' memory, which the turns bound):
 //! at most `per_peer` for one peer, `per_source` for the peers connected from one network
 //! ([`crate::admission::network_of`]: an IPv4 address, an IPv6 /64) and `total` in all. A
 //! request beyond them is refused at once as busy, so a flood costs its sender refusals, and

@@ -20,7 +20,7 @@ use crate::{
 	access::AccessControl,
 	admission,
 	channel::{P2pTransport, Sessions},
-	inbound::InboundWork,
+	inbound::{InboundWork, Turn},
 	placement::{choose_holders, Placement},
 	protocol::{possession_proof, FrameCodec, MpcFrame, RecordRequest, RecordResponse, Refusal, APP_PROTOCOL, KAD_PROTOCOL, MPC_PROTOCOL, RECORD_PROTOCOL},
 	record::{get_message, unix_now, verify, AccountId, Pointer, SignedPut, Signer, GET_VALIDITY_SECS, NO_REPLY_KEY},
@@ -33,7 +33,7 @@ use libp2p::{
 	kad::{self, store::RecordStore, GetProvidersOk, QueryId, QueryResult},
 	multiaddr::Protocol,
 	noise, ping,
-	request_response::{self, OutboundRequestId, ProtocolSupport, ResponseChannel},
+	request_response::{self, InboundRequestId, OutboundRequestId, ProtocolSupport, ResponseChannel},
 	swarm::{NetworkBehaviour, SwarmEvent},
 	tcp, yamux, Multiaddr, PeerId, Swarm,
 };
@@ -162,13 +162,15 @@ pub(crate) enum Command {
 	/// `first`: answer with the first providers found instead of waiting for the whole query.
 	Providers { key: Pointer, first: bool, reply: oneshot::Sender<HashSet<PeerId>> },
 	Request { peer: PeerId, request: Vec<u8>, reply: oneshot::Sender<Result<Vec<u8>, String>> },
-	Respond { channel: ResponseChannel<Vec<u8>>, response: RecordResponse },
+	/// An answer to an inbound request, with the turn it holds until the answer is written (or
+	/// the stream failed): a peer that never reads its answers holds its turns, not memory.
+	Respond { channel: ResponseChannel<Vec<u8>>, response: RecordResponse, turn: Option<(InboundRequestId, Turn)> },
 	Provide { key: Pointer, reply: Option<oneshot::Sender<()>> },
 	StopProviding { key: Pointer },
 	MpcSend { peer: PeerId, frame: MpcFrame, attempt: u32 },
 	AddAddress { peer: PeerId, address: Multiaddr },
 	AppRequest { peer: PeerId, request: Vec<u8>, reply: oneshot::Sender<Result<Vec<u8>, String>> },
-	AppRespond { channel: ResponseChannel<Vec<u8>>, response: Vec<u8> },
+	AppRespond { channel: ResponseChannel<Vec<u8>>, response: Vec<u8>, turn: Option<(InboundRequestId, Turn)> },
 	Bootstrap { reply: oneshot::Sender<()> },
 	Shutdown,
 }
@@ -383,6 +385,8 @@ impl DhtNode {
 			record_requests: HashMap::new(),
 			mpc_requests: HashMap::new(),
 			app_requests: HashMap::new(),
+			record_answers: HashMap::new(),
+			app_answers: HashMap::new(),
 		};
 		let task = tokio::spawn(event_loop.run());
 		let handle = DhtHandle { commands, shared, listen_addrs: Arc::new(listen_addrs) };
@@ -823,6 +827,9 @@ struct EventLoop {
 	record_requests: HashMap<OutboundRequestId, oneshot::Sender<Result<Vec<u8>, String>>>,
 	mpc_requests: HashMap<OutboundRequestId, (PeerId, MpcFrame, u32)>,
 	app_requests: HashMap<OutboundRequestId, oneshot::Sender<Result<Vec<u8>, String>>>,
+	/// The turns of answers handed to the swarm and not written yet, per protocol.
+	record_answers: HashMap<InboundRequestId, Turn>,
+	app_answers: HashMap<InboundRequestId, Turn>,
 }
 
 /// How often an MPC frame is re-sent to a peer that could not be reached before the session
@@ -862,8 +869,10 @@ impl EventLoop {
 				let id = behaviour.records.send_request(&peer, request);
 				self.record_requests.insert(id, reply);
 			}
-			Command::Respond { channel, response } => {
-				let _ = behaviour.records.send_response(channel, response.encode());
+			Command::Respond { channel, response, turn } => {
+				if behaviour.records.send_response(channel, response.encode()).is_ok() {
+					self.record_answers.extend(turn);
+				}
 			}
 			Command::Provide { key, reply } => match behaviour.kad.start_providing(kad::RecordKey::new(&key)) {
 				Ok(id) => {
@@ -886,8 +895,10 @@ impl EventLoop {
 				let id = behaviour.app.send_request(&peer, request);
 				self.app_requests.insert(id, reply);
 			}
-			Command::AppRespond { channel, response } => {
-				let _ = behaviour.app.send_response(channel, response);
+			Command::AppRespond { channel, response, turn } => {
+				if behaviour.app.send_response(channel, response).is_ok() {
+					self.app_answers.extend(turn);
+				}
 			}
 			Command::Bootstrap { reply } => match behaviour.kad.bootstrap() {
 				Ok(id) => {
@@ -993,38 +1004,36 @@ impl EventLoop {
 	fn on_record_event(&mut self, event: request_response::Event<Vec<u8>, Vec<u8>>) {
 		use request_response::{Event, Message};
 		match event {
-			Event::Message { peer, message: Message::Request { request, channel, .. } } => {
-				let respond = |sender: &mpsc::UnboundedSender<Command>, response| {
-					let _ = sender.send(Command::Respond { channel, response });
+			Event::Message { peer, message: Message::Request { request_id, request, channel } } => {
+				let respond = move |sender: &mpsc::UnboundedSender<Command>, response, turn: Option<Turn>| {
+					let _ = sender.send(Command::Respond { channel, response, turn: turn.map(|t| (request_id, t)) });
 				};
 				let Some(turn) = self.shared.record_work.try_start(peer, self.shared.sources.of(&peer)) else {
 					tracing::debug!(target: "dht", "refused a request from {peer}: its earlier ones are still under way");
-					respond(&self.sender, RecordResponse::Refused(Refusal::Busy));
+					respond(&self.sender, RecordResponse::Refused(Refusal::Busy), None);
 					return;
 				};
 				match RecordRequest::decode(&mut &request[..]) {
 					Err(_) => {
 						tracing::warn!(target: "dht", "refused a malformed request of {} bytes from {peer}", request.len());
-						respond(&self.sender, RecordResponse::Refused(Refusal::Malformed));
+						respond(&self.sender, RecordResponse::Refused(Refusal::Malformed), Some(turn));
 					}
 					Ok(RecordRequest::Holds { key, nonce }) => {
 						// Off the event loop and off the async workers, a few at a time: the
 						// proof reads and hashes the whole record.
 						let (shared, sender) = (self.shared.clone(), self.sender.clone());
 						tokio::spawn(async move {
-							let _turn = turn;
 							let Ok(_proof) = shared.proofs.clone().acquire_owned().await else { return };
 							let local = shared.local;
 							let proof = tokio::task::spawn_blocking(move || shared.data.get(&key).map(|put| possession_proof(&nonce, &local, &put.encode())))
 								.await
 								.unwrap_or(None);
-							respond(&sender, RecordResponse::Holds(proof));
+							respond(&sender, RecordResponse::Holds(proof), Some(turn));
 						});
 					}
 					Ok(RecordRequest::Put { key, put }) => {
 						let (shared, handle, sender) = (self.shared.clone(), self.handle(), self.sender.clone());
 						tokio::spawn(async move {
-							let _turn = turn;
 							let response = match accept_put(&shared, &handle, key, put).await {
 								Ok(()) => RecordResponse::Stored,
 								Err(refusal) => {
@@ -1032,33 +1041,37 @@ impl EventLoop {
 									RecordResponse::Refused(refusal)
 								}
 							};
-							respond(&sender, response);
+							respond(&sender, response, Some(turn));
 						});
 					}
 					Ok(get @ RecordRequest::Get { .. }) => {
 						let (shared, sender) = (self.shared.clone(), self.sender.clone());
 						tokio::spawn(async move {
-							let _turn = turn;
 							let response = serve_get(&shared, &peer, get).await;
 							if let RecordResponse::Refused(refusal) = &response {
 								tracing::warn!(target: "dht", "refused a get from {peer}: {refusal}");
 							}
-							respond(&sender, response);
+							respond(&sender, response, Some(turn));
 						});
 					}
 				}
 			}
 			Event::Message { message: Message::Response { request_id, response }, .. } => settle(&mut self.record_requests, request_id, Ok(response)),
 			Event::OutboundFailure { request_id, error, peer } => settle(&mut self.record_requests, request_id, Err(format!("{peer}: {error}"))),
-			Event::InboundFailure { peer, error, .. } => tracing::debug!(target: "dht", "inbound request from {peer} failed: {error}"),
-			Event::ResponseSent { .. } => {}
+			Event::InboundFailure { peer, error, request_id } => {
+				self.record_answers.remove(&request_id);
+				tracing::debug!(target: "dht", "inbound request from {peer} failed: {error}");
+			}
+			Event::ResponseSent { request_id, .. } => {
+				self.record_answers.remove(&request_id);
+			}
 		}
 	}
 
 	fn on_app_event(&mut self, event: request_response::Event<Vec<u8>, Vec<u8>>) {
 		use request_response::{Event, Message};
 		match event {
-			Event::Message { peer, message: Message::Request { request, channel, .. } } => match self.shared.app.clone() {
+			Event::Message { peer, message: Message::Request { request_id, request, channel } } => match self.shared.app.clone() {
 				Some(app) => {
 					// Busy: an empty answer, as from a node without a handler.
 					let work = if self.shared.placement.is_worker(&peer) { &self.shared.worker_app_work } else { &self.shared.app_work };
@@ -1069,9 +1082,8 @@ impl EventLoop {
 					};
 					let sender = self.sender.clone();
 					tokio::spawn(async move {
-						let _turn = turn;
 						let response = app.handle(peer, request).await;
-						let _ = sender.send(Command::AppRespond { channel, response });
+						let _ = sender.send(Command::AppRespond { channel, response, turn: Some((request_id, turn)) });
 					});
 				}
 				None => {
@@ -1081,8 +1093,13 @@ impl EventLoop {
 			},
 			Event::Message { message: Message::Response { request_id, response }, .. } => settle(&mut self.app_requests, request_id, Ok(response)),
 			Event::OutboundFailure { request_id, error, peer } => settle(&mut self.app_requests, request_id, Err(format!("{peer}: {error}"))),
-			Event::InboundFailure { peer, error, .. } => tracing::debug!(target: "dht", "application request from {peer} failed: {error}"),
-			Event::ResponseSent { .. } => {}
+			Event::InboundFailure { peer, error, request_id } => {
+				self.app_answers.remove(&request_id);
+				tracing::debug!(target: "dht", "application request from {peer} failed: {error}");
+			}
+			Event::ResponseSent { request_id, .. } => {
+				self.app_answers.remove(&request_id);
+			}
 		}
 	}
 

@@ -280,6 +280,132 @@ async fn records_go_to_well_reputed_workers_expire_and_go_with_their_pointer() {
 /// Issue #16: a peer that dials a node over and over keeps at most `max_connections_per_peer`
 /// connections with it (the others are refused right after the handshake), and the node goes on
 /// serving the network.
+/// Answers every application request with four mebibytes.
+struct Large;
+
+const LARGE: usize = 4 << 20;
+
+#[async_trait::async_trait]
+impl enigma_p2p::AppHandler for Large {
+	async fn handle(&self, _: enigma_p2p::PeerId, _: Vec<u8>) -> Vec<u8> {
+		vec![7; LARGE]
+	}
+}
+
+/// A client codec that sends requests and never reads an answer.
+#[derive(Clone, Default)]
+struct NeverReads;
+
+#[async_trait::async_trait]
+impl libp2p::request_response::Codec for NeverReads {
+	type Protocol = libp2p::StreamProtocol;
+	type Request = Vec<u8>;
+	type Response = Vec<u8>;
+
+	async fn read_request<T: futures::AsyncRead + Unpin + Send>(&mut self, _: &Self::Protocol, _: &mut T) -> std::io::Result<Vec<u8>> {
+		futures::future::pending().await
+	}
+
+	async fn read_response<T: futures::AsyncRead + Unpin + Send>(&mut self, _: &Self::Protocol, _: &mut T) -> std::io::Result<Vec<u8>> {
+		futures::future::pending().await
+	}
+
+	async fn write_request<T: futures::AsyncWrite + Unpin + Send>(&mut self, _: &Self::Protocol, io: &mut T, frame: Vec<u8>) -> std::io::Result<()> {
+		use futures::AsyncWriteExt;
+		io.write_all(&(frame.len() as u32).to_le_bytes()).await?;
+		io.write_all(&frame).await
+	}
+
+	async fn write_response<T: futures::AsyncWrite + Unpin + Send>(&mut self, _: &Self::Protocol, _: &mut T, _: Vec<u8>) -> std::io::Result<()> {
+		Ok(())
+	}
+}
+
+/// A bare peer with `key`'s identity speaking `/enigma/app/1` with `codec`.
+fn app_peer<C>(key: libp2p::identity::Keypair, codec: C) -> libp2p::Swarm<libp2p::request_response::Behaviour<C>>
+where
+	C: libp2p::request_response::Codec<Protocol = libp2p::StreamProtocol> + Clone + Send + 'static,
+{
+	use libp2p::{noise, request_response, tcp, yamux};
+	libp2p::SwarmBuilder::with_existing_identity(key)
+		.with_tokio()
+		.with_tcp(tcp::Config::default(), noise::Config::new, yamux::Config::default)
+		.unwrap()
+		.with_behaviour(|_| {
+			request_response::Behaviour::with_codec(
+				codec,
+				[(enigma_p2p::protocol::APP_PROTOCOL, request_response::ProtocolSupport::Outbound)],
+				request_response::Config::default().with_request_timeout(Duration::from_secs(120)),
+			)
+		})
+		.unwrap()
+		.with_swarm_config(|c| c.with_idle_connection_timeout(Duration::from_secs(120)))
+		.build()
+}
+
+/// The answers `peer` gets to `count` application requests to `server` at once (an empty
+/// answer is a busy refusal).
+async fn answers_of(peer: &mut libp2p::Swarm<libp2p::request_response::Behaviour<enigma_p2p::protocol::FrameCodec>>, server: (enigma_p2p::PeerId, Multiaddr), count: usize) -> Vec<usize> {
+	use futures::StreamExt;
+	use libp2p::{request_response::{Event, Message}, swarm::SwarmEvent};
+	if !peer.is_connected(&server.0) {
+		peer.dial(server.1).unwrap();
+		while !matches!(peer.select_next_some().await, SwarmEvent::ConnectionEstablished { .. }) {}
+	}
+	for _ in 0..count {
+		peer.behaviour_mut().send_request(&server.0, b"give".to_vec());
+	}
+	let mut sizes = Vec::new();
+	while sizes.len() < count {
+		match tokio::time::timeout(Duration::from_secs(60), peer.select_next_some()).await.expect("answered in time") {
+			SwarmEvent::Behaviour(Event::Message { message: Message::Response { response, .. }, .. }) => sizes.push(response.len()),
+			SwarmEvent::Behaviour(Event::OutboundFailure { error, .. }) => panic!("a request failed: {error}"),
+			_ => {},
+		}
+	}
+	sizes
+}
+
+/// A peer that never reads its answers holds its requests' turns until the answers are written:
+/// at most its eight turns' worth of answers wait in the server's memory, and its next request
+/// is refused as busy (it used to be answered, the turn given back as soon as the answer was
+/// made, so a peer that never read could pile up answers without bound). Once it goes, the
+/// turns come back, wave after wave.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_that_never_reads_its_answers_holds_only_its_turns() {
+	use futures::StreamExt;
+	let dir = tempfile::tempdir().unwrap();
+	let mut config = Config::new(dir.path().join("server"));
+	config.listen = vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()];
+	let server = DhtNode::start_with_app(config, Arc::new(FixedTable::new()), Arc::new(Uniform), Some(Arc::new(Large))).await.expect("server starts");
+	let at = (server.peer_id(), server.address());
+	let key = libp2p::identity::Keypair::generate_ed25519();
+	// Eight requests (the per-peer turns) whose answers are never read, from one connection.
+	let mut stalling = app_peer(key.clone(), NeverReads);
+	stalling.dial(at.1.clone()).unwrap();
+	while !matches!(stalling.select_next_some().await, libp2p::swarm::SwarmEvent::ConnectionEstablished { .. }) {}
+	for _ in 0..8 {
+		stalling.behaviour_mut().send_request(&at.0, b"give".to_vec());
+	}
+	let stalled = tokio::spawn(async move {
+		loop {
+			stalling.select_next_some().await;
+		}
+	});
+	tokio::time::sleep(Duration::from_secs(3)).await;
+	// The same peer id from another connection: busy.
+	let mut reader = app_peer(key, enigma_p2p::protocol::FrameCodec { max: 16 << 20 });
+	assert_eq!(answers_of(&mut reader, at.clone(), 1).await, vec![0], "refused while its unread answers hold its turns");
+	// It goes: its streams fail, the turns come back.
+	stalled.abort();
+	let _ = stalled.await;
+	tokio::time::sleep(Duration::from_secs(2)).await;
+	for wave in 0..3 {
+		assert_eq!(answers_of(&mut reader, at.clone(), 8).await, vec![LARGE; 8], "wave {wave}: answered in full");
+	}
+	server.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_peer_dialling_over_and_over_holds_only_a_few_connections() {
 	use futures::StreamExt;

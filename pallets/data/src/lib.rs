@@ -82,6 +82,11 @@ pub struct Entry<AccountId, BlockNumber, Balance> {
 	pub restricted: bool,
 }
 
+/// The `Looks` block of a look waiting in the overdue queue ([`pallet::Overdue`]).
+fn overdue<B: sp_runtime::traits::Bounded>() -> B {
+	B::max_value()
+}
+
 /// Tries to find a schedule slot this many blocks after the wanted one (and as many after the
 /// current block, when those are full: [`Pallet::schedule_or_soon`]).
 const SCHEDULE_SEARCH: u32 = 64;
@@ -166,6 +171,17 @@ pub mod pallet {
 	/// The next block whose schedule the sweep has not processed.
 	#[pallet::storage]
 	pub type SweepCursor<T: Config> = StorageValue<_, BlockNumberFor<T>, OptionQuery>;
+
+	/// Looks the sweep could place neither in the blocks they were due nor in those after the
+	/// current one, in the order they came ([`Pallet::schedule_or_queue`]): the sweep takes them
+	/// after the scheduled blocks, so whoever fills the schedule delays looks but loses none
+	/// (each is a live entry's, which holds a deposit). Their `Looks` block is [`OVERDUE`].
+	#[pallet::storage]
+	pub type Overdue<T: Config> = StorageMap<_, Twox64Concat, u64, H256>;
+
+	/// The overdue queue's first index and its next free one.
+	#[pallet::storage]
+	pub type OverdueRange<T: Config> = StorageValue<_, (u64, u64), ValueQuery>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -446,17 +462,37 @@ pub mod pallet {
 			Self::schedule(at, pointer).or_else(|()| Self::schedule(now.saturating_add(1u32.into()), pointer))
 		}
 
-		/// Drops `pointer`'s pending look.
+		/// Drops `pointer`'s pending look (an overdue one stays in the queue, passed over).
 		fn unschedule(pointer: H256) {
-			if let Some(block) = Looks::<T>::take(pointer) {
+			if let Some(block) = Looks::<T>::take(pointer).filter(|block| *block != overdue()) {
 				Schedule::<T>::mutate(block, |list| list.retain(|p| *p != pointer));
 			}
 		}
 
+		/// [`Self::schedule_or_soon`], or else the overdue queue: the sweep's looks are never
+		/// dropped (one dropped left its entry with no renewal and no expiry, or, with a grace
+		/// period other than the rent period, deleted a renewable entry).
+		fn schedule_or_queue(at: BlockNumberFor<T>, now: BlockNumberFor<T>, pointer: H256) {
+			if Self::schedule_or_soon(at, now, pointer).is_err() {
+				let (first, next) = OverdueRange::<T>::get();
+				Overdue::<T>::insert(next, pointer);
+				OverdueRange::<T>::put((first, next.saturating_add(1)));
+				Looks::<T>::insert(pointer, overdue::<BlockNumberFor<T>>());
+			}
+		}
+
 		/// What scheduling a look costs beyond the measured weights, at its worst: both searches
-		/// over full blocks, the pending look dropped and the new one written.
+		/// over full blocks, the pending look dropped and the new one written (or queued).
 		pub fn schedule_weight() -> Weight {
-			T::DbWeight::get().reads_writes(2 * SCHEDULE_SEARCH as u64 + 2, 4)
+			T::DbWeight::get().reads_writes(2 * SCHEDULE_SEARCH as u64 + 3, 6)
+		}
+
+		/// One look at its worst ([`Self::sweep_block_weight`]'s share), taken from the overdue
+		/// queue (the item, the range, the pending look read and written).
+		pub fn overdue_look_weight() -> Weight {
+			Self::sweep_block_weight()
+				.saturating_div(T::MaxExpiriesPerBlock::get().max(1) as u64)
+				.saturating_add(T::DbWeight::get().reads_writes(3, 3))
 		}
 
 		/// What the sweep sets aside for one scheduled block: its looks at their worst.
@@ -471,10 +507,14 @@ pub mod pallet {
 			)
 		}
 
-		/// Process scheduled blocks up to `now` while weight remains.
+		/// Process scheduled blocks up to `now`, then the looks overdue before this sweep, while
+		/// weight remains.
 		pub(crate) fn sweep(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
 			let per_block = Self::sweep_block_weight();
-			let mut used = T::DbWeight::get().reads_writes(1, 1);
+			let mut used = T::DbWeight::get().reads_writes(2, 1);
+			// (Looks queued by this sweep wait for the next: one still without room would be
+			// queued again, and again.)
+			let (mut first, queued) = OverdueRange::<T>::get();
 			let mut cursor = SweepCursor::<T>::get().unwrap_or(now);
 			while cursor <= now && remaining.all_gte(used.saturating_add(per_block)) {
 				for pointer in Schedule::<T>::take(cursor) {
@@ -484,6 +524,23 @@ pub mod pallet {
 				cursor = cursor.saturating_add(1u32.into());
 			}
 			SweepCursor::<T>::put(cursor);
+			if cursor <= now {
+				return used;
+			}
+			let per_look = Self::overdue_look_weight();
+			let start = first;
+			while first < queued && remaining.all_gte(used.saturating_add(per_look)) {
+				// A look superseded since (the entry renewed or removed) is passed over.
+				if let Some(pointer) = Overdue::<T>::take(first).filter(|p| Looks::<T>::get(p) == Some(overdue())) {
+					Looks::<T>::insert(pointer, now);
+					Self::process(pointer, now);
+				}
+				used = used.saturating_add(per_look);
+				first += 1;
+			}
+			if first != start {
+				OverdueRange::<T>::mutate(|range| range.0 = first);
+			}
 			used
 		}
 
@@ -498,7 +555,7 @@ pub mod pallet {
 			let next = at.saturating_add(1u32.into());
 			if entry.paid_until > at {
 				// Early (the blocks around its lapse were full): the look at its lapse, or soon.
-				let _ = Self::schedule_or_soon(entry.paid_until, next, pointer);
+				Self::schedule_or_queue(entry.paid_until, next, pointer);
 				return;
 			}
 			Self::settle(&mut entry, at);
@@ -511,21 +568,20 @@ pub mod pallet {
 				// period is over, and its next look would go in a block already swept.)
 				if entry.auto_renew && paid_until > at && may_store() {
 					// The next look first: renewed without one, the entry would lapse unseen.
-					if Self::schedule_or_soon(paid_until, at, pointer).is_ok() {
-						if Self::hold_rent(&entry.payer, entry.rate, T::RentPeriod::get()).is_ok() {
-							entry.paid_until = paid_until;
-							Entries::<T>::insert(pointer, entry);
-							Self::deposit_event(Event::Renewed { pointer, paid_until, automatic: true });
-							return;
-						}
-						Self::unschedule(pointer);
+					Self::schedule_or_queue(paid_until, at, pointer);
+					if Self::hold_rent(&entry.payer, entry.rate, T::RentPeriod::get()).is_ok() {
+						entry.paid_until = paid_until;
+						Entries::<T>::insert(pointer, entry);
+						Self::deposit_event(Event::Renewed { pointer, paid_until, automatic: true });
+						return;
 					}
+					Self::unschedule(pointer);
 				}
 				// Never at or before this block, which the sweep has passed (this look may run
 				// later than `paid_until` when its block was full, and the grace be short).
 				let delete_at = entry.paid_until.saturating_add(T::GracePeriod::get()).max(next);
 				entry.restricted = true;
-				let _ = Self::schedule_or_soon(delete_at, at, pointer);
+				Self::schedule_or_queue(delete_at, at, pointer);
 				Entries::<T>::insert(pointer, entry);
 				Self::deposit_event(Event::Restricted { pointer, delete_at });
 			} else if at >= entry.paid_until.saturating_add(T::GracePeriod::get()) {
@@ -535,7 +591,7 @@ pub mod pallet {
 				Self::deposit_event(Event::Expired { pointer });
 			} else {
 				// Early for its deletion: the look at the end of its grace, or soon.
-				let _ = Self::schedule_or_soon(entry.paid_until.saturating_add(T::GracePeriod::get()), next, pointer);
+				Self::schedule_or_queue(entry.paid_until.saturating_add(T::GracePeriod::get()), next, pointer);
 			}
 		}
 

@@ -1,4 +1,4 @@
-use crate::{mock::*, Entries, Error, Event, HoldReason, Looks, Schedule, SweepCursor};
+use crate::{mock::*, Entries, Error, Event, HoldReason, Looks, OverdueRange, Schedule, SweepCursor};
 use codec::Encode;
 use frame_support::{
 	assert_noop, assert_ok,
@@ -417,6 +417,48 @@ fn an_auto_renewal_without_room_at_the_lapse_takes_nothing_and_looks_again_soon(
 		assert_eq!(held(USER), before, "the first period burned, the next held");
 		let look = Looks::<Test>::get(pointer(1)).expect("a look");
 		assert!(look > 1 + PERIOD && look < 21, "looked at again soon: block {look}");
+		assert!(DataRegistry::can_read(&SERVICE, &pointer(1), &[], None));
+	});
+}
+
+/// When every block a look could go to is full (those it is due in, and those after the current
+/// one: 8,192 cheap stores fill them on the chain's parameters), it waits in the overdue queue
+/// instead of being dropped: the entry is renewed, and looked at again once there is room. (A
+/// dropped look left its entry with no renewal and no expiry, or deleted a renewable entry when
+/// the grace period differs from the rent period.) A queued look whose entry went is passed over.
+#[test]
+fn a_look_without_room_anywhere_waits_its_turn_and_is_not_lost() {
+	new_test_ext().execute_with(|| {
+		let id = user_and_service();
+		assert_ok!(store(USER, id, pointer(1), 10, 1, true));
+		assert_ok!(store(USER, id, pointer(2), 10, 1, false));
+		// Blocks 12 to 84 full: the renewal's window (21..84), the restriction's (16..79), and
+		// the 64 blocks after the lapse.
+		for b in 12..=84u64 {
+			let junk: Vec<H256> = (0..4u64).map(|i| H256::from_low_u64_be(10_000 + 4 * b + i)).collect();
+			Schedule::<Test>::insert(b, bounded::<H256, 4>(junk));
+		}
+		run_to(1 + PERIOD);
+		System::assert_has_event(Event::Renewed { pointer: pointer(1), paid_until: 1 + 2 * PERIOD, automatic: true }.into());
+		assert!(Entries::<Test>::get(pointer(2)).unwrap().restricted);
+		let overdue = u64::MAX;
+		assert_eq!((Looks::<Test>::get(pointer(1)), Looks::<Test>::get(pointer(2))), (Some(overdue), Some(overdue)));
+		assert_eq!(OverdueRange::<Test>::get(), (0, 2));
+		// Still no room: each waits again, neither is lost.
+		run_to(2 + PERIOD);
+		assert_eq!(OverdueRange::<Test>::get(), (2, 4));
+		assert_eq!(Looks::<Test>::get(pointer(1)), Some(overdue));
+		// The restricted one is removed; room comes back.
+		assert_ok!(DataRegistry::remove(RuntimeOrigin::signed(USER), pointer(2)));
+		for b in 13..=84u64 {
+			Schedule::<Test>::remove(b);
+		}
+		run_to(3 + PERIOD);
+		assert_eq!(OverdueRange::<Test>::get(), (4, 4));
+		assert_eq!(Looks::<Test>::get(pointer(1)), Some(1 + 2 * PERIOD), "looked at when its renewal lapses");
+		assert_eq!(Looks::<Test>::get(pointer(2)), None);
+		run_to(1 + 2 * PERIOD);
+		System::assert_has_event(Event::Renewed { pointer: pointer(1), paid_until: 1 + 3 * PERIOD, automatic: true }.into());
 		assert!(DataRegistry::can_read(&SERVICE, &pointer(1), &[], None));
 	});
 }
