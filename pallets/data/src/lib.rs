@@ -82,11 +82,6 @@ pub struct Entry<AccountId, BlockNumber, Balance> {
 	pub restricted: bool,
 }
 
-/// The `Looks` block of a look waiting in the overdue queue ([`pallet::Overdue`]).
-fn overdue<B: sp_runtime::traits::Bounded>() -> B {
-	B::max_value()
-}
-
 /// Tries to find a schedule slot this many blocks after the wanted one (and as many after the
 /// current block, when those are full: [`Pallet::schedule_or_soon`]).
 const SCHEDULE_SEARCH: u32 = 64;
@@ -172,12 +167,17 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type SweepCursor<T: Config> = StorageValue<_, BlockNumberFor<T>, OptionQuery>;
 
-	/// Looks the sweep could place neither in the blocks they were due nor in those after the
+	/// Looks that could be placed neither in the blocks they were due nor in those after the
 	/// current one, in the order they came ([`Pallet::schedule_or_queue`]): the sweep takes them
 	/// after the scheduled blocks, so whoever fills the schedule delays looks but loses none
-	/// (each is a live entry's, which holds a deposit). Their `Looks` block is [`OVERDUE`].
+	/// (each is a live entry's, which holds a deposit).
 	#[pallet::storage]
 	pub type Overdue<T: Config> = StorageMap<_, Twox64Concat, u64, H256>;
+
+	/// The place in [`Overdue`] of each pointer's queued look (its one pending look, instead of
+	/// a block in `Looks`): an older place of the same pointer is passed over.
+	#[pallet::storage]
+	pub type Queued<T: Config> = StorageMap<_, Identity, H256, u64>;
 
 	/// The overdue queue's first index and its next free one.
 	#[pallet::storage]
@@ -308,7 +308,8 @@ pub mod pallet {
 			ensure!(paid_until > now, Error::<T>::TooFewPeriods);
 			entry.paid_until = paid_until;
 			entry.restricted = false;
-			Self::schedule_or_soon(entry.paid_until, now, pointer).map_err(|_| Error::<T>::ScheduleFull)?;
+			// (Queued if the schedule is full: whoever fills it cannot keep a payer from renewing.)
+			Self::schedule_or_queue(entry.paid_until, now, pointer);
 			let paid_until = entry.paid_until;
 			Entries::<T>::insert(pointer, entry);
 			Self::deposit_event(Event::Renewed { pointer, paid_until, automatic: false });
@@ -462,11 +463,12 @@ pub mod pallet {
 			Self::schedule(at, pointer).or_else(|()| Self::schedule(now.saturating_add(1u32.into()), pointer))
 		}
 
-		/// Drops `pointer`'s pending look (an overdue one stays in the queue, passed over).
+		/// Drops `pointer`'s pending look (a queued one stays in the queue, passed over).
 		fn unschedule(pointer: H256) {
-			if let Some(block) = Looks::<T>::take(pointer).filter(|block| *block != overdue()) {
+			if let Some(block) = Looks::<T>::take(pointer) {
 				Schedule::<T>::mutate(block, |list| list.retain(|p| *p != pointer));
 			}
+			Queued::<T>::remove(pointer);
 		}
 
 		/// [`Self::schedule_or_soon`], or else the overdue queue: the sweep's looks are never
@@ -476,19 +478,19 @@ pub mod pallet {
 			if Self::schedule_or_soon(at, now, pointer).is_err() {
 				let (first, next) = OverdueRange::<T>::get();
 				Overdue::<T>::insert(next, pointer);
+				Queued::<T>::insert(pointer, next);
 				OverdueRange::<T>::put((first, next.saturating_add(1)));
-				Looks::<T>::insert(pointer, overdue::<BlockNumberFor<T>>());
 			}
 		}
 
 		/// What scheduling a look costs beyond the measured weights, at its worst: both searches
 		/// over full blocks, the pending look dropped and the new one written (or queued).
 		pub fn schedule_weight() -> Weight {
-			T::DbWeight::get().reads_writes(2 * SCHEDULE_SEARCH as u64 + 3, 6)
+			T::DbWeight::get().reads_writes(2 * SCHEDULE_SEARCH as u64 + 3, 8)
 		}
 
 		/// One look at its worst ([`Self::sweep_block_weight`]'s share), taken from the overdue
-		/// queue (the item, the range, the pending look read and written).
+		/// queue (the item, its place, the range; the pending look written).
 		pub fn overdue_look_weight() -> Weight {
 			Self::sweep_block_weight()
 				.saturating_div(T::MaxExpiriesPerBlock::get().max(1) as u64)
@@ -530,8 +532,9 @@ pub mod pallet {
 			let per_look = Self::overdue_look_weight();
 			let start = first;
 			while first < queued && remaining.all_gte(used.saturating_add(per_look)) {
-				// A look superseded since (the entry renewed or removed) is passed over.
-				if let Some(pointer) = Overdue::<T>::take(first).filter(|p| Looks::<T>::get(p) == Some(overdue())) {
+				// A look superseded since (the entry renewed, removed, or queued again) is passed over.
+				if let Some(pointer) = Overdue::<T>::take(first).filter(|p| Queued::<T>::get(p) == Some(first)) {
+					Queued::<T>::remove(pointer);
 					Looks::<T>::insert(pointer, now);
 					Self::process(pointer, now);
 				}
@@ -563,13 +566,17 @@ pub mod pallet {
 				// Renewed for a payer that may still store for the owner: one removed from the
 				// identity (or whose identity was dissolved) stops paying.
 				let may_store = || T::Identity::check(&entry.payer, &entry.owner, Permission::Store, &[], None);
-				let paid_until = entry.paid_until.saturating_add(T::RentPeriod::get());
-				// (A look a whole period late, the sweep having lagged, renews nothing: that
-				// period is over, and its next look would go in a block already swept.)
-				if entry.auto_renew && paid_until > at && may_store() {
+				// Renewed from where the paid time ends, past this block: a look the sweep could
+				// not take in time (its blocks full, the queue long) renews the periods it missed,
+				// as `renew` would, rather than restrict (or, later still, delete) the entry.
+				let period = T::RentPeriod::get();
+				let missed = at.saturating_sub(entry.paid_until) / period.max(1u32.into());
+				let blocks = period.saturating_mul(missed.saturating_add(1u32.into()));
+				let paid_until = entry.paid_until.saturating_add(blocks);
+				if entry.auto_renew && may_store() {
 					// The next look first: renewed without one, the entry would lapse unseen.
 					Self::schedule_or_queue(paid_until, at, pointer);
-					if Self::hold_rent(&entry.payer, entry.rate, T::RentPeriod::get()).is_ok() {
+					if Self::hold_rent(&entry.payer, entry.rate, blocks).is_ok() {
 						entry.paid_until = paid_until;
 						Entries::<T>::insert(pointer, entry);
 						Self::deposit_event(Event::Renewed { pointer, paid_until, automatic: true });

@@ -1,4 +1,4 @@
-use crate::{mock::*, Entries, Error, Event, HoldReason, Looks, OverdueRange, Schedule, SweepCursor};
+use crate::{mock::*, Entries, Error, Event, HoldReason, Looks, OverdueRange, Queued, Schedule, SweepCursor};
 use codec::Encode;
 use frame_support::{
 	assert_noop, assert_ok,
@@ -423,42 +423,58 @@ fn an_auto_renewal_without_room_at_the_lapse_takes_nothing_and_looks_again_soon(
 
 /// When every block a look could go to is full (those it is due in, and those after the current
 /// one: 8,192 cheap stores fill them on the chain's parameters), it waits in the overdue queue
-/// instead of being dropped: the entry is renewed, and looked at again once there is room. (A
-/// dropped look left its entry with no renewal and no expiry, or deleted a renewable entry when
-/// the grace period differs from the rent period.) A queued look whose entry went is passed over.
+/// instead of being dropped (a dropped look left its entry with no renewal and no expiry, or
+/// deleted a renewable entry when the grace period differs from the rent period); however late
+/// it comes, an auto-renewing entry is renewed for the periods it missed, and its payer may renew
+/// meanwhile. A queued look whose entry went, or that was queued again, is passed over.
 #[test]
 fn a_look_without_room_anywhere_waits_its_turn_and_is_not_lost() {
 	new_test_ext().execute_with(|| {
 		let id = user_and_service();
 		assert_ok!(store(USER, id, pointer(1), 10, 1, true));
 		assert_ok!(store(USER, id, pointer(2), 10, 1, false));
-		// Blocks 12 to 84 full: the renewal's window (21..84), the restriction's (16..79), and
-		// the 64 blocks after the lapse.
-		for b in 12..=84u64 {
-			let junk: Vec<H256> = (0..4u64).map(|i| H256::from_low_u64_be(10_000 + 4 * b + i)).collect();
-			Schedule::<Test>::insert(b, bounded::<H256, 4>(junk));
-		}
+		assert_ok!(store(USER, id, pointer(3), 10, 1, false));
+		// Junk fills blocks 12 to 84: the renewal's window (21..84), the restriction's (16..79),
+		// and the 64 blocks after the lapse.
+		let fill = |from: u64, to: u64| {
+			for b in from..=to {
+				let junk: Vec<H256> = (0..4u64).map(|i| H256::from_low_u64_be(10_000 + 4 * b + i)).collect();
+				Schedule::<Test>::insert(b, bounded::<H256, 4>(junk));
+			}
+		};
+		fill(12, 84);
 		run_to(1 + PERIOD);
 		System::assert_has_event(Event::Renewed { pointer: pointer(1), paid_until: 1 + 2 * PERIOD, automatic: true }.into());
 		assert!(Entries::<Test>::get(pointer(2)).unwrap().restricted);
-		let overdue = u64::MAX;
-		assert_eq!((Looks::<Test>::get(pointer(1)), Looks::<Test>::get(pointer(2))), (Some(overdue), Some(overdue)));
-		assert_eq!(OverdueRange::<Test>::get(), (0, 2));
-		// Still no room: each waits again, neither is lost.
+		assert_eq!((Queued::<Test>::get(pointer(1)), Queued::<Test>::get(pointer(2)), Queued::<Test>::get(pointer(3))), (Some(0), Some(1), Some(2)));
+		assert_eq!(Looks::<Test>::get(pointer(1)), None);
+		// Still no room a block later: each waits again, at the back.
 		run_to(2 + PERIOD);
-		assert_eq!(OverdueRange::<Test>::get(), (2, 4));
-		assert_eq!(Looks::<Test>::get(pointer(1)), Some(overdue));
-		// The restricted one is removed; room comes back.
+		assert_eq!(OverdueRange::<Test>::get(), (3, 6));
+		// Its payer renews pointer 3 by hand although the schedule is full; pointer 2 is removed.
+		assert_ok!(DataRegistry::renew(RuntimeOrigin::signed(USER), pointer(3), 2));
+		assert_eq!(Queued::<Test>::get(pointer(3)), None, "its look found room from its new lapse");
 		assert_ok!(DataRegistry::remove(RuntimeOrigin::signed(USER), pointer(2)));
-		for b in 13..=84u64 {
+		assert_eq!(Queued::<Test>::get(pointer(2)), None);
+		// The sweep gets no weight for twenty blocks (full blocks): the queue comes round to
+		// pointer 1 only a whole period after its renewal lapsed. It is renewed for the period
+		// it missed too, not restricted.
+		for b in 13..=33u64 {
+			System::set_block_number(b);
+			DataRegistry::on_idle(b, Weight::zero());
+		}
+		assert_eq!(Queued::<Test>::get(pointer(1)), Some(3), "still waiting");
+		for b in 0..=200u64 {
 			Schedule::<Test>::remove(b);
 		}
-		run_to(3 + PERIOD);
-		assert_eq!(OverdueRange::<Test>::get(), (4, 4));
-		assert_eq!(Looks::<Test>::get(pointer(1)), Some(1 + 2 * PERIOD), "looked at when its renewal lapses");
-		assert_eq!(Looks::<Test>::get(pointer(2)), None);
-		run_to(1 + 2 * PERIOD);
-		System::assert_has_event(Event::Renewed { pointer: pointer(1), paid_until: 1 + 3 * PERIOD, automatic: true }.into());
+		DataRegistry::on_idle(33, Weight::MAX);
+		System::assert_has_event(Event::Renewed { pointer: pointer(1), paid_until: 1 + 4 * PERIOD, automatic: true }.into());
+		let entry = Entries::<Test>::get(pointer(1)).unwrap();
+		assert!(!entry.restricted && entry.paid_until == 1 + 4 * PERIOD);
+		assert_eq!(Looks::<Test>::get(pointer(1)), Some(1 + 4 * PERIOD));
 		assert!(DataRegistry::can_read(&SERVICE, &pointer(1), &[], None));
+		// Every stale place was passed over.
+		assert_eq!(Queued::<Test>::iter().count(), 0);
+		assert_eq!(OverdueRange::<Test>::get(), (6, 6));
 	});
 }
