@@ -44,13 +44,24 @@ pub fn handover_share_digest(secret: &[u8; 32], to: u32, member: u32, dealer: u3
 /// payload. A signed frame cannot be denied, replayed into another run or channel, or shown to
 /// a third party as sent to someone else.
 pub fn mpc_frame_digest(session: &[u8; 32], seq: u64, recipient: &[u8], payload: &[u8]) -> [u8; 32] {
+	mpc_frame_digest_of_hash(session, seq, recipient, &mpc_payload_hash(payload))
+}
+
+/// The payload's part of [`mpc_frame_digest`]: a frame's header carries it, so its recipient
+/// checks the signature, and who may send, before it reads the payload.
+pub fn mpc_payload_hash(payload: &[u8]) -> [u8; 32] {
+	Blake2b::<U32>::digest(payload).into()
+}
+
+/// [`mpc_frame_digest`] from the payload's [`mpc_payload_hash`].
+pub fn mpc_frame_digest_of_hash(session: &[u8; 32], seq: u64, recipient: &[u8], payload_hash: &[u8; 32]) -> [u8; 32] {
 	let mut h = Blake2b::<U32>::new();
 	h.update(b"enigma/mpc-frame/v1");
 	h.update(session);
 	h.update(seq.to_le_bytes());
 	h.update((recipient.len() as u32).to_le_bytes());
 	h.update(recipient);
-	h.update(Blake2b::<U32>::digest(payload));
+	h.update(payload_hash);
 	h.finalize().into()
 }
 

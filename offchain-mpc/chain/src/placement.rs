@@ -49,6 +49,10 @@ impl Placement for ChainPlacement {
 	fn is_worker(&self, peer: &PeerId) -> bool {
 		self.weights.read().expect("weights lock").contains_key(peer)
 	}
+
+	fn knows_workers(&self) -> bool {
+		!self.weights.read().expect("weights lock").is_empty()
+	}
 }
 
 /// The registry entries of the active workers at `at`.

@@ -13,7 +13,11 @@
 //! Every frame is also signed by its sender (see [`MpcFrame`]): a frame whose signature does not
 //! verify for this node as its recipient is dropped, and a signed frame that no honest member
 //! sends (one that is not a whole number of words, [`enigma_primitives::malformed_frame`]) is
-//! kept as evidence the chain can check ([`Sessions::take_evidence`]).
+//! kept as evidence the chain can check ([`Sessions::take_evidence`]). The signature covers the
+//! payload's hash, which the frame's header carries: the node checks who signed a frame, and
+//! whether that peer may send it ([`Sessions::admit`]), before it reads the payload, so a peer
+//! outside this node's runs makes it read a header and nothing more, and a member's payloads
+//! being read count against its own share.
 //!
 //! A party that closes its end of a session (its run completed or failed) sends each peer a
 //! last frame, [`GOODBYE`], after everything it sent before: a peer still waiting for it learns
@@ -33,7 +37,7 @@ use std::{
 	sync::{
 		atomic::{AtomicUsize, Ordering},
 		mpsc::{channel, Receiver, RecvTimeoutError, Sender},
-		Arc, Mutex,
+		Arc, Mutex, Weak,
 	},
 	time::{Duration, Instant},
 };
@@ -128,6 +132,42 @@ pub struct Sessions {
 	/// in the order their first evidence came.
 	evidence: HashMap<[u8; 32], Vec<(PeerId, MpcFrame)>>,
 	evidence_order: VecDeque<[u8; 32]>,
+	/// Per sender: bytes of its admitted frames being read off the network ([`Reading`]).
+	reading: HashMap<PeerId, usize>,
+}
+
+/// A frame admitted to be read off the network: its bytes count against its sender's share
+/// until the frame is handed to its session or its stream fails, whichever ends the read.
+pub struct Reading {
+	sessions: Weak<Mutex<Sessions>>,
+	sender: PeerId,
+	bytes: usize,
+}
+
+impl Reading {
+	/// The peer whose signature the frame's header carries.
+	pub fn sender(&self) -> PeerId {
+		self.sender
+	}
+}
+
+impl Drop for Reading {
+	fn drop(&mut self) {
+		let Some(sessions) = self.sessions.upgrade() else { return };
+		let Ok(mut sessions) = sessions.lock() else { return };
+		if let Some(bytes) = sessions.reading.get_mut(&self.sender) {
+			*bytes -= self.bytes;
+			if *bytes == 0 {
+				sessions.reading.remove(&self.sender);
+			}
+		}
+	}
+}
+
+impl std::fmt::Debug for Reading {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		write!(f, "Reading({} bytes from {})", self.bytes, self.sender)
+	}
 }
 
 impl Sessions {
@@ -148,7 +188,52 @@ impl Sessions {
 			last_sweep: Instant::now(),
 			evidence: HashMap::new(),
 			evidence_order: VecDeque::new(),
+			reading: HashMap::new(),
 		}
+	}
+
+	/// The node whose sessions these are: the recipient its frames are signed for.
+	pub fn local(&self) -> PeerId {
+		self.local
+	}
+
+	/// Bytes of `peer`'s frames being read off the network.
+	pub fn reading_bytes(&self, peer: &PeerId) -> usize {
+		self.reading.get(peer).copied().unwrap_or(0)
+	}
+
+	/// Whether this node reads the `bytes`-byte payload of frame `seq` of `session` from `sender`,
+	/// whose signature over the frame's header it checked: only if `sender` may send frames of
+	/// the session, the frame is neither replayed nor too far ahead, and the sender's frames
+	/// being read stay within what it may have this node hold (in an open session, what the run
+	/// may leave unread, [`Limits::queued_bytes_per_peer`]; else its early share). The returned
+	/// [`Reading`] holds the bytes until it drops.
+	pub fn admit(this: &Arc<Mutex<Self>>, sender: PeerId, session: &[u8; 32], seq: u64, bytes: usize) -> std::result::Result<Reading, String> {
+		let mut all = this.lock().expect("sessions lock");
+		if !all.may_send(&sender, session) {
+			return Err("it does not compute this session with this node".into());
+		}
+		let share = match all.open.get(session) {
+			Some(open) => {
+				let party = open.committee.iter().position(|p| *p == sender).expect("may_send: a member");
+				let inbox = open.inboxes[party].as_ref().ok_or("it left the run")?;
+				if seq < inbox.next || inbox.waiting.contains_key(&seq) {
+					return Err(format!("frame #{seq} is a replay"));
+				}
+				if seq - inbox.next >= all.limits.max_ahead {
+					return Err(format!("frame #{seq} is too far ahead of #{}", inbox.next));
+				}
+				all.limits.queued_bytes_per_peer
+			},
+			None => all.limits.early_bytes_per_peer.saturating_sub(all.early_use.get(&sender).map_or(0, |used| used.1)),
+		};
+		let cost = bytes + FRAME_OVERHEAD;
+		let reading = all.reading.get(&sender).copied().unwrap_or(0);
+		if reading + cost > share {
+			return Err(format!("{reading} bytes of its frames are being read already, of {share}"));
+		}
+		*all.reading.entry(sender).or_default() += cost;
+		Ok(Reading { sessions: Arc::downgrade(this), sender, bytes: cost })
 	}
 
 	/// Keeps early frames only from `peers` (a worker: the chain's active workers), and drops
@@ -283,17 +368,21 @@ impl Sessions {
 		}
 	}
 
-	/// Hands an inbound frame to its session, in sending order.
+	/// Hands an inbound frame to its session, in sending order, if `from` signed it for this node.
+	#[cfg(test)]
 	pub(crate) fn deliver(&mut self, from: PeerId, frame: MpcFrame) {
-		// Who sent it first, its signature next: checking that hashes the whole payload (up to
-		// the frame limit), which a stranger must not get this node to do under the sessions'
-		// lock that every run waits on.
-		if !self.may_send(&from, &frame.session) {
-			tracing::debug!(target: "mpc", "dropped a frame from {from}, who does not compute session {} with this node", hex::encode(frame.session));
-			return;
-		}
 		if !frame.verify(&from, &self.local) {
 			tracing::warn!(target: "mpc", "dropped a frame from {from} whose signature does not verify (session {})", hex::encode(frame.session));
+			return;
+		}
+		self.deliver_verified(from, frame);
+	}
+
+	/// Hands an inbound frame whose signature by `from` was checked (as its header was read,
+	/// [`crate::protocol::MpcCodec`]) to its session, in sending order.
+	pub(crate) fn deliver_verified(&mut self, from: PeerId, frame: MpcFrame) {
+		if !self.may_send(&from, &frame.session) {
+			tracing::debug!(target: "mpc", "dropped a frame from {from}, who does not compute session {} with this node", hex::encode(frame.session));
 			return;
 		}
 		let frame_session = frame.session;
@@ -433,7 +522,7 @@ impl P2pTransport {
 			all.open.insert(session, Session { committee: committee.clone(), inboxes, unreachable: HashSet::new(), left: HashSet::new(), flooded: HashSet::new() });
 			for peer in &committee {
 				for frame in all.drop_early(&(session, *peer)).map(|e| e.frames).unwrap_or_default() {
-					all.deliver(*peer, frame);
+					all.deliver_verified(*peer, frame);
 				}
 			}
 		}

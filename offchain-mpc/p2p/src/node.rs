@@ -22,7 +22,7 @@ use crate::{
 	channel::{P2pTransport, Sessions},
 	inbound::{InboundWork, Turn},
 	placement::{choose_holders, Placement},
-	protocol::{possession_proof, FrameCodec, MpcFrame, RecordRequest, RecordResponse, Refusal, APP_PROTOCOL, KAD_PROTOCOL, MPC_PROTOCOL, RECORD_PROTOCOL},
+	protocol::{possession_proof, FrameCodec, MpcCodec, MpcFrame, MpcRequest, RecordRequest, RecordResponse, Refusal, APP_PROTOCOL, KAD_PROTOCOL, MPC_PROTOCOL, RECORD_PROTOCOL},
 	record::{get_message, unix_now, verify, AccountId, Pointer, SignedPut, Signer, GET_VALIDITY_SECS, NO_REPLY_KEY},
 	store::{self, DataStore, PersistentStore},
 };
@@ -84,6 +84,10 @@ pub struct Config {
 	/// Apply `max_incoming_per_address` to loopback addresses too (tests); off, a devnet's nodes
 	/// on one machine are not limited by it.
 	pub limit_loopback: bool,
+	/// The peers whose MPC frames for sessions not open yet this node keeps from its start, until
+	/// [`DhtHandle::expect_mpc_peers`] says otherwise: a worker's the chain's active workers, a
+	/// node that never computes nobody. `None`: anyone's, within each peer's limits (tests).
+	pub mpc_peers: Option<HashSet<PeerId>>,
 }
 
 impl Config {
@@ -104,6 +108,7 @@ impl Config {
 			max_pending_incoming: 64,
 			max_incoming_per_address: 16,
 			limit_loopback: false,
+			mpc_peers: None,
 		}
 	}
 }
@@ -147,7 +152,7 @@ struct Behaviour {
 	identify: identify::Behaviour,
 	ping: ping::Behaviour,
 	records: request_response::Behaviour<FrameCodec>,
-	mpc: request_response::Behaviour<FrameCodec>,
+	mpc: request_response::Behaviour<MpcCodec>,
 	app: request_response::Behaviour<FrameCodec>,
 }
 
@@ -285,6 +290,11 @@ impl DhtNode {
 		let signer = keypair.clone();
 		let db = store::open(&config.data_dir.join("db"))?;
 		let data = DataStore::new(db.clone());
+		let sessions = Arc::new(Mutex::new(Sessions::new(local)));
+		if let Some(peers) = config.mpc_peers.clone() {
+			sessions.lock().expect("sessions lock").expect_peers(peers);
+		}
+		let mpc_codec = MpcCodec::new(sessions.clone(), 64 << 20);
 
 		let mut kad_config = kad::Config::new(KAD_PROTOCOL);
 		kad_config
@@ -301,13 +311,14 @@ impl DhtNode {
 		let limits = (config.max_connections_per_peer, config.max_pending_incoming);
 		let per_address = admission::PerAddress { cap: config.max_incoming_per_address, limit_loopback: config.limit_loopback };
 		let sources = Arc::new(admission::Sources::default());
+		let store_placement = placement.clone();
 		let admission = admission::Behaviour::new(placement.clone(), sources.clone(), config.max_incoming_connections, config.reserved_for_workers, per_address);
 		let mut swarm = libp2p::SwarmBuilder::with_existing_identity(keypair)
 			.with_tokio()
 			.with_tcp(tcp::Config::default().nodelay(true), noise::Config::new, yamux::Config::default)
 			.map_err(|e| DhtError::Network(e.to_string()))?
 			.with_behaviour(|key| {
-				let store = PersistentStore::new(db, local, 64 << 10);
+				let store = PersistentStore::new(db, local, 64 << 10, store_placement);
 				let mut kad = kad::Behaviour::with_config(local, store, kad_config);
 				// Loopback and private networks never confirm an external address; serve anyway.
 				kad.set_mode(Some(kad_mode));
@@ -327,7 +338,7 @@ impl DhtNode {
 						request_response::Config::default().with_request_timeout(record_timeout),
 					),
 					mpc: request_response::Behaviour::with_codec(
-						FrameCodec { max: 64 << 20 },
+						mpc_codec,
 						[(MPC_PROTOCOL, ProtocolSupport::Full)],
 						request_response::Config::default().with_request_timeout(Duration::from_secs(60)).with_max_concurrent_streams(1024),
 					),
@@ -368,7 +379,7 @@ impl DhtNode {
 			data,
 			access,
 			placement,
-			sessions: Arc::new(Mutex::new(Sessions::new(local))),
+			sessions,
 			app,
 			proofs: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_PROOFS)),
 			record_work: InboundWork::new(INBOUND_REQUESTS, INBOUND_REQUESTS_PER_PEER, INBOUND_REQUESTS_PER_NETWORK),
@@ -554,14 +565,16 @@ impl DhtHandle {
 		let mut denied = false;
 		let mut tried = HashSet::new();
 		// This node first, then the first providers found, then all of them, then the closest
-		// peers (a holder whose announcement has not spread yet).
+		// peers (a holder whose announcement has not spread yet); in each round the registered
+		// workers first (anyone may claim to provide a key, and each who stalls costs a timeout).
 		for round in 0..4 {
-			let peers: Vec<PeerId> = match round {
+			let mut peers: Vec<PeerId> = match round {
 				0 => vec![self.shared.local],
 				1 => self.ask(|reply| Command::Providers { key, first: true, reply }).await?.into_iter().collect(),
 				2 => self.ask(|reply| Command::Providers { key, first: false, reply }).await?.into_iter().collect(),
 				_ => self.ask(|reply| Command::ClosestPeers { key, reply }).await?,
 			};
+			peers.sort_by_key(|peer| !self.shared.placement.is_worker(peer));
 			let request = signed();
 			for peer in peers {
 				if !tried.insert(peer) {
@@ -885,7 +898,7 @@ impl EventLoop {
 			},
 			Command::StopProviding { key } => behaviour.kad.stop_providing(&kad::RecordKey::new(&key)),
 			Command::MpcSend { peer, frame, attempt } => {
-				let id = behaviour.mpc.send_request(&peer, frame.encode());
+				let id = behaviour.mpc.send_request(&peer, MpcRequest { frame: frame.clone(), reading: None });
 				self.mpc_requests.insert(id, (peer, frame, attempt));
 			}
 			Command::AddAddress { peer, address } => {
@@ -1018,6 +1031,13 @@ impl EventLoop {
 						tracing::warn!(target: "dht", "refused a malformed request of {} bytes from {peer}", request.len());
 						respond(&self.sender, RecordResponse::Refused(Refusal::Malformed), Some(turn));
 					}
+					Ok(RecordRequest::Holds { .. }) if self.shared.placement.knows_workers() && !self.shared.placement.is_worker(&peer) => {
+						// Holders probe holders: where the registry names the workers, nobody
+						// else gets this node to hash whole records (a few proofs at a time, which
+						// the workers' repair waits on).
+						tracing::debug!(target: "dht", "refused a possession probe from {peer}, not a registered worker");
+						respond(&self.sender, RecordResponse::Refused(Refusal::NotPermitted), Some(turn));
+					}
 					Ok(RecordRequest::Holds { key, nonce }) => {
 						// Off the event loop and off the async workers, a few at a time: the
 						// proof reads and hashes the whole record.
@@ -1103,14 +1123,18 @@ impl EventLoop {
 		}
 	}
 
-	fn on_mpc_event(&mut self, event: request_response::Event<Vec<u8>, Vec<u8>>) {
+	fn on_mpc_event(&mut self, event: request_response::Event<MpcRequest, Vec<u8>>) {
 		use request_response::{Event, Message};
 		match event {
-			Event::Message { peer, message: Message::Request { request, channel, .. } } => {
-				match MpcFrame::decode(&mut &request[..]) {
-					Ok(frame) => self.shared.sessions.lock().expect("sessions lock").deliver(peer, frame),
-					Err(_) => tracing::warn!(target: "mpc", "dropped a malformed MPC frame of {} bytes from {peer}", request.len()),
+			Event::Message { peer, message: Message::Request { request: MpcRequest { frame, reading }, channel, .. } } => {
+				// The codec checked the signature, the sender's right to the session and its
+				// share of bytes being read, and released nothing yet: `reading` goes after the
+				// frame is in its session's accounts.
+				match reading.as_ref().map(|r| r.sender()) {
+					Some(signer) if signer == peer => self.shared.sessions.lock().expect("sessions lock").deliver_verified(peer, frame),
+					signer => tracing::warn!(target: "mpc", "dropped a frame from {peer} signed by {signer:?}"),
 				}
+				drop(reading);
 				let _ = self.swarm.behaviour_mut().mpc.send_response(channel, Vec::new());
 			}
 			Event::Message { message: Message::Response { request_id, .. }, .. } => {

@@ -29,6 +29,12 @@ pub trait Placement: Send + Sync + 'static {
 		let _ = peer;
 		false
 	}
+
+	/// Whether any peer is a registered worker: only then are workers' provider records
+	/// preferred and room kept for them ([`crate::store::PersistentStore`]).
+	fn knows_workers(&self) -> bool {
+		false
+	}
 }
 
 /// Every peer weighs 1: plain Kademlia placement.
@@ -62,6 +68,10 @@ impl Placement for FixedWeights {
 	/// Every peer in the table, whatever its weight.
 	fn is_worker(&self, peer: &PeerId) -> bool {
 		self.0.read().expect("lock").contains_key(peer)
+	}
+
+	fn knows_workers(&self) -> bool {
+		!self.0.read().expect("lock").is_empty()
 	}
 }
 

@@ -1,22 +1,28 @@
 //! The two request-response protocols a node speaks besides Kademlia, and their messages.
 //!
 //! - `/enigma/record/1`: signed puts, signed gets, and "do you hold this?" probes;
-//! - `/enigma/mpc/1`: MPC frames between the members of a committee;
+//! - `/enigma/mpc/2`: MPC frames between the members of a committee ([`MpcCodec`]);
 //! - `/enigma/app/1`: opaque requests an application handler answers (see `node::AppHandler`).
 //!
 //! On the wire a message is a length-prefixed SCALE encoding. The codec moves raw frames with a
 //! size limit; decoding happens in the node, so a malformed request is answered with
 //! [`Refusal::Malformed`] and logged instead of silently resetting the stream.
 
-use crate::record::{AccountId, Pointer, SignedPut};
+use crate::{
+	channel::{Reading, Sessions},
+	record::{AccountId, Pointer, SignedPut},
+};
 use async_trait::async_trait;
 use codec::{Decode, Encode};
 use futures::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use libp2p::StreamProtocol;
-use std::io;
+use std::{
+	io,
+	sync::{Arc, Mutex},
+};
 
 pub const RECORD_PROTOCOL: StreamProtocol = StreamProtocol::new("/enigma/record/2");
-pub const MPC_PROTOCOL: StreamProtocol = StreamProtocol::new("/enigma/mpc/1");
+pub const MPC_PROTOCOL: StreamProtocol = StreamProtocol::new("/enigma/mpc/2");
 pub const KAD_PROTOCOL: StreamProtocol = StreamProtocol::new("/enigma/kad/1");
 /// Requests an application (the worker) answers: share deliveries, output collection.
 pub const APP_PROTOCOL: StreamProtocol = StreamProtocol::new("/enigma/app/1");
@@ -163,9 +169,115 @@ impl libp2p::request_response::Codec for FrameCodec {
 	}
 }
 
+/// Bytes of an MPC frame's header on the wire: session, number, the sender's ed25519 key, the
+/// payload's hash, the signature and the payload's length.
+pub const MPC_HEADER: usize = 32 + 8 + 32 + 32 + 64 + 4;
+
+/// An MPC frame on its way: to a peer (`reading` is `None`), or from one, admitted and read
+/// (`reading` names the signer and holds its bytes until the frame is handed over).
+#[derive(Debug)]
+pub struct MpcRequest {
+	pub frame: MpcFrame,
+	pub reading: Option<Reading>,
+}
+
+/// `/enigma/mpc/2`: one frame per stream, a fixed header first, then the payload:
+///
+/// `session (32) ‖ seq (u64 LE) ‖ sender's ed25519 key (32) ‖ blake2b-256(payload) (32) ‖
+/// signature (64) ‖ payload length (u32 LE) ‖ payload`
+///
+/// The signature is the one [`MpcFrame`] carries, over the session, the number, the recipient
+/// and the payload's hash ([`enigma_primitives::mpc_frame_digest_of_hash`]), so the recipient
+/// checks it, and asks its sessions whether the signer may send the frame
+/// ([`Sessions::admit`]), before it reads a byte of the payload. A frame from a peer outside this
+/// node's runs costs it a header and a signature check; a member's frames being read count
+/// against its own share. (The whole frame used to be read first, up to 64 MiB on each of 1,024
+/// streams per connection, whoever sent it.) The answer is an empty frame.
+#[derive(Clone)]
+pub struct MpcCodec {
+	local: libp2p::PeerId,
+	local_key: [u8; 32],
+	max_payload: usize,
+	sessions: Arc<Mutex<Sessions>>,
+}
+
+impl MpcCodec {
+	/// The codec of the node whose `sessions` admit its inbound frames.
+	pub fn new(sessions: Arc<Mutex<Sessions>>, max_payload: usize) -> Self {
+		let local = sessions.lock().expect("sessions lock").local();
+		let local_key = enigma_primitives::ed25519_of_peer_id(&local.to_bytes()).expect("nodes have ed25519 identities");
+		Self { local, local_key, max_payload, sessions }
+	}
+}
+
+#[async_trait]
+impl libp2p::request_response::Codec for MpcCodec {
+	type Protocol = StreamProtocol;
+	type Request = MpcRequest;
+	type Response = Vec<u8>;
+
+	async fn read_request<T: AsyncRead + Unpin + Send>(&mut self, _: &StreamProtocol, io: &mut T) -> io::Result<MpcRequest> {
+		let mut header = [0u8; MPC_HEADER];
+		io.read_exact(&mut header).await?;
+		let field = |at: usize, len: usize| &header[at..at + len];
+		let session: [u8; 32] = field(0, 32).try_into().expect("32 bytes");
+		let seq = u64::from_le_bytes(field(32, 8).try_into().expect("8 bytes"));
+		let key: [u8; 32] = field(40, 32).try_into().expect("32 bytes");
+		let hash: [u8; 32] = field(72, 32).try_into().expect("32 bytes");
+		let signature = field(104, 64).to_vec();
+		let len = u32::from_le_bytes(field(168, 4).try_into().expect("4 bytes")) as usize;
+		if len > self.max_payload {
+			return Err(io::Error::new(io::ErrorKind::InvalidData, format!("an MPC payload of {len} bytes exceeds the limit of {}", self.max_payload)));
+		}
+		let key = libp2p::identity::ed25519::PublicKey::try_from_bytes(&key).map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "an MPC frame names no ed25519 key"))?;
+		let digest = enigma_primitives::mpc_frame_digest_of_hash(&session, seq, &self.local.to_bytes(), &hash);
+		if !key.verify(&digest, &signature) {
+			return Err(io::Error::new(io::ErrorKind::PermissionDenied, "an MPC frame whose signature does not verify"));
+		}
+		let sender = libp2p::identity::PublicKey::from(key).to_peer_id();
+		let reading = Sessions::admit(&self.sessions, sender, &session, seq, len)
+			.map_err(|why| io::Error::new(io::ErrorKind::PermissionDenied, format!("frame #{seq} of session {} from {sender} not read: {why}", hex::encode(session))))?;
+		// Grown as the bytes arrive, as in [`FrameCodec`].
+		let mut payload = Vec::with_capacity(len.min(64 << 10));
+		io.take(len as u64).read_to_end(&mut payload).await?;
+		if payload.len() != len {
+			return Err(io::Error::new(io::ErrorKind::UnexpectedEof, format!("an MPC payload of {len} bytes ended after {}", payload.len())));
+		}
+		if enigma_primitives::mpc_payload_hash(&payload) != hash {
+			return Err(io::Error::new(io::ErrorKind::InvalidData, format!("the payload of frame #{seq} from {sender} is not the one it signed")));
+		}
+		Ok(MpcRequest { frame: MpcFrame { session, seq, payload, signature }, reading: Some(reading) })
+	}
+
+	async fn read_response<T: AsyncRead + Unpin + Send>(&mut self, _: &StreamProtocol, io: &mut T) -> io::Result<Vec<u8>> {
+		FrameCodec { max: 0 }.read(io).await
+	}
+
+	async fn write_request<T: AsyncWrite + Unpin + Send>(&mut self, _: &StreamProtocol, io: &mut T, request: MpcRequest) -> io::Result<()> {
+		let MpcFrame { session, seq, payload, signature } = request.frame;
+		if payload.len() > self.max_payload || signature.len() != 64 {
+			return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("an MPC frame of {} bytes signed with {} bytes cannot be sent", payload.len(), signature.len())));
+		}
+		let mut header = Vec::with_capacity(MPC_HEADER);
+		header.extend_from_slice(&session);
+		header.extend_from_slice(&seq.to_le_bytes());
+		header.extend_from_slice(&self.local_key);
+		header.extend_from_slice(&enigma_primitives::mpc_payload_hash(&payload));
+		header.extend_from_slice(&signature);
+		header.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+		io.write_all(&header).await?;
+		io.write_all(&payload).await
+	}
+
+	async fn write_response<T: AsyncWrite + Unpin + Send>(&mut self, _: &StreamProtocol, io: &mut T, answer: Vec<u8>) -> io::Result<()> {
+		FrameCodec { max: 0 }.write(io, answer).await
+	}
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use libp2p::PeerId;
 
 	#[test]
 	fn a_frame_claiming_more_bytes_than_it_sends_is_refused() {
@@ -181,5 +293,72 @@ mod tests {
 			let too_large = (65u32 << 20).to_le_bytes();
 			assert_eq!(codec.read(&mut &too_large[..]).await.unwrap_err().kind(), io::ErrorKind::InvalidData);
 		});
+	}
+
+	/// The attack: a peer outside this node's runs sends it MPC frames of 64 MiB on 1,024 streams
+	/// per connection, which the node read whole before it asked who sent them. Now it reads the
+	/// header, checks the signature and asks its sessions: a frame it refuses costs it the
+	/// header, never the payload, and a member's frames being read stay within its own share.
+	#[test]
+	fn a_payload_is_read_only_once_its_signer_may_send_it() {
+		use crate::channel::{Limits, P2pTransport};
+		use enigma_mpc::transport::Transport;
+		use futures::{executor::block_on, io::Cursor};
+		use libp2p::{identity::Keypair, request_response::Codec};
+		let [me, member, stranger] = [(); 3].map(|_| Keypair::generate_ed25519());
+		let [me_id, member_id] = [&me, &member].map(|k| k.public().to_peer_id());
+		let limits = Limits { queued_bytes_per_peer: 1 << 20, ..Limits::default() };
+		let sessions = Arc::new(Mutex::new(Sessions::with_limits(me_id, limits)));
+		sessions.lock().unwrap().expect_peers([member_id].into());
+		let run = [4; 32];
+		let (commands, _sent) = tokio::sync::mpsc::unbounded_channel();
+		let mut transport = P2pTransport::open(run, vec![me_id, member_id], me.clone(), sessions.clone(), commands, std::time::Duration::from_secs(1)).unwrap();
+		// A frame on the wire, signed by `signer`, its header naming `named` as the sender.
+		let wire = |signer: &Keypair, named: &Keypair, seq: u64, payload: Vec<u8>| -> Vec<u8> {
+			let digest = enigma_primitives::mpc_frame_digest(&run, seq, &me_id.to_bytes(), &payload);
+			let frame = MpcFrame { session: run, seq, payload, signature: signer.sign(&digest).unwrap() };
+			let mut sending = MpcCodec::new(Arc::new(Mutex::new(Sessions::new(named.public().to_peer_id()))), 64 << 20);
+			let mut bytes = Vec::new();
+			block_on(sending.write_request(&MPC_PROTOCOL, &mut bytes, MpcRequest { frame, reading: None })).unwrap();
+			bytes
+		};
+		// What reading `bytes` gives, and how many of them it read.
+		let read = |bytes: Vec<u8>| {
+			let mut cursor = Cursor::new(bytes);
+			let read = block_on(MpcCodec::new(sessions.clone(), 64 << 20).read_request(&MPC_PROTOCOL, &mut cursor));
+			(read, cursor.position() as usize)
+		};
+		let refused_after_header = |bytes: Vec<u8>, kind: io::ErrorKind| {
+			let (read, consumed) = read(bytes);
+			assert_eq!(read.map(|r| r.frame.seq).unwrap_err().kind(), kind);
+			assert_eq!(consumed, MPC_HEADER, "the payload was not read");
+		};
+		let reading = |peer: &PeerId| sessions.lock().unwrap().reading_bytes(peer);
+
+		// A stranger's 32 MiB frame, signed by itself; one that names the member as its sender.
+		refused_after_header(wire(&stranger, &stranger, 0, vec![0; 32 << 20]), io::ErrorKind::PermissionDenied);
+		refused_after_header(wire(&stranger, &member, 0, vec![0; 32 << 20]), io::ErrorKind::PermissionDenied);
+
+		// The member's frame is read; its bytes count against its share until handed over.
+		let (first, consumed) = read(wire(&member, &member, 0, vec![1; 768 << 10]));
+		let first = first.expect("a member's frame is read");
+		assert_eq!((consumed, first.frame.payload.len()), (MPC_HEADER + (768 << 10), 768 << 10));
+		assert_eq!(first.reading.as_ref().map(|r| r.sender()), Some(member_id));
+		assert!(reading(&member_id) > 768 << 10);
+		// Within the 1 MiB share, a second frame of 512 KiB must wait for the first.
+		refused_after_header(wire(&member, &member, 1, vec![2; 512 << 10]), io::ErrorKind::PermissionDenied);
+		let MpcRequest { frame, reading: held } = first;
+		sessions.lock().unwrap().deliver_verified(member_id, frame);
+		drop(held);
+		assert_eq!(reading(&member_id), 0);
+		assert_eq!(transport.recv(1).unwrap().len(), 768 << 10);
+		// Delivered: a replay is refused after its header; the next frame is read.
+		refused_after_header(wire(&member, &member, 0, vec![1; 768 << 10]), io::ErrorKind::PermissionDenied);
+		assert!(read(wire(&member, &member, 1, vec![2; 512 << 10])).0.is_ok());
+		// A payload other than the one signed: read, and refused.
+		let mut tampered = wire(&member, &member, 2, vec![3; 64]);
+		tampered[MPC_HEADER] ^= 1;
+		assert_eq!(read(tampered).0.map(|r| r.frame.seq).unwrap_err().kind(), io::ErrorKind::InvalidData);
+		assert_eq!(reading(&member_id), 0, "every read that ended gave its bytes back");
 	}
 }

@@ -9,7 +9,10 @@
 //!
 //! Expiry instants are monotonic in memory and wall-clock on disk.
 
-use crate::record::{Pointer, SignedPut};
+use crate::{
+	placement::Placement,
+	record::{Pointer, SignedPut},
+};
 use codec::{Decode, Encode};
 use libp2p::{
 	kad::{
@@ -32,12 +35,16 @@ const COL_PROVIDERS: u8 = 1;
 const COL_KAD_VALUES: u8 = 2;
 const COLUMNS: u8 = 3;
 
-/// Providers kept per key, closest to the key first (Kademlia's replication factor).
+/// Providers kept per key (Kademlia's replication factor): this node, then registered workers,
+/// then other peers, each closest to the key first. Any peer can announce itself as a provider
+/// of any key, and peer ids close to a key are cheap to make: by distance alone, a few made-up
+/// ids pushed the workers that hold a record out of its list, and readers found only them.
 const MAX_PROVIDERS_PER_KEY: usize = 20;
 
 /// Keys with provider records kept, at most: any peer can announce itself as a provider of
 /// anything, so beyond this other peers' announcements of new keys are refused (this node's own
-/// always go in). Expired records are dropped. With [`MAX_PROVIDER_ADDRESSES`] addresses of at
+/// always go in), and where the registry names workers, peers that are not workers may take
+/// half of them: the rest stays for the workers' records. Expired records are dropped. With [`MAX_PROVIDER_ADDRESSES`] addresses of at
 /// most [`MAX_ADDRESS_BYTES`] each, a provider takes at most about 300 bytes: the records take
 /// at most 65,536 × 20 × 300 B ≈ 390 MB on disk, and are never all in memory at once.
 const MAX_PROVIDER_KEYS: usize = 65_536;
@@ -151,14 +158,16 @@ pub struct PersistentStore {
 	/// Keys with provider records on disk, and the most kept ([`MAX_PROVIDER_KEYS`]).
 	provider_keys: std::sync::atomic::AtomicUsize,
 	max_provider_keys: usize,
+	/// Who is a registered worker.
+	placement: Arc<dyn Placement>,
 }
 
 impl PersistentStore {
-	pub fn new(db: Arc<Db>, local: PeerId, max_value_size: usize) -> Self {
+	pub fn new(db: Arc<Db>, local: PeerId, max_value_size: usize, placement: Arc<dyn Placement>) -> Self {
 		let mut keys = 0;
 		for_each_entry(&db, COL_PROVIDERS, |_, _| keys += 1);
 		let provider_keys = keys.into();
-		Self { db, local, max_value_size, provider_keys, max_provider_keys: MAX_PROVIDER_KEYS }
+		Self { db, local, max_value_size, provider_keys, max_provider_keys: MAX_PROVIDER_KEYS, placement }
 	}
 
 	/// The unexpired provider records of `key`.
@@ -270,7 +279,8 @@ impl RecordStore for PersistentStore {
 			if key.len() != 32 || record.expires.is_some_and(|at| at <= Instant::now()) {
 				return Err(StoreError::ValueTooLarge);
 			}
-			if providers.is_empty() && self.provider_keys.load(std::sync::atomic::Ordering::Relaxed) >= self.max_provider_keys {
+			let room = if self.placement.knows_workers() && !self.placement.is_worker(&record.provider) { self.max_provider_keys / 2 } else { self.max_provider_keys };
+			if providers.is_empty() && self.provider_keys.load(std::sync::atomic::Ordering::Relaxed) >= room {
 				return Err(StoreError::MaxProvidedKeys);
 			}
 		}
@@ -278,10 +288,10 @@ impl RecordStore for PersistentStore {
 			*existing = record;
 		} else {
 			providers.push(record);
-			// Keep the providers closest to the key, this node's own record always.
+			// This node's own record always, then the workers', then the others', closest first.
 			let target = kad::KBucketKey::new(key.clone());
 			let local = self.local;
-			providers.sort_by_key(|p| (p.provider != local, target.distance(&kad::KBucketKey::from(p.provider))));
+			providers.sort_by_key(|p| (p.provider != local, !self.placement.is_worker(&p.provider), target.distance(&kad::KBucketKey::from(p.provider))));
 			providers.truncate(MAX_PROVIDERS_PER_KEY);
 		}
 		self.save_providers(&key, &providers);
@@ -325,6 +335,7 @@ impl RecordStore for PersistentStore {
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use crate::placement::{FixedWeights, Uniform};
 	use crate::record::{Record, Signer};
 
 	#[test]
@@ -337,7 +348,7 @@ mod tests {
 		{
 			let db = open(dir.path()).unwrap();
 			DataStore::new(db.clone()).insert(&put).unwrap();
-			let mut kad_store = PersistentStore::new(db, local, 1024);
+			let mut kad_store = PersistentStore::new(db, local, 1024, Arc::new(Uniform));
 			kad_store.add_provider(ProviderRecord::new(key.clone(), local, vec![])).unwrap();
 			kad_store.add_provider(ProviderRecord::new(key.clone(), other, vec!["/ip4/127.0.0.1/tcp/1".parse().unwrap()])).unwrap();
 			kad_store.put(kad::Record::new(b"k".to_vec(), b"v".to_vec())).unwrap();
@@ -346,7 +357,7 @@ mod tests {
 		let data = DataStore::new(db.clone());
 		assert_eq!(data.get(&put.record.pointer()), Some(put.clone()));
 		assert_eq!(data.keys(), vec![put.record.pointer()]);
-		let kad_store = PersistentStore::new(db, local, 1024);
+		let kad_store = PersistentStore::new(db, local, 1024, Arc::new(Uniform));
 		let providers: Vec<PeerId> = kad_store.providers(&key).into_iter().map(|p| p.provider).collect();
 		assert_eq!(providers.len(), 2);
 		assert!(providers.contains(&other));
@@ -358,7 +369,7 @@ mod tests {
 	fn other_peers_provider_records_are_bounded_and_expire() {
 		let dir = tempfile::tempdir().unwrap();
 		let local = PeerId::random();
-		let mut kad_store = PersistentStore::new(open(dir.path()).unwrap(), local, 1024);
+		let mut kad_store = PersistentStore::new(open(dir.path()).unwrap(), local, 1024, Arc::new(Uniform));
 		kad_store.max_provider_keys = 4;
 		let key = |k: u8| kad::RecordKey::new(&[k; 32]);
 		let from = |k: u8, provider: PeerId| ProviderRecord::new(key(k), provider, vec![]);
@@ -392,7 +403,7 @@ mod tests {
 		kad_store.add_provider(from(9, stranger)).unwrap();
 		// The count survives a restart.
 		drop(kad_store);
-		let mut kad_store = PersistentStore::new(open(dir.path()).unwrap(), local, 1024);
+		let mut kad_store = PersistentStore::new(open(dir.path()).unwrap(), local, 1024, Arc::new(Uniform));
 		kad_store.max_provider_keys = 4;
 		assert!(matches!(kad_store.add_provider(from(11, stranger)), Err(StoreError::MaxProvidedKeys)));
 	}
@@ -400,7 +411,48 @@ mod tests {
 	#[test]
 	fn oversized_kademlia_values_are_refused() {
 		let dir = tempfile::tempdir().unwrap();
-		let mut kad_store = PersistentStore::new(open(dir.path()).unwrap(), PeerId::random(), 8);
+		let mut kad_store = PersistentStore::new(open(dir.path()).unwrap(), PeerId::random(), 8, Arc::new(Uniform));
 		assert!(matches!(kad_store.put(kad::Record::new(b"k".to_vec(), vec![0; 9])), Err(StoreError::ValueTooLarge)));
+	}
+
+	/// The attack: peers with made-up ids closer to a key than the workers that hold its record
+	/// announce themselves as its providers, and the list (closest first) lost the workers, so
+	/// readers asked only them; or they announce junk keys until the store takes no new one. A
+	/// registered worker's record now stays before theirs, and half the keys are kept for workers.
+	#[test]
+	fn made_up_providers_push_no_worker_out() {
+		let dir = tempfile::tempdir().unwrap();
+		let workers = Arc::new(FixedWeights::new());
+		let mut kad_store = PersistentStore::new(open(dir.path()).unwrap(), PeerId::random(), 1024, workers.clone());
+		let key = kad::RecordKey::new(&[7; 32]);
+		let target = kad::KBucketKey::new(key.to_vec());
+		let distance = |peer: &PeerId| target.distance(&kad::KBucketKey::from(*peer));
+		// A worker, and MAX_PROVIDERS_PER_KEY strangers each closer to the key than it.
+		let mut peers: Vec<PeerId> = (0..200).map(|_| PeerId::random()).collect();
+		peers.sort_by_key(|p| std::cmp::Reverse(distance(p)));
+		let worker = peers[0];
+		workers.set(worker, 0.5);
+		kad_store.add_provider(ProviderRecord::new(key.clone(), worker, vec![])).unwrap();
+		for stranger in &peers[1..=MAX_PROVIDERS_PER_KEY] {
+			assert!(distance(stranger) < distance(&worker));
+			kad_store.add_provider(ProviderRecord::new(key.clone(), *stranger, vec![])).unwrap();
+		}
+		let providers: Vec<PeerId> = kad_store.providers(&key).into_iter().map(|p| p.provider).collect();
+		assert_eq!(providers.len(), MAX_PROVIDERS_PER_KEY);
+		assert_eq!(providers[0], worker, "the worker stays, first");
+
+		// Keys: strangers may fill half; the rest is the workers'.
+		kad_store.max_provider_keys = 4;
+		let other = |k: u8| kad::RecordKey::new(&[k; 32]);
+		kad_store.add_provider(ProviderRecord::new(other(1), peers[30], vec![])).unwrap();
+		assert!(matches!(kad_store.add_provider(ProviderRecord::new(other(2), peers[31], vec![])), Err(StoreError::MaxProvidedKeys)));
+		kad_store.add_provider(ProviderRecord::new(other(2), worker, vec![])).unwrap();
+		kad_store.add_provider(ProviderRecord::new(other(3), worker, vec![])).unwrap();
+		assert!(matches!(kad_store.add_provider(ProviderRecord::new(other(4), worker, vec![])), Err(StoreError::MaxProvidedKeys)));
+		// Where no peer is a worker, anyone may use every key.
+		let mut open_store = PersistentStore::new(open(tempfile::tempdir().unwrap().path()).unwrap(), PeerId::random(), 1024, Arc::new(Uniform));
+		open_store.max_provider_keys = 2;
+		open_store.add_provider(ProviderRecord::new(other(1), peers[30], vec![])).unwrap();
+		open_store.add_provider(ProviderRecord::new(other(2), peers[31], vec![])).unwrap();
 	}
 }

@@ -223,13 +223,22 @@ async fn records_go_to_well_reputed_workers_expire_and_go_with_their_pointer() {
 	}
 	let writer = Signer::from_seed(&[8; 32]);
 	net.acl.allow_store(writer.account());
+	let mut first = None;
 	for n in 0..5 {
 		let put = SignedPut::new(record(n, &format!("record {n}")), &writer);
 		let receipt = net.node(0).put(&put).await.unwrap();
+		first.get_or_insert((put.record.pointer(), receipt.holders[0]));
 		for holder in receipt.holders {
 			assert!(net.index_of(&holder) >= 10, "record {n} placed on an unregistered node {holder}");
 		}
 	}
+	// Holders probe holders: a peer that is not a worker gets no possession proof (which hashes
+	// the whole record); a worker does.
+	let (key, holder) = first.unwrap();
+	let probe = RecordRequest::Holds { key, nonce: [1; 32] };
+	assert_eq!(net.node(3).request(holder, &probe).await.unwrap(), RecordResponse::Refused(Refusal::NotPermitted));
+	let prober = (10..20).find(|&i| net.node(i).peer_id() != holder).unwrap();
+	assert!(matches!(net.node(prober).request(holder, &probe).await.unwrap(), RecordResponse::Holds(Some(_))));
 	// A user's client weighs the workers as they do (the `enigma` CLI reads the registry from
 	// the chain): its puts land on them too, not on the closest peers whoever they are.
 	let client = enigma_p2p::ClientNode::start_with_placement(vec![net.node(3).address()], 1 << 20, weights.clone()).await.unwrap();

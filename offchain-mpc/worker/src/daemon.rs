@@ -128,6 +128,8 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 	dht_config.key_file = Some(keys.node_key_file());
 	dht_config.listen = vec![listen];
 	dht_config.bootstrap = bootstrap;
+	// From the start: until the worker is told (below), any peer's early frames would be kept.
+	dht_config.mpc_peers = Some(active_peer_ids(&workers));
 	let service = Arc::new(WorkerService(worker.clone()));
 	if let Some(address) = http_gateway {
 		let service = service.clone();
@@ -414,7 +416,11 @@ async fn settle_what_is_gone(worker: &Arc<Worker>) -> Result<bool, DaemonError> 
 /// Early MPC frames are kept only from workers with stake at risk (and this worker's tasks'
 /// members): a peer with no stake cannot fill the buffer.
 fn note_active_peers(worker: &Worker, workers: &[(sp_core::crypto::AccountId32, WorkerOf<Runtime>)]) {
-	worker.set_active_peers(workers.iter().filter_map(|(_, w)| enigma_p2p::PeerId::from_bytes(&w.peer_id).ok()).collect());
+	worker.set_active_peers(active_peer_ids(workers));
+}
+
+fn active_peer_ids(workers: &[(sp_core::crypto::AccountId32, WorkerOf<Runtime>)]) -> std::collections::HashSet<enigma_p2p::PeerId> {
+	workers.iter().filter_map(|(_, w)| enigma_p2p::PeerId::from_bytes(&w.peer_id).ok()).collect()
 }
 
 /// Acts on one finalized block: placement weights, metrics, and the events that concern this
