@@ -61,6 +61,9 @@ pub enum InputShareError {
 	NotAMember { member: usize, n: usize },
 	#[error("the owner's MAC is not proven to be its key times what it dealt: {0}")]
 	MacNotProven(String),
+	/// [`check_together`]: the batch failed, and nobody looked for the share that made it fail.
+	#[error("a share among these deliveries is not on its dealer's committed polynomials (Pedersen VSS check failed), so none is taken")]
+	NotAllOnCommittedPolynomials,
 }
 
 /// A dealt input: the public commitments, each member's share (value, bits, blind), and for a
@@ -358,10 +361,8 @@ pub fn check(bits: Option<u32>, t: usize, member: usize, commitments: &[u8], sha
 /// multi-scalar multiplication (`vss::Commitments::verify_batch`); only if that fails are they
 /// checked one by one, to say which. One result per share, in order.
 pub fn check_many(items: &[ToCheck], t: usize, member: usize, rng: &mut dyn RngCore) -> Vec<Result<(), InputShareError>> {
-	let parsed: Vec<Result<(Commitments, Share), InputShareError>> = items.iter().map(|item| parse(item, t)).collect();
+	let (parsed, all_pass) = parse_and_verify_batch(items, t, member, rng);
 	let x = Fr::from(member as u64 + 1);
-	let valid: Vec<(&Commitments, &Share)> = parsed.iter().filter_map(|p| p.as_ref().ok()).map(|(c, s)| (c, s)).collect();
-	let all_pass = Commitments::verify_batch(x, &valid, rng);
 	parsed
 		.iter()
 		.map(|p| {
@@ -373,6 +374,28 @@ pub fn check_many(items: &[ToCheck], t: usize, member: usize, rng: &mut dyn RngC
 			}
 		})
 		.collect()
+}
+
+/// [`check_many`] without the search for the bad shares: if the batch fails, every share that
+/// parsed is refused ([`InputShareError::NotAllOnCommittedPolynomials`]). For a worker answering
+/// a request of deliveries: looking for the bad share among 256 costs a multi-scalar
+/// multiplication each, which anyone could ask for again and again (one bad share in a request
+/// made the member check every share alone); an honest owner's shares all lie on their
+/// polynomials.
+pub fn check_together(items: &[ToCheck], t: usize, member: usize, rng: &mut dyn RngCore) -> Vec<Result<(), InputShareError>> {
+	let (parsed, all_pass) = parse_and_verify_batch(items, t, member, rng);
+	let why = if parsed.iter().flatten().count() == 1 { InputShareError::NotOnCommittedPolynomial } else { InputShareError::NotAllOnCommittedPolynomials };
+	parsed.into_iter().map(|p| p.and_then(|_| if all_pass { Ok(()) } else { Err(why.clone()) })).collect()
+}
+
+/// Each item parsed, and whether those that parsed all pass the commitments' equations, checked
+/// in one multi-scalar multiplication (`vss::Commitments::verify_batch`).
+fn parse_and_verify_batch(items: &[ToCheck], t: usize, member: usize, rng: &mut dyn RngCore) -> (Vec<Result<(Commitments, Share), InputShareError>>, bool) {
+	let parsed: Vec<Result<(Commitments, Share), InputShareError>> = items.iter().map(|item| parse(item, t)).collect();
+	let x = Fr::from(member as u64 + 1);
+	let valid: Vec<(&Commitments, &Share)> = parsed.iter().filter_map(|p| p.as_ref().ok()).map(|(c, s)| (c, s)).collect();
+	let all_pass = Commitments::verify_batch(x, &valid, rng);
+	(parsed, all_pass)
 }
 
 /// The commitments and the vector share of `item`, after the checks that need no curve
@@ -503,5 +526,11 @@ mod tests {
 		assert_eq!(results[3], Err(InputShareError::NotOnCommittedPolynomial));
 		assert!(matches!(results[4], Err(InputShareError::NotPoints(_))));
 		assert!(results.iter().enumerate().filter(|(i, _)| ![3, 4].contains(i)).all(|(_, r)| r.is_ok()), "the others pass: {results:?}");
+		// Together: the bad share is not looked for, every share that parsed is refused.
+		let together = check_together(&items, 1, 2, &mut rng);
+		assert!(matches!(together[4], Err(InputShareError::NotPoints(_))));
+		assert!(together.iter().enumerate().filter(|(i, _)| *i != 4).all(|(_, r)| *r == Err(InputShareError::NotAllOnCommittedPolynomials)), "{together:?}");
+		items[3].share = &dealings[3].shares[2];
+		assert!(check_together(&items, 1, 2, &mut rng).iter().enumerate().all(|(i, r)| (i == 4) != r.is_ok()));
 	}
 }

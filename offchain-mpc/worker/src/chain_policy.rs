@@ -22,7 +22,7 @@ pub struct ChainAccess {
 impl AccessControl for ChainAccess {
 	async fn may_read(&self, reader: &AccountId, key: &Pointer) -> bool {
 		let args = (AccountId32::from(*reader), H256(*key), Vec::<AccountId32>::new(), None::<H256>);
-		match self.chain.runtime_api::<bool>("DataRegistryApi_can_read", args, None).await {
+		match crate::service::request_read(self.chain.runtime_api::<bool>("DataRegistryApi_can_read", args, None)).await {
 			Ok(allowed) => allowed,
 			Err(e) => {
 				tracing::warn!(target: "worker", "can_read failed, refusing: {e}");
@@ -32,10 +32,7 @@ impl AccessControl for ChainAccess {
 	}
 
 	async fn may_store(&self, writer: &AccountId, key: &Pointer, size: u64) -> bool {
-		let info = self
-			.chain
-			.runtime_api::<Option<DataInfo<AccountId32, BlockNumber, Balance>>>("DataRegistryApi_data_info", H256(*key), None)
-			.await;
+		let info = crate::service::request_read(self.chain.runtime_api::<Option<DataInfo<AccountId32, BlockNumber, Balance>>>("DataRegistryApi_data_info", H256(*key), None)).await;
 		match info {
 			Ok(Some(info)) => info.payer == AccountId32::from(*writer) && !info.restricted && info.size as u64 == size,
 			Ok(None) => false,

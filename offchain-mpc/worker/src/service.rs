@@ -29,6 +29,19 @@ pub struct WorkerService(pub Arc<Worker>);
 /// Held while a request's shares are checked.
 static CHECKING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+/// Chain reads made for requests at once, at most: anyone's requests, read for before anything
+/// proves them worth it, share the node and this worker's one connection to it with the
+/// worker's own commitments and reveals. Unbounded, a stranger's made-up share deliveries (nine
+/// reads each, before any check) kept those waiting, and a reveal that comes late is slashed.
+const REQUEST_READS: usize = 4;
+static REQUEST_READ_TURNS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(REQUEST_READS);
+
+/// `read`, a read of the chain for a request, in one of [`REQUEST_READS`] turns.
+pub(crate) async fn request_read<T>(read: impl std::future::Future<Output = T>) -> T {
+	let _turn = REQUEST_READ_TURNS.acquire().await.expect("the turns are never closed");
+	read.await
+}
+
 #[async_trait::async_trait]
 impl AppHandler for WorkerService {
 	async fn handle(&self, from: PeerId, request: Vec<u8>) -> Vec<u8> {
@@ -146,7 +159,7 @@ impl WorkerService {
 	async fn transcript(&self, task: H256, from: u64) -> Result<WorkerResponse, String> {
 		let store = &self.0.store;
 		let total = store.transcript_len(&task).ok_or_else(|| format!("no transcript of task {task:?} kept here"))?;
-		let view: Option<TaskView<AccountId32, Balance, BlockNumber>> = self.0.chain.runtime_api("SecretComputeApi_task", task, None).await.map_err(|e| e.to_string())?;
+		let view: Option<TaskView<AccountId32, Balance, BlockNumber>> = request_read(self.0.chain.runtime_api("SecretComputeApi_task", task, None)).await.map_err(|e| e.to_string())?;
 		if view.map(|v| v.status) != Some(pallet_secret_compute::TaskStatus::Completed) {
 			return Err(format!("task {task:?} has not completed"));
 		}
@@ -171,10 +184,17 @@ impl WorkerService {
 				continue;
 			}
 			if let std::collections::hash_map::Entry::Vacant(e) = committees.entry(d.committee) {
-				e.insert(worker.committee(d.committee).await.map_err(|e| e.to_string())?);
+				e.insert(request_read(worker.committee(d.committee)).await.map_err(|e| e.to_string())?);
+			}
+			// A committee that does not exist or holds not this worker is refused before its
+			// identity costs a read (`open_share` says which).
+			let members = committees.get(&d.committee).and_then(Option::as_deref);
+			if !members.is_some_and(|members| members.contains(&worker.account())) {
+				checks.push(self.open_share(d, members));
+				continue;
 			}
 			if let std::collections::hash_map::Entry::Vacant(e) = identities.entry(d.identity) {
-				e.insert(worker.identity_exists(d.identity).await.map_err(|e| e.to_string())?);
+				e.insert(request_read(worker.identity_exists(d.identity)).await.map_err(|e| e.to_string())?);
 			}
 			if !identities[&d.identity] {
 				checks.push(Err(format!("identity {:?} does not exist on chain", d.identity)));
@@ -195,7 +215,7 @@ impl WorkerService {
 		let mut registered = HashSet::new();
 		if worker.admit_unregistered(&waiting(&registered)).is_err() {
 			let ids: Vec<H256> = checks.iter().flatten().map(|(d, ..)| d.secret()).collect();
-			let views = worker.secrets(&ids).await.map_err(|e| e.to_string())?;
+			let views = request_read(worker.secrets(&ids)).await.map_err(|e| e.to_string())?;
 			registered = ids.into_iter().zip(views).filter(|(_, view)| view.is_some()).map(|(id, _)| id).collect();
 		}
 		// One request's curve arithmetic at a time: a flood of deliveries queues here instead of
@@ -314,20 +334,19 @@ impl WorkerService {
 		let (block, asked) = match known {
 			Some(found) => found,
 			None => {
-				let block = chain.header_at(at).await.map_err(|e| e.to_string())?.ok_or("the declassification's block is unknown")?.number;
+				let block = request_read(chain.header_at(at)).await.map_err(|e| e.to_string())?.ok_or("the declassification's block is unknown")?.number;
 				// (A block finalized within the second: the number kept would call it not yet.)
 				if block > finalized {
 					finalized = self.finalized_number(true).await?;
 				}
-				if block > finalized || chain.block_hash(block).await.map_err(|e| e.to_string())? != Some(at) {
+				if block > finalized || request_read(chain.block_hash(block)).await.map_err(|e| e.to_string())? != Some(at) {
 					return Err(format!("block #{block} of the declassification is not finalized (yet)"));
 				}
 				// (Checked again below for every request: this spares a too-old block's events.)
 				if finalized - block > DECLASSIFY_WINDOW {
 					return Err(too_old(block));
 				}
-				let asked: HashSet<(H256, AccountId32)> = chain
-					.events(at)
+				let asked: HashSet<(H256, AccountId32)> = request_read(chain.events(at))
 					.await
 					.map_err(|e| e.to_string())?
 					.into_iter()
@@ -355,7 +374,7 @@ impl WorkerService {
 		if let Some(number) = self.0.looks.lock().expect("not poisoned").finalized().filter(|_| !fresh) {
 			return Ok(number);
 		}
-		let number = self.0.chain.finalized_number().await.map_err(|e| e.to_string())?;
+		let number = request_read(self.0.chain.finalized_number()).await.map_err(|e| e.to_string())?;
 		self.0.looks.lock().expect("not poisoned").note_finalized(number);
 		Ok(number)
 	}
@@ -366,14 +385,15 @@ impl WorkerService {
 		if !signed_by(&who, message, signature) {
 			return Err("bad signature".into());
 		}
-		// At the finalized head: a grant in a block that is later reverted must release nothing.
-		let finalized = self.0.chain.finalized_hash().await.map_err(|e| e.to_string())?;
 		// Whose output it is, first (every run of the task has the same recipient): a client
 		// that may not read it is told so, and can tell someone else's output from its own that
-		// is not ready yet, whatever this member holds of which run.
+		// is not ready yet, whatever this member holds of which run. (And an output not held
+		// costs no read of the chain.)
 		let recipient = self.0.store.output(&task, output).ok_or("no such output held")?.recipient;
+		// At the finalized head: a grant in a block that is later reverted must release nothing.
+		let finalized = request_read(self.0.chain.finalized_hash()).await.map_err(|e| e.to_string())?;
 		let args = (who, recipient, Permission::Read, Vec::<AccountId32>::new(), None::<H256>);
-		let allowed: bool = self.0.chain.runtime_api("SharedIdentityApi_check_permission", args, Some(finalized)).await.map_err(|e| e.to_string())?;
+		let allowed: bool = request_read(self.0.chain.runtime_api("SharedIdentityApi_check_permission", args, Some(finalized))).await.map_err(|e| e.to_string())?;
 		if !allowed {
 			return Err(enigma_protocol::reconstruct::NOT_A_READER.into());
 		}
@@ -408,7 +428,7 @@ impl WorkerService {
 		if store.kept_runs(&secret).is_none() {
 			return store.share(&secret).ok_or_else(|| "no share of that secret held".into());
 		}
-		let view = self.0.secret(secret).await.map_err(|e| e.to_string())?.ok_or("unknown secret")?;
+		let view = request_read(self.0.secret(secret)).await.map_err(|e| e.to_string())?.ok_or("unknown secret")?;
 		store.share_for_run(&secret, &view.commitment).ok_or_else(|| "this member did not complete the run that made this secret".into())
 	}
 
@@ -421,7 +441,7 @@ impl WorkerService {
 			return store.output(&task, output).ok_or_else(|| "no such output held".into());
 		}
 		let view: Option<TaskView<AccountId32, Balance, BlockNumber>> =
-			self.0.chain.runtime_api("SecretComputeApi_task", task, Some(at)).await.map_err(|e| e.to_string())?;
+			request_read(self.0.chain.runtime_api("SecretComputeApi_task", task, Some(at))).await.map_err(|e| e.to_string())?;
 		let root = view.and_then(|view| view.result_root).ok_or("the task has no agreed result (yet)")?;
 		store.output_for_run(&task, output, &root).ok_or_else(|| "this member did not complete the run the committee agreed on".into())
 	}
@@ -465,9 +485,10 @@ type Opened = Result<(ShareDelivery, usize, (usize, bool), Vec<Fr>), String>;
 /// its dealer's committed polynomials, and the value is its bits' weighted sum) and, for a
 /// dishonest majority, the owner's proof of its MAC (not for a secret whose share is `held`
 /// already: its commitments were proven when it came, by a worker of this version). Each in one
-/// multi-scalar multiplication for the whole request; the shares one by one only to say which
-/// failed, the proofs not at all (a request with a false proof is refused whole, see
-/// [`committed_input::check_mac_proofs_together`]).
+/// multi-scalar multiplication for the whole request. A request with a bad share, or a false
+/// proof, is refused whole ([`committed_input::check_together`],
+/// [`committed_input::check_mac_proofs_together`]): looking for it would cost a multi-scalar
+/// multiplication per share, for anyone who asks.
 fn check_shares(checks: Vec<Opened>, held: &HashSet<H256>) -> Vec<Result<ShareDelivery, String>> {
 	let mut verdicts: Vec<Result<(), String>> = checks.iter().map(|c| c.as_ref().map(|_| ()).map_err(Clone::clone)).collect();
 	// One batch per (member index, degree, MAC'd or not): in practice the whole request.
@@ -485,7 +506,7 @@ fn check_shares(checks: Vec<Opened>, held: &HashSet<H256>) -> Vec<Result<ShareDe
 			.filter_map(|i| checks[*i].as_ref().ok())
 			.map(|(d, _, _, elements)| ToCheck { bits: share_bits(d.kind), tagged, commitments: &d.pedersen, share: elements })
 			.collect();
-		let mut group: Vec<Result<(), committed_input::InputShareError>> = committed_input::check_many(&items, t, me, rng);
+		let mut group: Vec<Result<(), committed_input::InputShareError>> = committed_input::check_together(&items, t, me, rng);
 		// A dishonest majority's MAC proven by its owner: else the input would fail the MAC
 		// check of every task that reads it, with nobody named.
 		if tagged {
@@ -537,11 +558,18 @@ mod tests {
 	/// as [`WorkerService::open_share`] opens them and checked in one request per member, each
 	/// member holding its shares already if `holding`. Verdicts by value, then member.
 	fn verdicts(values: &[(u128, enigma_protocol::dealing::How)], holding: bool) -> Vec<Result<ShareDelivery, String>> {
+		let opened = opened(values);
+		let held = opened.iter().flatten().map(|(d, ..)| d.secret()).filter(|_| holding).collect();
+		check_shares(opened, &held)
+	}
+
+	/// Each of four members' shares of `values`, opened: by value, then member.
+	fn opened(values: &[(u128, enigma_protocol::dealing::How)]) -> Vec<Opened> {
 		use x25519_dalek::{PublicKey, StaticSecret};
 		let secrets: Vec<StaticSecret> = (0..4).map(|_| StaticSecret::random_from_rng(rand::rngs::OsRng)).collect();
 		let keys: Vec<[u8; 32]> = secrets.iter().map(|s| PublicKey::from(s).to_bytes()).collect();
 		let kind = enigma_protocol::ValueKind::Int { bits: 32 };
-		let opened: Vec<Opened> = values
+		values
 			.iter()
 			.flat_map(|(value, how)| enigma_protocol::dealing::deal_one(*value, H256::repeat_byte(1), 7, &keys, kind, *how).unwrap())
 			.zip(secrets.iter().enumerate().cycle())
@@ -550,9 +578,32 @@ mod tests {
 				let tagged = committed_input::dealt_for_dishonest_majority(&d.pedersen, 4);
 				Ok((d, me, (if tagged { 3 } else { 1 }, tagged), decode_all::<Fr>(&plain, 0).unwrap()))
 			})
-			.collect();
-		let held = opened.iter().flatten().map(|(d, ..)| d.secret()).filter(|_| holding).collect();
-		check_shares(opened, &held)
+			.collect()
+	}
+
+	/// The attack: one share off its dealer's polynomials among a request's 256 made the member
+	/// check every share alone to name it, a multi-scalar multiplication each, for anyone who
+	/// sends such requests. The member now refuses the request whole after one batch; the
+	/// other members, whose shares are good, take theirs.
+	#[test]
+	fn a_request_with_a_share_off_its_polynomials_is_refused_whole() {
+		use enigma_protocol::dealing::How;
+		let values = [(5, How::HonestMajority), (6, How::DishonestMajority), (7, How::HonestMajority), (8, How::HonestMajority)];
+		let mut opened = opened(&values);
+		// Member 0's share of the third value (member 0 holds every fourth): its blind, which
+		// only the commitments' equations check.
+		if let Ok((_, me, _, elements)) = &mut opened[8] {
+			assert_eq!(*me, 0);
+			*elements.last_mut().unwrap() += Fr::from(1u64);
+		}
+		let verdicts = check_shares(opened, &HashSet::new());
+		for (i, verdict) in verdicts.iter().enumerate() {
+			match (i % 4, i / 4) {
+				// (The dishonest-majority share is a batch of its own.)
+				(0, value) if value != 1 => assert!(verdict.as_ref().is_err_and(|e| e.contains("so none is taken")), "share {i}: {verdict:?}"),
+				_ => assert!(verdict.is_ok(), "share {i}: {verdict:?}"),
+			}
+		}
 	}
 
 	/// An owner whose MAC is not its key times its value would have every task reading the
@@ -590,6 +641,26 @@ mod tests {
 			sealed: Vec::new(),
 			mac_proof: Vec::new(),
 		}
+	}
+
+	/// However many requests read the chain at once, at most [`REQUEST_READS`] reads are under
+	/// way: the others wait their turn, and the worker's own reads and submissions go by.
+	#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+	async fn requests_read_the_chain_a_few_at_a_time() {
+		use std::sync::atomic::{AtomicUsize, Ordering};
+		let (now, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+		let reads = (0..40).map(|_| {
+			let (now, most) = (now.clone(), most.clone());
+			tokio::spawn(request_read(async move {
+				most.fetch_max(now.fetch_add(1, Ordering::SeqCst) + 1, Ordering::SeqCst);
+				tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+				now.fetch_sub(1, Ordering::SeqCst);
+			}))
+		});
+		for read in reads.collect::<Vec<_>>() {
+			read.await.unwrap();
+		}
+		assert_eq!(most.load(Ordering::SeqCst), REQUEST_READS);
 	}
 
 	/// Every committee and identity a delivery names costs the member a read of the chain before
