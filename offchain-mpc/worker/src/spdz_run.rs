@@ -19,7 +19,8 @@
 //! the same one, the run uses it and no preprocessing is made before it; otherwise (a member
 //! restarted mid-batch, another task took it, the task is larger) the members make the
 //! material as before. A batch is taken out of the store when a member names it, so two tasks
-//! never use the same one, and put back if the members did not agree on it.
+//! never use the same one, and dropped if the members did not agree on it (put back, a member
+//! that sent its name to some members only kept the others out of step).
 //!
 //! A committee's first batch is made ahead of its first task ([`stock_first_batch`]): when a
 //! secret shared for a dishonest majority becomes ready on a committee whose members hold no
@@ -264,9 +265,11 @@ const BATCH_FRAME_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
 const NONE: H256 = H256::repeat_byte(0xff);
 
 /// One round: every member names the smallest batch it holds that covers `plan` (taking it out of
-/// its store) or none; the batch if every member named the same one. A batch named by this
-/// member alone is dropped; one not used because a name did not come goes back to where it was. (A member that names different batches to different members makes
-/// the run fail, which it could anyway; the honest members' material is never used twice.)
+/// its store) or none; the batch if every member named the same one. A batch taken and not used
+/// (another name differs, or one did not come) is dropped, so members whose stocks were in step
+/// stay in step whatever one member sends whom. (A member that names different batches to
+/// different members makes the run fail, which it could anyway; the honest members' material is
+/// never used twice.)
 fn from_stock<T: Transport>(net: &mut Net<T>, stock: &Stock, plan: &Plan) -> Result<Option<Store<Fr>>, MpcError> {
 	let offer = stock.store.take_stock(stock.committee, &stock.secret, |bytes| Store::<Fr>::from_bytes(bytes).filter(|material| material.covers(plan)));
 	let named = offer.as_ref().map_or(NONE, |(batch, _)| *batch);
@@ -280,20 +283,14 @@ fn from_stock<T: Transport>(net: &mut Net<T>, stock: &Stock, plan: &Plan) -> Res
 			tracing::info!(target: "worker", "preprocessing from committee {}'s stock (batch {batch:?})", stock.committee);
 			Ok(Some(material))
 		},
-		// Every name came and another differs: this member's batch was named alone. Dropped,
-		// not put back first: a member that named another batch (or none) to this member only
-		// would otherwise keep it out of step with the others task after task, each time making
-		// its material anew while they run on theirs.
-		Some((batch, _)) if names.is_ok() => {
-			tracing::warn!(target: "worker", "committee {}: preprocessing batch {batch:?} named by this member alone: dropped", stock.committee);
+		// Another name differs, or one did not come: dropped, not put back. The member that
+		// named another batch, none, or nothing to this member only would otherwise keep it out
+		// of step with the others (who spent the batch) task after task, each naming a batch the
+		// others no longer hold, until neither held any.
+		Some((batch, _)) => {
+			tracing::warn!(target: "worker", "committee {}: preprocessing batch {batch:?} not named by every member: dropped", stock.committee);
 			if let Err(e) = stock.store.spend_stock(stock.committee, batch) {
 				tracing::warn!(target: "worker", "dropping preprocessing batch {batch:?}: {e}");
-			}
-			Ok(None)
-		},
-		Some((batch, material)) => {
-			if let Err(e) = stock.store.return_stock(stock.committee, batch, &stock.public, &material.to_bytes(), KEEP) {
-				tracing::warn!(target: "worker", "putting preprocessing back: {e}");
 			}
 			names.map(|_| None)
 		},
@@ -436,6 +433,33 @@ mod tests {
 		});
 		assert_eq!(used, vec![true, false], "member 0 saw every name agree, member 1 did not");
 		assert!(stocks.iter().all(|s| s.store.is_spent(3, &batch)), "neither holds the batch any more: the next task finds them in step");
+
+		// The same with nothing sent to member 1 (its names never all come): it does not put
+		// the batch back either. (Put back, it named it at the next task while member 0 named its
+		// next one: both dropped theirs, and so on until neither held any.)
+		let batch = H256::repeat_byte(7);
+		for (member, stock) in stocks.iter().enumerate() {
+			let material = enigma_mpc::preprocessing::trusted_dealer_for_tests::store::<Fr>(10, 3, member, &plan);
+			stock.store.put_stock(3, batch, &stock.public, &material.to_bytes(), 2).unwrap();
+		}
+		let used = std::thread::scope(|scope| {
+			let mut parties = mem::network(3).into_iter();
+			let honest: Vec<_> = stocks
+				.iter()
+				.map(|stock| {
+					let (transport, plan) = (parties.next().unwrap(), plan.clone());
+					scope.spawn(move || from_stock(&mut Net::new(transport), stock, &plan).map(|m| m.is_some()))
+				})
+				.collect();
+			let mut liar = Net::new(parties.next().unwrap());
+			liar.round();
+			liar.send(0, batch.as_bytes()).unwrap();
+			let _ = liar.recv(0);
+			drop(liar);
+			honest.into_iter().map(|h| h.join().unwrap().is_ok_and(|used| used)).collect::<Vec<_>>()
+		});
+		assert_eq!(used, vec![true, false]);
+		assert!(stocks.iter().all(|s| s.store.is_spent(3, &batch) && s.store.stock(3).is_empty()), "neither holds it: in step");
 	}
 
 	/// Issue #15: every member of a batch gets the same name, and no two batches get the same

@@ -475,25 +475,12 @@ impl WorkerStore {
 
 	/// Keeps a batch of `committee`'s preprocessing (this member's material, with its MAC key
 	/// share), sealed to the worker's own key, as the newest, and drops the oldest beyond `keep`.
+	/// (A batch taken and not used is dropped, never put back: see `spdz_run::from_stock`.)
 	pub fn put_stock(&self, committee: u32, batch: H256, public: &[u8; 32], material: &[u8], keep: usize) -> Result<(), parity_db::Error> {
-		self.insert_stock(committee, batch, public, material, keep, false)
-	}
-
-	/// Puts back a batch taken but not used, in the oldest place, where it came from (unless
-	/// `keep` newer ones arrived meanwhile: then it goes).
-	pub fn return_stock(&self, committee: u32, batch: H256, public: &[u8; 32], material: &[u8], keep: usize) -> Result<(), parity_db::Error> {
-		self.insert_stock(committee, batch, public, material, keep, true)
-	}
-
-	fn insert_stock(&self, committee: u32, batch: H256, public: &[u8; 32], material: &[u8], keep: usize, oldest: bool) -> Result<(), parity_db::Error> {
 		let _one_at_a_time = self.stock_lock.lock().unwrap_or_else(|e| e.into_inner());
 		let mut batches = self.stock(committee);
 		batches.retain(|b| *b != batch);
-		if oldest {
-			batches.insert(0, batch);
-		} else {
-			batches.push(batch);
-		}
+		batches.push(batch);
 		let dropped: Vec<H256> = batches.drain(..batches.len().saturating_sub(keep)).collect();
 		let mut changes = vec![(COL_OUTPUTS, stock_index_key(committee), Some(batches.encode()))];
 		let mut stocked = self.stocked_committees();
@@ -903,7 +890,7 @@ mod tests {
 		assert!(store.stock(7).is_empty());
 		assert_eq!(store.take_stock(7, &secret, any), None);
 		// A batch too small for a task stays where it is and does not hide a larger one behind
-		// it; a batch put back unused goes back to the oldest place.
+		// it.
 		for batch in [1u8, 2] {
 			store.put_stock(7, name(batch), &public, &material(batch), 2).unwrap();
 		}
@@ -917,15 +904,11 @@ mod tests {
 		assert_eq!(store.take_stock(7, &secret, any), Some((name(6), small)));
 		assert_eq!(store.stock(7), vec![name(1)]);
 		store.put_stock(7, name(4), &public, &material(4), 2).unwrap();
-		store.return_stock(7, name(2), &public, &material(2), 3).unwrap();
-		assert_eq!(store.stock(7), vec![name(2), name(1), name(4)]);
-		// Returned to a full list, it is the oldest and goes.
-		store.take_stock(7, &secret, any).unwrap();
+		assert_eq!(store.stock(7), vec![name(1), name(4)]);
+		// Beyond `keep`, the oldest goes.
 		store.put_stock(7, name(5), &public, &material(5), 2).unwrap();
 		assert_eq!(store.stock(7), vec![name(4), name(5)]);
-		store.return_stock(7, name(2), &public, &material(2), 2).unwrap();
-		assert_eq!(store.stock(7), vec![name(4), name(5)]);
-		assert!(store.db.get(COL_OUTPUTS, &stock_key(7, &name(2))).unwrap().is_none());
+		assert!(store.db.get(COL_OUTPUTS, &stock_key(7, &name(1))).unwrap().is_none());
 		// A dissolved committee's stock goes whole, and the committee off the list of those
 		// with a stock (which catching up with the chain reads).
 		store.put_stock(8, name(6), &public, &material(6), 2).unwrap();
