@@ -1132,7 +1132,9 @@ impl EventLoop {
 				// frame is in its session's accounts.
 				match reading.as_ref().map(|r| r.sender()) {
 					Some(signer) if signer == peer => self.shared.sessions.lock().expect("sessions lock").deliver_verified(peer, frame),
-					signer => tracing::warn!(target: "mpc", "dropped a frame from {peer} signed by {signer:?}"),
+					Some(signer) => tracing::warn!(target: "mpc", "dropped a frame from {peer} signed by {signer}"),
+					// A small frame its sessions did not admit (the codec said why).
+					None => {},
 				}
 				drop(reading);
 				let _ = self.swarm.behaviour_mut().mpc.send_response(channel, Vec::new());

@@ -173,8 +173,13 @@ impl libp2p::request_response::Codec for FrameCodec {
 /// payload's hash, the signature and the payload's length.
 pub const MPC_HEADER: usize = 32 + 8 + 32 + 32 + 64 + 4;
 
-/// An MPC frame on its way: to a peer (`reading` is `None`), or from one, admitted and read
-/// (`reading` names the signer and holds its bytes until the frame is handed over).
+/// The largest payload of a frame the sessions do not admit that is read (and dropped) rather
+/// than refused: a goodbye ([`crate::channel::GOODBYE`]) and the like.
+pub const MPC_SMALL_FRAME: usize = 64;
+
+/// An MPC frame on its way: to a peer (`reading` is `None`), or from one, read (`reading` names
+/// the signer and holds its bytes until the frame is handed over; `None`: a small frame read
+/// though not admitted, to be dropped).
 #[derive(Debug)]
 pub struct MpcRequest {
 	pub frame: MpcFrame,
@@ -235,8 +240,16 @@ impl libp2p::request_response::Codec for MpcCodec {
 			return Err(io::Error::new(io::ErrorKind::PermissionDenied, "an MPC frame whose signature does not verify"));
 		}
 		let sender = libp2p::identity::PublicKey::from(key).to_peer_id();
-		let reading = Sessions::admit(&self.sessions, sender, &session, seq, len)
-			.map_err(|why| io::Error::new(io::ErrorKind::PermissionDenied, format!("frame #{seq} of session {} from {sender} not read: {why}", hex::encode(session))))?;
+		let reading = match Sessions::admit(&self.sessions, sender, &session, seq, len) {
+			Ok(reading) => Some(reading),
+			// Read and dropped quietly: a goodbye that comes after its session closed here (the
+			// last member to close sends one to each), refused, would be sent again and again.
+			Err(why) if len <= MPC_SMALL_FRAME => {
+				tracing::debug!(target: "mpc", "dropped frame #{seq} of session {} from {sender}: {why}", hex::encode(session));
+				None
+			},
+			Err(why) => return Err(io::Error::new(io::ErrorKind::PermissionDenied, format!("frame #{seq} of session {} from {sender} not read: {why}", hex::encode(session)))),
+		};
 		// Grown as the bytes arrive, as in [`FrameCodec`].
 		let mut payload = Vec::with_capacity(len.min(64 << 10));
 		io.take(len as u64).read_to_end(&mut payload).await?;
@@ -246,7 +259,7 @@ impl libp2p::request_response::Codec for MpcCodec {
 		if enigma_primitives::mpc_payload_hash(&payload) != hash {
 			return Err(io::Error::new(io::ErrorKind::InvalidData, format!("the payload of frame #{seq} from {sender} is not the one it signed")));
 		}
-		Ok(MpcRequest { frame: MpcFrame { session, seq, payload, signature }, reading: Some(reading) })
+		Ok(MpcRequest { frame: MpcFrame { session, seq, payload, signature }, reading })
 	}
 
 	async fn read_response<T: AsyncRead + Unpin + Send>(&mut self, _: &StreamProtocol, io: &mut T) -> io::Result<Vec<u8>> {
@@ -338,6 +351,9 @@ mod tests {
 		// A stranger's 32 MiB frame, signed by itself; one that names the member as its sender.
 		refused_after_header(wire(&stranger, &stranger, 0, vec![0; 32 << 20]), io::ErrorKind::PermissionDenied);
 		refused_after_header(wire(&stranger, &member, 0, vec![0; 32 << 20]), io::ErrorKind::PermissionDenied);
+		// A small one (a goodbye after the session closed, say) is read, and admitted nowhere.
+		let (small, _) = read(wire(&stranger, &stranger, 0, vec![0xff; 8]));
+		assert!(small.expect("read").reading.is_none());
 
 		// The member's frame is read; its bytes count against its share until handed over.
 		let (first, consumed) = read(wire(&member, &member, 0, vec![1; 768 << 10]));
