@@ -403,33 +403,40 @@ mod tests {
 	#[test]
 	fn a_batch_named_to_some_members_only_does_not_split_them_for_good() {
 		let plan = Plan { triples: 4, randoms: 4, masks: vec![1, 1, 1] };
-		let batch = H256::repeat_byte(6);
 		let dirs: Vec<_> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
 		let stocks: Vec<Stock> = (0..2)
 			.map(|member| {
 				let secret = x25519_dalek::StaticSecret::random_from_rng(rand::thread_rng());
 				let public = x25519_dalek::PublicKey::from(&secret).to_bytes();
-				let stock = Stock { store: WorkerStore::open(dirs[member].path()).unwrap(), committee: 3, public, secret };
-				let material = enigma_mpc::preprocessing::trusted_dealer_for_tests::store::<Fr>(9, 3, member, &plan);
-				stock.store.put_stock(3, batch, &stock.public, &material.to_bytes(), 2).unwrap();
-				stock
+				Stock { store: WorkerStore::open(dirs[member].path()).unwrap(), committee: 3, public, secret }
 			})
 			.collect();
-		let used = std::thread::scope(|scope| {
-			let mut parties = mem::network(3).into_iter();
-			let honest: Vec<_> = stocks
-				.iter()
-				.map(|stock| {
-					let (transport, plan) = (parties.next().unwrap(), plan.clone());
-					scope.spawn(move || from_stock(&mut Net::new(transport), stock, &plan).unwrap().is_some())
-				})
-				.collect();
-			let mut liar = Net::new(parties.next().unwrap());
+		// Both honest members stock `batch`, then name theirs while the third member plays
+		// `liar`; whether each used a batch.
+		let with_a_liar = |batch: H256, liar: &dyn Fn(Net<mem::MemTransport>)| -> Vec<bool> {
+			for (member, stock) in stocks.iter().enumerate() {
+				let material = enigma_mpc::preprocessing::trusted_dealer_for_tests::store::<Fr>(9, 3, member, &plan);
+				stock.store.put_stock(3, batch, &stock.public, &material.to_bytes(), 2).unwrap();
+			}
+			std::thread::scope(|scope| {
+				let mut parties = mem::network(3).into_iter();
+				let honest: Vec<_> = stocks
+					.iter()
+					.map(|stock| {
+						let (transport, plan) = (parties.next().unwrap(), plan.clone());
+						scope.spawn(move || from_stock(&mut Net::new(transport), stock, &plan).is_ok_and(|material| material.is_some()))
+					})
+					.collect();
+				liar(Net::new(parties.next().unwrap()));
+				honest.into_iter().map(|h| h.join().unwrap()).collect()
+			})
+		};
+		let batch = H256::repeat_byte(6);
+		let used = with_a_liar(batch, &|mut liar| {
 			liar.round();
 			liar.send(0, batch.as_bytes()).unwrap();
 			liar.send(1, NONE.as_bytes()).unwrap();
 			let _ = (liar.recv(0), liar.recv(1));
-			honest.into_iter().map(|h| h.join().unwrap()).collect::<Vec<_>>()
 		});
 		assert_eq!(used, vec![true, false], "member 0 saw every name agree, member 1 did not");
 		assert!(stocks.iter().all(|s| s.store.is_spent(3, &batch)), "neither holds the batch any more: the next task finds them in step");
@@ -438,25 +445,10 @@ mod tests {
 		// the batch back either. (Put back, it named it at the next task while member 0 named its
 		// next one: both dropped theirs, and so on until neither held any.)
 		let batch = H256::repeat_byte(7);
-		for (member, stock) in stocks.iter().enumerate() {
-			let material = enigma_mpc::preprocessing::trusted_dealer_for_tests::store::<Fr>(10, 3, member, &plan);
-			stock.store.put_stock(3, batch, &stock.public, &material.to_bytes(), 2).unwrap();
-		}
-		let used = std::thread::scope(|scope| {
-			let mut parties = mem::network(3).into_iter();
-			let honest: Vec<_> = stocks
-				.iter()
-				.map(|stock| {
-					let (transport, plan) = (parties.next().unwrap(), plan.clone());
-					scope.spawn(move || from_stock(&mut Net::new(transport), stock, &plan).map(|m| m.is_some()))
-				})
-				.collect();
-			let mut liar = Net::new(parties.next().unwrap());
+		let used = with_a_liar(batch, &|mut liar| {
 			liar.round();
 			liar.send(0, batch.as_bytes()).unwrap();
 			let _ = liar.recv(0);
-			drop(liar);
-			honest.into_iter().map(|h| h.join().unwrap().is_ok_and(|used| used)).collect::<Vec<_>>()
 		});
 		assert_eq!(used, vec![true, false]);
 		assert!(stocks.iter().all(|s| s.store.is_spent(3, &batch) && s.store.stock(3).is_empty()), "neither holds it: in step");
