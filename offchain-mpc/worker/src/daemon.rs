@@ -107,7 +107,7 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 		tracing::info!(target: "worker", "Prometheus metrics on http://{address}/metrics");
 	}
 
-	let store = WorkerStore::open(&config.data_dir.join("shares")).map_err(|e| DaemonError::Store(e.to_string()))?;
+	let store = WorkerStore::open_beside_keys(&config.data_dir.join("shares"), &config.keys.dir).map_err(|e| DaemonError::Store(e.to_string()))?;
 	let RunConfig { keys, data_dir, listen, bootstrap, misbehave, unregistered_ttl, unregistered_per_identity, http_gateway, rotate_on_leaving, .. } = config;
 	if let Some(mode) = misbehave {
 		let owners = if mode.lies_to_owners() { " and hands back false shares" } else { "" };

@@ -1,13 +1,17 @@
 //! The worker's own database (parity-db): the shares it holds and its shares of private task
 //! outputs awaiting their recipients, all sealed to its x25519 key (a copy of the database
-//! leaks nothing). Survives restarts.
+//! leaks nothing; put back in place of a newer one, its preprocessing is dropped, see
+//! [`WorkerStore::open_beside_keys`]). Survives restarts.
 
 use codec::{Decode, Encode};
 use enigma_chain::offchain::{share_context, ValueKind};
 use enigma_protocol::{messages::commitment, sealed};
 use parity_db::{Db, Options};
 use sp_core::H256;
-use std::{path::Path, sync::Arc};
+use std::{
+	path::{Path, PathBuf},
+	sync::Arc,
+};
 
 const COL_SHARES: u8 = 0;
 const COL_OUTPUTS: u8 = 1;
@@ -142,6 +146,32 @@ pub struct WorkerStore {
 struct SpentBatches {
 	file: std::fs::File,
 	names: std::collections::HashSet<(u32, H256)>,
+	/// How many batches were ever spent, kept beside the log and (see [`WorkerStore::open_beside_keys`])
+	/// in the key directory: the counts of both, and the file of each.
+	spends: u64,
+	counts: Vec<PathBuf>,
+}
+
+/// The number in a spend count's file: `None` if there is none, and 0 if it is not 8 bytes (torn).
+fn read_count(path: &Path) -> std::io::Result<Option<u64>> {
+	match std::fs::read(path) {
+		Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+		Err(e) => Err(e),
+		Ok(bytes) => Ok(Some(<[u8; 8]>::try_from(bytes.as_slice()).map_or(0, u64::from_le_bytes))),
+	}
+}
+
+/// Writes a spend count, synced, aside then renamed over the old one.
+fn write_count(path: &Path, count: u64) -> std::io::Result<()> {
+	let aside = path.with_extension("writing");
+	let mut file = std::fs::File::create(&aside)?;
+	std::io::Write::write_all(&mut file, &count.to_le_bytes())?;
+	file.sync_all()?;
+	std::fs::rename(&aside, path)?;
+	if let Some(dir) = path.parent() {
+		std::fs::File::open(dir)?.sync_all()?;
+	}
+	Ok(())
 }
 
 /// The bytes of one entry of [`SpentBatches`]: the committee (little endian), then the batch.
@@ -174,7 +204,8 @@ impl SpentBatches {
 		if let Some(dir) = path.parent() {
 			std::fs::File::open(dir)?.sync_all()?;
 		}
-		Ok(Self { file, names })
+		let spends = read_count(&path.with_extension("count"))?.unwrap_or(0);
+		Ok(Self { file, names, spends, counts: vec![path.with_extension("count")] })
 	}
 
 	/// Records `batch` as used, on disk, unless it was already: then it must not be used again.
@@ -188,8 +219,14 @@ impl SpentBatches {
 			// Drop a torn entry, so that the ones after it stay aligned.
 			self.file.set_len(len - len % SPENT_ENTRY as u64)?;
 		}
+		// The witness's count first: a crash before the log's leaves the data directory behind
+		// it, and the stock is dropped at the restart, which loses nothing but preprocessing.
+		for count in self.counts.iter().rev() {
+			write_count(count, self.spends + 1)?;
+		}
 		self.file.write_all(&[&committee.to_le_bytes()[..], batch.as_bytes()].concat())?;
 		self.file.sync_data()?;
+		self.spends += 1;
 		self.names.insert((committee, batch));
 		Ok(())
 	}
@@ -204,6 +241,34 @@ impl WorkerStore {
 		let stocked = |committee: u32, batch: &H256| db.get(COL_OUTPUTS, &stock_key(committee, batch)).map_or(true, |found| found.is_some());
 		let spent = SpentBatches::open(&dir.join("spent-batches"), stocked).map_err(parity_db::Error::Io)?;
 		Ok(Self { db: Arc::new(db), stock_lock: Arc::default(), spent: Arc::new(std::sync::Mutex::new(spent)), transcripts_lock: Arc::default() })
+	}
+
+	/// [`Self::open`], with a witness of the batches spent in `key_dir` (the worker's key
+	/// directory): a data directory put back from a copy taken before some spends (a backup
+	/// restored, a snapshot rolled back) holds their batches again, and its log, from before,
+	/// does not name them; the other members, colluding, could name them again, and material
+	/// used twice leaks the inputs of the runs that used it. The witness counts the spends: a
+	/// data directory whose count is behind it drops its whole stock (and makes anew what its
+	/// tasks need).
+	pub fn open_beside_keys(dir: &Path, key_dir: &Path) -> Result<Self, parity_db::Error> {
+		let store = Self::open(dir)?;
+		let witness = key_dir.join("spent-batches.count");
+		let seen = read_count(&witness).map_err(parity_db::Error::Io)?.unwrap_or(0);
+		let mine = store.spent.lock().unwrap_or_else(|e| e.into_inner()).spends;
+		if mine < seen {
+			tracing::warn!(target: "worker", "the data directory spent {mine} preprocessing batches, its key directory saw {seen}: it is older than the keys (a copy put back?); dropping its preprocessing stock");
+			for committee in store.stocked_committees() {
+				store.drop_stock(committee)?;
+			}
+		}
+		let mut spent = store.spent.lock().unwrap_or_else(|e| e.into_inner());
+		spent.spends = mine.max(seen);
+		spent.counts.push(witness);
+		for count in &spent.counts {
+			write_count(count, spent.spends).map_err(parity_db::Error::Io)?;
+		}
+		drop(spent);
+		Ok(store)
 	}
 
 	/// Marks `committee`'s preprocessing batch `batch` as used, synced to disk, before its
@@ -968,6 +1033,50 @@ mod tests {
 		assert_eq!(log_len(), SPENT_ENTRY as u64, "the batch gone from the stock and the torn entry are dropped");
 		assert!(store.spend_stock(7, fresh).is_err(), "the batch back in the stock is still refused");
 		assert_eq!(store.take_stock(7, &secret, any), None);
+	}
+
+	/// Attacker review: the data directory put back from a copy taken before a batch was spent
+	/// (a backup restored, a snapshot rolled back) held the batch again and a log that did not
+	/// name it, and the other members, colluding, could name it again: material used twice. The
+	/// key directory's count of spends says the data directory is behind it, and its stock goes.
+	#[test]
+	fn a_data_directory_put_back_from_before_a_spend_uses_none_of_its_stock() {
+		let (data, keys, backup) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+		let secret = x25519_dalek::StaticSecret::random_from_rng(rand::thread_rng());
+		let public = x25519_dalek::PublicKey::from(&secret).to_bytes();
+		let any = |bytes: &[u8]| Some(bytes.to_vec());
+		let (used, kept) = (H256::repeat_byte(1), H256::repeat_byte(2));
+		let copy = |from: &Path, to: &Path| {
+			for entry in std::fs::read_dir(from).unwrap() {
+				let entry = entry.unwrap();
+				std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+			}
+		};
+		{
+			let store = WorkerStore::open_beside_keys(data.path(), keys.path()).unwrap();
+			store.put_stock(7, used, &public, b"used", 4).unwrap();
+		}
+		copy(data.path(), backup.path());
+		{
+			let store = WorkerStore::open_beside_keys(data.path(), keys.path()).unwrap();
+			let (batch, _) = store.take_stock(7, &secret, any).unwrap();
+			store.spend_stock(7, batch).unwrap();
+			store.put_stock(7, kept, &public, b"kept", 4).unwrap();
+		}
+		// The directory itself, restarted: the batch it spent is passed over, the other kept.
+		let store = WorkerStore::open_beside_keys(data.path(), keys.path()).unwrap();
+		assert_eq!(store.stock(7), vec![kept]);
+		drop(store);
+		// The copy from before the spend: it holds `used`, and its log does not name it.
+		assert!(!WorkerStore::open(backup.path()).unwrap().is_spent(7, &used), "the copy alone would use it");
+		let restored = WorkerStore::open_beside_keys(backup.path(), keys.path()).unwrap();
+		assert_eq!(restored.take_stock(7, &secret, any), None, "its stock is dropped");
+		assert!(restored.stock(7).is_empty() && restored.stocked_committees().is_empty());
+		// From then on it is in step: what it makes and spends is counted as before.
+		restored.put_stock(7, kept, &public, b"kept", 4).unwrap();
+		drop(restored);
+		let again = WorkerStore::open_beside_keys(backup.path(), keys.path()).unwrap();
+		assert_eq!(again.stock(7), vec![kept]);
 	}
 
 	#[test]
