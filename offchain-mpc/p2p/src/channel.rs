@@ -16,8 +16,9 @@
 //! kept as evidence the chain can check ([`Sessions::take_evidence`]). The signature covers the
 //! payload's hash, which the frame's header carries: the node checks who signed a frame, and
 //! whether that peer may send it ([`Sessions::admit`]), before it reads the payload, so a peer
-//! outside this node's runs makes it read a header and nothing more, and a member's payloads
-//! being read count against its own share.
+//! that computes nothing with this node (not a member of an open run, nor an expected worker)
+//! makes it read a header and nothing more, and a member's or expected worker's payloads being
+//! read count against its own share.
 //!
 //! A party that closes its end of a session (its run completed or failed) sends each peer a
 //! last frame, [`GOODBYE`], after everything it sent before: a peer still waiting for it learns
@@ -132,15 +133,20 @@ pub struct Sessions {
 	/// in the order their first evidence came.
 	evidence: HashMap<[u8; 32], Vec<(PeerId, MpcFrame)>>,
 	evidence_order: VecDeque<[u8; 32]>,
-	/// Per sender: bytes of its admitted frames being read off the network ([`Reading`]).
-	reading: HashMap<PeerId, usize>,
+	/// Per sender: bytes of its admitted frames being read off the network ([`Reading`]), for
+	/// open sessions and for sessions not open yet.
+	reading: HashMap<PeerId, [usize; 2]>,
+	/// Told whenever a [`Reading`] ends: a frame that waits for its sender's share waits for it.
+	freed: Arc<tokio::sync::Notify>,
 }
 
 /// A frame admitted to be read off the network: its bytes count against its sender's share
-/// until the frame is handed to its session or its stream fails, whichever ends the read.
+/// (of an open session's, or of early frames) until the frame is handed to its session or its
+/// stream fails, whichever ends the read.
 pub struct Reading {
 	sessions: Weak<Mutex<Sessions>>,
 	sender: PeerId,
+	early: bool,
 	bytes: usize,
 }
 
@@ -156,11 +162,12 @@ impl Drop for Reading {
 		let Some(sessions) = self.sessions.upgrade() else { return };
 		let Ok(mut sessions) = sessions.lock() else { return };
 		if let Some(bytes) = sessions.reading.get_mut(&self.sender) {
-			*bytes -= self.bytes;
-			if *bytes == 0 {
+			bytes[usize::from(self.early)] -= self.bytes;
+			if *bytes == [0, 0] {
 				sessions.reading.remove(&self.sender);
 			}
 		}
+		sessions.freed.notify_waiters();
 	}
 }
 
@@ -168,6 +175,27 @@ impl std::fmt::Debug for Reading {
 	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
 		write!(f, "Reading({} bytes from {})", self.bytes, self.sender)
 	}
+}
+
+/// What becomes of a frame whose header's signature checked out ([`Sessions::admit`]).
+#[derive(Debug)]
+pub enum Admission {
+	/// Read it: its bytes are held against its sender's share until the guard drops.
+	Read(Reading),
+	/// Read it and drop it: a frame its session has no use for any more (delivered already, its
+	/// sender left the run, the run closed here), from a peer that may have sent it. Refused, it
+	/// would come again (its sender takes a refusal for a frame lost on the way), and after a few
+	/// tries its sender would take this node for unreachable.
+	Discard,
+}
+
+/// Why a frame is not read ([`Sessions::admit`]).
+#[derive(Debug, PartialEq, Eq)]
+pub enum NotAdmitted {
+	/// Its signer does not compute the session with this node, or it is too far ahead.
+	Refused(String),
+	/// Its signer's frames being read take its share: it may wait for them.
+	Busy(String),
 }
 
 impl Sessions {
@@ -189,6 +217,7 @@ impl Sessions {
 			evidence: HashMap::new(),
 			evidence_order: VecDeque::new(),
 			reading: HashMap::new(),
+			freed: Arc::new(tokio::sync::Notify::new()),
 		}
 	}
 
@@ -197,43 +226,63 @@ impl Sessions {
 		self.local
 	}
 
-	/// Bytes of `peer`'s frames being read off the network.
-	pub fn reading_bytes(&self, peer: &PeerId) -> usize {
-		self.reading.get(peer).copied().unwrap_or(0)
+	/// Told whenever a frame's read ends ([`Reading`]).
+	pub fn freed(&self) -> Arc<tokio::sync::Notify> {
+		self.freed.clone()
 	}
 
-	/// Whether this node reads the `bytes`-byte payload of frame `seq` of `session` from `sender`,
-	/// whose signature over the frame's header it checked: only if `sender` may send frames of
-	/// the session, the frame is neither replayed nor too far ahead, and the sender's frames
-	/// being read stay within what it may have this node hold (in an open session, what the run
-	/// may leave unread, [`Limits::queued_bytes_per_peer`]; else its early share). The returned
-	/// [`Reading`] holds the bytes until it drops.
-	pub fn admit(this: &Arc<Mutex<Self>>, sender: PeerId, session: &[u8; 32], seq: u64, bytes: usize) -> std::result::Result<Reading, String> {
+	/// Bytes of `peer`'s frames being read off the network.
+	pub fn reading_bytes(&self, peer: &PeerId) -> usize {
+		self.reading.get(peer).map_or(0, |[open, early]| open + early)
+	}
+
+	/// Whether `sender` may send frames of `session` at all, or could have sent some before it
+	/// closed here: asked before a frame's signature is checked, so a stranger does not get
+	/// this node to check signatures for it.
+	pub fn knows(&self, sender: &PeerId, session: &[u8; 32]) -> bool {
+		self.may_send(sender, session) || (self.closed_set.contains(session) && self.is_expected(sender))
+	}
+
+	fn is_expected(&self, peer: &PeerId) -> bool {
+		self.expected.as_ref().is_none_or(|peers| peers.contains(peer))
+	}
+
+	/// What this node does with the `bytes`-byte payload of frame `seq` of `session` from
+	/// `sender`, whose signature over the frame's header it checked. It reads it if `sender` may
+	/// send frames of the session, the frame is not too far ahead, and the sender's frames being
+	/// read stay within what it may have this node hold (in an open session, what the run may
+	/// leave unread, [`Limits::queued_bytes_per_peer`]; else what is left of its early share):
+	/// the [`Reading`] holds the bytes until it drops. A frame the session has no use for any
+	/// more is read and dropped ([`Admission::Discard`]).
+	pub fn admit(this: &Arc<Mutex<Self>>, sender: PeerId, session: &[u8; 32], seq: u64, bytes: usize) -> std::result::Result<Admission, NotAdmitted> {
 		let mut all = this.lock().expect("sessions lock");
-		if !all.may_send(&sender, session) {
-			return Err("it does not compute this session with this node".into());
+		if all.closed_set.contains(session) && all.is_expected(&sender) {
+			return Ok(Admission::Discard);
 		}
-		let share = match all.open.get(session) {
+		if !all.may_send(&sender, session) {
+			return Err(NotAdmitted::Refused("it does not compute this session with this node".into()));
+		}
+		let (share, early) = match all.open.get(session) {
 			Some(open) => {
 				let party = open.committee.iter().position(|p| *p == sender).expect("may_send: a member");
-				let inbox = open.inboxes[party].as_ref().ok_or("it left the run")?;
+				let Some(inbox) = open.inboxes[party].as_ref() else { return Ok(Admission::Discard) };
 				if seq < inbox.next || inbox.waiting.contains_key(&seq) {
-					return Err(format!("frame #{seq} is a replay"));
+					return Ok(Admission::Discard);
 				}
 				if seq - inbox.next >= all.limits.max_ahead {
-					return Err(format!("frame #{seq} is too far ahead of #{}", inbox.next));
+					return Err(NotAdmitted::Refused(format!("frame #{seq} is too far ahead of #{}", inbox.next)));
 				}
-				all.limits.queued_bytes_per_peer
+				(all.limits.queued_bytes_per_peer, false)
 			},
-			None => all.limits.early_bytes_per_peer.saturating_sub(all.early_use.get(&sender).map_or(0, |used| used.1)),
+			None => (all.limits.early_bytes_per_peer.saturating_sub(all.early_use.get(&sender).map_or(0, |used| used.1)), true),
 		};
-		let cost = bytes + FRAME_OVERHEAD;
-		let reading = all.reading.get(&sender).copied().unwrap_or(0);
+		let (cost, kind) = (bytes + FRAME_OVERHEAD, usize::from(early));
+		let reading = all.reading.get(&sender).map_or(0, |r| r[kind]);
 		if reading + cost > share {
-			return Err(format!("{reading} bytes of its frames are being read already, of {share}"));
+			return Err(NotAdmitted::Busy(format!("{reading} bytes of its frames are being read already, of {share}")));
 		}
-		*all.reading.entry(sender).or_default() += cost;
-		Ok(Reading { sessions: Arc::downgrade(this), sender, bytes: cost })
+		all.reading.entry(sender).or_default()[kind] += cost;
+		Ok(Admission::Read(Reading { sessions: Arc::downgrade(this), sender, early, bytes: cost }))
 	}
 
 	/// Keeps early frames only from `peers` (a worker: the chain's active workers), and drops
@@ -364,7 +413,7 @@ impl Sessions {
 	fn may_send(&self, from: &PeerId, session: &[u8; 32]) -> bool {
 		match self.open.get(session) {
 			Some(open) => open.committee.contains(from),
-			None => !self.closed_set.contains(session) && self.expected.as_ref().is_none_or(|peers| peers.contains(from)),
+			None => !self.closed_set.contains(session) && self.is_expected(from),
 		}
 	}
 

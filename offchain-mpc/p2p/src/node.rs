@@ -85,8 +85,9 @@ pub struct Config {
 	/// on one machine are not limited by it.
 	pub limit_loopback: bool,
 	/// The peers whose MPC frames for sessions not open yet this node keeps from its start, until
-	/// [`DhtHandle::expect_mpc_peers`] says otherwise: a worker's the chain's active workers, a
-	/// node that never computes nobody. `None`: anyone's, within each peer's limits (tests).
+	/// [`DhtHandle::expect_mpc_peers`] says otherwise: a worker's the chain's active workers;
+	/// nobody's by default (a node that never computes, a client). `None`: anyone's, each within
+	/// its limits (tests, whose members open a run at different times without a chain).
 	pub mpc_peers: Option<HashSet<PeerId>>,
 }
 
@@ -108,7 +109,7 @@ impl Config {
 			max_pending_incoming: 64,
 			max_incoming_per_address: 16,
 			limit_loopback: false,
-			mpc_peers: None,
+			mpc_peers: Some(HashSet::new()),
 		}
 	}
 }
@@ -194,6 +195,8 @@ pub(crate) struct Shared {
 	/// Possession proofs computed at once (each reads and hashes a whole record, for any peer
 	/// that asks): the rest wait their turn instead of taking every core.
 	pub proofs: Arc<tokio::sync::Semaphore>,
+	/// Possession proofs for peers that are not registered workers, where the registry names them.
+	pub other_proofs: Arc<tokio::sync::Semaphore>,
 	/// Inbound record and application requests under way ([`crate::inbound`]); the chain's
 	/// workers (committee members asking each other whether they are alive, whom they blame)
 	/// have a budget of their own, which peers with free ids cannot take.
@@ -382,6 +385,7 @@ impl DhtNode {
 			sessions,
 			app,
 			proofs: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_PROOFS)),
+			other_proofs: Arc::new(tokio::sync::Semaphore::new(1)),
 			record_work: InboundWork::new(INBOUND_REQUESTS, INBOUND_REQUESTS_PER_PEER, INBOUND_REQUESTS_PER_NETWORK),
 			app_work: InboundWork::new(INBOUND_REQUESTS, INBOUND_REQUESTS_PER_PEER, INBOUND_REQUESTS_PER_NETWORK),
 			worker_app_work: InboundWork::new(INBOUND_REQUESTS, INBOUND_REQUESTS_PER_PEER, INBOUND_REQUESTS_PER_NETWORK),
@@ -1031,19 +1035,17 @@ impl EventLoop {
 						tracing::warn!(target: "dht", "refused a malformed request of {} bytes from {peer}", request.len());
 						respond(&self.sender, RecordResponse::Refused(Refusal::Malformed), Some(turn));
 					}
-					Ok(RecordRequest::Holds { .. }) if self.shared.placement.knows_workers() && !self.shared.placement.is_worker(&peer) => {
-						// Holders probe holders: where the registry names the workers, nobody
-						// else gets this node to hash whole records (a few proofs at a time, which
-						// the workers' repair waits on).
-						tracing::debug!(target: "dht", "refused a possession probe from {peer}, not a registered worker");
-						respond(&self.sender, RecordResponse::Refused(Refusal::NotPermitted), Some(turn));
-					}
 					Ok(RecordRequest::Holds { key, nonce }) => {
 						// Off the event loop and off the async workers, a few at a time: the
-						// proof reads and hashes the whole record.
+						// proof reads and hashes the whole record. Where the registry names the
+						// workers, theirs have slots of their own: anyone may probe (a holder
+						// that is no worker repairs too), but nobody else's probes hold up the
+						// workers' repair.
 						let (shared, sender) = (self.shared.clone(), self.sender.clone());
+						let slots = if shared.placement.knows_workers() && !shared.placement.is_worker(&peer) { &shared.other_proofs } else { &shared.proofs };
+						let slots = slots.clone();
 						tokio::spawn(async move {
-							let Ok(_proof) = shared.proofs.clone().acquire_owned().await else { return };
+							let Ok(_proof) = slots.acquire_owned().await else { return };
 							let local = shared.local;
 							let proof = tokio::task::spawn_blocking(move || shared.data.get(&key).map(|put| possession_proof(&nonce, &local, &put.encode())))
 								.await

@@ -9,7 +9,7 @@
 //! [`Refusal::Malformed`] and logged instead of silently resetting the stream.
 
 use crate::{
-	channel::{Reading, Sessions},
+	channel::{Admission, NotAdmitted, Reading, Sessions},
 	record::{AccountId, Pointer, SignedPut},
 };
 use async_trait::async_trait;
@@ -173,13 +173,13 @@ impl libp2p::request_response::Codec for FrameCodec {
 /// payload's hash, the signature and the payload's length.
 pub const MPC_HEADER: usize = 32 + 8 + 32 + 32 + 64 + 4;
 
-/// The largest payload of a frame the sessions do not admit that is read (and dropped) rather
-/// than refused: a goodbye ([`crate::channel::GOODBYE`]) and the like.
-pub const MPC_SMALL_FRAME: usize = 64;
+/// How long a frame waits for its sender's share ([`NotAdmitted::Busy`]) before it is refused:
+/// an honest member's frames overtake each other by a round at most, whose reads end within it.
+pub const MPC_BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// An MPC frame on its way: to a peer (`reading` is `None`), or from one, read (`reading` names
-/// the signer and holds its bytes until the frame is handed over; `None`: a small frame read
-/// though not admitted, to be dropped).
+/// the signer and holds its bytes until the frame is handed over; `None`: a frame its session
+/// has no use for any more, read and to be dropped, [`Admission::Discard`]).
 #[derive(Debug)]
 pub struct MpcRequest {
 	pub frame: MpcFrame,
@@ -194,9 +194,10 @@ pub struct MpcRequest {
 /// The signature is the one [`MpcFrame`] carries, over the session, the number, the recipient
 /// and the payload's hash ([`enigma_primitives::mpc_frame_digest_of_hash`]), so the recipient
 /// checks it, and asks its sessions whether the signer may send the frame
-/// ([`Sessions::admit`]), before it reads a byte of the payload. A frame from a peer outside this
-/// node's runs costs it a header and a signature check; a member's frames being read count
-/// against its own share. (The whole frame used to be read first, up to 64 MiB on each of 1,024
+/// ([`Sessions::admit`]), before it reads a byte of the payload. A frame from a peer that
+/// computes nothing with this node costs it a header (its signature is not even checked); a
+/// member's or expected worker's frames being read count against its own share, and wait for it
+/// ([`MPC_BUSY_WAIT`]). (The whole frame used to be read first, up to 64 MiB on each of 1,024
 /// streams per connection, whoever sent it.) The answer is an empty frame.
 #[derive(Clone)]
 pub struct MpcCodec {
@@ -204,14 +205,36 @@ pub struct MpcCodec {
 	local_key: [u8; 32],
 	max_payload: usize,
 	sessions: Arc<Mutex<Sessions>>,
+	freed: Arc<tokio::sync::Notify>,
+	busy_wait: std::time::Duration,
 }
 
 impl MpcCodec {
 	/// The codec of the node whose `sessions` admit its inbound frames.
 	pub fn new(sessions: Arc<Mutex<Sessions>>, max_payload: usize) -> Self {
-		let local = sessions.lock().expect("sessions lock").local();
+		let (local, freed) = {
+			let sessions = sessions.lock().expect("sessions lock");
+			(sessions.local(), sessions.freed())
+		};
 		let local_key = enigma_primitives::ed25519_of_peer_id(&local.to_bytes()).expect("nodes have ed25519 identities");
-		Self { local, local_key, max_payload, sessions }
+		Self { local, local_key, max_payload, sessions, freed, busy_wait: MPC_BUSY_WAIT }
+	}
+
+	/// The frame's admission, waiting up to `busy_wait` for its sender's share.
+	async fn admit(&self, sender: libp2p::PeerId, session: &[u8; 32], seq: u64, len: usize) -> Result<Admission, NotAdmitted> {
+		let deadline = tokio::time::Instant::now() + self.busy_wait;
+		loop {
+			// Listening before asking: a read that ends in between is not missed.
+			let freed = self.freed.notified();
+			tokio::pin!(freed);
+			freed.as_mut().enable();
+			match Sessions::admit(&self.sessions, sender, session, seq, len) {
+				Err(NotAdmitted::Busy(_)) if tokio::time::Instant::now() < deadline => {
+					let _ = tokio::time::timeout_at(deadline, freed).await;
+				},
+				admitted => return admitted,
+			}
+		}
 	}
 }
 
@@ -235,23 +258,27 @@ impl libp2p::request_response::Codec for MpcCodec {
 			return Err(io::Error::new(io::ErrorKind::InvalidData, format!("an MPC payload of {len} bytes exceeds the limit of {}", self.max_payload)));
 		}
 		let key = libp2p::identity::ed25519::PublicKey::try_from_bytes(&key).map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "an MPC frame names no ed25519 key"))?;
+		let sender = libp2p::identity::PublicKey::from(key.clone()).to_peer_id();
+		if !self.sessions.lock().expect("sessions lock").knows(&sender, &session) {
+			return Err(io::Error::new(io::ErrorKind::PermissionDenied, format!("{sender} does not compute session {} with this node", hex::encode(session))));
+		}
 		let digest = enigma_primitives::mpc_frame_digest_of_hash(&session, seq, &self.local.to_bytes(), &hash);
 		if !key.verify(&digest, &signature) {
 			return Err(io::Error::new(io::ErrorKind::PermissionDenied, "an MPC frame whose signature does not verify"));
 		}
-		let sender = libp2p::identity::PublicKey::from(key).to_peer_id();
-		let reading = match Sessions::admit(&self.sessions, sender, &session, seq, len) {
-			Ok(reading) => Some(reading),
-			// Read and dropped quietly: a goodbye that comes after its session closed here (the
-			// last member to close sends one to each), refused, would be sent again and again.
-			Err(why) if len <= MPC_SMALL_FRAME => {
-				tracing::debug!(target: "mpc", "dropped frame #{seq} of session {} from {sender}: {why}", hex::encode(session));
-				None
+		let reading = match self.admit(sender, &session, seq, len).await {
+			Ok(Admission::Read(reading)) => Some(reading),
+			Ok(Admission::Discard) => {
+				futures::io::copy(&mut io.take(len as u64), &mut futures::io::sink()).await?;
+				tracing::debug!(target: "mpc", "dropped frame #{seq} of session {} from {sender}: delivered already, or of no use any more", hex::encode(session));
+				return Ok(MpcRequest { frame: MpcFrame { session, seq, payload: Vec::new(), signature }, reading: None });
 			},
-			Err(why) => return Err(io::Error::new(io::ErrorKind::PermissionDenied, format!("frame #{seq} of session {} from {sender} not read: {why}", hex::encode(session)))),
+			Err(NotAdmitted::Refused(why) | NotAdmitted::Busy(why)) => {
+				return Err(io::Error::new(io::ErrorKind::PermissionDenied, format!("frame #{seq} of session {} from {sender} not read: {why}", hex::encode(session))))
+			},
 		};
-		// Grown as the bytes arrive, as in [`FrameCodec`].
-		let mut payload = Vec::with_capacity(len.min(64 << 10));
+		// Admitted: its bytes are held, the buffer can be made whole.
+		let mut payload = Vec::with_capacity(len);
 		io.take(len as u64).read_to_end(&mut payload).await?;
 		if payload.len() != len {
 			return Err(io::Error::new(io::ErrorKind::UnexpectedEof, format!("an MPC payload of {len} bytes ended after {}", payload.len())));
@@ -310,14 +337,18 @@ mod tests {
 
 	/// The attack: a peer outside this node's runs sends it MPC frames of 64 MiB on 1,024 streams
 	/// per connection, which the node read whole before it asked who sent them. Now it reads the
-	/// header, checks the signature and asks its sessions: a frame it refuses costs it the
-	/// header, never the payload, and a member's frames being read stay within its own share.
-	#[test]
-	fn a_payload_is_read_only_once_its_signer_may_send_it() {
+	/// header and asks its sessions (before it even checks the signature): a frame it refuses
+	/// costs it the header, never the payload; a member's frames being read stay within its own
+	/// share, and one over it waits for the share; a frame the run has no use for any more (a
+	/// resend of one delivered, a goodbye after the run closed) is read and dropped, not refused
+	/// (refused, its sender would send it again, then take this node for unreachable).
+	#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+	async fn a_payload_is_read_only_once_its_signer_may_send_it() {
 		use crate::channel::{Limits, P2pTransport};
 		use enigma_mpc::transport::Transport;
-		use futures::{executor::block_on, io::Cursor};
+		use futures::io::Cursor;
 		use libp2p::{identity::Keypair, request_response::Codec};
+		use std::time::Duration;
 		let [me, member, stranger] = [(); 3].map(|_| Keypair::generate_ed25519());
 		let [me_id, member_id] = [&me, &member].map(|k| k.public().to_peer_id());
 		let limits = Limits { queued_bytes_per_peer: 1 << 20, ..Limits::default() };
@@ -325,56 +356,76 @@ mod tests {
 		sessions.lock().unwrap().expect_peers([member_id].into());
 		let run = [4; 32];
 		let (commands, _sent) = tokio::sync::mpsc::unbounded_channel();
-		let mut transport = P2pTransport::open(run, vec![me_id, member_id], me.clone(), sessions.clone(), commands, std::time::Duration::from_secs(1)).unwrap();
+		let mut transport = P2pTransport::open(run, vec![me_id, member_id], me.clone(), sessions.clone(), commands, Duration::from_secs(1)).unwrap();
 		// A frame on the wire, signed by `signer`, its header naming `named` as the sender.
 		let wire = |signer: &Keypair, named: &Keypair, seq: u64, payload: Vec<u8>| -> Vec<u8> {
 			let digest = enigma_primitives::mpc_frame_digest(&run, seq, &me_id.to_bytes(), &payload);
 			let frame = MpcFrame { session: run, seq, payload, signature: signer.sign(&digest).unwrap() };
 			let mut sending = MpcCodec::new(Arc::new(Mutex::new(Sessions::new(named.public().to_peer_id()))), 64 << 20);
 			let mut bytes = Vec::new();
-			block_on(sending.write_request(&MPC_PROTOCOL, &mut bytes, MpcRequest { frame, reading: None })).unwrap();
+			futures::executor::block_on(sending.write_request(&MPC_PROTOCOL, &mut bytes, MpcRequest { frame, reading: None })).unwrap();
 			bytes
 		};
-		// What reading `bytes` gives, and how many of them it read.
-		let read = |bytes: Vec<u8>| {
-			let mut cursor = Cursor::new(bytes);
-			let read = block_on(MpcCodec::new(sessions.clone(), 64 << 20).read_request(&MPC_PROTOCOL, &mut cursor));
-			(read, cursor.position() as usize)
+		// What reading `bytes` gives, waiting up to `wait` for the sender's share, and how many
+		// of them it read.
+		let read_waiting = |bytes: Vec<u8>, wait: Duration| {
+			let mut codec = MpcCodec::new(sessions.clone(), 64 << 20);
+			codec.busy_wait = wait;
+			async move {
+				let mut cursor = Cursor::new(bytes);
+				let read = codec.read_request(&MPC_PROTOCOL, &mut cursor).await;
+				(read, cursor.position() as usize)
+			}
 		};
-		let refused_after_header = |bytes: Vec<u8>, kind: io::ErrorKind| {
-			let (read, consumed) = read(bytes);
-			assert_eq!(read.map(|r| r.frame.seq).unwrap_err().kind(), kind);
-			assert_eq!(consumed, MPC_HEADER, "the payload was not read");
+		let read = |bytes: Vec<u8>| read_waiting(bytes, Duration::ZERO);
+		let refused_after_header = |bytes: Vec<u8>| {
+			let read = read(bytes);
+			async move {
+				let (read, consumed) = read.await;
+				assert_eq!(read.map(|r| r.frame.seq).unwrap_err().kind(), io::ErrorKind::PermissionDenied);
+				assert_eq!(consumed, MPC_HEADER, "the payload was not read");
+			}
 		};
 		let reading = |peer: &PeerId| sessions.lock().unwrap().reading_bytes(peer);
 
-		// A stranger's 32 MiB frame, signed by itself; one that names the member as its sender.
-		refused_after_header(wire(&stranger, &stranger, 0, vec![0; 32 << 20]), io::ErrorKind::PermissionDenied);
-		refused_after_header(wire(&stranger, &member, 0, vec![0; 32 << 20]), io::ErrorKind::PermissionDenied);
-		// A small one (a goodbye after the session closed, say) is read, and admitted nowhere.
-		let (small, _) = read(wire(&stranger, &stranger, 0, vec![0xff; 8]));
-		assert!(small.expect("read").reading.is_none());
+		// A stranger's 32 MiB frame, signed by itself; one that names the member as its sender;
+		// a small one.
+		refused_after_header(wire(&stranger, &stranger, 0, vec![0; 32 << 20])).await;
+		refused_after_header(wire(&stranger, &member, 0, vec![0; 32 << 20])).await;
+		refused_after_header(wire(&stranger, &stranger, 0, vec![0xff; 8])).await;
 
 		// The member's frame is read; its bytes count against its share until handed over.
-		let (first, consumed) = read(wire(&member, &member, 0, vec![1; 768 << 10]));
+		let (first, consumed) = read(wire(&member, &member, 0, vec![1; 768 << 10])).await;
 		let first = first.expect("a member's frame is read");
 		assert_eq!((consumed, first.frame.payload.len()), (MPC_HEADER + (768 << 10), 768 << 10));
 		assert_eq!(first.reading.as_ref().map(|r| r.sender()), Some(member_id));
 		assert!(reading(&member_id) > 768 << 10);
-		// Within the 1 MiB share, a second frame of 512 KiB must wait for the first.
-		refused_after_header(wire(&member, &member, 1, vec![2; 512 << 10]), io::ErrorKind::PermissionDenied);
+		// Within the 1 MiB share, a second frame of 512 KiB must wait for the first: refused
+		// if it may not wait, read once the first is handed over if it may.
+		refused_after_header(wire(&member, &member, 1, vec![2; 512 << 10])).await;
+		let second = tokio::spawn(read_waiting(wire(&member, &member, 1, vec![2; 512 << 10]), Duration::from_secs(10)));
+		tokio::time::sleep(Duration::from_millis(200)).await;
+		assert!(!second.is_finished(), "it waits for the member's share");
 		let MpcRequest { frame, reading: held } = first;
 		sessions.lock().unwrap().deliver_verified(member_id, frame);
 		drop(held);
-		assert_eq!(reading(&member_id), 0);
+		let (second, _) = second.await.unwrap();
+		let second = second.expect("read once the share is free");
+		assert_eq!(second.frame.payload.len(), 512 << 10);
 		assert_eq!(transport.recv(1).unwrap().len(), 768 << 10);
-		// Delivered: a replay is refused after its header; the next frame is read.
-		refused_after_header(wire(&member, &member, 0, vec![1; 768 << 10]), io::ErrorKind::PermissionDenied);
-		assert!(read(wire(&member, &member, 1, vec![2; 512 << 10])).0.is_ok());
+		// Delivered: a resend is read and dropped (not refused, not admitted).
+		let (resent, consumed) = read(wire(&member, &member, 0, vec![1; 768 << 10])).await;
+		assert!(resent.expect("read").reading.is_none());
+		assert_eq!(consumed, MPC_HEADER + (768 << 10));
 		// A payload other than the one signed: read, and refused.
 		let mut tampered = wire(&member, &member, 2, vec![3; 64]);
 		tampered[MPC_HEADER] ^= 1;
-		assert_eq!(read(tampered).0.map(|r| r.frame.seq).unwrap_err().kind(), io::ErrorKind::InvalidData);
+		assert_eq!(read(tampered).await.0.map(|r| r.frame.seq).unwrap_err().kind(), io::ErrorKind::InvalidData);
+		drop(second);
 		assert_eq!(reading(&member_id), 0, "every read that ended gave its bytes back");
+		// The run closes here: the member's goodbye, late, is read and dropped too.
+		drop(transport);
+		let (goodbye, _) = read(wire(&member, &member, 9, crate::channel::GOODBYE.to_vec())).await;
+		assert!(goodbye.expect("read").reading.is_none());
 	}
 }

@@ -14,6 +14,8 @@ async fn network(n: usize, dir: &std::path::Path) -> Vec<DhtNode> {
 	let mut nodes: Vec<DhtNode> = Vec::new();
 	for i in 0..n {
 		let mut config = Config::new(dir.join(format!("node{i}")));
+		// No chain names the workers: every peer's early frames are kept (within its limits).
+		config.mpc_peers = None;
 		config.bootstrap = nodes.first().map(|n| n.address()).into_iter().collect();
 		nodes.push(DhtNode::start(config, Arc::new(FixedTable::new()), Arc::new(Uniform)).await.unwrap());
 	}

@@ -124,8 +124,6 @@ async fn start(net: &NetArgs, data_dir: PathBuf, access: Arc<dyn AccessControl>)
 	config.bootstrap = net.bootstrap.clone();
 	config.replication = net.replication;
 	config.max_record_size = net.max_record_size;
-	// It computes nothing: nobody's MPC frames wait here for a session.
-	config.mpc_peers = Some(Default::default());
 	DhtNode::start(config, access, Arc::new(Uniform)).await.map_err(|e| e.to_string())
 }
 
