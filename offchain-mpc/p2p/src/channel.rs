@@ -136,8 +136,34 @@ pub struct Sessions {
 	/// Per sender: bytes of its admitted frames being read off the network ([`Reading`]), for
 	/// open sessions and for sessions not open yet.
 	reading: HashMap<PeerId, [usize; 2]>,
-	/// Told whenever a [`Reading`] ends: a frame that waits for its sender's share waits for it.
+	/// Told whenever a [`Reading`] ends or early frames go: a frame that waits for its sender's
+	/// share waits for it.
 	freed: Arc<tokio::sync::Notify>,
+	/// Per sender: its frames waiting for its share ([`Waiting`]).
+	waiting_for_share: HashMap<PeerId, usize>,
+}
+
+/// Frames of one sender that may wait for its share at once; beyond, they are refused (each
+/// waiting frame wakes whenever a read ends).
+pub const WAITING_PER_PEER: usize = 16;
+
+/// A frame waiting for its sender's share ([`Sessions::wait_for_share`]); no longer when dropped.
+pub struct Waiting {
+	sessions: Weak<Mutex<Sessions>>,
+	sender: PeerId,
+}
+
+impl Drop for Waiting {
+	fn drop(&mut self) {
+		let Some(sessions) = self.sessions.upgrade() else { return };
+		let Ok(mut sessions) = sessions.lock() else { return };
+		if let Some(count) = sessions.waiting_for_share.get_mut(&self.sender) {
+			*count -= 1;
+			if *count == 0 {
+				sessions.waiting_for_share.remove(&self.sender);
+			}
+		}
+	}
 }
 
 /// A frame admitted to be read off the network: its bytes count against its sender's share
@@ -218,6 +244,7 @@ impl Sessions {
 			evidence_order: VecDeque::new(),
 			reading: HashMap::new(),
 			freed: Arc::new(tokio::sync::Notify::new()),
+			waiting_for_share: HashMap::new(),
 		}
 	}
 
@@ -229,6 +256,17 @@ impl Sessions {
 	/// Told whenever a frame's read ends ([`Reading`]).
 	pub fn freed(&self) -> Arc<tokio::sync::Notify> {
 		self.freed.clone()
+	}
+
+	/// A turn to wait for `sender`'s share, if fewer than [`WAITING_PER_PEER`] of its frames wait.
+	pub fn wait_for_share(this: &Arc<Mutex<Self>>, sender: PeerId) -> Option<Waiting> {
+		let mut all = this.lock().expect("sessions lock");
+		let count = all.waiting_for_share.entry(sender).or_default();
+		if *count >= WAITING_PER_PEER {
+			return None;
+		}
+		*count += 1;
+		Some(Waiting { sessions: Arc::downgrade(this), sender })
 	}
 
 	/// Bytes of `peer`'s frames being read off the network.
@@ -256,7 +294,7 @@ impl Sessions {
 	/// more is read and dropped ([`Admission::Discard`]).
 	pub fn admit(this: &Arc<Mutex<Self>>, sender: PeerId, session: &[u8; 32], seq: u64, bytes: usize) -> std::result::Result<Admission, NotAdmitted> {
 		let mut all = this.lock().expect("sessions lock");
-		if all.closed_set.contains(session) && all.is_expected(&sender) {
+		if !all.open.contains_key(session) && all.closed_set.contains(session) && all.is_expected(&sender) {
 			return Ok(Admission::Discard);
 		}
 		if !all.may_send(&sender, session) {
@@ -277,6 +315,10 @@ impl Sessions {
 			None => (all.limits.early_bytes_per_peer.saturating_sub(all.early_use.get(&sender).map_or(0, |used| used.1)), true),
 		};
 		let (cost, kind) = (bytes + FRAME_OVERHEAD, usize::from(early));
+		let whole = if early { all.limits.early_bytes_per_peer } else { all.limits.queued_bytes_per_peer };
+		if cost > whole {
+			return Err(NotAdmitted::Refused(format!("a frame of {bytes} bytes is larger than its sender's share of {whole}")));
+		}
 		let reading = all.reading.get(&sender).map_or(0, |r| r[kind]);
 		if reading + cost > share {
 			return Err(NotAdmitted::Busy(format!("{reading} bytes of its frames are being read already, of {share}")));
@@ -302,6 +344,8 @@ impl Sessions {
 
 	fn drop_early(&mut self, key: &([u8; 32], PeerId)) -> Option<Early> {
 		let early = self.early.remove(key)?;
+		// Its sender's early share is freed: frames waiting for it may fit now.
+		self.freed.notify_waiters();
 		if let Some(used) = self.early_use.get_mut(&key.1) {
 			used.0 -= 1;
 			used.1 -= early.bytes;
@@ -839,6 +883,20 @@ mod tests {
 		sessions.lock().unwrap().abandon(never);
 		sessions.lock().unwrap().deliver(member_id, signed(&member, never, 1, &me_id, vec![0; 8]));
 		assert_eq!(sessions.lock().unwrap().early_frames(), 0);
+	}
+
+	/// Each frame waiting for its sender's share wakes whenever a read ends: a sender has a few
+	/// waiting at most, the rest are refused at once.
+	#[test]
+	fn a_sender_has_a_few_frames_waiting_for_its_share_at_most() {
+		let [me, member] = [(); 2].map(|_| Keypair::generate_ed25519().public().to_peer_id());
+		let sessions = Arc::new(Mutex::new(Sessions::new(me)));
+		let waiting: Vec<Waiting> = (0..WAITING_PER_PEER).map(|_| Sessions::wait_for_share(&sessions, member).expect("a turn")).collect();
+		assert!(Sessions::wait_for_share(&sessions, member).is_none());
+		assert!(Sessions::wait_for_share(&sessions, me).is_some(), "another sender's are its own");
+		drop(waiting);
+		assert!(sessions.lock().unwrap().waiting_for_share.is_empty());
+		assert!(Sessions::wait_for_share(&sessions, member).is_some());
 	}
 
 	#[test]

@@ -653,7 +653,7 @@ impl DhtHandle {
 
 	/// Keeps early MPC frames (of sessions not open yet) only from `peers`: a worker passes the
 	/// chain's active workers and its tasks' members, so a peer with no stake cannot fill the
-	/// buffer. Without a call, any peer's are kept, within the per-peer limits.
+	/// buffer. Until a call, those of `Config::mpc_peers` are kept (nobody's by default).
 	pub fn expect_mpc_peers(&self, peers: HashSet<PeerId>) {
 		self.shared.sessions.lock().expect("sessions lock").expect_peers(peers);
 	}
@@ -1042,10 +1042,23 @@ impl EventLoop {
 						// that is no worker repairs too), but nobody else's probes hold up the
 						// workers' repair.
 						let (shared, sender) = (self.shared.clone(), self.sender.clone());
-						let slots = if shared.placement.knows_workers() && !shared.placement.is_worker(&peer) { &shared.other_proofs } else { &shared.proofs };
-						let slots = slots.clone();
+						// (Others do not queue for their slot, holding request turns the workers
+						// share: taken, the probe is refused as busy.)
+						let other = shared.placement.knows_workers() && !shared.placement.is_worker(&peer);
+						let other_slot = if other { shared.other_proofs.clone().try_acquire_owned().ok() } else { None };
+						if other && other_slot.is_none() {
+							respond(&self.sender, RecordResponse::Refused(Refusal::Busy), Some(turn));
+							return;
+						}
+						let slots = shared.proofs.clone();
 						tokio::spawn(async move {
-							let Ok(_proof) = slots.acquire_owned().await else { return };
+							let _proof = match other_slot {
+								Some(slot) => slot,
+								None => match slots.acquire_owned().await {
+									Ok(slot) => slot,
+									Err(_) => return,
+								},
+							};
 							let local = shared.local;
 							let proof = tokio::task::spawn_blocking(move || shared.data.get(&key).map(|put| possession_proof(&nonce, &local, &put.encode())))
 								.await
@@ -1135,7 +1148,7 @@ impl EventLoop {
 				match reading.as_ref().map(|r| r.sender()) {
 					Some(signer) if signer == peer => self.shared.sessions.lock().expect("sessions lock").deliver_verified(peer, frame),
 					Some(signer) => tracing::warn!(target: "mpc", "dropped a frame from {peer} signed by {signer}"),
-					// A small frame its sessions did not admit (the codec said why).
+					// A frame its run has no use for any more, read and dropped (`Admission::Discard`).
 					None => {},
 				}
 				drop(reading);

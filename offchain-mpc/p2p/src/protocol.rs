@@ -9,7 +9,7 @@
 //! [`Refusal::Malformed`] and logged instead of silently resetting the stream.
 
 use crate::{
-	channel::{Admission, NotAdmitted, Reading, Sessions},
+	channel::{Admission, NotAdmitted, Reading, Sessions, Waiting},
 	record::{AccountId, Pointer, SignedPut},
 };
 use async_trait::async_trait;
@@ -220,22 +220,49 @@ impl MpcCodec {
 		Self { local, local_key, max_payload, sessions, freed, busy_wait: MPC_BUSY_WAIT }
 	}
 
-	/// The frame's admission, waiting up to `busy_wait` for its sender's share.
+	/// The frame's admission, waiting up to `busy_wait` for its sender's share (a few of its
+	/// frames at a time, [`crate::channel::WAITING_PER_PEER`]).
 	async fn admit(&self, sender: libp2p::PeerId, session: &[u8; 32], seq: u64, len: usize) -> Result<Admission, NotAdmitted> {
 		let deadline = tokio::time::Instant::now() + self.busy_wait;
+		let mut waiting: Option<Waiting> = None;
 		loop {
 			// Listening before asking: a read that ends in between is not missed.
 			let freed = self.freed.notified();
 			tokio::pin!(freed);
 			freed.as_mut().enable();
 			match Sessions::admit(&self.sessions, sender, session, seq, len) {
-				Err(NotAdmitted::Busy(_)) if tokio::time::Instant::now() < deadline => {
+				Err(NotAdmitted::Busy(why)) if tokio::time::Instant::now() < deadline => {
+					if waiting.is_none() {
+						waiting = Some(Sessions::wait_for_share(&self.sessions, sender).ok_or(NotAdmitted::Busy(format!("{why}; and as many of its frames wait already")))?);
+					}
 					let _ = tokio::time::timeout_at(deadline, freed).await;
 				},
 				admitted => return admitted,
 			}
 		}
 	}
+}
+
+/// `len` bytes of `io`, in a buffer grown as they arrive (doubling, never past `len`) and
+/// zeroed only where the next read writes: a sender that claims a large frame and sends little
+/// holds about what it sent. (`read_to_end` zeroes all the spare room it is given, and rounds
+/// the buffer up to twice what came.)
+async fn read_payload<T: AsyncRead + Unpin + Send>(io: &mut T, len: usize) -> io::Result<Vec<u8>> {
+	const STEP: usize = 64 << 10;
+	let mut payload: Vec<u8> = Vec::with_capacity(len.min(STEP));
+	while payload.len() < len {
+		if payload.len() == payload.capacity() {
+			payload.reserve_exact(payload.capacity().max(STEP).min(len - payload.len()));
+		}
+		let start = payload.len();
+		payload.resize(payload.capacity().min(start + STEP), 0);
+		let read = io.read(&mut payload[start..]).await?;
+		payload.truncate(start + read);
+		if read == 0 {
+			return Err(io::Error::new(io::ErrorKind::UnexpectedEof, format!("an MPC payload of {len} bytes ended after {start}")));
+		}
+	}
+	Ok(payload)
 }
 
 #[async_trait]
@@ -277,12 +304,7 @@ impl libp2p::request_response::Codec for MpcCodec {
 				return Err(io::Error::new(io::ErrorKind::PermissionDenied, format!("frame #{seq} of session {} from {sender} not read: {why}", hex::encode(session))))
 			},
 		};
-		// Admitted: its bytes are held, the buffer can be made whole.
-		let mut payload = Vec::with_capacity(len);
-		io.take(len as u64).read_to_end(&mut payload).await?;
-		if payload.len() != len {
-			return Err(io::Error::new(io::ErrorKind::UnexpectedEof, format!("an MPC payload of {len} bytes ended after {}", payload.len())));
-		}
+		let payload = read_payload(io, len).await?;
 		if enigma_primitives::mpc_payload_hash(&payload) != hash {
 			return Err(io::Error::new(io::ErrorKind::InvalidData, format!("the payload of frame #{seq} from {sender} is not the one it signed")));
 		}
@@ -417,6 +439,13 @@ mod tests {
 		let (resent, consumed) = read(wire(&member, &member, 0, vec![1; 768 << 10])).await;
 		assert!(resent.expect("read").reading.is_none());
 		assert_eq!(consumed, MPC_HEADER + (768 << 10));
+		// A frame larger than the member's whole share is refused at once, not after a wait;
+		// one that claims more than it sends ends in an error that gives its bytes back.
+		let (large, consumed) = read_waiting(wire(&member, &member, 2, vec![4; 2 << 20]), Duration::from_secs(10)).await;
+		assert_eq!((large.map(|r| r.frame.seq).unwrap_err().kind(), consumed), (io::ErrorKind::PermissionDenied, MPC_HEADER));
+		let mut short = wire(&member, &member, 2, vec![5; 300 << 10]);
+		short.truncate(MPC_HEADER + (100 << 10));
+		assert_eq!(read(short).await.0.map(|r| r.frame.seq).unwrap_err().kind(), io::ErrorKind::UnexpectedEof);
 		// A payload other than the one signed: read, and refused.
 		let mut tampered = wire(&member, &member, 2, vec![3; 64]);
 		tampered[MPC_HEADER] ^= 1;

@@ -128,7 +128,7 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 	dht_config.key_file = Some(keys.node_key_file());
 	dht_config.listen = vec![listen];
 	dht_config.bootstrap = bootstrap;
-	// From the start: until the worker is told (below), any peer's early frames would be kept.
+	// From the start: the chain's active workers' early frames are kept, nobody else's.
 	dht_config.mpc_peers = Some(active_peer_ids(&workers));
 	let service = Arc::new(WorkerService(worker.clone()));
 	if let Some(address) = http_gateway {
@@ -141,8 +141,7 @@ pub async fn run(config: RunConfig) -> Result<(), DaemonError> {
 	}
 	let dht = DhtNode::start_with_app(dht_config, Arc::new(ChainAccess { chain: chain.clone() }), placement.clone(), Some(service)).await?;
 	let _ = worker.dht.set(dht.handle());
-	// From the start, not from the first finalized block handled: until then (catching up, a
-	// node syncing, finality stalled) any peer's early frames would be buffered.
+	// (The same list, as the worker's own from now on: its tasks' members join it.)
 	note_active_peers(&worker, &workers);
 	tracing::info!(target: "worker", "DHT node at {}", dht.address());
 	// Tests and scripts read the address from stdout.
