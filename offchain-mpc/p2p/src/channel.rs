@@ -278,7 +278,13 @@ impl Sessions {
 	/// closed here: asked before a frame's signature is checked, so a stranger does not get
 	/// this node to check signatures for it.
 	pub fn knows(&self, sender: &PeerId, session: &[u8; 32]) -> bool {
-		self.may_send(sender, session) || (self.closed_set.contains(session) && self.is_expected(sender))
+		self.may_send(sender, session) || self.closed_for(sender, session)
+	}
+
+	/// Whether `session` ran here and closed, and `sender` may have been in it: its late frames
+	/// are read and dropped.
+	fn closed_for(&self, sender: &PeerId, session: &[u8; 32]) -> bool {
+		!self.open.contains_key(session) && self.closed_set.contains(session) && self.is_expected(sender)
 	}
 
 	fn is_expected(&self, peer: &PeerId) -> bool {
@@ -294,7 +300,7 @@ impl Sessions {
 	/// more is read and dropped ([`Admission::Discard`]).
 	pub fn admit(this: &Arc<Mutex<Self>>, sender: PeerId, session: &[u8; 32], seq: u64, bytes: usize) -> std::result::Result<Admission, NotAdmitted> {
 		let mut all = this.lock().expect("sessions lock");
-		if !all.open.contains_key(session) && all.closed_set.contains(session) && all.is_expected(&sender) {
+		if all.closed_for(&sender, session) {
 			return Ok(Admission::Discard);
 		}
 		if !all.may_send(&sender, session) {

@@ -1044,12 +1044,13 @@ impl EventLoop {
 						let (shared, sender) = (self.shared.clone(), self.sender.clone());
 						// (Others do not queue for their slot, holding request turns the workers
 						// share: taken, the probe is refused as busy.)
-						let other = shared.placement.knows_workers() && !shared.placement.is_worker(&peer);
-						let other_slot = if other { shared.other_proofs.clone().try_acquire_owned().ok() } else { None };
-						if other && other_slot.is_none() {
-							respond(&self.sender, RecordResponse::Refused(Refusal::Busy), Some(turn));
-							return;
-						}
+						let other_slot = match shared.placement.is_outsider(&peer) {
+							true => match shared.other_proofs.clone().try_acquire_owned() {
+								Ok(slot) => Some(slot),
+								Err(_) => return respond(&self.sender, RecordResponse::Refused(Refusal::Busy), Some(turn)),
+							},
+							false => None,
+						};
 						let slots = shared.proofs.clone();
 						tokio::spawn(async move {
 							let _proof = match other_slot {

@@ -35,6 +35,12 @@ pub trait Placement: Send + Sync + 'static {
 	fn knows_workers(&self) -> bool {
 		false
 	}
+
+	/// Whether `peer` is not a worker where the registry names some: its provider records and
+	/// possession probes come after the workers'.
+	fn is_outsider(&self, peer: &PeerId) -> bool {
+		self.knows_workers() && !self.is_worker(peer)
+	}
 }
 
 /// Every peer weighs 1: plain Kademlia placement.

@@ -279,7 +279,7 @@ impl RecordStore for PersistentStore {
 			if key.len() != 32 || record.expires.is_some_and(|at| at <= Instant::now()) {
 				return Err(StoreError::ValueTooLarge);
 			}
-			let room = if self.placement.knows_workers() && !self.placement.is_worker(&record.provider) { self.max_provider_keys / 2 } else { self.max_provider_keys };
+			let room = if self.placement.is_outsider(&record.provider) { self.max_provider_keys / 2 } else { self.max_provider_keys };
 			if providers.is_empty() && self.provider_keys.load(std::sync::atomic::Ordering::Relaxed) >= room {
 				return Err(StoreError::MaxProvidedKeys);
 			}
