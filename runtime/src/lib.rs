@@ -108,7 +108,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	impl_name: alloc::borrow::Cow::Borrowed("enigma"),
 	authoring_version: 1,
 	// Bump on every change of runtime logic; `system.apply_authorized_upgrade` requires it.
-	spec_version: 130,
+	spec_version: 131,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	// Bump when a call's arguments change (6: `submit_result` takes runs with who ran them).

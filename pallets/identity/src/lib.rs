@@ -179,9 +179,10 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type CosignedRequests<T: Config> = StorageDoubleMap<_, Blake2_128Concat, H256, frame_support::Identity, H256, CosignsOf<T>>;
 
-	/// The block an identity last lost a member. Consent given until then no longer counts:
-	/// the removed member's signature may be in it (a key an admin removes for being
-	/// compromised must not keep counting until its co-signatures lapse).
+	/// The block an identity last lost a member, or was created where one dissolved before had
+	/// left co-signatures. Consent given until then no longer counts: the removed member's
+	/// signature may be in it (a key an admin removes for being compromised must not keep
+	/// counting until its co-signatures lapse), or it was given to the identity before.
 	#[pallet::storage]
 	pub type MemberRemoved<T: Config> = StorageMap<_, Blake2_128Concat, H256, BlockNumberFor<T>>;
 
@@ -273,7 +274,7 @@ pub mod pallet {
 		/// Propose a shared identity of `members`, each with its policy. The caller must be one
 		/// of them and counts as having approved. With one member it is active at once.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::create(members.len() as u32))]
+		#[pallet::weight(T::WeightInfo::create(members.len() as u32).saturating_add(T::DbWeight::get().reads_writes(1, 1)))]
 		pub fn create(origin: OriginFor<T>, members: MembersOf<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(!members.is_empty(), Error::<T>::NoMembers);
@@ -284,6 +285,12 @@ pub mod pallet {
 			ensure!(members.iter().any(|(a, _)| *a == who), Error::<T>::NotMember);
 			let identity = Self::address_of(members.iter().map(|(a, _)| a));
 			ensure!(!Identities::<T>::contains_key(identity), Error::<T>::AlreadyExists);
+			// The same members make the same address: consent left there by an identity dissolved
+			// before (within its lifetime, its deposits not yet back) is not consent to this one.
+			let now = frame_system::Pallet::<T>::block_number();
+			if CosignedRequests::<T>::iter_prefix(identity).next().is_some() {
+				MemberRemoved::<T>::insert(identity, now);
+			}
 
 			let members: Vec<Member<T::AccountId, BlockNumberFor<T>>> = members
 				.into_iter()
@@ -296,7 +303,7 @@ pub mod pallet {
 			let mut record = Identity {
 				members: BoundedVec::truncate_from(members),
 				active,
-				created: frame_system::Pallet::<T>::block_number(),
+				created: now,
 				depositor: who.clone(),
 				deposit: Zero::zero(),
 			};

@@ -561,3 +561,31 @@ fn a_removed_members_consent_no_longer_counts() {
 		assert_eq!(held(c), 0);
 	});
 }
+
+/// Attacker review: the same members make the same address, so consent given to an identity
+/// that was dissolved counted for one created again by the same members, with policies of its
+/// own, until it lapsed.
+#[test]
+fn consent_to_a_dissolved_identity_does_not_carry_over_to_one_made_again() {
+	new_test_ext().execute_with(|| {
+		use Permission::*;
+		let (a, b) = (1u64, 2u64);
+		let first = policy(vec![grant(vec![Admin], vec![N::Always]), grant(vec![Compute], vec![N::Threshold { k: 2, keys: bounded(vec![1, 2, 3]) }])]);
+		let id = active_three(first.clone());
+		let request = H256::repeat_byte(0x7a);
+		assert_ok!(SharedIdentity::cosign(RuntimeOrigin::signed(b), id, request));
+		assert!(computes_with_cosigners(a, id, request));
+		assert_ok!(SharedIdentity::dissolve(RuntimeOrigin::signed(a), id));
+		System::set_block_number(System::block_number() + 1);
+		assert_eq!(active_three(first), id, "the same members, the same address");
+		assert!(!computes_with_cosigners(a, id, request), "b consented to the identity that was dissolved");
+		// The old entry is void: anyone clears it, and b's consent to the new one counts.
+		assert_ok!(SharedIdentity::clear_cosigns(RuntimeOrigin::signed(EVE), id, request));
+		System::set_block_number(System::block_number() + 1);
+		assert_ok!(SharedIdentity::cosign(RuntimeOrigin::signed(b), id, request));
+		assert!(computes_with_cosigners(a, id, request));
+		// An identity made where no consent was left is not marked.
+		let fresh = active_pair();
+		assert_eq!(crate::MemberRemoved::<Test>::get(fresh), None);
+	});
+}
