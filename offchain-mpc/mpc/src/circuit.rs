@@ -79,10 +79,10 @@ impl Op {
 /// differently or be priced differently (2: comparisons of inputs on their bits; 3: public
 /// outputs not opened again, and those comparisons' products taken in the range check's round;
 /// 4: the draw in the agreement's round, every party's inputs in one round, the range check's
-/// coin with its squares and its opening with the comparisons' first level), so that members of
-/// different versions stop at the circuit agreement instead of falling out of step mid-run or
-/// voting for different gas.
-pub const EXECUTION_VERSION: u128 = 4;
+/// coin with its squares and its opening with the comparisons' first level; 5: SPDZ's MAC check
+/// on 128-bit coefficients), so that members of different versions stop at the circuit agreement
+/// instead of falling out of step mid-run or voting for different gas.
+pub const EXECUTION_VERSION: u128 = 5;
 
 /// Who learns an output.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]

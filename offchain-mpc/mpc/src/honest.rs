@@ -17,7 +17,6 @@ use crate::{
 	transport::{Net, Transport},
 };
 use crate::field::MpcField;
-use blake2::{digest::consts::U32, Blake2b, Digest};
 use rand::SeedableRng;
 use rand_chacha::ChaCha12Rng;
 
@@ -50,7 +49,7 @@ pub struct ShamirCore<F: MpcField, T: Transport> {
 	/// Rotates the king between batches, so small batches spread the load too.
 	king_offset: usize,
 	/// Every value opened to all parties so far, hashed in order ([`Self::opened_digest`]).
-	opened: Blake2b<U32>,
+	opened: crate::field::ElementsDigest,
 }
 
 impl<F: MpcField, T: Transport> ShamirCore<F, T> {
@@ -69,14 +68,14 @@ impl<F: MpcField, T: Transport> ShamirCore<F, T> {
 	}
 
 	fn with_shamir(shamir: Shamir<F>, transport: T) -> Self {
-		Self { shamir, net: Net::new(transport), rng: ChaCha12Rng::from_entropy(), doubles: Vec::new(), randoms: Vec::new(), king_offset: 0, opened: Blake2b::new() }
+		Self { shamir, net: Net::new(transport), rng: ChaCha12Rng::from_entropy(), doubles: Vec::new(), randoms: Vec::new(), king_offset: 0, opened: Default::default() }
 	}
 
-	/// blake2-256 of every value opened to all parties so far, in order (values opened to one
+	/// BLAKE2bp-256 of every value opened to all parties so far, in order (values opened to one
 	/// party are not in it). The same at every honest party of the run; unknown outside it, since
 	/// masked openings and coins are fresh randomness: a result that carries it was computed.
 	pub fn opened_digest(&self) -> [u8; 32] {
-		self.opened.clone().finalize().into()
+		self.opened.digest()
 	}
 
 	pub fn party(&self) -> usize {
@@ -380,7 +379,7 @@ impl<F: MpcField, T: Transport> ShamirCore<F, T> {
 				if check { self.shamir.reconstruct_checked(&column, t) } else { Ok(self.shamir.reconstruct(&column)) }
 			})
 			.collect::<Result<Vec<F>>>()?;
-		self.opened.update(crate::field::to_bytes(&values));
+		self.opened.update(&values);
 		Ok(values)
 	}
 

@@ -398,8 +398,7 @@ fn scale<F: MpcField>(a: MacShare<F>, c: F) -> MacShare<F> {
 fn open<F: MpcField, T: Transport>(net: &mut Net<T>, shares: &[MacShare<F>], opened: &mut Vec<(F, F)>) -> Result<Vec<F>> {
 	net.round();
 	let values: Vec<F> = shares.iter().map(|s| s.value).collect();
-	let all = net.all_to_all_elements(&values)?;
-	let sums: Vec<F> = (0..shares.len()).map(|k| all.iter().map(|v| v[k]).sum()).collect();
+	let sums = net.all_to_all_sum(&values)?;
 	opened.extend(sums.iter().zip(shares).map(|(v, s)| (*v, s.mac)));
 	Ok(sums)
 }

@@ -35,12 +35,12 @@
 
 use crate::{
 	error::{MpcError, Result},
-	preprocessing::Preprocessing,
+	preprocessing::{Preprocessing, Triple},
 	protocol::{HeldInput, Mpc, Stats},
 	shamir::lagrange_coefficients,
 	transport::{Net, Transport},
 };
-use crate::field::MpcField;
+use crate::field::{MpcField, WideSum};
 use ark_ff::Zero;
 use blake2::{Blake2b512, Digest};
 use rand::{RngCore, SeedableRng};
@@ -63,7 +63,7 @@ pub struct Spdz<F: MpcField, T: Transport, P: Preprocessing<F>> {
 	broadcasts: Blake2b512,
 	/// Hash of every value opened to all parties and every input difference, in order
 	/// ([`Mpc::opened_digest`]).
-	opened_digest: Blake2b512,
+	opened_digest: crate::field::ElementsDigest,
 	/// Which party is king of the first slice in the next opening by kings.
 	king_offset: usize,
 	/// A check failed: every later one fails too, so a caller that went on past the error
@@ -93,7 +93,7 @@ impl<F: MpcField, T: Transport, P: Preprocessing<F>> Spdz<F, T, P> {
 
 	pub fn new(net: Net<T>, prep: P) -> Self {
 		let alpha = prep.mac_key_share();
-		Self { net, prep, alpha, opened: Vec::new(), broadcasts: Blake2b512::new(), opened_digest: Blake2b512::new(), king_offset: 0, failed: false, rng: ChaCha12Rng::from_entropy() }
+		Self { net, prep, alpha, opened: Vec::new(), broadcasts: Blake2b512::new(), opened_digest: Default::default(), king_offset: 0, failed: false, rng: ChaCha12Rng::from_entropy() }
 	}
 
 	/// Sum everybody's shares of `values`: the raw opening, without the MAC check. Each party
@@ -103,10 +103,9 @@ impl<F: MpcField, T: Transport, P: Preprocessing<F>> Spdz<F, T, P> {
 		let opened = if self.parties() >= 3 && values.len() * F::WIRE_BYTES >= KINGS_FROM_BYTES {
 			self.open_by_kings(values)?
 		} else {
-			let all = self.net.all_to_all_elements(values)?;
-			(0..values.len()).map(|k| all.iter().map(|v| v[k]).sum()).collect()
+			self.net.all_to_all_sum(values)?
 		};
-		self.opened_digest.update(crate::field::to_bytes(&opened));
+		self.opened_digest.update(&opened);
 		Ok(opened)
 	}
 
@@ -117,19 +116,29 @@ impl<F: MpcField, T: Transport, P: Preprocessing<F>> Spdz<F, T, P> {
 	/// the honest parties with values other than the shares' sum, and their MAC check fails:
 	/// each checks the values it was given, whose MACs the cheaters cannot forge without α.
 	fn open_by_kings(&mut self, values: &[F]) -> Result<Vec<F>> {
-		let (n, me, len) = (self.parties(), self.party(), values.len());
+		let (n, len) = (self.parties(), values.len());
 		let offset = self.king_offset;
 		self.king_offset = (offset + 1) % n;
 		let slice = |j: usize| j * len / n..(j + 1) * len / n;
 		let slice_of = |king: usize| (king + n - offset) % n;
 		// To the kings: each king's slice of my shares.
-		let outgoing = (0..n).map(|king| values[slice(slice_of(king))].to_vec()).collect();
-		let received = self.net.exchange_elements(outgoing, &vec![slice(slice_of(me)).len(); n])?;
-		let sums: Vec<F> = (0..received[me].len()).map(|k| received.iter().map(|shares| shares[k]).sum()).collect();
+		let outgoing: Vec<&[F]> = (0..n).map(|king| &values[slice(slice_of(king))]).collect();
+		let sums = self.net.exchange_sum(&outgoing)?;
 		// From the kings: every slice's sums.
 		let counts: Vec<usize> = (0..n).map(|king| slice(slice_of(king)).len()).collect();
-		let from_kings = self.net.exchange_elements(vec![sums; n], &counts)?;
+		let from_kings = self.net.exchange_elements(vec![sums.as_slice(); n], &counts)?;
 		Ok((0..n).flat_map(|j| from_kings[(j + offset) % n].iter().copied()).collect())
+	}
+
+	/// Opens shares given as their values and, in the same order, their MACs, which wait for
+	/// the MAC check with the values opened.
+	fn open_values(&mut self, values: &[F], macs: impl Iterator<Item = F>) -> Result<Vec<F>> {
+		let opened = self.open_raw(values)?;
+		self.opened.extend(opened.iter().copied().zip(macs));
+		if self.opened.len() >= UNCHECKED_MAX {
+			self.check()?;
+		}
+		Ok(opened)
 	}
 
 	fn coin(&mut self) -> Result<[u8; 32]> {
@@ -160,7 +169,7 @@ impl<F: MpcField, T: Transport, P: Preprocessing<F>> Spdz<F, T, P> {
 		let mut sum = vec![MacShare::default(); len];
 		for (owner, diffs) in all.iter().enumerate() {
 			self.broadcasts.update(crate::field::to_bytes(diffs));
-			self.opened_digest.update(crate::field::to_bytes(diffs));
+			self.opened_digest.update(diffs);
 			for (k, d) in diffs.iter().enumerate() {
 				sum[k] = self.add(sum[k], self.add_const(masks[owner][k], *d));
 			}
@@ -299,6 +308,18 @@ pub(crate) fn commit_and_reveal<T: Transport>(net: &mut Net<T>, rng: &mut impl R
 		.collect()
 }
 
+/// ε = x − a and δ = y − b, the values Beaver's multiplication opens, in that order: of the
+/// shares' values or of their MACs, as `part` takes them.
+fn beaver_masked<'a, F: MpcField>(
+	x: &'a [MacShare<F>],
+	y: &'a [MacShare<F>],
+	triples: &'a [Triple<F>],
+	part: impl Fn(&MacShare<F>) -> F + Copy + 'a,
+) -> impl Iterator<Item = F> + 'a {
+	let eps = x.iter().zip(triples).map(move |(x, [a, _, _])| part(x) - part(a));
+	eps.chain(y.iter().zip(triples).map(move |(y, [_, b, _])| part(y) - part(b)))
+}
+
 /// A seed no party controls: XOR of committed random contributions.
 pub(crate) fn coin<T: Transport>(net: &mut Net<T>, rng: &mut impl RngCore) -> Result<[u8; 32]> {
 	let mut mine = [0u8; 32];
@@ -315,22 +336,26 @@ pub(crate) fn coin<T: Transport>(net: &mut Net<T>, rng: &mut impl RngCore) -> Re
 }
 
 /// The batched MAC check of opened values, each given with this party's MAC share, under its
-/// key share α_i. Coefficients are the powers of one random χ: one multiplication per opened
-/// value, and a forgery survives with probability at most (opened values)/|F|. Each party
-/// commits to σ_i = m_i − α_i·y before any σ_i is revealed; Σ σ_i must be 0.
+/// key share α_i. Each opened value y_j gets a random 128-bit coefficient r_j from the coin, and
+/// σ_i = Σ r_j·m_j − α_i·Σ r_j·y_j, both sums reduced once ([`WideSum`]: no modular
+/// multiplication per value). Openings shifted by errors the cheaters fixed before the coin
+/// pass only if Σ r_j·(δm_j − α·δy_j) = 0, or with their σ's shifted to cancel it, which needs α:
+/// with probability at most 2^-128 + 1/|F|. Each party commits to σ_i before any σ_i is
+/// revealed; Σ σ_i must be 0.
 pub(crate) fn mac_check<F: MpcField, T: Transport>(
 	net: &mut Net<T>,
 	rng: &mut impl RngCore,
 	alpha: F,
 	opened: impl IntoIterator<Item = (F, F)>,
 ) -> Result<()> {
-	let chi = F::random(&mut ChaCha12Rng::from_seed(coin(net, rng)?));
-	let (mut y, mut m) = (F::zero(), F::zero());
+	let mut coefficients = ChaCha12Rng::from_seed(coin(net, rng)?);
+	let (mut y, mut m) = (WideSum::<F>::default(), WideSum::<F>::default());
 	for (value, mac) in opened {
-		y = y * chi + value;
-		m = m * chi + mac;
+		let r = (coefficients.next_u64() as u128) << 64 | coefficients.next_u64() as u128;
+		y.add(r, &value);
+		m.add(r, &mac);
 	}
-	let sigma = m - alpha * y;
+	let sigma = m.sum() - alpha * y.sum();
 	let all = commit_and_reveal(net, rng, &crate::field::to_bytes(&[sigma]))?;
 	let mut total = F::zero();
 	for (party, bytes) in all.iter().enumerate() {
@@ -353,15 +378,19 @@ impl<F: MpcField, T: Transport, P: Preprocessing<F>> Mpc for Spdz<F, T, P> {
 	fn parties(&self) -> usize {
 		self.net.parties()
 	}
+	#[inline]
 	fn add(&self, a: Self::Share, b: Self::Share) -> Self::Share {
 		MacShare { value: a.value + b.value, mac: a.mac + b.mac }
 	}
+	#[inline]
 	fn sub(&self, a: Self::Share, b: Self::Share) -> Self::Share {
 		MacShare { value: a.value - b.value, mac: a.mac - b.mac }
 	}
+	#[inline]
 	fn scale(&self, a: Self::Share, c: F) -> Self::Share {
 		MacShare { value: a.value * c, mac: a.mac * c }
 	}
+	#[inline]
 	fn add_const(&self, a: Self::Share, c: F) -> Self::Share {
 		let value = if self.party() == 0 { a.value + c } else { a.value };
 		MacShare { value, mac: a.mac + self.alpha * c }
@@ -390,35 +419,23 @@ impl<F: MpcField, T: Transport, P: Preprocessing<F>> Mpc for Spdz<F, T, P> {
 		Ok(masks.into_iter().zip(diffs).map(|(m, d)| self.add_const(m, d)).collect())
 	}
 
-	/// Beaver: open ε = x - a and δ = y - b, then xy = c + ε·b + δ·a + ε·δ.
+	/// Beaver: open ε = x - a and δ = y - b, then xy = c + ε·b + δ·(a + ε) (five
+	/// multiplications of a share and its MAC: ε·b, and δ times a + ε as a constant adds it).
 	fn mul(&mut self, x: &[Self::Share], y: &[Self::Share]) -> Result<Vec<Self::Share>> {
 		let triples = self.prep.triples(x.len())?;
-		let masked: Vec<Self::Share> = x
-			.iter()
-			.zip(&triples)
-			.map(|(x, [a, _, _])| self.sub(*x, *a))
-			.chain(y.iter().zip(&triples).map(|(y, [_, b, _])| self.sub(*y, *b)))
-			.collect();
-		let opened = self.open(&masked)?;
+		let values: Vec<F> = beaver_masked(x, y, &triples, |s| s.value).collect();
+		let opened = self.open_values(&values, beaver_masked(x, y, &triples, |s| s.mac))?;
 		let (eps, delta) = opened.split_at(x.len());
 		Ok(triples
 			.iter()
 			.zip(eps.iter().zip(delta))
-			.map(|([a, b, c], (e, d))| {
-				let z = self.add(self.add(*c, self.scale(*b, *e)), self.scale(*a, *d));
-				self.add_const(z, *e * d)
-			})
+			.map(|([a, b, c], (e, d))| self.add(self.add(*c, self.scale(*b, *e)), self.scale(self.add_const(*a, *e), *d)))
 			.collect())
 	}
 
 	fn open(&mut self, a: &[Self::Share]) -> Result<Vec<F>> {
 		let values: Vec<F> = a.iter().map(|s| s.value).collect();
-		let opened = self.open_raw(&values)?;
-		self.opened.extend(opened.iter().zip(a).map(|(v, s)| (*v, s.mac)));
-		if self.opened.len() >= UNCHECKED_MAX {
-			self.check()?;
-		}
-		Ok(opened)
+		self.open_values(&values, a.iter().map(|s| s.mac))
 	}
 
 	fn random(&mut self, count: usize) -> Result<Vec<Self::Share>> {
@@ -475,8 +492,7 @@ impl<F: MpcField, T: Transport, P: Preprocessing<F>> Mpc for Spdz<F, T, P> {
 	/// The same at every honest party once the MAC check passed; masked openings and input
 	/// differences are fresh randomness, so nobody outside the run can predict it.
 	fn opened_digest(&self) -> Option<[u8; 32]> {
-		let full = self.opened_digest.clone().finalize();
-		Some(full[..32].try_into().expect("64 bytes"))
+		Some(self.opened_digest.digest())
 	}
 	fn raw_share(&self, share: &MacShare<F>) -> F {
 		share.value

@@ -188,9 +188,31 @@ impl<T: Transport> Net<T> {
 			.collect()
 	}
 
+	/// Everyone sends `values` to everyone; returns their sum over the parties, element by
+	/// element (an additive opening), added up as the frames are decoded.
+	pub fn all_to_all_sum<F: MpcField>(&mut self, values: &[F]) -> Result<Vec<F>> {
+		self.exchange_sum(&vec![values; self.parties()])
+	}
+
+	/// `outgoing[j]` goes to party j, and every party sends us as many elements as
+	/// `outgoing[me]` holds: returns the sum of theirs and ours, element by element.
+	pub fn exchange_sum<F: MpcField>(&mut self, outgoing: &[&[F]]) -> Result<Vec<F>> {
+		let me = self.party();
+		for (to, values) in outgoing.iter().enumerate().filter(|(to, _)| *to != me) {
+			self.send_elements(to, values)?;
+		}
+		let mut sums = outgoing[me].to_vec();
+		for from in (0..self.parties()).filter(|&from| from != me) {
+			let frame = self.recv_frame(from)?;
+			field::add_decoded(&mut sums, &frame[8..], from)?;
+		}
+		Ok(sums)
+	}
+
 	/// Party-specific messages: `outgoing[j]` goes to party j; returns what each party sent us
-	/// (`counts[j]` elements from party j; our own entry is passed through).
-	pub fn exchange_elements<F: MpcField>(&mut self, outgoing: Vec<Vec<F>>, counts: &[usize]) -> Result<Vec<Vec<F>>> {
+	/// (`counts[j]` elements from party j; our own entry is passed through, as a vector: given
+	/// one, it is not copied; given a slice, only it is).
+	pub fn exchange_elements<F: MpcField, V: AsRef<[F]> + Into<Vec<F>>>(&mut self, outgoing: Vec<V>, counts: &[usize]) -> Result<Vec<Vec<F>>> {
 		self.exchange_elements_headed(outgoing, counts, &[])
 	}
 
@@ -201,16 +223,17 @@ impl<T: Transport> Net<T> {
 		self.exchange_elements_headed(outgoing, counts, digest)
 	}
 
-	fn exchange_elements_headed<F: MpcField>(&mut self, outgoing: Vec<Vec<F>>, counts: &[usize], head: &[u8]) -> Result<Vec<Vec<F>>> {
+	fn exchange_elements_headed<F: MpcField, V: AsRef<[F]> + Into<Vec<F>>>(&mut self, outgoing: Vec<V>, counts: &[usize], head: &[u8]) -> Result<Vec<Vec<F>>> {
 		let me = self.party();
 		let mut own = Vec::new();
 		for (to, values) in outgoing.into_iter().enumerate() {
 			if to == me {
-				own = values;
+				own = values.into();
 			} else {
+				let values = values.as_ref();
 				let mut frame = self.frame_for(to, head.len() + values.len() * F::WIRE_BYTES);
 				frame.extend_from_slice(head);
-				field::encode(&values, &mut frame);
+				field::encode(values, &mut frame);
 				self.ship(to, frame)?;
 			}
 		}
