@@ -81,7 +81,8 @@ impl Op {
 /// 4: the draw in the agreement's round, every party's inputs in one round, the range check's
 /// coin with its squares and its opening with the comparisons' first level; 5: SPDZ's MAC check
 /// on 128-bit coefficients), so that members of different versions stop at the circuit agreement
-/// instead of falling out of step mid-run or voting for different gas.
+/// (or at MASCOT's first round, which heads its messages with it) instead of falling out of step
+/// mid-run, failing each other's checks with nobody named, or voting for different gas.
 pub const EXECUTION_VERSION: u128 = 5;
 
 /// Who learns an output.

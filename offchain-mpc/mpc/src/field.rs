@@ -117,6 +117,8 @@ impl<P: FpConfig<N>, const N: usize> MpcField for Fp<P, N> {
 				carry = t >> 64;
 				i += 1;
 			}
+			// Terms below 2^(64N + 128), fewer than 2^64 of them: the sum fits in N + 3 limbs.
+			debug_assert_eq!(carry, 0, "a wide sum overflowed");
 		}
 	}
 

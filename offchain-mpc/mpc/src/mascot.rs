@@ -113,11 +113,22 @@ impl<F: MpcField> Mascot<F> {
 		let peers: Vec<usize> = (0..n).filter(|&p| p != me).collect();
 
 		net.round();
+		// Each hello is headed by the engine's version: members of different versions would fail
+		// each other's MAC checks with nobody named (the check changed with version 5), and
+		// preprocessing runs before any circuit agreement. They stop here, the other one named.
+		let version = Blake2b512::new().chain_update(b"enigma/mascot").chain_update(crate::circuit::EXECUTION_VERSION.to_le_bytes()).finalize();
+		let version = &version[..32];
 		let senders: Vec<base::Sender> = peers.iter().map(|&p| base::Sender::new(me, p, &mut rng)).collect();
 		for (p, s) in peers.iter().zip(&senders) {
-			net.send(*p, s.hello())?;
+			net.send(*p, &[version, s.hello()].concat())?;
 		}
-		let hellos = peers.iter().map(|&p| net.recv(p)).collect::<Result<Vec<_>>>()?;
+		let hellos = peers
+			.iter()
+			.map(|&p| match net.recv(p)? {
+				headed if headed.starts_with(version) => Ok(headed[32..].to_vec()),
+				_ => Err(MpcError::Disagreement { party: p }),
+			})
+			.collect::<Result<Vec<_>>>()?;
 
 		net.round();
 		let mut received = Vec::with_capacity(peers.len());
@@ -422,6 +433,28 @@ mod tests {
 			})
 			.collect();
 		handles.into_iter().map(|h| h.join().unwrap()).collect()
+	}
+
+	/// A member of another engine version (here one whose hello carries no version, as before
+	/// version 5) is named at the first round, before any check could fail with nobody named.
+	#[test]
+	fn a_member_of_another_version_is_named_before_any_check() {
+		let outcomes = run(3, |party, mut net| {
+			if party == 2 {
+				let hello = base::Sender::new(2, 0, &mut ChaCha12Rng::seed_from_u64(1)).hello().to_vec();
+				for to in [0, 1] {
+					net.send(to, &hello).unwrap();
+				}
+				// Their hellos, so that it does not leave while they send them.
+				for from in [0, 1] {
+					net.recv(from).unwrap();
+				}
+				return None;
+			}
+			Some(Mascot::<Fr>::setup(&mut net).err())
+		});
+		let named = Some(Some(MpcError::Disagreement { party: 2 }));
+		assert_eq!(outcomes, vec![named.clone(), named, None]);
 	}
 
 	/// The value and the MAC behind everybody's shares, and α.

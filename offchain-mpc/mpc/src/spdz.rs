@@ -340,8 +340,10 @@ pub(crate) fn coin<T: Transport>(net: &mut Net<T>, rng: &mut impl RngCore) -> Re
 /// σ_i = Σ r_j·m_j − α_i·Σ r_j·y_j, both sums reduced once ([`WideSum`]: no modular
 /// multiplication per value). Openings shifted by errors the cheaters fixed before the coin
 /// pass only if Σ r_j·(δm_j − α·δy_j) = 0, or with their σ's shifted to cancel it, which needs α:
-/// with probability at most 2^-128 + 1/|F|. Each party commits to σ_i before any σ_i is
-/// revealed; Σ σ_i must be 0.
+/// with probability at most 2^-128 + 1/|F| in a field above 2^128 (BLS12-381 Fr; about 2^-63
+/// in the 64-bit one, where coefficients coincide mod p). (Powers of one χ in the field, as
+/// before, gave (opened values)/|F|, at a modular multiplication per value.) Each party commits
+/// to σ_i before any σ_i is revealed; Σ σ_i must be 0.
 pub(crate) fn mac_check<F: MpcField, T: Transport>(
 	net: &mut Net<T>,
 	rng: &mut impl RngCore,
